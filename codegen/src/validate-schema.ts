@@ -1,0 +1,59 @@
+/** Checks a protocol spec before anything is generated; every error names the offending thing. */
+import type { FieldType, ProtocolSpec, ScriptType } from '../../schema/types.ts';
+import { isSnakeCase } from './naming.ts';
+
+const FIELD_TYPES: readonly FieldType[] = ['key', 'session_id', 'name', 'literal'];
+const SCRIPT_TYPES: readonly ScriptType[] = ['int', 'String', 'float', 'bool'];
+const DIRECTIONS = ['client_to_server', 'server_to_client', 'peer_to_peer'];
+
+export class SchemaError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid protocol schema:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+export function validateSchema(spec: ProtocolSpec): void {
+  const problems: string[] = [];
+  const codes = new Set<string>();
+  const names = new Set<string>();
+  for (const m of spec.messages) {
+    const at = `message "${m.code}"`;
+    if (!/^[A-Z]{2}$/.test(m.code)) problems.push(`${at}: code must be two capital letters`);
+    if (codes.has(m.code)) problems.push(`${at}: duplicate code`);
+    codes.add(m.code);
+    if (!isSnakeCase(m.name)) problems.push(`${at}: name "${m.name}" is not snake_case`);
+    if (names.has(m.name)) problems.push(`${at}: duplicate name "${m.name}"`);
+    names.add(m.name);
+    if (!DIRECTIONS.includes(m.direction)) problems.push(`${at}: unknown direction "${m.direction}"`);
+    if (m.fields.length === 0) problems.push(`${at}: needs at least one field (use a literal placeholder)`);
+    m.fields.forEach((f, i) => {
+      const fat = `${at}: field "${f.name}"`;
+      if (!isSnakeCase(f.name)) problems.push(`${fat}: name is not snake_case`);
+      if (!FIELD_TYPES.includes(f.type)) problems.push(`${fat}: unknown type "${f.type}"`);
+      if (f.type === 'literal' && !/^[A-Z]+$/.test(f.literal ?? '')) {
+        problems.push(`${fat}: a literal field needs a literal of capital letters`);
+      }
+      if (f.repeated && i !== m.fields.length - 1) problems.push(`${fat}: only the last field may repeat`);
+    });
+  }
+  const signalNames = new Set<string>();
+  for (const s of spec.signals) {
+    if (!isSnakeCase(s.name)) problems.push(`signal "${s.name}": name is not snake_case`);
+    if (signalNames.has(s.name)) problems.push(`signal "${s.name}": duplicate`);
+    signalNames.add(s.name);
+    for (const p of s.params) {
+      if (!SCRIPT_TYPES.includes(p.type)) problems.push(`signal "${s.name}": param "${p.name}": unknown type "${p.type}"`);
+    }
+  }
+  for (const a of spec.api) {
+    if (!isSnakeCase(a.name)) problems.push(`api "${a.name}": name is not snake_case`);
+    for (const p of a.params) {
+      if (!SCRIPT_TYPES.includes(p.type)) problems.push(`api "${a.name}": param "${p.name}": unknown type "${p.type}"`);
+    }
+  }
+  if (spec.bigrams.length !== 256 || new Set(spec.bigrams).size !== 256
+    || !spec.bigrams.every((b) => /^[a-z]{2}$/.test(b))) {
+    problems.push('bigrams: need 256 distinct two-letter lowercase strings');
+  }
+  if (problems.length > 0) throw new SchemaError(problems);
+}

@@ -1,0 +1,94 @@
+/** The plain view model both targets render: names decided, nothing left to compute in templates. */
+import type { Direction, FieldType, ProtocolSpec } from '../../schema/types.ts';
+import { gdConstant, gdIdentifier, pascalCase, tsIdentifier } from './naming.ts';
+
+export interface FieldView {
+  readonly wireName: string;
+  readonly type: FieldType;
+  readonly doc: string;
+  readonly literal: string | null;
+  readonly repeated: boolean;
+  readonly tsName: string;
+  readonly gdName: string;
+  /** The generated check for this field's type, on each side. */
+  readonly tsCheck: string;
+  readonly gdCheck: string;
+}
+
+export interface MessageView {
+  readonly code: string;
+  readonly name: string;
+  readonly direction: Direction;
+  readonly doc: string;
+  readonly fields: readonly FieldView[];
+  /** Fields the sender fills in (literals are written by the encoder). */
+  readonly inputFields: readonly FieldView[];
+  readonly tsType: string;
+  readonly tsHandler: string;
+  readonly gdConstant: string;
+  readonly gdEncoder: string;
+  readonly gdHandler: string;
+  readonly repeated: boolean;
+  /** Fewest `:`-separated payload parts a valid datagram has. */
+  readonly minParts: number;
+  /** Most payload parts a valid datagram has. */
+  readonly maxParts: number;
+}
+
+export interface ParamView { readonly name: string; readonly type: string; readonly doc: string }
+export interface SignalView { readonly name: string; readonly doc: string; readonly params: readonly ParamView[] }
+export interface ApiView extends SignalView { readonly returns: string; readonly returnsValue: boolean }
+
+export interface ViewModel {
+  readonly schemaPath: string;
+  readonly generator: string;
+  readonly messages: readonly MessageView[];
+  readonly clientToServer: readonly MessageView[];
+  /** Messages a client receives: from the server and from peers. */
+  readonly clientInbound: readonly MessageView[];
+  readonly signals: readonly SignalView[];
+  readonly api: readonly ApiView[];
+  readonly limits: ProtocolSpec['limits'];
+  readonly bigrams: readonly string[];
+}
+
+const TS_CHECKS: Record<FieldType, string> = { key: 'isKey', session_id: 'isSessionId', name: 'isName', literal: '' };
+const GD_CHECKS: Record<FieldType, string> = { key: 'is_key', session_id: 'is_session_id', name: 'is_name', literal: '' };
+
+export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewModel {
+  const messages = spec.messages.map((m): MessageView => {
+    const fields = m.fields.map((f): FieldView => ({
+      wireName: f.name, type: f.type, doc: f.doc, literal: f.literal ?? null, repeated: f.repeated === true,
+      tsName: tsIdentifier(f.name), gdName: gdIdentifier(f.name),
+      tsCheck: TS_CHECKS[f.type], gdCheck: GD_CHECKS[f.type],
+    }));
+    return {
+      code: m.code, name: m.name, direction: m.direction, doc: m.doc, fields,
+      inputFields: fields.filter((f) => f.type !== 'literal'),
+      tsType: pascalCase(m.name),
+      tsHandler: tsIdentifier(m.name),
+      gdConstant: gdConstant(m.name),
+      gdEncoder: `encode_${m.name}`,
+      gdHandler: `_on_${m.name}`,
+      repeated: fields.some((f) => f.repeated),
+      minParts: fields.length,
+      maxParts: fields.some((f) => f.repeated) ? fields.length - 1 + spec.limits.maxNames : fields.length,
+    };
+  });
+  const params = (ps: readonly { name: string; type: string; doc: string }[]): ParamView[] =>
+    ps.map((p) => ({ name: gdIdentifier(p.name), type: p.type, doc: p.doc }));
+  return {
+    schemaPath,
+    generator: 'codegen/src/main.ts',
+    messages,
+    clientToServer: messages.filter((m) => m.direction === 'client_to_server'),
+    clientInbound: messages.filter((m) => m.direction !== 'client_to_server'),
+    signals: spec.signals.map((s) => ({ name: s.name, doc: s.doc, params: params(s.params) })),
+    api: spec.api.map((a) => ({
+      name: a.name, doc: a.doc, params: params(a.params),
+      returns: a.returns ?? 'void', returnsValue: a.returns !== undefined,
+    })),
+    limits: spec.limits,
+    bigrams: spec.bigrams,
+  };
+}

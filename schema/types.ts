@@ -1,0 +1,78 @@
+/** Types of the protocol schema: what a message, a field, a signal and an API call are. */
+
+/** Who sends a message to whom. */
+export type Direction = 'client_to_server' | 'server_to_client' | 'peer_to_peer';
+
+/**
+ * Wire type of one payload field.
+ * - `key`: 12 lowercase letters, six bigrams naming an IPv4 address and port.
+ * - `session_id`: a server key followed by a random suffix of bigrams.
+ * - `name`: a player alias, printable ASCII without `:`.
+ * - `literal`: a fixed placeholder word (the field's `literal`).
+ */
+export type FieldType = 'key' | 'session_id' | 'name' | 'literal';
+
+export interface FieldSpec {
+  /** snake_case; code generators derive each target's identifier from it. */
+  readonly name: string;
+  readonly type: FieldType;
+  readonly doc: string;
+  /** For `literal` fields: the exact text on the wire. */
+  readonly literal?: string;
+  /** The last field may repeat: it takes every remaining `:`-separated part (at least one). */
+  readonly repeated?: boolean;
+}
+
+export interface MessageSpec {
+  /** Two capital letters, the first two bytes of the datagram. */
+  readonly code: string;
+  /** snake_case name, as in the original project (leading `_` dropped). */
+  readonly name: string;
+  readonly direction: Direction;
+  readonly doc: string;
+  readonly fields: readonly FieldSpec[];
+}
+
+/** GDScript types that signals and API parameters use. */
+export type ScriptType = 'int' | 'String' | 'float' | 'bool';
+
+export interface ParamSpec {
+  readonly name: string;
+  readonly type: ScriptType;
+  readonly doc: string;
+}
+
+export interface SignalSpec {
+  readonly name: string;
+  readonly doc: string;
+  readonly params: readonly ParamSpec[];
+}
+
+export interface ApiSpec {
+  readonly name: string;
+  readonly doc: string;
+  readonly params: readonly ParamSpec[];
+  /** GDScript return type; `void` when absent. */
+  readonly returns?: ScriptType;
+}
+
+export interface WireLimits {
+  /** Longest datagram either side accepts, in bytes. */
+  readonly maxDatagramBytes: number;
+  /** Longest alias, in characters. */
+  readonly maxNameLength: number;
+  /** Most names one RD message carries. */
+  readonly maxNames: number;
+  /** Allowed session-id suffix lengths, in bigrams. */
+  readonly minSuffixBigrams: number;
+  readonly maxSuffixBigrams: number;
+}
+
+export interface ProtocolSpec {
+  readonly messages: readonly MessageSpec[];
+  readonly signals: readonly SignalSpec[];
+  readonly api: readonly ApiSpec[];
+  readonly limits: WireLimits;
+  /** 256 distinct two-letter strings: entry b encodes byte value b. */
+  readonly bigrams: readonly string[];
+}
