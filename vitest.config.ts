@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit and integration layer: schema, codegen, server (real UDP sockets on loopback).
+export default defineConfig({
+  test: {
+    include: ['codegen/test/**/*.test.ts', 'server/test/**/*.test.ts'],
+    testTimeout: 20_000,
+  },
+});
