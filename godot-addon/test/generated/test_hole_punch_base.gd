@@ -1,0 +1,51 @@
+extends "res://test/test_case.gd"
+## The generated base of HolePunch: signals as the schema names them, and dispatch by code.
+
+
+class Recorder:
+	extends HolePunchBase
+	var calls: Array[String] = []
+
+	func _on_host_registered(message: Dictionary, ip: String, port: int) -> void:
+		calls.append("HR %s %s:%d" % [message.session_id, ip, port])
+
+	func _on_join_done(_message: Dictionary, ip: String, port: int) -> void:
+		calls.append("JD %s:%d" % [ip, port])
+
+
+func _signal_args(node: Object, signal_name: String) -> Array:
+	for s in node.get_signal_list():
+		if s.name == signal_name:
+			return s.args.map(func(a: Dictionary) -> String: return "%s:%s" % [a.name, type_string(a.type)])
+	return ["<missing>"]
+
+
+func test_signals_match_the_spec() -> void:
+	var node := HolePunchBase.new()
+	expect_eq(_signal_args(node, "start_server"), ["port:int"], "start_server")
+	expect_eq(_signal_args(node, "start_client"), ["ip:String", "port:int", "local_port:int"], "start_client")
+	expect_eq(_signal_args(node, "start_session"), ["key:String"], "start_session")
+	expect_eq(_signal_args(node, "new_name"), ["name:String"], "new_name")
+	expect_eq(_signal_args(node, "bad_session"), ["key:String"], "bad_session")
+	expect_eq(_signal_args(node, "bad_server"), ["key:String"], "bad_server")
+	expect_eq(_signal_args(node, "start_random"), [], "start_random")
+	node.free()
+
+
+func test_dispatch_routes_by_code() -> void:
+	var node := Recorder.new()
+	var sid := "qucycyahjiuvcyah"
+	node._dispatch(HolePunchProtocol.parse(("HR:qucycyahjiuv:" + sid).to_ascii_buffer()), "127.0.0.1", 7788)
+	node._dispatch(HolePunchProtocol.parse("JD:DONE".to_ascii_buffer()), "10.0.0.2", 4000)
+	node._dispatch(HolePunchProtocol.parse("HS:qucycyahjiuv".to_ascii_buffer()), "10.0.0.2", 4000)
+	node._dispatch({}, "10.0.0.2", 4000)
+	expect_eq(node.calls, ["HR %s 127.0.0.1:7788" % sid, "JD 10.0.0.2:4000"], "calls")
+	node.free()
+
+
+func test_api_methods_exist() -> void:
+	var node := HolePunch.new()
+	for method in ["host_session", "join_session", "random_session", "close_session", "get_host"]:
+		expect_true(node.has_method(method), method)
+	expect_eq(node.get_host(), "", "get_host before any session")
+	node.free()
