@@ -1,0 +1,123 @@
+/** Real processes for end-to-end tests: the server and headless Godot players, read line by line. */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { resolve } from 'node:path';
+import { godotPath, ROOT } from './godot.ts';
+
+export interface PlayerEvent {
+  readonly event: string;
+  readonly wall: number;
+  readonly [field: string]: unknown;
+}
+
+/** A child process whose stdout lines are kept and can be awaited. */
+export class Watched {
+  readonly lines: string[] = [];
+  readonly exited: Promise<number | null>;
+  private waiters: Array<() => void> = [];
+
+  constructor(readonly child: ChildProcess, readonly label: string) {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      this.lines.push(line);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => { this.lines.push(`[stderr] ${chunk.toString().trimEnd()}`); });
+    this.exited = new Promise((done) => child.on('exit', (code) => {
+      for (const wake of this.waiters.splice(0)) wake();
+      done(code);
+    }));
+  }
+
+  /** Resolves with the first line matching [pattern]; rejects after [ms] or when the process exits without it. */
+  async waitForLine(pattern: RegExp, ms: number): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + ms;
+    let seen = 0;
+    for (;;) {
+      for (; seen < this.lines.length; seen++) {
+        const match = this.lines[seen]!.match(pattern);
+        if (match) return match;
+      }
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        throw new Error(`${this.label} exited (${this.child.exitCode ?? this.child.signalCode}) before ${pattern}:\n${this.tail()}`);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`${this.label}: no ${pattern} within ${ms} ms:\n${this.tail()}`);
+      await new Promise<void>((wake) => {
+        const timer = setTimeout(wake, left);
+        this.waiters.push(() => { clearTimeout(timer); wake(); });
+      });
+    }
+  }
+
+  /** The last lines of output, for failure messages. */
+  tail(count = 30): string {
+    return this.lines.slice(-count).join('\n');
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+/** A headless Godot player running the demo's scenario. */
+export class Player extends Watched {
+  get events(): PlayerEvent[] {
+    return this.lines.filter((l) => l.startsWith('SHP_EVENT ')).map((l) => JSON.parse(l.slice(10)) as PlayerEvent);
+  }
+
+  async waitForEvent(event: string, ms: number): Promise<PlayerEvent> {
+    const match = await this.waitForLine(new RegExp(`^SHP_EVENT \\{"event":"${event}"`), ms);
+    return JSON.parse(match.input!.slice(10)) as PlayerEvent;
+  }
+
+  eventsNamed(event: string): PlayerEvent[] {
+    return this.events.filter((e) => e.event === event);
+  }
+}
+
+export interface PlayerOptions {
+  readonly role: 'host' | 'join' | 'random';
+  readonly alias: string;
+  readonly serverKey?: string;
+  readonly session?: string;
+  readonly expectPeers?: number;
+  readonly timeout?: number;
+  readonly serverTimeout?: number;
+  readonly punchTimeout?: number;
+  /** LAN address to advertise; loopback tests keep every packet on 127.0.0.1. */
+  readonly lanIp?: string;
+}
+
+export function playerArgs(o: PlayerOptions): string[] {
+  const args = [`--role=${o.role}`, `--alias=${o.alias}`, `--lan-ip=${o.lanIp ?? '127.0.0.1'}`];
+  if (o.serverKey) args.push(`--server-key=${o.serverKey}`);
+  if (o.session) args.push(`--session=${o.session}`);
+  if (o.expectPeers) args.push(`--expect-peers=${o.expectPeers}`);
+  if (o.timeout) args.push(`--timeout=${o.timeout}`);
+  if (o.serverTimeout) args.push(`--server-timeout=${o.serverTimeout}`);
+  if (o.punchTimeout) args.push(`--punch-timeout=${o.punchTimeout}`);
+  return args;
+}
+
+export function startPlayer(o: PlayerOptions, spawnOptions: SpawnOptions = {}): Player {
+  const child = spawn(godotPath(), ['--headless', '--path', resolve(ROOT, 'godot-demo'), '--', ...playerArgs(o)], {
+    stdio: ['ignore', 'pipe', 'pipe'], ...spawnOptions,
+  });
+  return new Player(child, `player ${o.alias}`);
+}
+
+export interface RunningServer {
+  readonly key: string;
+  readonly process: Watched;
+}
+
+/** Starts the real server (`server/src/main.ts`) on a free loopback port and reads its key. */
+export async function startServer(extraArgs: readonly string[] = []): Promise<RunningServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--port', '0', '--bind', '127.0.0.1', '--public-ip', '127.0.0.1', ...extraArgs], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const watched = new Watched(child, 'server');
+  const match = await watched.waitForLine(/server key: ([a-z]{12})/, 20_000);
+  return { key: match[1]!, process: watched };
+}

@@ -1,0 +1,169 @@
+extends Node
+## A headless player for tests: hosts, joins or pairs at random through [HolePunch], starts ENet
+## on the handed-over ports and exchanges an RPC both ways with every peer.
+##
+## It prints one [code]SHP_EVENT {json}[/code] line per event on stdout, with [code]wall[/code]
+## (Unix time in seconds) so a harness can time several processes. Exit codes: 0 success,
+## 2 timeout, 3 a failure signal (bad_session, bad_server, punch_failed).
+## Options: [code]--role=host|join|random --server-key=KEY --session=ID --alias=NAME
+## --expect-peers=N --timeout=SECONDS --lan-ip=IP --server-timeout=S --punch-timeout=S[/code].
+
+var _hole_punch: HolePunch
+var _options: Dictionary = {}
+var _expected_peers := 1
+var _names_seen := 0
+var _is_server := false
+var _connected: Array[int] = []
+var _pongs_from: Array[int] = []
+var _pings_answered: Array[int] = []
+var _finished := false
+
+
+## Reads [code]--key=value[/code] and [code]--flag[/code] arguments into a Dictionary.
+static func parse_args(args: PackedStringArray) -> Dictionary:
+	var options := {}
+	for arg in args:
+		if not arg.begins_with("--"):
+			continue
+		var pair := arg.substr(2).split("=", true, 1)
+		options[pair[0]] = pair[1] if pair.size() > 1 else "true"
+	return options
+
+
+## Starts the scenario described by [param options] (see the class description).
+func run(options: Dictionary) -> void:
+	_options = options
+	Engine.max_fps = int(options.get("max-fps", "250")) # Headless would otherwise spin a core.
+	_expected_peers = int(options.get("expect-peers", "1"))
+	_hole_punch = HolePunch.new()
+	_hole_punch.lan_address = options.get("lan-ip", "")
+	_hole_punch.server_timeout = float(options.get("server-timeout", str(_hole_punch.server_timeout)))
+	_hole_punch.punch_timeout = float(options.get("punch-timeout", str(_hole_punch.punch_timeout)))
+	add_child(_hole_punch)
+	_hole_punch.start_session.connect(func(key: String) -> void: _emit("start_session", {"key": key}))
+	_hole_punch.new_name.connect(_on_new_name)
+	_hole_punch.start_random.connect(func() -> void: _emit("start_random"))
+	_hole_punch.start_server.connect(_on_start_server)
+	_hole_punch.start_client.connect(_on_start_client)
+	_hole_punch.bad_session.connect(func(key: String) -> void: _fail("bad_session", {"key": key}))
+	_hole_punch.bad_server.connect(func(key: String) -> void: _fail("bad_server", {"key": key}))
+	_hole_punch.punch_failed.connect(func(key: String) -> void: _fail("punch_failed", {"key": key}))
+	multiplayer.peer_connected.connect(_on_peer_connected)
+	multiplayer.connected_to_server.connect(_on_connected_to_server)
+	multiplayer.connection_failed.connect(func() -> void: _fail("enet_connection_failed"))
+	multiplayer.server_disconnected.connect(_on_server_disconnected)
+	get_tree().create_timer(float(options.get("timeout", "20"))).timeout.connect(_on_timeout)
+
+	var alias: String = options.get("alias", "player")
+	var role: String = options.get("role", "")
+	_emit("begin", {"role": role})
+	match role:
+		"host":
+			_hole_punch.host_session(options.get("server-key", ""), alias)
+		"join":
+			_hole_punch.join_session(options.get("session", ""), alias)
+		"random":
+			_hole_punch.random_session(options.get("server-key", ""), alias)
+		_:
+			_fail("bad_role", {"role": role})
+
+
+func _on_new_name(peer_name: String) -> void:
+	_emit("new_name", {"name": peer_name})
+	_names_seen += 1
+	if _options.get("role") == "host" and _names_seen == _expected_peers:
+		_emit("close_session")
+		_hole_punch.close_session()
+
+
+func _on_start_server(port: int) -> void:
+	_emit("start_server", {"port": port})
+	_is_server = true
+	var peer := ENetMultiplayerPeer.new()
+	var err := peer.create_server(port)
+	if err != OK:
+		_fail("enet_error", {"error": error_string(err)})
+		return
+	multiplayer.multiplayer_peer = peer
+
+
+func _on_start_client(ip: String, port: int, local_port: int) -> void:
+	_emit("start_client", {"ip": ip, "port": port, "local_port": local_port})
+	var peer := ENetMultiplayerPeer.new()
+	var err := peer.create_client(ip, port, 0, 0, 0, local_port)
+	if err != OK:
+		_fail("enet_error", {"error": error_string(err)})
+		return
+	multiplayer.multiplayer_peer = peer
+
+
+func _on_peer_connected(id: int) -> void:
+	if not _is_server:
+		return
+	var enet: ENetMultiplayerPeer = multiplayer.multiplayer_peer
+	var packet_peer := enet.get_peer(id)
+	_connected.append(id)
+	_emit("enet_connected", {"peer_id": id, "peer_address": packet_peer.get_remote_address(), "peer_port": packet_peer.get_remote_port()})
+	_ping.rpc_id(id, _options.get("alias", "player"))
+
+
+func _on_connected_to_server() -> void:
+	_emit("enet_connected", {"peer_id": 1})
+	_ping.rpc_id(1, _options.get("alias", "player"))
+
+
+@rpc("any_peer", "reliable")
+func _ping(from_alias: String) -> void:
+	var sender := multiplayer.get_remote_sender_id()
+	_emit("rpc_ping", {"from": from_alias, "peer_id": sender})
+	_pong.rpc_id(sender, _options.get("alias", "player"))
+	if not _pings_answered.has(sender):
+		_pings_answered.append(sender)
+	_check_done()
+
+
+@rpc("any_peer", "reliable")
+func _pong(from_alias: String) -> void:
+	var sender := multiplayer.get_remote_sender_id()
+	_emit("rpc_pong", {"from": from_alias, "peer_id": sender})
+	if not _pongs_from.has(sender):
+		_pongs_from.append(sender)
+	_check_done()
+
+
+func _check_done() -> void:
+	var needed := _expected_peers if _is_server else 1
+	if _finished or _pongs_from.size() < needed or _pings_answered.size() < needed:
+		return
+	_finished = true
+	_emit("done", {"ok": true})
+	# Linger so the last reliable packets are delivered; the host's disconnect ends clients sooner.
+	await get_tree().create_timer(0.3 if _is_server else 2.0).timeout
+	_quit(0)
+
+
+func _on_server_disconnected() -> void:
+	if _finished:
+		_quit(0)
+
+
+func _on_timeout() -> void:
+	_fail("timeout", {"phase": HolePunch.Phase.keys()[_hole_punch.phase]}, 2)
+
+
+func _fail(event: String, data := {}, code := 3) -> void:
+	_emit(event, data)
+	_quit(code)
+
+
+func _emit(event: String, data := {}) -> void:
+	var line := {"event": event, "wall": Time.get_unix_time_from_system()}
+	line.merge(data)
+	print("SHP_EVENT ", JSON.stringify(line))
+
+
+func _quit(code: int) -> void:
+	if multiplayer.multiplayer_peer != null:
+		multiplayer.multiplayer_peer.close()
+		multiplayer.multiplayer_peer = null
+	get_tree().quit(code)
