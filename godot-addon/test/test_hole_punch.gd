@@ -1,0 +1,205 @@
+extends "res://test/test_case.gd"
+## HolePunch over real UDP sockets on loopback, against scripted server and peer sockets.
+
+const P := preload("res://addons/simple_hole_punch/generated/protocol.gd")
+
+
+## A UDP socket on 127.0.0.1 that plays the server or a peer.
+class Endpoint:
+	var socket := PacketPeerUDP.new()
+	var port := 0
+	var key := ""
+	var received: Array[Dictionary] = []
+
+	func _init() -> void:
+		socket.bind(0, "127.0.0.1")
+		port = socket.get_local_port()
+		key = HolePunchProtocol.encode_key("127.0.0.1", port)
+
+	## Reads everything waiting; returns the texts received so far.
+	func poll() -> Array[Dictionary]:
+		while socket.get_available_packet_count() > 0:
+			var text := socket.get_packet().get_string_from_ascii()
+			received.append({"text": text, "port": socket.get_packet_port()})
+		return received
+
+	func count(prefix: String) -> int:
+		return poll().filter(func(r: Dictionary) -> bool: return r.text.begins_with(prefix)).size()
+
+	func send(text: String, to_port: int) -> void:
+		socket.set_dest_address("127.0.0.1", to_port)
+		socket.put_packet(text.to_ascii_buffer())
+
+	func close() -> void:
+		socket.close()
+
+
+var _signals: Array[String] = []
+
+
+func _punch(fast := true) -> HolePunch:
+	var node := HolePunch.new()
+	node.lan_address = "127.0.0.1"
+	if fast:
+		node.request_interval = 0.05
+	for s in ["start_server", "start_client", "start_session", "new_name", "bad_session", "bad_server", "start_random", "punch_failed"]:
+		node.connect(s, func(...args: Array) -> void: _signals.append("%s%s" % [s, args]))
+	add(node)
+	return node
+
+
+func _emitted(prefix: String) -> bool:
+	return _signals.any(func(s: String) -> bool: return s.begins_with(prefix))
+
+
+func test_resends_host_session_until_answered() -> void:
+	var server := Endpoint.new()
+	var node := _punch()
+	node.host_session(server.key, "ann")
+	await wait(0.3)
+	var resent := server.count("HS:")
+	expect_true(resent >= 3, "HS resent while unanswered (got %d)" % resent)
+	var from_port: int = server.received[0].port
+	server.send("HR:%s:%scyahcyah" % [server.key, server.key], from_port)
+	expect_true(await wait_until(func() -> bool: return _emitted("start_session"), 2.0), "start_session emitted")
+	expect_eq(_signals[0], "start_session[\"%scyahcyah\"]" % server.key, "session id passed on")
+	var after := server.count("HS:")
+	await wait(0.2)
+	expect_eq(server.count("HS:"), after, "no HS after the answer")
+	expect_eq(node.phase, HolePunch.Phase.PUNCHING, "phase")
+	server.close()
+
+
+func test_bad_server_when_nothing_answers() -> void:
+	var silent := Endpoint.new()
+	var node := _punch()
+	node.server_timeout = 0.3
+	var started := Time.get_ticks_msec()
+	node.host_session(silent.key, "ann")
+	expect_true(await wait_until(func() -> bool: return _emitted("bad_server"), 2.0), "bad_server emitted")
+	var waited := (Time.get_ticks_msec() - started) / 1000.0
+	expect_true(waited >= 0.28 and waited < 1.0, "after server_timeout (waited %.2f s)" % waited)
+	expect_eq(_signals, ["bad_server[\"%s\"]" % silent.key], "signals")
+	expect_eq(node.phase, HolePunch.Phase.IDLE, "phase after bad_server")
+	silent.close()
+
+
+func test_server_answers_from_a_stranger_are_dropped() -> void:
+	var server := Endpoint.new()
+	var stranger := Endpoint.new()
+	var node := _punch()
+	node.host_session(server.key, "ann")
+	await wait_until(func() -> bool: return server.count("HS:") > 0, 1.0)
+	var port: int = server.received[0].port
+	stranger.send("HR:%s:%scyahcyah" % [stranger.key, stranger.key], port)
+	await wait(0.15)
+	expect_true(not _emitted("start_session"), "no session from a stranger's HR")
+	expect_true(node.dropped_datagrams >= 1, "counted as dropped")
+	server.send("HR:%s:%scyahcyah" % [server.key, server.key], port)
+	expect_true(await wait_until(func() -> bool: return _emitted("start_session"), 1.0), "server's HR accepted")
+	server.close()
+	stranger.close()
+
+
+func test_bad_session_on_bad_key() -> void:
+	var server := Endpoint.new()
+	var node := _punch()
+	var id := server.key + "cyahcyah"
+	node.join_session(id, "bob")
+	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
+	expect_eq(server.received[0].text, "JS:%s:%s" % [P.encode_key("127.0.0.1", node.get_local_port()), id], "JS payload")
+	server.send("BK:" + id, server.received[0].port)
+	expect_true(await wait_until(func() -> bool: return _emitted("bad_session"), 1.0), "bad_session emitted")
+	expect_eq(_signals, ["bad_session[\"%s\"]" % id], "signals")
+	server.close()
+
+
+func test_rejects_bad_alias_and_bad_server_key() -> void:
+	var node := _punch()
+	node.host_session("qucycyahjiuv", "has:colon")
+	expect_eq(node.phase, HolePunch.Phase.IDLE, "a bad alias starts nothing")
+	node.host_session("not-a-key", "ann")
+	expect_eq(_signals, ["bad_server[\"not-a-key\"]"], "a bad server key is a bad server")
+
+
+func test_client_trusts_only_the_introduced_host_and_hands_over() -> void:
+	# Given a joiner the server introduced to a host socket
+	var server := Endpoint.new()
+	var host := Endpoint.new()
+	var stranger := Endpoint.new()
+	var node := _punch()
+	var id := server.key + "cyahcyah"
+	node.join_session(id, "bob")
+	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
+	var port: int = server.received[0].port
+	server.send("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), host.key, host.key], port)
+	expect_true(await wait_until(func() -> bool: return host.count("RD:bob") > 0, 1.0), "joiner punches the host")
+	# When a stranger sends RD and JH
+	stranger.send("RD:mallory", port)
+	stranger.send("JH:" + stranger.key, port)
+	await wait(0.15)
+	expect_true(not _emitted("new_name"), "no name from a stranger")
+	expect_eq(node.phase, HolePunch.Phase.PUNCHING, "still punching after a stranger's JH")
+	# And the host sends RD, then a JH naming an address that is not its own
+	host.send("RD:hana", port)
+	host.send("JH:" + stranger.key, port)
+	expect_true(await wait_until(func() -> bool: return _emitted("new_name"), 1.0), "host's name arrives")
+	await wait(0.1)
+	expect_eq(node.phase, HolePunch.Phase.PUNCHING, "a JH to a foreign address is ignored")
+	# Then the host's own JH gets JD and start_client with the host's address
+	host.send("JH:" + host.key, port)
+	expect_true(await wait_until(func() -> bool: return _emitted("start_client"), 1.0), "start_client emitted")
+	expect_true(host.count("JD:DONE") >= 1, "JD answered")
+	expect_eq(_signals, ["start_session[\"%s\"]" % id, "new_name[\"hana\"]", "start_client[\"127.0.0.1\", %d, %d]" % [host.port, port]], "signals")
+	var again := PacketPeerUDP.new()
+	expect_eq(again.bind(port, "*"), OK, "the punched port is free for the game")
+	again.close()
+	for e in [server, host, stranger]:
+		e.close()
+
+
+func test_host_hands_over_and_frees_its_port() -> void:
+	var server := Endpoint.new()
+	var joiner := Endpoint.new()
+	var node := _punch()
+	node.host_session(server.key, "hana")
+	await wait_until(func() -> bool: return server.count("HS:") > 0, 1.0)
+	var port: int = server.received[0].port
+	var id := server.key + "cyahcyah"
+	server.send("HR:%s:%s" % [P.encode_key("127.0.0.1", port), id], port)
+	await wait_until(func() -> bool: return _emitted("start_session"), 1.0)
+	# The server introduces a joiner (twice, as for a duplicate JS)
+	for i in 2:
+		server.send("NJ:%s:%s" % [joiner.key, joiner.key], port)
+	expect_true(await wait_until(func() -> bool: return joiner.count("RD:hana") > 0, 1.0), "host punches the joiner")
+	joiner.send("RD:jo", port)
+	expect_true(await wait_until(func() -> bool: return _emitted("new_name"), 1.0), "joiner's name")
+	node.close_session()
+	expect_true(await wait_until(func() -> bool: return joiner.count("JH:") > 0, 1.0), "JH sent")
+	expect_true(joiner.poll().any(func(r: Dictionary) -> bool: return r.text == "JH:" + P.encode_key("127.0.0.1", port)), "JH names the host's key")
+	expect_true(not _emitted("start_server"), "waits for JD")
+	joiner.send("JD:DONE", port)
+	expect_true(await wait_until(func() -> bool: return _emitted("start_server"), 1.0), "start_server emitted")
+	expect_eq(_signals, ["start_session[\"%s\"]" % id, "new_name[\"jo\"]", "start_server[%d]" % port], "signals")
+	expect_true(server.count("CS:" + id) >= 1, "CS sent to the server")
+	var again := PacketPeerUDP.new()
+	expect_eq(again.bind(port, "*"), OK, "the punched port is free for the game")
+	again.close()
+	server.close()
+	joiner.close()
+
+
+func test_punch_failed_when_the_peer_never_answers() -> void:
+	var server := Endpoint.new()
+	var silent_host := Endpoint.new()
+	var node := _punch()
+	node.punch_timeout = 0.3
+	node.join_session(server.key + "cyahcyah", "bob")
+	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
+	var port: int = server.received[0].port
+	server.send("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), silent_host.key, silent_host.key], port)
+	expect_true(await wait_until(func() -> bool: return _emitted("punch_failed"), 2.0), "punch_failed emitted")
+	expect_true(_signals.has("punch_failed[\"%s\"]" % silent_host.key), "names the peer")
+	expect_eq(node.phase, HolePunch.Phase.IDLE, "the attempt ended")
+	server.close()
+	silent_host.close()
