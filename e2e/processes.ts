@@ -81,6 +81,10 @@ export interface PlayerOptions {
   readonly alias: string;
   readonly serverKey?: string;
   readonly session?: string;
+  /** A file the player polls for the session code, so it can start before the host has one. */
+  readonly sessionFile?: string;
+  /** A file the player waits for before acting, so several players start together. */
+  readonly goFile?: string;
   readonly expectPeers?: number;
   readonly timeout?: number;
   readonly serverTimeout?: number;
@@ -93,6 +97,8 @@ export function playerArgs(o: PlayerOptions): string[] {
   const args = [`--role=${o.role}`, `--alias=${o.alias}`, `--lan-ip=${o.lanIp ?? '127.0.0.1'}`];
   if (o.serverKey) args.push(`--server-key=${o.serverKey}`);
   if (o.session) args.push(`--session=${o.session}`);
+  if (o.sessionFile) args.push(`--session-file=${o.sessionFile}`);
+  if (o.goFile) args.push(`--go-file=${o.goFile}`);
   if (o.expectPeers) args.push(`--expect-peers=${o.expectPeers}`);
   if (o.timeout) args.push(`--timeout=${o.timeout}`);
   if (o.serverTimeout) args.push(`--server-timeout=${o.serverTimeout}`);

@@ -5,7 +5,7 @@ extends Node
 ## It prints one [code]SHP_EVENT {json}[/code] line per event on stdout, with [code]wall[/code]
 ## (Unix time in seconds) so a harness can time several processes. Exit codes: 0 success,
 ## 2 timeout, 3 a failure signal (bad_session, bad_server, punch_failed).
-## Options: [code]--role=host|join|random --server-key=KEY --session=ID --alias=NAME
+## Options: [code]--role=host|join|random --server-key=KEY --session=ID --session-file=PATH --go-file=PATH --alias=NAME
 ## --expect-peers=N --timeout=SECONDS --lan-ip=IP --server-timeout=S --punch-timeout=S[/code].
 
 var _hole_punch: HolePunch
@@ -56,16 +56,30 @@ func run(options: Dictionary) -> void:
 
 	var alias: String = options.get("alias", "player")
 	var role: String = options.get("role", "")
+	_emit("ready")
+	if options.has("go-file"):
+		await _read_when_present(options["go-file"])
 	_emit("begin", {"role": role})
 	match role:
 		"host":
 			_hole_punch.host_session(options.get("server-key", ""), alias)
 		"join":
-			_hole_punch.join_session(options.get("session", ""), alias)
+			var session: String = options.get("session", "")
+			if options.has("session-file"):
+				session = await _read_when_present(options["session-file"])
+			_hole_punch.join_session(session, alias)
 		"random":
 			_hole_punch.random_session(options.get("server-key", ""), alias)
 		_:
 			_fail("bad_role", {"role": role})
+
+
+## Waits for a file to hold something (a session code, or a go signal), so players can start
+## their processes before the host has a code and be timed from the moment they act.
+func _read_when_present(path: String) -> String:
+	while not FileAccess.file_exists(path) or FileAccess.get_file_as_string(path).strip_edges() == "":
+		await get_tree().process_frame
+	return FileAccess.get_file_as_string(path).strip_edges()
 
 
 func _on_new_name(peer_name: String) -> void:

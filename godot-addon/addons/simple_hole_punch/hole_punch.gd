@@ -52,7 +52,7 @@ enum _Role { NONE, HOST, JOINER, RANDOM }
 @export var handover_silence := 1.0
 ## Client: seconds between answering JH and freeing the port, so the host's game server is
 ## listening before the client's first ENet packet arrives.
-@export var handover_delay := 0.05
+@export var handover_delay := 0.03
 ## Local UDP port to punch from; 0 lets the system pick a free one.
 @export var local_port := 0
 ## The LAN IPv4 address to tell peers; empty finds one with [method IP.get_local_addresses].
