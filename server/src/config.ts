@@ -1,0 +1,141 @@
+/**
+ * The server's configuration: one pure function from environment and arguments to a validated
+ * Config. Every option is a flag (`--port 7788` or `--port=7788`) or an environment variable
+ * (`SHP_PORT`); a flag wins. Bad values throw a ConfigError that names the option and the value.
+ */
+import { isIPv4 } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { parseArgs } from 'node:util';
+import { LIMITS } from './generated/protocol.ts';
+import { formatDuration, parseDuration } from './units.ts';
+
+export class ConfigError extends Error {}
+
+interface OptionSpec<T> {
+  readonly env: string;
+  readonly help: string;
+  readonly default: T;
+  readonly parse: (text: string, flag: string) => T;
+  readonly show?: (value: T) => string;
+}
+
+function integer(min: number, max: number, what: string) {
+  return (text: string, flag: string): number => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
+      throw new ConfigError(`--${flag}=${text}: expected ${what} from ${min} to ${max}`);
+    }
+    return value;
+  };
+}
+
+function duration(text: string, flag: string): number {
+  const ms = parseDuration(text);
+  if (ms === null || ms <= 0) throw new ConfigError(`--${flag}=${text}: expected a duration like 30s or 20m`);
+  return ms;
+}
+
+function ipv4(text: string, flag: string): string {
+  if (!isIPv4(text)) throw new ConfigError(`--${flag}=${text}: expected an IPv4 address like 203.0.113.7`);
+  return text;
+}
+
+const OPTIONS = {
+  port: { env: 'SHP_PORT', help: 'UDP port to listen on (0 picks a free one)', default: 7788, parse: integer(0, 65535, 'a port') },
+  bind: { env: 'SHP_BIND', help: 'address to listen on', default: '0.0.0.0', parse: ipv4 },
+  'public-ip': {
+    env: 'SHP_PUBLIC_IP', help: 'public IPv4 that session codes embed (default: the bind address, else the first non-internal IPv4)',
+    default: '', parse: ipv4, show: (v: string) => v || 'guessed',
+  },
+  'public-port': {
+    env: 'SHP_PUBLIC_PORT', help: 'public UDP port that session codes embed, when a port forward differs from --port (0: same as the bound port)',
+    default: 0, parse: integer(0, 65535, 'a port'),
+  },
+  'suffix-bigrams': {
+    env: 'SHP_SUFFIX_BIGRAMS', help: 'random bigrams after the server key in a session code (2 is what original clients expect)',
+    default: 4, parse: integer(LIMITS.minSuffixBigrams, LIMITS.maxSuffixBigrams, 'a count'),
+  },
+  expiry: {
+    env: 'SHP_EXPIRY', help: 'drop a session whose host has sent nothing for this long',
+    default: 60_000, parse: duration, show: formatDuration,
+  },
+  'sweep-interval': {
+    env: 'SHP_SWEEP_INTERVAL', help: 'how often to look for expired sessions',
+    default: 10_000, parse: duration, show: formatDuration,
+  },
+  'max-peers': { env: 'SHP_MAX_PEERS', help: 'joiners per session', default: 32, parse: integer(1, 1000, 'a count') },
+} satisfies Record<string, OptionSpec<string> | OptionSpec<number>>;
+
+type Options = typeof OPTIONS;
+type Values = { -readonly [K in keyof Options]: ReturnType<Options[K]['parse']> };
+
+export interface Config {
+  readonly port: number;
+  readonly bind: string;
+  /** The public address session codes embed; never empty. */
+  readonly publicIp: string;
+  /** True when --public-ip was not given and publicIp was guessed. */
+  readonly publicIpGuessed: boolean;
+  readonly publicPort: number;
+  readonly suffixBigrams: number;
+  readonly expiryMs: number;
+  readonly sweepIntervalMs: number;
+  readonly maxPeers: number;
+}
+
+export type ConfigResult = { readonly help: true } | { readonly help: false; readonly config: Config };
+
+export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): ConfigResult {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv], strict: true, allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        ...Object.fromEntries(Object.keys(OPTIONS).map((k) => [k, { type: 'string' as const }])),
+      },
+    });
+  } catch (error) {
+    throw new ConfigError((error as Error).message.replace(/\. To specify .*$/s, ''));
+  }
+  if (parsed.values.help) return { help: true };
+  const values = {} as Record<string, unknown>;
+  for (const [flag, spec] of Object.entries(OPTIONS) as Array<[string, OptionSpec<unknown>]>) {
+    const given = (parsed.values as Record<string, unknown>)[flag] as string | undefined;
+    const text = given ?? env[spec.env];
+    values[flag] = text === undefined || text === '' ? spec.default : spec.parse(text, given === undefined ? `${flag} (${spec.env})` : flag);
+  }
+  const v = values as Values;
+  const guessed = v['public-ip'] === '';
+  return {
+    help: false,
+    config: {
+      port: v.port, bind: v.bind,
+      publicIp: guessed ? guessPublicIp(v.bind) : v['public-ip'],
+      publicIpGuessed: guessed,
+      publicPort: v['public-port'],
+      suffixBigrams: v['suffix-bigrams'],
+      expiryMs: v.expiry,
+      sweepIntervalMs: v['sweep-interval'],
+      maxPeers: v['max-peers'],
+    },
+  };
+}
+
+function guessPublicIp(bind: string): string {
+  if (bind !== '0.0.0.0') return bind;
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+export function helpText(): string {
+  const lines = ['Usage: simple-hole-punch [options]', '', 'Options (flag, environment variable, default):'];
+  for (const [flag, spec] of Object.entries(OPTIONS) as Array<[string, OptionSpec<unknown>]>) {
+    const shown = spec.show ? spec.show(spec.default) : String(spec.default);
+    lines.push(`  --${flag.padEnd(16)} ${spec.env.padEnd(20)} default ${shown}`, `      ${spec.help}`);
+  }
+  lines.push(`  --help, -h`, '      show this help');
+  return lines.join('\n');
+}

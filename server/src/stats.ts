@@ -1,0 +1,33 @@
+/** Counters the server keeps: what came in, what went out, what was dropped and why. */
+import type { DecodeError } from './generated/protocol.ts';
+
+export type DropReason = DecodeError | 'not_for_server' | 'handler_error';
+
+export class ServerStats {
+  readonly received = new Map<string, number>();
+  readonly sent = new Map<string, number>();
+  readonly dropped = new Map<DropReason, number>();
+  /** Valid requests the handlers ignored: KA or CS from someone not the host, and the like. */
+  ignored = 0;
+  sessionsCreated = 0;
+  sessionsClosed = 0;
+  sessionsExpired = 0;
+  matches = 0;
+
+  count(map: Map<string, number>, key: string): void {
+    map.set(key, (map.get(key) ?? 0) + 1);
+  }
+
+  total(map: Map<string, number>): number {
+    let sum = 0;
+    for (const n of map.values()) sum += n;
+    return sum;
+  }
+
+  summary(): string {
+    const list = (m: Map<string, number>) => [...m].map(([k, n]) => `${k}=${n}`).join(' ') || 'none';
+    return `received ${this.total(this.received)} (${list(this.received)}), sent ${this.total(this.sent)} (${list(this.sent)}), `
+      + `dropped ${this.total(this.dropped)} (${list(this.dropped)}), ignored ${this.ignored}, sessions created ${this.sessionsCreated}, `
+      + `closed ${this.sessionsClosed}, expired ${this.sessionsExpired}, matches ${this.matches}`;
+  }
+}
