@@ -8,7 +8,8 @@ import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 
 export interface LossyRelayOptions {
-  readonly server: { readonly address: string; readonly port: number };
+  /** Where to forward; may be set after listen() with setServer(), once the server runs. */
+  server?: { readonly address: string; readonly port: number };
   /** Probability in [0, 1] that a datagram is dropped. */
   readonly loss: number;
   /** Probability in [0, 1] that a datagram that got through is sent twice. */
@@ -28,6 +29,10 @@ export class LossyRelay {
     this.random = mulberry32(options.seed);
   }
 
+  setServer(server: { readonly address: string; readonly port: number }): void {
+    this.options.server = server;
+  }
+
   async listen(): Promise<AddressInfo> {
     this.front.on('message', (data, from) => {
       const id = `${from.address}:${from.port}`;
@@ -36,13 +41,15 @@ export class LossyRelay {
         socket = dgram.createSocket('udp4');
         socket.bind(0, '127.0.0.1');
         socket.on('message', (reply, replyFrom) => {
-          if (replyFrom.address !== this.options.server.address || replyFrom.port !== this.options.server.port) return;
+          const server = this.options.server;
+          if (!server || replyFrom.address !== server.address || replyFrom.port !== server.port) return;
           this.pass(() => this.front.send(reply, from.port, from.address));
         });
         this.upstream.set(id, socket);
       }
       const up = socket;
-      this.pass(() => up.send(data, this.options.server.port, this.options.server.address));
+      const server = this.options.server;
+      if (server) this.pass(() => up.send(data, server.port, server.address));
     });
     await new Promise<void>((done) => this.front.bind(0, '127.0.0.1', done));
     return this.front.address();

@@ -115,6 +115,8 @@ export function startPlayer(o: PlayerOptions, spawnOptions: SpawnOptions = {}): 
 
 export interface RunningServer {
   readonly key: string;
+  /** The port the server is bound to (its key may name another: --public-port). */
+  readonly port: number;
   readonly process: Watched;
 }
 
@@ -124,6 +126,6 @@ export async function startServer(extraArgs: readonly string[] = []): Promise<Ru
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const watched = new Watched(child, 'server');
-  const match = await watched.waitForLine(/server key: ([a-z]{12})/, 20_000);
-  return { key: match[1]!, process: watched };
+  const match = await watched.waitForLine(/listening on [\d.]+:(\d+),.*server key: ([a-z]{12})/, 20_000);
+  return { key: match[2]!, port: Number(match[1]), process: watched };
 }

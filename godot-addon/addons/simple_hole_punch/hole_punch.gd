@@ -368,9 +368,9 @@ func _on_join_host(message: Dictionary, ip: String, port: int) -> void:
 		return
 	_send_to(HolePunchProtocol.encode_join_done(), ip, port)
 	if phase == Phase.PUNCHING:
-		var target := HolePunchProtocol.decode_key(key)
-		_handover_ip = target.ip
-		_handover_port = target.port
+		# Connect to where JH came from: that path is proven open, whichever key the host named.
+		_handover_ip = ip
+		_handover_port = port
 		_handover_at = _now() + handover_delay
 		phase = Phase.HANDING_OVER
 
