@@ -1,0 +1,59 @@
+/** The server as a real process: its key line, a UDP round trip, clean shutdown, plain errors. */
+import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+function startCli(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const line = async (pattern: RegExp): Promise<RegExpMatchArray> => {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const m = out.match(pattern);
+      if (m) return m;
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no ${pattern} in:\n${out}\n${err}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return { child, exited, line, output: () => ({ out, err }) };
+}
+
+describe('the server command', () => {
+  it('prints its key, answers HS, and exits 0 with a summary on SIGTERM', async () => {
+    const cli = startCli(['--port', '0', '--bind', '127.0.0.1', '--public-ip', '127.0.0.1']);
+    const [, port, key] = await cli.line(/listening on 127\.0\.0\.1:(\d+), public 127\.0\.0\.1:\d+, server key: ([a-z]{12})/);
+    const socket = dgram.createSocket('udp4');
+    const answer = await new Promise<string>((done) => {
+      socket.on('message', (d) => done(d.toString()));
+      socket.send('HS:qucycyahjiuv', Number(port), '127.0.0.1');
+    });
+    socket.close();
+    expect(answer).toMatch(new RegExp(`^HR:[a-z]{12}:${key}[a-z]{8}$`));
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    expect(cli.output().out).toMatch(/stopped: received 1 \(HS=1\), sent 1 \(HR=1\)/);
+  });
+
+  it('says plainly when the port is taken', async () => {
+    const holder = dgram.createSocket('udp4');
+    await new Promise<void>((done) => holder.bind(0, '127.0.0.1', done));
+    const port = holder.address().port;
+    const cli = startCli(['--port', String(port), '--bind', '127.0.0.1', '--public-ip', '127.0.0.1']);
+    expect(await cli.exited).toBe(1);
+    holder.close();
+    expect(cli.output().err).toContain(`port ${port} on 127.0.0.1 is already in use (EADDRINUSE)`);
+  });
+
+  it('exits 2 naming the bad option', async () => {
+    const cli = startCli(['--expiry=abc']);
+    expect(await cli.exited).toBe(2);
+    expect(cli.output().err).toContain('--expiry=abc: expected a duration like 30s or 20m (see --help)');
+  });
+});

@@ -1,0 +1,106 @@
+/** Named fixtures for server tests: a real server on a loopback port and real client sockets. */
+import dgram from 'node:dgram';
+import { encodeKey, type Endpoint } from '../src/generated/protocol.ts';
+import { RendezvousServer } from '../src/rendezvous-server.ts';
+
+export const LOCAL_KEY = encodeKey({ address: '10.0.0.2', port: 4000 });
+export const OTHER_LOCAL_KEY = encodeKey({ address: '10.0.0.3', port: 4001 });
+
+export interface TestClock { now: number; readonly read: () => number }
+
+export function testClock(start = 1_000_000): TestClock {
+  const clock = { now: start, read: () => clock.now };
+  return clock;
+}
+
+export interface Running {
+  readonly server: RendezvousServer;
+  readonly address: Endpoint;
+  readonly clock: TestClock;
+  readonly events: Array<{ event: string; fields: Record<string, unknown> }>;
+}
+
+export async function startTestServer(overrides: Partial<ConstructorParameters<typeof RendezvousServer>[0]['config']> = {}): Promise<Running> {
+  const clock = testClock();
+  const events: Running['events'] = [];
+  const server = new RendezvousServer({
+    config: {
+      port: 0, bind: '127.0.0.1', publicIp: '127.0.0.1', publicPort: 0, suffixBigrams: 4,
+      expiryMs: 60_000, sweepIntervalMs: 3_600_000, maxPeers: 32, ...overrides,
+    },
+    now: clock.read,
+    log: (event, fields) => events.push({ event, fields }),
+  });
+  const address = await server.listen();
+  return { server, address, clock, events };
+}
+
+/** A client's UDP socket on loopback that records what it receives. */
+export class TestClient {
+  readonly received: string[] = [];
+  private readonly socket = dgram.createSocket('udp4');
+  private waiters: Array<() => void> = [];
+  port = 0;
+
+  static async open(): Promise<TestClient> {
+    const client = new TestClient();
+    await new Promise<void>((done) => client.socket.bind(0, '127.0.0.1', done));
+    client.port = client.socket.address().port;
+    client.socket.on('message', (data) => {
+      client.received.push(data.toString('latin1'));
+      for (const wake of client.waiters.splice(0)) wake();
+    });
+    return client;
+  }
+
+  /** This client's key as the server sees it. */
+  get key(): string {
+    return encodeKey({ address: '127.0.0.1', port: this.port });
+  }
+
+  send(to: Endpoint, data: string | Uint8Array): void {
+    this.socket.send(typeof data === 'string' ? Buffer.from(data, 'latin1') : data, to.port, to.address);
+  }
+
+  /** Sends and resolves with the next [count] datagrams received. */
+  async request(to: Endpoint, data: string, count = 1): Promise<string[]> {
+    const before = this.received.length;
+    this.send(to, data);
+    return this.next(before, count);
+  }
+
+  async next(from: number, count = 1, ms = 2000): Promise<string[]> {
+    const deadline = Date.now() + ms;
+    while (this.received.length < from + count) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`expected ${count} datagram(s), got ${this.received.slice(from).join(' | ') || 'none'}`);
+      await new Promise<void>((wake) => {
+        const timer = setTimeout(wake, left);
+        this.waiters.push(() => { clearTimeout(timer); wake(); });
+      });
+    }
+    return this.received.slice(from, from + count);
+  }
+
+  /** Waits briefly and returns whatever arrived since [from]: for asserting that nothing came. */
+  async quiet(from: number, ms = 100): Promise<string[]> {
+    await new Promise((r) => setTimeout(r, ms));
+    return this.received.slice(from);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** Sends a datagram and waits until the server has counted it (received or dropped). */
+export async function settle(running: Running, client: TestClient, data: string | Uint8Array): Promise<void> {
+  const { stats } = running.server;
+  const before = stats.total(stats.received) + stats.total(stats.dropped);
+  client.send(running.address, data);
+  const deadline = Date.now() + 2000;
+  while (stats.total(stats.received) + stats.total(stats.dropped) === before) {
+    if (Date.now() > deadline) throw new Error('the server never counted the datagram');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
