@@ -1,0 +1,43 @@
+/** The point of the design: one message added to the schema appears on both sides. */
+import { describe, expect, it } from 'vitest';
+import { generate } from '../src/generate.ts';
+import { fileText, withMessages } from './spec-fixtures.ts';
+
+describe('a message added to the schema', () => {
+  const files = generate(withMessages(
+    {
+      code: 'PX', name: 'ping_extra', direction: 'peer_to_peer', doc: 'An extra ping.',
+      fields: [{ name: 'target_key', type: 'key', doc: 'Where to.' }],
+    },
+    {
+      code: 'LS', name: 'list_sessions', direction: 'client_to_server', doc: 'Lists sessions.',
+      fields: [{ name: 'owner', type: 'name', doc: 'Whose.' }],
+    },
+  ));
+  const ts = fileText(files, 'protocol.ts');
+  const gd = fileText(files, 'protocol.gd');
+  const base = fileText(files, 'hole_punch_base.gd');
+
+  it('appears in the TypeScript types, encoder and decoder', () => {
+    expect(ts).toContain('export interface PingExtra {');
+    expect(ts).toContain('readonly targetKey: string;');
+    expect(ts).toMatch(/export type PeerToPeerMessage = .*PingExtra/);
+    expect(ts).toContain("case 'PX': return ['PX', [message.targetKey].join(':')].join(':');");
+    expect(ts).toContain("if (!isKey(targetKey)) return fail('bad_field', 'PX.target_key');");
+  });
+
+  it('a client-to-server message becomes a server handler and a dispatch case', () => {
+    expect(ts).toMatch(/listSessions\(message: ListSessions, from: From\): void;/);
+    expect(ts).toContain("case 'LS': handlers.listSessions(message, from); return true;");
+  });
+
+  it('appears in the GDScript constant, encoder, parser, dispatch and handler stub', () => {
+    expect(gd).toContain('const PING_EXTRA := "PX"');
+    expect(gd).toContain('static func encode_ping_extra(target_key: String) -> PackedByteArray:');
+    expect(gd).toMatch(/\t\t"PX":\n\t\t\tif parts\.size\(\) != 1:/);
+    expect(base).toMatch(/\t\t"PX":\n\t\t\t_on_ping_extra\(message, ip, port\)/);
+    expect(base).toContain('func _on_ping_extra(_message: Dictionary, _ip: String, _port: int) -> void:');
+    // A client never receives a client-to-server message: no dispatch for it.
+    expect(base).not.toContain('"LS":');
+  });
+});

@@ -1,0 +1,43 @@
+/** A broken schema is refused with errors that name the offending thing. */
+import { describe, expect, it } from 'vitest';
+import type { FieldType } from '../../schema/types.ts';
+import { generate } from '../src/generate.ts';
+import { protocol, withChangedMessage, withMessages } from './spec-fixtures.ts';
+
+function problems(run: () => unknown): string {
+  try {
+    run();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected the schema to be refused');
+}
+
+describe('schema validation', () => {
+  it('names an unknown field type', () => {
+    const spec = withChangedMessage('JS', (m) => ({ ...m, fields: [{ name: 'session_id', type: 'strng' as FieldType, doc: '' }] }));
+    expect(problems(() => generate(spec))).toContain('message "JS": field "session_id": unknown type "strng"');
+  });
+
+  it('names a duplicate code, a bad code and a name that is not snake_case', () => {
+    const message = { code: 'HS', name: 'HostAgain', direction: 'client_to_server' as const, doc: '', fields: [{ name: 'k', type: 'key' as const, doc: '' }] };
+    const text = problems(() => generate(withMessages(message, { ...message, code: 'h1', name: 'other' })));
+    expect(text).toContain('message "HS": duplicate code');
+    expect(text).toContain('message "HS": name "HostAgain" is not snake_case');
+    expect(text).toContain('message "h1": code must be two capital letters');
+  });
+
+  it('refuses a repeated field that is not last, and a literal without a word', () => {
+    const spec = withMessages({
+      code: 'XX', name: 'broken', direction: 'peer_to_peer', doc: '',
+      fields: [{ name: 'many', type: 'name', doc: '', repeated: true }, { name: 'word', type: 'literal', doc: '' }],
+    });
+    const text = problems(() => generate(spec));
+    expect(text).toContain('message "XX": field "many": only the last field may repeat');
+    expect(text).toContain('message "XX": field "word": a literal field needs a literal of capital letters');
+  });
+
+  it('refuses a bigram table that is not 256 distinct pairs', () => {
+    expect(problems(() => generate({ ...protocol, bigrams: protocol.bigrams.slice(1) }))).toContain('bigrams: need 256 distinct');
+  });
+});
