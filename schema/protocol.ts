@@ -82,8 +82,13 @@ export const protocol: ProtocolSpec = {
     },
     {
       code: 'JD', name: 'join_done', direction: 'peer_to_peer',
-      doc: 'A client\'s answer to JH: it is about to start its game client.',
+      doc: 'A client\'s answer to JH: it is ready to start its game client.',
       fields: [{ name: 'done', type: 'literal', literal: 'DONE', doc: 'Placeholder payload.' }],
+    },
+    {
+      code: 'JG', name: 'join_go', direction: 'peer_to_peer',
+      doc: 'Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it.',
+      fields: [{ name: 'go', type: 'literal', literal: 'GO', doc: 'Placeholder payload.' }],
     },
   ],
   signals: [

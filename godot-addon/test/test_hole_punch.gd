@@ -146,10 +146,14 @@ func test_client_trusts_only_the_introduced_host_and_hands_over() -> void:
 	expect_true(await wait_until(func() -> bool: return _emitted("new_name"), 1.0), "host's name arrives")
 	await wait(0.1)
 	expect_eq(node.phase, HolePunch.Phase.PUNCHING, "a JH to a foreign address is ignored")
-	# Then the host's own JH gets JD and start_client with the host's address
+	# Then the host's own JH gets JD, and JG starts the client towards the host's address
 	host.send("JH:" + host.key, port)
+	expect_true(await wait_until(func() -> bool: return host.count("JD:DONE") >= 1, 1.0), "JD answered")
+	host.send("JH:" + host.key, port)
+	expect_true(await wait_until(func() -> bool: return host.count("JD:DONE") >= 2, 1.0), "a repeated JH is answered again")
+	expect_true(not _emitted("start_client"), "waits for JG")
+	host.send("JG:GO", port)
 	expect_true(await wait_until(func() -> bool: return _emitted("start_client"), 1.0), "start_client emitted")
-	expect_true(host.count("JD:DONE") >= 1, "JD answered")
 	expect_eq(_signals, ["start_session[\"%s\"]" % id, "new_name[\"hana\"]", "start_client[\"127.0.0.1\", %d, %d]" % [host.port, port]], "signals")
 	var again := PacketPeerUDP.new()
 	expect_eq(again.bind(port, "*"), OK, "the punched port is free for the game")
@@ -181,6 +185,7 @@ func test_host_hands_over_and_frees_its_port() -> void:
 	joiner.send("JD:DONE", port)
 	expect_true(await wait_until(func() -> bool: return _emitted("start_server"), 1.0), "start_server emitted")
 	expect_eq(_signals, ["start_session[\"%s\"]" % id, "new_name[\"jo\"]", "start_server[%d]" % port], "signals")
+	expect_true(await wait_until(func() -> bool: return joiner.count("JG:GO") == 3, 1.0), "three JG copies before the port is freed")
 	expect_true(server.count("CS:" + id) >= 1, "CS sent to the server")
 	var again := PacketPeerUDP.new()
 	expect_eq(again.bind(port, "*"), OK, "the punched port is free for the game")
@@ -203,3 +208,23 @@ func test_punch_failed_when_the_peer_never_answers() -> void:
 	expect_eq(node.phase, HolePunch.Phase.IDLE, "the attempt ended")
 	server.close()
 	silent_host.close()
+
+
+func test_client_starts_without_jg_after_handover_timeout() -> void:
+	# An original host sends no JG: the client starts once JH stops coming.
+	var server := Endpoint.new()
+	var host := Endpoint.new()
+	var node := _punch()
+	node.handover_timeout = 0.3
+	node.join_session(server.key + "cyahcyah", "bob")
+	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
+	var port: int = server.received[0].port
+	server.send("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), host.key, host.key], port)
+	await wait_until(func() -> bool: return host.count("RD:") > 0, 1.0)
+	host.send("JH:" + host.key, port)
+	var sent := Time.get_ticks_msec()
+	expect_true(await wait_until(func() -> bool: return _emitted("start_client"), 2.0), "start_client emitted")
+	var waited := (Time.get_ticks_msec() - sent) / 1000.0
+	expect_true(waited >= 0.28 and waited < 0.8, "after handover_timeout (waited %.2f s)" % waited)
+	server.close()
+	host.close()

@@ -151,8 +151,9 @@ func _check_done() -> void:
 		return
 	_finished = true
 	_emit("done", {"ok": true})
-	# Linger so the last reliable packets are delivered; the host's disconnect ends clients sooner.
-	await get_tree().create_timer(0.3 if _is_server else 2.0).timeout
+	# Linger so the last reliable packets are delivered. The host's disconnect ends a client
+	# sooner; a client waits for it, since its own last pong may still be on the way.
+	await get_tree().create_timer(1.0 if _is_server else 6.0).timeout
 	_quit(0)
 
 

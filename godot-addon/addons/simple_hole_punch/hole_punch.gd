@@ -27,7 +27,7 @@ enum Phase {
 	REQUESTING, ## Waiting for the server to answer HS, JS or RS.
 	PUNCHING, ## Registered: pinging peers and keeping holes open.
 	CLOSING, ## Host: handing peers over (JH until JD).
-	HANDING_OVER, ## Client: answered JH, about to free the port.
+	HANDING_OVER, ## Client: answered JH, waiting for JG to free the port.
 	DONE, ## The port was handed to the game.
 }
 
@@ -50,9 +50,9 @@ enum _Role { NONE, HOST, JOINER, RANDOM }
 ## Host: seconds of silence from a client after JH that count as its answer (its JD was lost
 ## and it already started its game client).
 @export var handover_silence := 1.0
-## Client: seconds between answering JH and freeing the port, so the host's game server is
-## listening before the client's first ENet packet arrives.
-@export var handover_delay := 0.03
+## Client: after answering JH, seconds without a further JH before starting the game client
+## even though no JG came (all copies lost, or a host that sends none).
+@export var handover_timeout := 1.0
 ## Local UDP port to punch from; 0 lets the system pick a free one.
 @export var local_port := 0
 ## The LAN IPv4 address to tell peers; empty finds one with [method IP.get_local_addresses].
@@ -81,7 +81,7 @@ var _close_sends_left := 0
 var _close_next := 0.0
 var _names: Array[String] = []
 var _peers: Array[_Peer] = []
-var _handover_at := 0.0
+var _last_join_host := 0.0
 var _handover_ip := ""
 var _handover_port := 0
 
@@ -367,12 +367,19 @@ func _on_join_host(message: Dictionary, ip: String, port: int) -> void:
 		dropped_datagrams += 1 # The host may only send us to one of its own addresses.
 		return
 	_send_to(HolePunchProtocol.encode_join_done(), ip, port)
+	_last_join_host = _now()
 	if phase == Phase.PUNCHING:
 		# Connect to where JH came from: that path is proven open, whichever key the host named.
 		_handover_ip = ip
 		_handover_port = port
-		_handover_at = _now() + handover_delay
 		phase = Phase.HANDING_OVER
+
+
+func _on_join_go(_message: Dictionary, _ip: String, _port: int) -> void:
+	# The host frees its port right after sending JG, so the game client's first packet finds
+	# the game server listening: no ENet retransmission wait.
+	if phase == Phase.HANDING_OVER and not _is_host():
+		_finish_client()
 
 
 func _on_join_done(_message: Dictionary, ip: String, port: int) -> void:
@@ -404,13 +411,8 @@ func _tick(now: float) -> void:
 			_tick_punching(now)
 			_tick_closing(now)
 		Phase.HANDING_OVER:
-			if now >= _handover_at:
-				var ip := _handover_ip
-				var port := _handover_port
-				var local := _bound_port
-				_close_socket()
-				phase = Phase.DONE
-				start_client.emit(ip, port, local)
+			if now - _last_join_host >= handover_timeout:
+				_finish_client()
 
 
 func _tick_punching(now: float) -> void:
@@ -457,10 +459,25 @@ func _tick_closing(now: float) -> void:
 			var key := _local_key if peer.path == "local" else _remote_key
 			_send_to(HolePunchProtocol.encode_join_host(key), ip, port)
 	if not waiting:
+		var go := HolePunchProtocol.encode_join_go()
+		for peer in _peers:
+			var ip := peer.local_ip if peer.path == "local" else peer.remote_ip
+			var port := peer.local_port if peer.path == "local" else peer.remote_port
+			for copy in 3: # No answer can come back once the port is freed: copies survive loss.
+				_send_to(go, ip, port)
 		var local := _bound_port
 		_close_socket()
 		phase = Phase.DONE
 		start_server.emit(local)
+
+
+func _finish_client() -> void:
+	var ip := _handover_ip
+	var port := _handover_port
+	var local := _bound_port
+	_close_socket()
+	phase = Phase.DONE
+	start_client.emit(ip, port, local)
 
 
 func _send_request(request: PackedByteArray) -> void:

@@ -65,10 +65,10 @@ export function decodeKey(key: string): Endpoint | null {
   return { address: `${a}.${b}.${c}.${d}`, port: high * 256 + low };
 }
 
-export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'RD' | 'JH' | 'JD';
+export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'RD' | 'JH' | 'JD' | 'JG';
 
 /** Message codes by name. */
-export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', peerReady: 'RD', joinHost: 'JH', joinDone: 'JD' } as const;
+export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', peerReady: 'RD', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG' } as const;
 
 /** `HS` (client to server): Register a new session with the sender as its host. Resent until HR arrives. */
 export interface HostSession {
@@ -157,17 +157,24 @@ export interface JoinHost {
   readonly hostKey: string;
 }
 
-/** `JD` (peer to peer): A client's answer to JH: it is about to start its game client. */
+/** `JD` (peer to peer): A client's answer to JH: it is ready to start its game client. */
 export interface JoinDone {
   readonly code: 'JD';
   /** Placeholder payload. */
   readonly done: 'DONE';
 }
 
-export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | PeerReady | JoinHost | JoinDone;
+/** `JG` (peer to peer): Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it. */
+export interface JoinGo {
+  readonly code: 'JG';
+  /** Placeholder payload. */
+  readonly go: 'GO';
+}
+
+export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | PeerReady | JoinHost | JoinDone | JoinGo;
 export type ClientToServerMessage = HostSession | JoinSession | RandomSession | KeepAlive | CloseSession;
 export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey;
-export type PeerToPeerMessage = PeerReady | JoinHost | JoinDone;
+export type PeerToPeerMessage = PeerReady | JoinHost | JoinDone | JoinGo;
 
 /** The datagram text of a message: `CODE:field:field...`. */
 export function encode(message: Message): string {
@@ -184,6 +191,7 @@ export function encode(message: Message): string {
     case 'RD': return ['RD', [...message.names].join(':')].join(':');
     case 'JH': return ['JH', [message.hostKey].join(':')].join(':');
     case 'JD': return ['JD', ['DONE'].join(':')].join(':');
+    case 'JG': return ['JG', ['GO'].join(':')].join(':');
   }
 }
 
@@ -294,6 +302,12 @@ export function decode(datagram: Uint8Array): DecodeResult {
       if (parts.length !== 1) return fail('field_count', 'JD needs 1 field(s)');
       if (parts[0] !== 'DONE') return fail('bad_field', 'JD.done must be DONE');
       return { ok: true, message: { code: 'JD', done: 'DONE' } };
+    }
+
+    case 'JG': {
+      if (parts.length !== 1) return fail('field_count', 'JG needs 1 field(s)');
+      if (parts[0] !== 'GO') return fail('bad_field', 'JG.go must be GO');
+      return { ok: true, message: { code: 'JG', go: 'GO' } };
     }
 
     default: return fail('unknown_code', text.slice(0, 2));

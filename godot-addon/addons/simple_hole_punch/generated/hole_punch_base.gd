@@ -77,6 +77,8 @@ func _dispatch(message: Dictionary, ip: String, port: int) -> void:
 			_on_join_host(message, ip, port)
 		"JD":
 			_on_join_done(message, ip, port)
+		"JG":
+			_on_join_go(message, ip, port)
 
 
 func _api_host_session(_serv_key: String, _alias: String) -> void:
@@ -130,6 +132,11 @@ func _on_join_host(_message: Dictionary, _ip: String, _port: int) -> void:
 	pass
 
 
-## Handles [code]JD[/code]: A client's answer to JH: it is about to start its game client.
+## Handles [code]JD[/code]: A client's answer to JH: it is ready to start its game client.
 func _on_join_done(_message: Dictionary, _ip: String, _port: int) -> void:
+	pass
+
+
+## Handles [code]JG[/code]: Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it.
+func _on_join_go(_message: Dictionary, _ip: String, _port: int) -> void:
 	pass

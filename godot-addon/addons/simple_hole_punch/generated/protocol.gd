@@ -28,8 +28,10 @@ const CLOSE_SESSION := "CS"
 const PEER_READY := "RD"
 ## [code]JH[/code] (peer_to_peer): The host hands over: connect your game to this key. Resent until JD arrives.
 const JOIN_HOST := "JH"
-## [code]JD[/code] (peer_to_peer): A client's answer to JH: it is about to start its game client.
+## [code]JD[/code] (peer_to_peer): A client's answer to JH: it is ready to start its game client.
 const JOIN_DONE := "JD"
+## [code]JG[/code] (peer_to_peer): Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it.
+const JOIN_GO := "JG"
 
 ## Longest datagram accepted, in bytes.
 const MAX_DATAGRAM_BYTES := 512
@@ -159,9 +161,13 @@ static func encode_peer_ready(names: PackedStringArray) -> PackedByteArray:
 static func encode_join_host(host_key: String) -> PackedByteArray:
 	return _pack(JOIN_HOST, [host_key])
 
-## Encodes [code]JD[/code]: A client's answer to JH: it is about to start its game client.
+## Encodes [code]JD[/code]: A client's answer to JH: it is ready to start its game client.
 static func encode_join_done() -> PackedByteArray:
 	return _pack(JOIN_DONE, ["DONE"])
+
+## Encodes [code]JG[/code]: Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it.
+static func encode_join_go() -> PackedByteArray:
+	return _pack(JOIN_GO, ["GO"])
 
 
 static func _pack(code: String, fields: Array) -> PackedByteArray:
@@ -272,4 +278,10 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 			if parts[0] != "DONE":
 				return {}
 			return {"code": "JD", "done": parts[0] }
+		"JG":
+			if parts.size() != 1:
+				return {}
+			if parts[0] != "GO":
+				return {}
+			return {"code": "JG", "go": parts[0] }
 	return {}

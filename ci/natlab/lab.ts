@@ -1,0 +1,264 @@
+/**
+ * A NAT lab on one machine: network namespaces joined by veth links (or by an impaired TAP link),
+ * home routers that masquerade a private LAN and drop unsolicited inbound traffic, and a
+ * "public internet" segment (192.0.2.0/24) holding the rendezvous server. Only documentation
+ * and 10.x addresses, only inside namespaces this lab made; everything is removed by destroy(),
+ * which also runs on exit and on SIGINT/SIGTERM.
+ */
+import { type ChildProcess, execFileSync, spawn, type SpawnOptions } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** `preserving` keeps the source port when it can (a cone NAT); `random` picks one per mapping. */
+export type NatKind = 'preserving' | 'random';
+
+export interface Impairment {
+  readonly loss: number;
+  readonly duplicate: number;
+  readonly delayMs: number;
+  readonly jitterMs: number;
+}
+
+export interface RouterSpec {
+  readonly name: string;
+  readonly nat: NatKind;
+  /** Hosts on this router's LAN. */
+  readonly hosts: readonly string[];
+}
+
+export interface LabSpec {
+  readonly routers: readonly RouterSpec[];
+  /** Hosts on the public segment, with no NAT. */
+  readonly publicHosts?: readonly string[];
+  /** Applied to every router's WAN link, both directions. */
+  readonly impair?: Impairment;
+}
+
+export const SERVER_IP = '192.0.2.10';
+const TAP_LINK = resolve(import.meta.dirname, 'tap_link.py');
+let labCount = 0;
+const liveLabs = new Set<Lab>();
+
+function sh(command: string, args: readonly string[], input?: string): void {
+  execFileSync(command, args, { input, stdio: ['pipe', 'ignore', 'pipe'] });
+}
+
+/** Why the lab cannot run here, or null when it can. */
+export function labUnavailable(): string | null {
+  if (process.getuid?.() !== 0) return 'the NAT lab needs root (network namespaces)';
+  for (const tool of ['ip', 'nft', 'python3']) {
+    try {
+      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    } catch {
+      return `the NAT lab needs \`${tool}\` (run ci/natlab/setup.sh)`;
+    }
+  }
+  return null;
+}
+
+/** Removes namespaces left by lab runs whose process is gone (a run killed with SIGKILL). */
+export function removeOrphans(): void {
+  const list = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+  for (const line of list.split('\n')) {
+    const match = /^(shp-(\d+)-\S+)/.exec(line);
+    if (!match) continue;
+    const pid = Number(match[2]);
+    let alive = true;
+    try { process.kill(pid, 0); } catch { alive = false; }
+    if (!alive || pid === process.pid) {
+      if (pid !== process.pid) try { sh('ip', ['netns', 'del', match[1]!]); } catch { /* already gone */ }
+    }
+  }
+}
+
+export class Lab {
+  readonly prefix: string;
+  readonly namespaces: string[] = [];
+  private readonly addresses = new Map<string, string>();
+  private readonly wanAddresses = new Map<string, string>();
+  private readonly children = new Set<ChildProcess>();
+  private readonly links: ChildProcess[] = [];
+
+  private constructor() {
+    this.prefix = `shp-${process.pid}-${++labCount}`;
+  }
+
+  static async build(spec: LabSpec): Promise<Lab> {
+    const lab = new Lab();
+    liveLabs.add(lab);
+    try {
+      await lab.create(spec);
+    } catch (error) {
+      lab.destroy();
+      throw error;
+    }
+    return lab;
+  }
+
+  /** The node's own IPv4 address. */
+  address(node: string): string {
+    const address = this.addresses.get(node);
+    if (!address) throw new Error(`no node ${node} in this lab`);
+    return address;
+  }
+
+  /** A router's public (WAN) address. */
+  wan(router: string): string {
+    const address = this.wanAddresses.get(router);
+    if (!address) throw new Error(`no router ${router} in this lab`);
+    return address;
+  }
+
+  /** Starts a process inside a node's namespace; destroy() kills it. */
+  spawn(node: string, command: string, args: readonly string[], options: SpawnOptions = {}): ChildProcess {
+    this.address(node);
+    const child = spawn('ip', ['netns', 'exec', this.ns(node), command, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    this.children.add(child);
+    child.on('exit', () => this.children.delete(child));
+    return child;
+  }
+
+  destroy(): void {
+    for (const child of this.children) if (child.exitCode === null) child.kill('SIGKILL');
+    this.children.clear();
+    for (const link of this.links) link.stdin?.end();
+    for (const ns of this.namespaces.splice(0).reverse()) {
+      try { sh('ip', ['netns', 'del', ns]); } catch { /* already gone */ }
+    }
+    for (const link of this.links.splice(0)) if (link.exitCode === null) link.kill('SIGKILL');
+    liveLabs.delete(this);
+  }
+
+  private ns(node: string): string {
+    return `${this.prefix}-${node}`;
+  }
+
+  private addNamespace(node: string): string {
+    const ns = this.ns(node);
+    sh('ip', ['netns', 'add', ns]);
+    this.namespaces.push(ns);
+    sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    return ns;
+  }
+
+  private async create(spec: LabSpec): Promise<void> {
+    const inet = this.addNamespace('inet');
+    sh('ip', ['-n', inet, 'link', 'add', 'br0', 'type', 'bridge']);
+    sh('ip', ['-n', inet, 'link', 'set', 'br0', 'up']);
+    let port = 0;
+    const attachToInternet = (node: string, address: string): void => {
+      const ns = this.ns(node);
+      const peer = `p${++port}`;
+      sh('ip', ['-n', ns, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', peer, 'netns', inet]);
+      sh('ip', ['-n', inet, 'link', 'set', peer, 'master', 'br0', 'up']);
+      sh('ip', ['-n', ns, 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
+      sh('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
+    };
+    this.addNamespace('server');
+    attachToInternet('server', SERVER_IP);
+    this.addresses.set('server', SERVER_IP);
+    (spec.publicHosts ?? []).forEach((host, i) => {
+      this.addNamespace(host);
+      attachToInternet(host, `192.0.2.${50 + i}`);
+      this.addresses.set(host, `192.0.2.${50 + i}`);
+    });
+    for (const [index, router] of spec.routers.entries()) {
+      const r = index + 1;
+      const ns = this.addNamespace(router.name);
+      const wan = `192.0.2.${100 + r}`;
+      if (spec.impair) {
+        await this.impairedLink(ns, inet, `${r}`, spec.impair);
+      } else {
+        sh('ip', ['-n', ns, 'link', 'add', 'wan0', 'type', 'veth', 'peer', 'name', `w${r}`, 'netns', inet]);
+        sh('ip', ['-n', inet, 'link', 'set', `w${r}`, 'master', 'br0', 'up']);
+      }
+      sh('ip', ['-n', ns, 'addr', 'add', `${wan}/24`, 'dev', 'wan0']);
+      sh('ip', ['-n', ns, 'link', 'set', 'wan0', 'up']);
+      sh('ip', ['-n', ns, 'link', 'add', 'lan0', 'type', 'bridge']);
+      sh('ip', ['-n', ns, 'addr', 'add', `10.${r}.0.1/24`, 'dev', 'lan0']);
+      sh('ip', ['-n', ns, 'link', 'set', 'lan0', 'up']);
+      sh('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.ip_forward=1']);
+      sh('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], routerRules(router.nat));
+      this.addresses.set(router.name, wan);
+      this.wanAddresses.set(router.name, wan);
+      router.hosts.forEach((host, i) => {
+        const hostNs = this.addNamespace(host);
+        const address = `10.${r}.0.${10 + i}`;
+        sh('ip', ['-n', hostNs, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', `h${i}`, 'netns', ns]);
+        sh('ip', ['-n', ns, 'link', 'set', `h${i}`, 'master', 'lan0', 'up']);
+        sh('ip', ['-n', hostNs, 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
+        sh('ip', ['-n', hostNs, 'link', 'set', 'eth0', 'up']);
+        sh('ip', ['-n', hostNs, 'route', 'add', 'default', 'via', `10.${r}.0.1`]);
+        this.addresses.set(host, address);
+      });
+    }
+  }
+
+  /** A WAN link through tap_link.py: the router's end becomes wan0, the other joins the bridge. */
+  private async impairedLink(routerNs: string, inet: string, id: string, impair: Impairment): Promise<void> {
+    const a = `t${process.pid % 100000}${labCount}${id}a`.slice(0, 15);
+    const b = `t${process.pid % 100000}${labCount}${id}b`.slice(0, 15);
+    const link = spawn('python3', [TAP_LINK, a, b, String(impair.loss), String(impair.duplicate), String(impair.delayMs), String(impair.jitterMs), String(Number(id) * 7919)], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    this.links.push(link);
+    await new Promise<void>((ready, fail) => {
+      const lines = createInterface({ input: link.stdout! });
+      lines.once('line', (line) => (line === 'ready' ? ready() : fail(new Error(`tap_link: ${line}`))));
+      link.once('exit', (code) => fail(new Error(`tap_link exited with ${code}`)));
+    });
+    sh('ip', ['link', 'set', a, 'netns', routerNs]);
+    sh('ip', ['-n', routerNs, 'link', 'set', a, 'name', 'wan0']);
+    sh('ip', ['link', 'set', b, 'netns', inet]);
+    sh('ip', ['-n', inet, 'link', 'set', b, 'master', 'br0', 'up']);
+  }
+}
+
+/**
+ * A home router: masquerade on the WAN, and drop unsolicited inbound traffic (a dropped packet
+ * leaves no conntrack entry that would move the mapping of a later outbound packet).
+ */
+function routerRules(nat: NatKind): string {
+  const masquerade = nat === 'random' ? 'masquerade random,fully-random' : 'masquerade';
+  return `table ip nat {
+  chain postrouting {
+    type nat hook postrouting priority srcnat; policy accept;
+    oifname "wan0" ${masquerade}
+  }
+}
+table inet firewall {
+  chain input {
+    type filter hook input priority filter; policy accept;
+    iifname "wan0" ct state established,related accept
+    iifname "wan0" drop
+  }
+  chain forward {
+    type filter hook forward priority filter; policy accept;
+    iifname "wan0" ct state established,related accept
+    iifname "wan0" drop
+  }
+}
+`;
+}
+
+/** Runs [fn] with a lab that is destroyed afterwards, whatever happens. */
+export async function withLab<T>(spec: LabSpec, fn: (lab: Lab) => Promise<T>): Promise<T> {
+  const lab = await Lab.build(spec);
+  try {
+    return await fn(lab);
+  } finally {
+    lab.destroy();
+  }
+}
+
+function destroyAll(): void {
+  for (const lab of [...liveLabs]) lab.destroy();
+}
+
+process.on('exit', destroyAll);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    destroyAll();
+    process.exit(130);
+  });
+}

@@ -1,0 +1,172 @@
+/**
+ * The NAT lab test cases: real NATs in network namespaces, the real server, headless Godot.
+ * Prints one line per case and ends with `N passed, N failed`. Skips (and says why) when it
+ * cannot build namespaces here. Usage: `node --import tsx ci/natlab/run.ts [case-name-filter]`.
+ */
+import { type Impairment, type Lab, labUnavailable, type LabSpec, removeOrphans, withLab } from './lab.ts';
+import { runSession, type SessionRun, startLabServer, stopLabServer } from './sessions.ts';
+
+/** The impairment of the lab's lossy cases, on every router's WAN link, both directions. */
+export const IMPAIRED: Impairment = { loss: 0.2, duplicate: 0.05, delayMs: 30, jitterMs: 10 };
+/** The bound an impaired session must connect within, in seconds. */
+const IMPAIRED_BOUND = 10;
+
+interface Case {
+  readonly name: string;
+  readonly spec: LabSpec;
+  readonly run: (lab: Lab, serverKey: string) => Promise<void>;
+}
+
+function expect(condition: boolean, message: string): void {
+  if (!condition) throw new Error(message);
+}
+
+function describeRun(run: SessionRun): string {
+  return [run.host, ...run.clients].map((p) => `${p.label} exit ${p.child.exitCode}:\n${p.tail(12)}`).join('\n');
+}
+
+/** Every player exited 0 after ENet connected and RPCs went both ways. */
+function expectConnected(run: SessionRun): void {
+  expect(run.codes.every((c) => c === 0), `not every player connected:\n${describeRun(run)}`);
+  expect(run.host.eventsNamed('rpc_pong').length === run.clients.length, 'the host missed a pong');
+  for (const c of run.clients) expect(c.eventsNamed('rpc_pong').length === 1, `${c.label} missed its pong`);
+}
+
+/** The host's ENet saw each client at [addresses] (sorted), proving which path the traffic took. */
+function expectHostSaw(run: SessionRun, addresses: string[]): void {
+  const seen = run.host.eventsNamed('enet_connected').map((e) => String(e.peer_address)).sort();
+  expect(JSON.stringify(seen) === JSON.stringify([...addresses].sort()), `host saw ${seen.join(', ')}, expected ${addresses.join(', ')}`);
+}
+
+function expectClientsConnectedTo(run: SessionRun, address: string): void {
+  for (const c of run.clients) {
+    const ip = c.eventsNamed('start_client')[0]?.ip;
+    expect(ip === address, `${c.label} connected to ${String(ip)}, expected ${address}`);
+  }
+}
+
+const twoNats = (impair?: Impairment): LabSpec => ({
+  routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'preserving', hosts: ['c1'] }], impair,
+});
+const sameNat = (impair?: Impairment): LabSpec => ({ routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1', 'c1'] }], impair });
+const publicHost = (impair?: Impairment): LabSpec => ({ publicHosts: ['h1'], routers: [{ name: 'r1', nat: 'preserving', hosts: ['c1'] }], impair });
+const fourNats = (impair?: Impairment): LabSpec => ({
+  routers: ['h1', 'c1', 'c2', 'c3'].map((host, i) => ({ name: `r${i + 1}`, nat: 'preserving' as const, hosts: [host] })), impair,
+});
+
+function coneCases(suffix: string, impair?: Impairment): Case[] {
+  const timed = (run: SessionRun) => {
+    if (impair) {
+      expect(run.secondsToConnect !== null && run.secondsToConnect < IMPAIRED_BOUND, `took ${run.secondsToConnect?.toFixed(2)} s, bound ${IMPAIRED_BOUND} s`);
+    }
+  };
+  const timeout = impair ? IMPAIRED_BOUND + 5 : 20;
+  return [
+    {
+      name: `1. two port-preserving NATs${suffix}`, spec: twoNats(impair),
+      run: async (lab, key) => {
+        const run = await runSession(lab, key, 'h1', ['c1'], { timeout });
+        expectConnected(run);
+        expectHostSaw(run, [lab.wan('r2')]);
+        expectClientsConnectedTo(run, lab.wan('r1'));
+        timed(run);
+      },
+    },
+    {
+      name: `2. host and client behind the same NAT: the LAN path${suffix}`, spec: sameNat(impair),
+      run: async (lab, key) => {
+        const run = await runSession(lab, key, 'h1', ['c1'], { timeout });
+        expectConnected(run);
+        expectHostSaw(run, [lab.address('c1')]);
+        expectClientsConnectedTo(run, lab.address('h1'));
+        timed(run);
+      },
+    },
+    {
+      name: `3. host on the public segment, client behind a NAT${suffix}`, spec: publicHost(impair),
+      run: async (lab, key) => {
+        const run = await runSession(lab, key, 'h1', ['c1'], { timeout });
+        expectConnected(run);
+        expectHostSaw(run, [lab.wan('r1')]);
+        expectClientsConnectedTo(run, lab.address('h1'));
+        timed(run);
+      },
+    },
+    {
+      name: `4. one host and three clients, each behind its own NAT${suffix}`, spec: fourNats(impair),
+      run: async (lab, key) => {
+        const run = await runSession(lab, key, 'h1', ['c1', 'c2', 'c3'], { timeout });
+        expectConnected(run);
+        expectHostSaw(run, [lab.wan('r2'), lab.wan('r3'), lab.wan('r4')]);
+        expectClientsConnectedTo(run, lab.wan('r1'));
+        timed(run);
+      },
+    },
+  ];
+}
+
+/** Port-randomising NATs: punching alone cannot connect; both sides must say so, in time. */
+function randomCase(name: string, hostNat: 'preserving' | 'random'): Case {
+  const punchTimeout = 3;
+  return {
+    name, spec: { routers: [{ name: 'r1', nat: hostNat, hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
+    run: async (lab, key) => {
+      const run = await runSession(lab, key, 'h1', ['c1'], { punchTimeout, timeout: 15 });
+      for (const p of [run.host, ...run.clients]) {
+        const failed = p.eventsNamed('punch_failed');
+        expect(p.child.exitCode === 3 && failed.length === 1, `${p.label} should end in punch_failed:\n${p.tail(12)}`);
+        expect(p.eventsNamed('enet_connected').length === 0, `${p.label} connected, which punching alone cannot do here`);
+        const started = p.eventsNamed('start_session')[0]!.wall;
+        const waited = failed[0]!.wall - started;
+        expect(waited >= punchTimeout - 0.2 && waited < punchTimeout + 2, `${p.label} gave up after ${waited.toFixed(2)} s (punch_timeout ${punchTimeout} s)`);
+      }
+    },
+  };
+}
+
+export const CASES: Case[] = [
+  ...coneCases(''),
+  randomCase('5a. port-randomising NAT on one side: clear punch_failed on both', 'preserving'),
+  randomCase('5b. port-randomising NATs on both sides: clear punch_failed on both', 'random'),
+  ...coneCases(' (20% loss, 5% duplication, 30±10 ms delay)', IMPAIRED),
+];
+
+async function main(): Promise<number> {
+  const why = labUnavailable();
+  if (why) {
+    console.log(`skipped: ${why}`);
+    console.log('0 passed, 0 failed');
+    return 0;
+  }
+  removeOrphans();
+  const filter = process.argv[2] ?? '';
+  let passed = 0;
+  let failed = 0;
+  for (const c of CASES.filter((k) => k.name.includes(filter))) {
+    const started = Date.now();
+    try {
+      await withLab(c.spec, async (lab) => {
+        const server = await startLabServer(lab);
+        try {
+          await c.run(lab, server.key);
+        } finally {
+          await stopLabServer(server).catch(() => undefined);
+        }
+      });
+      passed++;
+      console.log(`  ok   ${c.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    } catch (error) {
+      failed++;
+      console.log(`  FAIL ${c.name}\n${(error as Error).message}`);
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed > 0 ? 1 : 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().then((code) => process.exit(code), (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

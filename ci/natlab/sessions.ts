@@ -1,0 +1,67 @@
+/** Running the real server and headless Godot players inside a lab, and timing a session. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { godotPath, ROOT } from '../../e2e/godot.ts';
+import { Player, type PlayerOptions, playerArgs, Watched } from '../../e2e/processes.ts';
+import { type Lab, SERVER_IP } from './lab.ts';
+
+export interface LabServer {
+  readonly key: string;
+  readonly process: Watched;
+}
+
+export async function startLabServer(lab: Lab): Promise<LabServer> {
+  const child = lab.spawn('server', process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--port', '7788', '--bind', SERVER_IP, '--public-ip', SERVER_IP], { cwd: ROOT });
+  const watched = new Watched(child, 'server');
+  const match = await watched.waitForLine(/server key: ([a-z]{12})/, 20_000);
+  return { key: match[1]!, process: watched };
+}
+
+/** Stops the server and reads its closing summary: datagrams received and sent. */
+export async function stopLabServer(server: LabServer): Promise<{ received: number; sent: number }> {
+  server.process.child.kill('SIGTERM');
+  const match = await server.process.waitForLine(/stopped: received (\d+) .*, sent (\d+) /, 10_000);
+  return { received: Number(match[1]), sent: Number(match[2]) };
+}
+
+export function startLabPlayer(lab: Lab, node: string, options: Omit<PlayerOptions, 'lanIp'>): Player {
+  const args = playerArgs({ ...options, lanIp: lab.address(node) });
+  const child = lab.spawn(node, godotPath(), ['--headless', '--path', resolve(ROOT, 'godot-demo'), '--', ...args]);
+  return new Player(child, `${options.alias}@${node}`);
+}
+
+export interface SessionRun {
+  readonly host: Player;
+  readonly clients: Player[];
+  readonly codes: Array<number | null>;
+  /** Seconds from host_session to the last ENet connection; null when not all connected. */
+  readonly secondsToConnect: number | null;
+}
+
+/**
+ * Starts the host and clients, lets them all begin together, passes the code through a file,
+ * and waits for every process to end.
+ */
+export async function runSession(lab: Lab, serverKey: string, hostNode: string, clientNodes: readonly string[], extra: Partial<PlayerOptions> = {}): Promise<SessionRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'shp-lab-'));
+  try {
+    const goFile = join(dir, 'go');
+    const sessionFile = join(dir, 'session');
+    const timeout = extra.timeout ?? 20;
+    const host = startLabPlayer(lab, hostNode, { role: 'host', alias: 'host', serverKey, expectPeers: clientNodes.length, goFile, timeout, ...extra });
+    const clients = clientNodes.map((node, i) => startLabPlayer(lab, node, { role: 'join', alias: `client${i + 1}`, sessionFile, timeout, ...extra }));
+    const all = [host, ...clients];
+    await Promise.all(all.map((p) => p.waitForEvent('ready', 30_000)));
+    writeFileSync(goFile, 'go');
+    host.waitForEvent('start_session', timeout * 1000).then((e) => writeFileSync(sessionFile, String(e.key)), () => {});
+    const codes = await Promise.all(all.map((p) => p.exited));
+    const begin = host.eventsNamed('begin')[0]?.wall;
+    const connected = all.map((p) => p.eventsNamed('enet_connected').map((e) => e.wall));
+    const complete = begin !== undefined && host.eventsNamed('enet_connected').length === clientNodes.length
+      && clients.every((c) => c.eventsNamed('enet_connected').length === 1);
+    return { host, clients, codes, secondsToConnect: complete ? Math.max(...connected.flat()) - begin : null };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
