@@ -205,6 +205,7 @@ func test_punch_failed_when_the_peer_never_answers() -> void:
 	server.send("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), silent_host.key, silent_host.key], port)
 	expect_true(await wait_until(func() -> bool: return _emitted("punch_failed"), 2.0), "punch_failed emitted")
 	expect_true(_signals.has("punch_failed[\"%s\"]" % silent_host.key), "names the peer")
+	expect_true(server.count("JS:") >= 3, "JS repeated while the host is unheard, in case NJ was lost")
 	expect_eq(node.phase, HolePunch.Phase.IDLE, "the attempt ended")
 	server.close()
 	silent_host.close()

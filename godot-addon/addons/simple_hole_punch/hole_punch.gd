@@ -76,6 +76,7 @@ var _remote_key := ""
 var _request := PackedByteArray()
 var _request_started := 0.0
 var _request_next := 0.0
+var _request_backoff := 0.0
 var _keep_alive_next := 0.0
 var _close_sends_left := 0
 var _close_next := 0.0
@@ -316,6 +317,10 @@ func _on_join_registered(message: Dictionary, _ip: String, _port: int) -> void:
 	var was_random := _role == _Role.RANDOM
 	_role = _Role.JOINER
 	_enter_punching()
+	# The server told the host in one NJ, which may be lost: repeat the request (the server
+	# answers a duplicate with NJ and JR again) until the host is heard, less often each time.
+	_request_backoff = request_interval
+	_request_next = _now() + _request_backoff
 	if was_random:
 		start_random.emit()
 	else:
@@ -404,6 +409,10 @@ func _tick(now: float) -> void:
 				_send_to(_request, _server_ip, _server_port)
 		Phase.PUNCHING:
 			_tick_punching(now)
+			if _role == _Role.JOINER and not _peers.is_empty() and _peers[0].path == "" and now >= _request_next:
+				_request_backoff = minf(_request_backoff * 2.0, 2.0)
+				_request_next = now + _request_backoff
+				_send_to(_request, _server_ip, _server_port)
 			if _is_host() and now >= _keep_alive_next:
 				_keep_alive_next = now + keep_alive_interval
 				_send_to(HolePunchProtocol.encode_keep_alive(_session_id), _server_ip, _server_port)
