@@ -1,0 +1,47 @@
+/**
+ * Time-to-connect figures through two port-preserving NATs, with and without impairment: p50 and
+ * p95 of host_session to both ENet peers connected, over RUNS sessions each, and what the server
+ * received and sent per session. A report, not a test. Needs root.
+ * Usage: `node --import tsx ci/natlab/figures.ts [runs]` (default 20).
+ */
+import { type Impairment, labUnavailable, removeOrphans, withLab } from './lab.ts';
+import { IMPAIRED } from './run.ts';
+import { runSession, startLabServer, stopLabServer } from './sessions.ts';
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function measure(runs: number, impair?: Impairment): Promise<string> {
+  const times: number[] = [];
+  let failures = 0;
+  let datagrams = { received: 0, sent: 0 };
+  await withLab({ routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'preserving', hosts: ['c1'] }], impair }, async (lab) => {
+    const server = await startLabServer(lab);
+    for (let i = 0; i < runs; i++) {
+      const run = await runSession(lab, server.key, 'h1', ['c1'], { timeout: 20 });
+      if (run.secondsToConnect === null || run.codes.some((c) => c !== 0)) failures++;
+      else times.push(run.secondsToConnect * 1000);
+    }
+    datagrams = await stopLabServer(server);
+  });
+  times.sort((a, b) => a - b);
+  const label = impair ? `impaired (${impair.loss * 100}% loss, ${impair.duplicate * 100}% dup, ${impair.delayMs}±${impair.jitterMs} ms)` : 'clean';
+  const stats = times.length ? `p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms` : 'no run connected';
+  return `${label.padEnd(44)} ${times.length}/${runs} connected; ${stats}; server per session: ${(datagrams.received / runs).toFixed(1)} in, ${(datagrams.sent / runs).toFixed(1)} out${failures ? `; ${failures} failed` : ''}`;
+}
+
+async function main(): Promise<void> {
+  const why = labUnavailable();
+  if (why) throw new Error(why);
+  removeOrphans();
+  const runs = Number(process.argv[2] ?? 20);
+  console.log(`host_session to both ENet peers connected, two port-preserving NATs, ${runs} runs each`);
+  console.log(await measure(runs));
+  console.log(await measure(runs, IMPAIRED));
+}
+
+main().then(() => process.exit(0), (error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
