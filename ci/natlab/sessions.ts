@@ -21,7 +21,7 @@ export async function startLabServer(lab: Lab): Promise<LabServer> {
 /** Stops the server and reads its closing summary: datagrams received and sent. */
 export async function stopLabServer(server: LabServer): Promise<{ received: number; sent: number }> {
   server.process.child.kill('SIGTERM');
-  const match = await server.process.waitForLine(/stopped: received (\d+) .*, sent (\d+) /, 10_000);
+  const match = await server.process.waitForLine(/stopped on \w+: received (\d+) .*, sent (\d+) /, 10_000);
   return { received: Number(match[1]), sent: Number(match[2]) };
 }
 

@@ -40,6 +40,22 @@ function ipv4(text: string, flag: string): string {
   return text;
 }
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function logLevel(text: string, flag: string): LogLevel {
+  if (!(LOG_LEVELS as readonly string[]).includes(text)) throw new ConfigError(`--${flag}=${text}: expected one of ${LOG_LEVELS.join(', ')}`);
+  return text as LogLevel;
+}
+
+function hostPort(text: string, flag: string): string {
+  const match = /^([\d.]+):(\d+)$/.exec(text);
+  if (!match || !isIPv4(match[1]!) || Number(match[2]) > 65535) {
+    throw new ConfigError(`--${flag}=${text}: expected an address and port like 127.0.0.1:9090`);
+  }
+  return text;
+}
+
 const OPTIONS = {
   port: { env: 'SHP_PORT', help: 'UDP port to listen on (0 picks a free one)', default: 7788, parse: integer(0, 65535, 'a port') },
   bind: { env: 'SHP_BIND', help: 'address to listen on', default: '0.0.0.0', parse: ipv4 },
@@ -64,6 +80,28 @@ const OPTIONS = {
     default: 10_000, parse: duration, show: formatDuration,
   },
   'max-peers': { env: 'SHP_MAX_PEERS', help: 'joiners per session', default: 32, parse: integer(1, 1000, 'a count') },
+  'max-sessions': {
+    env: 'SHP_MAX_SESSIONS', help: 'sessions in all; past it new registrations are refused, existing sessions go on',
+    default: 100_000, parse: integer(1, 10_000_000, 'a count'),
+  },
+  'sessions-per-ip': {
+    env: 'SHP_SESSIONS_PER_IP', help: 'sessions hosted from one IP address (players behind one NAT share it)',
+    default: 32, parse: integer(1, 100_000, 'a count'),
+  },
+  rate: {
+    env: 'SHP_RATE', help: 'datagrams a second accepted from one IP address, and sent to one (0: no limit)',
+    default: 50, parse: integer(0, 1_000_000, 'a rate'),
+  },
+  burst: { env: 'SHP_BURST', help: 'datagrams one IP address may send at once above --rate', default: 100, parse: integer(1, 1_000_000, 'a count') },
+  'max-tracked': {
+    env: 'SHP_MAX_TRACKED', help: 'IP addresses whose rate is tracked at once (bounds memory)',
+    default: 100_000, parse: integer(1, 10_000_000, 'a count'),
+  },
+  'log-level': { env: 'SHP_LOG_LEVEL', help: 'fatal, error, warn, info, debug or trace', default: 'info', parse: logLevel },
+  metrics: {
+    env: 'SHP_METRICS', help: 'HOST:PORT for Prometheus metrics at /metrics and a health check at /health (off when empty)',
+    default: '', parse: hostPort, show: (v: string) => v || 'off',
+  },
 } satisfies Record<string, OptionSpec<string> | OptionSpec<number>>;
 
 type Options = typeof OPTIONS;
@@ -81,6 +119,14 @@ export interface Config {
   readonly expiryMs: number;
   readonly sweepIntervalMs: number;
   readonly maxPeers: number;
+  readonly maxSessions: number;
+  readonly sessionsPerIp: number;
+  readonly rate: number;
+  readonly burst: number;
+  readonly maxTracked: number;
+  readonly logLevel: LogLevel;
+  /** `host:port` of the metrics endpoint, or empty when off. */
+  readonly metrics: string;
 }
 
 export type ConfigResult = { readonly help: true } | { readonly help: false; readonly config: Config };
@@ -118,6 +164,13 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
       expiryMs: v.expiry,
       sweepIntervalMs: v['sweep-interval'],
       maxPeers: v['max-peers'],
+      maxSessions: v['max-sessions'],
+      sessionsPerIp: v['sessions-per-ip'],
+      rate: v.rate,
+      burst: v.burst,
+      maxTracked: v['max-tracked'],
+      logLevel: v['log-level'],
+      metrics: v.metrics,
     },
   };
 }

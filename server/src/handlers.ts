@@ -18,6 +18,8 @@ export interface HandlerContext {
   readonly serverKey: () => string;
   readonly suffixBigrams: number;
   readonly maxPeers: number;
+  readonly maxSessions: number;
+  readonly sessionsPerIp: number;
   readonly now: () => number;
   readonly send: (to: Endpoint, message: Message) => void;
   readonly log: (event: string, fields: Record<string, unknown>) => void;
@@ -35,7 +37,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       this.answerHost(existing, from);
       return;
     }
-    const session = this.createSession(remoteKey, message.localKey, false);
+    const session = this.createSession(from, remoteKey, message.localKey, false);
     if (session) this.answerHost(session, from);
   }
 
@@ -78,7 +80,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       this.introduce(waiting, remoteKey, message.localKey, from);
       return;
     }
-    const session = this.createSession(remoteKey, message.localKey, true);
+    const session = this.createSession(from, remoteKey, message.localKey, true);
     if (session) this.answerHost(session, from);
   }
 
@@ -103,14 +105,22 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     }
   }
 
-  private createSession(hostRemoteKey: string, hostLocalKey: string, random: boolean): Session | null {
-    const id = newSessionId(this.ctx.serverKey(), this.ctx.suffixBigrams, (candidate) => this.ctx.store.get(candidate) !== undefined);
+  /** A new session, or null when a limit refuses it (counted; the request gets no answer). */
+  private createSession(from: Endpoint, hostRemoteKey: string, hostLocalKey: string, random: boolean): Session | null {
+    const { store, stats } = this.ctx;
+    if (store.size >= this.ctx.maxSessions || store.hostedFromIp(from.address) >= this.ctx.sessionsPerIp) {
+      stats.registrationsRefused++;
+      return null;
+    }
+    const id = newSessionId(this.ctx.serverKey(), this.ctx.suffixBigrams, (candidate) => store.get(candidate) !== undefined);
     if (id === null) {
-      this.ctx.stats.ignored++;
+      stats.registrationsRefused++;
       return null;
     }
     const now = this.ctx.now();
-    const session: Session = { id, hostRemoteKey, hostLocalKey, random, peers: new Map(), createdAt: now, hostSeenAt: now };
+    const session: Session = {
+      id, hostRemoteKey, hostIp: from.address, hostLocalKey, random, peers: new Map(), createdAt: now, hostSeenAt: now,
+    };
     this.ctx.store.add(session);
     this.ctx.stats.sessionsCreated++;
     this.ctx.log('registered', { session: id, host: hostRemoteKey, random });

@@ -1,6 +1,11 @@
 /** The server's command line: read the config, start listening, print the server key, stop cleanly. */
+import type { Server } from 'node:http';
+import { pino } from 'pino';
 import { ConfigError, helpText, readConfig } from './config.ts';
+import { metricsRegistry, serveMetrics } from './metrics.ts';
 import { RendezvousServer } from './rendezvous-server.ts';
+
+const LIFECYCLE = new Set(['registered', 'joined', 'matched', 'closed', 'expired']);
 
 async function main(): Promise<number> {
   let result;
@@ -16,27 +21,37 @@ async function main(): Promise<number> {
     return 0;
   }
   const { config } = result;
+  const logger = pino({ level: config.logLevel, base: undefined });
+  const sessions = logger.child({ component: 'sessions' });
   const server = new RendezvousServer({
     config,
-    log: (event, fields) => console.log(`${new Date().toISOString()} ${event} ${JSON.stringify(fields)}`),
+    log: (event, fields) => {
+      if (LIFECYCLE.has(event)) sessions.info(fields, event);
+      else logger.warn(fields, event);
+    },
   });
+  let metrics: Server | undefined;
   try {
     const bound = await server.listen();
+    if (config.metrics) metrics = await serveMetrics(config.metrics, metricsRegistry(server.stats, server.store));
     if (config.publicIpGuessed) {
       console.log(`warning: no --public-ip given; session codes embed ${config.publicIp}. Pass --public-ip when players reach this server at another address.`);
     }
-    console.log(`simple-hole-punch listening on ${bound.address}:${bound.port}, public ${config.publicIp}:${config.publicPort || bound.port}, server key: ${server.serverKey}`);
+    console.log(`simple-hole-punch listening on ${bound.address}:${bound.port}, public ${config.publicIp}:${config.publicPort || bound.port}, server key: ${server.serverKey}`
+      + (metrics ? `, metrics on http://${config.metrics}/metrics` : ''));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const { code, message } = error as NodeJS.ErrnoException;
     if (code === 'EADDRINUSE') console.error(`simple-hole-punch: port ${config.port} on ${config.bind} is already in use (EADDRINUSE)`);
-    else console.error(`simple-hole-punch: cannot listen on ${config.bind}:${config.port}: ${(error as Error).message}`);
+    else console.error(`simple-hole-punch: cannot listen: ${message}`);
+    await server.close().catch(() => undefined);
     return 1;
   }
-  await new Promise<void>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+  const signal = await new Promise<string>((resolve) => {
+    for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => resolve(name));
   });
   await server.close();
-  console.log(`simple-hole-punch stopped: ${server.stats.summary()}`);
+  metrics?.close();
+  console.log(`simple-hole-punch stopped on ${signal}: ${server.stats.summary()}, active ${server.store.size}`);
   return 0;
 }
 

@@ -1,19 +1,16 @@
-/**
- * The rendezvous server: one UDP socket, every datagram decoded and validated against the schema,
- * dispatched to the handlers, counted. Nothing a datagram contains can throw past this class.
- */
+/** The rendezvous server on a UDP socket: binds, drains every datagram as it arrives, sweeps. */
 import dgram from 'node:dgram';
 import type { Config } from './config.ts';
-import { decode, dispatchToServer, encode, encodeKey, type Endpoint, type Message } from './generated/protocol.ts';
-import { RendezvousHandlers } from './handlers.ts';
+import { encodeKey, type Endpoint } from './generated/protocol.ts';
+import { Rendezvous, type RendezvousConfig } from './rendezvous.ts';
 import { MemorySessionStore } from './sessions/memory-session-store.ts';
 import type { SessionStore } from './sessions/session-store.ts';
-import { ServerStats } from './stats.ts';
+import type { ServerStats } from './stats.ts';
 
 export type Log = (event: string, fields: Record<string, unknown>) => void;
 
 export interface ServerOptions {
-  readonly config: Pick<Config, 'port' | 'bind' | 'publicIp' | 'publicPort' | 'suffixBigrams' | 'expiryMs' | 'sweepIntervalMs' | 'maxPeers'>;
+  readonly config: RendezvousConfig & Pick<Config, 'port' | 'bind' | 'publicIp' | 'publicPort' | 'expiryMs' | 'sweepIntervalMs'>;
   readonly socket?: dgram.Socket;
   readonly store?: SessionStore;
   readonly now?: () => number;
@@ -21,9 +18,8 @@ export interface ServerOptions {
 }
 
 export class RendezvousServer {
-  readonly stats = new ServerStats();
   readonly store: SessionStore;
-  readonly handlers: RendezvousHandlers;
+  readonly rendezvous: Rendezvous;
   private readonly socket: dgram.Socket;
   private readonly now: () => number;
   private readonly log: Log;
@@ -35,13 +31,15 @@ export class RendezvousServer {
     this.store = options.store ?? new MemorySessionStore();
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => {});
-    this.handlers = new RendezvousHandlers({
-      store: this.store, stats: this.stats, now: this.now, log: this.log,
+    this.rendezvous = new Rendezvous({
+      config: options.config, store: this.store, now: this.now, log: this.log,
       serverKey: () => this.key,
-      suffixBigrams: options.config.suffixBigrams,
-      maxPeers: options.config.maxPeers,
-      send: (to, message) => this.send(to, message),
+      transmit: (to, datagram) => this.socket.send(datagram, to.port, to.address),
     });
+  }
+
+  get stats(): ServerStats {
+    return this.rendezvous.stats;
   }
 
   /** The key of the public address that session codes embed; set once listening. */
@@ -60,7 +58,7 @@ export class RendezvousServer {
       });
     });
     this.socket.on('error', (error) => this.log('socket_error', { error: error.message }));
-    this.socket.on('message', (data, from) => this.receive(data, from));
+    this.socket.on('message', (data, from) => this.rendezvous.receive(data, from));
     const bound = this.socket.address();
     this.key = encodeKey({ address: publicIp, port: publicPort || bound.port });
     this.sweep = setInterval(() => this.expire(), sweepIntervalMs);
@@ -70,34 +68,13 @@ export class RendezvousServer {
 
   /** Drops sessions whose host has been silent for the configured expiry. */
   expire(): void {
-    this.handlers.expire(this.now() - this.options.config.expiryMs);
+    this.rendezvous.expire(this.now() - this.options.config.expiryMs);
   }
 
+  /** Stops reading and closes the socket. */
   async close(): Promise<void> {
     clearInterval(this.sweep);
+    this.socket.removeAllListeners('message');
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
-  }
-
-  /** Handles one datagram; public so tests and benchmarks can drive it without a socket. */
-  receive(data: Uint8Array, from: Endpoint): void {
-    const result = decode(data);
-    if (!result.ok) {
-      this.stats.count(this.stats.dropped, result.error);
-      return;
-    }
-    this.stats.count(this.stats.received, result.message.code);
-    try {
-      if (!dispatchToServer(this.handlers, result.message, { address: from.address, port: from.port })) {
-        this.stats.count(this.stats.dropped, 'not_for_server');
-      }
-    } catch (error) {
-      this.stats.count(this.stats.dropped, 'handler_error');
-      this.log('handler_error', { error: (error as Error).message, code: result.message.code });
-    }
-  }
-
-  private send(to: Endpoint, message: Message): void {
-    this.stats.count(this.stats.sent, message.code);
-    this.socket.send(encode(message), to.port, to.address);
   }
 }

@@ -1,7 +1,8 @@
 /** Counters the server keeps: what came in, what went out, what was dropped and why. */
 import type { DecodeError } from './generated/protocol.ts';
 
-export type DropReason = DecodeError | 'not_for_server' | 'handler_error';
+/** Why a datagram in, or an answer out, was dropped. */
+export type DropReason = DecodeError | 'not_for_server' | 'handler_error' | 'rate_limited' | 'amplification' | 'send_rate_limited';
 
 export class ServerStats {
   readonly received = new Map<string, number>();
@@ -13,6 +14,8 @@ export class ServerStats {
   sessionsClosed = 0;
   sessionsExpired = 0;
   matches = 0;
+  /** HS or RS refused by --max-sessions or --sessions-per-ip. */
+  registrationsRefused = 0;
 
   count(map: Map<string, number>, key: string): void {
     map.set(key, (map.get(key) ?? 0) + 1);
@@ -28,6 +31,6 @@ export class ServerStats {
     const list = (m: Map<string, number>) => [...m].map(([k, n]) => `${k}=${n}`).join(' ') || 'none';
     return `received ${this.total(this.received)} (${list(this.received)}), sent ${this.total(this.sent)} (${list(this.sent)}), `
       + `dropped ${this.total(this.dropped)} (${list(this.dropped)}), ignored ${this.ignored}, sessions created ${this.sessionsCreated}, `
-      + `closed ${this.sessionsClosed}, expired ${this.sessionsExpired}, matches ${this.matches}`;
+      + `closed ${this.sessionsClosed}, expired ${this.sessionsExpired}, refused ${this.registrationsRefused}, matches ${this.matches}`;
   }
 }

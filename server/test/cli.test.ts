@@ -38,7 +38,7 @@ describe('the server command', () => {
     expect(answer).toMatch(new RegExp(`^HR:[a-z]{12}:${key}[a-z]{8}$`));
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
-    expect(cli.output().out).toMatch(/stopped: received 1 \(HS=1\), sent 1 \(HR=1\)/);
+    expect(cli.output().out).toMatch(/stopped on SIGTERM: received 1 \(HS=1\), sent 1 \(HR=1\)/);
   });
 
   it('says plainly when the port is taken', async () => {

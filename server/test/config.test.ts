@@ -22,7 +22,8 @@ describe('readConfig', () => {
   it('has sensible defaults', () => {
     expect(config(['--public-ip', '203.0.113.7'])).toEqual({
       port: 7788, bind: '0.0.0.0', publicIp: '203.0.113.7', publicIpGuessed: false, publicPort: 0,
-      suffixBigrams: 4, expiryMs: 60_000, sweepIntervalMs: 10_000, maxPeers: 32,
+      suffixBigrams: 4, expiryMs: 60_000, sweepIntervalMs: 10_000, maxPeers: 32, maxSessions: 100_000, sessionsPerIp: 32,
+      rate: 50, burst: 100, maxTracked: 100_000, logLevel: 'info', metrics: '',
     });
   });
 
@@ -42,6 +43,9 @@ describe('readConfig', () => {
     expect(error(['--suffix-bigrams=1'])).toBe('--suffix-bigrams=1: expected a count from 2 to 16');
     expect(error(['--public-ip=example.com'])).toBe('--public-ip=example.com: expected an IPv4 address like 203.0.113.7');
     expect(error([], { SHP_EXPIRY: '10 minutes' })).toBe('--expiry (SHP_EXPIRY)=10 minutes: expected a duration like 30s or 20m');
+    expect(error(['--log-level=loud'])).toBe('--log-level=loud: expected one of fatal, error, warn, info, debug, trace');
+    expect(error(['--metrics=9090'])).toBe('--metrics=9090: expected an address and port like 127.0.0.1:9090');
+    expect(error(['--rate=fast'])).toBe('--rate=fast: expected a rate from 0 to 1000000');
     expect(error(['--bogus'])).toMatch(/Unknown option '--bogus'/);
     expect(error(['stray'])).toMatch(/stray/);
   });
@@ -49,7 +53,8 @@ describe('readConfig', () => {
   it('answers --help with every option, its variable and its default', () => {
     expect(readConfig({}, ['--help'])).toEqual({ help: true });
     const text = helpText();
-    for (const flag of ['--port', '--bind', '--public-ip', '--public-port', '--suffix-bigrams', '--expiry', '--sweep-interval', '--max-peers']) {
+    for (const flag of ['--port', '--bind', '--public-ip', '--public-port', '--suffix-bigrams', '--expiry', '--sweep-interval', '--max-peers',
+      '--max-sessions', '--sessions-per-ip', '--rate', '--burst', '--max-tracked', '--log-level', '--metrics']) {
       expect(text).toContain(flag);
     }
     expect(text).toMatch(/--expiry\s+SHP_EXPIRY\s+default 1m/);

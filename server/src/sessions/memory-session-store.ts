@@ -8,6 +8,7 @@ export class MemorySessionStore implements SessionStore {
   private readonly byRandomJoiner = new Map<string, Session>();
   /** Random sessions waiting for a stranger, oldest first (Map keeps insertion order). */
   private readonly waiting = new Map<string, Session>();
+  private readonly perIp = new Map<string, number>();
 
   get size(): number {
     return this.byId.size;
@@ -30,7 +31,12 @@ export class MemorySessionStore implements SessionStore {
     return undefined;
   }
 
+  hostedFromIp(ip: string): number {
+    return this.perIp.get(ip) ?? 0;
+  }
+
   add(session: Session): void {
+    this.perIp.set(session.hostIp, this.hostedFromIp(session.hostIp) + 1);
     this.byId.set(session.id, session);
     this.byHost.set(session.hostRemoteKey, session);
     if (session.random) this.waiting.set(session.id, session);
@@ -48,6 +54,9 @@ export class MemorySessionStore implements SessionStore {
     if (!session) return false;
     this.byId.delete(id);
     this.byHost.delete(session.hostRemoteKey);
+    const left = this.hostedFromIp(session.hostIp) - 1;
+    if (left > 0) this.perIp.set(session.hostIp, left);
+    else this.perIp.delete(session.hostIp);
     this.waiting.delete(id);
     for (const peer of session.peers.keys()) {
       if (this.byRandomJoiner.get(peer) === session) this.byRandomJoiner.delete(peer);

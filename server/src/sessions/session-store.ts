@@ -19,5 +19,7 @@ export interface SessionStore {
   remove(id: string): boolean;
   /** Removes and returns sessions whose host was last seen before [cutoff]. */
   removeStale(cutoff: number): Session[];
+  /** Sessions hosted from this IP address (any port). */
+  hostedFromIp(ip: string): number;
   readonly size: number;
 }

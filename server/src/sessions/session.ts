@@ -9,6 +9,8 @@ export interface SessionPeer {
 export interface Session {
   readonly id: string;
   readonly hostRemoteKey: string;
+  /** The host's public IP, for the per-address session limit. */
+  readonly hostIp: string;
   hostLocalKey: string;
   /** Made by RS: pairs the host with one stranger. */
   readonly random: boolean;

@@ -1,0 +1,66 @@
+/**
+ * Prometheus metrics and a health check over HTTP, off unless --metrics names an address. The
+ * values are read from the server's counters when scraped, so the datagram path pays nothing.
+ */
+import { createServer, type Server } from 'node:http';
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { SessionStore } from './sessions/session-store.ts';
+import type { ServerStats } from './stats.ts';
+
+export function metricsRegistry(stats: ServerStats, store: SessionStore): Registry {
+  const registry = new Registry();
+  const fromMap = (name: string, help: string, label: string, read: () => Map<string, number>) => new Counter({
+    name, help, labelNames: [label], registers: [registry],
+    collect() {
+      this.reset();
+      for (const [key, value] of read()) this.inc({ [label]: key }, value);
+    },
+  });
+  const fromNumber = (name: string, help: string, read: () => number) => new Counter({
+    name, help, registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+  fromMap('shp_datagrams_received_total', 'Valid datagrams received, by message code.', 'code', () => stats.received);
+  fromMap('shp_datagrams_sent_total', 'Datagrams sent, by message code.', 'code', () => stats.sent);
+  fromMap('shp_datagrams_dropped_total', 'Datagrams dropped, by reason (malformed kinds, rate_limited, amplification, ...).', 'reason', () => stats.dropped as Map<string, number>);
+  fromNumber('shp_sessions_created_total', 'Sessions registered.', () => stats.sessionsCreated);
+  fromNumber('shp_sessions_completed_total', 'Sessions closed by their host (CS).', () => stats.sessionsClosed);
+  fromNumber('shp_sessions_expired_total', 'Sessions dropped after their host went silent.', () => stats.sessionsExpired);
+  fromNumber('shp_registrations_refused_total', 'HS or RS refused by a session limit.', () => stats.registrationsRefused);
+  fromNumber('shp_matches_total', 'Random pairings made.', () => stats.matches);
+  new Gauge({
+    name: 'shp_sessions_active', help: 'Sessions now registered.', registers: [registry],
+    collect() { this.set(store.size); },
+  });
+  return registry;
+}
+
+/** Serves /metrics and /health on host:port; resolves once listening. */
+export async function serveMetrics(address: string, registry: Registry): Promise<Server> {
+  const [host, port] = address.split(':') as [string, string];
+  const server = createServer((request, response) => {
+    if (request.url === '/metrics') {
+      registry.metrics().then((text) => {
+        response.writeHead(200, { 'content-type': registry.contentType });
+        response.end(text);
+      }, () => {
+        response.writeHead(500);
+        response.end();
+      });
+    } else if (request.url === '/health') {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end('ok\n');
+    } else {
+      response.writeHead(404);
+      response.end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(Number(port), host, () => resolve());
+  });
+  return server;
+}

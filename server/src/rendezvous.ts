@@ -1,0 +1,89 @@
+/**
+ * The server's logic without its socket: per datagram, rate-limit the source, decode and validate
+ * against the schema, dispatch to the handlers, count; every answer passes the amplification
+ * guard and the per-destination rate limit. Nothing a datagram contains can throw out of here.
+ */
+import type { Config } from './config.ts';
+import { decode, dispatchToServer, encode, type Endpoint, type Message } from './generated/protocol.ts';
+import { type HandlerContext, RendezvousHandlers } from './handlers.ts';
+import { RateLimiter } from './limits/rate-limiter.ts';
+import type { SessionStore } from './sessions/session-store.ts';
+import { ServerStats } from './stats.ts';
+
+/** No datagram the server sends in answer to one is larger than this many times it, in total. */
+export const AMPLIFICATION_FACTOR = 5;
+
+export type RendezvousConfig = Pick<Config, 'suffixBigrams' | 'maxPeers' | 'maxSessions' | 'sessionsPerIp' | 'rate' | 'burst' | 'maxTracked'>;
+
+export interface RendezvousOptions {
+  readonly config: RendezvousConfig;
+  readonly store: SessionStore;
+  readonly now: () => number;
+  readonly serverKey: () => string;
+  readonly transmit: (to: Endpoint, datagram: Buffer) => void;
+  readonly log: HandlerContext['log'];
+}
+
+export class Rendezvous {
+  readonly stats = new ServerStats();
+  readonly handlers: RendezvousHandlers;
+  private readonly inbound: RateLimiter;
+  private readonly outbound: RateLimiter;
+  /** Bytes the answers to the datagram being handled may still take. */
+  private budget = 0;
+
+  constructor(private readonly options: RendezvousOptions) {
+    const { config } = options;
+    const limit = { rate: config.rate, burst: config.burst, maxTracked: config.maxTracked };
+    this.inbound = new RateLimiter(limit);
+    this.outbound = new RateLimiter(limit);
+    this.handlers = new RendezvousHandlers({
+      store: options.store, stats: this.stats, now: options.now, log: options.log, serverKey: options.serverKey,
+      suffixBigrams: config.suffixBigrams, maxPeers: config.maxPeers, maxSessions: config.maxSessions, sessionsPerIp: config.sessionsPerIp,
+      send: (to, message) => this.send(to, message),
+    });
+  }
+
+  receive(data: Uint8Array, from: Endpoint): void {
+    const now = this.options.now();
+    if (!this.inbound.allow(from.address, now)) {
+      this.stats.count(this.stats.dropped, 'rate_limited');
+      return;
+    }
+    const result = decode(data);
+    if (!result.ok) {
+      this.stats.count(this.stats.dropped, result.error);
+      return;
+    }
+    this.stats.count(this.stats.received, result.message.code);
+    this.budget = data.length * AMPLIFICATION_FACTOR;
+    try {
+      if (!dispatchToServer(this.handlers, result.message, { address: from.address, port: from.port })) {
+        this.stats.count(this.stats.dropped, 'not_for_server');
+      }
+    } catch (error) {
+      this.stats.count(this.stats.dropped, 'handler_error');
+      this.options.log('handler_error', { error: (error as Error).message, code: result.message.code });
+    }
+  }
+
+  /** Drops sessions whose host has been silent since before [cutoff]. */
+  expire(cutoff: number): void {
+    this.handlers.expire(cutoff);
+  }
+
+  private send(to: Endpoint, message: Message): void {
+    const datagram = Buffer.from(encode(message), 'latin1');
+    if (datagram.length > this.budget) {
+      this.stats.count(this.stats.dropped, 'amplification');
+      return;
+    }
+    if (!this.outbound.allow(to.address, this.options.now())) {
+      this.stats.count(this.stats.dropped, 'send_rate_limited');
+      return;
+    }
+    this.budget -= datagram.length;
+    this.stats.count(this.stats.sent, message.code);
+    this.options.transmit(to, datagram);
+  }
+}
