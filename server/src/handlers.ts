@@ -31,7 +31,11 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   hostSession(message: HostSession, from: Endpoint): void {
     const remoteKey = encodeKey(from);
     const existing = this.ctx.store.hostedBy(remoteKey);
-    if (existing && !existing.random) {
+    if (existing?.random) {
+      this.ctx.stats.ignored++; // One session per host address: this one waits for a stranger.
+      return;
+    }
+    if (existing) {
       existing.hostLocalKey = message.localKey;
       existing.hostSeenAt = this.ctx.now();
       this.answerHost(existing, from);
@@ -57,7 +61,11 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   randomSession(message: RandomSession, from: Endpoint): void {
     const remoteKey = encodeKey(from);
     const hosted = this.ctx.store.hostedBy(remoteKey);
-    if (hosted?.random) {
+    if (hosted && !hosted.random) {
+      this.ctx.stats.ignored++; // One session per host address: this one is a hosted session.
+      return;
+    }
+    if (hosted) {
       const peer = [...hosted.peers.values()][0];
       if (!peer) {
         hosted.hostSeenAt = this.ctx.now();
