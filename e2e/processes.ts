@@ -91,6 +91,8 @@ export interface PlayerOptions {
   readonly punchTimeout?: number;
   /** LAN address to advertise; loopback tests keep every packet on 127.0.0.1. */
   readonly lanIp?: string;
+  /** Print every datagram the player's HolePunch sends and receives. */
+  readonly trace?: boolean;
 }
 
 export function playerArgs(o: PlayerOptions): string[] {
@@ -103,6 +105,7 @@ export function playerArgs(o: PlayerOptions): string[] {
   if (o.timeout) args.push(`--timeout=${o.timeout}`);
   if (o.serverTimeout) args.push(`--server-timeout=${o.serverTimeout}`);
   if (o.punchTimeout) args.push(`--punch-timeout=${o.punchTimeout}`);
+  if (o.trace) args.push('--trace');
   return args;
 }
 

@@ -17,6 +17,7 @@ var _connected: Array[int] = []
 var _pongs_from: Array[int] = []
 var _pings_answered: Array[int] = []
 var _finished := false
+var _disconnected := 0
 
 
 ## Reads [code]--key=value[/code] and [code]--flag[/code] arguments into a Dictionary.
@@ -37,6 +38,7 @@ func run(options: Dictionary) -> void:
 	_expected_peers = int(options.get("expect-peers", "1"))
 	_hole_punch = HolePunch.new()
 	_hole_punch.lan_address = options.get("lan-ip", "")
+	_hole_punch.trace_datagrams = options.has("trace")
 	_hole_punch.server_timeout = float(options.get("server-timeout", str(_hole_punch.server_timeout)))
 	_hole_punch.punch_timeout = float(options.get("punch-timeout", str(_hole_punch.punch_timeout)))
 	add_child(_hole_punch)
@@ -52,6 +54,7 @@ func run(options: Dictionary) -> void:
 	multiplayer.connected_to_server.connect(_on_connected_to_server)
 	multiplayer.connection_failed.connect(func() -> void: _fail("enet_connection_failed"))
 	multiplayer.server_disconnected.connect(_on_server_disconnected)
+	multiplayer.peer_disconnected.connect(_on_peer_disconnected)
 	get_tree().create_timer(float(options.get("timeout", "20"))).timeout.connect(_on_timeout)
 
 	var alias: String = options.get("alias", "player")
@@ -151,14 +154,24 @@ func _check_done() -> void:
 		return
 	_finished = true
 	_emit("done", {"ok": true})
-	# Linger so the last reliable packets are delivered. The host's disconnect ends a client
-	# sooner; a client waits for it, since its own last pong may still be on the way.
-	await get_tree().create_timer(1.0 if _is_server else 6.0).timeout
+	# A client is done once the host answered and it answered the host: it disconnects once its
+	# queued reliable packets (its last pong) are delivered, which tells the host it may go.
+	if not _is_server:
+		(multiplayer.multiplayer_peer as ENetMultiplayerPeer).get_peer(1).peer_disconnect_later()
+	elif _disconnected >= _expected_peers:
+		_quit(0)
+	await get_tree().create_timer(8.0).timeout
 	_quit(0)
 
 
 func _on_server_disconnected() -> void:
 	if _finished:
+		_quit(0)
+
+
+func _on_peer_disconnected(_id: int) -> void:
+	_disconnected += 1
+	if _is_server and _finished and _disconnected >= _expected_peers:
 		_quit(0)
 
 

@@ -33,8 +33,11 @@ enum Phase {
 
 enum _Role { NONE, HOST, JOINER, RANDOM }
 
-## Seconds between resends of an unanswered request (HS, JS, RS).
-@export var request_interval := 0.25
+## Seconds before the first resend of an unanswered request (HS, JS, RS); each further resend
+## waits twice as long, up to [member max_request_interval].
+@export var request_interval := 0.1
+## Longest wait between resends of a request.
+@export var max_request_interval := 1.0
 ## Seconds without an answer from the server before [signal bad_server].
 @export var server_timeout := 5.0
 ## Seconds between keep-alives to the server while hosting.
@@ -57,6 +60,8 @@ enum _Role { NONE, HOST, JOINER, RANDOM }
 @export var local_port := 0
 ## The LAN IPv4 address to tell peers; empty finds one with [method IP.get_local_addresses].
 @export var lan_address := ""
+## Print every datagram sent and received, with a millisecond clock, for debugging a network.
+@export var trace_datagrams := false
 
 ## Where this node is in a session's life.
 var phase: Phase = Phase.IDLE
@@ -275,6 +280,8 @@ static func _is_private(address: String) -> bool:
 # --- Receiving ---------------------------------------------------------------------------
 
 func _receive(packet: PackedByteArray, ip: String, port: int) -> void:
+	if trace_datagrams:
+		print("HolePunch %d < %s from %s:%d" % [Time.get_ticks_msec(), packet.get_string_from_ascii().left(60), ip, port])
 	var from_server := ip == _server_ip and port == _server_port
 	var peer := _peer_at(ip, port)
 	var message := HolePunchProtocol.parse(packet)
@@ -405,12 +412,13 @@ func _tick(now: float) -> void:
 				_stop()
 				bad_server.emit(key)
 			elif now >= _request_next:
-				_request_next = now + request_interval
+				_request_backoff = minf(_request_backoff * 2.0, max_request_interval)
+				_request_next = now + _request_backoff
 				_send_to(_request, _server_ip, _server_port)
 		Phase.PUNCHING:
 			_tick_punching(now)
 			if _role == _Role.JOINER and not _peers.is_empty() and _peers[0].path == "" and now >= _request_next:
-				_request_backoff = minf(_request_backoff * 2.0, 2.0)
+				_request_backoff = minf(_request_backoff * 2.0, max_request_interval)
 				_request_next = now + _request_backoff
 				_send_to(_request, _server_ip, _server_port)
 			if _is_host() and now >= _keep_alive_next:
@@ -492,7 +500,8 @@ func _finish_client() -> void:
 func _send_request(request: PackedByteArray) -> void:
 	_request = request
 	_request_started = _now()
-	_request_next = _request_started + request_interval
+	_request_backoff = request_interval
+	_request_next = _request_started + _request_backoff
 	_send_to(_request, _server_ip, _server_port)
 
 
@@ -512,6 +521,8 @@ func _encode_ready() -> PackedByteArray:
 func _send_to(packet: PackedByteArray, ip: String, port: int) -> void:
 	if _socket == null:
 		return
+	if trace_datagrams:
+		print("HolePunch %d > %s to %s:%d" % [Time.get_ticks_msec(), packet.get_string_from_ascii().left(60), ip, port])
 	_socket.set_dest_address(ip, port)
 	_socket.put_packet(packet) # Loss is normal here; every sender retries on its own timer.
 
