@@ -12,12 +12,15 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { encodeKey } from '../server/src/generated/protocol.ts';
 import { type Player, startPlayer } from '../e2e/processes.ts';
+import { buildServer, SERVER_BUNDLE } from '../e2e/server-build.ts';
 import { renderLoadChart } from './chart.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
 const LOAD_SECONDS = 4;
-const SOCKETS = 1000;
+// Enough client addresses that each stays under the server's per-address rate limit, as real
+// players do (a few datagrams a second each).
+const SOCKETS = 4000;
 
 interface LoadResult { answeredPerSecond: number; offeredPerSecond: number | null; lost: number; p50: number; p99: number; max: number }
 
@@ -40,7 +43,7 @@ async function stop(child: ChildProcess): Promise<void> {
 
 function load(port: number, serverKey: string, mode: 'closed' | 'open', rate?: number): LoadResult {
   const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify({
-    port, serverKey, mode, rate, seconds: LOAD_SECONDS, sockets: SOCKETS, inFlight: 2,
+    port, serverKey, mode, rate, seconds: LOAD_SECONDS, sockets: SOCKETS, inFlight: 1,
   })], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   return JSON.parse(out.trim().split('\n').pop()!) as LoadResult;
 }
@@ -55,7 +58,7 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 }
 
-const SERVER_ARGS = ['--import', 'tsx', 'server/src/main.ts', '--port', '0', '--bind', '127.0.0.1', '--public-ip', '127.0.0.1', '--log-level', 'warn', '--metrics', '127.0.0.1:0'];
+const SERVER_ARGS = [SERVER_BUNDLE, '--port', '0', '--bind', '127.0.0.1', '--public-ip', '127.0.0.1', '--log-level', 'warn', '--metrics', '127.0.0.1:0'];
 const SERVER_READY = /listening on [\d.]+:(\d+).*server key: ([a-z]{12})/;
 
 async function throughputAndLatency() {
@@ -167,6 +170,7 @@ async function timeToConnect(runs = 20) {
 async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}`;
   console.log(`bench on ${machine}`);
+  buildServer();
   const load = await throughputAndLatency();
   const mem = memory();
   const idle = await idleCost();

@@ -10,6 +10,7 @@ import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { buildServer, SERVER_BUNDLE } from '../e2e/server-build.ts';
 import { BIGRAMS, encodeKey } from '../server/src/generated/protocol.ts';
 
 const TOTAL = Number(process.argv[2] ?? 1_000_000);
@@ -74,7 +75,8 @@ async function validFlow(server: dgram.RemoteInfo | { address: string; port: num
 }
 
 async function main(): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--port', '0', '--bind', '127.0.0.1', '--public-ip', '127.0.0.1', '--log-level', 'warn'], {
+  buildServer();
+  const child = spawn(process.execPath, [SERVER_BUNDLE, '--port', '0', '--bind', '127.0.0.1', '--public-ip', '127.0.0.1', '--log-level', 'warn'], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });

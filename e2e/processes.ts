@@ -3,6 +3,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { godotPath, ROOT } from './godot.ts';
+import { SERVER_BUNDLE } from './server-build.ts';
 
 export interface PlayerEvent {
   readonly event: string;
@@ -123,9 +124,9 @@ export interface RunningServer {
   readonly process: Watched;
 }
 
-/** Starts the real server (`server/src/main.ts`) on a free loopback port and reads its key. */
+/** Starts the real server (the built bundle) on a free loopback port and reads its key. */
 export async function startServer(extraArgs: readonly string[] = []): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--port', '0', '--bind', '127.0.0.1', '--public-ip', '127.0.0.1', ...extraArgs], {
+  const child = spawn(process.execPath, [SERVER_BUNDLE, '--port', '0', '--bind', '127.0.0.1', '--public-ip', '127.0.0.1', ...extraArgs], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const watched = new Watched(child, 'server');

@@ -6,6 +6,7 @@
  */
 import { type Impairment, labUnavailable, removeOrphans, withLab } from './lab.ts';
 import { IMPAIRED } from './run.ts';
+import { buildServer } from '../../e2e/server-build.ts';
 import { runSession, startLabServer, stopLabServer } from './sessions.ts';
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   const why = labUnavailable();
   if (why) throw new Error(why);
   removeOrphans();
+  buildServer();
   const runs = Number(process.argv[2] ?? 20);
   console.log(`host_session to both ENet peers connected, two port-preserving NATs, ${runs} runs each`);
   console.log(await measure(runs));

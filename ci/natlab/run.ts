@@ -4,6 +4,7 @@
  * cannot build namespaces here. Usage: `node --import tsx ci/natlab/run.ts [case-name-filter]`.
  */
 import { type Impairment, type Lab, labUnavailable, type LabSpec, removeOrphans, withLab } from './lab.ts';
+import { buildServer } from '../../e2e/server-build.ts';
 import { runSession, type SessionRun, startLabServer, stopLabServer } from './sessions.ts';
 
 /** The impairment of the lab's lossy cases, on every router's WAN link, both directions. */
@@ -139,6 +140,7 @@ async function main(): Promise<number> {
     return 0;
   }
   removeOrphans();
+  buildServer();
   const filter = process.argv[2] ?? '';
   let passed = 0;
   let failed = 0;

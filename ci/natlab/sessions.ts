@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { godotPath, ROOT } from '../../e2e/godot.ts';
 import { Player, type PlayerOptions, playerArgs, Watched } from '../../e2e/processes.ts';
+import { SERVER_BUNDLE } from '../../e2e/server-build.ts';
 import { type Lab, SERVER_IP } from './lab.ts';
 
 export interface LabServer {
@@ -12,7 +13,7 @@ export interface LabServer {
 }
 
 export async function startLabServer(lab: Lab): Promise<LabServer> {
-  const child = lab.spawn('server', process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--port', '7788', '--bind', SERVER_IP, '--public-ip', SERVER_IP], { cwd: ROOT });
+  const child = lab.spawn('server', process.execPath, [SERVER_BUNDLE, '--port', '7788', '--bind', SERVER_IP, '--public-ip', SERVER_IP], { cwd: ROOT });
   const watched = new Watched(child, 'server');
   const match = await watched.waitForLine(/server key: ([a-z]{12})/, 20_000);
   return { key: match[1]!, process: watched };

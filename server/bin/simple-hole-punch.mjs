@@ -1,7 +1,4 @@
 #!/usr/bin/env node
-// Runs the rendezvous server from its TypeScript sources (through tsx), so `npx simple-hole-punch`
-// works from the package with nothing to build.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/main.ts');
+// The server command of the package: runs the bundle that `npm run build` (run by `npm pack`)
+// writes, plain JavaScript with nothing to compile at start.
+await import('../dist/main.mjs');

@@ -27,7 +27,9 @@ export class RendezvousServer {
   private key = '';
 
   constructor(private readonly options: ServerOptions) {
-    this.socket = options.socket ?? dgram.createSocket('udp4');
+    // Large kernel buffers absorb bursts that would otherwise be dropped before we read them
+    // (the kernel caps them at net.core.rmem_max / wmem_max).
+    this.socket = options.socket ?? dgram.createSocket({ type: 'udp4', recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 });
     this.store = options.store ?? new MemorySessionStore();
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => {});
