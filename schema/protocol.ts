@@ -90,6 +90,33 @@ export const protocol: ProtocolSpec = {
       doc: 'Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it.',
       fields: [{ name: 'go', type: 'literal', literal: 'GO', doc: 'Placeholder payload.' }],
     },
+    {
+      code: 'RQ', name: 'relay_request', direction: 'client_to_server',
+      doc: 'Punching towards a peer failed: relay us. Both sides of a pair must ask; resent until RG arrives or relay_timeout passes.',
+      fields: [
+        { name: 'session_id', type: 'session_id', doc: 'The session both peers belong to.' },
+        { name: 'peer_key', type: 'key', doc: 'The peer\'s public key, as the server gave it.' },
+      ],
+    },
+    {
+      code: 'RG', name: 'relay_granted', direction: 'server_to_client',
+      doc: 'Answer to RQ once both sides asked: a relay port for this pair, and this side\'s secret for binding to it.',
+      fields: [
+        { name: 'peer_key', type: 'key', doc: 'The peer the relay leads to.' },
+        { name: 'relay_key', type: 'key', doc: 'The relay: the server\'s public address and a relay port.' },
+        { name: 'token', type: 'token', doc: 'This side\'s secret for RB.' },
+      ],
+    },
+    {
+      code: 'RB', name: 'relay_bind', direction: 'client_to_server',
+      doc: 'Sent to the relay port from the punching socket: binds this side to the address it came from (and keeps the binding fresh). Resent until RA arrives.',
+      fields: [{ name: 'token', type: 'token', doc: 'This side\'s secret from RG.' }],
+    },
+    {
+      code: 'RA', name: 'relay_bound', direction: 'server_to_client',
+      doc: 'Answer to RB from the relay port: this side is bound; from now on the relay forwards between the two sides byte for byte.',
+      fields: [{ name: 'token', type: 'token', doc: 'The token that was bound.' }],
+    },
   ],
   signals: [
     {
@@ -125,7 +152,14 @@ export const protocol: ProtocolSpec = {
       params: [],
     },
     {
-      name: 'punch_failed', doc: 'No packet from a peer arrived within [member punch_timeout] seconds on either of its addresses: its NAT cannot be punched from here. A host drops the peer and goes on with the others; a joiner ends its attempt.',
+      name: 'peer_path', doc: 'A peer became reachable, or reachable by a better path. Direct paths always win; the relay is used only after punching failed.',
+      params: [
+        { name: 'key', type: 'String', doc: 'The peer\'s public key (as the server saw it).' },
+        { name: 'path', type: 'String', doc: '"local" (same LAN), "public" (punched through the NATs) or "relay" (through the server).' },
+      ],
+    },
+    {
+      name: 'punch_failed', doc: 'No packet from a peer arrived within [member punch_timeout] seconds on either of its addresses, and no relay could be had within [member relay_timeout] (the server has relays switched off, or none free): the peer cannot be reached. A host drops the peer and goes on with the others; a joiner ends its attempt.',
       params: [{ name: 'key', type: 'String', doc: 'The peer\'s public key (as the server saw it).' }],
     },
   ],

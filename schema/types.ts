@@ -8,9 +8,10 @@ export type Direction = 'client_to_server' | 'server_to_client' | 'peer_to_peer'
  * - `key`: 12 lowercase letters, six bigrams naming an IPv4 address and port.
  * - `session_id`: a server key followed by a random suffix of bigrams.
  * - `name`: a player alias, printable ASCII without `:`.
+ * - `token`: 16 lowercase letters, eight random bigrams (a relay's secret for one side).
  * - `literal`: a fixed placeholder word (the field's `literal`).
  */
-export type FieldType = 'key' | 'session_id' | 'name' | 'literal';
+export type FieldType = 'key' | 'session_id' | 'name' | 'token' | 'literal';
 
 export interface FieldSpec {
   /** snake_case; code generators derive each target's identifier from it. */

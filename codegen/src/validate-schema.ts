@@ -2,7 +2,7 @@
 import type { FieldType, ProtocolSpec, ScriptType } from '../../schema/types.ts';
 import { isSnakeCase } from './naming.ts';
 
-const FIELD_TYPES: readonly FieldType[] = ['key', 'session_id', 'name', 'literal'];
+const FIELD_TYPES: readonly FieldType[] = ['key', 'session_id', 'name', 'token', 'literal'];
 const SCRIPT_TYPES: readonly ScriptType[] = ['int', 'String', 'float', 'bool'];
 const DIRECTIONS = ['client_to_server', 'server_to_client', 'peer_to_peer'];
 

@@ -52,8 +52,8 @@ export interface ViewModel {
   readonly bigrams: readonly string[];
 }
 
-const TS_CHECKS: Record<FieldType, string> = { key: 'isKey', session_id: 'isSessionId', name: 'isName', literal: '' };
-const GD_CHECKS: Record<FieldType, string> = { key: 'is_key', session_id: 'is_session_id', name: 'is_name', literal: '' };
+const TS_CHECKS: Record<FieldType, string> = { key: 'isKey', session_id: 'isSessionId', name: 'isName', token: 'isToken', literal: '' };
+const GD_CHECKS: Record<FieldType, string> = { key: 'is_key', session_id: 'is_session_id', name: 'is_name', token: 'is_token', literal: '' };
 
 export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewModel {
   const messages = spec.messages.map((m): MessageView => {

@@ -48,6 +48,22 @@ function logLevel(text: string, flag: string): LogLevel {
   return text as LogLevel;
 }
 
+function portRange(text: string, flag: string): readonly [number, number] | null {
+  if (text === 'off') return null;
+  const match = /^(\d+)-(\d+)$/.exec(text);
+  const [first, last] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+  if (!match || first < 1 || last > 65535 || first > last || last - first > 10_000) {
+    throw new ConfigError(`--${flag}=${text}: expected a port range like 7789-7888, or off`);
+  }
+  return [first, last];
+}
+
+function byteRate(text: string, flag: string): number {
+  const match = /^(\d+)(b|kb|mb)$/.exec(text.trim().toLowerCase());
+  if (!match || Number(match[1]) <= 0) throw new ConfigError(`--${flag}=${text}: expected bytes a second like 256kb or 4mb`);
+  return Number(match[1]) * { b: 1, kb: 1024, mb: 1024 * 1024 }[match[2] as 'b' | 'kb' | 'mb'];
+}
+
 function hostPort(text: string, flag: string): string {
   const match = /^([\d.]+):(\d+)$/.exec(text);
   if (!match || !isIPv4(match[1]!) || Number(match[2]) > 65535) {
@@ -97,12 +113,27 @@ const OPTIONS = {
     env: 'SHP_MAX_TRACKED', help: 'IP addresses whose rate is tracked at once (bounds memory)',
     default: 100_000, parse: integer(1, 10_000_000, 'a count'),
   },
+  'relay-ports': {
+    env: 'SHP_RELAY_PORTS', help: 'UDP ports for relays, one per pair that cannot punch, or off (players then get punch_failed)',
+    default: [7789, 7888] as readonly [number, number] | null, parse: portRange, show: (v: readonly [number, number] | null) => (v ? `${v[0]}-${v[1]}` : 'off'),
+  },
+  'relay-bandwidth': {
+    env: 'SHP_RELAY_BANDWIDTH', help: 'bytes a second one relay forwards; more is dropped',
+    default: 256 * 1024, parse: byteRate, show: (v: number) => `${v / 1024}kb`,
+  },
+  'relay-total-bandwidth': {
+    env: 'SHP_RELAY_TOTAL_BANDWIDTH', help: 'bytes a second all relays forward together',
+    default: 4 * 1024 * 1024, parse: byteRate, show: (v: number) => `${v / 1024 / 1024}mb`,
+  },
+  'relay-idle': { env: 'SHP_RELAY_IDLE', help: 'close a relay that forwarded nothing for this long', default: 30_000, parse: duration, show: formatDuration },
+  'relay-lifetime': { env: 'SHP_RELAY_LIFETIME', help: 'close any relay after this long', default: 7_200_000, parse: duration, show: formatDuration },
+  'relays-per-ip': { env: 'SHP_RELAYS_PER_IP', help: 'relays open at once for one IP address', default: 4, parse: integer(1, 10_000, 'a count') },
   'log-level': { env: 'SHP_LOG_LEVEL', help: 'fatal, error, warn, info, debug or trace', default: 'info', parse: logLevel },
   metrics: {
     env: 'SHP_METRICS', help: 'HOST:PORT for Prometheus metrics at /metrics and a health check at /health (off when empty)',
     default: '', parse: hostPort, show: (v: string) => v || 'off',
   },
-} satisfies Record<string, OptionSpec<string> | OptionSpec<number>>;
+} satisfies Record<string, OptionSpec<string> | OptionSpec<number> | OptionSpec<readonly [number, number] | null>>;
 
 type Options = typeof OPTIONS;
 type Values = { -readonly [K in keyof Options]: ReturnType<Options[K]['parse']> };
@@ -127,6 +158,12 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** `host:port` of the metrics endpoint, or empty when off. */
   readonly metrics: string;
+  readonly relayPorts: readonly [number, number] | null;
+  readonly relayBandwidth: number;
+  readonly relayTotalBandwidth: number;
+  readonly relayIdleMs: number;
+  readonly relayLifetimeMs: number;
+  readonly relaysPerIp: number;
 }
 
 export type ConfigResult = { readonly help: true } | { readonly help: false; readonly config: Config };
@@ -171,6 +208,12 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
       maxTracked: v['max-tracked'],
       logLevel: v['log-level'],
       metrics: v.metrics,
+      relayPorts: v['relay-ports'],
+      relayBandwidth: v['relay-bandwidth'],
+      relayTotalBandwidth: v['relay-total-bandwidth'],
+      relayIdleMs: v['relay-idle'],
+      relayLifetimeMs: v['relay-lifetime'],
+      relaysPerIp: v['relays-per-ip'],
     },
   };
 }

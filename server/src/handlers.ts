@@ -5,8 +5,9 @@
  */
 import {
   type CloseSession, decodeKey, encodeKey, type Endpoint, type HostSession, type JoinSession, type KeepAlive,
-  type Message, type RandomSession, type ServerHandlers,
+  type Message, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
+import type { RelayService } from './relay/relay-service.ts';
 import type { Session } from './sessions/session.ts';
 import { newSessionId } from './sessions/session-codes.ts';
 import type { SessionStore } from './sessions/session-store.ts';
@@ -22,6 +23,8 @@ export interface HandlerContext {
   readonly sessionsPerIp: number;
   readonly now: () => number;
   readonly send: (to: Endpoint, message: Message) => void;
+  /** Absent when the server runs without relays. */
+  readonly relays?: RelayService;
   readonly log: (event: string, fields: Record<string, unknown>) => void;
 }
 
@@ -103,6 +106,27 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     this.ctx.store.remove(session.id);
     this.ctx.stats.sessionsClosed++;
     this.ctx.log('closed', { session: session.id, peers: session.peers.size });
+  }
+
+  relayRequest(message: RelayRequest, from: Endpoint): void {
+    const fromKey = encodeKey(from);
+    const session = this.ctx.store.get(message.sessionId);
+    const peer = message.peerKey;
+    const pair = session !== undefined && peer !== fromKey
+      && ((session.hostRemoteKey === fromKey && session.peers.has(peer)) || (session.hostRemoteKey === peer && session.peers.has(fromKey)));
+    if (!pair) {
+      this.ctx.stats.count(this.ctx.stats.relayDropped, 'not_in_session');
+      return;
+    }
+    if (!this.ctx.relays?.enabled) {
+      this.ctx.stats.count(this.ctx.stats.relayDropped, 'relays_off');
+      return;
+    }
+    this.ctx.relays.request(session.id, fromKey, peer, from);
+  }
+
+  relayBind(_message: RelayBind, _from: Endpoint): void {
+    this.ctx.stats.ignored++; // RB belongs on a relay port, not here.
   }
 
   /** Drops sessions whose host has been silent since before [cutoff]. */

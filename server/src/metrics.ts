@@ -31,6 +31,14 @@ export function metricsRegistry(stats: ServerStats, store: SessionStore): Regist
   fromNumber('shp_sessions_expired_total', 'Sessions dropped after their host went silent.', () => stats.sessionsExpired);
   fromNumber('shp_registrations_refused_total', 'HS or RS refused by a session limit.', () => stats.registrationsRefused);
   fromNumber('shp_matches_total', 'Random pairings made.', () => stats.matches);
+  fromMap('shp_relay_dropped_total', 'Relay requests refused and relay datagrams dropped, by cause.', 'reason', () => stats.relayDropped);
+  fromNumber('shp_relayed_bytes_total', 'Bytes forwarded by relays.', () => stats.relayedBytes);
+  fromNumber('shp_relayed_datagrams_total', 'Datagrams forwarded by relays.', () => stats.relayedDatagrams);
+  fromNumber('shp_relays_opened_total', 'Relays opened.', () => stats.relaysOpened);
+  new Gauge({
+    name: 'shp_relays_active', help: 'Relays now open.', registers: [registry],
+    collect() { this.set(stats.relaysOpened - stats.relaysClosed); },
+  });
   new Gauge({
     name: 'shp_sessions_active', help: 'Sessions now registered.', registers: [registry],
     collect() { this.set(store.size); },

@@ -3,14 +3,16 @@ import dgram from 'node:dgram';
 import type { Config } from './config.ts';
 import { encodeKey, type Endpoint } from './generated/protocol.ts';
 import { Rendezvous, type RendezvousConfig } from './rendezvous.ts';
+import type { RelaySocket } from './relay/relay.ts';
+import { type RelayConfig, RelayService } from './relay/relay-service.ts';
 import { MemorySessionStore } from './sessions/memory-session-store.ts';
 import type { SessionStore } from './sessions/session-store.ts';
-import type { ServerStats } from './stats.ts';
+import { ServerStats } from './stats.ts';
 
 export type Log = (event: string, fields: Record<string, unknown>) => void;
 
 export interface ServerOptions {
-  readonly config: RendezvousConfig & Pick<Config, 'port' | 'bind' | 'publicIp' | 'publicPort' | 'expiryMs' | 'sweepIntervalMs'>;
+  readonly config: RendezvousConfig & Partial<RelayConfig> & Pick<Config, 'port' | 'bind' | 'publicIp' | 'publicPort' | 'expiryMs' | 'sweepIntervalMs'>;
   readonly socket?: dgram.Socket;
   readonly store?: SessionStore;
   readonly now?: () => number;
@@ -20,6 +22,7 @@ export interface ServerOptions {
 export class RendezvousServer {
   readonly store: SessionStore;
   readonly rendezvous: Rendezvous;
+  readonly relays: RelayService;
   private readonly socket: dgram.Socket;
   private readonly now: () => number;
   private readonly log: Log;
@@ -33,8 +36,22 @@ export class RendezvousServer {
     this.store = options.store ?? new MemorySessionStore();
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => {});
+    const { config } = options;
+    const stats = new ServerStats();
+    this.relays = new RelayService({
+      config: {
+        relayPorts: config.relayPorts ?? null, relayBandwidth: config.relayBandwidth ?? 256 * 1024,
+        relayTotalBandwidth: config.relayTotalBandwidth ?? 4 * 1024 * 1024, relayIdleMs: config.relayIdleMs ?? 30_000,
+        relayLifetimeMs: config.relayLifetimeMs ?? 7_200_000, relaysPerIp: config.relaysPerIp ?? 4,
+      },
+      publicIp: config.publicIp,
+      stats,
+      now: this.now, log: this.log,
+      openSocket: (port) => openRelaySocket(config.bind, port),
+      send: (to, message) => this.rendezvous.answer(to, message),
+    });
     this.rendezvous = new Rendezvous({
-      config: options.config, store: this.store, now: this.now, log: this.log,
+      config, store: this.store, now: this.now, log: this.log, relays: this.relays, stats,
       serverKey: () => this.key,
       transmit: (to, datagram) => this.socket.send(datagram, to.port, to.address),
     });
@@ -63,7 +80,10 @@ export class RendezvousServer {
     this.socket.on('message', (data, from) => this.rendezvous.receive(data, from));
     const bound = this.socket.address();
     this.key = encodeKey({ address: publicIp, port: publicPort || bound.port });
-    this.sweep = setInterval(() => this.expire(), sweepIntervalMs);
+    this.sweep = setInterval(() => {
+      this.expire();
+      this.relays.sweep();
+    }, Math.min(sweepIntervalMs, 5_000));
     this.sweep.unref();
     return { address: bound.address, port: bound.port };
   }
@@ -76,7 +96,27 @@ export class RendezvousServer {
   /** Stops reading and closes the socket. */
   async close(): Promise<void> {
     clearInterval(this.sweep);
+    this.relays.closeAll();
     this.socket.removeAllListeners('message');
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
   }
+}
+
+/** A relay port: a UDP socket on the bind address, with its own large buffers. */
+async function openRelaySocket(bind: string, port: number): Promise<RelaySocket> {
+  const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 1 << 20, sendBufferSize: 1 << 20 });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, bind, () => {
+      socket.off('error', reject);
+      resolve();
+    });
+  });
+  socket.on('error', () => {}); // A send to a vanished peer; the relay goes on.
+  return {
+    port,
+    send: (datagram, to) => socket.send(datagram, to.port, to.address),
+    onMessage: (handler) => socket.on('message', (data, from) => handler(data, { address: from.address, port: from.port })),
+    close: () => socket.close(),
+  };
 }

@@ -6,6 +6,7 @@
 import type { Config } from './config.ts';
 import { decode, dispatchToServer, encode, type Endpoint, type Message } from './generated/protocol.ts';
 import { type HandlerContext, RendezvousHandlers } from './handlers.ts';
+import type { RelayService } from './relay/relay-service.ts';
 import { RateLimiter } from './limits/rate-limiter.ts';
 import type { SessionStore } from './sessions/session-store.ts';
 import { ServerStats } from './stats.ts';
@@ -22,10 +23,12 @@ export interface RendezvousOptions {
   readonly serverKey: () => string;
   readonly transmit: (to: Endpoint, datagram: Buffer) => void;
   readonly log: HandlerContext['log'];
+  readonly relays?: RelayService;
+  readonly stats?: ServerStats;
 }
 
 export class Rendezvous {
-  readonly stats = new ServerStats();
+  readonly stats: ServerStats;
   readonly handlers: RendezvousHandlers;
   private readonly inbound: RateLimiter;
   private readonly outbound: RateLimiter;
@@ -34,6 +37,7 @@ export class Rendezvous {
 
   constructor(private readonly options: RendezvousOptions) {
     const { config } = options;
+    this.stats = options.stats ?? new ServerStats();
     const limit = { rate: config.rate, burst: config.burst, maxTracked: config.maxTracked };
     this.inbound = new RateLimiter(limit);
     this.outbound = new RateLimiter(limit);
@@ -41,6 +45,7 @@ export class Rendezvous {
       store: options.store, stats: this.stats, now: options.now, log: options.log, serverKey: options.serverKey,
       suffixBigrams: config.suffixBigrams, maxPeers: config.maxPeers, maxSessions: config.maxSessions, sessionsPerIp: config.sessionsPerIp,
       send: (to, message) => this.send(to, message),
+      relays: options.relays,
     });
   }
 
@@ -78,12 +83,24 @@ export class Rendezvous {
       this.stats.count(this.stats.dropped, 'amplification');
       return;
     }
+    this.budget -= datagram.length;
+    this.transmit(to, message.code, datagram);
+  }
+
+  /**
+   * An answer sent later than its request: RG once a relay's port is bound. Each requester gets
+   * one RG (45 bytes) per RQ (36 bytes) it sent, so the answer is bounded by its request.
+   */
+  answer(to: Endpoint, message: Message): void {
+    this.transmit(to, message.code, Buffer.from(encode(message), 'latin1'));
+  }
+
+  private transmit(to: Endpoint, code: string, datagram: Buffer): void {
     if (!this.outbound.allow(to.address, this.options.now())) {
       this.stats.count(this.stats.dropped, 'send_rate_limited');
       return;
     }
-    this.budget -= datagram.length;
-    this.stats.count(this.stats.sent, message.code);
+    this.stats.count(this.stats.sent, code);
     this.options.transmit(to, datagram);
   }
 }

@@ -16,6 +16,12 @@ export class ServerStats {
   matches = 0;
   /** HS or RS refused by --max-sessions or --sessions-per-ip. */
   registrationsRefused = 0;
+  relaysOpened = 0;
+  relaysClosed = 0;
+  relayedBytes = 0;
+  relayedDatagrams = 0;
+  /** Relay requests refused and datagrams a relay port dropped, by cause. */
+  readonly relayDropped = new Map<string, number>();
 
   count(map: Map<string, number>, key: string): void {
     map.set(key, (map.get(key) ?? 0) + 1);
@@ -31,6 +37,7 @@ export class ServerStats {
     const list = (m: Map<string, number>) => [...m].map(([k, n]) => `${k}=${n}`).join(' ') || 'none';
     return `received ${this.total(this.received)} (${list(this.received)}), sent ${this.total(this.sent)} (${list(this.sent)}), `
       + `dropped ${this.total(this.dropped)} (${list(this.dropped)}), ignored ${this.ignored}, sessions created ${this.sessionsCreated}, `
-      + `closed ${this.sessionsClosed}, expired ${this.sessionsExpired}, refused ${this.registrationsRefused}, matches ${this.matches}`;
+      + `closed ${this.sessionsClosed}, expired ${this.sessionsExpired}, refused ${this.registrationsRefused}, matches ${this.matches}, `
+      + `relays opened ${this.relaysOpened}, relayed ${this.relayedDatagrams} datagrams (${this.relayedBytes} bytes), relay drops (${list(this.relayDropped)})`;
   }
 }

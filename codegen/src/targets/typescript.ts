@@ -59,6 +59,11 @@ function addConstants(file: SourceFile, model: ViewModel): void {
     docs: ['Letters in a key: six bigrams.'],
     declarations: [{ name: 'KEY_LENGTH', initializer: '12' }],
   });
+  file.addVariableStatement({
+    isExported: true, declarationKind: VariableDeclarationKind.Const,
+    docs: ['Letters in a token: eight bigrams.'],
+    declarations: [{ name: 'TOKEN_LENGTH', initializer: '16' }],
+  });
 }
 
 function addKeyFunctions(file: SourceFile): void {
@@ -84,6 +89,11 @@ function addKeyFunctions(file: SourceFile): void {
       'const suffix = (text.length - KEY_LENGTH) / 2;',
       'return suffix >= LIMITS.minSuffixBigrams && suffix <= LIMITS.maxSuffixBigrams && isBigramText(text);',
     ],
+  });
+  file.addFunction({
+    isExported: true, name: 'isToken', docs: ['A token: 16 letters, eight bigrams.'],
+    parameters: [{ name: 'text', type: 'string' }], returnType: 'boolean',
+    statements: ['return text.length === TOKEN_LENGTH && isBigramText(text);'],
   });
   file.addFunction({
     isExported: true, name: 'isName', docs: ['An alias: 1 to maxNameLength printable ASCII characters, no `:`.'],

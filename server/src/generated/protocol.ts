@@ -7,6 +7,8 @@ export const LIMITS = { maxDatagramBytes: 512, maxNameLength: 32, maxNames: 16, 
 const BIGRAM_VALUE = new Map<string, number>(BIGRAMS.map((b, i) => [b, i]));
 /** Letters in a key: six bigrams. */
 export const KEY_LENGTH = 12;
+/** Letters in a token: eight bigrams. */
+export const TOKEN_LENGTH = 16;
 
 /** True when every two letters of the text are a bigram. */
 export function isBigramText(text: string): boolean {
@@ -24,6 +26,11 @@ export function isKey(text: string): boolean {
 export function isSessionId(text: string): boolean {
   const suffix = (text.length - KEY_LENGTH) / 2;
   return suffix >= LIMITS.minSuffixBigrams && suffix <= LIMITS.maxSuffixBigrams && isBigramText(text);
+}
+
+/** A token: 16 letters, eight bigrams. */
+export function isToken(text: string): boolean {
+  return text.length === TOKEN_LENGTH && isBigramText(text);
 }
 
 /** An alias: 1 to maxNameLength printable ASCII characters, no `:`. */
@@ -65,10 +72,10 @@ export function decodeKey(key: string): Endpoint | null {
   return { address: `${a}.${b}.${c}.${d}`, port: high * 256 + low };
 }
 
-export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'RD' | 'JH' | 'JD' | 'JG';
+export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'RD' | 'JH' | 'JD' | 'JG' | 'RQ' | 'RG' | 'RB' | 'RA';
 
 /** Message codes by name. */
-export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', peerReady: 'RD', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG' } as const;
+export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', peerReady: 'RD', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', relayRequest: 'RQ', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA' } as const;
 
 /** `HS` (client to server): Register a new session with the sender as its host. Resent until HR arrives. */
 export interface HostSession {
@@ -171,9 +178,43 @@ export interface JoinGo {
   readonly go: 'GO';
 }
 
-export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | PeerReady | JoinHost | JoinDone | JoinGo;
-export type ClientToServerMessage = HostSession | JoinSession | RandomSession | KeepAlive | CloseSession;
-export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey;
+/** `RQ` (client to server): Punching towards a peer failed: relay us. Both sides of a pair must ask; resent until RG arrives or relay_timeout passes. */
+export interface RelayRequest {
+  readonly code: 'RQ';
+  /** The session both peers belong to. */
+  readonly sessionId: string;
+  /** The peer's public key, as the server gave it. */
+  readonly peerKey: string;
+}
+
+/** `RG` (server to client): Answer to RQ once both sides asked: a relay port for this pair, and this side's secret for binding to it. */
+export interface RelayGranted {
+  readonly code: 'RG';
+  /** The peer the relay leads to. */
+  readonly peerKey: string;
+  /** The relay: the server's public address and a relay port. */
+  readonly relayKey: string;
+  /** This side's secret for RB. */
+  readonly token: string;
+}
+
+/** `RB` (client to server): Sent to the relay port from the punching socket: binds this side to the address it came from (and keeps the binding fresh). Resent until RA arrives. */
+export interface RelayBind {
+  readonly code: 'RB';
+  /** This side's secret from RG. */
+  readonly token: string;
+}
+
+/** `RA` (server to client): Answer to RB from the relay port: this side is bound; from now on the relay forwards between the two sides byte for byte. */
+export interface RelayBound {
+  readonly code: 'RA';
+  /** The token that was bound. */
+  readonly token: string;
+}
+
+export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | PeerReady | JoinHost | JoinDone | JoinGo | RelayRequest | RelayGranted | RelayBind | RelayBound;
+export type ClientToServerMessage = HostSession | JoinSession | RandomSession | KeepAlive | CloseSession | RelayRequest | RelayBind;
+export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey | RelayGranted | RelayBound;
 export type PeerToPeerMessage = PeerReady | JoinHost | JoinDone | JoinGo;
 
 /** The datagram text of a message: `CODE:field:field...`. */
@@ -192,6 +233,10 @@ export function encode(message: Message): string {
     case 'JH': return ['JH', [message.hostKey].join(':')].join(':');
     case 'JD': return ['JD', ['DONE'].join(':')].join(':');
     case 'JG': return ['JG', ['GO'].join(':')].join(':');
+    case 'RQ': return ['RQ', [message.sessionId, message.peerKey].join(':')].join(':');
+    case 'RG': return ['RG', [message.peerKey, message.relayKey, message.token].join(':')].join(':');
+    case 'RB': return ['RB', [message.token].join(':')].join(':');
+    case 'RA': return ['RA', [message.token].join(':')].join(':');
   }
 }
 
@@ -310,6 +355,40 @@ export function decode(datagram: Uint8Array): DecodeResult {
       return { ok: true, message: { code: 'JG', go: 'GO' } };
     }
 
+    case 'RQ': {
+      if (parts.length !== 2) return fail('field_count', 'RQ needs 2 field(s)');
+      const sessionId = parts[0]!;
+      if (!isSessionId(sessionId)) return fail('bad_field', 'RQ.session_id');
+      const peerKey = parts[1]!;
+      if (!isKey(peerKey)) return fail('bad_field', 'RQ.peer_key');
+      return { ok: true, message: { code: 'RQ', sessionId, peerKey } };
+    }
+
+    case 'RG': {
+      if (parts.length !== 3) return fail('field_count', 'RG needs 3 field(s)');
+      const peerKey = parts[0]!;
+      if (!isKey(peerKey)) return fail('bad_field', 'RG.peer_key');
+      const relayKey = parts[1]!;
+      if (!isKey(relayKey)) return fail('bad_field', 'RG.relay_key');
+      const token = parts[2]!;
+      if (!isToken(token)) return fail('bad_field', 'RG.token');
+      return { ok: true, message: { code: 'RG', peerKey, relayKey, token } };
+    }
+
+    case 'RB': {
+      if (parts.length !== 1) return fail('field_count', 'RB needs 1 field(s)');
+      const token = parts[0]!;
+      if (!isToken(token)) return fail('bad_field', 'RB.token');
+      return { ok: true, message: { code: 'RB', token } };
+    }
+
+    case 'RA': {
+      if (parts.length !== 1) return fail('field_count', 'RA needs 1 field(s)');
+      const token = parts[0]!;
+      if (!isToken(token)) return fail('bad_field', 'RA.token');
+      return { ok: true, message: { code: 'RA', token } };
+    }
+
     default: return fail('unknown_code', text.slice(0, 2));
   }
 }
@@ -326,6 +405,10 @@ export interface ServerHandlers<From> {
   keepAlive(message: KeepAlive, from: From): void;
   /** The host ends its session; only the host's address may. No answer. */
   closeSession(message: CloseSession, from: From): void;
+  /** Punching towards a peer failed: relay us. Both sides of a pair must ask; resent until RG arrives or relay_timeout passes. */
+  relayRequest(message: RelayRequest, from: From): void;
+  /** Sent to the relay port from the punching socket: binds this side to the address it came from (and keeps the binding fresh). Resent until RA arrives. */
+  relayBind(message: RelayBind, from: From): void;
 }
 
 /** Calls the handler for a client-to-server message; false for any other message. */
@@ -336,6 +419,8 @@ export function dispatchToServer<From>(handlers: ServerHandlers<From>, message: 
     case 'RS': handlers.randomSession(message, from); return true;
     case 'KA': handlers.keepAlive(message, from); return true;
     case 'CS': handlers.closeSession(message, from); return true;
+    case 'RQ': handlers.relayRequest(message, from); return true;
+    case 'RB': handlers.relayBind(message, from); return true;
     default: return false;
   }
 }

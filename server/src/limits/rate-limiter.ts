@@ -1,6 +1,6 @@
 /**
- * Token buckets by address: each address may send (or be sent) `rate` datagrams a second, with
- * bursts up to `burst`. Memory is bounded: past `maxTracked` addresses the least recently seen
+ * Token buckets by key: each address may send (or be sent) `rate` datagrams a second, with
+ * bursts up to `burst` (or, with a cost per datagram, `rate` bytes a second). Memory is bounded: past `maxTracked` addresses the least recently seen
  * is forgotten (a forgotten address starts again with a full bucket, which costs an attacker
  * nothing it did not already have).
  */
@@ -18,8 +18,8 @@ export class RateLimiter {
 
   constructor(private readonly limit: RateLimit) {}
 
-  /** Takes a token for [address] at time [now] (ms); false when its bucket is empty. */
-  allow(address: string, now: number): boolean {
+  /** Takes [cost] tokens for [address] at time [now] (ms); false when its bucket has too few. */
+  allow(address: string, now: number, cost = 1): boolean {
     if (this.limit.rate <= 0) return true;
     let bucket = this.buckets.get(address);
     if (bucket) {
@@ -31,8 +31,8 @@ export class RateLimiter {
       if (this.buckets.size >= this.limit.maxTracked) this.buckets.delete(this.buckets.keys().next().value!);
     }
     this.buckets.set(address, bucket);
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
+    if (bucket.tokens < cost) return false;
+    bucket.tokens -= cost;
     return true;
   }
 

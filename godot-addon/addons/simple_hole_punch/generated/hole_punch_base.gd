@@ -27,7 +27,11 @@ signal bad_session(key: String)
 signal bad_server(key: String)
 ## A random pairing was made; [signal start_server] or [signal start_client] follows.
 signal start_random()
-## No packet from a peer arrived within [member punch_timeout] seconds on either of its addresses: its NAT cannot be punched from here. A host drops the peer and goes on with the others; a joiner ends its attempt.
+## A peer became reachable, or reachable by a better path. Direct paths always win; the relay is used only after punching failed.
+## [param key]: The peer's public key (as the server saw it).
+## [param path]: "local" (same LAN), "public" (punched through the NATs) or "relay" (through the server).
+signal peer_path(key: String, path: String)
+## No packet from a peer arrived within [member punch_timeout] seconds on either of its addresses, and no relay could be had within [member relay_timeout] (the server has relays switched off, or none free): the peer cannot be reached. A host drops the peer and goes on with the others; a joiner ends its attempt.
 ## [param key]: The peer's public key (as the server saw it).
 signal punch_failed(key: String)
 
@@ -79,6 +83,10 @@ func _dispatch(message: Dictionary, ip: String, port: int) -> void:
 			_on_join_done(message, ip, port)
 		"JG":
 			_on_join_go(message, ip, port)
+		"RG":
+			_on_relay_granted(message, ip, port)
+		"RA":
+			_on_relay_bound(message, ip, port)
 
 
 func _api_host_session(_serv_key: String, _alias: String) -> void:
@@ -139,4 +147,14 @@ func _on_join_done(_message: Dictionary, _ip: String, _port: int) -> void:
 
 ## Handles [code]JG[/code]: Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it.
 func _on_join_go(_message: Dictionary, _ip: String, _port: int) -> void:
+	pass
+
+
+## Handles [code]RG[/code]: Answer to RQ once both sides asked: a relay port for this pair, and this side's secret for binding to it.
+func _on_relay_granted(_message: Dictionary, _ip: String, _port: int) -> void:
+	pass
+
+
+## Handles [code]RA[/code]: Answer to RB from the relay port: this side is bound; from now on the relay forwards between the two sides byte for byte.
+func _on_relay_bound(_message: Dictionary, _ip: String, _port: int) -> void:
 	pass

@@ -32,6 +32,14 @@ const JOIN_HOST := "JH"
 const JOIN_DONE := "JD"
 ## [code]JG[/code] (peer_to_peer): Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it.
 const JOIN_GO := "JG"
+## [code]RQ[/code] (client_to_server): Punching towards a peer failed: relay us. Both sides of a pair must ask; resent until RG arrives or relay_timeout passes.
+const RELAY_REQUEST := "RQ"
+## [code]RG[/code] (server_to_client): Answer to RQ once both sides asked: a relay port for this pair, and this side's secret for binding to it.
+const RELAY_GRANTED := "RG"
+## [code]RB[/code] (client_to_server): Sent to the relay port from the punching socket: binds this side to the address it came from (and keeps the binding fresh). Resent until RA arrives.
+const RELAY_BIND := "RB"
+## [code]RA[/code] (server_to_client): Answer to RB from the relay port: this side is bound; from now on the relay forwards between the two sides byte for byte.
+const RELAY_BOUND := "RA"
 
 ## Longest datagram accepted, in bytes.
 const MAX_DATAGRAM_BYTES := 512
@@ -45,6 +53,8 @@ const MIN_SUFFIX_BIGRAMS := 2
 const MAX_SUFFIX_BIGRAMS := 16
 ## Letters in a key.
 const KEY_LENGTH := 12
+## Letters in a token.
+const TOKEN_LENGTH := 16
 ## Entry b is the bigram for byte value b.
 const BIGRAMS: Array[String] = ["cy", "ah", "jc", "du", "mw", "wh", "rv", "yq", "yy", "sr", "ss", "tg", "cv", "gx", "ia", "ba", "wa", "bx", "sm", "co", "ms", "ea", "to", "rb", "xr", "vx", "ua", "fw", "ri", "ds", "ji", "bk", "bb", "sp", "cc", "gc", "bu", "ow", "de", "io", "gm", "hs", "kq", "as", "fa", "dx", "wf", "hy", "pg", "ug", "db", "jv", "wq", "ir", "lm", "lt", "hm", "on", "iz", "is", "fx", "my", "ph", "fd", "vl", "zw", "sv", "si", "dp", "jp", "oa", "cm", "ws", "jm", "do", "ot", "gd", "lr", "ko", "se", "qn", "rz", "xh", "mz", "sn", "af", "wo", "rf", "je", "nj", "yn", "tq", "zu", "xp", "xv", "nk", "wr", "tk", "dq", "ga", "tz", "bl", "or", "ui", "dt", "eo", "ld", "hr", "uv", "sw", "gg", "hd", "bs", "nx", "jz", "au", "oj", "tu", "br", "rc", "vz", "tw", "nb", "ay", "dv", "tb", "kc", "qu", "qm", "mi", "it", "va", "sa", "di", "be", "wy", "gh", "ki", "sl", "pq", "ed", "iv", "er", "yi", "iq", "ls", "ur", "kv", "ln", "hh", "vj", "en", "im", "vm", "hi", "bm", "we", "fz", "xb", "ne", "ag", "hc", "ma", "gt", "yx", "pl", "cr", "oh", "gj", "wx", "gq", "ti", "fi", "hf", "xm", "km", "ul", "lv", "nh", "kr", "ef", "ly", "us", "ge", "ju", "fs", "qz", "fn", "np", "cj", "vn", "ft", "wz", "jr", "tf", "ww", "ab", "za", "og", "lq", "mm", "xw", "uk", "so", "mb", "rp", "zt", "xc", "ad", "hg", "gw", "pu", "kx", "cf", "yb", "gs", "gr", "kb", "oq", "xq", "dn", "tv", "rl", "vo", "xz", "jk", "yg", "qy", "fr", "nl", "ii", "yc", "dz", "wu", "od", "ng", "pd", "fg", "fj", "fh", "in", "na", "rt", "hz", "es", "wt", "he", "gi", "oo", "bc", "cw", "yv", "ky", "pz", "wm", "wi"]
 
@@ -72,6 +82,11 @@ static func is_bigram_text(text: String) -> bool:
 ## Whether [param text] is a key: 12 letters, six bigrams.
 static func is_key(text: String) -> bool:
 	return text.length() == KEY_LENGTH and is_bigram_text(text)
+
+
+## Whether [param text] is a token: 16 letters, eight bigrams.
+static func is_token(text: String) -> bool:
+	return text.length() == TOKEN_LENGTH and is_bigram_text(text)
 
 
 ## Whether [param text] is a session id: a key and a suffix of an allowed length.
@@ -168,6 +183,22 @@ static func encode_join_done() -> PackedByteArray:
 ## Encodes [code]JG[/code]: Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it.
 static func encode_join_go() -> PackedByteArray:
 	return _pack(JOIN_GO, ["GO"])
+
+## Encodes [code]RQ[/code]: Punching towards a peer failed: relay us. Both sides of a pair must ask; resent until RG arrives or relay_timeout passes.
+static func encode_relay_request(session_id: String, peer_key: String) -> PackedByteArray:
+	return _pack(RELAY_REQUEST, [session_id, peer_key])
+
+## Encodes [code]RG[/code]: Answer to RQ once both sides asked: a relay port for this pair, and this side's secret for binding to it.
+static func encode_relay_granted(peer_key: String, relay_key: String, token: String) -> PackedByteArray:
+	return _pack(RELAY_GRANTED, [peer_key, relay_key, token])
+
+## Encodes [code]RB[/code]: Sent to the relay port from the punching socket: binds this side to the address it came from (and keeps the binding fresh). Resent until RA arrives.
+static func encode_relay_bind(token: String) -> PackedByteArray:
+	return _pack(RELAY_BIND, [token])
+
+## Encodes [code]RA[/code]: Answer to RB from the relay port: this side is bound; from now on the relay forwards between the two sides byte for byte.
+static func encode_relay_bound(token: String) -> PackedByteArray:
+	return _pack(RELAY_BOUND, [token])
 
 
 static func _pack(code: String, fields: Array) -> PackedByteArray:
@@ -284,4 +315,34 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 			if parts[0] != "GO":
 				return {}
 			return {"code": "JG", "go": parts[0] }
+		"RQ":
+			if parts.size() != 2:
+				return {}
+			if not is_session_id(parts[0]):
+				return {}
+			if not is_key(parts[1]):
+				return {}
+			return {"code": "RQ", "session_id": parts[0], "peer_key": parts[1] }
+		"RG":
+			if parts.size() != 3:
+				return {}
+			if not is_key(parts[0]):
+				return {}
+			if not is_key(parts[1]):
+				return {}
+			if not is_token(parts[2]):
+				return {}
+			return {"code": "RG", "peer_key": parts[0], "relay_key": parts[1], "token": parts[2] }
+		"RB":
+			if parts.size() != 1:
+				return {}
+			if not is_token(parts[0]):
+				return {}
+			return {"code": "RB", "token": parts[0] }
+		"RA":
+			if parts.size() != 1:
+				return {}
+			if not is_token(parts[0]):
+				return {}
+			return {"code": "RA", "token": parts[0] }
 	return {}
