@@ -199,6 +199,7 @@ func test_punch_failed_when_the_peer_never_answers() -> void:
 	var silent_host := Endpoint.new()
 	var node := _punch()
 	node.punch_timeout = 0.3
+	node.relay_timeout = 0.3
 	node.join_session(server.key + "cyahcyah", "bob")
 	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
 	var port: int = server.received[0].port
@@ -206,6 +207,7 @@ func test_punch_failed_when_the_peer_never_answers() -> void:
 	expect_true(await wait_until(func() -> bool: return _emitted("punch_failed"), 2.0), "punch_failed emitted")
 	expect_true(_signals.has("punch_failed[\"%s\"]" % silent_host.key), "names the peer")
 	expect_true(server.count("JS:") >= 3, "JS repeated while the host is unheard, in case NJ was lost")
+	expect_true(server.count("RQ:%scyahcyah:%s" % [server.key, silent_host.key]) >= 1, "a relay was asked for before giving up")
 	expect_eq(node.phase, HolePunch.Phase.IDLE, "the attempt ended")
 	server.close()
 	silent_host.close()
@@ -229,3 +231,57 @@ func test_client_starts_without_jg_after_handover_timeout() -> void:
 	expect_true(waited >= 0.28 and waited < 0.8, "after handover_timeout (waited %.2f s)" % waited)
 	server.close()
 	host.close()
+
+
+func test_without_relay_punch_failed_comes_at_punch_timeout() -> void:
+	var server := Endpoint.new()
+	var silent_host := Endpoint.new()
+	var node := _punch()
+	node.punch_timeout = 0.3
+	node.use_relay = false
+	node.join_session(server.key + "cyahcyah", "bob")
+	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
+	var port: int = server.received[0].port
+	var sent := Time.get_ticks_msec()
+	server.send("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), silent_host.key, silent_host.key], port)
+	expect_true(await wait_until(func() -> bool: return _emitted("punch_failed"), 2.0), "punch_failed emitted")
+	var waited := (Time.get_ticks_msec() - sent) / 1000.0
+	expect_true(waited >= 0.28 and waited < 0.6, "at punch_timeout (waited %.2f s)" % waited)
+	expect_eq(server.count("RQ:"), 0, "no relay asked for")
+	server.close()
+	silent_host.close()
+
+
+func test_client_falls_back_to_a_relay_and_hands_over_through_it() -> void:
+	# Given a host the client cannot reach directly
+	var server := Endpoint.new()
+	var unreachable := Endpoint.new()
+	var relay := Endpoint.new()
+	var node := _punch()
+	node.punch_timeout = 0.2
+	var paths: Array[String] = []
+	node.peer_path.connect(func(key: String, path: String) -> void: paths.append("%s %s" % [key, path]))
+	var id := server.key + "cyahcyah"
+	node.join_session(id, "bob")
+	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
+	var port: int = server.received[0].port
+	server.send("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), unreachable.key, unreachable.key], port)
+	# When punching times out, it asks for a relay, binds with its token, and punches through it
+	expect_true(await wait_until(func() -> bool: return server.count("RQ:%s:%s" % [id, unreachable.key]) > 0, 2.0), "RQ sent")
+	var token := "cyahcyahcyahcyah"
+	server.send("RG:%s:%s:%s" % [unreachable.key, relay.key, token], port)
+	expect_true(await wait_until(func() -> bool: return relay.count("RB:" + token) > 0, 1.0), "RB sent to the relay")
+	relay.send("RA:" + token, port)
+	expect_true(await wait_until(func() -> bool: return relay.count("RD:bob") > 0, 1.0), "RD through the relay")
+	relay.send("RD:hana", port)
+	expect_true(await wait_until(func() -> bool: return _emitted("new_name"), 1.0), "the host's name came through the relay")
+	expect_eq(paths, ["%s relay" % unreachable.key], "peer_path says relay")
+	expect_eq(node.get_host(), relay.key, "get_host names the relay")
+	# Then the handover goes through the relay, and the game client connects to it
+	relay.send("JH:" + relay.key, port)
+	expect_true(await wait_until(func() -> bool: return relay.count("JD:DONE") > 0, 1.0), "JD through the relay")
+	relay.send("JG:GO", port)
+	expect_true(await wait_until(func() -> bool: return _emitted("start_client"), 1.0), "start_client")
+	expect_true(_signals.has("start_client[\"127.0.0.1\", %d, %d]" % [relay.port, port]), "connects to the relay")
+	for e in [server, unreachable, relay]:
+		e.close()

@@ -32,6 +32,12 @@ enum Phase {
 }
 
 enum _Role { NONE, HOST, JOINER, RANDOM }
+enum _Relay { NONE, REQUESTING, BINDING, BOUND }
+
+## Direct paths always win over the relay; the LAN wins over the public path.
+const _PATH_RANK := {"": 0, "relay": 1, "remote": 2, "local": 3}
+## What [signal peer_path] calls each path.
+const _PATH_NAMES := {"local": "local", "remote": "public", "relay": "relay"}
 
 ## Seconds before the first resend of an unanswered request (HS, JS, RS); each further resend
 ## waits twice as long, up to [member max_request_interval].
@@ -46,8 +52,13 @@ enum _Role { NONE, HOST, JOINER, RANDOM }
 @export var punch_interval := 0.05
 ## Seconds between packets that keep a punched hole open.
 @export var keep_open_interval := 0.25
-## Seconds to wait for a peer's first packet before [signal punch_failed].
+## Seconds to wait for a peer's first packet before asking for a relay (or, without one,
+## [signal punch_failed]).
 @export var punch_timeout := 10.0
+## Ask the server for a relay when punching towards a peer fails.
+@export var use_relay := true
+## Seconds to wait for a relay to be granted and bound before [signal punch_failed].
+@export var relay_timeout := 5.0
 ## Seconds between resends of JH to a client that has not answered.
 @export var handover_interval := 0.05
 ## Host: seconds of silence from a client after JH that count as its answer (its JD was lost
@@ -83,8 +94,6 @@ var _request_started := 0.0
 var _request_next := 0.0
 var _request_backoff := 0.0
 var _keep_alive_next := 0.0
-var _close_sends_left := 0
-var _close_next := 0.0
 var _names: Array[String] = []
 var _peers: Array[_Peer] = []
 var _last_join_host := 0.0
@@ -102,6 +111,15 @@ class _Peer:
 	var local_port: int
 	## "" until heard from, then "remote" or "local" (LAN wins once heard there).
 	var path := ""
+	## Relay to this peer, once punching failed: NONE, REQUESTING (RQ), BINDING (RB), BOUND.
+	var relay := _Relay.NONE
+	var relay_key := ""
+	var relay_ip := ""
+	var relay_port := 0
+	var relay_token := ""
+	var relay_started := 0.0
+	var next_relay := 0.0
+	var relay_backoff := 0.0
 	var started := 0.0
 	var next_ping := 0.0
 	var last_heard := 0.0
@@ -122,7 +140,26 @@ class _Peer:
 		next_ping = now
 
 	func is_at(ip: String, port: int) -> bool:
-		return (ip == remote_ip and port == remote_port) or (ip == local_ip and port == local_port)
+		return path_at(ip, port) != ""
+
+	## Which of this peer's paths [param ip]:[param port] is: "local", "remote", "relay" or "".
+	func path_at(ip: String, port: int) -> String:
+		if ip == local_ip and port == local_port and has_lan_path():
+			return "local"
+		if ip == remote_ip and port == remote_port:
+			return "remote"
+		if relay != _Relay.NONE and relay != _Relay.REQUESTING and ip == relay_ip and port == relay_port:
+			return "relay"
+		return ""
+
+	## The address of the path in use.
+	func endpoint() -> Array:
+		match path:
+			"local":
+				return [local_ip, local_port]
+			"relay":
+				return [relay_ip, relay_port]
+		return [remote_ip, remote_port]
 
 	func has_lan_path() -> bool:
 		# 0.0.0.0 marks a peer that found no LAN address; a local key equal to the remote one
@@ -171,8 +208,6 @@ func _api_close_session() -> void:
 			_stop()
 		return
 	phase = Phase.CLOSING
-	_close_sends_left = 3 # CS has no answer: a few copies survive loss.
-	_close_next = _now()
 	_tick_closing(_now())
 
 
@@ -182,7 +217,12 @@ func _api_get_host() -> String:
 	if _peers.is_empty():
 		return ""
 	var host := _peers[0]
-	return host.local_key if host.path == "local" else host.remote_key
+	match host.path:
+		"local":
+			return host.local_key
+		"relay":
+			return host.relay_key
+	return host.remote_key
 
 
 func _process(_delta: float) -> void:
@@ -292,7 +332,7 @@ func _receive(packet: PackedByteArray, ip: String, port: int) -> void:
 		dropped_datagrams += 1
 		return
 	var code: String = message.code
-	var server_code := code in [HolePunchProtocol.HOST_REGISTERED, HolePunchProtocol.JOIN_REGISTERED, HolePunchProtocol.NEW_JOINER, HolePunchProtocol.BAD_KEY]
+	var server_code := code in [HolePunchProtocol.HOST_REGISTERED, HolePunchProtocol.JOIN_REGISTERED, HolePunchProtocol.NEW_JOINER, HolePunchProtocol.BAD_KEY, HolePunchProtocol.RELAY_GRANTED]
 	if (server_code and not from_server) or (not server_code and peer == null):
 		dropped_datagrams += 1
 		return
@@ -353,11 +393,10 @@ func _on_bad_key(message: Dictionary, _ip: String, _port: int) -> void:
 func _on_peer_ready(message: Dictionary, ip: String, port: int) -> void:
 	var peer := _peer_at(ip, port)
 	var first := peer.path == ""
-	var on_lan := peer.has_lan_path() and ip == peer.local_ip and port == peer.local_port
-	if on_lan:
-		peer.path = "local"
-	elif peer.path == "":
-		peer.path = "remote"
+	var heard_on := peer.path_at(ip, port)
+	if _PATH_RANK[heard_on] > _PATH_RANK[peer.path] and peer.handover_started == 0.0:
+		peer.path = heard_on
+		peer_path.emit(peer.remote_key, _PATH_NAMES[heard_on])
 	peer.last_heard = _now()
 	if first and phase == Phase.PUNCHING:
 		_send_to(_encode_ready(), ip, port) # Answer at once: the peer learns the path a round trip sooner.
@@ -375,7 +414,7 @@ func _on_join_host(message: Dictionary, ip: String, port: int) -> void:
 		return
 	var host := _peers[0]
 	var key: String = message.host_key
-	if key != host.remote_key and key != host.local_key:
+	if key != host.remote_key and key != host.local_key and (key != host.relay_key or host.relay_key == ""):
 		dropped_datagrams += 1 # The host may only send us to one of its own addresses.
 		return
 	_send_to(HolePunchProtocol.encode_join_done(), ip, port)
@@ -392,6 +431,28 @@ func _on_join_go(_message: Dictionary, _ip: String, _port: int) -> void:
 	# the game server listening: no ENet retransmission wait.
 	if phase == Phase.HANDING_OVER and not _is_host():
 		_finish_client()
+
+
+func _on_relay_granted(message: Dictionary, _ip: String, _port: int) -> void:
+	var peer := _find_peer(message.peer_key)
+	if peer == null or peer.relay != _Relay.REQUESTING:
+		return # A duplicate grant, or one for a peer we no longer wait for.
+	var relay := HolePunchProtocol.decode_key(message.relay_key)
+	peer.relay_key = message.relay_key
+	peer.relay_ip = relay.ip
+	peer.relay_port = relay.port
+	peer.relay_token = message.token
+	peer.relay = _Relay.BINDING
+	peer.relay_backoff = request_interval
+	peer.next_relay = _now() # Bind at once.
+
+
+func _on_relay_bound(message: Dictionary, ip: String, port: int) -> void:
+	var peer := _peer_at(ip, port)
+	if peer.relay != _Relay.BINDING or message.token != peer.relay_token or peer.path_at(ip, port) != "relay":
+		return
+	peer.relay = _Relay.BOUND
+	peer.next_ping = _now() # Punch packets now go through the relay too.
 
 
 func _on_join_done(_message: Dictionary, ip: String, port: int) -> void:
@@ -435,27 +496,49 @@ func _tick(now: float) -> void:
 func _tick_punching(now: float) -> void:
 	for peer in _peers.duplicate():
 		if peer.path == "" and now - peer.started >= punch_timeout:
-			_peers.erase(peer)
-			punch_failed.emit(peer.remote_key)
-			if not _is_host():
-				_stop()
-				return
-			continue
+			if use_relay and peer.relay == _Relay.NONE:
+				peer.relay = _Relay.REQUESTING
+				peer.relay_started = now
+				peer.relay_backoff = request_interval
+				peer.next_relay = now
+			elif peer.relay == _Relay.NONE or now - peer.relay_started >= relay_timeout:
+				_peers.erase(peer)
+				punch_failed.emit(peer.remote_key)
+				if not _is_host():
+					_stop()
+					return
+				continue
+		_tick_relay(peer, now)
 		if now < peer.next_ping or peer.handover_started > 0.0:
 			continue
 		peer.next_ping = now + (punch_interval if peer.path == "" else keep_open_interval)
 		var ready := _encode_ready()
-		if peer.path != "local":
-			_send_to(ready, peer.remote_ip, peer.remote_port)
+		if peer.path == "local":
+			_send_to(ready, peer.local_ip, peer.local_port)
+			continue
+		# Until a direct path is heard, try every path: direct ones may still open and win.
+		_send_to(ready, peer.remote_ip, peer.remote_port)
 		if peer.has_lan_path():
 			_send_to(ready, peer.local_ip, peer.local_port)
+		if peer.relay == _Relay.BOUND and peer.path != "remote":
+			_send_to(ready, peer.relay_ip, peer.relay_port)
+
+
+## Resends RQ until RG, then RB until RA, backing off like any request.
+func _tick_relay(peer: _Peer, now: float) -> void:
+	if now < peer.next_relay or (peer.relay != _Relay.REQUESTING and peer.relay != _Relay.BINDING):
+		return
+	peer.next_relay = now + peer.relay_backoff
+	peer.relay_backoff = minf(peer.relay_backoff * 2.0, max_request_interval)
+	if peer.relay == _Relay.REQUESTING:
+		# A random joiner is never told its session id; the server finds the session by the pair.
+		var id := _session_id if _session_id != "" else _server_key + "cycy"
+		_send_to(HolePunchProtocol.encode_relay_request(id, peer.remote_key), _server_ip, _server_port)
+	else:
+		_send_to(HolePunchProtocol.encode_relay_bind(peer.relay_token), peer.relay_ip, peer.relay_port)
 
 
 func _tick_closing(now: float) -> void:
-	if _close_sends_left > 0 and now >= _close_next:
-		_close_sends_left -= 1
-		_close_next = now + request_interval
-		_send_to(HolePunchProtocol.encode_close_session(_session_id), _server_ip, _server_port)
 	var waiting := false
 	for peer in _peers:
 		if peer.done:
@@ -471,17 +554,18 @@ func _tick_closing(now: float) -> void:
 			if peer.handover_started == 0.0:
 				peer.handover_started = now
 			peer.next_handover = now + handover_interval
-			var ip := peer.local_ip if peer.path == "local" else peer.remote_ip
-			var port := peer.local_port if peer.path == "local" else peer.remote_port
-			var key := _local_key if peer.path == "local" else _remote_key
-			_send_to(HolePunchProtocol.encode_join_host(key), ip, port)
+			var key: String = {"local": _local_key, "remote": _remote_key, "relay": peer.relay_key}[peer.path]
+			var to := peer.endpoint()
+			_send_to(HolePunchProtocol.encode_join_host(key), to[0], to[1])
 	if not waiting:
+		# The session ends at the server only now: a peer still punching may need it for a relay.
+		var close := HolePunchProtocol.encode_close_session(_session_id)
 		var go := HolePunchProtocol.encode_join_go()
-		for peer in _peers:
-			var ip := peer.local_ip if peer.path == "local" else peer.remote_ip
-			var port := peer.local_port if peer.path == "local" else peer.remote_port
-			for copy in 3: # No answer can come back once the port is freed: copies survive loss.
-				_send_to(go, ip, port)
+		for copy in 3: # No answer can come back once the port is freed: copies survive loss.
+			_send_to(close, _server_ip, _server_port)
+			for peer in _peers:
+				var to := peer.endpoint()
+				_send_to(go, to[0], to[1])
 		var local := _bound_port
 		_close_socket()
 		phase = Phase.DONE
