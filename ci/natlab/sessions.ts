@@ -12,8 +12,8 @@ export interface LabServer {
   readonly process: Watched;
 }
 
-export async function startLabServer(lab: Lab): Promise<LabServer> {
-  const child = lab.spawn('server', process.execPath, [SERVER_BUNDLE, '--port', '7788', '--bind', SERVER_IP, '--public-ip', SERVER_IP], { cwd: ROOT });
+export async function startLabServer(lab: Lab, extraArgs: readonly string[] = []): Promise<LabServer> {
+  const child = lab.spawn('server', process.execPath, [SERVER_BUNDLE, '--port', '7788', '--bind', SERVER_IP, '--public-ip', SERVER_IP, ...extraArgs], { cwd: ROOT });
   const watched = new Watched(child, 'server');
   const match = await watched.waitForLine(/server key: ([a-z]{12})/, 20_000);
   return { key: match[1]!, process: watched };
@@ -59,7 +59,7 @@ export async function runSession(lab: Lab, serverKey: string, hostNode: string, 
     const codes = await Promise.all(all.map((p) => p.exited));
     const begin = host.eventsNamed('begin')[0]?.wall;
     const connected = all.map((p) => p.eventsNamed('enet_connected').map((e) => e.wall));
-    const complete = begin !== undefined && host.eventsNamed('enet_connected').length === clientNodes.length
+    const complete = begin !== undefined && host.eventsNamed('enet_connected').length >= clientNodes.length
       && clients.every((c) => c.eventsNamed('enet_connected').length === 1);
     return { host, clients, codes, secondsToConnect: complete ? Math.max(...connected.flat()) - begin : null };
   } finally {

@@ -17,6 +17,8 @@ var _connected: Array[int] = []
 var _pongs_from: Array[int] = []
 var _pings_answered: Array[int] = []
 var _finished := false
+var _client_connected := false
+var _client_target: Array = []
 var _disconnected := 0
 
 
@@ -50,9 +52,11 @@ func run(options: Dictionary) -> void:
 	_hole_punch.bad_session.connect(func(key: String) -> void: _fail("bad_session", {"key": key}))
 	_hole_punch.bad_server.connect(func(key: String) -> void: _fail("bad_server", {"key": key}))
 	_hole_punch.punch_failed.connect(func(key: String) -> void: _fail("punch_failed", {"key": key}))
+	_hole_punch.peer_path.connect(func(key: String, path: String) -> void: _emit("peer_path", {"key": key, "path": path}))
 	multiplayer.peer_connected.connect(_on_peer_connected)
 	multiplayer.connected_to_server.connect(_on_connected_to_server)
-	multiplayer.connection_failed.connect(func() -> void: _fail("enet_connection_failed"))
+	# A failed attempt is retried by _connect_client; the overall timeout decides failure.
+	multiplayer.connection_failed.connect(func() -> void: _emit("enet_connection_failed"))
 	multiplayer.server_disconnected.connect(_on_server_disconnected)
 	multiplayer.peer_disconnected.connect(_on_peer_disconnected)
 	get_tree().create_timer(float(options.get("timeout", "20"))).timeout.connect(_on_timeout)
@@ -106,12 +110,25 @@ func _on_start_server(port: int) -> void:
 
 func _on_start_client(ip: String, port: int, local_port: int) -> void:
 	_emit("start_client", {"ip": ip, "port": port, "local_port": local_port})
+	_client_target = [ip, port, local_port]
+	_connect_client()
+
+
+## Starts (or restarts) the ENet client. ENet resends a lost connect packet after 0.5 s and then
+## doubles the wait each time; on a lossy path a fresh attempt every 2 s connects much sooner.
+func _connect_client() -> void:
+	if _client_connected or _finished:
+		return
+	if multiplayer.multiplayer_peer is ENetMultiplayerPeer:
+		_emit("enet_retry")
+		multiplayer.multiplayer_peer.close()
 	var peer := ENetMultiplayerPeer.new()
-	var err := peer.create_client(ip, port, 0, 0, 0, local_port)
+	var err := peer.create_client(_client_target[0], _client_target[1], 0, 0, 0, _client_target[2])
 	if err != OK:
 		_fail("enet_error", {"error": error_string(err)})
 		return
 	multiplayer.multiplayer_peer = peer
+	get_tree().create_timer(2.0).timeout.connect(_connect_client)
 
 
 func _on_peer_connected(id: int) -> void:
@@ -125,6 +142,7 @@ func _on_peer_connected(id: int) -> void:
 
 
 func _on_connected_to_server() -> void:
+	_client_connected = true
 	_emit("enet_connected", {"peer_id": 1})
 	_ping.rpc_id(1, _options.get("alias", "player"))
 
