@@ -27,7 +27,7 @@ export async function startTestServer(overrides: Partial<ConstructorParameters<t
     config: {
       port: 0, bind: '127.0.0.1', publicIp: '127.0.0.1', publicPort: 0, suffixBigrams: 4,
       expiryMs: 60_000, sweepIntervalMs: 3_600_000, maxPeers: 32, maxSessions: 100_000, sessionsPerIp: 32,
-      rate: 0, burst: 100, maxTracked: 1000, ...overrides,
+      rate: 0, burst: 100, maxTracked: 1000, relayPorts: null, ...overrides,
     },
     now: clock.read,
     log: (event, fields) => events.push({ event, fields }),

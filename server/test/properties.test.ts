@@ -31,6 +31,9 @@ const step = fc.oneof(
   fc.record({ kind: fc.constant('send' as const), from: fc.integer({ min: 0, max: ADDRESSES.length - 1 }), text: fc.oneof(
     fc.constantFrom(`HS:${LOCAL}`, `RS:${LOCAL}`, 'garbage', `HR:${LOCAL}:${SERVER_KEY}cyahcyah`, 'JD:DONE'),
     fc.tuple(fc.constantFrom('JS', 'KA', 'CS'), fc.integer({ min: 0, max: 7 })).map(([code, n]) => `${code}:${code === 'JS' ? `${LOCAL}:` : ''}#${n}`),
+    // Relay requests for the pair of this session's host and any address (no relay ports here).
+    fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: ADDRESSES.length - 1 }))
+      .map(([n, peer]) => `RQ:#${n}:${encodeKey(ADDRESSES[peer]!)}`),
   ) }),
   fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 90_000 }) }),
 );
@@ -83,6 +86,7 @@ describe('handlers under arbitrary sequences', () => {
       const { stats } = r;
       expect(stats.sessionsCreated - stats.sessionsClosed - stats.sessionsExpired).toBe(store.size);
       expect(stats.dropped.get('handler_error') ?? 0).toBe(0);
+      expect(stats.relaysOpened).toBe(0);
     }), { numRuns: 1500 });
   });
 });
