@@ -2,7 +2,7 @@
  * Time-to-connect figures through two port-preserving NATs, with and without impairment: p50 and
  * p95 of host_session to both ENet peers connected, over RUNS sessions each, and what the server
  * received and sent per session. A report, not a test. Needs root.
- * Usage: `node --import tsx ci/natlab/figures.ts [runs]` (default 20).
+ * Usage: `node --import tsx ci/natlab/figures.ts [runs] [all|direct|relay]` (default 20 all).
  */
 import { type Impairment, labUnavailable, removeOrphans, withLab } from './lab.ts';
 import { IMPAIRED } from './run.ts';
@@ -13,12 +13,13 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function measure(runs: number, impair?: Impairment): Promise<string> {
+async function measure(runs: number, impair?: Impairment, relayed = false): Promise<string> {
   const times: number[] = [];
   const handovers: number[] = [];
   let failures = 0;
   let datagrams = { received: 0, sent: 0 };
-  await withLab({ routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'preserving', hosts: ['c1'] }], impair }, async (lab) => {
+  const clientNat = relayed ? 'random' as const : 'preserving' as const;
+  await withLab({ routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: clientNat, hosts: ['c1'] }], impair }, async (lab) => {
     const server = await startLabServer(lab);
     for (let i = 0; i < runs; i++) {
       const run = await runSession(lab, server.key, 'h1', ['c1'], { timeout: 20 });
@@ -32,7 +33,8 @@ async function measure(runs: number, impair?: Impairment): Promise<string> {
   });
   times.sort((a, b) => a - b);
   handovers.sort((a, b) => a - b);
-  const label = impair ? `impaired (${impair.loss * 100}% loss, ${impair.duplicate * 100}% dup, ${impair.delayMs}±${impair.jitterMs} ms)` : 'clean';
+  const label = (relayed ? 'through the relay (client behind a port-randomising NAT, default punch_timeout 3 s), ' : '')
+    + (impair ? `impaired (${impair.loss * 100}% loss, ${impair.duplicate * 100}% dup, ${impair.delayMs}±${impair.jitterMs} ms)` : 'clean');
   const stats = times.length ? `p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms` : 'no run connected';
   const ours = handovers.length ? `p50 ${percentile(handovers, 50).toFixed(0)} ms, p95 ${percentile(handovers, 95).toFixed(0)} ms` : 'none';
   return `${label}\n  to both ENet peers connected: ${times.length}/${runs}; ${stats}\n  to start_server and start_client (the datagram exchange alone): ${handovers.length}/${runs}; ${ours}\n  server per session: ${(datagrams.received / runs).toFixed(1)} in, ${(datagrams.sent / runs).toFixed(1)} out${failures ? `; ${failures} failed` : ''}`;
@@ -44,9 +46,13 @@ async function main(): Promise<void> {
   removeOrphans();
   buildServer();
   const runs = Number(process.argv[2] ?? 20);
-  console.log(`host_session to both ENet peers connected, two port-preserving NATs, ${runs} runs each`);
-  console.log(await measure(runs));
-  console.log(await measure(runs, IMPAIRED));
+  const which = process.argv[3] ?? 'all';
+  console.log(`host_session to both ENet peers connected, ${runs} runs each`);
+  if (which !== 'relay') {
+    console.log(await measure(runs));
+    console.log(await measure(runs, IMPAIRED));
+  }
+  if (which !== 'direct') console.log(await measure(runs, undefined, true));
 }
 
 main().then(() => process.exit(0), (error: unknown) => {

@@ -54,7 +54,7 @@ const _PATH_NAMES := {"local": "local", "remote": "public", "relay": "relay"}
 @export var keep_open_interval := 0.25
 ## Seconds to wait for a peer's first packet before asking for a relay (or, without one,
 ## [signal punch_failed]).
-@export var punch_timeout := 10.0
+@export var punch_timeout := 3.0
 ## Ask the server for a relay when punching towards a peer fails.
 @export var use_relay := true
 ## Seconds to wait for a relay to be granted and bound before [signal punch_failed].
