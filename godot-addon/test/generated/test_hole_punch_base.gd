@@ -29,6 +29,8 @@ func test_signals_match_the_spec() -> void:
 	expect_eq(_signal_args(node, "bad_session"), ["key:String"], "bad_session")
 	expect_eq(_signal_args(node, "bad_server"), ["key:String"], "bad_server")
 	expect_eq(_signal_args(node, "start_random"), [], "start_random")
+	expect_eq(_signal_args(node, "punch_failed"), ["key:String"], "punch_failed")
+	expect_eq(_signal_args(node, "peer_path"), ["key:String", "path:String"], "peer_path")
 	node.free()
 
 
