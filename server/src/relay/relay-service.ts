@@ -4,21 +4,13 @@
  * address and in total, bandwidth per relay and in total, an idle timeout and a lifetime.
  */
 import { randomInt } from 'node:crypto';
+import type { Config } from '../config.ts';
 import { BIGRAMS, decodeKey, encodeKey, type Endpoint, type Message, TOKEN_LENGTH } from '../generated/protocol.ts';
 import { RateLimiter } from '../limits/rate-limiter.ts';
 import type { ServerStats } from '../stats.ts';
 import { Relay, type RelaySide, type RelaySocket } from './relay.ts';
 
-export interface RelayConfig {
-  /** First and last port of the relay range; null switches relays off. */
-  readonly relayPorts: readonly [number, number] | null;
-  /** Bytes a second, per relay and in total. */
-  readonly relayBandwidth: number;
-  readonly relayTotalBandwidth: number;
-  readonly relayIdleMs: number;
-  readonly relayLifetimeMs: number;
-  readonly relaysPerIp: number;
-}
+export type RelayConfig = Pick<Config, 'relayPorts' | 'relayBandwidth' | 'relayTotalBandwidth' | 'relayIdleMs' | 'relayLifetimeMs' | 'relaysPerIp'>;
 
 export interface RelayServiceOptions {
   readonly config: RelayConfig;
