@@ -35,7 +35,9 @@ function randomKey(): string {
 
 /** One hostile datagram: random bytes, near-misses of the format, or valid-looking requests. */
 function hostile(serverKey: string): Buffer {
-  switch (Math.floor(Math.random() * 8)) {
+  switch (Math.floor(Math.random() * 10)) {
+    case 8: return Buffer.from(`RQ:${serverKey}${randomKey().slice(0, 8)}:${randomKey()}`); // relay for no session
+    case 9: return Buffer.from(`RB:${randomKey()}${randomKey().slice(0, 4)}`); // a bind on the wrong port
     case 0: return Buffer.from(Array.from({ length: Math.floor(Math.random() * 700) }, () => Math.floor(Math.random() * 256)));
     case 1: return Buffer.from(`HS:${randomKey()}`);
     case 2: return Buffer.from(`JS:${randomKey()}:${serverKey}${randomKey().slice(0, 8)}`);
