@@ -392,12 +392,7 @@ func _on_bad_key(message: Dictionary, _ip: String, _port: int) -> void:
 
 func _on_peer_ready(message: Dictionary, ip: String, port: int) -> void:
 	var peer := _peer_at(ip, port)
-	var first := peer.path == ""
-	var heard_on := peer.path_at(ip, port)
-	if _PATH_RANK[heard_on] > _PATH_RANK[peer.path] and peer.handover_started == 0.0:
-		peer.path = heard_on
-		peer_path.emit(peer.remote_key, _PATH_NAMES[heard_on])
-	peer.last_heard = _now()
+	var first := _note_path(peer, ip, port)
 	if first and phase == Phase.PUNCHING:
 		_send_to(_encode_ready(), ip, port) # Answer at once: the peer learns the path a round trip sooner.
 	for name: String in message.names:
@@ -409,10 +404,23 @@ func _on_peer_ready(message: Dictionary, ip: String, port: int) -> void:
 		_api_close_session()
 
 
+## Records that [param peer] was heard at [param ip]:[param port]: its path is set, or upgraded
+## while nothing was handed over yet. Returns whether this was the first packet from it.
+func _note_path(peer: _Peer, ip: String, port: int) -> bool:
+	var first := peer.path == ""
+	var heard_on := peer.path_at(ip, port)
+	if _PATH_RANK[heard_on] > _PATH_RANK[peer.path] and (first or (peer.handover_started == 0.0 and phase != Phase.HANDING_OVER)):
+		peer.path = heard_on
+		peer_path.emit(peer.remote_key, _PATH_NAMES[heard_on])
+	peer.last_heard = _now()
+	return first
+
+
 func _on_join_host(message: Dictionary, ip: String, port: int) -> void:
 	if _is_host() or (phase != Phase.PUNCHING and phase != Phase.HANDING_OVER):
 		return
 	var host := _peers[0]
+	_note_path(host, ip, port) # JH can be the first packet through, when every RD was lost.
 	var key: String = message.host_key
 	if key != host.remote_key and key != host.local_key and (key != host.relay_key or host.relay_key == ""):
 		dropped_datagrams += 1 # The host may only send us to one of its own addresses.
