@@ -4,6 +4,7 @@
  * cannot build namespaces here. Usage: `node --import tsx ci/natlab/run.ts [case-name-filter]`.
  */
 import { type Impairment, type Lab, labUnavailable, type LabSpec, removeOrphans, SERVER_IP, withLab } from './lab.ts';
+import { importProject } from '../../e2e/godot.ts';
 import { buildServer } from '../../e2e/server-build.ts';
 import { runSession, type SessionRun, startLabServer, stopLabServer } from './sessions.ts';
 
@@ -177,6 +178,7 @@ async function main(): Promise<number> {
   }
   removeOrphans();
   buildServer();
+  importProject('godot-demo'); // A fresh checkout has no class cache: HolePunch would not resolve.
   const filter = process.argv[2] ?? '';
   let passed = 0;
   let failed = 0;

@@ -8,6 +8,11 @@ extends Node
 ## Options: [code]--role=host|join|random --server-key=KEY --session=ID --session-file=PATH --go-file=PATH --alias=NAME
 ## --expect-peers=N --timeout=SECONDS --lan-ip=IP --server-timeout=S --punch-timeout=S[/code].
 
+## Client: seconds between fresh ENet connect attempts until connected.
+const RECONNECT_INTERVAL := 2.0
+## Client: seconds to wait, once connected, for the host's first RPC before starting afresh.
+const HOST_WAIT := 4.0
+
 var _hole_punch: HolePunch
 var _options: Dictionary = {}
 var _expected_peers := 1
@@ -18,6 +23,10 @@ var _pongs_from: Array[int] = []
 var _pings_answered: Array[int] = []
 var _finished := false
 var _client_connected := false
+## Client: the host's first RPC arrived, so the host's ENet counts this client as connected too.
+var _host_heard := false
+var _pinged_host := false
+var _attempt := 0
 var _client_target: Array = []
 var _disconnected := 0
 
@@ -56,7 +65,9 @@ func run(options: Dictionary) -> void:
 	multiplayer.peer_connected.connect(_on_peer_connected)
 	multiplayer.connected_to_server.connect(_on_connected_to_server)
 	# A failed attempt is retried by _connect_client; the overall timeout decides failure.
-	multiplayer.connection_failed.connect(func() -> void: _emit("enet_connection_failed"))
+	multiplayer.connection_failed.connect(func() -> void:
+		_emit("enet_connection_failed")
+		_connect_client.call_deferred())
 	multiplayer.server_disconnected.connect(_on_server_disconnected)
 	multiplayer.peer_disconnected.connect(_on_peer_disconnected)
 	get_tree().create_timer(float(options.get("timeout", "20"))).timeout.connect(_on_timeout)
@@ -114,21 +125,35 @@ func _on_start_client(ip: String, port: int, local_port: int) -> void:
 	_connect_client()
 
 
-## Starts (or restarts) the ENet client. ENet resends a lost connect packet after 0.5 s and then
-## doubles the wait each time; on a lossy path a fresh attempt every 2 s connects much sooner.
+## Starts (or restarts) the ENet client until the host is heard. ENet resends a lost connect
+## packet after 0.5 s and then doubles the wait; the host resends its verify packet the same way
+## and gives up after a few, so on a lossy path a client can count itself connected while the
+## host never does. A fresh attempt every 2 s until connected, and again when the host's first
+## RPC does not follow within 4 s, connects much sooner. An attempt that fails (a late verify packet of an
+## abandoned attempt ends the new one) is retried at once.
 func _connect_client() -> void:
-	if _client_connected or _finished:
+	if _host_heard or _finished:
 		return
 	if multiplayer.multiplayer_peer is ENetMultiplayerPeer:
-		_emit("enet_retry")
+		_emit("enet_retry", {"was_connected": _client_connected})
 		multiplayer.multiplayer_peer.close()
+	_client_connected = false
 	var peer := ENetMultiplayerPeer.new()
 	var err := peer.create_client(_client_target[0], _client_target[1], 0, 0, 0, _client_target[2])
 	if err != OK:
 		_fail("enet_error", {"error": error_string(err)})
 		return
 	multiplayer.multiplayer_peer = peer
-	get_tree().create_timer(2.0).timeout.connect(_connect_client)
+	_arm_retry(RECONNECT_INTERVAL)
+
+
+## Retries the connect after [param seconds] unless something happens first.
+func _arm_retry(seconds: float) -> void:
+	_attempt += 1
+	var attempt := _attempt
+	get_tree().create_timer(seconds).timeout.connect(func() -> void:
+		if attempt == _attempt:
+			_connect_client())
 
 
 func _on_peer_connected(id: int) -> void:
@@ -144,7 +169,9 @@ func _on_peer_connected(id: int) -> void:
 func _on_connected_to_server() -> void:
 	_client_connected = true
 	_emit("enet_connected", {"peer_id": 1})
-	_ping.rpc_id(1, _options.get("alias", "player"))
+	_arm_retry(HOST_WAIT) # Now waiting for the host's side of the handshake.
+	# The client pings once the host pinged: sent earlier, a reliable packet the host rejects
+	# (its side of the handshake still pending) waits out ENet's doubling resend timer.
 
 
 @rpc("any_peer", "reliable")
@@ -152,6 +179,10 @@ func _ping(from_alias: String) -> void:
 	var sender := multiplayer.get_remote_sender_id()
 	_emit("rpc_ping", {"from": from_alias, "peer_id": sender})
 	_pong.rpc_id(sender, _options.get("alias", "player"))
+	if not _is_server and not _pinged_host:
+		_host_heard = true
+		_pinged_host = true
+		_ping.rpc_id(1, _options.get("alias", "player"))
 	if not _pings_answered.has(sender):
 		_pings_answered.append(sender)
 	_check_done()
@@ -178,7 +209,9 @@ func _check_done() -> void:
 		(multiplayer.multiplayer_peer as ENetMultiplayerPeer).get_peer(1).peer_disconnect_later()
 	elif _disconnected >= _expected_peers:
 		_quit(0)
-	await get_tree().create_timer(8.0).timeout
+	# The host's last pong may still be crossing a lossy path: ENet resends it until the client
+	# has it and disconnects, so the host waits for that, or at most 15 s.
+	await get_tree().create_timer(15.0).timeout
 	_quit(0)
 
 
@@ -187,7 +220,9 @@ func _on_server_disconnected() -> void:
 		_quit(0)
 
 
-func _on_peer_disconnected(_id: int) -> void:
+func _on_peer_disconnected(id: int) -> void:
+	if not _pongs_from.has(id):
+		return # A connection a client abandoned for a fresh attempt.
 	_disconnected += 1
 	if _is_server and _finished and _disconnected >= _expected_peers:
 		_quit(0)
