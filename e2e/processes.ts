@@ -94,6 +94,12 @@ export interface PlayerOptions {
   readonly lanIp?: string;
   /** Print every datagram the player's HolePunch sends and receives. */
   readonly trace?: boolean;
+  /**
+   * `rpc` (the default): done once RPCs went both ways. `connected`: a client is done once the
+   * host's first RPC arrived, which proves both ENet peers connected and data flowing; the host
+   * then never ends by itself, and the harness stops it.
+   */
+  readonly until?: 'rpc' | 'connected';
 }
 
 export function playerArgs(o: PlayerOptions): string[] {
@@ -107,6 +113,7 @@ export function playerArgs(o: PlayerOptions): string[] {
   if (o.serverTimeout) args.push(`--server-timeout=${o.serverTimeout}`);
   if (o.punchTimeout) args.push(`--punch-timeout=${o.punchTimeout}`);
   if (o.trace) args.push('--trace');
+  if (o.until) args.push(`--until=${o.until}`);
   return args;
 }
 

@@ -25,7 +25,8 @@ async function measure(runs: number, impair?: Impairment, relayed = false): Prom
     // so the per-address relay limit is raised here to measure rather than to refuse.
     const server = await startLabServer(lab, relayed ? ['--relays-per-ip', '50'] : []);
     for (let i = 0; i < runs; i++) {
-      const run = await runSession(lab, server.key, 'h1', ['c1'], { timeout: 20 });
+      // Done once the host's first RPC reaches the client: the figure is the time to connect.
+      const run = await runSession(lab, server.key, 'h1', ['c1'], { timeout: 30, until: 'connected' });
       const begin = run.host.eventsNamed('begin')[0]?.wall;
       const handed = [run.host, ...run.clients].flatMap((p) => [...p.eventsNamed('start_server'), ...p.eventsNamed('start_client')]);
       if (begin !== undefined && handed.length === 1 + run.clients.length) handovers.push((Math.max(...handed.map((e) => e.wall)) - begin) * 1000);

@@ -56,7 +56,18 @@ export async function runSession(lab: Lab, serverKey: string, hostNode: string, 
     await Promise.all(all.map((p) => p.waitForEvent('ready', 30_000)));
     writeFileSync(goFile, 'go');
     host.waitForEvent('start_session', timeout * 1000).then((e) => writeFileSync(sessionFile, String(e.key)), () => {});
-    const codes = await Promise.all(all.map((p) => p.exited));
+    let codes: Array<number | null>;
+    if (extra.until === 'connected') {
+      // Clients end once the host's first RPC arrived; the host, connected to them all by then,
+      // is stopped here, and counts as a success when it saw every client connect.
+      const clientCodes = await Promise.all(clients.map((c) => c.exited));
+      host.kill();
+      await host.exited;
+      const hostOk = host.eventsNamed('enet_connected').length >= clientNodes.length && host.eventsNamed('timeout').length === 0;
+      codes = [hostOk ? 0 : host.child.exitCode ?? 1, ...clientCodes];
+    } else {
+      codes = await Promise.all(all.map((p) => p.exited));
+    }
     const begin = host.eventsNamed('begin')[0]?.wall;
     // A client that restarted its connect has several connections; the last is the one that held.
     const connected = all.map((p) => p.eventsNamed('enet_connected').map((e) => e.wall));

@@ -6,7 +6,10 @@ extends Node
 ## (Unix time in seconds) so a harness can time several processes. Exit codes: 0 success,
 ## 2 timeout, 3 a failure signal (bad_session, bad_server, punch_failed).
 ## Options: [code]--role=host|join|random --server-key=KEY --session=ID --session-file=PATH --go-file=PATH --alias=NAME
-## --expect-peers=N --timeout=SECONDS --lan-ip=IP --server-timeout=S --punch-timeout=S[/code].
+## --expect-peers=N --timeout=SECONDS --lan-ip=IP --server-timeout=S --punch-timeout=S
+## --until=rpc|connected[/code]. With [code]--until=connected[/code] a client is done once the
+## host's first RPC arrives (both ENet peers connected, data flowing), and the host never ends by
+## itself: on a very lossy path ENet can take many seconds to deliver the answers.
 
 ## Client: seconds between fresh ENet connect attempts until connected.
 const RECONNECT_INTERVAL := 2.0
@@ -179,6 +182,12 @@ func _ping(from_alias: String) -> void:
 	var sender := multiplayer.get_remote_sender_id()
 	_emit("rpc_ping", {"from": from_alias, "peer_id": sender})
 	_pong.rpc_id(sender, _options.get("alias", "player"))
+	if not _is_server and _options.get("until", "rpc") == "connected":
+		_host_heard = true
+		_finished = true
+		_emit("done", {"ok": true})
+		_quit(0)
+		return
 	if not _is_server and not _pinged_host:
 		_host_heard = true
 		_pinged_host = true
@@ -205,22 +214,26 @@ func _check_done() -> void:
 	_emit("done", {"ok": true})
 	# A client is done once the host answered and it answered the host: it disconnects once its
 	# queued reliable packets (its last pong) are delivered, which tells the host it may go.
-	if not _is_server:
-		(multiplayer.multiplayer_peer as ENetMultiplayerPeer).get_peer(1).peer_disconnect_later()
-	elif _disconnected >= _expected_peers:
-		_quit(0)
-	# The host's last pong may still be crossing a lossy path: ENet resends it until the client
-	# has it and disconnects, so the host waits for that, or at most 15 s.
+	if _is_server:
+		# The host's last pong may still be crossing a lossy path: ENet resends it until the client
+		# has it and disconnects, so the host waits for that (or for the overall timeout).
+		if _disconnected >= _expected_peers:
+			_quit(0)
+		return
+	(multiplayer.multiplayer_peer as ENetMultiplayerPeer).get_peer(1).peer_disconnect_later()
 	await get_tree().create_timer(15.0).timeout
 	_quit(0)
 
 
 func _on_server_disconnected() -> void:
+	_emit("enet_disconnected", {"peer_id": 1})
 	if _finished:
 		_quit(0)
 
 
 func _on_peer_disconnected(id: int) -> void:
+	if _is_server:
+		_emit("enet_disconnected", {"peer_id": id})
 	if not _pongs_from.has(id):
 		return # A connection a client abandoned for a fresh attempt.
 	_disconnected += 1
@@ -229,6 +242,10 @@ func _on_peer_disconnected(id: int) -> void:
 
 
 func _on_timeout() -> void:
+	if _finished and _is_server:
+		_emit("linger_timeout") # Done; a client that missed its pong fails on its own timeout.
+		_quit(0)
+		return
 	_fail("timeout", {"phase": HolePunch.Phase.keys()[_hole_punch.phase]}, 2)
 
 
