@@ -13,9 +13,9 @@ export const IMPAIRED: Impairment = { loss: 0.2, duplicate: 0.05, delayMs: 30, j
 /**
  * The bound an impaired session must connect within, in seconds. A peer-to-peer packet crosses
  * two impaired links (36% loss), and ENet backs off exponentially when its handshake packets are
- * lost; the demo's fresh attempts keep the slowest of 20 sessions near 10 s, so 20 s is generous.
+ * lost; with the demo's fresh attempts the slowest of 40 measured sessions took 12 s.
  */
-const IMPAIRED_BOUND = 20;
+const IMPAIRED_BOUND = 25;
 
 interface Case {
   readonly name: string;
