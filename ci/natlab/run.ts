@@ -50,6 +50,16 @@ function expectConnectedThroughLoss(run: SessionRun): void {
   for (const c of run.clients) expect(c.eventsNamed('rpc_ping').length === 1, `${c.label} never heard the host`);
 }
 
+/**
+ * What a session must reach: RPCs both ways on a clean link; on an impaired one, the host's first
+ * RPC at every client, within a longer player timeout.
+ */
+function goal(impair?: Impairment): { until: 'rpc' | 'connected'; timeout: number; check: (run: SessionRun) => void } {
+  return impair
+    ? { until: 'connected', timeout: 45, check: expectConnectedThroughLoss }
+    : { until: 'rpc', timeout: 20, check: expectConnected };
+}
+
 /** The paths every player reported with peer_path. */
 function paths(run: SessionRun): string[] {
   return [run.host, ...run.clients].flatMap((p) => p.eventsNamed('peer_path').map((e) => String(e.path)));
@@ -86,15 +96,13 @@ function coneCases(suffix: string, impair?: Impairment): Case[] {
       expect(run.secondsToConnect !== null && run.secondsToConnect < IMPAIRED_BOUND, `took ${run.secondsToConnect?.toFixed(2)} s, bound ${IMPAIRED_BOUND} s`);
     }
   };
-  const timeout = impair ? 45 : 20;
-  const until = impair ? 'connected' as const : 'rpc' as const;
-  const connected = impair ? expectConnectedThroughLoss : expectConnected;
+  const { until, timeout, check } = goal(impair);
   return [
     {
       name: `1. two port-preserving NATs${suffix}`, spec: twoNats(impair),
       run: async (lab, key) => {
         const run = await runSession(lab, key, 'h1', ['c1'], { timeout, until });
-        connected(run);
+        check(run);
         expectHostSaw(run, [lab.wan('r2')]);
         expectClientsConnectedTo(run, lab.wan('r1'));
         expect(!paths(run).includes('relay'), 'a relay was used where punching works');
@@ -105,7 +113,7 @@ function coneCases(suffix: string, impair?: Impairment): Case[] {
       name: `2. host and client behind the same NAT: the LAN path${suffix}`, spec: sameNat(impair),
       run: async (lab, key) => {
         const run = await runSession(lab, key, 'h1', ['c1'], { timeout, until });
-        connected(run);
+        check(run);
         expectHostSaw(run, [lab.address('c1')]);
         expectClientsConnectedTo(run, lab.address('h1'));
         timed(run);
@@ -115,7 +123,7 @@ function coneCases(suffix: string, impair?: Impairment): Case[] {
       name: `3. host on the public segment, client behind a NAT${suffix}`, spec: publicHost(impair),
       run: async (lab, key) => {
         const run = await runSession(lab, key, 'h1', ['c1'], { timeout, until });
-        connected(run);
+        check(run);
         expectHostSaw(run, [lab.wan('r1')]);
         expectClientsConnectedTo(run, lab.address('h1'));
         timed(run);
@@ -125,7 +133,7 @@ function coneCases(suffix: string, impair?: Impairment): Case[] {
       name: `4. one host and three clients, each behind its own NAT${suffix}`, spec: fourNats(impair),
       run: async (lab, key) => {
         const run = await runSession(lab, key, 'h1', ['c1', 'c2', 'c3'], { timeout, until });
-        connected(run);
+        check(run);
         expectHostSaw(run, [lab.wan('r2'), lab.wan('r3'), lab.wan('r4')]);
         expectClientsConnectedTo(run, lab.wan('r1'));
         timed(run);
@@ -160,8 +168,9 @@ function relayCase(name: string, hostNat: 'preserving' | 'random', impair?: Impa
   return {
     name, spec: { routers: [{ name: 'r1', nat: hostNat, hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }], impair },
     run: async (lab, key) => {
-      const run = await runSession(lab, key, 'h1', ['c1'], { punchTimeout: 2, timeout: impair ? 45 : 20, until: impair ? 'connected' : 'rpc' });
-      (impair ? expectConnectedThroughLoss : expectConnected)(run);
+      const { until, timeout, check } = goal(impair);
+      const run = await runSession(lab, key, 'h1', ['c1'], { punchTimeout: 2, timeout, until });
+      check(run);
       // Both ENets talk to the relay: the host sees the client at the server's address.
       expectHostSaw(run, [SERVER_IP]);
       expectClientsConnectedTo(run, SERVER_IP);

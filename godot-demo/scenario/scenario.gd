@@ -28,7 +28,6 @@ var _finished := false
 var _client_connected := false
 ## Client: the host's first RPC arrived, so the host's ENet counts this client as connected too.
 var _host_heard := false
-var _pinged_host := false
 var _attempt := 0
 var _client_target: Array = []
 var _disconnected := 0
@@ -132,8 +131,8 @@ func _on_start_client(ip: String, port: int, local_port: int) -> void:
 ## packet after 0.5 s and then doubles the wait; the host resends its verify packet the same way
 ## and gives up after a few, so on a lossy path a client can count itself connected while the
 ## host never does. A fresh attempt every 2 s until connected, and again when the host's first
-## RPC does not follow within 4 s, connects much sooner. An attempt that fails (a late verify packet of an
-## abandoned attempt ends the new one) is retried at once.
+## RPC does not follow within 4 s, connects much sooner. An attempt that fails (a late verify
+## packet of an abandoned attempt ends the new one) is retried at once.
 func _connect_client() -> void:
 	if _host_heard or _finished:
 		return
@@ -182,15 +181,13 @@ func _ping(from_alias: String) -> void:
 	var sender := multiplayer.get_remote_sender_id()
 	_emit("rpc_ping", {"from": from_alias, "peer_id": sender})
 	_pong.rpc_id(sender, _options.get("alias", "player"))
-	if not _is_server and _options.get("until", "rpc") == "connected":
+	if not _is_server and not _host_heard:
 		_host_heard = true
-		_finished = true
-		_emit("done", {"ok": true})
-		_quit(0)
-		return
-	if not _is_server and not _pinged_host:
-		_host_heard = true
-		_pinged_host = true
+		if _options.get("until", "rpc") == "connected":
+			_finished = true
+			_emit("done", {"ok": true})
+			_quit(0)
+			return
 		_ping.rpc_id(1, _options.get("alias", "player"))
 	if not _pings_answered.has(sender):
 		_pings_answered.append(sender)
