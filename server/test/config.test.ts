@@ -45,6 +45,9 @@ describe('readConfig', () => {
     expect(error(['--port=-1'])).toBe('--port=-1: expected a port from 0 to 65535');
     expect(error(['--suffix-bigrams=1'])).toBe('--suffix-bigrams=1: expected a count from 2 to 16');
     expect(error(['--public-ip=example.com'])).toBe('--public-ip=example.com: expected an IPv4 address like 203.0.113.7');
+    for (const address of ['0.0.0.0', '0.1.2.3', '224.0.0.1', '239.255.255.250', '255.255.255.255', '240.0.0.1']) {
+      expect(error([`--public-ip=${address}`])).toBe(`--public-ip=${address}: expected an address players can reach, not unspecified, multicast or broadcast`);
+    }
     expect(error([], { SHP_EXPIRY: '10 minutes' })).toBe('--expiry (SHP_EXPIRY)=10 minutes: expected a duration like 30s or 20m');
     expect(error(['--log-level=loud'])).toBe('--log-level=loud: expected one of fatal, error, warn, info, debug, trace');
     expect(error(['--metrics=9090'])).toBe('--metrics=9090: expected an address and port like 127.0.0.1:9090');

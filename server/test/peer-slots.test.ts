@@ -1,0 +1,44 @@
+/**
+ * Finding 8: a joiner holds a peer slot only while it keeps asking: once it has sent nothing for
+ * --join-window, its slot goes to the next joiner that needs one. A joiner that resends JS keeps it.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { LOCAL_KEY, type Running, startTestServer, TestClient } from './fixtures.ts';
+
+let running: Running;
+const clients: TestClient[] = [];
+
+async function client(): Promise<TestClient> {
+  const c = await TestClient.open();
+  clients.push(c);
+  return c;
+}
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await running.server.close();
+});
+
+describe('peer slots', () => {
+  it('one-datagram joiners do not hold a session full while its host is alive', async () => {
+    running = await startTestServer({ maxPeers: 2, joinWindowMs: 15_000 });
+    const host = await client();
+    const [hr] = await host.request(running.address, `HS:${LOCAL_KEY}`);
+    const id = hr!.split(':')[2]!;
+    // Given two griefers that joined once, and one that keeps re-sending JS
+    const [stays, goes] = [await client(), await client()];
+    await stays.request(running.address, `JS:${LOCAL_KEY}:${id}`);
+    await goes.request(running.address, `JS:${LOCAL_KEY}:${id}`);
+    const player = await client();
+    expect(await player.request(running.address, `JS:${LOCAL_KEY}:${id}`)).toEqual([`BK:${id}`]);
+    running.clock.now += 10_000;
+    await stays.request(running.address, `JS:${LOCAL_KEY}:${id}`);
+    // When the silent one's window has passed
+    running.clock.now += 6_000;
+    // Then the player takes its slot, and the one that kept asking keeps its own
+    expect((await player.request(running.address, `JS:${LOCAL_KEY}:${id}`))[0]).toMatch(/^JR:/);
+    const peers = [...running.server.store.get(id)!.peers.keys()];
+    expect(peers.sort()).toEqual([stays.key, player.key].sort());
+    expect(await (await client()).request(running.address, `JS:${LOCAL_KEY}:${id}`)).toEqual([`BK:${id}`]);
+  });
+});
