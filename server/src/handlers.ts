@@ -7,7 +7,10 @@ import {
   type CloseSession, decodeKey, encodeKey, type Endpoint, type HostSession, type JoinSession, type KeepAlive,
   type Message, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
+import type { FailedJoinBudget } from './limits/failed-joins.ts';
+import type { NetworkBudget } from './limits/network-budget.ts';
 import type { RelayService } from './relay/relay-service.ts';
+import { passableLanKey } from './sessions/lan-key.ts';
 import type { Session } from './sessions/session.ts';
 import { newSessionId } from './sessions/session-codes.ts';
 import type { SessionStore } from './sessions/session-store.ts';
@@ -21,6 +24,10 @@ export interface HandlerContext {
   readonly maxPeers: number;
   readonly maxSessions: number;
   readonly sessionsPerIp: number;
+  /** A joiner silent for this long gives up its slot to a new joiner of a full session. */
+  readonly joinWindowMs: number;
+  readonly matches: NetworkBudget;
+  readonly failedJoins: FailedJoinBudget;
   readonly now: () => number;
   readonly send: (to: Endpoint, message: Message) => void;
   /** Absent when the server runs without relays. */
@@ -33,71 +40,95 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
 
   hostSession(message: HostSession, from: Endpoint): void {
     const remoteKey = encodeKey(from);
+    const localKey = passableLanKey(message.localKey, from);
     const existing = this.ctx.store.hostedBy(remoteKey);
     if (existing?.random) {
       this.ctx.stats.ignored++; // One session per host address: this one waits for a stranger.
       return;
     }
     if (existing) {
-      existing.hostLocalKey = message.localKey;
+      // A resend (HR was lost). It proves nothing about the return path, so a provisional
+      // session still expires from when it was created.
+      existing.hostLocalKey = localKey;
       existing.hostSeenAt = this.ctx.now();
       this.answerHost(existing, from);
       return;
     }
-    const session = this.createSession(from, remoteKey, message.localKey, false);
+    const session = this.createSession(from, remoteKey, localKey, false);
     if (session) this.answerHost(session, from);
   }
 
   joinSession(message: JoinSession, from: Endpoint): void {
+    const now = this.ctx.now();
+    if (!this.ctx.failedJoins.mayTry(from.address, now)) {
+      // Past its budget of failed joins: no answer at all, so a guess cannot tell a hit.
+      this.ctx.stats.count(this.ctx.stats.dropped, 'join_budget');
+      return;
+    }
     const remoteKey = encodeKey(from);
     const session = this.ctx.store.get(message.sessionId);
-    const full = session !== undefined && !session.peers.has(remoteKey) && session.peers.size >= this.ctx.maxPeers;
-    if (!session || session.random || session.hostRemoteKey === remoteKey || full) {
+    if (!session) this.ctx.failedJoins.failed(from.address, now);
+    if (!session || session.random || session.hostRemoteKey === remoteKey || !this.takeSlot(session, remoteKey, now)) {
       this.ctx.send(from, { code: 'BK', sessionId: message.sessionId });
       return;
     }
-    if (!session.peers.has(remoteKey)) this.ctx.log('joined', { session: session.id, peer: remoteKey });
-    session.peers.set(remoteKey, { remoteKey, localKey: message.localKey });
-    this.introduce(session, remoteKey, message.localKey, from);
+    const localKey = passableLanKey(message.localKey, from);
+    this.seePeer(session, remoteKey, localKey, now);
+    this.introduce(session, remoteKey, localKey, from);
   }
 
   randomSession(message: RandomSession, from: Endpoint): void {
+    const now = this.ctx.now();
     const remoteKey = encodeKey(from);
+    const localKey = passableLanKey(message.localKey, from);
     const hosted = this.ctx.store.hostedBy(remoteKey);
     if (hosted && !hosted.random) {
       this.ctx.stats.ignored++; // One session per host address: this one is a hosted session.
       return;
     }
     if (hosted) {
-      const peer = [...hosted.peers.values()][0];
-      if (!peer) {
-        hosted.hostSeenAt = this.ctx.now();
-        this.answerHost(hosted, from);
-      }
-      return; // Already matched as host: the stranger's NJ is what this host waits for.
+      hosted.hostSeenAt = now;
+      const peer = hosted.peers.values().next().value;
+      // Matched already: the stranger's NJ may have been lost, so it is sent again.
+      if (peer) this.ctx.send(from, { code: 'NJ', joinerRemoteKey: peer.remoteKey, joinerLocalKey: peer.localKey });
+      else this.answerHost(hosted, from);
+      return;
     }
     const joined = this.ctx.store.randomJoinedBy(remoteKey);
     if (joined) {
-      joined.peers.get(remoteKey)!.localKey = message.localKey;
-      this.introduce(joined, remoteKey, message.localKey, from);
+      this.seePeer(joined, remoteKey, localKey, now);
+      this.introduce(joined, remoteKey, localKey, from);
       return;
     }
-    const waiting = this.ctx.store.waitingRandom(remoteKey);
+    const { matches } = this.ctx;
+    // A match spends the budget of both sides' addresses and networks: however many ports it
+    // uses, one address (or /24) takes part in at most its share of matches.
+    const waiting = matches.allows(from.address, now)
+      ? this.ctx.store.waitingRandom(remoteKey, (hostIp) => matches.allows(hostIp, now))
+      : undefined;
     if (waiting) {
-      waiting.peers.set(remoteKey, { remoteKey, localKey: message.localKey });
+      matches.spend(from.address, now);
+      matches.spend(waiting.hostIp, now);
+      this.seePeer(waiting, remoteKey, localKey, now);
       this.ctx.store.matchRandom(waiting.id, remoteKey);
       this.ctx.stats.matches++;
       this.ctx.log('matched', { session: waiting.id, host: waiting.hostRemoteKey, peer: remoteKey });
-      this.introduce(waiting, remoteKey, message.localKey, from);
+      this.introduce(waiting, remoteKey, localKey, from);
       return;
     }
-    const session = this.createSession(from, remoteKey, message.localKey, true);
+    const session = this.createSession(from, remoteKey, localKey, true);
     if (session) this.answerHost(session, from);
   }
 
   keepAlive(message: KeepAlive, from: Endpoint): void {
     const session = this.ownSession(message.sessionId, from);
-    if (session) session.hostSeenAt = this.ctx.now();
+    if (session) this.heardFromHost(session);
+  }
+
+  /** Whether [message] is a KA from the host of an existing session: cheap, and never answered. */
+  isHostKeepAlive(message: KeepAlive, from: Endpoint): boolean {
+    const session = this.ctx.store.get(message.sessionId);
+    return session !== undefined && session.hostRemoteKey === encodeKey(from);
   }
 
   closeSession(message: CloseSession, from: Endpoint): void {
@@ -118,6 +149,9 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       this.ctx.stats.count(this.ctx.stats.relayDropped, 'not_in_session');
       return;
     }
+    // Either side asking shows it is alive: the host carries the session id, a joiner keeps its slot.
+    if (session.hostRemoteKey === fromKey) this.heardFromHost(session);
+    else session.peers.get(fromKey)!.seenAt = this.ctx.now();
     if (!this.ctx.relays?.enabled) {
       this.ctx.stats.count(this.ctx.stats.relayDropped, 'relays_off');
       return;
@@ -129,18 +163,33 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     this.ctx.stats.ignored++; // RB belongs on a relay port, not here.
   }
 
-  /** Drops sessions whose host has been silent since before [cutoff]. */
-  expire(cutoff: number): void {
+  /** Drops sessions whose host has been silent since before [cutoff], and provisional ones created before [unconfirmedCutoff]. */
+  expire(cutoff: number, unconfirmedCutoff: number): void {
+    // Provisional sessions are counted, not logged: spoofed registrations must not fill the log.
+    this.ctx.stats.registrationsUnconfirmed += this.ctx.store.removeUnconfirmed(unconfirmedCutoff).length;
     for (const session of this.ctx.store.removeStale(cutoff)) {
+      if (!session.confirmed) {
+        this.ctx.stats.registrationsUnconfirmed++;
+        continue;
+      }
       this.ctx.stats.sessionsExpired++;
       this.ctx.log('expired', { session: session.id, peers: session.peers.size });
     }
   }
 
-  /** A new session, or null when a limit refuses it (counted; the request gets no answer). */
+  /**
+   * A new session, or null when a limit refuses it (counted; the request gets no answer). At a
+   * limit, the oldest provisional session (of this address, or of the server) gives way: an
+   * unproven registration cannot keep a real host out, and holding the table full takes an
+   * attacker a fresh registration for every one it holds, within every confirm window.
+   */
   private createSession(from: Endpoint, hostRemoteKey: string, hostLocalKey: string, random: boolean): Session | null {
     const { store, stats } = this.ctx;
-    if (store.size >= this.ctx.maxSessions || store.hostedFromIp(from.address) >= this.ctx.sessionsPerIp) {
+    if (store.hostedFromIp(from.address) >= this.ctx.sessionsPerIp && !this.evictProvisional(from.address)) {
+      stats.registrationsRefused++;
+      return null;
+    }
+    if (store.size >= this.ctx.maxSessions && !this.evictProvisional()) {
       stats.registrationsRefused++;
       return null;
     }
@@ -151,12 +200,46 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     }
     const now = this.ctx.now();
     const session: Session = {
-      id, hostRemoteKey, hostIp: from.address, hostLocalKey, random, peers: new Map(), createdAt: now, hostSeenAt: now,
+      id, hostRemoteKey, hostIp: from.address, hostLocalKey, random, peers: new Map(), createdAt: now, hostSeenAt: now, confirmed: false,
     };
-    this.ctx.store.add(session);
-    this.ctx.stats.sessionsCreated++;
-    this.ctx.log('registered', { session: id, host: hostRemoteKey, random });
+    store.add(session);
+    stats.sessionsCreated++;
     return session;
+  }
+
+  private evictProvisional(ip?: string): boolean {
+    const oldest = this.ctx.store.oldestProvisional(ip);
+    if (!oldest) return false;
+    this.ctx.store.remove(oldest.id);
+    this.ctx.stats.registrationsEvicted++;
+    return true;
+  }
+
+  /** The host sent something only HR told it: the return path works. */
+  private heardFromHost(session: Session): void {
+    session.hostSeenAt = this.ctx.now();
+    if (session.confirmed) return;
+    this.ctx.store.confirm(session.id);
+    this.ctx.log('registered', { session: session.id, host: session.hostRemoteKey, random: session.random });
+  }
+
+  /**
+   * Whether [remoteKey] has (or now gets) a peer slot in [session]. A full session gives the slot
+   * of its longest-silent joiner when that one has sent nothing for --join-window.
+   */
+  private takeSlot(session: Session, remoteKey: string, now: number): boolean {
+    if (session.peers.has(remoteKey) || session.peers.size < this.ctx.maxPeers) return true;
+    const oldest = session.peers.values().next().value!; // Least recently heard first.
+    if (now - oldest.seenAt < this.ctx.joinWindowMs) return false;
+    session.peers.delete(oldest.remoteKey);
+    this.ctx.stats.slotsReclaimed++;
+    return true;
+  }
+
+  /** Adds or refreshes a joiner, moving it to the end of the least-recently-heard order. */
+  private seePeer(session: Session, remoteKey: string, localKey: string, now: number): void {
+    if (!session.peers.delete(remoteKey)) this.ctx.log('joined', { session: session.id, peer: remoteKey });
+    session.peers.set(remoteKey, { remoteKey, localKey, seenAt: now });
   }
 
   private answerHost(session: Session, to: Endpoint): void {

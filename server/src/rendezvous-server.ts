@@ -1,5 +1,6 @@
 /** The rendezvous server on a UDP socket: binds, drains every datagram as it arrives, sweeps. */
 import dgram from 'node:dgram';
+import { monotonicNow } from './clock.ts';
 import type { Config } from './config.ts';
 import { encodeKey, type Endpoint } from './generated/protocol.ts';
 import { Rendezvous, type RendezvousConfig } from './rendezvous.ts';
@@ -34,7 +35,7 @@ export class RendezvousServer {
     // (the kernel caps them at net.core.rmem_max / wmem_max).
     this.socket = options.socket ?? dgram.createSocket({ type: 'udp4', recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 });
     this.store = options.store ?? new MemorySessionStore();
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? monotonicNow;
     this.log = options.log ?? (() => {});
     const { config } = options;
     const stats = new ServerStats();

@@ -58,10 +58,11 @@ describe('rate limit per source address', () => {
 });
 
 describe('session limits', () => {
-  it('refuses registrations past --max-sessions while existing sessions keep working', () => {
+  it('refuses registrations past --max-sessions of confirmed sessions while existing sessions keep working', () => {
     const { r, sent, from, receive } = rendezvous({ maxSessions: 2 });
     receive(`HS:${LOCAL_KEY}`, from('198.51.100.1'));
     receive(`HS:${LOCAL_KEY}`, from('198.51.100.2'));
+    for (const [i, s] of sent.entries()) receive(`KA:${s.text.split(':')[2]}`, from(`198.51.100.${i + 1}`));
     receive(`HS:${LOCAL_KEY}`, from('198.51.100.3'));
     receive(`RS:${LOCAL_KEY}`, from('198.51.100.4'));
     expect(sent.map((s) => s.text.slice(0, 2))).toEqual(['HR', 'HR']);
@@ -73,9 +74,12 @@ describe('session limits', () => {
     expect(sent.slice(2).map((s) => s.text.slice(0, 2))).toEqual(['NJ', 'JR', 'HR']);
   });
 
-  it('refuses more than --sessions-per-ip from one address, whatever the port', () => {
+  it('refuses more than --sessions-per-ip confirmed sessions from one address, whatever the port', () => {
     const { r, sent, from, receive } = rendezvous({ sessionsPerIp: 2 });
-    for (let port = 1; port <= 3; port++) receive(`HS:${LOCAL_KEY}`, from('198.51.100.1', port));
+    for (let port = 1; port <= 3; port++) {
+      receive(`HS:${LOCAL_KEY}`, from('198.51.100.1', port));
+      if (sent.length === port) receive(`KA:${sent[port - 1]!.text.split(':')[2]}`, from('198.51.100.1', port));
+    }
     receive(`HS:${LOCAL_KEY}`, from('198.51.100.2'));
     expect(sent).toHaveLength(3);
     expect(r.stats.registrationsRefused).toBe(1);

@@ -84,7 +84,8 @@ describe('handlers under arbitrary sequences', () => {
       expect(store.size).toBeLessThanOrEqual(4);
       checkInvariants(store, [...live.values()]);
       const { stats } = r;
-      expect(stats.sessionsCreated - stats.sessionsClosed - stats.sessionsExpired).toBe(store.size);
+      expect(stats.sessionsCreated - stats.sessionsClosed - stats.sessionsExpired - stats.registrationsUnconfirmed - stats.registrationsEvicted)
+        .toBe(store.size);
       expect(stats.dropped.get('handler_error') ?? 0).toBe(0);
       expect(stats.relaysOpened).toBe(0);
     }), { numRuns: 1500 });

@@ -11,15 +11,24 @@ export interface SessionStore {
   hostedBy(hostRemoteKey: string): Session | undefined;
   /** The random session this address joined as the stranger, if any. */
   randomJoinedBy(remoteKey: string): Session | undefined;
-  /** A random session still waiting for its stranger, hosted by anyone but [exceptHost]. */
-  waitingRandom(exceptHost: string): Session | undefined;
+  /**
+   * A random session still waiting for its stranger, hosted by anyone but [exceptHost] from an
+   * address [eligible] accepts: confirmed ones first, then provisional ones, oldest first.
+   */
+  waitingRandom(exceptHost: string, eligible: (hostIp: string) => boolean): Session | undefined;
   add(session: Session): void;
   /** Records that [remoteKey] joined the random session [id]: it stops waiting. */
   matchRandom(id: string, remoteKey: string): void;
+  /** Marks a provisional session confirmed. */
+  confirm(id: string): void;
   remove(id: string): boolean;
   /** Removes and returns sessions whose host was last seen before [cutoff]. */
   removeStale(cutoff: number): Session[];
-  /** Sessions hosted from this IP address (any port). */
+  /** Removes and returns provisional sessions created before [cutoff]. */
+  removeUnconfirmed(cutoff: number): Session[];
+  /** The oldest provisional session, of [ip] when given. */
+  oldestProvisional(ip?: string): Session | undefined;
+  /** Sessions hosted from this IP address (any port), provisional ones included. */
   hostedFromIp(ip: string): number;
   readonly size: number;
 }

@@ -4,6 +4,8 @@ export interface SessionPeer {
   /** The joiner's public address as the server saw it. */
   readonly remoteKey: string;
   localKey: string;
+  /** Last JS (or RQ) from this joiner: its slot is reclaimable once this is older than --join-window. */
+  seenAt: number;
 }
 
 export interface Session {
@@ -14,8 +16,14 @@ export interface Session {
   hostLocalKey: string;
   /** Made by RS: pairs the host with one stranger. */
   readonly random: boolean;
+  /** Joiners by public key, least recently heard first. */
   readonly peers: Map<string, SessionPeer>;
   readonly createdAt: number;
   /** Last datagram from the host; sessions expire from it. */
   hostSeenAt: number;
+  /**
+   * False until the host proves it received HR (a KA, or a request carrying the session id, from
+   * its address). A provisional session expires after --confirm-window and gives way to new ones.
+   */
+  confirmed: boolean;
 }
