@@ -216,9 +216,9 @@ static func encode_relay_bound(token: String) -> PackedByteArray:
 ## Joins [param fields], then the optional trailing [param extensions] up to the first empty one.
 static func _pack(code: String, fields: Array, extensions: Array[String] = []) -> PackedByteArray:
 	var text := code
-	for field in fields:
+	for field: Variant in fields:
 		if field is PackedStringArray:
-			for part in field:
+			for part: String in field:
 				text += ":" + part
 		else:
 			text += ":" + str(field)
