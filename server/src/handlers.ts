@@ -5,16 +5,20 @@
  */
 import {
   type CloseSession, decodeKey, encodeKey, type Endpoint, type HostSession, type JoinSession, type KeepAlive,
-  type Message, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
+  type Message, type RandomSession, type Refused, type RelayBind, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
 import type { FailedJoinBudget } from './limits/failed-joins.ts';
 import type { NetworkBudget } from './limits/network-budget.ts';
 import type { RelayService } from './relay/relay-service.ts';
 import { passableLanKey } from './sessions/lan-key.ts';
-import type { Session } from './sessions/session.ts';
+import type { Session, SessionPeer } from './sessions/session.ts';
 import { newSessionId } from './sessions/session-codes.ts';
 import type { SessionStore } from './sessions/session-store.ts';
+import { newToken } from './sessions/tokens.ts';
 import type { ServerStats } from './stats.ts';
+
+/** Why a registration or a join is refused (RF's reasons). */
+type Refusal = Refused['reason'];
 
 export interface HandlerContext {
   readonly store: SessionStore;
@@ -51,11 +55,12 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       // session still expires from when it was created.
       existing.hostLocalKey = localKey;
       existing.hostSeenAt = this.ctx.now();
-      this.answerHost(existing, from);
+      this.answerHost(existing, from, message.nonce);
       return;
     }
-    const session = this.createSession(from, remoteKey, localKey, false);
-    if (session) this.answerHost(session, from);
+    const session = this.createSession(from, remoteKey, localKey, false, message.nonce);
+    if (typeof session === 'string') this.refuse(from, session, message.nonce);
+    else this.answerHost(session, from, message.nonce);
   }
 
   joinSession(message: JoinSession, from: Endpoint): void {
@@ -68,13 +73,17 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     const remoteKey = encodeKey(from);
     const session = this.ctx.store.get(message.sessionId);
     if (!session) this.ctx.failedJoins.failed(from.address, now);
-    if (!session || session.random || session.hostRemoteKey === remoteKey || !this.takeSlot(session, remoteKey, now)) {
-      this.ctx.send(from, { code: 'BK', sessionId: message.sessionId });
+    if (!session || session.random || session.hostRemoteKey === remoteKey) {
+      this.ctx.send(from, { code: 'BK', sessionId: message.sessionId, nonce: message.nonce });
       return;
     }
-    const localKey = passableLanKey(message.localKey, from);
-    this.seePeer(session, remoteKey, localKey, now);
-    this.introduce(session, remoteKey, localKey, from);
+    if (!this.takeSlot(session, remoteKey, now)) {
+      if (message.nonce) this.refuse(from, 'session_full', message.nonce);
+      else this.ctx.send(from, { code: 'BK', sessionId: message.sessionId }); // What the original server answers.
+      return;
+    }
+    const peer = this.seePeer(session, remoteKey, passableLanKey(message.localKey, from), now, message.nonce);
+    this.introduce(session, peer, from, message.nonce);
   }
 
   randomSession(message: RandomSession, from: Endpoint): void {
@@ -90,14 +99,13 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       hosted.hostSeenAt = now;
       const peer = hosted.peers.values().next().value;
       // Matched already: the stranger's NJ may have been lost, so it is sent again.
-      if (peer) this.ctx.send(from, { code: 'NJ', joinerRemoteKey: peer.remoteKey, joinerLocalKey: peer.localKey });
-      else this.answerHost(hosted, from);
+      if (peer) this.ctx.send(from, this.newJoiner(hosted, peer));
+      else this.answerHost(hosted, from, message.nonce);
       return;
     }
     const joined = this.ctx.store.randomJoinedBy(remoteKey);
     if (joined) {
-      this.seePeer(joined, remoteKey, localKey, now);
-      this.introduce(joined, remoteKey, localKey, from);
+      this.introduce(joined, this.seePeer(joined, remoteKey, localKey, now, message.nonce), from, message.nonce);
       return;
     }
     const { matches } = this.ctx;
@@ -109,15 +117,16 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     if (waiting) {
       matches.spend(from.address, now);
       matches.spend(waiting.hostIp, now);
-      this.seePeer(waiting, remoteKey, localKey, now);
+      const peer = this.seePeer(waiting, remoteKey, localKey, now, message.nonce);
       this.ctx.store.matchRandom(waiting.id, remoteKey);
       this.ctx.stats.matches++;
       this.ctx.log('matched', { session: waiting.id, host: waiting.hostRemoteKey, peer: remoteKey });
-      this.introduce(waiting, remoteKey, localKey, from);
+      this.introduce(waiting, peer, from, message.nonce);
       return;
     }
-    const session = this.createSession(from, remoteKey, localKey, true);
-    if (session) this.answerHost(session, from);
+    const session = this.createSession(from, remoteKey, localKey, true, message.nonce);
+    if (typeof session === 'string') this.refuse(from, session, message.nonce);
+    else this.answerHost(session, from, message.nonce);
   }
 
   keepAlive(message: KeepAlive, from: Endpoint): void {
@@ -178,29 +187,29 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   }
 
   /**
-   * A new session, or null when a limit refuses it (counted; the request gets no answer). At a
+   * A new session, or the reason a limit refuses it (counted). At a
    * limit, the oldest provisional session (of this address, or of the server) gives way: an
    * unproven registration cannot keep a real host out, and holding the table full takes an
    * attacker a fresh registration for every one it holds, within every confirm window.
    */
-  private createSession(from: Endpoint, hostRemoteKey: string, hostLocalKey: string, random: boolean): Session | null {
+  private createSession(from: Endpoint, hostRemoteKey: string, hostLocalKey: string, random: boolean, hostNonce: string | undefined): Session | Refusal {
     const { store, stats } = this.ctx;
     if (store.hostedFromIp(from.address) >= this.ctx.sessionsPerIp && !this.evictProvisional(from.address)) {
       stats.registrationsRefused++;
-      return null;
+      return 'address_limit';
     }
     if (store.size >= this.ctx.maxSessions && !this.evictProvisional()) {
       stats.registrationsRefused++;
-      return null;
+      return 'server_full';
     }
     const id = newSessionId(this.ctx.serverKey(), this.ctx.suffixBigrams, (candidate) => store.get(candidate) !== undefined);
     if (id === null) {
       stats.registrationsRefused++;
-      return null;
+      return 'server_full';
     }
     const now = this.ctx.now();
     const session: Session = {
-      id, hostRemoteKey, hostIp: from.address, hostLocalKey, random, peers: new Map(), createdAt: now, hostSeenAt: now, confirmed: false,
+      id, hostRemoteKey, hostIp: from.address, hostLocalKey, hostNonce, random, peers: new Map(), createdAt: now, hostSeenAt: now, confirmed: false,
     };
     store.add(session);
     stats.sessionsCreated++;
@@ -236,22 +245,40 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     return true;
   }
 
-  /** Adds or refreshes a joiner, moving it to the end of the least-recently-heard order. */
-  private seePeer(session: Session, remoteKey: string, localKey: string, now: number): void {
-    if (!session.peers.delete(remoteKey)) this.ctx.log('joined', { session: session.id, peer: remoteKey });
-    session.peers.set(remoteKey, { remoteKey, localKey, seenAt: now });
+  /**
+   * Adds or refreshes a joiner, moving it to the end of the least-recently-heard order. A pair
+   * whose two sides both sent nonces (both are ours) gets a secret, the same for every duplicate.
+   */
+  private seePeer(session: Session, remoteKey: string, localKey: string, now: number, nonce: string | undefined): SessionPeer {
+    const known = session.peers.get(remoteKey);
+    if (known) session.peers.delete(remoteKey);
+    else this.ctx.log('joined', { session: session.id, peer: remoteKey });
+    const secret = known?.secret ?? (nonce && session.hostNonce ? newToken() : undefined);
+    const peer: SessionPeer = { remoteKey, localKey, seenAt: now, secret };
+    session.peers.set(remoteKey, peer);
+    return peer;
   }
 
-  private answerHost(session: Session, to: Endpoint): void {
-    this.ctx.send(to, { code: 'HR', remoteKey: session.hostRemoteKey, sessionId: session.id });
+  private answerHost(session: Session, to: Endpoint, nonce: string | undefined): void {
+    this.ctx.send(to, { code: 'HR', remoteKey: session.hostRemoteKey, sessionId: session.id, nonce });
+  }
+
+  /** RF to a request that carried a nonce (our node); an original client gets today's silence. */
+  private refuse(to: Endpoint, reason: Refusal, nonce: string | undefined): void {
+    if (nonce) this.ctx.send(to, { code: 'RF', reason, nonce });
+  }
+
+  /** NJ for the host: the joiner, with the host's own nonce and the pair's secret when there are. */
+  private newJoiner(session: Session, peer: SessionPeer): Message {
+    return { code: 'NJ', joinerRemoteKey: peer.remoteKey, joinerLocalKey: peer.localKey, nonce: session.hostNonce, secret: peer.secret };
   }
 
   /** NJ to the host and JR to the joiner: each learns where to punch. */
-  private introduce(session: Session, joinerRemoteKey: string, joinerLocalKey: string, joiner: Endpoint): void {
-    const host = decodeEndpoint(session.hostRemoteKey);
-    this.ctx.send(host, { code: 'NJ', joinerRemoteKey, joinerLocalKey });
+  private introduce(session: Session, peer: SessionPeer, joiner: Endpoint, joinerNonce: string | undefined): void {
+    this.ctx.send(decodeEndpoint(session.hostRemoteKey), this.newJoiner(session, peer));
     this.ctx.send(joiner, {
-      code: 'JR', joinerRemoteKey, hostRemoteKey: session.hostRemoteKey, hostLocalKey: session.hostLocalKey,
+      code: 'JR', joinerRemoteKey: peer.remoteKey, hostRemoteKey: session.hostRemoteKey, hostLocalKey: session.hostLocalKey,
+      nonce: joinerNonce, secret: peer.secret,
     });
   }
 

@@ -16,7 +16,7 @@ import type { RelayService } from './relay/relay-service.ts';
 import type { SessionStore } from './sessions/session-store.ts';
 import { type DropReason, ServerStats } from './stats.ts';
 
-/** No datagram the server sends in answer to one is larger than this many times it, in total. */
+/** What the server sends to any one endpoint in answer to a datagram is at most this many times its size. */
 export const AMPLIFICATION_FACTOR = 5;
 
 /** At most one log line per this long for errors a datagram can cause; the rest are counted. */
@@ -47,8 +47,13 @@ export class Rendezvous {
   private readonly inbound: RateLimiter;
   private readonly junk: RateLimiter;
   private readonly outbound: RateLimiter;
-  /** Bytes the answers to the datagram being handled may still take. */
-  private budget = 0;
+  /**
+   * Bytes the answers to the datagram being handled may still take, per destination endpoint: the
+   * requester's answer and the host's NJ each have their own, so an original stranger's 15-byte
+   * RS still gets its JR when NJ to our host carries a nonce.
+   */
+  private readonly budgets = new Map<string, number>();
+  private requestBytes = 0;
   private lastErrorLog = -Infinity;
 
   constructor(private readonly options: RendezvousOptions) {
@@ -97,7 +102,7 @@ export class Rendezvous {
     const keepAlive = message.code === 'KA' && this.handlers.isHostKeepAlive(message, from);
     if (!keepAlive && !this.inbound.allow(from.address, now)) return this.drop('rate_limited');
     this.stats.count(this.stats.received, message.code);
-    this.budget = data.length * AMPLIFICATION_FACTOR;
+    this.startAnswers(data);
     if (!dispatchToServer(this.handlers, message, { address: from.address, port: from.port })) this.drop('not_for_server');
   }
 
@@ -115,15 +120,22 @@ export class Rendezvous {
     const text = Buffer.from(data).toString('latin1');
     const keyEnd = text.indexOf(':', 3);
     if (!text.startsWith('JS:') || keyEnd < 0 || !isKey(text.slice(3, keyEnd))) return;
-    this.budget = data.length * AMPLIFICATION_FACTOR;
+    this.startAnswers(data);
     // BK's text is shorter than the JS it answers: "BK:" plus what followed the key.
     this.transmit(from, 'BK', Buffer.from(`BK:${text.slice(keyEnd + 1)}`, 'latin1'));
   }
 
+  private startAnswers(request: Uint8Array): void {
+    this.budgets.clear();
+    this.requestBytes = request.length;
+  }
+
   private send(to: Endpoint, message: Message): void {
     const datagram = Buffer.from(encode(message), 'latin1');
-    if (datagram.length > this.budget) return this.drop('amplification');
-    this.budget -= datagram.length;
+    const destination = `${to.address}:${to.port}`;
+    const left = this.budgets.get(destination) ?? this.requestBytes * AMPLIFICATION_FACTOR;
+    if (datagram.length > left) return this.drop('amplification');
+    this.budgets.set(destination, left - datagram.length);
     this.transmit(to, message.code, datagram);
   }
 

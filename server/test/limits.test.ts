@@ -103,4 +103,21 @@ describe('no amplification', () => {
       before = sent.length;
     }
   });
+
+  it('with nonces and secrets, sends each destination at most AMPLIFICATION_FACTOR times the request', () => {
+    const { sent, from, receive } = rendezvous();
+    const N = 'cyahjcdumwwhrvyq';
+    receive(`HS:${LOCAL_KEY}:${N}`, from('198.51.100.1'));
+    const id = sent[0]!.text.split(':')[2]!;
+    const requests: Array<[string, Endpoint]> = [[`JS:${LOCAL_KEY}:${id}:${N}`, from('198.51.100.2')], [`RS:${LOCAL_KEY}:${N}`, from('198.51.100.3')],
+      [`RS:${LOCAL_KEY}`, from('198.51.100.4')], [`RS:${LOCAL_KEY}:${N}`, from('198.51.100.5')], [`RS:${LOCAL_KEY}:${N}`, from('198.51.100.6')]];
+    for (const [text, who] of requests) {
+      const before = sent.length;
+      receive(text, who);
+      const byDestination = new Map<string, number>();
+      for (const s of sent.slice(before)) byDestination.set(s.to.address, (byDestination.get(s.to.address) ?? 0) + s.text.length);
+      expect(byDestination.size, text).toBeGreaterThan(0);
+      for (const bytes of byDestination.values()) expect(bytes, text).toBeLessThanOrEqual(text.length * AMPLIFICATION_FACTOR);
+    }
+  });
 });

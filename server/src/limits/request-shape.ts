@@ -9,14 +9,14 @@ const KEY = 'x'.repeat(KEY_LENGTH);
 const SESSION_ID = 'x'.repeat(KEY_LENGTH + 2 * LIMITS.maxSuffixBigrams);
 const TOKEN = 'x'.repeat(TOKEN_LENGTH);
 
-/** The longest request of each code the server handles (the compiler keeps this list complete). */
+/** The longest request of each code the server handles, optional fields included (the compiler keeps this list complete). */
 const LONGEST = {
-  HS: { code: 'HS', localKey: KEY },
-  JS: { code: 'JS', localKey: KEY, sessionId: SESSION_ID },
-  RS: { code: 'RS', localKey: KEY },
+  HS: { code: 'HS', localKey: KEY, nonce: TOKEN },
+  JS: { code: 'JS', localKey: KEY, sessionId: SESSION_ID, nonce: TOKEN },
+  RS: { code: 'RS', localKey: KEY, nonce: TOKEN },
   KA: { code: 'KA', sessionId: SESSION_ID },
   CS: { code: 'CS', sessionId: SESSION_ID },
-  RQ: { code: 'RQ', sessionId: SESSION_ID, peerKey: KEY },
+  RQ: { code: 'RQ', sessionId: SESSION_ID, peerKey: KEY, nonce: TOKEN },
   RB: { code: 'RB', token: TOKEN },
 } satisfies { [C in ClientToServerMessage['code']]: Extract<ClientToServerMessage, { code: C }> };
 

@@ -6,6 +6,8 @@ export interface SessionPeer {
   localKey: string;
   /** Last JS (or RQ) from this joiner: its slot is reclaimable once this is older than --join-window. */
   seenAt: number;
+  /** The pair's secret (a token), drawn when host and joiner both sent nonces; kept for duplicates. */
+  secret?: string;
 }
 
 export interface Session {
@@ -14,6 +16,8 @@ export interface Session {
   /** The host's public IP, for the per-address session limit. */
   readonly hostIp: string;
   hostLocalKey: string;
+  /** The nonce of the host's first HS or RS, sent in every NJ so its node can tell a forged one. */
+  readonly hostNonce?: string;
   /** Made by RS: pairs the host with one stranger. */
   readonly random: boolean;
   /** Joiners by public key, least recently heard first. */
