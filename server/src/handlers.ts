@@ -77,11 +77,14 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       this.ctx.send(from, { code: 'BK', sessionId: message.sessionId, nonce: message.nonce });
       return;
     }
-    if (!this.takeSlot(session, remoteKey, now)) {
+    const slot = this.takeSlot(session, remoteKey, now);
+    if (slot === 'full') {
       if (message.nonce) this.refuse(from, 'session_full', message.nonce);
       else this.ctx.send(from, { code: 'BK', sessionId: message.sessionId }); // What the original server answers.
       return;
     }
+    // Reclaimed slots are counted, not logged: with them, 'joined' lines stay within --max-peers a session.
+    if (slot === 'free') this.ctx.log('joined', { session: session.id, peer: remoteKey });
     const peer = this.seePeer(session, remoteKey, passableLanKey(message.localKey, from), now, message.nonce);
     this.introduce(session, peer, from, message.nonce);
   }
@@ -236,13 +239,14 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
    * Whether [remoteKey] has (or now gets) a peer slot in [session]. A full session gives the slot
    * of its longest-silent joiner when that one has sent nothing for --join-window.
    */
-  private takeSlot(session: Session, remoteKey: string, now: number): boolean {
-    if (session.peers.has(remoteKey) || session.peers.size < this.ctx.maxPeers) return true;
+  private takeSlot(session: Session, remoteKey: string, now: number): 'held' | 'free' | 'reclaimed' | 'full' {
+    if (session.peers.has(remoteKey)) return 'held';
+    if (session.peers.size < this.ctx.maxPeers) return 'free';
     const oldest = session.peers.values().next().value!; // Least recently heard first.
-    if (now - oldest.seenAt < this.ctx.joinWindowMs) return false;
+    if (now - oldest.seenAt < this.ctx.joinWindowMs) return 'full';
     session.peers.delete(oldest.remoteKey);
     this.ctx.stats.slotsReclaimed++;
-    return true;
+    return 'reclaimed';
   }
 
   /**
@@ -251,8 +255,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
    */
   private seePeer(session: Session, remoteKey: string, localKey: string, now: number, nonce: string | undefined): SessionPeer {
     const known = session.peers.get(remoteKey);
-    if (known) session.peers.delete(remoteKey);
-    else this.ctx.log('joined', { session: session.id, peer: remoteKey });
+    session.peers.delete(remoteKey);
     const secret = known?.secret ?? (nonce && session.hostNonce ? newToken() : undefined);
     const peer: SessionPeer = { remoteKey, localKey, seenAt: now, secret };
     session.peers.set(remoteKey, peer);

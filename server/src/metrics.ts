@@ -66,6 +66,11 @@ export async function serveMetrics(address: string, registry: Registry): Promise
       response.end();
     }
   });
+  // Scrapers need one connection at a time: cap connections and how long a slow one may take,
+  // so an open metrics port (a misconfigured firewall) cannot hold the process's sockets.
+  server.maxConnections = 16;
+  server.headersTimeout = 5_000;
+  server.requestTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(Number(port), host, () => resolve());

@@ -19,6 +19,14 @@ import { type DropReason, ServerStats } from './stats.ts';
 /** What the server sends to any one endpoint in answer to a datagram is at most this many times its size. */
 export const AMPLIFICATION_FACTOR = 5;
 
+/**
+ * What may be sent to one IP address, as a multiple of what may be sent to one endpoint: room for
+ * a few endpoints behind one address (a carrier NAT), still a bound on a flood towards it. The
+ * requests of one address get at most two answers each (JR and NJ), so its own traffic alone
+ * cannot use it up.
+ */
+const ADDRESS_SHARE = 4;
+
 /** At most one log line per this long for errors a datagram can cause; the rest are counted. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
@@ -46,7 +54,9 @@ export class Rendezvous {
   /** Valid requests and malformed datagrams from one address have separate buckets, so junk cannot spend a neighbour's tokens. */
   private readonly inbound: RateLimiter;
   private readonly junk: RateLimiter;
+  /** Per destination endpoint, so a neighbour's answers do not use up a host's; and per address, wider. */
   private readonly outbound: RateLimiter;
+  private readonly outboundPerIp: RateLimiter;
   /**
    * Bytes the answers to the datagram being handled may still take, per destination endpoint: the
    * requester's answer and the host's NJ each have their own, so an original stranger's 15-byte
@@ -64,6 +74,7 @@ export class Rendezvous {
     this.inbound = new RateLimiter(limit);
     this.junk = new RateLimiter(limit);
     this.outbound = new RateLimiter(limit);
+    this.outboundPerIp = new RateLimiter({ ...limit, rate: limit.rate * ADDRESS_SHARE, burst: limit.burst * ADDRESS_SHARE });
     this.handlers = new RendezvousHandlers({
       store: options.store, stats: this.stats, now: options.now, log: options.log, serverKey: options.serverKey,
       suffixBigrams: config.suffixBigrams, maxPeers: config.maxPeers, maxSessions: config.maxSessions, sessionsPerIp: config.sessionsPerIp,
@@ -148,7 +159,9 @@ export class Rendezvous {
   }
 
   private transmit(to: Endpoint, code: string, datagram: Buffer): void {
-    if (!this.outbound.allow(to.address, this.options.now())) return this.drop('send_rate_limited');
+    const now = this.options.now();
+    if (!this.outbound.peek(`${to.address}:${to.port}`, now) || !this.outboundPerIp.allow(to.address, now)) return this.drop('send_rate_limited');
+    this.outbound.allow(`${to.address}:${to.port}`, now);
     try {
       this.options.transmit(to, datagram);
     } catch (error) {

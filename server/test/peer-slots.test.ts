@@ -41,4 +41,17 @@ describe('peer slots', () => {
     expect(peers.sort()).toEqual([stays.key, player.key].sort());
     expect(await (await client()).request(running.address, `JS:${LOCAL_KEY}:${id}`)).toEqual([`BK:${id}`]);
   });
+
+  it('logs at most --max-peers joins a session, however many slots are reclaimed', async () => {
+    running = await startTestServer({ maxPeers: 2, joinWindowMs: 1_000 });
+    const host = await client();
+    const [hr] = await host.request(running.address, `HS:${LOCAL_KEY}`);
+    const id = hr!.split(':')[2]!;
+    for (let i = 0; i < 8; i++) {
+      running.clock.now += 2_000;
+      expect((await (await client()).request(running.address, `JS:${LOCAL_KEY}:${id}`))[0]).toMatch(/^JR:/);
+    }
+    expect(running.events.filter((e) => e.event === 'joined')).toHaveLength(2);
+    expect(running.server.stats.slotsReclaimed).toBe(6);
+  });
 });

@@ -9,8 +9,12 @@ export class MemorySessionStore implements SessionStore {
   private readonly byId = new Map<string, Session>();
   private readonly byHost = new Map<string, Session>();
   private readonly byRandomJoiner = new Map<string, Session>();
-  /** Random sessions waiting for a stranger, grouped by host IP; both in insertion order (oldest first). */
-  private readonly waiting = new Map<string, Map<string, Session>>();
+  /**
+   * Random sessions waiting for a stranger, confirmed and provisional apart, grouped by host IP;
+   * all in insertion order (oldest first). A search looks at each address once.
+   */
+  private readonly waitingConfirmed = new Map<string, Map<string, Session>>();
+  private readonly waitingProvisional = new Map<string, Map<string, Session>>();
   /** Provisional sessions, oldest first, and the same grouped by host IP. */
   private readonly provisional = new Map<string, Session>();
   private readonly provisionalByIp = new Map<string, Map<string, Session>>();
@@ -33,18 +37,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   waitingRandom(exceptHost: string, eligible: (hostIp: string) => boolean): Session | undefined {
-    let fallback: Session | undefined;
-    let scanned = 0;
-    for (const [ip, sessions] of this.waiting) {
-      if (++scanned > MAX_WAITING_SCAN) break;
-      if (!eligible(ip)) continue;
-      for (const session of sessions.values()) {
-        if (session.hostRemoteKey === exceptHost) continue;
-        if (session.confirmed) return session;
-        fallback ??= session;
-      }
-    }
-    return fallback;
+    return firstWaiting(this.waitingConfirmed, exceptHost, eligible) ?? firstWaiting(this.waitingProvisional, exceptHost, eligible);
   }
 
   hostedFromIp(ip: string): number {
@@ -60,7 +53,7 @@ export class MemorySessionStore implements SessionStore {
     this.perIp.set(session.hostIp, this.hostedFromIp(session.hostIp) + 1);
     this.byId.set(session.id, session);
     this.byHost.set(session.hostRemoteKey, session);
-    if (session.random) group(this.waiting, session.hostIp).set(session.id, session);
+    if (session.random) group(session.confirmed ? this.waitingConfirmed : this.waitingProvisional, session.hostIp).set(session.id, session);
     if (!session.confirmed) {
       this.provisional.set(session.id, session);
       group(this.provisionalByIp, session.hostIp).set(session.id, session);
@@ -70,16 +63,18 @@ export class MemorySessionStore implements SessionStore {
   matchRandom(id: string, remoteKey: string): void {
     const session = this.byId.get(id);
     if (!session) return;
-    ungroup(this.waiting, session);
+    this.unwait(session);
     this.byRandomJoiner.set(remoteKey, session);
   }
 
   confirm(id: string): void {
     const session = this.byId.get(id);
     if (!session || session.confirmed) return;
-    session.confirmed = true;
     this.provisional.delete(id);
     ungroup(this.provisionalByIp, session);
+    const waiting = ungroup(this.waitingProvisional, session);
+    session.confirmed = true;
+    if (waiting) group(this.waitingConfirmed, session.hostIp).set(session.id, session);
   }
 
   remove(id: string): boolean {
@@ -90,13 +85,18 @@ export class MemorySessionStore implements SessionStore {
     const left = this.hostedFromIp(session.hostIp) - 1;
     if (left > 0) this.perIp.set(session.hostIp, left);
     else this.perIp.delete(session.hostIp);
-    ungroup(this.waiting, session);
+    this.unwait(session);
     this.provisional.delete(id);
     ungroup(this.provisionalByIp, session);
     for (const peer of session.peers.keys()) {
       if (this.byRandomJoiner.get(peer) === session) this.byRandomJoiner.delete(peer);
     }
     return true;
+  }
+
+  private unwait(session: Session): void {
+    ungroup(this.waitingConfirmed, session);
+    ungroup(this.waitingProvisional, session);
   }
 
   removeStale(cutoff: number): Session[] {
@@ -122,8 +122,25 @@ function group(groups: Map<string, Map<string, Session>>, ip: string): Map<strin
   return sessions;
 }
 
-function ungroup(groups: Map<string, Map<string, Session>>, session: Session): void {
+/** Removes [session] from its group; whether it was there. */
+function ungroup(groups: Map<string, Map<string, Session>>, session: Session): boolean {
   const sessions = groups.get(session.hostIp);
-  if (!sessions?.delete(session.id)) return;
+  if (!sessions?.delete(session.id)) return false;
   if (sessions.size === 0) groups.delete(session.hostIp);
+  return true;
+}
+
+/**
+ * The oldest waiting session of the first eligible address, not hosted at [exceptHost]. Each
+ * address is looked at once (its one session at [exceptHost], if any, is skipped), and at most
+ * MAX_WAITING_SCAN addresses: the work one RS causes is bounded whatever waits.
+ */
+function firstWaiting(groups: Map<string, Map<string, Session>>, exceptHost: string, eligible: (ip: string) => boolean): Session | undefined {
+  let scanned = 0;
+  for (const [ip, sessions] of groups) {
+    if (++scanned > MAX_WAITING_SCAN) return undefined;
+    if (!eligible(ip)) continue;
+    for (const session of sessions.values()) if (session.hostRemoteKey !== exceptHost) return session;
+  }
+  return undefined;
 }
