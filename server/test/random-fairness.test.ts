@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LOCAL_KEY, OTHER_LOCAL_KEY, type Running, startTestServer, TestClient } from './fixtures.ts';
 
 let running: Running;
-let clients: TestClient[] = [];
+const clients: TestClient[] = [];
 
 async function client(address?: string): Promise<TestClient> {
   const c = await TestClient.open(address);
