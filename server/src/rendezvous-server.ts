@@ -77,7 +77,7 @@ export class RendezvousServer {
         resolve();
       });
     });
-    this.socket.on('error', (error) => this.log('socket_error', { error: error.message }));
+    this.socket.on('error', (error) => this.rendezvous.socketError(error));
     this.socket.on('message', (data, from) => this.rendezvous.receive(data, from));
     const bound = this.socket.address();
     this.key = encodeKey({ address: publicIp, port: publicPort || bound.port });

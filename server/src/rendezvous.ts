@@ -97,6 +97,16 @@ export class Rendezvous {
     }
   }
 
+  /**
+   * An error the socket reported on its own (an asynchronous send failure: an unreachable
+   * destination, a full buffer). Counted; logged at most once per interval, since a sender can
+   * cause one per datagram.
+   */
+  socketError(error: Error): void {
+    this.drop('send_failed');
+    this.logError('socket_error', { error: error.message });
+  }
+
   /** Drops sessions whose host has been silent since before [cutoff], and unconfirmed ones past the confirm window. */
   expire(cutoff: number): void {
     this.handlers.expire(cutoff, this.options.now() - this.limits.confirmWindowMs);

@@ -63,4 +63,18 @@ describe('failed joins', () => {
     }
     expect(answered).toBe(4);
   });
+
+  it('once the total is spent, a network that failed within the last minute waits out the minute; a quiet one still joins', async () => {
+    running = await startTestServer({ failedJoinsPerIp: 100, failedJoinsPerNet: 100, failedJoins: 1 });
+    const realHost = await client('127.0.9.1');
+    const id = (await realHost.request(running.address, `HS:${LOCAL_KEY}`))[0]!.split(':')[2]!;
+    const guesser = await client('127.0.7.1');
+    await guesser.request(running.address, `JS:${LOCAL_KEY}:${guess(1)}`);
+    // The total is spent (half of it is back after 30 s): the guessing network is not answered
+    running.clock.now += 30_000;
+    guesser.send(running.address, `JS:${LOCAL_KEY}:${guess(2)}`);
+    expect(await guesser.quiet(guesser.received.length)).toEqual([]);
+    // A network that never failed still joins
+    expect((await (await client('127.0.8.1')).request(running.address, `JS:${LOCAL_KEY}:${id}`))[0]).toMatch(/^JR:/);
+  });
 });

@@ -64,4 +64,19 @@ describe('sends that throw', () => {
     expect(() => r.answer({ address: '198.51.100.1', port: 4000 }, { code: 'BK', sessionId: `${LOCAL_KEY}cyah` })).not.toThrow();
     expect(r.stats.dropped.get('send_failed')).toBe(2);
   });
+
+  it('socket errors are counted, and logged once per interval however many there are', () => {
+    const clock = testClock();
+    const logged: string[] = [];
+    const r = new Rendezvous({
+      config: { suffixBigrams: 4, maxPeers: 32, maxSessions: 100, sessionsPerIp: 32, rate: 0, burst: 10, maxTracked: 1000 },
+      store: new MemorySessionStore(), now: clock.read, serverKey: () => encodeKey({ address: '203.0.113.7', port: 7788 }),
+      log: (event) => logged.push(event), transmit: () => {},
+    });
+    for (let i = 0; i < 100; i++) r.socketError(new Error('ENETUNREACH'));
+    clock.now += 10_000;
+    r.socketError(new Error('ENETUNREACH'));
+    expect(r.stats.dropped.get('send_failed')).toBe(101);
+    expect(logged).toEqual(['socket_error', 'socket_error']);
+  });
 });

@@ -32,9 +32,4 @@ export class NetworkBudget {
     this.ips.allow(ip, now);
     this.nets.allow(networkOf(ip), now);
   }
-
-  /** Whether [ip]'s network spent nothing lately. */
-  netUntouched(ip: string, now: number): boolean {
-    return this.nets.isFull(networkOf(ip), now);
-  }
 }
