@@ -11,7 +11,7 @@ import { type HandlerContext, RendezvousHandlers } from './handlers.ts';
 import { FailedJoinBudget } from './limits/failed-joins.ts';
 import { NetworkBudget } from './limits/network-budget.ts';
 import { RateLimiter } from './limits/rate-limiter.ts';
-import { looksLikeRequest } from './limits/request-shape.ts';
+import { looksLikeKeepAlive, looksLikeRequest } from './limits/request-shape.ts';
 import type { RelayService } from './relay/relay-service.ts';
 import type { SessionStore } from './sessions/session-store.ts';
 import { type DropReason, ServerStats } from './stats.ts';
@@ -115,6 +115,12 @@ export class Rendezvous {
   private handle(data: Uint8Array, from: Endpoint): void {
     if (!isUsableSource(from)) return this.drop('bad_source'); // Before anything could answer it.
     const now = this.options.now();
+    // The cheap pre-check that bounds work in a flood: an address that spent both its buckets
+    // gets nothing more decoded, whatever it sends; short KAs excepted, so a neighbour's flood
+    // cannot starve a host's keep-alive.
+    if (!this.inbound.peek(from.address, now) && !this.junk.peek(from.address, now) && !looksLikeKeepAlive(data)) {
+      return this.drop('rate_limited');
+    }
     if (!looksLikeRequest(data)) return this.malformed(data, from, now, null);
     const result = decode(data);
     if (!result.ok) return this.malformed(data, from, now, result.error);
@@ -137,7 +143,7 @@ export class Rendezvous {
     const result = error === null ? decode(data) : null;
     const reason = error ?? (result!.ok ? 'not_for_server' : result!.error);
     this.drop(reason);
-    if (reason === 'too_long' || reason === 'not_ascii' || reason === 'not_for_server') return;
+    if (reason === 'too_long' || reason === 'not_ascii' || reason === 'not_for_server' || data[0] !== 0x4a || data[1] !== 0x53) return;
     const text = Buffer.from(data).toString('latin1');
     const keyEnd = text.indexOf(':', 3);
     if (!text.startsWith('JS:') || keyEnd < 0 || !isKey(text.slice(3, keyEnd))) return;
@@ -170,8 +176,7 @@ export class Rendezvous {
 
   private transmit(to: Endpoint, code: string, datagram: Buffer): void {
     const now = this.options.now();
-    if (!this.outbound.peek(`${to.address}:${to.port}`, now) || !this.outboundPerIp.allow(to.address, now)) return this.drop('send_rate_limited');
-    this.outbound.allow(`${to.address}:${to.port}`, now);
+    if (!this.outbound.allow(`${to.address}:${to.port}`, now) || !this.outboundPerIp.allow(to.address, now)) return this.drop('send_rate_limited');
     try {
       this.options.transmit(to, datagram);
     } catch (error) {

@@ -25,7 +25,7 @@ describe('what is sent to one address', () => {
     const id = hr!.split(':')[2]!;
     // Given a neighbour on the host's IP spending its whole burst on answered requests
     await flood(running, neighbour, `HS:${LOCAL_KEY}`, 5);
-    expect(neighbour.received.length).toBeGreaterThanOrEqual(4);
+    await neighbour.next(0, 4); // its answers (the host's HR took one token of the address)
     // When a player joins the host's session
     const before = host.received.length;
     expect((await joiner.request(running.address, `JS:${LOCAL_KEY}:${id}`))[0]).toMatch(/^JR:/);

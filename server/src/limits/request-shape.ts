@@ -28,3 +28,8 @@ export function looksLikeRequest(data: Uint8Array): boolean {
   const max = MAX_BYTES.get(String.fromCharCode(data[0]!, data[1]!));
   return max !== undefined && data.length <= max;
 }
+
+/** Whether [data] may be a KA: one cheap decode each, however many come. */
+export function looksLikeKeepAlive(data: Uint8Array): boolean {
+  return data[0] === 0x4b && data[1] === 0x41 && looksLikeRequest(data); // "KA"
+}
