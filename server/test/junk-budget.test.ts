@@ -41,4 +41,25 @@ describe('junk and valid traffic from one address', () => {
     await flood(running, c, `HS:${LOCAL_KEY}`, 8);
     expect(running.server.stats.dropped.get('rate_limited')).toBe(3);
   });
+
+  it('an address that spent both buckets gets nothing decoded, but its host\'s keep-alive still counts', async () => {
+    running = await startTestServer({ rate: 10, burst: 5 });
+    const host = await TestClient.open();
+    const neighbour = await TestClient.open();
+    clients.push(host, neighbour);
+    const [hr] = await host.request(running.address, `HS:${LOCAL_KEY}`);
+    const id = hr!.split(':')[2]!;
+    // Given a neighbour that spent the address's valid and junk buckets
+    await flood(running, neighbour, `HS:${LOCAL_KEY}`, 10);
+    await flood(running, neighbour, 'garbage', 10);
+    const { dropped } = running.server.stats;
+    const decodedBefore = (dropped.get('no_separator') ?? 0) + (dropped.get('invalid_rate_limited') ?? 0);
+    // When it goes on, and the host sends its keep-alive
+    await flood(running, neighbour, 'garbage', 50);
+    running.clock.now += 50; // half a token: the buckets stay empty
+    await settle(running, host, `KA:${id}`);
+    // Then nothing more was looked at, and the keep-alive counted
+    expect((dropped.get('no_separator') ?? 0) + (dropped.get('invalid_rate_limited') ?? 0)).toBe(decodedBefore);
+    expect(running.server.store.get(id)!.hostSeenAt).toBe(running.clock.now);
+  });
 });
