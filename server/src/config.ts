@@ -83,6 +83,7 @@ function hostPort(text: string, flag: string): string {
 
 /** Defaults of the abuse limits, shared with servers built without readConfig (tests, benchmarks). */
 export const DEFAULTS = {
+  maxJoiners: 400_000,
   confirmWindowMs: 15_000,
   joinWindowMs: 15_000,
   matchesPerIp: 30,
@@ -129,6 +130,10 @@ const OPTIONS = {
     default: 50, parse: integer(0, 1_000_000, 'a rate'),
   },
   burst: { env: 'SHP_BURST', help: 'datagrams one IP address may send at once above --rate', default: 100, parse: integer(1, 1_000_000, 'a count') },
+  'max-joiners': {
+    env: 'SHP_MAX_JOINERS', help: 'joiners in all sessions together (about 240 bytes each); past it a new joiner takes a silent one\'s slot or is refused',
+    default: DEFAULTS.maxJoiners, parse: integer(1, 100_000_000, 'a count'),
+  },
   'confirm-window': {
     env: 'SHP_CONFIRM_WINDOW', help: 'a registration whose host sent no KA (proving it got HR) within this is dropped; until then it gives way to new ones',
     default: DEFAULTS.confirmWindowMs, parse: duration, show: formatDuration,
@@ -203,6 +208,7 @@ export interface Config {
   readonly rate: number;
   readonly burst: number;
   readonly maxTracked: number;
+  readonly maxJoiners: number;
   readonly confirmWindowMs: number;
   readonly joinWindowMs: number;
   /** Random matches a minute per IP address and per /24 network. */
@@ -263,6 +269,7 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
       rate: v.rate,
       burst: v.burst,
       maxTracked: v['max-tracked'],
+      maxJoiners: v['max-joiners'],
       confirmWindowMs: v['confirm-window'],
       joinWindowMs: v['join-window'],
       matchesPerIp: v['matches-per-ip'],

@@ -28,6 +28,8 @@ export interface HandlerContext {
   readonly maxPeers: number;
   readonly maxSessions: number;
   readonly sessionsPerIp: number;
+  /** Joiners in all sessions together: bounds the memory joins can take. */
+  readonly maxJoiners: number;
   /** A joiner silent for this long gives up its slot to a new joiner of a full session. */
   readonly joinWindowMs: number;
   readonly matches: NetworkBudget;
@@ -236,15 +238,16 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   }
 
   /**
-   * Whether [remoteKey] has (or now gets) a peer slot in [session]. A full session gives the slot
-   * of its longest-silent joiner when that one has sent nothing for --join-window.
+   * Whether [remoteKey] has (or now gets) a peer slot in [session]. A full session (or any
+   * session, once the server holds --max-joiners) gives the slot of its longest-silent joiner
+   * when that one has sent nothing for --join-window.
    */
   private takeSlot(session: Session, remoteKey: string, now: number): 'held' | 'free' | 'reclaimed' | 'full' {
     if (session.peers.has(remoteKey)) return 'held';
-    if (session.peers.size < this.ctx.maxPeers) return 'free';
-    const oldest = session.peers.values().next().value!; // Least recently heard first.
-    if (now - oldest.seenAt < this.ctx.joinWindowMs) return 'full';
-    session.peers.delete(oldest.remoteKey);
+    if (session.peers.size < this.ctx.maxPeers && this.ctx.store.joiners < this.ctx.maxJoiners) return 'free';
+    const oldest = session.peers.values().next().value; // Least recently heard first.
+    if (!oldest || now - oldest.seenAt < this.ctx.joinWindowMs) return 'full';
+    this.ctx.store.removePeer(session, oldest.remoteKey);
     this.ctx.stats.slotsReclaimed++;
     return 'reclaimed';
   }
@@ -254,11 +257,9 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
    * whose two sides both sent nonces (both are ours) gets a secret, the same for every duplicate.
    */
   private seePeer(session: Session, remoteKey: string, localKey: string, now: number, nonce: string | undefined): SessionPeer {
-    const known = session.peers.get(remoteKey);
-    session.peers.delete(remoteKey);
-    const secret = known?.secret ?? (nonce && session.hostNonce ? newToken() : undefined);
+    const secret = session.peers.get(remoteKey)?.secret ?? (nonce && session.hostNonce ? newToken() : undefined);
     const peer: SessionPeer = { remoteKey, localKey, seenAt: now, secret };
-    session.peers.set(remoteKey, peer);
+    this.ctx.store.putPeer(session, peer);
     return peer;
   }
 

@@ -30,7 +30,7 @@ const ADDRESS_SHARE = 4;
 /** At most one log line per this long for errors a datagram can cause; the rest are counted. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
-type AbuseLimits = 'confirmWindowMs' | 'joinWindowMs' | 'matchesPerIp' | 'matchesPerNet' | 'failedJoinsPerIp' | 'failedJoinsPerNet' | 'failedJoins';
+type AbuseLimits = 'maxJoiners' | 'confirmWindowMs' | 'joinWindowMs' | 'matchesPerIp' | 'matchesPerNet' | 'failedJoinsPerIp' | 'failedJoinsPerNet' | 'failedJoins';
 
 /** The abuse limits are optional here (DEFAULTS fill them) so that tests and benchmarks name only what they change. */
 export type RendezvousConfig = Pick<Config, 'suffixBigrams' | 'maxPeers' | 'maxSessions' | 'sessionsPerIp' | 'rate' | 'burst' | 'maxTracked'>
@@ -78,7 +78,7 @@ export class Rendezvous {
     this.handlers = new RendezvousHandlers({
       store: options.store, stats: this.stats, now: options.now, log: options.log, serverKey: options.serverKey,
       suffixBigrams: config.suffixBigrams, maxPeers: config.maxPeers, maxSessions: config.maxSessions, sessionsPerIp: config.sessionsPerIp,
-      joinWindowMs: config.joinWindowMs,
+      joinWindowMs: config.joinWindowMs, maxJoiners: config.maxJoiners,
       matches: new NetworkBudget({ perIp: config.matchesPerIp, perNet: config.matchesPerNet, maxTracked: config.maxTracked }),
       failedJoins: new FailedJoinBudget({
         perIp: config.failedJoinsPerIp, perNet: config.failedJoinsPerNet, total: config.failedJoins, maxTracked: config.maxTracked,

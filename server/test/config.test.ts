@@ -24,7 +24,7 @@ describe('readConfig', () => {
       port: 7788, bind: '0.0.0.0', publicIp: '203.0.113.7', publicIpGuessed: false, publicPort: 0,
       suffixBigrams: 4, expiryMs: 60_000, sweepIntervalMs: 10_000, maxPeers: 32, maxSessions: 100_000, sessionsPerIp: 32,
       rate: 50, burst: 100, maxTracked: 100_000, logLevel: 'info', metrics: '',
-      confirmWindowMs: 15_000, joinWindowMs: 15_000, matchesPerIp: 30, matchesPerNet: 120,
+      maxJoiners: 400_000, confirmWindowMs: 15_000, joinWindowMs: 15_000, matchesPerIp: 30, matchesPerNet: 120,
       failedJoinsPerIp: 30, failedJoinsPerNet: 120, failedJoins: 3000,
       relayPorts: [7789, 7888], relayBandwidth: 262_144, relayTotalBandwidth: 4_194_304, relayIdleMs: 30_000,
       relayLifetimeMs: 7_200_000, relaysPerIp: 4,
@@ -64,7 +64,7 @@ describe('readConfig', () => {
     expect(readConfig({}, ['--help'])).toEqual({ help: true });
     const text = helpText();
     for (const flag of ['--port', '--bind', '--public-ip', '--public-port', '--suffix-bigrams', '--expiry', '--sweep-interval', '--max-peers',
-      '--max-sessions', '--sessions-per-ip', '--rate', '--burst', '--max-tracked', '--log-level', '--metrics', '--confirm-window',
+      '--max-sessions', '--sessions-per-ip', '--rate', '--burst', '--max-tracked', '--log-level', '--metrics', '--max-joiners', '--confirm-window',
       '--join-window', '--matches-per-ip', '--matches-per-net', '--failed-joins-per-ip', '--failed-joins-per-net', '--failed-joins']) {
       expect(text).toContain(flag);
     }

@@ -54,4 +54,16 @@ describe('peer slots', () => {
     expect(running.events.filter((e) => e.event === 'joined')).toHaveLength(2);
     expect(running.server.stats.slotsReclaimed).toBe(6);
   });
+
+  it('past --max-joiners in all sessions, a new joiner takes a silent joiner\'s slot of its session, or is refused', async () => {
+    running = await startTestServer({ maxPeers: 32, maxJoiners: 2, joinWindowMs: 15_000 });
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) ids.push((await (await client()).request(running.address, `HS:${LOCAL_KEY}`))[0]!.split(':')[2]!);
+    await (await client()).request(running.address, `JS:${LOCAL_KEY}:${ids[0]}`);
+    await (await client()).request(running.address, `JS:${LOCAL_KEY}:${ids[1]}`);
+    expect(await (await client()).request(running.address, `JS:${LOCAL_KEY}:${ids[0]}`)).toEqual([`BK:${ids[0]}`]);
+    running.clock.now += 16_000;
+    expect((await (await client()).request(running.address, `JS:${LOCAL_KEY}:${ids[0]}`))[0]).toMatch(/^JR:/);
+    expect(running.server.store.joiners).toBe(2);
+  });
 });

@@ -46,6 +46,7 @@ function checkInvariants(store: MemorySessionStore, sessions: Session[]): void {
     expect(s.peers.has(s.hostRemoteKey)).toBe(false);
     if (s.random) expect(s.peers.size).toBeLessThanOrEqual(1);
   }
+  expect(store.joiners).toBe(sessions.reduce((n, s) => n + s.peers.size, 0));
   const perIp = new Map<string, number>();
   for (const s of sessions) perIp.set(s.hostIp, (perIp.get(s.hostIp) ?? 0) + 1);
   for (const a of ADDRESSES) expect(store.hostedFromIp(a.address)).toBe(perIp.get(a.address) ?? 0);

@@ -1,5 +1,5 @@
 /** SessionStore in this process's memory: maps by id, by host address and by random joiner. */
-import type { Session } from './session.ts';
+import type { Session, SessionPeer } from './session.ts';
 import type { SessionStore } from './session-store.ts';
 
 /** Host addresses looked at for one random match, at most: bounds the work one RS can cause. */
@@ -19,9 +19,23 @@ export class MemorySessionStore implements SessionStore {
   private readonly provisional = new Map<string, Session>();
   private readonly provisionalByIp = new Map<string, Map<string, Session>>();
   private readonly perIp = new Map<string, number>();
+  private joinerCount = 0;
 
   get size(): number {
     return this.byId.size;
+  }
+
+  get joiners(): number {
+    return this.joinerCount;
+  }
+
+  putPeer(session: Session, peer: SessionPeer): void {
+    if (!session.peers.delete(peer.remoteKey)) this.joinerCount++;
+    session.peers.set(peer.remoteKey, peer);
+  }
+
+  removePeer(session: Session, remoteKey: string): void {
+    if (session.peers.delete(remoteKey)) this.joinerCount--;
   }
 
   get(id: string): Session | undefined {
@@ -91,6 +105,7 @@ export class MemorySessionStore implements SessionStore {
     for (const peer of session.peers.keys()) {
       if (this.byRandomJoiner.get(peer) === session) this.byRandomJoiner.delete(peer);
     }
+    this.joinerCount -= session.peers.size;
     return true;
   }
 

@@ -4,7 +4,7 @@
  * Calls are synchronous: each handler's read-modify-write runs without interleaving, which is
  * what makes duplicates harmless. A shared store will need the same atomicity from its commands.
  */
-import type { Session } from './session.ts';
+import type { Session, SessionPeer } from './session.ts';
 
 export interface SessionStore {
   get(id: string): Session | undefined;
@@ -28,6 +28,11 @@ export interface SessionStore {
   removeUnconfirmed(cutoff: number): Session[];
   /** The oldest provisional session, of [ip] when given. */
   oldestProvisional(ip?: string): Session | undefined;
+  /** Adds [peer] to [session], or refreshes it: it moves to the end of the least-recently-heard order. */
+  putPeer(session: Session, peer: SessionPeer): void;
+  removePeer(session: Session, remoteKey: string): void;
+  /** Joiners in all sessions (bounds memory: each costs a few hundred bytes). */
+  readonly joiners: number;
   /** Sessions hosted from this IP address (any port), provisional ones included. */
   hostedFromIp(ip: string): number;
   readonly size: number;
