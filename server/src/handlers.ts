@@ -54,8 +54,9 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     }
     if (existing) {
       // A resend (HR was lost). It proves nothing about the return path, so a provisional
-      // session still expires from when it was created.
-      existing.hostLocalKey = localKey;
+      // session still expires from when it was created. Once confirmed, the LAN key stays: an HS
+      // forged from the host's address (which every joiner learns) must not redirect later joiners.
+      if (!existing.confirmed) existing.hostLocalKey = localKey;
       existing.hostSeenAt = this.ctx.now();
       this.answerHost(existing, from, message.nonce);
       return;

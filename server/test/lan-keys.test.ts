@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeKey } from '../src/generated/protocol.ts';
-import { type Running, startTestServer, TestClient } from './fixtures.ts';
+import { type Running, settle, startTestServer, TestClient } from './fixtures.ts';
 
 const NO_LAN = 'cycycycycycy';
 const key = (address: string, port = 4000) => encodeKey({ address, port });
@@ -76,5 +76,15 @@ describe('claimed LAN keys', () => {
   it('replaces a LAN key with port 0, which no peer can ping', async () => {
     const { jrHostLocal } = await exchange(key('10.0.0.2', 0), key('10.0.0.3'));
     expect(jrHostLocal).toBe(NO_LAN);
+  });
+
+  it('keeps a confirmed host\'s LAN key: an HS forged from its address cannot change what joiners hear', async () => {
+    const host = await client();
+    const [hr] = await host.request(running.address, `HS:${key('192.168.1.2')}`);
+    const id = hr!.split(':')[2]!;
+    await settle(running, host, `KA:${id}`);
+    await host.request(running.address, `HS:${key('192.168.1.99')}`); // as a joiner would forge it
+    const [jr] = await (await client()).request(running.address, `JS:${key('10.0.0.3')}:${id}`);
+    expect(jr!.split(':')[3]).toBe(key('192.168.1.2'));
   });
 });
