@@ -1,6 +1,6 @@
 /** TypeScript target: message types, codec, field checks, handler interface and dispatch (ts-morph). */
 import { IndentationText, NewLineKind, Project, QuoteKind, VariableDeclarationKind } from 'ts-morph';
-import type { FieldView, MessageView, ViewModel } from '../view-model.ts';
+import type { MessageView, ViewModel } from '../view-model.ts';
 import type { GeneratedFile } from '../generated-file.ts';
 
 export const TS_OUTPUT = 'server/src/generated/protocol.ts';
@@ -135,11 +135,6 @@ function addKeyFunctions(file: SourceFile): void {
   });
 }
 
-function fieldType(f: FieldView): string {
-  if (f.type === 'literal') return `'${f.literal}'`;
-  return f.repeated ? 'readonly string[]' : 'string';
-}
-
 function addMessageTypes(file: SourceFile, model: ViewModel): void {
   file.addTypeAlias({
     isExported: true, name: 'MessageCode', type: model.messages.map((m) => `'${m.code}'`).join(' | '),
@@ -157,7 +152,7 @@ function addMessageTypes(file: SourceFile, model: ViewModel): void {
       isExported: true, name: m.tsType, docs: [`\`${m.code}\` (${m.direction.replaceAll('_', ' ')}): ${m.doc}`],
       properties: [
         { name: 'code', type: `'${m.code}'`, isReadonly: true },
-        ...m.fields.map((f) => ({ name: f.tsName, type: fieldType(f), isReadonly: true, docs: [f.doc] })),
+        ...m.fields.map((f) => ({ name: f.tsName, type: f.tsType, isReadonly: true, hasQuestionToken: f.optional, docs: [f.doc] })),
       ],
     });
   }
@@ -174,11 +169,24 @@ function addMessageTypes(file: SourceFile, model: ViewModel): void {
 
 function addEncoder(file: SourceFile, model: ViewModel): void {
   const cases = model.messages.map((m) => {
-    const parts = m.fields.map((f) => {
+    const parts = m.requiredFields.map((f) => {
       if (f.type === 'literal') return `'${f.literal}'`;
       return f.repeated ? `...message.${f.tsName}` : `message.${f.tsName}`;
     });
+    if (m.optionalFields.length > 0) parts.push(`...present([${m.optionalFields.map((f) => `message.${f.tsName}`).join(', ')}])`);
     return `case '${m.code}': return ['${m.code}', [${parts.join(', ')}].join(':')].join(':');`;
+  });
+  file.addFunction({
+    name: 'present', docs: ['Optional trailing fields up to the first absent one.'],
+    parameters: [{ name: 'values', type: 'ReadonlyArray<string | undefined>' }], returnType: 'string[]',
+    statements: [
+      'const out: string[] = [];',
+      'for (const value of values) {',
+      '  if (value === undefined || value === \'\') break;',
+      '  out.push(value);',
+      '}',
+      'return out;',
+    ],
   });
   file.addFunction({
     isExported: true, name: 'encode', docs: ['The datagram text of a message: `CODE:field:field...`.'],
@@ -201,6 +209,8 @@ function addDecoder(file: SourceFile, model: ViewModel): void {
     const lines: string[] = [`case '${m.code}': {`];
     if (m.repeated) {
       lines.push(`  if (parts.length < ${m.minParts}) return fail('field_count', '${m.code} needs at least ${m.minParts} field(s)');`);
+    } else if (m.maxParts > m.minParts) {
+      lines.push(`  if (parts.length < ${m.minParts} || parts.length > ${m.maxParts}) return fail('field_count', '${m.code} needs ${m.minParts} to ${m.maxParts} field(s)');`);
     } else {
       lines.push(`  if (parts.length !== ${m.minParts}) return fail('field_count', '${m.code} needs ${m.minParts} field(s)');`);
     }
@@ -209,6 +219,15 @@ function addDecoder(file: SourceFile, model: ViewModel): void {
       if (f.type === 'literal') {
         lines.push(`  if (parts[${i}] !== '${f.literal}') return fail('bad_field', '${m.code}.${f.wireName} must be ${f.literal}');`);
         values.push(`${f.tsName}: '${f.literal}'`);
+      } else if (f.optional) {
+        const check = f.type === 'word' ? `!(${f.tsCheck} as readonly string[]).includes(${f.tsName})` : `!${f.tsCheck}(${f.tsName})`;
+        lines.push(`  const ${f.tsName} = parts[${i}] as ${f.tsType} | undefined;`);
+        lines.push(`  if (${f.tsName} !== undefined && ${check}) return fail('bad_field', '${m.code}.${f.wireName}');`);
+        values.push(f.tsName);
+      } else if (f.type === 'word') {
+        lines.push(`  const ${f.tsName} = parts[${i}]! as ${f.tsType};`);
+        lines.push(`  if (!(${f.tsCheck} as readonly string[]).includes(${f.tsName})) return fail('bad_field', '${m.code}.${f.wireName}');`);
+        values.push(f.tsName);
       } else if (f.repeated) {
         lines.push(`  const ${f.tsName} = parts.slice(${i});`);
         lines.push(`  if (${f.tsName}.length > LIMITS.maxNames || !${f.tsName}.every(${f.tsCheck})) return fail('bad_field', '${m.code}.${f.wireName}');`);

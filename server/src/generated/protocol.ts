@@ -72,16 +72,18 @@ export function decodeKey(key: string): Endpoint | null {
   return { address: `${a}.${b}.${c}.${d}`, port: high * 256 + low };
 }
 
-export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'RD' | 'JH' | 'JD' | 'JG' | 'RQ' | 'RG' | 'RB' | 'RA';
+export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'RF' | 'RQ' | 'RG' | 'RB' | 'RA';
 
 /** Message codes by name. */
-export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', peerReady: 'RD', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', relayRequest: 'RQ', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA' } as const;
+export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', refused: 'RF', relayRequest: 'RQ', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA' } as const;
 
 /** `HS` (client to server): Register a new session with the sender as its host. Resent until HR arrives. */
 export interface HostSession {
   readonly code: 'HS';
   /** The host's LAN address and bound port. */
   readonly localKey: string;
+  /** Ours: a fresh random token per session that the server echoes in its answer. Original clients send none. */
+  readonly nonce?: string;
 }
 
 /** `HR` (server to client): Answer to HS (and to RS when no random host was waiting): the session exists. */
@@ -91,6 +93,8 @@ export interface HostRegistered {
   readonly remoteKey: string;
   /** The code clients join with. */
   readonly sessionId: string;
+  /** The nonce of the request this answers, when it had one. */
+  readonly nonce?: string;
 }
 
 /** `JS` (client to server): Join a session by its id. Resent until JR or BK arrives. */
@@ -100,6 +104,8 @@ export interface JoinSession {
   readonly localKey: string;
   /** The session to join. */
   readonly sessionId: string;
+  /** Ours: a fresh random token per session that the server echoes in its answer. Original clients send none. */
+  readonly nonce?: string;
 }
 
 /** `JR` (server to client): Answer to JS (and to RS when matched): where to punch towards the host. */
@@ -111,6 +117,10 @@ export interface JoinRegistered {
   readonly hostRemoteKey: string;
   /** The host's LAN address. */
   readonly hostLocalKey: string;
+  /** The nonce of the request this answers, when it had one. */
+  readonly nonce?: string;
+  /** Ours: the pair's secret, when host and joiner both sent nonces; they prove themselves to each other with it (RV, JH, JD, JG). */
+  readonly secret?: string;
 }
 
 /** `NJ` (server to client): Tells the host about a joiner to punch towards. Sent with every JR. */
@@ -120,6 +130,10 @@ export interface NewJoiner {
   readonly joinerRemoteKey: string;
   /** The joiner's LAN address. */
   readonly joinerLocalKey: string;
+  /** Ours: the host's own nonce from its HS or RS, so a forged NJ is told apart. */
+  readonly nonce?: string;
+  /** Ours: the pair's secret, when host and joiner both sent nonces; they prove themselves to each other with it (RV, JH, JD, JG). */
+  readonly secret?: string;
 }
 
 /** `BK` (server to client): Answer to JS for a session that does not exist (or no longer accepts joiners). */
@@ -127,6 +141,8 @@ export interface BadKey {
   readonly code: 'BK';
   /** The session id that was asked for. */
   readonly sessionId: string;
+  /** The nonce of the request this answers, when it had one. */
+  readonly nonce?: string;
 }
 
 /** `RS` (client to server): Pair with a random stranger: joins a waiting random host, or becomes one. */
@@ -134,6 +150,8 @@ export interface RandomSession {
   readonly code: 'RS';
   /** The sender's LAN address and bound port. */
   readonly localKey: string;
+  /** Ours: a fresh random token per session that the server echoes in its answer. Original clients send none. */
+  readonly nonce?: string;
 }
 
 /** `KA` (client to server): Keeps the host's NAT mapping to the server open and its session fresh. No answer. */
@@ -157,11 +175,22 @@ export interface PeerReady {
   readonly names: readonly string[];
 }
 
+/** `RV` (peer to peer): RD between two peers of ours that the server gave a pair secret (in JR and NJ): the secret first, then the names. Each drops punch packets from that peer without the secret, so a stranger that takes a peer's address cannot become its path. */
+export interface PeerReadyVerified {
+  readonly code: 'RV';
+  /** The pair's secret from the server. */
+  readonly secret: string;
+  /** As in RD: the sender's alias first, then every other alias it knows. */
+  readonly names: readonly string[];
+}
+
 /** `JH` (peer to peer): The host hands over: connect your game to this key. Resent until JD arrives. */
 export interface JoinHost {
   readonly code: 'JH';
   /** The host's address on the path that punched. */
   readonly hostKey: string;
+  /** The pair's secret, when the server gave one. */
+  readonly secret?: string;
 }
 
 /** `JD` (peer to peer): A client's answer to JH: it is ready to start its game client. */
@@ -169,6 +198,8 @@ export interface JoinDone {
   readonly code: 'JD';
   /** Placeholder payload. */
   readonly done: 'DONE';
+  /** The pair's secret, when the server gave one. */
+  readonly secret?: string;
 }
 
 /** `JG` (peer to peer): Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it. */
@@ -176,6 +207,17 @@ export interface JoinGo {
   readonly code: 'JG';
   /** Placeholder payload. */
   readonly go: 'GO';
+  /** The pair's secret, when the server gave one. */
+  readonly secret?: string;
+}
+
+/** `RF` (server to client): Ours: the server refuses a request that carried a nonce, where an original client gets silence (or BK for a full session). */
+export interface Refused {
+  readonly code: 'RF';
+  /** server_full: no room for another session; address_limit: too many sessions from this address (or network); session_full: the session has no room for another peer. */
+  readonly reason: 'server_full' | 'address_limit' | 'session_full';
+  /** The nonce of the refused request. */
+  readonly nonce: string;
 }
 
 /** `RQ` (client to server): Punching towards a peer failed: relay us. Both sides of a pair must ask; resent until RG arrives or relay_timeout passes. */
@@ -185,6 +227,8 @@ export interface RelayRequest {
   readonly sessionId: string;
   /** The peer's public key, as the server gave it. */
   readonly peerKey: string;
+  /** Ours: a fresh random token per session that the server echoes in its answer. Original clients send none. */
+  readonly nonce?: string;
 }
 
 /** `RG` (server to client): Answer to RQ once both sides asked: a relay port for this pair, and this side's secret for binding to it. */
@@ -196,6 +240,8 @@ export interface RelayGranted {
   readonly relayKey: string;
   /** This side's secret for RB. */
   readonly token: string;
+  /** The nonce of the request this answers, when it had one. */
+  readonly nonce?: string;
 }
 
 /** `RB` (client to server): Sent to the relay port from the punching socket: binds this side to the address it came from (and keeps the binding fresh). Resent until RA arrives. */
@@ -212,29 +258,42 @@ export interface RelayBound {
   readonly token: string;
 }
 
-export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | PeerReady | JoinHost | JoinDone | JoinGo | RelayRequest | RelayGranted | RelayBind | RelayBound;
+export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | Refused | RelayRequest | RelayGranted | RelayBind | RelayBound;
 export type ClientToServerMessage = HostSession | JoinSession | RandomSession | KeepAlive | CloseSession | RelayRequest | RelayBind;
-export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey | RelayGranted | RelayBound;
-export type PeerToPeerMessage = PeerReady | JoinHost | JoinDone | JoinGo;
+export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey | Refused | RelayGranted | RelayBound;
+export type PeerToPeerMessage = PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo;
+
+/** Optional trailing fields up to the first absent one. */
+function present(values: ReadonlyArray<string | undefined>): string[] {
+  const out: string[] = [];
+  for (const value of values) {
+    if (value === undefined || value === '') break;
+    out.push(value);
+  }
+
+  return out;
+}
 
 /** The datagram text of a message: `CODE:field:field...`. */
 export function encode(message: Message): string {
   switch (message.code) {
-    case 'HS': return ['HS', [message.localKey].join(':')].join(':');
-    case 'HR': return ['HR', [message.remoteKey, message.sessionId].join(':')].join(':');
-    case 'JS': return ['JS', [message.localKey, message.sessionId].join(':')].join(':');
-    case 'JR': return ['JR', [message.joinerRemoteKey, message.hostRemoteKey, message.hostLocalKey].join(':')].join(':');
-    case 'NJ': return ['NJ', [message.joinerRemoteKey, message.joinerLocalKey].join(':')].join(':');
-    case 'BK': return ['BK', [message.sessionId].join(':')].join(':');
-    case 'RS': return ['RS', [message.localKey].join(':')].join(':');
+    case 'HS': return ['HS', [message.localKey, ...present([message.nonce])].join(':')].join(':');
+    case 'HR': return ['HR', [message.remoteKey, message.sessionId, ...present([message.nonce])].join(':')].join(':');
+    case 'JS': return ['JS', [message.localKey, message.sessionId, ...present([message.nonce])].join(':')].join(':');
+    case 'JR': return ['JR', [message.joinerRemoteKey, message.hostRemoteKey, message.hostLocalKey, ...present([message.nonce, message.secret])].join(':')].join(':');
+    case 'NJ': return ['NJ', [message.joinerRemoteKey, message.joinerLocalKey, ...present([message.nonce, message.secret])].join(':')].join(':');
+    case 'BK': return ['BK', [message.sessionId, ...present([message.nonce])].join(':')].join(':');
+    case 'RS': return ['RS', [message.localKey, ...present([message.nonce])].join(':')].join(':');
     case 'KA': return ['KA', [message.sessionId].join(':')].join(':');
     case 'CS': return ['CS', [message.sessionId].join(':')].join(':');
     case 'RD': return ['RD', [...message.names].join(':')].join(':');
-    case 'JH': return ['JH', [message.hostKey].join(':')].join(':');
-    case 'JD': return ['JD', ['DONE'].join(':')].join(':');
-    case 'JG': return ['JG', ['GO'].join(':')].join(':');
-    case 'RQ': return ['RQ', [message.sessionId, message.peerKey].join(':')].join(':');
-    case 'RG': return ['RG', [message.peerKey, message.relayKey, message.token].join(':')].join(':');
+    case 'RV': return ['RV', [message.secret, ...message.names].join(':')].join(':');
+    case 'JH': return ['JH', [message.hostKey, ...present([message.secret])].join(':')].join(':');
+    case 'JD': return ['JD', ['DONE', ...present([message.secret])].join(':')].join(':');
+    case 'JG': return ['JG', ['GO', ...present([message.secret])].join(':')].join(':');
+    case 'RF': return ['RF', [message.reason, message.nonce].join(':')].join(':');
+    case 'RQ': return ['RQ', [message.sessionId, message.peerKey, ...present([message.nonce])].join(':')].join(':');
+    case 'RG': return ['RG', [message.peerKey, message.relayKey, message.token, ...present([message.nonce])].join(':')].join(':');
     case 'RB': return ['RB', [message.token].join(':')].join(':');
     case 'RA': return ['RA', [message.token].join(':')].join(':');
   }
@@ -257,62 +316,80 @@ export function decode(datagram: Uint8Array): DecodeResult {
   const parts = text.slice(3).split(':');
   switch (text.slice(0, 2)) {
     case 'HS': {
-      if (parts.length !== 1) return fail('field_count', 'HS needs 1 field(s)');
+      if (parts.length < 1 || parts.length > 2) return fail('field_count', 'HS needs 1 to 2 field(s)');
       const localKey = parts[0]!;
       if (!isKey(localKey)) return fail('bad_field', 'HS.local_key');
-      return { ok: true, message: { code: 'HS', localKey } };
+      const nonce = parts[1] as string | undefined;
+      if (nonce !== undefined && !isToken(nonce)) return fail('bad_field', 'HS.nonce');
+      return { ok: true, message: { code: 'HS', localKey, nonce } };
     }
 
     case 'HR': {
-      if (parts.length !== 2) return fail('field_count', 'HR needs 2 field(s)');
+      if (parts.length < 2 || parts.length > 3) return fail('field_count', 'HR needs 2 to 3 field(s)');
       const remoteKey = parts[0]!;
       if (!isKey(remoteKey)) return fail('bad_field', 'HR.remote_key');
       const sessionId = parts[1]!;
       if (!isSessionId(sessionId)) return fail('bad_field', 'HR.session_id');
-      return { ok: true, message: { code: 'HR', remoteKey, sessionId } };
+      const nonce = parts[2] as string | undefined;
+      if (nonce !== undefined && !isToken(nonce)) return fail('bad_field', 'HR.nonce');
+      return { ok: true, message: { code: 'HR', remoteKey, sessionId, nonce } };
     }
 
     case 'JS': {
-      if (parts.length !== 2) return fail('field_count', 'JS needs 2 field(s)');
+      if (parts.length < 2 || parts.length > 3) return fail('field_count', 'JS needs 2 to 3 field(s)');
       const localKey = parts[0]!;
       if (!isKey(localKey)) return fail('bad_field', 'JS.local_key');
       const sessionId = parts[1]!;
       if (!isSessionId(sessionId)) return fail('bad_field', 'JS.session_id');
-      return { ok: true, message: { code: 'JS', localKey, sessionId } };
+      const nonce = parts[2] as string | undefined;
+      if (nonce !== undefined && !isToken(nonce)) return fail('bad_field', 'JS.nonce');
+      return { ok: true, message: { code: 'JS', localKey, sessionId, nonce } };
     }
 
     case 'JR': {
-      if (parts.length !== 3) return fail('field_count', 'JR needs 3 field(s)');
+      if (parts.length < 3 || parts.length > 5) return fail('field_count', 'JR needs 3 to 5 field(s)');
       const joinerRemoteKey = parts[0]!;
       if (!isKey(joinerRemoteKey)) return fail('bad_field', 'JR.joiner_remote_key');
       const hostRemoteKey = parts[1]!;
       if (!isKey(hostRemoteKey)) return fail('bad_field', 'JR.host_remote_key');
       const hostLocalKey = parts[2]!;
       if (!isKey(hostLocalKey)) return fail('bad_field', 'JR.host_local_key');
-      return { ok: true, message: { code: 'JR', joinerRemoteKey, hostRemoteKey, hostLocalKey } };
+      const nonce = parts[3] as string | undefined;
+      if (nonce !== undefined && !isToken(nonce)) return fail('bad_field', 'JR.nonce');
+      const secret = parts[4] as string | undefined;
+      if (secret !== undefined && !isToken(secret)) return fail('bad_field', 'JR.secret');
+      return { ok: true, message: { code: 'JR', joinerRemoteKey, hostRemoteKey, hostLocalKey, nonce, secret } };
     }
 
     case 'NJ': {
-      if (parts.length !== 2) return fail('field_count', 'NJ needs 2 field(s)');
+      if (parts.length < 2 || parts.length > 4) return fail('field_count', 'NJ needs 2 to 4 field(s)');
       const joinerRemoteKey = parts[0]!;
       if (!isKey(joinerRemoteKey)) return fail('bad_field', 'NJ.joiner_remote_key');
       const joinerLocalKey = parts[1]!;
       if (!isKey(joinerLocalKey)) return fail('bad_field', 'NJ.joiner_local_key');
-      return { ok: true, message: { code: 'NJ', joinerRemoteKey, joinerLocalKey } };
+      const nonce = parts[2] as string | undefined;
+      if (nonce !== undefined && !isToken(nonce)) return fail('bad_field', 'NJ.nonce');
+      const secret = parts[3] as string | undefined;
+      if (secret !== undefined && !isToken(secret)) return fail('bad_field', 'NJ.secret');
+      return { ok: true, message: { code: 'NJ', joinerRemoteKey, joinerLocalKey, nonce, secret } };
     }
 
     case 'BK': {
-      if (parts.length !== 1) return fail('field_count', 'BK needs 1 field(s)');
+      if (parts.length < 1 || parts.length > 2) return fail('field_count', 'BK needs 1 to 2 field(s)');
       const sessionId = parts[0]!;
       if (!isSessionId(sessionId)) return fail('bad_field', 'BK.session_id');
-      return { ok: true, message: { code: 'BK', sessionId } };
+      const nonce = parts[1] as string | undefined;
+      if (nonce !== undefined && !isToken(nonce)) return fail('bad_field', 'BK.nonce');
+      return { ok: true, message: { code: 'BK', sessionId, nonce } };
     }
 
     case 'RS': {
-      if (parts.length !== 1) return fail('field_count', 'RS needs 1 field(s)');
+      if (parts.length < 1 || parts.length > 2) return fail('field_count', 'RS needs 1 to 2 field(s)');
       const localKey = parts[0]!;
       if (!isKey(localKey)) return fail('bad_field', 'RS.local_key');
-      return { ok: true, message: { code: 'RS', localKey } };
+      const nonce = parts[1] as string | undefined;
+      if (nonce !== undefined && !isToken(nonce)) return fail('bad_field', 'RS.nonce');
+      return { ok: true, message: { code: 'RS', localKey, nonce } };
     }
 
     case 'KA': {
@@ -336,43 +413,71 @@ export function decode(datagram: Uint8Array): DecodeResult {
       return { ok: true, message: { code: 'RD', names } };
     }
 
+    case 'RV': {
+      if (parts.length < 2) return fail('field_count', 'RV needs at least 2 field(s)');
+      const secret = parts[0]!;
+      if (!isToken(secret)) return fail('bad_field', 'RV.secret');
+      const names = parts.slice(1);
+      if (names.length > LIMITS.maxNames || !names.every(isName)) return fail('bad_field', 'RV.names');
+      return { ok: true, message: { code: 'RV', secret, names } };
+    }
+
     case 'JH': {
-      if (parts.length !== 1) return fail('field_count', 'JH needs 1 field(s)');
+      if (parts.length < 1 || parts.length > 2) return fail('field_count', 'JH needs 1 to 2 field(s)');
       const hostKey = parts[0]!;
       if (!isKey(hostKey)) return fail('bad_field', 'JH.host_key');
-      return { ok: true, message: { code: 'JH', hostKey } };
+      const secret = parts[1] as string | undefined;
+      if (secret !== undefined && !isToken(secret)) return fail('bad_field', 'JH.secret');
+      return { ok: true, message: { code: 'JH', hostKey, secret } };
     }
 
     case 'JD': {
-      if (parts.length !== 1) return fail('field_count', 'JD needs 1 field(s)');
+      if (parts.length < 1 || parts.length > 2) return fail('field_count', 'JD needs 1 to 2 field(s)');
       if (parts[0] !== 'DONE') return fail('bad_field', 'JD.done must be DONE');
-      return { ok: true, message: { code: 'JD', done: 'DONE' } };
+      const secret = parts[1] as string | undefined;
+      if (secret !== undefined && !isToken(secret)) return fail('bad_field', 'JD.secret');
+      return { ok: true, message: { code: 'JD', done: 'DONE', secret } };
     }
 
     case 'JG': {
-      if (parts.length !== 1) return fail('field_count', 'JG needs 1 field(s)');
+      if (parts.length < 1 || parts.length > 2) return fail('field_count', 'JG needs 1 to 2 field(s)');
       if (parts[0] !== 'GO') return fail('bad_field', 'JG.go must be GO');
-      return { ok: true, message: { code: 'JG', go: 'GO' } };
+      const secret = parts[1] as string | undefined;
+      if (secret !== undefined && !isToken(secret)) return fail('bad_field', 'JG.secret');
+      return { ok: true, message: { code: 'JG', go: 'GO', secret } };
+    }
+
+    case 'RF': {
+      if (parts.length !== 2) return fail('field_count', 'RF needs 2 field(s)');
+      const reason = parts[0]! as 'server_full' | 'address_limit' | 'session_full';
+      if (!(['server_full', 'address_limit', 'session_full'] as readonly string[]).includes(reason)) return fail('bad_field', 'RF.reason');
+      const nonce = parts[1]!;
+      if (!isToken(nonce)) return fail('bad_field', 'RF.nonce');
+      return { ok: true, message: { code: 'RF', reason, nonce } };
     }
 
     case 'RQ': {
-      if (parts.length !== 2) return fail('field_count', 'RQ needs 2 field(s)');
+      if (parts.length < 2 || parts.length > 3) return fail('field_count', 'RQ needs 2 to 3 field(s)');
       const sessionId = parts[0]!;
       if (!isSessionId(sessionId)) return fail('bad_field', 'RQ.session_id');
       const peerKey = parts[1]!;
       if (!isKey(peerKey)) return fail('bad_field', 'RQ.peer_key');
-      return { ok: true, message: { code: 'RQ', sessionId, peerKey } };
+      const nonce = parts[2] as string | undefined;
+      if (nonce !== undefined && !isToken(nonce)) return fail('bad_field', 'RQ.nonce');
+      return { ok: true, message: { code: 'RQ', sessionId, peerKey, nonce } };
     }
 
     case 'RG': {
-      if (parts.length !== 3) return fail('field_count', 'RG needs 3 field(s)');
+      if (parts.length < 3 || parts.length > 4) return fail('field_count', 'RG needs 3 to 4 field(s)');
       const peerKey = parts[0]!;
       if (!isKey(peerKey)) return fail('bad_field', 'RG.peer_key');
       const relayKey = parts[1]!;
       if (!isKey(relayKey)) return fail('bad_field', 'RG.relay_key');
       const token = parts[2]!;
       if (!isToken(token)) return fail('bad_field', 'RG.token');
-      return { ok: true, message: { code: 'RG', peerKey, relayKey, token } };
+      const nonce = parts[3] as string | undefined;
+      if (nonce !== undefined && !isToken(nonce)) return fail('bad_field', 'RG.nonce');
+      return { ok: true, message: { code: 'RG', peerKey, relayKey, token, nonce } };
     }
 
     case 'RB': {

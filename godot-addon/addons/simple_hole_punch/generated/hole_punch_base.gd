@@ -7,33 +7,50 @@ extends Node
 
 ## The session closed and this node was the host: start the game server on [param port] (for example [code]ENetMultiplayerPeer.create_server(port)[/code]).
 ## [param port]: The punched local UDP port, now free.
+@warning_ignore("unused_signal") # HolePunch emits it.
 signal start_server(port: int)
 ## The host handed over: start the game client towards [param ip]:[param port] from [param local_port] (for example [code]ENetMultiplayerPeer.create_client(ip, port, 0, 0, 0, local_port)[/code]).
 ## [param ip]: The host's address on the path that punched.
 ## [param port]: The host's port on that path.
 ## [param local_port]: The punched local UDP port, now free.
+@warning_ignore("unused_signal") # HolePunch emits it.
 signal start_client(ip: String, port: int, local_port: int)
 ## The server registered us: as host, [param key] is the session code to share; as a joiner, the session joined.
 ## [param key]: The session id.
+@warning_ignore("unused_signal") # HolePunch emits it.
 signal start_session(key: String)
 ## A peer's alias became known (each alias once per session).
 ## [param name]: The alias.
+@warning_ignore("unused_signal") # HolePunch emits it.
 signal new_name(name: String)
 ## The server knows no session with this id.
 ## [param key]: The session id that was asked for.
+@warning_ignore("unused_signal") # HolePunch emits it.
 signal bad_session(key: String)
 ## The server did not answer within [member server_timeout] seconds, or the key or socket was unusable.
 ## [param key]: The server key that failed.
+@warning_ignore("unused_signal") # HolePunch emits it.
 signal bad_server(key: String)
 ## A random pairing was made; [signal start_server] or [signal start_client] follows.
+@warning_ignore("unused_signal") # HolePunch emits it.
 signal start_random()
 ## A peer became reachable, or reachable by a better path. Direct paths always win; the relay is used only after punching failed.
 ## [param key]: The peer's public key (as the server saw it).
 ## [param path]: "local" (same LAN), "public" (punched through the NATs) or "relay" (through the server).
+@warning_ignore("unused_signal") # HolePunch emits it.
 signal peer_path(key: String, path: String)
 ## No packet from a peer arrived within [member punch_timeout] seconds on either of its addresses, and no relay could be had within [member relay_timeout] (the server has relays switched off, or none free): the peer cannot be reached. A host drops the peer and goes on with the others; a joiner ends its attempt.
 ## [param key]: The peer's public key (as the server saw it).
+@warning_ignore("unused_signal") # HolePunch emits it.
 signal punch_failed(key: String)
+## The server refused the request: it has no room for another session ([code]server_full[/code]), this address holds too many ([code]address_limit[/code]), or the session is full ([code]session_full[/code]). The attempt has ended.
+## [param reason]: [code]server_full[/code], [code]address_limit[/code] or [code]session_full[/code].
+@warning_ignore("unused_signal") # HolePunch emits it.
+signal refused(reason: String)
+## A peer that was reachable went silent for [member peer_timeout] seconds, or handed over to someone else. A host drops the peer and goes on with the others; a joiner ends its attempt.
+## [param key]: The peer's public key (as the server saw it).
+@warning_ignore("unused_signal") # HolePunch emits it.
+signal peer_lost(key: String)
 
 
 ## Registers a session with the server named by [param serv_key]; [signal start_session] brings its code.
@@ -77,12 +94,16 @@ func _dispatch(message: Dictionary, ip: String, port: int) -> void:
 			_on_bad_key(message, ip, port)
 		"RD":
 			_on_peer_ready(message, ip, port)
+		"RV":
+			_on_peer_ready_verified(message, ip, port)
 		"JH":
 			_on_join_host(message, ip, port)
 		"JD":
 			_on_join_done(message, ip, port)
 		"JG":
 			_on_join_go(message, ip, port)
+		"RF":
+			_on_refused(message, ip, port)
 		"RG":
 			_on_relay_granted(message, ip, port)
 		"RA":
@@ -135,6 +156,11 @@ func _on_peer_ready(_message: Dictionary, _ip: String, _port: int) -> void:
 	pass
 
 
+## Handles [code]RV[/code]: RD between two peers of ours that the server gave a pair secret (in JR and NJ): the secret first, then the names. Each drops punch packets from that peer without the secret, so a stranger that takes a peer's address cannot become its path.
+func _on_peer_ready_verified(_message: Dictionary, _ip: String, _port: int) -> void:
+	pass
+
+
 ## Handles [code]JH[/code]: The host hands over: connect your game to this key. Resent until JD arrives.
 func _on_join_host(_message: Dictionary, _ip: String, _port: int) -> void:
 	pass
@@ -147,6 +173,11 @@ func _on_join_done(_message: Dictionary, _ip: String, _port: int) -> void:
 
 ## Handles [code]JG[/code]: Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it.
 func _on_join_go(_message: Dictionary, _ip: String, _port: int) -> void:
+	pass
+
+
+## Handles [code]RF[/code]: Ours: the server refuses a request that carried a nonce, where an original client gets silence (or BK for a full session).
+func _on_refused(_message: Dictionary, _ip: String, _port: int) -> void:
 	pass
 
 

@@ -26,12 +26,16 @@ const KEEP_ALIVE := "KA"
 const CLOSE_SESSION := "CS"
 ## [code]RD[/code] (peer_to_peer): Punch packet, sent to both the LAN and the public address of each peer until the session closes.
 const PEER_READY := "RD"
+## [code]RV[/code] (peer_to_peer): RD between two peers of ours that the server gave a pair secret (in JR and NJ): the secret first, then the names. Each drops punch packets from that peer without the secret, so a stranger that takes a peer's address cannot become its path.
+const PEER_READY_VERIFIED := "RV"
 ## [code]JH[/code] (peer_to_peer): The host hands over: connect your game to this key. Resent until JD arrives.
 const JOIN_HOST := "JH"
 ## [code]JD[/code] (peer_to_peer): A client's answer to JH: it is ready to start its game client.
 const JOIN_DONE := "JD"
 ## [code]JG[/code] (peer_to_peer): Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it.
 const JOIN_GO := "JG"
+## [code]RF[/code] (server_to_client): Ours: the server refuses a request that carried a nonce, where an original client gets silence (or BK for a full session).
+const REFUSED := "RF"
 ## [code]RQ[/code] (client_to_server): Punching towards a peer failed: relay us. Both sides of a pair must ask; resent until RG arrives or relay_timeout passes.
 const RELAY_REQUEST := "RQ"
 ## [code]RG[/code] (server_to_client): Answer to RQ once both sides asked: a relay port for this pair, and this side's secret for binding to it.
@@ -133,32 +137,32 @@ static func decode_key(key: String) -> Dictionary:
 
 
 ## Encodes [code]HS[/code]: Register a new session with the sender as its host. Resent until HR arrives.
-static func encode_host_session(local_key: String) -> PackedByteArray:
-	return _pack(HOST_SESSION, [local_key])
+static func encode_host_session(local_key: String, nonce: String = "") -> PackedByteArray:
+	return _pack(HOST_SESSION, [local_key], [nonce])
 
 ## Encodes [code]HR[/code]: Answer to HS (and to RS when no random host was waiting): the session exists.
-static func encode_host_registered(remote_key: String, session_id: String) -> PackedByteArray:
-	return _pack(HOST_REGISTERED, [remote_key, session_id])
+static func encode_host_registered(remote_key: String, session_id: String, nonce: String = "") -> PackedByteArray:
+	return _pack(HOST_REGISTERED, [remote_key, session_id], [nonce])
 
 ## Encodes [code]JS[/code]: Join a session by its id. Resent until JR or BK arrives.
-static func encode_join_session(local_key: String, session_id: String) -> PackedByteArray:
-	return _pack(JOIN_SESSION, [local_key, session_id])
+static func encode_join_session(local_key: String, session_id: String, nonce: String = "") -> PackedByteArray:
+	return _pack(JOIN_SESSION, [local_key, session_id], [nonce])
 
 ## Encodes [code]JR[/code]: Answer to JS (and to RS when matched): where to punch towards the host.
-static func encode_join_registered(joiner_remote_key: String, host_remote_key: String, host_local_key: String) -> PackedByteArray:
-	return _pack(JOIN_REGISTERED, [joiner_remote_key, host_remote_key, host_local_key])
+static func encode_join_registered(joiner_remote_key: String, host_remote_key: String, host_local_key: String, nonce: String = "", secret: String = "") -> PackedByteArray:
+	return _pack(JOIN_REGISTERED, [joiner_remote_key, host_remote_key, host_local_key], [nonce, secret])
 
 ## Encodes [code]NJ[/code]: Tells the host about a joiner to punch towards. Sent with every JR.
-static func encode_new_joiner(joiner_remote_key: String, joiner_local_key: String) -> PackedByteArray:
-	return _pack(NEW_JOINER, [joiner_remote_key, joiner_local_key])
+static func encode_new_joiner(joiner_remote_key: String, joiner_local_key: String, nonce: String = "", secret: String = "") -> PackedByteArray:
+	return _pack(NEW_JOINER, [joiner_remote_key, joiner_local_key], [nonce, secret])
 
 ## Encodes [code]BK[/code]: Answer to JS for a session that does not exist (or no longer accepts joiners).
-static func encode_bad_key(session_id: String) -> PackedByteArray:
-	return _pack(BAD_KEY, [session_id])
+static func encode_bad_key(session_id: String, nonce: String = "") -> PackedByteArray:
+	return _pack(BAD_KEY, [session_id], [nonce])
 
 ## Encodes [code]RS[/code]: Pair with a random stranger: joins a waiting random host, or becomes one.
-static func encode_random_session(local_key: String) -> PackedByteArray:
-	return _pack(RANDOM_SESSION, [local_key])
+static func encode_random_session(local_key: String, nonce: String = "") -> PackedByteArray:
+	return _pack(RANDOM_SESSION, [local_key], [nonce])
 
 ## Encodes [code]KA[/code]: Keeps the host's NAT mapping to the server open and its session fresh. No answer.
 static func encode_keep_alive(session_id: String) -> PackedByteArray:
@@ -172,25 +176,33 @@ static func encode_close_session(session_id: String) -> PackedByteArray:
 static func encode_peer_ready(names: PackedStringArray) -> PackedByteArray:
 	return _pack(PEER_READY, [names])
 
+## Encodes [code]RV[/code]: RD between two peers of ours that the server gave a pair secret (in JR and NJ): the secret first, then the names. Each drops punch packets from that peer without the secret, so a stranger that takes a peer's address cannot become its path.
+static func encode_peer_ready_verified(secret: String, names: PackedStringArray) -> PackedByteArray:
+	return _pack(PEER_READY_VERIFIED, [secret, names])
+
 ## Encodes [code]JH[/code]: The host hands over: connect your game to this key. Resent until JD arrives.
-static func encode_join_host(host_key: String) -> PackedByteArray:
-	return _pack(JOIN_HOST, [host_key])
+static func encode_join_host(host_key: String, secret: String = "") -> PackedByteArray:
+	return _pack(JOIN_HOST, [host_key], [secret])
 
 ## Encodes [code]JD[/code]: A client's answer to JH: it is ready to start its game client.
-static func encode_join_done() -> PackedByteArray:
-	return _pack(JOIN_DONE, ["DONE"])
+static func encode_join_done(secret: String = "") -> PackedByteArray:
+	return _pack(JOIN_DONE, ["DONE"], [secret])
 
 ## Encodes [code]JG[/code]: Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it.
-static func encode_join_go() -> PackedByteArray:
-	return _pack(JOIN_GO, ["GO"])
+static func encode_join_go(secret: String = "") -> PackedByteArray:
+	return _pack(JOIN_GO, ["GO"], [secret])
+
+## Encodes [code]RF[/code]: Ours: the server refuses a request that carried a nonce, where an original client gets silence (or BK for a full session).
+static func encode_refused(reason: String, nonce: String) -> PackedByteArray:
+	return _pack(REFUSED, [reason, nonce])
 
 ## Encodes [code]RQ[/code]: Punching towards a peer failed: relay us. Both sides of a pair must ask; resent until RG arrives or relay_timeout passes.
-static func encode_relay_request(session_id: String, peer_key: String) -> PackedByteArray:
-	return _pack(RELAY_REQUEST, [session_id, peer_key])
+static func encode_relay_request(session_id: String, peer_key: String, nonce: String = "") -> PackedByteArray:
+	return _pack(RELAY_REQUEST, [session_id, peer_key], [nonce])
 
 ## Encodes [code]RG[/code]: Answer to RQ once both sides asked: a relay port for this pair, and this side's secret for binding to it.
-static func encode_relay_granted(peer_key: String, relay_key: String, token: String) -> PackedByteArray:
-	return _pack(RELAY_GRANTED, [peer_key, relay_key, token])
+static func encode_relay_granted(peer_key: String, relay_key: String, token: String, nonce: String = "") -> PackedByteArray:
+	return _pack(RELAY_GRANTED, [peer_key, relay_key, token], [nonce])
 
 ## Encodes [code]RB[/code]: Sent to the relay port from the punching socket: binds this side to the address it came from (and keeps the binding fresh). Resent until RA arrives.
 static func encode_relay_bind(token: String) -> PackedByteArray:
@@ -201,14 +213,19 @@ static func encode_relay_bound(token: String) -> PackedByteArray:
 	return _pack(RELAY_BOUND, [token])
 
 
-static func _pack(code: String, fields: Array) -> PackedByteArray:
+## Joins [param fields], then the optional trailing [param extensions] up to the first empty one.
+static func _pack(code: String, fields: Array, extensions: Array[String] = []) -> PackedByteArray:
 	var text := code
-	for field in fields:
+	for field: Variant in fields:
 		if field is PackedStringArray:
-			for part in field:
+			for part: String in field:
 				text += ":" + part
 		else:
 			text += ":" + str(field)
+	for extension in extensions:
+		if extension == "":
+			break
+		text += ":" + extension
 	return text.to_ascii_buffer()
 
 
@@ -226,29 +243,35 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 	var parts := text.substr(3).split(":")
 	match text.substr(0, 2):
 		"HS":
-			if parts.size() != 1:
+			if parts.size() < 1 or parts.size() > 2:
 				return {}
 			if not is_key(parts[0]):
 				return {}
-			return {"code": "HS", "local_key": parts[0] }
+			if parts.size() > 1 and not is_token(parts[1]):
+				return {}
+			return {"code": "HS", "local_key": parts[0], "nonce": parts[1] if parts.size() > 1 else "" }
 		"HR":
-			if parts.size() != 2:
+			if parts.size() < 2 or parts.size() > 3:
 				return {}
 			if not is_key(parts[0]):
 				return {}
 			if not is_session_id(parts[1]):
 				return {}
-			return {"code": "HR", "remote_key": parts[0], "session_id": parts[1] }
+			if parts.size() > 2 and not is_token(parts[2]):
+				return {}
+			return {"code": "HR", "remote_key": parts[0], "session_id": parts[1], "nonce": parts[2] if parts.size() > 2 else "" }
 		"JS":
-			if parts.size() != 2:
+			if parts.size() < 2 or parts.size() > 3:
 				return {}
 			if not is_key(parts[0]):
 				return {}
 			if not is_session_id(parts[1]):
 				return {}
-			return {"code": "JS", "local_key": parts[0], "session_id": parts[1] }
+			if parts.size() > 2 and not is_token(parts[2]):
+				return {}
+			return {"code": "JS", "local_key": parts[0], "session_id": parts[1], "nonce": parts[2] if parts.size() > 2 else "" }
 		"JR":
-			if parts.size() != 3:
+			if parts.size() < 3 or parts.size() > 5:
 				return {}
 			if not is_key(parts[0]):
 				return {}
@@ -256,27 +279,39 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			if not is_key(parts[2]):
 				return {}
-			return {"code": "JR", "joiner_remote_key": parts[0], "host_remote_key": parts[1], "host_local_key": parts[2] }
+			if parts.size() > 3 and not is_token(parts[3]):
+				return {}
+			if parts.size() > 4 and not is_token(parts[4]):
+				return {}
+			return {"code": "JR", "joiner_remote_key": parts[0], "host_remote_key": parts[1], "host_local_key": parts[2], "nonce": parts[3] if parts.size() > 3 else "", "secret": parts[4] if parts.size() > 4 else "" }
 		"NJ":
-			if parts.size() != 2:
+			if parts.size() < 2 or parts.size() > 4:
 				return {}
 			if not is_key(parts[0]):
 				return {}
 			if not is_key(parts[1]):
 				return {}
-			return {"code": "NJ", "joiner_remote_key": parts[0], "joiner_local_key": parts[1] }
+			if parts.size() > 2 and not is_token(parts[2]):
+				return {}
+			if parts.size() > 3 and not is_token(parts[3]):
+				return {}
+			return {"code": "NJ", "joiner_remote_key": parts[0], "joiner_local_key": parts[1], "nonce": parts[2] if parts.size() > 2 else "", "secret": parts[3] if parts.size() > 3 else "" }
 		"BK":
-			if parts.size() != 1:
+			if parts.size() < 1 or parts.size() > 2:
 				return {}
 			if not is_session_id(parts[0]):
 				return {}
-			return {"code": "BK", "session_id": parts[0] }
+			if parts.size() > 1 and not is_token(parts[1]):
+				return {}
+			return {"code": "BK", "session_id": parts[0], "nonce": parts[1] if parts.size() > 1 else "" }
 		"RS":
-			if parts.size() != 1:
+			if parts.size() < 1 or parts.size() > 2:
 				return {}
 			if not is_key(parts[0]):
 				return {}
-			return {"code": "RS", "local_key": parts[0] }
+			if parts.size() > 1 and not is_token(parts[1]):
+				return {}
+			return {"code": "RS", "local_key": parts[0], "nonce": parts[1] if parts.size() > 1 else "" }
 		"KA":
 			if parts.size() != 1:
 				return {}
@@ -297,34 +332,60 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				if not is_name(part):
 					return {}
 			return {"code": "RD", "names": names }
+		"RV":
+			if parts.size() < 2 or parts.size() > 17:
+				return {}
+			if not is_token(parts[0]):
+				return {}
+			var names := parts.slice(1)
+			for part in names:
+				if not is_name(part):
+					return {}
+			return {"code": "RV", "secret": parts[0], "names": names }
 		"JH":
-			if parts.size() != 1:
+			if parts.size() < 1 or parts.size() > 2:
 				return {}
 			if not is_key(parts[0]):
 				return {}
-			return {"code": "JH", "host_key": parts[0] }
+			if parts.size() > 1 and not is_token(parts[1]):
+				return {}
+			return {"code": "JH", "host_key": parts[0], "secret": parts[1] if parts.size() > 1 else "" }
 		"JD":
-			if parts.size() != 1:
+			if parts.size() < 1 or parts.size() > 2:
 				return {}
 			if parts[0] != "DONE":
 				return {}
-			return {"code": "JD", "done": parts[0] }
+			if parts.size() > 1 and not is_token(parts[1]):
+				return {}
+			return {"code": "JD", "done": parts[0], "secret": parts[1] if parts.size() > 1 else "" }
 		"JG":
-			if parts.size() != 1:
+			if parts.size() < 1 or parts.size() > 2:
 				return {}
 			if parts[0] != "GO":
 				return {}
-			return {"code": "JG", "go": parts[0] }
-		"RQ":
+			if parts.size() > 1 and not is_token(parts[1]):
+				return {}
+			return {"code": "JG", "go": parts[0], "secret": parts[1] if parts.size() > 1 else "" }
+		"RF":
 			if parts.size() != 2:
+				return {}
+			if not (parts[0] in ["server_full", "address_limit", "session_full"]):
+				return {}
+			if not is_token(parts[1]):
+				return {}
+			return {"code": "RF", "reason": parts[0], "nonce": parts[1] }
+		"RQ":
+			if parts.size() < 2 or parts.size() > 3:
 				return {}
 			if not is_session_id(parts[0]):
 				return {}
 			if not is_key(parts[1]):
 				return {}
-			return {"code": "RQ", "session_id": parts[0], "peer_key": parts[1] }
+			if parts.size() > 2 and not is_token(parts[2]):
+				return {}
+			return {"code": "RQ", "session_id": parts[0], "peer_key": parts[1], "nonce": parts[2] if parts.size() > 2 else "" }
 		"RG":
-			if parts.size() != 3:
+			if parts.size() < 3 or parts.size() > 4:
 				return {}
 			if not is_key(parts[0]):
 				return {}
@@ -332,7 +393,9 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			if not is_token(parts[2]):
 				return {}
-			return {"code": "RG", "peer_key": parts[0], "relay_key": parts[1], "token": parts[2] }
+			if parts.size() > 3 and not is_token(parts[3]):
+				return {}
+			return {"code": "RG", "peer_key": parts[0], "relay_key": parts[1], "token": parts[2], "nonce": parts[3] if parts.size() > 3 else "" }
 		"RB":
 			if parts.size() != 1:
 				return {}
