@@ -122,7 +122,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       this.ctx.stats.count(this.ctx.stats.relayDropped, 'relays_off');
       return;
     }
-    this.ctx.relays.request(session.id, fromKey, peer, from);
+    this.ctx.relays.request(session.id, fromKey, peer, from, message.nonce);
   }
 
   relayBind(_message: RelayBind, _from: Endpoint): void {

@@ -78,6 +78,20 @@ describe('relays', () => {
     expect(g.b.relay.address).toBe('203.0.113.7');
   });
 
+  it('echoes each side\'s own RQ nonce in its RG, and sends none to a side that sent none', async () => {
+    const r = await start();
+    const host = await peers.open();
+    const joiner = await peers.open('127.0.0.2');
+    const id = await sessionOf(r, host, [joiner]);
+    await settle(r, host, r.address, `RQ:${id}:${joiner.key}:cyahcyahcyahcyah`);
+    const [h, j] = [host.received.length, joiner.received.length];
+    joiner.send(r.address, `RQ:${id}:${host.key}`);
+    expect((await host.nth(h)).split(':')[4]).toBe('cyahcyahcyahcyah');
+    expect((await joiner.nth(j)).split(':')).toHaveLength(4);
+    // A later RQ with a new nonce is answered with that one
+    expect((await joiner.request(r.address, `RQ:${id}:${host.key}:ahahahahahahahah`)).split(':')[4]).toBe('ahahahahahahahah');
+  });
+
   it('drops strangers, binds with unknown tokens, re-binds of a bound side and traffic for an unbound side', async () => {
     const r = await start();
     const host = await peers.open();

@@ -8,7 +8,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Config } from '../config.ts';
-import { BIGRAMS, decode, encode, encodeKey, type Endpoint, type Message, TOKEN_LENGTH } from '../generated/protocol.ts';
+import { BIGRAMS, decode, encode, encodeKey, type Endpoint, type Message, type RelayGranted, TOKEN_LENGTH } from '../generated/protocol.ts';
 import type { ServerStats } from '../stats.ts';
 import { AddressQuota } from './address-quota.ts';
 import { FairBandwidth } from './fair-bandwidth.ts';
@@ -214,8 +214,9 @@ export class RelayService {
   private grant(relay: Relay, side: RelaySide, to: Endpoint): void {
     const other = relay.other(side);
     const relayKey = encodeKey({ address: this.options.publicIp, port: this.ports!.numbers[relay.portIndex]! });
-    const message = { code: 'RG', peerKey: other.key, relayKey, token: side.token } as const;
-    this.options.send(to, side.nonce === undefined ? message : { ...message, nonce: side.nonce } as Message);
+    // The nonce of this side's own RQ: our node drops an RG without it (original clients send none).
+    const rg: RelayGranted = { code: 'RG', peerKey: other.key, relayKey, token: side.token, ...(side.nonce === undefined ? {} : { nonce: side.nonce }) };
+    this.options.send(to, rg);
   }
 
   private sideLeft(relay: Relay): boolean {
