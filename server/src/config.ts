@@ -136,8 +136,9 @@ const OPTIONS = {
   'relay-idle': { env: 'SHP_RELAY_IDLE', help: 'close a relay that forwarded nothing for this long (RB keep-alives do not count)', default: 30_000, parse: duration, show: formatDuration },
   'relay-lifetime': { env: 'SHP_RELAY_LIFETIME', help: 'close any relay after this long', default: 7_200_000, parse: duration, show: formatDuration },
   'max-relays': {
-    env: 'SHP_MAX_RELAYS', help: 'relays open at once in all (each costs memory; all share --relay-total-bandwidth)',
-    default: 4096, parse: integer(1, 1_000_000, 'a count'),
+    env: 'SHP_MAX_RELAYS',
+    help: 'relays open at once in all; all share --relay-total-bandwidth, so the default leaves each busy relay at least 4kb a second',
+    default: 1024, parse: integer(1, 1_000_000, 'a count'),
   },
   'relays-per-ip': {
     env: 'SHP_RELAYS_PER_IP', help: 'relays open at once with a side at one IP address (players behind one carrier NAT share it)',
