@@ -78,7 +78,7 @@ function hostPort(text: string, flag: string): string {
 }
 
 const OPTIONS = {
-  port: { env: 'SHP_PORT', help: 'UDP port to listen on (0 picks a free one)', default: 7788, parse: integer(0, 65535, 'a port') },
+  port: { env: 'SHP_PORT', help: 'UDP port to listen on (0 picks a free one, and free relay ports unless --relay-ports is given)', default: 7788, parse: integer(0, 65535, 'a port') },
   bind: { env: 'SHP_BIND', help: 'address to listen on', default: '0.0.0.0', parse: ipv4 },
   'public-ip': {
     env: 'SHP_PUBLIC_IP', help: 'public IPv4 that session codes embed (default: the bind address, else the first non-internal IPv4)',
@@ -217,7 +217,11 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
     values[flag] = text === undefined || text === '' ? spec.default : spec.parse(text, given === undefined ? `${flag} (${spec.env})` : flag);
   }
   const v = values as Values;
-  if (v['relay-ports']?.includes(v.port)) {
+  const relayPortsGiven = ((parsed.values as Record<string, unknown>)['relay-ports'] ?? env.SHP_RELAY_PORTS ?? '') !== '';
+  if (v.port === 0 && !relayPortsGiven && v['relay-ports']) {
+    // A server on a free port (tests, benchmarks, several on one machine) takes free relay ports too.
+    v['relay-ports'] = v['relay-ports'].map(() => 0);
+  } else if (v.port !== 0 && v['relay-ports']?.includes(v.port)) {
     throw new ConfigError(`--relay-ports=${showPorts(v['relay-ports'])}: includes --port ${v.port}; relays need ports of their own`);
   }
   const guessed = v['public-ip'] === '';

@@ -188,12 +188,17 @@ describe('relay ports', () => {
     expect(boundUdpPorts().filter((p) => !before.includes(p) && !peerPorts.has(p))).toEqual(opened);
   });
 
-  it('default to 7789-7792, and never include the rendezvous port', () => {
+  it('default to 7789-7792 (free ones with --port 0), and never include the rendezvous port', () => {
     const read = (argv: string[]) => readConfig({}, argv);
     const config = read([]);
     expect(!config.help && config.config.relayPorts).toEqual([7789, 7790, 7791, 7792]);
     expect(() => read(['--port', '7790'])).toThrow('--relay-ports=7789-7792: includes --port 7790; relays need ports of their own');
     expect(() => read(['--relay-ports', '7000-7100'])).toThrow('expected a port range of 1 to 64 ports');
+    // A server on a free port takes free relay ports, unless told otherwise
+    const free = read(['--port', '0']);
+    expect(!free.help && free.config.relayPorts).toEqual([0, 0, 0, 0]);
+    const given = read(['--port', '0', '--relay-ports', '7789-7790']);
+    expect(!given.help && given.config.relayPorts).toEqual([7789, 7790]);
   });
 
   it('carry many pairs on one port, told apart by source address', async () => {
