@@ -201,6 +201,13 @@ describe('relay ports', () => {
     expect(!given.help && given.config.relayPorts).toEqual([7789, 7790]);
   });
 
+  it('that are taken stop the server from starting, naming the port, and leave nothing bound', async () => {
+    const taken = await peers.open();
+    const before = boundUdpPorts();
+    await expect(startRelayServer({ relayPorts: [0, taken.port] })).rejects.toThrow(`relay port ${taken.port}: bind EADDRINUSE`);
+    expect(boundUdpPorts()).toEqual(before);
+  });
+
   it('carry many pairs on one port, told apart by source address', async () => {
     const r = await start({ relayPorts: relayPorts(1) });
     const pairs = [];

@@ -93,7 +93,8 @@ export class RelayService {
     if (failed >= 0) {
       for (const s of sockets) s.close();
       const reason = (opened[failed] as PromiseRejectedResult).reason as Error;
-      throw Object.assign(new Error(`relay port ${wanted[failed]}: ${reason.message}`), { code: (reason as NodeJS.ErrnoException).code });
+      // No error code passed on: the caller would report it as its own port's.
+      throw new Error(`relay port ${wanted[failed]}: ${reason.message}`);
     }
     this.ports = new RelayPorts(sockets);
     this.ports.onMessage((index, datagram, from) => {
