@@ -201,3 +201,19 @@ describe('bandwidth (finding 10)', () => {
     expect(attackerBytes).toBeLessThanOrEqual(10_000 * (steps / 10 + 1)); // the total over 3 s, and one second's burst
   });
 });
+
+describe('amplification', () => {
+  it('a relay port answers only a bound side\'s or a rightful bind, with RA exactly as long as its RB', async () => {
+    const r = await start();
+    const host = await peers.open();
+    const joiner = await peers.open('127.0.0.2');
+    const stranger = await peers.open('127.0.0.3');
+    const { g } = await relayedPair(r, host, joiner);
+    for (const junk of ['x'.repeat(500), 'RB:cyahcyahcyahcyah', `RB:${g.a.token}`, `RQ:${g.a.token}:${host.key}`]) {
+      await settle(r, stranger, g.a.relay, junk);
+    }
+    expect(stranger.received).toEqual([]);
+    const rb = `RB:${g.a.token}`;
+    expect((await host.request(g.a.relay, rb)).length).toBe(rb.length);
+  });
+});

@@ -42,7 +42,7 @@ export class FairBandwidth {
     bucket.lastBusy = now;
     const share = Math.min(this.perRelay, this.total / this.busy.size);
     // A bucket holds at most one second of its share; a new one starts full.
-    bucket.tokens = Number.isNaN(bucket.tokens) ? share : Math.min(share, bucket.tokens + ((now - bucket.last) / 1000) * share);
+    bucket.tokens = Number.isNaN(bucket.tokens) ? share : Math.min(share, bucket.tokens + (Math.max(0, now - bucket.last) / 1000) * share);
     bucket.last = now;
     if (bucket.tokens < bytes) return false;
     bucket.tokens -= bytes;
