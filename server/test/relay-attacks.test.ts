@@ -101,6 +101,21 @@ describe('relays end with their session (finding 2)', () => {
     expect(r.events.find((e) => e.event === 'relay_closed')?.fields.reason).toBe('idle');
   });
 
+  it('close when a side has not bound 10 s after the grant', async () => {
+    const r = await start();
+    const host = await peers.open();
+    const joiner = await peers.open('127.0.0.2');
+    const g = await grant(r, host, joiner, await sessionOf(r, host, [joiner]));
+    await host.request(g.a.relay, `RB:${g.a.token}`);
+    r.clock.now += 9_000;
+    r.server.relays.sweep();
+    expect(r.server.relays.active).toBe(1);
+    r.clock.now += 2_000;
+    r.server.relays.sweep();
+    expect(r.server.relays.active).toBe(0);
+    expect(r.events.find((e) => e.event === 'relay_closed')?.fields.reason).toBe('unbound');
+  });
+
   it('no address or /24 holds more than its share: a legitimate pair still gets a relay', async () => {
     const r = await start({ maxRelays: 8, relaysPerIp: 2, relaysPerSubnet: 4 });
     // Given an attacker in 127.0.9.0/24 asking for relays between its own addresses: 3 from

@@ -45,6 +45,8 @@ export interface RelayServiceOptions {
 
 /** A single-sided request waits this long for the other side (the node gives up after 5 s). */
 const PENDING_MS = 10_000;
+/** Both sides bind within this long of the grant (our node binds at once), or the relay closes. */
+const BIND_MS = 10_000;
 /** Per /24, this many times the per-address limit of pending requests. */
 const PENDING_SUBNET_FACTOR = 4;
 
@@ -148,15 +150,17 @@ export class RelayService {
   }
 
   /**
-   * Closes relays that forwarded nothing for the idle time, are past their lifetime, or one of
-   * whose sides left a session that is still live; forgets stale single-sided requests.
+   * Closes relays not bound by both sides soon after the grant, that forwarded nothing for the
+   * idle time, are past their lifetime, or one of whose sides left a session that is still live;
+   * forgets stale single-sided requests.
    */
   sweep(): void {
     const now = this.options.now();
     this.pending.sweep(now);
     const { relayIdleMs, relayLifetimeMs } = this.options.config;
     for (const relay of [...this.relays.values()]) {
-      if (now - relay.lastForward > relayIdleMs) this.close(relay, 'idle');
+      if (now - relay.createdAt > BIND_MS && relay.sides.some((side) => side.bound === null)) this.close(relay, 'unbound');
+      else if (now - relay.lastForward > relayIdleMs) this.close(relay, 'idle');
       else if (now - relay.createdAt > relayLifetimeMs) this.close(relay, 'lifetime');
       else if (this.sideLeft(relay)) this.close(relay, 'peer_left');
     }
