@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['server/src/generated/**', 'server/dist/**', 'node_modules/**', 'dist/**', 'codegen/test/__golden__/**'] },
+  { ignores: ['server/src/generated/**', 'server/dist/**', 'node_modules/**', 'dist/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -1,5 +1,6 @@
 /** The plain view model both targets render: names decided, nothing left to compute in templates. */
 import type { Direction, FieldSpec, FieldType, ProtocolSpec } from '../../schema/types.ts';
+import { headerLine } from './generated-file.ts';
 import { gdConstant, gdIdentifier, pascalCase, tsIdentifier } from './naming.ts';
 
 export interface FieldView {
@@ -53,8 +54,9 @@ export interface SignalView { readonly name: string; readonly doc: string; reado
 export interface ApiView extends SignalView { readonly returns: string; readonly returnsValue: boolean }
 
 export interface ViewModel {
-  readonly schemaPath: string;
-  readonly generator: string;
+  /** The first line of each target's files. */
+  readonly tsHeader: string;
+  readonly gdHeader: string;
   readonly messages: readonly MessageView[];
   readonly clientToServer: readonly MessageView[];
   /** Messages a client receives: from the server and from peers. */
@@ -89,6 +91,8 @@ function fieldView(f: FieldSpec, index: number): FieldView {
   };
 }
 
+const GENERATOR = 'codegen/src/main.ts';
+
 export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewModel {
   const messages = spec.messages.map((m): MessageView => {
     const fields = m.fields.map(fieldView);
@@ -111,8 +115,8 @@ export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewMode
   const params = (ps: readonly { name: string; type: string; doc: string }[]): ParamView[] =>
     ps.map((p) => ({ name: gdIdentifier(p.name), type: p.type, doc: p.doc }));
   return {
-    schemaPath,
-    generator: 'codegen/src/main.ts',
+    tsHeader: headerLine('//', GENERATOR, schemaPath),
+    gdHeader: headerLine('#', GENERATOR, schemaPath),
     messages,
     clientToServer: messages.filter((m) => m.direction === 'client_to_server'),
     clientInbound: messages.filter((m) => m.direction !== 'client_to_server'),
