@@ -126,7 +126,7 @@ const OPTIONS = {
     default: [7789, 7790, 7791, 7792] as readonly number[] | null, parse: portRange, show: showPorts,
   },
   'relay-bandwidth': {
-    env: 'SHP_RELAY_BANDWIDTH', help: 'bytes a second one relay forwards; more is dropped',
+    env: 'SHP_RELAY_BANDWIDTH', help: 'bytes a second one relay forwards, both ways together, counting 28 bytes of headers per datagram; more is dropped',
     default: 256 * 1024, parse: byteRate, show: (v: number) => `${v / 1024}kb`,
   },
   'relay-total-bandwidth': {

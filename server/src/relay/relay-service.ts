@@ -47,6 +47,11 @@ export interface RelayServiceOptions {
 const PENDING_MS = 10_000;
 /** Both sides bind within this long of the grant (our node binds at once), or the relay closes. */
 const BIND_MS = 10_000;
+/**
+ * Each datagram is charged its IPv4 and UDP headers too, as on the wire: the server's cost is
+ * mostly per datagram, so a flood of tiny datagrams must not pass for little bandwidth.
+ */
+const HEADER_BYTES = 28;
 /** Per /24, this many times the per-address limit of pending requests. */
 const PENDING_SUBNET_FACTOR = 4;
 
@@ -199,7 +204,7 @@ export class RelayService {
     const other = relay.other(side);
     if (other.bound === null) return this.drop('peer_unbound');
     const now = this.options.now();
-    if (!this.bandwidth.allow(relay.bucket, now, datagram.length)) return this.drop('bandwidth');
+    if (!this.bandwidth.allow(relay.bucket, now, HEADER_BYTES + datagram.length)) return this.drop('bandwidth');
     if (!this.ports!.send(relay.portIndex, datagram, other.bound)) return this.drop('send_failed');
     relay.lastForward = now;
     relay.bytes += datagram.length;
@@ -212,7 +217,7 @@ export class RelayService {
     // RA is exactly as long as the RB it answers (no amplification), and it spends the relay's
     // bandwidth like any datagram, so RB floods cost the flooder's own share.
     const ra = Buffer.from(encode({ code: 'RA', token: side.token }), 'latin1');
-    if (!this.bandwidth.allow(relay.bucket, this.options.now(), ra.length)) return this.drop('bandwidth');
+    if (!this.bandwidth.allow(relay.bucket, this.options.now(), HEADER_BYTES + ra.length)) return this.drop('bandwidth');
     if (!this.ports!.send(relay.portIndex, ra, to)) this.drop('send_failed');
   }
 
