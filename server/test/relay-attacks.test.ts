@@ -39,7 +39,7 @@ describe('unusable sources (finding 1)', () => {
     ]);
     const { stats } = r.server;
     const dropped = stats.dropped as Map<string, number>; // by reason, the source guard's included
-    await until(() => stats.relayDropped.get('source_port_0') === 2 && dropped.get('source_port_0') === 1
+    await until(() => stats.relayDropped.get('bad_source') === 2 && dropped.get('bad_source') === 1
       && dropped.get('source_is_server') === 1, 'the spoofed datagrams to be counted');
     // Then nothing was answered, nothing bound, and the pair still binds and talks
     expect(stats.dropped.get('handler_error')).toBeUndefined();

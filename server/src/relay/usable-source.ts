@@ -6,7 +6,11 @@
  */
 import type { Endpoint } from '../generated/protocol.ts';
 
-export type UnusableSource = 'source_port_0' | 'source_not_unicast' | 'source_is_server';
+/**
+ * `bad_source`: port 0, or an address that is not one host's (0/8, multicast, reserved,
+ * broadcast); `source_is_server`: one of the server's own endpoints, spoofed.
+ */
+export type UnusableSource = 'bad_source' | 'source_is_server';
 
 export interface OwnEndpoints {
   /** The server's own addresses (public, bound, interfaces): a source there with one of our ports is us. */
@@ -16,10 +20,10 @@ export interface OwnEndpoints {
 
 /** Why [from] cannot be answered or forwarded to, or null when it can. */
 export function unusableSource(from: Endpoint, own: OwnEndpoints): UnusableSource | null {
-  if (!(from.port > 0 && from.port < 65536)) return 'source_port_0';
+  if (!(from.port > 0 && from.port < 65536)) return 'bad_source';
   const first = Number.parseInt(from.address, 10);
   // 0.0.0.0/8 is "this network", 224/4 multicast, 240/4 reserved and the broadcast address.
-  if (!(first > 0 && first < 224)) return 'source_not_unicast';
+  if (!(first > 0 && first < 224)) return 'bad_source';
   if (own.ports.has(from.port) && own.addresses.has(from.address)) return 'source_is_server';
   return null;
 }
