@@ -150,6 +150,21 @@ describe('relays', () => {
     expect(r.server.stats.relayedBytes).toBe(700);
   });
 
+  it('lets one busy relay use its whole cap while the others are idle: idle relays take no share', async () => {
+    const r = await start({ relayBandwidth: 2000, relayTotalBandwidth: 4000 });
+    for (let i = 0; i < 5; i++) await relayedPair(r, await peers.open(`127.0.6.${i + 1}`), await peers.open(`127.0.7.${i + 1}`));
+    const host = await peers.open('127.0.8.1');
+    const joiner = await peers.open('127.0.8.2');
+    const { g } = await relayedPair(r, host, joiner);
+    r.clock.now += 5000; // the binds' RAs are long forgotten: every relay is idle
+    const before = r.server.stats.relayedDatagrams;
+    for (let i = 0; i < 20; i++) await settle(r, host, g.a.relay, 'x'.repeat(72)); // 100 bytes each with headers
+    // Its 2000-byte cap, not a sixth of the 4000-byte total
+    expect(r.server.stats.relayedDatagrams - before).toBe(20);
+    await settle(r, host, g.a.relay, 'x'.repeat(72));
+    expect(r.server.stats.relayDropped.get('bandwidth')).toBe(1);
+  });
+
   it('a random session\'s stranger, which never learns the session id, gets a relay by the pair', async () => {
     const r = await start();
     const first = await peers.open();

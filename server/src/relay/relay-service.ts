@@ -54,6 +54,11 @@ const BIND_MS = 10_000;
 const HEADER_BYTES = 28;
 /** Per /24, this many times the per-address limit of pending requests. */
 const PENDING_SUBNET_FACTOR = 4;
+/**
+ * Pending requests in all (a few hundred bytes each): at the default 256 per /24 it takes 40
+ * networks to fill the table, and a request that completes a waiting pair is never refused.
+ */
+const MAX_PENDING = 10_000;
 
 export class RelayService {
   private readonly relays = new Map<string, Relay>();
@@ -68,7 +73,8 @@ export class RelayService {
     const { config } = options;
     this.quota = new AddressQuota({ perIp: config.relaysPerIp, perSubnet: config.relaysPerSubnet });
     this.pending = new PendingRequests({
-      total: 2 * config.maxRelays, perIp: config.relayRequestsPerIp, perSubnet: PENDING_SUBNET_FACTOR * config.relayRequestsPerIp, ms: PENDING_MS,
+      total: Math.max(MAX_PENDING, 2 * config.maxRelays), perIp: config.relayRequestsPerIp,
+      perSubnet: PENDING_SUBNET_FACTOR * config.relayRequestsPerIp, ms: PENDING_MS,
     });
     this.bandwidth = new FairBandwidth(config.relayBandwidth, config.relayTotalBandwidth);
   }
