@@ -9,6 +9,7 @@ import {
 } from './generated/protocol.ts';
 import type { FailedJoinBudget } from './limits/failed-joins.ts';
 import type { NetworkBudget } from './limits/network-budget.ts';
+import { pairSession } from './relay/pair-session.ts';
 import type { RelayService } from './relay/relay-service.ts';
 import { passableLanKey } from './sessions/lan-key.ts';
 import type { Session, SessionPeer } from './sessions/session.ts';
@@ -156,22 +157,22 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
 
   relayRequest(message: RelayRequest, from: Endpoint): void {
     const fromKey = encodeKey(from);
-    const session = this.ctx.store.get(message.sessionId);
     const peer = message.peerKey;
-    const pair = session !== undefined && peer !== fromKey
-      && ((session.hostRemoteKey === fromKey && session.peers.has(peer)) || (session.hostRemoteKey === peer && session.peers.has(fromKey)));
-    if (!pair) {
+    // Found by the pair, not only by id: a random session's stranger never learns the id.
+    const session = pairSession(this.ctx.store, message.sessionId, fromKey, peer);
+    if (!session) {
       this.ctx.stats.count(this.ctx.stats.relayDropped, 'not_in_session');
       return;
     }
-    // Either side asking shows it is alive: the host carries the session id, a joiner keeps its slot.
-    if (session.hostRemoteKey === fromKey) this.heardFromHost(session);
-    else session.peers.get(fromKey)!.seenAt = this.ctx.now();
+    // Either side asking shows it is alive: a joiner keeps its slot, and a host that names its
+    // session's id (which only HR told it) proves its return path.
+    if (session.hostRemoteKey !== fromKey) session.peers.get(fromKey)!.seenAt = this.ctx.now();
+    else if (message.sessionId === session.id) this.heardFromHost(session);
     if (!this.ctx.relays?.enabled) {
       this.ctx.stats.count(this.ctx.stats.relayDropped, 'relays_off');
       return;
     }
-    this.ctx.relays.request(session.id, fromKey, peer, from);
+    this.ctx.relays.request(session.id, fromKey, peer, from, message.nonce);
   }
 
   relayBind(_message: RelayBind, _from: Endpoint): void {
