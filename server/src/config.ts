@@ -131,7 +131,7 @@ const OPTIONS = {
     default: 32, parse: integer(1, 100_000, 'a count'),
   },
   rate: {
-    env: 'SHP_RATE', help: 'datagrams a second accepted from one IP address, and sent to one (0: no limit)',
+    env: 'SHP_RATE', help: 'valid requests a second accepted from one IP address (malformed datagrams have a bucket of their own), and datagrams sent to one address and port (4 times that to one IP address) (0: no limit)',
     default: 50, parse: integer(0, 1_000_000, 'a rate'),
   },
   burst: { env: 'SHP_BURST', help: 'datagrams one IP address may send at once above --rate', default: 100, parse: integer(1, 1_000_000, 'a count') },
@@ -348,7 +348,7 @@ export function helpText(): string {
   const lines = ['Usage: simple-hole-punch [options]', '', 'Options (flag, environment variable, default):'];
   for (const [flag, spec] of Object.entries(OPTIONS) as Array<[string, OptionSpec<unknown>]>) {
     const shown = spec.show ? spec.show(spec.default) : String(spec.default);
-    lines.push(`  --${flag.padEnd(20)} ${spec.env.padEnd(24)} default ${shown}`, `      ${spec.help}`);
+    lines.push(`  --${flag.padEnd(22)} ${spec.env.padEnd(26)} default ${shown}`, `      ${spec.help}`);
   }
   lines.push(`  --help, -h`, '      show this help');
   return lines.join('\n');
