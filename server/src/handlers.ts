@@ -7,6 +7,7 @@ import {
   type CloseSession, decodeKey, encodeKey, type Endpoint, type HostSession, type JoinSession, type KeepAlive,
   type Message, type RandomSession, type Refused, type RelayBind, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
+import { networkOf } from './addresses.ts';
 import type { FailedJoinBudget } from './limits/failed-joins.ts';
 import type { NetworkBudget } from './limits/network-budget.ts';
 import { pairSession } from './relay/pair-session.ts';
@@ -81,7 +82,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       this.ctx.send(from, { code: 'BK', sessionId: message.sessionId, nonce: message.nonce });
       return;
     }
-    const slot = this.takeSlot(session, remoteKey, now);
+    const slot = this.takeSlot(session, remoteKey, from.address, now);
     if (slot === 'full') {
       if (message.nonce) this.refuse(from, 'session_full', message.nonce);
       else this.ctx.send(from, { code: 'BK', sessionId: message.sessionId }); // What the original server answers.
@@ -240,16 +241,20 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   }
 
   /**
-   * Whether [remoteKey] has (or now gets) a peer slot in [session]. A full session (or any
-   * session, once the server holds --max-joiners) gives the slot of its longest-silent joiner
-   * when that one has sent nothing for --join-window.
+   * Whether [remoteKey] (at [ip]) has, or now gets, a peer slot in [session]. A full session (or
+   * any session, once the server holds --max-joiners) gives the slot of its longest-silent joiner
+   * when that one has sent nothing for --join-window; failing that, one of the network (/24)
+   * holding the most slots, when it holds two more than the newcomer's: joiners that keep
+   * resending JS from one network cannot hold a session against players from elsewhere.
    */
-  private takeSlot(session: Session, remoteKey: string, now: number): 'held' | 'free' | 'reclaimed' | 'full' {
+  private takeSlot(session: Session, remoteKey: string, ip: string, now: number): 'held' | 'free' | 'reclaimed' | 'full' {
     if (session.peers.has(remoteKey)) return 'held';
     if (session.peers.size < this.ctx.maxPeers && this.ctx.store.joiners < this.ctx.maxJoiners) return 'free';
     const oldest = session.peers.values().next().value; // Least recently heard first.
-    if (!oldest || now - oldest.seenAt < this.ctx.joinWindowMs) return 'full';
-    this.ctx.store.removePeer(session, oldest.remoteKey);
+    if (!oldest) return 'full';
+    const giving = now - oldest.seenAt >= this.ctx.joinWindowMs ? oldest : overRepresented(session, networkOf(ip));
+    if (!giving) return 'full';
+    this.ctx.store.removePeer(session, giving.remoteKey);
     this.ctx.stats.slotsReclaimed++;
     return 'reclaimed';
   }
@@ -295,6 +300,24 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     this.ctx.stats.ignored++;
     return undefined;
   }
+}
+
+/**
+ * The least recently heard joiner of the /24 that holds the most slots in [session], when it
+ * holds at least two more than [newcomerNet] (so the newcomer's joining does not just swap roles).
+ */
+function overRepresented(session: Session, newcomerNet: string): SessionPeer | undefined {
+  const byNet = new Map<string, { count: number; first: SessionPeer }>();
+  for (const peer of session.peers.values()) {
+    const net = networkOf(decodeEndpoint(peer.remoteKey).address);
+    const entry = byNet.get(net);
+    if (entry) entry.count++;
+    else byNet.set(net, { count: 1, first: peer });
+  }
+  let top: { count: number; first: SessionPeer } | undefined;
+  for (const entry of byNet.values()) if (!top || entry.count > top.count) top = entry;
+  const newcomers = byNet.get(newcomerNet)?.count ?? 0;
+  return top && top.count >= newcomers + 2 ? top.first : undefined;
 }
 
 function decodeEndpoint(key: string): Endpoint {

@@ -3,13 +3,14 @@
  * --join-window, its slot goes to the next joiner that needs one. A joiner that resends JS keeps it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { decodeKey } from '../src/generated/protocol.ts';
 import { LOCAL_KEY, type Running, startTestServer, TestClient } from './fixtures.ts';
 
 let running: Running;
 const clients: TestClient[] = [];
 
-async function client(): Promise<TestClient> {
-  const c = await TestClient.open();
+async function client(address?: string): Promise<TestClient> {
+  const c = await TestClient.open(address);
   clients.push(c);
   return c;
 }
@@ -65,5 +66,20 @@ describe('peer slots', () => {
     running.clock.now += 16_000;
     expect((await (await client()).request(running.address, `JS:${LOCAL_KEY}:${ids[0]}`))[0]).toMatch(/^JR:/);
     expect(running.server.store.joiners).toBe(2);
+  });
+
+  it('joiners of one /24 that keep resending JS give way to players from other networks, down to a fair share', async () => {
+    running = await startTestServer({ maxPeers: 4, joinWindowMs: 15_000 });
+    const host = await client();
+    const id = (await host.request(running.address, `HS:${LOCAL_KEY}`))[0]!.split(':')[2]!;
+    // Given four joiners of one /24 holding every slot, and never silent
+    for (let i = 0; i < 4; i++) await (await client(`127.0.5.${i + 1}`)).request(running.address, `JS:${LOCAL_KEY}:${id}`);
+    // When players from four other networks join
+    const answers: string[] = [];
+    for (let i = 0; i < 4; i++) answers.push((await (await client(`127.0.${6 + i}.1`)).request(running.address, `JS:${LOCAL_KEY}:${id}`))[0]!);
+    // Then three get in (each taking a slot of the /24), and the fourth finds every network at one slot
+    expect(answers.map((a) => a.slice(0, 2))).toEqual(['JR', 'JR', 'JR', 'BK']);
+    const nets = [...running.server.store.get(id)!.peers.keys()].map((k) => decodeKey(k)!.address.split('.')[2]);
+    expect(nets.sort()).toEqual(['5', '6', '7', '8']);
   });
 });
