@@ -2,36 +2,7 @@ extends "res://test/test_case.gd"
 ## HolePunch over real UDP sockets on loopback, against scripted server and peer sockets.
 
 const P := preload("res://addons/simple_hole_punch/generated/protocol.gd")
-
-
-## A UDP socket on 127.0.0.1 that plays the server or a peer.
-class Endpoint:
-	var socket := PacketPeerUDP.new()
-	var port := 0
-	var key := ""
-	var received: Array[Dictionary] = []
-
-	func _init() -> void:
-		socket.bind(0, "127.0.0.1")
-		port = socket.get_local_port()
-		key = HolePunchProtocol.encode_key("127.0.0.1", port)
-
-	## Reads everything waiting; returns the texts received so far.
-	func poll() -> Array[Dictionary]:
-		while socket.get_available_packet_count() > 0:
-			var text := socket.get_packet().get_string_from_ascii()
-			received.append({"text": text, "port": socket.get_packet_port()})
-		return received
-
-	func count(prefix: String) -> int:
-		return poll().filter(func(r: Dictionary) -> bool: return r.text.begins_with(prefix)).size()
-
-	func send(text: String, to_port: int) -> void:
-		socket.set_dest_address("127.0.0.1", to_port)
-		socket.put_packet(text.to_ascii_buffer())
-
-	func close() -> void:
-		socket.close()
+const Endpoint := preload("res://test/udp_endpoint.gd")
 
 
 var _signals: Array[String] = []
