@@ -31,7 +31,7 @@ func test_resends_host_session_until_answered() -> void:
 	var resent := server.count("HS:")
 	expect_true(resent >= 3, "HS resent while unanswered (got %d)" % resent)
 	var from_port: int = server.received[0].port
-	server.send("HR:%s:%scyahcyah" % [server.key, server.key], from_port)
+	server.send(server.answer("HR:%s:%scyahcyah" % [server.key, server.key]), from_port)
 	expect_true(await wait_until(func() -> bool: return _emitted("start_session"), 2.0), "start_session emitted")
 	expect_eq(_signals[0], "start_session[\"%scyahcyah\"]" % server.key, "session id passed on")
 	var after := server.count("HS:")
@@ -66,7 +66,7 @@ func test_server_answers_from_a_stranger_are_dropped() -> void:
 	await wait(0.15)
 	expect_true(not _emitted("start_session"), "no session from a stranger's HR")
 	expect_true(node.dropped_datagrams >= 1, "counted as dropped")
-	server.send("HR:%s:%scyahcyah" % [server.key, server.key], port)
+	server.send(server.answer("HR:%s:%scyahcyah" % [server.key, server.key]), port)
 	expect_true(await wait_until(func() -> bool: return _emitted("start_session"), 1.0), "server's HR accepted")
 	server.close()
 	stranger.close()
@@ -78,8 +78,9 @@ func test_bad_session_on_bad_key() -> void:
 	var id := server.key + "cyahcyah"
 	node.join_session(id, "bob")
 	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
-	expect_eq(server.received[0].text, "JS:%s:%s" % [P.encode_key("127.0.0.1", node.get_local_port()), id], "JS payload")
-	server.send("BK:" + id, server.received[0].port)
+	expect_eq(server.received[0].text, "JS:%s:%s:%s" % [P.encode_key("127.0.0.1", node.get_local_port()), id, server.nonce()], "JS payload")
+	expect_true(P.is_token(server.nonce()), "JS carries a nonce")
+	server.send(server.answer("BK:" + id), server.received[0].port)
 	expect_true(await wait_until(func() -> bool: return _emitted("bad_session"), 1.0), "bad_session emitted")
 	expect_eq(_signals, ["bad_session[\"%s\"]" % id], "signals")
 	server.close()
@@ -103,7 +104,7 @@ func test_client_trusts_only_the_introduced_host_and_hands_over() -> void:
 	node.join_session(id, "bob")
 	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
 	var port: int = server.received[0].port
-	server.send("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), host.key, host.key], port)
+	server.send(server.answer("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), host.key, host.key]), port)
 	expect_true(await wait_until(func() -> bool: return host.count("RD:bob") > 0, 1.0), "joiner punches the host")
 	# When a stranger sends RD and JH
 	stranger.send("RD:mallory", port)
@@ -141,11 +142,11 @@ func test_host_hands_over_and_frees_its_port() -> void:
 	await wait_until(func() -> bool: return server.count("HS:") > 0, 1.0)
 	var port: int = server.received[0].port
 	var id := server.key + "cyahcyah"
-	server.send("HR:%s:%s" % [P.encode_key("127.0.0.1", port), id], port)
+	server.send(server.answer("HR:%s:%s" % [P.encode_key("127.0.0.1", port), id]), port)
 	await wait_until(func() -> bool: return _emitted("start_session"), 1.0)
 	# The server introduces a joiner (twice, as for a duplicate JS)
 	for i in 2:
-		server.send("NJ:%s:%s" % [joiner.key, joiner.key], port)
+		server.send(server.answer("NJ:%s:%s" % [joiner.key, joiner.key]), port)
 	expect_true(await wait_until(func() -> bool: return joiner.count("RD:hana") > 0, 1.0), "host punches the joiner")
 	joiner.send("RD:jo", port)
 	expect_true(await wait_until(func() -> bool: return _emitted("new_name"), 1.0), "joiner's name")
@@ -174,7 +175,7 @@ func test_punch_failed_when_the_peer_never_answers() -> void:
 	node.join_session(server.key + "cyahcyah", "bob")
 	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
 	var port: int = server.received[0].port
-	server.send("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), silent_host.key, silent_host.key], port)
+	server.send(server.answer("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), silent_host.key, silent_host.key]), port)
 	expect_true(await wait_until(func() -> bool: return _emitted("punch_failed"), 2.0), "punch_failed emitted")
 	expect_true(_signals.has("punch_failed[\"%s\"]" % silent_host.key), "names the peer")
 	expect_true(server.count("JS:") >= 3, "JS repeated while the host is unheard, in case NJ was lost")
@@ -193,7 +194,7 @@ func test_client_starts_without_jg_after_handover_timeout() -> void:
 	node.join_session(server.key + "cyahcyah", "bob")
 	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
 	var port: int = server.received[0].port
-	server.send("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), host.key, host.key], port)
+	server.send(server.answer("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), host.key, host.key]), port)
 	await wait_until(func() -> bool: return host.count("RD:") > 0, 1.0)
 	host.send("JH:" + host.key, port)
 	var sent := Time.get_ticks_msec()
@@ -214,7 +215,7 @@ func test_without_relay_punch_failed_comes_at_punch_timeout() -> void:
 	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
 	var port: int = server.received[0].port
 	var sent := Time.get_ticks_msec()
-	server.send("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), silent_host.key, silent_host.key], port)
+	server.send(server.answer("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), silent_host.key, silent_host.key]), port)
 	expect_true(await wait_until(func() -> bool: return _emitted("punch_failed"), 2.0), "punch_failed emitted")
 	var waited := (Time.get_ticks_msec() - sent) / 1000.0
 	expect_true(waited >= 0.28 and waited < 0.6, "at punch_timeout (waited %.2f s)" % waited)
@@ -236,11 +237,11 @@ func test_client_falls_back_to_a_relay_and_hands_over_through_it() -> void:
 	node.join_session(id, "bob")
 	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
 	var port: int = server.received[0].port
-	server.send("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), unreachable.key, unreachable.key], port)
+	server.send(server.answer("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), unreachable.key, unreachable.key]), port)
 	# When punching times out, it asks for a relay, binds with its token, and punches through it
 	expect_true(await wait_until(func() -> bool: return server.count("RQ:%s:%s" % [id, unreachable.key]) > 0, 2.0), "RQ sent")
 	var token := "cyahcyahcyahcyah"
-	server.send("RG:%s:%s:%s" % [unreachable.key, relay.key, token], port)
+	server.send(server.answer("RG:%s:%s:%s" % [unreachable.key, relay.key, token]), port)
 	expect_true(await wait_until(func() -> bool: return relay.count("RB:" + token) > 0, 1.0), "RB sent to the relay")
 	relay.send("RA:" + token, port)
 	expect_true(await wait_until(func() -> bool: return relay.count("RD:bob") > 0, 1.0), "RD through the relay")

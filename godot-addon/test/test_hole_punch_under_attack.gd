@@ -17,7 +17,7 @@ func _node(settings := {}) -> Recording:
 	node.request_interval = 0.05
 	for setting: String in settings:
 		node.set(setting, settings[setting])
-	for s in ["start_server", "start_client", "start_session", "new_name", "bad_session", "bad_server", "start_random", "punch_failed", "peer_path"]:
+	for s in ["start_server", "start_client", "start_session", "new_name", "bad_session", "bad_server", "start_random", "punch_failed", "peer_path", "refused", "peer_lost"]:
 		node.connect(s, func(...args: Array) -> void: _signals.append("%s%s" % [s, args]))
 	add(node)
 	return node
@@ -47,7 +47,7 @@ func _join(node: HolePunch, server: Endpoint, host_public: String, host_lan: Str
 	node.join_session(server.key + "cyahcyah", "bob")
 	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
 	var port: int = server.received[0].port
-	server.send("JR:%s:%s:%s" % [P.encode_key(our_ip, port), host_public, host_lan], port)
+	server.send(server.answer("JR:%s:%s:%s" % [P.encode_key(our_ip, port), host_public, host_lan]), port)
 	await wait_until(func() -> bool: return node.phase == HolePunch.Phase.PUNCHING, 1.0)
 	return port
 
@@ -57,7 +57,7 @@ func _host(node: HolePunch, server: Endpoint, alias := "hana") -> int:
 	node.host_session(server.key, alias)
 	await wait_until(func() -> bool: return server.count("HS:") > 0, 1.0)
 	var port: int = server.received[0].port
-	server.send("HR:%s:%scyahcyah" % [P.encode_key("127.0.0.1", port), server.key], port)
+	server.send(server.answer("HR:%s:%scyahcyah" % [P.encode_key("127.0.0.1", port), server.key]), port)
 	await wait_until(func() -> bool: return node.phase == HolePunch.Phase.PUNCHING, 1.0)
 	return port
 
@@ -139,7 +139,7 @@ func test_14_a_griefer_cannot_hold_the_handover() -> void:
 	var node := _node({"handover_silence": 0.3, "handover_deadline": 1.0})
 	var port := await _host(node, server)
 	for joiner: Endpoint in [good, griefer]:
-		server.send("NJ:%s:%s" % [joiner.key, joiner.key], port)
+		server.send(server.answer("NJ:%s:%s" % [joiner.key, joiner.key]), port)
 	await wait_until(func() -> bool: return good.count("RD:") > 0 and griefer.count("RD:") > 0, 1.0)
 	good.send("RD:good", port)
 	griefer.send("RD:griefer", port)
@@ -168,7 +168,7 @@ func test_16_peers_are_capped() -> void:
 	var port := await _host(node, server)
 	for i in 10:
 		var key := P.encode_key("127.0.0.1", 40001 + i)
-		server.send("NJ:%s:%s" % [key, key], port)
+		server.send(server.answer("NJ:%s:%s" % [key, key]), port)
 	await wait(0.3)
 	var targets := {}
 	for s: Dictionary in node.sent:
@@ -182,10 +182,10 @@ func test_16_a_failed_peer_is_not_punched_again() -> void:
 	var silent := _endpoint()
 	var node := _node({"punch_timeout": 0.2, "use_relay": false})
 	var port := await _host(node, server)
-	server.send("NJ:%s:%s" % [silent.key, silent.key], port)
+	server.send(server.answer("NJ:%s:%s" % [silent.key, silent.key]), port)
 	expect_true(await wait_until(func() -> bool: return _emitted("punch_failed") > 0, 1.0), "punch_failed")
 	var before := silent.count("RD:")
-	server.send("NJ:%s:%s" % [silent.key, silent.key], port)
+	server.send(server.answer("NJ:%s:%s" % [silent.key, silent.key]), port)
 	await wait(0.3)
 	expect_eq(silent.count("RD:") - before, 0, "RD to the peer introduced again")
 
@@ -220,7 +220,7 @@ func test_17_a_peer_has_one_name() -> void:
 	var joiner := _endpoint()
 	var node := _node()
 	var port := await _host(node, server)
-	server.send("NJ:%s:%s" % [joiner.key, joiner.key], port)
+	server.send(server.answer("NJ:%s:%s" % [joiner.key, joiner.key]), port)
 	await wait_until(func() -> bool: return joiner.count("RD:") > 0, 1.0)
 	joiner.send("RD:eve:mallory:trent", port)
 	for i in 50:
@@ -248,7 +248,7 @@ func test_17_punch_packets_stay_within_512_bytes() -> void:
 	for i in 15:
 		var joiner := _endpoint()
 		joiners.append(joiner)
-		server.send("NJ:%s:%s" % [joiner.key, joiner.key], port)
+		server.send(server.answer("NJ:%s:%s" % [joiner.key, joiner.key]), port)
 	await wait(0.2)
 	for i in 15:
 		joiners[i].send("RD:" + ("%02d" % i).repeat(16), port)
@@ -272,7 +272,7 @@ func test_18_a_relay_elsewhere_is_refused() -> void:
 	var node := _node({"punch_timeout": 0.2})
 	var port := await _join(node, server, host.key, host.key)
 	await wait_until(func() -> bool: return server.count("RQ:") > 0, 1.0)
-	server.send("RG:%s:%s:%s" % [host.key, fake_relay.key, "cyahcyahcyahcyah"], port)
+	server.send(server.answer("RG:%s:%s:%s" % [host.key, fake_relay.key, "cyahcyahcyahcyah"]), port)
 	await wait(0.3)
 	expect_eq(fake_relay.count("RB:"), 0, "RB to a relay that is not at the server's IP")
 
@@ -284,7 +284,7 @@ func test_18_binding_stops_once_a_direct_path_is_heard() -> void:
 	var node := _node({"punch_timeout": 0.2})
 	var port := await _join(node, server, host.key, host.key)
 	await wait_until(func() -> bool: return server.count("RQ:") > 0, 1.0)
-	server.send("RG:%s:%s:%s" % [host.key, relay.key, "cyahcyahcyahcyah"], port)
+	server.send(server.answer("RG:%s:%s:%s" % [host.key, relay.key, "cyahcyahcyahcyah"]), port)
 	expect_true(await wait_until(func() -> bool: return relay.count("RB:") > 0, 1.0), "RB sent")
 	host.send("RD:hana", port)
 	await wait(0.1)
@@ -318,9 +318,10 @@ func test_21_a_client_whose_host_falls_silent_gives_up() -> void:
 	var port := await _join(node, server, host.key, host.key)
 	host.send("RD:hana", port)
 	var heard := Time.get_ticks_msec()
-	expect_true(await wait_until(func() -> bool: return _emitted("punch_failed") > 0, 2.0), "punch_failed emitted")
+	expect_true(await wait_until(func() -> bool: return _emitted("peer_lost") > 0, 2.0), "peer_lost emitted")
 	var waited := (Time.get_ticks_msec() - heard) / 1000.0
 	expect_true(waited >= 0.45 and waited < 1.0, "after peer_timeout (waited %.2f s)" % waited)
+	expect_eq(_signals[-1], "peer_lost[\"%s\"]" % host.key, "names the host")
 	expect_eq(node.phase, HolePunch.Phase.IDLE, "the attempt ended")
 
 
@@ -335,3 +336,109 @@ func test_21_a_rejected_jh_changes_nothing() -> void:
 	expect_eq(_emitted("peer_path"), 0, "peer_path after a JH naming a foreign address")
 	expect_eq(host.count("JD:"), 0, "JD")
 	expect_eq(node.get_host(), host.key, "get_host")
+
+
+# --- 19: server answers and the pair secret ----------------------------------------------
+
+func test_19_server_answers_must_echo_our_nonce() -> void:
+	# Given a host whose HS carries a nonce
+	var server := _endpoint()
+	var node := _node()
+	node.host_session(server.key, "hana")
+	await wait_until(func() -> bool: return server.count("HS:") > 0, 1.0)
+	var port: int = server.received[0].port
+	var nonce := server.nonce()
+	expect_true(P.is_token(nonce), "HS carries a nonce")
+	# When answers come from the server's address without it, or with another
+	var hr := "HR:%s:%scyahcyah" % [P.encode_key("127.0.0.1", port), server.key]
+	server.send(hr, port)
+	server.send(hr + ":cyahcyahcyahcyah", port)
+	await wait(0.15)
+	# Then they are dropped, and the answer with it counts
+	expect_eq(_emitted("start_session"), 0, "start_session from a forged HR")
+	server.send(hr + ":" + nonce, port)
+	expect_true(await wait_until(func() -> bool: return _emitted("start_session") > 0, 1.0), "start_session")
+	# And a forged NJ (without the host's nonce) introduces nobody
+	var victim := _endpoint()
+	server.send("NJ:%s:%s" % [victim.key, victim.key], port)
+	await wait(0.2)
+	expect_eq(victim.count(""), 0, "datagrams to a peer a forged NJ named")
+
+
+func test_19_a_forged_bk_or_jr_is_dropped() -> void:
+	var server := _endpoint()
+	var host := _endpoint()
+	var impostor := _endpoint()
+	var node := _node()
+	var id := server.key + "cyahcyah"
+	node.join_session(id, "bob")
+	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
+	var port: int = server.received[0].port
+	server.send("BK:" + id, port)
+	server.send("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), impostor.key, impostor.key], port)
+	await wait(0.15)
+	expect_eq(_signals, [], "signals from forged answers")
+	expect_eq(impostor.count(""), 0, "datagrams to the impostor host")
+	server.send(server.answer("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), host.key, host.key]), port)
+	expect_true(await wait_until(func() -> bool: return host.count("RD:bob") > 0, 1.0), "the real host is punched")
+
+
+func test_19_an_original_server_is_trusted_without_nonces() -> void:
+	var server := _endpoint()
+	var node := _node({"original_server": true})
+	node.host_session(server.key, "hana")
+	await wait_until(func() -> bool: return server.count("HS:") > 0, 1.0)
+	var port: int = server.received[0].port
+	expect_eq(server.received[0].text, "HS:" + P.encode_key("127.0.0.1", port), "HS as the original sends it")
+	server.send("HR:%s:%scyahcyah" % [P.encode_key("127.0.0.1", port), server.key], port)
+	expect_true(await wait_until(func() -> bool: return _emitted("start_session") > 0, 1.0), "start_session")
+
+
+func test_rf_ends_the_attempt_with_refused() -> void:
+	var server := _endpoint()
+	var node := _node()
+	node.host_session(server.key, "hana")
+	await wait_until(func() -> bool: return server.count("HS:") > 0, 1.0)
+	var port: int = server.received[0].port
+	server.send("RF:address_limit:cyahcyahcyahcyah", port) # Forged: not our nonce.
+	await wait(0.1)
+	expect_eq(node.phase, HolePunch.Phase.REQUESTING, "phase after a forged RF")
+	server.send(server.answer("RF:address_limit"), port)
+	expect_true(await wait_until(func() -> bool: return _emitted("refused") > 0, 1.0), "refused emitted")
+	expect_eq(_signals, ["refused[\"address_limit\"]"], "signals")
+	expect_eq(node.phase, HolePunch.Phase.IDLE, "the attempt ended")
+	var before := server.count("HS:")
+	await wait(0.2)
+	expect_eq(server.count("HS:"), before, "no HS after RF")
+
+
+func test_15_with_a_pair_secret_only_the_peer_counts() -> void:
+	# Given a joiner and host of ours that the server gave a pair secret; the host's claimed LAN
+	# key (its own IP, so probed) is held by a stranger
+	var server := _endpoint()
+	var host := _endpoint()
+	var stranger := _endpoint()
+	var node := _node()
+	node.join_session(server.key + "cyahcyah", "bob")
+	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
+	var port: int = server.received[0].port
+	var secret := "wiwiwiwiwiwiwiwi"
+	server.send(server.answer("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), host.key, stranger.key]) + ":" + secret, port)
+	# Then the joiner proves itself with RV, never RD
+	expect_true(await wait_until(func() -> bool: return host.count("RV:%s:bob" % secret) > 0, 1.0), "RV to the host")
+	expect_eq(host.count("RD:"), 0, "RD to the host")
+	# When the stranger answers on the LAN path, with RD or with a made-up secret
+	stranger.send("RD:mallory", port)
+	stranger.send("RV:cyahcyahcyahcyah:mallory", port)
+	stranger.send("JH:" + stranger.key, port)
+	await wait(0.15)
+	expect_eq(_emitted("peer_path") + _emitted("new_name"), 0, "paths or names from the stranger")
+	# And the host answers on its public path: a JH without the secret is no answer, one with it is
+	host.send("RV:%s:hana" % secret, port)
+	expect_true(await wait_until(func() -> bool: return _emitted("new_name") > 0, 1.0), "the host's name")
+	host.send("JH:" + host.key, port)
+	await wait(0.1)
+	expect_eq(host.count("JD:"), 0, "JD to a JH without the secret")
+	host.send("JH:%s:%s" % [host.key, secret], port)
+	expect_true(await wait_until(func() -> bool: return host.count("JD:DONE:" + secret) > 0, 1.0), "JD with the secret")
+	expect_eq(stranger.count("JD:"), 0, "JD to the stranger")

@@ -31,6 +31,21 @@ func count(prefix: String) -> int:
 	return poll().filter(func(r: Dictionary) -> bool: return r.text.begins_with(prefix)).size()
 
 
+## The nonce of the last request received that carried one, or empty.
+func nonce() -> String:
+	for i in range(poll().size() - 1, -1, -1):
+		var message := HolePunchProtocol.parse(received[i].text.to_ascii_buffer())
+		if message.get("nonce", "") != "":
+			return message.nonce
+	return ""
+
+
+## [param text] with the nonce of the last request appended, as the server answers it.
+func answer(text: String) -> String:
+	var echoed := nonce()
+	return text if echoed == "" else text + ":" + echoed
+
+
 ## Sends [param text] to 127.0.0.1:[param to_port].
 func send(text: String, to_port: int) -> void:
 	socket.set_dest_address("127.0.0.1", to_port)

@@ -19,11 +19,12 @@ extends HolePunchBase
 ## [/codeblock]
 ## The server only answers, so this node resends whatever is not yet answered. It accepts server
 ## messages only from its server's address, and peer messages only on the paths of the peers the
-## server introduced; anything else is dropped and counted in [member dropped_datagrams]. It
-## keeps at most [member max_peers] peers, handles at most [member max_datagrams_per_frame]
-## datagrams a frame, probes a claimed LAN address only inside its own network
-## ([HolePunchLanRules]), and every wait ends: a silent peer in [signal punch_failed], a
-## handover at [member handover_deadline].
+## server introduced; anything else is dropped and counted in [member dropped_datagrams]. Server
+## answers must echo the nonce of our request, and two peers of ours prove themselves to each
+## other with the pair secret the server gave them (RV instead of RD). The node keeps at most
+## [member max_peers] peers, handles at most [member max_datagrams_per_frame] datagrams a frame,
+## probes a claimed LAN address only inside its own network ([HolePunchLanRules]), and every wait
+## ends: a silent peer in [signal peer_lost], a handover at [member handover_deadline].
 
 ## Where this node is in a session's life.
 enum Phase {
@@ -39,8 +40,8 @@ enum _Role { NONE, HOST, JOINER, RANDOM }
 
 ## Direct paths win over the relay, the LAN over the public path.
 const _PATH_RANK := {"": 0, "relay": 1, "public": 2, "local": 3}
-## The codes only the server sends.
-const _SERVER_CODES: Array[String] = [HolePunchProtocol.HOST_REGISTERED, HolePunchProtocol.JOIN_REGISTERED, HolePunchProtocol.NEW_JOINER, HolePunchProtocol.BAD_KEY, HolePunchProtocol.RELAY_GRANTED]
+## The codes only the server sends (from its own address; RA comes from a relay port).
+const _SERVER_CODES: Array[String] = [HolePunchProtocol.HOST_REGISTERED, HolePunchProtocol.JOIN_REGISTERED, HolePunchProtocol.NEW_JOINER, HolePunchProtocol.BAD_KEY, HolePunchProtocol.REFUSED, HolePunchProtocol.RELAY_GRANTED]
 ## A random joiner is never told its session id: its RQ names the server key with this suffix,
 ## and the server finds the session by the pair.
 const _RANDOM_SUFFIX := "cycy"
@@ -55,6 +56,10 @@ const _RANDOM_SUFFIX := "cycy"
 @export_range(0.1, 120.0, 0.1, "suffix:s") var server_timeout := 5.0
 ## Seconds between keep-alives to the server while hosting.
 @export_range(0.5, 60.0, 0.5, "suffix:s") var keep_alive_interval := 5.0
+## Talk to an original server: send requests without a nonce and trust its answers without one.
+## Leave it off with this project's server, whose answers must then echo our nonce, so that a
+## forged answer from the server's address is dropped.
+@export var original_server := false
 
 @export_group("Punching")
 ## Seconds between punch packets to a peer not heard from yet.
@@ -64,8 +69,8 @@ const _RANDOM_SUFFIX := "cycy"
 ## Seconds to wait for a peer's first packet before asking for a relay (or, without one,
 ## [signal punch_failed]); a claimed LAN address is probed no longer than this.
 @export_range(0.1, 60.0, 0.1, "suffix:s") var punch_timeout := 3.0
-## Seconds of silence on the path in use after which a peer counts as gone:
-## [signal punch_failed]; a client ends its attempt, a host goes on with the others.
+## Seconds of silence on the path in use after which a peer counts as gone: [signal peer_lost];
+## a client ends its attempt, a host goes on with the others.
 @export_range(0.5, 120.0, 0.5, "suffix:s") var peer_timeout := 5.0
 ## Ask the server for a relay when punching towards a peer fails.
 @export var use_relay := true
@@ -109,35 +114,24 @@ const _RANDOM_SUFFIX := "cycy"
 ## Where this node is in a session's life.
 var phase: Phase = Phase.IDLE
 ## Datagrams dropped: malformed, from an address the server did not introduce, or not valid
-## where they arrived.
+## where they arrived (a wrong nonce or secret, a path not in use).
 var dropped_datagrams := 0
 
 var _role: _Role = _Role.NONE
 var _socket := HolePunchSocket.new()
-var _bound_port := 0
-var _alias := ""
-var _server_key := ""
-var _server_ip := ""
-var _server_port := 0
+var _server: HolePunchServerLink
+var _peers: HolePunchPeers
+var _names: HolePunchNames
 var _session_id := ""
 var _lan_key := ""
 var _public_key := ""
-var _own_ips := PackedStringArray()
-var _request := PackedByteArray()
-var _request_started := 0.0
-var _retry: HolePunchRetry
-var _keep_alive_next := 0.0
-var _names: HolePunchNames
-var _peers: Array[HolePunchPeer] = []
-var _failed := {}
 var _last_join_host := 0.0
-var _handover_ip := ""
-var _handover_port := 0
+var _handover := ["", 0]
 
 
 ## The UDP port this node punched from (0 before a session starts).
 func get_local_port() -> int:
-	return _bound_port
+	return _socket.bound_port()
 
 
 ## The session id: the host's code, or the one joined.
@@ -147,22 +141,21 @@ func get_session_id() -> String:
 
 func _api_host_session(serv_key: String, alias: String) -> void:
 	if _begin(_Role.HOST, serv_key, alias):
-		_send_request(HolePunchProtocol.encode_host_session(_lan_key))
+		_server.request(HolePunchProtocol.encode_host_session(_lan_key, _server.nonce), _now())
 
 
 func _api_join_session(id: String, alias: String) -> void:
 	if not HolePunchProtocol.is_session_id(id):
 		push_error("HolePunch.join_session: \"%s\" is not a session id" % id)
 		bad_session.emit(id)
-		return
-	if _begin(_Role.JOINER, id.left(HolePunchProtocol.KEY_LENGTH), alias):
+	elif _begin(_Role.JOINER, id.left(HolePunchProtocol.KEY_LENGTH), alias):
 		_session_id = id
-		_send_request(HolePunchProtocol.encode_join_session(_lan_key, id))
+		_server.request(HolePunchProtocol.encode_join_session(_lan_key, id, _server.nonce), _now())
 
 
 func _api_random_session(serv_key: String, alias: String) -> void:
 	if _begin(_Role.RANDOM, serv_key, alias):
-		_send_request(HolePunchProtocol.encode_random_session(_lan_key))
+		_server.request(HolePunchProtocol.encode_random_session(_lan_key, _server.nonce), _now())
 
 
 func _api_close_session() -> void:
@@ -170,17 +163,17 @@ func _api_close_session() -> void:
 		_stop() # A client closing means leaving: nothing is handed over.
 	elif phase == Phase.PUNCHING:
 		phase = Phase.CLOSING
-		_tick_closing(_now())
+		_tick(_now())
 
 
 func _api_get_host() -> String:
-	if _is_host():
+	if _is_host() or _peers == null or _peers.first() == null:
 		return _public_key
-	return "" if _peers.is_empty() else _peers[0].key()
+	return _peers.first().key()
 
 
 func _process(_delta: float) -> void:
-	for i in max_datagrams_per_frame:
+	for i in max_datagrams_per_frame: # The rest waits for the next frame: a flood cannot stall it.
 		var datagram := _socket.receive()
 		if datagram.is_empty():
 			break
@@ -193,8 +186,6 @@ func _exit_tree() -> void:
 	_socket.close()
 
 
-# --- Starting and stopping ---------------------------------------------------------------
-
 func _begin(role: _Role, serv_key: String, alias: String) -> bool:
 	if phase != Phase.IDLE and phase != Phase.DONE:
 		push_error("HolePunch: a session is already under way (phase %s)" % Phase.keys()[phase])
@@ -202,8 +193,7 @@ func _begin(role: _Role, serv_key: String, alias: String) -> bool:
 	if not HolePunchProtocol.is_name(alias):
 		push_error("HolePunch: alias \"%s\" must be 1 to %d printable ASCII characters without ':'" % [alias, HolePunchProtocol.MAX_NAME_LENGTH])
 		return false
-	var server := HolePunchProtocol.decode_key(serv_key)
-	if server.is_empty():
+	if HolePunchProtocol.decode_key(serv_key).is_empty():
 		push_error("HolePunch: \"%s\" is not a server key" % serv_key)
 		bad_server.emit(serv_key)
 		return false
@@ -215,15 +205,10 @@ func _begin(role: _Role, serv_key: String, alias: String) -> bool:
 		return false
 	_socket.trace = trace_datagrams
 	_role = role
-	_alias = alias
+	_server = HolePunchServerLink.new(self, serv_key, not original_server)
+	_peers = HolePunchPeers.new(self)
 	_names = HolePunchNames.new(alias, max_peers)
-	_server_key = serv_key
-	_server_ip = server.ip
-	_server_port = server.port
-	_bound_port = _socket.bound_port()
-	_lan_key = HolePunchProtocol.encode_key(HolePunchSocket.find_lan_address(lan_address), _bound_port)
-	_own_ips = HolePunchSocket.own_addresses(lan_address)
-	_retry = HolePunchRetry.new(request_interval, max_request_interval)
+	_lan_key = HolePunchProtocol.encode_key(HolePunchSocket.find_lan_address(lan_address), _socket.bound_port())
 	phase = Phase.REQUESTING
 	return true
 
@@ -234,49 +219,29 @@ func _stop() -> void:
 	_role = _Role.NONE
 	_session_id = ""
 	_public_key = ""
-	_peers.clear()
-	_failed.clear()
+	_peers = null
 
 
 # --- Receiving ---------------------------------------------------------------------------
 
 func _receive(packet: PackedByteArray, ip: String, port: int) -> void:
 	# The sender first: nothing from an address we do not know is even parsed.
-	var from_server := ip == _server_ip and port == _server_port
-	var peer := null if from_server else _peer_at(ip, port)
+	var from_server := _server.is_at(ip, port)
+	var peer := null if from_server or _peers == null else _peers.at(ip, port)
 	if not from_server and peer == null:
 		dropped_datagrams += 1
 		return
 	var message := HolePunchProtocol.parse(packet)
-	if message.is_empty() or from_server != _SERVER_CODES.has(message.code):
+	if message.is_empty() or from_server != _SERVER_CODES.has(message.code) or (from_server and not _server.accepts(message)):
 		# A client that lost its JD already runs its game client: its first ENet packet answers.
 		if message.is_empty() and phase == Phase.CLOSING and peer.handing_over() and peer.path_at(ip, port) == peer.path:
 			peer.done = true
 		dropped_datagrams += 1
 		return
+	if peer != null and message.get("secret", peer.secret) != peer.secret:
+		dropped_datagrams += 1 # Between two peers of ours, whoever lacks the pair's secret is a stranger.
+		return
 	_dispatch(message, ip, port)
-
-
-func _peer_at(ip: String, port: int) -> HolePunchPeer:
-	for peer in _peers:
-		if peer.path_at(ip, port) != "":
-			return peer
-	return null
-
-
-func _find_peer(public_key: String) -> HolePunchPeer:
-	for peer in _peers:
-		if peer.public_key == public_key:
-			return peer
-	return null
-
-
-func _add_peer(public_key: String, lan_key: String) -> void:
-	var lan_ip: String = HolePunchProtocol.decode_key(lan_key).get("ip", "")
-	var peer_ip: String = HolePunchProtocol.decode_key(public_key).ip
-	var our_ip: String = HolePunchProtocol.decode_key(_public_key).get("ip", "")
-	var probe := HolePunchLanRules.may_probe(lan_ip, peer_ip, our_ip, _own_ips, lan_subnet_bits)
-	_peers.append(HolePunchPeer.new(public_key, lan_key, probe, HolePunchRelayLink.new(request_interval, max_request_interval), _now()))
 
 
 func _on_host_registered(message: Dictionary, _ip: String, _port: int) -> void:
@@ -293,13 +258,13 @@ func _on_join_registered(message: Dictionary, _ip: String, _port: int) -> void:
 	if phase != Phase.REQUESTING or _role == _Role.HOST:
 		return
 	_public_key = message.joiner_remote_key
-	_add_peer(message.host_remote_key, message.host_local_key)
+	_peers.add(message.host_remote_key, message.host_local_key, message.secret, _public_key)
 	var was_random := _role == _Role.RANDOM
 	_role = _Role.JOINER
 	_enter_punching()
 	# The server told the host in one NJ, which may be lost: repeat the request (the server
 	# answers a duplicate with NJ and JR again) until the host is heard, less often each time.
-	_retry.start(_now(), request_interval)
+	_server.repeat(_now())
 	if was_random:
 		start_random.emit()
 	else:
@@ -307,42 +272,46 @@ func _on_join_registered(message: Dictionary, _ip: String, _port: int) -> void:
 
 
 func _on_new_joiner(message: Dictionary, _ip: String, _port: int) -> void:
-	var key: String = message.joiner_remote_key
-	if phase != Phase.PUNCHING or not _is_host() or _find_peer(key) != null:
-		return # The server repeats NJ for every duplicate JS.
-	if _failed.has(key) or _peers.size() >= max_peers:
-		dropped_datagrams += 1
-		return
-	_add_peer(key, message.joiner_local_key)
+	if phase == Phase.PUNCHING and _is_host() and _peers.find(message.joiner_remote_key) == null:
+		if not _peers.add(message.joiner_remote_key, message.joiner_local_key, message.secret, _public_key):
+			dropped_datagrams += 1 # Full, or a peer that already failed in this session.
 
 
 func _on_bad_key(message: Dictionary, _ip: String, _port: int) -> void:
-	if phase != Phase.REQUESTING or _role != _Role.JOINER or message.session_id != _session_id:
-		return
-	var id := _session_id
-	_stop()
-	bad_session.emit(id)
+	if phase == Phase.REQUESTING and _role == _Role.JOINER and message.session_id == _session_id:
+		_stop()
+		bad_session.emit(message.session_id)
+
+
+func _on_refused(message: Dictionary, _ip: String, _port: int) -> void:
+	if phase == Phase.REQUESTING:
+		_stop()
+		refused.emit(message.reason)
 
 
 func _on_peer_ready(message: Dictionary, ip: String, port: int) -> void:
-	var peer := _peer_at(ip, port)
-	var heard_on := peer.path_at(ip, port)
-	if peer.handing_over():
-		# Punch packets after JH are no answer: they keep the peer alive until the deadline.
-		if heard_on == peer.path:
-			peer.last_heard = _now()
-		return
+	if _peers.at(ip, port).secret == "":
+		_on_punch(message.names, ip, port)
+	else:
+		dropped_datagrams += 1 # Our peer sends RV: an RD on its path comes from someone else.
+
+
+func _on_peer_ready_verified(message: Dictionary, ip: String, port: int) -> void:
+	_on_punch(message.names, ip, port) # The secret was checked on arrival.
+
+
+func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
+	var peer := _peers.at(ip, port)
 	var first := peer.path == ""
-	if not _hear(peer, heard_on):
+	if not _hear(peer, peer.path_at(ip, port)):
 		return
 	if first and phase == Phase.PUNCHING:
-		_send_to(_encode_ready(), ip, port) # Answer at once: the peer learns the path a round trip sooner.
-	var names: PackedStringArray = message.names
+		_send_to(_punch_packet(peer), ip, port) # Answer at once: the peer learns the path sooner.
 	if peer.name == "":
-		peer.name = names[0]
+		peer.name = names[0] # A peer's alias is the first name of its first packet, and only that.
 		if _names.add(peer.name):
 			new_name.emit(peer.name)
-	if not _is_host(): # A client learns the other clients' names from the host alone.
+	if not _is_host(): # A client takes the other clients' names from its host.
 		for i in range(1, names.size()):
 			if _names.add(names[i]):
 				new_name.emit(names[i])
@@ -351,15 +320,14 @@ func _on_peer_ready(message: Dictionary, ip: String, port: int) -> void:
 		_api_close_session()
 
 
-## Takes a packet from [param peer] heard on [param heard_on]: sets the path on the first one,
-## upgrades it only before any handover (to the LAN only while it is still probed), and drops
-## packets from another path. Returns whether the packet counts.
+## Takes a packet from [param peer] heard on [param heard_on]: the first one sets the path; a
+## better path replaces it only while punching (the LAN only while it is still probed); after JH
+## a packet keeps the peer alive but changes nothing. Returns whether the packet counts.
 func _hear(peer: HolePunchPeer, heard_on: String) -> bool:
 	var now := _now()
 	if heard_on != peer.path:
-		var better: bool = _PATH_RANK[heard_on] > _PATH_RANK[peer.path]
-		var lan_open := heard_on != "local" or now - peer.started < punch_timeout
-		if peer.path != "" and not (better and lan_open and phase == Phase.PUNCHING):
+		var better: bool = _PATH_RANK[heard_on] > _PATH_RANK[peer.path] and (heard_on != "local" or now - peer.started < punch_timeout)
+		if peer.path != "" and not (better and phase == Phase.PUNCHING and not peer.handing_over()):
 			dropped_datagrams += 1
 			return false
 		peer.path = heard_on
@@ -367,49 +335,46 @@ func _hear(peer: HolePunchPeer, heard_on: String) -> bool:
 			peer.relay.stop_trying() # A direct path: no relay needed.
 		peer_path.emit(peer.public_key, heard_on)
 	peer.last_heard = now
-	return true
+	return not peer.handing_over()
 
 
 func _on_join_host(message: Dictionary, ip: String, port: int) -> void:
 	if _is_host() or (phase != Phase.PUNCHING and phase != Phase.HANDING_OVER):
 		return
-	var host := _peers[0]
-	var key: String = message.host_key
+	var host := _peers.first()
 	var heard_on := host.path_at(ip, port)
-	# The host may only send us to one of its own addresses, and only on the path in use (or as
-	# its first packet through, when every RD was lost).
-	if not (key in [host.public_key, host.lan_key, host.relay.key]) or (host.path != "" and heard_on != host.path) or not _hear(host, heard_on):
+	# Only to one of the host's own addresses, and only on the path in use (or as the first
+	# packet through, when every RD was lost).
+	if not message.host_key in [host.public_key, host.lan_key, host.relay.key] or (host.path != "" and heard_on != host.path) or not _hear(host, heard_on):
 		dropped_datagrams += 1
 		return
-	_send_to(HolePunchProtocol.encode_join_done(), ip, port)
+	_send_to(HolePunchProtocol.encode_join_done(host.secret), ip, port)
 	_last_join_host = _now()
 	if phase == Phase.PUNCHING:
-		_handover_ip = ip # Connect to where JH came from: that path is proven open.
-		_handover_port = port
+		_handover = [ip, port] # Connect to where JH came from: that path is proven open.
 		phase = Phase.HANDING_OVER
 
 
 func _on_join_go(_message: Dictionary, ip: String, port: int) -> void:
-	# The host frees its port right after sending JG, so the game client's first packet finds
-	# the game server listening: no ENet retransmission wait.
-	if phase == Phase.HANDING_OVER and ip == _handover_ip and port == _handover_port:
+	# The host frees its port right after JG: the game client's first packet finds its server.
+	if phase == Phase.HANDING_OVER and _handover == [ip, port]:
 		_finish_client()
 
 
 func _on_relay_granted(message: Dictionary, _ip: String, _port: int) -> void:
-	var peer := _find_peer(message.peer_key)
-	if peer == null or peer.path != "" or not peer.relay.grant(message.relay_key, message.token, _server_ip, _now()):
+	var peer := _peers.find(message.peer_key)
+	if peer == null or peer.path != "" or not peer.relay.grant(message.relay_key, message.token, _server.ip, _now()):
 		dropped_datagrams += 1 # A duplicate, a grant for a peer already reached, or a relay elsewhere.
 
 
 func _on_relay_bound(message: Dictionary, ip: String, port: int) -> void:
-	var peer := _peer_at(ip, port)
+	var peer := _peers.at(ip, port)
 	if peer.path_at(ip, port) == "relay" and peer.relay.bind(message.token):
 		peer.next_ping = _now() # Punch packets now go through the relay too.
 
 
 func _on_join_done(_message: Dictionary, ip: String, port: int) -> void:
-	var peer := _peer_at(ip, port)
+	var peer := _peers.at(ip, port)
 	if phase == Phase.CLOSING and peer.handing_over() and peer.path_at(ip, port) == peer.path:
 		peer.done = true
 
@@ -417,123 +382,69 @@ func _on_join_done(_message: Dictionary, ip: String, port: int) -> void:
 # --- Sending on time ---------------------------------------------------------------------
 
 func _tick(now: float) -> void:
-	match phase:
-		Phase.REQUESTING:
-			if now - _request_started >= server_timeout:
-				var key := _server_key
-				_stop()
-				bad_server.emit(key)
-			elif _retry.due(now):
-				_send_to(_request, _server_ip, _server_port)
-		Phase.PUNCHING:
-			_tick_peers(now)
-			if phase == Phase.PUNCHING and _role == _Role.JOINER and _peers[0].path == "" and _retry.due(now):
-				_send_to(_request, _server_ip, _server_port)
-			if phase == Phase.PUNCHING and _is_host() and now >= _keep_alive_next:
-				_keep_alive_next = now + keep_alive_interval
-				_send_to(HolePunchProtocol.encode_keep_alive(_session_id), _server_ip, _server_port)
-		Phase.CLOSING:
-			_tick_peers(now)
-			_tick_closing(now)
-		Phase.HANDING_OVER:
-			if now - _last_join_host >= handover_timeout:
-				_finish_client()
-
-
-func _tick_peers(now: float) -> void:
-	for peer in _peers.duplicate():
-		if _gone(peer, now):
-			_peers.erase(peer)
-			_failed[peer.public_key] = true # Not introduced again in this session.
-			if _failed.size() > 4 * max_peers:
-				_failed.erase(_failed.keys()[0])
-			punch_failed.emit(peer.public_key)
+	if phase == Phase.REQUESTING and _server.timed_out(now):
+		_stop()
+		bad_server.emit(_server.key)
+	elif phase == Phase.REQUESTING:
+		_server.resend(now)
+	elif phase == Phase.HANDING_OVER and now - _last_join_host >= handover_timeout:
+		_finish_client()
+	elif phase == Phase.PUNCHING or phase == Phase.CLOSING:
+		for gone: Array in _peers.tick(now):
+			var peer: HolePunchPeer = gone[0]
+			if gone[1] == HolePunchPeers.Gone.LOST:
+				peer_lost.emit(peer.public_key)
+			else:
+				punch_failed.emit(peer.public_key)
 			if not _is_host():
 				_stop()
 				return
-			continue
-		if peer.relay.due(now):
-			if peer.relay.state == HolePunchRelayLink.State.REQUESTING:
-				var id := _session_id if _session_id != "" else _server_key + _RANDOM_SUFFIX
-				_send_to(HolePunchProtocol.encode_relay_request(id, peer.public_key), _server_ip, _server_port)
-			else:
-				_send_to(HolePunchProtocol.encode_relay_bind(peer.relay.token), peer.relay.ip, peer.relay.port)
-		if peer.handing_over() or now < peer.next_ping:
-			continue
-		peer.next_ping = now + (punch_interval if peer.path == "" else keep_open_interval)
-		var punch := _encode_ready()
-		for to: Array in peer.ping_targets(now, punch_timeout):
-			_send_to(punch, to[0], to[1])
+		if phase == Phase.PUNCHING and not _is_host() and _peers.first().path == "":
+			_server.resend(now)
+		elif phase == Phase.PUNCHING and _is_host():
+			_server.keep_alive(now, _session_id)
+		elif phase == Phase.CLOSING and _peers.hand_over(now, {"local": _lan_key, "public": _public_key}):
+			_finish_host()
 
 
-## Whether [param peer] cannot be reached: unheard past [member punch_timeout] (and the relay
-## asked for here, or past [member relay_timeout]), or silent for [member peer_timeout].
-func _gone(peer: HolePunchPeer, now: float) -> bool:
-	if peer.path != "":
-		return not peer.handing_over() and now - peer.last_heard >= peer_timeout
-	if now - peer.started < punch_timeout:
-		return false
-	if use_relay and peer.relay.started == INF:
-		peer.relay.request(now)
-		return false
-	return peer.relay.started == INF or now - peer.relay.started >= relay_timeout
-
-
-func _tick_closing(now: float) -> void:
-	var waiting := false
-	for peer in _peers:
-		if peer.done:
-			continue
-		if peer.path == "":
-			waiting = true # Still punching: hand over once heard, or drop it on punch_timeout.
-			continue
-		var since := now - peer.handover_started
-		if since >= handover_deadline or (since >= handover_silence and now - peer.last_heard >= handover_silence):
-			peer.done = true
-			continue
-		waiting = true
-		if now >= peer.next_handover:
-			peer.handover_started = minf(peer.handover_started, now)
-			peer.next_handover = now + handover_interval
-			var own: String = {"local": _lan_key, "public": _public_key, "relay": peer.relay.key}[peer.path]
-			var to := peer.endpoint()
-			_send_to(HolePunchProtocol.encode_join_host(own), to[0], to[1])
-	if waiting:
-		return
+func _finish_host() -> void:
 	# The session ends at the server only now: a peer still punching may need it for a relay.
-	var close := HolePunchProtocol.encode_close_session(_session_id)
-	var go := HolePunchProtocol.encode_join_go()
 	for copy in 3: # No answer can come back once the port is freed: copies survive loss.
-		_send_to(close, _server_ip, _server_port)
-		for peer in _peers:
+		_server.send(HolePunchProtocol.encode_close_session(_session_id))
+		for peer in _peers.all():
 			var to := peer.endpoint()
-			_send_to(go, to[0], to[1])
+			_send_to(HolePunchProtocol.encode_join_go(peer.secret), to[0], to[1])
+	var port := _socket.bound_port()
 	_socket.close()
 	phase = Phase.DONE
-	start_server.emit(_bound_port)
+	start_server.emit(port)
 
 
 func _finish_client() -> void:
+	var port := _socket.bound_port()
 	_socket.close()
 	phase = Phase.DONE
-	start_client.emit(_handover_ip, _handover_port, _bound_port)
-
-
-func _send_request(request: PackedByteArray) -> void:
-	_request = request
-	_request_started = _now()
-	_retry.start(_request_started)
-	if _retry.due(_request_started):
-		_send_to(_request, _server_ip, _server_port)
+	start_client.emit(_handover[0], _handover[1], port)
 
 
 func _enter_punching() -> void:
 	phase = Phase.PUNCHING
-	_keep_alive_next = _now() + keep_alive_interval
+	_server.start_keep_alive(_now())
 
 
-func _encode_ready() -> PackedByteArray:
-	return HolePunchProtocol.encode_peer_ready(_names.fitting(HolePunchProtocol.PEER_READY))
+## The punch packet for [param peer]: RV with the pair's secret, or RD; as many names as fit.
+func _punch_packet(peer: HolePunchPeer) -> PackedByteArray:
+	if peer.secret == "":
+		return HolePunchProtocol.encode_peer_ready(_names.fitting(HolePunchProtocol.PEER_READY))
+	var names := _names.fitting(HolePunchProtocol.PEER_READY_VERIFIED, PackedStringArray([peer.secret]))
+	return HolePunchProtocol.encode_peer_ready_verified(peer.secret, names)
+
+
+## RQ for [param peer]. A random joiner is never told its session id: it names the server key
+## with a fixed suffix, and the server finds the session by the pair.
+func _relay_request(peer: HolePunchPeer) -> PackedByteArray:
+	var id := _session_id if _session_id != "" else _server.key + _RANDOM_SUFFIX
+	return HolePunchProtocol.encode_relay_request(id, peer.public_key, _server.nonce)
 
 
 func _send_to(packet: PackedByteArray, ip: String, port: int) -> void:
