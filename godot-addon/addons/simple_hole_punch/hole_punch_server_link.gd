@@ -28,7 +28,7 @@ func _init(node: HolePunch, server_key: String, with_nonce: bool) -> void:
 	port = address.port
 	_retry = HolePunchRetry.new(node.request_interval, node.max_request_interval)
 	if with_nonce:
-		var bytes := Crypto.new().generate_random_bytes(HolePunchProtocol.TOKEN_LENGTH / 2)
+		var bytes := Crypto.new().generate_random_bytes(HolePunchProtocol.TOKEN_LENGTH >> 1) # Two letters a byte.
 		for byte in bytes:
 			nonce += HolePunchProtocol.BIGRAMS[byte]
 
