@@ -1,5 +1,5 @@
 class_name HolePunch
-extends HolePunchBase
+extends HolePunchSettings
 ## Connects players peer to peer through NATs, then hands the punched UDP ports to your game.
 ##
 ## A host calls [method host_session] and shares the code that [signal start_session] brings;
@@ -24,7 +24,8 @@ extends HolePunchBase
 ## other with the pair secret the server gave them (RV instead of RD). The node keeps at most
 ## [member max_peers] peers, handles at most [member max_datagrams_per_frame] datagrams a frame,
 ## probes a claimed LAN address only inside its own network ([HolePunchLanRules]), and every wait
-## ends: a silent peer in [signal peer_lost], a handover at [member handover_deadline].
+## ends: a silent peer in [signal peer_lost], a handover at [member handover_deadline]. Its
+## timers and limits are in [HolePunchSettings].
 
 ## Where this node is in a session's life.
 enum Phase {
@@ -37,79 +38,6 @@ enum Phase {
 }
 
 enum _Role { NONE, HOST, JOINER, RANDOM }
-
-## Direct paths win over the relay, the LAN over the public path.
-const _PATH_RANK := {"": 0, "relay": 1, "public": 2, "local": 3}
-## The codes only the server sends (from its own address; RA comes from a relay port).
-const _SERVER_CODES: Array[String] = [HolePunchProtocol.HOST_REGISTERED, HolePunchProtocol.JOIN_REGISTERED, HolePunchProtocol.NEW_JOINER, HolePunchProtocol.BAD_KEY, HolePunchProtocol.REFUSED, HolePunchProtocol.RELAY_GRANTED]
-## A random joiner is never told its session id: its RQ names the server key with this suffix,
-## and the server finds the session by the pair.
-const _RANDOM_SUFFIX := "cycy"
-
-@export_group("Server")
-## Seconds before the first resend of an unanswered request (HS, JS, RS, RQ, RB); each further
-## resend waits twice as long, up to [member max_request_interval].
-@export_range(0.01, 5.0, 0.01, "suffix:s") var request_interval := 0.1
-## Longest wait between resends of a request.
-@export_range(0.01, 10.0, 0.01, "suffix:s") var max_request_interval := 1.0
-## Seconds without an answer from the server before [signal bad_server].
-@export_range(0.1, 120.0, 0.1, "suffix:s") var server_timeout := 5.0
-## Seconds between keep-alives to the server while hosting.
-@export_range(0.5, 60.0, 0.5, "suffix:s") var keep_alive_interval := 5.0
-## Talk to an original server: send requests without a nonce and trust its answers without one.
-## Leave it off with this project's server, whose answers must then echo our nonce, so that a
-## forged answer from the server's address is dropped.
-@export var original_server := false
-
-@export_group("Punching")
-## Seconds between punch packets to a peer not heard from yet.
-@export_range(0.01, 1.0, 0.01, "suffix:s") var punch_interval := 0.05
-## Seconds between packets that keep a punched hole open.
-@export_range(0.05, 5.0, 0.05, "suffix:s") var keep_open_interval := 0.25
-## Seconds to wait for a peer's first packet before asking for a relay (or, without one,
-## [signal punch_failed]); a claimed LAN address is probed no longer than this.
-@export_range(0.1, 60.0, 0.1, "suffix:s") var punch_timeout := 3.0
-## Seconds of silence on the path in use after which a peer counts as gone: [signal peer_lost];
-## a client ends its attempt, a host goes on with the others.
-@export_range(0.5, 120.0, 0.5, "suffix:s") var peer_timeout := 5.0
-## Ask the server for a relay when punching towards a peer fails.
-@export var use_relay := true
-## Seconds to wait for a relay to be granted and bound before [signal punch_failed].
-@export_range(0.1, 60.0, 0.1, "suffix:s") var relay_timeout := 5.0
-
-@export_group("Handover")
-## Seconds between resends of JH to a client that has not answered.
-@export_range(0.01, 1.0, 0.01, "suffix:s") var handover_interval := 0.05
-## Host: seconds of silence from a client after JH that count as its answer (its JD was lost
-## and it already started its game client).
-@export_range(0.1, 10.0, 0.1, "suffix:s") var handover_silence := 1.0
-## Host: seconds after the first JH to a client after which it no longer holds the handover up,
-## whatever it sends (a client that keeps punching instead of answering is left behind).
-@export_range(0.1, 30.0, 0.1, "suffix:s") var handover_deadline := 3.0
-## Client: after answering JH, seconds without a further JH before starting the game client
-## even though no JG came (all copies lost, or a host that sends none).
-@export_range(0.1, 10.0, 0.1, "suffix:s") var handover_timeout := 1.0
-
-@export_group("Network")
-## Local UDP port to punch from; 0 lets the system pick a free one.
-@export_range(0, 65535) var local_port := 0
-## The LAN IPv4 address to tell peers; empty finds one with [method IP.get_local_addresses].
-## When set, it also defines our own subnet for [member lan_subnet_bits].
-@export var lan_address := ""
-## Prefix length of our own subnets: a peer's claimed LAN address is probed only inside them.
-@export_range(8, 32) var lan_subnet_bits := 24
-
-@export_group("Limits")
-## Most peers at once (the server's default cap per session is 32); further introductions are
-## dropped, as is a peer that already failed in this session.
-@export_range(1, 1024) var max_peers := 32
-## Most datagrams handled per frame; the rest wait for the next frame, so a flood cannot stall
-## the game.
-@export_range(1, 65536) var max_datagrams_per_frame := 256
-
-@export_group("Debugging")
-## Print every datagram sent and received, with a millisecond clock, for debugging a network.
-@export var trace_datagrams := false
 
 ## Where this node is in a session's life.
 var phase: Phase = Phase.IDLE
@@ -127,11 +55,12 @@ var _lan_key := ""
 var _public_key := ""
 var _last_join_host := 0.0
 var _handover := ["", 0]
+var _bound_port := 0
 
 
 ## The UDP port this node punched from (0 before a session starts).
 func get_local_port() -> int:
-	return _socket.bound_port()
+	return _bound_port
 
 
 ## The session id: the host's code, or the one joined.
@@ -208,7 +137,8 @@ func _begin(role: _Role, serv_key: String, alias: String) -> bool:
 	_server = HolePunchServerLink.new(self, serv_key, not original_server)
 	_peers = HolePunchPeers.new(self)
 	_names = HolePunchNames.new(alias, max_peers)
-	_lan_key = HolePunchProtocol.encode_key(HolePunchSocket.find_lan_address(lan_address), _socket.bound_port())
+	_bound_port = _socket.bound_port()
+	_lan_key = HolePunchProtocol.encode_key(HolePunchSocket.find_lan_address(lan_address), _bound_port)
 	phase = Phase.REQUESTING
 	return true
 
@@ -232,14 +162,14 @@ func _receive(packet: PackedByteArray, ip: String, port: int) -> void:
 		dropped_datagrams += 1
 		return
 	var message := HolePunchProtocol.parse(packet)
-	if message.is_empty() or from_server != _SERVER_CODES.has(message.code) or (from_server and not _server.accepts(message)):
+	if message.is_empty() or from_server != HolePunchServerLink.CODES.has(message.code) or (from_server and not _server.accepts(message)):
 		# A client that lost its JD already runs its game client: its first ENet packet answers.
-		if message.is_empty() and phase == Phase.CLOSING and peer.handing_over() and peer.path_at(ip, port) == peer.path:
+		if message.is_empty() and phase == Phase.CLOSING and peer != null and peer.handing_over() and peer.path_at(ip, port) == peer.path:
 			peer.done = true
 		dropped_datagrams += 1
 		return
-	if peer != null and message.get("secret", peer.secret) != peer.secret:
-		dropped_datagrams += 1 # Between two peers of ours, whoever lacks the pair's secret is a stranger.
+	if peer != null and (message.get("secret", peer.secret) != peer.secret or message.code == HolePunchProtocol.PEER_READY and peer.secret != ""):
+		dropped_datagrams += 1 # Between two peers of ours (RV, not RD), whoever lacks the pair's secret is a stranger.
 		return
 	_dispatch(message, ip, port)
 
@@ -290,10 +220,7 @@ func _on_refused(message: Dictionary, _ip: String, _port: int) -> void:
 
 
 func _on_peer_ready(message: Dictionary, ip: String, port: int) -> void:
-	if _peers.at(ip, port).secret == "":
-		_on_punch(message.names, ip, port)
-	else:
-		dropped_datagrams += 1 # Our peer sends RV: an RD on its path comes from someone else.
+	_on_punch(message.names, ip, port)
 
 
 func _on_peer_ready_verified(message: Dictionary, ip: String, port: int) -> void:
@@ -306,36 +233,23 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 	if not _hear(peer, peer.path_at(ip, port)):
 		return
 	if first and phase == Phase.PUNCHING:
-		_send_to(_punch_packet(peer), ip, port) # Answer at once: the peer learns the path sooner.
-	if peer.name == "":
-		peer.name = names[0] # A peer's alias is the first name of its first packet, and only that.
-		if _names.add(peer.name):
-			new_name.emit(peer.name)
-	if not _is_host(): # A client takes the other clients' names from its host.
-		for i in range(1, names.size()):
-			if _names.add(names[i]):
-				new_name.emit(names[i])
+		_send_to(_names.packet(peer.secret), ip, port) # Answer at once: the peer learns the path sooner.
+	for alias in _names.take(peer, names, not _is_host()):
+		new_name.emit(alias)
 	if first and _role == _Role.RANDOM and phase == Phase.PUNCHING:
 		start_random.emit()
 		_api_close_session()
 
 
-## Takes a packet from [param peer] heard on [param heard_on]: the first one sets the path; a
-## better path replaces it only while punching (the LAN only while it is still probed); after JH
-## a packet keeps the peer alive but changes nothing. Returns whether the packet counts.
+## Takes a packet from [param peer] heard on [param heard_on] (see [method HolePunchPeer.hear]);
+## returns whether it counts (after JH a packet only keeps the peer alive).
 func _hear(peer: HolePunchPeer, heard_on: String) -> bool:
-	var now := _now()
-	if heard_on != peer.path:
-		var better: bool = _PATH_RANK[heard_on] > _PATH_RANK[peer.path] and (heard_on != "local" or now - peer.started < punch_timeout)
-		if peer.path != "" and not (better and phase == Phase.PUNCHING and not peer.handing_over()):
-			dropped_datagrams += 1
-			return false
-		peer.path = heard_on
-		if heard_on != "relay":
-			peer.relay.stop_trying() # A direct path: no relay needed.
+	var heard := peer.hear(heard_on, _now(), phase == Phase.PUNCHING, punch_timeout)
+	if heard == HolePunchPeer.Heard.NEW_PATH:
 		peer_path.emit(peer.public_key, heard_on)
-	peer.last_heard = now
-	return not peer.handing_over()
+	elif heard == HolePunchPeer.Heard.IGNORED:
+		dropped_datagrams += 1
+	return heard != HolePunchPeer.Heard.IGNORED and not peer.handing_over()
 
 
 func _on_join_host(message: Dictionary, ip: String, port: int) -> void:
@@ -411,40 +325,24 @@ func _finish_host() -> void:
 	# The session ends at the server only now: a peer still punching may need it for a relay.
 	for copy in 3: # No answer can come back once the port is freed: copies survive loss.
 		_server.send(HolePunchProtocol.encode_close_session(_session_id))
-		for peer in _peers.all():
-			var to := peer.endpoint()
-			_send_to(HolePunchProtocol.encode_join_go(peer.secret), to[0], to[1])
-	var port := _socket.bound_port()
-	_socket.close()
-	phase = Phase.DONE
-	start_server.emit(port)
+	_peers.send_go(3)
+	_finish(start_server, [_bound_port])
 
 
 func _finish_client() -> void:
-	var port := _socket.bound_port()
+	_finish(start_client, [_handover[0], _handover[1], _bound_port])
+
+
+## Frees the port for the game, then tells the game with [param done].
+func _finish(done: Signal, args: Array) -> void:
 	_socket.close()
 	phase = Phase.DONE
-	start_client.emit(_handover[0], _handover[1], port)
+	done.emit.callv(args)
 
 
 func _enter_punching() -> void:
 	phase = Phase.PUNCHING
 	_server.start_keep_alive(_now())
-
-
-## The punch packet for [param peer]: RV with the pair's secret, or RD; as many names as fit.
-func _punch_packet(peer: HolePunchPeer) -> PackedByteArray:
-	if peer.secret == "":
-		return HolePunchProtocol.encode_peer_ready(_names.fitting(HolePunchProtocol.PEER_READY))
-	var names := _names.fitting(HolePunchProtocol.PEER_READY_VERIFIED, PackedStringArray([peer.secret]))
-	return HolePunchProtocol.encode_peer_ready_verified(peer.secret, names)
-
-
-## RQ for [param peer]. A random joiner is never told its session id: it names the server key
-## with a fixed suffix, and the server finds the session by the pair.
-func _relay_request(peer: HolePunchPeer) -> PackedByteArray:
-	var id := _session_id if _session_id != "" else _server.key + _RANDOM_SUFFIX
-	return HolePunchProtocol.encode_relay_request(id, peer.public_key, _server.nonce)
 
 
 func _send_to(packet: PackedByteArray, ip: String, port: int) -> void:

@@ -28,6 +28,29 @@ func add(name: String) -> bool:
 	return true
 
 
+## Takes the names of a punch packet from [param peer]: its alias is the first name of its first
+## packet, and only that; a client also takes the other names from its host
+## ([param from_host]). Returns the names heard for the first time.
+func take(peer: HolePunchPeer, names: PackedStringArray, from_host: bool) -> PackedStringArray:
+	var fresh := PackedStringArray()
+	if peer.name == "":
+		peer.name = names[0]
+		if add(peer.name):
+			fresh.append(peer.name)
+	for i in range(1, names.size() if from_host else 1):
+		if add(names[i]):
+			fresh.append(names[i])
+	return fresh
+
+
+## The punch packet: RV with the pair's [param secret] when there is one, else RD.
+func packet(secret: String) -> PackedByteArray:
+	if secret == "":
+		return HolePunchProtocol.encode_peer_ready(fitting(HolePunchProtocol.PEER_READY))
+	var names := fitting(HolePunchProtocol.PEER_READY_VERIFIED, PackedStringArray([secret]))
+	return HolePunchProtocol.encode_peer_ready_verified(secret, names)
+
+
 ## The names to send: ours first, then the known ones, as many as fit into one datagram of
 ## [param code] with [param prefix] fields before the names.
 func fitting(code: String, prefix := PackedStringArray()) -> PackedStringArray:

@@ -4,6 +4,16 @@ extends RefCounted
 ## host. It knows the peer's addresses, which of them are probed, the path in use and the
 ## handover state; the node decides when to send.
 
+## What [method hear] made of a packet.
+enum Heard {
+	IGNORED, ## From a path that is not (and may not become) the one in use.
+	ON_PATH, ## On the path in use.
+	NEW_PATH, ## The first packet heard, or one on a better path: [member path] changed.
+}
+
+## Direct paths win over the relay, the LAN over the public path.
+const _PATH_RANK := {"": 0, "relay": 1, "public": 2, "local": 3}
+
 ## The peer's public key (as the server saw it): how signals name the peer.
 var public_key: String
 ## The LAN key the peer claimed.
@@ -61,6 +71,23 @@ func _init(public: String, lan: String, probe: bool, relay_link: HolePunchRelayL
 ## Whether the handover to this peer has begun.
 func handing_over() -> bool:
 	return handover_started < INF
+
+
+## Takes a packet heard on [param heard_on] at [param now]. The first one sets the path; a better
+## path replaces it only while [param punching] and before any handover, and the LAN only within
+## [param lan_window] seconds of the introduction (while it is probed).
+func hear(heard_on: String, now: float, punching: bool, lan_window: float) -> Heard:
+	var heard := Heard.ON_PATH
+	if heard_on != path:
+		var better: bool = _PATH_RANK[heard_on] > _PATH_RANK[path] and (heard_on != "local" or now - started < lan_window)
+		if path != "" and not (better and punching and not handing_over()):
+			return Heard.IGNORED
+		path = heard_on
+		heard = Heard.NEW_PATH
+		if heard_on != "relay":
+			relay.stop_trying() # A direct path: no relay needed.
+	last_heard = now
+	return heard
 
 
 ## Which of this peer's paths [param ip]:[param port] is: [code]"local"[/code],

@@ -88,13 +88,13 @@ func tick(now: float) -> Array:
 			continue
 		if peer.relay.due(now):
 			if peer.relay.state == HolePunchRelayLink.State.REQUESTING:
-				_node._server.send(_node._relay_request(peer))
+				_node._server.send(_node._server.relay_request(_node.get_session_id(), peer.public_key))
 			else:
 				_node._send_to(HolePunchProtocol.encode_relay_bind(peer.relay.token), peer.relay.ip, peer.relay.port)
 		if peer.handing_over() or now < peer.next_ping:
 			continue
 		peer.next_ping = now + (_node.punch_interval if peer.path == "" else _node.keep_open_interval)
-		var packet := _node._punch_packet(peer)
+		var packet := _node._names.packet(peer.secret)
 		for to: Array in peer.ping_targets(now, _node.punch_timeout):
 			_node._send_to(packet, to[0], to[1])
 	return gone
@@ -124,6 +124,14 @@ func hand_over(now: float, own_keys: Dictionary) -> bool:
 			var to := peer.endpoint()
 			_node._send_to(HolePunchProtocol.encode_join_host(own, peer.secret), to[0], to[1])
 	return not waiting
+
+
+## Host, just before freeing the port: JG to every peer (copies: no answer can come back).
+func send_go(copies: int) -> void:
+	for copy in copies:
+		for peer in _peers:
+			var to := peer.endpoint()
+			_node._send_to(HolePunchProtocol.encode_join_go(peer.secret), to[0], to[1])
 
 
 ## Why [param peer] is gone at [param now] (a [enum Gone]), or -1 while there is hope. Unheard
