@@ -88,7 +88,9 @@ func _api_random_session(serv_key: String, alias: String) -> void:
 
 
 func _api_close_session() -> void:
-	if phase == Phase.REQUESTING or (phase == Phase.PUNCHING and not _is_host()):
+	if phase == Phase.IDLE or phase == Phase.DONE:
+		return
+	if phase == Phase.REQUESTING or not _is_host():
 		_stop() # A client closing means leaving: nothing is handed over.
 	elif phase == Phase.PUNCHING:
 		phase = Phase.CLOSING
