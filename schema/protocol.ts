@@ -218,6 +218,32 @@ export const protocol: ProtocolSpec = {
       name: 'peer_lost', doc: 'A peer that was reachable went silent for [member peer_timeout] seconds, or handed over to someone else. A host drops the peer and goes on with the others; a joiner ends its attempt.',
       params: [{ name: 'key', type: 'String', doc: 'The peer\'s public key (as the server saw it).' }],
     },
+    {
+      name: 'failed', doc: 'This node\'s attempt failed and has ended (or never started): [param reason] says why, one failure per value. The older signals ([signal bad_session], [signal bad_server], [signal refused], [signal punch_failed]) still come too. A host\'s failures about one player do not end its session: they come as [signal player_left].',
+      params: [
+        { name: 'reason', type: 'Failure', doc: 'Why: a value of [enum Failure].' },
+        { name: 'detail', type: 'String', doc: 'What failed: the alias, key, code, port or peer key, or the reason the server gave.' },
+      ],
+    },
+    {
+      name: 'player_joined', doc: 'A player became reachable and told its alias: on a host, each joiner; on a joiner, the host. Aliases may repeat, keys never do.',
+      params: [
+        { name: 'key', type: 'String', doc: 'The player\'s public key (as the server saw it): unique in the session.' },
+        { name: 'alias', type: 'String', doc: 'The player\'s alias, decoded to UTF-8.' },
+      ],
+    },
+    {
+      name: 'player_left', doc: 'A player of [signal player_joined] is gone before the handover: it went silent, could not be reached, or the host removed it.',
+      params: [
+        { name: 'key', type: 'String', doc: 'The player\'s public key.' },
+        { name: 'alias', type: 'String', doc: 'Its alias (empty when it never told one).' },
+        { name: 'reason', type: 'String', doc: '[code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay) or [code]removed[/code] (by the host).' },
+      ],
+    },
+    {
+      name: 'game_connected', doc: 'With [member manage_game_peer] on: the game\'s [ENetMultiplayerPeer] is connected, already set on this node\'s [MultiplayerAPI]: a listening server on a host, a client the host answered on a joiner.',
+      params: [{ name: 'peer', type: 'MultiplayerPeer', doc: 'The connected peer.' }],
+    },
   ],
   api: [
     {
@@ -249,6 +275,22 @@ export const protocol: ProtocolSpec = {
       name: 'get_host', doc: 'The host\'s key on the path this peer uses (LAN if it answered there, else public); empty before a host is known.',
       params: [], returns: 'String',
     },
+  ],
+  failures: [
+    { name: 'bad_alias', doc: 'The alias is empty, has control characters, or is longer than 32 bytes on the wire (ASCII counts one, any other UTF-8 byte three).' },
+    { name: 'bad_server_key', doc: 'The server key is not a key.' },
+    { name: 'bad_code', doc: 'The session code is not a code, even with case, spaces and dashes forgiven.' },
+    { name: 'local_port_unusable', doc: 'The local UDP port ([member local_port]) could not be bound.' },
+    { name: 'server_silent', doc: 'The server did not answer within [member server_timeout].' },
+    { name: 'code_unknown', doc: 'The server knows no session with this code.' },
+    { name: 'session_full', doc: 'The session has no room for another player.' },
+    { name: 'server_full', doc: 'The server has no room for another session.' },
+    { name: 'address_limit', doc: 'This address holds too many sessions at the server.' },
+    { name: 'refused_by_host', doc: 'The host\'s game refused this player.' },
+    { name: 'punching_failed', doc: 'No packet from the host arrived on any path, and relays are off ([member use_relay]).' },
+    { name: 'relay_unavailable', doc: 'Punching failed and the server gave no relay within [member relay_timeout].' },
+    { name: 'host_lost', doc: 'The host went silent for [member peer_timeout] before the handover.' },
+    { name: 'game_connect_failed', doc: 'The game peer could not start or connect ([member manage_game_peer]).' },
   ],
   limits: {
     maxDatagramBytes: 512,

@@ -3,7 +3,7 @@ import type { FieldType, ProtocolSpec, ScriptType } from '../../schema/types.ts'
 import { isSnakeCase } from './naming.ts';
 
 const FIELD_TYPES: readonly FieldType[] = ['key', 'session_id', 'name', 'token', 'literal', 'word'];
-const SCRIPT_TYPES: readonly ScriptType[] = ['int', 'String', 'float', 'bool'];
+const SCRIPT_TYPES: readonly ScriptType[] = ['int', 'String', 'float', 'bool', 'Dictionary', 'Error', 'MultiplayerPeer', 'Failure'];
 const DIRECTIONS = ['client_to_server', 'server_to_client', 'peer_to_peer'];
 
 export class SchemaError extends Error {
@@ -61,6 +61,14 @@ export function validateSchema(spec: ProtocolSpec): void {
       if (!SCRIPT_TYPES.includes(p.type)) problems.push(`api "${a.name}": param "${p.name}": unknown type "${p.type}"`);
     }
   }
+  const failureNames = new Set<string>();
+  for (const f of spec.failures ?? []) {
+    if (!isSnakeCase(f.name)) problems.push(`failure "${f.name}": name is not snake_case`);
+    if (failureNames.has(f.name)) problems.push(`failure "${f.name}": duplicate`);
+    failureNames.add(f.name);
+  }
+  const usesFailure = [...spec.signals, ...spec.api].some((s) => s.params.some((p) => p.type === 'Failure'));
+  if (usesFailure && failureNames.size === 0) problems.push('failures: a param has type Failure but the schema lists no failures');
   if (spec.bigrams.length !== 256 || new Set(spec.bigrams).size !== 256
     || !spec.bigrams.every((b) => /^[a-z]{2}$/.test(b))) {
     problems.push('bigrams: need 256 distinct two-letter lowercase strings');

@@ -53,6 +53,8 @@ export interface ParamView { readonly name: string; readonly type: string; reado
 export interface SignalView { readonly name: string; readonly doc: string; readonly params: readonly ParamView[] }
 export interface ApiView extends SignalView { readonly returns: string; readonly returnsValue: boolean }
 
+export interface FailureView { readonly constant: string; readonly doc: string }
+
 export interface ViewModel {
   /** The first line of each target's files. */
   readonly tsHeader: string;
@@ -63,6 +65,7 @@ export interface ViewModel {
   readonly clientInbound: readonly MessageView[];
   readonly signals: readonly SignalView[];
   readonly api: readonly ApiView[];
+  readonly failures: readonly FailureView[];
   readonly limits: ProtocolSpec['limits'];
   readonly bigrams: readonly string[];
 }
@@ -125,6 +128,7 @@ export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewMode
       name: a.name, doc: a.doc, params: params(a.params),
       returns: a.returns ?? 'void', returnsValue: a.returns !== undefined,
     })),
+    failures: (spec.failures ?? []).map((f) => ({ constant: gdConstant(f.name), doc: f.doc })),
     limits: spec.limits,
     bigrams: spec.bigrams,
   };

@@ -48,6 +48,17 @@ extends HolePunchBase
 ## even though no JG came (all copies lost, or a host that sends none).
 @export_range(0.1, 10.0, 0.1, "suffix:s") var handover_timeout := 1.0
 
+@export_group("Game")
+## Let this node start ENet for the game after the handover ([HolePunchGamePeer]): the server on
+## the punched port, or the client with fresh attempts until the host answers; it sets the peer
+## on this node's [MultiplayerAPI] and emits [signal game_connected]. Leave it off to start ENet
+## yourself on [signal start_server] / [signal start_client].
+@export var manage_game_peer := false
+## Client: seconds between fresh ENet connect attempts until the host answers.
+@export_range(0.1, 10.0, 0.1, "suffix:s") var game_retry_interval := 2.0
+## Client: seconds of attempts before [signal failed] with [code]GAME_CONNECT_FAILED[/code].
+@export_range(1.0, 300.0, 1.0, "suffix:s") var game_connect_timeout := 30.0
+
 @export_group("Network")
 ## Local UDP port to punch from; 0 lets the system pick a free one.
 @export_range(0, 65535) var local_port := 0

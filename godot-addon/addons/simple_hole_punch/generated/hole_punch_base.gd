@@ -5,6 +5,24 @@ extends Node
 ##
 ## Add a [HolePunch] node to your scene rather than this one: [HolePunch] implements the behaviour.
 
+## Why an attempt failed, as [signal failed] reports it.
+enum Failure {
+	BAD_ALIAS, ## The alias is empty, has control characters, or is longer than 32 bytes on the wire (ASCII counts one, any other UTF-8 byte three).
+	BAD_SERVER_KEY, ## The server key is not a key.
+	BAD_CODE, ## The session code is not a code, even with case, spaces and dashes forgiven.
+	LOCAL_PORT_UNUSABLE, ## The local UDP port ([member local_port]) could not be bound.
+	SERVER_SILENT, ## The server did not answer within [member server_timeout].
+	CODE_UNKNOWN, ## The server knows no session with this code.
+	SESSION_FULL, ## The session has no room for another player.
+	SERVER_FULL, ## The server has no room for another session.
+	ADDRESS_LIMIT, ## This address holds too many sessions at the server.
+	REFUSED_BY_HOST, ## The host's game refused this player.
+	PUNCHING_FAILED, ## No packet from the host arrived on any path, and relays are off ([member use_relay]).
+	RELAY_UNAVAILABLE, ## Punching failed and the server gave no relay within [member relay_timeout].
+	HOST_LOST, ## The host went silent for [member peer_timeout] before the handover.
+	GAME_CONNECT_FAILED, ## The game peer could not start or connect ([member manage_game_peer]).
+}
+
 ## The session closed and this node was the host: start the game server on [param port] (for example [code]ENetMultiplayerPeer.create_server(port)[/code]).
 ## [param port]: The punched local UDP port, now free.
 @warning_ignore("unused_signal") # HolePunch emits it.
@@ -51,6 +69,26 @@ signal refused(reason: String)
 ## [param key]: The peer's public key (as the server saw it).
 @warning_ignore("unused_signal") # HolePunch emits it.
 signal peer_lost(key: String)
+## This node's attempt failed and has ended (or never started): [param reason] says why, one failure per value. The older signals ([signal bad_session], [signal bad_server], [signal refused], [signal punch_failed]) still come too. A host's failures about one player do not end its session: they come as [signal player_left].
+## [param reason]: Why: a value of [enum Failure].
+## [param detail]: What failed: the alias, key, code, port or peer key, or the reason the server gave.
+@warning_ignore("unused_signal") # HolePunch emits it.
+signal failed(reason: Failure, detail: String)
+## A player became reachable and told its alias: on a host, each joiner; on a joiner, the host. Aliases may repeat, keys never do.
+## [param key]: The player's public key (as the server saw it): unique in the session.
+## [param alias]: The player's alias, decoded to UTF-8.
+@warning_ignore("unused_signal") # HolePunch emits it.
+signal player_joined(key: String, alias: String)
+## A player of [signal player_joined] is gone before the handover: it went silent, could not be reached, or the host removed it.
+## [param key]: The player's public key.
+## [param alias]: Its alias (empty when it never told one).
+## [param reason]: [code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay) or [code]removed[/code] (by the host).
+@warning_ignore("unused_signal") # HolePunch emits it.
+signal player_left(key: String, alias: String, reason: String)
+## With [member manage_game_peer] on: the game's [ENetMultiplayerPeer] is connected, already set on this node's [MultiplayerAPI]: a listening server on a host, a client the host answered on a joiner.
+## [param peer]: The connected peer.
+@warning_ignore("unused_signal") # HolePunch emits it.
+signal game_connected(peer: MultiplayerPeer)
 
 
 ## Registers a session with the server named by [param serv_key]; [signal start_session] brings its code.
