@@ -69,6 +69,24 @@ export function validateSchema(spec: ProtocolSpec): void {
   }
   const usesFailure = [...spec.signals, ...spec.api].some((s) => s.params.some((p) => p.type === 'Failure'));
   if (usesFailure && failureNames.size === 0) problems.push('failures: a param has type Failure but the schema lists no failures');
+  const settingNames = new Set<string>();
+  for (const group of spec.node.settings) {
+    for (const setting of group.settings) {
+      const at = `setting "${setting.name}"`;
+      if (!isSnakeCase(setting.name)) problems.push(`${at}: name is not snake_case`);
+      if (settingNames.has(setting.name)) problems.push(`${at}: duplicate`);
+      settingNames.add(setting.name);
+      const jsTypes: Partial<Record<ScriptType, string>> = { int: 'number', float: 'number', bool: 'boolean', String: 'string' };
+      const jsType = jsTypes[setting.type]; // Settings are plain values: other script types never match.
+      if (typeof setting.default !== jsType || (setting.type === 'int' && !Number.isInteger(setting.default))) {
+        problems.push(`${at}: default ${JSON.stringify(setting.default)} is not a ${setting.type}`);
+      }
+      if ((setting.range || setting.unit) && setting.type !== 'int' && setting.type !== 'float') {
+        problems.push(`${at}: only numbers take a range or a unit`);
+      }
+      if (setting.unit && !setting.range) problems.push(`${at}: a unit needs a range`);
+    }
+  }
   if (spec.bigrams.length !== 256 || new Set(spec.bigrams).size !== 256
     || !spec.bigrams.every((b) => /^[a-z]{2}$/.test(b))) {
     problems.push('bigrams: need 256 distinct two-letter lowercase strings');

@@ -72,7 +72,7 @@ func test_client_retries_until_the_host_listens() -> void:
 	assert_signal_not_emitted(_client_peer, "connected", "nobody listens yet")
 	# When the host's server starts, a fresh attempt finds it
 	_host.start_server.emit(port)
-	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(_client_peer, "connected") == 1, 3.0), "connected after retrying")
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(_client_peer, "connected") == 1, 6.0), "connected after retrying")
 	assert_true(await wait_until(func() -> bool: return _host.multiplayer.get_peers().size() >= 1, 2.0), "host sees the client")
 
 
