@@ -247,33 +247,44 @@ export const protocol: ProtocolSpec = {
   ],
   api: [
     {
-      name: 'host_session', doc: 'Registers a session with the server named by [param serv_key]; [signal start_session] brings its code.',
+      name: 'host_session', doc: 'Registers a session with the server named by [param serv_key]; [signal start_session] brings its code. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.',
+      returns: 'Error',
       params: [
         { name: 'serv_key', type: 'String', doc: 'The server key the server printed on start.' },
         { name: 'alias', type: 'String', doc: 'This player\'s name, shown to peers.' },
       ],
     },
     {
-      name: 'join_session', doc: 'Joins the session [param id] (its first 12 letters name the server).',
+      name: 'join_session', doc: 'Joins the session [param id] (its first 12 letters name the server); case, spaces and dashes in it are forgiven. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.',
+      returns: 'Error',
       params: [
         { name: 'id', type: 'String', doc: 'The session code from the host.' },
         { name: 'alias', type: 'String', doc: 'This player\'s name, shown to peers.' },
       ],
     },
     {
-      name: 'random_session', doc: 'Pairs with a random stranger on the server [param serv_key]; [signal start_random] follows.',
+      name: 'random_session', doc: 'Pairs with a random stranger on the server [param serv_key]; [signal start_random] follows. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.',
+      returns: 'Error',
       params: [
         { name: 'serv_key', type: 'String', doc: 'The server key.' },
         { name: 'alias', type: 'String', doc: 'This player\'s name, shown to peers.' },
       ],
     },
     {
-      name: 'close_session', doc: 'Host only: stop accepting joiners and hand every punched peer over to the game.',
-      params: [],
+      name: 'close_session', doc: 'Host: stop accepting joiners and hand every punched peer over to the game. A joiner leaves its attempt. Returns [constant OK], or [constant ERR_DOES_NOT_EXIST] when no session is under way.',
+      params: [], returns: 'Error',
     },
     {
       name: 'get_host', doc: 'The host\'s key on the path this peer uses (LAN if it answered there, else public); empty before a host is known.',
       params: [], returns: 'String',
+    },
+    {
+      name: 'get_players', doc: 'The players this node punched to, by public key: [code]{"alias": String, "path": String, "peer_id": int}[/code]; [code]peer_id[/code] is the ENet peer id once [member manage_game_peer] connected it (1 for the host), else 0.',
+      params: [], returns: 'Dictionary',
+    },
+    {
+      name: 'get_peer_id', doc: 'The ENet peer id of the player whose public key is [param key] once the game peer connected it (1 for the host), else 0.',
+      params: [{ name: 'key', type: 'String', doc: 'The player\'s public key, as [signal player_joined] gave it.' }], returns: 'int',
     },
     {
       name: 'get_local_port', doc: 'The UDP port this node punched from (0 before a session starts).',

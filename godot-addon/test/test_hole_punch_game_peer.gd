@@ -11,8 +11,8 @@ var _client_peer: HolePunchGamePeer
 func before_each() -> void:
 	_host = _side("Host")
 	_client = _side("Client")
-	_host_peer = HolePunchGamePeer.new(_host)
-	_client_peer = HolePunchGamePeer.new(_client)
+	_host_peer = _host._game
+	_client_peer = _client._game
 	watch_signals(_host_peer)
 	watch_signals(_client_peer)
 
@@ -27,6 +27,7 @@ func after_each() -> void:
 func _side(side_name: String) -> HolePunch:
 	var node := HolePunch.new()
 	node.name = side_name
+	node.manage_game_peer = true
 	add(node)
 	tree.set_multiplayer(SceneMultiplayer.new(), node.get_path())
 	return node
@@ -64,8 +65,7 @@ func test_client_connects_and_both_sides_know_each_other() -> void:
 
 func test_client_retries_until_the_host_listens() -> void:
 	# Given a handover whose host server starts late (its first connect packets are lost)
-	_host_peer.retry_interval = 0.3
-	_client_peer.retry_interval = 0.3
+	_client.game_retry_interval = 0.3
 	var port := _free_port()
 	_client.start_client.emit("127.0.0.1", port, _free_port())
 	await wait(1.0)
@@ -77,12 +77,19 @@ func test_client_retries_until_the_host_listens() -> void:
 
 
 func test_client_gives_up_after_connect_timeout() -> void:
-	_client_peer.retry_interval = 0.2
-	_client_peer.connect_timeout = 0.7
+	_client.game_retry_interval = 0.2
+	_client.game_connect_timeout = 0.7
 	_client.start_client.emit("127.0.0.1", _free_port(), _free_port())
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(_client_peer, "failed") == 1, 3.0), "failed")
 	assert_signal_emitted_with_parameters(_client_peer, "failed", [ERR_TIMEOUT])
 	assert_signal_not_emitted(_client_peer, "connected")
+
+
+func test_left_alone_when_the_game_starts_enet_itself() -> void:
+	_host.manage_game_peer = false
+	_host.start_server.emit(_free_port())
+	assert_signal_not_emitted(_host_peer, "connected")
+	assert_eq(_host.multiplayer.multiplayer_peer is OfflineMultiplayerPeer, true, "untouched")
 
 
 func test_server_port_in_use_fails_with_an_error() -> void:

@@ -9,7 +9,10 @@ extends RefCounted
 ## first packet arrived (its side of the handshake). A lossy path can leave a client connected in
 ## ENet's eyes while the host, whose answer was lost, gives up on it; so a fresh attempt starts
 ## every [member retry_interval] seconds until the host is heard, and at once when one fails.
-## [signal connected] hands the game the connected peer; [signal failed] says why not.
+## [signal connected] hands the game the connected peer; [signal failed] says why not. It acts
+## only when the node's [member HolePunch.manage_game_peer] is on, and takes its timers from the
+## node's settings. It also maps each punched player's key to its ENet peer id, by the address
+## the host's ENet sees it at (the path it punched, or the relay).
 
 ## The game's peer is ready: a listening server, or a client the host answered.
 signal connected(peer: MultiplayerPeer)
@@ -27,6 +30,9 @@ var max_clients := 32
 ## The peer being connected, or the connected one (null before the handover).
 var peer: ENetMultiplayerPeer
 var _node: Node
+## Public key -> [ip, port] of each punched player, from the handover; and key -> ENet peer id.
+var _endpoints := {}
+var _ids := {}
 var _target := []
 var _attempt := 0
 var _deadline := 0.0
@@ -39,6 +45,20 @@ func _init(node: Node) -> void:
 	node.start_client.connect(_on_start_client)
 
 
+## Takes the punched [param peers] ([HolePunchPeer]s) whose ENet ids to learn, at the handover.
+func expect(peers: Array[HolePunchPeer]) -> void:
+	_endpoints.clear()
+	_ids.clear()
+	for punched in peers:
+		if punched.path != "":
+			_endpoints[punched.public_key] = punched.endpoint()
+
+
+## The ENet peer id of the player with public key [param key], or 0 while not connected.
+func peer_id(key: String) -> int:
+	return _ids.get(key, 0)
+
+
 ## Stops trying (the node left its session, or the game took over).
 func stop() -> void:
 	_attempt += 1
@@ -47,6 +67,8 @@ func stop() -> void:
 
 
 func _on_start_server(port: int) -> void:
+	if not _managed():
+		return
 	stop()
 	peer = ENetMultiplayerPeer.new()
 	var err := peer.create_server(port, max_clients)
@@ -55,12 +77,17 @@ func _on_start_server(port: int) -> void:
 		failed.emit(err)
 		return
 	_node.multiplayer.multiplayer_peer = peer
+	peer.peer_connected.connect(_on_peer_connected)
 	connected.emit(peer)
 
 
 func _on_start_client(ip: String, port: int, local_port: int) -> void:
+	if not _managed():
+		return
 	stop()
 	_target = [ip, port, local_port]
+	retry_interval = _node.game_retry_interval
+	connect_timeout = _node.game_connect_timeout
 	_deadline = _now() + connect_timeout
 	_listen(true)
 	_try()
@@ -100,12 +127,26 @@ func _on_connected_to_server() -> void:
 	if _target.is_empty():
 		return
 	stop()
+	for key: String in _endpoints:
+		_ids[key] = 1 # A client's only punched peer is the host.
 	connected.emit(peer)
 
 
 func _on_connection_failed() -> void:
 	if not _target.is_empty():
 		_try.call_deferred() # Often a late answer to an abandoned attempt: try again at once.
+
+
+## Host: names a new ENet peer by the address it connected from.
+func _on_peer_connected(id: int) -> void:
+	var remote := peer.get_peer(id)
+	for key: String in _endpoints:
+		if _endpoints[key] == [remote.get_remote_address(), remote.get_remote_port()]:
+			_ids[key] = id
+
+
+func _managed() -> bool:
+	return _node.get("manage_game_peer") == true
 
 
 func _listen(on: bool) -> void:

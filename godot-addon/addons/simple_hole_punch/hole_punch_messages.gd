@@ -41,12 +41,14 @@ func _on_bad_key(message: Dictionary, _ip: String, _port: int) -> void:
 	if phase == Phase.REQUESTING and _role == _Role.JOINER and message.session_id == _session_id:
 		_stop()
 		_this.bad_session.emit(message.session_id)
+		_fail(HolePunch.Failure.CODE_UNKNOWN, message.session_id)
 
 
 func _on_refused(message: Dictionary, _ip: String, _port: int) -> void:
 	if phase == Phase.REQUESTING:
 		_stop()
 		_this.refused.emit(message.reason)
+		_fail(HolePunch.Failure[message.reason.to_upper()], message.reason)
 
 
 func _on_peer_ready(message: Dictionary, ip: String, port: int) -> void:
@@ -64,8 +66,11 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 		return
 	if first and phase == Phase.PUNCHING:
 		_send_to(_names.packet(peer.secret), ip, port) # Answer at once: the peer learns the path sooner.
+	var unnamed := peer.name == ""
 	for alias in _names.take(peer, names, not _is_host()):
-		_this.new_name.emit(alias)
+		_this.new_name.emit(HolePunchAlias.decode(alias))
+	if unnamed and peer.name != "": # Each peer once, whatever its alias: aliases may repeat.
+		_this.player_joined.emit(peer.public_key, HolePunchAlias.decode(peer.name))
 	if first and _role == _Role.RANDOM and phase == Phase.PUNCHING:
 		_this.start_random.emit()
 		_api_close_session()

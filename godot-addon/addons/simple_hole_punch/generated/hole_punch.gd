@@ -181,35 +181,46 @@ signal game_connected(peer: MultiplayerPeer)
 @export var trace_datagrams: bool = false
 
 
-## Registers a session with the server named by [param serv_key]; [signal start_session] brings its code.
+## Registers a session with the server named by [param serv_key]; [signal start_session] brings its code. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.
 ## [param serv_key]: The server key the server printed on start.
 ## [param alias]: This player's name, shown to peers.
-func host_session(serv_key: String, alias: String) -> void:
-	_api_host_session(serv_key, alias)
+func host_session(serv_key: String, alias: String) -> Error:
+	return _api_host_session(serv_key, alias)
 
 
-## Joins the session [param id] (its first 12 letters name the server).
+## Joins the session [param id] (its first 12 letters name the server); case, spaces and dashes in it are forgiven. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.
 ## [param id]: The session code from the host.
 ## [param alias]: This player's name, shown to peers.
-func join_session(id: String, alias: String) -> void:
-	_api_join_session(id, alias)
+func join_session(id: String, alias: String) -> Error:
+	return _api_join_session(id, alias)
 
 
-## Pairs with a random stranger on the server [param serv_key]; [signal start_random] follows.
+## Pairs with a random stranger on the server [param serv_key]; [signal start_random] follows. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.
 ## [param serv_key]: The server key.
 ## [param alias]: This player's name, shown to peers.
-func random_session(serv_key: String, alias: String) -> void:
-	_api_random_session(serv_key, alias)
+func random_session(serv_key: String, alias: String) -> Error:
+	return _api_random_session(serv_key, alias)
 
 
-## Host only: stop accepting joiners and hand every punched peer over to the game.
-func close_session() -> void:
-	_api_close_session()
+## Host: stop accepting joiners and hand every punched peer over to the game. A joiner leaves its attempt. Returns [constant OK], or [constant ERR_DOES_NOT_EXIST] when no session is under way.
+func close_session() -> Error:
+	return _api_close_session()
 
 
 ## The host's key on the path this peer uses (LAN if it answered there, else public); empty before a host is known.
 func get_host() -> String:
 	return _api_get_host()
+
+
+## The players this node punched to, by public key: [code]{"alias": String, "path": String, "peer_id": int}[/code]; [code]peer_id[/code] is the ENet peer id once [member manage_game_peer] connected it (1 for the host), else 0.
+func get_players() -> Dictionary:
+	return _api_get_players()
+
+
+## The ENet peer id of the player whose public key is [param key] once the game peer connected it (1 for the host), else 0.
+## [param key]: The player's public key, as [signal player_joined] gave it.
+func get_peer_id(key: String) -> int:
+	return _api_get_peer_id(key)
 
 
 ## The UDP port this node punched from (0 before a session starts).
