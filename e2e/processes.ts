@@ -100,6 +100,8 @@ export interface PlayerOptions {
    * then never ends by itself, and the harness stops it.
    */
   readonly until?: 'rpc' | 'connected';
+  /** Let the HolePunch node start ENet itself (manage_game_peer), as the README's first snippet does. */
+  readonly managed?: boolean;
 }
 
 export function playerArgs(o: PlayerOptions): string[] {
@@ -114,6 +116,7 @@ export function playerArgs(o: PlayerOptions): string[] {
   if (o.punchTimeout) args.push(`--punch-timeout=${o.punchTimeout}`);
   if (o.trace) args.push('--trace');
   if (o.until) args.push(`--until=${o.until}`);
+  if (o.managed) args.push('--managed');
   return args;
 }
 

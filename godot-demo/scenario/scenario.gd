@@ -7,7 +7,9 @@ extends Node
 ## 2 timeout, 3 a failure signal (bad_session, bad_server, punch_failed).
 ## Options: [code]--role=host|join|random --server-key=KEY --session=ID --session-file=PATH --go-file=PATH --alias=NAME
 ## --expect-peers=N --timeout=SECONDS --lan-ip=IP --server-timeout=S --punch-timeout=S
-## --until=rpc|connected[/code]. With [code]--until=connected[/code] a client is done once the
+## --until=rpc|connected --managed[/code]. With [code]--managed[/code] the node starts ENet itself
+## ([member HolePunch.manage_game_peer], as the README's first snippet does) instead of the
+## retries below. With [code]--until=connected[/code] a client is done once the
 ## host's first RPC arrives (both ENet peers connected, data flowing), and the host never ends by
 ## itself: on a very lossy path ENet can take many seconds to deliver the answers.
 
@@ -31,6 +33,7 @@ var _host_heard := false
 var _attempt := 0
 var _client_target: Array = []
 var _disconnected := 0
+var _managed := false
 
 
 ## Reads [code]--key=value[/code] and [code]--flag[/code] arguments into a Dictionary.
@@ -54,9 +57,15 @@ func run(options: Dictionary) -> void:
 	_hole_punch.trace_datagrams = options.has("trace")
 	_hole_punch.server_timeout = float(options.get("server-timeout", str(_hole_punch.server_timeout)))
 	_hole_punch.punch_timeout = float(options.get("punch-timeout", str(_hole_punch.punch_timeout)))
+	_managed = options.has("managed")
+	_hole_punch.manage_game_peer = _managed
 	add_child(_hole_punch)
 	_hole_punch.start_session.connect(func(key: String) -> void: _emit("start_session", {"key": key}))
-	_hole_punch.new_name.connect(_on_new_name)
+	_hole_punch.new_name.connect(func(peer_name: String) -> void: _emit("new_name", {"name": peer_name}))
+	_hole_punch.player_joined.connect(_on_player_joined)
+	_hole_punch.game_connected.connect(func(_peer: MultiplayerPeer) -> void: _emit("game_connected"))
+	_hole_punch.failed.connect(func(reason: HolePunch.Failure, detail: String) -> void:
+		_emit("failed", {"reason": HolePunch.Failure.keys()[reason], "detail": detail}))
 	_hole_punch.start_random.connect(func() -> void: _emit("start_random"))
 	_hole_punch.start_server.connect(_on_start_server)
 	_hole_punch.start_client.connect(_on_start_client)
@@ -69,7 +78,8 @@ func run(options: Dictionary) -> void:
 	# A failed attempt is retried by _connect_client; the overall timeout decides failure.
 	multiplayer.connection_failed.connect(func() -> void:
 		_emit("enet_connection_failed")
-		_connect_client.call_deferred())
+		if not _managed:
+			_connect_client.call_deferred())
 	multiplayer.server_disconnected.connect(_on_server_disconnected)
 	multiplayer.peer_disconnected.connect(_on_peer_disconnected)
 	get_tree().create_timer(float(options.get("timeout", "20"))).timeout.connect(_on_timeout)
@@ -102,8 +112,8 @@ func _read_when_present(path: String) -> String:
 	return FileAccess.get_file_as_string(path).strip_edges()
 
 
-func _on_new_name(peer_name: String) -> void:
-	_emit("new_name", {"name": peer_name})
+func _on_player_joined(key: String, alias: String) -> void:
+	_emit("player_joined", {"key": key, "alias": alias})
 	_names_seen += 1
 	if _options.get("role") == "host" and _names_seen == _expected_peers:
 		_emit("close_session")
@@ -113,6 +123,8 @@ func _on_new_name(peer_name: String) -> void:
 func _on_start_server(port: int) -> void:
 	_emit("start_server", {"port": port})
 	_is_server = true
+	if _managed:
+		return
 	var peer := ENetMultiplayerPeer.new()
 	var err := peer.create_server(port)
 	if err != OK:
@@ -124,6 +136,8 @@ func _on_start_server(port: int) -> void:
 func _on_start_client(ip: String, port: int, local_port: int) -> void:
 	_emit("start_client", {"ip": ip, "port": port, "local_port": local_port})
 	_client_target = [ip, port, local_port]
+	if _managed:
+		return
 	_connect_client()
 
 
@@ -171,6 +185,8 @@ func _on_peer_connected(id: int) -> void:
 func _on_connected_to_server() -> void:
 	_client_connected = true
 	_emit("enet_connected", {"peer_id": 1})
+	if _managed:
+		return
 	_arm_retry(HOST_WAIT) # Now waiting for the host's side of the handshake.
 	# The client pings once the host pinged: sent earlier, a reliable packet the host rejects
 	# (its side of the handshake still pending) waits out ENet's doubling resend timer.
