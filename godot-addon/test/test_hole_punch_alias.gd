@@ -11,7 +11,7 @@ func test_other_characters_are_percent_encoded_and_come_back() -> void:
 	assert_eq(HolePunchAlias.encode("José"), "Jos%C3%A9", "UTF-8 bytes")
 	assert_eq(HolePunchAlias.encode("a:b"), "a%3Ab", "the field separator")
 	assert_eq(HolePunchAlias.encode("100%"), "100%25", "the escape itself")
-	for alias in ["José", "a:b", "100%", "日本", "Zoë 🎮"]:
+	for alias: String in ["José", "a:b", "100%", "日本", "Zoë 🎮"]:
 		var wire := HolePunchAlias.encode(alias)
 		assert_true(HolePunchProtocol.is_name(wire), "%s: an ASCII wire name (%s)" % [alias, wire])
 		assert_eq(HolePunchAlias.decode(wire), alias, "%s comes back" % alias)

@@ -18,7 +18,7 @@ func before_each() -> void:
 
 
 func after_each() -> void:
-	for side in [_host, _client]:
+	for side: HolePunch in [_host, _client]:
 		if side.multiplayer.multiplayer_peer != null:
 			side.multiplayer.multiplayer_peer.close()
 		tree.set_multiplayer(null, side.get_path())

@@ -89,7 +89,7 @@ func test_unknown_code_and_full_session_are_typed_failures() -> void:
 
 
 func test_punching_failed_and_relay_unavailable_are_told_apart() -> void:
-	for use_relay in [false, true]:
+	for use_relay: bool in [false, true]:
 		var server := _endpoint()
 		var silent_host := _endpoint()
 		var node := _node({"punch_timeout": 0.2, "relay_timeout": 0.2, "use_relay": use_relay})

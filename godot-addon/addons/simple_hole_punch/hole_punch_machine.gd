@@ -96,7 +96,8 @@ func _api_close_session() -> Error:
 
 func _api_get_players() -> Dictionary:
 	var players := {}
-	for peer in [] if _peers == null else _peers.all():
+	var peers: Array[HolePunchPeer] = [] if _peers == null else _peers.all()
+	for peer in peers:
 		players[peer.public_key] = {"alias": HolePunchAlias.decode(peer.name), "path": peer.path, "peer_id": _game.peer_id(peer.public_key)}
 	return players
 
