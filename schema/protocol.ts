@@ -134,6 +134,22 @@ export const protocol: ProtocolSpec = {
       fields: [{ name: 'go', type: 'literal', literal: 'GO', doc: 'Placeholder payload.' }, PEER_SECRET],
     },
     {
+      code: 'JP', name: 'join_payload', direction: 'peer_to_peer',
+      doc: 'Ours: a joiner\'s small payload for the host\'s game to decide on (a password, a version), sent with each of its punch packets to the host until the handover. Original hosts ignore it.',
+      fields: [
+        { name: 'payload', type: 'name', doc: 'The payload, percent-encoded UTF-8 as an alias is.' },
+        PEER_SECRET,
+      ],
+    },
+    {
+      code: 'RJ', name: 'refused_join', direction: 'peer_to_peer',
+      doc: 'Ours: the host\'s game refused or removed this joiner before the handover (sent three times; the host then drops the joiner). Original joiners ignore it and time out.',
+      fields: [
+        { name: 'reason', type: 'name', doc: 'Why, in the host game\'s words, percent-encoded UTF-8 as an alias is; [code]full[/code] for the player cap.' },
+        PEER_SECRET,
+      ],
+    },
+    {
       code: 'RF', name: 'refused', direction: 'server_to_client',
       doc: 'Ours: the server refuses a request that carried a nonce, where an original client gets silence (or BK for a full session).',
       fields: [
@@ -246,6 +262,13 @@ export const protocol: ProtocolSpec = {
       ],
     },
     {
+      name: 'player_payload', doc: 'Host: a joiner sent the payload it set in [member join_payload] (it comes after [signal player_joined]). Refuse the player with [method refuse_player] if the game does not want it.',
+      params: [
+        { name: 'key', type: 'String', doc: 'The player\'s public key.' },
+        { name: 'payload', type: 'String', doc: 'The payload, decoded to UTF-8.' },
+      ],
+    },
+    {
       name: 'game_connected', doc: 'With [member manage_game_peer] on: the game\'s [ENetMultiplayerPeer] is connected, already set on this node\'s [MultiplayerAPI]: a listening server on a host, a client the host answered on a joiner.',
       params: [{ name: 'peer', type: 'MultiplayerPeer', doc: 'The connected peer.' }],
     },
@@ -282,6 +305,14 @@ export const protocol: ProtocolSpec = {
     {
       name: 'get_host', doc: 'The host\'s key on the path this peer uses (LAN if it answered there, else public); empty before a host is known.',
       params: [], returns: 'String',
+    },
+    {
+      name: 'refuse_player', doc: 'Host, before the handover: refuse or remove the player [param key] (it gets [signal failed] with [code]REFUSED_BY_HOST[/code] and [param reason]; this node emits [signal player_left] with [code]removed[/code]). It cannot come back in this session. Returns [constant ERR_DOES_NOT_EXIST] for a key that is not a player here, [constant ERR_INVALID_PARAMETER] for a reason that is not 1 to 32 bytes on the wire.',
+      params: [
+        { name: 'key', type: 'String', doc: 'The player\'s public key, as [signal player_joined] gave it.' },
+        { name: 'reason', type: 'String', doc: 'Why, shown to the player (UTF-8, as short as an alias).' },
+      ],
+      returns: 'Error',
     },
     {
       name: 'get_players', doc: 'The players this node punched to, by public key: [code]{"alias": String, "path": String, "peer_id": int}[/code]; [code]peer_id[/code] is the ENet peer id once [member manage_game_peer] connected it (1 for the host), else 0.',
@@ -376,6 +407,8 @@ export const protocol: ProtocolSpec = {
       {
         group: 'Game', settings: [
           { name: 'manage_game_peer', type: 'bool', default: false, doc: 'Let this node start ENet for the game after the handover ([HolePunchGamePeer]): the server on the punched port, or the client with a fresh attempt every [member game_retry_interval] until the host answers. It sets the peer on this node\'s [MultiplayerAPI] and emits [signal game_connected]. Leave it off to start ENet yourself on [signal start_server] / [signal start_client].' },
+          { name: 'max_players', type: 'int', default: 0, range: [0, 1024], doc: 'Host: most players admitted to the session (0: no cap beyond [member max_peers]); a player heard beyond it is refused with the reason [code]full[/code].' },
+          { name: 'join_payload', type: 'String', default: '', doc: 'Joiner: a small payload for the host\'s game to decide on (a password, a version), UTF-8, at most 32 bytes on the wire as an alias; empty sends none. The host gets it in [signal player_payload].' },
           { name: 'game_retry_interval', type: 'float', default: 2.0, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Client: seconds between fresh ENet connect attempts until the host answers.' },
           { name: 'game_connect_timeout', type: 'float', default: 30.0, range: [1.0, 300.0, 1.0], unit: 's', doc: 'Client: seconds of attempts before [signal failed] with [code]GAME_CONNECT_FAILED[/code].' },
         ],

@@ -246,6 +246,15 @@ func _enter_punching() -> void:
 	_server.start_keep_alive(_now())
 
 
+## What goes to [param peer] on each punch: our names, and a joiner's [member HolePunch.join_payload].
+func _punch_packets(peer: HolePunchPeer) -> Array[PackedByteArray]:
+	var packets: Array[PackedByteArray] = [_names.packet(peer.secret)]
+	var payload := HolePunchAlias.encode(_this.join_payload)
+	if not _is_host() and payload != "":
+		packets.append(HolePunchProtocol.encode_join_payload(payload, peer.secret))
+	return packets
+
+
 func _send_to(packet: PackedByteArray, ip: String, port: int) -> void:
 	_socket.send(packet, ip, port)
 

@@ -21,10 +21,10 @@ export function isName(text: string): boolean {
   return text.length >= 1 && text.length <= LIMITS.maxNameLength && /^[\x20-\x39\x3b-\x7e]+$/.test(text);
 }
 
-export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'RF' | 'RQ' | 'RG' | 'RB' | 'RA';
+export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'JP' | 'RJ' | 'RF' | 'RQ' | 'RG' | 'RB' | 'RA';
 
 /** Message codes by name. */
-export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', refused: 'RF', relayRequest: 'RQ', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA' } as const;
+export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', joinPayload: 'JP', refusedJoin: 'RJ', refused: 'RF', relayRequest: 'RQ', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA' } as const;
 
 /** `HS` (client to server): Register a new session with the sender as its host. Resent until HR arrives. */
 export interface HostSession {
@@ -164,6 +164,24 @@ export interface JoinGo {
   readonly secret?: string;
 }
 
+/** `JP` (peer to peer): Ours: a joiner's small payload for the host's game to decide on (a password, a version), sent with each of its punch packets to the host until the handover. Original hosts ignore it. */
+export interface JoinPayload {
+  readonly code: 'JP';
+  /** The payload, percent-encoded UTF-8 as an alias is. */
+  readonly payload: string;
+  /** The pair's secret, when the server gave one. */
+  readonly secret?: string;
+}
+
+/** `RJ` (peer to peer): Ours: the host's game refused or removed this joiner before the handover (sent three times; the host then drops the joiner). Original joiners ignore it and time out. */
+export interface RefusedJoin {
+  readonly code: 'RJ';
+  /** Why, in the host game's words, percent-encoded UTF-8 as an alias is; [code]full[/code] for the player cap. */
+  readonly reason: string;
+  /** The pair's secret, when the server gave one. */
+  readonly secret?: string;
+}
+
 /** `RF` (server to client): Ours: the server refuses a request that carried a nonce, where an original client gets silence (or BK for a full session). */
 export interface Refused {
   readonly code: 'RF';
@@ -211,10 +229,10 @@ export interface RelayBound {
   readonly token: string;
 }
 
-export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | Refused | RelayRequest | RelayGranted | RelayBind | RelayBound;
+export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | RefusedJoin | Refused | RelayRequest | RelayGranted | RelayBind | RelayBound;
 export type ClientToServerMessage = HostSession | JoinSession | RandomSession | KeepAlive | CloseSession | RelayRequest | RelayBind;
 export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey | Refused | RelayGranted | RelayBound;
-export type PeerToPeerMessage = PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo;
+export type PeerToPeerMessage = PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | RefusedJoin;
 
 /** Optional trailing fields up to the first absent one. */
 function present(values: ReadonlyArray<string | undefined>): string[] {
@@ -244,6 +262,8 @@ export function encode(message: Message): string {
     case 'JH': return ['JH', [message.hostKey, ...present([message.secret])].join(':')].join(':');
     case 'JD': return ['JD', ['DONE', ...present([message.secret])].join(':')].join(':');
     case 'JG': return ['JG', ['GO', ...present([message.secret])].join(':')].join(':');
+    case 'JP': return ['JP', [message.payload, ...present([message.secret])].join(':')].join(':');
+    case 'RJ': return ['RJ', [message.reason, ...present([message.secret])].join(':')].join(':');
     case 'RF': return ['RF', [message.reason, message.nonce].join(':')].join(':');
     case 'RQ': return ['RQ', [message.sessionId, message.peerKey, ...present([message.nonce])].join(':')].join(':');
     case 'RG': return ['RG', [message.peerKey, message.relayKey, message.token, ...present([message.nonce])].join(':')].join(':');
@@ -402,6 +422,24 @@ export function decode(datagram: Uint8Array): DecodeResult {
       const secret = parts[1] as string | undefined;
       if (secret !== undefined && !isToken(secret)) return fail('bad_field', 'JG.secret');
       return { ok: true, message: { code: 'JG', go: 'GO', secret } };
+    }
+
+    case 'JP': {
+      if (parts.length < 1 || parts.length > 2) return fail('field_count', 'JP needs 1 to 2 field(s)');
+      const payload = parts[0]!;
+      if (!isName(payload)) return fail('bad_field', 'JP.payload');
+      const secret = parts[1] as string | undefined;
+      if (secret !== undefined && !isToken(secret)) return fail('bad_field', 'JP.secret');
+      return { ok: true, message: { code: 'JP', payload, secret } };
+    }
+
+    case 'RJ': {
+      if (parts.length < 1 || parts.length > 2) return fail('field_count', 'RJ needs 1 to 2 field(s)');
+      const reason = parts[0]!;
+      if (!isName(reason)) return fail('bad_field', 'RJ.reason');
+      const secret = parts[1] as string | undefined;
+      if (secret !== undefined && !isToken(secret)) return fail('bad_field', 'RJ.secret');
+      return { ok: true, message: { code: 'RJ', reason, secret } };
     }
 
     case 'RF': {

@@ -113,6 +113,11 @@ signal player_joined(key: String, alias: String)
 ## [param reason]: [code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay) or [code]removed[/code] (by the host).
 @warning_ignore("unused_signal") # The machine emits it.
 signal player_left(key: String, alias: String, reason: String)
+## Host: a joiner sent the payload it set in [member join_payload] (it comes after [signal player_joined]). Refuse the player with [method refuse_player] if the game does not want it.
+## [param key]: The player's public key.
+## [param payload]: The payload, decoded to UTF-8.
+@warning_ignore("unused_signal") # The machine emits it.
+signal player_payload(key: String, payload: String)
 ## With [member manage_game_peer] on: the game's [ENetMultiplayerPeer] is connected, already set on this node's [MultiplayerAPI]: a listening server on a host, a client the host answered on a joiner.
 ## [param peer]: The connected peer.
 @warning_ignore("unused_signal") # The machine emits it.
@@ -157,6 +162,10 @@ signal game_connected(peer: MultiplayerPeer)
 @export_group("Game")
 ## Let this node start ENet for the game after the handover ([HolePunchGamePeer]): the server on the punched port, or the client with a fresh attempt every [member game_retry_interval] until the host answers. It sets the peer on this node's [MultiplayerAPI] and emits [signal game_connected]. Leave it off to start ENet yourself on [signal start_server] / [signal start_client].
 @export var manage_game_peer: bool = false
+## Host: most players admitted to the session (0: no cap beyond [member max_peers]); a player heard beyond it is refused with the reason [code]full[/code].
+@export_range(0, 1024) var max_players: int = 0
+## Joiner: a small payload for the host's game to decide on (a password, a version), UTF-8, at most 32 bytes on the wire as an alias; empty sends none. The host gets it in [signal player_payload].
+@export var join_payload: String = ""
 ## Client: seconds between fresh ENet connect attempts until the host answers.
 @export_range(0.1, 10.0, 0.1, "suffix:s") var game_retry_interval: float = 2.0
 ## Client: seconds of attempts before [signal failed] with [code]GAME_CONNECT_FAILED[/code].
@@ -212,6 +221,13 @@ func get_host() -> String:
 	return _api_get_host()
 
 
+## Host, before the handover: refuse or remove the player [param key] (it gets [signal failed] with [code]REFUSED_BY_HOST[/code] and [param reason]; this node emits [signal player_left] with [code]removed[/code]). It cannot come back in this session. Returns [constant ERR_DOES_NOT_EXIST] for a key that is not a player here, [constant ERR_INVALID_PARAMETER] for a reason that is not 1 to 32 bytes on the wire.
+## [param key]: The player's public key, as [signal player_joined] gave it.
+## [param reason]: Why, shown to the player (UTF-8, as short as an alias).
+func refuse_player(key: String, reason: String) -> Error:
+	return _api_refuse_player(key, reason)
+
+
 ## The players this node punched to, by public key: [code]{"alias": String, "path": String, "peer_id": int}[/code]; [code]peer_id[/code] is the ENet peer id once [member manage_game_peer] connected it (1 for the host), else 0.
 func get_players() -> Dictionary:
 	return _api_get_players()
@@ -255,6 +271,10 @@ func _dispatch(message: Dictionary, ip: String, port: int) -> void:
 			_on_join_done(message, ip, port)
 		"JG":
 			_on_join_go(message, ip, port)
+		"JP":
+			_on_join_payload(message, ip, port)
+		"RJ":
+			_on_refused_join(message, ip, port)
 		"RF":
 			_on_refused(message, ip, port)
 		"RG":

@@ -34,6 +34,10 @@ const JOIN_HOST := "JH"
 const JOIN_DONE := "JD"
 ## [code]JG[/code] (peer_to_peer): Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it.
 const JOIN_GO := "JG"
+## [code]JP[/code] (peer_to_peer): Ours: a joiner's small payload for the host's game to decide on (a password, a version), sent with each of its punch packets to the host until the handover. Original hosts ignore it.
+const JOIN_PAYLOAD := "JP"
+## [code]RJ[/code] (peer_to_peer): Ours: the host's game refused or removed this joiner before the handover (sent three times; the host then drops the joiner). Original joiners ignore it and time out.
+const REFUSED_JOIN := "RJ"
 ## [code]RF[/code] (server_to_client): Ours: the server refuses a request that carried a nonce, where an original client gets silence (or BK for a full session).
 const REFUSED := "RF"
 ## [code]RQ[/code] (client_to_server): Punching towards a peer failed: relay us. Both sides of a pair must ask; resent until RG arrives or relay_timeout passes.
@@ -181,6 +185,14 @@ static func encode_join_done(secret: String = "") -> PackedByteArray:
 ## Encodes [code]JG[/code]: Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it.
 static func encode_join_go(secret: String = "") -> PackedByteArray:
 	return _pack(JOIN_GO, ["GO"], [secret])
+
+## Encodes [code]JP[/code]: Ours: a joiner's small payload for the host's game to decide on (a password, a version), sent with each of its punch packets to the host until the handover. Original hosts ignore it.
+static func encode_join_payload(payload: String, secret: String = "") -> PackedByteArray:
+	return _pack(JOIN_PAYLOAD, [payload], [secret])
+
+## Encodes [code]RJ[/code]: Ours: the host's game refused or removed this joiner before the handover (sent three times; the host then drops the joiner). Original joiners ignore it and time out.
+static func encode_refused_join(reason: String, secret: String = "") -> PackedByteArray:
+	return _pack(REFUSED_JOIN, [reason], [secret])
 
 ## Encodes [code]RF[/code]: Ours: the server refuses a request that carried a nonce, where an original client gets silence (or BK for a full session).
 static func encode_refused(reason: String, nonce: String) -> PackedByteArray:
@@ -360,6 +372,22 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 			if parts.size() > 1 and not is_token(parts[1]):
 				return {}
 			return {"code": "JG", "go": parts[0], "secret": parts[1] if parts.size() > 1 else "" }
+		"JP":
+			if parts.size() < 1 or parts.size() > 2:
+				return {}
+			if not is_name(parts[0]):
+				return {}
+			if parts.size() > 1 and not is_token(parts[1]):
+				return {}
+			return {"code": "JP", "payload": parts[0], "secret": parts[1] if parts.size() > 1 else "" }
+		"RJ":
+			if parts.size() < 1 or parts.size() > 2:
+				return {}
+			if not is_name(parts[0]):
+				return {}
+			if parts.size() > 1 and not is_token(parts[1]):
+				return {}
+			return {"code": "RJ", "reason": parts[0], "secret": parts[1] if parts.size() > 1 else "" }
 		"RF":
 			if parts.size() != 2:
 				return {}
