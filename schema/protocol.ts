@@ -103,6 +103,14 @@ export const protocol: ProtocolSpec = {
       fields: [{ name: 'session_id', type: 'session_id', doc: 'The session to close.' }, HOST_NONCE],
     },
     {
+      code: 'HL', name: 'host_link', direction: 'client_to_server',
+      doc: 'Ours: a host that keeps its session open while its game runs (late joiners) hands its registered address to the game and talks to the server from another socket; HL from that socket makes it the session\'s link to its host: NJ goes there, KA and CS count from there. Joiners still punch to the registered address, the game\'s. Answered with HR. Resent until HR arrives.',
+      fields: [
+        { name: 'session_id', type: 'session_id', doc: 'The host\'s session.' },
+        { name: 'nonce', type: 'token', doc: 'The host\'s own nonce from its HS: only the host knows it.' },
+      ],
+    },
+    {
       code: 'RD', name: 'peer_ready', direction: 'peer_to_peer',
       doc: 'Punch packet, sent to both the LAN and the public address of each peer until the session closes.',
       fields: [{

@@ -4,7 +4,7 @@
  * sends on its own.
  */
 import {
-  type CloseSession, decodeKey, encodeKey, type Endpoint, type HostSession, type JoinSession, type KeepAlive,
+  type CloseSession, decodeKey, encodeKey, type Endpoint, type HostLink, type HostSession, type JoinSession, type KeepAlive,
   type Message, type RandomSession, type Refused, type RelayBind, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
 import { networkOf } from './addresses.ts';
@@ -145,7 +145,19 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   /** Whether [message] is a KA from the host of an existing session: cheap, and never answered. */
   isHostKeepAlive(message: KeepAlive, from: Endpoint): boolean {
     const session = this.ctx.store.get(message.sessionId);
-    return session !== undefined && session.hostRemoteKey === encodeKey(from) && hostNonceMatches(session, message.nonce);
+    return session !== undefined && isHost(session, encodeKey(from)) && hostNonceMatches(session, message.nonce);
+  }
+
+  /** HL: the host's node moves its conversation to [from]; its registered address stays the game's. */
+  hostLink(message: HostLink, from: Endpoint): void {
+    const session = this.ctx.store.get(message.sessionId);
+    if (!session || session.random || session.hostNonce === undefined || session.hostNonce !== message.nonce) {
+      this.ctx.stats.ignored++; // Only a host of ours, which alone knows its nonce, may link.
+      return;
+    }
+    session.hostLink = encodeKey(from);
+    this.heardFromHost(session);
+    this.answerHost(session, from, message.nonce);
   }
 
   closeSession(message: CloseSession, from: Endpoint): void {
@@ -291,7 +303,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
 
   /** NJ to the host and JR to the joiner: each learns where to punch. */
   private introduce(session: Session, peer: SessionPeer, joiner: Endpoint, joinerNonce: string | undefined): void {
-    this.ctx.send(decodeEndpoint(session.hostRemoteKey), this.newJoiner(session, peer));
+    this.ctx.send(decodeEndpoint(session.hostLink ?? session.hostRemoteKey), this.newJoiner(session, peer));
     this.ctx.send(joiner, {
       code: 'JR', joinerRemoteKey: peer.remoteKey, hostRemoteKey: session.hostRemoteKey, hostLocalKey: session.hostLocalKey,
       nonce: joinerNonce, secret: peer.secret,
@@ -301,7 +313,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   /** The session [id] when [from] is its host; otherwise counts the request as ignored. */
   private ownSession(id: string, from: Endpoint, nonce: string | undefined): Session | undefined {
     const session = this.ctx.store.get(id);
-    if (session && session.hostRemoteKey === encodeKey(from) && hostNonceMatches(session, nonce)) return session;
+    if (session && isHost(session, encodeKey(from)) && hostNonceMatches(session, nonce)) return session;
     this.ctx.stats.ignored++;
     return undefined;
   }
@@ -323,6 +335,11 @@ function overRepresented(session: Session, newcomerNet: string): SessionPeer | u
   for (const entry of byNet.values()) if (!top || entry.count > top.count) top = entry;
   const newcomers = byNet.get(newcomerNet)?.count ?? 0;
   return top && top.count >= newcomers + 2 ? top.first : undefined;
+}
+
+/** Whether [key] is [session]'s host: its registered address, or its link (HL). */
+function isHost(session: Session, key: string): boolean {
+  return session.hostRemoteKey === key || session.hostLink === key;
 }
 
 function decodeEndpoint(key: string): Endpoint {

@@ -21,10 +21,10 @@ export function isName(text: string): boolean {
   return text.length >= 1 && text.length <= LIMITS.maxNameLength && /^[\x20-\x39\x3b-\x7e]+$/.test(text);
 }
 
-export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'JP' | 'RJ' | 'RF' | 'RQ' | 'RG' | 'RB' | 'RA';
+export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'HL' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'JP' | 'RJ' | 'RF' | 'RQ' | 'RG' | 'RB' | 'RA';
 
 /** Message codes by name. */
-export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', joinPayload: 'JP', refusedJoin: 'RJ', refused: 'RF', relayRequest: 'RQ', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA' } as const;
+export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', hostLink: 'HL', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', joinPayload: 'JP', refusedJoin: 'RJ', refused: 'RF', relayRequest: 'RQ', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA' } as const;
 
 /** `HS` (client to server): Register a new session with the sender as its host. Resent until HR arrives. */
 export interface HostSession {
@@ -119,6 +119,15 @@ export interface CloseSession {
   readonly sessionId: string;
   /** Ours: the nonce of the host's HS or RS. The server then takes KA and CS for that session only with it. */
   readonly nonce?: string;
+}
+
+/** `HL` (client to server): Ours: a host that keeps its session open while its game runs (late joiners) hands its registered address to the game and talks to the server from another socket; HL from that socket makes it the session's link to its host: NJ goes there, KA and CS count from there. Joiners still punch to the registered address, the game's. Answered with HR. Resent until HR arrives. */
+export interface HostLink {
+  readonly code: 'HL';
+  /** The host's session. */
+  readonly sessionId: string;
+  /** The host's own nonce from its HS: only the host knows it. */
+  readonly nonce: string;
 }
 
 /** `RD` (peer to peer): Punch packet, sent to both the LAN and the public address of each peer until the session closes. */
@@ -229,8 +238,8 @@ export interface RelayBound {
   readonly token: string;
 }
 
-export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | RefusedJoin | Refused | RelayRequest | RelayGranted | RelayBind | RelayBound;
-export type ClientToServerMessage = HostSession | JoinSession | RandomSession | KeepAlive | CloseSession | RelayRequest | RelayBind;
+export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | HostLink | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | RefusedJoin | Refused | RelayRequest | RelayGranted | RelayBind | RelayBound;
+export type ClientToServerMessage = HostSession | JoinSession | RandomSession | KeepAlive | CloseSession | HostLink | RelayRequest | RelayBind;
 export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey | Refused | RelayGranted | RelayBound;
 export type PeerToPeerMessage = PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | RefusedJoin;
 
@@ -257,6 +266,7 @@ export function encode(message: Message): string {
     case 'RS': return ['RS', [message.localKey, ...present([message.nonce])].join(':')].join(':');
     case 'KA': return ['KA', [message.sessionId, ...present([message.nonce])].join(':')].join(':');
     case 'CS': return ['CS', [message.sessionId, ...present([message.nonce])].join(':')].join(':');
+    case 'HL': return ['HL', [message.sessionId, message.nonce].join(':')].join(':');
     case 'RD': return ['RD', [...message.names].join(':')].join(':');
     case 'RV': return ['RV', [message.secret, ...message.names].join(':')].join(':');
     case 'JH': return ['JH', [message.hostKey, ...present([message.secret])].join(':')].join(':');
@@ -383,6 +393,15 @@ export function decode(datagram: Uint8Array): DecodeResult {
       return { ok: true, message: { code: 'CS', sessionId, nonce } };
     }
 
+    case 'HL': {
+      if (parts.length !== 2) return fail('field_count', 'HL needs 2 field(s)');
+      const sessionId = parts[0]!;
+      if (!isSessionId(sessionId)) return fail('bad_field', 'HL.session_id');
+      const nonce = parts[1]!;
+      if (!isToken(nonce)) return fail('bad_field', 'HL.nonce');
+      return { ok: true, message: { code: 'HL', sessionId, nonce } };
+    }
+
     case 'RD': {
       if (parts.length < 1) return fail('field_count', 'RD needs at least 1 field(s)');
       const names = parts.slice(0);
@@ -505,6 +524,8 @@ export interface ServerHandlers<From> {
   keepAlive(message: KeepAlive, from: From): void;
   /** The host ends its session; only the host's address may. No answer. */
   closeSession(message: CloseSession, from: From): void;
+  /** Ours: a host that keeps its session open while its game runs (late joiners) hands its registered address to the game and talks to the server from another socket; HL from that socket makes it the session's link to its host: NJ goes there, KA and CS count from there. Joiners still punch to the registered address, the game's. Answered with HR. Resent until HR arrives. */
+  hostLink(message: HostLink, from: From): void;
   /** Punching towards a peer failed: relay us. Both sides of a pair must ask; resent until RG arrives or relay_timeout passes. */
   relayRequest(message: RelayRequest, from: From): void;
   /** Sent to the relay port from the punching socket: binds this side to the address it came from (and keeps the binding fresh). Resent until RA arrives. */
@@ -519,6 +540,7 @@ export function dispatchToServer<From>(handlers: ServerHandlers<From>, message: 
     case 'RS': handlers.randomSession(message, from); return true;
     case 'KA': handlers.keepAlive(message, from); return true;
     case 'CS': handlers.closeSession(message, from); return true;
+    case 'HL': handlers.hostLink(message, from); return true;
     case 'RQ': handlers.relayRequest(message, from); return true;
     case 'RB': handlers.relayBind(message, from); return true;
     default: return false;

@@ -14,8 +14,9 @@ const LONGEST = {
   HS: { code: 'HS', localKey: KEY, nonce: TOKEN },
   JS: { code: 'JS', localKey: KEY, sessionId: SESSION_ID, nonce: TOKEN },
   RS: { code: 'RS', localKey: KEY, nonce: TOKEN },
-  KA: { code: 'KA', sessionId: SESSION_ID },
-  CS: { code: 'CS', sessionId: SESSION_ID },
+  KA: { code: 'KA', sessionId: SESSION_ID, nonce: TOKEN },
+  CS: { code: 'CS', sessionId: SESSION_ID, nonce: TOKEN },
+  HL: { code: 'HL', sessionId: SESSION_ID, nonce: TOKEN },
   RQ: { code: 'RQ', sessionId: SESSION_ID, peerKey: KEY, nonce: TOKEN },
   RB: { code: 'RB', token: TOKEN },
 } satisfies { [C in ClientToServerMessage['code']]: Extract<ClientToServerMessage, { code: C }> };

@@ -24,6 +24,8 @@ const RANDOM_SESSION := "RS"
 const KEEP_ALIVE := "KA"
 ## [code]CS[/code] (client_to_server): The host ends its session; only the host's address may. No answer.
 const CLOSE_SESSION := "CS"
+## [code]HL[/code] (client_to_server): Ours: a host that keeps its session open while its game runs (late joiners) hands its registered address to the game and talks to the server from another socket; HL from that socket makes it the session's link to its host: NJ goes there, KA and CS count from there. Joiners still punch to the registered address, the game's. Answered with HR. Resent until HR arrives.
+const HOST_LINK := "HL"
 ## [code]RD[/code] (peer_to_peer): Punch packet, sent to both the LAN and the public address of each peer until the session closes.
 const PEER_READY := "RD"
 ## [code]RV[/code] (peer_to_peer): RD between two peers of ours that the server gave a pair secret (in JR and NJ): the secret first, then the names. Each drops punch packets from that peer without the secret, so a stranger that takes a peer's address cannot become its path.
@@ -165,6 +167,10 @@ static func encode_keep_alive(session_id: String, nonce: String = "") -> PackedB
 ## Encodes [code]CS[/code]: The host ends its session; only the host's address may. No answer.
 static func encode_close_session(session_id: String, nonce: String = "") -> PackedByteArray:
 	return _pack(CLOSE_SESSION, [session_id], [nonce])
+
+## Encodes [code]HL[/code]: Ours: a host that keeps its session open while its game runs (late joiners) hands its registered address to the game and talks to the server from another socket; HL from that socket makes it the session's link to its host: NJ goes there, KA and CS count from there. Joiners still punch to the registered address, the game's. Answered with HR. Resent until HR arrives.
+static func encode_host_link(session_id: String, nonce: String) -> PackedByteArray:
+	return _pack(HOST_LINK, [session_id, nonce])
 
 ## Encodes [code]RD[/code]: Punch packet, sent to both the LAN and the public address of each peer until the session closes.
 static func encode_peer_ready(names: PackedStringArray) -> PackedByteArray:
@@ -330,6 +336,14 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 			if parts.size() > 1 and not is_token(parts[1]):
 				return {}
 			return {"code": "CS", "session_id": parts[0], "nonce": parts[1] if parts.size() > 1 else "" }
+		"HL":
+			if parts.size() != 2:
+				return {}
+			if not is_session_id(parts[0]):
+				return {}
+			if not is_token(parts[1]):
+				return {}
+			return {"code": "HL", "session_id": parts[0], "nonce": parts[1] }
 		"RD":
 			if parts.size() < 1 or parts.size() > 16:
 				return {}
