@@ -46,4 +46,31 @@ describe('players on loopback, the node owning ENet', () => {
       expect(bob.eventsNamed('enet_retry')).toEqual([]);
     }
   });
+
+  it('a late joiner joins the running game with the same code: RPCs both ways with the host', async () => {
+    // Given a host whose game started with one player and keeps its session open
+    const server = await startServer();
+    running.push(server.process);
+    const dir = mkdtempSync(join(tmpdir(), 'shp-late-'));
+    dirs.push(dir);
+    const sessionFile = join(dir, 'session');
+    const host = startPlayer({ role: 'host', alias: 'hana', serverKey: server.key, expectPeers: 1, latePeers: 1, timeout: 30 });
+    const first = startPlayer({ role: 'join', alias: 'jo', sessionFile, managed: true });
+    running.push(host, first);
+    const code = String((await host.waitForEvent('start_session', 20_000)).key);
+    writeFileSync(sessionFile, code);
+    await host.waitForEvent('rpc_pong', 20_000);
+    // When another player joins later with the same code
+    const late = startPlayer({ role: 'join', alias: 'kim', session: code, managed: true });
+    running.push(late);
+    await Promise.all([host, first, late].map(succeeded));
+    // Then it was punched through the running game's socket and exchanged RPCs with the host
+    expect(host.eventsNamed('start_server')).toHaveLength(1);
+    expect(host.eventsNamed('enet_connected')).toHaveLength(2);
+    expect(host.eventsNamed('rpc_pong').map((e) => e.from).sort()).toEqual(['jo', 'kim']);
+    expect(host.eventsNamed('player_joined').map((e) => e.alias)).toEqual(['jo', '']);
+    const hostPort = Number(host.eventsNamed('start_server')[0]!.port);
+    expect(late.eventsNamed('start_client')[0]).toMatchObject({ ip: '127.0.0.1', port: hostPort });
+    expect(late.eventsNamed('rpc_pong').map((e) => e.from)).toEqual(['hana']);
+  });
 });

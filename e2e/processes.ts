@@ -102,6 +102,8 @@ export interface PlayerOptions {
   readonly until?: 'rpc' | 'connected';
   /** Let the HolePunch node start ENet itself (manage_game_peer), as the README's first snippet does. */
   readonly managed?: boolean;
+  /** Host: keep the session open while the game runs, for this many late joiners (implies managed). */
+  readonly latePeers?: number;
 }
 
 export function playerArgs(o: PlayerOptions): string[] {
@@ -116,7 +118,8 @@ export function playerArgs(o: PlayerOptions): string[] {
   if (o.punchTimeout) args.push(`--punch-timeout=${o.punchTimeout}`);
   if (o.trace) args.push('--trace');
   if (o.until) args.push(`--until=${o.until}`);
-  if (o.managed) args.push('--managed');
+  if (o.managed || o.latePeers) args.push('--managed');
+  if (o.latePeers) args.push('--keep-open', `--late-peers=${o.latePeers}`);
   return args;
 }
 

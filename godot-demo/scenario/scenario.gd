@@ -7,7 +7,7 @@ extends Node
 ## 2 timeout, 3 a failure signal (bad_session, bad_server, punch_failed, refused, peer_lost).
 ## Options: [code]--role=host|join|random --server-key=KEY --session=ID --session-file=PATH --go-file=PATH --alias=NAME
 ## --expect-peers=N --timeout=SECONDS --lan-ip=IP --server-timeout=S --punch-timeout=S
-## --until=rpc|connected --managed[/code]. With [code]--managed[/code] the node starts ENet itself
+## --until=rpc|connected --managed --keep-open --late-peers=N[/code]. With [code]--managed[/code] the node starts ENet itself
 ## ([member HolePunch.manage_game_peer], as the README's first snippet does) instead of the
 ## retries below. With [code]--until=connected[/code] a client is done once the
 ## host's first RPC arrives (both ENet peers connected, data flowing), and the host never ends by
@@ -21,6 +21,8 @@ const HOST_WAIT := 4.0
 var _hole_punch: HolePunch
 var _options: Dictionary = {}
 var _expected_peers := 1
+## Host: players expected after the handover, into the running game (--late-peers, with --keep-open).
+var _late_peers := 0
 var _names_seen := 0
 var _is_server := false
 var _connected: Array[int] = []
@@ -52,6 +54,7 @@ func run(options: Dictionary) -> void:
 	_options = options
 	Engine.max_fps = int(options.get("max-fps", "250")) # Headless would otherwise spin a core.
 	_expected_peers = int(options.get("expect-peers", "1"))
+	_late_peers = int(options.get("late-peers", "0"))
 	_hole_punch = HolePunch.new()
 	_hole_punch.lan_address = options.get("lan-ip", "")
 	_hole_punch.trace_datagrams = options.has("trace")
@@ -59,6 +62,7 @@ func run(options: Dictionary) -> void:
 	_hole_punch.punch_timeout = float(options.get("punch-timeout", str(_hole_punch.punch_timeout)))
 	_managed = options.has("managed")
 	_hole_punch.manage_game_peer = _managed
+	_hole_punch.keep_open = options.has("keep-open")
 	add_child(_hole_punch)
 	_hole_punch.start_session.connect(func(key: String) -> void: _emit("start_session", {"key": key}))
 	_hole_punch.new_name.connect(func(peer_name: String) -> void: _emit("new_name", {"name": peer_name}))
@@ -222,7 +226,7 @@ func _pong(from_alias: String) -> void:
 
 
 func _check_done() -> void:
-	var needed := _expected_peers if _is_server else 1
+	var needed := _expected_peers + _late_peers if _is_server else 1
 	if _finished or _pongs_from.size() < needed or _pings_answered.size() < needed:
 		return
 	_finished = true
@@ -232,7 +236,7 @@ func _check_done() -> void:
 	if _is_server:
 		# The host's last pong may still be crossing a lossy path: ENet resends it until the client
 		# has it and disconnects, so the host waits for that (or for the overall timeout).
-		if _disconnected >= _expected_peers:
+		if _disconnected >= _expected_peers + _late_peers:
 			_quit(0)
 		return
 	(multiplayer.multiplayer_peer as ENetMultiplayerPeer).get_peer(1).peer_disconnect_later()
@@ -252,7 +256,7 @@ func _on_peer_disconnected(id: int) -> void:
 	if not _pongs_from.has(id):
 		return # A connection a client abandoned for a fresh attempt.
 	_disconnected += 1
-	if _is_server and _finished and _disconnected >= _expected_peers:
+	if _is_server and _finished and _disconnected >= _expected_peers + _late_peers:
 		_quit(0)
 
 

@@ -30,8 +30,10 @@ var max_clients := 32
 ## The peer being connected, or the connected one (null before the handover).
 var peer: ENetMultiplayerPeer
 var _node: Node
-## Public key -> [ip, port] of each punched player, from the handover; and key -> ENet peer id.
+## "ip:port" -> public key of each punched player, from the handover; and key -> ENet peer id.
 var _endpoints := {}
+## Late joiners (keys): the host learns of them when their ENet peer connects.
+var _late := {}
 var _ids := {}
 var _target := []
 var _attempt := 0
@@ -49,9 +51,18 @@ func _init(node: Node) -> void:
 func expect(peers: Array[HolePunchPeer]) -> void:
 	_endpoints.clear()
 	_ids.clear()
+	_late.clear()
 	for punched in peers:
 		if punched.path != "":
-			_endpoints[punched.public_key] = punched.endpoint()
+			_endpoints["%s:%d" % punched.endpoint()] = punched.public_key
+
+
+## Host: a late joiner [param joiner] may connect from its public or its LAN address.
+func add_endpoints(key: String, joiner: HolePunchPeer) -> void:
+	_late[key] = true
+	_endpoints["%s:%d" % [joiner.public_ip, joiner.public_port]] = key
+	if joiner.probe_lan:
+		_endpoints["%s:%d" % [joiner.lan_ip, joiner.lan_port]] = key
 
 
 ## The ENet peer id of the player with public key [param key], or 0 while not connected.
@@ -127,7 +138,7 @@ func _on_connected_to_server() -> void:
 	if _target.is_empty():
 		return
 	stop()
-	for key: String in _endpoints:
+	for key: String in _endpoints.values():
 		_ids[key] = 1 # A client's only punched peer is the host.
 	connected.emit(peer)
 
@@ -140,9 +151,11 @@ func _on_connection_failed() -> void:
 ## Host: names a new ENet peer by the address it connected from.
 func _on_peer_connected(id: int) -> void:
 	var remote := peer.get_peer(id)
-	for key: String in _endpoints:
-		if _endpoints[key] == [remote.get_remote_address(), remote.get_remote_port()]:
-			_ids[key] = id
+	var key: String = _endpoints.get("%s:%d" % [remote.get_remote_address(), remote.get_remote_port()], "")
+	if key != "" and not _ids.has(key):
+		_ids[key] = id
+		if _late.has(key):
+			_node.player_joined.emit(key, "")
 
 
 func _managed() -> bool:

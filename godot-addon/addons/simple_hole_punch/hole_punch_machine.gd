@@ -41,6 +41,7 @@ var _last_join_host := 0.0
 var _handover := ["", 0]
 var _bound_port := 0
 var _game: HolePunchGamePeer
+var _late: HolePunchLateJoin
 
 
 func _ready() -> void:
@@ -84,6 +85,9 @@ func _api_random_session(serv_key: String, alias: String) -> Error:
 
 
 func _api_close_session() -> Error:
+	if _late != null: # The game runs: stop taking late joiners.
+		_end_late_join()
+		return OK
 	if phase == Phase.IDLE or phase == Phase.DONE:
 		return ERR_DOES_NOT_EXIST
 	if phase == Phase.REQUESTING or not _is_host():
@@ -120,9 +124,12 @@ func _process(_delta: float) -> void:
 		_receive(datagram[0], datagram[1], datagram[2])
 	if _socket.is_open():
 		_tick(_now())
+	if _late != null:
+		_late.tick(_now())
 
 
 func _exit_tree() -> void:
+	_end_late_join()
 	_socket.close()
 
 
@@ -157,7 +164,14 @@ func _fail(reason: HolePunch.Failure, detail: String, err := FAILED) -> Error:
 	return err
 
 
+func _end_late_join() -> void:
+	if _late != null:
+		_late.close()
+		_late = null
+
+
 func _stop() -> void:
+	_end_late_join()
 	_game.stop()
 	_socket.close()
 	phase = Phase.IDLE
@@ -222,11 +236,14 @@ func _tick(now: float) -> void:
 
 func _finish_host() -> void:
 	# The session ends at the server only now: a peer still punching may need it for a relay.
-	for copy in 3: # No answer can come back once the port is freed: copies survive loss.
+	var late := _this.keep_open and _this.manage_game_peer and _server.nonce != ""
+	for copy in 0 if late else 3: # No answer can come back once the port is freed: copies survive loss.
 		_server.send(HolePunchProtocol.encode_close_session(_session_id, _server.nonce))
 	_peers.send_go(3)
 	_game.expect(_peers.all())
 	_finish(_this.start_server, [_bound_port])
+	if late and _game.peer != null:
+		_late = HolePunchLateJoin.new(self, _game.peer)
 
 
 func _finish_client() -> void:

@@ -162,6 +162,8 @@ signal game_connected(peer: MultiplayerPeer)
 @export_group("Game")
 ## Let this node start ENet for the game after the handover ([HolePunchGamePeer]): the server on the punched port, or the client with a fresh attempt every [member game_retry_interval] until the host answers. It sets the peer on this node's [MultiplayerAPI] and emits [signal game_connected]. Leave it off to start ENet yourself on [signal start_server] / [signal start_client].
 @export var manage_game_peer: bool = false
+## Host, with [member manage_game_peer]: keep the session open after the handover, so that players can join the running game with the same code ([HolePunchLateJoin]); [method close_session] then ends it. Direct paths only; a late joiner arrives in [signal player_joined] with an empty alias once its ENet peer connects.
+@export var keep_open: bool = false
 ## Host: most players admitted to the session (0: no cap beyond [member max_peers]); a player heard beyond it is refused with the reason [code]full[/code].
 @export_range(0, 1024) var max_players: int = 0
 ## Joiner: a small payload for the host's game to decide on (a password, a version), UTF-8, at most 32 bytes on the wire as an alias; empty sends none. The host gets it in [signal player_payload].
