@@ -24,6 +24,12 @@ func test_two_players_with_the_same_alias_are_two_players() -> void:
 	assert_eq(players[bob2.key], {"alias": "bob", "path": "public", "peer_id": 0}, "alias, path, no ENet id yet")
 
 
+func test_no_players_before_a_session() -> void:
+	var node := _node()
+	assert_eq(node.get_players(), {}, "none")
+	assert_eq(node.get_peer_id("qucycyahenky"), 0, "no peer id")
+
+
 func test_utf8_aliases_arrive_decoded() -> void:
 	var server := _endpoint()
 	var joiner := _endpoint()

@@ -100,8 +100,7 @@ func _api_close_session() -> Error:
 
 func _api_get_players() -> Dictionary:
 	var players := {}
-	var peers: Array[HolePunchPeer] = [] if _peers == null else _peers.all()
-	for peer in peers:
+	for peer in HolePunchPeers.none() if _peers == null else _peers.all():
 		players[peer.public_key] = {"alias": HolePunchAlias.decode(peer.name), "path": peer.path, "peer_id": _game.peer_id(peer.public_key)}
 	return players
 

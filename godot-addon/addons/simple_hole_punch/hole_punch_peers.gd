@@ -30,6 +30,11 @@ func all() -> Array[HolePunchPeer]:
 	return _peers
 
 
+## An empty list of peers, typed (for a node without a session).
+static func none() -> Array[HolePunchPeer]:
+	return []
+
+
 ## The first peer: the host, for a client (null when none).
 func first() -> HolePunchPeer:
 	return null if _peers.is_empty() else _peers[0]
