@@ -6,6 +6,7 @@
 import { type Impairment, type Lab, labUnavailable, type LabSpec, type NatKind, removeOrphans, SERVER_IP, withLab } from './lab.ts';
 import { importProject } from '../../e2e/godot.ts';
 import { buildServer } from '../../e2e/server-build.ts';
+import { gameCases } from './game-cases.ts';
 import { runRandom, runSession, type SessionRun, startLabServer, stopLabServer } from './sessions.ts';
 
 /** The impairment of the lab's lossy cases, on every router's WAN link, both directions. */
@@ -17,7 +18,7 @@ export const IMPAIRED: Impairment = { loss: 0.2, duplicate: 0.05, delayMs: 30, j
  */
 const IMPAIRED_BOUND = 25;
 
-interface Case {
+export interface Case {
   readonly name: string;
   readonly spec: LabSpec;
   /** Extra server options. */
@@ -243,6 +244,7 @@ export const CASES: Case[] = [
   randomCase('5d. relays off, port-randomising NATs on both sides: clear punch_failed on both', 'random'),
   ...coneCases(' (20% loss, 5% duplication, 30±10 ms delay)', IMPAIRED),
   relayCase('5e. port-randomising NAT, through the relay (20% loss, 5% duplication, 30±10 ms delay)', 'preserving', 'random', IMPAIRED),
+  ...gameCases(IMPAIRED),
 ];
 
 async function main(): Promise<number> {
