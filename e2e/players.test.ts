@@ -47,7 +47,7 @@ describe('players on loopback, the node owning ENet', () => {
     }
   });
 
-  it('a late joiner joins the running game with the same code: RPCs both ways with the host', async () => {
+  it('a late joiner joins the running game with the same code: RPCs both ways with the host and the player already in', async () => {
     // Given a host whose game started with one player and keeps its session open
     const server = await startServer();
     running.push(server.process);
@@ -55,13 +55,13 @@ describe('players on loopback, the node owning ENet', () => {
     dirs.push(dir);
     const sessionFile = join(dir, 'session');
     const host = startPlayer({ role: 'host', alias: 'hana', serverKey: server.key, expectPeers: 1, latePeers: 1, timeout: 30 });
-    const first = startPlayer({ role: 'join', alias: 'jo', sessionFile, managed: true });
+    const first = startPlayer({ role: 'join', alias: 'jo', sessionFile, managed: true, expectOthers: 1, timeout: 30 });
     running.push(host, first);
     const code = String((await host.waitForEvent('start_session', 20_000)).key);
     writeFileSync(sessionFile, code);
     await host.waitForEvent('rpc_pong', 20_000);
     // When another player joins later with the same code
-    const late = startPlayer({ role: 'join', alias: 'kim', session: code, managed: true });
+    const late = startPlayer({ role: 'join', alias: 'kim', session: code, managed: true, expectOthers: 1 });
     running.push(late);
     await Promise.all([host, first, late].map(succeeded));
     // Then it was punched through the running game's socket and exchanged RPCs with the host
@@ -71,6 +71,7 @@ describe('players on loopback, the node owning ENet', () => {
     expect(host.eventsNamed('player_joined').map((e) => e.alias)).toEqual(['jo', '']);
     const hostPort = Number(host.eventsNamed('start_server')[0]!.port);
     expect(late.eventsNamed('start_client')[0]).toMatchObject({ ip: '127.0.0.1', port: hostPort });
-    expect(late.eventsNamed('rpc_pong').map((e) => e.from)).toEqual(['hana']);
+    expect(late.eventsNamed('rpc_pong').map((e) => e.from).sort()).toEqual(['hana', 'jo']);
+    expect(first.eventsNamed('rpc_pong').map((e) => e.from).sort()).toEqual(['hana', 'kim']);
   });
 });

@@ -104,6 +104,8 @@ export interface PlayerOptions {
   readonly managed?: boolean;
   /** Host: keep the session open while the game runs, for this many late joiners (implies managed). */
   readonly latePeers?: number;
+  /** Client: other clients to exchange RPCs with, through the host. */
+  readonly expectOthers?: number;
 }
 
 export function playerArgs(o: PlayerOptions): string[] {
@@ -120,6 +122,7 @@ export function playerArgs(o: PlayerOptions): string[] {
   if (o.until) args.push(`--until=${o.until}`);
   if (o.managed || o.latePeers) args.push('--managed');
   if (o.latePeers) args.push('--keep-open', `--late-peers=${o.latePeers}`);
+  if (o.expectOthers) args.push(`--expect-others=${o.expectOthers}`);
   return args;
 }
 

@@ -7,7 +7,7 @@ extends Node
 ## 2 timeout, 3 a failure signal (bad_session, bad_server, punch_failed, refused, peer_lost).
 ## Options: [code]--role=host|join|random --server-key=KEY --session=ID --session-file=PATH --go-file=PATH --alias=NAME
 ## --expect-peers=N --timeout=SECONDS --lan-ip=IP --server-timeout=S --punch-timeout=S
-## --until=rpc|connected --managed --keep-open --late-peers=N[/code]. With [code]--managed[/code] the node starts ENet itself
+## --until=rpc|connected --managed --keep-open --late-peers=N --expect-others=N[/code]. With [code]--managed[/code] the node starts ENet itself
 ## ([member HolePunch.manage_game_peer], as the README's first snippet does) instead of the
 ## retries below. With [code]--until=connected[/code] a client is done once the
 ## host's first RPC arrives (both ENet peers connected, data flowing), and the host never ends by
@@ -23,6 +23,8 @@ var _options: Dictionary = {}
 var _expected_peers := 1
 ## Host: players expected after the handover, into the running game (--late-peers, with --keep-open).
 var _late_peers := 0
+## Client: other clients to exchange RPCs with through the host (--expect-others).
+var _others := 0
 var _names_seen := 0
 var _is_server := false
 var _connected: Array[int] = []
@@ -55,6 +57,7 @@ func run(options: Dictionary) -> void:
 	Engine.max_fps = int(options.get("max-fps", "250")) # Headless would otherwise spin a core.
 	_expected_peers = int(options.get("expect-peers", "1"))
 	_late_peers = int(options.get("late-peers", "0"))
+	_others = int(options.get("expect-others", "0"))
 	_hole_punch = HolePunch.new()
 	_hole_punch.lan_address = options.get("lan-ip", "")
 	_hole_punch.trace_datagrams = options.has("trace")
@@ -180,6 +183,9 @@ func _arm_retry(seconds: float) -> void:
 
 func _on_peer_connected(id: int) -> void:
 	if not _is_server:
+		if id != 1 and _others > 0: # Another client, through the host.
+			_emit("peer_connected", {"peer_id": id})
+			_ping.rpc_id(id, _options.get("alias", "player"))
 		return
 	var enet: ENetMultiplayerPeer = multiplayer.multiplayer_peer
 	var packet_peer := enet.get_peer(id)
@@ -203,7 +209,7 @@ func _ping(from_alias: String) -> void:
 	var sender := multiplayer.get_remote_sender_id()
 	_emit("rpc_ping", {"from": from_alias, "peer_id": sender})
 	_pong.rpc_id(sender, _options.get("alias", "player"))
-	if not _is_server and not _host_heard:
+	if not _is_server and not _host_heard and sender == 1:
 		_host_heard = true
 		if _options.get("until", "rpc") == "connected":
 			_finished = true
@@ -226,7 +232,7 @@ func _pong(from_alias: String) -> void:
 
 
 func _check_done() -> void:
-	var needed := _expected_peers + _late_peers if _is_server else 1
+	var needed := _expected_peers + _late_peers if _is_server else 1 + _others
 	if _finished or _pongs_from.size() < needed or _pings_answered.size() < needed:
 		return
 	_finished = true
