@@ -1,0 +1,52 @@
+/**
+ * Issue 10 #2: 25 addresses take the relay capacity: each hosts a session, joins it from four
+ * more sockets on the same address, has all four pairs relayed, and keeps every relay with an RB
+ * per side every 10 s (and the session with KA), without sending a byte of traffic.
+ */
+import type { RunContext } from '../context.ts';
+import { Peer } from '../net.ts';
+import { type Attack, attacker, bindRelay, count, every, hostSession, joinSession, list, type RelaySide, relayGrant } from './attack.ts';
+
+const ADDRESSES = 25;
+const RELAYS_PER_ADDRESS = 4;
+
+export class RelayHolding implements Attack {
+  readonly name = 'relay-holding';
+  readonly what = `${ADDRESSES} addresses x ${RELAYS_PER_ADDRESS} relays each, kept with one RB per side every 10 s`;
+  readonly counters = /relay|per_ip|no_free_port|capacity|full/;
+  private readonly held: Array<[RelaySide, RelaySide]> = [];
+  private readonly outcomes = new Map<string, number>();
+  private maxHeld = 0;
+  private stillBound = 0;
+
+  async run(ctx: RunContext): Promise<void> {
+    await Promise.all(Array.from({ length: ADDRESSES }, (_, i) => this.fromAddress(ctx, attacker(2, i))));
+    this.maxHeld = this.held.length;
+    await every(ctx, 10_000, async () => {
+      const answers = await Promise.all(this.held.flatMap((pair) => pair.map(bindRelay)));
+      this.stillBound = answers.filter(Boolean).length / 2;
+    });
+  }
+
+  private async fromAddress(ctx: RunContext, address: string): Promise<void> {
+    const host = await Peer.bind(address);
+    const sessionId = await hostSession(ctx, host);
+    if (!sessionId) return count(this.outcomes, 'no session');
+    await Promise.all(Array.from({ length: RELAYS_PER_ADDRESS }, async () => {
+      const joiner = await Peer.bind(address);
+      if ((await joinSession(ctx, joiner, sessionId))?.code !== 'JR') return count(this.outcomes, 'join refused');
+      const pair = await relayGrant(ctx, sessionId, host, joiner);
+      if (!pair) return count(this.outcomes, 'relay refused');
+      if (!(await bindRelay(pair[0])) || !(await bindRelay(pair[1]))) return count(this.outcomes, 'bind unanswered');
+      this.held.push(pair);
+      count(this.outcomes, 'relay held');
+    }));
+  }
+
+  report(): string[] {
+    return [
+      `relays granted and bound: ${this.maxHeld} of ${ADDRESSES * RELAYS_PER_ADDRESS} asked (${list(this.outcomes)})`,
+      `still answering RB at the last refresh: ${this.stillBound}`,
+    ];
+  }
+}
