@@ -118,15 +118,42 @@ export async function hostedFlow(ctx: RunContext, n: number, leaked: boolean): P
   }
 }
 
+/**
+ * Both players of a pair keep punching until both are done, as nodes keep a punched path open:
+ * one that stopped at its first RD would leave a peer whose first pings went unheard.
+ */
+function barrier(parties: number): () => Promise<void> {
+  let arrived = 0;
+  let open: () => void = () => {};
+  const opened = new Promise<void>((done) => { open = done; });
+  return () => {
+    if (++arrived >= parties) open();
+    return opened;
+  };
+}
+
 /** One stranger asking for a random match: connected when RD comes back from a legitimate player. */
-async function randomPlayer(ctx: RunContext, peer: Peer, name: string): Promise<FlowResult> {
+async function randomPlayer(ctx: RunContext, peer: Peer, name: string, together: () => Promise<void>): Promise<FlowResult> {
+  let result: FlowResult = null;
+  try {
+    result = await matchAndPunch(ctx, peer, name, together);
+    return result;
+  } finally {
+    if (result !== null) void together();
+  }
+}
+
+async function matchAndPunch(ctx: RunContext, peer: Peer, name: string, together: () => Promise<void>): Promise<FlowResult> {
   const rs: Message = { code: 'RS', localKey: peer.key };
   const answer = await peer.request(rs, ctx.main, oneOf('HR', 'JR', 'RF'), ANSWER_MS);
   const message = answer?.message;
   if (message?.code === 'JR') {
     const punch = new Punch(ctx, peer, name, message.hostRemoteKey, message.hostLocalKey);
     try {
-      if (await punch.wait(PUNCH_WAIT_MS)) return null;
+      if (await punch.wait(PUNCH_WAIT_MS)) {
+        await together();
+        return null;
+      }
       return ctx.legitKeys.has(message.hostRemoteKey) ? 'matched player never answered' : 'matched with an attacker';
     } finally {
       punch.stop();
@@ -139,7 +166,10 @@ async function randomPlayer(ctx: RunContext, peer: Peer, name: string): Promise<
     const deadline = Date.now() + PUNCH_WAIT_MS;
     while (Date.now() < deadline) {
       for (const [key, punch] of host.punches) {
-        if (punch.heard) return null;
+        if (punch.heard) {
+          await together();
+          return null;
+        }
         if (!ctx.legitKeys.has(key) && Date.now() + 100 > deadline) return 'matched with an attacker';
       }
       await sleep(50);
@@ -156,10 +186,11 @@ async function randomPlayer(ctx: RunContext, peer: Peer, name: string): Promise<
 export async function randomPairFlow(ctx: RunContext, n: number): Promise<FlowResult> {
   const a = await legitPeer(ctx, 'random', n, 0);
   const b = await legitPeer(ctx, 'random', n, 1);
+  const together = barrier(2);
   try {
     const [ra, rb] = await Promise.all([
-      randomPlayer(ctx, a, `legit-random-${n}-a`),
-      sleep(100).then(() => randomPlayer(ctx, b, `legit-random-${n}-b`)),
+      randomPlayer(ctx, a, `legit-random-${n}-a`, together),
+      sleep(100).then(() => randomPlayer(ctx, b, `legit-random-${n}-b`, together)),
     ]);
     return ra ?? rb;
   } finally {

@@ -17,7 +17,7 @@ const RQ_PER_SECOND = 40;
 export class PendingRelays implements Attack {
   readonly name = 'pending-relays';
   readonly what = `${ADDRESSES} addresses x ${SESSIONS} sessions x ${JOINERS} spoofed joiners, one RQ per pair at ${RQ_PER_SECOND}/s per address`;
-  readonly counters = /pending|relay_dropped|not_in_session/;
+  readonly counters = /pending|not_in_session/;
   private readonly outcomes = new Map<string, number>();
   private rqSent = 0;
   private note = '';

@@ -4,7 +4,7 @@
  * per side every 10 s (and the session with KA), without sending a byte of traffic.
  */
 import type { RunContext } from '../context.ts';
-import { Peer } from '../net.ts';
+import { Peer, sleep } from '../net.ts';
 import { type Attack, attacker, bindRelay, count, every, hostSession, joinSession, list, type RelaySide, relayGrant } from './attack.ts';
 
 const ADDRESSES = 25;
@@ -13,13 +13,15 @@ const RELAYS_PER_ADDRESS = 4;
 export class RelayHolding implements Attack {
   readonly name = 'relay-holding';
   readonly what = `${ADDRESSES} addresses x ${RELAYS_PER_ADDRESS} relays each, kept with one RB per side every 10 s`;
-  readonly counters = /relay|per_ip|no_free_port|capacity|full/;
+  readonly counters = /no_free_port|per_ip|relays_(opened|active)|capacity|relay_full|server_full/;
   private readonly held: Array<[RelaySide, RelaySide]> = [];
   private readonly outcomes = new Map<string, number>();
   private maxHeld = 0;
   private stillBound = 0;
 
   async run(ctx: RunContext): Promise<void> {
+    // The other relay attacks take theirs first; this one then takes every relay that is left.
+    await sleep(3000);
     await Promise.all(Array.from({ length: ADDRESSES }, (_, i) => this.fromAddress(ctx, attacker(2, i))));
     this.maxHeld = this.held.length;
     await every(ctx, 10_000, async () => {

@@ -11,7 +11,7 @@ import { type Attack, attacker, attackerRelay, bindRelay, every, paced } from '.
 export class SpoofedBind implements Attack {
   readonly name = 'spoofed-rb';
   readonly what = 'a spoofed RB binds one side of the attacker\'s relay to a victim; the other side pushes 50 x 200 B/s';
-  readonly counters = /spoofed|stranger|wrong_ip|bind/;
+  readonly counters = /spoofed|wrong_ip|bind|peer_unbound/;
   private note = '';
   private pushed = 0;
   private spoofs = 0;
