@@ -17,7 +17,7 @@ const LIVE_SESSIONS = 100_000;
 export class CodeGuessing implements Attack {
   readonly name = 'code-guessing';
   readonly what = `${ADDRESSES} addresses of a /24 x ${PER_ADDRESS} JS/s with random 4-bigram codes`;
-  readonly counters = /guess|budget|failed_join|sent\{code="BK"\}/;
+  readonly counters = /guess|budget|failed_join|code="BK"/;
   private readonly answers = new Map<string, number>();
   private sent = 0;
   private legitHits = 0;

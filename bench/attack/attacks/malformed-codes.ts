@@ -12,7 +12,7 @@ const ADDRESSES = 4;
 export class MalformedCodes implements Attack {
   readonly name = 'malformed-codes';
   readonly what = `${ADDRESSES} addresses x 10 JS/s with malformed codes of 1 to 480 letters`;
-  readonly counters = /bad_field|field_count|sent\{code="BK"\}/;
+  readonly counters = /bad_field|field_count|code="BK"/;
   private readonly answers = new Map<string, number>();
   private bytesIn = 0;
   private bytesOut = 0;
