@@ -48,6 +48,8 @@ const check = run(process.execPath, ['--import', 'tsx', 'codegen/src/main.ts', '
 record('generated files current', check.status === 0 ? 1 : 0, check.status === 0 ? 0 : 1);
 const tsc = run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']);
 record('type check', tsc.status === 0 ? 1 : 0, tsc.status === 0 ? 0 : 1);
+const eslint = run(process.execPath, ['node_modules/eslint/bin/eslint.js', '.']);
+record('lint (TypeScript)', eslint.status === 0 ? 1 : 0, eslint.status === 0 ? 0 : 1);
 
 vitest(`vitest (Node ${process.versions.node})`, [process.execPath], []);
 if (process.env.SHP_SKIP_NODE24 === '1') {

@@ -5,14 +5,32 @@
  * clients and servers interoperate with ours.
  */
 import bigrams from './bigrams.json' with { type: 'json' };
-import type { ProtocolSpec } from './types.ts';
+import type { FieldSpec, ProtocolSpec } from './types.ts';
+
+/** Ours, on every request: the server echoes it, so a forged answer is told apart. */
+const NONCE: FieldSpec = {
+  name: 'nonce', type: 'token', optional: true,
+  doc: 'Ours: a fresh random token per session that the server echoes in its answer. Original clients send none.',
+};
+/** Ours, on every answer to a request that carried a nonce. */
+const ECHO: FieldSpec = { name: 'nonce', type: 'token', optional: true, doc: 'The nonce of the request this answers, when it had one.' };
+/** Ours: drawn by the server when both sides of a pair sent nonces. */
+const SECRET: FieldSpec = {
+  name: 'secret', type: 'token', optional: true,
+  doc: 'Ours: the pair\'s secret, when host and joiner both sent nonces; they prove themselves to each other with it (RV, JH, JD, JG).',
+};
+/** The pair's secret on a handover message between two peers of ours. */
+const PEER_SECRET: FieldSpec = { name: 'secret', type: 'token', optional: true, doc: 'The pair\'s secret, when the server gave one.' };
 
 export const protocol: ProtocolSpec = {
   messages: [
     {
       code: 'HS', name: 'host_session', direction: 'client_to_server',
       doc: 'Register a new session with the sender as its host. Resent until HR arrives.',
-      fields: [{ name: 'local_key', type: 'key', doc: 'The host\'s LAN address and bound port.' }],
+      fields: [
+        { name: 'local_key', type: 'key', doc: 'The host\'s LAN address and bound port.' },
+        NONCE,
+      ],
     },
     {
       code: 'HR', name: 'host_registered', direction: 'server_to_client',
@@ -20,6 +38,7 @@ export const protocol: ProtocolSpec = {
       fields: [
         { name: 'remote_key', type: 'key', doc: 'The host\'s public address as the server saw it.' },
         { name: 'session_id', type: 'session_id', doc: 'The code clients join with.' },
+        ECHO,
       ],
     },
     {
@@ -28,6 +47,7 @@ export const protocol: ProtocolSpec = {
       fields: [
         { name: 'local_key', type: 'key', doc: 'The joiner\'s LAN address and bound port.' },
         { name: 'session_id', type: 'session_id', doc: 'The session to join.' },
+        NONCE,
       ],
     },
     {
@@ -37,6 +57,8 @@ export const protocol: ProtocolSpec = {
         { name: 'joiner_remote_key', type: 'key', doc: 'The joiner\'s public address as the server saw it.' },
         { name: 'host_remote_key', type: 'key', doc: 'The host\'s public address.' },
         { name: 'host_local_key', type: 'key', doc: 'The host\'s LAN address.' },
+        ECHO,
+        SECRET,
       ],
     },
     {
@@ -45,17 +67,25 @@ export const protocol: ProtocolSpec = {
       fields: [
         { name: 'joiner_remote_key', type: 'key', doc: 'The joiner\'s public address.' },
         { name: 'joiner_local_key', type: 'key', doc: 'The joiner\'s LAN address.' },
+        { name: 'nonce', type: 'token', optional: true, doc: 'Ours: the host\'s own nonce from its HS or RS, so a forged NJ is told apart.' },
+        SECRET,
       ],
     },
     {
       code: 'BK', name: 'bad_key', direction: 'server_to_client',
       doc: 'Answer to JS for a session that does not exist (or no longer accepts joiners).',
-      fields: [{ name: 'session_id', type: 'session_id', doc: 'The session id that was asked for.' }],
+      fields: [
+        { name: 'session_id', type: 'session_id', doc: 'The session id that was asked for.' },
+        ECHO,
+      ],
     },
     {
       code: 'RS', name: 'random_session', direction: 'client_to_server',
       doc: 'Pair with a random stranger: joins a waiting random host, or becomes one.',
-      fields: [{ name: 'local_key', type: 'key', doc: 'The sender\'s LAN address and bound port.' }],
+      fields: [
+        { name: 'local_key', type: 'key', doc: 'The sender\'s LAN address and bound port.' },
+        NONCE,
+      ],
     },
     {
       code: 'KA', name: 'keep_alive', direction: 'client_to_server',
@@ -76,19 +106,35 @@ export const protocol: ProtocolSpec = {
       }],
     },
     {
+      code: 'RV', name: 'peer_ready_verified', direction: 'peer_to_peer',
+      doc: 'RD between two peers of ours that the server gave a pair secret (in JR and NJ): the secret first, then the names. Each drops punch packets from that peer without the secret, so a stranger that takes a peer\'s address cannot become its path.',
+      fields: [
+        { name: 'secret', type: 'token', doc: 'The pair\'s secret from the server.' },
+        { name: 'names', type: 'name', repeated: true, doc: 'As in RD: the sender\'s alias first, then every other alias it knows.' },
+      ],
+    },
+    {
       code: 'JH', name: 'join_host', direction: 'peer_to_peer',
       doc: 'The host hands over: connect your game to this key. Resent until JD arrives.',
-      fields: [{ name: 'host_key', type: 'key', doc: 'The host\'s address on the path that punched.' }],
+      fields: [{ name: 'host_key', type: 'key', doc: 'The host\'s address on the path that punched.' }, PEER_SECRET],
     },
     {
       code: 'JD', name: 'join_done', direction: 'peer_to_peer',
       doc: 'A client\'s answer to JH: it is ready to start its game client.',
-      fields: [{ name: 'done', type: 'literal', literal: 'DONE', doc: 'Placeholder payload.' }],
+      fields: [{ name: 'done', type: 'literal', literal: 'DONE', doc: 'Placeholder payload.' }, PEER_SECRET],
     },
     {
       code: 'JG', name: 'join_go', direction: 'peer_to_peer',
       doc: 'Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it.',
-      fields: [{ name: 'go', type: 'literal', literal: 'GO', doc: 'Placeholder payload.' }],
+      fields: [{ name: 'go', type: 'literal', literal: 'GO', doc: 'Placeholder payload.' }, PEER_SECRET],
+    },
+    {
+      code: 'RF', name: 'refused', direction: 'server_to_client',
+      doc: 'Ours: the server refuses a request that carried a nonce, where an original client gets silence (or BK for a full session).',
+      fields: [
+        { name: 'reason', type: 'word', values: ['server_full', 'address_limit', 'session_full'], doc: 'server_full: no room for another session; address_limit: too many sessions from this address (or network); session_full: the session has no room for another peer.' },
+        { name: 'nonce', type: 'token', doc: 'The nonce of the refused request.' },
+      ],
     },
     {
       code: 'RQ', name: 'relay_request', direction: 'client_to_server',
@@ -96,6 +142,7 @@ export const protocol: ProtocolSpec = {
       fields: [
         { name: 'session_id', type: 'session_id', doc: 'The session both peers belong to.' },
         { name: 'peer_key', type: 'key', doc: 'The peer\'s public key, as the server gave it.' },
+        NONCE,
       ],
     },
     {
@@ -105,6 +152,7 @@ export const protocol: ProtocolSpec = {
         { name: 'peer_key', type: 'key', doc: 'The peer the relay leads to.' },
         { name: 'relay_key', type: 'key', doc: 'The relay: the server\'s public address and a relay port.' },
         { name: 'token', type: 'token', doc: 'This side\'s secret for RB.' },
+        ECHO,
       ],
     },
     {
@@ -160,6 +208,14 @@ export const protocol: ProtocolSpec = {
     },
     {
       name: 'punch_failed', doc: 'No packet from a peer arrived within [member punch_timeout] seconds on either of its addresses, and no relay could be had within [member relay_timeout] (the server has relays switched off, or none free): the peer cannot be reached. A host drops the peer and goes on with the others; a joiner ends its attempt.',
+      params: [{ name: 'key', type: 'String', doc: 'The peer\'s public key (as the server saw it).' }],
+    },
+    {
+      name: 'refused', doc: 'The server refused the request: it has no room for another session ([code]server_full[/code]), this address holds too many ([code]address_limit[/code]), or the session is full ([code]session_full[/code]). The attempt has ended.',
+      params: [{ name: 'reason', type: 'String', doc: '[code]server_full[/code], [code]address_limit[/code] or [code]session_full[/code].' }],
+    },
+    {
+      name: 'peer_lost', doc: 'A peer that was reachable went silent for [member peer_timeout] seconds, or handed over to someone else. A host drops the peer and goes on with the others; a joiner ends its attempt.',
       params: [{ name: 'key', type: 'String', doc: 'The peer\'s public key (as the server saw it).' }],
     },
   ],

@@ -10,8 +10,9 @@ export type Direction = 'client_to_server' | 'server_to_client' | 'peer_to_peer'
  * - `name`: a player alias, printable ASCII without `:`.
  * - `token`: 16 lowercase letters, eight random bigrams (a relay's secret for one side).
  * - `literal`: a fixed placeholder word (the field's `literal`).
+ * - `word`: one of a fixed set of lowercase words (the field's `values`), such as a reason.
  */
-export type FieldType = 'key' | 'session_id' | 'name' | 'token' | 'literal';
+export type FieldType = 'key' | 'session_id' | 'name' | 'token' | 'literal' | 'word';
 
 export interface FieldSpec {
   /** snake_case; code generators derive each target's identifier from it. */
@@ -20,8 +21,16 @@ export interface FieldSpec {
   readonly doc: string;
   /** For `literal` fields: the exact text on the wire. */
   readonly literal?: string;
+  /** For `word` fields: every word the field may hold. */
+  readonly values?: readonly string[];
   /** The last field may repeat: it takes every remaining `:`-separated part (at least one). */
   readonly repeated?: boolean;
+  /**
+   * An extension of ours at the end of a message: decoders accept the message with or without
+   * it, encoders leave it out when it is empty. Only trailing fields may be optional, so the
+   * original wire format stays exactly as it was for peers that never send them.
+   */
+  readonly optional?: boolean;
 }
 
 export interface MessageSpec {

@@ -2,7 +2,7 @@
 import type { FieldType, ProtocolSpec, ScriptType } from '../../schema/types.ts';
 import { isSnakeCase } from './naming.ts';
 
-const FIELD_TYPES: readonly FieldType[] = ['key', 'session_id', 'name', 'token', 'literal'];
+const FIELD_TYPES: readonly FieldType[] = ['key', 'session_id', 'name', 'token', 'literal', 'word'];
 const SCRIPT_TYPES: readonly ScriptType[] = ['int', 'String', 'float', 'bool'];
 const DIRECTIONS = ['client_to_server', 'server_to_client', 'peer_to_peer'];
 
@@ -33,8 +33,18 @@ export function validateSchema(spec: ProtocolSpec): void {
       if (f.type === 'literal' && !/^[A-Z]+$/.test(f.literal ?? '')) {
         problems.push(`${fat}: a literal field needs a literal of capital letters`);
       }
+      if (f.type === 'word' && (!f.values?.length || !f.values.every((v) => /^[a-z][a-z_]*$/.test(v)))) {
+        problems.push(`${fat}: a word field needs values of lowercase letters and _`);
+      }
       if (f.repeated && i !== m.fields.length - 1) problems.push(`${fat}: only the last field may repeat`);
+      if (f.optional && f.repeated) problems.push(`${fat}: a repeated field cannot be optional`);
+      if (!f.optional && m.fields.slice(0, i).some((g) => g.optional)) {
+        problems.push(`${fat}: follows an optional field; only trailing fields may be optional`);
+      }
     });
+    if (m.fields.some((f) => f.optional) && m.fields.some((f) => f.repeated)) {
+      problems.push(`${at}: a message with a repeated field cannot have optional fields`);
+    }
   }
   const signalNames = new Set<string>();
   for (const s of spec.signals) {

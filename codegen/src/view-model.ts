@@ -1,5 +1,6 @@
 /** The plain view model both targets render: names decided, nothing left to compute in templates. */
-import type { Direction, FieldType, ProtocolSpec } from '../../schema/types.ts';
+import type { Direction, FieldSpec, FieldType, ProtocolSpec } from '../../schema/types.ts';
+import { headerLine } from './generated-file.ts';
 import { gdConstant, gdIdentifier, pascalCase, tsIdentifier } from './naming.ts';
 
 export interface FieldView {
@@ -7,12 +8,22 @@ export interface FieldView {
   readonly type: FieldType;
   readonly doc: string;
   readonly literal: string | null;
+  /** For `word` fields: the words it may hold; empty otherwise. */
+  readonly values: readonly string[];
   readonly repeated: boolean;
+  /** A trailing extension: may be absent on the wire. */
+  readonly optional: boolean;
+  /** Position among the payload parts. */
+  readonly index: number;
   readonly tsName: string;
   readonly gdName: string;
-  /** The generated check for this field's type, on each side. */
+  /** The generated check for this field's type, on each side: a function name, or for `word` a value list. */
   readonly tsCheck: string;
   readonly gdCheck: string;
+  /** The GDScript condition that part [index] is valid. */
+  readonly gdTest: string;
+  /** The TypeScript type of the field's value. */
+  readonly tsType: string;
 }
 
 export interface MessageView {
@@ -29,6 +40,9 @@ export interface MessageView {
   readonly gdEncoder: string;
   readonly gdHandler: string;
   readonly repeated: boolean;
+  /** Fields that are required on the wire, and the trailing optional ones. */
+  readonly requiredFields: readonly FieldView[];
+  readonly optionalFields: readonly FieldView[];
   /** Fewest `:`-separated payload parts a valid datagram has. */
   readonly minParts: number;
   /** Most payload parts a valid datagram has. */
@@ -40,8 +54,9 @@ export interface SignalView { readonly name: string; readonly doc: string; reado
 export interface ApiView extends SignalView { readonly returns: string; readonly returnsValue: boolean }
 
 export interface ViewModel {
-  readonly schemaPath: string;
-  readonly generator: string;
+  /** The first line of each target's files. */
+  readonly tsHeader: string;
+  readonly gdHeader: string;
   readonly messages: readonly MessageView[];
   readonly clientToServer: readonly MessageView[];
   /** Messages a client receives: from the server and from peers. */
@@ -52,16 +67,36 @@ export interface ViewModel {
   readonly bigrams: readonly string[];
 }
 
-const TS_CHECKS: Record<FieldType, string> = { key: 'isKey', session_id: 'isSessionId', name: 'isName', token: 'isToken', literal: '' };
-const GD_CHECKS: Record<FieldType, string> = { key: 'is_key', session_id: 'is_session_id', name: 'is_name', token: 'is_token', literal: '' };
+const TS_CHECKS: Record<FieldType, string> = { key: 'isKey', session_id: 'isSessionId', name: 'isName', token: 'isToken', literal: '', word: '' };
+const GD_CHECKS: Record<FieldType, string> = { key: 'is_key', session_id: 'is_session_id', name: 'is_name', token: 'is_token', literal: '', word: '' };
+
+function tsTypeOf(f: FieldSpec): string {
+  if (f.type === 'literal') return `'${f.literal}'`;
+  if (f.type === 'word') return (f.values ?? []).map((v) => `'${v}'`).join(' | ');
+  return f.repeated ? 'readonly string[]' : 'string';
+}
+
+function fieldView(f: FieldSpec, index: number): FieldView {
+  const values = f.type === 'word' ? [...(f.values ?? [])] : [];
+  const gdCheck = f.type === 'word' ? `[${values.map((v) => JSON.stringify(v)).join(', ')}]` : GD_CHECKS[f.type];
+  const tsCheck = f.type === 'word' ? `[${values.map((v) => `'${v}'`).join(', ')}]` : TS_CHECKS[f.type];
+  const part = `parts[${index}]`;
+  return {
+    wireName: f.name, type: f.type, doc: f.doc, literal: f.literal ?? null, values, repeated: f.repeated === true,
+    optional: f.optional === true, index,
+    tsName: tsIdentifier(f.name), gdName: gdIdentifier(f.name),
+    tsCheck, gdCheck,
+    gdTest: f.type === 'word' ? `(${part} in ${gdCheck})` : `${gdCheck}(${part})`,
+    tsType: tsTypeOf(f),
+  };
+}
+
+const GENERATOR = 'codegen/src/main.ts';
 
 export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewModel {
   const messages = spec.messages.map((m): MessageView => {
-    const fields = m.fields.map((f): FieldView => ({
-      wireName: f.name, type: f.type, doc: f.doc, literal: f.literal ?? null, repeated: f.repeated === true,
-      tsName: tsIdentifier(f.name), gdName: gdIdentifier(f.name),
-      tsCheck: TS_CHECKS[f.type], gdCheck: GD_CHECKS[f.type],
-    }));
+    const fields = m.fields.map(fieldView);
+    const requiredFields = fields.filter((f) => !f.optional);
     return {
       code: m.code, name: m.name, direction: m.direction, doc: m.doc, fields,
       inputFields: fields.filter((f) => f.type !== 'literal'),
@@ -71,15 +106,17 @@ export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewMode
       gdEncoder: `encode_${m.name}`,
       gdHandler: `_on_${m.name}`,
       repeated: fields.some((f) => f.repeated),
-      minParts: fields.length,
+      requiredFields,
+      optionalFields: fields.filter((f) => f.optional),
+      minParts: requiredFields.length,
       maxParts: fields.some((f) => f.repeated) ? fields.length - 1 + spec.limits.maxNames : fields.length,
     };
   });
   const params = (ps: readonly { name: string; type: string; doc: string }[]): ParamView[] =>
     ps.map((p) => ({ name: gdIdentifier(p.name), type: p.type, doc: p.doc }));
   return {
-    schemaPath,
-    generator: 'codegen/src/main.ts',
+    tsHeader: headerLine('//', GENERATOR, schemaPath),
+    gdHeader: headerLine('#', GENERATOR, schemaPath),
     messages,
     clientToServer: messages.filter((m) => m.direction === 'client_to_server'),
     clientInbound: messages.filter((m) => m.direction !== 'client_to_server'),

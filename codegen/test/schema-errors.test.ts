@@ -37,6 +37,18 @@ describe('schema validation', () => {
     expect(text).toContain('message "XX": field "word": a literal field needs a literal of capital letters');
   });
 
+  it('refuses an optional field before a required one, beside a repeated one, and a word field without words', () => {
+    const spec = withMessages({
+      code: 'XX', name: 'broken', direction: 'peer_to_peer', doc: '',
+      fields: [{ name: 'maybe', type: 'token', doc: '', optional: true }, { name: 'after', type: 'key', doc: '' },
+        { name: 'why', type: 'word', doc: '', values: ['Bad Word'] }, { name: 'many', type: 'name', doc: '', repeated: true }],
+    });
+    const text = problems(() => generate(spec));
+    expect(text).toContain('message "XX": field "after": follows an optional field; only trailing fields may be optional');
+    expect(text).toContain('message "XX": field "why": a word field needs values of lowercase letters and _');
+    expect(text).toContain('message "XX": a message with a repeated field cannot have optional fields');
+  });
+
   it('refuses a bigram table that is not 256 distinct pairs', () => {
     expect(problems(() => generate({ ...protocol, bigrams: protocol.bigrams.slice(1) }))).toContain('bigrams: need 256 distinct');
   });

@@ -42,3 +42,35 @@ describe('every message, as the original puts it on the wire', () => {
     });
   }
 });
+
+describe('our extensions: optional trailing fields that original peers never send', () => {
+  const N = 'cyahjcdumwwhrvyq'; // a token
+  const S = 'yyqzsrsstgcvgxia';
+  const table: Array<[string, Message]> = [
+    [`HS:${K}:${N}`, { code: 'HS', localKey: K, nonce: N }],
+    [`HR:${K}:${SID}:${N}`, { code: 'HR', remoteKey: K, sessionId: SID, nonce: N }],
+    [`JR:${K}:${K}:${K}:${N}:${S}`, { code: 'JR', joinerRemoteKey: K, hostRemoteKey: K, hostLocalKey: K, nonce: N, secret: S }],
+    [`NJ:${K}:${K}:${N}`, { code: 'NJ', joinerRemoteKey: K, joinerLocalKey: K, nonce: N }],
+    [`RF:address_limit:${N}`, { code: 'RF', reason: 'address_limit', nonce: N }],
+    [`RV:${S}:ann:bob`, { code: 'RV', secret: S, names: ['ann', 'bob'] }],
+    [`JD:DONE:${S}`, { code: 'JD', done: 'DONE', secret: S }],
+  ];
+  for (const [text, message] of table) {
+    it(`${text.slice(0, 2)}: encodes to and decodes from "${text}"`, () => {
+      expect(encode(message)).toBe(text);
+      expect(decode(bytes(text))).toEqual({ ok: true, message });
+    });
+  }
+
+  it('leaves out empty optional fields, and a later one after an absent one', () => {
+    expect(encode({ code: 'HS', localKey: K, nonce: '' })).toBe(`HS:${K}`);
+    expect(encode({ code: 'JR', joinerRemoteKey: K, hostRemoteKey: K, hostLocalKey: K, secret: S })).toBe(`JR:${K}:${K}:${K}`);
+  });
+
+  it('rejects an optional field of the wrong type, one too many, and an unknown reason', () => {
+    expect(decode(bytes(`HS:${K}:${K}`))).toMatchObject({ ok: false, error: 'bad_field' });
+    expect(decode(bytes(`HS:${K}:${N}:${N}`))).toMatchObject({ ok: false, error: 'field_count' });
+    expect(decode(bytes(`RF:tired:${N}`))).toMatchObject({ ok: false, error: 'bad_field' });
+    expect(decode(bytes('RF:server_full'))).toMatchObject({ ok: false, error: 'field_count' });
+  });
+});

@@ -4,6 +4,7 @@ extends "res://test/test_case.gd"
 const P := preload("res://addons/simple_hole_punch/generated/protocol.gd")
 const KEY := "qucycyahjiuv" # 127.0.0.1:7788, the worked example of the wire format
 const SESSION := "qucycyahjiuvabcdefgh"
+const NONCE := "cyahjcdumwwhrvyq" # a token
 
 
 func _text(packet: PackedByteArray) -> String:
@@ -59,22 +60,33 @@ func test_encoders_write_the_wire_strings() -> void:
 
 func test_parse_server_messages() -> void:
 	var sid := KEY + "cyah"
-	expect_eq(P.parse(("HR:%s:%s" % [KEY, sid]).to_ascii_buffer()), {"code": "HR", "remote_key": KEY, "session_id": sid}, "HR")
-	expect_eq(P.parse(("JR:%s:%s:%s" % [KEY, KEY, KEY]).to_ascii_buffer()), {"code": "JR", "joiner_remote_key": KEY, "host_remote_key": KEY, "host_local_key": KEY}, "JR")
-	expect_eq(P.parse(("NJ:%s:%s" % [KEY, KEY]).to_ascii_buffer()), {"code": "NJ", "joiner_remote_key": KEY, "joiner_local_key": KEY}, "NJ")
-	expect_eq(P.parse(("BK:" + sid).to_ascii_buffer()), {"code": "BK", "session_id": sid}, "BK")
+	expect_eq(P.parse(("HR:%s:%s" % [KEY, sid]).to_ascii_buffer()), {"code": "HR", "remote_key": KEY, "session_id": sid, "nonce": ""}, "HR")
+	expect_eq(P.parse(("JR:%s:%s:%s" % [KEY, KEY, KEY]).to_ascii_buffer()), {"code": "JR", "joiner_remote_key": KEY, "host_remote_key": KEY, "host_local_key": KEY, "nonce": "", "secret": ""}, "JR")
+	expect_eq(P.parse(("NJ:%s:%s" % [KEY, KEY]).to_ascii_buffer()), {"code": "NJ", "joiner_remote_key": KEY, "joiner_local_key": KEY, "nonce": "", "secret": ""}, "NJ")
+	expect_eq(P.parse(("BK:" + sid).to_ascii_buffer()), {"code": "BK", "session_id": sid, "nonce": ""}, "BK")
 
 
 func test_parse_peer_messages() -> void:
 	var rd := P.parse("RD:ann:bob".to_ascii_buffer())
 	expect_eq(rd.code, "RD", "RD code")
 	expect_eq(Array(rd.names), ["ann", "bob"], "RD names")
-	expect_eq(P.parse(("JH:" + KEY).to_ascii_buffer()), {"code": "JH", "host_key": KEY}, "JH")
-	expect_eq(P.parse("JD:DONE".to_ascii_buffer()), {"code": "JD", "done": "DONE"}, "JD")
+	expect_eq(P.parse(("JH:" + KEY).to_ascii_buffer()), {"code": "JH", "host_key": KEY, "secret": ""}, "JH")
+	expect_eq(P.parse("JD:DONE".to_ascii_buffer()), {"code": "JD", "done": "DONE", "secret": ""}, "JD")
+
+
+func test_extensions_are_optional_trailing_fields() -> void:
+	expect_eq(_text(P.encode_host_session(KEY, NONCE)), "HS:%s:%s" % [KEY, NONCE], "HS with a nonce")
+	expect_eq(_text(P.encode_join_done(NONCE)), "JD:DONE:" + NONCE, "JD with a secret")
+	expect_eq(_text(P.encode_new_joiner(KEY, KEY, "", NONCE)), "NJ:%s:%s" % [KEY, KEY], "no secret without a nonce")
+	expect_eq(P.parse(("HR:%s:%s:%s" % [KEY, KEY + "cyah", NONCE]).to_ascii_buffer()).nonce, NONCE, "HR echoes the nonce")
+	expect_eq(P.parse(("RF:session_full:" + NONCE).to_ascii_buffer()), {"code": "RF", "reason": "session_full", "nonce": NONCE}, "RF")
+	var rv := P.parse(("RV:%s:ann" % NONCE).to_ascii_buffer())
+	expect_eq([rv.code, rv.secret, Array(rv.names)], ["RV", NONCE, ["ann"]], "RV")
 
 
 func test_parse_rejects_malformed() -> void:
-	for text in ["", "HS", "HS:", "HSx" + KEY, "ZZ:" + KEY, "HS:" + KEY + ":" + KEY, "HS:qucycyahjiuq",
+	for text in ["", "HS", "HS:", "HSx" + KEY, "ZZ:" + KEY, "HS:" + KEY + ":" + KEY, "HS:%s:%s:%s" % [KEY, NONCE, NONCE], "HS:qucycyahjiuq",
+			"RF:tired:" + NONCE, "RF:server_full",
 			"JD:done", "RD:", "RD:a::b", "JR:%s:%s" % [KEY, KEY], "BK:" + KEY]:
 		expect_eq(P.parse(text.to_ascii_buffer()), {}, "\"%s\"" % text)
 
