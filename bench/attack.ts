@@ -5,8 +5,8 @@
  * share of each kind of legitimate flow that completed, what each attack got and what the server
  * counted, and the server's peak RSS. Exits 1 when a legitimate flow failed, a third party was
  * sent anything, or the server died.
- * Usage: `npm run attack [-- --seconds 70] [--skip port-0,hs-flood] [--only lan-keys]` (as root
- * for the spoofing attacks).
+ * Usage: `npm run attack [-- --seconds 70] [--skip port-0,hs-flood] [--only lan-keys] [--bundle other/main.mjs]`
+ * (as root for the spoofing attacks; --bundle runs another build of the server as it is).
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -31,7 +31,10 @@ import { type FlowTally, printReport, tally, verdict } from './attack/report.ts'
 import { alive, memoryMb, scrapeMetrics, startServer, stopServer } from './attack/server.ts';
 
 const { values: args } = parseArgs({
-  options: { seconds: { type: 'string', default: '70' }, skip: { type: 'string', default: '' }, only: { type: 'string', default: '' } },
+  options: {
+    seconds: { type: 'string', default: '70' }, skip: { type: 'string', default: '' }, only: { type: 'string', default: '' },
+    bundle: { type: 'string' },
+  },
 });
 const SECONDS = Number(args.seconds);
 /** Legitimate flows begin once the attacks are set up, and stop starting this long before the end. */
@@ -60,7 +63,7 @@ async function loop(t: FlowTally, parallel: number, until: () => boolean, flow: 
 
 async function main(): Promise<number> {
   if (!(SECONDS >= 40)) throw new Error('--seconds must be at least 40 (the junk must outlast the 20 s expiry)');
-  const server = await startServer();
+  const server = await startServer(args.bundle);
   const t0 = Date.now();
   let running = true;
   const ctx: RunContext = {
@@ -97,7 +100,7 @@ async function main(): Promise<number> {
 
   const flows = {
     hosted: tally('hosted: host + 2 joiners, RD both ways'),
-    leaked: tally('hosted, code known to griefers'),
+    leaked: tally('hosted, code known to griefers (retyped on BK)'),
     random: tally('random pairs'),
     relayed: tally('relayed pairs (RQ, RB, 95% of data each way)'),
     junked: tally('host keeping alive under 900/s junk from its IP'),
@@ -107,7 +110,7 @@ async function main(): Promise<number> {
   const legitUntil = () => ctx.elapsed() < SECONDS * 1000 - LEGIT_TAIL_MS;
   await Promise.all([
     loop(flows.hosted, 2, legitUntil, (n) => hostedFlow(ctx, n, false)),
-    loop(flows.leaked, 1, legitUntil, (n) => hostedFlow(ctx, n, true)),
+    loop(flows.leaked, 2, legitUntil, (n) => hostedFlow(ctx, n, true)),
     loop(flows.random, 1, legitUntil, (n) => randomPairFlow(ctx, n)),
     loop(flows.relayed, 2, legitUntil, (n) => relayedPairFlow(ctx, n)),
     loop(flows.mistyped, 1, legitUntil, (n) => mistypedJoinFlow(ctx, n), 1000),
@@ -134,7 +137,7 @@ async function main(): Promise<number> {
   const summary = await stopServer(server);
   await ctx.raw?.close();
   const figures = {
-    seconds: SECONDS, commit: execFileSync('git', ['log', '-1', '--format=%h %s'], { encoding: 'utf8' }).trim(),
+    seconds: SECONDS, commit: args.bundle ?? execFileSync('git', ['log', '-1', '--format=%h %s'], { encoding: 'utf8' }).trim(),
     serverArgs: server.args, diedAt, exit: server.exit, stderrTail: server.stderr.slice(-6),
     flows: Object.values(flows), attacks, skipped, counters, countersAt, warnings: server.events,
     peakRssMb: peakRss, sampledRssMb: sampledRss, summary,

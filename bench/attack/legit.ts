@@ -88,7 +88,23 @@ async function join(ctx: RunContext, joiner: Peer, sessionId: string, name: stri
   return punch;
 }
 
-/** Host registers, two joiners join, RD both ways between each joiner and the host, host closes. */
+/**
+ * A player told BK (the session is full) types the code again every 5 s, for up to 20 s: a slot
+ * held by a joiner that went silent must come free within that.
+ */
+async function joinRetyping(ctx: RunContext, joiner: Peer, sessionId: string, name: string): Promise<Punch | string> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const punch = await join(ctx, joiner, sessionId, name);
+    if (typeof punch !== 'string' || !punch.startsWith('BK') || Date.now() + 5000 > deadline) return punch;
+    await sleep(5000);
+  }
+}
+
+/**
+ * Host registers, two joiners join, RD both ways between each joiner and the host, host closes.
+ * With [leaked], griefers have the code 1.5 s before the players, and players retype it on BK.
+ */
 export async function hostedFlow(ctx: RunContext, n: number, leaked: boolean): Promise<FlowResult> {
   const kind = leaked ? 'leaked' : 'hosted';
   const hostPeer = await legitPeer(ctx, kind, n, 0);
@@ -102,7 +118,7 @@ export async function hostedFlow(ctx: RunContext, n: number, leaked: boolean): P
       await sleep(1500); // Griefers have read the code by the time players type it.
     }
     const results = await Promise.all(joiners.map(async (joiner, i): Promise<FlowResult> => {
-      const punch = await join(ctx, joiner, host.sessionId, `legit-joiner-${n}-${i}`);
+      const punch = await (leaked ? joinRetyping : join)(ctx, joiner, host.sessionId, `legit-joiner-${n}-${i}`);
       if (typeof punch === 'string') return `joiner: ${punch}`;
       punches.push(punch);
       if (!(await punch.wait(PUNCH_WAIT_MS))) return 'joiner never heard the host';

@@ -1,7 +1,7 @@
 /**
  * Issue 10 #10: the total relay bandwidth taken by many small, evenly paced datagrams: 8 attacker
- * relays, both sides bound, each side sending 200-byte datagrams at 100 a second (320 KB/s in
- * all, above the run's --relay-total-bandwidth of 256 KB/s), while legitimate relayed pairs push
+ * relays, both sides bound, each side sending 400-byte datagrams at 100 a second (640 KB/s in
+ * all, above the run's --relay-total-bandwidth of 512 KB/s), while legitimate relayed pairs push
  * 500-byte datagrams at 8 KB/s each way.
  */
 import type { RunContext } from '../context.ts';
@@ -10,7 +10,7 @@ import { type Attack, attacker, attackerRelay, bindRelay, count, list, paced, ty
 
 const RELAYS = 8;
 const PER_SECOND = 100;
-const BYTES = 200;
+const BYTES = 400;
 
 export class RelayBandwidth implements Attack {
   readonly name = 'relay-bandwidth';
