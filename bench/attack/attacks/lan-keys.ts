@@ -1,14 +1,20 @@
 /**
  * Issue 10 #5: LAN keys that point at third parties. Griefers join every leaked session, and ask
  * for random matches, claiming as their LAN address a canary on loopback that nobody uses, or a
- * public address (198.51.100.7:53, documentation range). Legitimate peers ping whatever LAN
- * address the server passes on: the canary counts what arrives, and pings to the public address
- * are counted, not sent.
+ * public address (198.51.100.7:53, documentation range). Otherwise they behave like players (they
+ * answer RD), so the only harm is the claim. Legitimate peers ping whatever LAN address the
+ * server passes on: the canary counts what arrives, and pings to the public address are counted,
+ * not sent.
  */
 import { encodeKey } from '../../../server/src/generated/protocol.ts';
 import type { RunContext } from '../context.ts';
 import { Peer, sleep } from '../net.ts';
 import { type Attack, attacker, count, every, joinSession, list, oneOf } from './attack.ts';
+
+/** Answers every RD with one, as a player's node does. */
+function answerPings(peer: Peer): void {
+  peer.on((a) => { if (a.message?.code === 'RD') peer.send({ code: 'RD', names: ['griefer'] }, a.from); });
+}
 
 const PUBLIC_VICTIM = encodeKey({ address: '198.51.100.7', port: 53 });
 
@@ -23,6 +29,7 @@ export class LanKeys implements Attack {
     ctx.leaks.subscribe((code) => void this.join(ctx, code));
     await every(ctx, 3000, async () => {
       const peer = await Peer.bind(attacker(5, 200));
+      answerPings(peer);
       const claim = this.n++ % 2 === 0 ? ctx.lanCanary.key : PUBLIC_VICTIM;
       const answer = await peer.request({ code: 'RS', localKey: claim }, ctx.main, oneOf('HR', 'JR', 'RF'), 2000);
       count(this.answers, `RS answered ${answer?.message?.code ?? 'nothing'}`);
@@ -32,6 +39,7 @@ export class LanKeys implements Attack {
 
   private async join(ctx: RunContext, code: string): Promise<void> {
     const peer = await Peer.bind(attacker(5, this.n % 100));
+    answerPings(peer);
     const claim = this.n++ % 2 === 0 ? ctx.lanCanary.key : PUBLIC_VICTIM;
     const answer = await joinSession(ctx, peer, code, claim);
     count(this.answers, `JS answered ${answer?.code ?? 'nothing'}`);

@@ -23,8 +23,8 @@ export class MalformedCodes implements Attack {
     const lastSent = new Map<string, number>();
     for (const peer of peers) {
       peer.on((a) => {
-        if (!a.message) return;
-        count(this.answers, a.message.code);
+        // By the first bytes: a BK echoing a malformed code is no valid BK to the decoder.
+        count(this.answers, a.data.subarray(0, 2).toString('latin1'));
         this.bytesIn += a.data.length;
         this.worst = Math.max(this.worst, a.data.length / (lastSent.get(peer.key) ?? 1));
       });
