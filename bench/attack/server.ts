@@ -42,7 +42,7 @@ export interface RunningServer {
 /** How this build of the server takes relay ports, read from its --help. */
 function relayPortsOption(bundle: string): { size: number; form: 'range' | 'list' } {
   const help = execFileSync(process.execPath, [bundle, '--help'], { encoding: 'utf8' });
-  const line = help.split('\n').find((l) => l.includes('--relay-ports')) ?? '';
+  const line = help.split('\n').find((l) => /^\s*--relay-ports\s/.test(l)) ?? '';
   const shown = /default (\S+)/.exec(line)?.[1] ?? '';
   const range = /^(\d+)-(\d+)$/.exec(shown);
   if (range) return { size: Number(range[2]) - Number(range[1]) + 1, form: 'range' };

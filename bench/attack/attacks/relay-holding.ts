@@ -1,14 +1,17 @@
 /**
- * Issue 10 #2: 25 addresses of one /24 take the relay capacity: each hosts a session, joins it
- * from 16 more sockets on the same address, asks a relay for every pair, and keeps every relay
- * it gets with an RB and one byte of traffic per side every 10 s (and the session with KA).
+ * Issue 10 #2: 25 addresses of one /24 take the relay capacity: each hosts 4 sessions, joins
+ * each from 4 more sockets on the same address (a host's relayed clients may each need a relay
+ * port of their own, and the set of ports is small), asks a relay for every pair, and keeps every
+ * relay it gets with an RB and one byte of traffic per side every 10 s (and its sessions with KA).
  */
 import type { RunContext } from '../context.ts';
 import { Peer, sleep } from '../net.ts';
 import { type Attack, attacker, bindRelay, count, every, hostSession, joinSession, list, type RelaySide, relayGrant } from './attack.ts';
 
 const ADDRESSES = 25;
-const RELAYS_PER_ADDRESS = 16;
+const SESSIONS_PER_ADDRESS = 4;
+const JOINERS_PER_SESSION = 4;
+const RELAYS_PER_ADDRESS = SESSIONS_PER_ADDRESS * JOINERS_PER_SESSION;
 
 export class RelayHolding implements Attack {
   readonly name = 'relay-holding';
@@ -33,10 +36,14 @@ export class RelayHolding implements Attack {
   }
 
   private async fromAddress(ctx: RunContext, address: string): Promise<void> {
+    await Promise.all(Array.from({ length: SESSIONS_PER_ADDRESS }, () => this.session(ctx, address)));
+  }
+
+  private async session(ctx: RunContext, address: string): Promise<void> {
     const host = await Peer.bind(address);
     const sessionId = await hostSession(ctx, host);
     if (!sessionId) return count(this.outcomes, 'no session');
-    await Promise.all(Array.from({ length: RELAYS_PER_ADDRESS }, async () => {
+    await Promise.all(Array.from({ length: JOINERS_PER_SESSION }, async () => {
       const joiner = await Peer.bind(address);
       if ((await joinSession(ctx, joiner, sessionId))?.code !== 'JR') return count(this.outcomes, 'join refused');
       const pair = await relayGrant(ctx, sessionId, host, joiner);
