@@ -215,8 +215,12 @@ export async function randomPairFlow(ctx: RunContext, n: number): Promise<FlowRe
   }
 }
 
-/** Relayed bytes a side pushes: paced, each datagram numbered so the far side counts what arrived. */
-const PUSH = { datagrams: 64, bytes: 500, perSecond: 16 } as const;
+/**
+ * Relayed bytes a side pushes: paced, each datagram numbered so the far side counts what arrived.
+ * 2 KB/s each way: the run's relay bandwidth is scaled down 8 times (512 KB/s in all), and this
+ * stays below a fair share even when every relay the attackers may hold is busy.
+ */
+const PUSH = { datagrams: 48, bytes: 250, perSecond: 8 } as const;
 const DELIVERED_SHARE = 0.95;
 
 /** Asks for a relay (RQ until RG), binds (RB until RA); the relay's endpoint, or why not. */

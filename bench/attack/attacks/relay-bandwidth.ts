@@ -2,7 +2,7 @@
  * Issue 10 #10: the total relay bandwidth taken by many small, evenly paced datagrams: 8 attacker
  * relays, both sides bound, each side sending 400-byte datagrams at 100 a second (640 KB/s in
  * all, above the run's --relay-total-bandwidth of 512 KB/s), while legitimate relayed pairs push
- * 500-byte datagrams at 8 KB/s each way.
+ * 250-byte datagrams at 2 KB/s each way.
  */
 import type { RunContext } from '../context.ts';
 import { sleep } from '../net.ts';

@@ -2,11 +2,13 @@
  * Issue 10 #2: 25 addresses of one /24 take the relay capacity: each hosts 4 sessions, joins
  * each from 4 more sockets on the same address (a host's relayed clients may each need a relay
  * port of their own, and the set of ports is small), asks a relay for every pair, and keeps every
- * relay it gets with an RB and one byte of traffic per side every 10 s (and its sessions with KA).
+ * relay it gets with an RB per side every 10 s and a byte of traffic every second (and its
+ * sessions with KA). The byte keeps a relay from idling out, and counts it as busy when the
+ * total bandwidth is shared.
  */
 import type { RunContext } from '../context.ts';
 import { Peer, sleep } from '../net.ts';
-import { type Attack, attacker, bindRelay, count, every, hostSession, joinSession, list, type RelaySide, relayGrant } from './attack.ts';
+import { type Attack, attacker, bindRelay, count, every, hostSession, joinSession, list, paced, type RelaySide, relayGrant } from './attack.ts';
 
 const ADDRESSES = 25;
 const SESSIONS_PER_ADDRESS = 4;
@@ -15,7 +17,7 @@ const RELAYS_PER_ADDRESS = SESSIONS_PER_ADDRESS * JOINERS_PER_SESSION;
 
 export class RelayHolding implements Attack {
   readonly name = 'relay-holding';
-  readonly what = `${ADDRESSES} addresses of a /24 ask ${RELAYS_PER_ADDRESS} relays each, kept with an RB and 1 byte per side every 10 s`;
+  readonly what = `${ADDRESSES} addresses of a /24 ask ${RELAYS_PER_ADDRESS} relays each, kept with RB every 10 s and 1 byte/s of traffic`;
   readonly counters = /no_free_port|per_ip|relays_(opened|active)|capacity|relay_full|server_full/;
   private readonly held: Array<[RelaySide, RelaySide]> = [];
   private readonly outcomes = new Map<string, number>();
@@ -27,12 +29,15 @@ export class RelayHolding implements Attack {
     await sleep(3000);
     await Promise.all(Array.from({ length: ADDRESSES }, (_, i) => this.fromAddress(ctx, attacker(2, i))));
     this.maxHeld = this.held.length;
+    const traffic = paced(ctx, this.held.length, (i) => {
+      const side = this.held[i % this.held.length]![i % 2]!;
+      side.peer.send(Buffer.from([0]), side.relay);
+    });
     await every(ctx, 10_000, async () => {
-      // RB alone may not count as activity: a byte of traffic keeps the relay from idling out.
-      for (const side of this.held.flat()) side.peer.send(Buffer.from([0]), side.relay);
       const answers = await Promise.all(this.held.flatMap((pair) => pair.map(bindRelay)));
       this.stillBound = answers.filter(Boolean).length / 2;
     });
+    await traffic;
   }
 
   private async fromAddress(ctx: RunContext, address: string): Promise<void> {
