@@ -28,7 +28,7 @@ import { type FlowResult, hostedFlow, JunkedHost, mistypedJoinFlow, randomPairFl
 import { Canary, sleep } from './attack/net.ts';
 import { RawSender } from './attack/raw.ts';
 import { type FlowTally, printReport, tally, verdict } from './attack/report.ts';
-import { alive, memoryMb, scrapeMetrics, startServer, stopServer } from './attack/server.ts';
+import { alive, cpuSeconds, memoryMb, scrapeMetrics, startServer, stopServer } from './attack/server.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -81,6 +81,7 @@ async function main(): Promise<number> {
   const skipped = allAttacks().map((a) => a.name).filter((n) => !attacks.some((a) => a.name === n));
 
   let sampledRss = 0;
+  let cpu = 0;
   let peakRss = 0;
   let counters = new Map<string, number>();
   let countersAt = 0;
@@ -89,6 +90,7 @@ async function main(): Promise<number> {
     const m = memoryMb(server.child.pid!);
     sampledRss = Math.max(sampledRss, m.rss);
     peakRss = Math.max(peakRss, m.peak);
+    cpu = cpuSeconds(server.child.pid!);
   }, 500);
   const scraper = setInterval(() => void scrapeMetrics(server).then((c) => {
     if (c.size > 0) [counters, countersAt] = [c, ctx.elapsed()];
@@ -132,6 +134,7 @@ async function main(): Promise<number> {
     const m = memoryMb(server.child.pid!);
     peakRss = Math.max(peakRss, m.peak);
     sampledRss = Math.max(sampledRss, m.rss);
+    cpu = cpuSeconds(server.child.pid!);
   }
   const diedAt = server.exitedAt === null ? null : server.exitedAt - t0;
   const summary = await stopServer(server);
@@ -140,7 +143,7 @@ async function main(): Promise<number> {
     seconds: SECONDS, commit: args.bundle ?? execFileSync('git', ['log', '-1', '--format=%h %s'], { encoding: 'utf8' }).trim(),
     serverArgs: server.args, diedAt, exit: server.exit, stderrTail: server.stderr.slice(-6),
     flows: Object.values(flows), attacks, skipped, counters, countersAt, warnings: server.events,
-    peakRssMb: peakRss, sampledRssMb: sampledRss, summary,
+    peakRssMb: peakRss, sampledRssMb: sampledRss, cpuSeconds: cpu, elapsedSeconds: ctx.elapsed() / 1000, summary,
   };
   printReport(ctx, figures);
   const failures = verdict(ctx, figures);

@@ -28,6 +28,9 @@ export interface RunFigures {
   readonly warnings: Map<string, number>;
   readonly peakRssMb: number;
   readonly sampledRssMb: number;
+  /** The server's CPU time over the run, and the run's length, in seconds. */
+  readonly cpuSeconds: number;
+  readonly elapsedSeconds: number;
   readonly summary: string;
 }
 
@@ -60,6 +63,7 @@ export function printReport(ctx: RunContext, f: RunFigures): void {
   for (const [name, value] of f.counters) if (value > 0) out.push(`  ${short(name)} ${value}`);
   if (f.warnings.size > 0) out.push(`server warnings logged: ${[...f.warnings].map(([k, n]) => `${k} x${n}`).join(', ')}`);
   out.push('', `server memory: peak RSS ${f.peakRssMb.toFixed(1)} MB (VmHWM), highest sampled ${f.sampledRssMb.toFixed(1)} MB`);
+  out.push(`server CPU: ${f.cpuSeconds.toFixed(1)} s in ${f.elapsedSeconds.toFixed(0)} s (${Math.round((f.cpuSeconds / f.elapsedSeconds) * 100)}% of one core)`);
   out.push(f.summary);
   console.log(out.join('\n'));
 }

@@ -150,6 +150,17 @@ export function memoryMb(pid: number): { rss: number; peak: number } {
   }
 }
 
+/** CPU seconds [pid] has used (user + system), from /proc (clock ticks of 1/100 s on Linux). */
+export function cpuSeconds(pid: number): number {
+  try {
+    // Fields after the command name, which sits in parentheses and may hold spaces.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** SIGTERM, then the summary line the server logs on the way out. */
 export async function stopServer(server: RunningServer): Promise<string> {
   if (alive(server)) {
