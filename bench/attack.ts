@@ -138,6 +138,10 @@ async function main(): Promise<number> {
   }
   const diedAt = server.exitedAt === null ? null : server.exitedAt - t0;
   const summary = await stopServer(server);
+  // Counters the summary has and /metrics may not (evictions, reclaimed slots, and the like).
+  for (const [, name, value] of summary.matchAll(/(ignored|unconfirmed|evicted|slots reclaimed) (\d+)/g)) {
+    counters.set(`summary: ${name}`, Number(value));
+  }
   await ctx.raw?.close();
   const figures = {
     seconds: SECONDS, commit: args.bundle ?? execFileSync('git', ['log', '-1', '--format=%h %s'], { encoding: 'utf8' }).trim(),

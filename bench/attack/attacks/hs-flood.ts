@@ -17,7 +17,7 @@ const SPOOFED_PER_SECOND = 300;
 export class HsFlood implements Attack {
   readonly name = 'hs-flood';
   readonly what = `${ADDRESSES} addresses x ${PER_ADDRESS} sessions held with KA, and ${SPOOFED_PER_SECOND} spoofed HS/s from a /16`;
-  readonly counters = /refused|server_full|address_limit|HR|RF/;
+  readonly counters = /refused|server_full|address_limit|evicted|unconfirmed|code="(HR|RF)"/;
   private readonly outcomes = new Map<string, number>();
   private spoofedSent = 0;
 

@@ -14,7 +14,7 @@ const randomToken = () => Array.from({ length: 8 }, () => BIGRAMS[Math.floor(Mat
 export class PortZero implements Attack {
   readonly name = 'port-0';
   readonly what = 'source port 0 (raw socket) to the main port and every relay port, and a real relay bound from port 0, every 2 s from t=10 s';
-  readonly counters = /port_zero|port_0|bad_port|handler_error|source|socket_error/;
+  readonly counters = /port_0|bad_port|handler_error|source|send_failed/;
   private readonly sent = new Map<string, number>();
   private note = '';
 

@@ -12,7 +12,7 @@ const JOINS = 32;
 export class SlotFilling implements Attack {
   readonly name = 'slot-filling';
   readonly what = `${JOINS} one-datagram JS from ${JOINS} addresses of a /24 to every leaked code`;
-  readonly counters = /session_full|peer|evict/;
+  readonly counters = /session_full|slots reclaimed/;
   private readonly answers = new Map<string, number>();
   private codes = 0;
 
