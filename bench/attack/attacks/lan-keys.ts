@@ -1,8 +1,9 @@
 /**
  * Issue 10 #5: LAN keys that point at third parties. Griefers join every leaked session, and ask
  * for random matches, claiming as their LAN address a canary on loopback that nobody uses, or a
- * public address (198.51.100.7:53, documentation range). Otherwise they behave like players (they
- * answer RD), so the only harm is the claim. Legitimate peers ping whatever LAN address the
+ * public address (198.51.100.7:53, documentation range). The joiners never answer, so a host keeps
+ * pinging both claimed paths; the random ones answer RD like players, so the match itself is no
+ * loss to the stranger and only the claim does harm. Legitimate peers ping whatever LAN address the
  * server passes on: the canary counts what arrives, and pings to the public address are counted,
  * not sent.
  */
@@ -39,7 +40,6 @@ export class LanKeys implements Attack {
 
   private async join(ctx: RunContext, code: string): Promise<void> {
     const peer = await Peer.bind(attacker(5, this.n % 100));
-    answerPings(peer);
     const claim = this.n++ % 2 === 0 ? ctx.lanCanary.key : PUBLIC_VICTIM;
     const answer = await joinSession(ctx, peer, code, claim);
     count(this.answers, `JS answered ${answer?.code ?? 'nothing'}`);
