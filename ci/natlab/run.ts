@@ -3,10 +3,10 @@
  * Prints one line per case and ends with `N passed, N failed`. Skips (and says why) when it
  * cannot build namespaces here. Usage: `node --import tsx ci/natlab/run.ts [case-name-filter]`.
  */
-import { type Impairment, type Lab, labUnavailable, type LabSpec, removeOrphans, SERVER_IP, withLab } from './lab.ts';
+import { type Impairment, type Lab, labUnavailable, type LabSpec, type NatKind, removeOrphans, SERVER_IP, withLab } from './lab.ts';
 import { importProject } from '../../e2e/godot.ts';
 import { buildServer } from '../../e2e/server-build.ts';
-import { runSession, type SessionRun, startLabServer, stopLabServer } from './sessions.ts';
+import { runRandom, runSession, type SessionRun, startLabServer, stopLabServer } from './sessions.ts';
 
 /** The impairment of the lab's lossy cases, on every router's WAN link, both directions. */
 export const IMPAIRED: Impairment = { loss: 0.2, duplicate: 0.05, delayMs: 30, jitterMs: 10 };
@@ -81,6 +81,10 @@ function expectClientsConnectedTo(run: SessionRun, address: string): void {
   }
 }
 
+function expectDirect(run: SessionRun): void {
+  expect(!paths(run).includes('relay'), `a relay was used where punching works: ${paths(run).join(', ')}`);
+}
+
 const twoNats = (impair?: Impairment): LabSpec => ({
   routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'preserving', hosts: ['c1'] }], impair,
 });
@@ -91,7 +95,10 @@ const fourNats = (impair?: Impairment): LabSpec => ({
 });
 
 function coneCases(suffix: string, impair?: Impairment): Case[] {
-  const timed = (run: SessionRun) => {
+  // Every clean cone case connects directly: a relay there would mean punching broke. (On an
+  // impaired link a peer may go unheard past punch_timeout now and then; case 1 still asserts it.)
+  const directInTime = (run: SessionRun) => {
+    if (!impair) expectDirect(run);
     if (impair) {
       expect(run.secondsToConnect !== null && run.secondsToConnect < IMPAIRED_BOUND, `took ${run.secondsToConnect?.toFixed(2)} s, bound ${IMPAIRED_BOUND} s`);
     }
@@ -105,8 +112,8 @@ function coneCases(suffix: string, impair?: Impairment): Case[] {
         check(run);
         expectHostSaw(run, [lab.wan('r2')]);
         expectClientsConnectedTo(run, lab.wan('r1'));
-        expect(!paths(run).includes('relay'), 'a relay was used where punching works');
-        timed(run);
+        expectDirect(run);
+        directInTime(run);
       },
     },
     {
@@ -116,7 +123,7 @@ function coneCases(suffix: string, impair?: Impairment): Case[] {
         check(run);
         expectHostSaw(run, [lab.address('c1')]);
         expectClientsConnectedTo(run, lab.address('h1'));
-        timed(run);
+        directInTime(run);
       },
     },
     {
@@ -126,7 +133,7 @@ function coneCases(suffix: string, impair?: Impairment): Case[] {
         check(run);
         expectHostSaw(run, [lab.wan('r1')]);
         expectClientsConnectedTo(run, lab.address('h1'));
-        timed(run);
+        directInTime(run);
       },
     },
     {
@@ -136,7 +143,7 @@ function coneCases(suffix: string, impair?: Impairment): Case[] {
         check(run);
         expectHostSaw(run, [lab.wan('r2'), lab.wan('r3'), lab.wan('r4')]);
         expectClientsConnectedTo(run, lab.wan('r1'));
-        timed(run);
+        directInTime(run);
       },
     },
   ];
@@ -163,31 +170,79 @@ function randomCase(name: string, hostNat: 'preserving' | 'random'): Case {
   };
 }
 
+/** Both ENets talk to the relay: the host sees each client at the server's address, each on a relay port of its own. */
+function expectRelayed(run: SessionRun, relayed: number): void {
+  const fromServer = run.host.eventsNamed('enet_connected').filter((e) => e.peer_address === SERVER_IP).map((e) => Number(e.peer_port));
+  expect(new Set(fromServer).size === relayed, `host saw relayed clients at ${SERVER_IP} ports ${fromServer.join(', ')}, expected ${relayed} distinct`);
+  const onRelay = [run.host, ...run.clients].flatMap((p) => p.eventsNamed('peer_path').filter((e) => e.path === 'relay'));
+  expect(onRelay.length === 2 * relayed, `expected ${relayed} pair(s) on the relay, got paths ${paths(run).join(', ')}`);
+}
+
 /** Port-randomising NATs with relays on: the pair connects through the server's relay. */
-function relayCase(name: string, hostNat: 'preserving' | 'random', impair?: Impairment): Case {
+function relayCase(name: string, hostNat: NatKind, clientNat: NatKind, impair?: Impairment): Case {
   return {
-    name, spec: { routers: [{ name: 'r1', nat: hostNat, hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }], impair },
+    name, spec: { routers: [{ name: 'r1', nat: hostNat, hosts: ['h1'] }, { name: 'r2', nat: clientNat, hosts: ['c1'] }], impair },
     run: async (lab, key) => {
       const { until, timeout, check } = goal(impair);
       const run = await runSession(lab, key, 'h1', ['c1'], { punchTimeout: 2, timeout, until });
       check(run);
-      // Both ENets talk to the relay: the host sees the client at the server's address.
       expectHostSaw(run, [SERVER_IP]);
       expectClientsConnectedTo(run, SERVER_IP);
-      expect(paths(run).filter((p) => p === 'relay').length === 2, `expected both sides on the relay, got ${paths(run).join(', ')}`);
+      expectRelayed(run, 1);
       if (impair) expect(run.secondsToConnect !== null && run.secondsToConnect < IMPAIRED_BOUND, `took ${run.secondsToConnect?.toFixed(2)} s, bound ${IMPAIRED_BOUND} s`);
     },
   };
 }
 
+/** Two strangers paired at random, one or both behind port-randomising NATs: through the relay. */
+function randomRelayCase(name: string, firstNat: NatKind, secondNat: NatKind): Case {
+  return {
+    name, spec: { routers: [{ name: 'r1', nat: firstNat, hosts: ['s1'] }, { name: 'r2', nat: secondNat, hosts: ['s2'] }] },
+    run: async (lab, key) => {
+      const run = await runRandom(lab, key, ['s1', 's2'], { punchTimeout: 2, timeout: 20 });
+      expectConnected(run);
+      expectHostSaw(run, [SERVER_IP]);
+      expectClientsConnectedTo(run, SERVER_IP);
+      expectRelayed(run, 1);
+    },
+  };
+}
+
+/**
+ * A host with three clients behind port-randomising NATs and one behind a port-preserving NAT:
+ * three relays, each on its own relay port (the host's ENet tells peers apart by address), and
+ * one direct path.
+ */
+const mixedCase: Case = {
+  name: '5i. one host, three clients through the relay and one direct: all four connect',
+  spec: {
+    routers: [
+      { name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] },
+      { name: 'r3', nat: 'random', hosts: ['c2'] }, { name: 'r4', nat: 'random', hosts: ['c3'] }, { name: 'r5', nat: 'preserving', hosts: ['c4'] },
+    ],
+  },
+  run: async (lab, key) => {
+    const run = await runSession(lab, key, 'h1', ['c1', 'c2', 'c3', 'c4'], { punchTimeout: 2, timeout: 25 });
+    expectConnected(run);
+    expectHostSaw(run, [SERVER_IP, lab.wan('r5')]);
+    expectRelayed(run, 3);
+    const direct = run.clients[3]!;
+    expect(direct.eventsNamed('start_client')[0]?.ip === lab.wan('r1'), `the direct client connected to ${String(direct.eventsNamed('start_client')[0]?.ip)}`);
+  },
+};
+
 export const CASES: Case[] = [
   ...coneCases(''),
-  relayCase('5a. port-randomising NAT on one side: connects through the relay', 'preserving'),
-  relayCase('5b. port-randomising NATs on both sides: connects through the relay', 'random'),
+  relayCase('5a. joiner behind a port-randomising NAT: connects through the relay', 'preserving', 'random'),
+  relayCase('5b. port-randomising NATs on both sides: connects through the relay', 'random', 'random'),
+  relayCase('5f. host behind a port-randomising NAT: connects through the relay', 'random', 'preserving'),
+  randomRelayCase('5g. random session, one stranger behind a port-randomising NAT: through the relay', 'preserving', 'random'),
+  randomRelayCase('5h. random session, both strangers behind port-randomising NATs: through the relay', 'random', 'random'),
+  mixedCase,
   randomCase('5c. relays off, port-randomising NAT on one side: clear punch_failed on both', 'preserving'),
   randomCase('5d. relays off, port-randomising NATs on both sides: clear punch_failed on both', 'random'),
   ...coneCases(' (20% loss, 5% duplication, 30±10 ms delay)', IMPAIRED),
-  relayCase('5e. port-randomising NAT, through the relay (20% loss, 5% duplication, 30±10 ms delay)', 'preserving', IMPAIRED),
+  relayCase('5e. port-randomising NAT, through the relay (20% loss, 5% duplication, 30±10 ms delay)', 'preserving', 'random', IMPAIRED),
 ];
 
 async function main(): Promise<number> {

@@ -78,3 +78,28 @@ export async function runSession(lab: Lab, serverKey: string, hostNode: string, 
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Two strangers pair at random: both start together, and whichever the server makes the host
+ * serves. Resolves once both processes ended.
+ */
+export async function runRandom(lab: Lab, serverKey: string, nodes: readonly [string, string], extra: Partial<PlayerOptions> = {}): Promise<SessionRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'shp-lab-'));
+  try {
+    const goFile = join(dir, 'go');
+    const timeout = extra.timeout ?? 20;
+    const players = nodes.map((node, i) => startLabPlayer(lab, node, { role: 'random', alias: `stranger${i + 1}`, serverKey, goFile, timeout, ...extra }));
+    await Promise.all(players.map((p) => p.waitForEvent('ready', 30_000)));
+    writeFileSync(goFile, 'go');
+    const codes = await Promise.all(players.map((p) => p.exited));
+    const hostIndex = players.findIndex((p) => p.eventsNamed('start_server').length > 0);
+    const host = players[hostIndex === -1 ? 0 : hostIndex]!;
+    const clients = players.filter((p) => p !== host);
+    const begin = Math.min(...players.flatMap((p) => p.eventsNamed('begin').map((e) => e.wall)));
+    const connected = players.map((p) => p.eventsNamed('enet_connected').map((e) => e.wall));
+    const complete = connected.every((c) => c.length >= 1);
+    return { host, clients, codes: [codes[players.indexOf(host)]!, ...clients.map((c) => codes[players.indexOf(c)]!)], secondsToConnect: complete ? Math.max(...connected.flat()) - begin : null };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -48,15 +48,20 @@ function logLevel(text: string, flag: string): LogLevel {
   return text as LogLevel;
 }
 
-function portRange(text: string, flag: string): readonly [number, number] | null {
+/** Relay ports are shared by every pair, so a few suffice; each is one socket and one firewall rule. */
+const MAX_RELAY_PORTS = 64;
+
+function portRange(text: string, flag: string): readonly number[] | null {
   if (text === 'off') return null;
-  const match = /^(\d+)-(\d+)$/.exec(text);
-  const [first, last] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
-  if (!match || first < 1 || last > 65535 || first > last || last - first > 10_000) {
-    throw new ConfigError(`--${flag}=${text}: expected a port range like 7789-7888, or off`);
+  const match = /^(\d+)(?:-(\d+))?$/.exec(text);
+  const [first, last] = match ? [Number(match[1]), Number(match[2] ?? match[1])] : [0, 0];
+  if (!match || first < 1 || last > 65535 || first > last || last - first >= MAX_RELAY_PORTS) {
+    throw new ConfigError(`--${flag}=${text}: expected a port range of 1 to ${MAX_RELAY_PORTS} ports like 7789-7792, or off`);
   }
-  return [first, last];
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
 }
+
+const showPorts = (v: readonly number[] | null) => (v ? (v.length > 1 ? `${v[0]}-${v.at(-1)}` : `${v[0]}`) : 'off');
 
 function byteRate(text: string, flag: string): number {
   const match = /^(\d+)(b|kb|mb)$/.exec(text.trim().toLowerCase());
@@ -73,7 +78,7 @@ function hostPort(text: string, flag: string): string {
 }
 
 const OPTIONS = {
-  port: { env: 'SHP_PORT', help: 'UDP port to listen on (0 picks a free one)', default: 7788, parse: integer(0, 65535, 'a port') },
+  port: { env: 'SHP_PORT', help: 'UDP port to listen on (0 picks a free one, and free relay ports unless --relay-ports is given)', default: 7788, parse: integer(0, 65535, 'a port') },
   bind: { env: 'SHP_BIND', help: 'address to listen on', default: '0.0.0.0', parse: ipv4 },
   'public-ip': {
     env: 'SHP_PUBLIC_IP', help: 'public IPv4 that session codes embed (default: the bind address, else the first non-internal IPv4)',
@@ -114,26 +119,45 @@ const OPTIONS = {
     default: 100_000, parse: integer(1, 10_000_000, 'a count'),
   },
   'relay-ports': {
-    env: 'SHP_RELAY_PORTS', help: 'UDP ports for relays, one per pair that cannot punch, or off (players then get punch_failed)',
-    default: [7789, 7888] as readonly [number, number] | null, parse: portRange, show: (v: readonly [number, number] | null) => (v ? `${v[0]}-${v[1]}` : 'off'),
+    env: 'SHP_RELAY_PORTS',
+    help: 'UDP ports every relay shares, or off (players behind port-randomising NATs then get punch_failed). A host gets a '
+      + 'different relay port for each relayed client, so their count is the most relayed clients one host can have; '
+      + 'a further one is refused (host_ports_full) and gets punch_failed',
+    default: [7789, 7790, 7791, 7792] as readonly number[] | null, parse: portRange, show: showPorts,
   },
   'relay-bandwidth': {
-    env: 'SHP_RELAY_BANDWIDTH', help: 'bytes a second one relay forwards; more is dropped',
+    env: 'SHP_RELAY_BANDWIDTH', help: 'bytes a second one relay forwards, both ways together, counting 28 bytes of headers per datagram; more is dropped',
     default: 256 * 1024, parse: byteRate, show: (v: number) => `${v / 1024}kb`,
   },
   'relay-total-bandwidth': {
-    env: 'SHP_RELAY_TOTAL_BANDWIDTH', help: 'bytes a second all relays forward together',
+    env: 'SHP_RELAY_TOTAL_BANDWIDTH', help: 'bytes a second all relays forward together, shared fairly among the relays in use',
     default: 4 * 1024 * 1024, parse: byteRate, show: (v: number) => `${v / 1024 / 1024}mb`,
   },
-  'relay-idle': { env: 'SHP_RELAY_IDLE', help: 'close a relay that forwarded nothing for this long', default: 30_000, parse: duration, show: formatDuration },
+  'relay-idle': { env: 'SHP_RELAY_IDLE', help: 'close a relay that forwarded nothing for this long (RB keep-alives do not count)', default: 30_000, parse: duration, show: formatDuration },
   'relay-lifetime': { env: 'SHP_RELAY_LIFETIME', help: 'close any relay after this long', default: 7_200_000, parse: duration, show: formatDuration },
-  'relays-per-ip': { env: 'SHP_RELAYS_PER_IP', help: 'relays open at once for one IP address', default: 4, parse: integer(1, 10_000, 'a count') },
+  'max-relays': {
+    env: 'SHP_MAX_RELAYS',
+    help: 'relays open at once in all; all share --relay-total-bandwidth, so the default leaves each busy relay at least 4kb a second',
+    default: 1024, parse: integer(1, 1_000_000, 'a count'),
+  },
+  'relays-per-ip': {
+    env: 'SHP_RELAYS_PER_IP', help: 'relays open at once with a side at one IP address (players behind one carrier NAT share it)',
+    default: 16, parse: integer(1, 1_000_000, 'a count'),
+  },
+  'relays-per-subnet': {
+    env: 'SHP_RELAYS_PER_SUBNET', help: 'relays open at once with a side in one /24 network',
+    default: 64, parse: integer(1, 1_000_000, 'a count'),
+  },
+  'relay-requests-per-ip': {
+    env: 'SHP_RELAY_REQUESTS_PER_IP', help: 'relay requests from one IP address waiting for the other side to ask (4 times this per /24)',
+    default: 64, parse: integer(1, 1_000_000, 'a count'),
+  },
   'log-level': { env: 'SHP_LOG_LEVEL', help: 'fatal, error, warn, info, debug or trace', default: 'info', parse: logLevel },
   metrics: {
     env: 'SHP_METRICS', help: 'HOST:PORT for Prometheus metrics at /metrics and a health check at /health (off when empty)',
     default: '', parse: hostPort, show: (v: string) => v || 'off',
   },
-} satisfies Record<string, OptionSpec<string> | OptionSpec<number> | OptionSpec<readonly [number, number] | null>>;
+} satisfies Record<string, OptionSpec<string> | OptionSpec<number> | OptionSpec<readonly number[] | null>>;
 
 type Options = typeof OPTIONS;
 type Values = { -readonly [K in keyof Options]: ReturnType<Options[K]['parse']> };
@@ -158,12 +182,16 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** `host:port` of the metrics endpoint, or empty when off. */
   readonly metrics: string;
-  readonly relayPorts: readonly [number, number] | null;
+  /** The relay ports, in order; null with relays off. */
+  readonly relayPorts: readonly number[] | null;
   readonly relayBandwidth: number;
   readonly relayTotalBandwidth: number;
   readonly relayIdleMs: number;
   readonly relayLifetimeMs: number;
+  readonly maxRelays: number;
   readonly relaysPerIp: number;
+  readonly relaysPerSubnet: number;
+  readonly relayRequestsPerIp: number;
 }
 
 export type ConfigResult = { readonly help: true } | { readonly help: false; readonly config: Config };
@@ -189,6 +217,13 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
     values[flag] = text === undefined || text === '' ? spec.default : spec.parse(text, given === undefined ? `${flag} (${spec.env})` : flag);
   }
   const v = values as Values;
+  const relayPortsGiven = ((parsed.values as Record<string, unknown>)['relay-ports'] ?? env.SHP_RELAY_PORTS ?? '') !== '';
+  if (v.port === 0 && !relayPortsGiven && v['relay-ports']) {
+    // A server on a free port (tests, benchmarks, several on one machine) takes free relay ports too.
+    v['relay-ports'] = v['relay-ports'].map(() => 0);
+  } else if (v.port !== 0 && v['relay-ports']?.includes(v.port)) {
+    throw new ConfigError(`--relay-ports=${showPorts(v['relay-ports'])}: includes --port ${v.port}; relays need ports of their own`);
+  }
   const guessed = v['public-ip'] === '';
   return {
     help: false,
@@ -213,10 +248,22 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
       relayTotalBandwidth: v['relay-total-bandwidth'],
       relayIdleMs: v['relay-idle'],
       relayLifetimeMs: v['relay-lifetime'],
+      maxRelays: v['max-relays'],
       relaysPerIp: v['relays-per-ip'],
+      relaysPerSubnet: v['relays-per-subnet'],
+      relayRequestsPerIp: v['relay-requests-per-ip'],
     },
   };
 }
+
+/** The relay options' defaults, for servers built without readConfig (tests, benchmarks). */
+export const RELAY_DEFAULTS = {
+  relayPorts: OPTIONS['relay-ports'].default, relayBandwidth: OPTIONS['relay-bandwidth'].default,
+  relayTotalBandwidth: OPTIONS['relay-total-bandwidth'].default, relayIdleMs: OPTIONS['relay-idle'].default,
+  relayLifetimeMs: OPTIONS['relay-lifetime'].default, maxRelays: OPTIONS['max-relays'].default,
+  relaysPerIp: OPTIONS['relays-per-ip'].default, relaysPerSubnet: OPTIONS['relays-per-subnet'].default,
+  relayRequestsPerIp: OPTIONS['relay-requests-per-ip'].default,
+} satisfies Partial<Config>;
 
 function guessPublicIp(bind: string): string {
   if (bind !== '0.0.0.0') return bind;

@@ -7,6 +7,7 @@ import {
   type CloseSession, decodeKey, encodeKey, type Endpoint, type HostSession, type JoinSession, type KeepAlive,
   type Message, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
+import { pairSession } from './relay/pair-session.ts';
 import type { RelayService } from './relay/relay-service.ts';
 import type { Session } from './sessions/session.ts';
 import { newSessionId } from './sessions/session-codes.ts';
@@ -110,11 +111,10 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
 
   relayRequest(message: RelayRequest, from: Endpoint): void {
     const fromKey = encodeKey(from);
-    const session = this.ctx.store.get(message.sessionId);
     const peer = message.peerKey;
-    const pair = session !== undefined && peer !== fromKey
-      && ((session.hostRemoteKey === fromKey && session.peers.has(peer)) || (session.hostRemoteKey === peer && session.peers.has(fromKey)));
-    if (!pair) {
+    // Found by the pair, not only by id: a random session's stranger never learns the id.
+    const session = pairSession(this.ctx.store, message.sessionId, fromKey, peer);
+    if (!session) {
       this.ctx.stats.count(this.ctx.stats.relayDropped, 'not_in_session');
       return;
     }
@@ -122,7 +122,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       this.ctx.stats.count(this.ctx.stats.relayDropped, 'relays_off');
       return;
     }
-    this.ctx.relays.request(session.id, fromKey, peer, from);
+    this.ctx.relays.request(session.id, fromKey, peer, from, message.nonce);
   }
 
   relayBind(_message: RelayBind, _from: Endpoint): void {

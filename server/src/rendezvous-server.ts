@@ -1,10 +1,12 @@
 /** The rendezvous server on a UDP socket: binds, drains every datagram as it arrives, sweeps. */
 import dgram from 'node:dgram';
-import type { Config } from './config.ts';
+import { networkInterfaces } from 'node:os';
+import { type Config, RELAY_DEFAULTS } from './config.ts';
 import { encodeKey, type Endpoint } from './generated/protocol.ts';
 import { Rendezvous, type RendezvousConfig } from './rendezvous.ts';
-import type { RelaySocket } from './relay/relay.ts';
-import { type RelayConfig, RelayService } from './relay/relay-service.ts';
+import { type RelayConfig, RelayService, type RelaySocket } from './relay/relay-service.ts';
+import { reportingExpiry } from './relay/session-ends.ts';
+import { type OwnEndpoints, unusableSource } from './relay/usable-source.ts';
 import { MemorySessionStore } from './sessions/memory-session-store.ts';
 import type { SessionStore } from './sessions/session-store.ts';
 import { ServerStats } from './stats.ts';
@@ -28,6 +30,8 @@ export class RendezvousServer {
   private readonly log: Log;
   private sweep: NodeJS.Timeout | undefined;
   private key = '';
+  /** Our own addresses and bound ports: a datagram claiming to come from them is never answered. */
+  private readonly own: { addresses: Set<string>; ports: Set<number> } & OwnEndpoints;
 
   constructor(private readonly options: ServerOptions) {
     // Large kernel buffers absorb bursts that would otherwise be dropped before we read them
@@ -38,22 +42,31 @@ export class RendezvousServer {
     this.log = options.log ?? (() => {});
     const { config } = options;
     const stats = new ServerStats();
+    this.own = { addresses: ownAddresses(config.publicIp, config.bind), ports: new Set() };
     this.relays = new RelayService({
-      config: {
-        relayPorts: config.relayPorts ?? null, relayBandwidth: config.relayBandwidth ?? 256 * 1024,
-        relayTotalBandwidth: config.relayTotalBandwidth ?? 4 * 1024 * 1024, relayIdleMs: config.relayIdleMs ?? 30_000,
-        relayLifetimeMs: config.relayLifetimeMs ?? 7_200_000, relaysPerIp: config.relaysPerIp ?? 4,
-      },
+      config: { ...RELAY_DEFAULTS, relayPorts: null, ...definedOnly(config) },
       publicIp: config.publicIp,
       stats,
       now: this.now, log: this.log,
       openSocket: (port) => openRelaySocket(config.bind, port),
       send: (to, message) => this.rendezvous.answer(to, message),
+      session: (id) => this.store.get(id),
+      own: this.own,
     });
     this.rendezvous = new Rendezvous({
-      config, store: this.store, now: this.now, log: this.log, relays: this.relays, stats,
+      config, now: this.now, log: this.log, relays: this.relays, stats,
+      // Expired sessions take their relays with them.
+      store: reportingExpiry(this.store, (sessions) => this.relays.sessionsExpired(sessions.map((s) => s.id))),
       serverKey: () => this.key,
-      transmit: (to, datagram) => this.socket.send(datagram, to.port, to.address),
+      transmit: (to, datagram) => {
+        try {
+          this.socket.send(datagram, to.port, to.address);
+        } catch (error) {
+          // Only an unusable destination throws here, and the guard below keeps those out.
+          stats.count(stats.dropped, 'send_failed');
+          this.log('send_failed', { error: (error as Error).message, to: `${to.address}:${to.port}` });
+        }
+      },
     });
   }
 
@@ -66,7 +79,10 @@ export class RendezvousServer {
     return this.key;
   }
 
-  /** Binds the socket; resolves with the bound address. Rejects on EADDRINUSE and the like. */
+  /**
+   * Binds the rendezvous socket and every relay port (and nothing else, ever); resolves with the
+   * rendezvous address. Rejects on EADDRINUSE and the like, naming the port.
+   */
   async listen(): Promise<Endpoint> {
     const { port, bind, publicIp, publicPort, sweepIntervalMs } = this.options.config;
     await new Promise<void>((resolve, reject) => {
@@ -76,9 +92,16 @@ export class RendezvousServer {
         resolve();
       });
     });
-    this.socket.on('error', (error) => this.log('socket_error', { error: error.message }));
-    this.socket.on('message', (data, from) => this.rendezvous.receive(data, from));
     const bound = this.socket.address();
+    try {
+      for (const relayPort of await this.relays.start()) this.own.ports.add(relayPort);
+    } catch (error) {
+      this.socket.close();
+      throw error;
+    }
+    this.own.ports.add(bound.port);
+    this.socket.on('error', (error) => this.log('socket_error', { error: error.message }));
+    this.socket.on('message', (data, from) => this.receive(data, { address: from.address, port: from.port }));
     this.key = encodeKey({ address: publicIp, port: publicPort || bound.port });
     this.sweep = setInterval(() => {
       this.expire();
@@ -86,6 +109,26 @@ export class RendezvousServer {
     }, Math.min(sweepIntervalMs, 5_000));
     this.sweep.unref();
     return { address: bound.address, port: bound.port };
+  }
+
+  /**
+   * One datagram on the rendezvous port. Nothing may escape a socket handler (it would kill the
+   * process and every session): unusable sources are dropped and counted first, and anything the
+   * handlers throw is caught and counted.
+   */
+  private receive(data: Buffer, from: Endpoint): void {
+    const stats = this.rendezvous.stats;
+    try {
+      const unusable = unusableSource(from, this.own);
+      if (unusable) {
+        stats.count(stats.dropped, unusable);
+        return;
+      }
+      this.rendezvous.receive(data, from);
+    } catch (error) {
+      stats.count(stats.dropped, 'handler_error');
+      this.log('handler_error', { error: (error as Error).message });
+    }
   }
 
   /** Drops sessions whose host has been silent for the configured expiry. */
@@ -102,6 +145,18 @@ export class RendezvousServer {
   }
 }
 
+/** The relay options that were given, so that undefined ones fall back to the defaults. */
+function definedOnly(config: Partial<RelayConfig>): Partial<RelayConfig> {
+  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as Partial<RelayConfig>;
+}
+
+/** The addresses a datagram from ourselves could claim: public, bound, and every interface's. */
+function ownAddresses(publicIp: string, bind: string): Set<string> {
+  const addresses = new Set([publicIp, bind]);
+  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4') addresses.add(a.address);
+  return addresses;
+}
+
 /** A relay port: a UDP socket on the bind address, with its own large buffers. */
 async function openRelaySocket(bind: string, port: number): Promise<RelaySocket> {
   const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 1 << 20, sendBufferSize: 1 << 20 });
@@ -114,7 +169,7 @@ async function openRelaySocket(bind: string, port: number): Promise<RelaySocket>
   });
   socket.on('error', () => {}); // A send to a vanished peer; the relay goes on.
   return {
-    port,
+    port: socket.address().port,
     send: (datagram, to) => socket.send(datagram, to.port, to.address),
     onMessage: (handler) => socket.on('message', (data, from) => handler(data, { address: from.address, port: from.port })),
     close: () => socket.close(),

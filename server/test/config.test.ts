@@ -24,8 +24,8 @@ describe('readConfig', () => {
       port: 7788, bind: '0.0.0.0', publicIp: '203.0.113.7', publicIpGuessed: false, publicPort: 0,
       suffixBigrams: 4, expiryMs: 60_000, sweepIntervalMs: 10_000, maxPeers: 32, maxSessions: 100_000, sessionsPerIp: 32,
       rate: 50, burst: 100, maxTracked: 100_000, logLevel: 'info', metrics: '',
-      relayPorts: [7789, 7888], relayBandwidth: 262_144, relayTotalBandwidth: 4_194_304, relayIdleMs: 30_000,
-      relayLifetimeMs: 7_200_000, relaysPerIp: 4,
+      relayPorts: [7789, 7790, 7791, 7792], relayBandwidth: 262_144, relayTotalBandwidth: 4_194_304, relayIdleMs: 30_000,
+      relayLifetimeMs: 7_200_000, relaysPerIp: 16, maxRelays: 1024, relaysPerSubnet: 64, relayRequestsPerIp: 64,
     });
     expect(config(['--relay-ports=off', '--relay-bandwidth=1mb'])).toMatchObject({ relayPorts: null, relayBandwidth: 1_048_576 });
   });
@@ -49,7 +49,7 @@ describe('readConfig', () => {
     expect(error(['--log-level=loud'])).toBe('--log-level=loud: expected one of fatal, error, warn, info, debug, trace');
     expect(error(['--metrics=9090'])).toBe('--metrics=9090: expected an address and port like 127.0.0.1:9090');
     expect(error(['--rate=fast'])).toBe('--rate=fast: expected a rate from 0 to 1000000');
-    expect(error(['--relay-ports=9000-8000'])).toBe('--relay-ports=9000-8000: expected a port range like 7789-7888, or off');
+    expect(error(['--relay-ports=9000-8000'])).toBe('--relay-ports=9000-8000: expected a port range of 1 to 64 ports like 7789-7792, or off');
     expect(error(['--relay-bandwidth=fast'])).toBe('--relay-bandwidth=fast: expected bytes a second like 256kb or 4mb');
     expect(error(['--bogus'])).toMatch(/Unknown option '--bogus'/);
     expect(error(['stray'])).toMatch(/stray/);

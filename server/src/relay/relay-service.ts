@@ -1,16 +1,32 @@
 /**
- * Relays for pairs that could not punch. A relay opens only when both sides of a pair that
- * belongs to a live session ask for it (RQ), within the limits: a port range, relays per
- * address and in total, bandwidth per relay and in total, an idle timeout and a lifetime.
+ * Relays for pairs that could not punch, multiplexed on a small fixed set of UDP ports. A relay
+ * opens only when both sides of a pair in a live session ask (RQ), within the limits: relays in
+ * total, per IP address and per /24, pending requests per address, and a fair share of the total
+ * bandwidth. It closes when its session expires or a side leaves the session, when it has
+ * forwarded nothing for the idle time (after the handover that means the game stopped), and at
+ * its lifetime.
  */
 import { randomInt } from 'node:crypto';
 import type { Config } from '../config.ts';
-import { BIGRAMS, decodeKey, encodeKey, type Endpoint, type Message, TOKEN_LENGTH } from '../generated/protocol.ts';
-import { RateLimiter } from '../limits/rate-limiter.ts';
+import { BIGRAMS, decode, encode, encodeKey, type Endpoint, type Message, type RelayGranted, TOKEN_LENGTH } from '../generated/protocol.ts';
 import type { ServerStats } from '../stats.ts';
-import { Relay, type RelaySide, type RelaySocket } from './relay.ts';
+import { AddressQuota } from './address-quota.ts';
+import { FairBandwidth } from './fair-bandwidth.ts';
+import { type Asker, PendingRequests } from './pending-requests.ts';
+import { Relay, type RelaySide } from './relay.ts';
+import { RelayPorts, type RelaySocket } from './relay-ports.ts';
+import { type OwnEndpoints, unusableSource } from './usable-source.ts';
 
-export type RelayConfig = Pick<Config, 'relayPorts' | 'relayBandwidth' | 'relayTotalBandwidth' | 'relayIdleMs' | 'relayLifetimeMs' | 'relaysPerIp'>;
+export type { RelaySocket } from './relay-ports.ts';
+
+export type RelayConfig = Pick<Config, 'relayPorts' | 'relayBandwidth' | 'relayTotalBandwidth' | 'relayIdleMs' | 'relayLifetimeMs'
+  | 'maxRelays' | 'relaysPerIp' | 'relaysPerSubnet' | 'relayRequestsPerIp'>;
+
+/** What the relay needs to know of a session: who is in it. */
+export interface SessionMembers {
+  readonly hostRemoteKey: string;
+  readonly peers: ReadonlyMap<string, unknown>;
+}
 
 export interface RelayServiceOptions {
   readonly config: RelayConfig;
@@ -21,31 +37,46 @@ export interface RelayServiceOptions {
   readonly openSocket: (port: number) => Promise<RelaySocket>;
   /** Sends a rendezvous-port answer (RG). */
   readonly send: (to: Endpoint, message: Message) => void;
+  /** The live session [id], or undefined once it ended. */
+  readonly session: (id: string) => SessionMembers | undefined;
+  /** The server's own addresses and ports: datagrams from them are never answered. */
+  readonly own: OwnEndpoints;
 }
 
-interface Pending {
-  readonly sessionId: string;
-  /** Who asked, by public key, with the address to answer. */
-  readonly asked: Map<string, Endpoint>;
-  at: number;
-}
-
-/** Single-sided requests are forgotten after this long, and at most this many are kept. */
-const PENDING_MS = 30_000;
+/** A single-sided request waits this long for the other side (the node gives up after 5 s). */
+const PENDING_MS = 10_000;
+/** Both sides bind within this long of the grant (our node binds at once), or the relay closes. */
+const BIND_MS = 10_000;
+/**
+ * Each datagram is charged its IPv4 and UDP headers too, as on the wire: the server's cost is
+ * mostly per datagram, so a flood of tiny datagrams must not pass for little bandwidth.
+ */
+const HEADER_BYTES = 28;
+/** Per /24, this many times the per-address limit of pending requests. */
+const PENDING_SUBNET_FACTOR = 4;
+/**
+ * Pending requests in all (a few hundred bytes each): at the default 256 per /24 it takes 40
+ * networks to fill the table, and a request that completes a waiting pair is never refused.
+ */
 const MAX_PENDING = 10_000;
 
 export class RelayService {
   private readonly relays = new Map<string, Relay>();
-  private readonly opening = new Set<string>();
-  private readonly pending = new Map<string, Pending>();
-  private readonly usedPorts = new Set<number>();
-  private readonly bandwidth: RateLimiter;
-  private readonly totalBandwidth: RateLimiter;
+  private readonly bySession = new Map<string, Set<Relay>>();
+  private readonly byToken = new Map<string, { relay: Relay; side: RelaySide }>();
+  private readonly quota: AddressQuota;
+  private readonly pending: PendingRequests;
+  private readonly bandwidth: FairBandwidth;
+  private ports: RelayPorts | null = null;
 
   constructor(private readonly options: RelayServiceOptions) {
-    const { relayBandwidth, relayTotalBandwidth } = options.config;
-    this.bandwidth = new RateLimiter({ rate: relayBandwidth, burst: relayBandwidth, maxTracked: 100_000 });
-    this.totalBandwidth = new RateLimiter({ rate: relayTotalBandwidth, burst: relayTotalBandwidth, maxTracked: 1 });
+    const { config } = options;
+    this.quota = new AddressQuota({ perIp: config.relaysPerIp, perSubnet: config.relaysPerSubnet });
+    this.pending = new PendingRequests({
+      total: Math.max(MAX_PENDING, 2 * config.maxRelays), perIp: config.relayRequestsPerIp,
+      perSubnet: PENDING_SUBNET_FACTOR * config.relayRequestsPerIp, ms: PENDING_MS,
+    });
+    this.bandwidth = new FairBandwidth(config.relayBandwidth, config.relayTotalBandwidth);
   }
 
   get enabled(): boolean {
@@ -56,114 +87,207 @@ export class RelayService {
     return this.relays.size;
   }
 
-  /**
-   * [from] (public key [fromKey]) asks for a relay to [peerKey] in session [sessionId]; the caller
-   * has checked that both belong to it. Answers RG when the relay is (or becomes) ready.
-   */
-  request(sessionId: string, fromKey: string, peerKey: string, from: Endpoint): void {
-    const id = `${sessionId}:${[fromKey, peerKey].sort().join(':')}`;
-    const relay = this.relays.get(id);
-    if (relay) return this.grant(relay, fromKey, from);
-    if (this.opening.has(id)) return;
-    let pending = this.pending.get(id);
-    if (!pending) {
-      if (this.pending.size >= MAX_PENDING) return this.drop('pending_full');
-      pending = { sessionId, asked: new Map(), at: this.options.now() };
-      this.pending.set(id, pending);
-    }
-    pending.asked.set(fromKey, { address: from.address, port: from.port });
-    if (pending.asked.size < 2) return; // Only a pair that both failed to punch gets a relay.
-    const refusal = this.refusal(pending);
-    if (refusal) return this.drop(refusal);
-    this.pending.delete(id);
-    this.open(id, pending).catch((error: Error) => {
-      this.drop('open_failed');
-      this.options.log('relay_open_failed', { relay: id, error: error.message });
-    });
+  get pendingRequests(): number {
+    return this.pending.size;
   }
 
-  /** Closes relays idle or past their lifetime, and forgets stale single-sided requests. */
+  /** The bound relay ports (empty before start, or with relays off). */
+  get boundPorts(): number[] {
+    return this.ports?.numbers ?? [];
+  }
+
+  /** Binds every relay port; rejects (closing what it bound) when one cannot be bound. */
+  async start(): Promise<number[]> {
+    const wanted = this.options.config.relayPorts;
+    if (!wanted || this.ports) return this.boundPorts;
+    const opened = await Promise.allSettled(wanted.map((port) => this.options.openSocket(port)));
+    const sockets = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = opened.findIndex((r) => r.status === 'rejected');
+    if (failed >= 0) {
+      for (const s of sockets) s.close();
+      const reason = (opened[failed] as PromiseRejectedResult).reason as Error;
+      // No error code passed on: the caller would report it as its own port's.
+      throw new Error(`relay port ${wanted[failed]}: ${reason.message}`);
+    }
+    this.ports = new RelayPorts(sockets);
+    this.ports.onMessage((index, datagram, from) => {
+      try {
+        this.receive(index, datagram, from);
+      } catch (error) {
+        this.drop('handler_error');
+        this.options.log('relay_handler_error', { error: (error as Error).message });
+      }
+    });
+    return this.boundPorts;
+  }
+
+  /**
+   * [from] (public key [fromKey]) asks for a relay to [peerKey] in session [sessionId]; the caller
+   * has checked that both belong to it. Answers RG when the relay is (or becomes) open.
+   */
+  request(sessionId: string, fromKey: string, peerKey: string, from: Endpoint, nonce?: string): void {
+    if (!this.ports) return this.drop('relays_off');
+    const id = `${sessionId}|${[fromKey, peerKey].sort().join('|')}`;
+    const relay = this.relays.get(id);
+    if (relay) {
+      const side = relay.side(fromKey)!;
+      side.nonce = nonce;
+      return this.grant(relay, side, from);
+    }
+    const pending = this.pending.ask(id, sessionId, fromKey, { endpoint: { address: from.address, port: from.port }, nonce }, this.options.now());
+    if (typeof pending === 'string') return this.drop(pending);
+    if (pending.asked.size < 2) return; // Only a pair that both failed to punch gets a relay.
+    const [[keyA, a], [keyB, b]] = [...pending.asked] as [[string, Asker], [string, Asker]];
+    const ips = [a.endpoint.address, b.endpoint.address];
+    const refusal = this.relays.size >= this.options.config.maxRelays ? 'relays_full' : this.quota.refusal(ips);
+    if (refusal) return this.drop(refusal); // The request stays pending: a retry may find room.
+    const portIndex = this.ports.choose([keyA, keyB]);
+    if (portIndex < 0) return this.drop('host_ports_full');
+    this.pending.remove(pending);
+    const side = (key: string, asker: Asker): RelaySide => ({
+      key, ip: asker.endpoint.address, token: this.newToken(), nonce: asker.nonce, bound: null,
+    });
+    const opened = new Relay(id, sessionId, portIndex, [side(keyA, a), side(keyB, b)], this.bandwidth.newBucket(), this.options.now());
+    this.add(opened);
+    this.grant(opened, opened.sides[0], a.endpoint);
+    this.grant(opened, opened.sides[1], b.endpoint);
+  }
+
+  /** Closes the relays of sessions that expired, and forgets their pending requests. */
+  sessionsExpired(sessionIds: readonly string[]): void {
+    if (sessionIds.length === 0) return;
+    this.pending.removeSessions(new Set(sessionIds));
+    for (const id of sessionIds) for (const relay of [...this.bySession.get(id) ?? []]) this.close(relay, 'session_expired');
+  }
+
+  /**
+   * Closes relays not bound by both sides soon after the grant, that forwarded nothing for the
+   * idle time, are past their lifetime, or one of whose sides left a session that is still live;
+   * forgets stale single-sided requests.
+   */
   sweep(): void {
     const now = this.options.now();
+    this.pending.sweep(now);
     const { relayIdleMs, relayLifetimeMs } = this.options.config;
-    for (const [id, relay] of this.relays) {
-      if (now - relay.lastActive > relayIdleMs) this.close(id, relay, 'idle');
-      else if (now - relay.createdAt > relayLifetimeMs) this.close(id, relay, 'lifetime');
+    for (const relay of [...this.relays.values()]) {
+      if (now - relay.createdAt > BIND_MS && relay.sides.some((side) => side.bound === null)) this.close(relay, 'unbound');
+      else if (now - relay.lastForward > relayIdleMs) this.close(relay, 'idle');
+      else if (now - relay.createdAt > relayLifetimeMs) this.close(relay, 'lifetime');
+      else if (this.sideLeft(relay)) this.close(relay, 'peer_left');
     }
-    for (const [id, p] of this.pending) if (now - p.at > PENDING_MS) this.pending.delete(id);
   }
 
   closeAll(): void {
-    for (const [id, relay] of this.relays) this.close(id, relay, 'shutdown');
+    for (const relay of [...this.relays.values()]) this.close(relay, 'shutdown');
+    this.ports?.close();
+    this.ports = null;
   }
 
-  private refusal(pending: Pending): string | null {
-    const range = this.options.config.relayPorts;
-    if (!range) return 'relays_off';
-    if (this.relays.size + this.opening.size >= range[1] - range[0] + 1) return 'no_free_port';
-    for (const endpoint of pending.asked.values()) {
-      let fromIp = 0;
-      for (const relay of this.relays.values()) {
-        if (relay.sides.some((s) => decodeKey(s.key)?.address === endpoint.address)) fromIp++;
-      }
-      if (fromIp >= this.options.config.relaysPerIp) return 'per_ip_limit';
+  /** A datagram on relay port [portIndex]: a bind, a bound side's traffic, or a stranger's. */
+  private receive(portIndex: number, datagram: Buffer, from: Endpoint): void {
+    const unusable = unusableSource(from, this.options.own);
+    if (unusable) return this.drop(unusable);
+    const ports = this.ports!;
+    const side = ports.boundSide(portIndex, from);
+    const token = bindToken(datagram);
+    if (side) {
+      const relay = this.byToken.get(side.token)!.relay;
+      // A resend of its RB (its RA was lost), or a keep-alive: answered, but it keeps nothing alive.
+      if (token === side.token) return this.answerBind(relay, side, from);
+      return this.forward(relay, side, datagram);
     }
-    return null;
+    const claimed = token === null ? undefined : this.byToken.get(token);
+    if (!claimed) return this.drop('stranger');
+    if (claimed.relay.portIndex !== portIndex) return this.drop('wrong_port');
+    if (from.address !== claimed.side.ip) return this.drop('bind_from_other_ip');
+    if (claimed.side.bound !== null) return this.drop('spoofed_bind'); // Its side is bound elsewhere.
+    ports.bind(portIndex, claimed.side, from);
+    this.options.log('relay_bound', { relay: claimed.relay.id, port: ports.numbers[portIndex], side: claimed.side.key, from: `${from.address}:${from.port}` });
+    this.answerBind(claimed.relay, claimed.side, from);
   }
 
-  private async open(id: string, pending: Pending): Promise<void> {
-    this.opening.add(id);
-    try {
-      const socket = await this.bindFreePort();
-      const [a, b] = [...pending.asked.keys()] as [string, string];
-      const sides: [RelaySide, RelaySide] = [{ key: a, token: newToken(), bound: null }, { key: b, token: newToken(), bound: null }];
-      const relay = new Relay(id, sides, socket, { bandwidth: this.bandwidth, totalBandwidth: this.totalBandwidth },
-        this.options.stats, this.options.now, this.options.log);
-      this.relays.set(id, relay);
-      this.options.stats.relaysOpened++;
-      this.options.log('relay_opened', { relay: id, port: socket.port, sides: [a, b] });
-      for (const [key, endpoint] of pending.asked) this.grant(relay, key, endpoint);
-    } finally {
-      this.opening.delete(id);
-    }
+  private forward(relay: Relay, side: RelaySide, datagram: Buffer): void {
+    const other = relay.other(side);
+    if (other.bound === null) return this.drop('peer_unbound');
+    const now = this.options.now();
+    if (!this.bandwidth.allow(relay.bucket, now, HEADER_BYTES + datagram.length)) return this.drop('bandwidth');
+    if (!this.ports!.send(relay.portIndex, datagram, other.bound)) return this.drop('send_failed');
+    relay.lastForward = now;
+    relay.bytes += datagram.length;
+    relay.datagrams++;
+    this.options.stats.relayedBytes += datagram.length;
+    this.options.stats.relayedDatagrams++;
   }
 
-  private async bindFreePort(): Promise<RelaySocket> {
-    const [first, last] = this.options.config.relayPorts!;
-    for (let port = first; port <= last; port++) {
-      if (this.usedPorts.has(port)) continue;
-      this.usedPorts.add(port);
-      try {
-        return await this.options.openSocket(port);
-      } catch {
-        this.usedPorts.delete(port); // Taken by another program: try the next.
-      }
-    }
-    throw new Error('no free port in the relay range');
+  private answerBind(relay: Relay, side: RelaySide, to: Endpoint): void {
+    // RA is exactly as long as the RB it answers (no amplification), and it spends the relay's
+    // bandwidth like any datagram, so RB floods cost the flooder's own share.
+    const ra = Buffer.from(encode({ code: 'RA', token: side.token }), 'latin1');
+    if (!this.bandwidth.allow(relay.bucket, this.options.now(), HEADER_BYTES + ra.length)) return this.drop('bandwidth');
+    if (!this.ports!.send(relay.portIndex, ra, to)) this.drop('send_failed');
   }
 
-  private grant(relay: Relay, key: string, to: Endpoint): void {
-    const side = relay.sides.find((s) => s.key === key)!;
-    const other = relay.sides.find((s) => s !== side)!;
-    this.options.send(to, {
-      code: 'RG', peerKey: other.key, relayKey: encodeKey({ address: this.options.publicIp, port: relay.port }), token: side.token,
+  private grant(relay: Relay, side: RelaySide, to: Endpoint): void {
+    const other = relay.other(side);
+    const relayKey = encodeKey({ address: this.options.publicIp, port: this.ports!.numbers[relay.portIndex]! });
+    // The nonce of this side's own RQ: our node drops an RG without it (original clients send none).
+    const rg: RelayGranted = { code: 'RG', peerKey: other.key, relayKey, token: side.token, ...(side.nonce === undefined ? {} : { nonce: side.nonce }) };
+    this.options.send(to, rg);
+  }
+
+  private sideLeft(relay: Relay): boolean {
+    const session = this.options.session(relay.sessionId);
+    if (!session) return false; // Closed by its host (the handover): the relay lives while the game does.
+    return relay.sides.some((s) => s.key !== session.hostRemoteKey && !session.peers.has(s.key));
+  }
+
+  private add(relay: Relay): void {
+    this.relays.set(relay.id, relay);
+    let ofSession = this.bySession.get(relay.sessionId);
+    if (!ofSession) this.bySession.set(relay.sessionId, (ofSession = new Set()));
+    ofSession.add(relay);
+    for (const side of relay.sides) this.byToken.set(side.token, { relay, side });
+    this.quota.take(relay.ips);
+    this.ports!.add(relay);
+    this.options.stats.relaysOpened++;
+    this.options.log('relay_opened', { relay: relay.id, port: this.ports!.numbers[relay.portIndex], sides: relay.sides.map((s) => s.key) });
+  }
+
+  private close(relay: Relay, reason: string): void {
+    if (this.relays.get(relay.id) !== relay) return;
+    this.relays.delete(relay.id);
+    const ofSession = this.bySession.get(relay.sessionId);
+    ofSession?.delete(relay);
+    if (ofSession?.size === 0) this.bySession.delete(relay.sessionId);
+    for (const side of relay.sides) this.byToken.delete(side.token);
+    this.quota.release(relay.ips);
+    this.ports?.remove(relay);
+    this.bandwidth.forget(relay.bucket);
+    this.options.stats.relaysClosed++;
+    const now = this.options.now();
+    this.options.log('relay_closed', {
+      relay: relay.id, port: this.ports?.numbers[relay.portIndex], reason, bytes: relay.bytes, datagrams: relay.datagrams,
+      seconds: Math.round((now - relay.createdAt) / 1000),
     });
-  }
-
-  private close(id: string, relay: Relay, reason: string): void {
-    relay.close(reason);
-    this.relays.delete(id);
-    this.usedPorts.delete(relay.port);
   }
 
   private drop(reason: string): void {
     this.options.stats.count(this.options.stats.relayDropped, reason);
   }
+
+  /** A token from a cryptographic random source, unique among open relays. */
+  private newToken(): string {
+    for (;;) {
+      let token = '';
+      while (token.length < TOKEN_LENGTH) token += BIGRAMS[randomInt(256)];
+      if (!this.byToken.has(token)) return token;
+    }
+  }
 }
 
-/** A token from a cryptographic random source: eight bigrams. */
-function newToken(): string {
-  let token = '';
-  while (token.length < TOKEN_LENGTH) token += BIGRAMS[randomInt(256)];
-  return token;
+/** The token of a valid RB datagram, or null for anything else (game data is never parsed). */
+function bindToken(datagram: Buffer): string | null {
+  if (datagram.length > 64 || datagram[0] !== 0x52 || datagram[1] !== 0x42 || datagram[2] !== 0x3a) return null; // "RB:"
+  const result = decode(datagram);
+  return result.ok && result.message.code === 'RB' ? result.message.token : null;
 }

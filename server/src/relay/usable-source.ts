@@ -1,0 +1,29 @@
+/**
+ * Whether a datagram's source can be answered at all. A raw socket can send from UDP port 0, a
+ * broadcast or multicast address, or the server's own ports; answering such a source throws
+ * (`ERR_SOCKET_BAD_PORT` for port 0), floods a network, or loops the server into itself. Such a
+ * datagram is dropped and counted before anything reads it.
+ */
+import type { Endpoint } from '../generated/protocol.ts';
+
+/**
+ * `bad_source`: port 0, or an address that is not one host's (0/8, multicast, reserved,
+ * broadcast); `source_is_server`: one of the server's own endpoints, spoofed.
+ */
+export type UnusableSource = 'bad_source' | 'source_is_server';
+
+export interface OwnEndpoints {
+  /** The server's own addresses (public, bound, interfaces): a source there with one of our ports is us. */
+  readonly addresses: ReadonlySet<string>;
+  readonly ports: ReadonlySet<number>;
+}
+
+/** Why [from] cannot be answered or forwarded to, or null when it can. */
+export function unusableSource(from: Endpoint, own: OwnEndpoints): UnusableSource | null {
+  if (!(from.port > 0 && from.port < 65536)) return 'bad_source';
+  const first = Number.parseInt(from.address, 10);
+  // 0.0.0.0/8 is "this network", 224/4 multicast, 240/4 reserved and the broadcast address.
+  if (!(first > 0 && first < 224)) return 'bad_source';
+  if (own.ports.has(from.port) && own.addresses.has(from.address)) return 'source_is_server';
+  return null;
+}
