@@ -5,8 +5,9 @@
  * share of each kind of legitimate flow that completed, what each attack got and what the server
  * counted, and the server's peak RSS. Exits 1 when a legitimate flow failed, a third party was
  * sent anything, or the server died.
- * Usage: `npm run attack [-- --seconds 70] [--skip port-0,hs-flood] [--only lan-keys] [--bundle other/main.mjs]`
- * (as root for the spoofing attacks; --bundle runs another build of the server as it is).
+ * Usage: `npm run attack [-- --seconds 70] [--skip port-0,hs-flood] [--only lan-keys] [--extra] [--bundle other/main.mjs]`
+ * (as root for the spoofing attacks; --extra adds attacks beyond the issue's; --bundle runs
+ * another build of the server as it is).
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -33,7 +34,7 @@ import { alive, cpuSeconds, memoryMb, scrapeMetrics, startServer, stopServer } f
 const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '70' }, skip: { type: 'string', default: '' }, only: { type: 'string', default: '' },
-    bundle: { type: 'string' },
+    bundle: { type: 'string' }, extra: { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -41,9 +42,11 @@ const SECONDS = Number(args.seconds);
 const LEGIT_FROM_MS = 6000;
 const LEGIT_TAIL_MS = 12_000;
 
+/** The attacks of issue 10; with --extra, also those that go beyond it. */
 function allAttacks(): Attack[] {
-  return [new PortZero(), new RelayHolding(), new PendingRelays(), new SpoofedBind(), new LanKeys(), new RandomHogging(),
+  const issue = [new PortZero(), new RelayHolding(), new PendingRelays(), new SpoofedBind(), new LanKeys(), new RandomHogging(),
     new JunkNeighbour(), new SlotFilling(), new HsFlood(), new RelayBandwidth(), new CodeGuessing(), new MalformedCodes()];
+  return args.extra ? [...issue, new SlotFilling(true)] : issue;
 }
 
 /** Runs [flow] again and again (a few at once when [parallel] > 1) until [until]. */
