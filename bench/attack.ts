@@ -46,7 +46,7 @@ const LEGIT_TAIL_MS = 12_000;
 function allAttacks(): Attack[] {
   const issue = [new PortZero(), new RelayHolding(), new PendingRelays(), new SpoofedBind(), new LanKeys(), new RandomHogging(),
     new JunkNeighbour(), new SlotFilling(), new HsFlood(), new RelayBandwidth(), new CodeGuessing(), new MalformedCodes()];
-  return args.extra ? [...issue, new SlotFilling(true)] : issue;
+  return args.extra ? [...issue, new SlotFilling(true), new RandomHogging(8)] : issue;
 }
 
 /** Runs [flow] again and again (a few at once when [parallel] > 1) until [until]. */
