@@ -84,5 +84,6 @@ export function verdict(ctx: RunContext, f: RunFigures): string[] {
   if (ctx.lanCanary.received > 0) reasons.push(`${ctx.lanCanary.received} datagrams reached the LAN canary`);
   if (ctx.relayVictim.received > 0) reasons.push(`${ctx.relayVictim.received} datagrams reached the spoofed-RB victim`);
   if (ctx.thirdPartyPings > 0) reasons.push(`${ctx.thirdPartyPings} pings to a claimed public LAN address`);
+  for (const attack of f.attacks) reasons.push(...(attack.violations?.() ?? []).map((v) => `${attack.name}: ${v}`));
   return reasons;
 }

@@ -14,6 +14,8 @@ export interface Attack {
   run(ctx: RunContext): Promise<void>;
   /** What the attacker itself saw, one line per figure. */
   report(): string[];
+  /** What makes the run fail besides legitimate flows: harm the attacker did to third parties. */
+  violations?(): string[];
 }
 
 /** Attackers live in 127.66.<attack>.x; spoofed sources in 127.<67 + attack>.0.0/16 (nobody listens there). */

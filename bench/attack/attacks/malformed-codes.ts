@@ -41,6 +41,10 @@ export class MalformedCodes implements Attack {
     for (const peer of peers) peer.close();
   }
 
+  violations(): string[] {
+    return this.worst > 1 ? [`an answer ${this.worst.toFixed(2)} times as large as its malformed JS`] : [];
+  }
+
   report(): string[] {
     return [`answers ${list(this.answers)}; bytes answered ${this.bytesIn} for ${this.bytesOut} sent, largest answer/request ${this.worst.toFixed(2)}`];
   }
