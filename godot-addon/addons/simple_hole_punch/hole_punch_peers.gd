@@ -9,8 +9,8 @@ extends RefCounted
 
 ## Reasons [method tick] gives for a peer that is gone.
 enum Gone {
-	FAILED, ## Never heard, on any path or through a relay: [signal HolePunchBase.punch_failed].
-	LOST, ## Heard once, then silent for [member HolePunch.peer_timeout]: [signal HolePunchBase.peer_lost].
+	FAILED, ## Never heard, on any path or through a relay: [signal HolePunch.punch_failed].
+	LOST, ## Heard once, then silent for [member HolePunch.peer_timeout]: [signal HolePunch.peer_lost].
 }
 
 ## How many failed peers are remembered, per allowed peer.

@@ -45,6 +45,12 @@ const RELAY_BIND := "RB"
 ## [code]RA[/code] (server_to_client): Answer to RB from the relay port: this side is bound; from now on the relay forwards between the two sides byte for byte.
 const RELAY_BOUND := "RA"
 
+## Codes a client accepts only from its server's address.
+const SERVER_CODES: Array[String] = ["HR", "JR", "NJ", "BK", "RF", "RG"]
+## What a random joiner, never told its session id, puts after the server key in RQ: the server
+## finds the session by the pair.
+const UNKNOWN_SESSION_SUFFIX := "cycy"
+
 ## Longest datagram accepted, in bytes.
 const MAX_DATAGRAM_BYTES := 512
 ## Longest alias, in characters.
