@@ -12,6 +12,11 @@ const NONCE: FieldSpec = {
   name: 'nonce', type: 'token', optional: true,
   doc: 'Ours: a fresh random token per session that the server echoes in its answer. Original clients send none.',
 };
+/** Ours, on the host's KA and CS: its own nonce, so that a joiner who knows the host's address cannot keep or close its session with spoofed ones. */
+const HOST_NONCE: FieldSpec = {
+  name: 'nonce', type: 'token', optional: true,
+  doc: 'Ours: the nonce of the host\'s HS or RS. The server then takes KA and CS for that session only with it.',
+};
 /** Ours, on every answer to a request that carried a nonce. */
 const ECHO: FieldSpec = { name: 'nonce', type: 'token', optional: true, doc: 'The nonce of the request this answers, when it had one.' };
 /** Ours: drawn by the server when both sides of a pair sent nonces. */
@@ -90,12 +95,12 @@ export const protocol: ProtocolSpec = {
     {
       code: 'KA', name: 'keep_alive', direction: 'client_to_server',
       doc: 'Keeps the host\'s NAT mapping to the server open and its session fresh. No answer.',
-      fields: [{ name: 'session_id', type: 'session_id', doc: 'The host\'s session.' }],
+      fields: [{ name: 'session_id', type: 'session_id', doc: 'The host\'s session.' }, HOST_NONCE],
     },
     {
       code: 'CS', name: 'close_session', direction: 'client_to_server',
       doc: 'The host ends its session; only the host\'s address may. No answer.',
-      fields: [{ name: 'session_id', type: 'session_id', doc: 'The session to close.' }],
+      fields: [{ name: 'session_id', type: 'session_id', doc: 'The session to close.' }, HOST_NONCE],
     },
     {
       code: 'RD', name: 'peer_ready', direction: 'peer_to_peer',

@@ -41,6 +41,22 @@ func test_resends_host_session_until_answered() -> void:
 	server.close()
 
 
+func test_host_confirms_at_once_and_proves_ka_and_cs_with_its_nonce() -> void:
+	var server := Endpoint.new()
+	var node := _punch()
+	node.host_session(server.key, "ann")
+	assert_true(await wait_until(func() -> bool: return server.count("HS:") > 0, 1.0), "HS sent")
+	var sid := server.key + "cyahcyah"
+	server.send(server.answer("HR:%s:%s" % [server.key, sid]), server.received[0].port)
+	# The first KA follows HR at once (the server confirms the session with it), not after keep_alive_interval.
+	assert_true(await wait_until(func() -> bool: return server.count("KA:") > 0, 0.5), "a KA at once")
+	assert_eq(server.poll().filter(func(r: Dictionary) -> bool: return r.text.begins_with("KA:"))[0].text, "KA:%s:%s" % [sid, server.nonce()], "KA carries the nonce")
+	node.close_session()
+	assert_true(await wait_until(func() -> bool: return server.count("CS:") > 0, 1.0), "CS sent")
+	assert_eq(server.poll().filter(func(r: Dictionary) -> bool: return r.text.begins_with("CS:"))[0].text, "CS:%s:%s" % [sid, server.nonce()], "CS carries the nonce")
+	server.close()
+
+
 func test_bad_server_when_nothing_answers() -> void:
 	var silent := Endpoint.new()
 	var node := _punch()

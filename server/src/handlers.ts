@@ -138,18 +138,18 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   }
 
   keepAlive(message: KeepAlive, from: Endpoint): void {
-    const session = this.ownSession(message.sessionId, from);
+    const session = this.ownSession(message.sessionId, from, message.nonce);
     if (session) this.heardFromHost(session);
   }
 
   /** Whether [message] is a KA from the host of an existing session: cheap, and never answered. */
   isHostKeepAlive(message: KeepAlive, from: Endpoint): boolean {
     const session = this.ctx.store.get(message.sessionId);
-    return session !== undefined && session.hostRemoteKey === encodeKey(from);
+    return session !== undefined && session.hostRemoteKey === encodeKey(from) && hostNonceMatches(session, message.nonce);
   }
 
   closeSession(message: CloseSession, from: Endpoint): void {
-    const session = this.ownSession(message.sessionId, from);
+    const session = this.ownSession(message.sessionId, from, message.nonce);
     if (!session) return;
     this.ctx.store.remove(session.id);
     this.ctx.stats.sessionsClosed++;
@@ -299,9 +299,9 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   }
 
   /** The session [id] when [from] is its host; otherwise counts the request as ignored. */
-  private ownSession(id: string, from: Endpoint): Session | undefined {
+  private ownSession(id: string, from: Endpoint, nonce: string | undefined): Session | undefined {
     const session = this.ctx.store.get(id);
-    if (session && session.hostRemoteKey === encodeKey(from)) return session;
+    if (session && session.hostRemoteKey === encodeKey(from) && hostNonceMatches(session, nonce)) return session;
     this.ctx.stats.ignored++;
     return undefined;
   }
@@ -329,4 +329,13 @@ function decodeEndpoint(key: string): Endpoint {
   const endpoint = decodeKey(key);
   if (!endpoint) throw new Error(`stored key ${key} does not decode`);
   return endpoint;
+}
+
+/**
+ * A host of ours (one whose HS carried a nonce) proves KA and CS with it, so a joiner that knows
+ * the host's address cannot keep or close the session with spoofed datagrams; an original host
+ * sends none and is known by its address alone.
+ */
+function hostNonceMatches(session: Session, nonce: string | undefined): boolean {
+  return session.hostNonce === undefined || session.hostNonce === nonce;
 }

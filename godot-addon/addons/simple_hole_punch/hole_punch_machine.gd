@@ -189,7 +189,7 @@ func _tick(now: float) -> void:
 func _finish_host() -> void:
 	# The session ends at the server only now: a peer still punching may need it for a relay.
 	for copy in 3: # No answer can come back once the port is freed: copies survive loss.
-		_server.send(HolePunchProtocol.encode_close_session(_session_id))
+		_server.send(HolePunchProtocol.encode_close_session(_session_id, _server.nonce))
 	_peers.send_go(3)
 	_finish(_this.start_server, [_bound_port])
 

@@ -72,14 +72,15 @@ func timed_out(now: float) -> bool:
 
 ## Host: starts keeping the session fresh from [param now].
 func start_keep_alive(now: float) -> void:
-	_keep_alive_next = now + _node.keep_alive_interval
+	# The first at once: it proves to the server that HR reached us, which confirms the session.
+	_keep_alive_next = now
 
 
 ## Host: sends a keep-alive for [param session_id] when due at [param now].
 func keep_alive(now: float, session_id: String) -> void:
 	if now >= _keep_alive_next:
 		_keep_alive_next = now + _node.keep_alive_interval
-		send(HolePunchProtocol.encode_keep_alive(session_id))
+		send(HolePunchProtocol.encode_keep_alive(session_id, nonce))
 
 
 ## RQ for the peer [param peer_key] in the session [param session_id] (empty for a random joiner).
