@@ -31,7 +31,11 @@ function refusal(answer: Arrival | null, expected: string): string {
   return `${m.code}${m.reason ? ` ${m.reason}` : ''} instead of ${expected}`;
 }
 
-/** A registered host: keeps its session alive, punches towards every joiner the server introduces. */
+/**
+ * A registered host: keeps its session alive, punches towards every joiner the server introduces.
+ * Its first KA goes at once after HR, as the node's does: it confirms the registration (proves the
+ * return path) in one round trip.
+ */
 class Host {
   readonly punches = new Map<string, Punch>();
   private readonly keepAlive: NodeJS.Timeout;
@@ -42,6 +46,7 @@ class Host {
       if (a.message?.code !== 'NJ' || this.punches.has(a.message.joinerRemoteKey)) return;
       this.punches.set(a.message.joinerRemoteKey, new Punch(ctx, peer, name, a.message.joinerRemoteKey, a.message.joinerLocalKey));
     });
+    peer.send({ code: 'KA', sessionId }, ctx.main);
     this.keepAlive = setInterval(() => peer.send({ code: 'KA', sessionId }, ctx.main), KEEP_ALIVE_MS);
   }
 
