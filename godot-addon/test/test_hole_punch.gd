@@ -13,7 +13,7 @@ func _punch(fast := true) -> HolePunch:
 	node.lan_address = "127.0.0.1"
 	if fast:
 		node.request_interval = 0.05
-	for s in ["start_server", "start_client", "start_session", "new_name", "bad_session", "bad_server", "start_random", "punch_failed"]:
+	for s: String in ["start_server", "start_client", "start_session", "new_name", "bad_session", "bad_server", "start_random", "punch_failed"]:
 		node.connect(s, func(...args: Array) -> void: _signals.append("%s%s" % [s, args]))
 	add(node)
 	return node
@@ -148,7 +148,7 @@ func test_client_trusts_only_the_introduced_host_and_hands_over() -> void:
 	var again := PacketPeerUDP.new()
 	assert_eq(again.bind(port, "*"), OK, "the punched port is free for the game")
 	again.close()
-	for e in [server, host, stranger]:
+	for e: Endpoint in [server, host, stranger]:
 		e.close()
 
 
@@ -273,5 +273,5 @@ func test_client_falls_back_to_a_relay_and_hands_over_through_it() -> void:
 	relay.send("JG:GO", port)
 	assert_true(await wait_until(func() -> bool: return _emitted("start_client"), 1.0), "start_client")
 	assert_true(_signals.has("start_client[\"127.0.0.1\", %d, %d]" % [relay.port, port]), "connects to the relay")
-	for e in [server, unreachable, relay]:
+	for e: Endpoint in [server, unreachable, relay]:
 		e.close()

@@ -64,7 +64,7 @@ func test_dispatch_routes_by_code() -> void:
 
 func test_api_methods_exist() -> void:
 	var node := HolePunch.new()
-	for method in ["host_session", "join_session", "random_session", "close_session", "get_host"]:
+	for method: String in ["host_session", "join_session", "random_session", "close_session", "get_host"]:
 		assert_true(node.has_method(method), method)
 	assert_eq(node.get_host(), "", "get_host before any session")
 	node.free()
