@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importProject, ROOT } from './godot.ts';
+import { importProject, ROOT } from '../ci/harness/godot.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'shp-lobby-'));
 let renderer = '';

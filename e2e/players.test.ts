@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Player, startPlayer, startServer } from './processes.ts';
+import { type Player, startPlayer, startServer } from '../ci/harness/processes.ts';
 
 const running: Array<{ kill(): void }> = [];
 const dirs: string[] = [];

@@ -8,8 +8,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { godotPath, importProject, ROOT } from './godot.ts';
-import { type RunningServer, startServer, Watched } from './processes.ts';
+import { godotPath, importProject, ROOT } from '../ci/harness/godot.ts';
+import { type RunningServer, startServer, Watched } from '../ci/harness/processes.ts';
 
 /** The snippet the README includes (the README says so with this marker before its block). */
 const SNIPPET = 'godot-demo/snippets/quick_start.gd';

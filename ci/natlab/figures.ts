@@ -6,8 +6,7 @@
  */
 import { type Impairment, labUnavailable, removeOrphans, withLab } from './lab.ts';
 import { IMPAIRED } from './run.ts';
-import { importProject } from '../../e2e/godot.ts';
-import { buildServer } from '../../e2e/server-build.ts';
+import { preparePlayers } from '../harness/prepare.ts';
 import { runSession, startLabServer, stopLabServer } from './sessions.ts';
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -48,8 +47,7 @@ async function main(): Promise<void> {
   const why = labUnavailable();
   if (why) throw new Error(why);
   removeOrphans();
-  buildServer();
-  importProject('godot-demo'); // A fresh checkout has no class cache: HolePunch would not resolve.
+  preparePlayers();
   const runs = Number(process.argv[2] ?? 20);
   const which = process.argv[3] ?? 'all';
   console.log(`host_session to both ENet peers connected, ${runs} runs each`);

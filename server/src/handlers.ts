@@ -9,6 +9,7 @@ import {
 } from './generated/protocol.ts';
 import { networkOf } from './addresses.ts';
 import type { FailedJoinBudget } from './limits/failed-joins.ts';
+import type { FairShare } from './limits/fair-share.ts';
 import type { NetworkBudget } from './limits/network-budget.ts';
 import { pairSession } from './relay/pair-session.ts';
 import type { RelayService } from './relay/relay-service.ts';
@@ -35,6 +36,8 @@ export interface HandlerContext {
   /** A joiner silent for this long gives up its slot to a new joiner of a full session. */
   readonly joinWindowMs: number;
   readonly matches: NetworkBudget;
+  /** Each address's fair share of random matches. */
+  readonly matchShares: FairShare;
   readonly failedJoins: FailedJoinBudget;
   readonly now: () => number;
   readonly send: (to: Endpoint, message: Message) => void;
@@ -116,15 +119,19 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       this.introduce(joined, this.seePeer(joined, remoteKey, localKey, now, message.nonce), from, message.nonce);
       return;
     }
-    const { matches } = this.ctx;
-    // A match spends the budget of both sides' addresses and networks: however many ports it
-    // uses, one address (or /24) takes part in at most its share of matches.
-    const waiting = matches.allows(from.address, now)
-      ? this.ctx.store.waitingRandom(remoteKey, (hostIp) => matches.allows(hostIp, now))
-      : undefined;
+    const { matches, matchShares } = this.ctx;
+    // A match spends the budget of both sides' addresses and networks, and takes from both
+    // addresses' fair shares: however many ports it uses, one address (or /24) takes part in at
+    // most its budget of matches, and no more than its share of the strangers who come by. An
+    // address past its share waits as a random host, offered only to strangers once it is back within it.
+    matchShares.seen(from.address, now);
+    const canMatch = (ip: string) => matches.allows(ip, now) && matchShares.fair(ip, now);
+    const waiting = canMatch(from.address) ? this.ctx.store.waitingRandom(remoteKey, canMatch) : undefined;
     if (waiting) {
       matches.spend(from.address, now);
       matches.spend(waiting.hostIp, now);
+      matchShares.record(from.address, now);
+      matchShares.record(waiting.hostIp, now);
       const peer = this.seePeer(waiting, remoteKey, localKey, now, message.nonce);
       this.ctx.store.matchRandom(waiting.id, remoteKey);
       this.ctx.stats.matches++;
