@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Impairment, Lab } from './lab.ts';
+import { type Impairment, type Lab, type NatKind, SERVER_IP } from './lab.ts';
 import type { Case } from './run.ts';
 import { runSession, startLabPlayer } from './sessions.ts';
 
@@ -36,32 +36,40 @@ export function gameCases(impaired: Impairment): Case[] {
         expect(failures.length === 0, failures.join('\n'));
       },
     },
-    {
-      name: '6b. a late joiner behind its own NAT joins a running game (direct), RPCs both ways with the host',
-      spec: { routers: ['h1', 'c1', 'c2'].map((host, i) => ({ name: `r${i + 1}`, nat: 'preserving' as const, hosts: [host] })) },
-      run: async (lab: Lab, key: string) => {
-        const dir = mkdtempSync(join(tmpdir(), 'shp-lab-late-'));
-        const players = [];
-        try {
-          const sessionFile = join(dir, 'session');
-          const host = startLabPlayer(lab, 'h1', { role: 'host', alias: 'host', serverKey: key, expectPeers: 1, latePeers: 1, timeout: 40 });
-          const first = startLabPlayer(lab, 'c1', { role: 'join', alias: 'first', sessionFile, managed: true, timeout: 40 });
-          players.push(host, first);
-          const code = String((await host.waitForEvent('start_session', 20_000)).key);
-          writeFileSync(sessionFile, code);
-          await host.waitForEvent('rpc_pong', 20_000);
-          const late = startLabPlayer(lab, 'c2', { role: 'join', alias: 'late', session: code, managed: true, timeout: 30 });
-          players.push(late);
-          const codes = await Promise.all(players.map((p) => p.exited));
-          expect(codes.every((c) => c === 0), `exit codes ${codes.join(',')}\nhost:\n${host.tail(15)}\nlate:\n${late.tail(15)}`);
-          const sawLate = host.eventsNamed('enet_connected').some((e) => e.peer_address === lab.wan('r3'));
-          expect(sawLate, `the host's ENet saw the late joiner at its NAT's address (${lab.wan('r3')}): ${JSON.stringify(host.eventsNamed('enet_connected'))}`);
-          expect(host.eventsNamed('rpc_pong').map((e) => e.from).sort().join() === 'first,late', 'RPCs with both');
-        } finally {
-          for (const p of players) p.kill();
-          rmSync(dir, { recursive: true, force: true });
-        }
-      },
-    },
+    lateCase('6b. a late joiner behind its own NAT joins a running game (direct), RPCs both ways with the host', 'preserving'),
+    lateCase('6c. a late joiner behind a port-randomising NAT joins a running game through the relay, RPCs both ways with the host', 'random'),
   ];
+}
+
+/** A host whose game runs with one player; a late joiner behind a NAT of [lateNat] joins it. */
+function lateCase(name: string, lateNat: NatKind): Case {
+  return {
+    name,
+    spec: { routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'preserving', hosts: ['c1'] }, { name: 'r3', nat: lateNat, hosts: ['c2'] }] },
+    run: async (lab: Lab, key: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'shp-lab-late-'));
+      const players = [];
+      try {
+        const sessionFile = join(dir, 'session');
+        const host = startLabPlayer(lab, 'h1', { role: 'host', alias: 'host', serverKey: key, expectPeers: 1, latePeers: 1, timeout: 40 });
+        const first = startLabPlayer(lab, 'c1', { role: 'join', alias: 'first', sessionFile, managed: true, timeout: 40 });
+        players.push(host, first);
+        const code = String((await host.waitForEvent('start_session', 20_000)).key);
+        writeFileSync(sessionFile, code);
+        await host.waitForEvent('rpc_pong', 20_000);
+        const late = startLabPlayer(lab, 'c2', { role: 'join', alias: 'late', session: code, managed: true, timeout: 30 });
+        players.push(late);
+        const codes = await Promise.all(players.map((p) => p.exited));
+        expect(codes.every((c) => c === 0), `exit codes ${codes.join(',')}\nhost:\n${host.tail(15)}\nlate:\n${late.tail(15)}`);
+        const at = lateNat === 'random' ? SERVER_IP : lab.wan('r3'); // Relayed: the relay's address.
+        const sawLate = host.eventsNamed('enet_connected').some((e) => e.peer_address === at);
+        expect(sawLate, `the host's ENet saw the late joiner at ${at}: ${JSON.stringify(host.eventsNamed('enet_connected'))}`);
+        if (lateNat === 'random') expect(late.eventsNamed('peer_path').some((e) => e.path === 'relay'), 'the late joiner went through the relay');
+        expect(host.eventsNamed('rpc_pong').map((e) => e.from).sort().join() === 'first,late', 'RPCs with both');
+      } finally {
+        for (const p of players) p.kill();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
 }

@@ -176,7 +176,8 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   }
 
   relayRequest(message: RelayRequest, from: Endpoint): void {
-    const fromKey = encodeKey(from);
+    // A host's link (HL) asks for a late joiner on behalf of the game's address.
+    const fromKey = hostSide(this.ctx.store.get(message.sessionId), encodeKey(from));
     const peer = message.peerKey;
     // Found by the pair, not only by id: a random session's stranger never learns the id.
     const session = pairSession(this.ctx.store, message.sessionId, fromKey, peer);
@@ -342,6 +343,11 @@ function overRepresented(session: Session, newcomerNet: string): SessionPeer | u
   for (const entry of byNet.values()) if (!top || entry.count > top.count) top = entry;
   const newcomers = byNet.get(newcomerNet)?.count ?? 0;
   return top && top.count >= newcomers + 2 ? top.first : undefined;
+}
+
+/** The side [key] stands for in [session]: its registered host address when [key] is the host's link. */
+function hostSide(session: Session | undefined, key: string): string {
+  return session?.hostLink === key ? session.hostRemoteKey : key;
 }
 
 /** Whether [key] is [session]'s host: its registered address, or its link (HL). */

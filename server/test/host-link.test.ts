@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOCAL_KEY, OTHER_LOCAL_KEY, type Running, settle, startTestServer, TestClient } from './fixtures.ts';
+import { relayPorts } from './relay-fixtures.ts';
 
 const HOST_NONCE = 'cyahjcdumwwhrvyq';
 const OTHER_NONCE = 'babxsmcomseatorb';
@@ -85,5 +86,24 @@ describe('the host link (HL)', () => {
     const before = game.received.length;
     await joiner.request(running.address, `JS:${OTHER_LOCAL_KEY}:${id}`);
     expect((await game.next(before))[0]).toMatch(/^NJ:/);
+  });
+
+  it('grants a relay to the link for the game\'s address when a late joiner asks too', async () => {
+    // Given a linked session with relays on, and a late joiner that could not punch
+    running = await startTestServer({ relayPorts: relayPorts(2) });
+    const game = await client();
+    const link = await client();
+    const joiner = await client('127.0.0.2');
+    const id = await hosted(game);
+    await link.request(running.address, `HL:${id}:${HOST_NONCE}`);
+    await joiner.request(running.address, `JS:${OTHER_LOCAL_KEY}:${id}`);
+    // When the link asks for the game's side and the joiner for its own
+    const before = link.received.length;
+    link.send(running.address, `RQ:${id}:${joiner.key}:${HOST_NONCE}`);
+    const [joinerGrant] = await joiner.request(running.address, `RQ:${id}:${game.key}`);
+    // Then both get a grant for the same relay: the joiner's names the game's address
+    expect(joinerGrant).toMatch(new RegExp(`^RG:${game.key}:[a-z]{12}:[a-z]{16}$`));
+    const [linkGrant] = await link.next(before);
+    expect(linkGrant).toMatch(new RegExp(`^RG:${joiner.key}:${joinerGrant!.split(':')[2]}:[a-z]{16}:${HOST_NONCE}$`));
   });
 });

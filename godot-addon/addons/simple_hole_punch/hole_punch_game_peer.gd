@@ -65,6 +65,11 @@ func add_endpoints(key: String, joiner: HolePunchPeer) -> void:
 		_endpoints["%s:%d" % [joiner.lan_ip, joiner.lan_port]] = key
 
 
+## Host: a late joiner [param key] may connect through the relay at [param ip]:[param port].
+func add_relay(key: String, ip: String, port: int) -> void:
+	_endpoints["%s:%d" % [ip, port]] = key
+
+
 ## The ENet peer id of the player with public key [param key], or 0 while not connected.
 func peer_id(key: String) -> int:
 	return _ids.get(key, 0)

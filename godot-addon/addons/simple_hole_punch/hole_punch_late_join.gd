@@ -13,7 +13,11 @@ extends RefCounted
 ## handover and starts its game client towards the game's address. The host never hears the
 ## joiner's own datagrams (ENet drops them), so it learns of the player when its ENet peer
 ## connects: [signal HolePunchBase.player_joined] then comes with the key and an empty alias.
-## Direct paths only: a late joiner that cannot be punched times out on its side.
+## When the direct paths fail (a port-randomising NAT), the joiner asks for a relay after
+## [member HolePunch.punch_timeout]; so does the host, for every late joiner, from its link (it
+## cannot tell whether the direct path worked): the server grants a relay only when both asked.
+## The host binds the relay from the game's socket (RB; RA never reaches it, so RB repeats) and
+## sends the same packets through it; the joiner's game then connects through the relay.
 
 var _node: Node
 var _enet: ENetConnection
@@ -53,9 +57,15 @@ func tick(now: float) -> void:
 		_keep_alive_next = now + _node.keep_alive_interval
 		_send_server(HolePunchProtocol.encode_keep_alive(_node.get_session_id(), server.nonce))
 	for joiner: HolePunchPeer in _joiners.all().duplicate():
-		if now - _started[joiner.public_key] >= _node.handover_deadline:
+		var age: float = now - _started[joiner.public_key]
+		if age >= _node.punch_timeout + _node.relay_timeout + _node.handover_deadline:
 			_joiners.all().erase(joiner) # Done: it connects, or gives up, on its side.
-		elif now >= joiner.next_ping:
+			continue
+		if _node.use_relay and age >= _node.punch_timeout and joiner.relay.state == HolePunchRelayLink.State.NONE:
+			joiner.relay.request(now)
+		if joiner.relay.state == HolePunchRelayLink.State.REQUESTING and joiner.relay.due(now):
+			_send_server(server.relay_request(_node.get_session_id(), joiner.public_key))
+		if now >= joiner.next_ping:
 			joiner.next_ping = now + _node.handover_interval
 			_punch(joiner, now)
 
@@ -81,13 +91,21 @@ func _on_server(message: Dictionary, now: float) -> void:
 		if _joiners.find(key) == null and _joiners.add(key, message.joiner_local_key, message.secret, _node._public_key):
 			_started[key] = now
 			_node._game.add_endpoints(key, _joiners.find(key))
+	elif message.code == HolePunchProtocol.RELAY_GRANTED:
+		var joiner := _joiners.find(message.peer_key)
+		if joiner != null and joiner.relay.grant(message.relay_key, message.token, _node._server.ip, now):
+			_node._game.add_relay(message.peer_key, joiner.relay.ip, joiner.relay.port)
 
 
 ## Punch packet, JH and JG to each of [param joiner]'s addresses, from the game's socket.
 func _punch(joiner: HolePunchPeer, now: float) -> void:
-	var own := {"local": _node._lan_key, "public": _node._public_key}
-	for to: Array in joiner.ping_targets(now, _node.punch_timeout):
-		var path := "local" if to == [joiner.lan_ip, joiner.lan_port] else "public"
+	var own := {"local": _node._lan_key, "public": _node._public_key, "relay": joiner.relay.key}
+	var targets := joiner.ping_targets(now, _node.punch_timeout)
+	if joiner.relay.state == HolePunchRelayLink.State.BINDING: # Never BOUND here: RA reaches ENet.
+		_enet.socket_send(joiner.relay.ip, joiner.relay.port, HolePunchProtocol.encode_relay_bind(joiner.relay.token))
+		targets.append([joiner.relay.ip, joiner.relay.port])
+	for to: Array in targets:
+		var path := "local" if to == [joiner.lan_ip, joiner.lan_port] else "relay" if to == [joiner.relay.ip, joiner.relay.port] else "public"
 		for packet: PackedByteArray in [_node._names.packet(joiner.secret), HolePunchProtocol.encode_join_host(own[path], joiner.secret), HolePunchProtocol.encode_join_go(joiner.secret)]:
 			_enet.socket_send(to[0], to[1], packet)
 
