@@ -162,7 +162,7 @@ signal game_connected(peer: MultiplayerPeer)
 @export_group("Game")
 ## Let this node start ENet for the game after the handover ([HolePunchGamePeer]): the server on the punched port, or the client with a fresh attempt every [member game_retry_interval] until the host answers. It sets the peer on this node's [MultiplayerAPI] and emits [signal game_connected]. Leave it off to start ENet yourself on [signal start_server] / [signal start_client].
 @export var manage_game_peer: bool = false
-## Host, with [member manage_game_peer]: keep the session open after the handover, so that players can join the running game with the same code ([HolePunchLateJoin]); [method close_session] then ends it. Direct paths only; a late joiner arrives in [signal player_joined] with an empty alias once its ENet peer connects.
+## Host, with [member manage_game_peer]: keep the session open after the handover, so that players can join the running game with the same code ([HolePunchLateJoin]); [method close_session] then ends it. Directly, or through the relay when punching fails; the host hears nothing from a late joiner before its ENet peer connects, so it arrives in [signal player_joined] then, with an empty alias, and the player cap, the join payload and [method refuse_player] do not apply to it.
 @export var keep_open: bool = false
 ## Host: most players admitted to the session (0: no cap beyond [member max_peers]); a player heard beyond it is refused with the reason [code]full[/code].
 @export_range(0, 1024) var max_players: int = 0
