@@ -63,6 +63,31 @@ func test_client_connects_and_both_sides_know_each_other() -> void:
 	assert_signal_not_emitted(_client_peer, "failed")
 
 
+func test_each_punched_key_maps_to_its_enet_peer_id() -> void:
+	# Given a handover: the host punched the client at its port, the client punched the host
+	var port := _free_port()
+	var local_port := _free_port()
+	var client_key := HolePunchProtocol.encode_key("127.0.0.1", local_port)
+	var host_key := HolePunchProtocol.encode_key("127.0.0.1", port)
+	_host._game.expect([_punched(client_key)])
+	_client._game.expect([_punched(host_key)])
+	assert_eq(_host.get_peer_id(client_key), 0, "not before it connects")
+	# When ENet connects
+	_host.start_server.emit(port)
+	_client.start_client.emit("127.0.0.1", port, local_port)
+	assert_true(await wait_until(func() -> bool: return _host.get_peer_id(client_key) != 0, 5.0), "the host knows the client's id")
+	# Then each side names the other's ENet peer by its key
+	assert_true(await wait_until(func() -> bool: return _client.multiplayer.get_unique_id() > 1, 2.0), "the client has its id")
+	assert_eq(_host.get_peer_id(client_key), _client.multiplayer.get_unique_id(), "the client's id")
+	assert_eq(_client.get_peer_id(host_key), 1, "the host is 1")
+
+
+static func _punched(key: String) -> HolePunchPeer:
+	var peer := HolePunchPeer.new(key, key, false, HolePunchRelayLink.new(0.1, 1.0), 0.0)
+	peer.path = "public"
+	return peer
+
+
 func test_client_retries_until_the_host_listens() -> void:
 	# Given a handover whose host server starts late (its first connect packets are lost)
 	_client.game_retry_interval = 0.3
