@@ -7,8 +7,12 @@ extends RefCounted
 ## the relay, exactly where the handover said. Each attempt is set on the node's
 ## [MultiplayerAPI], whose [signal MultiplayerAPI.connected_to_server] comes only once the host's
 ## first packet arrived (its side of the handshake). A lossy path can leave a client connected in
-## ENet's eyes while the host, whose answer was lost, gives up on it; so a fresh attempt starts
-## every [member retry_interval] seconds until the host is heard, and at once when one fails.
+## ENet's eyes while the host, whose answer was lost, gives up on it; so the host greets every
+## client it sees connect with a reliable [constant HELLO] (raw bytes through [SceneMultiplayer]),
+## and a client counts as connected only once that greeting arrives. A fresh attempt starts every
+## [member retry_interval] seconds until then, and at once when one fails; a client that connected
+## but was not greeted within [member retry_interval] starts afresh too. Both sides must let the
+## node manage ENet.
 ## [signal connected] hands the game the connected peer; [signal failed] says why not. It acts
 ## only when the node's [member HolePunch.manage_game_peer] is on, and takes its timers from the
 ## node's settings. It also maps each punched player's key to its ENet peer id, by the address
@@ -20,6 +24,10 @@ signal connected(peer: MultiplayerPeer)
 ## cannot be bound), or [constant ERR_TIMEOUT] when the host was not heard within
 ## [member connect_timeout].
 signal failed(error: Error)
+
+## What the host sends each client it sees connect; a game that uses [signal SceneMultiplayer.peer_packet]
+## sees it once per connection and can ignore it.
+const HELLO := "SHP-HELLO"
 
 ## Seconds between fresh connect attempts until the host is heard.
 var retry_interval := 2.0
@@ -142,6 +150,23 @@ func _give_up(err: Error) -> void:
 func _on_connected_to_server() -> void:
 	if _target.is_empty():
 		return
+	if not _node.multiplayer is SceneMultiplayer:
+		_connected() # No raw packets to greet with: ENet's handshake is all there is.
+		return
+	# Connected in ENet's eyes; the host's greeting proves the host counts us too.
+	_attempt += 1
+	var attempt := _attempt
+	_node.get_tree().create_timer(retry_interval).timeout.connect(func() -> void:
+		if attempt == _attempt:
+			_try())
+
+
+func _on_peer_packet(id: int, packet: PackedByteArray) -> void:
+	if not _target.is_empty() and id == 1 and packet.get_string_from_ascii() == HELLO:
+		_connected()
+
+
+func _connected() -> void:
 	stop()
 	for key: String in _endpoints.values():
 		_ids[key] = 1 # A client's only punched peer is the host.
@@ -153,13 +178,18 @@ func _on_connection_failed() -> void:
 		_try.call_deferred() # Often a late answer to an abandoned attempt: try again at once.
 
 
-## Host: names a new ENet peer by the address it connected from.
+## Host: greets a new ENet peer, and names it by the address it connected from (a client that
+## started afresh connects again: the newest id is its own).
 func _on_peer_connected(id: int) -> void:
+	var api := _node.multiplayer as SceneMultiplayer
+	if api != null:
+		api.send_bytes(HELLO.to_ascii_buffer(), id, MultiplayerPeer.TRANSFER_MODE_RELIABLE)
 	var remote := peer.get_peer(id)
 	var key: String = _endpoints.get("%s:%d" % [remote.get_remote_address(), remote.get_remote_port()], "")
-	if key != "" and not _ids.has(key):
+	if key != "":
+		var first := not _ids.has(key)
 		_ids[key] = id
-		if _late.has(key):
+		if first and _late.has(key):
 			_node.player_joined.emit(key, "")
 
 
@@ -170,6 +200,8 @@ func _managed() -> bool:
 func _listen(on: bool) -> void:
 	var api := _node.multiplayer
 	var pairs := [[api.connected_to_server, _on_connected_to_server], [api.connection_failed, _on_connection_failed]]
+	if api is SceneMultiplayer:
+		pairs.append([(api as SceneMultiplayer).peer_packet, _on_peer_packet])
 	for pair: Array in pairs:
 		var sig: Signal = pair[0]
 		if on and not sig.is_connected(pair[1]):
