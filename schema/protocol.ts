@@ -22,6 +22,27 @@ const SECRET: FieldSpec = {
 /** The pair's secret on a handover message between two peers of ours. */
 const PEER_SECRET: FieldSpec = { name: 'secret', type: 'token', optional: true, doc: 'The pair\'s secret, when the server gave one.' };
 
+/** The NAT behaviours a node can diagnose (NP / NA); ours, carried to peers in HS, JS, RS, JR and NJ. */
+const NAT_TYPES = ['open', 'port_preserving', 'port_randomising', 'unknown'];
+const NAT_DOC = 'open: a public address, no NAT; port_preserving: one public port for every destination (endpoint-independent mapping); port_randomising: a new public port per destination; unknown: not diagnosed (or the server has no probe port).';
+/** Ours, after the nonce of HS, JS and RS: what the sender's NAT diagnosis found, and its global IPv6 address. */
+const OWN_NAT: readonly FieldSpec[] = [
+  { name: 'nat', type: 'word', values: NAT_TYPES, optional: true, doc: `Ours: the sender's NAT type from its diagnosis (NP / NA). ${NAT_DOC}` },
+  {
+    name: 'ip6_prefix', type: 'token', optional: true,
+    doc: 'Ours: the first 8 bytes of the sender\'s global IPv6 address, one bigram per byte (as in a key). Its port is the local key\'s port (one dual-stack socket).',
+  },
+  { name: 'ip6_host', type: 'token', optional: true, doc: 'Ours: the last 8 bytes of that IPv6 address.' },
+];
+/** The peer's NAT type and IPv6 address in JR and NJ: sent only to a pair of ours (after its secret). */
+function peerNat(peer: 'host' | 'joiner'): FieldSpec[] {
+  return [
+    { name: `${peer}_nat`, type: 'word', values: NAT_TYPES, optional: true, doc: `Ours: the ${peer}'s NAT type, as it reported it; sent only after a secret (both sides ours). ${NAT_DOC}` },
+    { name: `${peer}_ip6_prefix`, type: 'token', optional: true, doc: `Ours: the first 8 bytes of the ${peer}'s global IPv6 address, as it reported it.` },
+    { name: `${peer}_ip6_host`, type: 'token', optional: true, doc: `Ours: the last 8 bytes of the ${peer}'s global IPv6 address.` },
+  ];
+}
+
 export const protocol: ProtocolSpec = {
   messages: [
     {
@@ -30,6 +51,7 @@ export const protocol: ProtocolSpec = {
       fields: [
         { name: 'local_key', type: 'key', doc: 'The host\'s LAN address and bound port.' },
         NONCE,
+        ...OWN_NAT,
       ],
     },
     {
@@ -48,6 +70,7 @@ export const protocol: ProtocolSpec = {
         { name: 'local_key', type: 'key', doc: 'The joiner\'s LAN address and bound port.' },
         { name: 'session_id', type: 'session_id', doc: 'The session to join.' },
         NONCE,
+        ...OWN_NAT,
       ],
     },
     {
@@ -59,6 +82,7 @@ export const protocol: ProtocolSpec = {
         { name: 'host_local_key', type: 'key', doc: 'The host\'s LAN address.' },
         ECHO,
         SECRET,
+        ...peerNat('host'),
       ],
     },
     {
@@ -69,6 +93,7 @@ export const protocol: ProtocolSpec = {
         { name: 'joiner_local_key', type: 'key', doc: 'The joiner\'s LAN address.' },
         { name: 'nonce', type: 'token', optional: true, doc: 'Ours: the host\'s own nonce from its HS or RS, so a forged NJ is told apart.' },
         SECRET,
+        ...peerNat('joiner'),
       ],
     },
     {
@@ -85,6 +110,7 @@ export const protocol: ProtocolSpec = {
       fields: [
         { name: 'local_key', type: 'key', doc: 'The sender\'s LAN address and bound port.' },
         NONCE,
+        ...OWN_NAT,
       ],
     },
     {
@@ -165,6 +191,24 @@ export const protocol: ProtocolSpec = {
       doc: 'Answer to RB from the relay port: this side is bound; from now on the relay forwards between the two sides byte for byte.',
       fields: [{ name: 'token', type: 'token', doc: 'The token that was bound.' }],
     },
+    {
+      code: 'NP', name: 'nat_probe', direction: 'client_to_server',
+      doc: 'Ours: NAT diagnosis. Sent from the punching socket to the server\'s port, then to its probe port (the key NA gave), each answered with NA from the port it reached; the node compares the two public addresses. As long as NA, so the answer is never larger than the request.',
+      fields: [
+        { name: 'local_key', type: 'key', doc: 'The sender\'s LAN address and bound port.' },
+        { name: 'probe_key', type: 'key', doc: 'The probe port\'s key as the sender knows it, or cycycycycycy (0.0.0.0:0) before it does; it makes the request as long as its answer.' },
+        { name: 'nonce', type: 'token', doc: 'A fresh token per diagnosis, echoed in NA.' },
+      ],
+    },
+    {
+      code: 'NA', name: 'nat_answer', direction: 'server_to_client',
+      doc: 'Ours: answer to NP, sent from the port NP reached: the source address the server saw there, and where the probe port is.',
+      fields: [
+        { name: 'remote_key', type: 'key', doc: 'The sender\'s public address as this port saw it.' },
+        { name: 'probe_key', type: 'key', doc: 'The server\'s probe port (its public address and the first relay port), or cycycycycycy when it has none (relays off): the node then cannot tell port-preserving from port-randomising.' },
+        { name: 'nonce', type: 'token', doc: 'The nonce of the NP this answers.' },
+      ],
+    },
   ],
   signals: [
     {
@@ -217,6 +261,10 @@ export const protocol: ProtocolSpec = {
     {
       name: 'peer_lost', doc: 'A peer that was reachable went silent for [member peer_timeout] seconds, or handed over to someone else. A host drops the peer and goes on with the others; a joiner ends its attempt.',
       params: [{ name: 'key', type: 'String', doc: 'The peer\'s public key (as the server saw it).' }],
+    },
+    {
+      name: 'nat_diagnosed', doc: 'The NAT diagnosis finished (see [member nat_type]): in time for a lobby to show it, before a session is hosted or joined when [method diagnose_nat] was called early.',
+      params: [{ name: 'nat_type', type: 'int', doc: 'A [enum HolePunch.NatType]: OPEN, PORT_PRESERVING, PORT_RANDOMISING or UNKNOWN.' }],
     },
   ],
   api: [

@@ -5,8 +5,9 @@
  */
 import {
   type CloseSession, decodeKey, encodeKey, type Endpoint, type HostSession, type JoinSession, type KeepAlive,
-  type Message, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
+  type Message, type NatProbe, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
+import { natAnswer, probeKey } from './nat/nat-probe.ts';
 import { pairSession } from './relay/pair-session.ts';
 import type { RelayService } from './relay/relay-service.ts';
 import type { Session } from './sessions/session.ts';
@@ -127,6 +128,11 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
 
   relayBind(_message: RelayBind, _from: Endpoint): void {
     this.ctx.stats.ignored++; // RB belongs on a relay port, not here.
+  }
+
+  /** NAT diagnosis on the rendezvous port: the source address seen here, and where the probe port is. */
+  natProbe(message: NatProbe, from: Endpoint): void {
+    this.ctx.send(from, natAnswer(message, from, probeKey(this.ctx.serverKey(), this.ctx.relays?.boundPorts ?? [])));
   }
 
   /** Drops sessions whose host has been silent since before [cutoff]. */

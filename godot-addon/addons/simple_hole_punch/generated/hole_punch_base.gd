@@ -51,6 +51,10 @@ signal refused(reason: String)
 ## [param key]: The peer's public key (as the server saw it).
 @warning_ignore("unused_signal") # HolePunch emits it.
 signal peer_lost(key: String)
+## The NAT diagnosis finished (see [member nat_type]): in time for a lobby to show it, before a session is hosted or joined when [method diagnose_nat] was called early.
+## [param nat_type]: A [enum HolePunch.NatType]: OPEN, PORT_PRESERVING, PORT_RANDOMISING or UNKNOWN.
+@warning_ignore("unused_signal") # HolePunch emits it.
+signal nat_diagnosed(nat_type: int)
 
 
 ## Registers a session with the server named by [param serv_key]; [signal start_session] brings its code.
@@ -108,6 +112,8 @@ func _dispatch(message: Dictionary, ip: String, port: int) -> void:
 			_on_relay_granted(message, ip, port)
 		"RA":
 			_on_relay_bound(message, ip, port)
+		"NA":
+			_on_nat_answer(message, ip, port)
 
 
 func _api_host_session(_serv_key: String, _alias: String) -> void:
@@ -188,4 +194,9 @@ func _on_relay_granted(_message: Dictionary, _ip: String, _port: int) -> void:
 
 ## Handles [code]RA[/code]: Answer to RB from the relay port: this side is bound; from now on the relay forwards between the two sides byte for byte.
 func _on_relay_bound(_message: Dictionary, _ip: String, _port: int) -> void:
+	pass
+
+
+## Handles [code]NA[/code]: Ours: answer to NP, sent from the port NP reached: the source address the server saw there, and where the probe port is.
+func _on_nat_answer(_message: Dictionary, _ip: String, _port: int) -> void:
 	pass
