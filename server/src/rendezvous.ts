@@ -4,10 +4,12 @@
  * guard and the per-destination rate limit. Nothing a datagram contains can throw out of here.
  */
 import type { Config } from './config.ts';
-import { decode, dispatchToServer, encode, type Endpoint, type Message } from './generated/protocol.ts';
+import { decode, dispatchToServer, encode, encodeKey, type Endpoint, type Message } from './generated/protocol.ts';
 import { type HandlerContext, RendezvousHandlers } from './handlers.ts';
 import type { RelayService } from './relay/relay-service.ts';
 import { RateLimiter } from './limits/rate-limiter.ts';
+import { NatBook } from './nat/nat-book.ts';
+import { answerOnProbePort, looksLikeProbe } from './nat/nat-probe.ts';
 import type { SessionStore } from './sessions/session-store.ts';
 import { ServerStats } from './stats.ts';
 
@@ -32,6 +34,8 @@ export class Rendezvous {
   readonly handlers: RendezvousHandlers;
   private readonly inbound: RateLimiter;
   private readonly outbound: RateLimiter;
+  /** NAT types our nodes report, passed on to their peers (JR, NJ). */
+  readonly nat: NatBook;
   /** Bytes the answers to the datagram being handled may still take. */
   private budget = 0;
 
@@ -41,10 +45,11 @@ export class Rendezvous {
     const limit = { rate: config.rate, burst: config.burst, maxTracked: config.maxTracked };
     this.inbound = new RateLimiter(limit);
     this.outbound = new RateLimiter(limit);
+    this.nat = new NatBook(config.maxTracked);
     this.handlers = new RendezvousHandlers({
       store: options.store, stats: this.stats, now: options.now, log: options.log, serverKey: options.serverKey,
       suffixBigrams: config.suffixBigrams, maxPeers: config.maxPeers, maxSessions: config.maxSessions, sessionsPerIp: config.sessionsPerIp,
-      send: (to, message) => this.send(to, message),
+      send: (to, message) => this.send(to, this.nat.decorate(message)),
       relays: options.relays,
     });
   }
@@ -61,6 +66,7 @@ export class Rendezvous {
       return;
     }
     this.stats.count(this.stats.received, result.message.code);
+    this.nat.record(result.message, encodeKey(from));
     this.budget = data.length * AMPLIFICATION_FACTOR;
     try {
       if (!dispatchToServer(this.handlers, result.message, { address: from.address, port: from.port })) {
@@ -70,6 +76,33 @@ export class Rendezvous {
       this.stats.count(this.stats.dropped, 'handler_error');
       this.options.log('handler_error', { error: (error as Error).message, code: result.message.code });
     }
+  }
+
+  /**
+   * A datagram on the probe port that no relay claimed: NP is answered there with NA (no longer
+   * than NP), under the same per-address limits as the rendezvous port; anything else is dropped.
+   * Returns false when it was not NP, so the relay counts it as its own.
+   */
+  receiveProbe(data: Uint8Array, from: Endpoint, probeAt: string, reply: (datagram: Buffer) => void): boolean {
+    if (!looksLikeProbe(data)) return false;
+    const now = this.options.now();
+    if (!this.inbound.allow(from.address, now)) {
+      this.stats.count(this.stats.dropped, 'rate_limited');
+      return true;
+    }
+    const answer = answerOnProbePort(data, from, probeAt);
+    if (typeof answer === 'string') {
+      this.stats.count(this.stats.dropped, answer === 'amplification' ? 'amplification' : 'bad_field');
+      return true;
+    }
+    this.stats.count(this.stats.received, 'NP');
+    if (!this.outbound.allow(from.address, now)) {
+      this.stats.count(this.stats.dropped, 'send_rate_limited');
+      return true;
+    }
+    this.stats.count(this.stats.sent, 'NA');
+    reply(answer);
+    return true;
   }
 
   /** Drops sessions whose host has been silent since before [cutoff]. */
