@@ -4,6 +4,7 @@
  * cannot build namespaces here. Usage: `node --import tsx ci/natlab/run.ts [case-name-filter]`.
  */
 import { type Impairment, type Lab, labUnavailable, type LabSpec, type NatKind, removeOrphans, SERVER_IP, withLab } from './lab.ts';
+import { checkDiagnosis, checkIpv6Firewall } from './nat-checks.ts';
 import { importProject } from '../../e2e/godot.ts';
 import { buildServer } from '../../e2e/server-build.ts';
 import { runRandom, runSession, type SessionRun, startLabServer, stopLabServer } from './sessions.ts';
@@ -241,6 +242,16 @@ export const CASES: Case[] = [
   mixedCase,
   randomCase('5c. relays off, port-randomising NAT on one side: clear punch_failed on both', 'preserving'),
   randomCase('5d. relays off, port-randomising NATs on both sides: clear punch_failed on both', 'random'),
+  {
+    name: '6a. NAT diagnosis (NP / NA) through each kind of router: one mapping behind port-preserving, two behind port-randomising, none on the public segment',
+    spec: { publicHosts: ['p1'], routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
+    run: (lab) => checkDiagnosis(lab, [['p1', 'open'], ['h1', 'port_preserving'], ['c1', 'port_randomising']]),
+  },
+  {
+    name: '6b. dual stack: each home firewall drops unsolicited IPv6, and a send from both sides gets through',
+    spec: { ipv6: true, routers: [{ name: 'r1', nat: 'random', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
+    run: (lab) => checkIpv6Firewall(lab, 'h1', 'c1'),
+  },
   ...coneCases(' (20% loss, 5% duplication, 30±10 ms delay)', IMPAIRED),
   relayCase('5e. port-randomising NAT, through the relay (20% loss, 5% duplication, 30±10 ms delay)', 'preserving', 'random', IMPAIRED),
 ];
