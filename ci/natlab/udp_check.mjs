@@ -2,7 +2,7 @@
 //   probe SERVER_IP PORT: NAT diagnosis from one socket, NP to the server's port and then to the
 //     probe port its NA names; prints both source keys the server saw.
 //   peer LOCAL_PORT REMOTE_IP REMOTE_PORT DELAY_MS COUNT: over IPv6, after DELAY_MS sends datagram
-//     i every 100 ms (i = 0..COUNT-1) to the remote, listens 1.5 s more; prints the numbers it
+//     i every 100 ms (i = 0..COUNT-1) to the remote, listens 0.6 s more; prints the numbers it
 //     received and when, as {"got": [{"n", "ms"}]}. With COUNT 0 it only listens, for DELAY_MS.
 //     Prints "ready" once bound.
 import dgram from 'node:dgram';
@@ -51,7 +51,7 @@ async function peer(localPort, remoteIp, remotePort, delayMs, count) {
     socket.send(String(i), Number(remotePort), remoteIp);
     await new Promise((r) => setTimeout(r, 100));
   }
-  if (Number(count) > 0) await new Promise((r) => setTimeout(r, 1500));
+  if (Number(count) > 0) await new Promise((r) => setTimeout(r, 600));
   socket.close();
   return { got };
 }
