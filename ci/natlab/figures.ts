@@ -2,10 +2,12 @@
  * Time-to-connect figures through two port-preserving NATs, with and without impairment: p50 and
  * p95 of host_session to both ENet peers connected, over RUNS sessions each, and what the server
  * received and sent per session. A report, not a test. Needs root.
- * Usage: `node --import tsx ci/natlab/figures.ts [runs] [all|direct|relay]` (default 20 all).
+ * Usage: `node --import tsx ci/natlab/figures.ts [runs] [all|direct|relay|birthday]` (default 20 all).
+ * `birthday` measures birthday probing with plain sockets (ci/natlab/udp_check.mjs), not the node.
  */
 import { type Impairment, labUnavailable, removeOrphans, withLab } from './lab.ts';
 import { IMPAIRED } from './run.ts';
+import { birthday } from './nat-checks.ts';
 import { importProject } from '../../e2e/godot.ts';
 import { buildServer } from '../../e2e/server-build.ts';
 import { runSession, startLabServer, stopLabServer } from './sessions.ts';
@@ -44,6 +46,20 @@ async function measure(runs: number, impair?: Impairment, relayed = false): Prom
   return `${label}\n  to both ENet peers connected: ${times.length}/${runs}; ${stats}\n  to start_server and start_client (the datagram exchange alone): ${handovers.length}/${runs}; ${ours}\n  server per session: ${(datagrams.received / runs).toFixed(1)} in, ${(datagrams.sent / runs).toFixed(1)} out${failures ? `; ${failures} failed` : ''}`;
 }
 
+/** Birthday probing with plain sockets: how often 256 mappings x [probes] probes meet, and how fast. */
+async function measureBirthday(runs: number, probes: number): Promise<string> {
+  const times: number[] = [];
+  await withLab({ routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] }, async (lab) => {
+    for (let i = 0; i < runs; i++) {
+      const ms = await birthday(lab, 'h1', 'r1', 'c1', 'r2', 256, probes);
+      if (ms !== null) times.push(ms);
+    }
+  });
+  times.sort((a, b) => a - b);
+  const stats = times.length ? `; p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms to the hard side's first answer` : '';
+  return `birthday probing, plain sockets, 256 mappings x ${probes} probes over 1.5 s: ${times.length}/${runs} met${stats}`;
+}
+
 async function main(): Promise<void> {
   const why = labUnavailable();
   if (why) throw new Error(why);
@@ -52,6 +68,10 @@ async function main(): Promise<void> {
   importProject('godot-demo'); // A fresh checkout has no class cache: HolePunch would not resolve.
   const runs = Number(process.argv[2] ?? 20);
   const which = process.argv[3] ?? 'all';
+  if (which === 'birthday') {
+    for (const probes of [256, 1024]) console.log(await measureBirthday(runs, probes));
+    return;
+  }
   console.log(`host_session to both ENet peers connected, ${runs} runs each`);
   if (which !== 'relay') {
     console.log(await measure(runs));

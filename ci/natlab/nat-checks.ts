@@ -62,3 +62,18 @@ export async function checkIpv6Firewall(lab: Lab, first: string, second: string)
   ]);
   if (a.got.length < 5 || b.got.length < 5) fail(`sending both ways: ${first} heard ${a.got.length} of 10, ${second} ${b.got.length} of 10`);
 }
+
+/**
+ * Birthday probing with plain sockets, [easyNode] behind a port-preserving NAT (its public port is
+ * its local one) and [hardNode] behind a port-randomising one: the hard side opens [sockets]
+ * mappings, the easy side sends [probes] probes to random ports. Resolves with the milliseconds
+ * until the hard side heard the easy side, or null when the probes missed.
+ */
+export async function birthday(lab: Lab, easyNode: string, easyRouter: string, hardNode: string, hardRouter: string, sockets = 256, probes = 1024): Promise<number | null> {
+  const port = String(40_000 + Math.floor(Math.random() * 20_000));
+  const [h, e] = await Promise.all([
+    runCheck<{ won: number | null; ms?: number }>(lab, hardNode, ['hard', lab.wan(easyRouter), port, String(sockets), '1500']),
+    runCheck<{ heard: number | null; ms?: number }>(lab, easyNode, ['easy', port, lab.wan(hardRouter), String(probes), '1500']),
+  ]);
+  return h.won !== null && e.heard !== null ? h.ms ?? null : null;
+}

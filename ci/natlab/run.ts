@@ -4,7 +4,7 @@
  * cannot build namespaces here. Usage: `node --import tsx ci/natlab/run.ts [case-name-filter]`.
  */
 import { type Impairment, type Lab, labUnavailable, type LabSpec, type NatKind, removeOrphans, SERVER_IP, withLab } from './lab.ts';
-import { checkDiagnosis, checkIpv6Firewall } from './nat-checks.ts';
+import { birthday, checkDiagnosis, checkIpv6Firewall } from './nat-checks.ts';
 import { importProject } from '../../e2e/godot.ts';
 import { buildServer } from '../../e2e/server-build.ts';
 import { runRandom, runSession, type SessionRun, startLabServer, stopLabServer } from './sessions.ts';
@@ -251,6 +251,15 @@ export const CASES: Case[] = [
     name: '6b. dual stack: each home firewall drops unsolicited IPv6, and a send from both sides gets through',
     spec: { ipv6: true, routers: [{ name: 'r1', nat: 'random', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
     run: (lab) => checkIpv6Firewall(lab, 'h1', 'c1'),
+  },
+  {
+    // Each attempt misses with probability (1 - 256/64512)^1024, about 2%: one of three must connect.
+    name: '6c. birthday probing with plain sockets (256 mappings x 1,024 probes) through a port-randomising NAT against a port-preserving one',
+    spec: { routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
+    run: async (lab) => {
+      for (let attempt = 0; attempt < 3; attempt++) if (await birthday(lab, 'h1', 'r1', 'c1', 'r2') !== null) return;
+      throw new Error('three birthday attempts all missed');
+    },
   },
   ...coneCases(' (20% loss, 5% duplication, 30±10 ms delay)', IMPAIRED),
   relayCase('5e. port-randomising NAT, through the relay (20% loss, 5% duplication, 30±10 ms delay)', 'preserving', 'random', IMPAIRED),

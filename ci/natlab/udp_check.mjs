@@ -5,6 +5,12 @@
 //     i every 100 ms (i = 0..COUNT-1) to the remote, listens 0.6 s more; prints the numbers it
 //     received and when, as {"got": [{"n", "ms"}]}. With COUNT 0 it only listens, for DELAY_MS.
 //     Prints "ready" once bound.
+//   hard EASY_IP EASY_PORT SOCKETS SPREAD_MS: birthday probing, hard side: opens SOCKETS sockets
+//     over a quarter of SPREAD_MS, each sending once to the easy side; prints {"won": port, "ms"}
+//     when a datagram from the easy side reaches one (and answers from it), or {"won": null}.
+//   easy LOCAL_PORT HARD_IP PROBES SPREAD_MS: birthday probing, easy side: from one socket, PROBES
+//     datagrams to random ports 1024-65535 of HARD_IP spread over SPREAD_MS; prints
+//     {"heard": port, "ms"} when the hard side is heard (and answers it), or {"heard": null}.
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 
@@ -56,6 +62,53 @@ async function peer(localPort, remoteIp, remotePort, delayMs, count) {
   return { got };
 }
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function hard(easyIp, easyPort, count, spreadMs) {
+  const start = Date.now();
+  const sockets = [];
+  let won = null;
+  for (let i = 0; i < Number(count) && won === null; i++) {
+    const socket = dgram.createSocket('udp4');
+    await new Promise((done) => socket.bind(0, done));
+    socket.on('message', (data, from) => {
+      if (won !== null || from.address !== easyIp || from.port !== Number(easyPort)) return;
+      won = { won: socket.address().port, ms: Date.now() - start };
+      socket.send('w', from.port, from.address);
+    });
+    socket.send('h', Number(easyPort), easyIp);
+    sockets.push(socket);
+    if (i % 16 === 15) await sleep(Number(spreadMs) / 4 / (Number(count) / 16));
+  }
+  while (won === null && Date.now() - start < Number(spreadMs) + 1000) await sleep(10);
+  await sleep(100); // the answer leaves before the socket closes
+  for (const s of sockets) s.close();
+  return won ?? { won: null };
+}
+
+async function easy(localPort, hardIp, count, spreadMs) {
+  const socket = dgram.createSocket('udp4');
+  await new Promise((done) => socket.bind(Number(localPort), done));
+  const start = Date.now();
+  let heard = null;
+  socket.on('message', (_data, from) => {
+    if (heard !== null || from.address !== hardIp) return;
+    // A mapping that an earlier probe opened on our side: answer it, as a node answers a punch.
+    heard = { heard: from.port, ms: Date.now() - start };
+    socket.send('e', from.port, from.address);
+  });
+  const batches = 50;
+  for (let b = 0; b < batches && heard === null; b++) {
+    for (let i = 0; i < Number(count) / batches; i++) socket.send('e', 1024 + Math.floor(Math.random() * 64512), hardIp);
+    await sleep(Number(spreadMs) / batches);
+  }
+  while (heard === null && Date.now() - start < Number(spreadMs) + 1000) await sleep(10);
+  await sleep(100); // the answer leaves before the socket closes
+  socket.close();
+  return heard ?? { heard: null };
+}
+
 const [mode, ...args] = process.argv.slice(2);
-const result = mode === 'probe' ? await probe(...args) : await peer(...args);
+const modes = { probe, peer, hard, easy };
+const result = await modes[mode](...args);
 console.log(JSON.stringify(result));
