@@ -6,6 +6,7 @@
 import { isIPv4 } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { parseArgs } from 'node:util';
+import { isUnicastAddress } from './addresses.ts';
 import { LIMITS } from './generated/protocol.ts';
 import { formatDuration, parseDuration } from './units.ts';
 
@@ -37,6 +38,14 @@ function duration(text: string, flag: string): number {
 
 function ipv4(text: string, flag: string): string {
   if (!isIPv4(text)) throw new ConfigError(`--${flag}=${text}: expected an IPv4 address like 203.0.113.7`);
+  return text;
+}
+
+/** An address players can send to: session codes embed it, so 0.0.0.0 would make a useless key. */
+function reachableIpv4(text: string, flag: string): string {
+  if (!isUnicastAddress(ipv4(text, flag))) {
+    throw new ConfigError(`--${flag}=${text}: expected an address players can reach, not unspecified, multicast or broadcast`);
+  }
   return text;
 }
 
@@ -77,12 +86,24 @@ function hostPort(text: string, flag: string): string {
   return text;
 }
 
+/** Defaults of the abuse limits, shared with servers built without readConfig (tests, benchmarks). */
+export const DEFAULTS = {
+  maxJoiners: 400_000,
+  confirmWindowMs: 15_000,
+  joinWindowMs: 15_000,
+  matchesPerIp: 30,
+  matchesPerNet: 120,
+  failedJoinsPerIp: 30,
+  failedJoinsPerNet: 120,
+  failedJoins: 3000,
+} as const;
+
 const OPTIONS = {
   port: { env: 'SHP_PORT', help: 'UDP port to listen on (0 picks a free one, and free relay ports unless --relay-ports is given)', default: 7788, parse: integer(0, 65535, 'a port') },
   bind: { env: 'SHP_BIND', help: 'address to listen on', default: '0.0.0.0', parse: ipv4 },
   'public-ip': {
     env: 'SHP_PUBLIC_IP', help: 'public IPv4 that session codes embed (default: the bind address, else the first non-internal IPv4)',
-    default: '', parse: ipv4, show: (v: string) => v || 'guessed',
+    default: '', parse: reachableIpv4, show: (v: string) => v || 'guessed',
   },
   'public-port': {
     env: 'SHP_PUBLIC_PORT', help: 'public UDP port that session codes embed, when a port forward differs from --port (0: same as the bound port)',
@@ -110,10 +131,42 @@ const OPTIONS = {
     default: 32, parse: integer(1, 100_000, 'a count'),
   },
   rate: {
-    env: 'SHP_RATE', help: 'datagrams a second accepted from one IP address, and sent to one (0: no limit)',
+    env: 'SHP_RATE', help: 'valid requests a second accepted from one IP address (malformed datagrams have a bucket of their own), and datagrams sent to one address and port (4 times that to one IP address) (0: no limit)',
     default: 50, parse: integer(0, 1_000_000, 'a rate'),
   },
   burst: { env: 'SHP_BURST', help: 'datagrams one IP address may send at once above --rate', default: 100, parse: integer(1, 1_000_000, 'a count') },
+  'max-joiners': {
+    env: 'SHP_MAX_JOINERS', help: 'joiners in all sessions together (about 240 bytes each); past it a new joiner takes a silent one\'s slot or is refused',
+    default: DEFAULTS.maxJoiners, parse: integer(1, 100_000_000, 'a count'),
+  },
+  'confirm-window': {
+    env: 'SHP_CONFIRM_WINDOW', help: 'a registration whose host sent no KA (proving it got HR) within this is dropped; until then it gives way to new ones',
+    default: DEFAULTS.confirmWindowMs, parse: duration, show: formatDuration,
+  },
+  'join-window': {
+    env: 'SHP_JOIN_WINDOW', help: 'a joiner that sent nothing for this long gives its peer slot to the next joiner of a full session',
+    default: DEFAULTS.joinWindowMs, parse: duration, show: formatDuration,
+  },
+  'matches-per-ip': {
+    env: 'SHP_MATCHES_PER_IP', help: 'random matches a minute one IP address may take part in',
+    default: DEFAULTS.matchesPerIp, parse: integer(1, 1_000_000, 'a count'),
+  },
+  'matches-per-net': {
+    env: 'SHP_MATCHES_PER_NET', help: 'random matches a minute one /24 network may take part in',
+    default: DEFAULTS.matchesPerNet, parse: integer(1, 1_000_000, 'a count'),
+  },
+  'failed-joins-per-ip': {
+    env: 'SHP_FAILED_JOINS_PER_IP', help: 'joins of unknown sessions (code guesses) a minute from one IP address; past it, joins from it go unanswered',
+    default: DEFAULTS.failedJoinsPerIp, parse: integer(1, 1_000_000, 'a count'),
+  },
+  'failed-joins-per-net': {
+    env: 'SHP_FAILED_JOINS_PER_NET', help: 'joins of unknown sessions a minute from one /24 network',
+    default: DEFAULTS.failedJoinsPerNet, parse: integer(1, 1_000_000, 'a count'),
+  },
+  'failed-joins': {
+    env: 'SHP_FAILED_JOINS', help: 'joins of unknown sessions a minute in total (networks that failed lately stop being answered past it)',
+    default: DEFAULTS.failedJoins, parse: integer(1, 10_000_000, 'a count'),
+  },
   'max-tracked': {
     env: 'SHP_MAX_TRACKED', help: 'IP addresses whose rate is tracked at once (bounds memory)',
     default: 100_000, parse: integer(1, 10_000_000, 'a count'),
@@ -179,6 +232,16 @@ export interface Config {
   readonly rate: number;
   readonly burst: number;
   readonly maxTracked: number;
+  readonly maxJoiners: number;
+  readonly confirmWindowMs: number;
+  readonly joinWindowMs: number;
+  /** Random matches a minute per IP address and per /24 network. */
+  readonly matchesPerIp: number;
+  readonly matchesPerNet: number;
+  /** Failed joins a minute per IP address, per /24 network and in total. */
+  readonly failedJoinsPerIp: number;
+  readonly failedJoinsPerNet: number;
+  readonly failedJoins: number;
   readonly logLevel: LogLevel;
   /** `host:port` of the metrics endpoint, or empty when off. */
   readonly metrics: string;
@@ -241,6 +304,14 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
       rate: v.rate,
       burst: v.burst,
       maxTracked: v['max-tracked'],
+      maxJoiners: v['max-joiners'],
+      confirmWindowMs: v['confirm-window'],
+      joinWindowMs: v['join-window'],
+      matchesPerIp: v['matches-per-ip'],
+      matchesPerNet: v['matches-per-net'],
+      failedJoinsPerIp: v['failed-joins-per-ip'],
+      failedJoinsPerNet: v['failed-joins-per-net'],
+      failedJoins: v['failed-joins'],
       logLevel: v['log-level'],
       metrics: v.metrics,
       relayPorts: v['relay-ports'],
@@ -277,7 +348,7 @@ export function helpText(): string {
   const lines = ['Usage: simple-hole-punch [options]', '', 'Options (flag, environment variable, default):'];
   for (const [flag, spec] of Object.entries(OPTIONS) as Array<[string, OptionSpec<unknown>]>) {
     const shown = spec.show ? spec.show(spec.default) : String(spec.default);
-    lines.push(`  --${flag.padEnd(16)} ${spec.env.padEnd(20)} default ${shown}`, `      ${spec.help}`);
+    lines.push(`  --${flag.padEnd(22)} ${spec.env.padEnd(26)} default ${shown}`, `      ${spec.help}`);
   }
   lines.push(`  --help, -h`, '      show this help');
   return lines.join('\n');

@@ -5,15 +5,23 @@
  */
 import {
   type CloseSession, decodeKey, encodeKey, type Endpoint, type HostSession, type JoinSession, type KeepAlive,
-  type Message, type NatProbe, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
+  type Message, type NatProbe, type RandomSession, type Refused, type RelayBind, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
+import { networkOf } from './addresses.ts';
+import type { FailedJoinBudget } from './limits/failed-joins.ts';
+import type { NetworkBudget } from './limits/network-budget.ts';
 import { natAnswer, probeKey } from './nat/nat-probe.ts';
 import { pairSession } from './relay/pair-session.ts';
 import type { RelayService } from './relay/relay-service.ts';
-import type { Session } from './sessions/session.ts';
+import { passableLanKey } from './sessions/lan-key.ts';
+import type { Session, SessionPeer } from './sessions/session.ts';
 import { newSessionId } from './sessions/session-codes.ts';
 import type { SessionStore } from './sessions/session-store.ts';
+import { newToken } from './sessions/tokens.ts';
 import type { ServerStats } from './stats.ts';
+
+/** Why a registration or a join is refused (RF's reasons). */
+type Refusal = Refused['reason'];
 
 export interface HandlerContext {
   readonly store: SessionStore;
@@ -23,6 +31,12 @@ export interface HandlerContext {
   readonly maxPeers: number;
   readonly maxSessions: number;
   readonly sessionsPerIp: number;
+  /** Joiners in all sessions together: bounds the memory joins can take. */
+  readonly maxJoiners: number;
+  /** A joiner silent for this long gives up its slot to a new joiner of a full session. */
+  readonly joinWindowMs: number;
+  readonly matches: NetworkBudget;
+  readonly failedJoins: FailedJoinBudget;
   readonly now: () => number;
   readonly send: (to: Endpoint, message: Message) => void;
   /** Absent when the server runs without relays. */
@@ -35,71 +49,104 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
 
   hostSession(message: HostSession, from: Endpoint): void {
     const remoteKey = encodeKey(from);
+    const localKey = passableLanKey(message.localKey, from);
     const existing = this.ctx.store.hostedBy(remoteKey);
     if (existing?.random) {
       this.ctx.stats.ignored++; // One session per host address: this one waits for a stranger.
       return;
     }
     if (existing) {
-      existing.hostLocalKey = message.localKey;
+      // A resend (HR was lost). It proves nothing about the return path, so a provisional
+      // session still expires from when it was created. Once confirmed, the LAN key stays: an HS
+      // forged from the host's address (which every joiner learns) must not redirect later joiners.
+      if (!existing.confirmed) existing.hostLocalKey = localKey;
       existing.hostSeenAt = this.ctx.now();
-      this.answerHost(existing, from);
+      this.answerHost(existing, from, message.nonce);
       return;
     }
-    const session = this.createSession(from, remoteKey, message.localKey, false);
-    if (session) this.answerHost(session, from);
+    const session = this.createSession(from, remoteKey, localKey, false, message.nonce);
+    if (typeof session === 'string') this.refuse(from, session, message.nonce);
+    else this.answerHost(session, from, message.nonce);
   }
 
   joinSession(message: JoinSession, from: Endpoint): void {
-    const remoteKey = encodeKey(from);
-    const session = this.ctx.store.get(message.sessionId);
-    const full = session !== undefined && !session.peers.has(remoteKey) && session.peers.size >= this.ctx.maxPeers;
-    if (!session || session.random || session.hostRemoteKey === remoteKey || full) {
-      this.ctx.send(from, { code: 'BK', sessionId: message.sessionId });
+    const now = this.ctx.now();
+    if (!this.ctx.failedJoins.mayTry(from.address, now)) {
+      // Past its budget of failed joins: no answer at all, so a guess cannot tell a hit.
+      this.ctx.stats.count(this.ctx.stats.dropped, 'join_budget');
       return;
     }
-    if (!session.peers.has(remoteKey)) this.ctx.log('joined', { session: session.id, peer: remoteKey });
-    session.peers.set(remoteKey, { remoteKey, localKey: message.localKey });
-    this.introduce(session, remoteKey, message.localKey, from);
+    const remoteKey = encodeKey(from);
+    const session = this.ctx.store.get(message.sessionId);
+    if (!session) this.ctx.failedJoins.failed(from.address, now);
+    if (!session || session.random || session.hostRemoteKey === remoteKey) {
+      this.ctx.send(from, { code: 'BK', sessionId: message.sessionId, nonce: message.nonce });
+      return;
+    }
+    const slot = this.takeSlot(session, remoteKey, from.address, now);
+    if (slot === 'full') {
+      if (message.nonce) this.refuse(from, 'session_full', message.nonce);
+      else this.ctx.send(from, { code: 'BK', sessionId: message.sessionId }); // What the original server answers.
+      return;
+    }
+    // Reclaimed slots are counted, not logged: with them, 'joined' lines stay within --max-peers a session.
+    if (slot === 'free') this.ctx.log('joined', { session: session.id, peer: remoteKey });
+    const peer = this.seePeer(session, remoteKey, passableLanKey(message.localKey, from), now, message.nonce);
+    this.introduce(session, peer, from, message.nonce);
   }
 
   randomSession(message: RandomSession, from: Endpoint): void {
+    const now = this.ctx.now();
     const remoteKey = encodeKey(from);
+    const localKey = passableLanKey(message.localKey, from);
     const hosted = this.ctx.store.hostedBy(remoteKey);
     if (hosted && !hosted.random) {
       this.ctx.stats.ignored++; // One session per host address: this one is a hosted session.
       return;
     }
     if (hosted) {
-      const peer = [...hosted.peers.values()][0];
-      if (!peer) {
-        hosted.hostSeenAt = this.ctx.now();
-        this.answerHost(hosted, from);
-      }
-      return; // Already matched as host: the stranger's NJ is what this host waits for.
+      hosted.hostSeenAt = now;
+      const peer = hosted.peers.values().next().value;
+      // Matched already: the stranger's NJ may have been lost, so it is sent again.
+      if (peer) this.ctx.send(from, this.newJoiner(hosted, peer));
+      else this.answerHost(hosted, from, message.nonce);
+      return;
     }
     const joined = this.ctx.store.randomJoinedBy(remoteKey);
     if (joined) {
-      joined.peers.get(remoteKey)!.localKey = message.localKey;
-      this.introduce(joined, remoteKey, message.localKey, from);
+      this.introduce(joined, this.seePeer(joined, remoteKey, localKey, now, message.nonce), from, message.nonce);
       return;
     }
-    const waiting = this.ctx.store.waitingRandom(remoteKey);
+    const { matches } = this.ctx;
+    // A match spends the budget of both sides' addresses and networks: however many ports it
+    // uses, one address (or /24) takes part in at most its share of matches.
+    const waiting = matches.allows(from.address, now)
+      ? this.ctx.store.waitingRandom(remoteKey, (hostIp) => matches.allows(hostIp, now))
+      : undefined;
     if (waiting) {
-      waiting.peers.set(remoteKey, { remoteKey, localKey: message.localKey });
+      matches.spend(from.address, now);
+      matches.spend(waiting.hostIp, now);
+      const peer = this.seePeer(waiting, remoteKey, localKey, now, message.nonce);
       this.ctx.store.matchRandom(waiting.id, remoteKey);
       this.ctx.stats.matches++;
       this.ctx.log('matched', { session: waiting.id, host: waiting.hostRemoteKey, peer: remoteKey });
-      this.introduce(waiting, remoteKey, message.localKey, from);
+      this.introduce(waiting, peer, from, message.nonce);
       return;
     }
-    const session = this.createSession(from, remoteKey, message.localKey, true);
-    if (session) this.answerHost(session, from);
+    const session = this.createSession(from, remoteKey, localKey, true, message.nonce);
+    if (typeof session === 'string') this.refuse(from, session, message.nonce);
+    else this.answerHost(session, from, message.nonce);
   }
 
   keepAlive(message: KeepAlive, from: Endpoint): void {
     const session = this.ownSession(message.sessionId, from);
-    if (session) session.hostSeenAt = this.ctx.now();
+    if (session) this.heardFromHost(session);
+  }
+
+  /** Whether [message] is a KA from the host of an existing session: cheap, and never answered. */
+  isHostKeepAlive(message: KeepAlive, from: Endpoint): boolean {
+    const session = this.ctx.store.get(message.sessionId);
+    return session !== undefined && session.hostRemoteKey === encodeKey(from);
   }
 
   closeSession(message: CloseSession, from: Endpoint): void {
@@ -119,6 +166,10 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       this.ctx.stats.count(this.ctx.stats.relayDropped, 'not_in_session');
       return;
     }
+    // Either side asking shows it is alive: a joiner keeps its slot, and a host that names its
+    // session's id (which only HR told it) proves its return path.
+    if (session.hostRemoteKey !== fromKey) session.peers.get(fromKey)!.seenAt = this.ctx.now();
+    else if (message.sessionId === session.id) this.heardFromHost(session);
     if (!this.ctx.relays?.enabled) {
       this.ctx.stats.count(this.ctx.stats.relayDropped, 'relays_off');
       return;
@@ -135,46 +186,116 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     this.ctx.send(from, natAnswer(message, from, probeKey(this.ctx.serverKey(), this.ctx.relays?.boundPorts ?? [])));
   }
 
-  /** Drops sessions whose host has been silent since before [cutoff]. */
-  expire(cutoff: number): void {
+  /** Drops sessions whose host has been silent since before [cutoff], and provisional ones created before [unconfirmedCutoff]. */
+  expire(cutoff: number, unconfirmedCutoff: number): void {
+    // Provisional sessions are counted, not logged: spoofed registrations must not fill the log.
+    this.ctx.stats.registrationsUnconfirmed += this.ctx.store.removeUnconfirmed(unconfirmedCutoff).length;
     for (const session of this.ctx.store.removeStale(cutoff)) {
+      if (!session.confirmed) {
+        this.ctx.stats.registrationsUnconfirmed++;
+        continue;
+      }
       this.ctx.stats.sessionsExpired++;
       this.ctx.log('expired', { session: session.id, peers: session.peers.size });
     }
   }
 
-  /** A new session, or null when a limit refuses it (counted; the request gets no answer). */
-  private createSession(from: Endpoint, hostRemoteKey: string, hostLocalKey: string, random: boolean): Session | null {
+  /**
+   * A new session, or the reason a limit refuses it (counted). At a
+   * limit, the oldest provisional session (of this address, or of the server) gives way: an
+   * unproven registration cannot keep a real host out, and holding the table full takes an
+   * attacker a fresh registration for every one it holds, within every confirm window.
+   */
+  private createSession(from: Endpoint, hostRemoteKey: string, hostLocalKey: string, random: boolean, hostNonce: string | undefined): Session | Refusal {
     const { store, stats } = this.ctx;
-    if (store.size >= this.ctx.maxSessions || store.hostedFromIp(from.address) >= this.ctx.sessionsPerIp) {
+    if (store.hostedFromIp(from.address) >= this.ctx.sessionsPerIp && !this.evictProvisional(from.address)) {
       stats.registrationsRefused++;
-      return null;
+      return 'address_limit';
+    }
+    if (store.size >= this.ctx.maxSessions && !this.evictProvisional()) {
+      stats.registrationsRefused++;
+      return 'server_full';
     }
     const id = newSessionId(this.ctx.serverKey(), this.ctx.suffixBigrams, (candidate) => store.get(candidate) !== undefined);
     if (id === null) {
       stats.registrationsRefused++;
-      return null;
+      return 'server_full';
     }
     const now = this.ctx.now();
     const session: Session = {
-      id, hostRemoteKey, hostIp: from.address, hostLocalKey, random, peers: new Map(), createdAt: now, hostSeenAt: now,
+      id, hostRemoteKey, hostIp: from.address, hostLocalKey, hostNonce, random, peers: new Map(), createdAt: now, hostSeenAt: now, confirmed: false,
     };
-    this.ctx.store.add(session);
-    this.ctx.stats.sessionsCreated++;
-    this.ctx.log('registered', { session: id, host: hostRemoteKey, random });
+    store.add(session);
+    stats.sessionsCreated++;
     return session;
   }
 
-  private answerHost(session: Session, to: Endpoint): void {
-    this.ctx.send(to, { code: 'HR', remoteKey: session.hostRemoteKey, sessionId: session.id });
+  private evictProvisional(ip?: string): boolean {
+    const oldest = this.ctx.store.oldestProvisional(ip);
+    if (!oldest) return false;
+    this.ctx.store.remove(oldest.id);
+    this.ctx.stats.registrationsEvicted++;
+    return true;
+  }
+
+  /** The host sent something only HR told it: the return path works. */
+  private heardFromHost(session: Session): void {
+    session.hostSeenAt = this.ctx.now();
+    if (session.confirmed) return;
+    this.ctx.store.confirm(session.id);
+    this.ctx.log('registered', { session: session.id, host: session.hostRemoteKey, random: session.random });
+  }
+
+  /**
+   * Whether [remoteKey] (at [ip]) has, or now gets, a peer slot in [session]. A full session (or
+   * any session, once the server holds --max-joiners) gives the slot of its longest-silent joiner
+   * when that one has sent nothing for --join-window; failing that, one of the network (/24)
+   * holding the most slots, when it holds two more than the newcomer's: joiners that keep
+   * resending JS from one network cannot hold a session against players from elsewhere.
+   */
+  private takeSlot(session: Session, remoteKey: string, ip: string, now: number): 'held' | 'free' | 'reclaimed' | 'full' {
+    if (session.peers.has(remoteKey)) return 'held';
+    if (session.peers.size < this.ctx.maxPeers && this.ctx.store.joiners < this.ctx.maxJoiners) return 'free';
+    const oldest = session.peers.values().next().value; // Least recently heard first.
+    if (!oldest) return 'full';
+    const giving = now - oldest.seenAt >= this.ctx.joinWindowMs ? oldest : overRepresented(session, networkOf(ip));
+    if (!giving) return 'full';
+    this.ctx.store.removePeer(session, giving.remoteKey);
+    this.ctx.stats.slotsReclaimed++;
+    return 'reclaimed';
+  }
+
+  /**
+   * Adds or refreshes a joiner, moving it to the end of the least-recently-heard order. A pair
+   * whose two sides both sent nonces (both are ours) gets a secret, the same for every duplicate.
+   */
+  private seePeer(session: Session, remoteKey: string, localKey: string, now: number, nonce: string | undefined): SessionPeer {
+    const secret = session.peers.get(remoteKey)?.secret ?? (nonce && session.hostNonce ? newToken() : undefined);
+    const peer: SessionPeer = { remoteKey, localKey, seenAt: now, secret };
+    this.ctx.store.putPeer(session, peer);
+    return peer;
+  }
+
+  private answerHost(session: Session, to: Endpoint, nonce: string | undefined): void {
+    this.ctx.send(to, { code: 'HR', remoteKey: session.hostRemoteKey, sessionId: session.id, nonce });
+  }
+
+  /** RF to a request that carried a nonce (our node); an original client gets today's silence. */
+  private refuse(to: Endpoint, reason: Refusal, nonce: string | undefined): void {
+    if (nonce) this.ctx.send(to, { code: 'RF', reason, nonce });
+  }
+
+  /** NJ for the host: the joiner, with the host's own nonce and the pair's secret when there are. */
+  private newJoiner(session: Session, peer: SessionPeer): Message {
+    return { code: 'NJ', joinerRemoteKey: peer.remoteKey, joinerLocalKey: peer.localKey, nonce: session.hostNonce, secret: peer.secret };
   }
 
   /** NJ to the host and JR to the joiner: each learns where to punch. */
-  private introduce(session: Session, joinerRemoteKey: string, joinerLocalKey: string, joiner: Endpoint): void {
-    const host = decodeEndpoint(session.hostRemoteKey);
-    this.ctx.send(host, { code: 'NJ', joinerRemoteKey, joinerLocalKey });
+  private introduce(session: Session, peer: SessionPeer, joiner: Endpoint, joinerNonce: string | undefined): void {
+    this.ctx.send(decodeEndpoint(session.hostRemoteKey), this.newJoiner(session, peer));
     this.ctx.send(joiner, {
-      code: 'JR', joinerRemoteKey, hostRemoteKey: session.hostRemoteKey, hostLocalKey: session.hostLocalKey,
+      code: 'JR', joinerRemoteKey: peer.remoteKey, hostRemoteKey: session.hostRemoteKey, hostLocalKey: session.hostLocalKey,
+      nonce: joinerNonce, secret: peer.secret,
     });
   }
 
@@ -185,6 +306,24 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     this.ctx.stats.ignored++;
     return undefined;
   }
+}
+
+/**
+ * The least recently heard joiner of the /24 that holds the most slots in [session], when it
+ * holds at least two more than [newcomerNet] (so the newcomer's joining does not just swap roles).
+ */
+function overRepresented(session: Session, newcomerNet: string): SessionPeer | undefined {
+  const byNet = new Map<string, { count: number; first: SessionPeer }>();
+  for (const peer of session.peers.values()) {
+    const net = networkOf(decodeEndpoint(peer.remoteKey).address);
+    const entry = byNet.get(net);
+    if (entry) entry.count++;
+    else byNet.set(net, { count: 1, first: peer });
+  }
+  let top: { count: number; first: SessionPeer } | undefined;
+  for (const entry of byNet.values()) if (!top || entry.count > top.count) top = entry;
+  const newcomers = byNet.get(newcomerNet)?.count ?? 0;
+  return top && top.count >= newcomers + 2 ? top.first : undefined;
 }
 
 function decodeEndpoint(key: string): Endpoint {

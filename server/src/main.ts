@@ -33,26 +33,44 @@ async function main(): Promise<number> {
   let metrics: Server | undefined;
   try {
     const bound = await server.listen();
-    if (config.metrics) metrics = await serveMetrics(config.metrics, metricsRegistry(server.stats, server.store));
+    if (config.metrics) metrics = await serveMetrics(config.metrics, metricsRegistry(server.stats, server.store)).catch((error: unknown) => {
+      throw Object.assign(error as Error, { metricsAddress: config.metrics });
+    });
     if (config.publicIpGuessed) {
       console.log(`warning: no --public-ip given; session codes embed ${config.publicIp}. Pass --public-ip when players reach this server at another address.`);
     }
     console.log(`simple-hole-punch listening on ${bound.address}:${bound.port}, public ${config.publicIp}:${config.publicPort || bound.port}, server key: ${server.serverKey}`
       + (metrics ? `, metrics on http://${config.metrics}/metrics` : ''));
   } catch (error) {
-    const { code, message } = error as NodeJS.ErrnoException;
-    if (code === 'EADDRINUSE') console.error(`simple-hole-punch: port ${config.port} on ${config.bind} is already in use (EADDRINUSE)`);
-    else console.error(`simple-hole-punch: cannot listen: ${message}`);
+    console.error(`simple-hole-punch: ${listenError(error as NodeJS.ErrnoException & { metricsAddress?: string }, config.port, config.bind)}`);
     await server.close().catch(() => undefined);
     return 1;
   }
   const signal = await new Promise<string>((resolve) => {
-    for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => resolve(name));
+    let stopping = false;
+    // Handlers stay installed: a second signal while stopping must not kill the process by
+    // signal (which skips the summary and exits non-zero); it is logged and ignored.
+    for (const name of ['SIGINT', 'SIGTERM'] as const) {
+      process.on(name, () => {
+        if (stopping) console.log(`simple-hole-punch: ${name} while stopping; already stopping`);
+        stopping = true;
+        resolve(name);
+      });
+    }
   });
   await server.close();
   metrics?.close();
   console.log(`simple-hole-punch stopped on ${signal}: ${server.stats.summary()}, active ${server.store.size}`);
   return 0;
+}
+
+/** What went wrong when binding the UDP port or the metrics port, naming the one that failed. */
+function listenError(error: NodeJS.ErrnoException & { metricsAddress?: string }, port: number, bind: string): string {
+  const what = error.metricsAddress
+    ? `metrics port ${error.metricsAddress.split(':')[1]} on ${error.metricsAddress.split(':')[0]}`
+    : `port ${port} on ${bind}`;
+  if (error.code === 'EADDRINUSE') return `${what} is already in use (EADDRINUSE)`;
+  return `cannot listen on ${what}: ${error.message}`;
 }
 
 main().then((code) => process.exit(code), (error: unknown) => {

@@ -31,6 +31,9 @@ export function metricsRegistry(stats: ServerStats, store: SessionStore): Regist
   fromNumber('shp_sessions_expired_total', 'Sessions dropped after their host went silent.', () => stats.sessionsExpired);
   fromNumber('shp_registrations_refused_total', 'HS or RS refused by a session limit.', () => stats.registrationsRefused);
   fromNumber('shp_matches_total', 'Random pairings made.', () => stats.matches);
+  fromNumber('shp_registrations_unconfirmed_total', 'Registrations dropped because the host never proved it got HR (no KA within the confirm window).', () => stats.registrationsUnconfirmed);
+  fromNumber('shp_registrations_evicted_total', 'Unconfirmed registrations pushed out by new ones at a session limit.', () => stats.registrationsEvicted);
+  fromNumber('shp_peer_slots_reclaimed_total', 'Peer slots of silent joiners given to new joiners.', () => stats.slotsReclaimed);
   fromMap('shp_relay_dropped_total', 'Relay requests refused and relay datagrams dropped, by cause.', 'reason', () => stats.relayDropped);
   fromNumber('shp_relayed_bytes_total', 'Bytes forwarded by relays.', () => stats.relayedBytes);
   fromNumber('shp_relayed_datagrams_total', 'Datagrams forwarded by relays.', () => stats.relayedDatagrams);
@@ -42,6 +45,10 @@ export function metricsRegistry(stats: ServerStats, store: SessionStore): Regist
   new Gauge({
     name: 'shp_sessions_active', help: 'Sessions now registered.', registers: [registry],
     collect() { this.set(store.size); },
+  });
+  new Gauge({
+    name: 'shp_joiners_active', help: 'Joiners now holding a peer slot, in all sessions.', registers: [registry],
+    collect() { this.set(store.joiners); },
   });
   return registry;
 }
@@ -66,6 +73,11 @@ export async function serveMetrics(address: string, registry: Registry): Promise
       response.end();
     }
   });
+  // Scrapers need one connection at a time: cap connections and how long a slow one may take,
+  // so an open metrics port (a misconfigured firewall) cannot hold the process's sockets.
+  server.maxConnections = 16;
+  server.headersTimeout = 5_000;
+  server.requestTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(Number(port), host, () => resolve());

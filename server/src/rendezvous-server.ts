@@ -1,6 +1,7 @@
 /** The rendezvous server on a UDP socket: binds, drains every datagram as it arrives, sweeps. */
 import dgram from 'node:dgram';
 import { networkInterfaces } from 'node:os';
+import { monotonicNow } from './clock.ts';
 import { type Config, RELAY_DEFAULTS } from './config.ts';
 import { encodeKey, type Endpoint } from './generated/protocol.ts';
 import { Rendezvous, type RendezvousConfig } from './rendezvous.ts';
@@ -39,7 +40,7 @@ export class RendezvousServer {
     // (the kernel caps them at net.core.rmem_max / wmem_max).
     this.socket = options.socket ?? dgram.createSocket({ type: 'udp4', recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 });
     this.store = options.store ?? new MemorySessionStore();
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? monotonicNow;
     this.log = options.log ?? (() => {});
     const { config } = options;
     const stats = new ServerStats();
@@ -102,7 +103,7 @@ export class RendezvousServer {
       throw error;
     }
     this.own.ports.add(bound.port);
-    this.socket.on('error', (error) => this.log('socket_error', { error: error.message }));
+    this.socket.on('error', (error) => this.rendezvous.socketError(error));
     this.socket.on('message', (data, from) => this.receive(data, { address: from.address, port: from.port }));
     this.key = encodeKey({ address: publicIp, port: publicPort || bound.port });
     this.sweep = setInterval(() => {

@@ -1,22 +1,42 @@
 /**
- * The server's logic without its socket: per datagram, rate-limit the source, decode and validate
- * against the schema, dispatch to the handlers, count; every answer passes the amplification
- * guard and the per-destination rate limit. Nothing a datagram contains can throw out of here.
+ * The server's logic without its socket: per datagram, check the source, sort malformed from
+ * valid (each with its own rate limit per address), dispatch to the handlers, count; every
+ * answer passes the amplification guard and the per-destination rate limit. Nothing a datagram
+ * contains can throw out of here, and nothing a send does either.
  */
-import type { Config } from './config.ts';
-import { decode, dispatchToServer, encode, encodeKey, type Endpoint, type Message } from './generated/protocol.ts';
+import { isUsableSource } from './addresses.ts';
+import { type Config, DEFAULTS } from './config.ts';
+import { decode, type DecodeError, dispatchToServer, encode, encodeKey, type Endpoint, isKey, type Message } from './generated/protocol.ts';
 import { type HandlerContext, RendezvousHandlers } from './handlers.ts';
-import type { RelayService } from './relay/relay-service.ts';
+import { FailedJoinBudget } from './limits/failed-joins.ts';
+import { NetworkBudget } from './limits/network-budget.ts';
 import { RateLimiter } from './limits/rate-limiter.ts';
+import { looksLikeKeepAlive, looksLikeRequest } from './limits/request-shape.ts';
 import { NatBook } from './nat/nat-book.ts';
 import { answerOnProbePort, looksLikeProbe } from './nat/nat-probe.ts';
+import type { RelayService } from './relay/relay-service.ts';
 import type { SessionStore } from './sessions/session-store.ts';
-import { ServerStats } from './stats.ts';
+import { type DropReason, ServerStats } from './stats.ts';
 
-/** No datagram the server sends in answer to one is larger than this many times it, in total. */
+/** What the server sends to any one endpoint in answer to a datagram is at most this many times its size. */
 export const AMPLIFICATION_FACTOR = 5;
 
-export type RendezvousConfig = Pick<Config, 'suffixBigrams' | 'maxPeers' | 'maxSessions' | 'sessionsPerIp' | 'rate' | 'burst' | 'maxTracked'>;
+/**
+ * What may be sent to one IP address, as a multiple of what may be sent to one endpoint: room for
+ * a few endpoints behind one address (a carrier NAT), still a bound on a flood towards it. The
+ * requests of one address get at most two answers each (JR and NJ), so its own traffic alone
+ * cannot use it up.
+ */
+const ADDRESS_SHARE = 4;
+
+/** At most one log line per this long for errors a datagram can cause; the rest are counted. */
+const ERROR_LOG_INTERVAL_MS = 10_000;
+
+type AbuseLimits = 'maxJoiners' | 'confirmWindowMs' | 'joinWindowMs' | 'matchesPerIp' | 'matchesPerNet' | 'failedJoinsPerIp' | 'failedJoinsPerNet' | 'failedJoins';
+
+/** The abuse limits are optional here (DEFAULTS fill them) so that tests and benchmarks name only what they change. */
+export type RendezvousConfig = Pick<Config, 'suffixBigrams' | 'maxPeers' | 'maxSessions' | 'sessionsPerIp' | 'rate' | 'burst' | 'maxTracked'>
+  & Partial<Pick<Config, AbuseLimits>>;
 
 export interface RendezvousOptions {
   readonly config: RendezvousConfig;
@@ -32,72 +52,86 @@ export interface RendezvousOptions {
 export class Rendezvous {
   readonly stats: ServerStats;
   readonly handlers: RendezvousHandlers;
+  private readonly limits: Required<RendezvousConfig>;
+  /** Valid requests and malformed datagrams from one address have separate buckets, so junk cannot spend a neighbour's tokens. */
   private readonly inbound: RateLimiter;
+  private readonly junk: RateLimiter;
+  /** Per destination endpoint, so a neighbour's answers do not use up a host's; and per address, wider. */
   private readonly outbound: RateLimiter;
+  private readonly outboundPerIp: RateLimiter;
+  /**
+   * Bytes the answers to the datagram being handled may still take, per destination endpoint: the
+   * requester's answer and the host's NJ each have their own, so an original stranger's 15-byte
+   * RS still gets its JR when NJ to our host carries a nonce.
+   */
+  private readonly budgets = new Map<string, number>();
   /** NAT types our nodes report, passed on to their peers (JR, NJ). */
   readonly nat: NatBook;
-  /** Bytes the answers to the datagram being handled may still take. */
-  private budget = 0;
+  private requestBytes = 0;
+  private lastErrorLog = -Infinity;
 
   constructor(private readonly options: RendezvousOptions) {
-    const { config } = options;
+    this.limits = { ...DEFAULTS, ...options.config } as Required<RendezvousConfig>;
+    const config = this.limits;
     this.stats = options.stats ?? new ServerStats();
     const limit = { rate: config.rate, burst: config.burst, maxTracked: config.maxTracked };
     this.inbound = new RateLimiter(limit);
+    this.junk = new RateLimiter(limit);
     this.outbound = new RateLimiter(limit);
+    this.outboundPerIp = new RateLimiter({ ...limit, rate: limit.rate * ADDRESS_SHARE, burst: limit.burst * ADDRESS_SHARE });
     this.nat = new NatBook(config.maxTracked);
     this.handlers = new RendezvousHandlers({
       store: options.store, stats: this.stats, now: options.now, log: options.log, serverKey: options.serverKey,
       suffixBigrams: config.suffixBigrams, maxPeers: config.maxPeers, maxSessions: config.maxSessions, sessionsPerIp: config.sessionsPerIp,
+      joinWindowMs: config.joinWindowMs, maxJoiners: config.maxJoiners,
+      matches: new NetworkBudget({ perIp: config.matchesPerIp, perNet: config.matchesPerNet, maxTracked: config.maxTracked }),
+      failedJoins: new FailedJoinBudget({
+        perIp: config.failedJoinsPerIp, perNet: config.failedJoinsPerNet, total: config.failedJoins, maxTracked: config.maxTracked,
+      }),
       send: (to, message) => this.send(to, this.nat.decorate(message)),
       relays: options.relays,
     });
   }
 
   receive(data: Uint8Array, from: Endpoint): void {
-    const now = this.options.now();
-    if (!this.inbound.allow(from.address, now)) {
-      this.stats.count(this.stats.dropped, 'rate_limited');
-      return;
-    }
-    const result = decode(data);
-    if (!result.ok) {
-      this.stats.count(this.stats.dropped, result.error);
-      return;
-    }
-    this.stats.count(this.stats.received, result.message.code);
-    this.nat.record(result.message, encodeKey(from));
-    this.budget = data.length * AMPLIFICATION_FACTOR;
     try {
-      if (!dispatchToServer(this.handlers, result.message, { address: from.address, port: from.port })) {
-        this.stats.count(this.stats.dropped, 'not_for_server');
-      }
+      this.handle(data, from);
     } catch (error) {
-      this.stats.count(this.stats.dropped, 'handler_error');
-      this.options.log('handler_error', { error: (error as Error).message, code: result.message.code });
+      this.drop('handler_error');
+      this.logError('handler_error', { error: (error as Error).message });
     }
   }
 
   /**
-   * A datagram on the probe port that no relay claimed: NP is answered there with NA (no longer
-   * than NP), under the same per-address limits as the rendezvous port; anything else is dropped.
-   * Returns false when it was not NP, so the relay counts it as its own.
+   * An error the socket reported on its own (an asynchronous send failure: an unreachable
+   * destination, a full buffer). Counted; logged at most once per interval, since a sender can
+   * cause one per datagram.
+   */
+  socketError(error: Error): void {
+    this.drop('send_failed');
+    this.logError('socket_error', { error: error.message });
+  }
+
+  /**
+   * A datagram on the probe port that no relay claimed: NP is answered there with NA (never longer
+   * than NP), under the same per-address limits as the rendezvous port. Returns false when it was
+   * not NP, so the relay counts it as its own.
    */
   receiveProbe(data: Uint8Array, from: Endpoint, probeAt: string, reply: (datagram: Buffer) => void): boolean {
     if (!looksLikeProbe(data)) return false;
     const now = this.options.now();
     if (!this.inbound.allow(from.address, now)) {
-      this.stats.count(this.stats.dropped, 'rate_limited');
+      this.drop('rate_limited');
       return true;
     }
     const answer = answerOnProbePort(data, from, probeAt);
     if (typeof answer === 'string') {
-      this.stats.count(this.stats.dropped, answer === 'amplification' ? 'amplification' : 'bad_field');
+      this.drop(answer === 'amplification' ? 'amplification' : 'bad_field');
       return true;
     }
     this.stats.count(this.stats.received, 'NP');
-    if (!this.outbound.allow(from.address, now)) {
-      this.stats.count(this.stats.dropped, 'send_rate_limited');
+    if (!this.outbound.allow(`${from.address}:${from.port}`, now) || !this.outboundPerIp.allow(from.address, now)) {
+      this.drop('send_rate_limited');
       return true;
     }
     this.stats.count(this.stats.sent, 'NA');
@@ -105,18 +139,63 @@ export class Rendezvous {
     return true;
   }
 
-  /** Drops sessions whose host has been silent since before [cutoff]. */
+  /** Drops sessions whose host has been silent since before [cutoff], and unconfirmed ones past the confirm window. */
   expire(cutoff: number): void {
-    this.handlers.expire(cutoff);
+    this.handlers.expire(cutoff, this.options.now() - this.limits.confirmWindowMs);
+  }
+
+  private handle(data: Uint8Array, from: Endpoint): void {
+    if (!isUsableSource(from)) return this.drop('bad_source'); // Before anything could answer it.
+    const now = this.options.now();
+    // The cheap pre-check that bounds work in a flood: an address that spent both its buckets
+    // gets nothing more decoded, whatever it sends; short KAs excepted, so a neighbour's flood
+    // cannot starve a host's keep-alive.
+    if (!this.inbound.peek(from.address, now) && !this.junk.peek(from.address, now) && !looksLikeKeepAlive(data)) {
+      return this.drop('rate_limited');
+    }
+    if (!looksLikeRequest(data)) return this.malformed(data, from, now, null);
+    const result = decode(data);
+    if (!result.ok) return this.malformed(data, from, now, result.error);
+    const { message } = result;
+    // A host's keep-alive is cheap and never answered: no neighbour's traffic may starve it.
+    const keepAlive = message.code === 'KA' && this.handlers.isHostKeepAlive(message, from);
+    if (!keepAlive && !this.inbound.allow(from.address, now)) return this.drop('rate_limited');
+    this.stats.count(this.stats.received, message.code);
+    this.nat.record(message, encodeKey(from));
+    this.startAnswers(data);
+    if (!dispatchToServer(this.handlers, message, { address: from.address, port: from.port })) this.drop('not_for_server');
+  }
+
+  /**
+   * A datagram that is no request (or not one for the server): charged to the junk bucket, and
+   * decoded only within it to count why. A JS whose session id is malformed gets BK echoing
+   * what followed its key, as the original server answers a mistyped code.
+   */
+  private malformed(data: Uint8Array, from: Endpoint, now: number, error: DecodeError | null): void {
+    if (!this.junk.allow(from.address, now)) return this.drop('invalid_rate_limited');
+    const result = error === null ? decode(data) : null;
+    const reason = error ?? (result!.ok ? 'not_for_server' : result!.error);
+    this.drop(reason);
+    if (reason === 'too_long' || reason === 'not_ascii' || reason === 'not_for_server' || data[0] !== 0x4a || data[1] !== 0x53) return;
+    const text = Buffer.from(data).toString('latin1');
+    const keyEnd = text.indexOf(':', 3);
+    if (!text.startsWith('JS:') || keyEnd < 0 || !isKey(text.slice(3, keyEnd))) return;
+    this.startAnswers(data);
+    // BK's text is shorter than the JS it answers: "BK:" plus what followed the key.
+    this.transmit(from, 'BK', Buffer.from(`BK:${text.slice(keyEnd + 1)}`, 'latin1'));
+  }
+
+  private startAnswers(request: Uint8Array): void {
+    this.budgets.clear();
+    this.requestBytes = request.length;
   }
 
   private send(to: Endpoint, message: Message): void {
     const datagram = Buffer.from(encode(message), 'latin1');
-    if (datagram.length > this.budget) {
-      this.stats.count(this.stats.dropped, 'amplification');
-      return;
-    }
-    this.budget -= datagram.length;
+    const destination = `${to.address}:${to.port}`;
+    const left = this.budgets.get(destination) ?? this.requestBytes * AMPLIFICATION_FACTOR;
+    if (datagram.length > left) return this.drop('amplification');
+    this.budgets.set(destination, left - datagram.length);
     this.transmit(to, message.code, datagram);
   }
 
@@ -129,11 +208,27 @@ export class Rendezvous {
   }
 
   private transmit(to: Endpoint, code: string, datagram: Buffer): void {
-    if (!this.outbound.allow(to.address, this.options.now())) {
-      this.stats.count(this.stats.dropped, 'send_rate_limited');
+    const now = this.options.now();
+    if (!this.outbound.allow(`${to.address}:${to.port}`, now) || !this.outboundPerIp.allow(to.address, now)) return this.drop('send_rate_limited');
+    try {
+      this.options.transmit(to, datagram);
+    } catch (error) {
+      this.drop('send_failed');
+      this.logError('send_failed', { error: (error as Error).message, code });
       return;
     }
     this.stats.count(this.stats.sent, code);
-    this.options.transmit(to, datagram);
+  }
+
+  private drop(reason: DropReason): void {
+    this.stats.count(this.stats.dropped, reason);
+  }
+
+  /** Logs an error a datagram can cause at most once per interval: a flood of them must not flood the log. */
+  private logError(event: string, fields: Record<string, unknown>): void {
+    const now = this.options.now();
+    if (now - this.lastErrorLog < ERROR_LOG_INTERVAL_MS) return;
+    this.lastErrorLog = now;
+    this.options.log(event, { ...fields, note: 'further errors within 10 s are counted, not logged' });
   }
 }

@@ -2,7 +2,15 @@
 import type { DecodeError } from './generated/protocol.ts';
 
 /** Why a datagram in, or an answer out, was dropped. */
-export type DropReason = DecodeError | 'not_for_server' | 'handler_error' | 'rate_limited' | 'amplification' | 'send_rate_limited';
+export type DropReason = DecodeError | 'not_for_server' | 'handler_error' | 'rate_limited' | 'amplification' | 'send_rate_limited'
+  /** A source no answer can reach: port 0, or an unspecified, multicast or broadcast address. */
+  | 'bad_source'
+  /** Malformed datagrams past their own bucket (valid requests have another). */
+  | 'invalid_rate_limited'
+  /** A send the socket refused (it threw). */
+  | 'send_failed'
+  /** A JS from an address or network past its budget of failed joins: not looked up, not answered. */
+  | 'join_budget';
 
 export class ServerStats {
   readonly received = new Map<string, number>();
@@ -16,6 +24,11 @@ export class ServerStats {
   matches = 0;
   /** HS or RS refused by --max-sessions or --sessions-per-ip. */
   registrationsRefused = 0;
+  /** Provisional registrations pushed out by a new one at a limit, or expired unconfirmed. */
+  registrationsEvicted = 0;
+  registrationsUnconfirmed = 0;
+  /** Peer slots of silent joiners given to new joiners. */
+  slotsReclaimed = 0;
   relaysOpened = 0;
   relaysClosed = 0;
   relayedBytes = 0;
@@ -37,7 +50,8 @@ export class ServerStats {
     const list = (m: Map<string, number>) => [...m].map(([k, n]) => `${k}=${n}`).join(' ') || 'none';
     return `received ${this.total(this.received)} (${list(this.received)}), sent ${this.total(this.sent)} (${list(this.sent)}), `
       + `dropped ${this.total(this.dropped)} (${list(this.dropped)}), ignored ${this.ignored}, sessions created ${this.sessionsCreated}, `
-      + `closed ${this.sessionsClosed}, expired ${this.sessionsExpired}, refused ${this.registrationsRefused}, matches ${this.matches}, `
+      + `closed ${this.sessionsClosed}, expired ${this.sessionsExpired}, refused ${this.registrationsRefused}, `
+      + `unconfirmed ${this.registrationsUnconfirmed}, evicted ${this.registrationsEvicted}, slots reclaimed ${this.slotsReclaimed}, matches ${this.matches}, `
       + `relays opened ${this.relaysOpened}, relayed ${this.relayedDatagrams} datagrams (${this.relayedBytes} bytes), relay drops (${list(this.relayDropped)})`;
   }
 }

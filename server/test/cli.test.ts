@@ -1,6 +1,8 @@
 /** The server as a real process: its key line, a UDP round trip, clean shutdown, plain errors. */
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -49,6 +51,31 @@ describe('the server command', () => {
     expect(await cli.exited).toBe(1);
     holder.close();
     expect(cli.output().err).toContain(`port ${port} on 127.0.0.1 is already in use (EADDRINUSE)`);
+  });
+
+  it('says the metrics port is taken, not the UDP port', async () => {
+    const holder = createServer();
+    await new Promise<void>((done) => holder.listen(0, '127.0.0.1', done));
+    const port = (holder.address() as AddressInfo).port;
+    const cli = startCli(['--port', '0', '--bind', '127.0.0.1', '--public-ip', '127.0.0.1', '--metrics', `127.0.0.1:${port}`]);
+    expect(await cli.exited).toBe(1);
+    holder.close();
+    expect(cli.output().err).toContain(`metrics port ${port} on 127.0.0.1 is already in use (EADDRINUSE)`);
+    expect(cli.output().err).not.toContain('port 0');
+  });
+
+  it('a second SIGTERM while stopping does not kill it by signal', async () => {
+    const cli = startCli(['--port', '0', '--bind', '127.0.0.1', '--public-ip', '127.0.0.1']);
+    await cli.line(/server key/);
+    // Signals keep coming while it stops (as from an impatient supervisor) until it has exited.
+    let exited = false;
+    void cli.exited.then(() => { exited = true; });
+    for (let i = 0; !exited && i < 2000; i++) {
+      cli.child.kill(i % 2 ? 'SIGINT' : 'SIGTERM');
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(await cli.exited).toBe(0);
+    expect(cli.child.signalCode).toBeNull();
   });
 
   it('exits 2 naming the bad option', async () => {

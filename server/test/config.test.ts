@@ -24,6 +24,8 @@ describe('readConfig', () => {
       port: 7788, bind: '0.0.0.0', publicIp: '203.0.113.7', publicIpGuessed: false, publicPort: 0,
       suffixBigrams: 4, expiryMs: 60_000, sweepIntervalMs: 10_000, maxPeers: 32, maxSessions: 100_000, sessionsPerIp: 32,
       rate: 50, burst: 100, maxTracked: 100_000, logLevel: 'info', metrics: '',
+      maxJoiners: 400_000, confirmWindowMs: 15_000, joinWindowMs: 15_000, matchesPerIp: 30, matchesPerNet: 120,
+      failedJoinsPerIp: 30, failedJoinsPerNet: 120, failedJoins: 3000,
       relayPorts: [7789, 7790, 7791, 7792], relayBandwidth: 262_144, relayTotalBandwidth: 4_194_304, relayIdleMs: 30_000,
       relayLifetimeMs: 7_200_000, relaysPerIp: 16, maxRelays: 1024, relaysPerSubnet: 64, relayRequestsPerIp: 64,
     });
@@ -45,6 +47,9 @@ describe('readConfig', () => {
     expect(error(['--port=-1'])).toBe('--port=-1: expected a port from 0 to 65535');
     expect(error(['--suffix-bigrams=1'])).toBe('--suffix-bigrams=1: expected a count from 2 to 16');
     expect(error(['--public-ip=example.com'])).toBe('--public-ip=example.com: expected an IPv4 address like 203.0.113.7');
+    for (const address of ['0.0.0.0', '0.1.2.3', '224.0.0.1', '239.255.255.250', '255.255.255.255', '240.0.0.1']) {
+      expect(error([`--public-ip=${address}`])).toBe(`--public-ip=${address}: expected an address players can reach, not unspecified, multicast or broadcast`);
+    }
     expect(error([], { SHP_EXPIRY: '10 minutes' })).toBe('--expiry (SHP_EXPIRY)=10 minutes: expected a duration like 30s or 20m');
     expect(error(['--log-level=loud'])).toBe('--log-level=loud: expected one of fatal, error, warn, info, debug, trace');
     expect(error(['--metrics=9090'])).toBe('--metrics=9090: expected an address and port like 127.0.0.1:9090');
@@ -59,7 +64,8 @@ describe('readConfig', () => {
     expect(readConfig({}, ['--help'])).toEqual({ help: true });
     const text = helpText();
     for (const flag of ['--port', '--bind', '--public-ip', '--public-port', '--suffix-bigrams', '--expiry', '--sweep-interval', '--max-peers',
-      '--max-sessions', '--sessions-per-ip', '--rate', '--burst', '--max-tracked', '--log-level', '--metrics']) {
+      '--max-sessions', '--sessions-per-ip', '--rate', '--burst', '--max-tracked', '--log-level', '--metrics', '--max-joiners', '--confirm-window',
+      '--join-window', '--matches-per-ip', '--matches-per-net', '--failed-joins-per-ip', '--failed-joins-per-net', '--failed-joins']) {
       expect(text).toContain(flag);
     }
     expect(text).toMatch(/--expiry\s+SHP_EXPIRY\s+default 1m/);

@@ -43,9 +43,12 @@ export class TestClient {
   private waiters: Array<() => void> = [];
   port = 0;
 
-  static async open(): Promise<TestClient> {
-    const client = new TestClient();
-    await new Promise<void>((done) => client.socket.bind(0, '127.0.0.1', done));
+  private constructor(readonly address: string) {}
+
+  /** A socket on [address] (any of 127/8 on Linux), so tests can play several source addresses. */
+  static async open(address = '127.0.0.1'): Promise<TestClient> {
+    const client = new TestClient(address);
+    await new Promise<void>((done) => client.socket.bind(0, address, done));
     client.port = client.socket.address().port;
     client.socket.on('message', (data) => {
       client.received.push(data.toString('latin1'));
@@ -56,7 +59,7 @@ export class TestClient {
 
   /** This client's key as the server sees it. */
   get key(): string {
-    return encodeKey({ address: '127.0.0.1', port: this.port });
+    return encodeKey({ address: this.address, port: this.port });
   }
 
   send(to: Endpoint, data: string | Uint8Array): void {
@@ -104,4 +107,22 @@ export async function settle(running: Running, client: TestClient, data: string 
     if (Date.now() > deadline) throw new Error('the server never counted the datagram');
     await new Promise((r) => setTimeout(r, 2));
   }
+}
+
+/** Waits until [condition] holds (the server counts asynchronously); throws after 2 s. */
+export async function waitUntil(condition: () => boolean, what = 'the condition'): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/** Sends [count] copies of [data] and waits until the server has counted them all. */
+export async function flood(running: Running, client: TestClient, data: string | Uint8Array, count: number): Promise<void> {
+  const { stats } = running.server;
+  const counted = () => stats.total(stats.received) + stats.total(stats.dropped);
+  const before = counted();
+  for (let i = 0; i < count; i++) client.send(running.address, data);
+  await waitUntil(() => counted() >= before + count, `${count} datagrams counted`);
 }

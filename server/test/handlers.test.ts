@@ -153,7 +153,9 @@ describe('KA keep_alive and CS close_session', () => {
   it('KA from the host keeps its session past the expiry; silence lets it expire', async () => {
     const host = await client();
     const kept = await hostSession(host);
-    const dropped = await hostSession(await client());
+    const other = await client();
+    const dropped = await hostSession(other);
+    await settle(running, other, `KA:${dropped}`); // both confirmed: this is the expiry of live sessions
     running.clock.now += 50_000;
     await settle(running, host, `KA:${kept}`);
     running.clock.now += 20_000;

@@ -58,10 +58,11 @@ describe('rate limit per source address', () => {
 });
 
 describe('session limits', () => {
-  it('refuses registrations past --max-sessions while existing sessions keep working', () => {
+  it('refuses registrations past --max-sessions of confirmed sessions while existing sessions keep working', () => {
     const { r, sent, from, receive } = rendezvous({ maxSessions: 2 });
     receive(`HS:${LOCAL_KEY}`, from('198.51.100.1'));
     receive(`HS:${LOCAL_KEY}`, from('198.51.100.2'));
+    for (const [i, s] of sent.entries()) receive(`KA:${s.text.split(':')[2]}`, from(`198.51.100.${i + 1}`));
     receive(`HS:${LOCAL_KEY}`, from('198.51.100.3'));
     receive(`RS:${LOCAL_KEY}`, from('198.51.100.4'));
     expect(sent.map((s) => s.text.slice(0, 2))).toEqual(['HR', 'HR']);
@@ -73,9 +74,12 @@ describe('session limits', () => {
     expect(sent.slice(2).map((s) => s.text.slice(0, 2))).toEqual(['NJ', 'JR', 'HR']);
   });
 
-  it('refuses more than --sessions-per-ip from one address, whatever the port', () => {
+  it('refuses more than --sessions-per-ip confirmed sessions from one address, whatever the port', () => {
     const { r, sent, from, receive } = rendezvous({ sessionsPerIp: 2 });
-    for (let port = 1; port <= 3; port++) receive(`HS:${LOCAL_KEY}`, from('198.51.100.1', port));
+    for (let port = 1; port <= 3; port++) {
+      receive(`HS:${LOCAL_KEY}`, from('198.51.100.1', port));
+      if (sent.length === port) receive(`KA:${sent[port - 1]!.text.split(':')[2]}`, from('198.51.100.1', port));
+    }
     receive(`HS:${LOCAL_KEY}`, from('198.51.100.2'));
     expect(sent).toHaveLength(3);
     expect(r.stats.registrationsRefused).toBe(1);
@@ -97,6 +101,23 @@ describe('no amplification', () => {
       expect(bytes, text).toBeGreaterThan(0);
       expect(bytes, text).toBeLessThanOrEqual(text.length * AMPLIFICATION_FACTOR);
       before = sent.length;
+    }
+  });
+
+  it('with nonces and secrets, sends each destination at most AMPLIFICATION_FACTOR times the request', () => {
+    const { sent, from, receive } = rendezvous();
+    const N = 'cyahjcdumwwhrvyq';
+    receive(`HS:${LOCAL_KEY}:${N}`, from('198.51.100.1'));
+    const id = sent[0]!.text.split(':')[2]!;
+    const requests: Array<[string, Endpoint]> = [[`JS:${LOCAL_KEY}:${id}:${N}`, from('198.51.100.2')], [`RS:${LOCAL_KEY}:${N}`, from('198.51.100.3')],
+      [`RS:${LOCAL_KEY}`, from('198.51.100.4')], [`RS:${LOCAL_KEY}:${N}`, from('198.51.100.5')], [`RS:${LOCAL_KEY}:${N}`, from('198.51.100.6')]];
+    for (const [text, who] of requests) {
+      const before = sent.length;
+      receive(text, who);
+      const byDestination = new Map<string, number>();
+      for (const s of sent.slice(before)) byDestination.set(s.to.address, (byDestination.get(s.to.address) ?? 0) + s.text.length);
+      expect(byDestination.size, text).toBeGreaterThan(0);
+      for (const bytes of byDestination.values()) expect(bytes, text).toBeLessThanOrEqual(text.length * AMPLIFICATION_FACTOR);
     }
   });
 });

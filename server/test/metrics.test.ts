@@ -40,6 +40,8 @@ describe('metrics', () => {
     expect(text).toContain('shp_sessions_created_total 2');
     expect(text).toContain('shp_sessions_completed_total 1');
     expect(text).toContain('shp_sessions_active 1');
+    expect(text).toContain('shp_joiners_active 0');
+    expect(text).toContain('shp_registrations_unconfirmed_total 0');
     expect(text).toContain('# TYPE shp_datagrams_received_total counter');
     const health = await fetch(`${base}/health`);
     expect(health.status).toBe(200);

@@ -155,6 +155,19 @@ describe('NAT types passed to peers', () => {
       .toMatchObject({ hostNat: 'open' });
   });
 
+  it('over real UDP: a pair of ours learns each other\'s NAT type (and IPv6) in JR and NJ', async () => {
+    running = await startTestServer();
+    const host = await open();
+    const joiner = await open();
+    const hr = await host.next(running.address, `HS:${LOCAL_KEY}:${NONCE}:port_preserving`);
+    const id = hr.text.split(':')[2]!;
+    const nj = host.got.length;
+    const jr = await joiner.next(running.address, `JS:${LOCAL_KEY}:${id}:${NONCE2}:port_randomising:${IP6A}:${IP6B}`);
+    expect(jr.text).toMatch(new RegExp(`^JR:${joiner.key}:${host.key}:${LOCAL_KEY}:${NONCE2}:[a-z]{16}:port_preserving$`));
+    await until(() => host.got.length > nj, 'NJ');
+    expect(host.got[nj]!.text).toMatch(new RegExp(`^NJ:${joiner.key}:${LOCAL_KEY}:${NONCE}:[a-z]{16}:port_randomising:${IP6A}:${IP6B}$`));
+  });
+
   it('original clients interoperate: a JS with no extensions gets the JR it always did, over real UDP', async () => {
     running = await startTestServer();
     const host = await open();

@@ -46,6 +46,7 @@ function checkInvariants(store: MemorySessionStore, sessions: Session[]): void {
     expect(s.peers.has(s.hostRemoteKey)).toBe(false);
     if (s.random) expect(s.peers.size).toBeLessThanOrEqual(1);
   }
+  expect(store.joiners).toBe(sessions.reduce((n, s) => n + s.peers.size, 0));
   const perIp = new Map<string, number>();
   for (const s of sessions) perIp.set(s.hostIp, (perIp.get(s.hostIp) ?? 0) + 1);
   for (const a of ADDRESSES) expect(store.hostedFromIp(a.address)).toBe(perIp.get(a.address) ?? 0);
@@ -84,7 +85,8 @@ describe('handlers under arbitrary sequences', () => {
       expect(store.size).toBeLessThanOrEqual(4);
       checkInvariants(store, [...live.values()]);
       const { stats } = r;
-      expect(stats.sessionsCreated - stats.sessionsClosed - stats.sessionsExpired).toBe(store.size);
+      expect(stats.sessionsCreated - stats.sessionsClosed - stats.sessionsExpired - stats.registrationsUnconfirmed - stats.registrationsEvicted)
+        .toBe(store.size);
       expect(stats.dropped.get('handler_error') ?? 0).toBe(0);
       expect(stats.relaysOpened).toBe(0);
     }), { numRuns: 1500 });

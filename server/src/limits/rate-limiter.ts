@@ -5,7 +5,7 @@
  * nothing it did not already have).
  */
 export interface RateLimit {
-  /** Datagrams a second; 0 switches the limit off. */
+  /** Datagrams a second (fractions allowed); 0 switches the limit off. */
   readonly rate: number;
   readonly burst: number;
   readonly maxTracked: number;
@@ -24,8 +24,7 @@ export class RateLimiter {
     let bucket = this.buckets.get(address);
     if (bucket) {
       this.buckets.delete(address); // Re-inserted below: the Map's order is recency.
-      bucket.tokens = Math.min(this.limit.burst, bucket.tokens + ((now - bucket.last) / 1000) * this.limit.rate);
-      bucket.last = now;
+      this.refill(bucket, now);
     } else {
       bucket = { tokens: this.limit.burst, last: now };
       if (this.buckets.size >= this.limit.maxTracked) this.buckets.delete(this.buckets.keys().next().value!);
@@ -36,7 +35,31 @@ export class RateLimiter {
     return true;
   }
 
+  /** Whether [address] has [cost] tokens now, taking none (and tracking nothing new). */
+  peek(address: string, now: number, cost = 1): boolean {
+    return this.tokens(address, now) >= cost;
+  }
+
+  /** Whether [address]'s bucket is full: it spent nothing lately (untracked addresses are). */
+  isFull(address: string, now: number): boolean {
+    return this.tokens(address, now) >= this.limit.burst;
+  }
+
   get tracked(): number {
     return this.buckets.size;
+  }
+
+  private tokens(address: string, now: number): number {
+    if (this.limit.rate <= 0) return Infinity;
+    const bucket = this.buckets.get(address);
+    if (!bucket) return this.limit.burst;
+    this.refill(bucket, now);
+    return bucket.tokens;
+  }
+
+  private refill(bucket: Bucket, now: number): void {
+    // max(0, ...): a clock that never goes back is assumed, but a bucket is never drained by one.
+    bucket.tokens = Math.min(this.limit.burst, bucket.tokens + (Math.max(0, now - bucket.last) / 1000) * this.limit.rate);
+    bucket.last = now;
   }
 }

@@ -4,22 +4,36 @@
  * Calls are synchronous: each handler's read-modify-write runs without interleaving, which is
  * what makes duplicates harmless. A shared store will need the same atomicity from its commands.
  */
-import type { Session } from './session.ts';
+import type { Session, SessionPeer } from './session.ts';
 
 export interface SessionStore {
   get(id: string): Session | undefined;
   hostedBy(hostRemoteKey: string): Session | undefined;
   /** The random session this address joined as the stranger, if any. */
   randomJoinedBy(remoteKey: string): Session | undefined;
-  /** A random session still waiting for its stranger, hosted by anyone but [exceptHost]. */
-  waitingRandom(exceptHost: string): Session | undefined;
+  /**
+   * A random session still waiting for its stranger, hosted by anyone but [exceptHost] from an
+   * address [eligible] accepts: confirmed ones first, then provisional ones, oldest first.
+   */
+  waitingRandom(exceptHost: string, eligible: (hostIp: string) => boolean): Session | undefined;
   add(session: Session): void;
   /** Records that [remoteKey] joined the random session [id]: it stops waiting. */
   matchRandom(id: string, remoteKey: string): void;
+  /** Marks a provisional session confirmed. */
+  confirm(id: string): void;
   remove(id: string): boolean;
   /** Removes and returns sessions whose host was last seen before [cutoff]. */
   removeStale(cutoff: number): Session[];
-  /** Sessions hosted from this IP address (any port). */
+  /** Removes and returns provisional sessions created before [cutoff]. */
+  removeUnconfirmed(cutoff: number): Session[];
+  /** The oldest provisional session, of [ip] when given. */
+  oldestProvisional(ip?: string): Session | undefined;
+  /** Adds [peer] to [session], or refreshes it: it moves to the end of the least-recently-heard order. */
+  putPeer(session: Session, peer: SessionPeer): void;
+  removePeer(session: Session, remoteKey: string): void;
+  /** Joiners in all sessions (bounds memory: each costs a few hundred bytes). */
+  readonly joiners: number;
+  /** Sessions hosted from this IP address (any port), provisional ones included. */
   hostedFromIp(ip: string): number;
   readonly size: number;
 }

@@ -4,6 +4,10 @@ export interface SessionPeer {
   /** The joiner's public address as the server saw it. */
   readonly remoteKey: string;
   localKey: string;
+  /** Last JS (or RQ) from this joiner: its slot is reclaimable once this is older than --join-window. */
+  seenAt: number;
+  /** The pair's secret (a token), drawn when host and joiner both sent nonces; kept for duplicates. */
+  secret?: string;
 }
 
 export interface Session {
@@ -12,10 +16,18 @@ export interface Session {
   /** The host's public IP, for the per-address session limit. */
   readonly hostIp: string;
   hostLocalKey: string;
+  /** The nonce of the host's first HS or RS, sent in every NJ so its node can tell a forged one. */
+  readonly hostNonce?: string;
   /** Made by RS: pairs the host with one stranger. */
   readonly random: boolean;
+  /** Joiners by public key, least recently heard first. */
   readonly peers: Map<string, SessionPeer>;
   readonly createdAt: number;
   /** Last datagram from the host; sessions expire from it. */
   hostSeenAt: number;
+  /**
+   * False until the host proves it received HR (a KA, or a request carrying the session id, from
+   * its address). A provisional session expires after --confirm-window and gives way to new ones.
+   */
+  confirmed: boolean;
 }

@@ -1,0 +1,61 @@
+/** What the server needs to know about IPv4 addresses: which are usable, private, or one network. */
+import type { Endpoint } from './generated/protocol.ts';
+
+/** The four octets of a dotted IPv4 address, or null. Hand-parsed: it runs for every request. */
+function octets(address: string): [number, number, number, number] | null {
+  const result: number[] = [];
+  let value = -1;
+  for (let i = 0; i <= address.length; i++) {
+    const c = i < address.length ? address.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      if (value < 0 || value > 255 || result.length === 4) return null;
+      result.push(value);
+      value = -1;
+    } else if (c >= 0x30 && c <= 0x39) {
+      value = (value < 0 ? 0 : value * 10) + (c - 0x30);
+    } else {
+      return null;
+    }
+  }
+  return result.length === 4 ? (result as [number, number, number, number]) : null;
+}
+
+/**
+ * An address that can be an endpoint: not "this network" (0/8, which includes 0.0.0.0), not
+ * multicast (224/4) and not reserved (240/4, which includes the broadcast address). Nothing sent
+ * to such an address reaches one player, so no datagram from one is answered.
+ */
+export function isUnicastAddress(address: string): boolean {
+  const o = octets(address);
+  return o !== null && o[0] !== 0 && o[0] < 224;
+}
+
+/**
+ * A source the server may answer: a unicast address and a port other than 0 (a send to port 0
+ * throws). Called for every datagram, so it reads only the first octet of the dotted address the
+ * socket reports.
+ */
+export function isUsableSource(from: Endpoint): boolean {
+  if (!(from.port > 0 && from.port <= 65535)) return false;
+  const first = Number(from.address.slice(0, from.address.indexOf('.')));
+  return first > 0 && first < 224;
+}
+
+/**
+ * Whether a claimed LAN address may be passed on to a peer: private (10/8, 172.16/12,
+ * 192.168/16), link-local (169.254/16) or shared carrier-grade NAT space (100.64/10). Any other
+ * address would make the peer ping a stranger on the internet.
+ */
+export function isLanAddress(address: string): boolean {
+  const o = octets(address);
+  if (!o) return false;
+  const [a, b] = o;
+  return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254)
+    || (a === 100 && b >= 64 && b <= 127);
+}
+
+/** The /24 network of an IPv4 address ("198.51.100"): the unit one operator typically holds. */
+export function networkOf(address: string): string {
+  const dot = address.lastIndexOf('.');
+  return dot < 0 ? address : address.slice(0, dot);
+}

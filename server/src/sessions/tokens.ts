@@ -1,0 +1,9 @@
+/** Tokens (eight bigrams) from a cryptographic random source: pair secrets. */
+import { randomInt } from 'node:crypto';
+import { BIGRAMS, TOKEN_LENGTH } from '../generated/protocol.ts';
+
+export function newToken(): string {
+  let token = '';
+  while (token.length < TOKEN_LENGTH) token += BIGRAMS[randomInt(256)];
+  return token;
+}
