@@ -189,8 +189,12 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   /** Drops sessions whose host has been silent since before [cutoff], and provisional ones created before [unconfirmedCutoff]. */
   expire(cutoff: number, unconfirmedCutoff: number): void {
     // Provisional sessions are counted, not logged: spoofed registrations must not fill the log.
-    this.ctx.stats.registrationsUnconfirmed += this.ctx.store.removeUnconfirmed(unconfirmedCutoff).length;
-    for (const session of this.ctx.store.removeStale(cutoff)) {
+    const unconfirmed = this.ctx.store.removeUnconfirmed(unconfirmedCutoff);
+    this.ctx.stats.registrationsUnconfirmed += unconfirmed.length;
+    const stale = this.ctx.store.removeStale(cutoff);
+    // Sessions that ended without a handover take their relays with them.
+    this.ctx.relays?.sessionsExpired([...unconfirmed, ...stale].map((s) => s.id));
+    for (const session of stale) {
       if (!session.confirmed) {
         this.ctx.stats.registrationsUnconfirmed++;
         continue;
@@ -234,6 +238,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     const oldest = this.ctx.store.oldestProvisional(ip);
     if (!oldest) return false;
     this.ctx.store.remove(oldest.id);
+    this.ctx.relays?.sessionsExpired([oldest.id]);
     this.ctx.stats.registrationsEvicted++;
     return true;
   }

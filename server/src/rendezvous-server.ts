@@ -6,7 +6,6 @@ import { type Config, RELAY_DEFAULTS } from './config.ts';
 import { encodeKey, type Endpoint } from './generated/protocol.ts';
 import { Rendezvous, type RendezvousConfig } from './rendezvous.ts';
 import { type RelayConfig, RelayService, type RelaySocket } from './relay/relay-service.ts';
-import { reportingExpiry } from './relay/session-ends.ts';
 import { type OwnEndpoints, unusableSource } from './relay/usable-source.ts';
 import { probeKey } from './nat/nat-probe.ts';
 import { MemorySessionStore } from './sessions/memory-session-store.ts';
@@ -58,8 +57,7 @@ export class RendezvousServer {
     });
     this.rendezvous = new Rendezvous({
       config, now: this.now, log: this.log, relays: this.relays, stats,
-      // Expired sessions take their relays with them.
-      store: reportingExpiry(this.store, (sessions) => this.relays.sessionsExpired(sessions.map((s) => s.id))),
+      store: this.store,
       serverKey: () => this.key,
       transmit: (to, datagram) => {
         try {
@@ -67,7 +65,7 @@ export class RendezvousServer {
         } catch (error) {
           // Only an unusable destination throws here, and the guard below keeps those out.
           stats.count(stats.dropped, 'send_failed');
-          this.log('send_failed', { error: (error as Error).message, to: `${to.address}:${to.port}` });
+          this.rendezvous.socketError(error as Error); // Logged at most once an interval.
         }
       },
     });
