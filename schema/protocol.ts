@@ -264,7 +264,7 @@ export const protocol: ProtocolSpec = {
     },
     {
       name: 'nat_diagnosed', doc: 'The NAT diagnosis finished (see [member nat_type]): in time for a lobby to show it, before a session is hosted or joined when [method diagnose_nat] was called early.',
-      params: [{ name: 'nat_type', type: 'int', doc: 'A [enum HolePunch.NatType]: OPEN, PORT_PRESERVING, PORT_RANDOMISING or UNKNOWN.' }],
+      params: [{ name: 'nat_type', type: 'int', doc: 'A [enum HolePunchNat.NatType]: OPEN, PORT_PRESERVING, PORT_RANDOMISING or UNKNOWN (also in [member nat_type]).' }],
     },
   ],
   api: [

@@ -52,7 +52,7 @@ signal refused(reason: String)
 @warning_ignore("unused_signal") # HolePunch emits it.
 signal peer_lost(key: String)
 ## The NAT diagnosis finished (see [member nat_type]): in time for a lobby to show it, before a session is hosted or joined when [method diagnose_nat] was called early.
-## [param nat_type]: A [enum HolePunch.NatType]: OPEN, PORT_PRESERVING, PORT_RANDOMISING or UNKNOWN.
+## [param nat_type]: A [enum HolePunchNat.NatType]: OPEN, PORT_PRESERVING, PORT_RANDOMISING or UNKNOWN (also in [member nat_type]).
 @warning_ignore("unused_signal") # HolePunch emits it.
 signal nat_diagnosed(nat_type: int)
 
