@@ -129,6 +129,9 @@ func test_ipv6_global_addresses_and_tokens() -> void:
 	var loopback := HolePunchIpv6.to_tokens("::1")
 	expect_eq(HolePunchIpv6.from_tokens(loopback[0], loopback[1]), "", "a non-global address is refused")
 	expect_eq(HolePunchIpv6.from_tokens("", tokens[1]), "", "a missing half")
+	expect_true(HolePunchIpv6.same("2001:db8:2::10", "2001:db8:2:0:0:0:0:10"), "same address, two spellings")
+	expect_true(not HolePunchIpv6.same("2001:db8:2::10", "2001:db8:2::11"), "different addresses")
+	expect_true(not HolePunchIpv6.same("10.0.0.1", "10.0.0.1"), "not IPv6")
 
 
 func _now() -> float:

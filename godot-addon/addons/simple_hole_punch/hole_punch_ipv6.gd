@@ -46,6 +46,12 @@ static func parse(text: String) -> PackedByteArray:
 	return bytes
 
 
+## Whether [param a] and [param b] are the same IPv6 address, whatever their spelling.
+static func same(a: String, b: String) -> bool:
+	var bytes := parse(a)
+	return not bytes.is_empty() and bytes == parse(b)
+
+
 ## [param bytes] (16) as an IPv6 address in full form, lowercase: [code]2001:db8:1:0:0:0:0:10[/code].
 static func format(bytes: PackedByteArray) -> String:
 	var groups := PackedStringArray()

@@ -94,6 +94,11 @@ func start(server_key: String, now: float, own_addresses := PackedStringArray())
 	return OK
 
 
+## Whether a diagnosis is under way (started and not finished).
+func running() -> bool:
+	return not done and _socket != null
+
+
 ## Frees the socket; a diagnosis under way ends where it is.
 func stop() -> void:
 	if _socket != null:
