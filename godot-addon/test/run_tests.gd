@@ -1,14 +1,20 @@
 extends SceneTree
 ## Runs every [code]test_*.gd[/code] under [code]res://test/[/code] in headless Godot and ends
-## with the line [code]N passed, N failed[/code]; the exit code is 1 when any test failed.
+## with the line [code]N passed, N failed[/code]; the exit code is 1 when any test failed. A test
+## fails on a failed assertion and on any error Godot reports while it runs (a script error, an
+## unexpected [code]push_error[/code]), which an [code]ErrorTracker[/code] logger records.
 ## Usage: [code]godot --headless --path godot-addon -s res://test/run_tests.gd[/code]
+
+const ErrorTracker := preload("res://test/error_tracker.gd")
 
 var _passed := 0
 var _failed := 0
+var _errors := ErrorTracker.new()
 
 
 func _initialize() -> void:
 	print("Godot %s" % Engine.get_version_info().string)
+	OS.add_logger(_errors)
 	_run.call_deferred()
 
 
@@ -25,8 +31,12 @@ func _run() -> void:
 				continue
 			var case: RefCounted = script.new()
 			case.tree = self
+			_errors.take()
+			await case.before_each()
 			await case.call(name)
+			await case.after_each()
 			case.cleanup()
+			case.check_errors(_errors.take())
 			if case.failures.is_empty():
 				_passed += 1
 				print("  ok   %s :: %s" % [path.get_file(), name])
@@ -34,6 +44,7 @@ func _run() -> void:
 				_failed += 1
 				print("  FAIL %s :: %s\n         %s" % [path.get_file(), name, "\n         ".join(case.failures)])
 	print("%d passed, %d failed" % [_passed, _failed])
+	OS.remove_logger(_errors)
 	quit(1 if _failed > 0 else 0)
 
 

@@ -2,36 +2,7 @@ extends "res://test/test_case.gd"
 ## HolePunch over real UDP sockets on loopback, against scripted server and peer sockets.
 
 const P := preload("res://addons/simple_hole_punch/generated/protocol.gd")
-
-
-## A UDP socket on 127.0.0.1 that plays the server or a peer.
-class Endpoint:
-	var socket := PacketPeerUDP.new()
-	var port := 0
-	var key := ""
-	var received: Array[Dictionary] = []
-
-	func _init() -> void:
-		socket.bind(0, "127.0.0.1")
-		port = socket.get_local_port()
-		key = HolePunchProtocol.encode_key("127.0.0.1", port)
-
-	## Reads everything waiting; returns the texts received so far.
-	func poll() -> Array[Dictionary]:
-		while socket.get_available_packet_count() > 0:
-			var text := socket.get_packet().get_string_from_ascii()
-			received.append({"text": text, "port": socket.get_packet_port()})
-		return received
-
-	func count(prefix: String) -> int:
-		return poll().filter(func(r: Dictionary) -> bool: return r.text.begins_with(prefix)).size()
-
-	func send(text: String, to_port: int) -> void:
-		socket.set_dest_address("127.0.0.1", to_port)
-		socket.put_packet(text.to_ascii_buffer())
-
-	func close() -> void:
-		socket.close()
+const Endpoint := preload("res://test/udp_endpoint.gd")
 
 
 var _signals: Array[String] = []
@@ -58,15 +29,15 @@ func test_resends_host_session_until_answered() -> void:
 	node.host_session(server.key, "ann")
 	await wait(0.3)
 	var resent := server.count("HS:")
-	expect_true(resent >= 3, "HS resent while unanswered (got %d)" % resent)
+	assert_true(resent >= 3, "HS resent while unanswered (got %d)" % resent)
 	var from_port: int = server.received[0].port
-	server.send("HR:%s:%scyahcyah" % [server.key, server.key], from_port)
-	expect_true(await wait_until(func() -> bool: return _emitted("start_session"), 2.0), "start_session emitted")
-	expect_eq(_signals[0], "start_session[\"%scyahcyah\"]" % server.key, "session id passed on")
+	server.send(server.answer("HR:%s:%scyahcyah" % [server.key, server.key]), from_port)
+	assert_true(await wait_until(func() -> bool: return _emitted("start_session"), 2.0), "start_session emitted")
+	assert_eq(_signals[0], "start_session[\"%scyahcyah\"]" % server.key, "session id passed on")
 	var after := server.count("HS:")
 	await wait(0.2)
-	expect_eq(server.count("HS:"), after, "no HS after the answer")
-	expect_eq(node.phase, HolePunch.Phase.PUNCHING, "phase")
+	assert_eq(server.count("HS:"), after, "no HS after the answer")
+	assert_eq(node.phase, HolePunch.Phase.PUNCHING, "phase")
 	server.close()
 
 
@@ -76,11 +47,11 @@ func test_bad_server_when_nothing_answers() -> void:
 	node.server_timeout = 0.3
 	var started := Time.get_ticks_msec()
 	node.host_session(silent.key, "ann")
-	expect_true(await wait_until(func() -> bool: return _emitted("bad_server"), 2.0), "bad_server emitted")
+	assert_true(await wait_until(func() -> bool: return _emitted("bad_server"), 2.0), "bad_server emitted")
 	var waited := (Time.get_ticks_msec() - started) / 1000.0
-	expect_true(waited >= 0.28 and waited < 1.0, "after server_timeout (waited %.2f s)" % waited)
-	expect_eq(_signals, ["bad_server[\"%s\"]" % silent.key], "signals")
-	expect_eq(node.phase, HolePunch.Phase.IDLE, "phase after bad_server")
+	assert_true(waited >= 0.28 and waited < 1.0, "after server_timeout (waited %.2f s)" % waited)
+	assert_eq(_signals, ["bad_server[\"%s\"]" % silent.key], "signals")
+	assert_eq(node.phase, HolePunch.Phase.IDLE, "phase after bad_server")
 	silent.close()
 
 
@@ -93,10 +64,10 @@ func test_server_answers_from_a_stranger_are_dropped() -> void:
 	var port: int = server.received[0].port
 	stranger.send("HR:%s:%scyahcyah" % [stranger.key, stranger.key], port)
 	await wait(0.15)
-	expect_true(not _emitted("start_session"), "no session from a stranger's HR")
-	expect_true(node.dropped_datagrams >= 1, "counted as dropped")
-	server.send("HR:%s:%scyahcyah" % [server.key, server.key], port)
-	expect_true(await wait_until(func() -> bool: return _emitted("start_session"), 1.0), "server's HR accepted")
+	assert_true(not _emitted("start_session"), "no session from a stranger's HR")
+	assert_true(node.dropped_datagrams >= 1, "counted as dropped")
+	server.send(server.answer("HR:%s:%scyahcyah" % [server.key, server.key]), port)
+	assert_true(await wait_until(func() -> bool: return _emitted("start_session"), 1.0), "server's HR accepted")
 	server.close()
 	stranger.close()
 
@@ -107,19 +78,22 @@ func test_bad_session_on_bad_key() -> void:
 	var id := server.key + "cyahcyah"
 	node.join_session(id, "bob")
 	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
-	expect_eq(server.received[0].text, "JS:%s:%s" % [P.encode_key("127.0.0.1", node.get_local_port()), id], "JS payload")
-	server.send("BK:" + id, server.received[0].port)
-	expect_true(await wait_until(func() -> bool: return _emitted("bad_session"), 1.0), "bad_session emitted")
-	expect_eq(_signals, ["bad_session[\"%s\"]" % id], "signals")
+	assert_eq(server.received[0].text, "JS:%s:%s:%s" % [P.encode_key("127.0.0.1", node.get_local_port()), id, server.nonce()], "JS payload")
+	assert_true(P.is_token(server.nonce()), "JS carries a nonce")
+	server.send(server.answer("BK:" + id), server.received[0].port)
+	assert_true(await wait_until(func() -> bool: return _emitted("bad_session"), 1.0), "bad_session emitted")
+	assert_eq(_signals, ["bad_session[\"%s\"]" % id], "signals")
 	server.close()
 
 
 func test_rejects_bad_alias_and_bad_server_key() -> void:
+	assert_push_error("alias \"has:colon\" must be")
+	assert_push_error("\"not-a-key\" is not a server key")
 	var node := _punch()
 	node.host_session("qucycyahjiuv", "has:colon")
-	expect_eq(node.phase, HolePunch.Phase.IDLE, "a bad alias starts nothing")
+	assert_eq(node.phase, HolePunch.Phase.IDLE, "a bad alias starts nothing")
 	node.host_session("not-a-key", "ann")
-	expect_eq(_signals, ["bad_server[\"not-a-key\"]"], "a bad server key is a bad server")
+	assert_eq(_signals, ["bad_server[\"not-a-key\"]"], "a bad server key is a bad server")
 
 
 func test_client_trusts_only_the_introduced_host_and_hands_over() -> void:
@@ -132,31 +106,31 @@ func test_client_trusts_only_the_introduced_host_and_hands_over() -> void:
 	node.join_session(id, "bob")
 	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
 	var port: int = server.received[0].port
-	server.send("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), host.key, host.key], port)
-	expect_true(await wait_until(func() -> bool: return host.count("RD:bob") > 0, 1.0), "joiner punches the host")
+	server.send(server.answer("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), host.key, host.key]), port)
+	assert_true(await wait_until(func() -> bool: return host.count("RD:bob") > 0, 1.0), "joiner punches the host")
 	# When a stranger sends RD and JH
 	stranger.send("RD:mallory", port)
 	stranger.send("JH:" + stranger.key, port)
 	await wait(0.15)
-	expect_true(not _emitted("new_name"), "no name from a stranger")
-	expect_eq(node.phase, HolePunch.Phase.PUNCHING, "still punching after a stranger's JH")
+	assert_true(not _emitted("new_name"), "no name from a stranger")
+	assert_eq(node.phase, HolePunch.Phase.PUNCHING, "still punching after a stranger's JH")
 	# And the host sends RD, then a JH naming an address that is not its own
 	host.send("RD:hana", port)
 	host.send("JH:" + stranger.key, port)
-	expect_true(await wait_until(func() -> bool: return _emitted("new_name"), 1.0), "host's name arrives")
+	assert_true(await wait_until(func() -> bool: return _emitted("new_name"), 1.0), "host's name arrives")
 	await wait(0.1)
-	expect_eq(node.phase, HolePunch.Phase.PUNCHING, "a JH to a foreign address is ignored")
+	assert_eq(node.phase, HolePunch.Phase.PUNCHING, "a JH to a foreign address is ignored")
 	# Then the host's own JH gets JD, and JG starts the client towards the host's address
 	host.send("JH:" + host.key, port)
-	expect_true(await wait_until(func() -> bool: return host.count("JD:DONE") >= 1, 1.0), "JD answered")
+	assert_true(await wait_until(func() -> bool: return host.count("JD:DONE") >= 1, 1.0), "JD answered")
 	host.send("JH:" + host.key, port)
-	expect_true(await wait_until(func() -> bool: return host.count("JD:DONE") >= 2, 1.0), "a repeated JH is answered again")
-	expect_true(not _emitted("start_client"), "waits for JG")
+	assert_true(await wait_until(func() -> bool: return host.count("JD:DONE") >= 2, 1.0), "a repeated JH is answered again")
+	assert_true(not _emitted("start_client"), "waits for JG")
 	host.send("JG:GO", port)
-	expect_true(await wait_until(func() -> bool: return _emitted("start_client"), 1.0), "start_client emitted")
-	expect_eq(_signals, ["start_session[\"%s\"]" % id, "new_name[\"hana\"]", "start_client[\"127.0.0.1\", %d, %d]" % [host.port, port]], "signals")
+	assert_true(await wait_until(func() -> bool: return _emitted("start_client"), 1.0), "start_client emitted")
+	assert_eq(_signals, ["start_session[\"%s\"]" % id, "new_name[\"hana\"]", "start_client[\"127.0.0.1\", %d, %d]" % [host.port, port]], "signals")
 	var again := PacketPeerUDP.new()
-	expect_eq(again.bind(port, "*"), OK, "the punched port is free for the game")
+	assert_eq(again.bind(port, "*"), OK, "the punched port is free for the game")
 	again.close()
 	for e in [server, host, stranger]:
 		e.close()
@@ -170,25 +144,25 @@ func test_host_hands_over_and_frees_its_port() -> void:
 	await wait_until(func() -> bool: return server.count("HS:") > 0, 1.0)
 	var port: int = server.received[0].port
 	var id := server.key + "cyahcyah"
-	server.send("HR:%s:%s" % [P.encode_key("127.0.0.1", port), id], port)
+	server.send(server.answer("HR:%s:%s" % [P.encode_key("127.0.0.1", port), id]), port)
 	await wait_until(func() -> bool: return _emitted("start_session"), 1.0)
 	# The server introduces a joiner (twice, as for a duplicate JS)
 	for i in 2:
-		server.send("NJ:%s:%s" % [joiner.key, joiner.key], port)
-	expect_true(await wait_until(func() -> bool: return joiner.count("RD:hana") > 0, 1.0), "host punches the joiner")
+		server.send(server.answer("NJ:%s:%s" % [joiner.key, joiner.key]), port)
+	assert_true(await wait_until(func() -> bool: return joiner.count("RD:hana") > 0, 1.0), "host punches the joiner")
 	joiner.send("RD:jo", port)
-	expect_true(await wait_until(func() -> bool: return _emitted("new_name"), 1.0), "joiner's name")
+	assert_true(await wait_until(func() -> bool: return _emitted("new_name"), 1.0), "joiner's name")
 	node.close_session()
-	expect_true(await wait_until(func() -> bool: return joiner.count("JH:") > 0, 1.0), "JH sent")
-	expect_true(joiner.poll().any(func(r: Dictionary) -> bool: return r.text == "JH:" + P.encode_key("127.0.0.1", port)), "JH names the host's key")
-	expect_true(not _emitted("start_server"), "waits for JD")
+	assert_true(await wait_until(func() -> bool: return joiner.count("JH:") > 0, 1.0), "JH sent")
+	assert_true(joiner.poll().any(func(r: Dictionary) -> bool: return r.text == "JH:" + P.encode_key("127.0.0.1", port)), "JH names the host's key")
+	assert_true(not _emitted("start_server"), "waits for JD")
 	joiner.send("JD:DONE", port)
-	expect_true(await wait_until(func() -> bool: return _emitted("start_server"), 1.0), "start_server emitted")
-	expect_eq(_signals, ["start_session[\"%s\"]" % id, "new_name[\"jo\"]", "start_server[%d]" % port], "signals")
-	expect_true(await wait_until(func() -> bool: return joiner.count("JG:GO") == 3, 1.0), "three JG copies before the port is freed")
-	expect_true(server.count("CS:" + id) >= 1, "CS sent to the server")
+	assert_true(await wait_until(func() -> bool: return _emitted("start_server"), 1.0), "start_server emitted")
+	assert_eq(_signals, ["start_session[\"%s\"]" % id, "new_name[\"jo\"]", "start_server[%d]" % port], "signals")
+	assert_true(await wait_until(func() -> bool: return joiner.count("JG:GO") == 3, 1.0), "three JG copies before the port is freed")
+	assert_true(server.count("CS:" + id) >= 1, "CS sent to the server")
 	var again := PacketPeerUDP.new()
-	expect_eq(again.bind(port, "*"), OK, "the punched port is free for the game")
+	assert_eq(again.bind(port, "*"), OK, "the punched port is free for the game")
 	again.close()
 	server.close()
 	joiner.close()
@@ -203,12 +177,12 @@ func test_punch_failed_when_the_peer_never_answers() -> void:
 	node.join_session(server.key + "cyahcyah", "bob")
 	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
 	var port: int = server.received[0].port
-	server.send("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), silent_host.key, silent_host.key], port)
-	expect_true(await wait_until(func() -> bool: return _emitted("punch_failed"), 2.0), "punch_failed emitted")
-	expect_true(_signals.has("punch_failed[\"%s\"]" % silent_host.key), "names the peer")
-	expect_true(server.count("JS:") >= 3, "JS repeated while the host is unheard, in case NJ was lost")
-	expect_true(server.count("RQ:%scyahcyah:%s" % [server.key, silent_host.key]) >= 1, "a relay was asked for before giving up")
-	expect_eq(node.phase, HolePunch.Phase.IDLE, "the attempt ended")
+	server.send(server.answer("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), silent_host.key, silent_host.key]), port)
+	assert_true(await wait_until(func() -> bool: return _emitted("punch_failed"), 2.0), "punch_failed emitted")
+	assert_true(_signals.has("punch_failed[\"%s\"]" % silent_host.key), "names the peer")
+	assert_true(server.count("JS:") >= 3, "JS repeated while the host is unheard, in case NJ was lost")
+	assert_true(server.count("RQ:%scyahcyah:%s" % [server.key, silent_host.key]) >= 1, "a relay was asked for before giving up")
+	assert_eq(node.phase, HolePunch.Phase.IDLE, "the attempt ended")
 	server.close()
 	silent_host.close()
 
@@ -222,13 +196,13 @@ func test_client_starts_without_jg_after_handover_timeout() -> void:
 	node.join_session(server.key + "cyahcyah", "bob")
 	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
 	var port: int = server.received[0].port
-	server.send("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), host.key, host.key], port)
+	server.send(server.answer("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), host.key, host.key]), port)
 	await wait_until(func() -> bool: return host.count("RD:") > 0, 1.0)
 	host.send("JH:" + host.key, port)
 	var sent := Time.get_ticks_msec()
-	expect_true(await wait_until(func() -> bool: return _emitted("start_client"), 2.0), "start_client emitted")
+	assert_true(await wait_until(func() -> bool: return _emitted("start_client"), 2.0), "start_client emitted")
 	var waited := (Time.get_ticks_msec() - sent) / 1000.0
-	expect_true(waited >= 0.28 and waited < 0.8, "after handover_timeout (waited %.2f s)" % waited)
+	assert_true(waited >= 0.28 and waited < 0.8, "after handover_timeout (waited %.2f s)" % waited)
 	server.close()
 	host.close()
 
@@ -243,11 +217,11 @@ func test_without_relay_punch_failed_comes_at_punch_timeout() -> void:
 	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
 	var port: int = server.received[0].port
 	var sent := Time.get_ticks_msec()
-	server.send("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), silent_host.key, silent_host.key], port)
-	expect_true(await wait_until(func() -> bool: return _emitted("punch_failed"), 2.0), "punch_failed emitted")
+	server.send(server.answer("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), silent_host.key, silent_host.key]), port)
+	assert_true(await wait_until(func() -> bool: return _emitted("punch_failed"), 2.0), "punch_failed emitted")
 	var waited := (Time.get_ticks_msec() - sent) / 1000.0
-	expect_true(waited >= 0.28 and waited < 0.6, "at punch_timeout (waited %.2f s)" % waited)
-	expect_eq(server.count("RQ:"), 0, "no relay asked for")
+	assert_true(waited >= 0.28 and waited < 0.6, "at punch_timeout (waited %.2f s)" % waited)
+	assert_eq(server.count("RQ:"), 0, "no relay asked for")
 	server.close()
 	silent_host.close()
 
@@ -265,23 +239,23 @@ func test_client_falls_back_to_a_relay_and_hands_over_through_it() -> void:
 	node.join_session(id, "bob")
 	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
 	var port: int = server.received[0].port
-	server.send("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), unreachable.key, unreachable.key], port)
+	server.send(server.answer("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), unreachable.key, unreachable.key]), port)
 	# When punching times out, it asks for a relay, binds with its token, and punches through it
-	expect_true(await wait_until(func() -> bool: return server.count("RQ:%s:%s" % [id, unreachable.key]) > 0, 2.0), "RQ sent")
+	assert_true(await wait_until(func() -> bool: return server.count("RQ:%s:%s" % [id, unreachable.key]) > 0, 2.0), "RQ sent")
 	var token := "cyahcyahcyahcyah"
-	server.send("RG:%s:%s:%s" % [unreachable.key, relay.key, token], port)
-	expect_true(await wait_until(func() -> bool: return relay.count("RB:" + token) > 0, 1.0), "RB sent to the relay")
+	server.send(server.answer("RG:%s:%s:%s" % [unreachable.key, relay.key, token]), port)
+	assert_true(await wait_until(func() -> bool: return relay.count("RB:" + token) > 0, 1.0), "RB sent to the relay")
 	relay.send("RA:" + token, port)
-	expect_true(await wait_until(func() -> bool: return relay.count("RD:bob") > 0, 1.0), "RD through the relay")
+	assert_true(await wait_until(func() -> bool: return relay.count("RD:bob") > 0, 1.0), "RD through the relay")
 	relay.send("RD:hana", port)
-	expect_true(await wait_until(func() -> bool: return _emitted("new_name"), 1.0), "the host's name came through the relay")
-	expect_eq(paths, ["%s relay" % unreachable.key], "peer_path says relay")
-	expect_eq(node.get_host(), relay.key, "get_host names the relay")
+	assert_true(await wait_until(func() -> bool: return _emitted("new_name"), 1.0), "the host's name came through the relay")
+	assert_eq(paths, ["%s relay" % unreachable.key], "peer_path says relay")
+	assert_eq(node.get_host(), relay.key, "get_host names the relay")
 	# Then the handover goes through the relay, and the game client connects to it
 	relay.send("JH:" + relay.key, port)
-	expect_true(await wait_until(func() -> bool: return relay.count("JD:DONE") > 0, 1.0), "JD through the relay")
+	assert_true(await wait_until(func() -> bool: return relay.count("JD:DONE") > 0, 1.0), "JD through the relay")
 	relay.send("JG:GO", port)
-	expect_true(await wait_until(func() -> bool: return _emitted("start_client"), 1.0), "start_client")
-	expect_true(_signals.has("start_client[\"127.0.0.1\", %d, %d]" % [relay.port, port]), "connects to the relay")
+	assert_true(await wait_until(func() -> bool: return _emitted("start_client"), 1.0), "start_client")
+	assert_true(_signals.has("start_client[\"127.0.0.1\", %d, %d]" % [relay.port, port]), "connects to the relay")
 	for e in [server, unreachable, relay]:
 		e.close()

@@ -22,15 +22,15 @@ func _signal_args(node: Object, signal_name: String) -> Array:
 
 func test_signals_match_the_spec() -> void:
 	var node := HolePunchBase.new()
-	expect_eq(_signal_args(node, "start_server"), ["port:int"], "start_server")
-	expect_eq(_signal_args(node, "start_client"), ["ip:String", "port:int", "local_port:int"], "start_client")
-	expect_eq(_signal_args(node, "start_session"), ["key:String"], "start_session")
-	expect_eq(_signal_args(node, "new_name"), ["name:String"], "new_name")
-	expect_eq(_signal_args(node, "bad_session"), ["key:String"], "bad_session")
-	expect_eq(_signal_args(node, "bad_server"), ["key:String"], "bad_server")
-	expect_eq(_signal_args(node, "start_random"), [], "start_random")
-	expect_eq(_signal_args(node, "punch_failed"), ["key:String"], "punch_failed")
-	expect_eq(_signal_args(node, "peer_path"), ["key:String", "path:String"], "peer_path")
+	assert_eq(_signal_args(node, "start_server"), ["port:int"], "start_server")
+	assert_eq(_signal_args(node, "start_client"), ["ip:String", "port:int", "local_port:int"], "start_client")
+	assert_eq(_signal_args(node, "start_session"), ["key:String"], "start_session")
+	assert_eq(_signal_args(node, "new_name"), ["name:String"], "new_name")
+	assert_eq(_signal_args(node, "bad_session"), ["key:String"], "bad_session")
+	assert_eq(_signal_args(node, "bad_server"), ["key:String"], "bad_server")
+	assert_eq(_signal_args(node, "start_random"), [], "start_random")
+	assert_eq(_signal_args(node, "punch_failed"), ["key:String"], "punch_failed")
+	assert_eq(_signal_args(node, "peer_path"), ["key:String", "path:String"], "peer_path")
 	node.free()
 
 
@@ -41,13 +41,13 @@ func test_dispatch_routes_by_code() -> void:
 	node._dispatch(HolePunchProtocol.parse("JD:DONE".to_ascii_buffer()), "10.0.0.2", 4000)
 	node._dispatch(HolePunchProtocol.parse("HS:qucycyahjiuv".to_ascii_buffer()), "10.0.0.2", 4000)
 	node._dispatch({}, "10.0.0.2", 4000)
-	expect_eq(node.calls, ["HR %s 127.0.0.1:7788" % sid, "JD 10.0.0.2:4000"], "calls")
+	assert_eq(node.calls, ["HR %s 127.0.0.1:7788" % sid, "JD 10.0.0.2:4000"], "calls")
 	node.free()
 
 
 func test_api_methods_exist() -> void:
 	var node := HolePunch.new()
 	for method in ["host_session", "join_session", "random_session", "close_session", "get_host"]:
-		expect_true(node.has_method(method), method)
-	expect_eq(node.get_host(), "", "get_host before any session")
+		assert_true(node.has_method(method), method)
+	assert_eq(node.get_host(), "", "get_host before any session")
 	node.free()

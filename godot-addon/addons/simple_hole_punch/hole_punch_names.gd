@@ -1,0 +1,67 @@
+class_name HolePunchNames
+extends RefCounted
+## The aliases a [HolePunch] node knows, and the punch packet (RD) that carries them.
+##
+## A peer's alias is the first name of its punch packets; a client also takes the other names
+## from the host's packets (the other clients). The set is capped, each name is reported once,
+## and the packet keeps within [constant HolePunchProtocol.MAX_DATAGRAM_BYTES]: names that do not
+## fit are left out.
+
+## Most names kept (besides our own).
+var cap: int
+var _alias: String
+var _known := {}
+var _order: Array[String] = []
+
+
+func _init(alias: String, most: int) -> void:
+	_alias = alias
+	cap = most
+
+
+## Records [param name]; returns whether it is new (not ours, not known, and under [member cap]).
+func add(name: String) -> bool:
+	if name == _alias or _known.has(name) or _order.size() >= cap:
+		return false
+	_known[name] = true
+	_order.append(name)
+	return true
+
+
+## Takes the names of a punch packet from [param peer]: its alias is the first name of its first
+## packet, and only that; a client also takes the other names from its host
+## ([param from_host]). Returns the names heard for the first time.
+func take(peer: HolePunchPeer, names: PackedStringArray, from_host: bool) -> PackedStringArray:
+	var fresh := PackedStringArray()
+	if peer.name == "":
+		peer.name = names[0]
+		if add(peer.name):
+			fresh.append(peer.name)
+	for i in range(1, names.size() if from_host else 1):
+		if add(names[i]):
+			fresh.append(names[i])
+	return fresh
+
+
+## The punch packet: RV with the pair's [param secret] when there is one, else RD.
+func packet(secret: String) -> PackedByteArray:
+	if secret == "":
+		return HolePunchProtocol.encode_peer_ready(fitting(HolePunchProtocol.PEER_READY))
+	var names := fitting(HolePunchProtocol.PEER_READY_VERIFIED, PackedStringArray([secret]))
+	return HolePunchProtocol.encode_peer_ready_verified(secret, names)
+
+
+## The names to send: ours first, then the known ones, as many as fit into one datagram of
+## [param code] with [param prefix] fields before the names.
+func fitting(code: String, prefix := PackedStringArray()) -> PackedStringArray:
+	var size := code.length()
+	for field in prefix:
+		size += 1 + field.length()
+	var names := PackedStringArray()
+	var all: Array[String] = [_alias]
+	all.append_array(_order)
+	for name in all:
+		if names.size() < HolePunchProtocol.MAX_NAMES and size + 1 + name.length() <= HolePunchProtocol.MAX_DATAGRAM_BYTES:
+			names.append(name)
+			size += 1 + name.length()
+	return names

@@ -1,0 +1,137 @@
+class_name HolePunchPeer
+extends RefCounted
+## A peer the server introduced to a [HolePunch] node: the host for a client, each client for the
+## host. It knows the peer's addresses, which of them are probed, the path in use and the
+## handover state; the node decides when to send.
+
+## What [method hear] made of a packet.
+enum Heard {
+	IGNORED, ## From a path that is not (and may not become) the one in use.
+	ON_PATH, ## On the path in use.
+	NEW_PATH, ## The first packet heard, or one on a better path: [member path] changed.
+}
+
+## Direct paths win over the relay, the LAN over the public path.
+const _PATH_RANK := {"": 0, "relay": 1, "public": 2, "local": 3}
+
+## The peer's public key (as the server saw it): how signals name the peer.
+var public_key: String
+## The LAN key the peer claimed.
+var lan_key: String
+## The peer's public address.
+var public_ip: String
+## The peer's public port.
+var public_port: int
+## The peer's claimed LAN address.
+var lan_ip: String
+## The peer's claimed LAN port.
+var lan_port: int
+## Whether the claimed LAN address may be probed (see [HolePunchLanRules]).
+var probe_lan: bool
+## The path in use: empty until heard from, then [code]"local"[/code], [code]"public"[/code] or
+## [code]"relay"[/code].
+var path := ""
+## The peer's alias: the first name of its first punch packet.
+var name := ""
+## The per-pair secret from the server, when both sides are ours; empty otherwise.
+var secret := ""
+## The relay towards this peer.
+var relay: HolePunchRelayLink
+## When the server introduced the peer.
+var started: float
+## When the next punch or keep-open packet is due.
+var next_ping: float
+## When the peer was last heard from.
+var last_heard: float
+## Host: when the first JH went to this peer ([code]INF[/code] before).
+var handover_started := INF
+## Host: when the next JH is due.
+var next_handover := 0.0
+## Host: the peer answered JH (or can no longer hold the handover up).
+var done := false
+
+
+func _init(public: String, lan: String, probe: bool, relay_link: HolePunchRelayLink, now: float) -> void:
+	public_key = public
+	lan_key = lan
+	var p := HolePunchProtocol.decode_key(public)
+	var l := HolePunchProtocol.decode_key(lan)
+	public_ip = p.ip
+	public_port = p.port
+	lan_ip = l.get("ip", HolePunchLanRules.NONE)
+	lan_port = l.get("port", 0)
+	# A LAN key equal to the public one means no NAT: one path is enough.
+	probe_lan = probe and lan != public
+	relay = relay_link
+	started = now
+	next_ping = now
+	last_heard = now
+
+
+## Whether the handover to this peer has begun.
+func handing_over() -> bool:
+	return handover_started < INF
+
+
+## Takes a packet heard on [param heard_on] at [param now]. The first one sets the path; a better
+## path replaces it only while [param punching] and before any handover, and the LAN only within
+## [param lan_window] seconds of the introduction (while it is probed).
+func hear(heard_on: String, now: float, punching: bool, lan_window: float) -> Heard:
+	var heard := Heard.ON_PATH
+	if heard_on != path:
+		var better: bool = _PATH_RANK[heard_on] > _PATH_RANK[path] and (heard_on != "local" or now - started < lan_window)
+		if path != "" and not (better and punching and not handing_over()):
+			return Heard.IGNORED
+		path = heard_on
+		heard = Heard.NEW_PATH
+		if heard_on != "relay":
+			relay.stop_trying() # A direct path: no relay needed.
+	last_heard = now
+	return heard
+
+
+## Which of this peer's paths [param ip]:[param port] is: [code]"local"[/code],
+## [code]"public"[/code], [code]"relay"[/code], or empty when it is none of them.
+func path_at(ip: String, port: int) -> String:
+	if probe_lan and ip == lan_ip and port == lan_port:
+		return "local"
+	if ip == public_ip and port == public_port:
+		return "public"
+	if relay.is_at(ip, port):
+		return "relay"
+	return ""
+
+
+## The address of the path in use (the public one before any is heard), as [ip, port].
+func endpoint() -> Array:
+	match path:
+		"local":
+			return [lan_ip, lan_port]
+		"relay":
+			return [relay.ip, relay.port]
+	return [public_ip, public_port]
+
+
+## The peer's key on the path in use.
+func key() -> String:
+	match path:
+		"local":
+			return lan_key
+		"relay":
+			return relay.key
+	return public_key
+
+
+## Where punch packets go at [param now], as a list of [ip, port]: only the path in use once one
+## is heard; before that the LAN address (until [param lan_deadline] seconds after the peer was
+## introduced), the public address, and the relay once bound.
+func ping_targets(now: float, lan_deadline: float) -> Array:
+	if path != "":
+		return [endpoint()]
+	var targets := []
+	if probe_lan and now - started < lan_deadline:
+		targets.append([lan_ip, lan_port]) # First: on one LAN it arrives before the hairpinned copy.
+	targets.append([public_ip, public_port])
+	if relay.state == HolePunchRelayLink.State.BOUND:
+		targets.append([relay.ip, relay.port])
+	return targets

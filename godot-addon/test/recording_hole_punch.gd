@@ -1,0 +1,17 @@
+extends HolePunch
+## A [HolePunch] that records every datagram it sends, and sends only those for loopback: tests
+## then see what it would send to a claimed address that loopback cannot reach.
+
+## Every datagram sent: [code]{"text": String, "ip": String, "port": int}[/code].
+var sent: Array[Dictionary] = []
+
+
+func _send_to(packet: PackedByteArray, ip: String, port: int) -> void:
+	sent.append({"text": packet.get_string_from_ascii(), "ip": ip, "port": port})
+	if ip.begins_with("127."):
+		super(packet, ip, port)
+
+
+## How many datagrams went to [param ip] (and [param port], unless 0).
+func sent_to(ip: String, port := 0) -> int:
+	return sent.filter(func(s: Dictionary) -> bool: return s.ip == ip and (port == 0 or s.port == port)).size()
