@@ -232,6 +232,82 @@ const mixedCase: Case = {
   },
 };
 
+/** The NAT each player reported (nat_diagnosed), by player label. */
+function reportedNat(run: SessionRun): Map<string, string> {
+  return new Map([run.host, ...run.clients].map((p) => [p.label, String(p.eventsNamed('nat_diagnosed')[0]?.nat_type)]));
+}
+
+function expectNat(run: SessionRun, expected: Record<string, string>): void {
+  const got = reportedNat(run);
+  for (const [label, want] of Object.entries(expected)) expect(got.get(label) === want, `${label} reported ${got.get(label)}, its router is ${want}`);
+}
+
+/** Seconds from the first begin to the host's last enet_connected: both ENet peers up. */
+function expectWithin(run: SessionRun, seconds: number): void {
+  expect(run.secondsToConnect !== null && run.secondsToConnect < seconds, `took ${run.secondsToConnect?.toFixed(2)} s, bound ${seconds} s`);
+}
+
+const NAT_CASES: Case[] = [
+  {
+    name: '7a. every player reports the NAT type of its router (open, port-preserving, port-randomising)',
+    spec: { publicHosts: ['h1'], routers: [{ name: 'r1', nat: 'preserving', hosts: ['c1'] }, { name: 'r2', nat: 'random', hosts: ['c2'] }] },
+    run: async (lab, key) => {
+      const run = await runSession(lab, key, 'h1', ['c1', 'c2'], { timeout: 20 });
+      expectConnected(run);
+      expectNat(run, { 'host@h1': 'open', 'client1@c1': 'port_preserving', 'client2@c2': 'port_randomising' });
+    },
+  },
+  {
+    name: '7b. client behind a port-randomising NAT, host behind a port-preserving one: direct by birthday probing',
+    spec: { routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
+    run: async (lab, key) => {
+      const run = await runSession(lab, key, 'h1', ['c1'], { timeout: 20 });
+      expectConnected(run);
+      expectDirect(run);
+      expectNat(run, { 'host@h1': 'port_preserving', 'client1@c1': 'port_randomising' });
+      expectClientsConnectedTo(run, lab.wan('r1'));
+      expectWithin(run, 3);
+    },
+  },
+  {
+    name: '7c. port-randomising NATs on both sides: the relay at once, not after punch_timeout',
+    spec: { routers: [{ name: 'r1', nat: 'random', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
+    run: async (lab, key) => {
+      const run = await runSession(lab, key, 'h1', ['c1'], { timeout: 20 });
+      expectConnected(run);
+      expectRelayed(run, 1);
+      expectWithin(run, 1.5); // punch_timeout is 3 s: a relay asked for only after it would take longer.
+    },
+  },
+  {
+    name: '7d. port-randomising IPv4 NATs on both sides, global IPv6 on both: direct over IPv6',
+    spec: { ipv6: true, routers: [{ name: 'r1', nat: 'random', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
+    run: async (lab, key) => {
+      const run = await runSession(lab, key, 'h1', ['c1'], { timeout: 20 });
+      expectConnected(run);
+      expectDirect(run);
+      expectHostSaw6(run, lab.address6('c1'));
+    },
+  },
+];
+
+/** The host's ENet saw its client at [address] (IPv6, in any spelling). */
+function expectHostSaw6(run: SessionRun, address: string): void {
+  const seen = run.host.eventsNamed('enet_connected').map((e) => String(e.peer_address));
+  expect(seen.some((s) => sameIpv6(s, address)), `host saw ${seen.join(', ')}, expected ${address}`);
+}
+
+function sameIpv6(a: string, b: string): boolean {
+  const expand = (text: string): string => {
+    const [head = '', tail] = text.split('::');
+    const h = head ? head.split(':') : [];
+    const t = tail ? tail.split(':') : [];
+    const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
+    return groups.map((g) => Number.parseInt(g, 16)).join(':');
+  };
+  return a.includes(':') && expand(a) === expand(b);
+}
+
 export const CASES: Case[] = [
   ...coneCases(''),
   relayCase('5a. joiner behind a port-randomising NAT: connects through the relay', 'preserving', 'random'),
@@ -261,6 +337,7 @@ export const CASES: Case[] = [
       throw new Error('three birthday attempts all missed');
     },
   },
+  ...NAT_CASES,
   ...coneCases(' (20% loss, 5% duplication, 30±10 ms delay)', IMPAIRED),
   relayCase('5e. port-randomising NAT, through the relay (20% loss, 5% duplication, 30±10 ms delay)', 'preserving', 'random', IMPAIRED),
 ];

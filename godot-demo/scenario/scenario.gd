@@ -64,6 +64,7 @@ func run(options: Dictionary) -> void:
 	_hole_punch.bad_server.connect(func(key: String) -> void: _fail("bad_server", {"key": key}))
 	_hole_punch.punch_failed.connect(func(key: String) -> void: _fail("punch_failed", {"key": key}))
 	_hole_punch.peer_path.connect(func(key: String, path: String) -> void: _emit("peer_path", {"key": key, "path": path}))
+	_hole_punch.nat_diagnosed.connect(func(nat_type: int) -> void: _emit("nat_diagnosed", {"nat_type": HolePunchNat.word(nat_type)}))
 	multiplayer.peer_connected.connect(_on_peer_connected)
 	multiplayer.connected_to_server.connect(_on_connected_to_server)
 	# A failed attempt is retried by _connect_client; the overall timeout decides failure.

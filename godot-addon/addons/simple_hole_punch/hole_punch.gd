@@ -56,6 +56,23 @@ var _public_key := ""
 var _last_join_host := 0.0
 var _handover := ["", 0]
 var _bound_port := 0
+var _traversal := HolePunchTraversal.new(self)
+
+## This machine's NAT, once diagnosed ([signal nat_diagnosed]); [constant HolePunchNat.UNKNOWN]
+## before, or when it could not be told.
+var nat_type: HolePunchNat.NatType:
+	get:
+		return _traversal.nat.nat_type
+
+
+## Diagnoses this machine's NAT against the server [param serv_key] now, for a lobby to show
+## before a session starts; [signal nat_diagnosed] follows. [method host_session],
+## [method join_session] and [method random_session] diagnose by themselves when it has not run.
+func diagnose_nat(serv_key: String) -> void:
+	if HolePunchProtocol.decode_key(serv_key).is_empty():
+		push_error("HolePunch.diagnose_nat: \"%s\" is not a server key" % serv_key)
+		return
+	_traversal.diagnose(serv_key, _now())
 
 
 ## The UDP port this node punched from (0 before a session starts).
@@ -70,7 +87,7 @@ func get_session_id() -> String:
 
 func _api_host_session(serv_key: String, alias: String) -> void:
 	if _begin(_Role.HOST, serv_key, alias):
-		_server.request(HolePunchProtocol.encode_host_session(_lan_key, _server.nonce), _now())
+		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_host_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2]), _now())
 
 
 func _api_join_session(id: String, alias: String) -> void:
@@ -79,12 +96,12 @@ func _api_join_session(id: String, alias: String) -> void:
 		bad_session.emit(id)
 	elif _begin(_Role.JOINER, id.left(HolePunchProtocol.KEY_LENGTH), alias):
 		_session_id = id
-		_server.request(HolePunchProtocol.encode_join_session(_lan_key, id, _server.nonce), _now())
+		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_join_session(_lan_key, id, _server.nonce, ext[0], ext[1], ext[2]), _now())
 
 
 func _api_random_session(serv_key: String, alias: String) -> void:
 	if _begin(_Role.RANDOM, serv_key, alias):
-		_server.request(HolePunchProtocol.encode_random_session(_lan_key, _server.nonce), _now())
+		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_random_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2]), _now())
 
 
 func _api_close_session() -> void:
@@ -104,6 +121,7 @@ func _api_get_host() -> String:
 
 
 func _process(_delta: float) -> void:
+	_traversal.tick(_now())
 	for i in max_datagrams_per_frame: # The rest waits for the next frame: a flood cannot stall it.
 		var datagram := _socket.receive()
 		if datagram.is_empty():
@@ -115,6 +133,8 @@ func _process(_delta: float) -> void:
 
 func _exit_tree() -> void:
 	_socket.close()
+	_traversal.stop()
+	_traversal.nat.stop()
 
 
 func _begin(role: _Role, serv_key: String, alias: String) -> bool:
@@ -141,12 +161,14 @@ func _begin(role: _Role, serv_key: String, alias: String) -> bool:
 	_names = HolePunchNames.new(alias, max_peers)
 	_bound_port = _socket.bound_port()
 	_lan_key = HolePunchProtocol.encode_key(HolePunchSocket.find_lan_address(lan_address), _bound_port)
+	_traversal.diagnose(serv_key, _now())
 	phase = Phase.REQUESTING
 	return true
 
 
 func _stop() -> void:
 	_socket.close()
+	_traversal.stop()
 	phase = Phase.IDLE
 	_role = _Role.NONE
 	_session_id = ""
@@ -190,7 +212,8 @@ func _on_join_registered(message: Dictionary, _ip: String, _port: int) -> void:
 	if phase != Phase.REQUESTING or _role == _Role.HOST:
 		return
 	_public_key = message.joiner_remote_key
-	_peers.add(message.host_remote_key, message.host_local_key, message.secret, _public_key)
+	if _peers.add(message.host_remote_key, message.host_local_key, message.secret, _public_key):
+		_traversal.introduce(_peers.first(), message.host_nat, message.host_ip6_prefix, message.host_ip6_host, false, _now())
 	var was_random := _role == _Role.RANDOM
 	_role = _Role.JOINER
 	_enter_punching()
@@ -207,6 +230,8 @@ func _on_new_joiner(message: Dictionary, _ip: String, _port: int) -> void:
 	if phase == Phase.PUNCHING and _is_host() and _peers.find(message.joiner_remote_key) == null:
 		if not _peers.add(message.joiner_remote_key, message.joiner_local_key, message.secret, _public_key):
 			dropped_datagrams += 1 # Full, or a peer that already failed in this session.
+		else:
+			_traversal.introduce(_peers.find(message.joiner_remote_key), message.joiner_nat, message.joiner_ip6_prefix, message.joiner_ip6_host, true, _now())
 
 
 func _on_bad_key(message: Dictionary, _ip: String, _port: int) -> void:
@@ -234,6 +259,7 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 	var first := peer.path == ""
 	if not _hear(peer, peer.path_at(ip, port)):
 		return
+	_traversal.heard(peer, ip, port)
 	if first and phase == Phase.PUNCHING:
 		_send_to(_names.packet(peer.secret), ip, port) # Answer at once: the peer learns the path sooner.
 	for alias in _names.take(peer, names, not _is_host()):
@@ -248,7 +274,7 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 func _hear(peer: HolePunchPeer, heard_on: String) -> bool:
 	var heard := peer.hear(heard_on, _now(), phase == Phase.PUNCHING, punch_timeout)
 	if heard == HolePunchPeer.Heard.NEW_PATH:
-		peer_path.emit(peer.public_key, heard_on)
+		peer_path.emit(peer.public_key, "public" if heard_on == "ipv6" else heard_on)
 	elif heard == HolePunchPeer.Heard.IGNORED:
 		dropped_datagrams += 1
 	return heard != HolePunchPeer.Heard.IGNORED and not peer.handing_over()
@@ -298,7 +324,9 @@ func _on_join_done(_message: Dictionary, ip: String, port: int) -> void:
 # --- Sending on time ---------------------------------------------------------------------
 
 func _tick(now: float) -> void:
-	if phase == Phase.REQUESTING and _server.timed_out(now):
+	if phase == Phase.REQUESTING and _traversal.waiting():
+		pass # The first request waits for the NAT diagnosis (at most nat_timeout).
+	elif phase == Phase.REQUESTING and _server.timed_out(now):
 		_stop()
 		bad_server.emit(_server.key)
 	elif phase == Phase.REQUESTING:
@@ -319,7 +347,7 @@ func _tick(now: float) -> void:
 			_server.resend(now)
 		elif phase == Phase.PUNCHING and _is_host():
 			_server.keep_alive(now, _session_id)
-		elif phase == Phase.CLOSING and _peers.hand_over(now, {"local": _lan_key, "public": _public_key}):
+		elif phase == Phase.CLOSING and _peers.hand_over(now, {"local": _lan_key, "public": _public_key, "ipv6": _public_key}):
 			_finish_host()
 
 
@@ -345,6 +373,13 @@ func _finish(done: Signal, args: Array) -> void:
 func _enter_punching() -> void:
 	phase = Phase.PUNCHING
 	_server.start_keep_alive(_now())
+
+
+## Birthday probing got through on [param socket]: it becomes the punching socket (and its port
+## the one handed to ENet).
+func _adopt_socket(socket: PacketPeerUDP) -> void:
+	_socket.adopt(socket)
+	_bound_port = _socket.bound_port()
 
 
 func _send_to(packet: PackedByteArray, ip: String, port: int) -> void:

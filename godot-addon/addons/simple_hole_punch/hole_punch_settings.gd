@@ -65,6 +65,25 @@ extends HolePunchBase
 ## the game.
 @export_range(1, 65536) var max_datagrams_per_frame := 256
 
+@export_group("NAT traversal")
+## Diagnose this machine's NAT (see [HolePunchNat]) before the first request to a server, and tell
+## peers its type through the server, so that each pair picks its plan at once ([HolePunchPlan]).
+## Off, or with [member original_server], the type stays unknown and pairs punch as before.
+@export var nat_diagnosis := true
+## Most seconds the diagnosis may hold up the first request (it usually takes two round trips).
+@export_range(0.05, 5.0, 0.05, "suffix:s") var nat_timeout := 0.5
+## Tell peers our global IPv6 address (through the server) and punch theirs too.
+@export var use_ipv6 := true
+## Birthday probing, hard side: sockets opened towards the peer (one NAT mapping each).
+@export_range(1, 1024) var probe_sockets := 256
+## Birthday probing, easy side: random ports of the peer's address probed.
+@export_range(1, 4096) var probe_count := 1024
+## Birthday probing: seconds over which each side spreads its datagrams, so that neither
+## router sees a burst like a port scan.
+@export_range(0.1, 10.0, 0.1, "suffix:s") var probe_spread := 1.5
+## Birthday probing: most datagrams one side sends towards one peer in all.
+@export_range(1, 8192) var probe_budget := 1500
+
 @export_group("Debugging")
 ## Print every datagram sent and received, with a millisecond clock, for debugging a network.
 @export var trace_datagrams := false
