@@ -94,6 +94,8 @@ export interface PlayerOptions {
   readonly lanIp?: string;
   /** Print every datagram the player's HolePunch sends and receives. */
   readonly trace?: boolean;
+  /** Punch over IPv6 even when this Godot's ENet cannot connect over it (the lab's Debian build cannot). */
+  readonly ipv6WithoutEnet?: boolean;
   /**
    * `rpc` (the default): done once RPCs went both ways. `connected`: a client is done once the
    * host's first RPC arrived, which proves both ENet peers connected and data flowing; the host
@@ -113,6 +115,7 @@ export function playerArgs(o: PlayerOptions): string[] {
   if (o.serverTimeout) args.push(`--server-timeout=${o.serverTimeout}`);
   if (o.punchTimeout) args.push(`--punch-timeout=${o.punchTimeout}`);
   if (o.trace) args.push('--trace');
+  if (o.ipv6WithoutEnet) args.push('--ipv6-without-enet');
   if (o.until) args.push(`--until=${o.until}`);
   return args;
 }

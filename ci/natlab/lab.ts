@@ -153,12 +153,17 @@ export class Lab {
     sh('ip', ['netns', 'add', ns]);
     this.namespaces.push(ns);
     sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    // No duplicate-address detection: link-local addresses stay tentative for a second or two
+    // otherwise, and neighbour discovery between routers fails meanwhile.
+    sh('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0']);
     return ns;
   }
 
   private async create(spec: LabSpec): Promise<void> {
     const inet = this.addNamespace('inet');
-    sh('ip', ['-n', inet, 'link', 'add', 'br0', 'type', 'bridge']);
+    // No multicast snooping: IPv6 neighbour discovery is multicast, and a bridge that missed a
+    // router's MLD report (sent before its port joined) would not pass it the solicitations.
+    sh('ip', ['-n', inet, 'link', 'add', 'br0', 'type', 'bridge', 'mcast_snooping', '0']);
     sh('ip', ['-n', inet, 'link', 'set', 'br0', 'up']);
     let port = 0;
     const v6 = spec.ipv6 === true;
@@ -196,7 +201,7 @@ export class Lab {
       }
       sh('ip', ['-n', ns, 'addr', 'add', `${wan}/24`, 'dev', 'wan0']);
       sh('ip', ['-n', ns, 'link', 'set', 'wan0', 'up']);
-      sh('ip', ['-n', ns, 'link', 'add', 'lan0', 'type', 'bridge']);
+      sh('ip', ['-n', ns, 'link', 'add', 'lan0', 'type', 'bridge', 'mcast_snooping', '0']);
       sh('ip', ['-n', ns, 'addr', 'add', `10.${r}.0.1/24`, 'dev', 'lan0']);
       if (v6) {
         const wan6 = `2001:db8::${100 + r}`;

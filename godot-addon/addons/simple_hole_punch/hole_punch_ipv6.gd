@@ -7,6 +7,20 @@ extends RefCounted
 ## local key carries.
 
 
+static var _enet_ipv6 := -1
+
+
+## Whether this Godot's ENet can use IPv6. Official builds bundle an ENet that can; a build
+## against the system's vanilla ENet (Debian's) cannot, and a game client handed an IPv6 address
+## would fail to connect. Asked once (on such a build the engine prints one error while asking).
+static func enet_supports_ipv6() -> bool:
+	if _enet_ipv6 < 0:
+		var probe := ENetConnection.new()
+		_enet_ipv6 = 1 if probe.create_host_bound("::1", 0, 1) == OK else 0
+		probe.destroy()
+	return _enet_ipv6 == 1
+
+
 ## This machine's first global unicast IPv6 address (2000::/3), in full form, or empty when it
 ## has none. [param addresses] defaults to [method IP.get_local_addresses].
 static func find_global(addresses := PackedStringArray()) -> String:

@@ -72,7 +72,8 @@ extends HolePunchBase
 @export var nat_diagnosis := true
 ## Most seconds the diagnosis may hold up the first request (it usually takes two round trips).
 @export_range(0.05, 5.0, 0.05, "suffix:s") var nat_timeout := 0.5
-## Tell peers our global IPv6 address (through the server) and punch theirs too.
+## Tell peers our global IPv6 address (through the server) and punch theirs too, when this
+## Godot's ENet can connect over IPv6 ([method HolePunchIpv6.enet_supports_ipv6]).
 @export var use_ipv6 := true
 ## Birthday probing, hard side: sockets opened towards the peer (one NAT mapping each).
 @export_range(1, 1024) var probe_sockets := 256
@@ -87,3 +88,6 @@ extends HolePunchBase
 @export_group("Debugging")
 ## Print every datagram sent and received, with a millisecond clock, for debugging a network.
 @export var trace_datagrams := false
+## Punch over IPv6 even when this Godot's ENet cannot use it (for testing the path itself: the
+## game client is then handed an IPv6 address it cannot connect to).
+@export var ipv6_without_enet := false

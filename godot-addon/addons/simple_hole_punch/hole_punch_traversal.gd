@@ -30,6 +30,8 @@ func _init(node: HolePunch) -> void:
 ## NP) or with [member HolePunch.nat_diagnosis] off, the type stays unknown.
 func diagnose(server_key: String, now: float) -> void:
 	ip6 = HolePunchIpv6.find_global() if _node.use_ipv6 else ""
+	if ip6 != "" and not _node.ipv6_without_enet and not HolePunchIpv6.enet_supports_ipv6():
+		ip6 = "" # The game could not connect over it.
 	if not _node.nat_diagnosis or _node.original_server:
 		nat.done = true
 		return
