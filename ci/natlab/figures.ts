@@ -2,10 +2,12 @@
  * Time-to-connect figures through two port-preserving NATs, with and without impairment: p50 and
  * p95 of host_session to both ENet peers connected, over RUNS sessions each, and what the server
  * received and sent per session. A report, not a test. Needs root.
- * Usage: `node --import tsx ci/natlab/figures.ts [runs] [all|direct|relay|birthday]` (default 20 all).
+ * Usage: `node --import tsx ci/natlab/figures.ts [runs] [all|direct|relay|birthday|nat]` (default 20 all).
+ * `nat` measures the NAT-traversal plans: a port-randomising client against a port-preserving host
+ * (birthday probing), and port-randomising NATs on both sides (the relay at once).
  * `birthday` measures birthday probing with plain sockets (ci/natlab/udp_check.mjs), not the node.
  */
-import { type Impairment, labUnavailable, removeOrphans, withLab } from './lab.ts';
+import { type Impairment, labUnavailable, type NatKind, removeOrphans, withLab } from './lab.ts';
 import { IMPAIRED } from './run.ts';
 import { birthday } from './nat-checks.ts';
 import { importProject } from '../../e2e/godot.ts';
@@ -60,6 +62,26 @@ async function measureBirthday(runs: number, probes: number): Promise<string> {
   return `birthday probing, plain sockets, 256 mappings x ${probes} probes over 1.5 s: ${times.length}/${runs} met${stats}`;
 }
 
+/** Sessions between a host behind [hostNat] and a client behind [clientNat], default settings. */
+async function measurePlan(runs: number, hostNat: NatKind, clientNat: NatKind, label: string): Promise<string> {
+  const times: number[] = [];
+  let direct = 0;
+  await withLab({ routers: [{ name: 'r1', nat: hostNat, hosts: ['h1'] }, { name: 'r2', nat: clientNat, hosts: ['c1'] }] }, async (lab) => {
+    const server = await startLabServer(lab, ['--relays-per-ip', '50']);
+    for (let i = 0; i < runs; i++) {
+      const run = await runSession(lab, server.key, 'h1', ['c1'], { timeout: 30, until: 'connected' });
+      if (run.secondsToConnect === null) continue;
+      times.push(run.secondsToConnect * 1000);
+      const paths = [run.host, ...run.clients].flatMap((p) => p.eventsNamed('peer_path').map((e) => String(e.path)));
+      if (!paths.includes('relay')) direct++;
+    }
+    await stopLabServer(server);
+  });
+  times.sort((a, b) => a - b);
+  const stats = times.length ? `p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms` : 'no run connected';
+  return `${label}\n  to both ENet peers connected: ${times.length}/${runs}, ${direct} without the relay; ${stats}`;
+}
+
 async function main(): Promise<void> {
   const why = labUnavailable();
   if (why) throw new Error(why);
@@ -68,6 +90,11 @@ async function main(): Promise<void> {
   importProject('godot-demo'); // A fresh checkout has no class cache: HolePunch would not resolve.
   const runs = Number(process.argv[2] ?? 20);
   const which = process.argv[3] ?? 'all';
+  if (which === 'nat') {
+    console.log(await measurePlan(runs, 'preserving', 'random', 'client behind a port-randomising NAT, host behind a port-preserving one (birthday probing)'));
+    console.log(await measurePlan(runs, 'random', 'random', 'port-randomising NATs on both sides (the relay at once)'));
+    return;
+  }
   if (which === 'birthday') {
     for (const probes of [256, 1024]) console.log(await measureBirthday(runs, probes));
     return;
