@@ -53,6 +53,7 @@ func run(options: Dictionary) -> void:
 	_hole_punch.lan_address = options.get("lan-ip", "")
 	_hole_punch.trace_datagrams = options.has("trace")
 	_hole_punch.ipv6_without_enet = options.has("ipv6-without-enet")
+	_hole_punch.nat_diagnosis = not options.has("no-nat-diagnosis")
 	_hole_punch.server_timeout = float(options.get("server-timeout", str(_hole_punch.server_timeout)))
 	_hole_punch.punch_timeout = float(options.get("punch-timeout", str(_hole_punch.punch_timeout)))
 	add_child(_hole_punch)
