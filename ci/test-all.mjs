@@ -63,7 +63,11 @@ if (godot.status !== 0) {
   record('Godot unit', 0, 1, 'Godot could not be provisioned');
 } else {
   const bin = godot.stdout.trim().split('\n').pop();
-  run(bin, ['--headless', '--path', 'godot-addon', '--import'], { stdio: ['ignore', 'ignore', 'ignore'] });
+  for (const project of ['godot-addon', 'godot-demo']) {
+    run(bin, ['--headless', '--path', project, '--import'], { stdio: ['ignore', 'ignore', 'ignore'] });
+    // Every warning is an error in these projects (their project.godot says so): loading each script is the lint.
+    counted(`lint (GDScript, ${project})`, bin, ['--headless', '--path', project, '-s', join(ROOT, 'ci/gdscript-lint.gd')]);
+  }
   counted('Godot unit (headless)', bin, ['--headless', '--path', 'godot-addon', '-s', 'res://test/run_tests.gd']);
   vitest('end to end (loopback)', [process.execPath], ['--config', 'vitest.e2e.config.ts']);
   if (existsSync(join(ROOT, 'ci/natlab/run.ts'))) {

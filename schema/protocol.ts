@@ -12,6 +12,11 @@ const NONCE: FieldSpec = {
   name: 'nonce', type: 'token', optional: true,
   doc: 'Ours: a fresh random token per session that the server echoes in its answer. Original clients send none.',
 };
+/** Ours, on the host's KA and CS: its own nonce, so that a joiner who knows the host's address cannot keep or close its session with spoofed ones. */
+const HOST_NONCE: FieldSpec = {
+  name: 'nonce', type: 'token', optional: true,
+  doc: 'Ours: the nonce of the host\'s HS or RS. The server then takes KA and CS for that session only with it.',
+};
 /** Ours, on every answer to a request that carried a nonce. */
 const ECHO: FieldSpec = { name: 'nonce', type: 'token', optional: true, doc: 'The nonce of the request this answers, when it had one.' };
 /** Ours: drawn by the server when both sides of a pair sent nonces. */
@@ -116,12 +121,12 @@ export const protocol: ProtocolSpec = {
     {
       code: 'KA', name: 'keep_alive', direction: 'client_to_server',
       doc: 'Keeps the host\'s NAT mapping to the server open and its session fresh. No answer.',
-      fields: [{ name: 'session_id', type: 'session_id', doc: 'The host\'s session.' }],
+      fields: [{ name: 'session_id', type: 'session_id', doc: 'The host\'s session.' }, HOST_NONCE],
     },
     {
       code: 'CS', name: 'close_session', direction: 'client_to_server',
       doc: 'The host ends its session; only the host\'s address may. No answer.',
-      fields: [{ name: 'session_id', type: 'session_id', doc: 'The session to close.' }],
+      fields: [{ name: 'session_id', type: 'session_id', doc: 'The session to close.' }, HOST_NONCE],
     },
     {
       code: 'RD', name: 'peer_ready', direction: 'peer_to_peer',
@@ -182,12 +187,12 @@ export const protocol: ProtocolSpec = {
       ],
     },
     {
-      code: 'RB', name: 'relay_bind', direction: 'client_to_server',
+      code: 'RB', name: 'relay_bind', direction: 'client_to_server', port: 'relay',
       doc: 'Sent to the relay port from the punching socket: binds this side to the address it came from (and keeps the binding fresh). Resent until RA arrives.',
       fields: [{ name: 'token', type: 'token', doc: 'This side\'s secret from RG.' }],
     },
     {
-      code: 'RA', name: 'relay_bound', direction: 'server_to_client',
+      code: 'RA', name: 'relay_bound', direction: 'server_to_client', port: 'relay',
       doc: 'Answer to RB from the relay port: this side is bound; from now on the relay forwards between the two sides byte for byte.',
       fields: [{ name: 'token', type: 'token', doc: 'The token that was bound.' }],
     },
@@ -297,7 +302,112 @@ export const protocol: ProtocolSpec = {
       name: 'get_host', doc: 'The host\'s key on the path this peer uses (LAN if it answered there, else public); empty before a host is known.',
       params: [], returns: 'String',
     },
+    {
+      name: 'get_local_port', doc: 'The UDP port this node punched from (0 before a session starts).',
+      params: [], returns: 'int',
+    },
+    {
+      name: 'get_session_id', doc: 'The session id: the host\'s code, or the one joined (empty for a random joiner).',
+      params: [], returns: 'String',
+    },
+    {
+      name: 'diagnose_nat', doc: 'Diagnoses this machine\'s NAT against the server [param serv_key] now, for a lobby to show before a session starts; [signal nat_diagnosed] follows. [method host_session], [method join_session] and [method random_session] diagnose by themselves when it has not run.',
+      params: [{ name: 'serv_key', type: 'String', doc: 'The server key.' }],
+    },
+    {
+      name: 'get_nat_type', doc: 'This machine\'s NAT once diagnosed, a [enum HolePunchNat.NatType] (as [member nat_type]); UNKNOWN before, or when it could not be told.',
+      params: [], returns: 'int',
+    },
   ],
+  node: {
+    doc: [
+      'Connects players peer to peer through NATs, then hands the punched UDP ports to your game.',
+      '',
+      'A host calls [method host_session] and shares the code that [signal start_session] brings;',
+      'clients call [method join_session] with it (or two strangers call [method random_session]).',
+      'Every peer pings the others on their LAN and public addresses until the hole is punched. When',
+      'the host calls [method close_session], the host gets [signal start_server] and every client',
+      'gets [signal start_client], with ports that are free to bind again:',
+      '[codeblock]',
+      'hole_punch.start_server.connect(func(port: int) -> void:',
+      '    var peer := ENetMultiplayerPeer.new()',
+      '    peer.create_server(port)',
+      '    multiplayer.multiplayer_peer = peer)',
+      'hole_punch.start_client.connect(func(ip: String, port: int, local_port: int) -> void:',
+      '    var peer := ENetMultiplayerPeer.new()',
+      '    peer.create_client(ip, port, 0, 0, 0, local_port)',
+      '    multiplayer.multiplayer_peer = peer)',
+      '[/codeblock]',
+      'The server only answers, so this node resends whatever is not yet answered. It accepts server',
+      'messages only from its server\'s address, and peer messages only on the paths of the peers the',
+      'server introduced; anything else is dropped and counted in [member dropped_datagrams]. Server',
+      'answers must echo the nonce of our request, and two peers of ours prove themselves to each',
+      'other with the pair secret the server gave them (RV instead of RD). The node keeps at most',
+      '[member max_peers] peers, handles at most [member max_datagrams_per_frame] datagrams a frame,',
+      'probes a claimed LAN address only inside its own network ([HolePunchLanRules]), and every wait',
+      'ends: a silent peer in [signal peer_lost], a handover at [member handover_deadline]. Its',
+      'settings are grouped in the inspector: Server, Punching, Handover, Network, Limits, NAT traversal, Debugging.',
+    ],
+    settings: [
+      {
+        group: 'Server', settings: [
+          { name: 'request_interval', type: 'float', default: 0.1, range: [0.01, 5.0, 0.01], unit: 's', doc: 'Seconds before the first resend of an unanswered request (HS, JS, RS, RQ, RB); each further resend waits twice as long, up to [member max_request_interval].' },
+          { name: 'max_request_interval', type: 'float', default: 1.0, range: [0.01, 10.0, 0.01], unit: 's', doc: 'Longest wait between resends of a request.' },
+          { name: 'server_timeout', type: 'float', default: 5.0, range: [0.1, 120.0, 0.1], unit: 's', doc: 'Seconds without an answer from the server before [signal bad_server].' },
+          { name: 'keep_alive_interval', type: 'float', default: 5.0, range: [0.5, 60.0, 0.5], unit: 's', doc: 'Seconds between keep-alives to the server while hosting.' },
+          { name: 'original_server', type: 'bool', default: false, doc: 'Talk to an original server: send requests without a nonce and trust its answers without one. Leave it off with this project\'s server, whose answers must then echo our nonce, so that a forged answer from the server\'s address is dropped.' },
+        ],
+      },
+      {
+        group: 'Punching', settings: [
+          { name: 'punch_interval', type: 'float', default: 0.05, range: [0.01, 1.0, 0.01], unit: 's', doc: 'Seconds between punch packets to a peer not heard from yet.' },
+          { name: 'keep_open_interval', type: 'float', default: 0.25, range: [0.05, 5.0, 0.05], unit: 's', doc: 'Seconds between packets that keep a punched hole open.' },
+          { name: 'punch_timeout', type: 'float', default: 3.0, range: [0.1, 60.0, 0.1], unit: 's', doc: 'Seconds to wait for a peer\'s first packet before asking for a relay (or, without one, [signal punch_failed]); a claimed LAN address is probed no longer than this.' },
+          { name: 'peer_timeout', type: 'float', default: 5.0, range: [0.5, 120.0, 0.5], unit: 's', doc: 'Seconds of silence on the path in use after which a peer counts as gone: [signal peer_lost]; a client ends its attempt, a host goes on with the others.' },
+          { name: 'use_relay', type: 'bool', default: true, doc: 'Ask the server for a relay when punching towards a peer fails.' },
+          { name: 'relay_timeout', type: 'float', default: 5.0, range: [0.1, 60.0, 0.1], unit: 's', doc: 'Seconds to wait for a relay to be granted and bound before [signal punch_failed].' },
+        ],
+      },
+      {
+        group: 'Handover', settings: [
+          { name: 'handover_interval', type: 'float', default: 0.05, range: [0.01, 1.0, 0.01], unit: 's', doc: 'Seconds between resends of JH to a client that has not answered.' },
+          { name: 'handover_silence', type: 'float', default: 1.0, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Host: seconds of silence from a client after JH that count as its answer (its JD was lost and it already started its game client).' },
+          { name: 'handover_deadline', type: 'float', default: 3.0, range: [0.1, 30.0, 0.1], unit: 's', doc: 'Host: seconds after the first JH to a client after which it no longer holds the handover up, whatever it sends (a client that keeps punching instead of answering is left behind).' },
+          { name: 'handover_timeout', type: 'float', default: 1.0, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Client: after answering JH, seconds without a further JH before starting the game client even though no JG came (all copies lost, or a host that sends none).' },
+        ],
+      },
+      {
+        group: 'Network', settings: [
+          { name: 'local_port', type: 'int', default: 0, range: [0, 65535], doc: 'Local UDP port to punch from; 0 lets the system pick a free one.' },
+          { name: 'lan_address', type: 'String', default: '', doc: 'The LAN IPv4 address to tell peers; empty finds one with [method IP.get_local_addresses]. When set, it also defines our own subnet for [member lan_subnet_bits].' },
+          { name: 'lan_subnet_bits', type: 'int', default: 24, range: [8, 32], doc: 'Prefix length of our own subnets: a peer\'s claimed LAN address is probed only inside them.' },
+        ],
+      },
+      {
+        group: 'Limits', settings: [
+          { name: 'max_peers', type: 'int', default: 32, range: [1, 1024], doc: 'Most peers at once (the server\'s default cap per session is 32); further introductions are dropped, as is a peer that already failed in this session.' },
+          { name: 'max_datagrams_per_frame', type: 'int', default: 256, range: [1, 65536], doc: 'Most datagrams handled per frame; the rest wait for the next frame, so a flood cannot stall the game.' },
+        ],
+      },
+      {
+        group: 'NAT traversal', settings: [
+          { name: 'nat_diagnosis', type: 'bool', default: true, doc: 'Diagnose this machine\'s NAT ([HolePunchNat]) before the first request to a server, and tell peers its type through the server, so that each pair picks its plan at once ([HolePunchPlan]). Off, or with [member original_server], the type stays unknown and pairs punch as before.' },
+          { name: 'nat_timeout', type: 'float', default: 0.5, range: [0.05, 5.0, 0.05], unit: 's', doc: 'Most seconds the diagnosis may hold up the first request (it usually takes two round trips).' },
+          { name: 'use_ipv6', type: 'bool', default: true, doc: 'Tell peers our global IPv6 address (through the server) and punch theirs too, when this Godot\'s ENet can connect over IPv6 ([method HolePunchIpv6.enet_supports_ipv6]).' },
+          { name: 'probe_sockets', type: 'int', default: 256, range: [1, 1024], doc: 'Birthday probing, hard side (behind a port-randomising NAT): sockets opened towards the peer, one NAT mapping each.' },
+          { name: 'probe_count', type: 'int', default: 1024, range: [1, 4096], doc: 'Birthday probing, easy side: random ports of the peer\'s address probed.' },
+          { name: 'probe_spread', type: 'float', default: 1.5, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Birthday probing: seconds over which each side spreads its datagrams, so that neither router sees a burst like a port scan.' },
+          { name: 'probe_budget', type: 'int', default: 1500, range: [1, 8192], doc: 'Birthday probing: most datagrams one side sends towards one peer in all.' },
+        ],
+      },
+      {
+        group: 'Debugging', settings: [
+          { name: 'trace_datagrams', type: 'bool', default: false, doc: 'Print every datagram sent and received, with a millisecond clock, for debugging a network.' },
+          { name: 'ipv6_without_enet', type: 'bool', default: false, doc: 'Punch over IPv6 even when this Godot\'s ENet cannot use it (for testing the path itself: the game client is then handed an IPv6 address it cannot connect to).' },
+        ],
+      },
+    ],
+  },
   limits: {
     maxDatagramBytes: 512,
     maxNameLength: 32,

@@ -39,6 +39,8 @@ export interface MessageSpec {
   /** snake_case name, as in the original project (leading `_` dropped). */
   readonly name: string;
   readonly direction: Direction;
+  /** `relay`: sent to or from a relay port rather than the rendezvous port. */
+  readonly port?: 'relay';
   readonly doc: string;
   readonly fields: readonly FieldSpec[];
 }
@@ -66,6 +68,30 @@ export interface ApiSpec {
   readonly returns?: ScriptType;
 }
 
+/** An exported setting of the HolePunch node, shown in the inspector under its group. */
+export interface SettingSpec {
+  readonly name: string;
+  readonly type: ScriptType;
+  readonly default: number | boolean | string;
+  readonly doc: string;
+  /** Inspector range for numbers: minimum, maximum and, optionally, step. */
+  readonly range?: readonly [number, number] | readonly [number, number, number];
+  /** Unit shown after the value in the inspector, such as `s`. */
+  readonly unit?: string;
+}
+
+export interface SettingGroup {
+  readonly group: string;
+  readonly settings: readonly SettingSpec[];
+}
+
+/** The HolePunch node itself: its class documentation and settings (signals and API are above). */
+export interface NodeSpec {
+  /** Lines of the class documentation Godot's help shows, BBCode allowed. */
+  readonly doc: readonly string[];
+  readonly settings: readonly SettingGroup[];
+}
+
 export interface WireLimits {
   /** Longest datagram either side accepts, in bytes. */
   readonly maxDatagramBytes: number;
@@ -82,6 +108,7 @@ export interface ProtocolSpec {
   readonly messages: readonly MessageSpec[];
   readonly signals: readonly SignalSpec[];
   readonly api: readonly ApiSpec[];
+  readonly node: NodeSpec;
   readonly limits: WireLimits;
   /** 256 distinct two-letter strings: entry b encodes byte value b. */
   readonly bigrams: readonly string[];

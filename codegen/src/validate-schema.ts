@@ -61,6 +61,23 @@ export function validateSchema(spec: ProtocolSpec): void {
       if (!SCRIPT_TYPES.includes(p.type)) problems.push(`api "${a.name}": param "${p.name}": unknown type "${p.type}"`);
     }
   }
+  const settingNames = new Set<string>();
+  for (const group of spec.node.settings) {
+    for (const setting of group.settings) {
+      const at = `setting "${setting.name}"`;
+      if (!isSnakeCase(setting.name)) problems.push(`${at}: name is not snake_case`);
+      if (settingNames.has(setting.name)) problems.push(`${at}: duplicate`);
+      settingNames.add(setting.name);
+      const jsType = { int: 'number', float: 'number', bool: 'boolean', String: 'string' }[setting.type];
+      if (typeof setting.default !== jsType || (setting.type === 'int' && !Number.isInteger(setting.default))) {
+        problems.push(`${at}: default ${JSON.stringify(setting.default)} is not a ${setting.type}`);
+      }
+      if ((setting.range || setting.unit) && setting.type !== 'int' && setting.type !== 'float') {
+        problems.push(`${at}: only numbers take a range or a unit`);
+      }
+      if (setting.unit && !setting.range) problems.push(`${at}: a unit needs a range`);
+    }
+  }
   if (spec.bigrams.length !== 256 || new Set(spec.bigrams).size !== 256
     || !spec.bigrams.every((b) => /^[a-z]{2}$/.test(b))) {
     problems.push('bigrams: need 256 distinct two-letter lowercase strings');

@@ -1,5 +1,5 @@
 /** The plain view model both targets render: names decided, nothing left to compute in templates. */
-import type { Direction, FieldSpec, FieldType, ProtocolSpec } from '../../schema/types.ts';
+import type { Direction, FieldSpec, FieldType, ProtocolSpec, SettingSpec } from '../../schema/types.ts';
 import { headerLine } from './generated-file.ts';
 import { gdConstant, gdIdentifier, pascalCase, tsIdentifier } from './naming.ts';
 
@@ -53,6 +53,14 @@ export interface ParamView { readonly name: string; readonly type: string; reado
 export interface SignalView { readonly name: string; readonly doc: string; readonly params: readonly ParamView[] }
 export interface ApiView extends SignalView { readonly returns: string; readonly returnsValue: boolean }
 
+export interface SettingView {
+  readonly name: string;
+  readonly doc: string;
+  /** The whole `@export...` line. */
+  readonly declaration: string;
+}
+export interface SettingGroupView { readonly group: string; readonly settings: readonly SettingView[] }
+
 export interface ViewModel {
   /** The first line of each target's files. */
   readonly tsHeader: string;
@@ -63,6 +71,13 @@ export interface ViewModel {
   readonly clientInbound: readonly MessageView[];
   readonly signals: readonly SignalView[];
   readonly api: readonly ApiView[];
+  /** Codes a client accepts only from its server's rendezvous port (not RA, which a relay port sends). */
+  readonly serverCodes: readonly string[];
+  /** The session-id suffix a random joiner names, never told its id (the lowest bigram, as often as the shortest suffix). */
+  readonly unknownSessionSuffix: string;
+  /** Lines of the HolePunch class documentation. */
+  readonly nodeDoc: readonly string[];
+  readonly settingGroups: readonly SettingGroupView[];
   readonly limits: ProtocolSpec['limits'];
   readonly bigrams: readonly string[];
 }
@@ -92,6 +107,23 @@ function fieldView(f: FieldSpec, index: number): FieldView {
 }
 
 const GENERATOR = 'codegen/src/main.ts';
+
+/** A GDScript literal of [value]; floats keep a decimal point so the export is typed float. */
+function gdLiteral(type: SettingSpec['type'], value: SettingSpec['default']): string {
+  if (type === 'String') return JSON.stringify(value);
+  if (type === 'float') return Number.isInteger(value) ? `${value}.0` : String(value);
+  return String(value);
+}
+
+function settingView(s: SettingSpec): SettingView {
+  const literal = gdLiteral(s.type, s.default);
+  let annotation = '@export';
+  if (s.range) {
+    const numbers = s.range.map((n) => gdLiteral(s.type, n));
+    annotation = `@export_range(${[...numbers, ...(s.unit ? [`"suffix:${s.unit}"`] : [])].join(', ')})`;
+  }
+  return { name: s.name, doc: s.doc, declaration: `${annotation} var ${gdIdentifier(s.name)}: ${s.type} = ${literal}` };
+}
 
 export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewModel {
   const messages = spec.messages.map((m): MessageView => {
@@ -125,6 +157,10 @@ export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewMode
       name: a.name, doc: a.doc, params: params(a.params),
       returns: a.returns ?? 'void', returnsValue: a.returns !== undefined,
     })),
+    serverCodes: spec.messages.filter((m) => m.direction === 'server_to_client' && m.port !== 'relay').map((m) => m.code),
+    unknownSessionSuffix: spec.bigrams[0]!.repeat(spec.limits.minSuffixBigrams),
+    nodeDoc: spec.node.doc,
+    settingGroups: spec.node.settings.map((g) => ({ group: g.group, settings: g.settings.map(settingView) })),
     limits: spec.limits,
     bigrams: spec.bigrams,
   };

@@ -16,7 +16,7 @@ describe('a message added to the schema', () => {
   ));
   const ts = fileText(files, 'protocol.ts');
   const gd = fileText(files, 'protocol.gd');
-  const base = fileText(files, 'hole_punch_base.gd');
+  const node = fileText(files, 'hole_punch.gd');
 
   it('appears in the TypeScript types, encoder and decoder', () => {
     expect(ts).toContain('export interface PingExtra {');
@@ -31,13 +31,12 @@ describe('a message added to the schema', () => {
     expect(ts).toContain("case 'LS': handlers.listSessions(message, from); return true;");
   });
 
-  it('appears in the GDScript constant, encoder, parser, dispatch and handler stub', () => {
+  it('appears in the GDScript constant, encoder, parser and dispatch (the machine must then handle it)', () => {
     expect(gd).toContain('const PING_EXTRA := "PX"');
     expect(gd).toContain('static func encode_ping_extra(target_key: String) -> PackedByteArray:');
     expect(gd).toMatch(/\t\t"PX":\n\t\t\tif parts\.size\(\) != 1:/);
-    expect(base).toMatch(/\t\t"PX":\n\t\t\t_on_ping_extra\(message, ip, port\)/);
-    expect(base).toContain('func _on_ping_extra(_message: Dictionary, _ip: String, _port: int) -> void:');
+    expect(node).toMatch(/\t\t"PX":\n\t\t\t_on_ping_extra\(message, ip, port\)/);
     // A client never receives a client-to-server message: no dispatch for it.
-    expect(base).not.toContain('"LS":');
+    expect(node).not.toContain('"LS":');
   });
 });

@@ -118,7 +118,7 @@ func assert_push_error(text: String) -> void:
 ## Called by the runner with the errors Godot reported during the test: any not expected fails it.
 func check_errors(errors: Array[String]) -> void:
 	var expected := _expected_errors.duplicate()
-	for error in errors:
+	for error: String in errors:
 		var match_at := -1
 		for i in expected.size():
 			if error.contains(expected[i]):
@@ -128,7 +128,7 @@ func check_errors(errors: Array[String]) -> void:
 			expected.remove_at(match_at)
 		else:
 			failures.append("unexpected error: %s" % error)
-	for text in expected:
+	for text: String in expected:
 		failures.append("expected an error containing \"%s\"" % text)
 
 

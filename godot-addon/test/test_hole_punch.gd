@@ -14,7 +14,7 @@ func _punch(fast := true) -> HolePunch:
 	node.nat_diagnosis = false # This fake server answers no NP (test_hole_punch_traversal.gd does).
 	if fast:
 		node.request_interval = 0.05
-	for s in ["start_server", "start_client", "start_session", "new_name", "bad_session", "bad_server", "start_random", "punch_failed"]:
+	for s: String in ["start_server", "start_client", "start_session", "new_name", "bad_session", "bad_server", "start_random", "punch_failed"]:
 		node.connect(s, func(...args: Array) -> void: _signals.append("%s%s" % [s, args]))
 	add(node)
 	return node
@@ -39,6 +39,22 @@ func test_resends_host_session_until_answered() -> void:
 	await wait(0.2)
 	assert_eq(server.count("HS:"), after, "no HS after the answer")
 	assert_eq(node.phase, HolePunch.Phase.PUNCHING, "phase")
+	server.close()
+
+
+func test_host_confirms_at_once_and_proves_ka_and_cs_with_its_nonce() -> void:
+	var server := Endpoint.new()
+	var node := _punch()
+	node.host_session(server.key, "ann")
+	assert_true(await wait_until(func() -> bool: return server.count("HS:") > 0, 1.0), "HS sent")
+	var sid := server.key + "cyahcyah"
+	server.send(server.answer("HR:%s:%s" % [server.key, sid]), server.received[0].port)
+	# The first KA follows HR at once (the server confirms the session with it), not after keep_alive_interval.
+	assert_true(await wait_until(func() -> bool: return server.count("KA:") > 0, 0.5), "a KA at once")
+	assert_eq(server.poll().filter(func(r: Dictionary) -> bool: return r.text.begins_with("KA:"))[0].text, "KA:%s:%s" % [sid, server.nonce()], "KA carries the nonce")
+	node.close_session()
+	assert_true(await wait_until(func() -> bool: return server.count("CS:") > 0, 1.0), "CS sent")
+	assert_eq(server.poll().filter(func(r: Dictionary) -> bool: return r.text.begins_with("CS:"))[0].text, "CS:%s:%s" % [sid, server.nonce()], "CS carries the nonce")
 	server.close()
 
 
@@ -133,7 +149,7 @@ func test_client_trusts_only_the_introduced_host_and_hands_over() -> void:
 	var again := PacketPeerUDP.new()
 	assert_eq(again.bind(port, "*"), OK, "the punched port is free for the game")
 	again.close()
-	for e in [server, host, stranger]:
+	for e: Endpoint in [server, host, stranger]:
 		e.close()
 
 
@@ -258,5 +274,5 @@ func test_client_falls_back_to_a_relay_and_hands_over_through_it() -> void:
 	relay.send("JG:GO", port)
 	assert_true(await wait_until(func() -> bool: return _emitted("start_client"), 1.0), "start_client")
 	assert_true(_signals.has("start_client[\"127.0.0.1\", %d, %d]" % [relay.port, port]), "connects to the relay")
-	for e in [server, unreachable, relay]:
+	for e: Endpoint in [server, unreachable, relay]:
 		e.close()

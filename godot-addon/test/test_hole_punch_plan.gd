@@ -10,8 +10,8 @@ func test_every_pair_of_types_gives_matching_plans_on_both_sides() -> void:
 		[P.DIRECT, P.DIRECT]: true, [P.RELAY_AT_ONCE, P.RELAY_AT_ONCE]: true,
 		[P.PROBE_EASY, P.PROBE_HARD]: true,
 	}
-	for host_type in N.values():
-		for client_type in N.values():
+	for host_type: int in N.values():
+		for client_type: int in N.values():
 			var host := HolePunchPlan.decide(host_type, client_type, true)
 			var client := HolePunchPlan.decide(client_type, host_type, false)
 			expect_true(fits.has([host, client]), "host %s, client %s: plans %s / %s" % [N.keys()[host_type], N.keys()[client_type], P.keys()[host], P.keys()[client]])

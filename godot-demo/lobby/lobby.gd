@@ -18,9 +18,9 @@ func _ready() -> void:
 	_server_key.placeholder_text = "server key (printed by the server)"
 	_alias.placeholder_text = "your name"
 	_session.placeholder_text = "session code (to join)"
-	for field in [_server_key, _alias, _session]:
+	for field: LineEdit in [_server_key, _alias, _session]:
 		box.add_child(field)
-	for action in [["Host", _host], ["Join", _join], ["Random", _random], ["Close session", _hole_punch.close_session]]:
+	for action: Array in [["Host", _host], ["Join", _join], ["Random", _random], ["Close session", _hole_punch.close_session]]:
 		var button := Button.new()
 		button.text = action[0]
 		button.pressed.connect(action[1])

@@ -4,7 +4,7 @@ extends Node
 ##
 ## It prints one [code]SHP_EVENT {json}[/code] line per event on stdout, with [code]wall[/code]
 ## (Unix time in seconds) so a harness can time several processes. Exit codes: 0 success,
-## 2 timeout, 3 a failure signal (bad_session, bad_server, punch_failed).
+## 2 timeout, 3 a failure signal (bad_session, bad_server, punch_failed, refused, peer_lost).
 ## Options: [code]--role=host|join|random --server-key=KEY --session=ID --session-file=PATH --go-file=PATH --alias=NAME
 ## --expect-peers=N --timeout=SECONDS --lan-ip=IP --server-timeout=S --punch-timeout=S
 ## --until=rpc|connected[/code]. With [code]--until=connected[/code] a client is done once the
@@ -65,6 +65,8 @@ func run(options: Dictionary) -> void:
 	_hole_punch.bad_session.connect(func(key: String) -> void: _fail("bad_session", {"key": key}))
 	_hole_punch.bad_server.connect(func(key: String) -> void: _fail("bad_server", {"key": key}))
 	_hole_punch.punch_failed.connect(func(key: String) -> void: _fail("punch_failed", {"key": key}))
+	_hole_punch.refused.connect(func(reason: String) -> void: _fail("refused", {"reason": reason}))
+	_hole_punch.peer_lost.connect(func(key: String) -> void: _fail("peer_lost", {"key": key}))
 	_hole_punch.peer_path.connect(func(key: String, path: String) -> void: _emit("peer_path", {"key": key, "path": path}))
 	_hole_punch.nat_diagnosed.connect(func(nat_type: int) -> void: _emit("nat_diagnosed", {"nat_type": HolePunchNat.word(nat_type)}))
 	multiplayer.peer_connected.connect(_on_peer_connected)

@@ -9,6 +9,7 @@ import {
 } from './generated/protocol.ts';
 import { networkOf } from './addresses.ts';
 import type { FailedJoinBudget } from './limits/failed-joins.ts';
+import type { FairShare } from './limits/fair-share.ts';
 import type { NetworkBudget } from './limits/network-budget.ts';
 import { natAnswer, probeKey } from './nat/nat-probe.ts';
 import { pairSession } from './relay/pair-session.ts';
@@ -36,6 +37,8 @@ export interface HandlerContext {
   /** A joiner silent for this long gives up its slot to a new joiner of a full session. */
   readonly joinWindowMs: number;
   readonly matches: NetworkBudget;
+  /** Each address's fair share of random matches. */
+  readonly matchShares: FairShare;
   readonly failedJoins: FailedJoinBudget;
   readonly now: () => number;
   readonly send: (to: Endpoint, message: Message) => void;
@@ -117,15 +120,19 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       this.introduce(joined, this.seePeer(joined, remoteKey, localKey, now, message.nonce), from, message.nonce);
       return;
     }
-    const { matches } = this.ctx;
-    // A match spends the budget of both sides' addresses and networks: however many ports it
-    // uses, one address (or /24) takes part in at most its share of matches.
-    const waiting = matches.allows(from.address, now)
-      ? this.ctx.store.waitingRandom(remoteKey, (hostIp) => matches.allows(hostIp, now))
-      : undefined;
+    const { matches, matchShares } = this.ctx;
+    // A match spends the budget of both sides' addresses and networks, and takes from both
+    // addresses' fair shares: however many ports it uses, one address (or /24) takes part in at
+    // most its budget of matches, and no more than its share of the strangers who come by. An
+    // address past its share waits as a random host, offered only to strangers once it is back within it.
+    matchShares.seen(from.address, now);
+    const canMatch = (ip: string) => matches.allows(ip, now) && matchShares.fair(ip, now);
+    const waiting = canMatch(from.address) ? this.ctx.store.waitingRandom(remoteKey, canMatch) : undefined;
     if (waiting) {
       matches.spend(from.address, now);
       matches.spend(waiting.hostIp, now);
+      matchShares.record(from.address, now);
+      matchShares.record(waiting.hostIp, now);
       const peer = this.seePeer(waiting, remoteKey, localKey, now, message.nonce);
       this.ctx.store.matchRandom(waiting.id, remoteKey);
       this.ctx.stats.matches++;
@@ -139,18 +146,18 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   }
 
   keepAlive(message: KeepAlive, from: Endpoint): void {
-    const session = this.ownSession(message.sessionId, from);
+    const session = this.ownSession(message.sessionId, from, message.nonce);
     if (session) this.heardFromHost(session);
   }
 
   /** Whether [message] is a KA from the host of an existing session: cheap, and never answered. */
   isHostKeepAlive(message: KeepAlive, from: Endpoint): boolean {
     const session = this.ctx.store.get(message.sessionId);
-    return session !== undefined && session.hostRemoteKey === encodeKey(from);
+    return session !== undefined && session.hostRemoteKey === encodeKey(from) && hostNonceMatches(session, message.nonce);
   }
 
   closeSession(message: CloseSession, from: Endpoint): void {
-    const session = this.ownSession(message.sessionId, from);
+    const session = this.ownSession(message.sessionId, from, message.nonce);
     if (!session) return;
     this.ctx.store.remove(session.id);
     this.ctx.stats.sessionsClosed++;
@@ -305,9 +312,9 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   }
 
   /** The session [id] when [from] is its host; otherwise counts the request as ignored. */
-  private ownSession(id: string, from: Endpoint): Session | undefined {
+  private ownSession(id: string, from: Endpoint, nonce: string | undefined): Session | undefined {
     const session = this.ctx.store.get(id);
-    if (session && session.hostRemoteKey === encodeKey(from)) return session;
+    if (session && session.hostRemoteKey === encodeKey(from) && hostNonceMatches(session, nonce)) return session;
     this.ctx.stats.ignored++;
     return undefined;
   }
@@ -335,4 +342,13 @@ function decodeEndpoint(key: string): Endpoint {
   const endpoint = decodeKey(key);
   if (!endpoint) throw new Error(`stored key ${key} does not decode`);
   return endpoint;
+}
+
+/**
+ * A host of ours (one whose HS carried a nonce) proves KA and CS with it, so a joiner that knows
+ * the host's address cannot keep or close the session with spoofed datagrams; an original host
+ * sends none and is known by its address alone.
+ */
+function hostNonceMatches(session: Session, nonce: string | undefined): boolean {
+  return session.hostNonce === undefined || session.hostNonce === nonce;
 }

@@ -9,6 +9,7 @@ import { type Config, DEFAULTS } from './config.ts';
 import { decode, type DecodeError, dispatchToServer, encode, encodeKey, type Endpoint, isKey, type Message } from './generated/protocol.ts';
 import { type HandlerContext, RendezvousHandlers } from './handlers.ts';
 import { FailedJoinBudget } from './limits/failed-joins.ts';
+import { FairShare } from './limits/fair-share.ts';
 import { NetworkBudget } from './limits/network-budget.ts';
 import { RateLimiter } from './limits/rate-limiter.ts';
 import { looksLikeKeepAlive, looksLikeRequest } from './limits/request-shape.ts';
@@ -31,6 +32,8 @@ const ADDRESS_SHARE = 4;
 
 /** At most one log line per this long for errors a datagram can cause; the rest are counted. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
+/** Random matches count towards an address's fair share for about this long. */
+const MATCH_SHARE_MS = 60_000;
 
 type AbuseLimits = 'maxJoiners' | 'confirmWindowMs' | 'joinWindowMs' | 'matchesPerIp' | 'matchesPerNet' | 'failedJoinsPerIp' | 'failedJoinsPerNet' | 'failedJoins';
 
@@ -85,6 +88,7 @@ export class Rendezvous {
       suffixBigrams: config.suffixBigrams, maxPeers: config.maxPeers, maxSessions: config.maxSessions, sessionsPerIp: config.sessionsPerIp,
       joinWindowMs: config.joinWindowMs, maxJoiners: config.maxJoiners,
       matches: new NetworkBudget({ perIp: config.matchesPerIp, perNet: config.matchesPerNet, maxTracked: config.maxTracked }),
+      matchShares: new FairShare(MATCH_SHARE_MS, config.maxTracked),
       failedJoins: new FailedJoinBudget({
         perIp: config.failedJoinsPerIp, perNet: config.failedJoinsPerNet, total: config.failedJoins, maxTracked: config.maxTracked,
       }),

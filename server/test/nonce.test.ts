@@ -142,3 +142,31 @@ describe('RF: refusals that our node can tell apart', () => {
     expect(await (await client()).request(running.address, `JS:${LOCAL_KEY}:${id}`)).toEqual([`BK:${id}`]);
   });
 });
+
+describe('KA and CS of a host of ours', () => {
+  it('count only with the host\'s nonce, so a spoofed one from its address neither confirms, keeps nor closes the session', async () => {
+    running = await startTestServer();
+    const host = await client();
+    const id = idOf((await host.request(running.address, `HS:${LOCAL_KEY}:${HOST_NONCE}`))[0]!);
+    await settle(running, host, `KA:${id}`);
+    await settle(running, host, `KA:${id}:${OTHER_NONCE}`);
+    expect(running.server.store.get(id)?.confirmed).toBe(false);
+    await settle(running, host, `CS:${id}`);
+    await settle(running, host, `CS:${id}:${OTHER_NONCE}`);
+    expect(running.server.store.get(id)).toBeDefined();
+    await settle(running, host, `KA:${id}:${HOST_NONCE}`);
+    expect(running.server.store.get(id)?.confirmed).toBe(true);
+    await settle(running, host, `CS:${id}:${HOST_NONCE}`);
+    expect(running.server.store.get(id)).toBeUndefined();
+  });
+
+  it('an original host (no nonce) is known by its address alone, as before', async () => {
+    running = await startTestServer();
+    const host = await client();
+    const id = idOf((await host.request(running.address, `HS:${LOCAL_KEY}`))[0]!);
+    await settle(running, host, `KA:${id}`);
+    expect(running.server.store.get(id)?.confirmed).toBe(true);
+    await settle(running, host, `CS:${id}`);
+    expect(running.server.store.get(id)).toBeUndefined();
+  });
+});

@@ -9,8 +9,8 @@ extends RefCounted
 
 ## Reasons [method tick] gives for a peer that is gone.
 enum Gone {
-	FAILED, ## Never heard, on any path or through a relay: [signal HolePunchBase.punch_failed].
-	LOST, ## Heard once, then silent for [member HolePunch.peer_timeout]: [signal HolePunchBase.peer_lost].
+	FAILED, ## Never heard, on any path or through a relay: [signal HolePunch.punch_failed].
+	LOST, ## Heard once, then silent for [member HolePunch.peer_timeout]: [signal HolePunch.peer_lost].
 }
 
 ## How many failed peers are remembered, per allowed peer.
@@ -37,7 +37,7 @@ func first() -> HolePunchPeer:
 
 ## The peer one of whose paths is [param ip]:[param port], or null.
 func at(ip: String, port: int) -> HolePunchPeer:
-	for peer in _peers:
+	for peer: HolePunchPeer in _peers:
 		if peer.path_at(ip, port) != "":
 			return peer
 	return null
@@ -45,7 +45,7 @@ func at(ip: String, port: int) -> HolePunchPeer:
 
 ## The peer whose public key is [param public_key], or null.
 func find(public_key: String) -> HolePunchPeer:
-	for peer in _peers:
+	for peer: HolePunchPeer in _peers:
 		if peer.public_key == public_key:
 			return peer
 	return null
@@ -77,7 +77,7 @@ func has_failed(public_key: String) -> bool:
 ## already removed (and not taken back in this session).
 func tick(now: float) -> Array:
 	var gone := []
-	for peer in _peers.duplicate():
+	for peer: HolePunchPeer in _peers.duplicate():
 		var why := _gone(peer, now)
 		if why >= 0:
 			_peers.erase(peer)
@@ -105,7 +105,7 @@ func tick(now: float) -> Array:
 ## peer answered, or no longer holds the handover up.
 func hand_over(now: float, own_keys: Dictionary) -> bool:
 	var waiting := false
-	for peer in _peers:
+	for peer: HolePunchPeer in _peers:
 		if peer.done:
 			continue
 		if peer.path == "":
@@ -129,7 +129,7 @@ func hand_over(now: float, own_keys: Dictionary) -> bool:
 ## Host, just before freeing the port: JG to every peer (copies: no answer can come back).
 func send_go(copies: int) -> void:
 	for copy in copies:
-		for peer in _peers:
+		for peer: HolePunchPeer in _peers:
 			var to := peer.endpoint()
 			_node._send_to(HolePunchProtocol.encode_join_go(peer.secret), to[0], to[1])
 

@@ -4,11 +4,6 @@ extends RefCounted
 ## an answer (resent on a [HolePunchRetry] until [member HolePunch.server_timeout]), the host's
 ## keep-alives, and the nonce that tells the server's real answers from forged ones.
 
-## The codes only the server sends (from its own address; RA comes from a relay port).
-const CODES: Array[String] = [HolePunchProtocol.HOST_REGISTERED, HolePunchProtocol.JOIN_REGISTERED, HolePunchProtocol.NEW_JOINER, HolePunchProtocol.BAD_KEY, HolePunchProtocol.REFUSED, HolePunchProtocol.RELAY_GRANTED]
-## A random joiner is never told its session id: its RQ names the server key with this suffix,
-## and the server finds the session by the pair.
-const RANDOM_SUFFIX := "cycy"
 
 ## The server key.
 var key := ""
@@ -77,19 +72,20 @@ func timed_out(now: float) -> bool:
 
 ## Host: starts keeping the session fresh from [param now].
 func start_keep_alive(now: float) -> void:
-	_keep_alive_next = now + _node.keep_alive_interval
+	# The first at once: it proves to the server that HR reached us, which confirms the session.
+	_keep_alive_next = now
 
 
 ## Host: sends a keep-alive for [param session_id] when due at [param now].
 func keep_alive(now: float, session_id: String) -> void:
 	if now >= _keep_alive_next:
 		_keep_alive_next = now + _node.keep_alive_interval
-		send(HolePunchProtocol.encode_keep_alive(session_id))
+		send(HolePunchProtocol.encode_keep_alive(session_id, nonce))
 
 
 ## RQ for the peer [param peer_key] in the session [param session_id] (empty for a random joiner).
 func relay_request(session_id: String, peer_key: String) -> PackedByteArray:
-	var id := session_id if session_id != "" else key + RANDOM_SUFFIX
+	var id := session_id if session_id != "" else key + HolePunchProtocol.UNKNOWN_SESSION_SUFFIX
 	return HolePunchProtocol.encode_relay_request(id, peer_key, nonce)
 
 

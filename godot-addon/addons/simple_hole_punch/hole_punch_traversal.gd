@@ -65,12 +65,12 @@ func tick(now: float) -> void:
 		var winner := probe.winner
 		probe.winner = null # Ours now: the node's socket.
 		_node._adopt_socket(winner)
-		var heard: Array = probe.winner_packet
+		var first: Array = probe.winner_packet
 		_probe_peer = null
-		_node._receive(heard[0], heard[1], heard[2])
+		_node._receive(first[0], first[1], first[2])
 		return
 	var packet := _node._names.packet(_probe_peer.secret)
-	for port in probe.due_ports(now):
+	for port: int in probe.due_ports(now):
 		_node._send_to(packet, _probe_peer.public_ip, port)
 	if not probe.active(now):
 		_probe_peer.probing = false

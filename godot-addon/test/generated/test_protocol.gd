@@ -20,7 +20,7 @@ func test_decode_key_worked_example() -> void:
 
 
 func test_key_round_trip_edges() -> void:
-	for case in [["0.0.0.0", 0], ["255.255.255.255", 65535], ["10.1.0.2", 40000]]:
+	for case: Array in [["0.0.0.0", 0], ["255.255.255.255", 65535], ["10.1.0.2", 40000]]:
 		var key := P.encode_key(case[0], case[1])
 		assert_eq(P.decode_key(key), {"ip": case[0], "port": case[1]}, "round trip %s" % [case])
 
@@ -85,7 +85,7 @@ func test_extensions_are_optional_trailing_fields() -> void:
 
 
 func test_parse_rejects_malformed() -> void:
-	for text in ["", "HS", "HS:", "HSx" + KEY, "ZZ:" + KEY, "HS:" + KEY + ":" + KEY, "HS:%s:%s:%s" % [KEY, NONCE, NONCE], "HS:qucycyahjiuq",
+	for text: String in ["", "HS", "HS:", "HSx" + KEY, "ZZ:" + KEY, "HS:" + KEY + ":" + KEY, "HS:%s:%s:%s" % [KEY, NONCE, NONCE], "HS:qucycyahjiuq",
 			"RF:tired:" + NONCE, "RF:server_full",
 			"JD:done", "RD:", "RD:a::b", "JR:%s:%s" % [KEY, KEY], "BK:" + KEY]:
 		assert_eq(P.parse(text.to_ascii_buffer()), {}, "\"%s\"" % text)

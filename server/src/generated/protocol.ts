@@ -138,6 +138,8 @@ export interface KeepAlive {
   readonly code: 'KA';
   /** The host's session. */
   readonly sessionId: string;
+  /** Ours: the nonce of the host's HS or RS. The server then takes KA and CS for that session only with it. */
+  readonly nonce?: string;
 }
 
 /** `CS` (client to server): The host ends its session; only the host's address may. No answer. */
@@ -145,6 +147,8 @@ export interface CloseSession {
   readonly code: 'CS';
   /** The session to close. */
   readonly sessionId: string;
+  /** Ours: the nonce of the host's HS or RS. The server then takes KA and CS for that session only with it. */
+  readonly nonce?: string;
 }
 
 /** `RD` (peer to peer): Punch packet, sent to both the LAN and the public address of each peer until the session closes. */
@@ -285,8 +289,8 @@ export function encode(message: Message): string {
     case 'NJ': return ['NJ', [message.joinerRemoteKey, message.joinerLocalKey, ...present([message.nonce, message.secret, message.joinerNat, message.joinerIp6Prefix, message.joinerIp6Host])].join(':')].join(':');
     case 'BK': return ['BK', [message.sessionId, ...present([message.nonce])].join(':')].join(':');
     case 'RS': return ['RS', [message.localKey, ...present([message.nonce, message.nat, message.ip6Prefix, message.ip6Host])].join(':')].join(':');
-    case 'KA': return ['KA', [message.sessionId].join(':')].join(':');
-    case 'CS': return ['CS', [message.sessionId].join(':')].join(':');
+    case 'KA': return ['KA', [message.sessionId, ...present([message.nonce])].join(':')].join(':');
+    case 'CS': return ['CS', [message.sessionId, ...present([message.nonce])].join(':')].join(':');
     case 'RD': return ['RD', [...message.names].join(':')].join(':');
     case 'RV': return ['RV', [message.secret, ...message.names].join(':')].join(':');
     case 'JH': return ['JH', [message.hostKey, ...present([message.secret])].join(':')].join(':');
@@ -426,17 +430,21 @@ export function decode(datagram: Uint8Array): DecodeResult {
     }
 
     case 'KA': {
-      if (parts.length !== 1) return fail('field_count', 'KA needs 1 field(s)');
+      if (parts.length < 1 || parts.length > 2) return fail('field_count', 'KA needs 1 to 2 field(s)');
       const sessionId = parts[0]!;
       if (!isSessionId(sessionId)) return fail('bad_field', 'KA.session_id');
-      return { ok: true, message: { code: 'KA', sessionId } };
+      const nonce = parts[1] as string | undefined;
+      if (nonce !== undefined && !isToken(nonce)) return fail('bad_field', 'KA.nonce');
+      return { ok: true, message: { code: 'KA', sessionId, nonce } };
     }
 
     case 'CS': {
-      if (parts.length !== 1) return fail('field_count', 'CS needs 1 field(s)');
+      if (parts.length < 1 || parts.length > 2) return fail('field_count', 'CS needs 1 to 2 field(s)');
       const sessionId = parts[0]!;
       if (!isSessionId(sessionId)) return fail('bad_field', 'CS.session_id');
-      return { ok: true, message: { code: 'CS', sessionId } };
+      const nonce = parts[1] as string | undefined;
+      if (nonce !== undefined && !isToken(nonce)) return fail('bad_field', 'CS.nonce');
+      return { ok: true, message: { code: 'CS', sessionId, nonce } };
     }
 
     case 'RD': {

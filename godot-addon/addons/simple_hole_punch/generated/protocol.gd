@@ -49,6 +49,12 @@ const NAT_PROBE := "NP"
 ## [code]NA[/code] (server_to_client): Ours: answer to NP, sent from the port NP reached: the source address the server saw there, and where the probe port is.
 const NAT_ANSWER := "NA"
 
+## Codes a client accepts only from its server's address.
+const SERVER_CODES: Array[String] = ["HR", "JR", "NJ", "BK", "RF", "RG", "NA"]
+## What a random joiner, never told its session id, puts after the server key in RQ: the server
+## finds the session by the pair.
+const UNKNOWN_SESSION_SUFFIX := "cycy"
+
 ## Longest datagram accepted, in bytes.
 const MAX_DATAGRAM_BYTES := 512
 ## Longest alias, in characters.
@@ -153,12 +159,12 @@ static func encode_random_session(local_key: String, nonce: String = "", nat: St
 	return _pack(RANDOM_SESSION, [local_key], [nonce, nat, ip6_prefix, ip6_host])
 
 ## Encodes [code]KA[/code]: Keeps the host's NAT mapping to the server open and its session fresh. No answer.
-static func encode_keep_alive(session_id: String) -> PackedByteArray:
-	return _pack(KEEP_ALIVE, [session_id])
+static func encode_keep_alive(session_id: String, nonce: String = "") -> PackedByteArray:
+	return _pack(KEEP_ALIVE, [session_id], [nonce])
 
 ## Encodes [code]CS[/code]: The host ends its session; only the host's address may. No answer.
-static func encode_close_session(session_id: String) -> PackedByteArray:
-	return _pack(CLOSE_SESSION, [session_id])
+static func encode_close_session(session_id: String, nonce: String = "") -> PackedByteArray:
+	return _pack(CLOSE_SESSION, [session_id], [nonce])
 
 ## Encodes [code]RD[/code]: Punch packet, sent to both the LAN and the public address of each peer until the session closes.
 static func encode_peer_ready(names: PackedStringArray) -> PackedByteArray:
@@ -339,17 +345,21 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			return {"code": "RS", "local_key": parts[0], "nonce": parts[1] if parts.size() > 1 else "", "nat": parts[2] if parts.size() > 2 else "", "ip6_prefix": parts[3] if parts.size() > 3 else "", "ip6_host": parts[4] if parts.size() > 4 else "" }
 		"KA":
-			if parts.size() != 1:
+			if parts.size() < 1 or parts.size() > 2:
 				return {}
 			if not is_session_id(parts[0]):
 				return {}
-			return {"code": "KA", "session_id": parts[0] }
+			if parts.size() > 1 and not is_token(parts[1]):
+				return {}
+			return {"code": "KA", "session_id": parts[0], "nonce": parts[1] if parts.size() > 1 else "" }
 		"CS":
-			if parts.size() != 1:
+			if parts.size() < 1 or parts.size() > 2:
 				return {}
 			if not is_session_id(parts[0]):
 				return {}
-			return {"code": "CS", "session_id": parts[0] }
+			if parts.size() > 1 and not is_token(parts[1]):
+				return {}
+			return {"code": "CS", "session_id": parts[0], "nonce": parts[1] if parts.size() > 1 else "" }
 		"RD":
 			if parts.size() < 1 or parts.size() > 16:
 				return {}

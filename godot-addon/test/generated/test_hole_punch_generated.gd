@@ -1,9 +1,9 @@
 extends "res://test/test_case.gd"
-## The generated base of HolePunch: signals as the schema names them, and dispatch by code.
+## The generated HolePunch: signals and settings as the schema names them, and dispatch by code.
 
 
 class Recorder:
-	extends HolePunchBase
+	extends HolePunch
 	var calls: Array[String] = []
 
 	func _on_host_registered(message: Dictionary, ip: String, port: int) -> void:
@@ -21,7 +21,7 @@ func _signal_args(node: Object, signal_name: String) -> Array:
 
 
 func test_signals_match_the_spec() -> void:
-	var node := HolePunchBase.new()
+	var node := HolePunch.new()
 	assert_eq(_signal_args(node, "start_server"), ["port:int"], "start_server")
 	assert_eq(_signal_args(node, "start_client"), ["ip:String", "port:int", "local_port:int"], "start_client")
 	assert_eq(_signal_args(node, "start_session"), ["key:String"], "start_session")
@@ -31,6 +31,23 @@ func test_signals_match_the_spec() -> void:
 	assert_eq(_signal_args(node, "start_random"), [], "start_random")
 	assert_eq(_signal_args(node, "punch_failed"), ["key:String"], "punch_failed")
 	assert_eq(_signal_args(node, "peer_path"), ["key:String", "path:String"], "peer_path")
+	assert_eq(_signal_args(node, "refused"), ["reason:String"], "refused")
+	assert_eq(_signal_args(node, "peer_lost"), ["key:String"], "peer_lost")
+	node.free()
+
+
+func test_settings_are_grouped_with_ranges_and_units() -> void:
+	var node := HolePunch.new()
+	var groups: Array[String] = []
+	var punch_timeout := {}
+	for property in node.get_property_list():
+		if property.usage & PROPERTY_USAGE_GROUP:
+			groups.append(property.name)
+		elif property.name == "punch_timeout":
+			punch_timeout = property
+	assert_eq(groups.slice(groups.find("Server")), ["Server", "Punching", "Handover", "Network", "Limits", "NAT traversal", "Debugging"], "groups")
+	assert_eq([punch_timeout.type, punch_timeout.hint, punch_timeout.hint_string], [TYPE_FLOAT, PROPERTY_HINT_RANGE, "0.1,60.0,0.1,suffix:s"], "punch_timeout")
+	assert_eq(node.punch_timeout, 3.0, "default")
 	node.free()
 
 
@@ -47,7 +64,7 @@ func test_dispatch_routes_by_code() -> void:
 
 func test_api_methods_exist() -> void:
 	var node := HolePunch.new()
-	for method in ["host_session", "join_session", "random_session", "close_session", "get_host"]:
+	for method: String in ["host_session", "join_session", "random_session", "close_session", "get_host"]:
 		assert_true(node.has_method(method), method)
 	assert_eq(node.get_host(), "", "get_host before any session")
 	node.free()

@@ -1,0 +1,254 @@
+extends Node
+## The phase machine behind [HolePunch]: what the node does with each API call, which datagrams it
+## admits, and what it sends on time. [HolePunch] (generated from the schema) declares the
+## signals, the settings and the API; what each admitted message does is in
+## [code]hole_punch_messages.gd[/code], which extends this.
+##
+## The peers, the server link, the names, the relay links and the LAN rules are objects of their
+## own ([HolePunchPeers], [HolePunchServerLink], [HolePunchNames], [HolePunchRelayLink],
+## [HolePunchLanRules]).
+
+## This node as the [HolePunch] it is: its signals and settings are declared there.
+var _this: HolePunch = self as Object as HolePunch
+
+## Where this node is in a session's life.
+enum Phase {
+	IDLE, ## Nothing under way.
+	REQUESTING, ## Waiting for the server to answer HS, JS or RS.
+	PUNCHING, ## Registered: pinging peers and keeping holes open.
+	CLOSING, ## Host: handing peers over (JH until JD).
+	HANDING_OVER, ## Client: answered JH, waiting for JG to free the port.
+	DONE, ## The port was handed to the game.
+}
+
+enum _Role { NONE, HOST, JOINER, RANDOM }
+
+## Where this node is in a session's life.
+var phase: Phase = Phase.IDLE
+## Datagrams dropped: malformed, from an address the server did not introduce, or not valid
+## where they arrived (a wrong nonce or secret, a path not in use).
+var dropped_datagrams := 0
+
+var _role: _Role = _Role.NONE
+var _socket := HolePunchSocket.new()
+var _server: HolePunchServerLink
+var _peers: HolePunchPeers
+var _names: HolePunchNames
+var _session_id := ""
+var _lan_key := ""
+var _public_key := ""
+var _last_join_host := 0.0
+var _handover := ["", 0]
+var _bound_port := 0
+var _traversal := HolePunchTraversal.new(_this)
+
+## This machine's NAT, once diagnosed ([signal HolePunch.nat_diagnosed]);
+## [constant HolePunchNat.UNKNOWN] before, or when it could not be told.
+var nat_type: HolePunchNat.NatType:
+	get:
+		return _traversal.nat.nat_type
+
+
+func _api_diagnose_nat(serv_key: String) -> void:
+	if HolePunchProtocol.decode_key(serv_key).is_empty():
+		push_error("HolePunch.diagnose_nat: \"%s\" is not a server key" % serv_key)
+		return
+	_traversal.diagnose(serv_key, _now())
+
+
+func _api_get_nat_type() -> int:
+	return nat_type
+
+
+func _api_get_local_port() -> int:
+	return _bound_port
+
+
+func _api_get_session_id() -> String:
+	return _session_id
+
+
+func _api_host_session(serv_key: String, alias: String) -> void:
+	if _begin(_Role.HOST, serv_key, alias):
+		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_host_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2]), _now())
+
+
+func _api_join_session(id: String, alias: String) -> void:
+	if not HolePunchProtocol.is_session_id(id):
+		push_error("HolePunch.join_session: \"%s\" is not a session id" % id)
+		_this.bad_session.emit(id)
+	elif _begin(_Role.JOINER, id.left(HolePunchProtocol.KEY_LENGTH), alias):
+		_session_id = id
+		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_join_session(_lan_key, id, _server.nonce, ext[0], ext[1], ext[2]), _now())
+
+
+func _api_random_session(serv_key: String, alias: String) -> void:
+	if _begin(_Role.RANDOM, serv_key, alias):
+		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_random_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2]), _now())
+
+
+func _api_close_session() -> void:
+	if phase == Phase.IDLE or phase == Phase.DONE:
+		return
+	if phase == Phase.REQUESTING or not _is_host():
+		_stop() # A client closing means leaving: nothing is handed over.
+	elif phase == Phase.PUNCHING:
+		phase = Phase.CLOSING
+		_tick(_now())
+
+
+func _api_get_host() -> String:
+	if _is_host() or _peers == null or _peers.first() == null:
+		return _public_key
+	return _peers.first().key()
+
+
+func _process(_delta: float) -> void:
+	_traversal.tick(_now())
+	for i in _this.max_datagrams_per_frame: # The rest waits for the next frame: a flood cannot stall it.
+		var datagram := _socket.receive()
+		if datagram.is_empty():
+			break
+		_receive(datagram[0], datagram[1], datagram[2])
+	if _socket.is_open():
+		_tick(_now())
+
+
+func _exit_tree() -> void:
+	_socket.close()
+	_traversal.stop()
+	_traversal.nat.stop()
+
+
+func _begin(role: _Role, serv_key: String, alias: String) -> bool:
+	if phase != Phase.IDLE and phase != Phase.DONE:
+		push_error("HolePunch: a session is already under way (phase %s)" % Phase.keys()[phase])
+		return false
+	if not HolePunchProtocol.is_name(alias):
+		push_error("HolePunch: alias \"%s\" must be 1 to %d printable ASCII characters without ':'" % [alias, HolePunchProtocol.MAX_NAME_LENGTH])
+		return false
+	if HolePunchProtocol.decode_key(serv_key).is_empty():
+		push_error("HolePunch: \"%s\" is not a server key" % serv_key)
+		_this.bad_server.emit(serv_key)
+		return false
+	_stop()
+	var err := _socket.open(_this.local_port)
+	if err != OK:
+		push_error("HolePunch: cannot bind UDP port %d: %s" % [_this.local_port, error_string(err)])
+		_this.bad_server.emit(serv_key)
+		return false
+	_socket.trace = _this.trace_datagrams
+	_role = role
+	_server = HolePunchServerLink.new(self, serv_key, not _this.original_server)
+	_peers = HolePunchPeers.new(self)
+	_names = HolePunchNames.new(alias, _this.max_peers)
+	_bound_port = _socket.bound_port()
+	_lan_key = HolePunchProtocol.encode_key(HolePunchSocket.find_lan_address(_this.lan_address), _bound_port)
+	_traversal.diagnose(serv_key, _now())
+	phase = Phase.REQUESTING
+	return true
+
+
+func _stop() -> void:
+	_socket.close()
+	_traversal.stop()
+	phase = Phase.IDLE
+	_role = _Role.NONE
+	_session_id = ""
+	_public_key = ""
+	_peers = null
+
+
+# --- Receiving ---------------------------------------------------------------------------
+
+func _receive(packet: PackedByteArray, ip: String, port: int) -> void:
+	# The sender first: nothing from an address we do not know is even parsed.
+	var from_server := _server.is_at(ip, port)
+	var peer := null if from_server or _peers == null else _peers.at(ip, port)
+	if not from_server and peer == null:
+		dropped_datagrams += 1
+		return
+	var message := HolePunchProtocol.parse(packet)
+	if message.is_empty() or from_server != HolePunchProtocol.SERVER_CODES.has(message.code) or (from_server and not _server.accepts(message)):
+		# A client that lost its JD already runs its game client: its first ENet packet answers.
+		if message.is_empty() and phase == Phase.CLOSING and peer != null and peer.handing_over() and peer.path_at(ip, port) == peer.path:
+			peer.done = true
+		dropped_datagrams += 1
+		return
+	if peer != null and (message.get("secret", peer.secret) != peer.secret or message.code == HolePunchProtocol.PEER_READY and peer.secret != ""):
+		dropped_datagrams += 1 # Between two peers of ours (RV, not RD), whoever lacks the pair's secret is a stranger.
+		return
+	_this._dispatch(message, ip, port)
+
+
+# --- Sending on time ---------------------------------------------------------------------
+
+func _tick(now: float) -> void:
+	if phase == Phase.REQUESTING and _traversal.waiting():
+		pass # The first request waits for the NAT diagnosis (at most nat_timeout).
+	elif phase == Phase.REQUESTING and _server.timed_out(now):
+		_stop()
+		_this.bad_server.emit(_server.key)
+	elif phase == Phase.REQUESTING:
+		_server.resend(now)
+	elif phase == Phase.HANDING_OVER and now - _last_join_host >= _this.handover_timeout:
+		_finish_client()
+	elif phase == Phase.PUNCHING or phase == Phase.CLOSING:
+		for gone: Array in _peers.tick(now):
+			var peer: HolePunchPeer = gone[0]
+			if gone[1] == HolePunchPeers.Gone.LOST:
+				_this.peer_lost.emit(peer.public_key)
+			else:
+				_this.punch_failed.emit(peer.public_key)
+			if not _is_host():
+				_stop()
+				return
+		if phase == Phase.PUNCHING and not _is_host() and _peers.first().path == "":
+			_server.resend(now)
+		elif phase == Phase.PUNCHING and _is_host():
+			_server.keep_alive(now, _session_id)
+		elif phase == Phase.CLOSING and _peers.hand_over(now, {"local": _lan_key, "public": _public_key, "ipv6": _public_key}):
+			_finish_host()
+
+
+func _finish_host() -> void:
+	# The session ends at the server only now: a peer still punching may need it for a relay.
+	for copy in 3: # No answer can come back once the port is freed: copies survive loss.
+		_server.send(HolePunchProtocol.encode_close_session(_session_id, _server.nonce))
+	_peers.send_go(3)
+	_finish(_this.start_server, [_bound_port])
+
+
+func _finish_client() -> void:
+	_finish(_this.start_client, [_handover[0], _handover[1], _bound_port])
+
+
+## Frees the port for the game, then tells the game with [param done].
+func _finish(done: Signal, args: Array) -> void:
+	_socket.close()
+	phase = Phase.DONE
+	done.emit.callv(args)
+
+
+func _enter_punching() -> void:
+	phase = Phase.PUNCHING
+	_server.start_keep_alive(_now())
+
+
+## Birthday probing got through on [param socket]: it becomes the punching socket (and its port
+## the one handed to ENet).
+func _adopt_socket(socket: PacketPeerUDP) -> void:
+	_socket.adopt(socket)
+	_bound_port = _socket.bound_port()
+
+
+func _send_to(packet: PackedByteArray, ip: String, port: int) -> void:
+	_socket.send(packet, ip, port)
+
+
+func _is_host() -> bool:
+	return _role == _Role.HOST or (_role == _Role.RANDOM and phase != Phase.REQUESTING)
+
+
+static func _now() -> float:
+	return Time.get_ticks_usec() / 1_000_000.0

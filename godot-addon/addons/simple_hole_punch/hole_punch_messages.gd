@@ -1,0 +1,131 @@
+extends "hole_punch_machine.gd"
+## What each message does to a [HolePunch] node: one [code]_on_*[/code] handler per message a
+## client receives. The generated [HolePunch] routes every admitted message here, so a message the
+## schema adds without a handler fails to compile rather than being dropped.
+
+
+func _on_host_registered(message: Dictionary, _ip: String, _port: int) -> void:
+	if phase != Phase.REQUESTING or _role == _Role.JOINER:
+		return # A duplicate answer, or one we never asked for.
+	_public_key = message.remote_key
+	_session_id = message.session_id
+	_enter_punching()
+	if _role == _Role.HOST:
+		_this.start_session.emit(_session_id)
+
+
+func _on_join_registered(message: Dictionary, _ip: String, _port: int) -> void:
+	if phase != Phase.REQUESTING or _role == _Role.HOST:
+		return
+	_public_key = message.joiner_remote_key
+	if _peers.add(message.host_remote_key, message.host_local_key, message.secret, _public_key):
+		_traversal.introduce(_peers.first(), message.host_nat, message.host_ip6_prefix, message.host_ip6_host, false, _now())
+	var was_random := _role == _Role.RANDOM
+	_role = _Role.JOINER
+	_enter_punching()
+	# The server told the host in one NJ, which may be lost: repeat the request (the server
+	# answers a duplicate with NJ and JR again) until the host is heard, less often each time.
+	_server.repeat(_now())
+	if was_random:
+		_this.start_random.emit()
+	else:
+		_this.start_session.emit(_session_id)
+
+
+func _on_new_joiner(message: Dictionary, _ip: String, _port: int) -> void:
+	if phase == Phase.PUNCHING and _is_host() and _peers.find(message.joiner_remote_key) == null:
+		if not _peers.add(message.joiner_remote_key, message.joiner_local_key, message.secret, _public_key):
+			dropped_datagrams += 1 # Full, or a peer that already failed in this session.
+		else:
+			_traversal.introduce(_peers.find(message.joiner_remote_key), message.joiner_nat, message.joiner_ip6_prefix, message.joiner_ip6_host, true, _now())
+
+
+func _on_bad_key(message: Dictionary, _ip: String, _port: int) -> void:
+	if phase == Phase.REQUESTING and _role == _Role.JOINER and message.session_id == _session_id:
+		_stop()
+		_this.bad_session.emit(message.session_id)
+
+
+func _on_refused(message: Dictionary, _ip: String, _port: int) -> void:
+	if phase == Phase.REQUESTING:
+		_stop()
+		_this.refused.emit(message.reason)
+
+
+func _on_peer_ready(message: Dictionary, ip: String, port: int) -> void:
+	_on_punch(message.names, ip, port)
+
+
+func _on_peer_ready_verified(message: Dictionary, ip: String, port: int) -> void:
+	_on_punch(message.names, ip, port) # The secret was checked on arrival.
+
+
+func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
+	var peer := _peers.at(ip, port)
+	var first := peer.path == ""
+	if not _hear(peer, peer.path_at(ip, port)):
+		return
+	_traversal.heard(peer, ip, port)
+	if first and phase == Phase.PUNCHING:
+		_send_to(_names.packet(peer.secret), ip, port) # Answer at once: the peer learns the path sooner.
+	for alias in _names.take(peer, names, not _is_host()):
+		_this.new_name.emit(alias)
+	if first and _role == _Role.RANDOM and phase == Phase.PUNCHING:
+		_this.start_random.emit()
+		_api_close_session()
+
+
+## Takes a packet from [param peer] heard on [param heard_on] (see [method HolePunchPeer.hear]);
+## returns whether it counts (after JH a packet only keeps the peer alive).
+func _hear(peer: HolePunchPeer, heard_on: String) -> bool:
+	var heard := peer.hear(heard_on, _now(), phase == Phase.PUNCHING, _this.punch_timeout)
+	if heard == HolePunchPeer.Heard.NEW_PATH:
+		_this.peer_path.emit(peer.public_key, "public" if heard_on == "ipv6" else heard_on)
+	elif heard == HolePunchPeer.Heard.IGNORED:
+		dropped_datagrams += 1
+	return heard != HolePunchPeer.Heard.IGNORED and not peer.handing_over()
+
+
+func _on_join_host(message: Dictionary, ip: String, port: int) -> void:
+	if _is_host() or (phase != Phase.PUNCHING and phase != Phase.HANDING_OVER):
+		return
+	var host := _peers.first()
+	var heard_on := host.path_at(ip, port)
+	# Only to one of the host's own addresses, and only on the path in use (or as the first
+	# packet through, when every RD was lost).
+	if not message.host_key in [host.public_key, host.lan_key, host.relay.key] or (host.path != "" and heard_on != host.path) or not _hear(host, heard_on):
+		dropped_datagrams += 1
+		return
+	_send_to(HolePunchProtocol.encode_join_done(host.secret), ip, port)
+	_last_join_host = _now()
+	if phase == Phase.PUNCHING:
+		_handover = [ip, port] # Connect to where JH came from: that path is proven open.
+		phase = Phase.HANDING_OVER
+
+
+func _on_join_go(_message: Dictionary, ip: String, port: int) -> void:
+	# The host frees its port right after JG: the game client's first packet finds its server.
+	if phase == Phase.HANDING_OVER and _handover == [ip, port]:
+		_finish_client()
+
+
+func _on_relay_granted(message: Dictionary, _ip: String, _port: int) -> void:
+	var peer := _peers.find(message.peer_key)
+	if peer == null or peer.path != "" or not peer.relay.grant(message.relay_key, message.token, _server.ip, _now()):
+		dropped_datagrams += 1 # A duplicate, a grant for a peer already reached, or a relay elsewhere.
+
+
+func _on_relay_bound(message: Dictionary, ip: String, port: int) -> void:
+	var peer := _peers.at(ip, port)
+	if peer.path_at(ip, port) == "relay" and peer.relay.bind(message.token):
+		peer.next_ping = _now() # Punch packets now go through the relay too.
+
+
+func _on_join_done(_message: Dictionary, ip: String, port: int) -> void:
+	var peer := _peers.at(ip, port)
+	if phase == Phase.CLOSING and peer.handing_over() and peer.path_at(ip, port) == peer.path:
+		peer.done = true
+
+
+func _on_nat_answer(_message: Dictionary, _ip: String, _port: int) -> void:
+	dropped_datagrams += 1 # The NAT diagnosis has a socket of its own (HolePunchNat): none is awaited here.

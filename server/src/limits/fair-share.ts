@@ -1,0 +1,68 @@
+/**
+ * Fair shares of an event (random matches) among addresses: each address's recent events decay
+ * with a time constant, and an address is within its share while it has fewer than twice the
+ * recent events of the average address that took part lately (and at least one). However many
+ * ports one address uses, it then takes no more than a fair share of the strangers, rather than
+ * every stranger its budget allows. Memory is bounded: past [maxTracked] the least recently seen
+ * address is forgotten.
+ */
+interface Recent { value: number; at: number }
+
+export class FairShare {
+  private readonly recent = new Map<string, Recent>();
+  private total: Recent = { value: 0, at: 0 };
+
+  constructor(private readonly timeConstantMs: number, private readonly maxTracked: number) {}
+
+  /** [address] takes part at [now] (asks, or is asked for): it counts among the addresses sharing. */
+  seen(address: string, now: number): void {
+    this.touch(address, now);
+  }
+
+  /** Whether [address] may take another event now. */
+  fair(address: string, now: number): boolean {
+    const entry = this.recent.get(address);
+    const mine = entry ? this.decayed(entry, now) : 0;
+    this.prune(now);
+    const average = this.decayed(this.total, now) / Math.max(1, this.recent.size);
+    return mine < Math.max(1, 2 * average);
+  }
+
+  /** [address] took an event at [now]. */
+  record(address: string, now: number): void {
+    const entry = this.touch(address, now);
+    entry.value = this.decayed(entry, now) + 1;
+    entry.at = now;
+    this.total = { value: this.decayed(this.total, now) + 1, at: now };
+  }
+
+  get tracked(): number {
+    return this.recent.size;
+  }
+
+  private touch(address: string, now: number): Recent {
+    let entry = this.recent.get(address);
+    if (entry) {
+      this.recent.delete(address); // Re-inserted below: the Map's order is recency.
+      entry.value = this.decayed(entry, now);
+      entry.at = now;
+    } else {
+      entry = { value: 0, at: now };
+      if (this.recent.size >= this.maxTracked) this.recent.delete(this.recent.keys().next().value!);
+    }
+    this.recent.set(address, entry);
+    return entry;
+  }
+
+  /** Forgets addresses silent for five time constants: they no longer share. */
+  private prune(now: number): void {
+    for (const [address, entry] of this.recent) {
+      if (now - entry.at < 5 * this.timeConstantMs) break;
+      this.recent.delete(address);
+    }
+  }
+
+  private decayed(entry: Recent, now: number): number {
+    return entry.value * Math.exp(-Math.max(0, now - entry.at) / this.timeConstantMs);
+  }
+}
