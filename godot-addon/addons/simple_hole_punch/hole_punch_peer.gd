@@ -59,7 +59,8 @@ var ip6 := ""
 ## The port of [member ip6].
 var ip6_port := 0
 ## Easy side of birthday probing: a packet from any port of [member public_ip] is the peer's
-## public path (its router picked that port).
+## public path (its router picked that port), for the whole session; the pair's secret (RV)
+## still tells the peer from a stranger behind the same address.
 var probing := false
 ## When to ask for the relay even before [member HolePunch.punch_timeout] ([code]INF[/code]: not before).
 var relay_after := INF

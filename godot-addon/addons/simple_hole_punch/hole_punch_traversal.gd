@@ -73,8 +73,7 @@ func tick(now: float) -> void:
 	for port: int in probe.due_ports(now):
 		_node._send_to(packet, _probe_peer.public_ip, port)
 	if not probe.active(now):
-		_probe_peer.probing = false
-		_probe_peer = null
+		_probe_peer = null # The peer stays [member HolePunchPeer.probing]: its packets may come from any port.
 
 
 ## The server introduced [param peer] with its NAT word and IPv6 tokens; [param we_host] when we
@@ -100,11 +99,12 @@ func introduce(peer: HolePunchPeer, their_nat: String, ip6_prefix: String, ip6_h
 				probe.start_hard(peer.public_ip, peer.public_port, _node._names.packet(peer.secret), now)
 
 
-## [param peer] was heard at [param ip]:[param port]: a probe got through on the easy side.
+## [param peer] was heard at [param ip]:[param port]. On the easy side of probing, the hard side's
+## mappings may reach us from several of its sockets before it keeps one: the port of its latest
+## packet (with the pair's secret) is where it listens now.
 func heard(peer: HolePunchPeer, ip: String, port: int) -> void:
 	if peer.probing and ip == peer.public_ip:
-		peer.public_port = port # The hard side's mapping that met ours.
-		peer.probing = false
+		peer.public_port = port
 		if peer == _probe_peer:
 			probe.found()
 			_probe_peer = null
