@@ -12,7 +12,8 @@ import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { buildServer, SERVER_BUNDLE } from '../e2e/server-build.ts';
+import { prepareServer } from '../ci/harness/prepare.ts';
+import { SERVER_BUNDLE } from '../ci/harness/server-build.ts';
 import { decodeKey, encodeKey, type Endpoint } from '../server/src/generated/protocol.ts';
 import { relayHeapPerRelay } from './relay-heap.ts';
 
@@ -150,7 +151,7 @@ async function push(child: ChildProcess, sample: readonly Pair[], size: number, 
 }
 
 async function main(): Promise<void> {
-  buildServer();
+  prepareServer();
   console.log(`relay capacity: ${PAIRS} relayed pairs, ${Math.ceil(PAIRS / CLIENTS_PER_HOST)} hosts with ${CLIENTS_PER_HOST} relayed clients each, loopback`);
   const heap = await relayHeapPerRelay(PAIRS);
   if (heap !== null) console.log(`heap per relay (relay service alone, ${PAIRS} relays, after GC): ${Math.round(heap)} bytes`);

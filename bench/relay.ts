@@ -9,7 +9,8 @@ import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { buildServer, SERVER_BUNDLE } from '../e2e/server-build.ts';
+import { prepareServer } from '../ci/harness/prepare.ts';
+import { SERVER_BUNDLE } from '../ci/harness/server-build.ts';
 import { decodeKey, encodeKey } from '../server/src/generated/protocol.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -32,7 +33,7 @@ function next(s: dgram.Socket): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  buildServer();
+  prepareServer();
   const server: ChildProcess = spawn(process.execPath, [SERVER_BUNDLE, '--port', '0', '--bind', '127.0.0.1', '--public-ip', '127.0.0.1',
     '--relay-ports', '47700-47709', '--relay-bandwidth', '100mb', '--relay-total-bandwidth', '100mb', '--log-level', 'warn'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((done) => createInterface({ input: server.stdout! }).on('line', (l) => {

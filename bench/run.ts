@@ -11,8 +11,9 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { encodeKey } from '../server/src/generated/protocol.ts';
-import { type Player, startPlayer } from '../e2e/processes.ts';
-import { buildServer, SERVER_BUNDLE } from '../e2e/server-build.ts';
+import { type Player, startPlayer } from '../ci/harness/processes.ts';
+import { preparePlayers } from '../ci/harness/prepare.ts';
+import { SERVER_BUNDLE } from '../ci/harness/server-build.ts';
 import { renderLoadChart } from './chart.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -170,7 +171,7 @@ async function timeToConnect(runs = 20) {
 async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}`;
   console.log(`bench on ${machine}`);
-  buildServer();
+  preparePlayers(); // The Godot half of the benchmark runs the demo's players.
   const load = await throughputAndLatency();
   const mem = memory();
   const idle = await idleCost();

@@ -10,7 +10,8 @@ import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { buildServer, SERVER_BUNDLE } from '../e2e/server-build.ts';
+import { prepareServer } from '../ci/harness/prepare.ts';
+import { SERVER_BUNDLE } from '../ci/harness/server-build.ts';
 import { BIGRAMS, encodeKey } from '../server/src/generated/protocol.ts';
 
 const TOTAL = Number(process.argv[2] ?? 1_000_000);
@@ -77,7 +78,7 @@ async function validFlow(server: dgram.RemoteInfo | { address: string; port: num
 }
 
 async function main(): Promise<number> {
-  buildServer();
+  prepareServer();
   const child = spawn(process.execPath, [SERVER_BUNDLE, '--port', '0', '--bind', '127.0.0.1', '--public-ip', '127.0.0.1', '--log-level', 'warn'], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
   });

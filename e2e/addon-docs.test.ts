@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { protocol } from '../schema/protocol.ts';
-import { godotPath, importProject, ROOT } from './godot.ts';
+import { godotPath, importProject, ROOT } from '../ci/harness/godot.ts';
 
 const docs = mkdtempSync(join(tmpdir(), 'shp-docs-'));
 afterAll(() => rmSync(docs, { recursive: true, force: true }));

@@ -1,9 +1,6 @@
-import { godotPath, importProject } from './godot.ts';
-import { buildServer } from './server-build.ts';
+import { preparePlayers } from '../ci/harness/prepare.ts';
 
 /** Builds the server, provisions Godot and imports the demo project before any end-to-end test. */
 export default function setup(): void {
-  buildServer();
-  godotPath();
-  importProject('godot-demo');
+  preparePlayers();
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeKey } from '../server/src/generated/protocol.ts';
 import { LossyRelay } from './lossy-relay.ts';
-import { type Player, type RunningServer, startPlayer, startServer } from './processes.ts';
+import { type Player, type RunningServer, startPlayer, startServer } from '../ci/harness/processes.ts';
 
 const running: Array<{ kill(): void }> = [];
 const relays: LossyRelay[] = [];

@@ -9,8 +9,8 @@ import { dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADDON_DIR, packageAddon } from '../ci/package-addon.ts';
-import { godotPath } from './godot.ts';
-import { type RunningServer, startServer, Watched } from './processes.ts';
+import { godotPath } from '../ci/harness/godot.ts';
+import { type RunningServer, startServer, Watched } from '../ci/harness/processes.ts';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {

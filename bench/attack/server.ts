@@ -8,7 +8,8 @@ import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
-import { buildServer, SERVER_BUNDLE } from '../../e2e/server-build.ts';
+import { prepareServer } from '../../ci/harness/prepare.ts';
+import { SERVER_BUNDLE } from '../../ci/harness/server-build.ts';
 import type { Endpoint } from '../../server/src/generated/protocol.ts';
 
 /** Options that make the attacks bite at modest rates; each is stated in the report. */
@@ -81,7 +82,7 @@ async function freeTcpPort(): Promise<number> {
 
 /** Starts this tree's bundle (built first), or [bundle] when given (another build, as it is). */
 export async function startServer(bundle?: string): Promise<RunningServer> {
-  if (!bundle) buildServer();
+  if (!bundle) prepareServer();
   const path = bundle ?? SERVER_BUNDLE;
   const relay = relayPortsOption(path);
   const relayPorts = await freePortBlock(relay.size);

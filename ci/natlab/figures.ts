@@ -10,8 +10,7 @@
 import { type Impairment, labUnavailable, type NatKind, removeOrphans, withLab } from './lab.ts';
 import { IMPAIRED } from './run.ts';
 import { birthday } from './nat-checks.ts';
-import { importProject } from '../../e2e/godot.ts';
-import { buildServer } from '../../e2e/server-build.ts';
+import { preparePlayers } from '../harness/prepare.ts';
 import { runSession, startLabServer, stopLabServer } from './sessions.ts';
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -87,8 +86,7 @@ async function main(): Promise<void> {
   const why = labUnavailable();
   if (why) throw new Error(why);
   removeOrphans();
-  buildServer();
-  importProject('godot-demo'); // A fresh checkout has no class cache: HolePunch would not resolve.
+  preparePlayers();
   const runs = Number(process.argv[2] ?? 20);
   const which = process.argv[3] ?? 'all';
   if (which === 'nat') {

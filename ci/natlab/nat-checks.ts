@@ -3,7 +3,7 @@
  * dual-stack homes' IPv6 firewall. They run ci/natlab/udp_check.mjs (plain Node) in a namespace.
  */
 import { resolve } from 'node:path';
-import { Watched } from '../../e2e/processes.ts';
+import { Watched } from '../harness/processes.ts';
 import type { Lab } from './lab.ts';
 import { SERVER_IP } from './lab.ts';
 

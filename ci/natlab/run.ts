@@ -5,8 +5,7 @@
  */
 import { type Impairment, type Lab, labUnavailable, type LabSpec, type NatKind, removeOrphans, SERVER_IP, withLab } from './lab.ts';
 import { birthday, checkDiagnosis, checkIpv6Firewall } from './nat-checks.ts';
-import { importProject } from '../../e2e/godot.ts';
-import { buildServer } from '../../e2e/server-build.ts';
+import { preparePlayers } from '../harness/prepare.ts';
 import { runRandom, runSession, type SessionRun, startLabServer, stopLabServer } from './sessions.ts';
 
 /** The impairment of the lab's lossy cases, on every router's WAN link, both directions. */
@@ -369,8 +368,7 @@ async function main(): Promise<number> {
     return 0;
   }
   removeOrphans();
-  buildServer();
-  importProject('godot-demo'); // A fresh checkout has no class cache: HolePunch would not resolve.
+  preparePlayers();
   const filter = process.argv[2] ?? '';
   let passed = 0;
   let failed = 0;

@@ -2,9 +2,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { godotPath, ROOT } from '../../e2e/godot.ts';
-import { Player, type PlayerOptions, playerArgs, Watched } from '../../e2e/processes.ts';
-import { SERVER_BUNDLE } from '../../e2e/server-build.ts';
+import { godotPath, ROOT } from '../harness/godot.ts';
+import { Player, type PlayerOptions, playerArgs, Watched } from '../harness/processes.ts';
+import { SERVER_BUNDLE } from '../harness/server-build.ts';
 import { type Lab, SERVER_IP } from './lab.ts';
 
 export interface LabServer {

@@ -31,6 +31,7 @@ export class RendezvousServer {
   private readonly log: Log;
   private sweep: NodeJS.Timeout | undefined;
   private key = '';
+  private closed = false;
   /** Our own addresses and bound ports: a datagram claiming to come from them is never answered. */
   private readonly own: { addresses: Set<string>; ports: Set<number> } & OwnEndpoints;
 
@@ -137,8 +138,10 @@ export class RendezvousServer {
     this.rendezvous.expire(this.now() - this.options.config.expiryMs);
   }
 
-  /** Stops reading and closes the socket. */
+  /** Stops reading and closes the sockets; closing again does nothing. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     clearInterval(this.sweep);
     this.relays.closeAll();
     this.socket.removeAllListeners('message');

@@ -1,5 +1,6 @@
 /** Named fixtures for server tests: a real server on a loopback port and real client sockets. */
 import dgram from 'node:dgram';
+import { afterEach } from 'vitest';
 import { encodeKey, type Endpoint } from '../src/generated/protocol.ts';
 import { RendezvousServer } from '../src/rendezvous-server.ts';
 
@@ -33,7 +34,22 @@ export async function startTestServer(overrides: Partial<ConstructorParameters<t
     log: (event, fields) => events.push({ event, fields }),
   });
   const address = await server.listen();
+  opened.servers.add(server);
   return { server, address, clock, events };
+}
+
+/** Servers and sockets the fixtures opened, for [closeAfterEach]. */
+const opened = { servers: new Set<RendezvousServer>(), clients: new Set<TestClient>() };
+
+/** After each test of the file that calls this, closes every server and client socket the fixtures opened. */
+export function closeAfterEach(): void {
+  afterEach(async () => {
+    for (const c of opened.clients) c.close();
+    opened.clients.clear();
+    const servers = [...opened.servers];
+    opened.servers.clear();
+    await Promise.all(servers.map((server) => server.close()));
+  });
 }
 
 /** A client's UDP socket on loopback that records what it receives. */
@@ -50,6 +66,7 @@ export class TestClient {
     const client = new TestClient(address);
     await new Promise<void>((done) => client.socket.bind(0, address, done));
     client.port = client.socket.address().port;
+    opened.clients.add(client);
     client.socket.on('message', (data) => {
       client.received.push(data.toString('latin1'));
       for (const wake of client.waiters.splice(0)) wake();
@@ -93,6 +110,7 @@ export class TestClient {
   }
 
   close(): void {
+    if (!opened.clients.delete(this)) return; // Closed already.
     this.socket.close();
   }
 }

@@ -3,22 +3,12 @@
  * total. Past a budget, joins from that address or network get no answer at all, so a guess
  * cannot tell a hit from a miss; other networks carry on.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { LOCAL_KEY, type Running, startTestServer, TestClient } from './fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach, LOCAL_KEY, type Running, startTestServer, TestClient } from './fixtures.ts';
 
+closeAfterEach();
 let running: Running;
-const clients: TestClient[] = [];
-
-async function client(address?: string): Promise<TestClient> {
-  const c = await TestClient.open(address);
-  clients.push(c);
-  return c;
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await running.server.close();
-});
+const client = (address?: string): Promise<TestClient> => TestClient.open(address);
 
 const guess = (n: number) => `${running.server.serverKey}${'cyah'.repeat(3)}${['cy', 'ah', 'jc', 'du', 'mw', 'wh', 'rv', 'yq'][n % 8]}${['cy', 'ah', 'jc', 'du'][Math.floor(n / 8) % 4]}`;
 

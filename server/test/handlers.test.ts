@@ -1,24 +1,13 @@
 /** Every request in every state, over real UDP sockets, against a server on a loopback port. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LOCAL_KEY, OTHER_LOCAL_KEY, type Running, settle, startTestServer, TestClient } from './fixtures.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { closeAfterEach, LOCAL_KEY, OTHER_LOCAL_KEY, type Running, settle, startTestServer, TestClient } from './fixtures.ts';
 
+closeAfterEach();
 let running: Running;
-let clients: TestClient[];
-
-async function client(): Promise<TestClient> {
-  const c = await TestClient.open();
-  clients.push(c);
-  return c;
-}
+const client = (address?: string): Promise<TestClient> => TestClient.open(address);
 
 beforeEach(async () => {
   running = await startTestServer();
-  clients = [];
-});
-
-afterEach(async () => {
-  for (const c of clients) c.close();
-  await running.server.close();
 });
 
 /** Registers [host] and returns its session id. */

@@ -2,24 +2,18 @@
  * Finding 1: sources the server cannot answer (port 0, unspecified, multicast, broadcast) are
  * dropped and counted before anything answers or stores them, and no send can throw out.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { encodeKey, type Endpoint } from '../src/generated/protocol.ts';
 import { Rendezvous } from '../src/rendezvous.ts';
 import { MemorySessionStore } from '../src/sessions/memory-session-store.ts';
-import { LOCAL_KEY, type Running, startTestServer, TestClient, testClock, waitUntil } from './fixtures.ts';
+import { closeAfterEach, LOCAL_KEY, type Running, startTestServer, TestClient, testClock, waitUntil } from './fixtures.ts';
 import { rawUnavailable, sendRaw } from './support/raw-udp.ts';
 
+closeAfterEach();
 let running: Running;
-let clients: TestClient[];
 
 beforeEach(async () => {
   running = await startTestServer();
-  clients = [];
-});
-
-afterEach(async () => {
-  for (const c of clients) c.close();
-  await running.server.close();
 });
 
 describe.skipIf(rawUnavailable())('spoofed sources over a raw socket', () => {
@@ -42,7 +36,6 @@ describe.skipIf(rawUnavailable())('spoofed sources over a raw socket', () => {
   it('a session stays joinable after a JS from port 0, and a host on port 0 cannot exist', async () => {
     const host = await TestClient.open();
     const joiner = await TestClient.open();
-    clients.push(host, joiner);
     const [hr] = await host.request(running.address, `HS:${LOCAL_KEY}`);
     const id = hr!.split(':')[2]!;
     await sendRaw([{ from: { address: '127.0.0.1', port: 0 }, to: running.address, payload: `JS:${LOCAL_KEY}:${id}` }]);

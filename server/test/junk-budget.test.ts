@@ -2,25 +2,24 @@
  * Finding 7: malformed datagrams are charged to their own bucket, so junk from a neighbour
  * behind the same address (or a spoofed source) does not spend the tokens of valid requests.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { flood, LOCAL_KEY, type Running, settle, startTestServer, TestClient } from './fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach, flood, LOCAL_KEY, type Running, settle, startTestServer, TestClient } from './fixtures.ts';
 
+closeAfterEach();
 let running: Running;
-const clients: TestClient[] = [];
 
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await running.server.close();
-});
+/** A server with a small bucket, a registered host, and a neighbour on the host's IP. */
+async function hostAndNeighbour(): Promise<{ host: TestClient; neighbour: TestClient; hr: string; id: string }> {
+  running = await startTestServer({ rate: 10, burst: 5 });
+  const host = await TestClient.open();
+  const neighbour = await TestClient.open();
+  const [hr] = await host.request(running.address, `HS:${LOCAL_KEY}`);
+  return { host, neighbour, hr: hr!, id: hr!.split(':')[2]! };
+}
 
 describe('junk and valid traffic from one address', () => {
   it('junk from a neighbour on the host\'s IP does not starve its keep-alives or its requests', async () => {
-    running = await startTestServer({ rate: 10, burst: 5 });
-    const host = await TestClient.open();
-    const neighbour = await TestClient.open();
-    clients.push(host, neighbour);
-    const [hr] = await host.request(running.address, `HS:${LOCAL_KEY}`);
-    const id = hr!.split(':')[2]!;
+    const { host, neighbour, hr, id } = await hostAndNeighbour();
     // Given a neighbour on the same IP flooding junk (the clock stands still: no refill)
     await flood(running, neighbour, 'garbage', 200);
     await flood(running, neighbour, `HS:${LOCAL_KEY}x`, 200);
@@ -37,18 +36,12 @@ describe('junk and valid traffic from one address', () => {
   it('valid requests are still limited by their own bucket', async () => {
     running = await startTestServer({ rate: 10, burst: 5 });
     const c = await TestClient.open();
-    clients.push(c);
     await flood(running, c, `HS:${LOCAL_KEY}`, 8);
     expect(running.server.stats.dropped.get('rate_limited')).toBe(3);
   });
 
   it('an address that spent both buckets gets nothing decoded, but its host\'s keep-alive still counts', async () => {
-    running = await startTestServer({ rate: 10, burst: 5 });
-    const host = await TestClient.open();
-    const neighbour = await TestClient.open();
-    clients.push(host, neighbour);
-    const [hr] = await host.request(running.address, `HS:${LOCAL_KEY}`);
-    const id = hr!.split(':')[2]!;
+    const { host, neighbour, id } = await hostAndNeighbour();
     // Given a neighbour that spent the address's valid and junk buckets
     await flood(running, neighbour, `HS:${LOCAL_KEY}`, 10);
     await flood(running, neighbour, 'garbage', 10);

@@ -3,30 +3,19 @@
  * (CGNAT) address, or the sender's own public IP; otherwise the peer hears "no LAN path"
  * (the key of 0.0.0.0:0), so one request cannot turn every player into a reflector.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { encodeKey } from '../src/generated/protocol.ts';
-import { type Running, settle, startTestServer, TestClient } from './fixtures.ts';
+import { closeAfterEach, type Running, settle, startTestServer, TestClient } from './fixtures.ts';
 
 const NO_LAN = 'cycycycycycy';
 const key = (address: string, port = 4000) => encodeKey({ address, port });
 
+closeAfterEach();
 let running: Running;
-let clients: TestClient[];
-
-async function client(address?: string): Promise<TestClient> {
-  const c = await TestClient.open(address);
-  clients.push(c);
-  return c;
-}
+const client = (address?: string): Promise<TestClient> => TestClient.open(address);
 
 beforeEach(async () => {
   running = await startTestServer();
-  clients = [];
-});
-
-afterEach(async () => {
-  for (const c of clients) c.close();
-  await running.server.close();
 });
 
 /** The host's LAN key as a joiner hears it in JR, and the joiner's as the host hears it in NJ. */

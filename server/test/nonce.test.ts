@@ -4,27 +4,17 @@
  * silence (or BK) for a request with a nonce past a limit. Requests without a nonce (original
  * clients) get byte for byte the original answers.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isToken } from '../src/generated/protocol.ts';
-import { LOCAL_KEY, OTHER_LOCAL_KEY, type Running, settle, startTestServer, TestClient } from './fixtures.ts';
+import { closeAfterEach, LOCAL_KEY, OTHER_LOCAL_KEY, type Running, settle, startTestServer, TestClient } from './fixtures.ts';
 
 const HOST_NONCE = 'cyahjcdumwwhrvyq';
 const JOINER_NONCE = 'yyqzsrsstgcvgxia';
 const OTHER_NONCE = 'babxsmcomseatorb';
 
+closeAfterEach();
 let running: Running;
-const clients: TestClient[] = [];
-
-async function client(address?: string): Promise<TestClient> {
-  const c = await TestClient.open(address);
-  clients.push(c);
-  return c;
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await running.server.close();
-});
+const client = (address?: string): Promise<TestClient> => TestClient.open(address);
 
 const idOf = (hr: string) => hr.split(':')[2]!;
 

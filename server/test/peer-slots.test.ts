@@ -2,23 +2,13 @@
  * Finding 8: a joiner holds a peer slot only while it keeps asking: once it has sent nothing for
  * --join-window, its slot goes to the next joiner that needs one. A joiner that resends JS keeps it.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeKey } from '../src/generated/protocol.ts';
-import { LOCAL_KEY, type Running, startTestServer, TestClient } from './fixtures.ts';
+import { closeAfterEach, LOCAL_KEY, type Running, startTestServer, TestClient } from './fixtures.ts';
 
+closeAfterEach();
 let running: Running;
-const clients: TestClient[] = [];
-
-async function client(address?: string): Promise<TestClient> {
-  const c = await TestClient.open(address);
-  clients.push(c);
-  return c;
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await running.server.close();
-});
+const client = (address?: string): Promise<TestClient> => TestClient.open(address);
 
 describe('peer slots', () => {
   it('one-datagram joiners do not hold a session full while its host is alive', async () => {

@@ -5,22 +5,12 @@
  * one of its address (or of the server) instead of being refused: spoofed HS cannot lock an
  * address, or everyone, out of hosting.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { LOCAL_KEY, type Running, settle, startTestServer, TestClient } from './fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach, LOCAL_KEY, type Running, settle, startTestServer, TestClient } from './fixtures.ts';
 
+closeAfterEach();
 let running: Running;
-const clients: TestClient[] = [];
-
-async function client(address?: string): Promise<TestClient> {
-  const c = await TestClient.open(address);
-  clients.push(c);
-  return c;
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await running.server.close();
-});
+const client = (address?: string): Promise<TestClient> => TestClient.open(address);
 
 async function host(c: TestClient): Promise<string> {
   const [hr] = await c.request(running.address, `HS:${LOCAL_KEY}`);

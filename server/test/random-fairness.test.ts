@@ -3,22 +3,12 @@
  * a fair share of the strangers, however many ports it sends RS from; strangers then match each other. A matched player that resends RS is
  * answered again (NJ to the host, JR and NJ for the stranger), not left waiting.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { LOCAL_KEY, OTHER_LOCAL_KEY, type Running, startTestServer, TestClient } from './fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach, LOCAL_KEY, OTHER_LOCAL_KEY, type Running, startTestServer, TestClient } from './fixtures.ts';
 
+closeAfterEach();
 let running: Running;
-const clients: TestClient[] = [];
-
-async function client(address?: string): Promise<TestClient> {
-  const c = await TestClient.open(address);
-  clients.push(c);
-  return c;
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await running.server.close();
-});
+const client = (address?: string): Promise<TestClient> => TestClient.open(address);
 
 describe('random matches', () => {
   /** Strangers on their own addresses each ask once, confirm as our node does (KA at once), and an attacker on one IP asks after each from a fresh port. */

@@ -2,23 +2,11 @@
  * Regression tests for what an attacker could do to the relay (issue 10, findings 1, 2, 3, 4 and
  * 10), over real UDP sockets on loopback addresses; source port 0 through a raw socket (root).
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Running } from './fixtures.ts';
-import { bindBoth, counted, grant, Peers, relayedPair, sessionOf, settle, startRelayServer, until } from './relay-fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { bindBoth, counted, grant, relayedPair, relayPerTest, sessionOf, settle, until } from './relay-fixtures.ts';
 import { rawUnavailable, sendRaw } from './support/raw-udp.ts';
 
-let running: Running | undefined;
-const peers = new Peers();
-afterEach(async () => {
-  peers.closeAll();
-  await running?.server.close();
-  running = undefined;
-});
-
-async function start(overrides: Parameters<typeof startRelayServer>[0] = {}): Promise<Running> {
-  running = await startRelayServer(overrides);
-  return running;
-}
+const { peers, start } = relayPerTest();
 
 describe('unusable sources (finding 1)', () => {
   it.skipIf(rawUnavailable() !== null)('a datagram from UDP source port 0 is dropped and counted on relay and rendezvous ports, and the server lives on', async () => {

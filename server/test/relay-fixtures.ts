@@ -5,7 +5,8 @@
  */
 import dgram from 'node:dgram';
 import { decodeKey, encodeKey, type Endpoint } from '../src/generated/protocol.ts';
-import { LOCAL_KEY, type Running, startTestServer } from './fixtures.ts';
+import { afterEach } from 'vitest';
+import { closeAfterEach, LOCAL_KEY, type Running, startTestServer } from './fixtures.ts';
 
 /** [count] relay ports, each ephemeral. */
 export const relayPorts = (count: number): number[] => Array.from({ length: count }, () => 0);
@@ -156,4 +157,15 @@ export async function relayedPair(running: Running, host: Peer, joiner: Peer): P
   const g = await grant(running, host, joiner, id);
   await bindBoth(host, joiner, g);
   return { id, g };
+}
+
+/**
+ * A relay test file's set-up: `start` starts a relay server, `peers` opens peer sockets; both are
+ * closed after each test.
+ */
+export function relayPerTest(): { peers: Peers; start: typeof startRelayServer } {
+  const peers = new Peers();
+  closeAfterEach();
+  afterEach(() => peers.closeAll());
+  return { peers, start: startRelayServer };
 }

@@ -1,22 +1,10 @@
 /** Relays over real UDP sockets: who gets one, binding, forwarding, sharing ports, and when they close. */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.ts';
-import type { Running } from './fixtures.ts';
-import { bindBoth, grant, Peers, relayedPair, relayPorts, sessionOf, settle, startRelayServer, until } from './relay-fixtures.ts';
+import { bindBoth, grant, relayedPair, relayPerTest, relayPorts, sessionOf, settle, startRelayServer, until } from './relay-fixtures.ts';
 
-let running: Running | undefined;
-const peers = new Peers();
-afterEach(async () => {
-  peers.closeAll();
-  await running?.server.close();
-  running = undefined;
-});
-
-async function start(overrides: Parameters<typeof startRelayServer>[0] = {}): Promise<Running> {
-  running = await startRelayServer(overrides);
-  return running;
-}
+const { peers, start } = relayPerTest();
 
 /** Local UDP ports of the sockets this process holds, read from /proc (Linux). */
 function boundUdpPorts(): number[] {

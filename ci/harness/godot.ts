@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
-export const ROOT = resolve(import.meta.dirname, '..');
+export const ROOT = resolve(import.meta.dirname, '..', '..');
 let cached: string | undefined;
 
 /** The Godot 4 executable, provisioned on first use by ci/provision-godot.sh. */
