@@ -116,6 +116,37 @@ func test_answers_with_a_wrong_nonce_or_from_elsewhere_are_ignored() -> void:
 	stranger.close()
 
 
+func test_the_port_after_the_servers_is_asked_at_once_and_counts_only_when_named() -> void:
+	var main := PacketPeerUDP.new()
+	main.bind(0, "127.0.0.1")
+	var next := PacketPeerUDP.new()
+	if next.bind(main.get_local_port() + 1, "127.0.0.1") != OK:
+		main.close()
+		return # Taken by something else: nothing to show here.
+	_nat = HolePunchNat.new()
+	_nat.timeout = 0.5
+	_nat.start(HolePunchProtocol.encode_key("127.0.0.1", main.get_local_port()), _now(), PackedStringArray(["10.0.0.2"]))
+	_nat.poll(_now())
+	# Given both ports asked in the first round, before any answer,
+	expect_true(await wait_until(func() -> bool: return main.get_available_packet_count() > 0 and next.get_available_packet_count() > 0, 1.0), "both asked at once")
+	var asked := HolePunchProtocol.parse(next.get_packet())
+	var from_port := next.get_packet_port()
+	main.get_packet()
+	# when the next port answers first and the server then names it its probe port,
+	var next_key := HolePunchProtocol.encode_key("127.0.0.1", next.get_local_port())
+	next.set_dest_address("127.0.0.1", from_port)
+	next.put_packet(HolePunchProtocol.encode_nat_answer(HolePunchProtocol.encode_key(PUBLIC_IP, 40001), next_key, asked.nonce))
+	await wait(0.05)
+	_nat.poll(_now())
+	main.set_dest_address("127.0.0.1", from_port)
+	main.put_packet(HolePunchProtocol.encode_nat_answer(HolePunchProtocol.encode_key(PUBLIC_IP, 40000), next_key, asked.nonce))
+	expect_true(await wait_until(func() -> bool: return _nat.poll(_now()) or _nat.done, 1.0), "finished without asking again")
+	# then its answer counts: two ports, two mappings.
+	expect_eq(_nat.nat_type, HolePunchNat.NatType.PORT_RANDOMISING, "type")
+	main.close()
+	next.close()
+
+
 func test_ipv6_global_addresses_and_tokens() -> void:
 	expect_eq(HolePunchIpv6.find_global(PackedStringArray(["127.0.0.1", "::1", "fe80:0:0:0:1:2:3:4", "fd00:0:0:0:0:0:0:2", "2001:db8:1:0:0:0:0:10"])), "2001:db8:1:0:0:0:0:10", "the global one")
 	expect_eq(HolePunchIpv6.find_global(PackedStringArray(["10.0.0.2", "fe80::1"])), "", "none")

@@ -4,7 +4,9 @@ extends RefCounted
 ##
 ## From one socket of its own it sends NP to the server's port; the answer (NA) says which public
 ## address the server saw and where the server's probe port is. It then sends NP to the probe
-## port. When both ports saw the same public address and port, the NAT keeps one mapping for
+## port (at once to the server's port + 1, where the probe port usually is, so that the two
+## round trips overlap; an answer from there counts only if the server names it its probe port).
+## When both ports saw the same public address and port, the NAT keeps one mapping for
 ## every destination ([constant PORT_PRESERVING]: direct punching works); when they differ, it
 ## picks a new port per destination ([constant PORT_RANDOMISING]: the peer cannot know the port).
 ## When the server saw one of this machine's own addresses, there is no NAT ([constant OPEN]).
@@ -48,6 +50,10 @@ var _socket: PacketPeerUDP
 var _server := {}
 var _probe := {}
 var _probe_key := NO_KEY
+## Where the probe port usually is (the server's port + 1), asked before the server names it.
+var _guess := {}
+## What each of the server's ports answered, by port.
+var _seen := {}
 var _nonce := ""
 var _started := 0.0
 var _next_send := 0.0
@@ -77,6 +83,7 @@ func start(server_key: String, now: float, own_addresses := PackedStringArray())
 	probe_endpoint = {}
 	_probe = {}
 	_probe_key = NO_KEY
+	_seen = {}
 	_server = HolePunchProtocol.decode_key(server_key)
 	_own = own_addresses if not own_addresses.is_empty() else _local_ipv4()
 	if _server.is_empty():
@@ -88,6 +95,7 @@ func start(server_key: String, now: float, own_addresses := PackedStringArray())
 		_socket = null
 		done = true
 		return err
+	_guess = {"ip": _server.ip, "port": _server.port + 1} if _server.port < 65535 else {}
 	_nonce = _new_nonce()
 	_started = now
 	_next_send = now
@@ -127,9 +135,17 @@ func poll(now: float) -> bool:
 
 
 func _send() -> void:
-	var target: Dictionary = _server if public_endpoint.is_empty() else _probe
+	if public_endpoint.is_empty():
+		_probe_at(_server, NO_KEY)
+		if not _guess.is_empty() and not _seen.has(_guess.port):
+			_probe_at(_guess, HolePunchProtocol.encode_key(_guess.ip, _guess.port))
+	else:
+		_probe_at(_probe, _probe_key)
+
+
+func _probe_at(target: Dictionary, probe_key: String) -> void:
 	_socket.set_dest_address(target.ip, target.port)
-	_socket.put_packet(HolePunchProtocol.encode_nat_probe(NO_KEY, _probe_key, _nonce))
+	_socket.put_packet(HolePunchProtocol.encode_nat_probe(NO_KEY, probe_key, _nonce))
 
 
 func _hear(packet: PackedByteArray, ip: String, port: int) -> void:
@@ -139,17 +155,22 @@ func _hear(packet: PackedByteArray, ip: String, port: int) -> void:
 	var seen := HolePunchProtocol.decode_key(message.remote_key)
 	if seen.is_empty():
 		return
-	if public_endpoint.is_empty() and ip == _server.ip and port == _server.port:
+	if ip != _server.ip or not (port == _server.port or port == _guess.get("port", -1) or port == _probe.get("port", -1)):
+		return
+	if not _seen.has(port):
+		_seen[port] = seen
+	if public_endpoint.is_empty() and port == _server.port:
 		public_endpoint = seen
 		_probe_key = message.probe_key
 		if _probe_key != NO_KEY:
 			_probe = HolePunchProtocol.decode_key(_probe_key)
 			if _probe.is_empty() or _probe.ip != _server.ip: # Only the server's own address is probed.
 				_probe_key = NO_KEY
-			else:
+				_probe = {}
+			elif not _seen.has(_probe.port):
 				_next_send = 0.0 # Ask the probe port at once.
-	elif not _probe.is_empty() and ip == _probe.ip and port == _probe.port:
-		probe_endpoint = seen
+	if not _probe.is_empty() and _seen.has(_probe.port):
+		probe_endpoint = _seen[_probe.port]
 
 
 func _finish() -> bool:
