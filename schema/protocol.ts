@@ -129,6 +129,14 @@ export const protocol: ProtocolSpec = {
       fields: [{ name: 'session_id', type: 'session_id', doc: 'The session to close.' }, HOST_NONCE],
     },
     {
+      code: 'HL', name: 'host_link', direction: 'client_to_server',
+      doc: 'Ours: a host that keeps its session open while its game runs (late joiners) hands its registered address to the game and talks to the server from another socket; HL from that socket makes it the session\'s link to its host: NJ goes there, KA and CS count from there. Joiners still punch to the registered address, the game\'s. Answered with HR. Resent until HR arrives.',
+      fields: [
+        { name: 'session_id', type: 'session_id', doc: 'The host\'s session.' },
+        { name: 'nonce', type: 'token', doc: 'The host\'s own nonce from its HS: only the host knows it.' },
+      ],
+    },
+    {
       code: 'RD', name: 'peer_ready', direction: 'peer_to_peer',
       doc: 'Punch packet, sent to both the LAN and the public address of each peer until the session closes.',
       fields: [{
@@ -158,6 +166,22 @@ export const protocol: ProtocolSpec = {
       code: 'JG', name: 'join_go', direction: 'peer_to_peer',
       doc: 'Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it.',
       fields: [{ name: 'go', type: 'literal', literal: 'GO', doc: 'Placeholder payload.' }, PEER_SECRET],
+    },
+    {
+      code: 'JP', name: 'join_payload', direction: 'peer_to_peer',
+      doc: 'Ours: a joiner\'s small payload for the host\'s game to decide on (a password, a version), sent with each of its punch packets to the host until the handover. Original hosts ignore it.',
+      fields: [
+        { name: 'payload', type: 'name', doc: 'The payload, percent-encoded UTF-8 as an alias is.' },
+        PEER_SECRET,
+      ],
+    },
+    {
+      code: 'RJ', name: 'refused_join', direction: 'peer_to_peer',
+      doc: 'Ours: the host\'s game refused or removed this joiner before the handover (sent three times; the host then drops the joiner). Original joiners ignore it and time out.',
+      fields: [
+        { name: 'reason', type: 'name', doc: 'Why, in the host game\'s words, percent-encoded UTF-8 as an alias is; [code]full[/code] for the player cap.' },
+        PEER_SECRET,
+      ],
     },
     {
       code: 'RF', name: 'refused', direction: 'server_to_client',
@@ -271,36 +295,88 @@ export const protocol: ProtocolSpec = {
       name: 'nat_diagnosed', doc: 'The NAT diagnosis finished (see [member nat_type]): in time for a lobby to show it, before a session is hosted or joined when [method diagnose_nat] was called early.',
       params: [{ name: 'nat_type', type: 'int', doc: 'A [enum HolePunchNat.NatType]: OPEN, PORT_PRESERVING, PORT_RANDOMISING or UNKNOWN (also in [member nat_type]).' }],
     },
+    {
+      name: 'failed', doc: 'This node\'s attempt failed and has ended (or never started): [param reason] says why, one failure per value. The older signals ([signal bad_session], [signal bad_server], [signal refused], [signal punch_failed]) still come too. A host\'s failures about one player do not end its session: they come as [signal player_left].',
+      params: [
+        { name: 'reason', type: 'Failure', doc: 'Why: a value of [enum Failure].' },
+        { name: 'detail', type: 'String', doc: 'What failed: the alias, key, code, port or peer key, or the reason the server gave.' },
+      ],
+    },
+    {
+      name: 'player_joined', doc: 'A player became reachable and told its alias: on a host, each joiner; on a joiner, the host. Aliases may repeat, keys never do.',
+      params: [
+        { name: 'key', type: 'String', doc: 'The player\'s public key (as the server saw it): unique in the session.' },
+        { name: 'alias', type: 'String', doc: 'The player\'s alias, decoded to UTF-8.' },
+      ],
+    },
+    {
+      name: 'player_left', doc: 'A player of [signal player_joined] is gone before the handover: it went silent, could not be reached, or the host removed it.',
+      params: [
+        { name: 'key', type: 'String', doc: 'The player\'s public key.' },
+        { name: 'alias', type: 'String', doc: 'Its alias (empty when it never told one).' },
+        { name: 'reason', type: 'String', doc: '[code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay) or [code]removed[/code] (by the host).' },
+      ],
+    },
+    {
+      name: 'player_payload', doc: 'Host: a joiner sent the payload it set in [member join_payload] (it comes after [signal player_joined]). Refuse the player with [method refuse_player] if the game does not want it.',
+      params: [
+        { name: 'key', type: 'String', doc: 'The player\'s public key.' },
+        { name: 'payload', type: 'String', doc: 'The payload, decoded to UTF-8.' },
+      ],
+    },
+    {
+      name: 'game_connected', doc: 'With [member manage_game_peer] on: the game\'s [ENetMultiplayerPeer] is connected, already set on this node\'s [MultiplayerAPI]: a listening server on a host, a client the host answered on a joiner.',
+      params: [{ name: 'peer', type: 'MultiplayerPeer', doc: 'The connected peer.' }],
+    },
   ],
   api: [
     {
-      name: 'host_session', doc: 'Registers a session with the server named by [param serv_key]; [signal start_session] brings its code.',
+      name: 'host_session', doc: 'Registers a session with the server named by [param serv_key]; [signal start_session] brings its code. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.',
+      returns: 'Error',
       params: [
         { name: 'serv_key', type: 'String', doc: 'The server key the server printed on start.' },
         { name: 'alias', type: 'String', doc: 'This player\'s name, shown to peers.' },
       ],
     },
     {
-      name: 'join_session', doc: 'Joins the session [param id] (its first 12 letters name the server).',
+      name: 'join_session', doc: 'Joins the session [param id] (its first 12 letters name the server); case, spaces and dashes in it are forgiven. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.',
+      returns: 'Error',
       params: [
         { name: 'id', type: 'String', doc: 'The session code from the host.' },
         { name: 'alias', type: 'String', doc: 'This player\'s name, shown to peers.' },
       ],
     },
     {
-      name: 'random_session', doc: 'Pairs with a random stranger on the server [param serv_key]; [signal start_random] follows.',
+      name: 'random_session', doc: 'Pairs with a random stranger on the server [param serv_key]; [signal start_random] follows. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.',
+      returns: 'Error',
       params: [
         { name: 'serv_key', type: 'String', doc: 'The server key.' },
         { name: 'alias', type: 'String', doc: 'This player\'s name, shown to peers.' },
       ],
     },
     {
-      name: 'close_session', doc: 'Host only: stop accepting joiners and hand every punched peer over to the game.',
-      params: [],
+      name: 'close_session', doc: 'Host: stop accepting joiners and hand every punched peer over to the game. A joiner leaves its attempt. Returns [constant OK], or [constant ERR_DOES_NOT_EXIST] when no session is under way.',
+      params: [], returns: 'Error',
     },
     {
       name: 'get_host', doc: 'The host\'s key on the path this peer uses (LAN if it answered there, else public); empty before a host is known.',
       params: [], returns: 'String',
+    },
+    {
+      name: 'refuse_player', doc: 'Host, before the handover: refuse or remove the player [param key] (it gets [signal failed] with [code]REFUSED_BY_HOST[/code] and [param reason]; this node emits [signal player_left] with [code]removed[/code]). It cannot come back in this session. Returns [constant ERR_DOES_NOT_EXIST] for a key that is not a player here, [constant ERR_INVALID_PARAMETER] for a reason that is not 1 to 32 bytes on the wire.',
+      params: [
+        { name: 'key', type: 'String', doc: 'The player\'s public key, as [signal player_joined] gave it.' },
+        { name: 'reason', type: 'String', doc: 'Why, shown to the player (UTF-8, as short as an alias).' },
+      ],
+      returns: 'Error',
+    },
+    {
+      name: 'get_players', doc: 'The players this node punched to, by public key: [code]{"alias": String, "path": String, "peer_id": int}[/code]; [code]peer_id[/code] is the ENet peer id once [member manage_game_peer] connected it (1 for the host), else 0.',
+      params: [], returns: 'Dictionary',
+    },
+    {
+      name: 'get_peer_id', doc: 'The ENet peer id of the player whose public key is [param key] once the game peer connected it (1 for the host), else 0.',
+      params: [{ name: 'key', type: 'String', doc: 'The player\'s public key, as [signal player_joined] gave it.' }], returns: 'int',
     },
     {
       name: 'get_local_port', doc: 'The UDP port this node punched from (0 before a session starts).',
@@ -318,6 +394,22 @@ export const protocol: ProtocolSpec = {
       name: 'get_nat_type', doc: 'This machine\'s NAT once diagnosed, a [enum HolePunchNat.NatType] (as [member nat_type]); UNKNOWN before, or when it could not be told.',
       params: [], returns: 'int',
     },
+  ],
+  failures: [
+    { name: 'bad_alias', doc: 'The alias is empty, has control characters, or is longer than 32 bytes on the wire (ASCII counts one, any other UTF-8 byte three).' },
+    { name: 'bad_server_key', doc: 'The server key is not a key.' },
+    { name: 'bad_code', doc: 'The session code is not a code, even with case, spaces and dashes forgiven.' },
+    { name: 'local_port_unusable', doc: 'The local UDP port ([member local_port]) could not be bound.' },
+    { name: 'server_silent', doc: 'The server did not answer within [member server_timeout].' },
+    { name: 'code_unknown', doc: 'The server knows no session with this code.' },
+    { name: 'session_full', doc: 'The session has no room for another player.' },
+    { name: 'server_full', doc: 'The server has no room for another session.' },
+    { name: 'address_limit', doc: 'This address holds too many sessions at the server.' },
+    { name: 'refused_by_host', doc: 'The host\'s game refused this player.' },
+    { name: 'punching_failed', doc: 'No packet from the host arrived on any path, and relays are off ([member use_relay]).' },
+    { name: 'relay_unavailable', doc: 'Punching failed and the server gave no relay within [member relay_timeout].' },
+    { name: 'host_lost', doc: 'The host went silent for [member peer_timeout] before the handover.' },
+    { name: 'game_connect_failed', doc: 'The game peer could not start or connect ([member manage_game_peer]).' },
   ],
   node: {
     doc: [
@@ -346,7 +438,7 @@ export const protocol: ProtocolSpec = {
       '[member max_peers] peers, handles at most [member max_datagrams_per_frame] datagrams a frame,',
       'probes a claimed LAN address only inside its own network ([HolePunchLanRules]), and every wait',
       'ends: a silent peer in [signal peer_lost], a handover at [member handover_deadline]. Its',
-      'settings are grouped in the inspector: Server, Punching, Handover, Network, Limits, NAT traversal, Debugging.',
+      'settings are grouped in the inspector: Server, Punching, Handover, Game, Network, Limits, NAT traversal, Debugging.',
     ],
     settings: [
       {
@@ -374,6 +466,16 @@ export const protocol: ProtocolSpec = {
           { name: 'handover_silence', type: 'float', default: 1.0, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Host: seconds of silence from a client after JH that count as its answer (its JD was lost and it already started its game client).' },
           { name: 'handover_deadline', type: 'float', default: 3.0, range: [0.1, 30.0, 0.1], unit: 's', doc: 'Host: seconds after the first JH to a client after which it no longer holds the handover up, whatever it sends (a client that keeps punching instead of answering is left behind).' },
           { name: 'handover_timeout', type: 'float', default: 1.0, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Client: after answering JH, seconds without a further JH before starting the game client even though no JG came (all copies lost, or a host that sends none).' },
+        ],
+      },
+      {
+        group: 'Game', settings: [
+          { name: 'manage_game_peer', type: 'bool', default: false, doc: 'Let this node start ENet for the game after the handover ([HolePunchGamePeer]): the server on the punched port, or the client with a fresh attempt every [member game_retry_interval] until the host answers. It sets the peer on this node\'s [MultiplayerAPI] and emits [signal game_connected]. Leave it off to start ENet yourself on [signal start_server] / [signal start_client].' },
+          { name: 'keep_open', type: 'bool', default: false, doc: 'Host, with [member manage_game_peer]: keep the session open after the handover, so that players can join the running game with the same code ([HolePunchLateJoin]); [method close_session] then ends it. Directly, or through the relay when punching fails; the host hears nothing from a late joiner before its ENet peer connects, so it arrives in [signal player_joined] then, with an empty alias, and the player cap, the join payload and [method refuse_player] do not apply to it.' },
+          { name: 'max_players', type: 'int', default: 0, range: [0, 1024], doc: 'Host: most players admitted to the session (0: no cap beyond [member max_peers]); a player heard beyond it is refused with the reason [code]full[/code].' },
+          { name: 'join_payload', type: 'String', default: '', doc: 'Joiner: a small payload for the host\'s game to decide on (a password, a version), UTF-8, at most 32 bytes on the wire as an alias; empty sends none. The host gets it in [signal player_payload].' },
+          { name: 'game_retry_interval', type: 'float', default: 2.0, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Client: seconds between fresh ENet connect attempts until the host answers.' },
+          { name: 'game_connect_timeout', type: 'float', default: 30.0, range: [1.0, 300.0, 1.0], unit: 's', doc: 'Client: seconds of attempts before [signal failed] with [code]GAME_CONNECT_FAILED[/code].' },
         ],
       },
       {

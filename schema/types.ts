@@ -45,8 +45,11 @@ export interface MessageSpec {
   readonly fields: readonly FieldSpec[];
 }
 
-/** GDScript types that signals and API parameters use. */
-export type ScriptType = 'int' | 'String' | 'float' | 'bool';
+/**
+ * GDScript types that signals and API parameters use. `Failure` is the generated enum of the
+ * schema's `failures`; `Error` is Godot's error enum, which API calls return.
+ */
+export type ScriptType = 'int' | 'String' | 'float' | 'bool' | 'Dictionary' | 'Error' | 'MultiplayerPeer' | 'Failure';
 
 export interface ParamSpec {
   readonly name: string;
@@ -66,6 +69,13 @@ export interface ApiSpec {
   readonly params: readonly ParamSpec[];
   /** GDScript return type; `void` when absent. */
   readonly returns?: ScriptType;
+}
+
+/** One reason an attempt can fail, a value of the generated `Failure` enum. */
+export interface FailureSpec {
+  /** snake_case; the enum value is its upper case. */
+  readonly name: string;
+  readonly doc: string;
 }
 
 /** An exported setting of the HolePunch node, shown in the inspector under its group. */
@@ -108,6 +118,8 @@ export interface ProtocolSpec {
   readonly messages: readonly MessageSpec[];
   readonly signals: readonly SignalSpec[];
   readonly api: readonly ApiSpec[];
+  /** Why an attempt failed: the `Failure` enum that the `failed` signal carries. */
+  readonly failures?: readonly FailureSpec[];
   readonly node: NodeSpec;
   readonly limits: WireLimits;
   /** 256 distinct two-letter strings: entry b encodes byte value b. */

@@ -104,6 +104,12 @@ export interface PlayerOptions {
    * then never ends by itself, and the harness stops it.
    */
   readonly until?: 'rpc' | 'connected';
+  /** Let the HolePunch node start ENet itself (manage_game_peer), as the README's first snippet does. */
+  readonly managed?: boolean;
+  /** Host: keep the session open while the game runs, for this many late joiners (implies managed). */
+  readonly latePeers?: number;
+  /** Client: other clients to exchange RPCs with, through the host. */
+  readonly expectOthers?: number;
 }
 
 export function playerArgs(o: PlayerOptions): string[] {
@@ -120,6 +126,9 @@ export function playerArgs(o: PlayerOptions): string[] {
   if (o.ipv6WithoutEnet) args.push('--ipv6-without-enet');
   if (o.noNatDiagnosis) args.push('--no-nat-diagnosis');
   if (o.until) args.push(`--until=${o.until}`);
+  if (o.managed || o.latePeers) args.push('--managed');
+  if (o.latePeers) args.push('--keep-open', `--late-peers=${o.latePeers}`);
+  if (o.expectOthers) args.push(`--expect-others=${o.expectOthers}`);
   return args;
 }
 

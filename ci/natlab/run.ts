@@ -6,6 +6,7 @@
 import { type Impairment, type Lab, labUnavailable, type LabSpec, type NatKind, removeOrphans, SERVER_IP, withLab } from './lab.ts';
 import { birthday, checkDiagnosis, checkIpv6Firewall } from './nat-checks.ts';
 import { preparePlayers } from '../harness/prepare.ts';
+import { gameCases } from './game-cases.ts';
 import { runRandom, runSession, type SessionRun, startLabServer, stopLabServer } from './sessions.ts';
 
 /** The impairment of the lab's lossy cases, on every router's WAN link, both directions. */
@@ -17,7 +18,7 @@ export const IMPAIRED: Impairment = { loss: 0.2, duplicate: 0.05, delayMs: 30, j
  */
 const IMPAIRED_BOUND = 25;
 
-interface Case {
+export interface Case {
   readonly name: string;
   readonly spec: LabSpec;
   /** Extra server options. */
@@ -337,18 +338,18 @@ export const CASES: Case[] = [
   randomCase('5c. relays off, port-randomising NAT on one side: clear punch_failed on both', 'preserving'),
   randomCase('5d. relays off, port-randomising NATs on both sides: clear punch_failed on both', 'random'),
   {
-    name: '6a. NAT diagnosis (NP / NA) through each kind of router: one mapping behind port-preserving, two behind port-randomising, none on the public segment',
+    name: '8a. NAT diagnosis (NP / NA) through each kind of router: one mapping behind port-preserving, two behind port-randomising, none on the public segment',
     spec: { publicHosts: ['p1'], routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
     run: (lab) => checkDiagnosis(lab, [['p1', 'open'], ['h1', 'port_preserving'], ['c1', 'port_randomising']]),
   },
   {
-    name: '6b. dual stack: each home firewall drops unsolicited IPv6, and a send from both sides gets through',
+    name: '8b. dual stack: each home firewall drops unsolicited IPv6, and a send from both sides gets through',
     spec: { ipv6: true, routers: [{ name: 'r1', nat: 'random', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
     run: (lab) => checkIpv6Firewall(lab, 'h1', 'c1'),
   },
   {
     // Each attempt misses with probability (1 - 256/64512)^1024, about 2%: one of three must connect.
-    name: '6c. birthday probing with plain sockets (256 mappings x 1,024 probes) through a port-randomising NAT against a port-preserving one',
+    name: '8c. birthday probing with plain sockets (256 mappings x 1,024 probes) through a port-randomising NAT against a port-preserving one',
     spec: { routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
     run: async (lab) => {
       for (let attempt = 0; attempt < 3; attempt++) if (await birthday(lab, 'h1', 'r1', 'c1', 'r2') !== null) return;
@@ -358,6 +359,7 @@ export const CASES: Case[] = [
   ...NAT_CASES,
   ...coneCases(' (20% loss, 5% duplication, 30±10 ms delay)', IMPAIRED),
   relayCase('5e. port-randomising NAT, without NAT diagnosis, through the relay (20% loss, 5% duplication, 30±10 ms delay)', 'preserving', 'random', IMPAIRED, true),
+  ...gameCases(IMPAIRED),
 ];
 
 async function main(): Promise<number> {

@@ -3,7 +3,7 @@ import type { FieldType, ProtocolSpec, ScriptType } from '../../schema/types.ts'
 import { isSnakeCase } from './naming.ts';
 
 const FIELD_TYPES: readonly FieldType[] = ['key', 'session_id', 'name', 'token', 'literal', 'word'];
-const SCRIPT_TYPES: readonly ScriptType[] = ['int', 'String', 'float', 'bool'];
+const SCRIPT_TYPES: readonly ScriptType[] = ['int', 'String', 'float', 'bool', 'Dictionary', 'Error', 'MultiplayerPeer', 'Failure'];
 const DIRECTIONS = ['client_to_server', 'server_to_client', 'peer_to_peer'];
 
 export class SchemaError extends Error {
@@ -61,6 +61,14 @@ export function validateSchema(spec: ProtocolSpec): void {
       if (!SCRIPT_TYPES.includes(p.type)) problems.push(`api "${a.name}": param "${p.name}": unknown type "${p.type}"`);
     }
   }
+  const failureNames = new Set<string>();
+  for (const f of spec.failures ?? []) {
+    if (!isSnakeCase(f.name)) problems.push(`failure "${f.name}": name is not snake_case`);
+    if (failureNames.has(f.name)) problems.push(`failure "${f.name}": duplicate`);
+    failureNames.add(f.name);
+  }
+  const usesFailure = [...spec.signals, ...spec.api].some((s) => s.params.some((p) => p.type === 'Failure'));
+  if (usesFailure && failureNames.size === 0) problems.push('failures: a param has type Failure but the schema lists no failures');
   const settingNames = new Set<string>();
   for (const group of spec.node.settings) {
     for (const setting of group.settings) {
@@ -68,7 +76,8 @@ export function validateSchema(spec: ProtocolSpec): void {
       if (!isSnakeCase(setting.name)) problems.push(`${at}: name is not snake_case`);
       if (settingNames.has(setting.name)) problems.push(`${at}: duplicate`);
       settingNames.add(setting.name);
-      const jsType = { int: 'number', float: 'number', bool: 'boolean', String: 'string' }[setting.type];
+      const jsTypes: Partial<Record<ScriptType, string>> = { int: 'number', float: 'number', bool: 'boolean', String: 'string' };
+      const jsType = jsTypes[setting.type]; // Settings are plain values: other script types never match.
       if (typeof setting.default !== jsType || (setting.type === 'int' && !Number.isInteger(setting.default))) {
         problems.push(`${at}: default ${JSON.stringify(setting.default)} is not a ${setting.type}`);
       }

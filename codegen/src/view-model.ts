@@ -53,6 +53,7 @@ export interface ParamView { readonly name: string; readonly type: string; reado
 export interface SignalView { readonly name: string; readonly doc: string; readonly params: readonly ParamView[] }
 export interface ApiView extends SignalView { readonly returns: string; readonly returnsValue: boolean }
 
+export interface FailureView { readonly constant: string; readonly doc: string }
 export interface SettingView {
   readonly name: string;
   readonly doc: string;
@@ -71,6 +72,7 @@ export interface ViewModel {
   readonly clientInbound: readonly MessageView[];
   readonly signals: readonly SignalView[];
   readonly api: readonly ApiView[];
+  readonly failures: readonly FailureView[];
   /** Codes a client accepts only from its server's rendezvous port (not RA, which a relay port sends). */
   readonly serverCodes: readonly string[];
   /** The session-id suffix a random joiner names, never told its id (the lowest bigram, as often as the shortest suffix). */
@@ -157,6 +159,7 @@ export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewMode
       name: a.name, doc: a.doc, params: params(a.params),
       returns: a.returns ?? 'void', returnsValue: a.returns !== undefined,
     })),
+    failures: (spec.failures ?? []).map((f) => ({ constant: gdConstant(f.name), doc: f.doc })),
     serverCodes: spec.messages.filter((m) => m.direction === 'server_to_client' && m.port !== 'relay').map((m) => m.code),
     unknownSessionSuffix: spec.bigrams[0]!.repeat(spec.limits.minSuffixBigrams),
     nodeDoc: spec.node.doc,

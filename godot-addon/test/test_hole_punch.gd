@@ -104,13 +104,29 @@ func test_bad_session_on_bad_key() -> void:
 
 
 func test_rejects_bad_alias_and_bad_server_key() -> void:
-	assert_push_error("alias \"has:colon\" must be")
-	assert_push_error("\"not-a-key\" is not a server key")
 	var node := _punch()
-	node.host_session("qucycyahjiuv", "has:colon")
+	watch_signals(node)
+	assert_eq(node.host_session("qucycyahjiuv", "x".repeat(33)), ERR_INVALID_PARAMETER, "an alias too long")
 	assert_eq(node.phase, HolePunch.Phase.IDLE, "a bad alias starts nothing")
-	node.host_session("not-a-key", "ann")
+	assert_signal_emitted_with_parameters(node, "failed", [HolePunch.Failure.BAD_ALIAS, "x".repeat(33)])
+	assert_eq(node.host_session("not-a-key", "ann"), ERR_INVALID_PARAMETER, "a bad server key")
+	assert_signal_emitted_with_parameters(node, "failed", [HolePunch.Failure.BAD_SERVER_KEY, "not-a-key"])
 	assert_eq(_signals, ["bad_server[\"not-a-key\"]"], "a bad server key is a bad server")
+	assert_eq(node.join_session("qucy cyah", "ann"), ERR_INVALID_PARAMETER, "not a code")
+	assert_signal_emitted_with_parameters(node, "failed", [HolePunch.Failure.BAD_CODE, "qucy cyah"])
+	assert_eq(node.close_session(), ERR_DOES_NOT_EXIST, "nothing to close")
+
+
+func test_an_unusable_local_port_is_not_a_bad_server() -> void:
+	var busy := PacketPeerUDP.new()
+	busy.bind(0, "*")
+	var node := _punch()
+	watch_signals(node)
+	node.local_port = busy.get_local_port()
+	assert_eq(node.host_session("qucycyahjiuv", "ann"), ERR_CANT_CREATE, "the port is taken")
+	assert_signal_emitted_with_parameters(node, "failed", [HolePunch.Failure.LOCAL_PORT_UNUSABLE, str(busy.get_local_port())])
+	assert_eq(_signals, [], "no bad_server")
+	busy.close()
 
 
 func test_client_trusts_only_the_introduced_host_and_hands_over() -> void:

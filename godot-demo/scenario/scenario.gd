@@ -7,7 +7,9 @@ extends Node
 ## 2 timeout, 3 a failure signal (bad_session, bad_server, punch_failed, refused, peer_lost).
 ## Options: [code]--role=host|join|random --server-key=KEY --session=ID --session-file=PATH --go-file=PATH --alias=NAME
 ## --expect-peers=N --timeout=SECONDS --lan-ip=IP --server-timeout=S --punch-timeout=S
-## --until=rpc|connected[/code]. With [code]--until=connected[/code] a client is done once the
+## --until=rpc|connected --managed --keep-open --late-peers=N --expect-others=N[/code]. With [code]--managed[/code] the node starts ENet itself
+## ([member HolePunch.manage_game_peer], as the README's first snippet does) instead of the
+## retries below. With [code]--until=connected[/code] a client is done once the
 ## host's first RPC arrives (both ENet peers connected, data flowing), and the host never ends by
 ## itself: on a very lossy path ENet can take many seconds to deliver the answers.
 
@@ -19,6 +21,10 @@ const HOST_WAIT := 4.0
 var _hole_punch: HolePunch
 var _options: Dictionary = {}
 var _expected_peers := 1
+## Host: players expected after the handover, into the running game (--late-peers, with --keep-open).
+var _late_peers := 0
+## Client: other clients to exchange RPCs with through the host (--expect-others).
+var _others := 0
 var _names_seen := 0
 var _is_server := false
 var _connected: Array[int] = []
@@ -31,6 +37,7 @@ var _host_heard := false
 var _attempt := 0
 var _client_target: Array = []
 var _disconnected := 0
+var _managed := false
 
 
 ## Reads [code]--key=value[/code] and [code]--flag[/code] arguments into a Dictionary.
@@ -49,6 +56,8 @@ func run(options: Dictionary) -> void:
 	_options = options
 	Engine.max_fps = int(options.get("max-fps", "250")) # Headless would otherwise spin a core.
 	_expected_peers = int(options.get("expect-peers", "1"))
+	_late_peers = int(options.get("late-peers", "0"))
+	_others = int(options.get("expect-others", "0"))
 	_hole_punch = HolePunch.new()
 	_hole_punch.lan_address = options.get("lan-ip", "")
 	_hole_punch.trace_datagrams = options.has("trace")
@@ -56,9 +65,16 @@ func run(options: Dictionary) -> void:
 	_hole_punch.nat_diagnosis = not options.has("no-nat-diagnosis")
 	_hole_punch.server_timeout = float(options.get("server-timeout", str(_hole_punch.server_timeout)))
 	_hole_punch.punch_timeout = float(options.get("punch-timeout", str(_hole_punch.punch_timeout)))
+	_managed = options.has("managed")
+	_hole_punch.manage_game_peer = _managed
+	_hole_punch.keep_open = options.has("keep-open")
 	add_child(_hole_punch)
 	_hole_punch.start_session.connect(func(key: String) -> void: _emit("start_session", {"key": key}))
-	_hole_punch.new_name.connect(_on_new_name)
+	_hole_punch.new_name.connect(func(peer_name: String) -> void: _emit("new_name", {"name": peer_name}))
+	_hole_punch.player_joined.connect(_on_player_joined)
+	_hole_punch.game_connected.connect(func(_peer: MultiplayerPeer) -> void: _emit("game_connected"))
+	_hole_punch.failed.connect(func(reason: HolePunch.Failure, detail: String) -> void:
+		_emit("failed", {"reason": HolePunch.Failure.keys()[reason], "detail": detail}))
 	_hole_punch.start_random.connect(func() -> void: _emit("start_random"))
 	_hole_punch.start_server.connect(_on_start_server)
 	_hole_punch.start_client.connect(_on_start_client)
@@ -74,7 +90,8 @@ func run(options: Dictionary) -> void:
 	# A failed attempt is retried by _connect_client; the overall timeout decides failure.
 	multiplayer.connection_failed.connect(func() -> void:
 		_emit("enet_connection_failed")
-		_connect_client.call_deferred())
+		if not _managed:
+			_connect_client.call_deferred())
 	multiplayer.server_disconnected.connect(_on_server_disconnected)
 	multiplayer.peer_disconnected.connect(_on_peer_disconnected)
 	get_tree().create_timer(float(options.get("timeout", "20"))).timeout.connect(_on_timeout)
@@ -107,8 +124,8 @@ func _read_when_present(path: String) -> String:
 	return FileAccess.get_file_as_string(path).strip_edges()
 
 
-func _on_new_name(peer_name: String) -> void:
-	_emit("new_name", {"name": peer_name})
+func _on_player_joined(key: String, alias: String) -> void:
+	_emit("player_joined", {"key": key, "alias": alias})
 	_names_seen += 1
 	if _options.get("role") == "host" and _names_seen == _expected_peers:
 		_emit("close_session")
@@ -118,6 +135,8 @@ func _on_new_name(peer_name: String) -> void:
 func _on_start_server(port: int) -> void:
 	_emit("start_server", {"port": port})
 	_is_server = true
+	if _managed:
+		return
 	var peer := ENetMultiplayerPeer.new()
 	var err := peer.create_server(port)
 	if err != OK:
@@ -129,6 +148,8 @@ func _on_start_server(port: int) -> void:
 func _on_start_client(ip: String, port: int, local_port: int) -> void:
 	_emit("start_client", {"ip": ip, "port": port, "local_port": local_port})
 	_client_target = [ip, port, local_port]
+	if _managed:
+		return
 	_connect_client()
 
 
@@ -165,6 +186,9 @@ func _arm_retry(seconds: float) -> void:
 
 func _on_peer_connected(id: int) -> void:
 	if not _is_server:
+		if id != 1 and _others > 0: # Another client, through the host.
+			_emit("peer_connected", {"peer_id": id})
+			_ping.rpc_id(id, _options.get("alias", "player"))
 		return
 	var enet: ENetMultiplayerPeer = multiplayer.multiplayer_peer
 	var packet_peer := enet.get_peer(id)
@@ -176,6 +200,8 @@ func _on_peer_connected(id: int) -> void:
 func _on_connected_to_server() -> void:
 	_client_connected = true
 	_emit("enet_connected", {"peer_id": 1})
+	if _managed:
+		return
 	_arm_retry(HOST_WAIT) # Now waiting for the host's side of the handshake.
 	# The client pings once the host pinged: sent earlier, a reliable packet the host rejects
 	# (its side of the handshake still pending) waits out ENet's doubling resend timer.
@@ -186,7 +212,7 @@ func _ping(from_alias: String) -> void:
 	var sender := multiplayer.get_remote_sender_id()
 	_emit("rpc_ping", {"from": from_alias, "peer_id": sender})
 	_pong.rpc_id(sender, _options.get("alias", "player"))
-	if not _is_server and not _host_heard:
+	if not _is_server and not _host_heard and sender == 1:
 		_host_heard = true
 		if _options.get("until", "rpc") == "connected":
 			_finished = true
@@ -209,7 +235,7 @@ func _pong(from_alias: String) -> void:
 
 
 func _check_done() -> void:
-	var needed := _expected_peers if _is_server else 1
+	var needed := _expected_peers + _late_peers if _is_server else 1 + _others
 	if _finished or _pongs_from.size() < needed or _pings_answered.size() < needed:
 		return
 	_finished = true
@@ -219,7 +245,7 @@ func _check_done() -> void:
 	if _is_server:
 		# The host's last pong may still be crossing a lossy path: ENet resends it until the client
 		# has it and disconnects, so the host waits for that (or for the overall timeout).
-		if _disconnected >= _expected_peers:
+		if _disconnected >= _expected_peers + _late_peers:
 			_quit(0)
 		return
 	(multiplayer.multiplayer_peer as ENetMultiplayerPeer).get_peer(1).peer_disconnect_later()
@@ -239,7 +265,7 @@ func _on_peer_disconnected(id: int) -> void:
 	if not _pongs_from.has(id):
 		return # A connection a client abandoned for a fresh attempt.
 	_disconnected += 1
-	if _is_server and _finished and _disconnected >= _expected_peers:
+	if _is_server and _finished and _disconnected >= _expected_peers + _late_peers:
 		_quit(0)
 
 

@@ -4,48 +4,18 @@
  * sends on its own.
  */
 import {
-  type CloseSession, decodeKey, encodeKey, type Endpoint, type HostSession, type JoinSession, type KeepAlive,
-  type Message, type NatProbe, type RandomSession, type Refused, type RelayBind, type RelayRequest, type ServerHandlers,
+  type CloseSession, encodeKey, type Endpoint, type HostLink, type HostSession, type JoinSession, type KeepAlive,
+  type Message, type NatProbe, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
 import { networkOf } from './addresses.ts';
-import type { FailedJoinBudget } from './limits/failed-joins.ts';
-import type { FairShare } from './limits/fair-share.ts';
-import type { NetworkBudget } from './limits/network-budget.ts';
+import type { HandlerContext, Refusal } from './handler-context.ts';
 import { natAnswer, probeKey } from './nat/nat-probe.ts';
 import { pairSession } from './relay/pair-session.ts';
-import type { RelayService } from './relay/relay-service.ts';
 import { passableLanKey } from './sessions/lan-key.ts';
+import { decodeEndpoint, hostNonceMatches, hostSide, isHost, overRepresented } from './sessions/session-rules.ts';
 import type { Session, SessionPeer } from './sessions/session.ts';
 import { newSessionId } from './sessions/session-codes.ts';
-import type { SessionStore } from './sessions/session-store.ts';
 import { newToken } from './sessions/tokens.ts';
-import type { ServerStats } from './stats.ts';
-
-/** Why a registration or a join is refused (RF's reasons). */
-type Refusal = Refused['reason'];
-
-export interface HandlerContext {
-  readonly store: SessionStore;
-  readonly stats: ServerStats;
-  readonly serverKey: () => string;
-  readonly suffixBigrams: number;
-  readonly maxPeers: number;
-  readonly maxSessions: number;
-  readonly sessionsPerIp: number;
-  /** Joiners in all sessions together: bounds the memory joins can take. */
-  readonly maxJoiners: number;
-  /** A joiner silent for this long gives up its slot to a new joiner of a full session. */
-  readonly joinWindowMs: number;
-  readonly matches: NetworkBudget;
-  /** Each address's fair share of random matches. */
-  readonly matchShares: FairShare;
-  readonly failedJoins: FailedJoinBudget;
-  readonly now: () => number;
-  readonly send: (to: Endpoint, message: Message) => void;
-  /** Absent when the server runs without relays. */
-  readonly relays?: RelayService;
-  readonly log: (event: string, fields: Record<string, unknown>) => void;
-}
 
 export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   constructor(private readonly ctx: HandlerContext) {}
@@ -111,7 +81,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       hosted.hostSeenAt = now;
       const peer = hosted.peers.values().next().value;
       // Matched already: the stranger's NJ may have been lost, so it is sent again.
-      if (peer) this.ctx.send(from, this.newJoiner(hosted, peer));
+      if (peer) this.ctx.send(from, newJoiner(hosted, peer));
       else this.answerHost(hosted, from, message.nonce);
       return;
     }
@@ -153,7 +123,19 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   /** Whether [message] is a KA from the host of an existing session: cheap, and never answered. */
   isHostKeepAlive(message: KeepAlive, from: Endpoint): boolean {
     const session = this.ctx.store.get(message.sessionId);
-    return session !== undefined && session.hostRemoteKey === encodeKey(from) && hostNonceMatches(session, message.nonce);
+    return session !== undefined && isHost(session, encodeKey(from)) && hostNonceMatches(session, message.nonce);
+  }
+
+  /** HL: the host's node moves its conversation to [from]; its registered address stays the game's. */
+  hostLink(message: HostLink, from: Endpoint): void {
+    const session = this.ctx.store.get(message.sessionId);
+    if (!session || session.random || session.hostNonce === undefined || session.hostNonce !== message.nonce) {
+      this.ctx.stats.ignored++; // Only a host of ours, which alone knows its nonce, may link.
+      return;
+    }
+    session.hostLink = encodeKey(from);
+    this.heardFromHost(session);
+    this.answerHost(session, from, message.nonce);
   }
 
   closeSession(message: CloseSession, from: Endpoint): void {
@@ -165,7 +147,8 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   }
 
   relayRequest(message: RelayRequest, from: Endpoint): void {
-    const fromKey = encodeKey(from);
+    // A host's link (HL) asks for a late joiner on behalf of the game's address.
+    const fromKey = hostSide(this.ctx.store.get(message.sessionId), encodeKey(from));
     const peer = message.peerKey;
     // Found by the pair, not only by id: a random session's stranger never learns the id.
     const session = pairSession(this.ctx.store, message.sessionId, fromKey, peer);
@@ -297,14 +280,9 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     if (nonce) this.ctx.send(to, { code: 'RF', reason, nonce });
   }
 
-  /** NJ for the host: the joiner, with the host's own nonce and the pair's secret when there are. */
-  private newJoiner(session: Session, peer: SessionPeer): Message {
-    return { code: 'NJ', joinerRemoteKey: peer.remoteKey, joinerLocalKey: peer.localKey, nonce: session.hostNonce, secret: peer.secret };
-  }
-
   /** NJ to the host and JR to the joiner: each learns where to punch. */
   private introduce(session: Session, peer: SessionPeer, joiner: Endpoint, joinerNonce: string | undefined): void {
-    this.ctx.send(decodeEndpoint(session.hostRemoteKey), this.newJoiner(session, peer));
+    this.ctx.send(decodeEndpoint(session.hostLink ?? session.hostRemoteKey), newJoiner(session, peer));
     this.ctx.send(joiner, {
       code: 'JR', joinerRemoteKey: peer.remoteKey, hostRemoteKey: session.hostRemoteKey, hostLocalKey: session.hostLocalKey,
       nonce: joinerNonce, secret: peer.secret,
@@ -314,41 +292,13 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   /** The session [id] when [from] is its host; otherwise counts the request as ignored. */
   private ownSession(id: string, from: Endpoint, nonce: string | undefined): Session | undefined {
     const session = this.ctx.store.get(id);
-    if (session && session.hostRemoteKey === encodeKey(from) && hostNonceMatches(session, nonce)) return session;
+    if (session && isHost(session, encodeKey(from)) && hostNonceMatches(session, nonce)) return session;
     this.ctx.stats.ignored++;
     return undefined;
   }
 }
 
-/**
- * The least recently heard joiner of the /24 that holds the most slots in [session], when it
- * holds at least two more than [newcomerNet] (so the newcomer's joining does not just swap roles).
- */
-function overRepresented(session: Session, newcomerNet: string): SessionPeer | undefined {
-  const byNet = new Map<string, { count: number; first: SessionPeer }>();
-  for (const peer of session.peers.values()) {
-    const net = networkOf(decodeEndpoint(peer.remoteKey).address);
-    const entry = byNet.get(net);
-    if (entry) entry.count++;
-    else byNet.set(net, { count: 1, first: peer });
-  }
-  let top: { count: number; first: SessionPeer } | undefined;
-  for (const entry of byNet.values()) if (!top || entry.count > top.count) top = entry;
-  const newcomers = byNet.get(newcomerNet)?.count ?? 0;
-  return top && top.count >= newcomers + 2 ? top.first : undefined;
-}
-
-function decodeEndpoint(key: string): Endpoint {
-  const endpoint = decodeKey(key);
-  if (!endpoint) throw new Error(`stored key ${key} does not decode`);
-  return endpoint;
-}
-
-/**
- * A host of ours (one whose HS carried a nonce) proves KA and CS with it, so a joiner that knows
- * the host's address cannot keep or close the session with spoofed datagrams; an original host
- * sends none and is known by its address alone.
- */
-function hostNonceMatches(session: Session, nonce: string | undefined): boolean {
-  return session.hostNonce === undefined || session.hostNonce === nonce;
+/** NJ for the host: the joiner, with the host's own nonce and the pair's secret when there are. */
+function newJoiner(session: Session, peer: SessionPeer): Message {
+  return { code: 'NJ', joinerRemoteKey: peer.remoteKey, joinerLocalKey: peer.localKey, nonce: session.hostNonce, secret: peer.secret };
 }

@@ -7,7 +7,8 @@
 import { isUsableSource } from './addresses.ts';
 import { type Config, DEFAULTS } from './config.ts';
 import { decode, type DecodeError, dispatchToServer, encode, encodeKey, type Endpoint, isKey, type Message } from './generated/protocol.ts';
-import { type HandlerContext, RendezvousHandlers } from './handlers.ts';
+import type { HandlerContext } from './handler-context.ts';
+import { RendezvousHandlers } from './handlers.ts';
 import { FailedJoinBudget } from './limits/failed-joins.ts';
 import { FairShare } from './limits/fair-share.ts';
 import { NetworkBudget } from './limits/network-budget.ts';

@@ -40,6 +40,8 @@ var _public_key := ""
 var _last_join_host := 0.0
 var _handover := ["", 0]
 var _bound_port := 0
+var _game: HolePunchGamePeer
+var _late: HolePunchLateJoin
 var _traversal := HolePunchTraversal.new(_this)
 
 ## This machine's NAT, once diagnosed ([signal HolePunch.nat_diagnosed]);
@@ -60,6 +62,12 @@ func _api_get_nat_type() -> int:
 	return nat_type
 
 
+func _ready() -> void:
+	_game = HolePunchGamePeer.new(self)
+	_game.connected.connect(_this.game_connected.emit)
+	_game.failed.connect(func(err: Error) -> void: _fail(HolePunch.Failure.GAME_CONNECT_FAILED, error_string(err)))
+
+
 func _api_get_local_port() -> int:
 	return _bound_port
 
@@ -68,33 +76,55 @@ func _api_get_session_id() -> String:
 	return _session_id
 
 
-func _api_host_session(serv_key: String, alias: String) -> void:
-	if _begin(_Role.HOST, serv_key, alias):
+func _api_host_session(serv_key: String, alias: String) -> Error:
+	var err := _begin(_Role.HOST, serv_key, alias)
+	if err == OK:
 		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_host_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2]), _now())
+	return err
 
 
-func _api_join_session(id: String, alias: String) -> void:
-	if not HolePunchProtocol.is_session_id(id):
-		push_error("HolePunch.join_session: \"%s\" is not a session id" % id)
+func _api_join_session(id: String, alias: String) -> Error:
+	var code := HolePunchAlias.normalize_code(id)
+	if not HolePunchProtocol.is_session_id(code):
 		_this.bad_session.emit(id)
-	elif _begin(_Role.JOINER, id.left(HolePunchProtocol.KEY_LENGTH), alias):
-		_session_id = id
-		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_join_session(_lan_key, id, _server.nonce, ext[0], ext[1], ext[2]), _now())
+		return _fail(HolePunch.Failure.BAD_CODE, id, ERR_INVALID_PARAMETER)
+	var err := _begin(_Role.JOINER, code.left(HolePunchProtocol.KEY_LENGTH), alias)
+	if err == OK:
+		_session_id = code
+		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_join_session(_lan_key, code, _server.nonce, ext[0], ext[1], ext[2]), _now())
+	return err
 
 
-func _api_random_session(serv_key: String, alias: String) -> void:
-	if _begin(_Role.RANDOM, serv_key, alias):
+func _api_random_session(serv_key: String, alias: String) -> Error:
+	var err := _begin(_Role.RANDOM, serv_key, alias)
+	if err == OK:
 		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_random_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2]), _now())
+	return err
 
 
-func _api_close_session() -> void:
+func _api_close_session() -> Error:
+	if _late != null: # The game runs: stop taking late joiners.
+		_end_late_join()
+		return OK
 	if phase == Phase.IDLE or phase == Phase.DONE:
-		return
+		return ERR_DOES_NOT_EXIST
 	if phase == Phase.REQUESTING or not _is_host():
 		_stop() # A client closing means leaving: nothing is handed over.
 	elif phase == Phase.PUNCHING:
 		phase = Phase.CLOSING
 		_tick(_now())
+	return OK
+
+
+func _api_get_players() -> Dictionary:
+	var players := {}
+	for peer in HolePunchPeers.none() if _peers == null else _peers.all():
+		players[peer.public_key] = {"alias": HolePunchAlias.decode(peer.name), "path": peer.path, "peer_id": _game.peer_id(peer.public_key)}
+	return players
+
+
+func _api_get_peer_id(key: String) -> int:
+	return _game.peer_id(key)
 
 
 func _api_get_host() -> String:
@@ -112,44 +142,58 @@ func _process(_delta: float) -> void:
 		_receive(datagram[0], datagram[1], datagram[2])
 	if _socket.is_open():
 		_tick(_now())
+	if _late != null:
+		_late.tick(_now())
 
 
 func _exit_tree() -> void:
+	_end_late_join()
 	_socket.close()
 	_traversal.stop()
 	_traversal.nat.stop()
 
 
-func _begin(role: _Role, serv_key: String, alias: String) -> bool:
+func _begin(role: _Role, serv_key: String, alias: String) -> Error:
 	if phase != Phase.IDLE and phase != Phase.DONE:
 		push_error("HolePunch: a session is already under way (phase %s)" % Phase.keys()[phase])
-		return false
-	if not HolePunchProtocol.is_name(alias):
-		push_error("HolePunch: alias \"%s\" must be 1 to %d printable ASCII characters without ':'" % [alias, HolePunchProtocol.MAX_NAME_LENGTH])
-		return false
+		return ERR_ALREADY_IN_USE
+	var wire_alias := HolePunchAlias.encode(alias)
+	if wire_alias == "":
+		return _fail(HolePunch.Failure.BAD_ALIAS, alias, ERR_INVALID_PARAMETER)
 	if HolePunchProtocol.decode_key(serv_key).is_empty():
-		push_error("HolePunch: \"%s\" is not a server key" % serv_key)
 		_this.bad_server.emit(serv_key)
-		return false
+		return _fail(HolePunch.Failure.BAD_SERVER_KEY, serv_key, ERR_INVALID_PARAMETER)
 	_stop()
-	var err := _socket.open(_this.local_port)
-	if err != OK:
-		push_error("HolePunch: cannot bind UDP port %d: %s" % [_this.local_port, error_string(err)])
-		_this.bad_server.emit(serv_key)
-		return false
+	if _socket.open(_this.local_port) != OK:
+		return _fail(HolePunch.Failure.LOCAL_PORT_UNUSABLE, str(_this.local_port), ERR_CANT_CREATE)
 	_socket.trace = _this.trace_datagrams
 	_role = role
 	_server = HolePunchServerLink.new(self, serv_key, not _this.original_server)
 	_peers = HolePunchPeers.new(self)
-	_names = HolePunchNames.new(alias, _this.max_peers)
+	_names = HolePunchNames.new(wire_alias, _this.max_peers)
 	_bound_port = _socket.bound_port()
 	_lan_key = HolePunchProtocol.encode_key(HolePunchSocket.find_lan_address(_this.lan_address), _bound_port)
 	_traversal.diagnose(serv_key, _now())
 	phase = Phase.REQUESTING
-	return true
+	return OK
+
+
+## Tells the game that the attempt failed for [param reason] ([enum HolePunch.Failure]) about
+## [param detail]; returns [param err] for the API call that failed.
+func _fail(reason: HolePunch.Failure, detail: String, err := FAILED) -> Error:
+	_this.failed.emit(reason, detail)
+	return err
+
+
+func _end_late_join() -> void:
+	if _late != null:
+		_late.close()
+		_late = null
 
 
 func _stop() -> void:
+	_end_late_join()
+	_game.stop()
 	_socket.close()
 	_traversal.stop()
 	phase = Phase.IDLE
@@ -189,6 +233,7 @@ func _tick(now: float) -> void:
 	elif phase == Phase.REQUESTING and _server.timed_out(now):
 		_stop()
 		_this.bad_server.emit(_server.key)
+		_fail(HolePunch.Failure.SERVER_SILENT, _server.key)
 	elif phase == Phase.REQUESTING:
 		_server.resend(now)
 	elif phase == Phase.HANDING_OVER and now - _last_join_host >= _this.handover_timeout:
@@ -196,12 +241,14 @@ func _tick(now: float) -> void:
 	elif phase == Phase.PUNCHING or phase == Phase.CLOSING:
 		for gone: Array in _peers.tick(now):
 			var peer: HolePunchPeer = gone[0]
-			if gone[1] == HolePunchPeers.Gone.LOST:
-				_this.peer_lost.emit(peer.public_key)
+			var lost: bool = gone[1] == HolePunchPeers.Gone.LOST
+			(_this.peer_lost if lost else _this.punch_failed).emit(peer.public_key)
+			if _is_host():
+				_this.player_left.emit(peer.public_key, HolePunchAlias.decode(peer.name), "lost" if lost else "unreachable")
 			else:
-				_this.punch_failed.emit(peer.public_key)
-			if not _is_host():
 				_stop()
+				var why := HolePunch.Failure.HOST_LOST if lost else HolePunch.Failure.RELAY_UNAVAILABLE if _this.use_relay else HolePunch.Failure.PUNCHING_FAILED
+				_fail(why, peer.public_key)
 				return
 		if phase == Phase.PUNCHING and not _is_host() and _peers.first().path == "":
 			_server.resend(now)
@@ -213,13 +260,18 @@ func _tick(now: float) -> void:
 
 func _finish_host() -> void:
 	# The session ends at the server only now: a peer still punching may need it for a relay.
-	for copy in 3: # No answer can come back once the port is freed: copies survive loss.
+	var late := _this.keep_open and _this.manage_game_peer and _server.nonce != ""
+	for copy in 0 if late else 3: # No answer can come back once the port is freed: copies survive loss.
 		_server.send(HolePunchProtocol.encode_close_session(_session_id, _server.nonce))
 	_peers.send_go(3)
+	_game.expect(_peers.all())
 	_finish(_this.start_server, [_bound_port])
+	if late and _game.peer != null:
+		_late = HolePunchLateJoin.new(self, _game.peer)
 
 
 func _finish_client() -> void:
+	_game.expect(_peers.all())
 	_finish(_this.start_client, [_handover[0], _handover[1], _bound_port])
 
 
@@ -233,6 +285,15 @@ func _finish(done: Signal, args: Array) -> void:
 func _enter_punching() -> void:
 	phase = Phase.PUNCHING
 	_server.start_keep_alive(_now())
+
+
+## What goes to [param peer] on each punch: our names, and a joiner's [member HolePunch.join_payload].
+func _punch_packets(peer: HolePunchPeer) -> Array[PackedByteArray]:
+	var packets: Array[PackedByteArray] = [_names.packet(peer.secret)]
+	var payload := HolePunchAlias.encode(_this.join_payload)
+	if not _is_host() and payload != "":
+		packets.append(HolePunchProtocol.encode_join_payload(payload, peer.secret))
+	return packets
 
 
 ## Birthday probing got through on [param socket]: it becomes the punching socket (and its port

@@ -44,12 +44,14 @@ func _on_bad_key(message: Dictionary, _ip: String, _port: int) -> void:
 	if phase == Phase.REQUESTING and _role == _Role.JOINER and message.session_id == _session_id:
 		_stop()
 		_this.bad_session.emit(message.session_id)
+		_fail(HolePunch.Failure.CODE_UNKNOWN, message.session_id)
 
 
 func _on_refused(message: Dictionary, _ip: String, _port: int) -> void:
 	if phase == Phase.REQUESTING:
 		_stop()
 		_this.refused.emit(message.reason)
+		_fail(HolePunch.Failure[message.reason.to_upper()], message.reason)
 
 
 func _on_peer_ready(message: Dictionary, ip: String, port: int) -> void:
@@ -68,8 +70,16 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 	_traversal.heard(peer, ip, port)
 	if first and phase == Phase.PUNCHING:
 		_send_to(_names.packet(peer.secret), ip, port) # Answer at once: the peer learns the path sooner.
+	var unnamed := peer.name == ""
 	for alias in _names.take(peer, names, not _is_host()):
-		_this.new_name.emit(alias)
+		_this.new_name.emit(HolePunchAlias.decode(alias))
+	if unnamed and peer.name != "" and _is_host() and _this.max_players > 0 and _players() > _this.max_players:
+		_refuse(peer, "full")
+		return
+	if unnamed and peer.name != "": # Each peer once, whatever its alias: aliases may repeat.
+		_this.player_joined.emit(peer.public_key, HolePunchAlias.decode(peer.name))
+		if peer.payload != "":
+			_this.player_payload.emit(peer.public_key, HolePunchAlias.decode(peer.payload))
 	if first and _role == _Role.RANDOM and phase == Phase.PUNCHING:
 		_this.start_random.emit()
 		_api_close_session()
@@ -125,6 +135,49 @@ func _on_join_done(_message: Dictionary, ip: String, port: int) -> void:
 	var peer := _peers.at(ip, port)
 	if phase == Phase.CLOSING and peer.handing_over() and peer.path_at(ip, port) == peer.path:
 		peer.done = true
+
+
+# --- The lobby on the host ---------------------------------------------------------------
+
+func _on_join_payload(message: Dictionary, ip: String, port: int) -> void:
+	var peer := _peers.at(ip, port)
+	if not _is_host() or phase != Phase.PUNCHING or peer.payload != "":
+		return
+	peer.payload = message.payload
+	if peer.name != "": # Else it follows player_joined.
+		_this.player_payload.emit(peer.public_key, HolePunchAlias.decode(peer.payload))
+
+
+func _on_refused_join(message: Dictionary, _ip: String, _port: int) -> void:
+	if not _is_host() and (phase == Phase.PUNCHING or phase == Phase.HANDING_OVER):
+		_stop()
+		_fail(HolePunch.Failure.REFUSED_BY_HOST, HolePunchAlias.decode(message.reason))
+
+
+func _api_refuse_player(key: String, reason: String) -> Error:
+	var peer := _peers.find(key) if _peers != null and _is_host() and (phase == Phase.PUNCHING or phase == Phase.CLOSING) else null
+	if peer == null:
+		return ERR_DOES_NOT_EXIST
+	if HolePunchAlias.encode(reason) == "":
+		return ERR_INVALID_PARAMETER
+	_refuse(peer, reason)
+	if peer.name != "":
+		_this.player_left.emit(key, HolePunchAlias.decode(peer.name), "removed")
+	return OK
+
+
+## Tells [param peer] it is refused for [param reason] (copies: no answer comes) and drops it.
+func _refuse(peer: HolePunchPeer, reason: String) -> void:
+	var packet := HolePunchProtocol.encode_refused_join(HolePunchAlias.encode(reason), peer.secret)
+	var to := peer.endpoint()
+	for copy in 3:
+		_send_to(packet, to[0], to[1])
+	_peers.remove(peer)
+
+
+## How many peers told their alias.
+func _players() -> int:
+	return _peers.all().filter(func(p: HolePunchPeer) -> bool: return p.name != "").size()
 
 
 func _on_nat_answer(_message: Dictionary, _ip: String, _port: int) -> void:

@@ -34,6 +34,8 @@ var probe_lan: bool
 var path := ""
 ## The peer's alias: the first name of its first punch packet.
 var name := ""
+## Host: the payload the peer sent in JP (wire form), empty before.
+var payload := ""
 ## The per-pair secret from the server, when both sides are ours; empty otherwise.
 var secret := ""
 ## The relay towards this peer.

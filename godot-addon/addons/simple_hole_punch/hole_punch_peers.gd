@@ -30,6 +30,11 @@ func all() -> Array[HolePunchPeer]:
 	return _peers
 
 
+## An empty list of peers, typed (for a node without a session).
+static func none() -> Array[HolePunchPeer]:
+	return []
+
+
 ## The first peer: the host, for a client (null when none).
 func first() -> HolePunchPeer:
 	return null if _peers.is_empty() else _peers[0]
@@ -68,6 +73,12 @@ func add(public_key: String, lan_key: String, secret: String, our_public_key: St
 	return true
 
 
+## Drops [param peer] for good in this session (the host refused it).
+func remove(peer: HolePunchPeer) -> void:
+	_peers.erase(peer)
+	_failed[peer.public_key] = true
+
+
 ## Whether the server introduced [param public_key] before and it was given up on.
 func has_failed(public_key: String) -> bool:
 	return _failed.has(public_key)
@@ -94,9 +105,10 @@ func tick(now: float) -> Array:
 		if peer.handing_over() or now < peer.next_ping:
 			continue
 		peer.next_ping = now + (_node.punch_interval if peer.path == "" else _node.keep_open_interval)
-		var packet := _node._names.packet(peer.secret)
+		var packets := _node._punch_packets(peer)
 		for to: Array in peer.ping_targets(now, _node.punch_timeout):
-			_node._send_to(packet, to[0], to[1])
+			for packet in packets:
+				_node._send_to(packet, to[0], to[1])
 	return gone
 
 

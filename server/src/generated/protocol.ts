@@ -21,10 +21,10 @@ export function isName(text: string): boolean {
   return text.length >= 1 && text.length <= LIMITS.maxNameLength && /^[\x20-\x39\x3b-\x7e]+$/.test(text);
 }
 
-export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'RF' | 'RQ' | 'RG' | 'RB' | 'RA' | 'NP' | 'NA';
+export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'HL' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'JP' | 'RJ' | 'RF' | 'RQ' | 'RG' | 'RB' | 'RA' | 'NP' | 'NA';
 
 /** Message codes by name. */
-export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', refused: 'RF', relayRequest: 'RQ', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA', natProbe: 'NP', natAnswer: 'NA' } as const;
+export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', hostLink: 'HL', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', joinPayload: 'JP', refusedJoin: 'RJ', refused: 'RF', relayRequest: 'RQ', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA', natProbe: 'NP', natAnswer: 'NA' } as const;
 
 /** `HS` (client to server): Register a new session with the sender as its host. Resent until HR arrives. */
 export interface HostSession {
@@ -151,6 +151,15 @@ export interface CloseSession {
   readonly nonce?: string;
 }
 
+/** `HL` (client to server): Ours: a host that keeps its session open while its game runs (late joiners) hands its registered address to the game and talks to the server from another socket; HL from that socket makes it the session's link to its host: NJ goes there, KA and CS count from there. Joiners still punch to the registered address, the game's. Answered with HR. Resent until HR arrives. */
+export interface HostLink {
+  readonly code: 'HL';
+  /** The host's session. */
+  readonly sessionId: string;
+  /** The host's own nonce from its HS: only the host knows it. */
+  readonly nonce: string;
+}
+
 /** `RD` (peer to peer): Punch packet, sent to both the LAN and the public address of each peer until the session closes. */
 export interface PeerReady {
   readonly code: 'RD';
@@ -190,6 +199,24 @@ export interface JoinGo {
   readonly code: 'JG';
   /** Placeholder payload. */
   readonly go: 'GO';
+  /** The pair's secret, when the server gave one. */
+  readonly secret?: string;
+}
+
+/** `JP` (peer to peer): Ours: a joiner's small payload for the host's game to decide on (a password, a version), sent with each of its punch packets to the host until the handover. Original hosts ignore it. */
+export interface JoinPayload {
+  readonly code: 'JP';
+  /** The payload, percent-encoded UTF-8 as an alias is. */
+  readonly payload: string;
+  /** The pair's secret, when the server gave one. */
+  readonly secret?: string;
+}
+
+/** `RJ` (peer to peer): Ours: the host's game refused or removed this joiner before the handover (sent three times; the host then drops the joiner). Original joiners ignore it and time out. */
+export interface RefusedJoin {
+  readonly code: 'RJ';
+  /** Why, in the host game's words, percent-encoded UTF-8 as an alias is; [code]full[/code] for the player cap. */
+  readonly reason: string;
   /** The pair's secret, when the server gave one. */
   readonly secret?: string;
 }
@@ -263,10 +290,10 @@ export interface NatAnswer {
   readonly nonce: string;
 }
 
-export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | Refused | RelayRequest | RelayGranted | RelayBind | RelayBound | NatProbe | NatAnswer;
-export type ClientToServerMessage = HostSession | JoinSession | RandomSession | KeepAlive | CloseSession | RelayRequest | RelayBind | NatProbe;
+export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | HostLink | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | RefusedJoin | Refused | RelayRequest | RelayGranted | RelayBind | RelayBound | NatProbe | NatAnswer;
+export type ClientToServerMessage = HostSession | JoinSession | RandomSession | KeepAlive | CloseSession | HostLink | RelayRequest | RelayBind | NatProbe;
 export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey | Refused | RelayGranted | RelayBound | NatAnswer;
-export type PeerToPeerMessage = PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo;
+export type PeerToPeerMessage = PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | RefusedJoin;
 
 /** Optional trailing fields up to the first absent one. */
 function present(values: ReadonlyArray<string | undefined>): string[] {
@@ -291,11 +318,14 @@ export function encode(message: Message): string {
     case 'RS': return ['RS', [message.localKey, ...present([message.nonce, message.nat, message.ip6Prefix, message.ip6Host])].join(':')].join(':');
     case 'KA': return ['KA', [message.sessionId, ...present([message.nonce])].join(':')].join(':');
     case 'CS': return ['CS', [message.sessionId, ...present([message.nonce])].join(':')].join(':');
+    case 'HL': return ['HL', [message.sessionId, message.nonce].join(':')].join(':');
     case 'RD': return ['RD', [...message.names].join(':')].join(':');
     case 'RV': return ['RV', [message.secret, ...message.names].join(':')].join(':');
     case 'JH': return ['JH', [message.hostKey, ...present([message.secret])].join(':')].join(':');
     case 'JD': return ['JD', ['DONE', ...present([message.secret])].join(':')].join(':');
     case 'JG': return ['JG', ['GO', ...present([message.secret])].join(':')].join(':');
+    case 'JP': return ['JP', [message.payload, ...present([message.secret])].join(':')].join(':');
+    case 'RJ': return ['RJ', [message.reason, ...present([message.secret])].join(':')].join(':');
     case 'RF': return ['RF', [message.reason, message.nonce].join(':')].join(':');
     case 'RQ': return ['RQ', [message.sessionId, message.peerKey, ...present([message.nonce])].join(':')].join(':');
     case 'RG': return ['RG', [message.peerKey, message.relayKey, message.token, ...present([message.nonce])].join(':')].join(':');
@@ -447,6 +477,15 @@ export function decode(datagram: Uint8Array): DecodeResult {
       return { ok: true, message: { code: 'CS', sessionId, nonce } };
     }
 
+    case 'HL': {
+      if (parts.length !== 2) return fail('field_count', 'HL needs 2 field(s)');
+      const sessionId = parts[0]!;
+      if (!isSessionId(sessionId)) return fail('bad_field', 'HL.session_id');
+      const nonce = parts[1]!;
+      if (!isToken(nonce)) return fail('bad_field', 'HL.nonce');
+      return { ok: true, message: { code: 'HL', sessionId, nonce } };
+    }
+
     case 'RD': {
       if (parts.length < 1) return fail('field_count', 'RD needs at least 1 field(s)');
       const names = parts.slice(0);
@@ -486,6 +525,24 @@ export function decode(datagram: Uint8Array): DecodeResult {
       const secret = parts[1] as string | undefined;
       if (secret !== undefined && !isToken(secret)) return fail('bad_field', 'JG.secret');
       return { ok: true, message: { code: 'JG', go: 'GO', secret } };
+    }
+
+    case 'JP': {
+      if (parts.length < 1 || parts.length > 2) return fail('field_count', 'JP needs 1 to 2 field(s)');
+      const payload = parts[0]!;
+      if (!isName(payload)) return fail('bad_field', 'JP.payload');
+      const secret = parts[1] as string | undefined;
+      if (secret !== undefined && !isToken(secret)) return fail('bad_field', 'JP.secret');
+      return { ok: true, message: { code: 'JP', payload, secret } };
+    }
+
+    case 'RJ': {
+      if (parts.length < 1 || parts.length > 2) return fail('field_count', 'RJ needs 1 to 2 field(s)');
+      const reason = parts[0]!;
+      if (!isName(reason)) return fail('bad_field', 'RJ.reason');
+      const secret = parts[1] as string | undefined;
+      if (secret !== undefined && !isToken(secret)) return fail('bad_field', 'RJ.secret');
+      return { ok: true, message: { code: 'RJ', reason, secret } };
     }
 
     case 'RF': {
@@ -573,6 +630,8 @@ export interface ServerHandlers<From> {
   keepAlive(message: KeepAlive, from: From): void;
   /** The host ends its session; only the host's address may. No answer. */
   closeSession(message: CloseSession, from: From): void;
+  /** Ours: a host that keeps its session open while its game runs (late joiners) hands its registered address to the game and talks to the server from another socket; HL from that socket makes it the session's link to its host: NJ goes there, KA and CS count from there. Joiners still punch to the registered address, the game's. Answered with HR. Resent until HR arrives. */
+  hostLink(message: HostLink, from: From): void;
   /** Punching towards a peer failed: relay us. Both sides of a pair must ask; resent until RG arrives or relay_timeout passes. */
   relayRequest(message: RelayRequest, from: From): void;
   /** Sent to the relay port from the punching socket: binds this side to the address it came from (and keeps the binding fresh). Resent until RA arrives. */
@@ -589,6 +648,7 @@ export function dispatchToServer<From>(handlers: ServerHandlers<From>, message: 
     case 'RS': handlers.randomSession(message, from); return true;
     case 'KA': handlers.keepAlive(message, from); return true;
     case 'CS': handlers.closeSession(message, from); return true;
+    case 'HL': handlers.hostLink(message, from); return true;
     case 'RQ': handlers.relayRequest(message, from); return true;
     case 'RB': handlers.relayBind(message, from); return true;
     case 'NP': handlers.natProbe(message, from); return true;

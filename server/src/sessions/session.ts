@@ -18,6 +18,8 @@ export interface Session {
   hostLocalKey: string;
   /** The nonce of the host's first HS or RS, sent in every NJ so its node can tell a forged one. */
   readonly hostNonce?: string;
+  /** The host's link (HL): the address its node talks from while its game holds hostRemoteKey. */
+  hostLink?: string;
   /** Made by RS: pairs the host with one stranger. */
   readonly random: boolean;
   /** Joiners by public key, least recently heard first. */

@@ -27,11 +27,29 @@ extends "../hole_punch_messages.gd"
 ## [member max_peers] peers, handles at most [member max_datagrams_per_frame] datagrams a frame,
 ## probes a claimed LAN address only inside its own network ([HolePunchLanRules]), and every wait
 ## ends: a silent peer in [signal peer_lost], a handover at [member handover_deadline]. Its
-## settings are grouped in the inspector: Server, Punching, Handover, Network, Limits, NAT traversal, Debugging.
+## settings are grouped in the inspector: Server, Punching, Handover, Game, Network, Limits, NAT traversal, Debugging.
 ##
 ## Its signals, methods and settings are generated from the protocol schema; what it does is in
 ## [code]hole_punch_machine.gd[/code] (the phase machine) and [code]hole_punch_messages.gd[/code]
 ## (a handler per message).
+
+## Why an attempt failed, as [signal failed] reports it.
+enum Failure {
+	BAD_ALIAS, ## The alias is empty, has control characters, or is longer than 32 bytes on the wire (ASCII counts one, any other UTF-8 byte three).
+	BAD_SERVER_KEY, ## The server key is not a key.
+	BAD_CODE, ## The session code is not a code, even with case, spaces and dashes forgiven.
+	LOCAL_PORT_UNUSABLE, ## The local UDP port ([member local_port]) could not be bound.
+	SERVER_SILENT, ## The server did not answer within [member server_timeout].
+	CODE_UNKNOWN, ## The server knows no session with this code.
+	SESSION_FULL, ## The session has no room for another player.
+	SERVER_FULL, ## The server has no room for another session.
+	ADDRESS_LIMIT, ## This address holds too many sessions at the server.
+	REFUSED_BY_HOST, ## The host's game refused this player.
+	PUNCHING_FAILED, ## No packet from the host arrived on any path, and relays are off ([member use_relay]).
+	RELAY_UNAVAILABLE, ## Punching failed and the server gave no relay within [member relay_timeout].
+	HOST_LOST, ## The host went silent for [member peer_timeout] before the handover.
+	GAME_CONNECT_FAILED, ## The game peer could not start or connect ([member manage_game_peer]).
+}
 
 ## The session closed and this node was the host: start the game server on [param port] (for example [code]ENetMultiplayerPeer.create_server(port)[/code]).
 ## [param port]: The punched local UDP port, now free.
@@ -83,6 +101,31 @@ signal peer_lost(key: String)
 ## [param nat_type]: A [enum HolePunchNat.NatType]: OPEN, PORT_PRESERVING, PORT_RANDOMISING or UNKNOWN (also in [member nat_type]).
 @warning_ignore("unused_signal") # The machine emits it.
 signal nat_diagnosed(nat_type: int)
+## This node's attempt failed and has ended (or never started): [param reason] says why, one failure per value. The older signals ([signal bad_session], [signal bad_server], [signal refused], [signal punch_failed]) still come too. A host's failures about one player do not end its session: they come as [signal player_left].
+## [param reason]: Why: a value of [enum Failure].
+## [param detail]: What failed: the alias, key, code, port or peer key, or the reason the server gave.
+@warning_ignore("unused_signal") # The machine emits it.
+signal failed(reason: Failure, detail: String)
+## A player became reachable and told its alias: on a host, each joiner; on a joiner, the host. Aliases may repeat, keys never do.
+## [param key]: The player's public key (as the server saw it): unique in the session.
+## [param alias]: The player's alias, decoded to UTF-8.
+@warning_ignore("unused_signal") # The machine emits it.
+signal player_joined(key: String, alias: String)
+## A player of [signal player_joined] is gone before the handover: it went silent, could not be reached, or the host removed it.
+## [param key]: The player's public key.
+## [param alias]: Its alias (empty when it never told one).
+## [param reason]: [code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay) or [code]removed[/code] (by the host).
+@warning_ignore("unused_signal") # The machine emits it.
+signal player_left(key: String, alias: String, reason: String)
+## Host: a joiner sent the payload it set in [member join_payload] (it comes after [signal player_joined]). Refuse the player with [method refuse_player] if the game does not want it.
+## [param key]: The player's public key.
+## [param payload]: The payload, decoded to UTF-8.
+@warning_ignore("unused_signal") # The machine emits it.
+signal player_payload(key: String, payload: String)
+## With [member manage_game_peer] on: the game's [ENetMultiplayerPeer] is connected, already set on this node's [MultiplayerAPI]: a listening server on a host, a client the host answered on a joiner.
+## [param peer]: The connected peer.
+@warning_ignore("unused_signal") # The machine emits it.
+signal game_connected(peer: MultiplayerPeer)
 
 @export_group("Server")
 ## Seconds before the first resend of an unanswered request (HS, JS, RS, RQ, RB); each further resend waits twice as long, up to [member max_request_interval].
@@ -119,6 +162,20 @@ signal nat_diagnosed(nat_type: int)
 @export_range(0.1, 30.0, 0.1, "suffix:s") var handover_deadline: float = 3.0
 ## Client: after answering JH, seconds without a further JH before starting the game client even though no JG came (all copies lost, or a host that sends none).
 @export_range(0.1, 10.0, 0.1, "suffix:s") var handover_timeout: float = 1.0
+
+@export_group("Game")
+## Let this node start ENet for the game after the handover ([HolePunchGamePeer]): the server on the punched port, or the client with a fresh attempt every [member game_retry_interval] until the host answers. It sets the peer on this node's [MultiplayerAPI] and emits [signal game_connected]. Leave it off to start ENet yourself on [signal start_server] / [signal start_client].
+@export var manage_game_peer: bool = false
+## Host, with [member manage_game_peer]: keep the session open after the handover, so that players can join the running game with the same code ([HolePunchLateJoin]); [method close_session] then ends it. Directly, or through the relay when punching fails; the host hears nothing from a late joiner before its ENet peer connects, so it arrives in [signal player_joined] then, with an empty alias, and the player cap, the join payload and [method refuse_player] do not apply to it.
+@export var keep_open: bool = false
+## Host: most players admitted to the session (0: no cap beyond [member max_peers]); a player heard beyond it is refused with the reason [code]full[/code].
+@export_range(0, 1024) var max_players: int = 0
+## Joiner: a small payload for the host's game to decide on (a password, a version), UTF-8, at most 32 bytes on the wire as an alias; empty sends none. The host gets it in [signal player_payload].
+@export var join_payload: String = ""
+## Client: seconds between fresh ENet connect attempts until the host answers.
+@export_range(0.1, 10.0, 0.1, "suffix:s") var game_retry_interval: float = 2.0
+## Client: seconds of attempts before [signal failed] with [code]GAME_CONNECT_FAILED[/code].
+@export_range(1.0, 300.0, 1.0, "suffix:s") var game_connect_timeout: float = 30.0
 
 @export_group("Network")
 ## Local UDP port to punch from; 0 lets the system pick a free one.
@@ -157,35 +214,53 @@ signal nat_diagnosed(nat_type: int)
 @export var ipv6_without_enet: bool = false
 
 
-## Registers a session with the server named by [param serv_key]; [signal start_session] brings its code.
+## Registers a session with the server named by [param serv_key]; [signal start_session] brings its code. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.
 ## [param serv_key]: The server key the server printed on start.
 ## [param alias]: This player's name, shown to peers.
-func host_session(serv_key: String, alias: String) -> void:
-	_api_host_session(serv_key, alias)
+func host_session(serv_key: String, alias: String) -> Error:
+	return _api_host_session(serv_key, alias)
 
 
-## Joins the session [param id] (its first 12 letters name the server).
+## Joins the session [param id] (its first 12 letters name the server); case, spaces and dashes in it are forgiven. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.
 ## [param id]: The session code from the host.
 ## [param alias]: This player's name, shown to peers.
-func join_session(id: String, alias: String) -> void:
-	_api_join_session(id, alias)
+func join_session(id: String, alias: String) -> Error:
+	return _api_join_session(id, alias)
 
 
-## Pairs with a random stranger on the server [param serv_key]; [signal start_random] follows.
+## Pairs with a random stranger on the server [param serv_key]; [signal start_random] follows. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.
 ## [param serv_key]: The server key.
 ## [param alias]: This player's name, shown to peers.
-func random_session(serv_key: String, alias: String) -> void:
-	_api_random_session(serv_key, alias)
+func random_session(serv_key: String, alias: String) -> Error:
+	return _api_random_session(serv_key, alias)
 
 
-## Host only: stop accepting joiners and hand every punched peer over to the game.
-func close_session() -> void:
-	_api_close_session()
+## Host: stop accepting joiners and hand every punched peer over to the game. A joiner leaves its attempt. Returns [constant OK], or [constant ERR_DOES_NOT_EXIST] when no session is under way.
+func close_session() -> Error:
+	return _api_close_session()
 
 
 ## The host's key on the path this peer uses (LAN if it answered there, else public); empty before a host is known.
 func get_host() -> String:
 	return _api_get_host()
+
+
+## Host, before the handover: refuse or remove the player [param key] (it gets [signal failed] with [code]REFUSED_BY_HOST[/code] and [param reason]; this node emits [signal player_left] with [code]removed[/code]). It cannot come back in this session. Returns [constant ERR_DOES_NOT_EXIST] for a key that is not a player here, [constant ERR_INVALID_PARAMETER] for a reason that is not 1 to 32 bytes on the wire.
+## [param key]: The player's public key, as [signal player_joined] gave it.
+## [param reason]: Why, shown to the player (UTF-8, as short as an alias).
+func refuse_player(key: String, reason: String) -> Error:
+	return _api_refuse_player(key, reason)
+
+
+## The players this node punched to, by public key: [code]{"alias": String, "path": String, "peer_id": int}[/code]; [code]peer_id[/code] is the ENet peer id once [member manage_game_peer] connected it (1 for the host), else 0.
+func get_players() -> Dictionary:
+	return _api_get_players()
+
+
+## The ENet peer id of the player whose public key is [param key] once the game peer connected it (1 for the host), else 0.
+## [param key]: The player's public key, as [signal player_joined] gave it.
+func get_peer_id(key: String) -> int:
+	return _api_get_peer_id(key)
 
 
 ## The UDP port this node punched from (0 before a session starts).
@@ -231,6 +306,10 @@ func _dispatch(message: Dictionary, ip: String, port: int) -> void:
 			_on_join_done(message, ip, port)
 		"JG":
 			_on_join_go(message, ip, port)
+		"JP":
+			_on_join_payload(message, ip, port)
+		"RJ":
+			_on_refused_join(message, ip, port)
 		"RF":
 			_on_refused(message, ip, port)
 		"RG":

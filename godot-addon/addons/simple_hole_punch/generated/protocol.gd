@@ -24,6 +24,8 @@ const RANDOM_SESSION := "RS"
 const KEEP_ALIVE := "KA"
 ## [code]CS[/code] (client_to_server): The host ends its session; only the host's address may. No answer.
 const CLOSE_SESSION := "CS"
+## [code]HL[/code] (client_to_server): Ours: a host that keeps its session open while its game runs (late joiners) hands its registered address to the game and talks to the server from another socket; HL from that socket makes it the session's link to its host: NJ goes there, KA and CS count from there. Joiners still punch to the registered address, the game's. Answered with HR. Resent until HR arrives.
+const HOST_LINK := "HL"
 ## [code]RD[/code] (peer_to_peer): Punch packet, sent to both the LAN and the public address of each peer until the session closes.
 const PEER_READY := "RD"
 ## [code]RV[/code] (peer_to_peer): RD between two peers of ours that the server gave a pair secret (in JR and NJ): the secret first, then the names. Each drops punch packets from that peer without the secret, so a stranger that takes a peer's address cannot become its path.
@@ -34,6 +36,10 @@ const JOIN_HOST := "JH"
 const JOIN_DONE := "JD"
 ## [code]JG[/code] (peer_to_peer): Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it.
 const JOIN_GO := "JG"
+## [code]JP[/code] (peer_to_peer): Ours: a joiner's small payload for the host's game to decide on (a password, a version), sent with each of its punch packets to the host until the handover. Original hosts ignore it.
+const JOIN_PAYLOAD := "JP"
+## [code]RJ[/code] (peer_to_peer): Ours: the host's game refused or removed this joiner before the handover (sent three times; the host then drops the joiner). Original joiners ignore it and time out.
+const REFUSED_JOIN := "RJ"
 ## [code]RF[/code] (server_to_client): Ours: the server refuses a request that carried a nonce, where an original client gets silence (or BK for a full session).
 const REFUSED := "RF"
 ## [code]RQ[/code] (client_to_server): Punching towards a peer failed: relay us. Both sides of a pair must ask; resent until RG arrives or relay_timeout passes.
@@ -166,6 +172,10 @@ static func encode_keep_alive(session_id: String, nonce: String = "") -> PackedB
 static func encode_close_session(session_id: String, nonce: String = "") -> PackedByteArray:
 	return _pack(CLOSE_SESSION, [session_id], [nonce])
 
+## Encodes [code]HL[/code]: Ours: a host that keeps its session open while its game runs (late joiners) hands its registered address to the game and talks to the server from another socket; HL from that socket makes it the session's link to its host: NJ goes there, KA and CS count from there. Joiners still punch to the registered address, the game's. Answered with HR. Resent until HR arrives.
+static func encode_host_link(session_id: String, nonce: String) -> PackedByteArray:
+	return _pack(HOST_LINK, [session_id, nonce])
+
 ## Encodes [code]RD[/code]: Punch packet, sent to both the LAN and the public address of each peer until the session closes.
 static func encode_peer_ready(names: PackedStringArray) -> PackedByteArray:
 	return _pack(PEER_READY, [names])
@@ -185,6 +195,14 @@ static func encode_join_done(secret: String = "") -> PackedByteArray:
 ## Encodes [code]JG[/code]: Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it.
 static func encode_join_go(secret: String = "") -> PackedByteArray:
 	return _pack(JOIN_GO, ["GO"], [secret])
+
+## Encodes [code]JP[/code]: Ours: a joiner's small payload for the host's game to decide on (a password, a version), sent with each of its punch packets to the host until the handover. Original hosts ignore it.
+static func encode_join_payload(payload: String, secret: String = "") -> PackedByteArray:
+	return _pack(JOIN_PAYLOAD, [payload], [secret])
+
+## Encodes [code]RJ[/code]: Ours: the host's game refused or removed this joiner before the handover (sent three times; the host then drops the joiner). Original joiners ignore it and time out.
+static func encode_refused_join(reason: String, secret: String = "") -> PackedByteArray:
+	return _pack(REFUSED_JOIN, [reason], [secret])
 
 ## Encodes [code]RF[/code]: Ours: the server refuses a request that carried a nonce, where an original client gets silence (or BK for a full session).
 static func encode_refused(reason: String, nonce: String) -> PackedByteArray:
@@ -360,6 +378,14 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 			if parts.size() > 1 and not is_token(parts[1]):
 				return {}
 			return {"code": "CS", "session_id": parts[0], "nonce": parts[1] if parts.size() > 1 else "" }
+		"HL":
+			if parts.size() != 2:
+				return {}
+			if not is_session_id(parts[0]):
+				return {}
+			if not is_token(parts[1]):
+				return {}
+			return {"code": "HL", "session_id": parts[0], "nonce": parts[1] }
 		"RD":
 			if parts.size() < 1 or parts.size() > 16:
 				return {}
@@ -402,6 +428,22 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 			if parts.size() > 1 and not is_token(parts[1]):
 				return {}
 			return {"code": "JG", "go": parts[0], "secret": parts[1] if parts.size() > 1 else "" }
+		"JP":
+			if parts.size() < 1 or parts.size() > 2:
+				return {}
+			if not is_name(parts[0]):
+				return {}
+			if parts.size() > 1 and not is_token(parts[1]):
+				return {}
+			return {"code": "JP", "payload": parts[0], "secret": parts[1] if parts.size() > 1 else "" }
+		"RJ":
+			if parts.size() < 1 or parts.size() > 2:
+				return {}
+			if not is_name(parts[0]):
+				return {}
+			if parts.size() > 1 and not is_token(parts[1]):
+				return {}
+			return {"code": "RJ", "reason": parts[0], "secret": parts[1] if parts.size() > 1 else "" }
 		"RF":
 			if parts.size() != 2:
 				return {}

@@ -1,0 +1,32 @@
+/** Signals and API with Godot's own types, and the schema's failures as a GDScript enum. */
+import { describe, expect, it } from 'vitest';
+import { generate } from '../src/generate.ts';
+import { SchemaError, validateSchema } from '../src/validate-schema.ts';
+import { fileText, protocol } from './spec-fixtures.ts';
+
+describe('script types and failures', () => {
+  const spec = {
+    ...protocol,
+    signals: [{ name: 'went_wrong', doc: 'Oops.', params: [{ name: 'why', type: 'Failure' as const, doc: 'Why.' }] },
+      { name: 'peer_up', doc: 'Up.', params: [{ name: 'peer', type: 'MultiplayerPeer' as const, doc: 'It.' }] }],
+    api: [{ name: 'try_it', doc: 'Tries.', params: [], returns: 'Error' as const }],
+    failures: [{ name: 'server_silent', doc: 'Nobody answered.' }, { name: 'bad_alias', doc: 'No.' }],
+  };
+  const base = fileText(generate(spec), 'hole_punch.gd');
+
+  it('writes the failures as an enum with their docs, in order', () => {
+    expect(base).toContain('enum Failure {\n\tSERVER_SILENT, ## Nobody answered.\n\tBAD_ALIAS, ## No.\n}');
+  });
+
+  it('types signal params and API returns with Godot types', () => {
+    expect(base).toContain('signal went_wrong(why: Failure)');
+    expect(base).toContain('signal peer_up(peer: MultiplayerPeer)');
+    expect(base).toContain('func try_it() -> Error:\n\treturn _api_try_it()');
+  });
+
+  it('refuses a Failure param without failures, and bad failure names', () => {
+    expect(() => validateSchema({ ...spec, failures: [] })).toThrow(/a param has type Failure but the schema lists no failures/);
+    expect(() => validateSchema({ ...spec, failures: [{ name: 'Bad', doc: '' }, { name: 'x', doc: '' }, { name: 'x', doc: '' }] }))
+      .toThrow(SchemaError);
+  });
+});

@@ -1,0 +1,72 @@
+class_name HolePunchAlias
+extends RefCounted
+## Player aliases in UTF-8 on a wire that carries printable ASCII, and forgiving session codes.
+##
+## An alias travels percent-encoded: printable ASCII stays as it is, except [code]%[/code] and
+## [code]:[/code], and every other UTF-8 byte becomes [code]%XX[/code]. Original peers take the
+## wire form as an ordinary ASCII alias ([code]Jos%C3%A9[/code]) and show it as such; ours
+## decode it back. The wire form must fit [constant HolePunchProtocol.MAX_NAME_LENGTH] bytes, so
+## an alias is at most that many bytes with ASCII counting one byte and any other UTF-8 byte
+## three ("José" takes 9 of the 32). A wire name that is not valid percent-encoded UTF-8 (an
+## original peer's "100%") is shown as it came.
+
+const _HEX := "0123456789ABCDEF"
+
+
+## The wire form of [param alias], or an empty string when it cannot be one (empty, control
+## characters, or longer than [constant HolePunchProtocol.MAX_NAME_LENGTH] bytes encoded).
+static func encode(alias: String) -> String:
+	var out := ""
+	for byte in alias.to_utf8_buffer():
+		if byte < 0x20 or byte == 0x7f:
+			return ""
+		if byte < 0x7f and byte != 0x25 and byte != 0x3a:
+			out += char(byte)
+		else:
+			out += "%" + _HEX[byte >> 4] + _HEX[byte & 15]
+	return out if HolePunchProtocol.is_name(out) else ""
+
+
+## The alias a wire name stands for: percent-decoded when that gives valid UTF-8, else as it came.
+static func decode(wire: String) -> String:
+	if not wire.contains("%"):
+		return wire
+	var bytes := PackedByteArray()
+	var i := 0
+	while i < wire.length():
+		var c := wire.unicode_at(i)
+		if c == 0x25:
+			var hex := wire.substr(i + 1, 2)
+			if hex.length() != 2 or not hex.is_valid_hex_number():
+				return wire
+			bytes.append(hex.hex_to_int())
+			i += 3
+		else:
+			bytes.append(c)
+			i += 1
+	return bytes.get_string_from_utf8() if _is_utf8(bytes) else wire
+
+
+## Whether [param bytes] are well-formed UTF-8 (checked first: Godot's decoder complains aloud).
+static func _is_utf8(bytes: PackedByteArray) -> bool:
+	var i := 0
+	while i < bytes.size():
+		var b := bytes[i]
+		var more := 0 if b < 0x80 else 1 if b >= 0xc2 and b < 0xe0 else 2 if b >= 0xe0 and b < 0xf0 else 3 if b >= 0xf0 and b < 0xf5 else -1
+		if more < 0 or i + more >= bytes.size():
+			return false
+		for k in range(1, more + 1):
+			if bytes[i + k] & 0xc0 != 0x80:
+				return false
+		i += more + 1
+	return true
+
+
+## A session code as a person may type it: any case, with spaces, dashes, dots or underscores
+## between the letters. Those are removed and the rest lowercased; nothing else is guessed.
+static func normalize_code(code: String) -> String:
+	var out := ""
+	for part in code.to_lower():
+		if not part in [" ", "-", "_", ".", "\t", "\n"]:
+			out += part
+	return out

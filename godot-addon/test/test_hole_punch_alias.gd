@@ -1,0 +1,39 @@
+extends "res://test/test_case.gd"
+## UTF-8 aliases on an ASCII wire, and forgiving session codes.
+
+
+func test_ascii_aliases_travel_as_they_are() -> void:
+	assert_eq(HolePunchAlias.encode("ann"), "ann", "plain")
+	assert_eq(HolePunchAlias.encode("Ann Lee-2"), "Ann Lee-2", "spaces and dashes")
+
+
+func test_other_characters_are_percent_encoded_and_come_back() -> void:
+	assert_eq(HolePunchAlias.encode("José"), "Jos%C3%A9", "UTF-8 bytes")
+	assert_eq(HolePunchAlias.encode("a:b"), "a%3Ab", "the field separator")
+	assert_eq(HolePunchAlias.encode("100%"), "100%25", "the escape itself")
+	for alias: String in ["José", "a:b", "100%", "日本", "Zoë 🎮"]:
+		var wire := HolePunchAlias.encode(alias)
+		assert_true(HolePunchProtocol.is_name(wire), "%s: an ASCII wire name (%s)" % [alias, wire])
+		assert_eq(HolePunchAlias.decode(wire), alias, "%s comes back" % alias)
+
+
+func test_aliases_are_bounded_in_bytes() -> void:
+	assert_eq(HolePunchAlias.encode("x".repeat(32)), "x".repeat(32), "32 ASCII bytes")
+	assert_eq(HolePunchAlias.encode("x".repeat(33)), "", "33 is too long")
+	assert_eq(HolePunchAlias.encode("é".repeat(5)), "%C3%A9".repeat(5), "10 bytes, 30 on the wire")
+	assert_eq(HolePunchAlias.encode("é".repeat(6)), "", "36 on the wire is too long")
+	assert_eq(HolePunchAlias.encode(""), "", "empty")
+	assert_eq(HolePunchAlias.encode("a\nb"), "", "control characters")
+
+
+func test_an_original_peers_alias_is_shown_as_it_came() -> void:
+	assert_eq(HolePunchAlias.decode("100%"), "100%", "a bare percent")
+	assert_eq(HolePunchAlias.decode("50%off"), "50%off", "not hex")
+	assert_eq(HolePunchAlias.decode("%FF%FE"), "%FF%FE", "not UTF-8")
+	assert_eq(HolePunchAlias.decode("plain"), "plain", "plain")
+
+
+func test_codes_forgive_case_spaces_and_dashes_but_nothing_else() -> void:
+	assert_eq(HolePunchAlias.normalize_code("QUCY-CYAH jiuv_abcd"), "qucycyahjiuvabcd", "case, dashes, spaces")
+	assert_eq(HolePunchAlias.normalize_code(" qucycyahjiuvabcd\n"), "qucycyahjiuvabcd", "edges")
+	assert_eq(HolePunchAlias.normalize_code("qucycyahjiuvab0d"), "qucycyahjiuvab0d", "a wrong letter stays wrong")

@@ -1,0 +1,127 @@
+extends "res://test/test_case.gd"
+## HolePunchGamePeer: the ENet side a HolePunch node can own, on loopback. Each side has its own
+## MultiplayerAPI, as two games would.
+
+var _host: HolePunch
+var _client: HolePunch
+var _host_peer: HolePunchGamePeer
+var _client_peer: HolePunchGamePeer
+
+
+func before_each() -> void:
+	_host = _side("Host")
+	_client = _side("Client")
+	_host_peer = _host._game
+	_client_peer = _client._game
+	watch_signals(_host_peer)
+	watch_signals(_client_peer)
+
+
+func after_each() -> void:
+	for side: HolePunch in [_host, _client]:
+		if side.multiplayer.multiplayer_peer != null:
+			side.multiplayer.multiplayer_peer.close()
+		tree.set_multiplayer(null, side.get_path())
+
+
+func _side(side_name: String) -> HolePunch:
+	var node := HolePunch.new()
+	node.name = side_name
+	node.manage_game_peer = true
+	add(node)
+	tree.set_multiplayer(SceneMultiplayer.new(), node.get_path())
+	return node
+
+
+static func _free_port() -> int:
+	var probe := PacketPeerUDP.new()
+	probe.bind(0, "127.0.0.1")
+	var port := probe.get_local_port()
+	probe.close()
+	return port
+
+
+func test_host_gets_a_listening_server_at_once() -> void:
+	var port := _free_port()
+	_host.start_server.emit(port)
+	assert_eq(get_signal_emit_count(_host_peer, "connected"), 1, "connected on start_server")
+	var peer: MultiplayerPeer = get_signal_parameters(_host_peer, "connected")[0]
+	assert_eq(peer, _host.multiplayer.multiplayer_peer, "set on the node's MultiplayerAPI")
+	assert_true(_host.multiplayer.is_server(), "a server")
+
+
+func test_client_connects_and_both_sides_know_each_other() -> void:
+	var port := _free_port()
+	var local_port := _free_port()
+	_host.start_server.emit(port)
+	_client.start_client.emit("127.0.0.1", port, local_port)
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(_client_peer, "connected") == 1, 5.0), "client connected")
+	assert_true(await wait_until(func() -> bool: return _host.multiplayer.get_peers().size() == 1, 2.0), "host sees the client")
+	assert_eq(_client.multiplayer.get_peers(), PackedInt32Array([1]), "client sees the host")
+	var peer: ENetMultiplayerPeer = get_signal_parameters(_client_peer, "connected")[0]
+	assert_eq(peer.get_peer(1).get_remote_port(), port, "to the handed-over port")
+	assert_signal_not_emitted(_client_peer, "failed")
+
+
+func test_each_punched_key_maps_to_its_enet_peer_id() -> void:
+	# Given a handover: the host punched the client at its port, the client punched the host
+	var port := _free_port()
+	var local_port := _free_port()
+	var client_key := HolePunchProtocol.encode_key("127.0.0.1", local_port)
+	var host_key := HolePunchProtocol.encode_key("127.0.0.1", port)
+	_host._game.expect([_punched(client_key)])
+	_client._game.expect([_punched(host_key)])
+	assert_eq(_host.get_peer_id(client_key), 0, "not before it connects")
+	# When ENet connects
+	_host.start_server.emit(port)
+	_client.start_client.emit("127.0.0.1", port, local_port)
+	assert_true(await wait_until(func() -> bool: return _host.get_peer_id(client_key) != 0, 5.0), "the host knows the client's id")
+	# Then each side names the other's ENet peer by its key
+	assert_true(await wait_until(func() -> bool: return _client.multiplayer.get_unique_id() > 1, 2.0), "the client has its id")
+	assert_eq(_host.get_peer_id(client_key), _client.multiplayer.get_unique_id(), "the client's id")
+	assert_eq(_client.get_peer_id(host_key), 1, "the host is 1")
+
+
+static func _punched(key: String) -> HolePunchPeer:
+	var peer := HolePunchPeer.new(key, key, false, HolePunchRelayLink.new(0.1, 1.0), 0.0)
+	peer.path = "public"
+	return peer
+
+
+func test_client_retries_until_the_host_listens() -> void:
+	# Given a handover whose host server starts late (its first connect packets are lost)
+	_client.game_retry_interval = 0.3
+	var port := _free_port()
+	_client.start_client.emit("127.0.0.1", port, _free_port())
+	await wait(1.0)
+	assert_signal_not_emitted(_client_peer, "connected", "nobody listens yet")
+	# When the host's server starts, a fresh attempt finds it
+	_host.start_server.emit(port)
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(_client_peer, "connected") == 1, 6.0), "connected after retrying")
+	assert_true(await wait_until(func() -> bool: return _host.multiplayer.get_peers().size() >= 1, 2.0), "host sees the client")
+
+
+func test_client_gives_up_after_connect_timeout() -> void:
+	_client.game_retry_interval = 0.2
+	_client.game_connect_timeout = 0.7
+	_client.start_client.emit("127.0.0.1", _free_port(), _free_port())
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(_client_peer, "failed") == 1, 3.0), "failed")
+	assert_signal_emitted_with_parameters(_client_peer, "failed", [ERR_TIMEOUT])
+	assert_signal_not_emitted(_client_peer, "connected")
+
+
+func test_left_alone_when_the_game_starts_enet_itself() -> void:
+	_host.manage_game_peer = false
+	_host.start_server.emit(_free_port())
+	assert_signal_not_emitted(_host_peer, "connected")
+	assert_eq(_host.multiplayer.multiplayer_peer is OfflineMultiplayerPeer, true, "untouched")
+
+
+func test_server_port_in_use_fails_with_an_error() -> void:
+	var busy := PacketPeerUDP.new()
+	busy.bind(0, "*")
+	assert_push_error("Couldn't create an ENet host") # Godot's own error; the game gets failed.
+	_host.start_server.emit(busy.get_local_port())
+	assert_signal_emitted_with_parameters(_host_peer, "failed", [ERR_CANT_CREATE])
+	assert_signal_not_emitted(_host_peer, "connected")
+	busy.close()

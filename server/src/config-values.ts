@@ -1,0 +1,83 @@
+/**
+ * Parsers of option values: each takes the text of a flag or environment variable and returns the
+ * value, or throws a ConfigError that names the option and the value.
+ */
+import { isIPv4 } from 'node:net';
+import { isUnicastAddress } from './addresses.ts';
+import { parseDuration } from './units.ts';
+
+export class ConfigError extends Error {}
+
+export interface OptionSpec<T> {
+  readonly env: string;
+  readonly help: string;
+  readonly default: T;
+  readonly parse: (text: string, flag: string) => T;
+  readonly show?: (value: T) => string;
+}
+
+export function integer(min: number, max: number, what: string) {
+  return (text: string, flag: string): number => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
+      throw new ConfigError(`--${flag}=${text}: expected ${what} from ${min} to ${max}`);
+    }
+    return value;
+  };
+}
+
+export function duration(text: string, flag: string): number {
+  const ms = parseDuration(text);
+  if (ms === null || ms <= 0) throw new ConfigError(`--${flag}=${text}: expected a duration like 30s or 20m`);
+  return ms;
+}
+
+export function ipv4(text: string, flag: string): string {
+  if (!isIPv4(text)) throw new ConfigError(`--${flag}=${text}: expected an IPv4 address like 203.0.113.7`);
+  return text;
+}
+
+/** An address players can send to: session codes embed it, so 0.0.0.0 would make a useless key. */
+export function reachableIpv4(text: string, flag: string): string {
+  if (!isUnicastAddress(ipv4(text, flag))) {
+    throw new ConfigError(`--${flag}=${text}: expected an address players can reach, not unspecified, multicast or broadcast`);
+  }
+  return text;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export function logLevel(text: string, flag: string): LogLevel {
+  if (!(LOG_LEVELS as readonly string[]).includes(text)) throw new ConfigError(`--${flag}=${text}: expected one of ${LOG_LEVELS.join(', ')}`);
+  return text as LogLevel;
+}
+
+/** Relay ports are shared by every pair, so a few suffice; each is one socket and one firewall rule. */
+export const MAX_RELAY_PORTS = 64;
+
+export function portRange(text: string, flag: string): readonly number[] | null {
+  if (text === 'off') return null;
+  const match = /^(\d+)(?:-(\d+))?$/.exec(text);
+  const [first, last] = match ? [Number(match[1]), Number(match[2] ?? match[1])] : [0, 0];
+  if (!match || first < 1 || last > 65535 || first > last || last - first >= MAX_RELAY_PORTS) {
+    throw new ConfigError(`--${flag}=${text}: expected a port range of 1 to ${MAX_RELAY_PORTS} ports like 7789-7792, or off`);
+  }
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
+
+export const showPorts = (v: readonly number[] | null) => (v ? (v.length > 1 ? `${v[0]}-${v.at(-1)}` : `${v[0]}`) : 'off');
+
+export function byteRate(text: string, flag: string): number {
+  const match = /^(\d+)(b|kb|mb)$/.exec(text.trim().toLowerCase());
+  if (!match || Number(match[1]) <= 0) throw new ConfigError(`--${flag}=${text}: expected bytes a second like 256kb or 4mb`);
+  return Number(match[1]) * { b: 1, kb: 1024, mb: 1024 * 1024 }[match[2] as 'b' | 'kb' | 'mb'];
+}
+
+export function hostPort(text: string, flag: string): string {
+  const match = /^([\d.]+):(\d+)$/.exec(text);
+  if (!match || !isIPv4(match[1]!) || Number(match[2]) > 65535) {
+    throw new ConfigError(`--${flag}=${text}: expected an address and port like 127.0.0.1:9090`);
+  }
+  return text;
+}

@@ -1,0 +1,34 @@
+/** What the request handlers work with: the session store, the limits, the clock and the way out. */
+import type { Endpoint, Message, Refused } from './generated/protocol.ts';
+import type { FailedJoinBudget } from './limits/failed-joins.ts';
+import type { FairShare } from './limits/fair-share.ts';
+import type { NetworkBudget } from './limits/network-budget.ts';
+import type { RelayService } from './relay/relay-service.ts';
+import type { SessionStore } from './sessions/session-store.ts';
+import type { ServerStats } from './stats.ts';
+
+/** Why a registration or a join is refused (RF's reasons). */
+export type Refusal = Refused['reason'];
+
+export interface HandlerContext {
+  readonly store: SessionStore;
+  readonly stats: ServerStats;
+  readonly serverKey: () => string;
+  readonly suffixBigrams: number;
+  readonly maxPeers: number;
+  readonly maxSessions: number;
+  readonly sessionsPerIp: number;
+  /** Joiners in all sessions together: bounds the memory joins can take. */
+  readonly maxJoiners: number;
+  /** A joiner silent for this long gives up its slot to a new joiner of a full session. */
+  readonly joinWindowMs: number;
+  readonly matches: NetworkBudget;
+  /** Each address's fair share of random matches. */
+  readonly matchShares: FairShare;
+  readonly failedJoins: FailedJoinBudget;
+  readonly now: () => number;
+  readonly send: (to: Endpoint, message: Message) => void;
+  /** Absent when the server runs without relays. */
+  readonly relays?: RelayService;
+  readonly log: (event: string, fields: Record<string, unknown>) => void;
+}
