@@ -7,12 +7,11 @@ import {
   type CloseSession, encodeKey, type Endpoint, type HostLink, type HostSession, type JoinSession, type KeepAlive,
   type Message, type NatProbe, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
-import { networkOf } from './addresses.ts';
 import type { HandlerContext, Refusal } from './handler-context.ts';
 import { natAnswer, probeKey } from './nat/nat-probe.ts';
 import { pairSession } from './relay/pair-session.ts';
 import { passableLanKey } from './sessions/lan-key.ts';
-import { decodeEndpoint, hostNonceMatches, hostSide, isHost, overRepresented } from './sessions/session-rules.ts';
+import { decodeEndpoint, hostNonceMatches, hostSide, isHost, takeSlot } from './sessions/session-rules.ts';
 import type { Session, SessionPeer } from './sessions/session.ts';
 import { newSessionId } from './sessions/session-codes.ts';
 import { newToken } from './sessions/tokens.ts';
@@ -56,7 +55,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       this.ctx.send(from, { code: 'BK', sessionId: message.sessionId, nonce: message.nonce });
       return;
     }
-    const slot = this.takeSlot(session, remoteKey, from.address, now);
+    const slot = takeSlot(this.ctx, session, remoteKey, from.address, now);
     if (slot === 'full') {
       if (message.nonce) this.refuse(from, 'session_full', message.nonce);
       else this.ctx.send(from, { code: 'BK', sessionId: message.sessionId }); // What the original server answers.
@@ -239,25 +238,6 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     if (session.confirmed) return;
     this.ctx.store.confirm(session.id);
     this.ctx.log('registered', { session: session.id, host: session.hostRemoteKey, random: session.random });
-  }
-
-  /**
-   * Whether [remoteKey] (at [ip]) has, or now gets, a peer slot in [session]. A full session (or
-   * any session, once the server holds --max-joiners) gives the slot of its longest-silent joiner
-   * when that one has sent nothing for --join-window; failing that, one of the network (/24)
-   * holding the most slots, when it holds two more than the newcomer's: joiners that keep
-   * resending JS from one network cannot hold a session against players from elsewhere.
-   */
-  private takeSlot(session: Session, remoteKey: string, ip: string, now: number): 'held' | 'free' | 'reclaimed' | 'full' {
-    if (session.peers.has(remoteKey)) return 'held';
-    if (session.peers.size < this.ctx.maxPeers && this.ctx.store.joiners < this.ctx.maxJoiners) return 'free';
-    const oldest = session.peers.values().next().value; // Least recently heard first.
-    if (!oldest) return 'full';
-    const giving = now - oldest.seenAt >= this.ctx.joinWindowMs ? oldest : overRepresented(session, networkOf(ip));
-    if (!giving) return 'full';
-    this.ctx.store.removePeer(session, giving.remoteKey);
-    this.ctx.stats.slotsReclaimed++;
-    return 'reclaimed';
   }
 
   /**

@@ -4,7 +4,18 @@
  */
 import { decodeKey, type Endpoint } from '../generated/protocol.ts';
 import { networkOf } from '../addresses.ts';
+import type { ServerStats } from '../stats.ts';
 import type { Session, SessionPeer } from './session.ts';
+import type { SessionStore } from './session-store.ts';
+
+/** What deciding a slot needs from the handlers' context. */
+export interface SlotContext {
+  readonly store: SessionStore;
+  readonly stats: ServerStats;
+  readonly maxPeers: number;
+  readonly maxJoiners: number;
+  readonly joinWindowMs: number;
+}
 
 /**
  * The least recently heard joiner of the /24 that holds the most slots in [session], when it
@@ -47,4 +58,23 @@ export function decodeEndpoint(key: string): Endpoint {
  */
 export function hostNonceMatches(session: Session, nonce: string | undefined): boolean {
   return session.hostNonce === undefined || session.hostNonce === nonce;
+}
+
+/**
+ * Whether [remoteKey] (at [ip]) has, or now gets, a peer slot in [session]. A full session (or
+ * any session, once the server holds --max-joiners) gives the slot of its longest-silent joiner
+ * when that one has sent nothing for --join-window; failing that, one of the network (/24)
+ * holding the most slots, when it holds two more than the newcomer's: joiners that keep
+ * resending JS from one network cannot hold a session against players from elsewhere.
+ */
+export function takeSlot(ctx: SlotContext, session: Session, remoteKey: string, ip: string, now: number): 'held' | 'free' | 'reclaimed' | 'full' {
+  if (session.peers.has(remoteKey)) return 'held';
+  if (session.peers.size < ctx.maxPeers && ctx.store.joiners < ctx.maxJoiners) return 'free';
+  const oldest = session.peers.values().next().value; // Least recently heard first.
+  if (!oldest) return 'full';
+  const giving = now - oldest.seenAt >= ctx.joinWindowMs ? oldest : overRepresented(session, networkOf(ip));
+  if (!giving) return 'full';
+  ctx.store.removePeer(session, giving.remoteKey);
+  ctx.stats.slotsReclaimed++;
+  return 'reclaimed';
 }
