@@ -27,6 +27,27 @@ const SECRET: FieldSpec = {
 /** The pair's secret on a handover message between two peers of ours. */
 const PEER_SECRET: FieldSpec = { name: 'secret', type: 'token', optional: true, doc: 'The pair\'s secret, when the server gave one.' };
 
+/** The NAT behaviours a node can diagnose (NP / NA); ours, carried to peers in HS, JS, RS, JR and NJ. */
+const NAT_TYPES = ['open', 'port_preserving', 'port_randomising', 'unknown'];
+const NAT_DOC = 'open: a public address, no NAT; port_preserving: one public port for every destination (endpoint-independent mapping); port_randomising: a new public port per destination; unknown: not diagnosed (or the server has no probe port).';
+/** Ours, after the nonce of HS, JS and RS: what the sender's NAT diagnosis found, and its global IPv6 address. */
+const OWN_NAT: readonly FieldSpec[] = [
+  { name: 'nat', type: 'word', values: NAT_TYPES, optional: true, doc: `Ours: the sender's NAT type from its diagnosis (NP / NA). ${NAT_DOC}` },
+  {
+    name: 'ip6_prefix', type: 'token', optional: true,
+    doc: 'Ours: the first 8 bytes of the sender\'s global IPv6 address, one bigram per byte (as in a key). Its port is the local key\'s port (one dual-stack socket).',
+  },
+  { name: 'ip6_host', type: 'token', optional: true, doc: 'Ours: the last 8 bytes of that IPv6 address.' },
+];
+/** The peer's NAT type and IPv6 address in JR and NJ: sent only to a pair of ours (after its secret). */
+function peerNat(peer: 'host' | 'joiner'): FieldSpec[] {
+  return [
+    { name: `${peer}_nat`, type: 'word', values: NAT_TYPES, optional: true, doc: `Ours: the ${peer}'s NAT type, as it reported it; sent only after a secret (both sides ours). ${NAT_DOC}` },
+    { name: `${peer}_ip6_prefix`, type: 'token', optional: true, doc: `Ours: the first 8 bytes of the ${peer}'s global IPv6 address, as it reported it.` },
+    { name: `${peer}_ip6_host`, type: 'token', optional: true, doc: `Ours: the last 8 bytes of the ${peer}'s global IPv6 address.` },
+  ];
+}
+
 export const protocol: ProtocolSpec = {
   messages: [
     {
@@ -35,6 +56,7 @@ export const protocol: ProtocolSpec = {
       fields: [
         { name: 'local_key', type: 'key', doc: 'The host\'s LAN address and bound port.' },
         NONCE,
+        ...OWN_NAT,
       ],
     },
     {
@@ -53,6 +75,7 @@ export const protocol: ProtocolSpec = {
         { name: 'local_key', type: 'key', doc: 'The joiner\'s LAN address and bound port.' },
         { name: 'session_id', type: 'session_id', doc: 'The session to join.' },
         NONCE,
+        ...OWN_NAT,
       ],
     },
     {
@@ -64,6 +87,7 @@ export const protocol: ProtocolSpec = {
         { name: 'host_local_key', type: 'key', doc: 'The host\'s LAN address.' },
         ECHO,
         SECRET,
+        ...peerNat('host'),
       ],
     },
     {
@@ -74,6 +98,7 @@ export const protocol: ProtocolSpec = {
         { name: 'joiner_local_key', type: 'key', doc: 'The joiner\'s LAN address.' },
         { name: 'nonce', type: 'token', optional: true, doc: 'Ours: the host\'s own nonce from its HS or RS, so a forged NJ is told apart.' },
         SECRET,
+        ...peerNat('joiner'),
       ],
     },
     {
@@ -90,6 +115,7 @@ export const protocol: ProtocolSpec = {
       fields: [
         { name: 'local_key', type: 'key', doc: 'The sender\'s LAN address and bound port.' },
         NONCE,
+        ...OWN_NAT,
       ],
     },
     {
@@ -194,6 +220,24 @@ export const protocol: ProtocolSpec = {
       doc: 'Answer to RB from the relay port: this side is bound; from now on the relay forwards between the two sides byte for byte.',
       fields: [{ name: 'token', type: 'token', doc: 'The token that was bound.' }],
     },
+    {
+      code: 'NP', name: 'nat_probe', direction: 'client_to_server',
+      doc: 'Ours: NAT diagnosis. Sent from the punching socket to the server\'s port, then to its probe port (the key NA gave), each answered with NA from the port it reached; the node compares the two public addresses. As long as NA, so the answer is never larger than the request.',
+      fields: [
+        { name: 'local_key', type: 'key', doc: 'The sender\'s LAN address and bound port.' },
+        { name: 'probe_key', type: 'key', doc: 'The probe port\'s key as the sender knows it, or cycycycycycy (0.0.0.0:0) before it does; it makes the request as long as its answer.' },
+        { name: 'nonce', type: 'token', doc: 'A fresh token per diagnosis, echoed in NA.' },
+      ],
+    },
+    {
+      code: 'NA', name: 'nat_answer', direction: 'server_to_client',
+      doc: 'Ours: answer to NP, sent from the port NP reached: the source address the server saw there, and where the probe port is.',
+      fields: [
+        { name: 'remote_key', type: 'key', doc: 'The sender\'s public address as this port saw it.' },
+        { name: 'probe_key', type: 'key', doc: 'The server\'s probe port (its public address and the first relay port), or cycycycycycy when it has none (relays off): the node then cannot tell port-preserving from port-randomising.' },
+        { name: 'nonce', type: 'token', doc: 'The nonce of the NP this answers.' },
+      ],
+    },
   ],
   signals: [
     {
@@ -246,6 +290,10 @@ export const protocol: ProtocolSpec = {
     {
       name: 'peer_lost', doc: 'A peer that was reachable went silent for [member peer_timeout] seconds, or handed over to someone else. A host drops the peer and goes on with the others; a joiner ends its attempt.',
       params: [{ name: 'key', type: 'String', doc: 'The peer\'s public key (as the server saw it).' }],
+    },
+    {
+      name: 'nat_diagnosed', doc: 'The NAT diagnosis finished (see [member nat_type]): in time for a lobby to show it, before a session is hosted or joined when [method diagnose_nat] was called early.',
+      params: [{ name: 'nat_type', type: 'int', doc: 'A [enum HolePunchNat.NatType]: OPEN, PORT_PRESERVING, PORT_RANDOMISING or UNKNOWN (also in [member nat_type]).' }],
     },
     {
       name: 'failed', doc: 'This node\'s attempt failed and has ended (or never started): [param reason] says why, one failure per value. The older signals ([signal bad_session], [signal bad_server], [signal refused], [signal punch_failed]) still come too. A host\'s failures about one player do not end its session: they come as [signal player_left].',
@@ -338,6 +386,14 @@ export const protocol: ProtocolSpec = {
       name: 'get_session_id', doc: 'The session id: the host\'s code, or the one joined (empty for a random joiner).',
       params: [], returns: 'String',
     },
+    {
+      name: 'diagnose_nat', doc: 'Diagnoses this machine\'s NAT against the server [param serv_key] now, for a lobby to show before a session starts; [signal nat_diagnosed] follows. [method host_session], [method join_session] and [method random_session] diagnose by themselves when it has not run.',
+      params: [{ name: 'serv_key', type: 'String', doc: 'The server key.' }],
+    },
+    {
+      name: 'get_nat_type', doc: 'This machine\'s NAT once diagnosed, a [enum HolePunchNat.NatType] (as [member nat_type]); UNKNOWN before, or when it could not be told.',
+      params: [], returns: 'int',
+    },
   ],
   failures: [
     { name: 'bad_alias', doc: 'The alias is empty, has control characters, or is longer than 32 bytes on the wire (ASCII counts one, any other UTF-8 byte three).' },
@@ -382,7 +438,7 @@ export const protocol: ProtocolSpec = {
       '[member max_peers] peers, handles at most [member max_datagrams_per_frame] datagrams a frame,',
       'probes a claimed LAN address only inside its own network ([HolePunchLanRules]), and every wait',
       'ends: a silent peer in [signal peer_lost], a handover at [member handover_deadline]. Its',
-      'settings are grouped in the inspector: Server, Punching, Handover, Game, Network, Limits, Debugging.',
+      'settings are grouped in the inspector: Server, Punching, Handover, Game, Network, Limits, NAT traversal, Debugging.',
     ],
     settings: [
       {
@@ -436,8 +492,20 @@ export const protocol: ProtocolSpec = {
         ],
       },
       {
+        group: 'NAT traversal', settings: [
+          { name: 'nat_diagnosis', type: 'bool', default: true, doc: 'Diagnose this machine\'s NAT ([HolePunchNat]) before the first request to a server, and tell peers its type through the server, so that each pair picks its plan at once ([HolePunchPlan]). Off, or with [member original_server], the type stays unknown and pairs punch as before.' },
+          { name: 'nat_timeout', type: 'float', default: 0.5, range: [0.05, 5.0, 0.05], unit: 's', doc: 'Most seconds the diagnosis may hold up the first request (it usually takes two round trips).' },
+          { name: 'use_ipv6', type: 'bool', default: true, doc: 'Tell peers our global IPv6 address (through the server) and punch theirs too, when this Godot\'s ENet can connect over IPv6 ([method HolePunchIpv6.enet_supports_ipv6]).' },
+          { name: 'probe_sockets', type: 'int', default: 256, range: [1, 1024], doc: 'Birthday probing, hard side (behind a port-randomising NAT): sockets opened towards the peer, one NAT mapping each.' },
+          { name: 'probe_count', type: 'int', default: 1024, range: [1, 4096], doc: 'Birthday probing, easy side: random ports of the peer\'s address probed.' },
+          { name: 'probe_spread', type: 'float', default: 1.5, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Birthday probing: seconds over which each side spreads its datagrams, so that neither router sees a burst like a port scan.' },
+          { name: 'probe_budget', type: 'int', default: 1500, range: [1, 8192], doc: 'Birthday probing: most datagrams one side sends towards one peer in all.' },
+        ],
+      },
+      {
         group: 'Debugging', settings: [
           { name: 'trace_datagrams', type: 'bool', default: false, doc: 'Print every datagram sent and received, with a millisecond clock, for debugging a network.' },
+          { name: 'ipv6_without_enet', type: 'bool', default: false, doc: 'Punch over IPv6 even when this Godot\'s ENet cannot use it (for testing the path itself: the game client is then handed an IPv6 address it cannot connect to).' },
         ],
       },
     ],

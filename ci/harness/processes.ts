@@ -94,6 +94,10 @@ export interface PlayerOptions {
   readonly lanIp?: string;
   /** Print every datagram the player's HolePunch sends and receives. */
   readonly trace?: boolean;
+  /** Punch over IPv6 even when this Godot's ENet cannot connect over it (the lab's Debian build cannot). */
+  readonly ipv6WithoutEnet?: boolean;
+  /** No NAT diagnosis: the player punches, then asks for a relay, as before NAT traversal (and as against an older server). */
+  readonly noNatDiagnosis?: boolean;
   /**
    * `rpc` (the default): done once RPCs went both ways. `connected`: a client is done once the
    * host's first RPC arrived, which proves both ENet peers connected and data flowing; the host
@@ -119,6 +123,8 @@ export function playerArgs(o: PlayerOptions): string[] {
   if (o.serverTimeout) args.push(`--server-timeout=${o.serverTimeout}`);
   if (o.punchTimeout) args.push(`--punch-timeout=${o.punchTimeout}`);
   if (o.trace) args.push('--trace');
+  if (o.ipv6WithoutEnet) args.push('--ipv6-without-enet');
+  if (o.noNatDiagnosis) args.push('--no-nat-diagnosis');
   if (o.until) args.push(`--until=${o.until}`);
   if (o.managed || o.latePeers) args.push('--managed');
   if (o.latePeers) args.push('--keep-open', `--late-peers=${o.latePeers}`);

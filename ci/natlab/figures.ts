@@ -2,10 +2,14 @@
  * Time-to-connect figures through two port-preserving NATs, with and without impairment: p50 and
  * p95 of host_session to both ENet peers connected, over RUNS sessions each, and what the server
  * received and sent per session. A report, not a test. Needs root.
- * Usage: `node --import tsx ci/natlab/figures.ts [runs] [all|direct|relay]` (default 20 all).
+ * Usage: `node --import tsx ci/natlab/figures.ts [runs] [all|direct|relay|birthday|nat]` (default 20 all).
+ * `nat` measures the NAT-traversal plans: a port-randomising client against a port-preserving host
+ * (birthday probing), and port-randomising NATs on both sides (the relay at once).
+ * `birthday` measures birthday probing with plain sockets (ci/natlab/udp_check.mjs), not the node.
  */
-import { type Impairment, labUnavailable, removeOrphans, withLab } from './lab.ts';
+import { type Impairment, labUnavailable, type NatKind, removeOrphans, withLab } from './lab.ts';
 import { IMPAIRED } from './run.ts';
+import { birthday } from './nat-checks.ts';
 import { preparePlayers } from '../harness/prepare.ts';
 import { runSession, startLabServer, stopLabServer } from './sessions.ts';
 
@@ -24,8 +28,9 @@ async function measure(runs: number, impair?: Impairment, relayed = false): Prom
     // so the per-address relay limit is raised here to measure rather than to refuse.
     const server = await startLabServer(lab, relayed ? ['--relays-per-ip', '50'] : []);
     for (let i = 0; i < runs; i++) {
-      // Done once the host's first RPC reaches the client: the figure is the time to connect.
-      const run = await runSession(lab, server.key, 'h1', ['c1'], { timeout: 30, until: 'connected' });
+      // Done once the host's first RPC reaches the client: the figure is the time to connect. The
+      // relay figure is the fallback's, without NAT diagnosis (with it, this pair probes directly).
+      const run = await runSession(lab, server.key, 'h1', ['c1'], { timeout: 30, until: 'connected', noNatDiagnosis: relayed });
       const begin = run.host.eventsNamed('begin')[0]?.wall;
       const handed = [run.host, ...run.clients].flatMap((p) => [...p.eventsNamed('start_server'), ...p.eventsNamed('start_client')]);
       if (begin !== undefined && handed.length === 1 + run.clients.length) handovers.push((Math.max(...handed.map((e) => e.wall)) - begin) * 1000);
@@ -36,11 +41,45 @@ async function measure(runs: number, impair?: Impairment, relayed = false): Prom
   });
   times.sort((a, b) => a - b);
   handovers.sort((a, b) => a - b);
-  const label = (relayed ? 'through the relay (client behind a port-randomising NAT, default punch_timeout 3 s), ' : '')
+  const label = (relayed ? 'through the relay without NAT diagnosis (client behind a port-randomising NAT, default punch_timeout 3 s), ' : '')
     + (impair ? `impaired (${impair.loss * 100}% loss, ${impair.duplicate * 100}% dup, ${impair.delayMs}±${impair.jitterMs} ms)` : 'clean');
   const stats = times.length ? `p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms` : 'no run connected';
   const ours = handovers.length ? `p50 ${percentile(handovers, 50).toFixed(0)} ms, p95 ${percentile(handovers, 95).toFixed(0)} ms` : 'none';
   return `${label}\n  to both ENet peers connected: ${times.length}/${runs}; ${stats}\n  to start_server and start_client (the datagram exchange alone): ${handovers.length}/${runs}; ${ours}\n  server per session: ${(datagrams.received / runs).toFixed(1)} in, ${(datagrams.sent / runs).toFixed(1)} out${failures ? `; ${failures} failed` : ''}`;
+}
+
+/** Birthday probing with plain sockets: how often 256 mappings x [probes] probes meet, and how fast. */
+async function measureBirthday(runs: number, probes: number): Promise<string> {
+  const times: number[] = [];
+  await withLab({ routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] }, async (lab) => {
+    for (let i = 0; i < runs; i++) {
+      const ms = await birthday(lab, 'h1', 'r1', 'c1', 'r2', 256, probes);
+      if (ms !== null) times.push(ms);
+    }
+  });
+  times.sort((a, b) => a - b);
+  const stats = times.length ? `; p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms to the hard side's first answer` : '';
+  return `birthday probing, plain sockets, 256 mappings x ${probes} probes over 1.5 s: ${times.length}/${runs} met${stats}`;
+}
+
+/** Sessions between a host behind [hostNat] and a client behind [clientNat], default settings. */
+async function measurePlan(runs: number, hostNat: NatKind, clientNat: NatKind, label: string): Promise<string> {
+  const times: number[] = [];
+  let direct = 0;
+  await withLab({ routers: [{ name: 'r1', nat: hostNat, hosts: ['h1'] }, { name: 'r2', nat: clientNat, hosts: ['c1'] }] }, async (lab) => {
+    const server = await startLabServer(lab, ['--relays-per-ip', '50']);
+    for (let i = 0; i < runs; i++) {
+      const run = await runSession(lab, server.key, 'h1', ['c1'], { timeout: 30, until: 'connected' });
+      if (run.secondsToConnect === null) continue;
+      times.push(run.secondsToConnect * 1000);
+      const paths = [run.host, ...run.clients].flatMap((p) => p.eventsNamed('peer_path').map((e) => String(e.path)));
+      if (!paths.includes('relay')) direct++;
+    }
+    await stopLabServer(server);
+  });
+  times.sort((a, b) => a - b);
+  const stats = times.length ? `p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms` : 'no run connected';
+  return `${label}\n  to both ENet peers connected: ${times.length}/${runs}, ${direct} without the relay; ${stats}`;
 }
 
 async function main(): Promise<void> {
@@ -50,6 +89,15 @@ async function main(): Promise<void> {
   preparePlayers();
   const runs = Number(process.argv[2] ?? 20);
   const which = process.argv[3] ?? 'all';
+  if (which === 'nat') {
+    console.log(await measurePlan(runs, 'preserving', 'random', 'client behind a port-randomising NAT, host behind a port-preserving one (birthday probing)'));
+    console.log(await measurePlan(runs, 'random', 'random', 'port-randomising NATs on both sides (the relay at once)'));
+    return;
+  }
+  if (which === 'birthday') {
+    for (const probes of [256, 1024]) console.log(await measureBirthday(runs, probes));
+    return;
+  }
   console.log(`host_session to both ENet peers connected, ${runs} runs each`);
   if (which !== 'relay') {
     console.log(await measure(runs));

@@ -32,9 +32,16 @@ export interface LabSpec {
   readonly publicHosts?: readonly string[];
   /** Applied to every router's WAN link, both directions. */
   readonly impair?: Impairment;
+  /**
+   * Dual stack: every router also routes a global IPv6 /64 (2001:db8:R::/64) to its LAN, without
+   * NAT, behind the same firewall (unsolicited inbound dropped), as home routers do; the public
+   * segment is 2001:db8::/64.
+   */
+  readonly ipv6?: boolean;
 }
 
 export const SERVER_IP = '192.0.2.10';
+export const SERVER_IP6 = '2001:db8::10';
 const TAP_LINK = resolve(import.meta.dirname, 'tap_link.py');
 let labCount = 0;
 const liveLabs = new Set<Lab>();
@@ -76,6 +83,7 @@ export class Lab {
   readonly namespaces: string[] = [];
   private readonly addresses = new Map<string, string>();
   private readonly wanAddresses = new Map<string, string>();
+  private readonly addresses6 = new Map<string, string>();
   private readonly children = new Set<ChildProcess>();
   private readonly links: ChildProcess[] = [];
 
@@ -99,6 +107,13 @@ export class Lab {
   address(node: string): string {
     const address = this.addresses.get(node);
     if (!address) throw new Error(`no node ${node} in this lab`);
+    return address;
+  }
+
+  /** The node's global IPv6 address (dual-stack labs only). */
+  address6(node: string): string {
+    const address = this.addresses6.get(node);
+    if (!address) throw new Error(`no IPv6 address for ${node} in this lab`);
     return address;
   }
 
@@ -138,28 +153,40 @@ export class Lab {
     sh('ip', ['netns', 'add', ns]);
     this.namespaces.push(ns);
     sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    // No duplicate-address detection: link-local addresses stay tentative for a second or two
+    // otherwise, and neighbour discovery between routers fails meanwhile.
+    sh('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0']);
     return ns;
   }
 
   private async create(spec: LabSpec): Promise<void> {
     const inet = this.addNamespace('inet');
-    sh('ip', ['-n', inet, 'link', 'add', 'br0', 'type', 'bridge']);
+    // No multicast snooping: IPv6 neighbour discovery is multicast, and a bridge that missed a
+    // router's MLD report (sent before its port joined) would not pass it the solicitations.
+    sh('ip', ['-n', inet, 'link', 'add', 'br0', 'type', 'bridge', 'mcast_snooping', '0']);
     sh('ip', ['-n', inet, 'link', 'set', 'br0', 'up']);
     let port = 0;
-    const attachToInternet = (node: string, address: string): void => {
+    const v6 = spec.ipv6 === true;
+    /** On a /64 of its own, every router needs a route to every other router's LAN. */
+    const lanRoutes6: Array<{ prefix: string; via: string }> = [];
+    const attachToInternet = (node: string, address: string, address6: string): void => {
       const ns = this.ns(node);
       const peer = `p${++port}`;
       sh('ip', ['-n', ns, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', peer, 'netns', inet]);
       sh('ip', ['-n', inet, 'link', 'set', peer, 'master', 'br0', 'up']);
       sh('ip', ['-n', ns, 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
+      if (v6) {
+        sh('ip', ['-n', ns, 'addr', 'add', `${address6}/64`, 'dev', 'eth0', 'nodad']);
+        this.addresses6.set(node, address6);
+      }
       sh('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
     };
     this.addNamespace('server');
-    attachToInternet('server', SERVER_IP);
+    attachToInternet('server', SERVER_IP, SERVER_IP6);
     this.addresses.set('server', SERVER_IP);
     (spec.publicHosts ?? []).forEach((host, i) => {
       this.addNamespace(host);
-      attachToInternet(host, `192.0.2.${50 + i}`);
+      attachToInternet(host, `192.0.2.${50 + i}`, `2001:db8::${50 + i}`);
       this.addresses.set(host, `192.0.2.${50 + i}`);
     });
     for (const [index, router] of spec.routers.entries()) {
@@ -174,8 +201,16 @@ export class Lab {
       }
       sh('ip', ['-n', ns, 'addr', 'add', `${wan}/24`, 'dev', 'wan0']);
       sh('ip', ['-n', ns, 'link', 'set', 'wan0', 'up']);
-      sh('ip', ['-n', ns, 'link', 'add', 'lan0', 'type', 'bridge']);
+      sh('ip', ['-n', ns, 'link', 'add', 'lan0', 'type', 'bridge', 'mcast_snooping', '0']);
       sh('ip', ['-n', ns, 'addr', 'add', `10.${r}.0.1/24`, 'dev', 'lan0']);
+      if (v6) {
+        const wan6 = `2001:db8::${100 + r}`;
+        sh('ip', ['-n', ns, 'addr', 'add', `${wan6}/64`, 'dev', 'wan0', 'nodad']);
+        sh('ip', ['-n', ns, 'addr', 'add', `2001:db8:${r}::1/64`, 'dev', 'lan0', 'nodad']);
+        sh('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1']);
+        lanRoutes6.push({ prefix: `2001:db8:${r}::/64`, via: wan6 });
+        this.addresses6.set(router.name, wan6);
+      }
       sh('ip', ['-n', ns, 'link', 'set', 'lan0', 'up']);
       sh('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.ip_forward=1']);
       sh('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], routerRules(router.nat));
@@ -190,7 +225,18 @@ export class Lab {
         sh('ip', ['-n', hostNs, 'link', 'set', 'eth0', 'up']);
         sh('ip', ['-n', hostNs, 'route', 'add', 'default', 'via', `10.${r}.0.1`]);
         this.addresses.set(host, address);
+        if (v6) {
+          const address6 = `2001:db8:${r}::${10 + i}`;
+          sh('ip', ['-n', hostNs, 'addr', 'add', `${address6}/64`, 'dev', 'eth0', 'nodad']);
+          sh('ip', ['-n', hostNs, '-6', 'route', 'add', 'default', 'via', `2001:db8:${r}::1`]);
+          this.addresses6.set(host, address6);
+        }
       });
+    }
+    for (const [index, router] of spec.routers.entries()) {
+      for (const route of lanRoutes6.filter((_, other) => other !== index)) {
+        sh('ip', ['-n', this.ns(router.name), '-6', 'route', 'add', route.prefix, 'via', route.via]);
+      }
     }
   }
 
@@ -215,8 +261,10 @@ export class Lab {
 }
 
 /**
- * A home router: masquerade on the WAN, and drop unsolicited inbound traffic (a dropped packet
- * leaves no conntrack entry that would move the mapping of a later outbound packet).
+ * A home router: masquerade IPv4 on the WAN, and drop unsolicited inbound traffic of either
+ * family (a dropped packet leaves no conntrack entry that would move the mapping of a later
+ * outbound packet). IPv6 is routed without NAT behind the same firewall; ICMPv6 passes, since
+ * neighbour discovery needs it.
  */
 function routerRules(nat: NatKind): string {
   const masquerade = nat === 'random' ? 'masquerade random,fully-random' : 'masquerade';
@@ -230,6 +278,7 @@ table inet firewall {
   chain input {
     type filter hook input priority filter; policy accept;
     iifname "wan0" ct state established,related accept
+    iifname "wan0" meta l4proto ipv6-icmp accept
     iifname "wan0" drop
   }
   chain forward {

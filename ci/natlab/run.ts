@@ -4,6 +4,7 @@
  * cannot build namespaces here. Usage: `node --import tsx ci/natlab/run.ts [case-name-filter]`.
  */
 import { type Impairment, type Lab, labUnavailable, type LabSpec, type NatKind, removeOrphans, SERVER_IP, withLab } from './lab.ts';
+import { birthday, checkDiagnosis, checkIpv6Firewall } from './nat-checks.ts';
 import { preparePlayers } from '../harness/prepare.ts';
 import { gameCases } from './game-cases.ts';
 import { runRandom, runSession, type SessionRun, startLabServer, stopLabServer } from './sessions.ts';
@@ -178,13 +179,17 @@ function expectRelayed(run: SessionRun, relayed: number): void {
   expect(onRelay.length === 2 * relayed, `expected ${relayed} pair(s) on the relay, got paths ${paths(run).join(', ')}`);
 }
 
-/** Port-randomising NATs with relays on: the pair connects through the server's relay. */
-function relayCase(name: string, hostNat: NatKind, clientNat: NatKind, impair?: Impairment): Case {
+/**
+ * Port-randomising NATs with relays on: the pair connects through the server's relay. With
+ * [noNatDiagnosis] the players punch first and ask for the relay after punch_timeout, as before
+ * NAT traversal (a port-preserving host would otherwise reach the client by birthday probing).
+ */
+function relayCase(name: string, hostNat: NatKind, clientNat: NatKind, impair?: Impairment, noNatDiagnosis = false): Case {
   return {
     name, spec: { routers: [{ name: 'r1', nat: hostNat, hosts: ['h1'] }, { name: 'r2', nat: clientNat, hosts: ['c1'] }], impair },
     run: async (lab, key) => {
       const { until, timeout, check } = goal(impair);
-      const run = await runSession(lab, key, 'h1', ['c1'], { punchTimeout: 2, timeout, until });
+      const run = await runSession(lab, key, 'h1', ['c1'], { punchTimeout: 2, timeout, until, noNatDiagnosis });
       check(run);
       expectHostSaw(run, [SERVER_IP]);
       expectClientsConnectedTo(run, SERVER_IP);
@@ -195,11 +200,11 @@ function relayCase(name: string, hostNat: NatKind, clientNat: NatKind, impair?: 
 }
 
 /** Two strangers paired at random, one or both behind port-randomising NATs: through the relay. */
-function randomRelayCase(name: string, firstNat: NatKind, secondNat: NatKind): Case {
+function randomRelayCase(name: string, firstNat: NatKind, secondNat: NatKind, noNatDiagnosis = false): Case {
   return {
     name, spec: { routers: [{ name: 'r1', nat: firstNat, hosts: ['s1'] }, { name: 'r2', nat: secondNat, hosts: ['s2'] }] },
     run: async (lab, key) => {
-      const run = await runRandom(lab, key, ['s1', 's2'], { punchTimeout: 2, timeout: 20 });
+      const run = await runRandom(lab, key, ['s1', 's2'], { punchTimeout: 2, timeout: 20, noNatDiagnosis });
       expectConnected(run);
       expectHostSaw(run, [SERVER_IP]);
       expectClientsConnectedTo(run, SERVER_IP);
@@ -214,7 +219,7 @@ function randomRelayCase(name: string, firstNat: NatKind, secondNat: NatKind): C
  * one direct path.
  */
 const mixedCase: Case = {
-  name: '5i. one host, three clients through the relay and one direct: all four connect',
+  name: '5i. one host, three clients through the relay and one direct, without NAT diagnosis: all four connect',
   spec: {
     routers: [
       { name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] },
@@ -222,7 +227,7 @@ const mixedCase: Case = {
     ],
   },
   run: async (lab, key) => {
-    const run = await runSession(lab, key, 'h1', ['c1', 'c2', 'c3', 'c4'], { punchTimeout: 2, timeout: 25 });
+    const run = await runSession(lab, key, 'h1', ['c1', 'c2', 'c3', 'c4'], { punchTimeout: 2, timeout: 25, noNatDiagnosis: true });
     expectConnected(run);
     expectHostSaw(run, [SERVER_IP, lab.wan('r5')]);
     expectRelayed(run, 3);
@@ -231,18 +236,129 @@ const mixedCase: Case = {
   },
 };
 
+/** The NAT each player reported (nat_diagnosed), by player label. */
+function reportedNat(run: SessionRun): Map<string, string> {
+  return new Map([run.host, ...run.clients].map((p) => [p.label, String(p.eventsNamed('nat_diagnosed')[0]?.nat_type)]));
+}
+
+function expectNat(run: SessionRun, expected: Record<string, string>): void {
+  const got = reportedNat(run);
+  for (const [label, want] of Object.entries(expected)) expect(got.get(label) === want, `${label} reported ${got.get(label)}, its router is ${want}`);
+}
+
+/** Seconds from the first begin to the host's last enet_connected: both ENet peers up. */
+function expectWithin(run: SessionRun, seconds: number): void {
+  expect(run.secondsToConnect !== null && run.secondsToConnect < seconds, `took ${run.secondsToConnect?.toFixed(2)} s, bound ${seconds} s`);
+}
+
+const NAT_CASES: Case[] = [
+  {
+    name: '7a. every player reports the NAT type of its router (open, port-preserving, port-randomising)',
+    spec: { publicHosts: ['h1'], routers: [{ name: 'r1', nat: 'preserving', hosts: ['c1'] }, { name: 'r2', nat: 'random', hosts: ['c2'] }] },
+    run: async (lab, key) => {
+      const run = await runSession(lab, key, 'h1', ['c1', 'c2'], { timeout: 20 });
+      expectConnected(run);
+      expectNat(run, { 'host@h1': 'open', 'client1@c1': 'port_preserving', 'client2@c2': 'port_randomising' });
+    },
+  },
+  {
+    name: '7b. client behind a port-randomising NAT, host behind a port-preserving one: direct by birthday probing',
+    spec: { routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
+    run: async (lab, key) => {
+      const run = await runSession(lab, key, 'h1', ['c1'], { timeout: 20 });
+      expectConnected(run);
+      expectDirect(run);
+      expectNat(run, { 'host@h1': 'port_preserving', 'client1@c1': 'port_randomising' });
+      expectClientsConnectedTo(run, lab.wan('r1'));
+      expectWithin(run, 3);
+    },
+  },
+  {
+    name: '7c. port-randomising NATs on both sides: the relay at once, not after punch_timeout',
+    spec: { routers: [{ name: 'r1', nat: 'random', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
+    run: async (lab, key) => {
+      const run = await runSession(lab, key, 'h1', ['c1'], { timeout: 20 });
+      expectConnected(run);
+      expectRelayed(run, 1);
+      expectWithin(run, 1.5); // punch_timeout is 3 s: a relay asked for only after it would take longer.
+    },
+  },
+  {
+    // Debian's Godot links the system ENet, which cannot connect over IPv6: the node then keeps
+    // IPv6 out of it (its game could not use the path) and relays at once. A Godot with the
+    // bundled ENet takes the direct IPv6 path here.
+    name: '7d. port-randomising IPv4 NATs on both sides, global IPv6 on both: connects (over IPv6 when ENet can use it, else relayed at once)',
+    spec: { ipv6: true, routers: [{ name: 'r1', nat: 'random', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
+    run: async (lab, key) => {
+      const run = await runSession(lab, key, 'h1', ['c1'], { timeout: 20 });
+      expectConnected(run);
+      const seen = run.host.eventsNamed('enet_connected').map((e) => String(e.peer_address));
+      if (!seen.some((s) => sameIpv6(s, lab.address6('c1')))) expectRelayed(run, 1);
+      expectWithin(run, 1.5);
+    },
+  },
+  {
+    name: '7e. the same homes, IPv6 used although ENet cannot: punched over IPv6 on both sides, and the client handed the host\'s IPv6 address',
+    spec: { ipv6: true, routers: [{ name: 'r1', nat: 'random', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
+    run: async (lab, key) => {
+      // ENet itself cannot connect over IPv6 with this Godot: only the punch and the handover are checked.
+      const run = await runSession(lab, key, 'h1', ['c1'], { timeout: 4, ipv6WithoutEnet: true });
+      expectDirect(run);
+      for (const p of [run.host, ...run.clients]) {
+        expect(p.eventsNamed('peer_path').some((e) => e.path === 'public'), `${p.label} never reached its peer: ${paths(run).join(', ')}`);
+      }
+      const handed = String(run.clients[0]!.eventsNamed('start_client')[0]?.ip);
+      expect(sameIpv6(handed, lab.address6('h1')), `the client was handed ${handed}, not the host's IPv6 address ${lab.address6('h1')}`);
+    },
+  },
+];
+
+/** Whether [a] and [b] are one IPv6 address, in any spelling. */
+function sameIpv6(a: string, b: string): boolean {
+  const expand = (text: string): string => {
+    const [head = '', tail] = text.split('::');
+    const h = head ? head.split(':') : [];
+    const t = tail ? tail.split(':') : [];
+    const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
+    return groups.map((g) => Number.parseInt(g, 16)).join(':');
+  };
+  return a.includes(':') && expand(a) === expand(b);
+}
+
 export const CASES: Case[] = [
   ...coneCases(''),
-  relayCase('5a. joiner behind a port-randomising NAT: connects through the relay', 'preserving', 'random'),
+  relayCase('5a. joiner behind a port-randomising NAT, without NAT diagnosis: connects through the relay', 'preserving', 'random', undefined, true),
   relayCase('5b. port-randomising NATs on both sides: connects through the relay', 'random', 'random'),
   relayCase('5f. host behind a port-randomising NAT: connects through the relay', 'random', 'preserving'),
-  randomRelayCase('5g. random session, one stranger behind a port-randomising NAT: through the relay', 'preserving', 'random'),
+  // With NAT diagnosis the pair goes direct (birthday probing) when the server makes the stranger
+  // behind the port-preserving NAT the host, and to the relay at once otherwise: 5g tests the relay.
+  randomRelayCase('5g. random session, one stranger behind a port-randomising NAT, without NAT diagnosis: through the relay', 'preserving', 'random', true),
   randomRelayCase('5h. random session, both strangers behind port-randomising NATs: through the relay', 'random', 'random'),
   mixedCase,
   randomCase('5c. relays off, port-randomising NAT on one side: clear punch_failed on both', 'preserving'),
   randomCase('5d. relays off, port-randomising NATs on both sides: clear punch_failed on both', 'random'),
+  {
+    name: '8a. NAT diagnosis (NP / NA) through each kind of router: one mapping behind port-preserving, two behind port-randomising, none on the public segment',
+    spec: { publicHosts: ['p1'], routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
+    run: (lab) => checkDiagnosis(lab, [['p1', 'open'], ['h1', 'port_preserving'], ['c1', 'port_randomising']]),
+  },
+  {
+    name: '8b. dual stack: each home firewall drops unsolicited IPv6, and a send from both sides gets through',
+    spec: { ipv6: true, routers: [{ name: 'r1', nat: 'random', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
+    run: (lab) => checkIpv6Firewall(lab, 'h1', 'c1'),
+  },
+  {
+    // Each attempt misses with probability (1 - 256/64512)^1024, about 2%: one of three must connect.
+    name: '8c. birthday probing with plain sockets (256 mappings x 1,024 probes) through a port-randomising NAT against a port-preserving one',
+    spec: { routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
+    run: async (lab) => {
+      for (let attempt = 0; attempt < 3; attempt++) if (await birthday(lab, 'h1', 'r1', 'c1', 'r2') !== null) return;
+      throw new Error('three birthday attempts all missed');
+    },
+  },
+  ...NAT_CASES,
   ...coneCases(' (20% loss, 5% duplication, 30±10 ms delay)', IMPAIRED),
-  relayCase('5e. port-randomising NAT, through the relay (20% loss, 5% duplication, 30±10 ms delay)', 'preserving', 'random', IMPAIRED),
+  relayCase('5e. port-randomising NAT, without NAT diagnosis, through the relay (20% loss, 5% duplication, 30±10 ms delay)', 'preserving', 'random', IMPAIRED, true),
   ...gameCases(IMPAIRED),
 ];
 

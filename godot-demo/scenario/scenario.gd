@@ -61,6 +61,8 @@ func run(options: Dictionary) -> void:
 	_hole_punch = HolePunch.new()
 	_hole_punch.lan_address = options.get("lan-ip", "")
 	_hole_punch.trace_datagrams = options.has("trace")
+	_hole_punch.ipv6_without_enet = options.has("ipv6-without-enet")
+	_hole_punch.nat_diagnosis = not options.has("no-nat-diagnosis")
 	_hole_punch.server_timeout = float(options.get("server-timeout", str(_hole_punch.server_timeout)))
 	_hole_punch.punch_timeout = float(options.get("punch-timeout", str(_hole_punch.punch_timeout)))
 	_managed = options.has("managed")
@@ -82,6 +84,7 @@ func run(options: Dictionary) -> void:
 	_hole_punch.refused.connect(func(reason: String) -> void: _fail("refused", {"reason": reason}))
 	_hole_punch.peer_lost.connect(func(key: String) -> void: _fail("peer_lost", {"key": key}))
 	_hole_punch.peer_path.connect(func(key: String, path: String) -> void: _emit("peer_path", {"key": key, "path": path}))
+	_hole_punch.nat_diagnosed.connect(func(nat_type: int) -> void: _emit("nat_diagnosed", {"nat_type": HolePunchNat.word(nat_type)}))
 	multiplayer.peer_connected.connect(_on_peer_connected)
 	multiplayer.connected_to_server.connect(_on_connected_to_server)
 	# A failed attempt is retried by _connect_client; the overall timeout decides failure.

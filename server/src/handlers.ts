@@ -5,9 +5,10 @@
  */
 import {
   type CloseSession, encodeKey, type Endpoint, type HostLink, type HostSession, type JoinSession, type KeepAlive,
-  type Message, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
+  type Message, type NatProbe, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
 import type { HandlerContext, Refusal } from './handler-context.ts';
+import { natAnswer, probeKey } from './nat/nat-probe.ts';
 import { pairSession } from './relay/pair-session.ts';
 import { passableLanKey } from './sessions/lan-key.ts';
 import { decodeEndpoint, hostNonceMatches, hostSide, isHost, takeSlot } from './sessions/session-rules.ts';
@@ -167,6 +168,11 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
 
   relayBind(_message: RelayBind, _from: Endpoint): void {
     this.ctx.stats.ignored++; // RB belongs on a relay port, not here.
+  }
+
+  /** NAT diagnosis on the rendezvous port: the source address seen here, and where the probe port is. */
+  natProbe(message: NatProbe, from: Endpoint): void {
+    this.ctx.send(from, natAnswer(message, from, probeKey(this.ctx.serverKey(), this.ctx.relays?.boundPorts ?? [])));
   }
 
   /** Drops sessions whose host has been silent since before [cutoff], and provisional ones created before [unconfirmedCutoff]. */

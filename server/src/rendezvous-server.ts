@@ -7,6 +7,7 @@ import { encodeKey, type Endpoint } from './generated/protocol.ts';
 import { Rendezvous, type RendezvousConfig } from './rendezvous.ts';
 import { type RelayConfig, RelayService, type RelaySocket } from './relay/relay-service.ts';
 import { type OwnEndpoints, unusableSource } from './relay/usable-source.ts';
+import { probeKey } from './nat/nat-probe.ts';
 import { MemorySessionStore } from './sessions/memory-session-store.ts';
 import type { SessionStore } from './sessions/session-store.ts';
 import { ServerStats } from './stats.ts';
@@ -53,6 +54,7 @@ export class RendezvousServer {
       send: (to, message) => this.rendezvous.answer(to, message),
       session: (id) => this.store.get(id),
       own: this.own,
+      probe: (datagram, from, reply) => this.rendezvous.receiveProbe(datagram, from, probeKey(this.key, this.relays.boundPorts), reply),
     });
     this.rendezvous = new Rendezvous({
       config, now: this.now, log: this.log, relays: this.relays, stats,

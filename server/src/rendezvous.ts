@@ -6,7 +6,7 @@
  */
 import { isUsableSource } from './addresses.ts';
 import { type Config, DEFAULTS } from './config.ts';
-import { decode, type DecodeError, dispatchToServer, encode, type Endpoint, isKey, type Message } from './generated/protocol.ts';
+import { decode, type DecodeError, dispatchToServer, encode, encodeKey, type Endpoint, isKey, type Message } from './generated/protocol.ts';
 import type { HandlerContext } from './handler-context.ts';
 import { RendezvousHandlers } from './handlers.ts';
 import { FailedJoinBudget } from './limits/failed-joins.ts';
@@ -14,6 +14,8 @@ import { FairShare } from './limits/fair-share.ts';
 import { NetworkBudget } from './limits/network-budget.ts';
 import { RateLimiter } from './limits/rate-limiter.ts';
 import { looksLikeKeepAlive, looksLikeRequest } from './limits/request-shape.ts';
+import { NatBook } from './nat/nat-book.ts';
+import { answerOnProbePort, looksLikeProbe } from './nat/nat-probe.ts';
 import type { RelayService } from './relay/relay-service.ts';
 import type { SessionStore } from './sessions/session-store.ts';
 import { type DropReason, ServerStats } from './stats.ts';
@@ -67,6 +69,8 @@ export class Rendezvous {
    * RS still gets its JR when NJ to our host carries a nonce.
    */
   private readonly budgets = new Map<string, number>();
+  /** NAT types our nodes report, passed on to their peers (JR, NJ). */
+  readonly nat: NatBook;
   private requestBytes = 0;
   private lastErrorLog = -Infinity;
 
@@ -79,6 +83,7 @@ export class Rendezvous {
     this.junk = new RateLimiter(limit);
     this.outbound = new RateLimiter(limit);
     this.outboundPerIp = new RateLimiter({ ...limit, rate: limit.rate * ADDRESS_SHARE, burst: limit.burst * ADDRESS_SHARE });
+    this.nat = new NatBook(config.maxTracked);
     this.handlers = new RendezvousHandlers({
       store: options.store, stats: this.stats, now: options.now, log: options.log, serverKey: options.serverKey,
       suffixBigrams: config.suffixBigrams, maxPeers: config.maxPeers, maxSessions: config.maxSessions, sessionsPerIp: config.sessionsPerIp,
@@ -88,7 +93,7 @@ export class Rendezvous {
       failedJoins: new FailedJoinBudget({
         perIp: config.failedJoinsPerIp, perNet: config.failedJoinsPerNet, total: config.failedJoins, maxTracked: config.maxTracked,
       }),
-      send: (to, message) => this.send(to, message),
+      send: (to, message) => this.send(to, this.nat.decorate(message)),
       relays: options.relays,
     });
   }
@@ -110,6 +115,33 @@ export class Rendezvous {
   socketError(error: Error): void {
     this.drop('send_failed');
     this.logError('socket_error', { error: error.message });
+  }
+
+  /**
+   * A datagram on the probe port that no relay claimed: NP is answered there with NA (never longer
+   * than NP), under the same per-address limits as the rendezvous port. Returns false when it was
+   * not NP, so the relay counts it as its own.
+   */
+  receiveProbe(data: Uint8Array, from: Endpoint, probeAt: string, reply: (datagram: Buffer) => void): boolean {
+    if (!looksLikeProbe(data)) return false;
+    const now = this.options.now();
+    if (!this.inbound.allow(from.address, now)) {
+      this.drop('rate_limited');
+      return true;
+    }
+    const answer = answerOnProbePort(data, from, probeAt);
+    if (typeof answer === 'string') {
+      this.drop(answer === 'amplification' ? 'amplification' : 'bad_field');
+      return true;
+    }
+    this.stats.count(this.stats.received, 'NP');
+    if (!this.outbound.allow(`${from.address}:${from.port}`, now) || !this.outboundPerIp.allow(from.address, now)) {
+      this.drop('send_rate_limited');
+      return true;
+    }
+    this.stats.count(this.stats.sent, 'NA');
+    reply(answer);
+    return true;
   }
 
   /** Drops sessions whose host has been silent since before [cutoff], and unconfirmed ones past the confirm window. */
@@ -134,6 +166,7 @@ export class Rendezvous {
     const keepAlive = message.code === 'KA' && this.handlers.isHostKeepAlive(message, from);
     if (!keepAlive && !this.inbound.allow(from.address, now)) return this.drop('rate_limited');
     this.stats.count(this.stats.received, message.code);
+    this.nat.record(message, encodeKey(from));
     this.startAnswers(data);
     if (!dispatchToServer(this.handlers, message, { address: from.address, port: from.port })) this.drop('not_for_server');
   }

@@ -42,6 +42,24 @@ var _handover := ["", 0]
 var _bound_port := 0
 var _game: HolePunchGamePeer
 var _late: HolePunchLateJoin
+var _traversal := HolePunchTraversal.new(_this)
+
+## This machine's NAT, once diagnosed ([signal HolePunch.nat_diagnosed]);
+## [constant HolePunchNat.UNKNOWN] before, or when it could not be told.
+var nat_type: HolePunchNat.NatType:
+	get:
+		return _traversal.nat.nat_type
+
+
+func _api_diagnose_nat(serv_key: String) -> void:
+	if HolePunchProtocol.decode_key(serv_key).is_empty():
+		push_error("HolePunch.diagnose_nat: \"%s\" is not a server key" % serv_key)
+		return
+	_traversal.diagnose(serv_key, _now())
+
+
+func _api_get_nat_type() -> int:
+	return nat_type
 
 
 func _ready() -> void:
@@ -61,7 +79,7 @@ func _api_get_session_id() -> String:
 func _api_host_session(serv_key: String, alias: String) -> Error:
 	var err := _begin(_Role.HOST, serv_key, alias)
 	if err == OK:
-		_server.request(HolePunchProtocol.encode_host_session(_lan_key, _server.nonce), _now())
+		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_host_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2]), _now())
 	return err
 
 
@@ -73,14 +91,14 @@ func _api_join_session(id: String, alias: String) -> Error:
 	var err := _begin(_Role.JOINER, code.left(HolePunchProtocol.KEY_LENGTH), alias)
 	if err == OK:
 		_session_id = code
-		_server.request(HolePunchProtocol.encode_join_session(_lan_key, code, _server.nonce), _now())
+		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_join_session(_lan_key, code, _server.nonce, ext[0], ext[1], ext[2]), _now())
 	return err
 
 
 func _api_random_session(serv_key: String, alias: String) -> Error:
 	var err := _begin(_Role.RANDOM, serv_key, alias)
 	if err == OK:
-		_server.request(HolePunchProtocol.encode_random_session(_lan_key, _server.nonce), _now())
+		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_random_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2]), _now())
 	return err
 
 
@@ -116,6 +134,7 @@ func _api_get_host() -> String:
 
 
 func _process(_delta: float) -> void:
+	_traversal.tick(_now())
 	for i in _this.max_datagrams_per_frame: # The rest waits for the next frame: a flood cannot stall it.
 		var datagram := _socket.receive()
 		if datagram.is_empty():
@@ -130,6 +149,8 @@ func _process(_delta: float) -> void:
 func _exit_tree() -> void:
 	_end_late_join()
 	_socket.close()
+	_traversal.stop()
+	_traversal.nat.stop()
 
 
 func _begin(role: _Role, serv_key: String, alias: String) -> Error:
@@ -152,6 +173,7 @@ func _begin(role: _Role, serv_key: String, alias: String) -> Error:
 	_names = HolePunchNames.new(wire_alias, _this.max_peers)
 	_bound_port = _socket.bound_port()
 	_lan_key = HolePunchProtocol.encode_key(HolePunchSocket.find_lan_address(_this.lan_address), _bound_port)
+	_traversal.diagnose(serv_key, _now())
 	phase = Phase.REQUESTING
 	return OK
 
@@ -173,6 +195,7 @@ func _stop() -> void:
 	_end_late_join()
 	_game.stop()
 	_socket.close()
+	_traversal.stop()
 	phase = Phase.IDLE
 	_role = _Role.NONE
 	_session_id = ""
@@ -205,7 +228,9 @@ func _receive(packet: PackedByteArray, ip: String, port: int) -> void:
 # --- Sending on time ---------------------------------------------------------------------
 
 func _tick(now: float) -> void:
-	if phase == Phase.REQUESTING and _server.timed_out(now):
+	if phase == Phase.REQUESTING and _traversal.waiting():
+		pass # The first request waits for the NAT diagnosis (at most nat_timeout).
+	elif phase == Phase.REQUESTING and _server.timed_out(now):
 		_stop()
 		_this.bad_server.emit(_server.key)
 		_fail(HolePunch.Failure.SERVER_SILENT, _server.key)
@@ -229,7 +254,7 @@ func _tick(now: float) -> void:
 			_server.resend(now)
 		elif phase == Phase.PUNCHING and _is_host():
 			_server.keep_alive(now, _session_id)
-		elif phase == Phase.CLOSING and _peers.hand_over(now, {"local": _lan_key, "public": _public_key}):
+		elif phase == Phase.CLOSING and _peers.hand_over(now, {"local": _lan_key, "public": _public_key, "ipv6": _public_key}):
 			_finish_host()
 
 
@@ -269,6 +294,13 @@ func _punch_packets(peer: HolePunchPeer) -> Array[PackedByteArray]:
 	if not _is_host() and payload != "":
 		packets.append(HolePunchProtocol.encode_join_payload(payload, peer.secret))
 	return packets
+
+
+## Birthday probing got through on [param socket]: it becomes the punching socket (and its port
+## the one handed to ENet).
+func _adopt_socket(socket: PacketPeerUDP) -> void:
+	_socket.adopt(socket)
+	_bound_port = _socket.bound_port()
 
 
 func _send_to(packet: PackedByteArray, ip: String, port: int) -> void:

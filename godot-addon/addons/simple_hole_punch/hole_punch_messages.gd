@@ -18,7 +18,8 @@ func _on_join_registered(message: Dictionary, _ip: String, _port: int) -> void:
 	if phase != Phase.REQUESTING or _role == _Role.HOST:
 		return
 	_public_key = message.joiner_remote_key
-	_peers.add(message.host_remote_key, message.host_local_key, message.secret, _public_key)
+	if _peers.add(message.host_remote_key, message.host_local_key, message.secret, _public_key):
+		_traversal.introduce(_peers.first(), message.host_nat, message.host_ip6_prefix, message.host_ip6_host, false, _now())
 	var was_random := _role == _Role.RANDOM
 	_role = _Role.JOINER
 	_enter_punching()
@@ -35,6 +36,8 @@ func _on_new_joiner(message: Dictionary, _ip: String, _port: int) -> void:
 	if phase == Phase.PUNCHING and _is_host() and _peers.find(message.joiner_remote_key) == null:
 		if not _peers.add(message.joiner_remote_key, message.joiner_local_key, message.secret, _public_key):
 			dropped_datagrams += 1 # Full, or a peer that already failed in this session.
+		else:
+			_traversal.introduce(_peers.find(message.joiner_remote_key), message.joiner_nat, message.joiner_ip6_prefix, message.joiner_ip6_host, true, _now())
 
 
 func _on_bad_key(message: Dictionary, _ip: String, _port: int) -> void:
@@ -64,6 +67,7 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 	var first := peer.path == ""
 	if not _hear(peer, peer.path_at(ip, port)):
 		return
+	_traversal.heard(peer, ip, port)
 	if first and phase == Phase.PUNCHING:
 		_send_to(_names.packet(peer.secret), ip, port) # Answer at once: the peer learns the path sooner.
 	var unnamed := peer.name == ""
@@ -86,7 +90,7 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 func _hear(peer: HolePunchPeer, heard_on: String) -> bool:
 	var heard := peer.hear(heard_on, _now(), phase == Phase.PUNCHING, _this.punch_timeout)
 	if heard == HolePunchPeer.Heard.NEW_PATH:
-		_this.peer_path.emit(peer.public_key, heard_on)
+		_this.peer_path.emit(peer.public_key, "public" if heard_on == "ipv6" else heard_on)
 	elif heard == HolePunchPeer.Heard.IGNORED:
 		dropped_datagrams += 1
 	return heard != HolePunchPeer.Heard.IGNORED and not peer.handing_over()
@@ -174,3 +178,7 @@ func _refuse(peer: HolePunchPeer, reason: String) -> void:
 ## How many peers told their alias.
 func _players() -> int:
 	return _peers.all().filter(func(p: HolePunchPeer) -> bool: return p.name != "").size()
+
+
+func _on_nat_answer(_message: Dictionary, _ip: String, _port: int) -> void:
+	dropped_datagrams += 1 # The NAT diagnosis has a socket of its own (HolePunchNat): none is awaited here.

@@ -12,7 +12,7 @@ enum Heard {
 }
 
 ## Direct paths win over the relay, the LAN over the public path.
-const _PATH_RANK := {"": 0, "relay": 1, "public": 2, "local": 3}
+const _PATH_RANK := {"": 0, "relay": 1, "public": 2, "ipv6": 2, "local": 3}
 
 ## The peer's public key (as the server saw it): how signals name the peer.
 var public_key: String
@@ -28,7 +28,8 @@ var lan_ip: String
 var lan_port: int
 ## Whether the claimed LAN address may be probed (see [HolePunchLanRules]).
 var probe_lan: bool
-## The path in use: empty until heard from, then [code]"local"[/code], [code]"public"[/code] or
+## The path in use: empty until heard from, then [code]"local"[/code], [code]"public"[/code],
+## [code]"ipv6"[/code] (reported to the game as [code]"public"[/code]) or
 ## [code]"relay"[/code].
 var path := ""
 ## The peer's alias: the first name of its first punch packet.
@@ -51,6 +52,20 @@ var handover_started := INF
 var next_handover := 0.0
 ## Host: the peer answered JH (or can no longer hold the handover up).
 var done := false
+## The peer's NAT type, as the server passed it on.
+var nat: HolePunchNat.NatType = HolePunchNat.NatType.UNKNOWN
+## How we reach this peer (a [enum HolePunchPlan.Plan]).
+var plan: HolePunchPlan.Plan = HolePunchPlan.Plan.DIRECT
+## The peer's global IPv6 address, when both sides have one (a path named [code]"ipv6"[/code]).
+var ip6 := ""
+## The port of [member ip6].
+var ip6_port := 0
+## Easy side of birthday probing: a packet from any port of [member public_ip] is the peer's
+## public path (its router picked that port), for the whole session; the pair's secret (RV)
+## still tells the peer from a stranger behind the same address.
+var probing := false
+## When to ask for the relay even before [member HolePunch.punch_timeout] ([code]INF[/code]: not before).
+var relay_after := INF
 
 
 func _init(public: String, lan: String, probe: bool, relay_link: HolePunchRelayLink, now: float) -> void:
@@ -97,8 +112,10 @@ func hear(heard_on: String, now: float, punching: bool, lan_window: float) -> He
 func path_at(ip: String, port: int) -> String:
 	if probe_lan and ip == lan_ip and port == lan_port:
 		return "local"
-	if ip == public_ip and port == public_port:
+	if ip == public_ip and (port == public_port or probing):
 		return "public"
+	if ip6 != "" and port == ip6_port and HolePunchIpv6.same(ip, ip6):
+		return "ipv6"
 	if relay.is_at(ip, port):
 		return "relay"
 	return ""
@@ -111,6 +128,8 @@ func endpoint() -> Array:
 			return [lan_ip, lan_port]
 		"relay":
 			return [relay.ip, relay.port]
+		"ipv6":
+			return [ip6, ip6_port]
 	return [public_ip, public_port]
 
 
@@ -134,6 +153,8 @@ func ping_targets(now: float, lan_deadline: float) -> Array:
 	if probe_lan and now - started < lan_deadline:
 		targets.append([lan_ip, lan_port]) # First: on one LAN it arrives before the hairpinned copy.
 	targets.append([public_ip, public_port])
+	if ip6 != "":
+		targets.append([ip6, ip6_port])
 	if relay.state == HolePunchRelayLink.State.BOUND:
 		targets.append([relay.ip, relay.port])
 	return targets

@@ -152,7 +152,7 @@ func send_go(copies: int) -> void:
 func _gone(peer: HolePunchPeer, now: float) -> int:
 	if peer.path != "":
 		return Gone.LOST if not peer.handing_over() and now - peer.last_heard >= _node.peer_timeout else -1
-	if now - peer.started < _node.punch_timeout:
+	if now - peer.started < _node.punch_timeout and now < peer.relay_after:
 		return -1
 	if _node.use_relay and peer.relay.started == INF:
 		peer.relay.request(now)

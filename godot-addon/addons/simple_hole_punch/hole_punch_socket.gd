@@ -27,6 +27,13 @@ func bound_port() -> int:
 	return _socket.get_local_port() if _socket != null else 0
 
 
+## Takes [param socket] (bound already) as the punching socket, freeing the one before: the
+## socket birthday probing got through on.
+func adopt(socket: PacketPeerUDP) -> void:
+	close()
+	_socket = socket
+
+
 ## Frees the port.
 func close() -> void:
 	if _socket != null:

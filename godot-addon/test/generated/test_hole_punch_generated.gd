@@ -45,7 +45,7 @@ func test_settings_are_grouped_with_ranges_and_units() -> void:
 			groups.append(property.name)
 		elif property.name == "punch_timeout":
 			punch_timeout = property
-	assert_eq(groups.slice(groups.find("Server")), ["Server", "Punching", "Handover", "Game", "Network", "Limits", "Debugging"], "groups")
+	assert_eq(groups.slice(groups.find("Server")), ["Server", "Punching", "Handover", "Game", "Network", "Limits", "NAT traversal", "Debugging"], "groups")
 	assert_eq([punch_timeout.type, punch_timeout.hint, punch_timeout.hint_string], [TYPE_FLOAT, PROPERTY_HINT_RANGE, "0.1,60.0,0.1,suffix:s"], "punch_timeout")
 	assert_eq(node.punch_timeout, 3.0, "default")
 	node.free()

@@ -61,8 +61,8 @@ func test_encoders_write_the_wire_strings() -> void:
 func test_parse_server_messages() -> void:
 	var sid := KEY + "cyah"
 	assert_eq(P.parse(("HR:%s:%s" % [KEY, sid]).to_ascii_buffer()), {"code": "HR", "remote_key": KEY, "session_id": sid, "nonce": ""}, "HR")
-	assert_eq(P.parse(("JR:%s:%s:%s" % [KEY, KEY, KEY]).to_ascii_buffer()), {"code": "JR", "joiner_remote_key": KEY, "host_remote_key": KEY, "host_local_key": KEY, "nonce": "", "secret": ""}, "JR")
-	assert_eq(P.parse(("NJ:%s:%s" % [KEY, KEY]).to_ascii_buffer()), {"code": "NJ", "joiner_remote_key": KEY, "joiner_local_key": KEY, "nonce": "", "secret": ""}, "NJ")
+	assert_eq(P.parse(("JR:%s:%s:%s" % [KEY, KEY, KEY]).to_ascii_buffer()), {"code": "JR", "joiner_remote_key": KEY, "host_remote_key": KEY, "host_local_key": KEY, "nonce": "", "secret": "", "host_nat": "", "host_ip6_prefix": "", "host_ip6_host": ""}, "JR")
+	assert_eq(P.parse(("NJ:%s:%s" % [KEY, KEY]).to_ascii_buffer()), {"code": "NJ", "joiner_remote_key": KEY, "joiner_local_key": KEY, "nonce": "", "secret": "", "joiner_nat": "", "joiner_ip6_prefix": "", "joiner_ip6_host": ""}, "NJ")
 	assert_eq(P.parse(("BK:" + sid).to_ascii_buffer()), {"code": "BK", "session_id": sid, "nonce": ""}, "BK")
 
 

@@ -21,10 +21,10 @@ export function isName(text: string): boolean {
   return text.length >= 1 && text.length <= LIMITS.maxNameLength && /^[\x20-\x39\x3b-\x7e]+$/.test(text);
 }
 
-export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'HL' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'JP' | 'RJ' | 'RF' | 'RQ' | 'RG' | 'RB' | 'RA';
+export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'HL' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'JP' | 'RJ' | 'RF' | 'RQ' | 'RG' | 'RB' | 'RA' | 'NP' | 'NA';
 
 /** Message codes by name. */
-export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', hostLink: 'HL', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', joinPayload: 'JP', refusedJoin: 'RJ', refused: 'RF', relayRequest: 'RQ', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA' } as const;
+export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', hostLink: 'HL', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', joinPayload: 'JP', refusedJoin: 'RJ', refused: 'RF', relayRequest: 'RQ', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA', natProbe: 'NP', natAnswer: 'NA' } as const;
 
 /** `HS` (client to server): Register a new session with the sender as its host. Resent until HR arrives. */
 export interface HostSession {
@@ -33,6 +33,12 @@ export interface HostSession {
   readonly localKey: string;
   /** Ours: a fresh random token per session that the server echoes in its answer. Original clients send none. */
   readonly nonce?: string;
+  /** Ours: the sender's NAT type from its diagnosis (NP / NA). open: a public address, no NAT; port_preserving: one public port for every destination (endpoint-independent mapping); port_randomising: a new public port per destination; unknown: not diagnosed (or the server has no probe port). */
+  readonly nat?: 'open' | 'port_preserving' | 'port_randomising' | 'unknown';
+  /** Ours: the first 8 bytes of the sender's global IPv6 address, one bigram per byte (as in a key). Its port is the local key's port (one dual-stack socket). */
+  readonly ip6Prefix?: string;
+  /** Ours: the last 8 bytes of that IPv6 address. */
+  readonly ip6Host?: string;
 }
 
 /** `HR` (server to client): Answer to HS (and to RS when no random host was waiting): the session exists. */
@@ -55,6 +61,12 @@ export interface JoinSession {
   readonly sessionId: string;
   /** Ours: a fresh random token per session that the server echoes in its answer. Original clients send none. */
   readonly nonce?: string;
+  /** Ours: the sender's NAT type from its diagnosis (NP / NA). open: a public address, no NAT; port_preserving: one public port for every destination (endpoint-independent mapping); port_randomising: a new public port per destination; unknown: not diagnosed (or the server has no probe port). */
+  readonly nat?: 'open' | 'port_preserving' | 'port_randomising' | 'unknown';
+  /** Ours: the first 8 bytes of the sender's global IPv6 address, one bigram per byte (as in a key). Its port is the local key's port (one dual-stack socket). */
+  readonly ip6Prefix?: string;
+  /** Ours: the last 8 bytes of that IPv6 address. */
+  readonly ip6Host?: string;
 }
 
 /** `JR` (server to client): Answer to JS (and to RS when matched): where to punch towards the host. */
@@ -70,6 +82,12 @@ export interface JoinRegistered {
   readonly nonce?: string;
   /** Ours: the pair's secret, when host and joiner both sent nonces; they prove themselves to each other with it (RV, JH, JD, JG). */
   readonly secret?: string;
+  /** Ours: the host's NAT type, as it reported it; sent only after a secret (both sides ours). open: a public address, no NAT; port_preserving: one public port for every destination (endpoint-independent mapping); port_randomising: a new public port per destination; unknown: not diagnosed (or the server has no probe port). */
+  readonly hostNat?: 'open' | 'port_preserving' | 'port_randomising' | 'unknown';
+  /** Ours: the first 8 bytes of the host's global IPv6 address, as it reported it. */
+  readonly hostIp6Prefix?: string;
+  /** Ours: the last 8 bytes of the host's global IPv6 address. */
+  readonly hostIp6Host?: string;
 }
 
 /** `NJ` (server to client): Tells the host about a joiner to punch towards. Sent with every JR. */
@@ -83,6 +101,12 @@ export interface NewJoiner {
   readonly nonce?: string;
   /** Ours: the pair's secret, when host and joiner both sent nonces; they prove themselves to each other with it (RV, JH, JD, JG). */
   readonly secret?: string;
+  /** Ours: the joiner's NAT type, as it reported it; sent only after a secret (both sides ours). open: a public address, no NAT; port_preserving: one public port for every destination (endpoint-independent mapping); port_randomising: a new public port per destination; unknown: not diagnosed (or the server has no probe port). */
+  readonly joinerNat?: 'open' | 'port_preserving' | 'port_randomising' | 'unknown';
+  /** Ours: the first 8 bytes of the joiner's global IPv6 address, as it reported it. */
+  readonly joinerIp6Prefix?: string;
+  /** Ours: the last 8 bytes of the joiner's global IPv6 address. */
+  readonly joinerIp6Host?: string;
 }
 
 /** `BK` (server to client): Answer to JS for a session that does not exist (or no longer accepts joiners). */
@@ -101,6 +125,12 @@ export interface RandomSession {
   readonly localKey: string;
   /** Ours: a fresh random token per session that the server echoes in its answer. Original clients send none. */
   readonly nonce?: string;
+  /** Ours: the sender's NAT type from its diagnosis (NP / NA). open: a public address, no NAT; port_preserving: one public port for every destination (endpoint-independent mapping); port_randomising: a new public port per destination; unknown: not diagnosed (or the server has no probe port). */
+  readonly nat?: 'open' | 'port_preserving' | 'port_randomising' | 'unknown';
+  /** Ours: the first 8 bytes of the sender's global IPv6 address, one bigram per byte (as in a key). Its port is the local key's port (one dual-stack socket). */
+  readonly ip6Prefix?: string;
+  /** Ours: the last 8 bytes of that IPv6 address. */
+  readonly ip6Host?: string;
 }
 
 /** `KA` (client to server): Keeps the host's NAT mapping to the server open and its session fresh. No answer. */
@@ -238,9 +268,31 @@ export interface RelayBound {
   readonly token: string;
 }
 
-export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | HostLink | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | RefusedJoin | Refused | RelayRequest | RelayGranted | RelayBind | RelayBound;
-export type ClientToServerMessage = HostSession | JoinSession | RandomSession | KeepAlive | CloseSession | HostLink | RelayRequest | RelayBind;
-export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey | Refused | RelayGranted | RelayBound;
+/** `NP` (client to server): Ours: NAT diagnosis. Sent from the punching socket to the server's port, then to its probe port (the key NA gave), each answered with NA from the port it reached; the node compares the two public addresses. As long as NA, so the answer is never larger than the request. */
+export interface NatProbe {
+  readonly code: 'NP';
+  /** The sender's LAN address and bound port. */
+  readonly localKey: string;
+  /** The probe port's key as the sender knows it, or cycycycycycy (0.0.0.0:0) before it does; it makes the request as long as its answer. */
+  readonly probeKey: string;
+  /** A fresh token per diagnosis, echoed in NA. */
+  readonly nonce: string;
+}
+
+/** `NA` (server to client): Ours: answer to NP, sent from the port NP reached: the source address the server saw there, and where the probe port is. */
+export interface NatAnswer {
+  readonly code: 'NA';
+  /** The sender's public address as this port saw it. */
+  readonly remoteKey: string;
+  /** The server's probe port (its public address and the first relay port), or cycycycycycy when it has none (relays off): the node then cannot tell port-preserving from port-randomising. */
+  readonly probeKey: string;
+  /** The nonce of the NP this answers. */
+  readonly nonce: string;
+}
+
+export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | HostLink | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | RefusedJoin | Refused | RelayRequest | RelayGranted | RelayBind | RelayBound | NatProbe | NatAnswer;
+export type ClientToServerMessage = HostSession | JoinSession | RandomSession | KeepAlive | CloseSession | HostLink | RelayRequest | RelayBind | NatProbe;
+export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey | Refused | RelayGranted | RelayBound | NatAnswer;
 export type PeerToPeerMessage = PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | RefusedJoin;
 
 /** Optional trailing fields up to the first absent one. */
@@ -257,13 +309,13 @@ function present(values: ReadonlyArray<string | undefined>): string[] {
 /** The datagram text of a message: `CODE:field:field...`. */
 export function encode(message: Message): string {
   switch (message.code) {
-    case 'HS': return ['HS', [message.localKey, ...present([message.nonce])].join(':')].join(':');
+    case 'HS': return ['HS', [message.localKey, ...present([message.nonce, message.nat, message.ip6Prefix, message.ip6Host])].join(':')].join(':');
     case 'HR': return ['HR', [message.remoteKey, message.sessionId, ...present([message.nonce])].join(':')].join(':');
-    case 'JS': return ['JS', [message.localKey, message.sessionId, ...present([message.nonce])].join(':')].join(':');
-    case 'JR': return ['JR', [message.joinerRemoteKey, message.hostRemoteKey, message.hostLocalKey, ...present([message.nonce, message.secret])].join(':')].join(':');
-    case 'NJ': return ['NJ', [message.joinerRemoteKey, message.joinerLocalKey, ...present([message.nonce, message.secret])].join(':')].join(':');
+    case 'JS': return ['JS', [message.localKey, message.sessionId, ...present([message.nonce, message.nat, message.ip6Prefix, message.ip6Host])].join(':')].join(':');
+    case 'JR': return ['JR', [message.joinerRemoteKey, message.hostRemoteKey, message.hostLocalKey, ...present([message.nonce, message.secret, message.hostNat, message.hostIp6Prefix, message.hostIp6Host])].join(':')].join(':');
+    case 'NJ': return ['NJ', [message.joinerRemoteKey, message.joinerLocalKey, ...present([message.nonce, message.secret, message.joinerNat, message.joinerIp6Prefix, message.joinerIp6Host])].join(':')].join(':');
     case 'BK': return ['BK', [message.sessionId, ...present([message.nonce])].join(':')].join(':');
-    case 'RS': return ['RS', [message.localKey, ...present([message.nonce])].join(':')].join(':');
+    case 'RS': return ['RS', [message.localKey, ...present([message.nonce, message.nat, message.ip6Prefix, message.ip6Host])].join(':')].join(':');
     case 'KA': return ['KA', [message.sessionId, ...present([message.nonce])].join(':')].join(':');
     case 'CS': return ['CS', [message.sessionId, ...present([message.nonce])].join(':')].join(':');
     case 'HL': return ['HL', [message.sessionId, message.nonce].join(':')].join(':');
@@ -279,6 +331,8 @@ export function encode(message: Message): string {
     case 'RG': return ['RG', [message.peerKey, message.relayKey, message.token, ...present([message.nonce])].join(':')].join(':');
     case 'RB': return ['RB', [message.token].join(':')].join(':');
     case 'RA': return ['RA', [message.token].join(':')].join(':');
+    case 'NP': return ['NP', [message.localKey, message.probeKey, message.nonce].join(':')].join(':');
+    case 'NA': return ['NA', [message.remoteKey, message.probeKey, message.nonce].join(':')].join(':');
   }
 }
 
@@ -299,12 +353,18 @@ export function decode(datagram: Uint8Array): DecodeResult {
   const parts = text.slice(3).split(':');
   switch (text.slice(0, 2)) {
     case 'HS': {
-      if (parts.length < 1 || parts.length > 2) return fail('field_count', 'HS needs 1 to 2 field(s)');
+      if (parts.length < 1 || parts.length > 5) return fail('field_count', 'HS needs 1 to 5 field(s)');
       const localKey = parts[0]!;
       if (!isKey(localKey)) return fail('bad_field', 'HS.local_key');
       const nonce = parts[1] as string | undefined;
       if (nonce !== undefined && !isToken(nonce)) return fail('bad_field', 'HS.nonce');
-      return { ok: true, message: { code: 'HS', localKey, nonce } };
+      const nat = parts[2] as 'open' | 'port_preserving' | 'port_randomising' | 'unknown' | undefined;
+      if (nat !== undefined && !(['open', 'port_preserving', 'port_randomising', 'unknown'] as readonly string[]).includes(nat)) return fail('bad_field', 'HS.nat');
+      const ip6Prefix = parts[3] as string | undefined;
+      if (ip6Prefix !== undefined && !isToken(ip6Prefix)) return fail('bad_field', 'HS.ip6_prefix');
+      const ip6Host = parts[4] as string | undefined;
+      if (ip6Host !== undefined && !isToken(ip6Host)) return fail('bad_field', 'HS.ip6_host');
+      return { ok: true, message: { code: 'HS', localKey, nonce, nat, ip6Prefix, ip6Host } };
     }
 
     case 'HR': {
@@ -319,18 +379,24 @@ export function decode(datagram: Uint8Array): DecodeResult {
     }
 
     case 'JS': {
-      if (parts.length < 2 || parts.length > 3) return fail('field_count', 'JS needs 2 to 3 field(s)');
+      if (parts.length < 2 || parts.length > 6) return fail('field_count', 'JS needs 2 to 6 field(s)');
       const localKey = parts[0]!;
       if (!isKey(localKey)) return fail('bad_field', 'JS.local_key');
       const sessionId = parts[1]!;
       if (!isSessionId(sessionId)) return fail('bad_field', 'JS.session_id');
       const nonce = parts[2] as string | undefined;
       if (nonce !== undefined && !isToken(nonce)) return fail('bad_field', 'JS.nonce');
-      return { ok: true, message: { code: 'JS', localKey, sessionId, nonce } };
+      const nat = parts[3] as 'open' | 'port_preserving' | 'port_randomising' | 'unknown' | undefined;
+      if (nat !== undefined && !(['open', 'port_preserving', 'port_randomising', 'unknown'] as readonly string[]).includes(nat)) return fail('bad_field', 'JS.nat');
+      const ip6Prefix = parts[4] as string | undefined;
+      if (ip6Prefix !== undefined && !isToken(ip6Prefix)) return fail('bad_field', 'JS.ip6_prefix');
+      const ip6Host = parts[5] as string | undefined;
+      if (ip6Host !== undefined && !isToken(ip6Host)) return fail('bad_field', 'JS.ip6_host');
+      return { ok: true, message: { code: 'JS', localKey, sessionId, nonce, nat, ip6Prefix, ip6Host } };
     }
 
     case 'JR': {
-      if (parts.length < 3 || parts.length > 5) return fail('field_count', 'JR needs 3 to 5 field(s)');
+      if (parts.length < 3 || parts.length > 8) return fail('field_count', 'JR needs 3 to 8 field(s)');
       const joinerRemoteKey = parts[0]!;
       if (!isKey(joinerRemoteKey)) return fail('bad_field', 'JR.joiner_remote_key');
       const hostRemoteKey = parts[1]!;
@@ -341,11 +407,17 @@ export function decode(datagram: Uint8Array): DecodeResult {
       if (nonce !== undefined && !isToken(nonce)) return fail('bad_field', 'JR.nonce');
       const secret = parts[4] as string | undefined;
       if (secret !== undefined && !isToken(secret)) return fail('bad_field', 'JR.secret');
-      return { ok: true, message: { code: 'JR', joinerRemoteKey, hostRemoteKey, hostLocalKey, nonce, secret } };
+      const hostNat = parts[5] as 'open' | 'port_preserving' | 'port_randomising' | 'unknown' | undefined;
+      if (hostNat !== undefined && !(['open', 'port_preserving', 'port_randomising', 'unknown'] as readonly string[]).includes(hostNat)) return fail('bad_field', 'JR.host_nat');
+      const hostIp6Prefix = parts[6] as string | undefined;
+      if (hostIp6Prefix !== undefined && !isToken(hostIp6Prefix)) return fail('bad_field', 'JR.host_ip6_prefix');
+      const hostIp6Host = parts[7] as string | undefined;
+      if (hostIp6Host !== undefined && !isToken(hostIp6Host)) return fail('bad_field', 'JR.host_ip6_host');
+      return { ok: true, message: { code: 'JR', joinerRemoteKey, hostRemoteKey, hostLocalKey, nonce, secret, hostNat, hostIp6Prefix, hostIp6Host } };
     }
 
     case 'NJ': {
-      if (parts.length < 2 || parts.length > 4) return fail('field_count', 'NJ needs 2 to 4 field(s)');
+      if (parts.length < 2 || parts.length > 7) return fail('field_count', 'NJ needs 2 to 7 field(s)');
       const joinerRemoteKey = parts[0]!;
       if (!isKey(joinerRemoteKey)) return fail('bad_field', 'NJ.joiner_remote_key');
       const joinerLocalKey = parts[1]!;
@@ -354,7 +426,13 @@ export function decode(datagram: Uint8Array): DecodeResult {
       if (nonce !== undefined && !isToken(nonce)) return fail('bad_field', 'NJ.nonce');
       const secret = parts[3] as string | undefined;
       if (secret !== undefined && !isToken(secret)) return fail('bad_field', 'NJ.secret');
-      return { ok: true, message: { code: 'NJ', joinerRemoteKey, joinerLocalKey, nonce, secret } };
+      const joinerNat = parts[4] as 'open' | 'port_preserving' | 'port_randomising' | 'unknown' | undefined;
+      if (joinerNat !== undefined && !(['open', 'port_preserving', 'port_randomising', 'unknown'] as readonly string[]).includes(joinerNat)) return fail('bad_field', 'NJ.joiner_nat');
+      const joinerIp6Prefix = parts[5] as string | undefined;
+      if (joinerIp6Prefix !== undefined && !isToken(joinerIp6Prefix)) return fail('bad_field', 'NJ.joiner_ip6_prefix');
+      const joinerIp6Host = parts[6] as string | undefined;
+      if (joinerIp6Host !== undefined && !isToken(joinerIp6Host)) return fail('bad_field', 'NJ.joiner_ip6_host');
+      return { ok: true, message: { code: 'NJ', joinerRemoteKey, joinerLocalKey, nonce, secret, joinerNat, joinerIp6Prefix, joinerIp6Host } };
     }
 
     case 'BK': {
@@ -367,12 +445,18 @@ export function decode(datagram: Uint8Array): DecodeResult {
     }
 
     case 'RS': {
-      if (parts.length < 1 || parts.length > 2) return fail('field_count', 'RS needs 1 to 2 field(s)');
+      if (parts.length < 1 || parts.length > 5) return fail('field_count', 'RS needs 1 to 5 field(s)');
       const localKey = parts[0]!;
       if (!isKey(localKey)) return fail('bad_field', 'RS.local_key');
       const nonce = parts[1] as string | undefined;
       if (nonce !== undefined && !isToken(nonce)) return fail('bad_field', 'RS.nonce');
-      return { ok: true, message: { code: 'RS', localKey, nonce } };
+      const nat = parts[2] as 'open' | 'port_preserving' | 'port_randomising' | 'unknown' | undefined;
+      if (nat !== undefined && !(['open', 'port_preserving', 'port_randomising', 'unknown'] as readonly string[]).includes(nat)) return fail('bad_field', 'RS.nat');
+      const ip6Prefix = parts[3] as string | undefined;
+      if (ip6Prefix !== undefined && !isToken(ip6Prefix)) return fail('bad_field', 'RS.ip6_prefix');
+      const ip6Host = parts[4] as string | undefined;
+      if (ip6Host !== undefined && !isToken(ip6Host)) return fail('bad_field', 'RS.ip6_host');
+      return { ok: true, message: { code: 'RS', localKey, nonce, nat, ip6Prefix, ip6Host } };
     }
 
     case 'KA': {
@@ -508,6 +592,28 @@ export function decode(datagram: Uint8Array): DecodeResult {
       return { ok: true, message: { code: 'RA', token } };
     }
 
+    case 'NP': {
+      if (parts.length !== 3) return fail('field_count', 'NP needs 3 field(s)');
+      const localKey = parts[0]!;
+      if (!isKey(localKey)) return fail('bad_field', 'NP.local_key');
+      const probeKey = parts[1]!;
+      if (!isKey(probeKey)) return fail('bad_field', 'NP.probe_key');
+      const nonce = parts[2]!;
+      if (!isToken(nonce)) return fail('bad_field', 'NP.nonce');
+      return { ok: true, message: { code: 'NP', localKey, probeKey, nonce } };
+    }
+
+    case 'NA': {
+      if (parts.length !== 3) return fail('field_count', 'NA needs 3 field(s)');
+      const remoteKey = parts[0]!;
+      if (!isKey(remoteKey)) return fail('bad_field', 'NA.remote_key');
+      const probeKey = parts[1]!;
+      if (!isKey(probeKey)) return fail('bad_field', 'NA.probe_key');
+      const nonce = parts[2]!;
+      if (!isToken(nonce)) return fail('bad_field', 'NA.nonce');
+      return { ok: true, message: { code: 'NA', remoteKey, probeKey, nonce } };
+    }
+
     default: return fail('unknown_code', text.slice(0, 2));
   }
 }
@@ -530,6 +636,8 @@ export interface ServerHandlers<From> {
   relayRequest(message: RelayRequest, from: From): void;
   /** Sent to the relay port from the punching socket: binds this side to the address it came from (and keeps the binding fresh). Resent until RA arrives. */
   relayBind(message: RelayBind, from: From): void;
+  /** Ours: NAT diagnosis. Sent from the punching socket to the server's port, then to its probe port (the key NA gave), each answered with NA from the port it reached; the node compares the two public addresses. As long as NA, so the answer is never larger than the request. */
+  natProbe(message: NatProbe, from: From): void;
 }
 
 /** Calls the handler for a client-to-server message; false for any other message. */
@@ -543,6 +651,7 @@ export function dispatchToServer<From>(handlers: ServerHandlers<From>, message: 
     case 'HL': handlers.hostLink(message, from); return true;
     case 'RQ': handlers.relayRequest(message, from); return true;
     case 'RB': handlers.relayBind(message, from); return true;
+    case 'NP': handlers.natProbe(message, from); return true;
     default: return false;
   }
 }

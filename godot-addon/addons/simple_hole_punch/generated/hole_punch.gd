@@ -27,7 +27,7 @@ extends "../hole_punch_messages.gd"
 ## [member max_peers] peers, handles at most [member max_datagrams_per_frame] datagrams a frame,
 ## probes a claimed LAN address only inside its own network ([HolePunchLanRules]), and every wait
 ## ends: a silent peer in [signal peer_lost], a handover at [member handover_deadline]. Its
-## settings are grouped in the inspector: Server, Punching, Handover, Game, Network, Limits, Debugging.
+## settings are grouped in the inspector: Server, Punching, Handover, Game, Network, Limits, NAT traversal, Debugging.
 ##
 ## Its signals, methods and settings are generated from the protocol schema; what it does is in
 ## [code]hole_punch_machine.gd[/code] (the phase machine) and [code]hole_punch_messages.gd[/code]
@@ -97,6 +97,10 @@ signal refused(reason: String)
 ## [param key]: The peer's public key (as the server saw it).
 @warning_ignore("unused_signal") # The machine emits it.
 signal peer_lost(key: String)
+## The NAT diagnosis finished (see [member nat_type]): in time for a lobby to show it, before a session is hosted or joined when [method diagnose_nat] was called early.
+## [param nat_type]: A [enum HolePunchNat.NatType]: OPEN, PORT_PRESERVING, PORT_RANDOMISING or UNKNOWN (also in [member nat_type]).
+@warning_ignore("unused_signal") # The machine emits it.
+signal nat_diagnosed(nat_type: int)
 ## This node's attempt failed and has ended (or never started): [param reason] says why, one failure per value. The older signals ([signal bad_session], [signal bad_server], [signal refused], [signal punch_failed]) still come too. A host's failures about one player do not end its session: they come as [signal player_left].
 ## [param reason]: Why: a value of [enum Failure].
 ## [param detail]: What failed: the alias, key, code, port or peer key, or the reason the server gave.
@@ -187,9 +191,27 @@ signal game_connected(peer: MultiplayerPeer)
 ## Most datagrams handled per frame; the rest wait for the next frame, so a flood cannot stall the game.
 @export_range(1, 65536) var max_datagrams_per_frame: int = 256
 
+@export_group("NAT traversal")
+## Diagnose this machine's NAT ([HolePunchNat]) before the first request to a server, and tell peers its type through the server, so that each pair picks its plan at once ([HolePunchPlan]). Off, or with [member original_server], the type stays unknown and pairs punch as before.
+@export var nat_diagnosis: bool = true
+## Most seconds the diagnosis may hold up the first request (it usually takes two round trips).
+@export_range(0.05, 5.0, 0.05, "suffix:s") var nat_timeout: float = 0.5
+## Tell peers our global IPv6 address (through the server) and punch theirs too, when this Godot's ENet can connect over IPv6 ([method HolePunchIpv6.enet_supports_ipv6]).
+@export var use_ipv6: bool = true
+## Birthday probing, hard side (behind a port-randomising NAT): sockets opened towards the peer, one NAT mapping each.
+@export_range(1, 1024) var probe_sockets: int = 256
+## Birthday probing, easy side: random ports of the peer's address probed.
+@export_range(1, 4096) var probe_count: int = 1024
+## Birthday probing: seconds over which each side spreads its datagrams, so that neither router sees a burst like a port scan.
+@export_range(0.1, 10.0, 0.1, "suffix:s") var probe_spread: float = 1.5
+## Birthday probing: most datagrams one side sends towards one peer in all.
+@export_range(1, 8192) var probe_budget: int = 1500
+
 @export_group("Debugging")
 ## Print every datagram sent and received, with a millisecond clock, for debugging a network.
 @export var trace_datagrams: bool = false
+## Punch over IPv6 even when this Godot's ENet cannot use it (for testing the path itself: the game client is then handed an IPv6 address it cannot connect to).
+@export var ipv6_without_enet: bool = false
 
 
 ## Registers a session with the server named by [param serv_key]; [signal start_session] brings its code. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.
@@ -251,6 +273,17 @@ func get_session_id() -> String:
 	return _api_get_session_id()
 
 
+## Diagnoses this machine's NAT against the server [param serv_key] now, for a lobby to show before a session starts; [signal nat_diagnosed] follows. [method host_session], [method join_session] and [method random_session] diagnose by themselves when it has not run.
+## [param serv_key]: The server key.
+func diagnose_nat(serv_key: String) -> void:
+	_api_diagnose_nat(serv_key)
+
+
+## This machine's NAT once diagnosed, a [enum HolePunchNat.NatType] (as [member nat_type]); UNKNOWN before, or when it could not be told.
+func get_nat_type() -> int:
+	return _api_get_nat_type()
+
+
 ## Routes a message parsed by [method HolePunchProtocol.parse] to its handler in the machine;
 ## [param ip] and [param port] are the sender's. A message a client never receives is ignored.
 func _dispatch(message: Dictionary, ip: String, port: int) -> void:
@@ -283,3 +316,5 @@ func _dispatch(message: Dictionary, ip: String, port: int) -> void:
 			_on_relay_granted(message, ip, port)
 		"RA":
 			_on_relay_bound(message, ip, port)
+		"NA":
+			_on_nat_answer(message, ip, port)

@@ -50,9 +50,13 @@ const RELAY_GRANTED := "RG"
 const RELAY_BIND := "RB"
 ## [code]RA[/code] (server_to_client): Answer to RB from the relay port: this side is bound; from now on the relay forwards between the two sides byte for byte.
 const RELAY_BOUND := "RA"
+## [code]NP[/code] (client_to_server): Ours: NAT diagnosis. Sent from the punching socket to the server's port, then to its probe port (the key NA gave), each answered with NA from the port it reached; the node compares the two public addresses. As long as NA, so the answer is never larger than the request.
+const NAT_PROBE := "NP"
+## [code]NA[/code] (server_to_client): Ours: answer to NP, sent from the port NP reached: the source address the server saw there, and where the probe port is.
+const NAT_ANSWER := "NA"
 
 ## Codes a client accepts only from its server's address.
-const SERVER_CODES: Array[String] = ["HR", "JR", "NJ", "BK", "RF", "RG"]
+const SERVER_CODES: Array[String] = ["HR", "JR", "NJ", "BK", "RF", "RG", "NA"]
 ## What a random joiner, never told its session id, puts after the server key in RQ: the server
 ## finds the session by the pair.
 const UNKNOWN_SESSION_SUFFIX := "cycy"
@@ -133,32 +137,32 @@ static func is_name(text: String) -> bool:
 
 
 ## Encodes [code]HS[/code]: Register a new session with the sender as its host. Resent until HR arrives.
-static func encode_host_session(local_key: String, nonce: String = "") -> PackedByteArray:
-	return _pack(HOST_SESSION, [local_key], [nonce])
+static func encode_host_session(local_key: String, nonce: String = "", nat: String = "", ip6_prefix: String = "", ip6_host: String = "") -> PackedByteArray:
+	return _pack(HOST_SESSION, [local_key], [nonce, nat, ip6_prefix, ip6_host])
 
 ## Encodes [code]HR[/code]: Answer to HS (and to RS when no random host was waiting): the session exists.
 static func encode_host_registered(remote_key: String, session_id: String, nonce: String = "") -> PackedByteArray:
 	return _pack(HOST_REGISTERED, [remote_key, session_id], [nonce])
 
 ## Encodes [code]JS[/code]: Join a session by its id. Resent until JR or BK arrives.
-static func encode_join_session(local_key: String, session_id: String, nonce: String = "") -> PackedByteArray:
-	return _pack(JOIN_SESSION, [local_key, session_id], [nonce])
+static func encode_join_session(local_key: String, session_id: String, nonce: String = "", nat: String = "", ip6_prefix: String = "", ip6_host: String = "") -> PackedByteArray:
+	return _pack(JOIN_SESSION, [local_key, session_id], [nonce, nat, ip6_prefix, ip6_host])
 
 ## Encodes [code]JR[/code]: Answer to JS (and to RS when matched): where to punch towards the host.
-static func encode_join_registered(joiner_remote_key: String, host_remote_key: String, host_local_key: String, nonce: String = "", secret: String = "") -> PackedByteArray:
-	return _pack(JOIN_REGISTERED, [joiner_remote_key, host_remote_key, host_local_key], [nonce, secret])
+static func encode_join_registered(joiner_remote_key: String, host_remote_key: String, host_local_key: String, nonce: String = "", secret: String = "", host_nat: String = "", host_ip6_prefix: String = "", host_ip6_host: String = "") -> PackedByteArray:
+	return _pack(JOIN_REGISTERED, [joiner_remote_key, host_remote_key, host_local_key], [nonce, secret, host_nat, host_ip6_prefix, host_ip6_host])
 
 ## Encodes [code]NJ[/code]: Tells the host about a joiner to punch towards. Sent with every JR.
-static func encode_new_joiner(joiner_remote_key: String, joiner_local_key: String, nonce: String = "", secret: String = "") -> PackedByteArray:
-	return _pack(NEW_JOINER, [joiner_remote_key, joiner_local_key], [nonce, secret])
+static func encode_new_joiner(joiner_remote_key: String, joiner_local_key: String, nonce: String = "", secret: String = "", joiner_nat: String = "", joiner_ip6_prefix: String = "", joiner_ip6_host: String = "") -> PackedByteArray:
+	return _pack(NEW_JOINER, [joiner_remote_key, joiner_local_key], [nonce, secret, joiner_nat, joiner_ip6_prefix, joiner_ip6_host])
 
 ## Encodes [code]BK[/code]: Answer to JS for a session that does not exist (or no longer accepts joiners).
 static func encode_bad_key(session_id: String, nonce: String = "") -> PackedByteArray:
 	return _pack(BAD_KEY, [session_id], [nonce])
 
 ## Encodes [code]RS[/code]: Pair with a random stranger: joins a waiting random host, or becomes one.
-static func encode_random_session(local_key: String, nonce: String = "") -> PackedByteArray:
-	return _pack(RANDOM_SESSION, [local_key], [nonce])
+static func encode_random_session(local_key: String, nonce: String = "", nat: String = "", ip6_prefix: String = "", ip6_host: String = "") -> PackedByteArray:
+	return _pack(RANDOM_SESSION, [local_key], [nonce, nat, ip6_prefix, ip6_host])
 
 ## Encodes [code]KA[/code]: Keeps the host's NAT mapping to the server open and its session fresh. No answer.
 static func encode_keep_alive(session_id: String, nonce: String = "") -> PackedByteArray:
@@ -220,6 +224,14 @@ static func encode_relay_bind(token: String) -> PackedByteArray:
 static func encode_relay_bound(token: String) -> PackedByteArray:
 	return _pack(RELAY_BOUND, [token])
 
+## Encodes [code]NP[/code]: Ours: NAT diagnosis. Sent from the punching socket to the server's port, then to its probe port (the key NA gave), each answered with NA from the port it reached; the node compares the two public addresses. As long as NA, so the answer is never larger than the request.
+static func encode_nat_probe(local_key: String, probe_key: String, nonce: String) -> PackedByteArray:
+	return _pack(NAT_PROBE, [local_key, probe_key, nonce])
+
+## Encodes [code]NA[/code]: Ours: answer to NP, sent from the port NP reached: the source address the server saw there, and where the probe port is.
+static func encode_nat_answer(remote_key: String, probe_key: String, nonce: String) -> PackedByteArray:
+	return _pack(NAT_ANSWER, [remote_key, probe_key, nonce])
+
 
 ## Joins [param fields], then the optional trailing [param extensions] up to the first empty one.
 static func _pack(code: String, fields: Array, extensions: Array[String] = []) -> PackedByteArray:
@@ -251,13 +263,19 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 	var parts := text.substr(3).split(":")
 	match text.substr(0, 2):
 		"HS":
-			if parts.size() < 1 or parts.size() > 2:
+			if parts.size() < 1 or parts.size() > 5:
 				return {}
 			if not is_key(parts[0]):
 				return {}
 			if parts.size() > 1 and not is_token(parts[1]):
 				return {}
-			return {"code": "HS", "local_key": parts[0], "nonce": parts[1] if parts.size() > 1 else "" }
+			if parts.size() > 2 and not (parts[2] in ["open", "port_preserving", "port_randomising", "unknown"]):
+				return {}
+			if parts.size() > 3 and not is_token(parts[3]):
+				return {}
+			if parts.size() > 4 and not is_token(parts[4]):
+				return {}
+			return {"code": "HS", "local_key": parts[0], "nonce": parts[1] if parts.size() > 1 else "", "nat": parts[2] if parts.size() > 2 else "", "ip6_prefix": parts[3] if parts.size() > 3 else "", "ip6_host": parts[4] if parts.size() > 4 else "" }
 		"HR":
 			if parts.size() < 2 or parts.size() > 3:
 				return {}
@@ -269,7 +287,7 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			return {"code": "HR", "remote_key": parts[0], "session_id": parts[1], "nonce": parts[2] if parts.size() > 2 else "" }
 		"JS":
-			if parts.size() < 2 or parts.size() > 3:
+			if parts.size() < 2 or parts.size() > 6:
 				return {}
 			if not is_key(parts[0]):
 				return {}
@@ -277,9 +295,15 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			if parts.size() > 2 and not is_token(parts[2]):
 				return {}
-			return {"code": "JS", "local_key": parts[0], "session_id": parts[1], "nonce": parts[2] if parts.size() > 2 else "" }
+			if parts.size() > 3 and not (parts[3] in ["open", "port_preserving", "port_randomising", "unknown"]):
+				return {}
+			if parts.size() > 4 and not is_token(parts[4]):
+				return {}
+			if parts.size() > 5 and not is_token(parts[5]):
+				return {}
+			return {"code": "JS", "local_key": parts[0], "session_id": parts[1], "nonce": parts[2] if parts.size() > 2 else "", "nat": parts[3] if parts.size() > 3 else "", "ip6_prefix": parts[4] if parts.size() > 4 else "", "ip6_host": parts[5] if parts.size() > 5 else "" }
 		"JR":
-			if parts.size() < 3 or parts.size() > 5:
+			if parts.size() < 3 or parts.size() > 8:
 				return {}
 			if not is_key(parts[0]):
 				return {}
@@ -291,9 +315,15 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			if parts.size() > 4 and not is_token(parts[4]):
 				return {}
-			return {"code": "JR", "joiner_remote_key": parts[0], "host_remote_key": parts[1], "host_local_key": parts[2], "nonce": parts[3] if parts.size() > 3 else "", "secret": parts[4] if parts.size() > 4 else "" }
+			if parts.size() > 5 and not (parts[5] in ["open", "port_preserving", "port_randomising", "unknown"]):
+				return {}
+			if parts.size() > 6 and not is_token(parts[6]):
+				return {}
+			if parts.size() > 7 and not is_token(parts[7]):
+				return {}
+			return {"code": "JR", "joiner_remote_key": parts[0], "host_remote_key": parts[1], "host_local_key": parts[2], "nonce": parts[3] if parts.size() > 3 else "", "secret": parts[4] if parts.size() > 4 else "", "host_nat": parts[5] if parts.size() > 5 else "", "host_ip6_prefix": parts[6] if parts.size() > 6 else "", "host_ip6_host": parts[7] if parts.size() > 7 else "" }
 		"NJ":
-			if parts.size() < 2 or parts.size() > 4:
+			if parts.size() < 2 or parts.size() > 7:
 				return {}
 			if not is_key(parts[0]):
 				return {}
@@ -303,7 +333,13 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			if parts.size() > 3 and not is_token(parts[3]):
 				return {}
-			return {"code": "NJ", "joiner_remote_key": parts[0], "joiner_local_key": parts[1], "nonce": parts[2] if parts.size() > 2 else "", "secret": parts[3] if parts.size() > 3 else "" }
+			if parts.size() > 4 and not (parts[4] in ["open", "port_preserving", "port_randomising", "unknown"]):
+				return {}
+			if parts.size() > 5 and not is_token(parts[5]):
+				return {}
+			if parts.size() > 6 and not is_token(parts[6]):
+				return {}
+			return {"code": "NJ", "joiner_remote_key": parts[0], "joiner_local_key": parts[1], "nonce": parts[2] if parts.size() > 2 else "", "secret": parts[3] if parts.size() > 3 else "", "joiner_nat": parts[4] if parts.size() > 4 else "", "joiner_ip6_prefix": parts[5] if parts.size() > 5 else "", "joiner_ip6_host": parts[6] if parts.size() > 6 else "" }
 		"BK":
 			if parts.size() < 1 or parts.size() > 2:
 				return {}
@@ -313,13 +349,19 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			return {"code": "BK", "session_id": parts[0], "nonce": parts[1] if parts.size() > 1 else "" }
 		"RS":
-			if parts.size() < 1 or parts.size() > 2:
+			if parts.size() < 1 or parts.size() > 5:
 				return {}
 			if not is_key(parts[0]):
 				return {}
 			if parts.size() > 1 and not is_token(parts[1]):
 				return {}
-			return {"code": "RS", "local_key": parts[0], "nonce": parts[1] if parts.size() > 1 else "" }
+			if parts.size() > 2 and not (parts[2] in ["open", "port_preserving", "port_randomising", "unknown"]):
+				return {}
+			if parts.size() > 3 and not is_token(parts[3]):
+				return {}
+			if parts.size() > 4 and not is_token(parts[4]):
+				return {}
+			return {"code": "RS", "local_key": parts[0], "nonce": parts[1] if parts.size() > 1 else "", "nat": parts[2] if parts.size() > 2 else "", "ip6_prefix": parts[3] if parts.size() > 3 else "", "ip6_host": parts[4] if parts.size() > 4 else "" }
 		"KA":
 			if parts.size() < 1 or parts.size() > 2:
 				return {}
@@ -444,4 +486,24 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 			if not is_token(parts[0]):
 				return {}
 			return {"code": "RA", "token": parts[0] }
+		"NP":
+			if parts.size() != 3:
+				return {}
+			if not is_key(parts[0]):
+				return {}
+			if not is_key(parts[1]):
+				return {}
+			if not is_token(parts[2]):
+				return {}
+			return {"code": "NP", "local_key": parts[0], "probe_key": parts[1], "nonce": parts[2] }
+		"NA":
+			if parts.size() != 3:
+				return {}
+			if not is_key(parts[0]):
+				return {}
+			if not is_key(parts[1]):
+				return {}
+			if not is_token(parts[2]):
+				return {}
+			return {"code": "NA", "remote_key": parts[0], "probe_key": parts[1], "nonce": parts[2] }
 	return {}
