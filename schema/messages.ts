@@ -1,0 +1,194 @@
+/** The messages of the wire format: code, direction and fields of each (docs/wire-format.md says it in words). */
+import { ECHO, HOST_NONCE, NONCE, OWN_NAT, PEER_SECRET, peerNat, SECRET } from './fields.ts';
+import type { MessageSpec } from './types.ts';
+
+export const messages: readonly MessageSpec[] = [
+    {
+      code: 'HS', name: 'host_session', direction: 'client_to_server',
+      doc: 'Register a new session with the sender as its host. Resent until HR arrives.',
+      fields: [
+        { name: 'local_key', type: 'key', doc: 'The host\'s LAN address and bound port.' },
+        NONCE,
+        ...OWN_NAT,
+      ],
+    },
+    {
+      code: 'HR', name: 'host_registered', direction: 'server_to_client',
+      doc: 'Answer to HS (and to RS when no random host was waiting): the session exists.',
+      fields: [
+        { name: 'remote_key', type: 'key', doc: 'The host\'s public address as the server saw it.' },
+        { name: 'session_id', type: 'session_id', doc: 'The code clients join with.' },
+        ECHO,
+      ],
+    },
+    {
+      code: 'JS', name: 'join_session', direction: 'client_to_server',
+      doc: 'Join a session by its id. Resent until JR or BK arrives.',
+      fields: [
+        { name: 'local_key', type: 'key', doc: 'The joiner\'s LAN address and bound port.' },
+        { name: 'session_id', type: 'session_id', doc: 'The session to join.' },
+        NONCE,
+        ...OWN_NAT,
+      ],
+    },
+    {
+      code: 'JR', name: 'join_registered', direction: 'server_to_client',
+      doc: 'Answer to JS (and to RS when matched): where to punch towards the host.',
+      fields: [
+        { name: 'joiner_remote_key', type: 'key', doc: 'The joiner\'s public address as the server saw it.' },
+        { name: 'host_remote_key', type: 'key', doc: 'The host\'s public address.' },
+        { name: 'host_local_key', type: 'key', doc: 'The host\'s LAN address.' },
+        ECHO,
+        SECRET,
+        ...peerNat('host'),
+      ],
+    },
+    {
+      code: 'NJ', name: 'new_joiner', direction: 'server_to_client',
+      doc: 'Tells the host about a joiner to punch towards. Sent with every JR.',
+      fields: [
+        { name: 'joiner_remote_key', type: 'key', doc: 'The joiner\'s public address.' },
+        { name: 'joiner_local_key', type: 'key', doc: 'The joiner\'s LAN address.' },
+        { name: 'nonce', type: 'token', optional: true, doc: 'Ours: the host\'s own nonce from its HS or RS, so a forged NJ is told apart.' },
+        SECRET,
+        ...peerNat('joiner'),
+      ],
+    },
+    {
+      code: 'BK', name: 'bad_key', direction: 'server_to_client',
+      doc: 'Answer to JS for a session that does not exist (or no longer accepts joiners).',
+      fields: [
+        { name: 'session_id', type: 'session_id', doc: 'The session id that was asked for.' },
+        ECHO,
+      ],
+    },
+    {
+      code: 'RS', name: 'random_session', direction: 'client_to_server',
+      doc: 'Pair with a random stranger: joins a waiting random host, or becomes one.',
+      fields: [
+        { name: 'local_key', type: 'key', doc: 'The sender\'s LAN address and bound port.' },
+        NONCE,
+        ...OWN_NAT,
+      ],
+    },
+    {
+      code: 'KA', name: 'keep_alive', direction: 'client_to_server',
+      doc: 'Keeps the host\'s NAT mapping to the server open and its session fresh. No answer.',
+      fields: [{ name: 'session_id', type: 'session_id', doc: 'The host\'s session.' }, HOST_NONCE],
+    },
+    {
+      code: 'CS', name: 'close_session', direction: 'client_to_server',
+      doc: 'The host ends its session; only the host\'s address may. No answer.',
+      fields: [{ name: 'session_id', type: 'session_id', doc: 'The session to close.' }, HOST_NONCE],
+    },
+    {
+      code: 'HL', name: 'host_link', direction: 'client_to_server',
+      doc: 'Ours: a host that keeps its session open while its game runs (late joiners) hands its registered address to the game and talks to the server from another socket; HL from that socket makes it the session\'s link to its host: NJ goes there, KA and CS count from there. Joiners still punch to the registered address, the game\'s. Answered with HR. Resent until HR arrives.',
+      fields: [
+        { name: 'session_id', type: 'session_id', doc: 'The host\'s session.' },
+        { name: 'nonce', type: 'token', doc: 'The host\'s own nonce from its HS: only the host knows it.' },
+      ],
+    },
+    {
+      code: 'RD', name: 'peer_ready', direction: 'peer_to_peer',
+      doc: 'Punch packet, sent to both the LAN and the public address of each peer until the session closes.',
+      fields: [{
+        name: 'names', type: 'name', repeated: true,
+        doc: 'The sender\'s alias first, then every other alias it knows.',
+      }],
+    },
+    {
+      code: 'RV', name: 'peer_ready_verified', direction: 'peer_to_peer',
+      doc: 'RD between two peers of ours that the server gave a pair secret (in JR and NJ): the secret first, then the names. Each drops punch packets from that peer without the secret, so a stranger that takes a peer\'s address cannot become its path.',
+      fields: [
+        { name: 'secret', type: 'token', doc: 'The pair\'s secret from the server.' },
+        { name: 'names', type: 'name', repeated: true, doc: 'As in RD: the sender\'s alias first, then every other alias it knows.' },
+      ],
+    },
+    {
+      code: 'JH', name: 'join_host', direction: 'peer_to_peer',
+      doc: 'The host hands over: connect your game to this key. Resent until JD arrives.',
+      fields: [{ name: 'host_key', type: 'key', doc: 'The host\'s address on the path that punched.' }, PEER_SECRET],
+    },
+    {
+      code: 'JD', name: 'join_done', direction: 'peer_to_peer',
+      doc: 'A client\'s answer to JH: it is ready to start its game client.',
+      fields: [{ name: 'done', type: 'literal', literal: 'DONE', doc: 'Placeholder payload.' }, PEER_SECRET],
+    },
+    {
+      code: 'JG', name: 'join_go', direction: 'peer_to_peer',
+      doc: 'Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it.',
+      fields: [{ name: 'go', type: 'literal', literal: 'GO', doc: 'Placeholder payload.' }, PEER_SECRET],
+    },
+    {
+      code: 'JP', name: 'join_payload', direction: 'peer_to_peer',
+      doc: 'Ours: a joiner\'s small payload for the host\'s game to decide on (a password, a version), sent with each of its punch packets to the host until the handover. Original hosts ignore it.',
+      fields: [
+        { name: 'payload', type: 'name', doc: 'The payload, percent-encoded UTF-8 as an alias is.' },
+        PEER_SECRET,
+      ],
+    },
+    {
+      code: 'RJ', name: 'refused_join', direction: 'peer_to_peer',
+      doc: 'Ours: the host\'s game refused or removed this joiner before the handover (sent three times; the host then drops the joiner). Original joiners ignore it and time out.',
+      fields: [
+        { name: 'reason', type: 'name', doc: 'Why, in the host game\'s words, percent-encoded UTF-8 as an alias is; [code]full[/code] for the player cap.' },
+        PEER_SECRET,
+      ],
+    },
+    {
+      code: 'RF', name: 'refused', direction: 'server_to_client',
+      doc: 'Ours: the server refuses a request that carried a nonce, where an original client gets silence (or BK for a full session).',
+      fields: [
+        { name: 'reason', type: 'word', values: ['server_full', 'address_limit', 'session_full'], doc: 'server_full: no room for another session; address_limit: too many sessions from this address (or network); session_full: the session has no room for another peer.' },
+        { name: 'nonce', type: 'token', doc: 'The nonce of the refused request.' },
+      ],
+    },
+    {
+      code: 'RQ', name: 'relay_request', direction: 'client_to_server',
+      doc: 'Punching towards a peer failed: relay us. Both sides of a pair must ask; resent until RG arrives or relay_timeout passes.',
+      fields: [
+        { name: 'session_id', type: 'session_id', doc: 'The session both peers belong to.' },
+        { name: 'peer_key', type: 'key', doc: 'The peer\'s public key, as the server gave it.' },
+        NONCE,
+      ],
+    },
+    {
+      code: 'RG', name: 'relay_granted', direction: 'server_to_client',
+      doc: 'Answer to RQ once both sides asked: a relay port for this pair, and this side\'s secret for binding to it.',
+      fields: [
+        { name: 'peer_key', type: 'key', doc: 'The peer the relay leads to.' },
+        { name: 'relay_key', type: 'key', doc: 'The relay: the server\'s public address and a relay port.' },
+        { name: 'token', type: 'token', doc: 'This side\'s secret for RB.' },
+        ECHO,
+      ],
+    },
+    {
+      code: 'RB', name: 'relay_bind', direction: 'client_to_server', port: 'relay',
+      doc: 'Sent to the relay port from the punching socket: binds this side to the address it came from (and keeps the binding fresh). Resent until RA arrives.',
+      fields: [{ name: 'token', type: 'token', doc: 'This side\'s secret from RG.' }],
+    },
+    {
+      code: 'RA', name: 'relay_bound', direction: 'server_to_client', port: 'relay',
+      doc: 'Answer to RB from the relay port: this side is bound; from now on the relay forwards between the two sides byte for byte.',
+      fields: [{ name: 'token', type: 'token', doc: 'The token that was bound.' }],
+    },
+    {
+      code: 'NP', name: 'nat_probe', direction: 'client_to_server',
+      doc: 'Ours: NAT diagnosis. Sent from the punching socket to the server\'s port, then to its probe port (the key NA gave), each answered with NA from the port it reached; the node compares the two public addresses. As long as NA, so the answer is never larger than the request.',
+      fields: [
+        { name: 'local_key', type: 'key', doc: 'The sender\'s LAN address and bound port.' },
+        { name: 'probe_key', type: 'key', doc: 'The probe port\'s key as the sender knows it, or cycycycycycy (0.0.0.0:0) before it does; it makes the request as long as its answer.' },
+        { name: 'nonce', type: 'token', doc: 'A fresh token per diagnosis, echoed in NA.' },
+      ],
+    },
+    {
+      code: 'NA', name: 'nat_answer', direction: 'server_to_client',
+      doc: 'Ours: answer to NP, sent from the port NP reached: the source address the server saw there, and where the probe port is.',
+      fields: [
+        { name: 'remote_key', type: 'key', doc: 'The sender\'s public address as this port saw it.' },
+        { name: 'probe_key', type: 'key', doc: 'The server\'s probe port (its public address and the first relay port), or cycycycycycy when it has none (relays off): the node then cannot tell port-preserving from port-randomising.' },
+        { name: 'nonce', type: 'token', doc: 'The nonce of the NP this answers.' },
+      ],
+    },
+  ];

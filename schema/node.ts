@@ -1,0 +1,276 @@
+/** The HolePunch node's interface: its signals, API, failure reasons and settings. */
+import type { ProtocolSpec } from './types.ts';
+
+export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> = {
+  signals: [
+    {
+      name: 'start_server', doc: 'The session closed and this node was the host: start the game server on [param port] (for example [code]ENetMultiplayerPeer.create_server(port)[/code]).',
+      params: [{ name: 'port', type: 'int', doc: 'The punched local UDP port, now free.' }],
+    },
+    {
+      name: 'start_client', doc: 'The host handed over: start the game client towards [param ip]:[param port] from [param local_port] (for example [code]ENetMultiplayerPeer.create_client(ip, port, 0, 0, 0, local_port)[/code]).',
+      params: [
+        { name: 'ip', type: 'String', doc: 'The host\'s address on the path that punched.' },
+        { name: 'port', type: 'int', doc: 'The host\'s port on that path.' },
+        { name: 'local_port', type: 'int', doc: 'The punched local UDP port, now free.' },
+      ],
+    },
+    {
+      name: 'start_session', doc: 'The server registered us: as host, [param key] is the session code to share; as a joiner, the session joined.',
+      params: [{ name: 'key', type: 'String', doc: 'The session id.' }],
+    },
+    {
+      name: 'new_name', doc: 'A peer\'s alias became known (each alias once per session).',
+      params: [{ name: 'name', type: 'String', doc: 'The alias.' }],
+    },
+    {
+      name: 'bad_session', doc: 'The server knows no session with this id.',
+      params: [{ name: 'key', type: 'String', doc: 'The session id that was asked for.' }],
+    },
+    {
+      name: 'bad_server', doc: 'The server did not answer within [member server_timeout] seconds, or the key or socket was unusable.',
+      params: [{ name: 'key', type: 'String', doc: 'The server key that failed.' }],
+    },
+    {
+      name: 'start_random', doc: 'A random pairing was made; [signal start_server] or [signal start_client] follows.',
+      params: [],
+    },
+    {
+      name: 'peer_path', doc: 'A peer became reachable, or reachable by a better path. Direct paths always win; the relay is used only after punching failed.',
+      params: [
+        { name: 'key', type: 'String', doc: 'The peer\'s public key (as the server saw it).' },
+        { name: 'path', type: 'String', doc: '"local" (same LAN), "public" (punched through the NATs) or "relay" (through the server).' },
+      ],
+    },
+    {
+      name: 'punch_failed', doc: 'No packet from a peer arrived within [member punch_timeout] seconds on either of its addresses, and no relay could be had within [member relay_timeout] (the server has relays switched off, or none free): the peer cannot be reached. A host drops the peer and goes on with the others; a joiner ends its attempt.',
+      params: [{ name: 'key', type: 'String', doc: 'The peer\'s public key (as the server saw it).' }],
+    },
+    {
+      name: 'refused', doc: 'The server refused the request: it has no room for another session ([code]server_full[/code]), this address holds too many ([code]address_limit[/code]), or the session is full ([code]session_full[/code]). The attempt has ended.',
+      params: [{ name: 'reason', type: 'String', doc: '[code]server_full[/code], [code]address_limit[/code] or [code]session_full[/code].' }],
+    },
+    {
+      name: 'peer_lost', doc: 'A peer that was reachable went silent for [member peer_timeout] seconds, or handed over to someone else. A host drops the peer and goes on with the others; a joiner ends its attempt.',
+      params: [{ name: 'key', type: 'String', doc: 'The peer\'s public key (as the server saw it).' }],
+    },
+    {
+      name: 'nat_diagnosed', doc: 'The NAT diagnosis finished (see [member nat_type]): in time for a lobby to show it, before a session is hosted or joined when [method diagnose_nat] was called early.',
+      params: [{ name: 'nat_type', type: 'int', doc: 'A [enum HolePunchNat.NatType]: OPEN, PORT_PRESERVING, PORT_RANDOMISING or UNKNOWN (also in [member nat_type]).' }],
+    },
+    {
+      name: 'failed', doc: 'This node\'s attempt failed and has ended (or never started): [param reason] says why, one failure per value. The older signals ([signal bad_session], [signal bad_server], [signal refused], [signal punch_failed]) still come too. A host\'s failures about one player do not end its session: they come as [signal player_left].',
+      params: [
+        { name: 'reason', type: 'Failure', doc: 'Why: a value of [enum Failure].' },
+        { name: 'detail', type: 'String', doc: 'What failed: the alias, key, code, port or peer key, or the reason the server gave.' },
+      ],
+    },
+    {
+      name: 'player_joined', doc: 'A player became reachable and told its alias: on a host, each joiner; on a joiner, the host. Aliases may repeat, keys never do.',
+      params: [
+        { name: 'key', type: 'String', doc: 'The player\'s public key (as the server saw it): unique in the session.' },
+        { name: 'alias', type: 'String', doc: 'The player\'s alias, decoded to UTF-8.' },
+      ],
+    },
+    {
+      name: 'player_left', doc: 'A player of [signal player_joined] is gone before the handover: it went silent, could not be reached, or the host removed it.',
+      params: [
+        { name: 'key', type: 'String', doc: 'The player\'s public key.' },
+        { name: 'alias', type: 'String', doc: 'Its alias (empty when it never told one).' },
+        { name: 'reason', type: 'String', doc: '[code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay) or [code]removed[/code] (by the host).' },
+      ],
+    },
+    {
+      name: 'player_payload', doc: 'Host: a joiner sent the payload it set in [member join_payload] (it comes after [signal player_joined]). Refuse the player with [method refuse_player] if the game does not want it.',
+      params: [
+        { name: 'key', type: 'String', doc: 'The player\'s public key.' },
+        { name: 'payload', type: 'String', doc: 'The payload, decoded to UTF-8.' },
+      ],
+    },
+    {
+      name: 'game_connected', doc: 'With [member manage_game_peer] on: the game\'s [ENetMultiplayerPeer] is connected, already set on this node\'s [MultiplayerAPI]: a listening server on a host, a client the host answered on a joiner.',
+      params: [{ name: 'peer', type: 'MultiplayerPeer', doc: 'The connected peer.' }],
+    },
+  ],
+  api: [
+    {
+      name: 'host_session', doc: 'Registers a session with the server named by [param serv_key]; [signal start_session] brings its code. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.',
+      returns: 'Error',
+      params: [
+        { name: 'serv_key', type: 'String', doc: 'The server key the server printed on start.' },
+        { name: 'alias', type: 'String', doc: 'This player\'s name, shown to peers.' },
+      ],
+    },
+    {
+      name: 'join_session', doc: 'Joins the session [param id] (its first 12 letters name the server); case, spaces and dashes in it are forgiven. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.',
+      returns: 'Error',
+      params: [
+        { name: 'id', type: 'String', doc: 'The session code from the host.' },
+        { name: 'alias', type: 'String', doc: 'This player\'s name, shown to peers.' },
+      ],
+    },
+    {
+      name: 'random_session', doc: 'Pairs with a random stranger on the server [param serv_key]; [signal start_random] follows. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.',
+      returns: 'Error',
+      params: [
+        { name: 'serv_key', type: 'String', doc: 'The server key.' },
+        { name: 'alias', type: 'String', doc: 'This player\'s name, shown to peers.' },
+      ],
+    },
+    {
+      name: 'close_session', doc: 'Host: stop accepting joiners and hand every punched peer over to the game. A joiner leaves its attempt. Returns [constant OK], or [constant ERR_DOES_NOT_EXIST] when no session is under way.',
+      params: [], returns: 'Error',
+    },
+    {
+      name: 'get_host', doc: 'The host\'s key on the path this peer uses (LAN if it answered there, else public); empty before a host is known.',
+      params: [], returns: 'String',
+    },
+    {
+      name: 'refuse_player', doc: 'Host, before the handover: refuse or remove the player [param key] (it gets [signal failed] with [code]REFUSED_BY_HOST[/code] and [param reason]; this node emits [signal player_left] with [code]removed[/code]). It cannot come back in this session. Returns [constant ERR_DOES_NOT_EXIST] for a key that is not a player here, [constant ERR_INVALID_PARAMETER] for a reason that is not 1 to 32 bytes on the wire.',
+      params: [
+        { name: 'key', type: 'String', doc: 'The player\'s public key, as [signal player_joined] gave it.' },
+        { name: 'reason', type: 'String', doc: 'Why, shown to the player (UTF-8, as short as an alias).' },
+      ],
+      returns: 'Error',
+    },
+    {
+      name: 'get_players', doc: 'The players this node punched to, by public key: [code]{"alias": String, "path": String, "peer_id": int}[/code]; [code]peer_id[/code] is the ENet peer id once [member manage_game_peer] connected it (1 for the host), else 0.',
+      params: [], returns: 'Dictionary',
+    },
+    {
+      name: 'get_peer_id', doc: 'The ENet peer id of the player whose public key is [param key] once the game peer connected it (1 for the host), else 0.',
+      params: [{ name: 'key', type: 'String', doc: 'The player\'s public key, as [signal player_joined] gave it.' }], returns: 'int',
+    },
+    {
+      name: 'get_local_port', doc: 'The UDP port this node punched from (0 before a session starts).',
+      params: [], returns: 'int',
+    },
+    {
+      name: 'get_session_id', doc: 'The session id: the host\'s code, or the one joined (empty for a random joiner).',
+      params: [], returns: 'String',
+    },
+    {
+      name: 'diagnose_nat', doc: 'Diagnoses this machine\'s NAT against the server [param serv_key] now, for a lobby to show before a session starts; [signal nat_diagnosed] follows. [method host_session], [method join_session] and [method random_session] diagnose by themselves when it has not run.',
+      params: [{ name: 'serv_key', type: 'String', doc: 'The server key.' }],
+    },
+    {
+      name: 'get_nat_type', doc: 'This machine\'s NAT once diagnosed, a [enum HolePunchNat.NatType] (as [member nat_type]); UNKNOWN before, or when it could not be told.',
+      params: [], returns: 'int',
+    },
+  ],
+  failures: [
+    { name: 'bad_alias', doc: 'The alias is empty, has control characters, or is longer than 32 bytes on the wire (ASCII counts one, any other UTF-8 byte three).' },
+    { name: 'bad_server_key', doc: 'The server key is not a key.' },
+    { name: 'bad_code', doc: 'The session code is not a code, even with case, spaces and dashes forgiven.' },
+    { name: 'local_port_unusable', doc: 'The local UDP port ([member local_port]) could not be bound.' },
+    { name: 'server_silent', doc: 'The server did not answer within [member server_timeout].' },
+    { name: 'code_unknown', doc: 'The server knows no session with this code.' },
+    { name: 'session_full', doc: 'The session has no room for another player.' },
+    { name: 'server_full', doc: 'The server has no room for another session.' },
+    { name: 'address_limit', doc: 'This address holds too many sessions at the server.' },
+    { name: 'refused_by_host', doc: 'The host\'s game refused this player.' },
+    { name: 'punching_failed', doc: 'No packet from the host arrived on any path, and relays are off ([member use_relay]).' },
+    { name: 'relay_unavailable', doc: 'Punching failed and the server gave no relay within [member relay_timeout].' },
+    { name: 'host_lost', doc: 'The host went silent for [member peer_timeout] before the handover.' },
+    { name: 'game_connect_failed', doc: 'The game peer could not start or connect ([member manage_game_peer]).' },
+  ],
+  node: {
+    doc: [
+      'Connects players peer to peer through NATs, then hands the punched UDP ports to your game.',
+      '',
+      'A host calls [method host_session] and shares the code that [signal start_session] brings;',
+      'clients call [method join_session] with it (or two strangers call [method random_session]).',
+      'Every peer pings the others on their LAN and public addresses until the hole is punched. When',
+      'the host calls [method close_session], the host gets [signal start_server] and every client',
+      'gets [signal start_client], with ports that are free to bind again:',
+      '[codeblock]',
+      'hole_punch.start_server.connect(func(port: int) -> void:',
+      '    var peer := ENetMultiplayerPeer.new()',
+      '    peer.create_server(port)',
+      '    multiplayer.multiplayer_peer = peer)',
+      'hole_punch.start_client.connect(func(ip: String, port: int, local_port: int) -> void:',
+      '    var peer := ENetMultiplayerPeer.new()',
+      '    peer.create_client(ip, port, 0, 0, 0, local_port)',
+      '    multiplayer.multiplayer_peer = peer)',
+      '[/codeblock]',
+      'The server only answers, so this node resends whatever is not yet answered. It accepts server',
+      'messages only from its server\'s address, and peer messages only on the paths of the peers the',
+      'server introduced; anything else is dropped and counted in [member dropped_datagrams]. Server',
+      'answers must echo the nonce of our request, and two peers of ours prove themselves to each',
+      'other with the pair secret the server gave them (RV instead of RD). The node keeps at most',
+      '[member max_peers] peers, handles at most [member max_datagrams_per_frame] datagrams a frame,',
+      'probes a claimed LAN address only inside its own network ([HolePunchLanRules]), and every wait',
+      'ends: a silent peer in [signal peer_lost], a handover at [member handover_deadline]. Its',
+      'settings are grouped in the inspector: Server, Punching, Handover, Game, Network, Limits, NAT traversal, Debugging.',
+    ],
+    settings: [
+      {
+        group: 'Server', settings: [
+          { name: 'request_interval', type: 'float', default: 0.1, range: [0.01, 5.0, 0.01], unit: 's', doc: 'Seconds before the first resend of an unanswered request (HS, JS, RS, RQ, RB); each further resend waits twice as long, up to [member max_request_interval].' },
+          { name: 'max_request_interval', type: 'float', default: 1.0, range: [0.01, 10.0, 0.01], unit: 's', doc: 'Longest wait between resends of a request.' },
+          { name: 'server_timeout', type: 'float', default: 5.0, range: [0.1, 120.0, 0.1], unit: 's', doc: 'Seconds without an answer from the server before [signal bad_server].' },
+          { name: 'keep_alive_interval', type: 'float', default: 5.0, range: [0.5, 60.0, 0.5], unit: 's', doc: 'Seconds between keep-alives to the server while hosting.' },
+          { name: 'original_server', type: 'bool', default: false, doc: 'Talk to an original server: send requests without a nonce and trust its answers without one. Leave it off with this project\'s server, whose answers must then echo our nonce, so that a forged answer from the server\'s address is dropped.' },
+        ],
+      },
+      {
+        group: 'Punching', settings: [
+          { name: 'punch_interval', type: 'float', default: 0.05, range: [0.01, 1.0, 0.01], unit: 's', doc: 'Seconds between punch packets to a peer not heard from yet.' },
+          { name: 'keep_open_interval', type: 'float', default: 0.25, range: [0.05, 5.0, 0.05], unit: 's', doc: 'Seconds between packets that keep a punched hole open.' },
+          { name: 'punch_timeout', type: 'float', default: 3.0, range: [0.1, 60.0, 0.1], unit: 's', doc: 'Seconds to wait for a peer\'s first packet before asking for a relay (or, without one, [signal punch_failed]); a claimed LAN address is probed no longer than this.' },
+          { name: 'peer_timeout', type: 'float', default: 5.0, range: [0.5, 120.0, 0.5], unit: 's', doc: 'Seconds of silence on the path in use after which a peer counts as gone: [signal peer_lost]; a client ends its attempt, a host goes on with the others.' },
+          { name: 'use_relay', type: 'bool', default: true, doc: 'Ask the server for a relay when punching towards a peer fails.' },
+          { name: 'relay_timeout', type: 'float', default: 5.0, range: [0.1, 60.0, 0.1], unit: 's', doc: 'Seconds to wait for a relay to be granted and bound before [signal punch_failed].' },
+        ],
+      },
+      {
+        group: 'Handover', settings: [
+          { name: 'handover_interval', type: 'float', default: 0.05, range: [0.01, 1.0, 0.01], unit: 's', doc: 'Seconds between resends of JH to a client that has not answered.' },
+          { name: 'handover_silence', type: 'float', default: 1.0, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Host: seconds of silence from a client after JH that count as its answer (its JD was lost and it already started its game client).' },
+          { name: 'handover_deadline', type: 'float', default: 3.0, range: [0.1, 30.0, 0.1], unit: 's', doc: 'Host: seconds after the first JH to a client after which it no longer holds the handover up, whatever it sends (a client that keeps punching instead of answering is left behind).' },
+          { name: 'handover_timeout', type: 'float', default: 1.0, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Client: after answering JH, seconds without a further JH before starting the game client even though no JG came (all copies lost, or a host that sends none).' },
+        ],
+      },
+      {
+        group: 'Game', settings: [
+          { name: 'manage_game_peer', type: 'bool', default: false, doc: 'Let this node start ENet for the game after the handover ([HolePunchGamePeer]): the server on the punched port, or the client with a fresh attempt every [member game_retry_interval] until the host answers. It sets the peer on this node\'s [MultiplayerAPI] and emits [signal game_connected]. Leave it off to start ENet yourself on [signal start_server] / [signal start_client].' },
+          { name: 'keep_open', type: 'bool', default: false, doc: 'Host, with [member manage_game_peer]: keep the session open after the handover, so that players can join the running game with the same code ([HolePunchLateJoin]); [method close_session] then ends it. Directly, or through the relay when punching fails; the host hears nothing from a late joiner before its ENet peer connects, so it arrives in [signal player_joined] then, with an empty alias, and the player cap, the join payload and [method refuse_player] do not apply to it.' },
+          { name: 'max_players', type: 'int', default: 0, range: [0, 1024], doc: 'Host: most players admitted to the session (0: no cap beyond [member max_peers]); a player heard beyond it is refused with the reason [code]full[/code].' },
+          { name: 'join_payload', type: 'String', default: '', doc: 'Joiner: a small payload for the host\'s game to decide on (a password, a version), UTF-8, at most 32 bytes on the wire as an alias; empty sends none. The host gets it in [signal player_payload].' },
+          { name: 'game_retry_interval', type: 'float', default: 2.0, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Client: seconds between fresh ENet connect attempts until the host answers.' },
+          { name: 'game_connect_timeout', type: 'float', default: 30.0, range: [1.0, 300.0, 1.0], unit: 's', doc: 'Client: seconds of attempts before [signal failed] with [code]GAME_CONNECT_FAILED[/code].' },
+        ],
+      },
+      {
+        group: 'Network', settings: [
+          { name: 'local_port', type: 'int', default: 0, range: [0, 65535], doc: 'Local UDP port to punch from; 0 lets the system pick a free one.' },
+          { name: 'lan_address', type: 'String', default: '', doc: 'The LAN IPv4 address to tell peers; empty finds one with [method IP.get_local_addresses]. When set, it also defines our own subnet for [member lan_subnet_bits].' },
+          { name: 'lan_subnet_bits', type: 'int', default: 24, range: [8, 32], doc: 'Prefix length of our own subnets: a peer\'s claimed LAN address is probed only inside them.' },
+        ],
+      },
+      {
+        group: 'Limits', settings: [
+          { name: 'max_peers', type: 'int', default: 32, range: [1, 1024], doc: 'Most peers at once (the server\'s default cap per session is 32); further introductions are dropped, as is a peer that already failed in this session.' },
+          { name: 'max_datagrams_per_frame', type: 'int', default: 256, range: [1, 65536], doc: 'Most datagrams handled per frame; the rest wait for the next frame, so a flood cannot stall the game.' },
+        ],
+      },
+      {
+        group: 'NAT traversal', settings: [
+          { name: 'nat_diagnosis', type: 'bool', default: true, doc: 'Diagnose this machine\'s NAT ([HolePunchNat]) before the first request to a server, and tell peers its type through the server, so that each pair picks its plan at once ([HolePunchPlan]). Off, or with [member original_server], the type stays unknown and pairs punch as before.' },
+          { name: 'nat_timeout', type: 'float', default: 0.5, range: [0.05, 5.0, 0.05], unit: 's', doc: 'Most seconds the diagnosis may hold up the first request (it usually takes two round trips).' },
+          { name: 'use_ipv6', type: 'bool', default: true, doc: 'Tell peers our global IPv6 address (through the server) and punch theirs too, when this Godot\'s ENet can connect over IPv6 ([method HolePunchIpv6.enet_supports_ipv6]).' },
+          { name: 'probe_sockets', type: 'int', default: 256, range: [1, 1024], doc: 'Birthday probing, hard side (behind a port-randomising NAT): sockets opened towards the peer, one NAT mapping each.' },
+          { name: 'probe_count', type: 'int', default: 1024, range: [1, 4096], doc: 'Birthday probing, easy side: random ports of the peer\'s address probed.' },
+          { name: 'probe_spread', type: 'float', default: 1.5, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Birthday probing: seconds over which each side spreads its datagrams, so that neither router sees a burst like a port scan.' },
+          { name: 'probe_budget', type: 'int', default: 1500, range: [1, 8192], doc: 'Birthday probing: most datagrams one side sends towards one peer in all.' },
+        ],
+      },
+      {
+        group: 'Debugging', settings: [
+          { name: 'trace_datagrams', type: 'bool', default: false, doc: 'Print every datagram sent and received, with a millisecond clock, for debugging a network.' },
+          { name: 'ipv6_without_enet', type: 'bool', default: false, doc: 'Punch over IPv6 even when this Godot\'s ENet cannot use it (for testing the path itself: the game client is then handed an IPv6 address it cannot connect to).' },
+        ],
+      },
+    ],
+  }
+};
