@@ -58,22 +58,10 @@ func _api_diagnose_nat(serv_key: String) -> void:
 	_traversal.diagnose(serv_key, _now())
 
 
-func _api_get_nat_type() -> int:
-	return nat_type
-
-
 func _ready() -> void:
 	_game = HolePunchGamePeer.new(self)
 	_game.connected.connect(_this.game_connected.emit)
 	_game.failed.connect(func(err: Error) -> void: _fail(HolePunch.Failure.GAME_CONNECT_FAILED, error_string(err)))
-
-
-func _api_get_local_port() -> int:
-	return _bound_port
-
-
-func _api_get_session_id() -> String:
-	return _session_id
 
 
 func _api_host_session(serv_key: String, alias: String) -> Error:
@@ -114,23 +102,6 @@ func _api_close_session() -> Error:
 		phase = Phase.CLOSING
 		_tick(_now())
 	return OK
-
-
-func _api_get_players() -> Dictionary:
-	var players := {}
-	for peer in HolePunchPeers.none() if _peers == null else _peers.all():
-		players[peer.public_key] = {"alias": HolePunchAlias.decode(peer.name), "path": peer.path, "peer_id": _game.peer_id(peer.public_key)}
-	return players
-
-
-func _api_get_peer_id(key: String) -> int:
-	return _game.peer_id(key)
-
-
-func _api_get_host() -> String:
-	if _is_host() or _peers == null or _peers.first() == null:
-		return _public_key
-	return _peers.first().key()
 
 
 func _process(_delta: float) -> void:

@@ -1,7 +1,8 @@
 extends "hole_punch_machine.gd"
 ## What each message does to a [HolePunch] node: one [code]_on_*[/code] handler per message a
 ## client receives. The generated [HolePunch] routes every admitted message here, so a message the
-## schema adds without a handler fails to compile rather than being dropped.
+## schema adds without a handler fails to compile rather than being dropped. The node's read-only
+## queries ([method HolePunch.get_players] and the like) close the file.
 
 
 func _on_host_registered(message: Dictionary, _ip: String, _port: int) -> void:
@@ -182,3 +183,32 @@ func _players() -> int:
 
 func _on_nat_answer(_message: Dictionary, _ip: String, _port: int) -> void:
 	dropped_datagrams += 1 # The NAT diagnosis has a socket of its own (HolePunchNat): none is awaited here.
+
+
+# --- Queries ------------------------------------------------------------------------------
+
+func _api_get_nat_type() -> int:
+	return nat_type
+
+func _api_get_local_port() -> int:
+	return _bound_port
+
+
+func _api_get_session_id() -> String:
+	return _session_id
+
+func _api_get_players() -> Dictionary:
+	var players := {}
+	for peer in HolePunchPeers.none() if _peers == null else _peers.all():
+		players[peer.public_key] = {"alias": HolePunchAlias.decode(peer.name), "path": peer.path, "peer_id": _game.peer_id(peer.public_key)}
+	return players
+
+
+func _api_get_peer_id(key: String) -> int:
+	return _game.peer_id(key)
+
+
+func _api_get_host() -> String:
+	if _is_host() or _peers == null or _peers.first() == null:
+		return _public_key
+	return _peers.first().key()
