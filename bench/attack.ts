@@ -1,6 +1,6 @@
 /**
- * Attack suite (issue 10): the real server bundle, relays on, on loopback; the attacks of the
- * issue played at once from a /24 of attacker addresses and spoofed sources, while legitimate
+ * Attack suite: the real server bundle, relays on, on loopback; every attack we know of, played
+ * at once from a /24 of attacker addresses and spoofed sources, while legitimate
  * hosts, joiners, random pairs and relayed pairs carry on. Bounded in count and time; prints the
  * share of each kind of legitimate flow that completed, what each attack got and what the server
  * counted, and the server's peak RSS. Exits 1 when a legitimate flow failed, a third party was
@@ -43,7 +43,7 @@ const SECONDS = Number(args.seconds);
 const LEGIT_FROM_MS = 6000;
 const LEGIT_TAIL_MS = 12_000;
 
-/** The attacks of issue 10; with --extra, also those that go beyond it. */
+/** The attacks; with --extra, also two more. */
 function allAttacks(): Attack[] {
   const issue = [new PortZero(), new RelayHolding(), new PendingRelays(), new SpoofedBind(), new LanKeys(), new RandomHogging(),
     new JunkNeighbour(), new SlotFilling(), new HsFlood(), new RelayBandwidth(), new CodeGuessing(), new MalformedCodes()];

@@ -1,5 +1,5 @@
 /**
- * Lab cases for what a game gets from the node (issue 13): the ready peer that starts ENet itself
+ * Lab cases for what a game gets from the node: the ready peer that starts ENet itself
  * (the README's first snippet sets manage_game_peer, as these players do with --managed), through
  * loss, session after session; and a late joiner behind its own NAT joining a running game.
  */

@@ -1,6 +1,6 @@
 extends "res://test/test_case.gd"
 ## Base of the tests that play a hostile server and hostile peers against a [HolePunch] node over
-## real UDP sockets on loopback (issue 10, findings 5 and 14-21). Exports are set by name, so that
+## real UDP sockets on loopback. Exports are set by name, so that
 ## each test also runs (and fails) against the node as it was before the fixes.
 
 const P := preload("res://addons/simple_hole_punch/generated/protocol.gd")

@@ -1,6 +1,6 @@
 extends "res://test/hostile_case.gd"
 ## Hostile peers: claimed LAN addresses, strangers on a shared network, griefers in the handover,
-## floods, aliases, a host that vanishes (issue 10, findings 5, 14-17, 20, 21).
+## floods, aliases, a host that vanishes.
 
 
 # --- 5: claimed LAN addresses ------------------------------------------------------------

@@ -1,6 +1,6 @@
 extends "res://test/hostile_case.gd"
 ## A hostile or forged server: answers without our nonce, relays elsewhere, refusals, and peers
-## that must prove the pair secret the server gave them (issue 10, findings 15, 18, 19).
+## that must prove the pair secret the server gave them.
 
 
 # --- 18: relays --------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-/** Finding 13: the server's timers read a monotonic clock, so a wall-clock step changes nothing. */
+/** The server's timers read a monotonic clock, so a wall-clock step changes nothing. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RendezvousServer } from '../src/rendezvous-server.ts';
 import { LOCAL_KEY, TestClient } from './fixtures.ts';

@@ -1,5 +1,5 @@
 /**
- * Finding 11: failed joins (code guessing) are budgeted per address, per /24 network and in
+ * Failed joins (code guessing) are budgeted per address, per /24 network and in
  * total. Past a budget, joins from that address or network get no answer at all, so a guess
  * cannot tell a hit from a miss; other networks carry on.
  */

@@ -1,5 +1,5 @@
 /**
- * Finding 1: sources the server cannot answer (port 0, unspecified, multicast, broadcast) are
+ * Sources the server cannot answer (port 0, unspecified, multicast, broadcast) are
  * dropped and counted before anything answers or stores them, and no send can throw out.
  */
 import { beforeEach, describe, expect, it } from 'vitest';

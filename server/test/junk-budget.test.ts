@@ -1,5 +1,5 @@
 /**
- * Finding 7: malformed datagrams are charged to their own bucket, so junk from a neighbour
+ * Malformed datagrams are charged to their own bucket, so junk from a neighbour
  * behind the same address (or a spoofed source) does not spend the tokens of valid requests.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Finding 5: a claimed LAN key is passed on only when it is a private, link-local or shared
+ * A claimed LAN key is passed on only when it is a private, link-local or shared
  * (CGNAT) address, or the sender's own public IP; otherwise the peer hears "no LAN path"
  * (the key of 0.0.0.0:0), so one request cannot turn every player into a reflector.
  */

@@ -1,5 +1,5 @@
 /**
- * Finding 12: a JS whose session id is malformed gets BK echoing what was sent (never more than
+ * A JS whose session id is malformed gets BK echoing what was sent (never more than
  * was sent), as the original server answers, so an original client does not wait forever.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Finding 8: a joiner holds a peer slot only while it keeps asking: once it has sent nothing for
+ * A joiner holds a peer slot only while it keeps asking: once it has sent nothing for
  * --join-window, its slot goes to the next joiner that needs one. A joiner that resends JS keeps it.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Finding 9: a registration is provisional until its host proves it received HR (a KA, or any
+ * A registration is provisional until its host proves it received HR (a KA, or any
  * request carrying the session id, from the host's address). Provisional ones expire after
  * --confirm-window whatever HS says, and a new registration pushes out the oldest provisional
  * one of its address (or of the server) instead of being refused: spoofed HS cannot lock an

@@ -1,5 +1,5 @@
 /**
- * Finding 6: one address (or one /24) takes at most its budget of random matches and no more than
+ * One address (or one /24) takes at most its budget of random matches and no more than
  * a fair share of the strangers, however many ports it sends RS from; strangers then match each other. A matched player that resends RS is
  * answered again (NJ to the host, JR and NJ for the stranger), not left waiting.
  */

@@ -1,6 +1,6 @@
 /**
- * Regression tests for what an attacker could do to the relay (issue 10, findings 1, 2, 3, 4 and
- * 10), over real UDP sockets on loopback addresses; source port 0 through a raw socket (root).
+ * What an attacker could do to the relay: unusable sources, holding relays, filling the pending
+ * table, binding someone else, taking the bandwidth; over real UDP sockets on loopback addresses; source port 0 through a raw socket (root).
  */
 import { describe, expect, it } from 'vitest';
 import { bindBoth, counted, grant, relayedPair, relayPerTest, sessionOf, settle, until } from './relay-fixtures.ts';
@@ -8,7 +8,7 @@ import { rawUnavailable, sendRaw } from './support/raw-udp.ts';
 
 const { peers, start } = relayPerTest();
 
-describe('unusable sources (finding 1)', () => {
+describe('unusable sources', () => {
   it.skipIf(rawUnavailable() !== null)('a datagram from UDP source port 0 is dropped and counted on relay and rendezvous ports, and the server lives on', async () => {
     const r = await start();
     const host = await peers.open();
@@ -38,7 +38,7 @@ describe('unusable sources (finding 1)', () => {
   });
 });
 
-describe('relays end with their session (finding 2)', () => {
+describe('relays end with their session', () => {
   it('close when their session expires', async () => {
     const r = await start();
     const host = await peers.open();
@@ -129,7 +129,7 @@ describe('relays end with their session (finding 2)', () => {
   });
 });
 
-describe('pending requests (finding 3)', () => {
+describe('pending requests', () => {
   it('are bounded per address and per /24, and a legitimate pair still gets a relay', async () => {
     const r = await start({ relayRequestsPerIp: 2 });
     // Given one address hosting a session with five peers and asking, alone, for five relays
@@ -154,7 +154,7 @@ describe('pending requests (finding 3)', () => {
   });
 });
 
-describe('binding (finding 4)', () => {
+describe('binding', () => {
   it('binds only from the IP address the relay was granted to', async () => {
     const r = await start();
     const host = await peers.open();
@@ -172,7 +172,7 @@ describe('binding (finding 4)', () => {
   });
 });
 
-describe('bandwidth (finding 10)', () => {
+describe('bandwidth', () => {
   it('many relays sending small paced datagrams do not take a relay\'s fair share of the total', async () => {
     // Given a total of 10,000 bytes a second, ten attacker relays offering 2,000 each, and a
     // legitimate relay sending 500 a second, well under its share (10,000 / 11)

@@ -1,5 +1,5 @@
 /**
- * Issue 10 #11: guessing session codes from a /24: 64 addresses, each 20 JS a second (within the
+ * Guessing session codes from a /24: 64 addresses, each 20 JS a second (within the
  * per-address limit) with random codes of the default length. Counts what the server evaluated
  * (BK: a guess tried and missed; JR: a hit) and turns the evaluated rate into the time to hit one
  * of 100,000 live sessions with 4-bigram codes.

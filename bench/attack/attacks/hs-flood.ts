@@ -1,5 +1,5 @@
 /**
- * Issue 10 #9: registrations held without a return path. From real addresses: 8 addresses of a
+ * Registrations held without a return path. From real addresses: 8 addresses of a
  * /24 each register 32 sessions from fresh ports and hold them with KA (then probe a 33rd: the
  * address is locked out of hosting). Spoofed: 300 HS a second from random sources in a /16
  * nobody listens on, for the whole run, to fill the total cap (--max-sessions) with sessions

@@ -1,5 +1,5 @@
 /**
- * Issue 10 #7: junk from a legitimate host's own IP (a neighbour behind the same carrier NAT, or
+ * Junk from a legitimate host's own IP (a neighbour behind the same carrier NAT, or
  * a spoofed source): about 900 evenly paced malformed datagrams a second for the whole run,
  * while that host sends its keep-alives every 5 s. The host's flow checks at the end that its
  * session still takes a joiner.

@@ -1,5 +1,5 @@
 /**
- * Issue 10 #5: LAN keys that point at third parties. Griefers join every leaked session, and ask
+ * LAN keys that point at third parties. Griefers join every leaked session, and ask
  * for random matches, claiming as their LAN address a canary on loopback that nobody uses, or a
  * public address (198.51.100.7:53, documentation range). The joiners never answer, so a host keeps
  * pinging both claimed paths; the random ones answer RD like players, so the match itself is no

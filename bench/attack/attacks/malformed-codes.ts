@@ -1,5 +1,5 @@
 /**
- * Issue 10 #12: JS with malformed codes (too short, too long, letters that are no bigram, up to
+ * JS with malformed codes (too short, too long, letters that are no bigram, up to
  * 480 bytes) from 6 addresses at about 7 a second each, each address with one kind of code so
  * that every answer is measured against the request it answers. An original client that
  * mistypes must get BK; no answer may be larger than its request, or the server reflects.

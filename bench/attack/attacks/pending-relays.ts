@@ -1,5 +1,5 @@
 /**
- * Issue 10 #3: the table of one-sided relay requests filled from 10 addresses. Each address
+ * The table of one-sided relay requests filled from 10 addresses. Each address
  * hosts 32 sessions; each session gets 32 joiners (spoofed JS from addresses nobody listens on,
  * so they cost the attacker one datagram each); each host then asks a relay towards every
  * joiner, within the rate limit (40 RQ a second per address), cycling so no request goes stale.

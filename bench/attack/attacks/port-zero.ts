@@ -1,5 +1,5 @@
 /**
- * Issue 10 #1: datagrams whose UDP source port is 0, through the raw socket. To the main port:
+ * Datagrams whose UDP source port is 0, through the raw socket. To the main port:
  * every request. To every relay port: junk and binds with made-up tokens. And the one that
  * crashed the server: the attacker's own relay, bound with its real token from source port 0,
  * so the relay's answer (RA) and its forwarding go to port 0.

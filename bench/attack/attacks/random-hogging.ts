@@ -1,5 +1,5 @@
 /**
- * Issue 10 #6: one address takes the random matches: 20 RS a second, each from a fresh port on
+ * One address takes the random matches: 20 RS a second, each from a fresh port on
  * the same IP, each socket kept 8 s to hear who it was matched with; it never answers a peer.
  * The extra variant (random-hogging-24, `--extra`) spreads the same over 8 addresses of a /24,
  * 20 RS a second each, so that every address stays within a per-address budget.

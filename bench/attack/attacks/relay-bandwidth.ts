@@ -1,5 +1,5 @@
 /**
- * Issue 10 #10: the total relay bandwidth taken by many small, evenly paced datagrams: 8 attacker
+ * The total relay bandwidth taken by many small, evenly paced datagrams: 8 attacker
  * relays, both sides bound, each side sending 400-byte datagrams at 100 a second (640 KB/s in
  * all, above the run's --relay-total-bandwidth of 512 KB/s), while legitimate relayed pairs push
  * 250-byte datagrams at 2 KB/s each way.

@@ -1,5 +1,5 @@
 /**
- * Issue 10 #2: 25 addresses of one /24 take the relay capacity: each hosts 4 sessions, joins
+ * 25 addresses of one /24 take the relay capacity: each hosts 4 sessions, joins
  * each from 4 more sockets on the same address (a host's relayed clients may each need a relay
  * port of their own, and the set of ports is small), asks a relay for every pair, and keeps every
  * relay it gets with an RB per side every 10 s and a byte of traffic every second (and its

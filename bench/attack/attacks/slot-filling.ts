@@ -1,5 +1,5 @@
 /**
- * Issue 10 #8: peer slots filled with one-datagram joins. For every leaked code, 32 sockets on 32
+ * Peer slots filled with one-datagram joins. For every leaked code, 32 sockets on 32
  * addresses of the attacker's /24 each send a single JS (and never punch); the legitimate
  * players who type the code 1.5 s later must still get in (they retype it on BK).
  * The extra variant (slot-holding, `--extra`) goes further than the issue: its joiners resend JS

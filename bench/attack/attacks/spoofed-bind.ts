@@ -1,5 +1,5 @@
 /**
- * Issue 10 #4: the attacker's own relay, one side bound by a spoofed RB whose source is a victim
+ * The attacker's own relay, one side bound by a spoofed RB whose source is a victim
  * (a canary address), then the other side pushes 200-byte datagrams at 50 a second: the relay,
  * at the server's address, would send them all to the victim. The spoofed RB is repeated every
  * 2 s. What reaches the victim is counted by the run (relay victim canary).
