@@ -6,7 +6,7 @@
  * counted, and the server's peak RSS. Exits 1 when a legitimate flow failed, a third party was
  * sent anything, or the server died.
  * Usage: `npm run attack [-- --seconds 70] [--skip port-0,hs-flood] [--only lan-keys] [--extra] [--bundle other/main.mjs]`
- * (as root for the spoofing attacks; --extra adds attacks beyond the issue's; --bundle runs
+ * (as root for the spoofing attacks; --extra adds two harsher variants; --bundle runs
  * another build of the server as it is).
  */
 import { execFileSync } from 'node:child_process';
@@ -45,9 +45,9 @@ const LEGIT_TAIL_MS = 12_000;
 
 /** The attacks; with --extra, also two more. */
 function allAttacks(): Attack[] {
-  const issue = [new PortZero(), new RelayHolding(), new PendingRelays(), new SpoofedBind(), new LanKeys(), new RandomHogging(),
+  const attacks = [new PortZero(), new RelayHolding(), new PendingRelays(), new SpoofedBind(), new LanKeys(), new RandomHogging(),
     new JunkNeighbour(), new SlotFilling(), new HsFlood(), new RelayBandwidth(), new CodeGuessing(), new MalformedCodes()];
-  return args.extra ? [...issue, new SlotFilling(true), new RandomHogging(8)] : issue;
+  return args.extra ? [...attacks, new SlotFilling(true), new RandomHogging(8)] : attacks;
 }
 
 /** Runs [flow] again and again (a few at once when [parallel] > 1) until [until]. */

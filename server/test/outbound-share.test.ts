@@ -1,5 +1,5 @@
 /**
- * Beyond the issue's list: what the server sends to one address. A neighbour behind the host's
+ * What the server sends to one address. A neighbour behind the host's
  * address (same IP, another port) whose own requests are answered must not use up what may be
  * sent to the host: the limit is per destination endpoint, with a wider one per address.
  */

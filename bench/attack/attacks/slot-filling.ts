@@ -2,7 +2,7 @@
  * Peer slots filled with one-datagram joins. For every leaked code, 32 sockets on 32
  * addresses of the attacker's /24 each send a single JS (and never punch); the legitimate
  * players who type the code 1.5 s later must still get in (they retype it on BK).
- * The extra variant (slot-holding, `--extra`) goes further than the issue: its joiners resend JS
+ * The extra variant (slot-holding, `--extra`) goes further: its joiners resend JS
  * every 5 s for 30 s, as a joiner that has not heard its host does, so no slot ever looks silent.
  */
 import type { RunContext } from '../context.ts';
