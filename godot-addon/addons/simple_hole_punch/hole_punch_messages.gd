@@ -66,9 +66,10 @@ func _on_peer_ready_verified(message: Dictionary, ip: String, port: int) -> void
 func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 	var peer := _peers.at(ip, port)
 	var first := peer.path == ""
+	# Before anything else, the handover included: a probing peer listens where it last sent from.
+	_traversal.heard(peer, ip, port)
 	if not _hear(peer, peer.path_at(ip, port)):
 		return
-	_traversal.heard(peer, ip, port)
 	if first and phase == Phase.PUNCHING:
 		_send_to(_names.packet(peer.secret), ip, port) # Answer at once: the peer learns the path sooner.
 	var unnamed := peer.name == ""
