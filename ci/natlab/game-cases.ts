@@ -7,12 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Impairment, type Lab, type NatKind, SERVER_IP } from './lab.ts';
-import type { Case } from './run.ts';
+import { type Case, expect } from './expectations.ts';
 import { runSession, startLabPlayer } from './sessions.ts';
-
-function expect(condition: boolean, message: string): void {
-  if (!condition) throw new Error(message);
-}
 
 /** Sessions in a row for the ready peer through loss (SHP_READY_PEER_SESSIONS, default 20). */
 const SESSIONS = Number(process.env.SHP_READY_PEER_SESSIONS ?? 20);

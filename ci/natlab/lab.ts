@@ -8,6 +8,7 @@
 import { type ChildProcess, execFileSync, spawn, type SpawnOptions } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { routerRules } from './router-rules.ts';
 
 /** `preserving` keeps the source port when it can (a cone NAT); `random` picks one per mapping. */
 export type NatKind = 'preserving' | 'random';
@@ -258,36 +259,6 @@ export class Lab {
     sh('ip', ['link', 'set', b, 'netns', inet]);
     sh('ip', ['-n', inet, 'link', 'set', b, 'master', 'br0', 'up']);
   }
-}
-
-/**
- * A home router: masquerade IPv4 on the WAN, and drop unsolicited inbound traffic of either
- * family (a dropped packet leaves no conntrack entry that would move the mapping of a later
- * outbound packet). IPv6 is routed without NAT behind the same firewall; ICMPv6 passes, since
- * neighbour discovery needs it.
- */
-function routerRules(nat: NatKind): string {
-  const masquerade = nat === 'random' ? 'masquerade random,fully-random' : 'masquerade';
-  return `table ip nat {
-  chain postrouting {
-    type nat hook postrouting priority srcnat; policy accept;
-    oifname "wan0" ${masquerade}
-  }
-}
-table inet firewall {
-  chain input {
-    type filter hook input priority filter; policy accept;
-    iifname "wan0" ct state established,related accept
-    iifname "wan0" meta l4proto ipv6-icmp accept
-    iifname "wan0" drop
-  }
-  chain forward {
-    type filter hook forward priority filter; policy accept;
-    iifname "wan0" ct state established,related accept
-    iifname "wan0" drop
-  }
-}
-`;
 }
 
 /** Runs [fn] with a lab that is destroyed afterwards, whatever happens. */
