@@ -6,7 +6,7 @@ import { type Config, RELAY_DEFAULTS } from './config.ts';
 import { encodeKey, type Endpoint } from './generated/protocol.ts';
 import { Rendezvous, type RendezvousConfig } from './rendezvous.ts';
 import { type RelayConfig, RelayService, type RelaySocket } from './relay/relay-service.ts';
-import { type OwnEndpoints, unusableSource } from './relay/usable-source.ts';
+import { isOwnEndpoint, type OwnEndpoints } from './relay/usable-source.ts';
 import { probeKey } from './nat/nat-probe.ts';
 import { MemorySessionStore } from './sessions/memory-session-store.ts';
 import type { SessionStore } from './sessions/session-store.ts';
@@ -121,9 +121,9 @@ export class RendezvousServer {
   private receive(data: Buffer, from: Endpoint): void {
     const stats = this.rendezvous.stats;
     try {
-      const unusable = unusableSource(from, this.own);
-      if (unusable) {
-        stats.count(stats.dropped, unusable);
+      // The rendezvous drops unusable sources itself; only it cannot know our own endpoints.
+      if (isOwnEndpoint(from, this.own)) {
+        stats.count(stats.dropped, 'source_is_server');
         return;
       }
       this.rendezvous.receive(data, from);

@@ -3,14 +3,11 @@
  * limit on each, so that no address and no small group of addresses (one machine with several
  * IPs, one hosting provider's /24) holds more than its share.
  */
+import { networkOf } from '../addresses.ts';
+
 export interface QuotaLimits {
   readonly perIp: number;
   readonly perSubnet: number;
-}
-
-/** The /24 network of an IPv4 address: `203.0.113.7` -> `203.0.113`. */
-export function subnetOf(ip: string): string {
-  return ip.slice(0, ip.lastIndexOf('.'));
 }
 
 export class AddressQuota {
@@ -22,7 +19,7 @@ export class AddressQuota {
   /** Why [ips] (each counted once) cannot take one more, or null when they can. */
   refusal(ips: readonly string[]): 'per_ip_limit' | 'per_subnet_limit' | null {
     for (const ip of distinct(ips)) if ((this.byIp.get(ip) ?? 0) >= this.limits.perIp) return 'per_ip_limit';
-    for (const subnet of distinct(ips.map(subnetOf))) {
+    for (const subnet of distinct(ips.map(networkOf))) {
       if ((this.bySubnet.get(subnet) ?? 0) >= this.limits.perSubnet) return 'per_subnet_limit';
     }
     return null;
@@ -30,12 +27,12 @@ export class AddressQuota {
 
   take(ips: readonly string[]): void {
     for (const ip of distinct(ips)) add(this.byIp, ip, 1);
-    for (const subnet of distinct(ips.map(subnetOf))) add(this.bySubnet, subnet, 1);
+    for (const subnet of distinct(ips.map(networkOf))) add(this.bySubnet, subnet, 1);
   }
 
   release(ips: readonly string[]): void {
     for (const ip of distinct(ips)) add(this.byIp, ip, -1);
-    for (const subnet of distinct(ips.map(subnetOf))) add(this.bySubnet, subnet, -1);
+    for (const subnet of distinct(ips.map(networkOf))) add(this.bySubnet, subnet, -1);
   }
 
   held(ip: string): number {

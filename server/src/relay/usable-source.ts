@@ -4,6 +4,7 @@
  * (`ERR_SOCKET_BAD_PORT` for port 0), floods a network, or loops the server into itself. Such a
  * datagram is dropped and counted before anything reads it.
  */
+import { isUsableSource } from '../addresses.ts';
 import type { Endpoint } from '../generated/protocol.ts';
 
 /**
@@ -18,12 +19,13 @@ export interface OwnEndpoints {
   readonly ports: ReadonlySet<number>;
 }
 
+/** Whether [from] claims to be one of the server's own endpoints (it can only be spoofed). */
+export function isOwnEndpoint(from: Endpoint, own: OwnEndpoints): boolean {
+  return own.ports.has(from.port) && own.addresses.has(from.address);
+}
+
 /** Why [from] cannot be answered or forwarded to, or null when it can. */
 export function unusableSource(from: Endpoint, own: OwnEndpoints): UnusableSource | null {
-  if (!(from.port > 0 && from.port < 65536)) return 'bad_source';
-  const first = Number.parseInt(from.address, 10);
-  // 0.0.0.0/8 is "this network", 224/4 multicast, 240/4 reserved and the broadcast address.
-  if (!(first > 0 && first < 224)) return 'bad_source';
-  if (own.ports.has(from.port) && own.addresses.has(from.address)) return 'source_is_server';
-  return null;
+  if (!isUsableSource(from)) return 'bad_source';
+  return isOwnEndpoint(from, own) ? 'source_is_server' : null;
 }
