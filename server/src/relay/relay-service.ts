@@ -6,9 +6,9 @@
  * forwarded nothing for the idle time (after the handover that means the game stopped), and at
  * its lifetime.
  */
-import { randomInt } from 'node:crypto';
 import type { Config } from '../config.ts';
-import { BIGRAMS, decode, encode, encodeKey, type Endpoint, type Message, type RelayGranted, TOKEN_LENGTH } from '../generated/protocol.ts';
+import { decode, encode, encodeKey, type Endpoint, type Message, type RelayGranted } from '../generated/protocol.ts';
+import { newToken } from '../sessions/tokens.ts';
 import type { ServerStats } from '../stats.ts';
 import { AddressQuota } from './address-quota.ts';
 import { FairBandwidth } from './fair-bandwidth.ts';
@@ -284,8 +284,7 @@ export class RelayService {
   /** A token from a cryptographic random source, unique among open relays. */
   private newToken(): string {
     for (;;) {
-      let token = '';
-      while (token.length < TOKEN_LENGTH) token += BIGRAMS[randomInt(256)];
+      const token = newToken();
       if (!this.byToken.has(token)) return token;
     }
   }

@@ -1,4 +1,4 @@
-/** Tokens (eight bigrams) from a cryptographic random source: pair secrets. */
+/** Tokens (eight bigrams) from a cryptographic random source: pair secrets and relay tokens. */
 import { randomInt } from 'node:crypto';
 import { BIGRAMS, TOKEN_LENGTH } from '../generated/protocol.ts';
 
