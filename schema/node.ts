@@ -262,7 +262,11 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
           { name: 'probe_sockets', type: 'int', default: 256, range: [1, 1024], doc: 'Birthday probing, hard side (behind a port-randomising NAT): sockets opened towards the peer, one NAT mapping each.' },
           { name: 'probe_count', type: 'int', default: 1024, range: [1, 4096], doc: 'Birthday probing, easy side: random ports of the peer\'s address probed.' },
           { name: 'probe_spread', type: 'float', default: 1.5, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Birthday probing: seconds over which each side spreads its datagrams, so that neither router sees a burst like a port scan.' },
-          { name: 'probe_budget', type: 'int', default: 1500, range: [1, 8192], doc: 'Birthday probing: most datagrams one side sends towards one peer in all.' },
+          { name: 'probe_budget', type: 'int', default: 1500, range: [1, 8192], doc: 'Birthday probing: most datagrams one side sends towards one peer in all (each peer probed has a budget of its own; [member probe_rate] bounds them together).' },
+          {
+            name: 'probe_rate', type: 'int', default: 1000, range: [10, 100000, 10], unit: '/s',
+            doc: 'Birthday probing: most probing datagrams this node sends a second in all, across every peer it probes at once (a host introduced to several clients behind port-randomising NATs probes them together), with bursts of at most a twentieth of that. Each new destination is a new mapping in our own router, so N peers must not make an N-times burst that looks like a port scan: within the hard side\'s listening window ([member probe_spread] + 1 s) this node sends at most [code]probe_rate × (probe_spread + 1)[/code] datagrams, 2,500 at the defaults, however many peers it probes. The peers share the rate evenly: one peer at the defaults (1,024 probes over 1.5 s, 683 a second) is not slowed; two still get all their 1,024 probes within the window; three get about 830 each and four about 625, so a pair misses more often (4% and 8% rather than 2%) and takes the relay.',
+          },
         ],
       },
       {

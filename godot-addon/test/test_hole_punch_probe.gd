@@ -89,5 +89,30 @@ func test_easy_side_spreads_its_probes_within_budget_and_range() -> void:
 	expect_eq(_probe.due_ports(start + 1.0).size(), 10, "the budget caps it")
 
 
+func test_an_allowance_holds_each_side_back_and_what_is_held_back_follows_later() -> void:
+	_probe = HolePunchProbe.new()
+	_probe.easy_probes = 1000
+	_probe.spread = 1.0
+	_probe.port_range = Vector2i(20000, 20099)
+	var start := 100.0
+	_probe.start_easy("203.0.113.5", "RD:easy".to_ascii_buffer(), start)
+	expect_eq(_probe.wanted(start + 0.5), 500, "half due at half the spread")
+	expect_eq(_probe.due_ports(start + 0.5, 120).size(), 120, "no more than the allowance")
+	expect_eq(_probe.wanted(start + 0.5), 380, "the rest still wanted")
+	expect_eq(_probe.due_ports(start + 0.5, 0).size(), 0, "nothing on a zero allowance")
+	expect_eq(_probe.due_ports(start + 1.0).size(), 880, "caught up once allowed")
+	expect_eq(_probe.wanted(start + 2.6), 0, "nothing wanted past spread and linger")
+	# The hard side opens no more sockets than it is allowed either.
+	_easy = PacketPeerUDP.new()
+	_easy.bind(0, "127.0.0.1")
+	_probe.hard_sockets = 40
+	_probe.spread = 0.4
+	var now := _now()
+	_probe.start_hard("127.0.0.1", _easy.get_local_port(), "RD:hard".to_ascii_buffer(), now)
+	_probe.poll_hard(now + 0.1, 5)
+	expect_eq(_probe.sent, 5, "5 sockets on an allowance of 5, though all 40 are due")
+	expect_eq(_probe.wanted(now + 0.1), 35, "the other 35 still wanted")
+
+
 func _now() -> float:
 	return Time.get_ticks_usec() / 1_000_000.0

@@ -267,11 +267,15 @@ func _punch_packets(peer: HolePunchPeer) -> Array[PackedByteArray]:
 	return packets
 
 
-## Birthday probing got through on [param socket]: it becomes the punching socket (and its port
-## the one handed to ENet).
-func _adopt_socket(socket: PacketPeerUDP) -> void:
-	_socket.adopt(socket)
-	_bound_port = _socket.bound_port()
+## Birthday probing got through on [param socket] to the peer at [param to] ([code][ip, port][/code]);
+## its port is the one handed to ENet. A client takes it as its punching socket; a host keeps its
+## registered socket for the server and its other peers (null [param socket]: the peer is gone).
+func _take_socket(socket: PacketPeerUDP, to: Array) -> void:
+	if _is_host():
+		_socket.keep(socket, to)
+	else:
+		_socket.adopt(socket)
+	_bound_port = _socket.game_port()
 
 
 func _send_to(packet: PackedByteArray, ip: String, port: int) -> void:

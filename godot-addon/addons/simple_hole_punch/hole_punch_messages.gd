@@ -19,9 +19,9 @@ func _on_join_registered(message: Dictionary, _ip: String, _port: int) -> void:
 	if phase != Phase.REQUESTING or _role == _Role.HOST:
 		return
 	_public_key = message.joiner_remote_key
-	if _peers.add(message.host_remote_key, message.host_local_key, message.secret, _public_key):
-		_traversal.introduce(_peers.first(), message.host_nat, message.host_ip6_prefix, message.host_ip6_host, false, _now())
 	var was_random := _role == _Role.RANDOM
+	if _peers.add(message.host_remote_key, message.host_local_key, message.secret, _public_key):
+		_traversal.introduce(_peers.first(), message.host_nat, message.host_ip6_prefix, message.host_ip6_host, false, was_random, _now())
 	_role = _Role.JOINER
 	_enter_punching()
 	# The server told the host in one NJ, which may be lost: repeat the request (the server
@@ -38,7 +38,7 @@ func _on_new_joiner(message: Dictionary, _ip: String, _port: int) -> void:
 		if not _peers.add(message.joiner_remote_key, message.joiner_local_key, message.secret, _public_key):
 			dropped_datagrams += 1 # Full, or a peer that already failed in this session.
 		else:
-			_traversal.introduce(_peers.find(message.joiner_remote_key), message.joiner_nat, message.joiner_ip6_prefix, message.joiner_ip6_host, true, _now())
+			_traversal.introduce(_peers.find(message.joiner_remote_key), message.joiner_nat, message.joiner_ip6_prefix, message.joiner_ip6_host, true, _role == _Role.RANDOM, _now())
 
 
 func _on_bad_key(message: Dictionary, _ip: String, _port: int) -> void:

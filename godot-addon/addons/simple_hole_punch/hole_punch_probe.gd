@@ -14,9 +14,11 @@ extends RefCounted
 ## mappings and 1,024 probes over 64,512 ports a pair misses with probability
 ## [code](1 - 256/64512)^1024[/code], about 2%.
 ##
-## The socket that got through is [member winner]: the hard side takes it as its punching socket,
-## and later hands its port to ENet. Every other socket is closed at once. Both sides stop at
-## [member budget] datagrams, or after [member spread] plus [member linger] seconds.
+## The socket that got through is [member winner]: the hard side takes it for its traffic with the
+## peer, and later hands its port to ENet. Every other socket is closed at once. Both sides stop at
+## [member budget] datagrams, or after [member spread] plus [member linger] seconds, when the hard
+## side's sockets close. A node that probes several peers at once shares one pace among them: each
+## call takes an allowance, the datagrams it may send now (see [HolePunchTraversal]).
 
 ## Hard side: sockets opened toward the easy side (one mapping each).
 var hard_sockets := 256
@@ -65,16 +67,29 @@ func active(now: float) -> bool:
 	return _ip != "" and winner == null and now - _started < spread + linger
 
 
-## Hard side: opens and sends what is due at [param now], then reads every socket; returns true
-## once, when a datagram from the easy side reached one (see [member winner]).
-func poll_hard(now: float) -> bool:
+## How many datagrams are due at [param now] and not sent yet, within [member budget].
+func wanted(now: float) -> int:
+	if not active(now):
+		return 0
+	var due := 0
+	if _hard: # Open in the first quarter: the mappings must exist before most probes.
+		due = ceili(hard_sockets * minf(1.0, (now - _started) / (spread * 0.25))) - _opened
+	else:
+		due = ceili(easy_probes * minf(1.0, (now - _started) / spread)) - _probed
+	return clampi(due, 0, budget - sent)
+
+
+## Hard side: opens and sends what is due at [param now], at most [param allowance] datagrams
+## (-1: no limit), then reads every socket; returns true once, when a datagram from the easy side
+## reached one (see [member winner]).
+func poll_hard(now: float, allowance := -1) -> bool:
 	if not _hard or winner != null or _ip == "":
 		return false
 	if not active(now):
 		stop()
 		return false
-	var due := mini(hard_sockets, ceili(hard_sockets * minf(1.0, (now - _started) / (spread * 0.25))))
-	while _opened < due and sent < budget: # Open in the first quarter: the mappings must exist before most probes.
+	var due := wanted(now) if allowance < 0 else mini(allowance, wanted(now))
+	for i in due:
 		var socket := PacketPeerUDP.new()
 		_opened += 1
 		if socket.bind(0, "0.0.0.0") != OK:
@@ -95,14 +110,14 @@ func poll_hard(now: float) -> bool:
 	return false
 
 
-## Easy side: the ports of the hard side's address to probe at [param now] (send [param packet]
-## to each from the punching socket).
-func due_ports(now: float) -> PackedInt32Array:
+## Easy side: the ports of the hard side's address to probe at [param now], at most
+## [param allowance] (-1: no limit); send the packet to each from the punching socket.
+func due_ports(now: float, allowance := -1) -> PackedInt32Array:
 	var ports := PackedInt32Array()
-	if _hard or not active(now):
+	if _hard:
 		return ports
-	var due := mini(easy_probes, ceili(easy_probes * minf(1.0, (now - _started) / spread)))
-	while _probed < due and sent < budget:
+	var due := wanted(now) if allowance < 0 else mini(allowance, wanted(now))
+	for i in due:
 		ports.append(_rng.randi_range(port_range.x, port_range.y))
 		_probed += 1
 		sent += 1

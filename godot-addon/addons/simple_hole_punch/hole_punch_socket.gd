@@ -1,11 +1,14 @@
 class_name HolePunchSocket
 extends RefCounted
 ## The punching socket of a [HolePunch] node: binds, sends, and hands over what arrived, a
-## bounded number of datagrams at a time.
+## bounded number of datagrams at a time. A host that got through to a peer by birthday probing
+## also keeps the socket that got through, for that peer alone ([method keep]).
 
 ## Print every datagram sent and received, with a millisecond clock.
 var trace := false
 var _socket: PacketPeerUDP
+var _kept: PacketPeerUDP
+var _kept_to := []
 
 
 ## Binds to [param port] (0 picks a free one); returns the error of [method PacketPeerUDP.bind].
@@ -34,8 +37,25 @@ func adopt(socket: PacketPeerUDP) -> void:
 	_socket = socket
 
 
-## Frees the port.
+## Host: from now on sends what goes to [param to] ([code][ip, port][/code], a peer's address)
+## from [param socket] (bound already), and reads it too: the socket birthday probing got through
+## on, whose port goes to the game, while the server and every other peer keep the registered
+## socket. A null [param socket] closes the kept one.
+func keep(socket: PacketPeerUDP, to: Array) -> void:
+	if _kept != null and _kept != socket:
+		_kept.close()
+	_kept = socket
+	_kept_to = to if socket != null else []
+
+
+## The port to hand to the game: the kept socket's when there is one, else [method bound_port].
+func game_port() -> int:
+	return _kept.get_local_port() if _kept != null else bound_port()
+
+
+## Frees the port (and the kept socket's).
 func close() -> void:
+	keep(null, [])
 	if _socket != null:
 		_socket.close()
 		_socket = null
@@ -45,21 +65,30 @@ func close() -> void:
 func send(packet: PackedByteArray, ip: String, to_port: int) -> void:
 	if _socket == null:
 		return
+	var via := _kept if _kept != null and [ip, to_port] == _kept_to else _socket
 	if trace:
-		print("HolePunch %d > %s to %s:%d" % [Time.get_ticks_msec(), packet.get_string_from_ascii().left(60), ip, to_port])
-	_socket.set_dest_address(ip, to_port)
-	_socket.put_packet(packet)
+		print("HolePunch %d > %s to %s:%d%s" % [Time.get_ticks_msec(), packet.get_string_from_ascii().left(60), ip, to_port, " (kept)" if via == _kept else ""])
+	via.set_dest_address(ip, to_port)
+	via.put_packet(packet)
 
 
 ## The next datagram as [code][packet, ip, port][/code], or an empty array when none waits.
 func receive() -> Array:
-	if _socket == null or _socket.get_available_packet_count() == 0:
-		return []
-	var packet := _socket.get_packet()
-	var ip := _socket.get_packet_ip()
-	var from_port := _socket.get_packet_port()
+	if _socket != null and _socket.get_available_packet_count() > 0:
+		return _read(_socket)
+	while _kept != null and _kept.get_available_packet_count() > 0:
+		var datagram := _read(_kept)
+		if datagram[1] == _kept_to[0]: # Its router lets only that peer in; anything else is not ours.
+			return datagram
+	return []
+
+
+func _read(socket: PacketPeerUDP) -> Array:
+	var packet := socket.get_packet()
+	var ip := socket.get_packet_ip()
+	var from_port := socket.get_packet_port()
 	if trace:
-		print("HolePunch %d < %s from %s:%d" % [Time.get_ticks_msec(), packet.get_string_from_ascii().left(60), ip, from_port])
+		print("HolePunch %d < %s from %s:%d%s" % [Time.get_ticks_msec(), packet.get_string_from_ascii().left(60), ip, from_port, " (kept)" if socket == _kept else ""])
 	return [packet, ip, from_port]
 
 

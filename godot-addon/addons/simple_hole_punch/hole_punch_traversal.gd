@@ -4,6 +4,13 @@ extends RefCounted
 ## the NAT diagnosis before the first request (so that the server can tell our peers our NAT type
 ## and IPv6 address), the plan towards each peer the server introduces ([HolePunchPlan]), birthday
 ## probing ([HolePunchProbe]) and the IPv6 path.
+##
+## The easy side probes every peer that needs it at once (a host introduced to several clients
+## behind port-randomising NATs), but all its probing datagrams share one pace,
+## [member HolePunch.probe_rate] a second in all: the peers split it evenly, so N peers are not an
+## N-times burst that a router could take for a port scan. A peer probed while others are gets
+## fewer probes within the hard side's listening window, and reaches the relay a little more
+## often.
 
 ## How long a pair that could use IPv6 punches before it asks for the relay anyway, when its plan
 ## is the relay at once: a direct IPv6 path usually answers within a round trip.
@@ -11,14 +18,24 @@ const IPV6_GRACE := 0.5
 
 ## The diagnosis of this machine's NAT (its result stays for later sessions with the same server).
 var nat := HolePunchNat.new()
-## Birthday probing towards the one peer that needs it.
-var probe := HolePunchProbe.new()
 ## Our global IPv6 address (full form), or empty.
 var ip6 := ""
+## The ports the easy side probes: a router's whole range (tests narrow it to their own sockets).
+var probe_ports := Vector2i(1024, 65535)
 var _node: HolePunch
 var _server_key := ""
 var _pending := Callable()
-var _probe_peer: HolePunchPeer
+## Birthday probing from the hard side, towards the one peer that may need it (the host of a
+## client, or the one stranger of a random session), and that peer.
+var _hard := HolePunchProbe.new()
+var _hard_peer: HolePunchPeer
+## Host: the peer whose winning socket we keep (see [method HolePunch._take_socket]).
+var _kept_peer: HolePunchPeer
+## Birthday probing from the easy side: a [HolePunchProbe] per peer probed, all at once.
+var _easy := {}
+## The pace every probing datagram shares ([member HolePunch.probe_rate]): a token bucket.
+var _tokens := 0.0
+var _tokens_at := 0.0
 
 
 func _init(node: HolePunch) -> void:
@@ -59,73 +76,124 @@ func tick(now: float) -> void:
 	if nat.poll(now):
 		_node.nat_diagnosed.emit(nat.nat_type)
 	_send_pending(now)
-	if _probe_peer == null:
+	if _kept_peer != null and not _node._peers.all().has(_kept_peer):
+		_kept_peer = null # Gone before the handover: the game gets the registered socket's port again.
+		_node._take_socket(null, [])
+	if _hard_peer == null and _easy.is_empty():
 		return
-	if probe.poll_hard(now):
-		var winner := probe.winner
-		probe.winner = null # Ours now: the node's socket.
-		_node._adopt_socket(winner)
-		var first: Array = probe.winner_packet
-		_probe_peer = null
-		_node._receive(first[0], first[1], first[2])
-		return
-	var packet := _node._names.packet(_probe_peer.secret)
-	for port: int in probe.due_ports(now):
-		_node._send_to(packet, _probe_peer.public_ip, port)
-	if not probe.active(now):
-		_probe_peer = null # The peer stays [member HolePunchPeer.probing]: its packets may come from any port.
+	var allowance := _allowance(now)
+	if _hard_peer != null and _node._peers.all().has(_hard_peer):
+		var sent := _hard.sent
+		var won := _hard.poll_hard(now, allowance)
+		allowance -= _hard.sent - sent
+		_tokens -= _hard.sent - sent
+		if won:
+			var peer := _hard_peer
+			_hard_peer = null
+			_take_winner(peer)
+		elif not _hard.active(now):
+			_hard_peer = null # When probing failed, the relay comes after punch_timeout.
+	elif _hard_peer != null:
+		_hard.stop()
+		_hard_peer = null
+	_probe_easy(now, allowance)
 
 
 ## The server introduced [param peer] with its NAT word and IPv6 tokens; [param we_host] when we
-## host. Picks the plan and starts it at [param now].
-func introduce(peer: HolePunchPeer, their_nat: String, ip6_prefix: String, ip6_host: String, we_host: bool, now: float) -> void:
+## host, [param random] in a random session. Picks the plan and starts it at [param now].
+func introduce(peer: HolePunchPeer, their_nat: String, ip6_prefix: String, ip6_host: String, we_host: bool, random: bool, now: float) -> void:
 	peer.nat = HolePunchNat.from_word(their_nat)
 	var their_ip6 := HolePunchIpv6.from_tokens(ip6_prefix, ip6_host) if ip6 != "" else ""
 	if their_ip6 != "" and peer.lan_port > 0:
 		peer.ip6 = their_ip6
 		peer.ip6_port = peer.lan_port # One dual-stack socket: the port the LAN key names.
-	peer.plan = HolePunchPlan.decide(nat.nat_type, peer.nat, we_host)
+	peer.plan = HolePunchPlan.decide(nat.nat_type, peer.nat, we_host, random)
 	match peer.plan:
 		HolePunchPlan.Plan.RELAY_AT_ONCE:
 			peer.relay_after = now + (IPV6_GRACE if peer.ip6 != "" else 0.0)
 		HolePunchPlan.Plan.PROBE_EASY:
-			if _probe_peer == null: # One probing peer at a time; the others punch as before.
-				_start_probe(peer, now)
-				peer.probing = true
-				probe.start_easy(peer.public_ip, _node._names.packet(peer.secret), now)
+			# Every such peer at once: they share one pace, so N of them are no N-times burst.
+			peer.probing = true
+			var probe := _configured(HolePunchProbe.new())
+			probe.start_easy(peer.public_ip, _node._names.packet(peer.secret), now)
+			_easy[peer] = probe
 		HolePunchPlan.Plan.PROBE_HARD:
-			if _probe_peer == null:
-				_start_probe(peer, now)
-				probe.start_hard(peer.public_ip, peer.public_port, _node._names.packet(peer.secret), now)
+			if _hard_peer == null and _kept_peer == null: # The one peer of a client or of a random session.
+				_hard_peer = peer
+				_configured(_hard).start_hard(peer.public_ip, peer.public_port, _node._names.packet(peer.secret), now)
 
 
 ## [param peer] was heard at [param ip]:[param port]. On the easy side of probing, the hard side's
 ## mappings may reach us from several of its sockets before it keeps one: the port of its latest
-## packet (with the pair's secret) is where it listens now.
+## packet (with the pair's secret) is where it listens now. A peer heard on any path is probed no
+## more: the path it answered on is the one the handover takes.
 func heard(peer: HolePunchPeer, ip: String, port: int) -> void:
 	if peer.probing and ip == peer.public_ip:
 		peer.public_port = port
-		if peer == _probe_peer:
-			probe.found()
-			_probe_peer = null
+	_easy.erase(peer)
+	if peer == _hard_peer:
+		_hard.stop()
+		_hard_peer = null
 
 
 ## Ends probing (the session ended).
 func stop() -> void:
-	probe.stop()
-	if probe.winner != null:
-		probe.winner.close()
-		probe.winner = null
-	_probe_peer = null
+	_hard.stop()
+	if _hard.winner != null:
+		_hard.winner.close()
+		_hard.winner = null
+	_hard_peer = null
+	_kept_peer = null
+	_easy.clear()
 	_pending = Callable()
 
 
-func _start_probe(peer: HolePunchPeer, _now: float) -> void:
-	_probe_peer = peer
+## The hard side's probe got through to [param peer]: its socket is the one for that peer, and
+## the packet that reached it is handled as if the punching socket had received it.
+func _take_winner(peer: HolePunchPeer) -> void:
+	var winner := _hard.winner
+	_hard.winner = null # Ours now: the node's.
+	_node._take_socket(winner, [peer.public_ip, peer.public_port])
+	if _node._is_host():
+		_kept_peer = peer
+	var first: Array = _hard.winner_packet
+	_node._receive(first[0], first[1], first[2])
+
+
+## Sends the probes due at [param now] towards every peer probed from our socket, at most
+## [param allowance] in all, shared evenly: the peers that want fewer than their share first, so
+## what they leave goes to the others.
+func _probe_easy(now: float, allowance: int) -> void:
+	var peers: Array = _easy.keys().filter(func(p: HolePunchPeer) -> bool: return _node._peers.all().has(p) and (_easy[p] as HolePunchProbe).active(now))
+	for gone: HolePunchPeer in _easy.keys().filter(func(p: HolePunchPeer) -> bool: return not peers.has(p)):
+		_easy.erase(gone) # Done, or gone: it stays [member HolePunchPeer.probing], its packets may come from any port.
+	peers.sort_custom(func(a: HolePunchPeer, b: HolePunchPeer) -> bool: return (_easy[a] as HolePunchProbe).wanted(now) < (_easy[b] as HolePunchProbe).wanted(now))
+	for i in peers.size():
+		var peer: HolePunchPeer = peers[i]
+		var ports := (_easy[peer] as HolePunchProbe).due_ports(now, floori(allowance / float(peers.size() - i)))
+		allowance -= ports.size()
+		_tokens -= ports.size()
+		var packet := _node._names.packet(peer.secret)
+		for port: int in ports:
+			_node._send_to(packet, peer.public_ip, port)
+
+
+## How many probing datagrams may leave at [param now]: [member HolePunch.probe_rate] a second,
+## with a burst of at most a twentieth of a second's worth (a frame's, at low frame rates).
+func _allowance(now: float) -> int:
+	var rate := float(_node.probe_rate)
+	_tokens = minf(maxf(1.0, rate / 20.0), _tokens + (now - _tokens_at) * rate)
+	_tokens_at = now
+	return floori(_tokens)
+
+
+func _configured(probe: HolePunchProbe) -> HolePunchProbe:
 	probe.hard_sockets = _node.probe_sockets
 	probe.easy_probes = _node.probe_count
 	probe.spread = _node.probe_spread
 	probe.budget = _node.probe_budget
+	probe.port_range = probe_ports
+	return probe
 
 
 func _send_pending(now: float) -> void:

@@ -204,8 +204,10 @@ signal game_connected(peer: MultiplayerPeer)
 @export_range(1, 4096) var probe_count: int = 1024
 ## Birthday probing: seconds over which each side spreads its datagrams, so that neither router sees a burst like a port scan.
 @export_range(0.1, 10.0, 0.1, "suffix:s") var probe_spread: float = 1.5
-## Birthday probing: most datagrams one side sends towards one peer in all.
+## Birthday probing: most datagrams one side sends towards one peer in all (each peer probed has a budget of its own; [member probe_rate] bounds them together).
 @export_range(1, 8192) var probe_budget: int = 1500
+## Birthday probing: most probing datagrams this node sends a second in all, across every peer it probes at once (a host introduced to several clients behind port-randomising NATs probes them together), with bursts of at most a twentieth of that. Each new destination is a new mapping in our own router, so N peers must not make an N-times burst that looks like a port scan: within the hard side's listening window ([member probe_spread] + 1 s) this node sends at most [code]probe_rate × (probe_spread + 1)[/code] datagrams, 2,500 at the defaults, however many peers it probes. The peers share the rate evenly: one peer at the defaults (1,024 probes over 1.5 s, 683 a second) is not slowed; two still get all their 1,024 probes within the window; three get about 830 each and four about 625, so a pair misses more often (4% and 8% rather than 2%) and takes the relay.
+@export_range(10, 100000, 10, "suffix:/s") var probe_rate: int = 1000
 
 @export_group("Debugging")
 ## Print every datagram sent and received, with a millisecond clock, for debugging a network.
