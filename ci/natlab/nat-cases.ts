@@ -1,6 +1,9 @@
 /** Lab cases for NAT traversal: the diagnosis, birthday probing, the relay at once, IPv6. */
 import { birthday, checkDiagnosis, checkIpv6Firewall } from './nat-checks.ts';
-import { type Case, expectClientsConnectedTo, expectConnected, expectDirect, expect, expectNat, expectRelayed, expectWithin, paths, sameIpv6 } from './expectations.ts';
+import { expectGameOnWinner, runRandomHardHost } from './nat-probing.ts';
+import {
+  type Case, expectClientsConnectedTo, expectConnected, expectDirect, expect, expectHostSaw, expectNat, expectRelayed, expectWithin, paths, sameIpv6,
+} from './expectations.ts';
 import { runSession } from './sessions.ts';
 
 export const NAT_CASES: Case[] = [
@@ -61,6 +64,32 @@ export const NAT_CASES: Case[] = [
       }
       const handed = String(run.clients[0]!.eventsNamed('start_client')[0]?.ip);
       expect(sameIpv6(handed, lab.address6('h1')), `the client was handed ${handed}, not the host's IPv6 address ${lab.address6('h1')}`);
+    },
+  },
+  {
+    name: '7f. random session, the stranger behind a port-randomising NAT ends up host, the other behind a port-preserving one: direct by birthday probing, the host\'s game server on the winning socket\'s port',
+    spec: { routers: [{ name: 'r1', nat: 'random', hosts: ['s1'] }, { name: 'r2', nat: 'preserving', hosts: ['s2'] }] },
+    run: async (lab, key) => {
+      const run = await runRandomHardHost(lab, key, 's1', 's2', { timeout: 20, managed: true });
+      expectConnected(run);
+      expectDirect(run);
+      expectNat(run, { 'stranger1@s1': 'port_randomising', 'stranger2@s2': 'port_preserving' });
+      expectHostSaw(run, [lab.wan('r2')]);
+      expectClientsConnectedTo(run, lab.wan('r1'));
+      await expectGameOnWinner(lab, run, 's1', 'r1', 'r2');
+      expectWithin(run, 3);
+    },
+  },
+  {
+    name: '7g. host behind a port-preserving NAT, two clients behind port-randomising ones: both direct, probed at once',
+    spec: { routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }, { name: 'r3', nat: 'random', hosts: ['c2'] }] },
+    run: async (lab, key) => {
+      const run = await runSession(lab, key, 'h1', ['c1', 'c2'], { timeout: 20 });
+      expectConnected(run);
+      expectDirect(run);
+      expectHostSaw(run, [lab.wan('r2'), lab.wan('r3')]);
+      expectClientsConnectedTo(run, lab.wan('r1'));
+      expectWithin(run, 3.5); // One after the other, the second would take the relay after punch_timeout (3 s).
     },
   },
 ];
