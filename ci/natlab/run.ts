@@ -159,8 +159,8 @@ export const CASES: Case[] = [
   relayCase('5a. joiner behind a port-randomising NAT, without NAT diagnosis: connects through the relay', 'preserving', 'random', undefined, true),
   relayCase('5b. port-randomising NATs on both sides: connects through the relay', 'random', 'random'),
   relayCase('5f. host behind a port-randomising NAT: connects through the relay', 'random', 'preserving'),
-  // With NAT diagnosis the pair goes direct (birthday probing) when the server makes the stranger
-  // behind the port-preserving NAT the host, and to the relay at once otherwise: 5g tests the relay.
+  // With NAT diagnosis the pair goes direct by birthday probing, whichever stranger the server
+  // makes the host (7f): 5g tests the relay.
   randomRelayCase('5g. random session, one stranger behind a port-randomising NAT, without NAT diagnosis: through the relay', 'preserving', 'random', true),
   randomRelayCase('5h. random session, both strangers behind port-randomising NATs: through the relay', 'random', 'random'),
   mixedCase,
