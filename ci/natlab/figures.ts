@@ -2,16 +2,21 @@
  * Time-to-connect figures through two port-preserving NATs, with and without impairment: p50 and
  * p95 of host_session to both ENet peers connected, over RUNS sessions each, and what the server
  * received and sent per session. A report, not a test. Needs root.
- * Usage: `node --import tsx ci/natlab/figures.ts [runs] [all|direct|relay|birthday|nat]` (default 20 all).
+ * Usage: `node --import tsx ci/natlab/figures.ts [runs] [all|direct|relay|birthday|nat|hardhost|twohard]` (default 20 all).
  * `nat` measures the NAT-traversal plans: a port-randomising client against a port-preserving host
  * (birthday probing), and port-randomising NATs on both sides (the relay at once).
  * `birthday` measures birthday probing with plain sockets (ci/natlab/udp_check.mjs), not the node.
+ * `hardhost`: a random session whose port-randomising stranger is the host, against a
+ * port-preserving one (birthday probing from the host, its game peer managed), timed from the
+ * second stranger's request. `twohard`: a port-preserving host and two port-randomising clients,
+ * probed at once.
  */
 import { type Impairment, labUnavailable, type NatKind, removeOrphans, withLab } from './lab.ts';
 import { IMPAIRED } from './run.ts';
 import { birthday } from './nat-checks.ts';
 import { preparePlayers } from '../harness/prepare.ts';
-import { runSession, startLabServer, stopLabServer } from './sessions.ts';
+import { runSession, type SessionRun, startLabServer, stopLabServer } from './sessions.ts';
+import { runRandomHardHost } from './nat-probing.ts';
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -82,6 +87,33 @@ async function measurePlan(runs: number, hostNat: NatKind, clientNat: NatKind, l
   return `${label}\n  to both ENet peers connected: ${times.length}/${runs}, ${direct} without the relay; ${stats}`;
 }
 
+/** Birthday probing from a hard random host (`hardhost`), or towards two hard clients at once (`twohard`). */
+async function measureProbing(runs: number, which: 'hardhost' | 'twohard'): Promise<string> {
+  const times: number[] = [];
+  let direct = 0;
+  const routers = which === 'hardhost'
+    ? [{ name: 'r1', nat: 'random' as const, hosts: ['s1'] }, { name: 'r2', nat: 'preserving' as const, hosts: ['s2'] }]
+    : [{ name: 'r1', nat: 'preserving' as const, hosts: ['h1'] }, { name: 'r2', nat: 'random' as const, hosts: ['c1'] }, { name: 'r3', nat: 'random' as const, hosts: ['c2'] }];
+  await withLab({ routers }, async (lab) => {
+    const server = await startLabServer(lab, ['--relays-per-ip', '50']);
+    for (let i = 0; i < runs; i++) {
+      const run: SessionRun = which === 'hardhost'
+        ? await runRandomHardHost(lab, server.key, 's1', 's2', { timeout: 30, until: 'connected', managed: true })
+        : await runSession(lab, server.key, 'h1', ['c1', 'c2'], { timeout: 30, until: 'connected' });
+      if (run.secondsToConnect === null) continue;
+      times.push(run.secondsToConnect * 1000);
+      if (![run.host, ...run.clients].some((p) => p.eventsNamed('peer_path').some((e) => e.path === 'relay'))) direct++;
+    }
+    await stopLabServer(server);
+  });
+  times.sort((a, b) => a - b);
+  const label = which === 'hardhost'
+    ? 'random session, the stranger behind a port-randomising NAT hosts, the other behind a port-preserving one (birthday probing from the host)'
+    : 'host behind a port-preserving NAT, two clients behind port-randomising ones (both probed at once)';
+  const stats = times.length ? `p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms` : 'no run connected';
+  return `${label}\n  to every ENet peer connected: ${times.length}/${runs}, ${direct} without the relay; ${stats}`;
+}
+
 async function main(): Promise<void> {
   const why = labUnavailable();
   if (why) throw new Error(why);
@@ -92,6 +124,10 @@ async function main(): Promise<void> {
   if (which === 'nat') {
     console.log(await measurePlan(runs, 'preserving', 'random', 'client behind a port-randomising NAT, host behind a port-preserving one (birthday probing)'));
     console.log(await measurePlan(runs, 'random', 'random', 'port-randomising NATs on both sides (the relay at once)'));
+    return;
+  }
+  if (which === 'hardhost' || which === 'twohard') {
+    console.log(await measureProbing(runs, which));
     return;
   }
   if (which === 'birthday') {

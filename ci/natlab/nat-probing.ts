@@ -13,7 +13,8 @@ import { type SessionRun, startLabPlayer } from './sessions.ts';
 /**
  * Two strangers pair at random, [hostNode] first: the server makes it the host once it is
  * registered (its HR seen in its trace), and only then does [clientNode] ask. Timed from the
- * second stranger's request, when the pairing can happen. Resolves once both processes ended.
+ * second stranger's request, when the pairing can happen. Resolves once both processes ended
+ * (with `until: 'connected'`, once the client is done; the host is then stopped).
  */
 export async function runRandomHardHost(lab: Lab, serverKey: string, hostNode: string, clientNode: string, extra: Partial<PlayerOptions> = {}): Promise<SessionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'shp-lab-'));
@@ -26,7 +27,17 @@ export async function runRandomHardHost(lab: Lab, serverKey: string, hostNode: s
     writeFileSync(goHost, 'go');
     await host.waitForLine(/^HolePunch \d+ < HR:/, 10_000);
     writeFileSync(goClient, 'go');
-    const codes = await Promise.all([host.exited, client.exited]);
+    let codes: Array<number | null>;
+    if (extra.until === 'connected') {
+      // The client ends once the host's first RPC arrived; the host, which never ends by itself
+      // then, is stopped here and counts as a success when it saw the client connect.
+      const clientCode = await client.exited;
+      host.kill();
+      await host.exited;
+      codes = [host.eventsNamed('enet_connected').length >= 1 ? 0 : host.child.exitCode ?? 1, clientCode];
+    } else {
+      codes = await Promise.all([host.exited, client.exited]);
+    }
     expect(host.eventsNamed('start_server').length === 1, `the first stranger did not end up host:\n${host.tail(12)}`);
     const begin = client.eventsNamed('begin')[0]?.wall;
     const connected = [host, client].map((p) => p.eventsNamed('enet_connected').map((e) => e.wall));
