@@ -4,14 +4,24 @@ import { expectGameOnWinner, runRandomHardHost } from './nat-probing.ts';
 import {
   type Case, expectClientsConnectedTo, expectConnected, expectDirect, expect, expectHostSaw, expectNat, expectRelayed, expectWithin, paths, sameIpv6,
 } from './expectations.ts';
-import { runSession } from './sessions.ts';
+import { runSession, type SessionRun } from './sessions.ts';
+
+/**
+ * Birthday probing misses by design about once in 50 per pair (256 mappings, 1,024 probes), and
+ * the pair then takes the relay, which other cases test: a second session is allowed when the
+ * first one relayed. Two misses in a row are about 1 in 2,500 per pair.
+ */
+async function probed(session: () => Promise<SessionRun>): Promise<SessionRun> {
+  const first = await session();
+  return paths(first).includes('relay') ? session() : first;
+}
 
 export const NAT_CASES: Case[] = [
   {
     name: '7a. every player reports the NAT type of its router (open, port-preserving, port-randomising)',
     spec: { publicHosts: ['h1'], routers: [{ name: 'r1', nat: 'preserving', hosts: ['c1'] }, { name: 'r2', nat: 'random', hosts: ['c2'] }] },
     run: async (lab, key) => {
-      const run = await runSession(lab, key, 'h1', ['c1', 'c2'], { timeout: 20 });
+      const run = await probed(() => runSession(lab, key, 'h1', ['c1', 'c2'], { timeout: 20 }));
       expectConnected(run);
       expectNat(run, { 'host@h1': 'open', 'client1@c1': 'port_preserving', 'client2@c2': 'port_randomising' });
     },
@@ -70,7 +80,7 @@ export const NAT_CASES: Case[] = [
     name: '7f. random session, the stranger behind a port-randomising NAT ends up host, the other behind a port-preserving one: direct by birthday probing, the host\'s game server on the winning socket\'s port',
     spec: { routers: [{ name: 'r1', nat: 'random', hosts: ['s1'] }, { name: 'r2', nat: 'preserving', hosts: ['s2'] }] },
     run: async (lab, key) => {
-      const run = await runRandomHardHost(lab, key, 's1', 's2', { timeout: 20, managed: true });
+      const run = await probed(() => runRandomHardHost(lab, key, 's1', 's2', { timeout: 20, managed: true }));
       expectConnected(run);
       expectDirect(run);
       expectNat(run, { 'stranger1@s1': 'port_randomising', 'stranger2@s2': 'port_preserving' });
@@ -84,7 +94,7 @@ export const NAT_CASES: Case[] = [
     name: '7g. host behind a port-preserving NAT, two clients behind port-randomising ones: both direct, probed at once',
     spec: { routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }, { name: 'r3', nat: 'random', hosts: ['c2'] }] },
     run: async (lab, key) => {
-      const run = await runSession(lab, key, 'h1', ['c1', 'c2'], { timeout: 20 });
+      const run = await probed(() => runSession(lab, key, 'h1', ['c1', 'c2'], { timeout: 20 }));
       expectConnected(run);
       expectDirect(run);
       expectHostSaw(run, [lab.wan('r2'), lab.wan('r3')]);
