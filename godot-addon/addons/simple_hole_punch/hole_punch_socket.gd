@@ -72,14 +72,12 @@ func send(packet: PackedByteArray, ip: String, to_port: int) -> void:
 	via.put_packet(packet)
 
 
-## The next datagram as [code][packet, ip, port][/code], or an empty array when none waits.
+## The next datagram as [code][packet, ip, port][/code], or an empty array when none waits. The
+## kept socket first: its router lets only its peer in, so nothing can crowd out that peer.
 func receive() -> Array:
-	if _socket != null and _socket.get_available_packet_count() > 0:
-		return _read(_socket)
-	while _kept != null and _kept.get_available_packet_count() > 0:
-		var datagram := _read(_kept)
-		if datagram[1] == _kept_to[0]: # Its router lets only that peer in; anything else is not ours.
-			return datagram
+	for socket: PacketPeerUDP in [_kept, _socket]:
+		if socket != null and socket.get_available_packet_count() > 0:
+			return _read(socket)
 	return []
 
 
