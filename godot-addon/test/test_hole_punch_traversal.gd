@@ -130,14 +130,10 @@ func _register(start: Callable) -> Array:
 	return [_request_ports[0], HolePunchProtocol.parse(_requests[0].to_ascii_buffer()).get("nonce", "")]
 
 
-## The requests of kind [param code] the server received, with the port each came from.
+## The requests of kind [param code] the server received, as [code][text, port it came from][/code].
 func _received(code: String) -> Array:
 	_serve()
-	var found := []
-	for i in _requests.size():
-		if _requests[i].begins_with(code + ":"):
-			found.append([_requests[i], _request_ports[i]])
-	return found
+	return range(_requests.size()).filter(func(i: int) -> bool: return _requests[i].begins_with(code + ":")).map(func(i: int) -> Array: return [_requests[i], _request_ports[i]])
 
 
 ## The ports [param e] heard RV from, other than [param besides].
@@ -289,8 +285,7 @@ func _listen(endpoints: Array[Endpoint], seconds: float) -> void:
 		await tree.process_frame
 
 
-## Two client sockets on the same port of two loopback addresses, so one probe range holds both
-## (and nothing else: no probe leaves for a port that is not ours).
+## Two client sockets on one port of two loopback addresses: one probe range holds both, no other.
 func _two_clients() -> Array[Endpoint]:
 	for attempt in 5:
 		var first := _endpoint("127.0.0.2")
