@@ -24,7 +24,7 @@ export const DEFAULTS = {
 export const PROBE_PORT_WITHOUT_RELAYS = 7789;
 
 export const OPTIONS = {
-  port: { env: 'SHP_PORT', help: 'UDP port to listen on (0 picks a free one, and free relay ports unless --relay-ports is given)', default: 7788, parse: integer(0, 65535, 'a port') },
+  port: { env: 'SHP_PORT', help: 'UDP port to listen on (0 picks a free one, and free relay and probe ports unless they are given)', default: 7788, parse: integer(0, 65535, 'a port') },
   bind: { env: 'SHP_BIND', help: 'address to listen on', default: '0.0.0.0', parse: ipv4 },
   'public-ip': {
     env: 'SHP_PUBLIC_IP', help: 'public IPv4 that session codes embed (default: the bind address, else the first non-internal IPv4)',
@@ -102,7 +102,7 @@ export const OPTIONS = {
   },
   'relay-ports': {
     env: 'SHP_RELAY_PORTS',
-    help: 'UDP ports every relay shares, or off (players behind port-randomising NATs then get punch_failed). A host gets a '
+    help: 'UDP ports every relay shares, or off (a pair that neither punching nor birthday probing connects then gets punch_failed). A host gets a '
       + 'different relay port for each relayed client, so their count is the most relayed clients one host can have; '
       + 'a further one is refused (host_ports_full) and gets punch_failed',
     default: [7789, 7790, 7791, 7792] as readonly number[] | null, parse: portRange, show: showPorts,

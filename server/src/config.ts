@@ -92,7 +92,9 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
   const probePort = v['probe-port'] !== undefined ? v['probe-port']
     : v['relay-ports']?.[0] ?? (v.port === 0 ? 0 : PROBE_PORT_WITHOUT_RELAYS);
   if (probePort !== null && probePort !== 0 && probePort === v.port) {
-    throw new ConfigError(`--probe-port=${probePort}: is --port; the probe port needs a port of its own (or a relay port)`);
+    throw new ConfigError(v['probe-port'] === undefined
+      ? `--port=${v.port}: is the probe port's default with relays off; give --probe-port another port, or off`
+      : `--probe-port=${probePort}: is --port; the probe port needs a port of its own (or a relay port)`);
   }
   const guessed = v['public-ip'] === '';
   return {

@@ -68,6 +68,8 @@ describe('readConfig', () => {
     expect(error(['--relay-ports=9000-8000'])).toBe('--relay-ports=9000-8000: expected a port range of 1 to 64 ports like 7789-7792, or off');
     expect(error(['--probe-port=7788'])).toBe('--probe-port=7788: is --port; the probe port needs a port of its own (or a relay port)');
     expect(error(['--probe-port=7800', '--port=7800'])).toBe('--probe-port=7800: is --port; the probe port needs a port of its own (or a relay port)');
+    expect(error(['--port=7789', '--relay-ports=off'])).toBe('--port=7789: is the probe port\'s default with relays off; give --probe-port another port, or off');
+    expect(config(['--port=7789', '--relay-ports=off', '--probe-port=7790']).probePort).toBe(7790);
     expect(error(['--probe-port=70000'])).toBe('--probe-port=70000: expected a port from 0 to 65535, or off');
     expect(error(['--probe-port=on'])).toBe('--probe-port=on: expected a port from 0 to 65535, or off');
     for (const address of ['203.0.113.7', '2001:db8::zz', 'example.com', '::ffff:1.2.3.4', 'fe80::1%eth0']) {
