@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { encodeKey, type Endpoint } from '../src/generated/protocol.ts';
-import { ip6Bytes, ip6Tokens } from '../src/nat/ip6-address.ts';
+import { ip6Bytes, ip6FromTokens, ip6Tokens, isUsableIp6, network64 } from '../src/nat/ip6-address.ts';
 import { PROOF_WINDOW_MS } from '../src/nat/ip6-proof.ts';
 import { NO_KEY } from '../src/nat/nat-probe.ts';
 import { startTestServer, type Running } from './fixtures.ts';
@@ -142,5 +142,26 @@ describe('NP and the server\'s IPv6 address', () => {
     await until(() => (running.server.stats.dropped.get('rate_limited') ?? 0) >= 20, 'the limiter');
     await new Promise((r) => setTimeout(r, 50));
     expect(node.received.length).toBe(10);
+  });
+});
+
+describe('IPv6 addresses', () => {
+  it('parses every spelling to the same 16 bytes, and nothing else', () => {
+    const full = ip6Bytes('2001:db8:0:0:0:0:0:10')!;
+    for (const spelling of ['2001:db8::10', '2001:DB8::0:10', '2001:0db8:0000::0010']) expect(ip6Bytes(spelling)).toEqual(full);
+    for (const bad of ['2001:db8::1::2', '2001:db8:zz::1', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', '::ffff:1.2.3.4', 'fe80::1%eth0', '', '12345::1']) {
+      expect(ip6Bytes(bad)).toBeNull();
+    }
+    expect(ip6FromTokens(...ip6Tokens(full))).toEqual(full);
+  });
+
+  it('answers one host\'s address only: not unspecified, multicast, link-local or IPv4-mapped', () => {
+    for (const ok of ['2001:db8::10', '::1', 'fd00::2']) expect(isUsableIp6(ip6Bytes(ok)!)).toBe(true);
+    for (const no of ['::', 'ff02::1', 'fe80::1', 'febf::1', '::ffff:102:304', '::102:304']) expect(isUsableIp6(ip6Bytes(no)!)).toBe(false);
+  });
+
+  it('counts a /64 as one', () => {
+    expect(network64(ip6Bytes('2001:db8:1:2:aaaa::1')!)).toBe('2001:db8:1:2::/64');
+    expect(network64(ip6Bytes('2001:db8:1:2:bbbb::9')!)).toBe(network64(ip6Bytes('2001:db8:1:2::')!));
   });
 });

@@ -85,7 +85,10 @@ export class ProbeSockets {
 async function open(type: 'udp4' | 'udp6', address: string, port: number, what: string): Promise<dgram.Socket> {
   const socket = dgram.createSocket({ type, ipv6Only: type === 'udp6' });
   await new Promise<void>((resolve, reject) => {
-    socket.once('error', (error: ListenError) => reject(Object.assign(error, { listenWhat: what })));
+    socket.once('error', (error: ListenError) => {
+      socket.close();
+      reject(Object.assign(error, { listenWhat: what }));
+    });
     socket.bind(port, address, () => resolve());
   });
   socket.removeAllListeners('error');
