@@ -32,12 +32,24 @@ export const OWN_NAT: readonly FieldSpec[] = [
     doc: 'Ours: the first 8 bytes of the sender\'s global IPv6 address, one bigram per byte (as in a key). Its port is the local key\'s port (one dual-stack socket).',
   },
   { name: 'ip6_host', type: 'token', optional: true, doc: 'Ours: the last 8 bytes of that IPv6 address.' },
+  {
+    name: 'ip6_proof', type: 'token', optional: true,
+    doc: 'Ours: the server\'s proof (from IA) that the sender received at that IPv6 address and the local key\'s port, for this request\'s nonce. The server passes the address on only with a valid proof.',
+  },
+];
+/** The server's IPv6 address in NP (as the sender knows it, or zeros) and in NA; NP carries it so that NA is never the longer. */
+export const SERVER_IP6: readonly FieldSpec[] = [
+  {
+    name: 'server_ip6_prefix', type: 'token', optional: true,
+    doc: 'Ours: the first 8 bytes of the server\'s IPv6 address (--public-ip6). In NP: as the sender knows it, or cycycycycycycycy before it does; it makes the request as long as an answer that names the address.',
+  },
+  { name: 'server_ip6_host', type: 'token', optional: true, doc: 'Ours: the last 8 bytes of the server\'s IPv6 address (in NP as the sender knows it, or zeros).' },
 ];
 /** The peer's NAT type and IPv6 address in JR and NJ: sent only to a pair of ours (after its secret). */
 export function peerNat(peer: 'host' | 'joiner'): FieldSpec[] {
   return [
     { name: `${peer}_nat`, type: 'word', values: NAT_TYPES, optional: true, doc: `Ours: the ${peer}'s NAT type, as it reported it; sent only after a secret (both sides ours). ${NAT_DOC}` },
-    { name: `${peer}_ip6_prefix`, type: 'token', optional: true, doc: `Ours: the first 8 bytes of the ${peer}'s global IPv6 address, as it reported it.` },
+    { name: `${peer}_ip6_prefix`, type: 'token', optional: true, doc: `Ours: the first 8 bytes of the ${peer}'s IPv6 address, passed on only when the ${peer} proved it holds it (ip6_proof).` },
     { name: `${peer}_ip6_host`, type: 'token', optional: true, doc: `Ours: the last 8 bytes of the ${peer}'s global IPv6 address.` },
   ];
 }

@@ -1,5 +1,5 @@
 /** The messages of the wire format: code, direction and fields of each (docs/wire-format.md says it in words). */
-import { ECHO, HOST_NONCE, NONCE, OWN_NAT, PEER_SECRET, peerNat, SECRET } from './fields.ts';
+import { ECHO, HOST_NONCE, NONCE, OWN_NAT, PEER_SECRET, peerNat, SECRET, SERVER_IP6 } from './fields.ts';
 import type { MessageSpec } from './types.ts';
 
 export const messages: readonly MessageSpec[] = [
@@ -175,11 +175,12 @@ export const messages: readonly MessageSpec[] = [
     },
     {
       code: 'NP', name: 'nat_probe', direction: 'client_to_server',
-      doc: 'Ours: NAT diagnosis. Sent from the punching socket to the server\'s port, then to its probe port (the key NA gave), each answered with NA from the port it reached; the node compares the two public addresses. As long as NA, so the answer is never larger than the request.',
+      doc: 'Ours: NAT diagnosis. Sent from a socket of the node\'s own to the server\'s port, then to its probe port (the key NA gave), each answered with NA from the port it reached; the node compares the two public addresses. Sent over IPv6 from the punching socket to the server\'s IPv6 address (which NA names), it is answered with IA. As long as its answer, so the answer is never larger than the request.',
       fields: [
         { name: 'local_key', type: 'key', doc: 'The sender\'s LAN address and bound port.' },
         { name: 'probe_key', type: 'key', doc: 'The probe port\'s key as the sender knows it, or cycycycycycy (0.0.0.0:0) before it does; it makes the request as long as its answer.' },
-        { name: 'nonce', type: 'token', doc: 'A fresh token per diagnosis, echoed in NA.' },
+        { name: 'nonce', type: 'token', doc: 'A fresh token per diagnosis, echoed in NA; over IPv6, the nonce of the request that will carry the proof.' },
+        ...SERVER_IP6,
       ],
     },
     {
@@ -187,7 +188,18 @@ export const messages: readonly MessageSpec[] = [
       doc: 'Ours: answer to NP, sent from the port NP reached: the source address the server saw there, and where the probe port is.',
       fields: [
         { name: 'remote_key', type: 'key', doc: 'The sender\'s public address as this port saw it.' },
-        { name: 'probe_key', type: 'key', doc: 'The server\'s probe port (its public address and the first relay port), or cycycycycycy when it has none (relays off): the node then cannot tell port-preserving from port-randomising.' },
+        { name: 'probe_key', type: 'key', doc: 'The server\'s probe port (its public address and --probe-port, by default the first relay port), or cycycycycycy when it has none (--probe-port off): the node then cannot tell port-preserving from port-randomising.' },
+        { name: 'nonce', type: 'token', doc: 'The nonce of the NP this answers.' },
+        ...SERVER_IP6,
+      ],
+    },
+    {
+      code: 'IA', name: 'ip6_answer', direction: 'server_to_client',
+      doc: 'Ours: answer to NP that reached the server over IPv6 (--public-ip6), sent only to the address and port it came from, never longer than it: that address, and a proof the node puts in its next HS, JS or RS. A keyed MAC of the address, the port and the nonce, valid for a minute or two: whoever sends from an address it does not receive at never sees it.',
+      fields: [
+        { name: 'ip6_prefix', type: 'token', doc: 'The first 8 bytes of the IPv6 source address the server saw.' },
+        { name: 'ip6_host', type: 'token', doc: 'The last 8 bytes of that address.' },
+        { name: 'proof', type: 'token', doc: 'The proof: goes in ip6_proof of the request with this nonce.' },
         { name: 'nonce', type: 'token', doc: 'The nonce of the NP this answers.' },
       ],
     },

@@ -36,7 +36,7 @@ export interface LabSpec {
   /**
    * Dual stack: every router also routes a global IPv6 /64 (2001:db8:R::/64) to its LAN, without
    * NAT, behind the same firewall (unsolicited inbound dropped), as home routers do; the public
-   * segment is 2001:db8::/64.
+   * segment is 2001:db8::/64, where the server has SERVER_IP6.
    */
   readonly ipv6?: boolean;
 }
@@ -82,6 +82,8 @@ export function removeOrphans(): void {
 export class Lab {
   readonly prefix: string;
   readonly namespaces: string[] = [];
+  /** Whether the lab is dual stack: then the server has SERVER_IP6 too (and is started with --public-ip6). */
+  dualStack = false;
   private readonly addresses = new Map<string, string>();
   private readonly wanAddresses = new Map<string, string>();
   private readonly addresses6 = new Map<string, string>();
@@ -168,6 +170,7 @@ export class Lab {
     sh('ip', ['-n', inet, 'link', 'set', 'br0', 'up']);
     let port = 0;
     const v6 = spec.ipv6 === true;
+    this.dualStack = v6;
     /** On a /64 of its own, every router needs a route to every other router's LAN. */
     const lanRoutes6: Array<{ prefix: string; via: string }> = [];
     const attachToInternet = (node: string, address: string, address6: string): void => {
@@ -238,6 +241,10 @@ export class Lab {
       for (const route of lanRoutes6.filter((_, other) => other !== index)) {
         sh('ip', ['-n', this.ns(router.name), '-6', 'route', 'add', route.prefix, 'via', route.via]);
       }
+    }
+    // The server and the public hosts answer the homes over IPv6 too: each home's /64 is behind its router.
+    for (const node of v6 ? ['server', ...(spec.publicHosts ?? [])] : []) {
+      for (const route of lanRoutes6) sh('ip', ['-n', this.ns(node), '-6', 'route', 'add', route.prefix, 'via', route.via]);
     }
   }
 

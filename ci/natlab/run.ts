@@ -76,12 +76,17 @@ function coneCases(suffix: string, impair?: Impairment): Case[] {
   ];
 }
 
-/** Port-randomising NATs with relays off: punching alone cannot connect; both sides must say so, in time. */
-function randomCase(name: string, hostNat: 'preserving' | 'random'): Case {
+/**
+ * Port-randomising NATs with relays off: punching alone cannot connect; both sides must say so, in
+ * time. With the probe port off too the NAT types stay unknown and the pair punches for
+ * punch_timeout first; with it on, two port-randomising NATs ask for the (missing) relay at once.
+ */
+function randomCase(name: string, hostNat: 'preserving' | 'random', probePort: 'off' | 'on'): Case {
   const punchTimeout = 3;
+  const punched = probePort === 'off' ? punchTimeout : 0;
   return {
     name, spec: { routers: [{ name: 'r1', nat: hostNat, hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
-    server: ['--relay-ports', 'off'],
+    server: ['--relay-ports', 'off', ...(probePort === 'off' ? ['--probe-port', 'off'] : [])],
     run: async (lab, key) => {
       const run = await runSession(lab, key, 'h1', ['c1'], { punchTimeout, timeout: 20 });
       for (const p of [run.host, ...run.clients]) {
@@ -90,8 +95,8 @@ function randomCase(name: string, hostNat: 'preserving' | 'random'): Case {
         expect(p.eventsNamed('enet_connected').length === 0, `${p.label} connected, which punching alone cannot do here`);
         const started = p.eventsNamed('start_session')[0]!.wall;
         const waited = failed[0]!.wall - started;
-        // punch_timeout, then relay_timeout (5 s) spent asking a server that has no relays
-        expect(waited >= punchTimeout + 4.8 && waited < punchTimeout + 7, `${p.label} gave up after ${waited.toFixed(2)} s`);
+        // punch_timeout (unless the plan is the relay at once), then relay_timeout (5 s) spent asking a server that has no relays
+        expect(waited >= punched + 4.8 && waited < punched + 7, `${p.label} gave up after ${waited.toFixed(2)} s`);
       }
     },
   };
@@ -164,8 +169,19 @@ export const CASES: Case[] = [
   randomRelayCase('5g. random session, one stranger behind a port-randomising NAT, without NAT diagnosis: through the relay', 'preserving', 'random', true),
   randomRelayCase('5h. random session, both strangers behind port-randomising NATs: through the relay', 'random', 'random'),
   mixedCase,
-  randomCase('5c. relays off, port-randomising NAT on one side: clear punch_failed on both', 'preserving'),
-  randomCase('5d. relays off, port-randomising NATs on both sides: clear punch_failed on both', 'random'),
+  randomCase('5c. relays and probe port off, port-randomising NAT on one side: clear punch_failed on both', 'preserving', 'off'),
+  randomCase('5d. relays off, port-randomising NATs on both sides: clear punch_failed on both, the relay asked at once', 'random', 'on'),
+  {
+    name: '5j. relays off, port-randomising client, port-preserving host: direct by birthday probing (the probe port stays on)',
+    spec: { routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
+    server: ['--relay-ports', 'off'],
+    run: async (lab, key) => {
+      const run = await runSession(lab, key, 'h1', ['c1'], { timeout: 20 });
+      expectConnected(run);
+      expectDirect(run);
+      expectClientsConnectedTo(run, lab.wan('r1'));
+    },
+  },
   ...NAT_CHECKS,
   ...NAT_CASES,
   ...coneCases(' (20% loss, 5% duplication, 30±10 ms delay)', IMPAIRED),

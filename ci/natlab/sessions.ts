@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { godotPath, ROOT } from '../harness/godot.ts';
 import { Player, type PlayerOptions, playerArgs, Watched } from '../harness/processes.ts';
 import { SERVER_BUNDLE } from '../harness/server-build.ts';
-import { type Lab, SERVER_IP } from './lab.ts';
+import { type Lab, SERVER_IP, SERVER_IP6 } from './lab.ts';
 
 export interface LabServer {
   readonly key: string;
@@ -13,7 +13,9 @@ export interface LabServer {
 }
 
 export async function startLabServer(lab: Lab, extraArgs: readonly string[] = []): Promise<LabServer> {
-  const child = lab.spawn('server', process.execPath, [SERVER_BUNDLE, '--port', '7788', '--bind', SERVER_IP, '--public-ip', SERVER_IP, ...extraArgs], { cwd: ROOT });
+  // In a dual-stack lab the server has an IPv6 address, where players prove theirs.
+  const ip6 = lab.dualStack ? ['--public-ip6', SERVER_IP6] : [];
+  const child = lab.spawn('server', process.execPath, [SERVER_BUNDLE, '--port', '7788', '--bind', SERVER_IP, '--public-ip', SERVER_IP, ...ip6, ...extraArgs], { cwd: ROOT });
   const watched = new Watched(child, 'server');
   const match = await watched.waitForLine(/server key: ([a-z]{12})/, 20_000);
   return { key: match[1]!, process: watched };

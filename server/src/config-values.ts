@@ -2,8 +2,9 @@
  * Parsers of option values: each takes the text of a flag or environment variable and returns the
  * value, or throws a ConfigError that names the option and the value.
  */
-import { isIPv4 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import { isUnicastAddress } from './addresses.ts';
+import { ip6Bytes, isUsableIp6 } from './nat/ip6-address.ts';
 import { parseDuration } from './units.ts';
 
 export class ConfigError extends Error {}
@@ -43,6 +44,24 @@ export function reachableIpv4(text: string, flag: string): string {
     throw new ConfigError(`--${flag}=${text}: expected an address players can reach, not unspecified, multicast or broadcast`);
   }
   return text;
+}
+
+/** The server's own IPv6 address: one a node can send to and be answered from (no zone, so not link-local). */
+export function publicIpv6(text: string, flag: string): string {
+  const bytes = isIPv6(text) ? ip6Bytes(text) : null;
+  if (!bytes) throw new ConfigError(`--${flag}=${text}: expected an IPv6 address like 2001:db8::7`);
+  if (!isUsableIp6(bytes)) {
+    throw new ConfigError(`--${flag}=${text}: expected an IPv6 address players can reach, not unspecified, multicast, link-local or IPv4-mapped`);
+  }
+  return text;
+}
+
+/** A port, or off. */
+export function probePort(text: string, flag: string): number | null {
+  if (text === 'off') return null;
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value > 65535) throw new ConfigError(`--${flag}=${text}: expected a port from 0 to 65535, or off`);
+  return value;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;

@@ -1,5 +1,5 @@
 /** What the request handlers work with: the session store, the limits, the clock and the way out. */
-import type { Endpoint, Message, Refused } from './generated/protocol.ts';
+import type { Endpoint, Message, NatAnswer, NatProbe, Refused } from './generated/protocol.ts';
 import type { FailedJoinBudget } from './limits/failed-joins.ts';
 import type { FairShare } from './limits/fair-share.ts';
 import type { NetworkBudget } from './limits/network-budget.ts';
@@ -28,6 +28,8 @@ export interface HandlerContext {
   readonly failedJoins: FailedJoinBudget;
   readonly now: () => number;
   readonly send: (to: Endpoint, message: Message) => void;
+  /** NA to an NP on the rendezvous port: the source seen, the probe port, the server's IPv6 address. */
+  readonly natAnswer: (probe: NatProbe, from: Endpoint) => NatAnswer;
   /** Absent when the server runs without relays. */
   readonly relays?: RelayService;
   readonly log: (event: string, fields: Record<string, unknown>) => void;

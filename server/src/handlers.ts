@@ -8,7 +8,6 @@ import {
   type Message, type NatProbe, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
 import type { HandlerContext, Refusal } from './handler-context.ts';
-import { natAnswer, probeKey } from './nat/nat-probe.ts';
 import { pairSession } from './relay/pair-session.ts';
 import { passableLanKey } from './sessions/lan-key.ts';
 import { decodeEndpoint, hostNonceMatches, hostSide, isHost, takeSlot } from './sessions/session-rules.ts';
@@ -172,7 +171,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
 
   /** NAT diagnosis on the rendezvous port: the source address seen here, and where the probe port is. */
   natProbe(message: NatProbe, from: Endpoint): void {
-    this.ctx.send(from, natAnswer(message, from, probeKey(this.ctx.serverKey(), this.ctx.relays?.boundPorts ?? [])));
+    this.ctx.send(from, this.ctx.natAnswer(message, from));
   }
 
   /** Drops sessions whose host has been silent since before [cutoff], and provisional ones created before [unconfirmedCutoff]. */

@@ -40,9 +40,10 @@ async function main(): Promise<number> {
       console.log(`warning: no --public-ip given; session codes embed ${config.publicIp}. Pass --public-ip when players reach this server at another address.`);
     }
     console.log(`simple-hole-punch listening on ${bound.address}:${bound.port}, public ${config.publicIp}:${config.publicPort || bound.port}, server key: ${server.serverKey}`
+      + (config.publicIp6 ? `, IPv6 [${config.publicIp6}]:${config.publicPort || bound.port}` : '')
       + (metrics ? `, metrics on http://${config.metrics}/metrics` : ''));
   } catch (error) {
-    console.error(`simple-hole-punch: ${listenError(error as NodeJS.ErrnoException & { metricsAddress?: string }, config.port, config.bind)}`);
+    console.error(`simple-hole-punch: ${listenError(error as NodeJS.ErrnoException & { metricsAddress?: string; listenWhat?: string }, config.port, config.bind)}`);
     await server.close().catch(() => undefined);
     return 1;
   }
@@ -65,10 +66,10 @@ async function main(): Promise<number> {
 }
 
 /** What went wrong when binding the UDP port or the metrics port, naming the one that failed. */
-function listenError(error: NodeJS.ErrnoException & { metricsAddress?: string }, port: number, bind: string): string {
+function listenError(error: NodeJS.ErrnoException & { metricsAddress?: string; listenWhat?: string }, port: number, bind: string): string {
   const what = error.metricsAddress
     ? `metrics port ${error.metricsAddress.split(':')[1]} on ${error.metricsAddress.split(':')[0]}`
-    : `port ${port} on ${bind}`;
+    : error.listenWhat ?? `port ${port} on ${bind}`;
   if (error.code === 'EADDRINUSE') return `${what} is already in use (EADDRINUSE)`;
   return `cannot listen on ${what}: ${error.message}`;
 }

@@ -34,6 +34,7 @@ export function metricsRegistry(stats: ServerStats, store: SessionStore): Regist
   fromNumber('shp_registrations_unconfirmed_total', 'Registrations dropped because the host never proved it got HR (no KA within the confirm window).', () => stats.registrationsUnconfirmed);
   fromNumber('shp_registrations_evicted_total', 'Unconfirmed registrations pushed out by new ones at a session limit.', () => stats.registrationsEvicted);
   fromNumber('shp_peer_slots_reclaimed_total', 'Peer slots of silent joiners given to new joiners.', () => stats.slotsReclaimed);
+  fromMap('shp_ip6_claims_total', 'IPv6 addresses claimed in HS, JS and RS: proven (passed on to the peer) or unproven (dropped).', 'result', () => stats.ip6Claims);
   fromMap('shp_relay_dropped_total', 'Relay requests refused and relay datagrams dropped, by cause.', 'reason', () => stats.relayDropped);
   fromNumber('shp_relayed_bytes_total', 'Bytes forwarded by relays.', () => stats.relayedBytes);
   fromNumber('shp_relayed_datagrams_total', 'Datagrams forwarded by relays.', () => stats.relayedDatagrams);

@@ -7,7 +7,7 @@ import { encodeKey, type Endpoint } from './generated/protocol.ts';
 import { Rendezvous, type RendezvousConfig } from './rendezvous.ts';
 import { type RelayConfig, RelayService, type RelaySocket } from './relay/relay-service.ts';
 import { isOwnEndpoint, type OwnEndpoints } from './relay/usable-source.ts';
-import { probeKey } from './nat/nat-probe.ts';
+import { ProbeSockets } from './nat/probe-sockets.ts';
 import { MemorySessionStore } from './sessions/memory-session-store.ts';
 import type { SessionStore } from './sessions/session-store.ts';
 import { ServerStats } from './stats.ts';
@@ -15,7 +15,9 @@ import { ServerStats } from './stats.ts';
 export type Log = (event: string, fields: Record<string, unknown>) => void;
 
 export interface ServerOptions {
-  readonly config: RendezvousConfig & Partial<RelayConfig> & Pick<Config, 'port' | 'bind' | 'publicIp' | 'publicPort' | 'expiryMs' | 'sweepIntervalMs'>;
+  readonly config: RendezvousConfig & Partial<RelayConfig> & Pick<Config, 'port' | 'bind' | 'publicIp' | 'publicPort' | 'expiryMs' | 'sweepIntervalMs'>
+    /** probePort: undefined for the first relay port (none with relays off). publicIp6: none when absent or empty. */
+    & Partial<Pick<Config, 'probePort' | 'publicIp6'>>;
   readonly socket?: dgram.Socket;
   readonly store?: SessionStore;
   readonly now?: () => number;
@@ -27,6 +29,9 @@ export class RendezvousServer {
   readonly rendezvous: Rendezvous;
   readonly relays: RelayService;
   private readonly socket: dgram.Socket;
+  private readonly probes: ProbeSockets;
+  /** The relay port that is also the probe port, or -1. */
+  private readonly probeIndex: number;
   private readonly now: () => number;
   private readonly log: Log;
   private sweep: NodeJS.Timeout | undefined;
@@ -45,6 +50,9 @@ export class RendezvousServer {
     const { config } = options;
     const stats = new ServerStats();
     this.own = { addresses: ownAddresses(config.publicIp, config.bind), ports: new Set() };
+    const { probePort } = config;
+    const relayPorts = config.relayPorts ?? null;
+    this.probeIndex = probePort === undefined ? (relayPorts ? 0 : -1) : probePort === null ? -1 : relayPorts?.indexOf(probePort) ?? -1;
     this.relays = new RelayService({
       config: { ...RELAY_DEFAULTS, relayPorts: null, ...definedOnly(config) },
       publicIp: config.publicIp,
@@ -54,12 +62,14 @@ export class RendezvousServer {
       send: (to, message) => this.rendezvous.answer(to, message),
       session: (id) => this.store.get(id),
       own: this.own,
-      probe: (datagram, from, reply) => this.rendezvous.receiveProbe(datagram, from, probeKey(this.key, this.relays.boundPorts), reply),
+      probe: (index, datagram, from, reply) => index === this.probeIndex && this.rendezvous.receiveProbe(datagram, from, reply),
     });
     this.rendezvous = new Rendezvous({
       config, now: this.now, log: this.log, relays: this.relays, stats,
       store: this.store,
       serverKey: () => this.key,
+      probePort: () => (this.probeIndex >= 0 ? this.relays.boundPorts[this.probeIndex] : this.probes.probePort),
+      publicIp6: config.publicIp6 || undefined,
       transmit: (to, datagram) => {
         try {
           this.socket.send(datagram, to.port, to.address);
@@ -70,6 +80,7 @@ export class RendezvousServer {
         }
       },
     });
+    this.probes = new ProbeSockets(this.rendezvous, this.own, stats);
   }
 
   get stats(): ServerStats {
@@ -86,7 +97,7 @@ export class RendezvousServer {
    * rendezvous address. Rejects on EADDRINUSE and the like, naming the port.
    */
   async listen(): Promise<Endpoint> {
-    const { port, bind, publicIp, publicPort, sweepIntervalMs } = this.options.config;
+    const { port, bind, publicIp, publicPort, sweepIntervalMs, probePort, publicIp6 } = this.options.config;
     await new Promise<void>((resolve, reject) => {
       this.socket.once('error', reject);
       this.socket.bind(port, bind, () => {
@@ -95,13 +106,18 @@ export class RendezvousServer {
       });
     });
     const bound = this.socket.address();
+    this.own.ports.add(bound.port);
     try {
       for (const relayPort of await this.relays.start()) this.own.ports.add(relayPort);
+      if (probePort !== undefined && probePort !== null && this.probeIndex < 0) this.own.ports.add(await this.probes.openProbePort(bind, probePort));
+      // IPv6 probes go to the port the server key names, as everything else does.
+      if (publicIp6) await this.probes.openIp6(publicIp6, publicPort || bound.port);
     } catch (error) {
+      this.relays.closeAll();
+      this.probes.close();
       this.socket.close();
       throw error;
     }
-    this.own.ports.add(bound.port);
     this.socket.on('error', (error) => this.rendezvous.socketError(error));
     this.socket.on('message', (data, from) => this.receive(data, { address: from.address, port: from.port }));
     this.key = encodeKey({ address: publicIp, port: publicPort || bound.port });
@@ -144,6 +160,7 @@ export class RendezvousServer {
     this.closed = true;
     clearInterval(this.sweep);
     this.relays.closeAll();
+    this.probes.close();
     this.socket.removeAllListeners('message');
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
   }

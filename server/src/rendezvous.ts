@@ -6,7 +6,7 @@
  */
 import { isUsableSource } from './addresses.ts';
 import { type Config, DEFAULTS } from './config.ts';
-import { decode, type DecodeError, dispatchToServer, encode, encodeKey, type Endpoint, isKey, type Message } from './generated/protocol.ts';
+import { decode, type DecodeError, dispatchToServer, encode, encodeKey, type Endpoint, isKey, type Message, type NatProbe } from './generated/protocol.ts';
 import type { HandlerContext } from './handler-context.ts';
 import { RendezvousHandlers } from './handlers.ts';
 import { FailedJoinBudget } from './limits/failed-joins.ts';
@@ -14,8 +14,10 @@ import { FairShare } from './limits/fair-share.ts';
 import { NetworkBudget } from './limits/network-budget.ts';
 import { RateLimiter } from './limits/rate-limiter.ts';
 import { looksLikeKeepAlive, looksLikeRequest } from './limits/request-shape.ts';
+import { ip6Bytes, ip6Tokens, network64 } from './nat/ip6-address.ts';
+import { Ip6Proof } from './nat/ip6-proof.ts';
 import { NatBook } from './nat/nat-book.ts';
-import { answerOnProbePort, looksLikeProbe } from './nat/nat-probe.ts';
+import { answerProbe, ip6Answer, looksLikeProbe, natAnswer, probeKey, type ServerSelf } from './nat/nat-probe.ts';
 import type { RelayService } from './relay/relay-service.ts';
 import type { SessionStore } from './sessions/session-store.ts';
 import { type DropReason, ServerStats } from './stats.ts';
@@ -51,6 +53,10 @@ export interface RendezvousOptions {
   readonly log: HandlerContext['log'];
   readonly relays?: RelayService;
   readonly stats?: ServerStats;
+  /** The probe port's number once bound; undefined without one. */
+  readonly probePort?: () => number | undefined;
+  /** The server's own IPv6 address (--public-ip6): without one, no IPv6 address is proven or passed on. */
+  readonly publicIp6?: string;
 }
 
 export class Rendezvous {
@@ -71,6 +77,9 @@ export class Rendezvous {
   private readonly budgets = new Map<string, number>();
   /** NAT types our nodes report, passed on to their peers (JR, NJ). */
   readonly nat: NatBook;
+  /** Proofs of IPv6 addresses (IA), or null without --public-ip6. */
+  private readonly proof: Ip6Proof | null;
+  private readonly ip6: readonly [string, string] | undefined;
   private requestBytes = 0;
   private lastErrorLog = -Infinity;
 
@@ -83,7 +92,10 @@ export class Rendezvous {
     this.junk = new RateLimiter(limit);
     this.outbound = new RateLimiter(limit);
     this.outboundPerIp = new RateLimiter({ ...limit, rate: limit.rate * ADDRESS_SHARE, burst: limit.burst * ADDRESS_SHARE });
-    this.nat = new NatBook(config.maxTracked);
+    const ip6 = options.publicIp6 ? ip6Bytes(options.publicIp6) : null;
+    this.ip6 = ip6 ? ip6Tokens(ip6) : undefined;
+    this.proof = ip6 ? new Ip6Proof(options.now) : null;
+    this.nat = new NatBook(config.maxTracked, this.proof);
     this.handlers = new RendezvousHandlers({
       store: options.store, stats: this.stats, now: options.now, log: options.log, serverKey: options.serverKey,
       suffixBigrams: config.suffixBigrams, maxPeers: config.maxPeers, maxSessions: config.maxSessions, sessionsPerIp: config.sessionsPerIp,
@@ -94,6 +106,7 @@ export class Rendezvous {
         perIp: config.failedJoinsPerIp, perNet: config.failedJoinsPerNet, total: config.failedJoins, maxTracked: config.maxTracked,
       }),
       send: (to, message) => this.send(to, this.nat.decorate(message)),
+      natAnswer: (probe, from) => natAnswer(probe, from, this.self()),
       relays: options.relays,
     });
   }
@@ -120,28 +133,21 @@ export class Rendezvous {
   /**
    * A datagram on the probe port that no relay claimed: NP is answered there with NA (never longer
    * than NP), under the same per-address limits as the rendezvous port. Returns false when it was
-   * not NP, so the relay counts it as its own.
+   * not NP, so the caller counts it as its own.
    */
-  receiveProbe(data: Uint8Array, from: Endpoint, probeAt: string, reply: (datagram: Buffer) => void): boolean {
-    if (!looksLikeProbe(data)) return false;
-    const now = this.options.now();
-    if (!this.inbound.allow(from.address, now)) {
-      this.drop('rate_limited');
-      return true;
-    }
-    const answer = answerOnProbePort(data, from, probeAt);
-    if (typeof answer === 'string') {
-      this.drop(answer === 'amplification' ? 'amplification' : 'bad_field');
-      return true;
-    }
-    this.stats.count(this.stats.received, 'NP');
-    if (!this.outbound.allow(`${from.address}:${from.port}`, now) || !this.outboundPerIp.allow(from.address, now)) {
-      this.drop('send_rate_limited');
-      return true;
-    }
-    this.stats.count(this.stats.sent, 'NA');
-    reply(answer);
-    return true;
+  receiveProbe(data: Uint8Array, from: Endpoint, reply: (datagram: Buffer) => void): boolean {
+    return this.probe(data, from, from.address, (np) => natAnswer(np, from, this.self()), reply);
+  }
+
+  /**
+   * A datagram on the IPv6 rendezvous port from [address] (its source, parsed and usable): NP is
+   * answered with IA, the proof of that address and port, sent there only and never longer than
+   * the NP. Limits count per /64, which one holder can send from all of.
+   */
+  receiveProbe6(data: Uint8Array, from: Endpoint, address: Uint8Array, reply: (datagram: Buffer) => void): boolean {
+    const proof = this.proof;
+    if (!proof) return false;
+    return this.probe(data, from, network64(address), (np) => ip6Answer(np, address, from.port, proof), reply);
   }
 
   /** Drops sessions whose host has been silent since before [cutoff], and unconfirmed ones past the confirm window. */
@@ -166,7 +172,8 @@ export class Rendezvous {
     const keepAlive = message.code === 'KA' && this.handlers.isHostKeepAlive(message, from);
     if (!keepAlive && !this.inbound.allow(from.address, now)) return this.drop('rate_limited');
     this.stats.count(this.stats.received, message.code);
-    this.nat.record(message, encodeKey(from));
+    const ip6 = this.nat.record(message, encodeKey(from));
+    if (ip6 !== 'none') this.stats.count(this.stats.ip6Claims, ip6);
     this.startAnswers(data);
     if (!dispatchToServer(this.handlers, message, { address: from.address, port: from.port })) this.drop('not_for_server');
   }
@@ -188,6 +195,34 @@ export class Rendezvous {
     this.startAnswers(data);
     // BK's text is shorter than the JS it answers: "BK:" plus what followed the key.
     this.transmit(from, 'BK', Buffer.from(`BK:${text.slice(keyEnd + 1)}`, 'latin1'));
+  }
+
+  /** NP on a port that answers nothing else, per [limitKey]: answered with what [make] builds, when it is no longer. */
+  private probe(data: Uint8Array, from: Endpoint, limitKey: string, make: (np: NatProbe) => Message, reply: (datagram: Buffer) => void): boolean {
+    if (!looksLikeProbe(data)) return false;
+    const now = this.options.now();
+    if (!this.inbound.allow(limitKey, now)) {
+      this.drop('rate_limited');
+      return true;
+    }
+    const answer = answerProbe(data, make);
+    if (typeof answer === 'string') {
+      this.drop(answer === 'amplification' ? 'amplification' : 'bad_field');
+      return true;
+    }
+    this.stats.count(this.stats.received, 'NP');
+    if (!this.outbound.allow(`${from.address}:${from.port}`, now) || !this.outboundPerIp.allow(limitKey, now)) {
+      this.drop('send_rate_limited');
+      return true;
+    }
+    this.stats.count(this.stats.sent, answer.toString('latin1', 0, 2));
+    reply(answer);
+    return true;
+  }
+
+  /** What NA says about this server: its probe port and its IPv6 address. */
+  private self(): ServerSelf {
+    return { probeKey: probeKey(this.options.serverKey(), this.options.probePort?.()), ip6: this.ip6 };
   }
 
   private startAnswers(request: Uint8Array): void {

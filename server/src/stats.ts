@@ -10,7 +10,9 @@ export type DropReason = DecodeError | 'not_for_server' | 'handler_error' | 'rat
   /** A send the socket refused (it threw). */
   | 'send_failed'
   /** A JS from an address or network past its budget of failed joins: not looked up, not answered. */
-  | 'join_budget';
+  | 'join_budget'
+  /** Anything but NP on a port that answers only NP (a probe port of its own, the IPv6 port). */
+  | 'not_a_probe';
 
 export class ServerStats {
   readonly received = new Map<string, number>();
@@ -35,6 +37,8 @@ export class ServerStats {
   relayedDatagrams = 0;
   /** Relay requests refused and datagrams a relay port dropped, by cause. */
   readonly relayDropped = new Map<string, number>();
+  /** IPv6 addresses claimed in HS, JS and RS: proven (passed on) or unproven (dropped). */
+  readonly ip6Claims = new Map<string, number>();
 
   count(map: Map<string, number>, key: string): void {
     map.set(key, (map.get(key) ?? 0) + 1);
@@ -52,6 +56,7 @@ export class ServerStats {
       + `dropped ${this.total(this.dropped)} (${list(this.dropped)}), ignored ${this.ignored}, sessions created ${this.sessionsCreated}, `
       + `closed ${this.sessionsClosed}, expired ${this.sessionsExpired}, refused ${this.registrationsRefused}, `
       + `unconfirmed ${this.registrationsUnconfirmed}, evicted ${this.registrationsEvicted}, slots reclaimed ${this.slotsReclaimed}, matches ${this.matches}, `
-      + `relays opened ${this.relaysOpened}, relayed ${this.relayedDatagrams} datagrams (${this.relayedBytes} bytes), relay drops (${list(this.relayDropped)})`;
+      + `relays opened ${this.relaysOpened}, relayed ${this.relayedDatagrams} datagrams (${this.relayedBytes} bytes), relay drops (${list(this.relayDropped)}), `
+      + `IPv6 claims (${list(this.ip6Claims)})`;
   }
 }

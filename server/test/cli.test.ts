@@ -81,4 +81,41 @@ describe('the server command', () => {
     expect(await cli.exited).toBe(2);
     expect(cli.output().err).toContain('--expiry=abc: expected a duration like 30s or 20m (see --help)');
   });
+
+  it('exits 2 naming a bad --public-ip6 or --probe-port', async () => {
+    const bad6 = startCli(['--public-ip6', 'ff02::1']);
+    expect(await bad6.exited).toBe(2);
+    expect(bad6.output().err).toContain('--public-ip6=ff02::1: expected an IPv6 address players can reach');
+    const badProbe = startCli(['--probe-port', '7788']);
+    expect(await badProbe.exited).toBe(2);
+    expect(badProbe.output().err).toContain('--probe-port=7788: is --port');
+  });
+
+  it('with --public-ip6 listens there too and answers NP over IPv6 with IA; an address not its own stops it, named', async () => {
+    const cli = startCli(['--port', '0', '--bind', '127.0.0.1', '--public-ip', '127.0.0.1', '--public-ip6', '::1', '--relay-ports', 'off']);
+    const [, port] = await cli.line(/listening on 127\.0\.0\.1:(\d+), .*, IPv6 \[::1\]:(\d+)/);
+    const socket = dgram.createSocket({ type: 'udp6', ipv6Only: true });
+    const answer = await new Promise<string>((done) => {
+      socket.on('message', (d) => done(d.toString()));
+      socket.send(`NP:cycycycycycy:cycycycycycy:abababababababab:${'cy'.repeat(8)}:${'cy'.repeat(8)}`, Number(port), '::1');
+    });
+    socket.close();
+    expect(answer).toMatch(/^IA:[a-z]{16}:[a-z]{16}:[a-z]{16}:abababababababab$/);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+
+    const elsewhere = startCli(['--port', '0', '--bind', '127.0.0.1', '--public-ip', '127.0.0.1', '--public-ip6', '2001:db8::7']);
+    expect(await elsewhere.exited).toBe(1);
+    expect(elsewhere.output().err).toMatch(/cannot listen on IPv6 port \d+ on 2001:db8::7: .*EADDRNOTAVAIL/);
+  });
+
+  it('says plainly when the probe port is taken', async () => {
+    const holder = dgram.createSocket('udp4');
+    await new Promise<void>((done) => holder.bind(0, '127.0.0.1', done));
+    const port = holder.address().port;
+    const cli = startCli(['--port', '0', '--bind', '127.0.0.1', '--public-ip', '127.0.0.1', '--relay-ports', 'off', '--probe-port', String(port)]);
+    expect(await cli.exited).toBe(1);
+    holder.close();
+    expect(cli.output().err).toContain(`probe port ${port} on 127.0.0.1 is already in use (EADDRINUSE)`);
+  });
 });

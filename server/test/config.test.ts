@@ -21,7 +21,7 @@ function error(argv: string[], env: NodeJS.ProcessEnv = {}): string {
 describe('readConfig', () => {
   it('has sensible defaults', () => {
     expect(config(['--public-ip', '203.0.113.7'])).toEqual({
-      port: 7788, bind: '0.0.0.0', publicIp: '203.0.113.7', publicIpGuessed: false, publicPort: 0,
+      port: 7788, bind: '0.0.0.0', publicIp: '203.0.113.7', publicIpGuessed: false, publicPort: 0, publicIp6: '', probePort: 7789,
       suffixBigrams: 4, expiryMs: 60_000, sweepIntervalMs: 10_000, maxPeers: 32, maxSessions: 100_000, sessionsPerIp: 32,
       rate: 50, burst: 100, maxTracked: 100_000, logLevel: 'info', metrics: '',
       maxJoiners: 400_000, confirmWindowMs: 15_000, joinWindowMs: 15_000, matchesPerIp: 30, matchesPerNet: 120,
@@ -30,6 +30,17 @@ describe('readConfig', () => {
       relayLifetimeMs: 7_200_000, relaysPerIp: 16, maxRelays: 1024, relaysPerSubnet: 64, relayRequestsPerIp: 64,
     });
     expect(config(['--relay-ports=off', '--relay-bandwidth=1mb'])).toMatchObject({ relayPorts: null, relayBandwidth: 1_048_576 });
+  });
+
+  it('puts the probe port on the first relay port, on 7789 with relays off, on a free port with --port 0, or where it is told', () => {
+    expect(config(['--relay-ports=8000-8003']).probePort).toBe(8000);
+    expect(config(['--relay-ports=off']).probePort).toBe(7789);
+    expect(config(['--relay-ports=off', '--port=0']).probePort).toBe(0);
+    expect(config(['--port=0']).probePort).toBe(0);
+    expect(config(['--probe-port=9000', '--relay-ports=off']).probePort).toBe(9000);
+    expect(config(['--probe-port=off']).probePort).toBeNull();
+    expect(config([], { SHP_PROBE_PORT: '7790' }).probePort).toBe(7790);
+    expect(config(['--public-ip6=2001:DB8::7']).publicIp6).toBe('2001:DB8::7');
   });
 
   it('takes flags in both forms, and environment variables, with flags winning', () => {
@@ -55,6 +66,19 @@ describe('readConfig', () => {
     expect(error(['--metrics=9090'])).toBe('--metrics=9090: expected an address and port like 127.0.0.1:9090');
     expect(error(['--rate=fast'])).toBe('--rate=fast: expected a rate from 0 to 1000000');
     expect(error(['--relay-ports=9000-8000'])).toBe('--relay-ports=9000-8000: expected a port range of 1 to 64 ports like 7789-7792, or off');
+    expect(error(['--probe-port=7788'])).toBe('--probe-port=7788: is --port; the probe port needs a port of its own (or a relay port)');
+    expect(error(['--probe-port=7800', '--port=7800'])).toBe('--probe-port=7800: is --port; the probe port needs a port of its own (or a relay port)');
+    expect(error(['--port=7789', '--relay-ports=off'])).toBe('--port=7789: is the probe port\'s default with relays off; give --probe-port another port, or off');
+    expect(config(['--port=7789', '--relay-ports=off', '--probe-port=7790']).probePort).toBe(7790);
+    expect(error(['--probe-port=70000'])).toBe('--probe-port=70000: expected a port from 0 to 65535, or off');
+    expect(error(['--probe-port=on'])).toBe('--probe-port=on: expected a port from 0 to 65535, or off');
+    for (const address of ['203.0.113.7', '2001:db8::zz', 'example.com', '::ffff:1.2.3.4', 'fe80::1%eth0']) {
+      expect(error([`--public-ip6=${address}`])).toBe(`--public-ip6=${address}: expected an IPv6 address like 2001:db8::7`);
+    }
+    for (const address of ['::', 'ff02::1', 'fe80::1', '::ffff:102:304']) {
+      expect(error([`--public-ip6=${address}`])).toBe(`--public-ip6=${address}: expected an IPv6 address players can reach, not unspecified, multicast, link-local or IPv4-mapped`);
+    }
+    expect(error([], { SHP_PUBLIC_IP6: 'nope' })).toBe('--public-ip6 (SHP_PUBLIC_IP6)=nope: expected an IPv6 address like 2001:db8::7');
     expect(error(['--relay-bandwidth=fast'])).toBe('--relay-bandwidth=fast: expected bytes a second like 256kb or 4mb');
     expect(error(['--bogus'])).toMatch(/Unknown option '--bogus'/);
     expect(error(['stray'])).toMatch(/stray/);
@@ -65,10 +89,13 @@ describe('readConfig', () => {
     const text = helpText();
     for (const flag of ['--port', '--bind', '--public-ip', '--public-port', '--suffix-bigrams', '--expiry', '--sweep-interval', '--max-peers',
       '--max-sessions', '--sessions-per-ip', '--rate', '--burst', '--max-tracked', '--log-level', '--metrics', '--max-joiners', '--confirm-window',
-      '--join-window', '--matches-per-ip', '--matches-per-net', '--failed-joins-per-ip', '--failed-joins-per-net', '--failed-joins']) {
+      '--join-window', '--matches-per-ip', '--matches-per-net', '--failed-joins-per-ip', '--failed-joins-per-net', '--failed-joins',
+      '--public-ip6', '--probe-port']) {
       expect(text).toContain(flag);
     }
     expect(text).toMatch(/--expiry\s+SHP_EXPIRY\s+default 1m/);
+    expect(text).toMatch(/--probe-port\s+SHP_PROBE_PORT\s+default first relay port/);
+    expect(text).toMatch(/--public-ip6\s+SHP_PUBLIC_IP6\s+default none/);
   });
 });
 

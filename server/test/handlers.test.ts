@@ -193,7 +193,7 @@ describe('datagrams that are not valid requests', () => {
     ['garbage bytes', new Uint8Array([0, 255, 13, 10]), 'not_ascii'],
     ['no separator', 'HELLO', 'no_separator'],
     ['unknown code', `ZZ:${LOCAL_KEY}`, 'unknown_code'],
-    ['wrong field count', `HS:${LOCAL_KEY}:${'cy'.repeat(8)}:unknown:${'cy'.repeat(8)}:${'cy'.repeat(8)}:${LOCAL_KEY}`, 'field_count'],
+    ['wrong field count', `HS:${LOCAL_KEY}:${'cy'.repeat(8)}:unknown:${'cy'.repeat(8)}:${'cy'.repeat(8)}:${'cy'.repeat(8)}:${LOCAL_KEY}`, 'field_count'],
     ['an optional nonce that is no token', `HS:${LOCAL_KEY}:${LOCAL_KEY}`, 'bad_field'],
     ['a key with a letter pair that is no bigram', 'HS:qucycyahjiuq', 'bad_field'],
     ['a session id of the wrong shape', `KA:${LOCAL_KEY}cy`, 'bad_field'],

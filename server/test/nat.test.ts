@@ -1,8 +1,10 @@
 /** NAT diagnosis (NP / NA on the rendezvous and probe ports) over real UDP, and NAT types passed to peers. */
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decode, encode, encodeKey, type Endpoint, type Message } from '../src/generated/protocol.ts';
+import { decode, decodeKey, encode, encodeKey, type Endpoint, type Message } from '../src/generated/protocol.ts';
 import { NatBook } from '../src/nat/nat-book.ts';
+import { Ip6Proof } from '../src/nat/ip6-proof.ts';
+import { ip6FromTokens } from '../src/nat/ip6-address.ts';
 import { NO_KEY } from '../src/nat/nat-probe.ts';
 import { LOCAL_KEY, type Running, startTestServer } from './fixtures.ts';
 import { counted, relayPorts, until } from './relay-fixtures.ts';
@@ -80,11 +82,46 @@ describe('NAT diagnosis', () => {
     expect(running.server.stats.sent.get('NA')).toBe(2);
   });
 
-  it('names no probe port when relays are off', async () => {
+  it('names no probe port when relays are off and no probe port is given (servers built without readConfig)', async () => {
     running = await startTestServer();
     const node = await open();
     const answer = await node.next(running.address, `NP:${LOCAL_KEY}:${NO_KEY}:${NONCE}`);
     expect(answer.text).toBe(`NA:${node.key}:${NO_KEY}:${NONCE}`);
+  });
+
+  it('with relays off, a probe port of its own answers NP and nothing else', async () => {
+    // Given relays off and a probe port of its own (a free one),
+    running = await startTestServer({ probePort: 0 });
+    const node = await open();
+    // when the node probes the rendezvous port, NA names the probe port,
+    const first = await node.next(running.address, `NP:${LOCAL_KEY}:${NO_KEY}:${NONCE}`);
+    const probeKey = first.text.split(':')[2]!;
+    expect(probeKey).not.toBe(NO_KEY);
+    const probe = decodeKey(probeKey)!;
+    expect(probe.address).toBe('127.0.0.1');
+    // and the probe port answers from itself, as long as the probe;
+    const second = await node.next(probe, `NP:${LOCAL_KEY}:${probeKey}:${NONCE2}`);
+    expect(second.text).toBe(`NA:${node.key}:${probeKey}:${NONCE2}`);
+    expect(second.from.port).toBe(probe.port);
+    // anything else there is dropped and counted.
+    for (const junk of [`HS:${LOCAL_KEY}`, 'hello']) {
+      const before = counted(running);
+      node.send(probe, junk);
+      await until(() => counted(running!) > before, `the server to count ${junk}`);
+    }
+    expect(running.server.stats.dropped.get('not_a_probe')).toBe(2);
+    expect(node.got.length).toBe(2);
+  });
+
+  it('names no probe port when it is off, relays or not', async () => {
+    running = await startTestServer({ relayPorts: relayPorts(2), probePort: null });
+    const node = await open();
+    expect((await node.next(running.address, `NP:${LOCAL_KEY}:${NO_KEY}:${NONCE}`)).text).toBe(`NA:${node.key}:${NO_KEY}:${NONCE}`);
+    // and the first relay port no longer answers NP (it counts a stranger's datagram).
+    const before = counted(running);
+    node.send({ address: '127.0.0.1', port: running.server.relays.boundPorts[0]! }, `NP:${LOCAL_KEY}:${NO_KEY}:${NONCE}`);
+    await until(() => counted(running!) > before, 'the relay to count it');
+    expect(running.server.stats.relayDropped.get('stranger')).toBe(1);
   });
 
   it('drops malformed probes on either port, and anything but NP on the probe port from a stranger', async () => {
@@ -125,10 +162,13 @@ describe('NAT types passed to peers', () => {
   const IP6A = 'jcjcjcjcjcjcjcjc';
   const IP6B = 'dudududududududu';
 
-  it('adds the other side\'s report to JR and NJ of a pair with a secret, and round-trips on the wire', () => {
-    const book = new NatBook(10);
+  it('adds the other side\'s report to JR and NJ of a pair with a secret (its IPv6 address with a proof), and round-trips on the wire', () => {
+    const proof = new Ip6Proof(() => 0);
+    const book = new NatBook(10, proof);
     book.record({ code: 'HS', localKey: LOCAL_KEY, nonce: NONCE, nat: 'port_preserving' }, hostKey);
-    book.record({ code: 'JS', localKey: LOCAL_KEY, sessionId: `${hostKey}abab`, nonce: NONCE2, nat: 'port_randomising', ip6Prefix: IP6A, ip6Host: IP6B }, joinerKey);
+    const ip6Proof = proof.mint(ip6FromTokens(IP6A, IP6B), 4000, NONCE2); // LOCAL_KEY's port
+    expect(book.record({ code: 'JS', localKey: LOCAL_KEY, sessionId: `${hostKey}abab`, nonce: NONCE2, nat: 'port_randomising', ip6Prefix: IP6A, ip6Host: IP6B, ip6Proof }, joinerKey))
+      .toBe('proven');
     const jr = book.decorate({ code: 'JR', joinerRemoteKey: joinerKey, hostRemoteKey: hostKey, hostLocalKey: LOCAL_KEY, nonce: NONCE2, secret: SECRET });
     expect(encode(jr)).toBe(`JR:${joinerKey}:${hostKey}:${LOCAL_KEY}:${NONCE2}:${SECRET}:port_preserving`);
     const nj = book.decorate({ code: 'NJ', joinerRemoteKey: joinerKey, joinerLocalKey: LOCAL_KEY, nonce: NONCE, secret: SECRET });
@@ -138,7 +178,7 @@ describe('NAT types passed to peers', () => {
   });
 
   it('adds nothing without a secret (an original peer in the pair) or without a report', () => {
-    const book = new NatBook(10);
+    const book = new NatBook(10, null);
     book.record({ code: 'HS', localKey: LOCAL_KEY, nonce: NONCE, nat: 'open' }, hostKey);
     const jr: Message = { code: 'JR', joinerRemoteKey: joinerKey, hostRemoteKey: hostKey, hostLocalKey: LOCAL_KEY, nonce: NONCE2 };
     expect(book.decorate(jr)).toEqual(jr);
@@ -147,7 +187,7 @@ describe('NAT types passed to peers', () => {
   });
 
   it('stays within its bound, the newest reports kept', () => {
-    const book = new NatBook(3);
+    const book = new NatBook(3, null);
     for (let i = 0; i < 10; i++) book.record({ code: 'RS', localKey: LOCAL_KEY, nonce: NONCE, nat: 'unknown' }, encodeKey({ address: '203.0.113.9', port: 1000 + i }));
     expect(book.size).toBe(3);
     book.record({ code: 'HS', localKey: LOCAL_KEY, nonce: NONCE, nat: 'open' }, hostKey);
@@ -155,7 +195,7 @@ describe('NAT types passed to peers', () => {
       .toMatchObject({ hostNat: 'open' });
   });
 
-  it('over real UDP: a pair of ours learns each other\'s NAT type (and IPv6) in JR and NJ', async () => {
+  it('over real UDP: a pair of ours learns each other\'s NAT type in JR and NJ, and never an IPv6 address it claimed without a proof', async () => {
     running = await startTestServer();
     const host = await open();
     const joiner = await open();
@@ -165,7 +205,8 @@ describe('NAT types passed to peers', () => {
     const jr = await joiner.next(running.address, `JS:${LOCAL_KEY}:${id}:${NONCE2}:port_randomising:${IP6A}:${IP6B}`);
     expect(jr.text).toMatch(new RegExp(`^JR:${joiner.key}:${host.key}:${LOCAL_KEY}:${NONCE2}:[a-z]{16}:port_preserving$`));
     await until(() => host.got.length > nj, 'NJ');
-    expect(host.got[nj]!.text).toMatch(new RegExp(`^NJ:${joiner.key}:${LOCAL_KEY}:${NONCE}:[a-z]{16}:port_randomising:${IP6A}:${IP6B}$`));
+    expect(host.got[nj]!.text).toMatch(new RegExp(`^NJ:${joiner.key}:${LOCAL_KEY}:${NONCE}:[a-z]{16}:port_randomising$`));
+    expect(running.server.stats.ip6Claims.get('unproven')).toBe(1);
   });
 
   it('original clients interoperate: a JS with no extensions gets the JR it always did, over real UDP', async () => {

@@ -26,8 +26,9 @@ export class Peer {
     });
   }
 
+  /** A socket on [address]: IPv4, or IPv6 (::1) when it has a colon. */
   static async open(address = '127.0.0.1'): Promise<Peer> {
-    const socket = dgram.createSocket('udp4');
+    const socket = dgram.createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', ipv6Only: address.includes(':') });
     await new Promise<void>((done) => socket.bind(0, address, done));
     return new Peer(socket, address, socket.address().port);
   }

@@ -70,7 +70,7 @@ describe('our extensions: optional trailing fields that original peers never sen
   it('rejects an optional field of the wrong type, one too many, and an unknown reason', () => {
     expect(decode(bytes(`HS:${K}:${K}`))).toMatchObject({ ok: false, error: 'bad_field' });
     expect(decode(bytes(`HS:${K}:${N}:${N}`))).toMatchObject({ ok: false, error: 'bad_field' }); // nat is a word
-    expect(decode(bytes(`HS:${K}:${N}:unknown:${N}:${N}:${N}`))).toMatchObject({ ok: false, error: 'field_count' });
+    expect(decode(bytes(`HS:${K}:${N}:unknown:${N}:${N}:${N}:${N}`))).toMatchObject({ ok: false, error: 'field_count' });
     expect(decode(bytes(`RF:tired:${N}`))).toMatchObject({ ok: false, error: 'bad_field' });
     expect(decode(bytes('RF:server_full'))).toMatchObject({ ok: false, error: 'field_count' });
   });

@@ -4,7 +4,8 @@ extends RefCounted
 ## the server. Keys are IPv4-only, so an IPv6 address travels as two tokens (the schema's
 ## [code]ip6_prefix[/code] and [code]ip6_host[/code]: its first and last 8 bytes, one bigram per
 ## byte, as in a key); its port is the sender's bound port (one dual-stack socket), which the
-## local key carries.
+## local key carries. The server passes an address on only with its proof (IA, see
+## [HolePunchServerLink]) that the sender receives there.
 
 
 static var _enet_ipv6 := -1
@@ -86,15 +87,25 @@ static func to_tokens(address: String) -> PackedStringArray:
 	return PackedStringArray([letters.left(16), letters.substr(16)])
 
 
-## The address two tokens carry, or empty when either is missing or not a token.
-static func from_tokens(prefix: String, host: String) -> String:
+## The address two tokens carry, or empty when either is missing or not a token. Only a global
+## address (2000::/3), unless [param global_only] is false: then any one host's address (not
+## unspecified, multicast or link-local), as the server's own or what the server saw may be.
+static func from_tokens(prefix: String, host: String, global_only := true) -> String:
 	if not HolePunchProtocol.is_token(prefix) or not HolePunchProtocol.is_token(host):
 		return ""
 	var letters := prefix + host
 	var bytes := PackedByteArray()
 	for i in 16:
 		bytes.append(HolePunchProtocol.BIGRAMS.find(letters.substr(2 * i, 2)))
-	return format(bytes) if bytes[0] & 0xe0 == 0x20 else "" # Only a global address: no loopback, link-local or ULA.
+	if global_only:
+		return format(bytes) if bytes[0] & 0xe0 == 0x20 else "" # No loopback, link-local or ULA: peers punch it.
+	var unspecified := bytes == PackedByteArray([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+	return "" if unspecified or bytes[0] == 0xff or (bytes[0] == 0xfe and bytes[1] & 0xc0 == 0x80) else format(bytes)
+
+
+## Whether [param address] is the IPv6 loopback address ([code]::1[/code]): a server on this machine.
+static func is_loopback(address: String) -> bool:
+	return same(address, "::1")
 
 
 static func _groups(text: String) -> PackedInt32Array:

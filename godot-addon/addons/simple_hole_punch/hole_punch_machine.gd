@@ -67,7 +67,7 @@ func _ready() -> void:
 func _api_host_session(serv_key: String, alias: String) -> Error:
 	var err := _begin(_Role.HOST, serv_key, alias)
 	if err == OK:
-		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_host_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2]), _now())
+		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_host_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2], ext[3]), _now())
 	return err
 
 
@@ -79,14 +79,14 @@ func _api_join_session(id: String, alias: String) -> Error:
 	var err := _begin(_Role.JOINER, code.left(HolePunchProtocol.KEY_LENGTH), alias)
 	if err == OK:
 		_session_id = code
-		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_join_session(_lan_key, code, _server.nonce, ext[0], ext[1], ext[2]), _now())
+		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_join_session(_lan_key, code, _server.nonce, ext[0], ext[1], ext[2], ext[3]), _now())
 	return err
 
 
 func _api_random_session(serv_key: String, alias: String) -> Error:
 	var err := _begin(_Role.RANDOM, serv_key, alias)
 	if err == OK:
-		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_random_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2]), _now())
+		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_random_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2], ext[3]), _now())
 	return err
 
 

@@ -186,6 +186,11 @@ func _on_nat_answer(_message: Dictionary, _ip: String, _port: int) -> void:
 	dropped_datagrams += 1 # The NAT diagnosis has a socket of its own (HolePunchNat): none is awaited here.
 
 
+func _on_ip6_answer(message: Dictionary, ip: String, _port: int) -> void:
+	if not _server.heard_ip6_answer(message, ip):
+		dropped_datagrams += 1 # Not from the server's IPv6 address, or not awaited.
+
+
 # --- Queries ------------------------------------------------------------------------------
 
 func _api_get_nat_type() -> int:

@@ -13,7 +13,9 @@ extends RefCounted
 ## The NAT decides, not the socket, so a socket of its own is enough, and the diagnosis can run
 ## before any session (for a lobby). Requests are resent every [member resend_interval] seconds
 ## until [member timeout]; what is unknown by then is [constant UNKNOWN]. Answers count only from
-## the port asked and only with this diagnosis's nonce.
+## the port asked and only with this diagnosis's nonce. Each NP leaves room for the server's IPv6
+## address, which the server's NA then names ([member server_ip6]): the node proves its own IPv6
+## address there ([HolePunchServerLink]).
 ## [codeblock]
 ## var nat := HolePunchNat.new()
 ## nat.start(server_key, Time.get_ticks_msec() / 1000.0)
@@ -30,6 +32,8 @@ enum NatType {
 
 ## The key of 0.0.0.0 port 0: "none".
 const NO_KEY := "cycycycycycy"
+## A token of eight zero bytes: NP's room for the server's IPv6 address before it is known.
+const NO_TOKEN := "cycycycycycycycy"
 ## The words of [enum NatType] on the wire (the schema's `nat` field), in enum order.
 const WORDS: Array[String] = ["open", "port_preserving", "port_randomising", "unknown"]
 
@@ -45,6 +49,8 @@ var timeout := 1.0
 var public_endpoint := {}
 ## The public address the probe port saw (empty before, or without a probe port).
 var probe_endpoint := {}
+## The server's IPv6 address as its NA named it (full form), or empty: none, or not yet known.
+var server_ip6 := ""
 
 var _socket: PacketPeerUDP
 var _server := {}
@@ -81,6 +87,7 @@ func start(server_key: String, now: float, own_addresses := PackedStringArray())
 	nat_type = NatType.UNKNOWN
 	public_endpoint = {}
 	probe_endpoint = {}
+	server_ip6 = ""
 	_probe = {}
 	_probe_key = NO_KEY
 	_seen = {}
@@ -145,7 +152,8 @@ func _send() -> void:
 
 func _probe_at(target: Dictionary, probe_key: String) -> void:
 	_socket.set_dest_address(target.ip, target.port)
-	_socket.put_packet(HolePunchProtocol.encode_nat_probe(NO_KEY, probe_key, _nonce))
+	# Room for the server's IPv6 address: NA names it only when it is no longer than NP.
+	_socket.put_packet(HolePunchProtocol.encode_nat_probe(NO_KEY, probe_key, _nonce, NO_TOKEN, NO_TOKEN))
 
 
 func _hear(packet: PackedByteArray, ip: String, port: int) -> void:
@@ -161,6 +169,7 @@ func _hear(packet: PackedByteArray, ip: String, port: int) -> void:
 		_seen[port] = seen
 	if public_endpoint.is_empty() and port == _server.port:
 		public_endpoint = seen
+		server_ip6 = HolePunchIpv6.from_tokens(message.server_ip6_prefix, message.server_ip6_host, false)
 		_probe_key = message.probe_key
 		if _probe_key != NO_KEY:
 			_probe = HolePunchProtocol.decode_key(_probe_key)

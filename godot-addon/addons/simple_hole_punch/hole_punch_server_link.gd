@@ -2,7 +2,14 @@ class_name HolePunchServerLink
 extends RefCounted
 ## The rendezvous server as a [HolePunch] node sees it: its address, the request that waits for
 ## an answer (resent on a [HolePunchRetry] until [member HolePunch.server_timeout]), the host's
-## keep-alives, and the nonce that tells the server's real answers from forged ones.
+## keep-alives, the nonce that tells the server's real answers from forged ones, and the proof of
+## our IPv6 address.
+##
+## The server passes a node's IPv6 address to its peers (who will punch it) only when the node
+## proved it receives there: before the first request the node sends NP from its punching socket
+## to the server's IPv6 address (which the NAT diagnosis's NA named), and the server answers IA,
+## only to the address and port it saw, with that address and a proof (a MAC of the address, the
+## port and this session's nonce). The request then carries the address and the proof.
 
 
 ## The server key.
@@ -14,6 +21,13 @@ var port := 0
 ## The nonce of this session: 16 random letters sent with every request and echoed in every
 ## answer; empty when talking to an original server.
 var nonce := ""
+## The server's IPv6 address, once a proof was asked of it; empty before, or when it has none.
+var ip6 := ""
+var _ip6_bytes := PackedByteArray()
+## What IA said: our IPv6 address as the server saw it and its proof; empty until it came.
+var _ip6_claim := PackedStringArray()
+var _ip6_deadline := -1.0
+var _ip6_retry: HolePunchRetry
 var _node: HolePunch
 var _request := PackedByteArray()
 var _started := 0.0
@@ -28,15 +42,53 @@ func _init(node: HolePunch, server_key: String, with_nonce: bool) -> void:
 	ip = address.ip
 	port = address.port
 	_retry = HolePunchRetry.new(node.request_interval, node.max_request_interval)
+	_ip6_retry = HolePunchRetry.new(node.request_interval, node.max_request_interval)
 	if with_nonce:
 		var bytes := Crypto.new().generate_random_bytes(HolePunchProtocol.TOKEN_LENGTH >> 1) # Two letters a byte.
 		for byte in bytes:
 			nonce += HolePunchProtocol.BIGRAMS[byte]
 
 
-## Whether [param from_ip]:[param from_port] is the server.
+## Whether [param from_ip]:[param from_port] is the server (at its IPv4 or its IPv6 address).
 func is_at(from_ip: String, from_port: int) -> bool:
-	return from_ip == ip and from_port == port
+	if from_port != port:
+		return false
+	return from_ip == ip or (not _ip6_bytes.is_empty() and from_ip.contains(":") and HolePunchIpv6.parse(from_ip) == _ip6_bytes)
+
+
+## Proves our IPv6 address to the server at [param server_ip6] (empty: it has none) before the
+## first request: sends NP from the punching socket until IA comes or [member HolePunch.nat_timeout]
+## passes. Returns true while it waits at [param now]; call it each frame until it returns false.
+func proving_ip6(server_ip6: String, now: float) -> bool:
+	if server_ip6 == "" or nonce == "":
+		return false
+	if _ip6_deadline < 0.0:
+		ip6 = server_ip6
+		_ip6_bytes = HolePunchIpv6.parse(server_ip6)
+		_ip6_deadline = now + _node.nat_timeout
+		_ip6_retry.start(now)
+	if not _ip6_claim.is_empty() or now >= _ip6_deadline:
+		return false
+	if _ip6_retry.due(now):
+		var tokens := HolePunchIpv6.to_tokens(ip6)
+		# As long as the answer could be (IA is shorter): the server answers no shorter NP.
+		_node._send_to(HolePunchProtocol.encode_nat_probe(HolePunchNat.NO_KEY, HolePunchNat.NO_KEY, nonce, tokens[0], tokens[1]), ip6, port)
+	return true
+
+
+## Takes IA (its nonce checked already) from [param from_ip]; false when it is not from the
+## server's IPv6 address or not awaited.
+func heard_ip6_answer(message: Dictionary, from_ip: String) -> bool:
+	if _ip6_bytes.is_empty() or not _ip6_claim.is_empty() or HolePunchIpv6.parse(from_ip) != _ip6_bytes:
+		return false
+	_ip6_claim = PackedStringArray([message.ip6_prefix, message.ip6_host, message.proof])
+	return true
+
+
+## The request's IPv6 fields: [code][ip6_prefix, ip6_host, ip6_proof][/code] as IA gave them,
+## or three empty strings without a proof (the address would not be passed on).
+func ip6_claim() -> PackedStringArray:
+	return _ip6_claim if not _ip6_claim.is_empty() else PackedStringArray(["", "", ""])
 
 
 ## Whether a server message may be believed: it echoes our nonce (or, for an original server,

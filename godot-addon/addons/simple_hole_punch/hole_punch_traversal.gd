@@ -59,8 +59,9 @@ func diagnose(server_key: String, now: float) -> void:
 	nat.start(server_key, now, HolePunchSocket.own_addresses(_node.lan_address))
 
 
-## Sends the request [param make] builds once the diagnosis is done (at once when it is):
-## [param make] takes the extension fields [code][nat, ip6_prefix, ip6_host][/code].
+## Sends the request [param make] builds once the diagnosis (and the proof of our IPv6 address)
+## is done, at once when it is: [param make] takes the extension fields
+## [code][nat, ip6_prefix, ip6_host, ip6_proof][/code].
 func request(make: Callable, now: float) -> void:
 	_pending = make
 	_send_pending(now)
@@ -197,11 +198,25 @@ func _configured(probe: HolePunchProbe) -> HolePunchProbe:
 
 
 func _send_pending(now: float) -> void:
-	if not _pending.is_valid() or not nat.done:
+	if not _pending.is_valid():
 		return
-	var tokens := HolePunchIpv6.to_tokens(ip6) if ip6 != "" else PackedStringArray(["", ""])
+	# The proof goes beside the diagnosis, as soon as NA named the server's IPv6 address.
+	var proving := _proves_ip6() and _node._server.proving_ip6(nat.server_ip6, now)
+	if not nat.done or proving:
+		return
+	var claim := _node._server.ip6_claim()
 	# Nothing to tell (unknown, no IPv6): the request as before, without the extension.
-	var word := "" if nat.nat_type == HolePunchNat.NatType.UNKNOWN and ip6 == "" else HolePunchNat.word(nat.nat_type)
-	var packet: PackedByteArray = _pending.call([word, tokens[0], tokens[1]])
+	var word := "" if nat.nat_type == HolePunchNat.NatType.UNKNOWN and claim[0] == "" else HolePunchNat.word(nat.nat_type)
+	var packet: PackedByteArray = _pending.call([word, claim[0], claim[1], claim[2]])
 	_pending = Callable()
 	_node._server.request(packet, now)
+
+
+## Whether to prove our IPv6 address to the server: we have a global one to use (or the server is
+## on this machine), and the game could use the path.
+func _proves_ip6() -> bool:
+	if not _node.use_ipv6 or nat.server_ip6 == "":
+		return false
+	if ip6 != "":
+		return true # Checked against ENet already.
+	return HolePunchIpv6.is_loopback(nat.server_ip6) and (_node.ipv6_without_enet or HolePunchIpv6.enet_supports_ipv6())

@@ -21,10 +21,10 @@ export function isName(text: string): boolean {
   return text.length >= 1 && text.length <= LIMITS.maxNameLength && /^[\x20-\x39\x3b-\x7e]+$/.test(text);
 }
 
-export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'HL' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'JP' | 'RJ' | 'RF' | 'RQ' | 'RG' | 'RB' | 'RA' | 'NP' | 'NA';
+export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'HL' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'JP' | 'RJ' | 'RF' | 'RQ' | 'RG' | 'RB' | 'RA' | 'NP' | 'NA' | 'IA';
 
 /** Message codes by name. */
-export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', hostLink: 'HL', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', joinPayload: 'JP', refusedJoin: 'RJ', refused: 'RF', relayRequest: 'RQ', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA', natProbe: 'NP', natAnswer: 'NA' } as const;
+export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', hostLink: 'HL', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', joinPayload: 'JP', refusedJoin: 'RJ', refused: 'RF', relayRequest: 'RQ', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA', natProbe: 'NP', natAnswer: 'NA', ip6Answer: 'IA' } as const;
 
 /** `HS` (client to server): Register a new session with the sender as its host. Resent until HR arrives. */
 export interface HostSession {
@@ -39,6 +39,8 @@ export interface HostSession {
   readonly ip6Prefix?: string;
   /** Ours: the last 8 bytes of that IPv6 address. */
   readonly ip6Host?: string;
+  /** Ours: the server's proof (from IA) that the sender received at that IPv6 address and the local key's port, for this request's nonce. The server passes the address on only with a valid proof. */
+  readonly ip6Proof?: string;
 }
 
 /** `HR` (server to client): Answer to HS (and to RS when no random host was waiting): the session exists. */
@@ -67,6 +69,8 @@ export interface JoinSession {
   readonly ip6Prefix?: string;
   /** Ours: the last 8 bytes of that IPv6 address. */
   readonly ip6Host?: string;
+  /** Ours: the server's proof (from IA) that the sender received at that IPv6 address and the local key's port, for this request's nonce. The server passes the address on only with a valid proof. */
+  readonly ip6Proof?: string;
 }
 
 /** `JR` (server to client): Answer to JS (and to RS when matched): where to punch towards the host. */
@@ -84,7 +88,7 @@ export interface JoinRegistered {
   readonly secret?: string;
   /** Ours: the host's NAT type, as it reported it; sent only after a secret (both sides ours). open: a public address, no NAT; port_preserving: one public port for every destination (endpoint-independent mapping); port_randomising: a new public port per destination; unknown: not diagnosed (or the server has no probe port). */
   readonly hostNat?: 'open' | 'port_preserving' | 'port_randomising' | 'unknown';
-  /** Ours: the first 8 bytes of the host's global IPv6 address, as it reported it. */
+  /** Ours: the first 8 bytes of the host's IPv6 address, passed on only when the host proved it holds it (ip6_proof). */
   readonly hostIp6Prefix?: string;
   /** Ours: the last 8 bytes of the host's global IPv6 address. */
   readonly hostIp6Host?: string;
@@ -103,7 +107,7 @@ export interface NewJoiner {
   readonly secret?: string;
   /** Ours: the joiner's NAT type, as it reported it; sent only after a secret (both sides ours). open: a public address, no NAT; port_preserving: one public port for every destination (endpoint-independent mapping); port_randomising: a new public port per destination; unknown: not diagnosed (or the server has no probe port). */
   readonly joinerNat?: 'open' | 'port_preserving' | 'port_randomising' | 'unknown';
-  /** Ours: the first 8 bytes of the joiner's global IPv6 address, as it reported it. */
+  /** Ours: the first 8 bytes of the joiner's IPv6 address, passed on only when the joiner proved it holds it (ip6_proof). */
   readonly joinerIp6Prefix?: string;
   /** Ours: the last 8 bytes of the joiner's global IPv6 address. */
   readonly joinerIp6Host?: string;
@@ -131,6 +135,8 @@ export interface RandomSession {
   readonly ip6Prefix?: string;
   /** Ours: the last 8 bytes of that IPv6 address. */
   readonly ip6Host?: string;
+  /** Ours: the server's proof (from IA) that the sender received at that IPv6 address and the local key's port, for this request's nonce. The server passes the address on only with a valid proof. */
+  readonly ip6Proof?: string;
 }
 
 /** `KA` (client to server): Keeps the host's NAT mapping to the server open and its session fresh. No answer. */
@@ -268,15 +274,19 @@ export interface RelayBound {
   readonly token: string;
 }
 
-/** `NP` (client to server): Ours: NAT diagnosis. Sent from the punching socket to the server's port, then to its probe port (the key NA gave), each answered with NA from the port it reached; the node compares the two public addresses. As long as NA, so the answer is never larger than the request. */
+/** `NP` (client to server): Ours: NAT diagnosis. Sent from a socket of the node's own to the server's port, then to its probe port (the key NA gave), each answered with NA from the port it reached; the node compares the two public addresses. Sent over IPv6 from the punching socket to the server's IPv6 address (which NA names), it is answered with IA. As long as its answer, so the answer is never larger than the request. */
 export interface NatProbe {
   readonly code: 'NP';
   /** The sender's LAN address and bound port. */
   readonly localKey: string;
   /** The probe port's key as the sender knows it, or cycycycycycy (0.0.0.0:0) before it does; it makes the request as long as its answer. */
   readonly probeKey: string;
-  /** A fresh token per diagnosis, echoed in NA. */
+  /** A fresh token per diagnosis, echoed in NA; over IPv6, the nonce of the request that will carry the proof. */
   readonly nonce: string;
+  /** Ours: the first 8 bytes of the server's IPv6 address (--public-ip6). In NP: as the sender knows it, or cycycycycycycycy before it does; it makes the request as long as an answer that names the address. */
+  readonly serverIp6Prefix?: string;
+  /** Ours: the last 8 bytes of the server's IPv6 address (in NP as the sender knows it, or zeros). */
+  readonly serverIp6Host?: string;
 }
 
 /** `NA` (server to client): Ours: answer to NP, sent from the port NP reached: the source address the server saw there, and where the probe port is. */
@@ -284,15 +294,32 @@ export interface NatAnswer {
   readonly code: 'NA';
   /** The sender's public address as this port saw it. */
   readonly remoteKey: string;
-  /** The server's probe port (its public address and the first relay port), or cycycycycycy when it has none (relays off): the node then cannot tell port-preserving from port-randomising. */
+  /** The server's probe port (its public address and --probe-port, by default the first relay port), or cycycycycycy when it has none (--probe-port off): the node then cannot tell port-preserving from port-randomising. */
   readonly probeKey: string;
+  /** The nonce of the NP this answers. */
+  readonly nonce: string;
+  /** Ours: the first 8 bytes of the server's IPv6 address (--public-ip6). In NP: as the sender knows it, or cycycycycycycycy before it does; it makes the request as long as an answer that names the address. */
+  readonly serverIp6Prefix?: string;
+  /** Ours: the last 8 bytes of the server's IPv6 address (in NP as the sender knows it, or zeros). */
+  readonly serverIp6Host?: string;
+}
+
+/** `IA` (server to client): Ours: answer to NP that reached the server over IPv6 (--public-ip6), sent only to the address and port it came from, never longer than it: that address, and a proof the node puts in its next HS, JS or RS. A keyed MAC of the address, the port and the nonce, valid for a minute or two: whoever sends from an address it does not receive at never sees it. */
+export interface Ip6Answer {
+  readonly code: 'IA';
+  /** The first 8 bytes of the IPv6 source address the server saw. */
+  readonly ip6Prefix: string;
+  /** The last 8 bytes of that address. */
+  readonly ip6Host: string;
+  /** The proof: goes in ip6_proof of the request with this nonce. */
+  readonly proof: string;
   /** The nonce of the NP this answers. */
   readonly nonce: string;
 }
 
-export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | HostLink | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | RefusedJoin | Refused | RelayRequest | RelayGranted | RelayBind | RelayBound | NatProbe | NatAnswer;
+export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | HostLink | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | RefusedJoin | Refused | RelayRequest | RelayGranted | RelayBind | RelayBound | NatProbe | NatAnswer | Ip6Answer;
 export type ClientToServerMessage = HostSession | JoinSession | RandomSession | KeepAlive | CloseSession | HostLink | RelayRequest | RelayBind | NatProbe;
-export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey | Refused | RelayGranted | RelayBound | NatAnswer;
+export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey | Refused | RelayGranted | RelayBound | NatAnswer | Ip6Answer;
 export type PeerToPeerMessage = PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | RefusedJoin;
 
 /** Optional trailing fields up to the first absent one. */
@@ -309,13 +336,13 @@ function present(values: ReadonlyArray<string | undefined>): string[] {
 /** The datagram text of a message: `CODE:field:field...`. */
 export function encode(message: Message): string {
   switch (message.code) {
-    case 'HS': return ['HS', [message.localKey, ...present([message.nonce, message.nat, message.ip6Prefix, message.ip6Host])].join(':')].join(':');
+    case 'HS': return ['HS', [message.localKey, ...present([message.nonce, message.nat, message.ip6Prefix, message.ip6Host, message.ip6Proof])].join(':')].join(':');
     case 'HR': return ['HR', [message.remoteKey, message.sessionId, ...present([message.nonce])].join(':')].join(':');
-    case 'JS': return ['JS', [message.localKey, message.sessionId, ...present([message.nonce, message.nat, message.ip6Prefix, message.ip6Host])].join(':')].join(':');
+    case 'JS': return ['JS', [message.localKey, message.sessionId, ...present([message.nonce, message.nat, message.ip6Prefix, message.ip6Host, message.ip6Proof])].join(':')].join(':');
     case 'JR': return ['JR', [message.joinerRemoteKey, message.hostRemoteKey, message.hostLocalKey, ...present([message.nonce, message.secret, message.hostNat, message.hostIp6Prefix, message.hostIp6Host])].join(':')].join(':');
     case 'NJ': return ['NJ', [message.joinerRemoteKey, message.joinerLocalKey, ...present([message.nonce, message.secret, message.joinerNat, message.joinerIp6Prefix, message.joinerIp6Host])].join(':')].join(':');
     case 'BK': return ['BK', [message.sessionId, ...present([message.nonce])].join(':')].join(':');
-    case 'RS': return ['RS', [message.localKey, ...present([message.nonce, message.nat, message.ip6Prefix, message.ip6Host])].join(':')].join(':');
+    case 'RS': return ['RS', [message.localKey, ...present([message.nonce, message.nat, message.ip6Prefix, message.ip6Host, message.ip6Proof])].join(':')].join(':');
     case 'KA': return ['KA', [message.sessionId, ...present([message.nonce])].join(':')].join(':');
     case 'CS': return ['CS', [message.sessionId, ...present([message.nonce])].join(':')].join(':');
     case 'HL': return ['HL', [message.sessionId, message.nonce].join(':')].join(':');
@@ -331,8 +358,9 @@ export function encode(message: Message): string {
     case 'RG': return ['RG', [message.peerKey, message.relayKey, message.token, ...present([message.nonce])].join(':')].join(':');
     case 'RB': return ['RB', [message.token].join(':')].join(':');
     case 'RA': return ['RA', [message.token].join(':')].join(':');
-    case 'NP': return ['NP', [message.localKey, message.probeKey, message.nonce].join(':')].join(':');
-    case 'NA': return ['NA', [message.remoteKey, message.probeKey, message.nonce].join(':')].join(':');
+    case 'NP': return ['NP', [message.localKey, message.probeKey, message.nonce, ...present([message.serverIp6Prefix, message.serverIp6Host])].join(':')].join(':');
+    case 'NA': return ['NA', [message.remoteKey, message.probeKey, message.nonce, ...present([message.serverIp6Prefix, message.serverIp6Host])].join(':')].join(':');
+    case 'IA': return ['IA', [message.ip6Prefix, message.ip6Host, message.proof, message.nonce].join(':')].join(':');
   }
 }
 
@@ -353,7 +381,7 @@ export function decode(datagram: Uint8Array): DecodeResult {
   const parts = text.slice(3).split(':');
   switch (text.slice(0, 2)) {
     case 'HS': {
-      if (parts.length < 1 || parts.length > 5) return fail('field_count', 'HS needs 1 to 5 field(s)');
+      if (parts.length < 1 || parts.length > 6) return fail('field_count', 'HS needs 1 to 6 field(s)');
       const localKey = parts[0]!;
       if (!isKey(localKey)) return fail('bad_field', 'HS.local_key');
       const nonce = parts[1] as string | undefined;
@@ -364,7 +392,9 @@ export function decode(datagram: Uint8Array): DecodeResult {
       if (ip6Prefix !== undefined && !isToken(ip6Prefix)) return fail('bad_field', 'HS.ip6_prefix');
       const ip6Host = parts[4] as string | undefined;
       if (ip6Host !== undefined && !isToken(ip6Host)) return fail('bad_field', 'HS.ip6_host');
-      return { ok: true, message: { code: 'HS', localKey, nonce, nat, ip6Prefix, ip6Host } };
+      const ip6Proof = parts[5] as string | undefined;
+      if (ip6Proof !== undefined && !isToken(ip6Proof)) return fail('bad_field', 'HS.ip6_proof');
+      return { ok: true, message: { code: 'HS', localKey, nonce, nat, ip6Prefix, ip6Host, ip6Proof } };
     }
 
     case 'HR': {
@@ -379,7 +409,7 @@ export function decode(datagram: Uint8Array): DecodeResult {
     }
 
     case 'JS': {
-      if (parts.length < 2 || parts.length > 6) return fail('field_count', 'JS needs 2 to 6 field(s)');
+      if (parts.length < 2 || parts.length > 7) return fail('field_count', 'JS needs 2 to 7 field(s)');
       const localKey = parts[0]!;
       if (!isKey(localKey)) return fail('bad_field', 'JS.local_key');
       const sessionId = parts[1]!;
@@ -392,7 +422,9 @@ export function decode(datagram: Uint8Array): DecodeResult {
       if (ip6Prefix !== undefined && !isToken(ip6Prefix)) return fail('bad_field', 'JS.ip6_prefix');
       const ip6Host = parts[5] as string | undefined;
       if (ip6Host !== undefined && !isToken(ip6Host)) return fail('bad_field', 'JS.ip6_host');
-      return { ok: true, message: { code: 'JS', localKey, sessionId, nonce, nat, ip6Prefix, ip6Host } };
+      const ip6Proof = parts[6] as string | undefined;
+      if (ip6Proof !== undefined && !isToken(ip6Proof)) return fail('bad_field', 'JS.ip6_proof');
+      return { ok: true, message: { code: 'JS', localKey, sessionId, nonce, nat, ip6Prefix, ip6Host, ip6Proof } };
     }
 
     case 'JR': {
@@ -445,7 +477,7 @@ export function decode(datagram: Uint8Array): DecodeResult {
     }
 
     case 'RS': {
-      if (parts.length < 1 || parts.length > 5) return fail('field_count', 'RS needs 1 to 5 field(s)');
+      if (parts.length < 1 || parts.length > 6) return fail('field_count', 'RS needs 1 to 6 field(s)');
       const localKey = parts[0]!;
       if (!isKey(localKey)) return fail('bad_field', 'RS.local_key');
       const nonce = parts[1] as string | undefined;
@@ -456,7 +488,9 @@ export function decode(datagram: Uint8Array): DecodeResult {
       if (ip6Prefix !== undefined && !isToken(ip6Prefix)) return fail('bad_field', 'RS.ip6_prefix');
       const ip6Host = parts[4] as string | undefined;
       if (ip6Host !== undefined && !isToken(ip6Host)) return fail('bad_field', 'RS.ip6_host');
-      return { ok: true, message: { code: 'RS', localKey, nonce, nat, ip6Prefix, ip6Host } };
+      const ip6Proof = parts[5] as string | undefined;
+      if (ip6Proof !== undefined && !isToken(ip6Proof)) return fail('bad_field', 'RS.ip6_proof');
+      return { ok: true, message: { code: 'RS', localKey, nonce, nat, ip6Prefix, ip6Host, ip6Proof } };
     }
 
     case 'KA': {
@@ -593,25 +627,46 @@ export function decode(datagram: Uint8Array): DecodeResult {
     }
 
     case 'NP': {
-      if (parts.length !== 3) return fail('field_count', 'NP needs 3 field(s)');
+      if (parts.length < 3 || parts.length > 5) return fail('field_count', 'NP needs 3 to 5 field(s)');
       const localKey = parts[0]!;
       if (!isKey(localKey)) return fail('bad_field', 'NP.local_key');
       const probeKey = parts[1]!;
       if (!isKey(probeKey)) return fail('bad_field', 'NP.probe_key');
       const nonce = parts[2]!;
       if (!isToken(nonce)) return fail('bad_field', 'NP.nonce');
-      return { ok: true, message: { code: 'NP', localKey, probeKey, nonce } };
+      const serverIp6Prefix = parts[3] as string | undefined;
+      if (serverIp6Prefix !== undefined && !isToken(serverIp6Prefix)) return fail('bad_field', 'NP.server_ip6_prefix');
+      const serverIp6Host = parts[4] as string | undefined;
+      if (serverIp6Host !== undefined && !isToken(serverIp6Host)) return fail('bad_field', 'NP.server_ip6_host');
+      return { ok: true, message: { code: 'NP', localKey, probeKey, nonce, serverIp6Prefix, serverIp6Host } };
     }
 
     case 'NA': {
-      if (parts.length !== 3) return fail('field_count', 'NA needs 3 field(s)');
+      if (parts.length < 3 || parts.length > 5) return fail('field_count', 'NA needs 3 to 5 field(s)');
       const remoteKey = parts[0]!;
       if (!isKey(remoteKey)) return fail('bad_field', 'NA.remote_key');
       const probeKey = parts[1]!;
       if (!isKey(probeKey)) return fail('bad_field', 'NA.probe_key');
       const nonce = parts[2]!;
       if (!isToken(nonce)) return fail('bad_field', 'NA.nonce');
-      return { ok: true, message: { code: 'NA', remoteKey, probeKey, nonce } };
+      const serverIp6Prefix = parts[3] as string | undefined;
+      if (serverIp6Prefix !== undefined && !isToken(serverIp6Prefix)) return fail('bad_field', 'NA.server_ip6_prefix');
+      const serverIp6Host = parts[4] as string | undefined;
+      if (serverIp6Host !== undefined && !isToken(serverIp6Host)) return fail('bad_field', 'NA.server_ip6_host');
+      return { ok: true, message: { code: 'NA', remoteKey, probeKey, nonce, serverIp6Prefix, serverIp6Host } };
+    }
+
+    case 'IA': {
+      if (parts.length !== 4) return fail('field_count', 'IA needs 4 field(s)');
+      const ip6Prefix = parts[0]!;
+      if (!isToken(ip6Prefix)) return fail('bad_field', 'IA.ip6_prefix');
+      const ip6Host = parts[1]!;
+      if (!isToken(ip6Host)) return fail('bad_field', 'IA.ip6_host');
+      const proof = parts[2]!;
+      if (!isToken(proof)) return fail('bad_field', 'IA.proof');
+      const nonce = parts[3]!;
+      if (!isToken(nonce)) return fail('bad_field', 'IA.nonce');
+      return { ok: true, message: { code: 'IA', ip6Prefix, ip6Host, proof, nonce } };
     }
 
     default: return fail('unknown_code', text.slice(0, 2));
@@ -636,7 +691,7 @@ export interface ServerHandlers<From> {
   relayRequest(message: RelayRequest, from: From): void;
   /** Sent to the relay port from the punching socket: binds this side to the address it came from (and keeps the binding fresh). Resent until RA arrives. */
   relayBind(message: RelayBind, from: From): void;
-  /** Ours: NAT diagnosis. Sent from the punching socket to the server's port, then to its probe port (the key NA gave), each answered with NA from the port it reached; the node compares the two public addresses. As long as NA, so the answer is never larger than the request. */
+  /** Ours: NAT diagnosis. Sent from a socket of the node's own to the server's port, then to its probe port (the key NA gave), each answered with NA from the port it reached; the node compares the two public addresses. Sent over IPv6 from the punching socket to the server's IPv6 address (which NA names), it is answered with IA. As long as its answer, so the answer is never larger than the request. */
   natProbe(message: NatProbe, from: From): void;
 }
 

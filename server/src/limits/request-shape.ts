@@ -11,15 +11,15 @@ const TOKEN = 'x'.repeat(TOKEN_LENGTH);
 
 /** The longest request of each code the server handles, optional fields included (the compiler keeps this list complete). */
 const LONGEST = {
-  HS: { code: 'HS', localKey: KEY, nonce: TOKEN, nat: 'port_randomising', ip6Prefix: TOKEN, ip6Host: TOKEN },
-  JS: { code: 'JS', localKey: KEY, sessionId: SESSION_ID, nonce: TOKEN, nat: 'port_randomising', ip6Prefix: TOKEN, ip6Host: TOKEN },
-  RS: { code: 'RS', localKey: KEY, nonce: TOKEN, nat: 'port_randomising', ip6Prefix: TOKEN, ip6Host: TOKEN },
+  HS: { code: 'HS', localKey: KEY, nonce: TOKEN, nat: 'port_randomising', ip6Prefix: TOKEN, ip6Host: TOKEN, ip6Proof: TOKEN },
+  JS: { code: 'JS', localKey: KEY, sessionId: SESSION_ID, nonce: TOKEN, nat: 'port_randomising', ip6Prefix: TOKEN, ip6Host: TOKEN, ip6Proof: TOKEN },
+  RS: { code: 'RS', localKey: KEY, nonce: TOKEN, nat: 'port_randomising', ip6Prefix: TOKEN, ip6Host: TOKEN, ip6Proof: TOKEN },
   KA: { code: 'KA', sessionId: SESSION_ID, nonce: TOKEN },
   CS: { code: 'CS', sessionId: SESSION_ID, nonce: TOKEN },
   HL: { code: 'HL', sessionId: SESSION_ID, nonce: TOKEN },
   RQ: { code: 'RQ', sessionId: SESSION_ID, peerKey: KEY, nonce: TOKEN },
   RB: { code: 'RB', token: TOKEN },
-  NP: { code: 'NP', localKey: KEY, probeKey: KEY, nonce: TOKEN },
+  NP: { code: 'NP', localKey: KEY, probeKey: KEY, nonce: TOKEN, serverIp6Prefix: TOKEN, serverIp6Host: TOKEN },
 } satisfies { [C in ClientToServerMessage['code']]: Extract<ClientToServerMessage, { code: C }> };
 
 const MAX_BYTES = new Map<string, number>(Object.values(LONGEST).map((m) => [m.code, encode(m).length]));

@@ -42,10 +42,10 @@ export interface RelayServiceOptions {
   /** The server's own addresses and ports: datagrams from them are never answered. */
   readonly own: OwnEndpoints;
   /**
-   * A datagram on the first relay port (the probe port) from an address no relay bound: true when
-   * it was a NAT probe (NP) and handled, so the relay does not count it as a stranger's.
+   * A datagram on relay port [portIndex] from an address no relay bound: true when it was a NAT
+   * probe (NP) on the probe port and handled, so the relay does not count it as a stranger's.
    */
-  readonly probe?: (datagram: Buffer, from: Endpoint, reply: (answer: Buffer) => void) => boolean;
+  readonly probe?: (portIndex: number, datagram: Buffer, from: Endpoint, reply: (answer: Buffer) => void) => boolean;
 }
 
 /** A single-sided request waits this long for the other side (the node gives up after 5 s). */
@@ -202,7 +202,7 @@ export class RelayService {
       return this.forward(relay, side, datagram);
     }
     const claimed = token === null ? undefined : this.byToken.get(token);
-    if (!claimed && portIndex === 0 && this.options.probe?.(datagram, from, (answer) => ports.send(0, answer, from))) return;
+    if (!claimed && this.options.probe?.(portIndex, datagram, from, (answer) => ports.send(portIndex, answer, from))) return;
     if (!claimed) return this.drop('stranger');
     if (claimed.relay.portIndex !== portIndex) return this.drop('wrong_port');
     if (from.address !== claimed.side.ip) return this.drop('bind_from_other_ip');

@@ -320,3 +320,5 @@ func _dispatch(message: Dictionary, ip: String, port: int) -> void:
 			_on_relay_bound(message, ip, port)
 		"NA":
 			_on_nat_answer(message, ip, port)
+		"IA":
+			_on_ip6_answer(message, ip, port)

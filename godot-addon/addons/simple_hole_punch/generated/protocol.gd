@@ -50,13 +50,15 @@ const RELAY_GRANTED := "RG"
 const RELAY_BIND := "RB"
 ## [code]RA[/code] (server_to_client): Answer to RB from the relay port: this side is bound; from now on the relay forwards between the two sides byte for byte.
 const RELAY_BOUND := "RA"
-## [code]NP[/code] (client_to_server): Ours: NAT diagnosis. Sent from the punching socket to the server's port, then to its probe port (the key NA gave), each answered with NA from the port it reached; the node compares the two public addresses. As long as NA, so the answer is never larger than the request.
+## [code]NP[/code] (client_to_server): Ours: NAT diagnosis. Sent from a socket of the node's own to the server's port, then to its probe port (the key NA gave), each answered with NA from the port it reached; the node compares the two public addresses. Sent over IPv6 from the punching socket to the server's IPv6 address (which NA names), it is answered with IA. As long as its answer, so the answer is never larger than the request.
 const NAT_PROBE := "NP"
 ## [code]NA[/code] (server_to_client): Ours: answer to NP, sent from the port NP reached: the source address the server saw there, and where the probe port is.
 const NAT_ANSWER := "NA"
+## [code]IA[/code] (server_to_client): Ours: answer to NP that reached the server over IPv6 (--public-ip6), sent only to the address and port it came from, never longer than it: that address, and a proof the node puts in its next HS, JS or RS. A keyed MAC of the address, the port and the nonce, valid for a minute or two: whoever sends from an address it does not receive at never sees it.
+const IP6_ANSWER := "IA"
 
 ## Codes a client accepts only from its server's address.
-const SERVER_CODES: Array[String] = ["HR", "JR", "NJ", "BK", "RF", "RG", "NA"]
+const SERVER_CODES: Array[String] = ["HR", "JR", "NJ", "BK", "RF", "RG", "NA", "IA"]
 ## What a random joiner, never told its session id, puts after the server key in RQ: the server
 ## finds the session by the pair.
 const UNKNOWN_SESSION_SUFFIX := "cycy"
@@ -137,16 +139,16 @@ static func is_name(text: String) -> bool:
 
 
 ## Encodes [code]HS[/code]: Register a new session with the sender as its host. Resent until HR arrives.
-static func encode_host_session(local_key: String, nonce: String = "", nat: String = "", ip6_prefix: String = "", ip6_host: String = "") -> PackedByteArray:
-	return _pack(HOST_SESSION, [local_key], [nonce, nat, ip6_prefix, ip6_host])
+static func encode_host_session(local_key: String, nonce: String = "", nat: String = "", ip6_prefix: String = "", ip6_host: String = "", ip6_proof: String = "") -> PackedByteArray:
+	return _pack(HOST_SESSION, [local_key], [nonce, nat, ip6_prefix, ip6_host, ip6_proof])
 
 ## Encodes [code]HR[/code]: Answer to HS (and to RS when no random host was waiting): the session exists.
 static func encode_host_registered(remote_key: String, session_id: String, nonce: String = "") -> PackedByteArray:
 	return _pack(HOST_REGISTERED, [remote_key, session_id], [nonce])
 
 ## Encodes [code]JS[/code]: Join a session by its id. Resent until JR or BK arrives.
-static func encode_join_session(local_key: String, session_id: String, nonce: String = "", nat: String = "", ip6_prefix: String = "", ip6_host: String = "") -> PackedByteArray:
-	return _pack(JOIN_SESSION, [local_key, session_id], [nonce, nat, ip6_prefix, ip6_host])
+static func encode_join_session(local_key: String, session_id: String, nonce: String = "", nat: String = "", ip6_prefix: String = "", ip6_host: String = "", ip6_proof: String = "") -> PackedByteArray:
+	return _pack(JOIN_SESSION, [local_key, session_id], [nonce, nat, ip6_prefix, ip6_host, ip6_proof])
 
 ## Encodes [code]JR[/code]: Answer to JS (and to RS when matched): where to punch towards the host.
 static func encode_join_registered(joiner_remote_key: String, host_remote_key: String, host_local_key: String, nonce: String = "", secret: String = "", host_nat: String = "", host_ip6_prefix: String = "", host_ip6_host: String = "") -> PackedByteArray:
@@ -161,8 +163,8 @@ static func encode_bad_key(session_id: String, nonce: String = "") -> PackedByte
 	return _pack(BAD_KEY, [session_id], [nonce])
 
 ## Encodes [code]RS[/code]: Pair with a random stranger: joins a waiting random host, or becomes one.
-static func encode_random_session(local_key: String, nonce: String = "", nat: String = "", ip6_prefix: String = "", ip6_host: String = "") -> PackedByteArray:
-	return _pack(RANDOM_SESSION, [local_key], [nonce, nat, ip6_prefix, ip6_host])
+static func encode_random_session(local_key: String, nonce: String = "", nat: String = "", ip6_prefix: String = "", ip6_host: String = "", ip6_proof: String = "") -> PackedByteArray:
+	return _pack(RANDOM_SESSION, [local_key], [nonce, nat, ip6_prefix, ip6_host, ip6_proof])
 
 ## Encodes [code]KA[/code]: Keeps the host's NAT mapping to the server open and its session fresh. No answer.
 static func encode_keep_alive(session_id: String, nonce: String = "") -> PackedByteArray:
@@ -224,13 +226,17 @@ static func encode_relay_bind(token: String) -> PackedByteArray:
 static func encode_relay_bound(token: String) -> PackedByteArray:
 	return _pack(RELAY_BOUND, [token])
 
-## Encodes [code]NP[/code]: Ours: NAT diagnosis. Sent from the punching socket to the server's port, then to its probe port (the key NA gave), each answered with NA from the port it reached; the node compares the two public addresses. As long as NA, so the answer is never larger than the request.
-static func encode_nat_probe(local_key: String, probe_key: String, nonce: String) -> PackedByteArray:
-	return _pack(NAT_PROBE, [local_key, probe_key, nonce])
+## Encodes [code]NP[/code]: Ours: NAT diagnosis. Sent from a socket of the node's own to the server's port, then to its probe port (the key NA gave), each answered with NA from the port it reached; the node compares the two public addresses. Sent over IPv6 from the punching socket to the server's IPv6 address (which NA names), it is answered with IA. As long as its answer, so the answer is never larger than the request.
+static func encode_nat_probe(local_key: String, probe_key: String, nonce: String, server_ip6_prefix: String = "", server_ip6_host: String = "") -> PackedByteArray:
+	return _pack(NAT_PROBE, [local_key, probe_key, nonce], [server_ip6_prefix, server_ip6_host])
 
 ## Encodes [code]NA[/code]: Ours: answer to NP, sent from the port NP reached: the source address the server saw there, and where the probe port is.
-static func encode_nat_answer(remote_key: String, probe_key: String, nonce: String) -> PackedByteArray:
-	return _pack(NAT_ANSWER, [remote_key, probe_key, nonce])
+static func encode_nat_answer(remote_key: String, probe_key: String, nonce: String, server_ip6_prefix: String = "", server_ip6_host: String = "") -> PackedByteArray:
+	return _pack(NAT_ANSWER, [remote_key, probe_key, nonce], [server_ip6_prefix, server_ip6_host])
+
+## Encodes [code]IA[/code]: Ours: answer to NP that reached the server over IPv6 (--public-ip6), sent only to the address and port it came from, never longer than it: that address, and a proof the node puts in its next HS, JS or RS. A keyed MAC of the address, the port and the nonce, valid for a minute or two: whoever sends from an address it does not receive at never sees it.
+static func encode_ip6_answer(ip6_prefix: String, ip6_host: String, proof: String, nonce: String) -> PackedByteArray:
+	return _pack(IP6_ANSWER, [ip6_prefix, ip6_host, proof, nonce])
 
 
 ## Joins [param fields], then the optional trailing [param extensions] up to the first empty one.
@@ -263,7 +269,7 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 	var parts := text.substr(3).split(":")
 	match text.substr(0, 2):
 		"HS":
-			if parts.size() < 1 or parts.size() > 5:
+			if parts.size() < 1 or parts.size() > 6:
 				return {}
 			if not is_key(parts[0]):
 				return {}
@@ -275,7 +281,9 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			if parts.size() > 4 and not is_token(parts[4]):
 				return {}
-			return {"code": "HS", "local_key": parts[0], "nonce": parts[1] if parts.size() > 1 else "", "nat": parts[2] if parts.size() > 2 else "", "ip6_prefix": parts[3] if parts.size() > 3 else "", "ip6_host": parts[4] if parts.size() > 4 else "" }
+			if parts.size() > 5 and not is_token(parts[5]):
+				return {}
+			return {"code": "HS", "local_key": parts[0], "nonce": parts[1] if parts.size() > 1 else "", "nat": parts[2] if parts.size() > 2 else "", "ip6_prefix": parts[3] if parts.size() > 3 else "", "ip6_host": parts[4] if parts.size() > 4 else "", "ip6_proof": parts[5] if parts.size() > 5 else "" }
 		"HR":
 			if parts.size() < 2 or parts.size() > 3:
 				return {}
@@ -287,7 +295,7 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			return {"code": "HR", "remote_key": parts[0], "session_id": parts[1], "nonce": parts[2] if parts.size() > 2 else "" }
 		"JS":
-			if parts.size() < 2 or parts.size() > 6:
+			if parts.size() < 2 or parts.size() > 7:
 				return {}
 			if not is_key(parts[0]):
 				return {}
@@ -301,7 +309,9 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			if parts.size() > 5 and not is_token(parts[5]):
 				return {}
-			return {"code": "JS", "local_key": parts[0], "session_id": parts[1], "nonce": parts[2] if parts.size() > 2 else "", "nat": parts[3] if parts.size() > 3 else "", "ip6_prefix": parts[4] if parts.size() > 4 else "", "ip6_host": parts[5] if parts.size() > 5 else "" }
+			if parts.size() > 6 and not is_token(parts[6]):
+				return {}
+			return {"code": "JS", "local_key": parts[0], "session_id": parts[1], "nonce": parts[2] if parts.size() > 2 else "", "nat": parts[3] if parts.size() > 3 else "", "ip6_prefix": parts[4] if parts.size() > 4 else "", "ip6_host": parts[5] if parts.size() > 5 else "", "ip6_proof": parts[6] if parts.size() > 6 else "" }
 		"JR":
 			if parts.size() < 3 or parts.size() > 8:
 				return {}
@@ -349,7 +359,7 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			return {"code": "BK", "session_id": parts[0], "nonce": parts[1] if parts.size() > 1 else "" }
 		"RS":
-			if parts.size() < 1 or parts.size() > 5:
+			if parts.size() < 1 or parts.size() > 6:
 				return {}
 			if not is_key(parts[0]):
 				return {}
@@ -361,7 +371,9 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			if parts.size() > 4 and not is_token(parts[4]):
 				return {}
-			return {"code": "RS", "local_key": parts[0], "nonce": parts[1] if parts.size() > 1 else "", "nat": parts[2] if parts.size() > 2 else "", "ip6_prefix": parts[3] if parts.size() > 3 else "", "ip6_host": parts[4] if parts.size() > 4 else "" }
+			if parts.size() > 5 and not is_token(parts[5]):
+				return {}
+			return {"code": "RS", "local_key": parts[0], "nonce": parts[1] if parts.size() > 1 else "", "nat": parts[2] if parts.size() > 2 else "", "ip6_prefix": parts[3] if parts.size() > 3 else "", "ip6_host": parts[4] if parts.size() > 4 else "", "ip6_proof": parts[5] if parts.size() > 5 else "" }
 		"KA":
 			if parts.size() < 1 or parts.size() > 2:
 				return {}
@@ -487,7 +499,7 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			return {"code": "RA", "token": parts[0] }
 		"NP":
-			if parts.size() != 3:
+			if parts.size() < 3 or parts.size() > 5:
 				return {}
 			if not is_key(parts[0]):
 				return {}
@@ -495,9 +507,13 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			if not is_token(parts[2]):
 				return {}
-			return {"code": "NP", "local_key": parts[0], "probe_key": parts[1], "nonce": parts[2] }
+			if parts.size() > 3 and not is_token(parts[3]):
+				return {}
+			if parts.size() > 4 and not is_token(parts[4]):
+				return {}
+			return {"code": "NP", "local_key": parts[0], "probe_key": parts[1], "nonce": parts[2], "server_ip6_prefix": parts[3] if parts.size() > 3 else "", "server_ip6_host": parts[4] if parts.size() > 4 else "" }
 		"NA":
-			if parts.size() != 3:
+			if parts.size() < 3 or parts.size() > 5:
 				return {}
 			if not is_key(parts[0]):
 				return {}
@@ -505,5 +521,21 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			if not is_token(parts[2]):
 				return {}
-			return {"code": "NA", "remote_key": parts[0], "probe_key": parts[1], "nonce": parts[2] }
+			if parts.size() > 3 and not is_token(parts[3]):
+				return {}
+			if parts.size() > 4 and not is_token(parts[4]):
+				return {}
+			return {"code": "NA", "remote_key": parts[0], "probe_key": parts[1], "nonce": parts[2], "server_ip6_prefix": parts[3] if parts.size() > 3 else "", "server_ip6_host": parts[4] if parts.size() > 4 else "" }
+		"IA":
+			if parts.size() != 4:
+				return {}
+			if not is_token(parts[0]):
+				return {}
+			if not is_token(parts[1]):
+				return {}
+			if not is_token(parts[2]):
+				return {}
+			if not is_token(parts[3]):
+				return {}
+			return {"code": "IA", "ip6_prefix": parts[0], "ip6_host": parts[1], "proof": parts[2], "nonce": parts[3] }
 	return {}
