@@ -196,7 +196,7 @@ signal game_connected(peer: MultiplayerPeer)
 @export var nat_diagnosis: bool = true
 ## Most seconds the diagnosis may hold up the first request (it usually takes two round trips).
 @export_range(0.05, 5.0, 0.05, "suffix:s") var nat_timeout: float = 0.5
-## Tell peers our global IPv6 address (through the server) and punch theirs too, when this Godot's ENet can connect over IPv6 ([method HolePunchIpv6.enet_supports_ipv6]).
+## Tell peers our global IPv6 address (through the server) and punch theirs too, when this Godot's ENet can connect over IPv6 ([method HolePunchIpv6.enet_supports_ipv6]). The server passes the address on only once this node proved it holds it, by a round trip to the server over IPv6 during the NAT diagnosis: it needs [member nat_diagnosis] and a server started with [code]--public-ip6[/code].
 @export var use_ipv6: bool = true
 ## Birthday probing, hard side (behind a port-randomising NAT): sockets opened towards the peer, one NAT mapping each.
 @export_range(1, 1024) var probe_sockets: int = 256
