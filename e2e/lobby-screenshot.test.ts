@@ -44,7 +44,7 @@ describe('the demo lobby', () => {
     const server = await startServer();
     const png = join(dir, 'session.png');
     const host = new Watched(spawn(renderer, ['--path', resolve(ROOT, 'godot-demo'), '-s', 'res://lobby/screenshot.gd', '--',
-      `--png=${png}`, `--server-key=${server.key}`, '--role=host'], { stdio: ['ignore', 'pipe', 'pipe'] }), 'lobby host');
+      `--png=${png}`, `--server-key=${server.key}`, '--role=host'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true }), 'lobby host');
     let joiner: Watched | undefined;
     try {
       const code = (await host.waitForLine(/^SHP_CODE ([a-z]+)$/, 30_000))[1]!;

@@ -56,8 +56,14 @@ export class Watched {
     return this.lines.slice(-count).join('\n');
   }
 
+  /** Kills the process, and its whole group when it was spawned detached (a wrapper such as xvfb-run would leave its child running). */
   kill(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    try {
+      process.kill(-this.child.pid!, 'SIGKILL');
+    } catch {
+      this.child.kill('SIGKILL'); // Not a group leader: only the process itself.
+    }
   }
 }
 
