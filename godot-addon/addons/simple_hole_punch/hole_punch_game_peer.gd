@@ -106,8 +106,7 @@ func _on_start_client(ip: String, port: int, local_port: int) -> void:
 	if not _managed():
 		return
 	_stop_trying()
-	var host_key := "" if _punched.is_empty() else _punched[0].public_key # A client's only punched peer is the host.
-	var client := HolePunchRosterClient.new(_node, host_key)
+	var client := HolePunchRosterClient.new(_node, null if _punched.is_empty() else _punched[0]) # A client's only punched peer is the host.
 	client.refused.connect(_on_refused)
 	_set_roster(client)
 	_target = [ip, port, local_port]

@@ -18,7 +18,7 @@ extends RefCounted
 ## leaves [member HolePunch.manage_game_peer] off.
 ##
 ## Everything a peer sends is checked before use: bounded in bytes and fields, printable ASCII,
-## aliases and reasons in wire form ([HolePunchAlias]), and only from the peer that may send it.
+## aliases and reasons in our wire form ([method is_alias]), and only from the peer that may send it.
 ## The node's own raw packets begin with [code]SHP-[/code]: a game that reads
 ## [signal SceneMultiplayer.peer_packet] skips those.
 
@@ -125,6 +125,12 @@ static func fields_of(data: PackedByteArray, limit: int) -> PackedStringArray:
 		if byte < 0x20 or byte > 0x7e:
 			return PackedStringArray()
 	return data.get_string_from_ascii().split(":")
+
+
+## Whether [param wire] is an alias in our wire form: printable ASCII as [method HolePunchAlias.encode]
+## writes it (so it decodes to UTF-8 without control characters, and back to itself).
+static func is_alias(wire: String) -> bool:
+	return HolePunchProtocol.is_name(wire) and HolePunchAlias.encode(HolePunchAlias.decode(wire)) == wire
 
 
 ## An ENet peer id as the host wrote it: 0 (not connected yet) or 2 to 2^31-1; -1 when it is not one.

@@ -10,16 +10,20 @@ extends HolePunchRoster
 signal refused(reason: String)
 
 var _host_key := ""
+## The host, as punched: [code]{"alias": String, "path": String}[/code].
+var _host := {}
 ## The host let us in.
 var _in := false
 ## This attempt answered the host's welcome.
 var _answered := false
 
 
-## A client of the host [param host_key] (the key it was punched at).
-func _init(node: Node, host_key: String) -> void:
+## A client of the host [param host] (the peer it punched), or of an unknown host (null).
+func _init(node: Node, host: HolePunchPeer) -> void:
 	super(node)
-	_host_key = host_key
+	if host != null:
+		_host_key = host.public_key
+		_host = {"alias": HolePunchAlias.decode(host.name), "path": "public" if host.path == "ipv6" else host.path}
 
 
 ## Answers the host of the attempt about to start (call before its peer is set).
@@ -37,6 +41,14 @@ func peer_id(key: String) -> int:
 	if key == _host_key:
 		return 1 if _in else 0
 	return super(key)
+
+
+## The other players, and the host.
+func players() -> Dictionary:
+	var all := super()
+	if _host_key != "":
+		all[_host_key] = {"alias": _host.alias, "path": _host.path, "peer_id": peer_id(_host_key)}
+	return all
 
 
 func _signals(api: SceneMultiplayer) -> Array:
@@ -79,7 +91,7 @@ func _on_packet(id: int, data: PackedByteArray) -> void:
 
 
 func _take_refusal(fields: PackedStringArray) -> void:
-	if fields.size() == 2 and fields[0] == REFUSED and HolePunchProtocol.is_name(fields[1]):
+	if fields.size() == 2 and fields[0] == REFUSED and is_alias(fields[1]):
 		refused.emit(HolePunchAlias.decode(fields[1]))
 	else:
 		dropped_messages += 1
@@ -94,7 +106,7 @@ func _take_roster(fields: PackedStringArray) -> void:
 	for i in range(1, fields.size(), 4):
 		var key := fields[i]
 		var id := id_of(fields[i + 2])
-		if not HolePunchProtocol.is_key(key) or fresh.has(key) or not (fields[i + 1] == "" or HolePunchProtocol.is_name(fields[i + 1])) or id < 0 or not fields[i + 3] in PATHS:
+		if not HolePunchProtocol.is_key(key) or fresh.has(key) or not (fields[i + 1] == "" or is_alias(fields[i + 1])) or id < 0 or not fields[i + 3] in PATHS:
 			dropped_messages += 1
 			return
 		if key != _host_key and key != _node._public_key and (id == 0 or id != _node.multiplayer.get_unique_id()):

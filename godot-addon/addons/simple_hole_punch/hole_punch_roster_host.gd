@@ -113,7 +113,7 @@ func _on_authenticating(id: int) -> void:
 func _on_auth(id: int, data: PackedByteArray) -> void:
 	var found: Array = _pending.get(id, [])
 	var fields := fields_of(data, MAX_BYTES)
-	if found.is_empty() or _welcomed.has(id) or _players.has(found[0]) or fields.size() != 3 or fields[0] != HELLO or not HolePunchProtocol.is_name(fields[1]) or not (fields[2] == "" or HolePunchProtocol.is_name(fields[2])):
+	if found.is_empty() or _welcomed.has(id) or _players.has(found[0]) or fields.size() != 3 or fields[0] != HELLO or not is_alias(fields[1]) or not (fields[2] == "" or is_alias(fields[2])):
 		dropped_messages += 1 # Only a late joiner we asked may say who it is, once.
 		return
 	var key: String = found[0]
