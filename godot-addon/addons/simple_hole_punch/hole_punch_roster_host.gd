@@ -155,7 +155,7 @@ func _on_closed(id: int) -> void:
 
 
 func _gone(key: String, id: int) -> void:
-	if _leaving.get(key, 0) != id or not _players.has(key):
+	if _leaving.get(key, 0) != id or not _players.has(key) or not is_instance_valid(_node):
 		return
 	var alias: String = _players[key].alias
 	_players.erase(key)
