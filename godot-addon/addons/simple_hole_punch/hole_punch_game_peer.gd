@@ -6,11 +6,13 @@ extends RefCounted
 ## punched port; on [signal HolePunchBase.start_client] it connects the client, directly or to
 ## the relay, exactly where the handover said. Each attempt is set on the node's
 ## [MultiplayerAPI]. A lossy path can leave a client connected in ENet's eyes while the host, whose
-## answer was lost, gives up on it; so a client counts as connected only once the host let it in
-## through [SceneMultiplayer]'s authentication (the host's welcome, see [HolePunchRoster]), which
-## [signal MultiplayerAPI.connected_to_server] then reports. A fresh attempt starts every
-## [member retry_interval] seconds until then, and at once when one fails; a client that connected
-## in ENet's eyes but was not let in within [member retry_interval] starts afresh too. Both sides
+## answer was lost, gives up on it, and ENet's doubling resend timer can hold a reliable packet up
+## for many seconds; so a client counts as connected only once the host let it in through
+## [SceneMultiplayer]'s authentication and said so with its first list of players
+## ([HolePunchRoster]), which leaves with the game's own first packets to the player. A fresh
+## attempt starts every [member retry_interval] seconds until then, and at once when one fails; a
+## client that connected in ENet's eyes waits [member retry_interval] for each step of the
+## handshake (the host's question or welcome, then its list) before it starts afresh. Both sides
 ## must let the node manage ENet.
 ## [signal connected] hands the game the connected peer; [signal failed] says why not, and
 ## [signal refused] that the host's game turned this player away. It acts only when the node's
@@ -108,6 +110,8 @@ func _on_start_client(ip: String, port: int, local_port: int) -> void:
 	_stop_trying()
 	var client := HolePunchRosterClient.new(_node, null if _punched.is_empty() else _punched[0]) # A client's only punched peer is the host.
 	client.refused.connect(_on_refused)
+	client.heard.connect(_wait_for_host)
+	client.let_in.connect(_on_let_in)
 	_set_roster(client)
 	_target = [ip, port, local_port]
 	retry_interval = _node.game_retry_interval
@@ -148,9 +152,15 @@ func _give_up(err: Error) -> void:
 	failed.emit(err)
 
 
-## Connected in ENet's eyes: the host's welcome proves the host counts us too.
+## Connected in ENet's eyes: the host's handshake must follow.
 func _on_authenticating(id: int) -> void:
-	if _target.is_empty() or id != 1:
+	if id == 1:
+		_wait_for_host()
+
+
+## Gives the host [member retry_interval] seconds for its next step, else starts afresh.
+func _wait_for_host() -> void:
+	if _target.is_empty():
 		return
 	_attempt += 1
 	var attempt := _attempt
@@ -159,12 +169,18 @@ func _on_authenticating(id: int) -> void:
 			_try())
 
 
-## Let in by the host (or, without [SceneMultiplayer], connected in ENet's eyes: all there is).
+## Without [SceneMultiplayer]: connected in ENet's eyes is all there is.
 func _on_connected_to_server() -> void:
+	if not _target.is_empty():
+		(roster as HolePunchRosterClient).connected()
+		_on_let_in()
+
+
+## The host let us in and counts us.
+func _on_let_in() -> void:
 	if _target.is_empty():
 		return
 	_stop_trying()
-	(roster as HolePunchRosterClient).connected()
 	connected.emit(peer)
 
 
@@ -193,9 +209,11 @@ func _managed() -> bool:
 
 func _listen(on: bool) -> void:
 	var api := _node.multiplayer
-	var pairs := [[api.connected_to_server, _on_connected_to_server], [api.connection_failed, _on_connection_failed]]
+	var pairs := [[api.connection_failed, _on_connection_failed]]
 	if api is SceneMultiplayer:
 		pairs.append([(api as SceneMultiplayer).peer_authenticating, _on_authenticating])
+	else:
+		pairs.append([api.connected_to_server, _on_connected_to_server])
 	for pair: Array in pairs:
 		var sig: Signal = pair[0]
 		if on and not sig.is_connected(pair[1]):

@@ -4,10 +4,16 @@ extends HolePunchRoster
 ## when asked: its alias and [member HolePunch.join_payload]), and keeps the other players as the
 ## host lists them, emitting [signal HolePunch.player_joined] and [signal HolePunch.player_left]
 ## for them. It takes messages only from the host (peer 1), and a list of at most
-## [member HolePunch.max_peers] players.
+## [member HolePunch.max_peers] players. The host's first list is the proof that the host let
+## this player in: it leaves together with the game's first packets to the new player, whereas
+## the welcome before it does not prove that the host heard our answer ([signal let_in]).
 
 ## The host's game refused this player, for [param reason].
 signal refused(reason: String)
+## The host asked who we are, or welcomed us: the handshake goes on.
+signal heard
+## The host let this player in: its first list of players arrived.
+signal let_in
 
 var _host_key := ""
 ## The host, as punched: [code]{"alias": String, "path": String}[/code].
@@ -32,7 +38,7 @@ func join() -> void:
 	_take(0.0) # The ready peer's fresh attempts decide how long to wait.
 
 
-## The host counts us (it let us in).
+## The host counts us (without [SceneMultiplayer], its ENet's handshake is all there is).
 func connected() -> void:
 	_in = true
 
@@ -67,10 +73,12 @@ func _on_auth(id: int, data: PackedByteArray) -> void:
 	elif fields == PackedStringArray([WELCOME]) and not _answered:
 		_answered = true
 		_api().complete_auth(1)
+		heard.emit()
 	elif fields == PackedStringArray([WHO]) and not _answered:
 		var names: HolePunchNames = _node._names
 		var alias := "" if names == null else names.own_alias
 		_api().send_auth(1, ("%s:%s:%s" % [HELLO, alias, HolePunchAlias.encode(_node.join_payload)]).to_ascii_buffer())
+		heard.emit()
 	else:
 		_take_refusal(fields)
 
@@ -121,3 +129,6 @@ func _take_roster(fields: PackedStringArray) -> void:
 		_players[key] = fresh[key]
 		if not known:
 			_node.player_joined.emit(key, fresh[key].alias)
+	if not _in:
+		_in = true
+		let_in.emit()
