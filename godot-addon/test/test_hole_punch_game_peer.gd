@@ -161,6 +161,9 @@ func test_a_client_counts_as_connected_only_once_the_host_lists_it() -> void:
 	assert_eq(_client.get_peer_id(HolePunchProtocol.encode_key("127.0.0.1", port)), 1, "the host is 1")
 	server.close()
 	api.auth_callback = Callable()
+	for sig: Signal in [api.peer_authenticating, api.peer_connected]: # Their handlers hold the api.
+		for connection: Dictionary in sig.get_connections():
+			sig.disconnect(connection.callable)
 	tree.set_multiplayer(null, other.get_path())
 
 
