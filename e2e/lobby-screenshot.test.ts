@@ -39,13 +39,14 @@ describe('the demo lobby', () => {
     expect(out).not.toMatch(/SCRIPT ERROR/);
   });
 
-  it('hosts a real session: the player joins, the game starts, a ping comes back, all on screen', async () => {
+  it('hosts a real session: the player joins, the game starts, a ping comes back, all on screen; a late joiner shows in the first player\'s lobby', async () => {
     // Given a server, and the lobby hosting on a (virtual) screen
     const server = await startServer();
     const png = join(dir, 'session.png');
     const host = new Watched(spawn(renderer, ['--path', resolve(ROOT, 'godot-demo'), '-s', 'res://lobby/screenshot.gd', '--',
       `--png=${png}`, `--server-key=${server.key}`, '--role=host'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true }), 'lobby host');
     let joiner: Watched | undefined;
+    let late: Watched | undefined;
     try {
       const code = (await host.waitForLine(/^SHP_CODE ([a-z]+)$/, 30_000))[1]!;
       // When a player's lobby joins with the code
@@ -59,10 +60,18 @@ describe('the demo lobby', () => {
       expect(report.rows[0]).toMatch(/^bob {2}· {2}(local|public) {2}· {2}ping \d+ ms$/);
       expect(report.status).toMatch(/^In the game as peer 1/);
       expect(report.player_ink).toBeGreaterThan(200);
-      expect([...host.lines, ...joiner.lines].filter((l) => /SCRIPT ERROR/.test(l))).toEqual([]);
+      // And when another player joins the running game, the first player's lobby lists it too,
+      // with its path and a ping, beside the host
+      late = new Watched(spawn(godotPath(), ['--headless', '--path', resolve(ROOT, 'godot-demo'), '-s', 'res://lobby/screenshot.gd', '--',
+        `--server-key=${server.key}`, '--role=join', `--code=${code}`, '--alias=kim'], { stdio: ['ignore', 'pipe', 'pipe'] }), 'lobby late player');
+      const rows = JSON.parse((await joiner.waitForLine(/^SHP_ROWS (\[.*kim {2}· {2}(local|public) {2}· {2}ping \d+ ms.*\])$/, 40_000))[1]!) as string[];
+      expect(rows).toHaveLength(2);
+      expect(rows).toContainEqual(expect.stringMatching(/^hana {2}· {2}(local|public) {2}· {2}ping \d+ ms$/));
+      expect([...host.lines, ...joiner.lines, ...late.lines].filter((l) => /SCRIPT ERROR/.test(l))).toEqual([]);
     } finally {
       host.kill();
       joiner?.kill();
+      late?.kill();
       server.process.kill();
     }
   });

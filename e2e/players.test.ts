@@ -40,7 +40,8 @@ describe('players on loopback, the node owning ENet', () => {
     expect(host.eventsNamed('game_connected')).toHaveLength(1);
     expect(host.eventsNamed('rpc_pong').map((e) => e.from)).toEqual(['bob', 'bob']);
     for (const bob of bobs) {
-      expect(bob.eventsNamed('player_joined').map((e) => e.alias)).toEqual(['hana']);
+      // The host, from punching; the other bob, from the host's roster.
+      expect(bob.eventsNamed('player_joined').map((e) => e.alias)).toEqual(['hana', 'bob']);
       expect(bob.eventsNamed('game_connected')).toHaveLength(1);
       expect(bob.eventsNamed('rpc_pong').map((e) => e.from)).toEqual(['hana']);
       expect(bob.eventsNamed('enet_retry')).toEqual([]);
@@ -68,7 +69,19 @@ describe('players on loopback, the node owning ENet', () => {
     expect(host.eventsNamed('start_server')).toHaveLength(1);
     expect(host.eventsNamed('enet_connected')).toHaveLength(2);
     expect(host.eventsNamed('rpc_pong').map((e) => e.from).sort()).toEqual(['jo', 'kim']);
-    expect(host.eventsNamed('player_joined').map((e) => e.alias)).toEqual(['jo', '']);
+    // The host knows the late joiner as a player like the first: by key, with its alias and payload
+    const joined = host.eventsNamed('player_joined');
+    expect(joined.map((e) => e.alias)).toEqual(['jo', 'kim']);
+    const kimKey = String(joined[1]!.key);
+    expect(host.eventsNamed('player_payload')).toEqual([expect.objectContaining({ key: kimKey, payload: '' })]);
+    const idOf = (p: Player) => Number(p.eventsNamed('game_connected')[0]!.peer_id);
+    expect(host.eventsNamed('players').at(-1)!.players).toMatchObject({ [kimKey]: { alias: 'kim', path: 'public', peer_id: idOf(late) } });
+    // And each client knows the other, with its ENet peer id, from the host's roster
+    const joKey = String(joined[0]!.key);
+    expect(first.eventsNamed('player_joined').map((e) => e.alias)).toEqual(['hana', 'kim']);
+    expect(late.eventsNamed('player_joined').map((e) => e.alias)).toEqual(['hana', 'jo']);
+    expect(first.eventsNamed('players')[0]!.players).toMatchObject({ [kimKey]: { alias: 'kim', path: 'public', peer_id: idOf(late) } });
+    expect(late.eventsNamed('players')[0]!.players).toMatchObject({ [joKey]: { alias: 'jo', path: 'public', peer_id: idOf(first) } });
     const hostPort = Number(host.eventsNamed('start_server')[0]!.port);
     expect(late.eventsNamed('start_client')[0]).toMatchObject({ ip: '127.0.0.1', port: hostPort });
     expect(late.eventsNamed('rpc_pong').map((e) => e.from).sort()).toEqual(['hana', 'jo']);

@@ -66,29 +66,29 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       ],
     },
     {
-      name: 'player_joined', doc: 'A player became reachable and told its alias: on a host, each joiner; on a joiner, the host. Aliases may repeat, keys never do.',
+      name: 'player_joined', doc: 'A player became reachable and told its alias: on a host, each joiner (a late joiner once it said who it is over the game connection); on a joiner, the host, and in a game the node runs ([member manage_game_peer]) every other player once the host lists it. Aliases may repeat, keys never do.',
       params: [
         { name: 'key', type: 'String', doc: 'The player\'s public key (as the server saw it): unique in the session.' },
         { name: 'alias', type: 'String', doc: 'The player\'s alias, decoded to UTF-8.' },
       ],
     },
     {
-      name: 'player_left', doc: 'A player of [signal player_joined] is gone before the handover: it went silent, could not be reached, or the host removed it.',
+      name: 'player_left', doc: 'A player of [signal player_joined] is gone: before the handover it went silent, could not be reached, or the host removed it; in a game the node runs ([member manage_game_peer]) its connection closed and did not come back, or the host removed it. Clients hear it for the other players too.',
       params: [
         { name: 'key', type: 'String', doc: 'The player\'s public key.' },
         { name: 'alias', type: 'String', doc: 'Its alias (empty when it never told one).' },
-        { name: 'reason', type: 'String', doc: '[code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay) or [code]removed[/code] (by the host).' },
+        { name: 'reason', type: 'String', doc: '[code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay), [code]removed[/code] (by the host) or [code]left[/code] (its game connection closed and it did not connect again within twice [member game_retry_interval]).' },
       ],
     },
     {
-      name: 'player_payload', doc: 'Host: a joiner sent the payload it set in [member join_payload] (it comes after [signal player_joined]). Refuse the player with [method refuse_player] if the game does not want it.',
+      name: 'player_payload', doc: 'Host: a joiner sent the payload it set in [member join_payload] (it comes after [signal player_joined]; for a late joiner always, empty when it set none, before the player enters the game). Refuse the player with [method refuse_player] if the game does not want it.',
       params: [
         { name: 'key', type: 'String', doc: 'The player\'s public key.' },
         { name: 'payload', type: 'String', doc: 'The payload, decoded to UTF-8.' },
       ],
     },
     {
-      name: 'game_connected', doc: 'With [member manage_game_peer] on: the game\'s [ENetMultiplayerPeer] is connected, already set on this node\'s [MultiplayerAPI]: a listening server on a host, a client the host answered on a joiner.',
+      name: 'game_connected', doc: 'With [member manage_game_peer] on: the game\'s [ENetMultiplayerPeer] is connected, already set on this node\'s [MultiplayerAPI]: a listening server on a host, a client the host let in on a joiner.',
       params: [{ name: 'peer', type: 'MultiplayerPeer', doc: 'The connected peer.' }],
     },
   ],
@@ -126,7 +126,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       params: [], returns: 'String',
     },
     {
-      name: 'refuse_player', doc: 'Host, before the handover: refuse or remove the player [param key] (it gets [signal failed] with [code]REFUSED_BY_HOST[/code] and [param reason]; this node emits [signal player_left] with [code]removed[/code]). It cannot come back in this session. Returns [constant ERR_DOES_NOT_EXIST] for a key that is not a player here, [constant ERR_INVALID_PARAMETER] for a reason that is not 1 to 32 bytes on the wire.',
+      name: 'refuse_player', doc: 'Host: refuse or remove the player [param key] (it gets [signal failed] with [code]REFUSED_BY_HOST[/code] and [param reason]; this node emits [signal player_left] with [code]removed[/code]), before the handover or in a game the node runs ([member manage_game_peer]): a late joiner refused in [signal player_joined] or [signal player_payload] never enters the game (no [signal MultiplayerAPI.peer_connected] anywhere), a player already in is disconnected and leaves every client\'s roster. It cannot come back in this session. Returns [constant ERR_DOES_NOT_EXIST] for a key that is not a player here, [constant ERR_INVALID_PARAMETER] for a reason that is not 1 to 32 bytes on the wire.',
       params: [
         { name: 'key', type: 'String', doc: 'The player\'s public key, as [signal player_joined] gave it.' },
         { name: 'reason', type: 'String', doc: 'Why, shown to the player (UTF-8, as short as an alias).' },
@@ -134,11 +134,11 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       returns: 'Error',
     },
     {
-      name: 'get_players', doc: 'The players this node punched to, by public key: [code]{"alias": String, "path": String, "peer_id": int}[/code]; [code]peer_id[/code] is the ENet peer id once [member manage_game_peer] connected it (1 for the host), else 0.',
+      name: 'get_players', doc: 'The players this node knows, by public key: [code]{"alias": String, "path": String, "peer_id": int}[/code]. Before the handover, the peers it punched to. In a game the node runs ([member manage_game_peer]), every player on every machine: the host lists who is in the game, late joiners included, and tells each client, which has the host and every other player ([code]path[/code] is that player\'s path to the host). [code]peer_id[/code] is the ENet peer id once connected (1 for the host), else 0.',
       params: [], returns: 'Dictionary',
     },
     {
-      name: 'get_peer_id', doc: 'The ENet peer id of the player whose public key is [param key] once the game peer connected it (1 for the host), else 0.',
+      name: 'get_peer_id', doc: 'The ENet peer id of the player whose public key is [param key] once it is connected to the game the node runs (1 for the host; on a client the other players too), else 0.',
       params: [{ name: 'key', type: 'String', doc: 'The player\'s public key, as [signal player_joined] gave it.' }], returns: 'int',
     },
     {
@@ -233,9 +233,9 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       },
       {
         group: 'Game', settings: [
-          { name: 'manage_game_peer', type: 'bool', default: false, doc: 'Let this node start ENet for the game after the handover ([HolePunchGamePeer]): the server on the punched port, or the client with a fresh attempt every [member game_retry_interval] until the host answers. It sets the peer on this node\'s [MultiplayerAPI] and emits [signal game_connected]. Leave it off to start ENet yourself on [signal start_server] / [signal start_client].' },
-          { name: 'keep_open', type: 'bool', default: false, doc: 'Host, with [member manage_game_peer]: keep the session open after the handover, so that players can join the running game with the same code ([HolePunchLateJoin]); [method close_session] then ends it. Directly, or through the relay when punching fails; the host hears nothing from a late joiner before its ENet peer connects, so it arrives in [signal player_joined] then, with an empty alias, and the player cap, the join payload and [method refuse_player] do not apply to it.' },
-          { name: 'max_players', type: 'int', default: 0, range: [0, 1024], doc: 'Host: most players admitted to the session (0: no cap beyond [member max_peers]); a player heard beyond it is refused with the reason [code]full[/code].' },
+          { name: 'manage_game_peer', type: 'bool', default: false, doc: 'Let this node start ENet for the game after the handover ([HolePunchGamePeer]): the server on the punched port, or the client with a fresh attempt every [member game_retry_interval] until the host answers. It sets the peer on this node\'s [MultiplayerAPI] and emits [signal game_connected]. The host lets each client in through [SceneMultiplayer]\'s authentication ([HolePunchRoster]), so a refused player never enters the game: while the game peer runs, [member SceneMultiplayer.auth_callback] is the node\'s. Both sides must turn it on. Leave it off to start ENet yourself on [signal start_server] / [signal start_client].' },
+          { name: 'keep_open', type: 'bool', default: false, doc: 'Host, with [member manage_game_peer]: keep the session open after the handover, so that players can join the running game with the same code ([HolePunchLateJoin]); [method close_session] then ends it. Directly, or through the relay when punching fails. The host hears a late joiner only over the game connection: while letting it in, it asks who it is, and the player comes like any other, in [signal player_joined] with its alias and in [signal player_payload], under [member max_players] and [method refuse_player], before it enters the game.' },
+          { name: 'max_players', type: 'int', default: 0, range: [0, 1024], doc: 'Host: most players admitted to the session, late joiners included (0: no cap beyond [member max_peers]); a player heard beyond it is refused with the reason [code]full[/code].' },
           { name: 'join_payload', type: 'String', default: '', doc: 'Joiner: a small payload for the host\'s game to decide on (a password, a version), UTF-8, at most 32 bytes on the wire as an alias; empty sends none. The host gets it in [signal player_payload].' },
           { name: 'game_retry_interval', type: 'float', default: 2.0, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Client: seconds between fresh ENet connect attempts until the host answers.' },
           { name: 'game_connect_timeout', type: 'float', default: 30.0, range: [1.0, 300.0, 1.0], unit: 's', doc: 'Client: seconds of attempts before [signal failed] with [code]GAME_CONNECT_FAILED[/code].' },

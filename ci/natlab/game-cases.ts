@@ -62,6 +62,8 @@ function lateCase(name: string, lateNat: NatKind): Case {
         expect(sawLate, `the host's ENet saw the late joiner at ${at}: ${JSON.stringify(host.eventsNamed('enet_connected'))}`);
         if (lateNat === 'random') expect(late.eventsNamed('peer_path').some((e) => e.path === 'relay'), 'the late joiner went through the relay');
         expect(host.eventsNamed('rpc_pong').map((e) => e.from).sort().join() === 'first,late', 'RPCs with both');
+        const joined = host.eventsNamed('player_joined').map((e) => e.alias);
+        expect(joined.join() === 'first,late', `the host saw the late joiner's alias: ${JSON.stringify(joined)}`);
       } finally {
         for (const p of players) p.kill();
         rmSync(dir, { recursive: true, force: true });

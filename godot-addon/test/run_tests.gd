@@ -3,7 +3,8 @@ extends SceneTree
 ## with the line [code]N passed, N failed[/code]; the exit code is 1 when any test failed. A test
 ## fails on a failed assertion and on any error Godot reports while it runs (a script error, an
 ## unexpected [code]push_error[/code]), which an [code]ErrorTracker[/code] logger records.
-## Usage: [code]godot --headless --path godot-addon -s res://test/run_tests.gd[/code]
+## Usage: [code]godot --headless --path godot-addon -s res://test/run_tests.gd[/code]; add
+## [code]-- --filter=TEXT[/code] to run only the test scripts whose file name contains TEXT.
 
 const ErrorTracker := preload("res://test/error_tracker.gd")
 
@@ -19,7 +20,13 @@ func _initialize() -> void:
 
 
 func _run() -> void:
+	var only := ""
+	for arg in OS.get_cmdline_user_args():
+		if arg.begins_with("--filter="):
+			only = arg.trim_prefix("--filter=")
 	for path in _test_scripts("res://test"):
+		if only != "" and not path.get_file().contains(only):
+			continue
 		var script: GDScript = load(path)
 		if script == null or not script.can_instantiate():
 			_failed += 1 # A script that does not parse fails as a whole.

@@ -50,9 +50,16 @@ func test_host_gets_a_listening_server_at_once() -> void:
 	assert_true(_host.multiplayer.is_server(), "a server")
 
 
+## The handover as the node makes it: each side expects the other at its punched address.
+func _hand_over(port: int, local_port: int) -> void:
+	_host._game.expect([_punched(HolePunchProtocol.encode_key("127.0.0.1", local_port))])
+	_client._game.expect([_punched(HolePunchProtocol.encode_key("127.0.0.1", port))])
+
+
 func test_client_connects_and_both_sides_know_each_other() -> void:
 	var port := _free_port()
 	var local_port := _free_port()
+	_hand_over(port, local_port)
 	_host.start_server.emit(port)
 	_client.start_client.emit("127.0.0.1", port, local_port)
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(_client_peer, "connected") == 1, 5.0), "client connected")
@@ -92,13 +99,72 @@ func test_client_retries_until_the_host_listens() -> void:
 	# Given a handover whose host server starts late (its first connect packets are lost)
 	_client.game_retry_interval = 0.3
 	var port := _free_port()
-	_client.start_client.emit("127.0.0.1", port, _free_port())
+	var local_port := _free_port()
+	_hand_over(port, local_port)
+	_client.start_client.emit("127.0.0.1", port, local_port)
 	await wait(1.0)
 	assert_signal_not_emitted(_client_peer, "connected", "nobody listens yet")
 	# When the host's server starts, a fresh attempt finds it
 	_host.start_server.emit(port)
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(_client_peer, "connected") == 1, 6.0), "connected after retrying")
 	assert_true(await wait_until(func() -> bool: return _host.multiplayer.get_peers().size() >= 1, 2.0), "host sees the client")
+
+
+func test_a_client_at_an_address_nobody_was_punched_at_is_turned_away() -> void:
+	# Given a host that punched one player, and a client connecting from another port
+	var port := _free_port()
+	_host._game.expect([_punched(HolePunchProtocol.encode_key("127.0.0.1", _free_port()))])
+	_host.start_server.emit(port)
+	watch_signals(_client)
+	watch_signals(_host.multiplayer)
+	_client.start_client.emit("127.0.0.1", port, _free_port())
+	# Then it is refused, and never becomes a peer of the host's game
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(_client, "failed") == 1, 5.0), "refused")
+	assert_signal_emitted_with_parameters(_client, "failed", [HolePunch.Failure.REFUSED_BY_HOST, "unknown"])
+	assert_signal_not_emitted(_client_peer, "connected")
+	assert_signal_not_emitted(_host.multiplayer, "peer_connected", "not in the game")
+
+
+func test_a_client_counts_as_connected_only_once_the_host_lists_it() -> void:
+	# Given a host of another kind: it welcomes every client, but lists nobody until told to
+	var port := _free_port()
+	var local_port := _free_port()
+	_client._game.expect([_punched(HolePunchProtocol.encode_key("127.0.0.1", port))])
+	_client.game_retry_interval = 0.3
+	var other := Node.new()
+	other.name = "Other"
+	add(other)
+	var api := SceneMultiplayer.new()
+	tree.set_multiplayer(api, other.get_path())
+	var lists := [false]
+	var welcomed := [0]
+	api.auth_callback = func(_id: int, _data: PackedByteArray) -> void: pass
+	api.peer_authenticating.connect(func(id: int) -> void:
+		welcomed[0] += 1
+		api.send_auth(id, HolePunchRoster.WELCOME.to_ascii_buffer())
+		api.complete_auth(id))
+	api.peer_connected.connect(func(id: int) -> void:
+		if lists[0]:
+			api.send_bytes(HolePunchRoster.ROSTER.to_ascii_buffer(), id))
+	var server := ENetMultiplayerPeer.new()
+	server.create_server(port)
+	api.multiplayer_peer = server
+	# When the client is welcomed and let in, but never listed
+	_client.start_client.emit("127.0.0.1", port, local_port)
+	await wait(1.5)
+	# Then it does not count as connected, and starts afresh
+	assert_signal_not_emitted(_client_peer, "connected", "welcomed is not listed")
+	assert_true(welcomed[0] >= 2, "fresh attempts: %d" % welcomed[0])
+	# And once the host lists it, it is connected
+	lists[0] = true
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(_client_peer, "connected") == 1, 3.0), "connected once listed")
+	assert_eq(_client.get_peer_id(HolePunchProtocol.encode_key("127.0.0.1", port)), 1, "the host is 1")
+	server.close()
+	api.auth_callback = Callable()
+	for sig: Signal in [api.peer_authenticating, api.peer_connected]: # Their handlers hold the api.
+		for connection: Dictionary in sig.get_connections():
+			sig.disconnect(connection.callable)
+	tree.set_multiplayer(null, other.get_path())
 
 
 func test_client_gives_up_after_connect_timeout() -> void:

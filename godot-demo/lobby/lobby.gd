@@ -1,8 +1,9 @@
 extends Control
 ## A lobby to click through: host, join by code (with a password if the host set one) or pair at
-## random; the players with each one's path and ping; host-only controls (start the game, remove
-## a player, a player cap, a password); every failure shown in red. The node starts ENet itself
-## and keeps the session open, so players can also join a game that already started.
+## random; every player with its path and ping, on the host and on each client; host-only controls
+## (start the game, remove a player, a player cap, a password); every failure shown in red. The node
+## starts ENet itself and keeps the session open, so players can also join a game that already
+## started: the password and the cap apply to them too.
 
 ## Red for failures.
 const ERROR_COLOR := Color(1.0, 0.35, 0.3)
@@ -35,7 +36,7 @@ func _ready() -> void:
 	hole_punch.start_session.connect(_on_start_session)
 	hole_punch.player_joined.connect(_on_player_joined)
 	hole_punch.player_left.connect(_on_player_left)
-	hole_punch.player_payload.connect(func(key: String, payload: String) -> void: _payloads[key] = payload)
+	hole_punch.player_payload.connect(_on_player_payload)
 	hole_punch.peer_path.connect(_on_peer_path)
 	hole_punch.failed.connect(_on_failed)
 	hole_punch.start_random.connect(func() -> void: _say("Paired with a stranger"))
@@ -147,8 +148,15 @@ func _on_start_session(code: String) -> void:
 
 
 func _on_player_joined(key: String, alias: String) -> void:
-	_rows[key] = {"alias": alias if alias != "" else "(joined the running game)", "path": hole_punch.get_players().get(key, {}).get("path", "")}
+	_rows[key] = {"alias": alias, "path": hole_punch.get_players().get(key, {}).get("path", "")}
 	_refresh()
+
+
+## Host: a player joining the running game must bring the password (before it enters the game).
+func _on_player_payload(key: String, payload: String) -> void:
+	_payloads[key] = payload
+	if _is_host and hole_punch.phase == HolePunch.Phase.DONE and _password.text != "" and payload != _password.text:
+		hole_punch.refuse_player(key, "wrong password")
 
 
 func _on_player_left(key: String, alias: String, reason: String) -> void:
@@ -189,20 +197,23 @@ func _pong(sent_msec: int) -> void:
 	_refresh()
 
 
-## Rebuilds the player list: alias, path, ping, and for the host a button to remove the player.
+## Rebuilds the player list: alias, path (to the host, for another client), ping, and for the
+## host a button to remove the player.
 func _refresh() -> void:
 	_host_controls.visible = _is_host
 	for child in _players.get_children():
 		child.queue_free()
+	var known := hole_punch.get_players()
 	for key: String in _rows:
 		var row := HBoxContainer.new()
 		var label := Label.new()
 		var id := hole_punch.get_peer_id(key)
 		var ping := "%d ms" % _pings[id] if _pings.has(id) else "-"
-		label.text = "%s  ·  %s  ·  ping %s" % [_rows[key].alias, _rows[key].path if _rows[key].path != "" else "punching", ping]
+		var path: String = known.get(key, _rows[key]).get("path", "")
+		label.text = "%s  ·  %s  ·  ping %s" % [_rows[key].alias, path if path != "" else "punching", ping]
 		label.custom_minimum_size = Vector2(380, 0)
 		row.add_child(label)
-		if _is_host and hole_punch.phase != HolePunch.Phase.DONE:
+		if _is_host:
 			row.add_child(_button("Remove", func() -> void: hole_punch.refuse_player(key, "removed by the host")))
 		_players.add_child(row)
 

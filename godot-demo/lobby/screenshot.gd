@@ -6,7 +6,9 @@ extends SceneTree
 ## Without [code]--server-key[/code] the lobby shows a host's state given to it (two players, a
 ## failure). With [code]--server-key=KEY --role=host[/code] it hosts a real session, prints
 ## [code]SHP_CODE code[/code], starts the game when a player joined, and takes the picture once a
-## ping came back; [code]--role=join --code=CODE[/code] (headless) joins it and plays along.
+## ping came back, and plays on until it is ended; [code]--role=join --code=CODE [--alias=NAME][/code]
+## (headless) joins it, plays along, and prints [code]SHP_ROWS [rows][/code] whenever its own player
+## list changes.
 
 const Lobby := preload("res://lobby/lobby.gd")
 
@@ -28,10 +30,15 @@ func _run(lobby: Control) -> void:
 	lobby._server_key.text = _options.get("server-key", "qucycyahjiuv")
 	match _options.get("role", ""):
 		"join":
-			lobby._alias.text = "bob"
+			lobby._alias.text = _options.get("alias", "bob")
 			lobby._code.text = _options.code
 			lobby._join()
-			return # Plays along until the test ends it.
+			var shown: Array[String] = []
+			while true: # Plays along until the test ends it.
+				await process_frame
+				if _rows(lobby) != shown:
+					shown = _rows(lobby)
+					print("SHP_ROWS ", JSON.stringify(shown))
 		"host":
 			lobby._alias.text = "hana"
 			lobby._host()
@@ -46,6 +53,8 @@ func _run(lobby: Control) -> void:
 	for i in 12:
 		await process_frame
 	_report(lobby)
+	if _options.get("role", "") == "host":
+		return # The game goes on: players may still join it.
 	lobby.free()
 	quit(0)
 
@@ -64,10 +73,7 @@ func _show_example(lobby: Control) -> void:
 func _report(lobby: Control) -> void:
 	var image := root.get_viewport().get_texture().get_image()
 	var saved := image.save_png(_options.get("png", "user://lobby.png"))
-	var rows: Array[String] = []
-	for row: Node in lobby._players.get_children():
-		if not row.is_queued_for_deletion():
-			rows.append((row.get_child(0) as Label).text)
+	var rows := _rows(lobby)
 	print("SHP_LOBBY ", JSON.stringify({
 		"saved": saved == OK, "width": image.get_width(), "height": image.get_height(),
 		"error_red": _count(image, lobby._error.get_global_rect(), func(c: Color) -> bool: return c.r > 0.8 and c.g < 0.5 and c.b < 0.5),
@@ -76,6 +82,15 @@ func _report(lobby: Control) -> void:
 		"host_controls": lobby._host_controls.visible,
 		"status": lobby._status.text,
 	}))
+
+
+## The text of each row of the lobby's player list.
+func _rows(lobby: Control) -> Array[String]:
+	var rows: Array[String] = []
+	for row: Node in lobby._players.get_children():
+		if not row.is_queued_for_deletion():
+			rows.append((row.get_child(0) as Label).text)
+	return rows
 
 
 ## Pixels inside [param rect] for which [param test] holds.

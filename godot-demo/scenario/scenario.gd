@@ -72,7 +72,9 @@ func run(options: Dictionary) -> void:
 	_hole_punch.start_session.connect(func(key: String) -> void: _emit("start_session", {"key": key}))
 	_hole_punch.new_name.connect(func(peer_name: String) -> void: _emit("new_name", {"name": peer_name}))
 	_hole_punch.player_joined.connect(_on_player_joined)
-	_hole_punch.game_connected.connect(func(_peer: MultiplayerPeer) -> void: _emit("game_connected"))
+	_hole_punch.player_left.connect(func(key: String, left_alias: String, reason: String) -> void: _emit("player_left", {"key": key, "alias": left_alias, "reason": reason}))
+	_hole_punch.player_payload.connect(func(key: String, payload: String) -> void: _emit("player_payload", {"key": key, "payload": payload}))
+	_hole_punch.game_connected.connect(func(_peer: MultiplayerPeer) -> void: _emit("game_connected", {"peer_id": multiplayer.get_unique_id()}))
 	_hole_punch.failed.connect(func(reason: HolePunch.Failure, detail: String) -> void:
 		_emit("failed", {"reason": HolePunch.Failure.keys()[reason], "detail": detail}))
 	_hole_punch.start_random.connect(func() -> void: _emit("start_random"))
@@ -239,6 +241,7 @@ func _check_done() -> void:
 	if _finished or _pongs_from.size() < needed or _pings_answered.size() < needed:
 		return
 	_finished = true
+	_emit("players", {"players": _hole_punch.get_players()})
 	_emit("done", {"ok": true})
 	# A client is done once the host answered and it answered the host: it disconnects once its
 	# queued reliable packets (its last pong) are delivered, which tells the host it may go.

@@ -5,29 +5,28 @@ extends RefCounted
 ## On [signal HolePunchBase.start_server] it creates the [ENetMultiplayerPeer] server on the
 ## punched port; on [signal HolePunchBase.start_client] it connects the client, directly or to
 ## the relay, exactly where the handover said. Each attempt is set on the node's
-## [MultiplayerAPI], whose [signal MultiplayerAPI.connected_to_server] comes only once the host's
-## first packet arrived (its side of the handshake). A lossy path can leave a client connected in
-## ENet's eyes while the host, whose answer was lost, gives up on it; so the host greets every
-## client it sees connect with a reliable [constant HELLO] (raw bytes through [SceneMultiplayer]),
-## and a client counts as connected only once that greeting arrives. A fresh attempt starts every
-## [member retry_interval] seconds until then, and at once when one fails; a client that connected
-## but was not greeted within [member retry_interval] starts afresh too. Both sides must let the
-## node manage ENet.
-## [signal connected] hands the game the connected peer; [signal failed] says why not. It acts
-## only when the node's [member HolePunch.manage_game_peer] is on, and takes its timers from the
-## node's settings. It also maps each punched player's key to its ENet peer id, by the address
-## the host's ENet sees it at (the path it punched, or the relay).
+## [MultiplayerAPI]. A lossy path can leave a client connected in ENet's eyes while the host, whose
+## answer was lost, gives up on it, and ENet's doubling resend timer can hold a reliable packet up
+## for many seconds; so a client counts as connected only once the host let it in through
+## [SceneMultiplayer]'s authentication and said so with its first list of players
+## ([HolePunchRoster]), which leaves with the game's own first packets to the player. A fresh
+## attempt starts every [member retry_interval] seconds until then, and at once when one fails; a
+## client that connected in ENet's eyes waits [member retry_interval] for each step of the
+## handshake (the host's question or welcome, then its list) before it starts afresh. Both sides
+## must let the node manage ENet.
+## [signal connected] hands the game the connected peer; [signal failed] says why not, and
+## [signal refused] that the host's game turned this player away. It acts only when the node's
+## [member HolePunch.manage_game_peer] is on, and takes its timers from the node's settings. Its
+## [member roster] knows the players in the game: their keys, aliases, ENet peer ids and paths.
 
-## The game's peer is ready: a listening server, or a client the host answered.
+## The game's peer is ready: a listening server, or a client the host let in.
 signal connected(peer: MultiplayerPeer)
 ## No connected peer: [param error] is ENet's error ([constant ERR_CANT_CREATE] when the port
 ## cannot be bound), or [constant ERR_TIMEOUT] when the host was not heard within
 ## [member connect_timeout].
 signal failed(error: Error)
-
-## What the host sends each client it sees connect; a game that uses [signal SceneMultiplayer.peer_packet]
-## sees it once per connection and can ignore it.
-const HELLO := "SHP-HELLO"
+## Client: the host's game refused this player, for [param reason]; the peer is closed.
+signal refused(reason: String)
 
 ## Seconds between fresh connect attempts until the host is heard.
 var retry_interval := 2.0
@@ -37,12 +36,11 @@ var connect_timeout := 30.0
 var max_clients := 32
 ## The peer being connected, or the connected one (null before the handover).
 var peer: ENetMultiplayerPeer
+## The players in the game ([HolePunchRosterHost] on a host, [HolePunchRosterClient] on a client).
+var roster: HolePunchRoster
 var _node: Node
-## "ip:port" -> public key of each punched player, from the handover; and key -> ENet peer id.
-var _endpoints := {}
-## Late joiners (keys): the host learns of them when their ENet peer connects.
-var _late := {}
-var _ids := {}
+## The players punched before the handover.
+var _punched: Array[HolePunchPeer] = []
 var _target := []
 var _attempt := 0
 var _deadline := 0.0
@@ -51,40 +49,41 @@ var _deadline := 0.0
 ## Follows the handover signals of [param node] (a [HolePunch]).
 func _init(node: Node) -> void:
 	_node = node
+	roster = HolePunchRoster.new(node)
 	node.start_server.connect(_on_start_server)
 	node.start_client.connect(_on_start_client)
 
 
-## Takes the punched [param peers] ([HolePunchPeer]s) whose ENet ids to learn, at the handover.
+## Takes the punched [param peers] ([HolePunchPeer]s) at the handover: the players.
 func expect(peers: Array[HolePunchPeer]) -> void:
-	_endpoints.clear()
-	_ids.clear()
-	_late.clear()
-	for punched in peers:
-		if punched.path != "":
-			_endpoints["%s:%d" % punched.endpoint()] = punched.public_key
+	_punched = peers.duplicate()
 
 
 ## Host: a late joiner [param joiner] may connect from its public or its LAN address.
 func add_endpoints(key: String, joiner: HolePunchPeer) -> void:
-	_late[key] = true
-	_endpoints["%s:%d" % [joiner.public_ip, joiner.public_port]] = key
-	if joiner.probe_lan:
-		_endpoints["%s:%d" % [joiner.lan_ip, joiner.lan_port]] = key
+	if roster is HolePunchRosterHost:
+		(roster as HolePunchRosterHost).add_endpoints(key, joiner)
 
 
 ## Host: a late joiner [param key] may connect through the relay at [param ip]:[param port].
 func add_relay(key: String, ip: String, port: int) -> void:
-	_endpoints["%s:%d" % [ip, port]] = key
+	if roster is HolePunchRosterHost:
+		(roster as HolePunchRosterHost).add_relay(key, ip, port)
 
 
 ## The ENet peer id of the player with public key [param key], or 0 while not connected.
 func peer_id(key: String) -> int:
-	return _ids.get(key, 0)
+	return roster.peer_id(key)
 
 
-## Stops trying (the node left its session, or the game took over).
+## Ends the game side: stops trying, forgets the players and gives the [SceneMultiplayer]'s
+## authentication back (a new session begins).
 func stop() -> void:
+	_stop_trying()
+	_set_roster(HolePunchRoster.new(_node))
+
+
+func _stop_trying() -> void:
 	_attempt += 1
 	_listen(false)
 	_target = []
@@ -93,22 +92,27 @@ func stop() -> void:
 func _on_start_server(port: int) -> void:
 	if not _managed():
 		return
-	stop()
+	_stop_trying()
 	peer = ENetMultiplayerPeer.new()
 	var err := peer.create_server(port, max_clients)
 	if err != OK:
 		peer = null
 		failed.emit(err)
 		return
+	_set_roster(HolePunchRosterHost.new(_node, peer, _punched)) # Before any peer can connect.
 	_node.multiplayer.multiplayer_peer = peer
-	peer.peer_connected.connect(_on_peer_connected)
 	connected.emit(peer)
 
 
 func _on_start_client(ip: String, port: int, local_port: int) -> void:
 	if not _managed():
 		return
-	stop()
+	_stop_trying()
+	var client := HolePunchRosterClient.new(_node, null if _punched.is_empty() else _punched[0]) # A client's only punched peer is the host.
+	client.refused.connect(_on_refused)
+	client.heard.connect(_wait_for_host)
+	client.let_in.connect(_on_let_in)
+	_set_roster(client)
 	_target = [ip, port, local_port]
 	retry_interval = _node.game_retry_interval
 	connect_timeout = _node.game_connect_timeout
@@ -133,6 +137,7 @@ func _try() -> void:
 	if err != OK:
 		_give_up(err)
 		return
+	(roster as HolePunchRosterClient).join()
 	_node.multiplayer.multiplayer_peer = peer
 	_node.get_tree().create_timer(retry_interval).timeout.connect(func() -> void:
 		if attempt == _attempt:
@@ -140,20 +145,23 @@ func _try() -> void:
 
 
 func _give_up(err: Error) -> void:
-	stop()
+	_stop_trying()
 	if peer != null:
 		peer.close()
 	peer = null
 	failed.emit(err)
 
 
-func _on_connected_to_server() -> void:
+## Connected in ENet's eyes: the host's handshake must follow.
+func _on_authenticating(id: int) -> void:
+	if id == 1:
+		_wait_for_host()
+
+
+## Gives the host [member retry_interval] seconds for its next step, else starts afresh.
+func _wait_for_host() -> void:
 	if _target.is_empty():
 		return
-	if not _node.multiplayer is SceneMultiplayer:
-		_connected() # No raw packets to greet with: ENet's handshake is all there is.
-		return
-	# Connected in ENet's eyes; the host's greeting proves the host counts us too.
 	_attempt += 1
 	var attempt := _attempt
 	_node.get_tree().create_timer(retry_interval).timeout.connect(func() -> void:
@@ -161,15 +169,18 @@ func _on_connected_to_server() -> void:
 			_try())
 
 
-func _on_peer_packet(id: int, packet: PackedByteArray) -> void:
-	if not _target.is_empty() and id == 1 and packet.get_string_from_ascii() == HELLO:
-		_connected()
+## Without [SceneMultiplayer]: connected in ENet's eyes is all there is.
+func _on_connected_to_server() -> void:
+	if not _target.is_empty():
+		(roster as HolePunchRosterClient).connected()
+		_on_let_in()
 
 
-func _connected() -> void:
-	stop()
-	for key: String in _endpoints.values():
-		_ids[key] = 1 # A client's only punched peer is the host.
+## The host let us in and counts us.
+func _on_let_in() -> void:
+	if _target.is_empty():
+		return
+	_stop_trying()
 	connected.emit(peer)
 
 
@@ -178,19 +189,18 @@ func _on_connection_failed() -> void:
 		_try.call_deferred() # Often a late answer to an abandoned attempt: try again at once.
 
 
-## Host: greets a new ENet peer, and names it by the address it connected from (a client that
-## started afresh connects again: the newest id is its own).
-func _on_peer_connected(id: int) -> void:
-	var api := _node.multiplayer as SceneMultiplayer
-	if api != null:
-		api.send_bytes(HELLO.to_ascii_buffer(), id, MultiplayerPeer.TRANSFER_MODE_RELIABLE)
-	var remote := peer.get_peer(id)
-	var key: String = _endpoints.get("%s:%d" % [remote.get_remote_address(), remote.get_remote_port()], "")
-	if key != "":
-		var first := not _ids.has(key)
-		_ids[key] = id
-		if first and _late.has(key):
-			_node.player_joined.emit(key, "")
+func _on_refused(reason: String) -> void:
+	_stop_trying()
+	if peer != null:
+		peer.close()
+	peer = null
+	roster.release()
+	refused.emit(reason)
+
+
+func _set_roster(next: HolePunchRoster) -> void:
+	roster.release()
+	roster = next
 
 
 func _managed() -> bool:
@@ -199,9 +209,11 @@ func _managed() -> bool:
 
 func _listen(on: bool) -> void:
 	var api := _node.multiplayer
-	var pairs := [[api.connected_to_server, _on_connected_to_server], [api.connection_failed, _on_connection_failed]]
+	var pairs := [[api.connection_failed, _on_connection_failed]]
 	if api is SceneMultiplayer:
-		pairs.append([(api as SceneMultiplayer).peer_packet, _on_peer_packet])
+		pairs.append([(api as SceneMultiplayer).peer_authenticating, _on_authenticating])
+	else:
+		pairs.append([api.connected_to_server, _on_connected_to_server])
 	for pair: Array in pairs:
 		var sig: Signal = pair[0]
 		if on and not sig.is_connected(pair[1]):

@@ -11,8 +11,10 @@ extends RefCounted
 ## ([method ENetConnection.socket_send]), its punch packet, JH and JG to the joiner's addresses
 ## for [member HolePunch.handover_deadline] seconds: the joiner's node takes them as a normal
 ## handover and starts its game client towards the game's address. The host never hears the
-## joiner's own datagrams (ENet drops them), so it learns of the player when its ENet peer
-## connects: [signal HolePunchBase.player_joined] then comes with the key and an empty alias.
+## joiner's own datagrams (ENet drops them), so it learns who the player is over the game
+## connection itself: the host's [HolePunchRosterHost] asks the joiner's node while letting it in,
+## and the player arrives in [signal HolePunchBase.player_joined] with its alias and payload, under
+## the player cap and the host's say ([method HolePunch.refuse_player]), like any other.
 ## When the direct paths fail (a port-randomising NAT), the joiner asks for a relay after
 ## [member HolePunch.punch_timeout]; so does the host, for every late joiner, from its link (it
 ## cannot tell whether the direct path worked): the server grants a relay only when both asked.

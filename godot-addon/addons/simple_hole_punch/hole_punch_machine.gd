@@ -42,6 +42,7 @@ var _handover := ["", 0]
 var _bound_port := 0
 var _game: HolePunchGamePeer
 var _late: HolePunchLateJoin
+var _refusals: HolePunchRefusals
 var _traversal := HolePunchTraversal.new(_this)
 
 ## This machine's NAT, once diagnosed ([signal HolePunch.nat_diagnosed]);
@@ -62,6 +63,7 @@ func _ready() -> void:
 	_game = HolePunchGamePeer.new(self)
 	_game.connected.connect(_this.game_connected.emit)
 	_game.failed.connect(func(err: Error) -> void: _fail(HolePunch.Failure.GAME_CONNECT_FAILED, error_string(err)))
+	_game.refused.connect(func(reason: String) -> void: _fail(HolePunch.Failure.REFUSED_BY_HOST, reason))
 
 
 func _api_host_session(serv_key: String, alias: String) -> Error:
@@ -141,6 +143,7 @@ func _begin(role: _Role, serv_key: String, alias: String) -> Error:
 	_role = role
 	_server = HolePunchServerLink.new(self, serv_key, not _this.original_server)
 	_peers = HolePunchPeers.new(self)
+	_refusals = HolePunchRefusals.new(_this.max_peers)
 	_names = HolePunchNames.new(wire_alias, _this.max_peers)
 	_bound_port = _socket.bound_port()
 	_lan_key = HolePunchProtocol.encode_key(HolePunchSocket.find_lan_address(_this.lan_address), _bound_port)
@@ -182,6 +185,9 @@ func _receive(packet: PackedByteArray, ip: String, port: int) -> void:
 	var peer := null if from_server or _peers == null else _peers.at(ip, port)
 	if not from_server and peer == null:
 		dropped_datagrams += 1
+		var again := PackedByteArray() if _refusals == null else _refusals.answer(packet, ip, port, _now())
+		if not again.is_empty(): # A refused player still punching: its RJ was lost.
+			_send_to(again, ip, port)
 		return
 	var message := HolePunchProtocol.parse(packet)
 	if message.is_empty() or from_server != HolePunchProtocol.SERVER_CODES.has(message.code) or (from_server and not _server.accepts(message)):

@@ -158,10 +158,13 @@ func _on_refused_join(message: Dictionary, _ip: String, _port: int) -> void:
 
 func _api_refuse_player(key: String, reason: String) -> Error:
 	var peer := _peers.find(key) if _peers != null and _is_host() and (phase == Phase.PUNCHING or phase == Phase.CLOSING) else null
-	if peer == null:
+	var in_game := peer == null and _game.roster.is_hosting() and _game.roster.players().has(key)
+	if peer == null and not in_game:
 		return ERR_DOES_NOT_EXIST
 	if HolePunchAlias.encode(reason) == "":
 		return ERR_INVALID_PARAMETER
+	if in_game: # A late joiner, or a player handed over: the game's peer lets it go.
+		return OK if _game.roster.refuse(key, HolePunchAlias.encode(reason)) else ERR_DOES_NOT_EXIST
 	_refuse(peer, reason)
 	if peer.name != "":
 		_this.player_left.emit(key, HolePunchAlias.decode(peer.name), "removed")
@@ -175,6 +178,7 @@ func _refuse(peer: HolePunchPeer, reason: String) -> void:
 	for copy in 3:
 		_send_to(packet, to[0], to[1])
 	_peers.remove(peer)
+	_refusals.add(peer, packet) # All three copies may be lost: it is answered again.
 
 
 ## How many peers told their alias.
@@ -204,9 +208,12 @@ func _api_get_session_id() -> String:
 	return _session_id
 
 func _api_get_players() -> Dictionary:
+	if _game.roster.is_hosting():
+		return _game.roster.players() # The game runs: who is in it now.
 	var players := {}
 	for peer in HolePunchPeers.none() if _peers == null else _peers.all():
-		players[peer.public_key] = {"alias": HolePunchAlias.decode(peer.name), "path": peer.path, "peer_id": _game.peer_id(peer.public_key)}
+		players[peer.public_key] = {"alias": HolePunchAlias.decode(peer.name), "path": "public" if peer.path == "ipv6" else peer.path, "peer_id": _game.peer_id(peer.public_key)}
+	players.merge(_game.roster.players()) # A client's roster: the other players, from the host.
 	return players
 
 

@@ -9,6 +9,10 @@ extends RefCounted
 
 ## Most names kept (besides our own).
 var cap: int
+## Our alias, in wire form.
+var own_alias: String:
+	get:
+		return _alias
 var _alias: String
 var _known := {}
 var _order: Array[String] = []

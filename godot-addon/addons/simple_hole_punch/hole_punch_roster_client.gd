@@ -1,0 +1,134 @@
+class_name HolePunchRosterClient
+extends HolePunchRoster
+## A client's side of the [HolePunchRoster]: it answers the host while being let in (who it is,
+## when asked: its alias and [member HolePunch.join_payload]), and keeps the other players as the
+## host lists them, emitting [signal HolePunch.player_joined] and [signal HolePunch.player_left]
+## for them. It takes messages only from the host (peer 1), and a list of at most
+## [member HolePunch.max_peers] players. The host's first list is the proof that the host let
+## this player in: it leaves together with the game's first packets to the new player, whereas
+## the welcome before it does not prove that the host heard our answer ([signal let_in]).
+
+## The host's game refused this player, for [param reason].
+signal refused(reason: String)
+## The host asked who we are, or welcomed us: the handshake goes on.
+signal heard
+## The host let this player in: its first list of players arrived.
+signal let_in
+
+var _host_key := ""
+## The host, as punched: [code]{"alias": String, "path": String}[/code].
+var _host := {}
+## The host let us in.
+var _in := false
+## This attempt answered the host's welcome.
+var _answered := false
+
+
+## A client of the host [param host] (the peer it punched), or of an unknown host (null).
+func _init(node: Node, host: HolePunchPeer) -> void:
+	super(node)
+	if host != null:
+		_host_key = host.public_key
+		_host = {"alias": HolePunchAlias.decode(host.name), "path": "public" if host.path == "ipv6" else host.path}
+
+
+## Answers the host of the attempt about to start (call before its peer is set).
+func join() -> void:
+	_answered = false
+	_take(0.0) # The ready peer's fresh attempts decide how long to wait.
+
+
+## The host counts us (without [SceneMultiplayer], its ENet's handshake is all there is).
+func connected() -> void:
+	_in = true
+
+
+func peer_id(key: String) -> int:
+	if key == _host_key:
+		return 1 if _in else 0
+	return super(key)
+
+
+## The other players, and the host.
+func players() -> Dictionary:
+	var all := super()
+	if _host_key != "":
+		all[_host_key] = {"alias": _host.alias, "path": _host.path, "peer_id": peer_id(_host_key)}
+	return all
+
+
+func _signals(api: SceneMultiplayer) -> Array:
+	return [[api.peer_authenticating, _on_authenticating], [api.peer_packet, _on_packet]]
+
+
+func _on_authenticating(_id: int) -> void:
+	_answered = false # A fresh attempt.
+
+
+## What the host says while letting us in.
+func _on_auth(id: int, data: PackedByteArray) -> void:
+	var fields := fields_of(data, MAX_BYTES)
+	if id != 1 or fields.is_empty():
+		dropped_messages += 1
+	elif fields == PackedStringArray([WELCOME]) and not _answered:
+		_answered = true
+		_api().complete_auth(1)
+		heard.emit()
+	elif fields == PackedStringArray([WHO]) and not _answered:
+		var names: HolePunchNames = _node._names
+		var alias := "" if names == null else names.own_alias
+		_api().send_auth(1, ("%s:%s:%s" % [HELLO, alias, HolePunchAlias.encode(_node.join_payload)]).to_ascii_buffer())
+		heard.emit()
+	else:
+		_take_refusal(fields)
+
+
+## The host's raw packets of ours: the player list, a player who left, a refusal.
+func _on_packet(id: int, data: PackedByteArray) -> void:
+	if id != 1 or data.size() < 4 or data.slice(0, 4).get_string_from_ascii() != "SHP-":
+		return # The game's own packets.
+	var fields := fields_of(data, MAX_BYTES + ENTRY_BYTES * _node.max_peers)
+	if not fields.is_empty() and fields[0] == ROSTER:
+		_take_roster(fields)
+	elif fields.size() == 3 and fields[0] == LEFT and _players.has(fields[1]) and fields[2] in ["left", "removed"]:
+		var alias: String = _players[fields[1]].alias
+		_players.erase(fields[1])
+		_node.player_left.emit(fields[1], alias, fields[2])
+	else:
+		_take_refusal(fields)
+
+
+func _take_refusal(fields: PackedStringArray) -> void:
+	if fields.size() == 2 and fields[0] == REFUSED and is_alias(fields[1]):
+		refused.emit(HolePunchAlias.decode(fields[1]))
+	else:
+		dropped_messages += 1
+
+
+## Takes the host's list: the other players as they now stand.
+func _take_roster(fields: PackedStringArray) -> void:
+	if (fields.size() - 1) % 4 != 0 or fields.size() - 1 > 4 * _node.max_peers:
+		dropped_messages += 1
+		return
+	var fresh := {}
+	for i in range(1, fields.size(), 4):
+		var key := fields[i]
+		var id := id_of(fields[i + 2])
+		if not HolePunchProtocol.is_key(key) or fresh.has(key) or not (fields[i + 1] == "" or is_alias(fields[i + 1])) or id < 0 or not fields[i + 3] in PATHS:
+			dropped_messages += 1
+			return
+		if key != _host_key and key != _node._public_key and (id == 0 or id != _node.multiplayer.get_unique_id()):
+			fresh[key] = {"alias": HolePunchAlias.decode(fields[i + 1]), "path": fields[i + 3], "peer_id": id}
+	for key: String in _players.keys():
+		if not fresh.has(key):
+			var alias: String = _players[key].alias
+			_players.erase(key)
+			_node.player_left.emit(key, alias, "left")
+	for key: String in fresh:
+		var known := _players.has(key)
+		_players[key] = fresh[key]
+		if not known:
+			_node.player_joined.emit(key, fresh[key].alias)
+	if not _in:
+		_in = true
+		let_in.emit()

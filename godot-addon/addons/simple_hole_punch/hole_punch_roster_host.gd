@@ -1,0 +1,212 @@
+class_name HolePunchRosterHost
+extends HolePunchRoster
+## The host's side of the [HolePunchRoster]: who may come in, and the list every client hears.
+##
+## An ENet peer is let in only from an address a player was punched at (a late joiner's public or
+## LAN address, or its relay), as that player. A player punched before the handover is welcomed at
+## once. A late joiner, whom the host never heard ([HolePunchLateJoin]), is asked who it is and
+## answers with its alias and [member HolePunch.join_payload]; then [member HolePunch.max_players]
+## applies (reason [code]full[/code]), [signal HolePunch.player_joined] and
+## [signal HolePunch.player_payload] (always, for a late joiner) come, and the game may
+## [method HolePunch.refuse_player] it in either handler, before it is let in. A refused player is
+## told the reason and disconnected, and its key stays refused. A player whose connection closes
+## leaves ([code]left[/code]) unless it connects again within twice
+## [member HolePunch.game_retry_interval] (a client's fresh attempt). Every change of the list goes
+## to every client.
+
+## Late joiners and refusals remembered, per allowed peer.
+const _MEMORY := 4
+
+var _game: ENetMultiplayerPeer
+## "ip:port" -> [key, path] of every player expected at the game's port.
+var _endpoints := {}
+## Late joiners' keys (oldest first); refused keys -> reason (wire form); ENet peer id -> [key,
+## path] while it authenticates; ids already welcomed; key -> id of a player whose connection
+## closed, until it counts as gone.
+var _late := {}
+var _refused := {}
+var _pending := {}
+var _welcomed := {}
+var _leaving := {}
+
+
+## Admits the peers of [param game], the players punched before the handover being [param peers].
+func _init(node: Node, game: ENetMultiplayerPeer, peers: Array[HolePunchPeer]) -> void:
+	super(node)
+	_game = game
+	for punched in peers:
+		if punched.path != "":
+			var path := "public" if punched.path == "ipv6" else punched.path
+			_endpoints[address(punched.endpoint()[0], punched.endpoint()[1])] = [punched.public_key, path]
+			_players[punched.public_key] = {"alias": HolePunchAlias.decode(punched.name), "path": path, "peer_id": 0}
+	if _take(node.game_connect_timeout) == null: # ENet's own resends take that long through loss.
+		game.peer_connected.connect(func(id: int) -> void: # No authentication: only names ids.
+			var found: Array = _found(id)
+			if not found.is_empty() and _players.has(found[0]):
+				_players[found[0]].peer_id = id)
+
+
+func is_hosting() -> bool:
+	return true
+
+
+## A late joiner [param key] may connect from its public or its LAN address.
+func add_endpoints(key: String, joiner: HolePunchPeer) -> void:
+	_late[key] = true
+	_endpoints[address(joiner.public_ip, joiner.public_port)] = [key, "public"]
+	if joiner.probe_lan:
+		_endpoints[address(joiner.lan_ip, joiner.lan_port)] = [key, "local"]
+	if _late.size() > _MEMORY * _node.max_peers: # Forget the oldest that is not a player.
+		var oldest: String = _late.keys()[0]
+		_late.erase(oldest)
+		for at: String in _endpoints.keys():
+			if _endpoints[at][0] == oldest and not _players.has(oldest):
+				_endpoints.erase(at)
+
+
+## A late joiner [param key] may connect through the relay at [param ip]:[param port].
+func add_relay(key: String, ip: String, port: int) -> void:
+	_endpoints[address(ip, port)] = [key, "relay"]
+
+
+func refuse(key: String, reason: String) -> bool:
+	if not _players.has(key):
+		return false
+	var player: Dictionary = _players[key]
+	_players.erase(key)
+	_leaving.erase(key)
+	_remember_refusal(key, reason)
+	for id: int in _pending.keys():
+		if _pending[id][0] == key and not _welcomed.has(id):
+			_turn_away(id, reason) # A welcomed one is turned away once in: see _on_admitted.
+	if player.peer_id > 0:
+		_kick(player.peer_id, reason)
+	_node.player_left.emit(key, player.alias, "removed")
+	_send_all(("%s:%s:removed" % [LEFT, key]).to_ascii_buffer())
+	_broadcast()
+	return true
+
+
+func _signals(api: SceneMultiplayer) -> Array:
+	return [[api.peer_authenticating, _on_authenticating], [api.peer_connected, _on_admitted], [api.peer_disconnected, _on_closed], [api.peer_authentication_failed, _on_auth_failed]]
+
+
+## [key, path] of the player ENet peer [param id] connected as, or empty.
+func _found(id: int) -> Array:
+	var remote := _game.get_peer(id)
+	return [] if remote == null else _endpoints.get(address(remote.get_remote_address(), remote.get_remote_port()), [])
+
+
+func _on_authenticating(id: int) -> void:
+	var found := _found(id)
+	if found.is_empty() or _refused.has(found[0]):
+		_turn_away(id, "unknown" if found.is_empty() else _refused[found[0]])
+		return
+	_pending[id] = found
+	if _players.has(found[0]):
+		_welcome(id)
+	else:
+		_api().send_auth(id, WHO.to_ascii_buffer())
+
+
+## A late joiner's hello: its alias and payload.
+func _on_auth(id: int, data: PackedByteArray) -> void:
+	var found: Array = _pending.get(id, [])
+	var fields := fields_of(data, MAX_BYTES)
+	if found.is_empty() or _welcomed.has(id) or _players.has(found[0]) or fields.size() != 3 or fields[0] != HELLO or not is_alias(fields[1]) or not (fields[2] == "" or is_alias(fields[2])):
+		dropped_messages += 1 # Only a late joiner we asked may say who it is, once.
+		return
+	var key: String = found[0]
+	if _node.max_players > 0 and _players.size() >= _node.max_players:
+		_remember_refusal(key, "full")
+		_turn_away(id, "full")
+		return
+	var alias := HolePunchAlias.decode(fields[1])
+	_players[key] = {"alias": alias, "path": found[1], "peer_id": 0}
+	_node.player_joined.emit(key, alias)
+	if _players.has(key): # Unless refused in that handler.
+		_node.player_payload.emit(key, HolePunchAlias.decode(fields[2]))
+	if _players.has(key) and _pending.has(id):
+		_welcome(id)
+
+
+func _on_admitted(id: int) -> void:
+	var found: Array = _pending.get(id, [])
+	_pending.erase(id)
+	_welcomed.erase(id)
+	if found.is_empty():
+		return
+	if not _players.has(found[0]): # Refused between its welcome and now.
+		_kick(id, _refused.get(found[0], "removed"))
+		return
+	_leaving.erase(found[0])
+	_players[found[0]].peer_id = id # A client that started afresh: the newest id is its own.
+	_broadcast()
+
+
+## A player's connection closed: it is gone unless it connects again in time.
+func _on_closed(id: int) -> void:
+	for key: String in _players:
+		if _players[key].peer_id == id:
+			_players[key].peer_id = 0
+			_leaving[key] = id
+			_node.get_tree().create_timer(2.0 * _node.game_retry_interval).timeout.connect(_gone.bind(key, id))
+			return
+
+
+func _gone(key: String, id: int) -> void:
+	if _leaving.get(key, 0) != id or not _players.has(key) or not is_instance_valid(_node):
+		return
+	var alias: String = _players[key].alias
+	_players.erase(key)
+	_leaving.erase(key)
+	_node.player_left.emit(key, alias, "left")
+	_send_all(("%s:%s:left" % [LEFT, key]).to_ascii_buffer())
+	_broadcast()
+
+
+func _on_auth_failed(id: int) -> void:
+	_pending.erase(id)
+	_welcomed.erase(id)
+
+
+func _welcome(id: int) -> void:
+	_welcomed[id] = true
+	_api().send_auth(id, WELCOME.to_ascii_buffer())
+	_api().complete_auth(id)
+
+
+## Tells a peer still authenticating that it is refused for [param reason], and lets it go.
+func _turn_away(id: int, reason: String) -> void:
+	_pending.erase(id)
+	_api().send_auth(id, ("%s:%s" % [REFUSED, reason]).to_ascii_buffer())
+	if _game.get_peer(id) != null:
+		_game.get_peer(id).peer_disconnect_later() # Once the reason is delivered.
+
+
+## Tells a peer already let in that it is refused for [param reason], and lets it go.
+func _kick(id: int, reason: String) -> void:
+	if _api().get_peers().has(id):
+		_api().send_bytes(("%s:%s" % [REFUSED, reason]).to_ascii_buffer(), id, MultiplayerPeer.TRANSFER_MODE_RELIABLE)
+	if _game.get_peer(id) != null:
+		_game.get_peer(id).peer_disconnect_later()
+
+
+## Sends the player list to every client.
+func _broadcast() -> void:
+	var packet := ROSTER
+	for key: String in _players:
+		var player: Dictionary = _players[key]
+		packet += ":%s:%s:%d:%s" % [key, HolePunchAlias.encode(player.alias), player.peer_id, player.path]
+	_send_all(packet.to_ascii_buffer())
+
+
+func _send_all(packet: PackedByteArray) -> void:
+	for id in _api().get_peers():
+		_api().send_bytes(packet, id, MultiplayerPeer.TRANSFER_MODE_RELIABLE)
+
+
+func _remember_refusal(key: String, reason: String) -> void:
+	_refused[key] = reason
+	if _refused.size() > _MEMORY * _node.max_peers:
+		_refused.erase(_refused.keys()[0])
