@@ -167,6 +167,31 @@ func test_a_client_counts_as_connected_only_once_the_host_lists_it() -> void:
 	tree.set_multiplayer(null, other.get_path())
 
 
+func test_a_fresh_attempt_drops_the_abandoned_connection_at_once() -> void:
+	# Given a client whose first connection to the host was abandoned without a word (its
+	# disconnect lost): the host still holds it, and would resend to the client's port
+	var port := _free_port()
+	var local_port := _free_port()
+	_hand_over(port, local_port)
+	_host.start_server.emit(port)
+	var abandoned := ENetMultiplayerPeer.new()
+	abandoned.create_client("127.0.0.1", port, 0, 0, 0, local_port)
+	var connected_at_host := func() -> Array:
+		return _host._game.peer.get_host().get_peers().filter(func(p: ENetPacketPeer) -> bool: return p.get_state() == ENetPacketPeer.STATE_CONNECTED)
+	assert_true(await wait_until(func() -> bool:
+		abandoned.poll()
+		return connected_at_host.call().size() == 1, 2.0), "the first connection")
+	var old: ENetPacketPeer = connected_at_host.call()[0]
+	abandoned.get_peer(1).reset() # Gone without a word.
+	abandoned.close()
+	# When the client connects afresh from the same port
+	_client.start_client.emit("127.0.0.1", port, local_port)
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(_client_peer, "connected") == 1, 5.0), "connected")
+	# Then the host dropped the old connection as soon as the new one came, not after ENet's timeout
+	assert_eq(old.get_state(), ENetPacketPeer.STATE_DISCONNECTED, "the old connection is gone")
+	assert_eq(connected_at_host.call().size(), 1, "one connection")
+
+
 func test_client_gives_up_after_connect_timeout() -> void:
 	_client.game_retry_interval = 0.2
 	_client.game_connect_timeout = 0.7

@@ -9,7 +9,9 @@ extends HolePunchRoster
 ## applies (reason [code]full[/code]), [signal HolePunch.player_joined] and
 ## [signal HolePunch.player_payload] (always, for a late joiner) come, and the game may
 ## [method HolePunch.refuse_player] it in either handler, before it is let in. A refused player is
-## told the reason and disconnected, and its key stays refused. A player whose connection closes
+## told the reason and disconnected, and its key stays refused. A new connection from where a
+## player's connection already is means the player started afresh: the old one is dropped at once,
+## without a word. A player whose connection closes
 ## leaves ([code]left[/code]) unless it connects again within twice
 ## [member HolePunch.game_retry_interval] (a client's fresh attempt). Every change of the list goes
 ## to every client.
@@ -98,6 +100,10 @@ func _found(id: int) -> Array:
 
 
 func _on_authenticating(id: int) -> void:
+	var remote := _game.get_peer(id)
+	for other: ENetPacketPeer in _game.get_host().get_peers():
+		if remote != null and other != remote and other.get_remote_address() == remote.get_remote_address() and other.get_remote_port() == remote.get_remote_port():
+			other.reset() # The player started afresh: its old connection's resends, with ids ENet may reuse, must not reach the new one.
 	var found := _found(id)
 	if found.is_empty() or _refused.has(found[0]):
 		_turn_away(id, "unknown" if found.is_empty() else _refused[found[0]])
