@@ -61,11 +61,11 @@ func test_the_host_drops_a_malformed_hello() -> void:
 	add(mallory)
 	var api := SceneMultiplayer.new()
 	tree.set_multiplayer(api, mallory.get_path())
-	var answers: Array[String] = ["SHP-HELLO:a:b:c", "SHP-HELLO:%s:" % "x".repeat(40), "SHP-HELLO:bad%01:", "SHP-HELLO:mallory:x:y"]
-	api.auth_callback = func(_id: int, data: PackedByteArray) -> void:
-		if data.get_string_from_ascii() == HolePunchRoster.WHO:
-			for text in answers:
-				api.send_auth(1, text.to_ascii_buffer())
+	var answers: Array[String] = ["SHP-HELLO::", "SHP-HELLO:a:b:c", "SHP-HELLO:%s:" % "x".repeat(40), "SHP-HELLO:bad%01:", "SHP-HELLO:mallory:x:y"]
+	api.auth_callback = func(_id: int, _data: PackedByteArray) -> void: pass
+	api.peer_authenticating.connect(func(_id: int) -> void:
+		for text in answers:
+			api.send_auth(1, text.to_ascii_buffer()))
 	var enet := ENetMultiplayerPeer.new()
 	enet.create_client("127.0.0.1", port, 0, 0, 0, local_port)
 	api.multiplayer_peer = enet
@@ -75,5 +75,7 @@ func test_the_host_drops_a_malformed_hello() -> void:
 	assert_signal_not_emitted(host, "player_joined")
 	assert_eq(host.multiplayer.get_peers(), PackedInt32Array(), "nobody in the game")
 	enet.close()
-	api.auth_callback = Callable() # It holds the api itself.
+	api.auth_callback = Callable()
+	for connection: Dictionary in api.peer_authenticating.get_connections(): # It holds the api itself.
+		api.peer_authenticating.disconnect(connection.callable)
 	tree.set_multiplayer(null, mallory.get_path())

@@ -11,9 +11,8 @@ extends RefCounted
 ## [SceneMultiplayer]'s authentication and said so with its first list of players
 ## ([HolePunchRoster]), which leaves with the game's own first packets to the player. A fresh
 ## attempt starts every [member retry_interval] seconds until then, and at once when one fails; a
-## client that connected in ENet's eyes waits [member retry_interval] for each step of the
-## handshake (the host's question or welcome, then its list) before it starts afresh. Both sides
-## must let the node manage ENet.
+## client that connected in ENet's eyes but was not let in within [member retry_interval] starts
+## afresh too. Both sides must let the node manage ENet.
 ## [signal connected] hands the game the connected peer; [signal failed] says why not, and
 ## [signal refused] that the host's game turned this player away. It acts only when the node's
 ## [member HolePunch.manage_game_peer] is on, and takes its timers from the node's settings. Its
@@ -110,7 +109,6 @@ func _on_start_client(ip: String, port: int, local_port: int) -> void:
 	_stop_trying()
 	var client := HolePunchRosterClient.new(_node, null if _punched.is_empty() else _punched[0]) # A client's only punched peer is the host.
 	client.refused.connect(_on_refused)
-	client.heard.connect(_wait_for_host)
 	client.let_in.connect(_on_let_in)
 	_set_roster(client)
 	_target = [ip, port, local_port]
@@ -152,15 +150,9 @@ func _give_up(err: Error) -> void:
 	failed.emit(err)
 
 
-## Connected in ENet's eyes: the host's handshake must follow.
+## Connected in ENet's eyes: the host must let us in within [member retry_interval].
 func _on_authenticating(id: int) -> void:
-	if id == 1:
-		_wait_for_host()
-
-
-## Gives the host [member retry_interval] seconds for its next step, else starts afresh.
-func _wait_for_host() -> void:
-	if _target.is_empty():
+	if _target.is_empty() or id != 1:
 		return
 	_attempt += 1
 	var attempt := _attempt

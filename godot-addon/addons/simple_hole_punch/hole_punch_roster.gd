@@ -11,9 +11,12 @@ extends RefCounted
 ## then a player the host refuses never becomes a peer of the game: no
 ## [signal MultiplayerAPI.peer_connected] fires for it on the host or on the other clients, and no
 ## RPC or [MultiplayerSpawner] or [MultiplayerSynchronizer] state reaches it (let in first and thrown
-## out after, it would be in the game for a round trip). The host's welcome is also the greeting
-## the ready peer needs through loss ([HolePunchGamePeer]), so a player punched before the handover
-## connects no later than before. The price: while the node's game peer runs, the
+## out after, it would be in the game for a round trip). The handshake costs no round trip of its
+## own: a client says who it is and completes its side as soon as ENet connects; the host decides on
+## that, completes its side, and lets the player in when the client's completion arrives right
+## behind; its first list of players then leaves with the game's own first packets to the player,
+## and is the greeting the ready peer needs through loss ([HolePunchGamePeer]). The price: while
+## the node's game peer runs, the
 ## [member SceneMultiplayer.auth_callback] is the node's; a game that authenticates players itself
 ## leaves [member HolePunch.manage_game_peer] off.
 ##
@@ -22,11 +25,8 @@ extends RefCounted
 ## The node's own raw packets begin with [code]SHP-[/code]: a game that reads
 ## [signal SceneMultiplayer.peer_packet] skips those.
 
-## Host to client (authentication): you are let in.
-const WELCOME := "SHP-WELCOME"
-## Host to client (authentication): who are you? The answer is [constant HELLO].
-const WHO := "SHP-WHO"
-## Client to host (authentication): [code]SHP-HELLO:alias:payload[/code], in wire form.
+## Client to host (authentication), as soon as ENet connects: [code]SHP-HELLO:alias:payload[/code],
+## in wire form.
 const HELLO := "SHP-HELLO"
 ## Host to client: [code]SHP-REFUSED:reason[/code] (authentication, or raw once let in).
 const REFUSED := "SHP-REFUSED"

@@ -1,17 +1,16 @@
 class_name HolePunchRosterClient
 extends HolePunchRoster
-## A client's side of the [HolePunchRoster]: it answers the host while being let in (who it is,
-## when asked: its alias and [member HolePunch.join_payload]), and keeps the other players as the
-## host lists them, emitting [signal HolePunch.player_joined] and [signal HolePunch.player_left]
-## for them. It takes messages only from the host (peer 1), and a list of at most
-## [member HolePunch.max_peers] players. The host's first list is the proof that the host let
-## this player in: it leaves together with the game's first packets to the new player, whereas
-## the welcome before it does not prove that the host heard our answer ([signal let_in]).
+## A client's side of the [HolePunchRoster]: as soon as ENet connects it tells the host who it is
+## (its alias and [member HolePunch.join_payload]) and completes its side of the authentication; it
+## keeps the other players as the host lists them, emitting [signal HolePunch.player_joined] and
+## [signal HolePunch.player_left] for them. It takes messages only from the host (peer 1), and a
+## list of at most [member HolePunch.max_peers] players. The host's first list is the proof that
+## the host let this player in ([signal let_in]): it leaves together with the game's first packets
+## to the new player, whereas the host's completion before it does not prove that the host heard
+## ours.
 
 ## The host's game refused this player, for [param reason].
 signal refused(reason: String)
-## The host asked who we are, or welcomed us: the handshake goes on.
-signal heard
 ## The host let this player in: its first list of players arrived.
 signal let_in
 
@@ -20,8 +19,6 @@ var _host_key := ""
 var _host := {}
 ## The host let us in.
 var _in := false
-## This attempt answered the host's welcome.
-var _answered := false
 
 
 ## A client of the host [param host] (the peer it punched), or of an unknown host (null).
@@ -34,7 +31,6 @@ func _init(node: Node, host: HolePunchPeer) -> void:
 
 ## Answers the host of the attempt about to start (call before its peer is set).
 func join() -> void:
-	_answered = false
 	_take(0.0) # The ready peer's fresh attempts decide how long to wait.
 
 
@@ -61,26 +57,22 @@ func _signals(api: SceneMultiplayer) -> Array:
 	return [[api.peer_authenticating, _on_authenticating], [api.peer_packet, _on_packet]]
 
 
-func _on_authenticating(_id: int) -> void:
-	_answered = false # A fresh attempt.
+## Connected in ENet's eyes: say who we are, and complete our side (the host may still refuse).
+func _on_authenticating(id: int) -> void:
+	if id != 1:
+		return
+	var names: HolePunchNames = _node._names
+	var alias := "" if names == null else names.own_alias
+	_api().send_auth(1, ("%s:%s:%s" % [HELLO, alias, HolePunchAlias.encode(_node.join_payload)]).to_ascii_buffer())
+	_api().complete_auth(1)
 
 
-## What the host says while letting us in.
+## What the host says while letting us in: only a refusal.
 func _on_auth(id: int, data: PackedByteArray) -> void:
-	var fields := fields_of(data, MAX_BYTES)
-	if id != 1 or fields.is_empty():
+	if id != 1:
 		dropped_messages += 1
-	elif fields == PackedStringArray([WELCOME]) and not _answered:
-		_answered = true
-		_api().complete_auth(1)
-		heard.emit()
-	elif fields == PackedStringArray([WHO]) and not _answered:
-		var names: HolePunchNames = _node._names
-		var alias := "" if names == null else names.own_alias
-		_api().send_auth(1, ("%s:%s:%s" % [HELLO, alias, HolePunchAlias.encode(_node.join_payload)]).to_ascii_buffer())
-		heard.emit()
 	else:
-		_take_refusal(fields)
+		_take_refusal(fields_of(data, MAX_BYTES))
 
 
 ## The host's raw packets of ours: the player list, a player who left, a refusal.

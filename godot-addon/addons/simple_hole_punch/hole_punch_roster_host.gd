@@ -3,12 +3,13 @@ extends HolePunchRoster
 ## The host's side of the [HolePunchRoster]: who may come in, and the list every client hears.
 ##
 ## An ENet peer is let in only from an address a player was punched at (a late joiner's public or
-## LAN address, or its relay), as that player. A player punched before the handover is welcomed at
-## once. A late joiner, whom the host never heard ([HolePunchLateJoin]), is asked who it is and
-## answers with its alias and [member HolePunch.join_payload]; then [member HolePunch.max_players]
-## applies (reason [code]full[/code]), [signal HolePunch.player_joined] and
-## [signal HolePunch.player_payload] (always, for a late joiner) come, and the game may
-## [method HolePunch.refuse_player] it in either handler, before it is let in. A refused player is
+## LAN address, or its relay), as that player, once it said who it is (its hello). A player punched
+## before the handover is let in on its hello. A late joiner, whom the host never heard
+## ([HolePunchLateJoin]), is known by its hello: its alias and [member HolePunch.join_payload]; then
+## [member HolePunch.max_players] applies (reason [code]full[/code]),
+## [signal HolePunch.player_joined] and [signal HolePunch.player_payload] (always, for a late
+## joiner) come, and the game may [method HolePunch.refuse_player] it in either handler, before it
+## is let in. A refused player is
 ## told the reason and disconnected, and its key stays refused. A new connection from where a
 ## player's connection already is means the player started afresh: the old one is dropped at once,
 ## without a word. A player whose connection closes
@@ -108,21 +109,23 @@ func _on_authenticating(id: int) -> void:
 	if found.is_empty() or _refused.has(found[0]):
 		_turn_away(id, "unknown" if found.is_empty() else _refused[found[0]])
 		return
-	_pending[id] = found
-	if _players.has(found[0]):
-		_welcome(id)
-	else:
-		_api().send_auth(id, WHO.to_ascii_buffer())
+	_pending[id] = found # Its hello follows.
 
 
-## A late joiner's hello: its alias and payload.
+## A player's hello: its alias and payload, which make a late joiner known.
 func _on_auth(id: int, data: PackedByteArray) -> void:
 	var found: Array = _pending.get(id, [])
 	var fields := fields_of(data, MAX_BYTES)
-	if found.is_empty() or _welcomed.has(id) or _players.has(found[0]) or fields.size() != 3 or fields[0] != HELLO or not is_alias(fields[1]) or not (fields[2] == "" or is_alias(fields[2])):
-		dropped_messages += 1 # Only a late joiner we asked may say who it is, once.
+	if found.is_empty() or _welcomed.has(id) or fields.size() != 3 or fields[0] != HELLO or not (fields[1] == "" or is_alias(fields[1])) or not (fields[2] == "" or is_alias(fields[2])):
+		dropped_messages += 1 # One hello per connection, well formed.
 		return
 	var key: String = found[0]
+	if _players.has(key): # Punched before the handover (its alias known), or starting afresh.
+		_welcome(id)
+		return
+	if fields[1] == "":
+		dropped_messages += 1 # A late joiner is known only by its hello.
+		return
 	if _node.max_players > 0 and _players.size() >= _node.max_players:
 		_remember_refusal(key, "full")
 		_turn_away(id, "full")
@@ -176,9 +179,9 @@ func _on_auth_failed(id: int) -> void:
 	_welcomed.erase(id)
 
 
+## Completes the host's side: the player is let in when its own completion arrives.
 func _welcome(id: int) -> void:
 	_welcomed[id] = true
-	_api().send_auth(id, WELCOME.to_ascii_buffer())
 	_api().complete_auth(id)
 
 
