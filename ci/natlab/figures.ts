@@ -2,16 +2,20 @@
  * Time-to-connect figures through two port-preserving NATs, with and without impairment: p50 and
  * p95 of host_session to both ENet peers connected, over RUNS sessions each, and what the server
  * received and sent per session. A report, not a test. Needs root.
- * Usage: `node --import tsx ci/natlab/figures.ts [runs] [all|direct|relay|birthday|nat|hardhost|twohard]` (default 20 all).
+ * Usage: `node --import tsx ci/natlab/figures.ts [runs] [all|direct|relay|birthday|nat|hardhost|twohard|cone|two-nats|same-nat|public|four-players]`
+ * (default 20 all).
  * `nat` measures the NAT-traversal plans: a port-randomising client against a port-preserving host
  * (birthday probing), and port-randomising NATs on both sides (the relay at once).
+ * `cone` measures the clean direct cases one after another: `two-nats` (port-preserving), `same-nat` (host
+ * and client behind one NAT), `public` (a host with a public address, its client behind a NAT) and
+ * `four-players` (a host and three clients, each behind its own NAT), all port-preserving.
  * `birthday` measures birthday probing with plain sockets (ci/natlab/udp_check.mjs), not the node.
  * `hardhost`: a random session whose port-randomising stranger is the host, against a
  * port-preserving one (birthday probing from the host, its game peer managed), timed from the
  * second stranger's request. `twohard`: a port-preserving host and two port-randomising clients,
  * probed at once.
  */
-import { type Impairment, labUnavailable, type NatKind, removeOrphans, withLab } from './lab.ts';
+import { type Impairment, labUnavailable, type LabSpec, type NatKind, removeOrphans, withLab } from './lab.ts';
 import { IMPAIRED } from './run.ts';
 import { birthday } from './nat-checks.ts';
 import { preparePlayers } from '../harness/prepare.ts';
@@ -68,23 +72,30 @@ async function measureBirthday(runs: number, probes: number): Promise<string> {
 }
 
 /** Sessions between a host behind [hostNat] and a client behind [clientNat], default settings. */
-async function measurePlan(runs: number, hostNat: NatKind, clientNat: NatKind, label: string): Promise<string> {
+function measurePlan(runs: number, hostNat: NatKind, clientNat: NatKind, label: string): Promise<string> {
+  return measureSessions(runs, { routers: [{ name: 'r1', nat: hostNat, hosts: ['h1'] }, { name: 'r2', nat: clientNat, hosts: ['c1'] }] }, ['c1'], label);
+}
+
+/** Sessions of host h1 with [clients] in the lab [spec], default settings: connected, direct, how fast. */
+async function measureSessions(runs: number, spec: LabSpec, clients: readonly string[], label: string): Promise<string> {
   const times: number[] = [];
   let direct = 0;
-  await withLab({ routers: [{ name: 'r1', nat: hostNat, hosts: ['h1'] }, { name: 'r2', nat: clientNat, hosts: ['c1'] }] }, async (lab) => {
+  await withLab(spec, async (lab) => {
     const server = await startLabServer(lab, ['--relays-per-ip', '50']);
     for (let i = 0; i < runs; i++) {
-      const run = await runSession(lab, server.key, 'h1', ['c1'], { timeout: 30, until: 'connected' });
+      const run = await runSession(lab, server.key, 'h1', clients, { timeout: 30, until: 'connected' });
       if (run.secondsToConnect === null) continue;
       times.push(run.secondsToConnect * 1000);
+      // Direct: every player named its path to each of its peers (host: each client; client: the host), none the relay.
       const paths = [run.host, ...run.clients].flatMap((p) => p.eventsNamed('peer_path').map((e) => String(e.path)));
-      if (!paths.includes('relay')) direct++;
+      if (paths.length >= 2 * clients.length && !paths.includes('relay')) direct++;
     }
     await stopLabServer(server);
   });
   times.sort((a, b) => a - b);
   const stats = times.length ? `p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms` : 'no run connected';
-  return `${label}\n  to both ENet peers connected: ${times.length}/${runs}, ${direct} without the relay; ${stats}`;
+  const peers = clients.length === 1 ? 'both ENet peers' : `all ${clients.length + 1} ENet peers`;
+  return `${label}\n  to ${peers} connected: ${times.length}/${runs}, ${direct}/${runs} without the relay; ${stats}`;
 }
 
 /** Birthday probing from a hard random host (`hardhost`), or towards two hard clients at once (`twohard`). */
@@ -113,6 +124,25 @@ async function measureProbing(runs: number, which: 'hardhost' | 'twohard'): Prom
   const stats = times.length ? `p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms` : 'no run connected';
   return `${label}\n  to every ENet peer connected: ${times.length}/${runs}, ${direct} without the relay; ${stats}`;
 }
+/** The clean direct cases, all port-preserving NATs, by the name figures.ts takes for each. */
+const CONE_CASES: Record<string, { spec: LabSpec; clients: string[]; label: string }> = {
+  'two-nats': {
+    spec: { routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'preserving', hosts: ['c1'] }] },
+    clients: ['c1'], label: 'two port-preserving NATs, clean',
+  },
+  'same-nat': {
+    spec: { routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1', 'c1'] }] },
+    clients: ['c1'], label: 'host and client behind the same port-preserving NAT, clean',
+  },
+  public: {
+    spec: { publicHosts: ['h1'], routers: [{ name: 'r1', nat: 'preserving', hosts: ['c1'] }] },
+    clients: ['c1'], label: 'host with a public address, client behind a port-preserving NAT, clean',
+  },
+  'four-players': {
+    spec: { routers: ['h1', 'c1', 'c2', 'c3'].map((host, i) => ({ name: `r${i + 1}`, nat: 'preserving' as const, hosts: [host] })) },
+    clients: ['c1', 'c2', 'c3'], label: 'a host and three clients, each behind its own port-preserving NAT, clean',
+  },
+};
 
 async function main(): Promise<void> {
   const why = labUnavailable();
@@ -128,6 +158,14 @@ async function main(): Promise<void> {
   }
   if (which === 'hardhost' || which === 'twohard') {
     console.log(await measureProbing(runs, which));
+    return;
+  }
+  const cones = which === 'cone' ? Object.keys(CONE_CASES) : which in CONE_CASES ? [which] : [];
+  if (cones.length) {
+    for (const name of cones) {
+      const c = CONE_CASES[name]!;
+      console.log(await measureSessions(runs, c.spec, c.clients, c.label));
+    }
     return;
   }
   if (which === 'birthday') {

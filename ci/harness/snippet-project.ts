@@ -1,0 +1,56 @@
+/**
+ * The README's first snippet as a new developer's game: a fresh Godot project holding the addon,
+ * the snippet file with only its SERVER_KEY replaced, and a tiny main scene that calls host() or
+ * join(code) from the command line. The end-to-end test runs it on loopback, the NAT lab behind
+ * real NATs.
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { importProject, ROOT } from './godot.ts';
+
+/** The snippet the README includes (the README names it in a marker before its block). */
+export const SNIPPET = 'godot-demo/snippets/quick_start.gd';
+
+/** What the snippet's players print: the code, each RPC received, and any failure or script error. */
+export const SNIPPET_LINES = {
+  code: /^share this code: (\S+)$/,
+  /** The main scene, just before it calls join(code): where a player's time to connect starts. */
+  joining: /^joining$/,
+  hostGot: /^got: hello from player \d+$/,
+  playerGot: /^got: welcome$/,
+  trouble: /SCRIPT ERROR|Parse Error|^failed: /,
+} as const;
+
+/**
+ * Writes the project into a new temporary folder and imports it (Godot's `--import`, slow: once
+ * per project, not per run). The caller removes the folder.
+ */
+export function snippetProject(serverKey: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'shp-snippet-'));
+  cpSync(resolve(ROOT, 'godot-addon/addons'), join(dir, 'addons'), { recursive: true });
+  const snippet = readFileSync(resolve(ROOT, SNIPPET), 'utf8');
+  const keyed = snippet.replace(/const SERVER_KEY := "[a-z]{12}"/, `const SERVER_KEY := "${serverKey}"`);
+  if (keyed === snippet) throw new Error(`${SNIPPET} has no SERVER_KEY constant to replace`);
+  writeFileSync(join(dir, 'quick_start.gd'), keyed);
+  writeFileSync(join(dir, 'main.gd'), [
+    'extends "res://quick_start.gd"', '', '',
+    'func _ready() -> void:', '\tsuper()', '\tvar args := OS.get_cmdline_user_args()',
+    '\tif args[0] == "host":', '\t\thost()', '\telse:', '\t\tprint("joining")', '\t\tjoin(args[1])', '',
+  ].join('\n'));
+  writeFileSync(join(dir, 'main.tscn'), [
+    '[gd_scene load_steps=2 format=3]', '', '[ext_resource type="Script" path="res://main.gd" id="1"]', '',
+    '[node name="Main" type="Node"]', 'script = ExtResource("1")', '',
+  ].join('\n'));
+  writeFileSync(join(dir, 'project.godot'), [
+    'config_version=5', '', '[application]', '', 'config/name="snippet"', 'run/main_scene="res://main.tscn"', '',
+    '[editor_plugins]', '', 'enabled=PackedStringArray("res://addons/simple_hole_punch/plugin.cfg")', '',
+  ].join('\n'));
+  importProject(dir);
+  return dir;
+}
+
+/** Godot's arguments to run the project in [dir] as the host (`host`) or a player (`join`, code). */
+export function snippetArgs(dir: string, ...args: string[]): string[] {
+  return ['--headless', '--path', dir, '--', ...args];
+}
