@@ -11,14 +11,15 @@ extends RefCounted
 ## then a player the host refuses never becomes a peer of the game: no
 ## [signal MultiplayerAPI.peer_connected] fires for it on the host or on the other clients, and no
 ## RPC or [MultiplayerSpawner] or [MultiplayerSynchronizer] state reaches it (let in first and thrown
-## out after, it would be in the game for a round trip). The handshake costs no round trip of its
-## own: a client says who it is and completes its side as soon as ENet connects; the host decides on
-## that, completes its side, and lets the player in when the client's completion arrives right
-## behind; its first list of players then leaves with the game's own first packets to the player,
-## and is the greeting the ready peer needs through loss ([HolePunchGamePeer]). The price: while
-## the node's game peer runs, the
-## [member SceneMultiplayer.auth_callback] is the node's; a game that authenticates players itself
-## leaves [member HolePunch.manage_game_peer] off.
+## out after, it would be in the game for a round trip). A client says who it is and completes its
+## side as soon as ENet connects; the host decides on that, completes its side, and lets the player
+## in when the client's completion arrives right behind; its first list of players then leaves with
+## the game's own first packets to the player, and is the greeting the ready peer needs through loss
+## ([HolePunchGamePeer]). The price: the host lets a player in only once a reliable packet of the
+## client's arrived, which ENet resends after half a second, then one, then two, when lost (under
+## heavy loss that costs more than a second on average); and while the node's game peer runs, the
+## [member SceneMultiplayer.auth_callback] is the node's, so a game that authenticates players
+## itself leaves [member HolePunch.manage_game_peer] off.
 ##
 ## Everything a peer sends is checked before use: bounded in bytes and fields, printable ASCII,
 ## aliases and reasons in our wire form ([method is_alias]), and only from the peer that may send it.
