@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { godotPath, ROOT } from '../ci/harness/godot.ts';
 import { type RunningServer, startServer, Watched } from '../ci/harness/processes.ts';
-import { SNIPPET, SNIPPET_LINES, snippetArgs, snippetProject } from '../ci/harness/snippet-project.ts';
+import { idMismatch, SNIPPET, SNIPPET_LINES, snippetArgs, snippetProject } from '../ci/harness/snippet-project.ts';
 
 const MARKER = `<!-- snippet: ${SNIPPET} -->`;
 
@@ -51,5 +51,6 @@ describe('the README\'s first snippet', () => {
     for (const side of [host, player]) {
       expect(side.lines.filter((l) => SNIPPET_LINES.trouble.test(l)), side.label).toEqual([]);
     }
+    expect(idMismatch(host.lines)).toBeNull();
   });
 });

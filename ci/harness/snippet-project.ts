@@ -17,10 +17,23 @@ export const SNIPPET_LINES = {
   code: /^share this code: (\S+)$/,
   /** The main scene, just before it calls join(code): where a player's time to connect starts. */
   joining: /^joining$/,
-  hostGot: /^got: hello from player \d+$/,
+  hostGot: /^got: hello from player (\d+)$/,
   playerGot: /^got: welcome$/,
   trouble: /SCRIPT ERROR|Parse Error|^failed: /,
+  /** The main scene's account of the game's connections, from MultiplayerAPI's own signals. */
+  peer: /^peer (\d+) (connected|disconnected)$/,
 } as const;
+
+/**
+ * Whether the host knows the player by the id the player calls itself ("hello from player N"):
+ * a peer id that differs between the two sides breaks every game that names players by id.
+ * Returns what is wrong, or null.
+ */
+export function idMismatch(hostLines: readonly string[]): string | null {
+  const said = hostLines.map((l) => SNIPPET_LINES.hostGot.exec(l)?.[1]).find((id) => id !== undefined);
+  const known = hostLines.map((l) => SNIPPET_LINES.peer.exec(l)).filter((m) => m?.[2] === 'connected').map((m) => m![1]!);
+  return said === undefined || known.includes(said) ? null : `the player calls itself ${said}, the host knows it as ${known.join(', ')}`;
+}
 
 /**
  * Writes the project into a new temporary folder and imports it (Godot's `--import`, slow: once
@@ -35,7 +48,10 @@ export function snippetProject(serverKey: string): string {
   writeFileSync(join(dir, 'quick_start.gd'), keyed);
   writeFileSync(join(dir, 'main.gd'), [
     'extends "res://quick_start.gd"', '', '',
-    'func _ready() -> void:', '\tsuper()', '\tvar args := OS.get_cmdline_user_args()',
+    'func _ready() -> void:', '\tsuper()',
+    '\tmultiplayer.peer_connected.connect(func(id: int) -> void: print("peer %d connected" % id))',
+    '\tmultiplayer.peer_disconnected.connect(func(id: int) -> void: print("peer %d disconnected" % id))',
+    '\tvar args := OS.get_cmdline_user_args()',
     '\tif args[0] == "host":', '\t\thost()', '\telse:', '\t\tprint("joining")', '\t\tjoin(args[1])', '',
   ].join('\n'));
   writeFileSync(join(dir, 'main.tscn'), [

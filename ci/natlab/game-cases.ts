@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { godotPath } from '../harness/godot.ts';
 import { Watched } from '../harness/processes.ts';
-import { SNIPPET, SNIPPET_LINES, snippetArgs, snippetProject } from '../harness/snippet-project.ts';
+import { idMismatch, SNIPPET, SNIPPET_LINES, snippetArgs, snippetProject } from '../harness/snippet-project.ts';
 import { type Impairment, type Lab, type NatKind, SERVER_IP } from './lab.ts';
 import { type Case, expect } from './expectations.ts';
 import { startLabPlayer } from './sessions.ts';
@@ -93,17 +93,20 @@ async function snippetSession(lab: Lab, dir: string, session: number): Promise<n
   const host = new Watched(lab.spawn('h1', godotPath(), snippetArgs(dir, 'host')), `snippet host@h1 (session ${session})`);
   let player: Watched | undefined;
   try {
-    const code = (await host.waitForLine(SNIPPET_LINES.code, 20_000))[1]!;
+    // Generous: on a busy machine Godot alone can take many seconds to start.
+    const code = (await host.waitForLine(SNIPPET_LINES.code, 60_000))[1]!;
     player = new Watched(lab.spawn('c1', godotPath(), snippetArgs(dir, 'join', code)), `snippet player@c1 (session ${session})`);
-    await player.waitForLine(SNIPPET_LINES.joining, 20_000);
+    await player.waitForLine(SNIPPET_LINES.joining, 60_000);
     const joined = Date.now();
     const bound = SNIPPET_BOUND * 1000;
     await Promise.all([host.waitForLine(SNIPPET_LINES.hostGot, bound), player.waitForLine(SNIPPET_LINES.playerGot, bound)]);
     const seconds = (Date.now() - joined) / 1000;
     const trouble = [host, player].flatMap((p) => p.lines.filter((l) => SNIPPET_LINES.trouble.test(l)).map((l) => `${p.label}: ${l}`));
+    const ids = idMismatch(host.lines);
+    if (ids) trouble.push(`${host.label}: ${ids}`);
     return trouble.length === 0 ? seconds : `session ${session}: ${trouble.join('\n')}`;
   } catch (error) {
-    const tails = [host, player].flatMap((p) => (p ? [`${p.label}:\n${p.tail(12)}`] : []));
+    const tails = [host, player].flatMap((p) => (p ? [`${p.label}:\n${p.tail(15)}`] : []));
     return `session ${session}: ${(error as Error).message.split('\n')[0]}\n${tails.join('\n')}`;
   } finally {
     for (const p of [host, player]) {
