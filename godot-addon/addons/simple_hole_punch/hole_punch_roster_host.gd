@@ -102,6 +102,8 @@ func _found(id: int) -> Array:
 
 func _on_authenticating(id: int) -> void:
 	var remote := _game.get_peer(id)
+	if remote != null:
+		remote.set_timeout(HolePunchGamePeer.ENET_TIMEOUT[0], HolePunchGamePeer.ENET_TIMEOUT[1], HolePunchGamePeer.ENET_TIMEOUT[2])
 	for other: ENetPacketPeer in _game.get_host().get_peers():
 		if remote != null and other != remote and other.get_remote_address() == remote.get_remote_address() and other.get_remote_port() == remote.get_remote_port():
 			other.reset() # The player started afresh: its old connection's resends, with ids ENet may reuse, must not reach the new one.
