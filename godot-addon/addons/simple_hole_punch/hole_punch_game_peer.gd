@@ -139,13 +139,8 @@ func _try() -> void:
 	# of the last one, and the client joins under the abandoned attempt's peer id.
 	var now := Time.get_unix_time_from_system()
 	if int(now) == _host_second:
-		var waiting := _attempt
-		_node.get_tree().create_timer(ceilf(now) + 0.02 - now).timeout.connect(func() -> void:
-			if waiting == _attempt:
-				_try())
+		_try_in(ceilf(now) + 0.02 - now)
 		return
-	_attempt += 1
-	var attempt := _attempt
 	if peer != null:
 		peer.close()
 	peer = ENetMultiplayerPeer.new()
@@ -154,12 +149,25 @@ func _try() -> void:
 		_give_up(err)
 		return
 	_host_second = int(Time.get_unix_time_from_system())
-	peer.get_peer(1).set_timeout(ENET_TIMEOUT[0], ENET_TIMEOUT[1], ENET_TIMEOUT[2])
+	make_patient(peer.get_peer(1))
 	(roster as HolePunchRosterClient).join()
 	_node.multiplayer.multiplayer_peer = peer
-	_node.get_tree().create_timer(retry_interval).timeout.connect(func() -> void:
+	_try_in(retry_interval)
+
+
+## Starts a fresh attempt in [param seconds] unless something newer happens first (another
+## attempt, the host letting us in, a stop), each of which moves [member _attempt] on.
+func _try_in(seconds: float) -> void:
+	_attempt += 1
+	var attempt := _attempt
+	_node.get_tree().create_timer(seconds).timeout.connect(func() -> void:
 		if attempt == _attempt:
 			_try())
+
+
+## Gives [param connection] the [constant ENET_TIMEOUT] (host and client alike).
+static func make_patient(connection: ENetPacketPeer) -> void:
+	connection.set_timeout(ENET_TIMEOUT[0], ENET_TIMEOUT[1], ENET_TIMEOUT[2])
 
 
 func _give_up(err: Error) -> void:
@@ -174,11 +182,7 @@ func _give_up(err: Error) -> void:
 func _on_authenticating(id: int) -> void:
 	if _target.is_empty() or id != 1:
 		return
-	_attempt += 1
-	var attempt := _attempt
-	_node.get_tree().create_timer(retry_interval).timeout.connect(func() -> void:
-		if attempt == _attempt:
-			_try())
+	_try_in(retry_interval)
 
 
 ## Without [SceneMultiplayer]: connected in ENet's eyes is all there is.

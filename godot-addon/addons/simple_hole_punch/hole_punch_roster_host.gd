@@ -103,7 +103,7 @@ func _found(id: int) -> Array:
 func _on_authenticating(id: int) -> void:
 	var remote := _game.get_peer(id)
 	if remote != null:
-		remote.set_timeout(HolePunchGamePeer.ENET_TIMEOUT[0], HolePunchGamePeer.ENET_TIMEOUT[1], HolePunchGamePeer.ENET_TIMEOUT[2])
+		HolePunchGamePeer.make_patient(remote)
 	for other: ENetPacketPeer in _game.get_host().get_peers():
 		if remote != null and other != remote and other.get_remote_address() == remote.get_remote_address() and other.get_remote_port() == remote.get_remote_port():
 			other.reset() # The player started afresh: its old connection's resends, with ids ENet may reuse, must not reach the new one.
@@ -190,15 +190,23 @@ func _welcome(id: int) -> void:
 ## Tells a peer still authenticating that it is refused for [param reason], and lets it go.
 func _turn_away(id: int, reason: String) -> void:
 	_pending.erase(id)
-	_api().send_auth(id, ("%s:%s" % [REFUSED, reason]).to_ascii_buffer())
-	if _game.get_peer(id) != null:
-		_game.get_peer(id).peer_disconnect_later() # Once the reason is delivered.
+	_api().send_auth(id, _refusal(reason))
+	_disconnect_later(id)
 
 
 ## Tells a peer already let in that it is refused for [param reason], and lets it go.
 func _kick(id: int, reason: String) -> void:
 	if _api().get_peers().has(id):
-		_api().send_bytes(("%s:%s" % [REFUSED, reason]).to_ascii_buffer(), id, MultiplayerPeer.TRANSFER_MODE_RELIABLE)
+		_api().send_bytes(_refusal(reason), id, MultiplayerPeer.TRANSFER_MODE_RELIABLE)
+	_disconnect_later(id)
+
+
+static func _refusal(reason: String) -> PackedByteArray:
+	return ("%s:%s" % [REFUSED, reason]).to_ascii_buffer()
+
+
+## Lets [param id] go once what was queued for it (the reason) is delivered.
+func _disconnect_later(id: int) -> void:
 	if _game.get_peer(id) != null:
 		_game.get_peer(id).peer_disconnect_later()
 
