@@ -26,6 +26,9 @@ signal connected(peer: MultiplayerPeer)
 signal failed(error: Error)
 ## Client: the host's game refused this player, for [param reason]; the peer is closed.
 signal refused(reason: String)
+## Client: the host left the game, or went silent for [member HolePunch.game_timeout] ([param key]
+## and [param alias] are the host's). Comes deferred, out of [SceneMultiplayer]'s poll.
+signal host_left(key: String, alias: String)
 
 ## ENet's timeout for each game connection ([method ENetPacketPeer.set_timeout]): ENet's own
 ## (32, 5000, 30000) drops a peer after about five unanswered resends, which a path that loses a
@@ -83,10 +86,25 @@ func peer_id(key: String) -> int:
 	return roster.peer_id(key)
 
 
-## Ends the game side: stops trying, forgets the players and gives the [SceneMultiplayer]'s
-## authentication back (a new session begins).
+## Gives a connection let into the game [member HolePunch.game_timeout] (host and client alike):
+## in a running game a silent peer counts as gone that soon, where [constant ENET_TIMEOUT] kept it
+## for the connect. ENet pings an idle connection twice a second, so silence is noticed in time.
+static func make_alert(connection: ENetPacketPeer, seconds: float) -> void:
+	if connection != null:
+		var ms := int(seconds * 1000.0)
+		connection.set_timeout(ENET_TIMEOUT[0], ms, ms)
+
+
+## Ends the game side: stops trying, closes the game's peer (ENet tells every connection at once)
+## and takes it off the node's [MultiplayerAPI], forgets the players and gives the
+## [SceneMultiplayer]'s authentication back (the node leaves, or a new session begins).
 func stop() -> void:
 	_stop_trying()
+	if peer != null:
+		peer.close()
+		if _node.is_inside_tree() and _node.multiplayer.multiplayer_peer == peer:
+			_node.multiplayer.multiplayer_peer = null
+		peer = null
 	_set_roster(HolePunchRoster.new(_node))
 
 
@@ -117,7 +135,9 @@ func _on_start_client(ip: String, port: int, local_port: int) -> void:
 	_stop_trying()
 	var client := HolePunchRosterClient.new(_node, null if _punched.is_empty() else _punched[0]) # A client's only punched peer is the host.
 	client.refused.connect(_on_refused)
+	client.welcomed.connect(_on_welcomed)
 	client.let_in.connect(_on_let_in)
+	client.host_left.connect(func(key: String, alias: String) -> void: host_left.emit.call_deferred(key, alias))
 	_set_roster(client)
 	_target = [ip, port, local_port]
 	retry_interval = _node.game_retry_interval
@@ -192,11 +212,18 @@ func _on_connected_to_server() -> void:
 		_on_let_in()
 
 
+## The host welcomed us: ENet's reliable resends bring the rest, so no fresh attempt (which would
+## close a connection the host may have let in already).
+func _on_welcomed() -> void:
+	_attempt += 1
+
+
 ## The host let us in and counts us.
 func _on_let_in() -> void:
 	if _target.is_empty():
 		return
 	_stop_trying()
+	make_alert(peer.get_peer(1), _node.game_timeout)
 	connected.emit(peer)
 
 
@@ -225,7 +252,8 @@ func _managed() -> bool:
 
 func _listen(on: bool) -> void:
 	var api := _node.multiplayer
-	var pairs := [[api.connection_failed, _on_connection_failed]]
+	# A connection that drops before the host let us in is an attempt that failed.
+	var pairs := [[api.connection_failed, _on_connection_failed], [api.server_disconnected, _on_connection_failed]]
 	if api is SceneMultiplayer:
 		pairs.append([(api as SceneMultiplayer).peer_authenticating, _on_authenticating])
 	else:

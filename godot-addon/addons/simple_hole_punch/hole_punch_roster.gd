@@ -109,7 +109,7 @@ func _on_auth(_id: int, _data: PackedByteArray) -> void:
 
 
 func _api() -> SceneMultiplayer:
-	return _node.multiplayer as SceneMultiplayer
+	return _node.multiplayer as SceneMultiplayer if _node.is_inside_tree() else null
 
 
 ## "ip:port", with an IPv6 address in one spelling whatever ENet or the server wrote.

@@ -1,22 +1,29 @@
 class_name HolePunchRosterClient
 extends HolePunchRoster
 ## A client's side of the [HolePunchRoster]: as soon as ENet connects it tells the host who it is
-## (its alias and [member HolePunch.join_payload]) and completes its side of the authentication; it
-## keeps the other players as the host lists them, emitting [signal HolePunch.player_joined] and
+## (its alias and [member HolePunch.join_payload]); it completes its side of the authentication
+## only once the host welcomed it with the list of players ([signal welcomed]), so the host lets it
+## in, and its game's packets start, only after that. It counts as let in ([signal let_in]) when
+## its [SceneMultiplayer] admits the host, before any packet of the host's game is read. It keeps
+## the other players as the host lists them, emitting [signal HolePunch.player_joined] and
 ## [signal HolePunch.player_left] for them. It takes messages only from the host (peer 1), and a
-## list of at most [member HolePunch.max_peers] players. The host's first list is the proof that
-## the host let this player in ([signal let_in]): it leaves together with the game's first packets
-## to the new player, whereas the host's completion before it does not prove that the host heard
-## ours.
+## list of at most [member HolePunch.max_peers] players. Once in, the connection closing (the host
+## left, or was silent for [member HolePunch.game_timeout]) is [signal host_left].
 
 ## The host's game refused this player, for [param reason].
 signal refused(reason: String)
-## The host let this player in: its first list of players arrived.
+## The host welcomed this player: its list of players arrived, and our side is complete.
+signal welcomed
+## The host let this player in: its [SceneMultiplayer] admitted the host.
 signal let_in
+## Once in: the host's connection closed ([param key] and [param alias] are the host's).
+signal host_left(key: String, alias: String)
 
 var _host_key := ""
 ## The host, as punched: [code]{"alias": String, "path": String}[/code].
 var _host := {}
+## The host welcomed us, and we completed our side.
+var _completed := false
 ## The host let us in.
 var _in := false
 
@@ -31,6 +38,8 @@ func _init(node: Node, host: HolePunchPeer) -> void:
 
 ## Answers the host of the attempt about to start (call before its peer is set).
 func join() -> void:
+	_completed = false
+	_in = false
 	_take(0.0) # The ready peer's fresh attempts decide how long to wait.
 
 
@@ -54,25 +63,44 @@ func players() -> Dictionary:
 
 
 func _signals(api: SceneMultiplayer) -> Array:
-	return [[api.peer_authenticating, _on_authenticating], [api.peer_packet, _on_packet]]
+	return [[api.peer_authenticating, _on_authenticating], [api.peer_packet, _on_packet], [api.peer_connected, _on_admitted], [api.server_disconnected, _on_host_gone]]
 
 
-## Connected in ENet's eyes: say who we are, and complete our side (the host may still refuse).
+## Connected in ENet's eyes: say who we are; our side completes once the host welcomes us.
 func _on_authenticating(id: int) -> void:
 	if id != 1:
 		return
 	var names: HolePunchNames = _node._names
 	var alias := "" if names == null else names.own_alias
 	_api().send_auth(1, ("%s:%s:%s" % [HELLO, alias, HolePunchAlias.encode(_node.join_payload)]).to_ascii_buffer())
-	_api().complete_auth(1)
 
 
-## What the host says while letting us in: only a refusal.
+## What the host says while letting us in: the player list (its welcome), or a refusal.
 func _on_auth(id: int, data: PackedByteArray) -> void:
-	if id != 1:
+	var fields := fields_of(data, MAX_BYTES + ENTRY_BYTES * _node.max_peers)
+	if id != 1 or _completed:
 		dropped_messages += 1
+	elif not fields.is_empty() and fields[0] == ROSTER:
+		if _take_roster(fields):
+			_completed = true
+			welcomed.emit()
+			_api().complete_auth(1)
 	else:
-		_take_refusal(fields_of(data, MAX_BYTES))
+		_take_refusal(fields)
+
+
+## The host admitted: before its game's first packet is read.
+func _on_admitted(id: int) -> void:
+	if id == 1 and _completed and not _in:
+		_in = true
+		let_in.emit()
+
+
+## The host's connection closed after it let us in: it left, or went silent.
+func _on_host_gone() -> void:
+	if _in:
+		_in = false
+		host_left.emit(_host_key, _host.get("alias", ""))
 
 
 ## The host's raw packets of ours: the player list, a player who left, a refusal.
@@ -97,18 +125,18 @@ func _take_refusal(fields: PackedStringArray) -> void:
 		dropped_messages += 1
 
 
-## Takes the host's list: the other players as they now stand.
-func _take_roster(fields: PackedStringArray) -> void:
+## Takes the host's list: the other players as they now stand; false when it is malformed.
+func _take_roster(fields: PackedStringArray) -> bool:
 	if (fields.size() - 1) % 4 != 0 or fields.size() - 1 > 4 * _node.max_peers:
 		dropped_messages += 1
-		return
+		return false
 	var fresh := {}
 	for i in range(1, fields.size(), 4):
 		var key := fields[i]
 		var id := id_of(fields[i + 2])
 		if not HolePunchProtocol.is_key(key) or fresh.has(key) or not (fields[i + 1] == "" or is_alias(fields[i + 1])) or id < 0 or not fields[i + 3] in PATHS:
 			dropped_messages += 1
-			return
+			return false
 		if key != _host_key and key != _node._public_key and (id == 0 or id != _node.multiplayer.get_unique_id()):
 			fresh[key] = {"alias": HolePunchAlias.decode(fields[i + 1]), "path": fields[i + 3], "peer_id": id}
 	for key: String in _players.keys():
@@ -121,6 +149,4 @@ func _take_roster(fields: PackedStringArray) -> void:
 		_players[key] = fresh[key]
 		if not known:
 			_node.player_joined.emit(key, fresh[key].alias)
-	if not _in:
-		_in = true
-		let_in.emit()
+	return true
