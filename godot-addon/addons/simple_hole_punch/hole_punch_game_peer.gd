@@ -42,6 +42,9 @@ var retry_interval := 2.0
 var connect_timeout := 30.0
 ## Most clients the game server accepts.
 var max_clients := 32
+## In a running game: ENet's timeout limit ([method make_alert]).
+const ALERT_BACKOFF := 2
+
 ## The peer being connected, or the connected one (null before the handover).
 var peer: ENetMultiplayerPeer
 ## The players in the game ([HolePunchRosterHost] on a host, [HolePunchRosterClient] on a client).
@@ -86,13 +89,14 @@ func peer_id(key: String) -> int:
 	return roster.peer_id(key)
 
 
-## Gives a connection let into the game [member HolePunch.game_timeout] (host and client alike):
-## in a running game a silent peer counts as gone that soon, where [constant ENET_TIMEOUT] kept it
-## for the connect. ENet pings an idle connection twice a second, so silence is noticed in time.
+## Gives a connection let into the game [member HolePunch.game_timeout] (host and client alike),
+## where [constant ENET_TIMEOUT] kept it for the connect. ENet checks it only when it resends, its
+## wait doubling each time, so it notices silence between once and twice the timeout: the
+## [HolePunchRoster]'s heartbeats tell it sooner, and this is the backstop.
 static func make_alert(connection: ENetPacketPeer, seconds: float) -> void:
 	if connection != null:
 		var ms := int(seconds * 1000.0)
-		connection.set_timeout(ENET_TIMEOUT[0], ms, ms)
+		connection.set_timeout(ALERT_BACKOFF, ms, ms)
 
 
 ## Ends the game side: stops trying, closes the game's peer (ENet tells every connection at once)

@@ -153,6 +153,7 @@ func _process(_delta: float) -> void:
 		_tick(_now())
 	if _late != null:
 		_late.tick(_now())
+	_game.roster.tick(_now())
 
 
 func _exit_tree() -> void:

@@ -35,6 +35,9 @@ const REFUSED := "SHP-REFUSED"
 const ROSTER := "SHP-ROSTER"
 ## Host to clients (raw): [code]SHP-LEFT:key:reason[/code], [code]left[/code] or [code]removed[/code].
 const LEFT := "SHP-LEFT"
+## Either way (raw, unreliable), five times per [member HolePunch.game_timeout] once let in: a
+## peer not heard for that long has gone (crashed, or its path died), whatever ENet thinks yet.
+const BEAT := "SHP-BEAT"
 ## Most bytes of a message other than the player list.
 const MAX_BYTES := 96
 ## Most bytes of one player in the list.
@@ -45,6 +48,9 @@ const PATHS: Array[String] = ["local", "public", "relay"]
 ## Messages dropped: malformed, or from a peer that may not send them.
 var dropped_messages := 0
 var _node: Node
+## ENet peer id -> when a message of ours last came from it, for the peers let in.
+var _heard := {}
+var _next_beat := 0.0
 ## The players: key -> [code]{"alias": String, "path": String, "peer_id": int}[/code].
 var _players := {}
 
@@ -72,6 +78,31 @@ func peer_id(key: String) -> int:
 ## whether it was a player in the game.
 func refuse(_key: String, _reason: String) -> bool:
 	return false
+
+
+## Sends heartbeats when due at [param now], and lets go of the peers not heard for
+## [member HolePunch.game_timeout] ([method _silent]).
+func tick(now: float) -> void:
+	if _heard.is_empty() or _api() == null:
+		return
+	if now >= _next_beat:
+		_next_beat = now + maxf(0.1, _node.game_timeout / 5.0)
+		for id: int in _heard:
+			_api().send_bytes(BEAT.to_ascii_buffer(), id, MultiplayerPeer.TRANSFER_MODE_UNRELIABLE)
+	for id: int in _heard.keys():
+		if now - _heard[id] > _node.game_timeout:
+			_heard.erase(id)
+			_silent(id)
+
+
+## Peer [param id] (let in) was heard from at [param now]: from now on it must keep being heard.
+func heard(id: int, now: float) -> void:
+	_heard[id] = now
+
+
+## Peer [param id] was not heard for [member HolePunch.game_timeout].
+func _silent(_id: int) -> void:
+	pass
 
 
 ## Gives the [SceneMultiplayer]'s authentication back and stops listening to it.

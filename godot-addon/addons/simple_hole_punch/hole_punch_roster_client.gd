@@ -93,20 +93,31 @@ func _on_auth(id: int, data: PackedByteArray) -> void:
 func _on_admitted(id: int) -> void:
 	if id == 1 and _completed and not _in:
 		_in = true
+		heard(1, HolePunch._now())
 		let_in.emit()
 
 
 ## The host's connection closed after it let us in: it left, or went silent.
 func _on_host_gone() -> void:
+	_heard.clear()
 	if _in:
 		_in = false
 		host_left.emit(_host_key, _host.get("alias", ""))
+
+
+## The host was not heard for [member HolePunch.game_timeout]: gone, whatever ENet thinks yet.
+func _silent(_id: int) -> void:
+	_on_host_gone()
 
 
 ## The host's raw packets of ours: the player list, a player who left, a refusal.
 func _on_packet(id: int, data: PackedByteArray) -> void:
 	if id != 1 or data.size() < 4 or data.slice(0, 4).get_string_from_ascii() != "SHP-":
 		return # The game's own packets.
+	if _heard.has(1):
+		heard(1, HolePunch._now()) # Anything of ours from the host: its heartbeat, a list.
+	if data == BEAT.to_ascii_buffer():
+		return
 	var fields := fields_of(data, MAX_BYTES + ENTRY_BYTES * _node.max_peers)
 	if not fields.is_empty() and fields[0] == ROSTER:
 		_take_roster(fields)

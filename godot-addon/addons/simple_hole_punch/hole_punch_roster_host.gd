@@ -91,7 +91,19 @@ func refuse(key: String, reason: String) -> bool:
 
 
 func _signals(api: SceneMultiplayer) -> Array:
-	return [[api.peer_authenticating, _on_authenticating], [api.peer_connected, _on_admitted], [api.peer_disconnected, _on_closed], [api.peer_authentication_failed, _on_auth_failed]]
+	return [[api.peer_authenticating, _on_authenticating], [api.peer_connected, _on_admitted], [api.peer_disconnected, _on_closed], [api.peer_authentication_failed, _on_auth_failed], [api.peer_packet, _on_packet]]
+
+
+## A player's raw packets of ours: its heartbeats (the game's own packets are its business).
+func _on_packet(id: int, data: PackedByteArray) -> void:
+	if _heard.has(id) and data == BEAT.to_ascii_buffer():
+		heard(id, HolePunch._now())
+
+
+## A player silent for [member HolePunch.game_timeout]: its connection is closed, so it leaves.
+func _silent(id: int) -> void:
+	if _game.get_peer(id) != null:
+		_game.disconnect_peer(id) # peer_disconnected follows: _on_closed.
 
 
 ## [key, path] of the player ENet peer [param id] connected as, or empty.
@@ -153,6 +165,7 @@ func _on_admitted(id: int) -> void:
 	_leaving.erase(found[0])
 	_players[found[0]].peer_id = id # A client that started afresh: the newest id is its own.
 	HolePunchGamePeer.make_alert(_game.get_peer(id), _node.game_timeout)
+	heard(id, HolePunch._now())
 	_broadcast()
 
 
@@ -160,6 +173,7 @@ func _on_admitted(id: int) -> void:
 ## is gone at once, unless a fresh attempt of its own is being let in, which gets twice
 ## [member HolePunch.game_retry_interval]. (A client the host welcomed makes no fresh attempt.)
 func _on_closed(id: int) -> void:
+	_heard.erase(id)
 	for key: String in _players:
 		if _players[key].peer_id == id:
 			_players[key].peer_id = 0
