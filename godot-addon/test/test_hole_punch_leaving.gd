@@ -6,10 +6,22 @@ extends "res://test/game_case.gd"
 const World := preload("res://test/rpc_world.gd")
 
 
+## Game peers of crashed nodes, closed after the test.
+var _crashed: Array[MultiplayerPeer] = []
+
+
+func after_each() -> void:
+	for peer in _crashed:
+		peer.close()
+	_crashed.clear()
+	super()
+
+
 ## Takes [param node] out of the game without a word, as a crash would: its ENet is no longer
 ## polled (nothing is acknowledged or sent) and the node does nothing more.
 func crash(node: HolePunch) -> void:
 	node.set_process(false)
+	_crashed.append(node.multiplayer.multiplayer_peer)
 	tree.set_multiplayer(SceneMultiplayer.new(), node.get_path()) # The old API, and its ENet, are no longer polled.
 
 

@@ -141,7 +141,7 @@ func _on_start_client(ip: String, port: int, local_port: int) -> void:
 	client.refused.connect(_on_refused)
 	client.welcomed.connect(_on_welcomed)
 	client.let_in.connect(_on_let_in)
-	client.host_left.connect(func(key: String, alias: String) -> void: host_left.emit.call_deferred(key, alias))
+	client.host_left.connect(func(key: String, alias: String) -> void: _host_left.call_deferred(client, key, alias))
 	_set_roster(client)
 	_target = [ip, port, local_port]
 	retry_interval = _node.game_retry_interval
@@ -234,6 +234,12 @@ func _on_let_in() -> void:
 func _on_connection_failed() -> void:
 	if not _target.is_empty():
 		_try.call_deferred() # Often a late answer to an abandoned attempt: try again at once.
+
+
+## Out of [SceneMultiplayer]'s poll: the host of [param client] left, unless the game ended since.
+func _host_left(client: HolePunchRoster, key: String, alias: String) -> void:
+	if roster == client:
+		host_left.emit(key, alias)
 
 
 func _on_refused(reason: String) -> void:

@@ -83,12 +83,14 @@ func refuse(_key: String, _reason: String) -> bool:
 ## Sends heartbeats when due at [param now], and lets go of the peers not heard for
 ## [member HolePunch.game_timeout] ([method _silent]).
 func tick(now: float) -> void:
-	if _heard.is_empty() or _api() == null:
+	if _heard.is_empty() or not _connected():
 		return
 	if now >= _next_beat:
 		_next_beat = now + maxf(0.1, _node.game_timeout / 5.0)
+		var peers := _api().get_peers()
 		for id: int in _heard:
-			_api().send_bytes(BEAT.to_ascii_buffer(), id, MultiplayerPeer.TRANSFER_MODE_UNRELIABLE)
+			if peers.has(id):
+				_api().send_bytes(BEAT.to_ascii_buffer(), id, MultiplayerPeer.TRANSFER_MODE_UNRELIABLE)
 	for id: int in _heard.keys():
 		if now - _heard[id] > _node.game_timeout:
 			_heard.erase(id)
@@ -137,6 +139,12 @@ func _signals(_api_used: SceneMultiplayer) -> Array:
 ## [member SceneMultiplayer.auth_callback]: [param data] from peer [param id].
 func _on_auth(_id: int, _data: PackedByteArray) -> void:
 	dropped_messages += 1
+
+
+## Whether the node's [SceneMultiplayer] has a connected peer to send through.
+func _connected() -> bool:
+	var api := _api()
+	return api != null and api.multiplayer_peer != null and api.multiplayer_peer.get_connection_status() == MultiplayerPeer.CONNECTION_CONNECTED
 
 
 func _api() -> SceneMultiplayer:

@@ -103,7 +103,8 @@ func _on_packet(id: int, data: PackedByteArray) -> void:
 ## A player silent for [member HolePunch.game_timeout]: its connection is closed, so it leaves.
 func _silent(id: int) -> void:
 	if _game.get_peer(id) != null:
-		_game.disconnect_peer(id) # peer_disconnected follows: _on_closed.
+		_game.disconnect_peer(id) # The game's peer_disconnected follows once ENet gives up.
+	_on_closed(id)
 
 
 ## [key, path] of the player ENet peer [param id] connected as, or empty.
@@ -249,8 +250,12 @@ func _list() -> PackedByteArray:
 
 
 func _send_all(packet: PackedByteArray) -> void:
+	if not _connected():
+		return # The game's peer is closed: nobody to tell.
 	for id in _api().get_peers():
-		_api().send_bytes(packet, id, MultiplayerPeer.TRANSFER_MODE_RELIABLE)
+		var remote := _game.get_peer(id)
+		if remote != null and remote.get_state() == ENetPacketPeer.STATE_CONNECTED: # Not one being let go.
+			_api().send_bytes(packet, id, MultiplayerPeer.TRANSFER_MODE_RELIABLE)
 
 
 func _remember_refusal(key: String, reason: String) -> void:
