@@ -30,8 +30,11 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       // A resend (HR was lost). It proves nothing about the return path, so a provisional
       // session still expires from when it was created. Once confirmed, the LAN key stays: an HS
       // forged from the host's address (which every joiner learns) must not redirect later joiners.
-      if (!existing.confirmed) existing.hostLocalKey = localKey;
-      existing.hostSeenAt = this.ctx.now();
+      // Only the host's own nonce refreshes: a forged resend must not keep a dead host's session.
+      if (hostNonceMatches(existing, message.nonce)) {
+        if (!existing.confirmed) existing.hostLocalKey = localKey;
+        existing.hostSeenAt = this.ctx.now();
+      }
       this.answerHost(existing, from, message.nonce);
       return;
     }
@@ -76,7 +79,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       return;
     }
     if (hosted) {
-      hosted.hostSeenAt = now;
+      if (hostNonceMatches(hosted, message.nonce)) hosted.hostSeenAt = now; // As for HS: only the host's nonce refreshes.
       const peer = hosted.peers.values().next().value;
       // Matched already: the stranger's NJ may have been lost, so it is sent again.
       if (peer) this.ctx.send(from, newJoiner(hosted, peer));
