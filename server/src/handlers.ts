@@ -8,6 +8,7 @@ import {
   type Message, type NatProbe, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
 import type { HandlerContext, Refusal } from './handler-context.ts';
+import { hostNatFields, joinerNatFields } from './nat/nat-book.ts';
 import { pairSession } from './relay/pair-session.ts';
 import { passableLanKey } from './sessions/lan-key.ts';
 import { decodeEndpoint, hostNonceMatches, hostSide, isHost, takeSlot } from './sessions/session-rules.ts';
@@ -33,6 +34,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       // Only the host's own nonce refreshes: a forged resend must not keep a dead host's session.
       if (hostNonceMatches(existing, message.nonce)) {
         if (!existing.confirmed) existing.hostLocalKey = localKey;
+        existing.hostNat = this.ctx.natReport() ?? existing.hostNat;
         existing.hostSeenAt = this.ctx.now();
       }
       this.answerHost(existing, from, message.nonce);
@@ -218,7 +220,8 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     }
     const now = this.ctx.now();
     const session: Session = {
-      id, hostRemoteKey, hostIp: from.address, hostLocalKey, hostNonce, random, peers: new Map(), createdAt: now, hostSeenAt: now, confirmed: false,
+      id, hostRemoteKey, hostIp: from.address, hostLocalKey, hostNonce, hostNat: this.ctx.natReport(), random, peers: new Map(), createdAt: now,
+      hostSeenAt: now, confirmed: false,
     };
     store.add(session);
     stats.sessionsCreated++;
@@ -247,8 +250,9 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
    * whose two sides both sent nonces (both are ours) gets a secret, the same for every duplicate.
    */
   private seePeer(session: Session, remoteKey: string, localKey: string, now: number, nonce: string | undefined): SessionPeer {
-    const secret = session.peers.get(remoteKey)?.secret ?? (nonce && session.hostNonce ? newToken() : undefined);
-    const peer: SessionPeer = { remoteKey, localKey, seenAt: now, secret };
+    const known = session.peers.get(remoteKey);
+    const secret = known?.secret ?? (nonce && session.hostNonce ? newToken() : undefined);
+    const peer: SessionPeer = { remoteKey, localKey, seenAt: now, secret, nat: this.ctx.natReport() ?? known?.nat };
     this.ctx.store.putPeer(session, peer);
     return peer;
   }
@@ -267,7 +271,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     this.ctx.send(decodeEndpoint(session.hostLink ?? session.hostRemoteKey), newJoiner(session, peer));
     this.ctx.send(joiner, {
       code: 'JR', joinerRemoteKey: peer.remoteKey, hostRemoteKey: session.hostRemoteKey, hostLocalKey: session.hostLocalKey,
-      nonce: joinerNonce, secret: peer.secret,
+      nonce: joinerNonce, secret: peer.secret, ...hostNatFields(session.hostNat, peer.secret),
     });
   }
 
@@ -280,7 +284,10 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   }
 }
 
-/** NJ for the host: the joiner, with the host's own nonce and the pair's secret when there are. */
+/** NJ for the host: the joiner, with the host's own nonce, the pair's secret and the joiner's NAT report when there are. */
 function newJoiner(session: Session, peer: SessionPeer): Message {
-  return { code: 'NJ', joinerRemoteKey: peer.remoteKey, joinerLocalKey: peer.localKey, nonce: session.hostNonce, secret: peer.secret };
+  return {
+    code: 'NJ', joinerRemoteKey: peer.remoteKey, joinerLocalKey: peer.localKey, nonce: session.hostNonce, secret: peer.secret,
+    ...joinerNatFields(peer.nat, peer.secret),
+  };
 }
