@@ -100,7 +100,8 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     // address past its share waits as a random host, offered only to strangers once it is back within it.
     matchShares.seen(from.address, now);
     const canMatch = (ip: string) => matches.allows(ip, now) && matchShares.fair(ip, now);
-    const waiting = canMatch(from.address) ? this.ctx.store.waitingRandom(remoteKey, canMatch) : undefined;
+    const canNetMatch = (net: string) => matches.netAllows(net, now);
+    const waiting = canMatch(from.address) ? this.ctx.store.waitingRandom(remoteKey, canMatch, canNetMatch) : undefined;
     if (waiting) {
       matches.spend(from.address, now);
       matches.spend(waiting.hostIp, now);
