@@ -161,9 +161,9 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       return;
     }
     // Either side asking shows it is alive: a joiner keeps its slot, and a host that names its
-    // session's id (which only HR told it) proves its return path.
+    // session's id (which only HR told it) with its nonce proves its return path.
     if (session.hostRemoteKey !== fromKey) session.peers.get(fromKey)!.seenAt = this.ctx.now();
-    else if (message.sessionId === session.id) this.heardFromHost(session);
+    else if (message.sessionId === session.id && hostNonceMatches(session, message.nonce)) this.heardFromHost(session);
     if (!this.ctx.relays?.enabled) {
       this.ctx.stats.count(this.ctx.stats.relayDropped, 'relays_off');
       return;

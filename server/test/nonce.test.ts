@@ -193,6 +193,22 @@ describe('only the host refreshes its session', () => {
     expect(running.server.store.get(liveId)).toBeDefined();
   });
 
+  it('an RQ naming the session from the host\'s address refreshes it only with the host\'s nonce', async () => {
+    running = await startTestServer();
+    const host = await client();
+    const joiner = await client('127.0.0.2');
+    const id = idOf((await host.request(running.address, `HS:${LOCAL_KEY}:${HOST_NONCE}`))[0]!);
+    await settle(running, host, `KA:${id}:${HOST_NONCE}`);
+    await joiner.request(running.address, `JS:${LOCAL_KEY}:${id}:${JOINER_NONCE}`);
+    for (let i = 0; i < 3; i++) {
+      running.clock.now += 50_000;
+      await settle(running, host, `RQ:${id}:${joiner.key}`);
+      await settle(running, host, `RQ:${id}:${joiner.key}:${OTHER_NONCE}`);
+    }
+    running.server.expire();
+    expect(running.server.store.get(id)).toBeUndefined();
+  });
+
   it('an original host (no nonce) is refreshed by its resent HS, as before: it is known by its address alone', async () => {
     running = await startTestServer();
     const host = await client();
