@@ -266,8 +266,9 @@ export class RelayService {
    */
   private givingWay(sessionId: string, askers: readonly [Asker, Asker], keys: readonly [string, string]): Relay | undefined {
     const hostKey = this.options.session(sessionId)?.hostRemoteKey;
-    const joiner = keys[0] === hostKey ? askers[1] : keys[1] === hostKey ? askers[0] : undefined;
-    if (!hostKey || !joiner) return undefined;
+    if (!hostKey || (keys[0] !== hostKey && keys[1] !== hostKey)) return undefined;
+    const j = keys[0] === hostKey ? 1 : 0;
+    const [joiner, joinerKey] = [askers[j], keys[j]];
     const byNet = new Map<string, Relay[]>();
     for (const relay of this.bySession.get(sessionId) ?? []) {
       const other = relay.sides.find((s) => s.key !== hostKey);
@@ -279,7 +280,9 @@ export class RelayService {
     for (const relays of byNet.values()) if (relays.length > top.length) top = relays;
     const joiners = byNet.get(networkOf(joiner.endpoint.address))?.length ?? 0;
     if (top.length < joiners + 2) return undefined;
-    return top.reduce((quietest, relay) => (relay.lastForward < quietest.lastForward ? relay : quietest));
+    // Only a port the joiner has no relay on frees a place for this pair.
+    const freeing = top.filter((relay) => !this.ports!.holds(relay.portIndex, joinerKey));
+    return freeing.reduce<Relay | undefined>((quietest, relay) => (!quietest || relay.lastForward < quietest.lastForward ? relay : quietest), undefined);
   }
 
   private sideLeft(relay: Relay): boolean {
