@@ -2,8 +2,8 @@
 import type { FieldType, ProtocolSpec, ScriptType } from '../../schema/types.ts';
 import { isSnakeCase } from './naming.ts';
 
-const FIELD_TYPES: readonly FieldType[] = ['key', 'session_id', 'name', 'token', 'literal', 'word'];
-const SCRIPT_TYPES: readonly ScriptType[] = ['int', 'String', 'float', 'bool', 'Dictionary', 'Error', 'MultiplayerPeer', 'Failure'];
+const FIELD_TYPES: readonly FieldType[] = ['key', 'session_id', 'name', 'text', 'token', 'literal', 'word'];
+const SCRIPT_TYPES: readonly ScriptType[] = ['int', 'String', 'float', 'bool', 'Dictionary', 'Error', 'MultiplayerPeer', 'Failure', 'HolePunchNat.NatType'];
 const DIRECTIONS = ['client_to_server', 'server_to_client', 'peer_to_peer'];
 
 export class SchemaError extends Error {
