@@ -199,7 +199,7 @@ function addDecoder(file: SourceFile, model: ViewModel): void {
       'if (datagram.length > LIMITS.maxDatagramBytes) return fail(\'too_long\', `${datagram.length} bytes`);',
       'for (const byte of datagram) if (byte < 0x20 || byte > 0x7e) return fail(\'not_ascii\', `byte ${byte}`);',
       'const text = String.fromCharCode(...datagram);',
-      'if (text.length < 4 || text[2] !== \':\') return fail(\'no_separator\', \'expected CODE:payload\');',
+      'if (text.length < 3 || text[2] !== \':\') return fail(\'no_separator\', \'expected CODE:payload\');',
       'const parts = text.slice(3).split(\':\');',
       'switch (text.slice(0, 2)) {',
       ...cases,

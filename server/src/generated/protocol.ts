@@ -384,7 +384,7 @@ export function decode(datagram: Uint8Array): DecodeResult {
   if (datagram.length > LIMITS.maxDatagramBytes) return fail('too_long', `${datagram.length} bytes`);
   for (const byte of datagram) if (byte < 0x20 || byte > 0x7e) return fail('not_ascii', `byte ${byte}`);
   const text = String.fromCharCode(...datagram);
-  if (text.length < 4 || text[2] !== ':') return fail('no_separator', 'expected CODE:payload');
+  if (text.length < 3 || text[2] !== ':') return fail('no_separator', 'expected CODE:payload');
   const parts = text.slice(3).split(':');
   switch (text.slice(0, 2)) {
     case 'HS': {

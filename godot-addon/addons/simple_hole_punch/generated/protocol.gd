@@ -274,7 +274,7 @@ static func _pack(code: String, fields: Array, extensions: Array[String] = []) -
 ## Parses and validates one datagram against the schema: [code]{"code": CODE, <field>: value, ...}[/code],
 ## or an empty Dictionary when the datagram is not valid. Never fails on any input.
 static func parse(packet: PackedByteArray) -> Dictionary:
-	if packet.size() < 4 or packet.size() > MAX_DATAGRAM_BYTES:
+	if packet.size() < 3 or packet.size() > MAX_DATAGRAM_BYTES:
 		return {}
 	for byte in packet:
 		if byte < 0x20 or byte > 0x7e:
