@@ -41,7 +41,7 @@ static func describe(reason: HolePunch.Failure, detail: String) -> String:
 		HolePunch.Failure.ADDRESS_LIMIT:
 			return "This network already holds as many sessions as the server allows. Close one, or try later."
 		HolePunch.Failure.REFUSED_BY_HOST:
-			return "The host turned you away: %s" % detail
+			return "The host turned you away (\"%s\")." % detail
 		HolePunch.Failure.PUNCHING_FAILED:
 			return "No connection could be made to the host at %s through the routers, and relays are off." % _address(detail)
 		HolePunch.Failure.RELAY_UNAVAILABLE:
