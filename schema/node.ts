@@ -134,10 +134,10 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       params: [], returns: 'String',
     },
     {
-      name: 'refuse_player', doc: 'Host: refuse or remove the player [param key] (it gets [signal failed] with [code]REFUSED_BY_HOST[/code] and [param reason]; this node emits [signal player_left] with [code]removed[/code]), before the handover or in a game the node runs ([member manage_game_peer]): a late joiner refused in [signal player_joined] or [signal player_payload] never enters the game (no [signal MultiplayerAPI.peer_connected] anywhere), a player already in is disconnected and leaves every client\'s roster. It cannot come back in this session. Returns [constant ERR_DOES_NOT_EXIST] for a key that is not a player here, [constant ERR_INVALID_PARAMETER] for a reason that is not 1 to 32 bytes on the wire.',
+      name: 'refuse_player', doc: 'Host: refuse or remove the player [param key] (it gets [signal failed] with [code]REFUSED_BY_HOST[/code] and [param reason]; this node emits [signal player_left] with [code]removed[/code] once it had emitted [signal player_joined] for it), before the handover or in a game the node runs ([member manage_game_peer]): a player refused in [signal player_payload] never joins, a late joiner refused in [signal player_payload] or [signal player_joined] never enters the game (no [signal MultiplayerAPI.peer_connected] anywhere), a player already in is disconnected and leaves every client\'s roster. It cannot come back in this session. Returns [constant ERR_DOES_NOT_EXIST] for a key that is not a player here, [constant ERR_INVALID_PARAMETER] for a reason that is empty, longer than 32 characters or has control characters.',
       params: [
         { name: 'key', type: 'String', doc: 'The player\'s public key, as [signal player_joined] gave it.' },
-        { name: 'reason', type: 'String', doc: 'Why, shown to the player (UTF-8, as short as an alias).' },
+        { name: 'reason', type: 'String', doc: 'Why, shown to the player (UTF-8, 1 to 32 characters as an alias). Avoid the node\'s own reasons: the player reads [code]full[/code] as [code]SESSION_FULL[/code] and [code]wrong_password[/code] as [code]WRONG_PASSWORD[/code].' },
       ],
       returns: 'Error',
     },
