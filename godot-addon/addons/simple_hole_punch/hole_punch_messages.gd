@@ -262,6 +262,8 @@ func _api_get_players() -> Dictionary:
 		return _game.roster.players() # The game runs: who is in it now.
 	var players := {}
 	for peer in HolePunchPeers.none() if _peers == null else _peers.all():
+		if _is_host() and not peer.admitted:
+			continue # Its JP awaited, or being refused: not a player yet.
 		players[peer.public_key] = {"alias": HolePunchAlias.decode(peer.name), "path": "public" if peer.path == "ipv6" else peer.path, "peer_id": _game.peer_id(peer.public_key)}
 	players.merge(_game.roster.players()) # A client's roster: the other players, from the host.
 	return players
