@@ -79,6 +79,8 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 		_this.new_name.emit(HolePunchAlias.decode(alias))
 	if unnamed and peer.name != "" and _is_host():
 		_admit(peer, _now())
+		if _peers == null or _peers.find(peer.public_key) != peer:
+			return # Refused, or the game ended the session in a handler.
 	elif unnamed and peer.name != "": # Each peer once, whatever its alias: aliases may repeat.
 		_this.player_joined.emit(peer.public_key, HolePunchAlias.decode(peer.name))
 	if first and _role == _Role.RANDOM and phase == Phase.PUNCHING:
@@ -158,8 +160,8 @@ func _on_join_payload(message: Dictionary, ip: String, port: int) -> void:
 ## ([signal HolePunch.player_refused]), then [signal HolePunch.player_payload] and
 ## [signal HolePunch.player_joined] come together. Until then the peer is not handed over.
 func _admit(peer: HolePunchPeer, now: float) -> void:
-	var waited := now - peer.named_at >= _payload_wait()
-	if peer.admitted or (peer.name == "" or not peer.payload_heard) and not waited:
+	var told_all := peer.name != "" and peer.payload_heard
+	if peer.admitted or (not told_all and now - peer.named_at < _payload_wait()):
 		return
 	if peer.name == "": # Heard, but never told an alias (only our RV may carry an empty one).
 		_peers.remove(peer)
