@@ -93,6 +93,8 @@ export interface SettingSpec {
   readonly range?: readonly [number, number] | readonly [number, number, number];
   /** Unit shown after the value in the inspector, such as `s`. */
   readonly unit?: string;
+  /** A String the inspector hides as it is typed (a password). */
+  readonly secret?: boolean;
 }
 
 export interface SettingGroup {

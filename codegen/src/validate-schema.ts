@@ -85,6 +85,7 @@ export function validateSchema(spec: ProtocolSpec): void {
         problems.push(`${at}: only numbers take a range or a unit`);
       }
       if (setting.unit && !setting.range) problems.push(`${at}: a unit needs a range`);
+      if (setting.secret && setting.type !== 'String') problems.push(`${at}: only a String can be secret`);
     }
   }
   if (spec.bigrams.length !== 256 || new Set(spec.bigrams).size !== 256

@@ -124,6 +124,7 @@ function settingView(s: SettingSpec): SettingView {
     const numbers = s.range.map((n) => gdLiteral(s.type, n));
     annotation = `@export_range(${[...numbers, ...(s.unit ? [`"suffix:${s.unit}"`] : [])].join(', ')})`;
   }
+  if (s.secret) annotation = '@export_custom(PROPERTY_HINT_PASSWORD, "")';
   return { name: s.name, doc: s.doc, declaration: `${annotation} var ${gdIdentifier(s.name)}: ${s.type} = ${literal}` };
 }
 

@@ -31,4 +31,12 @@ describe('script types and failures', () => {
     expect(() => validateSchema({ ...spec, failures: [{ name: 'Bad', doc: '' }, { name: 'x', doc: '' }, { name: 'x', doc: '' }] }))
       .toThrow(SchemaError);
   });
+
+  it('hides a secret setting in the inspector, and only a String may be one', () => {
+    const group = { group: 'Game', settings: [{ name: 'word', type: 'String' as const, default: '', secret: true, doc: 'Hush.' }] };
+    const secret = { ...spec, node: { ...spec.node, settings: [group] } };
+    expect(fileText(generate(secret), 'hole_punch.gd')).toContain('@export_custom(PROPERTY_HINT_PASSWORD, "") var word: String = ""');
+    const bad = { ...spec, node: { ...spec.node, settings: [{ group: 'Game', settings: [{ ...group.settings[0]!, name: 'n', type: 'int' as const, default: 0 }] }] } };
+    expect(() => validateSchema(bad)).toThrow(/only a String can be secret/);
+  });
 });
