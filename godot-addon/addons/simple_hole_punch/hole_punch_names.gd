@@ -18,6 +18,8 @@ var own_alias: String:
 var _alias: String
 var _known := {}
 var _order: Array[String] = []
+## Each name as RD carries it (cut once, not on every packet).
+var _cut := {}
 
 
 func _init(alias: String, most: int) -> void:
@@ -67,7 +69,9 @@ func fitting(code: String, prefix := PackedStringArray(), cut := false) -> Packe
 	var all: Array[String] = [_alias]
 	all.append_array(_order)
 	for full in all:
-		var name := HolePunchAlias.cut(full) if cut else full
+		if cut and not _cut.has(full):
+			_cut[full] = HolePunchAlias.cut(full) # Names are capped, so is this.
+		var name: String = _cut[full] if cut else full
 		if names.size() < HolePunchProtocol.MAX_NAMES and size + 1 + name.length() <= HolePunchProtocol.MAX_DATAGRAM_BYTES:
 			names.append(name)
 			size += 1 + name.length()
