@@ -133,6 +133,10 @@ export interface PlayerOptions {
   readonly leaveOn?: 'start_session' | 'done';
   /** Host: how it leaves: the game quits (default), the node is freed, or leave() is called. */
   readonly leaveHow?: 'quit' | 'free' | 'leave';
+  /** The session's password (HolePunch.password), on a host or a joiner. */
+  readonly password?: string;
+  /** Joiner: HolePunch.join_payload. */
+  readonly payload?: string;
 }
 
 export function playerArgs(o: PlayerOptions): string[] {
@@ -155,6 +159,8 @@ export function playerArgs(o: PlayerOptions): string[] {
   if (o.stay) args.push('--stay');
   if (o.leaveOn) args.push(`--leave-on=${o.leaveOn}`);
   if (o.leaveHow) args.push(`--leave-how=${o.leaveHow}`);
+  if (o.password) args.push(`--password=${o.password}`);
+  if (o.payload) args.push(`--payload=${o.payload}`);
   return args;
 }
 

@@ -20,6 +20,8 @@ signal let_in
 signal host_left(key: String, alias: String)
 
 var _host_key := ""
+## The pair's secret with the host: it keys the proof of our password.
+var _secret := ""
 ## The host, as punched: [code]{"alias": String, "path": String}[/code].
 var _host := {}
 ## The host welcomed us, and we completed our side.
@@ -33,6 +35,7 @@ func _init(node: Node, host: HolePunchPeer) -> void:
 	super(node)
 	if host != null:
 		_host_key = host.public_key
+		_secret = host.secret
 		_host = {"alias": HolePunchAlias.decode(host.name), "path": "public" if host.path == "ipv6" else host.path}
 
 
@@ -72,7 +75,8 @@ func _on_authenticating(id: int) -> void:
 		return
 	var names: HolePunchNames = _node._names
 	var alias := "" if names == null else names.own_alias
-	_api().send_auth(1, ("%s:%s:%s" % [HELLO, alias, HolePunchAlias.encode(_node.join_payload)]).to_ascii_buffer())
+	var proof := HolePunchPassword.proof(_node.password, _secret)
+	_api().send_auth(1, ("%s:%s:%s:%s" % [HELLO, alias, HolePunchAlias.encode(_node.join_payload), proof]).to_ascii_buffer())
 
 
 ## What the host says while letting us in: the player list (its welcome), or a refusal.
