@@ -15,7 +15,7 @@ extends Node
 ## itself: on a very lossy path ENet can take many seconds to deliver the answers. With
 ## [code]--stay[/code] a client stays in the game once done, until the host leaves
 ## ([code]HOST_LEFT[/code]: it prints the players it still knows and exits 0). A host with
-## [code]--leave-on[/code] leaves once it has its code or once done: it quits the game, frees its
+## [code]--leave-on[/code] leaves once it has its code or a second after done: it quits the game, frees its
 ## node or calls [method HolePunch.leave] ([code]--leave-how[/code]), and exits.
 
 ## Client: seconds between fresh ENet connect attempts until connected.
@@ -277,7 +277,8 @@ func _check_done() -> void:
 	_emit("players", {"players": _hole_punch.get_players()})
 	_emit("done", {"ok": true})
 	if _is_server and _options.get("leave-on") == "done":
-		_leave_as_host()
+		# A second for the clients' last answers to arrive: they are done too when the host goes.
+		get_tree().create_timer(1.0).timeout.connect(_leave_as_host)
 		return
 	if not _is_server and _options.has("stay"):
 		return # In the game until the host leaves.
