@@ -147,3 +147,21 @@ func test_a_player_that_leaves_and_comes_back_finds_no_trace_of_its_old_self() -
 	assert_eq(get_signal_emit_count(ann, "player_joined"), 0, "no player_joined")
 	assert_eq(ann.get_players().keys(), [host._public_key], "the host only")
 	assert_false(host.get_players().has(old_key), "the host forgot the old self")
+
+
+func test_a_paused_game_keeps_its_players() -> void:
+	# Given a game whose peers count a peer silent for a second as gone
+	host.game_timeout = 1.0
+	var ann := side("Ann", "ann")
+	ann.game_timeout = 1.0
+	start([ann])
+	assert_true(await connected(ann), "in the game")
+	# When the game is paused for longer than that
+	tree.paused = true
+	await wait(2.5)
+	tree.paused = false
+	await wait(0.5) # A few frames on.
+	# Then nobody left: the nodes kept their heartbeats going
+	assert_signal_not_emitted(ann, "failed", "the client stays")
+	assert_signal_not_emitted(host, "player_left", "the player stays")
+	assert_eq(host.get_players().size(), 1, "ann still in")

@@ -60,6 +60,8 @@ func _api_diagnose_nat(serv_key: String) -> void:
 
 
 func _ready() -> void:
+	if process_mode == PROCESS_MODE_INHERIT:
+		process_mode = PROCESS_MODE_ALWAYS # A paused game keeps its holes, its session and its heartbeats.
 	_game = HolePunchGamePeer.new(self)
 	_game.connected.connect(_this.game_connected.emit)
 	_game.failed.connect(func(err: Error) -> void: _fail(HolePunch.Failure.GAME_CONNECT_FAILED, error_string(err)))
