@@ -68,7 +68,7 @@ describe('a host that goes while hosting', () => {
     const failed = await eventOf(joiner, 'failed');
     expect(failed.reason).toBe('HOST_LEFT');
     // The server ends the session when its host stays silent for --host-silence (5 s) after a joiner came.
-    expect(failed.wall - joiner.eventsNamed('begin')[0]!.wall).toBeLessThan(7.5);
+    expect(failed.wall - joiner.eventsNamed('begin')[0]!.wall).toBeLessThan(9); // Generous: the machine may be loaded.
     // And a later joiner is told at once that the code is gone
     const late = startPlayer({ role: 'join', alias: 'kim', session: code });
     running.push(late);
