@@ -7,12 +7,15 @@ extends RefCounted
 ## the relay, exactly where the handover said. Each attempt is set on the node's
 ## [MultiplayerAPI]. A lossy path can leave a client connected in ENet's eyes while the host, whose
 ## answer was lost, gives up on it, and ENet's doubling resend timer can hold a reliable packet up
-## for many seconds; so a client counts as connected only once the host let it in through
-## [SceneMultiplayer]'s authentication and said so with its first list of players
-## ([HolePunchRoster]), which leaves with the game's own first packets to the player. A fresh
-## attempt starts every [member retry_interval] seconds until then, and at once when one fails; a
-## client that connected in ENet's eyes but was not let in within [member retry_interval] starts
-## afresh too. Both sides must let the node manage ENet.
+## for many seconds; so a client counts as connected only once the host welcomed it through
+## [SceneMultiplayer]'s authentication with its list of players ([HolePunchRoster]) and the
+## client's [SceneMultiplayer] admitted the host, before any packet of the host's game. A fresh
+## attempt starts every [member retry_interval] seconds until the welcome, and at once when one
+## fails; a client that connected in ENet's eyes but was not welcomed within
+## [member retry_interval] starts afresh too. ENet keeps its patience ([constant ENET_TIMEOUT]) on
+## every connection, the running game's too: a lossy path may hold a reliable packet up for many
+## seconds; a silent peer in a running game is noticed by the [HolePunchRoster]'s heartbeats
+## within [member HolePunch.game_timeout]. Both sides must let the node manage ENet.
 ## [signal connected] hands the game the connected peer; [signal failed] says why not, and
 ## [signal refused] that the host's game turned this player away. It acts only when the node's
 ## [member HolePunch.manage_game_peer] is on, and takes its timers from the node's settings. Its
@@ -42,9 +45,6 @@ var retry_interval := 2.0
 var connect_timeout := 30.0
 ## Most clients the game server accepts.
 var max_clients := 32
-## In a running game: ENet's timeout limit ([method make_alert]).
-const ALERT_BACKOFF := 2
-
 ## The peer being connected, or the connected one (null before the handover).
 var peer: ENetMultiplayerPeer
 ## The players in the game ([HolePunchRosterHost] on a host, [HolePunchRosterClient] on a client).
@@ -87,16 +87,6 @@ func add_relay(key: String, ip: String, port: int) -> void:
 ## The ENet peer id of the player with public key [param key], or 0 while not connected.
 func peer_id(key: String) -> int:
 	return roster.peer_id(key)
-
-
-## Gives a connection let into the game [member HolePunch.game_timeout] (host and client alike),
-## where [constant ENET_TIMEOUT] kept it for the connect. ENet checks it only when it resends, its
-## wait doubling each time, so it notices silence between once and twice the timeout: the
-## [HolePunchRoster]'s heartbeats tell it sooner, and this is the backstop.
-static func make_alert(connection: ENetPacketPeer, seconds: float) -> void:
-	if connection != null:
-		var ms := int(seconds * 1000.0)
-		connection.set_timeout(ALERT_BACKOFF, ms, ms)
 
 
 ## Ends the game side: stops trying, closes the game's peer (ENet tells every connection at once)
@@ -227,7 +217,6 @@ func _on_let_in() -> void:
 	if _target.is_empty():
 		return
 	_stop_trying()
-	make_alert(peer.get_peer(1), _node.game_timeout)
 	connected.emit(peer)
 
 

@@ -11,13 +11,14 @@ extends RefCounted
 ## then a player the host refuses never becomes a peer of the game: no
 ## [signal MultiplayerAPI.peer_connected] fires for it on the host or on the other clients, and no
 ## RPC or [MultiplayerSpawner] or [MultiplayerSynchronizer] state reaches it (let in first and thrown
-## out after, it would be in the game for a round trip). A client says who it is and completes its
-## side as soon as ENet connects; the host decides on that, completes its side, and lets the player
-## in when the client's completion arrives right behind; its first list of players then leaves with
-## the game's own first packets to the player, and is the greeting the ready peer needs through loss
-## ([HolePunchGamePeer]). The price: the host lets a player in only once a reliable packet of the
-## client's arrived, which ENet resends after half a second, then one, then two, when lost (under
-## heavy loss that costs more than a second on average); and while the node's game peer runs, the
+## out after, it would be in the game for a round trip). A client says who it is as soon as ENet
+## connects; the host decides on that, welcomes it with the list of players and completes its side;
+## the client completes its own only then, and the host lets the player in when that completion
+## arrives. So the host's game can send the player nothing before the client's
+## [signal HolePunch.game_connected], and the welcome is the greeting the ready peer needs through
+## loss ([HolePunchGamePeer]). The price: the host lets a player in a round trip after its hello,
+## and a lost packet on the way costs ENet's resend (half a second, then one, then two); and while
+## the node's game peer runs, the
 ## [member SceneMultiplayer.auth_callback] is the node's, so a game that authenticates players
 ## itself leaves [member HolePunch.manage_game_peer] off.
 ##

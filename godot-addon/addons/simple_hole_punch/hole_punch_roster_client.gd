@@ -97,7 +97,6 @@ func _on_auth(id: int, data: PackedByteArray) -> void:
 func _on_admitted(id: int) -> void:
 	if id == 1 and _completed and not _in:
 		_in = true
-		heard(1, HolePunch._now())
 		let_in.emit()
 
 
@@ -118,8 +117,10 @@ func _silent(_id: int) -> void:
 func _on_packet(id: int, data: PackedByteArray) -> void:
 	if id != 1 or data.size() < 4 or data.slice(0, 4).get_string_from_ascii() != "SHP-":
 		return # The game's own packets.
-	if _heard.has(1):
-		heard(1, HolePunch._now()) # Anything of ours from the host: its heartbeat, a list.
+	if _in:
+		# Anything of ours from the host (its heartbeat, a list) proves it let us in: heartbeats
+		# go both ways from the first, so none reaches a host still letting us in.
+		heard(1, HolePunch._now())
 	if data == BEAT.to_ascii_buffer():
 		return
 	var fields := fields_of(data, MAX_BYTES + ENTRY_BYTES * _node.max_peers)

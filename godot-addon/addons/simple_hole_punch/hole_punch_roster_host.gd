@@ -183,7 +183,6 @@ func _on_admitted(id: int) -> void:
 		return
 	_leaving.erase(found[0])
 	_players[found[0]].peer_id = id # A client that started afresh: the newest id is its own.
-	HolePunchGamePeer.make_alert(_game.get_peer(id), _node.game_timeout)
 	heard(id, HolePunch._now())
 	_broadcast()
 
