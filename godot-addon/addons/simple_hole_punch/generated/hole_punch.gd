@@ -314,6 +314,8 @@ func _dispatch(message: Dictionary, ip: String, port: int) -> void:
 			_on_refused_join(message, ip, port)
 		"RF":
 			_on_refused(message, ip, port)
+		"RC":
+			_on_return_cookie(message, ip, port)
 		"RG":
 			_on_relay_granted(message, ip, port)
 		"RA":
