@@ -61,7 +61,7 @@ func diagnose(server_key: String, now: float) -> void:
 
 ## Sends the request [param make] builds once the diagnosis (and the proof of our IPv6 address)
 ## is done, at once when it is: [param make] takes the extension fields
-## [code][nat, ip6_prefix, ip6_host, ip6_proof][/code].
+## [code][nat, ip6_prefix, ip6_host, ip6_proof, cookie][/code] (see [method HolePunchServerLink.request]).
 func request(make: Callable, now: float) -> void:
 	_pending = make
 	_send_pending(now)
@@ -205,11 +205,13 @@ func _send_pending(now: float) -> void:
 	if not nat.done or proving:
 		return
 	var claim := _node._server.ip6_claim()
-	# Nothing to tell (unknown, no IPv6): the request as before, without the extension.
-	var word := "" if nat.nat_type == HolePunchNat.NatType.UNKNOWN and claim[0] == "" else HolePunchNat.word(nat.nat_type)
-	var packet: PackedByteArray = _pending.call([word, claim[0], claim[1], claim[2]])
+	# With a nonce the NAT word always goes (unknown too): it makes a random request long enough
+	# for the server's cookie (RC), which is never longer than the request. Without one (an
+	# original server), the request as before.
+	var word := "" if _node._server.nonce == "" else HolePunchNat.word(nat.nat_type)
+	var make := _pending
 	_pending = Callable()
-	_node._server.request(packet, now)
+	_node._server.request(make, [word, claim[0], claim[1], claim[2]], now)
 
 
 ## Whether to prove our IPv6 address to the server: we have a global one to use (or the server is
