@@ -103,7 +103,9 @@ func tick(now: float) -> void:
 ## The server introduced [param peer] with its NAT word and IPv6 tokens; [param we_host] when we
 ## host, [param random] in a random session. Picks the plan and starts it at [param now].
 func introduce(peer: HolePunchPeer, their_nat: String, ip6_prefix: String, ip6_host: String, we_host: bool, random: bool, now: float) -> void:
-	peer.nat = HolePunchNat.from_word(their_nat)
+	# Probing goes only where the server vouched for the pair with its secret (a NAT claim travels
+	# only after it): without one, plain punching, within its budget.
+	peer.nat = HolePunchNat.from_word(their_nat) if peer.secret != "" else HolePunchNat.NatType.UNKNOWN
 	var their_ip6 := HolePunchIpv6.from_tokens(ip6_prefix, ip6_host) if ip6 != "" else ""
 	if their_ip6 != "" and peer.lan_port > 0:
 		peer.ip6 = their_ip6
