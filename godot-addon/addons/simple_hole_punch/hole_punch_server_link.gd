@@ -113,6 +113,10 @@ func request(make: Callable, fields: Array, now: float) -> void:
 	_make = make
 	_fields = fields
 	_request = make.call(fields + [""])
+	if _awaits_cookie() and nonce != "" and fields[0] == "":
+		# The NAT word even when there is nothing to tell: a random request is then no shorter
+		# than the server's cookie (RC), which is never longer than the request.
+		_request = make.call([HolePunchNat.word(HolePunchNat.NatType.UNKNOWN)] + fields.slice(1) + [""])
 	_started = now
 	_retry.start(now)
 	resend(now)
@@ -121,7 +125,7 @@ func request(make: Callable, fields: Array, now: float) -> void:
 ## Takes RC (its nonce checked already): resends the join or random request at once with the
 ## cookie, every extension field before it present. Returns false when no such request waits.
 func heard_cookie(message: Dictionary) -> bool:
-	if not _make.is_valid() or not (_request.slice(0, 2).get_string_from_ascii() in [HolePunchProtocol.JOIN_SESSION, HolePunchProtocol.RANDOM_SESSION]):
+	if not _make.is_valid() or not _awaits_cookie():
 		return false
 	var none := "cy".repeat(HolePunchProtocol.TOKEN_LENGTH >> 1) # Zeros: an IPv6 address and proof not claimed.
 	var fields := [_fields[0] if _fields[0] != "" else HolePunchNat.word(HolePunchNat.NatType.UNKNOWN)]
@@ -170,3 +174,8 @@ func relay_request(session_id: String, peer_key: String) -> PackedByteArray:
 ## Sends [param packet] to the server.
 func send(packet: PackedByteArray) -> void:
 	_node._send_to(packet, ip, port)
+
+
+## Whether the request is one the server proves the return path of (JS, RS).
+func _awaits_cookie() -> bool:
+	return _request.slice(0, 2).get_string_from_ascii() in [HolePunchProtocol.JOIN_SESSION, HolePunchProtocol.RANDOM_SESSION]

@@ -207,10 +207,8 @@ func _send_pending(now: float) -> void:
 	if not nat.done or proving:
 		return
 	var claim := _node._server.ip6_claim()
-	# With a nonce the NAT word always goes (unknown too): it makes a random request long enough
-	# for the server's cookie (RC), which is never longer than the request. Without one (an
-	# original server), the request as before.
-	var word := "" if _node._server.nonce == "" else HolePunchNat.word(nat.nat_type)
+	# Nothing to tell (unknown, no IPv6): the request as before, without the extension.
+	var word := "" if nat.nat_type == HolePunchNat.NatType.UNKNOWN and claim[0] == "" else HolePunchNat.word(nat.nat_type)
 	var make := _pending
 	_pending = Callable()
 	_node._server.request(make, [word, claim[0], claim[1], claim[2]], now)
