@@ -111,7 +111,8 @@ describe('no amplification', () => {
     const id = sent[0]!.text.split(':')[2]!;
     const requests: Array<[string, Endpoint]> = [[`JS:${LOCAL_KEY}:${id}:${N}`, from('198.51.100.2')], [`RS:${LOCAL_KEY}:${N}:open`, from('198.51.100.3')],
       [`RS:${LOCAL_KEY}`, from('198.51.100.4')], [`RS:${LOCAL_KEY}:${N}:open`, from('198.51.100.5')], [`RS:${LOCAL_KEY}:${N}:open`, from('198.51.100.6')]];
-    for (let [text, who] of requests) {
+    for (const [request, who] of requests) {
+      let text = request;
       let before = sent.length;
       receive(text, who);
       const rc = sent.slice(before);
