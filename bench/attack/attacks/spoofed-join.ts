@@ -36,7 +36,7 @@ export class SpoofedJoin implements Attack {
       const code = a.message?.code ?? 'junk';
       this.atVictim.set(code, (this.atVictim.get(code) ?? 0) + 1);
     });
-    const hosted = await Peer.bind(attacker(13, 1));
+    const hosted = await Peer.bind(attacker(15, 1));
     try {
       const sessionId = await this.register(ctx, hosted, { code: 'HS', localKey: hosted.key, nonce: newToken() });
       if (!sessionId) {
