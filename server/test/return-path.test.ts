@@ -43,6 +43,20 @@ describe('a join or random request is believed only after its return path is pro
     expect((await host.next(heard))[0]).toMatch(new RegExp(`^NJ:${spoofed.key}:${OTHER_LOCAL_KEY}:${HOST_NONCE}:[a-z]{16}:port_randomising$`));
   });
 
+  it('a late joiner too: a spoofed JS never reaches the host\'s link (HL), an echoed one does', async () => {
+    const running = await startTestServer();
+    const { id } = await hostedSession(running);
+    const link = await TestClient.open();
+    expect((await link.request(running.address, `HL:${id}:${HOST_NONCE}`))[0]).toMatch(/^HR:/);
+    const spoofed = await TestClient.open('127.0.0.5');
+    const js = `JS:${OTHER_LOCAL_KEY}:${id}:${NONCE}:open`;
+    spoofed.send(running.address, js);
+    const [rc] = await spoofed.next(0);
+    expect(await link.quiet(1, 100)).toEqual([]);
+    spoofed.send(running.address, withCookie(js, rc!));
+    expect((await link.next(1))[0]).toMatch(new RegExp(`^NJ:${spoofed.key}:`));
+  });
+
   it('a cookie holds only for its own address, port and nonce, and for at most two minutes', async () => {
     const running = await startTestServer();
     const { id, host } = await hostedSession(running);
