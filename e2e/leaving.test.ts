@@ -105,7 +105,7 @@ describe('a host that goes mid-game', () => {
       for (const client of clients) {
         const failed = await eventOf(client, 'failed');
         expect(failed.reason).toBe('HOST_LEFT');
-        console.log(`${client.label}: HOST_LEFT ${(failed.wall - at).toFixed(2)} s after the host ${how === "quit" ? "quit" : "was killed"}`);
+        console.log(`${client.label}: HOST_LEFT ${(failed.wall - at).toFixed(2)} s after the host ${how === 'quit' ? 'quit' : 'was killed'}`);
         expect(failed.wall - at).toBeLessThan(bound);
         // Then the players it still knows: nobody
         await client.waitForLine(/^SHP_EVENT \{"event":"players","players":\{\},"wall"/, 5_000);
