@@ -126,7 +126,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       ],
     },
     {
-      name: 'close_session', doc: 'Host: stop accepting joiners and hand every punched peer over to the game; in a game the node runs with [member keep_open], stop taking late joiners. With nobody punched yet there is nothing to hand over: the session goes on and [constant ERR_DOES_NOT_EXIST] comes back, unless [member manage_game_peer] is on, when the game server starts for late joiners alone (with [member keep_open]) or for nobody. A joiner before the handover leaves its attempt (as [method leave] does). Returns [constant OK], or [constant ERR_DOES_NOT_EXIST] when no session is under way, or when this is a client in a game: a client leaves with [method leave].',
+      name: 'close_session', doc: 'Host: stop accepting joiners and hand every punched peer over to the game; in a game the node runs with [member keep_open], stop taking late joiners. With nobody punched yet there is nothing to hand over: the session goes on and [constant ERR_DOES_NOT_EXIST] comes back, unless [member manage_game_peer] and [member keep_open] are both on, when the game server starts for late joiners alone. A joiner before the handover leaves its attempt (as [method leave] does). Returns [constant OK], or [constant ERR_DOES_NOT_EXIST] when no session is under way, or when this is a client in a game: a client leaves with [method leave].',
       params: [], returns: 'Error',
     },
     {
