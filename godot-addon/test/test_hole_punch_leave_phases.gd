@@ -113,3 +113,15 @@ func test_a_host_answers_each_new_joiner_with_a_keep_alive() -> void:
 	var joiner := _endpoint()
 	server.send("NJ:%s:%s:%s" % [joiner.key, joiner.key, server.nonce()], port)
 	assert_true(await wait_until(func() -> bool: return server.count("KA:") == 2, 1.0), "a KA for the NJ")
+
+
+func test_close_session_with_nobody_punched_starts_a_game_only_for_late_joiners() -> void:
+	var server := _endpoint()
+	var node := _node({"manage_game_peer": true})
+	await _host(node, server)
+	assert_eq(node.close_session(), ERR_DOES_NOT_EXIST, "no game for nobody")
+	assert_eq(node.phase, HolePunch.Phase.PUNCHING, "the session goes on")
+	node.keep_open = true
+	assert_eq(node.close_session(), OK, "a game that late joiners may join")
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(node, "start_server") == 1, 2.0), "the game server starts")
+	node.leave()
