@@ -41,6 +41,8 @@ var connect_timeout := 30.0
 var max_clients := 32
 ## The peer being connected, or the connected one (null before the handover).
 var peer: ENetMultiplayerPeer
+## Host: the game's port, in front of [member peer], which listens on loopback behind it.
+var gate: HolePunchGameGate
 ## The players in the game ([HolePunchRosterHost] on a host, [HolePunchRosterClient] on a client).
 var roster: HolePunchRoster
 var _node: Node
@@ -78,6 +80,14 @@ func add_relay(key: String, ip: String, port: int) -> void:
 		(roster as HolePunchRosterHost).add_relay(key, ip, port)
 
 
+## Sends [param packet] to [param ip]:[param port] from the game's port.
+func socket_send(ip: String, port: int, packet: PackedByteArray) -> void:
+	if gate != null:
+		gate.socket_send(ip, port, packet)
+	elif peer != null:
+		peer.get_host().socket_send(ip, port, packet)
+
+
 ## The ENet peer id of the player with public key [param key], or 0 while not connected.
 func peer_id(key: String) -> int:
 	return roster.peer_id(key)
@@ -92,6 +102,9 @@ func stop() -> void:
 
 func _stop_trying() -> void:
 	_attempt += 1
+	if gate != null:
+		gate.close()
+		gate = null
 	_listen(false)
 	_target = []
 
@@ -101,12 +114,15 @@ func _on_start_server(port: int) -> void:
 		return
 	_stop_trying()
 	peer = ENetMultiplayerPeer.new()
-	var err := peer.create_server(port, max_clients)
+	gate = HolePunchGameGate.new()
+	var err := gate.open(_node.get_tree(), port, peer, max_clients)
 	if err != OK:
 		peer = null
+		gate = null
 		failed.emit(err)
 		return
 	_set_roster(HolePunchRosterHost.new(_node, peer, _punched)) # Before any peer can connect.
+	(roster as HolePunchRosterHost).behind(gate)
 	_node.multiplayer.multiplayer_peer = peer
 	connected.emit(peer)
 
