@@ -49,7 +49,7 @@ export interface MessageSpec {
  * GDScript types that signals and API parameters use. `Failure` is the generated enum of the
  * schema's `failures`; `Error` is Godot's error enum, which API calls return.
  */
-export type ScriptType = 'int' | 'String' | 'float' | 'bool' | 'Dictionary' | 'Error' | 'MultiplayerPeer' | 'Failure';
+export type ScriptType = 'int' | 'String' | 'float' | 'bool' | 'Dictionary' | 'Array' | 'Error' | 'MultiplayerPeer' | 'Failure';
 
 export interface ParamSpec {
   readonly name: string;

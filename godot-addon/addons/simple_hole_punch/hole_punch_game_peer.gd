@@ -88,6 +88,15 @@ func socket_send(ip: String, port: int, packet: PackedByteArray) -> void:
 		peer.get_host().socket_send(ip, port, packet)
 
 
+## Host: [ip, port] the ENet peer [param id] reaches the game from (behind the [member gate]),
+## or empty.
+func remote_address(id: int) -> Array:
+	if gate == null or not id in _node.multiplayer.get_peers():
+		return []
+	var remote := peer.get_peer(id)
+	return [] if remote == null else gate.remote_of(remote.get_remote_address(), remote.get_remote_port())
+
+
 ## The ENet peer id of the player with public key [param key], or 0 while not connected.
 func peer_id(key: String) -> int:
 	return roster.peer_id(key)
