@@ -34,11 +34,7 @@ func _side(side_name: String) -> HolePunch:
 
 
 static func _free_port() -> int:
-	var probe := PacketPeerUDP.new()
-	probe.bind(0, "127.0.0.1")
-	var port := probe.get_local_port()
-	probe.close()
-	return port
+	return free_port()
 
 
 func test_host_gets_a_listening_server_at_once() -> void:

@@ -98,11 +98,14 @@ func _pump() -> void:
 		close() # The game closed its server.
 		return
 	var now := Time.get_ticks_msec() / 1000.0
+	var passed := 0
 	for i in MAX_READ:
 		if _outer.get_available_packet_count() == 0:
 			break
 		var data := _outer.get_packet()
-		_inbound(data, _outer.get_packet_ip(), _outer.get_packet_port(), now)
+		passed += 1 if _inbound(data, _outer.get_packet_ip(), _outer.get_packet_port(), now) else 0
+	if passed > 0:
+		_enet.poll() # ENet reads them now, as it would have at its own socket, and answers below.
 	for at: String in _legs:
 		var leg: Dictionary = _legs[at]
 		var socket: PacketPeerUDP = leg.socket
@@ -117,17 +120,18 @@ func _pump() -> void:
 		_sweep(now)
 
 
-func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> void:
+## Passes [param data] from [param ip]:[param port] to ENet if it may reach it; returns whether it did.
+func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> bool:
 	var at := HolePunchRoster.address(ip, port)
 	var leg: Dictionary = _legs.get(at, {})
 	if leg.is_empty():
 		if not _expects.call(ip, port):
 			dropped += 1
-			return
+			return false
 		leg = _open_leg(at, ip, port)
 		if leg.is_empty():
 			dropped += 1
-			return
+			return false
 	var id := connect_id(data)
 	if id >= 0 and not leg.connects.has(id):
 		for old: int in leg.connects.keys():
@@ -135,10 +139,11 @@ func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> void:
 				leg.connects.erase(old)
 		if leg.connects.size() >= CONNECTS:
 			dropped += 1
-			return
+			return false
 		leg.connects[id] = now
 	leg.last = now
 	(leg.socket as PacketPeerUDP).put_packet(data)
+	return true
 
 
 func _open_leg(at: String, ip: String, port: int) -> Dictionary:
