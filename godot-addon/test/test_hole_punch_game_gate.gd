@@ -33,6 +33,51 @@ func test_a_flood_of_connect_requests_from_a_stranger_blocks_no_late_joiner() ->
 	stranger.close()
 
 
+func test_an_address_a_player_was_punched_at_opens_only_a_few_connections() -> void:
+	# Given a running game, and a late joiner's address that a hostile client floods from
+	host.keep_open = true
+	start([])
+	var mallory := PacketPeerUDP.new()
+	mallory.bind(free_port(), "127.0.0.1")
+	var at := key_of(mallory.get_local_port())
+	host._game.add_endpoints(at, punched_peer(at, ""))
+	mallory.set_dest_address("127.0.0.1", port)
+	for i in FLOOD:
+		mallory.put_packet(connect_request(0x6000 + i))
+	await wait(0.3)
+	# Then only a few of its connections reach ENet, and another late joiner still comes in
+	assert_eq(host._game.gate.dropped, FLOOD - HolePunchGameGate.CONNECTS, "connect requests dropped")
+	var kim := late("Kim", "kim")
+	assert_true(await connected(kim, 8.0), "kim in the game")
+	mallory.close()
+
+
+func test_a_relayed_late_joiner_comes_in_from_the_relay_address() -> void:
+	# Given a running game, and a late joiner the host expects through its relay
+	host.keep_open = true
+	start([])
+	var relay := PacketPeerUDP.new()
+	relay.bind(free_port(), "127.0.0.1")
+	var kim := side("Kim", "kim")
+	var kim_port: int = kim.get_meta("port")
+	host._game.add_relay(kim._public_key, "127.0.0.1", relay.get_local_port())
+	kim._game.expect([punched_peer(host._public_key, HolePunchAlias.encode("hana"))])
+	# When its game connects to the relay, which forwards both ways
+	kim.start_client.emit("127.0.0.1", relay.get_local_port(), kim_port)
+	var forward := func() -> bool:
+		while relay.get_available_packet_count() > 0:
+			var data := relay.get_packet()
+			relay.set_dest_address("127.0.0.1", port if relay.get_packet_port() == kim_port else kim_port)
+			relay.put_packet(data)
+		return get_signal_emit_count(kim, "game_connected") > 0 and host.get_peer_id(kim._public_key) != 0
+	# Then it is in the game, at the relay's address
+	assert_true(await wait_until(forward, 5.0), "kim in the game through the relay")
+	var id := host.get_peer_id(kim._public_key)
+	assert_eq(host.get_peer_address(id), ["127.0.0.1", relay.get_local_port()], "at the relay's address")
+	assert_eq(host.get_players()[kim._public_key].path, "relay", "its path")
+	relay.close()
+
+
 ## An ENet connect request as a client sends it, asking for the connection [param connect_id].
 static func connect_request(connect_id: int) -> PackedByteArray:
 	var out := StreamPeerBuffer.new()
