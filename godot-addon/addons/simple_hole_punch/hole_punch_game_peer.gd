@@ -2,8 +2,8 @@ class_name HolePunchGamePeer
 extends RefCounted
 ## The game's side after the punch, for games that let a [HolePunch] node start ENet for them.
 ##
-## On [signal HolePunchBase.start_server] it creates the [ENetMultiplayerPeer] server on the
-## punched port; on [signal HolePunchBase.start_client] it connects the client, directly or to
+## On [signal HolePunchBase.start_server] it creates the [ENetMultiplayerPeer] server behind a
+## [HolePunchGameGate] on the punched port; on [signal HolePunchBase.start_client] it connects the client, directly or to
 ## the relay, exactly where the handover said. Each attempt is set on the node's
 ## [MultiplayerAPI]. A lossy path can leave a client connected in ENet's eyes while the host, whose
 ## answer was lost, gives up on it, and ENet's doubling resend timer can hold a reliable packet up
