@@ -33,9 +33,11 @@ func test_a_flood_of_connect_requests_from_a_stranger_blocks_no_late_joiner() ->
 	stranger.close()
 
 
-func test_an_address_a_player_was_punched_at_opens_only_a_few_connections() -> void:
-	# Given a running game, and a late joiner's address that a hostile client floods from
+func test_an_address_a_player_was_punched_at_holds_one_half_open_slot_at_most() -> void:
+	# Given a running game of three slots, and a late joiner's address that a hostile client
+	# sends connect requests from, each a new connection it never completes
 	host.keep_open = true
+	host._game.max_clients = 3
 	start([])
 	var mallory := PacketPeerUDP.new()
 	mallory.bind(free_port(), "127.0.0.1")
@@ -44,11 +46,35 @@ func test_an_address_a_player_was_punched_at_opens_only_a_few_connections() -> v
 	mallory.set_dest_address("127.0.0.1", port)
 	for i in FLOOD:
 		mallory.put_packet(connect_request(0x6000 + i))
-	await wait(0.3)
-	# Then only a few of its connections reach ENet, and another late joiner still comes in
-	assert_eq(host._game.gate.dropped, FLOOD - HolePunchGameGate.CONNECTS, "connect requests dropped")
+		await tree.process_frame
+	# Then each new connection freed the slot of the one before, and two late joiners still come in
+	var gate: HolePunchGameGate = host._game.gate
+	assert_eq(gate.freed, FLOOD - 1, "half-open slots freed")
 	var kim := late("Kim", "kim")
-	assert_true(await connected(kim, 8.0), "kim in the game")
+	var lou := late("Lou", "lou")
+	assert_true(await connected(kim, 3.0) and await connected(lou, 3.0), "kim and lou in the game")
+	# And the last one's slot is freed after a few seconds
+	assert_true(await wait_until(func() -> bool: return gate.freed == FLOOD, HolePunchGameGate.HALF_OPEN + 2.0), "the last one freed")
+	mallory.close()
+
+
+func test_a_burst_of_connect_requests_from_an_address_a_player_was_punched_at_takes_one_slot() -> void:
+	# Given a running game of two slots, and a late joiner's address that sends a burst of requests
+	host.keep_open = true
+	host._game.max_clients = 2
+	start([])
+	var mallory := PacketPeerUDP.new()
+	mallory.bind(free_port(), "127.0.0.1")
+	var at := key_of(mallory.get_local_port())
+	host._game.add_endpoints(at, punched_peer(at, ""))
+	mallory.set_dest_address("127.0.0.1", port)
+	for i in FLOOD:
+		mallory.put_packet(connect_request(0x7000 + i))
+	await wait(0.3)
+	# Then only the first reached ENet, and a late joiner still comes in
+	assert_eq(host._game.gate.dropped, FLOOD - 1, "the rest dropped")
+	var kim := late("Kim", "kim")
+	assert_true(await connected(kim, 3.0), "kim in the game")
 	mallory.close()
 
 

@@ -10,38 +10,55 @@ extends RefCounted
 ## fill the game and draw ENet's resends. So each address that may play gets a socket of its own on
 ## loopback (a leg), which carries its datagrams to ENet and ENet's answers back out through the
 ## game's port; a datagram from anywhere else is dropped and counted, and nothing is sent to its
-## sender. An address that may play starts at most [constant CONNECTS] connections per
-## [constant WINDOW] seconds (a client's fresh attempts; each new one can hold a slot that long),
-## so no player holds more than its share of the slots either.
+## sender.
+##
+## The gate also watches each connection's handshake (ENet's protocol: the connect request, ENet's
+## answer naming the slot, the first datagram to that slot) and frees a slot whose handshake is
+## not done, by telling ENet from the leg that the connection ended: at once when the same address
+## starts another connection (a client's fresh attempt abandons the one before), else after
+## [constant HALF_OPEN] seconds. So an address holds at most one half-open slot, for seconds.
 ##
 ## ENet sees each player at its leg's loopback address; [method remote_of] names the player's own.
-## The gate reads on every physics and process frame, so ENet's answers leave in the frame ENet
-## wrote them, and what arrives waits for ENet's next read as it would at ENet's own socket.
+## The gate reads on every physics and process frame and has ENet read what it passed at once, so
+## datagrams reach ENet and leave it as soon as they would at ENet's own socket.
 
-## New connections one address may start per [constant WINDOW] seconds.
-const CONNECTS := 6
-## Seconds ENet may hold the slot of a connection whose handshake went unanswered.
-const WINDOW := 30.0
+## Seconds a connection's handshake may take before its slot is freed (a client starts afresh every
+## [member HolePunch.game_retry_interval], 2 s, while its connection is not done).
+const HALF_OPEN := 5.0
 ## Seconds without a datagram either way after which a leg closes (ENet pings every second while
 ## a connection lives, and gives up on a silent one after 30 s).
 const IDLE := 40.0
 ## Most datagrams read from the game's port per read: a flood cannot stall a frame.
 const MAX_READ := 1024
+## Connections a leg remembers as ended, so that a late copy of their request is not a new one.
+const _ENDED := 16
+## ENet's protocol: commands, and the fixed size of each (the data of a send follows it).
+const _CONNECT := 2
+const _VERIFY_CONNECT := 3
+const _SIZES: Array[int] = [0, 8, 48, 44, 8, 4, 6, 8, 24, 8, 12, 16, 24]
+const _NO_PEER := 0x0FFF
 
-## Datagrams dropped: from an address nobody was punched at, or a connection beyond
-## [constant CONNECTS].
+## Datagrams dropped: from an address nobody was punched at, or a late request of an ended
+## connection.
 var dropped := 0
+## Half-open connections whose slot the gate freed.
+var freed := 0
 var _outer := PacketPeerUDP.new()
 var _tree: SceneTree
 var _enet: ENetMultiplayerPeer
 var _enet_port := 0
 ## (ip, port) -> whether a player was punched there.
 var _expects := func(_ip: String, _port: int) -> bool: return false
-## "ip:port" -> {"socket": PacketPeerUDP, "ip", "port", "last": seconds, "connects": {id: seconds}}.
+## "ip:port" -> {"socket": PacketPeerUDP, "ip", "port", "last": seconds, "pending": {connection
+## id: {"since": seconds, "slot": ENet's peer id or -1, "session": int}}, "ended": {connection id:
+## true}, "opened": the read its last new connection came in}.
 var _legs := {}
 ## A leg's loopback port -> its "ip:port".
 var _by_inner := {}
 var _next_sweep := 0.0
+## Reads so far: a leg opens at most one new connection per read, so that ENet answers it (and
+## names its slot) before the next one frees it.
+var _pumps := 0
 
 
 ## Binds the game's [param port] for [param tree]'s game and starts [param enet] as a server of
@@ -98,6 +115,7 @@ func _pump() -> void:
 		close() # The game closed its server.
 		return
 	var now := Time.get_ticks_msec() / 1000.0
+	_pumps += 1
 	var passed := 0
 	for i in MAX_READ:
 		if _outer.get_available_packet_count() == 0:
@@ -113,6 +131,8 @@ func _pump() -> void:
 			var data := socket.get_packet()
 			if socket.get_packet_port() == _enet_port:
 				leg.last = now
+				if not leg.pending.is_empty():
+					_on_answer(leg, data)
 				_outer.set_dest_address(leg.ip, leg.port)
 				_outer.put_packet(data)
 	if now >= _next_sweep:
@@ -133,14 +153,19 @@ func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> bool:
 			dropped += 1
 			return false
 	var id := connect_id(data)
-	if id >= 0 and not leg.connects.has(id):
-		for old: int in leg.connects.keys():
-			if now - leg.connects[old] >= WINDOW:
-				leg.connects.erase(old)
-		if leg.connects.size() >= CONNECTS:
-			dropped += 1
-			return false
-		leg.connects[id] = now
+	if id >= 0 and (leg.ended.has(id) or not leg.pending.has(id) and leg.opened == _pumps):
+		dropped += 1 # An ended one, or a second new one before ENet answered the first.
+		return false
+	if id >= 0 and not leg.pending.has(id):
+		for old: int in leg.pending.keys(): # The client started afresh.
+			_free(leg, old)
+		leg.pending[id] = {"since": now, "slot": -1, "session": 0}
+		leg.opened = _pumps
+	elif id < 0 and data.size() >= 2 and not leg.pending.is_empty():
+		var slot := (data.decode_u8(0) << 8 | data.decode_u8(1)) & _NO_PEER
+		for done: int in leg.pending.keys():
+			if leg.pending[done].slot == slot:
+				leg.pending.erase(done) # It talks to its slot: the handshake is done.
 	leg.last = now
 	(leg.socket as PacketPeerUDP).put_packet(data)
 	return true
@@ -151,15 +176,61 @@ func _open_leg(at: String, ip: String, port: int) -> Dictionary:
 	if socket.bind(0, "127.0.0.1") != OK:
 		return {}
 	socket.set_dest_address("127.0.0.1", _enet_port)
-	_legs[at] = {"socket": socket, "ip": ip, "port": port, "last": 0.0, "connects": {}}
+	_legs[at] = {"socket": socket, "ip": ip, "port": port, "last": 0.0, "pending": {}, "ended": {}, "opened": -1}
 	_by_inner[socket.get_local_port()] = at
 	return _legs[at]
 
 
-## Closes the legs nothing went through for [constant IDLE] seconds.
+## Notes the slot ENet gave a pending connection of [param leg], from ENet's answer [param data].
+func _on_answer(leg: Dictionary, data: PackedByteArray) -> void:
+	var peer := data.decode_u8(0) << 8 | data.decode_u8(1)
+	var at := 4 if peer & 0x8000 != 0 else 2
+	while peer & 0x4000 == 0 and at + 4 <= data.size(): # Not compressed: command after command.
+		var command := data.decode_u8(at) & 0x0F
+		if command == 0 or command >= _SIZES.size():
+			return
+		if command == _VERIFY_CONNECT and at + 44 <= data.size():
+			var id := data.slice(at + 40, at + 44)
+			id.reverse() # Network order.
+			var pending: Dictionary = leg.pending.get(id.decode_u32(0), {})
+			if not pending.is_empty():
+				pending.slot = (data.decode_u8(at + 4) << 8 | data.decode_u8(at + 5)) & _NO_PEER
+				pending.session = data.decode_u8(at + 7) & 0x03
+			return
+		var size := _SIZES[command]
+		if at + size > data.size():
+			return
+		if command == 6: # A reliable send: its data follows.
+			size += data.decode_u8(at + 4) << 8 | data.decode_u8(at + 5)
+		elif command >= 7 and command != 10 and command != 11: # Other sends.
+			size += data.decode_u8(at + 6) << 8 | data.decode_u8(at + 7)
+		at += size
+
+
+## Frees the slot of [param leg]'s pending connection [param id]: ENet hears, from the leg, that
+## the connection ended, and resets the slot of a connection not yet done.
+func _free(leg: Dictionary, id: int) -> void:
+	var pending: Dictionary = leg.pending[id]
+	leg.pending.erase(id)
+	leg.ended[id] = true
+	if leg.ended.size() > _ENDED:
+		leg.ended.erase(leg.ended.keys()[0])
+	if pending.slot < 0:
+		return # ENet gave it no slot.
+	var out := PackedByteArray([(pending.slot >> 8) | (pending.session << 4), pending.slot & 0xFF, 4, 0xFF, 0, 0, 0, 0, 0, 0]) # DISCONNECT
+	(leg.socket as PacketPeerUDP).put_packet(out)
+	freed += 1
+
+
+## Frees the slots of handshakes older than [constant HALF_OPEN] seconds; closes the legs nothing
+## went through for [constant IDLE] seconds.
 func _sweep(now: float) -> void:
 	for at: String in _legs.keys():
-		var socket: PacketPeerUDP = _legs[at].socket
+		var leg: Dictionary = _legs[at]
+		for id: int in leg.pending.keys():
+			if now - leg.pending[id].since >= HALF_OPEN:
+				_free(leg, id)
+		var socket: PacketPeerUDP = leg.socket
 		if now - _legs[at].last >= IDLE:
 			_by_inner.erase(socket.get_local_port())
 			socket.close()
@@ -172,10 +243,10 @@ static func connect_id(data: PackedByteArray) -> int:
 	if data.size() < 2:
 		return -1
 	var peer := data.decode_u8(0) << 8 | data.decode_u8(1)
-	if peer & 0x0FFF != 0x0FFF or peer & 0x4000 != 0: # Given a slot already, or compressed.
+	if peer & _NO_PEER != _NO_PEER or peer & 0x4000 != 0: # Given a slot already, or compressed.
 		return -1
 	var at := 4 if peer & 0x8000 != 0 else 2 # After the sent time, if any.
-	if data.size() < at + 48 or data.decode_u8(at) & 0x0F != 2: # Not CONNECT.
+	if data.size() < at + 48 or data.decode_u8(at) & 0x0F != _CONNECT:
 		return -1
 	var id := data.slice(at + 40, at + 44)
 	id.reverse() # Network order.
