@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { enetConnectRequest } from '../ci/harness/enet.ts';
 import { type Player, startPlayer, startServer } from '../ci/harness/processes.ts';
 
 const running: Array<{ kill(): void }> = [];
@@ -19,19 +20,6 @@ afterEach(() => {
 
 /** More than the 32 slots of the host's ENet server. */
 const FLOOD = 40;
-
-/** An ENet connect request as a client sends it, for the new connection [connectId]. */
-function connectRequest(connectId: number): Buffer {
-  const out = Buffer.alloc(52);
-  out.writeUInt16BE(0x8fff, 0); // To no peer yet, with the sent time.
-  out.writeUInt8(0x82, 4); // CONNECT, to be acknowledged.
-  out.writeUInt8(0xff, 5);
-  out.writeUInt16BE(1, 6);
-  out.writeUInt8(0xff, 10);
-  out.writeUInt8(0xff, 11);
-  [1392, 32768, 2, 0, 0, 5000, 2, 2, connectId, 0].forEach((field, i) => out.writeUInt32BE(field, 12 + 4 * i));
-  return out;
-}
 
 describe('a running game under a flood of ENet connect requests', () => {
   it('lets a late joiner in within seconds and sends the stranger nothing', async () => {
@@ -56,7 +44,7 @@ describe('a running game under a flood of ENet connect requests', () => {
     let answers = 0;
     stranger.on('message', () => answers++);
     let next = 0;
-    const burst = () => { for (let i = 0; i < FLOOD; i++) stranger.send(connectRequest(0x5000 + next++), gamePort, '127.0.0.1'); };
+    const burst = () => { for (let i = 0; i < FLOOD; i++) stranger.send(enetConnectRequest(0x5000 + next++), gamePort, '127.0.0.1'); };
     burst();
     const bursts = setInterval(burst, 1000);
     await new Promise((resolve) => setTimeout(resolve, 1500)); // ENet has read them.
