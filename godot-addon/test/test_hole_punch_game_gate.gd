@@ -104,6 +104,28 @@ func test_a_relayed_late_joiner_comes_in_from_the_relay_address() -> void:
 	relay.close()
 
 
+func test_the_game_runs_on_for_its_players_when_the_node_moves_on() -> void:
+	# Given a running game with ann in it
+	var ann := side("Ann", "ann")
+	start([ann])
+	assert_true(await connected(ann), "ann in the game")
+	var ann_id := host.get_peer_id(ann._public_key)
+	var gate: HolePunchGameGate = host._game.gate
+	# When the node's game side ends (it begins a new session) while the game runs
+	host._game.stop()
+	watch_signals(ann.multiplayer)
+	host.multiplayer.send_bytes("still here".to_ascii_buffer(), ann_id)
+	# Then ann's connection carries on through the game's port, and nobody new comes in
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(ann.multiplayer, "peer_packet") > 0, 2.0), "ann hears the host")
+	var dropped := gate.dropped
+	var kim := side("Kim", "kim")
+	kim.game_connect_timeout = 1.0
+	connect_to_host(kim)
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(kim, "failed") > 0, 4.0), "kim gave up")
+	assert_true(gate.dropped > dropped, "kim's requests dropped")
+	assert_eq(host.multiplayer.get_peers(), PackedInt32Array([ann_id]), "ann alone in the game")
+
+
 ## An ENet connect request as a client sends it, asking for the connection [param connect_id].
 static func connect_request(connect_id: int) -> PackedByteArray:
 	var out := StreamPeerBuffer.new()

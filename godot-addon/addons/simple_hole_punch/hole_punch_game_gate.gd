@@ -48,7 +48,7 @@ var _tree: SceneTree
 var _enet: ENetMultiplayerPeer
 var _enet_port := 0
 ## (ip, port) -> whether a player was punched there.
-var _expects := func(_ip: String, _port: int) -> bool: return false
+var _expects := Callable()
 ## "ip:port" -> {"socket": PacketPeerUDP, "ip", "port", "last": seconds, "pending": {connection
 ## id: {"since": seconds, "slot": ENet's peer id or -1, "session": int}}, "ended": {connection id:
 ## true}, "opened": the read its last new connection came in}.
@@ -80,7 +80,8 @@ func open(tree: SceneTree, port: int, enet: ENetMultiplayerPeer, max_clients: in
 	return OK
 
 
-## Lets through the addresses for which [param expects] (ip, port) is true.
+## Lets new addresses through when [param expects] (ip, port) is true (none with an empty
+## [Callable]); addresses already through stay.
 func admit(expects: Callable) -> void:
 	_expects = expects
 
@@ -145,7 +146,7 @@ func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> bool:
 	var at := HolePunchRoster.address(ip, port)
 	var leg: Dictionary = _legs.get(at, {})
 	if leg.is_empty():
-		if not _expects.call(ip, port):
+		if not _expects.is_valid() or not _expects.call(ip, port):
 			dropped += 1
 			return false
 		leg = _open_leg(at, ip, port)

@@ -106,14 +106,13 @@ func peer_id(key: String) -> int:
 ## authentication back (a new session begins).
 func stop() -> void:
 	_stop_trying()
+	if gate != null:
+		gate.admit(Callable()) # The game runs on for those in it; nobody new comes in.
 	_set_roster(HolePunchRoster.new(_node))
 
 
 func _stop_trying() -> void:
 	_attempt += 1
-	if gate != null:
-		gate.close()
-		gate = null
 	_listen(false)
 	_target = []
 
@@ -122,6 +121,8 @@ func _on_start_server(port: int) -> void:
 	if not _managed():
 		return
 	_stop_trying()
+	if gate != null:
+		gate.close()
 	peer = ENetMultiplayerPeer.new()
 	gate = HolePunchGameGate.new()
 	var err := gate.open(_node.get_tree(), port, peer, max_clients)
