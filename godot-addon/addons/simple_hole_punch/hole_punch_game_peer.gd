@@ -2,8 +2,8 @@ class_name HolePunchGamePeer
 extends RefCounted
 ## The game's side after the punch, for games that let a [HolePunch] node start ENet for them.
 ##
-## On [signal HolePunchBase.start_server] it creates the [ENetMultiplayerPeer] server on the
-## punched port; on [signal HolePunchBase.start_client] it connects the client, directly or to
+## On [signal HolePunchBase.start_server] it creates the [ENetMultiplayerPeer] server behind a
+## [HolePunchGameGate] on the punched port; on [signal HolePunchBase.start_client] it connects the client, directly or to
 ## the relay, exactly where the handover said. Each attempt is set on the node's
 ## [MultiplayerAPI]. A lossy path can leave a client connected in ENet's eyes while the host, whose
 ## answer was lost, gives up on it, and ENet's doubling resend timer can hold a reliable packet up
@@ -47,6 +47,8 @@ var connect_timeout := 30.0
 var max_clients := 32
 ## The peer being connected, or the connected one (null before the handover).
 var peer: ENetMultiplayerPeer
+## Host: the game's port, in front of [member peer], which listens on loopback behind it.
+var gate: HolePunchGameGate
 ## The players in the game ([HolePunchRosterHost] on a host, [HolePunchRosterClient] on a client).
 var roster: HolePunchRoster
 var _node: Node
@@ -57,6 +59,8 @@ var _attempt := 0
 var _deadline := 0.0
 ## The second (Unix time) the last client host was made in.
 var _host_second := -1
+## When a game that runs on after [method stop] beats next.
+var _next_beat := 0.0
 
 
 ## Follows the handover signals of [param node] (a [HolePunch]).
@@ -84,22 +88,64 @@ func add_relay(key: String, ip: String, port: int) -> void:
 		(roster as HolePunchRosterHost).add_relay(key, ip, port)
 
 
+## Sends [param packet] to [param ip]:[param port] from the game's port.
+func socket_send(ip: String, port: int, packet: PackedByteArray) -> void:
+	if gate != null:
+		gate.socket_send(ip, port, packet)
+	elif peer != null:
+		peer.get_host().socket_send(ip, port, packet)
+
+
+## Host: [ip, port] the ENet peer [param id] reaches the game from (behind the [member gate]),
+## or empty.
+func remote_address(id: int) -> Array:
+	if gate == null or not id in _node.multiplayer.get_peers():
+		return []
+	var remote := peer.get_peer(id)
+	return [] if remote == null else gate.remote_of(remote.get_remote_address(), remote.get_remote_port())
+
+
 ## The ENet peer id of the player with public key [param key], or 0 while not connected.
 func peer_id(key: String) -> int:
 	return roster.peer_id(key)
 
 
-## Ends the game side: stops trying, closes the game's peer (ENet tells every connection at once)
-## and takes it off the node's [MultiplayerAPI], forgets the players and gives the
-## [SceneMultiplayer]'s authentication back (the node leaves, or a new session begins).
+## Ends the game side: stops trying, forgets the players and gives the [SceneMultiplayer]'s
+## authentication back (a new session begins). A host's game runs on for the players in it, and
+## lets nobody new in; the node keeps its heartbeats going ([method tick]).
 func stop() -> void:
 	_stop_trying()
+	if gate != null:
+		gate.admit(Callable()) # The game runs on for those in it; nobody new comes in.
+	_set_roster(HolePunchRoster.new(_node))
+
+
+## Ends the game itself (the node leaves): closes the game's peer, so that ENet tells every
+## connection at once (the [member gate] lets that out as it closes), takes it off the node's
+## [MultiplayerAPI], then [method stop].
+func close() -> void:
 	if peer != null:
 		peer.close()
+		if gate != null:
+			gate.close()
 		if _node.is_inside_tree() and _node.multiplayer.multiplayer_peer == peer:
 			_node.multiplayer.multiplayer_peer = null
 		peer = null
-	_set_roster(HolePunchRoster.new(_node))
+	gate = null
+	stop()
+
+
+## Sends what is due at [param now]: the [member roster]'s heartbeats, or, for a host's game that
+## runs on after [method stop], the host's alone, so that its players do not take it for gone.
+func tick(now: float) -> void:
+	roster.tick(now)
+	if gate == null or roster.is_hosting() or now < _next_beat or peer == null or peer.get_connection_status() != MultiplayerPeer.CONNECTION_CONNECTED:
+		return
+	_next_beat = now + maxf(0.05, _node.game_timeout / HolePunchRoster.BEATS)
+	var api := _node.multiplayer as SceneMultiplayer
+	if api != null:
+		for id in api.get_peers():
+			api.send_bytes(HolePunchRoster.BEAT.to_ascii_buffer(), id, MultiplayerPeer.TRANSFER_MODE_UNRELIABLE)
 
 
 func _stop_trying() -> void:
@@ -112,13 +158,18 @@ func _on_start_server(port: int) -> void:
 	if not _managed():
 		return
 	_stop_trying()
+	if gate != null:
+		gate.close()
 	peer = ENetMultiplayerPeer.new()
-	var err := peer.create_server(port, max_clients)
+	gate = HolePunchGameGate.new()
+	var err := gate.open(_node.get_tree(), port, peer, max_clients)
 	if err != OK:
 		peer = null
+		gate = null
 		failed.emit(err)
 		return
 	_set_roster(HolePunchRosterHost.new(_node, peer, _punched)) # Before any peer can connect.
+	(roster as HolePunchRosterHost).behind(gate)
 	_node.multiplayer.multiplayer_peer = peer
 	connected.emit(peer)
 

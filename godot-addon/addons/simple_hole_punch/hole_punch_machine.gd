@@ -130,6 +130,7 @@ func _leave() -> void:
 				var to := peer.endpoint()
 				for copy in 3:
 					_send_to(HolePunchProtocol.encode_leave(peer.secret), to[0], to[1])
+	_game.close() # A running game ends: ENet tells its peers.
 	_stop()
 
 
@@ -137,6 +138,7 @@ func _leave() -> void:
 func _on_game_host_left(host_key: String, host_alias: String) -> void:
 	var players := _game.roster.players()
 	players.erase(host_key)
+	_game.close()
 	_stop()
 	for key: String in players:
 		_this.player_left.emit(key, players[key].alias, "left")
@@ -155,7 +157,7 @@ func _process(_delta: float) -> void:
 		_tick(_now())
 	if _late != null:
 		_late.tick(_now())
-	_game.roster.tick(_now())
+	_game.tick(_now())
 
 
 func _exit_tree() -> void:
@@ -293,7 +295,7 @@ func _finish_host() -> void:
 	_game.expect(_peers.all())
 	_finish(_this.start_server, [_bound_port])
 	if late and _game.peer != null:
-		_late = HolePunchLateJoin.new(self, _game.peer)
+		_late = HolePunchLateJoin.new(self)
 
 
 func _finish_client() -> void:

@@ -66,7 +66,7 @@ func players() -> Dictionary:
 
 
 func _signals(api: SceneMultiplayer) -> Array:
-	return [[api.peer_authenticating, _on_authenticating], [api.peer_packet, _on_packet], [api.peer_connected, _on_admitted], [api.server_disconnected, _on_host_gone]]
+	return [[api.peer_authenticating, _on_authenticating], [api.peer_packet, _on_packet], [api.peer_connected, _on_admitted]]
 
 
 ## Connected in ENet's eyes: say who we are; our side completes once the host welcomes us.
@@ -97,7 +97,17 @@ func _on_auth(id: int, data: PackedByteArray) -> void:
 func _on_admitted(id: int) -> void:
 	if id == 1 and _completed and not _in:
 		_in = true
+		# ENet's own word that the host's connection ended (it left, or timed out); the game
+		# closing its peer itself says nothing there.
+		var enet := _api().multiplayer_peer
+		if not enet.peer_disconnected.is_connected(_on_enet_closed):
+			enet.peer_disconnected.connect(_on_enet_closed)
 		let_in.emit()
+
+
+func _on_enet_closed(id: int) -> void:
+	if id == 1:
+		_on_host_gone()
 
 
 ## The host's connection closed after it let us in: it left, or went silent.
