@@ -165,3 +165,13 @@ func test_a_paused_game_keeps_its_players() -> void:
 	assert_signal_not_emitted(ann, "failed", "the client stays")
 	assert_signal_not_emitted(host, "player_left", "the player stays")
 	assert_eq(host.get_players().size(), 1, "ann still in")
+
+
+func test_a_client_whose_own_game_disconnects_hears_no_host_left() -> void:
+	var ann := side("Ann", "ann")
+	start([ann])
+	assert_true(await connected(ann), "in the game")
+	(ann.multiplayer.multiplayer_peer as ENetMultiplayerPeer).get_peer(1).peer_disconnect_later()
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(host, "player_left") == 1, 3.0), "the host heard ann go")
+	await wait(0.3)
+	assert_signal_not_emitted(ann, "failed", "the host did not leave")

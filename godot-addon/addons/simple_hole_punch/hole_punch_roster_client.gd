@@ -28,6 +28,9 @@ var _host := {}
 var _completed := false
 ## The host let us in.
 var _in := false
+## Our own game is ending the host's connection ([method ENetPacketPeer.peer_disconnect_later]):
+## its end is not the host leaving.
+var _ending := false
 
 
 ## A client of the host [param host] (the peer it punched), or of an unknown host (null).
@@ -43,6 +46,7 @@ func _init(node: Node, host: HolePunchPeer) -> void:
 func join() -> void:
 	_completed = false
 	_in = false
+	_ending = false
 	_take(0.0) # The ready peer's fresh attempts decide how long to wait.
 
 
@@ -110,11 +114,21 @@ func _on_enet_closed(id: int) -> void:
 		_on_host_gone()
 
 
+func tick(now: float) -> void:
+	var enet := _api().multiplayer_peer as ENetMultiplayerPeer if _in and _api() != null else null
+	var host := enet.get_peer(1) if enet != null and enet.get_connection_status() == MultiplayerPeer.CONNECTION_CONNECTED else null
+	if host != null and host.get_state() in [ENetPacketPeer.STATE_DISCONNECT_LATER, ENetPacketPeer.STATE_DISCONNECTING]:
+		_ending = true # The game disconnects: no heartbeats expected any more.
+		_heard.clear()
+	super(now)
+
+
 ## The host's connection closed after it let us in: it left, or went silent.
 func _on_host_gone() -> void:
 	_heard.clear()
-	if _in:
-		_in = false
+	var left := _in and not _ending # Not when our own game ended the connection.
+	_in = false
+	if left:
 		host_left.emit(_host_key, _host.get("alias", ""))
 
 
@@ -127,7 +141,7 @@ func _silent(_id: int) -> void:
 func _on_packet(id: int, data: PackedByteArray) -> void:
 	if id != 1 or data.size() < 4 or data.slice(0, 4).get_string_from_ascii() != "SHP-":
 		return # The game's own packets.
-	if _in:
+	if _in and not _ending:
 		# Anything of ours from the host (its heartbeat, a list) proves it let us in: heartbeats
 		# go both ways from the first, so none reaches a host still letting us in.
 		heard(1, HolePunch._now())
