@@ -142,6 +142,18 @@ func wait_until(condition: Callable, seconds: float) -> bool:
 	return true
 
 
+## A UDP port number that is free now, for a test to hand to ENet (its port is chosen before
+## ENet binds it, as after a punch). The probe binds as ENet does, on every address: a probe on
+## 127.0.0.1 alone may be given a number another process holds on another address (127.0.0.2,
+## the LAN's), where ENet's bind then fails.
+static func free_port() -> int:
+	var probe := PacketPeerUDP.new()
+	probe.bind(0, "*")
+	var free := probe.get_local_port()
+	probe.close()
+	return free
+
+
 ## Awaits [param seconds] of frames.
 func wait(seconds: float) -> void:
 	var deadline := Time.get_ticks_msec() + int(seconds * 1000.0)
