@@ -142,18 +142,6 @@ func wait_until(condition: Callable, seconds: float) -> bool:
 	return true
 
 
-## A UDP port number that is free now, for a test to hand to ENet (its port is chosen before
-## ENet binds it, as after a punch). The probe binds as ENet does, on every address: a probe on
-## 127.0.0.1 alone may be given a number another process holds on another address (127.0.0.2,
-## the LAN's), where ENet's bind then fails.
-static func free_port() -> int:
-	var probe := PacketPeerUDP.new()
-	probe.bind(0, "*")
-	var free := probe.get_local_port()
-	probe.close()
-	return free
-
-
 ## Awaits [param seconds] of frames.
 func wait(seconds: float) -> void:
 	var deadline := Time.get_ticks_msec() + int(seconds * 1000.0)
@@ -167,3 +155,18 @@ func _watched(object: Object, signal_name: String) -> Array:
 		failures.append("signal %s of %s is not watched" % [signal_name, object])
 		return []
 	return by_name[signal_name]
+
+
+## A UDP port free now, for a socket a test binds later (ENet's, as after a punch): below the
+## system's ephemeral ports (32768 and up on Linux), which sockets bound to port 0 meanwhile (a
+## host's game gate, on loopback) would otherwise often be given. The probe binds as ENet does,
+## on every address: one on 127.0.0.1 alone may be given a number another process holds on
+## another address (127.0.0.2, the LAN's), where ENet's bind then fails.
+static func free_port() -> int:
+	var probe := PacketPeerUDP.new()
+	while true:
+		var port := randi_range(20000, 32000)
+		if probe.bind(port, "*") == OK:
+			probe.close()
+			return port
+	return 0
