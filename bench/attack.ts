@@ -13,10 +13,13 @@ import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import type { Attack } from './attack/attacks/attack.ts';
 import { CodeGuessing } from './attack/attacks/code-guessing.ts';
+import { EnetFlood } from './attack/attacks/enet-flood.ts';
 import { HsFlood } from './attack/attacks/hs-flood.ts';
 import { JunkNeighbour } from './attack/attacks/junk-neighbour.ts';
 import { LanKeys } from './attack/attacks/lan-keys.ts';
+import { LateJoinSpoof } from './attack/attacks/late-join-spoof.ts';
 import { MalformedCodes } from './attack/attacks/malformed-codes.ts';
+import { NatClaim } from './attack/attacks/nat-claim.ts';
 import { PendingRelays } from './attack/attacks/pending-relays.ts';
 import { PortZero } from './attack/attacks/port-zero.ts';
 import { RandomHogging } from './attack/attacks/random-hogging.ts';
@@ -26,10 +29,14 @@ import { SlotFilling } from './attack/attacks/slot-filling.ts';
 import { SpoofedBind } from './attack/attacks/spoofed-bind.ts';
 import { LeakBoard, type RunContext } from './attack/context.ts';
 import { type FlowResult, hostedFlow, JunkedHost, mistypedJoinFlow } from './attack/legit.ts';
+import { lateJoinFlow, nodeGameFlow } from './attack/legit-nodes.ts';
 import { randomPairFlow, relayedPairFlow } from './attack/legit-pairs.ts';
 import { Canary, sleep } from './attack/net.ts';
+import { NodeWatch } from './attack/node-watch.ts';
+import { Nodes } from './attack/nodes.ts';
 import { RawSender } from './attack/raw.ts';
 import { type FlowTally, printReport, tally, verdict } from './attack/report.ts';
+import { preparePlayers } from '../ci/harness/prepare.ts';
 import { alive, cpuSeconds, memoryMb, scrapeMetrics, startServer, stopServer } from './attack/server.ts';
 
 const { values: args } = parseArgs({
@@ -42,12 +49,23 @@ const SECONDS = Number(args.seconds);
 /** Legitimate flows begin once the attacks are set up, and stop starting this long before the end. */
 const LEGIT_FROM_MS = 6000;
 const LEGIT_TAIL_MS = 12_000;
+/** Attacks on our nodes take turns (a few Godot processes each): the run waits this long at most for the last. */
+const NODE_ATTACKS_GRACE_MS = 40_000;
 
 /** The attacks; with --extra, also two more. */
 function allAttacks(): Attack[] {
   const attacks = [new PortZero(), new RelayHolding(), new PendingRelays(), new SpoofedBind(), new LanKeys(), new RandomHogging(),
-    new JunkNeighbour(), new SlotFilling(), new HsFlood(), new RelayBandwidth(), new CodeGuessing(), new MalformedCodes()];
+    new JunkNeighbour(), new SlotFilling(), new HsFlood(), new RelayBandwidth(), new CodeGuessing(), new MalformedCodes(),
+    new EnetFlood(), new LateJoinSpoof(), new NatClaim()];
   return args.extra ? [...attacks, new SlotFilling(true), new RandomHogging(8)] : attacks;
+}
+
+/** Runs [flow] once and tallies it. */
+async function once(t: FlowTally, flow: () => Promise<FlowResult>): Promise<void> {
+  t.started++;
+  const result = await flow().catch((error: unknown) => `threw: ${(error as Error).message}`);
+  if (result === null) t.completed++;
+  else t.failures.set(result, (t.failures.get(result) ?? 0) + 1);
 }
 
 /** Runs [flow] again and again (a few at once when [parallel] > 1) until [until]. */
@@ -56,18 +74,28 @@ async function loop(t: FlowTally, parallel: number, until: () => boolean, flow: 
   await Promise.all(Array.from({ length: parallel }, async () => {
     while (until()) {
       const k = n++;
-      t.started++;
-      const result = await flow(k).catch((error: unknown) => `threw: ${(error as Error).message}`);
-      if (result === null) t.completed++;
-      else t.failures.set(result, (t.failures.get(result) ?? 0) + 1);
+      await once(t, () => flow(k));
       await sleep(pauseMs);
     }
   }));
 }
 
+/** Our real nodes' flows, one at a time (each starts two or three Godot processes), round after round until [until]. */
+async function nodeRounds(until: () => boolean, rounds: Array<[FlowTally, (n: number) => Promise<FlowResult>]>): Promise<void> {
+  for (let n = 0; until(); n++) {
+    for (const [t, flow] of rounds) {
+      if (!until()) return;
+      await once(t, () => flow(n));
+    }
+  }
+}
+
 async function main(): Promise<number> {
   if (!(SECONDS >= 40)) throw new Error('--seconds must be at least 40 (the junk must outlast the 20 s expiry)');
-  const server = await startServer(args.bundle);
+  preparePlayers();
+  const watch = NodeWatch.create();
+  const server = await startServer(args.bundle, watch?.serverGid);
+  watch?.install(server.main.port, server.relayPorts);
   const t0 = Date.now();
   let running = true;
   const ctx: RunContext = {
@@ -76,6 +104,7 @@ async function main(): Promise<number> {
     lanCanary: await Canary.open('127.99.0.1'),
     relayVictim: await Canary.open('127.99.0.2'),
     leaks: new LeakBoard(), legitKeys: new Set(), thirdPartyPings: 0,
+    nodes: new Nodes(watch), watch, victims: [],
     elapsed: () => Date.now() - t0,
     running: () => running,
   };
@@ -111,7 +140,16 @@ async function main(): Promise<number> {
     relayed: tally('relayed pairs (RQ, RB, 95% of data each way)'),
     junked: tally('host keeping alive under 900/s junk from its IP'),
     mistyped: tally('mistyped code answered BK (original client)'),
+    nodeGame: tally('our nodes: host + joiner, node runs ENet, RPCs'),
+    nodeLate: tally('our nodes: late joiner into a running game'),
+    ...(watch ? { nodeRelayed: tally('our nodes: relayed game (direct paths blocked)') } : {}),
   };
+  const lateJoinSeconds: number[] = [];
+  const nodeFlows: Array<[FlowTally, (n: number) => Promise<FlowResult>]> = [
+    [flows.nodeGame, (n) => nodeGameFlow(ctx, n)],
+    [flows.nodeLate, (n) => lateJoinFlow(ctx, n, lateJoinSeconds)],
+  ];
+  if (flows.nodeRelayed) nodeFlows.push([flows.nodeRelayed, (n) => nodeGameFlow(ctx, n, true)]);
   await sleep(LEGIT_FROM_MS);
   const legitUntil = () => ctx.elapsed() < SECONDS * 1000 - LEGIT_TAIL_MS;
   await Promise.all([
@@ -120,6 +158,7 @@ async function main(): Promise<number> {
     loop(flows.random, 1, legitUntil, (n) => randomPairFlow(ctx, n)),
     loop(flows.relayed, 2, legitUntil, (n) => relayedPairFlow(ctx, n)),
     loop(flows.mistyped, 1, legitUntil, (n) => mistypedJoinFlow(ctx, n), 1000),
+    nodeRounds(legitUntil, nodeFlows),
   ]);
   flows.junked.started++;
   const junkResult = typeof junked === 'string' ? junked : await junked.check();
@@ -128,7 +167,10 @@ async function main(): Promise<number> {
 
   await sleep(Math.max(0, SECONDS * 1000 - ctx.elapsed()));
   running = false;
+  // Attacks on our nodes are one-shot and bounded by their own timeouts: their figures are waited for.
+  await Promise.race([ctx.nodes.idle(), sleep(NODE_ATTACKS_GRACE_MS)]);
   await Promise.race([attacking, sleep(5000)]);
+  ctx.nodes.killAll();
   await sleep(500);
   const last = await scrapeMetrics(server);
   if (last.size > 0) [counters, countersAt] = [last, ctx.elapsed()];
@@ -151,10 +193,11 @@ async function main(): Promise<number> {
     seconds: SECONDS, commit: args.bundle ?? execFileSync('git', ['log', '-1', '--format=%h %s'], { encoding: 'utf8' }).trim(),
     serverArgs: server.args, diedAt, exit: server.exit, stderrTail: server.stderr.slice(-6),
     flows: Object.values(flows), attacks, skipped, counters, countersAt, warnings: server.events,
-    peakRssMb: peakRss, sampledRssMb: sampledRss, cpuSeconds: cpu, elapsedSeconds: ctx.elapsed() / 1000, summary,
+    lateJoinSeconds, peakRssMb: peakRss, sampledRssMb: sampledRss, cpuSeconds: cpu, elapsedSeconds: ctx.elapsed() / 1000, summary,
   };
   printReport(ctx, figures);
   const failures = verdict(ctx, figures);
+  watch?.close();
   console.log(failures.length === 0 ? '\nattack suite passed' : `\nattack suite FAILED: ${failures.join('; ')}`);
   return failures.length === 0 ? 0 : 1;
 }

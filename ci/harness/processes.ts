@@ -120,6 +120,8 @@ export interface PlayerOptions {
   readonly password?: string;
   /** Joiner: HolePunch.join_payload. */
   readonly payload?: string;
+  /** Joiner: HolePunch.game_connect_timeout, in seconds. */
+  readonly gameConnectTimeout?: number;
 }
 
 export function playerArgs(o: PlayerOptions): string[] {
@@ -141,6 +143,7 @@ export function playerArgs(o: PlayerOptions): string[] {
   if (o.expectOthers) args.push(`--expect-others=${o.expectOthers}`);
   if (o.password) args.push(`--password=${o.password}`);
   if (o.payload) args.push(`--payload=${o.payload}`);
+  if (o.gameConnectTimeout) args.push(`--game-connect-timeout=${o.gameConnectTimeout}`);
   return args;
 }
 
