@@ -195,6 +195,7 @@ async function main(): Promise<number> {
     flows: Object.values(flows), attacks, skipped, counters, countersAt, warnings: server.events,
     lateJoinSeconds, peakRssMb: peakRss, sampledRssMb: sampledRss, cpuSeconds: cpu, elapsedSeconds: ctx.elapsed() / 1000, summary,
   };
+  watch?.freeze();
   printReport(ctx, figures);
   const failures = verdict(ctx, figures);
   watch?.close();

@@ -33,6 +33,12 @@ export function destination(address: string): Destination {
   return 'never asked';
 }
 
+/**
+ * The server is counted only towards the victims' network (the canaries): it answers spoofed
+ * sources all over loopback, one answer per request, which other figures cover.
+ */
+export const VICTIM_NET = '127.99.0.0/16';
+
 export class NodeWatch {
   readonly table: string;
   /** Group ids: the server; our nodes; our nodes that may reach only the server and its relays. */
@@ -41,6 +47,7 @@ export class NodeWatch {
   readonly relayedGid: number;
   /** No table to read or delete: before install, and after close. */
   private closed = true;
+  private frozen: Map<string, Map<string, Sent>> | null = null;
 
   private constructor() {
     this.table = `shp_attack_${process.pid}`;
@@ -74,7 +81,7 @@ table ip ${this.table} {
     type filter hook output priority 0; policy accept;
     meta skgid ${this.relayedGid} meta l4proto udp ip daddr 127.0.0.1 udp dport != { ${ports} } drop
     meta skgid { ${this.nodeGid}, ${this.relayedGid} } meta l4proto udp update @node_dests { ip daddr }
-    meta skgid ${this.serverGid} meta l4proto udp update @server_dests { ip daddr }
+    meta skgid ${this.serverGid} meta l4proto udp ip daddr ${VICTIM_NET} update @server_dests { ip daddr }
   }
 }`;
     execFileSync('nft', ['-f', '-'], { input: rules });
@@ -92,10 +99,18 @@ table ip ${this.table} {
     return this.read('server_dests');
   }
 
+  /** Reads the counts once more and keeps them: the report reads these, whatever happens after. */
+  freeze(): void {
+    this.frozen = new Map([['node_dests', this.read('node_dests')], ['server_dests', this.read('server_dests')]]);
+  }
+
   private read(set: string): Map<string, Sent> {
+    const kept = this.frozen?.get(set);
+    if (kept) return kept;
     const out = new Map<string, Sent>();
     if (this.closed) return out;
-    const json = JSON.parse(execFileSync('nft', ['-j', 'list', 'set', 'ip', this.table, set], { encoding: 'utf8' })) as {
+    const list = execFileSync('nft', ['-j', 'list', 'set', 'ip', this.table, set], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const json = JSON.parse(list) as {
       nftables: Array<{ set?: { elem?: Array<{ elem: { val: string; counter: { packets: number; bytes: number } } }> } }>;
     };
     for (const entry of json.nftables) {

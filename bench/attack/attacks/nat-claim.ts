@@ -31,7 +31,10 @@ export class NatClaim implements Attack {
     const hosted = await Victim.open(ctx, 'nat-claim victim of a hosted node (spoofed JS)', 1);
     const random = await Victim.open(ctx, 'nat-claim victim of a random node (spoofed RS)', 2);
     await ctx.nodes.turn(() => this.hosted(ctx, hosted));
-    if (ctx.running()) await ctx.nodes.turn(() => this.random(ctx, random));
+    // Other attacks' random requests may match the node at once: a few attempts to find it waiting.
+    for (let attempt = 0; attempt < 3 && ctx.running() && random.spoofs === 0; attempt++) {
+      await ctx.nodes.turn(() => this.random(ctx, random));
+    }
   }
 
   private spoof(ctx: RunContext, victim: Victim, message: Message): void {
