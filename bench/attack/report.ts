@@ -48,7 +48,7 @@ export function printReport(ctx: RunContext, f: RunFigures): void {
   out.push('', 'legitimate flows (completed / started):');
   for (const flow of f.flows) {
     const why = [...flow.failures].map(([reason, n]) => `${n}x ${reason}`).join('; ');
-    out.push(`  ${flow.label.padEnd(44)} ${`${flow.completed}/${flow.started}`.padStart(7)} ${pct(flow.completed, flow.started).padStart(5)}${why ? `  failed: ${why}` : ''}`);
+    out.push(`  ${flow.label.padEnd(48)} ${`${flow.completed}/${flow.started}`.padStart(7)} ${pct(flow.completed, flow.started).padStart(5)}${why ? `  failed: ${why}` : ''}`);
   }
   const senders = [...ctx.lanCanary.senders].map(([from, n]) => `${from} x${n}`).slice(0, 5).join(', ');
   const late = [...f.lateJoinSeconds].sort((a, b) => a - b);

@@ -18,7 +18,8 @@ const WATCH_MS = 11_000;
 export class LateJoinSpoof implements Attack {
   readonly name = 'late-join-spoof';
   readonly what = 'one spoofed JS from a victim to a real host whose game runs with its session open (late join)';
-  readonly counters = /join/;
+  /** The server has no counter of its own for it: the victims' counts tell. */
+  readonly counters = /(?!)/;
   private note = '';
 
   async run(ctx: RunContext): Promise<void> {
