@@ -1,12 +1,15 @@
 /**
  * Attack suite: the real server bundle, relays on, on loopback; every attack we know of, played
  * at once from a /24 of attacker addresses and spoofed sources, while legitimate
- * hosts, joiners, random pairs and relayed pairs carry on. Bounded in count and time; prints the
- * share of each kind of legitimate flow that completed, what each attack got and what the server
- * counted, and the server's peak RSS. Exits 1 when a legitimate flow failed, a third party was
- * sent anything, or the server died.
+ * hosts, joiners, random pairs and relayed pairs carry on, scripted and as real nodes of ours
+ * (headless Godot), which further attacks aim at third parties. Bounded in count and time; prints
+ * the share of each kind of legitimate flow that completed, what each attack got and what the
+ * server counted, every datagram our nodes sent by destination, and the server's peak RSS. Exits 1
+ * when a legitimate flow failed, a third party was sent anything (a victim of our nodes: more than
+ * a small bound per spoofed request), or the server died.
  * Usage: `npm run attack [-- --seconds 70] [--skip port-0,hs-flood] [--only lan-keys] [--extra] [--bundle other/main.mjs]`
- * (as root for the spoofing attacks; --extra adds two harsher variants; --bundle runs
+ * (as root for the spoofing attacks, the count of what our nodes send and the relayed game of
+ * nodes; --extra adds two harsher variants; --bundle runs
  * another build of the server as it is).
  */
 import { execFileSync } from 'node:child_process';
