@@ -101,6 +101,7 @@ async function main(): Promise<number> {
   const watch = NodeWatch.create();
   const server = await startServer(args.bundle, watch?.serverGid);
   watch?.install(server.main.port, server.relayPorts);
+  process.once('exit', () => { if (alive(server)) server.child.kill('SIGKILL'); });
   const t0 = Date.now();
   let running = true;
   const ctx: RunContext = {
@@ -207,6 +208,9 @@ async function main(): Promise<number> {
   console.log(failures.length === 0 ? '\nattack suite passed' : `\nattack suite FAILED: ${failures.join('; ')}`);
   return failures.length === 0 ? 0 : 1;
 }
+
+// Interrupted, the run still ends its server and nodes and removes its nftables table (on 'exit').
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 main().then((code) => process.exit(code), (error: unknown) => {
   console.error(error);
