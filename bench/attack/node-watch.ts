@@ -4,9 +4,10 @@
  * counts what sockets of those groups send (a dynamic set keyed by destination, with counters),
  * whatever socket sent it (the punching socket, probing sockets, ENet). Other processes on the
  * machine, other runs included, are not counted. The same table keeps the nodes of the relayed
- * game from reaching anything but the server and its relays, so that their pair must go through
- * the relay on loopback. Root only: without it the nodes still run, uncounted, and the relayed
- * game is skipped.
+ * game from sending our protocol's messages (punching, probing, handover) anywhere on loopback but
+ * to the server and its relays, so that their pair must go through the relay; ENet's datagrams
+ * (binary) still pass, as a node carries its own game between sockets on loopback. Root only:
+ * without it the nodes still run, uncounted, and the relayed game is skipped.
  */
 import { execFileSync } from 'node:child_process';
 
@@ -38,6 +39,13 @@ export function destination(address: string): Destination {
  * sources all over loopback, one answer per request, which other figures cover.
  */
 export const VICTIM_NET = '127.99.0.0/16';
+
+/**
+ * A datagram of our protocol: two capital letters (its code), then a colon or nothing. ENet's
+ * header never begins so: its first byte is below 0x40 or, with the sent-time flag, above 0x7f
+ * (Godot's ENet compresses nothing unless told, which would set 0x40).
+ */
+const OUR_MESSAGE = '@th,64,8 0x41-0x5a @th,72,8 0x41-0x5a';
 
 export class NodeWatch {
   readonly table: string;
@@ -79,7 +87,8 @@ table ip ${this.table} {
   set server_dests { type ipv4_addr; size 65535; flags dynamic; counter; }
   chain out {
     type filter hook output priority 0; policy accept;
-    meta skgid ${this.relayedGid} meta l4proto udp ip daddr 127.0.0.1 udp dport != { ${ports} } drop
+    meta skgid ${this.relayedGid} ip daddr 127.0.0.1 udp dport != { ${ports} } ${OUR_MESSAGE} @th,80,8 0x3a drop
+    meta skgid ${this.relayedGid} ip daddr 127.0.0.1 udp dport != { ${ports} } ${OUR_MESSAGE} udp length 10 drop
     meta skgid { ${this.nodeGid}, ${this.relayedGid} } meta l4proto udp update @node_dests { ip daddr }
     meta skgid ${this.serverGid} meta l4proto udp ip daddr ${VICTIM_NET} update @server_dests { ip daddr }
   }
