@@ -39,7 +39,7 @@ import { lateJoinFlow, nodeGameFlow } from './attack/legit-nodes.ts';
 import { randomPairFlow, relayedPairFlow } from './attack/legit-pairs.ts';
 import { Canary, sleep } from './attack/net.ts';
 import { NodeWatch } from './attack/node-watch.ts';
-import { Nodes } from './attack/nodes.ts';
+import { Nodes, Turns } from './attack/nodes.ts';
 import { RawSender } from './attack/raw.ts';
 import { type FlowTally, printReport, tally, verdict } from './attack/report.ts';
 import { preparePlayers } from '../ci/harness/prepare.ts';
@@ -111,7 +111,7 @@ async function main(): Promise<number> {
     lanCanary: await Canary.open('127.99.0.1'),
     relayVictim: await Canary.open('127.99.0.2'),
     leaks: new LeakBoard(), legitKeys: new Set(), thirdPartyPings: 0,
-    nodes: new Nodes(watch), watch, victims: [],
+    nodes: new Nodes(watch), watch, victims: [], randomTurns: new Turns(),
     elapsed: () => Date.now() - t0,
     running: () => running,
   };
@@ -162,7 +162,7 @@ async function main(): Promise<number> {
   await Promise.all([
     loop(flows.hosted, 2, legitUntil, (n) => hostedFlow(ctx, n, false)),
     loop(flows.leaked, 2, legitUntil, (n) => hostedFlow(ctx, n, true)),
-    loop(flows.random, 1, legitUntil, (n) => randomPairFlow(ctx, n)),
+    loop(flows.random, 1, legitUntil, (n) => ctx.randomTurns.take(() => randomPairFlow(ctx, n))),
     loop(flows.relayed, 2, legitUntil, (n) => relayedPairFlow(ctx, n)),
     loop(flows.mistyped, 1, legitUntil, (n) => mistypedJoinFlow(ctx, n), 1000),
     nodeRounds(legitUntil, nodeFlows),

@@ -2,7 +2,7 @@
 import type { Endpoint } from '../../server/src/generated/protocol.ts';
 import type { Canary } from './net.ts';
 import type { NodeWatch } from './node-watch.ts';
-import type { Nodes } from './nodes.ts';
+import type { Nodes, Turns } from './nodes.ts';
 import type { Victim } from './victims.ts';
 import type { RawSender } from './raw.ts';
 import type { RunningServer } from './server.ts';
@@ -38,6 +38,11 @@ export interface RunContext {
   readonly nodes: Nodes;
   /** What our nodes and the server sent, by destination; null without root (uncounted). */
   readonly watch: NodeWatch | null;
+  /**
+   * Random requests of a node of ours and the scripted random pairs take turns: a random node that
+   * took one of a pair's strangers would leave the other waiting alone.
+   */
+  readonly randomTurns: Turns;
   /** Third parties attacks aimed our nodes at, each counting what reached it. */
   readonly victims: Victim[];
   /** Keys (public addresses) of every legitimate socket, to tell a match with a stranger from one with an attacker. */

@@ -6,9 +6,25 @@
 import { type Player, type PlayerEvent, type PlayerOptions, startPlayer } from '../../ci/harness/processes.ts';
 import type { NodeWatch } from './node-watch.ts';
 
+/** Work that takes turns: each [take] runs once the work taken before it is done. */
+export class Turns {
+  private last: Promise<unknown> = Promise.resolve();
+
+  take<T>(work: () => Promise<T>): Promise<T> {
+    const mine = this.last.then(work);
+    this.last = mine.catch(() => {});
+    return mine;
+  }
+
+  /** Resolves once every work taken so far is done. */
+  async idle(): Promise<void> {
+    await this.last;
+  }
+}
+
 export class Nodes {
   private readonly running = new Set<Player>();
-  private turns: Promise<unknown> = Promise.resolve();
+  private readonly turns = new Turns();
   started = 0;
   mostAtOnce = 0;
 
@@ -29,14 +45,12 @@ export class Nodes {
 
   /** Runs [work] once the attacks on nodes before it are done, so that they never pile up. */
   turn<T>(work: () => Promise<T>): Promise<T> {
-    const mine = this.turns.then(work);
-    this.turns = mine.catch(() => {});
-    return mine;
+    return this.turns.take(work);
   }
 
   /** Resolves once every attack on nodes queued so far has had its turn. */
-  async idle(): Promise<void> {
-    await this.turns;
+  idle(): Promise<void> {
+    return this.turns.idle();
   }
 
   killAll(): void {

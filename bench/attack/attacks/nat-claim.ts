@@ -34,7 +34,7 @@ export class NatClaim implements Attack {
     await ctx.nodes.turn(() => this.hosted(ctx, hosted));
     // Other attacks' random requests may match the node at once: a few attempts to find it waiting.
     for (let attempt = 0; attempt < 3 && ctx.running() && random.spoofs === 0; attempt++) {
-      await ctx.nodes.turn(() => this.random(ctx, random));
+      await ctx.nodes.turn(() => ctx.randomTurns.take(() => this.random(ctx, random)));
     }
   }
 
