@@ -62,7 +62,7 @@ const NODE_ATTACKS_GRACE_MS = 40_000;
 function allAttacks(): Attack[] {
   const attacks = [new PortZero(), new RelayHolding(), new PendingRelays(), new SpoofedBind(), new LanKeys(), new RandomHogging(),
     new JunkNeighbour(), new SlotFilling(), new HsFlood(), new RelayBandwidth(), new CodeGuessing(), new MalformedCodes(),
-    new SpoofedRefresh(), new RelayInjection(), new SpoofedJoin(), new EnetFlood(), new LateJoinSpoof(), new NatClaim()];
+    new SpoofedRefresh(), new RelayInjection(), new SpoofedJoin(), new NatClaim(), new EnetFlood(), new LateJoinSpoof()];
   return args.extra ? [...attacks, new SlotFilling(true), new RandomHogging(8)] : attacks;
 }
 

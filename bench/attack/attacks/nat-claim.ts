@@ -11,6 +11,7 @@ import { encode, type Message } from '../../../server/src/generated/protocol.ts'
 import { newToken } from '../../../server/src/sessions/tokens.ts';
 import type { RunContext } from '../context.ts';
 import { sleep } from '../net.ts';
+import { SCALED_OPTIONS } from '../server.ts';
 import { Victim } from '../victims.ts';
 import type { Attack } from './attack.ts';
 
@@ -31,11 +32,21 @@ export class NatClaim implements Attack {
     }
     const hosted = await Victim.open(ctx, 'nat-claim victim of a hosted node (spoofed JS)', 1);
     const random = await Victim.open(ctx, 'nat-claim victim of a random node (spoofed RS)', 2);
-    await ctx.nodes.turn(() => this.hosted(ctx, hosted));
-    // Other attacks' random requests may match the node at once: a few attempts to find it waiting.
-    for (let attempt = 0; attempt < 3 && ctx.running() && random.spoofs === 0; attempt++) {
-      await ctx.nodes.turn(() => ctx.randomTurns.take(() => this.random(ctx, random)));
-    }
+    await ctx.nodes.turn(async () => {
+      await this.hosted(ctx, hosted);
+      if (!ctx.running()) return;
+      // The random node takes its turn among the scripted random pairs, which it would otherwise
+      // match with; the node lane is free again once its attempts end.
+      await new Promise<void>((attemptsDone) => void ctx.randomTurns.take(async () => {
+        let waited = false;
+        // Other attacks' random requests may match the node at once: a few attempts to find it waiting.
+        for (let attempt = 0; attempt < 3 && ctx.running() && random.spoofs === 0; attempt++) waited = (await this.random(ctx, random)) || waited;
+        attemptsDone();
+        // A node that waited as a random host is killed, not closed: its session stays at the server
+        // until the server's expiry, and a scripted stranger would be matched with it meanwhile.
+        if (waited) await sleep(Number.parseInt(SCALED_OPTIONS.expiry, 10) * 1000);
+      }));
+    });
   }
 
   private spoof(ctx: RunContext, victim: Victim, message: Message): void {
@@ -60,13 +71,15 @@ export class NatClaim implements Attack {
   /**
    * The random node may be matched with a stranger (or another attack's socket) before the spoofed
    * RS comes: the RS is resent once a second while nothing reached the victim, three times at most.
+   * True when the node was waiting.
    */
-  private async random(ctx: RunContext, victim: Victim): Promise<void> {
+  private async random(ctx: RunContext, victim: Victim): Promise<boolean> {
     // Traced: a node waiting for a match shows it only by the server's HR it received.
     const node = ctx.nodes.start({ role: 'random', alias: 'nat-claim-random', serverKey: ctx.serverKey, timeout: 25, trace: true });
+    let waiting = false;
     try {
       const answer = await node.waitForLine(/^HolePunch \d+ < (HR|JR):/, 20_000);
-      const waiting = answer[1] === 'HR';
+      waiting = answer[1] === 'HR';
       for (let i = 0; waiting && i < 3; i++) {
         this.spoof(ctx, victim, { code: 'RS', localKey: victim.canary.key, nonce: newToken(), nat: 'port_randomising' });
         await sleep(1000);
@@ -79,6 +92,7 @@ export class NatClaim implements Attack {
     } finally {
       node.kill();
     }
+    return waiting;
   }
 
   /** Who the node was introduced to, from its events. */
