@@ -32,7 +32,7 @@ export class Nodes {
     process.once('exit', () => this.killAll());
   }
 
-  /** Starts a node; [relayed] ones reach only the server and its relays (needs the watch). */
+  /** Starts a node; [relayed] ones send our protocol's messages only to the server and its relays (needs the watch). */
   start(options: PlayerOptions, relayed = false): Player {
     const gid = this.watch ? (relayed ? this.watch.relayedGid : this.watch.nodeGid) : undefined;
     const player = startPlayer({ timeout: 30, ...options }, gid === undefined ? {} : { gid });
