@@ -114,7 +114,7 @@ func _random() -> void:
 
 
 func _leave() -> void:
-	hole_punch.close_session()
+	hole_punch.leave()
 	if multiplayer.multiplayer_peer != null:
 		multiplayer.multiplayer_peer.close()
 	_is_host = false
