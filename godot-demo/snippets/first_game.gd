@@ -17,11 +17,11 @@ func _ready() -> void:
 	hole_punch.player_left.connect(func(_key: String, alias: String, reason: String) -> void:
 		print(alias, " left (", reason, ")"))
 	hole_punch.failed.connect(func(reason: HolePunch.Failure, detail: String) -> void:
-		print("failed: ", HolePunch.describe(reason, detail)))
+		print("failed: ", HolePunch.describe(reason, detail))
+		clear_world()) # the attempt or the game ended: the host left, the password was wrong...
 	hole_punch.game_connected.connect(build_world)
 	multiplayer.peer_connected.connect(add_square)
 	multiplayer.peer_disconnected.connect(remove_square)
-	multiplayer.server_disconnected.connect(clear_world)
 	# godot --headless -- host PASSWORD, or: godot --headless -- join CODE NAME PASSWORD
 	var args := OS.get_cmdline_user_args()
 	if args.size() == 2 and args[0] == "host":
