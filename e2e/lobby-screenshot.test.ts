@@ -103,6 +103,7 @@ describe('the demo lobby', () => {
       expect(hosting.code).toBe(code.toUpperCase().match(/.{1,4}/g)!.join('-'));
       expect(hosting.rows).toEqual(['hana  ·  you, host', expect.stringMatching(/^bob {2}· {2}(local|public) {2}· {2}ping -$/)]);
       if (NODE_CHECKS) expect(hosting.status).toBe('Turned eve away: wrong password');
+      expect((await host.waitForLine(/^SHP_CLIPBOARD (.*)$/, 10_000))[1], 'Copy puts the grouped code on the clipboard').toBe(hosting.code);
       // And once the game started, a square per peer, bob's moved by bob, pings, and no Start game
       const game = shotsIn([(await host.waitForLine(/^SHP_SHOT .*"stage":"game"/, 40_000)).input!])[0]!;
       expect(game.buttons).toEqual(['Stop taking players', 'Leave', 'Copy', 'Remove']);
@@ -114,10 +115,16 @@ describe('the demo lobby', () => {
         expectPng(shot);
         shots.set(shot.stage, shot);
       }
+      // And the password holds for a player who joins the running game too
+      if (NODE_CHECKS) {
+        const said = (await join('mal', 'guess', code).waitForLine(/^SHP_ERROR (.+)$/, 30_000))[1]!;
+        expect(said, 'a sentence, not a key').not.toMatch(/^[A-Z_]+(: |$)/);
+      }
       // And a player who joins the running game shows in bob's lobby beside the host
       join('kim', 'swordfish', code);
       const rows = JSON.parse((await bob.waitForLine(/^SHP_ROWS (\[.*kim {2}· {2}(local|public) {2}· {2}ping \d+ ms.*\])$/, 40_000))[1]!) as string[];
       expect(rows).toEqual(expect.arrayContaining(['bob  ·  you', expect.stringMatching(/^hana {2}· {2}host {2}· {2}(local|public) {2}· {2}ping \d+ ms$/)]));
+      expect(rows.filter((r) => /^(eve|mal) /.test(r)), 'turned away, never listed').toEqual([]);
       // When the host leaves, bob's lobby says so in words and is back at the start
       await host.waitForLine(/^SHP_LEFT$/, 40_000);
       if (NODE_CHECKS) {

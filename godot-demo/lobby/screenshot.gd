@@ -7,7 +7,8 @@ extends SceneTree
 ## [code]error[/code] (joining with a code that is not one).
 ## [br][code]--role=host --server-key=KEY [--password=P] [--expect-refusal][/code]: hosts a real
 ## session and prints [code]SHP_CODE code[/code]; [code]hosting[/code] once a player is in (and,
-## with [code]--expect-refusal[/code], one was turned away); then starts the game;
+## with [code]--expect-refusal[/code], one was turned away); then copies the code
+## ([code]SHP_CLIPBOARD text[/code]) and starts the game;
 ## [code]game[/code] once a player moved its square and a ping came back; once a second player's
 ## ping came back too, it leaves ([code]SHP_LEFT[/code]) and ends.
 ## [br][code]--role=join --code=CODE [--alias=NAME] [--password=P][/code] (headless): joins, moves
@@ -60,6 +61,8 @@ func _host(lobby: Lobby) -> void:
 	if _options.has("expect-refusal"):
 		await lobby.hole_punch.player_refused
 	await _shoot(lobby, "hosting")
+	(lobby._code_row.get_child(2) as Button).pressed.emit()
+	print("SHP_CLIPBOARD ", DisplayServer.clipboard_get())
 	lobby._start_game()
 	while lobby._pings.is_empty() or not lobby._arena.positions().values().has([int(24 + MOVE.x), int(48 + MOVE.y)]):
 		await process_frame
