@@ -107,11 +107,11 @@ func _shoot(lobby: Lobby, stage: String) -> void:
 	var png := _options.get("shots", OS.get_user_data_dir()).path_join(stage + ".png") as String
 	var background := image.get_pixel(2, image.get_height() - 2)
 	var buttons: Array[String] = []
-	for button in lobby.find_children("*", "Button", true, false):
+	for button: Node in lobby.find_children("*", "Button", true, false):
 		if (button as Button).is_visible_in_tree():
 			buttons.append((button as Button).text)
 	var labels: Array[String] = []
-	for label in lobby._form.get_children():
+	for label: Node in lobby._form.get_children():
 		if label is Label and (label as Label).is_visible_in_tree():
 			labels.append((label as Label).text)
 	print("SHP_SHOT ", JSON.stringify({
