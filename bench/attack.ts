@@ -24,6 +24,8 @@ import { RelayBandwidth } from './attack/attacks/relay-bandwidth.ts';
 import { RelayHolding } from './attack/attacks/relay-holding.ts';
 import { SlotFilling } from './attack/attacks/slot-filling.ts';
 import { SpoofedBind } from './attack/attacks/spoofed-bind.ts';
+import { SpoofedRefresh } from './attack/attacks/spoofed-refresh.ts';
+import { RelayInjection } from './attack/attacks/relay-injection.ts';
 import { LeakBoard, type RunContext } from './attack/context.ts';
 import { type FlowResult, hostedFlow, JunkedHost, mistypedJoinFlow } from './attack/legit.ts';
 import { randomPairFlow, relayedPairFlow } from './attack/legit-pairs.ts';
@@ -46,7 +48,8 @@ const LEGIT_TAIL_MS = 12_000;
 /** The attacks; with --extra, also two more. */
 function allAttacks(): Attack[] {
   const attacks = [new PortZero(), new RelayHolding(), new PendingRelays(), new SpoofedBind(), new LanKeys(), new RandomHogging(),
-    new JunkNeighbour(), new SlotFilling(), new HsFlood(), new RelayBandwidth(), new CodeGuessing(), new MalformedCodes()];
+    new JunkNeighbour(), new SlotFilling(), new HsFlood(), new RelayBandwidth(), new CodeGuessing(), new MalformedCodes(),
+    new SpoofedRefresh(), new RelayInjection()];
   return args.extra ? [...attacks, new SlotFilling(true), new RandomHogging(8)] : attacks;
 }
 

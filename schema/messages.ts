@@ -102,7 +102,7 @@ export const messages: readonly MessageSpec[] = [
       doc: 'RD between two peers of ours that the server gave a pair secret (in JR and NJ): the secret first, then the names. Each drops punch packets from that peer without the secret, so a stranger that takes a peer\'s address cannot become its path.',
       fields: [
         { name: 'secret', type: 'token', doc: 'The pair\'s secret from the server.' },
-        { name: 'names', type: 'name', repeated: true, doc: 'As in RD: the sender\'s alias first, then every other alias it knows.' },
+        { name: 'names', type: 'text', repeated: true, doc: 'As in RD: the sender\'s alias first, then every other alias it knows; here in full, up to 32 characters of any script (RD carries each cut to 32 bytes on the wire, for original peers).' },
       ],
     },
     {
@@ -122,17 +122,21 @@ export const messages: readonly MessageSpec[] = [
     },
     {
       code: 'JP', name: 'join_payload', direction: 'peer_to_peer',
-      doc: 'Ours: a joiner\'s small payload for the host\'s game to decide on (a password, a version), sent with each of its punch packets to the host until the handover. Original hosts ignore it.',
+      doc: 'Ours: what a joiner of ours tells the host besides its alias, sent with each of its punch packets to the host until the handover, always (with an empty payload too, so that the host knows it has all it will get): its small payload for the host\'s game (a version, a team) and the proof of its password. Original hosts ignore it.',
       fields: [
-        { name: 'payload', type: 'name', doc: 'The payload, percent-encoded UTF-8 as an alias is.' },
+        { name: 'payload', type: 'text', doc: 'The payload, percent-encoded UTF-8 as an alias is; empty when it set none.' },
         PEER_SECRET,
+        {
+          name: 'password', type: 'token', optional: true,
+          doc: 'Ours: the proof of the joiner\'s password: the first 8 bytes of HMAC-SHA256 keyed by the pair\'s secret over the password\'s UTF-8, one bigram per byte. The password itself never travels. Absent when the joiner set none (or has no secret).',
+        },
       ],
     },
     {
       code: 'RJ', name: 'refused_join', direction: 'peer_to_peer',
       doc: 'Ours: the host\'s game refused or removed this joiner before the handover (sent three times; the host then drops the joiner). Original joiners ignore it and time out.',
       fields: [
-        { name: 'reason', type: 'name', doc: 'Why, in the host game\'s words, percent-encoded UTF-8 as an alias is; [code]full[/code] for the player cap.' },
+        { name: 'reason', type: 'text', doc: 'Why, in the host game\'s words, percent-encoded UTF-8 as an alias is; the node\'s own: [code]full[/code] for the player cap, [code]wrong_password[/code] for a wrong or missing password.' },
         PEER_SECRET,
       ],
     },

@@ -56,13 +56,13 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
     },
     {
       name: 'nat_diagnosed', doc: 'The NAT diagnosis finished (see [member nat_type]): in time for a lobby to show it, before a session is hosted or joined when [method diagnose_nat] was called early.',
-      params: [{ name: 'nat_type', type: 'int', doc: 'A [enum HolePunchNat.NatType]: OPEN, PORT_PRESERVING, PORT_RANDOMISING or UNKNOWN (also in [member nat_type]).' }],
+      params: [{ name: 'nat_type', type: 'HolePunchNat.NatType', doc: 'OPEN, PORT_PRESERVING, PORT_RANDOMISING or UNKNOWN (also in [member nat_type]); [code]HolePunchNat.NatType.keys()[nat_type][/code] names it.' }],
     },
     {
       name: 'failed', doc: 'This node\'s attempt failed and has ended (or never started): [param reason] says why, one failure per value. The older signals ([signal bad_session], [signal bad_server], [signal refused], [signal punch_failed]) still come too. A host\'s failures about one player do not end its session: they come as [signal player_left].',
       params: [
         { name: 'reason', type: 'Failure', doc: 'Why: a value of [enum Failure].' },
-        { name: 'detail', type: 'String', doc: 'What failed: the alias, key, code, port or peer key, or the reason the server gave.' },
+        { name: 'detail', type: 'String', doc: 'What failed: the alias, code, port or peer key, the server\'s address ([code]ip:port[/code]) for [code]SERVER_SILENT[/code], or the reason the server or host gave. [method describe] puts both in words.' },
       ],
     },
     {
@@ -81,7 +81,15 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       ],
     },
     {
-      name: 'player_payload', doc: 'Host: a joiner sent the payload it set in [member join_payload] (it comes after [signal player_joined]; for a late joiner always, empty when it set none, before the player enters the game). Refuse the player with [method refuse_player] if the game does not want it.',
+      name: 'player_refused', doc: 'Host: this node refused a player by itself, before [signal player_joined] (which never comes for it), before the handover or as a late joiner: its password was wrong or missing ([member password]), or the session was full ([member max_players]). The player gets [signal failed] with [code]WRONG_PASSWORD[/code] or [code]SESSION_FULL[/code].',
+      params: [
+        { name: 'key', type: 'String', doc: 'The player\'s public key.' },
+        { name: 'alias', type: 'String', doc: 'The alias it told, decoded to UTF-8.' },
+        { name: 'reason', type: 'String', doc: '[code]wrong_password[/code] or [code]full[/code].' },
+      ],
+    },
+    {
+      name: 'player_payload', doc: 'Host: a joiner of ours sent the payload it set in [member join_payload], empty when it set none. It comes just before [signal player_joined] for that player, always (before the handover and for a late joiner alike), after this node checked [member password] and [member max_players]; the host waits for it (at most a second, see [member join_payload]) before the player counts as joined or is handed over, so [method close_session] never loses one. An original peer sends none: it joins without it. Refuse the player with [method refuse_player] if the game does not want it: [signal player_joined] then never comes.',
       params: [
         { name: 'key', type: 'String', doc: 'The player\'s public key.' },
         { name: 'payload', type: 'String', doc: 'The payload, decoded to UTF-8.' },
@@ -126,10 +134,10 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       params: [], returns: 'String',
     },
     {
-      name: 'refuse_player', doc: 'Host: refuse or remove the player [param key] (it gets [signal failed] with [code]REFUSED_BY_HOST[/code] and [param reason]; this node emits [signal player_left] with [code]removed[/code]), before the handover or in a game the node runs ([member manage_game_peer]): a late joiner refused in [signal player_joined] or [signal player_payload] never enters the game (no [signal MultiplayerAPI.peer_connected] anywhere), a player already in is disconnected and leaves every client\'s roster. It cannot come back in this session. Returns [constant ERR_DOES_NOT_EXIST] for a key that is not a player here, [constant ERR_INVALID_PARAMETER] for a reason that is not 1 to 32 bytes on the wire.',
+      name: 'refuse_player', doc: 'Host: refuse or remove the player [param key] (it gets [signal failed] with [code]REFUSED_BY_HOST[/code] and [param reason]; this node emits [signal player_left] with [code]removed[/code] once it had emitted [signal player_joined] for it), before the handover or in a game the node runs ([member manage_game_peer]): a player refused in [signal player_payload] never joins, a late joiner refused in [signal player_payload] or [signal player_joined] never enters the game (no [signal MultiplayerAPI.peer_connected] anywhere), a player already in is disconnected and leaves every client\'s roster. It cannot come back in this session. Returns [constant ERR_DOES_NOT_EXIST] for a key that is not a player here, [constant ERR_INVALID_PARAMETER] for a reason that is empty, longer than 32 characters or has control characters.',
       params: [
         { name: 'key', type: 'String', doc: 'The player\'s public key, as [signal player_joined] gave it.' },
-        { name: 'reason', type: 'String', doc: 'Why, shown to the player (UTF-8, as short as an alias).' },
+        { name: 'reason', type: 'String', doc: 'Why, shown to the player (UTF-8, 1 to 32 characters as an alias). Avoid the node\'s own reasons: the player reads [code]full[/code] as [code]SESSION_FULL[/code] and [code]wrong_password[/code] as [code]WRONG_PASSWORD[/code].' },
       ],
       returns: 'Error',
     },
@@ -155,17 +163,26 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
     },
     {
       name: 'get_nat_type', doc: 'This machine\'s NAT once diagnosed, a [enum HolePunchNat.NatType] (as [member nat_type]); UNKNOWN before, or when it could not be told.',
-      params: [], returns: 'int',
+      params: [], returns: 'HolePunchNat.NatType',
+    },
+    {
+      name: 'describe', static: true,
+      doc: 'What a [signal failed] means, in words a player can read (English), with what failed: the alias, the code, the server\'s address tried, the host\'s reason. For example [code]HolePunch.describe(HolePunch.Failure.SERVER_SILENT, "203.0.113.5:4000")[/code] says that the server at 203.0.113.5:4000 did not answer.',
+      params: [
+        { name: 'reason', type: 'Failure', doc: 'The [param reason] of [signal failed].' },
+        { name: 'detail', type: 'String', doc: 'Its [param detail].' },
+      ],
+      returns: 'String',
     },
   ],
   failures: [
-    { name: 'bad_alias', doc: 'The alias is empty, has control characters, or is longer than 32 bytes on the wire (ASCII counts one, any other UTF-8 byte three).' },
+    { name: 'bad_alias', doc: 'The alias is empty, has control characters, or is longer than 32 characters (any script, emoji included; an emoji made of several code points counts each).' },
     { name: 'bad_server_key', doc: 'The server key is not a key.' },
     { name: 'bad_code', doc: 'The session code is not a code, even with case, spaces and dashes forgiven.' },
     { name: 'local_port_unusable', doc: 'The local UDP port ([member local_port]) could not be bound.' },
     { name: 'server_silent', doc: 'The server did not answer within [member server_timeout].' },
     { name: 'code_unknown', doc: 'The server knows no session with this code.' },
-    { name: 'session_full', doc: 'The session has no room for another player.' },
+    { name: 'session_full', doc: 'The session has no room for another player: the server\'s cap, or the host\'s [member max_players].' },
     { name: 'server_full', doc: 'The server has no room for another session.' },
     { name: 'address_limit', doc: 'This address holds too many sessions at the server.' },
     { name: 'refused_by_host', doc: 'The host\'s game refused this player.' },
@@ -173,6 +190,8 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
     { name: 'relay_unavailable', doc: 'Punching failed and the server gave no relay within [member relay_timeout].' },
     { name: 'host_lost', doc: 'The host went silent for [member peer_timeout] before the handover.' },
     { name: 'game_connect_failed', doc: 'The game peer could not start or connect ([member manage_game_peer]).' },
+    { name: 'wrong_password', doc: 'The host\'s node refused this player: its [member password] was not the host\'s (or it set none where the host has one).' },
+    { name: 'payload_too_long', doc: 'The [member join_payload] is longer than 32 characters, or has control characters: [method join_session] and [method random_session] refuse it, with the limit and the size in the detail.' },
   ],
   node: {
     doc: [
@@ -235,8 +254,12 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
         group: 'Game', settings: [
           { name: 'manage_game_peer', type: 'bool', default: false, doc: 'Let this node start ENet for the game after the handover ([HolePunchGamePeer]): the server on the punched port, or the client with a fresh attempt every [member game_retry_interval] until the host answers. It sets the peer on this node\'s [MultiplayerAPI] and emits [signal game_connected]. The host lets each client in through [SceneMultiplayer]\'s authentication ([HolePunchRoster]), so a refused player never enters the game: while the game peer runs, [member SceneMultiplayer.auth_callback] is the node\'s. Both sides must turn it on. Leave it off to start ENet yourself on [signal start_server] / [signal start_client].' },
           { name: 'keep_open', type: 'bool', default: false, doc: 'Host, with [member manage_game_peer]: keep the session open after the handover, so that players can join the running game with the same code ([HolePunchLateJoin]); [method close_session] then ends it. Directly, or through the relay when punching fails. The host hears a late joiner only over the game connection: while letting it in, it asks who it is, and the player comes like any other, in [signal player_joined] with its alias and in [signal player_payload], under [member max_players] and [method refuse_player], before it enters the game.' },
-          { name: 'max_players', type: 'int', default: 0, range: [0, 1024], doc: 'Host: most players admitted to the session, late joiners included (0: no cap beyond [member max_peers]); a player heard beyond it is refused with the reason [code]full[/code].' },
-          { name: 'join_payload', type: 'String', default: '', doc: 'Joiner: a small payload for the host\'s game to decide on (a password, a version), UTF-8, at most 32 bytes on the wire as an alias; empty sends none. The host gets it in [signal player_payload].' },
+          { name: 'max_players', type: 'int', default: 0, range: [0, 1024], doc: 'Host: most joiners admitted to the session, late joiners included; the host itself does not count (0: no cap beyond [member max_peers]). A player heard beyond it is refused: it gets [signal failed] with [code]SESSION_FULL[/code], the host [signal player_refused] with [code]full[/code].' },
+          {
+            name: 'password', type: 'String', default: '', secret: true,
+            doc: 'The session\'s password, set on the host and on each joiner (any text, UTF-8). The host\'s node checks it itself, before the handover and for every late joiner, and refuses a joiner whose password differs or who set none: that player gets [signal failed] with [code]WRONG_PASSWORD[/code], the host [signal player_refused] with [code]wrong_password[/code] and never [signal player_joined]. Empty on the host: everyone may join. It never travels in clear: a joiner sends a proof keyed by the secret the server gave the pair (an HMAC-SHA256), so it needs this project\'s server on both sides ([member original_server] off) and peers of ours; an original peer cannot prove one and is refused by a host that has one. Someone who reads the pair\'s traffic can still try guesses against the proof offline: choose a password that is not a word.',
+          },
+          { name: 'join_payload', type: 'String', default: '', doc: 'Joiner: a small payload for the host\'s game to decide on (a version, a team), UTF-8, at most 32 characters; longer, [method join_session] refuses it with [code]PAYLOAD_TOO_LONG[/code]. Our joiners always send it, empty too; the host gets it in [signal player_payload] just before [signal player_joined], having waited for it after the alias at most a second (four [member keep_open_interval]s when longer): an original peer, which sends none, then joins without it. For a password use [member password], which the node checks itself.' },
           { name: 'game_retry_interval', type: 'float', default: 2.0, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Client: seconds between fresh ENet connect attempts until the host answers.' },
           { name: 'game_connect_timeout', type: 'float', default: 30.0, range: [1.0, 300.0, 1.0], unit: 's', doc: 'Client: seconds of attempts before [signal failed] with [code]GAME_CONNECT_FAILED[/code].' },
         ],

@@ -15,6 +15,8 @@ export const protocol: ProtocolSpec = {
   limits: {
     maxDatagramBytes: 512,
     maxNameLength: 32,
+    maxTextCharacters: 32,
+    maxTextLength: 32 * 4 * 3,
     maxNames: 16,
     minSuffixBigrams: 2,
     maxSuffixBigrams: 16,

@@ -7,12 +7,14 @@ export type Direction = 'client_to_server' | 'server_to_client' | 'peer_to_peer'
  * Wire type of one payload field.
  * - `key`: 12 lowercase letters, six bigrams naming an IPv4 address and port.
  * - `session_id`: a server key followed by a random suffix of bigrams.
- * - `name`: a player alias, printable ASCII without `:`.
+ * - `name`: a player alias, printable ASCII without `:`, at most `maxNameLength` bytes (what original peers accept).
+ * - `text`: ours: an alias, payload or reason between two peers of ours, printable ASCII without `:`,
+ *   empty or at most `maxTextLength` bytes (32 characters of any script, percent-encoded).
  * - `token`: 16 lowercase letters, eight random bigrams (a relay's secret for one side).
  * - `literal`: a fixed placeholder word (the field's `literal`).
  * - `word`: one of a fixed set of lowercase words (the field's `values`), such as a reason.
  */
-export type FieldType = 'key' | 'session_id' | 'name' | 'token' | 'literal' | 'word';
+export type FieldType = 'key' | 'session_id' | 'name' | 'text' | 'token' | 'literal' | 'word';
 
 export interface FieldSpec {
   /** snake_case; code generators derive each target's identifier from it. */
@@ -47,9 +49,10 @@ export interface MessageSpec {
 
 /**
  * GDScript types that signals and API parameters use. `Failure` is the generated enum of the
- * schema's `failures`; `Error` is Godot's error enum, which API calls return.
+ * schema's `failures`; `Error` is Godot's error enum, which API calls return; `HolePunchNat.NatType`
+ * is the NAT diagnosis's enum.
  */
-export type ScriptType = 'int' | 'String' | 'float' | 'bool' | 'Dictionary' | 'Error' | 'MultiplayerPeer' | 'Failure';
+export type ScriptType = 'int' | 'String' | 'float' | 'bool' | 'Dictionary' | 'Error' | 'MultiplayerPeer' | 'Failure' | 'HolePunchNat.NatType';
 
 export interface ParamSpec {
   readonly name: string;
@@ -69,6 +72,8 @@ export interface ApiSpec {
   readonly params: readonly ParamSpec[];
   /** GDScript return type; `void` when absent. */
   readonly returns?: ScriptType;
+  /** A static function of the class (it needs no node). */
+  readonly static?: boolean;
 }
 
 /** One reason an attempt can fail, a value of the generated `Failure` enum. */
@@ -88,6 +93,8 @@ export interface SettingSpec {
   readonly range?: readonly [number, number] | readonly [number, number, number];
   /** Unit shown after the value in the inspector, such as `s`. */
   readonly unit?: string;
+  /** A String the inspector hides as it is typed (a password). */
+  readonly secret?: boolean;
 }
 
 export interface SettingGroup {
@@ -105,8 +112,12 @@ export interface NodeSpec {
 export interface WireLimits {
   /** Longest datagram either side accepts, in bytes. */
   readonly maxDatagramBytes: number;
-  /** Longest alias, in characters. */
+  /** Longest alias in a `name` field (what original peers accept), in bytes on the wire. */
   readonly maxNameLength: number;
+  /** Longest alias, payload or reason of ours, in characters (Unicode code points). */
+  readonly maxTextCharacters: number;
+  /** Longest `text` field, in bytes on the wire: `maxTextCharacters` of 4 UTF-8 bytes, each escaped as `%XX`. */
+  readonly maxTextLength: number;
   /** Most names one RD message carries. */
   readonly maxNames: number;
   /** Allowed session-id suffix lengths, in bigrams. */

@@ -116,6 +116,10 @@ export interface PlayerOptions {
   readonly latePeers?: number;
   /** Client: other clients to exchange RPCs with, through the host. */
   readonly expectOthers?: number;
+  /** The session's password (HolePunch.password), on a host or a joiner. */
+  readonly password?: string;
+  /** Joiner: HolePunch.join_payload. */
+  readonly payload?: string;
 }
 
 export function playerArgs(o: PlayerOptions): string[] {
@@ -135,6 +139,8 @@ export function playerArgs(o: PlayerOptions): string[] {
   if (o.managed || o.latePeers) args.push('--managed');
   if (o.latePeers) args.push('--keep-open', `--late-peers=${o.latePeers}`);
   if (o.expectOthers) args.push(`--expect-others=${o.expectOthers}`);
+  if (o.password) args.push(`--password=${o.password}`);
+  if (o.payload) args.push(`--payload=${o.payload}`);
   return args;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Lab cases for what a game gets from the node: the README's first snippet as written (the ready
- * peer, which starts ENet itself) through loss, session after session; and a late joiner behind
- * its own NAT joining a running game.
+ * peer, which starts ENet itself) through loss, session after session; a late joiner behind
+ * its own NAT joining a running game; and late joiners with a wrong and a right password.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { idMismatch, SNIPPET, SNIPPET_LINES, snippetArgs, snippetProject } from 
 import { type Impairment, type Lab, type NatKind, SERVER_IP } from './lab.ts';
 import { type Case, expect } from './expectations.ts';
 import { startLabPlayer } from './sessions.ts';
+import type { PlayerEvent } from '../harness/processes.ts';
 
 /** Sessions in a row for the README's snippet through loss (SHP_READY_PEER_SESSIONS, default 20). */
 const SESSIONS = Number(process.env.SHP_READY_PEER_SESSIONS ?? 20);
@@ -47,7 +48,46 @@ export function gameCases(impaired: Impairment): Case[] {
     },
     lateCase('6b. a late joiner behind its own NAT joins a running game (direct), RPCs both ways with the host', 'preserving'),
     lateCase('6c. a late joiner behind a port-randomising NAT joins a running game through the relay, RPCs both ways with the host', 'random'),
+    latePasswordCase(),
   ];
+}
+
+/** A host with a password whose game runs with one player; late joiners behind their own NAT bring a wrong and a right one. */
+function latePasswordCase(): Case {
+  return {
+    name: '6d. late joiners behind their own NAT: the wrong password is refused by the host\'s node, the right one gets in',
+    spec: { routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'preserving', hosts: ['c1'] }, { name: 'r3', nat: 'preserving', hosts: ['c2', 'c3'] }] },
+    run: async (lab: Lab, key: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'shp-lab-password-'));
+      const players = [];
+      try {
+        const sessionFile = join(dir, 'session');
+        const password = 'swordfish';
+        const host = startLabPlayer(lab, 'h1', { role: 'host', alias: 'host', serverKey: key, expectPeers: 1, latePeers: 1, password, timeout: 60 });
+        const first = startLabPlayer(lab, 'c1', { role: 'join', alias: 'first', sessionFile, managed: true, password, timeout: 60 });
+        players.push(host, first);
+        const code = String((await host.waitForEvent('start_session', 20_000)).key);
+        writeFileSync(sessionFile, code);
+        await host.waitForEvent('rpc_pong', 20_000);
+        const wrong = startLabPlayer(lab, 'c2', { role: 'join', alias: 'wrong', session: code, managed: true, password: 'guess', timeout: 30 });
+        const failure = JSON.parse((await wrong.waitForLine(/^SHP_EVENT .*"event":"failed"/, 25_000)).input!.slice(10)) as PlayerEvent;
+        wrong.kill();
+        expect(failure.reason === 'WRONG_PASSWORD', `the wrong password's failure: ${JSON.stringify(failure)}`);
+        const right = startLabPlayer(lab, 'c3', { role: 'join', alias: 'right', session: code, managed: true, password, timeout: 30 });
+        players.push(right);
+        const codes = await Promise.all(players.map((p) => p.exited));
+        expect(codes.every((c) => c === 0), `exit codes ${codes.join(',')}\nhost:\n${host.tail(15)}\nright:\n${right.tail(15)}`);
+        const refused = host.eventsNamed('player_refused').map((e) => `${String(e.alias)} ${String(e.reason)}`);
+        expect(refused.join() === 'wrong wrong_password', `the host refused the wrong one by itself: ${JSON.stringify(refused)}`);
+        const joined = host.eventsNamed('player_joined').map((e) => e.alias);
+        expect(joined.join() === 'first,right', `only the right ones joined: ${JSON.stringify(joined)}`);
+        expect(host.eventsNamed('rpc_pong').map((e) => e.from).sort().join() === 'first,right', 'RPCs with both');
+      } finally {
+        for (const p of players) p.kill();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
 }
 
 /** A host whose game runs with one player; a late joiner behind a NAT of [lateNat] joins it. */

@@ -2,8 +2,8 @@
 import type { FieldType, ProtocolSpec, ScriptType } from '../../schema/types.ts';
 import { isSnakeCase } from './naming.ts';
 
-const FIELD_TYPES: readonly FieldType[] = ['key', 'session_id', 'name', 'token', 'literal', 'word'];
-const SCRIPT_TYPES: readonly ScriptType[] = ['int', 'String', 'float', 'bool', 'Dictionary', 'Error', 'MultiplayerPeer', 'Failure'];
+const FIELD_TYPES: readonly FieldType[] = ['key', 'session_id', 'name', 'text', 'token', 'literal', 'word'];
+const SCRIPT_TYPES: readonly ScriptType[] = ['int', 'String', 'float', 'bool', 'Dictionary', 'Error', 'MultiplayerPeer', 'Failure', 'HolePunchNat.NatType'];
 const DIRECTIONS = ['client_to_server', 'server_to_client', 'peer_to_peer'];
 
 export class SchemaError extends Error {
@@ -85,6 +85,7 @@ export function validateSchema(spec: ProtocolSpec): void {
         problems.push(`${at}: only numbers take a range or a unit`);
       }
       if (setting.unit && !setting.range) problems.push(`${at}: a unit needs a range`);
+      if (setting.secret && setting.type !== 'String') problems.push(`${at}: only a String can be secret`);
     }
   }
   if (spec.bigrams.length !== 256 || new Set(spec.bigrams).size !== 256

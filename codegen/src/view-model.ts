@@ -51,7 +51,7 @@ export interface MessageView {
 
 export interface ParamView { readonly name: string; readonly type: string; readonly doc: string }
 export interface SignalView { readonly name: string; readonly doc: string; readonly params: readonly ParamView[] }
-export interface ApiView extends SignalView { readonly returns: string; readonly returnsValue: boolean }
+export interface ApiView extends SignalView { readonly returns: string; readonly returnsValue: boolean; readonly isStatic: boolean }
 
 export interface FailureView { readonly constant: string; readonly doc: string }
 export interface SettingView {
@@ -84,8 +84,8 @@ export interface ViewModel {
   readonly bigrams: readonly string[];
 }
 
-const TS_CHECKS: Record<FieldType, string> = { key: 'isKey', session_id: 'isSessionId', name: 'isName', token: 'isToken', literal: '', word: '' };
-const GD_CHECKS: Record<FieldType, string> = { key: 'is_key', session_id: 'is_session_id', name: 'is_name', token: 'is_token', literal: '', word: '' };
+const TS_CHECKS: Record<FieldType, string> = { key: 'isKey', session_id: 'isSessionId', name: 'isName', text: 'isText', token: 'isToken', literal: '', word: '' };
+const GD_CHECKS: Record<FieldType, string> = { key: 'is_key', session_id: 'is_session_id', name: 'is_name', text: 'is_text', token: 'is_token', literal: '', word: '' };
 
 function tsTypeOf(f: FieldSpec): string {
   if (f.type === 'literal') return `'${f.literal}'`;
@@ -124,6 +124,7 @@ function settingView(s: SettingSpec): SettingView {
     const numbers = s.range.map((n) => gdLiteral(s.type, n));
     annotation = `@export_range(${[...numbers, ...(s.unit ? [`"suffix:${s.unit}"`] : [])].join(', ')})`;
   }
+  if (s.secret) annotation = '@export_custom(PROPERTY_HINT_PASSWORD, "")';
   return { name: s.name, doc: s.doc, declaration: `${annotation} var ${gdIdentifier(s.name)}: ${s.type} = ${literal}` };
 }
 
@@ -157,7 +158,7 @@ export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewMode
     signals: spec.signals.map((s) => ({ name: s.name, doc: s.doc, params: params(s.params) })),
     api: spec.api.map((a) => ({
       name: a.name, doc: a.doc, params: params(a.params),
-      returns: a.returns ?? 'void', returnsValue: a.returns !== undefined,
+      returns: a.returns ?? 'void', returnsValue: a.returns !== undefined, isStatic: a.static === true,
     })),
     failures: (spec.failures ?? []).map((f) => ({ constant: gdConstant(f.name), doc: f.doc })),
     serverCodes: spec.messages.filter((m) => m.direction === 'server_to_client' && m.port !== 'relay').map((m) => m.code),

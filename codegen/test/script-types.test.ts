@@ -9,7 +9,8 @@ describe('script types and failures', () => {
     ...protocol,
     signals: [{ name: 'went_wrong', doc: 'Oops.', params: [{ name: 'why', type: 'Failure' as const, doc: 'Why.' }] },
       { name: 'peer_up', doc: 'Up.', params: [{ name: 'peer', type: 'MultiplayerPeer' as const, doc: 'It.' }] }],
-    api: [{ name: 'try_it', doc: 'Tries.', params: [], returns: 'Error' as const }],
+    api: [{ name: 'try_it', doc: 'Tries.', params: [], returns: 'Error' as const },
+      { name: 'say', doc: 'Says.', static: true, params: [{ name: 'why', type: 'Failure' as const, doc: 'Why.' }], returns: 'String' as const }],
     failures: [{ name: 'server_silent', doc: 'Nobody answered.' }, { name: 'bad_alias', doc: 'No.' }],
   };
   const base = fileText(generate(spec), 'hole_punch.gd');
@@ -22,11 +23,20 @@ describe('script types and failures', () => {
     expect(base).toContain('signal went_wrong(why: Failure)');
     expect(base).toContain('signal peer_up(peer: MultiplayerPeer)');
     expect(base).toContain('func try_it() -> Error:\n\treturn _api_try_it()');
+    expect(base).toContain('static func say(why: Failure) -> String:\n\treturn _api_say(why)');
   });
 
   it('refuses a Failure param without failures, and bad failure names', () => {
     expect(() => validateSchema({ ...spec, failures: [] })).toThrow(/a param has type Failure but the schema lists no failures/);
     expect(() => validateSchema({ ...spec, failures: [{ name: 'Bad', doc: '' }, { name: 'x', doc: '' }, { name: 'x', doc: '' }] }))
       .toThrow(SchemaError);
+  });
+
+  it('hides a secret setting in the inspector, and only a String may be one', () => {
+    const group = { group: 'Game', settings: [{ name: 'word', type: 'String' as const, default: '', secret: true, doc: 'Hush.' }] };
+    const secret = { ...spec, node: { ...spec.node, settings: [group] } };
+    expect(fileText(generate(secret), 'hole_punch.gd')).toContain('@export_custom(PROPERTY_HINT_PASSWORD, "") var word: String = ""');
+    const bad = { ...spec, node: { ...spec.node, settings: [{ group: 'Game', settings: [{ ...group.settings[0]!, name: 'n', type: 'int' as const, default: 0 }] }] } };
+    expect(() => validateSchema(bad)).toThrow(/only a String can be secret/);
   });
 });

@@ -44,4 +44,15 @@ describe('generated TypeScript', () => {
     expect(reason('XX:abc')).toBe('unknown_code');
     expect(reason('HS')).toBe('no_separator');
   });
+
+  it('carries our long names in RV and an empty payload in JP, while RD keeps the original 32 bytes', () => {
+    const T = 'ahahahahahahahah';
+    const long = '%E5%B1%B1'.repeat(32); // 32 characters of 3 UTF-8 bytes: 288 bytes.
+    const reason = (text: string) => { const r = decode(bytes(text)); return r.ok ? 'ok' : r.error; };
+    expect(reason(`RV:${T}:${long}`)).toBe('ok');
+    expect(reason(`RV:${T}:${'n'.repeat(385)}`)).toBe('bad_field');
+    expect(reason(`RD:${long}`)).toBe('bad_field');
+    expect(decode(bytes(`JP::${T}:${T}`))).toEqual({ ok: true, message: { code: 'JP', payload: '', secret: T, password: T } });
+    expect(reason('JP:')).toBe('ok');
+  });
 });

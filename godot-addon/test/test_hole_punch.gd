@@ -184,6 +184,7 @@ func test_host_hands_over_and_frees_its_port() -> void:
 		server.send(server.answer("NJ:%s:%s" % [joiner.key, joiner.key]), port)
 	assert_true(await wait_until(func() -> bool: return joiner.count("RD:hana") > 0, 1.0), "host punches the joiner")
 	joiner.send("RD:jo", port)
+	joiner.send("JP:", port) # A joiner of ours: its payload (none) comes with its alias.
 	assert_true(await wait_until(func() -> bool: return _emitted("new_name"), 1.0), "joiner's name")
 	node.close_session()
 	assert_true(await wait_until(func() -> bool: return joiner.count("JH:") > 0, 1.0), "JH sent")

@@ -15,8 +15,8 @@ func test_two_players_with_the_same_alias_are_two_players() -> void:
 	# When both punch back
 	bob1.send("RD:bob", port)
 	bob2.send("RD:bob", port)
-	# Then each is a player of its own, under its own key
-	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(node, "player_joined") == 2, 1.0), "two players joined")
+	# Then each is a player of its own, under its own key (original peers: once no JP came)
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(node, "player_joined") == 2, 2.5), "two players joined")
 	assert_signal_emitted_with_parameters(node, "player_joined", [bob1.key, "bob"], 0)
 	assert_signal_emitted_with_parameters(node, "player_joined", [bob2.key, "bob"], 1)
 	var players := node.get_players()
@@ -38,6 +38,7 @@ func test_utf8_aliases_arrive_decoded() -> void:
 	server.send(server.answer("NJ:%s:%s" % [joiner.key, joiner.key]), port)
 	assert_true(await wait_until(func() -> bool: return joiner.count("RD:Jos%C3%A9") > 0, 1.0), "our alias percent-encoded on the wire")
 	joiner.send("RD:Zo%C3%AB", port)
+	joiner.send("JP:", port)
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(node, "player_joined") == 1, 1.0), "joined")
 	assert_signal_emitted_with_parameters(node, "player_joined", [joiner.key, "Zoë"])
 	assert_signal_emitted_with_parameters(node, "new_name", ["Zoë"])
@@ -73,8 +74,11 @@ func test_server_silent_is_a_typed_failure() -> void:
 	var node := _node({"server_timeout": 0.3})
 	node.host_session(server.key, "ann")
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(node, "failed") == 1, 2.0), "failed")
-	assert_signal_emitted_with_parameters(node, "failed", [HolePunch.Failure.SERVER_SILENT, server.key])
+	var address := "127.0.0.1:%d" % HolePunchProtocol.decode_key(server.key).port
+	assert_signal_emitted_with_parameters(node, "failed", [HolePunch.Failure.SERVER_SILENT, address], -1, "the address tried, not the key")
 	assert_signal_emitted(node, "bad_server", "the original signal too")
+	var words := HolePunch.describe(HolePunch.Failure.SERVER_SILENT, address)
+	assert_true(words.contains(address) and words.contains("did not answer"), "in words: " + words)
 
 
 func test_unknown_code_and_full_session_are_typed_failures() -> void:

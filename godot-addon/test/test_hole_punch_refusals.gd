@@ -41,6 +41,7 @@ func test_rj_is_answered_again_only_to_the_refused_player_and_within_bounds() ->
 	server.send(server.answer("NJ:%s:%s" % [kim.key, kim.key]), port)
 	await wait_until(func() -> bool: return kim.count("RD:") > 0, 1.0)
 	kim.send("RD:kim", port)
+	kim.send("JP:", port)
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(host, "player_joined") == 1, 1.0), "kim joined")
 	host.refuse_player(kim.key, "no")
 	# When kim keeps punching every 20 ms, and a stranger does the same

@@ -39,9 +39,10 @@ func test_the_player_cap_refuses_a_late_joiner() -> void:
 	var kim := late("Kim", "kim")
 	# Then it is refused as full, and never becomes a peer of the game
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(kim, "failed") == 1, 5.0), "kim refused")
-	assert_signal_emitted_with_parameters(kim, "failed", [HolePunch.Failure.REFUSED_BY_HOST, "full"])
+	assert_signal_emitted_with_parameters(kim, "failed", [HolePunch.Failure.SESSION_FULL, "full"])
 	assert_signal_not_emitted(kim, "game_connected")
 	assert_signal_not_emitted(host, "player_joined", "no player_joined")
+	assert_signal_emitted_with_parameters(host, "player_refused", [kim._public_key, "kim", "full"])
 	assert_signal_not_emitted(host.multiplayer, "peer_connected", "not in the host's game")
 	assert_eq(host.get_players().keys(), [ann._public_key], "only ann")
 
@@ -61,7 +62,8 @@ func test_refuse_player_turns_a_late_joiner_away_before_it_is_in() -> void:
 	# Then it is told why, and no game ever sees it as a peer
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(kim, "failed") == 1, 5.0), "kim refused")
 	assert_signal_emitted_with_parameters(kim, "failed", [HolePunch.Failure.REFUSED_BY_HOST, "wrong password"])
-	assert_signal_emitted_with_parameters(host, "player_left", [kim._public_key, "kim", "removed"])
+	assert_signal_not_emitted(host, "player_joined", "refused on its payload, before it joined")
+	assert_signal_not_emitted(host, "player_left", "so it never left either")
 	await wait(0.3)
 	assert_signal_not_emitted(host.multiplayer, "peer_connected", "not in the host's game")
 	assert_signal_not_emitted(ann.multiplayer, "peer_connected", "not in ann's game")

@@ -7,7 +7,7 @@ extends Node
 ## 2 timeout, 3 a failure signal (bad_session, bad_server, punch_failed, refused, peer_lost).
 ## Options: [code]--role=host|join|random --server-key=KEY --session=ID --session-file=PATH --go-file=PATH --alias=NAME
 ## --expect-peers=N --timeout=SECONDS --lan-ip=IP --server-timeout=S --punch-timeout=S
-## --until=rpc|connected --managed --keep-open --late-peers=N --expect-others=N[/code]. With [code]--managed[/code] the node starts ENet itself
+## --until=rpc|connected --managed --keep-open --late-peers=N --expect-others=N --password=TEXT --payload=TEXT[/code]. With [code]--managed[/code] the node starts ENet itself
 ## ([member HolePunch.manage_game_peer], as the README's first snippet does) instead of the
 ## retries below. With [code]--until=connected[/code] a client is done once the
 ## host's first RPC arrives (both ENet peers connected, data flowing), and the host never ends by
@@ -68,12 +68,15 @@ func run(options: Dictionary) -> void:
 	_managed = options.has("managed")
 	_hole_punch.manage_game_peer = _managed
 	_hole_punch.keep_open = options.has("keep-open")
+	_hole_punch.password = options.get("password", "")
+	_hole_punch.join_payload = options.get("payload", "")
 	add_child(_hole_punch)
 	_hole_punch.start_session.connect(func(key: String) -> void: _emit("start_session", {"key": key}))
 	_hole_punch.new_name.connect(func(peer_name: String) -> void: _emit("new_name", {"name": peer_name}))
 	_hole_punch.player_joined.connect(_on_player_joined)
 	_hole_punch.player_left.connect(func(key: String, left_alias: String, reason: String) -> void: _emit("player_left", {"key": key, "alias": left_alias, "reason": reason}))
 	_hole_punch.player_payload.connect(func(key: String, payload: String) -> void: _emit("player_payload", {"key": key, "payload": payload}))
+	_hole_punch.player_refused.connect(func(key: String, refused_alias: String, reason: String) -> void: _emit("player_refused", {"key": key, "alias": refused_alias, "reason": reason}))
 	_hole_punch.game_connected.connect(func(_peer: MultiplayerPeer) -> void: _emit("game_connected", {"peer_id": multiplayer.get_unique_id()}))
 	_hole_punch.failed.connect(func(reason: HolePunch.Failure, detail: String) -> void:
 		_emit("failed", {"reason": HolePunch.Failure.keys()[reason], "detail": detail}))
@@ -86,7 +89,7 @@ func run(options: Dictionary) -> void:
 	_hole_punch.refused.connect(func(reason: String) -> void: _fail("refused", {"reason": reason}))
 	_hole_punch.peer_lost.connect(func(key: String) -> void: _fail("peer_lost", {"key": key}))
 	_hole_punch.peer_path.connect(func(key: String, path: String) -> void: _emit("peer_path", {"key": key, "path": path}))
-	_hole_punch.nat_diagnosed.connect(func(nat_type: int) -> void: _emit("nat_diagnosed", {"nat_type": HolePunchNat.word(nat_type)}))
+	_hole_punch.nat_diagnosed.connect(func(nat_type: HolePunchNat.NatType) -> void: _emit("nat_diagnosed", {"nat_type": HolePunchNat.word(nat_type)}))
 	multiplayer.peer_connected.connect(_on_peer_connected)
 	multiplayer.connected_to_server.connect(_on_connected_to_server)
 	# A failed attempt is retried by _connect_client; the overall timeout decides failure.

@@ -1,5 +1,6 @@
 /** What the request handlers work with: the session store, the limits, the clock and the way out. */
 import type { Endpoint, Message, NatAnswer, NatProbe, Refused } from './generated/protocol.ts';
+import type { NatReport } from './nat/nat-book.ts';
 import type { FailedJoinBudget } from './limits/failed-joins.ts';
 import type { FairShare } from './limits/fair-share.ts';
 import type { NetworkBudget } from './limits/network-budget.ts';
@@ -29,6 +30,8 @@ export interface HandlerContext {
   readonly now: () => number;
   readonly send: (to: Endpoint, message: Message) => void;
   /** NA to an NP on the rendezvous port: the source seen, the probe port, the server's IPv6 address. */
+  /** The NAT report of the request being handled, if it carried one: kept only if the request is accepted. */
+  readonly natReport: () => NatReport | undefined;
   readonly natAnswer: (probe: NatProbe, from: Endpoint) => NatAnswer;
   /** Absent when the server runs without relays. */
   readonly relays?: RelayService;

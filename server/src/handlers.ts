@@ -8,6 +8,7 @@ import {
   type Message, type NatProbe, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
 import type { HandlerContext, Refusal } from './handler-context.ts';
+import { hostNatFields, joinerNatFields } from './nat/nat-book.ts';
 import { pairSession } from './relay/pair-session.ts';
 import { passableLanKey } from './sessions/lan-key.ts';
 import { decodeEndpoint, hostNonceMatches, hostSide, isHost, takeSlot } from './sessions/session-rules.ts';
@@ -30,8 +31,12 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       // A resend (HR was lost). It proves nothing about the return path, so a provisional
       // session still expires from when it was created. Once confirmed, the LAN key stays: an HS
       // forged from the host's address (which every joiner learns) must not redirect later joiners.
-      if (!existing.confirmed) existing.hostLocalKey = localKey;
-      existing.hostSeenAt = this.ctx.now();
+      // Only the host's own nonce refreshes: a forged resend must not keep a dead host's session.
+      if (hostNonceMatches(existing, message.nonce)) {
+        if (!existing.confirmed) existing.hostLocalKey = localKey;
+        existing.hostNat = this.ctx.natReport() ?? existing.hostNat;
+        existing.hostSeenAt = this.ctx.now();
+      }
       this.answerHost(existing, from, message.nonce);
       return;
     }
@@ -76,7 +81,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       return;
     }
     if (hosted) {
-      hosted.hostSeenAt = now;
+      if (hostNonceMatches(hosted, message.nonce)) hosted.hostSeenAt = now; // As for HS: only the host's nonce refreshes.
       const peer = hosted.peers.values().next().value;
       // Matched already: the stranger's NJ may have been lost, so it is sent again.
       if (peer) this.ctx.send(from, newJoiner(hosted, peer));
@@ -95,7 +100,8 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     // address past its share waits as a random host, offered only to strangers once it is back within it.
     matchShares.seen(from.address, now);
     const canMatch = (ip: string) => matches.allows(ip, now) && matchShares.fair(ip, now);
-    const waiting = canMatch(from.address) ? this.ctx.store.waitingRandom(remoteKey, canMatch) : undefined;
+    const canNetMatch = (net: string) => matches.netAllows(net, now);
+    const waiting = canMatch(from.address) ? this.ctx.store.waitingRandom(remoteKey, canMatch, canNetMatch) : undefined;
     if (waiting) {
       matches.spend(from.address, now);
       matches.spend(waiting.hostIp, now);
@@ -155,9 +161,9 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       return;
     }
     // Either side asking shows it is alive: a joiner keeps its slot, and a host that names its
-    // session's id (which only HR told it) proves its return path.
+    // session's id (which only HR told it) with its nonce proves its return path.
     if (session.hostRemoteKey !== fromKey) session.peers.get(fromKey)!.seenAt = this.ctx.now();
-    else if (message.sessionId === session.id) this.heardFromHost(session);
+    else if (message.sessionId === session.id && hostNonceMatches(session, message.nonce)) this.heardFromHost(session);
     if (!this.ctx.relays?.enabled) {
       this.ctx.stats.count(this.ctx.stats.relayDropped, 'relays_off');
       return;
@@ -215,7 +221,8 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     }
     const now = this.ctx.now();
     const session: Session = {
-      id, hostRemoteKey, hostIp: from.address, hostLocalKey, hostNonce, random, peers: new Map(), createdAt: now, hostSeenAt: now, confirmed: false,
+      id, hostRemoteKey, hostIp: from.address, hostLocalKey, hostNonce, hostNat: this.ctx.natReport(), random, peers: new Map(), createdAt: now,
+      hostSeenAt: now, confirmed: false,
     };
     store.add(session);
     stats.sessionsCreated++;
@@ -244,8 +251,9 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
    * whose two sides both sent nonces (both are ours) gets a secret, the same for every duplicate.
    */
   private seePeer(session: Session, remoteKey: string, localKey: string, now: number, nonce: string | undefined): SessionPeer {
-    const secret = session.peers.get(remoteKey)?.secret ?? (nonce && session.hostNonce ? newToken() : undefined);
-    const peer: SessionPeer = { remoteKey, localKey, seenAt: now, secret };
+    const known = session.peers.get(remoteKey);
+    const secret = known?.secret ?? (nonce && session.hostNonce ? newToken() : undefined);
+    const peer: SessionPeer = { remoteKey, localKey, seenAt: now, secret, nat: this.ctx.natReport() ?? known?.nat };
     this.ctx.store.putPeer(session, peer);
     return peer;
   }
@@ -264,7 +272,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     this.ctx.send(decodeEndpoint(session.hostLink ?? session.hostRemoteKey), newJoiner(session, peer));
     this.ctx.send(joiner, {
       code: 'JR', joinerRemoteKey: peer.remoteKey, hostRemoteKey: session.hostRemoteKey, hostLocalKey: session.hostLocalKey,
-      nonce: joinerNonce, secret: peer.secret,
+      nonce: joinerNonce, secret: peer.secret, ...hostNatFields(session.hostNat, peer.secret),
     });
   }
 
@@ -277,7 +285,10 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   }
 }
 
-/** NJ for the host: the joiner, with the host's own nonce and the pair's secret when there are. */
+/** NJ for the host: the joiner, with the host's own nonce, the pair's secret and the joiner's NAT report when there are. */
 function newJoiner(session: Session, peer: SessionPeer): Message {
-  return { code: 'NJ', joinerRemoteKey: peer.remoteKey, joinerLocalKey: peer.localKey, nonce: session.hostNonce, secret: peer.secret };
+  return {
+    code: 'NJ', joinerRemoteKey: peer.remoteKey, joinerLocalKey: peer.localKey, nonce: session.hostNonce, secret: peer.secret,
+    ...joinerNatFields(peer.nat, peer.secret),
+  };
 }

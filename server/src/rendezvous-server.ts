@@ -9,6 +9,7 @@ import { type RelayConfig, RelayService, type RelaySocket } from './relay/relay-
 import { isOwnEndpoint, type OwnEndpoints } from './relay/usable-source.ts';
 import { ProbeSockets } from './nat/probe-sockets.ts';
 import { MemorySessionStore } from './sessions/memory-session-store.ts';
+import { heardFromJoiner } from './sessions/session-rules.ts';
 import type { SessionStore } from './sessions/session-store.ts';
 import { ServerStats } from './stats.ts';
 
@@ -63,6 +64,7 @@ export class RendezvousServer {
       session: (id) => this.store.get(id),
       own: this.own,
       probe: (index, datagram, from, reply) => index === this.probeIndex && this.rendezvous.receiveProbe(datagram, from, reply),
+      heard: (id, key) => heardFromJoiner(this.store, this.store.get(id), key, this.now()),
     });
     this.rendezvous = new Rendezvous({
       config, now: this.now, log: this.log, relays: this.relays, stats,

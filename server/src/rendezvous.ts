@@ -6,7 +6,7 @@
  */
 import { isUsableSource } from './addresses.ts';
 import { type Config, DEFAULTS } from './config.ts';
-import { decode, type DecodeError, dispatchToServer, encode, encodeKey, type Endpoint, isKey, type Message, type NatProbe } from './generated/protocol.ts';
+import { decode, type DecodeError, dispatchToServer, encode, type Endpoint, isKey, type Message, type NatProbe } from './generated/protocol.ts';
 import type { HandlerContext } from './handler-context.ts';
 import { RendezvousHandlers } from './handlers.ts';
 import { FailedJoinBudget } from './limits/failed-joins.ts';
@@ -16,7 +16,7 @@ import { RateLimiter } from './limits/rate-limiter.ts';
 import { looksLikeKeepAlive, looksLikeRequest } from './limits/request-shape.ts';
 import { ip6Bytes, ip6Tokens, network64 } from './nat/ip6-address.ts';
 import { Ip6Proof } from './nat/ip6-proof.ts';
-import { NatBook } from './nat/nat-book.ts';
+import { NatBook, type NatReport } from './nat/nat-book.ts';
 import { answerProbe, ip6Answer, looksLikeProbe, natAnswer, probeKey, type ServerSelf } from './nat/nat-probe.ts';
 import type { RelayService } from './relay/relay-service.ts';
 import type { SessionStore } from './sessions/session-store.ts';
@@ -75,8 +75,10 @@ export class Rendezvous {
    * RS still gets its JR when NJ to our host carries a nonce.
    */
   private readonly budgets = new Map<string, number>();
-  /** NAT types our nodes report, passed on to their peers (JR, NJ). */
-  readonly nat: NatBook;
+  /** Reads the NAT types our nodes report, which the handlers keep with sessions and joiners. */
+  private readonly nat: NatBook;
+  /** The NAT report of the datagram being handled. */
+  private natReport: NatReport | undefined;
   /** Proofs of IPv6 addresses (IA), or null without --public-ip6. */
   private readonly proof: Ip6Proof | null;
   private readonly ip6: readonly [string, string] | undefined;
@@ -95,7 +97,7 @@ export class Rendezvous {
     const ip6 = options.publicIp6 ? ip6Bytes(options.publicIp6) : null;
     this.ip6 = ip6 ? ip6Tokens(ip6) : undefined;
     this.proof = ip6 ? new Ip6Proof(options.now) : null;
-    this.nat = new NatBook(config.maxTracked, this.proof);
+    this.nat = new NatBook(this.proof);
     this.handlers = new RendezvousHandlers({
       store: options.store, stats: this.stats, now: options.now, log: options.log, serverKey: options.serverKey,
       suffixBigrams: config.suffixBigrams, maxPeers: config.maxPeers, maxSessions: config.maxSessions, sessionsPerIp: config.sessionsPerIp,
@@ -105,7 +107,8 @@ export class Rendezvous {
       failedJoins: new FailedJoinBudget({
         perIp: config.failedJoinsPerIp, perNet: config.failedJoinsPerNet, total: config.failedJoins, maxTracked: config.maxTracked,
       }),
-      send: (to, message) => this.send(to, this.nat.decorate(message)),
+      send: (to, message) => this.send(to, message),
+      natReport: () => this.natReport,
       natAnswer: (probe, from) => natAnswer(probe, from, this.self()),
       relays: options.relays,
     });
@@ -172,10 +175,15 @@ export class Rendezvous {
     const keepAlive = message.code === 'KA' && this.handlers.isHostKeepAlive(message, from);
     if (!keepAlive && !this.inbound.allow(from.address, now)) return this.drop('rate_limited');
     this.stats.count(this.stats.received, message.code);
-    const ip6 = this.nat.record(message, encodeKey(from));
-    if (ip6 !== 'none') this.stats.count(this.stats.ip6Claims, ip6);
+    const { report, verdict } = this.nat.read(message);
+    if (verdict !== 'none') this.stats.count(this.stats.ip6Claims, verdict);
     this.startAnswers(data);
-    if (!dispatchToServer(this.handlers, message, { address: from.address, port: from.port })) this.drop('not_for_server');
+    this.natReport = report;
+    try {
+      if (!dispatchToServer(this.handlers, message, { address: from.address, port: from.port })) this.drop('not_for_server');
+    } finally {
+      this.natReport = undefined;
+    }
   }
 
   /**

@@ -2,7 +2,7 @@
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decode, decodeKey, encode, encodeKey, type Endpoint, type Message } from '../src/generated/protocol.ts';
-import { NatBook } from '../src/nat/nat-book.ts';
+import { hostNatFields, joinerNatFields, NatBook } from '../src/nat/nat-book.ts';
 import { Ip6Proof } from '../src/nat/ip6-proof.ts';
 import { ip6FromTokens } from '../src/nat/ip6-address.ts';
 import { NO_KEY } from '../src/nat/nat-probe.ts';
@@ -19,9 +19,9 @@ class Prober {
     socket.on('message', (data, from) => this.got.push({ text: data.toString('latin1'), from: { address: from.address, port: from.port } }));
   }
 
-  static async open(): Promise<Prober> {
+  static async open(address = '127.0.0.1'): Promise<Prober> {
     const socket = dgram.createSocket('udp4');
-    await new Promise<void>((done) => socket.bind(0, '127.0.0.1', done));
+    await new Promise<void>((done) => socket.bind(0, address, done));
     return new Prober(socket);
   }
 
@@ -54,8 +54,8 @@ afterEach(async () => {
   running = undefined;
 });
 
-async function open(): Promise<Prober> {
-  const p = await Prober.open();
+async function open(address?: string): Promise<Prober> {
+  const p = await Prober.open(address);
   probers.push(p);
   return p;
 }
@@ -162,37 +162,47 @@ describe('NAT types passed to peers', () => {
   const IP6A = 'jcjcjcjcjcjcjcjc';
   const IP6B = 'dudududududududu';
 
-  it('adds the other side\'s report to JR and NJ of a pair with a secret (its IPv6 address with a proof), and round-trips on the wire', () => {
+  it('reads a report (its IPv6 address only with a proof); JR and NJ of a pair with a secret carry it, and round-trip on the wire', () => {
     const proof = new Ip6Proof(() => 0);
-    const book = new NatBook(10, proof);
-    book.record({ code: 'HS', localKey: LOCAL_KEY, nonce: NONCE, nat: 'port_preserving' }, hostKey);
+    const book = new NatBook(proof);
+    const host = book.read({ code: 'HS', localKey: LOCAL_KEY, nonce: NONCE, nat: 'port_preserving' });
     const ip6Proof = proof.mint(ip6FromTokens(IP6A, IP6B), 4000, NONCE2); // LOCAL_KEY's port
-    expect(book.record({ code: 'JS', localKey: LOCAL_KEY, sessionId: `${hostKey}abab`, nonce: NONCE2, nat: 'port_randomising', ip6Prefix: IP6A, ip6Host: IP6B, ip6Proof }, joinerKey))
-      .toBe('proven');
-    const jr = book.decorate({ code: 'JR', joinerRemoteKey: joinerKey, hostRemoteKey: hostKey, hostLocalKey: LOCAL_KEY, nonce: NONCE2, secret: SECRET });
+    const joiner = book.read({ code: 'JS', localKey: LOCAL_KEY, sessionId: `${hostKey}abab`, nonce: NONCE2, nat: 'port_randomising', ip6Prefix: IP6A, ip6Host: IP6B, ip6Proof });
+    expect(joiner.verdict).toBe('proven');
+    const jr: Message = { code: 'JR', joinerRemoteKey: joinerKey, hostRemoteKey: hostKey, hostLocalKey: LOCAL_KEY, nonce: NONCE2, secret: SECRET, ...hostNatFields(host.report, SECRET) };
     expect(encode(jr)).toBe(`JR:${joinerKey}:${hostKey}:${LOCAL_KEY}:${NONCE2}:${SECRET}:port_preserving`);
-    const nj = book.decorate({ code: 'NJ', joinerRemoteKey: joinerKey, joinerLocalKey: LOCAL_KEY, nonce: NONCE, secret: SECRET });
+    const nj: Message = { code: 'NJ', joinerRemoteKey: joinerKey, joinerLocalKey: LOCAL_KEY, nonce: NONCE, secret: SECRET, ...joinerNatFields(joiner.report, SECRET) };
     const text = encode(nj);
     expect(text).toBe(`NJ:${joinerKey}:${LOCAL_KEY}:${NONCE}:${SECRET}:port_randomising:${IP6A}:${IP6B}`);
     expect(decode(Buffer.from(text)).ok).toBe(true);
+    const unproven = book.read({ code: 'RS', localKey: LOCAL_KEY, nonce: NONCE, nat: 'open', ip6Prefix: IP6A, ip6Host: IP6B, ip6Proof });
+    expect(unproven).toEqual({ verdict: 'unproven', report: { nat: 'open', ip6Prefix: undefined, ip6Host: undefined } });
   });
 
   it('adds nothing without a secret (an original peer in the pair) or without a report', () => {
-    const book = new NatBook(10, null);
-    book.record({ code: 'HS', localKey: LOCAL_KEY, nonce: NONCE, nat: 'open' }, hostKey);
-    const jr: Message = { code: 'JR', joinerRemoteKey: joinerKey, hostRemoteKey: hostKey, hostLocalKey: LOCAL_KEY, nonce: NONCE2 };
-    expect(book.decorate(jr)).toEqual(jr);
-    const nj: Message = { code: 'NJ', joinerRemoteKey: joinerKey, joinerLocalKey: LOCAL_KEY, nonce: NONCE, secret: SECRET };
-    expect(book.decorate(nj)).toEqual(nj);
+    const { report } = new NatBook(null).read({ code: 'HS', localKey: LOCAL_KEY, nonce: NONCE, nat: 'open' });
+    expect(hostNatFields(report, undefined)).toEqual({});
+    expect(joinerNatFields(undefined, SECRET)).toEqual({});
   });
 
-  it('stays within its bound, the newest reports kept', () => {
-    const book = new NatBook(3, null);
-    for (let i = 0; i < 10; i++) book.record({ code: 'RS', localKey: LOCAL_KEY, nonce: NONCE, nat: 'unknown' }, encodeKey({ address: '203.0.113.9', port: 1000 + i }));
-    expect(book.size).toBe(3);
-    book.record({ code: 'HS', localKey: LOCAL_KEY, nonce: NONCE, nat: 'open' }, hostKey);
-    expect(book.decorate({ code: 'JR', joinerRemoteKey: joinerKey, hostRemoteKey: hostKey, hostLocalKey: LOCAL_KEY, nonce: NONCE, secret: SECRET }))
-      .toMatchObject({ hostNat: 'open' });
+  it('over real UDP: joins from many ports of one /24 (to unknown codes or the session) never erase the host\'s NAT type from join answers', async () => {
+    running = await startTestServer({ maxTracked: 50 });
+    const host = await open();
+    const hr = await host.next(running.address, `HS:${LOCAL_KEY}:${NONCE}:port_preserving`);
+    const id = hr.text.split(':')[2]!;
+    host.send(running.address, `KA:${id}:${NONCE}`);
+    // Griefers on 60 ports of one /24 (more than --max-tracked) join with NAT claims: the session and unknown codes.
+    const unknown = `${running.server.serverKey}cyahcyahcyahcyah`;
+    const griefers = await Promise.all(Array.from({ length: 60 }, (_, i) => open(`127.7.7.${1 + (i % 6)}`)));
+    const before = counted(running);
+    for (const g of griefers) {
+      g.send(running.address, `JS:${LOCAL_KEY}:${id}:${NONCE2}:open`);
+      g.send(running.address, `JS:${LOCAL_KEY}:${unknown}:${NONCE2}:open`);
+    }
+    await until(() => counted(running!) >= before + 120, 'the griefers\' joins');
+    const joiner = await open('127.9.9.9');
+    const jr = await joiner.next(running.address, `JS:${LOCAL_KEY}:${id}:${NONCE2}:port_randomising`);
+    expect(jr.text).toMatch(new RegExp(`^JR:${joiner.key}:${host.key}:${LOCAL_KEY}:${NONCE2}:[a-z]{16}:port_preserving$`));
   });
 
   it('over real UDP: a pair of ours learns each other\'s NAT type in JR and NJ, and never an IPv6 address it claimed without a proof', async () => {

@@ -160,3 +160,64 @@ describe('KA and CS of a host of ours', () => {
     expect(running.server.store.get(id)).toBeUndefined();
   });
 });
+
+describe('only the host refreshes its session', () => {
+  it('a resent HS or RS from the host\'s address without the host\'s nonce keeps nothing alive; with it, the session lives', async () => {
+    running = await startTestServer();
+    const host = await client();
+    const id = idOf((await host.request(running.address, `HS:${LOCAL_KEY}:${HOST_NONCE}`))[0]!);
+    await settle(running, host, `KA:${id}:${HOST_NONCE}`);
+    const random = await client();
+    const randomId = idOf((await random.request(running.address, `RS:${LOCAL_KEY}:${HOST_NONCE}`))[0]!);
+    await settle(running, random, `KA:${randomId}:${HOST_NONCE}`);
+    // Both hosts die; a spoofer resends their requests from their addresses every 50 s.
+    for (let i = 0; i < 3; i++) {
+      running.clock.now += 50_000;
+      for (const nonce of ['', `:${OTHER_NONCE}`]) {
+        await settle(running, host, `HS:${LOCAL_KEY}${nonce}`);
+        await settle(running, random, `RS:${LOCAL_KEY}${nonce}`);
+      }
+    }
+    running.server.expire();
+    expect(running.server.store.get(id)).toBeUndefined();
+    expect(running.server.store.get(randomId)).toBeUndefined();
+
+    // The live host's own resends (its nonce) still refresh.
+    const live = await client();
+    const liveId = idOf((await live.request(running.address, `HS:${LOCAL_KEY}:${HOST_NONCE}`))[0]!);
+    await settle(running, live, `KA:${liveId}:${HOST_NONCE}`);
+    running.clock.now += 50_000;
+    await settle(running, live, `HS:${LOCAL_KEY}:${HOST_NONCE}`);
+    running.clock.now += 20_000;
+    running.server.expire();
+    expect(running.server.store.get(liveId)).toBeDefined();
+  });
+
+  it('an RQ naming the session from the host\'s address refreshes it only with the host\'s nonce', async () => {
+    running = await startTestServer();
+    const host = await client();
+    const joiner = await client('127.0.0.2');
+    const id = idOf((await host.request(running.address, `HS:${LOCAL_KEY}:${HOST_NONCE}`))[0]!);
+    await settle(running, host, `KA:${id}:${HOST_NONCE}`);
+    await joiner.request(running.address, `JS:${LOCAL_KEY}:${id}:${JOINER_NONCE}`);
+    for (let i = 0; i < 3; i++) {
+      running.clock.now += 50_000;
+      await settle(running, host, `RQ:${id}:${joiner.key}`);
+      await settle(running, host, `RQ:${id}:${joiner.key}:${OTHER_NONCE}`);
+    }
+    running.server.expire();
+    expect(running.server.store.get(id)).toBeUndefined();
+  });
+
+  it('an original host (no nonce) is refreshed by its resent HS, as before: it is known by its address alone', async () => {
+    running = await startTestServer();
+    const host = await client();
+    const id = idOf((await host.request(running.address, `HS:${LOCAL_KEY}`))[0]!);
+    await settle(running, host, `KA:${id}`);
+    running.clock.now += 50_000;
+    await settle(running, host, `HS:${LOCAL_KEY}`);
+    running.clock.now += 20_000;
+    running.server.expire();
+    expect(running.server.store.get(id)).toBeDefined();
+  });
+});

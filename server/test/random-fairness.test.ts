@@ -69,4 +69,39 @@ describe('random matches', () => {
     expect(await first.request(running.address, `RS:${LOCAL_KEY}`)).toEqual([nj]);
     expect(await second.request(running.address, `RS:${OTHER_LOCAL_KEY}`)).toEqual([jr]);
   });
+
+  it('thousands of waiting hosts from a few /24s that spent their budgets never hide strangers from each other', async () => {
+    running = await startTestServer({ matchesPerIp: 30, matchesPerNet: 4, maxTracked: 10_000 });
+    // Five attacker /24s, 250 addresses each: every one asks once and confirms. Each /24 spends
+    // its budget on two matches among its own, then the rest wait, oldest first.
+    const waitAsHost = async (address: string): Promise<void> => {
+      const attacker = await client(address);
+      const [answer] = await attacker.request(running.address, `RS:${LOCAL_KEY}`);
+      if (answer!.startsWith('HR:')) attacker.send(running.address, `KA:${answer!.split(':')[2]}`);
+      await attacker.quiet(0, 5);
+      attacker.close();
+    };
+    for (let net = 0; net < 5; net++) {
+      for (let batch = 0; batch < 250; batch += 50) {
+        await Promise.all(Array.from({ length: 50 }, (_, i) => waitAsHost(`127.30.${net}.${1 + batch + i}`)));
+      }
+    }
+    expect(running.server.store.size).toBeGreaterThan(1200);
+    // Twenty strangers, each on its own /24, ask one after another and confirm as our node does.
+    const strangers = new Set<string>();
+    let paired = 0;
+    for (let i = 0; i < 20; i++) {
+      const stranger = await client(`127.${100 + i}.0.1`);
+      strangers.add(stranger.key);
+      const [answer] = await stranger.request(running.address, `RS:${LOCAL_KEY}`);
+      if (answer!.startsWith('JR:')) {
+        expect(strangers.has(answer!.split(':')[2]!)).toBe(true);
+        paired++;
+      } else {
+        stranger.send(running.address, `KA:${answer!.split(':')[2]}`);
+        await stranger.quiet(0, 5);
+      }
+    }
+    expect(paired).toBe(10);
+  }, 30_000);
 });

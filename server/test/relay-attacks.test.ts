@@ -3,6 +3,7 @@
  * table, binding someone else, taking the bandwidth; over real UDP sockets on loopback addresses; source port 0 through a raw socket (root).
  */
 import { describe, expect, it } from 'vitest';
+import { LOCAL_KEY } from './fixtures.ts';
 import { bindBoth, counted, grant, relayedPair, relayPerTest, sessionOf, settle, until } from './relay-fixtures.ts';
 import { rawUnavailable, sendRaw } from './support/raw-udp.ts';
 
@@ -218,5 +219,72 @@ describe('amplification', () => {
     expect(stranger.received).toEqual([]);
     const rb = `RB:${g.a.token}`;
     expect((await host.request(g.a.relay, rb)).length).toBe(rb.length);
+  });
+});
+
+describe('players in a running game', () => {
+  it('a relayed player of a session its host keeps open keeps its relay through 33 one-datagram joins: its relay traffic counts as its own', async () => {
+    const r = await start();
+    const host = await peers.open();
+    const joiner = await peers.open('127.0.0.2');
+    const { id, g } = await relayedPair(r, host, joiner);
+    // Given a game that runs through the relay long after the handover (the host keeps its
+    // session open for late joiners and sends KA; the player no longer talks to the server)
+    for (let i = 0; i < 3; i++) {
+      r.clock.now += 10_000;
+      await settle(r, host, r.address, `KA:${id}`);
+      await settle(r, joiner, g.b.relay, 'game');
+      await settle(r, host, g.a.relay, 'game');
+    }
+    // When 33 joiners from as many networks send one JS each
+    for (let i = 0; i < 33; i++) {
+      const griefer = await peers.open(`127.${40 + i}.0.1`);
+      await settle(r, griefer, r.address, `JS:${LOCAL_KEY}:${id}`);
+    }
+    r.server.relays.sweep();
+    // Then the player is still in the session and its game still flows
+    expect(r.server.store.get(id)!.peers.has(joiner.key)).toBe(true);
+    expect(r.server.relays.active).toBe(1);
+    const at = host.received.length;
+    joiner.send(g.b.relay, 'still playing');
+    expect((await host.nth(at)).toString()).toBe('still playing');
+  });
+
+  it('four griefer joins holding relays to a host do not keep a real relayed player from getting one', async () => {
+    const r = await start();
+    const host = await peers.open();
+    // Given four joiners from one /24 that took every relay port of the host and keep them busy
+    const griefers = await Promise.all([1, 2, 3, 4].map((n) => peers.open(`127.0.5.${n}`)));
+    const id = await sessionOf(r, host, griefers);
+    for (const griefer of griefers) {
+      const g = await grant(r, host, griefer, id);
+      await bindBoth(host, griefer, g);
+      await settle(r, griefer, g.b.relay, 'x');
+    }
+    expect(r.server.relays.active).toBe(4);
+    // When a player from another network joins and both sides ask for a relay
+    const player = await peers.open('127.0.9.1');
+    const nj = host.received.length;
+    await player.request(r.address, `JS:${LOCAL_KEY}:${id}`);
+    await host.nth(nj);
+    const g = await grant(r, host, player, id);
+    await bindBoth(host, player, g);
+    // Then it gets one: the /24 holding more than its share of the host's ports gave one up
+    const at = host.received.length;
+    player.send(g.b.relay, 'hello');
+    expect((await host.nth(at)).toString()).toBe('hello');
+    expect(r.server.relays.active).toBe(4);
+    expect(r.events.find((e) => e.event === 'relay_closed')?.fields.reason).toBe('gave_way');
+    // And the griefers' /24 cannot take it back: it holds three, the player's one
+    const fifth = await peers.open('127.0.5.5');
+    const nj5 = host.received.length;
+    await fifth.request(r.address, `JS:${LOCAL_KEY}:${id}`);
+    await host.nth(nj5);
+    await settle(r, host, r.address, `RQ:${id}:${fifth.key}`);
+    await settle(r, fifth, r.address, `RQ:${id}:${host.key}`);
+    expect(r.server.stats.relayDropped.get('host_ports_full')).toBe(1);
+    const later = host.received.length;
+    player.send(g.b.relay, 'still here');
+    expect((await host.nth(later)).toString()).toBe('still here');
   });
 });

@@ -36,4 +36,35 @@ describe('MemorySessionStore', () => {
     expect(store.removeUnconfirmed(3).map((s) => s.id)).toEqual(['b']);
     expect([store.size, store.hostedFromIp('198.51.100.1'), store.hostedFromIp('198.51.100.2')]).toEqual([2, 2, 0]);
   });
+
+  it('finds an eligible waiting host behind thousands of ineligible ones within a few searches, each search bounded', () => {
+    // Given 3,000 waiting hosts of 12 /24s whose addresses are all past their share, then one eligible host
+    const store = new MemorySessionStore();
+    for (let i = 0; i < 3000; i++) {
+      store.add(session(`s${i}`, `203.0.${i % 12}.${1 + Math.floor(i / 12)}`, 1, true));
+      store.confirm(`s${i}`);
+    }
+    store.add(session('real', '198.51.100.7', 1, true));
+    store.confirm('real');
+    let checks = 0;
+    const eligible = (ip: string) => {
+      checks++;
+      return !ip.startsWith('203.0.');
+    };
+    // Then each search looks at no more than 1,024 addresses, and one of the first few finds it
+    const found: Array<string | undefined> = [];
+    for (let i = 0; i < 4; i++) {
+      checks = 0;
+      found.push(store.waitingRandom('x', eligible)?.id);
+      expect(checks).toBeLessThanOrEqual(1024);
+    }
+    expect(found).toContain('real');
+    // And a /24 past its budget costs a search one check, however many of its hosts wait
+    let netChecks = 0;
+    expect(store.waitingRandom('x', () => true, (net) => {
+      netChecks++;
+      return !net.startsWith('203.0.');
+    })?.id).toBe('real');
+    expect(netChecks).toBeLessThanOrEqual(13);
+  });
 });

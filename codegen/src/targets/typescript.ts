@@ -48,6 +48,7 @@ function addConstants(file: SourceFile, model: ViewModel): void {
     declarations: [{
       name: 'LIMITS',
       initializer: `{ maxDatagramBytes: ${limits.maxDatagramBytes}, maxNameLength: ${limits.maxNameLength}, `
+        + `maxTextCharacters: ${limits.maxTextCharacters}, maxTextLength: ${limits.maxTextLength}, `
         + `maxNames: ${limits.maxNames}, minSuffixBigrams: ${limits.minSuffixBigrams}, `
         + `maxSuffixBigrams: ${limits.maxSuffixBigrams} } as const`,
     }],
@@ -72,6 +73,11 @@ function addKeyFunctions(file: SourceFile): void {
     isExported: true, name: 'isName', docs: ['An alias: 1 to maxNameLength printable ASCII characters, no `:`.'],
     parameters: [{ name: 'text', type: 'string' }], returnType: 'boolean',
     statements: ['return text.length >= 1 && text.length <= LIMITS.maxNameLength && /^[\\x20-\\x39\\x3b-\\x7e]+$/.test(text);'],
+  });
+  file.addFunction({
+    isExported: true, name: 'isText', docs: ['Ours: an alias, payload or reason between two peers of ours: 0 to maxTextLength printable ASCII characters, no `:`.'],
+    parameters: [{ name: 'text', type: 'string' }], returnType: 'boolean',
+    statements: ['return text.length <= LIMITS.maxTextLength && /^[\\x20-\\x39\\x3b-\\x7e]*$/.test(text);'],
   });
 }
 
@@ -193,7 +199,7 @@ function addDecoder(file: SourceFile, model: ViewModel): void {
       'if (datagram.length > LIMITS.maxDatagramBytes) return fail(\'too_long\', `${datagram.length} bytes`);',
       'for (const byte of datagram) if (byte < 0x20 || byte > 0x7e) return fail(\'not_ascii\', `byte ${byte}`);',
       'const text = String.fromCharCode(...datagram);',
-      'if (text.length < 4 || text[2] !== \':\') return fail(\'no_separator\', \'expected CODE:payload\');',
+      'if (text.length < 3 || text[2] !== \':\') return fail(\'no_separator\', \'expected CODE:payload\');',
       'const parts = text.slice(3).split(\':\');',
       'switch (text.slice(0, 2)) {',
       ...cases,

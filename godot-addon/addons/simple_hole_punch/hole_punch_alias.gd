@@ -3,19 +3,24 @@ extends RefCounted
 ## Player aliases in UTF-8 on a wire that carries printable ASCII, and forgiving session codes.
 ##
 ## An alias travels percent-encoded: printable ASCII stays as it is, except [code]%[/code] and
-## [code]:[/code], and every other UTF-8 byte becomes [code]%XX[/code]. Original peers take the
-## wire form as an ordinary ASCII alias ([code]Jos%C3%A9[/code]) and show it as such; ours
-## decode it back. The wire form must fit [constant HolePunchProtocol.MAX_NAME_LENGTH] bytes, so
-## an alias is at most that many bytes with ASCII counting one byte and any other UTF-8 byte
-## three ("José" takes 9 of the 32). A wire name that is not valid percent-encoded UTF-8 (an
-## original peer's "100%") is shown as it came.
+## [code]:[/code], and every other UTF-8 byte becomes [code]%XX[/code]. An alias is 1 to
+## [constant HolePunchProtocol.MAX_TEXT_CHARACTERS] characters (Unicode code points) of any script,
+## emoji included: up to [constant HolePunchProtocol.MAX_TEXT_LENGTH] bytes on the wire, which two
+## peers of ours exchange in full (RV, JP, RJ, and over the game connection). Original peers read
+## only RD, whose names are at most [constant HolePunchProtocol.MAX_NAME_LENGTH] bytes: there each
+## alias is cut at a character boundary to fit ([method cut]), so an original peer sees the wire
+## form of its first characters ([code]Jos%C3%A9[/code] for "José", the first two characters of
+## "山田太郎"). A wire name that is not valid percent-encoded UTF-8 (an original peer's "100%") is
+## shown as it came.
 
 const _HEX := "0123456789ABCDEF"
 
 
 ## The wire form of [param alias], or an empty string when it cannot be one (empty, control
-## characters, or longer than [constant HolePunchProtocol.MAX_NAME_LENGTH] bytes encoded).
+## characters, or longer than [constant HolePunchProtocol.MAX_TEXT_CHARACTERS] characters).
 static func encode(alias: String) -> String:
+	if alias.length() > HolePunchProtocol.MAX_TEXT_CHARACTERS:
+		return ""
 	var out := ""
 	for byte in alias.to_utf8_buffer():
 		if byte < 0x20 or byte == 0x7f:
@@ -24,7 +29,24 @@ static func encode(alias: String) -> String:
 			out += char(byte)
 		else:
 			out += "%" + _HEX[byte >> 4] + _HEX[byte & 15]
-	return out if HolePunchProtocol.is_name(out) else ""
+	return out if out != "" and HolePunchProtocol.is_text(out) else ""
+
+
+## [param wire] cut to at most [param limit] bytes at a character boundary (never inside an
+## escape or a character's bytes), for an original peer's RD.
+static func cut(wire: String, limit: int = HolePunchProtocol.MAX_NAME_LENGTH) -> String:
+	if wire.length() <= limit:
+		return wire
+	var alias := decode(wire)
+	if alias == wire: # Not our encoding: ASCII as it came.
+		return wire.left(limit)
+	var out := ""
+	for i in alias.length():
+		var part := encode(alias[i])
+		if out.length() + part.length() > limit:
+			break
+		out += part
+	return out
 
 
 ## The alias a wire name stands for: percent-decoded when that gives valid UTF-8, else as it came.

@@ -63,7 +63,7 @@ func _ready() -> void:
 	_game = HolePunchGamePeer.new(self)
 	_game.connected.connect(_this.game_connected.emit)
 	_game.failed.connect(func(err: Error) -> void: _fail(HolePunch.Failure.GAME_CONNECT_FAILED, error_string(err)))
-	_game.refused.connect(func(reason: String) -> void: _fail(HolePunch.Failure.REFUSED_BY_HOST, reason))
+	_game.refused.connect(func(reason: String) -> void: _fail(HolePunchFailures.of_refusal(reason), reason))
 
 
 func _api_host_session(serv_key: String, alias: String) -> Error:
@@ -136,6 +136,9 @@ func _begin(role: _Role, serv_key: String, alias: String) -> Error:
 	if HolePunchProtocol.decode_key(serv_key).is_empty():
 		_this.bad_server.emit(serv_key)
 		return _fail(HolePunch.Failure.BAD_SERVER_KEY, serv_key, ERR_INVALID_PARAMETER)
+	if role != _Role.HOST and _this.join_payload != "" and HolePunchAlias.encode(_this.join_payload) == "":
+		var limit := HolePunchProtocol.MAX_TEXT_CHARACTERS
+		return _fail(HolePunch.Failure.PAYLOAD_TOO_LONG, "join_payload is %d characters, at most %d without control characters" % [_this.join_payload.length(), limit], ERR_INVALID_PARAMETER)
 	_stop()
 	if _socket.open(_this.local_port) != OK:
 		return _fail(HolePunch.Failure.LOCAL_PORT_UNUSABLE, str(_this.local_port), ERR_CANT_CREATE)
@@ -210,7 +213,7 @@ func _tick(now: float) -> void:
 	elif phase == Phase.REQUESTING and _server.timed_out(now):
 		_stop()
 		_this.bad_server.emit(_server.key)
-		_fail(HolePunch.Failure.SERVER_SILENT, _server.key)
+		_fail(HolePunch.Failure.SERVER_SILENT, "%s:%d" % [_server.ip, _server.port]) # Where we sent: a key says nothing to a person.
 	elif phase == Phase.REQUESTING:
 		_server.resend(now)
 	elif phase == Phase.HANDING_OVER and now - _last_join_host >= _this.handover_timeout:
@@ -227,6 +230,10 @@ func _tick(now: float) -> void:
 				var why := HolePunch.Failure.HOST_LOST if lost else HolePunch.Failure.RELAY_UNAVAILABLE if _this.use_relay else HolePunch.Failure.PUNCHING_FAILED
 				_fail(why, peer.public_key)
 				return
+		if _is_host():
+			_this._admit_waiting(now) # Peers whose JP is no longer awaited.
+		if _peers == null:
+			return # A handler ended the session.
 		if phase == Phase.PUNCHING and not _is_host() and _peers.first().path == "":
 			_server.resend(now)
 		elif phase == Phase.PUNCHING and _is_host():
@@ -264,12 +271,14 @@ func _enter_punching() -> void:
 	_server.start_keep_alive(_now())
 
 
-## What goes to [param peer] on each punch: our names, and a joiner's [member HolePunch.join_payload].
+## What goes to [param peer] on each punch: our names, and a joiner's JP: its
+## [member HolePunch.join_payload] (empty too: the host then knows it has all) and the proof of its
+## [member HolePunch.password].
 func _punch_packets(peer: HolePunchPeer) -> Array[PackedByteArray]:
 	var packets: Array[PackedByteArray] = [_names.packet(peer.secret)]
-	var payload := HolePunchAlias.encode(_this.join_payload)
-	if not _is_host() and payload != "":
-		packets.append(HolePunchProtocol.encode_join_payload(payload, peer.secret))
+	if not _is_host():
+		var proof := HolePunchPassword.proof(_this.password, peer.secret)
+		packets.append(HolePunchProtocol.encode_join_payload(HolePunchAlias.encode(_this.join_payload), peer.secret, proof))
 	return packets
 
 

@@ -73,15 +73,16 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 	if first and phase == Phase.PUNCHING:
 		_send_to(_names.packet(peer.secret), ip, port) # Answer at once: the peer learns the path sooner.
 	var unnamed := peer.name == ""
+	if first:
+		peer.named_at = minf(peer.named_at, _now())
 	for alias in _names.take(peer, names, not _is_host()):
 		_this.new_name.emit(HolePunchAlias.decode(alias))
-	if unnamed and peer.name != "" and _is_host() and _this.max_players > 0 and _players() > _this.max_players:
-		_refuse(peer, "full")
-		return
-	if unnamed and peer.name != "": # Each peer once, whatever its alias: aliases may repeat.
+	if unnamed and peer.name != "" and _is_host():
+		_admit(peer, _now())
+		if _peers == null or _peers.find(peer.public_key) != peer:
+			return # Refused, or the game ended the session in a handler.
+	elif unnamed and peer.name != "": # Each peer once, whatever its alias: aliases may repeat.
 		_this.player_joined.emit(peer.public_key, HolePunchAlias.decode(peer.name))
-		if peer.payload != "":
-			_this.player_payload.emit(peer.public_key, HolePunchAlias.decode(peer.payload))
 	if first and _role == _Role.RANDOM and phase == Phase.PUNCHING:
 		_this.start_random.emit()
 		_api_close_session()
@@ -143,17 +144,64 @@ func _on_join_done(_message: Dictionary, ip: String, port: int) -> void:
 
 func _on_join_payload(message: Dictionary, ip: String, port: int) -> void:
 	var peer := _peers.at(ip, port)
-	if not _is_host() or phase != Phase.PUNCHING or peer.payload != "":
+	if not _is_host() or not phase in [Phase.PUNCHING, Phase.CLOSING] or peer.payload_heard or peer.handing_over():
 		return
+	if not (message.payload == "" or HolePunchRoster.is_alias(message.payload)) or not (message.password == "" or HolePunchProtocol.is_token(message.password)):
+		dropped_datagrams += 1
+		return
+	peer.payload_heard = true
 	peer.payload = message.payload
-	if peer.name != "": # Else it follows player_joined.
+	peer.password = message.password
+	_admit(peer, _now())
+
+
+## Host: lets [param peer] in once its alias and its JP are known, or once the JP is no longer
+## awaited (an original peer sends none): the player cap and the password are checked first
+## ([signal HolePunch.player_refused]), then [signal HolePunch.player_payload] and
+## [signal HolePunch.player_joined] come together. Until then the peer is not handed over.
+func _admit(peer: HolePunchPeer, now: float) -> void:
+	var told_all := peer.name != "" and peer.payload_heard
+	if peer.admitted or (not told_all and now - peer.named_at < _payload_wait()):
+		return
+	if peer.name == "": # Heard, but never told an alias (only our RV may carry an empty one).
+		_peers.remove(peer)
+		dropped_datagrams += 1
+		return
+	var alias := HolePunchAlias.decode(peer.name)
+	var refusal := ""
+	if _this.max_players > 0 and _admitted() >= _this.max_players:
+		refusal = HolePunchFailures.FULL
+	elif not HolePunchPassword.accepts(_this.password, peer.secret, peer.password):
+		refusal = HolePunchPassword.REFUSAL
+	if refusal != "":
+		_refuse(peer, refusal)
+		_this.player_refused.emit(peer.public_key, alias, refusal)
+		return
+	peer.admitted = true
+	if peer.payload_heard:
 		_this.player_payload.emit(peer.public_key, HolePunchAlias.decode(peer.payload))
+	if _peers != null and _peers.find(peer.public_key) == peer: # Unless refused in that handler.
+		peer.joined = true
+		_this.player_joined.emit(peer.public_key, alias)
+
+
+## Host: admits the peers whose JP is no longer awaited at [param now].
+func _admit_waiting(now: float) -> void:
+	for peer: HolePunchPeer in _peers.all().duplicate():
+		if not peer.admitted and peer.path != "" and _peers != null:
+			_admit(peer, now)
+
+
+## Seconds a host waits for a peer's JP after its alias: a second, or four keep-open packets.
+func _payload_wait() -> float:
+	return maxf(1.0, 4.0 * _this.keep_open_interval)
 
 
 func _on_refused_join(message: Dictionary, _ip: String, _port: int) -> void:
 	if not _is_host() and (phase == Phase.PUNCHING or phase == Phase.HANDING_OVER):
 		_stop()
-		_fail(HolePunch.Failure.REFUSED_BY_HOST, HolePunchAlias.decode(message.reason))
+		var reason := HolePunchAlias.decode(message.reason)
+		_fail(HolePunchFailures.of_refusal(reason), reason)
 
 
 func _api_refuse_player(key: String, reason: String) -> Error:
@@ -166,7 +214,7 @@ func _api_refuse_player(key: String, reason: String) -> Error:
 	if in_game: # A late joiner, or a player handed over: the game's peer lets it go.
 		return OK if _game.roster.refuse(key, HolePunchAlias.encode(reason)) else ERR_DOES_NOT_EXIST
 	_refuse(peer, reason)
-	if peer.name != "":
+	if peer.joined:
 		_this.player_left.emit(key, HolePunchAlias.decode(peer.name), "removed")
 	return OK
 
@@ -181,9 +229,9 @@ func _refuse(peer: HolePunchPeer, reason: String) -> void:
 	_refusals.add(peer, packet) # All three copies may be lost: it is answered again.
 
 
-## How many peers told their alias.
-func _players() -> int:
-	return _peers.all().filter(func(p: HolePunchPeer) -> bool: return p.name != "").size()
+## How many peers the host let in.
+func _admitted() -> int:
+	return _peers.all().filter(func(p: HolePunchPeer) -> bool: return p.admitted).size()
 
 
 func _on_nat_answer(_message: Dictionary, _ip: String, _port: int) -> void:
@@ -197,7 +245,11 @@ func _on_ip6_answer(message: Dictionary, ip: String, _port: int) -> void:
 
 # --- Queries ------------------------------------------------------------------------------
 
-func _api_get_nat_type() -> int:
+static func _api_describe(reason: HolePunch.Failure, detail: String) -> String:
+	return HolePunchFailures.describe(reason, detail)
+
+
+func _api_get_nat_type() -> HolePunchNat.NatType:
 	return nat_type
 
 func _api_get_local_port() -> int:
@@ -212,6 +264,8 @@ func _api_get_players() -> Dictionary:
 		return _game.roster.players() # The game runs: who is in it now.
 	var players := {}
 	for peer in HolePunchPeers.none() if _peers == null else _peers.all():
+		if _is_host() and not peer.admitted:
+			continue # Its JP awaited, or being refused: not a player yet.
 		players[peer.public_key] = {"alias": HolePunchAlias.decode(peer.name), "path": "public" if peer.path == "ipv6" else peer.path, "peer_id": _game.peer_id(peer.public_key)}
 	players.merge(_game.roster.players()) # A client's roster: the other players, from the host.
 	return players

@@ -5,7 +5,9 @@ extends RefCounted
 ## A peer's alias is the first name of its punch packets; a client also takes the other names
 ## from the host's packets (the other clients). The set is capped, each name is reported once,
 ## and the packet keeps within [constant HolePunchProtocol.MAX_DATAGRAM_BYTES]: names that do not
-## fit are left out.
+## fit are left out. RV, which only peers of ours read, carries each alias in full; RD, which
+## original peers read, carries each cut to [constant HolePunchProtocol.MAX_NAME_LENGTH] bytes
+## ([method HolePunchAlias.cut]).
 
 ## Most names kept (besides our own).
 var cap: int
@@ -16,6 +18,8 @@ var own_alias: String:
 var _alias: String
 var _known := {}
 var _order: Array[String] = []
+## Each name as RD carries it (cut once, not on every packet).
+var _cut := {}
 
 
 func _init(alias: String, most: int) -> void:
@@ -37,12 +41,12 @@ func add(name: String) -> bool:
 ## ([param from_host]). Returns the names heard for the first time.
 func take(peer: HolePunchPeer, names: PackedStringArray, from_host: bool) -> PackedStringArray:
 	var fresh := PackedStringArray()
-	if peer.name == "":
+	if peer.name == "" and names[0] != "": # RV's names may be empty (a text field): never an alias.
 		peer.name = names[0]
 		if add(peer.name):
 			fresh.append(peer.name)
 	for i in range(1, names.size() if from_host else 1):
-		if add(names[i]):
+		if names[i] != "" and add(names[i]):
 			fresh.append(names[i])
 	return fresh
 
@@ -50,21 +54,24 @@ func take(peer: HolePunchPeer, names: PackedStringArray, from_host: bool) -> Pac
 ## The punch packet: RV with the pair's [param secret] when there is one, else RD.
 func packet(secret: String) -> PackedByteArray:
 	if secret == "":
-		return HolePunchProtocol.encode_peer_ready(fitting(HolePunchProtocol.PEER_READY))
+		return HolePunchProtocol.encode_peer_ready(fitting(HolePunchProtocol.PEER_READY, PackedStringArray(), true))
 	var names := fitting(HolePunchProtocol.PEER_READY_VERIFIED, PackedStringArray([secret]))
 	return HolePunchProtocol.encode_peer_ready_verified(secret, names)
 
 
 ## The names to send: ours first, then the known ones, as many as fit into one datagram of
-## [param code] with [param prefix] fields before the names.
-func fitting(code: String, prefix := PackedStringArray()) -> PackedStringArray:
+## [param code] with [param prefix] fields before the names; each [param cut] for RD.
+func fitting(code: String, prefix := PackedStringArray(), cut := false) -> PackedStringArray:
 	var size := code.length()
 	for field in prefix:
 		size += 1 + field.length()
 	var names := PackedStringArray()
 	var all: Array[String] = [_alias]
 	all.append_array(_order)
-	for name in all:
+	for full in all:
+		if cut and not _cut.has(full):
+			_cut[full] = HolePunchAlias.cut(full) # Names are capped, so is this.
+		var name: String = _cut[full] if cut else full
 		if names.size() < HolePunchProtocol.MAX_NAMES and size + 1 + name.length() <= HolePunchProtocol.MAX_DATAGRAM_BYTES:
 			names.append(name)
 			size += 1 + name.length()

@@ -34,8 +34,19 @@ var probe_lan: bool
 var path := ""
 ## The peer's alias: the first name of its first punch packet.
 var name := ""
-## Host: the payload the peer sent in JP (wire form), empty before.
+## Host: the payload the peer sent in JP (wire form), empty before or when it set none.
 var payload := ""
+## Host: the peer's JP arrived (a peer of ours sends one always, an original peer never).
+var payload_heard := false
+## Host: the proof of the peer's password from its JP ([HolePunchPassword]), empty when none.
+var password := ""
+## Host: when the peer's alias arrived ([code]INF[/code] before): its JP is awaited from then.
+var named_at := INF
+## Host: the node's checks let the peer in ([signal HolePunch.player_payload] and
+## [signal HolePunch.player_joined] follow at once); until then it is not handed over.
+var admitted := false
+## Host: [signal HolePunch.player_joined] came for the peer.
+var joined := false
 ## The per-pair secret from the server, when both sides are ours; empty otherwise.
 var secret := ""
 ## The relay towards this peer.

@@ -120,8 +120,8 @@ func hand_over(now: float, own_keys: Dictionary) -> bool:
 	for peer: HolePunchPeer in _peers:
 		if peer.done:
 			continue
-		if peer.path == "":
-			waiting = true # Still punching: hand over once heard, or drop it on punch_timeout.
+		if peer.path == "" or not peer.admitted:
+			waiting = true # Still punching, or its JP awaited: hand over once admitted, or drop it.
 			continue
 		var since := now - peer.handover_started
 		var silent := since >= _node.handover_silence and now - peer.last_heard >= _node.handover_silence

@@ -26,8 +26,9 @@ extends RefCounted
 ## The node's own raw packets begin with [code]SHP-[/code]: a game that reads
 ## [signal SceneMultiplayer.peer_packet] skips those.
 
-## Client to host (authentication), as soon as ENet connects: [code]SHP-HELLO:alias:payload[/code],
-## in wire form.
+## Client to host (authentication), as soon as ENet connects:
+## [code]SHP-HELLO:alias:payload:proof[/code], in wire form; the proof of its
+## [member HolePunch.password] ([HolePunchPassword]) is empty when it set none.
 const HELLO := "SHP-HELLO"
 ## Host to client: [code]SHP-REFUSED:reason[/code] (authentication, or raw once let in).
 const REFUSED := "SHP-REFUSED"
@@ -35,10 +36,10 @@ const REFUSED := "SHP-REFUSED"
 const ROSTER := "SHP-ROSTER"
 ## Host to clients (raw): [code]SHP-LEFT:key:reason[/code], [code]left[/code] or [code]removed[/code].
 const LEFT := "SHP-LEFT"
-## Most bytes of a message other than the player list.
-const MAX_BYTES := 96
+## Most bytes of a message other than the player list (a hello: two texts and a proof).
+const MAX_BYTES := 64 + 2 * HolePunchProtocol.MAX_TEXT_LENGTH
 ## Most bytes of one player in the list.
-const ENTRY_BYTES := 72
+const ENTRY_BYTES := 40 + HolePunchProtocol.MAX_TEXT_LENGTH
 ## A player's path to the host.
 const PATHS: Array[String] = ["local", "public", "relay"]
 
@@ -131,7 +132,7 @@ static func fields_of(data: PackedByteArray, limit: int) -> PackedStringArray:
 ## Whether [param wire] is an alias in our wire form: printable ASCII as [method HolePunchAlias.encode]
 ## writes it (so it decodes to UTF-8 without control characters, and back to itself).
 static func is_alias(wire: String) -> bool:
-	return HolePunchProtocol.is_name(wire) and HolePunchAlias.encode(HolePunchAlias.decode(wire)) == wire
+	return HolePunchProtocol.is_text(wire) and wire != "" and HolePunchAlias.encode(HolePunchAlias.decode(wire)) == wire
 
 
 ## An ENet peer id as the host wrote it: 0 (not connected yet) or 2 to 2^31-1; -1 when it is not one.

@@ -15,6 +15,8 @@ signal refused(reason: String)
 signal let_in
 
 var _host_key := ""
+## The pair's secret with the host: it keys the proof of our password.
+var _secret := ""
 ## The host, as punched: [code]{"alias": String, "path": String}[/code].
 var _host := {}
 ## The host let us in.
@@ -26,6 +28,7 @@ func _init(node: Node, host: HolePunchPeer) -> void:
 	super(node)
 	if host != null:
 		_host_key = host.public_key
+		_secret = host.secret
 		_host = {"alias": HolePunchAlias.decode(host.name), "path": "public" if host.path == "ipv6" else host.path}
 
 
@@ -63,7 +66,8 @@ func _on_authenticating(id: int) -> void:
 		return
 	var names: HolePunchNames = _node._names
 	var alias := "" if names == null else names.own_alias
-	_api().send_auth(1, ("%s:%s:%s" % [HELLO, alias, HolePunchAlias.encode(_node.join_payload)]).to_ascii_buffer())
+	var proof := HolePunchPassword.proof(_node.password, _secret)
+	_api().send_auth(1, ("%s:%s:%s:%s" % [HELLO, alias, HolePunchAlias.encode(_node.join_payload), proof]).to_ascii_buffer())
 	_api().complete_auth(1)
 
 

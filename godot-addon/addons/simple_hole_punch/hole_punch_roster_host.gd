@@ -5,11 +5,12 @@ extends HolePunchRoster
 ## An ENet peer is let in only from an address a player was punched at (a late joiner's public or
 ## LAN address, or its relay), as that player, once it said who it is (its hello). A player punched
 ## before the handover is let in on its hello. A late joiner, whom the host never heard
-## ([HolePunchLateJoin]), is known by its hello: its alias and [member HolePunch.join_payload]; then
-## [member HolePunch.max_players] applies (reason [code]full[/code]),
-## [signal HolePunch.player_joined] and [signal HolePunch.player_payload] (always, for a late
-## joiner) come, and the game may [method HolePunch.refuse_player] it in either handler, before it
-## is let in. A refused player is
+## ([HolePunchLateJoin]), is known by its hello: its alias, [member HolePunch.join_payload] and the
+## proof of its [member HolePunch.password]; then [member HolePunch.max_players] (reason
+## [code]full[/code]) and the password (reason [code]wrong_password[/code]) apply, each refusal
+## heard in [signal HolePunch.player_refused]; then [signal HolePunch.player_payload] (always, for a
+## late joiner) and [signal HolePunch.player_joined] come, and the game may
+## [method HolePunch.refuse_player] it in either handler, before it is let in. A refused player is
 ## told the reason and disconnected, and its key stays refused. A new connection from where a
 ## player's connection already is means the player started afresh: the old one is dropped at once,
 ## without a word. A player whose connection closes
@@ -31,6 +32,10 @@ var _refused := {}
 var _pending := {}
 var _welcomed := {}
 var _leaving := {}
+## Late joiners' pair secrets, by key: they key the proof of a password.
+var _secrets := {}
+## The late joiner whose payload the game is reading: refused there, it never joined.
+var _unannounced := ""
 
 
 ## Admits the peers of [param game], the players punched before the handover being [param peers].
@@ -56,12 +61,14 @@ func is_hosting() -> bool:
 ## A late joiner [param key] may connect from its public or its LAN address.
 func add_endpoints(key: String, joiner: HolePunchPeer) -> void:
 	_late[key] = true
+	_secrets[key] = joiner.secret
 	_endpoints[address(joiner.public_ip, joiner.public_port)] = [key, "public"]
 	if joiner.probe_lan:
 		_endpoints[address(joiner.lan_ip, joiner.lan_port)] = [key, "local"]
 	if _late.size() > _MEMORY * _node.max_peers: # Forget the oldest that is not a player.
 		var oldest: String = _late.keys()[0]
 		_late.erase(oldest)
+		_secrets.erase(oldest)
 		for at: String in _endpoints.keys():
 			if _endpoints[at][0] == oldest and not _players.has(oldest):
 				_endpoints.erase(at)
@@ -84,7 +91,8 @@ func refuse(key: String, reason: String) -> bool:
 			_turn_away(id, reason) # A welcomed one is turned away once in: see _on_admitted.
 	if player.peer_id > 0:
 		_kick(player.peer_id, reason)
-	_node.player_left.emit(key, player.alias, "removed")
+	if key != _unannounced:
+		_node.player_left.emit(key, player.alias, "removed")
 	_send_all(("%s:%s:removed" % [LEFT, key]).to_ascii_buffer())
 	_broadcast()
 	return true
@@ -118,7 +126,9 @@ func _on_authenticating(id: int) -> void:
 func _on_auth(id: int, data: PackedByteArray) -> void:
 	var found: Array = _pending.get(id, [])
 	var fields := fields_of(data, MAX_BYTES)
-	if found.is_empty() or _welcomed.has(id) or fields.size() != 3 or fields[0] != HELLO or not (fields[1] == "" or is_alias(fields[1])) or not (fields[2] == "" or is_alias(fields[2])):
+	if fields.size() == 3:
+		fields.append("") # A node that knows no passwords.
+	if found.is_empty() or _welcomed.has(id) or fields.size() != 4 or fields[0] != HELLO or not (fields[1] == "" or is_alias(fields[1])) or not (fields[2] == "" or is_alias(fields[2])) or not (fields[3] == "" or HolePunchProtocol.is_token(fields[3])):
 		dropped_messages += 1 # One hello per connection, well formed.
 		return
 	var key: String = found[0]
@@ -128,15 +138,23 @@ func _on_auth(id: int, data: PackedByteArray) -> void:
 	if fields[1] == "":
 		dropped_messages += 1 # A late joiner is known only by its hello.
 		return
-	if _node.max_players > 0 and _players.size() >= _node.max_players:
-		_remember_refusal(key, "full")
-		_turn_away(id, "full")
-		return
 	var alias := HolePunchAlias.decode(fields[1])
+	var refusal := ""
+	if _node.max_players > 0 and _players.size() >= _node.max_players:
+		refusal = HolePunchFailures.FULL
+	elif not HolePunchPassword.accepts(_node.password, _secrets.get(key, ""), fields[3]):
+		refusal = HolePunchPassword.REFUSAL
+	if refusal != "":
+		_remember_refusal(key, refusal)
+		_turn_away(id, refusal)
+		_node.player_refused.emit(key, alias, refusal)
+		return
 	_players[key] = {"alias": alias, "path": found[1], "peer_id": 0}
-	_node.player_joined.emit(key, alias)
+	_unannounced = key
+	_node.player_payload.emit(key, HolePunchAlias.decode(fields[2]))
+	_unannounced = ""
 	if _players.has(key): # Unless refused in that handler.
-		_node.player_payload.emit(key, HolePunchAlias.decode(fields[2]))
+		_node.player_joined.emit(key, alias)
 	if _players.has(key) and _pending.has(id):
 		_welcome(id)
 

@@ -6,7 +6,7 @@ export { KEY_LENGTH, TOKEN_LENGTH, type Endpoint };
 /** Entry b is the bigram for byte value b. */
 export const BIGRAMS = ['cy', 'ah', 'jc', 'du', 'mw', 'wh', 'rv', 'yq', 'yy', 'sr', 'ss', 'tg', 'cv', 'gx', 'ia', 'ba', 'wa', 'bx', 'sm', 'co', 'ms', 'ea', 'to', 'rb', 'xr', 'vx', 'ua', 'fw', 'ri', 'ds', 'ji', 'bk', 'bb', 'sp', 'cc', 'gc', 'bu', 'ow', 'de', 'io', 'gm', 'hs', 'kq', 'as', 'fa', 'dx', 'wf', 'hy', 'pg', 'ug', 'db', 'jv', 'wq', 'ir', 'lm', 'lt', 'hm', 'on', 'iz', 'is', 'fx', 'my', 'ph', 'fd', 'vl', 'zw', 'sv', 'si', 'dp', 'jp', 'oa', 'cm', 'ws', 'jm', 'do', 'ot', 'gd', 'lr', 'ko', 'se', 'qn', 'rz', 'xh', 'mz', 'sn', 'af', 'wo', 'rf', 'je', 'nj', 'yn', 'tq', 'zu', 'xp', 'xv', 'nk', 'wr', 'tk', 'dq', 'ga', 'tz', 'bl', 'or', 'ui', 'dt', 'eo', 'ld', 'hr', 'uv', 'sw', 'gg', 'hd', 'bs', 'nx', 'jz', 'au', 'oj', 'tu', 'br', 'rc', 'vz', 'tw', 'nb', 'ay', 'dv', 'tb', 'kc', 'qu', 'qm', 'mi', 'it', 'va', 'sa', 'di', 'be', 'wy', 'gh', 'ki', 'sl', 'pq', 'ed', 'iv', 'er', 'yi', 'iq', 'ls', 'ur', 'kv', 'ln', 'hh', 'vj', 'en', 'im', 'vm', 'hi', 'bm', 'we', 'fz', 'xb', 'ne', 'ag', 'hc', 'ma', 'gt', 'yx', 'pl', 'cr', 'oh', 'gj', 'wx', 'gq', 'ti', 'fi', 'hf', 'xm', 'km', 'ul', 'lv', 'nh', 'kr', 'ef', 'ly', 'us', 'ge', 'ju', 'fs', 'qz', 'fn', 'np', 'cj', 'vn', 'ft', 'wz', 'jr', 'tf', 'ww', 'ab', 'za', 'og', 'lq', 'mm', 'xw', 'uk', 'so', 'mb', 'rp', 'zt', 'xc', 'ad', 'hg', 'gw', 'pu', 'kx', 'cf', 'yb', 'gs', 'gr', 'kb', 'oq', 'xq', 'dn', 'tv', 'rl', 'vo', 'xz', 'jk', 'yg', 'qy', 'fr', 'nl', 'ii', 'yc', 'dz', 'wu', 'od', 'ng', 'pd', 'fg', 'fj', 'fh', 'in', 'na', 'rt', 'hz', 'es', 'wt', 'he', 'gi', 'oo', 'bc', 'cw', 'yv', 'ky', 'pz', 'wm', 'wi'] as const;
 /** Wire limits from the schema. */
-export const LIMITS = { maxDatagramBytes: 512, maxNameLength: 32, maxNames: 16, minSuffixBigrams: 2, maxSuffixBigrams: 16 } as const;
+export const LIMITS = { maxDatagramBytes: 512, maxNameLength: 32, maxTextCharacters: 32, maxTextLength: 384, maxNames: 16, minSuffixBigrams: 2, maxSuffixBigrams: 16 } as const;
 /** The key codec over the schema's bigram table (written once by hand, in server/src/wire/key-codec.ts). */
 export const { isBigramText, isKey, isToken, encodeKey, decodeKey } = keyCodec(BIGRAMS);
 
@@ -19,6 +19,11 @@ export function isSessionId(text: string): boolean {
 /** An alias: 1 to maxNameLength printable ASCII characters, no `:`. */
 export function isName(text: string): boolean {
   return text.length >= 1 && text.length <= LIMITS.maxNameLength && /^[\x20-\x39\x3b-\x7e]+$/.test(text);
+}
+
+/** Ours: an alias, payload or reason between two peers of ours: 0 to maxTextLength printable ASCII characters, no `:`. */
+export function isText(text: string): boolean {
+  return text.length <= LIMITS.maxTextLength && /^[\x20-\x39\x3b-\x7e]*$/.test(text);
 }
 
 export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'HL' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'JP' | 'RJ' | 'RF' | 'RQ' | 'RG' | 'RB' | 'RA' | 'NP' | 'NA' | 'IA';
@@ -178,7 +183,7 @@ export interface PeerReadyVerified {
   readonly code: 'RV';
   /** The pair's secret from the server. */
   readonly secret: string;
-  /** As in RD: the sender's alias first, then every other alias it knows. */
+  /** As in RD: the sender's alias first, then every other alias it knows; here in full, up to 32 characters of any script (RD carries each cut to 32 bytes on the wire, for original peers). */
   readonly names: readonly string[];
 }
 
@@ -209,19 +214,21 @@ export interface JoinGo {
   readonly secret?: string;
 }
 
-/** `JP` (peer to peer): Ours: a joiner's small payload for the host's game to decide on (a password, a version), sent with each of its punch packets to the host until the handover. Original hosts ignore it. */
+/** `JP` (peer to peer): Ours: what a joiner of ours tells the host besides its alias, sent with each of its punch packets to the host until the handover, always (with an empty payload too, so that the host knows it has all it will get): its small payload for the host's game (a version, a team) and the proof of its password. Original hosts ignore it. */
 export interface JoinPayload {
   readonly code: 'JP';
-  /** The payload, percent-encoded UTF-8 as an alias is. */
+  /** The payload, percent-encoded UTF-8 as an alias is; empty when it set none. */
   readonly payload: string;
   /** The pair's secret, when the server gave one. */
   readonly secret?: string;
+  /** Ours: the proof of the joiner's password: the first 8 bytes of HMAC-SHA256 keyed by the pair's secret over the password's UTF-8, one bigram per byte. The password itself never travels. Absent when the joiner set none (or has no secret). */
+  readonly password?: string;
 }
 
 /** `RJ` (peer to peer): Ours: the host's game refused or removed this joiner before the handover (sent three times; the host then drops the joiner). Original joiners ignore it and time out. */
 export interface RefusedJoin {
   readonly code: 'RJ';
-  /** Why, in the host game's words, percent-encoded UTF-8 as an alias is; [code]full[/code] for the player cap. */
+  /** Why, in the host game's words, percent-encoded UTF-8 as an alias is; the node's own: [code]full[/code] for the player cap, [code]wrong_password[/code] for a wrong or missing password. */
   readonly reason: string;
   /** The pair's secret, when the server gave one. */
   readonly secret?: string;
@@ -351,7 +358,7 @@ export function encode(message: Message): string {
     case 'JH': return ['JH', [message.hostKey, ...present([message.secret])].join(':')].join(':');
     case 'JD': return ['JD', ['DONE', ...present([message.secret])].join(':')].join(':');
     case 'JG': return ['JG', ['GO', ...present([message.secret])].join(':')].join(':');
-    case 'JP': return ['JP', [message.payload, ...present([message.secret])].join(':')].join(':');
+    case 'JP': return ['JP', [message.payload, ...present([message.secret, message.password])].join(':')].join(':');
     case 'RJ': return ['RJ', [message.reason, ...present([message.secret])].join(':')].join(':');
     case 'RF': return ['RF', [message.reason, message.nonce].join(':')].join(':');
     case 'RQ': return ['RQ', [message.sessionId, message.peerKey, ...present([message.nonce])].join(':')].join(':');
@@ -377,7 +384,7 @@ export function decode(datagram: Uint8Array): DecodeResult {
   if (datagram.length > LIMITS.maxDatagramBytes) return fail('too_long', `${datagram.length} bytes`);
   for (const byte of datagram) if (byte < 0x20 || byte > 0x7e) return fail('not_ascii', `byte ${byte}`);
   const text = String.fromCharCode(...datagram);
-  if (text.length < 4 || text[2] !== ':') return fail('no_separator', 'expected CODE:payload');
+  if (text.length < 3 || text[2] !== ':') return fail('no_separator', 'expected CODE:payload');
   const parts = text.slice(3).split(':');
   switch (text.slice(0, 2)) {
     case 'HS': {
@@ -532,7 +539,7 @@ export function decode(datagram: Uint8Array): DecodeResult {
       const secret = parts[0]!;
       if (!isToken(secret)) return fail('bad_field', 'RV.secret');
       const names = parts.slice(1);
-      if (names.length > LIMITS.maxNames || !names.every(isName)) return fail('bad_field', 'RV.names');
+      if (names.length > LIMITS.maxNames || !names.every(isText)) return fail('bad_field', 'RV.names');
       return { ok: true, message: { code: 'RV', secret, names } };
     }
 
@@ -562,18 +569,20 @@ export function decode(datagram: Uint8Array): DecodeResult {
     }
 
     case 'JP': {
-      if (parts.length < 1 || parts.length > 2) return fail('field_count', 'JP needs 1 to 2 field(s)');
+      if (parts.length < 1 || parts.length > 3) return fail('field_count', 'JP needs 1 to 3 field(s)');
       const payload = parts[0]!;
-      if (!isName(payload)) return fail('bad_field', 'JP.payload');
+      if (!isText(payload)) return fail('bad_field', 'JP.payload');
       const secret = parts[1] as string | undefined;
       if (secret !== undefined && !isToken(secret)) return fail('bad_field', 'JP.secret');
-      return { ok: true, message: { code: 'JP', payload, secret } };
+      const password = parts[2] as string | undefined;
+      if (password !== undefined && !isToken(password)) return fail('bad_field', 'JP.password');
+      return { ok: true, message: { code: 'JP', payload, secret, password } };
     }
 
     case 'RJ': {
       if (parts.length < 1 || parts.length > 2) return fail('field_count', 'RJ needs 1 to 2 field(s)');
       const reason = parts[0]!;
-      if (!isName(reason)) return fail('bad_field', 'RJ.reason');
+      if (!isText(reason)) return fail('bad_field', 'RJ.reason');
       const secret = parts[1] as string | undefined;
       if (secret !== undefined && !isToken(secret)) return fail('bad_field', 'RJ.secret');
       return { ok: true, message: { code: 'RJ', reason, secret } };

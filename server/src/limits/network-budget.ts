@@ -28,6 +28,11 @@ export class NetworkBudget {
     return this.ips.peek(ip, now) && this.nets.peek(networkOf(ip), now);
   }
 
+  /** Whether the /24 [net] has an event left. */
+  netAllows(net: string, now: number): boolean {
+    return this.nets.peek(net, now);
+  }
+
   spend(ip: string, now: number): void {
     this.ips.allow(ip, now);
     this.nets.allow(networkOf(ip), now);

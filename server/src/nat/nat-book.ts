@@ -1,11 +1,12 @@
 /**
  * NAT types (and IPv6 addresses) that nodes of ours report in HS, JS and RS, passed on to their
- * peers in JR and NJ. Kept per public endpoint, the latest report winning, in a map bounded by
- * [max] entries (the oldest report goes first), so nothing a flood sends grows it. They travel
- * only after a pair's secret (both sides ours): an original peer never sees them. An IPv6 address
- * is kept only with a valid proof (ip6-proof.ts) for it, the local key's port and the request's
- * nonce: a peer will punch it, so it must be the claimant's own. A server without an IPv6
- * address of its own (no --public-ip6) can prove none, and passes none on.
+ * peers in JR and NJ. A report is read from the request being handled and kept with what the
+ * request was accepted as (the host's session, the joiner's slot), so it lives and goes with them:
+ * requests that were refused or dropped keep nothing, and no one network's joins can push out
+ * another's reports. They travel only after a pair's secret (both sides ours): an original peer
+ * never sees them. An IPv6 address is kept only with a valid proof (ip6-proof.ts) for it, the
+ * local key's port and the request's nonce: a peer will punch it, so it must be the claimant's own.
+ * A server without an IPv6 address of its own (no --public-ip6) can prove none, and passes none on.
  */
 import { decodeKey, type JoinRegistered, type Message, type NewJoiner } from '../generated/protocol.ts';
 import type { Ip6Proof } from './ip6-proof.ts';
@@ -20,40 +21,15 @@ export interface NatReport {
 export type Ip6Verdict = 'none' | 'proven' | 'unproven';
 
 export class NatBook {
-  private readonly reports = new Map<string, NatReport>();
+  constructor(private readonly proof: Ip6Proof | null) {}
 
-  constructor(
-    private readonly max: number,
-    private readonly proof: Ip6Proof | null,
-  ) {}
-
-  get size(): number {
-    return this.reports.size;
-  }
-
-  /** Notes what a request from [remoteKey] reported, if it reported anything; says what became of its IPv6 address. */
-  record(message: Message, remoteKey: string): Ip6Verdict {
-    if (message.code !== 'HS' && message.code !== 'JS' && message.code !== 'RS') return 'none';
-    if (message.nat === undefined) return 'none';
+  /** What [message] reports, if it reports anything, and what became of its IPv6 address. */
+  read(message: Message): { report: NatReport | undefined; verdict: Ip6Verdict } {
+    if (message.code !== 'HS' && message.code !== 'JS' && message.code !== 'RS') return { report: undefined, verdict: 'none' };
+    if (message.nat === undefined) return { report: undefined, verdict: 'none' };
     const verdict = this.verdict(message);
     const proven = verdict === 'proven';
-    this.reports.delete(remoteKey); // Re-inserted last: the newest report leaves last.
-    this.reports.set(remoteKey, { nat: message.nat, ip6Prefix: proven ? message.ip6Prefix : undefined, ip6Host: proven ? message.ip6Host : undefined });
-    if (this.reports.size > this.max) this.reports.delete(this.reports.keys().next().value!);
-    return verdict;
-  }
-
-  /** [message] with the other side's report added, when it is JR or NJ to a pair of ours. */
-  decorate(message: Message): Message {
-    if (message.code === 'JR' && message.secret) {
-      const r = this.reports.get(message.hostRemoteKey);
-      if (r) return { ...message, hostNat: r.nat, hostIp6Prefix: r.ip6Prefix, hostIp6Host: r.ip6Host } satisfies JoinRegistered;
-    }
-    if (message.code === 'NJ' && message.secret) {
-      const r = this.reports.get(message.joinerRemoteKey);
-      if (r) return { ...message, joinerNat: r.nat, joinerIp6Prefix: r.ip6Prefix, joinerIp6Host: r.ip6Host } satisfies NewJoiner;
-    }
-    return message;
+    return { report: { nat: message.nat, ip6Prefix: proven ? message.ip6Prefix : undefined, ip6Host: proven ? message.ip6Host : undefined }, verdict };
   }
 
   private verdict(message: Extract<Message, { code: 'HS' | 'JS' | 'RS' }>): Ip6Verdict {
@@ -64,4 +40,14 @@ export class NatBook {
       && this.proof.verify({ prefix, host, port, nonce, proof });
     return ok ? 'proven' : 'unproven';
   }
+}
+
+/** JR's fields for the host's report, when the pair has a secret. */
+export function hostNatFields(report: NatReport | undefined, secret: string | undefined): Partial<JoinRegistered> {
+  return report && secret ? { hostNat: report.nat, hostIp6Prefix: report.ip6Prefix, hostIp6Host: report.ip6Host } : {};
+}
+
+/** NJ's fields for the joiner's report, when the pair has a secret. */
+export function joinerNatFields(report: NatReport | undefined, secret: string | undefined): Partial<NewJoiner> {
+  return report && secret ? { joinerNat: report.nat, joinerIp6Prefix: report.ip6Prefix, joinerIp6Host: report.ip6Host } : {};
 }

@@ -61,6 +61,11 @@ export class RelayPorts {
     return best;
   }
 
+  /** Whether side [key] has a relay on port [portIndex]. */
+  holds(portIndex: number, key: string): boolean {
+    return this.ports[portIndex]!.sideKeys.has(key);
+  }
+
   add(relay: Relay): void {
     const port = this.ports[relay.portIndex]!;
     port.relays++;

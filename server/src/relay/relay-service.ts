@@ -6,6 +6,7 @@
  * forwarded nothing for the idle time (after the handover that means the game stopped), and at
  * its lifetime.
  */
+import { networkOf } from '../addresses.ts';
 import type { Config } from '../config.ts';
 import { decode, encode, encodeKey, type Endpoint, type Message, type RelayGranted } from '../generated/protocol.ts';
 import { newToken } from '../sessions/tokens.ts';
@@ -46,8 +47,15 @@ export interface RelayServiceOptions {
    * probe (NP) on the probe port and handled, so the relay does not count it as a stranger's.
    */
   readonly probe?: (portIndex: number, datagram: Buffer, from: Endpoint, reply: (answer: Buffer) => void) => boolean;
+  /**
+   * Side [key] of a relay in session [sessionId] sent game data through it (at most once a
+   * second per side): a relayed player that no longer talks to the server is not silent.
+   */
+  readonly heard?: (sessionId: string, key: string) => void;
 }
 
+/** A side's relay traffic counts as its activity in its session at most this often. */
+const HEARD_MS = 1_000;
 /** A single-sided request waits this long for the other side (the node gives up after 5 s). */
 const PENDING_MS = 10_000;
 /** Both sides bind within this long of the grant (our node binds at once), or the relay closes. */
@@ -146,11 +154,16 @@ export class RelayService {
     const ips = [a.endpoint.address, b.endpoint.address];
     const refusal = this.relays.size >= this.options.config.maxRelays ? 'relays_full' : this.quota.refusal(ips);
     if (refusal) return this.drop(refusal); // The request stays pending: a retry may find room.
-    const portIndex = this.ports.choose([keyA, keyB]);
+    let portIndex = this.ports.choose([keyA, keyB]);
+    const giving = portIndex < 0 ? this.givingWay(sessionId, [a, b], [keyA, keyB]) : undefined;
+    if (giving) {
+      this.close(giving, 'gave_way');
+      portIndex = this.ports.choose([keyA, keyB]);
+    }
     if (portIndex < 0) return this.drop('host_ports_full');
     this.pending.remove(pending);
     const side = (key: string, asker: Asker): RelaySide => ({
-      key, ip: asker.endpoint.address, token: this.newToken(), nonce: asker.nonce, bound: null,
+      key, ip: asker.endpoint.address, token: this.newToken(), nonce: asker.nonce, bound: null, heardAt: -Infinity,
     });
     const opened = new Relay(id, sessionId, portIndex, [side(keyA, a), side(keyB, b)], this.bandwidth.newBucket(), this.options.now());
     this.add(opened);
@@ -219,6 +232,10 @@ export class RelayService {
     if (!this.bandwidth.allow(relay.bucket, now, HEADER_BYTES + datagram.length)) return this.drop('bandwidth');
     if (!this.ports!.send(relay.portIndex, datagram, other.bound)) return this.drop('send_failed');
     relay.lastForward = now;
+    if (now - side.heardAt >= HEARD_MS) {
+      side.heardAt = now;
+      this.options.heard?.(relay.sessionId, side.key);
+    }
     relay.bytes += datagram.length;
     relay.datagrams++;
     this.options.stats.relayedBytes += datagram.length;
@@ -239,6 +256,33 @@ export class RelayService {
     // The nonce of this side's own RQ: our node drops an RG without it (original clients send none).
     const rg: RelayGranted = { code: 'RG', peerKey: other.key, relayKey, token: side.token, ...(side.nonce === undefined ? {} : { nonce: side.nonce }) };
     this.options.send(to, rg);
+  }
+
+  /**
+   * When every relay port has a relay of the pair's host: the host's relay that gives way to the
+   * joiner asking ([askers], [keys]), the least recently forwarding of the /24 that holds the most
+   * of the host's relays, when it holds two more than the joiner's /24. Joiners from one network
+   * cannot hold a host's relay ports against players from elsewhere.
+   */
+  private givingWay(sessionId: string, askers: readonly [Asker, Asker], keys: readonly [string, string]): Relay | undefined {
+    const hostKey = this.options.session(sessionId)?.hostRemoteKey;
+    if (!hostKey || (keys[0] !== hostKey && keys[1] !== hostKey)) return undefined;
+    const j = keys[0] === hostKey ? 1 : 0;
+    const [joiner, joinerKey] = [askers[j], keys[j]];
+    const byNet = new Map<string, Relay[]>();
+    for (const relay of this.bySession.get(sessionId) ?? []) {
+      const other = relay.sides.find((s) => s.key !== hostKey);
+      if (!other || !relay.side(hostKey)) continue;
+      const net = networkOf(other.ip);
+      byNet.set(net, [...byNet.get(net) ?? [], relay]);
+    }
+    let top: Relay[] = [];
+    for (const relays of byNet.values()) if (relays.length > top.length) top = relays;
+    const joiners = byNet.get(networkOf(joiner.endpoint.address))?.length ?? 0;
+    if (top.length < joiners + 2) return undefined;
+    // Only a port the joiner has no relay on frees a place for this pair.
+    const freeing = top.filter((relay) => !this.ports!.holds(relay.portIndex, joinerKey));
+    return freeing.reduce<Relay | undefined>((quietest, relay) => (!quietest || relay.lastForward < quietest.lastForward ? relay : quietest), undefined);
   }
 
   private sideLeft(relay: Relay): boolean {

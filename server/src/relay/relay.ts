@@ -16,6 +16,8 @@ export interface RelaySide {
   /** The nonce of the side's latest RQ, echoed in RG. */
   nonce: string | undefined;
   bound: Endpoint | null;
+  /** When this side's traffic last counted as its activity in the session. */
+  heardAt: number;
 }
 
 export class Relay {

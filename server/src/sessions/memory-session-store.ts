@@ -1,20 +1,27 @@
 /** SessionStore in this process's memory: maps by id, by host address and by random joiner. */
+import { networkOf } from '../addresses.ts';
 import type { Session, SessionPeer } from './session.ts';
 import type { SessionStore } from './session-store.ts';
 
-/** Host addresses looked at for one random match, at most: bounds the work one RS can cause. */
-const MAX_WAITING_SCAN = 1024;
+/**
+ * Eligibility checks one random match makes at most (a /24 or an address each): bounds the work
+ * one RS can cause. What a search found ineligible goes to the back of its queue, so the next
+ * search starts with others: no number of ineligible hosts hides an eligible one for long.
+ */
+const MAX_WAITING_CHECKS = 1024;
+/** Addresses looked at in one /24 per search, at most: one network's hosts cannot use up a search. */
+const CHECKS_PER_NET = 16;
+
+/** Random sessions waiting for a stranger: by /24, then by host IP, each in insertion order (oldest first). */
+type Waiting = Map<string, Map<string, Map<string, Session>>>;
 
 export class MemorySessionStore implements SessionStore {
   private readonly byId = new Map<string, Session>();
   private readonly byHost = new Map<string, Session>();
   private readonly byRandomJoiner = new Map<string, Session>();
-  /**
-   * Random sessions waiting for a stranger, confirmed and provisional apart, grouped by host IP;
-   * all in insertion order (oldest first). A search looks at each address once.
-   */
-  private readonly waitingConfirmed = new Map<string, Map<string, Session>>();
-  private readonly waitingProvisional = new Map<string, Map<string, Session>>();
+  /** Random sessions waiting for a stranger, confirmed and provisional apart. */
+  private readonly waitingConfirmed: Waiting = new Map();
+  private readonly waitingProvisional: Waiting = new Map();
   /** Provisional sessions, oldest first, and the same grouped by host IP. */
   private readonly provisional = new Map<string, Session>();
   private readonly provisionalByIp = new Map<string, Map<string, Session>>();
@@ -50,8 +57,10 @@ export class MemorySessionStore implements SessionStore {
     return this.byRandomJoiner.get(remoteKey);
   }
 
-  waitingRandom(exceptHost: string, eligible: (hostIp: string) => boolean): Session | undefined {
-    return firstWaiting(this.waitingConfirmed, exceptHost, eligible) ?? firstWaiting(this.waitingProvisional, exceptHost, eligible);
+  waitingRandom(exceptHost: string, eligible: (hostIp: string) => boolean, netEligible: (net: string) => boolean = () => true): Session | undefined {
+    const checks = { left: MAX_WAITING_CHECKS };
+    return firstWaiting(this.waitingConfirmed, exceptHost, eligible, netEligible, checks)
+      ?? firstWaiting(this.waitingProvisional, exceptHost, eligible, netEligible, checks);
   }
 
   hostedFromIp(ip: string): number {
@@ -67,7 +76,7 @@ export class MemorySessionStore implements SessionStore {
     this.perIp.set(session.hostIp, this.hostedFromIp(session.hostIp) + 1);
     this.byId.set(session.id, session);
     this.byHost.set(session.hostRemoteKey, session);
-    if (session.random) group(session.confirmed ? this.waitingConfirmed : this.waitingProvisional, session.hostIp).set(session.id, session);
+    if (session.random) wait(session.confirmed ? this.waitingConfirmed : this.waitingProvisional, session);
     if (!session.confirmed) {
       this.provisional.set(session.id, session);
       group(this.provisionalByIp, session.hostIp).set(session.id, session);
@@ -86,9 +95,9 @@ export class MemorySessionStore implements SessionStore {
     if (!session || session.confirmed) return;
     this.provisional.delete(id);
     ungroup(this.provisionalByIp, session);
-    const waiting = ungroup(this.waitingProvisional, session);
+    const waiting = unwait(this.waitingProvisional, session);
     session.confirmed = true;
-    if (waiting) group(this.waitingConfirmed, session.hostIp).set(session.id, session);
+    if (waiting) wait(this.waitingConfirmed, session);
   }
 
   remove(id: string): boolean {
@@ -110,8 +119,8 @@ export class MemorySessionStore implements SessionStore {
   }
 
   private unwait(session: Session): void {
-    ungroup(this.waitingConfirmed, session);
-    ungroup(this.waitingProvisional, session);
+    unwait(this.waitingConfirmed, session);
+    unwait(this.waitingProvisional, session);
   }
 
   removeStale(cutoff: number): Session[] {
@@ -145,17 +154,67 @@ function ungroup(groups: Map<string, Map<string, Session>>, session: Session): b
   return true;
 }
 
+function wait(waiting: Waiting, session: Session): void {
+  let net = waiting.get(networkOf(session.hostIp));
+  if (!net) waiting.set(networkOf(session.hostIp), (net = new Map()));
+  group(net, session.hostIp).set(session.id, session);
+}
+
+/** Removes [session] from the waiting queues; whether it was there. */
+function unwait(waiting: Waiting, session: Session): boolean {
+  const key = networkOf(session.hostIp);
+  const net = waiting.get(key);
+  if (!net || !ungroup(net, session)) return false;
+  if (net.size === 0) waiting.delete(key);
+  return true;
+}
+
+/** Moves [key] to the back of [map]'s order. */
+function toBack<V>(map: Map<string, V>, key: string): void {
+  const value = map.get(key);
+  if (value === undefined) return;
+  map.delete(key);
+  map.set(key, value);
+}
+
 /**
- * The oldest waiting session of the first eligible address, not hosted at [exceptHost]. Each
- * address is looked at once (its one session at [exceptHost], if any, is skipped), and at most
- * MAX_WAITING_SCAN addresses: the work one RS causes is bounded whatever waits.
+ * The oldest waiting session of the first eligible address of the first eligible /24, not hosted
+ * at [exceptHost]. A /24 whose budget is spent is passed over with one check, whatever number of
+ * hosts it has waiting, and at most CHECKS_PER_NET of a /24's addresses are looked at; what was
+ * found ineligible goes to the back, so that the bounded work of each search ([checks]) moves on
+ * through the queue rather than looking at the same hosts again.
  */
-function firstWaiting(groups: Map<string, Map<string, Session>>, exceptHost: string, eligible: (ip: string) => boolean): Session | undefined {
-  let scanned = 0;
-  for (const [ip, sessions] of groups) {
-    if (++scanned > MAX_WAITING_SCAN) return undefined;
-    if (!eligible(ip)) continue;
-    for (const session of sessions.values()) if (session.hostRemoteKey !== exceptHost) return session;
+function firstWaiting(
+  waiting: Waiting, exceptHost: string, eligible: (ip: string) => boolean, netEligible: (net: string) => boolean, checks: { left: number },
+): Session | undefined {
+  const passedNets: string[] = [];
+  const passedIps: Array<[Map<string, Map<string, Session>>, string]> = [];
+  let found: Session | undefined;
+  search: for (const [key, net] of waiting) {
+    if (checks.left-- <= 0) break;
+    if (!netEligible(key)) {
+      passedNets.push(key);
+      continue;
+    }
+    let inNet = 0;
+    for (const [ip, sessions] of net) {
+      if (inNet++ >= CHECKS_PER_NET || checks.left-- <= 0) {
+        passedNets.push(key);
+        continue search;
+      }
+      if (!eligible(ip)) {
+        passedIps.push([net, ip]);
+        continue;
+      }
+      for (const session of sessions.values()) {
+        if (session.hostRemoteKey !== exceptHost) {
+          found = session;
+          break search;
+        }
+      }
+    }
   }
-  return undefined;
+  for (const [net, ip] of passedIps) toBack(net, ip);
+  for (const key of passedNets) toBack(waiting, key);
+  return found;
 }

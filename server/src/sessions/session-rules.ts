@@ -78,3 +78,15 @@ export function takeSlot(ctx: SlotContext, session: Session, remoteKey: string, 
   ctx.stats.slotsReclaimed++;
   return 'reclaimed';
 }
+
+/**
+ * Joiner [key] of [session] was heard from elsewhere (its relay carried its game): it is no
+ * longer silent, and moves to the end of the least-recently-heard order, so joins do not take
+ * the slot of a player in a running game.
+ */
+export function heardFromJoiner(store: SessionStore, session: Session | undefined, key: string, now: number): void {
+  const peer = session?.peers.get(key);
+  if (!session || !peer) return;
+  peer.seenAt = now;
+  store.putPeer(session, peer);
+}

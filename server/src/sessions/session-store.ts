@@ -13,9 +13,11 @@ export interface SessionStore {
   randomJoinedBy(remoteKey: string): Session | undefined;
   /**
    * A random session still waiting for its stranger, hosted by anyone but [exceptHost] from an
-   * address [eligible] accepts: confirmed ones first, then provisional ones, oldest first.
+   * address [eligible] accepts in a /24 [netEligible] accepts: confirmed ones first, then
+   * provisional ones, oldest first. The work is bounded, and hosts found ineligible must not keep
+   * an eligible one from being found by the next search.
    */
-  waitingRandom(exceptHost: string, eligible: (hostIp: string) => boolean): Session | undefined;
+  waitingRandom(exceptHost: string, eligible: (hostIp: string) => boolean, netEligible?: (net: string) => boolean): Session | undefined;
   add(session: Session): void;
   /** Records that [remoteKey] joined the random session [id]: it stops waiting. */
   matchRandom(id: string, remoteKey: string): void;

@@ -1,4 +1,5 @@
 /** A session as the server keeps it. */
+import type { NatReport } from '../nat/nat-book.ts';
 
 export interface SessionPeer {
   /** The joiner's public address as the server saw it. */
@@ -8,6 +9,8 @@ export interface SessionPeer {
   seenAt: number;
   /** The pair's secret (a token), drawn when host and joiner both sent nonces; kept for duplicates. */
   secret?: string;
+  /** The NAT type (and proven IPv6 address) the joiner reported, passed on to its host. */
+  nat?: NatReport;
 }
 
 export interface Session {
@@ -18,6 +21,8 @@ export interface Session {
   hostLocalKey: string;
   /** The nonce of the host's first HS or RS, sent in every NJ so its node can tell a forged one. */
   readonly hostNonce?: string;
+  /** The NAT type (and proven IPv6 address) the host reported, passed on to its joiners. */
+  hostNat?: NatReport;
   /** The host's link (HL): the address its node talks from while its game holds hostRemoteKey. */
   hostLink?: string;
   /** Made by RS: pairs the host with one stranger. */

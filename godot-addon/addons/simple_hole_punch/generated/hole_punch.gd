@@ -35,13 +35,13 @@ extends "../hole_punch_messages.gd"
 
 ## Why an attempt failed, as [signal failed] reports it.
 enum Failure {
-	BAD_ALIAS, ## The alias is empty, has control characters, or is longer than 32 bytes on the wire (ASCII counts one, any other UTF-8 byte three).
+	BAD_ALIAS, ## The alias is empty, has control characters, or is longer than 32 characters (any script, emoji included; an emoji made of several code points counts each).
 	BAD_SERVER_KEY, ## The server key is not a key.
 	BAD_CODE, ## The session code is not a code, even with case, spaces and dashes forgiven.
 	LOCAL_PORT_UNUSABLE, ## The local UDP port ([member local_port]) could not be bound.
 	SERVER_SILENT, ## The server did not answer within [member server_timeout].
 	CODE_UNKNOWN, ## The server knows no session with this code.
-	SESSION_FULL, ## The session has no room for another player.
+	SESSION_FULL, ## The session has no room for another player: the server's cap, or the host's [member max_players].
 	SERVER_FULL, ## The server has no room for another session.
 	ADDRESS_LIMIT, ## This address holds too many sessions at the server.
 	REFUSED_BY_HOST, ## The host's game refused this player.
@@ -49,6 +49,8 @@ enum Failure {
 	RELAY_UNAVAILABLE, ## Punching failed and the server gave no relay within [member relay_timeout].
 	HOST_LOST, ## The host went silent for [member peer_timeout] before the handover.
 	GAME_CONNECT_FAILED, ## The game peer could not start or connect ([member manage_game_peer]).
+	WRONG_PASSWORD, ## The host's node refused this player: its [member password] was not the host's (or it set none where the host has one).
+	PAYLOAD_TOO_LONG, ## The [member join_payload] is longer than 32 characters, or has control characters: [method join_session] and [method random_session] refuse it, with the limit and the size in the detail.
 }
 
 ## The session closed and this node was the host: start the game server on [param port] (for example [code]ENetMultiplayerPeer.create_server(port)[/code]).
@@ -98,12 +100,12 @@ signal refused(reason: String)
 @warning_ignore("unused_signal") # The machine emits it.
 signal peer_lost(key: String)
 ## The NAT diagnosis finished (see [member nat_type]): in time for a lobby to show it, before a session is hosted or joined when [method diagnose_nat] was called early.
-## [param nat_type]: A [enum HolePunchNat.NatType]: OPEN, PORT_PRESERVING, PORT_RANDOMISING or UNKNOWN (also in [member nat_type]).
+## [param nat_type]: OPEN, PORT_PRESERVING, PORT_RANDOMISING or UNKNOWN (also in [member nat_type]); [code]HolePunchNat.NatType.keys()[nat_type][/code] names it.
 @warning_ignore("unused_signal") # The machine emits it.
-signal nat_diagnosed(nat_type: int)
+signal nat_diagnosed(nat_type: HolePunchNat.NatType)
 ## This node's attempt failed and has ended (or never started): [param reason] says why, one failure per value. The older signals ([signal bad_session], [signal bad_server], [signal refused], [signal punch_failed]) still come too. A host's failures about one player do not end its session: they come as [signal player_left].
 ## [param reason]: Why: a value of [enum Failure].
-## [param detail]: What failed: the alias, key, code, port or peer key, or the reason the server gave.
+## [param detail]: What failed: the alias, code, port or peer key, the server's address ([code]ip:port[/code]) for [code]SERVER_SILENT[/code], or the reason the server or host gave. [method describe] puts both in words.
 @warning_ignore("unused_signal") # The machine emits it.
 signal failed(reason: Failure, detail: String)
 ## A player became reachable and told its alias: on a host, each joiner (a late joiner once it said who it is over the game connection); on a joiner, the host, and in a game the node runs ([member manage_game_peer]) every other player once the host lists it. Aliases may repeat, keys never do.
@@ -117,7 +119,13 @@ signal player_joined(key: String, alias: String)
 ## [param reason]: [code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay), [code]removed[/code] (by the host) or [code]left[/code] (its game connection closed and it did not connect again within twice [member game_retry_interval]).
 @warning_ignore("unused_signal") # The machine emits it.
 signal player_left(key: String, alias: String, reason: String)
-## Host: a joiner sent the payload it set in [member join_payload] (it comes after [signal player_joined]; for a late joiner always, empty when it set none, before the player enters the game). Refuse the player with [method refuse_player] if the game does not want it.
+## Host: this node refused a player by itself, before [signal player_joined] (which never comes for it), before the handover or as a late joiner: its password was wrong or missing ([member password]), or the session was full ([member max_players]). The player gets [signal failed] with [code]WRONG_PASSWORD[/code] or [code]SESSION_FULL[/code].
+## [param key]: The player's public key.
+## [param alias]: The alias it told, decoded to UTF-8.
+## [param reason]: [code]wrong_password[/code] or [code]full[/code].
+@warning_ignore("unused_signal") # The machine emits it.
+signal player_refused(key: String, alias: String, reason: String)
+## Host: a joiner of ours sent the payload it set in [member join_payload], empty when it set none. It comes just before [signal player_joined] for that player, always (before the handover and for a late joiner alike), after this node checked [member password] and [member max_players]; the host waits for it (at most a second, see [member join_payload]) before the player counts as joined or is handed over, so [method close_session] never loses one. An original peer sends none: it joins without it. Refuse the player with [method refuse_player] if the game does not want it: [signal player_joined] then never comes.
 ## [param key]: The player's public key.
 ## [param payload]: The payload, decoded to UTF-8.
 @warning_ignore("unused_signal") # The machine emits it.
@@ -168,9 +176,11 @@ signal game_connected(peer: MultiplayerPeer)
 @export var manage_game_peer: bool = false
 ## Host, with [member manage_game_peer]: keep the session open after the handover, so that players can join the running game with the same code ([HolePunchLateJoin]); [method close_session] then ends it. Directly, or through the relay when punching fails. The host hears a late joiner only over the game connection: while letting it in, it asks who it is, and the player comes like any other, in [signal player_joined] with its alias and in [signal player_payload], under [member max_players] and [method refuse_player], before it enters the game.
 @export var keep_open: bool = false
-## Host: most players admitted to the session, late joiners included (0: no cap beyond [member max_peers]); a player heard beyond it is refused with the reason [code]full[/code].
+## Host: most joiners admitted to the session, late joiners included; the host itself does not count (0: no cap beyond [member max_peers]). A player heard beyond it is refused: it gets [signal failed] with [code]SESSION_FULL[/code], the host [signal player_refused] with [code]full[/code].
 @export_range(0, 1024) var max_players: int = 0
-## Joiner: a small payload for the host's game to decide on (a password, a version), UTF-8, at most 32 bytes on the wire as an alias; empty sends none. The host gets it in [signal player_payload].
+## The session's password, set on the host and on each joiner (any text, UTF-8). The host's node checks it itself, before the handover and for every late joiner, and refuses a joiner whose password differs or who set none: that player gets [signal failed] with [code]WRONG_PASSWORD[/code], the host [signal player_refused] with [code]wrong_password[/code] and never [signal player_joined]. Empty on the host: everyone may join. It never travels in clear: a joiner sends a proof keyed by the secret the server gave the pair (an HMAC-SHA256), so it needs this project's server on both sides ([member original_server] off) and peers of ours; an original peer cannot prove one and is refused by a host that has one. Someone who reads the pair's traffic can still try guesses against the proof offline: choose a password that is not a word.
+@export_custom(PROPERTY_HINT_PASSWORD, "") var password: String = ""
+## Joiner: a small payload for the host's game to decide on (a version, a team), UTF-8, at most 32 characters; longer, [method join_session] refuses it with [code]PAYLOAD_TOO_LONG[/code]. Our joiners always send it, empty too; the host gets it in [signal player_payload] just before [signal player_joined], having waited for it after the alias at most a second (four [member keep_open_interval]s when longer): an original peer, which sends none, then joins without it. For a password use [member password], which the node checks itself.
 @export var join_payload: String = ""
 ## Client: seconds between fresh ENet connect attempts until the host answers.
 @export_range(0.1, 10.0, 0.1, "suffix:s") var game_retry_interval: float = 2.0
@@ -247,9 +257,9 @@ func get_host() -> String:
 	return _api_get_host()
 
 
-## Host: refuse or remove the player [param key] (it gets [signal failed] with [code]REFUSED_BY_HOST[/code] and [param reason]; this node emits [signal player_left] with [code]removed[/code]), before the handover or in a game the node runs ([member manage_game_peer]): a late joiner refused in [signal player_joined] or [signal player_payload] never enters the game (no [signal MultiplayerAPI.peer_connected] anywhere), a player already in is disconnected and leaves every client's roster. It cannot come back in this session. Returns [constant ERR_DOES_NOT_EXIST] for a key that is not a player here, [constant ERR_INVALID_PARAMETER] for a reason that is not 1 to 32 bytes on the wire.
+## Host: refuse or remove the player [param key] (it gets [signal failed] with [code]REFUSED_BY_HOST[/code] and [param reason]; this node emits [signal player_left] with [code]removed[/code] once it had emitted [signal player_joined] for it), before the handover or in a game the node runs ([member manage_game_peer]): a player refused in [signal player_payload] never joins, a late joiner refused in [signal player_payload] or [signal player_joined] never enters the game (no [signal MultiplayerAPI.peer_connected] anywhere), a player already in is disconnected and leaves every client's roster. It cannot come back in this session. Returns [constant ERR_DOES_NOT_EXIST] for a key that is not a player here, [constant ERR_INVALID_PARAMETER] for a reason that is empty, longer than 32 characters or has control characters.
 ## [param key]: The player's public key, as [signal player_joined] gave it.
-## [param reason]: Why, shown to the player (UTF-8, as short as an alias).
+## [param reason]: Why, shown to the player (UTF-8, 1 to 32 characters as an alias). Avoid the node's own reasons: the player reads [code]full[/code] as [code]SESSION_FULL[/code] and [code]wrong_password[/code] as [code]WRONG_PASSWORD[/code].
 func refuse_player(key: String, reason: String) -> Error:
 	return _api_refuse_player(key, reason)
 
@@ -282,8 +292,15 @@ func diagnose_nat(serv_key: String) -> void:
 
 
 ## This machine's NAT once diagnosed, a [enum HolePunchNat.NatType] (as [member nat_type]); UNKNOWN before, or when it could not be told.
-func get_nat_type() -> int:
+func get_nat_type() -> HolePunchNat.NatType:
 	return _api_get_nat_type()
+
+
+## What a [signal failed] means, in words a player can read (English), with what failed: the alias, the code, the server's address tried, the host's reason. For example [code]HolePunch.describe(HolePunch.Failure.SERVER_SILENT, "203.0.113.5:4000")[/code] says that the server at 203.0.113.5:4000 did not answer.
+## [param reason]: The [param reason] of [signal failed].
+## [param detail]: Its [param detail].
+static func describe(reason: Failure, detail: String) -> String:
+	return _api_describe(reason, detail)
 
 
 ## Routes a message parsed by [method HolePunchProtocol.parse] to its handler in the machine;

@@ -36,7 +36,7 @@ const JOIN_HOST := "JH"
 const JOIN_DONE := "JD"
 ## [code]JG[/code] (peer_to_peer): Host to each client once every client answered JH, sent three times just before the host frees its port for the game server: start the game client now. An extension of ours; original peers ignore it, and our clients fall back to a timeout without it.
 const JOIN_GO := "JG"
-## [code]JP[/code] (peer_to_peer): Ours: a joiner's small payload for the host's game to decide on (a password, a version), sent with each of its punch packets to the host until the handover. Original hosts ignore it.
+## [code]JP[/code] (peer_to_peer): Ours: what a joiner of ours tells the host besides its alias, sent with each of its punch packets to the host until the handover, always (with an empty payload too, so that the host knows it has all it will get): its small payload for the host's game (a version, a team) and the proof of its password. Original hosts ignore it.
 const JOIN_PAYLOAD := "JP"
 ## [code]RJ[/code] (peer_to_peer): Ours: the host's game refused or removed this joiner before the handover (sent three times; the host then drops the joiner). Original joiners ignore it and time out.
 const REFUSED_JOIN := "RJ"
@@ -65,8 +65,12 @@ const UNKNOWN_SESSION_SUFFIX := "cycy"
 
 ## Longest datagram accepted, in bytes.
 const MAX_DATAGRAM_BYTES := 512
-## Longest alias, in characters.
+## Longest alias in RD (what original peers accept), in bytes on the wire.
 const MAX_NAME_LENGTH := 32
+## Longest alias, payload or reason of ours, in characters (Unicode code points).
+const MAX_TEXT_CHARACTERS := 32
+## Longest alias, payload or reason of ours on the wire (RV, JP, RJ), in bytes.
+const MAX_TEXT_LENGTH := 384
 ## Most names in one [code]RD[/code].
 const MAX_NAMES := 16
 ## Shortest session-id suffix, in bigrams.
@@ -138,6 +142,18 @@ static func is_name(text: String) -> bool:
 	return true
 
 
+## Whether [param text] is ours (an alias, payload or reason in RV, JP or RJ): 0 to
+## [constant MAX_TEXT_LENGTH] printable ASCII characters, no [code]:[/code].
+static func is_text(text: String) -> bool:
+	if text.length() > MAX_TEXT_LENGTH:
+		return false
+	for i in text.length():
+		var c := text.unicode_at(i)
+		if c < 0x20 or c > 0x7e or c == 0x3a:
+			return false
+	return true
+
+
 ## Encodes [code]HS[/code]: Register a new session with the sender as its host. Resent until HR arrives.
 static func encode_host_session(local_key: String, nonce: String = "", nat: String = "", ip6_prefix: String = "", ip6_host: String = "", ip6_proof: String = "") -> PackedByteArray:
 	return _pack(HOST_SESSION, [local_key], [nonce, nat, ip6_prefix, ip6_host, ip6_proof])
@@ -198,9 +214,9 @@ static func encode_join_done(secret: String = "") -> PackedByteArray:
 static func encode_join_go(secret: String = "") -> PackedByteArray:
 	return _pack(JOIN_GO, ["GO"], [secret])
 
-## Encodes [code]JP[/code]: Ours: a joiner's small payload for the host's game to decide on (a password, a version), sent with each of its punch packets to the host until the handover. Original hosts ignore it.
-static func encode_join_payload(payload: String, secret: String = "") -> PackedByteArray:
-	return _pack(JOIN_PAYLOAD, [payload], [secret])
+## Encodes [code]JP[/code]: Ours: what a joiner of ours tells the host besides its alias, sent with each of its punch packets to the host until the handover, always (with an empty payload too, so that the host knows it has all it will get): its small payload for the host's game (a version, a team) and the proof of its password. Original hosts ignore it.
+static func encode_join_payload(payload: String, secret: String = "", password: String = "") -> PackedByteArray:
+	return _pack(JOIN_PAYLOAD, [payload], [secret, password])
 
 ## Encodes [code]RJ[/code]: Ours: the host's game refused or removed this joiner before the handover (sent three times; the host then drops the joiner). Original joiners ignore it and time out.
 static func encode_refused_join(reason: String, secret: String = "") -> PackedByteArray:
@@ -258,7 +274,7 @@ static func _pack(code: String, fields: Array, extensions: Array[String] = []) -
 ## Parses and validates one datagram against the schema: [code]{"code": CODE, <field>: value, ...}[/code],
 ## or an empty Dictionary when the datagram is not valid. Never fails on any input.
 static func parse(packet: PackedByteArray) -> Dictionary:
-	if packet.size() < 4 or packet.size() > MAX_DATAGRAM_BYTES:
+	if packet.size() < 3 or packet.size() > MAX_DATAGRAM_BYTES:
 		return {}
 	for byte in packet:
 		if byte < 0x20 or byte > 0x7e:
@@ -413,7 +429,7 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			var names := parts.slice(1)
 			for part in names:
-				if not is_name(part):
+				if not is_text(part):
 					return {}
 			return {"code": "RV", "secret": parts[0], "names": names }
 		"JH":
@@ -441,17 +457,19 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			return {"code": "JG", "go": parts[0], "secret": parts[1] if parts.size() > 1 else "" }
 		"JP":
-			if parts.size() < 1 or parts.size() > 2:
+			if parts.size() < 1 or parts.size() > 3:
 				return {}
-			if not is_name(parts[0]):
+			if not is_text(parts[0]):
 				return {}
 			if parts.size() > 1 and not is_token(parts[1]):
 				return {}
-			return {"code": "JP", "payload": parts[0], "secret": parts[1] if parts.size() > 1 else "" }
+			if parts.size() > 2 and not is_token(parts[2]):
+				return {}
+			return {"code": "JP", "payload": parts[0], "secret": parts[1] if parts.size() > 1 else "", "password": parts[2] if parts.size() > 2 else "" }
 		"RJ":
 			if parts.size() < 1 or parts.size() > 2:
 				return {}
-			if not is_name(parts[0]):
+			if not is_text(parts[0]):
 				return {}
 			if parts.size() > 1 and not is_token(parts[1]):
 				return {}
