@@ -62,6 +62,12 @@ describe('the addon README\'s first game', () => {
     ann.commands.send('move 0 50');
     await sees(host.godot, /ann@\d+,150 host@\d+,100 /);
 
+    // When eve brings the wrong password, the node turns her away: she hears why, the host hears of her
+    const eve = play(dir, 'eve', 'join', code, 'eve', 'open sesame');
+    await eve.godot.waitForLine(/^failure WRONG_PASSWORD$/, WAIT);
+    await eve.godot.waitForLine(/^failed: \S.*/, WAIT);
+    await host.godot.waitForLine(/^refused eve: wrong_password$/, WAIT);
+
     // When bob joins the running game, everyone sees everyone, where they are
     const bob = play(dir, 'bob', 'join', code, 'bob', 'swordfish');
     await host.godot.waitForLine(/^bob joined$/, WAIT);
@@ -70,12 +76,7 @@ describe('the addon README\'s first game', () => {
     bob.commands.send('move 0 -30');
     await sees(ann.godot, /ann@\d+,150 bob@\d+,70 host@\d+,100 players 2$/);
 
-    // When eve brings the wrong password, and carl the right one with the session full,
-    // the node turns both away: each hears why, the host hears of each
-    const eve = play(dir, 'eve', 'join', code, 'eve', 'open sesame');
-    await eve.godot.waitForLine(/^failure WRONG_PASSWORD$/, WAIT);
-    await eve.godot.waitForLine(/^failed: \S.*/, WAIT);
-    await host.godot.waitForLine(/^refused eve: wrong_password$/, WAIT);
+    // When carl brings the right password with the session full, the node turns him away too
     const carl = play(dir, 'carl', 'join', code, 'carl', 'swordfish');
     await carl.godot.waitForLine(/^failure SESSION_FULL$/, WAIT);
     await host.godot.waitForLine(/^refused carl: full$/, WAIT);
