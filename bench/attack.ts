@@ -24,6 +24,7 @@ import { RelayBandwidth } from './attack/attacks/relay-bandwidth.ts';
 import { RelayHolding } from './attack/attacks/relay-holding.ts';
 import { SlotFilling } from './attack/attacks/slot-filling.ts';
 import { SpoofedBind } from './attack/attacks/spoofed-bind.ts';
+import { SpoofedJoin } from './attack/attacks/spoofed-join.ts';
 import { SpoofedRefresh } from './attack/attacks/spoofed-refresh.ts';
 import { RelayInjection } from './attack/attacks/relay-injection.ts';
 import { LeakBoard, type RunContext } from './attack/context.ts';
@@ -49,7 +50,7 @@ const LEGIT_TAIL_MS = 12_000;
 function allAttacks(): Attack[] {
   const attacks = [new PortZero(), new RelayHolding(), new PendingRelays(), new SpoofedBind(), new LanKeys(), new RandomHogging(),
     new JunkNeighbour(), new SlotFilling(), new HsFlood(), new RelayBandwidth(), new CodeGuessing(), new MalformedCodes(),
-    new SpoofedRefresh(), new RelayInjection()];
+    new SpoofedRefresh(), new RelayInjection(), new SpoofedJoin()];
   return args.extra ? [...attacks, new SlotFilling(true), new RandomHogging(8)] : attacks;
 }
 

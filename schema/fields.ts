@@ -37,6 +37,11 @@ export const OWN_NAT: readonly FieldSpec[] = [
     doc: 'Ours: the server\'s proof (from IA) that the sender received at that IPv6 address and the local key\'s port, for this request\'s nonce. The server passes the address on only with a valid proof.',
   },
 ];
+/** Ours, last on JS and RS: the return-path cookie from RC, echoed. */
+export const COOKIE: FieldSpec = {
+  name: 'cookie', type: 'token', optional: true,
+  doc: 'Ours: the cookie from RC, echoed: proof that the sender receives at its source address and port. Sent only after RC; the fields before it are then all present (cycycycycycycycy for an IPv6 address and proof it does not claim, unknown for a NAT type it does not know).',
+};
 /** The server's IPv6 address in NP (as the sender knows it, or zeros) and in NA; NP carries it so that NA is never the longer. */
 export const SERVER_IP6: readonly FieldSpec[] = [
   {

@@ -1,5 +1,5 @@
 /** The messages of the wire format: code, direction and fields of each (docs/wire-format.md says it in words). */
-import { ECHO, HOST_NONCE, NONCE, OWN_NAT, PEER_SECRET, peerNat, SECRET, SERVER_IP6 } from './fields.ts';
+import { COOKIE, ECHO, HOST_NONCE, NONCE, OWN_NAT, PEER_SECRET, peerNat, SECRET, SERVER_IP6 } from './fields.ts';
 import type { MessageSpec } from './types.ts';
 
 export const messages: readonly MessageSpec[] = [
@@ -29,6 +29,7 @@ export const messages: readonly MessageSpec[] = [
         { name: 'session_id', type: 'session_id', doc: 'The session to join.' },
         NONCE,
         ...OWN_NAT,
+        COOKIE,
       ],
     },
     {
@@ -69,6 +70,7 @@ export const messages: readonly MessageSpec[] = [
         { name: 'local_key', type: 'key', doc: 'The sender\'s LAN address and bound port.' },
         NONCE,
         ...OWN_NAT,
+        COOKIE,
       ],
     },
     {
@@ -146,6 +148,14 @@ export const messages: readonly MessageSpec[] = [
       fields: [
         { name: 'reason', type: 'word', values: ['server_full', 'address_limit', 'session_full'], doc: 'server_full: no room for another session; address_limit: too many sessions from this address (or network); session_full: the session has no room for another peer.' },
         { name: 'nonce', type: 'token', doc: 'The nonce of the refused request.' },
+      ],
+    },
+    {
+      code: 'RC', name: 'return_cookie', direction: 'server_to_client',
+      doc: 'Ours: answer to a JS or RS that carried a nonce but no valid cookie, sent only to its source and never longer than it: nothing else happens until the sender echoes the cookie in the same request, so a request from a spoofed source introduces nobody. The cookie is a keyed MAC of the source address and port, the nonce and the minute, good for one to two minutes; the server keeps nothing. Original clients (no nonce) never get one.',
+      fields: [
+        { name: 'cookie', type: 'token', doc: 'The cookie: goes in the cookie field of the request resent with this nonce.' },
+        { name: 'nonce', type: 'token', doc: 'The nonce of the request this answers.' },
       ],
     },
     {

@@ -234,7 +234,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       },
       {
         group: 'Punching', settings: [
-          { name: 'punch_interval', type: 'float', default: 0.05, range: [0.01, 1.0, 0.01], unit: 's', doc: 'Seconds between punch packets to a peer not heard from yet.' },
+          { name: 'punch_interval', type: 'float', default: 0.05, range: [0.01, 1.0, 0.01], unit: 's', doc: 'Seconds between punch packets to a peer not heard from yet: at most [constant HolePunchPeer.PUNCH_ROUNDS] (24) rounds of them in all, the first 16 this far apart, then each twice as far apart as the last (at most 0.5 s), so that an address introduced without asking costs little.' },
           { name: 'keep_open_interval', type: 'float', default: 0.25, range: [0.05, 5.0, 0.05], unit: 's', doc: 'Seconds between packets that keep a punched hole open.' },
           { name: 'punch_timeout', type: 'float', default: 3.0, range: [0.1, 60.0, 0.1], unit: 's', doc: 'Seconds to wait for a peer\'s first packet before asking for a relay (or, without one, [signal punch_failed]); a claimed LAN address is probed no longer than this.' },
           { name: 'peer_timeout', type: 'float', default: 5.0, range: [0.5, 120.0, 0.5], unit: 's', doc: 'Seconds of silence on the path in use after which a peer counts as gone: [signal peer_lost]; a client ends its attempt, a host goes on with the others.' },

@@ -95,11 +95,32 @@ func test_bad_session_on_bad_key() -> void:
 	var id := server.key + "cyahcyah"
 	node.join_session(id, "bob")
 	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
-	assert_eq(server.received[0].text, "JS:%s:%s:%s" % [P.encode_key("127.0.0.1", node.get_local_port()), id, server.nonce()], "JS payload")
+	assert_eq(server.received[0].text, "JS:%s:%s:%s:unknown" % [P.encode_key("127.0.0.1", node.get_local_port()), id, server.nonce()], "JS payload")
 	assert_true(P.is_token(server.nonce()), "JS carries a nonce")
 	server.send(server.answer("BK:" + id), server.received[0].port)
 	assert_true(await wait_until(func() -> bool: return _emitted("bad_session"), 1.0), "bad_session emitted")
 	assert_eq(_signals, ["bad_session[\"%s\"]" % id], "signals")
+	server.close()
+
+
+func test_return_cookie_resends_the_request_at_once_with_it() -> void:
+	var server := Endpoint.new()
+	var node := _punch()
+	node.request_interval = 1.0 # Any resend within the test comes from RC, not from the retry.
+	node.random_session(server.key, "bob")
+	await wait_until(func() -> bool: return server.count("RS:") > 0, 1.0)
+	var first: String = server.received[0].text
+	var nonce := server.nonce()
+	var cookie := "mwmwmwmwmwmwmwmw"
+	var forged := "RC:%s:%s" % [cookie, "cy".repeat(8)]
+	server.send(forged, server.received[0].port)
+	server.send("RC:%s:%s" % [cookie, nonce], server.received[0].port)
+	assert_true(await wait_until(func() -> bool: return server.count("RS:") > 1, 0.5), "resent at once")
+	var none := "cy".repeat(8)
+	assert_eq(server.received[1].text, "%s:%s:%s:%s:%s" % [first, none, none, none, cookie], "every field before the cookie present, zeros where nothing is claimed")
+	assert_true(first.length() >= forged.length(), "the first request is no shorter than RC")
+	await wait(0.1)
+	assert_eq(server.count("RS:"), 2, "one resend, and none for the forged RC")
 	server.close()
 
 

@@ -21,6 +21,7 @@ import { answerProbe, ip6Answer, looksLikeProbe, natAnswer, probeKey, type Serve
 import type { RelayService } from './relay/relay-service.ts';
 import type { SessionStore } from './sessions/session-store.ts';
 import { type DropReason, ServerStats } from './stats.ts';
+import { ReturnCookie } from './wire/return-cookie.ts';
 
 /** What the server sends to any one endpoint in answer to a datagram is at most this many times its size. */
 export const AMPLIFICATION_FACTOR = 5;
@@ -82,6 +83,8 @@ export class Rendezvous {
   /** Proofs of IPv6 addresses (IA), or null without --public-ip6. */
   private readonly proof: Ip6Proof | null;
   private readonly ip6: readonly [string, string] | undefined;
+  /** Return-path cookies (RC) for the JS and RS of nodes of ours. */
+  private readonly cookies: ReturnCookie;
   private requestBytes = 0;
   private lastErrorLog = -Infinity;
 
@@ -98,6 +101,7 @@ export class Rendezvous {
     this.ip6 = ip6 ? ip6Tokens(ip6) : undefined;
     this.proof = ip6 ? new Ip6Proof(options.now) : null;
     this.nat = new NatBook(this.proof);
+    this.cookies = new ReturnCookie(options.now);
     this.handlers = new RendezvousHandlers({
       store: options.store, stats: this.stats, now: options.now, log: options.log, serverKey: options.serverKey,
       suffixBigrams: config.suffixBigrams, maxPeers: config.maxPeers, maxSessions: config.maxSessions, sessionsPerIp: config.sessionsPerIp,
@@ -175,6 +179,7 @@ export class Rendezvous {
     const keepAlive = message.code === 'KA' && this.handlers.isHostKeepAlive(message, from);
     if (!keepAlive && !this.inbound.allow(from.address, now)) return this.drop('rate_limited');
     this.stats.count(this.stats.received, message.code);
+    if (!this.returnPathProven(message, from, data)) return;
     const { report, verdict } = this.nat.read(message);
     if (verdict !== 'none') this.stats.count(this.stats.ip6Claims, verdict);
     this.startAnswers(data);
@@ -184,6 +189,25 @@ export class Rendezvous {
     } finally {
       this.natReport = undefined;
     }
+  }
+
+  /**
+   * Whether [message] may take effect: a JS or RS that carries a nonce (a node of ours) must echo
+   * the cookie of its source and nonce. Without it, it gets RC alone (when RC is no longer than
+   * it), its NAT claim is not recorded and nobody is introduced: a spoofed request never reaches a
+   * host. Original clients send no nonce and cannot echo; they are let through as before.
+   */
+  private returnPathProven(message: Message, from: Endpoint, data: Uint8Array): boolean {
+    if ((message.code !== 'JS' && message.code !== 'RS') || message.nonce === undefined) return true;
+    if (this.cookies.verify(from, message.nonce, message.cookie)) return true;
+    if (message.cookie !== undefined) this.drop('bad_cookie');
+    const answer = Buffer.from(encode({ code: 'RC', cookie: this.cookies.mint(from, message.nonce), nonce: message.nonce }), 'latin1');
+    if (answer.length > data.length) {
+      this.drop('amplification');
+      return false;
+    }
+    this.transmit(from, 'RC', answer);
+    return false;
   }
 
   /**

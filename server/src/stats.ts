@@ -12,7 +12,9 @@ export type DropReason = DecodeError | 'not_for_server' | 'handler_error' | 'rat
   /** A JS from an address or network past its budget of failed joins: not looked up, not answered. */
   | 'join_budget'
   /** Anything but NP on a port that answers only NP (a probe port of its own, the IPv6 port). */
-  | 'not_a_probe';
+  | 'not_a_probe'
+  /** A JS or RS whose return-path cookie (RC) is wrong, or older than two minutes: answered with a fresh RC only. */
+  | 'bad_cookie';
 
 export class ServerStats {
   readonly received = new Map<string, number>();

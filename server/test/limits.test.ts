@@ -4,7 +4,7 @@ import { encodeKey, type Endpoint } from '../src/generated/protocol.ts';
 import { RateLimiter } from '../src/limits/rate-limiter.ts';
 import { AMPLIFICATION_FACTOR, Rendezvous, type RendezvousConfig } from '../src/rendezvous.ts';
 import { MemorySessionStore } from '../src/sessions/memory-session-store.ts';
-import { LOCAL_KEY, testClock } from './fixtures.ts';
+import { LOCAL_KEY, testClock, withCookie } from './fixtures.ts';
 
 const SERVER_KEY = encodeKey({ address: '203.0.113.7', port: 7788 });
 
@@ -109,11 +109,21 @@ describe('no amplification', () => {
     const N = 'cyahjcdumwwhrvyq';
     receive(`HS:${LOCAL_KEY}:${N}`, from('198.51.100.1'));
     const id = sent[0]!.text.split(':')[2]!;
-    const requests: Array<[string, Endpoint]> = [[`JS:${LOCAL_KEY}:${id}:${N}`, from('198.51.100.2')], [`RS:${LOCAL_KEY}:${N}`, from('198.51.100.3')],
-      [`RS:${LOCAL_KEY}`, from('198.51.100.4')], [`RS:${LOCAL_KEY}:${N}`, from('198.51.100.5')], [`RS:${LOCAL_KEY}:${N}`, from('198.51.100.6')]];
-    for (const [text, who] of requests) {
-      const before = sent.length;
+    const requests: Array<[string, Endpoint]> = [[`JS:${LOCAL_KEY}:${id}:${N}`, from('198.51.100.2')], [`RS:${LOCAL_KEY}:${N}:open`, from('198.51.100.3')],
+      [`RS:${LOCAL_KEY}`, from('198.51.100.4')], [`RS:${LOCAL_KEY}:${N}:open`, from('198.51.100.5')], [`RS:${LOCAL_KEY}:${N}:open`, from('198.51.100.6')]];
+    for (const [request, who] of requests) {
+      let text = request;
+      let before = sent.length;
       receive(text, who);
+      const rc = sent.slice(before);
+      if (rc.length === 1 && rc[0]!.text.startsWith('RC:')) {
+        // The return-path cookie first: to the source alone, never longer than the request.
+        expect(rc[0]!.to, text).toEqual(who);
+        expect(rc[0]!.text.length, text).toBeLessThanOrEqual(text.length);
+        text = withCookie(text, rc[0]!.text);
+        before = sent.length;
+        receive(text, who);
+      }
       const byDestination = new Map<string, number>();
       for (const s of sent.slice(before)) byDestination.set(s.to.address, (byDestination.get(s.to.address) ?? 0) + s.text.length);
       expect(byDestination.size, text).toBeGreaterThan(0);

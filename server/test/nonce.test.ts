@@ -84,21 +84,21 @@ describe('nonces and pair secrets', () => {
     running = await startTestServer();
     const first = await client();
     const second = await client();
-    const [hr] = await first.request(running.address, `RS:${LOCAL_KEY}:${HOST_NONCE}`);
+    const [hr] = await first.request(running.address, `RS:${LOCAL_KEY}:${HOST_NONCE}:unknown`);
     expect(hr).toMatch(new RegExp(`:${HOST_NONCE}$`));
-    const [jr] = await second.request(running.address, `RS:${OTHER_LOCAL_KEY}:${JOINER_NONCE}`);
+    const [jr] = await second.request(running.address, `RS:${OTHER_LOCAL_KEY}:${JOINER_NONCE}:unknown`);
     const [nj] = await first.next(1);
     const secret = jr!.split(':')[5]!;
     expect(jr).toBe(`JR:${second.key}:${first.key}:${LOCAL_KEY}:${JOINER_NONCE}:${secret}`);
     expect(nj).toBe(`NJ:${second.key}:${OTHER_LOCAL_KEY}:${HOST_NONCE}:${secret}`);
-    expect(await first.request(running.address, `RS:${LOCAL_KEY}:${HOST_NONCE}`)).toEqual([nj]);
+    expect(await first.request(running.address, `RS:${LOCAL_KEY}:${HOST_NONCE}:unknown`)).toEqual([nj]);
   });
 
   it('an original stranger matched with our host still gets its JR (NJ to the host has its own byte budget)', async () => {
     running = await startTestServer();
     const ours = await client();
     const original = await client();
-    await ours.request(running.address, `RS:${LOCAL_KEY}:${HOST_NONCE}`);
+    await ours.request(running.address, `RS:${LOCAL_KEY}:${HOST_NONCE}:unknown`);
     expect(await original.request(running.address, `RS:${OTHER_LOCAL_KEY}`)).toEqual([`JR:${original.key}:${ours.key}:${LOCAL_KEY}`]);
     expect(await ours.next(1)).toEqual([`NJ:${original.key}:${OTHER_LOCAL_KEY}:${HOST_NONCE}`]);
   });
@@ -111,7 +111,7 @@ describe('RF: refusals that our node can tell apart', () => {
     await settle(running, host, `KA:${idOf((await host.request(running.address, `HS:${LOCAL_KEY}`))[0]!)}`);
     const sameIp = await client('127.0.0.2');
     expect(await sameIp.request(running.address, `HS:${LOCAL_KEY}:${HOST_NONCE}`)).toEqual([`RF:address_limit:${HOST_NONCE}`]);
-    expect(await sameIp.request(running.address, `RS:${LOCAL_KEY}:${HOST_NONCE}`)).toEqual([`RF:address_limit:${HOST_NONCE}`]);
+    expect(await sameIp.request(running.address, `RS:${LOCAL_KEY}:${HOST_NONCE}:unknown`)).toEqual([`RF:address_limit:${HOST_NONCE}`]);
     sameIp.send(running.address, `HS:${LOCAL_KEY}`);
     expect(await sameIp.quiet(2)).toEqual([]);
 
@@ -168,7 +168,7 @@ describe('only the host refreshes its session', () => {
     const id = idOf((await host.request(running.address, `HS:${LOCAL_KEY}:${HOST_NONCE}`))[0]!);
     await settle(running, host, `KA:${id}:${HOST_NONCE}`);
     const random = await client();
-    const randomId = idOf((await random.request(running.address, `RS:${LOCAL_KEY}:${HOST_NONCE}`))[0]!);
+    const randomId = idOf((await random.request(running.address, `RS:${LOCAL_KEY}:${HOST_NONCE}:unknown`))[0]!);
     await settle(running, random, `KA:${randomId}:${HOST_NONCE}`);
     // Both hosts die; a spoofer resends their requests from their addresses every 50 s.
     for (let i = 0; i < 3; i++) {

@@ -6,7 +6,7 @@
 import dgram from 'node:dgram';
 import { decodeKey, encodeKey, type Endpoint } from '../src/generated/protocol.ts';
 import { afterEach } from 'vitest';
-import { closeAfterEach, LOCAL_KEY, type Running, startTestServer } from './fixtures.ts';
+import { closeAfterEach, LOCAL_KEY, type Running, startTestServer, withCookie } from './fixtures.ts';
 
 /** [count] relay ports, each ephemeral. */
 export const relayPorts = (count: number): number[] => Array.from({ length: count }, () => 0);
@@ -65,10 +65,14 @@ export class Peer {
   }
 
   /** Sends and resolves with the next datagram. */
+  /** Sends and resolves with the answer; a JS or RS answered with RC is resent with its cookie, as our node does. */
   async request(to: Endpoint, data: string): Promise<string> {
     const index = this.received.length;
     this.send(to, data);
-    return this.nth(index);
+    const answer = await this.nth(index);
+    if (!answer.startsWith('RC:') || !/^(JS|RS):/.test(data)) return answer;
+    this.received.splice(index, 1); // Taken here: indexes stay as without the cookie.
+    return this.request(to, withCookie(data, answer));
   }
 
   close(): void {

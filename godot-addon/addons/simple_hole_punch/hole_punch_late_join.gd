@@ -9,7 +9,8 @@ extends RefCounted
 ## socket the session's link, where NJ now arrives, while joiners keep punching to the registered
 ## address, which is the game's. For each new joiner the host sends, from the game's socket
 ## ([method ENetConnection.socket_send]), its punch packet, JH and JG to the joiner's addresses
-## for [member HolePunch.handover_deadline] seconds: the joiner's node takes them as a normal
+## for [member HolePunch.handover_deadline] seconds (its direct addresses within the punch budget of
+## an unheard peer, [constant HolePunchPeer.PUNCH_ROUNDS] rounds): the joiner's node takes them as a normal
 ## handover and starts its game client towards the game's address. The host never hears the
 ## joiner's own datagrams (ENet drops them), so it learns who the player is over the game
 ## connection itself: the host's [HolePunchRosterHost] asks the joiner's node while letting it in,
@@ -61,15 +62,21 @@ func tick(now: float) -> void:
 	for joiner: HolePunchPeer in _joiners.all().duplicate():
 		var age: float = now - _started[joiner.public_key]
 		if age >= _node.punch_timeout + _node.relay_timeout + _node.handover_deadline:
-			_joiners.all().erase(joiner) # Done: it connects, or gives up, on its side.
+			# Done: it connects, or gives up, on its side. Never punched again in this game (a
+			# replayed introduction cannot restart it), and its record goes.
+			_joiners.remove(joiner)
+			_started.erase(joiner.public_key)
 			continue
 		if _node.use_relay and age >= _node.punch_timeout and joiner.relay.state == HolePunchRelayLink.State.NONE:
 			joiner.relay.request(now)
 		if joiner.relay.state == HolePunchRelayLink.State.REQUESTING and joiner.relay.due(now):
 			_send_server(server.relay_request(_node.get_session_id(), joiner.public_key))
 		if now >= joiner.next_ping:
-			joiner.next_ping = now + _node.handover_interval
+			# The joiner is never heard here (ENet drops its datagrams): its direct addresses get
+			# the punch budget of an unheard peer ([constant HolePunchPeer.PUNCH_ROUNDS]), the relay more.
+			var direct := joiner.may_punch()
 			_punch(joiner, now)
+			joiner.next_ping = now + (joiner.spend_round(_node.handover_interval) if direct else _node.handover_interval)
 
 
 ## Whether the server accepted the link (HR came back).

@@ -81,14 +81,14 @@ func _api_join_session(id: String, alias: String) -> Error:
 	var err := _begin(_Role.JOINER, code.left(HolePunchProtocol.KEY_LENGTH), alias)
 	if err == OK:
 		_session_id = code
-		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_join_session(_lan_key, code, _server.nonce, ext[0], ext[1], ext[2], ext[3]), _now())
+		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_join_session(_lan_key, code, _server.nonce, ext[0], ext[1], ext[2], ext[3], ext[4]), _now())
 	return err
 
 
 func _api_random_session(serv_key: String, alias: String) -> Error:
 	var err := _begin(_Role.RANDOM, serv_key, alias)
 	if err == OK:
-		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_random_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2], ext[3]), _now())
+		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_random_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2], ext[3], ext[4]), _now())
 	return err
 
 

@@ -234,6 +234,11 @@ func _admitted() -> int:
 	return _peers.all().filter(func(p: HolePunchPeer) -> bool: return p.admitted).size()
 
 
+func _on_return_cookie(message: Dictionary, _ip: String, _port: int) -> void:
+	if not _server.heard_cookie(message):
+		dropped_datagrams += 1 # No join or random request of ours waits for it.
+
+
 func _on_nat_answer(_message: Dictionary, _ip: String, _port: int) -> void:
 	dropped_datagrams += 1 # The NAT diagnosis has a socket of its own (HolePunchNat): none is awaited here.
 

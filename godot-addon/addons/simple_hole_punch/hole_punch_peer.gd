@@ -13,6 +13,15 @@ enum Heard {
 
 ## Direct paths win over the relay, the LAN over the public path.
 const _PATH_RANK := {"": 0, "relay": 1, "public": 2, "ipv6": 2, "local": 3}
+## Punch rounds (one set of punch packets to each direct address) towards a peer never heard
+## from: at most this many, whoever introduced it, so an introduction the peer never asked for (a
+## spoofed request, a rogue server's word) costs its addresses at most this many rounds. The first
+## [constant _FAST_ROUNDS] go at the punch interval, then each twice as far apart as the last, at
+## most [constant _SLOW_INTERVAL] s: punching still covers [member HolePunch.punch_timeout], and a
+## peer heard later is answered at once.
+const PUNCH_ROUNDS := 24
+const _FAST_ROUNDS := 16
+const _SLOW_INTERVAL := 0.5
 
 ## The peer's public key (as the server saw it): how signals name the peer.
 var public_key: String
@@ -77,6 +86,8 @@ var ip6_port := 0
 var probing := false
 ## When to ask for the relay even before [member HolePunch.punch_timeout] ([code]INF[/code]: not before).
 var relay_after := INF
+## Punch rounds sent to the direct addresses while the peer was unheard (see [constant PUNCH_ROUNDS]).
+var punch_rounds := 0
 
 
 func _init(public: String, lan: String, probe: bool, relay_link: HolePunchRelayLink, now: float) -> void:
@@ -154,18 +165,35 @@ func key() -> String:
 	return public_key
 
 
+## Whether a round of punch packets may go to the direct addresses of this peer: always once it
+## is heard (to its path), before that within [constant PUNCH_ROUNDS].
+func may_punch() -> bool:
+	return path != "" or punch_rounds < PUNCH_ROUNDS
+
+
+## Counts a round of punch packets sent to this unheard peer's direct addresses; returns the pause
+## before the next, from [param interval] (the punch interval).
+func spend_round(interval: float) -> float:
+	punch_rounds += 1
+	if punch_rounds <= _FAST_ROUNDS:
+		return interval
+	return minf(interval * pow(2.0, punch_rounds - _FAST_ROUNDS), maxf(interval, _SLOW_INTERVAL))
+
+
 ## Where punch packets go at [param now], as a list of [ip, port]: only the path in use once one
-## is heard; before that the LAN address (until [param lan_deadline] seconds after the peer was
-## introduced), the public address, and the relay once bound.
+## is heard; before that, within [constant PUNCH_ROUNDS], the LAN address (until
+## [param lan_deadline] seconds after the peer was introduced), the public address, and the relay
+## once bound (the relay always: it is the server's).
 func ping_targets(now: float, lan_deadline: float) -> Array:
 	if path != "":
 		return [endpoint()]
 	var targets := []
-	if probe_lan and now - started < lan_deadline:
-		targets.append([lan_ip, lan_port]) # First: on one LAN it arrives before the hairpinned copy.
-	targets.append([public_ip, public_port])
-	if ip6 != "":
-		targets.append([ip6, ip6_port])
+	if may_punch():
+		if probe_lan and now - started < lan_deadline:
+			targets.append([lan_ip, lan_port]) # First: on one LAN it arrives before the hairpinned copy.
+		targets.append([public_ip, public_port])
+		if ip6 != "":
+			targets.append([ip6, ip6_port])
 	if relay.state == HolePunchRelayLink.State.BOUND:
 		targets.append([relay.ip, relay.port])
 	return targets

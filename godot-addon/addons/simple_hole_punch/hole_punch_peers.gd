@@ -104,11 +104,15 @@ func tick(now: float) -> Array:
 				_node._send_to(HolePunchProtocol.encode_relay_bind(peer.relay.token), peer.relay.ip, peer.relay.port)
 		if peer.handing_over() or now < peer.next_ping:
 			continue
-		peer.next_ping = now + (_node.punch_interval if peer.path == "" else _node.keep_open_interval)
+		var unheard := peer.path == "" and peer.may_punch()
 		var packets := _node._punch_packets(peer)
 		for to: Array in peer.ping_targets(now, _node.punch_timeout):
 			for packet in packets:
 				_node._send_to(packet, to[0], to[1])
+		if unheard:
+			peer.next_ping = now + peer.spend_round(_node.punch_interval)
+		else:
+			peer.next_ping = now + (_node.punch_interval if peer.path == "" else _node.keep_open_interval)
 	return gone
 
 

@@ -10,6 +10,11 @@ extends RefCounted
 ## to the server's IPv6 address (which the NAT diagnosis's NA named), and the server answers IA,
 ## only to the address and port it saw, with that address and a proof (a MAC of the address, the
 ## port and this session's nonce). The request then carries the address and the proof.
+##
+## The server believes a join or random request (and introduces its sender to a host, who will
+## punch it) only once its return path is proven: it answers the first one with RC, a cookie sent
+## only to the address it came from, and the node resends the request at once with the cookie.
+## A spoofed request never gets that far: its sender never sees the cookie.
 
 
 ## The server key.
@@ -30,6 +35,9 @@ var _ip6_deadline := -1.0
 var _ip6_retry: HolePunchRetry
 var _node: HolePunch
 var _request := PackedByteArray()
+## What builds the request from its extension fields, and those fields (see [method request]).
+var _make := Callable()
+var _fields := []
 var _started := 0.0
 var _retry: HolePunchRetry
 var _keep_alive_next := INF
@@ -98,12 +106,34 @@ func accepts(message: Dictionary) -> bool:
 	return echoed == nonce or (_node.original_server and echoed == "")
 
 
-## Sends [param request] now and resends it until [method answered].
-func request(request_packet: PackedByteArray, now: float) -> void:
-	_request = request_packet
+## Sends the request [param make] builds from the extension fields [param fields]
+## ([code][nat, ip6_prefix, ip6_host, ip6_proof][/code], empty where there is nothing to say)
+## plus a cookie, now, and resends it until answered.
+func request(make: Callable, fields: Array, now: float) -> void:
+	_make = make
+	_fields = fields
+	_request = make.call(fields + [""])
+	if _awaits_cookie() and nonce != "" and fields[0] == "":
+		# The NAT word even when there is nothing to tell: a random request is then no shorter
+		# than the server's cookie (RC), which is never longer than the request.
+		_request = make.call([HolePunchNat.word(HolePunchNat.NatType.UNKNOWN)] + fields.slice(1) + [""])
 	_started = now
 	_retry.start(now)
 	resend(now)
+
+
+## Takes RC (its nonce checked already): resends the join or random request at once with the
+## cookie, every extension field before it present. Returns false when no such request waits.
+func heard_cookie(message: Dictionary) -> bool:
+	if not _make.is_valid() or not _awaits_cookie():
+		return false
+	var none := "cy".repeat(HolePunchProtocol.TOKEN_LENGTH >> 1) # Zeros: an IPv6 address and proof not claimed.
+	var fields := [_fields[0] if _fields[0] != "" else HolePunchNat.word(HolePunchNat.NatType.UNKNOWN)]
+	for field: String in _fields.slice(1):
+		fields.append(field if field != "" else none)
+	_request = _make.call(fields + [message.cookie])
+	send(_request)
+	return true
 
 
 ## A joiner repeats its request until it hears the host: starts resending after a wait.
@@ -144,3 +174,8 @@ func relay_request(session_id: String, peer_key: String) -> PackedByteArray:
 ## Sends [param packet] to the server.
 func send(packet: PackedByteArray) -> void:
 	_node._send_to(packet, ip, port)
+
+
+## Whether the request is one the server proves the return path of (JS, RS).
+func _awaits_cookie() -> bool:
+	return _request.slice(0, 2).get_string_from_ascii() in [HolePunchProtocol.JOIN_SESSION, HolePunchProtocol.RANDOM_SESSION]

@@ -61,7 +61,7 @@ func diagnose(server_key: String, now: float) -> void:
 
 ## Sends the request [param make] builds once the diagnosis (and the proof of our IPv6 address)
 ## is done, at once when it is: [param make] takes the extension fields
-## [code][nat, ip6_prefix, ip6_host, ip6_proof][/code].
+## [code][nat, ip6_prefix, ip6_host, ip6_proof, cookie][/code] (see [method HolePunchServerLink.request]).
 func request(make: Callable, now: float) -> void:
 	_pending = make
 	_send_pending(now)
@@ -103,7 +103,9 @@ func tick(now: float) -> void:
 ## The server introduced [param peer] with its NAT word and IPv6 tokens; [param we_host] when we
 ## host, [param random] in a random session. Picks the plan and starts it at [param now].
 func introduce(peer: HolePunchPeer, their_nat: String, ip6_prefix: String, ip6_host: String, we_host: bool, random: bool, now: float) -> void:
-	peer.nat = HolePunchNat.from_word(their_nat)
+	# Probing goes only where the server vouched for the pair with its secret (a NAT claim travels
+	# only after it): without one, plain punching, within its budget.
+	peer.nat = HolePunchNat.from_word(their_nat) if peer.secret != "" else HolePunchNat.NatType.UNKNOWN
 	var their_ip6 := HolePunchIpv6.from_tokens(ip6_prefix, ip6_host) if ip6 != "" else ""
 	if their_ip6 != "" and peer.lan_port > 0:
 		peer.ip6 = their_ip6
@@ -207,9 +209,9 @@ func _send_pending(now: float) -> void:
 	var claim := _node._server.ip6_claim()
 	# Nothing to tell (unknown, no IPv6): the request as before, without the extension.
 	var word := "" if nat.nat_type == HolePunchNat.NatType.UNKNOWN and claim[0] == "" else HolePunchNat.word(nat.nat_type)
-	var packet: PackedByteArray = _pending.call([word, claim[0], claim[1], claim[2]])
+	var make := _pending
 	_pending = Callable()
-	_node._server.request(packet, now)
+	_node._server.request(make, [word, claim[0], claim[1], claim[2]], now)
 
 
 ## Whether to prove our IPv6 address to the server: we have a global one to use (or the server is

@@ -26,10 +26,10 @@ export function isText(text: string): boolean {
   return text.length <= LIMITS.maxTextLength && /^[\x20-\x39\x3b-\x7e]*$/.test(text);
 }
 
-export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'HL' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'JP' | 'RJ' | 'RF' | 'RQ' | 'RG' | 'RB' | 'RA' | 'NP' | 'NA' | 'IA';
+export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'HL' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'JP' | 'RJ' | 'RF' | 'RC' | 'RQ' | 'RG' | 'RB' | 'RA' | 'NP' | 'NA' | 'IA';
 
 /** Message codes by name. */
-export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', hostLink: 'HL', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', joinPayload: 'JP', refusedJoin: 'RJ', refused: 'RF', relayRequest: 'RQ', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA', natProbe: 'NP', natAnswer: 'NA', ip6Answer: 'IA' } as const;
+export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', hostLink: 'HL', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', joinPayload: 'JP', refusedJoin: 'RJ', refused: 'RF', returnCookie: 'RC', relayRequest: 'RQ', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA', natProbe: 'NP', natAnswer: 'NA', ip6Answer: 'IA' } as const;
 
 /** `HS` (client to server): Register a new session with the sender as its host. Resent until HR arrives. */
 export interface HostSession {
@@ -76,6 +76,8 @@ export interface JoinSession {
   readonly ip6Host?: string;
   /** Ours: the server's proof (from IA) that the sender received at that IPv6 address and the local key's port, for this request's nonce. The server passes the address on only with a valid proof. */
   readonly ip6Proof?: string;
+  /** Ours: the cookie from RC, echoed: proof that the sender receives at its source address and port. Sent only after RC; the fields before it are then all present (cycycycycycycycy for an IPv6 address and proof it does not claim, unknown for a NAT type it does not know). */
+  readonly cookie?: string;
 }
 
 /** `JR` (server to client): Answer to JS (and to RS when matched): where to punch towards the host. */
@@ -142,6 +144,8 @@ export interface RandomSession {
   readonly ip6Host?: string;
   /** Ours: the server's proof (from IA) that the sender received at that IPv6 address and the local key's port, for this request's nonce. The server passes the address on only with a valid proof. */
   readonly ip6Proof?: string;
+  /** Ours: the cookie from RC, echoed: proof that the sender receives at its source address and port. Sent only after RC; the fields before it are then all present (cycycycycycycycy for an IPv6 address and proof it does not claim, unknown for a NAT type it does not know). */
+  readonly cookie?: string;
 }
 
 /** `KA` (client to server): Keeps the host's NAT mapping to the server open and its session fresh. No answer. */
@@ -243,6 +247,15 @@ export interface Refused {
   readonly nonce: string;
 }
 
+/** `RC` (server to client): Ours: answer to a JS or RS that carried a nonce but no valid cookie, sent only to its source and never longer than it: nothing else happens until the sender echoes the cookie in the same request, so a request from a spoofed source introduces nobody. The cookie is a keyed MAC of the source address and port, the nonce and the minute, good for one to two minutes; the server keeps nothing. Original clients (no nonce) never get one. */
+export interface ReturnCookie {
+  readonly code: 'RC';
+  /** The cookie: goes in the cookie field of the request resent with this nonce. */
+  readonly cookie: string;
+  /** The nonce of the request this answers. */
+  readonly nonce: string;
+}
+
 /** `RQ` (client to server): Punching towards a peer failed: relay us. Both sides of a pair must ask; resent until RG arrives or relay_timeout passes. */
 export interface RelayRequest {
   readonly code: 'RQ';
@@ -324,9 +337,9 @@ export interface Ip6Answer {
   readonly nonce: string;
 }
 
-export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | HostLink | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | RefusedJoin | Refused | RelayRequest | RelayGranted | RelayBind | RelayBound | NatProbe | NatAnswer | Ip6Answer;
+export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | HostLink | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | RefusedJoin | Refused | ReturnCookie | RelayRequest | RelayGranted | RelayBind | RelayBound | NatProbe | NatAnswer | Ip6Answer;
 export type ClientToServerMessage = HostSession | JoinSession | RandomSession | KeepAlive | CloseSession | HostLink | RelayRequest | RelayBind | NatProbe;
-export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey | Refused | RelayGranted | RelayBound | NatAnswer | Ip6Answer;
+export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey | Refused | ReturnCookie | RelayGranted | RelayBound | NatAnswer | Ip6Answer;
 export type PeerToPeerMessage = PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | RefusedJoin;
 
 /** Optional trailing fields up to the first absent one. */
@@ -345,11 +358,11 @@ export function encode(message: Message): string {
   switch (message.code) {
     case 'HS': return ['HS', [message.localKey, ...present([message.nonce, message.nat, message.ip6Prefix, message.ip6Host, message.ip6Proof])].join(':')].join(':');
     case 'HR': return ['HR', [message.remoteKey, message.sessionId, ...present([message.nonce])].join(':')].join(':');
-    case 'JS': return ['JS', [message.localKey, message.sessionId, ...present([message.nonce, message.nat, message.ip6Prefix, message.ip6Host, message.ip6Proof])].join(':')].join(':');
+    case 'JS': return ['JS', [message.localKey, message.sessionId, ...present([message.nonce, message.nat, message.ip6Prefix, message.ip6Host, message.ip6Proof, message.cookie])].join(':')].join(':');
     case 'JR': return ['JR', [message.joinerRemoteKey, message.hostRemoteKey, message.hostLocalKey, ...present([message.nonce, message.secret, message.hostNat, message.hostIp6Prefix, message.hostIp6Host])].join(':')].join(':');
     case 'NJ': return ['NJ', [message.joinerRemoteKey, message.joinerLocalKey, ...present([message.nonce, message.secret, message.joinerNat, message.joinerIp6Prefix, message.joinerIp6Host])].join(':')].join(':');
     case 'BK': return ['BK', [message.sessionId, ...present([message.nonce])].join(':')].join(':');
-    case 'RS': return ['RS', [message.localKey, ...present([message.nonce, message.nat, message.ip6Prefix, message.ip6Host, message.ip6Proof])].join(':')].join(':');
+    case 'RS': return ['RS', [message.localKey, ...present([message.nonce, message.nat, message.ip6Prefix, message.ip6Host, message.ip6Proof, message.cookie])].join(':')].join(':');
     case 'KA': return ['KA', [message.sessionId, ...present([message.nonce])].join(':')].join(':');
     case 'CS': return ['CS', [message.sessionId, ...present([message.nonce])].join(':')].join(':');
     case 'HL': return ['HL', [message.sessionId, message.nonce].join(':')].join(':');
@@ -361,6 +374,7 @@ export function encode(message: Message): string {
     case 'JP': return ['JP', [message.payload, ...present([message.secret, message.password])].join(':')].join(':');
     case 'RJ': return ['RJ', [message.reason, ...present([message.secret])].join(':')].join(':');
     case 'RF': return ['RF', [message.reason, message.nonce].join(':')].join(':');
+    case 'RC': return ['RC', [message.cookie, message.nonce].join(':')].join(':');
     case 'RQ': return ['RQ', [message.sessionId, message.peerKey, ...present([message.nonce])].join(':')].join(':');
     case 'RG': return ['RG', [message.peerKey, message.relayKey, message.token, ...present([message.nonce])].join(':')].join(':');
     case 'RB': return ['RB', [message.token].join(':')].join(':');
@@ -416,7 +430,7 @@ export function decode(datagram: Uint8Array): DecodeResult {
     }
 
     case 'JS': {
-      if (parts.length < 2 || parts.length > 7) return fail('field_count', 'JS needs 2 to 7 field(s)');
+      if (parts.length < 2 || parts.length > 8) return fail('field_count', 'JS needs 2 to 8 field(s)');
       const localKey = parts[0]!;
       if (!isKey(localKey)) return fail('bad_field', 'JS.local_key');
       const sessionId = parts[1]!;
@@ -431,7 +445,9 @@ export function decode(datagram: Uint8Array): DecodeResult {
       if (ip6Host !== undefined && !isToken(ip6Host)) return fail('bad_field', 'JS.ip6_host');
       const ip6Proof = parts[6] as string | undefined;
       if (ip6Proof !== undefined && !isToken(ip6Proof)) return fail('bad_field', 'JS.ip6_proof');
-      return { ok: true, message: { code: 'JS', localKey, sessionId, nonce, nat, ip6Prefix, ip6Host, ip6Proof } };
+      const cookie = parts[7] as string | undefined;
+      if (cookie !== undefined && !isToken(cookie)) return fail('bad_field', 'JS.cookie');
+      return { ok: true, message: { code: 'JS', localKey, sessionId, nonce, nat, ip6Prefix, ip6Host, ip6Proof, cookie } };
     }
 
     case 'JR': {
@@ -484,7 +500,7 @@ export function decode(datagram: Uint8Array): DecodeResult {
     }
 
     case 'RS': {
-      if (parts.length < 1 || parts.length > 6) return fail('field_count', 'RS needs 1 to 6 field(s)');
+      if (parts.length < 1 || parts.length > 7) return fail('field_count', 'RS needs 1 to 7 field(s)');
       const localKey = parts[0]!;
       if (!isKey(localKey)) return fail('bad_field', 'RS.local_key');
       const nonce = parts[1] as string | undefined;
@@ -497,7 +513,9 @@ export function decode(datagram: Uint8Array): DecodeResult {
       if (ip6Host !== undefined && !isToken(ip6Host)) return fail('bad_field', 'RS.ip6_host');
       const ip6Proof = parts[5] as string | undefined;
       if (ip6Proof !== undefined && !isToken(ip6Proof)) return fail('bad_field', 'RS.ip6_proof');
-      return { ok: true, message: { code: 'RS', localKey, nonce, nat, ip6Prefix, ip6Host, ip6Proof } };
+      const cookie = parts[6] as string | undefined;
+      if (cookie !== undefined && !isToken(cookie)) return fail('bad_field', 'RS.cookie');
+      return { ok: true, message: { code: 'RS', localKey, nonce, nat, ip6Prefix, ip6Host, ip6Proof, cookie } };
     }
 
     case 'KA': {
@@ -595,6 +613,15 @@ export function decode(datagram: Uint8Array): DecodeResult {
       const nonce = parts[1]!;
       if (!isToken(nonce)) return fail('bad_field', 'RF.nonce');
       return { ok: true, message: { code: 'RF', reason, nonce } };
+    }
+
+    case 'RC': {
+      if (parts.length !== 2) return fail('field_count', 'RC needs 2 field(s)');
+      const cookie = parts[0]!;
+      if (!isToken(cookie)) return fail('bad_field', 'RC.cookie');
+      const nonce = parts[1]!;
+      if (!isToken(nonce)) return fail('bad_field', 'RC.nonce');
+      return { ok: true, message: { code: 'RC', cookie, nonce } };
     }
 
     case 'RQ': {

@@ -12,8 +12,8 @@ const TOKEN = 'x'.repeat(TOKEN_LENGTH);
 /** The longest request of each code the server handles, optional fields included (the compiler keeps this list complete). */
 const LONGEST = {
   HS: { code: 'HS', localKey: KEY, nonce: TOKEN, nat: 'port_randomising', ip6Prefix: TOKEN, ip6Host: TOKEN, ip6Proof: TOKEN },
-  JS: { code: 'JS', localKey: KEY, sessionId: SESSION_ID, nonce: TOKEN, nat: 'port_randomising', ip6Prefix: TOKEN, ip6Host: TOKEN, ip6Proof: TOKEN },
-  RS: { code: 'RS', localKey: KEY, nonce: TOKEN, nat: 'port_randomising', ip6Prefix: TOKEN, ip6Host: TOKEN, ip6Proof: TOKEN },
+  JS: { code: 'JS', localKey: KEY, sessionId: SESSION_ID, nonce: TOKEN, nat: 'port_randomising', ip6Prefix: TOKEN, ip6Host: TOKEN, ip6Proof: TOKEN, cookie: TOKEN },
+  RS: { code: 'RS', localKey: KEY, nonce: TOKEN, nat: 'port_randomising', ip6Prefix: TOKEN, ip6Host: TOKEN, ip6Proof: TOKEN, cookie: TOKEN },
   KA: { code: 'KA', sessionId: SESSION_ID, nonce: TOKEN },
   CS: { code: 'CS', sessionId: SESSION_ID, nonce: TOKEN },
   HL: { code: 'HL', sessionId: SESSION_ID, nonce: TOKEN },

@@ -11,6 +11,9 @@
 import { decodeKey, type JoinRegistered, type Message, type NewJoiner } from '../generated/protocol.ts';
 import type { Ip6Proof } from './ip6-proof.ts';
 
+/** The placeholder of an IPv6 field not claimed: all zeros. */
+const NO_IP6 = 'cy'.repeat(8);
+
 export interface NatReport {
   readonly nat: NonNullable<NewJoiner['joinerNat']>;
   readonly ip6Prefix: string | undefined;
@@ -29,12 +32,15 @@ export class NatBook {
     if (message.nat === undefined) return { report: undefined, verdict: 'none' };
     const verdict = this.verdict(message);
     const proven = verdict === 'proven';
+    // Nothing to pass on (a request resent with its cookie names its NAT type even when unknown).
+    if (message.nat === 'unknown' && !proven) return { report: undefined, verdict };
     return { report: { nat: message.nat, ip6Prefix: proven ? message.ip6Prefix : undefined, ip6Host: proven ? message.ip6Host : undefined }, verdict };
   }
 
   private verdict(message: Extract<Message, { code: 'HS' | 'JS' | 'RS' }>): Ip6Verdict {
     const { ip6Prefix: prefix, ip6Host: host, ip6Proof: proof, nonce } = message;
-    if (prefix === undefined && host === undefined) return 'none';
+    // Zeros hold the place of an address not claimed, before a cookie (see RC).
+    if ((prefix === undefined || prefix === NO_IP6) && (host === undefined || host === NO_IP6)) return 'none';
     const port = decodeKey(message.localKey)?.port ?? 0;
     const ok = this.proof !== null && prefix !== undefined && host !== undefined && proof !== undefined && nonce !== undefined && port > 0
       && this.proof.verify({ prefix, host, port, nonce, proof });

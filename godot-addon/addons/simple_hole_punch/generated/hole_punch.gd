@@ -148,7 +148,7 @@ signal game_connected(peer: MultiplayerPeer)
 @export var original_server: bool = false
 
 @export_group("Punching")
-## Seconds between punch packets to a peer not heard from yet.
+## Seconds between punch packets to a peer not heard from yet: at most [constant HolePunchPeer.PUNCH_ROUNDS] (24) rounds of them in all, the first 16 this far apart, then each twice as far apart as the last (at most 0.5 s), so that an address introduced without asking costs little.
 @export_range(0.01, 1.0, 0.01, "suffix:s") var punch_interval: float = 0.05
 ## Seconds between packets that keep a punched hole open.
 @export_range(0.05, 5.0, 0.05, "suffix:s") var keep_open_interval: float = 0.25
@@ -331,6 +331,8 @@ func _dispatch(message: Dictionary, ip: String, port: int) -> void:
 			_on_refused_join(message, ip, port)
 		"RF":
 			_on_refused(message, ip, port)
+		"RC":
+			_on_return_cookie(message, ip, port)
 		"RG":
 			_on_relay_granted(message, ip, port)
 		"RA":

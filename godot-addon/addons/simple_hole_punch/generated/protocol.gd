@@ -42,6 +42,8 @@ const JOIN_PAYLOAD := "JP"
 const REFUSED_JOIN := "RJ"
 ## [code]RF[/code] (server_to_client): Ours: the server refuses a request that carried a nonce, where an original client gets silence (or BK for a full session).
 const REFUSED := "RF"
+## [code]RC[/code] (server_to_client): Ours: answer to a JS or RS that carried a nonce but no valid cookie, sent only to its source and never longer than it: nothing else happens until the sender echoes the cookie in the same request, so a request from a spoofed source introduces nobody. The cookie is a keyed MAC of the source address and port, the nonce and the minute, good for one to two minutes; the server keeps nothing. Original clients (no nonce) never get one.
+const RETURN_COOKIE := "RC"
 ## [code]RQ[/code] (client_to_server): Punching towards a peer failed: relay us. Both sides of a pair must ask; resent until RG arrives or relay_timeout passes.
 const RELAY_REQUEST := "RQ"
 ## [code]RG[/code] (server_to_client): Answer to RQ once both sides asked: a relay port for this pair, and this side's secret for binding to it.
@@ -58,7 +60,7 @@ const NAT_ANSWER := "NA"
 const IP6_ANSWER := "IA"
 
 ## Codes a client accepts only from its server's address.
-const SERVER_CODES: Array[String] = ["HR", "JR", "NJ", "BK", "RF", "RG", "NA", "IA"]
+const SERVER_CODES: Array[String] = ["HR", "JR", "NJ", "BK", "RF", "RC", "RG", "NA", "IA"]
 ## What a random joiner, never told its session id, puts after the server key in RQ: the server
 ## finds the session by the pair.
 const UNKNOWN_SESSION_SUFFIX := "cycy"
@@ -163,8 +165,8 @@ static func encode_host_registered(remote_key: String, session_id: String, nonce
 	return _pack(HOST_REGISTERED, [remote_key, session_id], [nonce])
 
 ## Encodes [code]JS[/code]: Join a session by its id. Resent until JR or BK arrives.
-static func encode_join_session(local_key: String, session_id: String, nonce: String = "", nat: String = "", ip6_prefix: String = "", ip6_host: String = "", ip6_proof: String = "") -> PackedByteArray:
-	return _pack(JOIN_SESSION, [local_key, session_id], [nonce, nat, ip6_prefix, ip6_host, ip6_proof])
+static func encode_join_session(local_key: String, session_id: String, nonce: String = "", nat: String = "", ip6_prefix: String = "", ip6_host: String = "", ip6_proof: String = "", cookie: String = "") -> PackedByteArray:
+	return _pack(JOIN_SESSION, [local_key, session_id], [nonce, nat, ip6_prefix, ip6_host, ip6_proof, cookie])
 
 ## Encodes [code]JR[/code]: Answer to JS (and to RS when matched): where to punch towards the host.
 static func encode_join_registered(joiner_remote_key: String, host_remote_key: String, host_local_key: String, nonce: String = "", secret: String = "", host_nat: String = "", host_ip6_prefix: String = "", host_ip6_host: String = "") -> PackedByteArray:
@@ -179,8 +181,8 @@ static func encode_bad_key(session_id: String, nonce: String = "") -> PackedByte
 	return _pack(BAD_KEY, [session_id], [nonce])
 
 ## Encodes [code]RS[/code]: Pair with a random stranger: joins a waiting random host, or becomes one.
-static func encode_random_session(local_key: String, nonce: String = "", nat: String = "", ip6_prefix: String = "", ip6_host: String = "", ip6_proof: String = "") -> PackedByteArray:
-	return _pack(RANDOM_SESSION, [local_key], [nonce, nat, ip6_prefix, ip6_host, ip6_proof])
+static func encode_random_session(local_key: String, nonce: String = "", nat: String = "", ip6_prefix: String = "", ip6_host: String = "", ip6_proof: String = "", cookie: String = "") -> PackedByteArray:
+	return _pack(RANDOM_SESSION, [local_key], [nonce, nat, ip6_prefix, ip6_host, ip6_proof, cookie])
 
 ## Encodes [code]KA[/code]: Keeps the host's NAT mapping to the server open and its session fresh. No answer.
 static func encode_keep_alive(session_id: String, nonce: String = "") -> PackedByteArray:
@@ -225,6 +227,10 @@ static func encode_refused_join(reason: String, secret: String = "") -> PackedBy
 ## Encodes [code]RF[/code]: Ours: the server refuses a request that carried a nonce, where an original client gets silence (or BK for a full session).
 static func encode_refused(reason: String, nonce: String) -> PackedByteArray:
 	return _pack(REFUSED, [reason, nonce])
+
+## Encodes [code]RC[/code]: Ours: answer to a JS or RS that carried a nonce but no valid cookie, sent only to its source and never longer than it: nothing else happens until the sender echoes the cookie in the same request, so a request from a spoofed source introduces nobody. The cookie is a keyed MAC of the source address and port, the nonce and the minute, good for one to two minutes; the server keeps nothing. Original clients (no nonce) never get one.
+static func encode_return_cookie(cookie: String, nonce: String) -> PackedByteArray:
+	return _pack(RETURN_COOKIE, [cookie, nonce])
 
 ## Encodes [code]RQ[/code]: Punching towards a peer failed: relay us. Both sides of a pair must ask; resent until RG arrives or relay_timeout passes.
 static func encode_relay_request(session_id: String, peer_key: String, nonce: String = "") -> PackedByteArray:
@@ -311,7 +317,7 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			return {"code": "HR", "remote_key": parts[0], "session_id": parts[1], "nonce": parts[2] if parts.size() > 2 else "" }
 		"JS":
-			if parts.size() < 2 or parts.size() > 7:
+			if parts.size() < 2 or parts.size() > 8:
 				return {}
 			if not is_key(parts[0]):
 				return {}
@@ -327,7 +333,9 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			if parts.size() > 6 and not is_token(parts[6]):
 				return {}
-			return {"code": "JS", "local_key": parts[0], "session_id": parts[1], "nonce": parts[2] if parts.size() > 2 else "", "nat": parts[3] if parts.size() > 3 else "", "ip6_prefix": parts[4] if parts.size() > 4 else "", "ip6_host": parts[5] if parts.size() > 5 else "", "ip6_proof": parts[6] if parts.size() > 6 else "" }
+			if parts.size() > 7 and not is_token(parts[7]):
+				return {}
+			return {"code": "JS", "local_key": parts[0], "session_id": parts[1], "nonce": parts[2] if parts.size() > 2 else "", "nat": parts[3] if parts.size() > 3 else "", "ip6_prefix": parts[4] if parts.size() > 4 else "", "ip6_host": parts[5] if parts.size() > 5 else "", "ip6_proof": parts[6] if parts.size() > 6 else "", "cookie": parts[7] if parts.size() > 7 else "" }
 		"JR":
 			if parts.size() < 3 or parts.size() > 8:
 				return {}
@@ -375,7 +383,7 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			return {"code": "BK", "session_id": parts[0], "nonce": parts[1] if parts.size() > 1 else "" }
 		"RS":
-			if parts.size() < 1 or parts.size() > 6:
+			if parts.size() < 1 or parts.size() > 7:
 				return {}
 			if not is_key(parts[0]):
 				return {}
@@ -389,7 +397,9 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 				return {}
 			if parts.size() > 5 and not is_token(parts[5]):
 				return {}
-			return {"code": "RS", "local_key": parts[0], "nonce": parts[1] if parts.size() > 1 else "", "nat": parts[2] if parts.size() > 2 else "", "ip6_prefix": parts[3] if parts.size() > 3 else "", "ip6_host": parts[4] if parts.size() > 4 else "", "ip6_proof": parts[5] if parts.size() > 5 else "" }
+			if parts.size() > 6 and not is_token(parts[6]):
+				return {}
+			return {"code": "RS", "local_key": parts[0], "nonce": parts[1] if parts.size() > 1 else "", "nat": parts[2] if parts.size() > 2 else "", "ip6_prefix": parts[3] if parts.size() > 3 else "", "ip6_host": parts[4] if parts.size() > 4 else "", "ip6_proof": parts[5] if parts.size() > 5 else "", "cookie": parts[6] if parts.size() > 6 else "" }
 		"KA":
 			if parts.size() < 1 or parts.size() > 2:
 				return {}
@@ -482,6 +492,14 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 			if not is_token(parts[1]):
 				return {}
 			return {"code": "RF", "reason": parts[0], "nonce": parts[1] }
+		"RC":
+			if parts.size() != 2:
+				return {}
+			if not is_token(parts[0]):
+				return {}
+			if not is_token(parts[1]):
+				return {}
+			return {"code": "RC", "cookie": parts[0], "nonce": parts[1] }
 		"RQ":
 			if parts.size() < 2 or parts.size() > 3:
 				return {}

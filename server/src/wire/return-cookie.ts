@@ -1,0 +1,49 @@
+/**
+ * Proof of a return path, kept by nobody (as DTLS's HelloVerifyRequest and QUIC's Retry): a JS or
+ * RS that carries a nonce (a node of ours) introduces nobody until it echoes the cookie the server
+ * sent to its source (RC), a keyed MAC of that address and port, the nonce and the minute. A
+ * spoofer can send from any address but never receives the cookie of one it does not hold, so a
+ * host (which will punch, and may probe, the joiner) learns only of joiners that asked. RC goes
+ * to the source only and is never longer than the request, so it reflects nothing either. The
+ * secret is drawn at start and never leaves the process; a cookie is good for one to two minutes.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { BIGRAMS, type Endpoint, TOKEN_LENGTH } from '../generated/protocol.ts';
+
+/** A cookie is minted in one window and accepted in it and the next. */
+export const COOKIE_WINDOW_MS = 60_000;
+
+export class ReturnCookie {
+  constructor(
+    private readonly now: () => number,
+    private readonly secret: Buffer = randomBytes(32),
+  ) {}
+
+  /** The cookie for a request from [from] with [nonce], minted now. */
+  mint(from: Endpoint, nonce: string): string {
+    return this.mac(from, nonce, this.window());
+  }
+
+  /** Whether [cookie] was minted by this server lately for exactly [from] and [nonce]. */
+  verify(from: Endpoint, nonce: string, cookie: string | undefined): boolean {
+    if (cookie === undefined || cookie.length !== TOKEN_LENGTH) return false;
+    const given = Buffer.from(cookie, 'latin1');
+    const window = this.window();
+    let ok = false;
+    // Both windows are always checked: the time taken does not tell which one matched.
+    for (const w of [window, window - 1]) ok = timingSafeEqual(Buffer.from(this.mac(from, nonce, w), 'latin1'), given) || ok;
+    return ok;
+  }
+
+  private window(): number {
+    return Math.floor(this.now() / COOKIE_WINDOW_MS);
+  }
+
+  private mac(from: Endpoint, nonce: string, window: number): string {
+    const head = Buffer.alloc(6);
+    head.writeUInt32BE(window >>> 0);
+    head.writeUInt16BE(from.port, 4);
+    const digest = createHmac('sha256', this.secret).update('shp-cookie\0').update(head).update(from.address).update('\0').update(nonce, 'latin1').digest();
+    return Array.from(digest.subarray(0, TOKEN_LENGTH / 2), (b) => BIGRAMS[b]!).join('');
+  }
+}
