@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import type { Attack } from './attack/attacks/attack.ts';
 import { CodeGuessing } from './attack/attacks/code-guessing.ts';
+import { EnetFlood } from './attack/attacks/enet-flood.ts';
 import { HsFlood } from './attack/attacks/hs-flood.ts';
 import { JunkNeighbour } from './attack/attacks/junk-neighbour.ts';
 import { LanKeys } from './attack/attacks/lan-keys.ts';
@@ -50,7 +51,7 @@ const LEGIT_TAIL_MS = 12_000;
 function allAttacks(): Attack[] {
   const attacks = [new PortZero(), new RelayHolding(), new PendingRelays(), new SpoofedBind(), new LanKeys(), new RandomHogging(),
     new JunkNeighbour(), new SlotFilling(), new HsFlood(), new RelayBandwidth(), new CodeGuessing(), new MalformedCodes(),
-    new SpoofedRefresh(), new RelayInjection(), new SpoofedJoin()];
+    new SpoofedRefresh(), new RelayInjection(), new SpoofedJoin(), new EnetFlood()];
   return args.extra ? [...attacks, new SlotFilling(true), new RandomHogging(8)] : attacks;
 }
 

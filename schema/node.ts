@@ -150,6 +150,10 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       params: [{ name: 'key', type: 'String', doc: 'The player\'s public key, as [signal player_joined] gave it.' }], returns: 'int',
     },
     {
+      name: 'get_peer_address', doc: 'Host, in a game the node runs ([member manage_game_peer]): [code][ip, port][/code] the ENet peer [param peer_id] reaches the game from (a player\'s public or LAN address, or its relay\'s), else empty. The node keeps the game\'s port and lets only the addresses it punched reach ENet, which listens on loopback behind it, so there [method ENetPacketPeer.get_remote_address] names the node\'s loopback socket for that player, not the player.',
+      params: [{ name: 'peer_id', type: 'int', doc: 'The ENet peer id, as [signal MultiplayerAPI.peer_connected] gave it.' }], returns: 'Array',
+    },
+    {
       name: 'get_local_port', doc: 'The UDP port this node punched from (0 before a session starts).',
       params: [], returns: 'int',
     },

@@ -52,7 +52,7 @@ export interface MessageSpec {
  * schema's `failures`; `Error` is Godot's error enum, which API calls return; `HolePunchNat.NatType`
  * is the NAT diagnosis's enum.
  */
-export type ScriptType = 'int' | 'String' | 'float' | 'bool' | 'Dictionary' | 'Error' | 'MultiplayerPeer' | 'Failure' | 'HolePunchNat.NatType';
+export type ScriptType = 'int' | 'String' | 'float' | 'bool' | 'Dictionary' | 'Array' | 'Error' | 'MultiplayerPeer' | 'Failure' | 'HolePunchNat.NatType';
 
 export interface ParamSpec {
   readonly name: string;

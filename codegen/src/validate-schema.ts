@@ -3,7 +3,7 @@ import type { FieldType, ProtocolSpec, ScriptType } from '../../schema/types.ts'
 import { isSnakeCase } from './naming.ts';
 
 const FIELD_TYPES: readonly FieldType[] = ['key', 'session_id', 'name', 'text', 'token', 'literal', 'word'];
-const SCRIPT_TYPES: readonly ScriptType[] = ['int', 'String', 'float', 'bool', 'Dictionary', 'Error', 'MultiplayerPeer', 'Failure', 'HolePunchNat.NatType'];
+const SCRIPT_TYPES: readonly ScriptType[] = ['int', 'String', 'float', 'bool', 'Dictionary', 'Array', 'Error', 'MultiplayerPeer', 'Failure', 'HolePunchNat.NatType'];
 const DIRECTIONS = ['client_to_server', 'server_to_client', 'peer_to_peer'];
 
 export class SchemaError extends Error {

@@ -81,11 +81,3 @@ static func punched_peer(key: String, alias: String) -> HolePunchPeer:
 
 static func key_of(local_port: int) -> String:
 	return HolePunchProtocol.encode_key("127.0.0.1", local_port)
-
-
-static func free_port() -> int:
-	var probe := PacketPeerUDP.new()
-	probe.bind(0, "127.0.0.1")
-	var free := probe.get_local_port()
-	probe.close()
-	return free

@@ -155,3 +155,16 @@ func _watched(object: Object, signal_name: String) -> Array:
 		failures.append("signal %s of %s is not watched" % [signal_name, object])
 		return []
 	return by_name[signal_name]
+
+
+## A UDP port free now, for a socket a test binds later: below the system's ephemeral ports
+## (32768 and up on Linux), which sockets bound to port 0 meanwhile (a host's game gate, on
+## loopback) would otherwise often be given.
+static func free_port() -> int:
+	var probe := PacketPeerUDP.new()
+	while true:
+		var port := randi_range(20000, 32000)
+		if probe.bind(port, "*") == OK:
+			probe.close()
+			return port
+	return 0

@@ -181,11 +181,12 @@ func test_a_hard_random_host_probes_and_hands_the_winning_port_to_its_game() -> 
 	assert_true(await wait_until(func() -> bool: return stranger.poll().any(func(r: Dictionary) -> bool: return r.text.begins_with("JH:") and r.port == winner), 2.0), "JH from the winning socket")
 	assert_false(stranger.poll().any(func(r: Dictionary) -> bool: return r.text.begins_with("JH:") and r.port != winner), "JH from no other socket")
 	stranger.send(HolePunchProtocol.encode_join_done(SECRETS[0]).get_string_from_ascii(), winner)
-	# hands its port to the game, whose ENet server binds it,
+	# hands its port to the game, whose server's gate binds it,
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(node, "game_connected") == 1, 2.0), "game server up")
 	assert_signal_emitted_with_parameters(node, "start_server", [winner])
-	var enet := node.multiplayer.multiplayer_peer as ENetMultiplayerPeer
-	assert_eq(enet.host.get_local_port() if enet != null else 0, winner, "the game's ENet server bound the winning port")
+	var probe := PacketPeerUDP.new()
+	assert_eq(probe.bind(winner, "*"), ERR_UNAVAILABLE, "the winning port is the game's")
+	assert_true(node._game.gate != null, "the game's gate holds it")
 	# and says everything to the server from its registered socket.
 	assert_true(await wait_until(func() -> bool: return _received("CS").size() == 3, 1.0), "three CS")
 	for request: Array in _received("KA") + _received("CS"):

@@ -198,7 +198,10 @@ func _on_peer_connected(id: int) -> void:
 	var enet: ENetMultiplayerPeer = multiplayer.multiplayer_peer
 	var packet_peer := enet.get_peer(id)
 	_connected.append(id)
-	_emit("enet_connected", {"peer_id": id, "peer_address": packet_peer.get_remote_address(), "peer_port": packet_peer.get_remote_port()})
+	var at := _hole_punch.get_peer_address(id) # The node's ENet listens behind the game's port.
+	if at.is_empty():
+		at = [packet_peer.get_remote_address(), packet_peer.get_remote_port()]
+	_emit("enet_connected", {"peer_id": id, "peer_address": at[0], "peer_port": at[1]})
 	_ping.rpc_id(id, _options.get("alias", "player"))
 
 

@@ -2,8 +2,8 @@ class_name HolePunchGamePeer
 extends RefCounted
 ## The game's side after the punch, for games that let a [HolePunch] node start ENet for them.
 ##
-## On [signal HolePunchBase.start_server] it creates the [ENetMultiplayerPeer] server on the
-## punched port; on [signal HolePunchBase.start_client] it connects the client, directly or to
+## On [signal HolePunchBase.start_server] it creates the [ENetMultiplayerPeer] server behind a
+## [HolePunchGameGate] on the punched port; on [signal HolePunchBase.start_client] it connects the client, directly or to
 ## the relay, exactly where the handover said. Each attempt is set on the node's
 ## [MultiplayerAPI]. A lossy path can leave a client connected in ENet's eyes while the host, whose
 ## answer was lost, gives up on it, and ENet's doubling resend timer can hold a reliable packet up
@@ -41,6 +41,8 @@ var connect_timeout := 30.0
 var max_clients := 32
 ## The peer being connected, or the connected one (null before the handover).
 var peer: ENetMultiplayerPeer
+## Host: the game's port, in front of [member peer], which listens on loopback behind it.
+var gate: HolePunchGameGate
 ## The players in the game ([HolePunchRosterHost] on a host, [HolePunchRosterClient] on a client).
 var roster: HolePunchRoster
 var _node: Node
@@ -78,6 +80,23 @@ func add_relay(key: String, ip: String, port: int) -> void:
 		(roster as HolePunchRosterHost).add_relay(key, ip, port)
 
 
+## Sends [param packet] to [param ip]:[param port] from the game's port.
+func socket_send(ip: String, port: int, packet: PackedByteArray) -> void:
+	if gate != null:
+		gate.socket_send(ip, port, packet)
+	elif peer != null:
+		peer.get_host().socket_send(ip, port, packet)
+
+
+## Host: [ip, port] the ENet peer [param id] reaches the game from (behind the [member gate]),
+## or empty.
+func remote_address(id: int) -> Array:
+	if gate == null or not id in _node.multiplayer.get_peers():
+		return []
+	var remote := peer.get_peer(id)
+	return [] if remote == null else gate.remote_of(remote.get_remote_address(), remote.get_remote_port())
+
+
 ## The ENet peer id of the player with public key [param key], or 0 while not connected.
 func peer_id(key: String) -> int:
 	return roster.peer_id(key)
@@ -87,6 +106,8 @@ func peer_id(key: String) -> int:
 ## authentication back (a new session begins).
 func stop() -> void:
 	_stop_trying()
+	if gate != null:
+		gate.admit(Callable()) # The game runs on for those in it; nobody new comes in.
 	_set_roster(HolePunchRoster.new(_node))
 
 
@@ -100,13 +121,18 @@ func _on_start_server(port: int) -> void:
 	if not _managed():
 		return
 	_stop_trying()
+	if gate != null:
+		gate.close()
 	peer = ENetMultiplayerPeer.new()
-	var err := peer.create_server(port, max_clients)
+	gate = HolePunchGameGate.new()
+	var err := gate.open(_node.get_tree(), port, peer, max_clients)
 	if err != OK:
 		peer = null
+		gate = null
 		failed.emit(err)
 		return
 	_set_roster(HolePunchRosterHost.new(_node, peer, _punched)) # Before any peer can connect.
+	(roster as HolePunchRosterHost).behind(gate)
 	_node.multiplayer.multiplayer_peer = peer
 	connected.emit(peer)
 

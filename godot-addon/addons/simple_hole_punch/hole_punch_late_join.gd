@@ -7,8 +7,8 @@ extends RefCounted
 ## The ENet socket cannot read the server's datagrams (ENet drops what is not ENet), so the
 ## host's node talks to the server from a socket of its own: HL (with the host's nonce) makes that
 ## socket the session's link, where NJ now arrives, while joiners keep punching to the registered
-## address, which is the game's. For each new joiner the host sends, from the game's socket
-## ([method ENetConnection.socket_send]), its punch packet, JH and JG to the joiner's addresses
+## address, which is the game's. For each new joiner the host sends, from the game's port
+## ([method HolePunchGamePeer.socket_send]), its punch packet, JH and JG to the joiner's addresses
 ## for [member HolePunch.handover_deadline] seconds (its direct addresses within the punch budget of
 ## an unheard peer, [constant HolePunchPeer.PUNCH_ROUNDS] rounds): the joiner's node takes them as a normal
 ## handover and starts its game client towards the game's address. The host never hears the
@@ -23,7 +23,6 @@ extends RefCounted
 ## sends the same packets through it; the joiner's game then connects through the relay.
 
 var _node: Node
-var _enet: ENetConnection
 var _socket := HolePunchSocket.new()
 var _retry: HolePunchRetry
 var _linked := false
@@ -34,10 +33,9 @@ var _started := {}
 
 
 ## Links [param node] (the host's [HolePunch], its session just handed over) to the server from a
-## socket of its own and punches late joiners through [param game]'s socket.
-func _init(node: Node, game: ENetMultiplayerPeer) -> void:
+## socket of its own and punches late joiners from the game's port.
+func _init(node: Node) -> void:
 	_node = node
-	_enet = game.get_host()
 	_socket.open(0)
 	_retry = HolePunchRetry.new(node.request_interval, node.max_request_interval)
 	_retry.start(HolePunch._now())
@@ -111,12 +109,12 @@ func _punch(joiner: HolePunchPeer, now: float) -> void:
 	var own := {"local": _node._lan_key, "public": _node._public_key, "relay": joiner.relay.key}
 	var targets := joiner.ping_targets(now, _node.punch_timeout)
 	if joiner.relay.state == HolePunchRelayLink.State.BINDING: # Never BOUND here: RA reaches ENet.
-		_enet.socket_send(joiner.relay.ip, joiner.relay.port, HolePunchProtocol.encode_relay_bind(joiner.relay.token))
+		_node._game.socket_send(joiner.relay.ip, joiner.relay.port, HolePunchProtocol.encode_relay_bind(joiner.relay.token))
 		targets.append([joiner.relay.ip, joiner.relay.port])
 	for to: Array in targets:
 		var path := "local" if to == [joiner.lan_ip, joiner.lan_port] else "relay" if to == [joiner.relay.ip, joiner.relay.port] else "public"
 		for packet: PackedByteArray in [_node._names.packet(joiner.secret), HolePunchProtocol.encode_join_host(own[path], joiner.secret), HolePunchProtocol.encode_join_go(joiner.secret)]:
-			_enet.socket_send(to[0], to[1], packet)
+			_node._game.socket_send(to[0], to[1], packet)
 
 
 func _send_server(packet: PackedByteArray) -> void:

@@ -251,7 +251,7 @@ func _finish_host() -> void:
 	_game.expect(_peers.all())
 	_finish(_this.start_server, [_bound_port])
 	if late and _game.peer != null:
-		_late = HolePunchLateJoin.new(self, _game.peer)
+		_late = HolePunchLateJoin.new(self)
 
 
 func _finish_client() -> void:

@@ -280,6 +280,10 @@ func _api_get_peer_id(key: String) -> int:
 	return _game.peer_id(key)
 
 
+func _api_get_peer_address(peer_id: int) -> Array:
+	return _game.remote_address(peer_id)
+
+
 func _api_get_host() -> String:
 	if _is_host() or _peers == null or _peers.first() == null:
 		return _public_key

@@ -36,6 +36,8 @@ var _leaving := {}
 var _secrets := {}
 ## The late joiner whose payload the game is reading: refused there, it never joined.
 var _unannounced := ""
+## The game's port in front of ENet, if any: ENet sees each player at one of its loopback legs.
+var _gate: HolePunchGameGate
 
 
 ## Admits the peers of [param game], the players punched before the handover being [param peers].
@@ -56,6 +58,18 @@ func _init(node: Node, game: ENetMultiplayerPeer, peers: Array[HolePunchPeer]) -
 
 func is_hosting() -> bool:
 	return true
+
+
+## Lets only the addresses a player was punched at through [param gate] to ENet, and names each
+## ENet peer by the address behind its leg.
+func behind(gate: HolePunchGameGate) -> void:
+	_gate = gate
+	gate.admit(expects)
+
+
+## Whether a player was punched at [param ip]:[param port] (the gate lets only those reach ENet).
+func expects(ip: String, port: int) -> bool:
+	return _endpoints.has(address(ip, port))
 
 
 ## A late joiner [param key] may connect from its public or its LAN address.
@@ -105,7 +119,12 @@ func _signals(api: SceneMultiplayer) -> Array:
 ## [key, path] of the player ENet peer [param id] connected as, or empty.
 func _found(id: int) -> Array:
 	var remote := _game.get_peer(id)
-	return [] if remote == null else _endpoints.get(address(remote.get_remote_address(), remote.get_remote_port()), [])
+	if remote == null:
+		return []
+	var at := [remote.get_remote_address(), remote.get_remote_port()]
+	if _gate != null:
+		at = _gate.remote_of(at[0], at[1])
+	return _endpoints.get(address(at[0], at[1]), [])
 
 
 func _on_authenticating(id: int) -> void:

@@ -275,6 +275,12 @@ func get_peer_id(key: String) -> int:
 	return _api_get_peer_id(key)
 
 
+## Host, in a game the node runs ([member manage_game_peer]): [code][ip, port][/code] the ENet peer [param peer_id] reaches the game from (a player's public or LAN address, or its relay's), else empty. The node keeps the game's port and lets only the addresses it punched reach ENet, which listens on loopback behind it, so there [method ENetPacketPeer.get_remote_address] names the node's loopback socket for that player, not the player.
+## [param peer_id]: The ENet peer id, as [signal MultiplayerAPI.peer_connected] gave it.
+func get_peer_address(peer_id: int) -> Array:
+	return _api_get_peer_address(peer_id)
+
+
 ## The UDP port this node punched from (0 before a session starts).
 func get_local_port() -> int:
 	return _api_get_local_port()
