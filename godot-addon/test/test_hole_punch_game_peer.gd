@@ -33,12 +33,8 @@ func _side(side_name: String) -> HolePunch:
 	return node
 
 
-static func _free_port() -> int:
-	return free_port()
-
-
 func test_host_gets_a_listening_server_at_once() -> void:
-	var port := _free_port()
+	var port := free_port()
 	_host.start_server.emit(port)
 	assert_eq(get_signal_emit_count(_host_peer, "connected"), 1, "connected on start_server")
 	var peer: MultiplayerPeer = get_signal_parameters(_host_peer, "connected")[0]
@@ -53,8 +49,8 @@ func _hand_over(port: int, local_port: int) -> void:
 
 
 func test_client_connects_and_both_sides_know_each_other() -> void:
-	var port := _free_port()
-	var local_port := _free_port()
+	var port := free_port()
+	var local_port := free_port()
 	_hand_over(port, local_port)
 	_host.start_server.emit(port)
 	_client.start_client.emit("127.0.0.1", port, local_port)
@@ -68,8 +64,8 @@ func test_client_connects_and_both_sides_know_each_other() -> void:
 
 func test_each_punched_key_maps_to_its_enet_peer_id() -> void:
 	# Given a handover: the host punched the client at its port, the client punched the host
-	var port := _free_port()
-	var local_port := _free_port()
+	var port := free_port()
+	var local_port := free_port()
 	var client_key := HolePunchProtocol.encode_key("127.0.0.1", local_port)
 	var host_key := HolePunchProtocol.encode_key("127.0.0.1", port)
 	_host._game.expect([_punched(client_key)])
@@ -94,8 +90,8 @@ static func _punched(key: String) -> HolePunchPeer:
 func test_client_retries_until_the_host_listens() -> void:
 	# Given a handover whose host server starts late (its first connect packets are lost)
 	_client.game_retry_interval = 0.3
-	var port := _free_port()
-	var local_port := _free_port()
+	var port := free_port()
+	var local_port := free_port()
 	_hand_over(port, local_port)
 	_client.start_client.emit("127.0.0.1", port, local_port)
 	await wait(1.0)
@@ -108,13 +104,13 @@ func test_client_retries_until_the_host_listens() -> void:
 
 func test_a_client_at_an_address_nobody_was_punched_at_gets_no_answer() -> void:
 	# Given a host that punched one player, and a client connecting from another port
-	var port := _free_port()
-	_host._game.expect([_punched(HolePunchProtocol.encode_key("127.0.0.1", _free_port()))])
+	var port := free_port()
+	_host._game.expect([_punched(HolePunchProtocol.encode_key("127.0.0.1", free_port()))])
 	_host.start_server.emit(port)
 	watch_signals(_host.multiplayer)
 	_client.game_retry_interval = 0.3
 	_client.game_connect_timeout = 1.5
-	_client.start_client.emit("127.0.0.1", port, _free_port())
+	_client.start_client.emit("127.0.0.1", port, free_port())
 	# Then the host's port drops its requests unanswered: it gives up, and never became a peer
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(_client_peer, "failed") == 1, 5.0), "gave up")
 	assert_signal_emitted_with_parameters(_client_peer, "failed", [ERR_TIMEOUT])
@@ -125,8 +121,8 @@ func test_a_client_at_an_address_nobody_was_punched_at_gets_no_answer() -> void:
 
 func test_a_client_counts_as_connected_only_once_the_host_lists_it() -> void:
 	# Given a host of another kind: it lets every client in, but lists nobody until told to
-	var port := _free_port()
-	var local_port := _free_port()
+	var port := free_port()
+	var local_port := free_port()
 	_client._game.expect([_punched(HolePunchProtocol.encode_key("127.0.0.1", port))])
 	_client.game_retry_interval = 0.3
 	var other := Node.new()
@@ -165,8 +161,8 @@ func test_a_client_counts_as_connected_only_once_the_host_lists_it() -> void:
 func test_a_fresh_attempt_drops_the_abandoned_connection_at_once() -> void:
 	# Given a client whose first connection to the host was abandoned without a word (its
 	# disconnect lost): the host still holds it, and would resend to the client's port
-	var port := _free_port()
-	var local_port := _free_port()
+	var port := free_port()
+	var local_port := free_port()
 	_hand_over(port, local_port)
 	_host.start_server.emit(port)
 	var abandoned := ENetMultiplayerPeer.new()
@@ -190,7 +186,7 @@ func test_a_fresh_attempt_drops_the_abandoned_connection_at_once() -> void:
 func test_client_gives_up_after_connect_timeout() -> void:
 	_client.game_retry_interval = 0.2
 	_client.game_connect_timeout = 0.7
-	_client.start_client.emit("127.0.0.1", _free_port(), _free_port())
+	_client.start_client.emit("127.0.0.1", free_port(), free_port())
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(_client_peer, "failed") == 1, 3.0), "failed")
 	assert_signal_emitted_with_parameters(_client_peer, "failed", [ERR_TIMEOUT])
 	assert_signal_not_emitted(_client_peer, "connected")
@@ -198,7 +194,7 @@ func test_client_gives_up_after_connect_timeout() -> void:
 
 func test_left_alone_when_the_game_starts_enet_itself() -> void:
 	_host.manage_game_peer = false
-	_host.start_server.emit(_free_port())
+	_host.start_server.emit(free_port())
 	assert_signal_not_emitted(_host_peer, "connected")
 	assert_eq(_host.multiplayer.multiplayer_peer is OfflineMultiplayerPeer, true, "untouched")
 
