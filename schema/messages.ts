@@ -135,6 +135,14 @@ export const messages: readonly MessageSpec[] = [
       ],
     },
     {
+      code: 'LV', name: 'leave', direction: 'peer_to_peer',
+      doc: 'Ours: the sender leaves the session before the handover (sent three times; no answer comes). A host\'s joiners end their attempt with HOST_LEFT; a host drops the joiner ([code]left[/code]). Only between two peers of ours: without the pair\'s secret it is dropped. Original peers ignore it and time out.',
+      fields: [
+        { name: 'bye', type: 'literal', literal: 'BYE', doc: 'Placeholder payload.' },
+        { name: 'secret', type: 'token', doc: 'The pair\'s secret from the server.' },
+      ],
+    },
+    {
       code: 'RJ', name: 'refused_join', direction: 'peer_to_peer',
       doc: 'Ours: the host\'s game refused or removed this joiner before the handover (sent three times; the host then drops the joiner). Original joiners ignore it and time out.',
       fields: [

@@ -73,11 +73,11 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       ],
     },
     {
-      name: 'player_left', doc: 'A player of [signal player_joined] is gone: before the handover it went silent, could not be reached, or the host removed it; in a game the node runs ([member manage_game_peer]) its connection closed and did not come back, or the host removed it. Clients hear it for the other players too.',
+      name: 'player_left', doc: 'A player of [signal player_joined] is gone: before the handover it left, went silent, could not be reached, or the host removed it; in a game the node runs ([member manage_game_peer]) its connection closed (or went silent for [member game_timeout]) and did not come back, or the host removed it. Clients hear it for the other players too, and, when the host leaves or goes silent, for every player and then the host, followed by [signal failed] with [code]HOST_LEFT[/code].',
       params: [
         { name: 'key', type: 'String', doc: 'The player\'s public key.' },
         { name: 'alias', type: 'String', doc: 'Its alias (empty when it never told one).' },
-        { name: 'reason', type: 'String', doc: '[code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay), [code]removed[/code] (by the host) or [code]left[/code] (its game connection closed and it did not connect again within twice [member game_retry_interval]).' },
+        { name: 'reason', type: 'String', doc: '[code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay), [code]removed[/code] (by the host) or [code]left[/code] (it left, or its game connection closed or went silent for [member game_timeout] and did not come back: a player still connecting gets twice [member game_retry_interval] for a fresh attempt).' },
       ],
     },
     {
@@ -96,7 +96,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       ],
     },
     {
-      name: 'game_connected', doc: 'With [member manage_game_peer] on: the game\'s [ENetMultiplayerPeer] is connected, already set on this node\'s [MultiplayerAPI]: a listening server on a host, a client the host let in on a joiner.',
+      name: 'game_connected', doc: 'With [member manage_game_peer] on: the game\'s [ENetMultiplayerPeer] is connected, already set on this node\'s [MultiplayerAPI]: a listening server on a host, a client the host let in on a joiner. On a client it comes before any packet of the host\'s game: a world built in its handler is there for the host\'s first RPC, even one sent in the host\'s [signal MultiplayerAPI.peer_connected] handler.',
       params: [{ name: 'peer', type: 'MultiplayerPeer', doc: 'The connected peer.' }],
     },
   ],
@@ -126,7 +126,11 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       ],
     },
     {
-      name: 'close_session', doc: 'Host: stop accepting joiners and hand every punched peer over to the game. A joiner leaves its attempt. Returns [constant OK], or [constant ERR_DOES_NOT_EXIST] when no session is under way.',
+      name: 'close_session', doc: 'Host: stop accepting joiners and hand every punched peer over to the game; in a game the node runs with [member keep_open], stop taking late joiners. With nobody punched yet there is nothing to hand over: the session goes on and [constant ERR_DOES_NOT_EXIST] comes back, unless [member manage_game_peer] and [member keep_open] are both on, when the game server starts for late joiners alone. A joiner before the handover leaves its attempt (as [method leave] does). Returns [constant OK], or [constant ERR_DOES_NOT_EXIST] when no session is under way, or when this is a client in a game: a client leaves with [method leave].',
+      params: [], returns: 'Error',
+    },
+    {
+      name: 'leave', doc: 'Leaves whatever is under way, in any phase, host or joiner, and returns the node to idle so that it can host or join again. A host ends its session at the server (CS, three copies: a joiner with the code then gets [code]CODE_UNKNOWN[/code]) and tells its punched peers (LV: they fail with [code]HOST_LEFT[/code]) or, in a game the node runs ([member manage_game_peer]), its game\'s clients (each hears [signal player_left] for the host and [signal failed] with [code]HOST_LEFT[/code]). A joiner tells its host (LV before the handover: the host hears [signal player_left] with [code]left[/code]; in the game, its ENet disconnect). The node frees its sockets, relay links, game peer (closed and taken off its [MultiplayerAPI]) and players. The node does the same when it leaves the tree and when the game quits. Returns [constant OK], or [constant ERR_DOES_NOT_EXIST] when nothing was under way.',
       params: [], returns: 'Error',
     },
     {
@@ -193,6 +197,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
     { name: 'punching_failed', doc: 'No packet from the host arrived on any path, and relays are off ([member use_relay]).' },
     { name: 'relay_unavailable', doc: 'Punching failed and the server gave no relay within [member relay_timeout].' },
     { name: 'host_lost', doc: 'The host went silent for [member peer_timeout] before the handover.' },
+    { name: 'host_left', doc: 'The host left: it ended its session ([method leave], or its game quit), or, in a game the node runs, its game connection closed or went silent for [member game_timeout]. The node is idle again.' },
     { name: 'game_connect_failed', doc: 'The game peer could not start or connect ([member manage_game_peer]).' },
     { name: 'wrong_password', doc: 'The host\'s node refused this player: its [member password] was not the host\'s (or it set none where the host has one).' },
     { name: 'payload_too_long', doc: 'The [member join_payload] is longer than 32 characters, or has control characters: [method join_session] and [method random_session] refuse it, with the limit and the size in the detail.' },
@@ -265,6 +270,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
           },
           { name: 'join_payload', type: 'String', default: '', doc: 'Joiner: a small payload for the host\'s game to decide on (a version, a team), UTF-8, at most 32 characters; longer, [method join_session] refuses it with [code]PAYLOAD_TOO_LONG[/code]. Our joiners always send it, empty too; the host gets it in [signal player_payload] just before [signal player_joined], having waited for it after the alias at most a second (four [member keep_open_interval]s when longer): an original peer, which sends none, then joins without it. For a password use [member password], which the node checks itself.' },
           { name: 'game_retry_interval', type: 'float', default: 2.0, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Client: seconds between fresh ENet connect attempts until the host answers.' },
+          { name: 'game_timeout', type: 'float', default: 5.0, range: [1.0, 60.0, 0.5], unit: 's', doc: 'Seconds of silence after which a peer in a running game counts as gone: the node and its peers send each other a small heartbeat ten times in this (raw packets beginning with [code]SHP-[/code]), so a crashed player is in [signal player_left] about this long after it went silent, a crashed host in [signal failed] with [code]HOST_LEFT[/code]. Keep it above the longest stall of the game\'s main loop (a level loading). While connecting, ENet keeps its longer patience (30 s) for lossy paths.' },
           { name: 'game_connect_timeout', type: 'float', default: 30.0, range: [1.0, 300.0, 1.0], unit: 's', doc: 'Client: seconds of attempts before [signal failed] with [code]GAME_CONNECT_FAILED[/code].' },
         ],
       },

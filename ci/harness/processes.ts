@@ -16,6 +16,9 @@ export class Watched {
   readonly lines: string[] = [];
   readonly exited: Promise<number | null>;
   private waiters: Array<() => void> = [];
+  /** Its output was read to the end. */
+  private ended = false;
+  private exitedAt: number | undefined;
 
   constructor(readonly child: ChildProcess, readonly label: string) {
     const lines = createInterface({ input: child.stdout! });
@@ -23,8 +26,13 @@ export class Watched {
       this.lines.push(line);
       for (const wake of this.waiters.splice(0)) wake();
     });
+    lines.on('close', () => {
+      this.ended = true;
+      for (const wake of this.waiters.splice(0)) wake();
+    });
     child.stderr?.on('data', (chunk: Buffer) => { this.lines.push(`[stderr] ${chunk.toString().trimEnd()}`); });
     this.exited = new Promise((done) => child.on('exit', (code) => {
+      this.exitedAt = Date.now();
       for (const wake of this.waiters.splice(0)) wake();
       done(code);
     }));
@@ -39,13 +47,16 @@ export class Watched {
         const match = this.lines[seen]!.match(pattern);
         if (match) return match;
       }
-      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+      // The last lines may still be on their way when the process exits (a child may hold its
+      // output open: a second at most).
+      const exited = this.child.exitCode !== null || this.child.signalCode !== null;
+      if (exited && (this.ended || (this.exitedAt !== undefined && Date.now() - this.exitedAt > 1000))) {
         throw new Error(`${this.label} exited (${this.child.exitCode ?? this.child.signalCode}) before ${pattern}:\n${this.tail()}`);
       }
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`${this.label}: no ${pattern} within ${ms} ms:\n${this.tail()}`);
       await new Promise<void>((wake) => {
-        const timer = setTimeout(wake, left);
+        const timer = setTimeout(wake, exited ? Math.min(left, 50) : left);
         this.waiters.push(() => { clearTimeout(timer); wake(); });
       });
     }
@@ -116,6 +127,12 @@ export interface PlayerOptions {
   readonly latePeers?: number;
   /** Client: other clients to exchange RPCs with, through the host. */
   readonly expectOthers?: number;
+  /** Client: stay in the game once done, until the host leaves (HOST_LEFT ends it with exit 0). */
+  readonly stay?: boolean;
+  /** Host: leave once it has its code, or once done. */
+  readonly leaveOn?: 'start_session' | 'done';
+  /** Host: how it leaves: the game quits (default), the node is freed, or leave() is called. */
+  readonly leaveHow?: 'quit' | 'free' | 'leave';
   /** The session's password (HolePunch.password), on a host or a joiner. */
   readonly password?: string;
   /** Joiner: HolePunch.join_payload. */
@@ -139,6 +156,9 @@ export function playerArgs(o: PlayerOptions): string[] {
   if (o.managed || o.latePeers) args.push('--managed');
   if (o.latePeers) args.push('--keep-open', `--late-peers=${o.latePeers}`);
   if (o.expectOthers) args.push(`--expect-others=${o.expectOthers}`);
+  if (o.stay) args.push('--stay');
+  if (o.leaveOn) args.push(`--leave-on=${o.leaveOn}`);
+  if (o.leaveHow) args.push(`--leave-how=${o.leaveHow}`);
   if (o.password) args.push(`--password=${o.password}`);
   if (o.payload) args.push(`--payload=${o.payload}`);
   return args;

@@ -49,7 +49,51 @@ export function gameCases(impaired: Impairment): Case[] {
     lateCase('6b. a late joiner behind its own NAT joins a running game (direct), RPCs both ways with the host', 'preserving'),
     lateCase('6c. a late joiner behind a port-randomising NAT joins a running game through the relay, RPCs both ways with the host', 'random'),
     latePasswordCase(),
+    hostGoneCase('quit'),
+    hostGoneCase('kill'),
   ];
+}
+
+/** Seconds within which every client hears HOST_LEFT: a host that quits says so at once; a crashed one is missed for game_timeout (5 s). */
+const HOST_GONE_BOUND = { quit: 2, kill: 5 + 2 } as const;
+
+/** A host whose game runs with two players, each behind a NAT of its own, quits (get_tree().quit()) or is killed mid-game. */
+function hostGoneCase(how: 'quit' | 'kill'): Case {
+  const bound = HOST_GONE_BOUND[how];
+  return {
+    name: `6${how === 'quit' ? 'e' : 'f'}. a host ${how === 'quit' ? 'whose game quits' : 'killed'} mid-game, three port-preserving NATs: both clients hear HOST_LEFT within ${bound} s`,
+    spec: { routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'preserving', hosts: ['c1'] }, { name: 'r3', nat: 'preserving', hosts: ['c2'] }] },
+    run: async (lab: Lab, key: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'shp-lab-gone-'));
+      const players = [];
+      try {
+        const sessionFile = join(dir, 'session');
+        const host = startLabPlayer(lab, 'h1', { role: 'host', alias: 'host', serverKey: key, expectPeers: 2, managed: true, leaveOn: how === 'quit' ? 'done' : undefined, timeout: 40 });
+        const clients = [['c1', 'ann'], ['c2', 'bob']].map(([node, alias]) => startLabPlayer(lab, node!, { role: 'join', alias: alias!, sessionFile, managed: true, stay: true, timeout: 40 }));
+        players.push(host, ...clients);
+        writeFileSync(sessionFile, String((await host.waitForEvent('start_session', 20_000)).key));
+        await host.waitForEvent('done', 30_000);
+        let goneAt: number;
+        if (how === 'kill') {
+          goneAt = Date.now() / 1000;
+          host.kill();
+        } else {
+          goneAt = Number((await host.waitForEvent('host_leaving', 5_000)).wall);
+        }
+        for (const client of clients) {
+          const line = await client.waitForLine(/^SHP_EVENT .*"event":"failed"/, 20_000);
+          const failed = JSON.parse(line.input!.slice(10)) as { reason: string; wall: number };
+          const after = failed.wall - goneAt;
+          console.log(`       ${client.label}: ${failed.reason} ${after.toFixed(2)} s after the host ${how === 'quit' ? 'quit' : 'was killed'}`);
+          expect(failed.reason === 'HOST_LEFT' && after < bound, `${client.label}: ${failed.reason} after ${after.toFixed(2)} s\n${client.tail(15)}`);
+          await client.waitForLine(/^SHP_EVENT \{"event":"players","players":\{\},"wall"/, 5_000);
+        }
+      } finally {
+        for (const p of players) p.kill();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
 }
 
 /** A host with a password whose game runs with one player; late joiners behind their own NAT bring a wrong and a right one. */

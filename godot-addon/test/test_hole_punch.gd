@@ -52,8 +52,12 @@ func test_host_confirms_at_once_and_proves_ka_and_cs_with_its_nonce() -> void:
 	# The first KA follows HR at once (the server confirms the session with it), not after keep_alive_interval.
 	assert_true(await wait_until(func() -> bool: return server.count("KA:") > 0, 0.5), "a KA at once")
 	assert_eq(server.poll().filter(func(r: Dictionary) -> bool: return r.text.begins_with("KA:"))[0].text, "KA:%s:%s" % [sid, server.nonce()], "KA carries the nonce")
-	node.close_session()
+	assert_eq(node.close_session(), ERR_DOES_NOT_EXIST, "nobody to hand over to")
+	assert_eq(server.count("CS:"), 0, "the session goes on")
+	assert_eq(node.leave(), OK, "leave()")
 	assert_true(await wait_until(func() -> bool: return server.count("CS:") > 0, 1.0), "CS sent")
+	assert_eq(server.count("CS:"), 3, "three copies: nothing answers CS")
+	assert_eq(node.phase, HolePunch.Phase.IDLE, "idle again")
 	assert_eq(server.poll().filter(func(r: Dictionary) -> bool: return r.text.begins_with("CS:"))[0].text, "CS:%s:%s" % [sid, server.nonce()], "CS carries the nonce")
 	server.close()
 

@@ -119,8 +119,9 @@ func test_a_client_at_an_address_nobody_was_punched_at_gets_no_answer() -> void:
 	assert_true(_host_peer.gate.dropped > 0, "dropped at the game's port")
 
 
-func test_a_client_counts_as_connected_only_once_the_host_lists_it() -> void:
-	# Given a host of another kind: it lets every client in, but lists nobody until told to
+func test_a_client_counts_as_connected_only_once_the_host_welcomes_it_with_the_list() -> void:
+	# Given a host of another kind: it completes its side for every client, but welcomes nobody with
+	# the player list until told to
 	var port := free_port()
 	var local_port := free_port()
 	_client._game.expect([_punched(HolePunchProtocol.encode_key("127.0.0.1", port))])
@@ -132,19 +133,19 @@ func test_a_client_counts_as_connected_only_once_the_host_lists_it() -> void:
 	tree.set_multiplayer(api, other.get_path())
 	var lists := [false]
 	var welcomed := [0]
-	api.auth_callback = func(id: int, _data: PackedByteArray) -> void: api.complete_auth(id)
-	api.peer_authenticating.connect(func(_id: int) -> void: welcomed[0] += 1)
-	api.peer_connected.connect(func(id: int) -> void:
+	api.auth_callback = func(id: int, _data: PackedByteArray) -> void:
 		if lists[0]:
-			api.send_bytes(HolePunchRoster.ROSTER.to_ascii_buffer(), id))
+			api.send_auth(id, HolePunchRoster.ROSTER.to_ascii_buffer())
+		api.complete_auth(id)
+	api.peer_authenticating.connect(func(_id: int) -> void: welcomed[0] += 1)
 	var server := ENetMultiplayerPeer.new()
 	server.create_server(port)
 	api.multiplayer_peer = server
-	# When the client is let in, but never listed
+	# When the host completes, but never lists the client
 	_client.start_client.emit("127.0.0.1", port, local_port)
 	await wait(1.5)
 	# Then it does not count as connected, and starts afresh
-	assert_signal_not_emitted(_client_peer, "connected", "let in is not listed")
+	assert_signal_not_emitted(_client_peer, "connected", "completed is not welcomed")
 	assert_true(welcomed[0] >= 2, "fresh attempts: %d" % welcomed[0])
 	# And once the host lists it, it is connected
 	lists[0] = true

@@ -7,11 +7,16 @@ extends Node
 ## 2 timeout, 3 a failure signal (bad_session, bad_server, punch_failed, refused, peer_lost).
 ## Options: [code]--role=host|join|random --server-key=KEY --session=ID --session-file=PATH --go-file=PATH --alias=NAME
 ## --expect-peers=N --timeout=SECONDS --lan-ip=IP --server-timeout=S --punch-timeout=S
-## --until=rpc|connected --managed --keep-open --late-peers=N --expect-others=N --password=TEXT --payload=TEXT[/code]. With [code]--managed[/code] the node starts ENet itself
+## --until=rpc|connected --managed --keep-open --late-peers=N --expect-others=N --password=TEXT --payload=TEXT --stay
+## --leave-on=start_session|done --leave-how=quit|free|leave[/code]. With [code]--managed[/code] the node starts ENet itself
 ## ([member HolePunch.manage_game_peer], as the README's first snippet does) instead of the
 ## retries below. With [code]--until=connected[/code] a client is done once the
 ## host's first RPC arrives (both ENet peers connected, data flowing), and the host never ends by
-## itself: on a very lossy path ENet can take many seconds to deliver the answers.
+## itself: on a very lossy path ENet can take many seconds to deliver the answers. With
+## [code]--stay[/code] a client stays in the game once done, until the host leaves
+## ([code]HOST_LEFT[/code]: it prints the players it still knows and exits 0). A host with
+## [code]--leave-on[/code] leaves once it has its code or a second after done: it quits the game, frees its
+## node or calls [method HolePunch.leave] ([code]--leave-how[/code]), and exits.
 
 ## Client: seconds between fresh ENet connect attempts until connected.
 const RECONNECT_INTERVAL := 2.0
@@ -71,15 +76,17 @@ func run(options: Dictionary) -> void:
 	_hole_punch.password = options.get("password", "")
 	_hole_punch.join_payload = options.get("payload", "")
 	add_child(_hole_punch)
-	_hole_punch.start_session.connect(func(key: String) -> void: _emit("start_session", {"key": key}))
+	_hole_punch.start_session.connect(func(key: String) -> void:
+		_emit("start_session", {"key": key})
+		if options.get("role") == "host" and options.get("leave-on") == "start_session":
+			_leave_as_host())
 	_hole_punch.new_name.connect(func(peer_name: String) -> void: _emit("new_name", {"name": peer_name}))
 	_hole_punch.player_joined.connect(_on_player_joined)
 	_hole_punch.player_left.connect(func(key: String, left_alias: String, reason: String) -> void: _emit("player_left", {"key": key, "alias": left_alias, "reason": reason}))
 	_hole_punch.player_payload.connect(func(key: String, payload: String) -> void: _emit("player_payload", {"key": key, "payload": payload}))
 	_hole_punch.player_refused.connect(func(key: String, refused_alias: String, reason: String) -> void: _emit("player_refused", {"key": key, "alias": refused_alias, "reason": reason}))
 	_hole_punch.game_connected.connect(func(_peer: MultiplayerPeer) -> void: _emit("game_connected", {"peer_id": multiplayer.get_unique_id()}))
-	_hole_punch.failed.connect(func(reason: HolePunch.Failure, detail: String) -> void:
-		_emit("failed", {"reason": HolePunch.Failure.keys()[reason], "detail": detail}))
+	_hole_punch.failed.connect(_on_failed)
 	_hole_punch.start_random.connect(func() -> void: _emit("start_random"))
 	_hole_punch.start_server.connect(_on_start_server)
 	_hole_punch.start_client.connect(_on_start_client)
@@ -127,6 +134,29 @@ func _read_when_present(path: String) -> String:
 	while not FileAccess.file_exists(path) or FileAccess.get_file_as_string(path).strip_edges() == "":
 		await get_tree().process_frame
 	return FileAccess.get_file_as_string(path).strip_edges()
+
+
+func _on_failed(reason: HolePunch.Failure, detail: String) -> void:
+	_emit("failed", {"reason": HolePunch.Failure.keys()[reason], "detail": detail})
+	if reason == HolePunch.Failure.HOST_LEFT and _options.has("stay"):
+		_emit("players", {"players": _hole_punch.get_players()})
+		_quit(0)
+
+
+## The host leaves as [code]--leave-how[/code] says: the game quits (the node leaves with the
+## tree), the node is freed, or [method HolePunch.leave] is called; then the process ends.
+func _leave_as_host() -> void:
+	var how: String = _options.get("leave-how", "quit")
+	_emit("host_leaving", {"how": how})
+	if how == "quit":
+		get_tree().quit(0)
+		return
+	if how == "free":
+		_hole_punch.queue_free()
+	else:
+		_hole_punch.leave()
+	await get_tree().create_timer(0.5).timeout
+	get_tree().quit(0)
 
 
 func _on_player_joined(key: String, alias: String) -> void:
@@ -249,6 +279,12 @@ func _check_done() -> void:
 	_finished = true
 	_emit("players", {"players": _hole_punch.get_players()})
 	_emit("done", {"ok": true})
+	if _is_server and _options.get("leave-on") == "done":
+		# A second for the clients' last answers to arrive: they are done too when the host goes.
+		get_tree().create_timer(1.0).timeout.connect(_leave_as_host)
+		return
+	if not _is_server and _options.has("stay"):
+		return # In the game until the host leaves.
 	# A client is done once the host answered and it answered the host: it disconnects once its
 	# queued reliable packets (its last pong) are delivered, which tells the host it may go.
 	if _is_server:
@@ -264,7 +300,7 @@ func _check_done() -> void:
 
 func _on_server_disconnected() -> void:
 	_emit("enet_disconnected", {"peer_id": 1})
-	if _finished:
+	if _finished and not _options.has("stay"):
 		_quit(0)
 
 

@@ -13,6 +13,7 @@ export const DEFAULTS = {
   maxJoiners: 400_000,
   confirmWindowMs: 15_000,
   joinWindowMs: 15_000,
+  hostSilenceMs: 5_000,
   matchesPerIp: 30,
   matchesPerNet: 120,
   failedJoinsPerIp: 30,
@@ -75,6 +76,10 @@ export const OPTIONS = {
   'join-window': {
     env: 'SHP_JOIN_WINDOW', help: 'a joiner that sent nothing for this long gives its peer slot to the next joiner of a full session',
     default: DEFAULTS.joinWindowMs, parse: duration, show: formatDuration,
+  },
+  'host-silence': {
+    env: 'SHP_HOST_SILENCE', help: 'a session whose host sent nothing (a live node of ours answers each NJ with KA) for this long after a joiner came ends: that joiner, and every later one, gets BK',
+    default: DEFAULTS.hostSilenceMs, parse: duration, show: formatDuration,
   },
   'matches-per-ip': {
     env: 'SHP_MATCHES_PER_IP', help: 'random matches a minute one IP address may take part in',

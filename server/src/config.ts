@@ -37,6 +37,8 @@ export interface Config {
   readonly maxJoiners: number;
   readonly confirmWindowMs: number;
   readonly joinWindowMs: number;
+  /** A session ends when its host sent nothing for this long after a joiner came. */
+  readonly hostSilenceMs: number;
   /** Random matches a minute per IP address and per /24 network. */
   readonly matchesPerIp: number;
   readonly matchesPerNet: number;
@@ -118,6 +120,7 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
       maxJoiners: v['max-joiners'],
       confirmWindowMs: v['confirm-window'],
       joinWindowMs: v['join-window'],
+      hostSilenceMs: v['host-silence'],
       matchesPerIp: v['matches-per-ip'],
       matchesPerNet: v['matches-per-net'],
       failedJoinsPerIp: v['failed-joins-per-ip'],

@@ -23,6 +23,8 @@ export interface HandlerContext {
   readonly maxJoiners: number;
   /** A joiner silent for this long gives up its slot to a new joiner of a full session. */
   readonly joinWindowMs: number;
+  /** A host silent for this long after a joiner came has gone: its session ends. */
+  readonly hostSilenceMs: number;
   readonly matches: NetworkBudget;
   /** Each address's fair share of random matches. */
   readonly matchShares: FairShare;

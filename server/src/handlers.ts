@@ -59,6 +59,13 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       this.ctx.send(from, { code: 'BK', sessionId: message.sessionId, nonce: message.nonce });
       return;
     }
+    if (hostGone(session, session.peers.get(remoteKey), now, this.ctx.hostSilenceMs)) {
+      // The joiner's resends carried NJ to the host, which a live node of ours answers with KA
+      // (an original host keeps alive every second): nothing came, so the host crashed or quit.
+      this.endSilentSession(session);
+      this.ctx.send(from, { code: 'BK', sessionId: message.sessionId, nonce: message.nonce });
+      return;
+    }
     const slot = takeSlot(this.ctx, session, remoteKey, from.address, now);
     if (slot === 'full') {
       if (message.nonce) this.refuse(from, 'session_full', message.nonce);
@@ -148,6 +155,14 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     this.ctx.store.remove(session.id);
     this.ctx.stats.sessionsClosed++;
     this.ctx.log('closed', { session: session.id, peers: session.peers.size });
+  }
+
+  /** A session whose host went silent while a joiner waited: it ends now, as at expiry. */
+  private endSilentSession(session: Session): void {
+    this.ctx.store.remove(session.id);
+    this.ctx.relays?.sessionsExpired([session.id]);
+    this.ctx.stats.sessionsExpired++;
+    this.ctx.log('expired', { session: session.id, peers: session.peers.size });
   }
 
   relayRequest(message: RelayRequest, from: Endpoint): void {
@@ -253,7 +268,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   private seePeer(session: Session, remoteKey: string, localKey: string, now: number, nonce: string | undefined): SessionPeer {
     const known = session.peers.get(remoteKey);
     const secret = known?.secret ?? (nonce && session.hostNonce ? newToken() : undefined);
-    const peer: SessionPeer = { remoteKey, localKey, seenAt: now, secret, nat: this.ctx.natReport() ?? known?.nat };
+    const peer: SessionPeer = { remoteKey, localKey, seenAt: now, joinedAt: known?.joinedAt ?? now, secret, nat: this.ctx.natReport() ?? known?.nat };
     this.ctx.store.putPeer(session, peer);
     return peer;
   }
@@ -283,6 +298,11 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     this.ctx.stats.ignored++;
     return undefined;
   }
+}
+
+/** Whether [session]'s host has not been heard since [joiner] came, [silenceMs] ago or more. */
+function hostGone(session: Session, joiner: SessionPeer | undefined, now: number, silenceMs: number): boolean {
+  return joiner !== undefined && session.hostSeenAt <= joiner.joinedAt && now - joiner.joinedAt >= silenceMs;
 }
 
 /** NJ for the host: the joiner, with the host's own nonce, the pair's secret and the joiner's NAT report when there are. */

@@ -39,7 +39,7 @@ const ERROR_LOG_INTERVAL_MS = 10_000;
 /** Random matches count towards an address's fair share for about this long. */
 const MATCH_SHARE_MS = 60_000;
 
-type AbuseLimits = 'maxJoiners' | 'confirmWindowMs' | 'joinWindowMs' | 'matchesPerIp' | 'matchesPerNet' | 'failedJoinsPerIp' | 'failedJoinsPerNet' | 'failedJoins';
+type AbuseLimits = 'maxJoiners' | 'confirmWindowMs' | 'joinWindowMs' | 'hostSilenceMs' | 'matchesPerIp' | 'matchesPerNet' | 'failedJoinsPerIp' | 'failedJoinsPerNet' | 'failedJoins';
 
 /** The abuse limits are optional here (DEFAULTS fill them) so that tests and benchmarks name only what they change. */
 export type RendezvousConfig = Pick<Config, 'suffixBigrams' | 'maxPeers' | 'maxSessions' | 'sessionsPerIp' | 'rate' | 'burst' | 'maxTracked'>
@@ -105,7 +105,7 @@ export class Rendezvous {
     this.handlers = new RendezvousHandlers({
       store: options.store, stats: this.stats, now: options.now, log: options.log, serverKey: options.serverKey,
       suffixBigrams: config.suffixBigrams, maxPeers: config.maxPeers, maxSessions: config.maxSessions, sessionsPerIp: config.sessionsPerIp,
-      joinWindowMs: config.joinWindowMs, maxJoiners: config.maxJoiners,
+      joinWindowMs: config.joinWindowMs, hostSilenceMs: config.hostSilenceMs, maxJoiners: config.maxJoiners,
       matches: new NetworkBudget({ perIp: config.matchesPerIp, perNet: config.matchesPerNet, maxTracked: config.maxTracked }),
       matchShares: new FairShare(MATCH_SHARE_MS, config.maxTracked),
       failedJoins: new FailedJoinBudget({

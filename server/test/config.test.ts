@@ -24,7 +24,7 @@ describe('readConfig', () => {
       port: 7788, bind: '0.0.0.0', publicIp: '203.0.113.7', publicIpGuessed: false, publicPort: 0, publicIp6: '', probePort: 7789,
       suffixBigrams: 4, expiryMs: 60_000, sweepIntervalMs: 10_000, maxPeers: 32, maxSessions: 100_000, sessionsPerIp: 32,
       rate: 50, burst: 100, maxTracked: 100_000, logLevel: 'info', metrics: '',
-      maxJoiners: 400_000, confirmWindowMs: 15_000, joinWindowMs: 15_000, matchesPerIp: 30, matchesPerNet: 120,
+      maxJoiners: 400_000, confirmWindowMs: 15_000, joinWindowMs: 15_000, hostSilenceMs: 5_000, matchesPerIp: 30, matchesPerNet: 120,
       failedJoinsPerIp: 30, failedJoinsPerNet: 120, failedJoins: 3000,
       relayPorts: [7789, 7790, 7791, 7792], relayBandwidth: 262_144, relayTotalBandwidth: 4_194_304, relayIdleMs: 30_000,
       relayLifetimeMs: 7_200_000, relaysPerIp: 16, maxRelays: 1024, relaysPerSubnet: 64, relayRequestsPerIp: 64,

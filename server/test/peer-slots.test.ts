@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeKey } from '../src/generated/protocol.ts';
-import { closeAfterEach, LOCAL_KEY, type Running, startTestServer, TestClient } from './fixtures.ts';
+import { closeAfterEach, LOCAL_KEY, type Running, settle, startTestServer, TestClient } from './fixtures.ts';
 
 closeAfterEach();
 let running: Running;
@@ -23,9 +23,11 @@ describe('peer slots', () => {
     const player = await client();
     expect(await player.request(running.address, `JS:${LOCAL_KEY}:${id}`)).toEqual([`BK:${id}`]);
     running.clock.now += 10_000;
+    await settle(running, host, `KA:${id}`); // The host is alive (an original one keeps alive every second).
     await stays.request(running.address, `JS:${LOCAL_KEY}:${id}`);
     // When the silent one's window has passed
     running.clock.now += 6_000;
+    await settle(running, host, `KA:${id}`);
     // Then the player takes its slot, and the one that kept asking keeps its own
     expect((await player.request(running.address, `JS:${LOCAL_KEY}:${id}`))[0]).toMatch(/^JR:/);
     const peers = [...running.server.store.get(id)!.peers.keys()];

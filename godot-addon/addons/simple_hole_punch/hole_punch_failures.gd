@@ -48,6 +48,8 @@ static func describe(reason: HolePunch.Failure, detail: String) -> String:
 			return "No connection could be made to the host at %s through the routers, and the server gave no relay." % _address(detail)
 		HolePunch.Failure.HOST_LOST:
 			return "The host at %s stopped answering." % _address(detail)
+		HolePunch.Failure.HOST_LEFT:
+			return "The host left (%s), or went silent: the session is over." % _address(detail)
 		HolePunch.Failure.GAME_CONNECT_FAILED:
 			return "The game could not connect to the host: %s." % detail
 		HolePunch.Failure.WRONG_PASSWORD:

@@ -101,6 +101,7 @@ func socket_send(ip: String, port: int, packet: PackedByteArray) -> void:
 
 ## Frees the game's port and every leg.
 func close() -> void:
+	_forward(Time.get_ticks_msec() / 1000.0) # ENet's last words (the disconnects of a game that closed) still go out.
 	for sig: Signal in [_tree.physics_frame, _tree.process_frame] if _tree != null else []:
 		if sig.is_connected(_pump):
 			sig.disconnect(_pump)
@@ -125,6 +126,14 @@ func _pump() -> void:
 		passed += 1 if _inbound(data, _outer.get_packet_ip(), _outer.get_packet_port(), now) else 0
 	if passed > 0:
 		_enet.poll() # ENet reads them now, as it would have at its own socket, and answers below.
+	_forward(now)
+	if now >= _next_sweep:
+		_next_sweep = now + 1.0
+		_sweep(now)
+
+
+## Sends out through the game's port what ENet sent each leg.
+func _forward(now: float) -> void:
 	for at: String in _legs:
 		var leg: Dictionary = _legs[at]
 		var socket: PacketPeerUDP = leg.socket
@@ -136,9 +145,6 @@ func _pump() -> void:
 					_on_answer(leg, data)
 				_outer.set_dest_address(leg.ip, leg.port)
 				_outer.put_packet(data)
-	if now >= _next_sweep:
-		_next_sweep = now + 1.0
-		_sweep(now)
 
 
 ## Passes [param data] from [param ip]:[param port] to ENet if it may reach it; returns whether it did.

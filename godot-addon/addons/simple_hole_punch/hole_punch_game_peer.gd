@@ -7,12 +7,15 @@ extends RefCounted
 ## the relay, exactly where the handover said. Each attempt is set on the node's
 ## [MultiplayerAPI]. A lossy path can leave a client connected in ENet's eyes while the host, whose
 ## answer was lost, gives up on it, and ENet's doubling resend timer can hold a reliable packet up
-## for many seconds; so a client counts as connected only once the host let it in through
-## [SceneMultiplayer]'s authentication and said so with its first list of players
-## ([HolePunchRoster]), which leaves with the game's own first packets to the player. A fresh
-## attempt starts every [member retry_interval] seconds until then, and at once when one fails; a
-## client that connected in ENet's eyes but was not let in within [member retry_interval] starts
-## afresh too. Both sides must let the node manage ENet.
+## for many seconds; so a client counts as connected only once the host welcomed it through
+## [SceneMultiplayer]'s authentication with its list of players ([HolePunchRoster]) and the
+## client's [SceneMultiplayer] admitted the host, before any packet of the host's game. A fresh
+## attempt starts every [member retry_interval] seconds until the welcome, and at once when one
+## fails; a client that connected in ENet's eyes but was not welcomed within
+## [member retry_interval] starts afresh too. ENet keeps its patience ([constant ENET_TIMEOUT]) on
+## every connection, the running game's too: a lossy path may hold a reliable packet up for many
+## seconds; a silent peer in a running game is noticed by the [HolePunchRoster]'s heartbeats
+## within [member HolePunch.game_timeout]. Both sides must let the node manage ENet.
 ## [signal connected] hands the game the connected peer; [signal failed] says why not, and
 ## [signal refused] that the host's game turned this player away. It acts only when the node's
 ## [member HolePunch.manage_game_peer] is on, and takes its timers from the node's settings. Its
@@ -26,6 +29,9 @@ signal connected(peer: MultiplayerPeer)
 signal failed(error: Error)
 ## Client: the host's game refused this player, for [param reason]; the peer is closed.
 signal refused(reason: String)
+## Client: the host left the game, or went silent for [member HolePunch.game_timeout] ([param key]
+## and [param alias] are the host's). Comes deferred, out of [SceneMultiplayer]'s poll.
+signal host_left(key: String, alias: String)
 
 ## ENet's timeout for each game connection ([method ENetPacketPeer.set_timeout]): ENet's own
 ## (32, 5000, 30000) drops a peer after about five unanswered resends, which a path that loses a
@@ -53,6 +59,8 @@ var _attempt := 0
 var _deadline := 0.0
 ## The second (Unix time) the last client host was made in.
 var _host_second := -1
+## When a game that runs on after [method stop] beats next.
+var _next_beat := 0.0
 
 
 ## Follows the handover signals of [param node] (a [HolePunch]).
@@ -103,12 +111,41 @@ func peer_id(key: String) -> int:
 
 
 ## Ends the game side: stops trying, forgets the players and gives the [SceneMultiplayer]'s
-## authentication back (a new session begins).
+## authentication back (a new session begins). A host's game runs on for the players in it, and
+## lets nobody new in; the node keeps its heartbeats going ([method tick]).
 func stop() -> void:
 	_stop_trying()
 	if gate != null:
 		gate.admit(Callable()) # The game runs on for those in it; nobody new comes in.
 	_set_roster(HolePunchRoster.new(_node))
+
+
+## Ends the game itself (the node leaves): closes the game's peer, so that ENet tells every
+## connection at once (the [member gate] lets that out as it closes), takes it off the node's
+## [MultiplayerAPI], then [method stop].
+func close() -> void:
+	if peer != null:
+		peer.close()
+		if gate != null:
+			gate.close()
+		if _node.is_inside_tree() and _node.multiplayer.multiplayer_peer == peer:
+			_node.multiplayer.multiplayer_peer = null
+		peer = null
+	gate = null
+	stop()
+
+
+## Sends what is due at [param now]: the [member roster]'s heartbeats, or, for a host's game that
+## runs on after [method stop], the host's alone, so that its players do not take it for gone.
+func tick(now: float) -> void:
+	roster.tick(now)
+	if gate == null or roster.is_hosting() or now < _next_beat or peer == null or peer.get_connection_status() != MultiplayerPeer.CONNECTION_CONNECTED:
+		return
+	_next_beat = now + maxf(0.05, _node.game_timeout / HolePunchRoster.BEATS)
+	var api := _node.multiplayer as SceneMultiplayer
+	if api != null:
+		for id in api.get_peers():
+			api.send_bytes(HolePunchRoster.BEAT.to_ascii_buffer(), id, MultiplayerPeer.TRANSFER_MODE_UNRELIABLE)
 
 
 func _stop_trying() -> void:
@@ -143,7 +180,9 @@ func _on_start_client(ip: String, port: int, local_port: int) -> void:
 	_stop_trying()
 	var client := HolePunchRosterClient.new(_node, null if _punched.is_empty() else _punched[0]) # A client's only punched peer is the host.
 	client.refused.connect(_on_refused)
+	client.welcomed.connect(_on_welcomed)
 	client.let_in.connect(_on_let_in)
+	client.host_left.connect(func(key: String, alias: String) -> void: _host_left.call_deferred(client, key, alias))
 	_set_roster(client)
 	_target = [ip, port, local_port]
 	retry_interval = _node.game_retry_interval
@@ -218,6 +257,12 @@ func _on_connected_to_server() -> void:
 		_on_let_in()
 
 
+## The host welcomed us: ENet's reliable resends bring the rest, so no fresh attempt (which would
+## close a connection the host may have let in already).
+func _on_welcomed() -> void:
+	_attempt += 1
+
+
 ## The host let us in and counts us.
 func _on_let_in() -> void:
 	if _target.is_empty():
@@ -229,6 +274,12 @@ func _on_let_in() -> void:
 func _on_connection_failed() -> void:
 	if not _target.is_empty():
 		_try.call_deferred() # Often a late answer to an abandoned attempt: try again at once.
+
+
+## Out of [SceneMultiplayer]'s poll: the host of [param client] left, unless the game ended since.
+func _host_left(client: HolePunchRoster, key: String, alias: String) -> void:
+	if roster == client:
+		host_left.emit(key, alias)
 
 
 func _on_refused(reason: String) -> void:
@@ -251,7 +302,8 @@ func _managed() -> bool:
 
 func _listen(on: bool) -> void:
 	var api := _node.multiplayer
-	var pairs := [[api.connection_failed, _on_connection_failed]]
+	# A connection that drops before the host let us in is an attempt that failed.
+	var pairs := [[api.connection_failed, _on_connection_failed], [api.server_disconnected, _on_connection_failed]]
 	if api is SceneMultiplayer:
 		pairs.append([(api as SceneMultiplayer).peer_authenticating, _on_authenticating])
 	else:

@@ -56,7 +56,7 @@ func tick(now: float) -> void:
 		_send_server(HolePunchProtocol.encode_host_link(_node.get_session_id(), server.nonce))
 	elif _linked and now >= _keep_alive_next:
 		_keep_alive_next = now + _node.keep_alive_interval
-		_send_server(HolePunchProtocol.encode_keep_alive(_node.get_session_id(), server.nonce))
+		_send_server(HolePunchProtocol.encode_keep_alive(_node.get_session_id(), _node._server.nonce))
 	for joiner: HolePunchPeer in _joiners.all().duplicate():
 		var age: float = now - _started[joiner.public_key]
 		if age >= _node.punch_timeout + _node.relay_timeout + _node.handover_deadline:
@@ -85,7 +85,8 @@ func is_linked() -> bool:
 ## Ends the session at the server and closes the link.
 func close() -> void:
 	if _linked:
-		_send_server(HolePunchProtocol.encode_close_session(_node.get_session_id(), _node._server.nonce))
+		for copy in 3: # Nothing answers CS: copies survive loss.
+			_send_server(HolePunchProtocol.encode_close_session(_node.get_session_id(), _node._server.nonce))
 	_socket.close()
 
 
@@ -94,6 +95,8 @@ func _on_server(message: Dictionary, now: float) -> void:
 		_linked = true
 		_keep_alive_next = now + _node.keep_alive_interval
 	elif message.code == HolePunchProtocol.NEW_JOINER and _linked:
+		# The server takes a host that stays silent while a joiner waits for gone: say we are here.
+		_send_server(HolePunchProtocol.encode_keep_alive(_node.get_session_id(), _node._server.nonce))
 		var key: String = message.joiner_remote_key
 		if _joiners.find(key) == null and _joiners.add(key, message.joiner_local_key, message.secret, _node._public_key):
 			_started[key] = now

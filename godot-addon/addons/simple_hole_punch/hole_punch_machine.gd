@@ -60,10 +60,13 @@ func _api_diagnose_nat(serv_key: String) -> void:
 
 
 func _ready() -> void:
+	if process_mode == PROCESS_MODE_INHERIT:
+		process_mode = PROCESS_MODE_ALWAYS # A paused game keeps its holes, its session and its heartbeats.
 	_game = HolePunchGamePeer.new(self)
 	_game.connected.connect(_this.game_connected.emit)
 	_game.failed.connect(func(err: Error) -> void: _fail(HolePunch.Failure.GAME_CONNECT_FAILED, error_string(err)))
 	_game.refused.connect(func(reason: String) -> void: _fail(HolePunchFailures.of_refusal(reason), reason))
+	_game.host_left.connect(_on_game_host_left)
 
 
 func _api_host_session(serv_key: String, alias: String) -> Error:
@@ -97,13 +100,50 @@ func _api_close_session() -> Error:
 		_end_late_join()
 		return OK
 	if phase == Phase.IDLE or phase == Phase.DONE:
-		return ERR_DOES_NOT_EXIST
+		return ERR_DOES_NOT_EXIST # A client in a game leaves with leave().
 	if phase == Phase.REQUESTING or not _is_host():
-		_stop() # A client closing means leaving: nothing is handed over.
+		_leave() # A client closing means leaving: nothing is handed over.
 	elif phase == Phase.PUNCHING:
+		# Nobody to hand over to: a game server for nobody only when the node runs the game and
+		# keeps the session open for late joiners.
+		if not _peers.all().any(func(p: HolePunchPeer) -> bool: return p.path != "") and not (_this.manage_game_peer and _this.keep_open):
+			return ERR_DOES_NOT_EXIST
 		phase = Phase.CLOSING
 		_tick(_now())
 	return OK
+
+
+func _api_leave() -> Error:
+	var held := phase != Phase.IDLE or _late != null or _game.peer != null
+	_leave()
+	return OK if held else ERR_DOES_NOT_EXIST
+
+
+## Tells the server and the peers that this node leaves, then frees what it held and is idle again.
+func _leave() -> void:
+	if _socket.is_open() and phase in [Phase.PUNCHING, Phase.CLOSING, Phase.HANDING_OVER]:
+		if _is_host() and _session_id != "":
+			for copy in 3: # Nothing answers CS: copies survive loss.
+				_server.send(HolePunchProtocol.encode_close_session(_session_id, _server.nonce))
+		for peer: HolePunchPeer in _peers.all():
+			if peer.path != "" and peer.secret != "": # Only a peer of ours knows LV, and proves it with the secret.
+				var to := peer.endpoint()
+				for copy in 3:
+					_send_to(HolePunchProtocol.encode_leave(peer.secret), to[0], to[1])
+	_game.close() # A running game ends: ENet tells its peers.
+	_stop()
+
+
+## A client's game: the host left or went silent. Every player goes, the host last; the node is idle.
+func _on_game_host_left(host_key: String, host_alias: String) -> void:
+	var players := _game.roster.players()
+	players.erase(host_key)
+	_game.close()
+	_stop()
+	for key: String in players:
+		_this.player_left.emit(key, players[key].alias, "left")
+	_this.player_left.emit(host_key, host_alias, "left")
+	_fail(HolePunch.Failure.HOST_LEFT, host_key)
 
 
 func _process(_delta: float) -> void:
@@ -117,13 +157,17 @@ func _process(_delta: float) -> void:
 		_tick(_now())
 	if _late != null:
 		_late.tick(_now())
+	_game.tick(_now())
 
 
 func _exit_tree() -> void:
-	_end_late_join()
-	_socket.close()
-	_traversal.stop()
+	_leave()
 	_traversal.nat.stop()
+
+
+func _notification(what: int) -> void:
+	if what == NOTIFICATION_WM_CLOSE_REQUEST:
+		_leave() # The window closes: say goodbye while the tree still runs.
 
 
 func _begin(role: _Role, serv_key: String, alias: String) -> Error:

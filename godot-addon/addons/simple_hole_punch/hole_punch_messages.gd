@@ -34,6 +34,9 @@ func _on_join_registered(message: Dictionary, _ip: String, _port: int) -> void:
 
 
 func _on_new_joiner(message: Dictionary, _ip: String, _port: int) -> void:
+	if phase == Phase.PUNCHING and _is_host() and _session_id != "":
+		# The server takes a host that stays silent while a joiner waits for gone: say we are here.
+		_server.send(HolePunchProtocol.encode_keep_alive(_session_id, _server.nonce))
 	if phase == Phase.PUNCHING and _is_host() and _peers.find(message.joiner_remote_key) == null:
 		if not _peers.add(message.joiner_remote_key, message.joiner_local_key, message.secret, _public_key):
 			dropped_datagrams += 1 # Full, or a peer that already failed in this session.
@@ -42,10 +45,16 @@ func _on_new_joiner(message: Dictionary, _ip: String, _port: int) -> void:
 
 
 func _on_bad_key(message: Dictionary, _ip: String, _port: int) -> void:
-	if phase == Phase.REQUESTING and _role == _Role.JOINER and message.session_id == _session_id:
+	if _role != _Role.JOINER or message.session_id != _session_id:
+		return
+	if phase == Phase.REQUESTING:
 		_stop()
 		_this.bad_session.emit(message.session_id)
 		_fail(HolePunch.Failure.CODE_UNKNOWN, message.session_id)
+	elif phase == Phase.PUNCHING:
+		# The answer to a repeated JS: the session ended since JR (its host left or went silent).
+		_stop()
+		_fail(HolePunch.Failure.HOST_LEFT, message.session_id)
 
 
 func _on_refused(message: Dictionary, _ip: String, _port: int) -> void:
@@ -195,6 +204,19 @@ func _admit_waiting(now: float) -> void:
 ## Seconds a host waits for a peer's JP after its alias: a second, or four keep-open packets.
 func _payload_wait() -> float:
 	return maxf(1.0, 4.0 * _this.keep_open_interval)
+
+
+func _on_leave(_message: Dictionary, ip: String, port: int) -> void:
+	var peer := _peers.at(ip, port)
+	if peer.secret == "" or not phase in [Phase.PUNCHING, Phase.CLOSING, Phase.HANDING_OVER]:
+		dropped_datagrams += 1 # Only a peer of ours, proven by the pair's secret, leaves this way.
+	elif not _is_host():
+		_stop() # Our only peer is the host.
+		_fail(HolePunch.Failure.HOST_LEFT, peer.public_key)
+	else:
+		_peers.remove(peer)
+		if peer.name != "":
+			_this.player_left.emit(peer.public_key, HolePunchAlias.decode(peer.name), "left")
 
 
 func _on_refused_join(message: Dictionary, _ip: String, _port: int) -> void:

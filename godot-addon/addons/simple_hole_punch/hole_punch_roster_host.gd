@@ -113,7 +113,20 @@ func refuse(key: String, reason: String) -> bool:
 
 
 func _signals(api: SceneMultiplayer) -> Array:
-	return [[api.peer_authenticating, _on_authenticating], [api.peer_connected, _on_admitted], [api.peer_disconnected, _on_closed], [api.peer_authentication_failed, _on_auth_failed]]
+	return [[api.peer_authenticating, _on_authenticating], [api.peer_connected, _on_admitted], [api.peer_disconnected, _on_closed], [api.peer_authentication_failed, _on_auth_failed], [api.peer_packet, _on_packet]]
+
+
+## A player's raw packets of ours: its heartbeats (the game's own packets are its business).
+func _on_packet(id: int, data: PackedByteArray) -> void:
+	if _heard.has(id) and data == BEAT.to_ascii_buffer():
+		heard(id, HolePunch._now())
+
+
+## A player silent for [member HolePunch.game_timeout]: its connection is closed, so it leaves.
+func _silent(id: int) -> void:
+	if _game.get_peer(id) != null:
+		_game.disconnect_peer(id) # The game's peer_disconnected follows once ENet gives up.
+	_on_closed(id)
 
 
 ## [key, path] of the player ENet peer [param id] connected as, or empty.
@@ -189,16 +202,23 @@ func _on_admitted(id: int) -> void:
 		return
 	_leaving.erase(found[0])
 	_players[found[0]].peer_id = id # A client that started afresh: the newest id is its own.
+	heard(id, HolePunch._now())
 	_broadcast()
 
 
-## A player's connection closed: it is gone unless it connects again in time.
+## A player's connection closed (it left, or was silent for [member HolePunch.game_timeout]): it
+## is gone at once, unless a fresh attempt of its own is being let in, which gets twice
+## [member HolePunch.game_retry_interval]. (A client the host welcomed makes no fresh attempt.)
 func _on_closed(id: int) -> void:
+	_heard.erase(id)
 	for key: String in _players:
 		if _players[key].peer_id == id:
 			_players[key].peer_id = 0
 			_leaving[key] = id
-			_node.get_tree().create_timer(2.0 * _node.game_retry_interval).timeout.connect(_gone.bind(key, id))
+			if _pending.values().any(func(found: Array) -> bool: return found[0] == key):
+				_node.get_tree().create_timer(2.0 * _node.game_retry_interval).timeout.connect(_gone.bind(key, id))
+			else:
+				_gone(key, id)
 			return
 
 
@@ -218,9 +238,12 @@ func _on_auth_failed(id: int) -> void:
 	_welcomed.erase(id)
 
 
-## Completes the host's side: the player is let in when its own completion arrives.
+## Completes the host's side, the player list first: the client completes its own side only once
+## the list arrived, and the player is let in when that completion arrives. So no packet of the
+## game reaches the client before it knows it is in ([signal HolePunch.game_connected]).
 func _welcome(id: int) -> void:
 	_welcomed[id] = true
+	_api().send_auth(id, _list())
 	_api().complete_auth(id)
 
 
@@ -250,16 +273,25 @@ func _disconnect_later(id: int) -> void:
 
 ## Sends the player list to every client.
 func _broadcast() -> void:
+	_send_all(_list())
+
+
+## The player list, as a message.
+func _list() -> PackedByteArray:
 	var packet := ROSTER
 	for key: String in _players:
 		var player: Dictionary = _players[key]
 		packet += ":%s:%s:%d:%s" % [key, HolePunchAlias.encode(player.alias), player.peer_id, player.path]
-	_send_all(packet.to_ascii_buffer())
+	return packet.to_ascii_buffer()
 
 
 func _send_all(packet: PackedByteArray) -> void:
+	if not _connected():
+		return # The game's peer is closed: nobody to tell.
 	for id in _api().get_peers():
-		_api().send_bytes(packet, id, MultiplayerPeer.TRANSFER_MODE_RELIABLE)
+		var remote := _game.get_peer(id)
+		if remote != null and remote.get_state() == ENetPacketPeer.STATE_CONNECTED: # Not one being let go.
+			_api().send_bytes(packet, id, MultiplayerPeer.TRANSFER_MODE_RELIABLE)
 
 
 func _remember_refusal(key: String, reason: String) -> void:

@@ -26,10 +26,10 @@ export function isText(text: string): boolean {
   return text.length <= LIMITS.maxTextLength && /^[\x20-\x39\x3b-\x7e]*$/.test(text);
 }
 
-export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'HL' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'JP' | 'RJ' | 'RF' | 'RC' | 'RQ' | 'RG' | 'RB' | 'RA' | 'NP' | 'NA' | 'IA';
+export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'HL' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'JP' | 'LV' | 'RJ' | 'RF' | 'RC' | 'RQ' | 'RG' | 'RB' | 'RA' | 'NP' | 'NA' | 'IA';
 
 /** Message codes by name. */
-export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', hostLink: 'HL', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', joinPayload: 'JP', refusedJoin: 'RJ', refused: 'RF', returnCookie: 'RC', relayRequest: 'RQ', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA', natProbe: 'NP', natAnswer: 'NA', ip6Answer: 'IA' } as const;
+export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', hostLink: 'HL', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', joinPayload: 'JP', leave: 'LV', refusedJoin: 'RJ', refused: 'RF', returnCookie: 'RC', relayRequest: 'RQ', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA', natProbe: 'NP', natAnswer: 'NA', ip6Answer: 'IA' } as const;
 
 /** `HS` (client to server): Register a new session with the sender as its host. Resent until HR arrives. */
 export interface HostSession {
@@ -229,6 +229,15 @@ export interface JoinPayload {
   readonly password?: string;
 }
 
+/** `LV` (peer to peer): Ours: the sender leaves the session before the handover (sent three times; no answer comes). A host's joiners end their attempt with HOST_LEFT; a host drops the joiner ([code]left[/code]). Only between two peers of ours: without the pair's secret it is dropped. Original peers ignore it and time out. */
+export interface Leave {
+  readonly code: 'LV';
+  /** Placeholder payload. */
+  readonly bye: 'BYE';
+  /** The pair's secret from the server. */
+  readonly secret: string;
+}
+
 /** `RJ` (peer to peer): Ours: the host's game refused or removed this joiner before the handover (sent three times; the host then drops the joiner). Original joiners ignore it and time out. */
 export interface RefusedJoin {
   readonly code: 'RJ';
@@ -337,10 +346,10 @@ export interface Ip6Answer {
   readonly nonce: string;
 }
 
-export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | HostLink | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | RefusedJoin | Refused | ReturnCookie | RelayRequest | RelayGranted | RelayBind | RelayBound | NatProbe | NatAnswer | Ip6Answer;
+export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | HostLink | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | Leave | RefusedJoin | Refused | ReturnCookie | RelayRequest | RelayGranted | RelayBind | RelayBound | NatProbe | NatAnswer | Ip6Answer;
 export type ClientToServerMessage = HostSession | JoinSession | RandomSession | KeepAlive | CloseSession | HostLink | RelayRequest | RelayBind | NatProbe;
 export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey | Refused | ReturnCookie | RelayGranted | RelayBound | NatAnswer | Ip6Answer;
-export type PeerToPeerMessage = PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | RefusedJoin;
+export type PeerToPeerMessage = PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | Leave | RefusedJoin;
 
 /** Optional trailing fields up to the first absent one. */
 function present(values: ReadonlyArray<string | undefined>): string[] {
@@ -372,6 +381,7 @@ export function encode(message: Message): string {
     case 'JD': return ['JD', ['DONE', ...present([message.secret])].join(':')].join(':');
     case 'JG': return ['JG', ['GO', ...present([message.secret])].join(':')].join(':');
     case 'JP': return ['JP', [message.payload, ...present([message.secret, message.password])].join(':')].join(':');
+    case 'LV': return ['LV', ['BYE', message.secret].join(':')].join(':');
     case 'RJ': return ['RJ', [message.reason, ...present([message.secret])].join(':')].join(':');
     case 'RF': return ['RF', [message.reason, message.nonce].join(':')].join(':');
     case 'RC': return ['RC', [message.cookie, message.nonce].join(':')].join(':');
@@ -595,6 +605,14 @@ export function decode(datagram: Uint8Array): DecodeResult {
       const password = parts[2] as string | undefined;
       if (password !== undefined && !isToken(password)) return fail('bad_field', 'JP.password');
       return { ok: true, message: { code: 'JP', payload, secret, password } };
+    }
+
+    case 'LV': {
+      if (parts.length !== 2) return fail('field_count', 'LV needs 2 field(s)');
+      if (parts[0] !== 'BYE') return fail('bad_field', 'LV.bye must be BYE');
+      const secret = parts[1]!;
+      if (!isToken(secret)) return fail('bad_field', 'LV.secret');
+      return { ok: true, message: { code: 'LV', bye: 'BYE', secret } };
     }
 
     case 'RJ': {

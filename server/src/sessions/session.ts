@@ -7,6 +7,8 @@ export interface SessionPeer {
   localKey: string;
   /** Last JS (or RQ) from this joiner: its slot is reclaimable once this is older than --join-window. */
   seenAt: number;
+  /** This joiner's first JS: a host not heard since, for --host-silence, has gone. */
+  readonly joinedAt: number;
   /** The pair's secret (a token), drawn when host and joiner both sent nonces; kept for duplicates. */
   secret?: string;
   /** The NAT type (and proven IPv6 address) the joiner reported, passed on to its host. */

@@ -48,6 +48,7 @@ enum Failure {
 	PUNCHING_FAILED, ## No packet from the host arrived on any path, and relays are off ([member use_relay]).
 	RELAY_UNAVAILABLE, ## Punching failed and the server gave no relay within [member relay_timeout].
 	HOST_LOST, ## The host went silent for [member peer_timeout] before the handover.
+	HOST_LEFT, ## The host left: it ended its session ([method leave], or its game quit), or, in a game the node runs, its game connection closed or went silent for [member game_timeout]. The node is idle again.
 	GAME_CONNECT_FAILED, ## The game peer could not start or connect ([member manage_game_peer]).
 	WRONG_PASSWORD, ## The host's node refused this player: its [member password] was not the host's (or it set none where the host has one).
 	PAYLOAD_TOO_LONG, ## The [member join_payload] is longer than 32 characters, or has control characters: [method join_session] and [method random_session] refuse it, with the limit and the size in the detail.
@@ -113,10 +114,10 @@ signal failed(reason: Failure, detail: String)
 ## [param alias]: The player's alias, decoded to UTF-8.
 @warning_ignore("unused_signal") # The machine emits it.
 signal player_joined(key: String, alias: String)
-## A player of [signal player_joined] is gone: before the handover it went silent, could not be reached, or the host removed it; in a game the node runs ([member manage_game_peer]) its connection closed and did not come back, or the host removed it. Clients hear it for the other players too.
+## A player of [signal player_joined] is gone: before the handover it left, went silent, could not be reached, or the host removed it; in a game the node runs ([member manage_game_peer]) its connection closed (or went silent for [member game_timeout]) and did not come back, or the host removed it. Clients hear it for the other players too, and, when the host leaves or goes silent, for every player and then the host, followed by [signal failed] with [code]HOST_LEFT[/code].
 ## [param key]: The player's public key.
 ## [param alias]: Its alias (empty when it never told one).
-## [param reason]: [code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay), [code]removed[/code] (by the host) or [code]left[/code] (its game connection closed and it did not connect again within twice [member game_retry_interval]).
+## [param reason]: [code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay), [code]removed[/code] (by the host) or [code]left[/code] (it left, or its game connection closed or went silent for [member game_timeout] and did not come back: a player still connecting gets twice [member game_retry_interval] for a fresh attempt).
 @warning_ignore("unused_signal") # The machine emits it.
 signal player_left(key: String, alias: String, reason: String)
 ## Host: this node refused a player by itself, before [signal player_joined] (which never comes for it), before the handover or as a late joiner: its password was wrong or missing ([member password]), or the session was full ([member max_players]). The player gets [signal failed] with [code]WRONG_PASSWORD[/code] or [code]SESSION_FULL[/code].
@@ -130,7 +131,7 @@ signal player_refused(key: String, alias: String, reason: String)
 ## [param payload]: The payload, decoded to UTF-8.
 @warning_ignore("unused_signal") # The machine emits it.
 signal player_payload(key: String, payload: String)
-## With [member manage_game_peer] on: the game's [ENetMultiplayerPeer] is connected, already set on this node's [MultiplayerAPI]: a listening server on a host, a client the host let in on a joiner.
+## With [member manage_game_peer] on: the game's [ENetMultiplayerPeer] is connected, already set on this node's [MultiplayerAPI]: a listening server on a host, a client the host let in on a joiner. On a client it comes before any packet of the host's game: a world built in its handler is there for the host's first RPC, even one sent in the host's [signal MultiplayerAPI.peer_connected] handler.
 ## [param peer]: The connected peer.
 @warning_ignore("unused_signal") # The machine emits it.
 signal game_connected(peer: MultiplayerPeer)
@@ -184,6 +185,8 @@ signal game_connected(peer: MultiplayerPeer)
 @export var join_payload: String = ""
 ## Client: seconds between fresh ENet connect attempts until the host answers.
 @export_range(0.1, 10.0, 0.1, "suffix:s") var game_retry_interval: float = 2.0
+## Seconds of silence after which a peer in a running game counts as gone: the node and its peers send each other a small heartbeat ten times in this (raw packets beginning with [code]SHP-[/code]), so a crashed player is in [signal player_left] about this long after it went silent, a crashed host in [signal failed] with [code]HOST_LEFT[/code]. Keep it above the longest stall of the game's main loop (a level loading). While connecting, ENet keeps its longer patience (30 s) for lossy paths.
+@export_range(1.0, 60.0, 0.5, "suffix:s") var game_timeout: float = 5.0
 ## Client: seconds of attempts before [signal failed] with [code]GAME_CONNECT_FAILED[/code].
 @export_range(1.0, 300.0, 1.0, "suffix:s") var game_connect_timeout: float = 30.0
 
@@ -247,9 +250,14 @@ func random_session(serv_key: String, alias: String) -> Error:
 	return _api_random_session(serv_key, alias)
 
 
-## Host: stop accepting joiners and hand every punched peer over to the game. A joiner leaves its attempt. Returns [constant OK], or [constant ERR_DOES_NOT_EXIST] when no session is under way.
+## Host: stop accepting joiners and hand every punched peer over to the game; in a game the node runs with [member keep_open], stop taking late joiners. With nobody punched yet there is nothing to hand over: the session goes on and [constant ERR_DOES_NOT_EXIST] comes back, unless [member manage_game_peer] and [member keep_open] are both on, when the game server starts for late joiners alone. A joiner before the handover leaves its attempt (as [method leave] does). Returns [constant OK], or [constant ERR_DOES_NOT_EXIST] when no session is under way, or when this is a client in a game: a client leaves with [method leave].
 func close_session() -> Error:
 	return _api_close_session()
+
+
+## Leaves whatever is under way, in any phase, host or joiner, and returns the node to idle so that it can host or join again. A host ends its session at the server (CS, three copies: a joiner with the code then gets [code]CODE_UNKNOWN[/code]) and tells its punched peers (LV: they fail with [code]HOST_LEFT[/code]) or, in a game the node runs ([member manage_game_peer]), its game's clients (each hears [signal player_left] for the host and [signal failed] with [code]HOST_LEFT[/code]). A joiner tells its host (LV before the handover: the host hears [signal player_left] with [code]left[/code]; in the game, its ENet disconnect). The node frees its sockets, relay links, game peer (closed and taken off its [MultiplayerAPI]) and players. The node does the same when it leaves the tree and when the game quits. Returns [constant OK], or [constant ERR_DOES_NOT_EXIST] when nothing was under way.
+func leave() -> Error:
+	return _api_leave()
 
 
 ## The host's key on the path this peer uses (LAN if it answered there, else public); empty before a host is known.
@@ -333,6 +341,8 @@ func _dispatch(message: Dictionary, ip: String, port: int) -> void:
 			_on_join_go(message, ip, port)
 		"JP":
 			_on_join_payload(message, ip, port)
+		"LV":
+			_on_leave(message, ip, port)
 		"RJ":
 			_on_refused_join(message, ip, port)
 		"RF":

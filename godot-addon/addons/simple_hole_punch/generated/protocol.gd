@@ -38,6 +38,8 @@ const JOIN_DONE := "JD"
 const JOIN_GO := "JG"
 ## [code]JP[/code] (peer_to_peer): Ours: what a joiner of ours tells the host besides its alias, sent with each of its punch packets to the host until the handover, always (with an empty payload too, so that the host knows it has all it will get): its small payload for the host's game (a version, a team) and the proof of its password. Original hosts ignore it.
 const JOIN_PAYLOAD := "JP"
+## [code]LV[/code] (peer_to_peer): Ours: the sender leaves the session before the handover (sent three times; no answer comes). A host's joiners end their attempt with HOST_LEFT; a host drops the joiner ([code]left[/code]). Only between two peers of ours: without the pair's secret it is dropped. Original peers ignore it and time out.
+const LEAVE := "LV"
 ## [code]RJ[/code] (peer_to_peer): Ours: the host's game refused or removed this joiner before the handover (sent three times; the host then drops the joiner). Original joiners ignore it and time out.
 const REFUSED_JOIN := "RJ"
 ## [code]RF[/code] (server_to_client): Ours: the server refuses a request that carried a nonce, where an original client gets silence (or BK for a full session).
@@ -219,6 +221,10 @@ static func encode_join_go(secret: String = "") -> PackedByteArray:
 ## Encodes [code]JP[/code]: Ours: what a joiner of ours tells the host besides its alias, sent with each of its punch packets to the host until the handover, always (with an empty payload too, so that the host knows it has all it will get): its small payload for the host's game (a version, a team) and the proof of its password. Original hosts ignore it.
 static func encode_join_payload(payload: String, secret: String = "", password: String = "") -> PackedByteArray:
 	return _pack(JOIN_PAYLOAD, [payload], [secret, password])
+
+## Encodes [code]LV[/code]: Ours: the sender leaves the session before the handover (sent three times; no answer comes). A host's joiners end their attempt with HOST_LEFT; a host drops the joiner ([code]left[/code]). Only between two peers of ours: without the pair's secret it is dropped. Original peers ignore it and time out.
+static func encode_leave(secret: String) -> PackedByteArray:
+	return _pack(LEAVE, ["BYE", secret])
 
 ## Encodes [code]RJ[/code]: Ours: the host's game refused or removed this joiner before the handover (sent three times; the host then drops the joiner). Original joiners ignore it and time out.
 static func encode_refused_join(reason: String, secret: String = "") -> PackedByteArray:
@@ -476,6 +482,14 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 			if parts.size() > 2 and not is_token(parts[2]):
 				return {}
 			return {"code": "JP", "payload": parts[0], "secret": parts[1] if parts.size() > 1 else "", "password": parts[2] if parts.size() > 2 else "" }
+		"LV":
+			if parts.size() != 2:
+				return {}
+			if parts[0] != "BYE":
+				return {}
+			if not is_token(parts[1]):
+				return {}
+			return {"code": "LV", "bye": parts[0], "secret": parts[1] }
 		"RJ":
 			if parts.size() < 1 or parts.size() > 2:
 				return {}

@@ -1,0 +1,177 @@
+extends "res://test/game_case.gd"
+## Leaving a running game, on loopback with real ENet: a host that leaves or goes silent is heard
+## by every client, a player that goes silent is gone within the game's timeout, a client's world is
+## there before the host's first packet, and a player that comes back finds no trace of its old self.
+
+const World := preload("res://test/rpc_world.gd")
+
+
+## Game peers of crashed nodes, closed after the test.
+var _crashed: Array[MultiplayerPeer] = []
+
+
+func after_each() -> void:
+	for peer in _crashed:
+		peer.close()
+	_crashed.clear()
+	super()
+
+
+## Takes [param node] out of the game without a word, as a crash would: its ENet is no longer
+## polled (nothing is acknowledged or sent) and the node does nothing more.
+func crash(node: HolePunch) -> void:
+	node.set_process(false)
+	_crashed.append(node.multiplayer.multiplayer_peer)
+	tree.set_multiplayer(SceneMultiplayer.new(), node.get_path()) # The old API, and its ENet, are no longer polled.
+
+
+func test_a_host_that_leaves_is_heard_by_every_client_and_their_player_lists_empty() -> void:
+	# Given a game with two players
+	var ann := side("Ann", "ann")
+	var bob := side("Bob", "bob")
+	start([ann, bob])
+	assert_true(await connected(ann) and await connected(bob), "both in the game")
+	# When the host leaves
+	var host_key := host._public_key
+	var bob_key := bob._public_key
+	assert_eq(host.leave(), OK, "leave()")
+	assert_false(host.multiplayer.multiplayer_peer is ENetMultiplayerPeer, "the host's game peer is gone")
+	assert_eq(host.get_players(), {}, "the host knows nobody")
+	# Then each client hears the host leave, and knows nobody
+	for client: HolePunch in [ann, bob]:
+		assert_true(await wait_until(func() -> bool: return get_signal_emit_count(client, "failed") == 1, 2.0), "%s heard" % client.name)
+		assert_signal_emitted_with_parameters(client, "failed", [HolePunch.Failure.HOST_LEFT, host_key])
+		assert_signal_emitted_with_parameters(client, "player_left", [host_key, "hana", "left"], -1)
+		assert_eq(client.get_players(), {}, "%s knows nobody" % client.name)
+		assert_eq(client.phase, HolePunch.Phase.IDLE, "%s is idle" % client.name)
+	assert_signal_emitted_with_parameters(ann, "player_left", [bob_key, "bob", "left"], 0)
+
+
+func test_a_host_whose_node_is_freed_is_heard_by_every_client() -> void:
+	var ann := side("Ann", "ann")
+	start([ann])
+	assert_true(await connected(ann), "in the game")
+	var host_key := host._public_key
+	_nodes.erase(host)
+	host.queue_free()
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(ann, "failed") == 1, 2.0), "heard")
+	assert_signal_emitted_with_parameters(ann, "failed", [HolePunch.Failure.HOST_LEFT, host_key])
+
+
+func test_a_host_that_goes_silent_is_heard_within_game_timeout() -> void:
+	# Given a game whose clients count a peer silent for a second and a half as gone
+	var ann := side("Ann", "ann")
+	ann.game_timeout = 1.5
+	start([ann])
+	assert_true(await connected(ann), "in the game")
+	# When the host crashes
+	var at := Time.get_ticks_msec()
+	crash(host)
+	# Then the client hears it within about that
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(ann, "failed") == 1, 4.0), "heard")
+	print("    a silent host heard after %.2f s (game_timeout 1.5 s)" % ((Time.get_ticks_msec() - at) / 1000.0))
+	assert_signal_emitted_with_parameters(ann, "failed", [HolePunch.Failure.HOST_LEFT, host._public_key])
+	assert_signal_emitted_with_parameters(ann, "player_left", [host._public_key, "hana", "left"])
+	assert_eq(ann.get_players(), {}, "knows nobody")
+
+
+func test_a_player_that_goes_silent_is_gone_within_game_timeout() -> void:
+	# Given a game whose host counts a peer silent for a second and a half as gone
+	host.game_timeout = 1.5
+	var ann := side("Ann", "ann")
+	var bob := side("Bob", "bob")
+	start([ann, bob])
+	assert_true(await connected(ann) and await connected(bob), "both in the game")
+	# When a player crashes
+	var at := Time.get_ticks_msec()
+	crash(ann)
+	# Then the host and the other player hear it within about that
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(host, "player_left") == 1, 4.0), "heard")
+	print("    a silent player gone after %.2f s (game_timeout 1.5 s)" % ((Time.get_ticks_msec() - at) / 1000.0))
+	assert_signal_emitted_with_parameters(host, "player_left", [ann._public_key, "ann", "left"])
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(bob, "player_left") == 1, 1.0), "bob heard")
+	assert_signal_emitted_with_parameters(bob, "player_left", [ann._public_key, "ann", "left"])
+
+
+func test_a_client_that_leaves_is_gone_at_once() -> void:
+	var ann := side("Ann", "ann")
+	start([ann])
+	assert_true(await connected(ann), "in the game")
+	var ann_key := ann._public_key
+	assert_eq(ann.leave(), OK, "leave()")
+	assert_false(ann.multiplayer.multiplayer_peer is ENetMultiplayerPeer, "its game peer is gone")
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(host, "player_left") == 1, 1.0), "the host heard")
+	assert_signal_emitted_with_parameters(host, "player_left", [ann_key, "ann", "left"])
+	assert_signal_not_emitted(ann, "failed", "leaving is no failure")
+	assert_eq(ann.leave(), ERR_DOES_NOT_EXIST, "nothing left to leave")
+
+
+func test_game_connected_comes_before_the_hosts_first_rpc() -> void:
+	# Given a host whose game greets each peer by RPC as soon as it connects, and a client that
+	# builds its world in game_connected, as the README does
+	var world := World.new()
+	world.name = "World"
+	host.add_child(world)
+	host.multiplayer.peer_connected.connect(func(id: int) -> void: world.hello.rpc_id(id, "welcome"))
+	var ann := side("Ann", "ann")
+	var built: Array[World] = []
+	ann.game_connected.connect(func(_peer: MultiplayerPeer) -> void:
+		var mine := World.new()
+		mine.name = "World"
+		ann.add_child(mine)
+		built.append(mine))
+	# When the client joins
+	start([ann])
+	assert_true(await connected(ann), "in the game")
+	# Then the host's first RPC found the world
+	assert_true(await wait_until(func() -> bool: return not built.is_empty() and built[0].heard == ["welcome"], 2.0), "the greeting arrived")
+
+
+func test_a_player_that_leaves_and_comes_back_finds_no_trace_of_its_old_self() -> void:
+	# Given a player in the game that leaves
+	var ann := side("Ann", "ann")
+	start([ann])
+	assert_true(await connected(ann), "in the game")
+	var old_key := ann._public_key
+	ann.leave()
+	# When it joins again with the same node, from a new port (a late joiner)
+	watch_signals(ann)
+	var local_port := free_port()
+	ann.set_meta("port", local_port)
+	ann._public_key = key_of(local_port)
+	host._game.add_endpoints(ann._public_key, punched_peer(ann._public_key, ""))
+	connect_to_host(ann)
+	assert_true(await connected(ann), "back in the game")
+	await wait(0.3)
+	# Then it hears of nobody but the host: not of its old self
+	assert_eq(get_signal_emit_count(ann, "player_joined"), 0, "no player_joined")
+	assert_eq(ann.get_players().keys(), [host._public_key], "the host only")
+	assert_false(host.get_players().has(old_key), "the host forgot the old self")
+
+
+func test_a_paused_game_keeps_its_players() -> void:
+	# Given a game whose peers count a peer silent for a second as gone
+	host.game_timeout = 1.0
+	var ann := side("Ann", "ann")
+	ann.game_timeout = 1.0
+	start([ann])
+	assert_true(await connected(ann), "in the game")
+	# When the game is paused for longer than that
+	tree.paused = true
+	await wait(2.5)
+	tree.paused = false
+	await wait(0.5) # A few frames on.
+	# Then nobody left: the nodes kept their heartbeats going
+	assert_signal_not_emitted(ann, "failed", "the client stays")
+	assert_signal_not_emitted(host, "player_left", "the player stays")
+	assert_eq(host.get_players().size(), 1, "ann still in")
+
+
+func test_a_client_whose_own_game_disconnects_hears_no_host_left() -> void:
+	var ann := side("Ann", "ann")
+	start([ann])
+	assert_true(await connected(ann), "in the game")
+	(ann.multiplayer.multiplayer_peer as ENetMultiplayerPeer).get_peer(1).peer_disconnect_later()
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(host, "player_left") == 1, 3.0), "the host heard ann go")
+	await wait(0.3)
+	assert_signal_not_emitted(ann, "failed", "the host did not leave")
