@@ -1,29 +1,42 @@
 extends Control
-## A lobby to click through: host, join by code (with a password if the host set one) or pair at
-## random; every player with its path and ping, on the host and on each client; host-only controls
-## (start the game, remove a player, a player cap, a password); every failure shown in red. The node
-## starts ENet itself and keeps the session open, so players can also join a game that already
-## started: the password and the cap apply to them too.
+## A lobby to click through, then a tiny game. Host, join by code or pair at random; a password
+## and a player cap that the node enforces on every path, before the game and for players who join
+## it later (the node keeps the session open); every player with its path and ping, the host
+## included, on the host and on each client; the code grouped and copyable; buttons that follow
+## the phase; every failure in words, in red. After the start, one square per peer ([code]arena.gd[/code]),
+## moved with the arrow keys, positions sent by RPC.
+
+const Arena := preload("res://lobby/arena.gd")
 
 ## Red for failures.
 const ERROR_COLOR := Color(1.0, 0.35, 0.3)
 ## Seconds between pings to every other player once in the game.
 const PING_INTERVAL := 1.0
 
+## Where the lobby is: nothing under way, a session being hosted or joined, the game running.
+enum Stage { IDLE, SESSION, GAME }
+
 var hole_punch := HolePunch.new()
+var stage := Stage.IDLE
 var _server_key := LineEdit.new()
 var _alias := LineEdit.new()
 var _code := LineEdit.new()
 var _password := LineEdit.new()
 var _cap := SpinBox.new()
+var _form := GridContainer.new()
+var _shared_code := LineEdit.new()
+var _code_row := HBoxContainer.new()
+var _buttons := {}
 var _status := Label.new()
 var _error := Label.new()
 var _players := VBoxContainer.new()
-var _host_controls := HBoxContainer.new()
+var _players_heading := Label.new()
+var _arena: Arena
 var _is_host := false
-## Public key -> {"alias": String, "path": String}; pings by ENet peer id, in milliseconds.
+var _host_key := ""
+var _taking_players := false
+## Public key -> alias of every player (not this one); pings by ENet peer id, in milliseconds.
 var _rows := {}
-var _payloads := {}
 var _pings := {}
 
 
@@ -36,60 +49,84 @@ func _ready() -> void:
 	hole_punch.start_session.connect(_on_start_session)
 	hole_punch.player_joined.connect(_on_player_joined)
 	hole_punch.player_left.connect(_on_player_left)
-	hole_punch.player_payload.connect(_on_player_payload)
-	hole_punch.peer_path.connect(_on_peer_path)
+	hole_punch.player_refused.connect(func(_key: String, alias: String, reason: String) -> void:
+		_say("Turned %s away: %s" % [alias, reason.replace("_", " ")]))
+	hole_punch.peer_path.connect(func(_key: String, _path: String) -> void: _refresh())
 	hole_punch.failed.connect(_on_failed)
 	hole_punch.start_random.connect(func() -> void: _say("Paired with a stranger"))
 	hole_punch.game_connected.connect(_on_game_connected)
-	multiplayer.peer_connected.connect(func(_id: int) -> void: _refresh())
+	multiplayer.peer_connected.connect(func(id: int) -> void:
+		_arena.add_peer(id)
+		_refresh())
 	multiplayer.peer_disconnected.connect(func(id: int) -> void:
 		_pings.erase(id)
+		_arena.remove_peer(id)
 		_refresh())
 	var timer := Timer.new()
 	timer.wait_time = PING_INTERVAL
 	timer.timeout.connect(_ping_everyone)
 	add_child(timer)
 	timer.start()
+	_refresh()
 
 
 func _build() -> void:
 	var box := VBoxContainer.new()
-	box.position = Vector2(24, 24)
-	box.custom_minimum_size = Vector2(520, 0)
+	box.position = Vector2(24, 16)
+	box.custom_minimum_size = Vector2(500, 0)
 	add_child(box)
 	var title := Label.new()
 	title.text = "simple-hole-punch lobby"
 	title.add_theme_font_size_override("font_size", 22)
 	box.add_child(title)
-	_server_key.placeholder_text = "server key (printed by the server)"
-	_alias.placeholder_text = "your name"
-	_code.placeholder_text = "session code (to join)"
-	_password.placeholder_text = "password (optional)"
-	for field: LineEdit in [_server_key, _alias, _code, _password]:
-		box.add_child(field)
+	_form.columns = 2
+	box.add_child(_form)
+	_server_key.placeholder_text = "printed by the server"
+	_code.placeholder_text = "the host's code, to join"
+	_password.placeholder_text = "optional"
+	_password.secret = true
+	_cap.max_value = 32
+	_cap.tooltip_text = "Players besides the host; 0: no cap"
+	for field: Array in [["Server key", _server_key], ["Your name", _alias], ["Session code", _code], ["Password", _password], ["Player cap", _cap]]:
+		var label := Label.new()
+		label.text = field[0]
+		label.custom_minimum_size = Vector2(120, 0)
+		_form.add_child(label)
+		(field[1] as Control).custom_minimum_size = Vector2(360, 0)
+		_form.add_child(field[1])
 	var actions := HBoxContainer.new()
 	box.add_child(actions)
-	for action: Array in [["Host", _host], ["Join", _join], ["Random", _random], ["Leave", _leave]]:
-		actions.add_child(_button(action[0], action[1]))
-	_cap.min_value = 0
-	_cap.max_value = 32
-	_cap.prefix = "cap"
-	_cap.custom_minimum_size = Vector2(110, 0)
-	_cap.tooltip_text = "0: no cap"
-	_host_controls.add_child(_cap)
-	_host_controls.add_child(_button("Start game", _start_game))
-	_host_controls.add_child(_button("Stop taking players", func() -> void: hole_punch.close_session()))
-	_host_controls.visible = false
-	box.add_child(_host_controls)
-	_status.text = "Enter the server key and your name, then host or join."
+	for action: Array in [["Host", _host], ["Join", _join], ["Random", _random], ["Start game", _start_game], ["Stop taking players", _stop_taking_players], ["Leave", _leave]]:
+		var button := _button(action[0], action[1])
+		_buttons[action[0]] = button
+		actions.add_child(button)
+	var code_label := Label.new()
+	code_label.text = "Code to share"
+	_code_row.add_child(code_label)
+	_shared_code.editable = false # Selectable and copyable still; the players paste it to join.
+	_shared_code.add_theme_color_override("font_uneditable_color", Color.WHITE)
+	_shared_code.add_theme_font_size_override("font_size", 18)
+	_shared_code.custom_minimum_size = Vector2(260, 0)
+	_code_row.add_child(_shared_code)
+	_code_row.add_child(_button("Copy", func() -> void:
+		DisplayServer.clipboard_set(_shared_code.text)
+		_say("Code copied: paste it to the players")))
+	box.add_child(_code_row)
+	_status.autowrap_mode = TextServer.AUTOWRAP_WORD_SMART
 	box.add_child(_status)
 	_error.add_theme_color_override("font_color", ERROR_COLOR)
 	_error.autowrap_mode = TextServer.AUTOWRAP_WORD_SMART
 	box.add_child(_error)
-	var heading := Label.new()
-	heading.text = "Players"
-	box.add_child(heading)
+	_players_heading.text = "Players"
+	_players_heading.add_theme_font_size_override("font_size", 18)
+	box.add_child(_players_heading)
 	box.add_child(_players)
+	_arena = Arena.new(_alias_of)
+	_arena.name = "Arena" # The same path on every peer: the squares move by RPC.
+	_arena.position = Vector2(560, 56)
+	_arena.size = Vector2(560, 400)
+	add_child(_arena)
+	_status.text = "Enter the server key and your name, then host, or join with a code."
 
 
 func _button(text: String, action: Callable) -> Button:
@@ -100,12 +137,13 @@ func _button(text: String, action: Callable) -> Button:
 
 
 func _host() -> void:
+	hole_punch.password = _password.text
 	hole_punch.max_players = int(_cap.value)
 	_begin(true, hole_punch.host_session(_server_key.text.strip_edges(), _alias.text.strip_edges()))
 
 
 func _join() -> void:
-	hole_punch.join_payload = _password.text
+	hole_punch.password = _password.text
 	_begin(false, hole_punch.join_session(_code.text, _alias.text.strip_edges()))
 
 
@@ -113,50 +151,60 @@ func _random() -> void:
 	_begin(false, hole_punch.random_session(_server_key.text.strip_edges(), _alias.text.strip_edges()))
 
 
-func _leave() -> void:
-	hole_punch.leave()
-	if multiplayer.multiplayer_peer != null:
-		multiplayer.multiplayer_peer.close()
-	_is_host = false
-	_rows.clear()
-	_refresh()
-	_say("Left.")
-
-
-## Host: start the game with the players in, refusing those without the password.
+## Host: start the game with the players in (the node already turned away a wrong password or a
+## player too many); the session stays open for players who join later.
 func _start_game() -> void:
-	if _password.text != "":
-		for key: String in _rows.keys():
-			if _payloads.get(key, "") != _password.text:
-				hole_punch.refuse_player(key, "wrong password")
 	hole_punch.close_session()
 
 
+## Host, in the game: no more players.
+func _stop_taking_players() -> void:
+	hole_punch.close_session()
+	_taking_players = false
+	_say("In the game; no longer taking players.")
+	_refresh()
+
+
+func _leave() -> void:
+	hole_punch.leave()
+	_end()
+	_say("You left.")
+
+
 func _begin(as_host: bool, err: Error) -> void:
-	_error.text = "" if err == OK else _error.text
-	if err == OK:
-		_is_host = as_host
-		_rows.clear()
-		_payloads.clear()
-		_say("Asking the server...")
+	if err != OK:
+		return # failed says why
+	_error.text = ""
+	_is_host = as_host
+	_host_key = ""
+	_taking_players = as_host
+	stage = Stage.SESSION
+	_say("Asking the server...")
+	_refresh()
+
+
+## Back to the start: no session, no game.
+func _end() -> void:
+	stage = Stage.IDLE
+	_is_host = false
+	_taking_players = false
+	_rows.clear()
+	_pings.clear()
+	_arena.clear()
 	_refresh()
 
 
 func _on_start_session(code: String) -> void:
-	_code.text = code
-	_say(("Share this code: %s" if _is_host else "Joined %s: punching to the host...") % code)
-
-
-func _on_player_joined(key: String, alias: String) -> void:
-	_rows[key] = {"alias": alias, "path": hole_punch.get_players().get(key, {}).get("path", "")}
+	_shared_code.text = grouped(code)
+	_say("Waiting for players: share the code." if _is_host else "Joined %s: punching to the host..." % grouped(code))
 	_refresh()
 
 
-## Host: a player joining the running game must bring the password (before it enters the game).
-func _on_player_payload(key: String, payload: String) -> void:
-	_payloads[key] = payload
-	if _is_host and hole_punch.phase == HolePunch.Phase.DONE and _password.text != "" and payload != _password.text:
-		hole_punch.refuse_player(key, "wrong password")
+func _on_player_joined(key: String, alias: String) -> void:
+	if not _is_host and _host_key == "":
+		_host_key = key # A player hears the host first.
+	_rows[key] = alias
+	_refresh()
 
 
 func _on_player_left(key: String, alias: String, reason: String) -> void:
@@ -165,23 +213,37 @@ func _on_player_left(key: String, alias: String, reason: String) -> void:
 	_refresh()
 
 
-func _on_peer_path(key: String, path: String) -> void:
-	if _rows.has(key):
-		_rows[key].path = path
-	_refresh()
-
-
 func _on_failed(reason: HolePunch.Failure, detail: String) -> void:
-	_error.text = "%s: %s" % [HolePunch.Failure.keys()[reason].capitalize(), detail]
+	_error.text = HolePunch.describe(reason, detail)
+	_end()
 
 
 func _on_game_connected(_peer: MultiplayerPeer) -> void:
-	_say("In the game as peer %d%s" % [multiplayer.get_unique_id(), " (still taking players)" if _is_host else ""])
+	stage = Stage.GAME
+	_arena.open()
+	_say("In the game: move your square with the arrow keys." + (" Still taking players." if _is_host else ""))
 	_refresh()
 
 
+## [param code] in capitals, in groups of four: easy to read out; joining forgives both.
+static func grouped(code: String) -> String:
+	var groups: Array[String] = []
+	for at in range(0, code.length(), 4):
+		groups.append(code.substr(at, 4).to_upper())
+	return "-".join(groups)
+
+
+func _alias_of(id: int) -> String:
+	if id == multiplayer.get_unique_id():
+		return _alias.text.strip_edges()
+	for key: String in _rows:
+		if hole_punch.get_peer_id(key) == id:
+			return _rows[key]
+	return "player %d" % id
+
+
 func _ping_everyone() -> void:
-	if multiplayer.multiplayer_peer is ENetMultiplayerPeer and multiplayer.multiplayer_peer.get_connection_status() == MultiplayerPeer.CONNECTION_CONNECTED:
+	if stage == Stage.GAME and multiplayer.multiplayer_peer.get_connection_status() == MultiplayerPeer.CONNECTION_CONNECTED:
 		for id in multiplayer.get_peers():
 			_ping.rpc_id(id, Time.get_ticks_msec())
 
@@ -197,25 +259,47 @@ func _pong(sent_msec: int) -> void:
 	_refresh()
 
 
-## Rebuilds the player list: alias, path (to the host, for another client), ping, and for the
-## host a button to remove the player.
+## Shows what the stage allows, and rebuilds the player list: this player first, then each other
+## with its path (to the host, for another client) and ping; the host can remove a player.
 func _refresh() -> void:
-	_host_controls.visible = _is_host
+	for field: Control in [_server_key, _alias, _code, _password]:
+		(field as LineEdit).editable = stage == Stage.IDLE
+	_cap.editable = stage == Stage.IDLE
+	var shown := {
+		"Host": stage == Stage.IDLE, "Join": stage == Stage.IDLE, "Random": stage == Stage.IDLE,
+		"Start game": _is_host and stage == Stage.SESSION,
+		"Stop taking players": _is_host and stage == Stage.GAME and _taking_players,
+		"Leave": stage != Stage.IDLE,
+	}
+	for text: String in shown:
+		(_buttons[text] as Button).visible = shown[text]
+	_code_row.visible = _is_host and _taking_players and _shared_code.text != ""
+	_arena.visible = stage == Stage.GAME
+	_players_heading.visible = stage != Stage.IDLE
+	_arena.relabel()
 	for child in _players.get_children():
 		child.queue_free()
+	if stage == Stage.IDLE:
+		return
+	_players.add_child(_row("%s  ·  you%s" % [_alias.text.strip_edges(), ", host" if _is_host else ""], ""))
 	var known := hole_punch.get_players()
 	for key: String in _rows:
-		var row := HBoxContainer.new()
-		var label := Label.new()
 		var id := hole_punch.get_peer_id(key)
 		var ping := "%d ms" % _pings[id] if _pings.has(id) else "-"
-		var path: String = known.get(key, _rows[key]).get("path", "")
-		label.text = "%s  ·  %s  ·  ping %s" % [_rows[key].alias, path if path != "" else "punching", ping]
-		label.custom_minimum_size = Vector2(380, 0)
-		row.add_child(label)
-		if _is_host:
-			row.add_child(_button("Remove", func() -> void: hole_punch.refuse_player(key, "removed by the host")))
-		_players.add_child(row)
+		var path: String = known.get(key, {}).get("path", "")
+		var role := "host  ·  " if key == _host_key else ""
+		_players.add_child(_row("%s  ·  %s%s  ·  ping %s" % [_rows[key], role, path if path != "" else "punching", ping], key))
+
+
+func _row(text: String, key: String) -> HBoxContainer:
+	var row := HBoxContainer.new()
+	var label := Label.new()
+	label.text = text
+	label.custom_minimum_size = Vector2(380, 0)
+	row.add_child(label)
+	if _is_host and key != "":
+		row.add_child(_button("Remove", func() -> void: hole_punch.refuse_player(key, "removed by the host")))
+	return row
 
 
 func _say(text: String) -> void:

@@ -1,16 +1,23 @@
 extends SceneTree
-## Renders the lobby and saves a screenshot ([code]--png=PATH[/code]), then prints one line
-## [code]SHP_LOBBY {json}[/code] with what the picture holds where the lobby put its parts: the
-## red pixels inside the error label, the pixels that differ from the background inside the
-## player list. Needs a real renderer: run it under xvfb-run (ci/provision-render.sh).
-## Without [code]--server-key[/code] the lobby shows a host's state given to it (two players, a
-## failure). With [code]--server-key=KEY --role=host[/code] it hosts a real session, prints
-## [code]SHP_CODE code[/code], starts the game when a player joined, and takes the picture once a
-## ping came back, and plays on until it is ended; [code]--role=join --code=CODE [--alias=NAME][/code]
-## (headless) joins it, plays along, and prints [code]SHP_ROWS [rows][/code] whenever its own player
-## list changes.
+## Renders the lobby in each stage, saves a picture of each ([code]--shots=DIR[/code]: one
+## [code]DIR/STAGE.png[/code]) and prints one line [code]SHP_SHOT {json}[/code] per picture with
+## what it holds where the lobby put its parts. Needs a real renderer: run it under xvfb-run
+## (ci/provision-render.sh).
+## [br]Without [code]--server-key[/code]: [code]idle[/code] (the form filled in) and
+## [code]error[/code] (joining with a code that is not one).
+## [br][code]--role=host --server-key=KEY [--password=P] [--expect-refusal][/code]: hosts a real
+## session and prints [code]SHP_CODE code[/code]; [code]hosting[/code] once a player is in (and,
+## with [code]--expect-refusal[/code], one was turned away); then copies the code
+## ([code]SHP_CLIPBOARD text[/code]) and starts the game;
+## [code]game[/code] once a player moved its square and a ping came back; once a second player's
+## ping came back too, it leaves ([code]SHP_LEFT[/code]) and ends.
+## [br][code]--role=join --code=CODE [--alias=NAME] [--password=P][/code] (headless): joins, moves
+## its square once in the game, plays along until it is ended, and prints [code]SHP_ROWS [rows][/code]
+## whenever its player list changes and [code]SHP_ERROR text[/code] whenever its error does.
 
 const Lobby := preload("res://lobby/lobby.gd")
+## How far a player moves its square once in the game.
+const MOVE := Vector2(200, 120)
 
 var _options := {}
 
@@ -19,73 +26,109 @@ func _initialize() -> void:
 	for arg in OS.get_cmdline_user_args():
 		var pair := arg.trim_prefix("--").split("=", true, 1)
 		_options[pair[0]] = pair[1] if pair.size() > 1 else ""
-	var lobby: Control = Lobby.new()
-	lobby.name = "Lobby" # The same path in every process: the lobby's ping is an RPC.
+	var lobby: Lobby = Lobby.new()
+	lobby.name = "Lobby" # The same path in every process: pings and moves are RPCs.
 	root.add_child(lobby)
 	_run.call_deferred(lobby)
 
 
-func _run(lobby: Control) -> void:
+func _run(lobby: Lobby) -> void:
 	lobby.hole_punch.lan_address = "127.0.0.1"
 	lobby._server_key.text = _options.get("server-key", "qucycyahjiuv")
+	lobby._password.text = _options.get("password", "")
 	match _options.get("role", ""):
 		"join":
-			lobby._alias.text = _options.get("alias", "bob")
-			lobby._code.text = _options.code
-			lobby._join()
-			var shown: Array[String] = []
-			while true: # Plays along until the test ends it.
-				await process_frame
-				if _rows(lobby) != shown:
-					shown = _rows(lobby)
-					print("SHP_ROWS ", JSON.stringify(shown))
+			await _play_along(lobby)
 		"host":
-			lobby._alias.text = "hana"
-			lobby._host()
-			await lobby.hole_punch.start_session
-			print("SHP_CODE ", lobby.hole_punch.get_session_id())
-			await lobby.hole_punch.player_joined
-			lobby._start_game()
-			while lobby._pings.is_empty():
-				await process_frame
+			await _host(lobby)
 		_:
-			_show_example(lobby)
-	for i in 12:
-		await process_frame
-	_report(lobby)
-	if _options.get("role", "") == "host":
-		return # The game goes on: players may still join it.
+			lobby._alias.text = "hana"
+			await _shoot(lobby, "idle")
+			lobby._code.text = "not a code"
+			lobby._join()
+			await _shoot(lobby, "error")
 	lobby.free()
 	quit(0)
 
 
-func _show_example(lobby: Control) -> void:
+func _host(lobby: Lobby) -> void:
 	lobby._alias.text = "hana"
-	lobby._is_host = true
-	lobby._on_start_session("qucycyahjiuvcyahcyah")
-	lobby._on_player_joined("qucycyahenky", "Zoë")
-	lobby._on_peer_path("qucycyahenky", "public")
-	lobby._on_player_joined("qucycyahfilo", "bob")
-	lobby._on_peer_path("qucycyahfilo", "relay")
-	lobby._on_failed(HolePunch.Failure.RELAY_UNAVAILABLE, "qucycyahgogo")
+	lobby._cap.value = 2
+	lobby._host()
+	await lobby.hole_punch.start_session
+	print("SHP_CODE ", lobby.hole_punch.get_session_id())
+	await lobby.hole_punch.player_joined
+	if _options.has("expect-refusal"):
+		await lobby.hole_punch.player_refused
+	await _shoot(lobby, "hosting")
+	(lobby._code_row.get_child(2) as Button).pressed.emit()
+	print("SHP_CLIPBOARD ", DisplayServer.clipboard_get())
+	lobby._start_game()
+	while lobby._pings.is_empty() or not lobby._arena.positions().values().has([int(24 + MOVE.x), int(48 + MOVE.y)]):
+		await process_frame
+	await _shoot(lobby, "game")
+	while lobby._pings.size() < 2: # A late joiner is in the game.
+		await process_frame
+	await create_timer(1.0).timeout # Every player heard of it.
+	lobby._leave()
+	print("SHP_LEFT")
 
 
-func _report(lobby: Control) -> void:
+func _play_along(lobby: Lobby) -> void:
+	lobby._alias.text = _options.get("alias", "bob")
+	lobby._code.text = _options.code
+	lobby._join()
+	var rows: Array[String] = []
+	var error := ""
+	var moved := false
+	while true: # Until the test ends it.
+		await process_frame
+		if not moved and lobby.stage == Lobby.Stage.GAME and lobby._arena.has_node(str(multiplayer_id(lobby))):
+			moved = true
+			var mine := lobby._arena.get_node(str(multiplayer_id(lobby))) as Control
+			lobby._arena.move(Vector2(24, 48) + MOVE - mine.position)
+		if _rows(lobby) != rows:
+			rows = _rows(lobby)
+			print("SHP_ROWS ", JSON.stringify(rows))
+		if lobby._error.text != error:
+			error = lobby._error.text
+			print("SHP_ERROR ", error)
+
+
+func multiplayer_id(lobby: Lobby) -> int:
+	return lobby.multiplayer.get_unique_id()
+
+
+## Lets the lobby settle, saves its picture as [param stage] and reports it.
+func _shoot(lobby: Lobby, stage: String) -> void:
+	for i in 12:
+		await process_frame
 	var image := root.get_viewport().get_texture().get_image()
-	var saved := image.save_png(_options.get("png", "user://lobby.png"))
-	var rows := _rows(lobby)
-	print("SHP_LOBBY ", JSON.stringify({
-		"saved": saved == OK, "width": image.get_width(), "height": image.get_height(),
+	var png := _options.get("shots", OS.get_user_data_dir()).path_join(stage + ".png") as String
+	var background := image.get_pixel(2, image.get_height() - 2)
+	var buttons: Array[String] = []
+	for button: Node in lobby.find_children("*", "Button", true, false):
+		if (button as Button).is_visible_in_tree():
+			buttons.append((button as Button).text)
+	var labels: Array[String] = []
+	for label: Node in lobby._form.get_children():
+		if label is Label and (label as Label).is_visible_in_tree():
+			labels.append((label as Label).text)
+	print("SHP_SHOT ", JSON.stringify({
+		"stage": stage, "png": png, "saved": image.save_png(png) == OK,
+		"width": image.get_width(), "height": image.get_height(), "hash": hash(image.get_data()),
+		"ink": _count(image, Rect2(Vector2.ZERO, image.get_size()), func(c: Color) -> bool: return not c.is_equal_approx(background)),
+		"error": lobby._error.text,
 		"error_red": _count(image, lobby._error.get_global_rect(), func(c: Color) -> bool: return c.r > 0.8 and c.g < 0.5 and c.b < 0.5),
-		"rows": rows,
-		"player_ink": _count(image, lobby._players.get_global_rect(), func(c: Color) -> bool: return c.v > 0.5),
-		"host_controls": lobby._host_controls.visible,
-		"status": lobby._status.text,
+		"buttons": buttons, "labels": labels, "rows": _rows(lobby), "status": lobby._status.text,
+		"code": lobby._shared_code.text if lobby._code_row.is_visible_in_tree() else "",
+		"squares": lobby._arena.positions() if lobby._arena.is_visible_in_tree() else {},
+		"arena_ink": _count(image, lobby._arena.get_global_rect(), func(c: Color) -> bool: return c.s > 0.4 and c.v > 0.8) if lobby._arena.is_visible_in_tree() else 0,
 	}))
 
 
 ## The text of each row of the lobby's player list.
-func _rows(lobby: Control) -> Array[String]:
+func _rows(lobby: Lobby) -> Array[String]:
 	var rows: Array[String] = []
 	for row: Node in lobby._players.get_children():
 		if not row.is_queued_for_deletion():

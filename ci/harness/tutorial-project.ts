@@ -1,0 +1,118 @@
+/**
+ * The addon README's first game as a developer would build it: a fresh Godot project holding the
+ * addon and the tutorial's script, with only its SERVER_KEY replaced, run with the command lines
+ * the README gives (`-- host PASSWORD`, `-- join CODE NAME PASSWORD`). The main scene extends the
+ * script and adds what a test needs and a person has: hands (commands from a file: `move X Y`,
+ * `leave`) and eyes (a line whenever the squares or the players it knows change, and each failure
+ * by its key).
+ */
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { importProject, ROOT } from './godot.ts';
+
+/** The tutorial's game, which the addon README shows block by block. */
+export const TUTORIAL = 'godot-demo/snippets/first_game.gd';
+/** Where the addon README is (what the Asset Library archive ships). */
+export const ADDON_README = 'godot-addon/addons/simple_hole_punch/README.md';
+/** The marker before each README block that belongs to the tutorial's file. */
+export const TUTORIAL_MARKER = `<!-- tutorial: ${TUTORIAL} -->`;
+
+/** The README's blocks that belong to the tutorial file, joined as they must make up the file. */
+export function tutorialFromReadme(): string {
+  const readme = readFileSync(resolve(ROOT, ADDON_README), 'utf8');
+  return readme.split(TUTORIAL_MARKER).slice(1)
+    .map((part) => /^\s*```gdscript\n([\s\S]*?)```/.exec(part)?.[1] ?? '(a marker without a gdscript block after it)\n')
+    .join('\n\n');
+}
+
+/** The names the tutorial uses that the addon may not have yet; empty when it has them all. */
+export function tutorialApiMissing(): string[] {
+  const node = readFileSync(resolve(ROOT, 'godot-addon/addons/simple_hole_punch/generated/hole_punch.gd'), 'utf8');
+  const all = node + readFileSync(resolve(ROOT, 'godot-addon/addons/simple_hole_punch/hole_punch_machine.gd'), 'utf8');
+  return [/\bvar password\b/, /\bvar game_timeout\b/, /\bsignal player_refused\(/, /\bfunc leave\(/, /\bstatic func describe\(/, /\bWRONG_PASSWORD\b/, /\bHOST_LEFT\b/]
+    .filter((pattern) => !pattern.test(all)).map((pattern) => pattern.source.replace(/\\b|\\\(/g, ''));
+}
+
+const MAIN = `extends "res://first_game.gd"
+## The tutorial's game with a test's hands and eyes.
+
+var _done := 0
+var _shown := ""
+
+
+func _ready() -> void:
+	super()
+	hole_punch.failed.connect(func(reason: HolePunch.Failure, _detail: String) -> void:
+		print("failure ", HolePunch.Failure.keys()[reason]))
+	var timer := Timer.new()
+	timer.wait_time = 0.05
+	timer.timeout.connect(_look)
+	add_child(timer)
+	timer.start()
+
+
+func _look() -> void:
+	var lines := FileAccess.get_file_as_string(OS.get_environment("SHP_COMMANDS")).split("\\n", false)
+	for i in range(_done, lines.size()):
+		var words := lines[i].split(" ")
+		if words[0] == "move":
+			move(Vector2(float(words[1]), float(words[2])))
+		elif words[0] == "leave":
+			leave()
+	_done = lines.size()
+	var squares: Array[String] = []
+	for child in get_children():
+		if child is ColorRect:
+			squares.append("%s@%d,%d" % [_alias_of(int(str(child.name))), child.position.x, child.position.y])
+	squares.sort()
+	var seen := "squares %s players %d" % [" ".join(squares), hole_punch.get_players().size()]
+	if seen != _shown:
+		_shown = seen
+		print(seen)
+
+
+func _alias_of(id: int) -> String:
+	if id == multiplayer.get_unique_id():
+		return my_name
+	var players := hole_punch.get_players()
+	for key: String in players:
+		if players[key].peer_id == id:
+			return players[key].alias
+	return "?%d" % id
+`;
+
+/**
+ * Writes the project into a new temporary folder and imports it (once per project, not per run).
+ * The caller removes the folder.
+ */
+export function tutorialProject(serverKey: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'shp-tutorial-'));
+  cpSync(resolve(ROOT, 'godot-addon/addons'), join(dir, 'addons'), { recursive: true });
+  const game = readFileSync(resolve(ROOT, TUTORIAL), 'utf8');
+  const keyed = game.replace(/const SERVER_KEY := "[a-z]{12}"/, `const SERVER_KEY := "${serverKey}"`);
+  if (keyed === game) throw new Error(`${TUTORIAL} has no SERVER_KEY constant to replace`);
+  writeFileSync(join(dir, 'first_game.gd'), keyed);
+  writeFileSync(join(dir, 'main.gd'), MAIN);
+  writeFileSync(join(dir, 'main.tscn'), [
+    '[gd_scene load_steps=2 format=3]', '', '[ext_resource type="Script" path="res://main.gd" id="1"]', '',
+    '[node name="Main" type="Node2D"]', 'script = ExtResource("1")', '',
+  ].join('\n'));
+  writeFileSync(join(dir, 'project.godot'), [
+    'config_version=5', '', '[application]', '', 'config/name="first game"', 'run/main_scene="res://main.tscn"', '',
+    '[editor_plugins]', '', 'enabled=PackedStringArray("res://addons/simple_hole_punch/plugin.cfg")', '',
+  ].join('\n'));
+  importProject(dir);
+  return dir;
+}
+
+/** A file of commands for one player of the tutorial's game (see the main scene above). */
+export class Commands {
+  constructor(readonly path: string) {
+    writeFileSync(path, '');
+  }
+
+  send(command: string): void {
+    appendFileSync(this.path, `${command}\n`);
+  }
+}
