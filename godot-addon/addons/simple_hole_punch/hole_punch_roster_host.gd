@@ -35,7 +35,8 @@ var _welcomed := {}
 var _leaving := {}
 ## Player key -> when an attempt of its own last started or ended (seconds).
 var _attempted := {}
-## Late joiners' pair secrets, by key: they key the proof of a password.
+## Players' pair secrets, by key, handed over or late: they key the proof of a password (a
+## handed-over player that left and comes back is asked for it like a late joiner).
 var _secrets := {}
 ## The late joiner whose payload the game is reading: refused there, it never joined.
 var _unannounced := ""
@@ -52,6 +53,7 @@ func _init(node: Node, game: ENetMultiplayerPeer, peers: Array[HolePunchPeer]) -
 			var path := "public" if punched.path == "ipv6" else punched.path
 			_endpoints[address(punched.endpoint()[0], punched.endpoint()[1])] = [punched.public_key, path]
 			_players[punched.public_key] = {"alias": HolePunchAlias.decode(punched.name), "path": path, "peer_id": 0}
+			_secrets[punched.public_key] = punched.secret
 	if _take(node.game_connect_timeout) == null: # ENet's own resends take that long through loss.
 		game.peer_connected.connect(func(id: int) -> void: # No authentication: only names ids.
 			var found: Array = _found(id)
