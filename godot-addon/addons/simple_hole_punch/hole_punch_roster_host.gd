@@ -4,9 +4,9 @@ extends HolePunchRoster
 ##
 ## An ENet peer is let in only from an address a player was punched at (a late joiner's public or
 ## LAN address, or its relay), as that player, once it said who it is (its hello). A player punched
-## before the handover is let in on its hello. A late joiner, whom the host never heard
-## ([HolePunchLateJoin]), is known by its hello: its alias, [member HolePunch.join_payload] and the
-## proof of its [member HolePunch.password]; then [member HolePunch.max_players] (reason
+## before the handover is let in on its hello; once gone, it comes back as a late joiner does. A
+## late joiner, whom the host never heard ([HolePunchLateJoin]), is known by its hello: its alias,
+## [member HolePunch.join_payload] and the proof of its [member HolePunch.password]; then [member HolePunch.max_players] (reason
 ## [code]full[/code]) and the password (reason [code]wrong_password[/code]) apply, each refusal
 ## heard in [signal HolePunch.player_refused]; then [signal HolePunch.player_payload] (always, for a
 ## late joiner) and [signal HolePunch.player_joined] come, and the game may
