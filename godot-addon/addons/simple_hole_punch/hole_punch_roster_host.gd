@@ -211,7 +211,7 @@ func _on_admitted(id: int) -> void:
 	_leaving.erase(found[0])
 	_attempted.erase(found[0])
 	_players[found[0]].peer_id = id # A client that started afresh: the newest id is its own.
-	heard(id, HolePunch._now())
+	beat_to(id) # Its side may let us in seconds later through loss: it beats from then on.
 	_broadcast()
 
 
