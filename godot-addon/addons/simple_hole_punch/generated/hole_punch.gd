@@ -317,7 +317,7 @@ static func describe(reason: Failure, detail: String) -> String:
 	return _api_describe(reason, detail)
 
 
-## Routes a message parsed by [method HolePunchProtocol.parse] to its handler in the machine;
+## Routes a message parsed by [code]HolePunchProtocol.parse()[/code] to its handler in the machine;
 ## [param ip] and [param port] are the sender's. A message a client never receives is ignored.
 func _dispatch(message: Dictionary, ip: String, port: int) -> void:
 	match message.get("code", ""):
