@@ -1,8 +1,8 @@
 extends RefCounted
 ## The game's side after the punch, for games that let a [HolePunch] node start ENet for them.
 ##
-## On [signal HolePunchBase.start_server] it creates the [ENetMultiplayerPeer] server behind a
-## [code]hole_punch_game_gate.gd[/code] on the punched port; on [signal HolePunchBase.start_client] it connects the client, directly or to
+## On [signal HolePunch.start_server] it creates the [ENetMultiplayerPeer] server behind a
+## [code]hole_punch_game_gate.gd[/code] on the punched port; on [signal HolePunch.start_client] it connects the client, directly or to
 ## the relay, exactly where the handover said. Each attempt is set on the node's
 ## [MultiplayerAPI]. A lossy path can leave a client connected in ENet's eyes while the host, whose
 ## answer was lost, gives up on it, and ENet's doubling resend timer can hold a reliable packet up

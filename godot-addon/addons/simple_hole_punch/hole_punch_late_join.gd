@@ -13,7 +13,7 @@ extends RefCounted
 ## handover and starts its game client towards the game's address. The host never hears the
 ## joiner's own datagrams (ENet drops them), so it learns who the player is over the game
 ## connection itself: the host's [code]hole_punch_roster_host.gd[/code] asks the joiner's node while letting it in,
-## and the player arrives in [signal HolePunchBase.player_joined] with its alias and payload, under
+## and the player arrives in [signal HolePunch.player_joined] with its alias and payload, under
 ## the player cap and the host's say ([method HolePunch.refuse_player]), like any other.
 ## When the direct paths fail (a port-randomising NAT), the joiner asks for a relay after
 ## [member HolePunch.punch_timeout]; so does the host, for every late joiner, from its link (it
