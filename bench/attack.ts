@@ -1,12 +1,15 @@
 /**
  * Attack suite: the real server bundle, relays on, on loopback; every attack we know of, played
  * at once from a /24 of attacker addresses and spoofed sources, while legitimate
- * hosts, joiners, random pairs and relayed pairs carry on. Bounded in count and time; prints the
- * share of each kind of legitimate flow that completed, what each attack got and what the server
- * counted, and the server's peak RSS. Exits 1 when a legitimate flow failed, a third party was
- * sent anything, or the server died.
+ * hosts, joiners, random pairs and relayed pairs carry on, scripted and as real nodes of ours
+ * (headless Godot), which further attacks aim at third parties. Bounded in count and time; prints
+ * the share of each kind of legitimate flow that completed, what each attack got and what the
+ * server counted, every datagram our nodes sent by destination, and the server's peak RSS. Exits 1
+ * when a legitimate flow failed, a third party was sent anything (a victim of our nodes: more than
+ * a small bound per spoofed request), or the server died.
  * Usage: `npm run attack [-- --seconds 70] [--skip port-0,hs-flood] [--only lan-keys] [--extra] [--bundle other/main.mjs]`
- * (as root for the spoofing attacks; --extra adds two harsher variants; --bundle runs
+ * (as root for the spoofing attacks, the count of what our nodes send and the relayed game of
+ * nodes; --extra adds two harsher variants; --bundle runs
  * another build of the server as it is).
  */
 import { execFileSync } from 'node:child_process';
@@ -17,7 +20,9 @@ import { EnetFlood } from './attack/attacks/enet-flood.ts';
 import { HsFlood } from './attack/attacks/hs-flood.ts';
 import { JunkNeighbour } from './attack/attacks/junk-neighbour.ts';
 import { LanKeys } from './attack/attacks/lan-keys.ts';
+import { LateJoinSpoof } from './attack/attacks/late-join-spoof.ts';
 import { MalformedCodes } from './attack/attacks/malformed-codes.ts';
+import { NatClaim } from './attack/attacks/nat-claim.ts';
 import { PendingRelays } from './attack/attacks/pending-relays.ts';
 import { PortZero } from './attack/attacks/port-zero.ts';
 import { RandomHogging } from './attack/attacks/random-hogging.ts';
@@ -30,10 +35,14 @@ import { SpoofedRefresh } from './attack/attacks/spoofed-refresh.ts';
 import { RelayInjection } from './attack/attacks/relay-injection.ts';
 import { LeakBoard, type RunContext } from './attack/context.ts';
 import { type FlowResult, hostedFlow, JunkedHost, mistypedJoinFlow } from './attack/legit.ts';
+import { lateJoinFlow, nodeGameFlow } from './attack/legit-nodes.ts';
 import { randomPairFlow, relayedPairFlow } from './attack/legit-pairs.ts';
 import { Canary, sleep } from './attack/net.ts';
+import { NodeWatch } from './attack/node-watch.ts';
+import { Nodes, Turns } from './attack/nodes.ts';
 import { RawSender } from './attack/raw.ts';
 import { type FlowTally, printReport, tally, verdict } from './attack/report.ts';
+import { preparePlayers } from '../ci/harness/prepare.ts';
 import { alive, cpuSeconds, memoryMb, scrapeMetrics, startServer, stopServer } from './attack/server.ts';
 
 const { values: args } = parseArgs({
@@ -46,13 +55,23 @@ const SECONDS = Number(args.seconds);
 /** Legitimate flows begin once the attacks are set up, and stop starting this long before the end. */
 const LEGIT_FROM_MS = 6000;
 const LEGIT_TAIL_MS = 12_000;
+/** Attacks on our nodes take turns (a few Godot processes each): the run waits this long at most for the last. */
+const NODE_ATTACKS_GRACE_MS = 40_000;
 
 /** The attacks; with --extra, also two more. */
 function allAttacks(): Attack[] {
   const attacks = [new PortZero(), new RelayHolding(), new PendingRelays(), new SpoofedBind(), new LanKeys(), new RandomHogging(),
     new JunkNeighbour(), new SlotFilling(), new HsFlood(), new RelayBandwidth(), new CodeGuessing(), new MalformedCodes(),
-    new SpoofedRefresh(), new RelayInjection(), new SpoofedJoin(), new EnetFlood()];
+    new SpoofedRefresh(), new RelayInjection(), new SpoofedJoin(), new NatClaim(), new EnetFlood(), new LateJoinSpoof()];
   return args.extra ? [...attacks, new SlotFilling(true), new RandomHogging(8)] : attacks;
+}
+
+/** Runs [flow] once and tallies it. */
+async function once(t: FlowTally, flow: () => Promise<FlowResult>): Promise<void> {
+  t.started++;
+  const result = await flow().catch((error: unknown) => `threw: ${(error as Error).message}`);
+  if (result === null) t.completed++;
+  else t.failures.set(result, (t.failures.get(result) ?? 0) + 1);
 }
 
 /** Runs [flow] again and again (a few at once when [parallel] > 1) until [until]. */
@@ -61,18 +80,29 @@ async function loop(t: FlowTally, parallel: number, until: () => boolean, flow: 
   await Promise.all(Array.from({ length: parallel }, async () => {
     while (until()) {
       const k = n++;
-      t.started++;
-      const result = await flow(k).catch((error: unknown) => `threw: ${(error as Error).message}`);
-      if (result === null) t.completed++;
-      else t.failures.set(result, (t.failures.get(result) ?? 0) + 1);
+      await once(t, () => flow(k));
       await sleep(pauseMs);
     }
   }));
 }
 
+/** Our real nodes' flows, one at a time (each starts two or three Godot processes), round after round until [until]. */
+async function nodeRounds(until: () => boolean, rounds: Array<[FlowTally, (n: number) => Promise<FlowResult>]>): Promise<void> {
+  for (let n = 0; until(); n++) {
+    for (const [t, flow] of rounds) {
+      if (!until()) return;
+      await once(t, () => flow(n));
+    }
+  }
+}
+
 async function main(): Promise<number> {
   if (!(SECONDS >= 40)) throw new Error('--seconds must be at least 40 (the junk must outlast the 20 s expiry)');
-  const server = await startServer(args.bundle);
+  preparePlayers();
+  const watch = NodeWatch.create();
+  const server = await startServer(args.bundle, watch?.serverGid);
+  watch?.install(server.main.port, server.relayPorts);
+  process.once('exit', () => { if (alive(server)) server.child.kill('SIGKILL'); });
   const t0 = Date.now();
   let running = true;
   const ctx: RunContext = {
@@ -81,6 +111,7 @@ async function main(): Promise<number> {
     lanCanary: await Canary.open('127.99.0.1'),
     relayVictim: await Canary.open('127.99.0.2'),
     leaks: new LeakBoard(), legitKeys: new Set(), thirdPartyPings: 0,
+    nodes: new Nodes(watch), watch, victims: [], randomTurns: new Turns(),
     elapsed: () => Date.now() - t0,
     running: () => running,
   };
@@ -116,15 +147,25 @@ async function main(): Promise<number> {
     relayed: tally('relayed pairs (RQ, RB, 95% of data each way)'),
     junked: tally('host keeping alive under 900/s junk from its IP'),
     mistyped: tally('mistyped code answered BK (original client)'),
+    nodeGame: tally('our nodes: host + joiner, node runs ENet, RPCs'),
+    nodeLate: tally('our nodes: late joiner into a running game'),
+    ...(watch ? { nodeRelayed: tally('our nodes: relayed game (direct paths blocked)') } : {}),
   };
+  const lateJoinSeconds: number[] = [];
+  const nodeFlows: Array<[FlowTally, (n: number) => Promise<FlowResult>]> = [
+    [flows.nodeGame, (n) => nodeGameFlow(ctx, n)],
+    [flows.nodeLate, (n) => lateJoinFlow(ctx, n, lateJoinSeconds)],
+  ];
+  if (flows.nodeRelayed) nodeFlows.push([flows.nodeRelayed, (n) => nodeGameFlow(ctx, n, true)]);
   await sleep(LEGIT_FROM_MS);
   const legitUntil = () => ctx.elapsed() < SECONDS * 1000 - LEGIT_TAIL_MS;
   await Promise.all([
     loop(flows.hosted, 2, legitUntil, (n) => hostedFlow(ctx, n, false)),
     loop(flows.leaked, 2, legitUntil, (n) => hostedFlow(ctx, n, true)),
-    loop(flows.random, 1, legitUntil, (n) => randomPairFlow(ctx, n)),
+    loop(flows.random, 1, legitUntil, (n) => ctx.randomTurns.take(() => randomPairFlow(ctx, n))),
     loop(flows.relayed, 2, legitUntil, (n) => relayedPairFlow(ctx, n)),
     loop(flows.mistyped, 1, legitUntil, (n) => mistypedJoinFlow(ctx, n), 1000),
+    nodeRounds(legitUntil, nodeFlows),
   ]);
   flows.junked.started++;
   const junkResult = typeof junked === 'string' ? junked : await junked.check();
@@ -133,7 +174,10 @@ async function main(): Promise<number> {
 
   await sleep(Math.max(0, SECONDS * 1000 - ctx.elapsed()));
   running = false;
+  // Attacks on our nodes are one-shot and bounded by their own timeouts: their figures are waited for.
+  await Promise.race([ctx.nodes.idle(), sleep(NODE_ATTACKS_GRACE_MS)]);
   await Promise.race([attacking, sleep(5000)]);
+  ctx.nodes.killAll();
   await sleep(500);
   const last = await scrapeMetrics(server);
   if (last.size > 0) [counters, countersAt] = [last, ctx.elapsed()];
@@ -156,13 +200,18 @@ async function main(): Promise<number> {
     seconds: SECONDS, commit: args.bundle ?? execFileSync('git', ['log', '-1', '--format=%h %s'], { encoding: 'utf8' }).trim(),
     serverArgs: server.args, diedAt, exit: server.exit, stderrTail: server.stderr.slice(-6),
     flows: Object.values(flows), attacks, skipped, counters, countersAt, warnings: server.events,
-    peakRssMb: peakRss, sampledRssMb: sampledRss, cpuSeconds: cpu, elapsedSeconds: ctx.elapsed() / 1000, summary,
+    lateJoinSeconds, peakRssMb: peakRss, sampledRssMb: sampledRss, cpuSeconds: cpu, elapsedSeconds: ctx.elapsed() / 1000, summary,
   };
+  watch?.freeze();
   printReport(ctx, figures);
   const failures = verdict(ctx, figures);
+  watch?.close();
   console.log(failures.length === 0 ? '\nattack suite passed' : `\nattack suite FAILED: ${failures.join('; ')}`);
   return failures.length === 0 ? 0 : 1;
 }
+
+// Interrupted, the run still ends its server and nodes and removes its nftables table (on 'exit').
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 main().then((code) => process.exit(code), (error: unknown) => {
   console.error(error);

@@ -1,6 +1,9 @@
 /** What attacks and legitimate flows share during one run. */
 import type { Endpoint } from '../../server/src/generated/protocol.ts';
 import type { Canary } from './net.ts';
+import type { NodeWatch } from './node-watch.ts';
+import type { Nodes, Turns } from './nodes.ts';
+import type { Victim } from './victims.ts';
 import type { RawSender } from './raw.ts';
 import type { RunningServer } from './server.ts';
 
@@ -31,6 +34,17 @@ export interface RunContext {
   /** Named by spoofed relay binds; the relay must never send there. */
   readonly relayVictim: Canary;
   readonly leaks: LeakBoard;
+  /** Our real nodes (headless Godot), started as the run's node watch counts them. */
+  readonly nodes: Nodes;
+  /** What our nodes and the server sent, by destination; null without root (uncounted). */
+  readonly watch: NodeWatch | null;
+  /**
+   * Random requests of a node of ours and the scripted random pairs take turns: a random node that
+   * took one of a pair's strangers would leave the other waiting alone.
+   */
+  readonly randomTurns: Turns;
+  /** Third parties attacks aimed our nodes at, each counting what reached it. */
+  readonly victims: Victim[];
   /** Keys (public addresses) of every legitimate socket, to tell a match with a stranger from one with an attacker. */
   readonly legitKeys: Set<string>;
   /** Pings a legitimate peer would have sent outside loopback (to a claimed public LAN address); sent nowhere, counted. */

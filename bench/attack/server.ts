@@ -80,8 +80,11 @@ async function freeTcpPort(): Promise<number> {
   return port;
 }
 
-/** Starts this tree's bundle (built first), or [bundle] when given (another build, as it is). */
-export async function startServer(bundle?: string): Promise<RunningServer> {
+/**
+ * Starts this tree's bundle (built first), or [bundle] when given (another build, as it is); in
+ * group [gid] when given, so that the node watch counts what it sends.
+ */
+export async function startServer(bundle?: string, gid?: number): Promise<RunningServer> {
   if (!bundle) prepareServer();
   const path = bundle ?? SERVER_BUNDLE;
   const relay = relayPortsOption(path);
@@ -93,7 +96,7 @@ export async function startServer(bundle?: string): Promise<RunningServer> {
     '--log-level', 'warn', '--metrics', `127.0.0.1:${metricsPort}`,
     ...Object.entries(SCALED_OPTIONS).flatMap(([flag, value]) => [`--${flag}`, value]),
   ];
-  const child = spawn(process.execPath, [path, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(gid === undefined ? {} : { gid }) });
   const events = new Map<string, number>();
   const stderr: string[] = [];
   const stdout: string[] = [];

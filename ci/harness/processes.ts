@@ -137,6 +137,8 @@ export interface PlayerOptions {
   readonly password?: string;
   /** Joiner: HolePunch.join_payload. */
   readonly payload?: string;
+  /** Joiner: HolePunch.game_connect_timeout, in seconds. */
+  readonly gameConnectTimeout?: number;
 }
 
 export function playerArgs(o: PlayerOptions): string[] {
@@ -161,6 +163,7 @@ export function playerArgs(o: PlayerOptions): string[] {
   if (o.leaveHow) args.push(`--leave-how=${o.leaveHow}`);
   if (o.password) args.push(`--password=${o.password}`);
   if (o.payload) args.push(`--payload=${o.payload}`);
+  if (o.gameConnectTimeout) args.push(`--game-connect-timeout=${o.gameConnectTimeout}`);
   return args;
 }
 

@@ -8,7 +8,8 @@ extends Node
 ## Options: [code]--role=host|join|random --server-key=KEY --session=ID --session-file=PATH --go-file=PATH --alias=NAME
 ## --expect-peers=N --timeout=SECONDS --lan-ip=IP --server-timeout=S --punch-timeout=S
 ## --until=rpc|connected --managed --keep-open --late-peers=N --expect-others=N --password=TEXT --payload=TEXT --stay
-## --leave-on=start_session|done --leave-how=quit|free|leave[/code]. With [code]--managed[/code] the node starts ENet itself
+## --leave-on=start_session|done --leave-how=quit|free|leave
+## --game-connect-timeout=S[/code]. With [code]--managed[/code] the node starts ENet itself
 ## ([member HolePunch.manage_game_peer], as the README's first snippet does) instead of the
 ## retries below. With [code]--until=connected[/code] a client is done once the
 ## host's first RPC arrives (both ENet peers connected, data flowing), and the host never ends by
@@ -75,6 +76,7 @@ func run(options: Dictionary) -> void:
 	_hole_punch.keep_open = options.has("keep-open")
 	_hole_punch.password = options.get("password", "")
 	_hole_punch.join_payload = options.get("payload", "")
+	_hole_punch.game_connect_timeout = float(options.get("game-connect-timeout", str(_hole_punch.game_connect_timeout)))
 	add_child(_hole_punch)
 	_hole_punch.start_session.connect(func(key: String) -> void:
 		_emit("start_session", {"key": key})
