@@ -3,23 +3,24 @@ extends RefCounted
 ## join later are punched through the running game's ENet socket and join its
 ## [ENetMultiplayerPeer].
 ##
-## The ENet socket cannot read the server's datagrams (ENet drops what is not ENet), so the
-## host's node talks to the server from a socket of its own: HL (with the host's nonce) makes that
-## socket the session's link, where NJ now arrives, while joiners keep punching to the registered
-## address, which is the game's. For each new joiner the host sends, from the game's port
-## ([code]HolePunchGamePeer.socket_send()[/code]), its punch packet, JH and JG to the joiner's addresses
-## for [member HolePunch.handover_deadline] seconds (its direct addresses within the punch budget of
-## an unheard peer, [code]HolePunchPeer.PUNCH_ROUNDS[/code] rounds): the joiner's node takes them as a normal
-## handover and starts its game client towards the game's address. The host never hears the
-## joiner's own datagrams (ENet drops them), so it learns who the player is over the game
-## connection itself: the host's [code]hole_punch_roster_host.gd[/code] asks the joiner's node while letting it in,
-## and the player arrives in [signal HolePunch.player_joined] with its alias and payload, under
-## the player cap and the host's say ([method HolePunch.refuse_player]), like any other.
-## When the direct paths fail (a port-randomising NAT), the joiner asks for a relay after
-## [member HolePunch.punch_timeout]; so does the host, for every late joiner, from its link (it
-## cannot tell whether the direct path worked): the server grants a relay only when both asked.
-## The host binds the relay from the game's socket (RB; RA never reaches it, so RB repeats) and
-## sends the same packets through it; the joiner's game then connects through the relay.
+## The ENet socket cannot read the server's datagrams (ENet drops what is not ENet), so the host's
+## node talks to the server from a socket of its own: HL (with the host's nonce) makes that socket
+## the session's link, where NJ now arrives, while joiners keep punching to the registered address,
+## which is the game's. For each new joiner the host sends, from the game's port
+## ([code]HolePunchGamePeer.socket_send()[/code]), its punch packet, JH and JG to the joiner's
+## addresses for [member HolePunch.handover_deadline] seconds (its direct addresses within the punch
+## budget of an unheard peer, [code]HolePunchPeer.PUNCH_ROUNDS[/code] rounds): the joiner's node
+## takes them as a normal handover and starts its game client towards the game's address. The host
+## never hears the joiner's own datagrams (ENet drops them), so it learns who the player is over the
+## game connection itself: the host's roster ([code]hole_punch_roster_host.gd[/code]) asks the
+## joiner's node while letting it in, and the player arrives in [signal HolePunch.player_joined]
+## with its alias and payload, under the player cap and the host's say ([method
+## HolePunch.refuse_player]), like any other. When the direct paths fail (a port-randomising NAT),
+## the joiner asks for a relay after [member HolePunch.punch_timeout]; so does the host, for every
+## late joiner, from its link (it cannot tell whether the direct path worked): the server grants a
+## relay only when both asked. The host binds the relay from the game's socket (RB; RA never reaches
+## it, so RB repeats) and sends the same packets through it; the joiner's game then connects through
+## the relay.
 
 const HolePunchPeer := preload("hole_punch_peer.gd")
 const HolePunchPeers := preload("hole_punch_peers.gd")

@@ -4,8 +4,9 @@ extends Node
 ## signals, the settings and the API; what each admitted message does is in
 ## [code]hole_punch_messages.gd[/code], which extends this.
 ##
-## The peers, the server link, the names, the relay links and the LAN rules are objects of their
-## own ([code]hole_punch_peers.gd[/code], [code]hole_punch_server_link.gd[/code], [code]hole_punch_names.gd[/code], [code]hole_punch_relay_link.gd[/code],
+## The peers, the server link, the names, the relay links and the LAN rules are objects of their own
+## ([code]hole_punch_peers.gd[/code], [code]hole_punch_server_link.gd[/code],
+## [code]hole_punch_names.gd[/code], [code]hole_punch_relay_link.gd[/code],
 ## [code]hole_punch_lan_rules.gd[/code]).
 
 const HolePunchAlias := preload("hole_punch_alias.gd")

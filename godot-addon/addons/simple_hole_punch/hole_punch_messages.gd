@@ -99,8 +99,9 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 		_api_close_session()
 
 
-## Takes a packet from [param peer] heard on [param heard_on] (see [code]HolePunchPeer.hear()[/code]);
-## returns whether it counts (after JH a packet only keeps the peer alive).
+## Takes a packet from [param peer] heard on [param heard_on] (see
+## [code]HolePunchPeer.hear()[/code]); returns whether it counts (after JH a packet only keeps the
+## peer alive).
 func _hear(peer: HolePunchPeer, heard_on: String) -> bool:
 	var heard := peer.hear(heard_on, _now(), phase == Phase.PUNCHING, _this.punch_timeout)
 	if heard == HolePunchPeer.Heard.NEW_PATH:

@@ -22,7 +22,8 @@ extends RefCounted
 ## # every frame: if nat.poll(now): print(HolePunchNat.word(nat.nat_type))
 ## [/codeblock]
 
-## The addon's IPv6 address helpers ([code]hole_punch_ipv6.gd[/code]), for the diagnosis's IPv6 proof.
+## The addon's IPv6 address helpers ([code]hole_punch_ipv6.gd[/code]), for the diagnosis's IPv6
+## proof.
 const HolePunchIpv6 := preload("hole_punch_ipv6.gd")
 ## The addon's wire format ([code]generated/protocol.gd[/code]): the probe and its answer.
 const HolePunchProtocol := preload("generated/protocol.gd")

@@ -52,7 +52,8 @@ var name := ""
 var payload := ""
 ## Host: the peer's JP arrived (a peer of ours sends one always, an original peer never).
 var payload_heard := false
-## Host: the proof of the peer's password from its JP ([code]hole_punch_password.gd[/code]), empty when none.
+## Host: the proof of the peer's password from its JP ([code]hole_punch_password.gd[/code]), empty
+## when none.
 var password := ""
 ## Host: when the peer's alias arrived ([code]INF[/code] before): its JP is awaited from then.
 var named_at := INF

@@ -17,7 +17,8 @@ extends RefCounted
 ## peer, and later hands its port to ENet. Every other socket is closed at once. Both sides stop at
 ## [member budget] datagrams, or after [member spread] plus [member linger] seconds, when the hard
 ## side's sockets close. A node that probes several peers at once shares one pace among them: each
-## call takes an allowance, the datagrams it may send now (see [code]hole_punch_traversal.gd[/code]).
+## call takes an allowance, the datagrams it may send now (see
+## [code]hole_punch_traversal.gd[/code]).
 
 ## Hard side: sockets opened toward the easy side (one mapping each).
 var hard_sockets := 256

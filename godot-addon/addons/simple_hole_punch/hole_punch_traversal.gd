@@ -1,8 +1,9 @@
 extends RefCounted
-## The NAT-traversal part of a [HolePunch] node, called from a few points of its phase machine:
-## the NAT diagnosis before the first request (so that the server can tell our peers our NAT type
-## and IPv6 address), the plan towards each peer the server introduces ([code]hole_punch_plan.gd[/code]), birthday
-## probing ([code]hole_punch_probe.gd[/code]) and the IPv6 path.
+## The NAT-traversal part of a [HolePunch] node, called from a few points of its phase machine: the
+## NAT diagnosis before the first request (so that the server can tell our peers our NAT type and
+## IPv6 address), the plan towards each peer the server introduces
+## ([code]hole_punch_plan.gd[/code]), birthday probing ([code]hole_punch_probe.gd[/code]) and the
+## IPv6 path.
 ##
 ## The easy side probes every peer that needs it at once (a host introduced to several clients
 ## behind port-randomising NATs), but all its probing datagrams share one pace,
@@ -36,7 +37,8 @@ var _hard := HolePunchProbe.new()
 var _hard_peer: HolePunchPeer
 ## Host: the peer whose winning socket we keep (see [method HolePunch._take_socket]).
 var _kept_peer: HolePunchPeer
-## Birthday probing from the easy side: a [code]hole_punch_probe.gd[/code] per peer probed, all at once.
+## Birthday probing from the easy side: a probe ([code]hole_punch_probe.gd[/code]) per peer probed,
+## all at once.
 var _easy := {}
 ## The pace every probing datagram shares ([member HolePunch.probe_rate]): a token bucket.
 var _tokens := 0.0
@@ -64,9 +66,9 @@ func diagnose(server_key: String, now: float) -> void:
 	nat.start(server_key, now, HolePunchSocket.own_addresses(_node.lan_address))
 
 
-## Sends the request [param make] builds once the diagnosis (and the proof of our IPv6 address)
-## is done, at once when it is: [param make] takes the extension fields
-## [code][nat, ip6_prefix, ip6_host, ip6_proof, cookie][/code] (see [code]HolePunchServerLink.request()[/code]).
+## Sends the request [param make] builds once the diagnosis (and the proof of our IPv6 address) is
+## done, at once when it is: [param make] takes the extension fields [code][nat, ip6_prefix,
+## ip6_host, ip6_proof, cookie][/code] (see [code]HolePunchServerLink.request()[/code]).
 func request(make: Callable, now: float) -> void:
 	_pending = make
 	_send_pending(now)
