@@ -77,7 +77,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       params: [
         { name: 'key', type: 'String', doc: 'The player\'s public key.' },
         { name: 'alias', type: 'String', doc: 'Its alias (empty when it never told one).' },
-        { name: 'reason', type: 'String', doc: '[code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay), [code]removed[/code] (by the host) or [code]left[/code] (it left, or its game connection closed or went silent for [member game_timeout] and did not come back: a player still connecting gets twice [member game_retry_interval] for a fresh attempt).' },
+        { name: 'reason', type: 'String', doc: '[code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay), [code]removed[/code] (by the host) or [code]left[/code] (it left, or its game connection closed or went silent for [member game_timeout] and did not come back: a fresh attempt of its own already being let in keeps it, unless that attempt fails).' },
       ],
     },
     {

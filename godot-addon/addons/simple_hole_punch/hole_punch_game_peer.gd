@@ -11,14 +11,15 @@ extends RefCounted
 ## ([code]hole_punch_roster.gd[/code]) and the client's [SceneMultiplayer] admitted the host, before
 ## any packet of the host's game. A fresh attempt starts every [member retry_interval] seconds until
 ## the welcome, and at once when one fails; a client that connected in ENet's eyes but was not
-## welcomed within [member retry_interval] starts afresh too. ENet keeps its patience ([constant
-## ENET_TIMEOUT]) on every connection, the running game's too: a lossy path may hold a reliable
-## packet up for many seconds; a silent peer in a running game is noticed by the roster's heartbeats
-## ([code]hole_punch_roster.gd[/code]) within [member HolePunch.game_timeout]. Both sides must let
-## the node manage ENet. [signal connected] hands the game the connected peer; [signal failed] says
-## why not, and [signal refused] that the host's game turned this player away. It acts only when the
-## node's [member HolePunch.manage_game_peer] is on, and takes its timers from the node's settings.
-## Its [member roster] knows the players in the game: their keys, aliases, ENet peer ids and paths.
+## welcomed within [member retry_interval] starts afresh too. ENet keeps its patience
+## ([constant ENET_TIMEOUT]) on every connection, the running game's too: a lossy path may hold a
+## reliable packet up for many seconds; a silent peer in a running game is noticed by the roster's
+## heartbeats ([code]hole_punch_roster.gd[/code]) within [member HolePunch.game_timeout]. Both sides
+## must let the node manage ENet. [signal connected] hands the game the connected peer;
+## [signal failed] says why not, and [signal refused] that the host's game turned this player away.
+## It acts only when the node's [member HolePunch.manage_game_peer] is on, and takes its timers from
+## the node's settings. Its [member roster] knows the players in the game: their keys, aliases, ENet
+## peer ids and paths.
 
 const HolePunchGameGate := preload("hole_punch_game_gate.gd")
 const HolePunchPeer := preload("hole_punch_peer.gd")

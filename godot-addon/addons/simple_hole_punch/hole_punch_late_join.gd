@@ -14,13 +14,13 @@ extends RefCounted
 ## never hears the joiner's own datagrams (ENet drops them), so it learns who the player is over the
 ## game connection itself: the host's roster ([code]hole_punch_roster_host.gd[/code]) asks the
 ## joiner's node while letting it in, and the player arrives in [signal HolePunch.player_joined]
-## with its alias and payload, under the player cap and the host's say ([method
-## HolePunch.refuse_player]), like any other. When the direct paths fail (a port-randomising NAT),
-## the joiner asks for a relay after [member HolePunch.punch_timeout]; so does the host, for every
-## late joiner, from its link (it cannot tell whether the direct path worked): the server grants a
-## relay only when both asked. The host binds the relay from the game's socket (RB; RA never reaches
-## it, so RB repeats) and sends the same packets through it; the joiner's game then connects through
-## the relay.
+## with its alias and payload, under the player cap and the host's say
+## ([method HolePunch.refuse_player]), like any other. When the direct paths fail (a
+## port-randomising NAT), the joiner asks for a relay after [member HolePunch.punch_timeout]; so
+## does the host, for every late joiner, from its link (it cannot tell whether the direct path
+## worked): the server grants a relay only when both asked. The host binds the relay from the game's
+## socket (RB; RA never reaches it, so RB repeats) and sends the same packets through it; the
+## joiner's game then connects through the relay.
 
 const HolePunchPeer := preload("hole_punch_peer.gd")
 const HolePunchPeers := preload("hole_punch_peers.gd")

@@ -6,20 +6,21 @@ extends RefCounted
 ## ([code]hole_punch_roster_client.gd[/code]). Before the game runs, and for a game that starts ENet
 ## itself, it is empty.
 ##
-## The host admits each ENet peer through [SceneMultiplayer]'s authentication ([member
-## SceneMultiplayer.auth_callback]) rather than with raw packets once connected, because then a
-## player the host refuses never becomes a peer of the game: no [signal
-## MultiplayerAPI.peer_connected] fires for it on the host or on the other clients, and no RPC or
-## [MultiplayerSpawner] or [MultiplayerSynchronizer] state reaches it (let in first and thrown out
-## after, it would be in the game for a round trip). A client says who it is as soon as ENet
-## connects; the host decides on that, welcomes it with the list of players and completes its side;
-## the client completes its own only then, and the host lets the player in when that completion
-## arrives. So the host's game can send the player nothing before the client's [signal
-## HolePunch.game_connected], and the welcome is the greeting the ready peer needs through loss
-## ([code]hole_punch_game_peer.gd[/code]). The price: the host lets a player in a round trip after
-## its hello, and a lost packet on the way costs ENet's resend (half a second, then one, then two);
-## and while the node's game peer runs, the [member SceneMultiplayer.auth_callback] is the node's,
-## so a game that authenticates players itself leaves [member HolePunch.manage_game_peer] off.
+## The host admits each ENet peer through [SceneMultiplayer]'s authentication
+## ([member SceneMultiplayer.auth_callback]) rather than with raw packets once connected, because
+## then a player the host refuses never becomes a peer of the game: no
+## [signal MultiplayerAPI.peer_connected] fires for it on the host or on the other clients, and no
+## RPC or [MultiplayerSpawner] or [MultiplayerSynchronizer] state reaches it (let in first and
+## thrown out after, it would be in the game for a round trip). A client says who it is as soon as
+## ENet connects; the host decides on that, welcomes it with the list of players and completes its
+## side; the client completes its own only then, and the host lets the player in when that
+## completion arrives. So the host's game can send the player nothing before the client's
+## [signal HolePunch.game_connected], and the welcome is the greeting the ready peer needs through
+## loss ([code]hole_punch_game_peer.gd[/code]). The price: the host lets a player in a round trip
+## after its hello, and a lost packet on the way costs ENet's resend (half a second, then one, then
+## two); and while the node's game peer runs, the [member SceneMultiplayer.auth_callback] is the
+## node's, so a game that authenticates players itself leaves [member HolePunch.manage_game_peer]
+## off.
 ##
 ## Everything a peer sends is checked before use: bounded in bytes and fields, printable ASCII,
 ## aliases and reasons in our wire form ([method is_alias]), and only from the peer that may send it.

@@ -1,8 +1,8 @@
 extends RefCounted
 ## The rendezvous server as a [HolePunch] node sees it: its address, the request that waits for an
-## answer (resent on a retry timer ([code]hole_punch_retry.gd[/code]) until [member
-## HolePunch.server_timeout]), the host's keep-alives, the nonce that tells the server's real
-## answers from forged ones, and the proof of our IPv6 address.
+## answer (resent on a retry timer ([code]hole_punch_retry.gd[/code]) until
+## [member HolePunch.server_timeout]), the host's keep-alives, the nonce that tells the server's
+## real answers from forged ones, and the proof of our IPv6 address.
 ##
 ## The server passes a node's IPv6 address to its peers (who will punch it) only when the node
 ## proved it receives there: before the first request the node sends NP from its punching socket

@@ -66,9 +66,10 @@ func diagnose(server_key: String, now: float) -> void:
 	nat.start(server_key, now, HolePunchSocket.own_addresses(_node.lan_address))
 
 
-## Sends the request [param make] builds once the diagnosis (and the proof of our IPv6 address) is
-## done, at once when it is: [param make] takes the extension fields [code][nat, ip6_prefix,
-## ip6_host, ip6_proof, cookie][/code] (see [code]HolePunchServerLink.request()[/code]).
+## Sends the request [param make] builds once the diagnosis (and the proof of our IPv6 address)
+## is done, at once when it is: [param make] takes the extension fields
+## [code][nat, ip6_prefix, ip6_host, ip6_proof, cookie][/code] (see
+## [code]HolePunchServerLink.request()[/code]).
 func request(make: Callable, now: float) -> void:
 	_pending = make
 	_send_pending(now)
