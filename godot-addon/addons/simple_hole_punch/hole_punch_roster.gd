@@ -42,8 +42,8 @@ const ROSTER := "SHP-ROSTER"
 ## Host to clients (raw): [code]SHP-LEFT:key:reason[/code], [code]left[/code] or [code]removed[/code].
 const LEFT := "SHP-LEFT"
 ## Either way (raw, unreliable), [constant BEATS] times per [member HolePunch.game_timeout] once
-## let in: a peer not heard for that long has gone (crashed, or its path died), whatever ENet
-## thinks yet.
+## let in: a peer not heard for that long since its first heartbeat has gone (crashed, or its path
+## died), whatever ENet thinks yet.
 const BEAT := "SHP-BEAT"
 ## Heartbeats per [member HolePunch.game_timeout]: all of them lost on a live path is rare even
 ## through heavy loss (one chance in 30,000 at 36% loss, about once in four hours at 5 s).
@@ -58,7 +58,8 @@ const PATHS: Array[String] = ["local", "public", "relay"]
 ## Messages dropped: malformed, or from a peer that may not send them.
 var dropped_messages := 0
 var _node: Node
-## ENet peer id -> when a message of ours last came from it, for the peers let in.
+## ENet peer id -> when a message of ours last came from it, for the peers let in; -1.0 while
+## none came yet (its clock is not running: see [method beat_to]).
 var _heard := {}
 var _next_beat := 0.0
 ## The players: key -> [code]{"alias": String, "path": String, "peer_id": int}[/code].
@@ -102,9 +103,18 @@ func tick(now: float) -> void:
 			if peers.has(id):
 				_api().send_bytes(BEAT.to_ascii_buffer(), id, MultiplayerPeer.TRANSFER_MODE_UNRELIABLE)
 	for id: int in _heard.keys():
-		if now - _heard[id] > _node.game_timeout:
+		if _heard[id] >= 0.0 and now - _heard[id] > _node.game_timeout:
 			_heard.erase(id)
 			_silent(id)
+
+
+## Peer [param id] was let in: heartbeats go to it, and its clock starts with the first of its own.
+## Through heavy loss its side may let it in seconds after ours (ENet's doubling resends), and a
+## peer that never beat is ENet's to notice ([code]ENET_TIMEOUT[/code] in
+## [code]hole_punch_game_peer.gd[/code]).
+func beat_to(id: int) -> void:
+	if not _heard.has(id):
+		_heard[id] = -1.0
 
 
 ## Peer [param id] (let in) was heard from at [param now]: from now on it must keep being heard.

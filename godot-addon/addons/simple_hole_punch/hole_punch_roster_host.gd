@@ -4,20 +4,21 @@ extends "hole_punch_roster.gd"
 ##
 ## An ENet peer is let in only from an address a player was punched at (a late joiner's public or
 ## LAN address, or its relay), as that player, once it said who it is (its hello). A player punched
-## before the handover is let in on its hello. A late joiner, whom the host never heard
-## ([code]hole_punch_late_join.gd[/code]), is known by its hello: its alias,
-## [member HolePunch.join_payload] and the proof of its [member HolePunch.password]; then
-## [member HolePunch.max_players] (reason [code]full[/code]) and the password (reason
-## [code]wrong_password[/code]) apply, each refusal heard in [signal HolePunch.player_refused]; then
-## [signal HolePunch.player_payload] (always, for a late joiner) and
-## [signal HolePunch.player_joined] come, and the game may [method HolePunch.refuse_player] it in
-## either handler, before it is let in. A refused player is told the reason and disconnected, and
-## its key stays refused. A new connection from where a player's connection already is means the
-## player started afresh: the old one is dropped at once, without a word. A player whose connection
-## closes leaves ([code]left[/code]) at once, unless a fresh attempt of its own is being let in (the
-## old connection's end often arrives with it): then it stays while its attempts go on, however long
-## each takes through loss, and leaves once none went on for twice
-## [member HolePunch.game_retry_interval]. Every change of the list goes to every client.
+## before the handover is let in on its hello; once gone, it comes back as a late joiner does. A
+## late joiner, whom the host never heard ([code]hole_punch_late_join.gd[/code]), is known by its
+## hello: its alias, [member HolePunch.join_payload] and the proof of its
+## [member HolePunch.password]; then [member HolePunch.max_players] (reason [code]full[/code]) and
+## the password (reason [code]wrong_password[/code]) apply, each refusal heard in
+## [signal HolePunch.player_refused]; then [signal HolePunch.player_payload] (always, for a late
+## joiner) and [signal HolePunch.player_joined] come, and the game may
+## [method HolePunch.refuse_player] it in either handler, before it is let in. A refused player is
+## told the reason and disconnected, and its key stays refused. A new connection from where a
+## player's connection already is means the player started afresh: the old one is dropped at once,
+## without a word. A player whose connection closes leaves ([code]left[/code]) at once, unless a
+## fresh attempt of its own is being let in (the old connection's end often arrives with it): then
+## it stays while its attempts go on, however long each takes through loss, and leaves once none
+## went on for twice [member HolePunch.game_retry_interval]. Every change of the list goes to every
+## client.
 
 const HolePunchFailures := preload("hole_punch_failures.gd")
 const HolePunchGameGate := preload("hole_punch_game_gate.gd")
@@ -217,7 +218,7 @@ func _on_admitted(id: int) -> void:
 	_leaving.erase(found[0])
 	_attempted.erase(found[0])
 	_players[found[0]].peer_id = id # A client that started afresh: the newest id is its own.
-	heard(id, HolePunch._now())
+	beat_to(id) # Its side may let us in seconds later through loss: it beats from then on.
 	_broadcast()
 
 

@@ -185,7 +185,7 @@ signal game_connected(peer: MultiplayerPeer)
 @export var join_payload: String = ""
 ## Client: seconds between fresh ENet connect attempts until the host answers.
 @export_range(0.1, 10.0, 0.1, "suffix:s") var game_retry_interval: float = 2.0
-## Seconds of silence after which a peer in a running game counts as gone: the node and its peers send each other a small heartbeat ten times in this (raw packets beginning with [code]SHP-[/code]), so a crashed player is in [signal player_left] about this long after it went silent, a crashed host in [signal failed] with [code]HOST_LEFT[/code]. Keep it above the longest stall of the game's main loop (a level loading). While connecting, ENet keeps its longer patience (30 s) for lossy paths.
+## Seconds of silence after which a peer in a running game counts as gone: the node and its peers send each other a small heartbeat ten times in this (raw packets beginning with [code]SHP-[/code]), so a crashed player is in [signal player_left] about this long after it went silent, a crashed host in [signal failed] with [code]HOST_LEFT[/code]. Keep it above the longest stall of the game's main loop (a level loading). The clock for a peer starts with its first heartbeat: through heavy loss one side may let the other in seconds after; before that, and while connecting, ENet keeps its longer patience (30 s) for lossy paths.
 @export_range(1.0, 60.0, 0.5, "suffix:s") var game_timeout: float = 5.0
 ## Client: seconds of attempts before [signal failed] with [code]GAME_CONNECT_FAILED[/code].
 @export_range(1.0, 300.0, 1.0, "suffix:s") var game_connect_timeout: float = 30.0
