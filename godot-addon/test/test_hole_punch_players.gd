@@ -1,6 +1,8 @@
 extends "res://test/hostile_case.gd"
 ## Players with identities and typed failures, against scripted server and peer sockets.
 
+const HolePunchProtocol := preload("res://addons/simple_hole_punch/generated/protocol.gd")
+
 
 func test_two_players_with_the_same_alias_are_two_players() -> void:
 	# Given a host and two joiners that both call themselves "bob"

@@ -4,9 +4,24 @@ extends Node
 ## signals, the settings and the API; what each admitted message does is in
 ## [code]hole_punch_messages.gd[/code], which extends this.
 ##
-## The peers, the server link, the names, the relay links and the LAN rules are objects of their
-## own ([HolePunchPeers], [HolePunchServerLink], [HolePunchNames], [HolePunchRelayLink],
-## [HolePunchLanRules]).
+## The peers, the server link, the names, the relay links and the LAN rules are objects of their own
+## ([code]hole_punch_peers.gd[/code], [code]hole_punch_server_link.gd[/code],
+## [code]hole_punch_names.gd[/code], [code]hole_punch_relay_link.gd[/code],
+## [code]hole_punch_lan_rules.gd[/code]).
+
+const HolePunchAlias := preload("hole_punch_alias.gd")
+const HolePunchFailures := preload("hole_punch_failures.gd")
+const HolePunchGamePeer := preload("hole_punch_game_peer.gd")
+const HolePunchLateJoin := preload("hole_punch_late_join.gd")
+const HolePunchNames := preload("hole_punch_names.gd")
+const HolePunchPassword := preload("hole_punch_password.gd")
+const HolePunchPeer := preload("hole_punch_peer.gd")
+const HolePunchPeers := preload("hole_punch_peers.gd")
+const HolePunchProtocol := preload("generated/protocol.gd")
+const HolePunchRefusals := preload("hole_punch_refusals.gd")
+const HolePunchServerLink := preload("hole_punch_server_link.gd")
+const HolePunchSocket := preload("hole_punch_socket.gd")
+const HolePunchTraversal := preload("hole_punch_traversal.gd")
 
 ## This node as the [HolePunch] it is: its signals and settings are declared there.
 var _this: HolePunch = self as Object as HolePunch

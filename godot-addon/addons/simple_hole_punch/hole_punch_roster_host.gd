@@ -1,23 +1,30 @@
-class_name HolePunchRosterHost
-extends HolePunchRoster
-## The host's side of the [HolePunchRoster]: who may come in, and the list every client hears.
+extends "hole_punch_roster.gd"
+## The host's side of the roster ([code]hole_punch_roster.gd[/code]): who may come in, and the list
+## every client hears.
 ##
 ## An ENet peer is let in only from an address a player was punched at (a late joiner's public or
 ## LAN address, or its relay), as that player, once it said who it is (its hello). A player punched
 ## before the handover is let in on its hello; once gone, it comes back as a late joiner does. A
-## late joiner, whom the host never heard ([HolePunchLateJoin]), is known by its hello: its alias,
-## [member HolePunch.join_payload] and the proof of its [member HolePunch.password]; then [member HolePunch.max_players] (reason
-## [code]full[/code]) and the password (reason [code]wrong_password[/code]) apply, each refusal
-## heard in [signal HolePunch.player_refused]; then [signal HolePunch.player_payload] (always, for a
-## late joiner) and [signal HolePunch.player_joined] come, and the game may
+## late joiner, whom the host never heard ([code]hole_punch_late_join.gd[/code]), is known by its
+## hello: its alias, [member HolePunch.join_payload] and the proof of its
+## [member HolePunch.password]; then [member HolePunch.max_players] (reason [code]full[/code]) and
+## the password (reason [code]wrong_password[/code]) apply, each refusal heard in
+## [signal HolePunch.player_refused]; then [signal HolePunch.player_payload] (always, for a late
+## joiner) and [signal HolePunch.player_joined] come, and the game may
 ## [method HolePunch.refuse_player] it in either handler, before it is let in. A refused player is
 ## told the reason and disconnected, and its key stays refused. A new connection from where a
 ## player's connection already is means the player started afresh: the old one is dropped at once,
-## without a word. A player whose connection closes
-## leaves ([code]left[/code]) at once, unless a fresh attempt of its own is being let in (the old
-## connection's end often arrives with it): then it stays while its attempts go on, however long
-## each takes through loss, and leaves once none went on for twice
-## [member HolePunch.game_retry_interval]. Every change of the list goes to every client.
+## without a word. A player whose connection closes leaves ([code]left[/code]) at once, unless a
+## fresh attempt of its own is being let in (the old connection's end often arrives with it): then
+## it stays while its attempts go on, however long each takes through loss, and leaves once none
+## went on for twice [member HolePunch.game_retry_interval]. Every change of the list goes to every
+## client.
+
+const HolePunchFailures := preload("hole_punch_failures.gd")
+const HolePunchGameGate := preload("hole_punch_game_gate.gd")
+const HolePunchGamePeer := preload("hole_punch_game_peer.gd")
+const HolePunchPassword := preload("hole_punch_password.gd")
+const HolePunchPeer := preload("hole_punch_peer.gd")
 
 ## Late joiners and refusals remembered, per allowed peer.
 const _MEMORY := 4
