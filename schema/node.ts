@@ -146,7 +146,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       returns: 'Error',
     },
     {
-      name: 'get_players', doc: 'The players this node knows, by public key: [code]{"alias": String, "path": String, "peer_id": int}[/code]. Before the handover, the peers it punched to. In a game the node runs ([member manage_game_peer]), every player on every machine: the host lists who is in the game, late joiners included, and tells each client, which has the host and every other player ([code]path[/code] is that player\'s path to the host). [code]peer_id[/code] is the ENet peer id once connected (1 for the host), else 0.',
+      name: 'get_players', doc: 'The players this node knows, by public key: [code]{"alias": String, "path": String, "peer_id": int}[/code]. Before the handover, the peers it punched to. In a game the node runs ([member manage_game_peer]), every player on every machine: the host lists who is in the game, late joiners included, and tells each client, which has the host and every other player ([code]path[/code] is that player\'s path to the host). [code]peer_id[/code] is the ENet peer id once connected (1 for the host), else 0. Empty once this node\'s attempt or game ended with [signal failed], as after [method leave].',
       params: [], returns: 'Dictionary',
     },
     {

@@ -66,7 +66,7 @@ func test_a_late_joiner_with_the_wrong_password_is_refused_and_one_with_the_righ
 	# Then the host's node refuses it by itself: it never joins, never becomes a peer of the game
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(eve, "failed") == 1, 5.0), "eve refused")
 	assert_signal_emitted_with_parameters(eve, "failed", [HolePunch.Failure.WRONG_PASSWORD, "wrong_password"])
-	assert_signal_emitted_with_parameters(host, "player_refused", [eve._public_key, "eve", "wrong_password"])
+	assert_signal_emitted_with_parameters(host, "player_refused", [key_of(eve.get_meta("port")), "eve", "wrong_password"])
 	assert_signal_not_emitted(host, "player_joined", "never joined")
 	assert_signal_not_emitted(host, "player_payload", "nor told its payload")
 	assert_signal_not_emitted(eve, "game_connected")
@@ -85,7 +85,7 @@ func test_a_late_joiner_without_a_password_is_refused_by_a_host_with_one() -> vo
 	var nobody := _late_with("Max", "max", "")
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(nobody, "failed") == 1, 5.0), "max refused")
 	assert_signal_emitted_with_parameters(nobody, "failed", [HolePunch.Failure.WRONG_PASSWORD, "wrong_password"])
-	assert_signal_emitted_with_parameters(host, "player_refused", [nobody._public_key, "max", "wrong_password"])
+	assert_signal_emitted_with_parameters(host, "player_refused", [key_of(nobody.get_meta("port")), "max", "wrong_password"])
 
 
 func test_a_late_joiners_alias_of_any_script_arrives_intact() -> void:

@@ -79,8 +79,8 @@ func _ready() -> void:
 		process_mode = PROCESS_MODE_ALWAYS # A paused game keeps its holes, its session and its heartbeats.
 	_game = HolePunchGamePeer.new(self)
 	_game.connected.connect(_this.game_connected.emit)
-	_game.failed.connect(func(err: Error) -> void: _fail(HolePunch.Failure.GAME_CONNECT_FAILED, error_string(err)))
-	_game.refused.connect(func(reason: String) -> void: _fail(HolePunchFailures.of_refusal(reason), reason))
+	_game.failed.connect(func(err: Error) -> void: _end_in_game(HolePunch.Failure.GAME_CONNECT_FAILED, error_string(err)))
+	_game.refused.connect(func(reason: String) -> void: _end_in_game(HolePunchFailures.of_refusal(reason), reason))
 	_game.host_left.connect(_on_game_host_left)
 
 
@@ -219,6 +219,13 @@ func _begin(role: _Role, serv_key: String, alias: String) -> Error:
 func _fail(reason: HolePunch.Failure, detail: String, err := FAILED) -> Error:
 	_this.failed.emit(reason, detail)
 	return err
+
+
+## The game's peer could not start, or the host's game turned us away: the attempt is over, as
+## after [method _api_leave] (no players, no host), and the game is told why.
+func _end_in_game(reason: HolePunch.Failure, detail: String) -> void:
+	_stop()
+	_fail(reason, detail)
 
 
 func _end_late_join() -> void:

@@ -272,7 +272,7 @@ func refuse_player(key: String, reason: String) -> Error:
 	return _api_refuse_player(key, reason)
 
 
-## The players this node knows, by public key: [code]{"alias": String, "path": String, "peer_id": int}[/code]. Before the handover, the peers it punched to. In a game the node runs ([member manage_game_peer]), every player on every machine: the host lists who is in the game, late joiners included, and tells each client, which has the host and every other player ([code]path[/code] is that player's path to the host). [code]peer_id[/code] is the ENet peer id once connected (1 for the host), else 0.
+## The players this node knows, by public key: [code]{"alias": String, "path": String, "peer_id": int}[/code]. Before the handover, the peers it punched to. In a game the node runs ([member manage_game_peer]), every player on every machine: the host lists who is in the game, late joiners included, and tells each client, which has the host and every other player ([code]path[/code] is that player's path to the host). [code]peer_id[/code] is the ENet peer id once connected (1 for the host), else 0. Empty once this node's attempt or game ended with [signal failed], as after [method leave].
 func get_players() -> Dictionary:
 	return _api_get_players()
 
