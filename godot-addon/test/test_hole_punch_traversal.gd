@@ -264,6 +264,33 @@ func test_an_easy_host_probes_hard_clients_at_once_within_one_pace_and_each_budg
 	assert_true(sent >= 450 and sent <= 500 + 40, "its budget, and no more: %d RV" % sent)
 
 
+func test_a_server_that_introduces_hard_peer_after_peer_gets_a_few_probed_per_session() -> void:
+	# Given an easy host whose probing is fast and small (50 datagrams a peer),
+	var node := _node()
+	node.probe_count = 50
+	node.probe_budget = 50
+	node.probe_spread = 0.2
+	node.probe_rate = 100000
+	node.punch_timeout = 10.0 # Any relay asked for comes from the plan, not from waiting.
+	var victim := _endpoint("127.0.0.9")
+	node._traversal.probe_ports = Vector2i(victim.port, victim.port) # Every probe lands on the victim.
+	var registered: Array = await _register(node.host_session)
+	_tell(HolePunchProtocol.encode_host_registered(HolePunchProtocol.encode_key(PUBLIC_IP, 40000), _server_key() + "cyahcyah", registered[1]), registered[0])
+	assert_true(await wait_until(func() -> bool: return not _received("KA").is_empty(), 1.0), "registered")
+	# when a server introduces ten port-randomising peers at the victim's address, one after another,
+	for i in 10:
+		var key := HolePunchProtocol.encode_key(victim.ip, 40000 + i)
+		_tell(HolePunchProtocol.encode_new_joiner(key, key, registered[1], "wiwiwiwiwiwiwi" + HolePunchProtocol.BIGRAMS[i], "port_randomising"), registered[0])
+		await _listen([victim], 0.15)
+	# then the peers beyond probe_peers (4) go to the relay at once, long before punch_timeout,
+	assert_true(await wait_until(func() -> bool: return _received("RQ").size() >= 6, 1.0), "RQ for the rest: %d" % _received("RQ").size())
+	# and the victim gets the probes of four peers at most, not ten peers' worth.
+	await _listen([victim], 1.0)
+	var got := victim.count("RV:")
+	assert_true(got > 0, "the first peers were probed")
+	assert_true(got <= 4 * 50, "at most 4 peers' budgets at the victim, got %d" % got)
+
+
 ## The RV datagrams a second each of [param endpoints] receives over [param seconds].
 func _rates(endpoints: Array[Endpoint], seconds: float) -> Array[float]:
 	var before: Array[int] = []

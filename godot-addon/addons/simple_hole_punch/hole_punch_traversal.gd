@@ -10,7 +10,9 @@ extends RefCounted
 ## [member HolePunch.probe_rate] a second in all: the peers split it evenly, so N peers are not an
 ## N-times burst that a router could take for a port scan. A peer probed while others are gets
 ## fewer probes within the hard side's listening window, and reaches the relay a little more
-## often.
+## often. A session probes at most [member HolePunch.probe_peers] peers in all, so that a server
+## introducing peer after peer (its word is all a NAT claim rests on) cannot make this node send
+## more than that many peers' budgets: the peers beyond it take the relay at once.
 
 const HolePunchIpv6 := preload("hole_punch_ipv6.gd")
 const HolePunchPeer := preload("hole_punch_peer.gd")
@@ -40,6 +42,8 @@ var _kept_peer: HolePunchPeer
 ## Birthday probing from the easy side: a probe ([code]hole_punch_probe.gd[/code]) per peer probed,
 ## all at once.
 var _easy := {}
+## Peers probed in this session (see [member HolePunch.probe_peers]).
+var _probed_peers := 0
 ## The pace every probing datagram shares ([member HolePunch.probe_rate]): a token bucket.
 var _tokens := 0.0
 var _tokens_at := 0.0
@@ -119,18 +123,23 @@ func introduce(peer: HolePunchPeer, their_nat: String, ip6_prefix: String, ip6_h
 		peer.ip6 = their_ip6
 		peer.ip6_port = peer.lan_port # One dual-stack socket: the port the LAN key names.
 	peer.plan = HolePunchPlan.decide(nat.nat_type, peer.nat, we_host, random)
+	var probes := peer.plan == HolePunchPlan.Plan.PROBE_EASY or peer.plan == HolePunchPlan.Plan.PROBE_HARD
+	if probes and _probed_peers >= _node.probe_peers:
+		peer.plan = HolePunchPlan.Plan.RELAY_AT_ONCE # This session's probing is spent, whoever the server introduces.
 	match peer.plan:
 		HolePunchPlan.Plan.RELAY_AT_ONCE:
 			peer.relay_after = now + (IPV6_GRACE if peer.ip6 != "" else 0.0)
 		HolePunchPlan.Plan.PROBE_EASY:
 			# Every such peer at once: they share one pace, so N of them are no N-times burst.
 			peer.probing = true
+			_probed_peers += 1
 			var probe := _configured(HolePunchProbe.new())
 			probe.start_easy(peer.public_ip, _node._names.packet(peer.secret), now)
 			_easy[peer] = probe
 		HolePunchPlan.Plan.PROBE_HARD:
 			if _hard_peer == null and _kept_peer == null: # The one peer of a client or of a random session.
 				_hard_peer = peer
+				_probed_peers += 1
 				_configured(_hard).start_hard(peer.public_ip, peer.public_port, _node._names.packet(peer.secret), now)
 
 
@@ -156,6 +165,7 @@ func stop() -> void:
 	_hard_peer = null
 	_kept_peer = null
 	_easy.clear()
+	_probed_peers = 0
 	_pending = Callable()
 
 
