@@ -1,6 +1,7 @@
 /**
  * Godot's own help for the addon, as the editor shows it: HolePunch's page documents every signal,
- * method and setting the schema declares, and HolePunch is the only node the addon adds.
+ * method and setting the schema declares, HolePunch is the only node the addon adds, and no page
+ * links to a class the help does not have (the addon's internal scripts are not classes).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -36,5 +37,13 @@ describe('the addon in Godot\'s help', () => {
   it('adds one node to the Add Node dialog: no other class of the addon is a Node', () => {
     const nodes = [...pages.entries()].filter(([file, xml]) => file !== 'HolePunch.xml' && /^[A-Z]/.test(file) && /inherits="Node"/.test(xml));
     expect(nodes.map(([file]) => file)).toEqual([]);
+  });
+
+  it('links only to classes that have a page: internal scripts are named by file', () => {
+    const broken = [...pages.entries()].flatMap(([file, xml]) =>
+      [...xml.matchAll(/\[(?:(?:constant|enum|member|method|signal) )?(HolePunch\w*)[\].]/g)]
+        .filter((m) => !pages.has(`${m[1]}.xml`))
+        .map((m) => `${file}: ${m[0]}`));
+    expect(broken).toEqual([]);
   });
 });

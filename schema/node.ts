@@ -77,7 +77,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       params: [
         { name: 'key', type: 'String', doc: 'The player\'s public key.' },
         { name: 'alias', type: 'String', doc: 'Its alias (empty when it never told one).' },
-        { name: 'reason', type: 'String', doc: '[code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay), [code]removed[/code] (by the host) or [code]left[/code] (it left, or its game connection closed or went silent for [member game_timeout] and did not come back: a player still connecting gets twice [member game_retry_interval] for a fresh attempt).' },
+        { name: 'reason', type: 'String', doc: '[code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay), [code]removed[/code] (by the host) or [code]left[/code] (it left, or its game connection closed or went silent for [member game_timeout] and did not come back: a fresh attempt of its own already being let in keeps it, unless that attempt fails).' },
       ],
     },
     {
@@ -146,7 +146,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       returns: 'Error',
     },
     {
-      name: 'get_players', doc: 'The players this node knows, by public key: [code]{"alias": String, "path": String, "peer_id": int}[/code]. Before the handover, the peers it punched to. In a game the node runs ([member manage_game_peer]), every player on every machine: the host lists who is in the game, late joiners included, and tells each client, which has the host and every other player ([code]path[/code] is that player\'s path to the host). [code]peer_id[/code] is the ENet peer id once connected (1 for the host), else 0.',
+      name: 'get_players', doc: 'The players this node knows, by public key: [code]{"alias": String, "path": String, "peer_id": int}[/code]. Before the handover, the peers it punched to. In a game the node runs ([member manage_game_peer]), every player on every machine: the host lists who is in the game, late joiners included, and tells each client, which has the host and every other player ([code]path[/code] is that player\'s path to the host). [code]peer_id[/code] is the ENet peer id once connected (1 for the host), else 0. Empty once this node\'s attempt or game ended with [signal failed], as after [method leave].',
       params: [], returns: 'Dictionary',
     },
     {
@@ -227,7 +227,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       'answers must echo the nonce of our request, and two peers of ours prove themselves to each',
       'other with the pair secret the server gave them (RV instead of RD). The node keeps at most',
       '[member max_peers] peers, handles at most [member max_datagrams_per_frame] datagrams a frame,',
-      'probes a claimed LAN address only inside its own network ([HolePunchLanRules]), and every wait',
+      'probes a claimed LAN address only inside its own network ([code]hole_punch_lan_rules.gd[/code]), and every wait',
       'ends: a silent peer in [signal peer_lost], a handover at [member handover_deadline]. Its',
       'settings are grouped in the inspector: Server, Punching, Handover, Game, Network, Limits, NAT traversal, Debugging.',
     ],
@@ -243,7 +243,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       },
       {
         group: 'Punching', settings: [
-          { name: 'punch_interval', type: 'float', default: 0.05, range: [0.01, 1.0, 0.01], unit: 's', doc: 'Seconds between punch packets to a peer not heard from yet: at most [constant HolePunchPeer.PUNCH_ROUNDS] (24) rounds of them in all, the first 16 this far apart, then each twice as far apart as the last (at most 0.5 s), so that an address introduced without asking costs little.' },
+          { name: 'punch_interval', type: 'float', default: 0.05, range: [0.01, 1.0, 0.01], unit: 's', doc: 'Seconds between punch packets to a peer not heard from yet: at most 24 rounds of them in all ([code]PUNCH_ROUNDS[/code] in [code]hole_punch_peer.gd[/code]), the first 16 this far apart, then each twice as far apart as the last (at most 0.5 s), so that an address introduced without asking costs little.' },
           { name: 'keep_open_interval', type: 'float', default: 0.25, range: [0.05, 5.0, 0.05], unit: 's', doc: 'Seconds between packets that keep a punched hole open.' },
           { name: 'punch_timeout', type: 'float', default: 3.0, range: [0.1, 60.0, 0.1], unit: 's', doc: 'Seconds to wait for a peer\'s first packet before asking for a relay (or, without one, [signal punch_failed]); a claimed LAN address is probed no longer than this.' },
           { name: 'peer_timeout', type: 'float', default: 5.0, range: [0.5, 120.0, 0.5], unit: 's', doc: 'Seconds of silence on the path in use after which a peer counts as gone: [signal peer_lost]; a client ends its attempt, a host goes on with the others.' },
@@ -261,8 +261,8 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       },
       {
         group: 'Game', settings: [
-          { name: 'manage_game_peer', type: 'bool', default: false, doc: 'Let this node start ENet for the game after the handover ([HolePunchGamePeer]): the server on the punched port, or the client with a fresh attempt every [member game_retry_interval] until the host answers. It sets the peer on this node\'s [MultiplayerAPI] and emits [signal game_connected]. The host lets each client in through [SceneMultiplayer]\'s authentication ([HolePunchRoster]), so a refused player never enters the game: while the game peer runs, [member SceneMultiplayer.auth_callback] is the node\'s. Both sides must turn it on. Leave it off to start ENet yourself on [signal start_server] / [signal start_client].' },
-          { name: 'keep_open', type: 'bool', default: false, doc: 'Host, with [member manage_game_peer]: keep the session open after the handover, so that players can join the running game with the same code ([HolePunchLateJoin]); [method close_session] then ends it. Directly, or through the relay when punching fails. The host hears a late joiner only over the game connection: while letting it in, it asks who it is, and the player comes like any other, in [signal player_joined] with its alias and in [signal player_payload], under [member max_players] and [method refuse_player], before it enters the game.' },
+          { name: 'manage_game_peer', type: 'bool', default: false, doc: 'Let this node start ENet for the game after the handover ([code]hole_punch_game_peer.gd[/code]): the server on the punched port, or the client with a fresh attempt every [member game_retry_interval] until the host answers. It sets the peer on this node\'s [MultiplayerAPI] and emits [signal game_connected]. The host lets each client in through [SceneMultiplayer]\'s authentication ([code]hole_punch_roster.gd[/code]), so a refused player never enters the game: while the game peer runs, [member SceneMultiplayer.auth_callback] is the node\'s. Both sides must turn it on. Leave it off to start ENet yourself on [signal start_server] / [signal start_client].' },
+          { name: 'keep_open', type: 'bool', default: false, doc: 'Host, with [member manage_game_peer]: keep the session open after the handover, so that players can join the running game with the same code ([code]hole_punch_late_join.gd[/code]); [method close_session] then ends it. Directly, or through the relay when punching fails. The host hears a late joiner only over the game connection: while letting it in, it asks who it is, and the player comes like any other, in [signal player_joined] with its alias and in [signal player_payload], under [member max_players] and [method refuse_player], before it enters the game.' },
           { name: 'max_players', type: 'int', default: 0, range: [0, 1024], doc: 'Host: most joiners admitted to the session, late joiners included; the host itself does not count (0: no cap beyond [member max_peers]). A player heard beyond it is refused: it gets [signal failed] with [code]SESSION_FULL[/code], the host [signal player_refused] with [code]full[/code].' },
           {
             name: 'password', type: 'String', default: '', secret: true,
@@ -270,7 +270,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
           },
           { name: 'join_payload', type: 'String', default: '', doc: 'Joiner: a small payload for the host\'s game to decide on (a version, a team), UTF-8, at most 32 characters; longer, [method join_session] refuses it with [code]PAYLOAD_TOO_LONG[/code]. Our joiners always send it, empty too; the host gets it in [signal player_payload] just before [signal player_joined], having waited for it after the alias at most a second (four [member keep_open_interval]s when longer): an original peer, which sends none, then joins without it. For a password use [member password], which the node checks itself.' },
           { name: 'game_retry_interval', type: 'float', default: 2.0, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Client: seconds between fresh ENet connect attempts until the host answers.' },
-          { name: 'game_timeout', type: 'float', default: 5.0, range: [1.0, 60.0, 0.5], unit: 's', doc: 'Seconds of silence after which a peer in a running game counts as gone: the node and its peers send each other a small heartbeat ten times in this (raw packets beginning with [code]SHP-[/code]), so a crashed player is in [signal player_left] about this long after it went silent, a crashed host in [signal failed] with [code]HOST_LEFT[/code]. Keep it above the longest stall of the game\'s main loop (a level loading). While connecting, ENet keeps its longer patience (30 s) for lossy paths.' },
+          { name: 'game_timeout', type: 'float', default: 5.0, range: [1.0, 60.0, 0.5], unit: 's', doc: 'Seconds of silence after which a peer in a running game counts as gone: the node and its peers send each other a small heartbeat ten times in this (raw packets beginning with [code]SHP-[/code]), so a crashed player is in [signal player_left] about this long after it went silent, a crashed host in [signal failed] with [code]HOST_LEFT[/code]. Keep it above the longest stall of the game\'s main loop (a level loading). The clock for a peer starts with its first heartbeat: through heavy loss one side may let the other in seconds after; before that, and while connecting, ENet keeps its longer patience (30 s) for lossy paths.' },
           { name: 'game_connect_timeout', type: 'float', default: 30.0, range: [1.0, 300.0, 1.0], unit: 's', doc: 'Client: seconds of attempts before [signal failed] with [code]GAME_CONNECT_FAILED[/code].' },
         ],
       },
@@ -289,9 +289,9 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       },
       {
         group: 'NAT traversal', settings: [
-          { name: 'nat_diagnosis', type: 'bool', default: true, doc: 'Diagnose this machine\'s NAT ([HolePunchNat]) before the first request to a server, and tell peers its type through the server, so that each pair picks its plan at once ([HolePunchPlan]). Off, or with [member original_server], the type stays unknown and pairs punch as before.' },
+          { name: 'nat_diagnosis', type: 'bool', default: true, doc: 'Diagnose this machine\'s NAT ([HolePunchNat]) before the first request to a server, and tell peers its type through the server, so that each pair picks its plan at once ([code]hole_punch_plan.gd[/code]). Off, or with [member original_server], the type stays unknown and pairs punch as before.' },
           { name: 'nat_timeout', type: 'float', default: 0.5, range: [0.05, 5.0, 0.05], unit: 's', doc: 'Most seconds the diagnosis may hold up the first request (it usually takes two round trips).' },
-          { name: 'use_ipv6', type: 'bool', default: true, doc: 'Tell peers our global IPv6 address (through the server) and punch theirs too, when this Godot\'s ENet can connect over IPv6 ([method HolePunchIpv6.enet_supports_ipv6]). The server passes the address on only once this node proved it holds it, by a round trip to the server over IPv6 during the NAT diagnosis: it needs [member nat_diagnosis] and a server started with [code]--public-ip6[/code].' },
+          { name: 'use_ipv6', type: 'bool', default: true, doc: 'Tell peers our global IPv6 address (through the server) and punch theirs too, when this Godot\'s ENet can connect over IPv6 ([code]enet_supports_ipv6()[/code] in [code]hole_punch_ipv6.gd[/code]). The server passes the address on only once this node proved it holds it, by a round trip to the server over IPv6 during the NAT diagnosis: it needs [member nat_diagnosis] and a server started with [code]--public-ip6[/code].' },
           { name: 'probe_sockets', type: 'int', default: 256, range: [1, 1024], doc: 'Birthday probing, hard side (behind a port-randomising NAT): sockets opened towards the peer, one NAT mapping each.' },
           { name: 'probe_count', type: 'int', default: 1024, range: [1, 4096], doc: 'Birthday probing, easy side: random ports of the peer\'s address probed.' },
           { name: 'probe_spread', type: 'float', default: 1.5, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Birthday probing: seconds over which each side spreads its datagrams, so that neither router sees a burst like a port scan.' },

@@ -1,6 +1,9 @@
 extends "res://test/test_case.gd"
 ## UTF-8 aliases on an ASCII wire, and forgiving session codes.
 
+const HolePunchAlias := preload("res://addons/simple_hole_punch/hole_punch_alias.gd")
+const HolePunchProtocol := preload("res://addons/simple_hole_punch/generated/protocol.gd")
+
 
 func test_ascii_aliases_travel_as_they_are() -> void:
 	assert_eq(HolePunchAlias.encode("ann"), "ann", "plain")

@@ -1,8 +1,10 @@
 extends "res://test/hostile_case.gd"
 ## What one introduction the peer never asked for (a spoofed request, a rogue server's word) costs
 ## the introduced address: a node of ours sends it at most the punch budget of an unheard peer,
-## [constant HolePunchPeer.PUNCH_ROUNDS] rounds, however long it keeps trying, and a late-join host
-## no more. Counted at the victim's socket over real UDP on loopback.
+## [code]HolePunchPeer.PUNCH_ROUNDS[/code] rounds, however long it keeps trying, and a late-join
+## host no more. Counted at the victim's socket over real UDP on loopback.
+
+const HolePunchLateJoin := preload("res://addons/simple_hole_punch/hole_punch_late_join.gd")
 
 ## The stated budget, in rounds of punch packets (the constant, written out so that the count is
 ## checked against the promise, not against whatever the code says).

@@ -2,6 +2,8 @@ extends "res://test/game_case.gd"
 ## The host's game port lets only the addresses its players were punched at reach ENet: a
 ## stranger's connect requests take no slot and get no answer, and players still come in.
 
+const HolePunchGameGate := preload("res://addons/simple_hole_punch/hole_punch_game_gate.gd")
+
 ## Connect requests the stranger sends: more than ENet's 32 slots.
 const FLOOD := 40
 

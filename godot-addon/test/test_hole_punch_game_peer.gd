@@ -2,6 +2,12 @@ extends "res://test/test_case.gd"
 ## HolePunchGamePeer: the ENet side a HolePunch node can own, on loopback. Each side has its own
 ## MultiplayerAPI, as two games would.
 
+const HolePunchGamePeer := preload("res://addons/simple_hole_punch/hole_punch_game_peer.gd")
+const HolePunchPeer := preload("res://addons/simple_hole_punch/hole_punch_peer.gd")
+const HolePunchProtocol := preload("res://addons/simple_hole_punch/generated/protocol.gd")
+const HolePunchRelayLink := preload("res://addons/simple_hole_punch/hole_punch_relay_link.gd")
+const HolePunchRoster := preload("res://addons/simple_hole_punch/hole_punch_roster.gd")
+
 var _host: HolePunch
 var _client: HolePunch
 var _host_peer: HolePunchGamePeer

@@ -4,6 +4,9 @@ extends "res://test/test_case.gd"
 ## punching socket with its session's nonce, and its first request carries the address and proof
 ## IA gave. Without an answer, or with a forged one, the request goes without them.
 
+const HolePunchIpv6 := preload("res://addons/simple_hole_punch/hole_punch_ipv6.gd")
+const HolePunchProtocol := preload("res://addons/simple_hole_punch/generated/protocol.gd")
+
 const PUBLIC_IP := "203.0.113.5"
 const PROOF := "mwmwmwmwmwmwmwmw"
 

@@ -1,6 +1,8 @@
 extends "res://test/test_case.gd"
 ## Which claimed LAN addresses a node may probe.
 
+const HolePunchLanRules := preload("res://addons/simple_hole_punch/hole_punch_lan_rules.gd")
+
 var _ours := PackedStringArray(["192.168.1.20"])
 
 

@@ -17,6 +17,11 @@ func after_each() -> void:
 	super()
 
 
+## Whether the host heard [param node]'s heartbeats (its silence clock runs from the first).
+func heard_from(node: HolePunch) -> bool:
+	return host._game.roster._heard.get(host.get_peer_id(node._public_key), -1.0) >= 0.0
+
+
 ## Takes [param node] out of the game without a word, as a crash would: its ENet is no longer
 ## polled (nothing is acknowledged or sent) and the node does nothing more.
 func crash(node: HolePunch) -> void:
@@ -82,6 +87,7 @@ func test_a_player_that_goes_silent_is_gone_within_game_timeout() -> void:
 	var bob := side("Bob", "bob")
 	start([ann, bob])
 	assert_true(await connected(ann) and await connected(bob), "both in the game")
+	assert_true(await wait_until(func() -> bool: return heard_from(ann), 2.0), "ann's heartbeats reach the host")
 	# When a player crashes
 	var at := Time.get_ticks_msec()
 	crash(ann)
@@ -91,6 +97,30 @@ func test_a_player_that_goes_silent_is_gone_within_game_timeout() -> void:
 	assert_signal_emitted_with_parameters(host, "player_left", [ann._public_key, "ann", "left"])
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(bob, "player_left") == 1, 1.0), "bob heard")
 	assert_signal_emitted_with_parameters(bob, "player_left", [ann._public_key, "ann", "left"])
+
+
+func test_a_player_whose_first_heartbeat_comes_late_stays_in_the_game() -> void:
+	# Given a host that counts a peer silent for a second as gone
+	host.game_timeout = 1.0
+	var ann := side("Ann", "ann")
+	ann.game_timeout = 1.0
+	# When the player, let in by the host, is held up for longer than that before it can beat (its
+	# own admission late through loss: nothing of its game is read or sent meanwhile)
+	var held: Array[MultiplayerAPI] = []
+	host.multiplayer.peer_connected.connect(func(_id: int) -> void:
+		if held.is_empty():
+			held.append(ann.multiplayer)
+			tree.set_multiplayer(SceneMultiplayer.new(), ann.get_path()), CONNECT_ONE_SHOT)
+	start([ann])
+	assert_true(await wait_until(func() -> bool: return not held.is_empty(), 5.0), "the host let ann in")
+	await wait(2.5)
+	tree.set_multiplayer(held[0], ann.get_path())
+	# Then it is in the game once it beats: the host waits for a first heartbeat with ENet's patience
+	assert_true(await connected(ann), "in the game")
+	await wait(2.0)
+	assert_signal_not_emitted(host, "player_left", "the player stays")
+	assert_signal_not_emitted(ann, "failed", "the client stays")
+	assert_eq(host.get_players().size(), 1, "ann still in")
 
 
 func test_a_client_that_leaves_is_gone_at_once() -> void:

@@ -1,6 +1,11 @@
 extends "res://test/test_case.gd"
 ## Aliases: tied to peers, capped, and punch packets that fit into one datagram.
 
+const HolePunchNames := preload("res://addons/simple_hole_punch/hole_punch_names.gd")
+const HolePunchPeer := preload("res://addons/simple_hole_punch/hole_punch_peer.gd")
+const HolePunchProtocol := preload("res://addons/simple_hole_punch/generated/protocol.gd")
+const HolePunchRelayLink := preload("res://addons/simple_hole_punch/hole_punch_relay_link.gd")
+
 
 func _peer() -> HolePunchPeer:
 	var key := HolePunchProtocol.encode_key("127.0.0.1", 4000)

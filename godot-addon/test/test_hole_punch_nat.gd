@@ -2,6 +2,9 @@ extends "res://test/test_case.gd"
 ## HolePunchNat against a fake server of two UDP ports on loopback that answer NP with whatever
 ## public address a test makes them claim; and HolePunchIpv6's addresses and tokens.
 
+const HolePunchIpv6 := preload("res://addons/simple_hole_punch/hole_punch_ipv6.gd")
+const HolePunchProtocol := preload("res://addons/simple_hole_punch/generated/protocol.gd")
+
 const PUBLIC_IP := "203.0.113.5"
 
 ## The fake server's two ports: [0] the rendezvous port, [1] the probe port.

@@ -3,6 +3,10 @@ extends "res://test/hostile_case.gd"
 ## without sending it, a wrong or missing one is refused on both sides; names of any script between
 ## peers of ours; against scripted server and peer sockets.
 
+const HolePunchAlias := preload("res://addons/simple_hole_punch/hole_punch_alias.gd")
+const HolePunchPassword := preload("res://addons/simple_hole_punch/hole_punch_password.gd")
+const HolePunchProtocol := preload("res://addons/simple_hole_punch/generated/protocol.gd")
+
 const SECRET := "ahahahahahahahah"
 const PASSWORD := "correct horse"
 

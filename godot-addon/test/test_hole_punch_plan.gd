@@ -2,6 +2,8 @@ extends "res://test/test_case.gd"
 ## HolePunchPlan: every pair of NAT types, from both sides, in hosted and random sessions, gives
 ## plans that fit together.
 
+const HolePunchPlan := preload("res://addons/simple_hole_punch/hole_punch_plan.gd")
+
 const N := HolePunchNat.NatType
 const P := HolePunchPlan.Plan
 

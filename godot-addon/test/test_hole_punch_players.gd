@@ -1,6 +1,8 @@
 extends "res://test/hostile_case.gd"
 ## Players with identities and typed failures, against scripted server and peer sockets.
 
+const HolePunchProtocol := preload("res://addons/simple_hole_punch/generated/protocol.gd")
+
 
 func test_two_players_with_the_same_alias_are_two_players() -> void:
 	# Given a host and two joiners that both call themselves "bob"
@@ -119,3 +121,48 @@ func test_a_joiner_whose_host_goes_silent_fails_with_host_lost() -> void:
 	assert_signal_emitted_with_parameters(node, "player_joined", [host.key, "hana"])
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(node, "failed") == 1, 2.0), "failed")
 	assert_signal_emitted_with_parameters(node, "failed", [HolePunch.Failure.HOST_LOST, host.key])
+
+
+func test_a_joiner_whose_game_cannot_reach_its_host_lists_no_players() -> void:
+	# Given a joiner that punched its host and was handed over to it, with its own game
+	var server := _endpoint()
+	var host := _endpoint()
+	var node := _node({"manage_game_peer": true, "game_retry_interval": 0.2, "game_connect_timeout": 0.6})
+	tree.set_multiplayer(SceneMultiplayer.new(), node.get_path())
+	var port := await _join(node, server, host.key, host.key)
+	host.send("RD:hana", port)
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(node, "player_joined") == 1, 1.0), "the host joined")
+	host.send("JH:" + host.key, port)
+	assert_true(await wait_until(func() -> bool: return host.count("JD:DONE") >= 1, 1.0), "handed over")
+	host.send("JG:GO", port)
+	# When the host's game never answers
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(node, "failed") == 1, 3.0), "failed")
+	assert_signal_emitted_with_parameters(node, "failed", [HolePunch.Failure.GAME_CONNECT_FAILED, error_string(ERR_TIMEOUT)])
+	# Then its attempt ended: it lists nobody, as after leave()
+	assert_eq(node.get_players(), {}, "no players")
+	if node.multiplayer.multiplayer_peer != null:
+		node.multiplayer.multiplayer_peer.close()
+	tree.set_multiplayer(null, node.get_path())
+
+
+func test_a_host_whose_player_leaves_keeps_its_other_players() -> void:
+	var server := _endpoint()
+	var kim := _endpoint()
+	var lee := _endpoint()
+	var node := _node({"peer_timeout": 0.6})
+	var port := await _host(node, server)
+	for joiner: Endpoint in [kim, lee]:
+		server.send(server.answer("NJ:%s:%s" % [joiner.key, joiner.key]), port)
+	await wait_until(func() -> bool: return kim.count("RD:") > 0 and lee.count("RD:") > 0, 1.0)
+	kim.send("RD:kim", port)
+	kim.send("JP:", port)
+	lee.send("RD:lee", port)
+	lee.send("JP:", port)
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(node, "player_joined") == 2, 1.5), "two players")
+	# When kim goes silent while lee keeps punching
+	assert_true(await wait_until(func() -> bool:
+		lee.send("RD:lee", port)
+		return get_signal_emit_count(node, "player_left") == 1, 3.0), "kim left")
+	# Then the session goes on with lee
+	assert_signal_emitted_with_parameters(node, "player_left", [kim.key, "kim", "lost"])
+	assert_eq(node.get_players().keys(), [lee.key], "lee is still a player")

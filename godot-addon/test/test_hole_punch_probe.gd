@@ -1,6 +1,8 @@
 extends "res://test/test_case.gd"
 ## HolePunchProbe on loopback: the hard side's sockets and winner, the easy side's pacing.
 
+const HolePunchProbe := preload("res://addons/simple_hole_punch/hole_punch_probe.gd")
+
 var _probe: HolePunchProbe
 var _easy: PacketPeerUDP
 

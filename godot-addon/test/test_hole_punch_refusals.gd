@@ -2,6 +2,8 @@ extends "res://test/hostile_case.gd"
 ## A refusal survives loss: a refused player whose RJ copies were all lost is answered with RJ
 ## again when it punches on, within bounds. Real nodes and scripted players on loopback sockets.
 
+const HolePunchRefusals := preload("res://addons/simple_hole_punch/hole_punch_refusals.gd")
+
 const Lossy := preload("res://test/lossy_hole_punch.gd")
 
 

@@ -1,6 +1,8 @@
 extends "res://test/test_case.gd"
 ## The resend-and-double timer.
 
+const HolePunchRetry := preload("res://addons/simple_hole_punch/hole_punch_retry.gd")
+
 
 func test_due_at_once_then_doubling_up_to_the_longest() -> void:
 	var retry := HolePunchRetry.new(0.125, 0.5) # Binary fractions: exact sums.

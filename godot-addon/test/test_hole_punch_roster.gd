@@ -37,12 +37,13 @@ func test_the_player_cap_refuses_a_late_joiner() -> void:
 	watch_signals(host.multiplayer)
 	# When another player joins the running game
 	var kim := late("Kim", "kim")
+	var kim_key := kim._public_key # Taken now: a node whose attempt ended forgets its key.
 	# Then it is refused as full, and never becomes a peer of the game
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(kim, "failed") == 1, 5.0), "kim refused")
 	assert_signal_emitted_with_parameters(kim, "failed", [HolePunch.Failure.SESSION_FULL, "full"])
 	assert_signal_not_emitted(kim, "game_connected")
 	assert_signal_not_emitted(host, "player_joined", "no player_joined")
-	assert_signal_emitted_with_parameters(host, "player_refused", [kim._public_key, "kim", "full"])
+	assert_signal_emitted_with_parameters(host, "player_refused", [kim_key, "kim", "full"])
 	assert_signal_not_emitted(host.multiplayer, "peer_connected", "not in the host's game")
 	assert_eq(host.get_players().keys(), [ann._public_key], "only ann")
 
@@ -59,6 +60,7 @@ func test_refuse_player_turns_a_late_joiner_away_before_it_is_in() -> void:
 	watch_signals(ann.multiplayer)
 	# When a late joiner brings the wrong one
 	var kim := late("Kim", "kim", "guess")
+	var kim_key := kim._public_key # Taken now: a node whose attempt ended forgets its key.
 	# Then it is told why, and no game ever sees it as a peer
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(kim, "failed") == 1, 5.0), "kim refused")
 	assert_signal_emitted_with_parameters(kim, "failed", [HolePunch.Failure.REFUSED_BY_HOST, "wrong password"])
@@ -68,7 +70,7 @@ func test_refuse_player_turns_a_late_joiner_away_before_it_is_in() -> void:
 	assert_signal_not_emitted(host.multiplayer, "peer_connected", "not in the host's game")
 	assert_signal_not_emitted(ann.multiplayer, "peer_connected", "not in ann's game")
 	assert_signal_not_emitted(kim, "game_connected")
-	assert_false(host.get_players().has(kim._public_key), "not a player")
+	assert_false(host.get_players().has(kim_key), "not a player")
 	# And it cannot come back from its address
 	kim.start_client.emit("127.0.0.1", port, kim.get_meta("port"))
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(kim, "failed") == 2, 5.0), "refused again")
@@ -81,18 +83,19 @@ func test_refuse_player_removes_a_player_already_in_the_game() -> void:
 	start([ann])
 	assert_true(await connected(ann), "ann in the game")
 	var kim := late("Kim", "kim")
+	var kim_key := kim._public_key # Taken now: a node whose attempt ended forgets its key.
 	assert_true(await connected(kim), "kim in the game")
-	assert_true(await wait_until(func() -> bool: return ann.get_peer_id(kim._public_key) != 0, 2.0), "ann knows kim")
+	assert_true(await wait_until(func() -> bool: return ann.get_peer_id(kim_key) != 0, 2.0), "ann knows kim")
 	# When the host's game removes kim
-	assert_eq(host.refuse_player(kim._public_key, "bye"), OK, "refused")
+	assert_eq(host.refuse_player(kim_key, "bye"), OK, "refused")
 	# Then kim is told, and gone from every roster
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(kim, "failed") == 1, 5.0), "kim told")
 	assert_signal_emitted_with_parameters(kim, "failed", [HolePunch.Failure.REFUSED_BY_HOST, "bye"])
-	assert_signal_emitted_with_parameters(host, "player_left", [kim._public_key, "kim", "removed"])
+	assert_signal_emitted_with_parameters(host, "player_left", [kim_key, "kim", "removed"])
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(ann, "player_left") == 1, 2.0), "ann told")
-	assert_signal_emitted_with_parameters(ann, "player_left", [kim._public_key, "kim", "removed"])
+	assert_signal_emitted_with_parameters(ann, "player_left", [kim_key, "kim", "removed"])
 	assert_true(await wait_until(func() -> bool: return host.multiplayer.get_peers().size() == 1, 5.0), "disconnected")
-	assert_eq(host.refuse_player(kim._public_key, "again"), ERR_DOES_NOT_EXIST, "no longer a player")
+	assert_eq(host.refuse_player(kim_key, "again"), ERR_DOES_NOT_EXIST, "no longer a player")
 
 
 func test_each_client_knows_every_player_with_peer_ids() -> void:
@@ -137,3 +140,26 @@ func test_a_player_whose_game_connection_closes_leaves_every_roster() -> void:
 	assert_signal_emitted_with_parameters(ann, "player_left", [bob._public_key, "bob", "left"])
 	assert_eq(ann.get_peer_id(bob._public_key), 0, "no peer id")
 	assert_eq(host.get_players().keys(), [ann._public_key], "only ann")
+
+
+func test_a_player_the_host_turns_away_is_left_with_no_players() -> void:
+	# Given a game capped at one player, with one in, whose host refuses a wrong password
+	host.max_players = 1
+	var ann := side("Ann", "ann")
+	start([ann])
+	assert_true(await connected(ann), "ann in the game")
+	host.player_payload.connect(func(key: String, payload: String) -> void:
+		if payload == "guess":
+			host.refuse_player(key, "wrong password"))
+	# When one more joins over the cap, and one brings the wrong password (a free place for it)
+	var kim := late("Kim", "kim")
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(kim, "failed") == 1, 5.0), "kim refused")
+	assert_signal_emitted_with_parameters(kim, "failed", [HolePunch.Failure.SESSION_FULL, "full"])
+	host.max_players = 2
+	var lee := late("Lee", "lee", "guess")
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(lee, "failed") == 1, 5.0), "lee refused")
+	assert_signal_emitted_with_parameters(lee, "failed", [HolePunch.Failure.REFUSED_BY_HOST, "wrong password"])
+	# Then each one's attempt ended: it lists nobody, as after leave()
+	assert_eq(kim.get_players(), {}, "kim, refused as full, lists no players")
+	assert_eq(lee.get_players(), {}, "lee, refused for its password, lists no players")
+	assert_eq(host.get_players().keys(), [ann._public_key], "the host still has ann")

@@ -2,6 +2,8 @@ extends "res://test/game_case.gd"
 ## What a peer sends over the game connection is checked before it is used: a client takes the
 ## player list only from the host and only well formed; the host takes only a well-formed hello.
 
+const HolePunchRoster := preload("res://addons/simple_hole_punch/hole_punch_roster.gd")
+
 
 func test_a_client_takes_only_well_formed_lists_from_the_host() -> void:
 	# Given a game with ann and bob, who know each other

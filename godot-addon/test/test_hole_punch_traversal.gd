@@ -4,6 +4,8 @@ extends "res://test/test_case.gd"
 ## the plans that follow from it, over real sockets: birthday probing from a hard host of a random
 ## session, from an easy joiner of one, and from an easy host towards several hard clients at once.
 
+const HolePunchProtocol := preload("res://addons/simple_hole_punch/generated/protocol.gd")
+
 const PUBLIC_IP := "203.0.113.5"
 const Endpoint := preload("res://test/udp_endpoint.gd")
 const SECRETS: Array[String] = ["wiwiwiwiwiwiwiwi", "ahahahahahahahah"]

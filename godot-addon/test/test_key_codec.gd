@@ -1,6 +1,8 @@
 extends "res://test/test_case.gd"
 ## The hand-written key codec, with the schema's table and with another one.
 
+const HolePunchProtocol := preload("res://addons/simple_hole_punch/generated/protocol.gd")
+
 const KeyCodec := preload("res://addons/simple_hole_punch/key_codec.gd")
 
 

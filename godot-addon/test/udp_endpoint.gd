@@ -1,6 +1,8 @@
 extends RefCounted
 ## A UDP socket on loopback that plays the server, a peer, a stranger or a relay in tests.
 
+const HolePunchProtocol := preload("res://addons/simple_hole_punch/generated/protocol.gd")
+
 var socket := PacketPeerUDP.new()
 ## The address it is bound to (any of 127.0.0.0/8 works on Linux).
 var ip := ""

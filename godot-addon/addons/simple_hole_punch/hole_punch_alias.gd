@@ -1,23 +1,24 @@
-class_name HolePunchAlias
 extends RefCounted
 ## Player aliases in UTF-8 on a wire that carries printable ASCII, and forgiving session codes.
 ##
 ## An alias travels percent-encoded: printable ASCII stays as it is, except [code]%[/code] and
 ## [code]:[/code], and every other UTF-8 byte becomes [code]%XX[/code]. An alias is 1 to
-## [constant HolePunchProtocol.MAX_TEXT_CHARACTERS] characters (Unicode code points) of any script,
-## emoji included: up to [constant HolePunchProtocol.MAX_TEXT_LENGTH] bytes on the wire, which two
-## peers of ours exchange in full (RV, JP, RJ, and over the game connection). Original peers read
-## only RD, whose names are at most [constant HolePunchProtocol.MAX_NAME_LENGTH] bytes: there each
-## alias is cut at a character boundary to fit ([method cut]), so an original peer sees the wire
-## form of its first characters ([code]Jos%C3%A9[/code] for "José", the first two characters of
-## "山田太郎"). A wire name that is not valid percent-encoded UTF-8 (an original peer's "100%") is
-## shown as it came.
+## [code]HolePunchProtocol.MAX_TEXT_CHARACTERS[/code] characters (Unicode code points) of any
+## script, emoji included: up to [code]HolePunchProtocol.MAX_TEXT_LENGTH[/code] bytes on the wire,
+## which two peers of ours exchange in full (RV, JP, RJ, and over the game connection). Original
+## peers read only RD, whose names are at most [code]HolePunchProtocol.MAX_NAME_LENGTH[/code] bytes:
+## there each alias is cut at a character boundary to fit ([method cut]), so an original peer sees
+## the wire form of its first characters ([code]Jos%C3%A9[/code] for "José", the first two
+## characters of "山田太郎"). A wire name that is not valid percent-encoded UTF-8 (an original peer's
+## "100%") is shown as it came.
+
+const HolePunchProtocol := preload("generated/protocol.gd")
 
 const _HEX := "0123456789ABCDEF"
 
 
 ## The wire form of [param alias], or an empty string when it cannot be one (empty, control
-## characters, or longer than [constant HolePunchProtocol.MAX_TEXT_CHARACTERS] characters).
+## characters, or longer than [code]HolePunchProtocol.MAX_TEXT_CHARACTERS[/code] characters).
 static func encode(alias: String) -> String:
 	if alias.length() > HolePunchProtocol.MAX_TEXT_CHARACTERS:
 		return ""

@@ -1,7 +1,9 @@
-class_name HolePunchFailures
 extends RefCounted
 ## What a [signal HolePunch.failed] means in words ([method HolePunch.describe]), and which
 ## failure a host's refusal is.
+
+const HolePunchPassword := preload("hole_punch_password.gd")
+const HolePunchProtocol := preload("generated/protocol.gd")
 
 ## The refusal reason the host's node gives for its player cap ([member HolePunch.max_players]).
 const FULL := "full"

@@ -1,16 +1,16 @@
-class_name HolePunchGameGate
 extends RefCounted
 ## The host's game port, held by the node in front of the game's ENet server, which listens on
 ## loopback behind it: only the addresses a player was punched at (a player handed over, a late
-## joiner's public or LAN address, its relay: [method HolePunchRosterHost.expects]) reach ENet.
+## joiner's public or LAN address, its relay: [code]HolePunchRosterHost.expects()[/code]) reach
+## ENet.
 ##
 ## ENet gives a slot to every connect request it reads and holds it for up to 30 s while the
-## handshake goes unanswered, and Godot shows a script no peer before its handshake is done: a
-## check after ENet's ([HolePunchRosterHost]) comes too late, and a stranger's 32 datagrams would
-## fill the game and draw ENet's resends. So each address that may play gets a socket of its own on
-## loopback (a leg), which carries its datagrams to ENet and ENet's answers back out through the
-## game's port; a datagram from anywhere else is dropped and counted, and nothing is sent to its
-## sender.
+## handshake goes unanswered, and Godot shows a script no peer before its handshake is done: a check
+## after ENet's ([code]hole_punch_roster_host.gd[/code]) comes too late, and a stranger's 32
+## datagrams would fill the game and draw ENet's resends. So each address that may play gets a
+## socket of its own on loopback (a leg), which carries its datagrams to ENet and ENet's answers
+## back out through the game's port; a datagram from anywhere else is dropped and counted, and
+## nothing is sent to its sender.
 ##
 ## The gate also watches each connection's handshake (ENet's protocol: the connect request, ENet's
 ## answer naming the slot, the first datagram to that slot) and frees a slot whose handshake is
@@ -25,6 +25,8 @@ extends RefCounted
 ## read a player's goodbye and tell the game it left, whose [SceneMultiplayer] then forgets the
 ## peer and drops its packets still waiting, its last words (a client that lets go once they are
 ## delivered says goodbye as soon as ENet acknowledged them).
+
+const HolePunchRoster := preload("hole_punch_roster.gd")
 
 ## Seconds a connection's handshake may take before its slot is freed (a client starts afresh every
 ## [member HolePunch.game_retry_interval], 2 s, while its connection is not done).

@@ -1,25 +1,31 @@
-class_name HolePunchGamePeer
 extends RefCounted
 ## The game's side after the punch, for games that let a [HolePunch] node start ENet for them.
 ##
-## On [signal HolePunchBase.start_server] it creates the [ENetMultiplayerPeer] server behind a
-## [HolePunchGameGate] on the punched port; on [signal HolePunchBase.start_client] it connects the client, directly or to
-## the relay, exactly where the handover said. Each attempt is set on the node's
-## [MultiplayerAPI]. A lossy path can leave a client connected in ENet's eyes while the host, whose
-## answer was lost, gives up on it, and ENet's doubling resend timer can hold a reliable packet up
-## for many seconds; so a client counts as connected only once the host welcomed it through
-## [SceneMultiplayer]'s authentication with its list of players ([HolePunchRoster]) and the
-## client's [SceneMultiplayer] admitted the host, before any packet of the host's game. A fresh
-## attempt starts every [member retry_interval] seconds until the welcome, and at once when one
-## fails; a client that connected in ENet's eyes but was not welcomed within
-## [member retry_interval] starts afresh too. ENet keeps its patience ([constant ENET_TIMEOUT]) on
-## every connection, the running game's too: a lossy path may hold a reliable packet up for many
-## seconds; a silent peer in a running game is noticed by the [HolePunchRoster]'s heartbeats
-## within [member HolePunch.game_timeout]. Both sides must let the node manage ENet.
-## [signal connected] hands the game the connected peer; [signal failed] says why not, and
-## [signal refused] that the host's game turned this player away. It acts only when the node's
-## [member HolePunch.manage_game_peer] is on, and takes its timers from the node's settings. Its
-## [member roster] knows the players in the game: their keys, aliases, ENet peer ids and paths.
+## On [signal HolePunch.start_server] it creates the [ENetMultiplayerPeer] server behind a
+## [code]hole_punch_game_gate.gd[/code] on the punched port; on [signal HolePunch.start_client] it
+## connects the client, directly or to the relay, exactly where the handover said. Each attempt is
+## set on the node's [MultiplayerAPI]. A lossy path can leave a client connected in ENet's eyes
+## while the host, whose answer was lost, gives up on it, and ENet's doubling resend timer can hold
+## a reliable packet up for many seconds; so a client counts as connected only once the host
+## welcomed it through [SceneMultiplayer]'s authentication with its list of players
+## ([code]hole_punch_roster.gd[/code]) and the client's [SceneMultiplayer] admitted the host, before
+## any packet of the host's game. A fresh attempt starts every [member retry_interval] seconds until
+## the welcome, and at once when one fails; a client that connected in ENet's eyes but was not
+## welcomed within [member retry_interval] starts afresh too. ENet keeps its patience
+## ([constant ENET_TIMEOUT]) on every connection, the running game's too: a lossy path may hold a
+## reliable packet up for many seconds; a silent peer in a running game is noticed by the roster's
+## heartbeats ([code]hole_punch_roster.gd[/code]) within [member HolePunch.game_timeout]. Both sides
+## must let the node manage ENet. [signal connected] hands the game the connected peer;
+## [signal failed] says why not, and [signal refused] that the host's game turned this player away.
+## It acts only when the node's [member HolePunch.manage_game_peer] is on, and takes its timers from
+## the node's settings. Its [member roster] knows the players in the game: their keys, aliases, ENet
+## peer ids and paths.
+
+const HolePunchGameGate := preload("hole_punch_game_gate.gd")
+const HolePunchPeer := preload("hole_punch_peer.gd")
+const HolePunchRoster := preload("hole_punch_roster.gd")
+const HolePunchRosterClient := preload("hole_punch_roster_client.gd")
+const HolePunchRosterHost := preload("hole_punch_roster_host.gd")
 
 ## The game's peer is ready: a listening server, or a client the host let in.
 signal connected(peer: MultiplayerPeer)
@@ -49,7 +55,8 @@ var max_clients := 32
 var peer: ENetMultiplayerPeer
 ## Host: the game's port, in front of [member peer], which listens on loopback behind it.
 var gate: HolePunchGameGate
-## The players in the game ([HolePunchRosterHost] on a host, [HolePunchRosterClient] on a client).
+## The players in the game ([code]hole_punch_roster_host.gd[/code] on a host,
+## [code]hole_punch_roster_client.gd[/code] on a client).
 var roster: HolePunchRoster
 var _node: Node
 ## The players punched before the handover.
@@ -71,7 +78,8 @@ func _init(node: Node) -> void:
 	node.start_client.connect(_on_start_client)
 
 
-## Takes the punched [param peers] ([HolePunchPeer]s) at the handover: the players.
+## Takes the punched [param peers] (peers of [code]hole_punch_peer.gd[/code]) at the handover: the
+## players.
 func expect(peers: Array[HolePunchPeer]) -> void:
 	_punched = peers.duplicate()
 

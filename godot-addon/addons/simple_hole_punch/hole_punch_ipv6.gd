@@ -1,11 +1,12 @@
-class_name HolePunchIpv6
 extends RefCounted
 ## Global IPv6 addresses for a [HolePunch] node: finding this machine's, and carrying one through
 ## the server. Keys are IPv4-only, so an IPv6 address travels as two tokens (the schema's
 ## [code]ip6_prefix[/code] and [code]ip6_host[/code]: its first and last 8 bytes, one bigram per
 ## byte, as in a key); its port is the sender's bound port (one dual-stack socket), which the
 ## local key carries. The server passes an address on only with its proof (IA, see
-## [HolePunchServerLink]) that the sender receives there.
+## [code]hole_punch_server_link.gd[/code]) that the sender receives there.
+
+const HolePunchProtocol := preload("generated/protocol.gd")
 
 
 static var _enet_ipv6 := -1

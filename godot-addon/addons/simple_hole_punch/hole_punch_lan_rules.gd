@@ -1,4 +1,3 @@
-class_name HolePunchLanRules
 extends RefCounted
 ## Which claimed LAN addresses a node may send to.
 ##

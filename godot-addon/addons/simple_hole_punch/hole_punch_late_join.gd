@@ -1,26 +1,34 @@
-class_name HolePunchLateJoin
 extends RefCounted
 ## A host's session kept open while its game runs ([member HolePunch.keep_open]): players who
 ## join later are punched through the running game's ENet socket and join its
 ## [ENetMultiplayerPeer].
 ##
-## The ENet socket cannot read the server's datagrams (ENet drops what is not ENet), so the
-## host's node talks to the server from a socket of its own: HL (with the host's nonce) makes that
-## socket the session's link, where NJ now arrives, while joiners keep punching to the registered
-## address, which is the game's. For each new joiner the host sends, from the game's port
-## ([method HolePunchGamePeer.socket_send]), its punch packet, JH and JG to the joiner's addresses
-## for [member HolePunch.handover_deadline] seconds (its direct addresses within the punch budget of
-## an unheard peer, [constant HolePunchPeer.PUNCH_ROUNDS] rounds): the joiner's node takes them as a normal
-## handover and starts its game client towards the game's address. The host never hears the
-## joiner's own datagrams (ENet drops them), so it learns who the player is over the game
-## connection itself: the host's [HolePunchRosterHost] asks the joiner's node while letting it in,
-## and the player arrives in [signal HolePunchBase.player_joined] with its alias and payload, under
-## the player cap and the host's say ([method HolePunch.refuse_player]), like any other.
-## When the direct paths fail (a port-randomising NAT), the joiner asks for a relay after
-## [member HolePunch.punch_timeout]; so does the host, for every late joiner, from its link (it
-## cannot tell whether the direct path worked): the server grants a relay only when both asked.
-## The host binds the relay from the game's socket (RB; RA never reaches it, so RB repeats) and
-## sends the same packets through it; the joiner's game then connects through the relay.
+## The ENet socket cannot read the server's datagrams (ENet drops what is not ENet), so the host's
+## node talks to the server from a socket of its own: HL (with the host's nonce) makes that socket
+## the session's link, where NJ now arrives, while joiners keep punching to the registered address,
+## which is the game's. For each new joiner the host sends, from the game's port
+## ([code]HolePunchGamePeer.socket_send()[/code]), its punch packet, JH and JG to the joiner's
+## addresses for [member HolePunch.handover_deadline] seconds (its direct addresses within the punch
+## budget of an unheard peer, [code]HolePunchPeer.PUNCH_ROUNDS[/code] rounds): the joiner's node
+## takes them as a normal handover and starts its game client towards the game's address. The host
+## never hears the joiner's own datagrams (ENet drops them), so it learns who the player is over the
+## game connection itself: the host's roster ([code]hole_punch_roster_host.gd[/code]) asks the
+## joiner's node while letting it in, and the player arrives in [signal HolePunch.player_joined]
+## with its alias and payload, under the player cap and the host's say
+## ([method HolePunch.refuse_player]), like any other. When the direct paths fail (a
+## port-randomising NAT), the joiner asks for a relay after [member HolePunch.punch_timeout]; so
+## does the host, for every late joiner, from its link (it cannot tell whether the direct path
+## worked): the server grants a relay only when both asked. The host binds the relay from the game's
+## socket (RB; RA never reaches it, so RB repeats) and sends the same packets through it; the
+## joiner's game then connects through the relay.
+
+const HolePunchPeer := preload("hole_punch_peer.gd")
+const HolePunchPeers := preload("hole_punch_peers.gd")
+const HolePunchProtocol := preload("generated/protocol.gd")
+const HolePunchRelayLink := preload("hole_punch_relay_link.gd")
+const HolePunchRetry := preload("hole_punch_retry.gd")
+const HolePunchServerLink := preload("hole_punch_server_link.gd")
+const HolePunchSocket := preload("hole_punch_socket.gd")
 
 var _node: Node
 var _socket := HolePunchSocket.new()
@@ -71,7 +79,7 @@ func tick(now: float) -> void:
 			_send_server(server.relay_request(_node.get_session_id(), joiner.public_key))
 		if now >= joiner.next_ping:
 			# The joiner is never heard here (ENet drops its datagrams): its direct addresses get
-			# the punch budget of an unheard peer ([constant HolePunchPeer.PUNCH_ROUNDS]), the relay more.
+			# the punch budget of an unheard peer ([code]HolePunchPeer.PUNCH_ROUNDS[/code]), the relay more.
 			var direct := joiner.may_punch()
 			_punch(joiner, now)
 			joiner.next_ping = now + (joiner.spend_round(_node.handover_interval) if direct else _node.handover_interval)

@@ -4,9 +4,24 @@ extends Node
 ## signals, the settings and the API; what each admitted message does is in
 ## [code]hole_punch_messages.gd[/code], which extends this.
 ##
-## The peers, the server link, the names, the relay links and the LAN rules are objects of their
-## own ([HolePunchPeers], [HolePunchServerLink], [HolePunchNames], [HolePunchRelayLink],
-## [HolePunchLanRules]).
+## The peers, the server link, the names, the relay links and the LAN rules are objects of their own
+## ([code]hole_punch_peers.gd[/code], [code]hole_punch_server_link.gd[/code],
+## [code]hole_punch_names.gd[/code], [code]hole_punch_relay_link.gd[/code],
+## [code]hole_punch_lan_rules.gd[/code]).
+
+const HolePunchAlias := preload("hole_punch_alias.gd")
+const HolePunchFailures := preload("hole_punch_failures.gd")
+const HolePunchGamePeer := preload("hole_punch_game_peer.gd")
+const HolePunchLateJoin := preload("hole_punch_late_join.gd")
+const HolePunchNames := preload("hole_punch_names.gd")
+const HolePunchPassword := preload("hole_punch_password.gd")
+const HolePunchPeer := preload("hole_punch_peer.gd")
+const HolePunchPeers := preload("hole_punch_peers.gd")
+const HolePunchProtocol := preload("generated/protocol.gd")
+const HolePunchRefusals := preload("hole_punch_refusals.gd")
+const HolePunchServerLink := preload("hole_punch_server_link.gd")
+const HolePunchSocket := preload("hole_punch_socket.gd")
+const HolePunchTraversal := preload("hole_punch_traversal.gd")
 
 ## This node as the [HolePunch] it is: its signals and settings are declared there.
 var _this: HolePunch = self as Object as HolePunch
@@ -64,8 +79,8 @@ func _ready() -> void:
 		process_mode = PROCESS_MODE_ALWAYS # A paused game keeps its holes, its session and its heartbeats.
 	_game = HolePunchGamePeer.new(self)
 	_game.connected.connect(_this.game_connected.emit)
-	_game.failed.connect(func(err: Error) -> void: _fail(HolePunch.Failure.GAME_CONNECT_FAILED, error_string(err)))
-	_game.refused.connect(func(reason: String) -> void: _fail(HolePunchFailures.of_refusal(reason), reason))
+	_game.failed.connect(func(err: Error) -> void: _end_in_game(HolePunch.Failure.GAME_CONNECT_FAILED, error_string(err)))
+	_game.refused.connect(func(reason: String) -> void: _end_in_game(HolePunchFailures.of_refusal(reason), reason))
 	_game.host_left.connect(_on_game_host_left)
 
 
@@ -204,6 +219,13 @@ func _begin(role: _Role, serv_key: String, alias: String) -> Error:
 func _fail(reason: HolePunch.Failure, detail: String, err := FAILED) -> Error:
 	_this.failed.emit(reason, detail)
 	return err
+
+
+## The game's peer could not start, or the host's game turned us away: the attempt is over, as
+## after [method _api_leave] (no players, no host), and the game is told why.
+func _end_in_game(reason: HolePunch.Failure, detail: String) -> void:
+	_stop()
+	_fail(reason, detail)
 
 
 func _end_late_join() -> void:

@@ -4,6 +4,8 @@ extends "hole_punch_machine.gd"
 ## schema adds without a handler fails to compile rather than being dropped. The node's read-only
 ## queries ([method HolePunch.get_players] and the like) close the file.
 
+const HolePunchRoster := preload("hole_punch_roster.gd")
+
 
 func _on_host_registered(message: Dictionary, _ip: String, _port: int) -> void:
 	if phase != Phase.REQUESTING or _role == _Role.JOINER:
@@ -97,8 +99,9 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 		_api_close_session()
 
 
-## Takes a packet from [param peer] heard on [param heard_on] (see [method HolePunchPeer.hear]);
-## returns whether it counts (after JH a packet only keeps the peer alive).
+## Takes a packet from [param peer] heard on [param heard_on] (see
+## [code]HolePunchPeer.hear()[/code]); returns whether it counts (after JH a packet only keeps the
+## peer alive).
 func _hear(peer: HolePunchPeer, heard_on: String) -> bool:
 	var heard := peer.hear(heard_on, _now(), phase == Phase.PUNCHING, _this.punch_timeout)
 	if heard == HolePunchPeer.Heard.NEW_PATH:

@@ -1,13 +1,16 @@
-class_name HolePunchNames
 extends RefCounted
 ## The aliases a [HolePunch] node knows, and the punch packet (RD) that carries them.
 ##
 ## A peer's alias is the first name of its punch packets; a client also takes the other names
 ## from the host's packets (the other clients). The set is capped, each name is reported once,
-## and the packet keeps within [constant HolePunchProtocol.MAX_DATAGRAM_BYTES]: names that do not
+## and the packet keeps within [code]HolePunchProtocol.MAX_DATAGRAM_BYTES[/code]: names that do not
 ## fit are left out. RV, which only peers of ours read, carries each alias in full; RD, which
-## original peers read, carries each cut to [constant HolePunchProtocol.MAX_NAME_LENGTH] bytes
-## ([method HolePunchAlias.cut]).
+## original peers read, carries each cut to [code]HolePunchProtocol.MAX_NAME_LENGTH[/code] bytes
+## ([code]HolePunchAlias.cut()[/code]).
+
+const HolePunchAlias := preload("hole_punch_alias.gd")
+const HolePunchPeer := preload("hole_punch_peer.gd")
+const HolePunchProtocol := preload("generated/protocol.gd")
 
 ## Most names kept (besides our own).
 var cap: int

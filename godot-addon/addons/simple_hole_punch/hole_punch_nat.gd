@@ -15,12 +15,18 @@ extends RefCounted
 ## until [member timeout]; what is unknown by then is [constant UNKNOWN]. Answers count only from
 ## the port asked and only with this diagnosis's nonce. Each NP leaves room for the server's IPv6
 ## address, which the server's NA then names ([member server_ip6]): the node proves its own IPv6
-## address there ([HolePunchServerLink]).
+## address there ([code]hole_punch_server_link.gd[/code]).
 ## [codeblock]
 ## var nat := HolePunchNat.new()
 ## nat.start(server_key, Time.get_ticks_msec() / 1000.0)
 ## # every frame: if nat.poll(now): print(HolePunchNat.word(nat.nat_type))
 ## [/codeblock]
+
+## The addon's IPv6 address helpers ([code]hole_punch_ipv6.gd[/code]), for the diagnosis's IPv6
+## proof.
+const HolePunchIpv6 := preload("hole_punch_ipv6.gd")
+## The addon's wire format ([code]generated/protocol.gd[/code]): the probe and its answer.
+const HolePunchProtocol := preload("generated/protocol.gd")
 
 ## What the diagnosis found.
 enum NatType {

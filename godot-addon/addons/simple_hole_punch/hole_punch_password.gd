@@ -1,10 +1,11 @@
-class_name HolePunchPassword
 extends RefCounted
 ## The proof of a [member HolePunch.password] that a joiner sends its host (in JP before the
 ## handover, in its hello over the game connection as a late joiner): the first 8 bytes of
 ## HMAC-SHA256 over the password's UTF-8, keyed by the pair's secret from the server, one bigram
 ## per byte (a token). The password never travels; the proof is worth nothing to another pair,
 ## whose secret differs. Without a secret (an original server or peer) there is no proof.
+
+const HolePunchProtocol := preload("generated/protocol.gd")
 
 ## The reason a host's node refuses a joiner with the wrong password (RJ, or the game's refusal).
 const REFUSAL := "wrong_password"

@@ -1,8 +1,13 @@
-class_name HolePunchPeer
 extends RefCounted
 ## A peer the server introduced to a [HolePunch] node: the host for a client, each client for the
 ## host. It knows the peer's addresses, which of them are probed, the path in use and the
 ## handover state; the node decides when to send.
+
+const HolePunchIpv6 := preload("hole_punch_ipv6.gd")
+const HolePunchLanRules := preload("hole_punch_lan_rules.gd")
+const HolePunchPlan := preload("hole_punch_plan.gd")
+const HolePunchProtocol := preload("generated/protocol.gd")
+const HolePunchRelayLink := preload("hole_punch_relay_link.gd")
 
 ## What [method hear] made of a packet.
 enum Heard {
@@ -35,7 +40,7 @@ var public_port: int
 var lan_ip: String
 ## The peer's claimed LAN port.
 var lan_port: int
-## Whether the claimed LAN address may be probed (see [HolePunchLanRules]).
+## Whether the claimed LAN address may be probed (see [code]hole_punch_lan_rules.gd[/code]).
 var probe_lan: bool
 ## The path in use: empty until heard from, then [code]"local"[/code], [code]"public"[/code],
 ## [code]"ipv6"[/code] (reported to the game as [code]"public"[/code]) or
@@ -47,7 +52,8 @@ var name := ""
 var payload := ""
 ## Host: the peer's JP arrived (a peer of ours sends one always, an original peer never).
 var payload_heard := false
-## Host: the proof of the peer's password from its JP ([HolePunchPassword]), empty when none.
+## Host: the proof of the peer's password from its JP ([code]hole_punch_password.gd[/code]), empty
+## when none.
 var password := ""
 ## Host: when the peer's alias arrived ([code]INF[/code] before): its JP is awaited from then.
 var named_at := INF
@@ -74,7 +80,7 @@ var next_handover := 0.0
 var done := false
 ## The peer's NAT type, as the server passed it on.
 var nat: HolePunchNat.NatType = HolePunchNat.NatType.UNKNOWN
-## How we reach this peer (a [enum HolePunchPlan.Plan]).
+## How we reach this peer (a [code]HolePunchPlan.Plan[/code]).
 var plan: HolePunchPlan.Plan = HolePunchPlan.Plan.DIRECT
 ## The peer's global IPv6 address, when both sides have one (a path named [code]"ipv6"[/code]).
 var ip6 := ""

@@ -1,4 +1,3 @@
-class_name HolePunchPeers
 extends RefCounted
 ## The peers of one [HolePunch] session, and everything that is sent to them on a timer: punch
 ## and keep-open packets, relay requests and binds, and the host's handover (JH).
@@ -6,6 +5,12 @@ extends RefCounted
 ## It keeps at most [member HolePunch.max_peers] peers, never takes back a peer it gave up on in
 ## the same session, and says which peers are past hope; the node emits the signals. It reads the
 ## node's settings and sends through the node.
+
+const HolePunchLanRules := preload("hole_punch_lan_rules.gd")
+const HolePunchPeer := preload("hole_punch_peer.gd")
+const HolePunchProtocol := preload("generated/protocol.gd")
+const HolePunchRelayLink := preload("hole_punch_relay_link.gd")
+const HolePunchSocket := preload("hole_punch_socket.gd")
 
 ## Reasons [method tick] gives for a peer that is gone.
 enum Gone {

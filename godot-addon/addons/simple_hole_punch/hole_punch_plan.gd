@@ -1,4 +1,3 @@
-class_name HolePunchPlan
 extends RefCounted
 ## How a [HolePunch] node reaches one peer, decided the moment the server introduces it, from
 ## both sides' NAT types (see [HolePunchNat]) and whether the session is a random one. Both sides

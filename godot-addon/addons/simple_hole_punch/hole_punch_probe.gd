@@ -1,4 +1,3 @@
-class_name HolePunchProbe
 extends RefCounted
 ## Birthday probing between a port-randomising ("hard") NAT and a port-preserving or open
 ## ("easy") one, where plain punching cannot work: the hard side's router picks a new public port
@@ -18,7 +17,8 @@ extends RefCounted
 ## peer, and later hands its port to ENet. Every other socket is closed at once. Both sides stop at
 ## [member budget] datagrams, or after [member spread] plus [member linger] seconds, when the hard
 ## side's sockets close. A node that probes several peers at once shares one pace among them: each
-## call takes an allowance, the datagrams it may send now (see [HolePunchTraversal]).
+## call takes an allowance, the datagrams it may send now (see
+## [code]hole_punch_traversal.gd[/code]).
 
 ## Hard side: sockets opened toward the easy side (one mapping each).
 var hard_sockets := 256

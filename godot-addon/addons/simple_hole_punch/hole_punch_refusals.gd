@@ -1,4 +1,3 @@
-class_name HolePunchRefusals
 extends RefCounted
 ## Host, before the handover: the players it refused in this session, so that a refusal survives
 ## loss. RJ goes out in three copies at once and no answer comes back; a refused player whose
@@ -8,6 +7,9 @@ extends RefCounted
 ## on (where the server introduced it), only when it is one of ours with the pair's secret (when
 ## there is one), at most [constant MAX_ANSWERS] times per player and once per
 ## [constant MIN_INTERVAL] seconds, so that nobody can use it to aim our traffic elsewhere.
+
+const HolePunchPeer := preload("hole_punch_peer.gd")
+const HolePunchProtocol := preload("generated/protocol.gd")
 
 ## Most RJ sent again to one refused player.
 const MAX_ANSWERS := 8

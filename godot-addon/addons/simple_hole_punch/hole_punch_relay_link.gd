@@ -1,4 +1,3 @@
-class_name HolePunchRelayLink
 extends RefCounted
 ## The relay towards one peer, used only once punching towards it failed.
 ##
@@ -6,6 +5,9 @@ extends RefCounted
 ## the granted token (RB, resent until RA), and then sends punch packets through it. A grant is
 ## taken only when the relay is at the server's own IP, and binding stops as soon as a direct
 ## path to the peer is heard.
+
+const HolePunchProtocol := preload("generated/protocol.gd")
+const HolePunchRetry := preload("hole_punch_retry.gd")
 
 ## Where the relay stands.
 enum State {

@@ -1,4 +1,3 @@
-class_name HolePunchRetry
 extends RefCounted
 ## Resend-and-double timing: due at once, then after [member first_wait] seconds, then twice as
 ## long each time, never longer than [member longest_wait].

@@ -1,35 +1,39 @@
-class_name HolePunchRoster
 extends RefCounted
-## The players of a running game, on every machine, for a [HolePunch] node that owns the game's
-## ENet ([member HolePunch.manage_game_peer]) on a [SceneMultiplayer]: who is in, under which key
-## and alias, by which ENet peer id and path. The host keeps it and lets peers in
-## ([HolePunchRosterHost]); each client hears it from the host ([HolePunchRosterClient]). Before the
-## game runs, and for a game that starts ENet itself, it is empty.
+## The players of a running game, on every machine, for a [HolePunch] node that owns the game's ENet
+## ([member HolePunch.manage_game_peer]) on a [SceneMultiplayer]: who is in, under which key and
+## alias, by which ENet peer id and path. The host keeps it and lets peers in
+## ([code]hole_punch_roster_host.gd[/code]); each client hears it from the host
+## ([code]hole_punch_roster_client.gd[/code]). Before the game runs, and for a game that starts ENet
+## itself, it is empty.
 ##
 ## The host admits each ENet peer through [SceneMultiplayer]'s authentication
 ## ([member SceneMultiplayer.auth_callback]) rather than with raw packets once connected, because
 ## then a player the host refuses never becomes a peer of the game: no
 ## [signal MultiplayerAPI.peer_connected] fires for it on the host or on the other clients, and no
-## RPC or [MultiplayerSpawner] or [MultiplayerSynchronizer] state reaches it (let in first and thrown
-## out after, it would be in the game for a round trip). A client says who it is as soon as ENet
-## connects; the host decides on that, welcomes it with the list of players and completes its side;
-## the client completes its own only then, and the host lets the player in when that completion
-## arrives. So the host's game can send the player nothing before the client's
+## RPC or [MultiplayerSpawner] or [MultiplayerSynchronizer] state reaches it (let in first and
+## thrown out after, it would be in the game for a round trip). A client says who it is as soon as
+## ENet connects; the host decides on that, welcomes it with the list of players and completes its
+## side; the client completes its own only then, and the host lets the player in when that
+## completion arrives. So the host's game can send the player nothing before the client's
 ## [signal HolePunch.game_connected], and the welcome is the greeting the ready peer needs through
-## loss ([HolePunchGamePeer]). The price: the host lets a player in a round trip after its hello,
-## and a lost packet on the way costs ENet's resend (half a second, then one, then two); and while
-## the node's game peer runs, the
-## [member SceneMultiplayer.auth_callback] is the node's, so a game that authenticates players
-## itself leaves [member HolePunch.manage_game_peer] off.
+## loss ([code]hole_punch_game_peer.gd[/code]). The price: the host lets a player in a round trip
+## after its hello, and a lost packet on the way costs ENet's resend (half a second, then one, then
+## two); and while the node's game peer runs, the [member SceneMultiplayer.auth_callback] is the
+## node's, so a game that authenticates players itself leaves [member HolePunch.manage_game_peer]
+## off.
 ##
 ## Everything a peer sends is checked before use: bounded in bytes and fields, printable ASCII,
 ## aliases and reasons in our wire form ([method is_alias]), and only from the peer that may send it.
 ## The node's own raw packets begin with [code]SHP-[/code]: a game that reads
 ## [signal SceneMultiplayer.peer_packet] skips those.
 
+const HolePunchAlias := preload("hole_punch_alias.gd")
+const HolePunchIpv6 := preload("hole_punch_ipv6.gd")
+const HolePunchProtocol := preload("generated/protocol.gd")
+
 ## Client to host (authentication), as soon as ENet connects:
 ## [code]SHP-HELLO:alias:payload:proof[/code], in wire form; the proof of its
-## [member HolePunch.password] ([HolePunchPassword]) is empty when it set none.
+## [member HolePunch.password] ([code]hole_punch_password.gd[/code]) is empty when it set none.
 const HELLO := "SHP-HELLO"
 ## Host to client: [code]SHP-REFUSED:reason[/code] (authentication, or raw once let in).
 const REFUSED := "SHP-REFUSED"
@@ -38,8 +42,8 @@ const ROSTER := "SHP-ROSTER"
 ## Host to clients (raw): [code]SHP-LEFT:key:reason[/code], [code]left[/code] or [code]removed[/code].
 const LEFT := "SHP-LEFT"
 ## Either way (raw, unreliable), [constant BEATS] times per [member HolePunch.game_timeout] once
-## let in: a peer not heard for that long has gone (crashed, or its path died), whatever ENet
-## thinks yet.
+## let in: a peer not heard for that long since its first heartbeat has gone (crashed, or its path
+## died), whatever ENet thinks yet.
 const BEAT := "SHP-BEAT"
 ## Heartbeats per [member HolePunch.game_timeout]: all of them lost on a live path is rare even
 ## through heavy loss (one chance in 30,000 at 36% loss, about once in four hours at 5 s).
@@ -54,7 +58,8 @@ const PATHS: Array[String] = ["local", "public", "relay"]
 ## Messages dropped: malformed, or from a peer that may not send them.
 var dropped_messages := 0
 var _node: Node
-## ENet peer id -> when a message of ours last came from it, for the peers let in.
+## ENet peer id -> when a message of ours last came from it, for the peers let in; -1.0 while
+## none came yet (its clock is not running: see [method beat_to]).
 var _heard := {}
 var _next_beat := 0.0
 ## The players: key -> [code]{"alias": String, "path": String, "peer_id": int}[/code].
@@ -98,9 +103,18 @@ func tick(now: float) -> void:
 			if peers.has(id):
 				_api().send_bytes(BEAT.to_ascii_buffer(), id, MultiplayerPeer.TRANSFER_MODE_UNRELIABLE)
 	for id: int in _heard.keys():
-		if now - _heard[id] > _node.game_timeout:
+		if _heard[id] >= 0.0 and now - _heard[id] > _node.game_timeout:
 			_heard.erase(id)
 			_silent(id)
+
+
+## Peer [param id] was let in: heartbeats go to it, and its clock starts with the first of its own.
+## Through heavy loss its side may let it in seconds after ours (ENet's doubling resends), and a
+## peer that never beat is ENet's to notice ([code]ENET_TIMEOUT[/code] in
+## [code]hole_punch_game_peer.gd[/code]).
+func beat_to(id: int) -> void:
+	if not _heard.has(id):
+		_heard[id] = -1.0
 
 
 ## Peer [param id] (let in) was heard from at [param now]: from now on it must keep being heard.
@@ -173,8 +187,9 @@ static func fields_of(data: PackedByteArray, limit: int) -> PackedStringArray:
 	return data.get_string_from_ascii().split(":")
 
 
-## Whether [param wire] is an alias in our wire form: printable ASCII as [method HolePunchAlias.encode]
-## writes it (so it decodes to UTF-8 without control characters, and back to itself).
+## Whether [param wire] is an alias in our wire form: printable ASCII as
+## [code]HolePunchAlias.encode()[/code] writes it (so it decodes to UTF-8 without control
+## characters, and back to itself).
 static func is_alias(wire: String) -> bool:
 	return HolePunchProtocol.is_text(wire) and wire != "" and HolePunchAlias.encode(HolePunchAlias.decode(wire)) == wire
 

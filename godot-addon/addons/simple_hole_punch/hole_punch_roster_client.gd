@@ -1,14 +1,18 @@
-class_name HolePunchRosterClient
-extends HolePunchRoster
-## A client's side of the [HolePunchRoster]: as soon as ENet connects it tells the host who it is
-## (its alias and [member HolePunch.join_payload]); it completes its side of the authentication
-## only once the host welcomed it with the list of players ([signal welcomed]), so the host lets it
-## in, and its game's packets start, only after that. It counts as let in ([signal let_in]) when
-## its [SceneMultiplayer] admits the host, before any packet of the host's game is read. It keeps
-## the other players as the host lists them, emitting [signal HolePunch.player_joined] and
-## [signal HolePunch.player_left] for them. It takes messages only from the host (peer 1), and a
-## list of at most [member HolePunch.max_peers] players. Once in, the connection closing (the host
-## left, or was silent for [member HolePunch.game_timeout]) is [signal host_left].
+extends "hole_punch_roster.gd"
+## A client's side of the roster ([code]hole_punch_roster.gd[/code]): as soon as ENet connects it
+## tells the host who it is (its alias and [member HolePunch.join_payload]); it completes its side
+## of the authentication only once the host welcomed it with the list of players
+## ([signal welcomed]), so the host lets it in, and its game's packets start, only after that. It
+## counts as let in ([signal let_in]) when its [SceneMultiplayer] admits the host, before any packet
+## of the host's game is read. It keeps the other players as the host lists them, emitting
+## [signal HolePunch.player_joined] and [signal HolePunch.player_left] for them. It takes messages
+## only from the host (peer 1), and a list of at most [member HolePunch.max_peers] players. Once in,
+## the connection closing (the host left, or was silent for [member HolePunch.game_timeout]) is
+## [signal host_left].
+
+const HolePunchNames := preload("hole_punch_names.gd")
+const HolePunchPassword := preload("hole_punch_password.gd")
+const HolePunchPeer := preload("hole_punch_peer.gd")
 
 ## The host's game refused this player, for [param reason].
 signal refused(reason: String)

@@ -1,22 +1,30 @@
-class_name HolePunchRosterHost
-extends HolePunchRoster
-## The host's side of the [HolePunchRoster]: who may come in, and the list every client hears.
+extends "hole_punch_roster.gd"
+## The host's side of the roster ([code]hole_punch_roster.gd[/code]): who may come in, and the list
+## every client hears.
 ##
 ## An ENet peer is let in only from an address a player was punched at (a late joiner's public or
 ## LAN address, or its relay), as that player, once it said who it is (its hello). A player punched
-## before the handover is let in on its hello. A late joiner, whom the host never heard
-## ([HolePunchLateJoin]), is known by its hello: its alias, [member HolePunch.join_payload] and the
-## proof of its [member HolePunch.password]; then [member HolePunch.max_players] (reason
-## [code]full[/code]) and the password (reason [code]wrong_password[/code]) apply, each refusal
-## heard in [signal HolePunch.player_refused]; then [signal HolePunch.player_payload] (always, for a
-## late joiner) and [signal HolePunch.player_joined] come, and the game may
+## before the handover is let in on its hello; once gone, it comes back as a late joiner does. A
+## late joiner, whom the host never heard ([code]hole_punch_late_join.gd[/code]), is known by its
+## hello: its alias, [member HolePunch.join_payload] and the proof of its
+## [member HolePunch.password]; then [member HolePunch.max_players] (reason [code]full[/code]) and
+## the password (reason [code]wrong_password[/code]) apply, each refusal heard in
+## [signal HolePunch.player_refused]; then [signal HolePunch.player_payload] (always, for a late
+## joiner) and [signal HolePunch.player_joined] come, and the game may
 ## [method HolePunch.refuse_player] it in either handler, before it is let in. A refused player is
 ## told the reason and disconnected, and its key stays refused. A new connection from where a
 ## player's connection already is means the player started afresh: the old one is dropped at once,
-## without a word. A player whose connection closes
-## leaves ([code]left[/code]) unless it connects again within twice
-## [member HolePunch.game_retry_interval] (a client's fresh attempt). Every change of the list goes
-## to every client.
+## without a word. A player whose connection closes leaves ([code]left[/code]) at once, unless a
+## fresh attempt of its own is being let in (the old connection's end often arrives with it): then
+## it stays while its attempts go on, however long each takes through loss, and leaves once none
+## went on for twice [member HolePunch.game_retry_interval]. Every change of the list goes to every
+## client.
+
+const HolePunchFailures := preload("hole_punch_failures.gd")
+const HolePunchGameGate := preload("hole_punch_game_gate.gd")
+const HolePunchGamePeer := preload("hole_punch_game_peer.gd")
+const HolePunchPassword := preload("hole_punch_password.gd")
+const HolePunchPeer := preload("hole_punch_peer.gd")
 
 ## Late joiners and refusals remembered, per allowed peer.
 const _MEMORY := 4
@@ -32,7 +40,10 @@ var _refused := {}
 var _pending := {}
 var _welcomed := {}
 var _leaving := {}
-## Late joiners' pair secrets, by key: they key the proof of a password.
+## Player key -> when an attempt of its own last started or ended (seconds).
+var _attempted := {}
+## Players' pair secrets, by key, handed over or late: they key the proof of a password (a
+## handed-over player that left and comes back is asked for it like a late joiner).
 var _secrets := {}
 ## The late joiner whose payload the game is reading: refused there, it never joined.
 var _unannounced := ""
@@ -49,6 +60,7 @@ func _init(node: Node, game: ENetMultiplayerPeer, peers: Array[HolePunchPeer]) -
 			var path := "public" if punched.path == "ipv6" else punched.path
 			_endpoints[address(punched.endpoint()[0], punched.endpoint()[1])] = [punched.public_key, path]
 			_players[punched.public_key] = {"alias": HolePunchAlias.decode(punched.name), "path": path, "peer_id": 0}
+			_secrets[punched.public_key] = punched.secret
 	if _take(node.game_connect_timeout) == null: # ENet's own resends take that long through loss.
 		game.peer_connected.connect(func(id: int) -> void: # No authentication: only names ids.
 			var found: Array = _found(id)
@@ -99,6 +111,7 @@ func refuse(key: String, reason: String) -> bool:
 	var player: Dictionary = _players[key]
 	_players.erase(key)
 	_leaving.erase(key)
+	_attempted.erase(key)
 	_remember_refusal(key, reason)
 	for id: int in _pending.keys():
 		if _pending[id][0] == key and not _welcomed.has(id):
@@ -152,6 +165,8 @@ func _on_authenticating(id: int) -> void:
 		_turn_away(id, "unknown" if found.is_empty() else _refused[found[0]])
 		return
 	_pending[id] = found # Its hello follows.
+	if _players.has(found[0]):
+		_attempted[found[0]] = HolePunch._now()
 
 
 ## A player's hello: its alias and payload, which make a late joiner known.
@@ -201,41 +216,72 @@ func _on_admitted(id: int) -> void:
 		_kick(id, _refused.get(found[0], "removed"))
 		return
 	_leaving.erase(found[0])
+	_attempted.erase(found[0])
 	_players[found[0]].peer_id = id # A client that started afresh: the newest id is its own.
-	heard(id, HolePunch._now())
+	beat_to(id) # Its side may let us in seconds later through loss: it beats from then on.
 	_broadcast()
 
 
 ## A player's connection closed (it left, or was silent for [member HolePunch.game_timeout]): it
-## is gone at once, unless a fresh attempt of its own is being let in, which gets twice
-## [member HolePunch.game_retry_interval]. (A client the host welcomed makes no fresh attempt.)
+## is gone at once, unless a fresh attempt of its own is being let in, or one ended within twice
+## [member HolePunch.game_retry_interval] (its next follows within that): then it stays while its
+## attempts go on, however long each takes through loss, and is gone once none went on for that
+## long.
 func _on_closed(id: int) -> void:
 	_heard.erase(id)
 	for key: String in _players:
 		if _players[key].peer_id == id:
 			_players[key].peer_id = 0
 			_leaving[key] = id
-			if _pending.values().any(func(found: Array) -> bool: return found[0] == key):
-				_node.get_tree().create_timer(2.0 * _node.game_retry_interval).timeout.connect(_gone.bind(key, id))
-			else:
-				_gone(key, id)
+			_gone(key, id)
 			return
 
 
+## The player [param key], whose connection [param id] closed, is gone unless an attempt of its
+## own is being let in or ended lately; then this looks again later (an attempt ends, let in or
+## not, within the game's authentication timeout, and a client stops trying after its
+## [member HolePunch.game_connect_timeout], so the wait is bounded).
 func _gone(key: String, id: int) -> void:
 	if _leaving.get(key, 0) != id or not _players.has(key) or not is_instance_valid(_node):
+		return
+	var grace: float = 2.0 * _node.game_retry_interval
+	var quiet: float = HolePunch._now() - _attempted.get(key, -INF)
+	if _attempting(key) or quiet < grace:
+		_node.get_tree().create_timer(grace if _attempting(key) else grace - quiet).timeout.connect(_gone.bind(key, id))
 		return
 	var alias: String = _players[key].alias
 	_players.erase(key)
 	_leaving.erase(key)
+	_attempted.erase(key)
 	_node.player_left.emit(key, alias, "left")
 	_send_all(("%s:%s:left" % [LEFT, key]).to_ascii_buffer())
 	_broadcast()
 
 
+## Whether an attempt of the player [param key] is being let in: pending, and its ENet connection
+## neither gone nor ending. Forgets the pending ones that ended unheard.
+func _attempting(key: String) -> bool:
+	var live := false
+	for id: int in _pending.keys():
+		var remote := _game.get_peer(id)
+		if remote == null or not remote.is_active() or remote.get_state() >= ENetPacketPeer.STATE_DISCONNECT_LATER:
+			_ended(id)
+		elif _pending[id][0] == key:
+			live = true
+	return live
+
+
 func _on_auth_failed(id: int) -> void:
+	_ended(id)
+
+
+## The attempt [param id] ended before it was let in.
+func _ended(id: int) -> void:
+	var found: Array = _pending.get(id, [])
 	_pending.erase(id)
 	_welcomed.erase(id)
+	if not found.is_empty() and _players.has(found[0]):
+		_attempted[found[0]] = HolePunch._now()
 
 
 ## Completes the host's side, the player list first: the client completes its own side only once

@@ -1,9 +1,8 @@
-class_name HolePunchServerLink
 extends RefCounted
-## The rendezvous server as a [HolePunch] node sees it: its address, the request that waits for
-## an answer (resent on a [HolePunchRetry] until [member HolePunch.server_timeout]), the host's
-## keep-alives, the nonce that tells the server's real answers from forged ones, and the proof of
-## our IPv6 address.
+## The rendezvous server as a [HolePunch] node sees it: its address, the request that waits for an
+## answer (resent on a retry timer ([code]hole_punch_retry.gd[/code]) until
+## [member HolePunch.server_timeout]), the host's keep-alives, the nonce that tells the server's
+## real answers from forged ones, and the proof of our IPv6 address.
 ##
 ## The server passes a node's IPv6 address to its peers (who will punch it) only when the node
 ## proved it receives there: before the first request the node sends NP from its punching socket
@@ -15,6 +14,10 @@ extends RefCounted
 ## punch it) only once its return path is proven: it answers the first one with RC, a cookie sent
 ## only to the address it came from, and the node resends the request at once with the cookie.
 ## A spoofed request never gets that far: its sender never sees the cookie.
+
+const HolePunchIpv6 := preload("hole_punch_ipv6.gd")
+const HolePunchProtocol := preload("generated/protocol.gd")
+const HolePunchRetry := preload("hole_punch_retry.gd")
 
 
 ## The server key.

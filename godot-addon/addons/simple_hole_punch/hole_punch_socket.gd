@@ -1,8 +1,9 @@
-class_name HolePunchSocket
 extends RefCounted
 ## The punching socket of a [HolePunch] node: binds, sends, and hands over what arrived, a
 ## bounded number of datagrams at a time. A host that got through to a peer by birthday probing
 ## also keeps the socket that got through, for that peer alone ([method keep]).
+
+const HolePunchLanRules := preload("hole_punch_lan_rules.gd")
 
 ## Print every datagram sent and received, with a millisecond clock.
 var trace := false

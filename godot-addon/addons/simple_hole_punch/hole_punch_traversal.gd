@@ -1,9 +1,9 @@
-class_name HolePunchTraversal
 extends RefCounted
-## The NAT-traversal part of a [HolePunch] node, called from a few points of its phase machine:
-## the NAT diagnosis before the first request (so that the server can tell our peers our NAT type
-## and IPv6 address), the plan towards each peer the server introduces ([HolePunchPlan]), birthday
-## probing ([HolePunchProbe]) and the IPv6 path.
+## The NAT-traversal part of a [HolePunch] node, called from a few points of its phase machine: the
+## NAT diagnosis before the first request (so that the server can tell our peers our NAT type and
+## IPv6 address), the plan towards each peer the server introduces
+## ([code]hole_punch_plan.gd[/code]), birthday probing ([code]hole_punch_probe.gd[/code]) and the
+## IPv6 path.
 ##
 ## The easy side probes every peer that needs it at once (a host introduced to several clients
 ## behind port-randomising NATs), but all its probing datagrams share one pace,
@@ -11,6 +11,12 @@ extends RefCounted
 ## N-times burst that a router could take for a port scan. A peer probed while others are gets
 ## fewer probes within the hard side's listening window, and reaches the relay a little more
 ## often.
+
+const HolePunchIpv6 := preload("hole_punch_ipv6.gd")
+const HolePunchPeer := preload("hole_punch_peer.gd")
+const HolePunchPlan := preload("hole_punch_plan.gd")
+const HolePunchProbe := preload("hole_punch_probe.gd")
+const HolePunchSocket := preload("hole_punch_socket.gd")
 
 ## How long a pair that could use IPv6 punches before it asks for the relay anyway, when its plan
 ## is the relay at once: a direct IPv6 path usually answers within a round trip.
@@ -31,7 +37,8 @@ var _hard := HolePunchProbe.new()
 var _hard_peer: HolePunchPeer
 ## Host: the peer whose winning socket we keep (see [method HolePunch._take_socket]).
 var _kept_peer: HolePunchPeer
-## Birthday probing from the easy side: a [HolePunchProbe] per peer probed, all at once.
+## Birthday probing from the easy side: a probe ([code]hole_punch_probe.gd[/code]) per peer probed,
+## all at once.
 var _easy := {}
 ## The pace every probing datagram shares ([member HolePunch.probe_rate]): a token bucket.
 var _tokens := 0.0
@@ -61,7 +68,8 @@ func diagnose(server_key: String, now: float) -> void:
 
 ## Sends the request [param make] builds once the diagnosis (and the proof of our IPv6 address)
 ## is done, at once when it is: [param make] takes the extension fields
-## [code][nat, ip6_prefix, ip6_host, ip6_proof, cookie][/code] (see [method HolePunchServerLink.request]).
+## [code][nat, ip6_prefix, ip6_host, ip6_proof, cookie][/code] (see
+## [code]HolePunchServerLink.request()[/code]).
 func request(make: Callable, now: float) -> void:
 	_pending = make
 	_send_pending(now)
@@ -169,7 +177,7 @@ func _take_winner(peer: HolePunchPeer) -> void:
 func _probe_easy(now: float, allowance: int) -> void:
 	var peers: Array = _easy.keys().filter(func(p: HolePunchPeer) -> bool: return _node._peers.all().has(p) and (_easy[p] as HolePunchProbe).active(now))
 	for gone: HolePunchPeer in _easy.keys().filter(func(p: HolePunchPeer) -> bool: return not peers.has(p)):
-		_easy.erase(gone) # Done, or gone: it stays [member HolePunchPeer.probing], its packets may come from any port.
+		_easy.erase(gone) # Done, or gone: it stays [code]HolePunchPeer.probing[/code], its packets may come from any port.
 	peers.sort_custom(func(a: HolePunchPeer, b: HolePunchPeer) -> bool: return (_easy[a] as HolePunchProbe).wanted(now) < (_easy[b] as HolePunchProbe).wanted(now))
 	for i in peers.size():
 		var peer: HolePunchPeer = peers[i]

@@ -2,7 +2,7 @@ extends RefCounted
 ## Keys and tokens on the wire: bytes written as bigrams, two letters a byte.
 ##
 ## The schema decides the bigram table; the codec is the same for any table, so it is written
-## here once and the generated [HolePunchProtocol] builds it from the schema's table.
+## here once and the generated [code]protocol.gd[/code] builds it from the schema's table.
 
 ## Letters in a key: six bigrams, the four octets of the address, then port / 256 and port % 256.
 const KEY_LENGTH := 12

@@ -1,6 +1,8 @@
 extends "res://test/test_case.gd"
 ## The generated HolePunch: signals and settings as the schema names them, and dispatch by code.
 
+const HolePunchProtocol := preload("res://addons/simple_hole_punch/generated/protocol.gd")
+
 
 class Recorder:
 	extends HolePunch

@@ -25,7 +25,7 @@ extends "../hole_punch_messages.gd"
 ## answers must echo the nonce of our request, and two peers of ours prove themselves to each
 ## other with the pair secret the server gave them (RV instead of RD). The node keeps at most
 ## [member max_peers] peers, handles at most [member max_datagrams_per_frame] datagrams a frame,
-## probes a claimed LAN address only inside its own network ([HolePunchLanRules]), and every wait
+## probes a claimed LAN address only inside its own network ([code]hole_punch_lan_rules.gd[/code]), and every wait
 ## ends: a silent peer in [signal peer_lost], a handover at [member handover_deadline]. Its
 ## settings are grouped in the inspector: Server, Punching, Handover, Game, Network, Limits, NAT traversal, Debugging.
 ##
@@ -117,7 +117,7 @@ signal player_joined(key: String, alias: String)
 ## A player of [signal player_joined] is gone: before the handover it left, went silent, could not be reached, or the host removed it; in a game the node runs ([member manage_game_peer]) its connection closed (or went silent for [member game_timeout]) and did not come back, or the host removed it. Clients hear it for the other players too, and, when the host leaves or goes silent, for every player and then the host, followed by [signal failed] with [code]HOST_LEFT[/code].
 ## [param key]: The player's public key.
 ## [param alias]: Its alias (empty when it never told one).
-## [param reason]: [code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay), [code]removed[/code] (by the host) or [code]left[/code] (it left, or its game connection closed or went silent for [member game_timeout] and did not come back: a player still connecting gets twice [member game_retry_interval] for a fresh attempt).
+## [param reason]: [code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay), [code]removed[/code] (by the host) or [code]left[/code] (it left, or its game connection closed or went silent for [member game_timeout] and did not come back: a fresh attempt of its own already being let in keeps it, unless that attempt fails).
 @warning_ignore("unused_signal") # The machine emits it.
 signal player_left(key: String, alias: String, reason: String)
 ## Host: this node refused a player by itself, before [signal player_joined] (which never comes for it), before the handover or as a late joiner: its password was wrong or missing ([member password]), or the session was full ([member max_players]). The player gets [signal failed] with [code]WRONG_PASSWORD[/code] or [code]SESSION_FULL[/code].
@@ -149,7 +149,7 @@ signal game_connected(peer: MultiplayerPeer)
 @export var original_server: bool = false
 
 @export_group("Punching")
-## Seconds between punch packets to a peer not heard from yet: at most [constant HolePunchPeer.PUNCH_ROUNDS] (24) rounds of them in all, the first 16 this far apart, then each twice as far apart as the last (at most 0.5 s), so that an address introduced without asking costs little.
+## Seconds between punch packets to a peer not heard from yet: at most 24 rounds of them in all ([code]PUNCH_ROUNDS[/code] in [code]hole_punch_peer.gd[/code]), the first 16 this far apart, then each twice as far apart as the last (at most 0.5 s), so that an address introduced without asking costs little.
 @export_range(0.01, 1.0, 0.01, "suffix:s") var punch_interval: float = 0.05
 ## Seconds between packets that keep a punched hole open.
 @export_range(0.05, 5.0, 0.05, "suffix:s") var keep_open_interval: float = 0.25
@@ -173,9 +173,9 @@ signal game_connected(peer: MultiplayerPeer)
 @export_range(0.1, 10.0, 0.1, "suffix:s") var handover_timeout: float = 1.0
 
 @export_group("Game")
-## Let this node start ENet for the game after the handover ([HolePunchGamePeer]): the server on the punched port, or the client with a fresh attempt every [member game_retry_interval] until the host answers. It sets the peer on this node's [MultiplayerAPI] and emits [signal game_connected]. The host lets each client in through [SceneMultiplayer]'s authentication ([HolePunchRoster]), so a refused player never enters the game: while the game peer runs, [member SceneMultiplayer.auth_callback] is the node's. Both sides must turn it on. Leave it off to start ENet yourself on [signal start_server] / [signal start_client].
+## Let this node start ENet for the game after the handover ([code]hole_punch_game_peer.gd[/code]): the server on the punched port, or the client with a fresh attempt every [member game_retry_interval] until the host answers. It sets the peer on this node's [MultiplayerAPI] and emits [signal game_connected]. The host lets each client in through [SceneMultiplayer]'s authentication ([code]hole_punch_roster.gd[/code]), so a refused player never enters the game: while the game peer runs, [member SceneMultiplayer.auth_callback] is the node's. Both sides must turn it on. Leave it off to start ENet yourself on [signal start_server] / [signal start_client].
 @export var manage_game_peer: bool = false
-## Host, with [member manage_game_peer]: keep the session open after the handover, so that players can join the running game with the same code ([HolePunchLateJoin]); [method close_session] then ends it. Directly, or through the relay when punching fails. The host hears a late joiner only over the game connection: while letting it in, it asks who it is, and the player comes like any other, in [signal player_joined] with its alias and in [signal player_payload], under [member max_players] and [method refuse_player], before it enters the game.
+## Host, with [member manage_game_peer]: keep the session open after the handover, so that players can join the running game with the same code ([code]hole_punch_late_join.gd[/code]); [method close_session] then ends it. Directly, or through the relay when punching fails. The host hears a late joiner only over the game connection: while letting it in, it asks who it is, and the player comes like any other, in [signal player_joined] with its alias and in [signal player_payload], under [member max_players] and [method refuse_player], before it enters the game.
 @export var keep_open: bool = false
 ## Host: most joiners admitted to the session, late joiners included; the host itself does not count (0: no cap beyond [member max_peers]). A player heard beyond it is refused: it gets [signal failed] with [code]SESSION_FULL[/code], the host [signal player_refused] with [code]full[/code].
 @export_range(0, 1024) var max_players: int = 0
@@ -185,7 +185,7 @@ signal game_connected(peer: MultiplayerPeer)
 @export var join_payload: String = ""
 ## Client: seconds between fresh ENet connect attempts until the host answers.
 @export_range(0.1, 10.0, 0.1, "suffix:s") var game_retry_interval: float = 2.0
-## Seconds of silence after which a peer in a running game counts as gone: the node and its peers send each other a small heartbeat ten times in this (raw packets beginning with [code]SHP-[/code]), so a crashed player is in [signal player_left] about this long after it went silent, a crashed host in [signal failed] with [code]HOST_LEFT[/code]. Keep it above the longest stall of the game's main loop (a level loading). While connecting, ENet keeps its longer patience (30 s) for lossy paths.
+## Seconds of silence after which a peer in a running game counts as gone: the node and its peers send each other a small heartbeat ten times in this (raw packets beginning with [code]SHP-[/code]), so a crashed player is in [signal player_left] about this long after it went silent, a crashed host in [signal failed] with [code]HOST_LEFT[/code]. Keep it above the longest stall of the game's main loop (a level loading). The clock for a peer starts with its first heartbeat: through heavy loss one side may let the other in seconds after; before that, and while connecting, ENet keeps its longer patience (30 s) for lossy paths.
 @export_range(1.0, 60.0, 0.5, "suffix:s") var game_timeout: float = 5.0
 ## Client: seconds of attempts before [signal failed] with [code]GAME_CONNECT_FAILED[/code].
 @export_range(1.0, 300.0, 1.0, "suffix:s") var game_connect_timeout: float = 30.0
@@ -205,11 +205,11 @@ signal game_connected(peer: MultiplayerPeer)
 @export_range(1, 65536) var max_datagrams_per_frame: int = 256
 
 @export_group("NAT traversal")
-## Diagnose this machine's NAT ([HolePunchNat]) before the first request to a server, and tell peers its type through the server, so that each pair picks its plan at once ([HolePunchPlan]). Off, or with [member original_server], the type stays unknown and pairs punch as before.
+## Diagnose this machine's NAT ([HolePunchNat]) before the first request to a server, and tell peers its type through the server, so that each pair picks its plan at once ([code]hole_punch_plan.gd[/code]). Off, or with [member original_server], the type stays unknown and pairs punch as before.
 @export var nat_diagnosis: bool = true
 ## Most seconds the diagnosis may hold up the first request (it usually takes two round trips).
 @export_range(0.05, 5.0, 0.05, "suffix:s") var nat_timeout: float = 0.5
-## Tell peers our global IPv6 address (through the server) and punch theirs too, when this Godot's ENet can connect over IPv6 ([method HolePunchIpv6.enet_supports_ipv6]). The server passes the address on only once this node proved it holds it, by a round trip to the server over IPv6 during the NAT diagnosis: it needs [member nat_diagnosis] and a server started with [code]--public-ip6[/code].
+## Tell peers our global IPv6 address (through the server) and punch theirs too, when this Godot's ENet can connect over IPv6 ([code]enet_supports_ipv6()[/code] in [code]hole_punch_ipv6.gd[/code]). The server passes the address on only once this node proved it holds it, by a round trip to the server over IPv6 during the NAT diagnosis: it needs [member nat_diagnosis] and a server started with [code]--public-ip6[/code].
 @export var use_ipv6: bool = true
 ## Birthday probing, hard side (behind a port-randomising NAT): sockets opened towards the peer, one NAT mapping each.
 @export_range(1, 1024) var probe_sockets: int = 256
@@ -272,7 +272,7 @@ func refuse_player(key: String, reason: String) -> Error:
 	return _api_refuse_player(key, reason)
 
 
-## The players this node knows, by public key: [code]{"alias": String, "path": String, "peer_id": int}[/code]. Before the handover, the peers it punched to. In a game the node runs ([member manage_game_peer]), every player on every machine: the host lists who is in the game, late joiners included, and tells each client, which has the host and every other player ([code]path[/code] is that player's path to the host). [code]peer_id[/code] is the ENet peer id once connected (1 for the host), else 0.
+## The players this node knows, by public key: [code]{"alias": String, "path": String, "peer_id": int}[/code]. Before the handover, the peers it punched to. In a game the node runs ([member manage_game_peer]), every player on every machine: the host lists who is in the game, late joiners included, and tells each client, which has the host and every other player ([code]path[/code] is that player's path to the host). [code]peer_id[/code] is the ENet peer id once connected (1 for the host), else 0. Empty once this node's attempt or game ended with [signal failed], as after [method leave].
 func get_players() -> Dictionary:
 	return _api_get_players()
 
@@ -317,7 +317,7 @@ static func describe(reason: Failure, detail: String) -> String:
 	return _api_describe(reason, detail)
 
 
-## Routes a message parsed by [method HolePunchProtocol.parse] to its handler in the machine;
+## Routes a message parsed by [code]HolePunchProtocol.parse()[/code] to its handler in the machine;
 ## [param ip] and [param port] are the sender's. A message a client never receives is ignored.
 func _dispatch(message: Dictionary, ip: String, port: int) -> void:
 	match message.get("code", ""):

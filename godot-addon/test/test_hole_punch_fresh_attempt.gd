@@ -1,0 +1,161 @@
+extends "res://test/game_case.gd"
+## A player's fresh attempt through loss, on loopback with real ENet: the player's game starts
+## afresh, the end of its old connection is lost on the way (so the host learns of it only from
+## the new attempt), and the host's welcome is held back, as lost and resent, longer than twice
+## the host's [member HolePunch.game_retry_interval]. The attempt decides: let in, the player is
+## in the game; failed, it is gone.
+
+## ENet's protocol: the DISCONNECT command.
+const _DISCONNECT := 4
+
+## Auth messages held back from the client: [id, data].
+var _held: Array = []
+var _links: Array[Link] = []
+
+
+## A player's path to the host's game, on loopback: the host sees the player at the address it was
+## punched at ([member outer]), the player's game connects to [member inner]. It loses every ENet
+## DISCONNECT the player sends while [member lose_ends], and all it sends while [member cut].
+class Link:
+	var outer := PacketPeerUDP.new()
+	var inner := PacketPeerUDP.new()
+	var host_port := 0
+	var player_port := 0
+	var lose_ends := true
+	var cut := false
+	var lost := 0
+
+	func _init(punched_port: int, game_port: int) -> void:
+		outer.bind(punched_port, "127.0.0.1")
+		inner.bind(0, "127.0.0.1")
+		host_port = game_port
+
+	func pump() -> void:
+		while inner.get_available_packet_count() > 0:
+			var data := inner.get_packet()
+			player_port = inner.get_packet_port()
+			if cut or lose_ends and _command(data) == _DISCONNECT:
+				lost += 1
+				continue
+			outer.set_dest_address("127.0.0.1", host_port)
+			outer.put_packet(data)
+		while outer.get_available_packet_count() > 0:
+			var data := outer.get_packet()
+			if player_port > 0:
+				inner.set_dest_address("127.0.0.1", player_port)
+				inner.put_packet(data)
+
+	## The first ENet command in [param data], or -1.
+	static func _command(data: PackedByteArray) -> int:
+		if data.size() < 4:
+			return -1
+		var at := 4 if data.decode_u8(0) & 0x80 != 0 else 2 # After the sent time, if any.
+		return data.decode_u8(at) & 0x0F if data.size() > at and data.decode_u8(0) & 0x40 == 0 else -1
+
+
+func after_each() -> void:
+	for link in _links:
+		for sig: Signal in [tree.process_frame, tree.physics_frame]:
+			sig.disconnect(link.pump)
+		link.outer.close()
+		link.inner.close()
+	_links.clear()
+	_held.clear()
+	super()
+
+
+## A player [param alias] in the host's game through a [Link]; the host waits twice 0.5 s for a
+## player's fresh attempt.
+func player_through_link(alias: String) -> HolePunch:
+	host.game_timeout = 60.0 # The old connection ends by the new attempt, never by silence.
+	var kim := side(alias.capitalize(), alias)
+	var link := Link.new(kim.get_meta("port"), port)
+	_links.append(link)
+	for sig: Signal in [tree.process_frame, tree.physics_frame]:
+		sig.connect(link.pump)
+	kim.set_meta("link", link)
+	kim.set_meta("own_port", free_port())
+	host._game.expect([punched_peer(kim._public_key, HolePunchAlias.encode(alias))])
+	host.start_server.emit(port)
+	connect_through_link(kim)
+	return kim
+
+
+func connect_through_link(kim: HolePunch) -> void:
+	kim._game.expect([punched_peer(host._public_key, HolePunchAlias.encode(host.get_meta("alias")))])
+	var link: Link = kim.get_meta("link")
+	kim.start_client.emit("127.0.0.1", link.inner.get_local_port(), kim.get_meta("own_port"))
+
+
+## [param kim]'s game starts afresh; its old connection's end is lost, and the host's welcome to
+## each attempt from now on is held back until [method release].
+func start_afresh(kim: HolePunch) -> void:
+	kim.game_retry_interval = 10.0 # The client keeps an attempt: the welcome is slow, not lost for good.
+	var api := kim.multiplayer as SceneMultiplayer
+	api.peer_authenticating.connect(func(_id: int) -> void: # Before the host's first word to this attempt.
+		var own := api.auth_callback # The client's own, set by the attempt.
+		_held.clear() # Said to an attempt that ended.
+		api.auth_callback = func(id: int, data: PackedByteArray) -> void: _held.append([own, id, data]))
+	# ENet seeds a connection's ID from the second: an attempt in the same one would reuse it.
+	await wait_until(func() -> bool: return int(Time.get_unix_time_from_system()) != kim._game._host_second, 2.0)
+	connect_through_link(kim)
+
+
+## Hands what was held back to the attempt it came to.
+func release() -> void:
+	for held: Array in _held:
+		(held[0] as Callable).call(held[1], held[2])
+	_held.clear()
+
+
+func test_a_fresh_attempt_let_in_after_twice_the_retry_interval_keeps_the_player() -> void:
+	# Given kim in the game
+	var kim := player_through_link("kim")
+	assert_true(await connected(kim), "kim in the game")
+	var first := host.get_peer_id(kim._public_key)
+	# When kim starts afresh, the end of its old connection lost, and the welcome takes 3 s
+	await start_afresh(kim)
+	assert_true(await wait_until(func() -> bool: return host.get_peer_id(kim._public_key) == 0, 15.0), "the host saw the old connection close")
+	assert_true((kim.get_meta("link") as Link).lost > 0, "the old connection's end was lost")
+	assert_true(await wait_until(func() -> bool: return not _held.is_empty(), 15.0), "welcomed")
+	await wait(3.0)
+	release()
+	# Then the attempt is let in: kim is in the game, never left, never refused
+	assert_true(await wait_until(func() -> bool: return host.get_peer_id(kim._public_key) not in [0, first], 5.0), "kim in under its new id")
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(kim, "game_connected") == 2, 3.0), "kim's game connected again")
+	await wait(0.5)
+	assert_eq(host.get_peer_id(kim._public_key), (kim.multiplayer as SceneMultiplayer).get_unique_id(), "the host knows kim by its own id")
+	assert_signal_not_emitted(host, "player_left", "kim never left")
+	assert_signal_not_emitted(kim, "failed", "kim was not refused")
+	assert_eq(host.get_players().keys(), [kim._public_key], "kim is a player")
+
+
+func test_a_fresh_attempt_that_fails_lets_the_player_go() -> void:
+	# Given kim in the game, its fresh attempt not let in yet
+	var kim := player_through_link("kim")
+	assert_true(await connected(kim), "kim in the game")
+	await start_afresh(kim)
+	assert_true(await wait_until(func() -> bool: return host.get_peer_id(kim._public_key) == 0, 15.0), "the host saw the old connection close")
+	await wait(1.5)
+	assert_signal_not_emitted(host, "player_left", "kim stays while its attempt is let in")
+	# When kim's game ends, and the host hears the attempt end
+	(kim.get_meta("link") as Link).lose_ends = false
+	kim._game.close()
+	# Then kim left
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(host, "player_left") == 1, 3.0), "kim left")
+	assert_signal_emitted_with_parameters(host, "player_left", [kim._public_key, "kim", "left"])
+	assert_eq(host.get_players(), {}, "nobody in the game")
+
+
+func test_a_fresh_attempt_that_vanishes_lets_the_player_go_within_the_authentication_timeout() -> void:
+	# Given a host that lets an attempt authenticate for 2 s, and kim in the game
+	host.game_connect_timeout = 2.0
+	var kim := player_through_link("kim")
+	assert_true(await connected(kim), "kim in the game")
+	# When kim's path dies while its fresh attempt is being let in
+	await start_afresh(kim)
+	assert_true(await wait_until(func() -> bool: return host.get_peer_id(kim._public_key) == 0, 15.0), "the host saw the old connection close")
+	(kim.get_meta("link") as Link).cut = true
+	# Then kim left once the host's authentication timed out (and a look after it)
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(host, "player_left") == 1, 5.0), "kim left")
+	assert_eq(host.get_players(), {}, "nobody in the game")
