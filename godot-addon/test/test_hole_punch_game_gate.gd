@@ -128,6 +128,50 @@ func test_the_game_runs_on_for_its_players_when_the_node_moves_on() -> void:
 	assert_eq(host.multiplayer.get_peers(), PackedInt32Array([ann_id]), "ann alone in the game")
 
 
+func test_a_players_last_packet_reaches_the_game_when_it_leaves_right_after() -> void:
+	await _leave_right_after(false)
+
+
+func test_a_players_last_packet_reaches_the_game_when_it_leaves_as_another_connects() -> void:
+	await _leave_right_after(true)
+
+
+## Ann, in the game, sends a last reliable packet and lets go once it is delivered, with the
+## frames of two processes interleaved as on a loaded machine: the gate reads the packet after the
+## host's game polled (a process frame), with a connect request from a late joiner's address when
+## [param newcomer] (so ENet reads at once), ann hears ENet's acknowledgement and says goodbye, and
+## the gate reads that before the game polls again (a physics frame). The host's game must get
+## the packet, and then ann's leaving.
+func _leave_right_after(newcomer: bool) -> void:
+	var ann := side("Ann", "ann")
+	host.keep_open = true
+	start([ann])
+	assert_true(await connected(ann), "ann in the game")
+	var ann_id := host.get_peer_id(ann._public_key)
+	watch_signals(host.multiplayer)
+	var gate: HolePunchGameGate = host._game.gate
+	var ann_enet := ann.multiplayer.multiplayer_peer as ENetMultiplayerPeer
+	var kim := PacketPeerUDP.new()
+	kim.bind(free_port(), "127.0.0.1")
+	host._game.add_endpoints(key_of(kim.get_local_port()), punched_peer(key_of(kim.get_local_port()), ""))
+	kim.set_dest_address("127.0.0.1", port)
+	ann.multiplayer.send_bytes("last words".to_ascii_buffer(), 1, MultiplayerPeer.TRANSFER_MODE_RELIABLE)
+	ann_enet.get_peer(1).peer_disconnect_later()
+	ann_enet.poll()
+	if newcomer:
+		kim.put_packet(connect_request(0x4000))
+	OS.delay_msec(20)
+	gate._pump()
+	OS.delay_msec(20)
+	ann_enet.poll()
+	OS.delay_msec(20)
+	gate._pump()
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(host.multiplayer, "peer_disconnected") > 0, 3.0), "ann gone")
+	assert_signal_emitted_with_parameters(host.multiplayer, "peer_packet", [ann_id, "last words".to_ascii_buffer()], 0, "ann's last packet")
+	assert_eq(gate.dropped, 0, "datagrams dropped")
+	kim.close()
+
+
 ## An ENet connect request as a client sends it, asking for the connection [param connect_id].
 static func connect_request(connect_id: int) -> PackedByteArray:
 	var out := StreamPeerBuffer.new()

@@ -19,8 +19,12 @@ extends RefCounted
 ## [constant HALF_OPEN] seconds. So an address holds at most one half-open slot, for seconds.
 ##
 ## ENet sees each player at its leg's loopback address; [method remote_of] names the player's own.
-## The gate reads on every physics and process frame and has ENet read what it passed at once, so
-## datagrams reach ENet and leave it as soon as they would at ENet's own socket.
+## The gate reads on every physics and process frame, and ENet reads what it passed when the game
+## polls, as it would at its own socket (at once when a connection begins, so that ENet names its
+## slot). While ENet holds packets the game has not taken yet, the gate passes nothing: ENet would
+## read a player's goodbye and tell the game it left, whose [SceneMultiplayer] then forgets the
+## peer and drops its packets still waiting, its last words (a client that lets go once they are
+## delivered says goodbye as soon as ENet acknowledged them).
 
 const HolePunchRoster := preload("hole_punch_roster.gd")
 
@@ -61,6 +65,8 @@ var _next_sweep := 0.0
 ## Reads so far: a leg opens at most one new connection per read, so that ENet answers it (and
 ## names its slot) before the next one frees it.
 var _pumps := 0
+## The read the last new connection came in.
+var _opened := -1
 
 
 ## Binds the game's [param port] for [param tree]'s game and starts [param enet] as a server of
@@ -120,14 +126,14 @@ func _pump() -> void:
 		return
 	var now := Time.get_ticks_msec() / 1000.0
 	_pumps += 1
-	var passed := 0
-	for i in MAX_READ:
-		if _outer.get_available_packet_count() == 0:
-			break
-		var data := _outer.get_packet()
-		passed += 1 if _inbound(data, _outer.get_packet_ip(), _outer.get_packet_port(), now) else 0
-	if passed > 0:
-		_enet.poll() # ENet reads them now, as it would have at its own socket, and answers below.
+	if _enet.get_available_packet_count() == 0: # Else the game polls first.
+		for i in MAX_READ:
+			if _outer.get_available_packet_count() == 0:
+				break
+			var data := _outer.get_packet()
+			_inbound(data, _outer.get_packet_ip(), _outer.get_packet_port(), now)
+		if _opened == _pumps:
+			_enet.poll() # ENet answers the new connection now, naming its slot (below).
 	_forward(now)
 	if now >= _next_sweep:
 		_next_sweep = now + 1.0
@@ -149,27 +155,28 @@ func _forward(now: float) -> void:
 				_outer.put_packet(data)
 
 
-## Passes [param data] from [param ip]:[param port] to ENet if it may reach it; returns whether it did.
-func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> bool:
+## Passes [param data] from [param ip]:[param port] to ENet if it may reach it.
+func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> void:
 	var at := HolePunchRoster.address(ip, port)
 	var leg: Dictionary = _legs.get(at, {})
 	if leg.is_empty():
 		if not _expects.is_valid() or not _expects.call(ip, port):
 			dropped += 1
-			return false
+			return
 		leg = _open_leg(at, ip, port)
 		if leg.is_empty():
 			dropped += 1
-			return false
+			return
 	var id := connect_id(data)
 	if id >= 0 and (leg.ended.has(id) or not leg.pending.has(id) and leg.opened == _pumps):
 		dropped += 1 # An ended one, or a second new one before ENet answered the first.
-		return false
+		return
 	if id >= 0 and not leg.pending.has(id):
 		for old: int in leg.pending.keys(): # The client started afresh.
 			_free(leg, old)
 		leg.pending[id] = {"since": now, "slot": -1, "session": 0}
 		leg.opened = _pumps
+		_opened = _pumps
 	elif id < 0 and data.size() >= 2 and not leg.pending.is_empty():
 		var slot := (data.decode_u8(0) << 8 | data.decode_u8(1)) & _NO_PEER
 		for done: int in leg.pending.keys():
@@ -177,7 +184,6 @@ func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> bool:
 				leg.pending.erase(done) # It talks to its slot: the handshake is done.
 	leg.last = now
 	(leg.socket as PacketPeerUDP).put_packet(data)
-	return true
 
 
 func _open_leg(at: String, ip: String, port: int) -> Dictionary:
