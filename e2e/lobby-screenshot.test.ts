@@ -5,13 +5,12 @@
  * the renderer). The README shows those pictures: `SHP_LOBBY_SHOTS=docs/lobby` keeps them there.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { godotPath, importProject, ROOT } from '../ci/harness/godot.ts';
 import { startServer, Watched } from '../ci/harness/processes.ts';
-import { tutorialApiMissing } from '../ci/harness/tutorial-project.ts';
 
 /** What the screenshot script reports of each picture (godot-demo/lobby/screenshot.gd). */
 interface Shot {
@@ -24,11 +23,6 @@ interface Shot {
 const SIZE = [1152, 648];
 const STAGES = ['idle', 'error', 'hosting', 'game'];
 const FIELDS = ['Server key', 'Your name', 'Session code', 'Password', 'Player cap'];
-const missing = tutorialApiMissing();
-/** The node itself turns away a wrong password and tells the host. */
-const NODE_CHECKS = !missing.includes('WRONG_PASSWORD') && !missing.includes('signal player_refused');
-/** A host's leave() ends its players' game with HOST_LEFT (on main once the addon has it). */
-const HOST_LEAVES = !missing.includes('HOST_LEFT') && !missing.includes('func leave');
 
 const temp = mkdtempSync(join(tmpdir(), 'shp-lobby-'));
 const dir = process.env.SHP_LOBBY_SHOTS ? resolve(ROOT, process.env.SHP_LOBBY_SHOTS) : temp;
@@ -36,6 +30,7 @@ const shots = new Map<string, Shot>();
 let renderer = '';
 beforeAll(() => {
   mkdirSync(dir, { recursive: true });
+  rmSync(resolve(dir, 'leave'), { force: true }); // The host leaves when the test writes it.
   renderer = execFileSync('bash', [resolve(ROOT, 'ci/provision-render.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 280_000 }).trim();
   importProject('godot-demo');
 }, 300_000);
@@ -83,7 +78,7 @@ describe('the demo lobby', () => {
   it('hosts a real session: the host in its list, a copyable grouped code, Start game before the start only, one square per peer moved by RPC, late joiners, the host leaving', async () => {
     // Given a server, and the lobby hosting with a password on a (virtual) screen
     const server = await startServer();
-    const host = lobby([`--shots=${dir}`, `--server-key=${server.key}`, '--role=host', '--password=swordfish', ...(NODE_CHECKS ? ['--expect-refusal'] : [])], 'lobby host', true);
+    const host = lobby([`--shots=${dir}`, `--server-key=${server.key}`, '--role=host', '--password=swordfish', '--expect-refusal'], 'lobby host', true);
     const players: Watched[] = [];
     const join = (alias: string, password: string, code: string): Watched => {
       const player = lobby([`--server-key=${server.key}`, '--role=join', `--code=${code}`, `--alias=${alias}`, `--password=${password}`], `lobby ${alias}`, false);
@@ -95,17 +90,15 @@ describe('the demo lobby', () => {
       // When a player joins with the password (and, where the node checks it, one without)
       const bob = join('bob', 'swordfish', code);
       await bob.waitForLine(/^SHP_ROWS \[.*hana {2}· {2}host/, 30_000);
-      if (NODE_CHECKS) {
-        const eve = join('eve', 'guess', code);
-        const said = (await eve.waitForLine(/^SHP_ERROR (.+)$/, 30_000))[1]!;
-        expect(said, 'a sentence, not a key').not.toMatch(/^[A-Z_]+(: |$)/);
-      }
+      const eve = join('eve', 'guess', code);
+      const refusedSaid = (await eve.waitForLine(/^SHP_ERROR (.+)$/, 30_000))[1]!;
+      expect(refusedSaid, 'a sentence, not a key').not.toMatch(/^[A-Z_]+(: |$)/);
       // Then the host's lobby lists itself and the player, offers Start game and the code to copy
       const hosting = shotsIn([(await host.waitForLine(/^SHP_SHOT .*"stage":"hosting"/, 40_000)).input!])[0]!;
       expect(hosting.buttons).toEqual(['Start game', 'Leave', 'Copy', 'Remove']);
       expect(hosting.code).toBe(code.toUpperCase().match(/.{1,4}/g)!.join('-'));
       expect(hosting.rows).toEqual(['hana  ·  you, host', expect.stringMatching(/^bob {2}· {2}(local|public) {2}· {2}ping -$/)]);
-      if (NODE_CHECKS) expect(hosting.status).toBe('Turned eve away: wrong password');
+      expect(hosting.status).toBe('Turned eve away: wrong password');
       expect((await host.waitForLine(/^SHP_CLIPBOARD (.*)$/, 10_000))[1], 'Copy puts the grouped code on the clipboard').toBe(hosting.code);
       // And once the game started, a square per peer, bob's moved by bob, pings, and no Start game
       const game = shotsIn([(await host.waitForLine(/^SHP_SHOT .*"stage":"game"/, 40_000)).input!])[0]!;
@@ -119,23 +112,22 @@ describe('the demo lobby', () => {
         shots.set(shot.stage, shot);
       }
       // And the password holds for a player who joins the running game too
-      if (NODE_CHECKS) {
-        const said = (await join('mal', 'guess', code).waitForLine(/^SHP_ERROR (.+)$/, 30_000))[1]!;
-        expect(said, 'a sentence, not a key').not.toMatch(/^[A-Z_]+(: |$)/);
-      }
+      const malSaid = (await join('mal', 'guess', code).waitForLine(/^SHP_ERROR (.+)$/, 30_000))[1]!;
+      expect(malSaid, 'a sentence, not a key').not.toMatch(/^[A-Z_]+(: |$)/);
       // And a player who joins the running game shows in bob's lobby beside the host
       join('kim', 'swordfish', code);
       const rows = JSON.parse((await bob.waitForLine(/^SHP_ROWS (\[.*kim {2}· {2}(local|public) {2}· {2}ping \d+ ms.*\])$/, 40_000))[1]!) as string[];
       expect(rows).toEqual(expect.arrayContaining(['bob  ·  you', expect.stringMatching(/^hana {2}· {2}host {2}· {2}(local|public) {2}· {2}ping \d+ ms$/)]));
       expect(rows.filter((r) => /^(eve|mal) /.test(r)), 'turned away, never listed').toEqual([]);
+      writeFileSync(resolve(dir, 'leave'), '');
       // When the host leaves, bob's lobby says so in words and is back at the start
       await host.waitForLine(/^SHP_LEFT$/, 40_000);
-      if (HOST_LEAVES) {
-        const said = (await bob.waitForLine(/^SHP_ERROR (.+)$/, 30_000))[1]!;
-        expect(said).not.toMatch(/^[A-Z_]+(: |$)/);
-        await bob.waitForLine(/^SHP_ROWS \[\]$/, 30_000);
-      }
-      expect([host, ...players].flatMap((p) => p.lines.filter((l) => /SCRIPT ERROR/.test(l)))).toEqual([]);
+      rmSync(resolve(dir, 'leave'), { force: true });
+      const leftSaid = (await bob.waitForLine(/^SHP_ERROR (.+)$/, 30_000))[1]!;
+      expect(leftSaid).not.toMatch(/^[A-Z_]+(: |$)/);
+      await bob.waitForLine(/^SHP_ROWS \[\]$/, 30_000);
+      // No error raised from the lobby's scripts: a script error, or an engine error with a GDScript backtrace
+      expect([host, ...players].flatMap((p) => p.lines.filter((l) => /SCRIPT ERROR|GDScript backtrace/.test(l)))).toEqual([]);
     } finally {
       host.kill();
       for (const player of players) player.kill();

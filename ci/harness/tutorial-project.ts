@@ -26,14 +26,6 @@ export function tutorialFromReadme(): string {
     .join('\n\n');
 }
 
-/** The names the tutorial uses that the addon may not have yet; empty when it has them all. */
-export function tutorialApiMissing(): string[] {
-  const node = readFileSync(resolve(ROOT, 'godot-addon/addons/simple_hole_punch/generated/hole_punch.gd'), 'utf8');
-  const all = node + readFileSync(resolve(ROOT, 'godot-addon/addons/simple_hole_punch/hole_punch_machine.gd'), 'utf8');
-  return [/\bvar password\b/, /\bvar game_timeout\b/, /\bsignal player_refused\(/, /\bfunc leave\(/, /\bstatic func describe\(/, /\bWRONG_PASSWORD\b/, /\bHOST_LEFT\b/]
-    .filter((pattern) => !pattern.test(all)).map((pattern) => pattern.source.replace(/\\b|\\\(/g, ''));
-}
-
 const MAIN = `extends "res://first_game.gd"
 ## The tutorial's game with a test's hands and eyes.
 

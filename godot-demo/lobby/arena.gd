@@ -56,7 +56,7 @@ func clear() -> void:
 func relabel() -> void:
 	for square in get_children():
 		var id := int(str(square.name))
-		(square.get_child(0) as Label).text = _alias_of.call(id) + (" (you)" if id == multiplayer.get_unique_id() else "")
+		(square.get_child(0) as Label).text = _alias_of.call(id) + (" (you)" if id == own_id(multiplayer) else "")
 
 
 ## Moves our own square by [param by], inside the arena, and tells every peer.
@@ -81,7 +81,7 @@ func _process(delta: float) -> void:
 
 
 func _mine() -> ColorRect:
-	return get_node_or_null(str(multiplayer.get_unique_id())) as ColorRect
+	return get_node_or_null(str(own_id(multiplayer))) as ColorRect
 
 
 ## Each peer moves only its own square: the sender's id says whose it is.
@@ -90,3 +90,9 @@ func _moved(to: Vector2) -> void:
 	var square := get_node_or_null(str(multiplayer.get_remote_sender_id())) as ColorRect
 	if square != null:
 		square.position = to
+
+
+## This peer's id in the game, or 0 once the game's peer is gone (the host left): the list
+## is still drawn then, and Godot reports an error for an id asked of no peer.
+static func own_id(api: MultiplayerAPI) -> int:
+	return api.get_unique_id() if api.has_multiplayer_peer() else 0

@@ -234,7 +234,7 @@ static func grouped(code: String) -> String:
 
 
 func _alias_of(id: int) -> String:
-	if id == multiplayer.get_unique_id():
+	if id == Arena.own_id(multiplayer):
 		return _alias.text.strip_edges()
 	for key: String in _rows:
 		if hole_punch.get_peer_id(key) == id:

@@ -10,7 +10,8 @@ extends SceneTree
 ## with [code]--expect-refusal[/code], one was turned away); then copies the code
 ## ([code]SHP_CLIPBOARD text[/code]) and starts the game;
 ## [code]game[/code] once a player moved its square and a ping came back; once a second player's
-## ping came back too, it leaves ([code]SHP_LEFT[/code]) and ends.
+## ping came back too, it leaves once the file [code]DIR/leave[/code] exists ([code]SHP_LEFT[/code])
+## and ends.
 ## [br][code]--role=join --code=CODE [--alias=NAME] [--password=P][/code] (headless): joins, moves
 ## its square once in the game, plays along until it is ended, and prints [code]SHP_ROWS [rows][/code]
 ## whenever its player list changes and [code]SHP_ERROR text[/code] whenever its error does.
@@ -69,7 +70,12 @@ func _host(lobby: Lobby) -> void:
 	await _shoot(lobby, "game")
 	while lobby._pings.size() < 2: # A late joiner is in the game.
 		await process_frame
-	await create_timer(1.0).timeout # Every player heard of it.
+	# Every player has heard of it once the test says so (it reads their lobbies), or at the latest
+	# after a while: a host that never leaves would hold the test up.
+	var told := "%s/leave" % _options.get("shots", ".")
+	var until := Time.get_ticks_msec() + 40_000
+	while not FileAccess.file_exists(told) and Time.get_ticks_msec() < until:
+		await process_frame
 	lobby._leave()
 	print("SHP_LEFT")
 
