@@ -205,3 +205,19 @@ func test_a_client_whose_own_game_disconnects_hears_no_host_left() -> void:
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(host, "player_left") == 1, 3.0), "the host heard ann go")
 	await wait(0.3)
 	assert_signal_not_emitted(ann, "failed", "the host did not leave")
+
+
+func test_enet_never_throttles_the_heartbeats_of_a_game_connection() -> void:
+	# Given a player in the game
+	var ann := side("Ann", "ann")
+	start([ann])
+	assert_true(await connected(ann), "in the game")
+	# Then neither side's ENet may drop unreliable packets (the heartbeats) when round trips grow:
+	# with ENet's default deceleration, loss and jitter silence them for seconds on a live path
+	var client_side := (ann.multiplayer.multiplayer_peer as ENetMultiplayerPeer).get_peer(1)
+	var host_side := (host.multiplayer.multiplayer_peer as ENetMultiplayerPeer).get_peer(host.get_peer_id(ann._public_key))
+	for connection: ENetPacketPeer in [client_side, host_side]:
+		assert_true(connection != null, "a connection")
+		if connection != null:
+			assert_eq(connection.get_statistic(ENetPacketPeer.PEER_PACKET_THROTTLE_DECELERATION), 0.0, "no deceleration")
+			assert_eq(connection.get_statistic(ENetPacketPeer.PEER_PACKET_THROTTLE), float(ENetPacketPeer.PACKET_THROTTLE_SCALE), "full throttle")

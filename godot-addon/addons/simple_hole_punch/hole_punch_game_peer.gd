@@ -44,6 +44,9 @@ signal host_left(key: String, alias: String)
 ## third of its packets each way reaches in a few sessions in a hundred; this keeps resending for
 ## 30 s, as long as ENet's own longest wait.
 const ENET_TIMEOUT: Array[int] = [32, 30000, 30000]
+## ENet's throttle settings for a game connection (interval ms, acceleration, deceleration):
+## ENet's defaults but for a deceleration of 0, so the throttle stays at its full scale.
+const UNTHROTTLED: Array[int] = [5000, 2, 0]
 
 ## Seconds between fresh connect attempts until the host is heard.
 var retry_interval := 2.0
@@ -243,6 +246,15 @@ static func make_patient(connection: ENetPacketPeer) -> void:
 	connection.set_timeout(ENET_TIMEOUT[0], ENET_TIMEOUT[1], ENET_TIMEOUT[2])
 
 
+## Keeps ENet from throttling the unreliable packets of [param connection], once connected (ENet
+## tells the other side too): it drops them before sending whenever round trips grow, which
+## through loss and jitter can silence the node's unreliable heartbeats for longer than
+## [member HolePunch.game_timeout] on a live connection.
+static func unthrottle(connection: ENetPacketPeer) -> void:
+	if connection != null and connection.get_state() == ENetPacketPeer.STATE_CONNECTED:
+		connection.throttle_configure(UNTHROTTLED[0], UNTHROTTLED[1], UNTHROTTLED[2])
+
+
 func _give_up(err: Error) -> void:
 	_stop_trying()
 	if peer != null:
@@ -255,6 +267,7 @@ func _give_up(err: Error) -> void:
 func _on_authenticating(id: int) -> void:
 	if _target.is_empty() or id != 1:
 		return
+	unthrottle(peer.get_peer(1))
 	_try_in(retry_interval)
 
 

@@ -157,6 +157,7 @@ func _on_authenticating(id: int) -> void:
 	var remote := _game.get_peer(id)
 	if remote != null:
 		HolePunchGamePeer.make_patient(remote)
+		HolePunchGamePeer.unthrottle(remote)
 	for other: ENetPacketPeer in _game.get_host().get_peers():
 		if remote != null and other != remote and other.get_remote_address() == remote.get_remote_address() and other.get_remote_port() == remote.get_remote_port():
 			other.reset() # The player started afresh: its old connection's resends, with ids ENet may reuse, must not reach the new one.
