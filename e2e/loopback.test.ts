@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { decodeKey } from '../server/src/generated/protocol.ts';
 import { LossyRelay } from './lossy-relay.ts';
 import { type Player, type RunningServer, startPlayer, startServer } from '../ci/harness/processes.ts';
+import { succeeded } from './test-processes.ts';
 
 const running: Array<{ kill(): void }> = [];
 const relays: LossyRelay[] = [];
@@ -30,10 +31,6 @@ function player(...args: Parameters<typeof startPlayer>): Player {
   return p;
 }
 
-async function succeeded(p: Player): Promise<void> {
-  const code = await p.exited;
-  expect(code, `${p.label} exit code; output:\n${p.tail()}`).toBe(0);
-}
 
 /** Seconds from the host's first event to the last ENet connection among [players]. */
 function secondsToConnect(host: Player, players: readonly Player[]): number {

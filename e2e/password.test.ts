@@ -2,22 +2,14 @@
  * The session's password, enforced by the host's node: the real server and headless Godot players
  * in separate processes, each with its own HolePunch node, before the game and as late joiners.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Player, type PlayerEvent, startPlayer, startServer } from '../ci/harness/processes.ts';
+import { cleanedAfterEach, succeeded } from './test-processes.ts';
 
-const running: Array<{ kill(): void }> = [];
-const dirs: string[] = [];
-afterEach(() => {
-  for (const p of running.splice(0)) p.kill();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-async function succeeded(p: Player): Promise<void> {
-  expect(await p.exited, `${p.label} exit code; output:\n${p.tail()}`).toBe(0);
-}
+const { running, dirs } = cleanedAfterEach();
 
 /** Waits for [p]'s failure, then stops it (a refused player has nothing more to do). */
 async function refused(p: Player): Promise<PlayerEvent> {

@@ -2,22 +2,14 @@
  * Players with identities on loopback: the real server and headless Godot players whose HolePunch
  * node starts ENet itself (manage_game_peer).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Player, startPlayer, startServer } from '../ci/harness/processes.ts';
+import { cleanedAfterEach, succeeded } from './test-processes.ts';
 
-const running: Array<{ kill(): void }> = [];
-const dirs: string[] = [];
-afterEach(() => {
-  for (const p of running.splice(0)) p.kill();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-async function succeeded(p: Player): Promise<void> {
-  expect(await p.exited, `${p.label} exit code; output:\n${p.tail()}`).toBe(0);
-}
+const { running, dirs } = cleanedAfterEach();
 
 describe('players on loopback, the node owning ENet', () => {
   it('two players with the same alias both join, connect and exchange RPCs with the host', async () => {

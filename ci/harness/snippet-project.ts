@@ -54,16 +54,24 @@ export function snippetProject(serverKey: string): string {
     '\tvar args := OS.get_cmdline_user_args()',
     '\tif args[0] == "host":', '\t\thost()', '\telse:', '\t\tprint("joining")', '\t\tjoin(args[1])', '',
   ].join('\n'));
+  finishProject(dir, 'snippet', 'Node');
+  return dir;
+}
+
+/**
+ * Makes [dir] (holding the addon and `main.gd`) a Godot project named [name] with the plugin on,
+ * whose main scene is one [rootType] node running `main.gd`, and imports it.
+ */
+export function finishProject(dir: string, name: string, rootType: string): void {
   writeFileSync(join(dir, 'main.tscn'), [
     '[gd_scene load_steps=2 format=3]', '', '[ext_resource type="Script" path="res://main.gd" id="1"]', '',
-    '[node name="Main" type="Node"]', 'script = ExtResource("1")', '',
+    `[node name="Main" type="${rootType}"]`, 'script = ExtResource("1")', '',
   ].join('\n'));
   writeFileSync(join(dir, 'project.godot'), [
-    'config_version=5', '', '[application]', '', 'config/name="snippet"', 'run/main_scene="res://main.tscn"', '',
+    'config_version=5', '', '[application]', '', `config/name="${name}"`, 'run/main_scene="res://main.tscn"', '',
     '[editor_plugins]', '', 'enabled=PackedStringArray("res://addons/simple_hole_punch/plugin.cfg")', '',
   ].join('\n'));
   importProject(dir);
-  return dir;
 }
 
 /** Godot's arguments to run the project in [dir] as the host (`host`) or a player (`join`, code). */

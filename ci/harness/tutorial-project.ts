@@ -9,7 +9,8 @@
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { importProject, ROOT } from './godot.ts';
+import { ROOT } from './godot.ts';
+import { finishProject } from './snippet-project.ts';
 
 /** The tutorial's game, which the addon README shows block by block. */
 export const TUTORIAL = 'godot-demo/snippets/first_game.gd';
@@ -86,15 +87,7 @@ export function tutorialProject(serverKey: string): string {
   if (keyed === game) throw new Error(`${TUTORIAL} has no SERVER_KEY constant to replace`);
   writeFileSync(join(dir, 'first_game.gd'), keyed);
   writeFileSync(join(dir, 'main.gd'), MAIN);
-  writeFileSync(join(dir, 'main.tscn'), [
-    '[gd_scene load_steps=2 format=3]', '', '[ext_resource type="Script" path="res://main.gd" id="1"]', '',
-    '[node name="Main" type="Node2D"]', 'script = ExtResource("1")', '',
-  ].join('\n'));
-  writeFileSync(join(dir, 'project.godot'), [
-    'config_version=5', '', '[application]', '', 'config/name="first game"', 'run/main_scene="res://main.tscn"', '',
-    '[editor_plugins]', '', 'enabled=PackedStringArray("res://addons/simple_hole_punch/plugin.cfg")', '',
-  ].join('\n'));
-  importProject(dir);
+  finishProject(dir, 'first game', 'Node2D');
   return dir;
 }
 
