@@ -178,7 +178,7 @@ export async function startGenerators(count: number): Promise<Generators> {
   const workers = Array.from({ length: count }, () => new Worker());
   const sink = dgram.createSocket({ type: 'udp4', recvBufferSize: 4096 });
   await new Promise<void>((done) => sink.bind(0, '127.0.0.1', done));
-  sink.pause?.(); // Never read: the kernel drops what does not fit.
+  // Nothing listens for 'message': the kernel drops what does not fit the small buffer.
   const results = await Promise.all(workers.map((w) => w.call<{ sent: number }>({ op: 'sink', port: sink.address().port, seconds: 1 })));
   sink.close();
   return { workers, ceiling: results.reduce((s, r) => s + r.sent, 0) };
@@ -212,6 +212,18 @@ async function measureTarget(g: Generators, kind: Kind | 'mix', name: string, ta
       });
     }
     return { kind, label: LABELS[kind], target: name, max: closed.perSecond, latency };
+  } finally {
+    await Promise.all(g.workers.map((w) => w.call({ op: 'teardown' })));
+  }
+}
+
+/** [kind] offered at [rate] a second to a running server for [seconds]: the load a profile is taken under. */
+export async function loadAt(g: Generators, kind: Kind | 'mix', server: Started, rate: number, seconds: number): Promise<number> {
+  const t: Target = { port: server.port, serverKey: server.key, echo: false };
+  await Promise.all(g.workers.map((w, worker) => w.call({ op: 'setup', worker, target: t, groups: GROUPS[kind] })));
+  try {
+    const results = await Promise.all(g.workers.map((w) => w.call<MeasureResult>({ op: 'measure', mode: 'open', rate: rate / g.workers.length, seconds })));
+    return merge(results).answered / seconds;
   } finally {
     await Promise.all(g.workers.map((w) => w.call({ op: 'teardown' })));
   }
