@@ -1,11 +1,11 @@
 /**
- * The baseline: a bare Node `dgram` server with the rendezvous socket's options (4 MB kernel
- * buffers) that answers each datagram with itself, as many times as the server answers its code:
+ * The baseline: a bare Node `dgram` server made as the rendezvous socket is (the same
+ * kernel buffers and address lookup) that answers each datagram with itself, as many times as the server answers its code:
  * none for KA and CS (never answered), `--copies JS=2,RS=1.5` where the server also tells a host
  * (a fraction alternates). Extra copies start with "x", so a client tells them from the answer.
  * A datagram "?" is answered with the count of datagrams received (for unanswered floods).
  */
-import dgram from 'node:dgram';
+import { RENDEZVOUS_BUFFER_BYTES, udpSocket } from '../server/src/udp-socket.ts';
 
 const copies = new Map<string, number>([['KA', 0], ['CS', 0]]);
 const flag = process.argv.indexOf('--copies');
@@ -16,7 +16,7 @@ for (const pair of flag > 0 ? process.argv[flag + 1]!.split(',') : []) {
 const owed = new Map<string, number>();
 let received = 0;
 
-const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 });
+const socket = udpSocket('udp4', RENDEZVOUS_BUFFER_BYTES);
 socket.on('message', (data, from) => {
   received++;
   if (data.length === 1 && data[0] === 0x3f) {

@@ -30,6 +30,8 @@ export interface HandlerContext {
   readonly matchShares: FairShare;
   readonly failedJoins: FailedJoinBudget;
   readonly now: () => number;
+  /** The key of [endpoint] (the source of the datagram being handled, mostly): computed once per datagram. */
+  readonly keyOf: (endpoint: Endpoint) => string;
   readonly send: (to: Endpoint, message: Message) => void;
   /** NA to an NP on the rendezvous port: the source seen, the probe port, the server's IPv6 address. */
   /** The NAT report of the request being handled, if it carried one: kept only if the request is accepted. */

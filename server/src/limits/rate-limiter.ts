@@ -1,8 +1,8 @@
 /**
  * Token buckets by key: each address may send (or be sent) `rate` datagrams a second, with
- * bursts up to `burst` (or, with a cost per datagram, `rate` bytes a second). Memory is bounded: past `maxTracked` addresses the least recently seen
- * is forgotten (a forgotten address starts again with a full bucket, which costs an attacker
- * nothing it did not already have).
+ * bursts up to `burst` (or, with a cost per datagram, `rate` bytes a second). Memory is bounded: past `maxTracked` addresses one of the
+ * least recently seen half is forgotten (a forgotten address starts again with a full bucket,
+ * which costs an attacker nothing it did not already have).
  */
 export interface RateLimit {
   /** Datagrams a second (fractions allowed); 0 switches the limit off. */
@@ -11,10 +11,16 @@ export interface RateLimit {
   readonly maxTracked: number;
 }
 
-interface Bucket { tokens: number; last: number }
+interface Bucket {
+  tokens: number;
+  last: number;
+  /** When the bucket last moved to the back of the recency order, counted in moves and additions. */
+  moved: number;
+}
 
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
+  private moves = 0;
 
   constructor(private readonly limit: RateLimit) {}
 
@@ -23,13 +29,19 @@ export class RateLimiter {
     if (this.limit.rate <= 0) return true;
     let bucket = this.buckets.get(address);
     if (bucket) {
-      this.buckets.delete(address); // Re-inserted below: the Map's order is recency.
+      // The Map's order is recency, but a bucket moves to the back only once it is in the older
+      // half: an address seen lately is never the next forgotten, and most calls change no Map.
+      if (this.moves - bucket.moved > this.limit.maxTracked >> 1) {
+        this.buckets.delete(address);
+        this.buckets.set(address, bucket);
+        bucket.moved = ++this.moves;
+      }
       this.refill(bucket, now);
     } else {
-      bucket = { tokens: this.limit.burst, last: now };
+      bucket = { tokens: this.limit.burst, last: now, moved: ++this.moves };
       if (this.buckets.size >= this.limit.maxTracked) this.buckets.delete(this.buckets.keys().next().value!);
+      this.buckets.set(address, bucket);
     }
-    this.buckets.set(address, bucket);
     if (bucket.tokens < cost) return false;
     bucket.tokens -= cost;
     return true;
