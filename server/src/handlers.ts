@@ -13,6 +13,7 @@ import { pairSession } from './relay/pair-session.ts';
 import { passableLanKey } from './sessions/lan-key.ts';
 import { decodeEndpoint, hostNonceMatches, hostSide, isHost, takeSlot } from './sessions/session-rules.ts';
 import type { Session, SessionPeer } from './sessions/session.ts';
+import { PeerTable } from './sessions/peer-table.ts';
 import { newSessionId } from './sessions/session-codes.ts';
 import { newToken } from './sessions/tokens.ts';
 
@@ -236,7 +237,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     }
     const now = this.ctx.now();
     const session: Session = {
-      id, hostRemoteKey, hostIp: from.address, hostLocalKey, hostNonce, hostNat: this.ctx.natReport(), random, peers: new Map(), createdAt: now,
+      id, hostRemoteKey, hostIp: from.address, hostLocalKey, hostNonce, hostNat: this.ctx.natReport(), random, peers: new PeerTable(), createdAt: now,
       hostSeenAt: now, confirmed: false,
     };
     store.add(session);
@@ -284,11 +285,12 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
 
   /** NJ to the host and JR to the joiner: each learns where to punch. */
   private introduce(session: Session, peer: SessionPeer, joiner: Endpoint, joinerNonce: string | undefined): void {
-    this.ctx.send(decodeEndpoint(session.hostLink ?? session.hostRemoteKey), newJoiner(session, peer));
+    const hostKey = session.hostLink ?? session.hostRemoteKey;
+    this.ctx.send(decodeEndpoint(hostKey), newJoiner(session, peer), hostKey);
     this.ctx.send(joiner, {
       code: 'JR', joinerRemoteKey: peer.remoteKey, hostRemoteKey: session.hostRemoteKey, hostLocalKey: session.hostLocalKey,
       nonce: joinerNonce, secret: peer.secret, ...hostNatFields(session.hostNat, peer.secret),
-    });
+    }, peer.remoteKey);
   }
 
   /** The session [id] when [from] is its host; otherwise counts the request as ignored. */

@@ -117,7 +117,7 @@ export class Rendezvous {
       failedJoins: new FailedJoinBudget({
         perIp: config.failedJoinsPerIp, perNet: config.failedJoinsPerNet, total: config.failedJoins, maxTracked: config.maxTracked,
       }),
-      send: (to, message) => this.send(to, message),
+      send: (to, message, toKey) => this.send(to, message, toKey),
       keyOf: (endpoint) => this.keyOf(endpoint),
       natReport: () => this.natReport,
       natAnswer: (probe, from) => natAnswer(probe, from, this.self()),
@@ -250,7 +250,9 @@ export class Rendezvous {
       return true;
     }
     this.stats.count(this.stats.received, 'NP');
-    if (!this.outbound.allow(`${from.address}:${from.port}`, now) || !this.outboundPerIp.allow(limitKey, now)) {
+    // Keyed as transmit keys it (an IPv6 source has no key; its text cannot be an IPv4 key's).
+    const destination = from.address.includes(':') ? `${from.address}:${from.port}` : this.keyOf(from);
+    if (!this.outbound.allow(destination, now) || !this.outboundPerIp.allow(limitKey, now)) {
       this.drop('send_rate_limited');
       return true;
     }
@@ -279,17 +281,20 @@ export class Rendezvous {
     this.requestBytes = request.length;
   }
 
-  private send(to: Endpoint, message: Message): void {
+  /**
+   * [message] to [to], within the answer budget. Limits and budgets are kept by the destination's
+   * key: the string a session already holds for its host or joiner, not another one per address.
+   */
+  private send(to: Endpoint, message: Message, toKey = this.keyOf(to)): void {
     const datagram = Buffer.from(encode(message), 'latin1');
-    const destination = `${to.address}:${to.port}`;
-    let slot = this.budgetDestinations.indexOf(destination);
+    let slot = this.budgetDestinations.indexOf(toKey);
     if (slot < 0) {
-      slot = this.budgetDestinations.push(destination) - 1;
+      slot = this.budgetDestinations.push(toKey) - 1;
       this.budgetsLeft.push(this.requestBytes * AMPLIFICATION_FACTOR);
     }
     if (datagram.length > this.budgetsLeft[slot]!) return this.drop('amplification');
     this.budgetsLeft[slot]! -= datagram.length;
-    this.transmit(to, message.code, datagram, destination);
+    this.transmit(to, message.code, datagram, toKey);
   }
 
   /**
@@ -300,7 +305,7 @@ export class Rendezvous {
     this.transmit(to, message.code, Buffer.from(encode(message), 'latin1'));
   }
 
-  private transmit(to: Endpoint, code: string, datagram: Buffer, destination = `${to.address}:${to.port}`): void {
+  private transmit(to: Endpoint, code: string, datagram: Buffer, destination = this.keyOf(to)): void {
     const now = this.options.now();
     if (!this.outbound.allow(destination, now) || !this.outboundPerIp.allow(to.address, now)) return this.drop('send_rate_limited');
     try {
