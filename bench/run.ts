@@ -8,7 +8,7 @@
  * to connect in real headless Godot. Writes bench/results/latest.json. Loopback only; every part
  * is bounded in count and time (a few minutes in all).
  * Options: --against REF, --workers N (generator processes, default 3), --seconds S (per
- * measurement, default 2), --only TYPE,TYPE, --no-profile, --connect.
+ * measurement, default 1.5), --rounds N (closed loops per target, default 3), --only TYPE,TYPE, --no-profile, --connect.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -183,7 +183,7 @@ function machineName(): string {
 async function main(): Promise<void> {
   const { values: args } = parseArgs({
     options: {
-      against: { type: 'string' }, workers: { type: 'string', default: '3' }, seconds: { type: 'string', default: '2' },
+      against: { type: 'string' }, workers: { type: 'string', default: '3' }, seconds: { type: 'string', default: '1.5' }, rounds: { type: 'string', default: '3' },
       only: { type: 'string' }, 'no-profile': { type: 'boolean', default: false }, connect: { type: 'boolean', default: false },
     },
   });
@@ -199,14 +199,14 @@ async function main(): Promise<void> {
   let rows: Row[];
   let profilePage: string | null = null;
   try {
-    rows = await perTypeTable(g, contenders, seconds, kinds);
+    rows = await perTypeTable(g, contenders, seconds, Number(args.rounds), kinds);
     const mix = rows.find((r) => r.kind === 'mix' && r.target === 'this');
     const command = `npm run bench${args.against ? ` -- --against ${args.against}` : ''}`;
     if (mix && !args['no-profile']) profilePage = await profile(g, mix.max * 0.9, 4, command);
   } finally {
     stopGenerators(g);
   }
-  console.log(`${g.workers.length} generator processes, ${seconds} s per measurement; the echo answers each code as often as the server does`);
+  console.log(`${g.workers.length} generator processes, ${seconds} s per measurement, max/s the median of ${args.rounds} closed loops taken in turn; the echo answers each code as often as the server does`);
   console.log(formatTable(rows, g.ceiling));
   const mem = memory();
   const idleRss = await idleProcessRss();

@@ -20,6 +20,8 @@ export interface Row {
   readonly target: string;
   /** Answered requests a second in the closed loop (keep-alives: handled a second under a flood). */
   readonly max: number;
+  /** The maximum of each round, of which max is the median. */
+  readonly maxima: number[];
   /** p50 / p99 (ms) at 25, 50 and 90% of max; null where nothing is answered. */
   readonly latency: Array<{ fraction: number; offered: number; answeredShare: number; p50: number; p99: number } | null>;
 }
@@ -61,7 +63,7 @@ const ECHO_COPIES: Record<Kind | 'mix', string> = {
  */
 const BENCH_FLAGS = [
   '--matches-per-ip', '1000000', '--matches-per-net', '1000000', '--failed-joins-per-ip', '1000000', '--failed-joins-per-net', '1000000',
-  '--failed-joins', '10000000', '--relay-bandwidth', '1000mb', '--relay-total-bandwidth', '1000mb', '--log-level', 'warn',
+  '--failed-joins', '10000000', '--max-relays', '100000', '--relay-bandwidth', '1000mb', '--relay-total-bandwidth', '1000mb', '--log-level', 'warn',
 ];
 
 class Worker {
@@ -188,69 +190,76 @@ export function stopGenerators(g: Generators): void {
   for (const w of g.workers) w.stop();
 }
 
-/** One request type against one target: the closed-loop maximum and the open-loop latencies. */
-async function measureTarget(g: Generators, kind: Kind | 'mix', name: string, target: Started, echo: boolean, seconds: number): Promise<Row> {
+/** One set-up of [kind]'s clients against [target], [body] run on it, and the clients closed. */
+async function withClients<T>(g: Generators, kind: Kind | 'mix', target: Started, echo: boolean, body: () => Promise<T>): Promise<T> {
   const t: Target = { port: target.port, serverKey: target.key, echo };
   await Promise.all(g.workers.map((w, worker) => w.call({ op: 'setup', worker, target: t, groups: GROUPS[kind] })));
-  const run = async (mode: 'closed' | 'open' | 'flood', rate?: number) => {
-    const before = kind === 'keepalive' ? await handled(target, echo) : 0;
-    const results = await Promise.all(g.workers.map((w) => w.call<MeasureResult>({ op: 'measure', mode, rate: rate && rate / g.workers.length, seconds })));
-    const merged = merge(results);
-    // Keep-alives are never answered: what the target handled in the window (and the warm-up, pro rata) is its throughput.
-    const count = kind === 'keepalive' ? ((await handled(target, echo)) - before) * (seconds / (seconds + 0.3)) : merged.answered;
-    return { merged, perSecond: count / seconds };
-  };
   try {
-    const closed = await run(kind === 'keepalive' ? 'flood' : 'closed');
-    const latency: Row['latency'] = [];
-    for (const fraction of FRACTIONS) {
-      const offered = Math.round(closed.perSecond * fraction);
-      const open = await run('open', offered);
-      latency.push({
-        fraction, offered, answeredShare: open.perSecond / offered,
-        p50: percentile(open.merged.histogram, 50), p99: percentile(open.merged.histogram, 99),
-      });
-    }
-    return { kind, label: LABELS[kind], target: name, max: closed.perSecond, latency };
+    return await body();
   } finally {
     await Promise.all(g.workers.map((w) => w.call({ op: 'teardown' })));
   }
 }
 
+/** One run on clients already set up: answered requests a second (keep-alives: handled ones) and the merged histogram. */
+async function run(g: Generators, kind: Kind | 'mix', target: Started, echo: boolean, seconds: number, mode: 'closed' | 'open' | 'flood', rate?: number) {
+  const before = kind === 'keepalive' ? await handled(target, echo) : 0;
+  const results = await Promise.all(g.workers.map((w) => w.call<MeasureResult>({ op: 'measure', mode, rate: rate && rate / g.workers.length, seconds })));
+  const merged = merge(results);
+  // Keep-alives are never answered: what the target handled in the window (and the warm-up, pro rata) is its throughput.
+  const count = kind === 'keepalive' ? ((await handled(target, echo)) - before) * (seconds / (seconds + 0.3)) : merged.answered;
+  return { merged, perSecond: count / seconds };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
 /** [kind] offered at [rate] a second to a running server for [seconds]: the load a profile is taken under. */
 export async function loadAt(g: Generators, kind: Kind | 'mix', server: Started, rate: number, seconds: number): Promise<number> {
-  const t: Target = { port: server.port, serverKey: server.key, echo: false };
-  await Promise.all(g.workers.map((w, worker) => w.call({ op: 'setup', worker, target: t, groups: GROUPS[kind] })));
-  try {
-    const results = await Promise.all(g.workers.map((w) => w.call<MeasureResult>({ op: 'measure', mode: 'open', rate: rate / g.workers.length, seconds })));
-    return merge(results).answered / seconds;
-  } finally {
-    await Promise.all(g.workers.map((w) => w.call({ op: 'teardown' })));
-  }
+  return withClients(g, kind, server, false, async () => (await run(g, kind, server, false, seconds, 'open', rate)).perSecond);
 }
 
 export interface Contender { readonly name: string; readonly bundle: string[] }
 
 /**
- * Every request type, then the mix: for each, a fresh echo and a fresh server of each contender
- * (so no type inherits another's sessions), one after the other on the same generators.
+ * Every request type, then the mix. For each, a fresh echo and a fresh server of each contender
+ * (so no type inherits another's sessions). The machine may be shared and noisy: each target's
+ * maximum is the median of [rounds] closed loops taken in turn (echo, this, baseline, echo, ...),
+ * so that noise falls on all alike; then each gets its open loops at fractions of its maximum.
  */
-export async function perTypeTable(g: Generators, contenders: Contender[], seconds: number, kinds: Array<Kind | 'mix'>): Promise<Row[]> {
+export async function perTypeTable(g: Generators, contenders: Contender[], seconds: number, rounds: number, kinds: Array<Kind | 'mix'>): Promise<Row[]> {
   const rows: Row[] = [];
   for (const kind of kinds) {
-    const echo = await startEcho(ECHO_COPIES[kind]);
+    const targets: Array<{ name: string; echo: boolean; started: Started }> = [];
     try {
-      rows.push(await measureTarget(g, kind, 'echo', echo, true, seconds));
-    } finally {
-      await stop(echo.child);
-    }
-    for (const [i, contender] of contenders.entries()) {
-      const server = await startServer(contender.bundle, 47600 + i * 10);
-      try {
-        rows.push(await measureTarget(g, kind, contender.name, server, false, seconds));
-      } finally {
-        await stop(server.child);
+      targets.push({ name: 'echo', echo: true, started: await startEcho(ECHO_COPIES[kind]) });
+      for (const [i, contender] of contenders.entries()) {
+        targets.push({ name: contender.name, echo: false, started: await startServer(contender.bundle, 47600 + i * 10) });
       }
+      const maxima = targets.map(() => [] as number[]);
+      for (let round = 0; round < rounds; round++) {
+        for (const [i, t] of targets.entries()) {
+          const closed = await withClients(g, kind, t.started, t.echo, () => run(g, kind, t.started, t.echo, seconds, kind === 'keepalive' ? 'flood' : 'closed'));
+          maxima[i]!.push(closed.perSecond);
+        }
+      }
+      for (const [i, t] of targets.entries()) {
+        const max = median(maxima[i]!);
+        const latency = await withClients(g, kind, t.started, t.echo, async () => {
+          const out: Row['latency'] = [];
+          for (const fraction of FRACTIONS) {
+            const offered = Math.round(max * fraction);
+            const open = await run(g, kind, t.started, t.echo, seconds, 'open', offered);
+            out.push({
+              fraction, offered, answeredShare: open.perSecond / offered,
+              p50: percentile(open.merged.histogram, 50), p99: percentile(open.merged.histogram, 99),
+            });
+          }
+          return out;
+        });
+        rows.push({ kind, label: LABELS[kind], target: t.name, max, maxima: maxima[i]!, latency });
+      }
+    } finally {
+      for (const t of targets) await stop(t.started.child);
     }
     process.stderr.write(`  measured ${kind}\n`);
   }
@@ -263,7 +272,7 @@ export function formatTable(rows: Row[], ceiling: number): string {
   const targets = [...new Set(rows.map((r) => r.target))];
   const fmt = (n: number) => (Number.isNaN(n) ? '—' : n < 10 ? n.toFixed(2) : n.toFixed(1));
   out.push(`generator ceiling: ${Math.round(ceiling)} datagrams/s sent to a sink that never answers (all generator processes)`);
-  const header = ['request type', 'target', 'max/s', '× echo', ...FRACTIONS.map((f) => `p50 / p99 ms @${f * 100}%`)];
+  const header = ['request type', 'target', 'max/s', '× echo', 'rounds (k/s)', ...FRACTIONS.map((f) => `p50 / p99 ms @${f * 100}%`)];
   const lines: string[][] = [header];
   for (const kind of [...new Set(rows.map((r) => r.kind))]) {
     const echo = rows.find((r) => r.kind === kind && r.target === 'echo')!;
@@ -272,6 +281,7 @@ export function formatTable(rows: Row[], ceiling: number): string {
       if (!r) continue;
       lines.push([
         target === 'echo' ? r.label : '', target, Math.round(r.max).toString(), target === 'echo' ? '' : (r.max / echo.max).toFixed(2),
+        r.maxima.map((m) => (m / 1000).toFixed(1)).join(' '),
         ...r.latency.map((l) => (l ? `${fmt(l.p50)} / ${fmt(l.p99)}${l.answeredShare < 0.98 ? ` (${Math.round(l.answeredShare * 100)}% ans.)` : ''}` : '—')),
       ]);
     }
