@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface Profile { nodes: ProfileNode[]; startTime: number; samples: number[]; timeDeltas: number[] }
 
 export interface GroupShare { group: string; ms: number; share: number; top: Array<{ name: string; share: number }> }
 
@@ -28,16 +28,27 @@ function groupOf(frame: ProfileNode['callFrame']): string {
     return `other server code (${path})`;
   }
   if (url === 'node:dgram' || url.startsWith('node:internal/dgram')) return 'Node socket layer (node:dgram)';
+  if (url.startsWith('node:internal/crypto')) return 'crypto (return-path cookies, tokens)';
   if (url === '') return 'native calls (socket send and receive, buffers, crypto)';
   if (url.startsWith('node:')) return 'other Node internals (events, buffers, timers)';
   return 'other JavaScript';
 }
 
-export function summarise(file: string, top = 3): { totalMs: number; busyMs: number; groups: GroupShare[] } {
+/**
+ * Self time per group in [file], counting only samples within [window] (µs of the monotonic clock,
+ * as process.hrtime and V8's profiler read it), so that start-up and set-up stay out.
+ */
+export function summarise(file: string, window?: { from: number; to: number }, top = 3): { totalMs: number; busyMs: number; groups: GroupShare[] } {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (window && (at < window.from || at > window.to)) return;
+    self.set(id, (self.get(id) ?? 0) + delta);
+  });
   const groups = new Map<string, { us: number; fns: Map<string, number> }>();
   let total = 0;
   for (const [id, us] of self) {
@@ -47,7 +58,9 @@ export function summarise(file: string, top = 3): { totalMs: number; busyMs: num
     groups.set(group, entry);
     entry.us += us;
     const file = frame.url.split('/').pop() || 'native';
-    const name = `${frame.functionName || '(anonymous)'} (${file}${frame.url ? `:${frame.lineNumber + 1}` : ''})`;
+    // Line numbers only for Node's own modules: the server runs from source through a loader that moves its lines.
+    const line = frame.url.startsWith('node:') ? `:${frame.lineNumber + 1}` : '';
+    const name = `${frame.functionName || '(anonymous)'} (${file}${line})`;
     entry.fns.set(name, (entry.fns.get(name) ?? 0) + us);
     total += us;
   }

@@ -23,7 +23,7 @@ import { SERVER_BUNDLE } from '../ci/harness/server-build.ts';
 import { parseArgs } from 'node:util';
 import { summarise, summaryMarkdown } from './profile-summary.ts';
 import {
-  type Contender, formatTable, loadAt, perTypeTable, type Row, startGenerators, startServer, stop, stopGenerators,
+  type Contender, formatTable, perTypeTable, type Row, run, startGenerators, startServer, stop, stopGenerators, withClients,
 } from './throughput.ts';
 import type { Kind } from './load-commands.ts';
 
@@ -154,19 +154,27 @@ async function profile(g: Awaited<ReturnType<typeof startGenerators>>, rate: num
   try {
     const server = await startServer(['--cpu-prof', '--cpu-prof-dir', dir, '--import', 'tsx', 'server/src/main.ts'], 47680);
     let answered = 0;
+    const window = { from: 0, to: 0 };
+    const micros = () => Number(process.hrtime.bigint() / 1000n);
     try {
-      answered = await loadAt(g, 'mix', server, rate, seconds);
+      answered = await withClients(g, 'mix', server, false, async () => {
+        window.from = micros();
+        const result = await run(g, 'mix', server, false, seconds, 'open', rate);
+        window.to = micros();
+        return result.perSecond;
+      });
     } finally {
       await stop(server.child);
     }
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
-    const summary = summarise(join(dir, file));
+    const summary = summarise(join(dir, file), window);
     return `# Where the server's time goes
 
 A CPU profile of the rendezvous server under the full mix of requests (registrations with their
 keep-alive and close, joins by code, random matches, bad codes, relay forwarding) offered at
 ${Math.round(rate)} a second, 90% of the maximum the same run measured (${Math.round(answered)} a second answered), on
-${machineName()}. Self time by function group, as a share of the time the process was not idle.
+${machineName()}. Self time by function group while the load ran (start-up and set-up left out), as a share
+of the time the process was not idle.
 
 Written by \`${command}\` (the profile is \`node --cpu-prof\` on the server process); ${new Date().toISOString().slice(0, 10)}.
 

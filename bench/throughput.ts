@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
@@ -22,6 +23,8 @@ export interface Row {
   readonly max: number;
   /** The maximum of each round, of which max is the median. */
   readonly maxima: number[];
+  /** CPU time the target process spent per request in the closed loops (median of the rounds), µs. */
+  readonly cpuMicros: number;
   /** p50 / p99 (ms) at 25, 50 and 90% of max; null where nothing is answered. */
   readonly latency: Array<{ fraction: number; offered: number; answeredShare: number; p50: number; p99: number } | null>;
 }
@@ -191,7 +194,7 @@ export function stopGenerators(g: Generators): void {
 }
 
 /** One set-up of [kind]'s clients against [target], [body] run on it, and the clients closed. */
-async function withClients<T>(g: Generators, kind: Kind | 'mix', target: Started, echo: boolean, body: () => Promise<T>): Promise<T> {
+export async function withClients<T>(g: Generators, kind: Kind | 'mix', target: Started, echo: boolean, body: () => Promise<T>): Promise<T> {
   const t: Target = { port: target.port, serverKey: target.key, echo };
   await Promise.all(g.workers.map((w, worker) => w.call({ op: 'setup', worker, target: t, groups: GROUPS[kind] })));
   try {
@@ -202,21 +205,28 @@ async function withClients<T>(g: Generators, kind: Kind | 'mix', target: Started
 }
 
 /** One run on clients already set up: answered requests a second (keep-alives: handled ones) and the merged histogram. */
-async function run(g: Generators, kind: Kind | 'mix', target: Started, echo: boolean, seconds: number, mode: 'closed' | 'open' | 'flood', rate?: number) {
+export async function run(g: Generators, kind: Kind | 'mix', target: Started, echo: boolean, seconds: number, mode: 'closed' | 'open' | 'flood', rate?: number) {
   const before = kind === 'keepalive' ? await handled(target, echo) : 0;
+  const cpuBefore = cpuSeconds(target.child.pid!);
   const results = await Promise.all(g.workers.map((w) => w.call<MeasureResult>({ op: 'measure', mode, rate: rate && rate / g.workers.length, seconds })));
+  const cpu = cpuSeconds(target.child.pid!) - cpuBefore;
   const merged = merge(results);
   // Keep-alives are never answered: what the target handled in the window (and the warm-up, pro rata) is its throughput.
-  const count = kind === 'keepalive' ? ((await handled(target, echo)) - before) * (seconds / (seconds + 0.3)) : merged.answered;
-  return { merged, perSecond: count / seconds };
+  const handledAll = kind === 'keepalive' ? (await handled(target, echo)) - before : 0;
+  const count = kind === 'keepalive' ? handledAll * (seconds / (seconds + 0.3)) : merged.answered;
+  // CPU time per request over the whole run (warm-up included, as are its requests: answered ones are counted in the window only, so scale).
+  const requests = kind === 'keepalive' ? handledAll : merged.answered * ((seconds + 0.3) / seconds);
+  return { merged, perSecond: count / seconds, cpuMicros: requests > 0 ? (cpu * 1e6) / requests : NaN };
+}
+
+/** CPU seconds (user + system) a process has used, from /proc: what the noise of other processes does not change much. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** [kind] offered at [rate] a second to a running server for [seconds]: the load a profile is taken under. */
-export async function loadAt(g: Generators, kind: Kind | 'mix', server: Started, rate: number, seconds: number): Promise<number> {
-  return withClients(g, kind, server, false, async () => (await run(g, kind, server, false, seconds, 'open', rate)).perSecond);
-}
 
 export interface Contender { readonly name: string; readonly bundle: string[] }
 
@@ -236,10 +246,12 @@ export async function perTypeTable(g: Generators, contenders: Contender[], secon
         targets.push({ name: contender.name, echo: false, started: await startServer(contender.bundle, 47600 + i * 10) });
       }
       const maxima = targets.map(() => [] as number[]);
+      const cpus = targets.map(() => [] as number[]);
       for (let round = 0; round < rounds; round++) {
         for (const [i, t] of targets.entries()) {
           const closed = await withClients(g, kind, t.started, t.echo, () => run(g, kind, t.started, t.echo, seconds, kind === 'keepalive' ? 'flood' : 'closed'));
           maxima[i]!.push(closed.perSecond);
+          cpus[i]!.push(closed.cpuMicros);
         }
       }
       for (const [i, t] of targets.entries()) {
@@ -256,7 +268,7 @@ export async function perTypeTable(g: Generators, contenders: Contender[], secon
           }
           return out;
         });
-        rows.push({ kind, label: LABELS[kind], target: t.name, max, maxima: maxima[i]!, latency });
+        rows.push({ kind, label: LABELS[kind], target: t.name, max, maxima: maxima[i]!, cpuMicros: median(cpus[i]!), latency });
       }
     } finally {
       for (const t of targets) await stop(t.started.child);
@@ -272,7 +284,7 @@ export function formatTable(rows: Row[], ceiling: number): string {
   const targets = [...new Set(rows.map((r) => r.target))];
   const fmt = (n: number) => (Number.isNaN(n) ? '—' : n < 10 ? n.toFixed(2) : n.toFixed(1));
   out.push(`generator ceiling: ${Math.round(ceiling)} datagrams/s sent to a sink that never answers (all generator processes)`);
-  const header = ['request type', 'target', 'max/s', '× echo', 'rounds (k/s)', ...FRACTIONS.map((f) => `p50 / p99 ms @${f * 100}%`)];
+  const header = ['request type', 'target', 'max/s', '× echo', 'rounds (k/s)', 'CPU µs/req', 'echo/this CPU', ...FRACTIONS.map((f) => `p50 / p99 ms @${f * 100}%`)];
   const lines: string[][] = [header];
   for (const kind of [...new Set(rows.map((r) => r.kind))]) {
     const echo = rows.find((r) => r.kind === kind && r.target === 'echo')!;
@@ -282,11 +294,12 @@ export function formatTable(rows: Row[], ceiling: number): string {
       lines.push([
         target === 'echo' ? r.label : '', target, Math.round(r.max).toString(), target === 'echo' ? '' : (r.max / echo.max).toFixed(2),
         r.maxima.map((m) => (m / 1000).toFixed(1)).join(' '),
+        r.cpuMicros.toFixed(1), target === 'echo' ? '' : (echo.cpuMicros / r.cpuMicros).toFixed(2),
         ...r.latency.map((l) => (l ? `${fmt(l.p50)} / ${fmt(l.p99)}${l.answeredShare < 0.98 ? ` (${Math.round(l.answeredShare * 100)}% ans.)` : ''}` : '—')),
       ]);
     }
   }
   const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-  for (const l of lines) out.push(l.map((c, i) => (i >= 2 && i <= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd());
+  for (const l of lines) out.push(l.map((c, i) => ((i >= 2 && i <= 3) || i === 5 || i === 6 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd());
   return out.join('\n');
 }

@@ -268,8 +268,17 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
    */
   private seePeer(session: Session, remoteKey: string, localKey: string, now: number, nonce: string | undefined): SessionPeer {
     const known = session.peers.get(remoteKey);
-    const secret = known?.secret ?? (nonce && session.hostNonce ? newToken() : undefined);
-    const peer: SessionPeer = { remoteKey, localKey, seenAt: now, joinedAt: known?.joinedAt ?? now, secret, nat: this.ctx.natReport() ?? known?.nat };
+    if (known) {
+      // A duplicate (its JR was lost) or a join again: the same joiner, updated where it stands.
+      known.localKey = localKey;
+      known.seenAt = now;
+      known.secret ??= nonce && session.hostNonce ? newToken() : undefined;
+      known.nat = this.ctx.natReport() ?? known.nat;
+      this.ctx.store.putPeer(session, known);
+      return known;
+    }
+    const secret = nonce && session.hostNonce ? newToken() : undefined;
+    const peer: SessionPeer = { remoteKey, localKey, seenAt: now, joinedAt: now, secret, nat: this.ctx.natReport() };
     this.ctx.store.putPeer(session, peer);
     return peer;
   }

@@ -122,7 +122,7 @@ export class RendezvousServer {
       throw error;
     }
     this.socket.on('error', (error) => this.rendezvous.socketError(error));
-    this.socket.on('message', (data, from) => this.receive(data, { address: from.address, port: from.port }));
+    this.socket.on('message', (data, from) => this.receive(data, from)); // The socket's own endpoint object: no copy per datagram.
     this.key = encodeKey({ address: publicIp, port: publicPort || bound.port });
     this.sweep = setInterval(() => {
       this.expire();
