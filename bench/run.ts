@@ -8,7 +8,7 @@
  * to connect in real headless Godot. Writes bench/results/latest.json. Loopback only; every part
  * is bounded in count and time (a few minutes in all).
  * Options: --against REF, --workers N (generator processes, default 3), --seconds S (per
- * measurement, default 1.5), --rounds N (closed loops per target, default 3), --only TYPE,TYPE, --no-profile, --connect.
+ * measurement, default 1), --rounds N (closed loops per target, default 3), --only TYPE,TYPE, --no-profile, --connect.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -191,7 +191,7 @@ function machineName(): string {
 async function main(): Promise<void> {
   const { values: args } = parseArgs({
     options: {
-      against: { type: 'string' }, workers: { type: 'string', default: '3' }, seconds: { type: 'string', default: '1.5' }, rounds: { type: 'string', default: '3' },
+      against: { type: 'string' }, workers: { type: 'string', default: '3' }, seconds: { type: 'string', default: '1' }, rounds: { type: 'string', default: '3' },
       only: { type: 'string' }, 'no-profile': { type: 'boolean', default: false }, connect: { type: 'boolean', default: false },
     },
   });
