@@ -1,5 +1,5 @@
 /** Real nodes that attacks aim at: a host whose game runs with its session open, and its player. */
-import type { Player } from '../../../ci/harness/processes.ts';
+import type { Player } from '../../harness/processes.ts';
 import type { RunContext } from '../context.ts';
 
 export interface RunningGame {

@@ -7,7 +7,7 @@
  * in, as soon as without the flood; the host must send the stranger nothing, and the victim's
  * count stays within the bound.
  */
-import { enetConnectRequest } from '../../../ci/harness/enet.ts';
+import { enetConnectRequest } from '../../harness/enet.ts';
 import type { RunContext } from '../context.ts';
 import { Peer, sleep } from '../net.ts';
 import { secondsBetween, settled } from '../nodes.ts';

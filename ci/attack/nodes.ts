@@ -3,7 +3,7 @@
  * against the run's server, each in the group the node watch counts (see NodeWatch). Few at once
  * (two shared cores): legitimate node flows run one at a time, and attacks on nodes take turns.
  */
-import { type Player, type PlayerEvent, type PlayerOptions, startPlayer } from '../../ci/harness/processes.ts';
+import { type Player, type PlayerEvent, type PlayerOptions, startPlayer } from '../harness/processes.ts';
 import type { NodeWatch } from './node-watch.ts';
 
 /** Work that takes turns: each [take] runs once the work taken before it is done. */

@@ -6,7 +6,7 @@
  * spoofed RS, which needs no code), would then birthday-probe random ports of the victim. What
  * reaches the victim's address is counted; per spoofed request it must stay within the bound.
  */
-import type { Player } from '../../../ci/harness/processes.ts';
+import type { Player } from '../../harness/processes.ts';
 import { encode, type Message } from '../../../server/src/generated/protocol.ts';
 import { newToken } from '../../../server/src/sessions/tokens.ts';
 import type { RunContext } from '../context.ts';

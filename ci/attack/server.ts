@@ -8,8 +8,8 @@ import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
-import { prepareServer } from '../../ci/harness/prepare.ts';
-import { SERVER_BUNDLE } from '../../ci/harness/server-build.ts';
+import { prepareServer } from '../harness/prepare.ts';
+import { SERVER_BUNDLE } from '../harness/server-build.ts';
 import type { Endpoint } from '../../server/src/generated/protocol.ts';
 
 /** Options that make the attacks bite at modest rates; each is stated in the report. */

@@ -4,7 +4,7 @@
  * through the relay. Each resolves with null when every node of it completed (RPCs both ways), or
  * the reason it did not.
  */
-import type { Player } from '../../ci/harness/processes.ts';
+import type { Player } from '../harness/processes.ts';
 import type { RunContext } from './context.ts';
 import type { FlowResult } from './legit.ts';
 import { outcome, secondsBetween } from './nodes.ts';

@@ -42,7 +42,7 @@ import { NodeWatch } from './attack/node-watch.ts';
 import { Nodes, Turns } from './attack/nodes.ts';
 import { RawSender } from './attack/raw.ts';
 import { type FlowTally, printReport, tally, verdict } from './attack/report.ts';
-import { preparePlayers } from '../ci/harness/prepare.ts';
+import { preparePlayers } from './harness/prepare.ts';
 import { alive, cpuSeconds, memoryMb, scrapeMetrics, startServer, stopServer } from './attack/server.ts';
 
 const { values: args } = parseArgs({
