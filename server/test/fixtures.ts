@@ -1,6 +1,7 @@
 /** Named fixtures for server tests: a real server on a loopback port and real client sockets. */
 import dgram from 'node:dgram';
 import { afterEach } from 'vitest';
+import { type Config, DEFAULT_CONFIG } from '../src/config.ts';
 import { encodeKey, type Endpoint } from '../src/generated/protocol.ts';
 import { RendezvousServer } from '../src/rendezvous-server.ts';
 
@@ -21,15 +22,22 @@ export interface Running {
   readonly events: Array<{ event: string; fields: Record<string, unknown> }>;
 }
 
-export async function startTestServer(overrides: Partial<ConstructorParameters<typeof RendezvousServer>[0]['config']> = {}): Promise<Running> {
+/**
+ * The defaults, on a free loopback port, with relays off, no rate limit and no sweeps (tests
+ * call expire themselves); [overrides] name what a test changes.
+ */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    ...DEFAULT_CONFIG, port: 0, bind: '127.0.0.1', publicIp: '127.0.0.1', sweepIntervalMs: 3_600_000, rate: 0, maxTracked: 1000,
+    relayPorts: null, ...overrides,
+  };
+}
+
+export async function startTestServer(overrides: Partial<Config> = {}): Promise<Running> {
   const clock = testClock();
   const events: Running['events'] = [];
   const server = new RendezvousServer({
-    config: {
-      port: 0, bind: '127.0.0.1', publicIp: '127.0.0.1', publicPort: 0, suffixBigrams: 4,
-      expiryMs: 60_000, sweepIntervalMs: 3_600_000, maxPeers: 32, maxSessions: 100_000, sessionsPerIp: 32,
-      rate: 0, burst: 100, maxTracked: 1000, relayPorts: null, ...overrides,
-    },
+    config: testConfig(overrides),
     now: clock.read,
     log: (event, fields) => events.push({ event, fields }),
   });
