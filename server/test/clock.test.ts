@@ -1,7 +1,7 @@
 /** The server's timers read a monotonic clock, so a wall-clock step changes nothing. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RendezvousServer } from '../src/rendezvous-server.ts';
-import { LOCAL_KEY, TestClient, testConfig } from './fixtures.ts';
+import { LOCAL_KEY, UdpClient, testConfig } from './fixtures.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -17,7 +17,7 @@ describe('the default clock', () => {
       config: testConfig({ maxSessions: 100, rate: 1, burst: 2, maxTracked: 100 }),
     });
     const address = await server.listen();
-    const c = await TestClient.open();
+    const c = await UdpClient.open();
     try {
       await c.request(address, `HS:${LOCAL_KEY}`);
       await c.request(address, `HS:${LOCAL_KEY}`);

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { encodeKey, type Endpoint } from '../src/generated/protocol.ts';
 import { Rendezvous } from '../src/rendezvous.ts';
 import { MemorySessionStore } from '../src/sessions/memory-session-store.ts';
-import { closeAfterEach, LOCAL_KEY, type Running, startTestServer, TestClient, testClock, testConfig, waitUntil } from './fixtures.ts';
+import { closeAfterEach, LOCAL_KEY, type Running, startTestServer, UdpClient, testClock, testConfig, waitUntil } from './fixtures.ts';
 import { rawUnavailable, sendRaw } from './support/raw-udp.ts';
 
 closeAfterEach();
@@ -34,8 +34,8 @@ describe.skipIf(rawUnavailable())('spoofed sources over a raw socket', () => {
   }
 
   it('a session stays joinable after a JS from port 0, and a host on port 0 cannot exist', async () => {
-    const host = await TestClient.open();
-    const joiner = await TestClient.open();
+    const host = await UdpClient.open();
+    const joiner = await UdpClient.open();
     const [hr] = await host.request(running.address, `HS:${LOCAL_KEY}`);
     const id = hr!.split(':')[2]!;
     await sendRaw([{ from: { address: '127.0.0.1', port: 0 }, to: running.address, payload: `JS:${LOCAL_KEY}:${id}` }]);
