@@ -6,7 +6,7 @@
 import { decodeKey, type Endpoint, type Message } from '../../server/src/generated/protocol.ts';
 import type { RunContext } from './context.ts';
 import { ANSWER_MS, type FlowResult, Host, legitPeer, oneOf, PUNCH_WAIT_MS, refusal } from './legit.ts';
-import { Peer, sleep } from './net.ts';
+import { sleep, type UdpClient } from './net.ts';
 import { Punch } from './punch.ts';
 
 /**
@@ -24,7 +24,7 @@ function barrier(parties: number): () => Promise<void> {
 }
 
 /** One stranger asking for a random match: connected when RD comes back from a legitimate player. */
-async function randomPlayer(ctx: RunContext, peer: Peer, name: string, together: () => Promise<void>): Promise<FlowResult> {
+async function randomPlayer(ctx: RunContext, peer: UdpClient, name: string, together: () => Promise<void>): Promise<FlowResult> {
   let result: FlowResult = null;
   try {
     result = await matchAndPunch(ctx, peer, name, together);
@@ -34,9 +34,9 @@ async function randomPlayer(ctx: RunContext, peer: Peer, name: string, together:
   }
 }
 
-async function matchAndPunch(ctx: RunContext, peer: Peer, name: string, together: () => Promise<void>): Promise<FlowResult> {
+async function matchAndPunch(ctx: RunContext, peer: UdpClient, name: string, together: () => Promise<void>): Promise<FlowResult> {
   const rs: Message = { code: 'RS', localKey: peer.key };
-  const answer = await peer.request(rs, ctx.main, oneOf('HR', 'JR', 'RF'), ANSWER_MS);
+  const answer = await peer.resend(ctx.main, rs, oneOf('HR', 'JR', 'RF'), ANSWER_MS);
   const message = answer?.message;
   if (message?.code === 'JR') {
     const punch = new Punch(ctx, peer, name, message.hostRemoteKey, message.hostLocalKey);
@@ -100,12 +100,12 @@ const PUSH = { datagrams: 48, bytes: 250, perSecond: 8 } as const;
 const DELIVERED_SHARE = 0.95;
 
 /** Asks for a relay (RQ until RG), binds (RB until RA); the relay's endpoint, or why not. */
-async function relayFor(ctx: RunContext, side: Peer, sessionId: string, peerKey: string): Promise<Endpoint | string> {
-  const granted = await side.request({ code: 'RQ', sessionId, peerKey }, ctx.main, oneOf('RG', 'RF'), ANSWER_MS);
+async function relayFor(ctx: RunContext, side: UdpClient, sessionId: string, peerKey: string): Promise<Endpoint | string> {
+  const granted = await side.resend(ctx.main, { code: 'RQ', sessionId, peerKey }, oneOf('RG', 'RF'), ANSWER_MS);
   if (granted?.message?.code !== 'RG') return `relay request: ${refusal(granted, 'RG')}`;
   const relay = decodeKey(granted.message.relayKey)!;
   const token = granted.message.token;
-  const bound = await side.request({ code: 'RB', token }, relay, (a) => a.message?.code === 'RA' && a.message.token === token, ANSWER_MS);
+  const bound = await side.resend(relay, { code: 'RB', token }, (a) => a.message?.code === 'RA' && a.message.token === token, ANSWER_MS);
   if (!bound) return 'relay bind: no RA (silence)';
   return relay;
 }
@@ -120,7 +120,7 @@ export async function relayedPairFlow(ctx: RunContext, n: number): Promise<FlowR
   const host = await Host.register(ctx, hostPeer, `legit-relayed-host-${n}`);
   try {
     if (typeof host === 'string') return `host: ${host}`;
-    const jr = await joiner.request({ code: 'JS', localKey: joiner.key, sessionId: host.sessionId }, ctx.main, oneOf('JR', 'BK', 'RF'), ANSWER_MS);
+    const jr = await joiner.resend(ctx.main, { code: 'JS', localKey: joiner.key, sessionId: host.sessionId }, oneOf('JR', 'BK', 'RF'), ANSWER_MS);
     if (jr?.message?.code !== 'JR') return `joiner: ${refusal(jr, 'JR')}`;
     const [hostRelay, joinerRelay] = await Promise.all([
       relayFor(ctx, hostPeer, host.sessionId, jr.message.joinerRemoteKey),
@@ -140,7 +140,7 @@ export async function relayedPairFlow(ctx: RunContext, n: number): Promise<FlowR
 }
 
 /** Pushes PUSH.datagrams from [from] through [relay]; the share [to] received. */
-async function push(from: Peer, relay: Endpoint, to: Peer): Promise<number> {
+async function push(from: UdpClient, relay: Endpoint, to: UdpClient): Promise<number> {
   const seen = new Set<number>();
   const off = to.on((a) => {
     if (a.data.length === PUSH.bytes && a.data[0] === 0) seen.add(a.data.readUInt32BE(1));
@@ -149,7 +149,7 @@ async function push(from: Peer, relay: Endpoint, to: Peer): Promise<number> {
     const data = Buffer.alloc(PUSH.bytes, 0x55);
     data[0] = 0; // Like an ENet header: never a protocol message.
     data.writeUInt32BE(i, 1);
-    from.send(data, relay);
+    from.send(relay, data);
     await sleep(1000 / PUSH.perSecond);
   }
   await sleep(300);

@@ -5,7 +5,7 @@
  */
 import { type Endpoint, encodeKey, type Message } from '../../server/src/generated/protocol.ts';
 import type { RunContext } from './context.ts';
-import { type Arrival, loopback, Peer, sleep } from './net.ts';
+import { type Arrival, bindPeer, loopback, sleep, type UdpClient } from './net.ts';
 import { Punch } from './punch.ts';
 
 export type FlowResult = string | null;
@@ -17,8 +17,8 @@ const KEEP_ALIVE_MS = 5000;
 /** Legitimate address families, one /16 per kind: 127.<kind>.<n>.<role>. */
 export const LEGIT_NET = { hosted: 20, leaked: 21, random: 22, relayed: 23, junked: 24, mistyped: 25 } as const;
 
-export async function legitPeer(ctx: RunContext, kind: keyof typeof LEGIT_NET, n: number, role: number): Promise<Peer> {
-  const peer = await Peer.bind(loopback(LEGIT_NET[kind], n, role));
+export async function legitPeer(ctx: RunContext, kind: keyof typeof LEGIT_NET, n: number, role: number): Promise<UdpClient> {
+  const peer = await bindPeer(loopback(LEGIT_NET[kind], n, role));
   ctx.legitKeys.add(peer.key);
   return peer;
 }
@@ -41,17 +41,17 @@ export class Host {
   private readonly keepAlive: NodeJS.Timeout;
   private readonly off: () => void;
 
-  constructor(private readonly ctx: RunContext, readonly peer: Peer, readonly sessionId: string, name: string) {
+  constructor(private readonly ctx: RunContext, readonly peer: UdpClient, readonly sessionId: string, name: string) {
     this.off = peer.on((a) => {
       if (a.message?.code !== 'NJ' || this.punches.has(a.message.joinerRemoteKey)) return;
       this.punches.set(a.message.joinerRemoteKey, new Punch(ctx, peer, name, a.message.joinerRemoteKey, a.message.joinerLocalKey));
     });
-    peer.send({ code: 'KA', sessionId }, ctx.main);
-    this.keepAlive = setInterval(() => peer.send({ code: 'KA', sessionId }, ctx.main), KEEP_ALIVE_MS);
+    peer.send(ctx.main, { code: 'KA', sessionId });
+    this.keepAlive = setInterval(() => peer.send(ctx.main, { code: 'KA', sessionId }), KEEP_ALIVE_MS);
   }
 
-  static async register(ctx: RunContext, peer: Peer, name: string, random = false): Promise<Host | string> {
-    const answer = await peer.request({ code: random ? 'RS' : 'HS', localKey: peer.key }, ctx.main, oneOf('HR', 'RF'), ANSWER_MS);
+  static async register(ctx: RunContext, peer: UdpClient, name: string, random = false): Promise<Host | string> {
+    const answer = await peer.resend(ctx.main, { code: random ? 'RS' : 'HS', localKey: peer.key }, oneOf('HR', 'RF'), ANSWER_MS);
     if (answer?.message?.code !== 'HR') return refusal(answer, 'HR');
     return new Host(ctx, peer, answer.message.sessionId, name);
   }
@@ -73,20 +73,20 @@ export class Host {
     this.off();
     for (const p of this.punches.values()) p.stop();
     // Three copies, as the node sends, since it frees its port at once.
-    for (let i = 0; i < 3; i++) this.peer.send({ code: 'CS', sessionId: this.sessionId }, this.ctx.main);
+    for (let i = 0; i < 3; i++) this.peer.send(this.ctx.main, { code: 'CS', sessionId: this.sessionId });
   }
 }
 
 /** A joiner: JS until JR, and on until it hears the host (the server's NJ to the host may be lost). */
-async function join(ctx: RunContext, joiner: Peer, sessionId: string, name: string): Promise<Punch | string> {
+async function join(ctx: RunContext, joiner: UdpClient, sessionId: string, name: string): Promise<Punch | string> {
   const js: Message = { code: 'JS', localKey: joiner.key, sessionId };
-  const answer = await joiner.request(js, ctx.main, oneOf('JR', 'BK', 'RF'), ANSWER_MS);
+  const answer = await joiner.resend(ctx.main, js, oneOf('JR', 'BK', 'RF'), ANSWER_MS);
   if (answer?.message?.code !== 'JR') return refusal(answer, 'JR');
   const punch = new Punch(ctx, joiner, name, answer.message.hostRemoteKey, answer.message.hostLocalKey);
   void (async () => {
     for (let i = 0; i < 8 && !punch.heard; i++) {
       await sleep(1000);
-      if (!punch.heard) joiner.send(js, ctx.main);
+      if (!punch.heard) joiner.send(ctx.main, js);
     }
   })();
   return punch;
@@ -96,7 +96,7 @@ async function join(ctx: RunContext, joiner: Peer, sessionId: string, name: stri
  * A player told BK (the session is full) types the code again every 5 s, for up to 20 s: a slot
  * held by a joiner that went silent must come free within that.
  */
-async function joinRetyping(ctx: RunContext, joiner: Peer, sessionId: string, name: string): Promise<Punch | string> {
+async function joinRetyping(ctx: RunContext, joiner: UdpClient, sessionId: string, name: string): Promise<Punch | string> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     const punch = await join(ctx, joiner, sessionId, name);
@@ -190,10 +190,10 @@ export async function mistypedJoinFlow(ctx: RunContext, n: number): Promise<Flow
     const typo = `JS:${peer.key}:${ctx.serverKey}${n % 2 === 0 ? 'cyahq' : 'cyahcyaz'}`;
     const answer = await new Promise<Arrival | null>((done) => {
       // Read as bytes: a BK that echoes a malformed code does not decode as a valid BK.
-      const got = peer.next((a) => a.data.subarray(0, 3).toString('latin1') === 'BK:', 4000).then(done);
+      const got = peer.waitFor((a) => a.data.subarray(0, 3).toString('latin1') === 'BK:', 4000).then(done);
       void (async () => {
         for (let i = 0; i < 4; i++) {
-          peer.send(typo, ctx.main);
+          peer.send(ctx.main, typo);
           if (await Promise.race([got.then(() => true), sleep(1000).then(() => false)])) return;
         }
       })();

@@ -6,7 +6,7 @@
  */
 import { decodeKey, type Endpoint } from '../../server/src/generated/protocol.ts';
 import type { RunContext } from './context.ts';
-import type { Arrival, Peer } from './net.ts';
+import type { Arrival, UdpClient } from './net.ts';
 
 const PUNCH_MS = 50;
 const KEEP_OPEN_MS = 250;
@@ -32,7 +32,7 @@ export class Punch {
   private readonly off: () => void;
   private readonly waiters: Array<() => void> = [];
 
-  constructor(private readonly ctx: RunContext, private readonly self: Peer, private readonly name: string, publicKey: string, lanKey: string) {
+  constructor(private readonly ctx: RunContext, private readonly self: UdpClient, private readonly name: string, publicKey: string, lanKey: string) {
     this.paths = targets(ctx, publicKey, lanKey);
     this.off = self.on((arrival) => this.receive(arrival));
     this.timer = setInterval(() => this.ping(), PUNCH_MS);
@@ -57,7 +57,7 @@ export class Punch {
         this.ctx.thirdPartyPings++;
         continue;
       }
-      this.self.send({ code: 'RD', names: [this.name] }, path);
+      this.self.send(path, { code: 'RD', names: [this.name] });
     }
   }
 

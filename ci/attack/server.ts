@@ -3,12 +3,12 @@
  * scaled so that each attack bites at a rate two shared cores can offer. Reads what the server
  * says about itself: its key, its warnings, its counters (Prometheus /metrics), its memory.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { createInterface } from 'node:readline';
 import { prepareServer } from '../harness/prepare.ts';
+import { startServer as startHarnessServer } from '../harness/processes.ts';
 import { SERVER_BUNDLE } from '../harness/server-build.ts';
 import type { Endpoint } from '../../server/src/generated/protocol.ts';
 
@@ -86,40 +86,35 @@ async function freeTcpPort(): Promise<number> {
  */
 export async function startServer(bundle?: string, gid?: number): Promise<RunningServer> {
   if (!bundle) prepareServer();
-  const path = bundle ?? SERVER_BUNDLE;
-  const relay = relayPortsOption(path);
+  const relay = relayPortsOption(bundle ?? SERVER_BUNDLE);
   const relayPorts = await freePortBlock(relay.size);
   const relayOption = relay.form === 'range' ? `${relayPorts[0]}-${relayPorts.at(-1)}` : relayPorts.join(',');
   const metricsPort = await freeTcpPort();
   const args = [
-    '--port', '0', '--bind', '127.0.0.1', '--public-ip', '127.0.0.1', '--relay-ports', relayOption,
-    '--log-level', 'warn', '--metrics', `127.0.0.1:${metricsPort}`,
+    '--relay-ports', relayOption, '--log-level', 'warn', '--metrics', `127.0.0.1:${metricsPort}`,
     ...Object.entries(SCALED_OPTIONS).flatMap(([flag, value]) => [`--${flag}`, value]),
   ];
-  const child = spawn(process.execPath, [path, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(gid === undefined ? {} : { gid }) });
-  const events = new Map<string, number>();
-  const stderr: string[] = [];
-  const stdout: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
-  const started = new Promise<RegExpMatchArray>((done, fail) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const match = /listening on [\d.]+:(\d+).*server key: ([a-z]{12})/.exec(line);
-      if (match) done(match);
-      if (line.startsWith('{')) {
+  const started = await startHarnessServer(args, { bundle, gid });
+  const lines = started.process.lines;
+  const json = (line: string) => line.startsWith('{');
+  const server: RunningServer = {
+    child: started.process.child, main: { address: '127.0.0.1', port: started.port }, serverKey: started.key, relayPorts, relayOption,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, args,
+    get events() {
+      const events = new Map<string, number>();
+      for (const line of lines.filter(json)) {
         try {
           const msg = String((JSON.parse(line) as { msg?: unknown }).msg);
           events.set(msg, (events.get(msg) ?? 0) + 1);
         } catch { /* not a log line */ }
-      } else stdout.push(line);
-    });
-    child.once('exit', (code, signal) => fail(new Error(`server exited (${code ?? signal}) before listening: ${stderr.join('\n')}`)));
-  });
-  const [, port, serverKey] = await started;
-  const server: RunningServer = {
-    child, main: { address: '127.0.0.1', port: Number(port) }, serverKey: serverKey!, relayPorts, relayOption,
-    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, args, events, stderr, stdout, exitedAt: null, exit: null,
+      }
+      return events;
+    },
+    get stderr() { return lines.filter((l) => l.startsWith('[stderr] ')).map((l) => l.slice('[stderr] '.length)); },
+    get stdout() { return lines.filter((l) => !json(l) && !l.startsWith('[stderr] ')); },
+    exitedAt: null, exit: null,
   };
-  child.once('exit', (code, signal) => {
+  started.process.child.once('exit', (code, signal) => {
     server.exitedAt = Date.now();
     server.exit = signal ? `signal ${signal}` : `code ${code}`;
   });

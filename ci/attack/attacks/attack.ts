@@ -1,7 +1,7 @@
 /** What every attack provides, and the moves several attacks share. */
 import { decodeKey, type Endpoint, type Message } from '../../../server/src/generated/protocol.ts';
 import type { RunContext } from '../context.ts';
-import { type Arrival, loopback, Peer, sleep } from '../net.ts';
+import { type Arrival, bindPeer, loopback, sleep, type UdpClient } from '../net.ts';
 
 export interface Attack {
   /** Short name, as `--skip` takes it. */
@@ -45,31 +45,31 @@ export async function paced(ctx: RunContext, perSecond: number, send: (i: number
 }
 
 /** An attacker's own session: registered with HS, kept alive with KA as long as the run lasts. */
-export async function hostSession(ctx: RunContext, host: Peer, localKey = host.key): Promise<string | null> {
-  const answer = await host.request({ code: 'HS', localKey }, ctx.main, oneOf('HR', 'RF'), 3000);
+export async function hostSession(ctx: RunContext, host: UdpClient, localKey = host.key): Promise<string | null> {
+  const answer = await host.resend(ctx.main, { code: 'HS', localKey }, oneOf('HR', 'RF'), 3000);
   if (answer?.message?.code !== 'HR') return null;
   const sessionId = answer.message.sessionId;
-  void every(ctx, 5000, () => host.send({ code: 'KA', sessionId }, ctx.main));
+  void every(ctx, 5000, () => host.send(ctx.main, { code: 'KA', sessionId }));
   return sessionId;
 }
 
-export async function joinSession(ctx: RunContext, joiner: Peer, sessionId: string, localKey = joiner.key): Promise<Message | null> {
-  const answer = await joiner.request({ code: 'JS', localKey, sessionId }, ctx.main, oneOf('JR', 'BK', 'RF'), 3000);
+export async function joinSession(ctx: RunContext, joiner: UdpClient, sessionId: string, localKey = joiner.key): Promise<Message | null> {
+  const answer = await joiner.resend(ctx.main, { code: 'JS', localKey, sessionId }, oneOf('JR', 'BK', 'RF'), 3000);
   return answer?.message ?? null;
 }
 
 /** One side of a relay the attacker was granted. */
 export interface RelaySide {
-  readonly peer: Peer;
+  readonly peer: UdpClient;
   readonly relay: Endpoint;
   readonly token: string;
 }
 
 /** Both sides of a pair ask for a relay (RQ until RG); the grants, or null when refused. */
-export async function relayGrant(ctx: RunContext, sessionId: string, a: Peer, b: Peer): Promise<[RelaySide, RelaySide] | null> {
-  const ask = async (side: Peer, peerKey: string): Promise<RelaySide | null> => {
+export async function relayGrant(ctx: RunContext, sessionId: string, a: UdpClient, b: UdpClient): Promise<[RelaySide, RelaySide] | null> {
+  const ask = async (side: UdpClient, peerKey: string): Promise<RelaySide | null> => {
     // A host relayed to several joiners tells its grants apart by the peer each names.
-    const answer = await side.request({ code: 'RQ', sessionId, peerKey }, ctx.main,
+    const answer = await side.resend(ctx.main, { code: 'RQ', sessionId, peerKey },
       (a) => (a.message?.code === 'RG' && a.message.peerKey === peerKey) || oneOf('RF')(a), 4000);
     if (answer?.message?.code !== 'RG') return null;
     return { peer: side, relay: decodeKey(answer.message.relayKey)!, token: answer.message.token };
@@ -80,15 +80,15 @@ export async function relayGrant(ctx: RunContext, sessionId: string, a: Peer, b:
 
 /** RB until RA: true when bound. */
 export async function bindRelay(side: RelaySide): Promise<boolean> {
-  const answer = await side.peer.request({ code: 'RB', token: side.token }, side.relay,
+  const answer = await side.peer.resend(side.relay, { code: 'RB', token: side.token },
     (a) => a.message?.code === 'RA' && a.message.token === side.token, 3000);
   return answer !== null;
 }
 
 /** A pair of attacker sockets with a session and a granted relay, not yet bound. */
 export async function attackerRelay(ctx: RunContext, hostAddress: string, joinerAddress: string): Promise<[RelaySide, RelaySide] | null> {
-  const host = await Peer.bind(hostAddress);
-  const joiner = await Peer.bind(joinerAddress);
+  const host = await bindPeer(hostAddress);
+  const joiner = await bindPeer(joinerAddress);
   const sessionId = await hostSession(ctx, host);
   if (!sessionId || (await joinSession(ctx, joiner, sessionId))?.code !== 'JR') return null;
   return relayGrant(ctx, sessionId, host, joiner);

@@ -36,7 +36,7 @@ export class CodeGuessing implements Attack {
     await paced(ctx, ADDRESSES * PER_ADDRESS, (i) => {
       const peer = peers[i % peers.length]!;
       const suffix = Array.from({ length: 4 }, () => BIGRAMS[Math.floor(Math.random() * 256)]).join('');
-      peer.send({ code: 'JS', localKey: peer.key, sessionId: `${ctx.serverKey}${suffix}` }, ctx.main);
+      peer.send(ctx.main, { code: 'JS', localKey: peer.key, sessionId: `${ctx.serverKey}${suffix}` });
       this.sent++;
     });
     this.seconds = (Date.now() - started) / 1000;

@@ -9,7 +9,7 @@
  */
 import { enetConnectRequest } from '../../harness/enet.ts';
 import type { RunContext } from '../context.ts';
-import { Peer, sleep } from '../net.ts';
+import { bindPeer, sleep } from '../net.ts';
 import { secondsBetween, settled } from '../nodes.ts';
 import { Victim } from '../victims.ts';
 import { type Attack, attacker } from './attack.ts';
@@ -43,13 +43,13 @@ export class EnetFlood implements Attack {
         return;
       }
       this.ran = true;
-      const stranger = await Peer.bind(attacker(30, 1));
+      const stranger = await bindPeer(attacker(30, 1));
       stranger.on(() => this.answers++);
       const to = { address: '127.0.0.1', port: game.gamePort };
       let flooding = true;
       const flood = (async () => {
         while (flooding) {
-          for (let i = 0; i < BURST; i++) stranger.send(enetConnectRequest(0x5000 + this.sent++), to);
+          for (let i = 0; i < BURST; i++) stranger.send(to, enetConnectRequest(0x5000 + this.sent++));
           for (let i = 0; victim && i < SPOOFED; i++) ctx.raw!.send(victim.canary.endpoint, to, enetConnectRequest(0x9000 + victim.spoofs++));
           await sleep(1000);
         }

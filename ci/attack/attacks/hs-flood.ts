@@ -7,7 +7,7 @@
  */
 import { encodeKey } from '../../../server/src/generated/protocol.ts';
 import type { RunContext } from '../context.ts';
-import { Peer } from '../net.ts';
+import { bindPeer } from '../net.ts';
 import { type Attack, attacker, count, hostSession, list, oneOf, paced, spoofed } from './attack.ts';
 
 const ADDRESSES = 8;
@@ -36,11 +36,11 @@ export class HsFlood implements Attack {
 
   private async hold(ctx: RunContext, address: string): Promise<void> {
     await Promise.all(Array.from({ length: PER_ADDRESS }, async () => {
-      const peer = await Peer.bind(address);
+      const peer = await bindPeer(address);
       count(this.outcomes, (await hostSession(ctx, peer)) ? 'held' : 'refused');
     }));
-    const probe = await Peer.bind(address);
-    const answer = await probe.request({ code: 'HS', localKey: probe.key }, ctx.main, oneOf('HR', 'RF'), 2000);
+    const probe = await bindPeer(address);
+    const answer = await probe.resend(ctx.main, { code: 'HS', localKey: probe.key }, oneOf('HR', 'RF'), 2000);
     count(this.outcomes, `33rd HS from the address: ${answer?.message?.code ?? 'silence'}`);
     probe.close();
   }

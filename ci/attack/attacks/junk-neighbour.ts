@@ -6,7 +6,7 @@
  */
 import type { RunContext } from '../context.ts';
 import { JunkedHost } from '../legit.ts';
-import { Peer } from '../net.ts';
+import { bindPeer } from '../net.ts';
 import { type Attack, paced } from './attack.ts';
 
 const JUNK = ['\x00\x01\x02', 'HS:short', 'XX:not a message', 'JS:qqqqqqqqqqqq:qqqq', `KA:${'z'.repeat(40)}`];
@@ -18,8 +18,8 @@ export class JunkNeighbour implements Attack {
   private sent = 0;
 
   async run(ctx: RunContext): Promise<void> {
-    const neighbour = await Peer.bind(JunkedHost.address());
-    this.sent = await paced(ctx, 900, (i) => neighbour.send(JUNK[i % JUNK.length]!, ctx.main));
+    const neighbour = await bindPeer(JunkedHost.address());
+    this.sent = await paced(ctx, 900, (i) => neighbour.send(ctx.main, JUNK[i % JUNK.length]!));
     neighbour.close();
   }
 

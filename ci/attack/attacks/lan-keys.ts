@@ -9,12 +9,12 @@
  */
 import { encodeKey } from '../../../server/src/generated/protocol.ts';
 import type { RunContext } from '../context.ts';
-import { Peer, sleep } from '../net.ts';
+import { bindPeer, sleep, type UdpClient } from '../net.ts';
 import { type Attack, attacker, count, every, joinSession, list, oneOf } from './attack.ts';
 
 /** Answers every RD with one, as a player's node does. */
-function answerPings(peer: Peer): void {
-  peer.on((a) => { if (a.message?.code === 'RD') peer.send({ code: 'RD', names: ['griefer'] }, a.from); });
+function answerPings(peer: UdpClient): void {
+  peer.on((a) => { if (a.message?.code === 'RD') peer.send(a.from, { code: 'RD', names: ['griefer'] }); });
 }
 
 const PUBLIC_VICTIM = encodeKey({ address: '198.51.100.7', port: 53 });
@@ -29,17 +29,17 @@ export class LanKeys implements Attack {
   async run(ctx: RunContext): Promise<void> {
     ctx.leaks.subscribe((code) => void this.join(ctx, code));
     await every(ctx, 3000, async () => {
-      const peer = await Peer.bind(attacker(5, 200));
+      const peer = await bindPeer(attacker(5, 200));
       answerPings(peer);
       const claim = this.n++ % 2 === 0 ? ctx.lanCanary.key : PUBLIC_VICTIM;
-      const answer = await peer.request({ code: 'RS', localKey: claim }, ctx.main, oneOf('HR', 'JR', 'RF'), 2000);
+      const answer = await peer.resend(ctx.main, { code: 'RS', localKey: claim }, oneOf('HR', 'JR', 'RF'), 2000);
       count(this.answers, `RS answered ${answer?.message?.code ?? 'nothing'}`);
       setTimeout(() => peer.close(), 10_000); // Stay matched while the stranger pings.
     });
   }
 
   private async join(ctx: RunContext, code: string): Promise<void> {
-    const peer = await Peer.bind(attacker(5, this.n % 100));
+    const peer = await bindPeer(attacker(5, this.n % 100));
     const claim = this.n++ % 2 === 0 ? ctx.lanCanary.key : PUBLIC_VICTIM;
     const answer = await joinSession(ctx, peer, code, claim);
     count(this.answers, `JS answered ${answer?.code ?? 'nothing'}`);

@@ -36,7 +36,7 @@ export class MalformedCodes implements Attack {
     await paced(ctx, PER_SECOND, (i) => {
       const k = i % peers.length;
       this.bytesOut += datagrams[k]!.length;
-      peers[k]!.send(datagrams[k]!, ctx.main);
+      peers[k]!.send(ctx.main, datagrams[k]!);
     });
     for (const peer of peers) peer.close();
   }

@@ -6,7 +6,7 @@
  */
 import { encodeKey, type Endpoint } from '../../../server/src/generated/protocol.ts';
 import type { RunContext } from '../context.ts';
-import { bindMany, type Peer, sleep } from '../net.ts';
+import { bindMany, sleep, type UdpClient } from '../net.ts';
 import { type Attack, attacker, count, hostSession, list, paced, spoofed } from './attack.ts';
 
 const ADDRESSES = 10;
@@ -30,7 +30,7 @@ export class PendingRelays implements Attack {
     const raw = ctx.raw;
     await Promise.all(Array.from({ length: ADDRESSES }, async (_, a) => {
       const hosts = await bindMany(SESSIONS, () => attacker(3, a));
-      const sessions: Array<{ host: Peer; id: string; joiners: Endpoint[] }> = [];
+      const sessions: Array<{ host: UdpClient; id: string; joiners: Endpoint[] }> = [];
       for (const host of hosts) {
         const id = await hostSession(ctx, host);
         if (!id) {
@@ -49,7 +49,7 @@ export class PendingRelays implements Attack {
       if (pairs.length === 0) return;
       await paced(ctx, RQ_PER_SECOND, (i) => {
         const pair = pairs[i % pairs.length]!;
-        pair.host.send({ code: 'RQ', sessionId: pair.id, peerKey: pair.peerKey }, ctx.main);
+        pair.host.send(ctx.main, { code: 'RQ', sessionId: pair.id, peerKey: pair.peerKey });
         this.rqSent++;
       });
     }));

@@ -44,7 +44,7 @@ export class PortZero implements Attack {
         raw.send({ address: pair[0].peer.endpoint.address, port: 0 }, pair[0].relay, `RB:${pair[0].token}`);
         count(this.sent, 'own relay, real token');
         // If that bound the side to port 0, forwarding to it is the second path to a crash.
-        pair[1].peer.send(Buffer.from('\x00forward to port 0'), pair[1].relay);
+        pair[1].peer.send(pair[1].relay, Buffer.from('\x00forward to port 0'));
       }
     });
   }

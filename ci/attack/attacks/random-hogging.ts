@@ -5,7 +5,7 @@
  * 20 RS a second each, so that every address stays within a per-address budget.
  */
 import type { RunContext } from '../context.ts';
-import { Peer, sleep } from '../net.ts';
+import { bindPeer, sleep } from '../net.ts';
 import { type Attack, attacker, count, list, paced } from './attack.ts';
 
 const PER_ADDRESS = 20;
@@ -31,7 +31,7 @@ export class RandomHogging implements Attack {
   }
 
   private async one(ctx: RunContext, address: string): Promise<void> {
-    const peer = await Peer.bind(address);
+    const peer = await bindPeer(address);
     peer.on((a) => {
       const m = a.message;
       if (!m) return;
@@ -39,7 +39,7 @@ export class RandomHogging implements Attack {
       const stranger = m.code === 'JR' ? m.hostRemoteKey : m.code === 'NJ' ? m.joinerRemoteKey : null;
       if (stranger && ctx.legitKeys.has(stranger)) this.legitMatched++;
     });
-    peer.send({ code: 'RS', localKey: peer.key }, ctx.main);
+    peer.send(ctx.main, { code: 'RS', localKey: peer.key });
     await sleep(8000);
     peer.close();
   }

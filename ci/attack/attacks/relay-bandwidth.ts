@@ -37,7 +37,7 @@ export class RelayBandwidth implements Attack {
     payload[0] = 0;
     await paced(ctx, PER_SECOND * sides.length, (i) => {
       const side = sides[i % sides.length]!;
-      side.peer.send(payload, side.relay);
+      side.peer.send(side.relay, payload);
       this.sent++;
     });
   }

@@ -7,7 +7,7 @@
  * total bandwidth is shared.
  */
 import type { RunContext } from '../context.ts';
-import { Peer, sleep } from '../net.ts';
+import { bindPeer, sleep } from '../net.ts';
 import { type Attack, attacker, bindRelay, count, every, hostSession, joinSession, list, paced, type RelaySide, relayGrant } from './attack.ts';
 
 const ADDRESSES = 25;
@@ -31,7 +31,7 @@ export class RelayHolding implements Attack {
     this.maxHeld = this.held.length;
     const traffic = paced(ctx, this.held.length, (i) => {
       const side = this.held[i % this.held.length]![i % 2]!;
-      side.peer.send(Buffer.from([0]), side.relay);
+      side.peer.send(side.relay, Buffer.from([0]));
     });
     await every(ctx, 10_000, async () => {
       const answers = await Promise.all(this.held.flatMap((pair) => pair.map(bindRelay)));
@@ -45,11 +45,11 @@ export class RelayHolding implements Attack {
   }
 
   private async session(ctx: RunContext, address: string): Promise<void> {
-    const host = await Peer.bind(address);
+    const host = await bindPeer(address);
     const sessionId = await hostSession(ctx, host);
     if (!sessionId) return count(this.outcomes, 'no session');
     await Promise.all(Array.from({ length: JOINERS_PER_SESSION }, async () => {
-      const joiner = await Peer.bind(address);
+      const joiner = await bindPeer(address);
       if ((await joinSession(ctx, joiner, sessionId))?.code !== 'JR') return count(this.outcomes, 'join refused');
       const pair = await relayGrant(ctx, sessionId, host, joiner);
       if (!pair) return count(this.outcomes, 'relay refused');

@@ -42,7 +42,7 @@ export class RelayInjection implements Attack {
     const realData = Buffer.alloc(200, 0x01);
     await Promise.all([
       paced(ctx, REAL_PER_SECOND, () => {
-        sender.peer.send(realData, sender.relay);
+        sender.peer.send(sender.relay, realData);
         this.real.sent++;
       }),
       paced(ctx, SPOOFED_PER_SECOND, () => {

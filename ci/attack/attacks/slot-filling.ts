@@ -6,7 +6,7 @@
  * every 5 s for 30 s, as a joiner that has not heard its host does, so no slot ever looks silent.
  */
 import type { RunContext } from '../context.ts';
-import { Peer, sleep } from '../net.ts';
+import { bindPeer, sleep } from '../net.ts';
 import { type Attack, attacker, count, list } from './attack.ts';
 
 const JOINS = 32;
@@ -36,11 +36,11 @@ export class SlotFilling implements Attack {
   private async fill(ctx: RunContext, code: string): Promise<void> {
     this.codes++;
     // Each variant on addresses of its own, so both can run at once.
-    const peers = await Promise.all(Array.from({ length: JOINS }, (_, i) => Peer.bind(attacker(8, (this.holding ? 100 : 0) + i))));
+    const peers = await Promise.all(Array.from({ length: JOINS }, (_, i) => bindPeer(attacker(8, (this.holding ? 100 : 0) + i))));
     for (const peer of peers) peer.on((a) => { if (a.message) count(this.answers, a.message.code); });
     const until = Date.now() + (this.holding ? HOLD_MS : 0);
     do {
-      for (const peer of peers) peer.send({ code: 'JS', localKey: peer.key, sessionId: code }, ctx.main);
+      for (const peer of peers) peer.send(ctx.main, { code: 'JS', localKey: peer.key, sessionId: code });
       await sleep(this.holding ? RESEND_MS : 2000);
     } while (Date.now() < until && ctx.running());
     for (const peer of peers) peer.close();

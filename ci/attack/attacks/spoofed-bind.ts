@@ -36,7 +36,7 @@ export class SpoofedBind implements Attack {
     const payload = Buffer.alloc(200, 0x41);
     payload[0] = 0;
     const push = paced(ctx, 50, () => {
-      pusher.peer.send(payload, pusher.relay);
+      pusher.peer.send(pusher.relay, payload);
       this.pushed++;
     });
     await Promise.all([spoof, push]);

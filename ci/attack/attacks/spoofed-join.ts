@@ -11,7 +11,7 @@
 import { encodeKey, type Message } from '../../../server/src/generated/protocol.ts';
 import { newToken } from '../../../server/src/sessions/tokens.ts';
 import type { RunContext } from '../context.ts';
-import { Canary, Peer } from '../net.ts';
+import { bindPeer, Canary, type UdpClient } from '../net.ts';
 import { type Attack, attacker, every, oneOf, paced } from './attack.ts';
 
 export class SpoofedJoin implements Attack {
@@ -36,7 +36,7 @@ export class SpoofedJoin implements Attack {
       const code = a.message?.code ?? 'junk';
       this.atVictim.set(code, (this.atVictim.get(code) ?? 0) + 1);
     });
-    const hosted = await Peer.bind(attacker(15, 1));
+    const hosted = await bindPeer(attacker(15, 1));
     try {
       const sessionId = await this.register(ctx, hosted, { code: 'HS', localKey: hosted.key, nonce: newToken() });
       if (!sessionId) {
@@ -60,11 +60,11 @@ export class SpoofedJoin implements Attack {
   }
 
   /** Registers [host] with [request] and keeps it alive; its session id, or null. */
-  private async register(ctx: RunContext, host: Peer, request: Extract<Message, { code: 'HS' }>): Promise<string | null> {
-    const answer = await host.request(request, ctx.main, oneOf('HR', 'RF'), 3000);
+  private async register(ctx: RunContext, host: UdpClient, request: Extract<Message, { code: 'HS' }>): Promise<string | null> {
+    const answer = await host.resend(ctx.main, request, oneOf('HR', 'RF'), 3000);
     if (answer?.message?.code !== 'HR') return null;
     const { sessionId } = answer.message;
-    void every(ctx, 5000, () => host.send({ code: 'KA', sessionId, nonce: request.nonce }, ctx.main));
+    void every(ctx, 5000, () => host.send(ctx.main, { code: 'KA', sessionId, nonce: request.nonce }));
     return sessionId;
   }
 

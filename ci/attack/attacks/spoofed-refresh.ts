@@ -6,7 +6,7 @@
  * join tells whether the session still lives.
  */
 import type { RunContext } from '../context.ts';
-import { Peer, sleep } from '../net.ts';
+import { bindPeer, sleep } from '../net.ts';
 import { type Attack, attacker, oneOf } from './attack.ts';
 
 const NONCE = 'cyahjcdumwwhrvyq';
@@ -21,24 +21,24 @@ export class SpoofedRefresh implements Attack {
   private resends = 0;
 
   async run(ctx: RunContext): Promise<void> {
-    const host = await Peer.bind(attacker(13, 1));
-    const checker = await Peer.bind(attacker(13, 2));
+    const host = await bindPeer(attacker(13, 1));
+    const checker = await bindPeer(attacker(13, 2));
     try {
-      const hr = await host.request({ code: 'HS', localKey: host.key, nonce: NONCE }, ctx.main, oneOf('HR'), 3000);
+      const hr = await host.resend(ctx.main, { code: 'HS', localKey: host.key, nonce: NONCE }, oneOf('HR'), 3000);
       if (hr?.message?.code !== 'HR') {
         this.outcome = 'no session to keep';
         return;
       }
       const sessionId = hr.message.sessionId;
-      host.send({ code: 'KA', sessionId, nonce: NONCE }, ctx.main);
+      host.send(ctx.main, { code: 'KA', sessionId, nonce: NONCE });
       const until = ctx.elapsed() + DEAD_FOR_MS;
       while (ctx.running() && ctx.elapsed() < until) {
-        host.send({ code: 'HS', localKey: host.key }, ctx.main);
+        host.send(ctx.main, { code: 'HS', localKey: host.key });
         this.resends++;
         await sleep(5000);
       }
       if (!ctx.running()) return;
-      const answer = await checker.request({ code: 'JS', localKey: checker.key, sessionId }, ctx.main, oneOf('JR', 'BK'), 3000);
+      const answer = await checker.resend(ctx.main, { code: 'JS', localKey: checker.key, sessionId }, oneOf('JR', 'BK'), 3000);
       this.alive = answer?.message?.code === 'JR';
       this.outcome = this.alive ? 'alive (a join was answered JR)' : answer ? 'expired (a join was answered BK)' : 'no answer to the join';
     } finally {
