@@ -17,8 +17,8 @@ extends RefCounted
 ## heartbeats ([code]hole_punch_roster.gd[/code]) within [member HolePunch.game_timeout]. Both sides
 ## must let the node manage ENet. [signal connected] hands the game the connected peer;
 ## [signal failed] says why not, and [signal refused] that the host's game turned this player away.
-## It acts only when the node's [member HolePunch.manage_game_peer] is on, and takes its timers from
-## the node's settings as they are at the handover. Its [member roster] knows the players in the
+## It acts only when the node's [member HolePunch.manage_game_peer] is on, and reads the node's
+## settings from the copy the node keeps current. Its [member roster] knows the players in the
 ## game: their keys, aliases, ENet peer ids and paths, and emits what happens to them, which this
 ## passes on.
 
@@ -79,7 +79,7 @@ var _clock: HolePunchClock
 var _settings_now: Callable
 ## Our alias (wire form) and public key now: [code]own.call() -> [alias, key][/code].
 var _own_now: Callable
-## The settings as they were at the handover.
+## The node's settings, since the handover (the node keeps the copy current).
 var _settings: HolePunchSettings
 ## The players punched before the handover.
 var _punched: Array[HolePunchPeer] = []
@@ -93,7 +93,7 @@ var _next_beat := 0.0
 
 
 ## The game's side on [param node]'s [MultiplayerAPI], going by [param clock]; at each handover
-## it reads the node's settings from [param settings] and our alias and key from [param own].
+## it takes the node's settings from [param settings] and our alias and key from [param own].
 func _init(node: Node, clock: HolePunchClock, settings: Callable, own: Callable) -> void:
 	_node = node
 	_clock = clock
@@ -170,7 +170,9 @@ func close() -> void:
 ## Sends what is due at [param now]: the [member roster]'s heartbeats, or, for a host's game that
 ## runs on after [method stop], the host's alone, so that its players do not take it for gone.
 func tick(now: float) -> void:
-	roster.tick(now)
+	if _settings == null:
+		return # No handover yet: no game.
+	roster.tick(now, _settings.game_timeout)
 	if gate == null or roster.is_hosting() or now < _next_beat or peer == null or peer.get_connection_status() != MultiplayerPeer.CONNECTION_CONNECTED:
 		return
 	_next_beat = now + maxf(0.05, _settings.game_timeout / HolePunchRoster.BEATS)

@@ -133,13 +133,13 @@ func _on_enet_closed(id: int) -> void:
 		_on_host_gone()
 
 
-func tick(now: float) -> void:
+func tick(now: float, game_timeout: float) -> void:
 	var enet := _api().multiplayer_peer as ENetMultiplayerPeer if _in and _api() != null else null
 	var host := enet.get_peer(1) if enet != null and enet.get_connection_status() == MultiplayerPeer.CONNECTION_CONNECTED else null
 	if host != null and host.get_state() in [ENetPacketPeer.STATE_DISCONNECT_LATER, ENetPacketPeer.STATE_DISCONNECTING]:
 		_ending = true # The game disconnects: no heartbeats expected any more.
 		_heard.clear()
-	super(now)
+	super(now, game_timeout)
 
 
 ## The host's connection closed after it let us in: it left, or went silent.

@@ -4,8 +4,8 @@ extends RefCounted
 ##
 ## It keeps at most [member HolePunch.max_peers] peers, never takes back a peer it gave up on in
 ## the same session, and says which peers are past hope; the node emits the signals. It reads a
-## snapshot of the node's settings, goes by the node's clock, and sends through the callables it
-## was given.
+## copy of the node's settings, goes by the node's clock, and sends through the callables it was
+## given.
 
 const HolePunchLanRules := preload("../traversal/hole_punch_lan_rules.gd")
 const HolePunchPeer := preload("hole_punch_peer.gd")

@@ -32,7 +32,13 @@ const HolePunchTraversal := preload("../traversal/hole_punch_traversal.gd")
 ## This node as the [HolePunch] it is: its signals and settings are declared there.
 var _this: HolePunch = self as Object as HolePunch
 
-## Where this node is in a session's life.
+## Where this node is in a session's life. A session starts REQUESTING (an API call asked the
+## server), then PUNCHING once the server answered. A host then goes CLOSING
+## ([method HolePunch.close_session]), then DONE ([signal HolePunch.start_server]), or HOSTING_GAME
+## when its game takes late joiners, until [method HolePunch.close_session] makes it DONE. A client
+## goes HANDING_OVER (JH came), then DONE ([signal HolePunch.start_client]). [method HolePunch.leave],
+## or a failure that ends the attempt, makes it IDLE; a new session starts from IDLE, DONE or
+## HOSTING_GAME.
 enum Phase {
 	IDLE, ## Nothing under way.
 	REQUESTING, ## Waiting for the server to answer HS, JS or RS.
