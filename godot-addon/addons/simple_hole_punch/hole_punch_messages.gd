@@ -38,7 +38,7 @@ func _on_join_registered(message: Dictionary, _ip: String, _port: int) -> void:
 func _on_new_joiner(message: Dictionary, _ip: String, _port: int) -> void:
 	if phase == Phase.PUNCHING and _is_host() and _session_id != "":
 		# The server takes a host that stays silent while a joiner waits for gone: say we are here.
-		_server.send(HolePunchProtocol.encode_keep_alive(_session_id, _server.nonce))
+		_server.say_alive(_session_id)
 	if phase == Phase.PUNCHING and _is_host() and _peers.find(message.joiner_remote_key) == null:
 		if not _peers.add(message.joiner_remote_key, message.joiner_local_key, message.secret, _public_key):
 			dropped_datagrams += 1 # Full, or a peer that already failed in this session.

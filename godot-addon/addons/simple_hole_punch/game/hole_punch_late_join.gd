@@ -117,7 +117,7 @@ func _on_server(message: Dictionary, now: float) -> void:
 		_link.start_keep_alive(now + _settings.keep_alive_interval)
 	elif message.code == HolePunchProtocol.NEW_JOINER and _linked:
 		# The server takes a host that stays silent while a joiner waits for gone: say we are here.
-		_link.send(HolePunchProtocol.encode_keep_alive(_session_id, _server.nonce))
+		_link.say_alive(_session_id)
 		var key: String = message.joiner_remote_key
 		if _joiners.find(key) == null and _joiners.add(key, message.joiner_local_key, message.secret, _own_keys.public):
 			_started[key] = now

@@ -170,6 +170,16 @@ func send_go(copies: int) -> void:
 			_send.call(HolePunchProtocol.encode_join_go(peer.secret), to[0], to[1])
 
 
+## LV to every peer punched that is a peer of ours (only those know LV, and prove it with the
+## pair's secret), in [param copies] copies (nothing answers LV).
+func send_leave(copies: int) -> void:
+	for peer: HolePunchPeer in _peers:
+		if peer.path != "" and peer.secret != "":
+			var to := peer.endpoint()
+			for copy in copies:
+				_send.call(HolePunchProtocol.encode_leave(peer.secret), to[0], to[1])
+
+
 ## Why [param peer] is gone at [param now] (a [enum Gone]), or -1 while there is hope. Unheard
 ## past [member HolePunch.punch_timeout], it gets a relay when allowed, for
 ## [member HolePunch.relay_timeout] more.

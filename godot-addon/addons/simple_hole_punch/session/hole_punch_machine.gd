@@ -171,11 +171,7 @@ func _leave() -> void:
 	if _socket.is_open() and phase in [Phase.PUNCHING, Phase.CLOSING, Phase.HANDING_OVER]:
 		if _is_host() and _session_id != "":
 			_server.close_session(_session_id, 3)
-		for peer: HolePunchPeer in _peers.all():
-			if peer.path != "" and peer.secret != "": # Only a peer of ours knows LV, and proves it with the secret.
-				var to := peer.endpoint()
-				for copy in 3:
-					_send_to(HolePunchProtocol.encode_leave(peer.secret), to[0], to[1])
+		_peers.send_leave(3)
 	_game.close() # A running game ends: ENet tells its peers.
 	_stop()
 

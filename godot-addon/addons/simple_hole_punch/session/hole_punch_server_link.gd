@@ -192,7 +192,13 @@ func start_keep_alive(first: float) -> void:
 func keep_alive(now: float, session_id: String) -> void:
 	if now >= _keep_alive_next:
 		_keep_alive_next = now + _settings.keep_alive_interval
-		send(HolePunchProtocol.encode_keep_alive(session_id, nonce))
+		say_alive(session_id)
+
+
+## Host: sends a keep-alive for [param session_id] now (the server takes a host that stays silent
+## while a joiner waits for gone).
+func say_alive(session_id: String) -> void:
+	send(HolePunchProtocol.encode_keep_alive(session_id, nonce))
 
 
 ## Sends RQ: a relay towards the peer [param peer_key] in the session [param session_id] (empty
