@@ -197,7 +197,7 @@ func start_server(port: int) -> void:
 	if gate != null:
 		gate.close()
 	peer = ENetMultiplayerPeer.new()
-	gate = HolePunchGameGate.new()
+	gate = HolePunchGameGate.new(_clock)
 	var err := gate.open(_node.get_tree(), port, peer, max_clients)
 	if err != OK:
 		peer = null
