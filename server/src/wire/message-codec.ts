@@ -49,6 +49,9 @@ export interface MessageCodec<M extends { readonly code: string }> {
   decode(datagram: Uint8Array): DecodeResult<M>;
 }
 
+/** Printable ASCII is checked first, so any single-byte decoder gives the same text; this one is native (no argument spread). */
+const ASCII = new TextDecoder('latin1');
+
 const enum Kind { Key, SessionId, Name, Text, Token, Literal, Word, PeerId }
 const KINDS: Record<FieldKind, Kind> = {
   key: Kind.Key, session_id: Kind.SessionId, name: Kind.Name, text: Kind.Text, token: Kind.Token,
@@ -132,7 +135,7 @@ export function messageCodec<M extends { readonly code: string }>(
         const byte = datagram[i]!;
         if (byte < 0x20 || byte > 0x7e) return fail('not_ascii', `byte ${byte}`);
       }
-      const text = String.fromCharCode.apply(null, datagram as unknown as number[]);
+      const text = ASCII.decode(datagram);
       let code: string;
       let parts: string[];
       if (options.codeLength !== undefined) {
