@@ -77,6 +77,7 @@ export interface ViewModel {
   /** The first line of each target's files. */
   readonly tsHeader: string;
   readonly gdHeader: string;
+  readonly mdHeader: string;
   readonly messages: readonly MessageView[];
   /** The game connection's messages (a codec of their own on each side). */
   readonly gameMessages: readonly MessageView[];
@@ -198,6 +199,7 @@ export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewMode
   return {
     tsHeader: headerLine('//', GENERATOR, schemaPath),
     gdHeader: headerLine('#', GENERATOR, schemaPath),
+    mdHeader: headerLine('<!--', GENERATOR, schemaPath).replace('change the schema', 'change the schema or codegen/templates/docs/wire-format.md'),
     messages,
     gameMessages: views.filter((m) => m.direction === 'game_connection'),
     constants: (spec.constants ?? []).map((c) => ({ tsName: gdConstant(c.name), gdName: gdConstant(c.name), value: c.value, doc: c.doc })),
