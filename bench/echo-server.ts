@@ -1,9 +1,10 @@
 /**
- * The baseline: a bare Node `dgram` server made as the rendezvous socket is (the same
- * kernel buffers and address lookup) that answers each datagram with itself, as many times as the server answers its code:
- * none for KA and CS (never answered), `--copies JS=2,RS=1.5` where the server also tells a host
- * (a fraction alternates). Extra copies start with "x", so a client tells them from the answer.
- * A datagram "?" is answered with the count of datagrams received (for unanswered floods).
+ * The baseline: a bare Node `dgram` server, its socket made as the rendezvous socket is (the same
+ * kernel buffers and address lookup), that answers each datagram with itself as many times as the
+ * server answers its code: none for KA and CS (never answered), `--copies JS=2,RS=1.5` where the
+ * server also tells a host (a fraction alternates). Extra copies start with "x", so a client tells
+ * them from the answer. A datagram "?" is answered with the count of datagrams received (for
+ * floods that are never answered).
  */
 import { RENDEZVOUS_BUFFER_BYTES, udpSocket } from '../server/src/udp-socket.ts';
 
