@@ -45,7 +45,7 @@ func _serve() -> void:
 	while v4.get_available_packet_count() > 0:
 		var packet := v4.get_packet()
 		var message := HolePunchProtocol.parse(packet)
-		if message.is_empty():
+		if message == null:
 			continue
 		if message.code != HolePunchProtocol.NAT_PROBE:
 			_requests.append(packet.get_string_from_ascii())
@@ -58,7 +58,7 @@ func _serve() -> void:
 		var packet := v6.get_packet()
 		var message := HolePunchProtocol.parse(packet)
 		_probes6.append([packet.get_string_from_ascii(), v6.get_packet_port()])
-		if message.is_empty() or message.code != HolePunchProtocol.NAT_PROBE or not _answer_ip6:
+		if message == null or message.code != HolePunchProtocol.NAT_PROBE or not _answer_ip6:
 			continue
 		var seen := HolePunchIpv6.to_tokens(v6.get_packet_ip())
 		v6.set_dest_address(v6.get_packet_ip(), v6.get_packet_port())

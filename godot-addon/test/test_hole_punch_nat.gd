@@ -28,7 +28,7 @@ func _serve() -> void:
 		var socket := _ports[i]
 		while socket.get_available_packet_count() > 0:
 			var message := HolePunchProtocol.parse(socket.get_packet())
-			if message.is_empty() or message.code != HolePunchProtocol.NAT_PROBE:
+			if message == null or message.code != HolePunchProtocol.NAT_PROBE:
 				continue
 			var seen := _claims[i] if _claims[i] != "" else HolePunchProtocol.encode_key(socket.get_packet_ip(), socket.get_packet_port())
 			var probe := HolePunchProtocol.encode_key("127.0.0.1", _ports[1].get_local_port()) if _with_probe else HolePunchNat.NO_KEY

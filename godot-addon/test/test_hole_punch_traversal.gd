@@ -48,7 +48,7 @@ func _serve() -> void:
 		while socket.get_available_packet_count() > 0:
 			var packet := socket.get_packet()
 			var message := HolePunchProtocol.parse(packet)
-			if message.is_empty():
+			if message == null:
 				continue
 			if message.code != HolePunchProtocol.NAT_PROBE:
 				_requests.append(packet.get_string_from_ascii())
@@ -129,7 +129,7 @@ func _register(start: Callable) -> Array:
 		return not _requests.is_empty(), 2.0)
 	if _requests.is_empty():
 		return [0, ""]
-	return [_request_ports[0], HolePunchProtocol.parse(_requests[0].to_ascii_buffer()).get("nonce", "")]
+	return [_request_ports[0], HolePunchProtocol.parse(_requests[0].to_ascii_buffer()).field("nonce")]
 
 
 ## The requests of kind [param code] the server received, as [code][text, port it came from][/code].

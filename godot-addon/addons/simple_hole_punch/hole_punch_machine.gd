@@ -1,7 +1,7 @@
-extends Node
+extends "generated/hole_punch_base.gd"
 ## The phase machine behind [HolePunch]: what the node does with each API call, which datagrams it
-## admits, and what it sends on time. [HolePunch] (generated from the schema) declares the
-## signals, the settings and the API; what each admitted message does is in
+## admits, and what it sends on time. The generated base ([code]generated/hole_punch_base.gd[/code])
+## declares the signals, the settings and the API; what each admitted message does is in
 ## [code]hole_punch_messages.gd[/code], which extends this.
 ##
 ## The peers, the server link, the names, the relay links and the LAN rules are objects of their own
@@ -17,7 +17,6 @@ const HolePunchNames := preload("hole_punch_names.gd")
 const HolePunchPassword := preload("hole_punch_password.gd")
 const HolePunchPeer := preload("hole_punch_peer.gd")
 const HolePunchPeers := preload("hole_punch_peers.gd")
-const HolePunchProtocol := preload("generated/protocol.gd")
 const HolePunchRefusals := preload("hole_punch_refusals.gd")
 const HolePunchServerLink := preload("hole_punch_server_link.gd")
 const HolePunchSocket := preload("hole_punch_socket.gd")
@@ -259,16 +258,16 @@ func _receive(packet: PackedByteArray, ip: String, port: int) -> void:
 			_send_to(again, ip, port)
 		return
 	var message := HolePunchProtocol.parse(packet)
-	if message.is_empty() or from_server != HolePunchProtocol.SERVER_CODES.has(message.code) or (from_server and not _server.accepts(message)):
+	if message == null or from_server != HolePunchProtocol.SERVER_CODES.has(message.code) or (from_server and not _server.accepts(message)):
 		# A client that lost its JD already runs its game client: its first ENet packet answers.
-		if message.is_empty() and phase == Phase.CLOSING and peer != null and peer.handing_over() and peer.path_at(ip, port) == peer.path:
+		if message == null and phase == Phase.CLOSING and peer != null and peer.handing_over() and peer.path_at(ip, port) == peer.path:
 			peer.done = true
 		dropped_datagrams += 1
 		return
-	if peer != null and (message.get("secret", peer.secret) != peer.secret or message.code == HolePunchProtocol.PEER_READY and peer.secret != ""):
+	if peer != null and (message.field("secret", peer.secret) != peer.secret or message.code == HolePunchProtocol.PEER_READY and peer.secret != ""):
 		dropped_datagrams += 1 # Between two peers of ours (RV, not RD), whoever lacks the pair's secret is a stranger.
 		return
-	_this._dispatch(message, ip, port)
+	_dispatch(message, ip, port)
 
 
 # --- Sending on time ---------------------------------------------------------------------

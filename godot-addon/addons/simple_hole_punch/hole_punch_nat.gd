@@ -163,8 +163,8 @@ func _probe_at(target: Dictionary, probe_key: String) -> void:
 
 
 func _hear(packet: PackedByteArray, ip: String, port: int) -> void:
-	var message := HolePunchProtocol.parse(packet)
-	if message.is_empty() or message.code != HolePunchProtocol.NAT_ANSWER or message.nonce != _nonce:
+	var message := HolePunchProtocol.parse(packet) as HolePunchProtocol.NatAnswer
+	if message == null or message.nonce != _nonce:
 		return
 	var seen := HolePunchProtocol.decode_key(message.remote_key)
 	if seen.is_empty():

@@ -89,7 +89,7 @@ func proving_ip6(server_ip6: String, now: float) -> bool:
 
 ## Takes IA (its nonce checked already) from [param from_ip]; false when it is not from the
 ## server's IPv6 address or not awaited.
-func heard_ip6_answer(message: Dictionary, from_ip: String) -> bool:
+func heard_ip6_answer(message: HolePunchProtocol.Ip6Answer, from_ip: String) -> bool:
 	if _ip6_bytes.is_empty() or not _ip6_claim.is_empty() or HolePunchIpv6.parse(from_ip) != _ip6_bytes:
 		return false
 	_ip6_claim = PackedStringArray([message.ip6_prefix, message.ip6_host, message.proof])
@@ -104,8 +104,8 @@ func ip6_claim() -> PackedStringArray:
 
 ## Whether a server message may be believed: it echoes our nonce (or, for an original server,
 ## carries none).
-func accepts(message: Dictionary) -> bool:
-	var echoed: String = message.get("nonce", "")
+func accepts(message: HolePunchProtocol.Message) -> bool:
+	var echoed: String = message.field("nonce")
 	return echoed == nonce or (_node.original_server and echoed == "")
 
 
@@ -127,7 +127,7 @@ func request(make: Callable, fields: Array, now: float) -> void:
 
 ## Takes RC (its nonce checked already): resends the join or random request at once with the
 ## cookie, every extension field before it present. Returns false when no such request waits.
-func heard_cookie(message: Dictionary) -> bool:
+func heard_cookie(message: HolePunchProtocol.ReturnCookie) -> bool:
 	if not _make.is_valid() or not _awaits_cookie():
 		return false
 	var none := "cy".repeat(HolePunchProtocol.TOKEN_LENGTH >> 1) # Zeros: an IPv6 address and proof not claimed.
