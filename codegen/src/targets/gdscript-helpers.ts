@@ -1,6 +1,6 @@
 /** Every Handlebars helper the GDScript templates may use; compiled with knownHelpersOnly. */
 import type { HelperDelegate } from 'handlebars';
-import type { FieldView } from '../view-model.ts';
+import type { FieldView, MessageView, ViewModel } from '../view-model.ts';
 
 /** A GDScript string literal. */
 const quote = (s: string): string => JSON.stringify(s);
@@ -22,8 +22,15 @@ export const GD_HELPERS: Record<string, HelperDelegate> = {
    * and `*` when repeated, then a literal's text or a word's values.
    */
   gdFieldRow: (f: FieldView) => {
-    const type = `${f.type}${f.optional ? '?' : ''}${f.repeated ? '*' : ''}`;
+    const blank = f.type === 'token' && (f as { minLength?: number }).minLength === 0;
+    const type = `${blank ? 'blank_' : ''}${f.type}${f.optional ? '?' : ''}${f.repeated ? '*' : ''}`;
     const extra = f.literal !== null ? `, ${quote(f.literal)}` : f.type === 'word' ? `, [${f.values.map(quote).join(', ')}]` : '';
     return `[${quote(f.wireName)}, ${quote(type)}${extra}]`;
+  },
+  /** A message's record counts and size for the codec: fewest records, most records, most bytes. */
+  gdLimits: (m: MessageView, limits: ViewModel['limits']) => {
+    const shape = m as { minCount?: number; maxCount?: number; maxBytes?: number };
+    const counts = m.repeated ? [shape.minCount ?? 1, shape.maxCount ?? limits.maxNames] : [0, 0];
+    return [...counts, shape.maxBytes ?? limits.maxDatagramBytes].join(', ');
   },
 };

@@ -64,7 +64,8 @@ func _on_refused(message: HolePunchProtocol.Refused, _ip: String, _port: int) ->
 	if phase == Phase.REQUESTING:
 		_stop()
 		refused.emit(message.reason)
-		_fail(HolePunch.Failure[message.reason.to_upper()], message.reason)
+		var why: Failure = Failure[message.reason.to_upper()] # The schema's reasons are failures' names.
+		_fail(why, message.reason)
 
 
 func _on_peer_ready(message: HolePunchProtocol.PeerReady, ip: String, port: int) -> void:
@@ -249,8 +250,10 @@ func _api_refuse_player(key: String, reason: String) -> Error:
 func _refuse(peer: HolePunchPeer, reason: String) -> void:
 	var packet := HolePunchProtocol.encode_refused_join(HolePunchAlias.encode(reason), peer.secret)
 	var to := peer.endpoint()
+	var ip: String = to[0]
+	var port: int = to[1]
 	for copy in 3:
-		_send_to(packet, to[0], to[1])
+		_send_to(packet, ip, port)
 	_peers.remove(peer)
 	_refusals.add(peer, packet) # All three copies may be lost: it is answered again.
 

@@ -18,7 +18,8 @@ class Recorder:
 func _signal_args(node: Object, signal_name: String) -> Array:
 	for s in node.get_signal_list():
 		if s.name == signal_name:
-			return s.args.map(func(a: Dictionary) -> String: return "%s:%s" % [a.name, type_string(a.type)])
+			var args: Array = s.args
+			return args.map(func(a: Dictionary) -> String: return "%s:%s" % [a.name, type_string(a.type as int)])
 	return ["<missing>"]
 
 

@@ -265,37 +265,38 @@ class Ip6Answer extends Message:
 	var nonce: String
 
 
-## Each message by code: its class, and its fields in wire order as
+## Each message by code: its class; its fields in wire order as
 ## [code][name, type, literal or words][/code], the type ending in [code]?[/code] for an optional
-## trailing field and in [code]*[/code] for one that takes the remaining parts.
+## trailing field and in [code]*[/code] for one of the record that repeats to the end; the fewest
+## and most records; the most bytes.
 const MESSAGES := {
-	"HS": [HostSession, [["local_key", "key"], ["nonce", "token?"], ["nat", "word?", ["open", "port_preserving", "port_randomising", "unknown"]], ["ip6_prefix", "token?"], ["ip6_host", "token?"], ["ip6_proof", "token?"]]],
-	"HR": [HostRegistered, [["remote_key", "key"], ["session_id", "session_id"], ["nonce", "token?"]]],
-	"JS": [JoinSession, [["local_key", "key"], ["session_id", "session_id"], ["nonce", "token?"], ["nat", "word?", ["open", "port_preserving", "port_randomising", "unknown"]], ["ip6_prefix", "token?"], ["ip6_host", "token?"], ["ip6_proof", "token?"], ["cookie", "token?"]]],
-	"JR": [JoinRegistered, [["joiner_remote_key", "key"], ["host_remote_key", "key"], ["host_local_key", "key"], ["nonce", "token?"], ["secret", "token?"], ["host_nat", "word?", ["open", "port_preserving", "port_randomising", "unknown"]], ["host_ip6_prefix", "token?"], ["host_ip6_host", "token?"]]],
-	"NJ": [NewJoiner, [["joiner_remote_key", "key"], ["joiner_local_key", "key"], ["nonce", "token?"], ["secret", "token?"], ["joiner_nat", "word?", ["open", "port_preserving", "port_randomising", "unknown"]], ["joiner_ip6_prefix", "token?"], ["joiner_ip6_host", "token?"]]],
-	"BK": [BadKey, [["session_id", "session_id"], ["nonce", "token?"]]],
-	"RS": [RandomSession, [["local_key", "key"], ["nonce", "token?"], ["nat", "word?", ["open", "port_preserving", "port_randomising", "unknown"]], ["ip6_prefix", "token?"], ["ip6_host", "token?"], ["ip6_proof", "token?"], ["cookie", "token?"]]],
-	"KA": [KeepAlive, [["session_id", "session_id"], ["nonce", "token?"]]],
-	"CS": [CloseSession, [["session_id", "session_id"], ["nonce", "token?"]]],
-	"HL": [HostLink, [["session_id", "session_id"], ["nonce", "token"]]],
-	"RD": [PeerReady, [["names", "name*"]]],
-	"RV": [PeerReadyVerified, [["secret", "token"], ["names", "text*"]]],
-	"JH": [JoinHost, [["host_key", "key"], ["secret", "token?"]]],
-	"JD": [JoinDone, [["done", "literal", "DONE"], ["secret", "token?"]]],
-	"JG": [JoinGo, [["go", "literal", "GO"], ["secret", "token?"]]],
-	"JP": [JoinPayload, [["payload", "text"], ["secret", "token?"], ["password", "token?"]]],
-	"LV": [Leave, [["bye", "literal", "BYE"], ["secret", "token"]]],
-	"RJ": [RefusedJoin, [["reason", "text"], ["secret", "token?"]]],
-	"RF": [Refused, [["reason", "word", ["server_full", "address_limit", "session_full"]], ["nonce", "token"]]],
-	"RC": [ReturnCookie, [["cookie", "token"], ["nonce", "token"]]],
-	"RQ": [RelayRequest, [["session_id", "session_id"], ["peer_key", "key"], ["nonce", "token?"]]],
-	"RG": [RelayGranted, [["peer_key", "key"], ["relay_key", "key"], ["token", "token"], ["nonce", "token?"]]],
-	"RB": [RelayBind, [["token", "token"]]],
-	"RA": [RelayBound, [["token", "token"]]],
-	"NP": [NatProbe, [["local_key", "key"], ["probe_key", "key"], ["nonce", "token"], ["server_ip6_prefix", "token?"], ["server_ip6_host", "token?"]]],
-	"NA": [NatAnswer, [["remote_key", "key"], ["probe_key", "key"], ["nonce", "token"], ["server_ip6_prefix", "token?"], ["server_ip6_host", "token?"]]],
-	"IA": [Ip6Answer, [["ip6_prefix", "token"], ["ip6_host", "token"], ["proof", "token"], ["nonce", "token"]]],
+	"HS": [HostSession, [["local_key", "key"], ["nonce", "token?"], ["nat", "word?", ["open", "port_preserving", "port_randomising", "unknown"]], ["ip6_prefix", "token?"], ["ip6_host", "token?"], ["ip6_proof", "token?"]], 0, 0, 512],
+	"HR": [HostRegistered, [["remote_key", "key"], ["session_id", "session_id"], ["nonce", "token?"]], 0, 0, 512],
+	"JS": [JoinSession, [["local_key", "key"], ["session_id", "session_id"], ["nonce", "token?"], ["nat", "word?", ["open", "port_preserving", "port_randomising", "unknown"]], ["ip6_prefix", "token?"], ["ip6_host", "token?"], ["ip6_proof", "token?"], ["cookie", "token?"]], 0, 0, 512],
+	"JR": [JoinRegistered, [["joiner_remote_key", "key"], ["host_remote_key", "key"], ["host_local_key", "key"], ["nonce", "token?"], ["secret", "token?"], ["host_nat", "word?", ["open", "port_preserving", "port_randomising", "unknown"]], ["host_ip6_prefix", "token?"], ["host_ip6_host", "token?"]], 0, 0, 512],
+	"NJ": [NewJoiner, [["joiner_remote_key", "key"], ["joiner_local_key", "key"], ["nonce", "token?"], ["secret", "token?"], ["joiner_nat", "word?", ["open", "port_preserving", "port_randomising", "unknown"]], ["joiner_ip6_prefix", "token?"], ["joiner_ip6_host", "token?"]], 0, 0, 512],
+	"BK": [BadKey, [["session_id", "session_id"], ["nonce", "token?"]], 0, 0, 512],
+	"RS": [RandomSession, [["local_key", "key"], ["nonce", "token?"], ["nat", "word?", ["open", "port_preserving", "port_randomising", "unknown"]], ["ip6_prefix", "token?"], ["ip6_host", "token?"], ["ip6_proof", "token?"], ["cookie", "token?"]], 0, 0, 512],
+	"KA": [KeepAlive, [["session_id", "session_id"], ["nonce", "token?"]], 0, 0, 512],
+	"CS": [CloseSession, [["session_id", "session_id"], ["nonce", "token?"]], 0, 0, 512],
+	"HL": [HostLink, [["session_id", "session_id"], ["nonce", "token"]], 0, 0, 512],
+	"RD": [PeerReady, [["names", "name*"]], 1, 16, 512],
+	"RV": [PeerReadyVerified, [["secret", "token"], ["names", "text*"]], 1, 16, 512],
+	"JH": [JoinHost, [["host_key", "key"], ["secret", "token?"]], 0, 0, 512],
+	"JD": [JoinDone, [["done", "literal", "DONE"], ["secret", "token?"]], 0, 0, 512],
+	"JG": [JoinGo, [["go", "literal", "GO"], ["secret", "token?"]], 0, 0, 512],
+	"JP": [JoinPayload, [["payload", "text"], ["secret", "token?"], ["password", "token?"]], 0, 0, 512],
+	"LV": [Leave, [["bye", "literal", "BYE"], ["secret", "token"]], 0, 0, 512],
+	"RJ": [RefusedJoin, [["reason", "text"], ["secret", "token?"]], 0, 0, 512],
+	"RF": [Refused, [["reason", "word", ["server_full", "address_limit", "session_full"]], ["nonce", "token"]], 0, 0, 512],
+	"RC": [ReturnCookie, [["cookie", "token"], ["nonce", "token"]], 0, 0, 512],
+	"RQ": [RelayRequest, [["session_id", "session_id"], ["peer_key", "key"], ["nonce", "token?"]], 0, 0, 512],
+	"RG": [RelayGranted, [["peer_key", "key"], ["relay_key", "key"], ["token", "token"], ["nonce", "token?"]], 0, 0, 512],
+	"RB": [RelayBind, [["token", "token"]], 0, 0, 512],
+	"RA": [RelayBound, [["token", "token"]], 0, 0, 512],
+	"NP": [NatProbe, [["local_key", "key"], ["probe_key", "key"], ["nonce", "token"], ["server_ip6_prefix", "token?"], ["server_ip6_host", "token?"]], 0, 0, 512],
+	"NA": [NatAnswer, [["remote_key", "key"], ["probe_key", "key"], ["nonce", "token"], ["server_ip6_prefix", "token?"], ["server_ip6_host", "token?"]], 0, 0, 512],
+	"IA": [Ip6Answer, [["ip6_prefix", "token"], ["ip6_host", "token"], ["proof", "token"], ["nonce", "token"]], 0, 0, 512],
 }
 
 static var _codec: _Wire = null

@@ -4,9 +4,11 @@ extends RefCounted
 ## rules live here once; the generated file carries only data (codes, fields, limits) and a typed
 ## class per message.
 ##
-## A datagram is printable ASCII [code]CODE:field:field...[/code]: the fields in the schema's
-## order, optional ones trailing (an encoder leaves them out from the first empty one on), a
-## repeated one last, taking every remaining part.
+## A message is printable ASCII [code]CODE:field:field...[/code]: the fields in the schema's
+## order, optional ones trailing (an encoder leaves them out from the first empty one on, unless
+## the field may be blank), and repeated ones last, together one record, as many records as the
+## remaining parts hold. A codec reads one table: the rendezvous messages, or the game
+## connection's.
 
 const KeyCodec := preload("key_codec.gd")
 
@@ -16,6 +18,8 @@ class Message:
 	extends RefCounted
 	## Its code, as on the wire.
 	var code := ""
+	## The optional fields it came without (or is to be sent without), by name.
+	var omitted := PackedStringArray()
 
 	## The field [param name], or [param absent] when this message has no field of that name.
 	func field(name: String, absent: String = "") -> Variant:
@@ -24,13 +28,15 @@ class Message:
 
 
 ## One field of a message, read from a descriptor row [code][name, type, literal or words][/code];
-## the type ends in [code]?[/code] when the field is optional, [code]*[/code] when it repeats.
+## the type ends in [code]?[/code] when the field is optional, [code]*[/code] when it repeats, and
+## begins with [code]blank_[/code] when it may be empty.
 class _Field:
 	extends RefCounted
 	var name := ""
 	var type := ""
 	var optional := false
 	var repeated := false
+	var blank := false
 	var literal := ""
 	var words: Array = []
 
@@ -40,25 +46,32 @@ class _Field:
 		optional = spec.ends_with("?")
 		repeated = spec.ends_with("*")
 		type = spec.trim_suffix("?").trim_suffix("*")
+		blank = type.begins_with("blank_")
+		type = type.trim_prefix("blank_")
 		if row.size() > 2 and type == "literal":
 			literal = row[2]
 		elif row.size() > 2:
 			words = row[2]
 
 
-## A message's class and fields, with the fewest and most parts a valid datagram has.
+## A message's class and fields, with the counts and size a valid one has.
 class _Shape:
 	extends RefCounted
 	var code := ""
 	var message_class: GDScript
 	var fields: Array[_Field] = []
-	var min_parts := 0
-	var max_parts := 0
+	## Fields before the repeated record, those of them required, and the record's size.
+	var fixed := 0
+	var required := 0
+	var record := 0
+	var min_records := 0
+	var max_records := 0
+	var max_bytes := 0
 
 
 ## The key and token codec over the schema's bigrams.
 var keys: KeyCodec
-var _max_bytes := 0
+var _largest := 0
 var _max_name := 0
 var _max_text := 0
 var _max_names := 0
@@ -67,11 +80,11 @@ var _shapes := {} # code -> _Shape
 var _by_script := {} # GDScript -> _Shape
 
 
-## A codec over [param messages] (code -> [code][class, field rows][/code]), [param bigrams] and
-## [param limits] (the schema's limits, by their names in [code]generated/protocol.gd[/code]).
+## A codec over [param messages] (code -> [code][class, field rows, fewest records, most
+## records, most bytes][/code]), [param bigrams] and [param limits] (the schema's limits, by their
+## names in [code]generated/protocol.gd[/code]).
 func _init(messages: Dictionary, bigrams: Array[String], limits: Dictionary) -> void:
 	keys = KeyCodec.new(bigrams)
-	_max_bytes = limits.MAX_DATAGRAM_BYTES
 	_max_name = limits.MAX_NAME_LENGTH
 	_max_text = limits.MAX_TEXT_LENGTH
 	_max_names = limits.MAX_NAMES
@@ -83,9 +96,13 @@ func _init(messages: Dictionary, bigrams: Array[String], limits: Dictionary) -> 
 		shape.message_class = entry[0]
 		for row: Array in entry[1]:
 			shape.fields.append(_Field.new(row))
-		shape.min_parts = shape.fields.filter(func(f: _Field) -> bool: return not f.optional).size()
-		var repeats := shape.fields.any(func(f: _Field) -> bool: return f.repeated)
-		shape.max_parts = shape.fields.size() - 1 + _max_names if repeats else shape.fields.size()
+		shape.fixed = shape.fields.filter(func(f: _Field) -> bool: return not f.repeated).size()
+		shape.required = shape.fields.filter(func(f: _Field) -> bool: return not f.repeated and not f.optional).size()
+		shape.record = shape.fields.size() - shape.fixed
+		shape.min_records = entry[2]
+		shape.max_records = entry[3]
+		shape.max_bytes = entry[4]
+		_largest = maxi(_largest, shape.max_bytes)
 		_shapes[code] = shape
 		_by_script[shape.message_class] = shape
 
@@ -94,7 +111,7 @@ func _init(messages: Dictionary, bigrams: Array[String], limits: Dictionary) -> 
 ## [code]HolePunchProtocol.HostRegistered[/code]), or null when it is not valid. Never fails on any
 ## input.
 func parse(packet: PackedByteArray) -> Message:
-	if packet.size() > _max_bytes:
+	if packet.size() > _largest:
 		return null
 	for byte in packet:
 		if byte < 0x20 or byte > 0x7e:
@@ -102,23 +119,33 @@ func parse(packet: PackedByteArray) -> Message:
 	var text := packet.get_string_from_ascii()
 	var colon := text.find(":")
 	var shape: _Shape = _shapes.get(text if colon < 0 else text.left(colon))
-	if shape == null:
+	if shape == null or packet.size() > shape.max_bytes:
 		return null
 	var parts := PackedStringArray() if colon < 0 else text.substr(colon + 1).split(":")
-	if parts.size() < shape.min_parts or parts.size() > shape.max_parts:
+	var records := 0
+	if shape.record == 0 and (parts.size() < shape.required or parts.size() > shape.fixed):
 		return null
-	var message := shape.message_class.new() as Message
+	elif shape.record > 0:
+		var rest := parts.size() - shape.fixed
+		@warning_ignore("integer_division") # Exact: a whole number of records, or none valid.
+		records = rest / shape.record if rest >= 0 and rest % shape.record == 0 else -1
+		if records < shape.min_records or records > shape.max_records:
+			return null
+	var message: Message = shape.message_class.new()
 	message.code = shape.code
 	for i in shape.fields.size():
 		var field := shape.fields[i]
 		if field.repeated:
-			var rest := parts.slice(i)
-			for part in rest:
+			var values := PackedStringArray()
+			for r in records:
+				var part := parts[i + r * shape.record]
 				if not _valid(part, field):
 					return null
-			message.set(field.name, rest)
+				values.append(part)
+			message.set(field.name, values)
 		elif i >= parts.size():
 			message.set(field.name, "")
+			message.omitted.append(field.name)
 		elif _valid(parts[i], field):
 			message.set(field.name, parts[i])
 		else:
@@ -132,30 +159,35 @@ func encode(message: Message) -> PackedByteArray:
 	var values := []
 	for field in shape.fields:
 		if field.type != "literal":
-			values.append(message.get(field.name))
+			values.append(null if message.omitted.has(field.name) else message.get(field.name))
 	return encode_values(shape.code, values)
 
 
 ## The datagram of the message [param code] with [param values]: one per field the sender fills in
-## (a literal is written by the codec), in the schema's order.
+## (a literal is written by the codec), in the schema's order; each repeated field an array, one
+## value per record. An optional field that is null, or empty and may not be blank, ends the
+## message there.
 func encode_values(code: String, values: Array) -> PackedByteArray:
 	var shape: _Shape = _shapes[code]
-	var text := code
+	var parts := PackedStringArray([code])
 	var next := 0
+	var records: Array[PackedStringArray] = []
 	for field in shape.fields:
 		if field.type == "literal":
-			text += ":" + field.literal
+			parts.append(field.literal)
 			continue
 		var value: Variant = values[next]
 		next += 1
 		if field.repeated:
-			for part: String in value:
-				text += ":" + part
-		elif field.optional and str(value) == "":
-			break # Trailing extensions end at the first empty one.
+			records.append(PackedStringArray(value))
+		elif field.optional and (value == null or (str(value) == "" and not field.blank)):
+			break # Trailing extensions end at the first one left out.
 		else:
-			text += ":" + str(value)
-	return text.to_ascii_buffer()
+			parts.append(str(value))
+	for r in records[0].size() if not records.is_empty() else 0:
+		for values_of_field in records:
+			parts.append(values_of_field[r])
+	return ":".join(parts).to_ascii_buffer()
 
 
 ## The fields of [param message] by name, with its code: for a trace, or a test.
@@ -185,6 +217,15 @@ func is_text(text: String) -> bool:
 	return text.length() <= _max_text and _printable(text)
 
 
+## Whether [param text] is an ENet peer id as a host writes it: 0 (not connected yet) or 2 to
+## 2^31-1, in at most 10 digits.
+static func is_peer_id(text: String) -> bool:
+	if text.length() < 1 or text.length() > 10 or not text.lstrip("0123456789").is_empty():
+		return false
+	var id := text.to_int()
+	return id == 0 or (id >= 2 and id <= 2147483647)
+
+
 static func _printable(text: String) -> bool:
 	for i in text.length():
 		var c := text.unicode_at(i)
@@ -198,7 +239,7 @@ func _valid(part: String, field: _Field) -> bool:
 		"key":
 			return keys.is_key(part)
 		"token":
-			return keys.is_token(part)
+			return (field.blank and part == "") or keys.is_token(part)
 		"session_id":
 			return is_session_id(part)
 		"name":
@@ -209,4 +250,6 @@ func _valid(part: String, field: _Field) -> bool:
 			return part == field.literal
 		"word":
 			return field.words.has(part)
+		"peer_id":
+			return is_peer_id(part)
 	return false
