@@ -299,14 +299,15 @@ const MESSAGES := {
 	"IA": [Ip6Answer, [["ip6_prefix", "token"], ["ip6_host", "token"], ["proof", "token"], ["nonce", "token"]], 0, 0, 512],
 }
 
+const _LIMITS := {"MAX_NAME_LENGTH": MAX_NAME_LENGTH, "MAX_TEXT_LENGTH": MAX_TEXT_LENGTH, "MAX_NAMES": MAX_NAMES,
+	"MIN_SUFFIX_BIGRAMS": MIN_SUFFIX_BIGRAMS, "MAX_SUFFIX_BIGRAMS": MAX_SUFFIX_BIGRAMS}
 static var _codec: _Wire = null
 
 
-## The codec over these tables.
+## The codec over the rendezvous messages.
 static func wire() -> _Wire:
 	if _codec == null:
-		_codec = _Wire.new(MESSAGES, BIGRAMS, {"MAX_DATAGRAM_BYTES": MAX_DATAGRAM_BYTES, "MAX_NAME_LENGTH": MAX_NAME_LENGTH,
-			"MAX_TEXT_LENGTH": MAX_TEXT_LENGTH, "MAX_NAMES": MAX_NAMES, "MIN_SUFFIX_BIGRAMS": MIN_SUFFIX_BIGRAMS, "MAX_SUFFIX_BIGRAMS": MAX_SUFFIX_BIGRAMS})
+		_codec = _Wire.new(MESSAGES, BIGRAMS, _LIMITS)
 	return _codec
 
 
