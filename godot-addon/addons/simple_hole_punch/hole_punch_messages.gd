@@ -1,4 +1,4 @@
-extends "hole_punch_machine.gd"
+extends "session/hole_punch_machine.gd"
 ## What each message does to a [HolePunch] node: one [code]_on_*[/code] handler per message a
 ## client receives, each with its message typed as the schema says. The generated base
 ## ([code]generated/hole_punch_base.gd[/code]) routes every admitted message here; a message the
