@@ -1,0 +1,60 @@
+extends "res://test/test_case.gd"
+## The addon's codec against the golden transcript ([code]schema/golden/transcript.json[/code]):
+## every message of the schema with sample fields and its exact bytes, which the server's codec is
+## held to as well. Each entry must parse to its fields and encode back to the same bytes, and the
+## fields alone must encode to them too.
+
+const Codec := preload("res://addons/simple_hole_punch/wire/protocol_codec.gd")
+const P := preload("res://addons/simple_hole_punch/generated/protocol.gd")
+## From the addon's project to the repository's schema folder.
+const TRANSCRIPT := "../schema/golden/transcript.json"
+
+
+func _entries() -> Array:
+	var path := ProjectSettings.globalize_path("res://").path_join(TRANSCRIPT)
+	var entries: Variant = JSON.parse_string(FileAccess.get_file_as_string(path))
+	assert_true(entries is Array and not (entries as Array).is_empty(), "the transcript at %s" % path)
+	return entries if entries is Array else []
+
+
+## Checks [param entry] with [param codec] over [param table]; returns whether it was checked.
+func _check(entry: Dictionary, codec: Codec, table: Dictionary) -> bool:
+	var code: String = entry.code
+	if not table.has(code):
+		return false
+	var bytes := (entry.hex as String).hex_decode()
+	var label := "%s %s" % [code, bytes.get_string_from_ascii()]
+	var message := codec.parse(bytes)
+	if message == null:
+		assert_true(false, "%s parses" % label)
+		return true
+	var expected: Dictionary = entry.fields
+	var fields := codec.fields_of(message)
+	fields.erase("code")
+	for name: String in fields:
+		var value: Variant = fields[name]
+		if value is PackedStringArray:
+			value = Array(value as PackedStringArray)
+		if expected.has(name):
+			assert_eq(value, expected[name], "%s: %s" % [label, name])
+		else:
+			assert_true(value == "" and message.omitted.has(name), "%s: %s is absent" % [label, name])
+	assert_eq(codec.encode(message), bytes, "%s: encoded back" % label)
+	# Built from the transcript's fields alone, as a sender would.
+	var built: P.Message = (table[code][0] as GDScript).new()
+	for name: String in fields:
+		if expected.has(name):
+			var value: Variant = expected[name]
+			built.set(name, PackedStringArray(value as Array) if value is Array else value)
+		else:
+			built.omitted.append(name)
+	assert_eq(codec.encode(built).get_string_from_ascii(), bytes.get_string_from_ascii(), "%s: encoded from its fields" % label)
+	return true
+
+
+func test_every_rendezvous_message_parses_and_encodes_byte_for_byte() -> void:
+	var seen := {}
+	for entry: Dictionary in _entries():
+		if _check(entry, P.wire(), P.MESSAGES):
+			seen[entry.code] = true
+	assert_eq(P.MESSAGES.keys().filter(func(code: String) -> bool: return not seen.has(code)), [], "codes without an entry")
