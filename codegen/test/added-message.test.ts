@@ -35,7 +35,7 @@ describe('a message added to the schema', () => {
   it('appears in the GDScript constant, class, descriptor, encoder and typed dispatch (the node must then handle it)', () => {
     expect(gd).toContain('const PING_EXTRA := "PX"');
     expect(gd).toContain('class PingExtra extends Message:\n\tvar target_key: String\n');
-    expect(gd).toContain('\t"PX": [PingExtra, [["target_key", "key"]], 0, 0, 512],');
+    expect(gd).toContain('\t"PX": [PingExtra, [["target_key", "key"]], 0, 0, 15],'); // no records; PX:, then 12 letters
     expect(gd).toContain('static func encode_ping_extra(target_key: String) -> PackedByteArray:');
     expect(node).toMatch(/\t\t"PX":\n\t\t\t_on_ping_extra\(message as HolePunchProtocol\.PingExtra, ip, port\)/);
     expect(node).toContain('func _on_ping_extra(message: HolePunchProtocol.PingExtra, _ip: String, _port: int) -> void:');

@@ -20,9 +20,7 @@ export function generateGdscript(model: ViewModel): GeneratedFile[] {
   return ENTRY_TEMPLATES.map((name) => {
     const source = readFileSync(join(TEMPLATES, `${name}.hbs`), 'utf8');
     const render = hb.compile(source, { strict: true, noEscape: true, knownHelpersOnly: true, knownHelpers });
-    // The game connection's messages and the shared constants, where the schema has them.
-    const data = { gameMessages: [], constants: [], ...model };
-    return { path: `${GD_OUTPUT_DIR}/${name}`, content: normalizeWhitespace(render(data)) };
+    return { path: `${GD_OUTPUT_DIR}/${name}`, content: normalizeWhitespace(render(model)) };
   });
 }
 

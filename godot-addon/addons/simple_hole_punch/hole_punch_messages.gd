@@ -64,8 +64,7 @@ func _on_refused(message: HolePunchProtocol.Refused, _ip: String, _port: int) ->
 	if phase == Phase.REQUESTING:
 		_stop()
 		refused.emit(message.reason)
-		var why: Failure = Failure[message.reason.to_upper()] # The schema's reasons are failures' names.
-		_fail(why, message.reason)
+		_fail(REASON_FAILURES[message.reason], message.reason)
 
 
 func _on_peer_ready(message: HolePunchProtocol.PeerReady, ip: String, port: int) -> void:

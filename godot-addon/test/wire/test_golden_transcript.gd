@@ -58,3 +58,16 @@ func test_every_rendezvous_message_parses_and_encodes_byte_for_byte() -> void:
 		if _check(entry, P.wire(), P.MESSAGES):
 			seen[entry.code] = true
 	assert_eq(P.MESSAGES.keys().filter(func(code: String) -> bool: return not seen.has(code)), [], "codes without an entry")
+
+
+func test_every_game_connection_message_parses_and_encodes_byte_for_byte() -> void:
+	var seen := {}
+	for entry: Dictionary in _entries():
+		if _check(entry, P.game_wire(), P.GAME_MESSAGES):
+			seen[entry.code] = true
+	assert_eq(P.GAME_MESSAGES.keys().filter(func(code: String) -> bool: return not seen.has(code)), [], "codes without an entry")
+
+
+func test_every_entry_is_a_message_of_one_table() -> void:
+	for entry: Dictionary in _entries():
+		assert_true(P.MESSAGES.has(entry.code) != P.GAME_MESSAGES.has(entry.code), "%s in one table" % entry.code)

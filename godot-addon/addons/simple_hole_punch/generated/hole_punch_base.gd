@@ -55,6 +55,9 @@ enum Failure {
 	PAYLOAD_TOO_LONG, ## The [member join_payload] is longer than 32 characters, or has control characters: [method join_session] and [method random_session] refuse it, with the limit and the size in the detail.
 }
 
+## The failure each reason the server gives names (RF).
+const REASON_FAILURES: Dictionary[String, Failure] = { "server_full": Failure.SERVER_FULL, "address_limit": Failure.ADDRESS_LIMIT, "session_full": Failure.SESSION_FULL }
+
 ## The session closed and this node was the host: start the game server on [param port] (for example [code]ENetMultiplayerPeer.create_server(port)[/code]).
 ## [param port]: The punched local UDP port, now free.
 @warning_ignore("unused_signal") # HolePunch emits it.

@@ -39,6 +39,11 @@ const RELAY_BOUND := "RA"
 const NAT_PROBE := "NP"
 const NAT_ANSWER := "NA"
 const IP6_ANSWER := "IA"
+const GAME_HELLO := "SHP-HELLO"
+const GAME_ROSTER := "SHP-ROSTER"
+const GAME_LEFT := "SHP-LEFT"
+const GAME_REFUSED := "SHP-REFUSED"
+const GAME_BEAT := "SHP-BEAT"
 ## Codes a client accepts only from its server's address.
 const SERVER_CODES: Array[String] = ["HR", "JR", "NJ", "BK", "RF", "RC", "RG", "NA", "IA"]
 ## What a random joiner, never told its session id, puts after the server key in RQ: the server
@@ -63,6 +68,14 @@ const MAX_SUFFIX_BIGRAMS := 16
 const KEY_LENGTH := _Wire.KeyCodec.KEY_LENGTH
 ## Letters in a token.
 const TOKEN_LENGTH := _Wire.KeyCodec.TOKEN_LENGTH
+## The key of no address (0.0.0.0:0): NP's probe key before the node knows it, NA's without a probe port.
+const NO_KEY := "cycycycycycy"
+## Eight zero bytes: an IPv6 half or proof a request does not claim (before its cookie), the server's IPv6 address in NP before the node knows it.
+const NO_TOKEN := "cycycycycycycycy"
+## The NAT types a node reports (HS, JS, RS) and learns of its peer (JR, NJ). open: a public address, no NAT; port_preserving: one public port for every destination (endpoint-independent mapping); port_randomising: a new public port per destination; unknown: not diagnosed (or the server has no probe port).
+const NAT_TYPES: Array[String] = ["open", "port_preserving", "port_randomising", "unknown"]
+## A player's path to the host, in SHP-ROSTER.
+const PATHS: Array[String] = ["local", "public", "relay"]
 ## Entry b is the bigram for byte value b.
 const BIGRAMS: Array[String] = ["cy", "ah", "jc", "du", "mw", "wh", "rv", "yq", "yy", "sr", "ss", "tg", "cv", "gx", "ia", "ba", "wa", "bx", "sm", "co", "ms", "ea", "to", "rb", "xr", "vx", "ua", "fw", "ri", "ds", "ji", "bk", "bb", "sp", "cc", "gc", "bu", "ow", "de", "io", "gm", "hs", "kq", "as", "fa", "dx", "wf", "hy", "pg", "ug", "db", "jv", "wq", "ir", "lm", "lt", "hm", "on", "iz", "is", "fx", "my", "ph", "fd", "vl", "zw", "sv", "si", "dp", "jp", "oa", "cm", "ws", "jm", "do", "ot", "gd", "lr", "ko", "se", "qn", "rz", "xh", "mz", "sn", "af", "wo", "rf", "je", "nj", "yn", "tq", "zu", "xp", "xv", "nk", "wr", "tk", "dq", "ga", "tz", "bl", "or", "ui", "dt", "eo", "ld", "hr", "uv", "sw", "gg", "hd", "bs", "nx", "jz", "au", "oj", "tu", "br", "rc", "vz", "tw", "nb", "ay", "dv", "tb", "kc", "qu", "qm", "mi", "it", "va", "sa", "di", "be", "wy", "gh", "ki", "sl", "pq", "ed", "iv", "er", "yi", "iq", "ls", "ur", "kv", "ln", "hh", "vj", "en", "im", "vm", "hi", "bm", "we", "fz", "xb", "ne", "ag", "hc", "ma", "gt", "yx", "pl", "cr", "oh", "gj", "wx", "gq", "ti", "fi", "hf", "xm", "km", "ul", "lv", "nh", "kr", "ef", "ly", "us", "ge", "ju", "fs", "qz", "fn", "np", "cj", "vn", "ft", "wz", "jr", "tf", "ww", "ab", "za", "og", "lq", "mm", "xw", "uk", "so", "mb", "rp", "zt", "xc", "ad", "hg", "gw", "pu", "kx", "cf", "yb", "gs", "gr", "kb", "oq", "xq", "dn", "tv", "rl", "vo", "xz", "jk", "yg", "qy", "fr", "nl", "ii", "yc", "dz", "wu", "od", "ng", "pd", "fg", "fj", "fh", "in", "na", "rt", "hz", "es", "wt", "he", "gi", "oo", "bc", "cw", "yv", "ky", "pz", "wm", "wi"]
 
@@ -265,43 +278,83 @@ class Ip6Answer extends Message:
 	var nonce: String
 
 
+## [code]SHP-HELLO[/code] (game_connection): Player to host, in authentication, as soon as ENet connects: who it is. The host decides on it and answers with SHP-ROSTER (its welcome) or SHP-REFUSED; one hello per connection.
+class GameHello extends Message:
+	var alias: String
+	var payload: String
+	var proof: String
+
+
+## [code]SHP-ROSTER[/code] (game_connection): Host to a player: the players of the game as they now stand. In authentication it is the welcome (the player completes its side on it), then sent to every player (raw, reliable) whenever the list changes.
+class GameRoster extends Message:
+	var key: PackedStringArray
+	var alias: PackedStringArray
+	var peer_id: PackedStringArray
+	var path: PackedStringArray
+
+
+## [code]SHP-LEFT[/code] (game_connection): Host to every player (raw, reliable): a player is gone.
+class GameLeft extends Message:
+	var key: String
+	var reason: String
+
+
+## [code]SHP-REFUSED[/code] (game_connection): Host to a player, in authentication or raw (reliable) once let in: the player is refused or removed; the host then lets its connection go.
+class GameRefused extends Message:
+	var reason: String
+
+
+## [code]SHP-BEAT[/code] (game_connection): Either way (raw, unreliable), ten times per game_timeout once let in: a peer not heard for game_timeout since its first heartbeat has gone, whatever ENet thinks yet.
+class GameBeat extends Message:
+	pass
+
+
 ## Each message by code: its class; its fields in wire order as
 ## [code][name, type, literal or words][/code], the type ending in [code]?[/code] for an optional
 ## trailing field and in [code]*[/code] for one of the record that repeats to the end; the fewest
 ## and most records; the most bytes.
 const MESSAGES := {
-	"HS": [HostSession, [["local_key", "key"], ["nonce", "token?"], ["nat", "word?", ["open", "port_preserving", "port_randomising", "unknown"]], ["ip6_prefix", "token?"], ["ip6_host", "token?"], ["ip6_proof", "token?"]], 0, 0, 512],
-	"HR": [HostRegistered, [["remote_key", "key"], ["session_id", "session_id"], ["nonce", "token?"]], 0, 0, 512],
-	"JS": [JoinSession, [["local_key", "key"], ["session_id", "session_id"], ["nonce", "token?"], ["nat", "word?", ["open", "port_preserving", "port_randomising", "unknown"]], ["ip6_prefix", "token?"], ["ip6_host", "token?"], ["ip6_proof", "token?"], ["cookie", "token?"]], 0, 0, 512],
-	"JR": [JoinRegistered, [["joiner_remote_key", "key"], ["host_remote_key", "key"], ["host_local_key", "key"], ["nonce", "token?"], ["secret", "token?"], ["host_nat", "word?", ["open", "port_preserving", "port_randomising", "unknown"]], ["host_ip6_prefix", "token?"], ["host_ip6_host", "token?"]], 0, 0, 512],
-	"NJ": [NewJoiner, [["joiner_remote_key", "key"], ["joiner_local_key", "key"], ["nonce", "token?"], ["secret", "token?"], ["joiner_nat", "word?", ["open", "port_preserving", "port_randomising", "unknown"]], ["joiner_ip6_prefix", "token?"], ["joiner_ip6_host", "token?"]], 0, 0, 512],
-	"BK": [BadKey, [["session_id", "session_id"], ["nonce", "token?"]], 0, 0, 512],
-	"RS": [RandomSession, [["local_key", "key"], ["nonce", "token?"], ["nat", "word?", ["open", "port_preserving", "port_randomising", "unknown"]], ["ip6_prefix", "token?"], ["ip6_host", "token?"], ["ip6_proof", "token?"], ["cookie", "token?"]], 0, 0, 512],
-	"KA": [KeepAlive, [["session_id", "session_id"], ["nonce", "token?"]], 0, 0, 512],
-	"CS": [CloseSession, [["session_id", "session_id"], ["nonce", "token?"]], 0, 0, 512],
-	"HL": [HostLink, [["session_id", "session_id"], ["nonce", "token"]], 0, 0, 512],
+	"HS": [HostSession, [["local_key", "key"], ["nonce", "token?"], ["nat", "word?", ["open", "port_preserving", "port_randomising", "unknown"]], ["ip6_prefix", "token?"], ["ip6_host", "token?"], ["ip6_proof", "token?"]], 0, 0, 100],
+	"HR": [HostRegistered, [["remote_key", "key"], ["session_id", "session_id"], ["nonce", "token?"]], 0, 0, 77],
+	"JS": [JoinSession, [["local_key", "key"], ["session_id", "session_id"], ["nonce", "token?"], ["nat", "word?", ["open", "port_preserving", "port_randomising", "unknown"]], ["ip6_prefix", "token?"], ["ip6_host", "token?"], ["ip6_proof", "token?"], ["cookie", "token?"]], 0, 0, 162],
+	"JR": [JoinRegistered, [["joiner_remote_key", "key"], ["host_remote_key", "key"], ["host_local_key", "key"], ["nonce", "token?"], ["secret", "token?"], ["host_nat", "word?", ["open", "port_preserving", "port_randomising", "unknown"]], ["host_ip6_prefix", "token?"], ["host_ip6_host", "token?"]], 0, 0, 126],
+	"NJ": [NewJoiner, [["joiner_remote_key", "key"], ["joiner_local_key", "key"], ["nonce", "token?"], ["secret", "token?"], ["joiner_nat", "word?", ["open", "port_preserving", "port_randomising", "unknown"]], ["joiner_ip6_prefix", "token?"], ["joiner_ip6_host", "token?"]], 0, 0, 113],
+	"BK": [BadKey, [["session_id", "session_id"], ["nonce", "token?"]], 0, 0, 64],
+	"RS": [RandomSession, [["local_key", "key"], ["nonce", "token?"], ["nat", "word?", ["open", "port_preserving", "port_randomising", "unknown"]], ["ip6_prefix", "token?"], ["ip6_host", "token?"], ["ip6_proof", "token?"], ["cookie", "token?"]], 0, 0, 117],
+	"KA": [KeepAlive, [["session_id", "session_id"], ["nonce", "token?"]], 0, 0, 64],
+	"CS": [CloseSession, [["session_id", "session_id"], ["nonce", "token?"]], 0, 0, 64],
+	"HL": [HostLink, [["session_id", "session_id"], ["nonce", "token"]], 0, 0, 64],
 	"RD": [PeerReady, [["names", "name*"]], 1, 16, 512],
 	"RV": [PeerReadyVerified, [["secret", "token"], ["names", "text*"]], 1, 16, 512],
-	"JH": [JoinHost, [["host_key", "key"], ["secret", "token?"]], 0, 0, 512],
-	"JD": [JoinDone, [["done", "literal", "DONE"], ["secret", "token?"]], 0, 0, 512],
-	"JG": [JoinGo, [["go", "literal", "GO"], ["secret", "token?"]], 0, 0, 512],
-	"JP": [JoinPayload, [["payload", "text"], ["secret", "token?"], ["password", "token?"]], 0, 0, 512],
-	"LV": [Leave, [["bye", "literal", "BYE"], ["secret", "token"]], 0, 0, 512],
-	"RJ": [RefusedJoin, [["reason", "text"], ["secret", "token?"]], 0, 0, 512],
-	"RF": [Refused, [["reason", "word", ["server_full", "address_limit", "session_full"]], ["nonce", "token"]], 0, 0, 512],
-	"RC": [ReturnCookie, [["cookie", "token"], ["nonce", "token"]], 0, 0, 512],
-	"RQ": [RelayRequest, [["session_id", "session_id"], ["peer_key", "key"], ["nonce", "token?"]], 0, 0, 512],
-	"RG": [RelayGranted, [["peer_key", "key"], ["relay_key", "key"], ["token", "token"], ["nonce", "token?"]], 0, 0, 512],
-	"RB": [RelayBind, [["token", "token"]], 0, 0, 512],
-	"RA": [RelayBound, [["token", "token"]], 0, 0, 512],
-	"NP": [NatProbe, [["local_key", "key"], ["probe_key", "key"], ["nonce", "token"], ["server_ip6_prefix", "token?"], ["server_ip6_host", "token?"]], 0, 0, 512],
-	"NA": [NatAnswer, [["remote_key", "key"], ["probe_key", "key"], ["nonce", "token"], ["server_ip6_prefix", "token?"], ["server_ip6_host", "token?"]], 0, 0, 512],
-	"IA": [Ip6Answer, [["ip6_prefix", "token"], ["ip6_host", "token"], ["proof", "token"], ["nonce", "token"]], 0, 0, 512],
+	"JH": [JoinHost, [["host_key", "key"], ["secret", "token?"]], 0, 0, 32],
+	"JD": [JoinDone, [["done", "literal", "DONE"], ["secret", "token?"]], 0, 0, 24],
+	"JG": [JoinGo, [["go", "literal", "GO"], ["secret", "token?"]], 0, 0, 22],
+	"JP": [JoinPayload, [["payload", "text"], ["secret", "token?"], ["password", "token?"]], 0, 0, 421],
+	"LV": [Leave, [["bye", "literal", "BYE"], ["secret", "token"]], 0, 0, 23],
+	"RJ": [RefusedJoin, [["reason", "text"], ["secret", "token?"]], 0, 0, 404],
+	"RF": [Refused, [["reason", "word", ["server_full", "address_limit", "session_full"]], ["nonce", "token"]], 0, 0, 33],
+	"RC": [ReturnCookie, [["cookie", "token"], ["nonce", "token"]], 0, 0, 36],
+	"RQ": [RelayRequest, [["session_id", "session_id"], ["peer_key", "key"], ["nonce", "token?"]], 0, 0, 77],
+	"RG": [RelayGranted, [["peer_key", "key"], ["relay_key", "key"], ["token", "token"], ["nonce", "token?"]], 0, 0, 62],
+	"RB": [RelayBind, [["token", "token"]], 0, 0, 19],
+	"RA": [RelayBound, [["token", "token"]], 0, 0, 19],
+	"NP": [NatProbe, [["local_key", "key"], ["probe_key", "key"], ["nonce", "token"], ["server_ip6_prefix", "token?"], ["server_ip6_host", "token?"]], 0, 0, 79],
+	"NA": [NatAnswer, [["remote_key", "key"], ["probe_key", "key"], ["nonce", "token"], ["server_ip6_prefix", "token?"], ["server_ip6_host", "token?"]], 0, 0, 79],
+	"IA": [Ip6Answer, [["ip6_prefix", "token"], ["ip6_host", "token"], ["proof", "token"], ["nonce", "token"]], 0, 0, 70],
+}
+## The game connection's messages, as [constant MESSAGES] (a codec of their own: [method game_wire]).
+const GAME_MESSAGES := {
+	"SHP-HELLO": [GameHello, [["alias", "text"], ["payload", "text"], ["proof", "blank_token?"]], 0, 0, 796],
+	"SHP-ROSTER": [GameRoster, [["key", "key*"], ["alias", "text*"], ["peer_id", "peer_id*"], ["path", "word*", ["local", "public", "relay"]]], 0, 1024, 425994],
+	"SHP-LEFT": [GameLeft, [["key", "key"], ["reason", "word", ["left", "removed"]]], 0, 0, 29],
+	"SHP-REFUSED": [GameRefused, [["reason", "text"]], 0, 0, 396],
+	"SHP-BEAT": [GameBeat, [], 0, 0, 8],
 }
 
 const _LIMITS := {"MAX_NAME_LENGTH": MAX_NAME_LENGTH, "MAX_TEXT_LENGTH": MAX_TEXT_LENGTH, "MAX_NAMES": MAX_NAMES,
 	"MIN_SUFFIX_BIGRAMS": MIN_SUFFIX_BIGRAMS, "MAX_SUFFIX_BIGRAMS": MAX_SUFFIX_BIGRAMS}
 static var _codec: _Wire = null
+static var _game_codec: _Wire = null
 
 
 ## The codec over the rendezvous messages.
@@ -311,9 +364,21 @@ static func wire() -> _Wire:
 	return _codec
 
 
+## The codec over the game connection's messages.
+static func game_wire() -> _Wire:
+	if _game_codec == null:
+		_game_codec = _Wire.new(GAME_MESSAGES, BIGRAMS, _LIMITS)
+	return _game_codec
+
+
 ## Parses and checks one datagram: its typed message, or null when it is not valid.
 static func parse(packet: PackedByteArray) -> Message:
 	return wire().parse(packet)
+
+
+## Parses and checks one message of the game connection: typed, or null when it is not valid.
+static func parse_game(packet: PackedByteArray) -> Message:
+	return game_wire().parse(packet)
 
 
 ## The datagram of [param message].
@@ -356,109 +421,36 @@ static func is_text(text: String) -> bool:
 	return wire().is_text(text)
 
 
-static func encode_host_session(local_key: String, nonce: String = "", nat: String = "", ip6_prefix: String = "", ip6_host: String = "", ip6_proof: String = "") -> PackedByteArray:
-	return wire().encode_values(HOST_SESSION, [local_key, nonce, nat, ip6_prefix, ip6_host, ip6_proof])
-
-
-static func encode_host_registered(remote_key: String, session_id: String, nonce: String = "") -> PackedByteArray:
-	return wire().encode_values(HOST_REGISTERED, [remote_key, session_id, nonce])
-
-
-static func encode_join_session(local_key: String, session_id: String, nonce: String = "", nat: String = "", ip6_prefix: String = "", ip6_host: String = "", ip6_proof: String = "", cookie: String = "") -> PackedByteArray:
-	return wire().encode_values(JOIN_SESSION, [local_key, session_id, nonce, nat, ip6_prefix, ip6_host, ip6_proof, cookie])
-
-
-static func encode_join_registered(joiner_remote_key: String, host_remote_key: String, host_local_key: String, nonce: String = "", secret: String = "", host_nat: String = "", host_ip6_prefix: String = "", host_ip6_host: String = "") -> PackedByteArray:
-	return wire().encode_values(JOIN_REGISTERED, [joiner_remote_key, host_remote_key, host_local_key, nonce, secret, host_nat, host_ip6_prefix, host_ip6_host])
-
-
-static func encode_new_joiner(joiner_remote_key: String, joiner_local_key: String, nonce: String = "", secret: String = "", joiner_nat: String = "", joiner_ip6_prefix: String = "", joiner_ip6_host: String = "") -> PackedByteArray:
-	return wire().encode_values(NEW_JOINER, [joiner_remote_key, joiner_local_key, nonce, secret, joiner_nat, joiner_ip6_prefix, joiner_ip6_host])
-
-
-static func encode_bad_key(session_id: String, nonce: String = "") -> PackedByteArray:
-	return wire().encode_values(BAD_KEY, [session_id, nonce])
-
-
-static func encode_random_session(local_key: String, nonce: String = "", nat: String = "", ip6_prefix: String = "", ip6_host: String = "", ip6_proof: String = "", cookie: String = "") -> PackedByteArray:
-	return wire().encode_values(RANDOM_SESSION, [local_key, nonce, nat, ip6_prefix, ip6_host, ip6_proof, cookie])
-
-
-static func encode_keep_alive(session_id: String, nonce: String = "") -> PackedByteArray:
-	return wire().encode_values(KEEP_ALIVE, [session_id, nonce])
-
-
-static func encode_close_session(session_id: String, nonce: String = "") -> PackedByteArray:
-	return wire().encode_values(CLOSE_SESSION, [session_id, nonce])
-
-
-static func encode_host_link(session_id: String, nonce: String) -> PackedByteArray:
-	return wire().encode_values(HOST_LINK, [session_id, nonce])
-
-
-static func encode_peer_ready(names: PackedStringArray) -> PackedByteArray:
-	return wire().encode_values(PEER_READY, [names])
-
-
-static func encode_peer_ready_verified(secret: String, names: PackedStringArray) -> PackedByteArray:
-	return wire().encode_values(PEER_READY_VERIFIED, [secret, names])
-
-
-static func encode_join_host(host_key: String, secret: String = "") -> PackedByteArray:
-	return wire().encode_values(JOIN_HOST, [host_key, secret])
-
-
-static func encode_join_done(secret: String = "") -> PackedByteArray:
-	return wire().encode_values(JOIN_DONE, [secret])
-
-
-static func encode_join_go(secret: String = "") -> PackedByteArray:
-	return wire().encode_values(JOIN_GO, [secret])
-
-
-static func encode_join_payload(payload: String, secret: String = "", password: String = "") -> PackedByteArray:
-	return wire().encode_values(JOIN_PAYLOAD, [payload, secret, password])
-
-
-static func encode_leave(secret: String) -> PackedByteArray:
-	return wire().encode_values(LEAVE, [secret])
-
-
-static func encode_refused_join(reason: String, secret: String = "") -> PackedByteArray:
-	return wire().encode_values(REFUSED_JOIN, [reason, secret])
-
-
-static func encode_refused(reason: String, nonce: String) -> PackedByteArray:
-	return wire().encode_values(REFUSED, [reason, nonce])
-
-
-static func encode_return_cookie(cookie: String, nonce: String) -> PackedByteArray:
-	return wire().encode_values(RETURN_COOKIE, [cookie, nonce])
-
-
-static func encode_relay_request(session_id: String, peer_key: String, nonce: String = "") -> PackedByteArray:
-	return wire().encode_values(RELAY_REQUEST, [session_id, peer_key, nonce])
-
-
-static func encode_relay_granted(peer_key: String, relay_key: String, token: String, nonce: String = "") -> PackedByteArray:
-	return wire().encode_values(RELAY_GRANTED, [peer_key, relay_key, token, nonce])
-
-
-static func encode_relay_bind(token: String) -> PackedByteArray:
-	return wire().encode_values(RELAY_BIND, [token])
-
-
-static func encode_relay_bound(token: String) -> PackedByteArray:
-	return wire().encode_values(RELAY_BOUND, [token])
-
-
-static func encode_nat_probe(local_key: String, probe_key: String, nonce: String, server_ip6_prefix: String = "", server_ip6_host: String = "") -> PackedByteArray:
-	return wire().encode_values(NAT_PROBE, [local_key, probe_key, nonce, server_ip6_prefix, server_ip6_host])
-
-
-static func encode_nat_answer(remote_key: String, probe_key: String, nonce: String, server_ip6_prefix: String = "", server_ip6_host: String = "") -> PackedByteArray:
-	return wire().encode_values(NAT_ANSWER, [remote_key, probe_key, nonce, server_ip6_prefix, server_ip6_host])
-
-
-static func encode_ip6_answer(ip6_prefix: String, ip6_host: String, proof: String, nonce: String) -> PackedByteArray:
-	return wire().encode_values(IP6_ANSWER, [ip6_prefix, ip6_host, proof, nonce])
+# Each message's encoder: its fields in the schema's order.
+static func encode_host_session(local_key: String, nonce: String = "", nat: String = "", ip6_prefix: String = "", ip6_host: String = "", ip6_proof: String = "") -> PackedByteArray: return wire().encode_values(HOST_SESSION, [local_key, nonce, nat, ip6_prefix, ip6_host, ip6_proof])
+static func encode_host_registered(remote_key: String, session_id: String, nonce: String = "") -> PackedByteArray: return wire().encode_values(HOST_REGISTERED, [remote_key, session_id, nonce])
+static func encode_join_session(local_key: String, session_id: String, nonce: String = "", nat: String = "", ip6_prefix: String = "", ip6_host: String = "", ip6_proof: String = "", cookie: String = "") -> PackedByteArray: return wire().encode_values(JOIN_SESSION, [local_key, session_id, nonce, nat, ip6_prefix, ip6_host, ip6_proof, cookie])
+static func encode_join_registered(joiner_remote_key: String, host_remote_key: String, host_local_key: String, nonce: String = "", secret: String = "", host_nat: String = "", host_ip6_prefix: String = "", host_ip6_host: String = "") -> PackedByteArray: return wire().encode_values(JOIN_REGISTERED, [joiner_remote_key, host_remote_key, host_local_key, nonce, secret, host_nat, host_ip6_prefix, host_ip6_host])
+static func encode_new_joiner(joiner_remote_key: String, joiner_local_key: String, nonce: String = "", secret: String = "", joiner_nat: String = "", joiner_ip6_prefix: String = "", joiner_ip6_host: String = "") -> PackedByteArray: return wire().encode_values(NEW_JOINER, [joiner_remote_key, joiner_local_key, nonce, secret, joiner_nat, joiner_ip6_prefix, joiner_ip6_host])
+static func encode_bad_key(session_id: String, nonce: String = "") -> PackedByteArray: return wire().encode_values(BAD_KEY, [session_id, nonce])
+static func encode_random_session(local_key: String, nonce: String = "", nat: String = "", ip6_prefix: String = "", ip6_host: String = "", ip6_proof: String = "", cookie: String = "") -> PackedByteArray: return wire().encode_values(RANDOM_SESSION, [local_key, nonce, nat, ip6_prefix, ip6_host, ip6_proof, cookie])
+static func encode_keep_alive(session_id: String, nonce: String = "") -> PackedByteArray: return wire().encode_values(KEEP_ALIVE, [session_id, nonce])
+static func encode_close_session(session_id: String, nonce: String = "") -> PackedByteArray: return wire().encode_values(CLOSE_SESSION, [session_id, nonce])
+static func encode_host_link(session_id: String, nonce: String) -> PackedByteArray: return wire().encode_values(HOST_LINK, [session_id, nonce])
+static func encode_peer_ready(names: PackedStringArray) -> PackedByteArray: return wire().encode_values(PEER_READY, [names])
+static func encode_peer_ready_verified(secret: String, names: PackedStringArray) -> PackedByteArray: return wire().encode_values(PEER_READY_VERIFIED, [secret, names])
+static func encode_join_host(host_key: String, secret: String = "") -> PackedByteArray: return wire().encode_values(JOIN_HOST, [host_key, secret])
+static func encode_join_done(secret: String = "") -> PackedByteArray: return wire().encode_values(JOIN_DONE, [secret])
+static func encode_join_go(secret: String = "") -> PackedByteArray: return wire().encode_values(JOIN_GO, [secret])
+static func encode_join_payload(payload: String, secret: String = "", password: String = "") -> PackedByteArray: return wire().encode_values(JOIN_PAYLOAD, [payload, secret, password])
+static func encode_leave(secret: String) -> PackedByteArray: return wire().encode_values(LEAVE, [secret])
+static func encode_refused_join(reason: String, secret: String = "") -> PackedByteArray: return wire().encode_values(REFUSED_JOIN, [reason, secret])
+static func encode_refused(reason: String, nonce: String) -> PackedByteArray: return wire().encode_values(REFUSED, [reason, nonce])
+static func encode_return_cookie(cookie: String, nonce: String) -> PackedByteArray: return wire().encode_values(RETURN_COOKIE, [cookie, nonce])
+static func encode_relay_request(session_id: String, peer_key: String, nonce: String = "") -> PackedByteArray: return wire().encode_values(RELAY_REQUEST, [session_id, peer_key, nonce])
+static func encode_relay_granted(peer_key: String, relay_key: String, token: String, nonce: String = "") -> PackedByteArray: return wire().encode_values(RELAY_GRANTED, [peer_key, relay_key, token, nonce])
+static func encode_relay_bind(token: String) -> PackedByteArray: return wire().encode_values(RELAY_BIND, [token])
+static func encode_relay_bound(token: String) -> PackedByteArray: return wire().encode_values(RELAY_BOUND, [token])
+static func encode_nat_probe(local_key: String, probe_key: String, nonce: String, server_ip6_prefix: String = "", server_ip6_host: String = "") -> PackedByteArray: return wire().encode_values(NAT_PROBE, [local_key, probe_key, nonce, server_ip6_prefix, server_ip6_host])
+static func encode_nat_answer(remote_key: String, probe_key: String, nonce: String, server_ip6_prefix: String = "", server_ip6_host: String = "") -> PackedByteArray: return wire().encode_values(NAT_ANSWER, [remote_key, probe_key, nonce, server_ip6_prefix, server_ip6_host])
+static func encode_ip6_answer(ip6_prefix: String, ip6_host: String, proof: String, nonce: String) -> PackedByteArray: return wire().encode_values(IP6_ANSWER, [ip6_prefix, ip6_host, proof, nonce])
+static func encode_game_hello(alias: String, payload: String, proof: String = "") -> PackedByteArray: return game_wire().encode_values(GAME_HELLO, [alias, payload, proof])
+static func encode_game_roster(key: PackedStringArray, alias: PackedStringArray, peer_id: PackedStringArray, path: PackedStringArray) -> PackedByteArray: return game_wire().encode_values(GAME_ROSTER, [key, alias, peer_id, path])
+static func encode_game_left(key: String, reason: String) -> PackedByteArray: return game_wire().encode_values(GAME_LEFT, [key, reason])
+static func encode_game_refused(reason: String) -> PackedByteArray: return game_wire().encode_values(GAME_REFUSED, [reason])
+static func encode_game_beat() -> PackedByteArray: return game_wire().encode_values(GAME_BEAT, [])
