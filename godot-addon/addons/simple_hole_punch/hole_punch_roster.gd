@@ -52,7 +52,7 @@ const ENTRY_BYTES := 40 + HolePunchProtocol.MAX_TEXT_LENGTH
 
 ## Messages dropped: malformed, or from a peer that may not send them.
 var dropped_messages := 0
-var _node: Node
+var _node: HolePunch
 ## ENet peer id -> when a message of ours last came from it, for the peers let in; -1.0 while
 ## none came yet (its clock is not running: see [method beat_to]).
 var _heard := {}
@@ -77,7 +77,8 @@ func players() -> Dictionary:
 
 ## The ENet peer id of the player [param key], or 0 while not connected.
 func peer_id(key: String) -> int:
-	return _players.get(key, {}).get("peer_id", 0)
+	var player: Dictionary = _players.get(key, {})
+	return player.get("peer_id", 0)
 
 
 ## Host: refuses or removes the player [param key] for [param reason] (wire form); returns
@@ -130,8 +131,10 @@ func release() -> void:
 	if api.auth_callback == Callable(_on_auth):
 		api.auth_callback = Callable()
 	for pair: Array in _signals(api):
-		if (pair[0] as Signal).is_connected(pair[1]):
-			(pair[0] as Signal).disconnect(pair[1])
+		var listened: Signal = pair[0]
+		var method: Callable = pair[1]
+		if listened.is_connected(method):
+			listened.disconnect(method)
 
 
 ## Takes the node's [SceneMultiplayer] (none: nothing to do) for authentication and its signals.
@@ -141,8 +144,10 @@ func _take(timeout: float) -> SceneMultiplayer:
 		api.auth_callback = _on_auth
 		api.auth_timeout = timeout
 		for pair: Array in _signals(api):
-			if not (pair[0] as Signal).is_connected(pair[1]):
-				(pair[0] as Signal).connect(pair[1])
+			var listened: Signal = pair[0]
+			var method: Callable = pair[1]
+			if not listened.is_connected(method):
+				listened.connect(method)
 	return api
 
 

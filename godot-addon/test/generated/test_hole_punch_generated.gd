@@ -19,7 +19,9 @@ func _signal_args(node: Object, signal_name: String) -> Array:
 	for s in node.get_signal_list():
 		if s.name == signal_name:
 			var args: Array = s.args
-			return args.map(func(a: Dictionary) -> String: return "%s:%s" % [a.name, type_string(a.type as int)])
+			return args.map(func(a: Dictionary) -> String:
+				var type: int = a.type
+				return "%s:%s" % [a.name, type_string(type)])
 	return ["<missing>"]
 
 

@@ -27,7 +27,9 @@ func test_decode_key_worked_example() -> void:
 
 func test_key_round_trip_edges() -> void:
 	for case: Array in [["0.0.0.0", 0], ["255.255.255.255", 65535], ["10.1.0.2", 40000]]:
-		var key := P.encode_key(case[0] as String, case[1] as int)
+		var ip: String = case[0]
+		var port: int = case[1]
+		var key := P.encode_key(ip, port)
 		assert_eq(P.decode_key(key), {"ip": case[0], "port": case[1]}, "round trip %s" % [case])
 
 
@@ -75,7 +77,8 @@ func test_parse_server_messages() -> void:
 func test_parse_peer_messages() -> void:
 	var rd := _parse("RD:ann:bob".to_ascii_buffer())
 	assert_eq(rd.code, "RD", "RD code")
-	assert_eq(Array(rd.names as PackedStringArray), ["ann", "bob"], "RD names")
+	var names: PackedStringArray = rd.names
+	assert_eq(Array(names), ["ann", "bob"], "RD names")
 	assert_eq(_parse(("JH:" + KEY).to_ascii_buffer()), {"code": "JH", "host_key": KEY, "secret": ""}, "JH")
 	assert_eq(_parse("JD:DONE".to_ascii_buffer()), {"code": "JD", "done": "DONE", "secret": ""}, "JD")
 
@@ -87,7 +90,8 @@ func test_extensions_are_optional_trailing_fields() -> void:
 	assert_eq(_parse(("HR:%s:%s:%s" % [KEY, KEY + "cyah", NONCE]).to_ascii_buffer()).nonce, NONCE, "HR echoes the nonce")
 	assert_eq(_parse(("RF:session_full:" + NONCE).to_ascii_buffer()), {"code": "RF", "reason": "session_full", "nonce": NONCE}, "RF")
 	var rv := _parse(("RV:%s:ann" % NONCE).to_ascii_buffer())
-	assert_eq([rv.code, rv.secret, Array(rv.names as PackedStringArray)], ["RV", NONCE, ["ann"]], "RV")
+	var rv_names: PackedStringArray = rv.names
+	assert_eq([rv.code, rv.secret, Array(rv_names)], ["RV", NONCE, ["ann"]], "RV")
 
 
 func test_parse_rejects_malformed() -> void:

@@ -12,9 +12,10 @@ const TRANSCRIPT := "../schema/golden/transcript.json"
 
 func _entries() -> Array:
 	var path := ProjectSettings.globalize_path("res://").path_join(TRANSCRIPT)
-	var entries: Variant = JSON.parse_string(FileAccess.get_file_as_string(path))
-	assert_true(entries is Array and not (entries as Array).is_empty(), "the transcript at %s" % path)
-	return entries if entries is Array else []
+	var parsed: Variant = JSON.parse_string(FileAccess.get_file_as_string(path))
+	var entries: Array = parsed if parsed is Array else []
+	assert_true(not entries.is_empty(), "the transcript at %s" % path)
+	return entries
 
 
 ## Checks [param entry] with [param codec] over [param table]; returns whether it was checked.
@@ -22,7 +23,8 @@ func _check(entry: Dictionary, codec: Codec, table: Dictionary) -> bool:
 	var code: String = entry.code
 	if not table.has(code):
 		return false
-	var bytes := (entry.hex as String).hex_decode()
+	var hex: String = entry.hex
+	var bytes := hex.hex_decode()
 	var label := "%s %s" % [code, bytes.get_string_from_ascii()]
 	var message := codec.parse(bytes)
 	if message == null:
@@ -34,18 +36,24 @@ func _check(entry: Dictionary, codec: Codec, table: Dictionary) -> bool:
 	for name: String in fields:
 		var value: Variant = fields[name]
 		if value is PackedStringArray:
-			value = Array(value as PackedStringArray)
+			var list: PackedStringArray = value
+			value = Array(list)
 		if expected.has(name):
 			assert_eq(value, expected[name], "%s: %s" % [label, name])
 		else:
-			assert_true(value == "" and message.omitted.has(name), "%s: %s is absent" % [label, name])
+			assert_true(str(value) == "" and message.omitted.has(name), "%s: %s is absent" % [label, name])
 	assert_eq(codec.encode(message), bytes, "%s: encoded back" % label)
 	# Built from the transcript's fields alone, as a sender would.
-	var built: P.Message = (table[code][0] as GDScript).new()
+	var entry_of_code: Array = table[code]
+	var message_class: GDScript = entry_of_code[0]
+	var built: P.Message = message_class.new()
 	for name: String in fields:
 		if expected.has(name):
 			var value: Variant = expected[name]
-			built.set(name, PackedStringArray(value as Array) if value is Array else value)
+			if value is Array:
+				var list: Array = value
+				value = PackedStringArray(list)
+			built.set(name, value)
 		else:
 			built.omitted.append(name)
 	assert_eq(codec.encode(built).get_string_from_ascii(), bytes.get_string_from_ascii(), "%s: encoded from its fields" % label)

@@ -329,9 +329,11 @@ func _list() -> PackedByteArray:
 	var paths := PackedStringArray()
 	for key: String in _players:
 		var player: Dictionary = _players[key]
-		aliases.append(HolePunchAlias.encode(player.alias))
+		var alias: String = player.alias
+		var path: String = player.path
+		aliases.append(HolePunchAlias.encode(alias))
 		ids.append(str(player.peer_id))
-		paths.append(player.path)
+		paths.append(path)
 	return HolePunchProtocol.encode_game_roster(PackedStringArray(_players.keys()), aliases, ids, paths)
 
 

@@ -179,7 +179,8 @@ func encode_values(code: String, values: Array) -> PackedByteArray:
 		var value: Variant = values[next]
 		next += 1
 		if field.repeated:
-			records.append(PackedStringArray(value))
+			var list: PackedStringArray = value
+			records.append(list)
 		elif field.optional and (value == null or (str(value) == "" and not field.blank)):
 			break # Trailing extensions end at the first one left out.
 		else:
