@@ -59,7 +59,7 @@ func _serve() -> void:
 			var probe := HolePunchProtocol.encode_key("127.0.0.1", _ports[1].get_local_port())
 			var public := HolePunchProtocol.encode_key(PUBLIC_IP, 40000 + (i if _randomising else 0))
 			socket.set_dest_address(socket.get_packet_ip(), socket.get_packet_port())
-			socket.put_packet(HolePunchProtocol.encode_nat_answer(public, probe, message.nonce))
+			socket.put_packet(HolePunchProtocol.encode_nat_answer(public, probe, (message as HolePunchProtocol.NatProbe).nonce))
 
 
 func _node() -> HolePunch:
