@@ -32,7 +32,7 @@ const HolePunchIpv6 := preload("traversal/hole_punch_ipv6.gd")
 const HolePunchProtocol := preload("generated/protocol.gd")
 
 ## The messages' codes; the messages themselves are the schema's ([code]schema/game-messages.ts[/code]),
-## parsed and written by the wire codec ([method HolePunchProtocol.parse_game] and the
+## parsed and written by the wire codec ([code]HolePunchProtocol.parse_game()[/code] and the
 ## [code]encode_game_*[/code] functions): the hello (client to host, in authentication, as soon
 ## as ENet connects), the refusal, the player list, a player gone, and the heartbeat (either way,
 ## raw and unreliable, [constant BEATS] times per [member HolePunch.game_timeout] once let in: a
