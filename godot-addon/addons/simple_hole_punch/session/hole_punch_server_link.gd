@@ -158,7 +158,7 @@ func await_answer(packet: PackedByteArray, now: float) -> void:
 func heard_cookie(message: HolePunchProtocol.ReturnCookie) -> bool:
 	if not _make.is_valid() or not _awaits_cookie():
 		return false
-	var none := "cy".repeat(HolePunchProtocol.TOKEN_LENGTH >> 1) # Zeros: an IPv6 address and proof not claimed.
+	var none := HolePunchProtocol.NO_TOKEN # Zeros: an IPv6 address and proof not claimed.
 	var fields := [_fields[0] if _fields[0] != "" else HolePunchNat.word(HolePunchNat.NatType.UNKNOWN)]
 	for field: String in _fields.slice(1):
 		fields.append(field if field != "" else none)
