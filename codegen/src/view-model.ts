@@ -17,8 +17,7 @@ export interface FieldView {
   readonly index: number;
   readonly tsName: string;
   readonly gdName: string;
-  /** The generated check for this field's type, on each side: a function name, or for `word` a value list. */
-  readonly tsCheck: string;
+  /** The generated GDScript check for this field's type: a function name, or for `word` a value list. */
   readonly gdCheck: string;
   /** The GDScript condition that part [index] is valid. */
   readonly gdTest: string;
@@ -100,7 +99,6 @@ export interface ViewModel {
   readonly bigrams: readonly string[];
 }
 
-const TS_CHECKS: Record<FieldType, string> = { key: 'isKey', session_id: 'isSessionId', name: 'isName', text: 'isText', token: 'isToken', literal: '', word: '', peer_id: 'isPeerId' };
 const GD_CHECKS: Record<FieldType, string> = { key: 'is_key', session_id: 'is_session_id', name: 'is_name', text: 'is_text', token: 'is_token', literal: '', word: '', peer_id: 'is_peer_id' };
 
 function tsTypeOf(f: FieldSpec): string {
@@ -131,13 +129,12 @@ function fieldView(f: FieldSpec, index: number, limits: ProtocolSpec['limits']):
   const [minLength, maxLength] = lengthsOf(f, limits);
   const values = f.type === 'word' ? [...(f.values ?? [])] : [];
   const gdCheck = f.type === 'word' ? `[${values.map((v) => JSON.stringify(v)).join(', ')}]` : GD_CHECKS[f.type];
-  const tsCheck = f.type === 'word' ? `[${values.map((v) => `'${v}'`).join(', ')}]` : TS_CHECKS[f.type];
   const part = `parts[${index}]`;
   return {
     wireName: f.name, type: f.type, doc: f.doc, literal: f.literal ?? null, values, repeated: f.repeated === true,
     optional: f.optional === true, index,
     tsName: tsIdentifier(f.name), gdName: gdIdentifier(f.name),
-    tsCheck, gdCheck,
+    gdCheck,
     gdTest: f.type === 'word' ? `(${part} in ${gdCheck})` : `${gdCheck}(${part})`,
     tsType: tsTypeOf(f),
     minLength, maxLength, failures: f.failures ?? null,

@@ -1,4 +1,4 @@
-/** TypeScript target: message types, codec, field checks, handler interface and dispatch (ts-morph). */
+/** TypeScript target: constants, message types, the descriptors the codec reads, handler interface and dispatch (ts-morph). */
 import { IndentationText, NewLineKind, Project, QuoteKind, VariableDeclarationKind } from 'ts-morph';
 import type { MessageView, ViewModel } from '../view-model.ts';
 import type { GeneratedFile } from '../generated-file.ts';
@@ -27,7 +27,6 @@ export function generateTypeScript(model: ViewModel): GeneratedFile[] {
   addSharedConstants(file, model);
   addMessageTypes(file, model);
   addDescriptors(file, model);
-  addKeyFunctions(file);
   addHandlers(file, model);
 
   file.formatText({ indentSize: 2, convertTabsToSpaces: true, semicolons: 'insert' as never });
@@ -79,28 +78,6 @@ function addSharedConstants(file: SourceFile, model: ViewModel): void {
   }
 }
 
-function addKeyFunctions(file: SourceFile): void {
-  file.addFunction({
-    isExported: true, name: 'isSessionId',
-    docs: ['A session id: a server key and a suffix of the schema\'s allowed length.'],
-    parameters: [{ name: 'text', type: 'string' }], returnType: 'boolean',
-    statements: [
-      'const suffix = (text.length - KEY_LENGTH) / 2;',
-      'return suffix >= LIMITS.minSuffixBigrams && suffix <= LIMITS.maxSuffixBigrams && isBigramText(text);',
-    ],
-  });
-  file.addFunction({
-    isExported: true, name: 'isName', docs: ['An alias: 1 to maxNameLength printable ASCII characters, no `:`.'],
-    parameters: [{ name: 'text', type: 'string' }], returnType: 'boolean',
-    statements: ['return text.length >= 1 && text.length <= LIMITS.maxNameLength && /^[\\x20-\\x39\\x3b-\\x7e]+$/.test(text);'],
-  });
-  file.addFunction({
-    isExported: true, name: 'isText', docs: ['Ours: an alias, payload or reason between two peers of ours: 0 to maxTextLength printable ASCII characters, no `:`.'],
-    parameters: [{ name: 'text', type: 'string' }], returnType: 'boolean',
-    statements: ['return text.length <= LIMITS.maxTextLength && /^[\\x20-\\x39\\x3b-\\x7e]*$/.test(text);'],
-  });
-}
-
 function addMessageTypes(file: SourceFile, model: ViewModel): void {
   file.addTypeAlias({
     isExported: true, name: 'MessageCode', type: model.messages.map((m) => `'${m.code}'`).join(' | '),
@@ -145,7 +122,8 @@ function descriptor(m: MessageView): string {
     return `    { ${parts.join(', ')} },`;
   });
   const counts = m.repeated ? ` minCount: ${m.minCount}, maxCount: ${m.maxCount},` : '';
-  return [`  ${JSON.stringify(m.code).replaceAll('"', '\'')}: {`, `    code: '${m.code}', direction: '${m.direction}', maxBytes: ${m.maxBytes},${counts} fields: [`,
+  const key = /^[A-Z]+$/.test(m.code) ? m.code : `'${m.code}'`;
+  return [`  ${key}: {`, `    code: '${m.code}', direction: '${m.direction}', maxBytes: ${m.maxBytes},${counts} fields: [`,
     ...fields.map((f) => `  ${f}`), '  ] },'].join('\n');
 }
 

@@ -396,7 +396,7 @@ export type GameMessage = GameHello | GameRoster | GameLeft | GameRefused | Game
 
 /** Every message's wire shape: direction, longest valid datagram, fields in wire order with their lengths. */
 export const MESSAGES = {
-  'HS': {
+  HS: {
     code: 'HS', direction: 'client_to_server', maxBytes: 100, fields: [
       { name: 'localKey', wire: 'local_key', type: 'key', min: 12, max: 12 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16, optional: true },
@@ -406,14 +406,14 @@ export const MESSAGES = {
       { name: 'ip6Proof', wire: 'ip6_proof', type: 'token', min: 16, max: 16, optional: true },
     ]
   },
-  'HR': {
+  HR: {
     code: 'HR', direction: 'server_to_client', maxBytes: 77, fields: [
       { name: 'remoteKey', wire: 'remote_key', type: 'key', min: 12, max: 12 },
       { name: 'sessionId', wire: 'session_id', type: 'session_id', min: 16, max: 44 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16, optional: true },
     ]
   },
-  'JS': {
+  JS: {
     code: 'JS', direction: 'client_to_server', maxBytes: 162, fields: [
       { name: 'localKey', wire: 'local_key', type: 'key', min: 12, max: 12 },
       { name: 'sessionId', wire: 'session_id', type: 'session_id', min: 16, max: 44 },
@@ -425,7 +425,7 @@ export const MESSAGES = {
       { name: 'cookie', wire: 'cookie', type: 'token', min: 16, max: 16, optional: true },
     ]
   },
-  'JR': {
+  JR: {
     code: 'JR', direction: 'server_to_client', maxBytes: 126, fields: [
       { name: 'joinerRemoteKey', wire: 'joiner_remote_key', type: 'key', min: 12, max: 12 },
       { name: 'hostRemoteKey', wire: 'host_remote_key', type: 'key', min: 12, max: 12 },
@@ -437,7 +437,7 @@ export const MESSAGES = {
       { name: 'hostIp6Host', wire: 'host_ip6_host', type: 'token', min: 16, max: 16, optional: true },
     ]
   },
-  'NJ': {
+  NJ: {
     code: 'NJ', direction: 'server_to_client', maxBytes: 113, fields: [
       { name: 'joinerRemoteKey', wire: 'joiner_remote_key', type: 'key', min: 12, max: 12 },
       { name: 'joinerLocalKey', wire: 'joiner_local_key', type: 'key', min: 12, max: 12 },
@@ -448,13 +448,13 @@ export const MESSAGES = {
       { name: 'joinerIp6Host', wire: 'joiner_ip6_host', type: 'token', min: 16, max: 16, optional: true },
     ]
   },
-  'BK': {
+  BK: {
     code: 'BK', direction: 'server_to_client', maxBytes: 64, fields: [
       { name: 'sessionId', wire: 'session_id', type: 'session_id', min: 16, max: 44 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16, optional: true },
     ]
   },
-  'RS': {
+  RS: {
     code: 'RS', direction: 'client_to_server', maxBytes: 117, fields: [
       { name: 'localKey', wire: 'local_key', type: 'key', min: 12, max: 12 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16, optional: true },
@@ -465,92 +465,92 @@ export const MESSAGES = {
       { name: 'cookie', wire: 'cookie', type: 'token', min: 16, max: 16, optional: true },
     ]
   },
-  'KA': {
+  KA: {
     code: 'KA', direction: 'client_to_server', maxBytes: 64, fields: [
       { name: 'sessionId', wire: 'session_id', type: 'session_id', min: 16, max: 44 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16, optional: true },
     ]
   },
-  'CS': {
+  CS: {
     code: 'CS', direction: 'client_to_server', maxBytes: 64, fields: [
       { name: 'sessionId', wire: 'session_id', type: 'session_id', min: 16, max: 44 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16, optional: true },
     ]
   },
-  'HL': {
+  HL: {
     code: 'HL', direction: 'client_to_server', maxBytes: 64, fields: [
       { name: 'sessionId', wire: 'session_id', type: 'session_id', min: 16, max: 44 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
     ]
   },
-  'RD': {
+  RD: {
     code: 'RD', direction: 'peer_to_peer', maxBytes: 512, minCount: 1, maxCount: 16, fields: [
       { name: 'names', wire: 'names', type: 'name', min: 1, max: 32, repeated: true },
     ]
   },
-  'RV': {
+  RV: {
     code: 'RV', direction: 'peer_to_peer', maxBytes: 512, minCount: 1, maxCount: 16, fields: [
       { name: 'secret', wire: 'secret', type: 'token', min: 16, max: 16 },
       { name: 'names', wire: 'names', type: 'text', min: 0, max: 384, repeated: true },
     ]
   },
-  'JH': {
+  JH: {
     code: 'JH', direction: 'peer_to_peer', maxBytes: 32, fields: [
       { name: 'hostKey', wire: 'host_key', type: 'key', min: 12, max: 12 },
       { name: 'secret', wire: 'secret', type: 'token', min: 16, max: 16, optional: true },
     ]
   },
-  'JD': {
+  JD: {
     code: 'JD', direction: 'peer_to_peer', maxBytes: 24, fields: [
       { name: 'done', wire: 'done', type: 'literal', min: 4, max: 4, values: ['DONE'] },
       { name: 'secret', wire: 'secret', type: 'token', min: 16, max: 16, optional: true },
     ]
   },
-  'JG': {
+  JG: {
     code: 'JG', direction: 'peer_to_peer', maxBytes: 22, fields: [
       { name: 'go', wire: 'go', type: 'literal', min: 2, max: 2, values: ['GO'] },
       { name: 'secret', wire: 'secret', type: 'token', min: 16, max: 16, optional: true },
     ]
   },
-  'JP': {
+  JP: {
     code: 'JP', direction: 'peer_to_peer', maxBytes: 421, fields: [
       { name: 'payload', wire: 'payload', type: 'text', min: 0, max: 384 },
       { name: 'secret', wire: 'secret', type: 'token', min: 16, max: 16, optional: true },
       { name: 'password', wire: 'password', type: 'token', min: 16, max: 16, optional: true },
     ]
   },
-  'LV': {
+  LV: {
     code: 'LV', direction: 'peer_to_peer', maxBytes: 23, fields: [
       { name: 'bye', wire: 'bye', type: 'literal', min: 3, max: 3, values: ['BYE'] },
       { name: 'secret', wire: 'secret', type: 'token', min: 16, max: 16 },
     ]
   },
-  'RJ': {
+  RJ: {
     code: 'RJ', direction: 'peer_to_peer', maxBytes: 404, fields: [
       { name: 'reason', wire: 'reason', type: 'text', min: 0, max: 384 },
       { name: 'secret', wire: 'secret', type: 'token', min: 16, max: 16, optional: true },
     ]
   },
-  'RF': {
+  RF: {
     code: 'RF', direction: 'server_to_client', maxBytes: 33, fields: [
       { name: 'reason', wire: 'reason', type: 'word', min: 11, max: 13, values: ['server_full', 'address_limit', 'session_full'] },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
     ]
   },
-  'RC': {
+  RC: {
     code: 'RC', direction: 'server_to_client', maxBytes: 36, fields: [
       { name: 'cookie', wire: 'cookie', type: 'token', min: 16, max: 16 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
     ]
   },
-  'RQ': {
+  RQ: {
     code: 'RQ', direction: 'client_to_server', maxBytes: 77, fields: [
       { name: 'sessionId', wire: 'session_id', type: 'session_id', min: 16, max: 44 },
       { name: 'peerKey', wire: 'peer_key', type: 'key', min: 12, max: 12 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16, optional: true },
     ]
   },
-  'RG': {
+  RG: {
     code: 'RG', direction: 'server_to_client', maxBytes: 62, fields: [
       { name: 'peerKey', wire: 'peer_key', type: 'key', min: 12, max: 12 },
       { name: 'relayKey', wire: 'relay_key', type: 'key', min: 12, max: 12 },
@@ -558,17 +558,17 @@ export const MESSAGES = {
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16, optional: true },
     ]
   },
-  'RB': {
+  RB: {
     code: 'RB', direction: 'client_to_server', maxBytes: 19, fields: [
       { name: 'token', wire: 'token', type: 'token', min: 16, max: 16 },
     ]
   },
-  'RA': {
+  RA: {
     code: 'RA', direction: 'server_to_client', maxBytes: 19, fields: [
       { name: 'token', wire: 'token', type: 'token', min: 16, max: 16 },
     ]
   },
-  'NP': {
+  NP: {
     code: 'NP', direction: 'client_to_server', maxBytes: 79, fields: [
       { name: 'localKey', wire: 'local_key', type: 'key', min: 12, max: 12 },
       { name: 'probeKey', wire: 'probe_key', type: 'key', min: 12, max: 12 },
@@ -577,7 +577,7 @@ export const MESSAGES = {
       { name: 'serverIp6Host', wire: 'server_ip6_host', type: 'token', min: 16, max: 16, optional: true },
     ]
   },
-  'NA': {
+  NA: {
     code: 'NA', direction: 'server_to_client', maxBytes: 79, fields: [
       { name: 'remoteKey', wire: 'remote_key', type: 'key', min: 12, max: 12 },
       { name: 'probeKey', wire: 'probe_key', type: 'key', min: 12, max: 12 },
@@ -586,7 +586,7 @@ export const MESSAGES = {
       { name: 'serverIp6Host', wire: 'server_ip6_host', type: 'token', min: 16, max: 16, optional: true },
     ]
   },
-  'IA': {
+  IA: {
     code: 'IA', direction: 'server_to_client', maxBytes: 70, fields: [
       { name: 'ip6Prefix', wire: 'ip6_prefix', type: 'token', min: 16, max: 16 },
       { name: 'ip6Host', wire: 'ip6_host', type: 'token', min: 16, max: 16 },
@@ -636,22 +636,6 @@ export type DecodeResult = CodecResult<Message>;
 export const { encode, decode }: MessageCodec<Message> = messageCodec<Message>(MESSAGES, keys, { codeLength: 2, maxDatagramBytes: LIMITS.maxDatagramBytes });
 /** The game connection's codec over GAME_MESSAGES. */
 export const gameCodec: MessageCodec<GameMessage> = messageCodec<GameMessage>(GAME_MESSAGES, keys, { maxDatagramBytes: 425994 });
-
-/** A session id: a server key and a suffix of the schema's allowed length. */
-export function isSessionId(text: string): boolean {
-  const suffix = (text.length - KEY_LENGTH) / 2;
-  return suffix >= LIMITS.minSuffixBigrams && suffix <= LIMITS.maxSuffixBigrams && isBigramText(text);
-}
-
-/** An alias: 1 to maxNameLength printable ASCII characters, no `:`. */
-export function isName(text: string): boolean {
-  return text.length >= 1 && text.length <= LIMITS.maxNameLength && /^[\x20-\x39\x3b-\x7e]+$/.test(text);
-}
-
-/** Ours: an alias, payload or reason between two peers of ours: 0 to maxTextLength printable ASCII characters, no `:`. */
-export function isText(text: string): boolean {
-  return text.length <= LIMITS.maxTextLength && /^[\x20-\x39\x3b-\x7e]*$/.test(text);
-}
 
 /** What the server implements: one method per client-to-server message. */
 export interface ServerHandlers<From> {
