@@ -178,7 +178,12 @@ of the time the process was not idle.
 
 Written by \`${command}\` (the profile is \`node --cpu-prof\` on the server process); ${new Date().toISOString().slice(0, 10)}.
 
-${summaryMarkdown(summary)}`;
+${summaryMarkdown(summary)}
+On loopback a send includes the kernel's delivery into the receiving socket (and the wake-up of
+the process that reads it), charged to the sender: the echo baseline spends most of its own time
+in \`doSend\` too. The rest is the server's own work per request, for the figures per request
+type in [the benchmarks](benchmarks.md).
+`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
