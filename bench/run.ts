@@ -205,7 +205,8 @@ async function main(): Promise<void> {
   if (args.connect) preparePlayers();
   else prepareServer();
   const contenders: Contender[] = [{ name: 'this', bundle: [SERVER_BUNDLE] }];
-  if (args.against) contenders.push({ name: args.against, bundle: [buildAt(args.against)] });
+  const baseline = args.against ? buildAt(args.against) : null;
+  if (baseline) contenders.push({ name: args.against!, bundle: [baseline] });
   const kinds = args.only ? (args.only.split(',') as Array<Kind | 'mix'>) : KINDS;
   const seconds = Number(args.seconds);
   const g = await startGenerators(Number(args.workers));
@@ -218,6 +219,7 @@ async function main(): Promise<void> {
     if (mix && !args['no-profile']) profilePage = await profile(g, mix.max * 0.9, 4, command);
   } finally {
     stopGenerators(g);
+    if (baseline) rmSync(resolve(baseline, '../../..'), { recursive: true, force: true });
   }
   console.log(`${g.workers.length} generator processes, ${seconds} s per measurement, max/s the median of ${args.rounds} closed loops taken in turn; the echo answers each code as often as the server does`);
   console.log(formatTable(rows, g.ceiling));
