@@ -179,10 +179,12 @@ of the time the process was not idle.
 Written by \`${command}\` (the profile is \`node --cpu-prof\` on the server process); ${new Date().toISOString().slice(0, 10)}.
 
 ${summaryMarkdown(summary)}
-On loopback a send includes the kernel's delivery into the receiving socket (and the wake-up of
-the process that reads it), charged to the sender: the echo baseline spends most of its own time
-in \`doSend\` too. The rest is the server's own work per request, for the figures per request
-type in [the benchmarks](benchmarks.md).
+The profiler samples the main thread at intervals of wall time, so \`doSend\` holds more than
+the CPU a send takes: on loopback a send delivers into the receiving socket and wakes the process
+that reads it, and on a busy machine the scheduler may run that process before the sender
+resumes. The echo baseline spends most of its time in \`doSend\` too. The CPU time per request
+(user and system, from \`/proc\`) is in [the benchmarks](benchmarks.md); at the same offered rate
+the two spend the same system time, and the server's extra is user time: its own work.
 `;
   } finally {
     rmSync(dir, { recursive: true, force: true });
