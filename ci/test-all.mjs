@@ -67,7 +67,7 @@ if (godot.status !== 0) {
   const gut = run('bash', ['ci/provision-gut.sh', 'godot-addon']);
   for (const project of ['godot-addon', 'godot-demo']) {
     run(bin, ['--headless', '--path', project, '--import'], { stdio: ['ignore', 'ignore', 'ignore'] });
-    // Every warning is an error in these projects (their project.godot says so): loading each script is the lint.
+    // The warnings these projects raise are errors (their project.godot lists them): loading each script is the lint.
     counted(`lint (GDScript, ${project})`, bin, ['--headless', '--path', project, '-s', join(ROOT, 'ci/gdscript-lint.gd')]);
   }
   // GUT's run ends with `N passed, N failed` from test/gut_post_run.gd, where a test that asserted nothing fails.
