@@ -141,8 +141,7 @@ func test_5_16_an_unanswered_lan_path_is_dropped() -> void:
 	var lan := _endpoint()
 	var node := _node({"punch_timeout": 0.3, "relay_timeout": 2.0})
 	var port := await _join(node, server, host.key, lan.key)
-	await wait_seconds(0.15)
-	assert_true(lan.count("RD:") > 0, "the LAN path is probed at first")
+	assert_true(await wait_until(func() -> bool: return lan.count("RD:") > 0, 1.0), "the LAN path is probed at first")
 	# When nothing answers past punch_timeout, the LAN path is no longer probed
 	await wait_seconds(0.25)
 	var before := lan.count("RD:")
@@ -180,7 +179,7 @@ func test_17_a_client_takes_the_other_names_from_its_host() -> void:
 	var node := _node()
 	var port := await _join(node, server, host.key, host.key)
 	host.send("RD:hana:bob:kim", port)
-	await wait_seconds(0.1)
+	await wait_until(func() -> bool: return get_signal_emit_count(node, "new_name") >= 2, 1.0)
 	assert_eq(get_signal_emit_count(node, "new_name"), 2, "names")
 	assert_signal_emitted_with_parameters(node, "new_name", ["hana"], 0)
 	assert_signal_emitted_with_parameters(node, "new_name", ["kim"], 1)
@@ -196,10 +195,12 @@ func test_17_punch_packets_stay_within_512_bytes() -> void:
 		var joiner := _endpoint()
 		joiners.append(joiner)
 		server.send(server.answer("NJ:%s:%s" % [joiner.key, joiner.key]), port)
-	await wait_seconds(0.2)
+	await wait_until(func() -> bool: return joiners.all(func(j: Endpoint) -> bool: return j.count("RD:") > 0), 1.0)
 	for i in 15:
 		joiners[i].send("RD:" + ("%02d" % i).repeat(16), port)
-	await wait_seconds(0.4)
+	await wait_until(func() -> bool: return get_signal_emit_count(node, "new_name") >= 15, 1.0)
+	var punched := joiners[0].count("RD:")
+	await wait_until(func() -> bool: return joiners[0].count("RD:") > punched, 1.0) # One RD naming them all.
 	# Then every punch packet the host sends is one the clients accept
 	var last: Array[Dictionary] = joiners[0].poll().filter(func(r: Dictionary) -> bool: return r.text.begins_with("RD:"))
 	assert_true(last.size() > 0, "RD received")
