@@ -22,5 +22,6 @@ func run() -> void:
 	if gut_errors > 0:
 		print("  FAIL %d error(s) logged by GUT (above)" % gut_errors)
 	failed += gut_errors
-	print("%d passed, %d failed" % [passed, failed])
+	# On a line of its own: GUT's colour reset may be pending on the current one.
+	print("\n%d passed, %d failed" % [passed, failed])
 	set_exit_code(1 if failed > 0 else 0)
