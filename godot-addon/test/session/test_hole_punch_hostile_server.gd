@@ -46,17 +46,19 @@ func test_19_server_answers_must_echo_our_nonce() -> void:
 	assert_true(P.is_token(nonce), "HS carries a nonce")
 	# When answers come from the server's address without it, or with another
 	var hr := "HR:%s:%scyahcyah" % [P.encode_key("127.0.0.1", port), server.key]
+	var dropped := node.dropped_datagrams
 	server.send(hr, port)
 	server.send(hr + ":cyahcyahcyahcyah", port)
-	await wait_seconds(0.15)
+	assert_true(await wait_until(func() -> bool: return node.dropped_datagrams >= dropped + 2, 1.0), "both dropped and counted")
 	# Then they are dropped, and the answer with it counts
 	assert_eq(get_signal_emit_count(node, "start_session"), 0, "start_session from a forged HR")
 	server.send(hr + ":" + nonce, port)
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(node, "start_session") > 0, 1.0), "start_session")
 	# And a forged NJ (without the host's nonce) introduces nobody
 	var victim := _endpoint()
+	dropped = node.dropped_datagrams
 	server.send("NJ:%s:%s" % [victim.key, victim.key], port)
-	await wait_seconds(0.2)
+	assert_true(await wait_until(func() -> bool: return node.dropped_datagrams > dropped, 1.0), "the forged NJ dropped and counted")
 	assert_eq(victim.count(""), 0, "datagrams to a peer a forged NJ named")
 
 
@@ -71,7 +73,7 @@ func test_19_a_forged_bk_or_jr_is_dropped() -> void:
 	var port: int = server.received[0].port
 	server.send("BK:" + id, port)
 	server.send("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), impostor.key, impostor.key], port)
-	await wait_seconds(0.15)
+	assert_true(await wait_until(func() -> bool: return node.dropped_datagrams >= 2, 1.0), "both dropped and counted")
 	assert_eq(_any_signal(node), 0, "signals from forged answers")
 	assert_eq(impostor.count(""), 0, "datagrams to the impostor host")
 	server.send(server.answer("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), host.key, host.key]), port)
@@ -96,7 +98,7 @@ func test_rf_ends_the_attempt_with_refused() -> void:
 	await wait_until(func() -> bool: return server.count("HS:") > 0, 1.0)
 	var port: int = server.received[0].port
 	server.send("RF:address_limit:cyahcyahcyahcyah", port) # Forged: not our nonce.
-	await wait_seconds(0.1)
+	assert_true(await wait_until(func() -> bool: return node.dropped_datagrams >= 1, 1.0), "the forged RF dropped and counted")
 	assert_eq(node.phase, HolePunch.Phase.REQUESTING, "phase after a forged RF")
 	server.send(server.answer("RF:address_limit"), port)
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(node, "refused") > 0, 1.0), "refused emitted")
