@@ -130,7 +130,7 @@ func test_a_fresh_attempt_let_in_after_twice_the_retry_interval_keeps_the_player
 	# Then the attempt is let in: kim is in the game, never left, never refused
 	assert_true(await wait_until(func() -> bool: return host.get_peer_id(kim._public_key) not in [0, first], 5.0), "kim in under its new id")
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(kim, "game_connected") == 2, 3.0), "kim's game connected again")
-	await wait_seconds(0.5)
+	await wait_until(func() -> bool: return host.get_peer_id(kim._public_key) == (kim.multiplayer as SceneMultiplayer).get_unique_id(), 2.0)
 	assert_eq(host.get_peer_id(kim._public_key), (kim.multiplayer as SceneMultiplayer).get_unique_id(), "the host knows kim by its own id")
 	assert_signal_not_emitted(host, "player_left", "kim never left")
 	assert_signal_not_emitted(kim, "failed", "kim was not refused")
