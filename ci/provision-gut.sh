@@ -44,8 +44,9 @@ source_root() {
 }
 
 src="$(source_root)"
-if [ "$(tree_hash "$src")" != "$pinned" ]; then
-  echo "provision-gut: $src/addons/gut is not GUT $version at $commit (its files hash to $(tree_hash "$src"), expected $pinned)" >&2
+got="$(tree_hash "$src")"
+if [ "$got" != "$pinned" ]; then
+  echo "provision-gut: $src/addons/gut is not GUT $version at $commit (its files hash to ${got:-nothing: no such folder}, expected $pinned)" >&2
   exit 1
 fi
 for project in "$@"; do
