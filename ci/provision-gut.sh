@@ -49,6 +49,11 @@ if [ "$got" != "$pinned" ]; then
   echo "provision-gut: $src/addons/gut is not GUT $version at $commit (its files hash to ${got:-nothing: no such folder}, expected $pinned)" >&2
   exit 1
 fi
+# Keep a copy in the cache too, so that a checkout elsewhere on this machine finds it offline.
+cache="${SHP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/simple-hole-punch}/gut-$version"
+if [ "$src" != "$cache" ] && [ "$(tree_hash "$cache")" != "$pinned" ]; then
+  rm -rf "$cache" && mkdir -p "$cache/addons" && cp -R "$src/addons/gut" "$cache/addons/gut"
+fi
 for project in "$@"; do
   if [ "$(tree_hash "$project")" != "$pinned" ]; then
     rm -rf "$project/addons/gut"
