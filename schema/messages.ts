@@ -95,7 +95,7 @@ export const messages: readonly MessageSpec[] = [
       code: 'RD', name: 'peer_ready', direction: 'peer_to_peer',
       doc: 'Punch packet, sent to both the LAN and the public address of each peer until the session closes.',
       fields: [{
-        name: 'names', type: 'name', repeated: true,
+        name: 'names', type: 'name', repeated: true, maxCount: 16,
         doc: 'The sender\'s alias first, then every other alias it knows.',
       }],
     },
@@ -104,7 +104,7 @@ export const messages: readonly MessageSpec[] = [
       doc: 'RD between two peers of ours that the server gave a pair secret (in JR and NJ): the secret first, then the names. Each drops punch packets from that peer without the secret, so a stranger that takes a peer\'s address cannot become its path.',
       fields: [
         { name: 'secret', type: 'token', doc: 'The pair\'s secret from the server.' },
-        { name: 'names', type: 'text', repeated: true, doc: 'As in RD: the sender\'s alias first, then every other alias it knows; here in full, up to 32 characters of any script (RD carries each cut to 32 bytes on the wire, for original peers).' },
+        { name: 'names', type: 'text', repeated: true, maxCount: 16, doc: 'As in RD: the sender\'s alias first, then every other alias it knows; here in full, up to 32 characters of any script (RD carries each cut to 32 bytes on the wire, for original peers).' },
       ],
     },
     {
@@ -154,7 +154,9 @@ export const messages: readonly MessageSpec[] = [
       code: 'RF', name: 'refused', direction: 'server_to_client',
       doc: 'Ours: the server refuses a request that carried a nonce, where an original client gets silence (or BK for a full session).',
       fields: [
-        { name: 'reason', type: 'word', values: ['server_full', 'address_limit', 'session_full'], doc: 'server_full: no room for another session; address_limit: too many sessions from this address (or network); session_full: the session has no room for another peer.' },
+        { name: 'reason', type: 'word', values: ['server_full', 'address_limit', 'session_full'],
+          failures: { server_full: 'server_full', address_limit: 'address_limit', session_full: 'session_full' },
+          doc: 'server_full: no room for another session; address_limit: too many sessions from this address (or network); session_full: the session has no room for another peer.' },
         { name: 'nonce', type: 'token', doc: 'The nonce of the refused request.' },
       ],
     },

@@ -1,7 +1,11 @@
 /** Types of the protocol schema: what a message, a field, a signal and an API call are. */
 
-/** Who sends a message to whom. */
-export type Direction = 'client_to_server' | 'server_to_client' | 'peer_to_peer';
+/**
+ * Who sends a message to whom. `game_connection`: between a player and the host over the game's
+ * own ENet connection, once the handover is done (authentication and raw packets of the node
+ * that runs the game peer); its codes are `SHP-` and capital letters, and no server sees them.
+ */
+export type Direction = 'client_to_server' | 'server_to_client' | 'peer_to_peer' | 'game_connection';
 
 /**
  * Wire type of one payload field.
@@ -13,8 +17,9 @@ export type Direction = 'client_to_server' | 'server_to_client' | 'peer_to_peer'
  * - `token`: 16 lowercase letters, eight random bigrams (a relay's secret for one side).
  * - `literal`: a fixed placeholder word (the field's `literal`).
  * - `word`: one of a fixed set of lowercase words (the field's `values`), such as a reason.
+ * - `peer_id`: an ENet peer id in decimal: 0 (not connected yet) or 2 to 2^31-1, at most 10 digits.
  */
-export type FieldType = 'key' | 'session_id' | 'name' | 'text' | 'token' | 'literal' | 'word';
+export type FieldType = 'key' | 'session_id' | 'name' | 'text' | 'token' | 'literal' | 'word' | 'peer_id';
 
 export interface FieldSpec {
   /** snake_case; code generators derive each target's identifier from it. */
@@ -25,8 +30,19 @@ export interface FieldSpec {
   readonly literal?: string;
   /** For `word` fields: every word the field may hold. */
   readonly values?: readonly string[];
-  /** The last field may repeat: it takes every remaining `:`-separated part (at least one). */
+  /**
+   * The trailing fields may repeat, together as one record: they take every remaining
+   * `:`-separated part, `minCount` to `maxCount` records of them.
+   */
   readonly repeated?: boolean;
+  /** For repeated fields (the first of the record): fewest records; 1 when absent. */
+  readonly minCount?: number;
+  /** For repeated fields (the first of the record): most records. Every repeated field needs one. */
+  readonly maxCount?: number;
+  /** For `token` fields: the value may be empty (an empty part on the wire; a `text` always may). */
+  readonly blank?: boolean;
+  /** For `word` fields that carry a reason an attempt fails: the `failures` name of each value. */
+  readonly failures?: Readonly<Record<string, string>>;
   /**
    * An extension of ours at the end of a message: decoders accept the message with or without
    * it, encoders leave it out when it is empty. Only trailing fields may be optional, so the
@@ -36,7 +52,7 @@ export interface FieldSpec {
 }
 
 export interface MessageSpec {
-  /** Two capital letters, the first two bytes of the datagram. */
+  /** Two capital letters, the first two bytes of the datagram; `SHP-` and capital letters on the game connection. */
   readonly code: string;
   /** snake_case name, as in the original project (leading `_` dropped). */
   readonly name: string;
@@ -44,6 +60,7 @@ export interface MessageSpec {
   /** `relay`: sent to or from a relay port rather than the rendezvous port. */
   readonly port?: 'relay';
   readonly doc: string;
+  /** Payload fields in wire order; none only on the game connection (the code alone). */
   readonly fields: readonly FieldSpec[];
 }
 
@@ -125,8 +142,18 @@ export interface WireLimits {
   readonly maxSuffixBigrams: number;
 }
 
+/** A value both sides must spell the same, such as the placeholder key of no address. */
+export interface ConstantSpec {
+  /** snake_case; `NO_KEY` in both targets. */
+  readonly name: string;
+  readonly value: string;
+  readonly doc: string;
+}
+
 export interface ProtocolSpec {
   readonly messages: readonly MessageSpec[];
+  /** Shared wire constants. */
+  readonly constants?: readonly ConstantSpec[];
   readonly signals: readonly SignalSpec[];
   readonly api: readonly ApiSpec[];
   /** Why an attempt failed: the `Failure` enum that the `failed` signal carries. */

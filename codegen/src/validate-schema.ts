@@ -2,9 +2,9 @@
 import type { FieldType, ProtocolSpec, ScriptType } from '../../schema/types.ts';
 import { isSnakeCase } from './naming.ts';
 
-const FIELD_TYPES: readonly FieldType[] = ['key', 'session_id', 'name', 'text', 'token', 'literal', 'word'];
+const FIELD_TYPES: readonly FieldType[] = ['key', 'session_id', 'name', 'text', 'token', 'literal', 'word', 'peer_id'];
 const SCRIPT_TYPES: readonly ScriptType[] = ['int', 'String', 'float', 'bool', 'Dictionary', 'Array', 'Error', 'MultiplayerPeer', 'Failure', 'HolePunchNat.NatType'];
-const DIRECTIONS = ['client_to_server', 'server_to_client', 'peer_to_peer'];
+const DIRECTIONS = ['client_to_server', 'server_to_client', 'peer_to_peer', 'game_connection'];
 
 export class SchemaError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -18,14 +18,18 @@ export function validateSchema(spec: ProtocolSpec): void {
   const names = new Set<string>();
   for (const m of spec.messages) {
     const at = `message "${m.code}"`;
-    if (!/^[A-Z]{2}$/.test(m.code)) problems.push(`${at}: code must be two capital letters`);
+    const game = m.direction === 'game_connection';
+    if (game ? !/^SHP-[A-Z]+$/.test(m.code) : !/^[A-Z]{2}$/.test(m.code)) {
+      problems.push(`${at}: code must be ${game ? 'SHP- and capital letters' : 'two capital letters'}`);
+    }
     if (codes.has(m.code)) problems.push(`${at}: duplicate code`);
     codes.add(m.code);
     if (!isSnakeCase(m.name)) problems.push(`${at}: name "${m.name}" is not snake_case`);
     if (names.has(m.name)) problems.push(`${at}: duplicate name "${m.name}"`);
     names.add(m.name);
     if (!DIRECTIONS.includes(m.direction)) problems.push(`${at}: unknown direction "${m.direction}"`);
-    if (m.fields.length === 0) problems.push(`${at}: needs at least one field (use a literal placeholder)`);
+    if (m.fields.length === 0 && !game) problems.push(`${at}: needs at least one field (use a literal placeholder)`);
+    const firstRepeated = m.fields.findIndex((f) => f.repeated);
     m.fields.forEach((f, i) => {
       const fat = `${at}: field "${f.name}"`;
       if (!isSnakeCase(f.name)) problems.push(`${fat}: name is not snake_case`);
@@ -36,7 +40,19 @@ export function validateSchema(spec: ProtocolSpec): void {
       if (f.type === 'word' && (!f.values?.length || !f.values.every((v) => /^[a-z][a-z_]*$/.test(v)))) {
         problems.push(`${fat}: a word field needs values of lowercase letters and _`);
       }
-      if (f.repeated && i !== m.fields.length - 1) problems.push(`${fat}: only the last field may repeat`);
+      if (f.repeated && m.fields.slice(i + 1).some((g) => !g.repeated)) problems.push(`${fat}: only the last field may repeat`);
+      if (i === firstRepeated && f.maxCount === undefined) problems.push(`${fat}: a repeated field needs a maxCount`);
+      if ((f.minCount !== undefined || f.maxCount !== undefined) && i !== firstRepeated) {
+        problems.push(`${fat}: only the first repeated field takes minCount and maxCount`);
+      }
+      if (f.blank && f.type !== 'token') problems.push(`${fat}: only a token can be blank`);
+      if (f.failures) {
+        for (const value of f.values ?? []) {
+          const failure = f.failures[value];
+          if (failure === undefined) problems.push(`${fat}: reason "${value}" has no failure`);
+          else if (!(spec.failures ?? []).some((g) => g.name === failure)) problems.push(`${fat}: reason "${value}" names unknown failure "${failure}"`);
+        }
+      }
       if (f.optional && f.repeated) problems.push(`${fat}: a repeated field cannot be optional`);
       if (!f.optional && m.fields.slice(0, i).some((g) => g.optional)) {
         problems.push(`${fat}: follows an optional field; only trailing fields may be optional`);
@@ -45,6 +61,9 @@ export function validateSchema(spec: ProtocolSpec): void {
     if (m.fields.some((f) => f.optional) && m.fields.some((f) => f.repeated)) {
       problems.push(`${at}: a message with a repeated field cannot have optional fields`);
     }
+  }
+  for (const c of spec.constants ?? []) {
+    if (!isSnakeCase(c.name)) problems.push(`constant "${c.name}": name is not snake_case`);
   }
   const signalNames = new Set<string>();
   for (const s of spec.signals) {

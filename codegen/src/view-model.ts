@@ -84,8 +84,8 @@ export interface ViewModel {
   readonly bigrams: readonly string[];
 }
 
-const TS_CHECKS: Record<FieldType, string> = { key: 'isKey', session_id: 'isSessionId', name: 'isName', text: 'isText', token: 'isToken', literal: '', word: '' };
-const GD_CHECKS: Record<FieldType, string> = { key: 'is_key', session_id: 'is_session_id', name: 'is_name', text: 'is_text', token: 'is_token', literal: '', word: '' };
+const TS_CHECKS: Record<FieldType, string> = { key: 'isKey', session_id: 'isSessionId', name: 'isName', text: 'isText', token: 'isToken', literal: '', word: '', peer_id: 'isPeerId' };
+const GD_CHECKS: Record<FieldType, string> = { key: 'is_key', session_id: 'is_session_id', name: 'is_name', text: 'is_text', token: 'is_token', literal: '', word: '', peer_id: 'is_peer_id' };
 
 function tsTypeOf(f: FieldSpec): string {
   if (f.type === 'literal') return `'${f.literal}'`;
@@ -129,7 +129,8 @@ function settingView(s: SettingSpec): SettingView {
 }
 
 export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewModel {
-  const messages = spec.messages.map((m): MessageView => {
+  // The game connection's messages have a codec of their own on each side.
+  const messages = spec.messages.filter((m) => m.direction !== 'game_connection').map((m): MessageView => {
     const fields = m.fields.map(fieldView);
     const requiredFields = fields.filter((f) => !f.optional);
     return {
@@ -161,7 +162,7 @@ export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewMode
       returns: a.returns ?? 'void', returnsValue: a.returns !== undefined, isStatic: a.static === true,
     })),
     failures: (spec.failures ?? []).map((f) => ({ constant: gdConstant(f.name), doc: f.doc })),
-    serverCodes: spec.messages.filter((m) => m.direction === 'server_to_client' && m.port !== 'relay').map((m) => m.code),
+    serverCodes: messages.filter((m) => m.direction === 'server_to_client' && spec.messages.find((s) => s.code === m.code)?.port !== 'relay').map((m) => m.code),
     unknownSessionSuffix: spec.bigrams[0]!.repeat(spec.limits.minSuffixBigrams),
     nodeDoc: spec.node.doc,
     settingGroups: spec.node.settings.map((g) => ({ group: g.group, settings: g.settings.map(settingView) })),

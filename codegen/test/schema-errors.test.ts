@@ -53,3 +53,30 @@ describe('schema validation', () => {
     expect(problems(() => generate({ ...protocol, bigrams: protocol.bigrams.slice(1) }))).toContain('bigrams: need 256 distinct');
   });
 });
+
+describe('schema validation: limits and shared names', () => {
+  it('refuses a repeated field without a most count', () => {
+    const spec = withMessages({
+      code: 'XX', name: 'many', direction: 'peer_to_peer', doc: '',
+      fields: [{ name: 'names', type: 'name', doc: '', repeated: true }],
+    });
+    expect(problems(() => generate(spec))).toContain('message "XX": field "names": a repeated field needs a maxCount');
+  });
+
+  it('refuses a reason without its failure, and a failure the schema does not list', () => {
+    const spec = withChangedMessage('RF', (m) => ({
+      ...m,
+      fields: m.fields.map((f) => (f.name === 'reason' ? { ...f, failures: { server_full: 'server_full', address_limit: 'no_such_failure' } } : f)),
+    }));
+    const text = problems(() => generate(spec));
+    expect(text).toContain('message "RF": field "reason": reason "session_full" has no failure');
+    expect(text).toContain('message "RF": field "reason": reason "address_limit" names unknown failure "no_such_failure"');
+  });
+
+  it('takes game-connection codes only with their prefix, and without fields', () => {
+    const beat = { code: 'SHP-PING', name: 'game_ping', direction: 'game_connection' as const, doc: '', fields: [] };
+    expect(() => generate(withMessages(beat))).not.toThrow();
+    expect(problems(() => generate(withMessages({ ...beat, code: 'PING' })))).toContain('message "PING": code must be SHP- and capital letters');
+    expect(problems(() => generate(withMessages({ ...beat, code: 'SHP-X', direction: 'peer_to_peer' })))).toContain('message "SHP-X": code must be two capital letters');
+  });
+});

@@ -4,11 +4,11 @@ extends "res://test/test_case.gd"
 ## Each node has its own [SceneMultiplayer], as separate games would. The punching itself is not
 ## run: each test hands over as the node would (who is expected where), then connects.
 
-const HolePunchAlias := preload("res://addons/simple_hole_punch/hole_punch_alias.gd")
-const HolePunchNames := preload("res://addons/simple_hole_punch/hole_punch_names.gd")
-const HolePunchPeer := preload("res://addons/simple_hole_punch/hole_punch_peer.gd")
+const HolePunchAlias := preload("res://addons/simple_hole_punch/players/hole_punch_alias.gd")
+const HolePunchNames := preload("res://addons/simple_hole_punch/players/hole_punch_names.gd")
+const HolePunchPeer := preload("res://addons/simple_hole_punch/players/hole_punch_peer.gd")
 const HolePunchProtocol := preload("res://addons/simple_hole_punch/generated/protocol.gd")
-const HolePunchRelayLink := preload("res://addons/simple_hole_punch/hole_punch_relay_link.gd")
+const HolePunchRelayLink := preload("res://addons/simple_hole_punch/traversal/hole_punch_relay_link.gd")
 
 var host: HolePunch
 ## The host's game port.

@@ -1,4 +1,4 @@
-extends "hole_punch_machine.gd"
+extends "session/hole_punch_machine.gd"
 ## What each message does to a [HolePunch] node: one [code]_on_*[/code] handler per message a
 ## client receives. The generated [HolePunch] routes every admitted message here, so a message the
 ## schema adds without a handler fails to compile rather than being dropped. The node's read-only

@@ -27,8 +27,8 @@ extends RefCounted
 ## The node's own raw packets begin with [code]SHP-[/code]: a game that reads
 ## [signal SceneMultiplayer.peer_packet] skips those.
 
-const HolePunchAlias := preload("hole_punch_alias.gd")
-const HolePunchIpv6 := preload("hole_punch_ipv6.gd")
+const HolePunchAlias := preload("players/hole_punch_alias.gd")
+const HolePunchIpv6 := preload("traversal/hole_punch_ipv6.gd")
 const HolePunchProtocol := preload("generated/protocol.gd")
 
 ## Client to host (authentication), as soon as ENet connects:

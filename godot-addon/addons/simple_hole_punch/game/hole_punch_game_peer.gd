@@ -1,0 +1,341 @@
+extends RefCounted
+## The game's side after the punch, for games that let a [HolePunch] node start ENet for them.
+##
+## On [signal HolePunch.start_server] it creates the [ENetMultiplayerPeer] server behind a
+## [code]hole_punch_game_gate.gd[/code] on the punched port; on [signal HolePunch.start_client] it
+## connects the client, directly or to the relay, exactly where the handover said. Each attempt is
+## set on the node's [MultiplayerAPI]. A lossy path can leave a client connected in ENet's eyes
+## while the host, whose answer was lost, gives up on it, and ENet's doubling resend timer can hold
+## a reliable packet up for many seconds; so a client counts as connected only once the host
+## welcomed it through [SceneMultiplayer]'s authentication with its list of players
+## ([code]hole_punch_roster.gd[/code]) and the client's [SceneMultiplayer] admitted the host, before
+## any packet of the host's game. A fresh attempt starts every [member retry_interval] seconds until
+## the welcome, and at once when one fails; a client that connected in ENet's eyes but was not
+## welcomed within [member retry_interval] starts afresh too. ENet keeps its patience
+## ([constant ENET_TIMEOUT]) on every connection, the running game's too: a lossy path may hold a
+## reliable packet up for many seconds; a silent peer in a running game is noticed by the roster's
+## heartbeats ([code]hole_punch_roster.gd[/code]) within [member HolePunch.game_timeout]. Both sides
+## must let the node manage ENet. [signal connected] hands the game the connected peer;
+## [signal failed] says why not, and [signal refused] that the host's game turned this player away.
+## It acts only when the node's [member HolePunch.manage_game_peer] is on, and takes its timers from
+## the node's settings. Its [member roster] knows the players in the game: their keys, aliases, ENet
+## peer ids and paths.
+
+const HolePunchGameGate := preload("hole_punch_game_gate.gd")
+const HolePunchPeer := preload("../players/hole_punch_peer.gd")
+const HolePunchRoster := preload("../hole_punch_roster.gd")
+const HolePunchRosterClient := preload("hole_punch_roster_client.gd")
+const HolePunchRosterHost := preload("hole_punch_roster_host.gd")
+
+## The game's peer is ready: a listening server, or a client the host let in.
+signal connected(peer: MultiplayerPeer)
+## No connected peer: [param error] is ENet's error ([constant ERR_CANT_CREATE] when the port
+## cannot be bound), or [constant ERR_TIMEOUT] when the host was not heard within
+## [member connect_timeout].
+signal failed(error: Error)
+## Client: the host's game refused this player, for [param reason]; the peer is closed.
+signal refused(reason: String)
+## Client: the host left the game, or went silent for [member HolePunch.game_timeout] ([param key]
+## and [param alias] are the host's). Comes deferred, out of [SceneMultiplayer]'s poll.
+signal host_left(key: String, alias: String)
+
+## ENet's timeout for each game connection ([method ENetPacketPeer.set_timeout]): ENet's own
+## (32, 5000, 30000) drops a peer after about five unanswered resends, which a path that loses a
+## third of its packets each way reaches in a few sessions in a hundred; this keeps resending for
+## 30 s, as long as ENet's own longest wait.
+const ENET_TIMEOUT: Array[int] = [32, 30000, 30000]
+## ENet's throttle settings for a game connection (interval ms, acceleration, deceleration):
+## ENet's defaults but for a deceleration of 0, so the throttle stays at its full scale.
+const UNTHROTTLED: Array[int] = [5000, 2, 0]
+
+## Seconds between fresh connect attempts until the host is heard.
+var retry_interval := 2.0
+## Seconds a client keeps trying before [signal failed] with [constant ERR_TIMEOUT].
+var connect_timeout := 30.0
+## Most clients the game server accepts.
+var max_clients := 32
+## The peer being connected, or the connected one (null before the handover).
+var peer: ENetMultiplayerPeer
+## Host: the game's port, in front of [member peer], which listens on loopback behind it.
+var gate: HolePunchGameGate
+## The players in the game ([code]hole_punch_roster_host.gd[/code] on a host,
+## [code]hole_punch_roster_client.gd[/code] on a client).
+var roster: HolePunchRoster
+var _node: Node
+## The players punched before the handover.
+var _punched: Array[HolePunchPeer] = []
+var _target := []
+var _attempt := 0
+var _deadline := 0.0
+## The second (Unix time) the last client host was made in.
+var _host_second := -1
+## When a game that runs on after [method stop] beats next.
+var _next_beat := 0.0
+
+
+## Follows the handover signals of [param node] (a [HolePunch]).
+func _init(node: Node) -> void:
+	_node = node
+	roster = HolePunchRoster.new(node)
+	node.start_server.connect(_on_start_server)
+	node.start_client.connect(_on_start_client)
+
+
+## Takes the punched [param peers] (peers of [code]hole_punch_peer.gd[/code]) at the handover: the
+## players.
+func expect(peers: Array[HolePunchPeer]) -> void:
+	_punched = peers.duplicate()
+
+
+## Host: a late joiner [param joiner] may connect from its public or its LAN address.
+func add_endpoints(key: String, joiner: HolePunchPeer) -> void:
+	if roster is HolePunchRosterHost:
+		(roster as HolePunchRosterHost).add_endpoints(key, joiner)
+
+
+## Host: a late joiner [param key] may connect through the relay at [param ip]:[param port].
+func add_relay(key: String, ip: String, port: int) -> void:
+	if roster is HolePunchRosterHost:
+		(roster as HolePunchRosterHost).add_relay(key, ip, port)
+
+
+## Sends [param packet] to [param ip]:[param port] from the game's port.
+func socket_send(ip: String, port: int, packet: PackedByteArray) -> void:
+	if gate != null:
+		gate.socket_send(ip, port, packet)
+	elif peer != null:
+		peer.get_host().socket_send(ip, port, packet)
+
+
+## Host: [ip, port] the ENet peer [param id] reaches the game from (behind the [member gate]),
+## or empty.
+func remote_address(id: int) -> Array:
+	if gate == null or not id in _node.multiplayer.get_peers():
+		return []
+	var remote := peer.get_peer(id)
+	return [] if remote == null else gate.remote_of(remote.get_remote_address(), remote.get_remote_port())
+
+
+## The ENet peer id of the player with public key [param key], or 0 while not connected.
+func peer_id(key: String) -> int:
+	return roster.peer_id(key)
+
+
+## Ends the game side: stops trying, forgets the players and gives the [SceneMultiplayer]'s
+## authentication back (a new session begins). A host's game runs on for the players in it, and
+## lets nobody new in; the node keeps its heartbeats going ([method tick]).
+func stop() -> void:
+	_stop_trying()
+	if gate != null:
+		gate.admit(Callable()) # The game runs on for those in it; nobody new comes in.
+	_set_roster(HolePunchRoster.new(_node))
+
+
+## Ends the game itself (the node leaves): closes the game's peer, so that ENet tells every
+## connection at once (the [member gate] lets that out as it closes), takes it off the node's
+## [MultiplayerAPI], then [method stop].
+func close() -> void:
+	if peer != null:
+		peer.close()
+		if gate != null:
+			gate.close()
+		if _node.is_inside_tree() and _node.multiplayer.multiplayer_peer == peer:
+			_node.multiplayer.multiplayer_peer = null
+		peer = null
+	gate = null
+	stop()
+
+
+## Sends what is due at [param now]: the [member roster]'s heartbeats, or, for a host's game that
+## runs on after [method stop], the host's alone, so that its players do not take it for gone.
+func tick(now: float) -> void:
+	roster.tick(now)
+	if gate == null or roster.is_hosting() or now < _next_beat or peer == null or peer.get_connection_status() != MultiplayerPeer.CONNECTION_CONNECTED:
+		return
+	_next_beat = now + maxf(0.05, _node.game_timeout / HolePunchRoster.BEATS)
+	var api := _node.multiplayer as SceneMultiplayer
+	if api != null:
+		for id in api.get_peers():
+			api.send_bytes(HolePunchRoster.BEAT.to_ascii_buffer(), id, MultiplayerPeer.TRANSFER_MODE_UNRELIABLE)
+
+
+func _stop_trying() -> void:
+	_attempt += 1
+	_listen(false)
+	_target = []
+
+
+func _on_start_server(port: int) -> void:
+	if not _managed():
+		return
+	_stop_trying()
+	if gate != null:
+		gate.close()
+	peer = ENetMultiplayerPeer.new()
+	gate = HolePunchGameGate.new()
+	var err := gate.open(_node.get_tree(), port, peer, max_clients)
+	if err != OK:
+		peer = null
+		gate = null
+		failed.emit(err)
+		return
+	_set_roster(HolePunchRosterHost.new(_node, peer, _punched)) # Before any peer can connect.
+	(roster as HolePunchRosterHost).behind(gate)
+	_node.multiplayer.multiplayer_peer = peer
+	connected.emit(peer)
+
+
+func _on_start_client(ip: String, port: int, local_port: int) -> void:
+	if not _managed():
+		return
+	_stop_trying()
+	var client := HolePunchRosterClient.new(_node, null if _punched.is_empty() else _punched[0]) # A client's only punched peer is the host.
+	client.refused.connect(_on_refused)
+	client.welcomed.connect(_on_welcomed)
+	client.let_in.connect(_on_let_in)
+	client.host_left.connect(func(key: String, alias: String) -> void: _host_left.call_deferred(client, key, alias))
+	_set_roster(client)
+	_target = [ip, port, local_port]
+	retry_interval = _node.game_retry_interval
+	connect_timeout = _node.game_connect_timeout
+	_deadline = _now() + connect_timeout
+	_listen(true)
+	_try()
+
+
+## Starts a fresh attempt, dropping the one before.
+func _try() -> void:
+	if _target.is_empty() or not is_instance_valid(_node):
+		return
+	if _now() >= _deadline:
+		_give_up(ERR_TIMEOUT)
+		return
+	# ENet seeds a connection's ID from its host object's address and the current second: a host
+	# made in the second the last one was, reuses its ID, the server takes its CONNECT for a resend
+	# of the last one, and the client joins under the abandoned attempt's peer id.
+	var now := Time.get_unix_time_from_system()
+	if int(now) == _host_second:
+		_try_in(ceilf(now) + 0.02 - now)
+		return
+	if peer != null:
+		peer.close()
+	peer = ENetMultiplayerPeer.new()
+	var err := peer.create_client(_target[0], _target[1], 0, 0, 0, _target[2])
+	if err != OK:
+		_give_up(err)
+		return
+	_host_second = int(Time.get_unix_time_from_system())
+	make_patient(peer.get_peer(1))
+	(roster as HolePunchRosterClient).join()
+	_node.multiplayer.multiplayer_peer = peer
+	_try_in(retry_interval)
+
+
+## Starts a fresh attempt in [param seconds] unless something newer happens first (another
+## attempt, the host letting us in, a stop), each of which moves [member _attempt] on.
+func _try_in(seconds: float) -> void:
+	_attempt += 1
+	var attempt := _attempt
+	_node.get_tree().create_timer(seconds).timeout.connect(func() -> void:
+		if attempt == _attempt:
+			_try())
+
+
+## Gives [param connection] the [constant ENET_TIMEOUT] (host and client alike).
+static func make_patient(connection: ENetPacketPeer) -> void:
+	connection.set_timeout(ENET_TIMEOUT[0], ENET_TIMEOUT[1], ENET_TIMEOUT[2])
+
+
+## Keeps ENet from throttling the unreliable packets of [param connection], once connected (ENet
+## tells the other side too): it drops them before sending whenever round trips grow, which
+## through loss and jitter can silence the node's unreliable heartbeats for longer than
+## [member HolePunch.game_timeout] on a live connection.
+static func unthrottle(connection: ENetPacketPeer) -> void:
+	if connection != null and connection.get_state() == ENetPacketPeer.STATE_CONNECTED:
+		connection.throttle_configure(UNTHROTTLED[0], UNTHROTTLED[1], UNTHROTTLED[2])
+
+
+func _give_up(err: Error) -> void:
+	_stop_trying()
+	if peer != null:
+		peer.close()
+	peer = null
+	failed.emit(err)
+
+
+## Connected in ENet's eyes: the host must let us in within [member retry_interval].
+func _on_authenticating(id: int) -> void:
+	if _target.is_empty() or id != 1:
+		return
+	unthrottle(peer.get_peer(1))
+	_try_in(retry_interval)
+
+
+## Without [SceneMultiplayer]: connected in ENet's eyes is all there is.
+func _on_connected_to_server() -> void:
+	if not _target.is_empty():
+		(roster as HolePunchRosterClient).connected()
+		_on_let_in()
+
+
+## The host welcomed us: ENet's reliable resends bring the rest, so no fresh attempt (which would
+## close a connection the host may have let in already).
+func _on_welcomed() -> void:
+	_attempt += 1
+
+
+## The host let us in and counts us.
+func _on_let_in() -> void:
+	if _target.is_empty():
+		return
+	_stop_trying()
+	connected.emit(peer)
+
+
+func _on_connection_failed() -> void:
+	if not _target.is_empty():
+		_try.call_deferred() # Often a late answer to an abandoned attempt: try again at once.
+
+
+## Out of [SceneMultiplayer]'s poll: the host of [param client] left, unless the game ended since.
+func _host_left(client: HolePunchRoster, key: String, alias: String) -> void:
+	if roster == client:
+		host_left.emit(key, alias)
+
+
+func _on_refused(reason: String) -> void:
+	_stop_trying()
+	if peer != null:
+		peer.close()
+	peer = null
+	roster.release()
+	refused.emit(reason)
+
+
+func _set_roster(next: HolePunchRoster) -> void:
+	roster.release()
+	roster = next
+
+
+func _managed() -> bool:
+	return _node.get("manage_game_peer") == true
+
+
+func _listen(on: bool) -> void:
+	var api := _node.multiplayer
+	# A connection that drops before the host let us in is an attempt that failed.
+	var pairs := [[api.connection_failed, _on_connection_failed], [api.server_disconnected, _on_connection_failed]]
+	if api is SceneMultiplayer:
+		pairs.append([(api as SceneMultiplayer).peer_authenticating, _on_authenticating])
+	else:
+		pairs.append([api.connected_to_server, _on_connected_to_server])
+	for pair: Array in pairs:
+		var sig: Signal = pair[0]
+		if on and not sig.is_connected(pair[1]):
+			sig.connect(pair[1])
+		elif not on and sig.is_connected(pair[1]):
+			sig.disconnect(pair[1])
+
+
+static func _now() -> float:
+	return Time.get_ticks_usec() / 1_000_000.0

@@ -1,0 +1,132 @@
+extends RefCounted
+## A host's session kept open while its game runs ([member HolePunch.keep_open]): players who
+## join later are punched through the running game's ENet socket and join its
+## [ENetMultiplayerPeer].
+##
+## The ENet socket cannot read the server's datagrams (ENet drops what is not ENet), so the host's
+## node talks to the server from a socket of its own: HL (with the host's nonce) makes that socket
+## the session's link, where NJ now arrives, while joiners keep punching to the registered address,
+## which is the game's. For each new joiner the host sends, from the game's port
+## ([code]HolePunchGamePeer.socket_send()[/code]), its punch packet, JH and JG to the joiner's
+## addresses for [member HolePunch.handover_deadline] seconds (its direct addresses within the punch
+## budget of an unheard peer, [code]HolePunchPeer.PUNCH_ROUNDS[/code] rounds): the joiner's node
+## takes them as a normal handover and starts its game client towards the game's address. The host
+## never hears the joiner's own datagrams (ENet drops them), so it learns who the player is over the
+## game connection itself: the host's roster ([code]hole_punch_roster_host.gd[/code]) asks the
+## joiner's node while letting it in, and the player arrives in [signal HolePunch.player_joined]
+## with its alias and payload, under the player cap and the host's say
+## ([method HolePunch.refuse_player]), like any other. When the direct paths fail (a
+## port-randomising NAT), the joiner asks for a relay after [member HolePunch.punch_timeout]; so
+## does the host, for every late joiner, from its link (it cannot tell whether the direct path
+## worked): the server grants a relay only when both asked. The host binds the relay from the game's
+## socket (RB; RA never reaches it, so RB repeats) and sends the same packets through it; the
+## joiner's game then connects through the relay.
+
+const HolePunchPeer := preload("../players/hole_punch_peer.gd")
+const HolePunchPeers := preload("../players/hole_punch_peers.gd")
+const HolePunchProtocol := preload("../generated/protocol.gd")
+const HolePunchRelayLink := preload("../traversal/hole_punch_relay_link.gd")
+const HolePunchRetry := preload("../session/hole_punch_retry.gd")
+const HolePunchServerLink := preload("../session/hole_punch_server_link.gd")
+const HolePunchSocket := preload("../traversal/hole_punch_socket.gd")
+
+var _node: Node
+var _socket := HolePunchSocket.new()
+var _retry: HolePunchRetry
+var _linked := false
+var _keep_alive_next := 0.0
+## Late joiners being punched, and when each started.
+var _joiners: HolePunchPeers
+var _started := {}
+
+
+## Links [param node] (the host's [HolePunch], its session just handed over) to the server from a
+## socket of its own and punches late joiners from the game's port.
+func _init(node: Node) -> void:
+	_node = node
+	_socket.open(0)
+	_retry = HolePunchRetry.new(node.request_interval, node.max_request_interval)
+	_retry.start(HolePunch._now())
+	_joiners = HolePunchPeers.new(node)
+
+
+## Reads the link socket and sends what is due at [param now].
+func tick(now: float) -> void:
+	var server: HolePunchServerLink = _node._server
+	while true:
+		var datagram := _socket.receive()
+		if datagram.is_empty():
+			break
+		var message := HolePunchProtocol.parse(datagram[0])
+		if server.is_at(datagram[1], datagram[2]) and not message.is_empty() and message.get("nonce", "") == server.nonce:
+			_on_server(message, now)
+	if not _linked and _retry.due(now):
+		_send_server(HolePunchProtocol.encode_host_link(_node.get_session_id(), server.nonce))
+	elif _linked and now >= _keep_alive_next:
+		_keep_alive_next = now + _node.keep_alive_interval
+		_send_server(HolePunchProtocol.encode_keep_alive(_node.get_session_id(), _node._server.nonce))
+	for joiner: HolePunchPeer in _joiners.all().duplicate():
+		var age: float = now - _started[joiner.public_key]
+		if age >= _node.punch_timeout + _node.relay_timeout + _node.handover_deadline:
+			# Done: it connects, or gives up, on its side. Never punched again in this game (a
+			# replayed introduction cannot restart it), and its record goes.
+			_joiners.remove(joiner)
+			_started.erase(joiner.public_key)
+			continue
+		if _node.use_relay and age >= _node.punch_timeout and joiner.relay.state == HolePunchRelayLink.State.NONE:
+			joiner.relay.request(now)
+		if joiner.relay.state == HolePunchRelayLink.State.REQUESTING and joiner.relay.due(now):
+			_send_server(server.relay_request(_node.get_session_id(), joiner.public_key))
+		if now >= joiner.next_ping:
+			# The joiner is never heard here (ENet drops its datagrams): its direct addresses get
+			# the punch budget of an unheard peer ([code]HolePunchPeer.PUNCH_ROUNDS[/code]), the relay more.
+			var direct := joiner.may_punch()
+			_punch(joiner, now)
+			joiner.next_ping = now + (joiner.spend_round(_node.handover_interval) if direct else _node.handover_interval)
+
+
+## Whether the server accepted the link (HR came back).
+func is_linked() -> bool:
+	return _linked
+
+
+## Ends the session at the server and closes the link.
+func close() -> void:
+	if _linked:
+		for copy in 3: # Nothing answers CS: copies survive loss.
+			_send_server(HolePunchProtocol.encode_close_session(_node.get_session_id(), _node._server.nonce))
+	_socket.close()
+
+
+func _on_server(message: Dictionary, now: float) -> void:
+	if message.code == HolePunchProtocol.HOST_REGISTERED:
+		_linked = true
+		_keep_alive_next = now + _node.keep_alive_interval
+	elif message.code == HolePunchProtocol.NEW_JOINER and _linked:
+		# The server takes a host that stays silent while a joiner waits for gone: say we are here.
+		_send_server(HolePunchProtocol.encode_keep_alive(_node.get_session_id(), _node._server.nonce))
+		var key: String = message.joiner_remote_key
+		if _joiners.find(key) == null and _joiners.add(key, message.joiner_local_key, message.secret, _node._public_key):
+			_started[key] = now
+			_node._game.add_endpoints(key, _joiners.find(key))
+	elif message.code == HolePunchProtocol.RELAY_GRANTED:
+		var joiner := _joiners.find(message.peer_key)
+		if joiner != null and joiner.relay.grant(message.relay_key, message.token, _node._server.ip, now):
+			_node._game.add_relay(message.peer_key, joiner.relay.ip, joiner.relay.port)
+
+
+## Punch packet, JH and JG to each of [param joiner]'s addresses, from the game's socket.
+func _punch(joiner: HolePunchPeer, now: float) -> void:
+	var own := {"local": _node._lan_key, "public": _node._public_key, "relay": joiner.relay.key}
+	var targets := joiner.ping_targets(now, _node.punch_timeout)
+	if joiner.relay.state == HolePunchRelayLink.State.BINDING: # Never BOUND here: RA reaches ENet.
+		_node._game.socket_send(joiner.relay.ip, joiner.relay.port, HolePunchProtocol.encode_relay_bind(joiner.relay.token))
+		targets.append([joiner.relay.ip, joiner.relay.port])
+	for to: Array in targets:
+		var path := "local" if to == [joiner.lan_ip, joiner.lan_port] else "relay" if to == [joiner.relay.ip, joiner.relay.port] else "public"
+		for packet: PackedByteArray in [_node._names.packet(joiner.secret), HolePunchProtocol.encode_join_host(own[path], joiner.secret), HolePunchProtocol.encode_join_go(joiner.secret)]:
+			_node._game.socket_send(to[0], to[1], packet)
+
+
+func _send_server(packet: PackedByteArray) -> void:
+	_socket.send(packet, _node._server.ip, _node._server.port)

@@ -1,0 +1,196 @@
+extends "../hole_punch_roster.gd"
+## A client's side of the roster ([code]hole_punch_roster.gd[/code]): as soon as ENet connects it
+## tells the host who it is (its alias and [member HolePunch.join_payload]); it completes its side
+## of the authentication only once the host welcomed it with the list of players
+## ([signal welcomed]), so the host lets it in, and its game's packets start, only after that. It
+## counts as let in ([signal let_in]) when its [SceneMultiplayer] admits the host, before any packet
+## of the host's game is read. It keeps the other players as the host lists them, emitting
+## [signal HolePunch.player_joined] and [signal HolePunch.player_left] for them. It takes messages
+## only from the host (peer 1), and a list of at most [member HolePunch.max_peers] players. Once in,
+## the connection closing (the host left, or was silent for [member HolePunch.game_timeout]) is
+## [signal host_left].
+
+const HolePunchNames := preload("../players/hole_punch_names.gd")
+const HolePunchPassword := preload("../players/hole_punch_password.gd")
+const HolePunchPeer := preload("../players/hole_punch_peer.gd")
+
+## The host's game refused this player, for [param reason].
+signal refused(reason: String)
+## The host welcomed this player: its list of players arrived, and our side is complete.
+signal welcomed
+## The host let this player in: its [SceneMultiplayer] admitted the host.
+signal let_in
+## Once in: the host's connection closed ([param key] and [param alias] are the host's).
+signal host_left(key: String, alias: String)
+
+var _host_key := ""
+## The pair's secret with the host: it keys the proof of our password.
+var _secret := ""
+## The host, as punched: [code]{"alias": String, "path": String}[/code].
+var _host := {}
+## The host welcomed us, and we completed our side.
+var _completed := false
+## The host let us in.
+var _in := false
+## Our own game is ending the host's connection ([method ENetPacketPeer.peer_disconnect_later]):
+## its end is not the host leaving.
+var _ending := false
+
+
+## A client of the host [param host] (the peer it punched), or of an unknown host (null).
+func _init(node: Node, host: HolePunchPeer) -> void:
+	super(node)
+	if host != null:
+		_host_key = host.public_key
+		_secret = host.secret
+		_host = {"alias": HolePunchAlias.decode(host.name), "path": "public" if host.path == "ipv6" else host.path}
+
+
+## Answers the host of the attempt about to start (call before its peer is set).
+func join() -> void:
+	_completed = false
+	_in = false
+	_ending = false
+	_take(0.0) # The ready peer's fresh attempts decide how long to wait.
+
+
+## The host counts us (without [SceneMultiplayer], its ENet's handshake is all there is).
+func connected() -> void:
+	_in = true
+
+
+func peer_id(key: String) -> int:
+	if key == _host_key:
+		return 1 if _in else 0
+	return super(key)
+
+
+## The other players, and the host.
+func players() -> Dictionary:
+	var all := super()
+	if _host_key != "":
+		all[_host_key] = {"alias": _host.alias, "path": _host.path, "peer_id": peer_id(_host_key)}
+	return all
+
+
+func _signals(api: SceneMultiplayer) -> Array:
+	return [[api.peer_authenticating, _on_authenticating], [api.peer_packet, _on_packet], [api.peer_connected, _on_admitted]]
+
+
+## Connected in ENet's eyes: say who we are; our side completes once the host welcomes us.
+func _on_authenticating(id: int) -> void:
+	if id != 1:
+		return
+	var names: HolePunchNames = _node._names
+	var alias := "" if names == null else names.own_alias
+	var proof := HolePunchPassword.proof(_node.password, _secret)
+	_api().send_auth(1, ("%s:%s:%s:%s" % [HELLO, alias, HolePunchAlias.encode(_node.join_payload), proof]).to_ascii_buffer())
+
+
+## What the host says while letting us in: the player list (its welcome), or a refusal.
+func _on_auth(id: int, data: PackedByteArray) -> void:
+	var fields := fields_of(data, MAX_BYTES + ENTRY_BYTES * _node.max_peers)
+	if id != 1 or _completed:
+		dropped_messages += 1
+	elif not fields.is_empty() and fields[0] == ROSTER:
+		if _take_roster(fields):
+			_completed = true
+			welcomed.emit()
+			_api().complete_auth(1)
+	else:
+		_take_refusal(fields)
+
+
+## The host admitted: before its game's first packet is read.
+func _on_admitted(id: int) -> void:
+	if id == 1 and _completed and not _in:
+		_in = true
+		# ENet's own word that the host's connection ended (it left, or timed out); the game
+		# closing its peer itself says nothing there.
+		var enet := _api().multiplayer_peer
+		if not enet.peer_disconnected.is_connected(_on_enet_closed):
+			enet.peer_disconnected.connect(_on_enet_closed)
+		let_in.emit()
+
+
+func _on_enet_closed(id: int) -> void:
+	if id == 1:
+		_on_host_gone()
+
+
+func tick(now: float) -> void:
+	var enet := _api().multiplayer_peer as ENetMultiplayerPeer if _in and _api() != null else null
+	var host := enet.get_peer(1) if enet != null and enet.get_connection_status() == MultiplayerPeer.CONNECTION_CONNECTED else null
+	if host != null and host.get_state() in [ENetPacketPeer.STATE_DISCONNECT_LATER, ENetPacketPeer.STATE_DISCONNECTING]:
+		_ending = true # The game disconnects: no heartbeats expected any more.
+		_heard.clear()
+	super(now)
+
+
+## The host's connection closed after it let us in: it left, or went silent.
+func _on_host_gone() -> void:
+	_heard.clear()
+	var left := _in and not _ending # Not when our own game ended the connection.
+	_in = false
+	if left:
+		host_left.emit(_host_key, _host.get("alias", ""))
+
+
+## The host was not heard for [member HolePunch.game_timeout]: gone, whatever ENet thinks yet.
+func _silent(_id: int) -> void:
+	_on_host_gone()
+
+
+## The host's raw packets of ours: the player list, a player who left, a refusal.
+func _on_packet(id: int, data: PackedByteArray) -> void:
+	if id != 1 or data.size() < 4 or data.slice(0, 4).get_string_from_ascii() != "SHP-":
+		return # The game's own packets.
+	if _in and not _ending:
+		# Anything of ours from the host (its heartbeat, a list) proves it let us in: heartbeats
+		# go both ways from the first, so none reaches a host still letting us in.
+		heard(1, HolePunch._now())
+	if data == BEAT.to_ascii_buffer():
+		return
+	var fields := fields_of(data, MAX_BYTES + ENTRY_BYTES * _node.max_peers)
+	if not fields.is_empty() and fields[0] == ROSTER:
+		_take_roster(fields)
+	elif fields.size() == 3 and fields[0] == LEFT and _players.has(fields[1]) and fields[2] in ["left", "removed"]:
+		var alias: String = _players[fields[1]].alias
+		_players.erase(fields[1])
+		_node.player_left.emit(fields[1], alias, fields[2])
+	else:
+		_take_refusal(fields)
+
+
+func _take_refusal(fields: PackedStringArray) -> void:
+	if fields.size() == 2 and fields[0] == REFUSED and is_alias(fields[1]):
+		refused.emit(HolePunchAlias.decode(fields[1]))
+	else:
+		dropped_messages += 1
+
+
+## Takes the host's list: the other players as they now stand; false when it is malformed.
+func _take_roster(fields: PackedStringArray) -> bool:
+	if (fields.size() - 1) % 4 != 0 or fields.size() - 1 > 4 * _node.max_peers:
+		dropped_messages += 1
+		return false
+	var fresh := {}
+	for i in range(1, fields.size(), 4):
+		var key := fields[i]
+		var id := id_of(fields[i + 2])
+		if not HolePunchProtocol.is_key(key) or fresh.has(key) or not (fields[i + 1] == "" or is_alias(fields[i + 1])) or id < 0 or not fields[i + 3] in PATHS:
+			dropped_messages += 1
+			return false
+		if key != _host_key and key != _node._public_key and (id == 0 or id != _node.multiplayer.get_unique_id()):
+			fresh[key] = {"alias": HolePunchAlias.decode(fields[i + 1]), "path": fields[i + 3], "peer_id": id}
+	for key: String in _players.keys():
+		if not fresh.has(key):
+			var alias: String = _players[key].alias
+			_players.erase(key)
+			_node.player_left.emit(key, alias, "left")
+	for key: String in fresh:
+		var known := _players.has(key)
+		_players[key] = fresh[key]
+		if not known:
+			_node.player_joined.emit(key, fresh[key].alias)
+	return true

@@ -1,0 +1,355 @@
+extends "../hole_punch_roster.gd"
+## The host's side of the roster ([code]hole_punch_roster.gd[/code]): who may come in, and the list
+## every client hears.
+##
+## An ENet peer is let in only from an address a player was punched at (a late joiner's public or
+## LAN address, or its relay), as that player, once it said who it is (its hello). A player punched
+## before the handover is let in on its hello; once gone, it comes back as a late joiner does. A
+## late joiner, whom the host never heard ([code]hole_punch_late_join.gd[/code]), is known by its
+## hello: its alias, [member HolePunch.join_payload] and the proof of its
+## [member HolePunch.password]; then [member HolePunch.max_players] (reason [code]full[/code]) and
+## the password (reason [code]wrong_password[/code]) apply, each refusal heard in
+## [signal HolePunch.player_refused]; then [signal HolePunch.player_payload] (always, for a late
+## joiner) and [signal HolePunch.player_joined] come, and the game may
+## [method HolePunch.refuse_player] it in either handler, before it is let in. A refused player is
+## told the reason and disconnected, and its key stays refused. A new connection from where a
+## player's connection already is means the player started afresh: the old one is dropped at once,
+## without a word. A player whose connection closes leaves ([code]left[/code]) at once, unless a
+## fresh attempt of its own is being let in (the old connection's end often arrives with it): then
+## it stays while its attempts go on, however long each takes through loss, and leaves once none
+## went on for twice [member HolePunch.game_retry_interval]. Every change of the list goes to every
+## client.
+
+const HolePunchFailures := preload("../session/hole_punch_failures.gd")
+const HolePunchGameGate := preload("hole_punch_game_gate.gd")
+const HolePunchGamePeer := preload("hole_punch_game_peer.gd")
+const HolePunchPassword := preload("../players/hole_punch_password.gd")
+const HolePunchPeer := preload("../players/hole_punch_peer.gd")
+
+## Late joiners and refusals remembered, per allowed peer.
+const _MEMORY := 4
+
+var _game: ENetMultiplayerPeer
+## "ip:port" -> [key, path] of every player expected at the game's port.
+var _endpoints := {}
+## Late joiners' keys (oldest first); refused keys -> reason (wire form); ENet peer id -> [key,
+## path] while it authenticates; ids already welcomed; key -> id of a player whose connection
+## closed, until it counts as gone.
+var _late := {}
+var _refused := {}
+var _pending := {}
+var _welcomed := {}
+var _leaving := {}
+## Player key -> when an attempt of its own last started or ended (seconds).
+var _attempted := {}
+## Players' pair secrets, by key, handed over or late: they key the proof of a password (a
+## handed-over player that left and comes back is asked for it like a late joiner).
+var _secrets := {}
+## The late joiner whose payload the game is reading: refused there, it never joined.
+var _unannounced := ""
+## The game's port in front of ENet, if any: ENet sees each player at one of its loopback legs.
+var _gate: HolePunchGameGate
+
+
+## Admits the peers of [param game], the players punched before the handover being [param peers].
+func _init(node: Node, game: ENetMultiplayerPeer, peers: Array[HolePunchPeer]) -> void:
+	super(node)
+	_game = game
+	for punched in peers:
+		if punched.path != "":
+			var path := "public" if punched.path == "ipv6" else punched.path
+			_endpoints[address(punched.endpoint()[0], punched.endpoint()[1])] = [punched.public_key, path]
+			_players[punched.public_key] = {"alias": HolePunchAlias.decode(punched.name), "path": path, "peer_id": 0}
+			_secrets[punched.public_key] = punched.secret
+	if _take(node.game_connect_timeout) == null: # ENet's own resends take that long through loss.
+		game.peer_connected.connect(func(id: int) -> void: # No authentication: only names ids.
+			var found: Array = _found(id)
+			if not found.is_empty() and _players.has(found[0]):
+				_players[found[0]].peer_id = id)
+
+
+func is_hosting() -> bool:
+	return true
+
+
+## Lets only the addresses a player was punched at through [param gate] to ENet, and names each
+## ENet peer by the address behind its leg.
+func behind(gate: HolePunchGameGate) -> void:
+	_gate = gate
+	gate.admit(expects, _on_afresh)
+
+
+## Whether a player was punched at [param ip]:[param port] (the gate lets only those reach ENet).
+func expects(ip: String, port: int) -> bool:
+	return _endpoints.has(address(ip, port))
+
+
+## A late joiner [param key] may connect from its public or its LAN address.
+func add_endpoints(key: String, joiner: HolePunchPeer) -> void:
+	_late[key] = true
+	_secrets[key] = joiner.secret
+	_endpoints[address(joiner.public_ip, joiner.public_port)] = [key, "public"]
+	if joiner.probe_lan:
+		_endpoints[address(joiner.lan_ip, joiner.lan_port)] = [key, "local"]
+	if _late.size() > _MEMORY * _node.max_peers: # Forget the oldest that is not a player.
+		var oldest: String = _late.keys()[0]
+		_late.erase(oldest)
+		_secrets.erase(oldest)
+		for at: String in _endpoints.keys():
+			if _endpoints[at][0] == oldest and not _players.has(oldest):
+				_endpoints.erase(at)
+
+
+## A late joiner [param key] may connect through the relay at [param ip]:[param port].
+func add_relay(key: String, ip: String, port: int) -> void:
+	_endpoints[address(ip, port)] = [key, "relay"]
+
+
+func refuse(key: String, reason: String) -> bool:
+	if not _players.has(key):
+		return false
+	var player: Dictionary = _players[key]
+	_players.erase(key)
+	_leaving.erase(key)
+	_attempted.erase(key)
+	_remember_refusal(key, reason)
+	for id: int in _pending.keys():
+		if _pending[id][0] == key and not _welcomed.has(id):
+			_turn_away(id, reason) # A welcomed one is turned away once in: see _on_admitted.
+	if player.peer_id > 0:
+		_kick(player.peer_id, reason)
+	if key != _unannounced:
+		_node.player_left.emit(key, player.alias, "removed")
+	_send_all(("%s:%s:removed" % [LEFT, key]).to_ascii_buffer())
+	_broadcast()
+	return true
+
+
+func _signals(api: SceneMultiplayer) -> Array:
+	return [[api.peer_authenticating, _on_authenticating], [api.peer_connected, _on_admitted], [api.peer_disconnected, _on_closed], [api.peer_authentication_failed, _on_auth_failed], [api.peer_packet, _on_packet]]
+
+
+## A player's raw packets of ours: its heartbeats (the game's own packets are its business).
+func _on_packet(id: int, data: PackedByteArray) -> void:
+	if _heard.has(id) and data == BEAT.to_ascii_buffer():
+		heard(id, HolePunch._now())
+
+
+## A player silent for [member HolePunch.game_timeout]: its connection is closed, so it leaves.
+func _silent(id: int) -> void:
+	if _game.get_peer(id) != null:
+		_game.disconnect_peer(id) # The game's peer_disconnected follows once ENet gives up.
+	_on_closed(id)
+
+
+## [key, path] of the player ENet peer [param id] connected as, or empty.
+func _found(id: int) -> Array:
+	var remote := _game.get_peer(id)
+	if remote == null:
+		return []
+	var at := [remote.get_remote_address(), remote.get_remote_port()]
+	if _gate != null:
+		at = _gate.remote_of(at[0], at[1])
+	return _endpoints.get(address(at[0], at[1]), [])
+
+
+## The player at [param ip]:[param port] starts afresh: the end of its connection before, which
+## the gate ends now, is no leave.
+func _on_afresh(ip: String, port: int) -> void:
+	var found: Array = _endpoints.get(address(ip, port), [])
+	if not found.is_empty() and _players.has(found[0]):
+		_attempted[found[0]] = HolePunch._now()
+
+
+func _on_authenticating(id: int) -> void:
+	var remote := _game.get_peer(id)
+	if remote != null:
+		HolePunchGamePeer.make_patient(remote)
+		HolePunchGamePeer.unthrottle(remote)
+	for other: ENetPacketPeer in _game.get_host().get_peers():
+		if remote != null and other != remote and other.get_remote_address() == remote.get_remote_address() and other.get_remote_port() == remote.get_remote_port():
+			other.reset() # The player started afresh: its old connection's resends, with ids ENet may reuse, must not reach the new one.
+	var found := _found(id)
+	if found.is_empty() or _refused.has(found[0]):
+		_turn_away(id, "unknown" if found.is_empty() else _refused[found[0]])
+		return
+	_pending[id] = found # Its hello follows.
+	if _players.has(found[0]):
+		_attempted[found[0]] = HolePunch._now()
+
+
+## A player's hello: its alias and payload, which make a late joiner known.
+func _on_auth(id: int, data: PackedByteArray) -> void:
+	var found: Array = _pending.get(id, [])
+	var fields := fields_of(data, MAX_BYTES)
+	if fields.size() == 3:
+		fields.append("") # A node that knows no passwords.
+	if found.is_empty() or _welcomed.has(id) or fields.size() != 4 or fields[0] != HELLO or not (fields[1] == "" or is_alias(fields[1])) or not (fields[2] == "" or is_alias(fields[2])) or not (fields[3] == "" or HolePunchProtocol.is_token(fields[3])):
+		dropped_messages += 1 # One hello per connection, well formed.
+		return
+	var key: String = found[0]
+	if _players.has(key): # Punched before the handover (its alias known), or starting afresh.
+		_welcome(id)
+		return
+	if fields[1] == "":
+		dropped_messages += 1 # A late joiner is known only by its hello.
+		return
+	var alias := HolePunchAlias.decode(fields[1])
+	var refusal := ""
+	if _node.max_players > 0 and _players.size() >= _node.max_players:
+		refusal = HolePunchFailures.FULL
+	elif not HolePunchPassword.accepts(_node.password, _secrets.get(key, ""), fields[3]):
+		refusal = HolePunchPassword.REFUSAL
+	if refusal != "":
+		_remember_refusal(key, refusal)
+		_turn_away(id, refusal)
+		_node.player_refused.emit(key, alias, refusal)
+		return
+	_players[key] = {"alias": alias, "path": found[1], "peer_id": 0}
+	_unannounced = key
+	_node.player_payload.emit(key, HolePunchAlias.decode(fields[2]))
+	_unannounced = ""
+	if _players.has(key): # Unless refused in that handler.
+		_node.player_joined.emit(key, alias)
+	if _players.has(key) and _pending.has(id):
+		_welcome(id)
+
+
+func _on_admitted(id: int) -> void:
+	var found: Array = _pending.get(id, [])
+	_pending.erase(id)
+	_welcomed.erase(id)
+	if found.is_empty():
+		return
+	if not _players.has(found[0]): # Refused between its welcome and now.
+		_kick(id, _refused.get(found[0], "removed"))
+		return
+	_leaving.erase(found[0])
+	_attempted.erase(found[0])
+	_players[found[0]].peer_id = id # A client that started afresh: the newest id is its own.
+	beat_to(id) # Its side may let us in seconds later through loss: it beats from then on.
+	_broadcast()
+
+
+## A player's connection closed (it left, or was silent for [member HolePunch.game_timeout]): it
+## is gone at once, unless a fresh attempt of its own is being let in, or one began or ended
+## within twice [member HolePunch.game_retry_interval] (its next follows within that): then it
+## stays while its attempts go on, however long each takes through loss, and is gone once none
+## went on for that long.
+func _on_closed(id: int) -> void:
+	_heard.erase(id)
+	for key: String in _players:
+		if _players[key].peer_id == id:
+			_players[key].peer_id = 0
+			_leaving[key] = id
+			_gone(key, id)
+			return
+
+
+## The player [param key], whose connection [param id] closed, is gone unless an attempt of its
+## own is being let in or ended lately; then this looks again later (an attempt ends, let in or
+## not, within the game's authentication timeout, and a client stops trying after its
+## [member HolePunch.game_connect_timeout], so the wait is bounded).
+func _gone(key: String, id: int) -> void:
+	if _leaving.get(key, 0) != id or not _players.has(key) or not is_instance_valid(_node):
+		return
+	var grace: float = 2.0 * _node.game_retry_interval
+	var quiet: float = HolePunch._now() - _attempted.get(key, -INF)
+	if _attempting(key) or quiet < grace:
+		_node.get_tree().create_timer(grace if _attempting(key) else grace - quiet).timeout.connect(_gone.bind(key, id))
+		return
+	var alias: String = _players[key].alias
+	_players.erase(key)
+	_leaving.erase(key)
+	_attempted.erase(key)
+	_node.player_left.emit(key, alias, "left")
+	_send_all(("%s:%s:left" % [LEFT, key]).to_ascii_buffer())
+	_broadcast()
+
+
+## Whether an attempt of the player [param key] is being let in: pending, and its ENet connection
+## neither gone nor ending. Forgets the pending ones that ended unheard.
+func _attempting(key: String) -> bool:
+	var live := false
+	for id: int in _pending.keys():
+		var remote := _game.get_peer(id)
+		if remote == null or not remote.is_active() or remote.get_state() >= ENetPacketPeer.STATE_DISCONNECT_LATER:
+			_ended(id)
+		elif _pending[id][0] == key:
+			live = true
+	return live
+
+
+func _on_auth_failed(id: int) -> void:
+	_ended(id)
+
+
+## The attempt [param id] ended before it was let in.
+func _ended(id: int) -> void:
+	var found: Array = _pending.get(id, [])
+	_pending.erase(id)
+	_welcomed.erase(id)
+	if not found.is_empty() and _players.has(found[0]):
+		_attempted[found[0]] = HolePunch._now()
+
+
+## Completes the host's side, the player list first: the client completes its own side only once
+## the list arrived, and the player is let in when that completion arrives. So no packet of the
+## game reaches the client before it knows it is in ([signal HolePunch.game_connected]).
+func _welcome(id: int) -> void:
+	_welcomed[id] = true
+	_api().send_auth(id, _list())
+	_api().complete_auth(id)
+
+
+## Tells a peer still authenticating that it is refused for [param reason], and lets it go.
+func _turn_away(id: int, reason: String) -> void:
+	_pending.erase(id)
+	_api().send_auth(id, _refusal(reason))
+	_disconnect_later(id)
+
+
+## Tells a peer already let in that it is refused for [param reason], and lets it go.
+func _kick(id: int, reason: String) -> void:
+	if _api().get_peers().has(id):
+		_api().send_bytes(_refusal(reason), id, MultiplayerPeer.TRANSFER_MODE_RELIABLE)
+	_disconnect_later(id)
+
+
+static func _refusal(reason: String) -> PackedByteArray:
+	return ("%s:%s" % [REFUSED, reason]).to_ascii_buffer()
+
+
+## Lets [param id] go once what was queued for it (the reason) is delivered.
+func _disconnect_later(id: int) -> void:
+	if _game.get_peer(id) != null:
+		_game.get_peer(id).peer_disconnect_later()
+
+
+## Sends the player list to every client.
+func _broadcast() -> void:
+	_send_all(_list())
+
+
+## The player list, as a message.
+func _list() -> PackedByteArray:
+	var packet := ROSTER
+	for key: String in _players:
+		var player: Dictionary = _players[key]
+		packet += ":%s:%s:%d:%s" % [key, HolePunchAlias.encode(player.alias), player.peer_id, player.path]
+	return packet.to_ascii_buffer()
+
+
+func _send_all(packet: PackedByteArray) -> void:
+	if not _connected():
+		return # The game's peer is closed: nobody to tell.
+	for id in _api().get_peers():
+		var remote := _game.get_peer(id)
+		if remote != null and remote.get_state() == ENetPacketPeer.STATE_CONNECTED: # Not one being let go.
+			_api().send_bytes(packet, id, MultiplayerPeer.TRANSFER_MODE_RELIABLE)
+
+
+func _remember_refusal(key: String, reason: String) -> void:
+	_refused[key] = reason
+	if _refused.size() > _MEMORY * _node.max_peers:
+		_refused.erase(_refused.keys()[0])

@@ -1,0 +1,242 @@
+extends RefCounted
+## The NAT-traversal part of a [HolePunch] node, called from a few points of its phase machine: the
+## NAT diagnosis before the first request (so that the server can tell our peers our NAT type and
+## IPv6 address), the plan towards each peer the server introduces
+## ([code]hole_punch_plan.gd[/code]), birthday probing ([code]hole_punch_probe.gd[/code]) and the
+## IPv6 path.
+##
+## The easy side probes every peer that needs it at once (a host introduced to several clients
+## behind port-randomising NATs), but all its probing datagrams share one pace,
+## [member HolePunch.probe_rate] a second in all: the peers split it evenly, so N peers are not an
+## N-times burst that a router could take for a port scan. A peer probed while others are gets
+## fewer probes within the hard side's listening window, and reaches the relay a little more
+## often. A session probes at most [member HolePunch.probe_peers] peers in all, so that a server
+## introducing peer after peer (its word is all a NAT claim rests on) cannot make this node send
+## more than that many peers' budgets: the peers beyond it take the relay at once.
+
+const HolePunchIpv6 := preload("hole_punch_ipv6.gd")
+const HolePunchPeer := preload("../players/hole_punch_peer.gd")
+const HolePunchPlan := preload("hole_punch_plan.gd")
+const HolePunchProbe := preload("hole_punch_probe.gd")
+const HolePunchSocket := preload("hole_punch_socket.gd")
+
+## How long a pair that could use IPv6 punches before it asks for the relay anyway, when its plan
+## is the relay at once: a direct IPv6 path usually answers within a round trip.
+const IPV6_GRACE := 0.5
+
+## The diagnosis of this machine's NAT (its result stays for later sessions with the same server).
+var nat := HolePunchNat.new()
+## Our global IPv6 address (full form), or empty.
+var ip6 := ""
+## The ports the easy side probes: a router's whole range (tests narrow it to their own sockets).
+var probe_ports := Vector2i(1024, 65535)
+var _node: HolePunch
+var _server_key := ""
+var _pending := Callable()
+## Birthday probing from the hard side, towards the one peer that may need it (the host of a
+## client, or the one stranger of a random session), and that peer.
+var _hard := HolePunchProbe.new()
+var _hard_peer: HolePunchPeer
+## Host: the peer whose winning socket we keep (see [method HolePunch._take_socket]).
+var _kept_peer: HolePunchPeer
+## Birthday probing from the easy side: a probe ([code]hole_punch_probe.gd[/code]) per peer probed,
+## all at once.
+var _easy := {}
+## Peers probed in this session (see [member HolePunch.probe_peers]).
+var _probed_peers := 0
+## The pace every probing datagram shares ([member HolePunch.probe_rate]): a token bucket.
+var _tokens := 0.0
+var _tokens_at := 0.0
+
+
+func _init(node: HolePunch) -> void:
+	_node = node
+
+
+## Starts diagnosing the NAT towards the server [param server_key] at [param now], unless a
+## diagnosis against it is done or under way. Against an original server (which never answers
+## NP) or with [member HolePunch.nat_diagnosis] off, the type stays unknown.
+func diagnose(server_key: String, now: float) -> void:
+	ip6 = HolePunchIpv6.find_global() if _node.use_ipv6 else ""
+	if ip6 != "" and not _node.ipv6_without_enet and not HolePunchIpv6.enet_supports_ipv6():
+		ip6 = "" # The game could not connect over it.
+	if not _node.nat_diagnosis or _node.original_server:
+		nat.done = true
+		return
+	if _server_key == server_key and (nat.done or nat.running()):
+		return
+	_server_key = server_key
+	nat.timeout = _node.nat_timeout
+	nat.start(server_key, now, HolePunchSocket.own_addresses(_node.lan_address))
+
+
+## Sends the request [param make] builds once the diagnosis (and the proof of our IPv6 address)
+## is done, at once when it is: [param make] takes the extension fields
+## [code][nat, ip6_prefix, ip6_host, ip6_proof, cookie][/code] (see
+## [code]HolePunchServerLink.request()[/code]).
+func request(make: Callable, now: float) -> void:
+	_pending = make
+	_send_pending(now)
+
+
+## Whether a request waits for the diagnosis.
+func waiting() -> bool:
+	return _pending.is_valid()
+
+
+## The ENet-free part of a frame at [param now]: the diagnosis, a waiting request, and probing.
+func tick(now: float) -> void:
+	if nat.poll(now):
+		_node.nat_diagnosed.emit(nat.nat_type)
+	_send_pending(now)
+	if _kept_peer != null and not _node._peers.all().has(_kept_peer):
+		_kept_peer = null # Gone before the handover: the game gets the registered socket's port again.
+		_node._take_socket(null, [])
+	if _hard_peer == null and _easy.is_empty():
+		return
+	var allowance := _allowance(now)
+	if _hard_peer != null and _node._peers.all().has(_hard_peer):
+		var sent := _hard.sent
+		var won := _hard.poll_hard(now, allowance)
+		allowance -= _hard.sent - sent
+		_tokens -= _hard.sent - sent
+		if won:
+			var peer := _hard_peer
+			_hard_peer = null
+			_take_winner(peer)
+		elif not _hard.active(now):
+			_hard_peer = null # When probing failed, the relay comes after punch_timeout.
+	elif _hard_peer != null:
+		_hard.stop()
+		_hard_peer = null
+	_probe_easy(now, allowance)
+
+
+## The server introduced [param peer] with its NAT word and IPv6 tokens; [param we_host] when we
+## host, [param random] in a random session. Picks the plan and starts it at [param now].
+func introduce(peer: HolePunchPeer, their_nat: String, ip6_prefix: String, ip6_host: String, we_host: bool, random: bool, now: float) -> void:
+	# Probing goes only where the server vouched for the pair with its secret (a NAT claim travels
+	# only after it): without one, plain punching, within its budget.
+	peer.nat = HolePunchNat.from_word(their_nat) if peer.secret != "" else HolePunchNat.NatType.UNKNOWN
+	var their_ip6 := HolePunchIpv6.from_tokens(ip6_prefix, ip6_host) if ip6 != "" else ""
+	if their_ip6 != "" and peer.lan_port > 0:
+		peer.ip6 = their_ip6
+		peer.ip6_port = peer.lan_port # One dual-stack socket: the port the LAN key names.
+	peer.plan = HolePunchPlan.decide(nat.nat_type, peer.nat, we_host, random)
+	var probes := peer.plan == HolePunchPlan.Plan.PROBE_EASY or peer.plan == HolePunchPlan.Plan.PROBE_HARD
+	if probes and _probed_peers >= _node.probe_peers:
+		peer.plan = HolePunchPlan.Plan.RELAY_AT_ONCE # This session's probing is spent, whoever the server introduces.
+	match peer.plan:
+		HolePunchPlan.Plan.RELAY_AT_ONCE:
+			peer.relay_after = now + (IPV6_GRACE if peer.ip6 != "" else 0.0)
+		HolePunchPlan.Plan.PROBE_EASY:
+			# Every such peer at once: they share one pace, so N of them are no N-times burst.
+			peer.probing = true
+			_probed_peers += 1
+			var probe := _configured(HolePunchProbe.new())
+			probe.start_easy(peer.public_ip, _node._names.packet(peer.secret), now)
+			_easy[peer] = probe
+		HolePunchPlan.Plan.PROBE_HARD:
+			if _hard_peer == null and _kept_peer == null: # The one peer of a client or of a random session.
+				_hard_peer = peer
+				_probed_peers += 1
+				_configured(_hard).start_hard(peer.public_ip, peer.public_port, _node._names.packet(peer.secret), now)
+
+
+## [param peer] was heard at [param ip]:[param port]. On the easy side of probing, the hard side's
+## mappings may reach us from several of its sockets before it keeps one: the port of its latest
+## packet (with the pair's secret) is where it listens now. A peer heard on any path is probed no
+## more: the path it answered on is the one the handover takes.
+func heard(peer: HolePunchPeer, ip: String, port: int) -> void:
+	if peer.probing and ip == peer.public_ip:
+		peer.public_port = port
+	_easy.erase(peer)
+	if peer == _hard_peer:
+		_hard.stop()
+		_hard_peer = null
+
+
+## Ends probing (the session ended).
+func stop() -> void:
+	_hard.stop()
+	if _hard.winner != null:
+		_hard.winner.close()
+		_hard.winner = null
+	_hard_peer = null
+	_kept_peer = null
+	_easy.clear()
+	_probed_peers = 0
+	_pending = Callable()
+
+
+## The hard side's probe got through to [param peer]: its socket is the one for that peer, and
+## the packet that reached it is handled as if the punching socket had received it.
+func _take_winner(peer: HolePunchPeer) -> void:
+	var winner := _hard.winner
+	_hard.winner = null # Ours now: the node's.
+	_node._take_socket(winner, [peer.public_ip, peer.public_port])
+	if _node._is_host():
+		_kept_peer = peer
+	var first: Array = _hard.winner_packet
+	_node._receive(first[0], first[1], first[2])
+
+
+## Sends the probes due at [param now] towards every peer probed from our socket, at most
+## [param allowance] in all, shared evenly: the peers that want fewer than their share first, so
+## what they leave goes to the others.
+func _probe_easy(now: float, allowance: int) -> void:
+	var peers: Array = _easy.keys().filter(func(p: HolePunchPeer) -> bool: return _node._peers.all().has(p) and (_easy[p] as HolePunchProbe).active(now))
+	for gone: HolePunchPeer in _easy.keys().filter(func(p: HolePunchPeer) -> bool: return not peers.has(p)):
+		_easy.erase(gone) # Done, or gone: it stays [code]HolePunchPeer.probing[/code], its packets may come from any port.
+	peers.sort_custom(func(a: HolePunchPeer, b: HolePunchPeer) -> bool: return (_easy[a] as HolePunchProbe).wanted(now) < (_easy[b] as HolePunchProbe).wanted(now))
+	for i in peers.size():
+		var peer: HolePunchPeer = peers[i]
+		var ports := (_easy[peer] as HolePunchProbe).due_ports(now, floori(allowance / float(peers.size() - i)))
+		allowance -= ports.size()
+		_tokens -= ports.size()
+		var packet := _node._names.packet(peer.secret)
+		for port: int in ports:
+			_node._send_to(packet, peer.public_ip, port)
+
+
+## How many probing datagrams may leave at [param now]: [member HolePunch.probe_rate] a second,
+## with a burst of at most a twentieth of a second's worth (a frame's, at low frame rates).
+func _allowance(now: float) -> int:
+	var rate := float(_node.probe_rate)
+	_tokens = minf(maxf(1.0, rate / 20.0), _tokens + (now - _tokens_at) * rate)
+	_tokens_at = now
+	return floori(_tokens)
+
+
+func _configured(probe: HolePunchProbe) -> HolePunchProbe:
+	probe.hard_sockets = _node.probe_sockets
+	probe.easy_probes = _node.probe_count
+	probe.spread = _node.probe_spread
+	probe.budget = _node.probe_budget
+	probe.port_range = probe_ports
+	return probe
+
+
+func _send_pending(now: float) -> void:
+	if not _pending.is_valid():
+		return
+	# The proof goes beside the diagnosis, as soon as NA named the server's IPv6 address.
+	var proving := _proves_ip6() and _node._server.proving_ip6(nat.server_ip6, now)
+	if not nat.done or proving:
+		return
+	var claim := _node._server.ip6_claim()
+	# Nothing to tell (unknown, no IPv6): the request as before, without the extension.
+	var word := "" if nat.nat_type == HolePunchNat.NatType.UNKNOWN and claim[0] == "" else HolePunchNat.word(nat.nat_type)
+	var make := _pending
+	_pending = Callable()
+	_node._server.request(make, [word, claim[0], claim[1], claim[2]], now)
+
+
+## Whether to prove our IPv6 address to the server: we have a global one to use (or the server is
+## on this machine), and the game could use the path.
+func _proves_ip6() -> bool:
+	if not _node.use_ipv6 or nat.server_ip6 == "":
+		return false
+	if ip6 != "":
+		return true # Checked against ENet already.
+	return HolePunchIpv6.is_loopback(nat.server_ip6) and (_node.ipv6_without_enet or HolePunchIpv6.enet_supports_ipv6())

@@ -1,0 +1,64 @@
+/**
+ * The messages a player and the host exchange over the game's own ENet connection, when the node
+ * runs the game peer (`manage_game_peer`): the hello and the welcome while the host lets a player
+ * in (SceneMultiplayer's authentication), then raw packets (`SceneMultiplayer.send_bytes`). Every
+ * code begins with `SHP-`, so a game that reads `peer_packet` skips them.
+ */
+import type { FieldSpec, MessageSpec } from './types.ts';
+
+/** What a player's path to the host was when it punched. */
+export const PATHS = ['local', 'public', 'relay'];
+
+const ALIAS: FieldSpec = {
+  name: 'alias', type: 'text',
+  doc: 'The sender\'s alias, percent-encoded UTF-8 as in RV; empty when it has none.',
+};
+
+export const gameMessages: readonly MessageSpec[] = [
+  {
+    code: 'SHP-HELLO', name: 'game_hello', direction: 'game_connection',
+    doc: 'Player to host, in authentication, as soon as ENet connects: who it is. The host decides on it and answers with SHP-ROSTER (its welcome) or SHP-REFUSED; one hello per connection.',
+    fields: [
+      ALIAS,
+      { name: 'payload', type: 'text', doc: 'Its join payload (as in JP), percent-encoded UTF-8; empty when it set none.' },
+      {
+        name: 'proof', type: 'token', blank: true, optional: true,
+        doc: 'The proof of its password (as in JP), empty when it set none; a node that knows no passwords leaves the field out.',
+      },
+    ],
+  },
+  {
+    code: 'SHP-ROSTER', name: 'game_roster', direction: 'game_connection',
+    doc: 'Host to a player: the players of the game as they now stand. In authentication it is the welcome (the player completes its side on it), then sent to every player (raw, reliable) whenever the list changes.',
+    fields: [
+      {
+        name: 'key', type: 'key', repeated: true, minCount: 0, maxCount: 1024,
+        doc: 'A player\'s public key; one record of four fields per player, at most the host\'s max_peers (whose range ends at 1024).',
+      },
+      { ...ALIAS, repeated: true, doc: 'Its alias, percent-encoded UTF-8; empty when it never told one.' },
+      { name: 'peer_id', type: 'peer_id', repeated: true, doc: 'Its ENet peer id on the host, 0 while it is not connected yet.' },
+      { name: 'path', type: 'word', values: PATHS, repeated: true, doc: 'Its path to the host: local (LAN), public (punched, IPv4 or IPv6) or relay.' },
+    ],
+  },
+  {
+    code: 'SHP-LEFT', name: 'game_left', direction: 'game_connection',
+    doc: 'Host to every player (raw, reliable): a player is gone.',
+    fields: [
+      { name: 'key', type: 'key', doc: 'The player\'s public key.' },
+      { name: 'reason', type: 'word', values: ['left', 'removed'], doc: 'left: its connection closed or went silent; removed: the host removed it.' },
+    ],
+  },
+  {
+    code: 'SHP-REFUSED', name: 'game_refused', direction: 'game_connection',
+    doc: 'Host to a player, in authentication or raw (reliable) once let in: the player is refused or removed; the host then lets its connection go.',
+    fields: [{
+      name: 'reason', type: 'text',
+      doc: 'Why, percent-encoded UTF-8 as in RJ, never empty: the host game\'s words, or the node\'s own (full, wrong_password, unknown for a connection from no known player).',
+    }],
+  },
+  {
+    code: 'SHP-BEAT', name: 'game_beat', direction: 'game_connection',
+    doc: 'Either way (raw, unreliable), ten times per game_timeout once let in: a peer not heard for game_timeout since its first heartbeat has gone, whatever ENet thinks yet.',
+    fields: [],
+  },
+];
