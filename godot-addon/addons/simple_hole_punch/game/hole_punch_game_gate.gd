@@ -65,9 +65,9 @@ var _expects := Callable()
 ## (ip, port): that address starts another connection, and the ones before it end.
 var _afresh := Callable()
 ## "ip:port" -> {"socket": PacketPeerUDP, "ip", "port", "last": seconds, "pending": {connection
-## id: {"since": seconds, "slot": ENet's peer id or -1, "session": int}}, "live": {connection id: the
-## same, once its handshake is done}, "ended": {connection id: true}, "opened": the read its last new
-## connection came in}.
+## id: {"since": seconds, "slot": ENet's peer id or -1, "session": int}}, "live": {connection id:
+## the same, once its handshake is done}, "ended": {connection id: true}, "opened": the read its
+## last new connection came in}.
 var _legs := {}
 ## A leg's loopback port -> its "ip:port".
 var _by_inner := {}

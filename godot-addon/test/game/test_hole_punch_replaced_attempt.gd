@@ -5,7 +5,7 @@ extends "res://test/game_case.gd"
 ## host: the two attempts of one player, at one address, look alike to the client, so whatever the
 ## host's side of the old one still sends (a resend, a ping, its goodbye) reaches the new one.
 
-const HolePunchGameGate := preload("res://addons/simple_hole_punch/hole_punch_game_gate.gd")
+const HolePunchGameGate := preload("res://addons/simple_hole_punch/game/hole_punch_game_gate.gd")
 
 ## The player's path to the host's game, on loopback: the host sees the player at [member outer],
 ## the address it was punched at; each attempt's ENet connects to [member inner] from a port of its
