@@ -38,7 +38,7 @@ func _on_join_registered(message: Dictionary, _ip: String, _port: int) -> void:
 func _on_new_joiner(message: Dictionary, _ip: String, _port: int) -> void:
 	if phase == Phase.PUNCHING and _is_host() and _session_id != "":
 		# The server takes a host that stays silent while a joiner waits for gone: say we are here.
-		_server.send(HolePunchProtocol.encode_keep_alive(_session_id, _server.nonce))
+		_server.say_alive(_session_id)
 	if phase == Phase.PUNCHING and _is_host() and _peers.find(message.joiner_remote_key) == null:
 		if not _peers.add(message.joiner_remote_key, message.joiner_local_key, message.secret, _public_key):
 			dropped_datagrams += 1 # Full, or a peer that already failed in this session.
@@ -105,7 +105,7 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 func _hear(peer: HolePunchPeer, heard_on: String) -> bool:
 	var heard := peer.hear(heard_on, _now(), phase == Phase.PUNCHING, _this.punch_timeout)
 	if heard == HolePunchPeer.Heard.NEW_PATH:
-		_this.peer_path.emit(peer.public_key, "public" if heard_on == "ipv6" else heard_on)
+		_this.peer_path.emit(peer.public_key, HolePunchPeer.shown(heard_on))
 	elif heard == HolePunchPeer.Heard.IGNORED:
 		dropped_datagrams += 1
 	return heard != HolePunchPeer.Heard.IGNORED and not peer.handing_over()
@@ -290,15 +290,7 @@ func _api_get_session_id() -> String:
 	return _session_id
 
 func _api_get_players() -> Dictionary:
-	if _game.roster.is_hosting():
-		return _game.roster.players() # The game runs: who is in it now.
-	var players := {}
-	for peer in HolePunchPeers.none() if _peers == null else _peers.all():
-		if _is_host() and not peer.admitted:
-			continue # Its JP awaited, or being refused: not a player yet.
-		players[peer.public_key] = {"alias": HolePunchAlias.decode(peer.name), "path": "public" if peer.path == "ipv6" else peer.path, "peer_id": _game.peer_id(peer.public_key)}
-	players.merge(_game.roster.players()) # A client's roster: the other players, from the host.
-	return players
+	return HolePunchPlayers.of(HolePunchPeers.none() if _peers == null else _peers.all(), _is_host(), _game)
 
 
 func _api_get_peer_id(key: String) -> int:

@@ -92,18 +92,18 @@ func refuse(_key: String, _reason: String) -> bool:
 
 
 ## Sends heartbeats when due at [param now], and lets go of the peers not heard for
-## [member HolePunch.game_timeout] ([method _silent]).
-func tick(now: float) -> void:
+## [param game_timeout] seconds ([member HolePunch.game_timeout], [method _silent]).
+func tick(now: float, game_timeout: float) -> void:
 	if _heard.is_empty() or not _connected():
 		return
 	if now >= _next_beat:
-		_next_beat = now + maxf(0.05, _node.game_timeout / BEATS)
+		_next_beat = now + maxf(0.05, game_timeout / BEATS)
 		var peers := _api().get_peers()
 		for id: int in _heard:
 			if peers.has(id):
 				_api().send_bytes(BEAT.to_ascii_buffer(), id, MultiplayerPeer.TRANSFER_MODE_UNRELIABLE)
 	for id: int in _heard.keys():
-		if _heard[id] >= 0.0 and now - _heard[id] > _node.game_timeout:
+		if _heard[id] >= 0.0 and now - _heard[id] > game_timeout:
 			_heard.erase(id)
 			_silent(id)
 

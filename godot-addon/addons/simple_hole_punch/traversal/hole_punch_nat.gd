@@ -25,6 +25,7 @@ extends RefCounted
 ## The addon's IPv6 address helpers ([code]hole_punch_ipv6.gd[/code]), for the diagnosis's IPv6
 ## proof.
 const HolePunchIpv6 := preload("hole_punch_ipv6.gd")
+const HolePunchNonce := preload("../session/hole_punch_nonce.gd")
 ## The addon's wire format ([code]generated/protocol.gd[/code]): the probe and its answer.
 const HolePunchProtocol := preload("../generated/protocol.gd")
 
@@ -109,7 +110,7 @@ func start(server_key: String, now: float, own_addresses := PackedStringArray())
 		done = true
 		return err
 	_guess = {"ip": _server.ip, "port": _server.port + 1} if _server.port < 65535 else {}
-	_nonce = _new_nonce()
+	_nonce = HolePunchNonce.fresh()
 	_started = now
 	_next_send = now
 	return OK
@@ -200,13 +201,6 @@ func _finish() -> bool:
 	done = true
 	stop()
 	return true
-
-
-static func _new_nonce() -> String:
-	var nonce := ""
-	for byte in Crypto.new().generate_random_bytes(HolePunchProtocol.TOKEN_LENGTH >> 1): # Two letters a byte.
-		nonce += HolePunchProtocol.BIGRAMS[byte]
-	return nonce
 
 
 static func _local_ipv4() -> PackedStringArray:
