@@ -174,7 +174,7 @@ func _found(id: int) -> Array:
 func _on_afresh(ip: String, port: int) -> void:
 	var found: Array = _endpoints.get(address(ip, port), [])
 	if not found.is_empty() and _players.has(found[0]):
-		_attempted[found[0]] = HolePunch._now()
+		_attempted[found[0]] = _clock.now()
 
 
 func _on_authenticating(id: int) -> void:
