@@ -22,8 +22,9 @@ describe('a message added to the schema', () => {
     expect(ts).toContain('export interface PingExtra {');
     expect(ts).toContain('readonly targetKey: string;');
     expect(ts).toMatch(/export type PeerToPeerMessage = .*PingExtra/);
-    expect(ts).toContain("case 'PX': return ['PX', [message.targetKey].join(':')].join(':');");
-    expect(ts).toContain("if (!isKey(targetKey)) return fail('bad_field', 'PX.target_key');");
+    // The one codec encodes and decodes it from its descriptor.
+    expect(ts).toContain("code: 'PX', direction: 'peer_to_peer', maxBytes: 15, fields: [");
+    expect(ts).toContain("{ name: 'targetKey', wire: 'target_key', type: 'key', min: 12, max: 12 },");
   });
 
   it('a client-to-server message becomes a server handler and a dispatch case', () => {
