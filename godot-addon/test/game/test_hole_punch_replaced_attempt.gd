@@ -41,7 +41,7 @@ var _attempts: Array[ENetMultiplayerPeer] = []
 
 
 func after_each() -> void:
-	for sig: Signal in [tree.process_frame, tree.physics_frame]:
+	for sig: Signal in [get_tree().process_frame, get_tree().physics_frame]:
 		if _link != null and sig.is_connected(_pump):
 			sig.disconnect(_pump)
 	for enet in _attempts:
@@ -64,7 +64,7 @@ func _pump() -> void:
 ## A new attempt of the player: an ENet client of its own through the link, the one that goes on.
 func attempt() -> ENetMultiplayerPeer:
 	var enet := ENetMultiplayerPeer.new()
-	var local := free_port()
+	var local := Ports.free_port()
 	enet.create_client("127.0.0.1", _link.inner.get_local_port(), 0, 0, 0, local)
 	_attempts.append(enet)
 	_link.current = local
@@ -75,9 +75,9 @@ func test_a_fresh_attempt_hears_nothing_of_the_host_side_of_the_one_it_replaced(
 	# Given a host that lets an attempt say who it is for 1 s, and a player's first attempt,
 	# connected both ways and being let in
 	host.game_connect_timeout = 1.0
-	var punched := free_port()
+	var punched := Ports.free_port()
 	_link = Link.new(punched, port)
-	for sig: Signal in [tree.process_frame, tree.physics_frame]:
+	for sig: Signal in [get_tree().process_frame, get_tree().physics_frame]:
 		sig.connect(_pump)
 	host._game.expect([punched_peer(key_of(punched), HolePunchAlias.encode("kim"))])
 	host.start_server.emit(port)
@@ -92,7 +92,7 @@ func test_a_fresh_attempt_hears_nothing_of_the_host_side_of_the_one_it_replaced(
 	watch_signals(fresh)
 	assert_true(await wait_until(func() -> bool: return fresh.get_connection_status() == MultiplayerPeer.CONNECTION_CONNECTED, 3.0), "the fresh attempt connected")
 	# Then the fresh attempt stays connected: the host's goodbye to the first one does not end it
-	await wait(2.0)
+	await wait_seconds(2.0)
 	assert_signal_not_emitted(fresh, "peer_disconnected", "the fresh attempt ended by the host's goodbye to the first")
 	assert_eq(fresh.get_connection_status(), MultiplayerPeer.CONNECTION_CONNECTED, "the fresh attempt's status")
 	assert_eq(host._game.gate.replaced, 1, "connections the gate ended for the fresh attempt")
