@@ -17,6 +17,8 @@ export interface FieldView {
   readonly index: number;
   readonly tsName: string;
   readonly gdName: string;
+  /** The GDScript check of one value, held in a local named `part` (a record's field, value by value). */
+  readonly gdPartTest: string;
   /** The generated GDScript check for this field's type: a function name, or for `word` a value list. */
   readonly gdCheck: string;
   /** The GDScript condition that part [index] is valid. */
@@ -49,6 +51,12 @@ export interface MessageView {
   readonly optionalFields: readonly FieldView[];
   /** Fewest `:`-separated payload parts a valid datagram has. */
   readonly minParts: number;
+  /** Where the repeated record starts among the parts, and how many parts one record takes (0 when none repeat). */
+  readonly recordWidth: number;
+  /** GDScript: the extra part-count condition of a record of several fields (parts in whole records), else empty. */
+  readonly gdRecordCheck: string;
+  /** The GDScript encoder's field list: a record of several fields is interleaved record by record. */
+  readonly gdEncoderArgs: string;
   /** Most payload parts a valid datagram has. */
   readonly maxParts: number;
   /** Fewest and most records of the repeated fields (0 when none repeat). */
@@ -99,7 +107,7 @@ export interface ViewModel {
   readonly bigrams: readonly string[];
 }
 
-const GD_CHECKS: Record<FieldType, string> = { key: 'is_key', session_id: 'is_session_id', name: 'is_name', text: 'is_text', token: 'is_token', literal: '', word: '', peer_id: 'is_peer_id' };
+const GD_CHECKS: Record<FieldType, string> = { key: 'is_key', session_id: 'is_session_id', name: 'is_name', text: 'is_text', token: 'is_token', literal: '', word: '', peer_id: 'is_peer_id', count: 'is_count' };
 
 function tsTypeOf(f: FieldSpec): string {
   if (f.type === 'literal') return `'${f.literal}'`;
@@ -118,10 +126,11 @@ function lengthsOf(f: FieldSpec, limits: ProtocolSpec['limits']): [number, numbe
     case 'token': return [f.blank ? 0 : 16, 16];
     case 'session_id': return [12 + 2 * limits.minSuffixBigrams, 12 + 2 * limits.maxSuffixBigrams];
     case 'name': return [1, limits.maxNameLength];
-    case 'text': return [0, limits.maxTextLength];
+    case 'text': return [0, f.maxLength ?? limits.maxTextLength];
     case 'literal': return [f.literal!.length, f.literal!.length];
     case 'word': return [Math.min(...words), Math.max(...words)];
     case 'peer_id': return [1, 10];
+    case 'count': return [1, 10];
   }
 }
 
@@ -136,6 +145,7 @@ function fieldView(f: FieldSpec, index: number, limits: ProtocolSpec['limits']):
     tsName: tsIdentifier(f.name), gdName: gdIdentifier(f.name),
     gdCheck,
     gdTest: f.type === 'word' ? `(${part} in ${gdCheck})` : `${gdCheck}(${part})`,
+    gdPartTest: f.type === 'word' ? `(part in ${gdCheck})` : `${gdCheck}(part)`,
     tsType: tsTypeOf(f),
     minLength, maxLength, failures: f.failures ?? null,
   };
@@ -161,6 +171,15 @@ function settingView(s: SettingSpec): SettingView {
   return { name: s.name, doc: s.doc, declaration: `${annotation} var ${gdIdentifier(s.name)}: ${s.type} = ${literal}` };
 }
 
+/** What the GDScript encoder packs: the required fields in order, a record of several fields interleaved by `_records`. */
+function gdEncoderArgs(required: readonly FieldView[], record: readonly FieldView[]): string {
+  const arg = (f: FieldView): string => (f.literal ? `"${f.literal}"` : f.gdName);
+  const fixed = required.filter((f) => !f.repeated).map(arg);
+  if (record.length === 0) return fixed.join(', ');
+  const rows = record.length === 1 ? record[0]!.gdName : `_records([${record.map(arg).join(', ')}])`;
+  return [...fixed, rows].join(', ');
+}
+
 export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewModel {
   const views = spec.messages.map((m): MessageView => {
     const fields = m.fields.map((f, i) => fieldView(f, i, spec.limits));
@@ -182,8 +201,11 @@ export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewMode
       repeated: record.length > 0,
       requiredFields,
       optionalFields: fields.filter((f) => f.optional),
-      minParts: requiredFields.length,
-      maxParts: record.length > 0 ? fields.length - 1 + spec.limits.maxNames : fields.length,
+      minParts: record.length > 0 ? fields.length - record.length + (first!.minCount ?? 1) * record.length : requiredFields.length,
+      maxParts: record.length > 0 ? fields.length - record.length + maxCount * record.length : fields.length,
+      recordWidth: record.length,
+      gdRecordCheck: record.length > 1 ? ` or (parts.size() - ${fields.length - record.length}) % ${record.length} != 0` : '',
+      gdEncoderArgs: gdEncoderArgs(requiredFields, record),
       minCount: first ? first.minCount ?? 1 : 0,
       maxCount,
       maxBytes: game ? longest : Math.min(longest, spec.limits.maxDatagramBytes),

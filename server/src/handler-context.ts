@@ -21,6 +21,10 @@ export interface HandlerContext {
   /** Each address's fair share of random matches. */
   readonly matchShares: FairShare;
   readonly failedJoins: FailedJoinBudget;
+  /** List requests (LS) per address and /24. */
+  readonly lists: NetworkBudget;
+  /** Bytes of the datagram being handled: an answer that packs a page (LL) takes no more. */
+  readonly requestBytes: () => number;
   readonly now: () => number;
   readonly send: (to: Endpoint, message: Message) => void;
   /** NA to an NP on the rendezvous port: the source seen, the probe port, the server's IPv6 address. */

@@ -101,6 +101,8 @@ export class Rendezvous {
       failedJoins: new FailedJoinBudget({
         perIp: config.failedJoinsPerIp, perNet: config.failedJoinsPerNet, total: config.failedJoins, maxTracked: config.maxTracked,
       }),
+      lists: new NetworkBudget({ perIp: config.listsPerIp, perNet: config.listsPerNet, maxTracked: config.maxTracked }),
+      requestBytes: () => this.requestBytes,
       send: (to, message) => this.send(to, message),
       natReport: () => this.natReport,
       natAnswer: (probe, from) => natAnswer(probe, from, this.self()),

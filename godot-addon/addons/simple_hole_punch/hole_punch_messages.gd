@@ -273,6 +273,14 @@ func _on_ip6_answer(message: Dictionary, ip: String, _port: int) -> void:
 		dropped_datagrams += 1 # Not from the server's IPv6 address, or not awaited.
 
 
+func _on_lobby_listed(_message: Dictionary, _ip: String, _port: int) -> void:
+	dropped_datagrams += 1 # The node publishes no lobby yet: none is awaited.
+
+
+func _on_lobby_list(_message: Dictionary, _ip: String, _port: int) -> void:
+	dropped_datagrams += 1 # The node lists no lobbies yet: none is awaited.
+
+
 # --- Queries ------------------------------------------------------------------------------
 
 static func _api_describe(reason: HolePunch.Failure, detail: String) -> String:

@@ -359,3 +359,7 @@ func _dispatch(message: Dictionary, ip: String, port: int) -> void:
 			_on_nat_answer(message, ip, port)
 		"IA":
 			_on_ip6_answer(message, ip, port)
+		"LD":
+			_on_lobby_listed(message, ip, port)
+		"LL":
+			_on_lobby_list(message, ip, port)

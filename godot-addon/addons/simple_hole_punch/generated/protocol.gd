@@ -59,9 +59,17 @@ const NAT_PROBE := "NP"
 const NAT_ANSWER := "NA"
 ## [code]IA[/code] (server_to_client): Ours: answer to NP that reached the server over IPv6 (--public-ip6), sent only to the address and port it came from, never longer than it: that address, and a proof the node puts in its next HS, JS or RS. A keyed MAC of the address, the port and the nonce, valid for a minute or two: whoever sends from an address it does not receive at never sees it.
 const IP6_ANSWER := "IA"
+## [code]LP[/code] (client_to_server): Ours: the host lists its session publicly with its metadata, or changes the metadata, or (with an empty name) takes it off the list. Only a confirmed hosted session of ours (its host's nonce) may be listed; it leaves the list when it closes or expires, at once. Resent until LD arrives; sent again whenever the metadata changes.
+const LOBBY_PUBLISH := "LP"
+## [code]LD[/code] (server_to_client): Ours: answer to LP: the session's listing is as the LP with this nonce said. Shorter than the LP it answers.
+const LOBBY_LISTED := "LD"
+## [code]LS[/code] (client_to_server): Ours: asks for a page of the listed sessions, filtered by exact metadata values and by room for another player. Answered with LL, never longer than this request: its padding buys the room the page may take.
+const LIST_SESSIONS := "LS"
+## [code]LL[/code] (server_to_client): Ours: answer to LS: the next listed sessions that match, as many as fit in the length of the LS (at most 16), each with its code, its host's alias, its players and cap, its metadata and its host's NAT type.
+const LOBBY_LIST := "LL"
 
 ## Codes a client accepts only from its server's address.
-const SERVER_CODES: Array[String] = ["HR", "JR", "NJ", "BK", "RF", "RC", "RG", "NA", "IA"]
+const SERVER_CODES: Array[String] = ["HR", "JR", "NJ", "BK", "RF", "RC", "RG", "NA", "IA", "LD", "LL"]
 ## What a random joiner, never told its session id, puts after the server key in RQ: the server
 ## finds the session by the pair.
 const UNKNOWN_SESSION_SUFFIX := "cycy"
@@ -155,6 +163,17 @@ static func is_text(text: String) -> bool:
 		if c < 0x20 or c > 0x7e or c == 0x3a:
 			return false
 	return true
+
+
+## Whether [param text] is a count of ours: 0 to 2147483647 in decimal, no leading zeros.
+static func is_count(text: String) -> bool:
+	if text.length() < 1 or text.length() > 10 or (text.length() > 1 and text.begins_with("0")):
+		return false
+	for i in text.length():
+		var c := text.unicode_at(i)
+		if c < 0x30 or c > 0x39:
+			return false
+	return text.to_int() <= 2147483647
 
 
 ## Encodes [code]HS[/code]: Register a new session with the sender as its host. Resent until HR arrives.
@@ -264,6 +283,31 @@ static func encode_nat_answer(remote_key: String, probe_key: String, nonce: Stri
 ## Encodes [code]IA[/code]: Ours: answer to NP that reached the server over IPv6 (--public-ip6), sent only to the address and port it came from, never longer than it: that address, and a proof the node puts in its next HS, JS or RS. A keyed MAC of the address, the port and the nonce, valid for a minute or two: whoever sends from an address it does not receive at never sees it.
 static func encode_ip6_answer(ip6_prefix: String, ip6_host: String, proof: String, nonce: String) -> PackedByteArray:
 	return _pack(IP6_ANSWER, [ip6_prefix, ip6_host, proof, nonce])
+
+## Encodes [code]LP[/code]: Ours: the host lists its session publicly with its metadata, or changes the metadata, or (with an empty name) takes it off the list. Only a confirmed hosted session of ours (its host's nonce) may be listed; it leaves the list when it closes or expires, at once. Resent until LD arrives; sent again whenever the metadata changes.
+static func encode_lobby_publish(session_id: String, nonce: String, cap: String, alias: String, name: String, mode: String, map: String, version: String) -> PackedByteArray:
+	return _pack(LOBBY_PUBLISH, [session_id, nonce, cap, alias, name, mode, map, version])
+
+## Encodes [code]LD[/code]: Ours: answer to LP: the session's listing is as the LP with this nonce said. Shorter than the LP it answers.
+static func encode_lobby_listed(session_id: String, nonce: String) -> PackedByteArray:
+	return _pack(LOBBY_LISTED, [session_id, nonce])
+
+## Encodes [code]LS[/code]: Ours: asks for a page of the listed sessions, filtered by exact metadata values and by room for another player. Answered with LL, never longer than this request: its padding buys the room the page may take.
+static func encode_list_sessions(nonce: String, after: String, room: String, name: String, mode: String, map: String, version: String, padding: String) -> PackedByteArray:
+	return _pack(LIST_SESSIONS, [nonce, after, room, name, mode, map, version, padding])
+
+## Encodes [code]LL[/code]: Ours: answer to LS: the next listed sessions that match, as many as fit in the length of the LS (at most 16), each with its code, its host's alias, its players and cap, its metadata and its host's NAT type.
+static func encode_lobby_list(nonce: String, next: String, session_id: PackedStringArray, alias: PackedStringArray, players: PackedStringArray, cap: PackedStringArray, nat: PackedStringArray, name: PackedStringArray, mode: PackedStringArray, map: PackedStringArray, version: PackedStringArray) -> PackedByteArray:
+	return _pack(LOBBY_LIST, [nonce, next, _records([session_id, alias, players, cap, nat, name, mode, map, version])])
+
+
+## The values of a record's fields, [param columns] one array per field, record by record.
+static func _records(columns: Array[PackedStringArray]) -> PackedStringArray:
+	var out := PackedStringArray()
+	for r in columns[0].size():
+		for column in columns:
+			out.append(column[r] if r < column.size() else "")
+	return out
 
 
 ## Joins [param fields], then the optional trailing [param extensions] up to the first empty one.
@@ -432,20 +476,24 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 		"RD":
 			if parts.size() < 1 or parts.size() > 16:
 				return {}
-			var names := parts.slice(0)
-			for part in names:
+			var names := PackedStringArray()
+			for r in range(0, parts.size(), 1):
+				var part := parts[r]
 				if not is_name(part):
 					return {}
+				names.append(part)
 			return {"code": "RD", "names": names }
 		"RV":
 			if parts.size() < 2 or parts.size() > 17:
 				return {}
 			if not is_token(parts[0]):
 				return {}
-			var names := parts.slice(1)
-			for part in names:
+			var names := PackedStringArray()
+			for r in range(1, parts.size(), 1):
+				var part := parts[r]
 				if not is_text(part):
 					return {}
+				names.append(part)
 			return {"code": "RV", "secret": parts[0], "names": names }
 		"JH":
 			if parts.size() < 1 or parts.size() > 2:
@@ -587,4 +635,114 @@ static func parse(packet: PackedByteArray) -> Dictionary:
 			if not is_token(parts[3]):
 				return {}
 			return {"code": "IA", "ip6_prefix": parts[0], "ip6_host": parts[1], "proof": parts[2], "nonce": parts[3] }
+		"LP":
+			if parts.size() != 8:
+				return {}
+			if not is_session_id(parts[0]):
+				return {}
+			if not is_token(parts[1]):
+				return {}
+			if not is_count(parts[2]):
+				return {}
+			if not is_text(parts[3]):
+				return {}
+			if not is_text(parts[4]):
+				return {}
+			if not is_text(parts[5]):
+				return {}
+			if not is_text(parts[6]):
+				return {}
+			if not is_text(parts[7]):
+				return {}
+			return {"code": "LP", "session_id": parts[0], "nonce": parts[1], "cap": parts[2], "alias": parts[3], "name": parts[4], "mode": parts[5], "map": parts[6], "version": parts[7] }
+		"LD":
+			if parts.size() != 2:
+				return {}
+			if not is_session_id(parts[0]):
+				return {}
+			if not is_token(parts[1]):
+				return {}
+			return {"code": "LD", "session_id": parts[0], "nonce": parts[1] }
+		"LS":
+			if parts.size() != 8:
+				return {}
+			if not is_token(parts[0]):
+				return {}
+			if not is_count(parts[1]):
+				return {}
+			if not (parts[2] in ["any", "not_full"]):
+				return {}
+			if not is_text(parts[3]):
+				return {}
+			if not is_text(parts[4]):
+				return {}
+			if not is_text(parts[5]):
+				return {}
+			if not is_text(parts[6]):
+				return {}
+			if not is_text(parts[7]):
+				return {}
+			return {"code": "LS", "nonce": parts[0], "after": parts[1], "room": parts[2], "name": parts[3], "mode": parts[4], "map": parts[5], "version": parts[6], "padding": parts[7] }
+		"LL":
+			if parts.size() < 2 or parts.size() > 146 or (parts.size() - 2) % 9 != 0:
+				return {}
+			if not is_token(parts[0]):
+				return {}
+			if not is_count(parts[1]):
+				return {}
+			var session_id := PackedStringArray()
+			for r in range(2, parts.size(), 9):
+				var part := parts[r]
+				if not is_session_id(part):
+					return {}
+				session_id.append(part)
+			var alias := PackedStringArray()
+			for r in range(3, parts.size(), 9):
+				var part := parts[r]
+				if not is_text(part):
+					return {}
+				alias.append(part)
+			var players := PackedStringArray()
+			for r in range(4, parts.size(), 9):
+				var part := parts[r]
+				if not is_count(part):
+					return {}
+				players.append(part)
+			var cap := PackedStringArray()
+			for r in range(5, parts.size(), 9):
+				var part := parts[r]
+				if not is_count(part):
+					return {}
+				cap.append(part)
+			var nat := PackedStringArray()
+			for r in range(6, parts.size(), 9):
+				var part := parts[r]
+				if not (part in ["open", "port_preserving", "port_randomising", "unknown"]):
+					return {}
+				nat.append(part)
+			var name := PackedStringArray()
+			for r in range(7, parts.size(), 9):
+				var part := parts[r]
+				if not is_text(part):
+					return {}
+				name.append(part)
+			var mode := PackedStringArray()
+			for r in range(8, parts.size(), 9):
+				var part := parts[r]
+				if not is_text(part):
+					return {}
+				mode.append(part)
+			var map := PackedStringArray()
+			for r in range(9, parts.size(), 9):
+				var part := parts[r]
+				if not is_text(part):
+					return {}
+				map.append(part)
+			var version := PackedStringArray()
+			for r in range(10, parts.size(), 9):
+				var part := parts[r]
+				if not is_text(part):
+					return {}
+				version.append(part)
+			return {"code": "LL", "nonce": parts[0], "next": parts[1], "session_id": session_id, "alias": alias, "players": players, "cap": cap, "nat": nat, "name": name, "mode": mode, "map": map, "version": version }
 	return {}
