@@ -17,8 +17,6 @@ export interface FieldView {
   readonly index: number;
   readonly tsName: string;
   readonly gdName: string;
-  /** The GDScript check of one value, held in a local named `part` (a record's field, value by value). */
-  readonly gdPartTest: string;
   /** The generated GDScript check for this field's type: a function name, or for `word` a value list. */
   readonly gdCheck: string;
   /** The GDScript condition that part [index] is valid. */
@@ -51,12 +49,6 @@ export interface MessageView {
   readonly optionalFields: readonly FieldView[];
   /** Fewest `:`-separated payload parts a valid datagram has. */
   readonly minParts: number;
-  /** Where the repeated record starts among the parts, and how many parts one record takes (0 when none repeat). */
-  readonly recordWidth: number;
-  /** GDScript: the extra part-count condition of a record of several fields (parts in whole records), else empty. */
-  readonly gdRecordCheck: string;
-  /** The GDScript encoder's field list: a record of several fields is interleaved record by record. */
-  readonly gdEncoderArgs: string;
   /** Most payload parts a valid datagram has. */
   readonly maxParts: number;
   /** Fewest and most records of the repeated fields (0 when none repeat). */
@@ -145,7 +137,6 @@ function fieldView(f: FieldSpec, index: number, limits: ProtocolSpec['limits']):
     tsName: tsIdentifier(f.name), gdName: gdIdentifier(f.name),
     gdCheck,
     gdTest: f.type === 'word' ? `(${part} in ${gdCheck})` : `${gdCheck}(${part})`,
-    gdPartTest: f.type === 'word' ? `(part in ${gdCheck})` : `${gdCheck}(part)`,
     tsType: tsTypeOf(f),
     minLength, maxLength, failures: f.failures ?? null,
   };
@@ -171,15 +162,6 @@ function settingView(s: SettingSpec): SettingView {
   return { name: s.name, doc: s.doc, declaration: `${annotation} var ${gdIdentifier(s.name)}: ${s.type} = ${literal}` };
 }
 
-/** What the GDScript encoder packs: the required fields in order, a record of several fields interleaved by `_records`. */
-function gdEncoderArgs(required: readonly FieldView[], record: readonly FieldView[]): string {
-  const arg = (f: FieldView): string => (f.literal ? `"${f.literal}"` : f.gdName);
-  const fixed = required.filter((f) => !f.repeated).map(arg);
-  if (record.length === 0) return fixed.join(', ');
-  const rows = record.length === 1 ? record[0]!.gdName : `_records([${record.map(arg).join(', ')}])`;
-  return [...fixed, rows].join(', ');
-}
-
 export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewModel {
   const views = spec.messages.map((m): MessageView => {
     const fields = m.fields.map((f, i) => fieldView(f, i, spec.limits));
@@ -201,11 +183,8 @@ export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewMode
       repeated: record.length > 0,
       requiredFields,
       optionalFields: fields.filter((f) => f.optional),
-      minParts: record.length > 0 ? fields.length - record.length + (first!.minCount ?? 1) * record.length : requiredFields.length,
-      maxParts: record.length > 0 ? fields.length - record.length + maxCount * record.length : fields.length,
-      recordWidth: record.length,
-      gdRecordCheck: record.length > 1 ? ` or (parts.size() - ${fields.length - record.length}) % ${record.length} != 0` : '',
-      gdEncoderArgs: gdEncoderArgs(requiredFields, record),
+      minParts: requiredFields.length,
+      maxParts: record.length > 0 ? fields.length - 1 + spec.limits.maxNames : fields.length,
       minCount: first ? first.minCount ?? 1 : 0,
       maxCount,
       maxBytes: game ? longest : Math.min(longest, spec.limits.maxDatagramBytes),

@@ -3,17 +3,12 @@
  * generated names (NO_KEY, NAT_TYPES...), never a copy of the value.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { protocol } from './spec-fixtures.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-/** Copies in the addon that go once its generated code carries the constants (file name → constants). */
-const ADDON_COPIES_PENDING: Readonly<Record<string, readonly string[]>> = {
-  'hole_punch_nat.gd': ['no_key', 'no_token', 'nat_types'],
-  'hole_punch_roster.gd': ['paths'],
-};
 
 function sources(dir: string, ext: string): string[] {
   return readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
@@ -34,9 +29,7 @@ describe('shared constants', () => {
   for (const constant of protocol.constants ?? []) {
     it(`${constant.name} is not copied by hand on either side`, () => {
       const pattern = spellings(constant.value);
-      const copies = files.filter((f) => pattern.test(readFileSync(f, 'utf8')))
-        .filter((f) => !(ADDON_COPIES_PENDING[basename(f)] ?? []).includes(constant.name))
-        .map((f) => relative(ROOT, f));
+      const copies = files.filter((f) => pattern.test(readFileSync(f, 'utf8'))).map((f) => relative(ROOT, f));
       expect(copies).toEqual([]);
     });
   }

@@ -73,7 +73,7 @@ func tick(now: float) -> void:
 		if datagram.is_empty():
 			break
 		var message := HolePunchProtocol.parse(datagram[0])
-		if _server.is_at(datagram[1], datagram[2]) and not message.is_empty() and message.get("nonce", "") == _server.nonce:
+		if _server.is_at(datagram[1], datagram[2]) and message != null and message.field("nonce") == _server.nonce:
 			_on_server(message, now)
 	if not _linked:
 		_link.resend(now)
@@ -111,21 +111,23 @@ func close() -> void:
 	_socket.close()
 
 
-func _on_server(message: Dictionary, now: float) -> void:
-	if message.code == HolePunchProtocol.HOST_REGISTERED:
+func _on_server(message: HolePunchProtocol.Message, now: float) -> void:
+	if message is HolePunchProtocol.HostRegistered:
 		_linked = true
 		_link.start_keep_alive(now + _settings.keep_alive_interval)
-	elif message.code == HolePunchProtocol.NEW_JOINER and _linked:
+	elif message is HolePunchProtocol.NewJoiner and _linked:
+		var joined := message as HolePunchProtocol.NewJoiner
 		# The server takes a host that stays silent while a joiner waits for gone: say we are here.
 		_link.say_alive(_session_id)
-		var key: String = message.joiner_remote_key
-		if _joiners.find(key) == null and _joiners.add(key, message.joiner_local_key, message.secret, _own_keys.public):
+		var key := joined.joiner_remote_key
+		if _joiners.find(key) == null and _joiners.add(key, joined.joiner_local_key, joined.secret, _own_keys.public):
 			_started[key] = now
 			_game.add_endpoints(key, _joiners.find(key))
-	elif message.code == HolePunchProtocol.RELAY_GRANTED:
-		var joiner := _joiners.find(message.peer_key)
-		if joiner != null and joiner.relay.grant(message.relay_key, message.token, _server.ip, now):
-			_game.add_relay(message.peer_key, joiner.relay.ip, joiner.relay.port)
+	elif message is HolePunchProtocol.RelayGranted:
+		var granted := message as HolePunchProtocol.RelayGranted
+		var joiner := _joiners.find(granted.peer_key)
+		if joiner != null and joiner.relay.grant(granted.relay_key, granted.token, _server.ip, now):
+			_game.add_relay(granted.peer_key, joiner.relay.ip, joiner.relay.port)
 
 
 ## Punch packet, JH and JG to each of [param joiner]'s addresses, from the game's socket.

@@ -99,21 +99,21 @@ func _on_authenticating(id: int) -> void:
 	if id != 1:
 		return
 	var proof := HolePunchPassword.proof(_settings.password, _secret)
-	_api().send_auth(1, ("%s:%s:%s:%s" % [HELLO, _own_alias, HolePunchAlias.encode(_settings.join_payload), proof]).to_ascii_buffer())
+	_api().send_auth(1, HolePunchProtocol.encode_game_hello(_own_alias, HolePunchAlias.encode(_settings.join_payload), proof))
 
 
 ## What the host says while letting us in: the player list (its welcome), or a refusal.
 func _on_auth(id: int, data: PackedByteArray) -> void:
-	var fields := fields_of(data, MAX_BYTES + ENTRY_BYTES * _settings.max_peers)
+	var message := HolePunchProtocol.parse_game(data)
 	if id != 1 or _completed:
 		dropped_messages += 1
-	elif not fields.is_empty() and fields[0] == ROSTER:
-		if _take_roster(fields):
+	elif message is HolePunchProtocol.GameRoster:
+		if _take_roster(message as HolePunchProtocol.GameRoster):
 			_completed = true
 			welcomed.emit()
 			_api().complete_auth(1)
 	else:
-		_take_refusal(fields)
+		_take_refusal(message)
 
 
 ## The host admitted: before its game's first packet is read.
@@ -164,40 +164,43 @@ func _on_packet(id: int, data: PackedByteArray) -> void:
 		# Anything of ours from the host (its heartbeat, a list) proves it let us in: heartbeats
 		# go both ways from the first, so none reaches a host still letting us in.
 		heard(1, _clock.now())
-	if data == BEAT.to_ascii_buffer():
+	var message := HolePunchProtocol.parse_game(data)
+	if message is HolePunchProtocol.GameBeat:
 		return
-	var fields := fields_of(data, MAX_BYTES + ENTRY_BYTES * _settings.max_peers)
-	if not fields.is_empty() and fields[0] == ROSTER:
-		_take_roster(fields)
-	elif fields.size() == 3 and fields[0] == LEFT and _players.has(fields[1]) and fields[2] in ["left", "removed"]:
-		var alias: String = _players[fields[1]].alias
-		_players.erase(fields[1])
-		player_left.emit(fields[1], alias, fields[2])
+	elif message is HolePunchProtocol.GameRoster:
+		_take_roster(message as HolePunchProtocol.GameRoster)
+	elif message is HolePunchProtocol.GameLeft and _players.has((message as HolePunchProtocol.GameLeft).key):
+		var left := message as HolePunchProtocol.GameLeft
+		var alias: String = _players[left.key].alias
+		_players.erase(left.key)
+		player_left.emit(left.key, alias, left.reason)
 	else:
-		_take_refusal(fields)
+		_take_refusal(message)
 
 
-func _take_refusal(fields: PackedStringArray) -> void:
-	if fields.size() == 2 and fields[0] == REFUSED and is_alias(fields[1]):
-		refused.emit(HolePunchAlias.decode(fields[1]))
+func _take_refusal(message: HolePunchProtocol.Message) -> void:
+	var refusal := message as HolePunchProtocol.GameRefused
+	if refusal != null and is_alias(refusal.reason):
+		refused.emit(HolePunchAlias.decode(refusal.reason))
 	else:
 		dropped_messages += 1
 
 
 ## Takes the host's list: the other players as they now stand; false when it is malformed.
-func _take_roster(fields: PackedStringArray) -> bool:
-	if (fields.size() - 1) % 4 != 0 or fields.size() - 1 > 4 * _settings.max_peers:
+func _take_roster(roster: HolePunchProtocol.GameRoster) -> bool:
+	if roster.key.size() > _settings.max_peers:
 		dropped_messages += 1
 		return false
 	var fresh := {}
-	for i in range(1, fields.size(), 4):
-		var key := fields[i]
-		var id := id_of(fields[i + 2])
-		if not HolePunchProtocol.is_key(key) or fresh.has(key) or not (fields[i + 1] == "" or is_alias(fields[i + 1])) or id < 0 or not fields[i + 3] in PATHS:
+	for i in roster.key.size():
+		var key := roster.key[i]
+		var alias := roster.alias[i]
+		var id := roster.peer_id[i].to_int()
+		if fresh.has(key) or not (alias == "" or is_alias(alias)):
 			dropped_messages += 1
 			return false
 		if key != _host_key and key != _own_key and (id == 0 or id != _api().get_unique_id()):
-			fresh[key] = {"alias": HolePunchAlias.decode(fields[i + 1]), "path": fields[i + 3], "peer_id": id}
+			fresh[key] = {"alias": HolePunchAlias.decode(alias), "path": roster.path[i], "peer_id": id}
 	for key: String in _players.keys():
 		if not fresh.has(key):
 			var alias: String = _players[key].alias

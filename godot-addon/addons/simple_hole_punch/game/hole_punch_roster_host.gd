@@ -136,7 +136,7 @@ func refuse(key: String, reason: String) -> bool:
 		_kick(player.peer_id, reason)
 	if key != _unannounced:
 		player_left.emit(key, player.alias, "removed")
-	_send_all(("%s:%s:removed" % [LEFT, key]).to_ascii_buffer())
+	_send_all(HolePunchProtocol.encode_game_left(key, "removed"))
 	_broadcast()
 	return true
 
@@ -147,7 +147,7 @@ func _signals(api: SceneMultiplayer) -> Array:
 
 ## A player's raw packets of ours: its heartbeats (the game's own packets are its business).
 func _on_packet(id: int, data: PackedByteArray) -> void:
-	if _heard.has(id) and data == BEAT.to_ascii_buffer():
+	if _heard.has(id) and HolePunchProtocol.parse_game(data) is HolePunchProtocol.GameBeat:
 		heard(id, _clock.now())
 
 
@@ -189,24 +189,23 @@ func _on_authenticating(id: int) -> void:
 ## A player's hello: its alias and payload, which make a late joiner known.
 func _on_auth(id: int, data: PackedByteArray) -> void:
 	var found: Array = _pending.get(id, [])
-	var fields := fields_of(data, MAX_BYTES)
-	if fields.size() == 3:
-		fields.append("") # A node that knows no passwords.
-	if found.is_empty() or _welcomed.has(id) or fields.size() != 4 or fields[0] != HELLO or not (fields[1] == "" or is_alias(fields[1])) or not (fields[2] == "" or is_alias(fields[2])) or not (fields[3] == "" or HolePunchProtocol.is_token(fields[3])):
+	var hello := HolePunchProtocol.parse_game(data) as HolePunchProtocol.GameHello
+	# A node that knows no passwords leaves the proof out: the codec reads it as empty.
+	if found.is_empty() or _welcomed.has(id) or hello == null or not (hello.alias == "" or is_alias(hello.alias)) or not (hello.payload == "" or is_alias(hello.payload)):
 		dropped_messages += 1 # One hello per connection, well formed.
 		return
 	var key: String = found[0]
 	if _players.has(key): # Punched before the handover (its alias known), or starting afresh.
 		_welcome(id)
 		return
-	if fields[1] == "":
+	if hello.alias == "":
 		dropped_messages += 1 # A late joiner is known only by its hello.
 		return
-	var alias := HolePunchAlias.decode(fields[1])
+	var alias := HolePunchAlias.decode(hello.alias)
 	var refusal := ""
 	if _settings.max_players > 0 and _players.size() >= _settings.max_players:
 		refusal = HolePunchFailures.FULL
-	elif not HolePunchPassword.accepts(_settings.password, _secrets.get(key, ""), fields[3]):
+	elif not HolePunchPassword.accepts(_settings.password, _secrets.get(key, ""), hello.proof):
 		refusal = HolePunchPassword.REFUSAL
 	if refusal != "":
 		_remember_refusal(key, refusal)
@@ -215,7 +214,7 @@ func _on_auth(id: int, data: PackedByteArray) -> void:
 		return
 	_players[key] = {"alias": alias, "path": found[1], "peer_id": 0}
 	_unannounced = key
-	player_payload.emit(key, HolePunchAlias.decode(fields[2]))
+	player_payload.emit(key, HolePunchAlias.decode(hello.payload))
 	_unannounced = ""
 	if _players.has(key): # Unless refused in that handler.
 		player_joined.emit(key, alias)
@@ -271,7 +270,7 @@ func _gone(key: String, id: int) -> void:
 	_leaving.erase(key)
 	_attempted.erase(key)
 	player_left.emit(key, alias, "left")
-	_send_all(("%s:%s:left" % [LEFT, key]).to_ascii_buffer())
+	_send_all(HolePunchProtocol.encode_game_left(key, "left"))
 	_broadcast()
 
 
@@ -325,7 +324,7 @@ func _kick(id: int, reason: String) -> void:
 
 
 static func _refusal(reason: String) -> PackedByteArray:
-	return ("%s:%s" % [REFUSED, reason]).to_ascii_buffer()
+	return HolePunchProtocol.encode_game_refused(reason)
 
 
 ## Lets [param id] go once what was queued for it (the reason) is delivered.
@@ -341,11 +340,17 @@ func _broadcast() -> void:
 
 ## The player list, as a message.
 func _list() -> PackedByteArray:
-	var packet := ROSTER
+	var aliases := PackedStringArray()
+	var ids := PackedStringArray()
+	var paths := PackedStringArray()
 	for key: String in _players:
 		var player: Dictionary = _players[key]
-		packet += ":%s:%s:%d:%s" % [key, HolePunchAlias.encode(player.alias), player.peer_id, player.path]
-	return packet.to_ascii_buffer()
+		var alias: String = player.alias
+		var path: String = player.path
+		aliases.append(HolePunchAlias.encode(alias))
+		ids.append(str(player.peer_id))
+		paths.append(path)
+	return HolePunchProtocol.encode_game_roster(PackedStringArray(_players.keys()), aliases, ids, paths)
 
 
 func _send_all(packet: PackedByteArray) -> void:

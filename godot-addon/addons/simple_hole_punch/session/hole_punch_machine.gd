@@ -1,7 +1,7 @@
-extends Node
+extends "../generated/hole_punch_base.gd"
 ## The phase machine behind [HolePunch]: what the node does with each API call, which datagrams it
-## admits, and what it sends on time. [HolePunch] (generated from the schema) declares the
-## signals, the settings and the API; what each admitted message does is in
+## admits, and what it sends on time. The generated base ([code]generated/hole_punch_base.gd[/code])
+## declares the signals, the settings and the API; what each admitted message does is in
 ## [code]hole_punch_messages.gd[/code], which extends this.
 ##
 ## The peers, the server link, the names, NAT traversal, the game's side and the late join are
@@ -22,15 +22,12 @@ const HolePunchPassword := preload("../players/hole_punch_password.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
 const HolePunchPeers := preload("../players/hole_punch_peers.gd")
 const HolePunchPlayers := preload("../players/hole_punch_players.gd")
-const HolePunchProtocol := preload("../generated/protocol.gd")
 const HolePunchRefusals := preload("../players/hole_punch_refusals.gd")
 const HolePunchServerLink := preload("hole_punch_server_link.gd")
 const HolePunchSettings := preload("hole_punch_settings.gd")
 const HolePunchSocket := preload("../traversal/hole_punch_socket.gd")
 const HolePunchTraversal := preload("../traversal/hole_punch_traversal.gd")
 
-## This node as the [HolePunch] it is: its signals and settings are declared there.
-var _this: HolePunch = self as Object as HolePunch
 
 ## Where this node is in a session's life. A session starts REQUESTING (an API call asked the
 ## server), then PUNCHING once the server answered. A host then goes CLOSING
@@ -95,7 +92,7 @@ func _api_diagnose_nat(serv_key: String) -> void:
 
 func _init() -> void:
 	_settings = HolePunchSettings.new() # Taken on each API call and each frame.
-	_traversal.diagnosed.connect(func(type: HolePunchNat.NatType) -> void: _this.nat_diagnosed.emit(type))
+	_traversal.diagnosed.connect(func(type: HolePunchNat.NatType) -> void: nat_diagnosed.emit(type))
 	_traversal.socket_won.connect(_take_socket)
 	_traversal.received.connect(_receive)
 
@@ -105,11 +102,11 @@ func _ready() -> void:
 		process_mode = PROCESS_MODE_ALWAYS # A paused game keeps its holes, its session and its heartbeats.
 	var own := func() -> Array: return ["" if _names == null else _names.own_alias, _public_key]
 	_game = HolePunchGamePeer.new(self, clock, _settings_now, own)
-	_this.start_server.connect(_game.start_server)
-	_this.start_client.connect(_game.start_client)
-	for pair: Array in [[_game.player_joined, _this.player_joined], [_game.player_left, _this.player_left], [_game.player_refused, _this.player_refused], [_game.player_payload, _this.player_payload]]:
+	start_server.connect(_game.start_server)
+	start_client.connect(_game.start_client)
+	for pair: Array in [[_game.player_joined, player_joined], [_game.player_left, player_left], [_game.player_refused, player_refused], [_game.player_payload, player_payload]]:
 		(pair[0] as Signal).connect((pair[1] as Signal).emit)
-	_game.connected.connect(_this.game_connected.emit)
+	_game.connected.connect(game_connected.emit)
 	_game.failed.connect(func(err: Error) -> void: _end_in_game(HolePunch.Failure.GAME_CONNECT_FAILED, error_string(err)))
 	_game.refused.connect(func(reason: String) -> void: _end_in_game(HolePunchFailures.of_refusal(reason), reason))
 	_game.host_left.connect(_on_game_host_left)
@@ -125,7 +122,7 @@ func _api_host_session(serv_key: String, alias: String) -> Error:
 func _api_join_session(id: String, alias: String) -> Error:
 	var code := HolePunchAlias.normalize_code(id)
 	if not HolePunchProtocol.is_session_id(code):
-		_this.bad_session.emit(id)
+		bad_session.emit(id)
 		return _fail(HolePunch.Failure.BAD_CODE, id, ERR_INVALID_PARAMETER)
 	var err := _begin(_Role.JOINER, code.left(HolePunchProtocol.KEY_LENGTH), alias)
 	if err == OK:
@@ -183,15 +180,15 @@ func _on_game_host_left(host_key: String, host_alias: String) -> void:
 	_game.close()
 	_stop()
 	for key: String in players:
-		_this.player_left.emit(key, players[key].alias, "left")
-	_this.player_left.emit(host_key, host_alias, "left")
+		player_left.emit(key, players[key].alias, "left")
+	player_left.emit(host_key, host_alias, "left")
 	_fail(HolePunch.Failure.HOST_LEFT, host_key)
 
 
 func _process(_delta: float) -> void:
 	_settings.take(self)
 	_traversal.tick(_now(), HolePunchPeers.none() if _peers == null else _peers.all(), _is_host())
-	for i in _this.max_datagrams_per_frame: # The rest waits for the next frame: a flood cannot stall it.
+	for i in max_datagrams_per_frame: # The rest waits for the next frame: a flood cannot stall it.
 		var datagram := _socket.receive()
 		if datagram.is_empty():
 			break
@@ -221,14 +218,14 @@ func _begin(role: _Role, serv_key: String, alias: String) -> Error:
 	if wire_alias == "":
 		return _fail(HolePunch.Failure.BAD_ALIAS, alias, ERR_INVALID_PARAMETER)
 	if HolePunchProtocol.decode_key(serv_key).is_empty():
-		_this.bad_server.emit(serv_key)
+		bad_server.emit(serv_key)
 		return _fail(HolePunch.Failure.BAD_SERVER_KEY, serv_key, ERR_INVALID_PARAMETER)
-	if role != _Role.HOST and _this.join_payload != "" and HolePunchAlias.encode(_this.join_payload) == "":
+	if role != _Role.HOST and join_payload != "" and HolePunchAlias.encode(join_payload) == "":
 		var limit := HolePunchProtocol.MAX_TEXT_CHARACTERS
-		return _fail(HolePunch.Failure.PAYLOAD_TOO_LONG, "join_payload is %d characters, at most %d without control characters" % [_this.join_payload.length(), limit], ERR_INVALID_PARAMETER)
+		return _fail(HolePunch.Failure.PAYLOAD_TOO_LONG, "join_payload is %d characters, at most %d without control characters" % [join_payload.length(), limit], ERR_INVALID_PARAMETER)
 	_stop()
-	if _socket.open(_this.local_port) != OK:
-		return _fail(HolePunch.Failure.LOCAL_PORT_UNUSABLE, str(_this.local_port), ERR_CANT_CREATE)
+	if _socket.open(local_port) != OK:
+		return _fail(HolePunch.Failure.LOCAL_PORT_UNUSABLE, str(local_port), ERR_CANT_CREATE)
 	_settings.take(self)
 	_socket.trace = _settings.trace_datagrams
 	_role = role
@@ -247,7 +244,7 @@ func _begin(role: _Role, serv_key: String, alias: String) -> Error:
 ## Tells the game that the attempt failed for [param reason] ([enum HolePunch.Failure]) about
 ## [param detail]; returns [param err] for the API call that failed.
 func _fail(reason: HolePunch.Failure, detail: String, err := FAILED) -> Error:
-	_this.failed.emit(reason, detail)
+	failed.emit(reason, detail)
 	return err
 
 
@@ -299,16 +296,16 @@ func _receive(packet: PackedByteArray, ip: String, port: int) -> void:
 			_send_to(again, ip, port)
 		return
 	var message := HolePunchProtocol.parse(packet)
-	if message.is_empty() or from_server != HolePunchProtocol.SERVER_CODES.has(message.code) or (from_server and not _server.accepts(message)):
+	if message == null or from_server != HolePunchProtocol.SERVER_CODES.has(message.code) or (from_server and not _server.accepts(message)):
 		# A client that lost its JD already runs its game client: its first ENet packet answers.
-		if message.is_empty() and phase == Phase.CLOSING and peer != null and peer.handing_over() and peer.path_at(ip, port) == peer.path:
+		if message == null and phase == Phase.CLOSING and peer != null and peer.handing_over() and peer.path_at(ip, port) == peer.path:
 			peer.done = true
 		dropped_datagrams += 1
 		return
-	if peer != null and (message.get("secret", peer.secret) != peer.secret or message.code == HolePunchProtocol.PEER_READY and peer.secret != ""):
+	if peer != null and (message.field("secret", peer.secret) != peer.secret or message.code == HolePunchProtocol.PEER_READY and peer.secret != ""):
 		dropped_datagrams += 1 # Between two peers of ours (RV, not RD), whoever lacks the pair's secret is a stranger.
 		return
-	_this._dispatch(message, ip, port)
+	_dispatch(message, ip, port)
 
 
 # --- Sending on time ---------------------------------------------------------------------
@@ -318,7 +315,7 @@ func _tick(now: float) -> void:
 		pass # The first request waits for the NAT diagnosis (at most nat_timeout).
 	elif phase == Phase.REQUESTING and _server.timed_out(now):
 		_stop()
-		_this.bad_server.emit(_server.key)
+		bad_server.emit(_server.key)
 		_fail(HolePunch.Failure.SERVER_SILENT, "%s:%d" % [_server.ip, _server.port]) # Where we sent: a key says nothing to a person.
 	elif phase == Phase.REQUESTING:
 		_server.resend(now)
@@ -328,16 +325,16 @@ func _tick(now: float) -> void:
 		for gone: Array in _peers.tick(now):
 			var peer: HolePunchPeer = gone[0]
 			var lost: bool = gone[1] == HolePunchPeers.Gone.LOST
-			(_this.peer_lost if lost else _this.punch_failed).emit(peer.public_key)
+			(peer_lost if lost else punch_failed).emit(peer.public_key)
 			if _is_host():
-				_this.player_left.emit(peer.public_key, HolePunchAlias.decode(peer.name), "lost" if lost else "unreachable")
+				player_left.emit(peer.public_key, HolePunchAlias.decode(peer.name), "lost" if lost else "unreachable")
 			else:
 				_stop()
 				var why := HolePunch.Failure.HOST_LOST if lost else HolePunch.Failure.RELAY_UNAVAILABLE if _settings.use_relay else HolePunch.Failure.PUNCHING_FAILED
 				_fail(why, peer.public_key)
 				return
 		if _is_host():
-			_this._admit_waiting(now) # Peers whose JP is no longer awaited.
+			_admit_waiting(now) # Peers whose JP is no longer awaited.
 		if _peers == null:
 			return # A handler ended the session.
 		if phase == Phase.PUNCHING and not _is_host() and _peers.first().path == "":
@@ -354,14 +351,14 @@ func _finish_host() -> void:
 	_server.close_session(_session_id, 0 if late else 3) # No answer can come back once the port is freed: copies survive loss.
 	_peers.send_go(3)
 	_game.expect(_peers.all())
-	_finish(_this.start_server, [_bound_port])
+	_finish(start_server, [_bound_port])
 	if late and _game.peer != null:
 		_start_late_join()
 
 
 func _finish_client() -> void:
 	_game.expect(_peers.all())
-	_finish(_this.start_client, [_handover[0], _handover[1], _bound_port])
+	_finish(start_client, [_handover[0], _handover[1], _bound_port])
 
 
 ## Frees the port for the game, then tells the game with [param done].
@@ -396,6 +393,12 @@ func _take_socket(socket: PacketPeerUDP, to: Array) -> void:
 	else:
 		_socket.adopt(socket)
 	_bound_port = _socket.game_port()
+
+
+## Host: admits the peers whose JP is no longer awaited at [param _at] (the handlers' part,
+## [code]hole_punch_messages.gd[/code]).
+func _admit_waiting(_at: float) -> void:
+	pass
 
 
 func _send_to(packet: PackedByteArray, ip: String, port: int) -> void:

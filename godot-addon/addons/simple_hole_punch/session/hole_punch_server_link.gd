@@ -110,7 +110,7 @@ func proving_ip6(server_ip6: String, now: float) -> bool:
 
 ## Takes IA (its nonce checked already) from [param from_ip]; false when it is not from the
 ## server's IPv6 address or not awaited.
-func heard_ip6_answer(message: Dictionary, from_ip: String) -> bool:
+func heard_ip6_answer(message: HolePunchProtocol.Ip6Answer, from_ip: String) -> bool:
 	if _ip6_bytes.is_empty() or not _ip6_claim.is_empty() or HolePunchIpv6.parse(from_ip) != _ip6_bytes:
 		return false
 	_ip6_claim = PackedStringArray([message.ip6_prefix, message.ip6_host, message.proof])
@@ -125,8 +125,8 @@ func ip6_claim() -> PackedStringArray:
 
 ## Whether a server message may be believed: it echoes our nonce (or, for an original server,
 ## carries none).
-func accepts(message: Dictionary) -> bool:
-	var echoed: String = message.get("nonce", "")
+func accepts(message: HolePunchProtocol.Message) -> bool:
+	var echoed: String = message.field("nonce")
 	return echoed == nonce or (_settings.original_server and echoed == "")
 
 
@@ -155,10 +155,10 @@ func await_answer(packet: PackedByteArray, now: float) -> void:
 
 ## Takes RC (its nonce checked already): resends the join or random request at once with the
 ## cookie, every extension field before it present. Returns false when no such request waits.
-func heard_cookie(message: Dictionary) -> bool:
+func heard_cookie(message: HolePunchProtocol.ReturnCookie) -> bool:
 	if not _make.is_valid() or not _awaits_cookie():
 		return false
-	var none := "cy".repeat(HolePunchProtocol.TOKEN_LENGTH >> 1) # Zeros: an IPv6 address and proof not claimed.
+	var none := HolePunchProtocol.NO_TOKEN # Zeros: an IPv6 address and proof not claimed.
 	var fields := [_fields[0] if _fields[0] != "" else HolePunchNat.word(HolePunchNat.NatType.UNKNOWN)]
 	for field: String in _fields.slice(1):
 		fields.append(field if field != "" else none)

@@ -38,11 +38,11 @@ enum NatType {
 }
 
 ## The key of 0.0.0.0 port 0: "none".
-const NO_KEY := "cycycycycycy"
+const NO_KEY := HolePunchProtocol.NO_KEY
 ## A token of eight zero bytes: NP's room for the server's IPv6 address before it is known.
-const NO_TOKEN := "cycycycycycycycy"
+const NO_TOKEN := HolePunchProtocol.NO_TOKEN
 ## The words of [enum NatType] on the wire (the schema's `nat` field), in enum order.
-const WORDS: Array[String] = ["open", "port_preserving", "port_randomising", "unknown"]
+const WORDS: Array[String] = HolePunchProtocol.NAT_TYPES
 
 ## The result; [constant UNKNOWN] until [member done].
 var nat_type: NatType = NatType.UNKNOWN
@@ -164,8 +164,8 @@ func _probe_at(target: Dictionary, probe_key: String) -> void:
 
 
 func _hear(packet: PackedByteArray, ip: String, port: int) -> void:
-	var message := HolePunchProtocol.parse(packet)
-	if message.is_empty() or message.code != HolePunchProtocol.NAT_ANSWER or message.nonce != _nonce:
+	var message := HolePunchProtocol.parse(packet) as HolePunchProtocol.NatAnswer
+	if message == null or message.nonce != _nonce:
 		return
 	var seen := HolePunchProtocol.decode_key(message.remote_key)
 	if seen.is_empty():
