@@ -105,15 +105,15 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       name: 'host_session', doc: 'Registers a session with the server named by [param serv_key]; [signal start_session] brings its code. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.',
       returns: 'Error',
       params: [
-        { name: 'serv_key', type: 'String', doc: 'The server key the server printed on start.' },
+        { name: 'serv_key', type: 'String', doc: 'The server key the server printed on start; empty to use [member server].' },
         { name: 'alias', type: 'String', doc: 'This player\'s name, shown to peers.' },
       ],
     },
     {
-      name: 'join_session', doc: 'Joins the session [param id] (its first 12 letters name the server); case, spaces and dashes in it are forgiven. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.',
+      name: 'join_session', doc: 'Joins the session [param id]: a full code (its first 12 letters name the server) or, with [member server] set, the short code alone ([method get_short_code], such as [code]ABCD-EFGH[/code]); case, spaces and dashes in it are forgiven. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.',
       returns: 'Error',
       params: [
-        { name: 'id', type: 'String', doc: 'The session code from the host.' },
+        { name: 'id', type: 'String', doc: 'The session code from the host, full or short.' },
         { name: 'alias', type: 'String', doc: 'This player\'s name, shown to peers.' },
       ],
     },
@@ -121,7 +121,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       name: 'random_session', doc: 'Pairs with a random stranger on the server [param serv_key]; [signal start_random] follows. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.',
       returns: 'Error',
       params: [
-        { name: 'serv_key', type: 'String', doc: 'The server key.' },
+        { name: 'serv_key', type: 'String', doc: 'The server key; empty to use [member server].' },
         { name: 'alias', type: 'String', doc: 'This player\'s name, shown to peers.' },
       ],
     },
@@ -163,6 +163,10 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
     },
     {
       name: 'get_session_id', doc: 'The session id: the host\'s code, or the one joined (empty for a random joiner).',
+      params: [], returns: 'String',
+    },
+    {
+      name: 'get_short_code', doc: 'The session code as players read it out: with [member server] set and the session on that server, its suffix in capitals, grouped by four ([code]ABCD-EFGH[/code]), which [method join_session] takes on a node with the same [member server]; otherwise the full code. Empty before a session has a code.',
       params: [], returns: 'String',
     },
     {
@@ -234,6 +238,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
     settings: [
       {
         group: 'Server', settings: [
+          { name: 'server', type: 'String', default: '', doc: 'The server by name or address and port: [code]play.example.com:7788[/code], [code]203.0.113.7:7788[/code]. The node resolves the name itself (to its IPv4 address: session codes name the server by it) when a session starts, so a server that moves keeps working under its name. With it, [method host_session] and [method random_session] take an empty server key, and [method join_session] the short code alone. Full codes and server keys still work and name their own server.' },
           { name: 'request_interval', type: 'float', default: 0.1, range: [0.01, 5.0, 0.01], unit: 's', doc: 'Seconds before the first resend of an unanswered request (HS, JS, RS, RQ, RB); each further resend waits twice as long, up to [member max_request_interval].' },
           { name: 'max_request_interval', type: 'float', default: 1.0, range: [0.01, 10.0, 0.01], unit: 's', doc: 'Longest wait between resends of a request.' },
           { name: 'server_timeout', type: 'float', default: 5.0, range: [0.1, 120.0, 0.1], unit: 's', doc: 'Seconds without an answer from the server before [signal bad_server].' },

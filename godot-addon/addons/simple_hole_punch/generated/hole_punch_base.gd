@@ -141,6 +141,8 @@ signal player_payload(key: String, payload: String)
 signal game_connected(peer: MultiplayerPeer)
 
 @export_group("Server")
+## The server by name or address and port: [code]play.example.com:7788[/code], [code]203.0.113.7:7788[/code]. The node resolves the name itself (to its IPv4 address: session codes name the server by it) when a session starts, so a server that moves keeps working under its name. With it, [method host_session] and [method random_session] take an empty server key, and [method join_session] the short code alone. Full codes and server keys still work and name their own server.
+@export var server: String = ""
 ## Seconds before the first resend of an unanswered request (HS, JS, RS, RQ, RB); each further resend waits twice as long, up to [member max_request_interval].
 @export_range(0.01, 5.0, 0.01, "suffix:s") var request_interval: float = 0.1
 ## Longest wait between resends of a request.
@@ -236,21 +238,21 @@ signal game_connected(peer: MultiplayerPeer)
 
 
 ## Registers a session with the server named by [param serv_key]; [signal start_session] brings its code. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.
-## [param serv_key]: The server key the server printed on start.
+## [param serv_key]: The server key the server printed on start; empty to use [member server].
 ## [param alias]: This player's name, shown to peers.
 func host_session(serv_key: String, alias: String) -> Error:
 	return _api_host_session(serv_key, alias)
 
 
-## Joins the session [param id] (its first 12 letters name the server); case, spaces and dashes in it are forgiven. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.
-## [param id]: The session code from the host.
+## Joins the session [param id]: a full code (its first 12 letters name the server) or, with [member server] set, the short code alone ([method get_short_code], such as [code]ABCD-EFGH[/code]); case, spaces and dashes in it are forgiven. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.
+## [param id]: The session code from the host, full or short.
 ## [param alias]: This player's name, shown to peers.
 func join_session(id: String, alias: String) -> Error:
 	return _api_join_session(id, alias)
 
 
 ## Pairs with a random stranger on the server [param serv_key]; [signal start_random] follows. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.
-## [param serv_key]: The server key.
+## [param serv_key]: The server key; empty to use [member server].
 ## [param alias]: This player's name, shown to peers.
 func random_session(serv_key: String, alias: String) -> Error:
 	return _api_random_session(serv_key, alias)
@@ -305,6 +307,11 @@ func get_session_id() -> String:
 	return _api_get_session_id()
 
 
+## The session code as players read it out: with [member server] set and the session on that server, its suffix in capitals, grouped by four ([code]ABCD-EFGH[/code]), which [method join_session] takes on a node with the same [member server]; otherwise the full code. Empty before a session has a code.
+func get_short_code() -> String:
+	return _api_get_short_code()
+
+
 ## Diagnoses this machine's NAT against the server [param serv_key] now, for a lobby to show before a session starts; [signal nat_diagnosed] follows. [method host_session], [method join_session] and [method random_session] diagnose by themselves when it has not run.
 ## [param serv_key]: The server key.
 func diagnose_nat(serv_key: String) -> void:
@@ -336,6 +343,7 @@ func _api_get_peer_id(_key: String) -> int: return 0
 func _api_get_peer_address(_peer_id: int) -> Array: return []
 func _api_get_local_port() -> int: return 0
 func _api_get_session_id() -> String: return ""
+func _api_get_short_code() -> String: return ""
 func _api_diagnose_nat(_serv_key: String) -> void: pass
 func _api_get_nat_type() -> HolePunchNat.NatType: return HolePunchNat.NatType.UNKNOWN
 
