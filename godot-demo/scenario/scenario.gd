@@ -5,7 +5,7 @@ extends Node
 ## It prints one [code]SHP_EVENT {json}[/code] line per event on stdout, with [code]wall[/code]
 ## (Unix time in seconds) so a harness can time several processes. Exit codes: 0 success,
 ## 2 timeout, 3 a failure signal (bad_session, bad_server, punch_failed, refused, peer_lost).
-## Options: [code]--role=host|join|random --server-key=KEY --session=ID --session-file=PATH --go-file=PATH --alias=NAME
+## Options: [code]--role=host|join|random --server-key=KEY --server=HOST:PORT --session=ID --session-file=PATH --go-file=PATH --alias=NAME
 ## --expect-peers=N --timeout=SECONDS --lan-ip=IP --server-timeout=S --punch-timeout=S
 ## --until=rpc|connected --managed --keep-open --late-peers=N --expect-others=N --password=TEXT --payload=TEXT --stay
 ## --leave-on=start_session|done --leave-how=quit|free|leave
@@ -66,6 +66,7 @@ func run(options: Dictionary) -> void:
 	_others = int(options.get("expect-others", "0"))
 	_hole_punch = HolePunch.new()
 	_hole_punch.lan_address = options.get("lan-ip", "")
+	_hole_punch.server = options.get("server", "")
 	_hole_punch.trace_datagrams = options.has("trace")
 	_hole_punch.ipv6_without_enet = options.has("ipv6-without-enet")
 	_hole_punch.nat_diagnosis = not options.has("no-nat-diagnosis")
@@ -79,7 +80,7 @@ func run(options: Dictionary) -> void:
 	_hole_punch.game_connect_timeout = float(options.get("game-connect-timeout", str(_hole_punch.game_connect_timeout)))
 	add_child(_hole_punch)
 	_hole_punch.start_session.connect(func(key: String) -> void:
-		_emit("start_session", {"key": key})
+		_emit("start_session", {"key": key, "short_code": _hole_punch.get_short_code()})
 		if options.get("role") == "host" and options.get("leave-on") == "start_session":
 			_leave_as_host())
 	_hole_punch.new_name.connect(func(peer_name: String) -> void: _emit("new_name", {"name": peer_name}))
