@@ -38,7 +38,7 @@ function serverName(): string {
   return name;
 }
 
-describe('a server by name, and short codes', () => {
+describe('a server by name, short codes and the public lobby list', () => {
   it('the host shares the short code, a player with the same server setting joins with it, and the full code still works', async () => {
     const server = await startServer();
     running.push(server.process);
@@ -59,5 +59,26 @@ describe('a server by name, and short codes', () => {
     running.push(jo, kim);
     await Promise.all([host, jo, kim].map(succeeded));
     expect(host.eventsNamed('player_joined').map((e) => e.alias).sort()).toEqual(['jo', 'kim']);
+  });
+
+  it('a host publishes its session; a player lists sessions of its mode with room, finds it among others and joins it', async () => {
+    const server = await startServer();
+    running.push(server.process);
+    const address = `${serverName()}:${server.port}`;
+    const other = startPlayer({ role: 'host', alias: 'olga', server: address, publish: 'Other game', mode: 'ffa', timeout: 40 });
+    const host = startPlayer({ role: 'host', alias: 'Zoë', server: address, publish: 'Friday fun', mode: 'ctf', expectPeers: 1, timeout: 40 });
+    running.push(other, host);
+    expect(await host.waitForEvent('published', 20_000)).toMatchObject({ result: 'OK' });
+    await other.waitForEvent('published', 20_000);
+    const lister = startPlayer({ role: 'list', alias: 'lee', server: address, mode: 'ctf', timeout: 40 });
+    running.push(lister);
+    await Promise.all([host, lister].map(succeeded));
+    const page = lister.eventsNamed('sessions_listed').find((e) => (e.sessions as unknown[]).length > 0)!;
+    const code = String(host.eventsNamed('start_session')[0]!.key);
+    expect(page.sessions).toEqual([{
+      code, short_code: String(host.eventsNamed('start_session')[0]!.short_code), alias: 'Zoë', players: 1, cap: 33, nat: expect.any(String),
+      name: 'Friday fun', mode: 'ctf', map: '', version: '',
+    }]);
+    expect(host.eventsNamed('player_joined').map((e) => e.alias)).toEqual(['lee']);
   });
 });

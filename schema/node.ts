@@ -59,6 +59,13 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       params: [{ name: 'nat_type', type: 'HolePunchNat.NatType', doc: 'OPEN, PORT_PRESERVING, PORT_RANDOMISING or UNKNOWN (also in [member nat_type]); [code]HolePunchNat.NatType.keys()[nat_type][/code] names it.' }],
     },
     {
+      name: 'sessions_listed', doc: 'A page of the server\'s public lobby list came, in answer to [method list_sessions]: each session a Dictionary [code]{"code": String, "short_code": String, "alias": String, "players": int, "cap": int, "nat": String, "name": String, "mode": String, "map": String, "version": String}[/code] ([code]code[/code] goes to [method join_session]; [code]cap[/code] counts the host; [code]nat[/code] is the host\'s NAT type, a word of [code]HolePunchProtocol.NAT_TYPES[/code]).',
+      params: [
+        { name: 'sessions', type: 'Array', doc: 'The page, oldest listing first (empty when nothing matched, or when the server did not answer).' },
+        { name: 'next', type: 'int', doc: 'The [code]after[/code] of the next page\'s [method list_sessions]; 0 when the list ends here, -1 when the server did not answer within [member server_timeout].' },
+      ],
+    },
+    {
       name: 'failed', doc: 'This node\'s attempt failed and has ended (or never started): [param reason] says why, one failure per value. The older signals ([signal bad_session], [signal bad_server], [signal refused], [signal punch_failed]) still come too. A host\'s failures about one player do not end its session: they come as [signal player_left].',
       params: [
         { name: 'reason', type: 'Failure', doc: 'Why: a value of [enum Failure].' },
@@ -164,6 +171,14 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
     {
       name: 'get_session_id', doc: 'The session id: the host\'s code, or the one joined (empty for a random joiner).',
       params: [], returns: 'String',
+    },
+    {
+      name: 'publish_session', doc: 'Host, while its session takes joiners: lists it in the server\'s public lobby list with [param metadata] ([code]{"name": ..., "mode": ..., "map": ..., "version": ...}[/code], any text; the name at most 32 bytes and the others 16 once percent-encoded as an alias is), or changes what it says; an empty name takes it off the list. The list shows the host\'s alias, its players and [member max_players] too. The node sends it with its keep-alives until the server confirms; the session leaves the list when it closes or its host goes silent. Returns [constant OK], [constant ERR_INVALID_PARAMETER] for a value too long, or [constant ERR_DOES_NOT_EXIST] when this node hosts no session (or talks to an original server).',
+      params: [{ name: 'metadata', type: 'Dictionary', doc: 'The lobby\'s name, mode, map and version (missing ones empty).' }], returns: 'Error',
+    },
+    {
+      name: 'list_sessions', doc: 'Asks the server for a page of its public lobby list; [signal sessions_listed] brings it. [param filter] may hold exact values that listed sessions must have ([code]"name"[/code], [code]"mode"[/code], [code]"map"[/code], [code]"version"[/code]), [code]"not_full": true[/code] for sessions with room, [code]"after"[/code] (the [param next] of the page before) and [code]"server_key"[/code] (default: [member server]). It works whether or not a session is under way, from a socket of its own; a newer call replaces a page still awaited. Returns [constant OK], or [constant ERR_INVALID_PARAMETER] without a server or for a value too long.',
+      params: [{ name: 'filter', type: 'Dictionary', doc: 'What the sessions must have, and where the page starts.' }], returns: 'Error',
     },
     {
       name: 'get_short_code', doc: 'The session code as players read it out: with [member server] set and the session on that server, its suffix in capitals, grouped by four ([code]ABCD-EFGH[/code]), which [method join_session] takes on a node with the same [member server]; otherwise the full code. Empty before a session has a code.',

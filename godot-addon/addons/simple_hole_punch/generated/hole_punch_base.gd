@@ -108,6 +108,11 @@ signal peer_lost(key: String)
 ## [param nat_type]: OPEN, PORT_PRESERVING, PORT_RANDOMISING or UNKNOWN (also in [member nat_type]); [code]HolePunchNat.NatType.keys()[nat_type][/code] names it.
 @warning_ignore("unused_signal") # HolePunch emits it.
 signal nat_diagnosed(nat_type: HolePunchNat.NatType)
+## A page of the server's public lobby list came, in answer to [method list_sessions]: each session a Dictionary [code]{"code": String, "short_code": String, "alias": String, "players": int, "cap": int, "nat": String, "name": String, "mode": String, "map": String, "version": String}[/code] ([code]code[/code] goes to [method join_session]; [code]cap[/code] counts the host; [code]nat[/code] is the host's NAT type, a word of [code]HolePunchProtocol.NAT_TYPES[/code]).
+## [param sessions]: The page, oldest listing first (empty when nothing matched, or when the server did not answer).
+## [param next]: The [code]after[/code] of the next page's [method list_sessions]; 0 when the list ends here, -1 when the server did not answer within [member server_timeout].
+@warning_ignore("unused_signal") # HolePunch emits it.
+signal sessions_listed(sessions: Array, next: int)
 ## This node's attempt failed and has ended (or never started): [param reason] says why, one failure per value. The older signals ([signal bad_session], [signal bad_server], [signal refused], [signal punch_failed]) still come too. A host's failures about one player do not end its session: they come as [signal player_left].
 ## [param reason]: Why: a value of [enum Failure].
 ## [param detail]: What failed: the alias, code, port or peer key, the server's address ([code]ip:port[/code]) for [code]SERVER_SILENT[/code], or the reason the server or host gave. [method describe] puts both in words.
@@ -307,6 +312,18 @@ func get_session_id() -> String:
 	return _api_get_session_id()
 
 
+## Host, while its session takes joiners: lists it in the server's public lobby list with [param metadata] ([code]{"name": ..., "mode": ..., "map": ..., "version": ...}[/code], any text; the name at most 32 bytes and the others 16 once percent-encoded as an alias is), or changes what it says; an empty name takes it off the list. The list shows the host's alias, its players and [member max_players] too. The node sends it with its keep-alives until the server confirms; the session leaves the list when it closes or its host goes silent. Returns [constant OK], [constant ERR_INVALID_PARAMETER] for a value too long, or [constant ERR_DOES_NOT_EXIST] when this node hosts no session (or talks to an original server).
+## [param metadata]: The lobby's name, mode, map and version (missing ones empty).
+func publish_session(metadata: Dictionary) -> Error:
+	return _api_publish_session(metadata)
+
+
+## Asks the server for a page of its public lobby list; [signal sessions_listed] brings it. [param filter] may hold exact values that listed sessions must have ([code]"name"[/code], [code]"mode"[/code], [code]"map"[/code], [code]"version"[/code]), [code]"not_full": true[/code] for sessions with room, [code]"after"[/code] (the [param next] of the page before) and [code]"server_key"[/code] (default: [member server]). It works whether or not a session is under way, from a socket of its own; a newer call replaces a page still awaited. Returns [constant OK], or [constant ERR_INVALID_PARAMETER] without a server or for a value too long.
+## [param filter]: What the sessions must have, and where the page starts.
+func list_sessions(filter: Dictionary) -> Error:
+	return _api_list_sessions(filter)
+
+
 ## The session code as players read it out: with [member server] set and the session on that server, its suffix in capitals, grouped by four ([code]ABCD-EFGH[/code]), which [method join_session] takes on a node with the same [member server]; otherwise the full code. Empty before a session has a code.
 func get_short_code() -> String:
 	return _api_get_short_code()
@@ -343,6 +360,8 @@ func _api_get_peer_id(_key: String) -> int: return 0
 func _api_get_peer_address(_peer_id: int) -> Array: return []
 func _api_get_local_port() -> int: return 0
 func _api_get_session_id() -> String: return ""
+func _api_publish_session(_metadata: Dictionary) -> Error: return ERR_UNAVAILABLE
+func _api_list_sessions(_filter: Dictionary) -> Error: return ERR_UNAVAILABLE
 func _api_get_short_code() -> String: return ""
 func _api_diagnose_nat(_serv_key: String) -> void: pass
 func _api_get_nat_type() -> HolePunchNat.NatType: return HolePunchNat.NatType.UNKNOWN

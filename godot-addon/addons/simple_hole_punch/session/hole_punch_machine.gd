@@ -17,6 +17,7 @@ const HolePunchClock := preload("hole_punch_clock.gd")
 const HolePunchCodeText := preload("hole_punch_code_text.gd")
 const HolePunchFailures := preload("hole_punch_failures.gd")
 const HolePunchGamePeer := preload("../game/hole_punch_game_peer.gd")
+const HolePunchLobby := preload("hole_punch_lobby.gd")
 const HolePunchLateJoin := preload("../game/hole_punch_late_join.gd")
 const HolePunchNames := preload("../players/hole_punch_names.gd")
 const HolePunchPassword := preload("../players/hole_punch_password.gd")
@@ -78,6 +79,8 @@ var _game: HolePunchGamePeer
 var _late: HolePunchLateJoin
 var _refusals: HolePunchRefusals
 var _traversal := HolePunchTraversal.new()
+## Pages of the public lobby list, from a socket of its own ([method _api_list_sessions]).
+var _lobby := HolePunchLobby.new(func(sessions: Array, next: int) -> void: sessions_listed.emit(sessions, next))
 
 ## This machine's NAT, once diagnosed ([signal HolePunch.nat_diagnosed]);
 ## [constant HolePunchNat.UNKNOWN] before, or when it could not be told.
@@ -191,6 +194,7 @@ func _on_game_host_left(host_key: String, host_alias: String) -> void:
 
 func _process(_delta: float) -> void:
 	_settings.take(self)
+	dropped_datagrams += _lobby.poll(_now())
 	_traversal.tick(_now(), HolePunchPeers.none() if _peers == null else _peers.all(), _is_host())
 	for i in max_datagrams_per_frame: # The rest waits for the next frame: a flood cannot stall it.
 		var datagram := _socket.receive()
@@ -205,6 +209,7 @@ func _process(_delta: float) -> void:
 
 
 func _exit_tree() -> void:
+	_lobby.close()
 	_leave()
 	_traversal.nat.stop()
 
@@ -228,6 +233,27 @@ func _named_or(serv_key: String) -> String:
 	if serv_key != "" or server == "":
 		return serv_key
 	return key if key != "" else server
+
+
+func _api_publish_session(metadata: Dictionary) -> Error:
+	if not _is_host() or _server == null or _server.nonce == "" or (phase != Phase.REQUESTING and phase != Phase.PUNCHING):
+		return ERR_DOES_NOT_EXIST
+	var values := HolePunchLobby.encode_metadata(metadata)
+	if values.is_empty():
+		return ERR_INVALID_PARAMETER
+	var cap := max_players + 1 if max_players > 0 else 0
+	var listing := PackedStringArray([str(cap), HolePunchAlias.cut(_names.own_alias, HolePunchLobby.MAX_BYTES["name"])])
+	listing.append_array(values)
+	_server.publish(_session_id, listing)
+	return OK
+
+
+func _api_list_sessions(filter: Dictionary) -> Error:
+	_settings.take(self)
+	var key: String = filter.get("server_key", "")
+	if key == "":
+		key = _resolve_server()
+	return _lobby.ask(key, filter, _settings, _now())
 
 
 func _api_get_short_code() -> String:
