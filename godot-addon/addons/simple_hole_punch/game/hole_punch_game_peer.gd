@@ -49,6 +49,8 @@ signal player_left(key: String, alias: String, reason: String)
 signal player_refused(key: String, alias: String, reason: String)
 ## Host: a late joiner's payload (see [signal HolePunch.player_payload]).
 signal player_payload(key: String, payload: String)
+## A player in the game took another path (see [signal HolePunch.player_path]).
+signal player_path(key: String, path: String)
 
 ## ENet's timeout for each game connection ([method ENetPacketPeer.set_timeout]): ENet's own
 ## (32, 5000, 30000) drops a peer after about five unanswered resends, which a path that loses a
@@ -205,7 +207,7 @@ func start_server(port: int) -> void:
 		failed.emit(err)
 		return
 	var host := HolePunchRosterHost.new(_node, peer, _punched, _settings, _clock)
-	for pair: Array in [[host.player_joined, player_joined], [host.player_left, player_left], [host.player_refused, player_refused], [host.player_payload, player_payload]]:
+	for pair: Array in [[host.player_joined, player_joined], [host.player_left, player_left], [host.player_refused, player_refused], [host.player_payload, player_payload], [host.player_path, player_path]]:
 		(pair[0] as Signal).connect((pair[1] as Signal).emit)
 	_set_roster(host) # Before any peer can connect.
 	host.behind(gate)
@@ -224,6 +226,7 @@ func start_client(ip: String, port: int, local_port: int) -> void:
 	var client := HolePunchRosterClient.new(_node, host, _settings, _clock, _own_now.call())
 	client.player_joined.connect(player_joined.emit)
 	client.player_left.connect(player_left.emit)
+	client.player_path.connect(player_path.emit)
 	client.refused.connect(_on_refused)
 	client.welcomed.connect(_on_welcomed)
 	client.let_in.connect(_on_let_in)

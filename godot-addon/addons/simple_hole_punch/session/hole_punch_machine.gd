@@ -111,7 +111,7 @@ func _ready() -> void:
 	_game = HolePunchGamePeer.new(self, clock, _settings_now, own)
 	start_server.connect(_game.start_server)
 	start_client.connect(_game.start_client)
-	for pair: Array in [[_game.player_joined, player_joined], [_game.player_left, player_left], [_game.player_refused, player_refused], [_game.player_payload, player_payload]]:
+	for pair: Array in [[_game.player_joined, player_joined], [_game.player_left, player_left], [_game.player_refused, player_refused], [_game.player_payload, player_payload], [_game.player_path, player_path]]:
 		(pair[0] as Signal).connect((pair[1] as Signal).emit)
 	_game.connected.connect(game_connected.emit)
 	_game.failed.connect(func(err: Error) -> void: _end_in_game(HolePunch.Failure.GAME_CONNECT_FAILED, error_string(err)))
