@@ -27,7 +27,7 @@ extends RefCounted
 ## delivered says goodbye as soon as ENet acknowledged them).
 
 const HolePunchClock := preload("../session/hole_punch_clock.gd")
-const HolePunchRoster := preload("../hole_punch_roster.gd")
+const HolePunchRoster := preload("hole_punch_roster.gd")
 
 ## Seconds a connection's handshake may take before its slot is freed (a client starts afresh every
 ## [member HolePunch.game_retry_interval], 2 s, while its connection is not done).

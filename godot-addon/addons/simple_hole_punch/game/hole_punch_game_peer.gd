@@ -25,7 +25,7 @@ extends RefCounted
 const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchGameGate := preload("hole_punch_game_gate.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
-const HolePunchRoster := preload("../hole_punch_roster.gd")
+const HolePunchRoster := preload("hole_punch_roster.gd")
 const HolePunchRosterClient := preload("hole_punch_roster_client.gd")
 const HolePunchRosterHost := preload("hole_punch_roster_host.gd")
 const HolePunchSettings := preload("../session/hole_punch_settings.gd")

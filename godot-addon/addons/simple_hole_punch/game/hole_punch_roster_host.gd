@@ -1,4 +1,4 @@
-extends "../hole_punch_roster.gd"
+extends "hole_punch_roster.gd"
 ## The host's side of the roster ([code]hole_punch_roster.gd[/code]): who may come in, and the list
 ## every client hears.
 ##

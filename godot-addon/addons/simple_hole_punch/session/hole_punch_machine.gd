@@ -1,16 +1,18 @@
-extends "../generated/hole_punch_base.gd"
-## The phase machine behind [HolePunch]: what the node does with each API call, which datagrams it
-## admits, and what it sends on time. The generated base ([code]generated/hole_punch_base.gd[/code])
-## declares the signals, the settings and the API; what each admitted message does is in
-## [code]hole_punch_messages.gd[/code], which extends this.
+extends "../generated/hole_punch_dispatch.gd"
+## The phase machine behind a [HolePunch] node: what the node does with each API call, which
+## datagrams it admits, and what it sends on time. The node owns one and hands it every API call
+## and frame; what each admitted message does is in [code]hole_punch_messages.gd[/code], which
+## extends this, and the generated [code]hole_punch_dispatch.gd[/code] under it routes each message
+## to its handler.
 ##
+## It sees the node only as [HolePunchBase]: the signals it emits and the settings, which it reads
+## from a copy taken again on each API call and each frame ([code]hole_punch_settings.gd[/code]).
 ## The peers, the server link, the names, NAT traversal, the game's side and the late join are
 ## objects of their own ([code]hole_punch_peers.gd[/code], [code]hole_punch_server_link.gd[/code],
 ## [code]hole_punch_names.gd[/code], [code]hole_punch_traversal.gd[/code],
-## [code]hole_punch_game_peer.gd[/code], [code]hole_punch_late_join.gd[/code]). Each gets what it
-## needs from here: a copy of the settings taken again on each API call and each frame
-## ([code]hole_punch_settings.gd[/code]), the [member clock], callables that send; they return
-## results or emit signals, and none of them knows this node.
+## [code]hole_punch_game_peer.gd[/code], [code]hole_punch_late_join.gd[/code]), each given what it
+## needs from here: the settings copy, the [member clock], callables that send; they return results
+## or emit signals.
 
 const HolePunchAlias := preload("../players/hole_punch_alias.gd")
 const HolePunchClock := preload("hole_punch_clock.gd")
@@ -48,7 +50,7 @@ enum Phase {
 
 enum _Role { NONE, HOST, JOINER, RANDOM }
 
-## Where this node is in a session's life.
+## Where the node is in a session's life.
 var phase: Phase = Phase.IDLE
 ## The time the node goes by, and its parts with it: seconds, milliseconds and timers. Replace it
 ## before the node enters the tree (a test's clock that it moves by hand, say).
@@ -56,8 +58,13 @@ var clock := HolePunchClock.new()
 ## Datagrams dropped: malformed, from an address the server did not introduce, or not valid
 ## where they arrived (a wrong nonce or secret, a path not in use).
 var dropped_datagrams := 0
+## How every datagram leaves: [code]send.call(packet, ip, port)[/code], the node's socket unless
+## replaced (a test's recording or lossy sender, which then calls the one it replaced).
+var send: Callable
 
 var _role: _Role = _Role.NONE
+## The node, as what the schema says of it: the signals this emits and the settings it copies.
+var _node: HolePunchBase
 ## The settings, as of this frame or API call: what the parts read.
 var _settings: HolePunchSettings
 var _socket := HolePunchSocket.new()
@@ -82,48 +89,49 @@ var nat_type: HolePunchNat.NatType:
 		return _traversal.nat.nat_type
 
 
-func _api_diagnose_nat(serv_key: String) -> void:
+func diagnose_nat(serv_key: String) -> void:
 	if HolePunchProtocol.decode_key(serv_key).is_empty():
 		push_error("HolePunch.diagnose_nat: \"%s\" is not a server key" % serv_key)
 		return
-	_settings.take(self)
+	_settings.take(_node)
 	_traversal.diagnose(serv_key, _settings, _now())
 
 
-func _init() -> void:
+func _init(node: HolePunchBase) -> void:
+	_node = node
+	send = _socket.send
 	_settings = HolePunchSettings.new() # Taken on each API call and each frame.
-	_traversal.diagnosed.connect(func(type: HolePunchNat.NatType) -> void: nat_diagnosed.emit(type))
+	_traversal.diagnosed.connect(func(type: HolePunchNat.NatType) -> void: _node.nat_diagnosed.emit(type))
 	_traversal.socket_won.connect(_take_socket)
 	_traversal.received.connect(_receive)
 
 
-func _ready() -> void:
-	if process_mode == PROCESS_MODE_INHERIT:
-		process_mode = PROCESS_MODE_ALWAYS # A paused game keeps its holes, its session and its heartbeats.
+## The node entered the tree: the game's side starts, on the [member clock] the node has now.
+func start() -> void:
 	var own := func() -> Array: return ["" if _names == null else _names.own_alias, _public_key]
-	_game = HolePunchGamePeer.new(self, clock, _settings_now, own)
-	start_server.connect(_game.start_server)
-	start_client.connect(_game.start_client)
-	for pair: Array in [[_game.player_joined, player_joined], [_game.player_left, player_left], [_game.player_refused, player_refused], [_game.player_payload, player_payload]]:
+	_game = HolePunchGamePeer.new(_node, clock, _settings_now, own)
+	_node.start_server.connect(_game.start_server)
+	_node.start_client.connect(_game.start_client)
+	for pair: Array in [[_game.player_joined, _node.player_joined], [_game.player_left, _node.player_left], [_game.player_refused, _node.player_refused], [_game.player_payload, _node.player_payload]]:
 		(pair[0] as Signal).connect((pair[1] as Signal).emit)
-	_game.connected.connect(game_connected.emit)
-	_game.failed.connect(func(err: Error) -> void: _end_in_game(HolePunch.Failure.GAME_CONNECT_FAILED, error_string(err)))
+	_game.connected.connect(_node.game_connected.emit)
+	_game.failed.connect(func(err: Error) -> void: _end_in_game(HolePunchBase.Failure.GAME_CONNECT_FAILED, error_string(err)))
 	_game.refused.connect(func(reason: String) -> void: _end_in_game(HolePunchFailures.of_refusal(reason), reason))
 	_game.host_left.connect(_on_game_host_left)
 
 
-func _api_host_session(serv_key: String, alias: String) -> Error:
+func host_session(serv_key: String, alias: String) -> Error:
 	var err := _begin(_Role.HOST, serv_key, alias)
 	if err == OK:
 		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_host_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2], ext[3]), _now())
 	return err
 
 
-func _api_join_session(id: String, alias: String) -> Error:
+func join_session(id: String, alias: String) -> Error:
 	var code := HolePunchAlias.normalize_code(id)
 	if not HolePunchProtocol.is_session_id(code):
-		bad_session.emit(id)
-		return _fail(HolePunch.Failure.BAD_CODE, id, ERR_INVALID_PARAMETER)
+		_node.bad_session.emit(id)
+		return _fail(HolePunchBase.Failure.BAD_CODE, id, ERR_INVALID_PARAMETER)
 	var err := _begin(_Role.JOINER, code.left(HolePunchProtocol.KEY_LENGTH), alias)
 	if err == OK:
 		_session_id = code
@@ -131,15 +139,15 @@ func _api_join_session(id: String, alias: String) -> Error:
 	return err
 
 
-func _api_random_session(serv_key: String, alias: String) -> Error:
+func random_session(serv_key: String, alias: String) -> Error:
 	var err := _begin(_Role.RANDOM, serv_key, alias)
 	if err == OK:
 		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_random_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2], ext[3], ext[4]), _now())
 	return err
 
 
-func _api_close_session() -> Error:
-	_settings.take(self)
+func close_session() -> Error:
+	_settings.take(_node)
 	if phase == Phase.HOSTING_GAME: # The game runs: stop taking late joiners.
 		_end_late_join()
 		return OK
@@ -157,10 +165,16 @@ func _api_close_session() -> Error:
 	return OK
 
 
-func _api_leave() -> Error:
+func leave() -> Error:
 	var held := phase != Phase.IDLE or _game.peer != null
 	_leave()
 	return OK if held else ERR_DOES_NOT_EXIST
+
+
+## The node leaves the tree: whatever is under way ends, the NAT diagnosis too.
+func exit() -> void:
+	_leave()
+	_traversal.nat.stop()
 
 
 ## Tells the server and the peers that this node leaves, then frees what it held and is idle again.
@@ -180,15 +194,17 @@ func _on_game_host_left(host_key: String, host_alias: String) -> void:
 	_game.close()
 	_stop()
 	for key: String in players:
-		player_left.emit(key, players[key].alias, "left")
-	player_left.emit(host_key, host_alias, "left")
-	_fail(HolePunch.Failure.HOST_LEFT, host_key)
+		_node.player_left.emit(key, players[key].alias, "left")
+	_node.player_left.emit(host_key, host_alias, "left")
+	_fail(HolePunchBase.Failure.HOST_LEFT, host_key)
 
 
-func _process(_delta: float) -> void:
-	_settings.take(self)
+## One frame: timers, the datagrams that came (at most [member HolePunch.max_datagrams_per_frame]),
+## what is due to be sent.
+func process() -> void:
+	_settings.take(_node)
 	_traversal.tick(_now(), HolePunchPeers.none() if _peers == null else _peers.all(), _is_host())
-	for i in max_datagrams_per_frame: # The rest waits for the next frame: a flood cannot stall it.
+	for i in _settings.max_datagrams_per_frame: # The rest waits for the next frame: a flood cannot stall it.
 		var datagram := _socket.receive()
 		if datagram.is_empty():
 			break
@@ -200,33 +216,23 @@ func _process(_delta: float) -> void:
 	_game.tick(_now())
 
 
-func _exit_tree() -> void:
-	_leave()
-	_traversal.nat.stop()
-
-
-func _notification(what: int) -> void:
-	if what == NOTIFICATION_WM_CLOSE_REQUEST:
-		_leave() # The window closes: say goodbye while the tree still runs.
-
-
 func _begin(role: _Role, serv_key: String, alias: String) -> Error:
 	if phase != Phase.IDLE and phase != Phase.DONE and phase != Phase.HOSTING_GAME:
 		push_error("HolePunch: a session is already under way (phase %s)" % Phase.keys()[phase])
 		return ERR_ALREADY_IN_USE
 	var wire_alias := HolePunchAlias.encode(alias)
 	if wire_alias == "":
-		return _fail(HolePunch.Failure.BAD_ALIAS, alias, ERR_INVALID_PARAMETER)
+		return _fail(HolePunchBase.Failure.BAD_ALIAS, alias, ERR_INVALID_PARAMETER)
 	if HolePunchProtocol.decode_key(serv_key).is_empty():
-		bad_server.emit(serv_key)
-		return _fail(HolePunch.Failure.BAD_SERVER_KEY, serv_key, ERR_INVALID_PARAMETER)
-	if role != _Role.HOST and join_payload != "" and HolePunchAlias.encode(join_payload) == "":
+		_node.bad_server.emit(serv_key)
+		return _fail(HolePunchBase.Failure.BAD_SERVER_KEY, serv_key, ERR_INVALID_PARAMETER)
+	if role != _Role.HOST and _settings.join_payload != "" and HolePunchAlias.encode(_settings.join_payload) == "":
 		var limit := HolePunchProtocol.MAX_TEXT_CHARACTERS
-		return _fail(HolePunch.Failure.PAYLOAD_TOO_LONG, "join_payload is %d characters, at most %d without control characters" % [join_payload.length(), limit], ERR_INVALID_PARAMETER)
+		return _fail(HolePunchBase.Failure.PAYLOAD_TOO_LONG, "join_payload is %d characters, at most %d without control characters" % [_settings.join_payload.length(), limit], ERR_INVALID_PARAMETER)
 	_stop()
-	if _socket.open(local_port) != OK:
-		return _fail(HolePunch.Failure.LOCAL_PORT_UNUSABLE, str(local_port), ERR_CANT_CREATE)
-	_settings.take(self)
+	if _socket.open(_settings.local_port) != OK:
+		return _fail(HolePunchBase.Failure.LOCAL_PORT_UNUSABLE, str(_settings.local_port), ERR_CANT_CREATE)
+	_settings.take(_node)
 	_socket.trace = _settings.trace_datagrams
 	_role = role
 	_server = HolePunchServerLink.new(_settings, _send_to, serv_key, not _settings.original_server)
@@ -243,14 +249,14 @@ func _begin(role: _Role, serv_key: String, alias: String) -> Error:
 
 ## Tells the game that the attempt failed for [param reason] ([enum HolePunch.Failure]) about
 ## [param detail]; returns [param err] for the API call that failed.
-func _fail(reason: HolePunch.Failure, detail: String, err := FAILED) -> Error:
-	failed.emit(reason, detail)
+func _fail(reason: HolePunchBase.Failure, detail: String, err := FAILED) -> Error:
+	_node.failed.emit(reason, detail)
 	return err
 
 
 ## The game's peer could not start, or the host's game turned us away: the attempt is over, as
-## after [method _api_leave] (no players, no host), and the game is told why.
-func _end_in_game(reason: HolePunch.Failure, detail: String) -> void:
+## after [method leave] (no players, no host), and the game is told why.
+func _end_in_game(reason: HolePunchBase.Failure, detail: String) -> void:
 	_stop()
 	_fail(reason, detail)
 
@@ -315,8 +321,8 @@ func _tick(now: float) -> void:
 		pass # The first request waits for the NAT diagnosis (at most nat_timeout).
 	elif phase == Phase.REQUESTING and _server.timed_out(now):
 		_stop()
-		bad_server.emit(_server.key)
-		_fail(HolePunch.Failure.SERVER_SILENT, "%s:%d" % [_server.ip, _server.port]) # Where we sent: a key says nothing to a person.
+		_node.bad_server.emit(_server.key)
+		_fail(HolePunchBase.Failure.SERVER_SILENT, "%s:%d" % [_server.ip, _server.port]) # Where we sent: a key says nothing to a person.
 	elif phase == Phase.REQUESTING:
 		_server.resend(now)
 	elif phase == Phase.HANDING_OVER and now - _last_join_host >= _settings.handover_timeout:
@@ -325,12 +331,12 @@ func _tick(now: float) -> void:
 		for gone: Array in _peers.tick(now):
 			var peer: HolePunchPeer = gone[0]
 			var lost: bool = gone[1] == HolePunchPeers.Gone.LOST
-			(peer_lost if lost else punch_failed).emit(peer.public_key)
+			(_node.peer_lost if lost else _node.punch_failed).emit(peer.public_key)
 			if _is_host():
-				player_left.emit(peer.public_key, HolePunchAlias.decode(peer.name), "lost" if lost else "unreachable")
+				_node.player_left.emit(peer.public_key, HolePunchAlias.decode(peer.name), "lost" if lost else "unreachable")
 			else:
 				_stop()
-				var why := HolePunch.Failure.HOST_LOST if lost else HolePunch.Failure.RELAY_UNAVAILABLE if _settings.use_relay else HolePunch.Failure.PUNCHING_FAILED
+				var why := HolePunchBase.Failure.HOST_LOST if lost else HolePunchBase.Failure.RELAY_UNAVAILABLE if _settings.use_relay else HolePunchBase.Failure.PUNCHING_FAILED
 				_fail(why, peer.public_key)
 				return
 		if _is_host():
@@ -351,14 +357,14 @@ func _finish_host() -> void:
 	_server.close_session(_session_id, 0 if late else 3) # No answer can come back once the port is freed: copies survive loss.
 	_peers.send_go(3)
 	_game.expect(_peers.all())
-	_finish(start_server, [_bound_port])
+	_finish(_node.start_server, [_bound_port])
 	if late and _game.peer != null:
 		_start_late_join()
 
 
 func _finish_client() -> void:
 	_game.expect(_peers.all())
-	_finish(start_client, [_handover[0], _handover[1], _bound_port])
+	_finish(_node.start_client, [_handover[0], _handover[1], _bound_port])
 
 
 ## Frees the port for the game, then tells the game with [param done].
@@ -402,7 +408,7 @@ func _admit_waiting(_at: float) -> void:
 
 
 func _send_to(packet: PackedByteArray, ip: String, port: int) -> void:
-	_socket.send(packet, ip, port)
+	send.call(packet, ip, port)
 
 
 func _is_host() -> bool:
@@ -415,5 +421,5 @@ func _now() -> float:
 
 ## The settings as the node holds them now.
 func _settings_now() -> HolePunchSettings:
-	_settings.take(self)
+	_settings.take(_node)
 	return _settings

@@ -1,11 +1,11 @@
-extends "session/hole_punch_machine.gd"
-## What each message does to a [HolePunch] node: one [code]_on_*[/code] handler per message a
-## client receives, each with its message typed as the schema says. The generated base
-## ([code]generated/hole_punch_base.gd[/code]) routes every admitted message here; a message the
+extends "hole_punch_machine.gd"
+## What each message does to a [HolePunch] node's session: one [code]_on_*[/code] handler per
+## message a client receives, each with its message typed as the schema says. The generated
+## [code]generated/hole_punch_dispatch.gd[/code] routes every admitted message here; a message the
 ## schema adds without a handler reaches [code]_unhandled_message[/code], which drops it. The
 ## node's read-only queries ([method HolePunch.get_players] and the like) close the file.
 
-const HolePunchRoster := preload("hole_punch_roster.gd")
+const HolePunchRoster := preload("../game/hole_punch_roster.gd")
 
 
 func _on_host_registered(message: HolePunchProtocol.HostRegistered, _ip: String, _port: int) -> void:
@@ -15,7 +15,7 @@ func _on_host_registered(message: HolePunchProtocol.HostRegistered, _ip: String,
 	_session_id = message.session_id
 	_enter_punching()
 	if _role == _Role.HOST:
-		start_session.emit(_session_id)
+		_node.start_session.emit(_session_id)
 
 
 func _on_join_registered(message: HolePunchProtocol.JoinRegistered, _ip: String, _port: int) -> void:
@@ -31,9 +31,9 @@ func _on_join_registered(message: HolePunchProtocol.JoinRegistered, _ip: String,
 	# answers a duplicate with NJ and JR again) until the host is heard, less often each time.
 	_server.repeat(_now())
 	if was_random:
-		start_random.emit()
+		_node.start_random.emit()
 	else:
-		start_session.emit(_session_id)
+		_node.start_session.emit(_session_id)
 
 
 func _on_new_joiner(message: HolePunchProtocol.NewJoiner, _ip: String, _port: int) -> void:
@@ -52,19 +52,19 @@ func _on_bad_key(message: HolePunchProtocol.BadKey, _ip: String, _port: int) -> 
 		return
 	if phase == Phase.REQUESTING:
 		_stop()
-		bad_session.emit(message.session_id)
-		_fail(HolePunch.Failure.CODE_UNKNOWN, message.session_id)
+		_node.bad_session.emit(message.session_id)
+		_fail(HolePunchBase.Failure.CODE_UNKNOWN, message.session_id)
 	elif phase == Phase.PUNCHING:
 		# The answer to a repeated JS: the session ended since JR (its host left or went silent).
 		_stop()
-		_fail(HolePunch.Failure.HOST_LEFT, message.session_id)
+		_fail(HolePunchBase.Failure.HOST_LEFT, message.session_id)
 
 
 func _on_refused(message: HolePunchProtocol.Refused, _ip: String, _port: int) -> void:
 	if phase == Phase.REQUESTING:
 		_stop()
-		refused.emit(message.reason)
-		_fail(REASON_FAILURES[message.reason], message.reason)
+		_node.refused.emit(message.reason)
+		_fail(HolePunchBase.REASON_FAILURES[message.reason], message.reason)
 
 
 func _on_peer_ready(message: HolePunchProtocol.PeerReady, ip: String, port: int) -> void:
@@ -88,25 +88,25 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 	if first:
 		peer.named_at = minf(peer.named_at, _now())
 	for alias in _names.take(peer, names, not _is_host()):
-		new_name.emit(HolePunchAlias.decode(alias))
+		_node.new_name.emit(HolePunchAlias.decode(alias))
 	if unnamed and peer.name != "" and _is_host():
 		_admit(peer, _now())
 		if _peers == null or _peers.find(peer.public_key) != peer:
 			return # Refused, or the game ended the session in a handler.
 	elif unnamed and peer.name != "": # Each peer once, whatever its alias: aliases may repeat.
-		player_joined.emit(peer.public_key, HolePunchAlias.decode(peer.name))
+		_node.player_joined.emit(peer.public_key, HolePunchAlias.decode(peer.name))
 	if first and _role == _Role.RANDOM and phase == Phase.PUNCHING:
-		start_random.emit()
-		_api_close_session()
+		_node.start_random.emit()
+		close_session()
 
 
 ## Takes a packet from [param peer] heard on [param heard_on] (see
 ## [code]HolePunchPeer.hear()[/code]); returns whether it counts (after JH a packet only keeps the
 ## peer alive).
 func _hear(peer: HolePunchPeer, heard_on: String) -> bool:
-	var heard := peer.hear(heard_on, _now(), phase == Phase.PUNCHING, punch_timeout)
+	var heard := peer.hear(heard_on, _now(), phase == Phase.PUNCHING, _settings.punch_timeout)
 	if heard == HolePunchPeer.Heard.NEW_PATH:
-		peer_path.emit(peer.public_key, HolePunchPeer.shown(heard_on))
+		_node.peer_path.emit(peer.public_key, HolePunchPeer.shown(heard_on))
 	elif heard == HolePunchPeer.Heard.IGNORED:
 		dropped_datagrams += 1
 	return heard != HolePunchPeer.Heard.IGNORED and not peer.handing_over()
@@ -182,20 +182,20 @@ func _admit(peer: HolePunchPeer, now: float) -> void:
 		return
 	var alias := HolePunchAlias.decode(peer.name)
 	var refusal := ""
-	if max_players > 0 and _admitted() >= max_players:
+	if _settings.max_players > 0 and _admitted() >= _settings.max_players:
 		refusal = HolePunchFailures.FULL
-	elif not HolePunchPassword.accepts(password, peer.secret, peer.password):
+	elif not HolePunchPassword.accepts(_settings.password, peer.secret, peer.password):
 		refusal = HolePunchPassword.REFUSAL
 	if refusal != "":
 		_refuse(peer, refusal)
-		player_refused.emit(peer.public_key, alias, refusal)
+		_node.player_refused.emit(peer.public_key, alias, refusal)
 		return
 	peer.admitted = true
 	if peer.payload_heard:
-		player_payload.emit(peer.public_key, HolePunchAlias.decode(peer.payload))
+		_node.player_payload.emit(peer.public_key, HolePunchAlias.decode(peer.payload))
 	if _peers != null and _peers.find(peer.public_key) == peer: # Unless refused in that handler.
 		peer.joined = true
-		player_joined.emit(peer.public_key, alias)
+		_node.player_joined.emit(peer.public_key, alias)
 
 
 ## Host: admits the peers whose JP is no longer awaited at [param now].
@@ -207,7 +207,7 @@ func _admit_waiting(now: float) -> void:
 
 ## Seconds a host waits for a peer's JP after its alias: a second, or four keep-open packets.
 func _payload_wait() -> float:
-	return maxf(1.0, 4.0 * keep_open_interval)
+	return maxf(1.0, 4.0 * _settings.keep_open_interval)
 
 
 func _on_leave(_message: HolePunchProtocol.Leave, ip: String, port: int) -> void:
@@ -216,11 +216,11 @@ func _on_leave(_message: HolePunchProtocol.Leave, ip: String, port: int) -> void
 		dropped_datagrams += 1 # Only a peer of ours, proven by the pair's secret, leaves this way.
 	elif not _is_host():
 		_stop() # Our only peer is the host.
-		_fail(HolePunch.Failure.HOST_LEFT, peer.public_key)
+		_fail(HolePunchBase.Failure.HOST_LEFT, peer.public_key)
 	else:
 		_peers.remove(peer)
 		if peer.name != "":
-			player_left.emit(peer.public_key, HolePunchAlias.decode(peer.name), "left")
+			_node.player_left.emit(peer.public_key, HolePunchAlias.decode(peer.name), "left")
 
 
 func _on_refused_join(message: HolePunchProtocol.RefusedJoin, _ip: String, _port: int) -> void:
@@ -230,7 +230,7 @@ func _on_refused_join(message: HolePunchProtocol.RefusedJoin, _ip: String, _port
 		_fail(HolePunchFailures.of_refusal(reason), reason)
 
 
-func _api_refuse_player(key: String, reason: String) -> Error:
+func refuse_player(key: String, reason: String) -> Error:
 	var peer := _peers.find(key) if _peers != null and _is_host() and (phase == Phase.PUNCHING or phase == Phase.CLOSING) else null
 	var in_game := peer == null and _game.roster.is_hosting() and _game.roster.players().has(key)
 	if peer == null and not in_game:
@@ -241,7 +241,7 @@ func _api_refuse_player(key: String, reason: String) -> Error:
 		return OK if _game.roster.refuse(key, HolePunchAlias.encode(reason)) else ERR_DOES_NOT_EXIST
 	_refuse(peer, reason)
 	if peer.joined:
-		player_left.emit(key, HolePunchAlias.decode(peer.name), "removed")
+		_node.player_left.emit(key, HolePunchAlias.decode(peer.name), "removed")
 	return OK
 
 
@@ -278,29 +278,29 @@ func _on_ip6_answer(message: HolePunchProtocol.Ip6Answer, ip: String, _port: int
 
 # --- Queries ------------------------------------------------------------------------------
 
-func _api_get_nat_type() -> HolePunchNat.NatType:
+func get_nat_type() -> HolePunchNat.NatType:
 	return nat_type
 
-func _api_get_local_port() -> int:
+func get_local_port() -> int:
 	return _bound_port
 
 
-func _api_get_session_id() -> String:
+func get_session_id() -> String:
 	return _session_id
 
-func _api_get_players() -> Dictionary:
+func get_players() -> Dictionary:
 	return HolePunchPlayers.of(HolePunchPeers.none() if _peers == null else _peers.all(), _is_host(), _game)
 
 
-func _api_get_peer_id(key: String) -> int:
+func get_peer_id(key: String) -> int:
 	return _game.peer_id(key)
 
 
-func _api_get_peer_address(peer_id: int) -> Array:
+func get_peer_address(peer_id: int) -> Array:
 	return _game.remote_address(peer_id)
 
 
-func _api_get_host() -> String:
+func get_host() -> String:
 	if _is_host() or _peers == null or _peers.first() == null:
 		return _public_key
 	return _peers.first().key()
