@@ -57,18 +57,40 @@ var _enet: ENetMultiplayerPeer
 var _enet_port := 0
 ## (ip, port) -> whether a player was punched there.
 var _expects := Callable()
-## "ip:port" -> {"socket": PacketPeerUDP, "ip", "port", "last": seconds, "pending": {connection
-## id: {"since": seconds, "slot": ENet's peer id or -1, "session": int}}, "ended": {connection id:
-## true}, "opened": the read its last new connection came in}.
-var _legs := {}
+## "ip:port" -> the leg of the player there.
+var _legs: Dictionary[String, _Leg] = {}
 ## A leg's loopback port -> its "ip:port".
-var _by_inner := {}
+var _by_inner: Dictionary[int, String] = {}
 var _next_sweep := 0.0
 ## Reads so far: a leg opens at most one new connection per read, so that ENet answers it (and
 ## names its slot) before the next one frees it.
 var _pumps := 0
 ## The read the last new connection came in.
 var _opened := -1
+
+
+## A player's way into ENet: a loopback socket of its own, so that ENet tells players apart.
+class _Leg:
+	var socket: PacketPeerUDP
+	var ip: String
+	var port: int
+	## Seconds: when something last went through.
+	var last := 0.0
+	## Connection id -> its handshake, until done.
+	var pending: Dictionary[int, _Pending] = {}
+	## Connection ids that ended (the values mean nothing).
+	var ended: Dictionary[int, bool] = {}
+	## The read its last new connection came in.
+	var opened := -1
+
+
+## A connection's handshake through a leg.
+class _Pending:
+	## Seconds: when it began.
+	var since: float
+	## ENet's peer id for it, or -1 before ENet answered.
+	var slot := -1
+	var session := 0
 
 
 ## A gate going by [param clock] (the node's).
@@ -121,8 +143,8 @@ func close() -> void:
 		if sig.is_connected(_pump):
 			sig.disconnect(_pump)
 	_outer.close()
-	for at: String in _legs:
-		_legs[at].socket.close()
+	for leg: _Leg in _legs.values():
+		leg.socket.close()
 	_legs.clear()
 	_by_inner.clear()
 
@@ -149,9 +171,8 @@ func _pump() -> void:
 
 ## Sends out through the game's port what ENet sent each leg.
 func _forward(now: float) -> void:
-	for at: String in _legs:
-		var leg: Dictionary = _legs[at]
-		var socket: PacketPeerUDP = leg.socket
+	for leg: _Leg in _legs.values():
+		var socket := leg.socket
 		while socket.get_available_packet_count() > 0:
 			var data := socket.get_packet()
 			if socket.get_packet_port() == _enet_port:
@@ -165,13 +186,13 @@ func _forward(now: float) -> void:
 ## Passes [param data] from [param ip]:[param port] to ENet if it may reach it.
 func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> void:
 	var at := HolePunchRoster.address(ip, port)
-	var leg: Dictionary = _legs.get(at, {})
-	if leg.is_empty():
+	var leg: _Leg = _legs.get(at)
+	if leg == null:
 		if not _expects.is_valid() or not _expects.call(ip, port):
 			dropped += 1
 			return
 		leg = _open_leg(at, ip, port)
-		if leg.is_empty():
+		if leg == null:
 			dropped += 1
 			return
 	var id := connect_id(data)
@@ -181,7 +202,9 @@ func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> void:
 	if id >= 0 and not leg.pending.has(id):
 		for old: int in leg.pending.keys(): # The client started afresh.
 			_free(leg, old)
-		leg.pending[id] = {"since": now, "slot": -1, "session": 0}
+		var pending := _Pending.new()
+		pending.since = now
+		leg.pending[id] = pending
 		leg.opened = _pumps
 		_opened = _pumps
 	elif id < 0 and data.size() >= 2 and not leg.pending.is_empty():
@@ -190,21 +213,25 @@ func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> void:
 			if leg.pending[done].slot == slot:
 				leg.pending.erase(done) # It talks to its slot: the handshake is done.
 	leg.last = now
-	(leg.socket as PacketPeerUDP).put_packet(data)
+	leg.socket.put_packet(data)
 
 
-func _open_leg(at: String, ip: String, port: int) -> Dictionary:
+func _open_leg(at: String, ip: String, port: int) -> _Leg:
 	var socket := PacketPeerUDP.new()
 	if socket.bind(0, "127.0.0.1") != OK:
-		return {}
+		return null
 	socket.set_dest_address("127.0.0.1", _enet_port)
-	_legs[at] = {"socket": socket, "ip": ip, "port": port, "last": 0.0, "pending": {}, "ended": {}, "opened": -1}
+	var leg := _Leg.new()
+	leg.socket = socket
+	leg.ip = ip
+	leg.port = port
+	_legs[at] = leg
 	_by_inner[socket.get_local_port()] = at
-	return _legs[at]
+	return leg
 
 
 ## Notes the slot ENet gave a pending connection of [param leg], from ENet's answer [param data].
-func _on_answer(leg: Dictionary, data: PackedByteArray) -> void:
+func _on_answer(leg: _Leg, data: PackedByteArray) -> void:
 	var peer := data.decode_u8(0) << 8 | data.decode_u8(1)
 	var at := 4 if peer & 0x8000 != 0 else 2
 	while peer & 0x4000 == 0 and at + 4 <= data.size(): # Not compressed: command after command.
@@ -214,8 +241,8 @@ func _on_answer(leg: Dictionary, data: PackedByteArray) -> void:
 		if command == _VERIFY_CONNECT and at + 44 <= data.size():
 			var id := data.slice(at + 40, at + 44)
 			id.reverse() # Network order.
-			var pending: Dictionary = leg.pending.get(id.decode_u32(0), {})
-			if not pending.is_empty():
+			var pending: _Pending = leg.pending.get(id.decode_u32(0))
+			if pending != null:
 				pending.slot = (data.decode_u8(at + 4) << 8 | data.decode_u8(at + 5)) & _NO_PEER
 				pending.session = data.decode_u8(at + 7) & 0x03
 			return
@@ -231,8 +258,8 @@ func _on_answer(leg: Dictionary, data: PackedByteArray) -> void:
 
 ## Frees the slot of [param leg]'s pending connection [param id]: ENet hears, from the leg, that
 ## the connection ended, and resets the slot of a connection not yet done.
-func _free(leg: Dictionary, id: int) -> void:
-	var pending: Dictionary = leg.pending[id]
+func _free(leg: _Leg, id: int) -> void:
+	var pending := leg.pending[id]
 	leg.pending.erase(id)
 	leg.ended[id] = true
 	if leg.ended.size() > _ENDED:
@@ -240,7 +267,7 @@ func _free(leg: Dictionary, id: int) -> void:
 	if pending.slot < 0:
 		return # ENet gave it no slot.
 	var out := PackedByteArray([(pending.slot >> 8) | (pending.session << 4), pending.slot & 0xFF, 4, 0xFF, 0, 0, 0, 0, 0, 0]) # DISCONNECT
-	(leg.socket as PacketPeerUDP).put_packet(out)
+	leg.socket.put_packet(out)
 	freed += 1
 
 
@@ -248,12 +275,12 @@ func _free(leg: Dictionary, id: int) -> void:
 ## went through for [constant IDLE] seconds.
 func _sweep(now: float) -> void:
 	for at: String in _legs.keys():
-		var leg: Dictionary = _legs[at]
+		var leg := _legs[at]
 		for id: int in leg.pending.keys():
 			if now - leg.pending[id].since >= HALF_OPEN:
 				_free(leg, id)
-		var socket: PacketPeerUDP = leg.socket
-		if now - _legs[at].last >= IDLE:
+		var socket := leg.socket
+		if now - leg.last >= IDLE:
 			_by_inner.erase(socket.get_local_port())
 			socket.close()
 			_legs.erase(at)

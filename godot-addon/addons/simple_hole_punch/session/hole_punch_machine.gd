@@ -112,8 +112,10 @@ func start() -> void:
 	_game = HolePunchGamePeer.new(_node, clock, _settings_now, own)
 	_node.start_server.connect(_game.start_server)
 	_node.start_client.connect(_game.start_client)
-	for pair: Array in [[_game.player_joined, _node.player_joined], [_game.player_left, _node.player_left], [_game.player_refused, _node.player_refused], [_game.player_payload, _node.player_payload]]:
-		(pair[0] as Signal).connect((pair[1] as Signal).emit)
+	_game.player_joined.connect(_node.player_joined.emit)
+	_game.player_left.connect(_node.player_left.emit)
+	_game.player_refused.connect(_node.player_refused.emit)
+	_game.player_payload.connect(_node.player_payload.emit)
 	_game.connected.connect(_node.game_connected.emit)
 	_game.failed.connect(func(err: Error) -> void: _end_in_game(HolePunchBase.Failure.GAME_CONNECT_FAILED, error_string(err)))
 	_game.refused.connect(func(reason: String) -> void: _end_in_game(HolePunchFailures.of_refusal(reason), reason))
@@ -123,7 +125,10 @@ func start() -> void:
 func host_session(serv_key: String, alias: String) -> Error:
 	var err := _begin(_Role.HOST, serv_key, alias)
 	if err == OK:
-		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_host_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2], ext[3]), _now())
+		var make := func(fields: Array) -> PackedByteArray:
+			var ext := PackedStringArray(fields)
+			return HolePunchProtocol.encode_host_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2], ext[3])
+		_traversal.request(make, _now())
 	return err
 
 
@@ -135,14 +140,20 @@ func join_session(id: String, alias: String) -> Error:
 	var err := _begin(_Role.JOINER, code.left(HolePunchProtocol.KEY_LENGTH), alias)
 	if err == OK:
 		_session_id = code
-		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_join_session(_lan_key, code, _server.nonce, ext[0], ext[1], ext[2], ext[3], ext[4]), _now())
+		var make := func(fields: Array) -> PackedByteArray:
+			var ext := PackedStringArray(fields)
+			return HolePunchProtocol.encode_join_session(_lan_key, code, _server.nonce, ext[0], ext[1], ext[2], ext[3], ext[4])
+		_traversal.request(make, _now())
 	return err
 
 
 func random_session(serv_key: String, alias: String) -> Error:
 	var err := _begin(_Role.RANDOM, serv_key, alias)
 	if err == OK:
-		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_random_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2], ext[3], ext[4]), _now())
+		var make := func(fields: Array) -> PackedByteArray:
+			var ext := PackedStringArray(fields)
+			return HolePunchProtocol.encode_random_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2], ext[3], ext[4])
+		_traversal.request(make, _now())
 	return err
 
 
@@ -208,7 +219,10 @@ func process() -> void:
 		var datagram := _socket.receive()
 		if datagram.is_empty():
 			break
-		_receive(datagram[0], datagram[1], datagram[2])
+		var packet: PackedByteArray = datagram[0]
+		var ip: String = datagram[1]
+		var port: int = datagram[2]
+		_receive(packet, ip, port)
 	if _socket.is_open():
 		_tick(_now())
 	if phase == Phase.HOSTING_GAME:
@@ -217,6 +231,7 @@ func process() -> void:
 
 
 func _begin(role: _Role, serv_key: String, alias: String) -> Error:
+	_settings.take(_node)
 	if phase != Phase.IDLE and phase != Phase.DONE and phase != Phase.HOSTING_GAME:
 		push_error("HolePunch: a session is already under way (phase %s)" % Phase.keys()[phase])
 		return ERR_ALREADY_IN_USE
@@ -232,7 +247,6 @@ func _begin(role: _Role, serv_key: String, alias: String) -> Error:
 	_stop()
 	if _socket.open(_settings.local_port) != OK:
 		return _fail(HolePunchBase.Failure.LOCAL_PORT_UNUSABLE, str(_settings.local_port), ERR_CANT_CREATE)
-	_settings.take(_node)
 	_socket.trace = _settings.trace_datagrams
 	_role = role
 	_server = HolePunchServerLink.new(_settings, _send_to, serv_key, not _settings.original_server)
