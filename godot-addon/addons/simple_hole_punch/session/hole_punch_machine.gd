@@ -19,6 +19,7 @@ const HolePunchClock := preload("hole_punch_clock.gd")
 const HolePunchFailures := preload("hole_punch_failures.gd")
 const HolePunchGamePeer := preload("../game/hole_punch_game_peer.gd")
 const HolePunchLateJoin := preload("../game/hole_punch_late_join.gd")
+const HolePunchLobby := preload("../players/hole_punch_lobby.gd")
 const HolePunchNames := preload("../players/hole_punch_names.gd")
 const HolePunchPassword := preload("../players/hole_punch_password.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
@@ -80,6 +81,8 @@ var _bound_port := 0
 var _game: HolePunchGamePeer
 var _late: HolePunchLateJoin
 var _refusals: HolePunchRefusals
+## Host: who of the peers is let in (null outside a session).
+var _lobby: HolePunchLobby
 var _traversal := HolePunchTraversal.new()
 
 ## This machine's NAT, once diagnosed ([signal HolePunch.nat_diagnosed]);
@@ -252,6 +255,7 @@ func _begin(role: _Role, serv_key: String, alias: String) -> Error:
 	_server = HolePunchServerLink.new(_settings, _send_to, serv_key, not _settings.original_server)
 	_peers = HolePunchPeers.new(_settings, clock, _send_to, _punch_packets, func(key: String) -> void: _server.ask_relay(_session_id, key))
 	_refusals = HolePunchRefusals.new(_settings.max_peers)
+	_lobby = HolePunchLobby.new(_settings, _node, _peers, _refusals, _send_to)
 	_names = HolePunchNames.new(wire_alias, _settings.max_peers)
 	_bound_port = _socket.bound_port()
 	_lan_key = HolePunchProtocol.encode_key(HolePunchSocket.find_lan_address(_settings.lan_address), _bound_port)
@@ -301,6 +305,8 @@ func _stop() -> void:
 	_session_id = ""
 	_public_key = ""
 	_peers = null
+	if _lobby != null:
+		_lobby.close()
 
 
 # --- Receiving ---------------------------------------------------------------------------
@@ -354,7 +360,7 @@ func _tick(now: float) -> void:
 				_fail(why, peer.public_key)
 				return
 		if _is_host():
-			_admit_waiting(now) # Peers whose JP is no longer awaited.
+			dropped_datagrams += _lobby.admit_waiting(now) # Peers whose JP is no longer awaited.
 		if _peers == null:
 			return # A handler ended the session.
 		if phase == Phase.PUNCHING and not _is_host() and _peers.first().path == "":
@@ -413,12 +419,6 @@ func _take_socket(socket: PacketPeerUDP, to: Array) -> void:
 	else:
 		_socket.adopt(socket)
 	_bound_port = _socket.game_port()
-
-
-## Host: admits the peers whose JP is no longer awaited at [param _at] (the handlers' part,
-## [code]hole_punch_messages.gd[/code]).
-func _admit_waiting(_at: float) -> void:
-	pass
 
 
 func _send_to(packet: PackedByteArray, ip: String, port: int) -> void:

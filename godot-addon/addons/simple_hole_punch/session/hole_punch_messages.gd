@@ -5,7 +5,6 @@ extends "hole_punch_machine.gd"
 ## schema adds without a handler reaches [code]_unhandled_message[/code], which drops it. The
 ## node's read-only queries ([method HolePunch.get_players] and the like) close the file.
 
-const HolePunchRoster := preload("../game/hole_punch_roster.gd")
 
 
 func _on_host_registered(message: HolePunchProtocol.HostRegistered, _ip: String, _port: int) -> void:
@@ -90,7 +89,8 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 	for alias in _names.take(peer, names, not _is_host()):
 		_node.new_name.emit(HolePunchAlias.decode(alias))
 	if unnamed and peer.name != "" and _is_host():
-		_admit(peer, _now())
+		if not _lobby.admit(peer, _now()):
+			dropped_datagrams += 1
 		if _peers == null or _peers.find(peer.public_key) != peer:
 			return # Refused, or the game ended the session in a handler.
 	elif unnamed and peer.name != "": # Each peer once, whatever its alias: aliases may repeat.
@@ -159,55 +159,8 @@ func _on_join_payload(message: HolePunchProtocol.JoinPayload, ip: String, port: 
 	var peer := _peers.at(ip, port)
 	if not _is_host() or not phase in [Phase.PUNCHING, Phase.CLOSING] or peer.payload_heard or peer.handing_over():
 		return
-	if not (message.payload == "" or HolePunchRoster.is_alias(message.payload)) or not (message.password == "" or HolePunchProtocol.is_token(message.password)):
+	if not _lobby.hear_payload(peer, message.payload, message.password, _now()):
 		dropped_datagrams += 1
-		return
-	peer.payload_heard = true
-	peer.payload = message.payload
-	peer.password = message.password
-	_admit(peer, _now())
-
-
-## Host: lets [param peer] in once its alias and its JP are known, or once the JP is no longer
-## awaited (an original peer sends none): the player cap and the password are checked first
-## ([signal HolePunch.player_refused]), then [signal HolePunch.player_payload] and
-## [signal HolePunch.player_joined] come together. Until then the peer is not handed over.
-func _admit(peer: HolePunchPeer, now: float) -> void:
-	var told_all := peer.name != "" and peer.payload_heard
-	if peer.admitted or (not told_all and now - peer.named_at < _payload_wait()):
-		return
-	if peer.name == "": # Heard, but never told an alias (only our RV may carry an empty one).
-		_peers.remove(peer)
-		dropped_datagrams += 1
-		return
-	var alias := HolePunchAlias.decode(peer.name)
-	var refusal := ""
-	if _settings.max_players > 0 and _admitted() >= _settings.max_players:
-		refusal = HolePunchFailures.FULL
-	elif not HolePunchPassword.accepts(_settings.password, peer.secret, peer.password):
-		refusal = HolePunchPassword.REFUSAL
-	if refusal != "":
-		_refuse(peer, refusal)
-		_node.player_refused.emit(peer.public_key, alias, refusal)
-		return
-	peer.admitted = true
-	if peer.payload_heard:
-		_node.player_payload.emit(peer.public_key, HolePunchAlias.decode(peer.payload))
-	if _peers != null and _peers.find(peer.public_key) == peer: # Unless refused in that handler.
-		peer.joined = true
-		_node.player_joined.emit(peer.public_key, alias)
-
-
-## Host: admits the peers whose JP is no longer awaited at [param now].
-func _admit_waiting(now: float) -> void:
-	for peer: HolePunchPeer in _peers.all().duplicate():
-		if not peer.admitted and peer.path != "" and _peers != null:
-			_admit(peer, now)
-
-
-## Seconds a host waits for a peer's JP after its alias: a second, or four keep-open packets.
-func _payload_wait() -> float:
-	return maxf(1.0, 4.0 * _settings.keep_open_interval)
 
 
 func _on_leave(_message: HolePunchProtocol.Leave, ip: String, port: int) -> void:
@@ -239,27 +192,10 @@ func refuse_player(key: String, reason: String) -> Error:
 		return ERR_INVALID_PARAMETER
 	if in_game: # A late joiner, or a player handed over: the game's peer lets it go.
 		return OK if _game.roster.refuse(key, HolePunchAlias.encode(reason)) else ERR_DOES_NOT_EXIST
-	_refuse(peer, reason)
+	_lobby.refuse(peer, reason)
 	if peer.joined:
 		_node.player_left.emit(key, HolePunchAlias.decode(peer.name), "removed")
 	return OK
-
-
-## Tells [param peer] it is refused for [param reason] (copies: no answer comes) and drops it.
-func _refuse(peer: HolePunchPeer, reason: String) -> void:
-	var packet := HolePunchProtocol.encode_refused_join(HolePunchAlias.encode(reason), peer.secret)
-	var to := peer.endpoint()
-	var ip: String = to[0]
-	var port: int = to[1]
-	for copy in 3:
-		_send_to(packet, ip, port)
-	_peers.remove(peer)
-	_refusals.add(peer, packet) # All three copies may be lost: it is answered again.
-
-
-## How many peers the host let in.
-func _admitted() -> int:
-	return _peers.all().filter(func(p: HolePunchPeer) -> bool: return p.admitted).size()
 
 
 func _on_return_cookie(message: HolePunchProtocol.ReturnCookie, _ip: String, _port: int) -> void:
