@@ -9,8 +9,10 @@ extends HolePunchBase
 ## client gets [signal start_client], with ports that are free to bind again. The signals, the
 ## settings, [enum HolePunchBase.Failure] and the API are generated from the protocol schema into
 ## [HolePunchBase], which documents each. This node hands each call and each frame to its
-## session: [code]session/hole_punch_machine.gd[/code] (the phase machine) and
-## [code]session/hole_punch_messages.gd[/code] (a handler per message, typed).
+## session, an object it owns that sees it only as [HolePunchBase]: the phase machine
+## ([code]session/hole_punch_machine.gd[/code]) and a handler per message, typed
+## ([code]session/hole_punch_messages.gd[/code]); [code]session/hole_punch_session_state.gd[/code]
+## says how the session is layered.
 
 const HolePunchFailures := preload("session/hole_punch_failures.gd")
 const HolePunchSession := preload("session/hole_punch_messages.gd")
