@@ -1,4 +1,4 @@
-extends "res://test/test_case.gd"
+extends GutTest
 ## What the addon adds to Godot's global classes, and so to the editor's help and a game's
 ## namespace: the node, its abstract generated base (Godot's help shows the signals and settings there;
 ## a game cannot add it) and the NAT type its API speaks of. Every other script of the addon is

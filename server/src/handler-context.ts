@@ -22,7 +22,10 @@ export interface HandlerContext {
   readonly matchShares: FairShare;
   readonly failedJoins: FailedJoinBudget;
   readonly now: () => number;
-  readonly send: (to: Endpoint, message: Message) => void;
+  /** The key of [endpoint] (the source of the datagram being handled, mostly): computed once per datagram. */
+  readonly keyOf: (endpoint: Endpoint) => string;
+  /** Answers [to], whose key is [toKey] (computed when not given). */
+  readonly send: (to: Endpoint, message: Message, toKey?: string) => void;
   /** NA to an NP on the rendezvous port: the source seen, the probe port, the server's IPv6 address. */
   /** The NAT report of the request being handled, if it carried one: kept only if the request is accepted. */
   readonly natReport: () => NatReport | undefined;
