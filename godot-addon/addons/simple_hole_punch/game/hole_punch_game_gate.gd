@@ -74,22 +74,16 @@ class _Leg:
 	var socket: PacketPeerUDP
 	var ip: String
 	var port: int
-	## Seconds: when something last went through.
-	var last := 0.0
-	## Connection id -> its handshake, until done.
-	var pending: Dictionary[int, _Pending] = {}
-	## Connection ids that ended (the values mean nothing).
-	var ended: Dictionary[int, bool] = {}
-	## The read its last new connection came in.
-	var opened := -1
+	var last := 0.0 # Seconds: when something last went through.
+	var pending: Dictionary[int, _Pending] = {} # Connection id -> its handshake, until done.
+	var ended: Dictionary[int, bool] = {} # Connection ids that ended.
+	var opened := -1 # The read its last new connection came in.
 
 
 ## A connection's handshake through a leg.
 class _Pending:
-	## Seconds: when it began.
-	var since: float
-	## ENet's peer id for it, or -1 before ENet answered.
-	var slot := -1
+	var since: float # Seconds: when it began.
+	var slot := -1 # ENet's peer id for it, or -1 before ENet answered.
 	var session := 0
 
 
