@@ -322,18 +322,18 @@ static func describe(reason: Failure, detail: String) -> String:
 	return HolePunch._api_describe(reason, detail)
 
 
-# What HolePunch does for each API call (the static ones are its own).
-func _api_host_session(_serv_key: String, _alias: String) -> Error: return ERR_UNAVAILABLE
-func _api_join_session(_id: String, _alias: String) -> Error: return ERR_UNAVAILABLE
-func _api_random_session(_serv_key: String, _alias: String) -> Error: return ERR_UNAVAILABLE
-func _api_close_session() -> Error: return ERR_UNAVAILABLE
-func _api_leave() -> Error: return ERR_UNAVAILABLE
-func _api_get_host() -> String: return ""
-func _api_refuse_player(_key: String, _reason: String) -> Error: return ERR_UNAVAILABLE
-func _api_get_players() -> Dictionary: return {}
-func _api_get_peer_id(_key: String) -> int: return 0
-func _api_get_peer_address(_peer_id: int) -> Array: return []
-func _api_get_local_port() -> int: return 0
-func _api_get_session_id() -> String: return ""
-func _api_diagnose_nat(_serv_key: String) -> void: pass
-func _api_get_nat_type() -> HolePunchNat.NatType: return HolePunchNat.NatType.UNKNOWN
+# What HolePunch does for each API call (the static ones are its own): it must say.
+@abstract func _api_host_session(serv_key: String, alias: String) -> Error
+@abstract func _api_join_session(id: String, alias: String) -> Error
+@abstract func _api_random_session(serv_key: String, alias: String) -> Error
+@abstract func _api_close_session() -> Error
+@abstract func _api_leave() -> Error
+@abstract func _api_get_host() -> String
+@abstract func _api_refuse_player(key: String, reason: String) -> Error
+@abstract func _api_get_players() -> Dictionary
+@abstract func _api_get_peer_id(key: String) -> int
+@abstract func _api_get_peer_address(peer_id: int) -> Array
+@abstract func _api_get_local_port() -> int
+@abstract func _api_get_session_id() -> String
+@abstract func _api_diagnose_nat(serv_key: String) -> void
+@abstract func _api_get_nat_type() -> HolePunchNat.NatType
