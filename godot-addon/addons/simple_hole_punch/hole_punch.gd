@@ -115,6 +115,18 @@ func _api_get_session_id() -> String:
 	return _session.get_session_id()
 
 
+func _api_publish_session(metadata: Dictionary) -> Error:
+	return _session.publish_session(metadata)
+
+
+func _api_list_sessions(filter: Dictionary) -> Error:
+	return _session.list_sessions(filter)
+
+
+func _api_get_short_code() -> String:
+	return _session.get_short_code()
+
+
 func _api_diagnose_nat(serv_key: String) -> void:
 	_session.diagnose_nat(serv_key)
 

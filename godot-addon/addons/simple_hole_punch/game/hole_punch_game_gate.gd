@@ -13,10 +13,15 @@ extends RefCounted
 ## nothing is sent to its sender.
 ##
 ## The gate also watches each connection's handshake (ENet's protocol: the connect request, ENet's
-## answer naming the slot, the first datagram to that slot) and frees a slot whose handshake is
-## not done, by telling ENet from the leg that the connection ended: at once when the same address
-## starts another connection (a client's fresh attempt abandons the one before), else after
-## [constant HALF_OPEN] seconds. So an address holds at most one half-open slot, for seconds.
+## answer naming the slot, the first datagram to that slot) and ends connections by telling ENet
+## from the leg that they ended. When an address starts another connection (a client's fresh
+## attempt abandons the one before), every earlier one of that address ends at once, its handshake
+## done or not: ENet names the host's side of a connection to the client by the client's slot (0
+## for every fresh client) and a session that starts at 0 in every fresh slot of the host, so the
+## new one cannot tell what the host's side of an old one still sends (a resend, a ping, its
+## goodbye) from its own, which it would take as the host's word (and be ended by). A half-open
+## slot also ends after [constant HALF_OPEN] seconds. So an address holds at most one half-open
+## slot, for seconds.
 ##
 ## ENet sees each player at its leg's loopback address; [method remote_of] names the player's own.
 ## The gate reads on every physics and process frame, and ENet reads what it passed when the game
@@ -50,6 +55,8 @@ const _NO_PEER := 0x0FFF
 var dropped := 0
 ## Half-open connections whose slot the gate freed.
 var freed := 0
+## Connections past their handshake that the gate ended because their address started another.
+var replaced := 0
 var _outer := PacketPeerUDP.new()
 var _clock: HolePunchClock
 var _tree: SceneTree
@@ -57,6 +64,8 @@ var _enet: ENetMultiplayerPeer
 var _enet_port := 0
 ## (ip, port) -> whether a player was punched there.
 var _expects := Callable()
+## (ip, port): that address starts another connection, and the ones before it end.
+var _afresh := Callable()
 ## "ip:port" -> the leg of the player there.
 var _legs: Dictionary[String, _Leg] = {}
 ## A leg's loopback port -> its "ip:port".
@@ -75,14 +84,15 @@ class _Leg:
 	var ip: String
 	var port: int
 	var last := 0.0 # Seconds: when something last went through.
-	var pending: Dictionary[int, _Pending] = {} # Connection id -> its handshake, until done.
+	var pending: Dictionary[int, _Connection] = {} # Connection id -> its handshake, until done.
+	var live: Dictionary[int, _Connection] = {} # The same, once its handshake is done.
 	var ended: Dictionary[int, bool] = {} # Connection ids that ended.
 	var opened := -1 # The read its last new connection came in.
 
 
-## A connection's handshake through a leg.
-class _Pending:
-	var since: float # Seconds: when it began.
+## A connection through a leg.
+class _Connection:
+	var since: float # Seconds: when its handshake began.
 	var slot := -1 # ENet's peer id for it, or -1 before ENet answered.
 	var session := 0
 
@@ -112,9 +122,11 @@ func open(tree: SceneTree, port: int, enet: ENetMultiplayerPeer, max_clients: in
 
 
 ## Lets new addresses through when [param expects] (ip, port) is true (none with an empty
-## [Callable]); addresses already through stay.
-func admit(expects: Callable) -> void:
+## [Callable]); addresses already through stay. [param afresh] (ip, port) hears of each new
+## connection of an address just before the ones before it end (a client's fresh attempt).
+func admit(expects: Callable, afresh := Callable()) -> void:
 	_expects = expects
+	_afresh = afresh
 
 
 ## [ip, port] of the player behind the ENet peer at [param ip]:[param port] (a leg), or the same.
@@ -190,22 +202,26 @@ func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> void:
 			dropped += 1
 			return
 	var id := connect_id(data)
-	if id >= 0 and (leg.ended.has(id) or not leg.pending.has(id) and leg.opened == _pumps):
+	var known := leg.pending.has(id) or leg.live.has(id)
+	if id >= 0 and (leg.ended.has(id) or not known and leg.opened == _pumps):
 		dropped += 1 # An ended one, or a second new one before ENet answered the first.
 		return
-	if id >= 0 and not leg.pending.has(id):
-		for old: int in leg.pending.keys(): # The client started afresh.
+	if id >= 0 and not known:
+		if _afresh.is_valid():
+			_afresh.call(leg.ip, leg.port)
+		for old: int in leg.pending.keys() + leg.live.keys(): # The client started afresh.
 			_free(leg, old)
-		var pending := _Pending.new()
-		pending.since = now
-		leg.pending[id] = pending
+		var connection := _Connection.new()
+		connection.since = now
+		leg.pending[id] = connection
 		leg.opened = _pumps
 		_opened = _pumps
 	elif id < 0 and data.size() >= 2 and not leg.pending.is_empty():
 		var slot := (data.decode_u8(0) << 8 | data.decode_u8(1)) & _NO_PEER
 		for done: int in leg.pending.keys():
 			if leg.pending[done].slot == slot:
-				leg.pending.erase(done) # It talks to its slot: the handshake is done.
+				leg.live[done] = leg.pending[done] # It talks to its slot: the handshake is done.
+				leg.pending.erase(done)
 	leg.last = now
 	leg.socket.put_packet(data)
 
@@ -235,7 +251,7 @@ func _on_answer(leg: _Leg, data: PackedByteArray) -> void:
 		if command == _VERIFY_CONNECT and at + 44 <= data.size():
 			var id := data.slice(at + 40, at + 44)
 			id.reverse() # Network order.
-			var pending: _Pending = leg.pending.get(id.decode_u32(0))
+			var pending: _Connection = leg.pending.get(id.decode_u32(0))
 			if pending != null:
 				pending.slot = (data.decode_u8(at + 4) << 8 | data.decode_u8(at + 5)) & _NO_PEER
 				pending.session = data.decode_u8(at + 7) & 0x03
@@ -250,11 +266,13 @@ func _on_answer(leg: _Leg, data: PackedByteArray) -> void:
 		at += size
 
 
-## Frees the slot of [param leg]'s pending connection [param id]: ENet hears, from the leg, that
-## the connection ended, and resets the slot of a connection not yet done.
+## Ends [param leg]'s connection [param id], pending or live: ENet hears, from the leg, that the
+## connection ended, and sends nothing more on it (it resets the slot of one not yet done).
 func _free(leg: _Leg, id: int) -> void:
-	var pending := leg.pending[id]
+	var half_open := leg.pending.has(id)
+	var pending := leg.pending[id] if half_open else leg.live[id]
 	leg.pending.erase(id)
+	leg.live.erase(id)
 	leg.ended[id] = true
 	if leg.ended.size() > _ENDED:
 		leg.ended.erase(leg.ended.keys()[0])
@@ -262,7 +280,10 @@ func _free(leg: _Leg, id: int) -> void:
 		return # ENet gave it no slot.
 	var out := PackedByteArray([(pending.slot >> 8) | (pending.session << 4), pending.slot & 0xFF, 4, 0xFF, 0, 0, 0, 0, 0, 0]) # DISCONNECT
 	leg.socket.put_packet(out)
-	freed += 1
+	if half_open:
+		freed += 1
+	else:
+		replaced += 1
 
 
 ## Frees the slots of handshakes older than [constant HALF_OPEN] seconds; closes the legs nothing

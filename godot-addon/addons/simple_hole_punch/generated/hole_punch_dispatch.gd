@@ -47,6 +47,10 @@ func _dispatch(message: HolePunchProtocol.Message, ip: String, port: int) -> voi
 			_on_nat_answer(message as HolePunchProtocol.NatAnswer, ip, port)
 		"IA":
 			_on_ip6_answer(message as HolePunchProtocol.Ip6Answer, ip, port)
+		"LD":
+			_on_lobby_listed(message as HolePunchProtocol.LobbyListed, ip, port)
+		"LL":
+			_on_lobby_list(message as HolePunchProtocol.LobbyList, ip, port)
 
 
 ## A message the node does not handle: dropped.
@@ -73,3 +77,5 @@ func _on_relay_granted(message: HolePunchProtocol.RelayGranted, _ip: String, _po
 func _on_relay_bound(message: HolePunchProtocol.RelayBound, _ip: String, _port: int) -> void: _unhandled_message(message)
 func _on_nat_answer(message: HolePunchProtocol.NatAnswer, _ip: String, _port: int) -> void: _unhandled_message(message)
 func _on_ip6_answer(message: HolePunchProtocol.Ip6Answer, _ip: String, _port: int) -> void: _unhandled_message(message)
+func _on_lobby_listed(message: HolePunchProtocol.LobbyListed, _ip: String, _port: int) -> void: _unhandled_message(message)
+func _on_lobby_list(message: HolePunchProtocol.LobbyList, _ip: String, _port: int) -> void: _unhandled_message(message)

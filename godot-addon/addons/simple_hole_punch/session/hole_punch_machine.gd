@@ -4,6 +4,15 @@ extends "hole_punch_traffic.gd"
 ## is in [code]hole_punch_messages.gd[/code], which extends this. See
 ## [code]hole_punch_session_state.gd[/code] for the layers.
 
+const HolePunchCodeText := preload("hole_punch_code_text.gd")
+const HolePunchLobby := preload("hole_punch_lobby.gd")
+const HolePunchServerName := preload("hole_punch_server_name.gd")
+
+## The key [member HolePunch.server] resolved to when this session started ("" without one).
+var _named_server_key := ""
+## Pages of the public lobby list, from a socket of its own ([method list_sessions]).
+var _lobby := HolePunchLobby.new(func(sessions: Array, next: int) -> void: _node.sessions_listed.emit(sessions, next))
+
 
 func diagnose_nat(serv_key: String) -> void:
 	if HolePunchProtocol.decode_key(serv_key).is_empty():
@@ -39,7 +48,7 @@ func start() -> void:
 
 
 func host_session(serv_key: String, alias: String) -> Error:
-	var err := _begin(_Role.HOST, serv_key, alias)
+	var err := _begin(_Role.HOST, _named_or(serv_key), alias)
 	if err == OK:
 		var make := func(fields: Array) -> PackedByteArray:
 			var ext := PackedStringArray(fields)
@@ -49,8 +58,8 @@ func host_session(serv_key: String, alias: String) -> Error:
 
 
 func join_session(id: String, alias: String) -> Error:
-	var code := HolePunchAlias.normalize_code(id)
-	if not HolePunchProtocol.is_session_id(code):
+	var code := HolePunchCodeText.parse(id, _resolve_server())
+	if code == "":
 		_node.bad_session.emit(id)
 		return _fail(HolePunchBase.Failure.BAD_CODE, id, ERR_INVALID_PARAMETER)
 	var err := _begin(_Role.JOINER, code.left(HolePunchProtocol.KEY_LENGTH), alias)
@@ -64,7 +73,7 @@ func join_session(id: String, alias: String) -> Error:
 
 
 func random_session(serv_key: String, alias: String) -> Error:
-	var err := _begin(_Role.RANDOM, serv_key, alias)
+	var err := _begin(_Role.RANDOM, _named_or(serv_key), alias)
 	if err == OK:
 		var make := func(fields: Array) -> PackedByteArray:
 			var ext := PackedStringArray(fields)
@@ -100,6 +109,7 @@ func leave() -> Error:
 
 ## The node leaves the tree: whatever is under way ends, the NAT diagnosis too.
 func exit() -> void:
+	_lobby.close()
 	_leave()
 	_traversal.nat.stop()
 
@@ -130,6 +140,7 @@ func _on_game_host_left(host_key: String, host_alias: String) -> void:
 ## what is due to be sent.
 func process() -> void:
 	_settings.take(_node)
+	dropped_datagrams += _lobby.poll(_now())
 	_traversal.tick(_now(), HolePunchPeers.none() if _peers == null else _peers.all(), _is_host())
 	for i in _settings.max_datagrams_per_frame: # The rest waits for the next frame: a flood cannot stall it.
 		var datagram := _socket.receive()
@@ -144,6 +155,49 @@ func process() -> void:
 	if phase == Phase.HOSTING_GAME:
 		_late.tick(_now())
 	_game.tick(_now())
+
+
+## The key of [member HolePunch.server], resolved now and kept for [method get_short_code];
+## "" when the setting is empty or names no IPv4 address.
+func _resolve_server() -> String:
+	_settings.take(_node)
+	_named_server_key = HolePunchServerName.resolve_key(_settings.server) if _settings.server != "" else ""
+	return _named_server_key
+
+
+## [param serv_key], or the key of [member HolePunch.server] when [param serv_key] is empty (then
+## the setting itself when it resolves to nothing, so that the failure names it).
+func _named_or(serv_key: String) -> String:
+	var key := _resolve_server()
+	if serv_key != "" or _settings.server == "":
+		return serv_key
+	return key if key != "" else _settings.server
+
+
+func publish_session(metadata: Dictionary) -> Error:
+	_settings.take(_node)
+	if not _is_host() or _server == null or _server.nonce == "" or (phase != Phase.REQUESTING and phase != Phase.PUNCHING):
+		return ERR_DOES_NOT_EXIST
+	var values := HolePunchLobby.encode_metadata(metadata)
+	if values.is_empty():
+		return ERR_INVALID_PARAMETER
+	var cap := _settings.max_players + 1 if _settings.max_players > 0 else 0
+	var listing := PackedStringArray([str(cap), HolePunchAlias.cut(_names.own_alias, HolePunchLobby.MAX_BYTES["name"])])
+	listing.append_array(values)
+	_server.publish(_session_id, listing)
+	return OK
+
+
+func list_sessions(filter: Dictionary) -> Error:
+	_settings.take(_node)
+	var key: String = filter.get("server_key", "")
+	if key == "":
+		key = _resolve_server()
+	return _lobby.ask(key, filter, _settings, _now())
+
+
+func get_short_code() -> String:
+	return HolePunchCodeText.display(_session_id, _named_server_key)
 
 
 func _begin(role: _Role, serv_key: String, alias: String) -> Error:
@@ -168,7 +222,7 @@ func _begin(role: _Role, serv_key: String, alias: String) -> Error:
 	_server = HolePunchServerLink.new(_settings, _send_to, serv_key, not _settings.original_server)
 	_peers = HolePunchPeers.new(_settings, clock, _send_to, _punch_packets, func(key: String) -> void: _server.ask_relay(_session_id, key))
 	_refusals = HolePunchRefusals.new(_settings.max_peers)
-	_lobby = HolePunchLobby.new(_settings, _node, _peers, _refusals, _send_to)
+	_admission = HolePunchAdmission.new(_settings, _node, _peers, _refusals, _send_to)
 	_names = HolePunchNames.new(wire_alias, _settings.max_peers)
 	_bound_port = _socket.bound_port()
 	_lan_key = HolePunchProtocol.encode_key(HolePunchSocket.find_lan_address(_settings.lan_address), _bound_port)

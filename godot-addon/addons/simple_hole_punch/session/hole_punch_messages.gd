@@ -89,7 +89,7 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 	for alias in _names.take(peer, names, not _is_host()):
 		_node.new_name.emit(HolePunchAlias.decode(alias))
 	if unnamed and peer.name != "" and _is_host():
-		if not _lobby.admit(peer, _now()):
+		if not _admission.admit(peer, _now()):
 			dropped_datagrams += 1
 		if _peers == null or _peers.find(peer.public_key) != peer:
 			return # Refused, or the game ended the session in a handler.
@@ -159,7 +159,7 @@ func _on_join_payload(message: HolePunchProtocol.JoinPayload, ip: String, port: 
 	var peer := _peers.at(ip, port)
 	if not _is_host() or not phase in [Phase.PUNCHING, Phase.CLOSING] or peer.payload_heard or peer.handing_over():
 		return
-	if not _lobby.hear_payload(peer, message.payload, message.password, _now()):
+	if not _admission.hear_payload(peer, message.payload, message.password, _now()):
 		dropped_datagrams += 1
 
 
@@ -192,7 +192,7 @@ func refuse_player(key: String, reason: String) -> Error:
 		return ERR_INVALID_PARAMETER
 	if in_game: # A late joiner, or a player handed over: the game's peer lets it go.
 		return OK if _game.roster.refuse(key, HolePunchAlias.encode(reason)) else ERR_DOES_NOT_EXIST
-	_lobby.refuse(peer, reason)
+	_admission.refuse(peer, reason)
 	if peer.joined:
 		_node.player_left.emit(key, HolePunchAlias.decode(peer.name), "removed")
 	return OK
@@ -205,6 +205,11 @@ func _on_return_cookie(message: HolePunchProtocol.ReturnCookie, _ip: String, _po
 
 func _on_nat_answer(_message: HolePunchProtocol.NatAnswer, _ip: String, _port: int) -> void:
 	dropped_datagrams += 1 # The NAT diagnosis has a socket of its own (HolePunchNat): none is awaited here.
+
+
+func _on_lobby_listed(message: HolePunchProtocol.LobbyListed, _ip: String, _port: int) -> void:
+	if not _server.heard_listed(message, _session_id):
+		dropped_datagrams += 1 # No listing awaited its answer.
 
 
 func _on_ip6_answer(message: HolePunchProtocol.Ip6Answer, ip: String, _port: int) -> void:

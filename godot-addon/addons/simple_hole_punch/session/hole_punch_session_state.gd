@@ -8,10 +8,10 @@ extends "../generated/hole_punch_dispatch.gd"
 ##
 ## It sees the node only as [HolePunchBase]: the signals it emits and the settings, which it reads
 ## from a copy taken again on each API call and each frame ([code]hole_punch_settings.gd[/code]).
-## The peers, the server link, the names, the lobby, NAT traversal, the game's side and the late
+## The peers, the server link, the names, who the host lets in, NAT traversal, the game's side and the late
 ## join are objects of their own ([code]hole_punch_peers.gd[/code],
 ## [code]hole_punch_server_link.gd[/code], [code]hole_punch_names.gd[/code],
-## [code]hole_punch_lobby.gd[/code], [code]hole_punch_traversal.gd[/code],
+## [code]hole_punch_admission.gd[/code], [code]hole_punch_traversal.gd[/code],
 ## [code]hole_punch_game_peer.gd[/code], [code]hole_punch_late_join.gd[/code]), each given what it
 ## needs from here: the settings copy, the [member clock], callables that send; they return results
 ## or emit signals.
@@ -21,7 +21,7 @@ const HolePunchClock := preload("hole_punch_clock.gd")
 const HolePunchFailures := preload("hole_punch_failures.gd")
 const HolePunchGamePeer := preload("../game/hole_punch_game_peer.gd")
 const HolePunchLateJoin := preload("../game/hole_punch_late_join.gd")
-const HolePunchLobby := preload("../players/hole_punch_lobby.gd")
+const HolePunchAdmission := preload("../players/hole_punch_admission.gd")
 const HolePunchNames := preload("../players/hole_punch_names.gd")
 const HolePunchPassword := preload("../players/hole_punch_password.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
@@ -80,7 +80,7 @@ var _public_key := ""
 var _game: HolePunchGamePeer
 var _late: HolePunchLateJoin
 ## Host: who of the peers is let in (null outside a session).
-var _lobby: HolePunchLobby
+var _admission: HolePunchAdmission
 var _traversal := HolePunchTraversal.new()
 
 ## This machine's NAT, once diagnosed ([signal HolePunch.nat_diagnosed]);
@@ -130,8 +130,8 @@ func _stop() -> void:
 	_session_id = ""
 	_public_key = ""
 	_peers = null
-	if _lobby != null:
-		_lobby.close()
+	if _admission != null:
+		_admission.close()
 
 
 func _send_to(packet: PackedByteArray, ip: String, port: int) -> void:

@@ -59,7 +59,7 @@ func _tick(now: float) -> void:
 				_fail(why, peer.public_key)
 				return
 		if _is_host():
-			dropped_datagrams += _lobby.admit_waiting(now) # Peers whose JP is no longer awaited.
+			dropped_datagrams += _admission.admit_waiting(now) # Peers whose JP is no longer awaited.
 		if _peers == null:
 			return # A handler ended the session.
 		if phase == Phase.PUNCHING and not _is_host() and _peers.first().path == "":
