@@ -32,6 +32,7 @@ extends RefCounted
 ## delivered says goodbye as soon as ENet acknowledged them).
 
 const HolePunchClock := preload("../session/hole_punch_clock.gd")
+const HolePunchEnetWire := preload("hole_punch_enet_wire.gd")
 const HolePunchRoster := preload("hole_punch_roster.gd")
 
 ## Seconds a connection's handshake may take before its slot is freed (a client starts afresh every
@@ -44,11 +45,6 @@ const IDLE := 40.0
 const MAX_READ := 1024
 ## Connections a leg remembers as ended, so that a late copy of their request is not a new one.
 const _ENDED := 16
-## ENet's protocol: commands, and the fixed size of each (the data of a send follows it).
-const _CONNECT := 2
-const _VERIFY_CONNECT := 3
-const _SIZES: Array[int] = [0, 8, 48, 44, 8, 4, 6, 8, 24, 8, 12, 16, 24]
-const _NO_PEER := 0x0FFF
 
 ## Datagrams dropped: from an address nobody was punched at, or a late request of an ended
 ## connection.
@@ -201,7 +197,7 @@ func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> void:
 		if leg == null:
 			dropped += 1
 			return
-	var id := connect_id(data)
+	var id := HolePunchEnetWire.connect_id(data)
 	var known := leg.pending.has(id) or leg.live.has(id)
 	if id >= 0 and (leg.ended.has(id) or not known and leg.opened == _pumps):
 		dropped += 1 # An ended one, or a second new one before ENet answered the first.
@@ -217,7 +213,7 @@ func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> void:
 		leg.opened = _pumps
 		_opened = _pumps
 	elif id < 0 and data.size() >= 2 and not leg.pending.is_empty():
-		var slot := (data.decode_u8(0) << 8 | data.decode_u8(1)) & _NO_PEER
+		var slot := HolePunchEnetWire.slot_of(data)
 		for done: int in leg.pending.keys():
 			if leg.pending[done].slot == slot:
 				leg.live[done] = leg.pending[done] # It talks to its slot: the handshake is done.
@@ -242,28 +238,11 @@ func _open_leg(at: String, ip: String, port: int) -> _Leg:
 
 ## Notes the slot ENet gave a pending connection of [param leg], from ENet's answer [param data].
 func _on_answer(leg: _Leg, data: PackedByteArray) -> void:
-	var peer := data.decode_u8(0) << 8 | data.decode_u8(1)
-	var at := 4 if peer & 0x8000 != 0 else 2
-	while peer & 0x4000 == 0 and at + 4 <= data.size(): # Not compressed: command after command.
-		var command := data.decode_u8(at) & 0x0F
-		if command == 0 or command >= _SIZES.size():
-			return
-		if command == _VERIFY_CONNECT and at + 44 <= data.size():
-			var id := data.slice(at + 40, at + 44)
-			id.reverse() # Network order.
-			var pending: _Connection = leg.pending.get(id.decode_u32(0))
-			if pending != null:
-				pending.slot = (data.decode_u8(at + 4) << 8 | data.decode_u8(at + 5)) & _NO_PEER
-				pending.session = data.decode_u8(at + 7) & 0x03
-			return
-		var size := _SIZES[command]
-		if at + size > data.size():
-			return
-		if command == 6: # A reliable send: its data follows.
-			size += data.decode_u8(at + 4) << 8 | data.decode_u8(at + 5)
-		elif command >= 7 and command != 10 and command != 11: # Other sends.
-			size += data.decode_u8(at + 6) << 8 | data.decode_u8(at + 7)
-		at += size
+	var verified := HolePunchEnetWire.verified_connect(data)
+	var pending: _Connection = null if verified.is_empty() else leg.pending.get(verified[0])
+	if pending != null:
+		pending.slot = verified[1]
+		pending.session = verified[2]
 
 
 ## Ends [param leg]'s connection [param id], pending or live: ENet hears, from the leg, that the
@@ -278,8 +257,7 @@ func _free(leg: _Leg, id: int) -> void:
 		leg.ended.erase(leg.ended.keys()[0])
 	if pending.slot < 0:
 		return # ENet gave it no slot.
-	var out := PackedByteArray([(pending.slot >> 8) | (pending.session << 4), pending.slot & 0xFF, 4, 0xFF, 0, 0, 0, 0, 0, 0]) # DISCONNECT
-	leg.socket.put_packet(out)
+	leg.socket.put_packet(HolePunchEnetWire.disconnect_packet(pending.slot, pending.session))
 	if half_open:
 		freed += 1
 	else:
@@ -299,19 +277,3 @@ func _sweep(now: float) -> void:
 			_by_inner.erase(socket.get_local_port())
 			socket.close()
 			_legs.erase(at)
-
-
-## The connection ID an ENet connect request in [param data] asks for, or -1 for any other
-## datagram (one to a peer ENet already gave a slot, or one it cannot read).
-static func connect_id(data: PackedByteArray) -> int:
-	if data.size() < 2:
-		return -1
-	var peer := data.decode_u8(0) << 8 | data.decode_u8(1)
-	if peer & _NO_PEER != _NO_PEER or peer & 0x4000 != 0: # Given a slot already, or compressed.
-		return -1
-	var at := 4 if peer & 0x8000 != 0 else 2 # After the sent time, if any.
-	if data.size() < at + 48 or data.decode_u8(at) & 0x0F != _CONNECT:
-		return -1
-	var id := data.slice(at + 40, at + 44)
-	id.reverse() # Network order.
-	return id.decode_u32(0)
