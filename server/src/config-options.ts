@@ -3,8 +3,9 @@
  * table, read by readConfig (config.ts) and printed by --help.
  */
 import {
-  byteRate, duration, hostPort, integer, ipv4, logLevel, type OptionSpec, portRange, probePort, publicIpv6, reachableIpv4, showPorts,
+  byteRate, duration, hostPort, integer, ipv4, logLevel, type OptionSpec, portRange, probePort, publicIpv6, reachableIpv4, redisUrl, role, showPorts,
 } from './config-values.ts';
+import type { Role } from './config-values.ts';
 import { LIMITS } from './generated/protocol.ts';
 import { formatDuration } from './units.ts';
 
@@ -145,10 +146,18 @@ export const OPTIONS = {
     env: 'SHP_RELAY_REQUESTS_PER_IP', help: 'relay requests from one IP address waiting for the other side to ask (4 times this per /24)',
     default: 64, parse: integer(1, 1_000_000, 'a count'),
   },
+  role: {
+    env: 'SHP_ROLE', help: 'all: rendezvous and relays in one process; rendezvous: no relay ports',
+    default: 'all', parse: role,
+  },
+  redis: {
+    env: 'SHP_REDIS_URL', help: 'Redis URL (redis://host:port) shared by several instances: random strangers are then matched across all of them (off when empty: everything stays in memory)',
+    default: '', parse: redisUrl, show: (v: string) => (v ? v.replace(/\/\/[^@/]*@/, '//***@') : 'off'),
+  },
   'log-level': { env: 'SHP_LOG_LEVEL', help: 'fatal, error, warn, info, debug or trace', default: 'info', parse: logLevel },
   metrics: {
     env: 'SHP_METRICS', help: 'HOST:PORT for Prometheus metrics at /metrics and a health check at /health (off when empty)',
     default: '', parse: hostPort, show: (v: string) => v || 'off',
   },
-} satisfies Record<string, OptionSpec<string> | OptionSpec<number> | OptionSpec<readonly number[] | null> | OptionSpec<number | null | undefined>>;
+} satisfies Record<string, OptionSpec<string> | OptionSpec<number> | OptionSpec<readonly number[] | null> | OptionSpec<number | null | undefined> | OptionSpec<Role>>;
 

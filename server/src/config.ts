@@ -6,7 +6,7 @@
 import { networkInterfaces } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULTS, OPTIONS, PROBE_PORT_WITHOUT_RELAYS } from './config-options.ts';
-import { ConfigError, type LogLevel, type OptionSpec, showPorts } from './config-values.ts';
+import { ConfigError, type LogLevel, type OptionSpec, type Role, showPorts } from './config-values.ts';
 
 export { ConfigError, DEFAULTS, type LogLevel };
 
@@ -59,6 +59,10 @@ export interface Config {
   readonly relaysPerIp: number;
   readonly relaysPerSubnet: number;
   readonly relayRequestsPerIp: number;
+  /** all: rendezvous and relays; rendezvous: no relay ports. */
+  readonly role: Role;
+  /** Redis shared by several instances, or empty: in memory alone. */
+  readonly redisUrl: string;
 }
 
 export type ConfigResult = { readonly help: true } | { readonly help: false; readonly config: Config };
@@ -85,6 +89,10 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
   }
   const v = values as Values;
   const relayPortsGiven = ((parsed.values as Record<string, unknown>)['relay-ports'] ?? env.SHP_RELAY_PORTS ?? '') !== '';
+  if (v.role === 'rendezvous') {
+    if (relayPortsGiven && v['relay-ports']) throw new ConfigError(`--relay-ports=${showPorts(v['relay-ports'])}: --role rendezvous opens no relay ports`);
+    v['relay-ports'] = null;
+  }
   if (v.port === 0 && !relayPortsGiven && v['relay-ports']) {
     // A server on a free port (tests, benchmarks, several on one machine) takes free relay ports too.
     v['relay-ports'] = v['relay-ports'].map(() => 0);
@@ -137,6 +145,8 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
       relaysPerIp: v['relays-per-ip'],
       relaysPerSubnet: v['relays-per-subnet'],
       relayRequestsPerIp: v['relay-requests-per-ip'],
+      role: v.role,
+      redisUrl: v.redis,
     },
   };
 }
