@@ -2,6 +2,8 @@
 import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { ConfigError, helpText, readConfig } from './config.ts';
+import { clusterHealth, registerClusterMetrics } from './cluster/cluster-metrics.ts';
+import { RedisLink } from './cluster/redis-link.ts';
 import { metricsRegistry, serveMetrics } from './metrics.ts';
 import { RendezvousServer } from './rendezvous-server.ts';
 
@@ -23,8 +25,10 @@ async function main(): Promise<number> {
   const { config } = result;
   const logger = pino({ level: config.logLevel, base: undefined });
   const sessions = logger.child({ component: 'sessions' });
+  const redis = config.redisUrl ? new RedisLink(config.redisUrl, (event, fields) => logger.warn(fields, event)) : undefined;
+  await redis?.connect(); // Without Redis the instance serves alone meanwhile; the link keeps trying.
   const server = new RendezvousServer({
-    config,
+    config, redis,
     log: (event, fields) => {
       if (LIFECYCLE.has(event)) sessions.info(fields, event);
       else logger.warn(fields, event);
@@ -33,7 +37,10 @@ async function main(): Promise<number> {
   let metrics: Server | undefined;
   try {
     const bound = await server.listen();
-    if (config.metrics) metrics = await serveMetrics(config.metrics, metricsRegistry(server.stats, server.store)).catch((error: unknown) => {
+    const registry = metricsRegistry(server.stats, server.store);
+    if (redis && server.pairing) registerClusterMetrics(registry, redis, server.pairing);
+    const health = redis ? () => clusterHealth(redis) : undefined;
+    if (config.metrics) metrics = await serveMetrics(config.metrics, registry, health).catch((error: unknown) => {
       throw Object.assign(error as Error, { metricsAddress: config.metrics });
     });
     if (config.publicIpGuessed) {
@@ -41,10 +48,12 @@ async function main(): Promise<number> {
     }
     console.log(`simple-hole-punch listening on ${bound.address}:${bound.port}, public ${config.publicIp}:${config.publicPort || bound.port}, server key: ${server.serverKey}`
       + (config.publicIp6 ? `, IPv6 [${config.publicIp6}]:${config.publicPort || bound.port}` : '')
-      + (metrics ? `, metrics on http://${config.metrics}/metrics` : ''));
+      + (metrics ? `, metrics on http://${config.metrics}/metrics` : '')
+      + (redis ? `, ${config.role} role sharing Redis ${redis.online ? '(up)' : '(down, retrying)'}` : ''));
   } catch (error) {
     console.error(`simple-hole-punch: ${listenError(error as NodeJS.ErrnoException & { metricsAddress?: string; listenWhat?: string }, config.port, config.bind)}`);
     await server.close().catch(() => undefined);
+    await redis?.close();
     return 1;
   }
   const signal = await new Promise<string>((resolve) => {
@@ -60,6 +69,7 @@ async function main(): Promise<number> {
     }
   });
   await server.close();
+  await redis?.close();
   metrics?.close();
   console.log(`simple-hole-punch stopped on ${signal}: ${server.stats.summary()}, active ${server.store.size}`);
   return 0;

@@ -54,8 +54,8 @@ export function metricsRegistry(stats: ServerStats, store: SessionStore): Regist
   return registry;
 }
 
-/** Serves /metrics and /health on host:port; resolves once listening. */
-export async function serveMetrics(address: string, registry: Registry): Promise<Server> {
+/** Serves /metrics and /health (what [health] says) on host:port; resolves once listening. */
+export async function serveMetrics(address: string, registry: Registry, health: () => string = () => 'ok\n'): Promise<Server> {
   const [host, port] = address.split(':') as [string, string];
   const server = createServer((request, response) => {
     if (request.url === '/metrics') {
@@ -68,7 +68,7 @@ export async function serveMetrics(address: string, registry: Registry): Promise
       });
     } else if (request.url === '/health') {
       response.writeHead(200, { 'content-type': 'text/plain' });
-      response.end('ok\n');
+      response.end(health());
     } else {
       response.writeHead(404);
       response.end();

@@ -2,7 +2,10 @@
 import dgram from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import { monotonicNow } from './clock.ts';
-import { type Config, RELAY_DEFAULTS } from './config.ts';
+import { CrossInstancePairing, ENTRY_TTL_MS } from './cluster/cross-instance-pairing.ts';
+import { ObservedSessionStore } from './cluster/observed-session-store.ts';
+import type { RedisLink } from './cluster/redis-link.ts';
+import { type Config, DEFAULTS, RELAY_DEFAULTS } from './config.ts';
 import { encodeKey, type Endpoint } from './generated/protocol.ts';
 import { Rendezvous, type RendezvousConfig } from './rendezvous.ts';
 import { type RelayConfig, RelayService, type RelaySocket } from './relay/relay-service.ts';
@@ -23,12 +26,18 @@ export interface ServerOptions {
   readonly store?: SessionStore;
   readonly now?: () => number;
   readonly log?: Log;
+  /** Redis shared with other instances: random strangers are matched across all of them. */
+  readonly redis?: RedisLink;
 }
+
+/** Waiting strangers Redis looks at per match at most. */
+const MAX_MATCH_CHECKS = 64;
 
 export class RendezvousServer {
   readonly store: SessionStore;
   readonly rendezvous: Rendezvous;
   readonly relays: RelayService;
+  readonly pairing: CrossInstancePairing | undefined;
   private readonly socket: dgram.Socket;
   private readonly probes: ProbeSockets;
   /** The relay port that is also the probe port, or -1. */
@@ -45,8 +54,13 @@ export class RendezvousServer {
     // Large kernel buffers absorb bursts that would otherwise be dropped before we read them
     // (the kernel caps them at net.core.rmem_max / wmem_max).
     this.socket = options.socket ?? dgram.createSocket({ type: 'udp4', recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 });
-    this.store = options.store ?? new MemorySessionStore();
     this.now = options.now ?? monotonicNow;
+    const { redis } = options;
+    this.pairing = redis && new CrossInstancePairing(redis, () => this.key, {
+      perIp: options.config.matchesPerIp ?? DEFAULTS.matchesPerIp, perNet: options.config.matchesPerNet ?? DEFAULTS.matchesPerNet,
+      entryTtlMs: ENTRY_TTL_MS, maxChecks: MAX_MATCH_CHECKS,
+    }, this.now);
+    this.store = options.store ?? (this.pairing ? new ObservedSessionStore((id) => this.pairing!.removed(id)) : new MemorySessionStore());
     this.log = options.log ?? (() => {});
     const { config } = options;
     const stats = new ServerStats();
@@ -72,6 +86,7 @@ export class RendezvousServer {
       serverKey: () => this.key,
       probePort: () => (this.probeIndex >= 0 ? this.relays.boundPorts[this.probeIndex] : this.probes.probePort),
       publicIp6: config.publicIp6 || undefined,
+      pairing: this.pairing,
       transmit: (to, datagram) => {
         try {
           this.socket.send(datagram, to.port, to.address);
@@ -123,6 +138,7 @@ export class RendezvousServer {
     this.socket.on('error', (error) => this.rendezvous.socketError(error));
     this.socket.on('message', (data, from) => this.receive(data, { address: from.address, port: from.port }));
     this.key = encodeKey({ address: publicIp, port: publicPort || bound.port });
+    if (this.pairing) await this.pairing.start((joiner) => this.rendezvous.handlers.joinedFromElsewhere(joiner));
     this.sweep = setInterval(() => {
       this.expire();
       this.relays.sweep();
@@ -161,6 +177,7 @@ export class RendezvousServer {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.sweep);
+    await this.pairing?.close();
     this.relays.closeAll();
     this.probes.close();
     this.socket.removeAllListeners('message');

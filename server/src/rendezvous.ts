@@ -5,6 +5,7 @@
  * contains can throw out of here, and nothing a send does either.
  */
 import { isUsableSource } from './addresses.ts';
+import type { CrossInstancePairing } from './cluster/cross-instance-pairing.ts';
 import { type Config, DEFAULTS } from './config.ts';
 import { decode, type DecodeError, dispatchToServer, encode, type Endpoint, isKey, type Message, type NatProbe } from './generated/protocol.ts';
 import type { HandlerContext } from './handler-context.ts';
@@ -58,6 +59,8 @@ export interface RendezvousOptions {
   readonly probePort?: () => number | undefined;
   /** The server's own IPv6 address (--public-ip6): without one, no IPv6 address is proven or passed on. */
   readonly publicIp6?: string;
+  /** Random pairing across instances through Redis; absent when the server runs alone. */
+  readonly pairing?: CrossInstancePairing;
 }
 
 export class Rendezvous {
@@ -112,6 +115,8 @@ export class Rendezvous {
         perIp: config.failedJoinsPerIp, perNet: config.failedJoinsPerNet, total: config.failedJoins, maxTracked: config.maxTracked,
       }),
       send: (to, message) => this.send(to, message),
+      answer: (to, message) => this.answer(to, message),
+      pairing: options.pairing,
       natReport: () => this.natReport,
       natAnswer: (probe, from) => natAnswer(probe, from, this.self()),
       relays: options.relays,

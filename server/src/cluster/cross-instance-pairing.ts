@@ -1,0 +1,187 @@
+/**
+ * Random pairing across instances. Every stranger that waits is queued in Redis; a stranger that
+ * arrives at any instance takes the oldest one (match-script.ts). The instance that matched answers
+ * its own stranger (JR) and tells the waiting stranger's instance on that instance's channel,
+ * which answers its own (NJ): each player hears only from the address it asked.
+ */
+import type { Message } from '../generated/protocol.ts';
+import type { NatReport } from '../nat/nat-book.ts';
+import { leaveQueue, type MatchLimits, matchOrWait, refreshEntries, type WaitingEntry } from './match-script.ts';
+import type { RedisLink } from './redis-link.ts';
+
+/** What the matching instance tells the waiting stranger's instance: who joins which session. */
+export interface RemoteJoiner {
+  readonly sessionId: string;
+  readonly remoteKey: string;
+  readonly localKey: string;
+  readonly secret?: string;
+  readonly nat?: NatReport;
+}
+
+/** A matched stranger's JR is kept this long, to answer its resends of RS. */
+const JOINED_MEMORY_MS = 60_000;
+/** Past this many remembered answers the oldest go (bounds memory under a flood of matches). */
+const MAX_REMEMBERED = 200_000;
+
+/** Queued entries are refreshed this often and last ENTRY_TTL_MS: a dead instance's strangers leave the queue within it. */
+const REFRESH_MS = 5_000;
+export const ENTRY_TTL_MS = 3 * REFRESH_MS;
+
+const channel = (instance: string) => `shp:instance:${instance}`;
+
+export class CrossInstancePairing {
+  /** Strangers whose match is being decided in Redis: their resends wait for it. */
+  private readonly deciding = new Set<string>();
+  /** Their session ids; and those of them whose match another instance told of before Redis's answer came. */
+  private readonly decidingIds = new Set<string>();
+  private readonly toldWhileDeciding = new Set<string>();
+  /** This instance's strangers queued in Redis, by session id: queued again after Redis restarts empty. */
+  private readonly queued = new Map<string, WaitingEntry>();
+  /** JR sent to strangers matched with another instance's, by their address, with when. */
+  private readonly joined = new Map<string, { answer: Message; at: number }>();
+  /** Strangers that began waiting here while Redis was away: queued once it is back. */
+  private readonly offline = new Map<string, WaitingEntry>();
+  /** Queued strangers matched here while Redis was away: taken out of the queue once it is back. */
+  private readonly leaving = new Set<string>();
+  private refresher: NodeJS.Timeout | undefined;
+  /** Matches this instance made with another instance's stranger, and ones it was told of. */
+  readonly counts = { matchedAcross: 0, toldOfMatch: 0, lostMatches: 0 };
+
+  constructor(
+    private readonly link: RedisLink,
+    private readonly instance: () => string,
+    private readonly limits: MatchLimits,
+    private readonly now: () => number,
+  ) {}
+
+  /** Listens on this instance's channel: [onJoiner] runs for each of its strangers matched elsewhere. */
+  async start(onJoiner: (joiner: RemoteJoiner) => void): Promise<void> {
+    this.link.subscriber.on('message', (_channel: string, text: string) => {
+      let joiner: RemoteJoiner;
+      try {
+        joiner = JSON.parse(text) as RemoteJoiner;
+      } catch {
+        return;
+      }
+      this.queued.delete(joiner.sessionId);
+      if (this.decidingIds.has(joiner.sessionId)) this.toldWhileDeciding.add(joiner.sessionId);
+      this.counts.toldOfMatch++;
+      try {
+        onJoiner(joiner);
+      } catch {
+        this.counts.lostMatches++; // Nothing from Redis may throw out of its handler.
+      }
+    });
+    this.link.whenReady(() => this.reconnected());
+    await this.link.subscriber.subscribe(channel(this.instance())).catch(() => undefined);
+    this.refresher = setInterval(() => this.sweep(), REFRESH_MS);
+    this.refresher.unref();
+  }
+
+  /** A stranger waits here while Redis is away; it joins the queue once Redis is back. */
+  waitingOffline(entry: WaitingEntry): void {
+    this.offline.set(entry.sessionId, entry);
+  }
+
+  private reconnected(): void {
+    const leaving = [...this.leaving];
+    this.leaving.clear();
+    if (leaving.length > 0) this.link.timed((redis) => leaveQueue(redis, leaving)).catch(() => undefined);
+    // Redis may have restarted empty: the strangers queued before are queued again (kept where they still are).
+    const entries = [...this.queued.values(), ...this.offline.values()];
+    this.offline.clear();
+    for (const entry of entries) this.enqueue(entry).catch(() => this.offline.set(entry.sessionId, entry));
+  }
+
+  get online(): boolean {
+    return this.link.online;
+  }
+
+  /** Whether [remoteKey]'s match is being decided: its resends are not answered meanwhile. */
+  isDeciding(remoteKey: string): boolean {
+    return this.deciding.has(remoteKey);
+  }
+
+  /** The JR already sent to [remoteKey], matched with another instance's stranger, for its resends. */
+  answerFor(remoteKey: string): Message | undefined {
+    const known = this.joined.get(remoteKey);
+    if (known && this.now() - known.at < JOINED_MEMORY_MS) return known.answer;
+    if (known) this.joined.delete(remoteKey);
+    return undefined;
+  }
+
+  /**
+   * Matches [entry] (a stranger of this instance, waiting locally already) with the oldest
+   * eligible stranger anywhere, or queues it. Rejects when Redis does not answer.
+   */
+  async seek(entry: WaitingEntry, mayMatch: boolean): Promise<WaitingEntry | null> {
+    this.deciding.add(entry.hostRemoteKey);
+    this.decidingIds.add(entry.sessionId);
+    try {
+      const other = await this.link.timed((redis) => matchOrWait(redis, entry, mayMatch, this.limits));
+      // Queued, unless another instance took it already and said so before this answer came.
+      if (other === null && !this.toldWhileDeciding.has(entry.sessionId)) this.queued.set(entry.sessionId, entry);
+      return other;
+    } finally {
+      this.deciding.delete(entry.hostRemoteKey);
+      this.decidingIds.delete(entry.sessionId);
+      this.toldWhileDeciding.delete(entry.sessionId);
+    }
+  }
+
+  /** Queues a stranger that began waiting while Redis was away, without matching it now. */
+  async enqueue(entry: WaitingEntry): Promise<void> {
+    await this.seek(entry, false);
+  }
+
+  /**
+   * Tells [other]'s instance that [joiner] joined its stranger; resolves true once it listens, and
+   * remembers [answer] for our stranger's resends. False when the word could not go out (Redis
+   * went away, or that instance does not listen): our stranger then gets no JR, and its resend asks
+   * again, while the other is queued again by its instance once Redis is back.
+   */
+  async tell(other: WaitingEntry, joiner: RemoteJoiner, answer: Message): Promise<boolean> {
+    const listeners = await this.link.timed((redis) => redis.publish(channel(other.instance), JSON.stringify(joiner))).catch(() => 0);
+    if (listeners === 0) {
+      this.counts.lostMatches++;
+      return false;
+    }
+    this.counts.matchedAcross++;
+    if (this.joined.size >= MAX_REMEMBERED) this.joined.delete(this.joined.keys().next().value!);
+    this.joined.set(joiner.remoteKey, { answer, at: this.now() });
+    return true;
+  }
+
+  /** A session of ours ended or was matched here: its stranger, if queued, leaves the queue. */
+  removed(sessionId: string): void {
+    this.offline.delete(sessionId);
+    if (!this.queued.delete(sessionId)) return;
+    if (!this.online) {
+      this.leaving.add(sessionId);
+      return;
+    }
+    this.link.timed((redis) => leaveQueue(redis, [sessionId])).catch(() => this.leaving.add(sessionId));
+  }
+
+  /** A queued stranger of ours that the queue gave to one of our own strangers: it left the queue already. */
+  takenFromQueue(sessionId: string): void {
+    this.queued.delete(sessionId);
+  }
+
+  /** Keeps the queued strangers' entries alive; forgets old answers. */
+  sweep(): void {
+    const now = this.now();
+    for (const [key, known] of this.joined) {
+      if (now - known.at < JOINED_MEMORY_MS) break; // Oldest first.
+      this.joined.delete(key);
+    }
+    if (this.online) this.link.timed((redis) => refreshEntries(redis, [...this.queued.keys()], this.limits.entryTtlMs)).catch(() => undefined);
+  }
+
+  /** Takes this instance's strangers out of the queue (it stops). */
+  async close(): Promise<void> {
+    clearInterval(this.refresher);
+    if (this.online) await this.link.timed((redis) => leaveQueue(redis, [...this.queued.keys()])).catch(() => undefined);
+    this.queued.clear();
+  }
+}
