@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Unit and integration layer: schema, codegen, server (real UDP sockets on loopback).
 export default defineConfig({
   test: {
-    include: ['codegen/test/**/*.test.ts', 'server/test/**/*.test.ts'],
+    include: ['codegen/test/**/*.test.ts', 'server/test/**/*.test.ts', 'ci/test/**/*.test.ts'],
     testTimeout: 20_000,
   },
 });

@@ -3,6 +3,7 @@
  * 100,000 registered sessions, each with one joined peer, driven through the server's own logic.
  * Prints one JSON line.
  */
+import { DEFAULT_CONFIG } from '../server/src/config.ts';
 import { encodeKey } from '../server/src/generated/protocol.ts';
 import { Rendezvous } from '../server/src/rendezvous.ts';
 import { MemorySessionStore } from '../server/src/sessions/memory-session-store.ts';
@@ -21,7 +22,7 @@ const store = new MemorySessionStore();
 const serverKey = encodeKey({ address: '203.0.113.7', port: 7788 });
 const answers: string[] = [];
 const r = new Rendezvous({
-  config: { suffixBigrams: 4, maxPeers: 32, maxSessions: 1_000_000, sessionsPerIp: 1_000_000, rate: 50, burst: 100, maxTracked: 100_000 },
+  config: { ...DEFAULT_CONFIG, maxSessions: 1_000_000, sessionsPerIp: 1_000_000 },
   store, now: Date.now, serverKey: () => serverKey, log: () => {},
   transmit: (_to, datagram) => { if (datagram[0] === 0x48) answers.push(datagram.toString('latin1').split(':')[2]!); },
 });

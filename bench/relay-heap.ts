@@ -3,7 +3,7 @@
  * relays opened and both sides bound through its public paths, measured after GC. Null without
  * --expose-gc.
  */
-import { RELAY_DEFAULTS } from '../server/src/config.ts';
+import { DEFAULT_CONFIG } from '../server/src/config.ts';
 import { decodeKey, encodeKey, type Endpoint, type Message } from '../server/src/generated/protocol.ts';
 import { RelayService, type RelaySocket } from '../server/src/relay/relay-service.ts';
 import { ServerStats } from '../server/src/stats.ts';
@@ -15,7 +15,7 @@ export async function relayHeapPerRelay(pairs: number): Promise<number | null> {
   const grants: Array<{ to: Endpoint; message: Message }> = [];
   const socket = (port: number): RelaySocket => ({ port, send: () => {}, onMessage: (h) => { handlers.set(port, h); }, close: () => {} });
   const relays = new RelayService({
-    config: { ...RELAY_DEFAULTS, relayPorts: [1, 2, 3, 4], maxRelays: pairs, relaysPerSubnet: pairs },
+    config: { ...DEFAULT_CONFIG, relayPorts: [1, 2, 3, 4], maxRelays: pairs, relaysPerSubnet: pairs },
     publicIp: '127.0.0.1', stats: new ServerStats(), now: () => 0, log: () => {},
     openSocket: async (port) => socket(port), send: (to, message) => grants.push({ to, message }),
     session: () => undefined, own: { addresses: new Set(), ports: new Set() },

@@ -65,7 +65,7 @@ if (godot.status !== 0) {
   const bin = godot.stdout.trim().split('\n').pop();
   for (const project of ['godot-addon', 'godot-demo']) {
     run(bin, ['--headless', '--path', project, '--import'], { stdio: ['ignore', 'ignore', 'ignore'] });
-    // Every warning is an error in these projects (their project.godot says so): loading each script is the lint.
+    // The warnings these projects raise are errors (their project.godot lists them): loading each script is the lint.
     counted(`lint (GDScript, ${project})`, bin, ['--headless', '--path', project, '-s', join(ROOT, 'ci/gdscript-lint.gd')]);
   }
   counted('Godot unit (headless)', bin, ['--headless', '--path', 'godot-addon', '-s', 'res://test/run_tests.gd']);

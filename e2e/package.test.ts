@@ -49,7 +49,7 @@ describe('the Asset Library archive', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const { entries } = packageAddon(dir);
     expect(entries.every((e) => e.startsWith('addons/simple_hole_punch/'))).toBe(true);
-    for (const file of ['LICENSE', 'README.md', 'icon.svg', 'plugin.cfg', 'generated/hole_punch.gd', 'session/hole_punch_machine.gd']) {
+    for (const file of ['LICENSE', 'README.md', 'icon.svg', 'plugin.cfg', 'hole_punch.gd', 'generated/hole_punch_base.gd', 'session/hole_punch_machine.gd', 'wire/protocol_codec.gd']) {
       expect(entries).toContain(`addons/simple_hole_punch/${file}`);
     }
   });

@@ -146,7 +146,8 @@ export interface WireLimits {
 export interface ConstantSpec {
   /** snake_case; `NO_KEY` in both targets. */
   readonly name: string;
-  readonly value: string;
+  /** A word, or a list of words (such as the NAT types that several fields take). */
+  readonly value: string | readonly string[];
   readonly doc: string;
 }
 

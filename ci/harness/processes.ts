@@ -181,12 +181,24 @@ export interface RunningServer {
   readonly process: Watched;
 }
 
-/** Starts the real server (the built bundle) on a free loopback port and reads its key. */
-export async function startServer(extraArgs: readonly string[] = []): Promise<RunningServer> {
-  const child = spawn(process.execPath, [SERVER_BUNDLE, '--port', '0', '--bind', '127.0.0.1', '--public-ip', '127.0.0.1', ...extraArgs], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+export interface ServerStart {
+  /** Another build of the server, run as it is (default: this tree's bundle, built by the global set-up or prepareServer). */
+  readonly bundle?: string;
+  /** Run it in this group (so that nftables can count what it sends). */
+  readonly gid?: number;
+}
+
+/**
+ * Starts the real server on a free loopback port, with [extraArgs] after the harness's own, and
+ * reads its key; rejects when it exits first or says nothing within 20 s.
+ */
+export async function startServer(extraArgs: readonly string[] = [], start: ServerStart = {}): Promise<RunningServer> {
+  const args = [start.bundle ?? SERVER_BUNDLE, '--port', '0', '--bind', '127.0.0.1', '--public-ip', '127.0.0.1', ...extraArgs];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], ...(start.gid === undefined ? {} : { gid: start.gid }),
   });
   const watched = new Watched(child, 'server');
-  const match = await watched.waitForLine(/listening on [\d.]+:(\d+),.*server key: ([a-z]{12})/, 20_000);
+  // No comma required after the address: older builds (--bundle) word the line a little differently.
+  const match = await watched.waitForLine(/listening on [\d.]+:(\d+).*server key: ([a-z]{12})/, 20_000);
   return { key: match[2]!, port: Number(match[1]), process: watched };
 }

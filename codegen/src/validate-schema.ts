@@ -64,6 +64,11 @@ export function validateSchema(spec: ProtocolSpec): void {
   }
   for (const c of spec.constants ?? []) {
     if (!isSnakeCase(c.name)) problems.push(`constant "${c.name}": name is not snake_case`);
+    // A list of words is shared only through the fields that take them.
+    const words = typeof c.value === 'string' ? null : c.value.join(' ');
+    if (words !== null && !spec.messages.some((m) => m.fields.some((f) => f.values?.join(' ') === words))) {
+      problems.push(`constant "${c.name}": no word field takes these words`);
+    }
   }
   const signalNames = new Set<string>();
   for (const s of spec.signals) {

@@ -17,13 +17,17 @@ export interface FieldView {
   readonly index: number;
   readonly tsName: string;
   readonly gdName: string;
-  /** The generated check for this field's type, on each side: a function name, or for `word` a value list. */
-  readonly tsCheck: string;
+  /** The generated GDScript check for this field's type: a function name, or for `word` a value list. */
   readonly gdCheck: string;
   /** The GDScript condition that part [index] is valid. */
   readonly gdTest: string;
   /** The TypeScript type of the field's value. */
   readonly tsType: string;
+  /** Fewest and most characters on the wire. */
+  readonly minLength: number;
+  readonly maxLength: number;
+  /** For a reason word: the failure each value names. */
+  readonly failures: Readonly<Record<string, string>> | null;
 }
 
 export interface MessageView {
@@ -47,12 +51,18 @@ export interface MessageView {
   readonly minParts: number;
   /** Most payload parts a valid datagram has. */
   readonly maxParts: number;
+  /** Fewest and most records of the repeated fields (0 when none repeat). */
+  readonly minCount: number;
+  readonly maxCount: number;
+  /** Longest valid datagram, in bytes. */
+  readonly maxBytes: number;
 }
 
 export interface ParamView { readonly name: string; readonly type: string; readonly doc: string }
 export interface SignalView { readonly name: string; readonly doc: string; readonly params: readonly ParamView[] }
 export interface ApiView extends SignalView { readonly returns: string; readonly returnsValue: boolean; readonly isStatic: boolean }
 
+export interface ConstantView { readonly tsName: string; readonly gdName: string; readonly value: string | readonly string[]; readonly doc: string }
 export interface FailureView { readonly constant: string; readonly doc: string }
 export interface SettingView {
   readonly name: string;
@@ -66,7 +76,12 @@ export interface ViewModel {
   /** The first line of each target's files. */
   readonly tsHeader: string;
   readonly gdHeader: string;
+  readonly mdHeader: string;
   readonly messages: readonly MessageView[];
+  /** The game connection's messages (a codec of their own on each side). */
+  readonly gameMessages: readonly MessageView[];
+  /** Shared wire constants: a word or a list of words. */
+  readonly constants: readonly ConstantView[];
   readonly clientToServer: readonly MessageView[];
   /** Messages a client receives: from the server and from peers. */
   readonly clientInbound: readonly MessageView[];
@@ -84,27 +99,45 @@ export interface ViewModel {
   readonly bigrams: readonly string[];
 }
 
-const TS_CHECKS: Record<FieldType, string> = { key: 'isKey', session_id: 'isSessionId', name: 'isName', text: 'isText', token: 'isToken', literal: '', word: '', peer_id: 'isPeerId' };
 const GD_CHECKS: Record<FieldType, string> = { key: 'is_key', session_id: 'is_session_id', name: 'is_name', text: 'is_text', token: 'is_token', literal: '', word: '', peer_id: 'is_peer_id' };
 
 function tsTypeOf(f: FieldSpec): string {
   if (f.type === 'literal') return `'${f.literal}'`;
-  if (f.type === 'word') return (f.values ?? []).map((v) => `'${v}'`).join(' | ');
+  if (f.type === 'word') {
+    const words = (f.values ?? []).map((v) => `'${v}'`).join(' | ');
+    return f.repeated ? `readonly (${words})[]` : words;
+  }
   return f.repeated ? 'readonly string[]' : 'string';
 }
 
-function fieldView(f: FieldSpec, index: number): FieldView {
+/** Fewest and most characters of a field on the wire. */
+function lengthsOf(f: FieldSpec, limits: ProtocolSpec['limits']): [number, number] {
+  const words = f.type === 'word' ? (f.values ?? []).map((v) => v.length) : [];
+  switch (f.type) {
+    case 'key': return [12, 12];
+    case 'token': return [f.blank ? 0 : 16, 16];
+    case 'session_id': return [12 + 2 * limits.minSuffixBigrams, 12 + 2 * limits.maxSuffixBigrams];
+    case 'name': return [1, limits.maxNameLength];
+    case 'text': return [0, limits.maxTextLength];
+    case 'literal': return [f.literal!.length, f.literal!.length];
+    case 'word': return [Math.min(...words), Math.max(...words)];
+    case 'peer_id': return [1, 10];
+  }
+}
+
+function fieldView(f: FieldSpec, index: number, limits: ProtocolSpec['limits']): FieldView {
+  const [minLength, maxLength] = lengthsOf(f, limits);
   const values = f.type === 'word' ? [...(f.values ?? [])] : [];
   const gdCheck = f.type === 'word' ? `[${values.map((v) => JSON.stringify(v)).join(', ')}]` : GD_CHECKS[f.type];
-  const tsCheck = f.type === 'word' ? `[${values.map((v) => `'${v}'`).join(', ')}]` : TS_CHECKS[f.type];
   const part = `parts[${index}]`;
   return {
     wireName: f.name, type: f.type, doc: f.doc, literal: f.literal ?? null, values, repeated: f.repeated === true,
     optional: f.optional === true, index,
     tsName: tsIdentifier(f.name), gdName: gdIdentifier(f.name),
-    tsCheck, gdCheck,
+    gdCheck,
     gdTest: f.type === 'word' ? `(${part} in ${gdCheck})` : `${gdCheck}(${part})`,
     tsType: tsTypeOf(f),
+    minLength, maxLength, failures: f.failures ?? null,
   };
 }
 
@@ -129,10 +162,15 @@ function settingView(s: SettingSpec): SettingView {
 }
 
 export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewModel {
-  // The game connection's messages have a codec of their own on each side.
-  const messages = spec.messages.filter((m) => m.direction !== 'game_connection').map((m): MessageView => {
-    const fields = m.fields.map(fieldView);
+  const views = spec.messages.map((m): MessageView => {
+    const fields = m.fields.map((f, i) => fieldView(f, i, spec.limits));
     const requiredFields = fields.filter((f) => !f.optional);
+    const record = fields.filter((f) => f.repeated);
+    const first = m.fields.find((f) => f.repeated);
+    const maxCount = first ? first.maxCount ?? spec.limits.maxNames : 0;
+    const game = m.direction === 'game_connection';
+    const longest = m.code.length + fields.filter((f) => !f.repeated).reduce((n, f) => n + 1 + f.maxLength, 0)
+      + maxCount * record.reduce((n, f) => n + 1 + f.maxLength, 0);
     return {
       code: m.code, name: m.name, direction: m.direction, doc: m.doc, fields,
       inputFields: fields.filter((f) => f.type !== 'literal'),
@@ -141,19 +179,27 @@ export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewMode
       gdConstant: gdConstant(m.name),
       gdEncoder: `encode_${m.name}`,
       gdHandler: `_on_${m.name}`,
-      repeated: fields.some((f) => f.repeated),
+      repeated: record.length > 0,
       requiredFields,
       optionalFields: fields.filter((f) => f.optional),
       minParts: requiredFields.length,
-      maxParts: fields.some((f) => f.repeated) ? fields.length - 1 + spec.limits.maxNames : fields.length,
+      maxParts: record.length > 0 ? fields.length - 1 + spec.limits.maxNames : fields.length,
+      minCount: first ? first.minCount ?? 1 : 0,
+      maxCount,
+      maxBytes: game ? longest : Math.min(longest, spec.limits.maxDatagramBytes),
     };
   });
+  // The game connection's messages have a codec of their own on each side.
+  const messages = views.filter((m) => m.direction !== 'game_connection');
   const params = (ps: readonly { name: string; type: string; doc: string }[]): ParamView[] =>
     ps.map((p) => ({ name: gdIdentifier(p.name), type: p.type, doc: p.doc }));
   return {
     tsHeader: headerLine('//', GENERATOR, schemaPath),
     gdHeader: headerLine('#', GENERATOR, schemaPath),
+    mdHeader: headerLine('<!--', GENERATOR, schemaPath).replace('change the schema', 'change the schema or codegen/templates/docs/wire-format.md'),
     messages,
+    gameMessages: views.filter((m) => m.direction === 'game_connection'),
+    constants: (spec.constants ?? []).map((c) => ({ tsName: gdConstant(c.name), gdName: gdConstant(c.name), value: c.value, doc: c.doc })),
     clientToServer: messages.filter((m) => m.direction === 'client_to_server'),
     clientInbound: messages.filter((m) => m.direction !== 'client_to_server'),
     signals: spec.signals.map((s) => ({ name: s.name, doc: s.doc, params: params(s.params) })),

@@ -16,14 +16,15 @@ describe('a message added to the schema', () => {
   ));
   const ts = fileText(files, 'protocol.ts');
   const gd = fileText(files, 'protocol.gd');
-  const node = fileText(files, 'hole_punch.gd');
+  const node = fileText(files, 'hole_punch_base.gd');
 
   it('appears in the TypeScript types, encoder and decoder', () => {
     expect(ts).toContain('export interface PingExtra {');
     expect(ts).toContain('readonly targetKey: string;');
     expect(ts).toMatch(/export type PeerToPeerMessage = .*PingExtra/);
-    expect(ts).toContain("case 'PX': return ['PX', [message.targetKey].join(':')].join(':');");
-    expect(ts).toContain("if (!isKey(targetKey)) return fail('bad_field', 'PX.target_key');");
+    // The one codec encodes and decodes it from its descriptor.
+    expect(ts).toContain("code: 'PX', direction: 'peer_to_peer', maxBytes: 15, fields: [");
+    expect(ts).toContain("{ name: 'targetKey', wire: 'target_key', type: 'key', min: 12, max: 12 },");
   });
 
   it('a client-to-server message becomes a server handler and a dispatch case', () => {
@@ -31,11 +32,13 @@ describe('a message added to the schema', () => {
     expect(ts).toContain("case 'LS': handlers.listSessions(message, from); return true;");
   });
 
-  it('appears in the GDScript constant, encoder, parser and dispatch (the machine must then handle it)', () => {
+  it('appears in the GDScript constant, class, descriptor, encoder and typed dispatch (the node must then handle it)', () => {
     expect(gd).toContain('const PING_EXTRA := "PX"');
+    expect(gd).toContain('class PingExtra extends Message:\n\tvar target_key: String\n');
+    expect(gd).toContain('\t"PX": [PingExtra, [["target_key", "key"]], 0, 0, 15],'); // no records; PX:, then 12 letters
     expect(gd).toContain('static func encode_ping_extra(target_key: String) -> PackedByteArray:');
-    expect(gd).toMatch(/\t\t"PX":\n\t\t\tif parts\.size\(\) != 1:/);
-    expect(node).toMatch(/\t\t"PX":\n\t\t\t_on_ping_extra\(message, ip, port\)/);
+    expect(node).toMatch(/\t\t"PX":\n\t\t\t_on_ping_extra\(message as HolePunchProtocol\.PingExtra, ip, port\)/);
+    expect(node).toContain('func _on_ping_extra(message: HolePunchProtocol.PingExtra, _ip: String, _port: int) -> void:');
     // A client never receives a client-to-server message: no dispatch for it.
     expect(node).not.toContain('"LS":');
   });

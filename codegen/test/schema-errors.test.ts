@@ -80,3 +80,10 @@ describe('schema validation: limits and shared names', () => {
     expect(problems(() => generate(withMessages({ ...beat, code: 'SHP-X', direction: 'peer_to_peer' })))).toContain('message "SHP-X": code must be two capital letters');
   });
 });
+
+describe('schema validation: constants', () => {
+  it('refuses a list of words that no field takes', () => {
+    const spec = { ...protocol, constants: [...protocol.constants ?? [], { name: 'colours', value: ['red', 'blue'], doc: '' }] };
+    expect(problems(() => generate(spec))).toContain('constant "colours": no word field takes these words');
+  });
+});

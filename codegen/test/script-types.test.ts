@@ -15,7 +15,7 @@ describe('script types and failures', () => {
       { name: 'say', doc: 'Says.', static: true, params: [{ name: 'why', type: 'Failure' as const, doc: 'Why.' }], returns: 'String' as const }],
     failures: [{ name: 'server_silent', doc: 'Nobody answered.' }, { name: 'bad_alias', doc: 'No.' }],
   };
-  const base = fileText(generate(spec), 'hole_punch.gd');
+  const base = fileText(generate(spec), 'hole_punch_base.gd');
 
   it('writes the failures as an enum with their docs, in order', () => {
     expect(base).toContain('enum Failure {\n\tSERVER_SILENT, ## Nobody answered.\n\tBAD_ALIAS, ## No.\n}');
@@ -25,7 +25,9 @@ describe('script types and failures', () => {
     expect(base).toContain('signal went_wrong(why: Failure)');
     expect(base).toContain('signal peer_up(peer: MultiplayerPeer)');
     expect(base).toContain('func try_it() -> Error:\n\treturn _api_try_it()');
-    expect(base).toContain('static func say(why: Failure) -> String:\n\treturn _api_say(why)');
+    // A static call has no node to dispatch on: it goes to the hand-written HolePunch itself.
+    expect(base).toContain('static func say(why: Failure) -> String:\n\treturn HolePunch._api_say(why)');
+    expect(base).toContain('func _api_try_it() -> Error: return ERR_UNAVAILABLE');
   });
 
   it('refuses a Failure param without failures, and bad failure names', () => {
@@ -37,7 +39,7 @@ describe('script types and failures', () => {
   it('hides a secret setting in the inspector, and only a String may be one', () => {
     const group = { group: 'Game', settings: [{ name: 'word', type: 'String' as const, default: '', secret: true, doc: 'Hush.' }] };
     const secret = { ...spec, node: { ...spec.node, settings: [group] } };
-    expect(fileText(generate(secret), 'hole_punch.gd')).toContain('@export_custom(PROPERTY_HINT_PASSWORD, "") var word: String = ""');
+    expect(fileText(generate(secret), 'hole_punch_base.gd')).toContain('@export_custom(PROPERTY_HINT_PASSWORD, "") var word: String = ""');
     const bad = { ...spec, node: { ...spec.node, settings: [{ group: 'Game', settings: [{ ...group.settings[0]!, name: 'n', type: 'int' as const, default: 0 }] }] } };
     expect(() => validateSchema(bad)).toThrow(/only a String can be secret/);
   });

@@ -5,7 +5,7 @@ extends "res://test/test_case.gd"
 ## wherever it is copied.
 
 const ADDON := "res://addons/simple_hole_punch/"
-const PUBLIC := {"HolePunch": "generated/hole_punch.gd", "HolePunchNat": "traversal/hole_punch_nat.gd"}
+const PUBLIC := {"HolePunch": "hole_punch.gd", "HolePunchNat": "traversal/hole_punch_nat.gd"}
 
 
 func test_only_the_public_classes_are_global() -> void:

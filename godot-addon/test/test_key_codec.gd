@@ -3,7 +3,7 @@ extends "res://test/test_case.gd"
 
 const HolePunchProtocol := preload("res://addons/simple_hole_punch/generated/protocol.gd")
 
-const KeyCodec := preload("res://addons/simple_hole_punch/key_codec.gd")
+const KeyCodec := preload("res://addons/simple_hole_punch/wire/key_codec.gd")
 
 
 func _table(reversed: bool) -> Array[String]:

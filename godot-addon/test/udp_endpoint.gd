@@ -37,8 +37,8 @@ func count(prefix: String) -> int:
 func nonce() -> String:
 	for i in range(poll().size() - 1, -1, -1):
 		var message := HolePunchProtocol.parse(received[i].text.to_ascii_buffer())
-		if message.get("nonce", "") != "":
-			return message.nonce
+		if message != null and message.field("nonce") != "":
+			return message.field("nonce")
 	return ""
 
 

@@ -10,7 +10,8 @@ import { parseDuration } from './units.ts';
 export class ConfigError extends Error {}
 
 export interface OptionSpec<T> {
-  readonly env: string;
+  /** The Config field, when not the flag in camelCase: durations are held in milliseconds and say so. */
+  readonly field?: `${string}Ms`;
   readonly help: string;
   readonly default: T;
   readonly parse: (text: string, flag: string) => T;

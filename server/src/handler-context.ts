@@ -1,4 +1,5 @@
-/** What the request handlers work with: the session store, the limits, the clock and the way out. */
+/** What the request handlers work with: the session store, the config, the clock and the way out. */
+import type { Config } from './config.ts';
 import type { Endpoint, Message, NatAnswer, NatProbe, Refused } from './generated/protocol.ts';
 import type { NatReport } from './nat/nat-book.ts';
 import type { CrossInstancePairing } from './cluster/cross-instance-pairing.ts';
@@ -16,16 +17,7 @@ export interface HandlerContext {
   readonly store: SessionStore;
   readonly stats: ServerStats;
   readonly serverKey: () => string;
-  readonly suffixBigrams: number;
-  readonly maxPeers: number;
-  readonly maxSessions: number;
-  readonly sessionsPerIp: number;
-  /** Joiners in all sessions together: bounds the memory joins can take. */
-  readonly maxJoiners: number;
-  /** A joiner silent for this long gives up its slot to a new joiner of a full session. */
-  readonly joinWindowMs: number;
-  /** A host silent for this long after a joiner came has gone: its session ends. */
-  readonly hostSilenceMs: number;
+  readonly config: Config;
   readonly matches: NetworkBudget;
   /** Each address's fair share of random matches. */
   readonly matchShares: FairShare;

@@ -61,7 +61,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       this.ctx.send(from, { code: 'BK', sessionId: message.sessionId, nonce: message.nonce });
       return;
     }
-    if (hostGone(session, session.peers.get(remoteKey), now, this.ctx.hostSilenceMs)) {
+    if (hostGone(session, session.peers.get(remoteKey), now, this.ctx.config.hostSilenceMs)) {
       // The joiner's resends carried NJ to the host, which a live node of ours answers with KA
       // (an original host keeps alive every second): nothing came, so the host crashed or quit.
       this.endSilentSession(session);
@@ -325,15 +325,15 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
    */
   private createSession(from: Endpoint, hostRemoteKey: string, hostLocalKey: string, random: boolean, hostNonce: string | undefined): Session | Refusal {
     const { store, stats } = this.ctx;
-    if (store.hostedFromIp(from.address) >= this.ctx.sessionsPerIp && !this.evictProvisional(from.address)) {
+    if (store.hostedFromIp(from.address) >= this.ctx.config.sessionsPerIp && !this.evictProvisional(from.address)) {
       stats.registrationsRefused++;
       return 'address_limit';
     }
-    if (store.size >= this.ctx.maxSessions && !this.evictProvisional()) {
+    if (store.size >= this.ctx.config.maxSessions && !this.evictProvisional()) {
       stats.registrationsRefused++;
       return 'server_full';
     }
-    const id = newSessionId(this.ctx.serverKey(), this.ctx.suffixBigrams, (candidate) => store.get(candidate) !== undefined);
+    const id = newSessionId(this.ctx.serverKey(), this.ctx.config.suffixBigrams, (candidate) => store.get(candidate) !== undefined);
     if (id === null) {
       stats.registrationsRefused++;
       return 'server_full';

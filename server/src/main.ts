@@ -34,6 +34,19 @@ async function main(): Promise<number> {
       else logger.warn(fields, event);
     },
   });
+  // Installed before the key line is printed: a supervisor may signal as soon as it reads it.
+  const stopSignal = new Promise<string>((resolve) => {
+    let stopping = false;
+    // Handlers stay installed: a second signal while stopping must not kill the process by
+    // signal (which skips the summary and exits non-zero); it is logged and ignored.
+    for (const name of ['SIGINT', 'SIGTERM'] as const) {
+      process.on(name, () => {
+        if (stopping) console.log(`simple-hole-punch: ${name} while stopping; already stopping`);
+        stopping = true;
+        resolve(name);
+      });
+    }
+  });
   let metrics: Server | undefined;
   try {
     const bound = await server.listen();
@@ -56,18 +69,7 @@ async function main(): Promise<number> {
     await redis?.close();
     return 1;
   }
-  const signal = await new Promise<string>((resolve) => {
-    let stopping = false;
-    // Handlers stay installed: a second signal while stopping must not kill the process by
-    // signal (which skips the summary and exits non-zero); it is logged and ignored.
-    for (const name of ['SIGINT', 'SIGTERM'] as const) {
-      process.on(name, () => {
-        if (stopping) console.log(`simple-hole-punch: ${name} while stopping; already stopping`);
-        stopping = true;
-        resolve(name);
-      });
-    }
-  });
+  const signal = await stopSignal;
   await server.close();
   await redis?.close();
   metrics?.close();

@@ -5,10 +5,10 @@ import { monotonicNow } from './clock.ts';
 import { CrossInstancePairing, ENTRY_TTL_MS } from './cluster/cross-instance-pairing.ts';
 import { ObservedSessionStore } from './cluster/observed-session-store.ts';
 import type { RedisLink } from './cluster/redis-link.ts';
-import { type Config, DEFAULTS, RELAY_DEFAULTS } from './config.ts';
+import type { Config } from './config.ts';
 import { encodeKey, type Endpoint } from './generated/protocol.ts';
-import { Rendezvous, type RendezvousConfig } from './rendezvous.ts';
-import { type RelayConfig, RelayService, type RelaySocket } from './relay/relay-service.ts';
+import { Rendezvous } from './rendezvous.ts';
+import { RelayService, type RelaySocket } from './relay/relay-service.ts';
 import { isOwnEndpoint, type OwnEndpoints } from './relay/usable-source.ts';
 import { ProbeSockets } from './nat/probe-sockets.ts';
 import { MemorySessionStore } from './sessions/memory-session-store.ts';
@@ -19,9 +19,8 @@ import { ServerStats } from './stats.ts';
 export type Log = (event: string, fields: Record<string, unknown>) => void;
 
 export interface ServerOptions {
-  readonly config: RendezvousConfig & Partial<RelayConfig> & Pick<Config, 'port' | 'bind' | 'publicIp' | 'publicPort' | 'expiryMs' | 'sweepIntervalMs'>
-    /** probePort: undefined for the first relay port (none with relays off). publicIp6: none when absent or empty. */
-    & Partial<Pick<Config, 'probePort' | 'publicIp6'>>;
+  /** probePort undefined: the first relay port (none with relays off). publicIp6 empty: none. */
+  readonly config: Config;
   readonly socket?: dgram.Socket;
   readonly store?: SessionStore;
   readonly now?: () => number;
@@ -57,7 +56,7 @@ export class RendezvousServer {
     this.now = options.now ?? monotonicNow;
     const { redis } = options;
     this.pairing = redis && new CrossInstancePairing(redis, () => this.key, {
-      perIp: options.config.matchesPerIp ?? DEFAULTS.matchesPerIp, perNet: options.config.matchesPerNet ?? DEFAULTS.matchesPerNet,
+      perIp: options.config.matchesPerIp, perNet: options.config.matchesPerNet,
       entryTtlMs: ENTRY_TTL_MS, maxChecks: MAX_MATCH_CHECKS,
     }, this.now);
     this.store = options.store ?? (this.pairing ? new ObservedSessionStore((id) => this.pairing!.removed(id)) : new MemorySessionStore());
@@ -66,10 +65,10 @@ export class RendezvousServer {
     const stats = new ServerStats();
     this.own = { addresses: ownAddresses(config.publicIp, config.bind), ports: new Set() };
     const { probePort } = config;
-    const relayPorts = config.relayPorts ?? null;
+    const { relayPorts } = config;
     this.probeIndex = probePort === undefined ? (relayPorts ? 0 : -1) : probePort === null ? -1 : relayPorts?.indexOf(probePort) ?? -1;
     this.relays = new RelayService({
-      config: { ...RELAY_DEFAULTS, relayPorts: null, ...definedOnly(config) },
+      config,
       publicIp: config.publicIp,
       stats,
       now: this.now, log: this.log,
@@ -85,7 +84,6 @@ export class RendezvousServer {
       store: this.store,
       serverKey: () => this.key,
       probePort: () => (this.probeIndex >= 0 ? this.relays.boundPorts[this.probeIndex] : this.probes.probePort),
-      publicIp6: config.publicIp6 || undefined,
       pairing: this.pairing,
       transmit: (to, datagram) => {
         try {
@@ -183,11 +181,6 @@ export class RendezvousServer {
     this.socket.removeAllListeners('message');
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
   }
-}
-
-/** The relay options that were given, so that undefined ones fall back to the defaults. */
-function definedOnly(config: Partial<RelayConfig>): Partial<RelayConfig> {
-  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as Partial<RelayConfig>;
 }
 
 /** The addresses a datagram from ourselves could claim: public, bound, and every interface's. */

@@ -6,7 +6,7 @@
  */
 import { isUsableSource } from './addresses.ts';
 import type { CrossInstancePairing } from './cluster/cross-instance-pairing.ts';
-import { type Config, DEFAULTS } from './config.ts';
+import type { Config } from './config.ts';
 import { decode, type DecodeError, dispatchToServer, encode, type Endpoint, isKey, type Message, type NatProbe } from './generated/protocol.ts';
 import type { HandlerContext } from './handler-context.ts';
 import { RendezvousHandlers } from './handlers.ts';
@@ -40,14 +40,9 @@ const ERROR_LOG_INTERVAL_MS = 10_000;
 /** Random matches count towards an address's fair share for about this long. */
 const MATCH_SHARE_MS = 60_000;
 
-type AbuseLimits = 'maxJoiners' | 'confirmWindowMs' | 'joinWindowMs' | 'hostSilenceMs' | 'matchesPerIp' | 'matchesPerNet' | 'failedJoinsPerIp' | 'failedJoinsPerNet' | 'failedJoins';
-
-/** The abuse limits are optional here (DEFAULTS fill them) so that tests and benchmarks name only what they change. */
-export type RendezvousConfig = Pick<Config, 'suffixBigrams' | 'maxPeers' | 'maxSessions' | 'sessionsPerIp' | 'rate' | 'burst' | 'maxTracked'>
-  & Partial<Pick<Config, AbuseLimits>>;
 
 export interface RendezvousOptions {
-  readonly config: RendezvousConfig;
+  readonly config: Config;
   readonly store: SessionStore;
   readonly now: () => number;
   readonly serverKey: () => string;
@@ -57,8 +52,6 @@ export interface RendezvousOptions {
   readonly stats?: ServerStats;
   /** The probe port's number once bound; undefined without one. */
   readonly probePort?: () => number | undefined;
-  /** The server's own IPv6 address (--public-ip6): without one, no IPv6 address is proven or passed on. */
-  readonly publicIp6?: string;
   /** Random pairing across instances through Redis; absent when the server runs alone. */
   readonly pairing?: CrossInstancePairing;
 }
@@ -66,7 +59,6 @@ export interface RendezvousOptions {
 export class Rendezvous {
   readonly stats: ServerStats;
   readonly handlers: RendezvousHandlers;
-  private readonly limits: Required<RendezvousConfig>;
   /** Valid requests and malformed datagrams from one address have separate buckets, so junk cannot spend a neighbour's tokens. */
   private readonly inbound: RateLimiter;
   private readonly junk: RateLimiter;
@@ -92,23 +84,21 @@ export class Rendezvous {
   private lastErrorLog = -Infinity;
 
   constructor(private readonly options: RendezvousOptions) {
-    this.limits = { ...DEFAULTS, ...options.config } as Required<RendezvousConfig>;
-    const config = this.limits;
+    const { config } = options;
     this.stats = options.stats ?? new ServerStats();
     const limit = { rate: config.rate, burst: config.burst, maxTracked: config.maxTracked };
     this.inbound = new RateLimiter(limit);
     this.junk = new RateLimiter(limit);
     this.outbound = new RateLimiter(limit);
     this.outboundPerIp = new RateLimiter({ ...limit, rate: limit.rate * ADDRESS_SHARE, burst: limit.burst * ADDRESS_SHARE });
-    const ip6 = options.publicIp6 ? ip6Bytes(options.publicIp6) : null;
+    // Without --public-ip6, no IPv6 address is proven or passed on.
+    const ip6 = config.publicIp6 ? ip6Bytes(config.publicIp6) : null;
     this.ip6 = ip6 ? ip6Tokens(ip6) : undefined;
     this.proof = ip6 ? new Ip6Proof(options.now) : null;
     this.nat = new NatBook(this.proof);
     this.cookies = new ReturnCookie(options.now);
     this.handlers = new RendezvousHandlers({
-      store: options.store, stats: this.stats, now: options.now, log: options.log, serverKey: options.serverKey,
-      suffixBigrams: config.suffixBigrams, maxPeers: config.maxPeers, maxSessions: config.maxSessions, sessionsPerIp: config.sessionsPerIp,
-      joinWindowMs: config.joinWindowMs, hostSilenceMs: config.hostSilenceMs, maxJoiners: config.maxJoiners,
+      config, store: options.store, stats: this.stats, now: options.now, log: options.log, serverKey: options.serverKey,
       matches: new NetworkBudget({ perIp: config.matchesPerIp, perNet: config.matchesPerNet, maxTracked: config.maxTracked }),
       matchShares: new FairShare(MATCH_SHARE_MS, config.maxTracked),
       failedJoins: new FailedJoinBudget({
@@ -164,7 +154,7 @@ export class Rendezvous {
 
   /** Drops sessions whose host has been silent since before [cutoff], and unconfirmed ones past the confirm window. */
   expire(cutoff: number): void {
-    this.handlers.expire(cutoff, this.options.now() - this.limits.confirmWindowMs);
+    this.handlers.expire(cutoff, this.options.now() - this.options.config.confirmWindowMs);
   }
 
   private handle(data: Uint8Array, from: Endpoint): void {

@@ -1,7 +1,7 @@
 /** The server's timers read a monotonic clock, so a wall-clock step changes nothing. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RendezvousServer } from '../src/rendezvous-server.ts';
-import { LOCAL_KEY, TestClient } from './fixtures.ts';
+import { LOCAL_KEY, UdpClient, testConfig } from './fixtures.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -14,13 +14,10 @@ describe('the default clock', () => {
     let step = 0;
     vi.spyOn(Date, 'now').mockImplementation(() => realNow() + step);
     const server = new RendezvousServer({
-      config: {
-        port: 0, bind: '127.0.0.1', publicIp: '127.0.0.1', publicPort: 0, suffixBigrams: 4, expiryMs: 60_000,
-        sweepIntervalMs: 3_600_000, maxPeers: 32, maxSessions: 100, sessionsPerIp: 32, rate: 1, burst: 2, maxTracked: 100, relayPorts: null,
-      },
+      config: testConfig({ maxSessions: 100, rate: 1, burst: 2, maxTracked: 100 }),
     });
     const address = await server.listen();
-    const c = await TestClient.open();
+    const c = await UdpClient.open();
     try {
       await c.request(address, `HS:${LOCAL_KEY}`);
       await c.request(address, `HS:${LOCAL_KEY}`);

@@ -6,6 +6,7 @@
 import dgram from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisLink } from '../src/cluster/redis-link.ts';
+import { type Config, DEFAULT_CONFIG } from '../src/config.ts';
 import { decode, encodeKey, type Endpoint } from '../src/generated/protocol.ts';
 import { RendezvousServer } from '../src/rendezvous-server.ts';
 import { LOCAL_KEY } from './fixtures.ts';
@@ -27,14 +28,13 @@ afterEach(async () => {
   }
 });
 
-export async function startInstance(address: string, redisUrl: string, overrides: Partial<ConstructorParameters<typeof RendezvousServer>[0]['config']> = {}) {
+export async function startInstance(address: string, redisUrl: string, overrides: Partial<Config> = {}) {
   const link = new RedisLink(redisUrl, () => {});
   await link.connect();
   const server = new RendezvousServer({
     config: {
-      port: 0, bind: address, publicIp: address, publicPort: 0, suffixBigrams: 4, expiryMs: 60_000, sweepIntervalMs: 3_600_000,
-      maxPeers: 32, maxSessions: 100_000, sessionsPerIp: 100_000, rate: 0, burst: 100, maxTracked: 100_000, relayPorts: null,
-      matchesPerIp: 1_000_000, matchesPerNet: 1_000_000, ...overrides,
+      ...DEFAULT_CONFIG, port: 0, bind: address, publicIp: address, sweepIntervalMs: 3_600_000,
+      sessionsPerIp: 100_000, rate: 0, relayPorts: null, matchesPerIp: 1_000_000, matchesPerNet: 1_000_000, ...overrides,
     },
     redis: link,
   });

@@ -7,6 +7,7 @@ import dgram from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clusterHealth, registerClusterMetrics } from '../src/cluster/cluster-metrics.ts';
 import { RedisLink } from '../src/cluster/redis-link.ts';
+import { DEFAULT_CONFIG } from '../src/config.ts';
 import { decode, encodeKey } from '../src/generated/protocol.ts';
 import { metricsRegistry, serveMetrics } from '../src/metrics.ts';
 import { RendezvousServer } from '../src/rendezvous-server.ts';
@@ -30,9 +31,8 @@ async function instance(address: string) {
   await link.connect();
   const server = new RendezvousServer({
     config: {
-      port: 0, bind: address, publicIp: address, publicPort: 0, suffixBigrams: 4, expiryMs: 60_000, sweepIntervalMs: 3_600_000,
-      maxPeers: 32, maxSessions: 100_000, sessionsPerIp: 100_000, rate: 0, burst: 100, maxTracked: 100_000, relayPorts: null,
-      matchesPerIp: 1_000_000, matchesPerNet: 1_000_000,
+      ...DEFAULT_CONFIG, port: 0, bind: address, publicIp: address, sweepIntervalMs: 3_600_000,
+      sessionsPerIp: 100_000, rate: 0, relayPorts: null, matchesPerIp: 1_000_000, matchesPerNet: 1_000_000,
     },
     redis: link,
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, helpText, readConfig } from '../src/config.ts';
+import { ConfigError, DEFAULT_CONFIG, helpText, readConfig } from '../src/config.ts';
 import { parseDuration } from '../src/units.ts';
 
 function config(argv: string[], env: NodeJS.ProcessEnv = {}) {
@@ -19,8 +19,10 @@ function error(argv: string[], env: NodeJS.ProcessEnv = {}): string {
 }
 
 describe('readConfig', () => {
-  it('has sensible defaults', () => {
-    expect(config(['--public-ip', '203.0.113.7'])).toEqual({
+  it('has sensible defaults: the table\'s, with the probe port on the first relay port', () => {
+    const defaults = config(['--public-ip', '203.0.113.7']);
+    expect(defaults).toEqual({ ...DEFAULT_CONFIG, publicIp: '203.0.113.7', probePort: 7789 });
+    expect(defaults).toMatchObject({
       port: 7788, bind: '0.0.0.0', publicIp: '203.0.113.7', publicIpGuessed: false, publicPort: 0, publicIp6: '', probePort: 7789,
       suffixBigrams: 4, expiryMs: 60_000, sweepIntervalMs: 10_000, maxPeers: 32, maxSessions: 100_000, sessionsPerIp: 32,
       rate: 50, burst: 100, maxTracked: 100_000, logLevel: 'info', metrics: '',
@@ -48,7 +50,7 @@ describe('readConfig', () => {
     expect(config(['--role=rendezvous'])).toMatchObject({ role: 'rendezvous', relayPorts: null });
     expect(config([], { SHP_REDIS_URL: 'redis://10.0.0.5:6379' }).redisUrl).toBe('redis://10.0.0.5:6379');
     expect(() => config(['--role=relay-ish'])).toThrow(/--role=relay-ish: expected one of all, rendezvous/);
-    expect(() => config(['--redis=http://x'])).toThrow(/expected a redis:\/\/ or rediss:\/\/ URL/);
+    expect(() => config(['--redis-url=http://x'])).toThrow(/expected a redis:\/\/ or rediss:\/\/ URL/);
     expect(() => config(['--role=rendezvous', '--relay-ports=8000-8001'])).toThrow(/--role rendezvous opens no relay ports/);
   });
 

@@ -4,11 +4,11 @@
  * cannot tell a hit from a miss; other networks carry on.
  */
 import { describe, expect, it } from 'vitest';
-import { closeAfterEach, LOCAL_KEY, type Running, startTestServer, TestClient } from './fixtures.ts';
+import { closeAfterEach, LOCAL_KEY, type Running, startTestServer, UdpClient } from './fixtures.ts';
 
 closeAfterEach();
 let running: Running;
-const client = (address?: string): Promise<TestClient> => TestClient.open(address);
+const client = (address?: string): Promise<UdpClient> => UdpClient.open(address);
 
 const guess = (n: number) => `${running.server.serverKey}${'cyah'.repeat(3)}${['cy', 'ah', 'jc', 'du', 'mw', 'wh', 'rv', 'yq'][n % 8]}${['cy', 'ah', 'jc', 'du'][Math.floor(n / 8) % 4]}`;
 

@@ -1,17 +1,17 @@
 /** Every request in every state, over real UDP sockets, against a server on a loopback port. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { closeAfterEach, LOCAL_KEY, OTHER_LOCAL_KEY, type Running, settle, startTestServer, TestClient } from './fixtures.ts';
+import { closeAfterEach, LOCAL_KEY, OTHER_LOCAL_KEY, type Running, settle, startTestServer, UdpClient } from './fixtures.ts';
 
 closeAfterEach();
 let running: Running;
-const client = (address?: string): Promise<TestClient> => TestClient.open(address);
+const client = (address?: string): Promise<UdpClient> => UdpClient.open(address);
 
 beforeEach(async () => {
   running = await startTestServer();
 });
 
 /** Registers [host] and returns its session id. */
-async function hostSession(host: TestClient, localKey = LOCAL_KEY): Promise<string> {
+async function hostSession(host: UdpClient, localKey = LOCAL_KEY): Promise<string> {
   const [answer] = await host.request(running.address, `HS:${localKey}`);
   const match = /^HR:([a-z]{12}):([a-z]+)$/.exec(answer!);
   expect(match, answer).not.toBeNull();

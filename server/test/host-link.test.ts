@@ -4,17 +4,17 @@
  * punch to the registered address; NJ goes to the link; KA and CS count from it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { LOCAL_KEY, OTHER_LOCAL_KEY, type Running, settle, startTestServer, TestClient } from './fixtures.ts';
+import { LOCAL_KEY, OTHER_LOCAL_KEY, type Running, settle, startTestServer, UdpClient } from './fixtures.ts';
 import { relayPorts } from './relay-fixtures.ts';
 
 const HOST_NONCE = 'cyahjcdumwwhrvyq';
 const OTHER_NONCE = 'babxsmcomseatorb';
 
 let running: Running;
-const clients: TestClient[] = [];
+const clients: UdpClient[] = [];
 
-async function client(address?: string): Promise<TestClient> {
-  const c = await TestClient.open(address);
+async function client(address?: string): Promise<UdpClient> {
+  const c = await UdpClient.open(address);
   clients.push(c);
   return c;
 }
@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 /** A session hosted from [game] (the address that will be the game's), and its id. */
-async function hosted(game: TestClient): Promise<string> {
+async function hosted(game: UdpClient): Promise<string> {
   const [hr] = await game.request(running.address, `HS:${LOCAL_KEY}:${HOST_NONCE}`);
   const id = hr!.split(':')[2]!;
   game.send(running.address, `KA:${id}:${HOST_NONCE}`);

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { encodeKey, type Endpoint } from '../src/generated/protocol.ts';
 import { Rendezvous } from '../src/rendezvous.ts';
 import { MemorySessionStore } from '../src/sessions/memory-session-store.ts';
-import { closeAfterEach, LOCAL_KEY, type Running, startTestServer, TestClient, testClock, waitUntil } from './fixtures.ts';
+import { closeAfterEach, LOCAL_KEY, type Running, startTestServer, UdpClient, testClock, testConfig, waitUntil } from './fixtures.ts';
 import { rawUnavailable, sendRaw } from './support/raw-udp.ts';
 
 closeAfterEach();
@@ -34,8 +34,8 @@ describe.skipIf(rawUnavailable())('spoofed sources over a raw socket', () => {
   }
 
   it('a session stays joinable after a JS from port 0, and a host on port 0 cannot exist', async () => {
-    const host = await TestClient.open();
-    const joiner = await TestClient.open();
+    const host = await UdpClient.open();
+    const joiner = await UdpClient.open();
     const [hr] = await host.request(running.address, `HS:${LOCAL_KEY}`);
     const id = hr!.split(':')[2]!;
     await sendRaw([{ from: { address: '127.0.0.1', port: 0 }, to: running.address, payload: `JS:${LOCAL_KEY}:${id}` }]);
@@ -49,7 +49,7 @@ describe('sends that throw', () => {
   it('are caught and counted, in answers to datagrams and in later answers (RG)', () => {
     const clock = testClock();
     const r = new Rendezvous({
-      config: { suffixBigrams: 4, maxPeers: 32, maxSessions: 100, sessionsPerIp: 32, rate: 0, burst: 10, maxTracked: 1000 },
+      config: testConfig({ maxSessions: 100, burst: 10 }),
       store: new MemorySessionStore(), now: clock.read, serverKey: () => encodeKey({ address: '203.0.113.7', port: 7788 }),
       log: () => {}, transmit: () => { throw new Error('ERR_SOCKET_BAD_PORT'); },
     });
@@ -62,7 +62,7 @@ describe('sends that throw', () => {
     const clock = testClock();
     const logged: string[] = [];
     const r = new Rendezvous({
-      config: { suffixBigrams: 4, maxPeers: 32, maxSessions: 100, sessionsPerIp: 32, rate: 0, burst: 10, maxTracked: 1000 },
+      config: testConfig({ maxSessions: 100, burst: 10 }),
       store: new MemorySessionStore(), now: clock.read, serverKey: () => encodeKey({ address: '203.0.113.7', port: 7788 }),
       log: (event) => logged.push(event), transmit: () => {},
     });

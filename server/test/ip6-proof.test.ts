@@ -9,8 +9,8 @@ import { encodeKey, type Endpoint } from '../src/generated/protocol.ts';
 import { ip6Bytes, ip6FromTokens, ip6Tokens, isUsableIp6, network64 } from '../src/nat/ip6-address.ts';
 import { PROOF_WINDOW_MS } from '../src/nat/ip6-proof.ts';
 import { NO_KEY } from '../src/nat/nat-probe.ts';
-import { startTestServer, type Running } from './fixtures.ts';
-import { type Peer, relayPerTest, settle, until } from './relay-fixtures.ts';
+import { type Running, startTestServer, UdpClient, waitUntil } from './fixtures.ts';
+import { relayPerTest, settle } from './relay-fixtures.ts';
 
 const NONCE = 'abababababababab';
 const HOST_NONCE = 'ahahahahahahahah';
@@ -18,7 +18,7 @@ const ZEROS = 'cycycycycycycycy';
 const [LOOP_PREFIX, LOOP_HOST] = ip6Tokens(ip6Bytes('::1')!);
 /** A victim's address: documentation space, never sent to. */
 const [VICTIM_PREFIX, VICTIM_HOST] = ip6Tokens(ip6Bytes('2001:db8:7::99')!);
-const { peers } = relayPerTest();
+relayPerTest();
 
 const serverWithIp6 = () => startTestServer({ publicIp6: '::1' });
 const at6 = (running: Running): Endpoint => ({ address: '::1', port: running.address.port });
@@ -27,9 +27,9 @@ const lanKey = (port: number) => encodeKey({ address: '10.0.0.2', port });
 const paddedNp = (nonce: string) => `NP:${NO_KEY}:${NO_KEY}:${nonce}:${ZEROS}:${ZEROS}`;
 
 /** The proof the server gives [node] (on ::1) for [nonce]: IA's fields. */
-async function prove(running: Running, node: Peer, nonce: string): Promise<{ prefix: string; host: string; proof: string }> {
+async function prove(running: Running, node: UdpClient, nonce: string): Promise<{ prefix: string; host: string; proof: string }> {
   const np = paddedNp(nonce);
-  const ia = await node.request(at6(running), np);
+  const ia = await node.ask(at6(running), np);
   const [code, prefix, host, proof, echoed] = ia.split(':');
   expect(code).toBe('IA');
   expect(echoed).toBe(nonce);
@@ -42,18 +42,18 @@ async function prove(running: Running, node: Peer, nonce: string): Promise<{ pre
  * with the JR the joiner gets, whose last fields carry the host's IPv6 address when it was passed on.
  */
 async function hostClaiming(running: Running, claim: string, port: number): Promise<string> {
-  const host = await peers.open();
-  const joiner = await peers.open();
-  const hr = await host.request(running.address, `HS:${lanKey(port)}:${HOST_NONCE}:port_randomising:${claim}`);
+  const host = await UdpClient.open();
+  const joiner = await UdpClient.open();
+  const hr = await host.ask(running.address, `HS:${lanKey(port)}:${HOST_NONCE}:port_randomising:${claim}`);
   const id = hr.split(':')[2]!;
-  return joiner.request(running.address, `JS:${lanKey(4000)}:${id}:${NONCE}:port_randomising`);
+  return joiner.ask(running.address, `JS:${lanKey(4000)}:${id}:${NONCE}:port_randomising`);
 }
 
 describe('IPv6 addresses are passed on only with a proof', () => {
   it('a valid round trip: IA over IPv6 proves the address, and the peer gets it in JR', async () => {
     // Given a server with an IPv6 address, and a node's dual-stack socket on ::1,
     const running = await serverWithIp6();
-    const node = await peers.open('::1');
+    const node = await UdpClient.open('::1');
     // when the node proves its address and port with its session's nonce and claims it in HS,
     const { prefix, host, proof } = await prove(running, node, HOST_NONCE);
     expect([prefix, host]).toEqual([LOOP_PREFIX, LOOP_HOST]);
@@ -74,7 +74,7 @@ describe('IPv6 addresses are passed on only with a proof', () => {
 
   it('a proof holds only for its own address, port and nonce', async () => {
     const running = await serverWithIp6();
-    const node = await peers.open('::1');
+    const node = await UdpClient.open('::1');
     const { proof } = await prove(running, node, HOST_NONCE);
     // Another address with this proof, this address for another port, and this proof under another nonce:
     expect(await hostClaiming(running, `${VICTIM_PREFIX}:${VICTIM_HOST}:${proof}`, node.port)).toMatch(/:port_randomising$/);
@@ -87,7 +87,7 @@ describe('IPv6 addresses are passed on only with a proof', () => {
 
   it('a proof expires: minted in one window, good in the next, not after', async () => {
     const running = await serverWithIp6();
-    const node = await peers.open('::1');
+    const node = await UdpClient.open('::1');
     const { prefix, host, proof } = await prove(running, node, HOST_NONCE);
     running.clock.now += PROOF_WINDOW_MS;
     expect(await hostClaiming(running, `${prefix}:${host}:${proof}`, node.port)).toMatch(new RegExp(`${LOOP_HOST}$`));
@@ -99,26 +99,26 @@ describe('IPv6 addresses are passed on only with a proof', () => {
     const running = await startTestServer();
     expect(await hostClaiming(running, `${LOOP_PREFIX}:${LOOP_HOST}:${ZEROS}`, 5000)).toMatch(/:port_randomising$/);
     // and NA does not name an IPv6 address, even to an NP with room for one.
-    const node = await peers.open();
-    expect(await node.request(running.address, paddedNp(NONCE))).toBe(`NA:${node.key}:${NO_KEY}:${NONCE}`);
+    const node = await UdpClient.open();
+    expect(await node.ask(running.address, paddedNp(NONCE))).toBe(`NA:${node.key}:${NO_KEY}:${NONCE}`);
   });
 });
 
 describe('NP and the server\'s IPv6 address', () => {
   it('NA names the server\'s IPv6 address only to an NP with room for it, and is never longer than the NP', async () => {
     const running = await serverWithIp6();
-    const node = await peers.open();
+    const node = await UdpClient.open();
     const plain = `NP:${NO_KEY}:${NO_KEY}:${NONCE}`;
-    expect(await node.request(running.address, plain)).toBe(`NA:${node.key}:${NO_KEY}:${NONCE}`);
+    expect(await node.ask(running.address, plain)).toBe(`NA:${node.key}:${NO_KEY}:${NONCE}`);
     const padded = paddedNp(NONCE);
-    const na = await node.request(running.address, padded);
+    const na = await node.ask(running.address, padded);
     expect(na).toBe(`NA:${node.key}:${NO_KEY}:${NONCE}:${LOOP_PREFIX}:${LOOP_HOST}`);
     expect(na.length).toBe(padded.length);
   });
 
   it('NP over IPv6 is answered only when it is no shorter than IA; anything else there is dropped', async () => {
     const running = await serverWithIp6();
-    const node = await peers.open('::1');
+    const node = await UdpClient.open('::1');
     const to = at6(running);
     // Given NP without the padding (shorter than IA), a JS and junk over IPv6,
     await settle(running, node, to, `NP:${NO_KEY}:${NO_KEY}:${NONCE}`);
@@ -126,20 +126,20 @@ describe('NP and the server\'s IPv6 address', () => {
     await settle(running, node, to, 'hello');
     // then none is answered; each is counted by why.
     await new Promise((r) => setTimeout(r, 50));
-    expect(node.texts).toEqual([]);
+    expect(node.received).toEqual([]);
     expect(running.server.stats.dropped.get('amplification')).toBe(1);
     expect(running.server.stats.dropped.get('not_a_probe')).toBe(2);
     // When the NP has its padding, IA comes back, shorter than it.
-    const ia = await node.request(to, paddedNp(NONCE));
+    const ia = await node.ask(to, paddedNp(NONCE));
     expect(ia).toMatch(/^IA:[a-z]{16}:[a-z]{16}:[a-z]{16}:abababababababab$/);
     expect(ia.length).toBeLessThan(paddedNp(NONCE).length);
   });
 
   it('NP over IPv6 stays within the rate limit of its /64', async () => {
     const running = await startTestServer({ publicIp6: '::1', burst: 10, rate: 1 });
-    const node = await peers.open('::1');
+    const node = await UdpClient.open('::1');
     for (let i = 0; i < 30; i++) node.send(at6(running), paddedNp(NONCE));
-    await until(() => (running.server.stats.dropped.get('rate_limited') ?? 0) >= 20, 'the limiter');
+    await waitUntil(() => (running.server.stats.dropped.get('rate_limited') ?? 0) >= 20, 'the limiter');
     await new Promise((r) => setTimeout(r, 50));
     expect(node.received.length).toBe(10);
   });

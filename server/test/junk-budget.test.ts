@@ -3,16 +3,16 @@
  * behind the same address (or a spoofed source) does not spend the tokens of valid requests.
  */
 import { describe, expect, it } from 'vitest';
-import { closeAfterEach, flood, LOCAL_KEY, type Running, settle, startTestServer, TestClient } from './fixtures.ts';
+import { closeAfterEach, flood, LOCAL_KEY, type Running, settle, startTestServer, UdpClient } from './fixtures.ts';
 
 closeAfterEach();
 let running: Running;
 
 /** A server with a small bucket, a registered host, and a neighbour on the host's IP. */
-async function hostAndNeighbour(): Promise<{ host: TestClient; neighbour: TestClient; hr: string; id: string }> {
+async function hostAndNeighbour(): Promise<{ host: UdpClient; neighbour: UdpClient; hr: string; id: string }> {
   running = await startTestServer({ rate: 10, burst: 5 });
-  const host = await TestClient.open();
-  const neighbour = await TestClient.open();
+  const host = await UdpClient.open();
+  const neighbour = await UdpClient.open();
   const [hr] = await host.request(running.address, `HS:${LOCAL_KEY}`);
   return { host, neighbour, hr: hr!, id: hr!.split(':')[2]! };
 }
@@ -35,7 +35,7 @@ describe('junk and valid traffic from one address', () => {
 
   it('valid requests are still limited by their own bucket', async () => {
     running = await startTestServer({ rate: 10, burst: 5 });
-    const c = await TestClient.open();
+    const c = await UdpClient.open();
     await flood(running, c, `HS:${LOCAL_KEY}`, 8);
     expect(running.server.stats.dropped.get('rate_limited')).toBe(3);
   });

@@ -5,14 +5,14 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { encodeKey } from '../src/generated/protocol.ts';
-import { closeAfterEach, type Running, settle, startTestServer, TestClient } from './fixtures.ts';
+import { closeAfterEach, type Running, settle, startTestServer, UdpClient } from './fixtures.ts';
 
 const NO_LAN = 'cycycycycycy';
 const key = (address: string, port = 4000) => encodeKey({ address, port });
 
 closeAfterEach();
 let running: Running;
-const client = (address?: string): Promise<TestClient> => TestClient.open(address);
+const client = (address?: string): Promise<UdpClient> => UdpClient.open(address);
 
 beforeEach(async () => {
   running = await startTestServer();

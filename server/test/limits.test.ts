@@ -2,17 +2,18 @@
 import { describe, expect, it } from 'vitest';
 import { encodeKey, type Endpoint } from '../src/generated/protocol.ts';
 import { RateLimiter } from '../src/limits/rate-limiter.ts';
-import { AMPLIFICATION_FACTOR, Rendezvous, type RendezvousConfig } from '../src/rendezvous.ts';
+import type { Config } from '../src/config.ts';
+import { AMPLIFICATION_FACTOR, Rendezvous } from '../src/rendezvous.ts';
 import { MemorySessionStore } from '../src/sessions/memory-session-store.ts';
-import { LOCAL_KEY, testClock, withCookie } from './fixtures.ts';
+import { LOCAL_KEY, testClock, testConfig, withCookie } from './fixtures.ts';
 
 const SERVER_KEY = encodeKey({ address: '203.0.113.7', port: 7788 });
 
-function rendezvous(overrides: Partial<RendezvousConfig> = {}) {
+function rendezvous(overrides: Partial<Config> = {}) {
   const clock = testClock();
   const sent: Array<{ to: Endpoint; text: string }> = [];
   const r = new Rendezvous({
-    config: { suffixBigrams: 4, maxPeers: 32, maxSessions: 100, sessionsPerIp: 32, rate: 0, burst: 10, maxTracked: 1000, ...overrides },
+    config: testConfig({ maxSessions: 100, burst: 10, ...overrides }),
     store: new MemorySessionStore(), now: clock.read, serverKey: () => SERVER_KEY, log: () => {},
     transmit: (to, datagram) => sent.push({ to, text: datagram.toString('latin1') }),
   });

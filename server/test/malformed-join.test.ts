@@ -4,14 +4,14 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AMPLIFICATION_FACTOR } from '../src/rendezvous.ts';
-import { LOCAL_KEY, type Running, startTestServer, TestClient } from './fixtures.ts';
+import { LOCAL_KEY, type Running, startTestServer, UdpClient } from './fixtures.ts';
 
 let running: Running;
-let c: TestClient;
+let c: UdpClient;
 
 beforeEach(async () => {
   running = await startTestServer();
-  c = await TestClient.open();
+  c = await UdpClient.open();
 });
 
 afterEach(async () => {

@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { metricsRegistry, serveMetrics } from '../src/metrics.ts';
-import { LOCAL_KEY, type Running, settle, startTestServer, TestClient } from './fixtures.ts';
+import { LOCAL_KEY, type Running, settle, startTestServer, UdpClient } from './fixtures.ts';
 
 let running: Running | undefined;
 const closers: Array<() => void> = [];
@@ -17,8 +17,8 @@ describe('metrics', () => {
     const http = await serveMetrics('127.0.0.1:0', metricsRegistry(running.server.stats, running.server.store));
     closers.push(() => http.close());
     const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-    const host = await TestClient.open();
-    const joiner = await TestClient.open();
+    const host = await UdpClient.open();
+    const joiner = await UdpClient.open();
     closers.push(() => host.close(), () => joiner.close());
     // Given a session hosted, joined, and a second one left open, and a malformed datagram
     const [hr] = await host.request(running.address, `HS:${LOCAL_KEY}`);

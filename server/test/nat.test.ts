@@ -1,67 +1,32 @@
 /** NAT diagnosis (NP / NA on the rendezvous and probe ports) over real UDP, and NAT types passed to peers. */
-import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decode, decodeKey, encode, encodeKey, type Endpoint, type Message } from '../src/generated/protocol.ts';
 import { hostNatFields, joinerNatFields, NatBook } from '../src/nat/nat-book.ts';
 import { Ip6Proof } from '../src/nat/ip6-proof.ts';
 import { ip6FromTokens } from '../src/nat/ip6-address.ts';
 import { NO_KEY } from '../src/nat/nat-probe.ts';
-import { LOCAL_KEY, type Running, startTestServer, withCookie } from './fixtures.ts';
-import { counted, relayPorts, until } from './relay-fixtures.ts';
+import type { Arrival } from '../../ci/harness/udp-client.ts';
+import { LOCAL_KEY, type Running, startTestServer, UdpClient, waitUntil } from './fixtures.ts';
+import { counted, relayPorts } from './relay-fixtures.ts';
 
 const NONCE = 'abababababababab';
 const NONCE2 = 'ahahahahahahahah';
 
-/** A socket that records each datagram with the port it came from. */
-class Prober {
-  readonly got: Array<{ text: string; from: Endpoint }> = [];
-  private constructor(private readonly socket: dgram.Socket) {
-    socket.on('message', (data, from) => this.got.push({ text: data.toString('latin1'), from: { address: from.address, port: from.port } }));
-  }
-
-  static async open(address = '127.0.0.1'): Promise<Prober> {
-    const socket = dgram.createSocket('udp4');
-    await new Promise<void>((done) => socket.bind(0, address, done));
-    return new Prober(socket);
-  }
-
-  get key(): string {
-    const a = this.socket.address();
-    return encodeKey({ address: a.address, port: a.port });
-  }
-
-  send(to: Endpoint, text: string): void {
-    this.socket.send(Buffer.from(text, 'latin1'), to.port, to.address);
-  }
-
-  async next(to: Endpoint, text: string): Promise<{ text: string; from: Endpoint }> {
-    const n = this.got.length;
-    this.send(to, text);
-    await until(() => this.got.length > n, `an answer to ${text}`);
-    const answer = this.got[n]!;
-    if (!answer.text.startsWith('RC:') || !/^(JS|RS):/.test(text)) return answer;
-    this.got.splice(n, 1); // Resent with the cookie, as our node does.
-    return this.next(to, withCookie(text, answer.text));
-  }
-
-  close(): void {
-    this.socket.close();
-  }
+/** Sends [text] and resolves with the answer, with its source (a JS or RS answered with RC is resent with the cookie). */
+async function exchange(node: UdpClient, to: Endpoint, text: string): Promise<Arrival> {
+  const at = node.arrivals.length;
+  await node.request(to, text);
+  return node.arrivals[at]!;
 }
 
 let running: Running | undefined;
-const probers: Prober[] = [];
 afterEach(async () => {
-  for (const p of probers.splice(0)) p.close();
+  UdpClient.closeAll();
   await running?.server.close();
   running = undefined;
 });
 
-async function open(address?: string): Promise<Prober> {
-  const p = await Prober.open(address);
-  probers.push(p);
-  return p;
-}
+const open = (address?: string): Promise<UdpClient> => UdpClient.open(address);
 
 describe('NAT diagnosis', () => {
   it('answers NP on the rendezvous port and on the probe port, each from the port it reached, with the source it saw', async () => {
@@ -73,13 +38,13 @@ describe('NAT diagnosis', () => {
 
     // When the node probes the rendezvous port, it learns its address and the probe port.
     const np = `NP:${LOCAL_KEY}:${NO_KEY}:${NONCE}`;
-    const first = await node.next(running.address, np);
+    const first = await exchange(node, running.address, np);
     expect(first.text).toBe(`NA:${node.key}:${probeKey}:${NONCE}`);
     expect(first.from.port).toBe(running.address.port);
     expect(first.text.length).toBe(np.length);
 
     // Then the probe port answers from itself, with the same fields.
-    const second = await node.next({ address: '127.0.0.1', port: probePort }, `NP:${LOCAL_KEY}:${probeKey}:${NONCE2}`);
+    const second = await exchange(node, { address: '127.0.0.1', port: probePort }, `NP:${LOCAL_KEY}:${probeKey}:${NONCE2}`);
     expect(second.text).toBe(`NA:${node.key}:${probeKey}:${NONCE2}`);
     expect(second.from.port).toBe(probePort);
     expect(running.server.stats.sent.get('NA')).toBe(2);
@@ -88,7 +53,7 @@ describe('NAT diagnosis', () => {
   it('names no probe port when relays are off and no probe port is given (servers built without readConfig)', async () => {
     running = await startTestServer();
     const node = await open();
-    const answer = await node.next(running.address, `NP:${LOCAL_KEY}:${NO_KEY}:${NONCE}`);
+    const answer = await exchange(node, running.address, `NP:${LOCAL_KEY}:${NO_KEY}:${NONCE}`);
     expect(answer.text).toBe(`NA:${node.key}:${NO_KEY}:${NONCE}`);
   });
 
@@ -97,33 +62,33 @@ describe('NAT diagnosis', () => {
     running = await startTestServer({ probePort: 0 });
     const node = await open();
     // when the node probes the rendezvous port, NA names the probe port,
-    const first = await node.next(running.address, `NP:${LOCAL_KEY}:${NO_KEY}:${NONCE}`);
+    const first = await exchange(node, running.address, `NP:${LOCAL_KEY}:${NO_KEY}:${NONCE}`);
     const probeKey = first.text.split(':')[2]!;
     expect(probeKey).not.toBe(NO_KEY);
     const probe = decodeKey(probeKey)!;
     expect(probe.address).toBe('127.0.0.1');
     // and the probe port answers from itself, as long as the probe;
-    const second = await node.next(probe, `NP:${LOCAL_KEY}:${probeKey}:${NONCE2}`);
+    const second = await exchange(node, probe, `NP:${LOCAL_KEY}:${probeKey}:${NONCE2}`);
     expect(second.text).toBe(`NA:${node.key}:${probeKey}:${NONCE2}`);
     expect(second.from.port).toBe(probe.port);
     // anything else there is dropped and counted.
     for (const junk of [`HS:${LOCAL_KEY}`, 'hello']) {
       const before = counted(running);
       node.send(probe, junk);
-      await until(() => counted(running!) > before, `the server to count ${junk}`);
+      await waitUntil(() => counted(running!) > before, `the server to count ${junk}`);
     }
     expect(running.server.stats.dropped.get('not_a_probe')).toBe(2);
-    expect(node.got.length).toBe(2);
+    expect(node.arrivals.length).toBe(2);
   });
 
   it('names no probe port when it is off, relays or not', async () => {
     running = await startTestServer({ relayPorts: relayPorts(2), probePort: null });
     const node = await open();
-    expect((await node.next(running.address, `NP:${LOCAL_KEY}:${NO_KEY}:${NONCE}`)).text).toBe(`NA:${node.key}:${NO_KEY}:${NONCE}`);
+    expect((await exchange(node, running.address, `NP:${LOCAL_KEY}:${NO_KEY}:${NONCE}`)).text).toBe(`NA:${node.key}:${NO_KEY}:${NONCE}`);
     // and the first relay port no longer answers NP (it counts a stranger's datagram).
     const before = counted(running);
     node.send({ address: '127.0.0.1', port: running.server.relays.boundPorts[0]! }, `NP:${LOCAL_KEY}:${NO_KEY}:${NONCE}`);
-    await until(() => counted(running!) > before, 'the relay to count it');
+    await waitUntil(() => counted(running!) > before, 'the relay to count it');
     expect(running.server.stats.relayDropped.get('stranger')).toBe(1);
   });
 
@@ -135,12 +100,12 @@ describe('NAT diagnosis', () => {
       for (const to of [running.address, probe]) {
         const before = counted(running);
         node.send(to, bad);
-        await until(() => counted(running!) > before, `the server to count ${bad}`);
+        await waitUntil(() => counted(running!) > before, `the server to count ${bad}`);
       }
     }
     // HS on the rendezvous port is the only one answered (HR).
     await new Promise((r) => setTimeout(r, 50));
-    expect(node.got.map((g) => g.text.slice(0, 2))).toEqual(['HR']);
+    expect(node.arrivals.map((g) => g.text.slice(0, 2))).toEqual(['HR']);
     expect(running.server.stats.sent.get('NA')).toBeUndefined();
   });
 
@@ -150,11 +115,11 @@ describe('NAT diagnosis', () => {
     const probe = { address: '127.0.0.1', port: running.server.relays.boundPorts[0]! };
     const node = await open();
     for (let i = 0; i < 30; i++) node.send(probe, `NP:${LOCAL_KEY}:${NO_KEY}:${NONCE}`);
-    await until(() => (running!.server.stats.dropped.get('rate_limited') ?? 0) >= 20, 'the limiter');
+    await waitUntil(() => (running!.server.stats.dropped.get('rate_limited') ?? 0) >= 20, 'the limiter');
     await new Promise((r) => setTimeout(r, 50));
     // then only the burst is answered, each answer as long as its probe.
-    expect(node.got.length).toBe(10);
-    expect(node.got.every((g) => g.text.length === `NP:${LOCAL_KEY}:${NO_KEY}:${NONCE}`.length)).toBe(true);
+    expect(node.arrivals.length).toBe(10);
+    expect(node.arrivals.every((g) => g.text.length === `NP:${LOCAL_KEY}:${NO_KEY}:${NONCE}`.length)).toBe(true);
   });
 });
 
@@ -191,7 +156,7 @@ describe('NAT types passed to peers', () => {
   it('over real UDP: joins from many ports of one /24 (to unknown codes or the session) never erase the host\'s NAT type from join answers', async () => {
     running = await startTestServer({ maxTracked: 50 });
     const host = await open();
-    const hr = await host.next(running.address, `HS:${LOCAL_KEY}:${NONCE}:port_preserving`);
+    const hr = await exchange(host, running.address, `HS:${LOCAL_KEY}:${NONCE}:port_preserving`);
     const id = hr.text.split(':')[2]!;
     host.send(running.address, `KA:${id}:${NONCE}`);
     // Griefers on 60 ports of one /24 (more than --max-tracked) join with NAT claims: the session and unknown codes.
@@ -202,9 +167,9 @@ describe('NAT types passed to peers', () => {
       g.send(running.address, `JS:${LOCAL_KEY}:${id}:${NONCE2}:open`);
       g.send(running.address, `JS:${LOCAL_KEY}:${unknown}:${NONCE2}:open`);
     }
-    await until(() => counted(running!) >= before + 120, 'the griefers\' joins');
+    await waitUntil(() => counted(running!) >= before + 120, 'the griefers\' joins');
     const joiner = await open('127.9.9.9');
-    const jr = await joiner.next(running.address, `JS:${LOCAL_KEY}:${id}:${NONCE2}:port_randomising`);
+    const jr = await exchange(joiner, running.address, `JS:${LOCAL_KEY}:${id}:${NONCE2}:port_randomising`);
     expect(jr.text).toMatch(new RegExp(`^JR:${joiner.key}:${host.key}:${LOCAL_KEY}:${NONCE2}:[a-z]{16}:port_preserving$`));
   });
 
@@ -212,13 +177,13 @@ describe('NAT types passed to peers', () => {
     running = await startTestServer();
     const host = await open();
     const joiner = await open();
-    const hr = await host.next(running.address, `HS:${LOCAL_KEY}:${NONCE}:port_preserving`);
+    const hr = await exchange(host, running.address, `HS:${LOCAL_KEY}:${NONCE}:port_preserving`);
     const id = hr.text.split(':')[2]!;
-    const nj = host.got.length;
-    const jr = await joiner.next(running.address, `JS:${LOCAL_KEY}:${id}:${NONCE2}:port_randomising:${IP6A}:${IP6B}`);
+    const nj = host.arrivals.length;
+    const jr = await exchange(joiner, running.address, `JS:${LOCAL_KEY}:${id}:${NONCE2}:port_randomising:${IP6A}:${IP6B}`);
     expect(jr.text).toMatch(new RegExp(`^JR:${joiner.key}:${host.key}:${LOCAL_KEY}:${NONCE2}:[a-z]{16}:port_preserving$`));
-    await until(() => host.got.length > nj, 'NJ');
-    expect(host.got[nj]!.text).toMatch(new RegExp(`^NJ:${joiner.key}:${LOCAL_KEY}:${NONCE}:[a-z]{16}:port_randomising$`));
+    await waitUntil(() => host.arrivals.length > nj, 'NJ');
+    expect(host.arrivals[nj]!.text).toMatch(new RegExp(`^NJ:${joiner.key}:${LOCAL_KEY}:${NONCE}:[a-z]{16}:port_randomising$`));
     expect(running.server.stats.ip6Claims.get('unproven')).toBe(1);
   });
 
@@ -226,9 +191,9 @@ describe('NAT types passed to peers', () => {
     running = await startTestServer();
     const host = await open();
     const joiner = await open();
-    const hr = await host.next(running.address, `HS:${LOCAL_KEY}`);
+    const hr = await exchange(host, running.address, `HS:${LOCAL_KEY}`);
     const id = hr.text.split(':')[2]!;
-    const jr = await joiner.next(running.address, `JS:${LOCAL_KEY}:${id}`);
+    const jr = await exchange(joiner, running.address, `JS:${LOCAL_KEY}:${id}`);
     expect(jr.text).toBe(`JR:${joiner.key}:${host.key}:${LOCAL_KEY}`);
   });
 });

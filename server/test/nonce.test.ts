@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isToken } from '../src/generated/protocol.ts';
-import { closeAfterEach, LOCAL_KEY, OTHER_LOCAL_KEY, type Running, settle, startTestServer, TestClient } from './fixtures.ts';
+import { closeAfterEach, LOCAL_KEY, OTHER_LOCAL_KEY, type Running, settle, startTestServer, UdpClient } from './fixtures.ts';
 
 const HOST_NONCE = 'cyahjcdumwwhrvyq';
 const JOINER_NONCE = 'yyqzsrsstgcvgxia';
@@ -14,7 +14,7 @@ const OTHER_NONCE = 'babxsmcomseatorb';
 
 closeAfterEach();
 let running: Running;
-const client = (address?: string): Promise<TestClient> => TestClient.open(address);
+const client = (address?: string): Promise<UdpClient> => UdpClient.open(address);
 
 const idOf = (hr: string) => hr.split(':')[2]!;
 

@@ -4,10 +4,10 @@
  * sent to the host: the limit is per destination endpoint, with a wider one per address.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { flood, LOCAL_KEY, type Running, startTestServer, TestClient } from './fixtures.ts';
+import { flood, LOCAL_KEY, type Running, startTestServer, UdpClient } from './fixtures.ts';
 
 let running: Running;
-const clients: TestClient[] = [];
+const clients: UdpClient[] = [];
 
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
@@ -17,9 +17,9 @@ afterEach(async () => {
 describe('what is sent to one address', () => {
   it('a neighbour\'s answered requests do not starve the host of its NJ', async () => {
     running = await startTestServer({ rate: 10, burst: 5 });
-    const host = await TestClient.open('127.0.0.2');
-    const neighbour = await TestClient.open('127.0.0.2');
-    const joiner = await TestClient.open('127.0.0.3');
+    const host = await UdpClient.open('127.0.0.2');
+    const neighbour = await UdpClient.open('127.0.0.2');
+    const joiner = await UdpClient.open('127.0.0.3');
     clients.push(host, neighbour, joiner);
     const [hr] = await host.request(running.address, `HS:${LOCAL_KEY}`);
     const id = hr!.split(':')[2]!;

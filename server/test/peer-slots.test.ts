@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeKey } from '../src/generated/protocol.ts';
-import { closeAfterEach, LOCAL_KEY, type Running, settle, startTestServer, TestClient } from './fixtures.ts';
+import { closeAfterEach, LOCAL_KEY, type Running, settle, startTestServer, UdpClient } from './fixtures.ts';
 
 closeAfterEach();
 let running: Running;
-const client = (address?: string): Promise<TestClient> => TestClient.open(address);
+const client = (address?: string): Promise<UdpClient> => UdpClient.open(address);
 
 describe('peer slots', () => {
   it('one-datagram joiners do not hold a session full while its host is alive', async () => {

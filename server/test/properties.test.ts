@@ -5,6 +5,7 @@ import { decode, encodeKey, type Endpoint } from '../src/generated/protocol.ts';
 import { Rendezvous } from '../src/rendezvous.ts';
 import { MemorySessionStore } from '../src/sessions/memory-session-store.ts';
 import type { Session } from '../src/sessions/session.ts';
+import { testConfig } from './fixtures.ts';
 
 const SERVER_KEY = encodeKey({ address: '203.0.113.7', port: 7788 });
 const ADDRESSES: Endpoint[] = Array.from({ length: 6 }, (_, i) => ({ address: `198.51.100.${1 + (i % 3)}`, port: 4000 + i }));
@@ -60,7 +61,7 @@ describe('handlers under arbitrary sequences', () => {
       const ids: string[] = [];
       const live = new Map<string, Session>();
       const r = new Rendezvous({
-        config: { suffixBigrams: 2, maxPeers: 3, maxSessions: 4, sessionsPerIp: 2, rate: 20, burst: 10, maxTracked: 100 },
+        config: testConfig({ suffixBigrams: 2, maxPeers: 3, maxSessions: 4, sessionsPerIp: 2, rate: 20, burst: 10, maxTracked: 100 }),
         store, now: () => now, serverKey: () => SERVER_KEY, log: () => {},
         transmit: (_to, datagram) => {
           const [code, , id] = datagram.toString('latin1').split(':');

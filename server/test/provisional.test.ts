@@ -6,13 +6,13 @@
  * address, or everyone, out of hosting.
  */
 import { describe, expect, it } from 'vitest';
-import { closeAfterEach, LOCAL_KEY, type Running, settle, startTestServer, TestClient } from './fixtures.ts';
+import { closeAfterEach, LOCAL_KEY, type Running, settle, startTestServer, UdpClient } from './fixtures.ts';
 
 closeAfterEach();
 let running: Running;
-const client = (address?: string): Promise<TestClient> => TestClient.open(address);
+const client = (address?: string): Promise<UdpClient> => UdpClient.open(address);
 
-async function host(c: TestClient): Promise<string> {
+async function host(c: UdpClient): Promise<string> {
   const [hr] = await c.request(running.address, `HS:${LOCAL_KEY}`);
   expect(hr).toMatch(/^HR:/);
   return hr!.split(':')[2]!;

@@ -4,11 +4,11 @@
  * answered again (NJ to the host, JR and NJ for the stranger), not left waiting.
  */
 import { describe, expect, it } from 'vitest';
-import { closeAfterEach, LOCAL_KEY, OTHER_LOCAL_KEY, type Running, startTestServer, TestClient } from './fixtures.ts';
+import { closeAfterEach, LOCAL_KEY, OTHER_LOCAL_KEY, type Running, startTestServer, UdpClient } from './fixtures.ts';
 
 closeAfterEach();
 let running: Running;
-const client = (address?: string): Promise<TestClient> => TestClient.open(address);
+const client = (address?: string): Promise<UdpClient> => UdpClient.open(address);
 
 describe('random matches', () => {
   /** Strangers on their own addresses each ask once, confirm as our node does (KA at once), and an attacker on one IP asks after each from a fresh port. */

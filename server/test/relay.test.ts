@@ -2,9 +2,10 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.ts';
-import { bindBoth, grant, relayedPair, relayPerTest, relayPorts, sessionOf, settle, startRelayServer, until } from './relay-fixtures.ts';
+import { UdpClient, waitUntil } from './fixtures.ts';
+import { bindBoth, grant, relayedPair, relayPerTest, relayPorts, sessionOf, settle, startRelayServer } from './relay-fixtures.ts';
 
-const { peers, start } = relayPerTest();
+const { start } = relayPerTest();
 
 /** Local UDP ports of the sockets this process holds, read from /proc (Linux). */
 function boundUdpPorts(): number[] {
@@ -26,13 +27,13 @@ function boundUdpPorts(): number[] {
 describe('relays', () => {
   it('open only when both sides of a pair ask, then forward byte for byte between the bound addresses', async () => {
     const r = await start();
-    const host = await peers.open();
-    const joiner = await peers.open('127.0.0.2');
+    const host = await UdpClient.open();
+    const joiner = await UdpClient.open('127.0.0.2');
     const id = await sessionOf(r, host, [joiner]);
     // Given one side asking alone: no relay
     await settle(r, host, r.address, `RQ:${id}:${joiner.key}`);
     await new Promise((done) => setTimeout(done, 50));
-    expect(host.texts.filter((t) => t.startsWith('RG'))).toEqual([]);
+    expect(host.received.filter((t) => t.startsWith('RG'))).toEqual([]);
     expect(r.server.stats.relaysOpened).toBe(0);
     // When the other side asks too, both get RG naming the other side, one relay port, their own tokens
     const g = await grant(r, host, joiner, id);
@@ -52,15 +53,15 @@ describe('relays', () => {
     expect(await host.nth(back)).toBe('pong');
     expect(r.server.stats.relayedBytes).toBe(payload.length + 4);
     // A repeated RQ gets the same grant, and opens nothing new
-    const again = await host.request(r.address, `RQ:${id}:${joiner.key}`);
-    expect(again).toBe(host.texts.find((t) => t.startsWith('RG:')));
+    const again = await host.ask(r.address, `RQ:${id}:${joiner.key}`);
+    expect(again).toBe(host.received.find((t) => t.startsWith('RG:')));
     expect(r.server.stats.relaysOpened).toBe(1);
   });
 
   it('names the server\'s public IP in RG, whatever address it is bound to', async () => {
     const r = await start({ publicIp: '203.0.113.7' });
-    const host = await peers.open();
-    const joiner = await peers.open('127.0.0.2');
+    const host = await UdpClient.open();
+    const joiner = await UdpClient.open('127.0.0.2');
     const g = await grant(r, host, joiner, await sessionOf(r, host, [joiner]));
     expect(g.a.relay.address).toBe('203.0.113.7');
     expect(g.b.relay.address).toBe('203.0.113.7');
@@ -68,8 +69,8 @@ describe('relays', () => {
 
   it('echoes each side\'s own RQ nonce in its RG, and sends none to a side that sent none', async () => {
     const r = await start();
-    const host = await peers.open();
-    const joiner = await peers.open('127.0.0.2');
+    const host = await UdpClient.open();
+    const joiner = await UdpClient.open('127.0.0.2');
     const id = await sessionOf(r, host, [joiner]);
     await settle(r, host, r.address, `RQ:${id}:${joiner.key}:cyahcyahcyahcyah`);
     const [h, j] = [host.received.length, joiner.received.length];
@@ -77,17 +78,17 @@ describe('relays', () => {
     expect((await host.nth(h)).split(':')[4]).toBe('cyahcyahcyahcyah');
     expect((await joiner.nth(j)).split(':')).toHaveLength(4);
     // A later RQ with a new nonce is answered with that one
-    expect((await joiner.request(r.address, `RQ:${id}:${host.key}:ahahahahahahahah`)).split(':')[4]).toBe('ahahahahahahahah');
+    expect((await joiner.ask(r.address, `RQ:${id}:${host.key}:ahahahahahahahah`)).split(':')[4]).toBe('ahahahahahahahah');
   });
 
   it('drops strangers, binds with unknown tokens, re-binds of a bound side and traffic for an unbound side', async () => {
     const r = await start();
-    const host = await peers.open();
-    const joiner = await peers.open('127.0.0.2');
-    const stranger = await peers.open();
+    const host = await UdpClient.open();
+    const joiner = await UdpClient.open('127.0.0.2');
+    const stranger = await UdpClient.open();
     const id = await sessionOf(r, host, [joiner]);
     const g = await grant(r, host, joiner, id);
-    await host.request(g.a.relay, `RB:${g.a.token}`);
+    await host.ask(g.a.relay, `RB:${g.a.token}`);
     await settle(r, stranger, g.a.relay, 'hello');
     await settle(r, stranger, g.a.relay, 'RB:cyahcyahcyahcyah');
     await settle(r, stranger, g.a.relay, `RB:${g.a.token}`); // the host's side is bound elsewhere
@@ -98,14 +99,14 @@ describe('relays', () => {
     expect(dropped.get('peer_unbound')).toBe(1);
     expect(r.server.stats.relayedDatagrams).toBe(0);
     expect(stranger.received).toEqual([]);
-    expect(joiner.texts.filter((t) => !t.startsWith('JR') && !t.startsWith('RG'))).toEqual([]);
+    expect(joiner.received.filter((t) => !t.startsWith('JR') && !t.startsWith('RG'))).toEqual([]);
   });
 
   it('refuses pairs outside a session, and everything with relays off', async () => {
     const r = await start();
-    const host = await peers.open();
-    const joiner = await peers.open('127.0.0.2');
-    const stranger = await peers.open('127.0.0.3');
+    const host = await UdpClient.open();
+    const joiner = await UdpClient.open('127.0.0.2');
+    const stranger = await UdpClient.open('127.0.0.3');
     const id = await sessionOf(r, host, [joiner]);
     await settle(r, stranger, r.address, `RQ:${id}:${host.key}`); // not in the session
     await settle(r, host, r.address, `RQ:${id}:${stranger.key}`); // peer not in the session
@@ -113,8 +114,8 @@ describe('relays', () => {
     expect(r.server.stats.relayDropped.get('not_in_session')).toBe(3);
     await r.server.close();
     const off = await start({ relayPorts: null });
-    const offHost = await peers.open();
-    const offJoiner = await peers.open('127.0.0.2');
+    const offHost = await UdpClient.open();
+    const offJoiner = await UdpClient.open('127.0.0.2');
     const offId = await sessionOf(off, offHost, [offJoiner]);
     await settle(off, offHost, off.address, `RQ:${offId}:${offJoiner.key}`);
     await settle(off, offJoiner, off.address, `RQ:${offId}:${offHost.key}`);
@@ -125,24 +126,24 @@ describe('relays', () => {
 
   it('drops what exceeds a relay\'s bandwidth, and never sends more than it received', async () => {
     const r = await start({ relayBandwidth: 1000 });
-    const host = await peers.open();
-    const joiner = await peers.open('127.0.0.2');
+    const host = await UdpClient.open();
+    const joiner = await UdpClient.open('127.0.0.2');
     const { g } = await relayedPair(r, host, joiner);
     const before = joiner.received.length;
     for (let i = 0; i < 50; i++) host.send(g.a.relay, 'x'.repeat(100)); // 5000 bytes at once; the test clock stands still
-    await until(() => r.server.stats.relayedDatagrams + (r.server.stats.relayDropped.get('bandwidth') ?? 0) === 50, 'all 50 counted');
+    await waitUntil(() => r.server.stats.relayedDatagrams + (r.server.stats.relayDropped.get('bandwidth') ?? 0) === 50, 'all 50 counted');
     // Each datagram costs its 28 bytes of IPv4 and UDP headers too: the two RAs took 2 x 47 bytes
     // of the 1000-byte bucket, and 7 datagrams of 128 bytes fit in the rest.
     expect(r.server.stats.relayedDatagrams).toBe(7);
-    await until(() => joiner.received.length === before + 7, 'the 7 forwarded datagrams');
+    await waitUntil(() => joiner.received.length === before + 7, 'the 7 forwarded datagrams');
     expect(r.server.stats.relayedBytes).toBe(700);
   });
 
   it('lets one busy relay use its whole cap while the others are idle: idle relays take no share', async () => {
     const r = await start({ relayBandwidth: 2000, relayTotalBandwidth: 4000 });
-    for (let i = 0; i < 5; i++) await relayedPair(r, await peers.open(`127.0.6.${i + 1}`), await peers.open(`127.0.7.${i + 1}`));
-    const host = await peers.open('127.0.8.1');
-    const joiner = await peers.open('127.0.8.2');
+    for (let i = 0; i < 5; i++) await relayedPair(r, await UdpClient.open(`127.0.6.${i + 1}`), await UdpClient.open(`127.0.7.${i + 1}`));
+    const host = await UdpClient.open('127.0.8.1');
+    const joiner = await UdpClient.open('127.0.8.2');
     const { g } = await relayedPair(r, host, joiner);
     r.clock.now += 5000; // the binds' RAs are long forgotten: every relay is idle
     const before = r.server.stats.relayedDatagrams;
@@ -155,13 +156,13 @@ describe('relays', () => {
 
   it('a random session\'s stranger, which never learns the session id, gets a relay by the pair', async () => {
     const r = await start();
-    const first = await peers.open();
-    const stranger = await peers.open('127.0.0.2');
-    const hr = await first.request(r.address, `RS:${'cy'.repeat(6)}`);
+    const first = await UdpClient.open();
+    const stranger = await UdpClient.open('127.0.0.2');
+    const hr = await first.ask(r.address, `RS:${'cy'.repeat(6)}`);
     expect(hr.startsWith('HR:')).toBe(true);
     const id = hr.split(':')[2]!;
     const nj = first.received.length;
-    await stranger.request(r.address, `RS:${'cy'.repeat(6)}`); // JR: no session id in it
+    await stranger.ask(r.address, `RS:${'cy'.repeat(6)}`); // JR: no session id in it
     await first.nth(nj);
     // The stranger names the session as the node does: the server key and "cycy"
     const g = await grant(r, first, stranger, id, `${r.server.serverKey}cycy`);
@@ -183,8 +184,8 @@ describe('relay ports', () => {
     // Six relayed pairs later, the server holds the same sockets and no others
     const peerPorts = new Set<number>();
     for (let i = 0; i < 6; i++) {
-      const host = await peers.open(`127.0.1.${i + 1}`);
-      const joiner = await peers.open(`127.0.2.${i + 1}`);
+      const host = await UdpClient.open(`127.0.1.${i + 1}`);
+      const joiner = await UdpClient.open(`127.0.2.${i + 1}`);
       await relayedPair(r, host, joiner);
       peerPorts.add(host.port).add(joiner.port);
     }
@@ -206,7 +207,7 @@ describe('relay ports', () => {
   });
 
   it('that are taken stop the server from starting, naming the port, and leave nothing bound', async () => {
-    const taken = await peers.open();
+    const taken = await UdpClient.open();
     const before = boundUdpPorts();
     await expect(startRelayServer({ relayPorts: [0, taken.port] })).rejects.toThrow(`relay port ${taken.port}: bind EADDRINUSE`);
     expect(boundUdpPorts()).toEqual(before);
@@ -216,8 +217,8 @@ describe('relay ports', () => {
     const r = await start({ relayPorts: relayPorts(1) });
     const pairs = [];
     for (let i = 0; i < 5; i++) {
-      const host = await peers.open(`127.0.3.${i + 1}`);
-      const joiner = await peers.open(`127.0.4.${i + 1}`);
+      const host = await UdpClient.open(`127.0.3.${i + 1}`);
+      const joiner = await UdpClient.open(`127.0.4.${i + 1}`);
       pairs.push({ host, joiner, ...(await relayedPair(r, host, joiner)) });
     }
     expect(new Set(pairs.map((p) => p.g.a.relay.port)).size).toBe(1);
@@ -229,8 +230,8 @@ describe('relay ports', () => {
 
   it('give a host a different port for each relayed client, and refuse one more than there are ports', async () => {
     const r = await start({ relayPorts: relayPorts(3) });
-    const host = await peers.open();
-    const clients = [await peers.open('127.0.5.1'), await peers.open('127.0.5.2'), await peers.open('127.0.5.3'), await peers.open('127.0.5.4')];
+    const host = await UdpClient.open();
+    const clients = [await UdpClient.open('127.0.5.1'), await UdpClient.open('127.0.5.2'), await UdpClient.open('127.0.5.3'), await UdpClient.open('127.0.5.4')];
     const id = await sessionOf(r, host, clients);
     const grants = [];
     for (const client of clients.slice(0, 3)) {

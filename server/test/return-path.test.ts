@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { COOKIE_WINDOW_MS } from '../src/wire/return-cookie.ts';
-import { closeAfterEach, LOCAL_KEY, OTHER_LOCAL_KEY, type Running, settle, startTestServer, TestClient, withCookie } from './fixtures.ts';
+import { closeAfterEach, LOCAL_KEY, OTHER_LOCAL_KEY, type Running, settle, startTestServer, UdpClient, withCookie } from './fixtures.ts';
 
 const HOST_NONCE = 'cyahjcdumwwhrvyq';
 const NONCE = 'yyqzsrsstgcvgxia';
@@ -14,8 +14,8 @@ const NONCE = 'yyqzsrsstgcvgxia';
 closeAfterEach();
 
 /** A confirmed session hosted by a node of ours: its id and its host's socket. */
-async function hostedSession(running: Running): Promise<{ id: string; host: TestClient }> {
-  const host = await TestClient.open();
+async function hostedSession(running: Running): Promise<{ id: string; host: UdpClient }> {
+  const host = await UdpClient.open();
   const [hr] = await host.request(running.address, `HS:${LOCAL_KEY}:${HOST_NONCE}`);
   const id = hr!.split(':')[2]!;
   await settle(running, host, `KA:${id}:${HOST_NONCE}`);
@@ -26,7 +26,7 @@ describe('a join or random request is believed only after its return path is pro
   it('a spoofed JS (never echoed) gets RC alone, no longer than itself, and the host hears nothing', async () => {
     const running = await startTestServer();
     const { id, host } = await hostedSession(running);
-    const spoofed = await TestClient.open('127.0.0.5');
+    const spoofed = await UdpClient.open('127.0.0.5');
     const js = `JS:${OTHER_LOCAL_KEY}:${id}:${NONCE}:port_randomising`;
     const heard = host.received.length;
     for (let i = 0; i < 5; i++) spoofed.send(running.address, js);
@@ -46,9 +46,9 @@ describe('a join or random request is believed only after its return path is pro
   it('a late joiner too: a spoofed JS never reaches the host\'s link (HL), an echoed one does', async () => {
     const running = await startTestServer();
     const { id } = await hostedSession(running);
-    const link = await TestClient.open();
+    const link = await UdpClient.open();
     expect((await link.request(running.address, `HL:${id}:${HOST_NONCE}`))[0]).toMatch(/^HR:/);
-    const spoofed = await TestClient.open('127.0.0.5');
+    const spoofed = await UdpClient.open('127.0.0.5');
     const js = `JS:${OTHER_LOCAL_KEY}:${id}:${NONCE}:open`;
     spoofed.send(running.address, js);
     const [rc] = await spoofed.next(0);
@@ -60,14 +60,14 @@ describe('a join or random request is believed only after its return path is pro
   it('a cookie holds only for its own address, port and nonce, and for at most two minutes', async () => {
     const running = await startTestServer();
     const { id, host } = await hostedSession(running);
-    const owner = await TestClient.open();
+    const owner = await UdpClient.open();
     const js = `JS:${OTHER_LOCAL_KEY}:${id}:${NONCE}:open`;
     const sent = owner.received.length;
     owner.send(running.address, js);
     const [rc] = await owner.next(sent);
     const heard = host.received.length;
     // From another port, or with another nonce: RC again, no NJ.
-    const other = await TestClient.open();
+    const other = await UdpClient.open();
     const before = other.received.length;
     other.send(running.address, withCookie(js, rc!));
     expect((await other.next(before))[0]).toMatch(/^RC:/);
@@ -82,10 +82,10 @@ describe('a join or random request is believed only after its return path is pro
 
   it('a spoofed RS leaves no random host waiting at its address: the next stranger becomes the host', async () => {
     const running = await startTestServer();
-    const spoofed = await TestClient.open('127.0.0.5');
+    const spoofed = await UdpClient.open('127.0.0.5');
     spoofed.send(running.address, `RS:${LOCAL_KEY}:${NONCE}:port_randomising`);
     expect((await spoofed.next(0))[0]).toMatch(/^RC:/);
-    const stranger = await TestClient.open();
+    const stranger = await UdpClient.open();
     const [answer] = await stranger.request(running.address, `RS:${OTHER_LOCAL_KEY}:${HOST_NONCE}:open`);
     expect(answer).toMatch(/^HR:/);
     expect(await spoofed.quiet(1, 100)).toEqual([]);
@@ -93,7 +93,7 @@ describe('a join or random request is believed only after its return path is pro
 
   it('RC is never longer than its request: a request too short for one gets nothing', async () => {
     const running = await startTestServer();
-    const node = await TestClient.open();
+    const node = await UdpClient.open();
     node.send(running.address, `RS:${LOCAL_KEY}:${NONCE}`);
     expect(await node.quiet(0, 100)).toEqual([]);
     expect(running.server.stats.dropped.get('amplification')).toBe(1);
@@ -102,7 +102,7 @@ describe('a join or random request is believed only after its return path is pro
   it('original clients (no nonce) are introduced as before, without a cookie', async () => {
     const running = await startTestServer();
     const { id, host } = await hostedSession(running);
-    const original = await TestClient.open();
+    const original = await UdpClient.open();
     const heard = host.received.length;
     expect((await original.request(running.address, `JS:${OTHER_LOCAL_KEY}:${id}`))[0]).toMatch(/^JR:/);
     expect((await host.next(heard))[0]).toMatch(/^NJ:/);

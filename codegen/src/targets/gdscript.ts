@@ -1,4 +1,4 @@
-/** GDScript target: the protocol layer and the HolePunch node's base class (Handlebars). */
+/** GDScript target: the protocol's tables and typed messages, and the HolePunch node's base class (Handlebars). */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
@@ -8,7 +8,7 @@ import { GD_HELPERS } from './gdscript-helpers.ts';
 
 export const GD_OUTPUT_DIR = 'godot-addon/addons/simple_hole_punch/generated';
 const TEMPLATES = join(import.meta.dirname, '..', '..', 'templates', 'gdscript');
-const ENTRY_TEMPLATES = ['protocol.gd', 'hole_punch.gd'];
+const ENTRY_TEMPLATES = ['protocol.gd', 'hole_punch_base.gd'];
 
 export function generateGdscript(model: ViewModel): GeneratedFile[] {
   const hb = Handlebars.create();

@@ -1,4 +1,4 @@
-/** TypeScript target: message types, codec, field checks, handler interface and dispatch (ts-morph). */
+/** TypeScript target: constants, message types, the descriptors the codec reads, handler interface and dispatch (ts-morph). */
 import { IndentationText, NewLineKind, Project, QuoteKind, VariableDeclarationKind } from 'ts-morph';
 import type { MessageView, ViewModel } from '../view-model.ts';
 import type { GeneratedFile } from '../generated-file.ts';
@@ -19,14 +19,14 @@ export function generateTypeScript(model: ViewModel): GeneratedFile[] {
     model.tsHeader,
     '/* eslint-disable */',
     'import { KEY_LENGTH, keyCodec, TOKEN_LENGTH, type Endpoint } from \'../wire/key-codec.ts\';',
-    'export { KEY_LENGTH, TOKEN_LENGTH, type Endpoint };',
+    'import { messageCodec, type DecodeError, type DecodeResult as CodecResult, type MessageCodec, type MessageDescriptor } from \'../wire/message-codec.ts\';',
+    'export { KEY_LENGTH, TOKEN_LENGTH, type DecodeError, type Endpoint };',
   ]);
 
   addConstants(file, model);
-  addKeyFunctions(file);
+  addSharedConstants(file, model);
   addMessageTypes(file, model);
-  addEncoder(file, model);
-  addDecoder(file, model);
+  addDescriptors(file, model);
   addHandlers(file, model);
 
   file.formatText({ indentSize: 2, convertTabsToSpaces: true, semicolons: 'insert' as never });
@@ -55,30 +55,27 @@ function addConstants(file: SourceFile, model: ViewModel): void {
   });
 }
 
-function addKeyFunctions(file: SourceFile): void {
-  file.addStatements([
-    '/** The key codec over the schema\'s bigram table (written once by hand, in server/src/wire/key-codec.ts). */',
-    'export const { isBigramText, isKey, isToken, encodeKey, decodeKey } = keyCodec(BIGRAMS);',
-  ]);
-  file.addFunction({
-    isExported: true, name: 'isSessionId',
-    docs: ['A session id: a server key and a suffix of the schema\'s allowed length.'],
-    parameters: [{ name: 'text', type: 'string' }], returnType: 'boolean',
-    statements: [
-      'const suffix = (text.length - KEY_LENGTH) / 2;',
-      'return suffix >= LIMITS.minSuffixBigrams && suffix <= LIMITS.maxSuffixBigrams && isBigramText(text);',
-    ],
-  });
-  file.addFunction({
-    isExported: true, name: 'isName', docs: ['An alias: 1 to maxNameLength printable ASCII characters, no `:`.'],
-    parameters: [{ name: 'text', type: 'string' }], returnType: 'boolean',
-    statements: ['return text.length >= 1 && text.length <= LIMITS.maxNameLength && /^[\\x20-\\x39\\x3b-\\x7e]+$/.test(text);'],
-  });
-  file.addFunction({
-    isExported: true, name: 'isText', docs: ['Ours: an alias, payload or reason between two peers of ours: 0 to maxTextLength printable ASCII characters, no `:`.'],
-    parameters: [{ name: 'text', type: 'string' }], returnType: 'boolean',
-    statements: ['return text.length <= LIMITS.maxTextLength && /^[\\x20-\\x39\\x3b-\\x7e]*$/.test(text);'],
-  });
+function addSharedConstants(file: SourceFile, model: ViewModel): void {
+  file.addTypeAlias({ isExported: true, name: 'Direction', type: "'client_to_server' | 'server_to_client' | 'peer_to_peer' | 'game_connection'" });
+  for (const c of model.constants) {
+    const value = typeof c.value === 'string' ? `'${c.value}'` : `[${c.value.map((v) => `'${v}'`).join(', ')}] as const`;
+    file.addVariableStatement({
+      isExported: true, declarationKind: VariableDeclarationKind.Const, docs: [c.doc],
+      declarations: [{ name: c.tsName, initializer: value }],
+    });
+  }
+  for (const m of model.messages) {
+    for (const f of m.fields.filter((g) => g.failures)) {
+      file.addVariableStatement({
+        isExported: true, declarationKind: VariableDeclarationKind.Const,
+        docs: [`The failure each ${m.code} ${f.wireName} ends an attempt with (the addon's \`Failure\` names).`],
+        declarations: [{
+          name: `${m.gdConstant}_${f.wireName.toUpperCase()}_FAILURES`,
+          initializer: `{ ${Object.entries(f.failures!).map(([k, v]) => `${k}: '${v}'`).join(', ')} } as const`,
+        }],
+      });
+    }
+  }
 }
 
 function addMessageTypes(file: SourceFile, model: ViewModel): void {
@@ -93,7 +90,7 @@ function addMessageTypes(file: SourceFile, model: ViewModel): void {
       initializer: `{ ${model.messages.map((m) => `${m.tsHandler}: '${m.code}'`).join(', ')} } as const`,
     }],
   });
-  for (const m of model.messages) {
+  for (const m of [...model.messages, ...model.gameMessages]) {
     file.addInterface({
       isExported: true, name: m.tsType, docs: [`\`${m.code}\` (${m.direction.replaceAll('_', ' ')}): ${m.doc}`],
       properties: [
@@ -111,102 +108,48 @@ function addMessageTypes(file: SourceFile, model: ViewModel): void {
       type: union(model.messages.filter((m) => m.direction === dir)),
     });
   }
+  file.addTypeAlias({ isExported: true, name: 'GameMessage', docs: ['Messages over the game connection.'], type: union(model.gameMessages) });
 }
 
-function addEncoder(file: SourceFile, model: ViewModel): void {
-  const cases = model.messages.map((m) => {
-    const parts = m.requiredFields.map((f) => {
-      if (f.type === 'literal') return `'${f.literal}'`;
-      return f.repeated ? `...message.${f.tsName}` : `message.${f.tsName}`;
-    });
-    if (m.optionalFields.length > 0) parts.push(`...present([${m.optionalFields.map((f) => `message.${f.tsName}`).join(', ')}])`);
-    return `case '${m.code}': return ['${m.code}', [${parts.join(', ')}].join(':')].join(':');`;
+/** One message's descriptor: what the codec in server/src/wire/message-codec.ts reads. */
+function descriptor(m: MessageView): string {
+  const fields = m.fields.map((f) => {
+    const parts = [`name: '${f.tsName}'`, `wire: '${f.wireName}'`, `type: '${f.type}'`, `min: ${f.minLength}`, `max: ${f.maxLength}`];
+    if (f.optional) parts.push('optional: true');
+    if (f.repeated) parts.push('repeated: true');
+    if (f.type === 'word') parts.push(`values: [${f.values.map((v) => `'${v}'`).join(', ')}]`);
+    if (f.type === 'literal') parts.push(`values: ['${f.literal}']`);
+    return `    { ${parts.join(', ')} },`;
   });
-  file.addFunction({
-    name: 'present', docs: ['Optional trailing fields up to the first absent one.'],
-    parameters: [{ name: 'values', type: 'ReadonlyArray<string | undefined>' }], returnType: 'string[]',
-    statements: [
-      'const out: string[] = [];',
-      'for (const value of values) {',
-      '  if (value === undefined || value === \'\') break;',
-      '  out.push(value);',
-      '}',
-      'return out;',
-    ],
-  });
-  file.addFunction({
-    isExported: true, name: 'encode', docs: ['The datagram text of a message: `CODE:field:field...`.'],
-    parameters: [{ name: 'message', type: 'Message' }], returnType: 'string',
-    statements: ['switch (message.code) {', ...cases, '}'],
-  });
+  const counts = m.repeated ? ` minCount: ${m.minCount}, maxCount: ${m.maxCount},` : '';
+  const key = /^[A-Z]+$/.test(m.code) ? m.code : `'${m.code}'`;
+  return [`  ${key}: {`, `    code: '${m.code}', direction: '${m.direction}', maxBytes: ${m.maxBytes},${counts} fields: [`,
+    ...fields.map((f) => `  ${f}`), '  ] },'].join('\n');
 }
 
-function addDecoder(file: SourceFile, model: ViewModel): void {
-  file.addTypeAlias({
-    isExported: true, name: 'DecodeError',
-    docs: ['Why a datagram was rejected; the server counts drops by these.'],
-    type: `'too_long' | 'not_ascii' | 'no_separator' | 'unknown_code' | 'field_count' | 'bad_field'`,
+function addDescriptors(file: SourceFile, model: ViewModel): void {
+  const table = (ms: readonly MessageView[]): string => `{\n${ms.map(descriptor).join('\n')}\n}`;
+  file.addVariableStatement({
+    isExported: true, declarationKind: VariableDeclarationKind.Const,
+    docs: ['Every message\'s wire shape: direction, longest valid datagram, fields in wire order with their lengths.'],
+    declarations: [{ name: 'MESSAGES', initializer: `${table(model.messages)} as const satisfies Record<MessageCode, MessageDescriptor & { direction: Direction }>` }],
   });
-  file.addTypeAlias({
-    isExported: true, name: 'DecodeResult',
-    type: '{ readonly ok: true; readonly message: Message } | { readonly ok: false; readonly error: DecodeError; readonly detail: string }',
+  file.addVariableStatement({
+    isExported: true, declarationKind: VariableDeclarationKind.Const,
+    docs: ['The game connection\'s messages, as MESSAGES.'],
+    declarations: [{ name: 'GAME_MESSAGES', initializer: `${table(model.gameMessages)} as const satisfies Record<GameMessage['code'], MessageDescriptor & { direction: Direction }>` }],
   });
-  const cases = model.messages.map((m) => {
-    const lines: string[] = [`case '${m.code}': {`];
-    if (m.repeated) {
-      lines.push(`  if (parts.length < ${m.minParts}) return fail('field_count', '${m.code} needs at least ${m.minParts} field(s)');`);
-    } else if (m.maxParts > m.minParts) {
-      lines.push(`  if (parts.length < ${m.minParts} || parts.length > ${m.maxParts}) return fail('field_count', '${m.code} needs ${m.minParts} to ${m.maxParts} field(s)');`);
-    } else {
-      lines.push(`  if (parts.length !== ${m.minParts}) return fail('field_count', '${m.code} needs ${m.minParts} field(s)');`);
-    }
-    const values: string[] = [];
-    m.fields.forEach((f, i) => {
-      if (f.type === 'literal') {
-        lines.push(`  if (parts[${i}] !== '${f.literal}') return fail('bad_field', '${m.code}.${f.wireName} must be ${f.literal}');`);
-        values.push(`${f.tsName}: '${f.literal}'`);
-      } else if (f.optional) {
-        const check = f.type === 'word' ? `!(${f.tsCheck} as readonly string[]).includes(${f.tsName})` : `!${f.tsCheck}(${f.tsName})`;
-        lines.push(`  const ${f.tsName} = parts[${i}] as ${f.tsType} | undefined;`);
-        lines.push(`  if (${f.tsName} !== undefined && ${check}) return fail('bad_field', '${m.code}.${f.wireName}');`);
-        values.push(f.tsName);
-      } else if (f.type === 'word') {
-        lines.push(`  const ${f.tsName} = parts[${i}]! as ${f.tsType};`);
-        lines.push(`  if (!(${f.tsCheck} as readonly string[]).includes(${f.tsName})) return fail('bad_field', '${m.code}.${f.wireName}');`);
-        values.push(f.tsName);
-      } else if (f.repeated) {
-        lines.push(`  const ${f.tsName} = parts.slice(${i});`);
-        lines.push(`  if (${f.tsName}.length > LIMITS.maxNames || !${f.tsName}.every(${f.tsCheck})) return fail('bad_field', '${m.code}.${f.wireName}');`);
-        values.push(f.tsName);
-      } else {
-        lines.push(`  const ${f.tsName} = parts[${i}]!;`);
-        lines.push(`  if (!${f.tsCheck}(${f.tsName})) return fail('bad_field', '${m.code}.${f.wireName}');`);
-        values.push(f.tsName);
-      }
-    });
-    lines.push(`  return { ok: true, message: { code: '${m.code}', ${values.join(', ')} } };`, '}');
-    return lines.join('\n');
-  });
-  file.addFunction({
-    name: 'fail', parameters: [{ name: 'error', type: 'DecodeError' }, { name: 'detail', type: 'string' }],
-    returnType: 'DecodeResult', statements: ['return { ok: false, error, detail };'],
-  });
-  file.addFunction({
-    isExported: true, name: 'decode',
-    docs: ['Parses and validates one datagram against the schema. Never throws.'],
-    parameters: [{ name: 'datagram', type: 'Uint8Array' }], returnType: 'DecodeResult',
-    statements: [
-      'if (datagram.length > LIMITS.maxDatagramBytes) return fail(\'too_long\', `${datagram.length} bytes`);',
-      'for (const byte of datagram) if (byte < 0x20 || byte > 0x7e) return fail(\'not_ascii\', `byte ${byte}`);',
-      'const text = String.fromCharCode(...datagram);',
-      'if (text.length < 3 || text[2] !== \':\') return fail(\'no_separator\', \'expected CODE:payload\');',
-      'const parts = text.slice(3).split(\':\');',
-      'switch (text.slice(0, 2)) {',
-      ...cases,
-      'default: return fail(\'unknown_code\', text.slice(0, 2));',
-      '}',
-    ],
-  });
+  const gameBytes = Math.max(0, ...model.gameMessages.map((m) => m.maxBytes));
+  file.addStatements([
+    'const keys = keyCodec(BIGRAMS);',
+    '/** The key codec over the schema\'s bigram table (written once by hand, in server/src/wire/key-codec.ts). */',
+    'export const { isBigramText, isKey, isToken, encodeKey, decodeKey } = keys;',
+    'export type DecodeResult = CodecResult<Message>;',
+    '/** The rendezvous codec over MESSAGES (written once by hand, in server/src/wire/message-codec.ts). */',
+    'export const { encode, decode }: MessageCodec<Message> = messageCodec<Message>(MESSAGES, keys, { codeLength: 2, maxDatagramBytes: LIMITS.maxDatagramBytes });',
+    '/** The game connection\'s codec over GAME_MESSAGES. */',
+    `export const gameCodec: MessageCodec<GameMessage> = messageCodec<GameMessage>(GAME_MESSAGES, keys, { maxDatagramBytes: ${gameBytes} });`,
+  ]);
 }
 
 function addHandlers(file: SourceFile, model: ViewModel): void {

@@ -1,23 +1,24 @@
 extends "session/hole_punch_machine.gd"
 ## What each message does to a [HolePunch] node: one [code]_on_*[/code] handler per message a
-## client receives. The generated [HolePunch] routes every admitted message here, so a message the
-## schema adds without a handler fails to compile rather than being dropped. The node's read-only
-## queries ([method HolePunch.get_players] and the like) close the file.
+## client receives, each with its message typed as the schema says. The generated base
+## ([code]generated/hole_punch_base.gd[/code]) routes every admitted message here; a message the
+## schema adds without a handler reaches [code]_unhandled_message[/code], which drops it. The
+## node's read-only queries ([method HolePunch.get_players] and the like) close the file.
 
 const HolePunchRoster := preload("hole_punch_roster.gd")
 
 
-func _on_host_registered(message: Dictionary, _ip: String, _port: int) -> void:
+func _on_host_registered(message: HolePunchProtocol.HostRegistered, _ip: String, _port: int) -> void:
 	if phase != Phase.REQUESTING or _role == _Role.JOINER:
 		return # A duplicate answer, or one we never asked for.
 	_public_key = message.remote_key
 	_session_id = message.session_id
 	_enter_punching()
 	if _role == _Role.HOST:
-		_this.start_session.emit(_session_id)
+		start_session.emit(_session_id)
 
 
-func _on_join_registered(message: Dictionary, _ip: String, _port: int) -> void:
+func _on_join_registered(message: HolePunchProtocol.JoinRegistered, _ip: String, _port: int) -> void:
 	if phase != Phase.REQUESTING or _role == _Role.HOST:
 		return
 	_public_key = message.joiner_remote_key
@@ -30,15 +31,15 @@ func _on_join_registered(message: Dictionary, _ip: String, _port: int) -> void:
 	# answers a duplicate with NJ and JR again) until the host is heard, less often each time.
 	_server.repeat(_now())
 	if was_random:
-		_this.start_random.emit()
+		start_random.emit()
 	else:
-		_this.start_session.emit(_session_id)
+		start_session.emit(_session_id)
 
 
-func _on_new_joiner(message: Dictionary, _ip: String, _port: int) -> void:
+func _on_new_joiner(message: HolePunchProtocol.NewJoiner, _ip: String, _port: int) -> void:
 	if phase == Phase.PUNCHING and _is_host() and _session_id != "":
 		# The server takes a host that stays silent while a joiner waits for gone: say we are here.
-		_server.send(HolePunchProtocol.encode_keep_alive(_session_id, _server.nonce))
+		_server.say_alive(_session_id)
 	if phase == Phase.PUNCHING and _is_host() and _peers.find(message.joiner_remote_key) == null:
 		if not _peers.add(message.joiner_remote_key, message.joiner_local_key, message.secret, _public_key):
 			dropped_datagrams += 1 # Full, or a peer that already failed in this session.
@@ -46,12 +47,12 @@ func _on_new_joiner(message: Dictionary, _ip: String, _port: int) -> void:
 			_traversal.introduce(_peers.find(message.joiner_remote_key), message.joiner_nat, message.joiner_ip6_prefix, message.joiner_ip6_host, true, _role == _Role.RANDOM, _now())
 
 
-func _on_bad_key(message: Dictionary, _ip: String, _port: int) -> void:
+func _on_bad_key(message: HolePunchProtocol.BadKey, _ip: String, _port: int) -> void:
 	if _role != _Role.JOINER or message.session_id != _session_id:
 		return
 	if phase == Phase.REQUESTING:
 		_stop()
-		_this.bad_session.emit(message.session_id)
+		bad_session.emit(message.session_id)
 		_fail(HolePunch.Failure.CODE_UNKNOWN, message.session_id)
 	elif phase == Phase.PUNCHING:
 		# The answer to a repeated JS: the session ended since JR (its host left or went silent).
@@ -59,18 +60,18 @@ func _on_bad_key(message: Dictionary, _ip: String, _port: int) -> void:
 		_fail(HolePunch.Failure.HOST_LEFT, message.session_id)
 
 
-func _on_refused(message: Dictionary, _ip: String, _port: int) -> void:
+func _on_refused(message: HolePunchProtocol.Refused, _ip: String, _port: int) -> void:
 	if phase == Phase.REQUESTING:
 		_stop()
-		_this.refused.emit(message.reason)
-		_fail(HolePunch.Failure[message.reason.to_upper()], message.reason)
+		refused.emit(message.reason)
+		_fail(REASON_FAILURES[message.reason], message.reason)
 
 
-func _on_peer_ready(message: Dictionary, ip: String, port: int) -> void:
+func _on_peer_ready(message: HolePunchProtocol.PeerReady, ip: String, port: int) -> void:
 	_on_punch(message.names, ip, port)
 
 
-func _on_peer_ready_verified(message: Dictionary, ip: String, port: int) -> void:
+func _on_peer_ready_verified(message: HolePunchProtocol.PeerReadyVerified, ip: String, port: int) -> void:
 	_on_punch(message.names, ip, port) # The secret was checked on arrival.
 
 
@@ -87,15 +88,15 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 	if first:
 		peer.named_at = minf(peer.named_at, _now())
 	for alias in _names.take(peer, names, not _is_host()):
-		_this.new_name.emit(HolePunchAlias.decode(alias))
+		new_name.emit(HolePunchAlias.decode(alias))
 	if unnamed and peer.name != "" and _is_host():
 		_admit(peer, _now())
 		if _peers == null or _peers.find(peer.public_key) != peer:
 			return # Refused, or the game ended the session in a handler.
 	elif unnamed and peer.name != "": # Each peer once, whatever its alias: aliases may repeat.
-		_this.player_joined.emit(peer.public_key, HolePunchAlias.decode(peer.name))
+		player_joined.emit(peer.public_key, HolePunchAlias.decode(peer.name))
 	if first and _role == _Role.RANDOM and phase == Phase.PUNCHING:
-		_this.start_random.emit()
+		start_random.emit()
 		_api_close_session()
 
 
@@ -103,15 +104,15 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 ## [code]HolePunchPeer.hear()[/code]); returns whether it counts (after JH a packet only keeps the
 ## peer alive).
 func _hear(peer: HolePunchPeer, heard_on: String) -> bool:
-	var heard := peer.hear(heard_on, _now(), phase == Phase.PUNCHING, _this.punch_timeout)
+	var heard := peer.hear(heard_on, _now(), phase == Phase.PUNCHING, punch_timeout)
 	if heard == HolePunchPeer.Heard.NEW_PATH:
-		_this.peer_path.emit(peer.public_key, "public" if heard_on == "ipv6" else heard_on)
+		peer_path.emit(peer.public_key, HolePunchPeer.shown(heard_on))
 	elif heard == HolePunchPeer.Heard.IGNORED:
 		dropped_datagrams += 1
 	return heard != HolePunchPeer.Heard.IGNORED and not peer.handing_over()
 
 
-func _on_join_host(message: Dictionary, ip: String, port: int) -> void:
+func _on_join_host(message: HolePunchProtocol.JoinHost, ip: String, port: int) -> void:
 	if _is_host() or (phase != Phase.PUNCHING and phase != Phase.HANDING_OVER):
 		return
 	var host := _peers.first()
@@ -128,25 +129,25 @@ func _on_join_host(message: Dictionary, ip: String, port: int) -> void:
 		phase = Phase.HANDING_OVER
 
 
-func _on_join_go(_message: Dictionary, ip: String, port: int) -> void:
+func _on_join_go(_message: HolePunchProtocol.JoinGo, ip: String, port: int) -> void:
 	# The host frees its port right after JG: the game client's first packet finds its server.
 	if phase == Phase.HANDING_OVER and _handover == [ip, port]:
 		_finish_client()
 
 
-func _on_relay_granted(message: Dictionary, _ip: String, _port: int) -> void:
+func _on_relay_granted(message: HolePunchProtocol.RelayGranted, _ip: String, _port: int) -> void:
 	var peer := _peers.find(message.peer_key)
 	if peer == null or peer.path != "" or not peer.relay.grant(message.relay_key, message.token, _server.ip, _now()):
 		dropped_datagrams += 1 # A duplicate, a grant for a peer already reached, or a relay elsewhere.
 
 
-func _on_relay_bound(message: Dictionary, ip: String, port: int) -> void:
+func _on_relay_bound(message: HolePunchProtocol.RelayBound, ip: String, port: int) -> void:
 	var peer := _peers.at(ip, port)
 	if peer.path_at(ip, port) == "relay" and peer.relay.bind(message.token):
 		peer.next_ping = _now() # Punch packets now go through the relay too.
 
 
-func _on_join_done(_message: Dictionary, ip: String, port: int) -> void:
+func _on_join_done(_message: HolePunchProtocol.JoinDone, ip: String, port: int) -> void:
 	var peer := _peers.at(ip, port)
 	if phase == Phase.CLOSING and peer.handing_over() and peer.path_at(ip, port) == peer.path:
 		peer.done = true
@@ -154,7 +155,7 @@ func _on_join_done(_message: Dictionary, ip: String, port: int) -> void:
 
 # --- The lobby on the host ---------------------------------------------------------------
 
-func _on_join_payload(message: Dictionary, ip: String, port: int) -> void:
+func _on_join_payload(message: HolePunchProtocol.JoinPayload, ip: String, port: int) -> void:
 	var peer := _peers.at(ip, port)
 	if not _is_host() or not phase in [Phase.PUNCHING, Phase.CLOSING] or peer.payload_heard or peer.handing_over():
 		return
@@ -181,20 +182,20 @@ func _admit(peer: HolePunchPeer, now: float) -> void:
 		return
 	var alias := HolePunchAlias.decode(peer.name)
 	var refusal := ""
-	if _this.max_players > 0 and _admitted() >= _this.max_players:
+	if max_players > 0 and _admitted() >= max_players:
 		refusal = HolePunchFailures.FULL
-	elif not HolePunchPassword.accepts(_this.password, peer.secret, peer.password):
+	elif not HolePunchPassword.accepts(password, peer.secret, peer.password):
 		refusal = HolePunchPassword.REFUSAL
 	if refusal != "":
 		_refuse(peer, refusal)
-		_this.player_refused.emit(peer.public_key, alias, refusal)
+		player_refused.emit(peer.public_key, alias, refusal)
 		return
 	peer.admitted = true
 	if peer.payload_heard:
-		_this.player_payload.emit(peer.public_key, HolePunchAlias.decode(peer.payload))
+		player_payload.emit(peer.public_key, HolePunchAlias.decode(peer.payload))
 	if _peers != null and _peers.find(peer.public_key) == peer: # Unless refused in that handler.
 		peer.joined = true
-		_this.player_joined.emit(peer.public_key, alias)
+		player_joined.emit(peer.public_key, alias)
 
 
 ## Host: admits the peers whose JP is no longer awaited at [param now].
@@ -206,10 +207,10 @@ func _admit_waiting(now: float) -> void:
 
 ## Seconds a host waits for a peer's JP after its alias: a second, or four keep-open packets.
 func _payload_wait() -> float:
-	return maxf(1.0, 4.0 * _this.keep_open_interval)
+	return maxf(1.0, 4.0 * keep_open_interval)
 
 
-func _on_leave(_message: Dictionary, ip: String, port: int) -> void:
+func _on_leave(_message: HolePunchProtocol.Leave, ip: String, port: int) -> void:
 	var peer := _peers.at(ip, port)
 	if peer.secret == "" or not phase in [Phase.PUNCHING, Phase.CLOSING, Phase.HANDING_OVER]:
 		dropped_datagrams += 1 # Only a peer of ours, proven by the pair's secret, leaves this way.
@@ -219,10 +220,10 @@ func _on_leave(_message: Dictionary, ip: String, port: int) -> void:
 	else:
 		_peers.remove(peer)
 		if peer.name != "":
-			_this.player_left.emit(peer.public_key, HolePunchAlias.decode(peer.name), "left")
+			player_left.emit(peer.public_key, HolePunchAlias.decode(peer.name), "left")
 
 
-func _on_refused_join(message: Dictionary, _ip: String, _port: int) -> void:
+func _on_refused_join(message: HolePunchProtocol.RefusedJoin, _ip: String, _port: int) -> void:
 	if not _is_host() and (phase == Phase.PUNCHING or phase == Phase.HANDING_OVER):
 		_stop()
 		var reason := HolePunchAlias.decode(message.reason)
@@ -240,7 +241,7 @@ func _api_refuse_player(key: String, reason: String) -> Error:
 		return OK if _game.roster.refuse(key, HolePunchAlias.encode(reason)) else ERR_DOES_NOT_EXIST
 	_refuse(peer, reason)
 	if peer.joined:
-		_this.player_left.emit(key, HolePunchAlias.decode(peer.name), "removed")
+		player_left.emit(key, HolePunchAlias.decode(peer.name), "removed")
 	return OK
 
 
@@ -248,8 +249,10 @@ func _api_refuse_player(key: String, reason: String) -> Error:
 func _refuse(peer: HolePunchPeer, reason: String) -> void:
 	var packet := HolePunchProtocol.encode_refused_join(HolePunchAlias.encode(reason), peer.secret)
 	var to := peer.endpoint()
+	var ip: String = to[0]
+	var port: int = to[1]
 	for copy in 3:
-		_send_to(packet, to[0], to[1])
+		_send_to(packet, ip, port)
 	_peers.remove(peer)
 	_refusals.add(peer, packet) # All three copies may be lost: it is answered again.
 
@@ -259,25 +262,21 @@ func _admitted() -> int:
 	return _peers.all().filter(func(p: HolePunchPeer) -> bool: return p.admitted).size()
 
 
-func _on_return_cookie(message: Dictionary, _ip: String, _port: int) -> void:
+func _on_return_cookie(message: HolePunchProtocol.ReturnCookie, _ip: String, _port: int) -> void:
 	if not _server.heard_cookie(message):
 		dropped_datagrams += 1 # No join or random request of ours waits for it.
 
 
-func _on_nat_answer(_message: Dictionary, _ip: String, _port: int) -> void:
+func _on_nat_answer(_message: HolePunchProtocol.NatAnswer, _ip: String, _port: int) -> void:
 	dropped_datagrams += 1 # The NAT diagnosis has a socket of its own (HolePunchNat): none is awaited here.
 
 
-func _on_ip6_answer(message: Dictionary, ip: String, _port: int) -> void:
+func _on_ip6_answer(message: HolePunchProtocol.Ip6Answer, ip: String, _port: int) -> void:
 	if not _server.heard_ip6_answer(message, ip):
 		dropped_datagrams += 1 # Not from the server's IPv6 address, or not awaited.
 
 
 # --- Queries ------------------------------------------------------------------------------
-
-static func _api_describe(reason: HolePunch.Failure, detail: String) -> String:
-	return HolePunchFailures.describe(reason, detail)
-
 
 func _api_get_nat_type() -> HolePunchNat.NatType:
 	return nat_type
@@ -290,15 +289,7 @@ func _api_get_session_id() -> String:
 	return _session_id
 
 func _api_get_players() -> Dictionary:
-	if _game.roster.is_hosting():
-		return _game.roster.players() # The game runs: who is in it now.
-	var players := {}
-	for peer in HolePunchPeers.none() if _peers == null else _peers.all():
-		if _is_host() and not peer.admitted:
-			continue # Its JP awaited, or being refused: not a player yet.
-		players[peer.public_key] = {"alias": HolePunchAlias.decode(peer.name), "path": "public" if peer.path == "ipv6" else peer.path, "peer_id": _game.peer_id(peer.public_key)}
-	players.merge(_game.roster.players()) # A client's roster: the other players, from the host.
-	return players
+	return HolePunchPlayers.of(HolePunchPeers.none() if _peers == null else _peers.all(), _is_host(), _game)
 
 
 func _api_get_peer_id(key: String) -> int:
@@ -313,3 +304,7 @@ func _api_get_host() -> String:
 	if _is_host() or _peers == null or _peers.first() == null:
 		return _public_key
 	return _peers.first().key()
+
+
+func _unhandled_message(_message: HolePunchProtocol.Message) -> void:
+	dropped_datagrams += 1 # A message the schema has and this node does not handle.

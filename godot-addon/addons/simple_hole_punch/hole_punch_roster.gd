@@ -31,20 +31,17 @@ const HolePunchAlias := preload("players/hole_punch_alias.gd")
 const HolePunchIpv6 := preload("traversal/hole_punch_ipv6.gd")
 const HolePunchProtocol := preload("generated/protocol.gd")
 
-## Client to host (authentication), as soon as ENet connects:
-## [code]SHP-HELLO:alias:payload:proof[/code], in wire form; the proof of its
-## [member HolePunch.password] ([code]hole_punch_password.gd[/code]) is empty when it set none.
-const HELLO := "SHP-HELLO"
-## Host to client: [code]SHP-REFUSED:reason[/code] (authentication, or raw once let in).
-const REFUSED := "SHP-REFUSED"
-## Host to clients (raw): [code]SHP-ROSTER[/code], then [code]:key:alias:peer_id:path[/code] per player.
-const ROSTER := "SHP-ROSTER"
-## Host to clients (raw): [code]SHP-LEFT:key:reason[/code], [code]left[/code] or [code]removed[/code].
-const LEFT := "SHP-LEFT"
-## Either way (raw, unreliable), [constant BEATS] times per [member HolePunch.game_timeout] once
-## let in: a peer not heard for that long since its first heartbeat has gone (crashed, or its path
-## died), whatever ENet thinks yet.
-const BEAT := "SHP-BEAT"
+## The messages' codes; the messages themselves are the schema's ([code]schema/game-messages.ts[/code]),
+## parsed and written by the wire codec ([code]HolePunchProtocol.parse_game()[/code] and the
+## [code]encode_game_*[/code] functions): the hello (client to host, in authentication, as soon
+## as ENet connects), the refusal, the player list, a player gone, and the heartbeat (either way,
+## raw and unreliable, [constant BEATS] times per [member HolePunch.game_timeout] once let in: a
+## peer not heard for that long since its first heartbeat has gone, whatever ENet thinks yet).
+const HELLO := HolePunchProtocol.GAME_HELLO
+const REFUSED := HolePunchProtocol.GAME_REFUSED
+const ROSTER := HolePunchProtocol.GAME_ROSTER
+const LEFT := HolePunchProtocol.GAME_LEFT
+const BEAT := HolePunchProtocol.GAME_BEAT
 ## Heartbeats per [member HolePunch.game_timeout]: all of them lost on a live path is rare even
 ## through heavy loss (one chance in 30,000 at 36% loss, about once in four hours at 5 s).
 const BEATS := 10
@@ -52,8 +49,6 @@ const BEATS := 10
 const MAX_BYTES := 64 + 2 * HolePunchProtocol.MAX_TEXT_LENGTH
 ## Most bytes of one player in the list.
 const ENTRY_BYTES := 40 + HolePunchProtocol.MAX_TEXT_LENGTH
-## A player's path to the host.
-const PATHS: Array[String] = ["local", "public", "relay"]
 
 ## Messages dropped: malformed, or from a peer that may not send them.
 var dropped_messages := 0
@@ -82,7 +77,8 @@ func players() -> Dictionary:
 
 ## The ENet peer id of the player [param key], or 0 while not connected.
 func peer_id(key: String) -> int:
-	return _players.get(key, {}).get("peer_id", 0)
+	var player: Dictionary = _players.get(key, {})
+	return player.get("peer_id", 0)
 
 
 ## Host: refuses or removes the player [param key] for [param reason] (wire form); returns
@@ -92,18 +88,18 @@ func refuse(_key: String, _reason: String) -> bool:
 
 
 ## Sends heartbeats when due at [param now], and lets go of the peers not heard for
-## [member HolePunch.game_timeout] ([method _silent]).
-func tick(now: float) -> void:
+## [param game_timeout] seconds ([member HolePunch.game_timeout], [method _silent]).
+func tick(now: float, game_timeout: float) -> void:
 	if _heard.is_empty() or not _connected():
 		return
 	if now >= _next_beat:
-		_next_beat = now + maxf(0.05, _node.game_timeout / BEATS)
+		_next_beat = now + maxf(0.05, game_timeout / BEATS)
 		var peers := _api().get_peers()
 		for id: int in _heard:
 			if peers.has(id):
 				_api().send_bytes(BEAT.to_ascii_buffer(), id, MultiplayerPeer.TRANSFER_MODE_UNRELIABLE)
 	for id: int in _heard.keys():
-		if _heard[id] >= 0.0 and now - _heard[id] > _node.game_timeout:
+		if _heard[id] >= 0.0 and now - _heard[id] > game_timeout:
 			_heard.erase(id)
 			_silent(id)
 
@@ -135,8 +131,10 @@ func release() -> void:
 	if api.auth_callback == Callable(_on_auth):
 		api.auth_callback = Callable()
 	for pair: Array in _signals(api):
-		if (pair[0] as Signal).is_connected(pair[1]):
-			(pair[0] as Signal).disconnect(pair[1])
+		var listened: Signal = pair[0]
+		var method: Callable = pair[1]
+		if listened.is_connected(method):
+			listened.disconnect(method)
 
 
 ## Takes the node's [SceneMultiplayer] (none: nothing to do) for authentication and its signals.
@@ -146,8 +144,10 @@ func _take(timeout: float) -> SceneMultiplayer:
 		api.auth_callback = _on_auth
 		api.auth_timeout = timeout
 		for pair: Array in _signals(api):
-			if not (pair[0] as Signal).is_connected(pair[1]):
-				(pair[0] as Signal).connect(pair[1])
+			var listened: Signal = pair[0]
+			var method: Callable = pair[1]
+			if not listened.is_connected(method):
+				listened.connect(method)
 	return api
 
 
@@ -177,26 +177,8 @@ static func address(ip: String, port: int) -> String:
 	return "%s:%d" % [ip if six.is_empty() else HolePunchIpv6.format(six), port]
 
 
-## The fields of a message of ours: printable ASCII, 4 to [param limit] bytes; empty otherwise.
-static func fields_of(data: PackedByteArray, limit: int) -> PackedStringArray:
-	if data.size() < 4 or data.size() > limit:
-		return PackedStringArray()
-	for byte in data:
-		if byte < 0x20 or byte > 0x7e:
-			return PackedStringArray()
-	return data.get_string_from_ascii().split(":")
-
-
 ## Whether [param wire] is an alias in our wire form: printable ASCII as
 ## [code]HolePunchAlias.encode()[/code] writes it (so it decodes to UTF-8 without control
 ## characters, and back to itself).
 static func is_alias(wire: String) -> bool:
 	return HolePunchProtocol.is_text(wire) and wire != "" and HolePunchAlias.encode(HolePunchAlias.decode(wire)) == wire
-
-
-## An ENet peer id as the host wrote it: 0 (not connected yet) or 2 to 2^31-1; -1 when it is not one.
-static func id_of(text: String) -> int:
-	if text.length() < 1 or text.length() > 10 or not text.lstrip("0123456789").is_empty():
-		return -1
-	var id := text.to_int()
-	return id if id == 0 or (id >= 2 and id <= 2147483647) else -1

@@ -36,7 +36,7 @@ func test_a_late_join_host_under_a_spoofed_join_stays_within_its_budget_and_neve
 	var game := ENetMultiplayerPeer.new()
 	assert_eq(game.create_server(free_port()), OK, "the game's server listens")
 	node._game.peer = game # The node's game peer sends the late join's punches from the game's port.
-	node._late = HolePunchLateJoin.new(node)
+	node._start_late_join()
 	assert_true(await wait_until(func() -> bool: return server.count("HL:") > 0, 1.0), "HL from the link")
 	var link: int = server.received.filter(func(r: Dictionary) -> bool: return r.text.begins_with("HL:"))[0].port
 	var nonce := server.nonce()

@@ -8,17 +8,20 @@ class Recorder:
 	extends HolePunch
 	var calls: Array[String] = []
 
-	func _on_host_registered(message: Dictionary, ip: String, port: int) -> void:
+	func _on_host_registered(message: HolePunchProtocol.HostRegistered, ip: String, port: int) -> void:
 		calls.append("HR %s %s:%d" % [message.session_id, ip, port])
 
-	func _on_join_done(_message: Dictionary, ip: String, port: int) -> void:
+	func _on_join_done(_message: HolePunchProtocol.JoinDone, ip: String, port: int) -> void:
 		calls.append("JD %s:%d" % [ip, port])
 
 
 func _signal_args(node: Object, signal_name: String) -> Array:
 	for s in node.get_signal_list():
 		if s.name == signal_name:
-			return s.args.map(func(a: Dictionary) -> String: return "%s:%s" % [a.name, type_string(a.type)])
+			var args: Array = s.args
+			return args.map(func(a: Dictionary) -> String:
+				var type: int = a.type
+				return "%s:%s" % [a.name, type_string(type)])
 	return ["<missing>"]
 
 
@@ -59,7 +62,7 @@ func test_dispatch_routes_by_code() -> void:
 	node._dispatch(HolePunchProtocol.parse(("HR:qucycyahjiuv:" + sid).to_ascii_buffer()), "127.0.0.1", 7788)
 	node._dispatch(HolePunchProtocol.parse("JD:DONE".to_ascii_buffer()), "10.0.0.2", 4000)
 	node._dispatch(HolePunchProtocol.parse("HS:qucycyahjiuv".to_ascii_buffer()), "10.0.0.2", 4000)
-	node._dispatch({}, "10.0.0.2", 4000)
+	node._dispatch(null, "10.0.0.2", 4000)
 	assert_eq(node.calls, ["HR %s 127.0.0.1:7788" % sid, "JD 10.0.0.2:4000"], "calls")
 	node.free()
 

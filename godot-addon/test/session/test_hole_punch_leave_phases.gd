@@ -115,6 +115,20 @@ func test_a_host_answers_each_new_joiner_with_a_keep_alive() -> void:
 	assert_true(await wait_until(func() -> bool: return server.count("KA:") == 2, 1.0), "a KA for the NJ")
 
 
+func test_a_host_taking_late_joiners_is_hosting_the_game_until_it_closes_the_session() -> void:
+	var server := _endpoint()
+	var node := _node({"manage_game_peer": true, "keep_open": true})
+	await _host(node, server)
+	assert_eq(node.close_session(), OK, "a game that late joiners may join")
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(node, "start_server") == 1, 2.0), "the game server starts")
+	assert_eq(node.phase, HolePunch.Phase.HOSTING_GAME, "hosting the game, late joiners welcome")
+	assert_true(await wait_until(func() -> bool: return server.count("HL:") > 0, 1.0), "the link to the server")
+	assert_eq(node.close_session(), OK, "no more late joiners")
+	assert_eq(node.phase, HolePunch.Phase.DONE, "the game runs on, the session is over")
+	assert_eq(node.leave(), OK, "leave() ends the game")
+	assert_eq(node.phase, HolePunch.Phase.IDLE, "idle again")
+
+
 func test_close_session_with_nobody_punched_starts_a_game_only_for_late_joiners() -> void:
 	var server := _endpoint()
 	var node := _node({"manage_game_peer": true})

@@ -45,24 +45,24 @@ func _serve() -> void:
 	while v4.get_available_packet_count() > 0:
 		var packet := v4.get_packet()
 		var message := HolePunchProtocol.parse(packet)
-		if message.is_empty():
+		if message == null:
 			continue
 		if message.code != HolePunchProtocol.NAT_PROBE:
 			_requests.append(packet.get_string_from_ascii())
 			continue
-		var ip6 := HolePunchIpv6.to_tokens("::1") if _with_ip6 and message.server_ip6_prefix != "" else PackedStringArray(["", ""])
+		var ip6 := HolePunchIpv6.to_tokens("::1") if _with_ip6 and (message as HolePunchProtocol.NatProbe).server_ip6_prefix != "" else PackedStringArray(["", ""])
 		v4.set_dest_address(v4.get_packet_ip(), v4.get_packet_port())
-		v4.put_packet(HolePunchProtocol.encode_nat_answer(HolePunchProtocol.encode_key(PUBLIC_IP, 40000), HolePunchNat.NO_KEY, message.nonce, ip6[0], ip6[1]))
+		v4.put_packet(HolePunchProtocol.encode_nat_answer(HolePunchProtocol.encode_key(PUBLIC_IP, 40000), HolePunchNat.NO_KEY, (message as HolePunchProtocol.NatProbe).nonce, ip6[0], ip6[1]))
 	var v6 := _ports[1]
 	while v6.get_available_packet_count() > 0:
 		var packet := v6.get_packet()
 		var message := HolePunchProtocol.parse(packet)
 		_probes6.append([packet.get_string_from_ascii(), v6.get_packet_port()])
-		if message.is_empty() or message.code != HolePunchProtocol.NAT_PROBE or not _answer_ip6:
+		if message == null or message.code != HolePunchProtocol.NAT_PROBE or not _answer_ip6:
 			continue
 		var seen := HolePunchIpv6.to_tokens(v6.get_packet_ip())
 		v6.set_dest_address(v6.get_packet_ip(), v6.get_packet_port())
-		v6.put_packet(HolePunchProtocol.encode_ip6_answer(seen[0], seen[1], PROOF, message.nonce))
+		v6.put_packet(HolePunchProtocol.encode_ip6_answer(seen[0], seen[1], PROOF, (message as HolePunchProtocol.NatProbe).nonce))
 
 
 ## The server key names the IPv6 socket's port: IPv6 probes go to the port the key names.
@@ -100,7 +100,7 @@ func test_the_first_request_carries_the_address_and_proof_ia_gave() -> void:
 	# The NP over IPv6 came from the punching socket (the local key's port) with the session's nonce,
 	# as long as the answer could be.
 	assert_true(not _probes6.is_empty(), "NP sent over IPv6")
-	var np := HolePunchProtocol.parse(_probes6[0][0].to_ascii_buffer())
+	var np := HolePunchProtocol.parse(_probes6[0][0].to_ascii_buffer()) as HolePunchProtocol.NatProbe
 	assert_eq(np.nonce, fields[2], "the session's nonce")
 	assert_eq(_probes6[0][1], HolePunchProtocol.decode_key(fields[1]).port, "from the port the local key names")
 	assert_true(_probes6[0][0].length() >= HolePunchProtocol.encode_ip6_answer(loopback[0], loopback[1], PROOF, np.nonce).size(), "no shorter than IA")
@@ -144,7 +144,7 @@ func test_a_forged_ia_is_not_believed() -> void:
 	assert_true(await wait_until(func() -> bool:
 		_serve()
 		return not _probes6.is_empty(), 2.0), "NP over IPv6")
-	var np := HolePunchProtocol.parse(_probes6[0][0].to_ascii_buffer())
+	var np := HolePunchProtocol.parse(_probes6[0][0].to_ascii_buffer()) as HolePunchProtocol.NatProbe
 	var node_port: int = _probes6[0][1]
 	var forged := HolePunchIpv6.to_tokens("2001:db8:7::99")
 	# Given IA with a wrong nonce from the server's IPv6 socket, and one with the right nonce from another port,

@@ -28,12 +28,12 @@ func _serve() -> void:
 		var socket := _ports[i]
 		while socket.get_available_packet_count() > 0:
 			var message := HolePunchProtocol.parse(socket.get_packet())
-			if message.is_empty() or message.code != HolePunchProtocol.NAT_PROBE:
+			if message == null or message.code != HolePunchProtocol.NAT_PROBE:
 				continue
 			var seen := _claims[i] if _claims[i] != "" else HolePunchProtocol.encode_key(socket.get_packet_ip(), socket.get_packet_port())
 			var probe := HolePunchProtocol.encode_key("127.0.0.1", _ports[1].get_local_port()) if _with_probe else HolePunchNat.NO_KEY
 			socket.set_dest_address(socket.get_packet_ip(), socket.get_packet_port())
-			socket.put_packet(HolePunchProtocol.encode_nat_answer(seen, probe, message.nonce))
+			socket.put_packet(HolePunchProtocol.encode_nat_answer(seen, probe, (message as HolePunchProtocol.NatProbe).nonce))
 
 
 ## Runs a diagnosis against the fake server; returns the type found.
@@ -104,7 +104,7 @@ func test_answers_with_a_wrong_nonce_or_from_elsewhere_are_ignored() -> void:
 	_nat.start(HolePunchProtocol.encode_key("127.0.0.1", _ports[0].get_local_port()), _now(), PackedStringArray(["10.0.0.2"]))
 	_nat.poll(_now())
 	await wait_until(func() -> bool: return _ports[0].get_available_packet_count() > 0, 1.0)
-	var probe := HolePunchProtocol.parse(_ports[0].get_packet())
+	var probe := HolePunchProtocol.parse(_ports[0].get_packet()) as HolePunchProtocol.NatProbe
 	var nat_port := _ports[0].get_packet_port()
 	var fake := HolePunchProtocol.encode_key(PUBLIC_IP, 1)
 	# Given a forged answer from a stranger with the right nonce, and one from the server with a wrong nonce,
@@ -132,7 +132,7 @@ func test_the_port_after_the_servers_is_asked_at_once_and_counts_only_when_named
 	_nat.poll(_now())
 	# Given both ports asked in the first round, before any answer,
 	expect_true(await wait_until(func() -> bool: return main.get_available_packet_count() > 0 and next.get_available_packet_count() > 0, 1.0), "both asked at once")
-	var asked := HolePunchProtocol.parse(next.get_packet())
+	var asked := HolePunchProtocol.parse(next.get_packet()) as HolePunchProtocol.NatProbe
 	var from_port := next.get_packet_port()
 	main.get_packet()
 	# when the next port answers first and the server then names it its probe port,

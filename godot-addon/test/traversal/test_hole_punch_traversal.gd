@@ -48,7 +48,7 @@ func _serve() -> void:
 		while socket.get_available_packet_count() > 0:
 			var packet := socket.get_packet()
 			var message := HolePunchProtocol.parse(packet)
-			if message.is_empty():
+			if message == null:
 				continue
 			if message.code != HolePunchProtocol.NAT_PROBE:
 				_requests.append(packet.get_string_from_ascii())
@@ -59,7 +59,7 @@ func _serve() -> void:
 			var probe := HolePunchProtocol.encode_key("127.0.0.1", _ports[1].get_local_port())
 			var public := HolePunchProtocol.encode_key(PUBLIC_IP, 40000 + (i if _randomising else 0))
 			socket.set_dest_address(socket.get_packet_ip(), socket.get_packet_port())
-			socket.put_packet(HolePunchProtocol.encode_nat_answer(public, probe, message.nonce))
+			socket.put_packet(HolePunchProtocol.encode_nat_answer(public, probe, (message as HolePunchProtocol.NatProbe).nonce))
 
 
 func _node() -> HolePunch:
@@ -129,7 +129,7 @@ func _register(start: Callable) -> Array:
 		return not _requests.is_empty(), 2.0)
 	if _requests.is_empty():
 		return [0, ""]
-	return [_request_ports[0], HolePunchProtocol.parse(_requests[0].to_ascii_buffer()).get("nonce", "")]
+	return [_request_ports[0], HolePunchProtocol.parse(_requests[0].to_ascii_buffer()).field("nonce")]
 
 
 ## The requests of kind [param code] the server received, as [code][text, port it came from][/code].

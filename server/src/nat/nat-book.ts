@@ -8,11 +8,8 @@
  * local key's port and the request's nonce: a peer will punch it, so it must be the claimant's own.
  * A server without an IPv6 address of its own (no --public-ip6) can prove none, and passes none on.
  */
-import { decodeKey, type JoinRegistered, type Message, type NewJoiner } from '../generated/protocol.ts';
+import { decodeKey, type JoinRegistered, type Message, type NewJoiner, NO_TOKEN } from '../generated/protocol.ts';
 import type { Ip6Proof } from './ip6-proof.ts';
-
-/** The placeholder of an IPv6 field not claimed: all zeros. */
-const NO_IP6 = 'cy'.repeat(8);
 
 export interface NatReport {
   readonly nat: NonNullable<NewJoiner['joinerNat']>;
@@ -40,7 +37,7 @@ export class NatBook {
   private verdict(message: Extract<Message, { code: 'HS' | 'JS' | 'RS' }>): Ip6Verdict {
     const { ip6Prefix: prefix, ip6Host: host, ip6Proof: proof, nonce } = message;
     // Zeros hold the place of an address not claimed, before a cookie (see RC).
-    if ((prefix === undefined || prefix === NO_IP6) && (host === undefined || host === NO_IP6)) return 'none';
+    if ((prefix === undefined || prefix === NO_TOKEN) && (host === undefined || host === NO_TOKEN)) return 'none';
     const port = decodeKey(message.localKey)?.port ?? 0;
     const ok = this.proof !== null && prefix !== undefined && host !== undefined && proof !== undefined && nonce !== undefined && port > 0
       && this.proof.verify({ prefix, host, port, nonce, proof });

@@ -7,13 +7,13 @@
  * answered with IA, the proof that the node receives at its IPv6 address (ip6-proof.ts), never
  * longer than NP either.
  */
-import { decode, decodeKey, encode, encodeKey, type Endpoint, type Ip6Answer, type Message, type NatAnswer, type NatProbe } from '../generated/protocol.ts';
+import { decode, decodeKey, encode, encodeKey, type Endpoint, type Ip6Answer, type Message, type NatAnswer, type NatProbe, NO_KEY } from '../generated/protocol.ts';
 import { looksLikeRequest } from '../limits/request-shape.ts';
 import { ip6Tokens } from './ip6-address.ts';
 import type { Ip6Proof } from './ip6-proof.ts';
 
-/** The key of 0.0.0.0 port 0: "none". */
-export const NO_KEY = 'cycycycycycy';
+/** The key of 0.0.0.0 port 0: "none" (the schema's constant). */
+export { NO_KEY };
 
 /** The probe port's key: the server's public address and [port], or NO_KEY without a probe port. */
 export function probeKey(serverKey: string, port: number | undefined): string {

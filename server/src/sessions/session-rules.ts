@@ -4,6 +4,7 @@
  */
 import { decodeKey, type Endpoint } from '../generated/protocol.ts';
 import { networkOf } from '../addresses.ts';
+import type { Config } from '../config.ts';
 import type { ServerStats } from '../stats.ts';
 import type { Session, SessionPeer } from './session.ts';
 import type { SessionStore } from './session-store.ts';
@@ -12,9 +13,7 @@ import type { SessionStore } from './session-store.ts';
 export interface SlotContext {
   readonly store: SessionStore;
   readonly stats: ServerStats;
-  readonly maxPeers: number;
-  readonly maxJoiners: number;
-  readonly joinWindowMs: number;
+  readonly config: Pick<Config, 'maxPeers' | 'maxJoiners' | 'joinWindowMs'>;
 }
 
 /**
@@ -69,10 +68,10 @@ export function hostNonceMatches(session: Session, nonce: string | undefined): b
  */
 export function takeSlot(ctx: SlotContext, session: Session, remoteKey: string, ip: string, now: number): 'held' | 'free' | 'reclaimed' | 'full' {
   if (session.peers.has(remoteKey)) return 'held';
-  if (session.peers.size < ctx.maxPeers && ctx.store.joiners < ctx.maxJoiners) return 'free';
+  if (session.peers.size < ctx.config.maxPeers && ctx.store.joiners < ctx.config.maxJoiners) return 'free';
   const oldest = session.peers.values().next().value; // Least recently heard first.
   if (!oldest) return 'full';
-  const giving = now - oldest.seenAt >= ctx.joinWindowMs ? oldest : overRepresented(session, networkOf(ip));
+  const giving = now - oldest.seenAt >= ctx.config.joinWindowMs ? oldest : overRepresented(session, networkOf(ip));
   if (!giving) return 'full';
   ctx.store.removePeer(session, giving.remoteKey);
   ctx.stats.slotsReclaimed++;

@@ -31,9 +31,20 @@ export interface KeyCodec {
 export function keyCodec(bigrams: readonly string[]): KeyCodec {
   if (bigrams.length !== 256 || new Set(bigrams).size !== 256) throw new RangeError('a bigram table has 256 distinct entries');
   const value = new Map<string, number>(bigrams.map((b, i) => [b, i]));
+  // Letter pair -> whether it is a bigram, indexed by the two letters: no string is cut to check one.
+  const isPair = new Uint8Array(26 * 26);
+  for (const b of bigrams) {
+    const first = b.charCodeAt(0) - 0x61;
+    const second = b.charCodeAt(1) - 0x61;
+    if (b.length === 2 && first >= 0 && first < 26 && second >= 0 && second < 26) isPair[first * 26 + second] = 1;
+  }
   const isBigramText = (text: string): boolean => {
     if (text.length % 2 !== 0) return false;
-    for (let i = 0; i < text.length; i += 2) if (!value.has(text.slice(i, i + 2))) return false;
+    for (let i = 0; i < text.length; i += 2) {
+      const first = text.charCodeAt(i) - 0x61;
+      const second = text.charCodeAt(i + 1) - 0x61;
+      if (first < 0 || first >= 26 || second < 0 || second >= 26 || isPair[first * 26 + second] === 0) return false;
+    }
     return true;
   };
   return {

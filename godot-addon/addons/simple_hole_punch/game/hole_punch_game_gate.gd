@@ -26,6 +26,7 @@ extends RefCounted
 ## peer and drops its packets still waiting, its last words (a client that lets go once they are
 ## delivered says goodbye as soon as ENet acknowledged them).
 
+const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchRoster := preload("../hole_punch_roster.gd")
 
 ## Seconds a connection's handshake may take before its slot is freed (a client starts afresh every
@@ -50,6 +51,7 @@ var dropped := 0
 ## Half-open connections whose slot the gate freed.
 var freed := 0
 var _outer := PacketPeerUDP.new()
+var _clock: HolePunchClock
 var _tree: SceneTree
 var _enet: ENetMultiplayerPeer
 var _enet_port := 0
@@ -67,6 +69,11 @@ var _next_sweep := 0.0
 var _pumps := 0
 ## The read the last new connection came in.
 var _opened := -1
+
+
+## A gate going by [param clock] (the node's).
+func _init(clock: HolePunchClock) -> void:
+	_clock = clock
 
 
 ## Binds the game's [param port] for [param tree]'s game and starts [param enet] as a server of
@@ -109,7 +116,7 @@ func socket_send(ip: String, port: int, packet: PackedByteArray) -> void:
 
 ## Frees the game's port and every leg.
 func close() -> void:
-	_forward(Time.get_ticks_msec() / 1000.0) # ENet's last words (the disconnects of a game that closed) still go out.
+	_forward(_clock.now_msec() / 1000.0) # ENet's last words (the disconnects of a game that closed) still go out.
 	for sig: Signal in [_tree.physics_frame, _tree.process_frame] if _tree != null else []:
 		if sig.is_connected(_pump):
 			sig.disconnect(_pump)
@@ -124,7 +131,7 @@ func _pump() -> void:
 	if _enet.get_connection_status() == MultiplayerPeer.CONNECTION_DISCONNECTED:
 		close() # The game closed its server.
 		return
-	var now := Time.get_ticks_msec() / 1000.0
+	var now := _clock.now_msec() / 1000.0
 	_pumps += 1
 	if _enet.get_available_packet_count() == 0: # Else the game polls first.
 		for i in MAX_READ:

@@ -1,8 +1,8 @@
 extends RefCounted
 ## The game's side after the punch, for games that let a [HolePunch] node start ENet for them.
 ##
-## On [signal HolePunch.start_server] it creates the [ENetMultiplayerPeer] server behind a
-## [code]hole_punch_game_gate.gd[/code] on the punched port; on [signal HolePunch.start_client] it
+## On [method start_server] ([signal HolePunch.start_server]) it creates the [ENetMultiplayerPeer] server behind a
+## [code]hole_punch_game_gate.gd[/code] on the punched port; on [method start_client] it
 ## connects the client, directly or to the relay, exactly where the handover said. Each attempt is
 ## set on the node's [MultiplayerAPI]. A lossy path can leave a client connected in ENet's eyes
 ## while the host, whose answer was lost, gives up on it, and ENet's doubling resend timer can hold
@@ -17,15 +17,18 @@ extends RefCounted
 ## heartbeats ([code]hole_punch_roster.gd[/code]) within [member HolePunch.game_timeout]. Both sides
 ## must let the node manage ENet. [signal connected] hands the game the connected peer;
 ## [signal failed] says why not, and [signal refused] that the host's game turned this player away.
-## It acts only when the node's [member HolePunch.manage_game_peer] is on, and takes its timers from
-## the node's settings. Its [member roster] knows the players in the game: their keys, aliases, ENet
-## peer ids and paths.
+## It acts only when the node's [member HolePunch.manage_game_peer] is on, and reads the node's
+## settings from the copy the node keeps current. Its [member roster] knows the players in the
+## game: their keys, aliases, ENet peer ids and paths, and emits what happens to them, which this
+## passes on.
 
+const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchGameGate := preload("hole_punch_game_gate.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
 const HolePunchRoster := preload("../hole_punch_roster.gd")
 const HolePunchRosterClient := preload("hole_punch_roster_client.gd")
 const HolePunchRosterHost := preload("hole_punch_roster_host.gd")
+const HolePunchSettings := preload("../session/hole_punch_settings.gd")
 
 ## The game's peer is ready: a listening server, or a client the host let in.
 signal connected(peer: MultiplayerPeer)
@@ -38,6 +41,14 @@ signal refused(reason: String)
 ## Client: the host left the game, or went silent for [member HolePunch.game_timeout] ([param key]
 ## and [param alias] are the host's). Comes deferred, out of [SceneMultiplayer]'s poll.
 signal host_left(key: String, alias: String)
+## A player came into the game (see [signal HolePunch.player_joined]).
+signal player_joined(key: String, alias: String)
+## A player left the game (see [signal HolePunch.player_left]).
+signal player_left(key: String, alias: String, reason: String)
+## Host: the node refused a late joiner (see [signal HolePunch.player_refused]).
+signal player_refused(key: String, alias: String, reason: String)
+## Host: a late joiner's payload (see [signal HolePunch.player_payload]).
+signal player_payload(key: String, payload: String)
 
 ## ENet's timeout for each game connection ([method ENetPacketPeer.set_timeout]): ENet's own
 ## (32, 5000, 30000) drops a peer after about five unanswered resends, which a path that loses a
@@ -61,7 +72,15 @@ var gate: HolePunchGameGate
 ## The players in the game ([code]hole_punch_roster_host.gd[/code] on a host,
 ## [code]hole_punch_roster_client.gd[/code] on a client).
 var roster: HolePunchRoster
+## The node whose [MultiplayerAPI] the game's peer is set on.
 var _node: Node
+var _clock: HolePunchClock
+## The node's settings now: [code]settings.call() -> HolePunchSettings[/code].
+var _settings_now: Callable
+## Our alias (wire form) and public key now: [code]own.call() -> [alias, key][/code].
+var _own_now: Callable
+## The node's settings, since the handover (the node keeps the copy current).
+var _settings: HolePunchSettings
 ## The players punched before the handover.
 var _punched: Array[HolePunchPeer] = []
 var _target := []
@@ -73,12 +92,14 @@ var _host_second := -1
 var _next_beat := 0.0
 
 
-## Follows the handover signals of [param node] (a [HolePunch]).
-func _init(node: Node) -> void:
+## The game's side on [param node]'s [MultiplayerAPI], going by [param clock]; at each handover
+## it takes the node's settings from [param settings] and our alias and key from [param own].
+func _init(node: Node, clock: HolePunchClock, settings: Callable, own: Callable) -> void:
 	_node = node
+	_clock = clock
+	_settings_now = settings
+	_own_now = own
 	roster = HolePunchRoster.new(node)
-	node.start_server.connect(_on_start_server)
-	node.start_client.connect(_on_start_client)
 
 
 ## Takes the punched [param peers] (peers of [code]hole_punch_peer.gd[/code]) at the handover: the
@@ -149,10 +170,12 @@ func close() -> void:
 ## Sends what is due at [param now]: the [member roster]'s heartbeats, or, for a host's game that
 ## runs on after [method stop], the host's alone, so that its players do not take it for gone.
 func tick(now: float) -> void:
-	roster.tick(now)
+	if _settings == null:
+		return # No handover yet: no game.
+	roster.tick(now, _settings.game_timeout)
 	if gate == null or roster.is_hosting() or now < _next_beat or peer == null or peer.get_connection_status() != MultiplayerPeer.CONNECTION_CONNECTED:
 		return
-	_next_beat = now + maxf(0.05, _node.game_timeout / HolePunchRoster.BEATS)
+	_next_beat = now + maxf(0.05, _settings.game_timeout / HolePunchRoster.BEATS)
 	var api := _node.multiplayer as SceneMultiplayer
 	if api != null:
 		for id in api.get_peers():
@@ -165,40 +188,51 @@ func _stop_trying() -> void:
 	_target = []
 
 
-func _on_start_server(port: int) -> void:
+## Host: the handover freed [param port] (see [signal HolePunch.start_server]).
+func start_server(port: int) -> void:
+	_settings = _settings_now.call()
 	if not _managed():
 		return
 	_stop_trying()
 	if gate != null:
 		gate.close()
 	peer = ENetMultiplayerPeer.new()
-	gate = HolePunchGameGate.new()
+	gate = HolePunchGameGate.new(_clock)
 	var err := gate.open(_node.get_tree(), port, peer, max_clients)
 	if err != OK:
 		peer = null
 		gate = null
 		failed.emit(err)
 		return
-	_set_roster(HolePunchRosterHost.new(_node, peer, _punched)) # Before any peer can connect.
-	(roster as HolePunchRosterHost).behind(gate)
+	var host := HolePunchRosterHost.new(_node, peer, _punched, _settings, _clock)
+	for pair: Array in [[host.player_joined, player_joined], [host.player_left, player_left], [host.player_refused, player_refused], [host.player_payload, player_payload]]:
+		(pair[0] as Signal).connect((pair[1] as Signal).emit)
+	_set_roster(host) # Before any peer can connect.
+	host.behind(gate)
 	_node.multiplayer.multiplayer_peer = peer
 	connected.emit(peer)
 
 
-func _on_start_client(ip: String, port: int, local_port: int) -> void:
+## Client: the handover named the host's [param ip]:[param port] and freed [param local_port]
+## (see [signal HolePunch.start_client]).
+func start_client(ip: String, port: int, local_port: int) -> void:
+	_settings = _settings_now.call()
 	if not _managed():
 		return
 	_stop_trying()
-	var client := HolePunchRosterClient.new(_node, null if _punched.is_empty() else _punched[0]) # A client's only punched peer is the host.
+	var host: HolePunchPeer = null if _punched.is_empty() else _punched[0] # A client's only punched peer is the host.
+	var client := HolePunchRosterClient.new(_node, host, _settings, _clock, _own_now.call())
+	client.player_joined.connect(player_joined.emit)
+	client.player_left.connect(player_left.emit)
 	client.refused.connect(_on_refused)
 	client.welcomed.connect(_on_welcomed)
 	client.let_in.connect(_on_let_in)
 	client.host_left.connect(func(key: String, alias: String) -> void: _host_left.call_deferred(client, key, alias))
 	_set_roster(client)
 	_target = [ip, port, local_port]
-	retry_interval = _node.game_retry_interval
-	connect_timeout = _node.game_connect_timeout
-	_deadline = _now() + connect_timeout
+	retry_interval = _settings.game_retry_interval
+	connect_timeout = _settings.game_connect_timeout
+	_deadline = _clock.now() + connect_timeout
 	_listen(true)
 	_try()
 
@@ -207,7 +241,7 @@ func _on_start_client(ip: String, port: int, local_port: int) -> void:
 func _try() -> void:
 	if _target.is_empty() or not is_instance_valid(_node):
 		return
-	if _now() >= _deadline:
+	if _clock.now() >= _deadline:
 		_give_up(ERR_TIMEOUT)
 		return
 	# ENet seeds a connection's ID from its host object's address and the current second: a host
@@ -236,7 +270,7 @@ func _try() -> void:
 func _try_in(seconds: float) -> void:
 	_attempt += 1
 	var attempt := _attempt
-	_node.get_tree().create_timer(seconds).timeout.connect(func() -> void:
+	_clock.after(seconds, func() -> void:
 		if attempt == _attempt:
 			_try())
 
@@ -318,7 +352,7 @@ func _set_roster(next: HolePunchRoster) -> void:
 
 
 func _managed() -> bool:
-	return _node.get("manage_game_peer") == true
+	return _settings.manage_game_peer
 
 
 func _listen(on: bool) -> void:
@@ -336,6 +370,3 @@ func _listen(on: bool) -> void:
 		elif not on and sig.is_connected(pair[1]):
 			sig.disconnect(pair[1])
 
-
-static func _now() -> float:
-	return Time.get_ticks_usec() / 1_000_000.0

@@ -22,67 +22,81 @@ extends RefCounted
 ## socket (RB; RA never reaches it, so RB repeats) and sends the same packets through it; the
 ## joiner's game then connects through the relay.
 
+const HolePunchClock := preload("../session/hole_punch_clock.gd")
+const HolePunchGamePeer := preload("hole_punch_game_peer.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
 const HolePunchPeers := preload("../players/hole_punch_peers.gd")
 const HolePunchProtocol := preload("../generated/protocol.gd")
 const HolePunchRelayLink := preload("../traversal/hole_punch_relay_link.gd")
-const HolePunchRetry := preload("../session/hole_punch_retry.gd")
 const HolePunchServerLink := preload("../session/hole_punch_server_link.gd")
+const HolePunchSettings := preload("../session/hole_punch_settings.gd")
 const HolePunchSocket := preload("../traversal/hole_punch_socket.gd")
 
-var _node: Node
+var _settings: HolePunchSettings
 var _socket := HolePunchSocket.new()
-var _retry: HolePunchRetry
+## The session's server, reached from [member _socket].
+var _link: HolePunchServerLink
+## The server as the punching socket reached it: whose address and nonce the answers must match.
+var _server: HolePunchServerLink
+var _session_id := ""
+## Our keys as the joiners' paths name them: [code]{"local": ..., "public": ...}[/code].
+var _own_keys := {}
+## The punch packet for a secret: [code]punch_packet.call(secret) -> PackedByteArray[/code].
+var _punch_packet: Callable
+var _game: HolePunchGamePeer
 var _linked := false
-var _keep_alive_next := 0.0
 ## Late joiners being punched, and when each started.
 var _joiners: HolePunchPeers
 var _started := {}
 
 
-## Links [param node] (the host's [HolePunch], its session just handed over) to the server from a
-## socket of its own and punches late joiners from the game's port.
-func _init(node: Node) -> void:
-	_node = node
+## Links the host's session [param session_id] (just handed over) to [param server] from a socket
+## of its own, and punches late joiners from [param game]'s port with [param punch_packet]'s packet
+## and the host's [param own_keys] ([code]{"local": ..., "public": ...}[/code]).
+func _init(settings: HolePunchSettings, clock: HolePunchClock, server: HolePunchServerLink, session_id: String, own_keys: Dictionary, punch_packet: Callable, game: HolePunchGamePeer) -> void:
+	_settings = settings
+	_server = server
+	_session_id = session_id
+	_own_keys = own_keys
+	_punch_packet = punch_packet
+	_game = game
 	_socket.open(0)
-	_retry = HolePunchRetry.new(node.request_interval, node.max_request_interval)
-	_retry.start(HolePunch._now())
-	_joiners = HolePunchPeers.new(node)
+	_link = server.through(_socket.send)
+	_link.await_answer(HolePunchProtocol.encode_host_link(session_id, server.nonce), clock.now())
+	_joiners = HolePunchPeers.new(settings, clock, Callable(), Callable(), Callable())
 
 
 ## Reads the link socket and sends what is due at [param now].
 func tick(now: float) -> void:
-	var server: HolePunchServerLink = _node._server
 	while true:
 		var datagram := _socket.receive()
 		if datagram.is_empty():
 			break
 		var message := HolePunchProtocol.parse(datagram[0])
-		if server.is_at(datagram[1], datagram[2]) and not message.is_empty() and message.get("nonce", "") == server.nonce:
+		if _server.is_at(datagram[1], datagram[2]) and message != null and message.field("nonce") == _server.nonce:
 			_on_server(message, now)
-	if not _linked and _retry.due(now):
-		_send_server(HolePunchProtocol.encode_host_link(_node.get_session_id(), server.nonce))
-	elif _linked and now >= _keep_alive_next:
-		_keep_alive_next = now + _node.keep_alive_interval
-		_send_server(HolePunchProtocol.encode_keep_alive(_node.get_session_id(), _node._server.nonce))
+	if not _linked:
+		_link.resend(now)
+	else:
+		_link.keep_alive(now, _session_id)
 	for joiner: HolePunchPeer in _joiners.all().duplicate():
 		var age: float = now - _started[joiner.public_key]
-		if age >= _node.punch_timeout + _node.relay_timeout + _node.handover_deadline:
+		if age >= _settings.punch_timeout + _settings.relay_timeout + _settings.handover_deadline:
 			# Done: it connects, or gives up, on its side. Never punched again in this game (a
 			# replayed introduction cannot restart it), and its record goes.
 			_joiners.remove(joiner)
 			_started.erase(joiner.public_key)
 			continue
-		if _node.use_relay and age >= _node.punch_timeout and joiner.relay.state == HolePunchRelayLink.State.NONE:
+		if _settings.use_relay and age >= _settings.punch_timeout and joiner.relay.state == HolePunchRelayLink.State.NONE:
 			joiner.relay.request(now)
 		if joiner.relay.state == HolePunchRelayLink.State.REQUESTING and joiner.relay.due(now):
-			_send_server(server.relay_request(_node.get_session_id(), joiner.public_key))
+			_link.ask_relay(_session_id, joiner.public_key)
 		if now >= joiner.next_ping:
 			# The joiner is never heard here (ENet drops its datagrams): its direct addresses get
 			# the punch budget of an unheard peer ([code]HolePunchPeer.PUNCH_ROUNDS[/code]), the relay more.
 			var direct := joiner.may_punch()
 			_punch(joiner, now)
-			joiner.next_ping = now + (joiner.spend_round(_node.handover_interval) if direct else _node.handover_interval)
+			joiner.next_ping = now + (joiner.spend_round(_settings.handover_interval) if direct else _settings.handover_interval)
 
 
 ## Whether the server accepted the link (HR came back).
@@ -93,40 +107,38 @@ func is_linked() -> bool:
 ## Ends the session at the server and closes the link.
 func close() -> void:
 	if _linked:
-		for copy in 3: # Nothing answers CS: copies survive loss.
-			_send_server(HolePunchProtocol.encode_close_session(_node.get_session_id(), _node._server.nonce))
+		_link.close_session(_session_id, 3)
 	_socket.close()
 
 
-func _on_server(message: Dictionary, now: float) -> void:
-	if message.code == HolePunchProtocol.HOST_REGISTERED:
+func _on_server(message: HolePunchProtocol.Message, now: float) -> void:
+	if message is HolePunchProtocol.HostRegistered:
 		_linked = true
-		_keep_alive_next = now + _node.keep_alive_interval
-	elif message.code == HolePunchProtocol.NEW_JOINER and _linked:
+		_link.start_keep_alive(now + _settings.keep_alive_interval)
+	elif message is HolePunchProtocol.NewJoiner and _linked:
+		var joined := message as HolePunchProtocol.NewJoiner
 		# The server takes a host that stays silent while a joiner waits for gone: say we are here.
-		_send_server(HolePunchProtocol.encode_keep_alive(_node.get_session_id(), _node._server.nonce))
-		var key: String = message.joiner_remote_key
-		if _joiners.find(key) == null and _joiners.add(key, message.joiner_local_key, message.secret, _node._public_key):
+		_link.say_alive(_session_id)
+		var key := joined.joiner_remote_key
+		if _joiners.find(key) == null and _joiners.add(key, joined.joiner_local_key, joined.secret, _own_keys.public):
 			_started[key] = now
-			_node._game.add_endpoints(key, _joiners.find(key))
-	elif message.code == HolePunchProtocol.RELAY_GRANTED:
-		var joiner := _joiners.find(message.peer_key)
-		if joiner != null and joiner.relay.grant(message.relay_key, message.token, _node._server.ip, now):
-			_node._game.add_relay(message.peer_key, joiner.relay.ip, joiner.relay.port)
+			_game.add_endpoints(key, _joiners.find(key))
+	elif message is HolePunchProtocol.RelayGranted:
+		var granted := message as HolePunchProtocol.RelayGranted
+		var joiner := _joiners.find(granted.peer_key)
+		if joiner != null and joiner.relay.grant(granted.relay_key, granted.token, _server.ip, now):
+			_game.add_relay(granted.peer_key, joiner.relay.ip, joiner.relay.port)
 
 
 ## Punch packet, JH and JG to each of [param joiner]'s addresses, from the game's socket.
 func _punch(joiner: HolePunchPeer, now: float) -> void:
-	var own := {"local": _node._lan_key, "public": _node._public_key, "relay": joiner.relay.key}
-	var targets := joiner.ping_targets(now, _node.punch_timeout)
+	var own := {"local": _own_keys.local, "public": _own_keys.public, "relay": joiner.relay.key}
+	var targets := joiner.ping_targets(now, _settings.punch_timeout)
 	if joiner.relay.state == HolePunchRelayLink.State.BINDING: # Never BOUND here: RA reaches ENet.
-		_node._game.socket_send(joiner.relay.ip, joiner.relay.port, HolePunchProtocol.encode_relay_bind(joiner.relay.token))
+		_game.socket_send(joiner.relay.ip, joiner.relay.port, HolePunchProtocol.encode_relay_bind(joiner.relay.token))
 		targets.append([joiner.relay.ip, joiner.relay.port])
 	for to: Array in targets:
 		var path := "local" if to == [joiner.lan_ip, joiner.lan_port] else "relay" if to == [joiner.relay.ip, joiner.relay.port] else "public"
-		for packet: PackedByteArray in [_node._names.packet(joiner.secret), HolePunchProtocol.encode_join_host(own[path], joiner.secret), HolePunchProtocol.encode_join_go(joiner.secret)]:
-			_node._game.socket_send(to[0], to[1], packet)
+		for packet: PackedByteArray in [_punch_packet.call(joiner.secret) as PackedByteArray, HolePunchProtocol.encode_join_host(own[path], joiner.secret), HolePunchProtocol.encode_join_go(joiner.secret)]:
+			_game.socket_send(to[0], to[1], packet)
 
-
-func _send_server(packet: PackedByteArray) -> void:
-	_socket.send(packet, _node._server.ip, _node._server.port)

@@ -5,14 +5,20 @@ extends "../hole_punch_roster.gd"
 ## ([signal welcomed]), so the host lets it in, and its game's packets start, only after that. It
 ## counts as let in ([signal let_in]) when its [SceneMultiplayer] admits the host, before any packet
 ## of the host's game is read. It keeps the other players as the host lists them, emitting
-## [signal HolePunch.player_joined] and [signal HolePunch.player_left] for them. It takes messages
+## [signal player_joined] and [signal player_left] for them (the node's, once passed on). It takes messages
 ## only from the host (peer 1), and a list of at most [member HolePunch.max_peers] players. Once in,
 ## the connection closing (the host left, or was silent for [member HolePunch.game_timeout]) is
 ## [signal host_left].
 
-const HolePunchNames := preload("../players/hole_punch_names.gd")
+const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchPassword := preload("../players/hole_punch_password.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
+const HolePunchSettings := preload("../session/hole_punch_settings.gd")
+
+## Another player came into the game as [param alias].
+signal player_joined(key: String, alias: String)
+## Another player left ([code]left[/code]) or was removed ([code]removed[/code]).
+signal player_left(key: String, alias: String, reason: String)
 
 ## The host's game refused this player, for [param reason].
 signal refused(reason: String)
@@ -23,6 +29,11 @@ signal let_in
 ## Once in: the host's connection closed ([param key] and [param alias] are the host's).
 signal host_left(key: String, alias: String)
 
+var _settings: HolePunchSettings
+var _clock: HolePunchClock
+## Our alias (wire form) and our public key, as the server saw it.
+var _own_alias := ""
+var _own_key := ""
 var _host_key := ""
 ## The pair's secret with the host: it keys the proof of our password.
 var _secret := ""
@@ -37,13 +48,19 @@ var _in := false
 var _ending := false
 
 
-## A client of the host [param host] (the peer it punched), or of an unknown host (null).
-func _init(node: Node, host: HolePunchPeer) -> void:
+## A client, on [param node]'s [SceneMultiplayer], of the host [param host] (the peer it
+## punched), or of an unknown host (null), as [param settings] say, going by [param clock];
+## [param own] is [code][our alias (wire form), our public key][/code].
+func _init(node: Node, host: HolePunchPeer, settings: HolePunchSettings, clock: HolePunchClock, own: Array) -> void:
 	super(node)
+	_settings = settings
+	_clock = clock
+	_own_alias = own[0]
+	_own_key = own[1]
 	if host != null:
 		_host_key = host.public_key
 		_secret = host.secret
-		_host = {"alias": HolePunchAlias.decode(host.name), "path": "public" if host.path == "ipv6" else host.path}
+		_host = {"alias": HolePunchAlias.decode(host.name), "path": host.shown_path()}
 
 
 ## Answers the host of the attempt about to start (call before its peer is set).
@@ -81,24 +98,22 @@ func _signals(api: SceneMultiplayer) -> Array:
 func _on_authenticating(id: int) -> void:
 	if id != 1:
 		return
-	var names: HolePunchNames = _node._names
-	var alias := "" if names == null else names.own_alias
-	var proof := HolePunchPassword.proof(_node.password, _secret)
-	_api().send_auth(1, ("%s:%s:%s:%s" % [HELLO, alias, HolePunchAlias.encode(_node.join_payload), proof]).to_ascii_buffer())
+	var proof := HolePunchPassword.proof(_settings.password, _secret)
+	_api().send_auth(1, HolePunchProtocol.encode_game_hello(_own_alias, HolePunchAlias.encode(_settings.join_payload), proof))
 
 
 ## What the host says while letting us in: the player list (its welcome), or a refusal.
 func _on_auth(id: int, data: PackedByteArray) -> void:
-	var fields := fields_of(data, MAX_BYTES + ENTRY_BYTES * _node.max_peers)
+	var message := HolePunchProtocol.parse_game(data)
 	if id != 1 or _completed:
 		dropped_messages += 1
-	elif not fields.is_empty() and fields[0] == ROSTER:
-		if _take_roster(fields):
+	elif message is HolePunchProtocol.GameRoster:
+		if _take_roster(message as HolePunchProtocol.GameRoster):
 			_completed = true
 			welcomed.emit()
 			_api().complete_auth(1)
 	else:
-		_take_refusal(fields)
+		_take_refusal(message)
 
 
 ## The host admitted: before its game's first packet is read.
@@ -118,13 +133,13 @@ func _on_enet_closed(id: int) -> void:
 		_on_host_gone()
 
 
-func tick(now: float) -> void:
+func tick(now: float, game_timeout: float) -> void:
 	var enet := _api().multiplayer_peer as ENetMultiplayerPeer if _in and _api() != null else null
 	var host := enet.get_peer(1) if enet != null and enet.get_connection_status() == MultiplayerPeer.CONNECTION_CONNECTED else null
 	if host != null and host.get_state() in [ENetPacketPeer.STATE_DISCONNECT_LATER, ENetPacketPeer.STATE_DISCONNECTING]:
 		_ending = true # The game disconnects: no heartbeats expected any more.
 		_heard.clear()
-	super(now)
+	super(now, game_timeout)
 
 
 ## The host's connection closed after it let us in: it left, or went silent.
@@ -148,49 +163,52 @@ func _on_packet(id: int, data: PackedByteArray) -> void:
 	if _in and not _ending:
 		# Anything of ours from the host (its heartbeat, a list) proves it let us in: heartbeats
 		# go both ways from the first, so none reaches a host still letting us in.
-		heard(1, HolePunch._now())
-	if data == BEAT.to_ascii_buffer():
+		heard(1, _clock.now())
+	var message := HolePunchProtocol.parse_game(data)
+	if message is HolePunchProtocol.GameBeat:
 		return
-	var fields := fields_of(data, MAX_BYTES + ENTRY_BYTES * _node.max_peers)
-	if not fields.is_empty() and fields[0] == ROSTER:
-		_take_roster(fields)
-	elif fields.size() == 3 and fields[0] == LEFT and _players.has(fields[1]) and fields[2] in ["left", "removed"]:
-		var alias: String = _players[fields[1]].alias
-		_players.erase(fields[1])
-		_node.player_left.emit(fields[1], alias, fields[2])
+	elif message is HolePunchProtocol.GameRoster:
+		_take_roster(message as HolePunchProtocol.GameRoster)
+	elif message is HolePunchProtocol.GameLeft and _players.has((message as HolePunchProtocol.GameLeft).key):
+		var left := message as HolePunchProtocol.GameLeft
+		var alias: String = _players[left.key].alias
+		_players.erase(left.key)
+		player_left.emit(left.key, alias, left.reason)
 	else:
-		_take_refusal(fields)
+		_take_refusal(message)
 
 
-func _take_refusal(fields: PackedStringArray) -> void:
-	if fields.size() == 2 and fields[0] == REFUSED and is_alias(fields[1]):
-		refused.emit(HolePunchAlias.decode(fields[1]))
+func _take_refusal(message: HolePunchProtocol.Message) -> void:
+	var refusal := message as HolePunchProtocol.GameRefused
+	if refusal != null and is_alias(refusal.reason):
+		refused.emit(HolePunchAlias.decode(refusal.reason))
 	else:
 		dropped_messages += 1
 
 
 ## Takes the host's list: the other players as they now stand; false when it is malformed.
-func _take_roster(fields: PackedStringArray) -> bool:
-	if (fields.size() - 1) % 4 != 0 or fields.size() - 1 > 4 * _node.max_peers:
+func _take_roster(roster: HolePunchProtocol.GameRoster) -> bool:
+	if roster.key.size() > _settings.max_peers:
 		dropped_messages += 1
 		return false
 	var fresh := {}
-	for i in range(1, fields.size(), 4):
-		var key := fields[i]
-		var id := id_of(fields[i + 2])
-		if not HolePunchProtocol.is_key(key) or fresh.has(key) or not (fields[i + 1] == "" or is_alias(fields[i + 1])) or id < 0 or not fields[i + 3] in PATHS:
+	for i in roster.key.size():
+		var key := roster.key[i]
+		var alias := roster.alias[i]
+		var id := roster.peer_id[i].to_int()
+		if fresh.has(key) or not (alias == "" or is_alias(alias)):
 			dropped_messages += 1
 			return false
-		if key != _host_key and key != _node._public_key and (id == 0 or id != _node.multiplayer.get_unique_id()):
-			fresh[key] = {"alias": HolePunchAlias.decode(fields[i + 1]), "path": fields[i + 3], "peer_id": id}
+		if key != _host_key and key != _own_key and (id == 0 or id != _api().get_unique_id()):
+			fresh[key] = {"alias": HolePunchAlias.decode(alias), "path": roster.path[i], "peer_id": id}
 	for key: String in _players.keys():
 		if not fresh.has(key):
 			var alias: String = _players[key].alias
 			_players.erase(key)
-			_node.player_left.emit(key, alias, "left")
+			player_left.emit(key, alias, "left")
 	for key: String in fresh:
 		var known := _players.has(key)
 		_players[key] = fresh[key]
 		if not known:
-			_node.player_joined.emit(key, fresh[key].alias)
+			player_joined.emit(key, fresh[key].alias)
 	return true

@@ -18,18 +18,31 @@ extends "../hole_punch_roster.gd"
 ## fresh attempt of its own is being let in (the old connection's end often arrives with it): then
 ## it stays while its attempts go on, however long each takes through loss, and leaves once none
 ## went on for twice [member HolePunch.game_retry_interval]. Every change of the list goes to every
-## client.
+## client. What happens to players it emits; the node passes it on.
 
+## The player [param key] came into the game as [param alias].
+signal player_joined(key: String, alias: String)
+## The player [param key] left ([code]left[/code]) or was removed ([code]removed[/code]).
+signal player_left(key: String, alias: String, reason: String)
+## The late joiner [param key] was refused by the node itself (its player cap or password).
+signal player_refused(key: String, alias: String, reason: String)
+## The late joiner [param key] sent [param payload] in its hello.
+signal player_payload(key: String, payload: String)
+
+const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchFailures := preload("../session/hole_punch_failures.gd")
 const HolePunchGameGate := preload("hole_punch_game_gate.gd")
 const HolePunchGamePeer := preload("hole_punch_game_peer.gd")
 const HolePunchPassword := preload("../players/hole_punch_password.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
+const HolePunchSettings := preload("../session/hole_punch_settings.gd")
 
 ## Late joiners and refusals remembered, per allowed peer.
 const _MEMORY := 4
 
 var _game: ENetMultiplayerPeer
+var _settings: HolePunchSettings
+var _clock: HolePunchClock
 ## "ip:port" -> [key, path] of every player expected at the game's port.
 var _endpoints := {}
 ## Late joiners' keys (oldest first); refused keys -> reason (wire form); ENet peer id -> [key,
@@ -51,17 +64,20 @@ var _unannounced := ""
 var _gate: HolePunchGameGate
 
 
-## Admits the peers of [param game], the players punched before the handover being [param peers].
-func _init(node: Node, game: ENetMultiplayerPeer, peers: Array[HolePunchPeer]) -> void:
+## Admits the peers of [param game] on [param node]'s [SceneMultiplayer], the players punched
+## before the handover being [param peers], as [param settings] say, going by [param clock].
+func _init(node: Node, game: ENetMultiplayerPeer, peers: Array[HolePunchPeer], settings: HolePunchSettings, clock: HolePunchClock) -> void:
 	super(node)
 	_game = game
+	_settings = settings
+	_clock = clock
 	for punched in peers:
 		if punched.path != "":
-			var path := "public" if punched.path == "ipv6" else punched.path
+			var path := punched.shown_path()
 			_endpoints[address(punched.endpoint()[0], punched.endpoint()[1])] = [punched.public_key, path]
 			_players[punched.public_key] = {"alias": HolePunchAlias.decode(punched.name), "path": path, "peer_id": 0}
 			_secrets[punched.public_key] = punched.secret
-	if _take(node.game_connect_timeout) == null: # ENet's own resends take that long through loss.
+	if _take(settings.game_connect_timeout) == null: # ENet's own resends take that long through loss.
 		game.peer_connected.connect(func(id: int) -> void: # No authentication: only names ids.
 			var found: Array = _found(id)
 			if not found.is_empty() and _players.has(found[0]):
@@ -91,7 +107,7 @@ func add_endpoints(key: String, joiner: HolePunchPeer) -> void:
 	_endpoints[address(joiner.public_ip, joiner.public_port)] = [key, "public"]
 	if joiner.probe_lan:
 		_endpoints[address(joiner.lan_ip, joiner.lan_port)] = [key, "local"]
-	if _late.size() > _MEMORY * _node.max_peers: # Forget the oldest that is not a player.
+	if _late.size() > _MEMORY * _settings.max_peers: # Forget the oldest that is not a player.
 		var oldest: String = _late.keys()[0]
 		_late.erase(oldest)
 		_secrets.erase(oldest)
@@ -119,8 +135,8 @@ func refuse(key: String, reason: String) -> bool:
 	if player.peer_id > 0:
 		_kick(player.peer_id, reason)
 	if key != _unannounced:
-		_node.player_left.emit(key, player.alias, "removed")
-	_send_all(("%s:%s:removed" % [LEFT, key]).to_ascii_buffer())
+		player_left.emit(key, player.alias, "removed")
+	_send_all(HolePunchProtocol.encode_game_left(key, "removed"))
 	_broadcast()
 	return true
 
@@ -131,8 +147,8 @@ func _signals(api: SceneMultiplayer) -> Array:
 
 ## A player's raw packets of ours: its heartbeats (the game's own packets are its business).
 func _on_packet(id: int, data: PackedByteArray) -> void:
-	if _heard.has(id) and data == BEAT.to_ascii_buffer():
-		heard(id, HolePunch._now())
+	if _heard.has(id) and HolePunchProtocol.parse_game(data) is HolePunchProtocol.GameBeat:
+		heard(id, _clock.now())
 
 
 ## A player silent for [member HolePunch.game_timeout]: its connection is closed, so it leaves.
@@ -167,42 +183,41 @@ func _on_authenticating(id: int) -> void:
 		return
 	_pending[id] = found # Its hello follows.
 	if _players.has(found[0]):
-		_attempted[found[0]] = HolePunch._now()
+		_attempted[found[0]] = _clock.now()
 
 
 ## A player's hello: its alias and payload, which make a late joiner known.
 func _on_auth(id: int, data: PackedByteArray) -> void:
 	var found: Array = _pending.get(id, [])
-	var fields := fields_of(data, MAX_BYTES)
-	if fields.size() == 3:
-		fields.append("") # A node that knows no passwords.
-	if found.is_empty() or _welcomed.has(id) or fields.size() != 4 or fields[0] != HELLO or not (fields[1] == "" or is_alias(fields[1])) or not (fields[2] == "" or is_alias(fields[2])) or not (fields[3] == "" or HolePunchProtocol.is_token(fields[3])):
+	var hello := HolePunchProtocol.parse_game(data) as HolePunchProtocol.GameHello
+	# A node that knows no passwords leaves the proof out: the codec reads it as empty.
+	if found.is_empty() or _welcomed.has(id) or hello == null or not (hello.alias == "" or is_alias(hello.alias)) or not (hello.payload == "" or is_alias(hello.payload)):
 		dropped_messages += 1 # One hello per connection, well formed.
 		return
 	var key: String = found[0]
 	if _players.has(key): # Punched before the handover (its alias known), or starting afresh.
 		_welcome(id)
 		return
-	if fields[1] == "":
+	if hello.alias == "":
 		dropped_messages += 1 # A late joiner is known only by its hello.
 		return
-	var alias := HolePunchAlias.decode(fields[1])
+	var alias := HolePunchAlias.decode(hello.alias)
 	var refusal := ""
-	if _node.max_players > 0 and _players.size() >= _node.max_players:
+	if _settings.max_players > 0 and _players.size() >= _settings.max_players:
 		refusal = HolePunchFailures.FULL
-	elif not HolePunchPassword.accepts(_node.password, _secrets.get(key, ""), fields[3]):
+	elif not HolePunchPassword.accepts(_settings.password, _secrets.get(key, ""), hello.proof):
 		refusal = HolePunchPassword.REFUSAL
 	if refusal != "":
 		_remember_refusal(key, refusal)
 		_turn_away(id, refusal)
-		_node.player_refused.emit(key, alias, refusal)
+		player_refused.emit(key, alias, refusal)
 		return
 	_players[key] = {"alias": alias, "path": found[1], "peer_id": 0}
 	_unannounced = key
-	_node.player_payload.emit(key, HolePunchAlias.decode(fields[2]))
+	player_payload.emit(key, HolePunchAlias.decode(hello.payload))
 	_unannounced = ""
 	if _players.has(key): # Unless refused in that handler.
-		_node.player_joined.emit(key, alias)
+		player_joined.emit(key, alias)
 	if _players.has(key) and _pending.has(id):
 		_welcome(id)
 
@@ -245,17 +260,17 @@ func _on_closed(id: int) -> void:
 func _gone(key: String, id: int) -> void:
 	if _leaving.get(key, 0) != id or not _players.has(key) or not is_instance_valid(_node):
 		return
-	var grace: float = 2.0 * _node.game_retry_interval
-	var quiet: float = HolePunch._now() - _attempted.get(key, -INF)
+	var grace: float = 2.0 * _settings.game_retry_interval
+	var quiet: float = _clock.now() - _attempted.get(key, -INF)
 	if _attempting(key) or quiet < grace:
-		_node.get_tree().create_timer(grace if _attempting(key) else grace - quiet).timeout.connect(_gone.bind(key, id))
+		_clock.after(grace if _attempting(key) else grace - quiet, _gone.bind(key, id))
 		return
 	var alias: String = _players[key].alias
 	_players.erase(key)
 	_leaving.erase(key)
 	_attempted.erase(key)
-	_node.player_left.emit(key, alias, "left")
-	_send_all(("%s:%s:left" % [LEFT, key]).to_ascii_buffer())
+	player_left.emit(key, alias, "left")
+	_send_all(HolePunchProtocol.encode_game_left(key, "left"))
 	_broadcast()
 
 
@@ -282,7 +297,7 @@ func _ended(id: int) -> void:
 	_pending.erase(id)
 	_welcomed.erase(id)
 	if not found.is_empty() and _players.has(found[0]):
-		_attempted[found[0]] = HolePunch._now()
+		_attempted[found[0]] = _clock.now()
 
 
 ## Completes the host's side, the player list first: the client completes its own side only once
@@ -309,7 +324,7 @@ func _kick(id: int, reason: String) -> void:
 
 
 static func _refusal(reason: String) -> PackedByteArray:
-	return ("%s:%s" % [REFUSED, reason]).to_ascii_buffer()
+	return HolePunchProtocol.encode_game_refused(reason)
 
 
 ## Lets [param id] go once what was queued for it (the reason) is delivered.
@@ -325,11 +340,17 @@ func _broadcast() -> void:
 
 ## The player list, as a message.
 func _list() -> PackedByteArray:
-	var packet := ROSTER
+	var aliases := PackedStringArray()
+	var ids := PackedStringArray()
+	var paths := PackedStringArray()
 	for key: String in _players:
 		var player: Dictionary = _players[key]
-		packet += ":%s:%s:%d:%s" % [key, HolePunchAlias.encode(player.alias), player.peer_id, player.path]
-	return packet.to_ascii_buffer()
+		var alias: String = player.alias
+		var path: String = player.path
+		aliases.append(HolePunchAlias.encode(alias))
+		ids.append(str(player.peer_id))
+		paths.append(path)
+	return HolePunchProtocol.encode_game_roster(PackedStringArray(_players.keys()), aliases, ids, paths)
 
 
 func _send_all(packet: PackedByteArray) -> void:
@@ -343,5 +364,5 @@ func _send_all(packet: PackedByteArray) -> void:
 
 func _remember_refusal(key: String, reason: String) -> void:
 	_refused[key] = reason
-	if _refused.size() > _MEMORY * _node.max_peers:
+	if _refused.size() > _MEMORY * _settings.max_peers:
 		_refused.erase(_refused.keys()[0])

@@ -149,6 +149,18 @@ func path_at(ip: String, port: int) -> String:
 	return ""
 
 
+## [param path] as the node names it to the game ([signal HolePunch.peer_path],
+## [method HolePunch.get_players]) and to other peers: the IPv6 path is a public one, and what
+## stands for us on it is our public key.
+static func shown(path_name: String) -> String:
+	return "public" if path_name == "ipv6" else path_name
+
+
+## The path in use, as the node names it ([method shown]).
+func shown_path() -> String:
+	return shown(path)
+
+
 ## The address of the path in use (the public one before any is heard), as [ip, port].
 func endpoint() -> Array:
 	match path:

@@ -43,7 +43,7 @@ func answer(datagram: PackedByteArray, ip: String, port: int, now: float) -> Pac
 		if on == "" or (peer.path != "" and on != peer.path):
 			continue
 		var message := HolePunchProtocol.parse(datagram)
-		if message.is_empty() or HolePunchProtocol.SERVER_CODES.has(message.code) or message.get("secret", peer.secret) != peer.secret or (message.code == HolePunchProtocol.PEER_READY and peer.secret != "") or refused.left <= 0 or now < refused.next:
+		if message == null or HolePunchProtocol.SERVER_CODES.has(message.code) or message.field("secret", peer.secret) != peer.secret or (message.code == HolePunchProtocol.PEER_READY and peer.secret != "") or refused.left <= 0 or now < refused.next:
 			return PackedByteArray()
 		refused.left -= 1
 		refused.next = now + MIN_INTERVAL

@@ -14,10 +14,17 @@ extends RefCounted
 ## punch it) only once its return path is proven: it answers the first one with RC, a cookie sent
 ## only to the address it came from, and the node resends the request at once with the cookie.
 ## A spoofed request never gets that far: its sender never sees the cookie.
+##
+## It sends through the callable it was given, so the host's link for late joiners
+## ([code]hole_punch_late_join.gd[/code]) talks to the same server from a socket of its own
+## ([method through]).
 
 const HolePunchIpv6 := preload("../traversal/hole_punch_ipv6.gd")
+const HolePunchNonce := preload("hole_punch_nonce.gd")
 const HolePunchProtocol := preload("../generated/protocol.gd")
 const HolePunchRetry := preload("hole_punch_retry.gd")
+const HolePunchServerLink := preload("hole_punch_server_link.gd")
+const HolePunchSettings := preload("hole_punch_settings.gd")
 
 
 ## The server key.
@@ -36,7 +43,9 @@ var _ip6_bytes := PackedByteArray()
 var _ip6_claim := PackedStringArray()
 var _ip6_deadline := -1.0
 var _ip6_retry: HolePunchRetry
-var _node: HolePunch
+var _settings: HolePunchSettings
+## Sends a datagram: [code]send.call(packet, ip, port)[/code].
+var _send: Callable
 var _request := PackedByteArray()
 ## What builds the request from its extension fields, and those fields (see [method request]).
 var _make := Callable()
@@ -46,18 +55,30 @@ var _retry: HolePunchRetry
 var _keep_alive_next := INF
 
 
-func _init(node: HolePunch, server_key: String, with_nonce: bool) -> void:
-	_node = node
+## The server [param server_key], reached through [param send_to]
+## ([code]send_to.call(packet, ip, port)[/code]), with a fresh nonce unless [param with_nonce] is
+## false (an original server).
+func _init(settings: HolePunchSettings, send_to: Callable, server_key: String, with_nonce: bool) -> void:
+	_settings = settings
+	_send = send_to
 	key = server_key
 	var address := HolePunchProtocol.decode_key(server_key)
 	ip = address.ip
 	port = address.port
-	_retry = HolePunchRetry.new(node.request_interval, node.max_request_interval)
-	_ip6_retry = HolePunchRetry.new(node.request_interval, node.max_request_interval)
+	_retry = HolePunchRetry.new(settings.request_interval, settings.max_request_interval)
+	_ip6_retry = HolePunchRetry.new(settings.request_interval, settings.max_request_interval)
 	if with_nonce:
-		var bytes := Crypto.new().generate_random_bytes(HolePunchProtocol.TOKEN_LENGTH >> 1) # Two letters a byte.
-		for byte in bytes:
-			nonce += HolePunchProtocol.BIGRAMS[byte]
+		nonce = HolePunchNonce.fresh()
+
+
+## The same server and session (its address, nonce and IPv6 address) reached through
+## [param send_to] instead: a socket of the node's other than its punching one.
+func through(send_to: Callable) -> HolePunchServerLink:
+	var link := HolePunchServerLink.new(_settings, send_to, key, false)
+	link.nonce = nonce
+	link.ip6 = ip6
+	link._ip6_bytes = _ip6_bytes
+	return link
 
 
 ## Whether [param from_ip]:[param from_port] is the server (at its IPv4 or its IPv6 address).
@@ -76,20 +97,20 @@ func proving_ip6(server_ip6: String, now: float) -> bool:
 	if _ip6_deadline < 0.0:
 		ip6 = server_ip6
 		_ip6_bytes = HolePunchIpv6.parse(server_ip6)
-		_ip6_deadline = now + _node.nat_timeout
+		_ip6_deadline = now + _settings.nat_timeout
 		_ip6_retry.start(now)
 	if not _ip6_claim.is_empty() or now >= _ip6_deadline:
 		return false
 	if _ip6_retry.due(now):
 		var tokens := HolePunchIpv6.to_tokens(ip6)
 		# As long as the answer could be (IA is shorter): the server answers no shorter NP.
-		_node._send_to(HolePunchProtocol.encode_nat_probe(HolePunchNat.NO_KEY, HolePunchNat.NO_KEY, nonce, tokens[0], tokens[1]), ip6, port)
+		_send.call(HolePunchProtocol.encode_nat_probe(HolePunchNat.NO_KEY, HolePunchNat.NO_KEY, nonce, tokens[0], tokens[1]), ip6, port)
 	return true
 
 
 ## Takes IA (its nonce checked already) from [param from_ip]; false when it is not from the
 ## server's IPv6 address or not awaited.
-func heard_ip6_answer(message: Dictionary, from_ip: String) -> bool:
+func heard_ip6_answer(message: HolePunchProtocol.Ip6Answer, from_ip: String) -> bool:
 	if _ip6_bytes.is_empty() or not _ip6_claim.is_empty() or HolePunchIpv6.parse(from_ip) != _ip6_bytes:
 		return false
 	_ip6_claim = PackedStringArray([message.ip6_prefix, message.ip6_host, message.proof])
@@ -104,9 +125,9 @@ func ip6_claim() -> PackedStringArray:
 
 ## Whether a server message may be believed: it echoes our nonce (or, for an original server,
 ## carries none).
-func accepts(message: Dictionary) -> bool:
-	var echoed: String = message.get("nonce", "")
-	return echoed == nonce or (_node.original_server and echoed == "")
+func accepts(message: HolePunchProtocol.Message) -> bool:
+	var echoed: String = message.field("nonce")
+	return echoed == nonce or (_settings.original_server and echoed == "")
 
 
 ## Sends the request [param make] builds from the extension fields [param fields]
@@ -115,22 +136,29 @@ func accepts(message: Dictionary) -> bool:
 func request(make: Callable, fields: Array, now: float) -> void:
 	_make = make
 	_fields = fields
-	_request = make.call(fields + [""])
-	if _awaits_cookie() and nonce != "" and fields[0] == "":
+	var packet: PackedByteArray = make.call(fields + [""])
+	if _is_cookie_checked(packet) and nonce != "" and fields[0] == "":
 		# The NAT word even when there is nothing to tell: a random request is then no shorter
 		# than the server's cookie (RC), which is never longer than the request.
-		_request = make.call([HolePunchNat.word(HolePunchNat.NatType.UNKNOWN)] + fields.slice(1) + [""])
+		packet = make.call([HolePunchNat.word(HolePunchNat.NatType.UNKNOWN)] + fields.slice(1) + [""])
+	await_answer(packet, now)
+	resend(now)
+
+
+## Makes [param packet] the request that waits for an answer from [param now]: [method resend]
+## sends it when due (at once first), until [method timed_out].
+func await_answer(packet: PackedByteArray, now: float) -> void:
+	_request = packet
 	_started = now
 	_retry.start(now)
-	resend(now)
 
 
 ## Takes RC (its nonce checked already): resends the join or random request at once with the
 ## cookie, every extension field before it present. Returns false when no such request waits.
-func heard_cookie(message: Dictionary) -> bool:
+func heard_cookie(message: HolePunchProtocol.ReturnCookie) -> bool:
 	if not _make.is_valid() or not _awaits_cookie():
 		return false
-	var none := "cy".repeat(HolePunchProtocol.TOKEN_LENGTH >> 1) # Zeros: an IPv6 address and proof not claimed.
+	var none := HolePunchProtocol.NO_TOKEN # Zeros: an IPv6 address and proof not claimed.
 	var fields := [_fields[0] if _fields[0] != "" else HolePunchNat.word(HolePunchNat.NatType.UNKNOWN)]
 	for field: String in _fields.slice(1):
 		fields.append(field if field != "" else none)
@@ -141,7 +169,7 @@ func heard_cookie(message: Dictionary) -> bool:
 
 ## A joiner repeats its request until it hears the host: starts resending after a wait.
 func repeat(now: float) -> void:
-	_retry.start(now, _node.request_interval)
+	_retry.start(now, _settings.request_interval)
 
 
 ## Resends the request when due at [param now].
@@ -152,33 +180,50 @@ func resend(now: float) -> void:
 
 ## Whether the request has gone unanswered for [member HolePunch.server_timeout] at [param now].
 func timed_out(now: float) -> bool:
-	return now - _started >= _node.server_timeout
+	return now - _started >= _settings.server_timeout
 
 
-## Host: starts keeping the session fresh from [param now].
-func start_keep_alive(now: float) -> void:
-	# The first at once: it proves to the server that HR reached us, which confirms the session.
-	_keep_alive_next = now
+## Host: starts keeping the session fresh, the first keep-alive at [param first].
+func start_keep_alive(first: float) -> void:
+	_keep_alive_next = first
 
 
 ## Host: sends a keep-alive for [param session_id] when due at [param now].
 func keep_alive(now: float, session_id: String) -> void:
 	if now >= _keep_alive_next:
-		_keep_alive_next = now + _node.keep_alive_interval
-		send(HolePunchProtocol.encode_keep_alive(session_id, nonce))
+		_keep_alive_next = now + _settings.keep_alive_interval
+		say_alive(session_id)
 
 
-## RQ for the peer [param peer_key] in the session [param session_id] (empty for a random joiner).
-func relay_request(session_id: String, peer_key: String) -> PackedByteArray:
+## Host: sends a keep-alive for [param session_id] now (the server takes a host that stays silent
+## while a joiner waits for gone).
+func say_alive(session_id: String) -> void:
+	send(HolePunchProtocol.encode_keep_alive(session_id, nonce))
+
+
+## Sends RQ: a relay towards the peer [param peer_key] in the session [param session_id] (empty
+## for a random joiner).
+func ask_relay(session_id: String, peer_key: String) -> void:
 	var id := session_id if session_id != "" else key + HolePunchProtocol.UNKNOWN_SESSION_SUFFIX
-	return HolePunchProtocol.encode_relay_request(id, peer_key, nonce)
+	send(HolePunchProtocol.encode_relay_request(id, peer_key, nonce))
+
+
+## Host: ends the session [param session_id] at the server, in [param copies] copies (nothing
+## answers CS: copies survive loss).
+func close_session(session_id: String, copies: int) -> void:
+	for copy in copies:
+		send(HolePunchProtocol.encode_close_session(session_id, nonce))
 
 
 ## Sends [param packet] to the server.
 func send(packet: PackedByteArray) -> void:
-	_node._send_to(packet, ip, port)
+	_send.call(packet, ip, port)
 
 
 ## Whether the request is one the server proves the return path of (JS, RS).
 func _awaits_cookie() -> bool:
-	return _request.slice(0, 2).get_string_from_ascii() in [HolePunchProtocol.JOIN_SESSION, HolePunchProtocol.RANDOM_SESSION]
+	return _is_cookie_checked(_request)
+
+
+static func _is_cookie_checked(packet: PackedByteArray) -> bool:
+	return packet.slice(0, 2).get_string_from_ascii() in [HolePunchProtocol.JOIN_SESSION, HolePunchProtocol.RANDOM_SESSION]

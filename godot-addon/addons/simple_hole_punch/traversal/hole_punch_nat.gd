@@ -25,6 +25,7 @@ extends RefCounted
 ## The addon's IPv6 address helpers ([code]hole_punch_ipv6.gd[/code]), for the diagnosis's IPv6
 ## proof.
 const HolePunchIpv6 := preload("hole_punch_ipv6.gd")
+const HolePunchNonce := preload("../session/hole_punch_nonce.gd")
 ## The addon's wire format ([code]generated/protocol.gd[/code]): the probe and its answer.
 const HolePunchProtocol := preload("../generated/protocol.gd")
 
@@ -37,11 +38,11 @@ enum NatType {
 }
 
 ## The key of 0.0.0.0 port 0: "none".
-const NO_KEY := "cycycycycycy"
+const NO_KEY := HolePunchProtocol.NO_KEY
 ## A token of eight zero bytes: NP's room for the server's IPv6 address before it is known.
-const NO_TOKEN := "cycycycycycycycy"
+const NO_TOKEN := HolePunchProtocol.NO_TOKEN
 ## The words of [enum NatType] on the wire (the schema's `nat` field), in enum order.
-const WORDS: Array[String] = ["open", "port_preserving", "port_randomising", "unknown"]
+const WORDS: Array[String] = HolePunchProtocol.NAT_TYPES
 
 ## The result; [constant UNKNOWN] until [member done].
 var nat_type: NatType = NatType.UNKNOWN
@@ -109,7 +110,7 @@ func start(server_key: String, now: float, own_addresses := PackedStringArray())
 		done = true
 		return err
 	_guess = {"ip": _server.ip, "port": _server.port + 1} if _server.port < 65535 else {}
-	_nonce = _new_nonce()
+	_nonce = HolePunchNonce.fresh()
 	_started = now
 	_next_send = now
 	return OK
@@ -163,8 +164,8 @@ func _probe_at(target: Dictionary, probe_key: String) -> void:
 
 
 func _hear(packet: PackedByteArray, ip: String, port: int) -> void:
-	var message := HolePunchProtocol.parse(packet)
-	if message.is_empty() or message.code != HolePunchProtocol.NAT_ANSWER or message.nonce != _nonce:
+	var message := HolePunchProtocol.parse(packet) as HolePunchProtocol.NatAnswer
+	if message == null or message.nonce != _nonce:
 		return
 	var seen := HolePunchProtocol.decode_key(message.remote_key)
 	if seen.is_empty():
@@ -200,13 +201,6 @@ func _finish() -> bool:
 	done = true
 	stop()
 	return true
-
-
-static func _new_nonce() -> String:
-	var nonce := ""
-	for byte in Crypto.new().generate_random_bytes(HolePunchProtocol.TOKEN_LENGTH >> 1): # Two letters a byte.
-		nonce += HolePunchProtocol.BIGRAMS[byte]
-	return nonce
 
 
 static func _local_ipv4() -> PackedStringArray:

@@ -13,11 +13,25 @@ extends RefCounted
 ## often. A session probes at most [member HolePunch.probe_peers] peers in all, so that a server
 ## introducing peer after peer (its word is all a NAT claim rests on) cannot make this node send
 ## more than that many peers' budgets: the peers beyond it take the relay at once.
+##
+## It knows the node only by what it is given: the settings at [method diagnose], the server link
+## and a send callable at [method open], and the session's peers at each [method tick]; what it
+## finds it emits.
+
+## The NAT diagnosis ended with [param nat_type].
+signal diagnosed(nat_type: HolePunchNat.NatType)
+## Birthday probing got through on [param socket] to the peer at [param to]
+## ([code][ip, port][/code]); a null [param socket]: the peer whose socket was kept is gone.
+signal socket_won(socket: PacketPeerUDP, to: Array)
+## The datagram that got through by probing, to be handled as if the punching socket had it.
+signal received(packet: PackedByteArray, ip: String, port: int)
 
 const HolePunchIpv6 := preload("hole_punch_ipv6.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
 const HolePunchPlan := preload("hole_punch_plan.gd")
 const HolePunchProbe := preload("hole_punch_probe.gd")
+const HolePunchServerLink := preload("../session/hole_punch_server_link.gd")
+const HolePunchSettings := preload("../session/hole_punch_settings.gd")
 const HolePunchSocket := preload("hole_punch_socket.gd")
 
 ## How long a pair that could use IPv6 punches before it asks for the relay anyway, when its plan
@@ -30,14 +44,22 @@ var nat := HolePunchNat.new()
 var ip6 := ""
 ## The ports the easy side probes: a router's whole range (tests narrow it to their own sockets).
 var probe_ports := Vector2i(1024, 65535)
-var _node: HolePunch
+var _settings: HolePunchSettings
+var _server: HolePunchServerLink
+## Sends a datagram from the punching socket: [code]send.call(packet, ip, port)[/code].
+var _send := Callable()
+## The punch packet for a peer's secret: [code]punch_packet.call(secret) -> PackedByteArray[/code].
+var _punch_packet := Callable()
+## The session's peers, as the last [method tick] gave them.
+var _peers: Array[HolePunchPeer] = []
+var _we_host := false
 var _server_key := ""
 var _pending := Callable()
 ## Birthday probing from the hard side, towards the one peer that may need it (the host of a
 ## client, or the one stranger of a random session), and that peer.
 var _hard := HolePunchProbe.new()
 var _hard_peer: HolePunchPeer
-## Host: the peer whose winning socket we keep (see [method HolePunch._take_socket]).
+## Host: the peer whose winning socket we keep (see [signal socket_won]).
 var _kept_peer: HolePunchPeer
 ## Birthday probing from the easy side: a probe ([code]hole_punch_probe.gd[/code]) per peer probed,
 ## all at once.
@@ -49,25 +71,31 @@ var _tokens := 0.0
 var _tokens_at := 0.0
 
 
-func _init(node: HolePunch) -> void:
-	_node = node
+## A session starts with [param server]: requests go there, probes through [param send], each
+## carrying [param punch_packet]'s packet.
+func open(server: HolePunchServerLink, send: Callable, punch_packet: Callable) -> void:
+	_server = server
+	_send = send
+	_punch_packet = punch_packet
 
 
-## Starts diagnosing the NAT towards the server [param server_key] at [param now], unless a
-## diagnosis against it is done or under way. Against an original server (which never answers
-## NP) or with [member HolePunch.nat_diagnosis] off, the type stays unknown.
-func diagnose(server_key: String, now: float) -> void:
-	ip6 = HolePunchIpv6.find_global() if _node.use_ipv6 else ""
-	if ip6 != "" and not _node.ipv6_without_enet and not HolePunchIpv6.enet_supports_ipv6():
+## Starts diagnosing the NAT towards the server [param server_key] at [param now] with
+## [param settings], unless a diagnosis against it is done or under way. Against an original
+## server (which never answers NP) or with [member HolePunch.nat_diagnosis] off, the type stays
+## unknown.
+func diagnose(server_key: String, settings: HolePunchSettings, now: float) -> void:
+	_settings = settings
+	ip6 = HolePunchIpv6.find_global() if _settings.use_ipv6 else ""
+	if ip6 != "" and not _settings.ipv6_without_enet and not HolePunchIpv6.enet_supports_ipv6():
 		ip6 = "" # The game could not connect over it.
-	if not _node.nat_diagnosis or _node.original_server:
+	if not _settings.nat_diagnosis or _settings.original_server:
 		nat.done = true
 		return
 	if _server_key == server_key and (nat.done or nat.running()):
 		return
 	_server_key = server_key
-	nat.timeout = _node.nat_timeout
-	nat.start(server_key, now, HolePunchSocket.own_addresses(_node.lan_address))
+	nat.timeout = _settings.nat_timeout
+	nat.start(server_key, now, HolePunchSocket.own_addresses(_settings.lan_address))
 
 
 ## Sends the request [param make] builds once the diagnosis (and the proof of our IPv6 address)
@@ -84,18 +112,21 @@ func waiting() -> bool:
 	return _pending.is_valid()
 
 
-## The ENet-free part of a frame at [param now]: the diagnosis, a waiting request, and probing.
-func tick(now: float) -> void:
+## The ENet-free part of a frame at [param now], with the session's [param peers] ([param we_host]
+## when we host): the diagnosis, a waiting request, and probing.
+func tick(now: float, peers: Array[HolePunchPeer], we_host: bool) -> void:
+	_peers = peers
+	_we_host = we_host
 	if nat.poll(now):
-		_node.nat_diagnosed.emit(nat.nat_type)
+		diagnosed.emit(nat.nat_type)
 	_send_pending(now)
-	if _kept_peer != null and not _node._peers.all().has(_kept_peer):
+	if _kept_peer != null and not _peers.has(_kept_peer):
 		_kept_peer = null # Gone before the handover: the game gets the registered socket's port again.
-		_node._take_socket(null, [])
+		socket_won.emit(null, [])
 	if _hard_peer == null and _easy.is_empty():
 		return
 	var allowance := _allowance(now)
-	if _hard_peer != null and _node._peers.all().has(_hard_peer):
+	if _hard_peer != null and _peers.has(_hard_peer):
 		var sent := _hard.sent
 		var won := _hard.poll_hard(now, allowance)
 		allowance -= _hard.sent - sent
@@ -124,7 +155,7 @@ func introduce(peer: HolePunchPeer, their_nat: String, ip6_prefix: String, ip6_h
 		peer.ip6_port = peer.lan_port # One dual-stack socket: the port the LAN key names.
 	peer.plan = HolePunchPlan.decide(nat.nat_type, peer.nat, we_host, random)
 	var probes := peer.plan == HolePunchPlan.Plan.PROBE_EASY or peer.plan == HolePunchPlan.Plan.PROBE_HARD
-	if probes and _probed_peers >= _node.probe_peers:
+	if probes and _probed_peers >= _settings.probe_peers:
 		peer.plan = HolePunchPlan.Plan.RELAY_AT_ONCE # This session's probing is spent, whoever the server introduces.
 	match peer.plan:
 		HolePunchPlan.Plan.RELAY_AT_ONCE:
@@ -134,13 +165,13 @@ func introduce(peer: HolePunchPeer, their_nat: String, ip6_prefix: String, ip6_h
 			peer.probing = true
 			_probed_peers += 1
 			var probe := _configured(HolePunchProbe.new())
-			probe.start_easy(peer.public_ip, _node._names.packet(peer.secret), now)
+			probe.start_easy(peer.public_ip, _punch_packet.call(peer.secret), now)
 			_easy[peer] = probe
 		HolePunchPlan.Plan.PROBE_HARD:
 			if _hard_peer == null and _kept_peer == null: # The one peer of a client or of a random session.
 				_hard_peer = peer
 				_probed_peers += 1
-				_configured(_hard).start_hard(peer.public_ip, peer.public_port, _node._names.packet(peer.secret), now)
+				_configured(_hard).start_hard(peer.public_ip, peer.public_port, _punch_packet.call(peer.secret), now)
 
 
 ## [param peer] was heard at [param ip]:[param port]. On the easy side of probing, the hard side's
@@ -174,18 +205,18 @@ func stop() -> void:
 func _take_winner(peer: HolePunchPeer) -> void:
 	var winner := _hard.winner
 	_hard.winner = null # Ours now: the node's.
-	_node._take_socket(winner, [peer.public_ip, peer.public_port])
-	if _node._is_host():
+	socket_won.emit(winner, [peer.public_ip, peer.public_port])
+	if _we_host:
 		_kept_peer = peer
 	var first: Array = _hard.winner_packet
-	_node._receive(first[0], first[1], first[2])
+	received.emit(first[0], first[1], first[2])
 
 
 ## Sends the probes due at [param now] towards every peer probed from our socket, at most
 ## [param allowance] in all, shared evenly: the peers that want fewer than their share first, so
 ## what they leave goes to the others.
 func _probe_easy(now: float, allowance: int) -> void:
-	var peers: Array = _easy.keys().filter(func(p: HolePunchPeer) -> bool: return _node._peers.all().has(p) and (_easy[p] as HolePunchProbe).active(now))
+	var peers: Array = _easy.keys().filter(func(p: HolePunchPeer) -> bool: return _peers.has(p) and (_easy[p] as HolePunchProbe).active(now))
 	for gone: HolePunchPeer in _easy.keys().filter(func(p: HolePunchPeer) -> bool: return not peers.has(p)):
 		_easy.erase(gone) # Done, or gone: it stays [code]HolePunchPeer.probing[/code], its packets may come from any port.
 	peers.sort_custom(func(a: HolePunchPeer, b: HolePunchPeer) -> bool: return (_easy[a] as HolePunchProbe).wanted(now) < (_easy[b] as HolePunchProbe).wanted(now))
@@ -194,25 +225,25 @@ func _probe_easy(now: float, allowance: int) -> void:
 		var ports := (_easy[peer] as HolePunchProbe).due_ports(now, floori(allowance / float(peers.size() - i)))
 		allowance -= ports.size()
 		_tokens -= ports.size()
-		var packet := _node._names.packet(peer.secret)
+		var packet: PackedByteArray = _punch_packet.call(peer.secret)
 		for port: int in ports:
-			_node._send_to(packet, peer.public_ip, port)
+			_send.call(packet, peer.public_ip, port)
 
 
 ## How many probing datagrams may leave at [param now]: [member HolePunch.probe_rate] a second,
 ## with a burst of at most a twentieth of a second's worth (a frame's, at low frame rates).
 func _allowance(now: float) -> int:
-	var rate := float(_node.probe_rate)
+	var rate := float(_settings.probe_rate)
 	_tokens = minf(maxf(1.0, rate / 20.0), _tokens + (now - _tokens_at) * rate)
 	_tokens_at = now
 	return floori(_tokens)
 
 
 func _configured(probe: HolePunchProbe) -> HolePunchProbe:
-	probe.hard_sockets = _node.probe_sockets
-	probe.easy_probes = _node.probe_count
-	probe.spread = _node.probe_spread
-	probe.budget = _node.probe_budget
+	probe.hard_sockets = _settings.probe_sockets
+	probe.easy_probes = _settings.probe_count
+	probe.spread = _settings.probe_spread
+	probe.budget = _settings.probe_budget
 	probe.port_range = probe_ports
 	return probe
 
@@ -221,22 +252,22 @@ func _send_pending(now: float) -> void:
 	if not _pending.is_valid():
 		return
 	# The proof goes beside the diagnosis, as soon as NA named the server's IPv6 address.
-	var proving := _proves_ip6() and _node._server.proving_ip6(nat.server_ip6, now)
+	var proving := _proves_ip6() and _server.proving_ip6(nat.server_ip6, now)
 	if not nat.done or proving:
 		return
-	var claim := _node._server.ip6_claim()
+	var claim := _server.ip6_claim()
 	# Nothing to tell (unknown, no IPv6): the request as before, without the extension.
 	var word := "" if nat.nat_type == HolePunchNat.NatType.UNKNOWN and claim[0] == "" else HolePunchNat.word(nat.nat_type)
 	var make := _pending
 	_pending = Callable()
-	_node._server.request(make, [word, claim[0], claim[1], claim[2]], now)
+	_server.request(make, [word, claim[0], claim[1], claim[2]], now)
 
 
 ## Whether to prove our IPv6 address to the server: we have a global one to use (or the server is
 ## on this machine), and the game could use the path.
 func _proves_ip6() -> bool:
-	if not _node.use_ipv6 or nat.server_ip6 == "":
+	if not _settings.use_ipv6 or nat.server_ip6 == "":
 		return false
 	if ip6 != "":
 		return true # Checked against ENet already.
-	return HolePunchIpv6.is_loopback(nat.server_ip6) and (_node.ipv6_without_enet or HolePunchIpv6.enet_supports_ipv6())
+	return HolePunchIpv6.is_loopback(nat.server_ip6) and (_settings.ipv6_without_enet or HolePunchIpv6.enet_supports_ipv6())
