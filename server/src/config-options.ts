@@ -139,6 +139,10 @@ export const OPTIONS = {
     help: 'Redis shared by several instances (redis://host:port): random strangers are then matched across all of them (off when empty: everything stays in memory)',
     default: '', parse: redisUrl, show: (v: string) => (v ? v.replace(/\/\/[^@/]*@/, '//***@') : 'off'),
   },
+  'drain-timeout': {
+    field: 'drainTimeoutMs', help: 'on SIGTERM, take no new sessions and answer the ones there are until they end or this long has passed, then stop (0: stop at once; a second signal stops at once)',
+    default: 0, parse: duration, show: formatDuration,
+  },
   'log-level': { help: 'fatal, error, warn, info, debug or trace', default: 'info', parse: logLevel },
   metrics: {
     help: 'HOST:PORT for Prometheus metrics at /metrics and a health check at /health (off when empty)',

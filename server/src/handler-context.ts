@@ -26,6 +26,8 @@ export interface HandlerContext {
   readonly send: (to: Endpoint, message: Message) => void;
   /** An answer sent later than its request (once Redis decided a match): one per request, rate-limited per destination. */
   readonly answer: (to: Endpoint, message: Message) => void;
+  /** True once the server drains: it takes no new sessions and answers the ones it has. */
+  readonly draining: () => boolean;
   /** Random pairing across instances through Redis; absent when the server runs alone. */
   readonly pairing?: CrossInstancePairing;
   /** NA to an NP on the rendezvous port: the source seen, the probe port, the server's IPv6 address. */

@@ -325,6 +325,10 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
    */
   private createSession(from: Endpoint, hostRemoteKey: string, hostLocalKey: string, random: boolean, hostNonce: string | undefined): Session | Refusal {
     const { store, stats } = this.ctx;
+    if (this.ctx.draining()) {
+      stats.registrationsRefused++; // Draining: the node registers elsewhere.
+      return 'server_full';
+    }
     if (store.hostedFromIp(from.address) >= this.ctx.config.sessionsPerIp && !this.evictProvisional(from.address)) {
       stats.registrationsRefused++;
       return 'address_limit';

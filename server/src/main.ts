@@ -6,6 +6,7 @@ import { clusterHealth, registerClusterMetrics } from './cluster/cluster-metrics
 import { RedisLink } from './cluster/redis-link.ts';
 import { metricsRegistry, serveMetrics } from './metrics.ts';
 import { RendezvousServer } from './rendezvous-server.ts';
+import { formatDuration } from './units.ts';
 
 const LIFECYCLE = new Set(['registered', 'joined', 'matched', 'closed', 'expired']);
 
@@ -35,14 +36,18 @@ async function main(): Promise<number> {
     },
   });
   // Installed before the key line is printed: a supervisor may signal as soon as it reads it.
+  let signals = 0;
+  let secondSignal = () => {};
+  const stopNow = new Promise<void>((resolve) => { secondSignal = resolve; });
   const stopSignal = new Promise<string>((resolve) => {
-    let stopping = false;
     // Handlers stay installed: a second signal while stopping must not kill the process by
-    // signal (which skips the summary and exits non-zero); it is logged and ignored.
+    // signal (which skips the summary and exits non-zero); it ends a drain, or is logged and ignored.
     for (const name of ['SIGINT', 'SIGTERM'] as const) {
       process.on(name, () => {
-        if (stopping) console.log(`simple-hole-punch: ${name} while stopping; already stopping`);
-        stopping = true;
+        if (++signals > 1) {
+          console.log(`simple-hole-punch: ${name} while stopping; stopping now`);
+          secondSignal();
+        }
         resolve(name);
       });
     }
@@ -70,6 +75,11 @@ async function main(): Promise<number> {
     return 1;
   }
   const signal = await stopSignal;
+  if (signal === 'SIGTERM' && config.drainTimeoutMs > 0 && signals === 1) {
+    console.log(`simple-hole-punch: draining: no new sessions; ${server.store.size} active, waiting up to ${formatDuration(config.drainTimeoutMs)} for them to end`);
+    const drained = await Promise.race([server.drain(config.drainTimeoutMs), stopNow.then(() => 'stopped' as const)]);
+    console.log(`simple-hole-punch: drain ${drained === 'ended' ? 'done: every session ended' : drained === 'deadline' ? 'deadline passed' : 'cut short'}`);
+  }
   await server.close();
   await redis?.close();
   metrics?.close();

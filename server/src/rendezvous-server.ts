@@ -29,6 +29,9 @@ export interface ServerOptions {
   readonly redis?: RedisLink;
 }
 
+/** How often a draining server looks whether its sessions have ended. */
+const DRAIN_POLL_MS = 100;
+
 /** Waiting strangers Redis looks at per match at most. */
 const MAX_MATCH_CHECKS = 64;
 
@@ -168,6 +171,22 @@ export class RendezvousServer {
   /** Drops sessions whose host has been silent for the configured expiry. */
   expire(): void {
     this.rendezvous.expire(this.now() - this.options.config.expiryMs);
+  }
+
+  /**
+   * Takes no new sessions (HS and RS of newcomers are refused as server_full) and leaves the shared
+   * queue at once, while answering the sessions it has; resolves once none is left ('ended') or
+   * after [timeoutMs] ('deadline'). Close it afterwards.
+   */
+  async drain(timeoutMs: number): Promise<'ended' | 'deadline'> {
+    this.rendezvous.draining = true;
+    await this.pairing?.close();
+    const deadline = performance.now() + timeoutMs;
+    while (this.store.size > 0 && performance.now() < deadline && !this.closed) {
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+      this.expire(); // Sessions whose hosts left end on time, whatever --sweep-interval says.
+    }
+    return this.store.size === 0 ? 'ended' : 'deadline';
   }
 
   /** Stops reading and closes the sockets; closing again does nothing. */

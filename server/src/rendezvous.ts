@@ -81,6 +81,8 @@ export class Rendezvous {
   /** Return-path cookies (RC) for the JS and RS of nodes of ours. */
   private readonly cookies: ReturnCookie;
   private requestBytes = 0;
+  /** Set by drain(): no new sessions from then on. */
+  draining = false;
   private lastErrorLog = -Infinity;
 
   constructor(private readonly options: RendezvousOptions) {
@@ -107,6 +109,7 @@ export class Rendezvous {
       send: (to, message) => this.send(to, message),
       answer: (to, message) => this.answer(to, message),
       pairing: options.pairing,
+      draining: () => this.draining,
       natReport: () => this.natReport,
       natAnswer: (probe, from) => natAnswer(probe, from, this.self()),
       relays: options.relays,
