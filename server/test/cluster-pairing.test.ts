@@ -9,7 +9,7 @@ import { RedisLink } from '../src/cluster/redis-link.ts';
 import { type Config, DEFAULT_CONFIG } from '../src/config.ts';
 import { decode, encodeKey, type Endpoint } from '../src/generated/protocol.ts';
 import { RendezvousServer } from '../src/rendezvous-server.ts';
-import { LOCAL_KEY } from './fixtures.ts';
+import { LOCAL_KEY, OTHER_LOCAL_KEY, UdpClient } from './fixtures.ts';
 import { startRedis, type TestRedis } from './support/redis-server.ts';
 
 let redis: TestRedis;
@@ -22,6 +22,7 @@ beforeAll(async () => {
 afterAll(() => redis.stop());
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.close();
+  UdpClient.closeAll();
   for (const { server, link } of running.splice(0)) {
     await server.close();
     await link.close();
@@ -118,6 +119,23 @@ describe('random pairing across instances through Redis', () => {
     expect([...second.from]).toEqual([`${b!.endpoint.address}:${b!.endpoint.port}`]);
     expect(b!.server.stats.matches + a!.server.stats.matches).toBe(1);
     expect(b!.server.store.size).toBe(0); // The joiner's instance keeps no session.
+  });
+
+  it('nodes of ours matched across instances get the same pair secret, and each the other\'s LAN key', async () => {
+    const [a, b] = await Promise.all(['127.0.0.14', '127.0.0.15'].map((address) => startInstance(address, redis.url)));
+    const host = await UdpClient.open('127.0.32.1');
+    const hr = decode(Buffer.from(await host.ask(a!.endpoint, `RS:${LOCAL_KEY}:cyahjcdumwwhrvyq:unknown`)));
+    expect(hr.ok && hr.message.code).toBe('HR');
+    const guest = await UdpClient.open('127.0.32.2');
+    const jr = decode(Buffer.from(await guest.ask(b!.endpoint, `RS:${OTHER_LOCAL_KEY}:yyqzsrsstgcvgxia:unknown`)));
+    const [nj] = await host.next(1);
+    const newJoiner = decode(Buffer.from(nj!));
+    if (!jr.ok || jr.message.code !== 'JR' || !newJoiner.ok || newJoiner.message.code !== 'NJ') throw new Error(`JR and NJ expected: ${nj}`);
+    expect(jr.message.secret).toMatch(/^[a-z]{16}$/);
+    expect(newJoiner.message.secret).toBe(jr.message.secret);
+    expect(newJoiner.message.nonce).toBe('cyahjcdumwwhrvyq'); // The host's own nonce: its node knows the NJ is real.
+    expect(jr.message).toMatchObject({ hostRemoteKey: host.key, hostLocalKey: LOCAL_KEY, joinerRemoteKey: guest.key });
+    expect(newJoiner.message).toMatchObject({ joinerRemoteKey: guest.key, joinerLocalKey: OTHER_LOCAL_KEY });
   });
 });
 
