@@ -3,6 +3,7 @@
  * instances on three loopback addresses are each matched exactly once, with strangers of any
  * instance, oldest first; each hears only from the instance it asked.
  */
+import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisLink } from '../src/cluster/redis-link.ts';
@@ -15,18 +16,22 @@ import { startRedis, type TestRedis } from './support/redis-server.ts';
 let redis: TestRedis;
 const running: Array<{ server: RendezvousServer; link: RedisLink }> = [];
 const sockets: dgram.Socket[] = [];
+const timers: NodeJS.Timeout[] = [];
 
 beforeAll(async () => {
   redis = await startRedis();
 });
 afterAll(() => redis.stop());
 afterEach(async () => {
+  for (const timer of timers.splice(0)) clearInterval(timer);
   for (const socket of sockets.splice(0)) socket.close();
   UdpClient.closeAll();
   for (const { server, link } of running.splice(0)) {
     await server.close();
     await link.close();
   }
+  // Each test starts with an empty Redis: no budgets spent, nobody queued.
+  execFileSync('redis-cli', ['-p', String(redis.port), 'flushall']);
 });
 
 export async function startInstance(address: string, redisUrl: string, overrides: Partial<Config> = {}) {
@@ -58,6 +63,7 @@ export async function stranger(address: string, instance: number, server: Endpoi
   let finish = () => {};
   const done = new Promise<void>((resolve) => { finish = resolve; });
   const resend = setInterval(() => partners.size === 0 && send(`RS:${LOCAL_KEY}`), resendMs);
+  timers.push(resend);
   socket.on('message', (data, rinfo) => {
     from.add(`${rinfo.address}:${rinfo.port}`);
     const result = decode(data);
@@ -119,6 +125,22 @@ describe('random pairing across instances through Redis', () => {
     expect([...second.from]).toEqual([`${b!.endpoint.address}:${b!.endpoint.port}`]);
     expect(b!.server.stats.matches + a!.server.stats.matches).toBe(1);
     expect(b!.server.store.size).toBe(0); // The joiner's instance keeps no session.
+  });
+
+  it('an address\'s budget of matches counts across instances', async () => {
+    const [a, b] = await Promise.all(['127.0.0.16', '127.0.0.17'].map((address) => startInstance(address, redis.url, { matchesPerIp: 1 })));
+    const first = await stranger('127.0.34.1', 0, a!.endpoint); // One address, many ports, on both instances.
+    await waitFor(() => first.from.size > 0);
+    const one = await stranger('127.0.35.1', 1, b!.endpoint);
+    await Promise.all([first.done, one.done]);
+    const second = await stranger('127.0.34.1', 1, b!.endpoint);
+    await waitFor(() => second.from.size > 0);
+    const two = await stranger('127.0.35.2', 0, a!.endpoint);
+    await waitFor(() => two.from.size > 0);
+    // 127.0.34.1 spent its one match on a: the stranger at a is not given its second port, waiting on b.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(second.partners.size).toBe(0);
+    expect(two.partners.size).toBe(0);
   });
 
   it('nodes of ours matched across instances get the same pair secret, and each the other\'s LAN key', async () => {
