@@ -1,127 +1,396 @@
 /**
- * Load generator, run in its own process: many UDP sockets on loopback, each from its own
- * address (so per-address rate limits see many clients, as on the internet), sending a mix of
- * requests: host registrations, joins, joins with bad codes, and host / join / close flows.
- * Closed loop (a few requests in flight per socket, as fast as answers come) or open loop (a
- * fixed offered rate). Prints one JSON line: answered per second and latency percentiles.
- * Usage: node --import tsx bench/load.ts '{"port":7788,"mode":"closed","seconds":5,...}'
+ * One load generator process, driven by bench/throughput.ts over stdin (one JSON command a line,
+ * one JSON answer a line): `setup` opens this process's share of the clients (each socket on
+ * its own address, each address in its own /24, as players on the internet) and brings them to
+ * the state their request type needs (registered hosts, cookies, relays); `measure` runs a
+ * closed loop (every client sends its next request as soon as the last is answered) or an open
+ * loop (a fixed offered rate, whatever is answered) and returns answers and a latency histogram;
+ * `teardown` closes the sockets. Against the echo baseline the clients send datagrams of the same
+ * codes and lengths, and skip the set-up an echo cannot do.
  */
 import dgram from 'node:dgram';
-import { encodeKey } from '../server/src/generated/protocol.ts';
+import { createInterface } from 'node:readline';
+import { BIGRAMS, encodeKey } from '../server/src/generated/protocol.ts';
 
-interface LoadOptions {
-  readonly port: number;
-  readonly serverKey: string;
-  readonly mode: 'closed' | 'open';
-  readonly seconds: number;
-  readonly sockets: number;
-  readonly inFlight: number;
-  /** Open loop: requests a second offered in all. */
-  readonly rate?: number;
-}
+import {
+  binOf, BINS, type Kind, type MeasureCommand, type MeasureResult, type SetupCommand, type Target, type Command,
+} from './load-commands.ts';
 
-const options = JSON.parse(process.argv[2]!) as LoadOptions;
 const LOCAL = encodeKey({ address: '10.0.0.2', port: 4000 });
+const NO_IP6 = 'cy'.repeat(8);
 const LOST_AFTER_MS = 500;
+const code = (d: Buffer, a: string) => d[0] === a.charCodeAt(0) && d[1] === a.charCodeAt(1);
+
+function token(seed: number): string {
+  let text = '';
+  for (let i = 0; i < 8; i++) text += BIGRAMS[(seed * 2654435761 + i * 40503) % 256 >>> 0]!;
+  return text;
+}
 
 interface Client {
+  readonly kind: Kind;
   readonly socket: dgram.Socket;
-  /** Send times of requests awaiting an answer, oldest first (loopback keeps order). */
-  readonly pending: number[];
-  session: string | null;
+  /** The relay pair's receiving side; the host of a join. */
+  readonly other?: dgram.Socket;
+  readonly nonce: string;
+  request: Buffer;
+  /** Send time of the request awaiting its answer, or -1. */
+  pending: number;
+  /** Not ready for a new request (a random host waiting for its stranger). */
+  busy: boolean;
+  sessionId: string;
+  cookie: string;
+  /** The relay's port (relay clients). */
+  relayPort: number;
+  /** Answers so far (the echo's random clients close every second one, as hosts do). */
+  turns: number;
 }
 
-const latencies: number[] = [];
-let answered = 0;
-let lost = 0;
-let sent = 0;
+let target: Target;
+let clients: Client[] = [];
+let timers: NodeJS.Timeout[] = [];
 let measuring = false;
-const sessions: string[] = [];
+let closedLoop = false;
+let answered = 0;
+let sent = 0;
+let lost = 0;
+const histogram = new Array<number>(BINS).fill(0);
 
-function nextRequest(c: Client, i: number): string {
-  const roll = (i * 7919 + sent) % 10;
-  if (!c.session || roll < 3) return `HS:${LOCAL}`; // a registration (or its duplicate)
-  if (roll < 7 && sessions.length > 0) return `JS:${LOCAL}:${sessions[(sent * 31) % sessions.length]}`;
-  if (roll < 9) return `JS:${LOCAL}:${options.serverKey}cyahcyahcyahcyah`; // a bad code: BK
-  // A full flow ends: close our session; the next request registers a new one.
-  c.socket.send(`CS:${c.session}`, options.port, '127.0.0.1');
-  c.session = null;
-  return `HS:${LOCAL}`;
+async function bound(address: string): Promise<dgram.Socket> {
+  const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 1 << 20, sendBufferSize: 1 << 20 });
+  await new Promise<void>((done) => socket.bind(0, address, done));
+  return socket;
 }
 
-function send(c: Client, i: number): void {
-  c.pending.push(performance.now());
-  sent++;
-  c.socket.send(nextRequest(c, i), options.port, '127.0.0.1');
-}
+const keyOf = (s: dgram.Socket) => encodeKey({ address: s.address().address, port: s.address().port });
 
-async function main(): Promise<void> {
-  const clients: Client[] = [];
-  for (let i = 0; i < options.sockets; i++) {
-    const socket = dgram.createSocket('udp4');
-    await new Promise<void>((done) => socket.bind(0, `127.3.${i >> 8}.${i & 255}`, done));
-    const client: Client = { socket, pending: [], session: null };
-    socket.on('message', (data) => {
-      const text = data.toString('latin1');
-      if (text.startsWith('NJ:')) return; // A host hears about a joiner: not an answer to it.
-      if (text.startsWith('HR:')) {
-        client.session = text.split(':')[2]!;
-        if (sessions.length < 1000) sessions.push(client.session);
-      }
-      const now = performance.now();
-      while (client.pending.length > 0 && now - client.pending[0]! > LOST_AFTER_MS) {
-        client.pending.shift();
-        if (measuring) lost++;
-      }
-      const start = client.pending.shift();
-      if (start === undefined) return;
-      if (measuring) {
-        answered++;
-        latencies.push(now - start);
-      }
-      if (options.mode === 'closed') send(client, i);
+/** Sends [text] until a datagram [accept] takes arrives (three tries); its text. */
+async function ask(socket: dgram.Socket, text: string, accept: (reply: string) => boolean, port = target.port): Promise<string> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const reply = await new Promise<string | null>((done) => {
+      const timer = setTimeout(() => { socket.off('message', on); done(null); }, 300);
+      const on = (d: Buffer) => {
+        const t = d.toString('latin1');
+        if (!accept(t)) return;
+        clearTimeout(timer);
+        socket.off('message', on);
+        done(t);
+      };
+      socket.on('message', on);
+      socket.send(text, port, '127.0.0.1');
     });
-    clients.push(client);
+    if (reply !== null) return reply;
   }
-  // Warm up for half a second, then measure.
-  const warmup = 500;
-  const end = performance.now() + warmup + options.seconds * 1000;
-  setTimeout(() => { measuring = true; }, warmup);
-  if (options.mode === 'closed') {
-    clients.forEach((c, i) => { for (let k = 0; k < options.inFlight; k++) send(c, i); });
-    // Requests lost under overload would stall a closed loop: refill slots that timed out.
-    const refill = setInterval(() => {
-      const now = performance.now();
-      clients.forEach((c, i) => {
-        while (c.pending.length > 0 && now - c.pending[0]! > LOST_AFTER_MS) {
-          c.pending.shift();
-          if (measuring) lost++;
-          send(c, i);
-        }
+  throw new Error(`no answer to ${text.slice(0, 2)}`);
+}
+
+function send(c: Client, datagram: Buffer | string, port = target.port): void {
+  c.socket.send(datagram, port, '127.0.0.1');
+}
+
+/** The request of [c] that is timed (sent anew after each answer). */
+function issue(c: Client): void {
+  c.pending = performance.now();
+  sent++;
+  if (c.kind === 'relay' && !target.echo) c.socket.send(c.request, c.relayPort, '127.0.0.1');
+  else send(c, c.request);
+}
+
+function answer(c: Client): void {
+  if (c.pending < 0) return;
+  if (measuring) {
+    answered++;
+    histogram[binOf(performance.now() - c.pending)]!++;
+  }
+  c.pending = -1;
+}
+
+function next(c: Client): void {
+  if (closedLoop && !c.busy) issue(c);
+}
+
+/** What a client does with a datagram from the target (or, for a relay pair, through the relay). */
+function onMessage(c: Client, d: Buffer): void {
+  switch (c.kind) {
+    case 'register':
+      if (target.echo ? code(d, 'HS') : code(d, 'HR')) {
+        answer(c);
+        // Confirms with its keep-alive, then closes so that the next HS registers anew.
+        const id = target.echo ? c.sessionId : d.toString('latin1', 3 + 12 + 1, d.indexOf(0x3a, 16) < 0 ? d.length : d.indexOf(0x3a, 16));
+        send(c, `KA:${id}:${c.nonce}`);
+        send(c, `CS:${id}:${c.nonce}`);
+        next(c);
+      }
+      return;
+    case 'join':
+      if (target.echo ? code(d, 'JS') : code(d, 'JR')) {
+        answer(c);
+        next(c);
+      }
+      return;
+    case 'badcode':
+      if (target.echo ? code(d, 'JS') : code(d, 'BK')) {
+        answer(c);
+        next(c);
+      }
+      return;
+    case 'random':
+      if (target.echo) {
+        if (!code(d, 'RS')) return;
+        answer(c);
+        // The server sends HR, JR and NJ for two RS and hears one CS: so does the echo.
+        if (c.turns++ % 2 === 1) send(c, `CS:${c.sessionId}:${c.nonce}`);
+        next(c);
+      } else if (code(d, 'HR')) {
+        answer(c);
+        c.sessionId = d.toString('latin1').split(':')[2]!;
+        c.busy = true; // A random host now waits for its stranger (NJ).
+      } else if (code(d, 'JR')) {
+        answer(c);
+        next(c);
+      } else if (code(d, 'NJ') && c.busy) {
+        send(c, `CS:${c.sessionId}:${c.nonce}`);
+        c.busy = false;
+        next(c);
+      }
+      return;
+    case 'relay':
+      answer(c); // Through the relay to the other side (or back from the echo).
+      next(c);
+      return;
+    case 'keepalive':
+      return;
+  }
+}
+
+async function inBatches<T>(items: T[], each: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += 100) await Promise.all(items.slice(i, i + 100).map(each));
+}
+
+/** A session id of the target's key: a real one's length. */
+const fakeId = (seed: number) => `${target.serverKey}${token(seed).slice(0, 8)}`;
+
+async function setup(command: SetupCommand): Promise<void> {
+  target = command.target;
+  let n = 0;
+  const made: Client[] = [];
+  // Each client's addresses in their own /24: 127.(16 + 16 w + n / 256).(n % 256).x.
+  const address = (k: number, host: number) => `127.${16 + command.worker * 16 + (k >> 8)}.${k & 255}.${host}`;
+  for (const [kind, count] of Object.entries(command.groups) as Array<[Kind, number]>) {
+    for (let i = 0; i < count; i++, n++) {
+      const socket = await bound(address(n, 1));
+      const pair = kind === 'relay' || kind === 'join';
+      const other = pair ? await bound(address(n, 2)) : undefined;
+      made.push({
+        kind, socket, other, nonce: token(command.worker * 100_000 + n + 1), request: Buffer.alloc(0), pending: -1, busy: false,
+        sessionId: fakeId(n), cookie: NO_IP6, relayPort: 0, turns: 0,
       });
-    }, 100);
+    }
+  }
+  await inBatches(made, prepare);
+  clients = made;
+  for (const c of clients) {
+    c.socket.on('message', (d) => onMessage(c, d));
+    if (c.kind === 'relay') c.other!.on('message', (d) => onMessage(c, d));
+  }
+  // Hosts keep alive every second, as our nodes do: a host silent while joiners come is gone.
+  timers.push(setInterval(() => {
+    for (const c of clients) {
+      if (c.kind === 'join') c.other!.send(`KA:${c.sessionId}:${c.nonce}`, target.port, '127.0.0.1');
+    }
+  }, 1000));
+}
+
+/** Brings [c] to the state its requests need, and builds its request. */
+async function prepare(c: Client): Promise<void> {
+  const { nonce } = c;
+  const full = (head: string) => `${head}:${nonce}:port_preserving:${NO_IP6}:${NO_IP6}:${NO_IP6}`;
+  const cookie = async (head: string) => {
+    if (target.echo) return NO_IP6;
+    return (await ask(c.socket, full(head), (t) => t.startsWith('RC:'))).split(':')[1]!;
+  };
+  switch (c.kind) {
+    case 'register':
+      c.request = Buffer.from(`HS:${LOCAL}:${nonce}:port_preserving`, 'latin1');
+      return;
+    case 'keepalive':
+    case 'join': {
+      const host = c.kind === 'join' ? c.other! : c.socket;
+      if (!target.echo) {
+        c.sessionId = (await ask(host, `HS:${LOCAL}:${nonce}:port_preserving`, (t) => t.startsWith('HR:'))).split(':')[2]!;
+        host.send(`KA:${c.sessionId}:${nonce}`, target.port, '127.0.0.1');
+      }
+      c.turns = 1;
+      if (c.kind === 'keepalive') {
+        c.request = Buffer.from(`KA:${c.sessionId}:${nonce}`, 'latin1');
+        return;
+      }
+      const head = `JS:${LOCAL}:${c.sessionId}`;
+      c.cookie = await cookie(head);
+      c.request = Buffer.from(`${full(head)}:${c.cookie}`, 'latin1');
+      if (!target.echo) await ask(c.socket, c.request.toString('latin1'), (t) => t.startsWith('JR:'));
+      return;
+    }
+    case 'badcode': {
+      const head = `JS:${LOCAL}:${target.serverKey}${token(7).slice(0, 8)}`;
+      c.cookie = await cookie(head);
+      c.request = Buffer.from(`${full(head)}:${c.cookie}`, 'latin1');
+      return;
+    }
+    case 'random': {
+      const head = `RS:${LOCAL}`;
+      c.cookie = await cookie(head);
+      c.request = Buffer.from(`${full(head)}:${c.cookie}`, 'latin1');
+      return;
+    }
+    case 'relay': {
+      c.request = Buffer.alloc(100, 0x67);
+      if (target.echo) return;
+      const host = c.socket;
+      const joiner = c.other!;
+      const id = (await ask(host, `HS:${LOCAL}`, (t) => t.startsWith('HR:'))).split(':')[2]!;
+      await ask(joiner, `JS:${LOCAL}:${id}`, (t) => t.startsWith('JR:'));
+      host.send(`RQ:${id}:${keyOf(joiner)}`, target.port, '127.0.0.1');
+      await new Promise((r) => setTimeout(r, 20));
+      const hostGrant = new Promise<string>((done) => host.once('message', (d) => done(d.toString('latin1'))));
+      const grant = await ask(joiner, `RQ:${id}:${keyOf(host)}`, (t) => t.startsWith('RG:'));
+      const [, , relayKey, hostToken] = (await hostGrant).split(':');
+      c.relayPort = Number(/:(\d+)$/.exec(relayPort(relayKey!))![1]);
+      await ask(host, `RB:${hostToken}`, (t) => t.startsWith('RA:'), c.relayPort);
+      await ask(joiner, `RB:${grant.split(':')[3]}`, (t) => t.startsWith('RA:'), c.relayPort);
+    }
+  }
+}
+
+/** "address:port" of a key. */
+function relayPort(key: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < 12; i += 2) bytes.push(BIGRAMS.indexOf(key.slice(i, i + 2) as (typeof BIGRAMS)[number]));
+  return `${bytes.slice(0, 4).join('.')}:${bytes[4]! * 256 + bytes[5]!}`;
+}
+
+async function measure(command: MeasureCommand): Promise<MeasureResult> {
+  answered = 0;
+  sent = 0;
+  lost = 0;
+  histogram.fill(0);
+  let skipped = 0;
+  const timed = clients.filter((c) => c.kind !== 'keepalive');
+  const flooding = clients.filter((c) => c.kind === 'keepalive');
+  for (const c of clients) {
+    c.pending = -1;
+    c.busy = false;
+  }
+  const warmup = 300;
+  const start = performance.now();
+  const end = start + warmup + command.seconds * 1000;
+  setTimeout(() => {
+    measuring = true;
+    answered = 0;
+    sent = 0;
+  }, warmup);
+  closedLoop = command.mode === 'closed';
+  // A request lost under overload would stall a closed loop: its client starts again.
+  const refill = setInterval(() => {
+    const now = performance.now();
+    for (const c of timed) {
+      if (c.busy && c.kind === 'random' && c.pending < 0) continue; // A random host waits for its stranger.
+      if (c.pending >= 0 && now - c.pending > LOST_AFTER_MS) {
+        c.pending = -1;
+        c.busy = false;
+        if (measuring) lost++;
+        next(c);
+      }
+    }
+  }, 100);
+  if (command.mode === 'closed') {
+    for (const c of timed) issue(c);
     await new Promise((r) => setTimeout(r, end - performance.now()));
-    clearInterval(refill);
-  } else {
-    // Open loop: send what the offered rate says is due, whatever has been answered.
-    const perMs = (options.rate ?? 1000) / 1000;
-    const started = performance.now();
-    let next = 0;
+  } else if (command.mode === 'flood') {
+    // Keep-alives, never answered: as fast as this process can send them.
+    let i = 0;
     while (performance.now() < end) {
-      const due = Math.floor((performance.now() - started) * perMs);
-      for (; next < due; next++) send(clients[next % clients.length]!, next);
+      for (let k = 0; k < 64; k++, i++) {
+        const c = flooding[i % flooding.length]!;
+        c.socket.send(c.request, target.port, '127.0.0.1');
+        if (measuring) sent++;
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+  } else {
+    const perMs = (command.rate ?? 1000) / 1000;
+    let due = 0;
+    let cursor = 0;
+    const pool = timed.length > 0 ? timed : flooding;
+    while (performance.now() < end) {
+      const target = Math.floor((performance.now() - start) * perMs);
+      for (; due < target; due++) {
+        if (pool === flooding) {
+          const c = pool[cursor++ % pool.length]!;
+          c.socket.send(c.request, targetPort(), '127.0.0.1');
+          if (measuring) sent++;
+          continue;
+        }
+        // The next idle client takes the request; none idle, it is skipped (and counted).
+        let found = false;
+        for (let tries = 0; tries < pool.length; tries++) {
+          const c = pool[cursor++ % pool.length]!;
+          if (c.pending < 0 && !c.busy) {
+            issue(c);
+            found = true;
+            break;
+          }
+        }
+        if (!found && measuring) skipped++;
+      }
       await new Promise((r) => setTimeout(r, 1));
     }
   }
   measuring = false;
-  await new Promise((r) => setTimeout(r, 200));
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  console.log(JSON.stringify({
-    answeredPerSecond: answered / options.seconds, offeredPerSecond: options.rate ?? null, lost,
-    p50: pct(50), p99: pct(99), max: latencies.at(-1) ?? NaN,
-  }));
-  for (const c of clients) c.socket.close();
+  closedLoop = false;
+  clearInterval(refill);
+  const result = { answered, sent, lost, skipped, histogram: [...histogram] };
+  await new Promise((r) => setTimeout(r, 300)); // Late answers land outside the window.
+  return result;
+}
+
+const targetPort = () => target.port;
+
+function teardown(): void {
+  for (const t of timers) clearInterval(t);
+  timers = [];
+  for (const c of clients) {
+    c.socket.close();
+    c.other?.close();
+  }
+  clients = [];
+}
+
+/** The generator's own ceiling: datagrams a second this process sends to a sink that never answers. */
+async function sink(port: number, seconds: number): Promise<{ sent: number }> {
+  const sockets = await Promise.all(Array.from({ length: 64 }, (_, i) => bound(`127.250.${i}.1`)));
+  const payload = Buffer.from(`HS:${LOCAL}:${token(1)}:port_preserving`, 'latin1');
+  let count = 0;
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end) {
+    for (let k = 0; k < 64; k++) sockets[k]!.send(payload, port, '127.0.0.1');
+    count += 64;
+    await new Promise((r) => setImmediate(r));
+  }
+  for (const s of sockets) s.close();
+  return { sent: count / seconds };
+}
+
+async function main(): Promise<void> {
+  for await (const line of createInterface({ input: process.stdin })) {
+    const command = JSON.parse(line) as Command;
+    let reply: unknown = { ok: true };
+    if (command.op === 'setup') await setup(command);
+    else if (command.op === 'measure') reply = await measure(command);
+    else if (command.op === 'sink') reply = await sink(command.port, command.seconds);
+    else teardown();
+    process.stdout.write(`${JSON.stringify(reply)}\n`);
+  }
 }
 
 main().then(() => process.exit(0), (error: unknown) => {

@@ -1,29 +1,34 @@
 /**
- * `npm run bench`: throughput against a bare echo server measured in the same run, latency under
- * open-loop load, memory per session, the idle cost of keep-alives, and time to connect in real
- * headless Godot. Prints a table, writes bench/results/latest.json and a chart
- * bench/results/load.svg. Loopback only; every part is bounded in count and time.
+ * `npm run bench`: one table per run, per request type and for the full mix, each against a bare
+ * echo server with the rendezvous socket's options, the generator spread over several processes
+ * whose own ceiling is printed; then memory per session, the idle process, the idle cost of
+ * keep-alives, and a CPU profile of the server at 90% of its mix maximum, summarised into
+ * docs/server-profile.md. `--against REF` adds a server built from git commit REF to every row,
+ * side by side (the fair way to compare two versions on a shared machine). `--connect` adds time
+ * to connect in real headless Godot. Writes bench/results/latest.json. Loopback only; every part
+ * is bounded in count and time (a few minutes in all).
+ * Options: --against REF, --workers N (generator processes, default 3), --seconds S (per
+ * measurement, default 1), --rounds N (closed loops per target, default 3), --only TYPE,TYPE, --no-profile, --connect.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { encodeKey } from '../server/src/generated/protocol.ts';
 import { type Player, startPlayer } from '../ci/harness/processes.ts';
-import { preparePlayers } from '../ci/harness/prepare.ts';
+import { preparePlayers, prepareServer } from '../ci/harness/prepare.ts';
 import { SERVER_BUNDLE } from '../ci/harness/server-build.ts';
-import { renderLoadChart } from './chart.ts';
+import { parseArgs } from 'node:util';
+import { summarise, summaryMarkdown } from './profile-summary.ts';
+import {
+  type Contender, formatTable, perTypeTable, type Row, run, startGenerators, startServer, stop, stopGenerators, withClients,
+} from './throughput.ts';
+import type { Kind } from './load-commands.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
-const LOAD_SECONDS = 4;
-// Enough client addresses that each stays under the server's per-address rate limit, as real
-// players do (a few datagrams a second each).
-const SOCKETS = 4000;
-
-interface LoadResult { answeredPerSecond: number; offeredPerSecond: number | null; lost: number; p50: number; p99: number; max: number }
 
 async function startProcess(args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -33,20 +38,6 @@ async function startProcess(args: string[], ready: RegExp): Promise<{ child: Chi
     child.once('exit', (code) => fail(new Error(`${args.join(' ')} exited with ${code}`)));
   });
   return { child, match };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-function load(port: number, serverKey: string, mode: 'closed' | 'open', rate?: number): LoadResult {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify({
-    port, serverKey, mode, rate, seconds: LOAD_SECONDS, sockets: SOCKETS, inFlight: 1,
-  })], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  return JSON.parse(out.trim().split('\n').pop()!) as LoadResult;
 }
 
 /** CPU seconds (user + system) a process has used, from /proc. */
@@ -62,36 +53,13 @@ function rssMb(pid: number): number {
 const SERVER_ARGS = [SERVER_BUNDLE, '--port', '0', '--bind', '127.0.0.1', '--public-ip', '127.0.0.1', '--log-level', 'warn', '--metrics', '127.0.0.1:0'];
 const SERVER_READY = /listening on [\d.]+:(\d+).*server key: ([a-z]{12})/;
 
-async function throughputAndLatency() {
-  const server = await startProcess(SERVER_ARGS, SERVER_READY);
-  const echo = await startProcess(['--import', 'tsx', 'bench/echo-server.ts'], /echo listening on [\d.]+:(\d+)/);
-  const serverPort = Number(server.match[1]);
-  const serverKey = server.match[2]!;
-  const echoPort = Number(echo.match[1]);
-  const idleRss = rssMb(server.child.pid!);
-  try {
-    // Alternate the two, so that the machine's noise falls on both alike.
-    const ours = load(serverPort, serverKey, 'closed');
-    const echoMax = load(echoPort, serverKey, 'closed');
-    const curve: Array<{ target: string; fraction: number } & LoadResult> = [];
-    for (const fraction of [0.1, 0.25, 0.5, 0.75, 0.9, 1.1]) {
-      curve.push({ target: 'simple-hole-punch', fraction, ...load(serverPort, serverKey, 'open', Math.round(ours.answeredPerSecond * fraction)) });
-      curve.push({ target: 'echo baseline', fraction, ...load(echoPort, serverKey, 'open', Math.round(echoMax.answeredPerSecond * fraction)) });
-    }
-    return { ours, echo: echoMax, curve, idleRss };
-  } finally {
-    await stop(server.child);
-    await stop(echo.child);
-  }
-}
-
 function memory(): Array<{ sessions: number; rssMb: number; heapMb: number }> {
   const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/memory.ts'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
 /** 1,000 hosts sending keep-alives at the client's default rate (every 5 s): the server's CPU. */
-async function idleCost(seconds = 20): Promise<{ hosts: number; cpuSecondsPerMinute: number; rssMb: number }> {
+async function idleCost(seconds = 10): Promise<{ hosts: number; cpuSecondsPerMinute: number; rssMb: number }> {
   const server = await startProcess(SERVER_ARGS, SERVER_READY);
   const port = Number(server.match[1]);
   const hosts: Array<{ socket: dgram.Socket; id: string }> = [];
@@ -168,34 +136,128 @@ async function timeToConnect(runs = 20) {
   };
 }
 
+const KINDS: Array<Kind | 'mix'> = ['register', 'join', 'random', 'keepalive', 'badcode', 'relay', 'mix'];
+
+/** A server bundle built from git commit [ref] in a temporary directory (the baseline of a comparison). */
+function buildAt(ref: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'shp-baseline-'));
+  execFileSync('sh', ['-c', `git archive ${JSON.stringify(ref)} server | tar -x -C ${JSON.stringify(dir)}`], { cwd: ROOT });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'esbuild'), [join(dir, 'server/src/main.ts'), '--bundle', '--platform=node', '--format=esm',
+    '--packages=external', '--log-level=warning', `--outfile=${join(dir, 'server/dist/main.mjs')}`], { cwd: dir });
+  return join(dir, 'server/dist/main.mjs');
+}
+
+/** The server (from source, so that the profile names its modules) under the mix at [rate]: a summary for docs/. */
+async function profile(g: Awaited<ReturnType<typeof startGenerators>>, rate: number, seconds: number, command: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'shp-profile-'));
+  try {
+    const server = await startServer(['--cpu-prof', '--cpu-prof-dir', dir, '--import', 'tsx', 'server/src/main.ts'], 47680);
+    let answered = 0;
+    const window = { from: 0, to: 0 };
+    const micros = () => Number(process.hrtime.bigint() / 1000n);
+    try {
+      answered = await withClients(g, 'mix', server, false, async () => {
+        window.from = micros();
+        const result = await run(g, 'mix', server, false, seconds, 'open', rate);
+        window.to = micros();
+        return result.perSecond;
+      });
+    } finally {
+      await stop(server.child);
+    }
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
+    const summary = summarise(join(dir, file), window);
+    return `# Where the server's time goes
+
+A CPU profile of the rendezvous server under the full mix of requests (registrations with their
+keep-alive and close, joins by code, random matches, bad codes, relay forwarding) offered at
+${Math.round(rate)} a second, 90% of the maximum the same run measured (${Math.round(answered)} a second answered), on
+${machineName()}. Self time by function group while the load ran (start-up and set-up left out), as a share
+of the time the process was not idle.
+
+Written by \`${command}\` (the profile is \`node --cpu-prof\` on the server process); ${new Date().toISOString().slice(0, 10)}.
+
+${summaryMarkdown(summary)}
+The profiler samples the main thread at intervals of wall time, so \`doSend\` holds more than
+the CPU a send takes: on loopback a send delivers into the receiving socket and wakes the process
+that reads it, and on a busy machine the scheduler may run that process before the sender
+resumes. The echo baseline spends most of its time in \`doSend\` too. The CPU time per request
+(user and system, from \`/proc\`) is in [the benchmarks](benchmarks.md); at the same offered rate
+the two spend the same system time, and the server's extra is user time: its own work.
+`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function machineName(): string {
+  return `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}`;
+}
+
 async function main(): Promise<void> {
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}`;
+  const { values: args } = parseArgs({
+    options: {
+      against: { type: 'string' }, workers: { type: 'string', default: '3' }, seconds: { type: 'string', default: '1' }, rounds: { type: 'string', default: '3' },
+      only: { type: 'string' }, 'no-profile': { type: 'boolean', default: false }, connect: { type: 'boolean', default: false },
+    },
+  });
+  const machine = machineName();
   console.log(`bench on ${machine}`);
-  preparePlayers(); // The Godot half of the benchmark runs the demo's players.
-  const load = await throughputAndLatency();
+  if (args.connect) preparePlayers();
+  else prepareServer();
+  const contenders: Contender[] = [{ name: 'this', bundle: [SERVER_BUNDLE] }];
+  const baseline = args.against ? buildAt(args.against) : null;
+  if (baseline) contenders.push({ name: args.against!, bundle: [baseline] });
+  const kinds = args.only ? (args.only.split(',') as Array<Kind | 'mix'>) : KINDS;
+  const seconds = Number(args.seconds);
+  const g = await startGenerators(Number(args.workers));
+  let rows: Row[];
+  let profilePage: string | null = null;
+  try {
+    rows = await perTypeTable(g, contenders, seconds, Number(args.rounds), kinds);
+    const mix = rows.find((r) => r.kind === 'mix' && r.target === 'this');
+    const command = `npm run bench${args.against ? ` -- --against ${args.against}` : ''}`;
+    if (mix && !args['no-profile']) profilePage = await profile(g, mix.max * 0.9, 4, command);
+  } finally {
+    stopGenerators(g);
+    if (baseline) rmSync(resolve(baseline, '../../..'), { recursive: true, force: true });
+  }
+  console.log(`${g.workers.length} generator processes, ${seconds} s per measurement, max/s the median of ${args.rounds} closed loops taken in turn; the echo answers each code as often as the server does`);
+  console.log(formatTable(rows, g.ceiling));
   const mem = memory();
+  const idleRss = await idleProcessRss();
   const idle = await idleCost();
-  const connect = await timeToConnect();
-  const at = (fraction: number) => load.curve.find((c) => c.target === 'simple-hole-punch' && c.fraction === fraction)!;
+  const connect = args.connect ? await timeToConnect() : null;
   const bytesPerSession = ((mem[2]!.heapMb - mem[0]!.heapMb) * 2 ** 20) / mem[2]!.sessions;
-  const rows: Array<[string, string]> = [
-    ['answered requests/s, simple-hole-punch (closed loop)', load.ours.answeredPerSecond.toFixed(0)],
-    ['answered requests/s, bare echo server (same run)', load.echo.answeredPerSecond.toFixed(0)],
-    ['efficiency (ours / echo)', (load.ours.answeredPerSecond / load.echo.answeredPerSecond).toFixed(2)],
-    ...[0.25, 0.5, 0.9].map((f): [string, string] => [`latency at ${f * 100}% of max: p50 / p99 / max (ms)`, `${at(f).p50.toFixed(2)} / ${at(f).p99.toFixed(2)} / ${at(f).max.toFixed(2)}`]),
+  const more: Array<[string, string]> = [
     ...mem.map((m): [string, string] => [`memory with ${m.sessions} sessions (each with a peer): RSS / heap`, `${m.rssMb.toFixed(1)} MB / ${m.heapMb.toFixed(1)} MB`]),
-    ['heap bytes per session (100,000 sessions)', bytesPerSession.toFixed(0)],
-    ['idle server RSS (process, no sessions)', `${load.idleRss.toFixed(1)} MB`],
+    ['heap bytes per session (100,000 sessions, each with a peer)', bytesPerSession.toFixed(0)],
+    ['idle server RSS (process, no sessions)', `${idleRss.toFixed(1)} MB`],
     [`idle cost: ${idle.hosts} hosts sending keep-alives every 5 s`, `${idle.cpuSecondsPerMinute.toFixed(2)} CPU s/min, RSS ${idle.rssMb.toFixed(1)} MB`],
-    [`time to connect, Godot on loopback (${connect.connected}/${connect.runs}): host_session → ENet connected p50 / p95`, `${connect.connectP50.toFixed(0)} / ${connect.connectP95.toFixed(0)} ms`],
-    ['  of which the datagram exchange (→ start_server/start_client) p50 / p95', `${connect.handoverP50.toFixed(0)} / ${connect.handoverP95.toFixed(0)} ms`],
   ];
-  const width = Math.max(...rows.map((r) => r[0].length));
-  for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
+  if (connect) {
+    more.push([`time to connect, Godot on loopback (${connect.connected}/${connect.runs}): host_session → ENet connected p50 / p95`, `${connect.connectP50.toFixed(0)} / ${connect.connectP95.toFixed(0)} ms`]);
+    more.push(['  of which the datagram exchange (→ start_server/start_client) p50 / p95', `${connect.handoverP50.toFixed(0)} / ${connect.handoverP95.toFixed(0)} ms`]);
+  }
+  const width = Math.max(...more.map((r) => r[0].length));
+  for (const [label, value] of more) console.log(`${label.padEnd(width)}  ${value}`);
   mkdirSync(RESULTS, { recursive: true });
-  writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify({ machine, date: new Date().toISOString(), load, memory: mem, bytesPerSession, idle, connect }, null, 2)}\n`);
-  writeFileSync(join(RESULTS, 'load.svg'), await renderLoadChart(load.curve));
-  console.log(`wrote bench/results/latest.json and bench/results/load.svg`);
+  writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify({ machine, date: new Date().toISOString(), generatorCeiling: g.ceiling, rows, memory: mem, bytesPerSession, idleRss, idle, connect }, null, 2)}\n`);
+  if (profilePage) {
+    writeFileSync(join(ROOT, 'docs', 'server-profile.md'), profilePage);
+    console.log('wrote docs/server-profile.md');
+  }
+  console.log('wrote bench/results/latest.json');
+}
+
+/** RSS of a server process that has just started and holds nothing. */
+async function idleProcessRss(): Promise<number> {
+  const server = await startProcess(SERVER_ARGS, SERVER_READY);
+  await new Promise((r) => setTimeout(r, 500));
+  const rss = rssMb(server.child.pid!);
+  await stop(server.child);
+  return rss;
 }
 
 main().then(() => process.exit(0), (error: unknown) => {

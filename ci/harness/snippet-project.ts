@@ -41,7 +41,8 @@ export function idMismatch(hostLines: readonly string[]): string | null {
  */
 export function snippetProject(serverKey: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'shp-snippet-'));
-  cpSync(resolve(ROOT, 'godot-addon/addons'), join(dir, 'addons'), { recursive: true });
+  // The addon alone, as a game has it: not the GUT that the addon's tests copy beside it.
+  cpSync(resolve(ROOT, 'godot-addon/addons/simple_hole_punch'), join(dir, 'addons/simple_hole_punch'), { recursive: true });
   const snippet = readFileSync(resolve(ROOT, SNIPPET), 'utf8');
   const keyed = snippet.replace(/const SERVER_KEY := "[a-z]{12}"/, `const SERVER_KEY := "${serverKey}"`);
   if (keyed === snippet) throw new Error(`${SNIPPET} has no SERVER_KEY constant to replace`);

@@ -81,7 +81,8 @@ func _alias_of(id: int) -> String:
  */
 export function tutorialProject(serverKey: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'shp-tutorial-'));
-  cpSync(resolve(ROOT, 'godot-addon/addons'), join(dir, 'addons'), { recursive: true });
+  // The addon alone, as a game has it: not the GUT that the addon's tests copy beside it.
+  cpSync(resolve(ROOT, 'godot-addon/addons/simple_hole_punch'), join(dir, 'addons/simple_hole_punch'), { recursive: true });
   const game = readFileSync(resolve(ROOT, TUTORIAL), 'utf8');
   const keyed = game.replace(/const SERVER_KEY := "[a-z]{12}"/, `const SERVER_KEY := "${serverKey}"`);
   if (keyed === game) throw new Error(`${TUTORIAL} has no SERVER_KEY constant to replace`);

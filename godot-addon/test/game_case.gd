@@ -1,9 +1,10 @@
-extends "res://test/test_case.gd"
+extends GutTest
 ## Base of the tests of a running game on loopback with real ENet: a host whose node owns the
 ## game's ENet, players it punched before the handover, and late joiners its late join punched.
 ## Each node has its own [SceneMultiplayer], as separate games would. The punching itself is not
 ## run: each test hands over as the node would (who is expected where), then connects.
 
+const Ports := preload("res://test/ports.gd")
 const HolePunchAlias := preload("res://addons/simple_hole_punch/players/hole_punch_alias.gd")
 const HolePunchNames := preload("res://addons/simple_hole_punch/players/hole_punch_names.gd")
 const HolePunchPeer := preload("res://addons/simple_hole_punch/players/hole_punch_peer.gd")
@@ -17,7 +18,9 @@ var _nodes: Array[HolePunch] = []
 
 
 func before_each() -> void:
-	port = free_port()
+	# GUT runs every test of a script on one instance: each starts from the state declared above.
+	_nodes.clear()
+	port = Ports.free_port()
 	host = side("Host", "hana")
 
 
@@ -25,7 +28,7 @@ func after_each() -> void:
 	for node in _nodes:
 		if node.multiplayer.multiplayer_peer != null:
 			node.multiplayer.multiplayer_peer.close()
-		tree.set_multiplayer(null, node.get_path())
+		get_tree().set_multiplayer(null, node.get_path())
 
 
 ## A node called [param alias] whose game has its own [SceneMultiplayer]; its signals are watched.
@@ -36,11 +39,11 @@ func side(side_name: String, alias: String) -> HolePunch:
 	node.game_retry_interval = 0.5
 	node._names = HolePunchNames.new(HolePunchAlias.encode(alias), node.max_peers)
 	node.set_meta("alias", alias)
-	var local_port := free_port()
+	var local_port := Ports.free_port()
 	node.set_meta("port", local_port)
 	node._public_key = key_of(local_port) # As the server would have seen it.
-	add(node)
-	tree.set_multiplayer(SceneMultiplayer.new(), node.get_path())
+	add_child_autofree(node)
+	get_tree().set_multiplayer(SceneMultiplayer.new(), node.get_path())
 	watch_signals(node)
 	_nodes.append(node)
 	return node

@@ -1,13 +1,19 @@
-extends "res://test/test_case.gd"
+extends GutTest
 ## Base of the tests that play a hostile server and hostile peers against a [HolePunch] node over
 ## real UDP sockets on loopback. Exports are set by name, so that
 ## each test also runs (and fails) against the node as it was before the fixes.
 
+const Ports := preload("res://test/ports.gd")
 const P := preload("res://addons/simple_hole_punch/generated/protocol.gd")
 const Endpoint := preload("res://test/udp_endpoint.gd")
 const Recording := preload("res://test/recording_hole_punch.gd")
 
 var _endpoints: Array[Endpoint] = []
+
+
+func before_each() -> void:
+	# GUT runs every test of a script on one instance: each starts from the state declared above.
+	_endpoints.clear()
 
 
 func _node(settings := {}) -> Recording:
@@ -18,7 +24,7 @@ func _node(settings := {}) -> Recording:
 	for setting: String in settings:
 		node.set(setting, settings[setting])
 	watch_signals(node)
-	add(node)
+	add_child_autofree(node)
 	return node
 
 

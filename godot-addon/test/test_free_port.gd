@@ -1,11 +1,13 @@
-extends "res://test/test_case.gd"
-## The ports the tests hand to ENet ([method free_port]) must be free for ENet's own bind, which
+extends GutTest
+## The ports the tests hand to ENet ([code]Ports.free_port()[/code]) must be free for ENet's own bind, which
 ## takes the port on every address: a port number held on another address (another process's
 ## socket on 127.0.0.2 or on the machine's LAN address, as the server's tests bind) is not, and
 ## ENet would fail with "Couldn't create an ENet host".
 
+const Ports := preload("res://test/ports.gd")
+
 ## Port numbers held on another loopback address, ephemeral ones (bound to port 0) and as many
-## below them (where [method free_port] draws), and probes: a probe that ignored them would land
+## below them (where [code]Ports.free_port()[/code] draws), and probes: a probe that ignored them would land
 ## on one of them about PROBES * HELD / 28,000 or / 12,000 times (ten to twenty-five).
 const HELD := 1000
 const PROBES := 300
@@ -23,11 +25,11 @@ func test_a_free_port_is_free_for_enet_while_other_addresses_hold_many_ports() -
 	# When the tests ask for free ports and hand them to ENet
 	var refused: Array[int] = []
 	for i in PROBES:
-		var port := free_port()
+		var port := Ports.free_port()
 		var game := ENetMultiplayerPeer.new()
 		if game.create_server(port) != OK:
 			refused.append(port)
-			assert_push_error("Couldn't create an ENet host") # The list below names them.
+			assert_engine_error("Couldn't create an ENet host") # The list below names them.
 		game.close()
 	# Then ENet binds every one of them
 	assert_eq(refused, [] as Array[int], "ports ENet could not bind (%d held on 127.0.0.2)" % held.size())

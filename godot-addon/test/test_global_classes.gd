@@ -1,4 +1,4 @@
-extends "res://test/test_case.gd"
+extends GutTest
 ## What the addon adds to Godot's global classes, and so to the editor's help and a game's
 ## namespace: the node and the NAT type its API speaks of. Every other script of the addon is
 ## preloaded by the scripts that use it, by a path relative to them, so the addon keeps working

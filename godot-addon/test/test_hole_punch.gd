@@ -1,4 +1,4 @@
-extends "res://test/test_case.gd"
+extends GutTest
 ## HolePunch over real UDP sockets on loopback, against scripted server and peer sockets.
 
 const P := preload("res://addons/simple_hole_punch/generated/protocol.gd")
@@ -6,6 +6,11 @@ const Endpoint := preload("res://test/udp_endpoint.gd")
 
 
 var _signals: Array[String] = []
+
+
+func before_each() -> void:
+	# GUT runs every test of a script on one instance: each starts from the state declared above.
+	_signals.clear()
 
 
 func _punch(fast := true) -> HolePunch:
@@ -16,7 +21,7 @@ func _punch(fast := true) -> HolePunch:
 		node.request_interval = 0.05
 	for s: String in ["start_server", "start_client", "start_session", "new_name", "bad_session", "bad_server", "start_random", "punch_failed"]:
 		node.connect(s, func(...args: Array) -> void: _signals.append("%s%s" % [s, args]))
-	add(node)
+	add_child_autofree(node)
 	return node
 
 
@@ -28,7 +33,7 @@ func test_resends_host_session_until_answered() -> void:
 	var server := Endpoint.new()
 	var node := _punch()
 	node.host_session(server.key, "ann")
-	await wait(0.3)
+	await wait_until(func() -> bool: return server.count("HS:") >= 3, 2.0)
 	var resent := server.count("HS:")
 	assert_true(resent >= 3, "HS resent while unanswered (got %d)" % resent)
 	var from_port: int = server.received[0].port
@@ -36,7 +41,7 @@ func test_resends_host_session_until_answered() -> void:
 	assert_true(await wait_until(func() -> bool: return _emitted("start_session"), 2.0), "start_session emitted")
 	assert_eq(_signals[0], "start_session[\"%scyahcyah\"]" % server.key, "session id passed on")
 	var after := server.count("HS:")
-	await wait(0.2)
+	await wait_seconds(0.2)
 	assert_eq(server.count("HS:"), after, "no HS after the answer")
 	assert_eq(node.phase, HolePunch.Phase.PUNCHING, "phase")
 	server.close()
@@ -84,9 +89,8 @@ func test_server_answers_from_a_stranger_are_dropped() -> void:
 	await wait_until(func() -> bool: return server.count("HS:") > 0, 1.0)
 	var port: int = server.received[0].port
 	stranger.send("HR:%s:%scyahcyah" % [stranger.key, stranger.key], port)
-	await wait(0.15)
+	assert_true(await wait_until(func() -> bool: return node.dropped_datagrams >= 1, 1.0), "counted as dropped")
 	assert_true(not _emitted("start_session"), "no session from a stranger's HR")
-	assert_true(node.dropped_datagrams >= 1, "counted as dropped")
 	server.send(server.answer("HR:%s:%scyahcyah" % [server.key, server.key]), port)
 	assert_true(await wait_until(func() -> bool: return _emitted("start_session"), 1.0), "server's HR accepted")
 	server.close()
@@ -123,7 +127,7 @@ func test_return_cookie_resends_the_request_at_once_with_it() -> void:
 	var none := "cy".repeat(8)
 	assert_eq(server.received[1].text, "%s:%s:%s:%s:%s" % [first, none, none, none, cookie], "every field before the cookie present, zeros where nothing is claimed")
 	assert_true(first.length() >= forged.length(), "the first request is no shorter than RC")
-	await wait(0.1)
+	await wait_seconds(0.1)
 	assert_eq(server.count("RS:"), 2, "one resend, and none for the forged RC")
 	server.close()
 
@@ -169,14 +173,14 @@ func test_client_trusts_only_the_introduced_host_and_hands_over() -> void:
 	# When a stranger sends RD and JH
 	stranger.send("RD:mallory", port)
 	stranger.send("JH:" + stranger.key, port)
-	await wait(0.15)
+	assert_true(await wait_until(func() -> bool: return node.dropped_datagrams >= 2, 1.0), "the stranger's RD and JH dropped and counted")
 	assert_true(not _emitted("new_name"), "no name from a stranger")
 	assert_eq(node.phase, HolePunch.Phase.PUNCHING, "still punching after a stranger's JH")
 	# And the host sends RD, then a JH naming an address that is not its own
 	host.send("RD:hana", port)
 	host.send("JH:" + stranger.key, port)
 	assert_true(await wait_until(func() -> bool: return _emitted("new_name"), 1.0), "host's name arrives")
-	await wait(0.1)
+	await wait_seconds(0.1)
 	assert_eq(node.phase, HolePunch.Phase.PUNCHING, "a JH to a foreign address is ignored")
 	# Then the host's own JH gets JD, and JG starts the client towards the host's address
 	host.send("JH:" + host.key, port)

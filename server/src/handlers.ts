@@ -4,7 +4,7 @@
  * sends on its own.
  */
 import {
-  type CloseSession, encodeKey, type Endpoint, type HostLink, type HostSession, type JoinSession, type KeepAlive,
+  type CloseSession, type Endpoint, type HostLink, type HostSession, type JoinSession, type KeepAlive,
   type Message, type NatProbe, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
 import type { HandlerContext, Refusal } from './handler-context.ts';
@@ -15,6 +15,7 @@ import { pairSession } from './relay/pair-session.ts';
 import { passableLanKey } from './sessions/lan-key.ts';
 import { decodeEndpoint, hostNonceMatches, hostSide, isHost, takeSlot } from './sessions/session-rules.ts';
 import type { Session, SessionPeer } from './sessions/session.ts';
+import { PeerTable } from './sessions/peer-table.ts';
 import { newSessionId } from './sessions/session-codes.ts';
 import { newToken } from './sessions/tokens.ts';
 
@@ -22,7 +23,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   constructor(private readonly ctx: HandlerContext) {}
 
   hostSession(message: HostSession, from: Endpoint): void {
-    const remoteKey = encodeKey(from);
+    const remoteKey = this.ctx.keyOf(from);
     const localKey = passableLanKey(message.localKey, from);
     const existing = this.ctx.store.hostedBy(remoteKey);
     if (existing?.random) {
@@ -54,7 +55,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       this.ctx.stats.count(this.ctx.stats.dropped, 'join_budget');
       return;
     }
-    const remoteKey = encodeKey(from);
+    const remoteKey = this.ctx.keyOf(from);
     const session = this.ctx.store.get(message.sessionId);
     if (!session) this.ctx.failedJoins.failed(from.address, now);
     if (!session || session.random || session.hostRemoteKey === remoteKey) {
@@ -82,7 +83,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
 
   randomSession(message: RandomSession, from: Endpoint): void {
     const now = this.ctx.now();
-    const remoteKey = encodeKey(from);
+    const remoteKey = this.ctx.keyOf(from);
     const localKey = passableLanKey(message.localKey, from);
     const hosted = this.ctx.store.hostedBy(remoteKey);
     if (hosted && !hosted.random) {
@@ -238,7 +239,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   /** Whether [message] is a KA from the host of an existing session: cheap, and never answered. */
   isHostKeepAlive(message: KeepAlive, from: Endpoint): boolean {
     const session = this.ctx.store.get(message.sessionId);
-    return session !== undefined && isHost(session, encodeKey(from)) && hostNonceMatches(session, message.nonce);
+    return session !== undefined && isHost(session, this.ctx.keyOf(from)) && hostNonceMatches(session, message.nonce);
   }
 
   /** HL: the host's node moves its conversation to [from]; its registered address stays the game's. */
@@ -248,7 +249,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       this.ctx.stats.ignored++; // Only a host of ours, which alone knows its nonce, may link.
       return;
     }
-    session.hostLink = encodeKey(from);
+    session.hostLink = this.ctx.keyOf(from);
     this.heardFromHost(session);
     this.answerHost(session, from, message.nonce);
   }
@@ -271,7 +272,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
 
   relayRequest(message: RelayRequest, from: Endpoint): void {
     // A host's link (HL) asks for a late joiner on behalf of the game's address.
-    const fromKey = hostSide(this.ctx.store.get(message.sessionId), encodeKey(from));
+    const fromKey = hostSide(this.ctx.store.get(message.sessionId), this.ctx.keyOf(from));
     const peer = message.peerKey;
     // Found by the pair, not only by id: a random session's stranger never learns the id.
     const session = pairSession(this.ctx.store, message.sessionId, fromKey, peer);
@@ -344,7 +345,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     }
     const now = this.ctx.now();
     const session: Session = {
-      id, hostRemoteKey, hostIp: from.address, hostLocalKey, hostNonce, hostNat: this.ctx.natReport(), random, peers: new Map(), createdAt: now,
+      id, hostRemoteKey, hostIp: from.address, hostLocalKey, hostNonce, hostNat: this.ctx.natReport(), random, peers: new PeerTable(), createdAt: now,
       hostSeenAt: now, confirmed: false,
     };
     store.add(session);
@@ -375,8 +376,17 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
    */
   private seePeer(session: Session, remoteKey: string, localKey: string, now: number, nonce: string | undefined, nat = this.ctx.natReport()): SessionPeer {
     const known = session.peers.get(remoteKey);
-    const secret = known?.secret ?? (nonce && session.hostNonce ? newToken() : undefined);
-    const peer: SessionPeer = { remoteKey, localKey, seenAt: now, joinedAt: known?.joinedAt ?? now, secret, nat: nat ?? known?.nat };
+    if (known) {
+      // A duplicate (its JR was lost) or a join again: the same joiner, updated where it stands.
+      known.localKey = localKey;
+      known.seenAt = now;
+      known.secret ??= nonce && session.hostNonce ? newToken() : undefined;
+      known.nat = nat ?? known.nat;
+      this.ctx.store.putPeer(session, known);
+      return known;
+    }
+    const secret = nonce && session.hostNonce ? newToken() : undefined;
+    const peer: SessionPeer = { remoteKey, localKey, seenAt: now, joinedAt: now, secret, nat };
     this.ctx.store.putPeer(session, peer);
     return peer;
   }
@@ -391,18 +401,19 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   }
 
   /** NJ to the host and JR to the joiner: each learns where to punch. */
-  private introduce(session: Session, peer: SessionPeer, joiner: Endpoint, joinerNonce: string | undefined, via = this.ctx.send): void {
-    via(decodeEndpoint(session.hostLink ?? session.hostRemoteKey), newJoiner(session, peer));
+  private introduce(session: Session, peer: SessionPeer, joiner: Endpoint, joinerNonce: string | undefined, via: HandlerContext['send'] = this.ctx.send): void {
+    const hostKey = session.hostLink ?? session.hostRemoteKey;
+    via(decodeEndpoint(hostKey), newJoiner(session, peer), hostKey);
     via(joiner, {
       code: 'JR', joinerRemoteKey: peer.remoteKey, hostRemoteKey: session.hostRemoteKey, hostLocalKey: session.hostLocalKey,
       nonce: joinerNonce, secret: peer.secret, ...hostNatFields(session.hostNat, peer.secret),
-    });
+    }, peer.remoteKey);
   }
 
   /** The session [id] when [from] is its host; otherwise counts the request as ignored. */
   private ownSession(id: string, from: Endpoint, nonce: string | undefined): Session | undefined {
     const session = this.ctx.store.get(id);
-    if (session && isHost(session, encodeKey(from)) && hostNonceMatches(session, nonce)) return session;
+    if (session && isHost(session, this.ctx.keyOf(from)) && hostNonceMatches(session, nonce)) return session;
     this.ctx.stats.ignored++;
     return undefined;
   }

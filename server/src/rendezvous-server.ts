@@ -1,5 +1,5 @@
 /** The rendezvous server on a UDP socket: binds, drains every datagram as it arrives, sweeps. */
-import dgram from 'node:dgram';
+import type dgram from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import { monotonicNow } from './clock.ts';
 import { CrossInstancePairing, ENTRY_TTL_MS } from './cluster/cross-instance-pairing.ts';
@@ -15,6 +15,7 @@ import { MemorySessionStore } from './sessions/memory-session-store.ts';
 import { heardFromJoiner } from './sessions/session-rules.ts';
 import type { SessionStore } from './sessions/session-store.ts';
 import { ServerStats } from './stats.ts';
+import { RENDEZVOUS_BUFFER_BYTES, udpSocket } from './udp-socket.ts';
 
 export type Log = (event: string, fields: Record<string, unknown>) => void;
 
@@ -55,7 +56,7 @@ export class RendezvousServer {
   constructor(private readonly options: ServerOptions) {
     // Large kernel buffers absorb bursts that would otherwise be dropped before we read them
     // (the kernel caps them at net.core.rmem_max / wmem_max).
-    this.socket = options.socket ?? dgram.createSocket({ type: 'udp4', recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 });
+    this.socket = options.socket ?? udpSocket('udp4', RENDEZVOUS_BUFFER_BYTES);
     this.now = options.now ?? monotonicNow;
     const { redis } = options;
     this.pairing = redis && new CrossInstancePairing(redis, () => this.key, {
@@ -137,7 +138,7 @@ export class RendezvousServer {
       throw error;
     }
     this.socket.on('error', (error) => this.rendezvous.socketError(error));
-    this.socket.on('message', (data, from) => this.receive(data, { address: from.address, port: from.port }));
+    this.socket.on('message', (data, from) => this.receive(data, from)); // The socket's own endpoint object: no copy per datagram.
     this.key = encodeKey({ address: publicIp, port: publicPort || bound.port });
     if (this.pairing) await this.pairing.start((joiner) => this.rendezvous.handlers.joinedFromElsewhere(joiner));
     this.sweep = setInterval(() => {
@@ -211,7 +212,7 @@ function ownAddresses(publicIp: string, bind: string): Set<string> {
 
 /** A relay port: a UDP socket on the bind address, with its own large buffers. */
 async function openRelaySocket(bind: string, port: number): Promise<RelaySocket> {
-  const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 1 << 20, sendBufferSize: 1 << 20 });
+  const socket = udpSocket('udp4', 1 << 20);
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
     socket.bind(port, bind, () => {

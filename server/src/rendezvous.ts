@@ -7,7 +7,7 @@
 import { isUsableSource } from './addresses.ts';
 import type { CrossInstancePairing } from './cluster/cross-instance-pairing.ts';
 import type { Config } from './config.ts';
-import { decode, type DecodeError, dispatchToServer, encode, type Endpoint, isKey, type Message, type NatProbe } from './generated/protocol.ts';
+import { decode, type DecodeError, dispatchToServer, encode, encodeKey, type Endpoint, isKey, type Message, type NatProbe } from './generated/protocol.ts';
 import type { HandlerContext } from './handler-context.ts';
 import { RendezvousHandlers } from './handlers.ts';
 import { FailedJoinBudget } from './limits/failed-joins.ts';
@@ -68,9 +68,11 @@ export class Rendezvous {
   /**
    * Bytes the answers to the datagram being handled may still take, per destination endpoint: the
    * requester's answer and the host's NJ each have their own, so an original stranger's 15-byte
-   * RS still gets its JR when NJ to our host carries a nonce.
+   * RS still gets its JR when NJ to our host carries a nonce. A datagram's answers go to one or
+   * two endpoints: two short lists, cleared per datagram, cost less than a Map.
    */
-  private readonly budgets = new Map<string, number>();
+  private readonly budgetDestinations: string[] = [];
+  private readonly budgetsLeft: number[] = [];
   /** Reads the NAT types our nodes report, which the handlers keep with sessions and joiners. */
   private readonly nat: NatBook;
   /** The NAT report of the datagram being handled. */
@@ -81,6 +83,10 @@ export class Rendezvous {
   /** Return-path cookies (RC) for the JS and RS of nodes of ours. */
   private readonly cookies: ReturnCookie;
   private requestBytes = 0;
+  /** The last endpoint whose key was asked for, and its key: the handlers of one datagram ask for its source's several times. */
+  private keyAddress = '';
+  private keyPort = -1;
+  private key = '';
   /** Set by drain(): no new sessions from then on. */
   draining = false;
   private lastErrorLog = -Infinity;
@@ -106,10 +112,11 @@ export class Rendezvous {
       failedJoins: new FailedJoinBudget({
         perIp: config.failedJoinsPerIp, perNet: config.failedJoinsPerNet, total: config.failedJoins, maxTracked: config.maxTracked,
       }),
-      send: (to, message) => this.send(to, message),
+      send: (to, message, toKey) => this.send(to, message, toKey),
       answer: (to, message) => this.answer(to, message),
       pairing: options.pairing,
       draining: () => this.draining,
+      keyOf: (endpoint) => this.keyOf(endpoint),
       natReport: () => this.natReport,
       natAnswer: (probe, from) => natAnswer(probe, from, this.self()),
       relays: options.relays,
@@ -183,7 +190,7 @@ export class Rendezvous {
     this.startAnswers(data);
     this.natReport = report;
     try {
-      if (!dispatchToServer(this.handlers, message, { address: from.address, port: from.port })) this.drop('not_for_server');
+      if (!dispatchToServer(this.handlers, message, from)) this.drop('not_for_server');
     } finally {
       this.natReport = undefined;
     }
@@ -241,7 +248,9 @@ export class Rendezvous {
       return true;
     }
     this.stats.count(this.stats.received, 'NP');
-    if (!this.outbound.allow(`${from.address}:${from.port}`, now) || !this.outboundPerIp.allow(limitKey, now)) {
+    // Keyed as transmit keys it (an IPv6 source has no key; its text cannot be an IPv4 key's).
+    const destination = from.address.includes(':') ? `${from.address}:${from.port}` : this.keyOf(from);
+    if (!this.outbound.allow(destination, now) || !this.outboundPerIp.allow(limitKey, now)) {
       this.drop('send_rate_limited');
       return true;
     }
@@ -250,23 +259,40 @@ export class Rendezvous {
     return true;
   }
 
+  private keyOf(endpoint: Endpoint): string {
+    if (endpoint.port !== this.keyPort || endpoint.address !== this.keyAddress) {
+      this.key = encodeKey(endpoint);
+      this.keyAddress = endpoint.address;
+      this.keyPort = endpoint.port;
+    }
+    return this.key;
+  }
+
   /** What NA says about this server: its probe port and its IPv6 address. */
   private self(): ServerSelf {
     return { probeKey: probeKey(this.options.serverKey(), this.options.probePort?.()), ip6: this.ip6 };
   }
 
   private startAnswers(request: Uint8Array): void {
-    this.budgets.clear();
+    this.budgetDestinations.length = 0;
+    this.budgetsLeft.length = 0;
     this.requestBytes = request.length;
   }
 
-  private send(to: Endpoint, message: Message): void {
+  /**
+   * [message] to [to], within the answer budget. Limits and budgets are kept by the destination's
+   * key: the string a session already holds for its host or joiner, not another one per address.
+   */
+  private send(to: Endpoint, message: Message, toKey = this.keyOf(to)): void {
     const datagram = Buffer.from(encode(message), 'latin1');
-    const destination = `${to.address}:${to.port}`;
-    const left = this.budgets.get(destination) ?? this.requestBytes * AMPLIFICATION_FACTOR;
-    if (datagram.length > left) return this.drop('amplification');
-    this.budgets.set(destination, left - datagram.length);
-    this.transmit(to, message.code, datagram);
+    let slot = this.budgetDestinations.indexOf(toKey);
+    if (slot < 0) {
+      slot = this.budgetDestinations.push(toKey) - 1;
+      this.budgetsLeft.push(this.requestBytes * AMPLIFICATION_FACTOR);
+    }
+    if (datagram.length > this.budgetsLeft[slot]!) return this.drop('amplification');
+    this.budgetsLeft[slot]! -= datagram.length;
+    this.transmit(to, message.code, datagram, toKey);
   }
 
   /**
@@ -277,9 +303,9 @@ export class Rendezvous {
     this.transmit(to, message.code, Buffer.from(encode(message), 'latin1'));
   }
 
-  private transmit(to: Endpoint, code: string, datagram: Buffer): void {
+  private transmit(to: Endpoint, code: string, datagram: Buffer, destination = this.keyOf(to)): void {
     const now = this.options.now();
-    if (!this.outbound.allow(`${to.address}:${to.port}`, now) || !this.outboundPerIp.allow(to.address, now)) return this.drop('send_rate_limited');
+    if (!this.outbound.allow(destination, now) || !this.outboundPerIp.allow(to.address, now)) return this.drop('send_rate_limited');
     try {
       this.options.transmit(to, datagram);
     } catch (error) {

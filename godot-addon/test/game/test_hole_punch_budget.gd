@@ -34,7 +34,7 @@ func test_a_late_join_host_under_a_spoofed_join_stays_within_its_budget_and_neve
 	var node := _node({"handover_interval": 0.01, "punch_timeout": 0.5, "relay_timeout": 0.5, "handover_deadline": 0.5, "use_relay": false})
 	await _host(node, server)
 	var game := ENetMultiplayerPeer.new()
-	assert_eq(game.create_server(free_port()), OK, "the game's server listens")
+	assert_eq(game.create_server(Ports.free_port()), OK, "the game's server listens")
 	node._game.peer = game # The node's game peer sends the late join's punches from the game's port.
 	node._start_late_join()
 	assert_true(await wait_until(func() -> bool: return server.count("HL:") > 0, 1.0), "HL from the link")
@@ -64,4 +64,4 @@ func _listen(victim: Endpoint, seconds: float) -> void:
 	var until := Time.get_ticks_msec() + int(seconds * 1000.0)
 	while Time.get_ticks_msec() < until:
 		victim.poll()
-		await wait(0.01)
+		await wait_seconds(0.01)

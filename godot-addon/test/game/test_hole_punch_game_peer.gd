@@ -1,7 +1,8 @@
-extends "res://test/test_case.gd"
+extends GutTest
 ## HolePunchGamePeer: the ENet side a HolePunch node can own, on loopback. Each side has its own
 ## MultiplayerAPI, as two games would.
 
+const Ports := preload("res://test/ports.gd")
 const HolePunchGamePeer := preload("res://addons/simple_hole_punch/game/hole_punch_game_peer.gd")
 const HolePunchPeer := preload("res://addons/simple_hole_punch/players/hole_punch_peer.gd")
 const HolePunchProtocol := preload("res://addons/simple_hole_punch/generated/protocol.gd")
@@ -27,20 +28,20 @@ func after_each() -> void:
 	for side: HolePunch in [_host, _client]:
 		if side.multiplayer.multiplayer_peer != null:
 			side.multiplayer.multiplayer_peer.close()
-		tree.set_multiplayer(null, side.get_path())
+		get_tree().set_multiplayer(null, side.get_path())
 
 
 func _side(side_name: String) -> HolePunch:
 	var node := HolePunch.new()
 	node.name = side_name
 	node.manage_game_peer = true
-	add(node)
-	tree.set_multiplayer(SceneMultiplayer.new(), node.get_path())
+	add_child_autofree(node)
+	get_tree().set_multiplayer(SceneMultiplayer.new(), node.get_path())
 	return node
 
 
 func test_host_gets_a_listening_server_at_once() -> void:
-	var port := free_port()
+	var port := Ports.free_port()
 	_host.start_server.emit(port)
 	assert_eq(get_signal_emit_count(_host_peer, "connected"), 1, "connected on start_server")
 	var peer: MultiplayerPeer = get_signal_parameters(_host_peer, "connected")[0]
@@ -55,8 +56,8 @@ func _hand_over(port: int, local_port: int) -> void:
 
 
 func test_client_connects_and_both_sides_know_each_other() -> void:
-	var port := free_port()
-	var local_port := free_port()
+	var port := Ports.free_port()
+	var local_port := Ports.free_port()
 	_hand_over(port, local_port)
 	_host.start_server.emit(port)
 	_client.start_client.emit("127.0.0.1", port, local_port)
@@ -70,8 +71,8 @@ func test_client_connects_and_both_sides_know_each_other() -> void:
 
 func test_each_punched_key_maps_to_its_enet_peer_id() -> void:
 	# Given a handover: the host punched the client at its port, the client punched the host
-	var port := free_port()
-	var local_port := free_port()
+	var port := Ports.free_port()
+	var local_port := Ports.free_port()
 	var client_key := HolePunchProtocol.encode_key("127.0.0.1", local_port)
 	var host_key := HolePunchProtocol.encode_key("127.0.0.1", port)
 	_host._game.expect([_punched(client_key)])
@@ -96,11 +97,11 @@ static func _punched(key: String) -> HolePunchPeer:
 func test_client_retries_until_the_host_listens() -> void:
 	# Given a handover whose host server starts late (its first connect packets are lost)
 	_client.game_retry_interval = 0.3
-	var port := free_port()
-	var local_port := free_port()
+	var port := Ports.free_port()
+	var local_port := Ports.free_port()
 	_hand_over(port, local_port)
 	_client.start_client.emit("127.0.0.1", port, local_port)
-	await wait(1.0)
+	await wait_seconds(1.0)
 	assert_signal_not_emitted(_client_peer, "connected", "nobody listens yet")
 	# When the host's server starts, a fresh attempt finds it
 	_host.start_server.emit(port)
@@ -110,13 +111,13 @@ func test_client_retries_until_the_host_listens() -> void:
 
 func test_a_client_at_an_address_nobody_was_punched_at_gets_no_answer() -> void:
 	# Given a host that punched one player, and a client connecting from another port
-	var port := free_port()
-	_host._game.expect([_punched(HolePunchProtocol.encode_key("127.0.0.1", free_port()))])
+	var port := Ports.free_port()
+	_host._game.expect([_punched(HolePunchProtocol.encode_key("127.0.0.1", Ports.free_port()))])
 	_host.start_server.emit(port)
 	watch_signals(_host.multiplayer)
 	_client.game_retry_interval = 0.3
 	_client.game_connect_timeout = 1.5
-	_client.start_client.emit("127.0.0.1", port, free_port())
+	_client.start_client.emit("127.0.0.1", port, Ports.free_port())
 	# Then the host's port drops its requests unanswered: it gives up, and never became a peer
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(_client_peer, "failed") == 1, 5.0), "gave up")
 	assert_signal_emitted_with_parameters(_client_peer, "failed", [ERR_TIMEOUT])
@@ -128,15 +129,15 @@ func test_a_client_at_an_address_nobody_was_punched_at_gets_no_answer() -> void:
 func test_a_client_counts_as_connected_only_once_the_host_welcomes_it_with_the_list() -> void:
 	# Given a host of another kind: it completes its side for every client, but welcomes nobody with
 	# the player list until told to
-	var port := free_port()
-	var local_port := free_port()
+	var port := Ports.free_port()
+	var local_port := Ports.free_port()
 	_client._game.expect([_punched(HolePunchProtocol.encode_key("127.0.0.1", port))])
 	_client.game_retry_interval = 0.3
 	var other := Node.new()
 	other.name = "Other"
-	add(other)
+	add_child_autofree(other)
 	var api := SceneMultiplayer.new()
-	tree.set_multiplayer(api, other.get_path())
+	get_tree().set_multiplayer(api, other.get_path())
 	var lists := [false]
 	var welcomed := [0]
 	api.auth_callback = func(id: int, _data: PackedByteArray) -> void:
@@ -149,7 +150,7 @@ func test_a_client_counts_as_connected_only_once_the_host_welcomes_it_with_the_l
 	api.multiplayer_peer = server
 	# When the host completes, but never lists the client
 	_client.start_client.emit("127.0.0.1", port, local_port)
-	await wait(1.5)
+	await wait_seconds(1.5)
 	# Then it does not count as connected, and starts afresh
 	assert_signal_not_emitted(_client_peer, "connected", "completed is not welcomed")
 	assert_true(welcomed[0] >= 2, "fresh attempts: %d" % welcomed[0])
@@ -162,14 +163,14 @@ func test_a_client_counts_as_connected_only_once_the_host_welcomes_it_with_the_l
 	for sig: Signal in [api.peer_authenticating, api.peer_connected]: # Their handlers hold the api.
 		for connection: Dictionary in sig.get_connections():
 			sig.disconnect(connection.callable)
-	tree.set_multiplayer(null, other.get_path())
+	get_tree().set_multiplayer(null, other.get_path())
 
 
 func test_a_fresh_attempt_drops_the_abandoned_connection_at_once() -> void:
 	# Given a client whose first connection to the host was abandoned without a word (its
 	# disconnect lost): the host still holds it, and would resend to the client's port
-	var port := free_port()
-	var local_port := free_port()
+	var port := Ports.free_port()
+	var local_port := Ports.free_port()
 	_hand_over(port, local_port)
 	_host.start_server.emit(port)
 	var abandoned := ENetMultiplayerPeer.new()
@@ -193,7 +194,7 @@ func test_a_fresh_attempt_drops_the_abandoned_connection_at_once() -> void:
 func test_client_gives_up_after_connect_timeout() -> void:
 	_client.game_retry_interval = 0.2
 	_client.game_connect_timeout = 0.7
-	_client.start_client.emit("127.0.0.1", free_port(), free_port())
+	_client.start_client.emit("127.0.0.1", Ports.free_port(), Ports.free_port())
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(_client_peer, "failed") == 1, 3.0), "failed")
 	assert_signal_emitted_with_parameters(_client_peer, "failed", [ERR_TIMEOUT])
 	assert_signal_not_emitted(_client_peer, "connected")
@@ -201,7 +202,7 @@ func test_client_gives_up_after_connect_timeout() -> void:
 
 func test_left_alone_when_the_game_starts_enet_itself() -> void:
 	_host.manage_game_peer = false
-	_host.start_server.emit(free_port())
+	_host.start_server.emit(Ports.free_port())
 	assert_signal_not_emitted(_host_peer, "connected")
 	assert_eq(_host.multiplayer.multiplayer_peer is OfflineMultiplayerPeer, true, "untouched")
 

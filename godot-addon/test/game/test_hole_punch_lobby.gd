@@ -32,7 +32,7 @@ func test_the_host_hears_a_payload_sent_before_the_alias_with_the_player() -> vo
 	server.send(server.answer("NJ:%s:%s" % [joiner.key, joiner.key]), port)
 	await wait_until(func() -> bool: return joiner.count("RD:") > 0, 1.0)
 	joiner.send("JP:v1.2", port) # Before its alias: held until the player is known.
-	await wait(0.1)
+	await wait_seconds(0.1)
 	assert_signal_not_emitted(node, "player_payload", "not before the player is known")
 	joiner.send("RD:kim", port)
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(node, "player_joined") == 1, 1.0), "joined")
@@ -55,7 +55,7 @@ func test_the_payload_arrives_before_player_joined_and_survives_closing_there() 
 	await wait_until(func() -> bool: return joiner.count("RD:") > 0, 1.0)
 	# When the joiner's alias comes a frame before its payload
 	joiner.send("RD:kim", port)
-	await wait(0.05)
+	await wait_seconds(0.05)
 	joiner.send("JP:let me in", port)
 	# Then the game hears the payload first, and the player is handed over only after it
 	assert_true(await wait_until(func() -> bool: return joiner.count("JH:") > 0, 2.0), "handed over")
@@ -126,7 +126,7 @@ func test_a_refused_player_is_told_and_dropped() -> void:
 	assert_eq(node.get_players().keys(), [lee.key], "only lee is left")
 	assert_eq(node.refuse_player(kim.key, "again"), ERR_DOES_NOT_EXIST, "gone")
 	server.send(server.answer("NJ:%s:%s" % [kim.key, kim.key]), port)
-	await wait(0.2)
+	await wait_seconds(0.2)
 	assert_eq(node.get_players().keys(), [lee.key], "not taken back on a resent NJ")
 	node.close_session()
 	assert_true(await wait_until(func() -> bool: return lee.count("JH:") > 0, 1.0), "lee is handed over")

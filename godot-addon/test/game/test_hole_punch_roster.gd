@@ -66,7 +66,7 @@ func test_refuse_player_turns_a_late_joiner_away_before_it_is_in() -> void:
 	assert_signal_emitted_with_parameters(kim, "failed", [HolePunch.Failure.REFUSED_BY_HOST, "wrong password"])
 	assert_signal_not_emitted(host, "player_joined", "refused on its payload, before it joined")
 	assert_signal_not_emitted(host, "player_left", "so it never left either")
-	await wait(0.3)
+	await wait_seconds(0.3)
 	assert_signal_not_emitted(host.multiplayer, "peer_connected", "not in the host's game")
 	assert_signal_not_emitted(ann.multiplayer, "peer_connected", "not in ann's game")
 	assert_signal_not_emitted(kim, "game_connected")

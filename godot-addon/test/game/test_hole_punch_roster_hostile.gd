@@ -15,7 +15,7 @@ func test_a_client_takes_only_well_formed_lists_from_the_host() -> void:
 	var players := ann.get_players()
 	var roster: HolePunchRoster = ann._game.roster
 	var ann_id := ann.multiplayer.get_unique_id()
-	var key := key_of(free_port())
+	var key := key_of(Ports.free_port())
 	var too_many := "SHP-ROSTER"
 	for i in ann.max_peers + 1:
 		too_many += ":%s:p%d:0:public" % [key_of(20000 + i), i]
@@ -45,7 +45,7 @@ func test_a_client_takes_only_well_formed_lists_from_the_host() -> void:
 	host.multiplayer.send_bytes("the game's own packet".to_ascii_buffer(), ann_id)
 	# Then each of ours is dropped and counted, nothing changes, and the others are not ours
 	assert_true(await wait_until(func() -> bool: return roster.dropped_messages == bad.size() + 1, 2.0), "dropped %d of %d" % [roster.dropped_messages, bad.size() + 1])
-	await wait(0.2)
+	await wait_seconds(0.2)
 	assert_eq(roster.dropped_messages, bad.size() + 1, "bob's list and the game's packet are not ours to count")
 	assert_eq(ann.get_players(), players, "the same players")
 	assert_eq(get_signal_emit_count(ann, "player_joined"), 1, "only bob, before")
@@ -56,13 +56,13 @@ func test_a_client_takes_only_well_formed_lists_from_the_host() -> void:
 func test_the_host_drops_a_malformed_hello() -> void:
 	# Given a running game, and a late joiner's address that a hostile client connects from
 	start([])
-	var local_port := free_port()
+	var local_port := Ports.free_port()
 	host._game.add_endpoints(key_of(local_port), punched_peer(key_of(local_port), ""))
 	var mallory := Node.new()
 	mallory.name = "Mallory"
-	add(mallory)
+	add_child_autofree(mallory)
 	var api := SceneMultiplayer.new()
-	tree.set_multiplayer(api, mallory.get_path())
+	get_tree().set_multiplayer(api, mallory.get_path())
 	var answers: Array[String] = ["SHP-HELLO::", "SHP-HELLO:a:b:c", "SHP-HELLO:%s:" % "x".repeat(40), "SHP-HELLO:bad%01:", "SHP-HELLO:mallory:x:y"]
 	api.auth_callback = func(_id: int, _data: PackedByteArray) -> void: pass
 	api.peer_authenticating.connect(func(_id: int) -> void:
@@ -80,4 +80,4 @@ func test_the_host_drops_a_malformed_hello() -> void:
 	api.auth_callback = Callable()
 	for connection: Dictionary in api.peer_authenticating.get_connections(): # It holds the api itself.
 		api.peer_authenticating.disconnect(connection.callable)
-	tree.set_multiplayer(null, mallory.get_path())
+	get_tree().set_multiplayer(null, mallory.get_path())

@@ -1,4 +1,4 @@
-extends "res://test/test_case.gd"
+extends GutTest
 ## The generated HolePunch: signals and settings as the schema names them, and dispatch by code.
 
 const HolePunchProtocol := preload("res://addons/simple_hole_punch/generated/protocol.gd")

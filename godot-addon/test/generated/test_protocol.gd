@@ -1,4 +1,4 @@
-extends "res://test/test_case.gd"
+extends GutTest
 ## The generated wire layer against the exact strings of the wire format.
 
 const P := preload("res://addons/simple_hole_punch/generated/protocol.gd")

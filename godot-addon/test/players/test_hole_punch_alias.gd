@@ -1,4 +1,4 @@
-extends "res://test/test_case.gd"
+extends GutTest
 ## UTF-8 aliases on an ASCII wire, and forgiving session codes.
 
 const HolePunchAlias := preload("res://addons/simple_hole_punch/players/hole_punch_alias.gd")

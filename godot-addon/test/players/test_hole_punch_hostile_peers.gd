@@ -13,9 +13,10 @@ func test_5_a_public_lan_claim_is_never_probed() -> void:
 	var node := _node()
 	for claimed: String in [P.encode_key("8.8.8.8", 53), reflector.key]:
 		node.sent.clear()
-		# When the joiner punches for a while
+		# When the joiner punches for a while (a few punch packets to the public address)
+		var punched := host.count("RD:")
 		await _join(node, server, host.key, claimed)
-		await wait(0.3)
+		await wait_until(func() -> bool: return host.count("RD:") >= punched + 3, 1.0)
 		# Then nothing went to the claimed address, while the public one was punched
 		assert_eq(node.sent_to("8.8.8.8") + reflector.count(""), 0, "datagrams to the claimed LAN address %s" % claimed)
 		assert_true(host.count("RD:") > 0, "the public address is punched")
@@ -30,13 +31,13 @@ func test_15_a_host_elsewhere_keeps_its_lan_address_to_itself() -> void:
 	var node := _node({"lan_address": "192.168.1.20"})
 	var lan := P.encode_key("192.168.1.30", 5000)
 	var port := await _join(node, server, host.key, lan, "198.51.100.7")
-	await wait(0.2)
+	await wait_seconds(0.2)
 	assert_eq(node.sent_to("192.168.1.30"), 0, "datagrams to the café's 192.168.1.30")
 	# When the stranger at 192.168.1.30 answers and hands over (loopback cannot send from that
 	# address, so its datagrams are handed to the node as the socket would)
 	node._receive("RD:mallory".to_ascii_buffer(), "192.168.1.30", 5000)
 	node._receive(("JH:" + lan).to_ascii_buffer(), "192.168.1.30", 5000)
-	await wait(0.1)
+	await wait_seconds(0.1)
 	# Then nothing of it counts, and the real host still gets the handover
 	assert_eq(get_signal_emit_count(node, "new_name") + get_signal_emit_count(node, "peer_path"), 0, "names or paths from the stranger")
 	assert_eq(node.phase, HolePunch.Phase.PUNCHING, "phase after the stranger's JH")
@@ -57,15 +58,15 @@ func test_15_jh_counts_only_on_the_path_in_use() -> void:
 	await wait_until(func() -> bool: return get_signal_emit_count(node, "peer_path") > 0, 1.0)
 	# When the stranger hands over on the LAN path
 	stranger.send("JH:" + stranger.key, port)
-	await wait(0.15)
+	await wait_seconds(0.15)
 	# Then it is no answer, and the path stays
 	assert_eq(stranger.count("JD:"), 0, "JD to the stranger")
 	assert_eq(node.phase, HolePunch.Phase.PUNCHING, "phase")
 	# And once the LAN is no longer probed, its punch packets do not move the path either
-	await wait(0.3)
+	await wait_seconds(0.3)
 	stranger.send("RD:mallory", port)
 	stranger.send("JH:" + stranger.key, port)
-	await wait(0.15)
+	await wait_seconds(0.15)
 	assert_eq(get_signal_emit_count(node, "peer_path"), 1, "paths")
 	assert_signal_emitted_with_parameters(node, "peer_path", [host.key, "public"])
 	assert_eq(stranger.count("JD:"), 0, "JD to the stranger")
@@ -87,7 +88,7 @@ func test_14_a_griefer_cannot_hold_the_handover() -> void:
 	good.send("JP:", port)
 	griefer.send("RD:griefer", port)
 	griefer.send("JP:", port)
-	await wait(0.1)
+	await wait_seconds(0.1)
 	node.close_session()
 	var started := Time.get_ticks_msec()
 	# When the good client answers and the griefer sends RD every 50 ms
@@ -96,7 +97,7 @@ func test_14_a_griefer_cannot_hold_the_handover() -> void:
 		griefer.send("RD:griefer", port)
 		if good.count("JH:") > 0 and good.count("JD") == 0:
 			good.send("JD:DONE", port)
-		await wait(0.05)
+		await wait_seconds(0.05)
 		done = get_signal_emit_count(node, "start_server") > 0
 	# Then the game server starts by the deadline
 	var waited := (Time.get_ticks_msec() - started) / 1000.0
@@ -113,7 +114,7 @@ func test_16_peers_are_capped() -> void:
 	for i in 10:
 		var key := P.encode_key("127.0.0.1", 40001 + i)
 		server.send(server.answer("NJ:%s:%s" % [key, key]), port)
-	await wait(0.3)
+	await wait_seconds(0.3)
 	var targets := {}
 	for s: Dictionary in node.sent:
 		if s.text.begins_with("RD:"):
@@ -130,7 +131,7 @@ func test_16_a_failed_peer_is_not_punched_again() -> void:
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(node, "punch_failed") > 0, 1.0), "punch_failed")
 	var before := silent.count("RD:")
 	server.send(server.answer("NJ:%s:%s" % [silent.key, silent.key]), port)
-	await wait(0.3)
+	await wait_seconds(0.3)
 	assert_eq(silent.count("RD:") - before, 0, "RD to the peer introduced again")
 
 
@@ -141,18 +142,17 @@ func test_5_16_an_unanswered_lan_path_is_dropped() -> void:
 	var lan := _endpoint()
 	var node := _node({"punch_timeout": 0.3, "relay_timeout": 2.0})
 	var port := await _join(node, server, host.key, lan.key)
-	await wait(0.15)
-	assert_true(lan.count("RD:") > 0, "the LAN path is probed at first")
+	assert_true(await wait_until(func() -> bool: return lan.count("RD:") > 0, 1.0), "the LAN path is probed at first")
 	# When nothing answers past punch_timeout, the LAN path is no longer probed
-	await wait(0.25)
+	await wait_seconds(0.25)
 	var before := lan.count("RD:")
-	await wait(0.3)
+	await wait_seconds(0.3)
 	assert_eq(lan.count("RD:") - before, 0, "RD to the LAN path after punch_timeout")
 	# And once the public path answers, only it is kept open
 	host.send("RD:hana", port)
-	await wait(0.1)
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(node, "peer_path") > 0, 1.0), "the public path chosen")
 	before = lan.count("RD:")
-	await wait(0.6)
+	await wait_seconds(0.6)
 	assert_eq(lan.count("RD:") - before, 0, "RD to the LAN path once a path is chosen")
 	assert_true(host.count("RD:") > 0, "the public path is kept open")
 
@@ -169,7 +169,7 @@ func test_17_a_peer_has_one_name() -> void:
 	joiner.send("RD:eve:mallory:trent", port)
 	for i in 50:
 		joiner.send("RD:x%d" % i, port)
-	await wait(0.2)
+	await wait_seconds(0.2)
 	assert_eq(get_signal_emit_count(node, "new_name"), 1, "names")
 	assert_signal_emitted_with_parameters(node, "new_name", ["eve"])
 
@@ -180,7 +180,7 @@ func test_17_a_client_takes_the_other_names_from_its_host() -> void:
 	var node := _node()
 	var port := await _join(node, server, host.key, host.key)
 	host.send("RD:hana:bob:kim", port)
-	await wait(0.1)
+	await wait_until(func() -> bool: return get_signal_emit_count(node, "new_name") >= 2, 1.0)
 	assert_eq(get_signal_emit_count(node, "new_name"), 2, "names")
 	assert_signal_emitted_with_parameters(node, "new_name", ["hana"], 0)
 	assert_signal_emitted_with_parameters(node, "new_name", ["kim"], 1)
@@ -196,10 +196,12 @@ func test_17_punch_packets_stay_within_512_bytes() -> void:
 		var joiner := _endpoint()
 		joiners.append(joiner)
 		server.send(server.answer("NJ:%s:%s" % [joiner.key, joiner.key]), port)
-	await wait(0.2)
+	await wait_until(func() -> bool: return joiners.all(func(j: Endpoint) -> bool: return j.count("RD:") > 0), 1.0)
 	for i in 15:
 		joiners[i].send("RD:" + ("%02d" % i).repeat(16), port)
-	await wait(0.4)
+	await wait_until(func() -> bool: return get_signal_emit_count(node, "new_name") >= 15, 1.0)
+	var punched := joiners[0].count("RD:")
+	await wait_until(func() -> bool: return joiners[0].count("RD:") > punched, 1.0) # One RD naming them all.
 	# Then every punch packet the host sends is one the clients accept
 	var last: Array[Dictionary] = joiners[0].poll().filter(func(r: Dictionary) -> bool: return r.text.begins_with("RD:"))
 	assert_true(last.size() > 0, "RD received")
@@ -220,8 +222,11 @@ func test_20_datagrams_handled_per_frame_are_capped() -> void:
 	for i in 100:
 		stranger.send("RD:junk", port)
 	var before := node.dropped_datagrams
-	await tree.process_frame
-	var one_frame := node.dropped_datagrams - before
+	# Between two process frames the node processes once (this test may resume mid-frame).
+	await get_tree().process_frame
+	var frame_start := node.dropped_datagrams
+	await get_tree().process_frame
+	var one_frame := node.dropped_datagrams - frame_start
 	assert_true(one_frame > 0 and one_frame <= 16, "dropped in one frame: %d" % one_frame)
 	assert_true(await wait_until(func() -> bool: return node.dropped_datagrams - before == 100, 2.0), "the rest in the next frames")
 
@@ -249,7 +254,7 @@ func test_21_a_rejected_jh_changes_nothing() -> void:
 	var node := _node()
 	var port := await _join(node, server, host.key, host.key)
 	host.send("JH:" + elsewhere.key, port)
-	await wait(0.15)
+	await wait_seconds(0.15)
 	assert_eq(get_signal_emit_count(node, "peer_path"), 0, "peer_path after a JH naming a foreign address")
 	assert_eq(host.count("JD:"), 0, "JD")
 	assert_eq(node.get_host(), host.key, "get_host")

@@ -1,4 +1,4 @@
-extends "res://test/test_case.gd"
+extends GutTest
 ## Aliases: tied to peers, capped, and punch packets that fit into one datagram.
 
 const HolePunchNames := preload("res://addons/simple_hole_punch/players/hole_punch_names.gd")

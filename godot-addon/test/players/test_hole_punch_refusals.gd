@@ -53,7 +53,7 @@ func test_rj_is_answered_again_only_to_the_refused_player_and_within_bounds() ->
 	while Time.get_ticks_msec() - started < 2500:
 		kim.send("RD:kim", port)
 		stranger.send("RD:kim", port)
-		await wait(0.02)
+		await wait_seconds(0.02)
 		if early < 0 and Time.get_ticks_msec() - started >= 500:
 			early = answers.call()
 	# Then kim got RJ again, not faster than every 0.2 s and at most 8 times; the stranger nothing
@@ -70,4 +70,4 @@ func _setup(node: HolePunch, settings := {}) -> void:
 	for setting: String in settings:
 		node.set(setting, settings[setting])
 	watch_signals(node)
-	add(node)
+	add_child_autofree(node)

@@ -1,4 +1,4 @@
-extends "res://test/test_case.gd"
+extends GutTest
 ## A [HolePunch] node and its parts go by the node's clock: a test that replaces it decides how much
 ## time passes.
 
@@ -15,11 +15,11 @@ func test_the_server_timeout_waits_for_the_nodes_clock_not_the_wall() -> void:
 	node.nat_diagnosis = false
 	node.server_timeout = 0.2
 	node.request_interval = 0.05
-	add(node)
+	add_child_autofree(node)
 	watch_signals(node)
 	assert_eq(node.host_session(server.key, "ann"), OK, "host_session")
 	# when well past server_timeout goes by on the wall,
-	await wait(0.5)
+	await wait_seconds(0.5)
 	# then the node still waits, and resends nothing after its first request (its retry timer has
 	# not moved either),
 	assert_signal_not_emitted(node, "failed", "no timeout while the clock stands")

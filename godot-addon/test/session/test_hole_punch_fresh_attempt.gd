@@ -53,9 +53,16 @@ class Link:
 		return data.decode_u8(at) & 0x0F if data.size() > at and data.decode_u8(0) & 0x40 == 0 else -1
 
 
+func before_each() -> void:
+	super.before_each()
+	# GUT runs every test of a script on one instance: each starts from the state declared above.
+	_held.clear()
+	_links.clear()
+
+
 func after_each() -> void:
 	for link in _links:
-		for sig: Signal in [tree.process_frame, tree.physics_frame]:
+		for sig: Signal in [get_tree().process_frame, get_tree().physics_frame]:
 			sig.disconnect(link.pump)
 		link.outer.close()
 		link.inner.close()
@@ -71,10 +78,10 @@ func player_through_link(alias: String) -> HolePunch:
 	var kim := side(alias.capitalize(), alias)
 	var link := Link.new(kim.get_meta("port"), port)
 	_links.append(link)
-	for sig: Signal in [tree.process_frame, tree.physics_frame]:
+	for sig: Signal in [get_tree().process_frame, get_tree().physics_frame]:
 		sig.connect(link.pump)
 	kim.set_meta("link", link)
-	kim.set_meta("own_port", free_port())
+	kim.set_meta("own_port", Ports.free_port())
 	host._game.expect([punched_peer(kim._public_key, HolePunchAlias.encode(alias))])
 	host.start_server.emit(port)
 	connect_through_link(kim)
@@ -118,12 +125,12 @@ func test_a_fresh_attempt_let_in_after_twice_the_retry_interval_keeps_the_player
 	assert_true(await wait_until(func() -> bool: return host.get_peer_id(kim._public_key) == 0, 15.0), "the host saw the old connection close")
 	assert_true((kim.get_meta("link") as Link).lost > 0, "the old connection's end was lost")
 	assert_true(await wait_until(func() -> bool: return not _held.is_empty(), 15.0), "welcomed")
-	await wait(3.0)
+	await wait_seconds(3.0)
 	release()
 	# Then the attempt is let in: kim is in the game, never left, never refused
 	assert_true(await wait_until(func() -> bool: return host.get_peer_id(kim._public_key) not in [0, first], 5.0), "kim in under its new id")
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(kim, "game_connected") == 2, 3.0), "kim's game connected again")
-	await wait(0.5)
+	await wait_until(func() -> bool: return host.get_peer_id(kim._public_key) == (kim.multiplayer as SceneMultiplayer).get_unique_id(), 2.0)
 	assert_eq(host.get_peer_id(kim._public_key), (kim.multiplayer as SceneMultiplayer).get_unique_id(), "the host knows kim by its own id")
 	assert_signal_not_emitted(host, "player_left", "kim never left")
 	assert_signal_not_emitted(kim, "failed", "kim was not refused")
@@ -136,7 +143,7 @@ func test_a_fresh_attempt_that_fails_lets_the_player_go() -> void:
 	assert_true(await connected(kim), "kim in the game")
 	await start_afresh(kim)
 	assert_true(await wait_until(func() -> bool: return host.get_peer_id(kim._public_key) == 0, 15.0), "the host saw the old connection close")
-	await wait(1.5)
+	await wait_seconds(1.5)
 	assert_signal_not_emitted(host, "player_left", "kim stays while its attempt is let in")
 	# When kim's game ends, and the host hears the attempt end
 	(kim.get_meta("link") as Link).lose_ends = false

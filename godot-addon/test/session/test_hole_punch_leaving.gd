@@ -10,6 +10,12 @@ const World := preload("res://test/rpc_world.gd")
 var _crashed: Array[MultiplayerPeer] = []
 
 
+func before_each() -> void:
+	super.before_each()
+	# GUT runs every test of a script on one instance: each starts from the state declared above.
+	_crashed.clear()
+
+
 func after_each() -> void:
 	for peer in _crashed:
 		peer.close()
@@ -27,7 +33,7 @@ func heard_from(node: HolePunch) -> bool:
 func crash(node: HolePunch) -> void:
 	node.set_process(false)
 	_crashed.append(node.multiplayer.multiplayer_peer)
-	tree.set_multiplayer(SceneMultiplayer.new(), node.get_path()) # The old API, and its ENet, are no longer polled.
+	get_tree().set_multiplayer(SceneMultiplayer.new(), node.get_path()) # The old API, and its ENet, are no longer polled.
 
 
 func test_a_host_that_leaves_is_heard_by_every_client_and_their_player_lists_empty() -> void:
@@ -110,14 +116,14 @@ func test_a_player_whose_first_heartbeat_comes_late_stays_in_the_game() -> void:
 	host.multiplayer.peer_connected.connect(func(_id: int) -> void:
 		if held.is_empty():
 			held.append(ann.multiplayer)
-			tree.set_multiplayer(SceneMultiplayer.new(), ann.get_path()), CONNECT_ONE_SHOT)
+			get_tree().set_multiplayer(SceneMultiplayer.new(), ann.get_path()), CONNECT_ONE_SHOT)
 	start([ann])
 	assert_true(await wait_until(func() -> bool: return not held.is_empty(), 5.0), "the host let ann in")
-	await wait(2.5)
-	tree.set_multiplayer(held[0], ann.get_path())
+	await wait_seconds(2.5)
+	get_tree().set_multiplayer(held[0], ann.get_path())
 	# Then it is in the game once it beats: the host waits for a first heartbeat with ENet's patience
 	assert_true(await connected(ann), "in the game")
-	await wait(2.0)
+	await wait_seconds(2.0)
 	assert_signal_not_emitted(host, "player_left", "the player stays")
 	assert_signal_not_emitted(ann, "failed", "the client stays")
 	assert_eq(host.get_players().size(), 1, "ann still in")
@@ -166,13 +172,13 @@ func test_a_player_that_leaves_and_comes_back_finds_no_trace_of_its_old_self() -
 	ann.leave()
 	# When it joins again with the same node, from a new port (a late joiner)
 	watch_signals(ann)
-	var local_port := free_port()
+	var local_port := Ports.free_port()
 	ann.set_meta("port", local_port)
 	ann._public_key = key_of(local_port)
 	host._game.add_endpoints(ann._public_key, punched_peer(ann._public_key, ""))
 	connect_to_host(ann)
 	assert_true(await connected(ann), "back in the game")
-	await wait(0.3)
+	await wait_seconds(0.3)
 	# Then it hears of nobody but the host: not of its old self
 	assert_eq(get_signal_emit_count(ann, "player_joined"), 0, "no player_joined")
 	assert_eq(ann.get_players().keys(), [host._public_key], "the host only")
@@ -187,10 +193,10 @@ func test_a_paused_game_keeps_its_players() -> void:
 	start([ann])
 	assert_true(await connected(ann), "in the game")
 	# When the game is paused for longer than that
-	tree.paused = true
-	await wait(2.5)
-	tree.paused = false
-	await wait(0.5) # A few frames on.
+	get_tree().paused = true
+	await get_tree().create_timer(2.5).timeout # GUT's own waits pause with the tree.
+	get_tree().paused = false
+	await wait_seconds(0.5) # A few frames on.
 	# Then nobody left: the nodes kept their heartbeats going
 	assert_signal_not_emitted(ann, "failed", "the client stays")
 	assert_signal_not_emitted(host, "player_left", "the player stays")
@@ -203,7 +209,7 @@ func test_a_client_whose_own_game_disconnects_hears_no_host_left() -> void:
 	assert_true(await connected(ann), "in the game")
 	(ann.multiplayer.multiplayer_peer as ENetMultiplayerPeer).get_peer(1).peer_disconnect_later()
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(host, "player_left") == 1, 3.0), "the host heard ann go")
-	await wait(0.3)
+	await wait_seconds(0.3)
 	assert_signal_not_emitted(ann, "failed", "the host did not leave")
 
 

@@ -1,4 +1,4 @@
-extends "res://test/test_case.gd"
+extends GutTest
 ## The resend-and-double timer.
 
 const HolePunchRetry := preload("res://addons/simple_hole_punch/session/hole_punch_retry.gd")

@@ -1,4 +1,4 @@
-extends "res://test/test_case.gd"
+extends GutTest
 ## The snapshot of a [HolePunch] node's settings that its parts read: every setting of the node,
 ## with its type and its value when the snapshot was taken.
 

@@ -1,4 +1,4 @@
-extends "res://test/test_case.gd"
+extends GutTest
 ## The proof of a node's IPv6 address, against a fake server on loopback with an IPv4 port and an
 ## IPv6 socket on ::1: NA names the server's IPv6 address, the node sends NP there from its
 ## punching socket with its session's nonce, and its first request carries the address and proof
@@ -23,6 +23,11 @@ var _answer_ip6 := true
 
 func before_each() -> void:
 	super.before_each()
+	# GUT runs every test of a script on one instance: each starts from the state declared above.
+	_requests.clear()
+	_probes6.clear()
+	_with_ip6 = true
+	_answer_ip6 = true
 	for attempt in 10: # A free IPv4 port whose number is free on ::1 too.
 		var v4 := PacketPeerUDP.new()
 		v4.bind(0, "127.0.0.1")
@@ -76,7 +81,7 @@ func _node() -> HolePunch:
 	node.ipv6_without_enet = true # This Godot's ENet may lack IPv6; only the proof is tested here.
 	node.request_interval = 0.05
 	node.nat_timeout = 0.3
-	add(node)
+	add_child_autofree(node)
 	return node
 
 

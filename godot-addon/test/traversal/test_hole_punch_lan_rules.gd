@@ -1,4 +1,4 @@
-extends "res://test/test_case.gd"
+extends GutTest
 ## Which claimed LAN addresses a node may probe.
 
 const HolePunchLanRules := preload("res://addons/simple_hole_punch/traversal/hole_punch_lan_rules.gd")

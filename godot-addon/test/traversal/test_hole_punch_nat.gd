@@ -1,4 +1,4 @@
-extends "res://test/test_case.gd"
+extends GutTest
 ## HolePunchNat against a fake server of two UDP ports on loopback that answer NP with whatever
 ## public address a test makes them claim; and HolePunchIpv6's addresses and tokens.
 
@@ -14,6 +14,14 @@ var _claims: Array[String] = ["", ""]
 ## Whether the rendezvous port names the probe port.
 var _with_probe := true
 var _nat: HolePunchNat
+
+
+func before_each() -> void:
+	# GUT runs every test of a script on one instance: each starts from the state declared above.
+	_ports.clear()
+	_claims.assign(["", ""])
+	_with_probe = true
+	_nat = null
 
 
 func _start_server() -> void:
@@ -42,16 +50,15 @@ func _diagnose(own := PackedStringArray(["10.0.0.2"])) -> HolePunchNat.NatType:
 		_start_server()
 	_nat = HolePunchNat.new()
 	_nat.timeout = 0.5
-	expect_eq(_nat.start(HolePunchProtocol.encode_key("127.0.0.1", _ports[0].get_local_port()), _now(), own), OK, "start")
-	var finished := await wait_until(func() -> bool:
+	assert_eq(_nat.start(HolePunchProtocol.encode_key("127.0.0.1", _ports[0].get_local_port()), _now(), own), OK, "start")
+	var finished: bool = await wait_until(func() -> bool:
 		_serve()
 		return _nat.poll(_now()) or _nat.done, 2.0)
-	expect_true(finished, "the diagnosis finished")
+	assert_true(finished, "the diagnosis finished")
 	return _nat.nat_type
 
 
-func cleanup() -> void:
-	super.cleanup()
+func after_each() -> void:
 	for socket in _ports:
 		socket.close()
 	if _nat != null:
@@ -60,25 +67,25 @@ func cleanup() -> void:
 
 func test_one_public_port_for_both_server_ports_is_port_preserving() -> void:
 	_claims = [HolePunchProtocol.encode_key(PUBLIC_IP, 40000), HolePunchProtocol.encode_key(PUBLIC_IP, 40000)]
-	expect_eq(await _diagnose(), HolePunchNat.NatType.PORT_PRESERVING, "type")
-	expect_eq(_nat.public_endpoint, {"ip": PUBLIC_IP, "port": 40000}, "public endpoint")
-	expect_eq(HolePunchNat.word(_nat.nat_type), "port_preserving", "wire word")
+	assert_eq(await _diagnose(), HolePunchNat.NatType.PORT_PRESERVING, "type")
+	assert_eq(_nat.public_endpoint, {"ip": PUBLIC_IP, "port": 40000}, "public endpoint")
+	assert_eq(HolePunchNat.word(_nat.nat_type), "port_preserving", "wire word")
 
 
 func test_a_new_port_per_server_port_is_port_randomising() -> void:
 	_claims = [HolePunchProtocol.encode_key(PUBLIC_IP, 40000), HolePunchProtocol.encode_key(PUBLIC_IP, 51234)]
-	expect_eq(await _diagnose(), HolePunchNat.NatType.PORT_RANDOMISING, "type")
+	assert_eq(await _diagnose(), HolePunchNat.NatType.PORT_RANDOMISING, "type")
 
 
 func test_its_own_address_seen_is_open() -> void:
 	# The fake server reports the real source, 127.0.0.1, which is ours.
-	expect_eq(await _diagnose(PackedStringArray(["127.0.0.1"])), HolePunchNat.NatType.OPEN, "type")
+	assert_eq(await _diagnose(PackedStringArray(["127.0.0.1"])), HolePunchNat.NatType.OPEN, "type")
 
 
 func test_no_probe_port_is_unknown() -> void:
 	_with_probe = false
 	_claims = [HolePunchProtocol.encode_key(PUBLIC_IP, 40000), ""]
-	expect_eq(await _diagnose(), HolePunchNat.NatType.UNKNOWN, "type")
+	assert_eq(await _diagnose(), HolePunchNat.NatType.UNKNOWN, "type")
 
 
 func test_a_silent_server_is_unknown_after_the_timeout() -> void:
@@ -88,10 +95,10 @@ func test_a_silent_server_is_unknown_after_the_timeout() -> void:
 	_nat.timeout = 0.3
 	_nat.start(HolePunchProtocol.encode_key("127.0.0.1", silent.get_local_port()), _now())
 	var started := _now()
-	expect_true(await wait_until(func() -> bool: return _nat.poll(_now()), 2.0), "finished")
-	expect_true(_now() - started >= 0.29, "waited for the timeout")
-	expect_eq(_nat.nat_type, HolePunchNat.NatType.UNKNOWN, "type")
-	expect_true(silent.get_available_packet_count() >= 2, "resent while unanswered")
+	assert_true(await wait_until(func() -> bool: return _nat.poll(_now()), 2.0), "finished")
+	assert_true(_now() - started >= 0.29, "waited for the timeout")
+	assert_eq(_nat.nat_type, HolePunchNat.NatType.UNKNOWN, "type")
+	assert_true(silent.get_available_packet_count() >= 2, "resent while unanswered")
 	silent.close()
 
 
@@ -114,8 +121,8 @@ func test_answers_with_a_wrong_nonce_or_from_elsewhere_are_ignored() -> void:
 	_ports[0].put_packet(HolePunchProtocol.encode_nat_answer(fake, HolePunchNat.NO_KEY, "cycycycycycycycy"))
 	# then neither counts: the diagnosis ends unanswered.
 	await wait_until(func() -> bool: return _nat.poll(_now()), 2.0)
-	expect_true(_nat.public_endpoint.is_empty(), "no endpoint believed")
-	expect_eq(_nat.nat_type, HolePunchNat.NatType.UNKNOWN, "type")
+	assert_true(_nat.public_endpoint.is_empty(), "no endpoint believed")
+	assert_eq(_nat.nat_type, HolePunchNat.NatType.UNKNOWN, "type")
 	stranger.close()
 
 
@@ -131,7 +138,7 @@ func test_the_port_after_the_servers_is_asked_at_once_and_counts_only_when_named
 	_nat.start(HolePunchProtocol.encode_key("127.0.0.1", main.get_local_port()), _now(), PackedStringArray(["10.0.0.2"]))
 	_nat.poll(_now())
 	# Given both ports asked in the first round, before any answer,
-	expect_true(await wait_until(func() -> bool: return main.get_available_packet_count() > 0 and next.get_available_packet_count() > 0, 1.0), "both asked at once")
+	assert_true(await wait_until(func() -> bool: return main.get_available_packet_count() > 0 and next.get_available_packet_count() > 0, 1.0), "both asked at once")
 	var asked := HolePunchProtocol.parse(next.get_packet()) as HolePunchProtocol.NatProbe
 	var from_port := next.get_packet_port()
 	main.get_packet()
@@ -139,33 +146,33 @@ func test_the_port_after_the_servers_is_asked_at_once_and_counts_only_when_named
 	var next_key := HolePunchProtocol.encode_key("127.0.0.1", next.get_local_port())
 	next.set_dest_address("127.0.0.1", from_port)
 	next.put_packet(HolePunchProtocol.encode_nat_answer(HolePunchProtocol.encode_key(PUBLIC_IP, 40001), next_key, asked.nonce))
-	await wait(0.05)
+	await wait_seconds(0.05)
 	_nat.poll(_now())
 	main.set_dest_address("127.0.0.1", from_port)
 	main.put_packet(HolePunchProtocol.encode_nat_answer(HolePunchProtocol.encode_key(PUBLIC_IP, 40000), next_key, asked.nonce))
-	expect_true(await wait_until(func() -> bool: return _nat.poll(_now()) or _nat.done, 1.0), "finished without asking again")
+	assert_true(await wait_until(func() -> bool: return _nat.poll(_now()) or _nat.done, 1.0), "finished without asking again")
 	# then its answer counts: two ports, two mappings.
-	expect_eq(_nat.nat_type, HolePunchNat.NatType.PORT_RANDOMISING, "type")
+	assert_eq(_nat.nat_type, HolePunchNat.NatType.PORT_RANDOMISING, "type")
 	main.close()
 	next.close()
 
 
 func test_ipv6_global_addresses_and_tokens() -> void:
-	expect_eq(HolePunchIpv6.find_global(PackedStringArray(["127.0.0.1", "::1", "fe80:0:0:0:1:2:3:4", "fd00:0:0:0:0:0:0:2", "2001:db8:1:0:0:0:0:10"])), "2001:db8:1:0:0:0:0:10", "the global one")
-	expect_eq(HolePunchIpv6.find_global(PackedStringArray(["10.0.0.2", "fe80::1"])), "", "none")
-	expect_eq(HolePunchIpv6.format(HolePunchIpv6.parse("2001:db8::10")), "2001:db8:0:0:0:0:0:10", "short form")
-	expect_eq(HolePunchIpv6.parse("2001:db8::1::2"), PackedByteArray(), "two ::")
-	expect_eq(HolePunchIpv6.parse("2001:db8:zz::1"), PackedByteArray(), "not hex")
+	assert_eq(HolePunchIpv6.find_global(PackedStringArray(["127.0.0.1", "::1", "fe80:0:0:0:1:2:3:4", "fd00:0:0:0:0:0:0:2", "2001:db8:1:0:0:0:0:10"])), "2001:db8:1:0:0:0:0:10", "the global one")
+	assert_eq(HolePunchIpv6.find_global(PackedStringArray(["10.0.0.2", "fe80::1"])), "", "none")
+	assert_eq(HolePunchIpv6.format(HolePunchIpv6.parse("2001:db8::10")), "2001:db8:0:0:0:0:0:10", "short form")
+	assert_eq(HolePunchIpv6.parse("2001:db8::1::2"), PackedByteArray(), "two ::")
+	assert_eq(HolePunchIpv6.parse("2001:db8:zz::1"), PackedByteArray(), "not hex")
 	var tokens := HolePunchIpv6.to_tokens("2001:db8:2::10")
-	expect_eq(tokens.size(), 2, "two tokens")
-	expect_true(HolePunchProtocol.is_token(tokens[0]) and HolePunchProtocol.is_token(tokens[1]), "valid tokens")
-	expect_eq(HolePunchIpv6.from_tokens(tokens[0], tokens[1]), "2001:db8:2:0:0:0:0:10", "round trip")
+	assert_eq(tokens.size(), 2, "two tokens")
+	assert_true(HolePunchProtocol.is_token(tokens[0]) and HolePunchProtocol.is_token(tokens[1]), "valid tokens")
+	assert_eq(HolePunchIpv6.from_tokens(tokens[0], tokens[1]), "2001:db8:2:0:0:0:0:10", "round trip")
 	var loopback := HolePunchIpv6.to_tokens("::1")
-	expect_eq(HolePunchIpv6.from_tokens(loopback[0], loopback[1]), "", "a non-global address is refused")
-	expect_eq(HolePunchIpv6.from_tokens("", tokens[1]), "", "a missing half")
-	expect_true(HolePunchIpv6.same("2001:db8:2::10", "2001:db8:2:0:0:0:0:10"), "same address, two spellings")
-	expect_true(not HolePunchIpv6.same("2001:db8:2::10", "2001:db8:2::11"), "different addresses")
-	expect_true(not HolePunchIpv6.same("10.0.0.1", "10.0.0.1"), "not IPv6")
+	assert_eq(HolePunchIpv6.from_tokens(loopback[0], loopback[1]), "", "a non-global address is refused")
+	assert_eq(HolePunchIpv6.from_tokens("", tokens[1]), "", "a missing half")
+	assert_true(HolePunchIpv6.same("2001:db8:2::10", "2001:db8:2:0:0:0:0:10"), "same address, two spellings")
+	assert_true(not HolePunchIpv6.same("2001:db8:2::10", "2001:db8:2::11"), "different addresses")
+	assert_true(not HolePunchIpv6.same("10.0.0.1", "10.0.0.1"), "not IPv6")
 
 
 func _now() -> float:

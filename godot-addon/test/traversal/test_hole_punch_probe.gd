@@ -1,4 +1,4 @@
-extends "res://test/test_case.gd"
+extends GutTest
 ## HolePunchProbe on loopback: the hard side's sockets and winner, the easy side's pacing.
 
 const HolePunchProbe := preload("res://addons/simple_hole_punch/traversal/hole_punch_probe.gd")
@@ -7,8 +7,13 @@ var _probe: HolePunchProbe
 var _easy: PacketPeerUDP
 
 
-func cleanup() -> void:
-	super.cleanup()
+func before_each() -> void:
+	# GUT runs every test of a script on one instance: each starts from the state declared above.
+	_probe = null
+	_easy = null
+
+
+func after_each() -> void:
 	if _probe != null:
 		_probe.stop()
 		if _probe.winner != null:
@@ -33,18 +38,18 @@ func test_hard_side_opens_its_sockets_and_keeps_the_one_that_was_answered() -> v
 			_easy.get_packet()
 			ports[_easy.get_packet_port()] = true
 		return ports.size() >= 32, 1.0)
-	expect_eq(ports.size(), 32, "32 sockets, one datagram each")
-	expect_eq(_probe.sent, 32, "sent")
+	assert_eq(ports.size(), 32, "32 sockets, one datagram each")
+	assert_eq(_probe.sent, 32, "sent")
 	# when the easy side's probe reaches one of them,
 	var chosen: int = ports.keys()[7]
 	_easy.set_dest_address("127.0.0.1", chosen)
 	_easy.put_packet("RD:easy".to_ascii_buffer())
-	var won := await wait_until(func() -> bool: return _probe.poll_hard(_now()), 1.0)
+	var won: bool = await wait_until(func() -> bool: return _probe.poll_hard(_now()), 1.0)
 	# then that socket is the winner, with the packet, and probing is over.
-	expect_true(won, "a winner")
-	expect_eq(_probe.winner.get_local_port(), chosen, "the socket that was reached")
-	expect_eq(_probe.winner_packet[0].get_string_from_ascii(), "RD:easy", "its packet")
-	expect_true(not _probe.active(_now()), "probing over")
+	assert_true(won, "a winner")
+	assert_eq(_probe.winner.get_local_port(), chosen, "the socket that was reached")
+	assert_eq(_probe.winner_packet[0].get_string_from_ascii(), "RD:easy", "its packet")
+	assert_true(not _probe.active(_now()), "probing over")
 
 
 func test_hard_side_ignores_strangers_and_gives_up_after_spread_and_linger() -> void:
@@ -64,9 +69,9 @@ func test_hard_side_ignores_strangers_and_gives_up_after_spread_and_linger() -> 
 		_easy.get_packet()
 		stranger.set_dest_address("127.0.0.1", _easy.get_packet_port())
 		stranger.put_packet("RD:stranger".to_ascii_buffer())
-	var won := await wait_until(func() -> bool: return _probe.poll_hard(_now()), 0.6)
-	expect_true(not won and _probe.winner == null, "no winner from a stranger")
-	expect_true(not _probe.active(_now()), "gave up")
+	var won: bool = await wait_until(func() -> bool: return _probe.poll_hard(_now()), 0.6)
+	assert_true(not won and _probe.winner == null, "no winner from a stranger")
+	assert_true(not _probe.active(_now()), "gave up")
 	stranger.close()
 
 
@@ -78,17 +83,17 @@ func test_easy_side_spreads_its_probes_within_budget_and_range() -> void:
 	var start := 100.0
 	_probe.start_easy("203.0.113.5", "RD:easy".to_ascii_buffer(), start)
 	var first := _probe.due_ports(start + 0.1)
-	expect_true(first.size() >= 99 and first.size() <= 101, "a tenth after a tenth of the spread (%d)" % first.size())
+	assert_true(first.size() >= 99 and first.size() <= 101, "a tenth after a tenth of the spread (%d)" % first.size())
 	var rest := _probe.due_ports(start + 1.0)
-	expect_eq(first.size() + rest.size(), 1000, "all by the end of the spread")
+	assert_eq(first.size() + rest.size(), 1000, "all by the end of the spread")
 	var in_range := true
 	for port in first + rest:
 		in_range = in_range and port >= 20000 and port <= 20099
-	expect_true(in_range, "ports in range")
-	expect_eq(_probe.due_ports(start + 1.5).size(), 0, "no more")
+	assert_true(in_range, "ports in range")
+	assert_eq(_probe.due_ports(start + 1.5).size(), 0, "no more")
 	_probe.budget = 10
 	_probe.start_easy("203.0.113.5", "RD:easy".to_ascii_buffer(), start)
-	expect_eq(_probe.due_ports(start + 1.0).size(), 10, "the budget caps it")
+	assert_eq(_probe.due_ports(start + 1.0).size(), 10, "the budget caps it")
 
 
 func test_an_allowance_holds_each_side_back_and_what_is_held_back_follows_later() -> void:
@@ -98,12 +103,12 @@ func test_an_allowance_holds_each_side_back_and_what_is_held_back_follows_later(
 	_probe.port_range = Vector2i(20000, 20099)
 	var start := 100.0
 	_probe.start_easy("203.0.113.5", "RD:easy".to_ascii_buffer(), start)
-	expect_eq(_probe.wanted(start + 0.5), 500, "half due at half the spread")
-	expect_eq(_probe.due_ports(start + 0.5, 120).size(), 120, "no more than the allowance")
-	expect_eq(_probe.wanted(start + 0.5), 380, "the rest still wanted")
-	expect_eq(_probe.due_ports(start + 0.5, 0).size(), 0, "nothing on a zero allowance")
-	expect_eq(_probe.due_ports(start + 1.0).size(), 880, "caught up once allowed")
-	expect_eq(_probe.wanted(start + 2.6), 0, "nothing wanted past spread and linger")
+	assert_eq(_probe.wanted(start + 0.5), 500, "half due at half the spread")
+	assert_eq(_probe.due_ports(start + 0.5, 120).size(), 120, "no more than the allowance")
+	assert_eq(_probe.wanted(start + 0.5), 380, "the rest still wanted")
+	assert_eq(_probe.due_ports(start + 0.5, 0).size(), 0, "nothing on a zero allowance")
+	assert_eq(_probe.due_ports(start + 1.0).size(), 880, "caught up once allowed")
+	assert_eq(_probe.wanted(start + 2.6), 0, "nothing wanted past spread and linger")
 	# The hard side opens no more sockets than it is allowed either.
 	_easy = PacketPeerUDP.new()
 	_easy.bind(0, "127.0.0.1")
@@ -112,8 +117,8 @@ func test_an_allowance_holds_each_side_back_and_what_is_held_back_follows_later(
 	var now := _now()
 	_probe.start_hard("127.0.0.1", _easy.get_local_port(), "RD:hard".to_ascii_buffer(), now)
 	_probe.poll_hard(now + 0.1, 5)
-	expect_eq(_probe.sent, 5, "5 sockets on an allowance of 5, though all 40 are due")
-	expect_eq(_probe.wanted(now + 0.1), 35, "the other 35 still wanted")
+	assert_eq(_probe.sent, 5, "5 sockets on an allowance of 5, though all 40 are due")
+	assert_eq(_probe.wanted(now + 0.1), 35, "the other 35 still wanted")
 
 
 func _now() -> float:

@@ -1,4 +1,4 @@
-extends "res://test/test_case.gd"
+extends GutTest
 ## HolePunch with its NAT diagnosis on, against a fake server on loopback: the first request waits
 ## for the diagnosis and carries the NAT type; a server that answers no NP costs nat_timeout. Then
 ## the plans that follow from it, over real sockets: birthday probing from a hard host of a random
@@ -23,6 +23,12 @@ var _endpoints: Array[Endpoint] = []
 
 func before_each() -> void:
 	super.before_each()
+	# GUT runs every test of a script on one instance: each starts from the state declared above.
+	_requests.clear()
+	_request_ports.clear()
+	_answer_probes = true
+	_randomising = false
+	_endpoints.clear()
 	for i in 2:
 		var socket := PacketPeerUDP.new()
 		socket.bind(0, "127.0.0.1")
@@ -35,10 +41,10 @@ func after_each() -> void:
 	_ports.clear()
 	for e in _endpoints:
 		e.close()
-	for node: Node in _owned:
+	for node: Node in get_children():
 		if is_instance_valid(node) and node.is_inside_tree() and node.multiplayer.multiplayer_peer is ENetMultiplayerPeer:
 			node.multiplayer.multiplayer_peer.close()
-			tree.set_multiplayer(null, node.get_path())
+			get_tree().set_multiplayer(null, node.get_path())
 	super.after_each()
 
 
@@ -68,7 +74,7 @@ func _node() -> HolePunch:
 	node.use_ipv6 = false
 	node.request_interval = 0.05
 	watch_signals(node)
-	add(node)
+	add_child_autofree(node)
 	return node
 
 
@@ -79,7 +85,7 @@ func _server_key() -> String:
 func test_the_first_request_waits_for_the_diagnosis_and_carries_the_nat_type() -> void:
 	var node := _node()
 	node.host_session(_server_key(), "host")
-	var sent := await wait_until(func() -> bool:
+	var sent: bool = await wait_until(func() -> bool:
 		_serve()
 		return not _requests.is_empty(), 2.0)
 	assert_true(sent, "HS sent")
@@ -151,7 +157,7 @@ func _rv_ports(e: Endpoint, besides: int) -> Array:
 func _managed_node() -> HolePunch:
 	var node := _node()
 	node.manage_game_peer = true
-	tree.set_multiplayer(SceneMultiplayer.new(), node.get_path())
+	get_tree().set_multiplayer(SceneMultiplayer.new(), node.get_path())
 	return node
 
 
@@ -207,7 +213,7 @@ func test_a_hard_random_host_whose_probes_miss_asks_for_the_relay_from_its_regis
 	assert_true(await wait_until(func() -> bool: return not _received("KA").is_empty(), 1.0), "registered")
 	_tell(HolePunchProtocol.encode_new_joiner(stranger.key, stranger.key, registered[1], SECRETS[0], "port_preserving"), registered[0])
 	assert_true(await wait_until(func() -> bool: return _rv_ports(stranger, registered[0]).size() >= 4, 1.0), "probing")
-	await wait(1.0)
+	await wait_seconds(1.0)
 	assert_true(_received("RQ").is_empty(), "no relay before punch_timeout")
 	assert_true(await wait_until(func() -> bool: return not _received("RQ").is_empty(), 1.5), "RQ once probing missed")
 	assert_eq(_received("RQ")[0][1], registered[0], "RQ from the registered socket")
@@ -312,7 +318,7 @@ func _listen(endpoints: Array[Endpoint], seconds: float) -> void:
 	while Time.get_ticks_msec() < deadline:
 		for e in endpoints:
 			e.poll()
-		await tree.process_frame
+		await get_tree().process_frame
 
 
 ## Two client sockets on one port of two loopback addresses: one probe range holds both, no other.

@@ -1,4 +1,4 @@
-extends "res://test/test_case.gd"
+extends GutTest
 ## The addon's codec against the golden transcript ([code]schema/golden/transcript.json[/code]):
 ## every message of the schema with sample fields and its exact bytes, which the server's codec is
 ## held to as well. Each entry must parse to its fields and encode back to the same bytes, and the
@@ -33,29 +33,29 @@ func _check(entry: Dictionary, codec: Codec, table: Dictionary) -> bool:
 	var expected: Dictionary = entry.fields
 	var fields := codec.fields_of(message)
 	fields.erase("code")
-	for name: String in fields:
-		var value: Variant = fields[name]
+	for field: String in fields:
+		var value: Variant = fields[field]
 		if value is PackedStringArray:
 			var list: PackedStringArray = value
 			value = Array(list)
-		if expected.has(name):
-			assert_eq(value, expected[name], "%s: %s" % [label, name])
+		if expected.has(field):
+			assert_eq(value, expected[field], "%s: %s" % [label, field])
 		else:
-			assert_true(str(value) == "" and message.omitted.has(name), "%s: %s is absent" % [label, name])
+			assert_true(str(value) == "" and message.omitted.has(field), "%s: %s is absent" % [label, field])
 	assert_eq(codec.encode(message), bytes, "%s: encoded back" % label)
 	# Built from the transcript's fields alone, as a sender would.
 	var entry_of_code: Array = table[code]
 	var message_class: GDScript = entry_of_code[0]
 	var built: P.Message = message_class.new()
-	for name: String in fields:
-		if expected.has(name):
-			var value: Variant = expected[name]
+	for field: String in fields:
+		if expected.has(field):
+			var value: Variant = expected[field]
 			if value is Array:
 				var list: Array = value
 				value = PackedStringArray(list)
-			built.set(name, value)
+			built.set(field, value)
 		else:
-			built.omitted.append(name)
+			built.omitted.append(field)
 	assert_eq(codec.encode(built).get_string_from_ascii(), bytes.get_string_from_ascii(), "%s: encoded from its fields" % label)
 	return true
 

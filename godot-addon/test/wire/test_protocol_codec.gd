@@ -1,4 +1,4 @@
-extends "res://test/test_case.gd"
+extends GutTest
 ## The hand-written codec on a table of its own: what the schema may say (records of repeated
 ## fields, a field that may be blank, peer ids, a message of its code alone, a size per message),
 ## whether the generated tables use it yet or not.

@@ -1,8 +1,10 @@
 /**
  * Token buckets by key: each address may send (or be sent) `rate` datagrams a second, with
- * bursts up to `burst` (or, with a cost per datagram, `rate` bytes a second). Memory is bounded: past `maxTracked` addresses the least recently seen
- * is forgotten (a forgotten address starts again with a full bucket, which costs an attacker
- * nothing it did not already have).
+ * bursts up to `burst` (or, with a cost per datagram, `rate` bytes a second). Memory is bounded:
+ * past `maxTracked` addresses one of the least recently seen half is forgotten (a forgotten
+ * address starts again with a full bucket, which costs an attacker nothing it did not already
+ * have). A bucket is a slot in typed arrays, found by a Map from key to slot number: no object
+ * per address, and no boxed numbers for the garbage collector to trace.
  */
 export interface RateLimit {
   /** Datagrams a second (fractions allowed); 0 switches the limit off. */
@@ -11,27 +13,38 @@ export interface RateLimit {
   readonly maxTracked: number;
 }
 
-interface Bucket { tokens: number; last: number }
+/** Slots allocated at first; the arrays double as addresses come, up to maxTracked. */
+const INITIAL_SLOTS = 64;
 
 export class RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
+  /** Key to slot; the Map's order is recency (see allow). */
+  private readonly slots = new Map<string, number>();
+  private tokensOf = new Float64Array(INITIAL_SLOTS);
+  private lastOf = new Float64Array(INITIAL_SLOTS);
+  /** When each slot last moved to the back of the recency order, counted in moves and additions (modulo 2^32). */
+  private movedOf = new Uint32Array(INITIAL_SLOTS);
+  private moves = 0;
 
   constructor(private readonly limit: RateLimit) {}
 
   /** Takes [cost] tokens for [address] at time [now] (ms); false when its bucket has too few. */
   allow(address: string, now: number, cost = 1): boolean {
     if (this.limit.rate <= 0) return true;
-    let bucket = this.buckets.get(address);
-    if (bucket) {
-      this.buckets.delete(address); // Re-inserted below: the Map's order is recency.
-      this.refill(bucket, now);
+    let slot = this.slots.get(address);
+    if (slot !== undefined) {
+      // A bucket moves to the back only once it is in the older half: an address seen lately is
+      // never the next forgotten, and most calls change no Map.
+      if (((this.moves - this.movedOf[slot]!) >>> 0) > this.limit.maxTracked >> 1) {
+        this.slots.delete(address);
+        this.slots.set(address, slot);
+        this.movedOf[slot] = this.moves = (this.moves + 1) >>> 0;
+      }
+      this.refill(slot, now);
     } else {
-      bucket = { tokens: this.limit.burst, last: now };
-      if (this.buckets.size >= this.limit.maxTracked) this.buckets.delete(this.buckets.keys().next().value!);
+      slot = this.add(address, now);
     }
-    this.buckets.set(address, bucket);
-    if (bucket.tokens < cost) return false;
-    bucket.tokens -= cost;
+    if (this.tokensOf[slot]! < cost) return false;
+    this.tokensOf[slot]! -= cost;
     return true;
   }
 
@@ -46,20 +59,49 @@ export class RateLimiter {
   }
 
   get tracked(): number {
-    return this.buckets.size;
+    return this.slots.size;
   }
 
   private tokens(address: string, now: number): number {
     if (this.limit.rate <= 0) return Infinity;
-    const bucket = this.buckets.get(address);
-    if (!bucket) return this.limit.burst;
-    this.refill(bucket, now);
-    return bucket.tokens;
+    const slot = this.slots.get(address);
+    if (slot === undefined) return this.limit.burst;
+    this.refill(slot, now);
+    return this.tokensOf[slot]!;
   }
 
-  private refill(bucket: Bucket, now: number): void {
+  /** A full bucket for [address]: a new slot, or the least recent address's. */
+  private add(address: string, now: number): number {
+    let slot: number;
+    if (this.slots.size >= this.limit.maxTracked) {
+      const [oldest, freed] = this.slots.entries().next().value!;
+      this.slots.delete(oldest);
+      slot = freed;
+    } else {
+      slot = this.slots.size;
+      if (slot >= this.tokensOf.length) this.grow();
+    }
+    this.slots.set(address, slot);
+    this.tokensOf[slot] = this.limit.burst;
+    this.lastOf[slot] = now;
+    this.movedOf[slot] = this.moves = (this.moves + 1) >>> 0;
+    return slot;
+  }
+
+  private grow(): void {
+    const size = Math.min(this.limit.maxTracked, this.tokensOf.length * 2);
+    const larger = <T extends Float64Array | Uint32Array>(from: T, to: T): T => {
+      to.set(from);
+      return to;
+    };
+    this.tokensOf = larger(this.tokensOf, new Float64Array(size));
+    this.lastOf = larger(this.lastOf, new Float64Array(size));
+    this.movedOf = larger(this.movedOf, new Uint32Array(size));
+  }
+
+  private refill(slot: number, now: number): void {
     // max(0, ...): a clock that never goes back is assumed, but a bucket is never drained by one.
-    bucket.tokens = Math.min(this.limit.burst, bucket.tokens + (Math.max(0, now - bucket.last) / 1000) * this.limit.rate);
-    bucket.last = now;
+    this.tokensOf[slot] = Math.min(this.limit.burst, this.tokensOf[slot]! + (Math.max(0, now - this.lastOf[slot]!) / 1000) * this.limit.rate);
+    this.lastOf[slot] = now;
   }
 }

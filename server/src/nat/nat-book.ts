@@ -20,18 +20,28 @@ export interface NatReport {
 /** What became of a request's IPv6 address: none claimed, kept with its proof, or dropped without one. */
 export type Ip6Verdict = 'none' | 'proven' | 'unproven';
 
+/** What most requests report: nothing (one object for all of them, read-only). */
+const NOTHING = Object.freeze({ report: undefined, verdict: 'none' as Ip6Verdict });
+
+const plain = (nat: NatReport['nat']): NatReport => Object.freeze({ nat, ip6Prefix: undefined, ip6Host: undefined });
+const PLAIN: Record<NatReport['nat'], NatReport> = {
+  open: plain('open'), port_preserving: plain('port_preserving'), port_randomising: plain('port_randomising'), unknown: plain('unknown'),
+};
+
 export class NatBook {
   constructor(private readonly proof: Ip6Proof | null) {}
 
   /** What [message] reports, if it reports anything, and what became of its IPv6 address. */
   read(message: Message): { report: NatReport | undefined; verdict: Ip6Verdict } {
-    if (message.code !== 'HS' && message.code !== 'JS' && message.code !== 'RS') return { report: undefined, verdict: 'none' };
-    if (message.nat === undefined) return { report: undefined, verdict: 'none' };
+    if (message.code !== 'HS' && message.code !== 'JS' && message.code !== 'RS') return NOTHING;
+    if (message.nat === undefined) return NOTHING;
     const verdict = this.verdict(message);
     const proven = verdict === 'proven';
     // Nothing to pass on (a request resent with its cookie names its NAT type even when unknown).
     if (message.nat === 'unknown' && !proven) return { report: undefined, verdict };
-    return { report: { nat: message.nat, ip6Prefix: proven ? message.ip6Prefix : undefined, ip6Host: proven ? message.ip6Host : undefined }, verdict };
+    // Without an IPv6 address a report is one of four, shared by every session and joiner that makes it.
+    if (!proven) return { report: PLAIN[message.nat], verdict };
+    return { report: { nat: message.nat, ip6Prefix: message.ip6Prefix, ip6Host: message.ip6Host }, verdict };
   }
 
   private verdict(message: Extract<Message, { code: 'HS' | 'JS' | 'RS' }>): Ip6Verdict {

@@ -4,11 +4,12 @@
  * the server's IPv6 address (--public-ip6). Each answers NP only; anything else is dropped and
  * counted, and so is a source no answer could reach, before anything reads the datagram.
  */
-import dgram from 'node:dgram';
+import type dgram from 'node:dgram';
 import type { Endpoint } from '../generated/protocol.ts';
 import type { OwnEndpoints } from '../relay/usable-source.ts';
 import { unusableSource } from '../relay/usable-source.ts';
 import type { ServerStats } from '../stats.ts';
+import { udpSocket } from '../udp-socket.ts';
 import { ip6Bytes, usableSource6 } from './ip6-address.ts';
 
 /** What the probe sockets hand a datagram to (the rendezvous): each returns false when it was not NP. */
@@ -83,7 +84,7 @@ export class ProbeSockets {
 }
 
 async function open(type: 'udp4' | 'udp6', address: string, port: number, what: string): Promise<dgram.Socket> {
-  const socket = dgram.createSocket({ type, ipv6Only: type === 'udp6' });
+  const socket = udpSocket(type, undefined, type === 'udp6');
   await new Promise<void>((resolve, reject) => {
     socket.once('error', (error: ListenError) => {
       socket.close();

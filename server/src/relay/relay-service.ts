@@ -26,7 +26,7 @@ export type RelayConfig = Pick<Config, 'relayPorts' | 'relayBandwidth' | 'relayT
 /** What the relay needs to know of a session: who is in it. */
 export interface SessionMembers {
   readonly hostRemoteKey: string;
-  readonly peers: ReadonlyMap<string, unknown>;
+  readonly peers: { has(key: string): boolean };
 }
 
 export interface RelayServiceOptions {

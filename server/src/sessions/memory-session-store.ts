@@ -24,7 +24,7 @@ export class MemorySessionStore implements SessionStore {
   private readonly waitingProvisional: Waiting = new Map();
   /** Provisional sessions, oldest first, and the same grouped by host IP. */
   private readonly provisional = new Map<string, Session>();
-  private readonly provisionalByIp = new Map<string, Map<string, Session>>();
+  private readonly provisionalByIp = new SessionsByIp();
   private readonly perIp = new Map<string, number>();
   private joinerCount = 0;
 
@@ -68,8 +68,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   oldestProvisional(ip?: string): Session | undefined {
-    const from = ip === undefined ? this.provisional : this.provisionalByIp.get(ip);
-    return from?.values().next().value;
+    return ip === undefined ? this.provisional.values().next().value : this.provisionalByIp.oldest(ip);
   }
 
   add(session: Session): void {
@@ -79,7 +78,7 @@ export class MemorySessionStore implements SessionStore {
     if (session.random) wait(session.confirmed ? this.waitingConfirmed : this.waitingProvisional, session);
     if (!session.confirmed) {
       this.provisional.set(session.id, session);
-      group(this.provisionalByIp, session.hostIp).set(session.id, session);
+      this.provisionalByIp.add(session);
     }
   }
 
@@ -94,7 +93,7 @@ export class MemorySessionStore implements SessionStore {
     const session = this.byId.get(id);
     if (!session || session.confirmed) return;
     this.provisional.delete(id);
-    ungroup(this.provisionalByIp, session);
+    this.provisionalByIp.remove(session);
     const waiting = unwait(this.waitingProvisional, session);
     session.confirmed = true;
     if (waiting) wait(this.waitingConfirmed, session);
@@ -110,7 +109,7 @@ export class MemorySessionStore implements SessionStore {
     else this.perIp.delete(session.hostIp);
     this.unwait(session);
     this.provisional.delete(id);
-    ungroup(this.provisionalByIp, session);
+    this.provisionalByIp.remove(session);
     for (const peer of session.peers.keys()) {
       if (this.byRandomJoiner.get(peer) === session) this.byRandomJoiner.delete(peer);
     }
@@ -137,6 +136,37 @@ export class MemorySessionStore implements SessionStore {
     }
     for (const session of expired) this.remove(session.id);
     return expired;
+  }
+}
+
+/**
+ * Sessions grouped by host IP, oldest first in each group. Most addresses host one session: it is
+ * kept as itself, and an array is made for the second (an address holds at most --sessions-per-ip).
+ */
+class SessionsByIp {
+  private readonly groups = new Map<string, Session | Session[]>();
+
+  add(session: Session): void {
+    const group = this.groups.get(session.hostIp);
+    if (group === undefined) this.groups.set(session.hostIp, session);
+    else if (Array.isArray(group)) group.push(session);
+    else this.groups.set(session.hostIp, [group, session]);
+  }
+
+  remove(session: Session): void {
+    const group = this.groups.get(session.hostIp);
+    if (group === session) {
+      this.groups.delete(session.hostIp);
+    } else if (Array.isArray(group)) {
+      const at = group.indexOf(session);
+      if (at >= 0) group.splice(at, 1);
+      if (group.length === 1) this.groups.set(session.hostIp, group[0]!);
+    }
+  }
+
+  oldest(ip: string): Session | undefined {
+    const group = this.groups.get(ip);
+    return Array.isArray(group) ? group[0] : group;
   }
 }
 

@@ -1,5 +1,6 @@
 /** A session as the server keeps it. */
 import type { NatReport } from '../nat/nat-book.ts';
+import type { Peers } from './peer-table.ts';
 
 export interface SessionPeer {
   /** The joiner's public address as the server saw it. */
@@ -30,7 +31,7 @@ export interface Session {
   /** Made by RS: pairs the host with one stranger. */
   readonly random: boolean;
   /** Joiners by public key, least recently heard first. */
-  readonly peers: Map<string, SessionPeer>;
+  readonly peers: Peers;
   readonly createdAt: number;
   /** Last datagram from the host; sessions expire from it. */
   hostSeenAt: number;

@@ -13,11 +13,18 @@ import { BIGRAMS, type Endpoint, TOKEN_LENGTH } from '../generated/protocol.ts';
 /** A cookie is minted in one window and accepted in it and the next. */
 export const COOKIE_WINDOW_MS = 60_000;
 
+const PREFIX = Buffer.from('shp-cookie\0', 'latin1');
+
 export class ReturnCookie {
+  /** The MAC's input, rewritten for each cookie: room for the longest address and nonce a request can carry. */
+  private readonly input = Buffer.alloc(PREFIX.length + 6 + 64 + 1 + 64);
+
   constructor(
     private readonly now: () => number,
     private readonly secret: Buffer = randomBytes(32),
-  ) {}
+  ) {
+    PREFIX.copy(this.input);
+  }
 
   /** The cookie for a request from [from] with [nonce], minted now. */
   mint(from: Endpoint, nonce: string): string {
@@ -40,10 +47,18 @@ export class ReturnCookie {
   }
 
   private mac(from: Endpoint, nonce: string, window: number): string {
-    const head = Buffer.alloc(6);
-    head.writeUInt32BE(window >>> 0);
-    head.writeUInt16BE(from.port, 4);
-    const digest = createHmac('sha256', this.secret).update('shp-cookie\0').update(head).update(from.address).update('\0').update(nonce, 'latin1').digest();
-    return Array.from(digest.subarray(0, TOKEN_LENGTH / 2), (b) => BIGRAMS[b]!).join('');
+    // One buffer, one update: the same bytes as "shp-cookie\0", window, port, address, "\0", nonce.
+    const input = this.input;
+    let at = PREFIX.length;
+    input.writeUInt32BE(window >>> 0, at);
+    input.writeUInt16BE(from.port, at + 4);
+    at += 6;
+    at += input.write(from.address, at, 'latin1');
+    input[at++] = 0;
+    at += input.write(nonce, at, 'latin1');
+    const digest = createHmac('sha256', this.secret).update(input.subarray(0, at)).digest();
+    let cookie = '';
+    for (let i = 0; i < TOKEN_LENGTH / 2; i++) cookie += BIGRAMS[digest[i]!]!;
+    return cookie;
   }
 }
