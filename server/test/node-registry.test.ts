@@ -1,6 +1,6 @@
 /** Relay nodes in a real Redis: picked by room, their region first, and gone within the stated bound once they stop refreshing. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { deregisterNode, listNodes, pickNode, registerNode, type RelayNodeEntry } from '../src/cluster/node-registry.ts';
+import { deregisterNode, listNodes, NodeAnnouncer, pickNode, registerNode, type RelayNodeEntry } from '../src/cluster/node-registry.ts';
 import { RedisLink } from '../src/cluster/redis-link.ts';
 import { startRedis, type TestRedis } from './support/redis-server.ts';
 
@@ -52,5 +52,17 @@ describe('relay node registry', () => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect((await listNodes(link.commands)).map((n) => n.id)).toEqual(['alive']);
     for (let i = 0; i < 3; i++) expect((await pickNode(link.commands))!.id).toBe('alive');
+  });
+
+  it('an announcer refreshes its node\'s load while it runs, and takes it out when it stops', async () => {
+    let load = 3;
+    const announcer = new NodeAnnouncer(link.commands, () => node('n', { load }), 50, 300);
+    await announcer.start();
+    expect((await listNodes(link.commands))[0]!.load).toBe(3);
+    load = 7;
+    await new Promise((resolve) => setTimeout(resolve, 400)); // Past one lifetime: alive only because it was refreshed.
+    expect((await listNodes(link.commands)).map((n) => n.load)).toEqual([7]);
+    await announcer.stop();
+    expect(await listNodes(link.commands)).toEqual([]);
   });
 });

@@ -78,3 +78,36 @@ export async function listNodes(redis: Redis): Promise<RelayNodeEntry[]> {
   const entries = await redis.mget(ids.map(nodeKey));
   return entries.filter((e): e is string => e !== null).map((e) => JSON.parse(e) as RelayNodeEntry);
 }
+
+/**
+ * Keeps a node's entry alive: writes it at once and every [refreshMs] with its current load, and
+ * takes it out at once on stop (a drain). A write that fails (Redis away) is retried at the next
+ * refresh; meanwhile the entry lapses and instances stop granting this node.
+ */
+export class NodeAnnouncer {
+  private timer: NodeJS.Timeout | undefined;
+  /** Writes that failed (Redis away). */
+  failures = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly entry: () => RelayNodeEntry,
+    private readonly refreshMs = NODE_REFRESH_MS,
+    private readonly ttlMs = NODE_TTL_MS,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.announce();
+    this.timer = setInterval(() => void this.announce(), this.refreshMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await deregisterNode(this.redis, this.entry().id).catch(() => undefined);
+  }
+
+  private async announce(): Promise<void> {
+    await registerNode(this.redis, this.entry(), this.ttlMs).catch(() => { this.failures++; });
+  }
+}
