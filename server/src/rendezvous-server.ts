@@ -140,7 +140,7 @@ export class RendezvousServer {
     this.socket.on('error', (error) => this.rendezvous.socketError(error));
     this.socket.on('message', (data, from) => this.receive(data, from)); // The socket's own endpoint object: no copy per datagram.
     this.key = encodeKey({ address: publicIp, port: publicPort || bound.port });
-    if (this.pairing) await this.pairing.start((joiner) => this.rendezvous.handlers.joinedFromElsewhere(joiner));
+    this.pairing?.start((joiner) => this.rendezvous.handlers.joinedFromElsewhere(joiner));
     this.sweep = setInterval(() => {
       this.expire();
       this.relays.sweep();

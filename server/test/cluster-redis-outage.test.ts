@@ -159,4 +159,23 @@ describe('Redis unreachable', () => {
       expect([...partners.get([...set][0]!)!]).toEqual([key]);
     }
   }, 30_000);
+
+  it('an instance started while Redis is down serves alone, and joins the others once Redis answers', async () => {
+    redis.stop();
+    const a = await instance('127.0.0.25'); // Starts, without waiting for Redis.
+    expect(a.link.online).toBe(false);
+    const host = await client('127.0.60.1');
+    host.send(`HS:${LOCAL_KEY}`, a.endpoint);
+    await waitFor(() => host.has('HR'));
+    await redis.start();
+    await waitFor(() => a.link.online);
+    const b = await instance('127.0.0.26');
+    const waiting = await client('127.0.60.2');
+    waiting.send(`RS:${LOCAL_KEY}`, a.endpoint);
+    await waitFor(() => waiting.has('HR'));
+    const arriving = await client('127.0.60.3');
+    arriving.send(`RS:${LOCAL_KEY}`, b.endpoint);
+    await waitFor(() => arriving.has('JR') && waiting.has('NJ'));
+    expect(a.events).toEqual(['redis_down', 'redis_up']);
+  }, 30_000);
 });

@@ -55,7 +55,7 @@ export class CrossInstancePairing {
   ) {}
 
   /** Listens on this instance's channel: [onJoiner] runs for each of its strangers matched elsewhere. */
-  async start(onJoiner: (joiner: RemoteJoiner) => void): Promise<void> {
+  start(onJoiner: (joiner: RemoteJoiner) => void): void {
     this.link.subscriber.on('message', (_channel: string, text: string) => {
       let joiner: RemoteJoiner;
       try {
@@ -73,7 +73,9 @@ export class CrossInstancePairing {
       }
     });
     this.link.whenReady(() => this.reconnected());
-    await this.link.subscriber.subscribe(channel(this.instance())).catch(() => undefined);
+    // Not awaited: with Redis away it completes once Redis answers, and the instance serves meanwhile.
+    // Until then a match of ours made elsewhere finds no listener, and that instance does not answer its stranger.
+    this.link.subscriber.subscribe(channel(this.instance())).catch(() => undefined);
     this.refresher = setInterval(() => this.sweep(), REFRESH_MS);
     this.refresher.unref();
   }

@@ -24,6 +24,7 @@ export class RedisLink {
   readonly subscriber: Redis;
   readonly stats: RedisLinkStats = { roundTrips: 0, outages: 0, roundTripMs: 0 };
   private up = false;
+  private closing = false;
   private readonly onReady: Array<() => void> = [];
 
   constructor(url: string, private readonly log: (event: string, fields: Record<string, unknown>) => void) {
@@ -73,13 +74,14 @@ export class RedisLink {
   }
 
   async close(): Promise<void> {
+    this.closing = true; // Closing is no outage: nothing to log.
     this.onReady.length = 0;
     this.commands.disconnect();
     this.subscriber.disconnect();
   }
 
   private changed(up: boolean): void {
-    if (up === this.up) return;
+    if (up === this.up || this.closing) return;
     this.up = up;
     if (!up) this.stats.outages++;
     this.log(up ? 'redis_up' : 'redis_down', { note: up ? 'matching strangers across instances' : 'serving this instance alone until Redis answers' });
