@@ -13,10 +13,15 @@ extends RefCounted
 ## nothing is sent to its sender.
 ##
 ## The gate also watches each connection's handshake (ENet's protocol: the connect request, ENet's
-## answer naming the slot, the first datagram to that slot) and frees a slot whose handshake is
-## not done, by telling ENet from the leg that the connection ended: at once when the same address
-## starts another connection (a client's fresh attempt abandons the one before), else after
-## [constant HALF_OPEN] seconds. So an address holds at most one half-open slot, for seconds.
+## answer naming the slot, the first datagram to that slot) and ends connections by telling ENet
+## from the leg that they ended. When an address starts another connection (a client's fresh
+## attempt abandons the one before), every earlier one of that address ends at once, its handshake
+## done or not: ENet names the host's side of a connection to the client by the client's slot (0
+## for every fresh client) and a session that starts at 0 in every fresh slot of the host, so the
+## new one cannot tell what the host's side of an old one still sends (a resend, a ping, its
+## goodbye) from its own, which it would take as the host's word (and be ended by). A half-open
+## slot also ends after [constant HALF_OPEN] seconds. So an address holds at most one half-open
+## slot, for seconds.
 ##
 ## ENet sees each player at its leg's loopback address; [method remote_of] names the player's own.
 ## The gate reads on every physics and process frame, and ENet reads what it passed when the game
@@ -50,6 +55,8 @@ const _NO_PEER := 0x0FFF
 var dropped := 0
 ## Half-open connections whose slot the gate freed.
 var freed := 0
+## Connections past their handshake that the gate ended because their address started another.
+var replaced := 0
 var _outer := PacketPeerUDP.new()
 var _clock: HolePunchClock
 var _tree: SceneTree
@@ -57,9 +64,12 @@ var _enet: ENetMultiplayerPeer
 var _enet_port := 0
 ## (ip, port) -> whether a player was punched there.
 var _expects := Callable()
+## (ip, port): that address starts another connection, and the ones before it end.
+var _afresh := Callable()
 ## "ip:port" -> {"socket": PacketPeerUDP, "ip", "port", "last": seconds, "pending": {connection
-## id: {"since": seconds, "slot": ENet's peer id or -1, "session": int}}, "ended": {connection id:
-## true}, "opened": the read its last new connection came in}.
+## id: {"since": seconds, "slot": ENet's peer id or -1, "session": int}}, "live": {connection id:
+## the same, once its handshake is done}, "ended": {connection id: true}, "opened": the read its
+## last new connection came in}.
 var _legs := {}
 ## A leg's loopback port -> its "ip:port".
 var _by_inner := {}
@@ -96,9 +106,11 @@ func open(tree: SceneTree, port: int, enet: ENetMultiplayerPeer, max_clients: in
 
 
 ## Lets new addresses through when [param expects] (ip, port) is true (none with an empty
-## [Callable]); addresses already through stay.
-func admit(expects: Callable) -> void:
+## [Callable]); addresses already through stay. [param afresh] (ip, port) hears of each new
+## connection of an address just before the ones before it end (a client's fresh attempt).
+func admit(expects: Callable, afresh := Callable()) -> void:
 	_expects = expects
+	_afresh = afresh
 
 
 ## [ip, port] of the player behind the ENet peer at [param ip]:[param port] (a leg), or the same.
@@ -175,11 +187,14 @@ func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> void:
 			dropped += 1
 			return
 	var id := connect_id(data)
-	if id >= 0 and (leg.ended.has(id) or not leg.pending.has(id) and leg.opened == _pumps):
+	var known: bool = leg.pending.has(id) or leg.live.has(id)
+	if id >= 0 and (leg.ended.has(id) or not known and leg.opened == _pumps):
 		dropped += 1 # An ended one, or a second new one before ENet answered the first.
 		return
-	if id >= 0 and not leg.pending.has(id):
-		for old: int in leg.pending.keys(): # The client started afresh.
+	if id >= 0 and not known:
+		if _afresh.is_valid():
+			_afresh.call(leg.ip, leg.port)
+		for old: int in leg.pending.keys() + leg.live.keys(): # The client started afresh.
 			_free(leg, old)
 		leg.pending[id] = {"since": now, "slot": -1, "session": 0}
 		leg.opened = _pumps
@@ -188,7 +203,8 @@ func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> void:
 		var slot := (data.decode_u8(0) << 8 | data.decode_u8(1)) & _NO_PEER
 		for done: int in leg.pending.keys():
 			if leg.pending[done].slot == slot:
-				leg.pending.erase(done) # It talks to its slot: the handshake is done.
+				leg.live[done] = leg.pending[done] # It talks to its slot: the handshake is done.
+				leg.pending.erase(done)
 	leg.last = now
 	(leg.socket as PacketPeerUDP).put_packet(data)
 
@@ -198,7 +214,7 @@ func _open_leg(at: String, ip: String, port: int) -> Dictionary:
 	if socket.bind(0, "127.0.0.1") != OK:
 		return {}
 	socket.set_dest_address("127.0.0.1", _enet_port)
-	_legs[at] = {"socket": socket, "ip": ip, "port": port, "last": 0.0, "pending": {}, "ended": {}, "opened": -1}
+	_legs[at] = {"socket": socket, "ip": ip, "port": port, "last": 0.0, "pending": {}, "live": {}, "ended": {}, "opened": -1}
 	_by_inner[socket.get_local_port()] = at
 	return _legs[at]
 
@@ -229,11 +245,13 @@ func _on_answer(leg: Dictionary, data: PackedByteArray) -> void:
 		at += size
 
 
-## Frees the slot of [param leg]'s pending connection [param id]: ENet hears, from the leg, that
-## the connection ended, and resets the slot of a connection not yet done.
+## Ends [param leg]'s connection [param id], pending or live: ENet hears, from the leg, that the
+## connection ended, and sends nothing more on it (it resets the slot of one not yet done).
 func _free(leg: Dictionary, id: int) -> void:
-	var pending: Dictionary = leg.pending[id]
+	var half_open: bool = leg.pending.has(id)
+	var pending: Dictionary = leg.pending[id] if half_open else leg.live[id]
 	leg.pending.erase(id)
+	leg.live.erase(id)
 	leg.ended[id] = true
 	if leg.ended.size() > _ENDED:
 		leg.ended.erase(leg.ended.keys()[0])
@@ -241,7 +259,10 @@ func _free(leg: Dictionary, id: int) -> void:
 		return # ENet gave it no slot.
 	var out := PackedByteArray([(pending.slot >> 8) | (pending.session << 4), pending.slot & 0xFF, 4, 0xFF, 0, 0, 0, 0, 0, 0]) # DISCONNECT
 	(leg.socket as PacketPeerUDP).put_packet(out)
-	freed += 1
+	if half_open:
+		freed += 1
+	else:
+		replaced += 1
 
 
 ## Frees the slots of handshakes older than [constant HALF_OPEN] seconds; closes the legs nothing

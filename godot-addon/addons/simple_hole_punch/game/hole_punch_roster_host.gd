@@ -92,7 +92,7 @@ func is_hosting() -> bool:
 ## ENet peer by the address behind its leg.
 func behind(gate: HolePunchGameGate) -> void:
 	_gate = gate
-	gate.admit(expects)
+	gate.admit(expects, _on_afresh)
 
 
 ## Whether a player was punched at [param ip]:[param port] (the gate lets only those reach ENet).
@@ -169,6 +169,14 @@ func _found(id: int) -> Array:
 	return _endpoints.get(address(at[0], at[1]), [])
 
 
+## The player at [param ip]:[param port] starts afresh: the end of its connection before, which
+## the gate ends now, is no leave.
+func _on_afresh(ip: String, port: int) -> void:
+	var found: Array = _endpoints.get(address(ip, port), [])
+	if not found.is_empty() and _players.has(found[0]):
+		_attempted[found[0]] = _clock.now()
+
+
 func _on_authenticating(id: int) -> void:
 	var remote := _game.get_peer(id)
 	if remote != null:
@@ -239,10 +247,10 @@ func _on_admitted(id: int) -> void:
 
 
 ## A player's connection closed (it left, or was silent for [member HolePunch.game_timeout]): it
-## is gone at once, unless a fresh attempt of its own is being let in, or one ended within twice
-## [member HolePunch.game_retry_interval] (its next follows within that): then it stays while its
-## attempts go on, however long each takes through loss, and is gone once none went on for that
-## long.
+## is gone at once, unless a fresh attempt of its own is being let in, or one began or ended
+## within twice [member HolePunch.game_retry_interval] (its next follows within that): then it
+## stays while its attempts go on, however long each takes through loss, and is gone once none
+## went on for that long.
 func _on_closed(id: int) -> void:
 	_heard.erase(id)
 	for key: String in _players:
