@@ -99,7 +99,7 @@ export interface ViewModel {
   readonly bigrams: readonly string[];
 }
 
-const GD_CHECKS: Record<FieldType, string> = { key: 'is_key', session_id: 'is_session_id', name: 'is_name', text: 'is_text', token: 'is_token', literal: '', word: '', peer_id: 'is_peer_id' };
+const GD_CHECKS: Record<FieldType, string> = { key: 'is_key', session_id: 'is_session_id', name: 'is_name', text: 'is_text', token: 'is_token', literal: '', word: '', peer_id: 'is_peer_id', count: 'is_count' };
 
 function tsTypeOf(f: FieldSpec): string {
   if (f.type === 'literal') return `'${f.literal}'`;
@@ -118,10 +118,11 @@ function lengthsOf(f: FieldSpec, limits: ProtocolSpec['limits']): [number, numbe
     case 'token': return [f.blank ? 0 : 16, 16];
     case 'session_id': return [12 + 2 * limits.minSuffixBigrams, 12 + 2 * limits.maxSuffixBigrams];
     case 'name': return [1, limits.maxNameLength];
-    case 'text': return [0, limits.maxTextLength];
+    case 'text': return [0, f.maxLength ?? limits.maxTextLength];
     case 'literal': return [f.literal!.length, f.literal!.length];
     case 'word': return [Math.min(...words), Math.max(...words)];
     case 'peer_id': return [1, 10];
+    case 'count': return [1, 10];
   }
 }
 

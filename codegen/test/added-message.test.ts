@@ -10,7 +10,7 @@ describe('a message added to the schema', () => {
       fields: [{ name: 'target_key', type: 'key', doc: 'Where to.' }],
     },
     {
-      code: 'LS', name: 'list_sessions', direction: 'client_to_server', doc: 'Lists sessions.',
+      code: 'QX', name: 'query_extra', direction: 'client_to_server', doc: 'Asks for extras.',
       fields: [{ name: 'owner', type: 'name', doc: 'Whose.' }],
     },
   ));
@@ -29,7 +29,7 @@ describe('a message added to the schema', () => {
 
   it('a client-to-server message becomes a server handler and a dispatch case', () => {
     expect(ts).toMatch(/listSessions\(message: ListSessions, from: From\): void;/);
-    expect(ts).toContain("case 'LS': handlers.listSessions(message, from); return true;");
+    expect(ts).toContain("case 'QX': handlers.queryExtra(message, from); return true;");
   });
 
   it('appears in the GDScript constant, class, descriptor, encoder and typed dispatch (the node must then handle it)', () => {
@@ -40,6 +40,6 @@ describe('a message added to the schema', () => {
     expect(node).toMatch(/\t\t"PX":\n\t\t\t_on_ping_extra\(message as HolePunchProtocol\.PingExtra, ip, port\)/);
     expect(node).toContain('func _on_ping_extra(message: HolePunchProtocol.PingExtra, _ip: String, _port: int) -> void:');
     // A client never receives a client-to-server message: no dispatch for it.
-    expect(node).not.toContain('"LS":');
+    expect(node).not.toContain('"QX":');
   });
 });

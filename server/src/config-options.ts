@@ -78,6 +78,14 @@ export const OPTIONS = {
     help: 'random matches a minute one /24 network may take part in',
     default: 120, parse: integer(1, 1_000_000, 'a count'),
   },
+  'lists-per-ip': {
+    help: 'lobby list requests (LS) a minute answered for one IP address; past it, its requests go unanswered',
+    default: 600, parse: integer(1, 1_000_000, 'a count'),
+  },
+  'lists-per-net': {
+    help: 'lobby list requests a minute answered for one /24 network',
+    default: 2400, parse: integer(1, 10_000_000, 'a count'),
+  },
   'failed-joins-per-ip': {
     help: 'joins of unknown sessions (code guesses) a minute from one IP address; past it, joins from it go unanswered',
     default: 30, parse: integer(1, 1_000_000, 'a count'),

@@ -22,6 +22,10 @@ export interface HandlerContext {
   /** Each address's fair share of random matches. */
   readonly matchShares: FairShare;
   readonly failedJoins: FailedJoinBudget;
+  /** List requests (LS) per address and /24. */
+  readonly lists: NetworkBudget;
+  /** Bytes of the datagram being handled: an answer that packs a page (LL) takes no more. */
+  readonly requestBytes: () => number;
   readonly now: () => number;
   /** The key of [endpoint] (the source of the datagram being handled, mostly): computed once per datagram. */
   readonly keyOf: (endpoint: Endpoint) => string;

@@ -4,8 +4,8 @@
  * sends on its own.
  */
 import {
-  type CloseSession, type Endpoint, type HostLink, type HostSession, type JoinSession, type KeepAlive,
-  type Message, type NatProbe, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
+  type CloseSession, type Endpoint, type HostLink, type HostSession, type JoinSession, type KeepAlive, type ListSessions,
+  type LobbyPublish, type Message, type NatProbe, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
 import type { HandlerContext, Refusal } from './handler-context.ts';
 import type { RemoteJoiner } from './cluster/cross-instance-pairing.ts';
@@ -17,6 +17,7 @@ import { decodeEndpoint, hostNonceMatches, hostSide, isHost, takeSlot } from './
 import type { Session, SessionPeer } from './sessions/session.ts';
 import { PeerTable } from './sessions/peer-table.ts';
 import { newSessionId } from './sessions/session-codes.ts';
+import { lobbyPage } from './sessions/lobby-page.ts';
 import { newToken } from './sessions/tokens.ts';
 
 export class RendezvousHandlers implements ServerHandlers<Endpoint> {
@@ -268,6 +269,37 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     this.ctx.relays?.sessionsExpired([session.id]);
     this.ctx.stats.sessionsExpired++;
     this.ctx.log('expired', { session: session.id, peers: session.peers.size });
+  }
+
+  /**
+   * LP: the host lists its session, changes its metadata, or (empty name) takes it off the list.
+   * Only a hosted session of ours may be listed: the nonce proves the host, as in HL, and like a
+   * KA it shows the host alive.
+   */
+  lobbyPublish(message: LobbyPublish, from: Endpoint): void {
+    const session = this.ctx.store.get(message.sessionId);
+    if (!session || session.random || session.hostNonce === undefined || session.hostNonce !== message.nonce || !isHost(session, this.ctx.keyOf(from))) {
+      this.ctx.stats.ignored++;
+      return;
+    }
+    this.heardFromHost(session);
+    const { alias, name, mode, map, version } = message;
+    this.ctx.store.publish(session, name === '' ? undefined : { cap: Number(message.cap), alias, name, mode, map, version });
+    this.ctx.send(from, { code: 'LD', sessionId: session.id, nonce: message.nonce });
+  }
+
+  /** LS: a page of the listed sessions, within the request's length and its address's and /24's budget. */
+  listSessions(message: ListSessions, from: Endpoint): void {
+    const now = this.ctx.now();
+    if (!this.ctx.lists.allows(from.address, now)) {
+      this.ctx.stats.count(this.ctx.stats.dropped, 'list_budget');
+      return;
+    }
+    this.ctx.lists.spend(from.address, now);
+    const { store, config } = this.ctx;
+    const page = lobbyPage(message, this.ctx.requestBytes(), { store, aliveSince: now - config.expiryMs, maxPeers: config.maxPeers });
+    if (page) this.ctx.send(from, page);
+    else this.ctx.stats.count(this.ctx.stats.dropped, 'amplification'); // Too short for even one session.
   }
 
   relayRequest(message: RelayRequest, from: Endpoint): void {

@@ -112,6 +112,8 @@ export class Rendezvous {
       failedJoins: new FailedJoinBudget({
         perIp: config.failedJoinsPerIp, perNet: config.failedJoinsPerNet, total: config.failedJoins, maxTracked: config.maxTracked,
       }),
+      lists: new NetworkBudget({ perIp: config.listsPerIp, perNet: config.listsPerNet, maxTracked: config.maxTracked }),
+      requestBytes: () => this.requestBytes,
       send: (to, message, toKey) => this.send(to, message, toKey),
       answer: (to, message) => this.answer(to, message),
       pairing: options.pairing,

@@ -271,6 +271,11 @@ func _on_nat_answer(_message: HolePunchProtocol.NatAnswer, _ip: String, _port: i
 	dropped_datagrams += 1 # The NAT diagnosis has a socket of its own (HolePunchNat): none is awaited here.
 
 
+func _on_lobby_listed(message: HolePunchProtocol.LobbyListed, _ip: String, _port: int) -> void:
+	if not _server.heard_listed(message, _session_id):
+		dropped_datagrams += 1 # No listing awaited its answer.
+
+
 func _on_ip6_answer(message: HolePunchProtocol.Ip6Answer, ip: String, _port: int) -> void:
 	if not _server.heard_ip6_answer(message, ip):
 		dropped_datagrams += 1 # Not from the server's IPv6 address, or not awaited.

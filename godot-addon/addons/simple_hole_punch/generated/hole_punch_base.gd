@@ -108,6 +108,11 @@ signal peer_lost(key: String)
 ## [param nat_type]: OPEN, PORT_PRESERVING, PORT_RANDOMISING or UNKNOWN (also in [member nat_type]); [code]HolePunchNat.NatType.keys()[nat_type][/code] names it.
 @warning_ignore("unused_signal") # HolePunch emits it.
 signal nat_diagnosed(nat_type: HolePunchNat.NatType)
+## A page of the server's public lobby list came, in answer to [method list_sessions]: each session a Dictionary [code]{"code": String, "short_code": String, "alias": String, "players": int, "cap": int, "nat": String, "name": String, "mode": String, "map": String, "version": String}[/code] ([code]code[/code] goes to [method join_session]; [code]cap[/code] counts the host; [code]nat[/code] is the host's NAT type, a word of [code]HolePunchProtocol.NAT_TYPES[/code]).
+## [param sessions]: The page, oldest listing first (empty when nothing matched, or when the server did not answer).
+## [param next]: The [code]after[/code] of the next page's [method list_sessions]; 0 when the list ends here, -1 when the server did not answer within [member server_timeout].
+@warning_ignore("unused_signal") # HolePunch emits it.
+signal sessions_listed(sessions: Array, next: int)
 ## This node's attempt failed and has ended (or never started): [param reason] says why, one failure per value. The older signals ([signal bad_session], [signal bad_server], [signal refused], [signal punch_failed]) still come too. A host's failures about one player do not end its session: they come as [signal player_left].
 ## [param reason]: Why: a value of [enum Failure].
 ## [param detail]: What failed: the alias, code, port or peer key, the server's address ([code]ip:port[/code]) for [code]SERVER_SILENT[/code], or the reason the server or host gave. [method describe] puts both in words.
@@ -141,6 +146,8 @@ signal player_payload(key: String, payload: String)
 signal game_connected(peer: MultiplayerPeer)
 
 @export_group("Server")
+## The server by name or address and port: [code]play.example.com:7788[/code], [code]203.0.113.7:7788[/code]. The node resolves the name itself (to its IPv4 address: session codes name the server by it) when a session starts, so a server that moves keeps working under its name. With it, [method host_session] and [method random_session] take an empty server key, and [method join_session] the short code alone. Full codes and server keys still work and name their own server.
+@export var server: String = ""
 ## Seconds before the first resend of an unanswered request (HS, JS, RS, RQ, RB); each further resend waits twice as long, up to [member max_request_interval].
 @export_range(0.01, 5.0, 0.01, "suffix:s") var request_interval: float = 0.1
 ## Longest wait between resends of a request.
@@ -236,21 +243,21 @@ signal game_connected(peer: MultiplayerPeer)
 
 
 ## Registers a session with the server named by [param serv_key]; [signal start_session] brings its code. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.
-## [param serv_key]: The server key the server printed on start.
+## [param serv_key]: The server key the server printed on start; empty to use [member server].
 ## [param alias]: This player's name, shown to peers.
 func host_session(serv_key: String, alias: String) -> Error:
 	return _api_host_session(serv_key, alias)
 
 
-## Joins the session [param id] (its first 12 letters name the server); case, spaces and dashes in it are forgiven. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.
-## [param id]: The session code from the host.
+## Joins the session [param id]: a full code (its first 12 letters name the server) or, with [member server] set, the short code alone ([method get_short_code], such as [code]ABCD-EFGH[/code]); case, spaces and dashes in it are forgiven. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.
+## [param id]: The session code from the host, full or short.
 ## [param alias]: This player's name, shown to peers.
 func join_session(id: String, alias: String) -> Error:
 	return _api_join_session(id, alias)
 
 
 ## Pairs with a random stranger on the server [param serv_key]; [signal start_random] follows. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.
-## [param serv_key]: The server key.
+## [param serv_key]: The server key; empty to use [member server].
 ## [param alias]: This player's name, shown to peers.
 func random_session(serv_key: String, alias: String) -> Error:
 	return _api_random_session(serv_key, alias)
@@ -305,6 +312,23 @@ func get_session_id() -> String:
 	return _api_get_session_id()
 
 
+## Host, while its session takes joiners: lists it in the server's public lobby list with [param metadata] ([code]{"name": ..., "mode": ..., "map": ..., "version": ...}[/code], any text; the name at most 32 bytes and the others 16 once percent-encoded as an alias is), or changes what it says; an empty name takes it off the list. The list shows the host's alias, its players and [member max_players] too. The node sends it with its keep-alives until the server confirms; the session leaves the list when it closes or its host goes silent. Returns [constant OK], [constant ERR_INVALID_PARAMETER] for a value too long, or [constant ERR_DOES_NOT_EXIST] when this node hosts no session (or talks to an original server).
+## [param metadata]: The lobby's name, mode, map and version (missing ones empty).
+func publish_session(metadata: Dictionary) -> Error:
+	return _api_publish_session(metadata)
+
+
+## Asks the server for a page of its public lobby list; [signal sessions_listed] brings it. [param filter] may hold exact values that listed sessions must have ([code]"name"[/code], [code]"mode"[/code], [code]"map"[/code], [code]"version"[/code]), [code]"not_full": true[/code] for sessions with room, [code]"after"[/code] (the [param next] of the page before) and [code]"server_key"[/code] (default: [member server]). It works whether or not a session is under way, from a socket of its own; a newer call replaces a page still awaited. Returns [constant OK], or [constant ERR_INVALID_PARAMETER] without a server or for a value too long.
+## [param filter]: What the sessions must have, and where the page starts.
+func list_sessions(filter: Dictionary) -> Error:
+	return _api_list_sessions(filter)
+
+
+## The session code as players read it out: with [member server] set and the session on that server, its suffix in capitals, grouped by four ([code]ABCD-EFGH[/code]), which [method join_session] takes on a node with the same [member server]; otherwise the full code. Empty before a session has a code.
+func get_short_code() -> String:
+	return _api_get_short_code()
+
+
 ## Diagnoses this machine's NAT against the server [param serv_key] now, for a lobby to show before a session starts; [signal nat_diagnosed] follows. [method host_session], [method join_session] and [method random_session] diagnose by themselves when it has not run.
 ## [param serv_key]: The server key.
 func diagnose_nat(serv_key: String) -> void:
@@ -336,6 +360,9 @@ func _api_get_peer_id(_key: String) -> int: return 0
 func _api_get_peer_address(_peer_id: int) -> Array: return []
 func _api_get_local_port() -> int: return 0
 func _api_get_session_id() -> String: return ""
+func _api_publish_session(_metadata: Dictionary) -> Error: return ERR_UNAVAILABLE
+func _api_list_sessions(_filter: Dictionary) -> Error: return ERR_UNAVAILABLE
+func _api_get_short_code() -> String: return ""
 func _api_diagnose_nat(_serv_key: String) -> void: pass
 func _api_get_nat_type() -> HolePunchNat.NatType: return HolePunchNat.NatType.UNKNOWN
 
@@ -380,6 +407,10 @@ func _dispatch(message: HolePunchProtocol.Message, ip: String, port: int) -> voi
 			_on_nat_answer(message as HolePunchProtocol.NatAnswer, ip, port)
 		"IA":
 			_on_ip6_answer(message as HolePunchProtocol.Ip6Answer, ip, port)
+		"LD":
+			_on_lobby_listed(message as HolePunchProtocol.LobbyListed, ip, port)
+		"LL":
+			_on_lobby_list(message as HolePunchProtocol.LobbyList, ip, port)
 
 
 ## A message the node does not handle: dropped.
@@ -406,3 +437,5 @@ func _on_relay_granted(message: HolePunchProtocol.RelayGranted, _ip: String, _po
 func _on_relay_bound(message: HolePunchProtocol.RelayBound, _ip: String, _port: int) -> void: _unhandled_message(message)
 func _on_nat_answer(message: HolePunchProtocol.NatAnswer, _ip: String, _port: int) -> void: _unhandled_message(message)
 func _on_ip6_answer(message: HolePunchProtocol.Ip6Answer, _ip: String, _port: int) -> void: _unhandled_message(message)
+func _on_lobby_listed(message: HolePunchProtocol.LobbyListed, _ip: String, _port: int) -> void: _unhandled_message(message)
+func _on_lobby_list(message: HolePunchProtocol.LobbyList, _ip: String, _port: int) -> void: _unhandled_message(message)

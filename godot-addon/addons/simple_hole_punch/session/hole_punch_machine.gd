@@ -14,8 +14,10 @@ extends "../generated/hole_punch_base.gd"
 
 const HolePunchAlias := preload("../players/hole_punch_alias.gd")
 const HolePunchClock := preload("hole_punch_clock.gd")
+const HolePunchCodeText := preload("hole_punch_code_text.gd")
 const HolePunchFailures := preload("hole_punch_failures.gd")
 const HolePunchGamePeer := preload("../game/hole_punch_game_peer.gd")
+const HolePunchLobby := preload("hole_punch_lobby.gd")
 const HolePunchLateJoin := preload("../game/hole_punch_late_join.gd")
 const HolePunchNames := preload("../players/hole_punch_names.gd")
 const HolePunchPassword := preload("../players/hole_punch_password.gd")
@@ -24,6 +26,7 @@ const HolePunchPeers := preload("../players/hole_punch_peers.gd")
 const HolePunchPlayers := preload("../players/hole_punch_players.gd")
 const HolePunchRefusals := preload("../players/hole_punch_refusals.gd")
 const HolePunchServerLink := preload("hole_punch_server_link.gd")
+const HolePunchServerName := preload("hole_punch_server_name.gd")
 const HolePunchSettings := preload("hole_punch_settings.gd")
 const HolePunchSocket := preload("../traversal/hole_punch_socket.gd")
 const HolePunchTraversal := preload("../traversal/hole_punch_traversal.gd")
@@ -65,6 +68,8 @@ var _server: HolePunchServerLink
 var _peers: HolePunchPeers
 var _names: HolePunchNames
 var _session_id := ""
+## The key [member HolePunch.server] resolved to when this session started ("" without one).
+var _named_server_key := ""
 var _lan_key := ""
 var _public_key := ""
 var _last_join_host := 0.0
@@ -74,6 +79,8 @@ var _game: HolePunchGamePeer
 var _late: HolePunchLateJoin
 var _refusals: HolePunchRefusals
 var _traversal := HolePunchTraversal.new()
+## Pages of the public lobby list, from a socket of its own ([method _api_list_sessions]).
+var _lobby := HolePunchLobby.new(func(sessions: Array, next: int) -> void: sessions_listed.emit(sessions, next))
 
 ## This machine's NAT, once diagnosed ([signal HolePunch.nat_diagnosed]);
 ## [constant HolePunchNat.UNKNOWN] before, or when it could not be told.
@@ -113,15 +120,15 @@ func _ready() -> void:
 
 
 func _api_host_session(serv_key: String, alias: String) -> Error:
-	var err := _begin(_Role.HOST, serv_key, alias)
+	var err := _begin(_Role.HOST, _named_or(serv_key), alias)
 	if err == OK:
 		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_host_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2], ext[3]), _now())
 	return err
 
 
 func _api_join_session(id: String, alias: String) -> Error:
-	var code := HolePunchAlias.normalize_code(id)
-	if not HolePunchProtocol.is_session_id(code):
+	var code := HolePunchCodeText.parse(id, _resolve_server())
+	if code == "":
 		bad_session.emit(id)
 		return _fail(HolePunch.Failure.BAD_CODE, id, ERR_INVALID_PARAMETER)
 	var err := _begin(_Role.JOINER, code.left(HolePunchProtocol.KEY_LENGTH), alias)
@@ -132,7 +139,7 @@ func _api_join_session(id: String, alias: String) -> Error:
 
 
 func _api_random_session(serv_key: String, alias: String) -> Error:
-	var err := _begin(_Role.RANDOM, serv_key, alias)
+	var err := _begin(_Role.RANDOM, _named_or(serv_key), alias)
 	if err == OK:
 		_traversal.request(func(ext: Array) -> PackedByteArray: return HolePunchProtocol.encode_random_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2], ext[3], ext[4]), _now())
 	return err
@@ -187,6 +194,7 @@ func _on_game_host_left(host_key: String, host_alias: String) -> void:
 
 func _process(_delta: float) -> void:
 	_settings.take(self)
+	dropped_datagrams += _lobby.poll(_now())
 	_traversal.tick(_now(), HolePunchPeers.none() if _peers == null else _peers.all(), _is_host())
 	for i in max_datagrams_per_frame: # The rest waits for the next frame: a flood cannot stall it.
 		var datagram := _socket.receive()
@@ -201,6 +209,7 @@ func _process(_delta: float) -> void:
 
 
 func _exit_tree() -> void:
+	_lobby.close()
 	_leave()
 	_traversal.nat.stop()
 
@@ -208,6 +217,47 @@ func _exit_tree() -> void:
 func _notification(what: int) -> void:
 	if what == NOTIFICATION_WM_CLOSE_REQUEST:
 		_leave() # The window closes: say goodbye while the tree still runs.
+
+
+## The key of [member HolePunch.server], resolved now and kept for [method _api_get_short_code];
+## "" when the setting is empty or names no IPv4 address.
+func _resolve_server() -> String:
+	_named_server_key = HolePunchServerName.resolve_key(server) if server != "" else ""
+	return _named_server_key
+
+
+## [param serv_key], or the key of [member HolePunch.server] when [param serv_key] is empty (then
+## the setting itself when it resolves to nothing, so that the failure names it).
+func _named_or(serv_key: String) -> String:
+	var key := _resolve_server()
+	if serv_key != "" or server == "":
+		return serv_key
+	return key if key != "" else server
+
+
+func _api_publish_session(metadata: Dictionary) -> Error:
+	if not _is_host() or _server == null or _server.nonce == "" or (phase != Phase.REQUESTING and phase != Phase.PUNCHING):
+		return ERR_DOES_NOT_EXIST
+	var values := HolePunchLobby.encode_metadata(metadata)
+	if values.is_empty():
+		return ERR_INVALID_PARAMETER
+	var cap := max_players + 1 if max_players > 0 else 0
+	var listing := PackedStringArray([str(cap), HolePunchAlias.cut(_names.own_alias, HolePunchLobby.MAX_BYTES["name"])])
+	listing.append_array(values)
+	_server.publish(_session_id, listing)
+	return OK
+
+
+func _api_list_sessions(filter: Dictionary) -> Error:
+	_settings.take(self)
+	var key: String = filter.get("server_key", "")
+	if key == "":
+		key = _resolve_server()
+	return _lobby.ask(key, filter, _settings, _now())
+
+
+func _api_get_short_code() -> String:
+	return HolePunchCodeText.display(_session_id, _named_server_key)
 
 
 func _begin(role: _Role, serv_key: String, alias: String) -> Error:

@@ -5,6 +5,7 @@ extends RefCounted
 ##
 ## Each field is the node's setting of the same name and type (see [HolePunch] for what it does).
 
+var server: String
 var request_interval: float
 var max_request_interval: float
 var server_timeout: float
