@@ -8,7 +8,7 @@ import {
   type LobbyPublish, type Message, type NatProbe, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
 import type { HandlerContext, Refusal } from './handler-context.ts';
-import type { RemoteJoiner } from './cluster/cross-instance-pairing.ts';
+import type { RemoteJoiner, RemoteRelayRequest } from './cluster/cross-instance-pairing.ts';
 import type { WaitingEntry } from './cluster/match-script.ts';
 import { hostNatFields, joinerNatFields, type NatReport } from './nat/nat-book.ts';
 import { pairSession } from './relay/pair-session.ts';
@@ -308,6 +308,8 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     const peer = message.peerKey;
     // Found by the pair, not only by id: a random session's stranger never learns the id.
     const session = pairSession(this.ctx.store, message.sessionId, fromKey, peer);
+    // A stranger of ours matched with one waiting on another instance: that instance relays the pair.
+    if (!session && this.ctx.pairing?.passRelayRequest(fromKey, peer, from, message.nonce)) return;
     if (!session) {
       this.ctx.stats.count(this.ctx.stats.relayDropped, 'not_in_session');
       return;
@@ -321,6 +323,18 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       return;
     }
     this.ctx.relays.request(session.id, fromKey, peer, from, message.nonce);
+  }
+
+  /** Another instance passed on its stranger's RQ for a pair whose session is here: as if it came here. */
+  relayRequestFromElsewhere(request: RemoteRelayRequest): void {
+    const session = this.ctx.store.get(request.sessionId);
+    const peer = session?.peers.get(request.fromKey);
+    if (!session || !peer || session.hostRemoteKey !== request.peerKey || !this.ctx.relays?.enabled) {
+      this.ctx.stats.count(this.ctx.stats.relayDropped, 'not_in_session');
+      return;
+    }
+    peer.seenAt = this.ctx.now();
+    this.ctx.relays.request(session.id, request.fromKey, request.peerKey, request.from, request.nonce);
   }
 
   relayBind(_message: RelayBind, _from: Endpoint): void {

@@ -77,7 +77,8 @@ export class RendezvousServer {
       stats,
       now: this.now, log: this.log,
       openSocket: (port) => openRelaySocket(config.bind, port),
-      send: (to, message) => this.rendezvous.answer(to, message),
+      // Another instance's stranger, relayed here with its pair, is answered through its own instance.
+      send: (to, message) => this.pairing?.routeAnswer(to, message) || this.rendezvous.answer(to, message),
       session: (id) => this.store.get(id),
       own: this.own,
       probe: (index, datagram, from, reply) => index === this.probeIndex && this.rendezvous.receiveProbe(datagram, from, reply),
@@ -140,7 +141,11 @@ export class RendezvousServer {
     this.socket.on('error', (error) => this.rendezvous.socketError(error));
     this.socket.on('message', (data, from) => this.receive(data, from)); // The socket's own endpoint object: no copy per datagram.
     this.key = encodeKey({ address: publicIp, port: publicPort || bound.port });
-    this.pairing?.start((joiner) => this.rendezvous.handlers.joinedFromElsewhere(joiner));
+    this.pairing?.start({
+      joiner: (joiner) => this.rendezvous.handlers.joinedFromElsewhere(joiner),
+      relayRequest: (request) => this.rendezvous.handlers.relayRequestFromElsewhere(request),
+      answer: (to, message) => this.rendezvous.answer(to, message),
+    });
     this.sweep = setInterval(() => {
       this.expire();
       this.relays.sweep();

@@ -11,6 +11,7 @@ import { type Config, DEFAULT_CONFIG } from '../src/config.ts';
 import { decode, encodeKey, type Endpoint } from '../src/generated/protocol.ts';
 import { RendezvousServer } from '../src/rendezvous-server.ts';
 import { LOCAL_KEY, OTHER_LOCAL_KEY, UdpClient } from './fixtures.ts';
+import { bindBoth, parseGrant } from './relay-fixtures.ts';
 import { startRedis, type TestRedis } from './support/redis-server.ts';
 
 let redis: TestRedis;
@@ -158,6 +159,27 @@ describe('random pairing across instances through Redis', () => {
     expect(newJoiner.message.nonce).toBe('cyahjcdumwwhrvyq'); // The host's own nonce: its node knows the NJ is real.
     expect(jr.message).toMatchObject({ hostRemoteKey: host.key, hostLocalKey: LOCAL_KEY, joinerRemoteKey: guest.key });
     expect(newJoiner.message).toMatchObject({ joinerRemoteKey: guest.key, joinerLocalKey: OTHER_LOCAL_KEY });
+  });
+
+  it('a pair split across instances is relayed by the waiting stranger\'s instance, each side answered by its own', async () => {
+    const [a, b] = await Promise.all(['127.0.0.18', '127.0.0.19'].map((address) => startInstance(address, redis.url, { relayPorts: [0, 0] })));
+    const host = await UdpClient.open('127.0.36.1');
+    const hr = await host.ask(a!.endpoint, `RS:${LOCAL_KEY}`);
+    const guest = await UdpClient.open('127.0.36.2');
+    expect(await guest.ask(b!.endpoint, `RS:${LOCAL_KEY}`)).toMatch(/^JR:/);
+    await host.nth(1); // NJ
+    // Punching failed: each side asks its own instance; the guest names the session as a stranger does.
+    host.send(a!.endpoint, `RQ:${hr.split(':')[2]}:${guest.key}`);
+    const at = guest.received.length;
+    guest.send(b!.endpoint, `RQ:${b!.server.serverKey}cycy:${host.key}`);
+    const [rgHost, rgGuest] = [parseGrant(await host.nth(2)), parseGrant(await guest.nth(at))];
+    expect(rgGuest.relay).toEqual(rgHost.relay); // One relay, on the host's instance.
+    expect(rgHost.relay.address).toBe('127.0.0.18');
+    expect(guest.arrivals.at(-1)!.from).toMatchObject(b!.endpoint); // The guest hears only from the instance it asked.
+    await bindBoth(host, guest, { a: rgHost, b: rgGuest });
+    const before = guest.received.length;
+    host.send(rgHost.relay, 'through');
+    expect(await guest.nth(before)).toBe('through');
   });
 });
 

@@ -4,19 +4,46 @@
  * its own stranger (JR) and tells the waiting stranger's instance on that instance's channel,
  * which answers its own (NJ): each player hears only from the address it asked.
  */
-import type { Message } from '../generated/protocol.ts';
+import { encodeKey, type Endpoint, type Message } from '../generated/protocol.ts';
 import type { NatReport } from '../nat/nat-book.ts';
 import { leaveQueue, type MatchLimits, matchOrWait, refreshEntries, type WaitingEntry } from './match-script.ts';
 import type { RedisLink } from './redis-link.ts';
 
 /** What the matching instance tells the waiting stranger's instance: who joins which session. */
 export interface RemoteJoiner {
+  readonly kind: 'joiner';
   readonly sessionId: string;
   readonly remoteKey: string;
   readonly localKey: string;
   readonly secret?: string;
   readonly nat?: NatReport;
 }
+
+/**
+ * A stranger's relay request, passed on by its instance to the instance holding the pair's
+ * session (whose relay serves them both); its answers come back the same way, to [replyTo].
+ */
+export interface RemoteRelayRequest {
+  readonly kind: 'relay_request';
+  readonly sessionId: string;
+  readonly fromKey: string;
+  readonly peerKey: string;
+  readonly from: Endpoint;
+  readonly nonce?: string;
+  readonly replyTo: string;
+}
+
+/** An answer for a stranger of the receiving instance, sent by the instance that holds its pair's session. */
+interface RemoteAnswer {
+  readonly kind: 'answer';
+  readonly to: Endpoint;
+  readonly message: Message;
+}
+
+type ChannelMessage = RemoteJoiner | RemoteRelayRequest | RemoteAnswer;
+
+/** Relay answers go to another instance's stranger for this long after its request came. */
+const REQUESTER_MEMORY_MS = 60_000;
 
 /** A matched stranger's JR is kept this long, to answer its resends of RS. */
 const JOINED_MEMORY_MS = 60_000;
@@ -38,7 +65,9 @@ export class CrossInstancePairing {
   /** This instance's strangers queued in Redis, by session id: queued again after Redis restarts empty. */
   private readonly queued = new Map<string, WaitingEntry>();
   /** JR sent to strangers matched with another instance's, by their address, with when. */
-  private readonly joined = new Map<string, { answer: Message; at: number }>();
+  private readonly joined = new Map<string, { answer: Message; at: number; sessionId: string; instance: string; hostKey: string }>();
+  /** Another instance's strangers whose relay requests came here: by endpoint key, that instance, and when. */
+  private readonly requesters = new Map<string, { instance: string; at: number }>();
   /** Strangers that began waiting here while Redis was away: queued once it is back. */
   private readonly offline = new Map<string, WaitingEntry>();
   /** Queued strangers matched here while Redis was away: taken out of the queue once it is back. */
@@ -55,19 +84,21 @@ export class CrossInstancePairing {
   ) {}
 
   /** Listens on this instance's channel: [onJoiner] runs for each of its strangers matched elsewhere. */
-  start(onJoiner: (joiner: RemoteJoiner) => void): void {
+  start(handlers: { joiner: (joiner: RemoteJoiner) => void; relayRequest: (request: RemoteRelayRequest) => void; answer: (to: Endpoint, message: Message) => void }): void {
     this.link.subscriber.on('message', (_channel: string, text: string) => {
-      let joiner: RemoteJoiner;
       try {
-        joiner = JSON.parse(text) as RemoteJoiner;
-      } catch {
-        return;
-      }
-      this.queued.delete(joiner.sessionId);
-      if (this.decidingIds.has(joiner.sessionId)) this.toldWhileDeciding.add(joiner.sessionId);
-      this.counts.toldOfMatch++;
-      try {
-        onJoiner(joiner);
+        const message = JSON.parse(text) as ChannelMessage;
+        if (message.kind === 'joiner') {
+          this.queued.delete(message.sessionId);
+          if (this.decidingIds.has(message.sessionId)) this.toldWhileDeciding.add(message.sessionId);
+          this.counts.toldOfMatch++;
+          handlers.joiner(message);
+        } else if (message.kind === 'relay_request') {
+          this.rememberRequester(encodeKey(message.from), message.replyTo);
+          handlers.relayRequest(message);
+        } else if (message.kind === 'answer' && this.joined.has(encodeKey(message.to))) {
+          handlers.answer(message.to, message.message); // Only to a stranger of ours matched elsewhere.
+        }
       } catch {
         this.counts.lostMatches++; // Nothing from Redis may throw out of its handler.
       }
@@ -142,16 +173,53 @@ export class CrossInstancePairing {
    * went away, or that instance does not listen): our stranger then gets no JR, and its resend asks
    * again, while the other is queued again by its instance once Redis is back.
    */
-  async tell(other: WaitingEntry, joiner: RemoteJoiner, answer: Message): Promise<boolean> {
-    const listeners = await this.link.timed((redis) => redis.publish(channel(other.instance), JSON.stringify(joiner))).catch(() => 0);
+  async tell(other: WaitingEntry, joiner: Omit<RemoteJoiner, 'kind'>, answer: Message): Promise<boolean> {
+    const listeners = await this.publish(other.instance, { kind: 'joiner', ...joiner });
     if (listeners === 0) {
       this.counts.lostMatches++;
       return false;
     }
     this.counts.matchedAcross++;
     if (this.joined.size >= MAX_REMEMBERED) this.joined.delete(this.joined.keys().next().value!);
-    this.joined.set(joiner.remoteKey, { answer, at: this.now() });
+    this.joined.set(joiner.remoteKey, { answer, at: this.now(), sessionId: other.sessionId, instance: other.instance, hostKey: other.hostRemoteKey });
     return true;
+  }
+
+  /**
+   * A relay request from [fromKey] for the pair with [peerKey], when [fromKey] is our stranger
+   * matched with [peerKey] waiting on another instance: passed on there, whose relay serves the
+   * pair (both sides' requests must reach the same instance). False when it is no such pair.
+   */
+  passRelayRequest(fromKey: string, peerKey: string, from: Endpoint, nonce: string | undefined): boolean {
+    const known = this.joined.get(fromKey);
+    if (!known || known.hostKey !== peerKey || this.now() - known.at >= JOINED_MEMORY_MS) return false;
+    const request: RemoteRelayRequest = {
+      kind: 'relay_request', sessionId: known.sessionId, fromKey, peerKey, from: { address: from.address, port: from.port }, nonce, replyTo: this.instance(),
+    };
+    void this.publish(known.instance, request);
+    return true;
+  }
+
+  /**
+   * Sends [message] for another instance's stranger at [to] through that instance, when [to]
+   * asked through it; false when [to] is no such stranger (the caller sends it itself).
+   */
+  routeAnswer(to: Endpoint, message: Message): boolean {
+    const requester = this.requesters.get(encodeKey(to));
+    if (!requester || this.now() - requester.at >= REQUESTER_MEMORY_MS) return false;
+    void this.publish(requester.instance, { kind: 'answer', to: { address: to.address, port: to.port }, message });
+    return true;
+  }
+
+  private rememberRequester(key: string, instance: string): void {
+    if (this.requesters.size >= MAX_REMEMBERED) this.requesters.delete(this.requesters.keys().next().value!);
+    this.requesters.delete(key); // Moved to the end: oldest first.
+    this.requesters.set(key, { instance, at: this.now() });
+  }
+
+  /** Resolves with how many instances listened: 0 also when Redis did not answer. */
+  private publish(instance: string, message: ChannelMessage): Promise<number> {
+    return this.link.timed((redis) => redis.publish(channel(instance), JSON.stringify(message))).catch(() => 0);
   }
 
   /** A session of ours ended or was matched here: its stranger, if queued, leaves the queue. */
@@ -176,6 +244,10 @@ export class CrossInstancePairing {
     for (const [key, known] of this.joined) {
       if (now - known.at < JOINED_MEMORY_MS) break; // Oldest first.
       this.joined.delete(key);
+    }
+    for (const [key, requester] of this.requesters) {
+      if (now - requester.at < REQUESTER_MEMORY_MS) break;
+      this.requesters.delete(key);
     }
     if (this.online) this.link.timed((redis) => refreshEntries(redis, [...this.queued.keys()], this.limits.entryTtlMs)).catch(() => undefined);
   }
