@@ -203,7 +203,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       code: 'JR', joinerRemoteKey: remoteKey, hostRemoteKey: other.hostRemoteKey, hostLocalKey: other.hostLocalKey,
       nonce, secret, ...hostNatFields(other.hostNat as NatReport | undefined, secret),
     };
-    // JR only once the other instance heard: a stranger is never sent to a host that will not hear of it.
+    // JR only once the other instance's stranger took it; otherwise our stranger's resend asks again.
     this.ctx.pairing!.tell(other, { sessionId: other.sessionId, remoteKey, localKey, secret, nat }, answer).then((told) => {
       if (!told) return;
       this.matched(other.sessionId, other.hostRemoteKey, remoteKey);
@@ -211,20 +211,20 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     }, () => undefined);
   }
 
-  /** Another instance matched our waiting stranger with [joiner], and answered that one: NJ to ours. */
-  joinedFromElsewhere(joiner: RemoteJoiner): void {
+  /** Another instance matched our waiting stranger with [joiner]: NJ to ours; false when ours no longer waits. */
+  joinedFromElsewhere(joiner: RemoteJoiner): boolean {
     const session = this.ctx.store.get(joiner.sessionId);
     if (!session || !session.random || session.peers.size > 0) {
       this.ctx.stats.count(this.ctx.stats.dropped, 'match_lost'); // Ended, or matched here while Redis was away.
-      return;
+      return false;
     }
     const now = this.ctx.now();
     const peer: SessionPeer = { remoteKey: joiner.remoteKey, localKey: joiner.localKey, seenAt: now, joinedAt: now, secret: joiner.secret, nat: joiner.nat };
     this.ctx.store.putPeer(session, peer);
     this.ctx.store.matchRandom(session.id, joiner.remoteKey);
     // While Redis's answer to its own RS is on its way, NJ waits for HR (seekAcross sends both).
-    if (this.ctx.pairing?.isDeciding(session.hostRemoteKey)) return;
-    this.ctx.answer(decodeEndpoint(session.hostLink ?? session.hostRemoteKey), newJoiner(session, peer));
+    if (!this.ctx.pairing?.isDeciding(session.hostRemoteKey)) this.ctx.answer(decodeEndpoint(session.hostLink ?? session.hostRemoteKey), newJoiner(session, peer));
+    return true;
   }
 
   private matched(session: string, host: string, peer: string): void {

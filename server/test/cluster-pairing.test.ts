@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { matchOrWait } from '../src/cluster/match-script.ts';
 import { RedisLink } from '../src/cluster/redis-link.ts';
 import { type Config, DEFAULT_CONFIG } from '../src/config.ts';
 import { decode, encodeKey, type Endpoint } from '../src/generated/protocol.ts';
@@ -126,6 +127,20 @@ describe('random pairing across instances through Redis', () => {
     expect([...second.from]).toEqual([`${b!.endpoint.address}:${b!.endpoint.port}`]);
     expect(b!.server.stats.matches + a!.server.stats.matches).toBe(1);
     expect(b!.server.store.size).toBe(0); // The joiner's instance keeps no session.
+  });
+
+  it('a queued stranger whose session ended meanwhile is never given to a newcomer: it waits instead', async () => {
+    const [a, b] = await Promise.all(['127.0.0.20', '127.0.0.21'].map((address) => startInstance(address, redis.url)));
+    // An entry of a's for a session a no longer has (it ended while Redis could not hear of it).
+    await matchOrWait(a!.link.commands, {
+      instance: a!.server.serverKey, sessionId: `${a!.server.serverKey}gonegone`, hostRemoteKey: 'qucyahjcdumw', hostIp: '127.0.37.9', hostNet: '127.0.37',
+      hostLocalKey: LOCAL_KEY,
+    }, false, { perIp: 100, perNet: 100, entryTtlMs: 15_000, maxChecks: 64 });
+    const newcomer = await UdpClient.open('127.0.37.1');
+    // Its first RS takes the dead entry and gets no answer; its resend finds nobody and waits.
+    const answer = await newcomer.resend(b!.endpoint, `RS:${LOCAL_KEY}`, () => true, 5_000);
+    expect(answer?.text).toMatch(/^HR:/);
+    expect(newcomer.received.filter((text) => text.startsWith('JR:'))).toEqual([]);
   });
 
   it('an address\'s budget of matches counts across instances', async () => {

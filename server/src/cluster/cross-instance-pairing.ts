@@ -12,6 +12,8 @@ import type { RedisLink } from './redis-link.ts';
 /** What the matching instance tells the waiting stranger's instance: who joins which session. */
 export interface RemoteJoiner {
   readonly kind: 'joiner';
+  /** The matching instance, which waits for the answer before it answers its stranger. */
+  readonly replyTo: string;
   readonly sessionId: string;
   readonly remoteKey: string;
   readonly localKey: string;
@@ -40,7 +42,18 @@ interface RemoteAnswer {
   readonly message: Message;
 }
 
-type ChannelMessage = RemoteJoiner | RemoteRelayRequest | RemoteAnswer;
+/** The waiting stranger's instance's answer to a joiner: whether its stranger still waited and took it. */
+interface JoinerAnswer {
+  readonly kind: 'joiner_answer';
+  readonly sessionId: string;
+  readonly remoteKey: string;
+  readonly taken: boolean;
+}
+
+type ChannelMessage = RemoteJoiner | RemoteRelayRequest | RemoteAnswer | JoinerAnswer;
+
+/** How long the matching instance waits for the other's answer before it gives the match up. */
+const JOINER_ANSWER_MS = 2_000;
 
 /** Relay answers go to another instance's stranger for this long after its request came. */
 const REQUESTER_MEMORY_MS = 60_000;
@@ -68,6 +81,8 @@ export class CrossInstancePairing {
   private readonly joined = new Map<string, { answer: Message; at: number; sessionId: string; instance: string; hostKey: string }>();
   /** Another instance's strangers whose relay requests came here: by endpoint key, that instance, and when. */
   private readonly requesters = new Map<string, { instance: string; at: number }>();
+  /** Joiners told to another instance, waiting for its answer: by session id and joiner key. */
+  private readonly awaiting = new Map<string, (taken: boolean) => void>();
   /** Strangers that began waiting here while Redis was away: queued once it is back. */
   private readonly offline = new Map<string, WaitingEntry>();
   /** Queued strangers matched here while Redis was away: taken out of the queue once it is back. */
@@ -84,7 +99,7 @@ export class CrossInstancePairing {
   ) {}
 
   /** Listens on this instance's channel: [onJoiner] runs for each of its strangers matched elsewhere. */
-  start(handlers: { joiner: (joiner: RemoteJoiner) => void; relayRequest: (request: RemoteRelayRequest) => void; answer: (to: Endpoint, message: Message) => void }): void {
+  start(handlers: { joiner: (joiner: RemoteJoiner) => boolean; relayRequest: (request: RemoteRelayRequest) => void; answer: (to: Endpoint, message: Message) => void }): void {
     this.link.subscriber.on('message', (_channel: string, text: string) => {
       try {
         const message = JSON.parse(text) as ChannelMessage;
@@ -92,7 +107,10 @@ export class CrossInstancePairing {
           this.queued.delete(message.sessionId);
           if (this.decidingIds.has(message.sessionId)) this.toldWhileDeciding.add(message.sessionId);
           this.counts.toldOfMatch++;
-          handlers.joiner(message);
+          const taken = handlers.joiner(message);
+          void this.publish(message.replyTo, { kind: 'joiner_answer', sessionId: message.sessionId, remoteKey: message.remoteKey, taken });
+        } else if (message.kind === 'joiner_answer') {
+          this.awaiting.get(`${message.sessionId} ${message.remoteKey}`)?.(message.taken);
         } else if (message.kind === 'relay_request') {
           this.rememberRequester(encodeKey(message.from), message.replyTo);
           handlers.relayRequest(message);
@@ -173,9 +191,21 @@ export class CrossInstancePairing {
    * went away, or that instance does not listen): our stranger then gets no JR, and its resend asks
    * again, while the other is queued again by its instance once Redis is back.
    */
-  async tell(other: WaitingEntry, joiner: Omit<RemoteJoiner, 'kind'>, answer: Message): Promise<boolean> {
-    const listeners = await this.publish(other.instance, { kind: 'joiner', ...joiner });
-    if (listeners === 0) {
+  async tell(other: WaitingEntry, joiner: Omit<RemoteJoiner, 'kind' | 'replyTo'>, answer: Message): Promise<boolean> {
+    const key = `${joiner.sessionId} ${joiner.remoteKey}`;
+    const taken = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), JOINER_ANSWER_MS);
+      this.awaiting.set(key, (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      });
+    });
+    const listeners = await this.publish(other.instance, { kind: 'joiner', replyTo: this.instance(), ...joiner });
+    // Taken only when the other instance says its stranger still waited (its session may have ended
+    // while its entry was still queued): a stranger is never sent to a host that will not hear of it.
+    const told = listeners > 0 && await taken;
+    this.awaiting.delete(key);
+    if (!told) {
       this.counts.lostMatches++;
       return false;
     }
