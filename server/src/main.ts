@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { ConfigError, helpText, readConfig } from './config.ts';
 import { clusterHealth, registerClusterMetrics } from './cluster/cluster-metrics.ts';
 import { RedisLink } from './cluster/redis-link.ts';
-import { metricsRegistry, serveMetrics } from './metrics.ts';
+import { healthText, metricsRegistry, serveMetrics } from './metrics.ts';
 import { RendezvousServer } from './rendezvous-server.ts';
 import { formatDuration } from './units.ts';
 
@@ -55,9 +55,9 @@ async function main(): Promise<number> {
   let metrics: Server | undefined;
   try {
     const bound = await server.listen();
-    const registry = metricsRegistry(server.stats, server.store);
+    const registry = metricsRegistry(server.stats, server.store, () => server.draining);
     if (redis && server.pairing) registerClusterMetrics(registry, redis, server.pairing);
-    const health = redis ? () => clusterHealth(redis) : undefined;
+    const health = () => healthText(server.draining, ...(redis ? [clusterHealth(redis)] : []));
     if (config.metrics) metrics = await serveMetrics(config.metrics, registry, health).catch((error: unknown) => {
       throw Object.assign(error as Error, { metricsAddress: config.metrics });
     });

@@ -179,6 +179,11 @@ export class RendezvousServer {
     this.rendezvous.expire(this.now() - this.options.config.expiryMs);
   }
 
+  /** Whether drain() was called: no new sessions. */
+  get draining(): boolean {
+    return this.rendezvous.draining;
+  }
+
   /**
    * Takes no new sessions (HS and RS of newcomers are refused as server_full) and leaves the shared
    * queue at once, while answering the sessions it has; resolves once none is left ('ended') or

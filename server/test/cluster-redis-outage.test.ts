@@ -9,7 +9,7 @@ import { clusterHealth, registerClusterMetrics } from '../src/cluster/cluster-me
 import { RedisLink } from '../src/cluster/redis-link.ts';
 import { DEFAULT_CONFIG } from '../src/config.ts';
 import { decode, encodeKey } from '../src/generated/protocol.ts';
-import { metricsRegistry, serveMetrics } from '../src/metrics.ts';
+import { healthText, metricsRegistry, serveMetrics } from '../src/metrics.ts';
 import { RendezvousServer } from '../src/rendezvous-server.ts';
 import { LOCAL_KEY } from './fixtures.ts';
 import { startRedis, type TestRedis } from './support/redis-server.ts';
@@ -75,7 +75,7 @@ describe('Redis unreachable', () => {
     const b = await instance('127.0.0.22');
     const registry = metricsRegistry(a.server.stats, a.server.store);
     registerClusterMetrics(registry, a.link, a.server.pairing!);
-    const http = await serveMetrics('127.0.0.21:0', registry, () => clusterHealth(a.link));
+    const http = await serveMetrics('127.0.0.21:0', registry, () => healthText(false, clusterHealth(a.link)));
     closers.push(() => { http.close(); });
     const metricsUrl = `http://127.0.0.21:${(http.address() as { port: number }).port}`;
     expect(await (await fetch(`${metricsUrl}/health`)).text()).toContain('redis up');

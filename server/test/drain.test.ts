@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Watched } from '../../ci/harness/processes.ts';
+import { healthText, metricsRegistry, serveMetrics } from '../src/metrics.ts';
 import { closeAfterEach, LOCAL_KEY, OTHER_LOCAL_KEY, startTestServer, UdpClient } from './fixtures.ts';
 
 closeAfterEach();
@@ -20,7 +21,14 @@ describe('draining', () => {
     const sessionId = hr.split(':')[2]!;
     host.send(running.address, `KA:${sessionId}`);
 
+    const http = await serveMetrics('127.0.0.1:0', metricsRegistry(running.server.stats, running.server.store, () => running.server.draining),
+      () => healthText(running.server.draining));
+    const base = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+    expect(await (await fetch(`${base}/health`)).text()).toBe('ok\n');
     const drained = running.server.drain(10_000);
+    // Said where a balancer or an operator looks.
+    expect(await (await fetch(`${base}/health`)).text()).toBe('ok\ndraining: no new sessions\n');
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^shp_draining 1$/m);
     const newcomer = await UdpClient.open('127.0.0.2');
     expect(await newcomer.ask(running.address, `HS:${OTHER_LOCAL_KEY}:${NONCE}`)).toBe(`RF:server_full:${NONCE}`);
     const original = await UdpClient.open('127.0.0.3');
@@ -32,6 +40,7 @@ describe('draining', () => {
 
     host.send(running.address, `CS:${sessionId}`);
     expect(await drained).toBe('ended');
+    http.close();
   });
 
   it('gives up at the deadline when sessions stay', async () => {

@@ -22,7 +22,7 @@ export function registerClusterMetrics(registry: Registry, link: RedisLink, pair
   counter('shp_matches_told_total', 'Matches of this instance\'s waiting strangers made by another instance.', () => pairing.counts.toldOfMatch);
 }
 
-/** /health's body: the instance serves either way; it says whether it matches across instances. */
+/** /health's line about Redis: the instance serves either way; it says whether it matches across instances. */
 export function clusterHealth(link: RedisLink): string {
-  return link.online ? 'ok\nredis up\n' : 'ok\nredis down: serving this instance alone\n';
+  return link.online ? 'redis up' : 'redis down: serving this instance alone';
 }
