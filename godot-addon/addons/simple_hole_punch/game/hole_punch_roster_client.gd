@@ -1,4 +1,4 @@
-extends "../hole_punch_roster.gd"
+extends "hole_punch_roster.gd"
 ## A client's side of the roster ([code]hole_punch_roster.gd[/code]): as soon as ENet connects it
 ## tells the host who it is (its alias and [member HolePunch.join_payload]); it completes its side
 ## of the authentication only once the host welcomed it with the list of players

@@ -55,6 +55,7 @@ static func encode_metadata(metadata: Dictionary) -> PackedStringArray:
 func ask(server_key: String, filter: Dictionary, settings: HolePunchSettings, now: float) -> Error:
 	var server := HolePunchProtocol.decode_key(server_key)
 	var values := encode_metadata(filter)
+	@warning_ignore("unsafe_call_argument") # The game's filter: any number, as int() takes it.
 	var after := int(filter.get("after", 0))
 	if server.is_empty() or values.is_empty() or after < 0:
 		return ERR_INVALID_PARAMETER
@@ -98,7 +99,9 @@ func poll(now: float) -> int:
 		_nonce = ""
 		_listed.call([], -1)
 	elif _nonce != "" and _retry.due(now):
-		_socket.set_dest_address(_server.ip, _server.port)
+		var ip: String = _server.ip
+		var port: int = _server.port
+		_socket.set_dest_address(ip, port)
 		_socket.put_packet(_request)
 	return dropped
 

@@ -36,4 +36,5 @@ static func resolve_key(server: String) -> String:
 	var address := host if host.is_valid_ip_address() else IP.resolve_hostname(host, IP.TYPE_IPV4)
 	if not address.is_valid_ip_address() or address.contains(":"):
 		return ""
-	return HolePunchProtocol.encode_key(address, parts[1])
+	var port: int = parts[1]
+	return HolePunchProtocol.encode_key(address, port)

@@ -62,6 +62,7 @@ func take(node: Object) -> void:
 	if _names.is_empty():
 		for property: Dictionary in get_property_list():
 			if property.usage & PROPERTY_USAGE_SCRIPT_VARIABLE:
-				_names.append(property.name)
+				var field: String = property.name
+				_names.append(field)
 	for field in _names:
 		set(field, node.get(field))
