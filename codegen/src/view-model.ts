@@ -69,6 +69,8 @@ export interface SettingView {
   readonly doc: string;
   /** The whole `@export...` line. */
   readonly declaration: string;
+  /** The plain field a settings copy declares: `var name: type`. */
+  readonly field: string;
 }
 export interface SettingGroupView { readonly group: string; readonly settings: readonly SettingView[] }
 
@@ -159,7 +161,7 @@ function settingView(s: SettingSpec): SettingView {
     annotation = `@export_range(${[...numbers, ...(s.unit ? [`"suffix:${s.unit}"`] : [])].join(', ')})`;
   }
   if (s.secret) annotation = '@export_custom(PROPERTY_HINT_PASSWORD, "")';
-  return { name: s.name, doc: s.doc, declaration: `${annotation} var ${gdIdentifier(s.name)}: ${s.type} = ${literal}` };
+  return { name: s.name, doc: s.doc, declaration: `${annotation} var ${gdIdentifier(s.name)}: ${s.type} = ${literal}`, field: `var ${gdIdentifier(s.name)}: ${s.type}` };
 }
 
 export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewModel {

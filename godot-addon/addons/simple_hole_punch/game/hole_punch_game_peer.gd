@@ -28,7 +28,7 @@ const HolePunchPeer := preload("../players/hole_punch_peer.gd")
 const HolePunchRoster := preload("hole_punch_roster.gd")
 const HolePunchRosterClient := preload("hole_punch_roster_client.gd")
 const HolePunchRosterHost := preload("hole_punch_roster_host.gd")
-const HolePunchSettings := preload("../session/hole_punch_settings.gd")
+const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 
 ## The game's peer is ready: a listening server, or a client the host let in.
 signal connected(peer: MultiplayerPeer)

@@ -29,7 +29,7 @@ const HolePunchPeers := preload("../players/hole_punch_peers.gd")
 const HolePunchProtocol := preload("../generated/protocol.gd")
 const HolePunchRelayLink := preload("../traversal/hole_punch_relay_link.gd")
 const HolePunchServerLink := preload("../session/hole_punch_server_link.gd")
-const HolePunchSettings := preload("../session/hole_punch_settings.gd")
+const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 const HolePunchSocket := preload("../traversal/hole_punch_socket.gd")
 
 var _settings: HolePunchSettings

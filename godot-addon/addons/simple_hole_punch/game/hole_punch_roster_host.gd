@@ -39,7 +39,7 @@ const HolePunchGameGate := preload("hole_punch_game_gate.gd")
 const HolePunchGamePeer := preload("hole_punch_game_peer.gd")
 const HolePunchPassword := preload("../players/hole_punch_password.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
-const HolePunchSettings := preload("../session/hole_punch_settings.gd")
+const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 
 ## Late joiners and refusals remembered, per allowed peer.
 const _MEMORY := 4

@@ -17,7 +17,7 @@ const HolePunchPeers := preload("hole_punch_peers.gd")
 const HolePunchProtocol := preload("../generated/protocol.gd")
 const HolePunchRefusals := preload("hole_punch_refusals.gd")
 const HolePunchRoster := preload("../game/hole_punch_roster.gd")
-const HolePunchSettings := preload("../session/hole_punch_settings.gd")
+const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 
 var _settings: HolePunchSettings
 var _node: HolePunchBase

@@ -12,7 +12,7 @@ const HolePunchCodeText := preload("hole_punch_code_text.gd")
 const HolePunchNonce := preload("hole_punch_nonce.gd")
 const HolePunchProtocol := preload("../generated/protocol.gd")
 const HolePunchRetry := preload("hole_punch_retry.gd")
-const HolePunchSettings := preload("hole_punch_settings.gd")
+const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 
 ## The metadata a listing carries, in the order LP, LS and LL carry them.
 const FIELDS: Array[String] = ["name", "mode", "map", "version"]

@@ -24,7 +24,7 @@ const HolePunchNonce := preload("hole_punch_nonce.gd")
 const HolePunchProtocol := preload("../generated/protocol.gd")
 const HolePunchRetry := preload("hole_punch_retry.gd")
 const HolePunchServerLink := preload("hole_punch_server_link.gd")
-const HolePunchSettings := preload("hole_punch_settings.gd")
+const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 
 
 ## The server key.

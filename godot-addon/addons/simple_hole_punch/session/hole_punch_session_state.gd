@@ -7,7 +7,7 @@ extends "../generated/hole_punch_dispatch.gd"
 ## generated [code]hole_punch_dispatch.gd[/code] under this). The node owns one.
 ##
 ## It sees the node only as [HolePunchBase]: the signals it emits and the settings, which it reads
-## from a copy taken again on each API call and each frame ([code]hole_punch_settings.gd[/code]).
+## from a copy taken again on each API call and each frame ([code]generated/hole_punch_settings.gd[/code]).
 ## The peers, the server link, the names, who the host lets in, NAT traversal, the game's side and the late
 ## join are objects of their own ([code]hole_punch_peers.gd[/code],
 ## [code]hole_punch_server_link.gd[/code], [code]hole_punch_names.gd[/code],
@@ -29,7 +29,7 @@ const HolePunchPeers := preload("../players/hole_punch_peers.gd")
 const HolePunchPlayers := preload("../players/hole_punch_players.gd")
 const HolePunchRefusals := preload("../players/hole_punch_refusals.gd")
 const HolePunchServerLink := preload("hole_punch_server_link.gd")
-const HolePunchSettings := preload("hole_punch_settings.gd")
+const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 const HolePunchSocket := preload("../traversal/hole_punch_socket.gd")
 const HolePunchTraversal := preload("../traversal/hole_punch_traversal.gd")
 

@@ -31,7 +31,7 @@ const HolePunchPeer := preload("../players/hole_punch_peer.gd")
 const HolePunchPlan := preload("hole_punch_plan.gd")
 const HolePunchProbe := preload("hole_punch_probe.gd")
 const HolePunchServerLink := preload("../session/hole_punch_server_link.gd")
-const HolePunchSettings := preload("../session/hole_punch_settings.gd")
+const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 const HolePunchSocket := preload("hole_punch_socket.gd")
 
 ## How long a pair that could use IPv6 punches before it asks for the relay anyway, when its plan
