@@ -92,6 +92,10 @@ export function messageCodec<M extends { readonly code: string }>(
   const shapes = new Map<string, Shape>();
   for (const d of Object.values(descriptors)) shapes.set(d.code, shapeOf(d));
   const fail = (error: DecodeError, detail: string): DecodeResult<M> => ({ ok: false, error, detail });
+  /** Where each separator of the datagram being decoded is (decode does not re-enter). */
+  const cuts = new Int32Array(options.maxDatagramBytes + 1);
+  /** The text after separator [k] of [separators], up to the next one or the end. */
+  const field = (text: string, k: number, separators: number): string => text.slice(cuts[k]! + 1, k + 1 < separators ? cuts[k + 1] : text.length);
 
   function valid(f: Field, part: string): boolean {
     const length = part.length;
@@ -131,27 +135,30 @@ export function messageCodec<M extends { readonly code: string }>(
     decode(datagram) {
       const length = datagram.length;
       if (length > options.maxDatagramBytes) return fail('too_long', `${length} bytes`);
+      // The separators are found while the bytes are checked: fields are cut from the text by
+      // position, with no split (whose arrays and runtime calls every datagram would pay).
+      let separators = 0;
       for (let i = 0; i < length; i++) {
         const byte = datagram[i]!;
         if (byte < 0x20 || byte > 0x7e) return fail('not_ascii', `byte ${byte}`);
+        if (byte === 0x3a) cuts[separators++] = i;
       }
       const text = ASCII.decode(datagram);
       let code: string;
-      let parts: string[];
+      /** The separator before the first field, as an index into cuts; fields run from each to the next. */
+      let first = 0;
       if (options.codeLength !== undefined) {
         const at = options.codeLength;
         if (text.length <= at || text.charCodeAt(at) !== 0x3a) return fail('no_separator', 'expected CODE:payload');
         code = text.slice(0, at);
-        parts = text.slice(at + 1).split(':');
+        while (cuts[first] !== at) first++;
       } else {
-        const at = text.indexOf(':');
-        code = at < 0 ? text : text.slice(0, at);
-        parts = at < 0 ? [] : text.slice(at + 1).split(':');
+        code = separators === 0 ? text : text.slice(0, cuts[0]);
       }
+      const count = separators - first;
       const shape = shapes.get(code);
       if (shape === undefined) return fail('unknown_code', code);
       const fixed = shape.fixed;
-      const count = parts.length;
       let records = 0;
       if (shape.record.length > 0) {
         records = (count - fixed.length) / shape.record.length;
@@ -162,9 +169,9 @@ export function messageCodec<M extends { readonly code: string }>(
       const message: Record<string, unknown> = { code };
       for (let i = 0; i < fixed.length; i++) {
         const f = fixed[i]!;
-        const part = parts[i];
-        if (part !== undefined && !valid(f, part)) return fail('bad_field', f.bad);
-        message[f.name] = part;
+        const value = i < count ? field(text, first + i, separators) : undefined;
+        if (value !== undefined && !valid(f, value)) return fail('bad_field', f.bad);
+        message[f.name] = value;
       }
       if (shape.record.length > 0) {
         if (records > shape.maxCount) return fail('bad_field', shape.record[0]!.bad);
@@ -173,9 +180,9 @@ export function messageCodec<M extends { readonly code: string }>(
           const f = shape.record[j]!;
           const values: string[] = new Array<string>(records);
           for (let r = 0; r < records; r++) {
-            const part = parts[fixed.length + r * width + j]!;
-            if (!valid(f, part)) return fail('bad_field', f.bad);
-            values[r] = part;
+            const value = field(text, first + fixed.length + r * width + j, separators);
+            if (!valid(f, value)) return fail('bad_field', f.bad);
+            values[r] = value;
           }
           message[f.name] = values;
         }
