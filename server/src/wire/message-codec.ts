@@ -90,7 +90,14 @@ export function messageCodec<M extends { readonly code: string }>(
   descriptors: Readonly<Record<string, MessageDescriptor>>, keys: KeyCodec, options: Options,
 ): MessageCodec<M> {
   const shapes = new Map<string, Shape>();
-  for (const d of Object.values(descriptors)) shapes.set(d.code, shapeOf(d));
+  /** Shapes of two-capital-letter codes by letterIndex, as well. */
+  const byLetters = new Array<Shape | undefined>(26 * 26 + 1).fill(undefined);
+  for (const d of Object.values(descriptors)) {
+    const shape = shapeOf(d);
+    shapes.set(d.code, shape);
+    const at = d.code.length === 2 ? letterIndex(d.code.charCodeAt(0), d.code.charCodeAt(1)) : 26 * 26;
+    if (at < 26 * 26) byLetters[at] = shape;
+  }
   const fail = (error: DecodeError, detail: string): DecodeResult<M> => ({ ok: false, error, detail });
   /** Where each separator of the datagram being decoded is (decode does not re-enter). */
   const cuts = new Int32Array(options.maxDatagramBytes + 1);
@@ -144,20 +151,23 @@ export function messageCodec<M extends { readonly code: string }>(
         if (byte === 0x3a) cuts[separators++] = i;
       }
       const text = ASCII.decode(datagram);
-      let code: string;
+      let shape: Shape | undefined;
       /** The separator before the first field, as an index into cuts; fields run from each to the next. */
       let first = 0;
       if (options.codeLength !== undefined) {
         const at = options.codeLength;
         if (text.length <= at || text.charCodeAt(at) !== 0x3a) return fail('no_separator', 'expected CODE:payload');
-        code = text.slice(0, at);
         while (cuts[first] !== at) first++;
+        // A two-letter code is looked up by its bytes: no string is made for it unless it is unknown.
+        shape = at === 2 ? byLetters[letterIndex(datagram[0]!, datagram[1]!)] : shapes.get(text.slice(0, at));
+        if (shape === undefined) return fail('unknown_code', text.slice(0, at));
       } else {
-        code = separators === 0 ? text : text.slice(0, cuts[0]);
+        const code = separators === 0 ? text : text.slice(0, cuts[0]);
+        shape = shapes.get(code);
+        if (shape === undefined) return fail('unknown_code', code);
       }
       const count = separators - first;
-      const shape = shapes.get(code);
-      if (shape === undefined) return fail('unknown_code', code);
+      const code = shape.code;
       const fixed = shape.fixed;
       let records = 0;
       if (shape.record.length > 0) {
@@ -208,6 +218,11 @@ function shapeOf(d: MessageDescriptor): Shape {
   else if (fixed.length > required) countError = `${d.code} needs ${required} to ${fixed.length} field(s)`;
   else countError = `${d.code} needs ${required} field(s)`;
   return { code: d.code, fixed, record, required, minCount, maxCount: d.maxCount ?? Infinity, countError };
+}
+
+/** Where a code of two capital letters is in a table of 26 × 26; anything else is the last place, 26 × 26 (always empty). */
+function letterIndex(first: number, second: number): number {
+  return first >= 0x41 && first <= 0x5a && second >= 0x41 && second <= 0x5a ? (first - 0x41) * 26 + (second - 0x41) : 26 * 26;
 }
 
 /** An ENet peer id in decimal: 0 (not connected yet) or 2 to 2^31-1, at most 10 digits. */
