@@ -13,10 +13,15 @@ extends RefCounted
 ## nothing is sent to its sender.
 ##
 ## The gate also watches each connection's handshake (ENet's protocol: the connect request, ENet's
-## answer naming the slot, the first datagram to that slot) and frees a slot whose handshake is
-## not done, by telling ENet from the leg that the connection ended: at once when the same address
-## starts another connection (a client's fresh attempt abandons the one before), else after
-## [constant HALF_OPEN] seconds. So an address holds at most one half-open slot, for seconds.
+## answer naming the slot, the first datagram to that slot) and ends connections by telling ENet
+## from the leg that they ended. When an address starts another connection (a client's fresh
+## attempt abandons the one before), every earlier one of that address ends at once, its handshake
+## done or not: ENet names the host's side of a connection to the client by the client's slot (0
+## for every fresh client) and a session that starts at 0 in every fresh slot of the host, so the
+## new one cannot tell what the host's side of an old one still sends (a resend, a ping, its
+## goodbye) from its own, which it would take as the host's word (and be ended by). A half-open
+## slot also ends after [constant HALF_OPEN] seconds. So an address holds at most one half-open
+## slot, for seconds.
 ##
 ## ENet sees each player at its leg's loopback address; [method remote_of] names the player's own.
 ## The gate reads on every physics and process frame, and ENet reads what it passed when the game
@@ -27,7 +32,8 @@ extends RefCounted
 ## delivered says goodbye as soon as ENet acknowledged them).
 
 const HolePunchClock := preload("../session/hole_punch_clock.gd")
-const HolePunchRoster := preload("../hole_punch_roster.gd")
+const HolePunchEnetWire := preload("hole_punch_enet_wire.gd")
+const HolePunchRoster := preload("hole_punch_roster.gd")
 
 ## Seconds a connection's handshake may take before its slot is freed (a client starts afresh every
 ## [member HolePunch.game_retry_interval], 2 s, while its connection is not done).
@@ -39,17 +45,14 @@ const IDLE := 40.0
 const MAX_READ := 1024
 ## Connections a leg remembers as ended, so that a late copy of their request is not a new one.
 const _ENDED := 16
-## ENet's protocol: commands, and the fixed size of each (the data of a send follows it).
-const _CONNECT := 2
-const _VERIFY_CONNECT := 3
-const _SIZES: Array[int] = [0, 8, 48, 44, 8, 4, 6, 8, 24, 8, 12, 16, 24]
-const _NO_PEER := 0x0FFF
 
 ## Datagrams dropped: from an address nobody was punched at, or a late request of an ended
 ## connection.
 var dropped := 0
 ## Half-open connections whose slot the gate freed.
 var freed := 0
+## Connections past their handshake that the gate ended because their address started another.
+var replaced := 0
 var _outer := PacketPeerUDP.new()
 var _clock: HolePunchClock
 var _tree: SceneTree
@@ -57,18 +60,37 @@ var _enet: ENetMultiplayerPeer
 var _enet_port := 0
 ## (ip, port) -> whether a player was punched there.
 var _expects := Callable()
-## "ip:port" -> {"socket": PacketPeerUDP, "ip", "port", "last": seconds, "pending": {connection
-## id: {"since": seconds, "slot": ENet's peer id or -1, "session": int}}, "ended": {connection id:
-## true}, "opened": the read its last new connection came in}.
-var _legs := {}
+## (ip, port): that address starts another connection, and the ones before it end.
+var _afresh := Callable()
+## "ip:port" -> the leg of the player there.
+var _legs: Dictionary[String, _Leg] = {}
 ## A leg's loopback port -> its "ip:port".
-var _by_inner := {}
+var _by_inner: Dictionary[int, String] = {}
 var _next_sweep := 0.0
 ## Reads so far: a leg opens at most one new connection per read, so that ENet answers it (and
 ## names its slot) before the next one frees it.
 var _pumps := 0
 ## The read the last new connection came in.
 var _opened := -1
+
+
+## A player's way into ENet: a loopback socket of its own, so that ENet tells players apart.
+class _Leg:
+	var socket: PacketPeerUDP
+	var ip: String
+	var port: int
+	var last := 0.0 # Seconds: when something last went through.
+	var pending: Dictionary[int, _Connection] = {} # Connection id -> its handshake, until done.
+	var live: Dictionary[int, _Connection] = {} # The same, once its handshake is done.
+	var ended: Dictionary[int, bool] = {} # Connection ids that ended.
+	var opened := -1 # The read its last new connection came in.
+
+
+## A connection through a leg.
+class _Connection:
+	var since: float # Seconds: when its handshake began.
+	var slot := -1 # ENet's peer id for it, or -1 before ENet answered.
+	var session := 0
 
 
 ## A gate going by [param clock] (the node's).
@@ -96,9 +118,11 @@ func open(tree: SceneTree, port: int, enet: ENetMultiplayerPeer, max_clients: in
 
 
 ## Lets new addresses through when [param expects] (ip, port) is true (none with an empty
-## [Callable]); addresses already through stay.
-func admit(expects: Callable) -> void:
+## [Callable]); addresses already through stay. [param afresh] (ip, port) hears of each new
+## connection of an address just before the ones before it end (a client's fresh attempt).
+func admit(expects: Callable, afresh := Callable()) -> void:
 	_expects = expects
+	_afresh = afresh
 
 
 ## [ip, port] of the player behind the ENet peer at [param ip]:[param port] (a leg), or the same.
@@ -121,8 +145,8 @@ func close() -> void:
 		if sig.is_connected(_pump):
 			sig.disconnect(_pump)
 	_outer.close()
-	for at: String in _legs:
-		_legs[at].socket.close()
+	for leg: _Leg in _legs.values():
+		leg.socket.close()
 	_legs.clear()
 	_by_inner.clear()
 
@@ -149,9 +173,8 @@ func _pump() -> void:
 
 ## Sends out through the game's port what ENet sent each leg.
 func _forward(now: float) -> void:
-	for at: String in _legs:
-		var leg: Dictionary = _legs[at]
-		var socket: PacketPeerUDP = leg.socket
+	for leg: _Leg in _legs.values():
+		var socket := leg.socket
 		while socket.get_available_packet_count() > 0:
 			var data := socket.get_packet()
 			if socket.get_packet_port() == _enet_port:
@@ -165,111 +188,92 @@ func _forward(now: float) -> void:
 ## Passes [param data] from [param ip]:[param port] to ENet if it may reach it.
 func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> void:
 	var at := HolePunchRoster.address(ip, port)
-	var leg: Dictionary = _legs.get(at, {})
-	if leg.is_empty():
+	var leg: _Leg = _legs.get(at)
+	if leg == null:
 		if not _expects.is_valid() or not _expects.call(ip, port):
 			dropped += 1
 			return
 		leg = _open_leg(at, ip, port)
-		if leg.is_empty():
+		if leg == null:
 			dropped += 1
 			return
-	var id := connect_id(data)
-	if id >= 0 and (leg.ended.has(id) or not leg.pending.has(id) and leg.opened == _pumps):
+	var id := HolePunchEnetWire.connect_id(data)
+	var known := leg.pending.has(id) or leg.live.has(id)
+	if id >= 0 and (leg.ended.has(id) or not known and leg.opened == _pumps):
 		dropped += 1 # An ended one, or a second new one before ENet answered the first.
 		return
-	if id >= 0 and not leg.pending.has(id):
-		for old: int in leg.pending.keys(): # The client started afresh.
+	if id >= 0 and not known:
+		if _afresh.is_valid():
+			_afresh.call(leg.ip, leg.port)
+		for old: int in leg.pending.keys() + leg.live.keys(): # The client started afresh.
 			_free(leg, old)
-		leg.pending[id] = {"since": now, "slot": -1, "session": 0}
+		var connection := _Connection.new()
+		connection.since = now
+		leg.pending[id] = connection
 		leg.opened = _pumps
 		_opened = _pumps
 	elif id < 0 and data.size() >= 2 and not leg.pending.is_empty():
-		var slot := (data.decode_u8(0) << 8 | data.decode_u8(1)) & _NO_PEER
+		var slot := HolePunchEnetWire.slot_of(data)
 		for done: int in leg.pending.keys():
 			if leg.pending[done].slot == slot:
-				leg.pending.erase(done) # It talks to its slot: the handshake is done.
+				leg.live[done] = leg.pending[done] # It talks to its slot: the handshake is done.
+				leg.pending.erase(done)
 	leg.last = now
-	(leg.socket as PacketPeerUDP).put_packet(data)
+	leg.socket.put_packet(data)
 
 
-func _open_leg(at: String, ip: String, port: int) -> Dictionary:
+func _open_leg(at: String, ip: String, port: int) -> _Leg:
 	var socket := PacketPeerUDP.new()
 	if socket.bind(0, "127.0.0.1") != OK:
-		return {}
+		return null
 	socket.set_dest_address("127.0.0.1", _enet_port)
-	_legs[at] = {"socket": socket, "ip": ip, "port": port, "last": 0.0, "pending": {}, "ended": {}, "opened": -1}
+	var leg := _Leg.new()
+	leg.socket = socket
+	leg.ip = ip
+	leg.port = port
+	_legs[at] = leg
 	_by_inner[socket.get_local_port()] = at
-	return _legs[at]
+	return leg
 
 
 ## Notes the slot ENet gave a pending connection of [param leg], from ENet's answer [param data].
-func _on_answer(leg: Dictionary, data: PackedByteArray) -> void:
-	var peer := data.decode_u8(0) << 8 | data.decode_u8(1)
-	var at := 4 if peer & 0x8000 != 0 else 2
-	while peer & 0x4000 == 0 and at + 4 <= data.size(): # Not compressed: command after command.
-		var command := data.decode_u8(at) & 0x0F
-		if command == 0 or command >= _SIZES.size():
-			return
-		if command == _VERIFY_CONNECT and at + 44 <= data.size():
-			var id := data.slice(at + 40, at + 44)
-			id.reverse() # Network order.
-			var pending: Dictionary = leg.pending.get(id.decode_u32(0), {})
-			if not pending.is_empty():
-				pending.slot = (data.decode_u8(at + 4) << 8 | data.decode_u8(at + 5)) & _NO_PEER
-				pending.session = data.decode_u8(at + 7) & 0x03
-			return
-		var size := _SIZES[command]
-		if at + size > data.size():
-			return
-		if command == 6: # A reliable send: its data follows.
-			size += data.decode_u8(at + 4) << 8 | data.decode_u8(at + 5)
-		elif command >= 7 and command != 10 and command != 11: # Other sends.
-			size += data.decode_u8(at + 6) << 8 | data.decode_u8(at + 7)
-		at += size
+func _on_answer(leg: _Leg, data: PackedByteArray) -> void:
+	var verified := HolePunchEnetWire.verified_connect(data)
+	var pending: _Connection = null if verified.is_empty() else leg.pending.get(verified[0])
+	if pending != null:
+		pending.slot = verified[1]
+		pending.session = verified[2]
 
 
-## Frees the slot of [param leg]'s pending connection [param id]: ENet hears, from the leg, that
-## the connection ended, and resets the slot of a connection not yet done.
-func _free(leg: Dictionary, id: int) -> void:
-	var pending: Dictionary = leg.pending[id]
+## Ends [param leg]'s connection [param id], pending or live: ENet hears, from the leg, that the
+## connection ended, and sends nothing more on it (it resets the slot of one not yet done).
+func _free(leg: _Leg, id: int) -> void:
+	var half_open := leg.pending.has(id)
+	var pending := leg.pending[id] if half_open else leg.live[id]
 	leg.pending.erase(id)
+	leg.live.erase(id)
 	leg.ended[id] = true
 	if leg.ended.size() > _ENDED:
 		leg.ended.erase(leg.ended.keys()[0])
 	if pending.slot < 0:
 		return # ENet gave it no slot.
-	var out := PackedByteArray([(pending.slot >> 8) | (pending.session << 4), pending.slot & 0xFF, 4, 0xFF, 0, 0, 0, 0, 0, 0]) # DISCONNECT
-	(leg.socket as PacketPeerUDP).put_packet(out)
-	freed += 1
+	leg.socket.put_packet(HolePunchEnetWire.disconnect_packet(pending.slot, pending.session))
+	if half_open:
+		freed += 1
+	else:
+		replaced += 1
 
 
 ## Frees the slots of handshakes older than [constant HALF_OPEN] seconds; closes the legs nothing
 ## went through for [constant IDLE] seconds.
 func _sweep(now: float) -> void:
 	for at: String in _legs.keys():
-		var leg: Dictionary = _legs[at]
+		var leg := _legs[at]
 		for id: int in leg.pending.keys():
 			if now - leg.pending[id].since >= HALF_OPEN:
 				_free(leg, id)
-		var socket: PacketPeerUDP = leg.socket
-		if now - _legs[at].last >= IDLE:
+		var socket := leg.socket
+		if now - leg.last >= IDLE:
 			_by_inner.erase(socket.get_local_port())
 			socket.close()
 			_legs.erase(at)
-
-
-## The connection ID an ENet connect request in [param data] asks for, or -1 for any other
-## datagram (one to a peer ENet already gave a slot, or one it cannot read).
-static func connect_id(data: PackedByteArray) -> int:
-	if data.size() < 2:
-		return -1
-	var peer := data.decode_u8(0) << 8 | data.decode_u8(1)
-	if peer & _NO_PEER != _NO_PEER or peer & 0x4000 != 0: # Given a slot already, or compressed.
-		return -1
-	var at := 4 if peer & 0x8000 != 0 else 2 # After the sent time, if any.
-	if data.size() < at + 48 or data.decode_u8(at) & 0x0F != _CONNECT:
-		return -1
-	var id := data.slice(at + 40, at + 44)
-	id.reverse() # Network order.
-	return id.decode_u32(0)
