@@ -33,12 +33,21 @@ export function isUnicastAddress(address: string): boolean {
 /**
  * A source the server may answer: a unicast address and a port other than 0 (a send to port 0
  * throws). Called for every datagram, so it reads only the first octet of the dotted address the
- * socket reports.
+ * socket reports, by its characters.
  */
 export function isUsableSource(from: Endpoint): boolean {
   if (!(from.port > 0 && from.port <= 65535)) return false;
-  const first = Number(from.address.slice(0, from.address.indexOf('.')));
-  return first > 0 && first < 224;
+  const { address } = from;
+  let first = 0;
+  for (let i = 0; i < address.length && i < 4; i++) {
+    const c = address.charCodeAt(i);
+    if (c === 0x2e) return i > 0 && first > 0 && first < 224;
+    if (c < 0x30 || c > 0x39) break;
+    first = first * 10 + (c - 0x30);
+  }
+  // Not a dotted address the socket reports (an IPv6 source, say): read as before, by cutting.
+  const octet = Number(address.slice(0, address.indexOf('.')));
+  return octet > 0 && octet < 224;
 }
 
 /**

@@ -234,7 +234,8 @@ async function openRelaySocket(bind: string, port: number): Promise<RelaySocket>
   return {
     port: socket.address().port,
     send: (datagram, to) => socket.send(datagram, to.port, to.address),
-    onMessage: (handler) => socket.on('message', (data, from) => handler(data, { address: from.address, port: from.port })),
+    // The socket's own endpoint object, as on the rendezvous port: the relay copies what it keeps.
+    onMessage: (handler) => socket.on('message', handler),
     close: () => socket.close(),
   };
 }

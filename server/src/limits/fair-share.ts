@@ -8,9 +8,13 @@
  */
 interface Recent { value: number; at: number }
 
+/** The stale addresses are looked for at most this often. */
+const PRUNE_INTERVAL_MS = 1_000;
+
 export class FairShare {
   private readonly recent = new Map<string, Recent>();
   private total: Recent = { value: 0, at: 0 };
+  private prunedAt = -Infinity;
 
   constructor(private readonly timeConstantMs: number, private readonly maxTracked: number) {}
 
@@ -54,8 +58,14 @@ export class FairShare {
     return entry;
   }
 
-  /** Forgets addresses silent for five time constants: they no longer share. */
+  /**
+   * Forgets addresses silent for five time constants: they no longer share. At most once a
+   * second, which is nothing against five time constants: a random match asks for several
+   * addresses' shares, and a walk per question would cost more than the question.
+   */
   private prune(now: number): void {
+    if (now - this.prunedAt < PRUNE_INTERVAL_MS) return;
+    this.prunedAt = now;
     for (const [address, entry] of this.recent) {
       if (now - entry.at < 5 * this.timeConstantMs) break;
       this.recent.delete(address);

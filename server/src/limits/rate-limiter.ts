@@ -24,13 +24,16 @@ export class RateLimiter {
   /** When each slot last moved to the back of the recency order, counted in moves and additions (modulo 2^32). */
   private movedOf = new Uint32Array(INITIAL_SLOTS);
   private moves = 0;
+  /** The key last found and its slot: a datagram's checks look up its source more than once. */
+  private lastKey: string | undefined;
+  private lastSlot = -1;
 
   constructor(private readonly limit: RateLimit) {}
 
   /** Takes [cost] tokens for [address] at time [now] (ms); false when its bucket has too few. */
   allow(address: string, now: number, cost = 1): boolean {
     if (this.limit.rate <= 0) return true;
-    let slot = this.slots.get(address);
+    let slot = this.find(address);
     if (slot !== undefined) {
       // A bucket moves to the back only once it is in the older half: an address seen lately is
       // never the next forgotten, and most calls change no Map.
@@ -64,10 +67,20 @@ export class RateLimiter {
 
   private tokens(address: string, now: number): number {
     if (this.limit.rate <= 0) return Infinity;
-    const slot = this.slots.get(address);
+    const slot = this.find(address);
     if (slot === undefined) return this.limit.burst;
     this.refill(slot, now);
     return this.tokensOf[slot]!;
+  }
+
+  private find(address: string): number | undefined {
+    if (address === this.lastKey) return this.lastSlot;
+    const slot = this.slots.get(address);
+    if (slot !== undefined) {
+      this.lastKey = address;
+      this.lastSlot = slot;
+    }
+    return slot;
   }
 
   /** A full bucket for [address]: a new slot, or the least recent address's. */
@@ -76,6 +89,7 @@ export class RateLimiter {
     if (this.slots.size >= this.limit.maxTracked) {
       const [oldest, freed] = this.slots.entries().next().value!;
       this.slots.delete(oldest);
+      if (oldest === this.lastKey) this.lastKey = undefined;
       slot = freed;
     } else {
       slot = this.slots.size;

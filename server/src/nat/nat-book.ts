@@ -28,6 +28,13 @@ const PLAIN: Record<NatReport['nat'], NatReport> = {
   open: plain('open'), port_preserving: plain('port_preserving'), port_randomising: plain('port_randomising'), unknown: plain('unknown'),
 };
 
+/** The shared report of [nat]: compared by value, since a decoded word is no interned property name. */
+function plainReport(nat: NatReport['nat']): NatReport {
+  if (nat === 'port_preserving') return PLAIN.port_preserving;
+  if (nat === 'port_randomising') return PLAIN.port_randomising;
+  return nat === 'open' ? PLAIN.open : PLAIN.unknown;
+}
+
 export class NatBook {
   constructor(private readonly proof: Ip6Proof | null) {}
 
@@ -40,7 +47,7 @@ export class NatBook {
     // Nothing to pass on (a request resent with its cookie names its NAT type even when unknown).
     if (message.nat === 'unknown' && !proven) return { report: undefined, verdict };
     // Without an IPv6 address a report is one of four, shared by every session and joiner that makes it.
-    if (!proven) return { report: PLAIN[message.nat], verdict };
+    if (!proven) return { report: plainReport(message.nat), verdict };
     return { report: { nat: message.nat, ip6Prefix: message.ip6Prefix, ip6Host: message.ip6Host }, verdict };
   }
 

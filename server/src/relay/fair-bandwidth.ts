@@ -11,6 +11,8 @@ export interface Bucket {
   last: number;
   /** When this relay last forwarded; -Infinity before its first datagram. */
   lastBusy: number;
+  /** Whether it is in the busy set: read per datagram instead of a lookup in the set. */
+  busy: boolean;
 }
 
 /** A relay counts as busy this long after it forwarded a datagram. */
@@ -26,7 +28,7 @@ export class FairBandwidth {
   constructor(private readonly perRelay: number, private readonly total: number) {}
 
   newBucket(): Bucket {
-    return { tokens: Number.NaN, last: 0, lastBusy: -Infinity };
+    return { tokens: Number.NaN, last: 0, lastBusy: -Infinity, busy: false };
   }
 
   /** The bytes a second each busy relay may forward now. */
@@ -38,7 +40,10 @@ export class FairBandwidth {
   /** Takes [bytes] from [bucket] at time [now] (ms); false when its fair share is spent. */
   allow(bucket: Bucket, now: number, bytes: number): boolean {
     this.recount(now);
-    if (!this.busy.has(bucket)) this.busy.add(bucket);
+    if (!bucket.busy) {
+      this.busy.add(bucket);
+      bucket.busy = true;
+    }
     bucket.lastBusy = now;
     const share = Math.min(this.perRelay, this.total / this.busy.size);
     // A bucket holds at most one second of its share; a new one starts full.
@@ -51,6 +56,7 @@ export class FairBandwidth {
 
   forget(bucket: Bucket): void {
     this.busy.delete(bucket);
+    bucket.busy = false;
   }
 
   get busyRelays(): number {
@@ -60,6 +66,11 @@ export class FairBandwidth {
   private recount(now: number): void {
     if (now - this.recountedAt < RECOUNT_MS) return;
     this.recountedAt = now;
-    for (const bucket of this.busy) if (now - bucket.lastBusy > BUSY_MS) this.busy.delete(bucket);
+    for (const bucket of this.busy) {
+      if (now - bucket.lastBusy > BUSY_MS) {
+        this.busy.delete(bucket);
+        bucket.busy = false;
+      }
+    }
   }
 }

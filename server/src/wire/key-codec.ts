@@ -30,20 +30,24 @@ export interface KeyCodec {
 
 export function keyCodec(bigrams: readonly string[]): KeyCodec {
   if (bigrams.length !== 256 || new Set(bigrams).size !== 256) throw new RangeError('a bigram table has 256 distinct entries');
-  const value = new Map<string, number>(bigrams.map((b, i) => [b, i]));
-  // Letter pair -> whether it is a bigram, indexed by the two letters: no string is cut to check one.
-  const isPair = new Uint8Array(26 * 26);
-  for (const b of bigrams) {
+  // Letter pair -> byte value (-1: not a bigram), indexed by the two letters: no string is cut to read one.
+  const valueOf = new Int16Array(26 * 26).fill(-1);
+  bigrams.forEach((b, i) => {
     const first = b.charCodeAt(0) - 0x61;
     const second = b.charCodeAt(1) - 0x61;
-    if (b.length === 2 && first >= 0 && first < 26 && second >= 0 && second < 26) isPair[first * 26 + second] = 1;
-  }
+    if (b.length === 2 && first >= 0 && first < 26 && second >= 0 && second < 26) valueOf[first * 26 + second] = i;
+  });
+  const pairValue = (text: string, at: number): number => {
+    const first = text.charCodeAt(at) - 0x61;
+    const second = text.charCodeAt(at + 1) - 0x61;
+    return first >= 0 && first < 26 && second >= 0 && second < 26 ? valueOf[first * 26 + second]! : -1;
+  };
   const isBigramText = (text: string): boolean => {
     if (text.length % 2 !== 0) return false;
     for (let i = 0; i < text.length; i += 2) {
       const first = text.charCodeAt(i) - 0x61;
       const second = text.charCodeAt(i + 1) - 0x61;
-      if (first < 0 || first >= 26 || second < 0 || second >= 26 || isPair[first * 26 + second] === 0) return false;
+      if (first < 0 || first >= 26 || second < 0 || second >= 26 || valueOf[first * 26 + second]! < 0) return false;
     }
     return true;
   };
@@ -52,6 +56,9 @@ export function keyCodec(bigrams: readonly string[]): KeyCodec {
     isKey: (text) => text.length === KEY_LENGTH && isBigramText(text),
     isToken: (text) => text.length === TOKEN_LENGTH && isBigramText(text),
     encodeKey(endpoint) {
+      // Every datagram's source is keyed: a dotted address of plain digits is read without cutting strings.
+      const fast = dottedKey(endpoint.address, endpoint.port, bigrams);
+      if (fast !== null) return fast;
       const octets = endpoint.address.split('.').map(Number);
       if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) {
         throw new RangeError(`not an IPv4 address: ${endpoint.address}`);
@@ -63,14 +70,45 @@ export function keyCodec(bigrams: readonly string[]): KeyCodec {
     },
     decodeKey(key) {
       if (key.length !== KEY_LENGTH) return null;
-      const bytes: number[] = [];
-      for (let i = 0; i < KEY_LENGTH; i += 2) {
-        const byte = value.get(key.slice(i, i + 2));
-        if (byte === undefined) return null;
-        bytes.push(byte);
-      }
-      const [a, b, c, d, high, low] = bytes as [number, number, number, number, number, number];
+      const a = pairValue(key, 0);
+      const b = pairValue(key, 2);
+      const c = pairValue(key, 4);
+      const d = pairValue(key, 6);
+      const high = pairValue(key, 8);
+      const low = pairValue(key, 10);
+      if ((a | b | c | d | high | low) < 0) return null;
       return { address: `${a}.${b}.${c}.${d}`, port: high * 256 + low };
     },
   };
+}
+
+/**
+ * The key of [address]:[port] when the address is four dot-separated decimal octets (digits only,
+ * none empty) and the port an integer in range; null for anything else, which the general path
+ * then reads (or refuses).
+ */
+function dottedKey(address: string, port: number, bigrams: readonly string[]): string | null {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return null;
+  let key = '';
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < address.length; i++) {
+    const c = address.charCodeAt(i);
+    if (c === 0x2e) {
+      if (digits === 0 || dots === 3) return null;
+      key += bigrams[octet];
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 0x30 && c <= 0x39 && digits < 3) {
+      octet = octet * 10 + (c - 0x30);
+      if (octet > 255) return null;
+      digits++;
+    } else {
+      return null;
+    }
+  }
+  if (digits === 0 || dots !== 3) return null;
+  return key + bigrams[octet] + bigrams[port >> 8] + bigrams[port & 255];
 }

@@ -90,8 +90,19 @@ export function messageCodec<M extends { readonly code: string }>(
   descriptors: Readonly<Record<string, MessageDescriptor>>, keys: KeyCodec, options: Options,
 ): MessageCodec<M> {
   const shapes = new Map<string, Shape>();
-  for (const d of Object.values(descriptors)) shapes.set(d.code, shapeOf(d));
+  /** Shapes of two-capital-letter codes by letterIndex, as well. */
+  const byLetters = new Array<Shape | undefined>(26 * 26 + 1).fill(undefined);
+  for (const d of Object.values(descriptors)) {
+    const shape = shapeOf(d);
+    shapes.set(d.code, shape);
+    const at = d.code.length === 2 ? letterIndex(d.code.charCodeAt(0), d.code.charCodeAt(1)) : 26 * 26;
+    if (at < 26 * 26) byLetters[at] = shape;
+  }
   const fail = (error: DecodeError, detail: string): DecodeResult<M> => ({ ok: false, error, detail });
+  /** Where each separator of the datagram being decoded is (decode does not re-enter). */
+  const cuts = new Int32Array(options.maxDatagramBytes + 1);
+  /** The text after separator [k] of [separators], up to the next one or the end. */
+  const field = (text: string, k: number, separators: number): string => text.slice(cuts[k]! + 1, k + 1 < separators ? cuts[k + 1] : text.length);
 
   function valid(f: Field, part: string): boolean {
     const length = part.length;
@@ -132,27 +143,33 @@ export function messageCodec<M extends { readonly code: string }>(
     decode(datagram) {
       const length = datagram.length;
       if (length > options.maxDatagramBytes) return fail('too_long', `${length} bytes`);
+      // The separators are found while the bytes are checked: fields are cut from the text by
+      // position, with no split (whose arrays and runtime calls every datagram would pay).
+      let separators = 0;
       for (let i = 0; i < length; i++) {
         const byte = datagram[i]!;
         if (byte < 0x20 || byte > 0x7e) return fail('not_ascii', `byte ${byte}`);
+        if (byte === 0x3a) cuts[separators++] = i;
       }
       const text = ASCII.decode(datagram);
-      let code: string;
-      let parts: string[];
+      let shape: Shape | undefined;
+      /** The separator before the first field, as an index into cuts; fields run from each to the next. */
+      let first = 0;
       if (options.codeLength !== undefined) {
         const at = options.codeLength;
         if (text.length <= at || text.charCodeAt(at) !== 0x3a) return fail('no_separator', 'expected CODE:payload');
-        code = text.slice(0, at);
-        parts = text.slice(at + 1).split(':');
+        while (cuts[first] !== at) first++;
+        // A two-letter code is looked up by its bytes: no string is made for it unless it is unknown.
+        shape = at === 2 ? byLetters[letterIndex(datagram[0]!, datagram[1]!)] : shapes.get(text.slice(0, at));
+        if (shape === undefined) return fail('unknown_code', text.slice(0, at));
       } else {
-        const at = text.indexOf(':');
-        code = at < 0 ? text : text.slice(0, at);
-        parts = at < 0 ? [] : text.slice(at + 1).split(':');
+        const code = separators === 0 ? text : text.slice(0, cuts[0]);
+        shape = shapes.get(code);
+        if (shape === undefined) return fail('unknown_code', code);
       }
-      const shape = shapes.get(code);
-      if (shape === undefined) return fail('unknown_code', code);
+      const count = separators - first;
+      const code = shape.code;
       const fixed = shape.fixed;
-      const count = parts.length;
       let records = 0;
       if (shape.record.length > 0) {
         records = (count - fixed.length) / shape.record.length;
@@ -163,9 +180,9 @@ export function messageCodec<M extends { readonly code: string }>(
       const message: Record<string, unknown> = { code };
       for (let i = 0; i < fixed.length; i++) {
         const f = fixed[i]!;
-        const part = parts[i];
-        if (part !== undefined && !valid(f, part)) return fail('bad_field', f.bad);
-        message[f.name] = part;
+        const value = i < count ? field(text, first + i, separators) : undefined;
+        if (value !== undefined && !valid(f, value)) return fail('bad_field', f.bad);
+        message[f.name] = value;
       }
       if (shape.record.length > 0) {
         if (records > shape.maxCount) return fail('bad_field', shape.record[0]!.bad);
@@ -174,9 +191,9 @@ export function messageCodec<M extends { readonly code: string }>(
           const f = shape.record[j]!;
           const values: string[] = new Array<string>(records);
           for (let r = 0; r < records; r++) {
-            const part = parts[fixed.length + r * width + j]!;
-            if (!valid(f, part)) return fail('bad_field', f.bad);
-            values[r] = part;
+            const value = field(text, first + fixed.length + r * width + j, separators);
+            if (!valid(f, value)) return fail('bad_field', f.bad);
+            values[r] = value;
           }
           message[f.name] = values;
         }
@@ -202,6 +219,11 @@ function shapeOf(d: MessageDescriptor): Shape {
   else if (fixed.length > required) countError = `${d.code} needs ${required} to ${fixed.length} field(s)`;
   else countError = `${d.code} needs ${required} field(s)`;
   return { code: d.code, fixed, record, required, minCount, maxCount: d.maxCount ?? Infinity, countError };
+}
+
+/** Where a code of two capital letters is in a table of 26 × 26; anything else is the last place, 26 × 26 (always empty). */
+function letterIndex(first: number, second: number): number {
+  return first >= 0x41 && first <= 0x5a && second >= 0x41 && second <= 0x5a ? (first - 0x41) * 26 + (second - 0x41) : 26 * 26;
 }
 
 /** An ENet peer id in decimal: 0 (not connected yet) or 2 to 2^31-1, at most 10 digits. */
