@@ -23,6 +23,10 @@ extends RefCounted
 ## slot also ends after [constant HALF_OPEN] seconds. So an address holds at most one half-open
 ## slot, for seconds.
 ##
+## What ENet sends one connection between two reads goes out in one datagram where it fits
+## ([method joined]) once its handshake is done, so that what the host says at once (its list of
+## players and the end of its authentication) is lost or heard at once.
+##
 ## ENet sees each player at its leg's loopback address; [method remote_of] names the player's own.
 ## The gate reads on every physics and process frame, and ENet reads what it passed when the game
 ## polls, as it would at its own socket (at once when a connection begins, so that ENet names its
@@ -42,6 +46,8 @@ const HALF_OPEN := 5.0
 const IDLE := 40.0
 ## Most datagrams read from the game's port per read: a flood cannot stall a frame.
 const MAX_READ := 1024
+## Most bytes of a datagram joined from ENet's ([method joined]): ENet's own MTU.
+const JOINED_MAX := 1392
 ## Connections a leg remembers as ended, so that a late copy of their request is not a new one.
 const _ENDED := 16
 ## ENet's protocol: commands, and the fixed size of each (the data of a send follows it).
@@ -159,19 +165,35 @@ func _pump() -> void:
 		_sweep(now)
 
 
-## Sends out through the game's port what ENet sent each leg.
+## Sends out through the game's port what ENet sent each leg, what it sent one connection since the
+## last read in one datagram where it fits ([method joined]).
 func _forward(now: float) -> void:
 	for at: String in _legs:
 		var leg: Dictionary = _legs[at]
 		var socket: PacketPeerUDP = leg.socket
+		var held := PackedByteArray()
 		while socket.get_available_packet_count() > 0:
 			var data := socket.get_packet()
-			if socket.get_packet_port() == _enet_port:
-				leg.last = now
-				if not leg.pending.is_empty():
-					_on_answer(leg, data)
-				_outer.set_dest_address(leg.ip, leg.port)
-				_outer.put_packet(data)
+			if socket.get_packet_port() != _enet_port:
+				continue
+			leg.last = now
+			if not leg.pending.is_empty():
+				_on_answer(leg, data)
+			# Not while a handshake goes on: a client still connecting drops the rest of a datagram at
+			# a command it cannot take yet (the old connection's), which would be ENet's answer.
+			var both := joined(held, data) if leg.pending.is_empty() else PackedByteArray()
+			if both.is_empty():
+				_send_out(leg, held)
+				held = data
+			else:
+				held = both
+		_send_out(leg, held)
+
+
+func _send_out(leg: Dictionary, data: PackedByteArray) -> void:
+	if not data.is_empty():
+		_outer.set_dest_address(leg.ip, leg.port)
+		_outer.put_packet(data)
 
 
 ## Passes [param data] from [param ip]:[param port] to ENet if it may reach it.
@@ -278,6 +300,33 @@ func _sweep(now: float) -> void:
 			_by_inner.erase(socket.get_local_port())
 			socket.close()
 			_legs.erase(at)
+
+
+## ENet's datagrams [param first] and [param then] (sent in that order) as one, or empty when they
+## cannot be one: for another connection, compressed, or over [constant JOINED_MAX] bytes. ENet
+## sends each packet of the game in a datagram of its own ([method ENetMultiplayerPeer.put_packet]
+## flushes), each lost on its own, and a reliable packet waits for the ones before it: the host's
+## list of players and the end of its authentication, sent together, could arrive apart, the player
+## welcomed but not let in while ENet's resend timer doubles (tens of seconds through heavy loss),
+## with no fresh attempt to save it. One datagram arrives whole or not at all.
+static func joined(first: PackedByteArray, then: PackedByteArray) -> PackedByteArray:
+	if first.is_empty():
+		return then
+	if first.size() < 2 or then.size() < 2:
+		return PackedByteArray()
+	var a := first.decode_u8(0) << 8 | first.decode_u8(1)
+	var b := then.decode_u8(0) << 8 | then.decode_u8(1)
+	if a & 0x4000 != 0 or b & 0x4000 != 0 or a & 0x3FFF != b & 0x3FFF: # Compressed, or another slot or session.
+		return PackedByteArray()
+	var a_at := 4 if a & 0x8000 != 0 else 2 # After the sent time, if any.
+	var b_at := 4 if b & 0x8000 != 0 else 2
+	if first.size() < a_at or then.size() < b_at or first.size() - a_at + then.size() - b_at + 4 > JOINED_MAX:
+		return PackedByteArray()
+	# The header with a sent time, if either has one: ENet acknowledges each reliable command with it.
+	var both := first.slice(0, a_at) if a_at == 4 or b_at == 2 else then.slice(0, b_at)
+	both.append_array(first.slice(a_at))
+	both.append_array(then.slice(b_at))
+	return both
 
 
 ## The connection ID an ENet connect request in [param data] asks for, or -1 for any other
