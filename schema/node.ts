@@ -59,6 +59,13 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       params: [{ name: 'nat_type', type: 'HolePunchNat.NatType', doc: 'OPEN, PORT_PRESERVING, PORT_RANDOMISING or UNKNOWN (also in [member nat_type]); [code]HolePunchNat.NatType.keys()[nat_type][/code] names it.' }],
     },
     {
+      name: 'sessions_listed', doc: 'A page of the server\'s public lobby list came, in answer to [method list_sessions]: each session a Dictionary [code]{"code": String, "short_code": String, "alias": String, "players": int, "cap": int, "nat": String, "name": String, "mode": String, "map": String, "version": String}[/code] ([code]code[/code] goes to [method join_session]; [code]cap[/code] counts the host; [code]nat[/code] is the host\'s NAT type, a word of [code]HolePunchProtocol.NAT_TYPES[/code]).',
+      params: [
+        { name: 'sessions', type: 'Array', doc: 'The page, oldest listing first (empty when nothing matched, or when the server did not answer).' },
+        { name: 'next', type: 'int', doc: 'The [code]after[/code] of the next page\'s [method list_sessions]; 0 when the list ends here, -1 when the server did not answer within [member server_timeout].' },
+      ],
+    },
+    {
       name: 'failed', doc: 'This node\'s attempt failed and has ended (or never started): [param reason] says why, one failure per value. The older signals ([signal bad_session], [signal bad_server], [signal refused], [signal punch_failed]) still come too. A host\'s failures about one player do not end its session: they come as [signal player_left].',
       params: [
         { name: 'reason', type: 'Failure', doc: 'Why: a value of [enum Failure].' },
@@ -105,15 +112,15 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       name: 'host_session', doc: 'Registers a session with the server named by [param serv_key]; [signal start_session] brings its code. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.',
       returns: 'Error',
       params: [
-        { name: 'serv_key', type: 'String', doc: 'The server key the server printed on start.' },
+        { name: 'serv_key', type: 'String', doc: 'The server key the server printed on start; empty to use [member server].' },
         { name: 'alias', type: 'String', doc: 'This player\'s name, shown to peers.' },
       ],
     },
     {
-      name: 'join_session', doc: 'Joins the session [param id] (its first 12 letters name the server); case, spaces and dashes in it are forgiven. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.',
+      name: 'join_session', doc: 'Joins the session [param id]: a full code (its first 12 letters name the server) or, with [member server] set, the short code alone ([method get_short_code], such as [code]ABCD-EFGH[/code]); case, spaces and dashes in it are forgiven. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.',
       returns: 'Error',
       params: [
-        { name: 'id', type: 'String', doc: 'The session code from the host.' },
+        { name: 'id', type: 'String', doc: 'The session code from the host, full or short.' },
         { name: 'alias', type: 'String', doc: 'This player\'s name, shown to peers.' },
       ],
     },
@@ -121,7 +128,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       name: 'random_session', doc: 'Pairs with a random stranger on the server [param serv_key]; [signal start_random] follows. Returns [constant OK], or why it could not start: [constant ERR_INVALID_PARAMETER] for a bad alias or key (with [signal failed]), [constant ERR_CANT_CREATE] when the local port cannot be bound (with [signal failed]), [constant ERR_ALREADY_IN_USE] while a session is under way.',
       returns: 'Error',
       params: [
-        { name: 'serv_key', type: 'String', doc: 'The server key.' },
+        { name: 'serv_key', type: 'String', doc: 'The server key; empty to use [member server].' },
         { name: 'alias', type: 'String', doc: 'This player\'s name, shown to peers.' },
       ],
     },
@@ -163,6 +170,18 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
     },
     {
       name: 'get_session_id', doc: 'The session id: the host\'s code, or the one joined (empty for a random joiner).',
+      params: [], returns: 'String',
+    },
+    {
+      name: 'publish_session', doc: 'Host, while its session takes joiners: lists it in the server\'s public lobby list with [param metadata] ([code]{"name": ..., "mode": ..., "map": ..., "version": ...}[/code], any text; the name at most 32 bytes and the others 16 once percent-encoded as an alias is), or changes what it says; an empty name takes it off the list. The list shows the host\'s alias, its players and [member max_players] too. The node sends it with its keep-alives until the server confirms; the session leaves the list when it closes or its host goes silent. Returns [constant OK], [constant ERR_INVALID_PARAMETER] for a value too long, or [constant ERR_DOES_NOT_EXIST] when this node hosts no session (or talks to an original server).',
+      params: [{ name: 'metadata', type: 'Dictionary', doc: 'The lobby\'s name, mode, map and version (missing ones empty).' }], returns: 'Error',
+    },
+    {
+      name: 'list_sessions', doc: 'Asks the server for a page of its public lobby list; [signal sessions_listed] brings it. [param filter] may hold exact values that listed sessions must have ([code]"name"[/code], [code]"mode"[/code], [code]"map"[/code], [code]"version"[/code]), [code]"not_full": true[/code] for sessions with room, [code]"after"[/code] (the [param next] of the page before) and [code]"server_key"[/code] (default: [member server]). It works whether or not a session is under way, from a socket of its own; a newer call replaces a page still awaited. Returns [constant OK], or [constant ERR_INVALID_PARAMETER] without a server or for a value too long.',
+      params: [{ name: 'filter', type: 'Dictionary', doc: 'What the sessions must have, and where the page starts.' }], returns: 'Error',
+    },
+    {
+      name: 'get_short_code', doc: 'The session code as players read it out: with [member server] set and the session on that server, its suffix in capitals, grouped by four ([code]ABCD-EFGH[/code]), which [method join_session] takes on a node with the same [member server]; otherwise the full code. Empty before a session has a code.',
       params: [], returns: 'String',
     },
     {
@@ -234,6 +253,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
     settings: [
       {
         group: 'Server', settings: [
+          { name: 'server', type: 'String', default: '', doc: 'The server by name or address and port: [code]play.example.com:7788[/code], [code]203.0.113.7:7788[/code]. The node resolves the name itself (to its IPv4 address: session codes name the server by it) when a session starts, so a server that moves keeps working under its name. With it, [method host_session] and [method random_session] take an empty server key, and [method join_session] the short code alone. Full codes and server keys still work and name their own server.' },
           { name: 'request_interval', type: 'float', default: 0.1, range: [0.01, 5.0, 0.01], unit: 's', doc: 'Seconds before the first resend of an unanswered request (HS, JS, RS, RQ, RB); each further resend waits twice as long, up to [member max_request_interval].' },
           { name: 'max_request_interval', type: 'float', default: 1.0, range: [0.01, 10.0, 0.01], unit: 's', doc: 'Longest wait between resends of a request.' },
           { name: 'server_timeout', type: 'float', default: 5.0, range: [0.1, 120.0, 0.1], unit: 's', doc: 'Seconds without an answer from the server before [signal bad_server].' },

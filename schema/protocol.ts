@@ -7,12 +7,13 @@
 import bigrams from './bigrams.json' with { type: 'json' };
 import { NAT_DOC, NAT_TYPES } from './fields.ts';
 import { gameMessages, PATHS } from './game-messages.ts';
+import { lobbyMessages } from './lobby-messages.ts';
 import { messages } from './messages.ts';
 import { node } from './node.ts';
 import type { ProtocolSpec } from './types.ts';
 
 export const protocol: ProtocolSpec = {
-  messages: [...messages, ...gameMessages],
+  messages: [...messages, ...lobbyMessages, ...gameMessages],
   constants: [
     { name: 'no_key', value: bigrams[0]!.repeat(6), doc: 'The key of no address (0.0.0.0:0): NP\'s probe key before the node knows it, NA\'s without a probe port.' },
     { name: 'no_token', value: bigrams[0]!.repeat(8), doc: 'Eight zero bytes: an IPv6 half or proof a request does not claim (before its cookie), the server\'s IPv6 address in NP before the node knows it.' },

@@ -18,8 +18,9 @@ export type Direction = 'client_to_server' | 'server_to_client' | 'peer_to_peer'
  * - `literal`: a fixed placeholder word (the field's `literal`).
  * - `word`: one of a fixed set of lowercase words (the field's `values`), such as a reason.
  * - `peer_id`: an ENet peer id in decimal: 0 (not connected yet) or 2 to 2^31-1, at most 10 digits.
+ * - `count`: ours: a number in decimal, 0 to 2^31-1, no leading zeros (players, a cap, a page cursor).
  */
-export type FieldType = 'key' | 'session_id' | 'name' | 'text' | 'token' | 'literal' | 'word' | 'peer_id';
+export type FieldType = 'key' | 'session_id' | 'name' | 'text' | 'token' | 'literal' | 'word' | 'peer_id' | 'count';
 
 export interface FieldSpec {
   /** snake_case; code generators derive each target's identifier from it. */
@@ -39,6 +40,8 @@ export interface FieldSpec {
   readonly minCount?: number;
   /** For repeated fields (the first of the record): most records. Every repeated field needs one. */
   readonly maxCount?: number;
+  /** For `text` fields: most bytes on the wire, when fewer than `maxTextLength` (listing metadata) or more (padding). */
+  readonly maxLength?: number;
   /** For `token` fields: the value may be empty (an empty part on the wire; a `text` always may). */
   readonly blank?: boolean;
   /** For `word` fields that carry a reason an attempt fails: the `failures` name of each value. */

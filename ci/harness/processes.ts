@@ -95,10 +95,16 @@ export class Player extends Watched {
 }
 
 export interface PlayerOptions {
-  readonly role: 'host' | 'join' | 'random';
+  readonly role: 'host' | 'join' | 'random' | 'list';
   readonly alias: string;
   readonly serverKey?: string;
+  /** The server by name or address and port (the node's `server` setting): then no key is needed, and a short code joins. */
+  readonly server?: string;
   readonly session?: string;
+  /** Host: list the session publicly with this name (and [mode]). */
+  readonly publish?: string;
+  /** The mode a host publishes, or a lister (role `list`) looks for. */
+  readonly mode?: string;
   /** A file the player polls for the session code, so it can start before the host has one. */
   readonly sessionFile?: string;
   /** A file the player waits for before acting, so several players start together. */
@@ -144,6 +150,9 @@ export interface PlayerOptions {
 export function playerArgs(o: PlayerOptions): string[] {
   const args = [`--role=${o.role}`, `--alias=${o.alias}`, `--lan-ip=${o.lanIp ?? '127.0.0.1'}`];
   if (o.serverKey) args.push(`--server-key=${o.serverKey}`);
+  if (o.server) args.push(`--server=${o.server}`);
+  if (o.publish) args.push(`--publish=${o.publish}`);
+  if (o.mode) args.push(`--mode=${o.mode}`);
   if (o.session) args.push(`--session=${o.session}`);
   if (o.sessionFile) args.push(`--session-file=${o.sessionFile}`);
   if (o.goFile) args.push(`--go-file=${o.goFile}`);

@@ -2,7 +2,7 @@
 import type { FieldType, ProtocolSpec, ScriptType } from '../../schema/types.ts';
 import { isSnakeCase } from './naming.ts';
 
-const FIELD_TYPES: readonly FieldType[] = ['key', 'session_id', 'name', 'text', 'token', 'literal', 'word', 'peer_id'];
+const FIELD_TYPES: readonly FieldType[] = ['key', 'session_id', 'name', 'text', 'token', 'literal', 'word', 'peer_id', 'count'];
 const SCRIPT_TYPES: readonly ScriptType[] = ['int', 'String', 'float', 'bool', 'Dictionary', 'Array', 'Error', 'MultiplayerPeer', 'Failure', 'HolePunchNat.NatType'];
 const DIRECTIONS = ['client_to_server', 'server_to_client', 'peer_to_peer', 'game_connection'];
 
@@ -46,6 +46,9 @@ export function validateSchema(spec: ProtocolSpec): void {
         problems.push(`${fat}: only the first repeated field takes minCount and maxCount`);
       }
       if (f.blank && f.type !== 'token') problems.push(`${fat}: only a token can be blank`);
+      if (f.maxLength !== undefined && (f.type !== 'text' || !Number.isInteger(f.maxLength) || f.maxLength < 1 || f.maxLength >= spec.limits.maxDatagramBytes)) {
+        problems.push(`${fat}: only a text takes a maxLength, a whole number of bytes below the longest datagram`);
+      }
       if (f.failures) {
         for (const value of f.values ?? []) {
           const failure = f.failures[value];

@@ -69,6 +69,8 @@ export interface SettingView {
   readonly doc: string;
   /** The whole `@export...` line. */
   readonly declaration: string;
+  /** The plain field a settings copy declares: `var name: type`. */
+  readonly field: string;
 }
 export interface SettingGroupView { readonly group: string; readonly settings: readonly SettingView[] }
 
@@ -99,7 +101,7 @@ export interface ViewModel {
   readonly bigrams: readonly string[];
 }
 
-const GD_CHECKS: Record<FieldType, string> = { key: 'is_key', session_id: 'is_session_id', name: 'is_name', text: 'is_text', token: 'is_token', literal: '', word: '', peer_id: 'is_peer_id' };
+const GD_CHECKS: Record<FieldType, string> = { key: 'is_key', session_id: 'is_session_id', name: 'is_name', text: 'is_text', token: 'is_token', literal: '', word: '', peer_id: 'is_peer_id', count: 'is_count' };
 
 function tsTypeOf(f: FieldSpec): string {
   if (f.type === 'literal') return `'${f.literal}'`;
@@ -118,10 +120,11 @@ function lengthsOf(f: FieldSpec, limits: ProtocolSpec['limits']): [number, numbe
     case 'token': return [f.blank ? 0 : 16, 16];
     case 'session_id': return [12 + 2 * limits.minSuffixBigrams, 12 + 2 * limits.maxSuffixBigrams];
     case 'name': return [1, limits.maxNameLength];
-    case 'text': return [0, limits.maxTextLength];
+    case 'text': return [0, f.maxLength ?? limits.maxTextLength];
     case 'literal': return [f.literal!.length, f.literal!.length];
     case 'word': return [Math.min(...words), Math.max(...words)];
     case 'peer_id': return [1, 10];
+    case 'count': return [1, 10];
   }
 }
 
@@ -158,7 +161,7 @@ function settingView(s: SettingSpec): SettingView {
     annotation = `@export_range(${[...numbers, ...(s.unit ? [`"suffix:${s.unit}"`] : [])].join(', ')})`;
   }
   if (s.secret) annotation = '@export_custom(PROPERTY_HINT_PASSWORD, "")';
-  return { name: s.name, doc: s.doc, declaration: `${annotation} var ${gdIdentifier(s.name)}: ${s.type} = ${literal}` };
+  return { name: s.name, doc: s.doc, declaration: `${annotation} var ${gdIdentifier(s.name)}: ${s.type} = ${literal}`, field: `var ${gdIdentifier(s.name)}: ${s.type}` };
 }
 
 export function buildViewModel(spec: ProtocolSpec, schemaPath: string): ViewModel {

@@ -10,13 +10,13 @@ describe('a message added to the schema', () => {
       fields: [{ name: 'target_key', type: 'key', doc: 'Where to.' }],
     },
     {
-      code: 'LS', name: 'list_sessions', direction: 'client_to_server', doc: 'Lists sessions.',
+      code: 'QX', name: 'query_extra', direction: 'client_to_server', doc: 'Asks for extras.',
       fields: [{ name: 'owner', type: 'name', doc: 'Whose.' }],
     },
   ));
   const ts = fileText(files, 'protocol.ts');
   const gd = fileText(files, 'protocol.gd');
-  const node = fileText(files, 'hole_punch_base.gd');
+  const dispatch = fileText(files, 'hole_punch_dispatch.gd');
 
   it('appears in the TypeScript types, encoder and decoder', () => {
     expect(ts).toContain('export interface PingExtra {');
@@ -29,17 +29,17 @@ describe('a message added to the schema', () => {
 
   it('a client-to-server message becomes a server handler and a dispatch case', () => {
     expect(ts).toMatch(/listSessions\(message: ListSessions, from: From\): void;/);
-    expect(ts).toContain("case 'LS': handlers.listSessions(message, from); return true;");
+    expect(ts).toContain("case 'QX': handlers.queryExtra(message, from); return true;");
   });
 
-  it('appears in the GDScript constant, class, descriptor, encoder and typed dispatch (the node must then handle it)', () => {
+  it('appears in the GDScript constant, class, descriptor, encoder and typed dispatch (the session must then handle it)', () => {
     expect(gd).toContain('const PING_EXTRA := "PX"');
     expect(gd).toContain('class PingExtra extends Message:\n\tvar target_key: String\n');
     expect(gd).toContain('\t"PX": [PingExtra, [["target_key", "key"]], 0, 0, 15],'); // no records; PX:, then 12 letters
     expect(gd).toContain('static func encode_ping_extra(target_key: String) -> PackedByteArray:');
-    expect(node).toMatch(/\t\t"PX":\n\t\t\t_on_ping_extra\(message as HolePunchProtocol\.PingExtra, ip, port\)/);
-    expect(node).toContain('func _on_ping_extra(message: HolePunchProtocol.PingExtra, _ip: String, _port: int) -> void:');
+    expect(dispatch).toMatch(/\t\t"PX":\n\t\t\t_on_ping_extra\(message as HolePunchProtocol\.PingExtra, ip, port\)/);
+    expect(dispatch).toContain('func _on_ping_extra(message: HolePunchProtocol.PingExtra, _ip: String, _port: int) -> void:');
     // A client never receives a client-to-server message: no dispatch for it.
-    expect(node).not.toContain('"LS":');
+    expect(dispatch).not.toContain('"QX":');
   });
 });

@@ -37,11 +37,11 @@ func side(side_name: String, alias: String) -> HolePunch:
 	node.name = side_name
 	node.manage_game_peer = true
 	node.game_retry_interval = 0.5
-	node._names = HolePunchNames.new(HolePunchAlias.encode(alias), node.max_peers)
+	node._session._names = HolePunchNames.new(HolePunchAlias.encode(alias), node.max_peers)
 	node.set_meta("alias", alias)
 	var local_port := Ports.free_port()
 	node.set_meta("port", local_port)
-	node._public_key = key_of(local_port) # As the server would have seen it.
+	node._session._public_key = key_of(local_port) # As the server would have seen it.
 	add_child_autofree(node)
 	get_tree().set_multiplayer(SceneMultiplayer.new(), node.get_path())
 	watch_signals(node)
@@ -53,8 +53,8 @@ func side(side_name: String, alias: String) -> HolePunch:
 func start(players: Array[HolePunch]) -> void:
 	var punched: Array[HolePunchPeer] = []
 	for player in players:
-		punched.append(punched_peer(player._public_key, HolePunchAlias.encode(player.get_meta("alias"))))
-	host._game.expect(punched)
+		punched.append(punched_peer(player._session._public_key, HolePunchAlias.encode(player.get_meta("alias"))))
+	host._session._game.expect(punched)
 	host.start_server.emit(port)
 	for player in players:
 		connect_to_host(player)
@@ -64,20 +64,20 @@ func start(players: Array[HolePunch]) -> void:
 func late(side_name: String, alias: String, payload := "") -> HolePunch:
 	var node := side(side_name, alias)
 	node.join_payload = payload
-	host._game.add_endpoints(node._public_key, punched_peer(node._public_key, ""))
+	host._session._game.add_endpoints(node._session._public_key, punched_peer(node._session._public_key, ""))
 	connect_to_host(node)
 	return node
 
 
 ## [param node]'s game client connects to the host, as after its handover.
 func connect_to_host(node: HolePunch) -> void:
-	node._game.expect([punched_peer(host._public_key, HolePunchAlias.encode(host.get_meta("alias")))])
+	node._session._game.expect([punched_peer(host._session._public_key, HolePunchAlias.encode(host.get_meta("alias")))])
 	node.start_client.emit("127.0.0.1", port, node.get_meta("port"))
 
 
 ## Awaits until [param node]'s game is connected and the host let it in (or [param seconds] pass).
 func connected(node: HolePunch, seconds := 5.0) -> bool:
-	return await wait_until(func() -> bool: return get_signal_emit_count(node, "game_connected") > 0 and host.get_peer_id(node._public_key) != 0, seconds)
+	return await wait_until(func() -> bool: return get_signal_emit_count(node, "game_connected") > 0 and host.get_peer_id(node._session._public_key) != 0, seconds)
 
 
 ## A peer punched at [param key] on its public path, called [param alias] (wire form).

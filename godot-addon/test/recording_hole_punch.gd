@@ -4,12 +4,19 @@ extends HolePunch
 
 ## Every datagram sent: [code]{"text": String, "ip": String, "port": int}[/code].
 var sent: Array[Dictionary] = []
+## How the node sent before this recorder took its place.
+var _socket_send: Callable
+
+
+func _init() -> void:
+	_socket_send = _session.send
+	_session.send = _send_to
 
 
 func _send_to(packet: PackedByteArray, ip: String, port: int) -> void:
 	sent.append({"text": packet.get_string_from_ascii(), "ip": ip, "port": port})
 	if ip.begins_with("127."):
-		super(packet, ip, port)
+		_socket_send.call(packet, ip, port)
 
 
 ## How many datagrams went to [param ip] (and [param port], unless 0).

@@ -5,11 +5,13 @@ extends Node
 ## It prints one [code]SHP_EVENT {json}[/code] line per event on stdout, with [code]wall[/code]
 ## (Unix time in seconds) so a harness can time several processes. Exit codes: 0 success,
 ## 2 timeout, 3 a failure signal (bad_session, bad_server, punch_failed, refused, peer_lost).
-## Options: [code]--role=host|join|random --server-key=KEY --session=ID --session-file=PATH --go-file=PATH --alias=NAME
+## Options: [code]--role=host|join|random --server-key=KEY --server=HOST:PORT --session=ID --session-file=PATH --go-file=PATH --alias=NAME
 ## --expect-peers=N --timeout=SECONDS --lan-ip=IP --server-timeout=S --punch-timeout=S
 ## --until=rpc|connected --managed --keep-open --late-peers=N --expect-others=N --password=TEXT --payload=TEXT --stay
 ## --leave-on=start_session|done --leave-how=quit|free|leave
-## --game-connect-timeout=S[/code]. With [code]--managed[/code] the node starts ENet itself
+## --game-connect-timeout=S --publish=NAME --mode=MODE[/code]. A host with [code]--publish[/code] lists its
+## session publicly with that name and mode; the role [code]list[/code] lists sessions of
+## [code]--mode[/code] with room (again until one is there) and joins the first. With [code]--managed[/code] the node starts ENet itself
 ## ([member HolePunch.manage_game_peer], as the README's first snippet does) instead of the
 ## retries below. With [code]--until=connected[/code] a client is done once the
 ## host's first RPC arrives (both ENet peers connected, data flowing), and the host never ends by
@@ -66,6 +68,7 @@ func run(options: Dictionary) -> void:
 	_others = int(options.get("expect-others", "0"))
 	_hole_punch = HolePunch.new()
 	_hole_punch.lan_address = options.get("lan-ip", "")
+	_hole_punch.server = options.get("server", "")
 	_hole_punch.trace_datagrams = options.has("trace")
 	_hole_punch.ipv6_without_enet = options.has("ipv6-without-enet")
 	_hole_punch.nat_diagnosis = not options.has("no-nat-diagnosis")
@@ -79,7 +82,10 @@ func run(options: Dictionary) -> void:
 	_hole_punch.game_connect_timeout = float(options.get("game-connect-timeout", str(_hole_punch.game_connect_timeout)))
 	add_child(_hole_punch)
 	_hole_punch.start_session.connect(func(key: String) -> void:
-		_emit("start_session", {"key": key})
+		_emit("start_session", {"key": key, "short_code": _hole_punch.get_short_code()})
+		if options.has("publish"):
+			var err := _hole_punch.publish_session({"name": options["publish"], "mode": options.get("mode", "")})
+			_emit("published", {"result": error_string(err)})
 		if options.get("role") == "host" and options.get("leave-on") == "start_session":
 			_leave_as_host())
 	_hole_punch.new_name.connect(func(peer_name: String) -> void: _emit("new_name", {"name": peer_name}))
@@ -126,6 +132,9 @@ func run(options: Dictionary) -> void:
 			_hole_punch.join_session(session, alias)
 		"random":
 			_hole_punch.random_session(options.get("server-key", ""), alias)
+		"list":
+			_hole_punch.sessions_listed.connect(_on_sessions_listed)
+			_hole_punch.list_sessions({"mode": options.get("mode", ""), "not_full": true})
 		_:
 			_fail("bad_role", {"role": role})
 
@@ -159,6 +168,17 @@ func _leave_as_host() -> void:
 		_hole_punch.leave()
 	await get_tree().create_timer(0.5).timeout
 	get_tree().quit(0)
+
+
+## A page of the lobby list: the first session is joined; an empty page asks again shortly.
+func _on_sessions_listed(sessions: Array, next: int) -> void:
+	_emit("sessions_listed", {"sessions": sessions, "next": next})
+	if sessions.is_empty():
+		await get_tree().create_timer(0.2).timeout
+		_hole_punch.list_sessions({"mode": _options.get("mode", ""), "not_full": true})
+		return
+	var first: Dictionary = sessions[0]
+	_hole_punch.join_session(first["short_code"] if _hole_punch.server != "" else first["code"], _options.get("alias", "player"))
 
 
 func _on_player_joined(key: String, alias: String) -> void:

@@ -5,7 +5,7 @@
  * --help, and the README's option table (`npm run codegen` writes it).
  */
 import {
-  byteRate, duration, hostPort, integer, ipv4, logLevel, type OptionSpec, portRange, probePort, publicIpv6, reachableIpv4, showPorts,
+  byteRate, duration, hostPort, integer, ipv4, logLevel, type OptionSpec, portRange, probePort, publicIpv6, reachableIpv4, redisUrl, type Role, role, showPorts,
 } from './config-values.ts';
 import { LIMITS } from './generated/protocol.ts';
 import { formatDuration } from './units.ts';
@@ -78,6 +78,14 @@ export const OPTIONS = {
     help: 'random matches a minute one /24 network may take part in',
     default: 120, parse: integer(1, 1_000_000, 'a count'),
   },
+  'lists-per-ip': {
+    help: 'lobby list requests (LS) a minute answered for one IP address; past it, its requests go unanswered',
+    default: 600, parse: integer(1, 1_000_000, 'a count'),
+  },
+  'lists-per-net': {
+    help: 'lobby list requests a minute answered for one /24 network',
+    default: 2400, parse: integer(1, 10_000_000, 'a count'),
+  },
   'failed-joins-per-ip': {
     help: 'joins of unknown sessions (code guesses) a minute from one IP address; past it, joins from it go unanswered',
     default: 30, parse: integer(1, 1_000_000, 'a count'),
@@ -130,6 +138,18 @@ export const OPTIONS = {
   'relay-requests-per-ip': {
     help: 'relay requests from one IP address waiting for the other side to ask (4 times this per /24)',
     default: 64, parse: integer(1, 1_000_000, 'a count'),
+  },
+  role: {
+    help: 'all: rendezvous and relays in one process; rendezvous: no relay ports',
+    default: 'all' as Role, parse: role,
+  },
+  'redis-url': {
+    help: 'Redis shared by several instances (redis://host:port): random strangers are then matched across all of them (off when empty: everything stays in memory)',
+    default: '', parse: redisUrl, show: (v: string) => (v ? v.replace(/\/\/[^@/]*@/, '//***@') : 'off'),
+  },
+  'drain-timeout': {
+    field: 'drainTimeoutMs', help: 'on SIGTERM, take no new sessions and answer the ones there are until they end or this long has passed, then stop (0: stop at once; a second signal stops at once)',
+    default: 0, parse: duration, show: formatDuration,
   },
   'log-level': { help: 'fatal, error, warn, info, debug or trace', default: 'info', parse: logLevel },
   metrics: {

@@ -101,3 +101,23 @@ export function hostPort(text: string, flag: string): string {
   }
   return text;
 }
+
+export const ROLES = ['all', 'rendezvous'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function role(text: string, flag: string): Role {
+  if (!(ROLES as readonly string[]).includes(text)) throw new ConfigError(`--${flag}=${text}: expected one of ${ROLES.join(', ')}`);
+  return text as Role;
+}
+
+/** A Redis URL: redis://[user:password@]host[:port][/db]. */
+export function redisUrl(text: string, flag: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`--${flag}=${text}: expected a URL such as redis://127.0.0.1:6379`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new ConfigError(`--${flag}=${text}: expected a redis:// or rediss:// URL`);
+  return text;
+}

@@ -76,6 +76,10 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
   const v = configOf((flag) => values.get(flag), false);
   let { relayPorts } = v;
   const relayPortsGiven = (given['relay-ports'] ?? env[envOf('relay-ports')] ?? '') !== '';
+  if (v.role === 'rendezvous') {
+    if (relayPortsGiven && relayPorts) throw new ConfigError(`--relay-ports=${showPorts(relayPorts)}: --role rendezvous opens no relay ports`);
+    relayPorts = null;
+  }
   if (v.port === 0 && !relayPortsGiven && relayPorts) {
     // A server on a free port (tests, benchmarks, several on one machine) takes free relay ports too.
     relayPorts = relayPorts.map(() => 0);

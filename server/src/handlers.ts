@@ -4,17 +4,20 @@
  * sends on its own.
  */
 import {
-  type CloseSession, type Endpoint, type HostLink, type HostSession, type JoinSession, type KeepAlive,
-  type Message, type NatProbe, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
+  type CloseSession, type Endpoint, type HostLink, type HostSession, type JoinSession, type KeepAlive, type ListSessions,
+  type LobbyPublish, type Message, type NatProbe, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
 import type { HandlerContext, Refusal } from './handler-context.ts';
-import { hostNatFields, joinerNatFields } from './nat/nat-book.ts';
+import type { RemoteJoiner, RemoteRelayRequest } from './cluster/cross-instance-pairing.ts';
+import type { WaitingEntry } from './cluster/match-script.ts';
+import { hostNatFields, joinerNatFields, type NatReport } from './nat/nat-book.ts';
 import { pairSession } from './relay/pair-session.ts';
 import { passableLanKey } from './sessions/lan-key.ts';
 import { decodeEndpoint, hostNonceMatches, hostSide, isHost, takeSlot } from './sessions/session-rules.ts';
 import type { Session, SessionPeer } from './sessions/session.ts';
 import { PeerTable } from './sessions/peer-table.ts';
 import { newSessionId } from './sessions/session-codes.ts';
+import { lobbyPage } from './sessions/lobby-page.ts';
 import { newToken } from './sessions/tokens.ts';
 
 export class RendezvousHandlers implements ServerHandlers<Endpoint> {
@@ -89,6 +92,10 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       return;
     }
     if (hosted) {
+      if (this.ctx.pairing?.isDeciding(remoteKey)) {
+        this.ctx.stats.ignored++; // Redis is deciding its match: the answer follows.
+        return;
+      }
       if (hostNonceMatches(hosted, message.nonce)) hosted.hostSeenAt = now; // As for HS: only the host's nonce refreshes.
       const peer = hosted.peers.values().next().value;
       // Matched already: the stranger's NJ may have been lost, so it is sent again.
@@ -101,7 +108,18 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       this.introduce(joined, this.seePeer(joined, remoteKey, localKey, now, message.nonce), from, message.nonce);
       return;
     }
+    const across = this.ctx.pairing?.answerFor(remoteKey);
+    if (across) {
+      this.ctx.send(from, across); // Matched with another instance's stranger: its JR again.
+      return;
+    }
     const { matches, matchShares } = this.ctx;
+    if (this.ctx.pairing?.online) {
+      // The budgets of matches count in Redis, across instances; the fair share of the strangers who come by, here.
+      matchShares.seen(from.address, now);
+      this.seekAcross(message, from, remoteKey, localKey, matchShares.fair(from.address, now));
+      return;
+    }
     // A match spends the budget of both sides' addresses and networks, and takes from both
     // addresses' fair shares: however many ports it uses, one address (or /24) takes part in at
     // most its budget of matches, and no more than its share of the strangers who come by. An
@@ -109,7 +127,9 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     matchShares.seen(from.address, now);
     const canMatch = (ip: string) => matches.allows(ip, now) && matchShares.fair(ip, now);
     const canNetMatch = (net: string) => matches.netAllows(net, now);
-    const waiting = canMatch(from.address) ? this.ctx.store.waitingRandom(remoteKey, canMatch, canNetMatch) : undefined;
+    const found = canMatch(from.address) ? this.ctx.store.waitingRandom(remoteKey, canMatch, canNetMatch) : undefined;
+    // A stranger whose match Redis is deciding (it went away meanwhile) is not taken here too.
+    const waiting = found && !this.ctx.pairing?.isDeciding(found.hostRemoteKey) ? found : undefined;
     if (waiting) {
       matches.spend(from.address, now);
       matches.spend(waiting.hostIp, now);
@@ -119,12 +139,97 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       this.ctx.store.matchRandom(waiting.id, remoteKey);
       this.ctx.stats.matches++;
       this.ctx.log('matched', { session: waiting.id, host: waiting.hostRemoteKey, peer: remoteKey });
+      this.ctx.pairing?.removed(waiting.id);
       this.introduce(waiting, peer, from, message.nonce);
       return;
     }
     const session = this.createSession(from, remoteKey, localKey, true, message.nonce);
-    if (typeof session === 'string') this.refuse(from, session, message.nonce);
-    else this.answerHost(session, from, message.nonce);
+    if (typeof session === 'string') return this.refuse(from, session, message.nonce);
+    this.ctx.pairing?.waitingOffline(waitingEntry(session, this.ctx.serverKey()));
+    this.answerHost(session, from, message.nonce);
+  }
+
+  /**
+   * RS with Redis: the stranger waits here at once (so that another instance's word of its match
+   * finds it), and Redis matches it with the oldest stranger waiting anywhere, or queues it.
+   */
+  private seekAcross(message: RandomSession, from: Endpoint, remoteKey: string, localKey: string, mayMatch: boolean): void {
+    const pairing = this.ctx.pairing!;
+    const session = this.createSession(from, remoteKey, localKey, true, message.nonce);
+    if (typeof session === 'string') return this.refuse(from, session, message.nonce);
+    const nat = this.ctx.natReport();
+    pairing.seek(waitingEntry(session, this.ctx.serverKey()), mayMatch).then((other) => {
+      if (other) return this.joinAcross(session, other, from, localKey, message.nonce, nat);
+      if (this.ctx.store.get(session.id) !== session) return;
+      // Matched already (by another instance, whose word came before Redis's answer, or here while
+      // Redis was away): out of the queue, and NJ follows HR, as a node expects.
+      if (session.peers.size > 0) pairing.removed(session.id);
+      this.answerMatchedHost(session, from, message.nonce);
+    }, () => {
+      if (this.ctx.store.get(session.id) !== session) return;
+      // Told of its match by another instance before Redis went away: HR and NJ.
+      if (session.peers.size > 0) return this.answerMatchedHost(session, from, message.nonce);
+      // Redis went away meanwhile: no answer, as if the RS were lost; its resend is matched here, as without Redis.
+      if (this.ctx.store.remove(session.id)) this.ctx.stats.sessionsCreated--;
+    });
+  }
+
+  /** HR to a stranger that waits here, and NJ after it when it was matched meanwhile. */
+  private answerMatchedHost(session: Session, to: Endpoint, nonce: string | undefined): void {
+    this.answerHost(session, to, nonce, this.ctx.answer);
+    const peer = session.peers.values().next().value;
+    if (peer) this.ctx.answer(decodeEndpoint(session.hostLink ?? session.hostRemoteKey), newJoiner(session, peer));
+  }
+
+  /** Redis matched our stranger (waiting in [mine]) with [other]: ours is the joiner. */
+  private joinAcross(mine: Session, other: WaitingEntry, from: Endpoint, localKey: string, nonce: string | undefined, nat: NatReport | undefined): void {
+    const remoteKey = mine.hostRemoteKey;
+    if (this.ctx.store.remove(mine.id)) this.ctx.stats.sessionsCreated--; // It waited only while Redis decided.
+    const now = this.ctx.now();
+    this.ctx.matchShares.record(from.address, now);
+    this.ctx.matchShares.record(other.hostIp, now);
+    if (other.instance === this.ctx.serverKey()) {
+      const waiting = this.ctx.store.get(other.sessionId);
+      this.ctx.pairing!.takenFromQueue(other.sessionId);
+      if (!waiting || waiting.peers.size > 0) return; // Gone meanwhile: our stranger's resend asks again.
+      const peer = this.seePeer(waiting, remoteKey, localKey, now, nonce, nat);
+      this.ctx.store.matchRandom(waiting.id, remoteKey);
+      this.matched(waiting.id, waiting.hostRemoteKey, remoteKey);
+      this.introduce(waiting, peer, from, nonce, this.ctx.answer);
+      return;
+    }
+    const secret = nonce && other.hostNonce ? newToken() : undefined;
+    const answer: Message = {
+      code: 'JR', joinerRemoteKey: remoteKey, hostRemoteKey: other.hostRemoteKey, hostLocalKey: other.hostLocalKey,
+      nonce, secret, ...hostNatFields(other.hostNat as NatReport | undefined, secret),
+    };
+    // JR only once the other instance's stranger took it; otherwise our stranger's resend asks again.
+    this.ctx.pairing!.tell(other, { sessionId: other.sessionId, remoteKey, localKey, secret, nat }, answer).then((told) => {
+      if (!told) return;
+      this.matched(other.sessionId, other.hostRemoteKey, remoteKey);
+      this.ctx.answer(from, answer);
+    }, () => undefined);
+  }
+
+  /** Another instance matched our waiting stranger with [joiner]: NJ to ours; false when ours no longer waits. */
+  joinedFromElsewhere(joiner: RemoteJoiner): boolean {
+    const session = this.ctx.store.get(joiner.sessionId);
+    if (!session || !session.random || session.peers.size > 0) {
+      this.ctx.stats.count(this.ctx.stats.dropped, 'match_lost'); // Ended, or matched here while Redis was away.
+      return false;
+    }
+    const now = this.ctx.now();
+    const peer: SessionPeer = { remoteKey: joiner.remoteKey, localKey: joiner.localKey, seenAt: now, joinedAt: now, secret: joiner.secret, nat: joiner.nat };
+    this.ctx.store.putPeer(session, peer);
+    this.ctx.store.matchRandom(session.id, joiner.remoteKey);
+    // While Redis's answer to its own RS is on its way, NJ waits for HR (seekAcross sends both).
+    if (!this.ctx.pairing?.isDeciding(session.hostRemoteKey)) this.ctx.answer(decodeEndpoint(session.hostLink ?? session.hostRemoteKey), newJoiner(session, peer));
+    return true;
+  }
+
+  private matched(session: string, host: string, peer: string): void {
+    this.ctx.stats.matches++;
+    this.ctx.log('matched', { session, host, peer });
   }
 
   keepAlive(message: KeepAlive, from: Endpoint): void {
@@ -166,12 +271,45 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     this.ctx.log('expired', { session: session.id, peers: session.peers.size });
   }
 
+  /**
+   * LP: the host lists its session, changes its metadata, or (empty name) takes it off the list.
+   * Only a hosted session of ours may be listed: the nonce proves the host, as in HL, and like a
+   * KA it shows the host alive.
+   */
+  lobbyPublish(message: LobbyPublish, from: Endpoint): void {
+    const session = this.ctx.store.get(message.sessionId);
+    if (!session || session.random || session.hostNonce === undefined || session.hostNonce !== message.nonce || !isHost(session, this.ctx.keyOf(from))) {
+      this.ctx.stats.ignored++;
+      return;
+    }
+    this.heardFromHost(session);
+    const { alias, name, mode, map, version } = message;
+    this.ctx.store.publish(session, name === '' ? undefined : { cap: Number(message.cap), alias, name, mode, map, version });
+    this.ctx.send(from, { code: 'LD', sessionId: session.id, nonce: message.nonce });
+  }
+
+  /** LS: a page of the listed sessions, within the request's length and its address's and /24's budget. */
+  listSessions(message: ListSessions, from: Endpoint): void {
+    const now = this.ctx.now();
+    if (!this.ctx.lists.allows(from.address, now)) {
+      this.ctx.stats.count(this.ctx.stats.dropped, 'list_budget');
+      return;
+    }
+    this.ctx.lists.spend(from.address, now);
+    const { store, config } = this.ctx;
+    const page = lobbyPage(message, this.ctx.requestBytes(), { store, aliveSince: now - config.expiryMs, maxPeers: config.maxPeers });
+    if (page) this.ctx.send(from, page);
+    else this.ctx.stats.count(this.ctx.stats.dropped, 'amplification'); // Too short for even one session.
+  }
+
   relayRequest(message: RelayRequest, from: Endpoint): void {
     // A host's link (HL) asks for a late joiner on behalf of the game's address.
     const fromKey = hostSide(this.ctx.store.get(message.sessionId), this.ctx.keyOf(from));
     const peer = message.peerKey;
     // Found by the pair, not only by id: a random session's stranger never learns the id.
     const session = pairSession(this.ctx.store, message.sessionId, fromKey, peer);
+    // A stranger of ours matched with one waiting on another instance: that instance relays the pair.
+    if (!session && this.ctx.pairing?.passRelayRequest(fromKey, peer, from, message.nonce)) return;
     if (!session) {
       this.ctx.stats.count(this.ctx.stats.relayDropped, 'not_in_session');
       return;
@@ -185,6 +323,18 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       return;
     }
     this.ctx.relays.request(session.id, fromKey, peer, from, message.nonce);
+  }
+
+  /** Another instance passed on its stranger's RQ for a pair whose session is here: as if it came here. */
+  relayRequestFromElsewhere(request: RemoteRelayRequest): void {
+    const session = this.ctx.store.get(request.sessionId);
+    const peer = session?.peers.get(request.fromKey);
+    if (!session || !peer || session.hostRemoteKey !== request.peerKey || !this.ctx.relays?.enabled) {
+      this.ctx.stats.count(this.ctx.stats.relayDropped, 'not_in_session');
+      return;
+    }
+    peer.seenAt = this.ctx.now();
+    this.ctx.relays.request(session.id, request.fromKey, request.peerKey, request.from, request.nonce);
   }
 
   relayBind(_message: RelayBind, _from: Endpoint): void {
@@ -222,6 +372,10 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
    */
   private createSession(from: Endpoint, hostRemoteKey: string, hostLocalKey: string, random: boolean, hostNonce: string | undefined): Session | Refusal {
     const { store, stats } = this.ctx;
+    if (this.ctx.draining()) {
+      stats.registrationsRefused++; // Draining: the node registers elsewhere.
+      return 'server_full';
+    }
     if (store.hostedFromIp(from.address) >= this.ctx.config.sessionsPerIp && !this.evictProvisional(from.address)) {
       stats.registrationsRefused++;
       return 'address_limit';
@@ -266,25 +420,25 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
    * Adds or refreshes a joiner, moving it to the end of the least-recently-heard order. A pair
    * whose two sides both sent nonces (both are ours) gets a secret, the same for every duplicate.
    */
-  private seePeer(session: Session, remoteKey: string, localKey: string, now: number, nonce: string | undefined): SessionPeer {
+  private seePeer(session: Session, remoteKey: string, localKey: string, now: number, nonce: string | undefined, nat = this.ctx.natReport()): SessionPeer {
     const known = session.peers.get(remoteKey);
     if (known) {
       // A duplicate (its JR was lost) or a join again: the same joiner, updated where it stands.
       known.localKey = localKey;
       known.seenAt = now;
       known.secret ??= nonce && session.hostNonce ? newToken() : undefined;
-      known.nat = this.ctx.natReport() ?? known.nat;
+      known.nat = nat ?? known.nat;
       this.ctx.store.putPeer(session, known);
       return known;
     }
     const secret = nonce && session.hostNonce ? newToken() : undefined;
-    const peer: SessionPeer = { remoteKey, localKey, seenAt: now, joinedAt: now, secret, nat: this.ctx.natReport() };
+    const peer: SessionPeer = { remoteKey, localKey, seenAt: now, joinedAt: now, secret, nat };
     this.ctx.store.putPeer(session, peer);
     return peer;
   }
 
-  private answerHost(session: Session, to: Endpoint, nonce: string | undefined): void {
-    this.ctx.send(to, { code: 'HR', remoteKey: session.hostRemoteKey, sessionId: session.id, nonce });
+  private answerHost(session: Session, to: Endpoint, nonce: string | undefined, via = this.ctx.send): void {
+    via(to, { code: 'HR', remoteKey: session.hostRemoteKey, sessionId: session.id, nonce });
   }
 
   /** RF to a request that carried a nonce (our node); an original client gets today's silence. */
@@ -293,10 +447,10 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   }
 
   /** NJ to the host and JR to the joiner: each learns where to punch. */
-  private introduce(session: Session, peer: SessionPeer, joiner: Endpoint, joinerNonce: string | undefined): void {
+  private introduce(session: Session, peer: SessionPeer, joiner: Endpoint, joinerNonce: string | undefined, via: HandlerContext['send'] = this.ctx.send): void {
     const hostKey = session.hostLink ?? session.hostRemoteKey;
-    this.ctx.send(decodeEndpoint(hostKey), newJoiner(session, peer), hostKey);
-    this.ctx.send(joiner, {
+    via(decodeEndpoint(hostKey), newJoiner(session, peer), hostKey);
+    via(joiner, {
       code: 'JR', joinerRemoteKey: peer.remoteKey, hostRemoteKey: session.hostRemoteKey, hostLocalKey: session.hostLocalKey,
       nonce: joinerNonce, secret: peer.secret, ...hostNatFields(session.hostNat, peer.secret),
     }, peer.remoteKey);
@@ -314,6 +468,19 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
 /** Whether [session]'s host has not been heard since [joiner] came, [silenceMs] ago or more. */
 function hostGone(session: Session, joiner: SessionPeer | undefined, now: number, silenceMs: number): boolean {
   return joiner !== undefined && session.hostSeenAt <= joiner.joinedAt && now - joiner.joinedAt >= silenceMs;
+}
+
+/** A waiting stranger of this instance, as the shared queue keeps it. */
+function waitingEntry(session: Session, instance: string): WaitingEntry {
+  return {
+    instance, sessionId: session.id, hostRemoteKey: session.hostRemoteKey, hostIp: session.hostIp, hostNet: network24(session.hostIp),
+    hostLocalKey: session.hostLocalKey, hostNonce: session.hostNonce, hostNat: session.hostNat,
+  };
+}
+
+/** The /24 an IPv4 address belongs to, as the budgets of matches count networks. */
+function network24(ip: string): string {
+  return ip.slice(0, ip.lastIndexOf('.'));
 }
 
 /** NJ for the host: the joiner, with the host's own nonce, the pair's secret and the joiner's NAT report when there are. */

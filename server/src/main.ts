@@ -2,8 +2,11 @@
 import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { ConfigError, helpText, readConfig } from './config.ts';
-import { metricsRegistry, serveMetrics } from './metrics.ts';
+import { clusterHealth, registerClusterMetrics } from './cluster/cluster-metrics.ts';
+import { RedisLink } from './cluster/redis-link.ts';
+import { healthText, metricsRegistry, serveMetrics } from './metrics.ts';
 import { RendezvousServer } from './rendezvous-server.ts';
+import { formatDuration } from './units.ts';
 
 const LIFECYCLE = new Set(['registered', 'joined', 'matched', 'closed', 'expired']);
 
@@ -23,22 +26,28 @@ async function main(): Promise<number> {
   const { config } = result;
   const logger = pino({ level: config.logLevel, base: undefined });
   const sessions = logger.child({ component: 'sessions' });
+  const redis = config.redisUrl ? new RedisLink(config.redisUrl, (event, fields) => logger.warn(fields, event)) : undefined;
+  await redis?.connect(); // Without Redis the instance serves alone meanwhile; the link keeps trying.
   const server = new RendezvousServer({
-    config,
+    config, redis,
     log: (event, fields) => {
       if (LIFECYCLE.has(event)) sessions.info(fields, event);
       else logger.warn(fields, event);
     },
   });
   // Installed before the key line is printed: a supervisor may signal as soon as it reads it.
+  let signals = 0;
+  let secondSignal = () => {};
+  const stopNow = new Promise<void>((resolve) => { secondSignal = resolve; });
   const stopSignal = new Promise<string>((resolve) => {
-    let stopping = false;
     // Handlers stay installed: a second signal while stopping must not kill the process by
-    // signal (which skips the summary and exits non-zero); it is logged and ignored.
+    // signal (which skips the summary and exits non-zero); it ends a drain, or is logged and ignored.
     for (const name of ['SIGINT', 'SIGTERM'] as const) {
       process.on(name, () => {
-        if (stopping) console.log(`simple-hole-punch: ${name} while stopping; already stopping`);
-        stopping = true;
+        if (++signals > 1) {
+          console.log(`simple-hole-punch: ${name} while stopping; stopping now`);
+          secondSignal();
+        }
         resolve(name);
       });
     }
@@ -46,7 +55,10 @@ async function main(): Promise<number> {
   let metrics: Server | undefined;
   try {
     const bound = await server.listen();
-    if (config.metrics) metrics = await serveMetrics(config.metrics, metricsRegistry(server.stats, server.store)).catch((error: unknown) => {
+    const registry = metricsRegistry(server.stats, server.store, () => server.draining);
+    if (redis && server.pairing) registerClusterMetrics(registry, redis, server.pairing);
+    const health = () => healthText(server.draining, ...(redis ? [clusterHealth(redis)] : []));
+    if (config.metrics) metrics = await serveMetrics(config.metrics, registry, health).catch((error: unknown) => {
       throw Object.assign(error as Error, { metricsAddress: config.metrics });
     });
     if (config.publicIpGuessed) {
@@ -54,14 +66,22 @@ async function main(): Promise<number> {
     }
     console.log(`simple-hole-punch listening on ${bound.address}:${bound.port}, public ${config.publicIp}:${config.publicPort || bound.port}, server key: ${server.serverKey}`
       + (config.publicIp6 ? `, IPv6 [${config.publicIp6}]:${config.publicPort || bound.port}` : '')
-      + (metrics ? `, metrics on http://${config.metrics}/metrics` : ''));
+      + (metrics ? `, metrics on http://${config.metrics}/metrics` : '')
+      + (redis ? `, ${config.role} role sharing Redis ${redis.online ? '(up)' : '(down, retrying)'}` : ''));
   } catch (error) {
     console.error(`simple-hole-punch: ${listenError(error as NodeJS.ErrnoException & { metricsAddress?: string; listenWhat?: string }, config.port, config.bind)}`);
     await server.close().catch(() => undefined);
+    await redis?.close();
     return 1;
   }
   const signal = await stopSignal;
+  if (signal === 'SIGTERM' && config.drainTimeoutMs > 0 && signals === 1) {
+    console.log(`simple-hole-punch: draining: no new sessions; ${server.store.size} active, waiting up to ${formatDuration(config.drainTimeoutMs)} for them to end`);
+    const drained = await Promise.race([server.drain(config.drainTimeoutMs), stopNow.then(() => 'stopped' as const)]);
+    console.log(`simple-hole-punch: drain ${drained === 'ended' ? 'done: every session ended' : drained === 'deadline' ? 'deadline passed' : 'cut short'}`);
+  }
   await server.close();
+  await redis?.close();
   metrics?.close();
   console.log(`simple-hole-punch stopped on ${signal}: ${server.stats.summary()}, active ${server.store.size}`);
   return 0;

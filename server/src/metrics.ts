@@ -7,7 +7,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import type { SessionStore } from './sessions/session-store.ts';
 import type { ServerStats } from './stats.ts';
 
-export function metricsRegistry(stats: ServerStats, store: SessionStore): Registry {
+export function metricsRegistry(stats: ServerStats, store: SessionStore, draining: () => boolean = () => false): Registry {
   const registry = new Registry();
   const fromMap = (name: string, help: string, label: string, read: () => Map<string, number>) => new Counter({
     name, help, labelNames: [label], registers: [registry],
@@ -44,6 +44,10 @@ export function metricsRegistry(stats: ServerStats, store: SessionStore): Regist
     collect() { this.set(stats.relaysOpened - stats.relaysClosed); },
   });
   new Gauge({
+    name: 'shp_draining', help: 'Whether the server drains (1: no new sessions, answering the ones it has until they end).', registers: [registry],
+    collect() { this.set(draining() ? 1 : 0); },
+  });
+  new Gauge({
     name: 'shp_sessions_active', help: 'Sessions now registered.', registers: [registry],
     collect() { this.set(store.size); },
   });
@@ -54,8 +58,16 @@ export function metricsRegistry(stats: ServerStats, store: SessionStore): Regist
   return registry;
 }
 
-/** Serves /metrics and /health on host:port; resolves once listening. */
-export async function serveMetrics(address: string, registry: Registry): Promise<Server> {
+/**
+ * /health's body: "ok" (the instance answers), then a line per thing worth knowing: that it drains
+ * (no new sessions; a balancer should send new players elsewhere), and [more] (Redis, when shared).
+ */
+export function healthText(draining: boolean, ...more: string[]): string {
+  return ['ok', ...(draining ? ['draining: no new sessions'] : []), ...more].join('\n') + '\n';
+}
+
+/** Serves /metrics and /health (what [health] says) on host:port; resolves once listening. */
+export async function serveMetrics(address: string, registry: Registry, health: () => string = () => 'ok\n'): Promise<Server> {
   const [host, port] = address.split(':') as [string, string];
   const server = createServer((request, response) => {
     if (request.url === '/metrics') {
@@ -68,7 +80,7 @@ export async function serveMetrics(address: string, registry: Registry): Promise
       });
     } else if (request.url === '/health') {
       response.writeHead(200, { 'content-type': 'text/plain' });
-      response.end('ok\n');
+      response.end(health());
     } else {
       response.writeHead(404);
       response.end();

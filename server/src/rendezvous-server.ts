@@ -2,6 +2,9 @@
 import type dgram from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import { monotonicNow } from './clock.ts';
+import { CrossInstancePairing, ENTRY_TTL_MS } from './cluster/cross-instance-pairing.ts';
+import { ObservedSessionStore } from './cluster/observed-session-store.ts';
+import type { RedisLink } from './cluster/redis-link.ts';
 import type { Config } from './config.ts';
 import { encodeKey, type Endpoint } from './generated/protocol.ts';
 import { Rendezvous } from './rendezvous.ts';
@@ -23,12 +26,21 @@ export interface ServerOptions {
   readonly store?: SessionStore;
   readonly now?: () => number;
   readonly log?: Log;
+  /** Redis shared with other instances: random strangers are matched across all of them. */
+  readonly redis?: RedisLink;
 }
+
+/** How often a draining server looks whether its sessions have ended. */
+const DRAIN_POLL_MS = 100;
+
+/** Waiting strangers Redis looks at per match at most. */
+const MAX_MATCH_CHECKS = 64;
 
 export class RendezvousServer {
   readonly store: SessionStore;
   readonly rendezvous: Rendezvous;
   readonly relays: RelayService;
+  readonly pairing: CrossInstancePairing | undefined;
   private readonly socket: dgram.Socket;
   private readonly probes: ProbeSockets;
   /** The relay port that is also the probe port, or -1. */
@@ -45,8 +57,13 @@ export class RendezvousServer {
     // Large kernel buffers absorb bursts that would otherwise be dropped before we read them
     // (the kernel caps them at net.core.rmem_max / wmem_max).
     this.socket = options.socket ?? udpSocket('udp4', RENDEZVOUS_BUFFER_BYTES);
-    this.store = options.store ?? new MemorySessionStore();
     this.now = options.now ?? monotonicNow;
+    const { redis } = options;
+    this.pairing = redis && new CrossInstancePairing(redis, () => this.key, {
+      perIp: options.config.matchesPerIp, perNet: options.config.matchesPerNet,
+      entryTtlMs: ENTRY_TTL_MS, maxChecks: MAX_MATCH_CHECKS,
+    }, this.now);
+    this.store = options.store ?? (this.pairing ? new ObservedSessionStore((id) => this.pairing!.removed(id)) : new MemorySessionStore());
     this.log = options.log ?? (() => {});
     const { config } = options;
     const stats = new ServerStats();
@@ -60,7 +77,8 @@ export class RendezvousServer {
       stats,
       now: this.now, log: this.log,
       openSocket: (port) => openRelaySocket(config.bind, port),
-      send: (to, message) => this.rendezvous.answer(to, message),
+      // Another instance's stranger, relayed here with its pair, is answered through its own instance.
+      send: (to, message) => this.pairing?.routeAnswer(to, message) || this.rendezvous.answer(to, message),
       session: (id) => this.store.get(id),
       own: this.own,
       probe: (index, datagram, from, reply) => index === this.probeIndex && this.rendezvous.receiveProbe(datagram, from, reply),
@@ -71,6 +89,7 @@ export class RendezvousServer {
       store: this.store,
       serverKey: () => this.key,
       probePort: () => (this.probeIndex >= 0 ? this.relays.boundPorts[this.probeIndex] : this.probes.probePort),
+      pairing: this.pairing,
       transmit: (to, datagram) => {
         try {
           this.socket.send(datagram, to.port, to.address);
@@ -122,6 +141,11 @@ export class RendezvousServer {
     this.socket.on('error', (error) => this.rendezvous.socketError(error));
     this.socket.on('message', (data, from) => this.receive(data, from)); // The socket's own endpoint object: no copy per datagram.
     this.key = encodeKey({ address: publicIp, port: publicPort || bound.port });
+    this.pairing?.start({
+      joiner: (joiner) => this.rendezvous.handlers.joinedFromElsewhere(joiner),
+      relayRequest: (request) => this.rendezvous.handlers.relayRequestFromElsewhere(request),
+      answer: (to, message) => this.rendezvous.answer(to, message),
+    });
     this.sweep = setInterval(() => {
       this.expire();
       this.relays.sweep();
@@ -155,11 +179,33 @@ export class RendezvousServer {
     this.rendezvous.expire(this.now() - this.options.config.expiryMs);
   }
 
+  /** Whether drain() was called: no new sessions. */
+  get draining(): boolean {
+    return this.rendezvous.draining;
+  }
+
+  /**
+   * Takes no new sessions (HS and RS of newcomers are refused as server_full) and leaves the shared
+   * queue at once, while answering the sessions it has; resolves once none is left ('ended') or
+   * after [timeoutMs] ('deadline'). Close it afterwards.
+   */
+  async drain(timeoutMs: number): Promise<'ended' | 'deadline'> {
+    this.rendezvous.draining = true;
+    await this.pairing?.close();
+    const deadline = performance.now() + timeoutMs;
+    while (this.store.size > 0 && performance.now() < deadline && !this.closed) {
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+      this.expire(); // Sessions whose hosts left end on time, whatever --sweep-interval says.
+    }
+    return this.store.size === 0 ? 'ended' : 'deadline';
+  }
+
   /** Stops reading and closes the sockets; closing again does nothing. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.sweep);
+    await this.pairing?.close();
     this.relays.closeAll();
     this.probes.close();
     this.socket.removeAllListeners('message');

@@ -5,6 +5,7 @@
  * contains can throw out of here, and nothing a send does either.
  */
 import { isUsableSource } from './addresses.ts';
+import type { CrossInstancePairing } from './cluster/cross-instance-pairing.ts';
 import type { Config } from './config.ts';
 import { decode, type DecodeError, dispatchToServer, encode, encodeKey, type Endpoint, isKey, type Message, type NatProbe } from './generated/protocol.ts';
 import type { HandlerContext } from './handler-context.ts';
@@ -51,6 +52,8 @@ export interface RendezvousOptions {
   readonly stats?: ServerStats;
   /** The probe port's number once bound; undefined without one. */
   readonly probePort?: () => number | undefined;
+  /** Random pairing across instances through Redis; absent when the server runs alone. */
+  readonly pairing?: CrossInstancePairing;
 }
 
 export class Rendezvous {
@@ -84,6 +87,8 @@ export class Rendezvous {
   private keyAddress = '';
   private keyPort = -1;
   private key = '';
+  /** Set by drain(): no new sessions from then on. */
+  draining = false;
   private lastErrorLog = -Infinity;
 
   constructor(private readonly options: RendezvousOptions) {
@@ -107,7 +112,12 @@ export class Rendezvous {
       failedJoins: new FailedJoinBudget({
         perIp: config.failedJoinsPerIp, perNet: config.failedJoinsPerNet, total: config.failedJoins, maxTracked: config.maxTracked,
       }),
+      lists: new NetworkBudget({ perIp: config.listsPerIp, perNet: config.listsPerNet, maxTracked: config.maxTracked }),
+      requestBytes: () => this.requestBytes,
       send: (to, message, toKey) => this.send(to, message, toKey),
+      answer: (to, message) => this.answer(to, message),
+      pairing: options.pairing,
+      draining: () => this.draining,
       keyOf: (endpoint) => this.keyOf(endpoint),
       natReport: () => this.natReport,
       natAnswer: (probe, from) => natAnswer(probe, from, this.self()),

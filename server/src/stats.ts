@@ -11,6 +11,8 @@ export type DropReason = DecodeError | 'not_for_server' | 'handler_error' | 'rat
   | 'send_failed'
   /** A JS from an address or network past its budget of failed joins: not looked up, not answered. */
   | 'join_budget'
+  /** An LS from an address or /24 past its budget of list requests (--lists-per-ip, --lists-per-net): not answered. */
+  | 'list_budget'
   /** Anything but NP on a port that answers only NP (a probe port of its own, the IPv6 port). */
   | 'not_a_probe'
   /** A JS or RS whose return-path cookie (RC) is wrong, or older than two minutes: answered with a fresh RC only. */

@@ -30,6 +30,7 @@ describe('readConfig', () => {
       failedJoinsPerIp: 30, failedJoinsPerNet: 120, failedJoins: 3000,
       relayPorts: [7789, 7790, 7791, 7792], relayBandwidth: 262_144, relayTotalBandwidth: 4_194_304, relayIdleMs: 30_000,
       relayLifetimeMs: 7_200_000, relaysPerIp: 16, maxRelays: 1024, relaysPerSubnet: 64, relayRequestsPerIp: 64,
+      role: 'all', redisUrl: '',
     });
     expect(config(['--relay-ports=off', '--relay-bandwidth=1mb'])).toMatchObject({ relayPorts: null, relayBandwidth: 1_048_576 });
   });
@@ -43,6 +44,14 @@ describe('readConfig', () => {
     expect(config(['--probe-port=off']).probePort).toBeNull();
     expect(config([], { SHP_PROBE_PORT: '7790' }).probePort).toBe(7790);
     expect(config(['--public-ip6=2001:DB8::7']).publicIp6).toBe('2001:DB8::7');
+  });
+
+  it('takes a role and a Redis URL; the rendezvous role opens no relay ports', () => {
+    expect(config(['--role=rendezvous'])).toMatchObject({ role: 'rendezvous', relayPorts: null });
+    expect(config([], { SHP_REDIS_URL: 'redis://10.0.0.5:6379' }).redisUrl).toBe('redis://10.0.0.5:6379');
+    expect(() => config(['--role=relay-ish'])).toThrow(/--role=relay-ish: expected one of all, rendezvous/);
+    expect(() => config(['--redis-url=http://x'])).toThrow(/expected a redis:\/\/ or rediss:\/\/ URL/);
+    expect(() => config(['--role=rendezvous', '--relay-ports=8000-8001'])).toThrow(/--role rendezvous opens no relay ports/);
   });
 
   it('takes flags in both forms, and environment variables, with flags winning', () => {

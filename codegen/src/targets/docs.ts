@@ -22,6 +22,7 @@ const FIELD_TYPES: Record<FieldType, string> = {
   literal: 'A fixed placeholder word.',
   word: 'One of a fixed set of words, such as a reason or a NAT type.',
   peer_id: 'An ENet peer id in decimal: 0 (not connected yet) or 2 to 2147483647.',
+  count: 'Ours: a number in decimal, 0 to 2147483647, without leading zeros.',
 };
 
 /** Godot's BBCode in schema docs, as Markdown. */

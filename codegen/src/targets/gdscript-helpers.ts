@@ -11,11 +11,6 @@ export const GD_HELPERS: Record<string, HelperDelegate> = {
   gdStringList: (items: readonly string[]) => items.map(quote).join(', '),
   /** A quoted message code. */
   gdCode: (code: string) => quote(code),
-  /** The zero value a stub returns for a GDScript type. */
-  default_value: (type: string) => ({
-    String: '""', int: '0', float: '0.0', bool: 'false', Dictionary: '{}', Array: '[]', Error: 'ERR_UNAVAILABLE', Failure: '0 as Failure',
-    'HolePunchNat.NatType': 'HolePunchNat.NatType.UNKNOWN',
-  } as Record<string, string>)[type] ?? 'null',
   /** The GDScript type of a field's value in its message class. */
   gdFieldType: (f: FieldView) => (f.repeated ? 'PackedStringArray' : 'String'),
   /**

@@ -8,7 +8,7 @@ import { GD_HELPERS } from './gdscript-helpers.ts';
 
 export const GD_OUTPUT_DIR = 'godot-addon/addons/simple_hole_punch/generated';
 const TEMPLATES = join(import.meta.dirname, '..', '..', 'templates', 'gdscript');
-const ENTRY_TEMPLATES = ['protocol.gd', 'hole_punch_base.gd'];
+const ENTRY_TEMPLATES = ['protocol.gd', 'hole_punch_base.gd', 'hole_punch_dispatch.gd', 'hole_punch_settings.gd'];
 
 export function generateGdscript(model: ViewModel): GeneratedFile[] {
   const hb = Handlebars.create();

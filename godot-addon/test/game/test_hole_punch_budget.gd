@@ -35,13 +35,13 @@ func test_a_late_join_host_under_a_spoofed_join_stays_within_its_budget_and_neve
 	await _host(node, server)
 	var game := ENetMultiplayerPeer.new()
 	assert_eq(game.create_server(Ports.free_port()), OK, "the game's server listens")
-	node._game.peer = game # The node's game peer sends the late join's punches from the game's port.
-	node._start_late_join()
+	node._session._game.peer = game # The node's game peer sends the late join's punches from the game's port.
+	node._session._start_late_join()
 	assert_true(await wait_until(func() -> bool: return server.count("HL:") > 0, 1.0), "HL from the link")
 	var link: int = server.received.filter(func(r: Dictionary) -> bool: return r.text.begins_with("HL:"))[0].port
 	var nonce := server.nonce()
 	server.send("HR:%s:%scyahcyah:%s" % [P.encode_key("127.0.0.1", node.get_local_port()), server.key, nonce], link)
-	assert_true(await wait_until(func() -> bool: return node._late.is_linked(), 1.0), "linked")
+	assert_true(await wait_until(func() -> bool: return node._session._late.is_linked(), 1.0), "linked")
 	# when the server introduces an address that never asked (one spoofed join), and again after
 	# the host gave it up,
 	var nj := "NJ:%s:%s:%s:%s" % [victim.key, victim.key, nonce, SECRET]
@@ -55,7 +55,7 @@ func test_a_late_join_host_under_a_spoofed_join_stays_within_its_budget_and_neve
 	assert_true(first > 0, "the late joiner was punched")
 	assert_true(got <= 3 * BUDGET, "at most %d datagrams at the victim, got %d" % [3 * BUDGET, got])
 	assert_eq(got, first, "a replayed introduction starts nothing")
-	node._end_late_join()
+	node._session._end_late_join()
 	game.close()
 
 

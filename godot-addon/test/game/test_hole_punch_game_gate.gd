@@ -20,7 +20,7 @@ func test_a_flood_of_connect_requests_from_a_stranger_blocks_no_late_joiner() ->
 	# When the stranger sends ENet connect requests (each a new connection) from one socket
 	for i in FLOOD:
 		stranger.put_packet(connect_request(0x5000 + i))
-	assert_true(await wait_until(func() -> bool: return host._game.gate.dropped >= FLOOD, 2.0), "the flood dropped at the gate")
+	assert_true(await wait_until(func() -> bool: return host._session._game.gate.dropped >= FLOOD, 2.0), "the flood dropped at the gate")
 	var heard: int = get_signal_emit_count(ann, "player_joined")
 	# Then a late joiner comes in within seconds, as without the flood
 	var started := Time.get_ticks_msec()
@@ -39,18 +39,18 @@ func test_an_address_a_player_was_punched_at_holds_one_half_open_slot_at_most() 
 	# Given a running game of three slots, and a late joiner's address that a hostile client
 	# sends connect requests from, each a new connection it never completes
 	host.keep_open = true
-	host._game.max_clients = 3
+	host._session._game.max_clients = 3
 	start([])
 	var mallory := PacketPeerUDP.new()
 	mallory.bind(Ports.free_port(), "127.0.0.1")
 	var at := key_of(mallory.get_local_port())
-	host._game.add_endpoints(at, punched_peer(at, ""))
+	host._session._game.add_endpoints(at, punched_peer(at, ""))
 	mallory.set_dest_address("127.0.0.1", port)
 	for i in FLOOD:
 		mallory.put_packet(connect_request(0x6000 + i))
 		await get_tree().process_frame
 	# Then each new connection freed the slot of the one before, and two late joiners still come in
-	var gate: HolePunchGameGate = host._game.gate
+	var gate: HolePunchGameGate = host._session._game.gate
 	assert_eq(gate.freed, FLOOD - 1, "half-open slots freed")
 	var kim := late("Kim", "kim")
 	var lou := late("Lou", "lou")
@@ -63,18 +63,18 @@ func test_an_address_a_player_was_punched_at_holds_one_half_open_slot_at_most() 
 func test_a_burst_of_connect_requests_from_an_address_a_player_was_punched_at_takes_one_slot() -> void:
 	# Given a running game of two slots, and a late joiner's address that sends a burst of requests
 	host.keep_open = true
-	host._game.max_clients = 2
+	host._session._game.max_clients = 2
 	start([])
 	var mallory := PacketPeerUDP.new()
 	mallory.bind(Ports.free_port(), "127.0.0.1")
 	var at := key_of(mallory.get_local_port())
-	host._game.add_endpoints(at, punched_peer(at, ""))
+	host._session._game.add_endpoints(at, punched_peer(at, ""))
 	mallory.set_dest_address("127.0.0.1", port)
 	for i in FLOOD:
 		mallory.put_packet(connect_request(0x7000 + i))
-	await wait_until(func() -> bool: return host._game.gate.dropped >= FLOOD - 1, 2.0)
+	await wait_until(func() -> bool: return host._session._game.gate.dropped >= FLOOD - 1, 2.0)
 	# Then only the first reached ENet, and a late joiner still comes in
-	assert_eq(host._game.gate.dropped, FLOOD - 1, "the rest dropped")
+	assert_eq(host._session._game.gate.dropped, FLOOD - 1, "the rest dropped")
 	var kim := late("Kim", "kim")
 	assert_true(await connected(kim, 3.0), "kim in the game")
 	mallory.close()
@@ -88,8 +88,8 @@ func test_a_relayed_late_joiner_comes_in_from_the_relay_address() -> void:
 	relay.bind(Ports.free_port(), "127.0.0.1")
 	var kim := side("Kim", "kim")
 	var kim_port: int = kim.get_meta("port")
-	host._game.add_relay(kim._public_key, "127.0.0.1", relay.get_local_port())
-	kim._game.expect([punched_peer(host._public_key, HolePunchAlias.encode("hana"))])
+	host._session._game.add_relay(kim._session._public_key, "127.0.0.1", relay.get_local_port())
+	kim._session._game.expect([punched_peer(host._session._public_key, HolePunchAlias.encode("hana"))])
 	# When its game connects to the relay, which forwards both ways
 	kim.start_client.emit("127.0.0.1", relay.get_local_port(), kim_port)
 	var forward := func() -> bool:
@@ -97,12 +97,12 @@ func test_a_relayed_late_joiner_comes_in_from_the_relay_address() -> void:
 			var data := relay.get_packet()
 			relay.set_dest_address("127.0.0.1", port if relay.get_packet_port() == kim_port else kim_port)
 			relay.put_packet(data)
-		return get_signal_emit_count(kim, "game_connected") > 0 and host.get_peer_id(kim._public_key) != 0
+		return get_signal_emit_count(kim, "game_connected") > 0 and host.get_peer_id(kim._session._public_key) != 0
 	# Then it is in the game, at the relay's address
 	assert_true(await wait_until(forward, 5.0), "kim in the game through the relay")
-	var id := host.get_peer_id(kim._public_key)
+	var id := host.get_peer_id(kim._session._public_key)
 	assert_eq(host.get_peer_address(id), ["127.0.0.1", relay.get_local_port()], "at the relay's address")
-	assert_eq(host.get_players()[kim._public_key].path, "relay", "its path")
+	assert_eq(host.get_players()[kim._session._public_key].path, "relay", "its path")
 	relay.close()
 
 
@@ -111,10 +111,10 @@ func test_the_game_runs_on_for_its_players_when_the_node_moves_on() -> void:
 	var ann := side("Ann", "ann")
 	start([ann])
 	assert_true(await connected(ann), "ann in the game")
-	var ann_id := host.get_peer_id(ann._public_key)
-	var gate: HolePunchGameGate = host._game.gate
+	var ann_id := host.get_peer_id(ann._session._public_key)
+	var gate: HolePunchGameGate = host._session._game.gate
 	# When the node's game side ends (it begins a new session) while the game runs
-	host._game.stop()
+	host._session._game.stop()
 	watch_signals(ann.multiplayer)
 	host.multiplayer.send_bytes("still here".to_ascii_buffer(), ann_id)
 	# Then ann's connection carries on through the game's port, and nobody new comes in
@@ -147,13 +147,13 @@ func _leave_right_after(newcomer: bool) -> void:
 	host.keep_open = true
 	start([ann])
 	assert_true(await connected(ann), "ann in the game")
-	var ann_id := host.get_peer_id(ann._public_key)
+	var ann_id := host.get_peer_id(ann._session._public_key)
 	watch_signals(host.multiplayer)
-	var gate: HolePunchGameGate = host._game.gate
+	var gate: HolePunchGameGate = host._session._game.gate
 	var ann_enet := ann.multiplayer.multiplayer_peer as ENetMultiplayerPeer
 	var kim := PacketPeerUDP.new()
 	kim.bind(Ports.free_port(), "127.0.0.1")
-	host._game.add_endpoints(key_of(kim.get_local_port()), punched_peer(key_of(kim.get_local_port()), ""))
+	host._session._game.add_endpoints(key_of(kim.get_local_port()), punched_peer(key_of(kim.get_local_port()), ""))
 	kim.set_dest_address("127.0.0.1", port)
 	ann.multiplayer.send_bytes("last words".to_ascii_buffer(), 1, MultiplayerPeer.TRANSFER_MODE_RELIABLE)
 	ann_enet.get_peer(1).peer_disconnect_later()

@@ -7,7 +7,7 @@ const HolePunchGamePeer := preload("res://addons/simple_hole_punch/game/hole_pun
 const HolePunchPeer := preload("res://addons/simple_hole_punch/players/hole_punch_peer.gd")
 const HolePunchProtocol := preload("res://addons/simple_hole_punch/generated/protocol.gd")
 const HolePunchRelayLink := preload("res://addons/simple_hole_punch/traversal/hole_punch_relay_link.gd")
-const HolePunchRoster := preload("res://addons/simple_hole_punch/hole_punch_roster.gd")
+const HolePunchRoster := preload("res://addons/simple_hole_punch/game/hole_punch_roster.gd")
 
 var _host: HolePunch
 var _client: HolePunch
@@ -18,8 +18,8 @@ var _client_peer: HolePunchGamePeer
 func before_each() -> void:
 	_host = _side("Host")
 	_client = _side("Client")
-	_host_peer = _host._game
-	_client_peer = _client._game
+	_host_peer = _host._session._game
+	_client_peer = _client._session._game
 	watch_signals(_host_peer)
 	watch_signals(_client_peer)
 
@@ -51,8 +51,8 @@ func test_host_gets_a_listening_server_at_once() -> void:
 
 ## The handover as the node makes it: each side expects the other at its punched address.
 func _hand_over(port: int, local_port: int) -> void:
-	_host._game.expect([_punched(HolePunchProtocol.encode_key("127.0.0.1", local_port))])
-	_client._game.expect([_punched(HolePunchProtocol.encode_key("127.0.0.1", port))])
+	_host._session._game.expect([_punched(HolePunchProtocol.encode_key("127.0.0.1", local_port))])
+	_client._session._game.expect([_punched(HolePunchProtocol.encode_key("127.0.0.1", port))])
 
 
 func test_client_connects_and_both_sides_know_each_other() -> void:
@@ -75,8 +75,8 @@ func test_each_punched_key_maps_to_its_enet_peer_id() -> void:
 	var local_port := Ports.free_port()
 	var client_key := HolePunchProtocol.encode_key("127.0.0.1", local_port)
 	var host_key := HolePunchProtocol.encode_key("127.0.0.1", port)
-	_host._game.expect([_punched(client_key)])
-	_client._game.expect([_punched(host_key)])
+	_host._session._game.expect([_punched(client_key)])
+	_client._session._game.expect([_punched(host_key)])
 	assert_eq(_host.get_peer_id(client_key), 0, "not before it connects")
 	# When ENet connects
 	_host.start_server.emit(port)
@@ -112,7 +112,7 @@ func test_client_retries_until_the_host_listens() -> void:
 func test_a_client_at_an_address_nobody_was_punched_at_gets_no_answer() -> void:
 	# Given a host that punched one player, and a client connecting from another port
 	var port := Ports.free_port()
-	_host._game.expect([_punched(HolePunchProtocol.encode_key("127.0.0.1", Ports.free_port()))])
+	_host._session._game.expect([_punched(HolePunchProtocol.encode_key("127.0.0.1", Ports.free_port()))])
 	_host.start_server.emit(port)
 	watch_signals(_host.multiplayer)
 	_client.game_retry_interval = 0.3
@@ -131,7 +131,7 @@ func test_a_client_counts_as_connected_only_once_the_host_welcomes_it_with_the_l
 	# the player list until told to
 	var port := Ports.free_port()
 	var local_port := Ports.free_port()
-	_client._game.expect([_punched(HolePunchProtocol.encode_key("127.0.0.1", port))])
+	_client._session._game.expect([_punched(HolePunchProtocol.encode_key("127.0.0.1", port))])
 	_client.game_retry_interval = 0.3
 	var other := Node.new()
 	other.name = "Other"
@@ -176,7 +176,7 @@ func test_a_fresh_attempt_drops_the_abandoned_connection_at_once() -> void:
 	var abandoned := ENetMultiplayerPeer.new()
 	abandoned.create_client("127.0.0.1", port, 0, 0, 0, local_port)
 	var connected_at_host := func() -> Array:
-		return _host._game.peer.get_host().get_peers().filter(func(p: ENetPacketPeer) -> bool: return p.get_state() == ENetPacketPeer.STATE_CONNECTED)
+		return _host._session._game.peer.get_host().get_peers().filter(func(p: ENetPacketPeer) -> bool: return p.get_state() == ENetPacketPeer.STATE_CONNECTED)
 	assert_true(await wait_until(func() -> bool:
 		abandoned.poll()
 		return connected_at_host.call().size() == 1, 2.0), "the first connection")

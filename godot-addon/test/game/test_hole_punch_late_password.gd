@@ -11,21 +11,21 @@ func _late_with(side_name: String, alias: String, password: String, payload := "
 	var node := side(side_name, alias)
 	node.password = password
 	node.join_payload = payload
-	var joiner := punched_peer(node._public_key, "")
+	var joiner := punched_peer(node._session._public_key, "")
 	joiner.secret = SECRET
-	host._game.add_endpoints(node._public_key, joiner)
-	var host_peer := punched_peer(host._public_key, HolePunchAlias.encode(host.get_meta("alias")))
+	host._session._game.add_endpoints(node._session._public_key, joiner)
+	var host_peer := punched_peer(host._session._public_key, HolePunchAlias.encode(host.get_meta("alias")))
 	host_peer.secret = SECRET
-	node._game.expect([host_peer])
+	node._session._game.expect([host_peer])
 	node.start_client.emit("127.0.0.1", port, node.get_meta("port"))
 	return node
 
 
 ## [param node]'s game client connects to the host, the pair's secret keying its proof.
 func _connect_with_secret(node: HolePunch) -> void:
-	var host_peer := punched_peer(host._public_key, HolePunchAlias.encode(host.get_meta("alias")))
+	var host_peer := punched_peer(host._session._public_key, HolePunchAlias.encode(host.get_meta("alias")))
 	host_peer.secret = SECRET
-	node._game.expect([host_peer])
+	node._session._game.expect([host_peer])
 	node.start_client.emit("127.0.0.1", port, node.get_meta("port"))
 
 
@@ -35,25 +35,25 @@ func test_a_player_punched_before_the_game_that_left_comes_back_with_its_passwor
 	host.keep_open = true
 	var ann := side("Ann", "ann")
 	ann.password = "swordfish"
-	var punched := punched_peer(ann._public_key, HolePunchAlias.encode("ann"))
+	var punched := punched_peer(ann._session._public_key, HolePunchAlias.encode("ann"))
 	punched.secret = SECRET
-	host._game.expect([punched])
+	host._session._game.expect([punched])
 	host.start_server.emit(port)
 	_connect_with_secret(ann)
 	assert_true(await connected(ann), "ann in the game")
 	# When ann's game connection closes, and the host counts her gone
 	(ann.multiplayer.multiplayer_peer as ENetMultiplayerPeer).get_peer(1).peer_disconnect_later()
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(host, "player_left") == 1, 5.0), "the host saw ann go")
-	assert_signal_emitted_with_parameters(host, "player_left", [ann._public_key, "ann", "left"])
+	assert_signal_emitted_with_parameters(host, "player_left", [ann._session._public_key, "ann", "left"])
 	assert_eq(host.get_players(), {}, "nobody in the game")
 	# And she connects again, from where she was punched
 	_connect_with_secret(ann)
 	# Then the host lets her back in: her password proven with the pair's secret
-	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(ann, "game_connected") == 2 and host.get_peer_id(ann._public_key) != 0, 5.0), "ann back in the game")
-	assert_signal_emitted_with_parameters(host, "player_joined", [ann._public_key, "ann"])
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(ann, "game_connected") == 2 and host.get_peer_id(ann._session._public_key) != 0, 5.0), "ann back in the game")
+	assert_signal_emitted_with_parameters(host, "player_joined", [ann._session._public_key, "ann"])
 	assert_signal_not_emitted(host, "player_refused", "ann was not refused")
 	assert_signal_not_emitted(ann, "failed", "no WRONG_PASSWORD")
-	assert_eq(host.get_players().keys(), [ann._public_key], "ann is a player again")
+	assert_eq(host.get_players().keys(), [ann._session._public_key], "ann is a player again")
 
 
 func test_a_late_joiner_with_the_wrong_password_is_refused_and_one_with_the_right_gets_in() -> void:
@@ -73,10 +73,10 @@ func test_a_late_joiner_with_the_wrong_password_is_refused_and_one_with_the_righ
 	# And one with the right password gets in, its payload with player_joined
 	var kim := _late_with("Kim", "kim", "swordfish")
 	assert_true(await connected(kim), "kim in the game")
-	assert_signal_emitted_with_parameters(host, "player_joined", [kim._public_key, "kim"])
-	assert_signal_emitted_with_parameters(host, "player_payload", [kim._public_key, ""])
+	assert_signal_emitted_with_parameters(host, "player_joined", [kim._session._public_key, "kim"])
+	assert_signal_emitted_with_parameters(host, "player_payload", [kim._session._public_key, ""])
 	assert_eq(get_signal_emit_count(host.multiplayer, "peer_connected"), 1, "only kim is a peer of the game")
-	assert_eq(host.get_players().keys(), [kim._public_key], "only kim")
+	assert_eq(host.get_players().keys(), [kim._session._public_key], "only kim")
 
 
 func test_a_late_joiner_without_a_password_is_refused_by_a_host_with_one() -> void:
@@ -92,10 +92,10 @@ func test_a_late_joiners_alias_of_any_script_arrives_intact() -> void:
 	start([])
 	var dmitri := _late_with("Dmitri", "Дмитрий 🎮", "")
 	assert_true(await connected(dmitri), "in the game")
-	assert_signal_emitted_with_parameters(host, "player_joined", [dmitri._public_key, "Дмитрий 🎮"])
+	assert_signal_emitted_with_parameters(host, "player_joined", [dmitri._session._public_key, "Дмитрий 🎮"])
 	var yamada := _late_with("Yamada", "山田太郎", "", "Žofie Dvořáková")
 	assert_true(await connected(yamada), "in the game")
-	assert_signal_emitted_with_parameters(host, "player_joined", [yamada._public_key, "山田太郎"])
-	assert_signal_emitted_with_parameters(host, "player_payload", [yamada._public_key, "Žofie Dvořáková"])
-	assert_true(await wait_until(func() -> bool: return dmitri.get_players().has(yamada._public_key), 5.0), "the other client hears it")
-	assert_eq(dmitri.get_players()[yamada._public_key].alias, "山田太郎", "whole, from the host's roster")
+	assert_signal_emitted_with_parameters(host, "player_joined", [yamada._session._public_key, "山田太郎"])
+	assert_signal_emitted_with_parameters(host, "player_payload", [yamada._session._public_key, "Žofie Dvořáková"])
+	assert_true(await wait_until(func() -> bool: return dmitri.get_players().has(yamada._session._public_key), 5.0), "the other client hears it")
+	assert_eq(dmitri.get_players()[yamada._session._public_key].alias, "山田太郎", "whole, from the host's roster")

@@ -5,7 +5,7 @@ extends "res://test/game_case.gd"
 ## host: the two attempts of one player, at one address, look alike to the client, so whatever the
 ## host's side of the old one still sends (a resend, a ping, its goodbye) reaches the new one.
 
-const HolePunchGameGate := preload("res://addons/simple_hole_punch/game/hole_punch_game_gate.gd")
+const HolePunchEnetWire := preload("res://addons/simple_hole_punch/game/hole_punch_enet_wire.gd")
 
 ## The player's path to the host's game, on loopback: the host sees the player at [member outer],
 ## the address it was punched at; each attempt's ENet connects to [member inner] from a port of its
@@ -26,7 +26,7 @@ class Link:
 	func pump() -> void:
 		while inner.get_available_packet_count() > 0:
 			var data := inner.get_packet()
-			if inner.get_packet_port() != current or requests_only and HolePunchGameGate.connect_id(data) < 0:
+			if inner.get_packet_port() != current or requests_only and HolePunchEnetWire.connect_id(data) < 0:
 				continue
 			outer.set_dest_address("127.0.0.1", host_port)
 			outer.put_packet(data)
@@ -79,7 +79,7 @@ func test_a_fresh_attempt_hears_nothing_of_the_host_side_of_the_one_it_replaced(
 	_link = Link.new(punched, port)
 	for sig: Signal in [get_tree().process_frame, get_tree().physics_frame]:
 		sig.connect(_pump)
-	host._game.expect([punched_peer(key_of(punched), HolePunchAlias.encode("kim"))])
+	host._session._game.expect([punched_peer(key_of(punched), HolePunchAlias.encode("kim"))])
 	host.start_server.emit(port)
 	watch_signals(host.multiplayer)
 	var first := attempt()
@@ -95,4 +95,4 @@ func test_a_fresh_attempt_hears_nothing_of_the_host_side_of_the_one_it_replaced(
 	await wait_seconds(2.0)
 	assert_signal_not_emitted(fresh, "peer_disconnected", "the fresh attempt ended by the host's goodbye to the first")
 	assert_eq(fresh.get_connection_status(), MultiplayerPeer.CONNECTION_CONNECTED, "the fresh attempt's status")
-	assert_eq(host._game.gate.replaced, 1, "connections the gate ended for the fresh attempt")
+	assert_eq(host._session._game.gate.replaced, 1, "connections the gate ended for the fresh attempt")

@@ -12,7 +12,7 @@ func test_a_late_joiners_alias_and_payload_reach_the_host() -> void:
 	var zoe := late("Zoe", "Zoë", "v1.2")
 	assert_true(await connected(zoe), "zoë in the game")
 	# Then the host knows who it is, by key, with its payload, peer id and path
-	var key: String = zoe._public_key
+	var key: String = zoe._session._public_key
 	var id := zoe.multiplayer.get_unique_id()
 	assert_signal_emitted_with_parameters(host, "player_joined", [key, "Zoë"])
 	assert_signal_emitted_with_parameters(host, "player_payload", [key, "v1.2"])
@@ -25,7 +25,7 @@ func test_a_late_joiner_without_payload_still_brings_player_payload() -> void:
 	start([])
 	var kim := late("Kim", "kim")
 	assert_true(await connected(kim), "kim in the game")
-	assert_signal_emitted_with_parameters(host, "player_payload", [kim._public_key, ""])
+	assert_signal_emitted_with_parameters(host, "player_payload", [kim._session._public_key, ""])
 
 
 func test_the_player_cap_refuses_a_late_joiner() -> void:
@@ -37,7 +37,7 @@ func test_the_player_cap_refuses_a_late_joiner() -> void:
 	watch_signals(host.multiplayer)
 	# When another player joins the running game
 	var kim := late("Kim", "kim")
-	var kim_key := kim._public_key # Taken now: a node whose attempt ended forgets its key.
+	var kim_key := kim._session._public_key # Taken now: a node whose attempt ended forgets its key.
 	# Then it is refused as full, and never becomes a peer of the game
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(kim, "failed") == 1, 5.0), "kim refused")
 	assert_signal_emitted_with_parameters(kim, "failed", [HolePunch.Failure.SESSION_FULL, "full"])
@@ -45,7 +45,7 @@ func test_the_player_cap_refuses_a_late_joiner() -> void:
 	assert_signal_not_emitted(host, "player_joined", "no player_joined")
 	assert_signal_emitted_with_parameters(host, "player_refused", [kim_key, "kim", "full"])
 	assert_signal_not_emitted(host.multiplayer, "peer_connected", "not in the host's game")
-	assert_eq(host.get_players().keys(), [ann._public_key], "only ann")
+	assert_eq(host.get_players().keys(), [ann._session._public_key], "only ann")
 
 
 func test_refuse_player_turns_a_late_joiner_away_before_it_is_in() -> void:
@@ -60,7 +60,7 @@ func test_refuse_player_turns_a_late_joiner_away_before_it_is_in() -> void:
 	watch_signals(ann.multiplayer)
 	# When a late joiner brings the wrong one
 	var kim := late("Kim", "kim", "guess")
-	var kim_key := kim._public_key # Taken now: a node whose attempt ended forgets its key.
+	var kim_key := kim._session._public_key # Taken now: a node whose attempt ended forgets its key.
 	# Then it is told why, and no game ever sees it as a peer
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(kim, "failed") == 1, 5.0), "kim refused")
 	assert_signal_emitted_with_parameters(kim, "failed", [HolePunch.Failure.REFUSED_BY_HOST, "wrong password"])
@@ -83,7 +83,7 @@ func test_refuse_player_removes_a_player_already_in_the_game() -> void:
 	start([ann])
 	assert_true(await connected(ann), "ann in the game")
 	var kim := late("Kim", "kim")
-	var kim_key := kim._public_key # Taken now: a node whose attempt ended forgets its key.
+	var kim_key := kim._session._public_key # Taken now: a node whose attempt ended forgets its key.
 	assert_true(await connected(kim), "kim in the game")
 	assert_true(await wait_until(func() -> bool: return ann.get_peer_id(kim_key) != 0, 2.0), "ann knows kim")
 	# When the host's game removes kim
@@ -109,20 +109,20 @@ func test_each_client_knows_every_player_with_peer_ids() -> void:
 	# Then every client knows every other player: key, alias, path to the host and peer id
 	var clients: Array[HolePunch] = [ann, bob, kim]
 	var everyone_known := func() -> bool:
-		return clients.all(func(c: HolePunch) -> bool: return clients.all(func(o: HolePunch) -> bool: return c == o or c.get_peer_id(o._public_key) == o.multiplayer.get_unique_id()))
+		return clients.all(func(c: HolePunch) -> bool: return clients.all(func(o: HolePunch) -> bool: return c == o or c.get_peer_id(o._session._public_key) == o.multiplayer.get_unique_id()))
 	assert_true(await wait_until(everyone_known, 3.0), "every client has every other's peer id")
 	for client in clients:
 		var players := client.get_players()
-		assert_eq(players.get(host._public_key, {}), {"alias": "hana", "path": "public", "peer_id": 1}, "%s: the host" % client.name)
+		assert_eq(players.get(host._session._public_key, {}), {"alias": "hana", "path": "public", "peer_id": 1}, "%s: the host" % client.name)
 		assert_eq(players.size(), 3, "%s: the host and the two others" % client.name)
-		assert_false(players.has(client._public_key), "%s: not itself" % client.name)
+		assert_false(players.has(client._session._public_key), "%s: not itself" % client.name)
 		for other in clients:
 			if other != client:
 				var id := other.multiplayer.get_unique_id()
-				assert_eq(players.get(other._public_key, {}), {"alias": other.get_meta("alias"), "path": "public", "peer_id": id}, "%s knows %s" % [client.name, other.name])
+				assert_eq(players.get(other._session._public_key, {}), {"alias": other.get_meta("alias"), "path": "public", "peer_id": id}, "%s knows %s" % [client.name, other.name])
 				assert_signal_emitted(client, "player_joined", "%s: player_joined" % client.name)
-	assert_eq(get_signal_parameters(ann, "player_joined", 0), [bob._public_key, "bob"], "ann: bob joined")
-	assert_eq(get_signal_parameters(ann, "player_joined", 1), [kim._public_key, "kim"], "ann: then kim")
+	assert_eq(get_signal_parameters(ann, "player_joined", 0), [bob._session._public_key, "bob"], "ann: bob joined")
+	assert_eq(get_signal_parameters(ann, "player_joined", 1), [kim._session._public_key, "kim"], "ann: then kim")
 	assert_eq(get_signal_emit_count(ann, "player_joined"), 2, "ann: each once")
 
 
@@ -131,15 +131,15 @@ func test_a_player_whose_game_connection_closes_leaves_every_roster() -> void:
 	var bob := side("Bob", "bob")
 	start([ann, bob])
 	assert_true(await connected(ann) and await connected(bob), "both in the game")
-	assert_true(await wait_until(func() -> bool: return ann.get_peer_id(bob._public_key) != 0, 2.0), "ann knows bob")
+	assert_true(await wait_until(func() -> bool: return ann.get_peer_id(bob._session._public_key) != 0, 2.0), "ann knows bob")
 	# When bob's game closes its connection
 	bob.multiplayer.multiplayer_peer.close()
 	# Then, once it did not come back, bob left, on the host and on ann's side
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(ann, "player_left") == 1, 4.0), "ann told")
-	assert_signal_emitted_with_parameters(host, "player_left", [bob._public_key, "bob", "left"])
-	assert_signal_emitted_with_parameters(ann, "player_left", [bob._public_key, "bob", "left"])
-	assert_eq(ann.get_peer_id(bob._public_key), 0, "no peer id")
-	assert_eq(host.get_players().keys(), [ann._public_key], "only ann")
+	assert_signal_emitted_with_parameters(host, "player_left", [bob._session._public_key, "bob", "left"])
+	assert_signal_emitted_with_parameters(ann, "player_left", [bob._session._public_key, "bob", "left"])
+	assert_eq(ann.get_peer_id(bob._session._public_key), 0, "no peer id")
+	assert_eq(host.get_players().keys(), [ann._session._public_key], "only ann")
 
 
 func test_a_player_the_host_turns_away_is_left_with_no_players() -> void:
@@ -162,4 +162,4 @@ func test_a_player_the_host_turns_away_is_left_with_no_players() -> void:
 	# Then each one's attempt ended: it lists nobody, as after leave()
 	assert_eq(kim.get_players(), {}, "kim, refused as full, lists no players")
 	assert_eq(lee.get_players(), {}, "lee, refused for its password, lists no players")
-	assert_eq(host.get_players().keys(), [ann._public_key], "the host still has ann")
+	assert_eq(host.get_players().keys(), [ann._session._public_key], "the host still has ann")

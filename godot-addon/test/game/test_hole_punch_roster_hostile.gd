@@ -2,7 +2,7 @@ extends "res://test/game_case.gd"
 ## What a peer sends over the game connection is checked before it is used: a client takes the
 ## player list only from the host and only well formed; the host takes only a well-formed hello.
 
-const HolePunchRoster := preload("res://addons/simple_hole_punch/hole_punch_roster.gd")
+const HolePunchRoster := preload("res://addons/simple_hole_punch/game/hole_punch_roster.gd")
 
 
 func test_a_client_takes_only_well_formed_lists_from_the_host() -> void:
@@ -11,9 +11,9 @@ func test_a_client_takes_only_well_formed_lists_from_the_host() -> void:
 	var bob := side("Bob", "bob")
 	start([ann, bob])
 	assert_true(await connected(ann) and await connected(bob), "both in the game")
-	assert_true(await wait_until(func() -> bool: return ann.get_peer_id(bob._public_key) != 0, 2.0), "ann knows bob")
+	assert_true(await wait_until(func() -> bool: return ann.get_peer_id(bob._session._public_key) != 0, 2.0), "ann knows bob")
 	var players := ann.get_players()
-	var roster: HolePunchRoster = ann._game.roster
+	var roster: HolePunchRoster = ann._session._game.roster
 	var ann_id := ann.multiplayer.get_unique_id()
 	var key := key_of(Ports.free_port())
 	var too_many := "SHP-ROSTER"
@@ -30,7 +30,7 @@ func test_a_client_takes_only_well_formed_lists_from_the_host() -> void:
 		"SHP-ROSTER:%s:x:5:public:%s:y:6:public" % [key, key], # the same key twice
 		too_many,
 		"SHP-LEFT:%s:left" % key, # nobody we know
-		"SHP-LEFT:%s:evil" % bob._public_key, # not a reason
+		"SHP-LEFT:%s:evil" % bob._session._public_key, # not a reason
 		"SHP-REFUSED:", # no reason
 		"SHP-REFUSED:%01bell", # a control character once decoded
 		"SHP-ROSTER:%s:%%41:5:public" % key, # an alias not as we write it
@@ -57,7 +57,7 @@ func test_the_host_drops_a_malformed_hello() -> void:
 	# Given a running game, and a late joiner's address that a hostile client connects from
 	start([])
 	var local_port := Ports.free_port()
-	host._game.add_endpoints(key_of(local_port), punched_peer(key_of(local_port), ""))
+	host._session._game.add_endpoints(key_of(local_port), punched_peer(key_of(local_port), ""))
 	var mallory := Node.new()
 	mallory.name = "Mallory"
 	add_child_autofree(mallory)
@@ -72,7 +72,7 @@ func test_the_host_drops_a_malformed_hello() -> void:
 	enet.create_client("127.0.0.1", port, 0, 0, 0, local_port)
 	api.multiplayer_peer = enet
 	# Then every malformed hello is dropped and counted; the client is not let in
-	var roster: HolePunchRoster = host._game.roster
+	var roster: HolePunchRoster = host._session._game.roster
 	assert_true(await wait_until(func() -> bool: return roster.dropped_messages == answers.size(), 3.0), "dropped %d of %d" % [roster.dropped_messages, answers.size()])
 	assert_signal_not_emitted(host, "player_joined")
 	assert_eq(host.multiplayer.get_peers(), PackedInt32Array(), "nobody in the game")

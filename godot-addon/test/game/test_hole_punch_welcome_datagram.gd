@@ -58,11 +58,11 @@ func test_the_list_of_players_and_the_end_of_the_authentication_come_in_one_data
 	for sig: Signal in [get_tree().process_frame, get_tree().physics_frame]:
 		sig.connect(_pump)
 	var player := side("Player", "kim")
-	player._public_key = key_of(punched)
-	host._game.expect([punched_peer(player._public_key, HolePunchAlias.encode("kim"))])
+	player._session._public_key = key_of(punched)
+	host._session._game.expect([punched_peer(player._session._public_key, HolePunchAlias.encode("kim"))])
 	host.start_server.emit(port)
 	# When the player connects through the link and is let in
-	player._game.expect([punched_peer(host._public_key, HolePunchAlias.encode("hana"))])
+	player._session._game.expect([punched_peer(host._session._public_key, HolePunchAlias.encode("hana"))])
 	player.start_client.emit("127.0.0.1", _link.inner.get_local_port(), player.get_meta("port"))
 	assert_true(await connected(player), "the player was let in")
 	# Then the datagram that first brought the list also brought the end of the host's authentication

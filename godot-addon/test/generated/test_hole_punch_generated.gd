@@ -2,10 +2,11 @@ extends GutTest
 ## The generated HolePunch: signals and settings as the schema names them, and dispatch by code.
 
 const HolePunchProtocol := preload("res://addons/simple_hole_punch/generated/protocol.gd")
+const HolePunchDispatch := preload("res://addons/simple_hole_punch/generated/hole_punch_dispatch.gd")
 
 
 class Recorder:
-	extends HolePunch
+	extends HolePunchDispatch
 	var calls: Array[String] = []
 
 	func _on_host_registered(message: HolePunchProtocol.HostRegistered, ip: String, port: int) -> void:
@@ -64,7 +65,6 @@ func test_dispatch_routes_by_code() -> void:
 	node._dispatch(HolePunchProtocol.parse("HS:qucycyahjiuv".to_ascii_buffer()), "10.0.0.2", 4000)
 	node._dispatch(null, "10.0.0.2", 4000)
 	assert_eq(node.calls, ["HR %s 127.0.0.1:7788" % sid, "JD 10.0.0.2:4000"], "calls")
-	node.free()
 
 
 func test_api_methods_exist() -> void:

@@ -35,8 +35,8 @@ func test_15_a_host_elsewhere_keeps_its_lan_address_to_itself() -> void:
 	assert_eq(node.sent_to("192.168.1.30"), 0, "datagrams to the café's 192.168.1.30")
 	# When the stranger at 192.168.1.30 answers and hands over (loopback cannot send from that
 	# address, so its datagrams are handed to the node as the socket would)
-	node._receive("RD:mallory".to_ascii_buffer(), "192.168.1.30", 5000)
-	node._receive(("JH:" + lan).to_ascii_buffer(), "192.168.1.30", 5000)
+	node._session._receive("RD:mallory".to_ascii_buffer(), "192.168.1.30", 5000)
+	node._session._receive(("JH:" + lan).to_ascii_buffer(), "192.168.1.30", 5000)
 	await wait_seconds(0.1)
 	# Then nothing of it counts, and the real host still gets the handover
 	assert_eq(get_signal_emit_count(node, "new_name") + get_signal_emit_count(node, "peer_path"), 0, "names or paths from the stranger")

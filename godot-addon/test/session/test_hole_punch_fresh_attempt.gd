@@ -82,14 +82,14 @@ func player_through_link(alias: String) -> HolePunch:
 		sig.connect(link.pump)
 	kim.set_meta("link", link)
 	kim.set_meta("own_port", Ports.free_port())
-	host._game.expect([punched_peer(kim._public_key, HolePunchAlias.encode(alias))])
+	host._session._game.expect([punched_peer(kim._session._public_key, HolePunchAlias.encode(alias))])
 	host.start_server.emit(port)
 	connect_through_link(kim)
 	return kim
 
 
 func connect_through_link(kim: HolePunch) -> void:
-	kim._game.expect([punched_peer(host._public_key, HolePunchAlias.encode(host.get_meta("alias")))])
+	kim._session._game.expect([punched_peer(host._session._public_key, HolePunchAlias.encode(host.get_meta("alias")))])
 	var link: Link = kim.get_meta("link")
 	kim.start_client.emit("127.0.0.1", link.inner.get_local_port(), kim.get_meta("own_port"))
 
@@ -104,7 +104,7 @@ func start_afresh(kim: HolePunch) -> void:
 		_held.clear() # Said to an attempt that ended.
 		api.auth_callback = func(id: int, data: PackedByteArray) -> void: _held.append([own, id, data]))
 	# ENet seeds a connection's ID from the second: an attempt in the same one would reuse it.
-	await wait_until(func() -> bool: return int(Time.get_unix_time_from_system()) != kim._game._host_second, 2.0)
+	await wait_until(func() -> bool: return int(Time.get_unix_time_from_system()) != kim._session._game._host_second, 2.0)
 	connect_through_link(kim)
 
 
@@ -119,22 +119,22 @@ func test_a_fresh_attempt_let_in_after_twice_the_retry_interval_keeps_the_player
 	# Given kim in the game
 	var kim := player_through_link("kim")
 	assert_true(await connected(kim), "kim in the game")
-	var first := host.get_peer_id(kim._public_key)
+	var first := host.get_peer_id(kim._session._public_key)
 	# When kim starts afresh, the end of its old connection lost, and the welcome takes 3 s
 	await start_afresh(kim)
-	assert_true(await wait_until(func() -> bool: return host.get_peer_id(kim._public_key) == 0, 15.0), "the host saw the old connection close")
+	assert_true(await wait_until(func() -> bool: return host.get_peer_id(kim._session._public_key) == 0, 15.0), "the host saw the old connection close")
 	assert_true((kim.get_meta("link") as Link).lost > 0, "the old connection's end was lost")
 	assert_true(await wait_until(func() -> bool: return not _held.is_empty(), 15.0), "welcomed")
 	await wait_seconds(3.0)
 	release()
 	# Then the attempt is let in: kim is in the game, never left, never refused
-	assert_true(await wait_until(func() -> bool: return host.get_peer_id(kim._public_key) not in [0, first], 5.0), "kim in under its new id")
+	assert_true(await wait_until(func() -> bool: return host.get_peer_id(kim._session._public_key) not in [0, first], 5.0), "kim in under its new id")
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(kim, "game_connected") == 2, 3.0), "kim's game connected again")
-	await wait_until(func() -> bool: return host.get_peer_id(kim._public_key) == (kim.multiplayer as SceneMultiplayer).get_unique_id(), 2.0)
-	assert_eq(host.get_peer_id(kim._public_key), (kim.multiplayer as SceneMultiplayer).get_unique_id(), "the host knows kim by its own id")
+	await wait_until(func() -> bool: return host.get_peer_id(kim._session._public_key) == (kim.multiplayer as SceneMultiplayer).get_unique_id(), 2.0)
+	assert_eq(host.get_peer_id(kim._session._public_key), (kim.multiplayer as SceneMultiplayer).get_unique_id(), "the host knows kim by its own id")
 	assert_signal_not_emitted(host, "player_left", "kim never left")
 	assert_signal_not_emitted(kim, "failed", "kim was not refused")
-	assert_eq(host.get_players().keys(), [kim._public_key], "kim is a player")
+	assert_eq(host.get_players().keys(), [kim._session._public_key], "kim is a player")
 
 
 func test_a_fresh_attempt_that_fails_lets_the_player_go() -> void:
@@ -142,15 +142,15 @@ func test_a_fresh_attempt_that_fails_lets_the_player_go() -> void:
 	var kim := player_through_link("kim")
 	assert_true(await connected(kim), "kim in the game")
 	await start_afresh(kim)
-	assert_true(await wait_until(func() -> bool: return host.get_peer_id(kim._public_key) == 0, 15.0), "the host saw the old connection close")
+	assert_true(await wait_until(func() -> bool: return host.get_peer_id(kim._session._public_key) == 0, 15.0), "the host saw the old connection close")
 	await wait_seconds(1.5)
 	assert_signal_not_emitted(host, "player_left", "kim stays while its attempt is let in")
 	# When kim's game ends, and the host hears the attempt end
 	(kim.get_meta("link") as Link).lose_ends = false
-	kim._game.close()
+	kim._session._game.close()
 	# Then kim left
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(host, "player_left") == 1, 3.0), "kim left")
-	assert_signal_emitted_with_parameters(host, "player_left", [kim._public_key, "kim", "left"])
+	assert_signal_emitted_with_parameters(host, "player_left", [kim._session._public_key, "kim", "left"])
 	assert_eq(host.get_players(), {}, "nobody in the game")
 
 
@@ -161,7 +161,7 @@ func test_a_fresh_attempt_that_vanishes_lets_the_player_go_within_the_authentica
 	assert_true(await connected(kim), "kim in the game")
 	# When kim's path dies while its fresh attempt is being let in
 	await start_afresh(kim)
-	assert_true(await wait_until(func() -> bool: return host.get_peer_id(kim._public_key) == 0, 15.0), "the host saw the old connection close")
+	assert_true(await wait_until(func() -> bool: return host.get_peer_id(kim._session._public_key) == 0, 15.0), "the host saw the old connection close")
 	(kim.get_meta("link") as Link).cut = true
 	# Then kim left once the host's authentication timed out (and a look after it)
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(host, "player_left") == 1, 5.0), "kim left")

@@ -25,7 +25,7 @@ func after_each() -> void:
 
 ## Whether the host heard [param node]'s heartbeats (its silence clock runs from the first).
 func heard_from(node: HolePunch) -> bool:
-	return host._game.roster._heard.get(host.get_peer_id(node._public_key), -1.0) >= 0.0
+	return host._session._game.roster._heard.get(host.get_peer_id(node._session._public_key), -1.0) >= 0.0
 
 
 ## Takes [param node] out of the game without a word, as a crash would: its ENet is no longer
@@ -43,8 +43,8 @@ func test_a_host_that_leaves_is_heard_by_every_client_and_their_player_lists_emp
 	start([ann, bob])
 	assert_true(await connected(ann) and await connected(bob), "both in the game")
 	# When the host leaves
-	var host_key := host._public_key
-	var bob_key := bob._public_key
+	var host_key := host._session._public_key
+	var bob_key := bob._session._public_key
 	assert_eq(host.leave(), OK, "leave()")
 	assert_false(host.multiplayer.multiplayer_peer is ENetMultiplayerPeer, "the host's game peer is gone")
 	assert_eq(host.get_players(), {}, "the host knows nobody")
@@ -62,7 +62,7 @@ func test_a_host_whose_node_is_freed_is_heard_by_every_client() -> void:
 	var ann := side("Ann", "ann")
 	start([ann])
 	assert_true(await connected(ann), "in the game")
-	var host_key := host._public_key
+	var host_key := host._session._public_key
 	_nodes.erase(host)
 	host.queue_free()
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(ann, "failed") == 1, 2.0), "heard")
@@ -81,8 +81,8 @@ func test_a_host_that_goes_silent_is_heard_within_game_timeout() -> void:
 	# Then the client hears it within about that
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(ann, "failed") == 1, 4.0), "heard")
 	print("    a silent host heard after %.2f s (game_timeout 1.5 s)" % ((Time.get_ticks_msec() - at) / 1000.0))
-	assert_signal_emitted_with_parameters(ann, "failed", [HolePunch.Failure.HOST_LEFT, host._public_key])
-	assert_signal_emitted_with_parameters(ann, "player_left", [host._public_key, "hana", "left"])
+	assert_signal_emitted_with_parameters(ann, "failed", [HolePunch.Failure.HOST_LEFT, host._session._public_key])
+	assert_signal_emitted_with_parameters(ann, "player_left", [host._session._public_key, "hana", "left"])
 	assert_eq(ann.get_players(), {}, "knows nobody")
 
 
@@ -100,9 +100,9 @@ func test_a_player_that_goes_silent_is_gone_within_game_timeout() -> void:
 	# Then the host and the other player hear it within about that
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(host, "player_left") == 1, 4.0), "heard")
 	print("    a silent player gone after %.2f s (game_timeout 1.5 s)" % ((Time.get_ticks_msec() - at) / 1000.0))
-	assert_signal_emitted_with_parameters(host, "player_left", [ann._public_key, "ann", "left"])
+	assert_signal_emitted_with_parameters(host, "player_left", [ann._session._public_key, "ann", "left"])
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(bob, "player_left") == 1, 1.0), "bob heard")
-	assert_signal_emitted_with_parameters(bob, "player_left", [ann._public_key, "ann", "left"])
+	assert_signal_emitted_with_parameters(bob, "player_left", [ann._session._public_key, "ann", "left"])
 
 
 func test_a_player_whose_first_heartbeat_comes_late_stays_in_the_game() -> void:
@@ -133,7 +133,7 @@ func test_a_client_that_leaves_is_gone_at_once() -> void:
 	var ann := side("Ann", "ann")
 	start([ann])
 	assert_true(await connected(ann), "in the game")
-	var ann_key := ann._public_key
+	var ann_key := ann._session._public_key
 	assert_eq(ann.leave(), OK, "leave()")
 	assert_false(ann.multiplayer.multiplayer_peer is ENetMultiplayerPeer, "its game peer is gone")
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(host, "player_left") == 1, 1.0), "the host heard")
@@ -168,20 +168,20 @@ func test_a_player_that_leaves_and_comes_back_finds_no_trace_of_its_old_self() -
 	var ann := side("Ann", "ann")
 	start([ann])
 	assert_true(await connected(ann), "in the game")
-	var old_key := ann._public_key
+	var old_key := ann._session._public_key
 	ann.leave()
 	# When it joins again with the same node, from a new port (a late joiner)
 	watch_signals(ann)
 	var local_port := Ports.free_port()
 	ann.set_meta("port", local_port)
-	ann._public_key = key_of(local_port)
-	host._game.add_endpoints(ann._public_key, punched_peer(ann._public_key, ""))
+	ann._session._public_key = key_of(local_port)
+	host._session._game.add_endpoints(ann._session._public_key, punched_peer(ann._session._public_key, ""))
 	connect_to_host(ann)
 	assert_true(await connected(ann), "back in the game")
 	await wait_seconds(0.3)
 	# Then it hears of nobody but the host: not of its old self
 	assert_eq(get_signal_emit_count(ann, "player_joined"), 0, "no player_joined")
-	assert_eq(ann.get_players().keys(), [host._public_key], "the host only")
+	assert_eq(ann.get_players().keys(), [host._session._public_key], "the host only")
 	assert_false(host.get_players().has(old_key), "the host forgot the old self")
 
 
@@ -221,7 +221,7 @@ func test_enet_never_throttles_the_heartbeats_of_a_game_connection() -> void:
 	# Then neither side's ENet may drop unreliable packets (the heartbeats) when round trips grow:
 	# with ENet's default deceleration, loss and jitter silence them for seconds on a live path
 	var client_side := (ann.multiplayer.multiplayer_peer as ENetMultiplayerPeer).get_peer(1)
-	var host_side := (host.multiplayer.multiplayer_peer as ENetMultiplayerPeer).get_peer(host.get_peer_id(ann._public_key))
+	var host_side := (host.multiplayer.multiplayer_peer as ENetMultiplayerPeer).get_peer(host.get_peer_id(ann._session._public_key))
 	for connection: ENetPacketPeer in [client_side, host_side]:
 		assert_true(connection != null, "a connection")
 		if connection != null:

@@ -2,7 +2,7 @@ extends GutTest
 ## The snapshot of a [HolePunch] node's settings that its parts read: every setting of the node,
 ## with its type and its value when the snapshot was taken.
 
-const HolePunchSettings := preload("res://addons/simple_hole_punch/session/hole_punch_settings.gd")
+const HolePunchSettings := preload("res://addons/simple_hole_punch/generated/hole_punch_settings.gd")
 
 
 func test_the_snapshot_holds_every_setting_of_the_node_and_nothing_else() -> void:

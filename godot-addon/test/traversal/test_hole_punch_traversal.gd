@@ -194,7 +194,7 @@ func test_a_hard_random_host_probes_and_hands_the_winning_port_to_its_game() -> 
 	assert_signal_emitted_with_parameters(node, "start_server", [winner])
 	var probe := PacketPeerUDP.new()
 	assert_eq(probe.bind(winner, "*"), ERR_UNAVAILABLE, "the winning port is the game's")
-	assert_true(node._game.gate != null, "the game's gate holds it")
+	assert_true(node._session._game.gate != null, "the game's gate holds it")
 	# and says everything to the server from its registered socket.
 	assert_true(await wait_until(func() -> bool: return _received("CS").size() == 3, 1.0), "three CS")
 	for request: Array in _received("KA") + _received("CS"):
@@ -226,7 +226,7 @@ func test_an_easy_random_joiner_of_a_hard_host_probes_its_address() -> void:
 	node.probe_count = 50
 	node.probe_spread = 0.5
 	var host := _endpoint()
-	node._traversal.probe_ports = Vector2i(host.port, host.port) # Every probe lands on our own socket.
+	node._session._traversal.probe_ports = Vector2i(host.port, host.port) # Every probe lands on our own socket.
 	var registered: Array = await _register(node.random_session)
 	var joiner_key := HolePunchProtocol.encode_key(PUBLIC_IP, 40000)
 	_tell(HolePunchProtocol.encode_join_registered(joiner_key, host.key, host.key, registered[1], SECRETS[0], "port_randomising"), registered[0])
@@ -245,7 +245,7 @@ func test_an_easy_host_probes_hard_clients_at_once_within_one_pace_and_each_budg
 	node.probe_budget = 500
 	var clients := _two_clients()
 	assert_eq(clients.size(), 2, "two client sockets on one port")
-	node._traversal.probe_ports = Vector2i(clients[0].port, clients[0].port)
+	node._session._traversal.probe_ports = Vector2i(clients[0].port, clients[0].port)
 	var registered: Array = await _register(node.host_session)
 	_tell(HolePunchProtocol.encode_host_registered(HolePunchProtocol.encode_key(PUBLIC_IP, 40000), _server_key() + "cyahcyah", registered[1]), registered[0])
 	assert_true(await wait_until(func() -> bool: return not _received("KA").is_empty(), 1.0), "registered")
@@ -279,7 +279,7 @@ func test_a_server_that_introduces_hard_peer_after_peer_gets_a_few_probed_per_se
 	node.probe_rate = 100000
 	node.punch_timeout = 10.0 # Any relay asked for comes from the plan, not from waiting.
 	var victim := _endpoint("127.0.0.9")
-	node._traversal.probe_ports = Vector2i(victim.port, victim.port) # Every probe lands on the victim.
+	node._session._traversal.probe_ports = Vector2i(victim.port, victim.port) # Every probe lands on the victim.
 	var registered: Array = await _register(node.host_session)
 	_tell(HolePunchProtocol.encode_host_registered(HolePunchProtocol.encode_key(PUBLIC_IP, 40000), _server_key() + "cyahcyah", registered[1]), registered[0])
 	assert_true(await wait_until(func() -> bool: return not _received("KA").is_empty(), 1.0), "registered")

@@ -22,10 +22,10 @@ export const PATHS = ['local', 'public', 'relay'] as const;
 /** The failure each RF reason ends an attempt with (the addon's `Failure` names). */
 export const REFUSED_REASON_FAILURES = { server_full: 'server_full', address_limit: 'address_limit', session_full: 'session_full' } as const;
 
-export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'HL' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'JP' | 'LV' | 'RJ' | 'RF' | 'RC' | 'RQ' | 'RG' | 'RB' | 'RA' | 'NP' | 'NA' | 'IA';
+export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'HL' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'JP' | 'LV' | 'RJ' | 'RF' | 'RC' | 'RQ' | 'RG' | 'RB' | 'RA' | 'NP' | 'NA' | 'IA' | 'LP' | 'LD' | 'LS' | 'LL';
 
 /** Message codes by name. */
-export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', hostLink: 'HL', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', joinPayload: 'JP', leave: 'LV', refusedJoin: 'RJ', refused: 'RF', returnCookie: 'RC', relayRequest: 'RQ', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA', natProbe: 'NP', natAnswer: 'NA', ip6Answer: 'IA' } as const;
+export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', hostLink: 'HL', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', joinPayload: 'JP', leave: 'LV', refusedJoin: 'RJ', refused: 'RF', returnCookie: 'RC', relayRequest: 'RQ', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA', natProbe: 'NP', natAnswer: 'NA', ip6Answer: 'IA', lobbyPublish: 'LP', lobbyListed: 'LD', listSessions: 'LS', lobbyList: 'LL' } as const;
 
 /** `HS` (client to server): Register a new session with the sender as its host. Resent until HR arrives. */
 export interface HostSession {
@@ -342,6 +342,84 @@ export interface Ip6Answer {
   readonly nonce: string;
 }
 
+/** `LP` (client to server): Ours: the host lists its session publicly with its metadata, or changes the metadata, or (with an empty name) takes it off the list. Only a confirmed hosted session of ours (its host's nonce) may be listed; it leaves the list when it closes or expires, at once. Resent until LD arrives; sent again whenever the metadata changes. */
+export interface LobbyPublish {
+  readonly code: 'LP';
+  /** The host's session. */
+  readonly sessionId: string;
+  /** The host's own nonce from its HS: only the host knows it. */
+  readonly nonce: string;
+  /** The most players the game takes, the host included; 0 for no cap of the host's own (the server's --max-peers still holds). */
+  readonly cap: string;
+  /** The host's alias, as listings show it, percent-encoded UTF-8 as an alias is, at most 32 bytes on the wire. */
+  readonly alias: string;
+  /** The lobby's name; empty takes the session off the list, percent-encoded UTF-8 as an alias is, at most 32 bytes on the wire. */
+  readonly name: string;
+  /** The game mode; empty takes the session off the list, at most 16 bytes on the wire. */
+  readonly mode: string;
+  /** The map; empty takes the session off the list, at most 16 bytes on the wire. */
+  readonly map: string;
+  /** The game's version; empty takes the session off the list, at most 16 bytes on the wire. */
+  readonly version: string;
+}
+
+/** `LD` (server to client): Ours: answer to LP: the session's listing is as the LP with this nonce said. Shorter than the LP it answers. */
+export interface LobbyListed {
+  readonly code: 'LD';
+  /** The session listed (or taken off the list). */
+  readonly sessionId: string;
+  /** The nonce of the LP this answers. */
+  readonly nonce: string;
+}
+
+/** `LS` (client to server): Ours: asks for a page of the listed sessions, filtered by exact metadata values and by room for another player. Answered with LL, never longer than this request: its padding buys the room the page may take. */
+export interface ListSessions {
+  readonly code: 'LS';
+  /** A fresh token per request, echoed in LL. */
+  readonly nonce: string;
+  /** Where the page starts: 0 for the first page, else the next of the LL before. */
+  readonly after: string;
+  /** any: full sessions too; not_full: only sessions with room for another player. */
+  readonly room: 'any' | 'not_full';
+  /** The lobby's name a session must have to be listed; empty for any, percent-encoded UTF-8 as an alias is, at most 32 bytes on the wire. */
+  readonly name: string;
+  /** The game mode a session must have to be listed; empty for any, at most 16 bytes on the wire. */
+  readonly mode: string;
+  /** The map a session must have to be listed; empty for any, at most 16 bytes on the wire. */
+  readonly map: string;
+  /** The game's version a session must have to be listed; empty for any, at most 16 bytes on the wire. */
+  readonly version: string;
+  /** Any printable ASCII without `:` (our node sends dots), so that the request is as long as the answer it wants: the server packs the page into the length of this datagram, and answers nothing when that is too short for the first session that matches. An LS of 512 bytes (the longest datagram) always has room for one session. */
+  readonly padding: string;
+}
+
+/** `LL` (server to client): Ours: answer to LS: the next listed sessions that match, as many as fit in the length of the LS (at most 16), each with its code, its host's alias, its players and cap, its metadata and its host's NAT type. */
+export interface LobbyList {
+  readonly code: 'LL';
+  /** The nonce of the LS this answers. */
+  readonly nonce: string;
+  /** The after of the next page's LS, or 0 when no session is left to look at. */
+  readonly next: string;
+  /** A listed session's code: join it with JS. */
+  readonly sessionId: readonly string[];
+  /** Its host's alias, as the host published it. */
+  readonly alias: readonly string[];
+  /** Players in it now, the host included (joiners holding a slot). */
+  readonly players: readonly string[];
+  /** The most players it takes, the host included: the host's cap, or the server's --max-peers and the host when lower. */
+  readonly cap: readonly string[];
+  /** Its host's NAT type, as the host reported it (unknown when it did not). open: a public address, no NAT; port_preserving: one public port for every destination (endpoint-independent mapping); port_randomising: a new public port per destination; unknown: not diagnosed (or the server has no probe port). */
+  readonly nat: readonly ('open' | 'port_preserving' | 'port_randomising' | 'unknown')[];
+  /** The lobby's name, percent-encoded UTF-8 as an alias is, at most 32 bytes on the wire. */
+  readonly name: readonly string[];
+  /** The game mode, at most 16 bytes on the wire. */
+  readonly mode: readonly string[];
+  /** The map, at most 16 bytes on the wire. */
+  readonly map: readonly string[];
+  /** The game's version, at most 16 bytes on the wire. */
+  readonly version: readonly string[];
+}
+
 /** `SHP-HELLO` (game connection): Player to host, in authentication, as soon as ENet connects: who it is. The host decides on it and answers with SHP-ROSTER (its welcome) or SHP-REFUSED; one hello per connection. */
 export interface GameHello {
   readonly code: 'SHP-HELLO';
@@ -387,9 +465,9 @@ export interface GameBeat {
   readonly code: 'SHP-BEAT';
 }
 
-export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | HostLink | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | Leave | RefusedJoin | Refused | ReturnCookie | RelayRequest | RelayGranted | RelayBind | RelayBound | NatProbe | NatAnswer | Ip6Answer;
-export type ClientToServerMessage = HostSession | JoinSession | RandomSession | KeepAlive | CloseSession | HostLink | RelayRequest | RelayBind | NatProbe;
-export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey | Refused | ReturnCookie | RelayGranted | RelayBound | NatAnswer | Ip6Answer;
+export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | HostLink | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | Leave | RefusedJoin | Refused | ReturnCookie | RelayRequest | RelayGranted | RelayBind | RelayBound | NatProbe | NatAnswer | Ip6Answer | LobbyPublish | LobbyListed | ListSessions | LobbyList;
+export type ClientToServerMessage = HostSession | JoinSession | RandomSession | KeepAlive | CloseSession | HostLink | RelayRequest | RelayBind | NatProbe | LobbyPublish | ListSessions;
+export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey | Refused | ReturnCookie | RelayGranted | RelayBound | NatAnswer | Ip6Answer | LobbyListed | LobbyList;
 export type PeerToPeerMessage = PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | Leave | RefusedJoin;
 /** Messages over the game connection. */
 export type GameMessage = GameHello | GameRoster | GameLeft | GameRefused | GameBeat;
@@ -594,6 +672,51 @@ export const MESSAGES = {
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
     ]
   },
+  LP: {
+    code: 'LP', direction: 'client_to_server', maxBytes: 192, fields: [
+      { name: 'sessionId', wire: 'session_id', type: 'session_id', min: 16, max: 44 },
+      { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
+      { name: 'cap', wire: 'cap', type: 'count', min: 1, max: 10 },
+      { name: 'alias', wire: 'alias', type: 'text', min: 0, max: 32 },
+      { name: 'name', wire: 'name', type: 'text', min: 0, max: 32 },
+      { name: 'mode', wire: 'mode', type: 'text', min: 0, max: 16 },
+      { name: 'map', wire: 'map', type: 'text', min: 0, max: 16 },
+      { name: 'version', wire: 'version', type: 'text', min: 0, max: 16 },
+    ]
+  },
+  LD: {
+    code: 'LD', direction: 'server_to_client', maxBytes: 64, fields: [
+      { name: 'sessionId', wire: 'session_id', type: 'session_id', min: 16, max: 44 },
+      { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
+    ]
+  },
+  LS: {
+    code: 'LS', direction: 'client_to_server', maxBytes: 512, fields: [
+      { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
+      { name: 'after', wire: 'after', type: 'count', min: 1, max: 10 },
+      { name: 'room', wire: 'room', type: 'word', min: 3, max: 8, values: ['any', 'not_full'] },
+      { name: 'name', wire: 'name', type: 'text', min: 0, max: 32 },
+      { name: 'mode', wire: 'mode', type: 'text', min: 0, max: 16 },
+      { name: 'map', wire: 'map', type: 'text', min: 0, max: 16 },
+      { name: 'version', wire: 'version', type: 'text', min: 0, max: 16 },
+      { name: 'padding', wire: 'padding', type: 'text', min: 0, max: 484 },
+    ]
+  },
+  LL: {
+    code: 'LL', direction: 'server_to_client', maxBytes: 512, minCount: 0, maxCount: 16, fields: [
+      { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
+      { name: 'next', wire: 'next', type: 'count', min: 1, max: 10 },
+      { name: 'sessionId', wire: 'session_id', type: 'session_id', min: 16, max: 44, repeated: true },
+      { name: 'alias', wire: 'alias', type: 'text', min: 0, max: 32, repeated: true },
+      { name: 'players', wire: 'players', type: 'count', min: 1, max: 10, repeated: true },
+      { name: 'cap', wire: 'cap', type: 'count', min: 1, max: 10, repeated: true },
+      { name: 'nat', wire: 'nat', type: 'word', min: 4, max: 16, repeated: true, values: ['open', 'port_preserving', 'port_randomising', 'unknown'] },
+      { name: 'name', wire: 'name', type: 'text', min: 0, max: 32, repeated: true },
+      { name: 'mode', wire: 'mode', type: 'text', min: 0, max: 16, repeated: true },
+      { name: 'map', wire: 'map', type: 'text', min: 0, max: 16, repeated: true },
+      { name: 'version', wire: 'version', type: 'text', min: 0, max: 16, repeated: true },
+    ]
+  },
 } as const satisfies Record<MessageCode, MessageDescriptor & { direction: Direction; }>;
 /** The game connection's messages, as MESSAGES. */
 export const GAME_MESSAGES = {
@@ -657,6 +780,10 @@ export interface ServerHandlers<From> {
   relayBind(message: RelayBind, from: From): void;
   /** Ours: NAT diagnosis. Sent from a socket of the node's own to the server's port, then to its probe port (the key NA gave), each answered with NA from the port it reached; the node compares the two public addresses. Sent over IPv6 from the punching socket to the server's IPv6 address (which NA names), it is answered with IA. As long as its answer, so the answer is never larger than the request. */
   natProbe(message: NatProbe, from: From): void;
+  /** Ours: the host lists its session publicly with its metadata, or changes the metadata, or (with an empty name) takes it off the list. Only a confirmed hosted session of ours (its host's nonce) may be listed; it leaves the list when it closes or expires, at once. Resent until LD arrives; sent again whenever the metadata changes. */
+  lobbyPublish(message: LobbyPublish, from: From): void;
+  /** Ours: asks for a page of the listed sessions, filtered by exact metadata values and by room for another player. Answered with LL, never longer than this request: its padding buys the room the page may take. */
+  listSessions(message: ListSessions, from: From): void;
 }
 
 /** Calls the handler for a client-to-server message; false for any other message. */
@@ -671,6 +798,8 @@ export function dispatchToServer<From>(handlers: ServerHandlers<From>, message: 
     case 'RQ': handlers.relayRequest(message, from); return true;
     case 'RB': handlers.relayBind(message, from); return true;
     case 'NP': handlers.natProbe(message, from); return true;
+    case 'LP': handlers.lobbyPublish(message, from); return true;
+    case 'LS': handlers.listSessions(message, from); return true;
     default: return false;
   }
 }

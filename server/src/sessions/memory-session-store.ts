@@ -1,6 +1,7 @@
 /** SessionStore in this process's memory: maps by id, by host address and by random joiner. */
 import { networkOf } from '../addresses.ts';
-import type { Session, SessionPeer } from './session.ts';
+import { LobbyIndex, type ListingFilter } from './lobby-index.ts';
+import type { Listing, Session, SessionPeer } from './session.ts';
 import type { SessionStore } from './session-store.ts';
 
 /**
@@ -27,6 +28,7 @@ export class MemorySessionStore implements SessionStore {
   private readonly provisionalByIp = new SessionsByIp();
   private readonly perIp = new Map<string, number>();
   private joinerCount = 0;
+  private readonly lobbies = new LobbyIndex();
 
   get size(): number {
     return this.byId.size;
@@ -34,6 +36,18 @@ export class MemorySessionStore implements SessionStore {
 
   get joiners(): number {
     return this.joinerCount;
+  }
+
+  get listed(): number {
+    return this.lobbies.size;
+  }
+
+  publish(session: Session, listing: Omit<Listing, 'seq'> | undefined): void {
+    if (this.byId.get(session.id) === session) this.lobbies.publish(session, listing);
+  }
+
+  listedAfter(after: number, filter: ListingFilter): Iterable<Session> {
+    return this.lobbies.after(after, filter);
   }
 
   putPeer(session: Session, peer: SessionPeer): void {
@@ -104,6 +118,7 @@ export class MemorySessionStore implements SessionStore {
     if (!session) return false;
     this.byId.delete(id);
     this.byHost.delete(session.hostRemoteKey);
+    this.lobbies.unlist(session); // Closed or expired: off the list at once.
     const left = this.hostedFromIp(session.hostIp) - 1;
     if (left > 0) this.perIp.set(session.hostIp, left);
     else this.perIp.delete(session.hostIp);

@@ -4,7 +4,8 @@
  * Calls are synchronous: each handler's read-modify-write runs without interleaving, which is
  * what makes duplicates harmless. A shared store will need the same atomicity from its commands.
  */
-import type { Session, SessionPeer } from './session.ts';
+import type { ListingFilter } from './lobby-index.ts';
+import type { Listing, Session, SessionPeer } from './session.ts';
 
 export interface SessionStore {
   get(id: string): Session | undefined;
@@ -33,6 +34,12 @@ export interface SessionStore {
   /** Adds [peer] to [session], or refreshes it: it moves to the end of the least-recently-heard order. */
   putPeer(session: Session, peer: SessionPeer): void;
   removePeer(session: Session, remoteKey: string): void;
+  /** Lists [session] publicly with [listing] (a fresh place in the order when it changed), or takes it off the list (undefined). */
+  publish(session: Session, listing: Omit<Listing, 'seq'> | undefined): void;
+  /** Listed sessions matching [filter] exactly, in listing order from the first with a seq above [after]; a removed session is never among them. */
+  listedAfter(after: number, filter: ListingFilter): Iterable<Session>;
+  /** Sessions listed publicly. */
+  readonly listed: number;
   /** Joiners in all sessions (bounds memory: each costs a few hundred bytes). */
   readonly joiners: number;
   /** Sessions hosted from this IP address (any port), provisional ones included. */

@@ -16,6 +16,19 @@ export interface SessionPeer {
   nat?: NatReport;
 }
 
+/** What a host published about its session (LP): the session is listed while it has one. */
+export interface Listing {
+  /** Its place in the listing order: fresh (the highest) whenever the metadata changes; LS pages by it. */
+  readonly seq: number;
+  /** The host's cap on players, itself included; 0 for none of its own. */
+  readonly cap: number;
+  readonly alias: string;
+  readonly name: string;
+  readonly mode: string;
+  readonly map: string;
+  readonly version: string;
+}
+
 export interface Session {
   readonly id: string;
   readonly hostRemoteKey: string;
@@ -40,4 +53,6 @@ export interface Session {
    * its address). A provisional session expires after --confirm-window and gives way to new ones.
    */
   confirmed: boolean;
+  /** Present while the session is listed publicly (LP); the store indexes it. */
+  listing?: Listing;
 }

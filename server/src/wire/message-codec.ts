@@ -6,7 +6,7 @@
 import type { KeyCodec } from './key-codec.ts';
 
 /** How a field is checked; its lengths are the descriptor's `min` and `max`. */
-export type FieldKind = 'key' | 'session_id' | 'name' | 'text' | 'token' | 'literal' | 'word' | 'peer_id';
+export type FieldKind = 'key' | 'session_id' | 'name' | 'text' | 'token' | 'literal' | 'word' | 'peer_id' | 'count';
 
 export interface FieldDescriptor {
   /** The message object's property. */
@@ -52,10 +52,10 @@ export interface MessageCodec<M extends { readonly code: string }> {
 /** Printable ASCII is checked first, so any single-byte decoder gives the same text; this one is native (no argument spread). */
 const ASCII = new TextDecoder('latin1');
 
-const enum Kind { Key, SessionId, Name, Text, Token, Literal, Word, PeerId }
+const enum Kind { Key, SessionId, Name, Text, Token, Literal, Word, PeerId, Count }
 const KINDS: Record<FieldKind, Kind> = {
   key: Kind.Key, session_id: Kind.SessionId, name: Kind.Name, text: Kind.Text, token: Kind.Token,
-  literal: Kind.Literal, word: Kind.Word, peer_id: Kind.PeerId,
+  literal: Kind.Literal, word: Kind.Word, peer_id: Kind.PeerId, count: Kind.Count,
 };
 
 /** A field as the codec walks it: everything precomputed, so that a datagram costs no closure. */
@@ -103,6 +103,7 @@ export function messageCodec<M extends { readonly code: string }>(
       case Kind.Literal: return part === f.literal;
       case Kind.Word: return f.words!.has(part);
       case Kind.PeerId: return isPeerId(part);
+      case Kind.Count: return isCount(part);
     }
   }
 
@@ -212,4 +213,14 @@ export function isPeerId(text: string): boolean {
   }
   const id = Number(text);
   return id === 0 || (id >= 2 && id <= 2147483647);
+}
+
+/** A count in decimal: 0 to 2^31-1, at most 10 digits, no leading zeros. */
+export function isCount(text: string): boolean {
+  if (text.length < 1 || text.length > 10 || (text.length > 1 && text.charCodeAt(0) === 0x30)) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return Number(text) <= 2147483647;
 }

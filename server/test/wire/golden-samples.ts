@@ -24,10 +24,11 @@ function valueOf(field: FieldSpec, n: number): string {
     case 'session_id': return run(5 + n * 13, 6 + 4);
     case 'token': return run(17 + n * 19, 8);
     case 'name': return ['Alice', 'Bob the 2nd', 'Zo? !'][n % 3]!;
-    case 'text': return ['Zo%C3%AB', 'full', 'Bob%20%F0%9F%8E%AE'][n % 3]!;
+    case 'text': return ['Zo%C3%AB', 'full', field.maxLength !== undefined && field.maxLength < 18 ? 'Bob' : 'Bob%20%F0%9F%8E%AE'][n % 3]!;
     case 'word': return field.values![n % field.values!.length]!;
     case 'literal': return field.literal!;
     case 'peer_id': return ['2', '0', '2147483647'][n % 3]!;
+    case 'count': return ['3', '0', '2147483647'][n % 3]!;
   }
 }
 
@@ -44,12 +45,19 @@ function filled(m: MessageSpec, records: number, upTo = m.fields.length, blank =
   return { message: m.name, code: m.code, fields };
 }
 
+/** The length of [sample] on the wire: its code and each value after a separator. */
+function bytesOf(sample: Sample): number {
+  const values = Object.values(sample.fields).flatMap((v) => (typeof v === 'string' ? [v] : v));
+  return sample.code.length + values.reduce((n, v) => n + 1 + v.length, 0);
+}
+
 /** Every sample of one message. */
 export function samplesOf(m: MessageSpec): Sample[] {
   const first = m.fields.find((f) => f.repeated);
   if (first) {
     const counts = [...new Set([first.minCount ?? 1, 2, first.maxCount === 16 ? 16 : 3])];
-    const out = counts.map((count) => filled(m, count));
+    // A rendezvous datagram holds at most 512 bytes: records that would not fit are left out.
+    const out = counts.map((count) => filled(m, count)).filter((sample) => m.direction === 'game_connection' || bytesOf(sample) <= protocol.limits.maxDatagramBytes);
     if (m.fields.some((f) => f.type === 'text' && EMPTY_TEXTS.has(f.name))) out.push(filled(m, 2, m.fields.length, true));
     return out;
   }

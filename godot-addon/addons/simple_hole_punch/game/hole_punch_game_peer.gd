@@ -25,10 +25,10 @@ extends RefCounted
 const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchGameGate := preload("hole_punch_game_gate.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
-const HolePunchRoster := preload("../hole_punch_roster.gd")
+const HolePunchRoster := preload("hole_punch_roster.gd")
 const HolePunchRosterClient := preload("hole_punch_roster_client.gd")
 const HolePunchRosterHost := preload("hole_punch_roster_host.gd")
-const HolePunchSettings := preload("../session/hole_punch_settings.gd")
+const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 
 ## The game's peer is ready: a listening server, or a client the host let in.
 signal connected(peer: MultiplayerPeer)
@@ -205,8 +205,10 @@ func start_server(port: int) -> void:
 		failed.emit(err)
 		return
 	var host := HolePunchRosterHost.new(_node, peer, _punched, _settings, _clock)
-	for pair: Array in [[host.player_joined, player_joined], [host.player_left, player_left], [host.player_refused, player_refused], [host.player_payload, player_payload]]:
-		(pair[0] as Signal).connect((pair[1] as Signal).emit)
+	host.player_joined.connect(player_joined.emit)
+	host.player_left.connect(player_left.emit)
+	host.player_refused.connect(player_refused.emit)
+	host.player_payload.connect(player_payload.emit)
 	_set_roster(host) # Before any peer can connect.
 	host.behind(gate)
 	_node.multiplayer.multiplayer_peer = peer
@@ -221,7 +223,8 @@ func start_client(ip: String, port: int, local_port: int) -> void:
 		return
 	_stop_trying()
 	var host: HolePunchPeer = null if _punched.is_empty() else _punched[0] # A client's only punched peer is the host.
-	var client := HolePunchRosterClient.new(_node, host, _settings, _clock, _own_now.call())
+	var own: Array = _own_now.call()
+	var client := HolePunchRosterClient.new(_node, host, _settings, _clock, own)
 	client.player_joined.connect(player_joined.emit)
 	client.player_left.connect(player_left.emit)
 	client.refused.connect(_on_refused)
@@ -254,7 +257,10 @@ func _try() -> void:
 	if peer != null:
 		peer.close()
 	peer = ENetMultiplayerPeer.new()
-	var err := peer.create_client(_target[0], _target[1], 0, 0, 0, _target[2])
+	var ip: String = _target[0]
+	var port: int = _target[1]
+	var local_port: int = _target[2]
+	var err := peer.create_client(ip, port, 0, 0, 0, local_port)
 	if err != OK:
 		_give_up(err)
 		return
@@ -365,8 +371,9 @@ func _listen(on: bool) -> void:
 		pairs.append([api.connected_to_server, _on_connected_to_server])
 	for pair: Array in pairs:
 		var sig: Signal = pair[0]
-		if on and not sig.is_connected(pair[1]):
-			sig.connect(pair[1])
-		elif not on and sig.is_connected(pair[1]):
-			sig.disconnect(pair[1])
+		var callback: Callable = pair[1]
+		if on and not sig.is_connected(callback):
+			sig.connect(callback)
+		elif not on and sig.is_connected(callback):
+			sig.disconnect(callback)
 

@@ -29,7 +29,7 @@ const HolePunchPeers := preload("../players/hole_punch_peers.gd")
 const HolePunchProtocol := preload("../generated/protocol.gd")
 const HolePunchRelayLink := preload("../traversal/hole_punch_relay_link.gd")
 const HolePunchServerLink := preload("../session/hole_punch_server_link.gd")
-const HolePunchSettings := preload("../session/hole_punch_settings.gd")
+const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 const HolePunchSocket := preload("../traversal/hole_punch_socket.gd")
 
 var _settings: HolePunchSettings
@@ -72,8 +72,11 @@ func tick(now: float) -> void:
 		var datagram := _socket.receive()
 		if datagram.is_empty():
 			break
-		var message := HolePunchProtocol.parse(datagram[0])
-		if _server.is_at(datagram[1], datagram[2]) and message != null and message.field("nonce") == _server.nonce:
+		var packet: PackedByteArray = datagram[0]
+		var ip: String = datagram[1]
+		var port: int = datagram[2]
+		var message := HolePunchProtocol.parse(packet)
+		if _server.is_at(ip, port) and message != null and message.field("nonce") == _server.nonce:
 			_on_server(message, now)
 	if not _linked:
 		_link.resend(now)
@@ -120,7 +123,8 @@ func _on_server(message: HolePunchProtocol.Message, now: float) -> void:
 		# The server takes a host that stays silent while a joiner waits for gone: say we are here.
 		_link.say_alive(_session_id)
 		var key := joined.joiner_remote_key
-		if _joiners.find(key) == null and _joiners.add(key, joined.joiner_local_key, joined.secret, _own_keys.public):
+		var own_public: String = _own_keys.public
+		if _joiners.find(key) == null and _joiners.add(key, joined.joiner_local_key, joined.secret, own_public):
 			_started[key] = now
 			_game.add_endpoints(key, _joiners.find(key))
 	elif message is HolePunchProtocol.RelayGranted:
@@ -132,13 +136,16 @@ func _on_server(message: HolePunchProtocol.Message, now: float) -> void:
 
 ## Punch packet, JH and JG to each of [param joiner]'s addresses, from the game's socket.
 func _punch(joiner: HolePunchPeer, now: float) -> void:
-	var own := {"local": _own_keys.local, "public": _own_keys.public, "relay": joiner.relay.key}
+	var own: Dictionary[String, String] = {"local": _own_keys.local, "public": _own_keys.public, "relay": joiner.relay.key}
+	var punch: PackedByteArray = _punch_packet.call(joiner.secret)
 	var targets := joiner.ping_targets(now, _settings.punch_timeout)
 	if joiner.relay.state == HolePunchRelayLink.State.BINDING: # Never BOUND here: RA reaches ENet.
 		_game.socket_send(joiner.relay.ip, joiner.relay.port, HolePunchProtocol.encode_relay_bind(joiner.relay.token))
 		targets.append([joiner.relay.ip, joiner.relay.port])
 	for to: Array in targets:
 		var path := "local" if to == [joiner.lan_ip, joiner.lan_port] else "relay" if to == [joiner.relay.ip, joiner.relay.port] else "public"
-		for packet: PackedByteArray in [_punch_packet.call(joiner.secret) as PackedByteArray, HolePunchProtocol.encode_join_host(own[path], joiner.secret), HolePunchProtocol.encode_join_go(joiner.secret)]:
-			_game.socket_send(to[0], to[1], packet)
+		var ip: String = to[0]
+		var port: int = to[1]
+		for packet: PackedByteArray in [punch, HolePunchProtocol.encode_join_host(own[path], joiner.secret), HolePunchProtocol.encode_join_go(joiner.secret)]:
+			_game.socket_send(ip, port, packet)
 

@@ -1,4 +1,4 @@
-extends "../hole_punch_roster.gd"
+extends "hole_punch_roster.gd"
 ## A client's side of the roster ([code]hole_punch_roster.gd[/code]): as soon as ENet connects it
 ## tells the host who it is (its alias and [member HolePunch.join_payload]); it completes its side
 ## of the authentication only once the host welcomed it with the list of players
@@ -13,7 +13,7 @@ extends "../hole_punch_roster.gd"
 const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchPassword := preload("../players/hole_punch_password.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
-const HolePunchSettings := preload("../session/hole_punch_settings.gd")
+const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 
 ## Another player came into the game as [param alias].
 signal player_joined(key: String, alias: String)

@@ -1,4 +1,4 @@
-extends "../hole_punch_roster.gd"
+extends "hole_punch_roster.gd"
 ## The host's side of the roster ([code]hole_punch_roster.gd[/code]): who may come in, and the list
 ## every client hears.
 ##
@@ -35,7 +35,7 @@ const HolePunchGameGate := preload("hole_punch_game_gate.gd")
 const HolePunchGamePeer := preload("hole_punch_game_peer.gd")
 const HolePunchPassword := preload("../players/hole_punch_password.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
-const HolePunchSettings := preload("../session/hole_punch_settings.gd")
+const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 
 ## Late joiners and refusals remembered, per allowed peer.
 const _MEMORY := 4
@@ -74,7 +74,10 @@ func _init(node: Node, game: ENetMultiplayerPeer, peers: Array[HolePunchPeer], s
 	for punched in peers:
 		if punched.path != "":
 			var path := punched.shown_path()
-			_endpoints[address(punched.endpoint()[0], punched.endpoint()[1])] = [punched.public_key, path]
+			var to := punched.endpoint()
+			var ip: String = to[0]
+			var port: int = to[1]
+			_endpoints[address(ip, port)] = [punched.public_key, path]
 			_players[punched.public_key] = {"alias": HolePunchAlias.decode(punched.name), "path": path, "peer_id": 0}
 			_secrets[punched.public_key] = punched.secret
 	if _take(settings.game_connect_timeout) == null: # ENet's own resends take that long through loss.
@@ -132,8 +135,9 @@ func refuse(key: String, reason: String) -> bool:
 	for id: int in _pending.keys():
 		if _pending[id][0] == key and not _welcomed.has(id):
 			_turn_away(id, reason) # A welcomed one is turned away once in: see _on_admitted.
-	if player.peer_id > 0:
-		_kick(player.peer_id, reason)
+	var in_game: int = player.peer_id
+	if in_game > 0:
+		_kick(in_game, reason)
 	if key != _unannounced:
 		player_left.emit(key, player.alias, "removed")
 	_send_all(HolePunchProtocol.encode_game_left(key, "removed"))
@@ -165,8 +169,10 @@ func _found(id: int) -> Array:
 		return []
 	var at := [remote.get_remote_address(), remote.get_remote_port()]
 	if _gate != null:
-		at = _gate.remote_of(at[0], at[1])
-	return _endpoints.get(address(at[0], at[1]), [])
+		at = _gate.remote_of(remote.get_remote_address(), remote.get_remote_port())
+	var ip: String = at[0]
+	var port: int = at[1]
+	return _endpoints.get(address(ip, port), [])
 
 
 ## The player at [param ip]:[param port] starts afresh: the end of its connection before, which
@@ -187,7 +193,8 @@ func _on_authenticating(id: int) -> void:
 			other.reset() # The player started afresh: its old connection's resends, with ids ENet may reuse, must not reach the new one.
 	var found := _found(id)
 	if found.is_empty() or _refused.has(found[0]):
-		_turn_away(id, "unknown" if found.is_empty() else _refused[found[0]])
+		var reason: String = "unknown" if found.is_empty() else _refused[found[0]]
+		_turn_away(id, reason)
 		return
 	_pending[id] = found # Its hello follows.
 	if _players.has(found[0]):
@@ -210,10 +217,11 @@ func _on_auth(id: int, data: PackedByteArray) -> void:
 		dropped_messages += 1 # A late joiner is known only by its hello.
 		return
 	var alias := HolePunchAlias.decode(hello.alias)
+	var secret: String = _secrets.get(key, "")
 	var refusal := ""
 	if _settings.max_players > 0 and _players.size() >= _settings.max_players:
 		refusal = HolePunchFailures.FULL
-	elif not HolePunchPassword.accepts(_settings.password, _secrets.get(key, ""), hello.proof):
+	elif not HolePunchPassword.accepts(_settings.password, secret, hello.proof):
 		refusal = HolePunchPassword.REFUSAL
 	if refusal != "":
 		_remember_refusal(key, refusal)
@@ -237,7 +245,8 @@ func _on_admitted(id: int) -> void:
 	if found.is_empty():
 		return
 	if not _players.has(found[0]): # Refused between its welcome and now.
-		_kick(id, _refused.get(found[0], "removed"))
+		var reason: String = _refused.get(found[0], "removed")
+		_kick(id, reason)
 		return
 	_leaving.erase(found[0])
 	_attempted.erase(found[0])

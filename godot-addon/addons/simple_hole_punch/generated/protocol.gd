@@ -39,13 +39,17 @@ const RELAY_BOUND := "RA"
 const NAT_PROBE := "NP"
 const NAT_ANSWER := "NA"
 const IP6_ANSWER := "IA"
+const LOBBY_PUBLISH := "LP"
+const LOBBY_LISTED := "LD"
+const LIST_SESSIONS := "LS"
+const LOBBY_LIST := "LL"
 const GAME_HELLO := "SHP-HELLO"
 const GAME_ROSTER := "SHP-ROSTER"
 const GAME_LEFT := "SHP-LEFT"
 const GAME_REFUSED := "SHP-REFUSED"
 const GAME_BEAT := "SHP-BEAT"
 ## Codes a client accepts only from its server's address.
-const SERVER_CODES: Array[String] = ["HR", "JR", "NJ", "BK", "RF", "RC", "RG", "NA", "IA"]
+const SERVER_CODES: Array[String] = ["HR", "JR", "NJ", "BK", "RF", "RC", "RG", "NA", "IA", "LD", "LL"]
 ## What a random joiner, never told its session id, puts after the server key in RQ: the server
 ## finds the session by the pair.
 const UNKNOWN_SESSION_SUFFIX := "cycy"
@@ -278,6 +282,51 @@ class Ip6Answer extends Message:
 	var nonce: String
 
 
+## [code]LP[/code] (client_to_server): Ours: the host lists its session publicly with its metadata, or changes the metadata, or (with an empty name) takes it off the list. Only a confirmed hosted session of ours (its host's nonce) may be listed; it leaves the list when it closes or expires, at once. Resent until LD arrives; sent again whenever the metadata changes.
+class LobbyPublish extends Message:
+	var session_id: String
+	var nonce: String
+	var cap: String
+	var alias: String
+	var name: String
+	var mode: String
+	var map: String
+	var version: String
+
+
+## [code]LD[/code] (server_to_client): Ours: answer to LP: the session's listing is as the LP with this nonce said. Shorter than the LP it answers.
+class LobbyListed extends Message:
+	var session_id: String
+	var nonce: String
+
+
+## [code]LS[/code] (client_to_server): Ours: asks for a page of the listed sessions, filtered by exact metadata values and by room for another player. Answered with LL, never longer than this request: its padding buys the room the page may take.
+class ListSessions extends Message:
+	var nonce: String
+	var after: String
+	var room: String
+	var name: String
+	var mode: String
+	var map: String
+	var version: String
+	var padding: String
+
+
+## [code]LL[/code] (server_to_client): Ours: answer to LS: the next listed sessions that match, as many as fit in the length of the LS (at most 16), each with its code, its host's alias, its players and cap, its metadata and its host's NAT type.
+class LobbyList extends Message:
+	var nonce: String
+	var next: String
+	var session_id: PackedStringArray
+	var alias: PackedStringArray
+	var players: PackedStringArray
+	var cap: PackedStringArray
+	var nat: PackedStringArray
+	var name: PackedStringArray
+	var mode: PackedStringArray
+	var map: PackedStringArray
+	var version: PackedStringArray
+
+
 ## [code]SHP-HELLO[/code] (game_connection): Player to host, in authentication, as soon as ENet connects: who it is. The host decides on it and answers with SHP-ROSTER (its welcome) or SHP-REFUSED; one hello per connection.
 class GameHello extends Message:
 	var alias: String
@@ -341,6 +390,10 @@ const MESSAGES := {
 	"NP": [NatProbe, [["local_key", "key"], ["probe_key", "key"], ["nonce", "token"], ["server_ip6_prefix", "token?"], ["server_ip6_host", "token?"]], 0, 0, 79],
 	"NA": [NatAnswer, [["remote_key", "key"], ["probe_key", "key"], ["nonce", "token"], ["server_ip6_prefix", "token?"], ["server_ip6_host", "token?"]], 0, 0, 79],
 	"IA": [Ip6Answer, [["ip6_prefix", "token"], ["ip6_host", "token"], ["proof", "token"], ["nonce", "token"]], 0, 0, 70],
+	"LP": [LobbyPublish, [["session_id", "session_id"], ["nonce", "token"], ["cap", "count"], ["alias", "text"], ["name", "text"], ["mode", "text"], ["map", "text"], ["version", "text"]], 0, 0, 192],
+	"LD": [LobbyListed, [["session_id", "session_id"], ["nonce", "token"]], 0, 0, 64],
+	"LS": [ListSessions, [["nonce", "token"], ["after", "count"], ["room", "word", ["any", "not_full"]], ["name", "text"], ["mode", "text"], ["map", "text"], ["version", "text"], ["padding", "text"]], 0, 0, 512],
+	"LL": [LobbyList, [["nonce", "token"], ["next", "count"], ["session_id", "session_id*"], ["alias", "text*"], ["players", "count*"], ["cap", "count*"], ["nat", "word*", ["open", "port_preserving", "port_randomising", "unknown"]], ["name", "text*"], ["mode", "text*"], ["map", "text*"], ["version", "text*"]], 0, 16, 512],
 }
 ## The game connection's messages, as [constant MESSAGES] (a codec of their own: [method game_wire]).
 const GAME_MESSAGES := {
@@ -449,6 +502,10 @@ static func encode_relay_bound(token: String) -> PackedByteArray: return wire().
 static func encode_nat_probe(local_key: String, probe_key: String, nonce: String, server_ip6_prefix: String = "", server_ip6_host: String = "") -> PackedByteArray: return wire().encode_values(NAT_PROBE, [local_key, probe_key, nonce, server_ip6_prefix, server_ip6_host])
 static func encode_nat_answer(remote_key: String, probe_key: String, nonce: String, server_ip6_prefix: String = "", server_ip6_host: String = "") -> PackedByteArray: return wire().encode_values(NAT_ANSWER, [remote_key, probe_key, nonce, server_ip6_prefix, server_ip6_host])
 static func encode_ip6_answer(ip6_prefix: String, ip6_host: String, proof: String, nonce: String) -> PackedByteArray: return wire().encode_values(IP6_ANSWER, [ip6_prefix, ip6_host, proof, nonce])
+static func encode_lobby_publish(session_id: String, nonce: String, cap: String, alias: String, name: String, mode: String, map: String, version: String) -> PackedByteArray: return wire().encode_values(LOBBY_PUBLISH, [session_id, nonce, cap, alias, name, mode, map, version])
+static func encode_lobby_listed(session_id: String, nonce: String) -> PackedByteArray: return wire().encode_values(LOBBY_LISTED, [session_id, nonce])
+static func encode_list_sessions(nonce: String, after: String, room: String, name: String, mode: String, map: String, version: String, padding: String) -> PackedByteArray: return wire().encode_values(LIST_SESSIONS, [nonce, after, room, name, mode, map, version, padding])
+static func encode_lobby_list(nonce: String, next: String, session_id: PackedStringArray, alias: PackedStringArray, players: PackedStringArray, cap: PackedStringArray, nat: PackedStringArray, name: PackedStringArray, mode: PackedStringArray, map: PackedStringArray, version: PackedStringArray) -> PackedByteArray: return wire().encode_values(LOBBY_LIST, [nonce, next, session_id, alias, players, cap, nat, name, mode, map, version])
 static func encode_game_hello(alias: String, payload: String, proof: String = "") -> PackedByteArray: return game_wire().encode_values(GAME_HELLO, [alias, payload, proof])
 static func encode_game_roster(key: PackedStringArray, alias: PackedStringArray, peer_id: PackedStringArray, path: PackedStringArray) -> PackedByteArray: return game_wire().encode_values(GAME_ROSTER, [key, alias, peer_id, path])
 static func encode_game_left(key: String, reason: String) -> PackedByteArray: return game_wire().encode_values(GAME_LEFT, [key, reason])

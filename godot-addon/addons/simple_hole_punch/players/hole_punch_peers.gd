@@ -12,7 +12,7 @@ const HolePunchPeer := preload("hole_punch_peer.gd")
 const HolePunchProtocol := preload("../generated/protocol.gd")
 const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchRelayLink := preload("../traversal/hole_punch_relay_link.gd")
-const HolePunchSettings := preload("../session/hole_punch_settings.gd")
+const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 const HolePunchSocket := preload("../traversal/hole_punch_socket.gd")
 
 ## Reasons [method tick] gives for a peer that is gone.

@@ -24,7 +24,7 @@ const HolePunchNonce := preload("hole_punch_nonce.gd")
 const HolePunchProtocol := preload("../generated/protocol.gd")
 const HolePunchRetry := preload("hole_punch_retry.gd")
 const HolePunchServerLink := preload("hole_punch_server_link.gd")
-const HolePunchSettings := preload("hole_punch_settings.gd")
+const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 
 
 ## The server key.
@@ -53,6 +53,9 @@ var _fields := []
 var _started := 0.0
 var _retry: HolePunchRetry
 var _keep_alive_next := INF
+## Host: what it publishes in the lobby list (LP's cap, alias, name, mode, map and version), sent
+## with each keep-alive until the server confirms it (LD); empty when nothing waits.
+var _listing := PackedStringArray()
 
 
 ## The server [param server_key], reached through [param send_to]
@@ -188,11 +191,36 @@ func start_keep_alive(first: float) -> void:
 	_keep_alive_next = first
 
 
-## Host: sends a keep-alive for [param session_id] when due at [param now].
+## Host: sends a keep-alive for [param session_id] when due at [param now], and the listing
+## while the server has not confirmed it.
 func keep_alive(now: float, session_id: String) -> void:
 	if now >= _keep_alive_next:
 		_keep_alive_next = now + _settings.keep_alive_interval
 		say_alive(session_id)
+		if not _listing.is_empty():
+			_send_listing(session_id)
+
+
+## Host: lists [param session_id] publicly with [param listing] ([code][cap, alias, name, mode,
+## map, version][/code], on the wire; an empty name takes it off the list): sent now when the
+## session has its id, else with the first keep-alive, and again with each until LD confirms it.
+func publish(session_id: String, listing: PackedStringArray) -> void:
+	_listing = listing
+	if session_id != "":
+		_send_listing(session_id)
+
+
+## Takes LD (its nonce checked already): the server has the listing. False when none waits.
+func heard_listed(message: HolePunchProtocol.LobbyListed, session_id: String) -> bool:
+	if _listing.is_empty() or message.session_id != session_id:
+		return false
+	_listing = PackedStringArray()
+	return true
+
+
+func _send_listing(session_id: String) -> void:
+	var l := _listing
+	send(HolePunchProtocol.encode_lobby_publish(session_id, nonce, l[0], l[1], l[2], l[3], l[4], l[5]))
 
 
 ## Host: sends a keep-alive for [param session_id] now (the server takes a host that stays silent

@@ -152,13 +152,17 @@ func _send() -> void:
 	if public_endpoint.is_empty():
 		_probe_at(_server, NO_KEY)
 		if not _guess.is_empty() and not _seen.has(_guess.port):
-			_probe_at(_guess, HolePunchProtocol.encode_key(_guess.ip, _guess.port))
+			var guess_ip: String = _guess.ip
+			var guess_port: int = _guess.port
+			_probe_at(_guess, HolePunchProtocol.encode_key(guess_ip, guess_port))
 	else:
 		_probe_at(_probe, _probe_key)
 
 
 func _probe_at(target: Dictionary, probe_key: String) -> void:
-	_socket.set_dest_address(target.ip, target.port)
+	var ip: String = target.ip
+	var port: int = target.port
+	_socket.set_dest_address(ip, port)
 	# Room for the server's IPv6 address: NA names it only when it is no longer than NP.
 	_socket.put_packet(HolePunchProtocol.encode_nat_probe(NO_KEY, probe_key, _nonce, NO_TOKEN, NO_TOKEN))
 

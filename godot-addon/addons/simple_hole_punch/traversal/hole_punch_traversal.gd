@@ -31,7 +31,7 @@ const HolePunchPeer := preload("../players/hole_punch_peer.gd")
 const HolePunchPlan := preload("hole_punch_plan.gd")
 const HolePunchProbe := preload("hole_punch_probe.gd")
 const HolePunchServerLink := preload("../session/hole_punch_server_link.gd")
-const HolePunchSettings := preload("../session/hole_punch_settings.gd")
+const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 const HolePunchSocket := preload("hole_punch_socket.gd")
 
 ## How long a pair that could use IPv6 punches before it asks for the relay anyway, when its plan
@@ -63,7 +63,7 @@ var _hard_peer: HolePunchPeer
 var _kept_peer: HolePunchPeer
 ## Birthday probing from the easy side: a probe ([code]hole_punch_probe.gd[/code]) per peer probed,
 ## all at once.
-var _easy := {}
+var _easy: Dictionary[HolePunchPeer, HolePunchProbe] = {}
 ## Peers probed in this session (see [member HolePunch.probe_peers]).
 var _probed_peers := 0
 ## The pace every probing datagram shares ([member HolePunch.probe_rate]): a token bucket.
@@ -165,13 +165,15 @@ func introduce(peer: HolePunchPeer, their_nat: String, ip6_prefix: String, ip6_h
 			peer.probing = true
 			_probed_peers += 1
 			var probe := _configured(HolePunchProbe.new())
-			probe.start_easy(peer.public_ip, _punch_packet.call(peer.secret), now)
+			var packet: PackedByteArray = _punch_packet.call(peer.secret)
+			probe.start_easy(peer.public_ip, packet, now)
 			_easy[peer] = probe
 		HolePunchPlan.Plan.PROBE_HARD:
 			if _hard_peer == null and _kept_peer == null: # The one peer of a client or of a random session.
 				_hard_peer = peer
 				_probed_peers += 1
-				_configured(_hard).start_hard(peer.public_ip, peer.public_port, _punch_packet.call(peer.secret), now)
+				var packet: PackedByteArray = _punch_packet.call(peer.secret)
+				_configured(_hard).start_hard(peer.public_ip, peer.public_port, packet, now)
 
 
 ## [param peer] was heard at [param ip]:[param port]. On the easy side of probing, the hard side's
@@ -216,13 +218,13 @@ func _take_winner(peer: HolePunchPeer) -> void:
 ## [param allowance] in all, shared evenly: the peers that want fewer than their share first, so
 ## what they leave goes to the others.
 func _probe_easy(now: float, allowance: int) -> void:
-	var peers: Array = _easy.keys().filter(func(p: HolePunchPeer) -> bool: return _peers.has(p) and (_easy[p] as HolePunchProbe).active(now))
+	var peers: Array = _easy.keys().filter(func(p: HolePunchPeer) -> bool: return _peers.has(p) and _easy[p].active(now))
 	for gone: HolePunchPeer in _easy.keys().filter(func(p: HolePunchPeer) -> bool: return not peers.has(p)):
 		_easy.erase(gone) # Done, or gone: it stays [code]HolePunchPeer.probing[/code], its packets may come from any port.
-	peers.sort_custom(func(a: HolePunchPeer, b: HolePunchPeer) -> bool: return (_easy[a] as HolePunchProbe).wanted(now) < (_easy[b] as HolePunchProbe).wanted(now))
+	peers.sort_custom(func(a: HolePunchPeer, b: HolePunchPeer) -> bool: return _easy[a].wanted(now) < _easy[b].wanted(now))
 	for i in peers.size():
 		var peer: HolePunchPeer = peers[i]
-		var ports := (_easy[peer] as HolePunchProbe).due_ports(now, floori(allowance / float(peers.size() - i)))
+		var ports := _easy[peer].due_ports(now, floori(allowance / float(peers.size() - i)))
 		allowance -= ports.size()
 		_tokens -= ports.size()
 		var packet: PackedByteArray = _punch_packet.call(peer.secret)

@@ -227,6 +227,14 @@ static func is_peer_id(text: String) -> bool:
 	return id == 0 or (id >= 2 and id <= 2147483647)
 
 
+## Whether [param text] is a count of ours (players, a cap, a page cursor): 0 to 2^31-1 in
+## decimal, at most 10 digits, no leading zeros.
+static func is_count(text: String) -> bool:
+	if text.length() < 1 or text.length() > 10 or not text.lstrip("0123456789").is_empty():
+		return false
+	return (text == "0" or not text.begins_with("0")) and text.to_int() <= 2147483647
+
+
 static func _printable(text: String) -> bool:
 	for i in text.length():
 		var c := text.unicode_at(i)
@@ -253,4 +261,6 @@ func _valid(part: String, field: _Field) -> bool:
 			return field.words.has(part)
 		"peer_id":
 			return is_peer_id(part)
+		"count":
+			return is_count(part)
 	return false

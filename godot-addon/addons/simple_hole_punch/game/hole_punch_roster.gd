@@ -27,9 +27,9 @@ extends RefCounted
 ## The node's own raw packets begin with [code]SHP-[/code]: a game that reads
 ## [signal SceneMultiplayer.peer_packet] skips those.
 
-const HolePunchAlias := preload("players/hole_punch_alias.gd")
-const HolePunchIpv6 := preload("traversal/hole_punch_ipv6.gd")
-const HolePunchProtocol := preload("generated/protocol.gd")
+const HolePunchAlias := preload("../players/hole_punch_alias.gd")
+const HolePunchIpv6 := preload("../traversal/hole_punch_ipv6.gd")
+const HolePunchProtocol := preload("../generated/protocol.gd")
 
 ## The messages' codes; the messages themselves are the schema's ([code]schema/game-messages.ts[/code]),
 ## parsed and written by the wire codec ([code]HolePunchProtocol.parse_game()[/code] and the

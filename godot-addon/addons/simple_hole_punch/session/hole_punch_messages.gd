@@ -1,11 +1,10 @@
-extends "session/hole_punch_machine.gd"
-## What each message does to a [HolePunch] node: one [code]_on_*[/code] handler per message a
-## client receives, each with its message typed as the schema says. The generated base
-## ([code]generated/hole_punch_base.gd[/code]) routes every admitted message here; a message the
+extends "hole_punch_machine.gd"
+## What each message does to a [HolePunch] node's session: one [code]_on_*[/code] handler per
+## message a client receives, each with its message typed as the schema says. The generated
+## [code]generated/hole_punch_dispatch.gd[/code] routes every admitted message here; a message the
 ## schema adds without a handler reaches [code]_unhandled_message[/code], which drops it. The
 ## node's read-only queries ([method HolePunch.get_players] and the like) close the file.
 
-const HolePunchRoster := preload("hole_punch_roster.gd")
 
 
 func _on_host_registered(message: HolePunchProtocol.HostRegistered, _ip: String, _port: int) -> void:
@@ -15,7 +14,7 @@ func _on_host_registered(message: HolePunchProtocol.HostRegistered, _ip: String,
 	_session_id = message.session_id
 	_enter_punching()
 	if _role == _Role.HOST:
-		start_session.emit(_session_id)
+		_node.start_session.emit(_session_id)
 
 
 func _on_join_registered(message: HolePunchProtocol.JoinRegistered, _ip: String, _port: int) -> void:
@@ -31,9 +30,9 @@ func _on_join_registered(message: HolePunchProtocol.JoinRegistered, _ip: String,
 	# answers a duplicate with NJ and JR again) until the host is heard, less often each time.
 	_server.repeat(_now())
 	if was_random:
-		start_random.emit()
+		_node.start_random.emit()
 	else:
-		start_session.emit(_session_id)
+		_node.start_session.emit(_session_id)
 
 
 func _on_new_joiner(message: HolePunchProtocol.NewJoiner, _ip: String, _port: int) -> void:
@@ -52,19 +51,19 @@ func _on_bad_key(message: HolePunchProtocol.BadKey, _ip: String, _port: int) -> 
 		return
 	if phase == Phase.REQUESTING:
 		_stop()
-		bad_session.emit(message.session_id)
-		_fail(HolePunch.Failure.CODE_UNKNOWN, message.session_id)
+		_node.bad_session.emit(message.session_id)
+		_fail(HolePunchBase.Failure.CODE_UNKNOWN, message.session_id)
 	elif phase == Phase.PUNCHING:
 		# The answer to a repeated JS: the session ended since JR (its host left or went silent).
 		_stop()
-		_fail(HolePunch.Failure.HOST_LEFT, message.session_id)
+		_fail(HolePunchBase.Failure.HOST_LEFT, message.session_id)
 
 
 func _on_refused(message: HolePunchProtocol.Refused, _ip: String, _port: int) -> void:
 	if phase == Phase.REQUESTING:
 		_stop()
-		refused.emit(message.reason)
-		_fail(REASON_FAILURES[message.reason], message.reason)
+		_node.refused.emit(message.reason)
+		_fail(HolePunchBase.REASON_FAILURES[message.reason], message.reason)
 
 
 func _on_peer_ready(message: HolePunchProtocol.PeerReady, ip: String, port: int) -> void:
@@ -88,25 +87,26 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 	if first:
 		peer.named_at = minf(peer.named_at, _now())
 	for alias in _names.take(peer, names, not _is_host()):
-		new_name.emit(HolePunchAlias.decode(alias))
+		_node.new_name.emit(HolePunchAlias.decode(alias))
 	if unnamed and peer.name != "" and _is_host():
-		_admit(peer, _now())
+		if not _admission.admit(peer, _now()):
+			dropped_datagrams += 1
 		if _peers == null or _peers.find(peer.public_key) != peer:
 			return # Refused, or the game ended the session in a handler.
 	elif unnamed and peer.name != "": # Each peer once, whatever its alias: aliases may repeat.
-		player_joined.emit(peer.public_key, HolePunchAlias.decode(peer.name))
+		_node.player_joined.emit(peer.public_key, HolePunchAlias.decode(peer.name))
 	if first and _role == _Role.RANDOM and phase == Phase.PUNCHING:
-		start_random.emit()
-		_api_close_session()
+		_node.start_random.emit()
+		close_session()
 
 
 ## Takes a packet from [param peer] heard on [param heard_on] (see
 ## [code]HolePunchPeer.hear()[/code]); returns whether it counts (after JH a packet only keeps the
 ## peer alive).
 func _hear(peer: HolePunchPeer, heard_on: String) -> bool:
-	var heard := peer.hear(heard_on, _now(), phase == Phase.PUNCHING, punch_timeout)
+	var heard := peer.hear(heard_on, _now(), phase == Phase.PUNCHING, _settings.punch_timeout)
 	if heard == HolePunchPeer.Heard.NEW_PATH:
-		peer_path.emit(peer.public_key, HolePunchPeer.shown(heard_on))
+		_node.peer_path.emit(peer.public_key, HolePunchPeer.shown(heard_on))
 	elif heard == HolePunchPeer.Heard.IGNORED:
 		dropped_datagrams += 1
 	return heard != HolePunchPeer.Heard.IGNORED and not peer.handing_over()
@@ -159,55 +159,8 @@ func _on_join_payload(message: HolePunchProtocol.JoinPayload, ip: String, port: 
 	var peer := _peers.at(ip, port)
 	if not _is_host() or not phase in [Phase.PUNCHING, Phase.CLOSING] or peer.payload_heard or peer.handing_over():
 		return
-	if not (message.payload == "" or HolePunchRoster.is_alias(message.payload)) or not (message.password == "" or HolePunchProtocol.is_token(message.password)):
+	if not _admission.hear_payload(peer, message.payload, message.password, _now()):
 		dropped_datagrams += 1
-		return
-	peer.payload_heard = true
-	peer.payload = message.payload
-	peer.password = message.password
-	_admit(peer, _now())
-
-
-## Host: lets [param peer] in once its alias and its JP are known, or once the JP is no longer
-## awaited (an original peer sends none): the player cap and the password are checked first
-## ([signal HolePunch.player_refused]), then [signal HolePunch.player_payload] and
-## [signal HolePunch.player_joined] come together. Until then the peer is not handed over.
-func _admit(peer: HolePunchPeer, now: float) -> void:
-	var told_all := peer.name != "" and peer.payload_heard
-	if peer.admitted or (not told_all and now - peer.named_at < _payload_wait()):
-		return
-	if peer.name == "": # Heard, but never told an alias (only our RV may carry an empty one).
-		_peers.remove(peer)
-		dropped_datagrams += 1
-		return
-	var alias := HolePunchAlias.decode(peer.name)
-	var refusal := ""
-	if max_players > 0 and _admitted() >= max_players:
-		refusal = HolePunchFailures.FULL
-	elif not HolePunchPassword.accepts(password, peer.secret, peer.password):
-		refusal = HolePunchPassword.REFUSAL
-	if refusal != "":
-		_refuse(peer, refusal)
-		player_refused.emit(peer.public_key, alias, refusal)
-		return
-	peer.admitted = true
-	if peer.payload_heard:
-		player_payload.emit(peer.public_key, HolePunchAlias.decode(peer.payload))
-	if _peers != null and _peers.find(peer.public_key) == peer: # Unless refused in that handler.
-		peer.joined = true
-		player_joined.emit(peer.public_key, alias)
-
-
-## Host: admits the peers whose JP is no longer awaited at [param now].
-func _admit_waiting(now: float) -> void:
-	for peer: HolePunchPeer in _peers.all().duplicate():
-		if not peer.admitted and peer.path != "" and _peers != null:
-			_admit(peer, now)
-
-
-## Seconds a host waits for a peer's JP after its alias: a second, or four keep-open packets.
-func _payload_wait() -> float:
-	return maxf(1.0, 4.0 * keep_open_interval)
 
 
 func _on_leave(_message: HolePunchProtocol.Leave, ip: String, port: int) -> void:
@@ -216,11 +169,11 @@ func _on_leave(_message: HolePunchProtocol.Leave, ip: String, port: int) -> void
 		dropped_datagrams += 1 # Only a peer of ours, proven by the pair's secret, leaves this way.
 	elif not _is_host():
 		_stop() # Our only peer is the host.
-		_fail(HolePunch.Failure.HOST_LEFT, peer.public_key)
+		_fail(HolePunchBase.Failure.HOST_LEFT, peer.public_key)
 	else:
 		_peers.remove(peer)
 		if peer.name != "":
-			player_left.emit(peer.public_key, HolePunchAlias.decode(peer.name), "left")
+			_node.player_left.emit(peer.public_key, HolePunchAlias.decode(peer.name), "left")
 
 
 func _on_refused_join(message: HolePunchProtocol.RefusedJoin, _ip: String, _port: int) -> void:
@@ -230,7 +183,7 @@ func _on_refused_join(message: HolePunchProtocol.RefusedJoin, _ip: String, _port
 		_fail(HolePunchFailures.of_refusal(reason), reason)
 
 
-func _api_refuse_player(key: String, reason: String) -> Error:
+func refuse_player(key: String, reason: String) -> Error:
 	var peer := _peers.find(key) if _peers != null and _is_host() and (phase == Phase.PUNCHING or phase == Phase.CLOSING) else null
 	var in_game := peer == null and _game.roster.is_hosting() and _game.roster.players().has(key)
 	if peer == null and not in_game:
@@ -239,27 +192,10 @@ func _api_refuse_player(key: String, reason: String) -> Error:
 		return ERR_INVALID_PARAMETER
 	if in_game: # A late joiner, or a player handed over: the game's peer lets it go.
 		return OK if _game.roster.refuse(key, HolePunchAlias.encode(reason)) else ERR_DOES_NOT_EXIST
-	_refuse(peer, reason)
+	_admission.refuse(peer, reason)
 	if peer.joined:
-		player_left.emit(key, HolePunchAlias.decode(peer.name), "removed")
+		_node.player_left.emit(key, HolePunchAlias.decode(peer.name), "removed")
 	return OK
-
-
-## Tells [param peer] it is refused for [param reason] (copies: no answer comes) and drops it.
-func _refuse(peer: HolePunchPeer, reason: String) -> void:
-	var packet := HolePunchProtocol.encode_refused_join(HolePunchAlias.encode(reason), peer.secret)
-	var to := peer.endpoint()
-	var ip: String = to[0]
-	var port: int = to[1]
-	for copy in 3:
-		_send_to(packet, ip, port)
-	_peers.remove(peer)
-	_refusals.add(peer, packet) # All three copies may be lost: it is answered again.
-
-
-## How many peers the host let in.
-func _admitted() -> int:
-	return _peers.all().filter(func(p: HolePunchPeer) -> bool: return p.admitted).size()
 
 
 func _on_return_cookie(message: HolePunchProtocol.ReturnCookie, _ip: String, _port: int) -> void:
@@ -271,6 +207,11 @@ func _on_nat_answer(_message: HolePunchProtocol.NatAnswer, _ip: String, _port: i
 	dropped_datagrams += 1 # The NAT diagnosis has a socket of its own (HolePunchNat): none is awaited here.
 
 
+func _on_lobby_listed(message: HolePunchProtocol.LobbyListed, _ip: String, _port: int) -> void:
+	if not _server.heard_listed(message, _session_id):
+		dropped_datagrams += 1 # No listing awaited its answer.
+
+
 func _on_ip6_answer(message: HolePunchProtocol.Ip6Answer, ip: String, _port: int) -> void:
 	if not _server.heard_ip6_answer(message, ip):
 		dropped_datagrams += 1 # Not from the server's IPv6 address, or not awaited.
@@ -278,29 +219,29 @@ func _on_ip6_answer(message: HolePunchProtocol.Ip6Answer, ip: String, _port: int
 
 # --- Queries ------------------------------------------------------------------------------
 
-func _api_get_nat_type() -> HolePunchNat.NatType:
+func get_nat_type() -> HolePunchNat.NatType:
 	return nat_type
 
-func _api_get_local_port() -> int:
+func get_local_port() -> int:
 	return _bound_port
 
 
-func _api_get_session_id() -> String:
+func get_session_id() -> String:
 	return _session_id
 
-func _api_get_players() -> Dictionary:
+func get_players() -> Dictionary:
 	return HolePunchPlayers.of(HolePunchPeers.none() if _peers == null else _peers.all(), _is_host(), _game)
 
 
-func _api_get_peer_id(key: String) -> int:
+func get_peer_id(key: String) -> int:
 	return _game.peer_id(key)
 
 
-func _api_get_peer_address(peer_id: int) -> Array:
+func get_peer_address(peer_id: int) -> Array:
 	return _game.remote_address(peer_id)
 
 
-func _api_get_host() -> String:
+func get_host() -> String:
 	if _is_host() or _peers == null or _peers.first() == null:
 		return _public_key
 	return _peers.first().key()

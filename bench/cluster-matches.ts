@@ -1,0 +1,125 @@
+/**
+ * `npm run bench:cluster`: random matches a second with one instance without Redis, one with
+ * Redis, and three with Redis (each its own process on its own loopback address, one redis-server
+ * started here), and Redis commands per match and per relay grant. Strangers arrive all at once
+ * from their own sockets, spread evenly over the instances; each counts once matched (JR or NJ).
+ * Bounded: a fixed number of strangers (STRANGERS, default 6000), and a deadline per run; PROGRESS=1
+ * prints the count matched every quarter second.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pickNode, registerNode } from '../server/src/cluster/node-registry.ts';
+import { RedisLink } from '../server/src/cluster/redis-link.ts';
+import { LOCAL_KEY } from '../server/test/fixtures.ts';
+import { startRedis, type TestRedis } from '../server/test/support/redis-server.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const STRANGERS = Number(process.env.STRANGERS ?? 6000);
+const DEADLINE_MS = 30_000;
+
+interface Instance { child: ChildProcess; address: string; port: number }
+
+async function startInstance(address: string, redisUrl: string | null): Promise<Instance> {
+  const args = ['--import', 'tsx', 'server/src/main.ts', '--port=0', `--bind=${address}`, `--public-ip=${address}`, '--rate=0', '--relay-ports=off',
+    '--probe-port=off', '--sessions-per-ip=100000', '--matches-per-ip=1000000', '--matches-per-net=1000000', '--max-tracked=1000000', '--log-level=error',
+    ...(redisUrl ? [`--redis-url=${redisUrl}`] : [])];
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((done, fail) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const match = /listening on [\d.]+:(\d+)/.exec(line);
+      if (match) done(Number(match[1]));
+    });
+    child.once('exit', (code) => fail(new Error(`instance exited with ${code}`)));
+  });
+  return { child, address, port };
+}
+
+/** Sends every stranger's RS at once; resolves with the seconds until all are matched. */
+async function crowd(instances: Instance[]): Promise<number> {
+  const sockets: dgram.Socket[] = [];
+  let matched = 0;
+  let finish = () => {};
+  const done = new Promise<void>((resolve) => { finish = resolve; });
+  for (let i = 0; i < STRANGERS; i++) {
+    const socket = dgram.createSocket('udp4');
+    await new Promise<void>((ready) => socket.bind(0, `127.1.${Math.floor(i / 250)}.${1 + (i % 250)}`, ready));
+    let paired = false;
+    socket.on('message', (data) => {
+      const code = data.toString('latin1', 0, 2);
+      if (paired || (code !== 'JR' && code !== 'NJ')) return;
+      paired = true;
+      if (++matched === STRANGERS) finish();
+    });
+    sockets.push(socket);
+  }
+  const started = performance.now();
+  const send = () => sockets.forEach((socket, i) => {
+    const to = instances[i % instances.length]!;
+    socket.send(`RS:${LOCAL_KEY}`, to.port, to.address);
+  });
+  send();
+  const progress = process.env.PROGRESS ? setInterval(() => console.log(`${((performance.now() - started) / 1000).toFixed(2)} s: ${matched}`), 250) : undefined;
+  const resend = setInterval(send, 1000); // RS lost in a full buffer is sent again, as nodes do; duplicates are answered again.
+  await Promise.race([done, new Promise((resolve) => setTimeout(resolve, DEADLINE_MS))]);
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(resend);
+  clearInterval(progress);
+  for (const socket of sockets) socket.close();
+  if (matched < STRANGERS) throw new Error(`only ${matched} of ${STRANGERS} matched within ${DEADLINE_MS / 1000} s`);
+  return seconds;
+}
+
+/**
+ * Round trips the instances made to Redis: the calls of the commands they send on their own
+ * (scripts, PUBLISH); the commands scripts run inside are not round trips. The periodic refresh
+ * of waiting entries (a pipeline every few seconds) is left out.
+ */
+function roundTrips(redis: TestRedis): number {
+  const info = execFileSync('redis-cli', ['-p', String(redis.port), 'info', 'commandstats'], { encoding: 'utf8' });
+  let calls = 0;
+  for (const match of info.matchAll(/^cmdstat_(evalsha|eval|publish):calls=(\d+)/gm)) calls += Number(match[2]);
+  return calls;
+}
+
+async function run(count: number, redis: TestRedis | null): Promise<{ matchesPerSecond: number; roundTripsPerMatch: number | null }> {
+  const instances = await Promise.all(Array.from({ length: count }, (_, i) => startInstance(`127.0.9.${1 + i}`, redis?.url ?? null)));
+  try {
+    if (redis) execFileSync('redis-cli', ['-p', String(redis.port), 'config', 'resetstat']);
+    const seconds = await crowd(instances);
+    const matches = STRANGERS / 2;
+    return { matchesPerSecond: Math.round(matches / seconds), roundTripsPerMatch: redis ? Number((roundTrips(redis) / matches).toFixed(2)) : null };
+  } finally {
+    for (const instance of instances) instance.child.kill('SIGTERM');
+    await Promise.all(instances.map((instance) => new Promise((done) => instance.child.once('exit', done))));
+  }
+}
+
+async function grantCommands(redis: TestRedis): Promise<number> {
+  const link = new RedisLink(redis.url, () => {});
+  await link.connect();
+  await registerNode(link.commands, { id: 'a', publicIp: '192.0.2.1', ports: [7789], region: 'eu', capacity: 1_000_000, load: 0 });
+  await registerNode(link.commands, { id: 'b', publicIp: '192.0.2.2', ports: [7789], region: 'eu', capacity: 1_000_000, load: 0 });
+  execFileSync('redis-cli', ['-p', String(redis.port), 'config', 'resetstat']);
+  for (let i = 0; i < 1000; i++) await pickNode(link.commands);
+  const perGrant = roundTrips(redis) / 1000;
+  await link.close();
+  return perGrant;
+}
+
+const redis = await startRedis();
+try {
+  const alone = await run(1, null);
+  const one = await run(1, redis);
+  const three = await run(3, redis);
+  const perGrant = await grantCommands(redis);
+  console.log(`${STRANGERS} strangers at once, ${(await import('node:os')).cpus().length} cores:`);
+  console.log(`  1 instance, no Redis:   ${alone.matchesPerSecond} matches/s`);
+  console.log(`  1 instance with Redis:  ${one.matchesPerSecond} matches/s, ${one.roundTripsPerMatch} Redis round trips a match`);
+  console.log(`  3 instances with Redis: ${three.matchesPerSecond} matches/s, ${three.roundTripsPerMatch} Redis round trips a match`);
+  console.log(`  relay grant (node pick): ${perGrant} Redis round trips a grant`);
+} finally {
+  redis.stop();
+}

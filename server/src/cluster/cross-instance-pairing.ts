@@ -1,0 +1,291 @@
+/**
+ * Random pairing across instances. Every stranger that waits is queued in Redis; a stranger that
+ * arrives at any instance takes the oldest one (match-script.ts). The instance that matched answers
+ * its own stranger (JR) and tells the waiting stranger's instance on that instance's channel,
+ * which answers its own (NJ): each player hears only from the address it asked.
+ */
+import { encodeKey, type Endpoint, type Message } from '../generated/protocol.ts';
+import type { NatReport } from '../nat/nat-book.ts';
+import { leaveQueue, type MatchLimits, matchOrWait, refreshEntries, type WaitingEntry } from './match-script.ts';
+import type { RedisLink } from './redis-link.ts';
+
+/** What the matching instance tells the waiting stranger's instance: who joins which session. */
+export interface RemoteJoiner {
+  readonly kind: 'joiner';
+  /** The matching instance, which waits for the answer before it answers its stranger. */
+  readonly replyTo: string;
+  readonly sessionId: string;
+  readonly remoteKey: string;
+  readonly localKey: string;
+  readonly secret?: string;
+  readonly nat?: NatReport;
+}
+
+/**
+ * A stranger's relay request, passed on by its instance to the instance holding the pair's
+ * session (whose relay serves them both); its answers come back the same way, to [replyTo].
+ */
+export interface RemoteRelayRequest {
+  readonly kind: 'relay_request';
+  readonly sessionId: string;
+  readonly fromKey: string;
+  readonly peerKey: string;
+  readonly from: Endpoint;
+  readonly nonce?: string;
+  readonly replyTo: string;
+}
+
+/** An answer for a stranger of the receiving instance, sent by the instance that holds its pair's session. */
+interface RemoteAnswer {
+  readonly kind: 'answer';
+  readonly to: Endpoint;
+  readonly message: Message;
+}
+
+/** The waiting stranger's instance's answer to a joiner: whether its stranger still waited and took it. */
+interface JoinerAnswer {
+  readonly kind: 'joiner_answer';
+  readonly sessionId: string;
+  readonly remoteKey: string;
+  readonly taken: boolean;
+}
+
+type ChannelMessage = RemoteJoiner | RemoteRelayRequest | RemoteAnswer | JoinerAnswer;
+
+/** How long the matching instance waits for the other's answer before it gives the match up. */
+const JOINER_ANSWER_MS = 2_000;
+
+/** Relay answers go to another instance's stranger for this long after its request came. */
+const REQUESTER_MEMORY_MS = 60_000;
+
+/** A matched stranger's JR is kept this long, to answer its resends of RS. */
+const JOINED_MEMORY_MS = 60_000;
+/** Past this many remembered answers the oldest go (bounds memory under a flood of matches). */
+const MAX_REMEMBERED = 200_000;
+
+/** Queued entries are refreshed this often and last ENTRY_TTL_MS: a dead instance's strangers leave the queue within it. */
+const REFRESH_MS = 5_000;
+export const ENTRY_TTL_MS = 3 * REFRESH_MS;
+
+const channel = (instance: string) => `shp:instance:${instance}`;
+
+export class CrossInstancePairing {
+  /** Strangers whose match is being decided in Redis: their resends wait for it. */
+  private readonly deciding = new Set<string>();
+  /** Their session ids; and those of them whose match another instance told of before Redis's answer came. */
+  private readonly decidingIds = new Set<string>();
+  private readonly toldWhileDeciding = new Set<string>();
+  /** This instance's strangers queued in Redis, by session id: queued again after Redis restarts empty. */
+  private readonly queued = new Map<string, WaitingEntry>();
+  /** JR sent to strangers matched with another instance's, by their address, with when. */
+  private readonly joined = new Map<string, { answer: Message; at: number; sessionId: string; instance: string; hostKey: string }>();
+  /** Another instance's strangers whose relay requests came here: by endpoint key, that instance, and when. */
+  private readonly requesters = new Map<string, { instance: string; at: number }>();
+  /** Joiners told to another instance, waiting for its answer: by session id and joiner key. */
+  private readonly awaiting = new Map<string, (taken: boolean) => void>();
+  /** Strangers that began waiting here while Redis was away: queued once it is back. */
+  private readonly offline = new Map<string, WaitingEntry>();
+  /** Queued strangers matched here while Redis was away: taken out of the queue once it is back. */
+  private readonly leaving = new Set<string>();
+  private refresher: NodeJS.Timeout | undefined;
+  /** Matches this instance made with another instance's stranger, and ones it was told of. */
+  readonly counts = { matchedAcross: 0, toldOfMatch: 0, lostMatches: 0 };
+
+  constructor(
+    private readonly link: RedisLink,
+    private readonly instance: () => string,
+    private readonly limits: MatchLimits,
+    private readonly now: () => number,
+  ) {}
+
+  /** Listens on this instance's channel: [onJoiner] runs for each of its strangers matched elsewhere. */
+  start(handlers: { joiner: (joiner: RemoteJoiner) => boolean; relayRequest: (request: RemoteRelayRequest) => void; answer: (to: Endpoint, message: Message) => void }): void {
+    this.link.subscriber.on('message', (_channel: string, text: string) => {
+      try {
+        const message = JSON.parse(text) as ChannelMessage;
+        if (message.kind === 'joiner') {
+          this.queued.delete(message.sessionId);
+          if (this.decidingIds.has(message.sessionId)) this.toldWhileDeciding.add(message.sessionId);
+          this.counts.toldOfMatch++;
+          const taken = handlers.joiner(message);
+          void this.publish(message.replyTo, { kind: 'joiner_answer', sessionId: message.sessionId, remoteKey: message.remoteKey, taken });
+        } else if (message.kind === 'joiner_answer') {
+          this.awaiting.get(`${message.sessionId} ${message.remoteKey}`)?.(message.taken);
+        } else if (message.kind === 'relay_request') {
+          this.rememberRequester(encodeKey(message.from), message.replyTo);
+          handlers.relayRequest(message);
+        } else if (message.kind === 'answer' && this.joined.has(encodeKey(message.to))) {
+          handlers.answer(message.to, message.message); // Only to a stranger of ours matched elsewhere.
+        }
+      } catch {
+        this.counts.lostMatches++; // Nothing from Redis may throw out of its handler.
+      }
+    });
+    this.link.whenReady(() => this.reconnected());
+    // Not awaited: with Redis away it completes once Redis answers, and the instance serves meanwhile.
+    // Until then a match of ours made elsewhere finds no listener, and that instance does not answer its stranger.
+    this.link.subscriber.subscribe(channel(this.instance())).catch(() => undefined);
+    this.refresher = setInterval(() => this.sweep(), REFRESH_MS);
+    this.refresher.unref();
+  }
+
+  /** A stranger waits here while Redis is away; it joins the queue once Redis is back. */
+  waitingOffline(entry: WaitingEntry): void {
+    this.offline.set(entry.sessionId, entry);
+  }
+
+  private reconnected(): void {
+    const leaving = [...this.leaving];
+    this.leaving.clear();
+    if (leaving.length > 0) this.link.timed((redis) => leaveQueue(redis, leaving)).catch(() => undefined);
+    // Redis may have restarted empty: the strangers queued before are queued again (kept where they still are).
+    const entries = [...this.queued.values(), ...this.offline.values()];
+    this.offline.clear();
+    for (const entry of entries) this.enqueue(entry).catch(() => this.offline.set(entry.sessionId, entry));
+  }
+
+  get online(): boolean {
+    return this.link.online;
+  }
+
+  /** Whether [remoteKey]'s match is being decided: its resends are not answered meanwhile. */
+  isDeciding(remoteKey: string): boolean {
+    return this.deciding.has(remoteKey);
+  }
+
+  /** The JR already sent to [remoteKey], matched with another instance's stranger, for its resends. */
+  answerFor(remoteKey: string): Message | undefined {
+    const known = this.joined.get(remoteKey);
+    if (known && this.now() - known.at < JOINED_MEMORY_MS) return known.answer;
+    if (known) this.joined.delete(remoteKey);
+    return undefined;
+  }
+
+  /**
+   * Matches [entry] (a stranger of this instance, waiting locally already) with the oldest
+   * eligible stranger anywhere, or queues it. Rejects when Redis does not answer.
+   */
+  async seek(entry: WaitingEntry, mayMatch: boolean): Promise<WaitingEntry | null> {
+    this.deciding.add(entry.hostRemoteKey);
+    this.decidingIds.add(entry.sessionId);
+    try {
+      const other = await this.link.timed((redis) => matchOrWait(redis, entry, mayMatch, this.limits));
+      // Queued, unless another instance took it already and said so before this answer came.
+      if (other === null && !this.toldWhileDeciding.has(entry.sessionId)) this.queued.set(entry.sessionId, entry);
+      return other;
+    } finally {
+      this.deciding.delete(entry.hostRemoteKey);
+      this.decidingIds.delete(entry.sessionId);
+      this.toldWhileDeciding.delete(entry.sessionId);
+    }
+  }
+
+  /** Queues a stranger that began waiting while Redis was away, without matching it now. */
+  async enqueue(entry: WaitingEntry): Promise<void> {
+    await this.seek(entry, false);
+  }
+
+  /**
+   * Tells [other]'s instance that [joiner] joined its stranger; resolves true once it listens, and
+   * remembers [answer] for our stranger's resends. False when the word could not go out (Redis
+   * went away, or that instance does not listen): our stranger then gets no JR, and its resend asks
+   * again, while the other is queued again by its instance once Redis is back.
+   */
+  async tell(other: WaitingEntry, joiner: Omit<RemoteJoiner, 'kind' | 'replyTo'>, answer: Message): Promise<boolean> {
+    const key = `${joiner.sessionId} ${joiner.remoteKey}`;
+    const taken = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), JOINER_ANSWER_MS);
+      this.awaiting.set(key, (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      });
+    });
+    const listeners = await this.publish(other.instance, { kind: 'joiner', replyTo: this.instance(), ...joiner });
+    // Taken only when the other instance says its stranger still waited (its session may have ended
+    // while its entry was still queued): a stranger is never sent to a host that will not hear of it.
+    const told = listeners > 0 && await taken;
+    this.awaiting.delete(key);
+    if (!told) {
+      this.counts.lostMatches++;
+      return false;
+    }
+    this.counts.matchedAcross++;
+    if (this.joined.size >= MAX_REMEMBERED) this.joined.delete(this.joined.keys().next().value!);
+    this.joined.set(joiner.remoteKey, { answer, at: this.now(), sessionId: other.sessionId, instance: other.instance, hostKey: other.hostRemoteKey });
+    return true;
+  }
+
+  /**
+   * A relay request from [fromKey] for the pair with [peerKey], when [fromKey] is our stranger
+   * matched with [peerKey] waiting on another instance: passed on there, whose relay serves the
+   * pair (both sides' requests must reach the same instance). False when it is no such pair.
+   */
+  passRelayRequest(fromKey: string, peerKey: string, from: Endpoint, nonce: string | undefined): boolean {
+    const known = this.joined.get(fromKey);
+    if (!known || known.hostKey !== peerKey || this.now() - known.at >= JOINED_MEMORY_MS) return false;
+    const request: RemoteRelayRequest = {
+      kind: 'relay_request', sessionId: known.sessionId, fromKey, peerKey, from: { address: from.address, port: from.port }, nonce, replyTo: this.instance(),
+    };
+    void this.publish(known.instance, request);
+    return true;
+  }
+
+  /**
+   * Sends [message] for another instance's stranger at [to] through that instance, when [to]
+   * asked through it; false when [to] is no such stranger (the caller sends it itself).
+   */
+  routeAnswer(to: Endpoint, message: Message): boolean {
+    const requester = this.requesters.get(encodeKey(to));
+    if (!requester || this.now() - requester.at >= REQUESTER_MEMORY_MS) return false;
+    void this.publish(requester.instance, { kind: 'answer', to: { address: to.address, port: to.port }, message });
+    return true;
+  }
+
+  private rememberRequester(key: string, instance: string): void {
+    if (this.requesters.size >= MAX_REMEMBERED) this.requesters.delete(this.requesters.keys().next().value!);
+    this.requesters.delete(key); // Moved to the end: oldest first.
+    this.requesters.set(key, { instance, at: this.now() });
+  }
+
+  /** Resolves with how many instances listened: 0 also when Redis did not answer. */
+  private publish(instance: string, message: ChannelMessage): Promise<number> {
+    return this.link.timed((redis) => redis.publish(channel(instance), JSON.stringify(message))).catch(() => 0);
+  }
+
+  /** A session of ours ended or was matched here: its stranger, if queued, leaves the queue. */
+  removed(sessionId: string): void {
+    this.offline.delete(sessionId);
+    if (!this.queued.delete(sessionId)) return;
+    if (!this.online) {
+      this.leaving.add(sessionId);
+      return;
+    }
+    this.link.timed((redis) => leaveQueue(redis, [sessionId])).catch(() => this.leaving.add(sessionId));
+  }
+
+  /** A queued stranger of ours that the queue gave to one of our own strangers: it left the queue already. */
+  takenFromQueue(sessionId: string): void {
+    this.queued.delete(sessionId);
+  }
+
+  /** Keeps the queued strangers' entries alive; forgets old answers. */
+  sweep(): void {
+    const now = this.now();
+    for (const [key, known] of this.joined) {
+      if (now - known.at < JOINED_MEMORY_MS) break; // Oldest first.
+      this.joined.delete(key);
+    }
+    for (const [key, requester] of this.requesters) {
+      if (now - requester.at < REQUESTER_MEMORY_MS) break;
+      this.requesters.delete(key);
+    }
+    if (this.online) this.link.timed((redis) => refreshEntries(redis, [...this.queued.keys()], this.limits.entryTtlMs)).catch(() => undefined);
+  }
+
+  /** Takes this instance's strangers out of the queue (it stops). */
+  async close(): Promise<void> {
+    clearInterval(this.refresher);
+    if (this.online) await this.link.timed((redis) => leaveQueue(redis, [...this.queued.keys()])).catch(() => undefined);
+    this.queued.clear();
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * Redis stopped under load and started again (empty, on the same port): the instances go on
+ * serving (join by code, random matches among their own strangers), say so in /health and the
+ * metrics, log it once, and match across instances again once Redis is back, without a restart.
+ */
+import dgram from 'node:dgram';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { clusterHealth, registerClusterMetrics } from '../src/cluster/cluster-metrics.ts';
+import { RedisLink } from '../src/cluster/redis-link.ts';
+import { DEFAULT_CONFIG } from '../src/config.ts';
+import { decode, encodeKey } from '../src/generated/protocol.ts';
+import { healthText, metricsRegistry, serveMetrics } from '../src/metrics.ts';
+import { RendezvousServer } from '../src/rendezvous-server.ts';
+import { LOCAL_KEY } from './fixtures.ts';
+import { startRedis, type TestRedis } from './support/redis-server.ts';
+
+let redis: TestRedis;
+const closers: Array<() => Promise<void> | void> = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(() => redis.stop());
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+async function instance(address: string) {
+  const events: string[] = [];
+  const link = new RedisLink(redis.url, (event) => events.push(event));
+  await link.connect();
+  const server = new RendezvousServer({
+    config: {
+      ...DEFAULT_CONFIG, port: 0, bind: address, publicIp: address, sweepIntervalMs: 3_600_000,
+      sessionsPerIp: 100_000, rate: 0, relayPorts: null, matchesPerIp: 1_000_000, matchesPerNet: 1_000_000,
+    },
+    redis: link,
+  });
+  const endpoint = await server.listen();
+  closers.push(() => link.close(), () => server.close());
+  return { server, link, endpoint, events };
+}
+
+/** A client socket that records every answer, decoded. */
+async function client(address: string) {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, address, resolve));
+  closers.push(() => { socket.close(); });
+  const got: Array<Record<string, string>> = [];
+  socket.on('message', (data) => {
+    const result = decode(data);
+    if (result.ok) got.push(result.message as unknown as Record<string, string>);
+  });
+  return {
+    key: encodeKey({ address, port: socket.address().port }),
+    got,
+    send: (text: string, to: { address: string; port: number }) => socket.send(text, to.port, to.address),
+    has: (code: string) => got.some((m) => m.code === code),
+  };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 8_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const matched = (c: { has: (code: string) => boolean }) => c.has('JR') || c.has('NJ');
+
+describe('Redis unreachable', () => {
+  it('instances serve alone while Redis is down, say so, and match across again once it is back', async () => {
+    const a = await instance('127.0.0.21');
+    const b = await instance('127.0.0.22');
+    const registry = metricsRegistry(a.server.stats, a.server.store);
+    registerClusterMetrics(registry, a.link, a.server.pairing!);
+    const http = await serveMetrics('127.0.0.21:0', registry, () => healthText(false, clusterHealth(a.link)));
+    closers.push(() => { http.close(); });
+    const metricsUrl = `http://127.0.0.21:${(http.address() as { port: number }).port}`;
+    expect(await (await fetch(`${metricsUrl}/health`)).text()).toContain('redis up');
+
+    redis.stop();
+    await waitFor(() => !a.link.online && !b.link.online);
+    expect(await (await fetch(`${metricsUrl}/health`)).text()).toContain('redis down');
+    expect(await (await fetch(`${metricsUrl}/metrics`)).text()).toMatch(/^shp_redis_up 0$/m);
+
+    // Under load while it is down: strangers keep coming to both instances, 40 to a and 41 to b.
+    const strangers: Array<Awaited<ReturnType<typeof client>> & { at: typeof a }> = [];
+    for (let i = 0; i < 81; i++) {
+      const at = i % 2 === 0 && i < 80 ? a : b;
+      const c = Object.assign(await client(`127.0.40.${1 + i}`), { at });
+      c.send(`RS:${LOCAL_KEY}`, at.endpoint);
+      strangers.push(c);
+    }
+    // Join by code goes on too.
+    const host = await client('127.0.41.1');
+    host.send(`HS:${LOCAL_KEY}`, a.endpoint);
+    await waitFor(() => host.has('HR'));
+    const code = host.got.find((m) => m.code === 'HR')!.sessionId!;
+    const joiner = await client('127.0.41.2');
+    joiner.send(`JS:${LOCAL_KEY}:${code}`, a.endpoint);
+    await waitFor(() => joiner.has('JR') && host.has('NJ'));
+    // Each instance pairs its own strangers: all but b's odd one out.
+    await waitFor(() => strangers.filter(matched).length === 80);
+    const leftOver = strangers.find((c) => !matched(c))!;
+    expect(leftOver.at).toBe(b);
+
+    await redis.start();
+    await waitFor(() => a.link.online && b.link.online); // Reconnected by themselves, within the backoff's bound.
+    expect(await (await fetch(`${metricsUrl}/health`)).text()).toContain('redis up');
+    // b queued its waiting stranger again: a newcomer at a is matched with it.
+    await waitFor(() => b.server.pairing!['queued'].size === 1);
+    const newcomer = await client('127.0.42.1');
+    newcomer.send(`RS:${LOCAL_KEY}`, a.endpoint);
+    await waitFor(() => newcomer.has('JR') && leftOver.has('NJ'));
+    expect(newcomer.got.find((m) => m.code === 'JR')!.hostRemoteKey).toBe(leftOver.key);
+    // Said once per change, however many reconnection attempts failed in between.
+    expect(a.events).toEqual(['redis_up', 'redis_down', 'redis_up']);
+    expect(b.events).toEqual(['redis_up', 'redis_down', 'redis_up']);
+  }, 30_000);
+
+  it('stopped in the middle of a crowd and started again: no stranger is lost or matched twice', async () => {
+    const a = await instance('127.0.0.23');
+    const b = await instance('127.0.0.24');
+    const strangers: Array<Awaited<ReturnType<typeof client>>> = [];
+    const arrive = async (count: number, from: number) => {
+      for (let i = 0; i < count; i++) {
+        const c = await client(`127.0.50.${from + i}`);
+        const to = (i % 2 === 0 ? a : b).endpoint;
+        c.send(`RS:${LOCAL_KEY}`, to);
+        // Resends until matched, as a node does: a stranger whose match was lost with Redis asks again.
+        const resend = setInterval(() => (matched(c) ? clearInterval(resend) : c.send(`RS:${LOCAL_KEY}`, to)), 300);
+        closers.push(() => clearInterval(resend));
+        strangers.push(c);
+      }
+    };
+    await arrive(30, 1);
+    redis.stop(); // With matches in flight.
+    await arrive(60, 31);
+    await waitFor(() => !a.link.online && !b.link.online);
+    await redis.start();
+    await waitFor(() => a.link.online && b.link.online);
+    // Newcomers, one at a time, until everyone who waited is matched.
+    for (let i = 0; i < 20 && strangers.filter(matched).length < strangers.length - 1; i++) {
+      await arrive(1, 100 + i);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+    const partners = new Map<string, Set<string>>();
+    for (const c of strangers) {
+      for (const m of c.got) {
+        const partner = m.code === 'JR' ? m.hostRemoteKey : m.code === 'NJ' ? m.joinerRemoteKey : undefined;
+        if (partner) partners.set(c.key, (partners.get(c.key) ?? new Set()).add(partner));
+      }
+    }
+    expect(strangers.filter(matched).length).toBeGreaterThanOrEqual(strangers.length - 1);
+    for (const [key, set] of partners) {
+      expect(set.size).toBe(1);
+      expect([...partners.get([...set][0]!)!]).toEqual([key]);
+    }
+  }, 30_000);
+
+  it('an instance started while Redis is down serves alone, and joins the others once Redis answers', async () => {
+    redis.stop();
+    const a = await instance('127.0.0.25'); // Starts, without waiting for Redis.
+    expect(a.link.online).toBe(false);
+    const host = await client('127.0.60.1');
+    host.send(`HS:${LOCAL_KEY}`, a.endpoint);
+    await waitFor(() => host.has('HR'));
+    await redis.start();
+    await waitFor(() => a.link.online);
+    const b = await instance('127.0.0.26');
+    const waiting = await client('127.0.60.2');
+    waiting.send(`RS:${LOCAL_KEY}`, a.endpoint);
+    await waitFor(() => waiting.has('HR'));
+    const arriving = await client('127.0.60.3');
+    arriving.send(`RS:${LOCAL_KEY}`, b.endpoint);
+    await waitFor(() => arriving.has('JR') && waiting.has('NJ'));
+    expect(a.events).toEqual(['redis_down', 'redis_up']);
+  }, 30_000);
+});
