@@ -214,14 +214,14 @@ export class RendezvousServer {
 }
 
 /** The addresses a datagram from ourselves could claim: public, bound, and every interface's. */
-function ownAddresses(publicIp: string, bind: string): Set<string> {
+export function ownAddresses(publicIp: string, bind: string): Set<string> {
   const addresses = new Set([publicIp, bind]);
   for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4') addresses.add(a.address);
   return addresses;
 }
 
 /** A relay port: a UDP socket on the bind address, with its own large buffers. */
-async function openRelaySocket(bind: string, port: number): Promise<RelaySocket> {
+export async function openRelaySocket(bind: string, port: number): Promise<RelaySocket> {
   const socket = udpSocket('udp4', 1 << 20);
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
