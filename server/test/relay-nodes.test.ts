@@ -1,10 +1,11 @@
 /**
- * Relay nodes as real processes on loopback: a redis-server, one rendezvous instance with no
- * relay ports of its own, and two relay nodes (`--role relay`). Pairs that ask for a relay are
- * granted one on a node picked by load; they bind there with the grant and talk through it; a
+ * Relay nodes as real processes on loopback, started as docs/scale-out.md says: a redis-server,
+ * one rendezvous instance with no relay ports of its own, and two relay nodes (`--role relay`).
+ * Pairs that ask for a relay are granted one on a node picked by load; they bind there with the grant and talk through it; a
  * node killed (kill -9) leaves the registry within its bound, and new grants go to the other.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Watched } from '../../ci/harness/processes.ts';
@@ -27,6 +28,13 @@ let instance: Endpoint;
 const nodes: Watched[] = [];
 const running: Watched[] = [];
 
+/** The `npm start` lines of the doc's relay node block (a node, then an instance), as argument lists. */
+function documentedCommands(): string[][] {
+  const doc = readFileSync(resolve(ROOT, 'docs/scale-out.md'), 'utf8');
+  const block = /## Relay nodes[\s\S]*?```sh\n([\s\S]*?)```/.exec(doc)![1]!;
+  return block.trim().split('\n').map((line) => line.replace(/^npm start -- /, '').split(/\s+/));
+}
+
 function start(label: string, args: string[]): Watched {
   const child = new Watched(spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }), label);
   running.push(child);
@@ -37,9 +45,12 @@ beforeAll(async () => {
   redis = await startRedis();
   link = new RedisLink(redis.url, () => {});
   await link.connect();
-  const common = ['--redis-url', redis.url, '--relay-secret', SECRET, '--port', '0', '--log-level', 'warn'];
-  const rendezvous = start('rendezvous', ['--role', 'rendezvous', '--bind', INSTANCE_IP, '--public-ip', INSTANCE_IP, '--probe-port', 'off', ...common]);
-  for (const [i, ip] of NODE_IPS.entries()) nodes.push(start(`node ${i}`, ['--role', 'relay', '--bind', ip, '--public-ip', ip, ...common]));
+  const [relayCommand, rendezvousCommand] = documentedCommands();
+  // The example's public addresses, Redis and secret become loopback ones, free ports and the test's.
+  const local = (args: string[], ip: string) => [...args.map((arg) => (/^\d+\.\d+\.\d+\.\d+$/.test(arg) ? ip
+    : arg.startsWith('redis://') ? redis.url : arg === '"$SECRET"' ? SECRET : arg)), '--bind', ip, '--port', '0', '--log-level', 'warn'];
+  const rendezvous = start('rendezvous', [...local(rendezvousCommand!, INSTANCE_IP), '--probe-port', 'off']);
+  for (const [i, ip] of NODE_IPS.entries()) nodes.push(start(`node ${i}`, local(relayCommand!, ip)));
   const [, port] = await rendezvous.waitForLine(/listening on [\d.]+:(\d+), .*rendezvous role sharing Redis \(up\)/, 20_000);
   instance = { address: INSTANCE_IP, port: Number(port) };
   for (const node of nodes) await node.waitForLine(/relay node on .*node key: [a-z]+.*Redis \(up\)/, 20_000);
