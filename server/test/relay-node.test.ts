@@ -101,6 +101,14 @@ describe('a relay node checks grants on the data path', () => {
     expect(refused('replayed')).toBeGreaterThan(0);
   });
 
+  it('refuses a second relay\'s bind from an endpoint already bound on the same port (it would be read as the first\'s)', async () => {
+    const [host, first] = await pair();
+    const second = await UdpClient.open(`127.0.${100 + pairs}.3`);
+    expect(await bind(host, grantFor(host, first), first)).toMatch(/^RA:/);
+    expect(await bind(host, grantFor(host, second), second)).toBeNull();
+    expect(stats.relayDropped.get('endpoint_busy')).toBeGreaterThan(0);
+  });
+
   it('refuses a grant presented from an address that is not the pair\'s', async () => {
     const [a, b] = await pair();
     const grant = grantFor(a, b);

@@ -134,6 +134,31 @@ describe('relay nodes', () => {
     expect(await bind(joiner, rg[1])).toBe(`RA:${rg[1].token}`);
   }, 20_000);
 
+  it('gives a host\'s relays on one node different ports, so that its game socket tells its peers apart', async () => {
+    pairs++;
+    const host = await UdpClient.open(`127.0.${70 + pairs}.1`);
+    const id = (await host.ask(instance, `HS:${LOCAL_KEY}`)).split(':')[2]!;
+    const joiners: UdpClient[] = [];
+    for (let i = 0; i < 8; i++) {
+      const joiner = await UdpClient.open(`127.0.${70 + pairs}.${10 + i}`);
+      const nj = host.received.length;
+      await joiner.ask(instance, `JS:${LOCAL_KEY}:${id}`);
+      await host.nth(nj);
+      joiners.push(joiner);
+    }
+    const relays = new Set<string>();
+    for (const joiner of joiners) {
+      const isRg = (a: { message: { code: string } | null }) => a.message?.code === 'RG';
+      const [a] = await Promise.all([
+        host.resend(instance, `RQ:${id}:${joiner.key}:${newToken()}`, (x) => isRg(x) && (x.message as RelayGranted).peerKey === joiner.key, 5_000),
+        joiner.resend(instance, `RQ:${id}:${host.key}:${newToken()}`, isRg, 5_000),
+      ]);
+      relays.add((a!.message as RelayGranted).relayKey);
+    }
+    // Two nodes of four ports each: eight relays of one host take every port once.
+    expect(relays.size).toBe(8);
+  }, 30_000);
+
   it('spreads relays over the nodes by load', async () => {
     const used = new Map<string, number>();
     for (let i = 0; i < 6; i++) {

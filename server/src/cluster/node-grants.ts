@@ -32,6 +32,8 @@ interface Granted {
 
 export class NodeGrants {
   private readonly granted = new Map<string, Granted>();
+  /** The node ports granted lately to each side, by node and side key. */
+  private readonly portsOf = new Map<string, number[]>();
   /** Grants made, by node key. */
   readonly perNode = new Map<string, number>();
 
@@ -60,8 +62,7 @@ export class NodeGrants {
     const node = await this.redis.timed((redis) => pickNode(redis, this.region)).catch(() => null);
     if (!node) return this.drop('nodes_full');
     const grant = mintGrant(this.secret, node.id, a.endpoint.address, b.endpoint.address, Date.now(), GRANT_TTL_MS);
-    // Any of the node's ports: the node tells pairs apart by their source addresses.
-    const port = node.ports[Math.floor(Math.random() * node.ports.length)]!;
+    const port = this.choosePort(node.id, node.ports, [a.key, b.key]);
     const relayKey = encodeKey({ address: node.publicIp, port });
     const rg = (side: GrantAsker, other: GrantAsker): RelayGranted => ({
       code: 'RG', peerKey: other.key, relayKey, token: newToken(), grant: sideGrant(grant, other.endpoint.address),
@@ -74,6 +75,25 @@ export class NodeGrants {
       if (side.nonce === undefined) this.drop('grant_needs_nonce');
       else this.send(side.endpoint, { ...rgs.get(side.key)!, nonce: side.nonce });
     }
+  }
+
+  /**
+   * A port of the node on which neither side was granted a relay lately: a host's game socket
+   * tells its relayed peers apart only by their address, so two relays of one host on one node
+   * need two ports. Any port when every one is taken (the node then refuses the second bind).
+   */
+  private choosePort(nodeId: string, ports: readonly number[], keys: readonly string[]): number {
+    const held = new Set(keys.flatMap((key) => this.portsOf.get(`${nodeId} ${key}`) ?? []));
+    const free = ports.filter((port) => !held.has(port));
+    const port = (free.length > 0 ? free : ports)[Math.floor(Math.random() * (free.length > 0 ? free : ports).length)]!;
+    for (const key of keys) {
+      const id = `${nodeId} ${key}`;
+      const list = this.portsOf.get(id) ?? [];
+      this.portsOf.delete(id); // Re-inserted last: the oldest entries go first when the map is full.
+      if (this.portsOf.size >= MAX_REMEMBERED) this.portsOf.delete(this.portsOf.keys().next().value!);
+      this.portsOf.set(id, [...list.filter((p) => p !== port), port].slice(-ports.length));
+    }
+    return port;
   }
 
   private remember(id: string, granted: Granted): void {

@@ -49,6 +49,8 @@ export class RelayNode {
   private ports: RelayPorts | null = null;
   private readonly relays = new Map<string, Relay>();
   private readonly relayOf = new Map<RelaySide, Relay>();
+  /** Each relay's grant (without the peer's address). */
+  private readonly grantOf = new Map<Relay, string>();
   private readonly quota: AddressQuota;
   private readonly bandwidth: FairBandwidth;
   private gate: GrantGate | null = null;
@@ -153,6 +155,8 @@ export class RelayNode {
     if (bound) {
       const relay = this.relayOf.get(bound)!;
       // A resend of its RB (its RA was lost), or a keep-alive: answered, but it keeps nothing alive.
+      // An RB for another relay from an endpoint bound here would be read as this relay's: refused.
+      if (bind && bind.grant !== undefined && readSideGrant(bind.grant)?.grant !== this.grantOf.get(relay)) return this.drop('endpoint_busy');
       if (bind) return this.answerBind(relay, portIndex, bind.token, from);
       return this.forward(relay, bound, datagram);
     }
@@ -169,6 +173,7 @@ export class RelayNode {
       const newSide = (ip: string): RelaySide => ({ key: ip, ip, token: '', nonce: undefined, bound: null, heardAt: -Infinity });
       relay = new Relay(admitted.id, admitted.id, portIndex, [newSide(from.address), newSide(side.peerIp)], this.bandwidth.newBucket(), this.options.now());
       this.add(relay);
+      this.grantOf.set(relay, side.grant);
     }
     if (relay.portIndex !== portIndex) return this.drop('wrong_port');
     const own = relay.side(from.address)!;
@@ -211,6 +216,7 @@ export class RelayNode {
     if (this.relays.get(relay.id) !== relay) return;
     this.relays.delete(relay.id);
     for (const side of relay.sides) this.relayOf.delete(side);
+    this.grantOf.delete(relay);
     this.quota.release(relay.ips);
     this.ports?.remove(relay);
     this.bandwidth.forget(relay.bucket);
