@@ -185,5 +185,12 @@ describe('relay nodes', () => {
       expect(decodeKey(rg[0].relayKey)!.address).toBe(NODE_IPS[1]);
     }
   }, 40_000);
+
+  it('SIGTERM takes a node out of the registry at once, and it exits cleanly', async () => {
+    const node = nodes[1]!;
+    node.child.kill('SIGTERM');
+    expect(await node.exited).toBe(0);
+    expect(await listNodes(link.commands)).toEqual([]);
+  }, 20_000);
 });
 
