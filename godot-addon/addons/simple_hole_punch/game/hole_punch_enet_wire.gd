@@ -3,9 +3,11 @@ extends RefCounted
 ## protocol: a client's connect request and the connection id it asks for, ENet's answer naming
 ## the slot it gave that connection, the slot a datagram is for, and the disconnect that ends a
 ## connection from the client's side; and it joins two datagrams of one connection into one.
+## It also reads the acknowledgements of a connection's first reliable packets out of a datagram.
 ## Nothing else of ENet's traffic is parsed.
 
 ## ENet's protocol: commands, and the fixed size of each (the data of a send follows it).
+const _ACKNOWLEDGE := 1
 const _CONNECT := 2
 const _VERIFY_CONNECT := 3
 const _SIZES: Array[int] = [0, 8, 48, 44, 8, 4, 6, 8, 24, 8, 12, 16, 24]
@@ -90,3 +92,33 @@ static func joined(first: PackedByteArray, then: PackedByteArray) -> PackedByteA
 	both.append_array(first.slice(a_at))
 	both.append_array(then.slice(b_at))
 	return both
+
+
+## The acknowledgements in ENet's datagram [param data] of the reliable packets of channel 0 whose
+## sequence number is at most [param most] (a connection's first ones), alone in a datagram of
+## their own for the same slot and session; empty when it holds none (or cannot be read).
+static func first_acknowledgements(data: PackedByteArray, most: int) -> PackedByteArray:
+	if data.size() < 2:
+		return PackedByteArray()
+	var peer := data.decode_u8(0) << 8 | data.decode_u8(1)
+	var at := 4 if peer & 0x8000 != 0 else 2
+	var acks := PackedByteArray()
+	while peer & 0x4000 == 0 and at + 4 <= data.size(): # Not compressed: command after command.
+		var command := data.decode_u8(at) & 0x0F
+		if command == 0 or command >= _SIZES.size() or at + _SIZES[command] > data.size():
+			break
+		var size := _SIZES[command]
+		if command == _ACKNOWLEDGE:
+			var acknowledged := data.decode_u8(at + 4) << 8 | data.decode_u8(at + 5)
+			if data.decode_u8(at + 1) == 0 and acknowledged >= 1 and acknowledged <= most:
+				acks.append_array(data.slice(at, at + size))
+		elif command == 6: # A reliable send: its data follows.
+			size += data.decode_u8(at + 4) << 8 | data.decode_u8(at + 5)
+		elif command >= 7 and command != 10 and command != 11: # Other sends.
+			size += data.decode_u8(at + 6) << 8 | data.decode_u8(at + 7)
+		at += size
+	if acks.is_empty():
+		return acks
+	# No sent time: it holds nothing to acknowledge.
+	var header := PackedByteArray([(peer >> 8) & 0x3F, peer & 0xFF])
+	return header + acks

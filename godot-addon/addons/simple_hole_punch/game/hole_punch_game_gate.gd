@@ -27,6 +27,13 @@ extends RefCounted
 ## datagram where it fits ([code]HolePunchEnetWire.joined()[/code]), so that what the host says at
 ## once (its list of players and the end of its authentication) is lost or heard at once.
 ##
+## ENet resends a reliable packet only when the oldest one not yet acknowledged is due, and doubles
+## that one's wait at each resend: a player's first (its hello) whose acknowledgements are lost again
+## and again holds back the resends of everything after it (the game's first packets) for seconds,
+## through heavy loss for tens of seconds, until ENet gives up. So the acknowledgements of a
+## connection's first [constant FIRST_PACKETS] reliable packets go out [constant ACK_COPIES] more
+## times, alone, one copy on each of the next reads.
+##
 ## ENet sees each player at its leg's loopback address; [method remote_of] names the player's own.
 ## The gate reads on every physics and process frame, and ENet reads what it passed when the game
 ## polls, as it would at its own socket (at once when a connection begins, so that ENet names its
@@ -45,6 +52,10 @@ const HALF_OPEN := 5.0
 ## Seconds without a datagram either way after which a leg closes (ENet pings every second while
 ## a connection lives, and gives up on a silent one after 30 s).
 const IDLE := 40.0
+## A connection's first reliable packets (of channel 0: the authentication's, the game's first)
+## whose acknowledgements go out again, and how many more times.
+const FIRST_PACKETS := 8
+const ACK_COPIES := 2
 ## Most datagrams read from the game's port per read: a flood cannot stall a frame.
 const MAX_READ := 1024
 ## Connections a leg remembers as ended, so that a late copy of their request is not a new one.
@@ -88,6 +99,8 @@ class _Leg:
 	var live: Dictionary[int, _Connection] = {} # The same, once its handshake is done.
 	var ended: Dictionary[int, bool] = {} # Connection ids that ended.
 	var opened := -1 # The read its last new connection came in.
+	var copies: Array[PackedByteArray] = [] # Acknowledgements to send again, one copy a read each.
+	var copies_left: Array[int] = []
 
 
 ## A connection through a leg.
@@ -179,6 +192,7 @@ func _pump() -> void:
 ## done, what ENet sent it since the last read in one datagram where it fits.
 func _forward(now: float) -> void:
 	for leg: _Leg in _legs.values():
+		_send_copies(leg)
 		var socket := leg.socket
 		var held := PackedByteArray()
 		while socket.get_available_packet_count() > 0:
@@ -203,6 +217,21 @@ func _send_out(leg: _Leg, data: PackedByteArray) -> void:
 	if not data.is_empty():
 		_outer.set_dest_address(leg.ip, leg.port)
 		_outer.put_packet(data)
+		var acks := HolePunchEnetWire.first_acknowledgements(data, FIRST_PACKETS) if leg.pending.is_empty() else PackedByteArray()
+		if not acks.is_empty() and leg.copies.size() < FIRST_PACKETS:
+			leg.copies.append(acks)
+			leg.copies_left.append(ACK_COPIES)
+
+
+## Sends one more copy of each of [param leg]'s acknowledgements still to be sent again.
+func _send_copies(leg: _Leg) -> void:
+	for i in range(leg.copies.size() - 1, -1, -1):
+		_outer.set_dest_address(leg.ip, leg.port)
+		_outer.put_packet(leg.copies[i])
+		leg.copies_left[i] -= 1
+		if leg.copies_left[i] <= 0:
+			leg.copies.remove_at(i)
+			leg.copies_left.remove_at(i)
 
 
 ## Passes [param data] from [param ip]:[param port] to ENet if it may reach it.
