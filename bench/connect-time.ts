@@ -51,6 +51,7 @@ async function main(runs: number): Promise<void> {
         const begin = host.eventsNamed('begin')[0]!.wall;
         const ends = players.flatMap((p) => p.eventsNamed('enet_connected').map((e) => e.wall));
         if (ends.length === 2) connect.push((Math.max(...ends) - begin) * 1000);
+        if (process.env.TIMELINE) for (const p of players) console.log(p === host ? "host" : "client", p.events.map((e) => `${String(e.event)}@${((e.wall - begin) * 1000).toFixed(0)}`).join(" "));
       } finally {
         for (const p of players) p.kill();
         rmSync(dir, { recursive: true, force: true });
