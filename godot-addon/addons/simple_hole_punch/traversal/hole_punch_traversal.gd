@@ -185,6 +185,12 @@ func introduce(peer: HolePunchPeer, their_nat: String, ip6_prefix: String, ip6_h
 			probe.start_easy(peer.public_ip, packet, now)
 			_easy[peer] = probe
 		HolePunchPlan.Plan.PROBE_HARD:
+			if not we_host and not random:
+				# The host may run its game already (a late join): it cannot probe from there, and asks
+				# for the relay at once. The server opens one only when both ask, so this costs nothing
+				# when the host probes.
+				peer.relay_after = now
+				peer.relay_beside_probing = true
 			if _hard_peer == null and _kept_peer == null: # The one peer of a client or of a random session.
 				_hard_peer = peer
 				_probed_peers += 1
