@@ -348,3 +348,21 @@ func _two_clients() -> Array[Endpoint]:
 			_endpoints.append(second)
 			return [first, second]
 	return []
+
+
+func test_a_hard_client_of_an_easy_host_asks_for_the_relay_beside_its_probing() -> void:
+	# Given a client behind a port-randomising NAT (the host may run its game: it cannot probe then),
+	_randomising = true
+	var node := _node()
+	node.probe_sockets = 4
+	node.punch_timeout = 3.0
+	var host := _endpoint()
+	var code := _server_key() + "cyahcyah"
+	var registered: Array = await _register(func(_key: String, alias: String) -> Error: return node.join_session(code, alias))
+	assert_true(_requests[0].ends_with(":port_randomising"), "JS carries the type: %s" % [_requests])
+	# when the server introduces the host as port-preserving, with the pair's secret,
+	var me := HolePunchProtocol.encode_key(PUBLIC_IP, 40000)
+	_tell(HolePunchProtocol.encode_join_registered(me, host.key, host.key, registered[1], SECRETS[0], "port_preserving"), registered[0])
+	# then it asks for the relay at once, well before punch_timeout, while it probes.
+	assert_true(await wait_until(func() -> bool: return not _received("RQ").is_empty(), 1.0), "RQ at once")
+	assert_true(_rv_ports(host, -1).size() > 1, "probing from several sockets")
