@@ -294,8 +294,9 @@ func _send_late(now: float) -> void:
 	if fields[0] == "":
 		return # Nothing to tell.
 	_server.request(make, fields, now)
+	var packet: PackedByteArray = make.call(fields + [""])
 	for copy in 2:
-		_server.send(make.call(fields + [""]))
+		_server.send(packet)
 	told = nat.nat_type
 
 
