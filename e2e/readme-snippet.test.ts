@@ -1,7 +1,8 @@
 /**
  * The README's first snippet, run as written: a host and a player, each a fresh Godot project with
- * the addon and the snippet's script, against the real server; they punch, connect through the
- * node's own ENet peer and send an RPC each way.
+ * the addon and the snippet's script (its server setting naming the real server), against that
+ * server; the host shares the short code, the player joins with it, they punch, connect through
+ * the node's own ENet peer and send an RPC each way.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -41,10 +42,12 @@ describe('the README\'s first snippet', () => {
   it('connects a host and a player as written, with an RPC each way', async () => {
     const server: RunningServer = await startServer();
     cleanups.push(() => server.process.kill());
-    const dir = snippetProject(server.key);
+    // The game names the server as a developer's would, by name and port: the name resolves to loopback.
+    const dir = snippetProject(`localhost:${server.port}`);
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const host = run(dir, 'host', 'host');
     const code = (await host.waitForLine(SNIPPET_LINES.code, 20_000))[1]!;
+    expect(code, 'the short code, as players read it out').toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
     const player = run(dir, 'player', 'join', code);
     await player.waitForLine(/^host is here$/, 20_000);
     await host.waitForLine(/^player is here$/, 20_000);

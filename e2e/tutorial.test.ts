@@ -43,12 +43,12 @@ describe('the addon README\'s first game', () => {
   it('plays a session as written: password, cap, late join, RPCs, a player leaving, the host leaving', async () => {
     const server: RunningServer = await startServer();
     cleanups.push(() => server.process.kill());
-    const dir = tutorialProject(server.key);
+    const dir = tutorialProject(`localhost:${server.port}`);
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
 
     // Given a host with a password and room for two players
     const host = play(dir, 'host', 'host', 'swordfish');
-    const code = (await host.godot.waitForLine(/^share this code: (\S+)$/, WAIT))[1]!;
+    const code = (await host.godot.waitForLine(/^share this code: ([A-Z]{4}-[A-Z]{4})$/, WAIT))[1]!;
 
     // When the first player joins with the password, the game starts with a square each
     const ann = play(dir, 'ann', 'join', code, 'ann', 'swordfish');

@@ -6,8 +6,8 @@
  */
 import type { FieldSpec, MessageSpec } from './types.ts';
 
-/** What a player's path to the host was when it punched. */
-export const PATHS = ['local', 'public', 'relay'];
+/** What a player's path to the host is: the words of HolePunch.get_players(). */
+export const PATHS = ['local', 'public', 'mapped', 'relay'];
 
 const ALIAS: FieldSpec = {
   name: 'alias', type: 'text',
@@ -29,15 +29,16 @@ export const gameMessages: readonly MessageSpec[] = [
   },
   {
     code: 'SHP-ROSTER', name: 'game_roster', direction: 'game_connection',
-    doc: 'Host to a player: the players of the game as they now stand. In authentication it is the welcome (the player completes its side on it), then sent to every player (raw, reliable) whenever the list changes.',
+    doc: 'Host to a player: the players of the game as they now stand. In authentication it is the welcome (the player completes its side on it), then sent to every player (raw, reliable) whenever the list changes, and when the round trips moved (at most every few seconds).',
     fields: [
       {
         name: 'key', type: 'key', repeated: true, minCount: 0, maxCount: 1024,
-        doc: 'A player\'s public key; one record of four fields per player, at most the host\'s max_peers (whose range ends at 1024).',
+        doc: 'A player\'s public key; one record of five fields per player, at most the host\'s max_peers (whose range ends at 1024).',
       },
       { ...ALIAS, repeated: true, doc: 'Its alias, percent-encoded UTF-8; empty when it never told one.' },
       { name: 'peer_id', type: 'peer_id', repeated: true, doc: 'Its ENet peer id on the host, 0 while it is not connected yet.' },
-      { name: 'path', type: 'word', values: PATHS, repeated: true, doc: 'Its path to the host: local (LAN), public (punched, IPv4 or IPv6) or relay.' },
+      { name: 'path', type: 'word', values: PATHS, repeated: true, doc: 'Its path to the host: local (LAN), public (punched, IPv4 or IPv6), mapped (punched by birthday probing, through a port a NAT picked) or relay.' },
+      { name: 'rtt', type: 'count', repeated: true, doc: 'Its round trip to the host in milliseconds, as the host\'s ENet measures it; 0 while unknown.' },
     ],
   },
   {

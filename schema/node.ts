@@ -39,7 +39,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       name: 'peer_path', doc: 'A peer became reachable, or reachable by a better path. Direct paths always win; the relay is used only after punching failed.',
       params: [
         { name: 'key', type: 'String', doc: 'The peer\'s public key (as the server saw it).' },
-        { name: 'path', type: 'String', doc: '"local" (same LAN), "public" (punched through the NATs) or "relay" (through the server).' },
+        { name: 'path', type: 'String', doc: '"local" (same LAN), "public" (punched through the NATs), "mapped" (punched by birthday probing, through a port a NAT picked rather than the one the server saw) or "relay" (through the server).' },
       ],
     },
     {
@@ -85,6 +85,13 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
         { name: 'key', type: 'String', doc: 'The player\'s public key.' },
         { name: 'alias', type: 'String', doc: 'Its alias (empty when it never told one).' },
         { name: 'reason', type: 'String', doc: '[code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay), [code]removed[/code] (by the host) or [code]left[/code] (it left, or its game connection closed or went silent for [member game_timeout] and did not come back: a fresh attempt of its own already being let in keeps it, unless that attempt fails).' },
+      ],
+    },
+    {
+      name: 'player_path', doc: 'A player of [method get_players] now takes another path ([code]path[/code] there changed), on every machine: before the handover a better path punched (as [signal peer_path]); in a game the node runs ([member manage_game_peer]), a player whose connection started afresh on another path, as the host lists it. The path it had when it joined is in [method get_players].',
+      params: [
+        { name: 'key', type: 'String', doc: 'The player\'s public key.' },
+        { name: 'path', type: 'String', doc: '"local", "public", "mapped" or "relay" (see [signal peer_path]).' },
       ],
     },
     {
@@ -153,7 +160,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       returns: 'Error',
     },
     {
-      name: 'get_players', doc: 'The players this node knows, by public key: [code]{"alias": String, "path": String, "peer_id": int}[/code]. Before the handover, the peers it punched to. In a game the node runs ([member manage_game_peer]), every player on every machine: the host lists who is in the game, late joiners included, and tells each client, which has the host and every other player ([code]path[/code] is that player\'s path to the host). [code]peer_id[/code] is the ENet peer id once connected (1 for the host), else 0. Empty once this node\'s attempt or game ended with [signal failed], as after [method leave].',
+      name: 'get_players', doc: 'The players this node knows, by public key: [code]{"alias": String, "path": String, "peer_id": int, "rtt": int}[/code]. Before the handover, the peers it punched to. In a game the node runs ([member manage_game_peer]), every player on every machine: the host lists who is in the game, late joiners included, and tells each client, which has the host and every other player ([code]path[/code] is that player\'s path to the host: [code]local[/code], [code]public[/code], [code]mapped[/code] or [code]relay[/code], as in [signal peer_path]; [signal player_path] says when it changes). [code]peer_id[/code] is the ENet peer id once connected (1 for the host), else 0. [code]rtt[/code] is the round trip in milliseconds on the game connection, as ENet measures it, current at each call: on the host each player\'s; on a client the host\'s, and each other player\'s to the host as the host last shared it (it shares them when they move, at most every two seconds); -1 while unknown (before the game). Empty once this node\'s attempt or game ended with [signal failed], as after [method leave].',
       params: [], returns: 'Dictionary',
     },
     {

@@ -1,7 +1,7 @@
 /**
  * The README's first snippet as a new developer's game: a fresh Godot project holding the addon,
- * the snippet file with only its SERVER_KEY replaced, and a tiny main scene that calls host() or
- * join(code) from the command line. The end-to-end test runs it on loopback, the NAT lab behind
+ * the snippet file with only its server setting replaced, and a tiny main scene that calls host()
+ * or join(code) from the command line. The end-to-end test runs it on loopback, the NAT lab behind
  * real NATs.
  */
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -35,18 +35,29 @@ export function idMismatch(hostLines: readonly string[]): string | null {
   return said === undefined || known.includes(said) ? null : `the player calls itself ${said}, the host knows it as ${known.join(', ')}`;
 }
 
+/** The server setting a snippet shows, `hole_punch.server = "name:port"`, with its name and port. */
+const SERVER_SETTING = /hole_punch\.server = "[^"\s]+:\d+"/;
+
+/**
+ * [script] with the server setting it shows set to [server] (`name:port`, as the node's `server`
+ * setting takes it); it throws when the script shows none.
+ */
+export function withServer(script: string, server: string, file: string): string {
+  const set = script.replace(SERVER_SETTING, `hole_punch.server = "${server}"`);
+  if (set === script) throw new Error(`${file} sets no hole_punch.server to replace`);
+  return set;
+}
+
 /**
  * Writes the project into a new temporary folder and imports it (Godot's `--import`, slow: once
- * per project, not per run). The caller removes the folder.
+ * per project, not per run), its server setting [server] (`name:port`). The caller removes the
+ * folder.
  */
-export function snippetProject(serverKey: string): string {
+export function snippetProject(server: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'shp-snippet-'));
   // The addon alone, as a game has it: not the GUT that the addon's tests copy beside it.
   cpSync(resolve(ROOT, 'godot-addon/addons/simple_hole_punch'), join(dir, 'addons/simple_hole_punch'), { recursive: true });
-  const snippet = readFileSync(resolve(ROOT, SNIPPET), 'utf8');
-  const keyed = snippet.replace(/const SERVER_KEY := "[a-z]{12}"/, `const SERVER_KEY := "${serverKey}"`);
-  if (keyed === snippet) throw new Error(`${SNIPPET} has no SERVER_KEY constant to replace`);
-  writeFileSync(join(dir, 'quick_start.gd'), keyed);
+  writeFileSync(join(dir, 'quick_start.gd'), withServer(readFileSync(resolve(ROOT, SNIPPET), 'utf8'), server, SNIPPET));
   writeFileSync(join(dir, 'main.gd'), [
     'extends "res://quick_start.gd"', '', '',
     'func _ready() -> void:', '\tsuper()',

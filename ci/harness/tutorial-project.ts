@@ -1,6 +1,6 @@
 /**
  * The addon README's first game as a developer would build it: a fresh Godot project holding the
- * addon and the tutorial's script, with only its SERVER_KEY replaced, run with the command lines
+ * addon and the tutorial's script, with only its server setting replaced, run with the command lines
  * the README gives (`-- host PASSWORD`, `-- join CODE NAME PASSWORD`). The main scene extends the
  * script and adds what a test needs and a person has: hands (commands from a file: `move X Y`,
  * `leave`) and eyes (a line whenever the squares or the players it knows change, and each failure
@@ -10,7 +10,7 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ROOT } from './godot.ts';
-import { finishProject } from './snippet-project.ts';
+import { finishProject, withServer } from './snippet-project.ts';
 
 /** The tutorial's game, which the addon README shows block by block. */
 export const TUTORIAL = 'godot-demo/snippets/first_game.gd';
@@ -76,17 +76,14 @@ func _alias_of(id: int) -> String:
 `;
 
 /**
- * Writes the project into a new temporary folder and imports it (once per project, not per run).
- * The caller removes the folder.
+ * Writes the project into a new temporary folder and imports it (once per project, not per run),
+ * its server setting [server] (`name:port`). The caller removes the folder.
  */
-export function tutorialProject(serverKey: string): string {
+export function tutorialProject(server: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'shp-tutorial-'));
   // The addon alone, as a game has it: not the GUT that the addon's tests copy beside it.
   cpSync(resolve(ROOT, 'godot-addon/addons/simple_hole_punch'), join(dir, 'addons/simple_hole_punch'), { recursive: true });
-  const game = readFileSync(resolve(ROOT, TUTORIAL), 'utf8');
-  const keyed = game.replace(/const SERVER_KEY := "[a-z]{12}"/, `const SERVER_KEY := "${serverKey}"`);
-  if (keyed === game) throw new Error(`${TUTORIAL} has no SERVER_KEY constant to replace`);
-  writeFileSync(join(dir, 'first_game.gd'), keyed);
+  writeFileSync(join(dir, 'first_game.gd'), withServer(readFileSync(resolve(ROOT, TUTORIAL), 'utf8'), server, TUTORIAL));
   writeFileSync(join(dir, 'main.gd'), MAIN);
   finishProject(dir, 'first game', 'Node2D');
   return dir;

@@ -11,7 +11,7 @@ import { Watched } from '../harness/processes.ts';
 import { idMismatch, SNIPPET, SNIPPET_LINES, snippetArgs, snippetProject } from '../harness/snippet-project.ts';
 import { type Impairment, type Lab, type NatKind, SERVER_IP } from './lab.ts';
 import { type Case, expect } from './expectations.ts';
-import { startLabPlayer } from './sessions.ts';
+import { SERVER_PORT, startLabPlayer } from './sessions.ts';
 import type { PlayerEvent } from '../harness/processes.ts';
 
 /** Sessions in a row for the README's snippet through loss (SHP_READY_PEER_SESSIONS, default 20). */
@@ -25,8 +25,9 @@ export function gameCases(impaired: Impairment): Case[] {
     {
       name: `6a. the README's first snippet as written (${SNIPPET}), two port-preserving NATs, ${SESSIONS} sessions, RPCs both ways (20% loss, 5% duplication, 30±10 ms delay)`,
       spec: twoNats,
-      run: async (lab: Lab, key: string) => {
-        const dir = snippetProject(key); // Imported once: Godot's import is slow.
+      run: async (lab: Lab) => {
+        // The game names the lab server by its address, as a game names its server by name.
+        const dir = snippetProject(`${SERVER_IP}:${SERVER_PORT}`); // Imported once: Godot's import is slow.
         try {
           const times: number[] = [];
           const failures: string[] = [];

@@ -7,6 +7,9 @@ import { Player, type PlayerOptions, playerArgs, Watched } from '../harness/proc
 import { SERVER_BUNDLE } from '../harness/server-build.ts';
 import { type Lab, SERVER_IP, SERVER_IP6 } from './lab.ts';
 
+/** The lab server's UDP port, at SERVER_IP: a game's `server` setting is `${SERVER_IP}:${SERVER_PORT}`. */
+export const SERVER_PORT = 7788;
+
 export interface LabServer {
   readonly key: string;
   readonly process: Watched;
@@ -15,7 +18,7 @@ export interface LabServer {
 export async function startLabServer(lab: Lab, extraArgs: readonly string[] = []): Promise<LabServer> {
   // In a dual-stack lab the server has an IPv6 address, where players prove theirs.
   const ip6 = lab.dualStack ? ['--public-ip6', SERVER_IP6] : [];
-  const child = lab.spawn('server', process.execPath, [SERVER_BUNDLE, '--port', '7788', '--bind', SERVER_IP, '--public-ip', SERVER_IP, ...ip6, ...extraArgs], { cwd: ROOT });
+  const child = lab.spawn('server', process.execPath, [SERVER_BUNDLE, '--port', String(SERVER_PORT), '--bind', SERVER_IP, '--public-ip', SERVER_IP, ...ip6, ...extraArgs], { cwd: ROOT });
   const watched = new Watched(child, 'server');
   const match = await watched.waitForLine(/server key: ([a-z]{12})/, 20_000);
   return { key: match[1]!, process: watched };

@@ -9,7 +9,7 @@ describe('the wire-format page', () => {
   it('lists every message of the schema with its fields and longest datagram', () => {
     for (const m of protocol.messages) expect(page).toContain(`### ${m.code} ${m.name} (`);
     expect(page).toContain('| HS | host_session | client → server | local_key, [nonce, nat, ip6_prefix, ip6_host, ip6_proof] | 100 |');
-    expect(page).toContain('| SHP-ROSTER | game_roster | player ↔ host | (key, alias, peer_id, path)… |');
+    expect(page).toContain('| SHP-ROSTER | game_roster | player ↔ host | (key, alias, peer_id, path, rtt)… |');
     expect(page).toContain('| host_ip6_prefix (optional) | token | 16 |');
     expect(page).toContain('| reason | word: `server_full`, `address_limit`, `session_full` | 11–13 |');
   });

@@ -1,7 +1,6 @@
 extends Node2D
 ## A first game: a host and its players, each a square its owner moves with the arrow keys.
 
-const SERVER_KEY := "qucycyahjiuv" # the key your server printed
 const SPEED := 200.0 # pixels a second
 
 var hole_punch := HolePunch.new()
@@ -9,6 +8,7 @@ var my_name := "host"
 
 
 func _ready() -> void:
+	hole_punch.server = "play.example.com:7788" # your server's name (or address) and port
 	hole_punch.manage_game_peer = true # the node starts ENet itself once the holes are punched
 	hole_punch.keep_open = true # players may join the game after it started, with the same code
 	hole_punch.game_timeout = 3.0 # seconds of silence before a player in the game counts as gone
@@ -34,12 +34,12 @@ func _ready() -> void:
 func host(password: String) -> void:
 	hole_punch.password = password # the node turns away a player who brings another one
 	hole_punch.max_players = 2 # counts the players, not the host
-	hole_punch.start_session.connect(func(code: String) -> void: print("share this code: ", code))
+	hole_punch.start_session.connect(func(_code: String) -> void: print("share this code: ", hole_punch.get_short_code()))
 	hole_punch.player_refused.connect(func(_key: String, alias: String, reason: String) -> void:
 		print("refused ", alias, ": ", reason))
 	# The first player starts the game; the others join it while it runs (keep_open).
 	hole_punch.player_joined.connect(func(_key: String, _alias: String) -> void: hole_punch.close_session(), CONNECT_ONE_SHOT)
-	hole_punch.host_session(SERVER_KEY, my_name)
+	hole_punch.host_session("", my_name) # no server key: the server setting names the server
 
 
 ## A player joins with the host's code and password.

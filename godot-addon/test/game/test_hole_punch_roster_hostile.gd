@@ -18,22 +18,23 @@ func test_a_client_takes_only_well_formed_lists_from_the_host() -> void:
 	var key := key_of(Ports.free_port())
 	var too_many := "SHP-ROSTER"
 	for i in ann.max_peers + 1:
-		too_many += ":%s:p%d:0:public" % [key_of(20000 + i), i]
+		too_many += ":%s:p%d:0:public:0" % [key_of(20000 + i), i]
 	var bad: Array[String] = [
-		"SHP-ROSTER:notakey:x:5:public", # not a key
-		"SHP-ROSTER:%s:x:abc:public" % key, # not an id
-		"SHP-ROSTER:%s:x:1:public" % key, # the host's id for another player
-		"SHP-ROSTER:%s:x:-7:public" % key,
-		"SHP-ROSTER:%s:x:5:moon" % key, # not a path
-		"SHP-ROSTER:%s:x:5" % key, # a field short
-		"SHP-ROSTER:%s:%s:5:public" % [key, "x".repeat(40)], # alias too long
-		"SHP-ROSTER:%s:x:5:public:%s:y:6:public" % [key, key], # the same key twice
+		"SHP-ROSTER:notakey:x:5:public:3", # not a key
+		"SHP-ROSTER:%s:x:abc:public:3" % key, # not an id
+		"SHP-ROSTER:%s:x:1:public:3" % key, # the host's id for another player
+		"SHP-ROSTER:%s:x:-7:public:3" % key,
+		"SHP-ROSTER:%s:x:5:moon:3" % key, # not a path
+		"SHP-ROSTER:%s:x:5:public" % key, # a field short
+		"SHP-ROSTER:%s:x:5:public:-1" % key, # not a round trip
+		"SHP-ROSTER:%s:%s:5:public:3" % [key, "x".repeat(40)], # alias too long
+		"SHP-ROSTER:%s:x:5:public:3:%s:y:6:public:3" % [key, key], # the same key twice
 		too_many,
 		"SHP-LEFT:%s:left" % key, # nobody we know
 		"SHP-LEFT:%s:evil" % bob._session._public_key, # not a reason
 		"SHP-REFUSED:", # no reason
 		"SHP-REFUSED:%01bell", # a control character once decoded
-		"SHP-ROSTER:%s:%%41:5:public" % key, # an alias not as we write it
+		"SHP-ROSTER:%s:%%41:5:public:3" % key, # an alias not as we write it
 		"SHP-" + "x".repeat(HolePunchRoster.MAX_BYTES + HolePunchRoster.ENTRY_BYTES * ann.max_peers),
 	]
 	# When the host's connection carries malformed messages of ours, one with a control character,
@@ -41,7 +42,7 @@ func test_a_client_takes_only_well_formed_lists_from_the_host() -> void:
 	for text in bad:
 		host.multiplayer.send_bytes(text.to_ascii_buffer(), ann_id)
 	host.multiplayer.send_bytes(PackedByteArray([0x53, 0x48, 0x50, 0x2d, 0x01, 0x02]), ann_id)
-	bob.multiplayer.send_bytes(("SHP-ROSTER:%s:mallory:9:public" % key).to_ascii_buffer(), ann_id)
+	bob.multiplayer.send_bytes(("SHP-ROSTER:%s:mallory:9:public:3" % key).to_ascii_buffer(), ann_id)
 	host.multiplayer.send_bytes("the game's own packet".to_ascii_buffer(), ann_id)
 	# Then each of ours is dropped and counted, nothing changes, and the others are not ours
 	assert_true(await wait_until(func() -> bool: return roster.dropped_messages == bad.size() + 1, 2.0), "dropped %d of %d" % [roster.dropped_messages, bad.size() + 1])

@@ -18,7 +18,7 @@ export const NO_TOKEN = 'cycycycycycycycy';
 /** The NAT types a node reports (HS, JS, RS) and learns of its peer (JR, NJ). open: a public address, no NAT; port_preserving: one public port for every destination (endpoint-independent mapping); port_randomising: a new public port per destination; unknown: not diagnosed (or the server has no probe port). */
 export const NAT_TYPES = ['open', 'port_preserving', 'port_randomising', 'unknown'] as const;
 /** A player's path to the host, in SHP-ROSTER. */
-export const PATHS = ['local', 'public', 'relay'] as const;
+export const PATHS = ['local', 'public', 'mapped', 'relay'] as const;
 /** The failure each RF reason ends an attempt with (the addon's `Failure` names). */
 export const REFUSED_REASON_FAILURES = { server_full: 'server_full', address_limit: 'address_limit', session_full: 'session_full' } as const;
 
@@ -431,17 +431,19 @@ export interface GameHello {
   readonly proof?: string;
 }
 
-/** `SHP-ROSTER` (game connection): Host to a player: the players of the game as they now stand. In authentication it is the welcome (the player completes its side on it), then sent to every player (raw, reliable) whenever the list changes. */
+/** `SHP-ROSTER` (game connection): Host to a player: the players of the game as they now stand. In authentication it is the welcome (the player completes its side on it), then sent to every player (raw, reliable) whenever the list changes, and when the round trips moved (at most every few seconds). */
 export interface GameRoster {
   readonly code: 'SHP-ROSTER';
-  /** A player's public key; one record of four fields per player, at most the host's max_peers (whose range ends at 1024). */
+  /** A player's public key; one record of five fields per player, at most the host's max_peers (whose range ends at 1024). */
   readonly key: readonly string[];
   /** Its alias, percent-encoded UTF-8; empty when it never told one. */
   readonly alias: readonly string[];
   /** Its ENet peer id on the host, 0 while it is not connected yet. */
   readonly peerId: readonly string[];
-  /** Its path to the host: local (LAN), public (punched, IPv4 or IPv6) or relay. */
-  readonly path: readonly ('local' | 'public' | 'relay')[];
+  /** Its path to the host: local (LAN), public (punched, IPv4 or IPv6), mapped (punched by birthday probing, through a port a NAT picked) or relay. */
+  readonly path: readonly ('local' | 'public' | 'mapped' | 'relay')[];
+  /** Its round trip to the host in milliseconds, as the host's ENet measures it; 0 while unknown. */
+  readonly rtt: readonly string[];
 }
 
 /** `SHP-LEFT` (game connection): Host to every player (raw, reliable): a player is gone. */
@@ -728,11 +730,12 @@ export const GAME_MESSAGES = {
     ]
   },
   'SHP-ROSTER': {
-    code: 'SHP-ROSTER', direction: 'game_connection', maxBytes: 425994, minCount: 0, maxCount: 1024, fields: [
+    code: 'SHP-ROSTER', direction: 'game_connection', maxBytes: 437258, minCount: 0, maxCount: 1024, fields: [
       { name: 'key', wire: 'key', type: 'key', min: 12, max: 12, repeated: true },
       { name: 'alias', wire: 'alias', type: 'text', min: 0, max: 384, repeated: true },
       { name: 'peerId', wire: 'peer_id', type: 'peer_id', min: 1, max: 10, repeated: true },
-      { name: 'path', wire: 'path', type: 'word', min: 5, max: 6, repeated: true, values: ['local', 'public', 'relay'] },
+      { name: 'path', wire: 'path', type: 'word', min: 5, max: 6, repeated: true, values: ['local', 'public', 'mapped', 'relay'] },
+      { name: 'rtt', wire: 'rtt', type: 'count', min: 1, max: 10, repeated: true },
     ]
   },
   'SHP-LEFT': {
@@ -758,7 +761,7 @@ export type DecodeResult = CodecResult<Message>;
 /** The rendezvous codec over MESSAGES (written once by hand, in server/src/wire/message-codec.ts). */
 export const { encode, decode }: MessageCodec<Message> = messageCodec<Message>(MESSAGES, keys, { codeLength: 2, maxDatagramBytes: LIMITS.maxDatagramBytes });
 /** The game connection's codec over GAME_MESSAGES. */
-export const gameCodec: MessageCodec<GameMessage> = messageCodec<GameMessage>(GAME_MESSAGES, keys, { maxDatagramBytes: 425994 });
+export const gameCodec: MessageCodec<GameMessage> = messageCodec<GameMessage>(GAME_MESSAGES, keys, { maxDatagramBytes: 437258 });
 
 /** What the server implements: one method per client-to-server message. */
 export interface ServerHandlers<From> {

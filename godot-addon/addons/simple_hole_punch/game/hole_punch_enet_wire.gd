@@ -2,7 +2,8 @@ extends RefCounted
 ## What the game gate ([code]hole_punch_game_gate.gd[/code]) reads and writes of ENet's own
 ## protocol: a client's connect request and the connection id it asks for, ENet's answer naming
 ## the slot it gave that connection, the slot a datagram is for, and the disconnect that ends a
-## connection from the client's side. Nothing else of ENet's traffic is parsed.
+## connection from the client's side; and it joins two datagrams of one connection into one.
+## Nothing else of ENet's traffic is parsed.
 
 ## ENet's protocol: commands, and the fixed size of each (the data of a send follows it).
 const _CONNECT := 2
@@ -10,6 +11,8 @@ const _VERIFY_CONNECT := 3
 const _SIZES: Array[int] = [0, 8, 48, 44, 8, 4, 6, 8, 24, 8, 12, 16, 24]
 ## The peer id of a datagram to no slot yet; also the mask of the slot in a datagram's header.
 const NO_PEER := 0x0FFF
+## Most bytes of a datagram [method joined] makes: ENet's own MTU.
+const JOINED_MAX := 1392
 
 
 ## The connection ID an ENet connect request in [param data] asks for, or -1 for any other
@@ -60,3 +63,30 @@ static func verified_connect(data: PackedByteArray) -> Array[int]:
 ## ENet's DISCONNECT from the client's side of the connection in [param slot], [param session].
 static func disconnect_packet(slot: int, session: int) -> PackedByteArray:
 	return PackedByteArray([(slot >> 8) | (session << 4), slot & 0xFF, 4, 0xFF, 0, 0, 0, 0, 0, 0])
+
+
+## ENet's datagrams [param first] and [param then] (sent in that order) as one, or empty when they
+## cannot be one: for another slot or session, compressed, or over [constant JOINED_MAX] bytes
+## ([param then] alone when [param first] is empty). ENet sends each packet of the game in a
+## datagram of its own ([method ENetMultiplayerPeer.put_packet] flushes), each lost on its own, and
+## a reliable packet waits for the ones before it: the host's list of players and the end of its
+## authentication, sent together, could arrive apart, the player welcomed (no fresh attempt) but
+## not let in while ENet's resend timer doubles, for tens of seconds through heavy loss.
+static func joined(first: PackedByteArray, then: PackedByteArray) -> PackedByteArray:
+	if first.is_empty():
+		return then
+	if first.size() < 2 or then.size() < 2:
+		return PackedByteArray()
+	var a := first.decode_u8(0) << 8 | first.decode_u8(1)
+	var b := then.decode_u8(0) << 8 | then.decode_u8(1)
+	if a & 0x4000 != 0 or b & 0x4000 != 0 or a & 0x3FFF != b & 0x3FFF: # Compressed, or another slot or session.
+		return PackedByteArray()
+	var a_at := 4 if a & 0x8000 != 0 else 2 # After the sent time, if any.
+	var b_at := 4 if b & 0x8000 != 0 else 2
+	if first.size() < a_at or then.size() < b_at or first.size() - a_at + then.size() - b_at + 4 > JOINED_MAX:
+		return PackedByteArray()
+	# The header with a sent time, if either has one: ENet acknowledges each reliable command with it.
+	var both := first.slice(0, a_at) if a_at == 4 or b_at == 2 else then.slice(0, b_at)
+	both.append_array(first.slice(a_at))
+	both.append_array(then.slice(b_at))
+	return both

@@ -23,6 +23,10 @@ extends RefCounted
 ## slot also ends after [constant HALF_OPEN] seconds. So an address holds at most one half-open
 ## slot, for seconds.
 ##
+## Once a connection's handshake is done, what ENet sends it between two reads goes out in one
+## datagram where it fits ([code]HolePunchEnetWire.joined()[/code]), so that what the host says at
+## once (its list of players and the end of its authentication) is lost or heard at once.
+##
 ## ENet sees each player at its leg's loopback address; [method remote_of] names the player's own.
 ## The gate reads on every physics and process frame, and ENet reads what it passed when the game
 ## polls, as it would at its own socket (at once when a connection begins, so that ENet names its
@@ -171,18 +175,34 @@ func _pump() -> void:
 		_sweep(now)
 
 
-## Sends out through the game's port what ENet sent each leg.
+## Sends out through the game's port what ENet sent each leg: once a connection's handshake is
+## done, what ENet sent it since the last read in one datagram where it fits.
 func _forward(now: float) -> void:
 	for leg: _Leg in _legs.values():
 		var socket := leg.socket
+		var held := PackedByteArray()
 		while socket.get_available_packet_count() > 0:
 			var data := socket.get_packet()
-			if socket.get_packet_port() == _enet_port:
-				leg.last = now
-				if not leg.pending.is_empty():
-					_on_answer(leg, data)
-				_outer.set_dest_address(leg.ip, leg.port)
-				_outer.put_packet(data)
+			if socket.get_packet_port() != _enet_port:
+				continue
+			leg.last = now
+			if not leg.pending.is_empty():
+				_on_answer(leg, data)
+			# Not while a handshake goes on: a client still connecting drops the rest of a datagram at
+			# a command it cannot take yet (an old connection's), which could be ENet's answer.
+			var both := HolePunchEnetWire.joined(held, data) if leg.pending.is_empty() else PackedByteArray()
+			if both.is_empty():
+				_send_out(leg, held)
+				held = data
+			else:
+				held = both
+		_send_out(leg, held)
+
+
+func _send_out(leg: _Leg, data: PackedByteArray) -> void:
+	if not data.is_empty():
+		_outer.set_dest_address(leg.ip, leg.port)
+		_outer.put_packet(data)
 
 
 ## Passes [param data] from [param ip]:[param port] to ENet if it may reach it.

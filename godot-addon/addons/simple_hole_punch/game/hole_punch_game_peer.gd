@@ -49,6 +49,8 @@ signal player_left(key: String, alias: String, reason: String)
 signal player_refused(key: String, alias: String, reason: String)
 ## Host: a late joiner's payload (see [signal HolePunch.player_payload]).
 signal player_payload(key: String, payload: String)
+## A player in the game took another path (see [signal HolePunch.player_path]).
+signal player_path(key: String, path: String)
 
 ## ENet's timeout for each game connection ([method ENetPacketPeer.set_timeout]): ENet's own
 ## (32, 5000, 30000) drops a peer after about five unanswered resends, which a path that loses a
@@ -209,6 +211,7 @@ func start_server(port: int) -> void:
 	host.player_left.connect(player_left.emit)
 	host.player_refused.connect(player_refused.emit)
 	host.player_payload.connect(player_payload.emit)
+	host.player_path.connect(player_path.emit)
 	_set_roster(host) # Before any peer can connect.
 	host.behind(gate)
 	_node.multiplayer.multiplayer_peer = peer
@@ -227,6 +230,7 @@ func start_client(ip: String, port: int, local_port: int) -> void:
 	var client := HolePunchRosterClient.new(_node, host, _settings, _clock, own)
 	client.player_joined.connect(player_joined.emit)
 	client.player_left.connect(player_left.emit)
+	client.player_path.connect(player_path.emit)
 	client.refused.connect(_on_refused)
 	client.welcomed.connect(_on_welcomed)
 	client.let_in.connect(_on_let_in)

@@ -48,7 +48,7 @@ const BEATS := 10
 ## Most bytes of a message other than the player list (a hello: two texts and a proof).
 const MAX_BYTES := 64 + 2 * HolePunchProtocol.MAX_TEXT_LENGTH
 ## Most bytes of one player in the list.
-const ENTRY_BYTES := 40 + HolePunchProtocol.MAX_TEXT_LENGTH
+const ENTRY_BYTES := 52 + HolePunchProtocol.MAX_TEXT_LENGTH
 
 ## Messages dropped: malformed, or from a peer that may not send them.
 var dropped_messages := 0
@@ -57,7 +57,8 @@ var _node: Node
 ## none came yet (its clock is not running: see [method beat_to]).
 var _heard := {}
 var _next_beat := 0.0
-## The players: key -> [code]{"alias": String, "path": String, "peer_id": int}[/code].
+## The players: key -> [code]{"alias": String, "path": String, "peer_id": int}[/code] (and
+## [code]"rtt"[/code] on a client, as the host shared it; the host adds its own when asked).
 var _players := {}
 
 

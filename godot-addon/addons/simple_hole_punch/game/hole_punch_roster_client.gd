@@ -19,6 +19,8 @@ const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 signal player_joined(key: String, alias: String)
 ## Another player left ([code]left[/code]) or was removed ([code]removed[/code]).
 signal player_left(key: String, alias: String, reason: String)
+## Another player now takes [param path] to the host, as the host lists it.
+signal player_path(key: String, path: String)
 
 ## The host's game refused this player, for [param reason].
 signal refused(reason: String)
@@ -82,12 +84,22 @@ func peer_id(key: String) -> int:
 	return super(key)
 
 
-## The other players, and the host.
+## The other players (their round trips to the host as the host last shared them), and the host
+## (our own round trip to it now, as ENet measures it).
 func players() -> Dictionary:
 	var all := super()
 	if _host_key != "":
-		all[_host_key] = {"alias": _host.alias, "path": _host.path, "peer_id": peer_id(_host_key)}
+		all[_host_key] = {"alias": _host.alias, "path": _host.path, "peer_id": peer_id(_host_key), "rtt": _host_rtt()}
 	return all
+
+
+## The round trip (ms) to the host on our game connection, or -1 before the host let us in.
+func _host_rtt() -> int:
+	var enet := _api().multiplayer_peer as ENetMultiplayerPeer if _in and _api() != null else null
+	if enet == null or enet.get_connection_status() != MultiplayerPeer.CONNECTION_CONNECTED:
+		return -1
+	var host := enet.get_peer(1)
+	return -1 if host == null else int(host.get_statistic(ENetPacketPeer.PEER_ROUND_TRIP_TIME))
 
 
 func _signals(api: SceneMultiplayer) -> Array:
@@ -196,11 +208,12 @@ func _take_roster(roster: HolePunchProtocol.GameRoster) -> bool:
 		var key := roster.key[i]
 		var alias := roster.alias[i]
 		var id := roster.peer_id[i].to_int()
+		var rtt := roster.rtt[i].to_int()
 		if fresh.has(key) or not (alias == "" or is_alias(alias)):
 			dropped_messages += 1
 			return false
 		if key != _host_key and key != _own_key and (id == 0 or id != _api().get_unique_id()):
-			fresh[key] = {"alias": HolePunchAlias.decode(alias), "path": roster.path[i], "peer_id": id}
+			fresh[key] = {"alias": HolePunchAlias.decode(alias), "path": roster.path[i], "peer_id": id, "rtt": rtt if rtt > 0 else -1}
 	for key: String in _players.keys():
 		if not fresh.has(key):
 			var alias: String = _players[key].alias
@@ -208,7 +221,10 @@ func _take_roster(roster: HolePunchProtocol.GameRoster) -> bool:
 			player_left.emit(key, alias, "left")
 	for key: String in fresh:
 		var known := _players.has(key)
+		var was: String = _players[key].path if known else ""
 		_players[key] = fresh[key]
 		if not known:
 			player_joined.emit(key, fresh[key].alias)
+		elif was != fresh[key].path:
+			player_path.emit(key, fresh[key].path)
 	return true

@@ -17,8 +17,10 @@ extends "hole_punch_roster.gd"
 ## without a word. A player whose connection closes leaves ([code]left[/code]) at once, unless a
 ## fresh attempt of its own is being let in (the old connection's end often arrives with it): then
 ## it stays while its attempts go on, however long each takes through loss, and leaves once none
-## went on for twice [member HolePunch.game_retry_interval]. Every change of the list goes to every
-## client. What happens to players it emits; the node passes it on.
+## went on for twice [member HolePunch.game_retry_interval]; one let in afresh on another path takes
+## that path. Every change of the list goes to every client, and so do the players' round trips
+## (ENet's, on the host's connection to each) when one of them moved, at most every
+## [constant RTT_SHARE_INTERVAL] seconds. What happens to players it emits; the node passes it on.
 
 ## The player [param key] came into the game as [param alias].
 signal player_joined(key: String, alias: String)
@@ -28,6 +30,8 @@ signal player_left(key: String, alias: String, reason: String)
 signal player_refused(key: String, alias: String, reason: String)
 ## The late joiner [param key] sent [param payload] in its hello.
 signal player_payload(key: String, payload: String)
+## The player [param key], let in afresh, came by another [param path].
+signal player_path(key: String, path: String)
 
 const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchFailures := preload("../session/hole_punch_failures.gd")
@@ -39,6 +43,10 @@ const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 
 ## Late joiners and refusals remembered, per allowed peer.
 const _MEMORY := 4
+## Most seconds between shares of the round trips with the players, when one moved: by more than
+## [constant RTT_SHARE_MARGIN] ms and a fifth since the last share (or became known).
+const RTT_SHARE_INTERVAL := 2.0
+const RTT_SHARE_MARGIN := 10
 
 var _game: ENetMultiplayerPeer
 var _settings: HolePunchSettings
@@ -62,6 +70,9 @@ var _secrets := {}
 var _unannounced := ""
 ## The game's port in front of ENet, if any: ENet sees each player at one of its loopback legs.
 var _gate: HolePunchGameGate
+## Player key -> its round trip (ms) as the players last heard it; when they may hear it next.
+var _shared_rtt := {}
+var _next_share := 0.0
 
 
 ## Admits the peers of [param game] on [param node]'s [SceneMultiplayer], the players punched
@@ -89,6 +100,41 @@ func _init(node: Node, game: ENetMultiplayerPeer, peers: Array[HolePunchPeer], s
 
 func is_hosting() -> bool:
 	return true
+
+
+## Every player in the game, with its round trip now ([code]rtt[/code], ms; -1 while unknown).
+func players() -> Dictionary:
+	var all := super()
+	for key: String in all:
+		var player: Dictionary = all[key]
+		var id: int = player.peer_id
+		player["rtt"] = rtt(id)
+	return all
+
+
+## The round trip (ms) ENet measures on the connection of peer [param id], or -1 while it has none.
+func rtt(id: int) -> int:
+	if id <= 0 or not _connected() or not _api().get_peers().has(id):
+		return -1
+	var remote := _game.get_peer(id)
+	return -1 if remote == null else int(remote.get_statistic(ENetPacketPeer.PEER_ROUND_TRIP_TIME))
+
+
+## Also shares the round trips with the players when one moved, at most every
+## [constant RTT_SHARE_INTERVAL] seconds.
+func tick(now: float, game_timeout: float) -> void:
+	super(now, game_timeout)
+	if now < _next_share:
+		return
+	_next_share = now + RTT_SHARE_INTERVAL
+	for key: String in _players:
+		var was: int = _shared_rtt.get(key, 0)
+		var player: Dictionary = _players[key]
+		var id: int = player.peer_id
+		var is_now := maxi(0, rtt(id))
+		if absi(is_now - was) > RTT_SHARE_MARGIN + floori(was / 5.0):
+			_broadcast()
+			return
 
 
 ## Lets only the addresses a player was punched at through [param gate] to ENet, and names each
@@ -251,6 +297,12 @@ func _on_admitted(id: int) -> void:
 	_leaving.erase(found[0])
 	_attempted.erase(found[0])
 	_players[found[0]].peer_id = id # A client that started afresh: the newest id is its own.
+	var key: String = found[0]
+	var path: String = found[1]
+	var player: Dictionary = _players[key]
+	if player.path != path: # And the path it came by.
+		player["path"] = path
+		player_path.emit(key, path)
 	beat_to(id) # Its side may let us in seconds later through loss: it beats from then on.
 	_broadcast()
 
@@ -360,6 +412,8 @@ func _list() -> PackedByteArray:
 	var aliases := PackedStringArray()
 	var ids := PackedStringArray()
 	var paths := PackedStringArray()
+	var rtts := PackedStringArray()
+	_shared_rtt.clear()
 	for key: String in _players:
 		var player: Dictionary = _players[key]
 		var alias: String = player.alias
@@ -367,7 +421,11 @@ func _list() -> PackedByteArray:
 		aliases.append(HolePunchAlias.encode(alias))
 		ids.append(str(player.peer_id))
 		paths.append(path)
-	return HolePunchProtocol.encode_game_roster(PackedStringArray(_players.keys()), aliases, ids, paths)
+		var id: int = player.peer_id
+		var shared := maxi(0, rtt(id)) # 0: unknown.
+		_shared_rtt[key] = shared
+		rtts.append(str(shared))
+	return HolePunchProtocol.encode_game_roster(PackedStringArray(_players.keys()), aliases, ids, paths, rtts)
 
 
 func _send_all(packet: PackedByteArray) -> void:

@@ -88,7 +88,7 @@ signal bad_server(key: String)
 signal start_random()
 ## A peer became reachable, or reachable by a better path. Direct paths always win; the relay is used only after punching failed.
 ## [param key]: The peer's public key (as the server saw it).
-## [param path]: "local" (same LAN), "public" (punched through the NATs) or "relay" (through the server).
+## [param path]: "local" (same LAN), "public" (punched through the NATs), "mapped" (punched by birthday probing, through a port a NAT picked rather than the one the server saw) or "relay" (through the server).
 @warning_ignore("unused_signal") # HolePunch emits it.
 signal peer_path(key: String, path: String)
 ## No packet from a peer arrived within [member punch_timeout] seconds on either of its addresses, and no relay could be had within [member relay_timeout] (the server has relays switched off, or none free): the peer cannot be reached. A host drops the peer and goes on with the others; a joiner ends its attempt.
@@ -128,6 +128,11 @@ signal player_joined(key: String, alias: String)
 ## [param reason]: [code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay), [code]removed[/code] (by the host) or [code]left[/code] (it left, or its game connection closed or went silent for [member game_timeout] and did not come back: a fresh attempt of its own already being let in keeps it, unless that attempt fails).
 @warning_ignore("unused_signal") # HolePunch emits it.
 signal player_left(key: String, alias: String, reason: String)
+## A player of [method get_players] now takes another path ([code]path[/code] there changed), on every machine: before the handover a better path punched (as [signal peer_path]); in a game the node runs ([member manage_game_peer]), a player whose connection started afresh on another path, as the host lists it. The path it had when it joined is in [method get_players].
+## [param key]: The player's public key.
+## [param path]: "local", "public", "mapped" or "relay" (see [signal peer_path]).
+@warning_ignore("unused_signal") # HolePunch emits it.
+signal player_path(key: String, path: String)
 ## Host: this node refused a player by itself, before [signal player_joined] (which never comes for it), before the handover or as a late joiner: its password was wrong or missing ([member password]), or the session was full ([member max_players]). The player gets [signal failed] with [code]WRONG_PASSWORD[/code] or [code]SESSION_FULL[/code].
 ## [param key]: The player's public key.
 ## [param alias]: The alias it told, decoded to UTF-8.
@@ -284,7 +289,7 @@ func refuse_player(key: String, reason: String) -> Error:
 	return _api_refuse_player(key, reason)
 
 
-## The players this node knows, by public key: [code]{"alias": String, "path": String, "peer_id": int}[/code]. Before the handover, the peers it punched to. In a game the node runs ([member manage_game_peer]), every player on every machine: the host lists who is in the game, late joiners included, and tells each client, which has the host and every other player ([code]path[/code] is that player's path to the host). [code]peer_id[/code] is the ENet peer id once connected (1 for the host), else 0. Empty once this node's attempt or game ended with [signal failed], as after [method leave].
+## The players this node knows, by public key: [code]{"alias": String, "path": String, "peer_id": int, "rtt": int}[/code]. Before the handover, the peers it punched to. In a game the node runs ([member manage_game_peer]), every player on every machine: the host lists who is in the game, late joiners included, and tells each client, which has the host and every other player ([code]path[/code] is that player's path to the host: [code]local[/code], [code]public[/code], [code]mapped[/code] or [code]relay[/code], as in [signal peer_path]; [signal player_path] says when it changes). [code]peer_id[/code] is the ENet peer id once connected (1 for the host), else 0. [code]rtt[/code] is the round trip in milliseconds on the game connection, as ENet measures it, current at each call: on the host each player's; on a client the host's, and each other player's to the host as the host last shared it (it shares them when they move, at most every two seconds); -1 while unknown (before the game). Empty once this node's attempt or game ended with [signal failed], as after [method leave].
 func get_players() -> Dictionary:
 	return _api_get_players()
 

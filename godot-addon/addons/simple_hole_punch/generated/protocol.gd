@@ -79,7 +79,7 @@ const NO_TOKEN := "cycycycycycycycy"
 ## The NAT types a node reports (HS, JS, RS) and learns of its peer (JR, NJ). open: a public address, no NAT; port_preserving: one public port for every destination (endpoint-independent mapping); port_randomising: a new public port per destination; unknown: not diagnosed (or the server has no probe port).
 const NAT_TYPES: Array[String] = ["open", "port_preserving", "port_randomising", "unknown"]
 ## A player's path to the host, in SHP-ROSTER.
-const PATHS: Array[String] = ["local", "public", "relay"]
+const PATHS: Array[String] = ["local", "public", "mapped", "relay"]
 ## Entry b is the bigram for byte value b.
 const BIGRAMS: Array[String] = ["cy", "ah", "jc", "du", "mw", "wh", "rv", "yq", "yy", "sr", "ss", "tg", "cv", "gx", "ia", "ba", "wa", "bx", "sm", "co", "ms", "ea", "to", "rb", "xr", "vx", "ua", "fw", "ri", "ds", "ji", "bk", "bb", "sp", "cc", "gc", "bu", "ow", "de", "io", "gm", "hs", "kq", "as", "fa", "dx", "wf", "hy", "pg", "ug", "db", "jv", "wq", "ir", "lm", "lt", "hm", "on", "iz", "is", "fx", "my", "ph", "fd", "vl", "zw", "sv", "si", "dp", "jp", "oa", "cm", "ws", "jm", "do", "ot", "gd", "lr", "ko", "se", "qn", "rz", "xh", "mz", "sn", "af", "wo", "rf", "je", "nj", "yn", "tq", "zu", "xp", "xv", "nk", "wr", "tk", "dq", "ga", "tz", "bl", "or", "ui", "dt", "eo", "ld", "hr", "uv", "sw", "gg", "hd", "bs", "nx", "jz", "au", "oj", "tu", "br", "rc", "vz", "tw", "nb", "ay", "dv", "tb", "kc", "qu", "qm", "mi", "it", "va", "sa", "di", "be", "wy", "gh", "ki", "sl", "pq", "ed", "iv", "er", "yi", "iq", "ls", "ur", "kv", "ln", "hh", "vj", "en", "im", "vm", "hi", "bm", "we", "fz", "xb", "ne", "ag", "hc", "ma", "gt", "yx", "pl", "cr", "oh", "gj", "wx", "gq", "ti", "fi", "hf", "xm", "km", "ul", "lv", "nh", "kr", "ef", "ly", "us", "ge", "ju", "fs", "qz", "fn", "np", "cj", "vn", "ft", "wz", "jr", "tf", "ww", "ab", "za", "og", "lq", "mm", "xw", "uk", "so", "mb", "rp", "zt", "xc", "ad", "hg", "gw", "pu", "kx", "cf", "yb", "gs", "gr", "kb", "oq", "xq", "dn", "tv", "rl", "vo", "xz", "jk", "yg", "qy", "fr", "nl", "ii", "yc", "dz", "wu", "od", "ng", "pd", "fg", "fj", "fh", "in", "na", "rt", "hz", "es", "wt", "he", "gi", "oo", "bc", "cw", "yv", "ky", "pz", "wm", "wi"]
 
@@ -334,12 +334,13 @@ class GameHello extends Message:
 	var proof: String
 
 
-## [code]SHP-ROSTER[/code] (game_connection): Host to a player: the players of the game as they now stand. In authentication it is the welcome (the player completes its side on it), then sent to every player (raw, reliable) whenever the list changes.
+## [code]SHP-ROSTER[/code] (game_connection): Host to a player: the players of the game as they now stand. In authentication it is the welcome (the player completes its side on it), then sent to every player (raw, reliable) whenever the list changes, and when the round trips moved (at most every few seconds).
 class GameRoster extends Message:
 	var key: PackedStringArray
 	var alias: PackedStringArray
 	var peer_id: PackedStringArray
 	var path: PackedStringArray
+	var rtt: PackedStringArray
 
 
 ## [code]SHP-LEFT[/code] (game_connection): Host to every player (raw, reliable): a player is gone.
@@ -398,7 +399,7 @@ const MESSAGES := {
 ## The game connection's messages, as [constant MESSAGES] (a codec of their own: [method game_wire]).
 const GAME_MESSAGES := {
 	"SHP-HELLO": [GameHello, [["alias", "text"], ["payload", "text"], ["proof", "blank_token?"]], 0, 0, 796],
-	"SHP-ROSTER": [GameRoster, [["key", "key*"], ["alias", "text*"], ["peer_id", "peer_id*"], ["path", "word*", ["local", "public", "relay"]]], 0, 1024, 425994],
+	"SHP-ROSTER": [GameRoster, [["key", "key*"], ["alias", "text*"], ["peer_id", "peer_id*"], ["path", "word*", ["local", "public", "mapped", "relay"]], ["rtt", "count*"]], 0, 1024, 437258],
 	"SHP-LEFT": [GameLeft, [["key", "key"], ["reason", "word", ["left", "removed"]]], 0, 0, 29],
 	"SHP-REFUSED": [GameRefused, [["reason", "text"]], 0, 0, 396],
 	"SHP-BEAT": [GameBeat, [], 0, 0, 8],
@@ -507,7 +508,7 @@ static func encode_lobby_listed(session_id: String, nonce: String) -> PackedByte
 static func encode_list_sessions(nonce: String, after: String, room: String, name: String, mode: String, map: String, version: String, padding: String) -> PackedByteArray: return wire().encode_values(LIST_SESSIONS, [nonce, after, room, name, mode, map, version, padding])
 static func encode_lobby_list(nonce: String, next: String, session_id: PackedStringArray, alias: PackedStringArray, players: PackedStringArray, cap: PackedStringArray, nat: PackedStringArray, name: PackedStringArray, mode: PackedStringArray, map: PackedStringArray, version: PackedStringArray) -> PackedByteArray: return wire().encode_values(LOBBY_LIST, [nonce, next, session_id, alias, players, cap, nat, name, mode, map, version])
 static func encode_game_hello(alias: String, payload: String, proof: String = "") -> PackedByteArray: return game_wire().encode_values(GAME_HELLO, [alias, payload, proof])
-static func encode_game_roster(key: PackedStringArray, alias: PackedStringArray, peer_id: PackedStringArray, path: PackedStringArray) -> PackedByteArray: return game_wire().encode_values(GAME_ROSTER, [key, alias, peer_id, path])
+static func encode_game_roster(key: PackedStringArray, alias: PackedStringArray, peer_id: PackedStringArray, path: PackedStringArray, rtt: PackedStringArray) -> PackedByteArray: return game_wire().encode_values(GAME_ROSTER, [key, alias, peer_id, path, rtt])
 static func encode_game_left(key: String, reason: String) -> PackedByteArray: return game_wire().encode_values(GAME_LEFT, [key, reason])
 static func encode_game_refused(reason: String) -> PackedByteArray: return game_wire().encode_values(GAME_REFUSED, [reason])
 static func encode_game_beat() -> PackedByteArray: return game_wire().encode_values(GAME_BEAT, [])

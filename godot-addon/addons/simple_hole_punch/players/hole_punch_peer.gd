@@ -90,6 +90,9 @@ var ip6_port := 0
 ## public path (its router picked that port), for the whole session; the pair's secret (RV)
 ## still tells the peer from a stranger behind the same address.
 var probing := false
+## Hard side of birthday probing: one of our probing sockets got through to the peer (the port
+## the peer sees us at is one our NAT picked): the path is a [code]"mapped"[/code] one.
+var mapped := false
 ## When to ask for the relay even before [member HolePunch.punch_timeout] ([code]INF[/code]: not before).
 var relay_after := INF
 ## The relay was asked beside birthday probing, before probing could fail: its
@@ -97,6 +100,8 @@ var relay_after := INF
 var relay_beside_probing := false
 ## Punch rounds sent to the direct addresses while the peer was unheard (see [constant PUNCH_ROUNDS]).
 var punch_rounds := 0
+## The public port the server saw (birthday probing may find the peer at another).
+var _seen_port := 0
 
 
 func _init(public: String, lan: String, probe: bool, relay_link: HolePunchRelayLink, now: float) -> void:
@@ -106,6 +111,7 @@ func _init(public: String, lan: String, probe: bool, relay_link: HolePunchRelayL
 	var l := HolePunchProtocol.decode_key(lan)
 	public_ip = p.ip
 	public_port = p.port
+	_seen_port = p.port
 	lan_ip = l.get("ip", HolePunchLanRules.NONE)
 	lan_port = l.get("port", 0)
 	# A LAN key equal to the public one means no NAT: one path is enough.
@@ -159,8 +165,12 @@ static func shown(path_name: String) -> String:
 	return "public" if path_name == "ipv6" else path_name
 
 
-## The path in use, as the node names it ([method shown]).
+## The path in use, as the node names it ([method shown]); a public path that birthday probing
+## found (the peer answered from a port its NAT picked, not the one the server saw, or one of our
+## probing sockets got through) is [code]"mapped"[/code].
 func shown_path() -> String:
+	if path == "public" and (mapped or public_port != _seen_port):
+		return "mapped"
 	return shown(path)
 
 

@@ -156,7 +156,7 @@ func hand_over(now: float, own_keys: Dictionary) -> bool:
 		if now >= peer.next_handover:
 			peer.handover_started = minf(peer.handover_started, now)
 			peer.next_handover = now + _settings.handover_interval
-			var own: String = own_keys[peer.shown_path()] if peer.path != "relay" else peer.relay.key
+			var own: String = own_keys[HolePunchPeer.shown(peer.path)] if peer.path != "relay" else peer.relay.key # A mapped path is a public one here.
 			var to := peer.endpoint()
 			_send.call(HolePunchProtocol.encode_join_host(own, peer.secret), to[0], to[1])
 	return not waiting

@@ -41,6 +41,7 @@ func start() -> void:
 	_game.player_left.connect(_node.player_left.emit)
 	_game.player_refused.connect(_node.player_refused.emit)
 	_game.player_payload.connect(_node.player_payload.emit)
+	_game.player_path.connect(_node.player_path.emit)
 	_game.connected.connect(_node.game_connected.emit)
 	_game.failed.connect(func(err: Error) -> void: _end_in_game(HolePunchBase.Failure.GAME_CONNECT_FAILED, error_string(err)))
 	_game.refused.connect(func(reason: String) -> void: _end_in_game(HolePunchFailures.of_refusal(reason), reason))

@@ -104,9 +104,12 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 ## [code]HolePunchPeer.hear()[/code]); returns whether it counts (after JH a packet only keeps the
 ## peer alive).
 func _hear(peer: HolePunchPeer, heard_on: String) -> bool:
+	var was := peer.shown_path() if peer.path != "" else ""
 	var heard := peer.hear(heard_on, _now(), phase == Phase.PUNCHING, _settings.punch_timeout)
 	if heard == HolePunchPeer.Heard.NEW_PATH:
-		_node.peer_path.emit(peer.public_key, HolePunchPeer.shown(heard_on))
+		_node.peer_path.emit(peer.public_key, peer.shown_path())
+		if was != "" and was != peer.shown_path() and (peer.admitted or not _is_host()):
+			_node.player_path.emit(peer.public_key, peer.shown_path()) # A player of get_players() took a better path.
 	elif heard == HolePunchPeer.Heard.IGNORED:
 		dropped_datagrams += 1
 	return heard != HolePunchPeer.Heard.IGNORED and not peer.handing_over()

@@ -231,6 +231,7 @@ func stop() -> void:
 func _take_winner(peer: HolePunchPeer) -> void:
 	var winner := _hard.winner
 	_hard.winner = null # Ours now: the node's.
+	peer.mapped = true
 	socket_won.emit(winner, [peer.public_ip, peer.public_port])
 	if _we_host:
 		_kept_peer = peer
