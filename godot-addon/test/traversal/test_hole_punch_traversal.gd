@@ -1,7 +1,8 @@
 extends GutTest
 ## HolePunch with its NAT diagnosis on, against a fake server on loopback: a host's HS leaves at
-## once beside the diagnosis and is sent again with the NAT type; a joiner's request waits for it;
-## a server that answers no NP costs a joiner nat_timeout, a host nothing. Then
+## once beside the diagnosis and is sent again with the NAT type; a joiner's request fetches the
+## server's cookie at once and its resend with the cookie waits for the type; a server that answers
+## no NP costs a host nothing. Then
 ## the plans that follow from it, over real sockets: birthday probing from a hard host of a random
 ## session, from an easy joiner of one, and from an easy host towards several hard clients at once.
 
@@ -10,6 +11,7 @@ const HolePunchProtocol := preload("res://addons/simple_hole_punch/generated/pro
 const PUBLIC_IP := "203.0.113.5"
 const Endpoint := preload("res://test/udp_endpoint.gd")
 const SECRETS: Array[String] = ["wiwiwiwiwiwiwiwi", "ahahahahahahahah"]
+const COOKIE := "cocococococococo"
 
 ## [0] the rendezvous port, [1] the probe port.
 var _ports: Array[PacketPeerUDP] = []
@@ -98,14 +100,25 @@ func test_a_host_request_leaves_beside_the_diagnosis_and_its_report_follows() ->
 	assert_eq(node.nat_type, HolePunchNat.NatType.PORT_PRESERVING, "nat_type")
 
 
-func test_a_join_request_waits_for_the_diagnosis_and_carries_the_nat_type() -> void:
+func test_a_join_request_fetches_the_cookie_at_once_and_its_cookie_resend_carries_the_nat_type() -> void:
+	_answer_probes = false # The diagnosis is slow.
 	var node := _node()
 	node.join_session(_server_key() + "cyahcyah", "joiner")
+	_serve()
+	assert_eq(_requests.size(), 1, "JS at once: %s" % [_requests])
+	var first := HolePunchProtocol.parse(_requests[0].to_ascii_buffer()) as HolePunchProtocol.JoinSession
+	assert_eq(first.cookie, "", "without a cookie: the server only answers RC")
+	# The cookie comes before the diagnosis ends: the resend that counts waits for the report.
+	_tell(HolePunchProtocol.encode_return_cookie(COOKIE, first.nonce), _request_ports[0])
+	await wait_seconds(0.15)
+	assert_false(_requests.any(func(r: String) -> bool: return r.ends_with(COOKIE)), "no JS with the cookie before the report: %s" % [_requests])
+	_answer_probes = true
 	var sent: bool = await wait_until(func() -> bool:
 		_serve()
-		return not _requests.is_empty(), 2.0)
-	assert_true(sent, "JS sent")
-	assert_true(_requests[0].begins_with("JS:") and _requests[0].ends_with(":port_preserving"), "JS carries the type: %s" % [_requests])
+		return _requests.any(func(r: String) -> bool: return r.ends_with(COOKIE)), 2.0)
+	assert_true(sent, "JS with the cookie: %s" % [_requests])
+	var counted: Array = _requests.filter(func(r: String) -> bool: return r.ends_with(COOKIE))
+	assert_true(counted[0].contains(":port_preserving:"), "it carries the type: %s" % [counted])
 
 
 func test_diagnose_nat_before_a_session_for_a_lobby() -> void:
@@ -149,6 +162,11 @@ func _register(start: Callable) -> Array:
 		return not _requests.is_empty(), 2.0)
 	if _requests.is_empty():
 		return [0, ""]
+	# The request leaves beside the diagnosis: the plans follow from its result.
+	for node: Node in get_children().filter(func(c: Node) -> bool: return c is HolePunch):
+		await wait_until(func() -> bool:
+			_serve()
+			return get_signal_emit_count(node, "nat_diagnosed") > 0, 2.0)
 	return [_request_ports[0], HolePunchProtocol.parse(_requests[0].to_ascii_buffer()).field("nonce")]
 
 
@@ -359,7 +377,7 @@ func test_a_hard_client_of_an_easy_host_asks_for_the_relay_beside_its_probing() 
 	var host := _endpoint()
 	var code := _server_key() + "cyahcyah"
 	var registered: Array = await _register(func(_key: String, alias: String) -> Error: return node.join_session(code, alias))
-	assert_true(_requests[0].ends_with(":port_randomising"), "JS carries the type: %s" % [_requests])
+	assert_eq(node._session._traversal.told, HolePunchNat.NatType.PORT_RANDOMISING, "the type goes with the JS the server acts on")
 	# when the server introduces the host as port-preserving, with the pair's secret,
 	var me := HolePunchProtocol.encode_key(PUBLIC_IP, 40000)
 	_tell(HolePunchProtocol.encode_join_registered(me, host.key, host.key, registered[1], SECRETS[0], "port_preserving"), registered[0])

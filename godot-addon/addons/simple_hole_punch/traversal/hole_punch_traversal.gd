@@ -57,6 +57,8 @@ var _server_key := ""
 var _pending := Callable()
 ## A host's request that went before the diagnosis finished: sent again with the report then.
 var _late := Callable()
+## The request in [member _pending] went already, fetching the cookie: the report completes it.
+var _fetching := false
 ## The NAT type the server was last told (what our peers learn of us), [constant HolePunchNat.UNKNOWN]
 ## before: plans are decided from it, so that both sides of a pair decide from the same facts.
 var told := HolePunchNat.NatType.UNKNOWN
@@ -107,24 +109,32 @@ func diagnose(server_key: String, settings: HolePunchSettings, now: float) -> vo
 ## Sends the request [param make] builds once the diagnosis (and the proof of our IPv6 address)
 ## is done, at once when it is: [param make] takes the extension fields
 ## [code][nat, ip6_prefix, ip6_host, ip6_proof, cookie][/code] (see
-## [code]HolePunchServerLink.request()[/code]). With [param at_once] (a host's HS) it goes now
-## whatever the diagnosis, and again with the report when the diagnosis finishes: the server takes
-## a resent HS's report (with the host's nonce), and a host needs its type only once a joiner
-## comes, which takes a person sharing the code. A joiner's request waits: the server introduces it
-## at once, with the type it carries, and a later report would come after both plans were made.
+## [code]HolePunchServerLink.request()[/code]). Neither waits for the diagnosis: a host's HS
+## ([param at_once]) goes now and again with the report when the diagnosis finishes (the server
+## takes a resent HS's report, with the host's nonce, and a host needs its type only once a joiner
+## comes). A join or random request goes now too, but only fetches the server's cookie: the resend
+## with the cookie, the one the server acts on and introduces with, waits for the report.
 func request(make: Callable, now: float, at_once := false) -> void:
 	told = HolePunchNat.NatType.UNKNOWN
 	_pending = make
+	_fetching = false
 	_send_pending(now)
-	if at_once and _pending.is_valid():
+	if not _pending.is_valid():
+		return
+	if at_once:
 		_pending = Callable()
 		_late = make
-		_server.request(make, ["", "", "", ""], now)
+	elif not _server.nonce.is_empty():
+		_fetching = true
+		_server.hold_cookie()
+	else:
+		return # An original server: no cookie to fetch, the request waits.
+	_server.request(make, ["", "", "", ""], now)
 
 
-## Whether a request waits for the diagnosis.
+## Whether a request waits for the diagnosis before anything is sent.
 func waiting() -> bool:
-	return _pending.is_valid()
+	return _pending.is_valid() and not _fetching
 
 
 ## The ENet-free part of a frame at [param now], with the session's [param peers] ([param we_host]
@@ -223,6 +233,7 @@ func stop() -> void:
 	_probed_peers = 0
 	_pending = Callable()
 	_late = Callable()
+	_fetching = false
 	told = HolePunchNat.NatType.UNKNOWN
 
 
@@ -280,7 +291,11 @@ func _send_pending(now: float) -> void:
 		return
 	var make := _pending
 	_pending = Callable()
-	_server.request(make, _report(), now)
+	if _fetching:
+		_server.report(_report())
+	else:
+		_server.request(make, _report(), now)
+	_fetching = false
 	told = nat.nat_type
 
 
