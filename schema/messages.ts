@@ -185,12 +185,19 @@ export const messages: readonly MessageSpec[] = [
         { name: 'relay_key', type: 'key', doc: 'The relay: the server\'s public address and a relay port.' },
         { name: 'token', type: 'token', doc: 'This side\'s secret for RB.' },
         ECHO,
+        {
+          name: 'grant', type: 'text', optional: true, maxLength: 64,
+          doc: 'Ours: when the relay is on a relay node, the grant signed for this pair and node, and the peer\'s address; sent back in RB.',
+        },
       ],
     },
     {
       code: 'RB', name: 'relay_bind', direction: 'client_to_server', port: 'relay',
       doc: 'Sent to the relay port from the punching socket: binds this side to the address it came from (and keeps the binding fresh). Resent until RA arrives.',
-      fields: [{ name: 'token', type: 'token', doc: 'This side\'s secret from RG.' }],
+      fields: [
+        { name: 'token', type: 'token', doc: 'This side\'s secret from RG.' },
+        { name: 'grant', type: 'text', optional: true, maxLength: 64, doc: 'Ours: the grant from RG, when it had one: a relay node admits the bind only with it.' },
+      ],
     },
     {
       code: 'RA', name: 'relay_bound', direction: 'server_to_client', port: 'relay',

@@ -17,6 +17,8 @@ export interface Case {
   readonly spec: LabSpec;
   /** Extra server options. */
   readonly server?: readonly string[];
+  /** What runs before the server starts (processes it spawns in the lab end with it). */
+  readonly before?: (lab: Lab) => Promise<void>;
   readonly run: (lab: Lab, serverKey: string) => Promise<void>;
 }
 

@@ -10,6 +10,7 @@ import {
 import { NAT_CASES, NAT_CHECKS } from './nat-cases.ts';
 import { preparePlayers } from '../harness/prepare.ts';
 import { gameCases } from './game-cases.ts';
+import { RELAY_NODE_CASES } from './relay-node-cases.ts';
 import { runRandom, runSession, type SessionRun, startLabServer, stopLabServer } from './sessions.ts';
 
 export { type Case, IMPAIRED };
@@ -182,6 +183,7 @@ export const CASES: Case[] = [
       expectClientsConnectedTo(run, lab.wan('r1'));
     },
   },
+  ...RELAY_NODE_CASES,
   ...NAT_CHECKS,
   ...NAT_CASES,
   ...coneCases(' (20% loss, 5% duplication, 30±10 ms delay)', IMPAIRED),
@@ -205,6 +207,7 @@ async function main(): Promise<number> {
     const started = Date.now();
     try {
       await withLab(c.spec, async (lab) => {
+        await c.before?.(lab);
         const server = await startLabServer(lab, c.server);
         try {
           await c.run(lab, server.key);

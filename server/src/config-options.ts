@@ -5,7 +5,7 @@
  * --help, and the README's option table (`npm run codegen` writes it).
  */
 import {
-  byteRate, duration, hostPort, integer, ipv4, logLevel, type OptionSpec, portRange, probePort, publicIpv6, reachableIpv4, redisUrl, type Role, role, showPorts,
+  byteRate, duration, hostPort, integer, ipv4, logLevel, type OptionSpec, portRange, probePort, publicIpv6, reachableIpv4, redisUrl, region, relaySecret, type Role, role, showPorts,
 } from './config-values.ts';
 import { LIMITS } from './generated/protocol.ts';
 import { formatDuration } from './units.ts';
@@ -140,8 +140,16 @@ export const OPTIONS = {
     default: 64, parse: integer(1, 1_000_000, 'a count'),
   },
   role: {
-    help: 'all: rendezvous and relays in one process; rendezvous: no relay ports',
+    help: 'all: rendezvous and relays in one process; rendezvous: no relay ports (with --relay-secret, relays are granted on relay nodes); relay: a relay node, only relay ports (needs --redis-url and --relay-secret)',
     default: 'all' as Role, parse: role,
+  },
+  'relay-secret': {
+    help: 'secret that rendezvous instances and relay nodes share to sign and check relay grants (at least 16 characters; off when empty)',
+    default: '', parse: relaySecret, show: (v: string) => (v ? '***' : 'off'),
+  },
+  region: {
+    help: 'a relay node\'s region, and the region whose nodes an instance grants first (any when empty)',
+    default: '', parse: region, show: (v: string) => v || 'any',
   },
   'redis-url': {
     help: 'Redis shared by several instances (redis://host:port): random strangers are then matched across all of them (off when empty: everything stays in memory)',

@@ -102,7 +102,7 @@ export function hostPort(text: string, flag: string): string {
   return text;
 }
 
-export const ROLES = ['all', 'rendezvous'] as const;
+export const ROLES = ['all', 'rendezvous', 'relay'] as const;
 export type Role = (typeof ROLES)[number];
 
 export function role(text: string, flag: string): Role {
@@ -119,5 +119,17 @@ export function redisUrl(text: string, flag: string): string {
     throw new ConfigError(`--${flag}=${text}: expected a URL such as redis://127.0.0.1:6379`);
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new ConfigError(`--${flag}=${text}: expected a redis:// or rediss:// URL`);
+  return text;
+}
+
+/** The secret instances and relay nodes share to sign relay grants: long enough not to be guessed. */
+export function relaySecret(text: string, flag: string): string {
+  if (text.length < 16) throw new ConfigError(`--${flag}: expected at least 16 characters`);
+  return text;
+}
+
+/** A region name: lowercase letters, digits and dashes (eu, us-east). */
+export function region(text: string, flag: string): string {
+  if (!/^[a-z0-9-]{1,32}$/.test(text)) throw new ConfigError(`--${flag}=${text}: expected a name of lowercase letters, digits and dashes`);
   return text;
 }

@@ -76,6 +76,11 @@ export function readConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
   const v = configOf((flag) => values.get(flag), false);
   let { relayPorts } = v;
   const relayPortsGiven = (given['relay-ports'] ?? env[envOf('relay-ports')] ?? '') !== '';
+  if (v.role === 'relay') {
+    if (!v.redisUrl || !v.relaySecret) throw new ConfigError('--role relay: needs --redis-url and --relay-secret');
+    if (!relayPorts) throw new ConfigError('--role relay: needs relay ports');
+  }
+  if (v.relaySecret && !v.redisUrl) throw new ConfigError('--relay-secret: needs --redis-url (relay nodes are found through Redis)');
   if (v.role === 'rendezvous') {
     if (relayPortsGiven && relayPorts) throw new ConfigError(`--relay-ports=${showPorts(relayPorts)}: --role rendezvous opens no relay ports`);
     relayPorts = null;

@@ -1,11 +1,15 @@
 /** The server's command line: read the config, start listening, print the server key, stop cleanly. */
 import type { Server } from 'node:http';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { ConfigError, helpText, readConfig } from './config.ts';
 import { clusterHealth, registerClusterMetrics } from './cluster/cluster-metrics.ts';
 import { RedisLink } from './cluster/redis-link.ts';
+import { RelayNode } from './cluster/relay-node.ts';
+import { monotonicNow } from './clock.ts';
+import type { Config } from './config.ts';
+import { ServerStats } from './stats.ts';
 import { healthText, metricsRegistry, serveMetrics } from './metrics.ts';
-import { RendezvousServer } from './rendezvous-server.ts';
+import { openRelaySocket, ownAddresses, RendezvousServer } from './rendezvous-server.ts';
 import { formatDuration } from './units.ts';
 
 const LIFECYCLE = new Set(['registered', 'joined', 'matched', 'closed', 'expired']);
@@ -25,6 +29,7 @@ async function main(): Promise<number> {
   }
   const { config } = result;
   const logger = pino({ level: config.logLevel, base: undefined });
+  if (config.role === 'relay') return runRelayNode(config, logger);
   const sessions = logger.child({ component: 'sessions' });
   const redis = config.redisUrl ? new RedisLink(config.redisUrl, (event, fields) => logger.warn(fields, event)) : undefined;
   await redis?.connect(); // Without Redis the instance serves alone meanwhile; the link keeps trying.
@@ -84,6 +89,49 @@ async function main(): Promise<number> {
   await redis?.close();
   metrics?.close();
   console.log(`simple-hole-punch stopped on ${signal}: ${server.stats.summary()}, active ${server.store.size}`);
+  return 0;
+}
+
+/**
+ * A relay node: binds its relay ports, announces itself in Redis, and relays granted pairs until
+ * signalled. SIGTERM takes it out of Redis at once; with --drain-timeout its relays go on until
+ * they close or the timeout passes.
+ */
+async function runRelayNode(config: Config, logger: Logger): Promise<number> {
+  const redis = new RedisLink(config.redisUrl, (event, fields) => logger.warn(fields, event));
+  await redis.connect();
+  const stats = new ServerStats();
+  const node = new RelayNode({
+    config, redis, stats, now: monotonicNow, log: (event, fields) => logger.info(fields, event),
+    openSocket: (port) => openRelaySocket(config.bind, port),
+    own: { addresses: ownAddresses(config.publicIp, config.bind), ports: new Set() },
+  });
+  let signals = 0;
+  const stopSignal = new Promise<string>((resolve) => {
+    for (const name of ['SIGINT', 'SIGTERM'] as const) process.on(name, () => { signals++; resolve(name); });
+  });
+  try {
+    const ports = await node.start();
+    console.log(`simple-hole-punch relay node on ${config.bind}, public ${config.publicIp}, relay ports ${ports.join(',')}, node key: ${node.nodeKey}`
+      + `, region ${config.region || 'any'}, Redis ${redis.online ? '(up)' : '(down, retrying)'}`);
+  } catch (error) {
+    console.error(`simple-hole-punch: ${(error as Error).message}`);
+    await node.close().catch(() => undefined);
+    await redis.close();
+    return 1;
+  }
+  const signal = await stopSignal;
+  await node.deregister();
+  if (signal === 'SIGTERM' && config.drainTimeoutMs > 0) {
+    const deadline = performance.now() + config.drainTimeoutMs;
+    while (node.active > 0 && signals === 1 && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      node.sweep();
+    }
+  }
+  await node.close();
+  await redis.close();
+  console.log(`simple-hole-punch relay node stopped on ${signal}: ${stats.summary()}, active ${node.active}`);
   return 0;
 }
 

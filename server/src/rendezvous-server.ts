@@ -3,6 +3,7 @@ import type dgram from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import { monotonicNow } from './clock.ts';
 import { CrossInstancePairing, ENTRY_TTL_MS } from './cluster/cross-instance-pairing.ts';
+import { NodeGrants } from './cluster/node-grants.ts';
 import { ObservedSessionStore } from './cluster/observed-session-store.ts';
 import type { RedisLink } from './cluster/redis-link.ts';
 import type { Config } from './config.ts';
@@ -83,6 +84,11 @@ export class RendezvousServer {
       own: this.own,
       probe: (index, datagram, from, reply) => index === this.probeIndex && this.rendezvous.receiveProbe(datagram, from, reply),
       heard: (id, key) => heardFromJoiner(this.store, this.store.get(id), key, this.now()),
+      ...(redis && config.relaySecret && !relayPorts ? {
+        nodes: new NodeGrants(redis, config.relaySecret, config.region,
+          (to, message) => this.pairing?.routeAnswer(to, message) || this.rendezvous.answer(to, message),
+          (reason) => stats.count(stats.relayDropped, reason), this.now),
+      } : {}),
     });
     this.rendezvous = new Rendezvous({
       config, now: this.now, log: this.log, relays: this.relays, stats,
@@ -214,14 +220,14 @@ export class RendezvousServer {
 }
 
 /** The addresses a datagram from ourselves could claim: public, bound, and every interface's. */
-function ownAddresses(publicIp: string, bind: string): Set<string> {
+export function ownAddresses(publicIp: string, bind: string): Set<string> {
   const addresses = new Set([publicIp, bind]);
   for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4') addresses.add(a.address);
   return addresses;
 }
 
 /** A relay port: a UDP socket on the bind address, with its own large buffers. */
-async function openRelaySocket(bind: string, port: number): Promise<RelaySocket> {
+export async function openRelaySocket(bind: string, port: number): Promise<RelaySocket> {
   const socket = udpSocket('udp4', 1 << 20);
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);

@@ -17,6 +17,18 @@ func test_18_a_relay_elsewhere_is_refused() -> void:
 	assert_eq(fake_relay.count("RB:"), 0, "RB to a relay that is not at the server's IP")
 
 
+func test_18_a_relay_node_elsewhere_is_taken_with_its_grant_and_bound_with_it() -> void:
+	var server := _endpoint()
+	var host := _endpoint()
+	var relay_node := _endpoint("127.0.0.2")
+	var node := _node({"punch_timeout": 0.2})
+	var port := await _join(node, server, host.key, host.key)
+	await wait_until(func() -> bool: return server.count("RQ:") > 0, 1.0)
+	var grant := "cyah".repeat(13) + "cy"
+	server.send(server.answer("RG:%s:%s:%s" % [host.key, relay_node.key, "cyahcyahcyahcyah"]) + ":" + grant, port)
+	assert_true(await wait_until(func() -> bool: return relay_node.count("RB:cyahcyahcyahcyah:" + grant) > 0, 1.0), "RB with the grant to the node")
+
+
 func test_18_binding_stops_once_a_direct_path_is_heard() -> void:
 	var server := _endpoint()
 	var host := _endpoint()

@@ -65,3 +65,18 @@ function decodeBigrams(text: string): Buffer | null {
   }
   return bytes;
 }
+
+/**
+ * What RG gives each side to send back in RB: the pair's grant and the other side's IPv4 address
+ * (4 bigrams), which the node needs to check the MAC and learns from nowhere else.
+ */
+export function sideGrant(grant: string, peerIp: string): string {
+  return grant + peerIp.split('.').map((part) => BIGRAMS[Number(part)]).join('');
+}
+
+/** The grant and the peer's address of an RB's grant field, or null when it is not one. */
+export function readSideGrant(text: string): { grant: string; peerIp: string } | null {
+  if (text.length !== GRANT_LENGTH + 8) return null;
+  const ip = decodeBigrams(text.slice(GRANT_LENGTH));
+  return ip ? { grant: text.slice(0, GRANT_LENGTH), peerIp: [...ip].join('.') } : null;
+}

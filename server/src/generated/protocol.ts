@@ -283,6 +283,8 @@ export interface RelayGranted {
   readonly token: string;
   /** The nonce of the request this answers, when it had one. */
   readonly nonce?: string;
+  /** Ours: when the relay is on a relay node, the grant signed for this pair and node, and the peer's address; sent back in RB. */
+  readonly grant?: string;
 }
 
 /** `RB` (client to server): Sent to the relay port from the punching socket: binds this side to the address it came from (and keeps the binding fresh). Resent until RA arrives. */
@@ -290,6 +292,8 @@ export interface RelayBind {
   readonly code: 'RB';
   /** This side's secret from RG. */
   readonly token: string;
+  /** Ours: the grant from RG, when it had one: a relay node admits the bind only with it. */
+  readonly grant?: string;
 }
 
 /** `RA` (server to client): Answer to RB from the relay port: this side is bound; from now on the relay forwards between the two sides byte for byte. */
@@ -631,16 +635,18 @@ export const MESSAGES = {
     ]
   },
   RG: {
-    code: 'RG', direction: 'server_to_client', maxBytes: 62, fields: [
+    code: 'RG', direction: 'server_to_client', maxBytes: 127, fields: [
       { name: 'peerKey', wire: 'peer_key', type: 'key', min: 12, max: 12 },
       { name: 'relayKey', wire: 'relay_key', type: 'key', min: 12, max: 12 },
       { name: 'token', wire: 'token', type: 'token', min: 16, max: 16 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16, optional: true },
+      { name: 'grant', wire: 'grant', type: 'text', min: 0, max: 64, optional: true },
     ]
   },
   RB: {
-    code: 'RB', direction: 'client_to_server', maxBytes: 19, fields: [
+    code: 'RB', direction: 'client_to_server', maxBytes: 84, fields: [
       { name: 'token', wire: 'token', type: 'token', min: 16, max: 16 },
+      { name: 'grant', wire: 'grant', type: 'text', min: 0, max: 64, optional: true },
     ]
   },
   RA: {

@@ -11,6 +11,7 @@ import type { Config } from '../config.ts';
 import { decode, encode, encodeKey, type Endpoint, type Message, type RelayGranted } from '../generated/protocol.ts';
 import { newToken } from '../sessions/tokens.ts';
 import type { ServerStats } from '../stats.ts';
+import type { NodeGrants } from '../cluster/node-grants.ts';
 import { AddressQuota } from './address-quota.ts';
 import { FairBandwidth } from './fair-bandwidth.ts';
 import { type Asker, PendingRequests } from './pending-requests.ts';
@@ -52,6 +53,8 @@ export interface RelayServiceOptions {
    * second per side): a relayed player that no longer talks to the server is not silent.
    */
   readonly heard?: (sessionId: string, key: string) => void;
+  /** Relay nodes to grant relays on, when this instance opens no relay ports of its own. */
+  readonly nodes?: NodeGrants;
 }
 
 /** A side's relay traffic counts as its activity in its session at most this often. */
@@ -93,7 +96,7 @@ export class RelayService {
   }
 
   get enabled(): boolean {
-    return this.options.config.relayPorts !== null;
+    return this.options.config.relayPorts !== null || this.options.nodes !== undefined;
   }
 
   get active(): number {
@@ -139,8 +142,10 @@ export class RelayService {
    * has checked that both belong to it. Answers RG when the relay is (or becomes) open.
    */
   request(sessionId: string, fromKey: string, peerKey: string, from: Endpoint, nonce?: string): void {
-    if (!this.ports) return this.drop('relays_off');
+    const { nodes } = this.options;
+    if (!this.ports && !nodes) return this.drop('relays_off');
     const id = `${sessionId}|${[fromKey, peerKey].sort().join('|')}`;
+    if (!this.ports) return this.requestOnNode(nodes!, id, sessionId, fromKey, from, nonce);
     const relay = this.relays.get(id);
     if (relay) {
       const side = relay.side(fromKey)!;
@@ -169,6 +174,17 @@ export class RelayService {
     this.add(opened);
     this.grant(opened, opened.sides[0], a.endpoint);
     this.grant(opened, opened.sides[1], b.endpoint);
+  }
+
+  /** As [request], for a relay granted on a relay node: the node checks the pair's grant, not this instance. */
+  private requestOnNode(nodes: NodeGrants, id: string, sessionId: string, fromKey: string, from: Endpoint, nonce: string | undefined): void {
+    if (nodes.resend(id, fromKey, from, nonce)) return;
+    const pending = this.pending.ask(id, sessionId, fromKey, { endpoint: { address: from.address, port: from.port }, nonce }, this.options.now());
+    if (typeof pending === 'string') return this.drop(pending);
+    if (pending.asked.size < 2) return;
+    this.pending.remove(pending);
+    const [a, b] = [...pending.asked].map(([key, asker]) => ({ key, endpoint: asker.endpoint, nonce: asker.nonce }));
+    void nodes.grant(id, a!, b!);
   }
 
   /** Closes the relays of sessions that expired, and forgets their pending requests. */

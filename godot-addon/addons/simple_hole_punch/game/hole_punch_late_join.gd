@@ -141,7 +141,7 @@ func _on_server(message: HolePunchProtocol.Message, now: float) -> void:
 	elif message is HolePunchProtocol.RelayGranted:
 		var granted := message as HolePunchProtocol.RelayGranted
 		var joiner := _joiners.find(granted.peer_key)
-		if joiner != null and joiner.relay.grant(granted.relay_key, granted.token, _server.ip, now):
+		if joiner != null and joiner.relay.grant(granted.relay_key, granted.token, _server.ip, now, granted.grant):
 			_game.add_relay(granted.peer_key, joiner.relay.ip, joiner.relay.port)
 
 
@@ -151,7 +151,7 @@ func _punch(joiner: HolePunchPeer, now: float) -> void:
 	var punch: PackedByteArray = _punch_packet.call(joiner.secret)
 	var targets := joiner.ping_targets(now, _settings.punch_timeout)
 	if joiner.relay.state == HolePunchRelayLink.State.BINDING: # Never BOUND here: RA reaches ENet.
-		_game.socket_send(joiner.relay.ip, joiner.relay.port, HolePunchProtocol.encode_relay_bind(joiner.relay.token))
+		_game.socket_send(joiner.relay.ip, joiner.relay.port, joiner.relay.bind_datagram())
 		targets.append([joiner.relay.ip, joiner.relay.port])
 	for to: Array in targets:
 		var path := "local" if to == [joiner.lan_ip, joiner.lan_port] else "relay" if to == [joiner.relay.ip, joiner.relay.port] else "public"

@@ -244,11 +244,13 @@ class RelayGranted extends Message:
 	var relay_key: String
 	var token: String
 	var nonce: String
+	var grant: String
 
 
 ## [code]RB[/code] (client_to_server): Sent to the relay port from the punching socket: binds this side to the address it came from (and keeps the binding fresh). Resent until RA arrives.
 class RelayBind extends Message:
 	var token: String
+	var grant: String
 
 
 ## [code]RA[/code] (server_to_client): Answer to RB from the relay port: this side is bound; from now on the relay forwards between the two sides byte for byte.
@@ -385,8 +387,8 @@ const MESSAGES := {
 	"RF": [Refused, [["reason", "word", ["server_full", "address_limit", "session_full"]], ["nonce", "token"]], 0, 0, 33],
 	"RC": [ReturnCookie, [["cookie", "token"], ["nonce", "token"]], 0, 0, 36],
 	"RQ": [RelayRequest, [["session_id", "session_id"], ["peer_key", "key"], ["nonce", "token?"]], 0, 0, 77],
-	"RG": [RelayGranted, [["peer_key", "key"], ["relay_key", "key"], ["token", "token"], ["nonce", "token?"]], 0, 0, 62],
-	"RB": [RelayBind, [["token", "token"]], 0, 0, 19],
+	"RG": [RelayGranted, [["peer_key", "key"], ["relay_key", "key"], ["token", "token"], ["nonce", "token?"], ["grant", "text?"]], 0, 0, 127],
+	"RB": [RelayBind, [["token", "token"], ["grant", "text?"]], 0, 0, 84],
 	"RA": [RelayBound, [["token", "token"]], 0, 0, 19],
 	"NP": [NatProbe, [["local_key", "key"], ["probe_key", "key"], ["nonce", "token"], ["server_ip6_prefix", "token?"], ["server_ip6_host", "token?"]], 0, 0, 79],
 	"NA": [NatAnswer, [["remote_key", "key"], ["probe_key", "key"], ["nonce", "token"], ["server_ip6_prefix", "token?"], ["server_ip6_host", "token?"]], 0, 0, 79],
@@ -497,8 +499,8 @@ static func encode_refused_join(reason: String, secret: String = "") -> PackedBy
 static func encode_refused(reason: String, nonce: String) -> PackedByteArray: return wire().encode_values(REFUSED, [reason, nonce])
 static func encode_return_cookie(cookie: String, nonce: String) -> PackedByteArray: return wire().encode_values(RETURN_COOKIE, [cookie, nonce])
 static func encode_relay_request(session_id: String, peer_key: String, nonce: String = "") -> PackedByteArray: return wire().encode_values(RELAY_REQUEST, [session_id, peer_key, nonce])
-static func encode_relay_granted(peer_key: String, relay_key: String, token: String, nonce: String = "") -> PackedByteArray: return wire().encode_values(RELAY_GRANTED, [peer_key, relay_key, token, nonce])
-static func encode_relay_bind(token: String) -> PackedByteArray: return wire().encode_values(RELAY_BIND, [token])
+static func encode_relay_granted(peer_key: String, relay_key: String, token: String, nonce: String = "", grant: String = "") -> PackedByteArray: return wire().encode_values(RELAY_GRANTED, [peer_key, relay_key, token, nonce, grant])
+static func encode_relay_bind(token: String, grant: String = "") -> PackedByteArray: return wire().encode_values(RELAY_BIND, [token, grant])
 static func encode_relay_bound(token: String) -> PackedByteArray: return wire().encode_values(RELAY_BOUND, [token])
 static func encode_nat_probe(local_key: String, probe_key: String, nonce: String, server_ip6_prefix: String = "", server_ip6_host: String = "") -> PackedByteArray: return wire().encode_values(NAT_PROBE, [local_key, probe_key, nonce, server_ip6_prefix, server_ip6_host])
 static func encode_nat_answer(remote_key: String, probe_key: String, nonce: String, server_ip6_prefix: String = "", server_ip6_host: String = "") -> PackedByteArray: return wire().encode_values(NAT_ANSWER, [remote_key, probe_key, nonce, server_ip6_prefix, server_ip6_host])

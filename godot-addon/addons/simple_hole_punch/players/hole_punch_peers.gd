@@ -121,7 +121,7 @@ func tick(now: float) -> Array:
 			if peer.relay.state == HolePunchRelayLink.State.REQUESTING:
 				_ask_relay.call(peer.public_key)
 			else:
-				_send.call(HolePunchProtocol.encode_relay_bind(peer.relay.token), peer.relay.ip, peer.relay.port)
+				_send.call(peer.relay.bind_datagram(), peer.relay.ip, peer.relay.port)
 		if peer.handing_over() or now < peer.next_ping:
 			continue
 		var unheard := peer.path == "" and peer.may_punch()

@@ -140,7 +140,7 @@ func _on_join_go(_message: HolePunchProtocol.JoinGo, ip: String, port: int) -> v
 
 func _on_relay_granted(message: HolePunchProtocol.RelayGranted, _ip: String, _port: int) -> void:
 	var peer := _peers.find(message.peer_key)
-	if peer == null or peer.path != "" or not peer.relay.grant(message.relay_key, message.token, _server.ip, _now()):
+	if peer == null or peer.path != "" or not peer.relay.grant(message.relay_key, message.token, _server.ip, _now(), message.grant):
 		dropped_datagrams += 1 # A duplicate, a grant for a peer already reached, or a relay elsewhere.
 
 

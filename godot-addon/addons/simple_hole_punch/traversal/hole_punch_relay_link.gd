@@ -3,8 +3,9 @@ extends RefCounted
 ##
 ## The node asks the server for a relay (RQ, resent until RG), binds to the granted port with
 ## the granted token (RB, resent until RA), and then sends punch packets through it. A grant is
-## taken only when the relay is at the server's own IP, and binding stops as soon as a direct
-## path to the peer is heard.
+## taken only when the relay is at the server's own IP, or on a relay node when the grant carries
+## the node's signed grant (an RG echoes our own nonce, so only the server names a node); binding
+## stops as soon as a direct path to the peer is heard.
 
 const HolePunchProtocol := preload("../generated/protocol.gd")
 const HolePunchRetry := preload("../session/hole_punch_retry.gd")
@@ -27,6 +28,8 @@ var ip := ""
 var port := 0
 ## The token that binds this side.
 var token := ""
+## The relay node's grant for this pair, sent back in RB; empty for a relay at the server.
+var node_grant := ""
 ## When RQ was first sent ([code]INF[/code] before).
 var started := INF
 var _retry: HolePunchRetry
@@ -44,18 +47,25 @@ func request(now: float) -> void:
 
 
 ## Takes the grant of [param relay_key] with [param grant_token] when one is awaited and the relay
-## is at [param server_ip]; returns whether it was taken.
-func grant(relay_key: String, grant_token: String, server_ip: String, now: float) -> bool:
+## is at [param server_ip], or anywhere with a relay node's [param signed_grant]; returns whether
+## it was taken.
+func grant(relay_key: String, grant_token: String, server_ip: String, now: float, signed_grant: String = "") -> bool:
 	var address := HolePunchProtocol.decode_key(relay_key)
-	if state != State.REQUESTING or address.is_empty() or address.ip != server_ip:
+	if state != State.REQUESTING or address.is_empty() or (address.ip != server_ip and signed_grant == ""):
 		return false
 	key = relay_key
 	ip = address.ip
 	port = address.port
 	token = grant_token
+	node_grant = signed_grant
 	state = State.BINDING
 	_retry.start(now) # Bind at once.
 	return true
+
+
+## The RB that binds this side, with the node's grant when there is one.
+func bind_datagram() -> PackedByteArray:
+	return HolePunchProtocol.encode_relay_bind(token, node_grant)
 
 
 ## Takes RA for [param bound_token]; returns whether this side is now bound.

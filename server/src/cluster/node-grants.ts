@@ -1,0 +1,104 @@
+/**
+ * Relays granted on relay nodes (an instance with --relay-secret and Redis): once both sides of a
+ * pair asked, the instance picks the node with the most room (its own region first) in one Redis
+ * step and sends each side an RG naming that node's relay port, with a fresh token and the grant
+ * signed for the node and the pair. A side that asks again soon (its RG was lost) gets the same
+ * grant; later, a new one, so a pair whose node died is granted on another.
+ */
+import { encodeKey, type Endpoint, type Message, type RelayGranted } from '../generated/protocol.ts';
+import { newToken } from '../sessions/tokens.ts';
+import { pickNode } from './node-registry.ts';
+import type { RedisLink } from './redis-link.ts';
+import { mintGrant, sideGrant } from './relay-grant.ts';
+
+/** How long a grant is good for binding (both sides bind within it). */
+export const GRANT_TTL_MS = 30_000;
+/** A side asking again within this long gets the grant it had (its RG was lost). */
+const RESEND_MS = 5_000;
+/** Pairs remembered for resends at most. */
+const MAX_REMEMBERED = 10_000;
+
+export interface GrantAsker {
+  readonly key: string;
+  readonly endpoint: Endpoint;
+  readonly nonce: string | undefined;
+}
+
+interface Granted {
+  readonly at: number;
+  /** Each side's RG by its key, without the nonce. */
+  readonly rgs: Map<string, RelayGranted>;
+}
+
+export class NodeGrants {
+  private readonly granted = new Map<string, Granted>();
+  /** The node ports granted lately to each side, by node and side key. */
+  private readonly portsOf = new Map<string, number[]>();
+  /** Grants made, by node key. */
+  readonly perNode = new Map<string, number>();
+
+  constructor(
+    private readonly redis: RedisLink,
+    private readonly secret: string,
+    private readonly region: string,
+    private readonly send: (to: Endpoint, message: Message) => void,
+    private readonly drop: (reason: string) => void,
+    private readonly now: () => number,
+  ) {}
+
+  /** Sends [from] its RG again when pair [id] was granted a moment ago; false otherwise. */
+  resend(id: string, fromKey: string, from: Endpoint, nonce: string | undefined): boolean {
+    const known = this.granted.get(id);
+    if (!known || this.now() - known.at > RESEND_MS) return false;
+    const rg = known.rgs.get(fromKey);
+    if (!rg) return false;
+    this.send(from, { ...rg, ...(nonce === undefined ? {} : { nonce }) });
+    return true;
+  }
+
+  /** Grants pair [id] ([a] and [b] both asked) a relay on a node, and answers both. */
+  async grant(id: string, a: GrantAsker, b: GrantAsker): Promise<void> {
+    if (!this.redis.online) return this.drop('redis_down');
+    const node = await this.redis.timed((redis) => pickNode(redis, this.region)).catch(() => null);
+    if (!node) return this.drop('nodes_full');
+    const grant = mintGrant(this.secret, node.id, a.endpoint.address, b.endpoint.address, Date.now(), GRANT_TTL_MS);
+    const port = this.choosePort(node.id, node.ports, [a.key, b.key]);
+    const relayKey = encodeKey({ address: node.publicIp, port });
+    const rg = (side: GrantAsker, other: GrantAsker): RelayGranted => ({
+      code: 'RG', peerKey: other.key, relayKey, token: newToken(), grant: sideGrant(grant, other.endpoint.address),
+    });
+    const rgs = new Map([[a.key, rg(a, b)], [b.key, rg(b, a)]]);
+    this.remember(id, { at: this.now(), rgs });
+    this.perNode.set(node.id, (this.perNode.get(node.id) ?? 0) + 1);
+    for (const side of [a, b]) {
+      // A grant needs the nonce field before it on the wire: only our own nodes send one, and only they bind with a grant.
+      if (side.nonce === undefined) this.drop('grant_needs_nonce');
+      else this.send(side.endpoint, { ...rgs.get(side.key)!, nonce: side.nonce });
+    }
+  }
+
+  /**
+   * A port of the node on which neither side was granted a relay lately: a host's game socket
+   * tells its relayed peers apart only by their address, so two relays of one host on one node
+   * need two ports. Any port when every one is taken (the node then refuses the second bind).
+   */
+  private choosePort(nodeId: string, ports: readonly number[], keys: readonly string[]): number {
+    const held = new Set(keys.flatMap((key) => this.portsOf.get(`${nodeId} ${key}`) ?? []));
+    const free = ports.filter((port) => !held.has(port));
+    const port = (free.length > 0 ? free : ports)[Math.floor(Math.random() * (free.length > 0 ? free : ports).length)]!;
+    for (const key of keys) {
+      const id = `${nodeId} ${key}`;
+      const list = this.portsOf.get(id) ?? [];
+      this.portsOf.delete(id); // Re-inserted last: the oldest entries go first when the map is full.
+      if (this.portsOf.size >= MAX_REMEMBERED) this.portsOf.delete(this.portsOf.keys().next().value!);
+      this.portsOf.set(id, [...list.filter((p) => p !== port), port].slice(-ports.length));
+    }
+    return port;
+  }
+
+  private remember(id: string, granted: Granted): void {
+    this.granted.delete(id);
+    if (this.granted.size >= MAX_REMEMBERED) this.granted.delete(this.granted.keys().next().value!);
+    this.granted.set(id, granted);
+  }
+}

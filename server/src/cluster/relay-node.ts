@@ -1,0 +1,237 @@
+/**
+ * A relay node (--role relay): only relay ports, no sessions. A side binds with the grant an
+ * instance signed for its pair and this node (RB's grant field); the node checks it with the
+ * shared secret alone (GrantGate), so the data path never waits on Redis. The two sides of a
+ * grant are one relay, forwarded byte for byte within the same per-address and bandwidth limits
+ * as an instance's own relays. The node announces itself and its load in Redis while it runs.
+ */
+import type { Config } from '../config.ts';
+import { decode, encode, encodeKey, type Endpoint } from '../generated/protocol.ts';
+import { AddressQuota } from '../relay/address-quota.ts';
+import { FairBandwidth } from '../relay/fair-bandwidth.ts';
+import { Relay, type RelaySide } from '../relay/relay.ts';
+import { RelayPorts, type RelaySocket } from '../relay/relay-ports.ts';
+import { type OwnEndpoints, unusableSource } from '../relay/usable-source.ts';
+import type { ServerStats } from '../stats.ts';
+import { GrantGate } from './grant-gate.ts';
+import { NodeAnnouncer, type RelayNodeEntry } from './node-registry.ts';
+import type { RedisLink } from './redis-link.ts';
+import { readSideGrant } from './relay-grant.ts';
+
+export type RelayNodeConfig = Pick<Config, 'relayPorts' | 'relayBandwidth' | 'relayTotalBandwidth' | 'relayIdleMs' | 'relayLifetimeMs'
+  | 'maxRelays' | 'relaysPerIp' | 'relaysPerSubnet' | 'relaySecret' | 'region' | 'publicIp'>;
+
+export interface RelayNodeOptions {
+  readonly config: RelayNodeConfig;
+  readonly redis: RedisLink;
+  readonly stats: ServerStats;
+  /** Monotonic milliseconds, for idle and lifetime. */
+  readonly now: () => number;
+  /** Wall-clock milliseconds, for grant expiry (signed by another machine). */
+  readonly wallNow?: () => number;
+  readonly log: (event: string, fields: Record<string, unknown>) => void;
+  readonly openSocket: (port: number) => Promise<RelaySocket>;
+  readonly own: OwnEndpoints & { readonly ports: Set<number> };
+  /** How often the node refreshes its entry, and how long the entry lives without it. */
+  readonly refreshMs?: number;
+  readonly ttlMs?: number;
+}
+
+/** Both sides bind within this long of the first, or the relay closes. */
+const BIND_MS = 10_000;
+const HEADER_BYTES = 28;
+/** An RB with a grant is about 84 bytes; anything longer is game data. */
+const MAX_BIND_BYTES = 128;
+/** Grants remembered at once (against replays), per relay the node may hold. */
+const GRANTS_PER_RELAY = 4;
+
+export class RelayNode {
+  private ports: RelayPorts | null = null;
+  private readonly relays = new Map<string, Relay>();
+  private readonly relayOf = new Map<RelaySide, Relay>();
+  /** Each relay's grant (without the peer's address). */
+  private readonly grantOf = new Map<Relay, string>();
+  private readonly quota: AddressQuota;
+  private readonly bandwidth: FairBandwidth;
+  private gate: GrantGate | null = null;
+  private announcer: NodeAnnouncer | null = null;
+  private sweeper: NodeJS.Timeout | undefined;
+  private key = '';
+
+  constructor(private readonly options: RelayNodeOptions) {
+    const { config } = options;
+    this.quota = new AddressQuota({ perIp: config.relaysPerIp, perSubnet: config.relaysPerSubnet });
+    this.bandwidth = new FairBandwidth(config.relayBandwidth, config.relayTotalBandwidth);
+  }
+
+  /** The node's key (its public address and first relay port): what grants for it are signed for. */
+  get nodeKey(): string {
+    return this.key;
+  }
+
+  get active(): number {
+    return this.relays.size;
+  }
+
+  get boundPorts(): number[] {
+    return this.ports?.numbers ?? [];
+  }
+
+  /** What the node announces in Redis. */
+  entry(): RelayNodeEntry {
+    const { config } = this.options;
+    return { id: this.key, publicIp: config.publicIp, ports: this.boundPorts, region: config.region, capacity: config.maxRelays, load: this.relays.size };
+  }
+
+  /** Binds every relay port, then announces the node; rejects (closing what it bound) when a port cannot be bound. */
+  async start(): Promise<number[]> {
+    const { config } = this.options;
+    const opened = await Promise.allSettled((config.relayPorts ?? []).map((port) => this.options.openSocket(port)));
+    const sockets = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = opened.findIndex((r) => r.status === 'rejected');
+    if (failed >= 0) {
+      for (const s of sockets) s.close();
+      throw new Error(`relay port ${config.relayPorts![failed]}: ${((opened[failed] as PromiseRejectedResult).reason as Error).message}`);
+    }
+    this.ports = new RelayPorts(sockets);
+    for (const port of this.ports.numbers) this.options.own.ports.add(port);
+    this.key = encodeKey({ address: config.publicIp, port: this.ports.numbers[0]! });
+    this.gate = new GrantGate(config.relaySecret, this.key, GRANTS_PER_RELAY * config.maxRelays);
+    this.ports.onMessage((index, datagram, from) => {
+      try {
+        this.receive(index, datagram, from);
+      } catch (error) {
+        this.drop('handler_error');
+        this.options.log('relay_handler_error', { error: (error as Error).message });
+      }
+    });
+    this.sweeper = setInterval(() => this.sweep(), 1_000);
+    this.sweeper.unref();
+    this.announcer = new NodeAnnouncer(this.options.redis.commands, () => this.entry(), this.options.refreshMs, this.options.ttlMs);
+    await this.announcer.start();
+    return this.boundPorts;
+  }
+
+  /** Refusals of grants so far, by reason. */
+  get refusals(): ReadonlyMap<string, number> {
+    return this.gate?.refused ?? new Map();
+  }
+
+  /** Takes the node out of Redis at once (new grants go elsewhere); its relays go on until closed. */
+  async deregister(): Promise<void> {
+    await this.announcer?.stop();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    await this.deregister();
+    for (const relay of [...this.relays.values()]) this.closeRelay(relay, 'shutdown');
+    this.ports?.close();
+    this.ports = null;
+  }
+
+  /** Closes relays not bound by both sides in time, idle, or past their lifetime; forgets expired grants. */
+  sweep(): void {
+    const now = this.options.now();
+    this.gate?.sweep(this.wallNow());
+    const { relayIdleMs, relayLifetimeMs } = this.options.config;
+    for (const relay of [...this.relays.values()]) {
+      if (now - relay.createdAt > BIND_MS && relay.sides.some((side) => side.bound === null)) this.closeRelay(relay, 'unbound');
+      else if (now - relay.lastForward > relayIdleMs) this.closeRelay(relay, 'idle');
+      else if (now - relay.createdAt > relayLifetimeMs) this.closeRelay(relay, 'lifetime');
+    }
+  }
+
+  private wallNow(): number {
+    return (this.options.wallNow ?? Date.now)();
+  }
+
+  private receive(portIndex: number, datagram: Buffer, from: Endpoint): void {
+    const unusable = unusableSource(from, this.options.own);
+    if (unusable) return this.drop(unusable);
+    const ports = this.ports!;
+    const bind = bindOf(datagram);
+    const bound = ports.boundSide(portIndex, from);
+    if (bound) {
+      const relay = this.relayOf.get(bound)!;
+      // A resend of its RB (its RA was lost), or a keep-alive: answered, but it keeps nothing alive.
+      // An RB for another relay from an endpoint bound here would be read as this relay's: refused.
+      if (bind && bind.grant !== undefined && readSideGrant(bind.grant)?.grant !== this.grantOf.get(relay)) return this.drop('endpoint_busy');
+      if (bind) return this.answerBind(relay, portIndex, bind.token, from);
+      return this.forward(relay, bound, datagram);
+    }
+    if (!bind?.grant) return this.drop('stranger');
+    const side = readSideGrant(bind.grant);
+    if (!side) return this.drop('grant_malformed');
+    const admitted = this.gate!.admit(side.grant, from, side.peerIp, this.wallNow());
+    if ('refused' in admitted) return this.drop(`grant_${admitted.refused}`);
+    let relay = this.relays.get(admitted.id);
+    if (!relay) {
+      const ips = [from.address, side.peerIp];
+      const refusal = this.relays.size >= this.options.config.maxRelays ? 'relays_full' : this.quota.refusal(ips);
+      if (refusal) return this.drop(refusal); // Its resend, once there is room, is admitted as a resend.
+      const newSide = (ip: string): RelaySide => ({ key: ip, ip, token: '', nonce: undefined, bound: null, heardAt: -Infinity });
+      relay = new Relay(admitted.id, admitted.id, portIndex, [newSide(from.address), newSide(side.peerIp)], this.bandwidth.newBucket(), this.options.now());
+      this.add(relay);
+      this.grantOf.set(relay, side.grant);
+    }
+    if (relay.portIndex !== portIndex) return this.drop('wrong_port');
+    const own = relay.side(from.address)!;
+    if (own.bound !== null) return this.drop('spoofed_bind'); // Bound from another endpoint (the gate refuses those as replays).
+    ports.bind(portIndex, own, from);
+    this.options.log('relay_bound', { relay: relay.id, port: ports.numbers[portIndex], from: `${from.address}:${from.port}` });
+    this.answerBind(relay, portIndex, bind.token, from);
+  }
+
+  private forward(relay: Relay, side: RelaySide, datagram: Buffer): void {
+    const other = relay.other(side);
+    if (other.bound === null) return this.drop('peer_unbound');
+    const now = this.options.now();
+    if (!this.bandwidth.allow(relay.bucket, now, HEADER_BYTES + datagram.length)) return this.drop('bandwidth');
+    if (!this.ports!.send(relay.portIndex, datagram, other.bound)) return this.drop('send_failed');
+    relay.lastForward = now;
+    relay.bytes += datagram.length;
+    relay.datagrams++;
+    this.options.stats.relayedBytes += datagram.length;
+    this.options.stats.relayedDatagrams++;
+  }
+
+  private answerBind(relay: Relay, portIndex: number, token: string, to: Endpoint): void {
+    // RA is shorter than the RB it answers (no amplification), and spends the relay's bandwidth.
+    const ra = Buffer.from(encode({ code: 'RA', token }), 'latin1');
+    if (!this.bandwidth.allow(relay.bucket, this.options.now(), HEADER_BYTES + ra.length)) return this.drop('bandwidth');
+    if (!this.ports!.send(portIndex, ra, to)) this.drop('send_failed');
+  }
+
+  private add(relay: Relay): void {
+    this.relays.set(relay.id, relay);
+    for (const side of relay.sides) this.relayOf.set(side, relay);
+    this.quota.take(relay.ips);
+    this.ports!.add(relay);
+    this.options.stats.relaysOpened++;
+    this.options.log('relay_opened', { relay: relay.id, port: this.ports!.numbers[relay.portIndex], sides: relay.ips });
+  }
+
+  private closeRelay(relay: Relay, reason: string): void {
+    if (this.relays.get(relay.id) !== relay) return;
+    this.relays.delete(relay.id);
+    for (const side of relay.sides) this.relayOf.delete(side);
+    this.grantOf.delete(relay);
+    this.quota.release(relay.ips);
+    this.ports?.remove(relay);
+    this.bandwidth.forget(relay.bucket);
+    this.options.stats.relaysClosed++;
+    this.options.log('relay_closed', { relay: relay.id, reason, bytes: relay.bytes, datagrams: relay.datagrams });
+  }
+
+  private drop(reason: string): void {
+    this.options.stats.count(this.options.stats.relayDropped, reason);
+  }
+}
+
+/** The token and grant of a valid RB datagram, or null for anything else (game data is never parsed). */
+function bindOf(datagram: Buffer): { token: string; grant: string | undefined } | null {
+  if (datagram.length > MAX_BIND_BYTES || datagram[0] !== 0x52 || datagram[1] !== 0x42 || datagram[2] !== 0x3a) return null; // "RB:"
+  const result = decode(datagram);
+  return result.ok && result.message.code === 'RB' ? { token: result.message.token, grant: result.message.grant } : null;
+}
