@@ -162,6 +162,9 @@ function lateCase(name: string, lateNat: NatKind): Case {
         expect(host.eventsNamed('rpc_pong').map((e) => e.from).sort().join() === 'first,late', 'RPCs with both');
         const joined = host.eventsNamed('player_joined').map((e) => e.alias);
         expect(joined.join() === 'first,late', `the host saw the late joiner's alias: ${JSON.stringify(joined)}`);
+        const begin = late.eventsNamed('begin')[0]?.wall;
+        const connected = late.eventsNamed('enet_connected')[0]?.wall;
+        if (begin !== undefined && connected !== undefined) console.log(`       late joiner: join_session to ENet connected ${((connected - begin) * 1000).toFixed(0)} ms`);
       } finally {
         for (const p of players) p.kill();
         rmSync(dir, { recursive: true, force: true });

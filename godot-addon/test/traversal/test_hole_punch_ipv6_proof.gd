@@ -1,8 +1,9 @@
 extends GutTest
 ## The proof of a node's IPv6 address, against a fake server on loopback with an IPv4 port and an
 ## IPv6 socket on ::1: NA names the server's IPv6 address, the node sends NP there from its
-## punching socket with its session's nonce, and its first request carries the address and proof
-## IA gave. Without an answer, or with a forged one, the request goes without them.
+## punching socket with its session's nonce, and the host's HS (sent at once, then again with the
+## report) carries the address and proof IA gave. Without an answer, or with a forged one, the
+## request goes without them.
 
 const HolePunchIpv6 := preload("res://addons/simple_hole_punch/traversal/hole_punch_ipv6.gd")
 const HolePunchProtocol := preload("res://addons/simple_hole_punch/generated/protocol.gd")
@@ -85,13 +86,16 @@ func _node() -> HolePunch:
 	return node
 
 
-## Hosts a session and returns its HS once the fake server got it ("" when none came).
+## Hosts a session and returns the last HS the fake server got once one carried a report, or
+## once the proof had time to end ("" when none came). The first HS leaves at once.
 func _first_request(node: HolePunch) -> String:
 	node.host_session(_server_key(), "host")
+	_serve()
+	assert_eq(_requests.size(), 1, "HS at once: %s" % [_requests])
 	await wait_until(func() -> bool:
 		_serve()
-		return not _requests.is_empty(), 2.0)
-	return _requests[0] if not _requests.is_empty() else ""
+		return _requests.any(func(r: String) -> bool: return r.split(":").size() > 3), 1.0)
+	return _requests[-1] if not _requests.is_empty() else ""
 
 
 func test_the_first_request_carries_the_address_and_proof_ia_gave() -> void:
@@ -131,12 +135,10 @@ func test_a_server_without_ipv6_gets_no_probe_and_no_claim() -> void:
 	assert_true(_probes6.is_empty(), "no NP over IPv6")
 
 
-func test_an_unanswered_proof_costs_at_most_nat_timeout_and_claims_nothing() -> void:
+func test_an_unanswered_proof_holds_up_no_hs_and_claims_nothing() -> void:
 	_answer_ip6 = false
 	var node := _node()
-	var started := Time.get_ticks_msec()
 	var hs := await _first_request(node)
-	assert_true(Time.get_ticks_msec() - started < 1000, "sent in time")
 	assert_eq(hs.split(":").size(), 3, "no IPv6 fields without a proof: %s" % hs)
 	assert_true(_probes6.size() >= 2, "NP resent while unanswered")
 

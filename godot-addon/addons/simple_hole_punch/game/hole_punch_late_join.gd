@@ -18,7 +18,10 @@ extends RefCounted
 ## ([method HolePunch.refuse_player]), like any other. When the direct paths fail (a
 ## port-randomising NAT), the joiner asks for a relay after [member HolePunch.punch_timeout]; so
 ## does the host, for every late joiner, from its link (it cannot tell whether the direct path
-## worked): the server grants a relay only when both asked. The host binds the relay from the game's
+## worked): the server grants a relay only when both asked. When the server passed the joiner's NAT
+## type (with the pair's secret) and the pair's plan is not plain punching
+## ([code]hole_punch_plan.gd[/code]), both ask at once: the host cannot probe from its game's
+## socket, and a hard joiner asks beside its probing. The host binds the relay from the game's
 ## socket (RB; RA never reaches it, so RB repeats) and sends the same packets through it; the
 ## joiner's game then connects through the relay.
 
@@ -26,6 +29,7 @@ const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchGamePeer := preload("hole_punch_game_peer.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
 const HolePunchPeers := preload("../players/hole_punch_peers.gd")
+const HolePunchPlan := preload("../traversal/hole_punch_plan.gd")
 const HolePunchProtocol := preload("../generated/protocol.gd")
 const HolePunchRelayLink := preload("../traversal/hole_punch_relay_link.gd")
 const HolePunchServerLink := preload("../session/hole_punch_server_link.gd")
@@ -48,13 +52,17 @@ var _linked := false
 ## Late joiners being punched, and when each started.
 var _joiners: HolePunchPeers
 var _started := {}
+## Our NAT type as the server passes it on ([code]HolePunchTraversal.told[/code]).
+var _our_nat: HolePunchNat.NatType
 
 
 ## Links the host's session [param session_id] (just handed over) to [param server] from a socket
 ## of its own, and punches late joiners from [param game]'s port with [param punch_packet]'s packet
-## and the host's [param own_keys] ([code]{"local": ..., "public": ...}[/code]).
-func _init(settings: HolePunchSettings, clock: HolePunchClock, server: HolePunchServerLink, session_id: String, own_keys: Dictionary, punch_packet: Callable, game: HolePunchGamePeer) -> void:
+## and the host's [param own_keys] ([code]{"local": ..., "public": ...}[/code]); [param our_nat] is
+## our NAT type as the server passes it on.
+func _init(settings: HolePunchSettings, clock: HolePunchClock, server: HolePunchServerLink, session_id: String, own_keys: Dictionary, punch_packet: Callable, game: HolePunchGamePeer, our_nat := HolePunchNat.NatType.UNKNOWN) -> void:
 	_settings = settings
+	_our_nat = our_nat
 	_server = server
 	_session_id = session_id
 	_own_keys = own_keys
@@ -90,7 +98,7 @@ func tick(now: float) -> void:
 			_joiners.remove(joiner)
 			_started.erase(joiner.public_key)
 			continue
-		if _settings.use_relay and age >= _settings.punch_timeout and joiner.relay.state == HolePunchRelayLink.State.NONE:
+		if _settings.use_relay and (age >= _settings.punch_timeout or now >= joiner.relay_after) and joiner.relay.state == HolePunchRelayLink.State.NONE:
 			joiner.relay.request(now)
 		if joiner.relay.state == HolePunchRelayLink.State.REQUESTING and joiner.relay.due(now):
 			_link.ask_relay(_session_id, joiner.public_key)
@@ -126,6 +134,9 @@ func _on_server(message: HolePunchProtocol.Message, now: float) -> void:
 		var own_public: String = _own_keys.public
 		if _joiners.find(key) == null and _joiners.add(key, joined.joiner_local_key, joined.secret, own_public):
 			_started[key] = now
+			var their_nat := HolePunchNat.from_word(joined.joiner_nat) if joined.secret != "" else HolePunchNat.NatType.UNKNOWN
+			if HolePunchPlan.decide(_our_nat, their_nat, true, false) != HolePunchPlan.Plan.DIRECT:
+				_joiners.find(key).relay_after = now # Punching alone cannot work, and the game's socket cannot probe.
 			_game.add_endpoints(key, _joiners.find(key))
 	elif message is HolePunchProtocol.RelayGranted:
 		var granted := message as HolePunchProtocol.RelayGranted

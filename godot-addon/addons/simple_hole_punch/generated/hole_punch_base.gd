@@ -220,9 +220,9 @@ signal game_connected(peer: MultiplayerPeer)
 @export_range(1, 65536) var max_datagrams_per_frame: int = 256
 
 @export_group("NAT traversal")
-## Diagnose this machine's NAT ([HolePunchNat]) before the first request to a server, and tell peers its type through the server, so that each pair picks its plan at once ([code]hole_punch_plan.gd[/code]). Off, or with [member original_server], the type stays unknown and pairs punch as before.
+## Diagnose this machine's NAT ([HolePunchNat]) beside the first request to a server, and tell peers its type through the server, so that each pair picks its plan at once ([code]hole_punch_plan.gd[/code]). A host's HS leaves at once and again with the type once known (a host needs it only when a player joins); a join or random request waits for it. Off, or with [member original_server], the type stays unknown and pairs punch as before.
 @export var nat_diagnosis: bool = true
-## Most seconds the diagnosis may hold up the first request (it usually takes two round trips).
+## Most seconds the diagnosis may hold up a join or random request (it usually takes one round trip; a host's HS never waits).
 @export_range(0.05, 5.0, 0.05, "suffix:s") var nat_timeout: float = 0.5
 ## Tell peers our global IPv6 address (through the server) and punch theirs too, when this Godot's ENet can connect over IPv6 ([code]enet_supports_ipv6()[/code] in [code]hole_punch_ipv6.gd[/code]). The server passes the address on only once this node proved it holds it, by a round trip to the server over IPv6 during the NAT diagnosis: it needs [member nat_diagnosis] and a server started with [code]--public-ip6[/code].
 @export var use_ipv6: bool = true

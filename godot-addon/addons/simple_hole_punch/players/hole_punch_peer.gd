@@ -95,6 +95,9 @@ var probing := false
 var mapped := false
 ## When to ask for the relay even before [member HolePunch.punch_timeout] ([code]INF[/code]: not before).
 var relay_after := INF
+## The relay was asked beside birthday probing, before probing could fail: its
+## [member HolePunch.relay_timeout] counts from [member HolePunch.punch_timeout], as when asked then.
+var relay_beside_probing := false
 ## Punch rounds sent to the direct addresses while the peer was unheard (see [constant PUNCH_ROUNDS]).
 var punch_rounds := 0
 ## The public port the server saw (birthday probing may find the peer at another).

@@ -191,4 +191,5 @@ func _gone(peer: HolePunchPeer, now: float) -> int:
 	if _settings.use_relay and peer.relay.started == INF:
 		peer.relay.request(now)
 		return -1
-	return Gone.FAILED if peer.relay.started == INF or now - peer.relay.started >= _settings.relay_timeout else -1
+	var asked := maxf(peer.relay.started, peer.started + _settings.punch_timeout) if peer.relay_beside_probing else peer.relay.started
+	return Gone.FAILED if peer.relay.started == INF or now - asked >= _settings.relay_timeout else -1

@@ -54,7 +54,7 @@ func host_session(serv_key: String, alias: String) -> Error:
 		var make := func(fields: Array) -> PackedByteArray:
 			var ext := PackedStringArray(fields)
 			return HolePunchProtocol.encode_host_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2], ext[3])
-		_traversal.request(make, _now())
+		_traversal.request(make, _now(), true)
 	return err
 
 

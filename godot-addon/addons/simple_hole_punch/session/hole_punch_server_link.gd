@@ -13,7 +13,9 @@ extends RefCounted
 ## The server believes a join or random request (and introduces its sender to a host, who will
 ## punch it) only once its return path is proven: it answers the first one with RC, a cookie sent
 ## only to the address it came from, and the node resends the request at once with the cookie.
-## A spoofed request never gets that far: its sender never sees the cookie.
+## A spoofed request never gets that far: its sender never sees the cookie. So the first request
+## may leave before the NAT diagnosis ends: it only fetches the cookie, and the resend that counts
+## waits for the report ([method hold_cookie], [method report]).
 ##
 ## It sends through the callable it was given, so the host's link for late joiners
 ## ([code]hole_punch_late_join.gd[/code]) talks to the same server from a socket of its own
@@ -161,13 +163,40 @@ func await_answer(packet: PackedByteArray, now: float) -> void:
 func heard_cookie(message: HolePunchProtocol.ReturnCookie) -> bool:
 	if not _make.is_valid() or not _awaits_cookie():
 		return false
+	_cookie = message.cookie
+	if not _holding:
+		_send_with_cookie()
+	return true
+
+
+func _send_with_cookie() -> void:
 	var none := HolePunchProtocol.NO_TOKEN # Zeros: an IPv6 address and proof not claimed.
 	var fields := [_fields[0] if _fields[0] != "" else HolePunchNat.word(HolePunchNat.NatType.UNKNOWN)]
 	for field: String in _fields.slice(1):
 		fields.append(field if field != "" else none)
-	_request = _make.call(fields + [message.cookie])
+	_request = _make.call(fields + [_cookie])
 	send(_request)
-	return true
+
+
+## The cookie that RC gave, or "" before.
+var _cookie := ""
+## Whether the resend with the cookie waits for [method report].
+var _holding := false
+
+
+## Makes the resend with the cookie wait for [method report]: the request went before the NAT
+## diagnosis ended, and the server takes the report only from that resend.
+func hold_cookie() -> void:
+	_holding = true
+
+
+## The request's extension fields [param fields] ([code][nat, ip6_prefix, ip6_host, ip6_proof][/code])
+## are known: the resend with the cookie carries them, at once when the cookie came already.
+func report(fields: Array) -> void:
+	_fields = fields
+	_holding = false
+	if _cookie != "" and _make.is_valid() and _awaits_cookie():
+		_send_with_cookie()
 
 
 ## A joiner repeats its request until it hears the host: starts resending after a wait.

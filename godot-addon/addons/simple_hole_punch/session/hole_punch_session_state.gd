@@ -108,7 +108,7 @@ func _end_in_game(reason: HolePunchBase.Failure, detail: String) -> void:
 ## the server ([code]hole_punch_late_join.gd[/code]).
 func _start_late_join() -> void:
 	var own_keys := {"local": _lan_key, "public": _public_key}
-	_late = HolePunchLateJoin.new(_settings, clock, _server, _session_id, own_keys, _names.packet, _game)
+	_late = HolePunchLateJoin.new(_settings, clock, _server, _session_id, own_keys, _names.packet, _game, _traversal.told)
 	phase = Phase.HOSTING_GAME
 
 

@@ -29,7 +29,9 @@ extends RefCounted
 ## DIRECT is plain punching, with the relay after [member HolePunch.punch_timeout]; under every
 ## plan the node also punches the peer's public and IPv6 addresses, and a direct path heard still
 ## wins over the relay. When probing fails, the relay comes after
-## [member HolePunch.punch_timeout] as under DIRECT. Original clients and servers never send a
+## [member HolePunch.punch_timeout] as under DIRECT; a hard client of a hosted session asks for it
+## at once beside its probing (its host may run its game already, where it cannot probe, and asks
+## at once too), and the server opens it only when both asked. Original clients and servers never send a
 ## NAT type: their pairs stay DIRECT. A session probes at most [member HolePunch.probe_peers]
 ## peers ([code]hole_punch_traversal.gd[/code]): a probing plan beyond them becomes RELAY_AT_ONCE
 ## on our side alone (the peer still probes, then asks for the relay when its probes miss).

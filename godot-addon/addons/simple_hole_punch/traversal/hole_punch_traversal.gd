@@ -1,6 +1,6 @@
 extends RefCounted
 ## The NAT-traversal part of a [HolePunch] node, called from a few points of its phase machine: the
-## NAT diagnosis before the first request (so that the server can tell our peers our NAT type and
+## NAT diagnosis beside the first request (so that the server can tell our peers our NAT type and
 ## IPv6 address), the plan towards each peer the server introduces
 ## ([code]hole_punch_plan.gd[/code]), birthday probing ([code]hole_punch_probe.gd[/code]) and the
 ## IPv6 path.
@@ -55,6 +55,13 @@ var _peers: Array[HolePunchPeer] = []
 var _we_host := false
 var _server_key := ""
 var _pending := Callable()
+## A host's request that went before the diagnosis finished: sent again with the report then.
+var _late := Callable()
+## The request in [member _pending] went already, fetching the cookie: the report completes it.
+var _fetching := false
+## The NAT type the server was last told (what our peers learn of us), [constant HolePunchNat.UNKNOWN]
+## before: plans are decided from it, so that both sides of a pair decide from the same facts.
+var told := HolePunchNat.NatType.UNKNOWN
 ## Birthday probing from the hard side, towards the one peer that may need it (the host of a
 ## client, or the one stranger of a random session), and that peer.
 var _hard := HolePunchProbe.new()
@@ -95,21 +102,39 @@ func diagnose(server_key: String, settings: HolePunchSettings, now: float) -> vo
 		return
 	_server_key = server_key
 	nat.timeout = _settings.nat_timeout
-	nat.start(server_key, now, HolePunchSocket.own_addresses(_settings.lan_address))
+	if nat.start(server_key, now, HolePunchSocket.own_addresses(_settings.lan_address)) == OK:
+		nat.poll(now) # The first probes leave now, not a frame later.
 
 
 ## Sends the request [param make] builds once the diagnosis (and the proof of our IPv6 address)
 ## is done, at once when it is: [param make] takes the extension fields
 ## [code][nat, ip6_prefix, ip6_host, ip6_proof, cookie][/code] (see
-## [code]HolePunchServerLink.request()[/code]).
-func request(make: Callable, now: float) -> void:
+## [code]HolePunchServerLink.request()[/code]). Neither waits for the diagnosis: a host's HS
+## ([param at_once]) goes now and again with the report when the diagnosis finishes (the server
+## takes a resent HS's report, with the host's nonce, and a host needs its type only once a joiner
+## comes). A join or random request goes now too, but only fetches the server's cookie: the resend
+## with the cookie, the one the server acts on and introduces with, waits for the report.
+func request(make: Callable, now: float, at_once := false) -> void:
+	told = HolePunchNat.NatType.UNKNOWN
 	_pending = make
+	_fetching = false
 	_send_pending(now)
+	if not _pending.is_valid():
+		return
+	if at_once:
+		_pending = Callable()
+		_late = make
+	elif not _server.nonce.is_empty():
+		_fetching = true
+		_server.hold_cookie()
+	else:
+		return # An original server: no cookie to fetch, the request waits.
+	_server.request(make, ["", "", "", ""], now)
 
 
-## Whether a request waits for the diagnosis.
+## Whether a request waits for the diagnosis before anything is sent.
 func waiting() -> bool:
-	return _pending.is_valid()
+	return _pending.is_valid() and not _fetching
 
 
 ## The ENet-free part of a frame at [param now], with the session's [param peers] ([param we_host]
@@ -120,6 +145,7 @@ func tick(now: float, peers: Array[HolePunchPeer], we_host: bool) -> void:
 	if nat.poll(now):
 		diagnosed.emit(nat.nat_type)
 	_send_pending(now)
+	_send_late(now)
 	if _kept_peer != null and not _peers.has(_kept_peer):
 		_kept_peer = null # Gone before the handover: the game gets the registered socket's port again.
 		socket_won.emit(null, [])
@@ -153,7 +179,7 @@ func introduce(peer: HolePunchPeer, their_nat: String, ip6_prefix: String, ip6_h
 	if their_ip6 != "" and peer.lan_port > 0:
 		peer.ip6 = their_ip6
 		peer.ip6_port = peer.lan_port # One dual-stack socket: the port the LAN key names.
-	peer.plan = HolePunchPlan.decide(nat.nat_type, peer.nat, we_host, random)
+	peer.plan = HolePunchPlan.decide(told, peer.nat, we_host, random)
 	var probes := peer.plan == HolePunchPlan.Plan.PROBE_EASY or peer.plan == HolePunchPlan.Plan.PROBE_HARD
 	if probes and _probed_peers >= _settings.probe_peers:
 		peer.plan = HolePunchPlan.Plan.RELAY_AT_ONCE # This session's probing is spent, whoever the server introduces.
@@ -169,6 +195,12 @@ func introduce(peer: HolePunchPeer, their_nat: String, ip6_prefix: String, ip6_h
 			probe.start_easy(peer.public_ip, packet, now)
 			_easy[peer] = probe
 		HolePunchPlan.Plan.PROBE_HARD:
+			if not we_host and not random:
+				# The host may run its game already (a late join): it cannot probe from there, and asks
+				# for the relay at once. The server opens one only when both ask, so this costs nothing
+				# when the host probes.
+				peer.relay_after = now
+				peer.relay_beside_probing = true
 			if _hard_peer == null and _kept_peer == null: # The one peer of a client or of a random session.
 				_hard_peer = peer
 				_probed_peers += 1
@@ -200,6 +232,9 @@ func stop() -> void:
 	_easy.clear()
 	_probed_peers = 0
 	_pending = Callable()
+	_late = Callable()
+	_fetching = false
+	told = HolePunchNat.NatType.UNKNOWN
 
 
 ## The hard side's probe got through to [param peer]: its socket is the one for that peer, and
@@ -252,18 +287,48 @@ func _configured(probe: HolePunchProbe) -> HolePunchProbe:
 
 
 func _send_pending(now: float) -> void:
-	if not _pending.is_valid():
+	if not _pending.is_valid() or not _reported(now):
 		return
-	# The proof goes beside the diagnosis, as soon as NA named the server's IPv6 address.
-	var proving := _proves_ip6() and _server.proving_ip6(nat.server_ip6, now)
-	if not nat.done or proving:
-		return
-	var claim := _server.ip6_claim()
-	# Nothing to tell (unknown, no IPv6): the request as before, without the extension.
-	var word := "" if nat.nat_type == HolePunchNat.NatType.UNKNOWN and claim[0] == "" else HolePunchNat.word(nat.nat_type)
 	var make := _pending
 	_pending = Callable()
-	_server.request(make, [word, claim[0], claim[1], claim[2]], now)
+	if _fetching:
+		_server.report(_report())
+	else:
+		_server.request(make, _report(), now)
+	_fetching = false
+	told = nat.nat_type
+
+
+## A host's HS that went before the diagnosis: again with the report once there is one. Its
+## copies survive loss: a host past HR resends no HS.
+func _send_late(now: float) -> void:
+	if not _late.is_valid() or not _reported(now):
+		return
+	var make := _late
+	_late = Callable()
+	var fields := _report()
+	if fields[0] == "":
+		return # Nothing to tell.
+	_server.request(make, fields, now)
+	var packet: PackedByteArray = make.call(fields + [""])
+	for copy in 2:
+		_server.send(packet)
+	told = nat.nat_type
+
+
+## Whether the diagnosis (and the proof of our IPv6 address) is done at [param now].
+func _reported(now: float) -> bool:
+	# The proof goes beside the diagnosis, as soon as NA named the server's IPv6 address.
+	var proving := _proves_ip6() and _server.proving_ip6(nat.server_ip6, now)
+	return nat.done and not proving
+
+
+## The request's extension fields [code][nat, ip6_prefix, ip6_host, ip6_proof][/code]; all empty
+## when there is nothing to tell (unknown, no IPv6): the request as before, without the extension.
+func _report() -> Array:
+	var claim := _server.ip6_claim()
+	var word := "" if nat.nat_type == HolePunchNat.NatType.UNKNOWN and claim[0] == "" else HolePunchNat.word(nat.nat_type)
+	return [word, claim[0], claim[1], claim[2]]
 
 
 ## Whether to prove our IPv6 address to the server: we have a global one to use (or the server is
