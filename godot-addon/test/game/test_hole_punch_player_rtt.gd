@@ -21,3 +21,30 @@ func test_every_machine_knows_each_players_round_trip() -> void:
 
 func _rtt(node: HolePunch, key: String) -> int:
 	return node.get_players().get(key, {}).get("rtt", -1)
+
+
+func test_a_connection_that_just_dropped_reads_as_no_round_trip_without_an_engine_error() -> void:
+	# Given a player in the game
+	var ann := side("Ann", "ann")
+	start([ann])
+	assert_true(await connected(ann), "ann in the game")
+	var hana: String = host._session._public_key
+	# When its connection to the host drops, before the game's peer has seen it go
+	var enet := ann.multiplayer.multiplayer_peer as ENetMultiplayerPeer
+	enet.get_peer(1).peer_disconnect_now()
+	# Then its list reads no round trip for the host, and ENet reports no error
+	assert_eq(_rtt(ann, hana), -1, "no round trip on a dropped connection")
+
+
+func test_on_the_host_a_player_whose_connection_just_dropped_reads_as_no_round_trip() -> void:
+	# Given a player in the game
+	var ann := side("Ann", "ann")
+	start([ann])
+	assert_true(await connected(ann), "ann in the game")
+	var key: String = ann._session._public_key
+	assert_true(await wait_until(func() -> bool: return _rtt(host, key) > 0, 3.0), "the host measures ann")
+	# When the host's connection to ann drops, before the game's peer has seen it go
+	var enet := host.multiplayer.multiplayer_peer as ENetMultiplayerPeer
+	enet.get_peer(host.get_players()[key]["peer_id"] as int).peer_disconnect_now()
+	# Then the host reads no round trip for ann, and ENet reports no error
+	assert_eq(_rtt(host, key), -1, "no round trip on a dropped connection")

@@ -99,7 +99,8 @@ func _host_rtt() -> int:
 	if enet == null or enet.get_connection_status() != MultiplayerPeer.CONNECTION_CONNECTED:
 		return -1
 	var host := enet.get_peer(1)
-	return -1 if host == null else int(host.get_statistic(ENetPacketPeer.PEER_ROUND_TRIP_TIME))
+	# A connection that just dropped is still listed until the next poll, with no ENet peer behind it.
+	return -1 if host == null or not host.is_active() else int(host.get_statistic(ENetPacketPeer.PEER_ROUND_TRIP_TIME))
 
 
 func _signals(api: SceneMultiplayer) -> Array:

@@ -117,7 +117,8 @@ func rtt(id: int) -> int:
 	if id <= 0 or not _connected() or not _api().get_peers().has(id):
 		return -1
 	var remote := _game.get_peer(id)
-	return -1 if remote == null else int(remote.get_statistic(ENetPacketPeer.PEER_ROUND_TRIP_TIME))
+	# A connection that just dropped is still listed until the next poll, with no ENet peer behind it.
+	return -1 if remote == null or not remote.is_active() else int(remote.get_statistic(ENetPacketPeer.PEER_ROUND_TRIP_TIME))
 
 
 ## Also shares the round trips with the players when one moved, at most every
