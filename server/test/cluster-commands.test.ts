@@ -6,27 +6,15 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Watched } from '../../ci/harness/processes.ts';
 import { UdpClient } from '../../ci/harness/udp-client.ts';
 import { LOCAL_KEY } from './fixtures.ts';
-import { startRedis, type TestRedis } from './support/redis-server.ts';
+import { redisWithServers } from './support/redis-server.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-let redis: TestRedis;
-const running: Watched[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
-afterEach(async () => {
-  UdpClient.closeAll();
-  for (const cli of running.splice(0)) {
-    cli.child.kill('SIGTERM');
-    await cli.exited;
-  }
-});
+const servers = redisWithServers('SIGTERM');
+const running = servers.running;
 
 /** The `npm start` lines of the doc's first sh block, as argument lists. */
 function documentedCommands(): string[][] {
@@ -43,7 +31,7 @@ describe('instances sharing Redis, started as the doc says', () => {
     for (const [i, args] of commands.entries()) {
       const address = `127.0.0.${31 + i}`;
       // The example's public addresses and Redis become loopback ones and free ports.
-      const local = args.map((arg) => (/^\d+\.\d+\.\d+\.\d+$/.test(arg) ? address : arg.startsWith('redis://') ? redis.url : arg));
+      const local = args.map((arg) => (/^\d+\.\d+\.\d+\.\d+$/.test(arg) ? address : arg.startsWith('redis://') ? servers.redis.url : arg));
       const cli = new Watched(spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', ...local, '--bind', address, '--port', '0',
         '--relay-ports', 'off', '--probe-port', 'off'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }), `instance ${i}`);
       running.push(cli);

@@ -6,27 +6,15 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Watched } from '../../ci/harness/processes.ts';
 import { UdpClient } from '../../ci/harness/udp-client.ts';
 import { LOCAL_KEY } from './fixtures.ts';
-import { startRedis, type TestRedis } from './support/redis-server.ts';
+import { redisWithServers } from './support/redis-server.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-let redis: TestRedis;
-const running: Watched[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
-afterEach(async () => {
-  UdpClient.closeAll();
-  for (const cli of running.splice(0)) {
-    cli.child.kill('SIGINT');
-    await cli.exited;
-  }
-});
+const servers = redisWithServers('SIGINT');
+const running = servers.running;
 
 /** Each service's command (a JSON array on one line), by service name. */
 function composeCommands(): Map<string, string[]> {
@@ -49,7 +37,7 @@ describe('the compose file', () => {
     for (const [i, service] of ['instance-a', 'instance-b'].entries()) {
       const address = `127.0.0.${41 + i}`;
       const args = commands.get(service)!.map((arg) => arg
-        .replace(/^\$\{INSTANCE_[AB]_IP\}$/, address).replace('redis://redis:6379', redis.url).replace('0.0.0.0:9100', `${address}:0`));
+        .replace(/^\$\{INSTANCE_[AB]_IP\}$/, address).replace('redis://redis:6379', servers.redis.url).replace('0.0.0.0:9100', `${address}:0`));
       const cli = new Watched(spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', ...args, '--bind', address, '--port', '0'],
         { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }), service);
       running.push(cli);

@@ -1,23 +1,9 @@
 /** Relay nodes in a real Redis: picked by room, their region first, and gone within the stated bound once they stop refreshing. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deregisterNode, listNodes, NodeAnnouncer, pickNode, registerNode, type RelayNodeEntry } from '../src/cluster/node-registry.ts';
-import { RedisLink } from '../src/cluster/redis-link.ts';
-import { startRedis, type TestRedis } from './support/redis-server.ts';
+import { redisPerFile } from './support/redis-server.ts';
 
-let redis: TestRedis;
-let link: RedisLink;
-beforeAll(async () => {
-  redis = await startRedis();
-  link = new RedisLink(redis.url, () => {});
-  await link.connect();
-});
-afterAll(async () => {
-  await link.close();
-  redis.stop();
-});
-beforeEach(async () => {
-  await link.commands.flushall();
-});
+const shared = redisPerFile();
 
 const node = (id: string, over: Partial<RelayNodeEntry> = {}): RelayNodeEntry => ({
   id, publicIp: '192.0.2.1', ports: [7789, 7790], region: 'eu', capacity: 100, load: 0, ...over,
@@ -25,44 +11,44 @@ const node = (id: string, over: Partial<RelayNodeEntry> = {}): RelayNodeEntry =>
 
 describe('relay node registry', () => {
   it('spreads grants over the nodes by load, counting grants made since the last refresh', async () => {
-    await registerNode(link.commands, node('a'));
-    await registerNode(link.commands, node('b', { load: 4 }));
+    await registerNode(shared.link.commands, node('a'));
+    await registerNode(shared.link.commands, node('b', { load: 4 }));
     const picks: string[] = [];
-    for (let i = 0; i < 12; i++) picks.push((await pickNode(link.commands))!.id);
+    for (let i = 0; i < 12; i++) picks.push((await pickNode(shared.link.commands))!.id);
     // a takes the first four (b holds four already), then they alternate.
     expect(picks.filter((id) => id === 'a')).toHaveLength(8);
     expect(picks.filter((id) => id === 'b')).toHaveLength(4);
   });
 
   it('prefers a node in the asker\'s region while one there has room, and never picks a full node', async () => {
-    await registerNode(link.commands, node('eu1', { region: 'eu', capacity: 2 }));
-    await registerNode(link.commands, node('ap1', { region: 'ap', capacity: 2, load: 1 }));
-    expect((await pickNode(link.commands, 'ap'))!.id).toBe('ap1');
-    expect((await pickNode(link.commands, 'ap'))!.id).toBe('eu1'); // ap1 is full now.
-    expect((await pickNode(link.commands, 'ap'))!.id).toBe('eu1');
-    expect(await pickNode(link.commands, 'ap')).toBeNull();
+    await registerNode(shared.link.commands, node('eu1', { region: 'eu', capacity: 2 }));
+    await registerNode(shared.link.commands, node('ap1', { region: 'ap', capacity: 2, load: 1 }));
+    expect((await pickNode(shared.link.commands, 'ap'))!.id).toBe('ap1');
+    expect((await pickNode(shared.link.commands, 'ap'))!.id).toBe('eu1'); // ap1 is full now.
+    expect((await pickNode(shared.link.commands, 'ap'))!.id).toBe('eu1');
+    expect(await pickNode(shared.link.commands, 'ap')).toBeNull();
   });
 
   it('a node that stops refreshing drops out within its lifetime; one that drains leaves at once', async () => {
-    await registerNode(link.commands, node('dying'), 300);
-    await registerNode(link.commands, node('draining'));
-    await registerNode(link.commands, node('alive'), 10_000);
-    await deregisterNode(link.commands, 'draining');
-    expect((await listNodes(link.commands)).map((n) => n.id).sort()).toEqual(['alive', 'dying']);
+    await registerNode(shared.link.commands, node('dying'), 300);
+    await registerNode(shared.link.commands, node('draining'));
+    await registerNode(shared.link.commands, node('alive'), 10_000);
+    await deregisterNode(shared.link.commands, 'draining');
+    expect((await listNodes(shared.link.commands)).map((n) => n.id).sort()).toEqual(['alive', 'dying']);
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect((await listNodes(link.commands)).map((n) => n.id)).toEqual(['alive']);
-    for (let i = 0; i < 3; i++) expect((await pickNode(link.commands))!.id).toBe('alive');
+    expect((await listNodes(shared.link.commands)).map((n) => n.id)).toEqual(['alive']);
+    for (let i = 0; i < 3; i++) expect((await pickNode(shared.link.commands))!.id).toBe('alive');
   });
 
   it('an announcer refreshes its node\'s load while it runs, and takes it out when it stops', async () => {
     let load = 3;
-    const announcer = new NodeAnnouncer(link.commands, () => node('n', { load }), 50, 300);
+    const announcer = new NodeAnnouncer(shared.link.commands, () => node('n', { load }), 50, 300);
     await announcer.start();
-    expect((await listNodes(link.commands))[0]!.load).toBe(3);
+    expect((await listNodes(shared.link.commands))[0]!.load).toBe(3);
     load = 7;
     await new Promise((resolve) => setTimeout(resolve, 400)); // Past one lifetime: alive only because it was refreshed.
-    expect((await listNodes(link.commands)).map((n) => n.load)).toEqual([7]);
+    expect((await listNodes(shared.link.commands)).map((n) => n.load)).toEqual([7]);
     await announcer.stop();
-    expect(await listNodes(link.commands)).toEqual([]);
+    expect(await listNodes(shared.link.commands)).toEqual([]);
   });
 });

@@ -38,14 +38,7 @@ func test_a_flood_of_connect_requests_from_a_stranger_blocks_no_late_joiner() ->
 func test_an_address_a_player_was_punched_at_holds_one_half_open_slot_at_most() -> void:
 	# Given a running game of three slots, and a late joiner's address that a hostile client
 	# sends connect requests from, each a new connection it never completes
-	host.keep_open = true
-	host._session._game.max_clients = 3
-	start([])
-	var mallory := PacketPeerUDP.new()
-	mallory.bind(Ports.free_port(), "127.0.0.1")
-	var at := key_of(mallory.get_local_port())
-	host._session._game.add_endpoints(at, punched_peer(at, ""))
-	mallory.set_dest_address("127.0.0.1", port)
+	var mallory := punched_stranger(3)
 	for i in FLOOD:
 		mallory.put_packet(connect_request(0x6000 + i))
 		await get_tree().process_frame
@@ -62,14 +55,7 @@ func test_an_address_a_player_was_punched_at_holds_one_half_open_slot_at_most() 
 
 func test_a_burst_of_connect_requests_from_an_address_a_player_was_punched_at_takes_one_slot() -> void:
 	# Given a running game of two slots, and a late joiner's address that sends a burst of requests
-	host.keep_open = true
-	host._session._game.max_clients = 2
-	start([])
-	var mallory := PacketPeerUDP.new()
-	mallory.bind(Ports.free_port(), "127.0.0.1")
-	var at := key_of(mallory.get_local_port())
-	host._session._game.add_endpoints(at, punched_peer(at, ""))
-	mallory.set_dest_address("127.0.0.1", port)
+	var mallory := punched_stranger(2)
 	for i in FLOOD:
 		mallory.put_packet(connect_request(0x7000 + i))
 	await wait_until(func() -> bool: return host._session._game.gate.dropped >= FLOOD - 1, 2.0)
@@ -173,6 +159,20 @@ func _leave_right_after(newcomer: bool) -> void:
 	assert_has(packets, [ann_id, "last words".to_ascii_buffer()], "ann's last packet")
 	assert_eq(gate.dropped, 0, "datagrams dropped")
 	kim.close()
+
+
+## A running game of [param slots] slots, kept open for late joiners, and a socket at an address a
+## late joiner was punched at, sending to the game's port.
+func punched_stranger(slots: int) -> PacketPeerUDP:
+	host.keep_open = true
+	host._session._game.max_clients = slots
+	start([])
+	var mallory := PacketPeerUDP.new()
+	mallory.bind(Ports.free_port(), "127.0.0.1")
+	var at := key_of(mallory.get_local_port())
+	host._session._game.add_endpoints(at, punched_peer(at, ""))
+	mallory.set_dest_address("127.0.0.1", port)
+	return mallory
 
 
 ## An ENet connect request as a client sends it, asking for the connection [param connect_id].

@@ -1,47 +1,30 @@
-extends "res://test/game_case.gd"
+extends "res://test/game/enet_link_case.gd"
 ## A player's packets after it was let in do not wait behind its hello, on loopback with real ENet
 ## on both sides. ENet resends a reliable packet only when the oldest one not yet acknowledged is
 ## due, and doubles that one's wait at each resend: were the acknowledgements of the player's hello
 ## lost again and again, a packet of the game lost once would wait seconds for the hello's next
 ## resend, and tens of seconds through heavy loss.
 
-## The player's path to the host's game, on loopback: the host sees the player at [member outer],
-## the address it was punched at; the player's ENet connects to [member inner]. It loses the host's
-## first [member hello_acks] acknowledgements of the player's hello, and the player's first datagram
-## holding [member lose] once that is set.
-class Link:
-	var outer := PacketPeerUDP.new()
-	var inner := PacketPeerUDP.new()
-	var host_port := 0
-	var player_port := 0
+## A link that loses the host's first [member hello_acks] acknowledgements of the player's hello,
+## and the player's first datagram holding [member lose] once that is set.
+class Link extends "res://test/game/enet_link.gd":
 	var hello_acks := 0
 	var lost_acks := 0
 	var lose := PackedByteArray()
 	var lost := 0
 
-	func _init(punched_port: int, game_port: int) -> void:
-		outer.bind(punched_port, "127.0.0.1")
-		inner.bind(0, "127.0.0.1")
-		host_port = game_port
+	func _to_host(data: PackedByteArray, _from: int) -> bool:
+		if not lose.is_empty() and data.hex_encode().contains(lose.hex_encode()):
+			lose = PackedByteArray()
+			lost += 1
+			return false
+		return true
 
-	func pump() -> void:
-		while inner.get_available_packet_count() > 0:
-			var data := inner.get_packet()
-			player_port = inner.get_packet_port()
-			if not lose.is_empty() and data.hex_encode().contains(lose.hex_encode()):
-				lose = PackedByteArray()
-				lost += 1
-				continue
-			outer.set_dest_address("127.0.0.1", host_port)
-			outer.put_packet(data)
-		while outer.get_available_packet_count() > 0:
-			var data := outer.get_packet()
-			if lost_acks < hello_acks and _acknowledges_first(data):
-				lost_acks += 1
-				continue
-			if player_port > 0:
-				inner.set_dest_address("127.0.0.1", player_port)
-				inner.put_packet(data)
+	func _to_player(data: PackedByteArray) -> bool:
+		if lost_acks < hello_acks and _acknowledges_first(data):
+			lost_acks += 1
+			return false
+		return true
 
 	## Whether ENet's datagram [param data] acknowledges the first reliable packet of channel 0
 	## (the player's hello: nothing reliable goes before it).
@@ -63,35 +46,13 @@ class Link:
 var _link: Link
 
 
-func after_each() -> void:
-	for sig: Signal in [get_tree().process_frame, get_tree().physics_frame]:
-		if _link != null and sig.is_connected(_pump):
-			sig.disconnect(_pump)
-	if _link != null:
-		_link.outer.close()
-		_link.inner.close()
-	_link = null
-	super()
-
-
-func _pump() -> void:
-	_link.pump()
-
-
 func test_a_packet_of_the_game_does_not_wait_behind_a_hello_whose_acknowledgements_were_lost() -> void:
 	# Given a player whose hello's first four acknowledgements are lost (its resend timer doubles to
 	# 8 s), let in through the link
-	var punched := Ports.free_port()
-	_link = Link.new(punched, port)
+	_link = Link.new(Ports.free_port(), port)
 	_link.hello_acks = 4
-	for sig: Signal in [get_tree().process_frame, get_tree().physics_frame]:
-		sig.connect(_pump)
-	var player := side("Player", "kim")
-	player._session._public_key = key_of(punched)
-	host._session._game.expect([punched_peer(player._session._public_key, HolePunchAlias.encode("kim"))])
-	host.start_server.emit(port)
-	player._session._game.expect([punched_peer(host._session._public_key, HolePunchAlias.encode("hana"))])
-	player.start_client.emit("127.0.0.1", _link.inner.get_local_port(), player.get_meta("port"))
+	open_link(_link)
+	var player := player_through(_link)
 	assert_true(await connected(player), "the player was let in")
 	assert_true(await wait_until(func() -> bool: return _link.lost_acks >= 3, 5.0), "the hello's acknowledgements lost")
 	# When the game's first packet goes out after the hello's third resend, and is lost once

@@ -1,4 +1,4 @@
-extends "res://test/game_case.gd"
+extends "res://test/game/enet_link_case.gd"
 ## A player's fresh attempt must hear nothing of the host's side of the attempt it replaced, on
 ## loopback with real ENet on both sides. ENet names the host's connection to a client by the
 ## client's slot (0 for a fresh client) and a session that starts at 0 in every fresh slot of the
@@ -7,55 +7,32 @@ extends "res://test/game_case.gd"
 
 const HolePunchEnetWire := preload("res://addons/simple_hole_punch/game/hole_punch_enet_wire.gd")
 
-## The player's path to the host's game, on loopback: the host sees the player at [member outer],
-## the address it was punched at; each attempt's ENet connects to [member inner] from a port of its
-## own, and only the [member current] one's datagrams go on. While [member requests_only], only
-## its connect requests reach the host (its other datagrams are lost on the way).
-class Link:
-	var outer := PacketPeerUDP.new()
-	var inner := PacketPeerUDP.new()
-	var host_port := 0
+## A link that each attempt's ENet connects to from a port of its own: only the [member current]
+## one's datagrams go on. While [member requests_only], only its connect requests reach the host
+## (its other datagrams are lost on the way).
+class Link extends "res://test/game/enet_link.gd":
 	var current := 0
 	var requests_only := false
 
-	func _init(punched_port: int, game_port: int) -> void:
-		outer.bind(punched_port, "127.0.0.1")
-		inner.bind(0, "127.0.0.1")
-		host_port = game_port
+	func _to_host(data: PackedByteArray, from: int) -> bool:
+		return from == current and (not requests_only or HolePunchEnetWire.connect_id(data) >= 0)
 
-	func pump() -> void:
-		while inner.get_available_packet_count() > 0:
-			var data := inner.get_packet()
-			if inner.get_packet_port() != current or requests_only and HolePunchEnetWire.connect_id(data) < 0:
-				continue
-			outer.set_dest_address("127.0.0.1", host_port)
-			outer.put_packet(data)
-		while outer.get_available_packet_count() > 0:
-			var data := outer.get_packet()
-			if current > 0:
-				inner.set_dest_address("127.0.0.1", current)
-				inner.put_packet(data)
+	func _player_port() -> int:
+		return current
 
 var _link: Link
 var _attempts: Array[ENetMultiplayerPeer] = []
 
 
 func after_each() -> void:
-	for sig: Signal in [get_tree().process_frame, get_tree().physics_frame]:
-		if _link != null and sig.is_connected(_pump):
-			sig.disconnect(_pump)
 	for enet in _attempts:
 		enet.close()
 	_attempts.clear()
-	if _link != null:
-		_link.outer.close()
-		_link.inner.close()
-	_link = null
 	super()
 
 
 func _pump() -> void:
-	_link.pump()
+	super()
 	for enet in _attempts:
 		if enet.get_connection_status() != MultiplayerPeer.CONNECTION_DISCONNECTED:
 			enet.poll()
@@ -77,8 +54,7 @@ func test_a_fresh_attempt_hears_nothing_of_the_host_side_of_the_one_it_replaced(
 	host.game_connect_timeout = 1.0
 	var punched := Ports.free_port()
 	_link = Link.new(punched, port)
-	for sig: Signal in [get_tree().process_frame, get_tree().physics_frame]:
-		sig.connect(_pump)
+	open_link(_link)
 	host._session._game.expect([punched_peer(key_of(punched), HolePunchAlias.encode("kim"))])
 	host.start_server.emit(port)
 	watch_signals(host.multiplayer)

@@ -1,4 +1,4 @@
-extends "res://test/game_case.gd"
+extends "res://test/game/enet_link_case.gd"
 ## A player's fresh attempt through loss, on loopback with real ENet: the player's game starts
 ## afresh, the end of its old connection is lost on the way (so the host learns of it only from
 ## the new attempt), and the host's welcome is held back, as lost and resent, longer than twice
@@ -10,40 +10,20 @@ const _DISCONNECT := 4
 
 ## Auth messages held back from the client: [id, data].
 var _held: Array = []
-var _links: Array[Link] = []
 
 
-## A player's path to the host's game, on loopback: the host sees the player at the address it was
-## punched at ([member outer]), the player's game connects to [member inner]. It loses every ENet
-## DISCONNECT the player sends while [member lose_ends], and all it sends while [member cut].
-class Link:
-	var outer := PacketPeerUDP.new()
-	var inner := PacketPeerUDP.new()
-	var host_port := 0
-	var player_port := 0
+## A link that loses every ENet DISCONNECT the player sends while [member lose_ends], and all it
+## sends while [member cut].
+class Link extends "res://test/game/enet_link.gd":
 	var lose_ends := true
 	var cut := false
 	var lost := 0
 
-	func _init(punched_port: int, game_port: int) -> void:
-		outer.bind(punched_port, "127.0.0.1")
-		inner.bind(0, "127.0.0.1")
-		host_port = game_port
-
-	func pump() -> void:
-		while inner.get_available_packet_count() > 0:
-			var data := inner.get_packet()
-			player_port = inner.get_packet_port()
-			if cut or lose_ends and _command(data) == _DISCONNECT:
-				lost += 1
-				continue
-			outer.set_dest_address("127.0.0.1", host_port)
-			outer.put_packet(data)
-		while outer.get_available_packet_count() > 0:
-			var data := outer.get_packet()
-			if player_port > 0:
-				inner.set_dest_address("127.0.0.1", player_port)
-				inner.put_packet(data)
+	func _to_host(data: PackedByteArray, _from: int) -> bool:
+		if cut or lose_ends and _command(data) == _DISCONNECT:
+			lost += 1
+			return false
+		return true
 
 	## The first ENet command in [param data], or -1.
 	static func _command(data: PackedByteArray) -> int:
@@ -57,16 +37,9 @@ func before_each() -> void:
 	super.before_each()
 	# GUT runs every test of a script on one instance: each starts from the state declared above.
 	_held.clear()
-	_links.clear()
 
 
 func after_each() -> void:
-	for link in _links:
-		for sig: Signal in [get_tree().process_frame, get_tree().physics_frame]:
-			sig.disconnect(link.pump)
-		link.outer.close()
-		link.inner.close()
-	_links.clear()
 	_held.clear()
 	super()
 
@@ -77,9 +50,7 @@ func player_through_link(alias: String) -> HolePunch:
 	host.game_timeout = 60.0 # The old connection ends by the new attempt, never by silence.
 	var kim := side(alias.capitalize(), alias)
 	var link := Link.new(kim.get_meta("port"), port)
-	_links.append(link)
-	for sig: Signal in [get_tree().process_frame, get_tree().physics_frame]:
-		sig.connect(link.pump)
+	open_link(link)
 	kim.set_meta("link", link)
 	kim.set_meta("own_port", Ports.free_port())
 	host._session._game.expect([punched_peer(kim._session._public_key, HolePunchAlias.encode(alias))])

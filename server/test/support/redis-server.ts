@@ -4,6 +4,10 @@ import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import type { Watched } from '../../../ci/harness/processes.ts';
+import { UdpClient } from '../../../ci/harness/udp-client.ts';
+import { RedisLink } from '../../src/cluster/redis-link.ts';
 
 export interface TestRedis {
   readonly port: number;
@@ -47,4 +51,45 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * A redis-server for a whole test file with one connected link to it, emptied before each test:
+ * the hooks are registered here; read `.link` and `.redis` inside the tests.
+ */
+export function redisPerFile(): { readonly link: RedisLink; readonly redis: TestRedis } {
+  const held = {} as { link: RedisLink; redis: TestRedis };
+  beforeAll(async () => {
+    held.redis = await startRedis();
+    held.link = new RedisLink(held.redis.url, () => {});
+    await held.link.connect();
+  });
+  afterAll(async () => {
+    await held.link.close();
+    held.redis.stop();
+  });
+  beforeEach(async () => {
+    await held.link.commands.flushall();
+  });
+  return held;
+}
+
+/**
+ * A redis-server for a whole test file, and the server processes a test starts against it (push
+ * them on `.running`): each is stopped with [stopSignal] after its test, as a supervisor would.
+ */
+export function redisWithServers(stopSignal: NodeJS.Signals): { readonly redis: TestRedis; readonly running: Watched[] } {
+  const held = { running: [] as Watched[] } as { redis: TestRedis; running: Watched[] };
+  beforeAll(async () => {
+    held.redis = await startRedis();
+  });
+  afterAll(() => held.redis.stop());
+  afterEach(async () => {
+    UdpClient.closeAll();
+    for (const server of held.running.splice(0)) {
+      server.child.kill(stopSignal);
+      await server.exited;
+    }
+  });
+  return held;
 }

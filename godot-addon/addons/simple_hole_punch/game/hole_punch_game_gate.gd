@@ -56,6 +56,10 @@ const IDLE := 40.0
 ## whose acknowledgements go out again, and how many more times.
 const FIRST_PACKETS := 8
 const ACK_COPIES := 2
+## Seconds after a handshake during which the gate looks for those acknowledgements: ENet gives up
+## on a connection within 30 s, so a stall cannot outlast it, and the rest of a game's datagrams
+## pass without being read command by command.
+const ACK_WATCH := 30.0
 ## Most datagrams read from the game's port per read: a flood cannot stall a frame.
 const MAX_READ := 1024
 ## Connections a leg remembers as ended, so that a late copy of their request is not a new one.
@@ -101,6 +105,7 @@ class _Leg:
 	var opened := -1 # The read its last new connection came in.
 	var copies: Array[PackedByteArray] = [] # Acknowledgements to send again, one copy a read each.
 	var copies_left: Array[int] = []
+	var watch_until := 0.0 # Seconds: until when its outgoing datagrams are read for first acknowledgements.
 
 
 ## A connection through a leg.
@@ -206,18 +211,19 @@ func _forward(now: float) -> void:
 			# a command it cannot take yet (an old connection's), which could be ENet's answer.
 			var both := HolePunchEnetWire.joined(held, data) if leg.pending.is_empty() else PackedByteArray()
 			if both.is_empty():
-				_send_out(leg, held)
+				_send_out(leg, held, now)
 				held = data
 			else:
 				held = both
-		_send_out(leg, held)
+		_send_out(leg, held, now)
 
 
-func _send_out(leg: _Leg, data: PackedByteArray) -> void:
+func _send_out(leg: _Leg, data: PackedByteArray, now: float) -> void:
 	if not data.is_empty():
 		_outer.set_dest_address(leg.ip, leg.port)
 		_outer.put_packet(data)
-		var acks := HolePunchEnetWire.first_acknowledgements(data, FIRST_PACKETS) if leg.pending.is_empty() else PackedByteArray()
+		var watched := leg.pending.is_empty() and now < leg.watch_until
+		var acks := HolePunchEnetWire.first_acknowledgements(data, FIRST_PACKETS) if watched else PackedByteArray()
 		if not acks.is_empty() and leg.copies.size() < FIRST_PACKETS:
 			leg.copies.append(acks)
 			leg.copies_left.append(ACK_COPIES)
@@ -266,6 +272,7 @@ func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> void:
 		for done: int in leg.pending.keys():
 			if leg.pending[done].slot == slot:
 				leg.live[done] = leg.pending[done] # It talks to its slot: the handshake is done.
+				leg.watch_until = now + ACK_WATCH
 				leg.pending.erase(done)
 	leg.last = now
 	leg.socket.put_packet(data)
