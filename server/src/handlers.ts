@@ -5,23 +5,26 @@
  */
 import {
   type CloseSession, type Endpoint, type HostLink, type HostSession, type JoinSession, type KeepAlive, type ListSessions,
-  type LobbyPublish, type Message, type NatProbe, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
+  type LobbyPublish, type NatProbe, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
-import type { HandlerContext, Refusal } from './handler-context.ts';
-import type { RemoteJoiner, RemoteRelayRequest } from './cluster/cross-instance-pairing.ts';
-import type { WaitingEntry } from './cluster/match-script.ts';
-import { hostNatFields, joinerNatFields, type NatReport } from './nat/nat-book.ts';
+import type { HandlerContext } from './handler-context.ts';
+import { CrossInstanceMatches, waitingEntry } from './cluster/cross-instance-matches.ts';
 import { pairSession } from './relay/pair-session.ts';
+import { newJoiner, SessionActions } from './session-actions.ts';
 import { passableLanKey } from './sessions/lan-key.ts';
-import { decodeEndpoint, hostNonceMatches, hostSide, isHost, takeSlot } from './sessions/session-rules.ts';
+import { hostNonceMatches, hostSide, isHost, takeSlot } from './sessions/session-rules.ts';
 import type { Session, SessionPeer } from './sessions/session.ts';
-import { PeerTable } from './sessions/peer-table.ts';
-import { newSessionId } from './sessions/session-codes.ts';
 import { lobbyPage } from './sessions/lobby-page.ts';
-import { newToken } from './sessions/tokens.ts';
 
 export class RendezvousHandlers implements ServerHandlers<Endpoint> {
-  constructor(private readonly ctx: HandlerContext) {}
+  private readonly sessions: SessionActions;
+  /** Random pairing across instances, and another instance's word of a match or a relay request. */
+  readonly across: CrossInstanceMatches;
+
+  constructor(private readonly ctx: HandlerContext) {
+    this.sessions = new SessionActions(ctx);
+    this.across = new CrossInstanceMatches(ctx, this.sessions);
+  }
 
   hostSession(message: HostSession, from: Endpoint): void {
     const remoteKey = this.ctx.keyOf(from);
@@ -41,12 +44,12 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
         existing.hostNat = this.ctx.natReport() ?? existing.hostNat;
         existing.hostSeenAt = this.ctx.now();
       }
-      this.answerHost(existing, from, message.nonce);
+      this.sessions.answerHost(existing, from, message.nonce);
       return;
     }
-    const session = this.createSession(from, remoteKey, localKey, false, message.nonce);
-    if (typeof session === 'string') this.refuse(from, session, message.nonce);
-    else this.answerHost(session, from, message.nonce);
+    const session = this.sessions.createSession(from, remoteKey, localKey, false, message.nonce);
+    if (typeof session === 'string') this.sessions.refuse(from, session, message.nonce);
+    else this.sessions.answerHost(session, from, message.nonce);
   }
 
   joinSession(message: JoinSession, from: Endpoint): void {
@@ -72,14 +75,14 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     }
     const slot = takeSlot(this.ctx, session, remoteKey, from.address, now);
     if (slot === 'full') {
-      if (message.nonce) this.refuse(from, 'session_full', message.nonce);
+      if (message.nonce) this.sessions.refuse(from, 'session_full', message.nonce);
       else this.ctx.send(from, { code: 'BK', sessionId: message.sessionId }); // What the original server answers.
       return;
     }
     // Reclaimed slots are counted, not logged: with them, 'joined' lines stay within --max-peers a session.
     if (slot === 'free') this.ctx.log('joined', { session: session.id, peer: remoteKey });
-    const peer = this.seePeer(session, remoteKey, passableLanKey(message.localKey, from), now, message.nonce);
-    this.introduce(session, peer, from, message.nonce);
+    const peer = this.sessions.seePeer(session, remoteKey, passableLanKey(message.localKey, from), now, message.nonce);
+    this.sessions.introduce(session, peer, from, message.nonce);
   }
 
   randomSession(message: RandomSession, from: Endpoint): void {
@@ -100,12 +103,12 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       const peer = hosted.peers.values().next().value;
       // Matched already: the stranger's NJ may have been lost, so it is sent again.
       if (peer) this.ctx.send(from, newJoiner(hosted, peer));
-      else this.answerHost(hosted, from, message.nonce);
+      else this.sessions.answerHost(hosted, from, message.nonce);
       return;
     }
     const joined = this.ctx.store.randomJoinedBy(remoteKey);
     if (joined) {
-      this.introduce(joined, this.seePeer(joined, remoteKey, localKey, now, message.nonce), from, message.nonce);
+      this.sessions.introduce(joined, this.sessions.seePeer(joined, remoteKey, localKey, now, message.nonce), from, message.nonce);
       return;
     }
     const across = this.ctx.pairing?.answerFor(remoteKey);
@@ -117,7 +120,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     if (this.ctx.pairing?.online) {
       // The budgets of matches count in Redis, across instances; the fair share of the strangers who come by, here.
       matchShares.seen(from.address, now);
-      this.seekAcross(message, from, remoteKey, localKey, matchShares.fair(from.address, now));
+      this.across.seek(message, from, remoteKey, localKey, matchShares.fair(from.address, now));
       return;
     }
     // A match spends the budget of both sides' addresses and networks, and takes from both
@@ -135,106 +138,23 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       matches.spend(waiting.hostIp, now);
       matchShares.record(from.address, now);
       matchShares.record(waiting.hostIp, now);
-      const peer = this.seePeer(waiting, remoteKey, localKey, now, message.nonce);
+      const peer = this.sessions.seePeer(waiting, remoteKey, localKey, now, message.nonce);
       this.ctx.store.matchRandom(waiting.id, remoteKey);
       this.ctx.stats.matches++;
       this.ctx.log('matched', { session: waiting.id, host: waiting.hostRemoteKey, peer: remoteKey });
       this.ctx.pairing?.removed(waiting.id);
-      this.introduce(waiting, peer, from, message.nonce);
+      this.sessions.introduce(waiting, peer, from, message.nonce);
       return;
     }
-    const session = this.createSession(from, remoteKey, localKey, true, message.nonce);
-    if (typeof session === 'string') return this.refuse(from, session, message.nonce);
+    const session = this.sessions.createSession(from, remoteKey, localKey, true, message.nonce);
+    if (typeof session === 'string') return this.sessions.refuse(from, session, message.nonce);
     this.ctx.pairing?.waitingOffline(waitingEntry(session, this.ctx.serverKey()));
-    this.answerHost(session, from, message.nonce);
-  }
-
-  /**
-   * RS with Redis: the stranger waits here at once (so that another instance's word of its match
-   * finds it), and Redis matches it with the oldest stranger waiting anywhere, or queues it.
-   */
-  private seekAcross(message: RandomSession, from: Endpoint, remoteKey: string, localKey: string, mayMatch: boolean): void {
-    const pairing = this.ctx.pairing!;
-    const session = this.createSession(from, remoteKey, localKey, true, message.nonce);
-    if (typeof session === 'string') return this.refuse(from, session, message.nonce);
-    const nat = this.ctx.natReport();
-    pairing.seek(waitingEntry(session, this.ctx.serverKey()), mayMatch).then((other) => {
-      if (other) return this.joinAcross(session, other, from, localKey, message.nonce, nat);
-      if (this.ctx.store.get(session.id) !== session) return;
-      // Matched already (by another instance, whose word came before Redis's answer, or here while
-      // Redis was away): out of the queue, and NJ follows HR, as a node expects.
-      if (session.peers.size > 0) pairing.removed(session.id);
-      this.answerMatchedHost(session, from, message.nonce);
-    }, () => {
-      if (this.ctx.store.get(session.id) !== session) return;
-      // Told of its match by another instance before Redis went away: HR and NJ.
-      if (session.peers.size > 0) return this.answerMatchedHost(session, from, message.nonce);
-      // Redis went away meanwhile: no answer, as if the RS were lost; its resend is matched here, as without Redis.
-      if (this.ctx.store.remove(session.id)) this.ctx.stats.sessionsCreated--;
-    });
-  }
-
-  /** HR to a stranger that waits here, and NJ after it when it was matched meanwhile. */
-  private answerMatchedHost(session: Session, to: Endpoint, nonce: string | undefined): void {
-    this.answerHost(session, to, nonce, this.ctx.answer);
-    const peer = session.peers.values().next().value;
-    if (peer) this.ctx.answer(decodeEndpoint(session.hostLink ?? session.hostRemoteKey), newJoiner(session, peer));
-  }
-
-  /** Redis matched our stranger (waiting in [mine]) with [other]: ours is the joiner. */
-  private joinAcross(mine: Session, other: WaitingEntry, from: Endpoint, localKey: string, nonce: string | undefined, nat: NatReport | undefined): void {
-    const remoteKey = mine.hostRemoteKey;
-    if (this.ctx.store.remove(mine.id)) this.ctx.stats.sessionsCreated--; // It waited only while Redis decided.
-    const now = this.ctx.now();
-    this.ctx.matchShares.record(from.address, now);
-    this.ctx.matchShares.record(other.hostIp, now);
-    if (other.instance === this.ctx.serverKey()) {
-      const waiting = this.ctx.store.get(other.sessionId);
-      this.ctx.pairing!.takenFromQueue(other.sessionId);
-      if (!waiting || waiting.peers.size > 0) return; // Gone meanwhile: our stranger's resend asks again.
-      const peer = this.seePeer(waiting, remoteKey, localKey, now, nonce, nat);
-      this.ctx.store.matchRandom(waiting.id, remoteKey);
-      this.matched(waiting.id, waiting.hostRemoteKey, remoteKey);
-      this.introduce(waiting, peer, from, nonce, this.ctx.answer);
-      return;
-    }
-    const secret = nonce && other.hostNonce ? newToken() : undefined;
-    const answer: Message = {
-      code: 'JR', joinerRemoteKey: remoteKey, hostRemoteKey: other.hostRemoteKey, hostLocalKey: other.hostLocalKey,
-      nonce, secret, ...hostNatFields(other.hostNat as NatReport | undefined, secret),
-    };
-    // JR only once the other instance's stranger took it; otherwise our stranger's resend asks again.
-    this.ctx.pairing!.tell(other, { sessionId: other.sessionId, remoteKey, localKey, secret, nat }, answer).then((told) => {
-      if (!told) return;
-      this.matched(other.sessionId, other.hostRemoteKey, remoteKey);
-      this.ctx.answer(from, answer);
-    }, () => undefined);
-  }
-
-  /** Another instance matched our waiting stranger with [joiner]: NJ to ours; false when ours no longer waits. */
-  joinedFromElsewhere(joiner: RemoteJoiner): boolean {
-    const session = this.ctx.store.get(joiner.sessionId);
-    if (!session || !session.random || session.peers.size > 0) {
-      this.ctx.stats.count(this.ctx.stats.dropped, 'match_lost'); // Ended, or matched here while Redis was away.
-      return false;
-    }
-    const now = this.ctx.now();
-    const peer: SessionPeer = { remoteKey: joiner.remoteKey, localKey: joiner.localKey, seenAt: now, joinedAt: now, secret: joiner.secret, nat: joiner.nat };
-    this.ctx.store.putPeer(session, peer);
-    this.ctx.store.matchRandom(session.id, joiner.remoteKey);
-    // While Redis's answer to its own RS is on its way, NJ waits for HR (seekAcross sends both).
-    if (!this.ctx.pairing?.isDeciding(session.hostRemoteKey)) this.ctx.answer(decodeEndpoint(session.hostLink ?? session.hostRemoteKey), newJoiner(session, peer));
-    return true;
-  }
-
-  private matched(session: string, host: string, peer: string): void {
-    this.ctx.stats.matches++;
-    this.ctx.log('matched', { session, host, peer });
+    this.sessions.answerHost(session, from, message.nonce);
   }
 
   keepAlive(message: KeepAlive, from: Endpoint): void {
     const session = this.ownSession(message.sessionId, from, message.nonce);
-    if (session) this.heardFromHost(session);
+    if (session) this.sessions.heardFromHost(session);
   }
 
   /** Whether [message] is a KA from the host of an existing session: cheap, and never answered. */
@@ -251,8 +171,8 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       return;
     }
     session.hostLink = this.ctx.keyOf(from);
-    this.heardFromHost(session);
-    this.answerHost(session, from, message.nonce);
+    this.sessions.heardFromHost(session);
+    this.sessions.answerHost(session, from, message.nonce);
   }
 
   closeSession(message: CloseSession, from: Endpoint): void {
@@ -282,7 +202,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       this.ctx.stats.ignored++;
       return;
     }
-    this.heardFromHost(session);
+    this.sessions.heardFromHost(session);
     const { alias, name, mode, map, version } = message;
     this.ctx.store.publish(session, name === '' ? undefined : { cap: Number(message.cap), alias, name, mode, map, version });
     this.ctx.send(from, { code: 'LD', sessionId: session.id, nonce: message.nonce });
@@ -317,24 +237,12 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     // Either side asking shows it is alive: a joiner keeps its slot, and a host that names its
     // session's id (which only HR told it) with its nonce proves its return path.
     if (session.hostRemoteKey !== fromKey) session.peers.get(fromKey)!.seenAt = this.ctx.now();
-    else if (message.sessionId === session.id && hostNonceMatches(session, message.nonce)) this.heardFromHost(session);
+    else if (message.sessionId === session.id && hostNonceMatches(session, message.nonce)) this.sessions.heardFromHost(session);
     if (!this.ctx.relays?.enabled) {
       this.ctx.stats.count(this.ctx.stats.relayDropped, 'relays_off');
       return;
     }
     this.ctx.relays.request(session.id, fromKey, peer, from, message.nonce);
-  }
-
-  /** Another instance passed on its stranger's RQ for a pair whose session is here: as if it came here. */
-  relayRequestFromElsewhere(request: RemoteRelayRequest): void {
-    const session = this.ctx.store.get(request.sessionId);
-    const peer = session?.peers.get(request.fromKey);
-    if (!session || !peer || session.hostRemoteKey !== request.peerKey || !this.ctx.relays?.enabled) {
-      this.ctx.stats.count(this.ctx.stats.relayDropped, 'not_in_session');
-      return;
-    }
-    peer.seenAt = this.ctx.now();
-    this.ctx.relays.request(session.id, request.fromKey, request.peerKey, request.from, request.nonce);
   }
 
   relayBind(_message: RelayBind, _from: Endpoint): void {
@@ -364,98 +272,6 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     }
   }
 
-  /**
-   * A new session, or the reason a limit refuses it (counted). At a
-   * limit, the oldest provisional session (of this address, or of the server) gives way: an
-   * unproven registration cannot keep a real host out, and holding the table full takes an
-   * attacker a fresh registration for every one it holds, within every confirm window.
-   */
-  private createSession(from: Endpoint, hostRemoteKey: string, hostLocalKey: string, random: boolean, hostNonce: string | undefined): Session | Refusal {
-    const { store, stats } = this.ctx;
-    if (this.ctx.draining()) {
-      stats.registrationsRefused++; // Draining: the node registers elsewhere.
-      return 'server_full';
-    }
-    if (store.hostedFromIp(from.address) >= this.ctx.config.sessionsPerIp && !this.evictProvisional(from.address)) {
-      stats.registrationsRefused++;
-      return 'address_limit';
-    }
-    if (store.size >= this.ctx.config.maxSessions && !this.evictProvisional()) {
-      stats.registrationsRefused++;
-      return 'server_full';
-    }
-    const id = newSessionId(this.ctx.serverKey(), this.ctx.config.suffixBigrams, (candidate) => store.get(candidate) !== undefined);
-    if (id === null) {
-      stats.registrationsRefused++;
-      return 'server_full';
-    }
-    const now = this.ctx.now();
-    const session: Session = {
-      id, hostRemoteKey, hostIp: from.address, hostLocalKey, hostNonce, hostNat: this.ctx.natReport(), random, peers: new PeerTable(), createdAt: now,
-      hostSeenAt: now, confirmed: false,
-    };
-    store.add(session);
-    stats.sessionsCreated++;
-    return session;
-  }
-
-  private evictProvisional(ip?: string): boolean {
-    const oldest = this.ctx.store.oldestProvisional(ip);
-    if (!oldest) return false;
-    this.ctx.store.remove(oldest.id);
-    this.ctx.relays?.sessionsExpired([oldest.id]);
-    this.ctx.stats.registrationsEvicted++;
-    return true;
-  }
-
-  /** The host sent something only HR told it: the return path works. */
-  private heardFromHost(session: Session): void {
-    session.hostSeenAt = this.ctx.now();
-    if (session.confirmed) return;
-    this.ctx.store.confirm(session.id);
-    this.ctx.log('registered', { session: session.id, host: session.hostRemoteKey, random: session.random });
-  }
-
-  /**
-   * Adds or refreshes a joiner, moving it to the end of the least-recently-heard order. A pair
-   * whose two sides both sent nonces (both are ours) gets a secret, the same for every duplicate.
-   */
-  private seePeer(session: Session, remoteKey: string, localKey: string, now: number, nonce: string | undefined, nat = this.ctx.natReport()): SessionPeer {
-    const known = session.peers.get(remoteKey);
-    if (known) {
-      // A duplicate (its JR was lost) or a join again: the same joiner, updated where it stands.
-      known.localKey = localKey;
-      known.seenAt = now;
-      known.secret ??= nonce && session.hostNonce ? newToken() : undefined;
-      known.nat = nat ?? known.nat;
-      this.ctx.store.putPeer(session, known);
-      return known;
-    }
-    const secret = nonce && session.hostNonce ? newToken() : undefined;
-    const peer: SessionPeer = { remoteKey, localKey, seenAt: now, joinedAt: now, secret, nat };
-    this.ctx.store.putPeer(session, peer);
-    return peer;
-  }
-
-  private answerHost(session: Session, to: Endpoint, nonce: string | undefined, via = this.ctx.send): void {
-    via(to, { code: 'HR', remoteKey: session.hostRemoteKey, sessionId: session.id, nonce });
-  }
-
-  /** RF to a request that carried a nonce (our node); an original client gets today's silence. */
-  private refuse(to: Endpoint, reason: Refusal, nonce: string | undefined): void {
-    if (nonce) this.ctx.send(to, { code: 'RF', reason, nonce });
-  }
-
-  /** NJ to the host and JR to the joiner: each learns where to punch. */
-  private introduce(session: Session, peer: SessionPeer, joiner: Endpoint, joinerNonce: string | undefined, via: HandlerContext['send'] = this.ctx.send): void {
-    const hostKey = session.hostLink ?? session.hostRemoteKey;
-    via(decodeEndpoint(hostKey), newJoiner(session, peer), hostKey);
-    via(joiner, {
-      code: 'JR', joinerRemoteKey: peer.remoteKey, hostRemoteKey: session.hostRemoteKey, hostLocalKey: session.hostLocalKey,
-      nonce: joinerNonce, secret: peer.secret, ...hostNatFields(session.hostNat, peer.secret),
-    }, peer.remoteKey);
-  }
-
   /** The session [id] when [from] is its host; otherwise counts the request as ignored. */
   private ownSession(id: string, from: Endpoint, nonce: string | undefined): Session | undefined {
     const session = this.ctx.store.get(id);
@@ -468,25 +284,4 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
 /** Whether [session]'s host has not been heard since [joiner] came, [silenceMs] ago or more. */
 function hostGone(session: Session, joiner: SessionPeer | undefined, now: number, silenceMs: number): boolean {
   return joiner !== undefined && session.hostSeenAt <= joiner.joinedAt && now - joiner.joinedAt >= silenceMs;
-}
-
-/** A waiting stranger of this instance, as the shared queue keeps it. */
-function waitingEntry(session: Session, instance: string): WaitingEntry {
-  return {
-    instance, sessionId: session.id, hostRemoteKey: session.hostRemoteKey, hostIp: session.hostIp, hostNet: network24(session.hostIp),
-    hostLocalKey: session.hostLocalKey, hostNonce: session.hostNonce, hostNat: session.hostNat,
-  };
-}
-
-/** The /24 an IPv4 address belongs to, as the budgets of matches count networks. */
-function network24(ip: string): string {
-  return ip.slice(0, ip.lastIndexOf('.'));
-}
-
-/** NJ for the host: the joiner, with the host's own nonce, the pair's secret and the joiner's NAT report when there are. */
-function newJoiner(session: Session, peer: SessionPeer): Message {
-  return {
-    code: 'NJ', joinerRemoteKey: peer.remoteKey, joinerLocalKey: peer.localKey, nonce: session.hostNonce, secret: peer.secret,
-    ...joinerNatFields(peer.nat, peer.secret),
-  };
 }

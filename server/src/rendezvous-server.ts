@@ -148,8 +148,8 @@ export class RendezvousServer {
     this.socket.on('message', (data, from) => this.receive(data, from)); // The socket's own endpoint object: no copy per datagram.
     this.key = encodeKey({ address: publicIp, port: publicPort || bound.port });
     this.pairing?.start({
-      joiner: (joiner) => this.rendezvous.handlers.joinedFromElsewhere(joiner),
-      relayRequest: (request) => this.rendezvous.handlers.relayRequestFromElsewhere(request),
+      joiner: (joiner) => this.rendezvous.handlers.across.joinedFromElsewhere(joiner),
+      relayRequest: (request) => this.rendezvous.handlers.across.relayRequestFromElsewhere(request),
       answer: (to, message) => this.rendezvous.answer(to, message),
     });
     this.sweep = setInterval(() => {

@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import { decode, type DecodeError, dispatchToServer, encode, encodeKey, type Endpoint, isKey, type Message, type NatProbe } from './generated/protocol.ts';
 import type { HandlerContext } from './handler-context.ts';
 import { RendezvousHandlers } from './handlers.ts';
+import { AnswerBudget } from './limits/answer-budget.ts';
 import { FailedJoinBudget } from './limits/failed-joins.ts';
 import { FairShare } from './limits/fair-share.ts';
 import { NetworkBudget } from './limits/network-budget.ts';
@@ -24,8 +25,7 @@ import type { SessionStore } from './sessions/session-store.ts';
 import { type DropReason, ServerStats } from './stats.ts';
 import { ReturnCookie } from './wire/return-cookie.ts';
 
-/** What the server sends to any one endpoint in answer to a datagram is at most this many times its size. */
-export const AMPLIFICATION_FACTOR = 5;
+export { AMPLIFICATION_FACTOR } from './limits/answer-budget.ts';
 
 /**
  * What may be sent to one IP address, as a multiple of what may be sent to one endpoint: room for
@@ -65,16 +65,8 @@ export class Rendezvous {
   /** Per destination endpoint, so a neighbour's answers do not use up a host's; and per address, wider. */
   private readonly outbound: RateLimiter;
   private readonly outboundPerIp: RateLimiter;
-  /**
-   * Bytes the answers to the datagram being handled may still take, per destination endpoint: the
-   * requester's answer and the host's NJ each have their own, so an original stranger's 15-byte
-   * RS still gets its JR when NJ to our host carries a nonce. A datagram's answers go to one or
-   * two endpoints: two short lists, of which the first [budgetCount] entries hold this datagram's,
-   * cost less than a Map (and are never truncated, which would cost a call into the runtime).
-   */
-  private readonly budgetDestinations: string[] = [];
-  private readonly budgetsLeft: number[] = [];
-  private budgetCount = 0;
+  /** The amplification guard: what the answers to the datagram being handled may still take. */
+  private readonly budget = new AnswerBudget();
   /** Reads the NAT types our nodes report, which the handlers keep with sessions and joiners. */
   private readonly nat: NatBook;
   /** The NAT report of the datagram being handled. */
@@ -84,7 +76,6 @@ export class Rendezvous {
   private readonly ip6: readonly [string, string] | undefined;
   /** Return-path cookies (RC) for the JS and RS of nodes of ours. */
   private readonly cookies: ReturnCookie;
-  private requestBytes = 0;
   /** The last endpoint whose key was asked for, and its key: the handlers of one datagram ask for its source's several times. */
   private keyAddress = '';
   private keyPort = -1;
@@ -115,7 +106,7 @@ export class Rendezvous {
         perIp: config.failedJoinsPerIp, perNet: config.failedJoinsPerNet, total: config.failedJoins, maxTracked: config.maxTracked,
       }),
       lists: new NetworkBudget({ perIp: config.listsPerIp, perNet: config.listsPerNet, maxTracked: config.maxTracked }),
-      requestBytes: () => this.requestBytes,
+      requestBytes: () => this.budget.requestBytes,
       send: (to, message, toKey) => this.send(to, message, toKey),
       answer: (to, message) => this.answer(to, message),
       pairing: options.pairing,
@@ -191,7 +182,7 @@ export class Rendezvous {
     if (!this.returnPathProven(message, from, data)) return;
     const { report, verdict } = this.nat.read(message);
     if (verdict !== 'none') this.stats.count(this.stats.ip6Claims, verdict);
-    this.startAnswers(data);
+    this.budget.start(data.length);
     this.natReport = report;
     try {
       if (!dispatchToServer(this.handlers, message, from)) this.drop('not_for_server');
@@ -233,7 +224,7 @@ export class Rendezvous {
     const text = Buffer.from(data).toString('latin1');
     const keyEnd = text.indexOf(':', 3);
     if (!text.startsWith('JS:') || keyEnd < 0 || !isKey(text.slice(3, keyEnd))) return;
-    this.startAnswers(data);
+    this.budget.start(data.length);
     // BK's text is shorter than the JS it answers: "BK:" plus what followed the key.
     this.transmit(from, 'BK', Buffer.from(`BK:${text.slice(keyEnd + 1)}`, 'latin1'));
   }
@@ -277,26 +268,13 @@ export class Rendezvous {
     return { probeKey: probeKey(this.options.serverKey(), this.options.probePort?.()), ip6: this.ip6 };
   }
 
-  private startAnswers(request: Uint8Array): void {
-    this.budgetCount = 0;
-    this.requestBytes = request.length;
-  }
-
   /**
    * [message] to [to], within the answer budget. Limits and budgets are kept by the destination's
    * key: the string a session already holds for its host or joiner, not another one per address.
    */
   private send(to: Endpoint, message: Message, toKey = this.keyOf(to)): void {
     const datagram = Buffer.from(encode(message), 'latin1');
-    let slot = 0;
-    while (slot < this.budgetCount && this.budgetDestinations[slot] !== toKey) slot++;
-    if (slot === this.budgetCount) {
-      this.budgetDestinations[slot] = toKey;
-      this.budgetsLeft[slot] = this.requestBytes * AMPLIFICATION_FACTOR;
-      this.budgetCount++;
-    }
-    if (datagram.length > this.budgetsLeft[slot]!) return this.drop('amplification');
-    this.budgetsLeft[slot]! -= datagram.length;
+    if (!this.budget.spend(toKey, datagram.length)) return this.drop('amplification');
     this.transmit(to, message.code, datagram, toKey);
   }
 

@@ -1,0 +1,126 @@
+/**
+ * The handlers' side of random pairing across instances: a stranger that arrives here is matched
+ * through Redis (cross-instance-pairing.ts), and another instance's word of a match, or of a relay
+ * request for a pair whose session is here, is answered as if it had come here.
+ */
+import type { Endpoint, Message, RandomSession } from '../generated/protocol.ts';
+import type { HandlerContext } from '../handler-context.ts';
+import { hostNatFields, type NatReport } from '../nat/nat-book.ts';
+import { newJoiner, type SessionActions } from '../session-actions.ts';
+import { decodeEndpoint } from '../sessions/session-rules.ts';
+import type { Session, SessionPeer } from '../sessions/session.ts';
+import { newToken } from '../sessions/tokens.ts';
+import type { RemoteJoiner, RemoteRelayRequest } from './cross-instance-pairing.ts';
+import type { WaitingEntry } from './match-script.ts';
+
+export class CrossInstanceMatches {
+  constructor(private readonly ctx: HandlerContext, private readonly sessions: SessionActions) {}
+
+  /**
+   * RS with Redis: the stranger waits here at once (so that another instance's word of its match
+   * finds it), and Redis matches it with the oldest stranger waiting anywhere, or queues it.
+   */
+  seek(message: RandomSession, from: Endpoint, remoteKey: string, localKey: string, mayMatch: boolean): void {
+    const pairing = this.ctx.pairing!;
+    const session = this.sessions.createSession(from, remoteKey, localKey, true, message.nonce);
+    if (typeof session === 'string') return this.sessions.refuse(from, session, message.nonce);
+    const nat = this.ctx.natReport();
+    pairing.seek(waitingEntry(session, this.ctx.serverKey()), mayMatch).then((other) => {
+      if (other) return this.joinAcross(session, other, from, localKey, message.nonce, nat);
+      if (this.ctx.store.get(session.id) !== session) return;
+      // Matched already (by another instance, whose word came before Redis's answer, or here while
+      // Redis was away): out of the queue, and NJ follows HR, as a node expects.
+      if (session.peers.size > 0) pairing.removed(session.id);
+      this.answerMatchedHost(session, from, message.nonce);
+    }, () => {
+      if (this.ctx.store.get(session.id) !== session) return;
+      // Told of its match by another instance before Redis went away: HR and NJ.
+      if (session.peers.size > 0) return this.answerMatchedHost(session, from, message.nonce);
+      // Redis went away meanwhile: no answer, as if the RS were lost; its resend is matched here, as without Redis.
+      if (this.ctx.store.remove(session.id)) this.ctx.stats.sessionsCreated--;
+    });
+  }
+
+  /** HR to a stranger that waits here, and NJ after it when it was matched meanwhile. */
+  private answerMatchedHost(session: Session, to: Endpoint, nonce: string | undefined): void {
+    this.sessions.answerHost(session, to, nonce, this.ctx.answer);
+    const peer = session.peers.values().next().value;
+    if (peer) this.ctx.answer(decodeEndpoint(session.hostLink ?? session.hostRemoteKey), newJoiner(session, peer));
+  }
+
+  /** Redis matched our stranger (waiting in [mine]) with [other]: ours is the joiner. */
+  private joinAcross(mine: Session, other: WaitingEntry, from: Endpoint, localKey: string, nonce: string | undefined, nat: NatReport | undefined): void {
+    const remoteKey = mine.hostRemoteKey;
+    if (this.ctx.store.remove(mine.id)) this.ctx.stats.sessionsCreated--; // It waited only while Redis decided.
+    const now = this.ctx.now();
+    this.ctx.matchShares.record(from.address, now);
+    this.ctx.matchShares.record(other.hostIp, now);
+    if (other.instance === this.ctx.serverKey()) {
+      const waiting = this.ctx.store.get(other.sessionId);
+      this.ctx.pairing!.takenFromQueue(other.sessionId);
+      if (!waiting || waiting.peers.size > 0) return; // Gone meanwhile: our stranger's resend asks again.
+      const peer = this.sessions.seePeer(waiting, remoteKey, localKey, now, nonce, nat);
+      this.ctx.store.matchRandom(waiting.id, remoteKey);
+      this.matched(waiting.id, waiting.hostRemoteKey, remoteKey);
+      this.sessions.introduce(waiting, peer, from, nonce, this.ctx.answer);
+      return;
+    }
+    const secret = nonce && other.hostNonce ? newToken() : undefined;
+    const answer: Message = {
+      code: 'JR', joinerRemoteKey: remoteKey, hostRemoteKey: other.hostRemoteKey, hostLocalKey: other.hostLocalKey,
+      nonce, secret, ...hostNatFields(other.hostNat as NatReport | undefined, secret),
+    };
+    // JR only once the other instance's stranger took it; otherwise our stranger's resend asks again.
+    this.ctx.pairing!.tell(other, { sessionId: other.sessionId, remoteKey, localKey, secret, nat }, answer).then((told) => {
+      if (!told) return;
+      this.matched(other.sessionId, other.hostRemoteKey, remoteKey);
+      this.ctx.answer(from, answer);
+    }, () => undefined);
+  }
+
+  /** Another instance matched our waiting stranger with [joiner]: NJ to ours; false when ours no longer waits. */
+  joinedFromElsewhere(joiner: RemoteJoiner): boolean {
+    const session = this.ctx.store.get(joiner.sessionId);
+    if (!session || !session.random || session.peers.size > 0) {
+      this.ctx.stats.count(this.ctx.stats.dropped, 'match_lost'); // Ended, or matched here while Redis was away.
+      return false;
+    }
+    const now = this.ctx.now();
+    const peer: SessionPeer = { remoteKey: joiner.remoteKey, localKey: joiner.localKey, seenAt: now, joinedAt: now, secret: joiner.secret, nat: joiner.nat };
+    this.ctx.store.putPeer(session, peer);
+    this.ctx.store.matchRandom(session.id, joiner.remoteKey);
+    // While Redis's answer to its own RS is on its way, NJ waits for HR (seek sends both).
+    if (!this.ctx.pairing?.isDeciding(session.hostRemoteKey)) this.ctx.answer(decodeEndpoint(session.hostLink ?? session.hostRemoteKey), newJoiner(session, peer));
+    return true;
+  }
+
+  private matched(session: string, host: string, peer: string): void {
+    this.ctx.stats.matches++;
+    this.ctx.log('matched', { session, host, peer });
+  }
+
+  /** Another instance passed on its stranger's RQ for a pair whose session is here: as if it came here. */
+  relayRequestFromElsewhere(request: RemoteRelayRequest): void {
+    const session = this.ctx.store.get(request.sessionId);
+    const peer = session?.peers.get(request.fromKey);
+    if (!session || !peer || session.hostRemoteKey !== request.peerKey || !this.ctx.relays?.enabled) {
+      this.ctx.stats.count(this.ctx.stats.relayDropped, 'not_in_session');
+      return;
+    }
+    peer.seenAt = this.ctx.now();
+    this.ctx.relays.request(session.id, request.fromKey, request.peerKey, request.from, request.nonce);
+  }
+}
+
+/** A waiting stranger of this instance, as the shared queue keeps it. */
+export function waitingEntry(session: Session, instance: string): WaitingEntry {
+  return {
+    instance, sessionId: session.id, hostRemoteKey: session.hostRemoteKey, hostIp: session.hostIp, hostNet: network24(session.hostIp),
+    hostLocalKey: session.hostLocalKey, hostNonce: session.hostNonce, hostNat: session.hostNat,
+  };
+}
+
+/** The /24 an IPv4 address belongs to, as the budgets of matches count networks. */
+function network24(ip: string): string {
+  return ip.slice(0, ip.lastIndexOf('.'));
+}
