@@ -45,6 +45,7 @@ extends RefCounted
 const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchEnetWire := preload("hole_punch_enet_wire.gd")
 const HolePunchRoster := preload("hole_punch_roster.gd")
+const HolePunchTrace := preload("../session/hole_punch_trace.gd")
 
 ## Seconds a connection's handshake may take before its slot is freed (a client starts afresh every
 ## [member HolePunch.game_retry_interval], 2 s, while its connection is not done).
@@ -256,12 +257,15 @@ func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> void:
 	var known := leg.pending.has(id) or leg.live.has(id)
 	if id >= 0 and (leg.ended.has(id) or not known and leg.opened == _pumps):
 		dropped += 1 # An ended one, or a second new one before ENet answered the first.
+		if HolePunchTrace.on:
+			HolePunchTrace.note("gate: dropped connect %d from %s (%s)" % [id, at, "ended" if leg.ended.has(id) else "second new in one read"])
 		return
 	if id >= 0 and not known:
 		if _afresh.is_valid():
 			_afresh.call(leg.ip, leg.port)
 		for old: int in leg.pending.keys() + leg.live.keys(): # The client started afresh.
 			_free(leg, old)
+		HolePunchTrace.note("gate: new connection %d from %s, ending %s" % [id, at, leg.pending.keys() + leg.live.keys()])
 		var connection := _Connection.new()
 		connection.since = now
 		leg.pending[id] = connection
@@ -271,6 +275,7 @@ func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> void:
 		var slot := HolePunchEnetWire.slot_of(data)
 		for done: int in leg.pending.keys():
 			if leg.pending[done].slot == slot:
+				HolePunchTrace.note("gate: connection %d handshake done (slot %d)" % [done, slot])
 				leg.live[done] = leg.pending[done] # It talks to its slot: the handshake is done.
 				leg.watch_until = now + ACK_WATCH
 				leg.pending.erase(done)
@@ -297,6 +302,7 @@ func _on_answer(leg: _Leg, data: PackedByteArray) -> void:
 	var verified := HolePunchEnetWire.verified_connect(data)
 	var pending: _Connection = null if verified.is_empty() else leg.pending.get(verified[0])
 	if pending != null:
+		HolePunchTrace.note("gate: ENet answered connection %d: slot %d" % [verified[0], verified[1]])
 		pending.slot = verified[1]
 		pending.session = verified[2]
 
@@ -309,6 +315,7 @@ func _free(leg: _Leg, id: int) -> void:
 	leg.pending.erase(id)
 	leg.live.erase(id)
 	leg.ended[id] = true
+	HolePunchTrace.note("gate: ended connection %d (%s, slot %d)" % [id, "half-open" if half_open else "live", pending.slot])
 	if leg.ended.size() > _ENDED:
 		leg.ended.erase(leg.ended.keys()[0])
 	if pending.slot < 0:

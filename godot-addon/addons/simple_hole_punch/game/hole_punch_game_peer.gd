@@ -29,6 +29,7 @@ const HolePunchRoster := preload("hole_punch_roster.gd")
 const HolePunchRosterClient := preload("hole_punch_roster_client.gd")
 const HolePunchRosterHost := preload("hole_punch_roster_host.gd")
 const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
+const HolePunchTrace := preload("../session/hole_punch_trace.gd")
 
 ## The game's peer is ready: a listening server, or a client the host let in.
 signal connected(peer: MultiplayerPeer)
@@ -215,6 +216,7 @@ func start_server(port: int) -> void:
 	_set_roster(host) # Before any peer can connect.
 	host.behind(gate)
 	_node.multiplayer.multiplayer_peer = peer
+	HolePunchTrace.note("host: game server behind the gate on port %d" % port)
 	connected.emit(peer)
 
 
@@ -269,6 +271,7 @@ func _try() -> void:
 		_give_up(err)
 		return
 	_host_second = int(Time.get_unix_time_from_system())
+	HolePunchTrace.note("client: ENet attempt to %s:%d from port %d" % [ip, port, local_port])
 	make_patient(peer.get_peer(1))
 	(roster as HolePunchRosterClient).join()
 	_node.multiplayer.multiplayer_peer = peer
@@ -311,6 +314,7 @@ func _give_up(err: Error) -> void:
 func _on_authenticating(id: int) -> void:
 	if _target.is_empty() or id != 1:
 		return
+	HolePunchTrace.note("client: ENet connected, authenticating")
 	unthrottle(peer.get_peer(1))
 	_try_in(retry_interval)
 
@@ -325,6 +329,7 @@ func _on_connected_to_server() -> void:
 ## The host welcomed us: ENet's reliable resends bring the rest, so no fresh attempt (which would
 ## close a connection the host may have let in already).
 func _on_welcomed() -> void:
+	HolePunchTrace.note("client: welcomed, our side complete")
 	_attempt += 1
 
 
@@ -332,11 +337,13 @@ func _on_welcomed() -> void:
 func _on_let_in() -> void:
 	if _target.is_empty():
 		return
+	HolePunchTrace.note("client: let in")
 	_stop_trying()
 	connected.emit(peer)
 
 
 func _on_connection_failed() -> void:
+	HolePunchTrace.note("client: attempt failed or server disconnected")
 	if not _target.is_empty():
 		_try.call_deferred() # Often a late answer to an abandoned attempt: try again at once.
 

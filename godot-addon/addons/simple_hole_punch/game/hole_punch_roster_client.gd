@@ -14,6 +14,7 @@ const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchPassword := preload("../players/hole_punch_password.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
 const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
+const HolePunchTrace := preload("../session/hole_punch_trace.gd")
 
 ## Another player came into the game as [param alias].
 signal player_joined(key: String, alias: String)
@@ -111,6 +112,7 @@ func _signals(api: SceneMultiplayer) -> Array:
 func _on_authenticating(id: int) -> void:
 	if id != 1:
 		return
+	HolePunchTrace.note("client: hello sent")
 	var proof := HolePunchPassword.proof(_settings.password, _secret)
 	_api().send_auth(1, HolePunchProtocol.encode_game_hello(_own_alias, HolePunchAlias.encode(_settings.join_payload), proof))
 
@@ -121,6 +123,7 @@ func _on_auth(id: int, data: PackedByteArray) -> void:
 	if id != 1 or _completed:
 		dropped_messages += 1
 	elif message is HolePunchProtocol.GameRoster:
+		HolePunchTrace.note("client: list heard")
 		if _take_roster(message as HolePunchProtocol.GameRoster):
 			_completed = true
 			welcomed.emit()
@@ -157,6 +160,7 @@ func tick(now: float, game_timeout: float) -> void:
 
 ## The host's connection closed after it let us in: it left, or went silent.
 func _on_host_gone() -> void:
+	HolePunchTrace.note("client: host connection closed or silent")
 	_heard.clear()
 	var left := _in and not _ending # Not when our own game ended the connection.
 	_in = false

@@ -81,6 +81,8 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 	_traversal.heard(peer, ip, port)
 	if not _hear(peer, peer.path_at(ip, port)):
 		return
+	if first:
+		HolePunchTrace.note("punched %s:%d" % [ip, port])
 	if first and phase == Phase.PUNCHING:
 		_send_to(_names.packet(peer.secret), ip, port) # Answer at once: the peer learns the path sooner.
 	var unnamed := peer.name == ""
@@ -129,6 +131,7 @@ func _on_join_host(message: HolePunchProtocol.JoinHost, ip: String, port: int) -
 	_last_join_host = _now()
 	if phase == Phase.PUNCHING:
 		_handover = [ip, port] # Connect to where JH came from: that path is proven open.
+		HolePunchTrace.note("handover heard (JH) from %s:%d" % [ip, port])
 		phase = Phase.HANDING_OVER
 
 
