@@ -189,6 +189,9 @@ async function snippetSession(lab: Lab, dir: string, session: number): Promise<{
   const result = (outcome: number | string) => {
     if (!player) return { outcome, times: new Map<string, number>(), attempts: 0 };
     const { times, attempts } = milestones({ host, player }, joined);
+    // SHP_TIMELINE_DIR keeps every session's timeline, to read where a slow one spent its time.
+    const keep = process.env.SHP_TIMELINE_DIR;
+    if (keep) writeFileSync(join(keep, `session-${session}.txt`), `${typeof outcome === 'number' ? `${outcome.toFixed(2)} s` : outcome}\n${timeline({ host, player }, joined).join('\n')}\n`);
     // A failure shows what both sides did, step by step, from the player's join(code).
     const shown = typeof outcome === 'string' ? `${outcome}\n  timeline from join(code):\n${timeline({ host, player }, joined).map((l) => `  ${l}`).join('\n')}` : outcome;
     return { outcome: shown, times, attempts };
