@@ -23,6 +23,7 @@ extends RefCounted
 ## passes on.
 
 const HolePunchClock := preload("../session/hole_punch_clock.gd")
+const HolePunchClientLink := preload("hole_punch_client_link.gd")
 const HolePunchGameGate := preload("hole_punch_game_gate.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
 const HolePunchRoster := preload("hole_punch_roster.gd")
@@ -72,6 +73,8 @@ var max_clients := 32
 var peer: ENetMultiplayerPeer
 ## Host: the game's port, in front of [member peer], which listens on loopback behind it.
 var gate: HolePunchGameGate
+## Client: the game's port, in front of [member peer], which connects from loopback behind it.
+var link: HolePunchClientLink
 ## The players in the game ([code]hole_punch_roster_host.gd[/code] on a host,
 ## [code]hole_punch_roster_client.gd[/code] on a client).
 var roster: HolePunchRoster
@@ -127,6 +130,8 @@ func add_relay(key: String, ip: String, port: int) -> void:
 func socket_send(ip: String, port: int, packet: PackedByteArray) -> void:
 	if gate != null:
 		gate.socket_send(ip, port, packet)
+	elif link != null and link.is_open():
+		link.socket_send(ip, port, packet)
 	elif peer != null:
 		peer.get_host().socket_send(ip, port, packet)
 
@@ -163,6 +168,7 @@ func close() -> void:
 		peer.close()
 		if gate != null:
 			gate.close()
+		_close_link()
 		if _node.is_inside_tree() and _node.multiplayer.multiplayer_peer == peer:
 			_node.multiplayer.multiplayer_peer = null
 		peer = null
@@ -238,6 +244,12 @@ func start_client(ip: String, port: int, local_port: int) -> void:
 	client.let_in.connect(_on_let_in)
 	client.host_left.connect(func(key: String, alias: String) -> void: _host_left.call_deferred(client, key, alias))
 	_set_roster(client)
+	_close_link()
+	link = HolePunchClientLink.new()
+	if link.open(_node.get_tree(), local_port, ip, port) != OK:
+		link = null
+		_give_up(ERR_CANT_CREATE)
+		return
 	_target = [ip, port, local_port]
 	retry_interval = _settings.game_retry_interval
 	connect_timeout = _settings.game_connect_timeout
@@ -266,7 +278,7 @@ func _try() -> void:
 	var ip: String = _target[0]
 	var port: int = _target[1]
 	var local_port: int = _target[2]
-	var err := peer.create_client(ip, port, 0, 0, 0, local_port)
+	var err := link.connect_client(peer)
 	if err != OK:
 		_give_up(err)
 		return
@@ -307,7 +319,15 @@ func _give_up(err: Error) -> void:
 	if peer != null:
 		peer.close()
 	peer = null
+	_close_link()
 	failed.emit(err)
+
+
+## Closes the client's [member link], if any (what ENet said last still goes out).
+func _close_link() -> void:
+	if link != null:
+		link.close()
+	link = null
 
 
 ## Connected in ENet's eyes: the host must let us in within [member retry_interval].
@@ -338,6 +358,8 @@ func _on_let_in() -> void:
 	if _target.is_empty():
 		return
 	HolePunchTrace.note("client: let in")
+	if link != null:
+		link.let_in()
 	_stop_trying()
 	connected.emit(peer)
 
@@ -359,6 +381,7 @@ func _on_refused(reason: String) -> void:
 	if peer != null:
 		peer.close()
 	peer = null
+	_close_link()
 	roster.release()
 	refused.emit(reason)
 
