@@ -2,7 +2,7 @@ extends "res://test/game/enet_link_case.gd"
 ## Players connect to a host's game through lossy paths (a third of the datagrams lost each way,
 ## duplicates, jitter that reorders), on loopback with real ENet on both sides: each is let in on
 ## both sides, and stays. SHP_LOSSY_SEED picks the run (seed 7 left a player let in on its side
-## and never on the host's, before the gate acknowledged ENet's answer for the client).
+## and on the host's only 27 s later, ENet's doubling resend on its lost packets).
 
 const LossyLink := preload("res://test/game/lossy_link.gd")
 

@@ -3,7 +3,8 @@ extends RefCounted
 ##
 ## On [method start_server] ([signal HolePunch.start_server]) it creates the [ENetMultiplayerPeer] server behind a
 ## [code]hole_punch_game_gate.gd[/code] on the punched port; on [method start_client] it
-## connects the client, directly or to the relay, exactly where the handover said. Each attempt is
+## connects the client, directly or to the relay, exactly where the handover said, from loopback
+## behind a [code]hole_punch_client_link.gd[/code] on the punched port. Each attempt is
 ## set on the node's [MultiplayerAPI]. A lossy path can leave a client connected in ENet's eyes
 ## while the host, whose answer was lost, gives up on it, and ENet's doubling resend timer can hold
 ## a reliable packet up for many seconds; so a client counts as connected only once the host
