@@ -136,11 +136,13 @@ async function runRelayNode(config: Config, logger: Logger): Promise<number> {
   draining = true;
   await node.deregister();
   if (signal === 'SIGTERM' && config.drainTimeoutMs > 0) {
+    console.log(`simple-hole-punch: draining: out of the registry; ${node.active} relays, waiting up to ${formatDuration(config.drainTimeoutMs)} for them to end`);
     const deadline = performance.now() + config.drainTimeoutMs;
     while (node.active > 0 && signals === 1 && performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       node.sweep();
     }
+    console.log(`simple-hole-punch: drain ${node.active === 0 ? 'done: every relay ended' : signals > 1 ? 'cut short' : `deadline passed, closing ${node.active} relays`}`);
   }
   await node.close();
   await redis.close();
