@@ -7,7 +7,9 @@
  */
 import { encodeKey, type Endpoint, type Message, type RelayGranted } from '../generated/protocol.ts';
 import { newToken } from '../sessions/tokens.ts';
-import { pickNode } from './node-registry.ts';
+import { MAX_CANDIDATES, preferredNodes } from './node-choice.ts';
+import { listNodes, NODE_REFRESH_MS, pickNode, type RelayNodeEntry } from './node-registry.ts';
+import { mintTicket } from './ping-ticket.ts';
 import type { RedisLink } from './redis-link.ts';
 import { mintGrant, sideGrant } from './relay-grant.ts';
 
@@ -22,6 +24,8 @@ export interface GrantAsker {
   readonly key: string;
   readonly endpoint: Endpoint;
   readonly nonce: string | undefined;
+  /** Its round trips to the nodes, by node id, when it measured them. */
+  readonly pings?: ReadonlyMap<string, number> | undefined;
 }
 
 interface Granted {
@@ -36,6 +40,12 @@ export class NodeGrants {
   private readonly portsOf = new Map<string, number[]>();
   /** Grants made, by node key. */
   readonly perNode = new Map<string, number>();
+  /** Grants by how their node was chosen: by the pair's round trips, or by load. */
+  readonly chosenBy = { ping: 0, load: 0 };
+  /** The live nodes as last read from Redis (for RN and the choice by round trips). */
+  private nodes: readonly RelayNodeEntry[] = [];
+  private nodesReadAt = -Infinity;
+  private reading = false;
 
   constructor(
     private readonly redis: RedisLink,
@@ -56,11 +66,39 @@ export class NodeGrants {
     return true;
   }
 
+  /**
+   * The nodes a pair may choose among by round trips (none when fewer than two are registered),
+   * from a reading of Redis at most NODE_REFRESH_MS old; a stale reading is renewed behind it.
+   */
+  candidates(): readonly RelayNodeEntry[] {
+    if (this.now() - this.nodesReadAt >= NODE_REFRESH_MS && !this.reading && this.redis.online) {
+      this.reading = true;
+      void this.redis.timed((redis) => listNodes(redis))
+        .then((nodes) => {
+          this.nodes = nodes.filter((node) => node.load < node.capacity)
+            .sort((x, y) => x.load / x.capacity - y.load / y.capacity).slice(0, MAX_CANDIDATES);
+          this.nodesReadAt = this.now();
+        })
+        .catch(() => undefined)
+        .finally(() => { this.reading = false; });
+    }
+    return this.nodes.length > 1 ? this.nodes : [];
+  }
+
+  /** Sends [to] the candidate nodes and a ticket to ping them with (RN), answering its RQ's [nonce]. */
+  list(to: Endpoint, nonce: string): void {
+    const nodes = this.candidates();
+    if (nodes.length < 2) return;
+    this.send(to, { code: 'RN', ticket: mintTicket(this.secret, to.address, Date.now()), nonce, nodeKey: nodes.map((node) => node.id) });
+  }
+
   /** Grants pair [id] ([a] and [b] both asked) a relay on a node, and answers both. */
   async grant(id: string, a: GrantAsker, b: GrantAsker): Promise<void> {
     if (!this.redis.online) return this.drop('redis_down');
-    const node = await this.redis.timed((redis) => pickNode(redis, this.region)).catch(() => null);
+    const preferred = preferredNodes(this.nodes, a.pings, b.pings);
+    const node = await this.redis.timed((redis) => pickNode(redis, this.region, preferred)).catch(() => null);
     if (!node) return this.drop('nodes_full');
+    this.chosenBy[preferred.includes(node.id) ? 'ping' : 'load']++;
     const grant = mintGrant(this.secret, node.id, a.endpoint.address, b.endpoint.address, Date.now(), GRANT_TTL_MS);
     const port = this.choosePort(node.id, node.ports, [a.key, b.key]);
     const relayKey = encodeKey({ address: node.publicIp, port });
