@@ -30,6 +30,9 @@ export interface GrantAsker {
 
 interface Granted {
   readonly at: number;
+  /** The node granted, and whether the pair's round trips chose it. */
+  readonly node: string;
+  readonly byPing: boolean;
   /** Each side's RG by its key, without the nonce. */
   readonly rgs: Map<string, RelayGranted>;
 }
@@ -46,6 +49,8 @@ export class NodeGrants {
   private nodes: readonly RelayNodeEntry[] = [];
   private nodesReadAt = -Infinity;
   private reading = false;
+  /** Keeps the reading fresh, so that the first request of a pair already finds the candidates. */
+  private readonly reader: NodeJS.Timeout;
 
   constructor(
     private readonly redis: RedisLink,
@@ -54,12 +59,29 @@ export class NodeGrants {
     private readonly send: (to: Endpoint, message: Message) => void,
     private readonly drop: (reason: string) => void,
     private readonly now: () => number,
-  ) {}
+  ) {
+    redis.whenReady(() => void this.candidates());
+    void this.candidates();
+    this.reader = setInterval(() => void this.candidates(), NODE_REFRESH_MS);
+    this.reader.unref();
+  }
 
-  /** Sends [from] its RG again when pair [id] was granted a moment ago; false otherwise. */
-  resend(id: string, fromKey: string, from: Endpoint, nonce: string | undefined): boolean {
+  close(): void {
+    clearInterval(this.reader);
+  }
+
+  /**
+   * Sends [from] its RG again when pair [id] was granted a moment ago; false otherwise. A side
+   * that asks again with round trips that leave out the node it was granted, or without any when
+   * its node was chosen by them (it measures anew), has lost that node: it is not sent it again.
+   */
+  resend(id: string, fromKey: string, from: Endpoint, nonce: string | undefined, pings?: ReadonlyMap<string, number>): boolean {
     const known = this.granted.get(id);
     if (!known || this.now() - known.at > RESEND_MS) return false;
+    if (pings ? !pings.has(known.node) : known.byPing) {
+      this.granted.delete(id);
+      return false;
+    }
     const rg = known.rgs.get(fromKey);
     if (!rg) return false;
     this.send(from, { ...rg, ...(nonce === undefined ? {} : { nonce }) });
@@ -85,6 +107,11 @@ export class NodeGrants {
     return this.nodes.length > 1 ? this.nodes : [];
   }
 
+  /** Whether the nodes were read from Redis yet (a pair waits for it: its choice depends on them). */
+  get known(): boolean {
+    return this.nodesReadAt > -Infinity;
+  }
+
   /** Sends [to] the candidate nodes and a ticket to ping them with (RN), answering its RQ's [nonce]. */
   list(to: Endpoint, nonce: string): void {
     const nodes = this.candidates();
@@ -98,7 +125,8 @@ export class NodeGrants {
     const preferred = preferredNodes(this.nodes, a.pings, b.pings);
     const node = await this.redis.timed((redis) => pickNode(redis, this.region, preferred)).catch(() => null);
     if (!node) return this.drop('nodes_full');
-    this.chosenBy[preferred.includes(node.id) ? 'ping' : 'load']++;
+    const byPing = preferred.includes(node.id);
+    this.chosenBy[byPing ? 'ping' : 'load']++;
     const grant = mintGrant(this.secret, node.id, a.endpoint.address, b.endpoint.address, Date.now(), GRANT_TTL_MS);
     const port = this.choosePort(node.id, node.ports, [a.key, b.key]);
     const relayKey = encodeKey({ address: node.publicIp, port });
@@ -106,7 +134,7 @@ export class NodeGrants {
       code: 'RG', peerKey: other.key, relayKey, token: newToken(), grant: sideGrant(grant, other.endpoint.address),
     });
     const rgs = new Map([[a.key, rg(a, b)], [b.key, rg(b, a)]]);
-    this.remember(id, { at: this.now(), rgs });
+    this.remember(id, { at: this.now(), node: node.id, byPing, rgs });
     this.perNode.set(node.id, (this.perNode.get(node.id) ?? 0) + 1);
     for (const side of [a, b]) {
       // A grant needs the nonce field before it on the wire: only our own nodes send one, and only they bind with a grant.

@@ -185,7 +185,7 @@ export class RelayService {
    * resend carries them); original clients (no nonce) are never waited for.
    */
   private requestOnNode(nodes: NodeGrants, id: string, sessionId: string, fromKey: string, asking: Asker): void {
-    if (nodes.resend(id, fromKey, asking.endpoint, asking.nonce)) return;
+    if (nodes.resend(id, fromKey, asking.endpoint, asking.nonce, asking.pings)) return;
     const now = this.options.now();
     const before = this.pending.get(id)?.asked.get(fromKey);
     const asker: Asker = { ...asking, pings: asking.pings ?? before?.pings, listedAt: before?.listedAt ?? (asking.pings ? undefined : now) };
@@ -196,7 +196,8 @@ export class RelayService {
     const pending = this.pending.ask(id, sessionId, fromKey, asker, now);
     if (typeof pending === 'string') return this.drop(pending);
     if (waiting(asker)) nodes.list(asker.endpoint, asker.nonce!);
-    if (pending.asked.size < 2) return;
+    if (pending.asked.size < 2 || !nodes.known) return; // Not known yet: a resend finds them (read in a moment).
+
     if ([...pending.asked.values()].some(waiting)) return; // Granted at a later resend, with the figures.
     this.pending.remove(pending);
     const [a, b] = [...pending.asked].map(([key, side]) => ({ key, endpoint: side.endpoint, nonce: side.nonce, pings: side.pings }));
@@ -228,6 +229,7 @@ export class RelayService {
   }
 
   closeAll(): void {
+    this.options.nodes?.close();
     for (const relay of [...this.relays.values()]) this.close(relay, 'shutdown');
     this.ports?.close();
     this.ports = null;
