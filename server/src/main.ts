@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import { type Logger, pino } from 'pino';
 import { ConfigError, helpText, readConfig } from './config.ts';
-import { clusterHealth, registerClusterMetrics } from './cluster/cluster-metrics.ts';
+import { clusterHealth, registerClusterMetrics, registerGrantMetrics } from './cluster/cluster-metrics.ts';
 import { RedisLink } from './cluster/redis-link.ts';
 import { RelayNode } from './cluster/relay-node.ts';
 import { monotonicNow } from './clock.ts';
@@ -62,6 +62,7 @@ async function main(): Promise<number> {
     const bound = await server.listen();
     const registry = metricsRegistry(server.stats, server.store, () => server.draining);
     if (redis && server.pairing) registerClusterMetrics(registry, redis, server.pairing);
+    if (server.relays.nodeGrants) registerGrantMetrics(registry, server.relays.nodeGrants);
     const health = () => healthText(server.draining, ...(redis ? [clusterHealth(redis)] : []));
     if (config.metrics) metrics = await serveMetrics(config.metrics, registry, health).catch((error: unknown) => {
       throw Object.assign(error as Error, { metricsAddress: config.metrics });

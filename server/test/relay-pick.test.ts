@@ -9,6 +9,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { UdpClient } from '../../ci/harness/udp-client.ts';
 import { RedisLink } from '../src/cluster/redis-link.ts';
 import { RelayNode } from '../src/cluster/relay-node.ts';
+import { Registry } from 'prom-client';
+import { registerGrantMetrics } from '../src/cluster/cluster-metrics.ts';
 import { mintTicket } from '../src/cluster/ping-ticket.ts';
 import { readConfig } from '../src/config.ts';
 import { type Endpoint, decodeKey, type RelayGranted, type RelayNodes } from '../src/generated/protocol.ts';
@@ -135,6 +137,13 @@ describe('a relay chosen by the players\' pings', () => {
     ]);
     const granted = [a, b].map((x) => decodeKey((x!.message as RelayGranted).relayKey)!.address);
     expect(granted).toEqual([NODE_IPS[0], NODE_IPS[0]]);
+    // The metrics say so: a grant on that node, chosen by the pings.
+    const registry = new Registry();
+    registerGrantMetrics(registry, server.relays.nodeGrants!);
+    const text = await registry.metrics();
+    expect(text).toMatch(new RegExp(`shp_relay_node_grants_total\\{node="${near.nodeKey}"\\} [1-9]`));
+    expect(text).toMatch(/shp_relay_node_choices_total\{by="ping"\} [1-9]/);
+    expect(text).toMatch(/shp_relay_node_load_ratio\{node="[a-z]{12}"\} 0/);
   }, 20_000);
 
   it('grants by load when the figures never come', async () => {

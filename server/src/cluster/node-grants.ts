@@ -45,8 +45,8 @@ export class NodeGrants {
   readonly perNode = new Map<string, number>();
   /** Grants by how their node was chosen: by the pair's round trips, or by load. */
   readonly chosenBy = { ping: 0, load: 0 };
-  /** The live nodes as last read from Redis (for RN and the choice by round trips). */
-  private nodes: readonly RelayNodeEntry[] = [];
+  /** The live nodes as last read from Redis (for RN, the choice by round trips, and metrics). */
+  private live: readonly RelayNodeEntry[] = [];
   private nodesReadAt = -Infinity;
   private reading = false;
   /** Keeps the reading fresh, so that the first request of a pair already finds the candidates. */
@@ -97,14 +97,21 @@ export class NodeGrants {
       this.reading = true;
       void this.redis.timed((redis) => listNodes(redis))
         .then((nodes) => {
-          this.nodes = nodes.filter((node) => node.load < node.capacity)
-            .sort((x, y) => x.load / x.capacity - y.load / y.capacity).slice(0, MAX_CANDIDATES);
+          this.live = nodes;
           this.nodesReadAt = this.now();
         })
         .catch(() => undefined)
         .finally(() => { this.reading = false; });
     }
-    return this.nodes.length > 1 ? this.nodes : [];
+    // The candidates: the nodes with room, the least loaded first.
+    const room = this.live.filter((node) => node.load < node.capacity)
+      .sort((x, y) => x.load / x.capacity - y.load / y.capacity).slice(0, MAX_CANDIDATES);
+    return room.length > 1 ? room : [];
+  }
+
+  /** Every live node, as last read from Redis. */
+  get nodes(): readonly RelayNodeEntry[] {
+    return this.live;
   }
 
   /** Whether the nodes were read from Redis yet (a pair waits for it: its choice depends on them). */
@@ -122,7 +129,7 @@ export class NodeGrants {
   /** Grants pair [id] ([a] and [b] both asked) a relay on a node, and answers both. */
   async grant(id: string, a: GrantAsker, b: GrantAsker): Promise<void> {
     if (!this.redis.online) return this.drop('redis_down');
-    const preferred = preferredNodes(this.nodes, a.pings, b.pings);
+    const preferred = preferredNodes(this.live, a.pings, b.pings);
     const node = await this.redis.timed((redis) => pickNode(redis, this.region, preferred)).catch(() => null);
     if (!node) return this.drop('nodes_full');
     const byPing = preferred.includes(node.id);

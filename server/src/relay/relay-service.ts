@@ -105,6 +105,11 @@ export class RelayService {
     return this.relays.size;
   }
 
+  /** The grants on relay nodes, when this instance grants relays there. */
+  get nodeGrants(): NodeGrants | undefined {
+    return this.options.nodes;
+  }
+
   get pendingRequests(): number {
     return this.pending.size;
   }
