@@ -33,6 +33,9 @@ const REFUSED_JOIN := "RJ"
 const REFUSED := "RF"
 const RETURN_COOKIE := "RC"
 const RELAY_REQUEST := "RQ"
+const RELAY_NODES := "RN"
+const RELAY_PING := "RP"
+const RELAY_ECHO := "RE"
 const RELAY_GRANTED := "RG"
 const RELAY_BIND := "RB"
 const RELAY_BOUND := "RA"
@@ -51,7 +54,7 @@ const GAME_MEMBER_SET := "SHP-SET"
 const GAME_MEMBER_DATA := "SHP-DATA"
 const GAME_BEAT := "SHP-BEAT"
 ## Codes a client accepts only from its server's address.
-const SERVER_CODES: Array[String] = ["HR", "JR", "NJ", "BK", "RF", "RC", "RG", "NA", "IA", "LD", "LL"]
+const SERVER_CODES: Array[String] = ["HR", "JR", "NJ", "BK", "RF", "RC", "RN", "RG", "NA", "IA", "LD", "LL"]
 ## What a random joiner, never told its session id, puts after the server key in RQ: the server
 ## finds the session by the pair.
 const UNKNOWN_SESSION_SUFFIX := "cycy"
@@ -238,6 +241,25 @@ class RelayRequest extends Message:
 	var session_id: String
 	var peer_key: String
 	var nonce: String
+	var pings: String
+
+
+## [code]RN[/code] (server_to_client): Ours: answer to an RQ without pings (and with a nonce) when more than one relay node could relay the pair: the candidate nodes, and a ticket to ping them with (RP). The node then sends its RQ again with the round trips it measured; without them the instance picks a node by load.
+class RelayNodes extends Message:
+	var ticket: String
+	var nonce: String
+	var node_key: PackedStringArray
+
+
+## [code]RP[/code] (client_to_server): Ours: a round-trip probe to a relay node, with the ticket from RN. The node answers RE only when the ticket is signed, unexpired, and for the IP address the RP comes from, so it never reflects datagrams at a third party.
+class RelayPing extends Message:
+	var ticket: String
+	var nonce: String
+
+
+## [code]RE[/code] (server_to_client): Ours: a relay node's answer to RP, shorter than it.
+class RelayEcho extends Message:
+	var nonce: String
 
 
 ## [code]RG[/code] (server_to_client): Answer to RQ once both sides asked: a relay port for this pair, and this side's secret for binding to it.
@@ -401,7 +423,10 @@ const MESSAGES := {
 	"RJ": [RefusedJoin, [["reason", "text"], ["secret", "token?"]], 0, 0, 404],
 	"RF": [Refused, [["reason", "word", ["server_full", "address_limit", "session_full"]], ["nonce", "token"]], 0, 0, 33],
 	"RC": [ReturnCookie, [["cookie", "token"], ["nonce", "token"]], 0, 0, 36],
-	"RQ": [RelayRequest, [["session_id", "session_id"], ["peer_key", "key"], ["nonce", "token?"]], 0, 0, 77],
+	"RQ": [RelayRequest, [["session_id", "session_id"], ["peer_key", "key"], ["nonce", "token?"], ["pings", "text?"]], 0, 0, 150],
+	"RN": [RelayNodes, [["ticket", "text"], ["nonce", "token"], ["node_key", "key*"]], 2, 3, 83],
+	"RP": [RelayPing, [["ticket", "text"], ["nonce", "token"]], 0, 0, 44],
+	"RE": [RelayEcho, [["nonce", "token"]], 0, 0, 19],
 	"RG": [RelayGranted, [["peer_key", "key"], ["relay_key", "key"], ["token", "token"], ["nonce", "token?"], ["grant", "text?"]], 0, 0, 127],
 	"RB": [RelayBind, [["token", "token"], ["grant", "text?"]], 0, 0, 84],
 	"RA": [RelayBound, [["token", "token"]], 0, 0, 19],
@@ -515,7 +540,10 @@ static func encode_leave(secret: String) -> PackedByteArray: return wire().encod
 static func encode_refused_join(reason: String, secret: String = "") -> PackedByteArray: return wire().encode_values(REFUSED_JOIN, [reason, secret])
 static func encode_refused(reason: String, nonce: String) -> PackedByteArray: return wire().encode_values(REFUSED, [reason, nonce])
 static func encode_return_cookie(cookie: String, nonce: String) -> PackedByteArray: return wire().encode_values(RETURN_COOKIE, [cookie, nonce])
-static func encode_relay_request(session_id: String, peer_key: String, nonce: String = "") -> PackedByteArray: return wire().encode_values(RELAY_REQUEST, [session_id, peer_key, nonce])
+static func encode_relay_request(session_id: String, peer_key: String, nonce: String = "", pings: String = "") -> PackedByteArray: return wire().encode_values(RELAY_REQUEST, [session_id, peer_key, nonce, pings])
+static func encode_relay_nodes(ticket: String, nonce: String, node_key: PackedStringArray) -> PackedByteArray: return wire().encode_values(RELAY_NODES, [ticket, nonce, node_key])
+static func encode_relay_ping(ticket: String, nonce: String) -> PackedByteArray: return wire().encode_values(RELAY_PING, [ticket, nonce])
+static func encode_relay_echo(nonce: String) -> PackedByteArray: return wire().encode_values(RELAY_ECHO, [nonce])
 static func encode_relay_granted(peer_key: String, relay_key: String, token: String, nonce: String = "", grant: String = "") -> PackedByteArray: return wire().encode_values(RELAY_GRANTED, [peer_key, relay_key, token, nonce, grant])
 static func encode_relay_bind(token: String, grant: String = "") -> PackedByteArray: return wire().encode_values(RELAY_BIND, [token, grant])
 static func encode_relay_bound(token: String) -> PackedByteArray: return wire().encode_values(RELAY_BOUND, [token])
