@@ -22,5 +22,7 @@ static func of(peers: Array[HolePunchPeer], we_host: bool, game: HolePunchGamePe
 		if we_host and not peer.admitted:
 			continue # Its JP awaited, or being refused: not a player yet.
 		players[peer.public_key] = {"alias": HolePunchAlias.decode(peer.name), "path": peer.shown_path(), "peer_id": game.peer_id(peer.public_key), "rtt": -1, "data": {}}
-	players.merge(game.roster.players()) # A client's roster: the other players, from the host.
+	# A client's roster, once its game runs: the other players from the host, and the host as the
+	# game sees it now (its round trip, its member data), over what punching knew of it.
+	players.merge(game.roster.players(), true)
 	return players
