@@ -218,7 +218,7 @@ func _on_packet(id: int, data: PackedByteArray) -> void:
 
 
 ## The member data player [param id] set: kept, and shared with every player now or, within
-## [constant HolePunchMemberData.INTERVAL] of its last share, then (the latest wins).
+## [code]HolePunchMemberData.INTERVAL[/code] of its last share, then (the latest wins).
 func _take_data(id: int, message: HolePunchProtocol.GameMemberSet) -> void:
 	var key := _key_of(id)
 	var read: Variant = HolePunchMemberData.read(message.name, message.value)
