@@ -495,6 +495,26 @@ export interface GameRefused {
   readonly reason: string;
 }
 
+/** `SHP-SET` (game connection): Player to host (raw, reliable), once let in: its member data as it now stands (set_member_data), all of it; again when it changes, and after each time it is let in. The host keeps it and shares it with every player in SHP-DATA, at most every 500 ms per player (the latest wins). */
+export interface GameMemberSet {
+  readonly code: 'SHP-SET';
+  /** A name of the player's data, percent-encoded UTF-8 as an alias is, at most 24 bytes on the wire; one record of two fields per entry, at most 8. */
+  readonly name: readonly string[];
+  /** Its value, percent-encoded UTF-8, at most 96 bytes on the wire; may be empty. */
+  readonly value: readonly string[];
+}
+
+/** `SHP-DATA` (game connection): Host to every player (raw, reliable): a player's member data as it now stands (none: it set none, or cleared it). Sent when it changes, and to a player let in for every player that has some, the host's own included. */
+export interface GameMemberData {
+  readonly code: 'SHP-DATA';
+  /** Whose: the player's ENet peer id on the host, as the roster lists it (1: the host's own). */
+  readonly peerId: string;
+  /** A name of its data, as in SHP-SET; one record of two fields per entry. */
+  readonly name: readonly string[];
+  /** Its value, as in SHP-SET. */
+  readonly value: readonly string[];
+}
+
 /** `SHP-BEAT` (game connection): Either way (raw, unreliable), ten times per game_timeout once let in: a peer not heard for game_timeout since its first heartbeat has gone, whatever ENet thinks yet. */
 export interface GameBeat {
   readonly code: 'SHP-BEAT';
@@ -505,7 +525,7 @@ export type ClientToServerMessage = HostSession | JoinSession | RandomSession | 
 export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey | Refused | ReturnCookie | RelayNodes | RelayEcho | RelayGranted | RelayBound | NatAnswer | Ip6Answer | LobbyListed | LobbyList;
 export type PeerToPeerMessage = PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | Leave | RefusedJoin;
 /** Messages over the game connection. */
-export type GameMessage = GameHello | GameRoster | GameLeft | GameRefused | GameBeat;
+export type GameMessage = GameHello | GameRoster | GameLeft | GameRefused | GameMemberSet | GameMemberData | GameBeat;
 
 /** Every message's wire shape: direction, longest valid datagram, fields in wire order with their lengths. */
 export const MESSAGES = {
@@ -801,6 +821,19 @@ export const GAME_MESSAGES = {
   'SHP-REFUSED': {
     code: 'SHP-REFUSED', direction: 'game_connection', maxBytes: 396, fields: [
       { name: 'reason', wire: 'reason', type: 'text', min: 0, max: 384 },
+    ]
+  },
+  'SHP-SET': {
+    code: 'SHP-SET', direction: 'game_connection', maxBytes: 983, minCount: 0, maxCount: 8, fields: [
+      { name: 'name', wire: 'name', type: 'text', min: 0, max: 24, repeated: true },
+      { name: 'value', wire: 'value', type: 'text', min: 0, max: 96, repeated: true },
+    ]
+  },
+  'SHP-DATA': {
+    code: 'SHP-DATA', direction: 'game_connection', maxBytes: 995, minCount: 0, maxCount: 8, fields: [
+      { name: 'peerId', wire: 'peer_id', type: 'count', min: 1, max: 10 },
+      { name: 'name', wire: 'name', type: 'text', min: 0, max: 24, repeated: true },
+      { name: 'value', wire: 'value', type: 'text', min: 0, max: 96, repeated: true },
     ]
   },
   'SHP-BEAT': {

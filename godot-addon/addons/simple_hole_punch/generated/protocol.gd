@@ -50,6 +50,8 @@ const GAME_HELLO := "SHP-HELLO"
 const GAME_ROSTER := "SHP-ROSTER"
 const GAME_LEFT := "SHP-LEFT"
 const GAME_REFUSED := "SHP-REFUSED"
+const GAME_MEMBER_SET := "SHP-SET"
+const GAME_MEMBER_DATA := "SHP-DATA"
 const GAME_BEAT := "SHP-BEAT"
 ## Codes a client accepts only from its server's address.
 const SERVER_CODES: Array[String] = ["HR", "JR", "NJ", "BK", "RF", "RC", "RN", "RG", "NA", "IA", "LD", "LL"]
@@ -378,6 +380,19 @@ class GameRefused extends Message:
 	var reason: String
 
 
+## [code]SHP-SET[/code] (game_connection): Player to host (raw, reliable), once let in: its member data as it now stands (set_member_data), all of it; again when it changes, and after each time it is let in. The host keeps it and shares it with every player in SHP-DATA, at most every 500 ms per player (the latest wins).
+class GameMemberSet extends Message:
+	var name: PackedStringArray
+	var value: PackedStringArray
+
+
+## [code]SHP-DATA[/code] (game_connection): Host to every player (raw, reliable): a player's member data as it now stands (none: it set none, or cleared it). Sent when it changes, and to a player let in for every player that has some, the host's own included.
+class GameMemberData extends Message:
+	var peer_id: String
+	var name: PackedStringArray
+	var value: PackedStringArray
+
+
 ## [code]SHP-BEAT[/code] (game_connection): Either way (raw, unreliable), ten times per game_timeout once let in: a peer not heard for game_timeout since its first heartbeat has gone, whatever ENet thinks yet.
 class GameBeat extends Message:
 	pass
@@ -429,6 +444,8 @@ const GAME_MESSAGES := {
 	"SHP-ROSTER": [GameRoster, [["key", "key*"], ["alias", "text*"], ["peer_id", "peer_id*"], ["path", "word*", ["local", "public", "mapped", "relay"]], ["rtt", "count*"]], 0, 1024, 437258],
 	"SHP-LEFT": [GameLeft, [["key", "key"], ["reason", "word", ["left", "removed"]]], 0, 0, 29],
 	"SHP-REFUSED": [GameRefused, [["reason", "text"]], 0, 0, 396],
+	"SHP-SET": [GameMemberSet, [["name", "text*"], ["value", "text*"]], 0, 8, 983],
+	"SHP-DATA": [GameMemberData, [["peer_id", "count"], ["name", "text*"], ["value", "text*"]], 0, 8, 995],
 	"SHP-BEAT": [GameBeat, [], 0, 0, 8],
 }
 
@@ -541,4 +558,6 @@ static func encode_game_hello(alias: String, payload: String, proof: String = ""
 static func encode_game_roster(key: PackedStringArray, alias: PackedStringArray, peer_id: PackedStringArray, path: PackedStringArray, rtt: PackedStringArray) -> PackedByteArray: return game_wire().encode_values(GAME_ROSTER, [key, alias, peer_id, path, rtt])
 static func encode_game_left(key: String, reason: String) -> PackedByteArray: return game_wire().encode_values(GAME_LEFT, [key, reason])
 static func encode_game_refused(reason: String) -> PackedByteArray: return game_wire().encode_values(GAME_REFUSED, [reason])
+static func encode_game_member_set(name: PackedStringArray, value: PackedStringArray) -> PackedByteArray: return game_wire().encode_values(GAME_MEMBER_SET, [name, value])
+static func encode_game_member_data(peer_id: String, name: PackedStringArray, value: PackedStringArray) -> PackedByteArray: return game_wire().encode_values(GAME_MEMBER_DATA, [peer_id, name, value])
 static func encode_game_beat() -> PackedByteArray: return game_wire().encode_values(GAME_BEAT, [])
