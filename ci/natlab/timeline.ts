@@ -33,6 +33,8 @@ export function timeline(sides: Record<string, Watched>, origin: number): string
 
 /** The milestones of a snippet session, each the first line of its side that matches. */
 export const MILESTONES: ReadonlyArray<readonly [string, 'host' | 'player', RegExp]> = [
+  ['server answered (player)', 'player', /^joined: the server answered/],
+  ['joiner introduced (host)', 'host', /^the server introduced a joiner/],
   ['punched (player)', 'player', /^punched /],
   ['handover done (player)', 'player', /^handover done: start_client/],
   ['host game server up', 'host', /^host: game server behind the gate/],
