@@ -251,6 +251,8 @@ func start_client(ip: String, port: int, local_port: int) -> void:
 	client.let_in.connect(_on_let_in)
 	client.host_left.connect(func(key: String, alias: String) -> void: _host_left.call_deferred(client, key, alias))
 	_set_roster(client)
+	if peer != null:
+		peer.close() # A game still running: its goodbye goes out through its link, closed next.
 	_close_link()
 	link = HolePunchClientLink.new()
 	if link.open(_node.get_tree(), local_port, ip, port) != OK:
