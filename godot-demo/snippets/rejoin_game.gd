@@ -63,5 +63,4 @@ func tick(count: int) -> void:
 
 @rpc("authority", "reliable")
 func tock(count: int) -> void:
-	if count % 4 == 0:
-		print("tock ", count)
+	print("tock ", count)
