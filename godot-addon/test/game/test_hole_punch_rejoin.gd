@@ -59,10 +59,15 @@ func _rejoin(side_name: String, key: String, secret: String) -> HolePunch:
 	return node
 
 
-## Ann, in the game with her rejoin secret, then silent until the host dropped her.
-func _dropped_ann() -> Array:
+## Ann, in the game with her rejoin secret (after Bob, [param with_bob]), then silent until the
+## host dropped her: [code][ann, her key, her peer id, her rejoin secret, bob or null][/code].
+func _dropped_ann(with_bob := false) -> Array:
 	start([])
 	watch_signals(host.multiplayer)
+	var other: HolePunch = _joined("Bob", "bob", NEW_SECRET) if with_bob else null
+	if other != null: # Another player, in the game first.
+		other.start_client.emit("127.0.0.1", port, other.get_meta("port"))
+		assert_true(await connected(other), "the other player in the game")
 	var ann := _joined("Ann", "ann", SECRET)
 	ann.start_client.emit("127.0.0.1", port, ann.get_meta("port"))
 	assert_true(await connected(ann), "ann in the game")
@@ -73,7 +78,7 @@ func _dropped_ann() -> Array:
 	await wait_seconds(0.5) # Her heartbeats began: the host's clock for her runs.
 	_silence(ann)
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(host, "player_left") == 1, 5.0), "the host dropped ann")
-	return [ann, key, old_id, secret]
+	return [ann, key, old_id, secret, other]
 
 
 func test_the_proof_of_a_rejoin_secret_holds_for_its_pair_alone() -> void:
@@ -87,12 +92,17 @@ func test_the_proof_of_a_rejoin_secret_holds_for_its_pair_alone() -> void:
 
 
 func test_a_dropped_player_rejoins_under_its_key_and_no_ghost_of_the_old_connection_remains() -> void:
-	var dropped := await _dropped_ann()
+	var dropped := await _dropped_ann(true)
+	var bob: HolePunch = dropped[4]
 	var key: String = dropped[1]
 	var old_id: int = dropped[2]
+	# Bob, in the game too, hears the same
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(bob, "player_left") == 1, 2.0), "bob hears ann dropped")
+	assert_signal_emitted_with_parameters(bob, "player_left", [key, "ann", "dropped"])
 	# The host hears her dropped: she leaves the list, and her old ENet peer is gone at once
 	assert_signal_emitted_with_parameters(host, "player_left", [key, "ann", "dropped"])
-	assert_eq(host.get_players(), {}, "no stale roster entry")
+	var bob_key := bob._session._public_key
+	assert_eq(host.get_players().keys(), [bob_key], "no stale roster entry: bob alone")
 	assert_true(await wait_until(func() -> bool: return not old_id in host.multiplayer.get_peers(), 1.0), "the old peer id gone from SceneMultiplayer")
 	assert_signal_emitted_with_parameters(host.multiplayer, "peer_disconnected", [old_id])
 	# When she comes back on a new connection (a new key) with her secret
@@ -101,13 +111,23 @@ func test_a_dropped_player_rejoins_under_its_key_and_no_ghost_of_the_old_connect
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(back, "game_connected") == 1 and host.get_peer_id(key) != 0, 5.0), "ann back in the game")
 	assert_signal_emitted_with_parameters(host, "player_joined", [key, "ann"])
 	assert_ne(host.get_peer_id(key), old_id, "a new peer id")
-	assert_eq(host.get_players().keys(), [key], "one ann, under her old key")
+	assert_eq(host.get_players().size(), 2, "bob and one ann")
+	assert_true(host.get_players().has(key), "ann under her old key")
 	assert_false(host.get_players().has(back._session._public_key), "never under the new key")
-	assert_eq(host.multiplayer.get_peers(), PackedInt32Array([host.get_peer_id(key)]), "one ENet peer: hers")
+	var peers := host.multiplayer.get_peers()
+	peers.sort()
+	var expected := PackedInt32Array([host.get_peer_id(bob_key), host.get_peer_id(key)])
+	expected.sort()
+	assert_eq(peers, expected, "one ENet peer each: bob's and hers")
 	assert_signal_not_emitted(host, "player_refused")
+	assert_true(await wait_until(func() -> bool: return bob.get_players().has(key), 2.0), "bob hears her back, under her key")
+	assert_signal_emitted_with_parameters(bob, "player_joined", [key, "ann"])
+	assert_eq(bob.get_players()[key].peer_id, host.get_peer_id(key), "by her new peer id")
+	assert_false(old_id in bob.multiplayer.get_peers(), "the old id gone from bob's SceneMultiplayer too")
 	# And she keeps being heard: no second drop
 	await wait_seconds(2.0)
 	assert_eq(get_signal_emit_count(host, "player_left"), 1, "not dropped again")
+	assert_eq(get_signal_emit_count(bob, "player_left"), 1, "bob heard one drop")
 
 
 func test_a_rejoin_with_a_wrong_secret_is_refused_and_the_place_stays_kept() -> void:
@@ -158,3 +178,13 @@ func test_a_client_whose_host_left_hears_host_left_without_rejoining() -> void:
 	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(ann, "failed") == 1, 3.0), "ann hears it")
 	assert_signal_emitted_with_parameters(ann, "failed", [HolePunch.Failure.HOST_LEFT, host_key])
 	assert_signal_not_emitted(ann, "rejoining")
+
+
+func test_a_session_kept_open_for_rejoins_alone_turns_a_new_player_away() -> void:
+	host.keep_open = false
+	start([])
+	var kim := _joined("Kim", "kim", SECRET)
+	kim.start_client.emit("127.0.0.1", port, kim.get_meta("port"))
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(kim, "failed") == 1, 5.0), "kim turned away")
+	assert_signal_emitted_with_parameters(kim, "failed", [HolePunch.Failure.CODE_UNKNOWN, "closed"])
+	assert_signal_not_emitted(host, "player_joined")

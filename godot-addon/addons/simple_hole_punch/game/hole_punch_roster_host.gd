@@ -301,7 +301,7 @@ func _on_auth(id: int, data: PackedByteArray) -> void:
 	var alias := HolePunchAlias.decode(hello.alias)
 	var secret: String = _secrets.get(key, "")
 	var refusal := ""
-	if not _settings.keep_open:
+	if _settings.rejoin_grace > 0.0 and not _settings.keep_open:
 		refusal = HolePunchFailures.CLOSED # The session stays open for rejoining players alone.
 	elif _settings.max_players > 0 and _players.size() + _dropped.size() >= _settings.max_players:
 		refusal = HolePunchFailures.FULL
