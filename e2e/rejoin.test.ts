@@ -45,7 +45,7 @@ async function hostAndAnn(grace: number, commands = ''): Promise<{ host: Watched
   const host = game('host', ['host', serverKey], { REJOIN_GRACE: String(grace) });
   const code = (await host.waitForLine(/^code ([a-z]+)$/, WAIT))[1]!;
   const ann = game('ann', ['join', code, 'ann'], { GAME_COMMANDS: commands });
-  const joined = await host.waitForLine(/^joined ann ([a-z]{12}) id=\d+$/, WAIT);
+  const joined = await host.waitForLine(/^joined ann ([a-z]{12}) path=\w+$/, WAIT);
   const connected = await host.waitForLine(/^peer (\d+) connected$/, WAIT);
   await ann.waitForLine(/^tock \d+$/, WAIT);
   return { host, ann, code, key: joined[1]!, id: Number(connected[1]) };
@@ -75,7 +75,7 @@ describe('a player whose connection dropped', () => {
     const resumed = resume(ann);
     // Then she notices, rejoins by herself, and the host lets her in under her old key
     await ann.waitForLine(/^rejoining$/, WAIT);
-    await host.waitForLine(new RegExp(`^joined ann ${key} id=\\d+$`), WAIT);
+    await host.waitForLine(new RegExp(`^joined ann ${key} path=\\w+$`), WAIT);
     const back = await host.waitForLine(new RegExp(`^peer (?!${id} )(\\d+) connected$`), WAIT);
     const backAfter = (Date.now() - resumed) / 1000;
     const newId = Number(back[1]);
@@ -90,6 +90,7 @@ describe('a player whose connection dropped', () => {
     expect(ann.lines.filter((l) => l.startsWith('failed'))).toEqual([]);
     expect(host.lines.filter((l) => l.startsWith('joined ')).length).toBe(2);
     expect(host.lines.filter((l) => l.startsWith('left ')).length).toBe(1);
+    expect(ann.lines.filter((l) => l.startsWith('joined host ')).length).toBe(1); // The host stayed listed: no second player_joined.
   });
 
   it('is refused with REJOIN_EXPIRED once the host\'s grace ended', async () => {
@@ -113,7 +114,7 @@ describe('a player whose connection dropped', () => {
     await host.waitForLine(/^refused ann [a-z]{12} rejoin_refused$/, WAIT);
     // And ann herself, back, still gets her place
     resume(ann);
-    await host.waitForLine(new RegExp(`^joined ann ${key} id=\\d+$`), WAIT);
+    await host.waitForLine(new RegExp(`^joined ann ${key} path=\\w+$`), WAIT);
   });
 
   it('that left has left: no rejoin, and the host hears left at once', async () => {

@@ -83,7 +83,7 @@ function flushedCase(nat: NatKind): Case {
       try {
         const code = (await host.waitForLine(/^code ([a-z]+)$/, 30_000))[1]!;
         ann = rejoinGame('c1', ['join', code, 'ann']);
-        const annKey = (await host.waitForLine(/^joined ann ([a-z]{12}) id=\d+$/, 30_000))[1]!;
+        const annKey = (await host.waitForLine(/^joined ann ([a-z]{12}) path=\w+$/, 30_000))[1]!;
         await ann.waitForLine(/^tock \d+$/, 30_000);
         const tocks = (): number => ann!.lines.filter((l) => l.startsWith('tock ')).length;
         const before = tocks();
@@ -95,7 +95,8 @@ function flushedCase(nat: NatKind): Case {
         while (tocks() < before + 2 && Date.now() < deadline) await new Promise((wake) => setTimeout(wake, 20));
         const back = (Date.now() - flushed) / 1000;
         const dropped = host.lines.some((l) => l === `left ann ${annKey} dropped`);
-        console.log(`       ann ${dropped ? 'dropped and rejoined' : 'never dropped'}: ticks answered again ${back.toFixed(2)} s after the flush`);
+        const paths = host.lines.filter((l) => l.startsWith('joined ann ')).map((l) => l.split('path=')[1]);
+        console.log(`       ann ${dropped ? `dropped and rejoined (paths ${paths.join(', then ')})` : `never dropped (path ${paths.join()})`}: ticks answered again ${back.toFixed(2)} s after the flush`);
         expect(tocks() >= before + 2, `ann not back within 20 s\nhost:\n${host.tail(15)}\nann:\n${ann.tail(15)}`);
         expect(back < FLUSHED_BOUND, `back after ${back.toFixed(2)} s, over ${FLUSHED_BOUND} s\nhost:\n${host.tail(15)}\nann:\n${ann.tail(15)}`);
         const keys = host.lines.filter((l) => l.startsWith('joined ann ')).map((l) => l.split(' ')[2]);

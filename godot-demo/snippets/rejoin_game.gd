@@ -15,7 +15,7 @@ func _ready() -> void:
 	hole_punch.rejoin_grace = float(OS.get_environment("REJOIN_GRACE")) if OS.has_environment("REJOIN_GRACE") else 10.0
 	add_child(hole_punch)
 	hole_punch.player_joined.connect(func(key: String, alias: String) -> void:
-		print("joined %s %s id=%d" % [alias, key, hole_punch.get_peer_id(key)]))
+		print("joined %s %s path=%s" % [alias, key, hole_punch.get_players().get(key, {}).get("path", "?")]))
 	hole_punch.player_left.connect(func(key: String, alias: String, reason: String) -> void:
 		print("left %s %s %s" % [alias, key, reason]))
 	hole_punch.rejoining.connect(func(_host_key: String) -> void: print("rejoining"))
