@@ -84,7 +84,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       params: [
         { name: 'key', type: 'String', doc: 'The player\'s public key.' },
         { name: 'alias', type: 'String', doc: 'Its alias (empty when it never told one).' },
-        { name: 'reason', type: 'String', doc: '[code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay), [code]removed[/code] (by the host) or [code]left[/code] (it left, or its game connection closed or went silent for [member game_timeout] and did not come back: a fresh attempt of its own already being let in keeps it, unless that attempt fails).' },
+        { name: 'reason', type: 'String', doc: '[code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay), [code]removed[/code] (by the host) [code]left[/code] (it left, or its game connection closed or went silent for [member game_timeout] and did not come back: a fresh attempt of its own already being let in keeps it, unless that attempt fails; a dropped player whose [member rejoin_grace] ended) or [code]dropped[/code] (with [member rejoin_grace]: its game connection went silent for [member game_timeout]; the same key comes back in [signal player_joined], or [code]left[/code] follows when the grace ends).' },
       ],
     },
     {
@@ -99,7 +99,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       params: [
         { name: 'key', type: 'String', doc: 'The player\'s public key.' },
         { name: 'alias', type: 'String', doc: 'The alias it told, decoded to UTF-8.' },
-        { name: 'reason', type: 'String', doc: '[code]wrong_password[/code] or [code]full[/code].' },
+        { name: 'reason', type: 'String', doc: '[code]wrong_password[/code] or [code]full[/code]; for a rejoin after a drop ([member rejoin_grace]), [code]rejoin_expired[/code] or [code]rejoin_refused[/code] ([param key] is then the new connection\'s), and [code]closed[/code] for a new player of a session kept open for rejoins alone.' },
       ],
     },
     {
