@@ -4,7 +4,7 @@
  * answer passes the amplification guard and the per-destination rate limit. Nothing a datagram
  * contains can throw out of here, and nothing a send does either.
  */
-import { isUsableSource } from './addresses.ts';
+import { type AddressKey, addressKey, isUsableSource } from './addresses.ts';
 import type { CrossInstancePairing } from './cluster/cross-instance-pairing.ts';
 import type { Config } from './config.ts';
 import { decode, type DecodeError, dispatchToServer, encode, encodeKey, type Endpoint, isKey, type Message, type NatProbe } from './generated/protocol.ts';
@@ -143,7 +143,7 @@ export class Rendezvous {
    * not NP, so the caller counts it as its own.
    */
   receiveProbe(data: Uint8Array, from: Endpoint, reply: (datagram: Buffer) => void): boolean {
-    return this.probe(data, from, from.address, (np) => natAnswer(np, from, this.self()), reply);
+    return this.probe(data, from, addressKey(from.address), (np) => natAnswer(np, from, this.self()), reply);
   }
 
   /**
@@ -168,16 +168,17 @@ export class Rendezvous {
     // The cheap pre-check that bounds work in a flood: an address that spent both its buckets
     // gets nothing more decoded, whatever it sends; short KAs excepted, so a neighbour's flood
     // cannot starve a host's keep-alive.
-    if (!this.inbound.peek(from.address, now) && !this.junk.peek(from.address, now) && !looksLikeKeepAlive(data)) {
+    const ip = addressKey(from.address);
+    if (!this.inbound.peek(ip, now) && !this.junk.peek(ip, now) && !looksLikeKeepAlive(data)) {
       return this.drop('rate_limited');
     }
-    if (!looksLikeRequest(data)) return this.malformed(data, from, now, null);
+    if (!looksLikeRequest(data)) return this.malformed(data, from, ip, now, null);
     const result = decode(data);
-    if (!result.ok) return this.malformed(data, from, now, result.error);
+    if (!result.ok) return this.malformed(data, from, ip, now, result.error);
     const { message } = result;
     // A host's keep-alive is cheap and never answered: no neighbour's traffic may starve it.
     const keepAlive = message.code === 'KA' && this.handlers.isHostKeepAlive(message, from);
-    if (!keepAlive && !this.inbound.allow(from.address, now)) return this.drop('rate_limited');
+    if (!keepAlive && !this.inbound.allow(ip, now)) return this.drop('rate_limited');
     this.stats.count(this.stats.received, message.code);
     if (!this.returnPathProven(message, from, data)) return;
     const { report, verdict } = this.nat.read(message);
@@ -215,8 +216,8 @@ export class Rendezvous {
    * decoded only within it to count why. A JS whose session id is malformed gets BK echoing
    * what followed its key, as the original server answers a mistyped code.
    */
-  private malformed(data: Uint8Array, from: Endpoint, now: number, error: DecodeError | null): void {
-    if (!this.junk.allow(from.address, now)) return this.drop('invalid_rate_limited');
+  private malformed(data: Uint8Array, from: Endpoint, ip: AddressKey, now: number, error: DecodeError | null): void {
+    if (!this.junk.allow(ip, now)) return this.drop('invalid_rate_limited');
     const result = error === null ? decode(data) : null;
     const reason = error ?? (result!.ok ? 'not_for_server' : result!.error);
     this.drop(reason);
@@ -230,7 +231,7 @@ export class Rendezvous {
   }
 
   /** NP on a port that answers nothing else, per [limitKey]: answered with what [make] builds, when it is no longer. */
-  private probe(data: Uint8Array, from: Endpoint, limitKey: string, make: (np: NatProbe) => Message, reply: (datagram: Buffer) => void): boolean {
+  private probe(data: Uint8Array, from: Endpoint, limitKey: AddressKey, make: (np: NatProbe) => Message, reply: (datagram: Buffer) => void): boolean {
     if (!looksLikeProbe(data)) return false;
     const now = this.options.now();
     if (!this.inbound.allow(limitKey, now)) {
@@ -288,7 +289,7 @@ export class Rendezvous {
 
   private transmit(to: Endpoint, code: string, datagram: Buffer, destination = this.keyOf(to)): void {
     const now = this.options.now();
-    if (!this.outbound.allow(destination, now) || !this.outboundPerIp.allow(to.address, now)) return this.drop('send_rate_limited');
+    if (!this.outbound.allow(destination, now) || !this.outboundPerIp.allow(addressKey(to.address), now)) return this.drop('send_rate_limited');
     try {
       this.options.transmit(to, datagram);
     } catch (error) {

@@ -1,5 +1,7 @@
+import type { AddressKey } from '../addresses.ts';
+
 /**
- * Token buckets by key: each address may send (or be sent) `rate` datagrams a second, with
+ * Token buckets by key (an address's number, mostly; see AddressKey): each address may send (or be sent) `rate` datagrams a second, with
  * bursts up to `burst` (or, with a cost per datagram, `rate` bytes a second). Memory is bounded:
  * past `maxTracked` addresses one of the least recently seen half is forgotten (a forgotten
  * address starts again with a full bucket, which costs an attacker nothing it did not already
@@ -18,20 +20,20 @@ const INITIAL_SLOTS = 64;
 
 export class RateLimiter {
   /** Key to slot; the Map's order is recency (see allow). */
-  private readonly slots = new Map<string, number>();
+  private readonly slots = new Map<AddressKey, number>();
   private tokensOf = new Float64Array(INITIAL_SLOTS);
   private lastOf = new Float64Array(INITIAL_SLOTS);
   /** When each slot last moved to the back of the recency order, counted in moves and additions (modulo 2^32). */
   private movedOf = new Uint32Array(INITIAL_SLOTS);
   private moves = 0;
   /** The key last found and its slot: a datagram's checks look up its source more than once. */
-  private lastKey: string | undefined;
+  private lastKey: AddressKey | undefined;
   private lastSlot = -1;
 
   constructor(private readonly limit: RateLimit) {}
 
   /** Takes [cost] tokens for [address] at time [now] (ms); false when its bucket has too few. */
-  allow(address: string, now: number, cost = 1): boolean {
+  allow(address: AddressKey, now: number, cost = 1): boolean {
     if (this.limit.rate <= 0) return true;
     let slot = this.find(address);
     if (slot !== undefined) {
@@ -52,12 +54,12 @@ export class RateLimiter {
   }
 
   /** Whether [address] has [cost] tokens now, taking none (and tracking nothing new). */
-  peek(address: string, now: number, cost = 1): boolean {
+  peek(address: AddressKey, now: number, cost = 1): boolean {
     return this.tokens(address, now) >= cost;
   }
 
   /** Whether [address]'s bucket is full: it spent nothing lately (untracked addresses are). */
-  isFull(address: string, now: number): boolean {
+  isFull(address: AddressKey, now: number): boolean {
     return this.tokens(address, now) >= this.limit.burst;
   }
 
@@ -65,7 +67,7 @@ export class RateLimiter {
     return this.slots.size;
   }
 
-  private tokens(address: string, now: number): number {
+  private tokens(address: AddressKey, now: number): number {
     if (this.limit.rate <= 0) return Infinity;
     const slot = this.find(address);
     if (slot === undefined) return this.limit.burst;
@@ -73,7 +75,7 @@ export class RateLimiter {
     return this.tokensOf[slot]!;
   }
 
-  private find(address: string): number | undefined {
+  private find(address: AddressKey): number | undefined {
     if (address === this.lastKey) return this.lastSlot;
     const slot = this.slots.get(address);
     if (slot !== undefined) {
@@ -84,7 +86,7 @@ export class RateLimiter {
   }
 
   /** A full bucket for [address]: a new slot, or the least recent address's. */
-  private add(address: string, now: number): number {
+  private add(address: AddressKey, now: number): number {
     let slot: number;
     if (this.slots.size >= this.limit.maxTracked) {
       const [oldest, freed] = this.slots.entries().next().value!;

@@ -1,5 +1,5 @@
 /** SessionStore in this process's memory: maps by id, by host address and by random joiner. */
-import { networkOf } from '../addresses.ts';
+import { type AddressKey, addressKey, networkOf } from '../addresses.ts';
 import { LobbyIndex, type ListingFilter } from './lobby-index.ts';
 import type { Listing, Session, SessionPeer } from './session.ts';
 import type { SessionStore } from './session-store.ts';
@@ -26,7 +26,8 @@ export class MemorySessionStore implements SessionStore {
   /** Provisional sessions, oldest first, and the same grouped by host IP. */
   private readonly provisional = new Map<string, Session>();
   private readonly provisionalByIp = new SessionsByIp();
-  private readonly perIp = new Map<string, number>();
+  /** Sessions hosted per address, by the address's key. */
+  private readonly perIp = new Map<AddressKey, number>();
   private joinerCount = 0;
   private readonly lobbies = new LobbyIndex();
 
@@ -78,7 +79,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   hostedFromIp(ip: string): number {
-    return this.perIp.get(ip) ?? 0;
+    return this.perIp.get(addressKey(ip)) ?? 0;
   }
 
   oldestProvisional(ip?: string): Session | undefined {
@@ -86,7 +87,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   add(session: Session): void {
-    this.perIp.set(session.hostIp, this.hostedFromIp(session.hostIp) + 1);
+    this.perIp.set(addressKey(session.hostIp), this.hostedFromIp(session.hostIp) + 1);
     this.byId.set(session.id, session);
     this.byHost.set(session.hostRemoteKey, session);
     if (session.random) wait(session.confirmed ? this.waitingConfirmed : this.waitingProvisional, session);
@@ -120,8 +121,8 @@ export class MemorySessionStore implements SessionStore {
     this.byHost.delete(session.hostRemoteKey);
     this.lobbies.unlist(session); // Closed or expired: off the list at once.
     const left = this.hostedFromIp(session.hostIp) - 1;
-    if (left > 0) this.perIp.set(session.hostIp, left);
-    else this.perIp.delete(session.hostIp);
+    if (left > 0) this.perIp.set(addressKey(session.hostIp), left);
+    else this.perIp.delete(addressKey(session.hostIp));
     this.unwait(session);
     this.provisional.delete(id);
     this.provisionalByIp.remove(session);
@@ -159,28 +160,31 @@ export class MemorySessionStore implements SessionStore {
  * kept as itself, and an array is made for the second (an address holds at most --sessions-per-ip).
  */
 class SessionsByIp {
-  private readonly groups = new Map<string, Session | Session[]>();
+  /** By the address's key. */
+  private readonly groups = new Map<AddressKey, Session | Session[]>();
 
   add(session: Session): void {
-    const group = this.groups.get(session.hostIp);
-    if (group === undefined) this.groups.set(session.hostIp, session);
+    const ip = addressKey(session.hostIp);
+    const group = this.groups.get(ip);
+    if (group === undefined) this.groups.set(ip, session);
     else if (Array.isArray(group)) group.push(session);
-    else this.groups.set(session.hostIp, [group, session]);
+    else this.groups.set(ip, [group, session]);
   }
 
   remove(session: Session): void {
-    const group = this.groups.get(session.hostIp);
+    const ip = addressKey(session.hostIp);
+    const group = this.groups.get(ip);
     if (group === session) {
-      this.groups.delete(session.hostIp);
+      this.groups.delete(ip);
     } else if (Array.isArray(group)) {
       const at = group.indexOf(session);
       if (at >= 0) group.splice(at, 1);
-      if (group.length === 1) this.groups.set(session.hostIp, group[0]!);
+      if (group.length === 1) this.groups.set(ip, group[0]!);
     }
   }
 
   oldest(ip: string): Session | undefined {
-    const group = this.groups.get(ip);
+    const group = this.groups.get(addressKey(ip));
     return Array.isArray(group) ? group[0] : group;
   }
 }
