@@ -120,14 +120,21 @@ export class MemorySessionStore implements SessionStore {
     this.byId.delete(id);
     this.byHost.delete(session.hostRemoteKey);
     this.lobbies.unlist(session); // Closed or expired: off the list at once.
-    const left = this.hostedFromIp(session.hostIp) - 1;
-    if (left > 0) this.perIp.set(addressKey(session.hostIp), left);
-    else this.perIp.delete(addressKey(session.hostIp));
-    this.unwait(session);
-    this.provisional.delete(id);
-    this.provisionalByIp.remove(session);
-    for (const peer of session.peers.keys()) {
-      if (this.byRandomJoiner.get(peer) === session) this.byRandomJoiner.delete(peer);
+    const ip = addressKey(session.hostIp);
+    const left = (this.perIp.get(ip) ?? 0) - 1;
+    if (left > 0) this.perIp.set(ip, left);
+    else this.perIp.delete(ip);
+    // Only a provisional session is among the provisional (confirm takes it out), and only a
+    // random one waits or has a stranger: a registration's close costs no lookups it cannot need.
+    if (!session.confirmed) {
+      this.provisional.delete(id);
+      this.provisionalByIp.remove(session);
+    }
+    if (session.random) {
+      this.unwait(session);
+      for (const peer of session.peers.keys()) {
+        if (this.byRandomJoiner.get(peer) === session) this.byRandomJoiner.delete(peer);
+      }
     }
     this.joinerCount -= session.peers.size;
     return true;
