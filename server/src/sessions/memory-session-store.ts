@@ -109,7 +109,7 @@ export class MemorySessionStore implements SessionStore {
     if (!session || session.confirmed) return;
     this.provisional.delete(id);
     this.provisionalByIp.remove(session);
-    const waiting = unwait(this.waitingProvisional, session);
+    const waiting = session.random && unwait(this.waitingProvisional, session);
     session.confirmed = true;
     if (waiting) wait(this.waitingConfirmed, session);
   }
