@@ -84,6 +84,12 @@ export function networkKey(address: AddressKey): AddressKey {
   return typeof key === 'number' ? key >>> 8 : networkOf(key);
 }
 
+/** The key of an address and port, as AddressKey's: for IPv4 the 48-bit number of both (a double, still hashed by value), otherwise text. */
+export function endpointKey(endpoint: Endpoint): AddressKey {
+  const value = dotted(endpoint.address, 4);
+  return value < 0 ? `${endpoint.address}:${endpoint.port}` : value * 65536 + endpoint.port;
+}
+
 /** The key (as networkKey's) of a /24 network written as networkOf writes it ("198.51.100"). */
 export function networkTextKey(net: string): AddressKey {
   const value = dotted(net, 3);

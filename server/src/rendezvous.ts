@@ -4,7 +4,7 @@
  * answer passes the amplification guard and the per-destination rate limit. Nothing a datagram
  * contains can throw out of here, and nothing a send does either.
  */
-import { type AddressKey, addressKey, isUsableSource } from './addresses.ts';
+import { type AddressKey, addressKey, endpointKey, isUsableSource } from './addresses.ts';
 import type { CrossInstancePairing } from './cluster/cross-instance-pairing.ts';
 import type { Config } from './config.ts';
 import { decode, type DecodeError, dispatchToServer, encode, encodeKey, type Endpoint, isKey, type Message, type NatProbe } from './generated/protocol.ts';
@@ -107,7 +107,7 @@ export class Rendezvous {
       }),
       lists: new NetworkBudget({ perIp: config.listsPerIp, perNet: config.listsPerNet, maxTracked: config.maxTracked }),
       requestBytes: () => this.budget.requestBytes,
-      send: (to, message, toKey) => this.send(to, message, toKey),
+      send: (to, message) => this.send(to, message),
       answer: (to, message) => this.answer(to, message),
       pairing: options.pairing,
       draining: () => this.draining,
@@ -244,9 +244,7 @@ export class Rendezvous {
       return true;
     }
     this.stats.count(this.stats.received, 'NP');
-    // Keyed as transmit keys it (an IPv6 source has no key; its text cannot be an IPv4 key's).
-    const destination = from.address.includes(':') ? `${from.address}:${from.port}` : this.keyOf(from);
-    if (!this.outbound.allow(destination, now) || !this.outboundPerIp.allow(limitKey, now)) {
+    if (!this.outbound.allow(endpointKey(from), now) || !this.outboundPerIp.allow(limitKey, now)) {
       this.drop('send_rate_limited');
       return true;
     }
@@ -269,14 +267,12 @@ export class Rendezvous {
     return { probeKey: probeKey(this.options.serverKey(), this.options.probePort?.()), ip6: this.ip6 };
   }
 
-  /**
-   * [message] to [to], within the answer budget. Limits and budgets are kept by the destination's
-   * key: the string a session already holds for its host or joiner, not another one per address.
-   */
-  private send(to: Endpoint, message: Message, toKey = this.keyOf(to)): void {
+  /** [message] to [to], within the answer budget. Limits and budgets are kept by the destination's endpointKey. */
+  private send(to: Endpoint, message: Message): void {
     const datagram = Buffer.from(encode(message), 'latin1');
-    if (!this.budget.spend(toKey, datagram.length)) return this.drop('amplification');
-    this.transmit(to, message.code, datagram, toKey);
+    const destination = endpointKey(to);
+    if (!this.budget.spend(destination, datagram.length)) return this.drop('amplification');
+    this.transmit(to, message.code, datagram, destination);
   }
 
   /**
@@ -287,7 +283,7 @@ export class Rendezvous {
     this.transmit(to, message.code, Buffer.from(encode(message), 'latin1'));
   }
 
-  private transmit(to: Endpoint, code: string, datagram: Buffer, destination = this.keyOf(to)): void {
+  private transmit(to: Endpoint, code: string, datagram: Buffer, destination = endpointKey(to)): void {
     const now = this.options.now();
     if (!this.outbound.allow(destination, now) || !this.outboundPerIp.allow(addressKey(to.address), now)) return this.drop('send_rate_limited');
     try {
