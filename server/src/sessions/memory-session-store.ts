@@ -30,6 +30,11 @@ export class MemorySessionStore implements SessionStore {
   private readonly perIp = new Map<AddressKey, number>();
   private joinerCount = 0;
   private readonly lobbies = new LobbyIndex();
+  /**
+   * The session get() last found (undefined once removed): a handler looks a session up, then
+   * confirms or removes it by id, and each lookup by a new string costs a hash and a compare.
+   */
+  private last: Session | undefined;
 
   get size(): number {
     return this.byId.size;
@@ -61,7 +66,11 @@ export class MemorySessionStore implements SessionStore {
   }
 
   get(id: string): Session | undefined {
-    return this.byId.get(id);
+    const last = this.last;
+    if (last !== undefined && last.id === id) return last;
+    const session = this.byId.get(id);
+    if (session !== undefined) this.last = session;
+    return session;
   }
 
   hostedBy(hostRemoteKey: string): Session | undefined {
@@ -98,14 +107,14 @@ export class MemorySessionStore implements SessionStore {
   }
 
   matchRandom(id: string, remoteKey: string): void {
-    const session = this.byId.get(id);
+    const session = this.get(id);
     if (!session) return;
     this.unwait(session);
     this.byRandomJoiner.set(remoteKey, session);
   }
 
   confirm(id: string): void {
-    const session = this.byId.get(id);
+    const session = this.get(id);
     if (!session || session.confirmed) return;
     this.provisional.delete(id);
     this.provisionalByIp.remove(session);
@@ -115,8 +124,9 @@ export class MemorySessionStore implements SessionStore {
   }
 
   remove(id: string): boolean {
-    const session = this.byId.get(id);
+    const session = this.get(id);
     if (!session) return false;
+    if (session === this.last) this.last = undefined;
     this.byId.delete(id);
     this.byHost.delete(session.hostRemoteKey);
     this.lobbies.unlist(session); // Closed or expired: off the list at once.
