@@ -2,7 +2,7 @@
  * Time-to-connect figures through two port-preserving NATs, with and without impairment: p50 and
  * p95 of host_session to both ENet peers connected, over RUNS sessions each, and what the server
  * received and sent per session. A report, not a test. Needs root.
- * Usage: `node --import tsx ci/natlab/figures.ts [runs] [all|direct|relay|birthday|nat|hardhost|twohard|cone|two-nats|same-nat|public|four-players]`
+ * Usage: `node --import tsx ci/natlab/figures.ts [runs] [all|direct|relay|birthday|nat|rtt|realistic|hardhost|twohard|cone|two-nats|same-nat|public|four-players]`
  * (default 20 all).
  * `nat` measures the NAT-traversal plans: a port-randomising client against a port-preserving host
  * (birthday probing), and port-randomising NATs on both sides (the relay at once).
@@ -10,6 +10,9 @@
  * and client behind one NAT), `public` (a host with a public address, its client behind a NAT) and
  * `four-players` (a host and three clients, each behind its own NAT), all port-preserving.
  * `birthday` measures birthday probing with plain sockets (ci/natlab/udp_check.mjs), not the node.
+ * `rtt`: the clean two-NAT case with a fixed delay on each home's WAN link (no loss, no jitter), its
+ * time to connect and each step of it stated in round trips; `realistic`: the same with 2% loss,
+ * 1% duplication and 30±10 ms.
  * `hardhost`: a random session whose port-randomising stranger is the host, against a
  * port-preserving one (birthday probing from the host, its game peer managed), timed from the
  * second stranger's request. `twohard`: a port-preserving host and two port-randomising clients,
@@ -124,6 +127,60 @@ async function measureProbing(runs: number, which: 'hardhost' | 'twohard'): Prom
   const stats = times.length ? `p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms` : 'no run connected';
   return `${label}\n  to every ENet peer connected: ${times.length}/${runs}, ${direct} without the relay; ${stats}`;
 }
+/** One way on each home's WAN link: the server is two of these away (a round trip of 60 ms), the other player four (120 ms). */
+const WAN_DELAY_MS = 30;
+/** A realistic home link: a little loss and duplication, and jitter. */
+const REALISTIC: Impairment = { loss: 0.02, duplicate: 0.01, delayMs: WAN_DELAY_MS, jitterMs: 10 };
+
+/**
+ * The steps of a session, from the host's host_session: the host's code (HS answered), the hole
+ * punched (the joiner's first peer_path: the code passed on, JS answered, NJ to the host, pings
+ * both ways), the handover (start_client), ENet connected on the joiner, and the host's first RPC
+ * reaching it.
+ */
+const STEPS: ReadonlyArray<[label: string, at: (run: SessionRun) => number | undefined]> = [
+  ['code (HS to HR)', (run) => run.host.eventsNamed('start_session')[0]?.wall],
+  ['punched', (run) => run.clients[0]!.eventsNamed('peer_path')[0]?.wall],
+  ['handover', (run) => run.clients[0]!.eventsNamed('start_client')[0]?.wall],
+  ['ENet connected', (run) => run.clients[0]!.eventsNamed('enet_connected')[0]?.wall],
+  ['first RPC', (run) => run.clients[0]!.eventsNamed('rpc_pong')[0]?.wall ?? run.clients[0]!.eventsNamed('done')[0]?.wall],
+];
+
+/**
+ * Sessions through two port-preserving NATs whose WAN links carry [impair]: time to connect, and
+ * the median of each step after the one before, in milliseconds and in round trips between the
+ * players ([WAN_DELAY_MS] four times over).
+ */
+async function measureSteps(runs: number, impair: Impairment, label: string): Promise<string> {
+  const peerRtt = 4 * impair.delayMs;
+  const times: number[] = [];
+  const steps: number[][] = STEPS.map(() => []);
+  await withLab({ routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'preserving', hosts: ['c1'] }], impair }, async (lab) => {
+    const server = await startLabServer(lab);
+    for (let i = 0; i < runs; i++) {
+      const run = await runSession(lab, server.key, 'h1', ['c1'], { timeout: 30, until: 'connected' });
+      if (run.secondsToConnect === null) continue;
+      times.push(run.secondsToConnect * 1000);
+      let before = run.host.eventsNamed('begin')[0]?.wall;
+      STEPS.forEach(([, at], k) => {
+        const when = at(run);
+        if (before !== undefined && when !== undefined) steps[k]!.push((when - before) * 1000);
+        before = when ?? before;
+      });
+    }
+    await stopLabServer(server);
+  });
+  times.sort((a, b) => a - b);
+  const rtts = (ms: number) => `${(ms / peerRtt).toFixed(1)} RTT`;
+  const stats = times.length ? `p50 ${percentile(times, 50).toFixed(0)} ms (${rtts(percentile(times, 50))}), p95 ${percentile(times, 95).toFixed(0)} ms (${rtts(percentile(times, 95))})` : 'no run connected';
+  const lines = STEPS.map(([name], k) => {
+    const sorted = steps[k]!.sort((a, b) => a - b);
+    return sorted.length ? `    ${name}: +${percentile(sorted, 50).toFixed(0)} ms (${rtts(percentile(sorted, 50))})` : `    ${name}: none`;
+  });
+  return [`${label}; the players' round trip (RTT) ${peerRtt} ms, the server's ${peerRtt / 2} ms`,
+    `  to both ENet peers connected: ${times.length}/${runs}; ${stats}`, '  median of each step after the one before:', ...lines].join('\n');
+}
+
 /** The clean direct cases, all port-preserving NATs, by the name figures.ts takes for each. */
 const CONE_CASES: Record<string, { spec: LabSpec; clients: string[]; label: string }> = {
   'two-nats': {
@@ -154,6 +211,12 @@ async function main(): Promise<void> {
   if (which === 'nat') {
     console.log(await measurePlan(runs, 'preserving', 'random', 'client behind a port-randomising NAT, host behind a port-preserving one (birthday probing)'));
     console.log(await measurePlan(runs, 'random', 'random', 'port-randomising NATs on both sides (the relay at once)'));
+    return;
+  }
+  if (which === 'rtt' || which === 'realistic') {
+    console.log(which === 'rtt'
+      ? await measureSteps(runs, { loss: 0, duplicate: 0, delayMs: WAN_DELAY_MS, jitterMs: 0 }, `two port-preserving NATs, ${WAN_DELAY_MS} ms each way on each WAN link, no loss`)
+      : await measureSteps(runs, REALISTIC, `two port-preserving NATs, realistic links (${REALISTIC.loss * 100}% loss, ${REALISTIC.duplicate * 100}% duplication, ${REALISTIC.delayMs}±${REALISTIC.jitterMs} ms)`));
     return;
   }
   if (which === 'hardhost' || which === 'twohard') {

@@ -10,6 +10,7 @@ import {
 import { NAT_CASES, NAT_CHECKS } from './nat-cases.ts';
 import { preparePlayers } from '../harness/prepare.ts';
 import { gameCases } from './game-cases.ts';
+import { LOBBY_CASES } from './lobby-cases.ts';
 import { RELAY_NODE_CASES } from './relay-node-cases.ts';
 import { runRandom, runSession, type SessionRun, startLabServer, stopLabServer } from './sessions.ts';
 
@@ -184,6 +185,7 @@ export const CASES: Case[] = [
     },
   },
   ...RELAY_NODE_CASES,
+  ...LOBBY_CASES,
   ...NAT_CHECKS,
   ...NAT_CASES,
   ...coneCases(' (20% loss, 5% duplication, 30±10 ms delay)', IMPAIRED),

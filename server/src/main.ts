@@ -1,14 +1,15 @@
 /** The server's command line: read the config, start listening, print the server key, stop cleanly. */
 import type { Server } from 'node:http';
 import { type Logger, pino } from 'pino';
+import { Registry } from 'prom-client';
 import { ConfigError, helpText, readConfig } from './config.ts';
-import { clusterHealth, registerClusterMetrics } from './cluster/cluster-metrics.ts';
+import { clusterHealth, registerClusterMetrics, registerRelayNodeMetrics } from './cluster/cluster-metrics.ts';
 import { RedisLink } from './cluster/redis-link.ts';
 import { RelayNode } from './cluster/relay-node.ts';
 import { monotonicNow } from './clock.ts';
 import type { Config } from './config.ts';
 import { ServerStats } from './stats.ts';
-import { healthText, metricsRegistry, serveMetrics } from './metrics.ts';
+import { healthText, metricsRegistry, registerRelayMetrics, serveMetrics } from './metrics.ts';
 import { openRelaySocket, ownAddresses, RendezvousServer } from './rendezvous-server.ts';
 import { formatDuration } from './units.ts';
 
@@ -61,7 +62,7 @@ async function main(): Promise<number> {
   try {
     const bound = await server.listen();
     const registry = metricsRegistry(server.stats, server.store, () => server.draining);
-    if (redis && server.pairing) registerClusterMetrics(registry, redis, server.pairing);
+    if (redis && server.pairing) registerClusterMetrics(registry, redis, server.pairing, () => server.relays.grantsPerNode);
     const health = () => healthText(server.draining, ...(redis ? [clusterHealth(redis)] : []));
     if (config.metrics) metrics = await serveMetrics(config.metrics, registry, health).catch((error: unknown) => {
       throw Object.assign(error as Error, { metricsAddress: config.metrics });
@@ -107,13 +108,24 @@ async function runRelayNode(config: Config, logger: Logger): Promise<number> {
     own: { addresses: ownAddresses(config.publicIp, config.bind), ports: new Set() },
   });
   let signals = 0;
+  let draining = false;
   const stopSignal = new Promise<string>((resolve) => {
     for (const name of ['SIGINT', 'SIGTERM'] as const) process.on(name, () => { signals++; resolve(name); });
   });
+  let metrics: Server | undefined;
   try {
     const ports = await node.start();
+    const registry = new Registry();
+    registerRelayMetrics(registry, stats);
+    registerRelayNodeMetrics(registry, redis, {
+      get active() { return node.active; }, capacity: config.maxRelays, get refusals() { return node.refusals; }, get draining() { return draining; },
+    });
+    const health = () => healthText(draining, clusterHealth(redis));
+    if (config.metrics) metrics = await serveMetrics(config.metrics, registry, health).catch((error: unknown) => {
+      throw new Error(listenError(Object.assign(error as Error, { metricsAddress: config.metrics }), 0, config.bind));
+    });
     console.log(`simple-hole-punch relay node on ${config.bind}, public ${config.publicIp}, relay ports ${ports.join(',')}, node key: ${node.nodeKey}`
-      + `, region ${config.region || 'any'}, Redis ${redis.online ? '(up)' : '(down, retrying)'}`);
+      + `, region ${config.region || 'any'}` + (metrics ? `, metrics on http://${config.metrics}/metrics` : '') + `, Redis ${redis.online ? '(up)' : '(down, retrying)'}`);
   } catch (error) {
     console.error(`simple-hole-punch: ${(error as Error).message}`);
     await node.close().catch(() => undefined);
@@ -121,16 +133,20 @@ async function runRelayNode(config: Config, logger: Logger): Promise<number> {
     return 1;
   }
   const signal = await stopSignal;
+  draining = true;
   await node.deregister();
   if (signal === 'SIGTERM' && config.drainTimeoutMs > 0) {
+    console.log(`simple-hole-punch: draining: out of the registry; ${node.active} relays, waiting up to ${formatDuration(config.drainTimeoutMs)} for them to end`);
     const deadline = performance.now() + config.drainTimeoutMs;
     while (node.active > 0 && signals === 1 && performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       node.sweep();
     }
+    console.log(`simple-hole-punch: drain ${node.active === 0 ? 'done: every relay ended' : signals > 1 ? 'cut short' : `deadline passed, closing ${node.active} relays`}`);
   }
   await node.close();
   await redis.close();
+  metrics?.close();
   console.log(`simple-hole-punch relay node stopped on ${signal}: ${stats.summary()}, active ${node.active}`);
   return 0;
 }

@@ -7,55 +7,53 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import type { SessionStore } from './sessions/session-store.ts';
 import type { ServerStats } from './stats.ts';
 
+/** A counter whose value is read when scraped, so the datagram path pays nothing; labelled by [label] when [read] gives a map. */
+export function readCounter(registry: Registry, name: string, help: string, read: () => number | ReadonlyMap<string, number>, label = ''): void {
+  new Counter({
+    name, help, labelNames: label ? [label] : [], registers: [registry],
+    collect() {
+      this.reset();
+      const value = read();
+      if (typeof value === 'number') this.inc(value);
+      else for (const [key, count] of value) this.inc({ [label]: key }, count);
+    },
+  });
+}
+
+/** A gauge whose value is read when scraped. */
+export function readGauge(registry: Registry, name: string, help: string, read: () => number): void {
+  new Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
+}
+
 export function metricsRegistry(stats: ServerStats, store: SessionStore, draining: () => boolean = () => false): Registry {
   const registry = new Registry();
-  const fromMap = (name: string, help: string, label: string, read: () => Map<string, number>) => new Counter({
-    name, help, labelNames: [label], registers: [registry],
-    collect() {
-      this.reset();
-      for (const [key, value] of read()) this.inc({ [label]: key }, value);
-    },
-  });
-  const fromNumber = (name: string, help: string, read: () => number) => new Counter({
-    name, help, registers: [registry],
-    collect() {
-      this.reset();
-      this.inc(read());
-    },
-  });
-  fromMap('shp_datagrams_received_total', 'Valid datagrams received, by message code.', 'code', () => stats.received);
-  fromMap('shp_datagrams_sent_total', 'Datagrams sent, by message code.', 'code', () => stats.sent);
-  fromMap('shp_datagrams_dropped_total', 'Datagrams dropped, by reason (malformed kinds, rate_limited, amplification, ...).', 'reason', () => stats.dropped as Map<string, number>);
-  fromNumber('shp_sessions_created_total', 'Sessions registered.', () => stats.sessionsCreated);
-  fromNumber('shp_sessions_completed_total', 'Sessions closed by their host (CS).', () => stats.sessionsClosed);
-  fromNumber('shp_sessions_expired_total', 'Sessions dropped after their host went silent.', () => stats.sessionsExpired);
-  fromNumber('shp_registrations_refused_total', 'HS or RS refused by a session limit.', () => stats.registrationsRefused);
-  fromNumber('shp_matches_total', 'Random pairings made.', () => stats.matches);
-  fromNumber('shp_registrations_unconfirmed_total', 'Registrations dropped because the host never proved it got HR (no KA within the confirm window).', () => stats.registrationsUnconfirmed);
-  fromNumber('shp_registrations_evicted_total', 'Unconfirmed registrations pushed out by new ones at a session limit.', () => stats.registrationsEvicted);
-  fromNumber('shp_peer_slots_reclaimed_total', 'Peer slots of silent joiners given to new joiners.', () => stats.slotsReclaimed);
-  fromMap('shp_ip6_claims_total', 'IPv6 addresses claimed in HS, JS and RS: proven (passed on to the peer) or unproven (dropped).', 'result', () => stats.ip6Claims);
-  fromMap('shp_relay_dropped_total', 'Relay requests refused and relay datagrams dropped, by cause.', 'reason', () => stats.relayDropped);
-  fromNumber('shp_relayed_bytes_total', 'Bytes forwarded by relays.', () => stats.relayedBytes);
-  fromNumber('shp_relayed_datagrams_total', 'Datagrams forwarded by relays.', () => stats.relayedDatagrams);
-  fromNumber('shp_relays_opened_total', 'Relays opened.', () => stats.relaysOpened);
-  new Gauge({
-    name: 'shp_relays_active', help: 'Relays now open.', registers: [registry],
-    collect() { this.set(stats.relaysOpened - stats.relaysClosed); },
-  });
-  new Gauge({
-    name: 'shp_draining', help: 'Whether the server drains (1: no new sessions, answering the ones it has until they end).', registers: [registry],
-    collect() { this.set(draining() ? 1 : 0); },
-  });
-  new Gauge({
-    name: 'shp_sessions_active', help: 'Sessions now registered.', registers: [registry],
-    collect() { this.set(store.size); },
-  });
-  new Gauge({
-    name: 'shp_joiners_active', help: 'Joiners now holding a peer slot, in all sessions.', registers: [registry],
-    collect() { this.set(store.joiners); },
-  });
+  const counter = (name: string, help: string, read: () => number | ReadonlyMap<string, number>, label = '') => readCounter(registry, name, help, read, label);
+  counter('shp_datagrams_received_total', 'Valid datagrams received, by message code.', () => stats.received, 'code');
+  counter('shp_datagrams_sent_total', 'Datagrams sent, by message code.', () => stats.sent, 'code');
+  counter('shp_datagrams_dropped_total', 'Datagrams dropped, by reason (malformed kinds, rate_limited, amplification, ...).', () => stats.dropped as Map<string, number>, 'reason');
+  counter('shp_sessions_created_total', 'Sessions registered.', () => stats.sessionsCreated);
+  counter('shp_sessions_completed_total', 'Sessions closed by their host (CS).', () => stats.sessionsClosed);
+  counter('shp_sessions_expired_total', 'Sessions dropped after their host went silent.', () => stats.sessionsExpired);
+  counter('shp_registrations_refused_total', 'HS or RS refused by a session limit.', () => stats.registrationsRefused);
+  counter('shp_matches_total', 'Random pairings made.', () => stats.matches);
+  counter('shp_registrations_unconfirmed_total', 'Registrations dropped because the host never proved it got HR (no KA within the confirm window).', () => stats.registrationsUnconfirmed);
+  counter('shp_registrations_evicted_total', 'Unconfirmed registrations pushed out by new ones at a session limit.', () => stats.registrationsEvicted);
+  counter('shp_peer_slots_reclaimed_total', 'Peer slots of silent joiners given to new joiners.', () => stats.slotsReclaimed);
+  counter('shp_ip6_claims_total', 'IPv6 addresses claimed in HS, JS and RS: proven (passed on to the peer) or unproven (dropped).', () => stats.ip6Claims, 'result');
+  registerRelayMetrics(registry, stats);
+  readGauge(registry, 'shp_draining', 'Whether the server drains (1: no new sessions, answering the ones it has until they end).', () => (draining() ? 1 : 0));
+  readGauge(registry, 'shp_sessions_active', 'Sessions now registered.', () => store.size);
+  readGauge(registry, 'shp_joiners_active', 'Joiners now holding a peer slot, in all sessions.', () => store.joiners);
   return registry;
+}
+
+/** What relays forwarded and dropped: an instance's own relays, or a relay node's. */
+export function registerRelayMetrics(registry: Registry, stats: ServerStats): void {
+  readCounter(registry, 'shp_relay_dropped_total', 'Relay requests refused and relay datagrams dropped, by cause.', () => stats.relayDropped, 'reason');
+  readCounter(registry, 'shp_relayed_bytes_total', 'Bytes forwarded by relays.', () => stats.relayedBytes);
+  readCounter(registry, 'shp_relayed_datagrams_total', 'Datagrams forwarded by relays.', () => stats.relayedDatagrams);
+  readCounter(registry, 'shp_relays_opened_total', 'Relays opened.', () => stats.relaysOpened);
+  readGauge(registry, 'shp_relays_active', 'Relays now open.', () => stats.relaysOpened - stats.relaysClosed);
 }
 
 /**

@@ -74,7 +74,7 @@ describe('Redis unreachable', () => {
     const a = await instance('127.0.0.21');
     const b = await instance('127.0.0.22');
     const registry = metricsRegistry(a.server.stats, a.server.store);
-    registerClusterMetrics(registry, a.link, a.server.pairing!);
+    registerClusterMetrics(registry, a.link, a.server.pairing!, () => a.server.relays.grantsPerNode);
     const http = await serveMetrics('127.0.0.21:0', registry, () => healthText(false, clusterHealth(a.link)));
     closers.push(() => { http.close(); });
     const metricsUrl = `http://127.0.0.21:${(http.address() as { port: number }).port}`;

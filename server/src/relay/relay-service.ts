@@ -103,6 +103,11 @@ export class RelayService {
     return this.relays.size;
   }
 
+  /** Relays granted on relay nodes so far, by node key (empty without nodes). */
+  get grantsPerNode(): ReadonlyMap<string, number> {
+    return this.options.nodes?.perNode ?? new Map();
+  }
+
   get pendingRequests(): number {
     return this.pending.size;
   }
