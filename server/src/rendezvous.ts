@@ -80,6 +80,10 @@ export class Rendezvous {
   private keyAddress = '';
   private keyPort = -1;
   private key = '';
+  /** The endpoint last keyed by ipOf or endpointOf, and its keys. */
+  private remembered: Endpoint | undefined;
+  private rememberedIp: AddressKey = 0;
+  private rememberedEndpoint: AddressKey = 0;
   /** Set by drain(): no new sessions from then on. */
   draining = false;
   private lastErrorLog = -Infinity;
@@ -168,7 +172,7 @@ export class Rendezvous {
     // The cheap pre-check that bounds work in a flood: an address that spent both its buckets
     // gets nothing more decoded, whatever it sends; short KAs excepted, so a neighbour's flood
     // cannot starve a host's keep-alive.
-    const ip = addressKey(from.address);
+    const ip = this.ipOf(from);
     if (!this.inbound.peek(ip, now) && !this.junk.peek(ip, now) && !looksLikeKeepAlive(data)) {
       return this.drop('rate_limited');
     }
@@ -262,6 +266,25 @@ export class Rendezvous {
     return this.key;
   }
 
+  /** The addressKey of [endpoint]: read once for the source of a datagram and every answer to it. */
+  private ipOf(endpoint: Endpoint): AddressKey {
+    this.remember(endpoint);
+    return this.rememberedIp;
+  }
+
+  /** The endpointKey of [endpoint], as ipOf. */
+  private endpointOf(endpoint: Endpoint): AddressKey {
+    this.remember(endpoint);
+    return this.rememberedEndpoint;
+  }
+
+  private remember(endpoint: Endpoint): void {
+    if (endpoint === this.remembered) return; // Endpoints are never changed: the socket makes one per datagram.
+    this.remembered = endpoint;
+    this.rememberedIp = addressKey(endpoint.address);
+    this.rememberedEndpoint = endpointKey(endpoint);
+  }
+
   /** What NA says about this server: its probe port and its IPv6 address. */
   private self(): ServerSelf {
     return { probeKey: probeKey(this.options.serverKey(), this.options.probePort?.()), ip6: this.ip6 };
@@ -270,7 +293,7 @@ export class Rendezvous {
   /** [message] to [to], within the answer budget. Limits and budgets are kept by the destination's endpointKey. */
   private send(to: Endpoint, message: Message): void {
     const datagram = Buffer.from(encode(message), 'latin1');
-    const destination = endpointKey(to);
+    const destination = this.endpointOf(to);
     if (!this.budget.spend(destination, datagram.length)) return this.drop('amplification');
     this.transmit(to, message.code, datagram, destination);
   }
@@ -283,9 +306,9 @@ export class Rendezvous {
     this.transmit(to, message.code, Buffer.from(encode(message), 'latin1'));
   }
 
-  private transmit(to: Endpoint, code: string, datagram: Buffer, destination = endpointKey(to)): void {
+  private transmit(to: Endpoint, code: string, datagram: Buffer, destination = this.endpointOf(to)): void {
     const now = this.options.now();
-    if (!this.outbound.allow(destination, now) || !this.outboundPerIp.allow(addressKey(to.address), now)) return this.drop('send_rate_limited');
+    if (!this.outbound.allow(destination, now) || !this.outboundPerIp.allow(this.ipOf(to), now)) return this.drop('send_rate_limited');
     try {
       this.options.transmit(to, datagram);
     } catch (error) {

@@ -1,5 +1,5 @@
 /** SessionStore in this process's memory: maps by id, by host address and by random joiner. */
-import { type AddressKey, addressKey, networkOf } from '../addresses.ts';
+import { networkOf } from '../addresses.ts';
 import { LobbyIndex, type ListingFilter } from './lobby-index.ts';
 import type { Listing, Session, SessionPeer } from './session.ts';
 import type { SessionStore } from './session-store.ts';
@@ -26,8 +26,7 @@ export class MemorySessionStore implements SessionStore {
   /** Provisional sessions, oldest first, and the same grouped by host IP. */
   private readonly provisional = new Map<string, Session>();
   private readonly provisionalByIp = new SessionsByIp();
-  /** Sessions hosted per address, by the address's key. */
-  private readonly perIp = new Map<AddressKey, number>();
+  private readonly perIp = new Map<string, number>();
   private joinerCount = 0;
   private readonly lobbies = new LobbyIndex();
   /**
@@ -88,7 +87,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   hostedFromIp(ip: string): number {
-    return this.perIp.get(addressKey(ip)) ?? 0;
+    return this.perIp.get(ip) ?? 0;
   }
 
   oldestProvisional(ip?: string): Session | undefined {
@@ -96,7 +95,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   add(session: Session): void {
-    this.perIp.set(addressKey(session.hostIp), this.hostedFromIp(session.hostIp) + 1);
+    this.perIp.set(session.hostIp, this.hostedFromIp(session.hostIp) + 1);
     this.byId.set(session.id, session);
     this.byHost.set(session.hostRemoteKey, session);
     if (session.random) wait(session.confirmed ? this.waitingConfirmed : this.waitingProvisional, session);
@@ -130,10 +129,9 @@ export class MemorySessionStore implements SessionStore {
     this.byId.delete(id);
     this.byHost.delete(session.hostRemoteKey);
     this.lobbies.unlist(session); // Closed or expired: off the list at once.
-    const ip = addressKey(session.hostIp);
-    const left = (this.perIp.get(ip) ?? 0) - 1;
-    if (left > 0) this.perIp.set(ip, left);
-    else this.perIp.delete(ip);
+    const left = this.hostedFromIp(session.hostIp) - 1;
+    if (left > 0) this.perIp.set(session.hostIp, left);
+    else this.perIp.delete(session.hostIp);
     // Only a provisional session is among the provisional (confirm takes it out), and only a
     // random one waits or has a stranger: a registration's close costs no lookups it cannot need.
     if (!session.confirmed) {
@@ -177,31 +175,28 @@ export class MemorySessionStore implements SessionStore {
  * kept as itself, and an array is made for the second (an address holds at most --sessions-per-ip).
  */
 class SessionsByIp {
-  /** By the address's key. */
-  private readonly groups = new Map<AddressKey, Session | Session[]>();
+  private readonly groups = new Map<string, Session | Session[]>();
 
   add(session: Session): void {
-    const ip = addressKey(session.hostIp);
-    const group = this.groups.get(ip);
-    if (group === undefined) this.groups.set(ip, session);
+    const group = this.groups.get(session.hostIp);
+    if (group === undefined) this.groups.set(session.hostIp, session);
     else if (Array.isArray(group)) group.push(session);
-    else this.groups.set(ip, [group, session]);
+    else this.groups.set(session.hostIp, [group, session]);
   }
 
   remove(session: Session): void {
-    const ip = addressKey(session.hostIp);
-    const group = this.groups.get(ip);
+    const group = this.groups.get(session.hostIp);
     if (group === session) {
-      this.groups.delete(ip);
+      this.groups.delete(session.hostIp);
     } else if (Array.isArray(group)) {
       const at = group.indexOf(session);
       if (at >= 0) group.splice(at, 1);
-      if (group.length === 1) this.groups.set(ip, group[0]!);
+      if (group.length === 1) this.groups.set(session.hostIp, group[0]!);
     }
   }
 
   oldest(ip: string): Session | undefined {
-    const group = this.groups.get(addressKey(ip));
+    const group = this.groups.get(ip);
     return Array.isArray(group) ? group[0] : group;
   }
 }
