@@ -64,7 +64,7 @@ export function isLanAddress(address: string): boolean {
 }
 
 /**
- * An address as the limits and the store key it: a dotted IPv4 address as its 32-bit number,
+ * An address as the limits key it: a dotted IPv4 address as its 32-bit number,
  * anything else (an IPv6 /64, say) as its text. Every datagram's source arrives as a new string,
  * whose hash a Map would compute anew and whose characters it would compare with a stored key's;
  * a number (a small integer to the engine) is hashed and compared at once.
@@ -84,7 +84,10 @@ export function networkKey(address: AddressKey): AddressKey {
   return typeof key === 'number' ? key >>> 8 : networkOf(key);
 }
 
-/** The key of an address and port, as AddressKey's: for IPv4 the 48-bit number of both (a double, still hashed by value), otherwise text. */
+/**
+ * The key of an address and port, as AddressKey's: for IPv4 the 48-bit number of both (a double,
+ * which a Map still hashes by value), otherwise "address:port".
+ */
 export function endpointKey(endpoint: Endpoint): AddressKey {
   const value = dotted(endpoint.address, 4);
   return value < 0 ? `${endpoint.address}:${endpoint.port}` : value * 65536 + endpoint.port;

@@ -36,7 +36,7 @@ export class FailedJoinBudget {
   mayTry(ip: AddressKey, now: number): boolean {
     const key = addressKey(ip);
     if (!this.networks.allows(key, now)) return false;
-    return this.total.peek(0, now) || this.recent.isFull(networkKey(key), now);
+    return this.total.peek(0, now) || this.recent.isFull(networkKey(key), now); // The total is the one bucket, 0.
   }
 
   failed(ip: AddressKey, now: number): void {
