@@ -2,10 +2,10 @@ import type { AddressKey } from '../addresses.ts';
 
 /**
  * Token buckets by key (an address's number, mostly; see AddressKey): each address may send (or
- * be sent) `rate` datagrams a second, with bursts up to `burst` (or, with a cost per datagram, `rate` bytes a second). Memory is bounded:
- * past `maxTracked` addresses one of the least recently seen half is forgotten (a forgotten
- * address starts again with a full bucket, which costs an attacker nothing it did not already
- * have). A bucket is a slot in a typed array, found by a Map from key to slot number: no object
+ * be sent) `rate` datagrams a second, with bursts up to `burst` (or, with a cost per datagram,
+ * `rate` bytes a second). Memory is bounded: past `maxTracked` addresses one of the least
+ * recently seen half is forgotten (a forgotten address starts again with a full bucket, which
+ * costs an attacker nothing it did not already have). A bucket is a slot in a typed array, found by a Map from key to slot number: no object
  * per address, and no boxed numbers for the garbage collector to trace. A slot's three numbers
  * are side by side, so a lookup reads one cache line rather than one in each of three arrays.
  */
