@@ -77,6 +77,13 @@ describe('players on loopback, the node owning ENet', () => {
     expect(late.eventsNamed('player_joined').map((e) => e.alias)).toEqual(['hana', 'jo']);
     expect(first.eventsNamed('players')[0]!.players).toMatchObject({ [kimKey]: { alias: 'kim', path: 'public', peer_id: idOf(late) } });
     expect(late.eventsNamed('players')[0]!.players).toMatchObject({ [joKey]: { alias: 'jo', path: 'public', peer_id: idOf(first) } });
+    // Each knows the host as its game does: peer 1, with the round trip ENet measures (not -1, as before the game)
+    const hostKey = String(first.eventsNamed('player_joined')[0]!.key);
+    for (const client of [first, late]) {
+      const known = (client.eventsNamed('players')[0]!.players as Record<string, { peer_id: number; rtt: number }>)[hostKey];
+      expect(known, `${client.label} knows the host`).toMatchObject({ alias: 'hana', peer_id: 1 });
+      expect(known!.rtt, `${client.label}: the host's round trip`).toBeGreaterThanOrEqual(0);
+    }
     const hostPort = Number(host.eventsNamed('start_server')[0]!.port);
     expect(late.eventsNamed('start_client')[0]).toMatchObject({ ip: '127.0.0.1', port: hostPort });
     expect(late.eventsNamed('rpc_pong').map((e) => e.from).sort()).toEqual(['hana', 'jo']);

@@ -30,6 +30,20 @@ function play(dir: string, label: string, ...args: string[]): { godot: Watched; 
   return { godot, commands };
 }
 
+/**
+ * A player's latest "colours ..." line once it matches [pattern] with every colour known (none
+ * still Color.GRAY, bebebe): member data arrives after the squares it paints.
+ */
+async function colours(player: Watched, pattern: RegExp): Promise<string> {
+  const deadline = Date.now() + WAIT;
+  for (;;) {
+    const last = player.lines.filter((l) => l.startsWith('colours ')).at(-1) ?? '';
+    if (pattern.test(last) && !last.includes('bebebe')) return last;
+    if (Date.now() > deadline) throw new Error(`${player.label}: no ${pattern} without grey; last: ${last}\n${player.tail(40)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** A player's latest view of the squares, from its "squares ... players N" lines. */
 async function sees(player: Watched, pattern: RegExp): Promise<string> {
   return (await player.waitForLine(new RegExp(`^squares ${pattern.source}`), WAIT)).input!;
@@ -74,6 +88,10 @@ describe('the addon README\'s first game', () => {
     await sees(bob.godot, /ann@\d+,150 bob@\d+,100 host@\d+,100 players 2$/);
     bob.commands.send('move 0 -30');
     await sees(ann.godot, /ann@\d+,150 bob@\d+,70 host@\d+,100 players 2$/);
+
+    // And each square has the colour its owner chose (its member data), the same on every machine
+    const painted = await Promise.all([host, ann, bob].map((side) => colours(side.godot, /^colours ann=\w{6} bob=\w{6} host=\w{6}$/)));
+    expect(new Set(painted).size, `every machine paints the squares alike: ${painted.join(' / ')}`).toBe(1);
 
     // When carl brings the right password with the session full, the node turns him away too
     const carl = play(dir, 'carl', 'join', code, 'carl', 'swordfish');

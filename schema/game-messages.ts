@@ -9,6 +9,13 @@ import type { FieldSpec, MessageSpec } from './types.ts';
 /** What a player's path to the host is: the words of HolePunch.get_players(). */
 export const PATHS = ['local', 'public', 'mapped', 'relay'];
 
+/** Entries of one player's member data at most, and the bytes of a name and a value on the wire. */
+export const MEMBER_DATA_ENTRIES = 8;
+export const MEMBER_NAME_BYTES = 24;
+export const MEMBER_VALUE_BYTES = 96;
+/** Milliseconds between two shares of one player's member data by the host, at least. */
+export const MEMBER_DATA_INTERVAL_MS = 500;
+
 const ALIAS: FieldSpec = {
   name: 'alias', type: 'text',
   doc: 'The sender\'s alias, percent-encoded UTF-8 as in RV; empty when it has none.',
@@ -56,6 +63,29 @@ export const gameMessages: readonly MessageSpec[] = [
       name: 'reason', type: 'text',
       doc: 'Why, percent-encoded UTF-8 as in RJ, never empty: the host game\'s words, or the node\'s own (full, wrong_password, unknown for a connection from no known player).',
     }],
+  },
+  {
+    code: 'SHP-SET', name: 'game_member_set', direction: 'game_connection',
+    doc: `Player to host (raw, reliable), once let in: its member data as it now stands (set_member_data), all of it; again when it changes, and after each time it is let in. The host keeps it and shares it with every player in SHP-DATA, at most every ${MEMBER_DATA_INTERVAL_MS} ms per player (the latest wins).`,
+    fields: [
+      {
+        name: 'name', type: 'text', repeated: true, minCount: 0, maxCount: MEMBER_DATA_ENTRIES, maxLength: MEMBER_NAME_BYTES,
+        doc: `A name of the player's data, percent-encoded UTF-8 as an alias is, at most ${MEMBER_NAME_BYTES} bytes on the wire; one record of two fields per entry, at most ${MEMBER_DATA_ENTRIES}.`,
+      },
+      { name: 'value', type: 'text', repeated: true, maxLength: MEMBER_VALUE_BYTES, doc: `Its value, percent-encoded UTF-8, at most ${MEMBER_VALUE_BYTES} bytes on the wire; may be empty.` },
+    ],
+  },
+  {
+    code: 'SHP-DATA', name: 'game_member_data', direction: 'game_connection',
+    doc: 'Host to every player (raw, reliable): a player\'s member data as it now stands (none: it set none, or cleared it). Sent when it changes, and to a player let in for every player that has some, the host\'s own included.',
+    fields: [
+      { name: 'peer_id', type: 'count', doc: 'Whose: the player\'s ENet peer id on the host, as the roster lists it (1: the host\'s own).' },
+      {
+        name: 'name', type: 'text', repeated: true, minCount: 0, maxCount: MEMBER_DATA_ENTRIES, maxLength: MEMBER_NAME_BYTES,
+        doc: 'A name of its data, as in SHP-SET; one record of two fields per entry.',
+      },
+      { name: 'value', type: 'text', repeated: true, maxLength: MEMBER_VALUE_BYTES, doc: 'Its value, as in SHP-SET.' },
+    ],
   },
   {
     code: 'SHP-BEAT', name: 'game_beat', direction: 'game_connection',

@@ -175,7 +175,33 @@ export const messages: readonly MessageSpec[] = [
         { name: 'session_id', type: 'session_id', doc: 'The session both peers belong to.' },
         { name: 'peer_key', type: 'key', doc: 'The peer\'s public key, as the server gave it.' },
         NONCE,
+        {
+          name: 'pings', type: 'text', optional: true, maxLength: 72,
+          doc: 'Ours: the sender\'s round trips to the relay nodes RN listed, measured with RP: for each node that answered, its key, [code]=[/code] and the milliseconds (at most 999), comma-separated. The instance grants the pair the node whose worse side is the quickest.',
+        },
       ],
+    },
+    {
+      code: 'RN', name: 'relay_nodes', direction: 'server_to_client',
+      doc: 'Ours: answer to an RQ without pings (and with a nonce) when more than one relay node could relay the pair: the candidate nodes, and a ticket to ping them with (RP). The node then sends its RQ again with the round trips it measured; without them the instance picks a node by load.',
+      fields: [
+        { name: 'ticket', type: 'text', maxLength: 24, doc: 'The ping ticket: signed for the address the RQ came from and good for a minute, at every node.' },
+        { name: 'nonce', type: 'token', doc: 'The nonce of the RQ this answers.' },
+        { name: 'node_key', type: 'key', repeated: true, minCount: 2, maxCount: 3, doc: 'A candidate node: its public address and the port it takes RP on (the key RG would name).' },
+      ],
+    },
+    {
+      code: 'RP', name: 'relay_ping', direction: 'client_to_server', port: 'relay',
+      doc: 'Ours: a round-trip probe to a relay node, with the ticket from RN. The node answers RE only when the ticket is signed, unexpired, and for the IP address the RP comes from, so it never reflects datagrams at a third party.',
+      fields: [
+        { name: 'ticket', type: 'text', maxLength: 24, doc: 'The ping ticket from RN.' },
+        { name: 'nonce', type: 'token', doc: 'A fresh token per probe, echoed in RE.' },
+      ],
+    },
+    {
+      code: 'RE', name: 'relay_echo', direction: 'server_to_client', port: 'relay',
+      doc: 'Ours: a relay node\'s answer to RP, shorter than it.',
+      fields: [{ name: 'nonce', type: 'token', doc: 'The nonce of the RP this answers.' }],
     },
     {
       code: 'RG', name: 'relay_granted', direction: 'server_to_client',

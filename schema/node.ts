@@ -95,6 +95,13 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       ],
     },
     {
+      name: 'player_data_changed', doc: 'In a game the node runs ([member manage_game_peer]), on every machine: a player\'s member data changed ([method set_member_data]), the host\'s included; also once for each player that has some when this node comes into the game. [code]data[/code] in [method get_players] holds it too.',
+      params: [
+        { name: 'key', type: 'String', doc: 'The player\'s public key (on a client, the host\'s for the host\'s own).' },
+        { name: 'data', type: 'Dictionary', doc: 'Its member data now, names to values (Strings); empty when it cleared it.' },
+      ],
+    },
+    {
       name: 'player_refused', doc: 'Host: this node refused a player by itself, before [signal player_joined] (which never comes for it), before the handover or as a late joiner: its password was wrong or missing ([member password]), or the session was full ([member max_players]). The player gets [signal failed] with [code]WRONG_PASSWORD[/code] or [code]SESSION_FULL[/code].',
       params: [
         { name: 'key', type: 'String', doc: 'The player\'s public key.' },
@@ -160,7 +167,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       returns: 'Error',
     },
     {
-      name: 'get_players', doc: 'The players this node knows, by public key: [code]{"alias": String, "path": String, "peer_id": int, "rtt": int}[/code]. Before the handover, the peers it punched to. In a game the node runs ([member manage_game_peer]), every player on every machine: the host lists who is in the game, late joiners included, and tells each client, which has the host and every other player ([code]path[/code] is that player\'s path to the host: [code]local[/code], [code]public[/code], [code]mapped[/code] or [code]relay[/code], as in [signal peer_path]; [signal player_path] says when it changes). [code]peer_id[/code] is the ENet peer id once connected (1 for the host), else 0. [code]rtt[/code] is the round trip in milliseconds on the game connection, as ENet measures it, current at each call: on the host each player\'s; on a client the host\'s, and each other player\'s to the host as the host last shared it (it shares them when they move, at most every two seconds); -1 while unknown (before the game). Empty once this node\'s attempt or game ended with [signal failed], as after [method leave].',
+      name: 'get_players', doc: 'The players this node knows, by public key: [code]{"alias": String, "path": String, "peer_id": int, "rtt": int, "data": Dictionary}[/code]. Before the handover, the peers it punched to. In a game the node runs ([member manage_game_peer]), every player on every machine: the host lists who is in the game, late joiners included, and tells each client, which has the host and every other player ([code]path[/code] is that player\'s path to the host: [code]local[/code], [code]public[/code], [code]mapped[/code] or [code]relay[/code], as in [signal peer_path]; [signal player_path] says when it changes). [code]peer_id[/code] is the ENet peer id once connected (1 for the host), else 0. [code]rtt[/code] is the round trip in milliseconds on the game connection, as ENet measures it, current at each call: on the host each player\'s; on a client the host\'s, and each other player\'s to the host as the host last shared it (it shares them when they move, at most every two seconds); -1 while unknown (before the game). [code]data[/code] is its member data ([method set_member_data]), empty before the game. Empty once this node\'s attempt or game ended with [signal failed], as after [method leave].',
       params: [], returns: 'Dictionary',
     },
     {
@@ -182,6 +189,10 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
     {
       name: 'publish_session', doc: 'Host, while its session takes joiners: lists it in the server\'s public lobby list with [param metadata] ([code]{"name": ..., "mode": ..., "map": ..., "version": ...}[/code], any text; the name at most 32 bytes and the others 16 once percent-encoded as an alias is), or changes what it says; an empty name takes it off the list. The list shows the host\'s alias, its players and [member max_players] too. The node sends it with its keep-alives until the server confirms; the session leaves the list when it closes or its host goes silent. Returns [constant OK], [constant ERR_INVALID_PARAMETER] for a value too long, or [constant ERR_DOES_NOT_EXIST] when this node hosts no session (or talks to an original server).',
       params: [{ name: 'metadata', type: 'Dictionary', doc: 'The lobby\'s name, mode, map and version (missing ones empty).' }], returns: 'Error',
+    },
+    {
+      name: 'set_member_data', doc: 'In a game the node runs ([member manage_game_peer]): this player\'s member data, a few small text entries about itself (a team, a colour, "ready") that the host shares with every player ([signal player_data_changed] on each, [code]data[/code] in [method get_players]). All of it each time: an empty dictionary clears it. At most 8 entries, each name at most 24 bytes and each value at most 96 once percent-encoded as an alias is (a value of 32 ASCII characters, or 16 accented letters), without control characters; the host passes on one player\'s changes at most twice a second (the latest wins). Set before the game starts, it goes once this node is in; it stays for the games this node runs after. Returns [constant OK], [constant ERR_INVALID_PARAMETER] for data that is not Strings or too much, or [constant ERR_UNAVAILABLE] without [member manage_game_peer].',
+      params: [{ name: 'data', type: 'Dictionary', doc: 'Names to values, both Strings.' }], returns: 'Error',
     },
     {
       name: 'list_sessions', doc: 'Asks the server for a page of its public lobby list; [signal sessions_listed] brings it. [param filter] may hold exact values that listed sessions must have ([code]"name"[/code], [code]"mode"[/code], [code]"map"[/code], [code]"version"[/code]), [code]"not_full": true[/code] for sessions with room, [code]"after"[/code] (the [param next] of the page before) and [code]"server_key"[/code] (default: [member server]). It works whether or not a session is under way, from a socket of its own; a newer call replaces a page still awaited. Returns [constant OK], or [constant ERR_INVALID_PARAMETER] without a server or for a value too long.',

@@ -3,8 +3,8 @@
  * addon and the tutorial's script, with only its server setting replaced, run with the command lines
  * the README gives (`-- host PASSWORD`, `-- join CODE NAME PASSWORD`). The main scene extends the
  * script and adds what a test needs and a person has: hands (commands from a file: `move X Y`,
- * `leave`) and eyes (a line whenever the squares or the players it knows change, and each failure
- * by its key).
+ * `leave`) and eyes (a line whenever the squares, their colours or the players it knows change,
+ * and each failure by its key).
  */
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +32,7 @@ const MAIN = `extends "res://first_game.gd"
 
 var _done := 0
 var _shown := ""
+var _colours := ""
 
 
 func _ready() -> void:
@@ -63,6 +64,14 @@ func _look() -> void:
 	if seen != _shown:
 		_shown = seen
 		print(seen)
+	var colours: Array[String] = []
+	for child in get_children():
+		if child is ColorRect:
+			colours.append("%s=%s" % [_alias_of(int(str(child.name))), (child as ColorRect).color.to_html(false)])
+	colours.sort()
+	if " ".join(colours) != _colours:
+		_colours = " ".join(colours)
+		print("colours ", _colours)
 
 
 func _alias_of(id: int) -> String:

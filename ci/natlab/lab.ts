@@ -31,6 +31,8 @@ export interface LabSpec {
   readonly routers: readonly RouterSpec[];
   /** Hosts on the public segment, with no NAT. */
   readonly publicHosts?: readonly string[];
+  /** Public hosts farther away: each one's link adds this many milliseconds each way. */
+  readonly publicDelayMs?: Readonly<Record<string, number>>;
   /** Applied to every router's WAN link, both directions. */
   readonly impair?: Impairment;
   /**
@@ -188,11 +190,18 @@ export class Lab {
     this.addNamespace('server');
     attachToInternet('server', SERVER_IP, SERVER_IP6);
     this.addresses.set('server', SERVER_IP);
-    (spec.publicHosts ?? []).forEach((host, i) => {
-      this.addNamespace(host);
-      attachToInternet(host, `192.0.2.${50 + i}`, `2001:db8::${50 + i}`);
+    for (const [i, host] of (spec.publicHosts ?? []).entries()) {
+      const ns = this.addNamespace(host);
+      const delayMs = spec.publicDelayMs?.[host];
+      if (delayMs === undefined) {
+        attachToInternet(host, `192.0.2.${50 + i}`, `2001:db8::${50 + i}`);
+      } else {
+        await this.impairedLink(ns, inet, `${50 + i}`, { loss: 0, duplicate: 0, delayMs, jitterMs: 0 }, 'eth0');
+        sh('ip', ['-n', ns, 'addr', 'add', `192.0.2.${50 + i}/24`, 'dev', 'eth0']);
+        sh('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
+      }
       this.addresses.set(host, `192.0.2.${50 + i}`);
-    });
+    }
     for (const [index, router] of spec.routers.entries()) {
       const r = index + 1;
       const ns = this.addNamespace(router.name);
@@ -248,8 +257,8 @@ export class Lab {
     }
   }
 
-  /** A WAN link through tap_link.py: the router's end becomes wan0, the other joins the bridge. */
-  private async impairedLink(routerNs: string, inet: string, id: string, impair: Impairment): Promise<void> {
+  /** A link through tap_link.py: the namespace's end becomes [name] (a router's wan0), the other joins the bridge. */
+  private async impairedLink(routerNs: string, inet: string, id: string, impair: Impairment, name = 'wan0'): Promise<void> {
     const a = `t${process.pid % 100000}${labCount}${id}a`.slice(0, 15);
     const b = `t${process.pid % 100000}${labCount}${id}b`.slice(0, 15);
     const link = spawn('python3', [TAP_LINK, a, b, String(impair.loss), String(impair.duplicate), String(impair.delayMs), String(impair.jitterMs), String(Number(id) * 7919)], {
@@ -262,7 +271,7 @@ export class Lab {
       link.once('exit', (code) => fail(new Error(`tap_link exited with ${code}`)));
     });
     sh('ip', ['link', 'set', a, 'netns', routerNs]);
-    sh('ip', ['-n', routerNs, 'link', 'set', a, 'name', 'wan0']);
+    sh('ip', ['-n', routerNs, 'link', 'set', a, 'name', name]);
     sh('ip', ['link', 'set', b, 'netns', inet]);
     sh('ip', ['-n', inet, 'link', 'set', b, 'master', 'br0', 'up']);
   }

@@ -5,6 +5,7 @@ const SPEED := 200.0 # pixels a second
 
 var hole_punch := HolePunch.new()
 var my_name := "host"
+var my_colour := Color.from_hsv(randf(), 0.7, 0.9) # each player picks its square's colour
 
 
 func _ready() -> void:
@@ -20,6 +21,8 @@ func _ready() -> void:
 		print("failed: ", HolePunch.describe(reason, detail))
 		clear_world()) # the attempt or the game ended: the host left, the password was wrong...
 	hole_punch.game_connected.connect(build_world)
+	hole_punch.set_member_data({"colour": my_colour.to_html(false)}) # every peer paints our square with it
+	hole_punch.player_data_changed.connect(func(key: String, _data: Dictionary) -> void: paint(hole_punch.get_peer_id(key)))
 	multiplayer.peer_connected.connect(add_square)
 	multiplayer.peer_disconnected.connect(remove_square)
 	# godot --headless -- host PASSWORD, or: godot --headless -- join CODE NAME PASSWORD
@@ -63,7 +66,7 @@ func add_square(id: int) -> void:
 	var square := ColorRect.new()
 	square.name = str(id)
 	square.size = Vector2(32, 32)
-	square.color = Color.from_hsv(fmod(id * 0.618, 1.0), 0.7, 0.9)
+	square.color = colour_of(id)
 	square.position = Vector2(100 + 40 * get_child_count(), 100)
 	add_child(square)
 	var mine := get_node_or_null(str(multiplayer.get_unique_id())) as ColorRect
@@ -80,6 +83,24 @@ func clear_world() -> void:
 	for child in get_children():
 		if child is ColorRect:
 			child.free()
+
+
+## The colour the player with peer id [param id] chose (its member data), grey until it is known.
+func colour_of(id: int) -> Color:
+	if id == multiplayer.get_unique_id():
+		return my_colour
+	var players := hole_punch.get_players()
+	for key: String in players:
+		if players[key].peer_id == id and players[key].data.has("colour"):
+			return Color.html(players[key].data.colour)
+	return Color.GRAY
+
+
+## A player's member data changed: its square takes its colour.
+func paint(id: int) -> void:
+	var square := get_node_or_null(str(id)) as ColorRect
+	if square != null:
+		square.color = colour_of(id)
 
 
 func _process(delta: float) -> void:

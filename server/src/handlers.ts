@@ -5,10 +5,11 @@
  */
 import {
   type CloseSession, type Endpoint, type HostLink, type HostSession, type JoinSession, type KeepAlive, type ListSessions,
-  type LobbyPublish, type NatProbe, type RandomSession, type RelayBind, type RelayRequest, type ServerHandlers,
+  type LobbyPublish, type NatProbe, type RandomSession, type RelayBind, type RelayPing, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
 import type { HandlerContext } from './handler-context.ts';
 import { CrossInstanceMatches, waitingEntry } from './cluster/cross-instance-matches.ts';
+import { readPings } from './cluster/node-choice.ts';
 import { pairSession } from './relay/pair-session.ts';
 import { newJoiner, SessionActions } from './session-actions.ts';
 import { passableLanKey } from './sessions/lan-key.ts';
@@ -238,7 +239,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     // Found by the pair, not only by id: a random session's stranger never learns the id.
     const session = pairSession(this.ctx.store, message.sessionId, fromKey, peer);
     // A stranger of ours matched with one waiting on another instance: that instance relays the pair.
-    if (!session && this.ctx.pairing?.passRelayRequest(fromKey, peer, from, message.nonce)) return;
+    if (!session && this.ctx.pairing?.passRelayRequest(fromKey, peer, from, message.nonce, message.pings)) return;
     if (!session) {
       this.ctx.stats.count(this.ctx.stats.relayDropped, 'not_in_session');
       return;
@@ -251,11 +252,15 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       this.ctx.stats.count(this.ctx.stats.relayDropped, 'relays_off');
       return;
     }
-    this.ctx.relays.request(session.id, fromKey, peer, from, message.nonce);
+    this.ctx.relays.request(session.id, fromKey, peer, from, message.nonce, readPings(message.pings));
   }
 
   relayBind(_message: RelayBind, _from: Endpoint): void {
     this.ctx.stats.ignored++; // RB belongs on a relay port, not here.
+  }
+
+  relayPing(_message: RelayPing, _from: Endpoint): void {
+    this.ctx.stats.ignored++; // RP belongs on a relay node's port, not here.
   }
 
   /** NAT diagnosis on the rendezvous port: the source address seen here, and where the probe port is. */

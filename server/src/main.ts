@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { type Logger, pino } from 'pino';
 import { Registry } from 'prom-client';
 import { ConfigError, helpText, readConfig } from './config.ts';
-import { clusterHealth, registerClusterMetrics, registerRelayNodeMetrics } from './cluster/cluster-metrics.ts';
+import { clusterHealth, registerClusterMetrics, registerGrantMetrics, registerRelayNodeMetrics } from './cluster/cluster-metrics.ts';
 import { RedisLink } from './cluster/redis-link.ts';
 import { RelayNode } from './cluster/relay-node.ts';
 import { monotonicNow } from './clock.ts';
@@ -63,6 +63,7 @@ async function main(): Promise<number> {
     const bound = await server.listen();
     const registry = metricsRegistry(server.stats, server.store, () => server.draining);
     if (redis && server.pairing) registerClusterMetrics(registry, redis, server.pairing, () => server.relays.grantsPerNode);
+    if (server.relays.nodeGrants) registerGrantMetrics(registry, server.relays.nodeGrants);
     const health = () => healthText(server.draining, ...(redis ? [clusterHealth(redis)] : []));
     if (config.metrics) metrics = await serveMetrics(config.metrics, registry, health).catch((error: unknown) => {
       throw Object.assign(error as Error, { metricsAddress: config.metrics });

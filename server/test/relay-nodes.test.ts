@@ -147,11 +147,14 @@ describe('relay nodes', () => {
       joiners.push(joiner);
     }
     const relays = new Set<string>();
-    for (const joiner of joiners) {
+    const ids = (await listNodes(link.commands)).map((node) => node.id);
+    for (const [i, joiner] of joiners.entries()) {
       const isRg = (a: { message: { code: string } | null }) => a.message?.code === 'RG';
+      // Their round trips send half of the pairs to each node.
+      const pings = `${ids[i % 2]}=10,${ids[(i + 1) % 2]}=50`;
       const [a] = await Promise.all([
-        host.resend(instance, `RQ:${id}:${joiner.key}:${newToken()}`, (x) => isRg(x) && (x.message as RelayGranted).peerKey === joiner.key, 5_000),
-        joiner.resend(instance, `RQ:${id}:${host.key}:${newToken()}`, isRg, 5_000),
+        host.resend(instance, `RQ:${id}:${joiner.key}:${newToken()}:${pings}`, (x) => isRg(x) && (x.message as RelayGranted).peerKey === joiner.key, 5_000),
+        joiner.resend(instance, `RQ:${id}:${host.key}:${newToken()}:${pings}`, isRg, 5_000),
       ]);
       relays.add((a!.message as RelayGranted).relayKey);
     }

@@ -119,6 +119,10 @@ func _api_publish_session(metadata: Dictionary) -> Error:
 	return _session.publish_session(metadata)
 
 
+func _api_set_member_data(data: Dictionary) -> Error:
+	return _session.set_member_data(data)
+
+
 func _api_list_sessions(filter: Dictionary) -> Error:
 	return _session.list_sessions(filter)
 

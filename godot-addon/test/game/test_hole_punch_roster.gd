@@ -17,7 +17,7 @@ func test_a_late_joiners_alias_and_payload_reach_the_host() -> void:
 	assert_signal_emitted_with_parameters(host, "player_joined", [key, "Zoë"])
 	assert_signal_emitted_with_parameters(host, "player_payload", [key, "v1.2"])
 	assert_eq(host.get_peer_id(key), id, "its peer id")
-	assert_eq(_but_rtt(host.get_players().get(key, {})), {"alias": "Zoë", "path": "public", "peer_id": id}, "in get_players")
+	assert_eq(_but_rtt(host.get_players().get(key, {})), {"alias": "Zoë", "path": "public", "peer_id": id, "data": {}}, "in get_players")
 	assert_eq(host.get_players().size(), 2, "ann and zoë")
 
 
@@ -113,13 +113,13 @@ func test_each_client_knows_every_player_with_peer_ids() -> void:
 	assert_true(await wait_until(everyone_known, 3.0), "every client has every other's peer id")
 	for client in clients:
 		var players := client.get_players()
-		assert_eq(_but_rtt(players.get(host._session._public_key, {})), {"alias": "hana", "path": "public", "peer_id": 1}, "%s: the host" % client.name)
+		assert_eq(_but_rtt(players.get(host._session._public_key, {})), {"alias": "hana", "path": "public", "peer_id": 1, "data": {}}, "%s: the host" % client.name)
 		assert_eq(players.size(), 3, "%s: the host and the two others" % client.name)
 		assert_false(players.has(client._session._public_key), "%s: not itself" % client.name)
 		for other in clients:
 			if other != client:
 				var id := other.multiplayer.get_unique_id()
-				assert_eq(_but_rtt(players.get(other._session._public_key, {})), {"alias": other.get_meta("alias"), "path": "public", "peer_id": id}, "%s knows %s" % [client.name, other.name])
+				assert_eq(_but_rtt(players.get(other._session._public_key, {})), {"alias": other.get_meta("alias"), "path": "public", "peer_id": id, "data": {}}, "%s knows %s" % [client.name, other.name])
 				assert_signal_emitted(client, "player_joined", "%s: player_joined" % client.name)
 	assert_eq(get_signal_parameters(ann, "player_joined", 0), [bob._session._public_key, "bob"], "ann: bob joined")
 	assert_eq(get_signal_parameters(ann, "player_joined", 1), [kim._session._public_key, "kim"], "ann: then kim")

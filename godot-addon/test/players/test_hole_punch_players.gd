@@ -23,7 +23,7 @@ func test_two_players_with_the_same_alias_are_two_players() -> void:
 	assert_signal_emitted_with_parameters(node, "player_joined", [bob2.key, "bob"], 1)
 	var players := node.get_players()
 	assert_eq(players.keys().size(), 2, "two players")
-	assert_eq(players[bob2.key], {"alias": "bob", "path": "public", "peer_id": 0, "rtt": -1}, "alias, path, no ENet id or round trip yet")
+	assert_eq(players[bob2.key], {"alias": "bob", "path": "public", "peer_id": 0, "rtt": -1, "data": {}}, "alias, path, no ENet id or round trip yet")
 
 
 func test_no_players_before_a_session() -> void:

@@ -3,9 +3,10 @@
  * trips; on an instance, matches across instances and grants per relay node; on a relay node, its
  * load, capacity, refused grants and whether it drains.
  */
-import type { Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import { readCounter, readGauge } from '../metrics.ts';
 import type { CrossInstancePairing } from './cross-instance-pairing.ts';
+import type { NodeGrants } from './node-grants.ts';
 import type { RedisLink } from './redis-link.ts';
 
 /** Redis's health and round trips, for any role that shares Redis. */
@@ -39,6 +40,20 @@ export function registerRelayNodeMetrics(registry: Registry, link: RedisLink, no
   readGauge(registry, 'shp_relay_node_capacity', 'Relays this node takes at most (--max-relays).', () => node.capacity);
   readCounter(registry, 'shp_relay_grants_refused_total', 'Binds refused by the grant check, by reason (forged, expired, replayed, another address).', () => node.refusals, 'reason');
   readGauge(registry, 'shp_draining', 'Whether the node drains (1: out of the registry, its relays going on until they close or the deadline).', () => (node.draining ? 1 : 0));
+}
+
+/** The metrics of an instance that grants relays on relay nodes: how each node was chosen, and the nodes' load as last read. */
+export function registerGrantMetrics(registry: Registry, grants: NodeGrants): void {
+  readCounter(registry, 'shp_relay_node_choices_total', 'Relays granted on a node chosen by the pair\'s round trips (ping) or by load (load: no figures, or one node).',
+    () => new Map(Object.entries(grants.chosenBy)), 'by');
+  new Gauge({
+    name: 'shp_relay_node_load_ratio', help: 'Each live relay node\'s relays in use over its capacity, as this instance last read them.', labelNames: ['node'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const node of grants.nodes) this.set({ node: node.id }, node.load / Math.max(1, node.capacity));
+    },
+  });
 }
 
 /** /health's line about Redis: the instance serves either way; it says whether it matches across instances. */

@@ -12,6 +12,7 @@ import type { Session, SessionPeer } from '../sessions/session.ts';
 import { newToken } from '../sessions/tokens.ts';
 import type { RemoteJoiner, RemoteRelayRequest } from './cross-instance-pairing.ts';
 import type { WaitingEntry } from './match-script.ts';
+import { readPings } from './node-choice.ts';
 
 export class CrossInstanceMatches {
   constructor(private readonly ctx: HandlerContext, private readonly sessions: SessionActions) {}
@@ -108,7 +109,7 @@ export class CrossInstanceMatches {
       return;
     }
     peer.seenAt = this.ctx.now();
-    this.ctx.relays.request(session.id, request.fromKey, request.peerKey, request.from, request.nonce);
+    this.ctx.relays.request(session.id, request.fromKey, request.peerKey, request.from, request.nonce, readPings(request.pings));
   }
 }
 

@@ -32,6 +32,8 @@ export interface RemoteRelayRequest {
   readonly peerKey: string;
   readonly from: Endpoint;
   readonly nonce?: string;
+  /** Its RQ's round trips to the relay nodes, as sent. */
+  readonly pings?: string;
   readonly replyTo: string;
 }
 
@@ -220,11 +222,12 @@ export class CrossInstancePairing {
    * matched with [peerKey] waiting on another instance: passed on there, whose relay serves the
    * pair (both sides' requests must reach the same instance). False when it is no such pair.
    */
-  passRelayRequest(fromKey: string, peerKey: string, from: Endpoint, nonce: string | undefined): boolean {
+  passRelayRequest(fromKey: string, peerKey: string, from: Endpoint, nonce: string | undefined, pings?: string): boolean {
     const known = this.joined.get(fromKey);
     if (!known || known.hostKey !== peerKey || this.now() - known.at >= JOINED_MEMORY_MS) return false;
     const request: RemoteRelayRequest = {
       kind: 'relay_request', sessionId: known.sessionId, fromKey, peerKey, from: { address: from.address, port: from.port }, nonce, replyTo: this.instance(),
+      ...(pings === undefined ? {} : { pings }),
     };
     void this.publish(known.instance, request);
     return true;

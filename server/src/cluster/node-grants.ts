@@ -7,7 +7,9 @@
  */
 import { encodeKey, type Endpoint, type Message, type RelayGranted } from '../generated/protocol.ts';
 import { newToken } from '../sessions/tokens.ts';
-import { pickNode } from './node-registry.ts';
+import { MAX_CANDIDATES, preferredNodes } from './node-choice.ts';
+import { listNodes, NODE_REFRESH_MS, pickNode, type RelayNodeEntry } from './node-registry.ts';
+import { mintTicket } from './ping-ticket.ts';
 import type { RedisLink } from './redis-link.ts';
 import { mintGrant, sideGrant } from './relay-grant.ts';
 
@@ -22,10 +24,15 @@ export interface GrantAsker {
   readonly key: string;
   readonly endpoint: Endpoint;
   readonly nonce: string | undefined;
+  /** Its round trips to the nodes, by node id, when it measured them. */
+  readonly pings?: ReadonlyMap<string, number> | undefined;
 }
 
 interface Granted {
   readonly at: number;
+  /** The node granted, and whether the pair's round trips chose it. */
+  readonly node: string;
+  readonly byPing: boolean;
   /** Each side's RG by its key, without the nonce. */
   readonly rgs: Map<string, RelayGranted>;
 }
@@ -36,6 +43,14 @@ export class NodeGrants {
   private readonly portsOf = new Map<string, number[]>();
   /** Grants made, by node key. */
   readonly perNode = new Map<string, number>();
+  /** Grants by how their node was chosen: by the pair's round trips, or by load. */
+  readonly chosenBy = { ping: 0, load: 0 };
+  /** The live nodes as last read from Redis (for RN, the choice by round trips, and metrics). */
+  private live: readonly RelayNodeEntry[] = [];
+  private nodesReadAt = -Infinity;
+  private reading = false;
+  /** Keeps the reading fresh, so that the first request of a pair already finds the candidates. */
+  private readonly reader: NodeJS.Timeout;
 
   constructor(
     private readonly redis: RedisLink,
@@ -44,23 +59,81 @@ export class NodeGrants {
     private readonly send: (to: Endpoint, message: Message) => void,
     private readonly drop: (reason: string) => void,
     private readonly now: () => number,
-  ) {}
+  ) {
+    redis.whenReady(() => void this.candidates());
+    void this.candidates();
+    this.reader = setInterval(() => void this.candidates(), NODE_REFRESH_MS);
+    this.reader.unref();
+  }
 
-  /** Sends [from] its RG again when pair [id] was granted a moment ago; false otherwise. */
-  resend(id: string, fromKey: string, from: Endpoint, nonce: string | undefined): boolean {
+  close(): void {
+    clearInterval(this.reader);
+  }
+
+  /**
+   * Sends [from] its RG again when pair [id] was granted a moment ago; false otherwise. A side
+   * that asks again with round trips that leave out the node it was granted, or without any when
+   * its node was chosen by them (it measures anew), has lost that node: it is not sent it again.
+   */
+  resend(id: string, fromKey: string, from: Endpoint, nonce: string | undefined, pings?: ReadonlyMap<string, number>): boolean {
     const known = this.granted.get(id);
     if (!known || this.now() - known.at > RESEND_MS) return false;
+    if (pings ? !pings.has(known.node) : known.byPing) {
+      this.granted.delete(id);
+      return false;
+    }
     const rg = known.rgs.get(fromKey);
     if (!rg) return false;
     this.send(from, { ...rg, ...(nonce === undefined ? {} : { nonce }) });
     return true;
   }
 
+  /**
+   * The nodes a pair may choose among by round trips (none when fewer than two are registered),
+   * from a reading of Redis at most NODE_REFRESH_MS old; a stale reading is renewed behind it.
+   */
+  candidates(): readonly RelayNodeEntry[] {
+    if (this.now() - this.nodesReadAt >= NODE_REFRESH_MS && !this.reading && this.redis.online) {
+      this.reading = true;
+      void this.redis.timed((redis) => listNodes(redis))
+        .then((nodes) => {
+          this.live = nodes;
+          this.nodesReadAt = this.now();
+        })
+        .catch(() => undefined)
+        .finally(() => { this.reading = false; });
+    }
+    // The candidates: the nodes with room, the least loaded first.
+    const room = this.live.filter((node) => node.load < node.capacity)
+      .sort((x, y) => x.load / x.capacity - y.load / y.capacity).slice(0, MAX_CANDIDATES);
+    return room.length > 1 ? room : [];
+  }
+
+  /** Every live node, as last read from Redis. */
+  get nodes(): readonly RelayNodeEntry[] {
+    return this.live;
+  }
+
+  /** Whether the nodes were read from Redis yet (a pair waits for it: its choice depends on them). */
+  get known(): boolean {
+    return this.nodesReadAt > -Infinity;
+  }
+
+  /** Sends [to] the candidate nodes and a ticket to ping them with (RN), answering its RQ's [nonce]. */
+  list(to: Endpoint, nonce: string): void {
+    const nodes = this.candidates();
+    if (nodes.length < 2) return;
+    this.send(to, { code: 'RN', ticket: mintTicket(this.secret, to.address, Date.now()), nonce, nodeKey: nodes.map((node) => node.id) });
+  }
+
   /** Grants pair [id] ([a] and [b] both asked) a relay on a node, and answers both. */
   async grant(id: string, a: GrantAsker, b: GrantAsker): Promise<void> {
     if (!this.redis.online) return this.drop('redis_down');
-    const node = await this.redis.timed((redis) => pickNode(redis, this.region)).catch(() => null);
+    const preferred = preferredNodes(this.live, a.pings, b.pings);
+    const node = await this.redis.timed((redis) => pickNode(redis, this.region, preferred)).catch(() => null);
     if (!node) return this.drop('nodes_full');
+    const byPing = preferred.includes(node.id);
+    this.chosenBy[byPing ? 'ping' : 'load']++;
     const grant = mintGrant(this.secret, node.id, a.endpoint.address, b.endpoint.address, Date.now(), GRANT_TTL_MS);
     const port = this.choosePort(node.id, node.ports, [a.key, b.key]);
     const relayKey = encodeKey({ address: node.publicIp, port });
@@ -68,7 +141,7 @@ export class NodeGrants {
       code: 'RG', peerKey: other.key, relayKey, token: newToken(), grant: sideGrant(grant, other.endpoint.address),
     });
     const rgs = new Map([[a.key, rg(a, b)], [b.key, rg(b, a)]]);
-    this.remember(id, { at: this.now(), rgs });
+    this.remember(id, { at: this.now(), node: node.id, byPing, rgs });
     this.perNode.set(node.id, (this.perNode.get(node.id) ?? 0) + 1);
     for (const side of [a, b]) {
       // A grant needs the nonce field before it on the wire: only our own nodes send one, and only they bind with a grant.

@@ -4,7 +4,8 @@
  * off) drops out within NODE_TTL_MS. An instance picks a node for a pair in one atomic step: the
  * one with the lowest share of its capacity in use, counting the grants made since its last
  * refresh so that instances picking at once do not all land on the same node; its own region first
- * when one there has room.
+ * when one there has room. When the pair measured its round trips, the instance names the nodes it
+ * prefers, best first, and the first of them with room is taken.
  */
 import type { Redis } from 'ioredis';
 
@@ -42,7 +43,18 @@ export async function deregisterNode(redis: Redis, id: string): Promise<void> {
 
 const PICK = `
 local best, bestShare, bestInRegion = nil, nil, false
-for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+for i = 3, #ARGV do
+  local data = redis.call('GET', 'shp:node:' .. ARGV[i])
+  if data then
+    local node = cjson.decode(data)
+    local used = node.load + tonumber(redis.call('GET', 'shp:node:' .. ARGV[i] .. ':granted') or '0')
+    if used < node.capacity then
+      best = data
+      break
+    end
+  end
+end
+for _, id in ipairs(best == nil and redis.call('SMEMBERS', KEYS[1]) or {}) do
   local data = redis.call('GET', 'shp:node:' .. id)
   if not data then
     redis.call('SREM', KEYS[1], id)
@@ -65,9 +77,12 @@ redis.call('PEXPIRE', 'shp:node:' .. chosen.id .. ':granted', ARGV[2])
 return best
 `;
 
-/** The node with the most room (in [region] first, when given), counted as granted; null when none has room. */
-export async function pickNode(redis: Redis, region = ''): Promise<RelayNodeEntry | null> {
-  const found = await redis.eval(PICK, 1, NODES_KEY, region, String(NODE_TTL_MS)) as string | null;
+/**
+ * The first node of [preferred] (node ids, best first) with room; else the node with the most room
+ * (in [region] first, when given); counted as granted. Null when none has room.
+ */
+export async function pickNode(redis: Redis, region = '', preferred: readonly string[] = []): Promise<RelayNodeEntry | null> {
+  const found = await redis.eval(PICK, 1, NODES_KEY, region, String(NODE_TTL_MS), ...preferred) as string | null;
   return found === null ? null : JSON.parse(found) as RelayNodeEntry;
 }
 

@@ -55,7 +55,8 @@ function mac(secret: string, node: string, ipA: string, ipB: string, signed: Buf
   return createHmac('sha256', secret).update(signed).update(`\n${node}\n${low}\n${high}`).digest().subarray(0, MAC_BYTES);
 }
 
-function decodeBigrams(text: string): Buffer | null {
+/** The bytes of [text], one per bigram, or null when it is not bigrams (or longer than a grant). */
+export function decodeBigrams(text: string): Buffer | null {
   if (text.length % 2 !== 0 || text.length > GRANT_LENGTH) return null;
   const bytes = Buffer.alloc(text.length / 2);
   for (let i = 0; i < bytes.length; i++) {

@@ -4,6 +4,8 @@
  * shared secret alone (GrantGate), so the data path never waits on Redis. The two sides of a
  * grant are one relay, forwarded byte for byte within the same per-address and bandwidth limits
  * as an instance's own relays. The node announces itself and its load in Redis while it runs.
+ * It also answers players' round-trip probes (RP) that carry an instance's ticket for their
+ * address, so that a pair can be given the node nearest to both.
  */
 import type { Config } from '../config.ts';
 import { decode, encode, encodeKey, type Endpoint } from '../generated/protocol.ts';
@@ -16,6 +18,7 @@ import type { ServerStats } from '../stats.ts';
 import { GrantGate } from './grant-gate.ts';
 import { NodeAnnouncer, type RelayNodeEntry } from './node-registry.ts';
 import type { RedisLink } from './redis-link.ts';
+import { checkTicket } from './ping-ticket.ts';
 import { readSideGrant } from './relay-grant.ts';
 
 export type RelayNodeConfig = Pick<Config, 'relayPorts' | 'relayBandwidth' | 'relayTotalBandwidth' | 'relayIdleMs' | 'relayLifetimeMs'
@@ -57,6 +60,8 @@ export class RelayNode {
   private announcer: NodeAnnouncer | null = null;
   private sweeper: NodeJS.Timeout | undefined;
   private key = '';
+  /** Round-trip probes answered. */
+  pings = 0;
 
   constructor(private readonly options: RelayNodeOptions) {
     const { config } = options;
@@ -160,6 +165,10 @@ export class RelayNode {
       if (bind) return this.answerBind(relay, portIndex, bind.token, from);
       return this.forward(relay, bound, datagram);
     }
+    if (!bind) {
+      const ping = pingOf(datagram);
+      if (ping) return this.echo(portIndex, ping, from);
+    }
     if (!bind?.grant) return this.drop('stranger');
     const side = readSideGrant(bind.grant);
     if (!side) return this.drop('grant_malformed');
@@ -196,6 +205,18 @@ export class RelayNode {
     this.options.stats.relayedDatagrams++;
   }
 
+  /**
+   * Answers a round-trip probe (RP) with RE, shorter than the RP, only when its ticket is signed
+   * for the address it comes from and unexpired: the node never reflects datagrams at anyone who
+   * did not ask an instance from that address.
+   */
+  private echo(portIndex: number, ping: { ticket: string; nonce: string }, from: Endpoint): void {
+    const check = checkTicket(this.options.config.relaySecret, ping.ticket, from.address, this.wallNow());
+    if (check !== 'ok') return this.drop(`ping_${check}`);
+    this.pings++;
+    if (!this.ports!.send(portIndex, Buffer.from(encode({ code: 'RE', nonce: ping.nonce }), 'latin1'), from)) this.drop('send_failed');
+  }
+
   private answerBind(relay: Relay, portIndex: number, token: string, to: Endpoint): void {
     // RA is shorter than the RB it answers (no amplification), and spends the relay's bandwidth.
     const ra = Buffer.from(encode({ code: 'RA', token }), 'latin1');
@@ -227,6 +248,13 @@ export class RelayNode {
   private drop(reason: string): void {
     this.options.stats.count(this.options.stats.relayDropped, reason);
   }
+}
+
+/** The ticket and nonce of a valid RP datagram, or null for anything else. */
+function pingOf(datagram: Buffer): { ticket: string; nonce: string } | null {
+  if (datagram.length > MAX_BIND_BYTES || datagram[0] !== 0x52 || datagram[1] !== 0x50 || datagram[2] !== 0x3a) return null; // "RP:"
+  const result = decode(datagram);
+  return result.ok && result.message.code === 'RP' ? { ticket: result.message.ticket, nonce: result.message.nonce } : null;
 }
 
 /** The token and grant of a valid RB datagram, or null for anything else (game data is never parsed). */

@@ -22,10 +22,10 @@ export const PATHS = ['local', 'public', 'mapped', 'relay'] as const;
 /** The failure each RF reason ends an attempt with (the addon's `Failure` names). */
 export const REFUSED_REASON_FAILURES = { server_full: 'server_full', address_limit: 'address_limit', session_full: 'session_full' } as const;
 
-export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'HL' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'JP' | 'LV' | 'RJ' | 'RF' | 'RC' | 'RQ' | 'RG' | 'RB' | 'RA' | 'NP' | 'NA' | 'IA' | 'LP' | 'LD' | 'LS' | 'LL';
+export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'HL' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'JP' | 'LV' | 'RJ' | 'RF' | 'RC' | 'RQ' | 'RN' | 'RP' | 'RE' | 'RG' | 'RB' | 'RA' | 'NP' | 'NA' | 'IA' | 'LP' | 'LD' | 'LS' | 'LL';
 
 /** Message codes by name. */
-export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', hostLink: 'HL', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', joinPayload: 'JP', leave: 'LV', refusedJoin: 'RJ', refused: 'RF', returnCookie: 'RC', relayRequest: 'RQ', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA', natProbe: 'NP', natAnswer: 'NA', ip6Answer: 'IA', lobbyPublish: 'LP', lobbyListed: 'LD', listSessions: 'LS', lobbyList: 'LL' } as const;
+export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', hostLink: 'HL', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', joinPayload: 'JP', leave: 'LV', refusedJoin: 'RJ', refused: 'RF', returnCookie: 'RC', relayRequest: 'RQ', relayNodes: 'RN', relayPing: 'RP', relayEcho: 'RE', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA', natProbe: 'NP', natAnswer: 'NA', ip6Answer: 'IA', lobbyPublish: 'LP', lobbyListed: 'LD', listSessions: 'LS', lobbyList: 'LL' } as const;
 
 /** `HS` (client to server): Register a new session with the sender as its host. Resent until HR arrives. */
 export interface HostSession {
@@ -270,6 +270,35 @@ export interface RelayRequest {
   readonly peerKey: string;
   /** Ours: a fresh random token per session that the server echoes in its answer. Original clients send none. */
   readonly nonce?: string;
+  /** Ours: the sender's round trips to the relay nodes RN listed, measured with RP: for each node that answered, its key, [code]=[/code] and the milliseconds (at most 999), comma-separated. The instance grants the pair the node whose worse side is the quickest. */
+  readonly pings?: string;
+}
+
+/** `RN` (server to client): Ours: answer to an RQ without pings (and with a nonce) when more than one relay node could relay the pair: the candidate nodes, and a ticket to ping them with (RP). The node then sends its RQ again with the round trips it measured; without them the instance picks a node by load. */
+export interface RelayNodes {
+  readonly code: 'RN';
+  /** The ping ticket: signed for the address the RQ came from and good for a minute, at every node. */
+  readonly ticket: string;
+  /** The nonce of the RQ this answers. */
+  readonly nonce: string;
+  /** A candidate node: its public address and the port it takes RP on (the key RG would name). */
+  readonly nodeKey: readonly string[];
+}
+
+/** `RP` (client to server): Ours: a round-trip probe to a relay node, with the ticket from RN. The node answers RE only when the ticket is signed, unexpired, and for the IP address the RP comes from, so it never reflects datagrams at a third party. */
+export interface RelayPing {
+  readonly code: 'RP';
+  /** The ping ticket from RN. */
+  readonly ticket: string;
+  /** A fresh token per probe, echoed in RE. */
+  readonly nonce: string;
+}
+
+/** `RE` (server to client): Ours: a relay node's answer to RP, shorter than it. */
+export interface RelayEcho {
+  readonly code: 'RE';
+  /** The nonce of the RP this answers. */
+  readonly nonce: string;
 }
 
 /** `RG` (server to client): Answer to RQ once both sides asked: a relay port for this pair, and this side's secret for binding to it. */
@@ -466,17 +495,37 @@ export interface GameRefused {
   readonly reason: string;
 }
 
+/** `SHP-SET` (game connection): Player to host (raw, reliable), once let in: its member data as it now stands (set_member_data), all of it; again when it changes, and after each time it is let in. The host keeps it and shares it with every player in SHP-DATA, at most every 500 ms per player (the latest wins). */
+export interface GameMemberSet {
+  readonly code: 'SHP-SET';
+  /** A name of the player's data, percent-encoded UTF-8 as an alias is, at most 24 bytes on the wire; one record of two fields per entry, at most 8. */
+  readonly name: readonly string[];
+  /** Its value, percent-encoded UTF-8, at most 96 bytes on the wire; may be empty. */
+  readonly value: readonly string[];
+}
+
+/** `SHP-DATA` (game connection): Host to every player (raw, reliable): a player's member data as it now stands (none: it set none, or cleared it). Sent when it changes, and to a player let in for every player that has some, the host's own included. */
+export interface GameMemberData {
+  readonly code: 'SHP-DATA';
+  /** Whose: the player's ENet peer id on the host, as the roster lists it (1: the host's own). */
+  readonly peerId: string;
+  /** A name of its data, as in SHP-SET; one record of two fields per entry. */
+  readonly name: readonly string[];
+  /** Its value, as in SHP-SET. */
+  readonly value: readonly string[];
+}
+
 /** `SHP-BEAT` (game connection): Either way (raw, unreliable), ten times per game_timeout once let in: a peer not heard for game_timeout since its first heartbeat has gone, whatever ENet thinks yet. */
 export interface GameBeat {
   readonly code: 'SHP-BEAT';
 }
 
-export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | HostLink | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | Leave | RefusedJoin | Refused | ReturnCookie | RelayRequest | RelayGranted | RelayBind | RelayBound | NatProbe | NatAnswer | Ip6Answer | LobbyPublish | LobbyListed | ListSessions | LobbyList;
-export type ClientToServerMessage = HostSession | JoinSession | RandomSession | KeepAlive | CloseSession | HostLink | RelayRequest | RelayBind | NatProbe | LobbyPublish | ListSessions;
-export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey | Refused | ReturnCookie | RelayGranted | RelayBound | NatAnswer | Ip6Answer | LobbyListed | LobbyList;
+export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | HostLink | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | Leave | RefusedJoin | Refused | ReturnCookie | RelayRequest | RelayNodes | RelayPing | RelayEcho | RelayGranted | RelayBind | RelayBound | NatProbe | NatAnswer | Ip6Answer | LobbyPublish | LobbyListed | ListSessions | LobbyList;
+export type ClientToServerMessage = HostSession | JoinSession | RandomSession | KeepAlive | CloseSession | HostLink | RelayRequest | RelayPing | RelayBind | NatProbe | LobbyPublish | ListSessions;
+export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey | Refused | ReturnCookie | RelayNodes | RelayEcho | RelayGranted | RelayBound | NatAnswer | Ip6Answer | LobbyListed | LobbyList;
 export type PeerToPeerMessage = PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | Leave | RefusedJoin;
 /** Messages over the game connection. */
-export type GameMessage = GameHello | GameRoster | GameLeft | GameRefused | GameBeat;
+export type GameMessage = GameHello | GameRoster | GameLeft | GameRefused | GameMemberSet | GameMemberData | GameBeat;
 
 /** Every message's wire shape: direction, longest valid datagram, fields in wire order with their lengths. */
 export const MESSAGES = {
@@ -628,10 +677,29 @@ export const MESSAGES = {
     ]
   },
   RQ: {
-    code: 'RQ', direction: 'client_to_server', maxBytes: 77, fields: [
+    code: 'RQ', direction: 'client_to_server', maxBytes: 150, fields: [
       { name: 'sessionId', wire: 'session_id', type: 'session_id', min: 16, max: 44 },
       { name: 'peerKey', wire: 'peer_key', type: 'key', min: 12, max: 12 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16, optional: true },
+      { name: 'pings', wire: 'pings', type: 'text', min: 0, max: 72, optional: true },
+    ]
+  },
+  RN: {
+    code: 'RN', direction: 'server_to_client', maxBytes: 83, minCount: 2, maxCount: 3, fields: [
+      { name: 'ticket', wire: 'ticket', type: 'text', min: 0, max: 24 },
+      { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
+      { name: 'nodeKey', wire: 'node_key', type: 'key', min: 12, max: 12, repeated: true },
+    ]
+  },
+  RP: {
+    code: 'RP', direction: 'client_to_server', maxBytes: 44, fields: [
+      { name: 'ticket', wire: 'ticket', type: 'text', min: 0, max: 24 },
+      { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
+    ]
+  },
+  RE: {
+    code: 'RE', direction: 'server_to_client', maxBytes: 19, fields: [
+      { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
     ]
   },
   RG: {
@@ -755,6 +823,19 @@ export const GAME_MESSAGES = {
       { name: 'reason', wire: 'reason', type: 'text', min: 0, max: 384 },
     ]
   },
+  'SHP-SET': {
+    code: 'SHP-SET', direction: 'game_connection', maxBytes: 983, minCount: 0, maxCount: 8, fields: [
+      { name: 'name', wire: 'name', type: 'text', min: 0, max: 24, repeated: true },
+      { name: 'value', wire: 'value', type: 'text', min: 0, max: 96, repeated: true },
+    ]
+  },
+  'SHP-DATA': {
+    code: 'SHP-DATA', direction: 'game_connection', maxBytes: 995, minCount: 0, maxCount: 8, fields: [
+      { name: 'peerId', wire: 'peer_id', type: 'count', min: 1, max: 10 },
+      { name: 'name', wire: 'name', type: 'text', min: 0, max: 24, repeated: true },
+      { name: 'value', wire: 'value', type: 'text', min: 0, max: 96, repeated: true },
+    ]
+  },
   'SHP-BEAT': {
     code: 'SHP-BEAT', direction: 'game_connection', maxBytes: 8, fields: [
     ]
@@ -785,6 +866,8 @@ export interface ServerHandlers<From> {
   hostLink(message: HostLink, from: From): void;
   /** Punching towards a peer failed: relay us. Both sides of a pair must ask; resent until RG arrives or relay_timeout passes. */
   relayRequest(message: RelayRequest, from: From): void;
+  /** Ours: a round-trip probe to a relay node, with the ticket from RN. The node answers RE only when the ticket is signed, unexpired, and for the IP address the RP comes from, so it never reflects datagrams at a third party. */
+  relayPing(message: RelayPing, from: From): void;
   /** Sent to the relay port from the punching socket: binds this side to the address it came from (and keeps the binding fresh). Resent until RA arrives. */
   relayBind(message: RelayBind, from: From): void;
   /** Ours: NAT diagnosis. Sent from a socket of the node's own to the server's port, then to its probe port (the key NA gave), each answered with NA from the port it reached; the node compares the two public addresses. Sent over IPv6 from the punching socket to the server's IPv6 address (which NA names), it is answered with IA. As long as its answer, so the answer is never larger than the request. */
@@ -805,6 +888,7 @@ export function dispatchToServer<From>(handlers: ServerHandlers<From>, message: 
     case 'CS': handlers.closeSession(message, from); return true;
     case 'HL': handlers.hostLink(message, from); return true;
     case 'RQ': handlers.relayRequest(message, from); return true;
+    case 'RP': handlers.relayPing(message, from); return true;
     case 'RB': handlers.relayBind(message, from); return true;
     case 'NP': handlers.natProbe(message, from); return true;
     case 'LP': handlers.lobbyPublish(message, from); return true;

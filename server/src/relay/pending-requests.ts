@@ -9,6 +9,10 @@ import { AddressQuota, type QuotaLimits } from './address-quota.ts';
 export interface Asker {
   readonly endpoint: Endpoint;
   readonly nonce: string | undefined;
+  /** For a relay on a node: its round trips to the nodes, by node id, once it sent them. */
+  readonly pings?: ReadonlyMap<string, number> | undefined;
+  /** For a relay on a node: when it was last sent the candidate nodes (RN). */
+  readonly listedAt?: number | undefined;
 }
 
 export interface Pending {

@@ -59,6 +59,8 @@ export interface RelayServiceOptions {
 
 /** A side's relay traffic counts as its activity in its session at most this often. */
 const HEARD_MS = 1_000;
+/** A side sent the candidate nodes (RN) has this long to send its round trips before the pair is granted without them. */
+const FIGURES_WAIT_MS = 1_000;
 /** A single-sided request waits this long for the other side (the node gives up after 5 s). */
 const PENDING_MS = 10_000;
 /** Both sides bind within this long of the grant (our node binds at once), or the relay closes. */
@@ -101,6 +103,11 @@ export class RelayService {
 
   get active(): number {
     return this.relays.size;
+  }
+
+  /** The grants on relay nodes, when this instance grants relays there. */
+  get nodeGrants(): NodeGrants | undefined {
+    return this.options.nodes;
   }
 
   /** Relays granted on relay nodes so far, by node key (empty without nodes). */
@@ -146,11 +153,11 @@ export class RelayService {
    * [from] (public key [fromKey]) asks for a relay to [peerKey] in session [sessionId]; the caller
    * has checked that both belong to it. Answers RG when the relay is (or becomes) open.
    */
-  request(sessionId: string, fromKey: string, peerKey: string, from: Endpoint, nonce?: string): void {
+  request(sessionId: string, fromKey: string, peerKey: string, from: Endpoint, nonce?: string, pings?: ReadonlyMap<string, number>): void {
     const { nodes } = this.options;
     if (!this.ports && !nodes) return this.drop('relays_off');
     const id = `${sessionId}|${[fromKey, peerKey].sort().join('|')}`;
-    if (!this.ports) return this.requestOnNode(nodes!, id, sessionId, fromKey, from, nonce);
+    if (!this.ports) return this.requestOnNode(nodes!, id, sessionId, fromKey, { endpoint: { address: from.address, port: from.port }, nonce, pings });
     const relay = this.relays.get(id);
     if (relay) {
       const side = relay.side(fromKey)!;
@@ -181,14 +188,29 @@ export class RelayService {
     this.grant(opened, opened.sides[1], b.endpoint);
   }
 
-  /** As [request], for a relay granted on a relay node: the node checks the pair's grant, not this instance. */
-  private requestOnNode(nodes: NodeGrants, id: string, sessionId: string, fromKey: string, from: Endpoint, nonce: string | undefined): void {
-    if (nodes.resend(id, fromKey, from, nonce)) return;
-    const pending = this.pending.ask(id, sessionId, fromKey, { endpoint: { address: from.address, port: from.port }, nonce }, this.options.now());
+  /**
+   * As [request], for a relay granted on a relay node: the node checks the pair's grant, not this
+   * instance. With several nodes, a side of ours asking without round trips is sent the candidates
+   * (RN), and the pair waits for its figures at most FIGURES_WAIT_MS after its first such RQ (a
+   * resend carries them); original clients (no nonce) are never waited for.
+   */
+  private requestOnNode(nodes: NodeGrants, id: string, sessionId: string, fromKey: string, asking: Asker): void {
+    if (nodes.resend(id, fromKey, asking.endpoint, asking.nonce, asking.pings)) return;
+    const now = this.options.now();
+    const before = this.pending.get(id)?.asked.get(fromKey);
+    const asker: Asker = { ...asking, pings: asking.pings ?? before?.pings, listedAt: before?.listedAt ?? (asking.pings ? undefined : now) };
+    const candidates = nodes.candidates().length;
+    // Waited for from its first RQ without figures; each of its RQs in that time is answered (RN may be lost).
+    const waiting = (side: Asker) => side.pings === undefined && side.nonce !== undefined && candidates > 1
+      && now - side.listedAt! < FIGURES_WAIT_MS;
+    const pending = this.pending.ask(id, sessionId, fromKey, asker, now);
     if (typeof pending === 'string') return this.drop(pending);
-    if (pending.asked.size < 2) return;
+    if (waiting(asker)) nodes.list(asker.endpoint, asker.nonce!);
+    if (pending.asked.size < 2 || !nodes.known) return; // Not known yet: a resend finds them (read in a moment).
+
+    if ([...pending.asked.values()].some(waiting)) return; // Granted at a later resend, with the figures.
     this.pending.remove(pending);
-    const [a, b] = [...pending.asked].map(([key, asker]) => ({ key, endpoint: asker.endpoint, nonce: asker.nonce }));
+    const [a, b] = [...pending.asked].map(([key, side]) => ({ key, endpoint: side.endpoint, nonce: side.nonce, pings: side.pings }));
     void nodes.grant(id, a!, b!);
   }
 
@@ -217,6 +239,7 @@ export class RelayService {
   }
 
   closeAll(): void {
+    this.options.nodes?.close();
     for (const relay of [...this.relays.values()]) this.close(relay, 'shutdown');
     this.ports?.close();
     this.ports = null;

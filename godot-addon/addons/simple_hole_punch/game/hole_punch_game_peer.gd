@@ -51,6 +51,8 @@ signal player_refused(key: String, alias: String, reason: String)
 signal player_payload(key: String, payload: String)
 ## A player in the game took another path (see [signal HolePunch.player_path]).
 signal player_path(key: String, path: String)
+## The member data of the player [param key] is now [param data] ([method set_member_data]).
+signal player_data_changed(key: String, data: Dictionary)
 
 ## ENet's timeout for each game connection ([method ENetPacketPeer.set_timeout]): ENet's own
 ## (32, 5000, 30000) drops a peer after about five unanswered resends, which a path that loses a
@@ -81,6 +83,8 @@ var _clock: HolePunchClock
 var _settings_now: Callable
 ## Our alias (wire form) and public key now: [code]own.call() -> [alias, key][/code].
 var _own_now: Callable
+## This node's member data ([method set_member_data]).
+var _own_data := {}
 ## The node's settings, since the handover (the node keeps the copy current).
 var _settings: HolePunchSettings
 ## The players punched before the handover.
@@ -212,6 +216,7 @@ func start_server(port: int) -> void:
 	host.player_refused.connect(player_refused.emit)
 	host.player_payload.connect(player_payload.emit)
 	host.player_path.connect(player_path.emit)
+	host.player_data_changed.connect(player_data_changed.emit)
 	_set_roster(host) # Before any peer can connect.
 	host.behind(gate)
 	_node.multiplayer.multiplayer_peer = peer
@@ -231,6 +236,7 @@ func start_client(ip: String, port: int, local_port: int) -> void:
 	client.player_joined.connect(player_joined.emit)
 	client.player_left.connect(player_left.emit)
 	client.player_path.connect(player_path.emit)
+	client.player_data_changed.connect(player_data_changed.emit)
 	client.refused.connect(_on_refused)
 	client.welcomed.connect(_on_welcomed)
 	client.let_in.connect(_on_let_in)
@@ -359,6 +365,13 @@ func _on_refused(reason: String) -> void:
 func _set_roster(next: HolePunchRoster) -> void:
 	roster.release()
 	roster = next
+	next.set_own_data(_own_data)
+
+
+## This node's member data is [param data] (checked already): every roster to come shares it.
+func set_member_data(data: Dictionary) -> void:
+	_own_data = data.duplicate()
+	roster.set_own_data(_own_data)
 
 
 func _managed() -> bool:

@@ -83,9 +83,16 @@ func tick(now: float) -> void:
 		var packet: PackedByteArray = datagram[0]
 		var ip: String = datagram[1]
 		var port: int = datagram[2]
+		if _link.relay_pings.is_pinging(ip, port): # A relay node's echo: its round trip.
+			var echo := HolePunchProtocol.parse(packet) as HolePunchProtocol.RelayEcho
+			if echo != null:
+				_link.relay_pings.hear(echo, ip, port, now)
+			continue
 		var message := HolePunchProtocol.parse(packet)
 		if _server.is_at(ip, port) and message != null and message.field("nonce") == _server.nonce:
 			_on_server(message, now)
+	if _link.relay_pings.finish(now):
+		_joiners.ask_relays_again(now) # With the round trips to the relay nodes, at once.
 	if not _linked:
 		_link.resend(now)
 	else:
@@ -138,6 +145,10 @@ func _on_server(message: HolePunchProtocol.Message, now: float) -> void:
 			if HolePunchPlan.decide(_our_nat, their_nat, true, false) != HolePunchPlan.Plan.DIRECT:
 				_joiners.find(key).relay_after = now # Punching alone cannot work, and the game's socket cannot probe.
 			_game.add_endpoints(key, _joiners.find(key))
+	elif message is HolePunchProtocol.RelayNodes:
+		# Relay nodes to choose from: ping them from the link's socket, then ask again with the figures.
+		var nodes := message as HolePunchProtocol.RelayNodes
+		_link.relay_pings.start(nodes.ticket, nodes.node_key, now)
 	elif message is HolePunchProtocol.RelayGranted:
 		var granted := message as HolePunchProtocol.RelayGranted
 		var joiner := _joiners.find(granted.peer_key)

@@ -28,6 +28,7 @@ extends RefCounted
 ## [signal SceneMultiplayer.peer_packet] skips those.
 
 const HolePunchAlias := preload("../players/hole_punch_alias.gd")
+const HolePunchMemberData := preload("hole_punch_member_data.gd")
 const HolePunchIpv6 := preload("../traversal/hole_punch_ipv6.gd")
 const HolePunchProtocol := preload("../generated/protocol.gd")
 
@@ -50,8 +51,16 @@ const MAX_BYTES := 64 + 2 * HolePunchProtocol.MAX_TEXT_LENGTH
 ## Most bytes of one player in the list.
 const ENTRY_BYTES := 52 + HolePunchProtocol.MAX_TEXT_LENGTH
 
+## The member data of the player [param key] is now [param data] (empty: it cleared it).
+@warning_ignore("unused_signal") # Each side emits it.
+signal player_data_changed(key: String, data: Dictionary)
+
 ## Messages dropped: malformed, or from a peer that may not send them.
 var dropped_messages := 0
+## Every player's member data, by key ([code]hole_punch_member_data.gd[/code]).
+var members := HolePunchMemberData.new()
+## This node's own member data ([method set_own_data]).
+var _own_data := {}
 var _node: Node
 ## ENet peer id -> when a message of ours last came from it, for the peers let in; -1.0 while
 ## none came yet (its clock is not running: see [method beat_to]).
@@ -71,9 +80,18 @@ func is_hosting() -> bool:
 	return false
 
 
-## The players, by key: on the host every player in the game, on a client the other players.
+## The players, by key: on the host every player in the game, on a client the other players;
+## each with its member data ([code]"data"[/code]).
 func players() -> Dictionary:
-	return _players.duplicate(true)
+	var all := _players.duplicate(true)
+	for key: String in all:
+		all[key]["data"] = members.of(key)
+	return all
+
+
+## This node's own member data is [param data] (checked already): shared as each side does.
+func set_own_data(data: Dictionary) -> void:
+	_own_data = data.duplicate()
 
 
 ## The ENet peer id of the player [param key], or 0 while not connected.
@@ -182,4 +200,4 @@ static func address(ip: String, port: int) -> String:
 ## [code]HolePunchAlias.encode()[/code] writes it (so it decodes to UTF-8 without control
 ## characters, and back to itself).
 static func is_alias(wire: String) -> bool:
-	return HolePunchProtocol.is_text(wire) and wire != "" and HolePunchAlias.encode(HolePunchAlias.decode(wire)) == wire
+	return HolePunchAlias.is_wire(wire)

@@ -89,8 +89,15 @@ func peer_id(key: String) -> int:
 func players() -> Dictionary:
 	var all := super()
 	if _host_key != "":
-		all[_host_key] = {"alias": _host.alias, "path": _host.path, "peer_id": peer_id(_host_key), "rtt": _host_rtt()}
+		all[_host_key] = {"alias": _host.alias, "path": _host.path, "peer_id": peer_id(_host_key), "rtt": _host_rtt(), "data": members.of(_host_key)}
 	return all
+
+
+## Our member data goes to the host now, when it let us in, else once it does.
+func set_own_data(data: Dictionary) -> void:
+	super(data)
+	if _in and _connected():
+		_api().send_bytes(HolePunchMemberData.to_host(_own_data), 1, MultiplayerPeer.TRANSFER_MODE_RELIABLE)
 
 
 ## The round trip (ms) to the host on our game connection, or -1 before the host let us in.
@@ -138,6 +145,8 @@ func _on_admitted(id: int) -> void:
 		var enet := _api().multiplayer_peer
 		if not enet.peer_disconnected.is_connected(_on_enet_closed):
 			enet.peer_disconnected.connect(_on_enet_closed)
+		if not _own_data.is_empty():
+			_api().send_bytes(HolePunchMemberData.to_host(_own_data), 1, MultiplayerPeer.TRANSFER_MODE_RELIABLE)
 		let_in.emit()
 
 
@@ -186,9 +195,30 @@ func _on_packet(id: int, data: PackedByteArray) -> void:
 		var left := message as HolePunchProtocol.GameLeft
 		var alias: String = _players[left.key].alias
 		_players.erase(left.key)
+		members.forget(left.key)
 		player_left.emit(left.key, alias, left.reason)
+	elif message is HolePunchProtocol.GameMemberData:
+		_take_data(message as HolePunchProtocol.GameMemberData)
 	else:
 		_take_refusal(message)
+
+
+## A player's member data, as the host shares it: the host's own (peer 1) or another player's,
+## named by its peer id in the host's list.
+func _take_data(message: HolePunchProtocol.GameMemberData) -> void:
+	var id := message.peer_id.to_int()
+	var key := _host_key if id == 1 else ""
+	for other: String in _players:
+		var player: Dictionary = _players[other]
+		if id > 1 and player.peer_id == id:
+			key = other
+	var read: Variant = HolePunchMemberData.read(message.name, message.value)
+	if key == "" or read == null:
+		dropped_messages += 1 # Ours (we know it), or malformed.
+		return
+	var data: Dictionary = read
+	if members.put(key, data):
+		player_data_changed.emit(key, members.of(key))
 
 
 func _take_refusal(message: HolePunchProtocol.Message) -> void:
@@ -219,6 +249,7 @@ func _take_roster(roster: HolePunchProtocol.GameRoster) -> bool:
 		if not fresh.has(key):
 			var alias: String = _players[key].alias
 			_players.erase(key)
+			members.forget(key)
 			player_left.emit(key, alias, "left")
 	for key: String in fresh:
 		var known := _players.has(key)

@@ -73,6 +73,9 @@ var _gate: HolePunchGameGate
 ## Player key -> its round trip (ms) as the players last heard it; when they may hear it next.
 var _shared_rtt := {}
 var _next_share := 0.0
+## Player key -> when its member data may be shared next; keys whose latest data waits for that.
+var _data_due := {}
+var _data_waiting := {}
 
 
 ## Admits the peers of [param game] on [param node]'s [SceneMultiplayer], the players punched
@@ -125,6 +128,9 @@ func rtt(id: int) -> int:
 ## [constant RTT_SHARE_INTERVAL] seconds.
 func tick(now: float, game_timeout: float) -> void:
 	super(now, game_timeout)
+	for key: String in _data_waiting.keys():
+		if now >= _data_due.get(key, 0.0):
+			_share_data(key, now)
 	if now < _next_share:
 		return
 	_next_share = now + RTT_SHARE_INTERVAL
@@ -176,6 +182,7 @@ func refuse(key: String, reason: String) -> bool:
 		return false
 	var player: Dictionary = _players[key]
 	_players.erase(key)
+	_forget(key)
 	_leaving.erase(key)
 	_attempted.erase(key)
 	_remember_refusal(key, reason)
@@ -196,10 +203,58 @@ func _signals(api: SceneMultiplayer) -> Array:
 	return [[api.peer_authenticating, _on_authenticating], [api.peer_connected, _on_admitted], [api.peer_disconnected, _on_closed], [api.peer_authentication_failed, _on_auth_failed], [api.peer_packet, _on_packet]]
 
 
-## A player's raw packets of ours: its heartbeats (the game's own packets are its business).
+## A player's raw packets of ours: its heartbeats and its member data (the game's own packets
+## are its business).
 func _on_packet(id: int, data: PackedByteArray) -> void:
-	if _heard.has(id) and HolePunchProtocol.parse_game(data) is HolePunchProtocol.GameBeat:
+	if not _heard.has(id) or data.size() < 4 or data.slice(0, 4).get_string_from_ascii() != "SHP-":
+		return
+	var message := HolePunchProtocol.parse_game(data)
+	if message is HolePunchProtocol.GameBeat:
 		heard(id, _clock.now())
+	elif message is HolePunchProtocol.GameMemberSet:
+		_take_data(id, message as HolePunchProtocol.GameMemberSet)
+	else:
+		dropped_messages += 1
+
+
+## The member data player [param id] set: kept, and shared with every player now or, within
+## [code]HolePunchMemberData.INTERVAL[/code] of its last share, then (the latest wins).
+func _take_data(id: int, message: HolePunchProtocol.GameMemberSet) -> void:
+	var key := _key_of(id)
+	var read: Variant = HolePunchMemberData.read(message.name, message.value)
+	if key == "" or read == null:
+		dropped_messages += 1
+		return
+	var data: Dictionary = read
+	if not members.put(key, data):
+		return
+	player_data_changed.emit(key, members.of(key))
+	_data_waiting[key] = true
+	if _clock.now() >= _data_due.get(key, 0.0):
+		_share_data(key, _clock.now())
+
+
+## Sends the member data of player [param key] to every player.
+func _share_data(key: String, now: float) -> void:
+	_data_waiting.erase(key)
+	_data_due[key] = now + HolePunchMemberData.INTERVAL
+	if _players.has(key):
+		var id: int = _players[key].peer_id
+		_send_all(HolePunchMemberData.to_players(id, members.of(key)))
+
+
+func set_own_data(data: Dictionary) -> void:
+	super(data)
+	_send_all(HolePunchMemberData.to_players(1, data))
+
+
+## The key of the player let in as ENet peer [param id], or "".
+func _key_of(id: int) -> String:
+	for key: String in _players:
+		var player: Dictionary = _players[key]
+		if player.peer_id == id:
+			return key
+	return ""
 
 
 ## A player silent for [member HolePunch.game_timeout]: its connection is closed, so it leaves.
@@ -306,6 +361,20 @@ func _on_admitted(id: int) -> void:
 		player_path.emit(key, path)
 	beat_to(id) # Its side may let us in seconds later through loss: it beats from then on.
 	_broadcast()
+	_send_data_to(id)
+
+
+## Sends player [param id], just let in, everyone's member data: the host's and each player's.
+func _send_data_to(id: int) -> void:
+	var packets: Array[PackedByteArray] = []
+	if not _own_data.is_empty():
+		packets.append(HolePunchMemberData.to_players(1, _own_data))
+	for key: String in members.keys():
+		var other: int = _players[key].peer_id if _players.has(key) else 0
+		if other > 0 and other != id:
+			packets.append(HolePunchMemberData.to_players(other, members.of(key)))
+	for packet in packets:
+		_api().send_bytes(packet, id, MultiplayerPeer.TRANSFER_MODE_RELIABLE)
 
 
 ## A player's connection closed (it left, or was silent for [member HolePunch.game_timeout]): it
@@ -337,6 +406,7 @@ func _gone(key: String, id: int) -> void:
 		return
 	var alias: String = _players[key].alias
 	_players.erase(key)
+	_forget(key)
 	_leaving.erase(key)
 	_attempted.erase(key)
 	player_left.emit(key, alias, "left")
@@ -436,6 +506,13 @@ func _send_all(packet: PackedByteArray) -> void:
 		var remote := _game.get_peer(id)
 		if remote != null and remote.get_state() == ENetPacketPeer.STATE_CONNECTED: # Not one being let go.
 			_api().send_bytes(packet, id, MultiplayerPeer.TRANSFER_MODE_RELIABLE)
+
+
+## Forgets what the player [param key] shared: it is gone.
+func _forget(key: String) -> void:
+	members.forget(key)
+	_data_due.erase(key)
+	_data_waiting.erase(key)
 
 
 func _remember_refusal(key: String, reason: String) -> void:

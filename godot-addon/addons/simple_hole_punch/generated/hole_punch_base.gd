@@ -133,6 +133,11 @@ signal player_left(key: String, alias: String, reason: String)
 ## [param path]: "local", "public", "mapped" or "relay" (see [signal peer_path]).
 @warning_ignore("unused_signal") # HolePunch emits it.
 signal player_path(key: String, path: String)
+## In a game the node runs ([member manage_game_peer]), on every machine: a player's member data changed ([method set_member_data]), the host's included; also once for each player that has some when this node comes into the game. [code]data[/code] in [method get_players] holds it too.
+## [param key]: The player's public key (on a client, the host's for the host's own).
+## [param data]: Its member data now, names to values (Strings); empty when it cleared it.
+@warning_ignore("unused_signal") # HolePunch emits it.
+signal player_data_changed(key: String, data: Dictionary)
 ## Host: this node refused a player by itself, before [signal player_joined] (which never comes for it), before the handover or as a late joiner: its password was wrong or missing ([member password]), or the session was full ([member max_players]). The player gets [signal failed] with [code]WRONG_PASSWORD[/code] or [code]SESSION_FULL[/code].
 ## [param key]: The player's public key.
 ## [param alias]: The alias it told, decoded to UTF-8.
@@ -289,7 +294,7 @@ func refuse_player(key: String, reason: String) -> Error:
 	return _api_refuse_player(key, reason)
 
 
-## The players this node knows, by public key: [code]{"alias": String, "path": String, "peer_id": int, "rtt": int}[/code]. Before the handover, the peers it punched to. In a game the node runs ([member manage_game_peer]), every player on every machine: the host lists who is in the game, late joiners included, and tells each client, which has the host and every other player ([code]path[/code] is that player's path to the host: [code]local[/code], [code]public[/code], [code]mapped[/code] or [code]relay[/code], as in [signal peer_path]; [signal player_path] says when it changes). [code]peer_id[/code] is the ENet peer id once connected (1 for the host), else 0. [code]rtt[/code] is the round trip in milliseconds on the game connection, as ENet measures it, current at each call: on the host each player's; on a client the host's, and each other player's to the host as the host last shared it (it shares them when they move, at most every two seconds); -1 while unknown (before the game). Empty once this node's attempt or game ended with [signal failed], as after [method leave].
+## The players this node knows, by public key: [code]{"alias": String, "path": String, "peer_id": int, "rtt": int, "data": Dictionary}[/code]. Before the handover, the peers it punched to. In a game the node runs ([member manage_game_peer]), every player on every machine: the host lists who is in the game, late joiners included, and tells each client, which has the host and every other player ([code]path[/code] is that player's path to the host: [code]local[/code], [code]public[/code], [code]mapped[/code] or [code]relay[/code], as in [signal peer_path]; [signal player_path] says when it changes). [code]peer_id[/code] is the ENet peer id once connected (1 for the host), else 0. [code]rtt[/code] is the round trip in milliseconds on the game connection, as ENet measures it, current at each call: on the host each player's; on a client the host's, and each other player's to the host as the host last shared it (it shares them when they move, at most every two seconds); -1 while unknown (before the game). [code]data[/code] is its member data ([method set_member_data]), empty before the game. Empty once this node's attempt or game ended with [signal failed], as after [method leave].
 func get_players() -> Dictionary:
 	return _api_get_players()
 
@@ -320,6 +325,12 @@ func get_session_id() -> String:
 ## [param metadata]: The lobby's name, mode, map and version (missing ones empty).
 func publish_session(metadata: Dictionary) -> Error:
 	return _api_publish_session(metadata)
+
+
+## In a game the node runs ([member manage_game_peer]): this player's member data, a few small text entries about itself (a team, a colour, "ready") that the host shares with every player ([signal player_data_changed] on each, [code]data[/code] in [method get_players]). All of it each time: an empty dictionary clears it. At most 8 entries, each name at most 24 bytes and each value at most 96 once percent-encoded as an alias is (a value of 32 ASCII characters, or 16 accented letters), without control characters; the host passes on one player's changes at most twice a second (the latest wins). Set before the game starts, it goes once this node is in; it stays for the games this node runs after. Returns [constant OK], [constant ERR_INVALID_PARAMETER] for data that is not Strings or too much, or [constant ERR_UNAVAILABLE] without [member manage_game_peer].
+## [param data]: Names to values, both Strings.
+func set_member_data(data: Dictionary) -> Error:
+	return _api_set_member_data(data)
 
 
 ## Asks the server for a page of its public lobby list; [signal sessions_listed] brings it. [param filter] may hold exact values that listed sessions must have ([code]"name"[/code], [code]"mode"[/code], [code]"map"[/code], [code]"version"[/code]), [code]"not_full": true[/code] for sessions with room, [code]"after"[/code] (the [param next] of the page before) and [code]"server_key"[/code] (default: [member server]). It works whether or not a session is under way, from a socket of its own; a newer call replaces a page still awaited. Returns [constant OK], or [constant ERR_INVALID_PARAMETER] without a server or for a value too long.
@@ -365,6 +376,7 @@ static func describe(reason: Failure, detail: String) -> String:
 @abstract func _api_get_local_port() -> int
 @abstract func _api_get_session_id() -> String
 @abstract func _api_publish_session(metadata: Dictionary) -> Error
+@abstract func _api_set_member_data(data: Dictionary) -> Error
 @abstract func _api_list_sessions(filter: Dictionary) -> Error
 @abstract func _api_get_short_code() -> String
 @abstract func _api_diagnose_nat(serv_key: String) -> void

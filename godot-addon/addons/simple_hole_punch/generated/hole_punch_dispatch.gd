@@ -39,6 +39,10 @@ func _dispatch(message: HolePunchProtocol.Message, ip: String, port: int) -> voi
 			_on_refused(message as HolePunchProtocol.Refused, ip, port)
 		"RC":
 			_on_return_cookie(message as HolePunchProtocol.ReturnCookie, ip, port)
+		"RN":
+			_on_relay_nodes(message as HolePunchProtocol.RelayNodes, ip, port)
+		"RE":
+			_on_relay_echo(message as HolePunchProtocol.RelayEcho, ip, port)
 		"RG":
 			_on_relay_granted(message as HolePunchProtocol.RelayGranted, ip, port)
 		"RA":
@@ -73,6 +77,8 @@ func _on_leave(message: HolePunchProtocol.Leave, _ip: String, _port: int) -> voi
 func _on_refused_join(message: HolePunchProtocol.RefusedJoin, _ip: String, _port: int) -> void: _unhandled_message(message)
 func _on_refused(message: HolePunchProtocol.Refused, _ip: String, _port: int) -> void: _unhandled_message(message)
 func _on_return_cookie(message: HolePunchProtocol.ReturnCookie, _ip: String, _port: int) -> void: _unhandled_message(message)
+func _on_relay_nodes(message: HolePunchProtocol.RelayNodes, _ip: String, _port: int) -> void: _unhandled_message(message)
+func _on_relay_echo(message: HolePunchProtocol.RelayEcho, _ip: String, _port: int) -> void: _unhandled_message(message)
 func _on_relay_granted(message: HolePunchProtocol.RelayGranted, _ip: String, _port: int) -> void: _unhandled_message(message)
 func _on_relay_bound(message: HolePunchProtocol.RelayBound, _ip: String, _port: int) -> void: _unhandled_message(message)
 func _on_nat_answer(message: HolePunchProtocol.NatAnswer, _ip: String, _port: int) -> void: _unhandled_message(message)

@@ -33,6 +33,9 @@ const REFUSED_JOIN := "RJ"
 const REFUSED := "RF"
 const RETURN_COOKIE := "RC"
 const RELAY_REQUEST := "RQ"
+const RELAY_NODES := "RN"
+const RELAY_PING := "RP"
+const RELAY_ECHO := "RE"
 const RELAY_GRANTED := "RG"
 const RELAY_BIND := "RB"
 const RELAY_BOUND := "RA"
@@ -47,9 +50,11 @@ const GAME_HELLO := "SHP-HELLO"
 const GAME_ROSTER := "SHP-ROSTER"
 const GAME_LEFT := "SHP-LEFT"
 const GAME_REFUSED := "SHP-REFUSED"
+const GAME_MEMBER_SET := "SHP-SET"
+const GAME_MEMBER_DATA := "SHP-DATA"
 const GAME_BEAT := "SHP-BEAT"
 ## Codes a client accepts only from its server's address.
-const SERVER_CODES: Array[String] = ["HR", "JR", "NJ", "BK", "RF", "RC", "RG", "NA", "IA", "LD", "LL"]
+const SERVER_CODES: Array[String] = ["HR", "JR", "NJ", "BK", "RF", "RC", "RN", "RG", "NA", "IA", "LD", "LL"]
 ## What a random joiner, never told its session id, puts after the server key in RQ: the server
 ## finds the session by the pair.
 const UNKNOWN_SESSION_SUFFIX := "cycy"
@@ -236,6 +241,25 @@ class RelayRequest extends Message:
 	var session_id: String
 	var peer_key: String
 	var nonce: String
+	var pings: String
+
+
+## [code]RN[/code] (server_to_client): Ours: answer to an RQ without pings (and with a nonce) when more than one relay node could relay the pair: the candidate nodes, and a ticket to ping them with (RP). The node then sends its RQ again with the round trips it measured; without them the instance picks a node by load.
+class RelayNodes extends Message:
+	var ticket: String
+	var nonce: String
+	var node_key: PackedStringArray
+
+
+## [code]RP[/code] (client_to_server): Ours: a round-trip probe to a relay node, with the ticket from RN. The node answers RE only when the ticket is signed, unexpired, and for the IP address the RP comes from, so it never reflects datagrams at a third party.
+class RelayPing extends Message:
+	var ticket: String
+	var nonce: String
+
+
+## [code]RE[/code] (server_to_client): Ours: a relay node's answer to RP, shorter than it.
+class RelayEcho extends Message:
+	var nonce: String
 
 
 ## [code]RG[/code] (server_to_client): Answer to RQ once both sides asked: a relay port for this pair, and this side's secret for binding to it.
@@ -356,6 +380,19 @@ class GameRefused extends Message:
 	var reason: String
 
 
+## [code]SHP-SET[/code] (game_connection): Player to host (raw, reliable), once let in: its member data as it now stands (set_member_data), all of it; again when it changes, and after each time it is let in. The host keeps it and shares it with every player in SHP-DATA, at most every 500 ms per player (the latest wins).
+class GameMemberSet extends Message:
+	var name: PackedStringArray
+	var value: PackedStringArray
+
+
+## [code]SHP-DATA[/code] (game_connection): Host to every player (raw, reliable): a player's member data as it now stands (none: it set none, or cleared it). Sent when it changes, and to a player let in for every player that has some, the host's own included.
+class GameMemberData extends Message:
+	var peer_id: String
+	var name: PackedStringArray
+	var value: PackedStringArray
+
+
 ## [code]SHP-BEAT[/code] (game_connection): Either way (raw, unreliable), ten times per game_timeout once let in: a peer not heard for game_timeout since its first heartbeat has gone, whatever ENet thinks yet.
 class GameBeat extends Message:
 	pass
@@ -386,7 +423,10 @@ const MESSAGES := {
 	"RJ": [RefusedJoin, [["reason", "text"], ["secret", "token?"]], 0, 0, 404],
 	"RF": [Refused, [["reason", "word", ["server_full", "address_limit", "session_full"]], ["nonce", "token"]], 0, 0, 33],
 	"RC": [ReturnCookie, [["cookie", "token"], ["nonce", "token"]], 0, 0, 36],
-	"RQ": [RelayRequest, [["session_id", "session_id"], ["peer_key", "key"], ["nonce", "token?"]], 0, 0, 77],
+	"RQ": [RelayRequest, [["session_id", "session_id"], ["peer_key", "key"], ["nonce", "token?"], ["pings", "text?"]], 0, 0, 150],
+	"RN": [RelayNodes, [["ticket", "text"], ["nonce", "token"], ["node_key", "key*"]], 2, 3, 83],
+	"RP": [RelayPing, [["ticket", "text"], ["nonce", "token"]], 0, 0, 44],
+	"RE": [RelayEcho, [["nonce", "token"]], 0, 0, 19],
 	"RG": [RelayGranted, [["peer_key", "key"], ["relay_key", "key"], ["token", "token"], ["nonce", "token?"], ["grant", "text?"]], 0, 0, 127],
 	"RB": [RelayBind, [["token", "token"], ["grant", "text?"]], 0, 0, 84],
 	"RA": [RelayBound, [["token", "token"]], 0, 0, 19],
@@ -404,6 +444,8 @@ const GAME_MESSAGES := {
 	"SHP-ROSTER": [GameRoster, [["key", "key*"], ["alias", "text*"], ["peer_id", "peer_id*"], ["path", "word*", ["local", "public", "mapped", "relay"]], ["rtt", "count*"]], 0, 1024, 437258],
 	"SHP-LEFT": [GameLeft, [["key", "key"], ["reason", "word", ["left", "removed"]]], 0, 0, 29],
 	"SHP-REFUSED": [GameRefused, [["reason", "text"]], 0, 0, 396],
+	"SHP-SET": [GameMemberSet, [["name", "text*"], ["value", "text*"]], 0, 8, 983],
+	"SHP-DATA": [GameMemberData, [["peer_id", "count"], ["name", "text*"], ["value", "text*"]], 0, 8, 995],
 	"SHP-BEAT": [GameBeat, [], 0, 0, 8],
 }
 
@@ -498,7 +540,10 @@ static func encode_leave(secret: String) -> PackedByteArray: return wire().encod
 static func encode_refused_join(reason: String, secret: String = "") -> PackedByteArray: return wire().encode_values(REFUSED_JOIN, [reason, secret])
 static func encode_refused(reason: String, nonce: String) -> PackedByteArray: return wire().encode_values(REFUSED, [reason, nonce])
 static func encode_return_cookie(cookie: String, nonce: String) -> PackedByteArray: return wire().encode_values(RETURN_COOKIE, [cookie, nonce])
-static func encode_relay_request(session_id: String, peer_key: String, nonce: String = "") -> PackedByteArray: return wire().encode_values(RELAY_REQUEST, [session_id, peer_key, nonce])
+static func encode_relay_request(session_id: String, peer_key: String, nonce: String = "", pings: String = "") -> PackedByteArray: return wire().encode_values(RELAY_REQUEST, [session_id, peer_key, nonce, pings])
+static func encode_relay_nodes(ticket: String, nonce: String, node_key: PackedStringArray) -> PackedByteArray: return wire().encode_values(RELAY_NODES, [ticket, nonce, node_key])
+static func encode_relay_ping(ticket: String, nonce: String) -> PackedByteArray: return wire().encode_values(RELAY_PING, [ticket, nonce])
+static func encode_relay_echo(nonce: String) -> PackedByteArray: return wire().encode_values(RELAY_ECHO, [nonce])
 static func encode_relay_granted(peer_key: String, relay_key: String, token: String, nonce: String = "", grant: String = "") -> PackedByteArray: return wire().encode_values(RELAY_GRANTED, [peer_key, relay_key, token, nonce, grant])
 static func encode_relay_bind(token: String, grant: String = "") -> PackedByteArray: return wire().encode_values(RELAY_BIND, [token, grant])
 static func encode_relay_bound(token: String) -> PackedByteArray: return wire().encode_values(RELAY_BOUND, [token])
@@ -513,4 +558,6 @@ static func encode_game_hello(alias: String, payload: String, proof: String = ""
 static func encode_game_roster(key: PackedStringArray, alias: PackedStringArray, peer_id: PackedStringArray, path: PackedStringArray, rtt: PackedStringArray) -> PackedByteArray: return game_wire().encode_values(GAME_ROSTER, [key, alias, peer_id, path, rtt])
 static func encode_game_left(key: String, reason: String) -> PackedByteArray: return game_wire().encode_values(GAME_LEFT, [key, reason])
 static func encode_game_refused(reason: String) -> PackedByteArray: return game_wire().encode_values(GAME_REFUSED, [reason])
+static func encode_game_member_set(name: PackedStringArray, value: PackedStringArray) -> PackedByteArray: return game_wire().encode_values(GAME_MEMBER_SET, [name, value])
+static func encode_game_member_data(peer_id: String, name: PackedStringArray, value: PackedStringArray) -> PackedByteArray: return game_wire().encode_values(GAME_MEMBER_DATA, [peer_id, name, value])
 static func encode_game_beat() -> PackedByteArray: return game_wire().encode_values(GAME_BEAT, [])

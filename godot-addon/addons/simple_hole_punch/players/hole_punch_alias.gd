@@ -70,6 +70,12 @@ static func decode(wire: String) -> String:
 	return bytes.get_string_from_utf8() if _is_utf8(bytes) else wire
 
 
+## Whether [param wire] is a text in our wire form: printable ASCII as [method encode] writes it
+## (so it decodes to UTF-8 without control characters, and back to itself), not empty.
+static func is_wire(wire: String) -> bool:
+	return HolePunchProtocol.is_text(wire) and wire != "" and encode(decode(wire)) == wire
+
+
 ## Whether [param bytes] are well-formed UTF-8 (checked first: Godot's decoder complains aloud).
 static func _is_utf8(bytes: PackedByteArray) -> bool:
 	var i := 0

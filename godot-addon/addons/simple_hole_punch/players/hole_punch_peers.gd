@@ -93,6 +93,20 @@ func add(public_key: String, lan_key: String, secret: String, our_public_key: St
 	return true
 
 
+## Whether a relay is being asked for towards some peer.
+func asking_relay() -> bool:
+	for peer: HolePunchPeer in _peers:
+		if peer.relay.state == HolePunchRelayLink.State.REQUESTING:
+			return true
+	return false
+
+
+## Sends every pending relay request again at [param now] (the round trips to the nodes are known).
+func ask_relays_again(now: float) -> void:
+	for peer: HolePunchPeer in _peers:
+		peer.relay.ask_again(now)
+
+
 ## Drops [param peer] for good in this session (the host refused it).
 func remove(peer: HolePunchPeer) -> void:
 	_peers.erase(peer)

@@ -3,8 +3,9 @@ extends RefCounted
 ## is: before the handover, the peers it punched (a host's only once admitted: its JP heard, and
 ## not refused) and, on a client, the other players its host lists in the game; once a host's game
 ## runs, the game's roster, which then holds everyone. Each player is
-## [code]{"alias": String, "path": String, "peer_id": int, "rtt": int}[/code] by public key
-## ([code]rtt[/code] in milliseconds, -1 while unknown: before the game).
+## [code]{"alias": String, "path": String, "peer_id": int, "rtt": int, "data": Dictionary}[/code] by
+## public key ([code]rtt[/code] in milliseconds, -1 while unknown: before the game; [code]data[/code]
+## its member data, empty before the game).
 
 const HolePunchAlias := preload("hole_punch_alias.gd")
 const HolePunchGamePeer := preload("../game/hole_punch_game_peer.gd")
@@ -20,6 +21,8 @@ static func of(peers: Array[HolePunchPeer], we_host: bool, game: HolePunchGamePe
 	for peer in peers:
 		if we_host and not peer.admitted:
 			continue # Its JP awaited, or being refused: not a player yet.
-		players[peer.public_key] = {"alias": HolePunchAlias.decode(peer.name), "path": peer.shown_path(), "peer_id": game.peer_id(peer.public_key), "rtt": -1}
-	players.merge(game.roster.players()) # A client's roster: the other players, from the host.
+		players[peer.public_key] = {"alias": HolePunchAlias.decode(peer.name), "path": peer.shown_path(), "peer_id": game.peer_id(peer.public_key), "rtt": -1, "data": {}}
+	# A client's roster, once its game runs: the other players from the host, and the host as the
+	# game sees it now (its round trip, its member data), over what punching knew of it.
+	players.merge(game.roster.players(), true)
 	return players

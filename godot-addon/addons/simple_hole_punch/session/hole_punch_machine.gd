@@ -6,6 +6,7 @@ extends "hole_punch_traffic.gd"
 
 const HolePunchCodeText := preload("hole_punch_code_text.gd")
 const HolePunchLobby := preload("hole_punch_lobby.gd")
+const HolePunchMemberData := preload("../game/hole_punch_member_data.gd")
 const HolePunchServerName := preload("hole_punch_server_name.gd")
 
 ## The key [member HolePunch.server] resolved to when this session started ("" without one).
@@ -42,6 +43,7 @@ func start() -> void:
 	_game.player_refused.connect(_node.player_refused.emit)
 	_game.player_payload.connect(_node.player_payload.emit)
 	_game.player_path.connect(_node.player_path.emit)
+	_game.player_data_changed.connect(_node.player_data_changed.emit)
 	_game.connected.connect(_node.game_connected.emit)
 	_game.failed.connect(func(err: Error) -> void: _end_in_game(HolePunchBase.Failure.GAME_CONNECT_FAILED, error_string(err)))
 	_game.refused.connect(func(reason: String) -> void: _end_in_game(HolePunchFailures.of_refusal(reason), reason))
@@ -186,6 +188,16 @@ func publish_session(metadata: Dictionary) -> Error:
 	var listing := PackedStringArray([str(cap), HolePunchAlias.cut(_names.own_alias, HolePunchLobby.MAX_BYTES["name"])])
 	listing.append_array(values)
 	_server.publish(_session_id, listing)
+	return OK
+
+
+func set_member_data(data: Dictionary) -> Error:
+	_settings.take(_node)
+	if not _settings.manage_game_peer:
+		return ERR_UNAVAILABLE
+	if not HolePunchMemberData.accepts(data):
+		return ERR_INVALID_PARAMETER
+	_game.set_member_data(data)
 	return OK
 
 

@@ -138,6 +138,14 @@ func _on_join_go(_message: HolePunchProtocol.JoinGo, ip: String, port: int) -> v
 		_finish_client()
 
 
+func _on_relay_nodes(message: HolePunchProtocol.RelayNodes, _ip: String, _port: int) -> void:
+	# Only while asking for a relay: the node pings the candidates, then asks again with the figures.
+	if not phase in [Phase.PUNCHING, Phase.CLOSING] or not _peers.asking_relay():
+		dropped_datagrams += 1
+		return
+	_server.relay_pings.start(message.ticket, message.node_key, _now())
+
+
 func _on_relay_granted(message: HolePunchProtocol.RelayGranted, _ip: String, _port: int) -> void:
 	var peer := _peers.find(message.peer_key)
 	if peer == null or peer.path != "" or not peer.relay.grant(message.relay_key, message.token, _server.ip, _now(), message.grant):

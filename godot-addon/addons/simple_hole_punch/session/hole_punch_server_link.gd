@@ -23,6 +23,7 @@ extends RefCounted
 
 const HolePunchIpv6 := preload("../traversal/hole_punch_ipv6.gd")
 const HolePunchNonce := preload("hole_punch_nonce.gd")
+const HolePunchRelayPings := preload("../traversal/hole_punch_relay_pings.gd")
 const HolePunchProtocol := preload("../generated/protocol.gd")
 const HolePunchRetry := preload("hole_punch_retry.gd")
 const HolePunchServerLink := preload("hole_punch_server_link.gd")
@@ -58,6 +59,8 @@ var _keep_alive_next := INF
 ## Host: what it publishes in the lobby list (LP's cap, alias, name, mode, map and version), sent
 ## with each keep-alive until the server confirms it (LD); empty when nothing waits.
 var _listing := PackedStringArray()
+## The round trips to the relay nodes the server listed (RN), sent with RQ once measured.
+var relay_pings: HolePunchRelayPings
 
 
 ## The server [param server_key], reached through [param send_to]
@@ -72,6 +75,7 @@ func _init(settings: HolePunchSettings, send_to: Callable, server_key: String, w
 	port = address.port
 	_retry = HolePunchRetry.new(settings.request_interval, settings.max_request_interval)
 	_ip6_retry = HolePunchRetry.new(settings.request_interval, settings.max_request_interval)
+	relay_pings = HolePunchRelayPings.new(send_to)
 	if with_nonce:
 		nonce = HolePunchNonce.fresh()
 
@@ -259,10 +263,13 @@ func say_alive(session_id: String) -> void:
 
 
 ## Sends RQ: a relay towards the peer [param peer_key] in the session [param session_id] (empty
-## for a random joiner).
+## for a random joiner), with the round trips to the relay nodes once measured; nothing while
+## they are being measured (the RQ that carries them follows).
 func ask_relay(session_id: String, peer_key: String) -> void:
+	if relay_pings.state == HolePunchRelayPings.State.PINGING:
+		return
 	var id := session_id if session_id != "" else key + HolePunchProtocol.UNKNOWN_SESSION_SUFFIX
-	send(HolePunchProtocol.encode_relay_request(id, peer_key, nonce))
+	send(HolePunchProtocol.encode_relay_request(id, peer_key, nonce, relay_pings.figures()))
 
 
 ## Host: ends the session [param session_id] at the server, in [param copies] copies (nothing

@@ -15,6 +15,11 @@ var _handover := ["", 0]
 func _receive(packet: PackedByteArray, ip: String, port: int) -> void:
 	# The sender first: nothing from an address we do not know is even parsed.
 	var from_server := _server.is_at(ip, port)
+	if not from_server and _server.relay_pings.is_pinging(ip, port):
+		var echo := HolePunchProtocol.parse(packet) as HolePunchProtocol.RelayEcho
+		if echo == null or not _server.relay_pings.hear(echo, ip, port, _now()):
+			dropped_datagrams += 1
+		return
 	var peer := null if from_server or _peers == null else _peers.at(ip, port)
 	if not from_server and peer == null:
 		dropped_datagrams += 1
@@ -47,6 +52,8 @@ func _tick(now: float) -> void:
 	elif phase == Phase.HANDING_OVER and now - _last_join_host >= _settings.handover_timeout:
 		_finish_client()
 	elif phase == Phase.PUNCHING or phase == Phase.CLOSING:
+		if _server.relay_pings.finish(now):
+			_peers.ask_relays_again(now) # With the round trips, at once.
 		for gone: Array in _peers.tick(now):
 			var peer: HolePunchPeer = gone[0]
 			var lost: bool = gone[1] == HolePunchPeers.Gone.LOST

@@ -46,6 +46,12 @@ func request(now: float) -> void:
 	_retry.start(now)
 
 
+## Asks again at once at [param now] when still asking (the round trips to the nodes are known).
+func ask_again(now: float) -> void:
+	if state == State.REQUESTING:
+		_retry.start(now)
+
+
 ## Takes the grant of [param relay_key] with [param grant_token] when one is awaited and the relay
 ## is at [param server_ip], or anywhere with a relay node's [param signed_grant]; returns whether
 ## it was taken.
