@@ -32,6 +32,14 @@ export const gameMessages: readonly MessageSpec[] = [
         name: 'proof', type: 'token', blank: true, optional: true,
         doc: 'The proof of its password (as in JP), empty when it set none; a node that knows no passwords leaves the field out.',
       },
+      {
+        name: 'rejoin_key', type: 'key', optional: true,
+        doc: 'A player rejoining after a drop: the key it had in the game (its new connection has a new one); absent for any other hello.',
+      },
+      {
+        name: 'rejoin_proof', type: 'token', optional: true,
+        doc: 'With rejoin_key: the proof of the rejoin secret the host gave it (SHP-REJOIN), keyed by the new pair\'s secret from the server, as a password\'s proof is.',
+      },
     ],
   },
   {
@@ -49,11 +57,19 @@ export const gameMessages: readonly MessageSpec[] = [
     ],
   },
   {
+    code: 'SHP-REJOIN', name: 'game_rejoin', direction: 'game_connection',
+    doc: 'Host to one player, in authentication, just before its welcome (SHP-ROSTER), when the host allows rejoining (rejoin_grace): the secret that player proves when it rejoins after a drop, and how long the host keeps its place. Sent to that player alone, a new secret at each welcome.',
+    fields: [
+      { name: 'secret', type: 'token', doc: 'A random secret (eight random bytes, as bigrams).' },
+      { name: 'grace', type: 'count', doc: 'The host\'s rejoin_grace, in milliseconds.' },
+    ],
+  },
+  {
     code: 'SHP-LEFT', name: 'game_left', direction: 'game_connection',
     doc: 'Host to every player (raw, reliable): a player is gone.',
     fields: [
       { name: 'key', type: 'key', doc: 'The player\'s public key.' },
-      { name: 'reason', type: 'word', values: ['left', 'removed'], doc: 'left: its connection closed or went silent; removed: the host removed it.' },
+      { name: 'reason', type: 'word', values: ['left', 'removed', 'dropped'], doc: 'left: its connection closed, or went silent and did not come back; removed: the host removed it; dropped: its connection went silent, and it may rejoin within the host\'s rejoin_grace (the same key comes back in SHP-ROSTER, or SHP-LEFT with left follows).' },
     ],
   },
   {

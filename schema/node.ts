@@ -84,7 +84,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       params: [
         { name: 'key', type: 'String', doc: 'The player\'s public key.' },
         { name: 'alias', type: 'String', doc: 'Its alias (empty when it never told one).' },
-        { name: 'reason', type: 'String', doc: '[code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay), [code]removed[/code] (by the host) or [code]left[/code] (it left, or its game connection closed or went silent for [member game_timeout] and did not come back: a fresh attempt of its own already being let in keeps it, unless that attempt fails).' },
+        { name: 'reason', type: 'String', doc: '[code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay), [code]removed[/code] (by the host) [code]left[/code] (it left, or its game connection closed or went silent for [member game_timeout] and did not come back: a fresh attempt of its own already being let in keeps it, unless that attempt fails; a dropped player whose [member rejoin_grace] ended) or [code]dropped[/code] (with [member rejoin_grace]: its game connection went silent for [member game_timeout]; the same key comes back in [signal player_joined], or [code]left[/code] follows when the grace ends).' },
       ],
     },
     {
@@ -106,7 +106,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       params: [
         { name: 'key', type: 'String', doc: 'The player\'s public key.' },
         { name: 'alias', type: 'String', doc: 'The alias it told, decoded to UTF-8.' },
-        { name: 'reason', type: 'String', doc: '[code]wrong_password[/code] or [code]full[/code].' },
+        { name: 'reason', type: 'String', doc: '[code]wrong_password[/code] or [code]full[/code]; for a rejoin after a drop ([member rejoin_grace]), [code]rejoin_expired[/code] or [code]rejoin_refused[/code] ([param key] is then the new connection\'s), and [code]closed[/code] for a new player of a session kept open for rejoins alone.' },
       ],
     },
     {
@@ -119,6 +119,10 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
     {
       name: 'game_connected', doc: 'With [member manage_game_peer] on: the game\'s [ENetMultiplayerPeer] is connected, already set on this node\'s [MultiplayerAPI]: a listening server on a host, a client the host let in on a joiner. On a client it comes before any packet of the host\'s game: a world built in its handler is there for the host\'s first RPC, even one sent in the host\'s [signal MultiplayerAPI.peer_connected] handler.',
       params: [{ name: 'peer', type: 'MultiplayerPeer', doc: 'The connected peer.' }],
+    },
+    {
+      name: 'rejoining', doc: 'Client, in a game the node runs ([member manage_game_peer]) whose host allows rejoining ([member rejoin_grace]): the host went silent for [member game_timeout] (this player\'s connection dropped, most likely: a network change, a NAT mapping that expired), so the node rejoins the same game by itself, with the same code, key and alias, within the host\'s grace. The old game peer is closed without a word to the host (the host lists the player as [code]dropped[/code]); [signal game_connected] comes again with the new peer once the host let this player back in, or [signal failed] when it did not ([code]REJOIN_EXPIRED[/code], [code]REJOIN_REFUSED[/code], or [code]HOST_LEFT[/code] when the host is gone). The other players stay listed meanwhile: only changes come as [signal player_joined] and [signal player_left].',
+      params: [{ name: 'host_key', type: 'String', doc: 'The host\'s key.' }],
     },
   ],
   api: [
@@ -238,6 +242,8 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
     { name: 'game_connect_failed', doc: 'The game peer could not start or connect ([member manage_game_peer]).' },
     { name: 'wrong_password', doc: 'The host\'s node refused this player: its [member password] was not the host\'s (or it set none where the host has one).' },
     { name: 'payload_too_long', doc: 'The [member join_payload] is longer than 32 characters, or has control characters: [method join_session] and [method random_session] refuse it, with the limit and the size in the detail.' },
+    { name: 'rejoin_expired', doc: 'A rejoin after a drop came too late: the host no longer keeps this player\'s place ([member rejoin_grace] ended), or never had it.' },
+    { name: 'rejoin_refused', doc: 'A rejoin after a drop did not prove the rejoin secret the host gave this player.' },
   ],
   node: {
     doc: [
@@ -307,6 +313,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
             doc: 'The session\'s password, set on the host and on each joiner (any text, UTF-8). The host\'s node checks it itself, before the handover and for every late joiner, and refuses a joiner whose password differs or who set none: that player gets [signal failed] with [code]WRONG_PASSWORD[/code], the host [signal player_refused] with [code]wrong_password[/code] and never [signal player_joined]. Empty on the host: everyone may join. It never travels in clear: a joiner sends a proof keyed by the secret the server gave the pair (an HMAC-SHA256), so it needs this project\'s server on both sides ([member original_server] off) and peers of ours; an original peer cannot prove one and is refused by a host that has one. Someone who reads the pair\'s traffic can still try guesses against the proof offline: choose a password that is not a word.',
           },
           { name: 'join_payload', type: 'String', default: '', doc: 'Joiner: a small payload for the host\'s game to decide on (a version, a team), UTF-8, at most 32 characters; longer, [method join_session] refuses it with [code]PAYLOAD_TOO_LONG[/code]. Our joiners always send it, empty too; the host gets it in [signal player_payload] just before [signal player_joined], having waited for it after the alias at most a second (four [member keep_open_interval]s when longer): an original peer, which sends none, then joins without it. For a password use [member password], which the node checks itself.' },
+          { name: 'rejoin_grace', type: 'float', default: 0.0, range: [0.0, 600.0, 0.5], unit: 's', doc: 'Host, with [member manage_game_peer]: seconds a player whose game connection dropped (silent for [member game_timeout]: a network change, a NAT mapping that expired, a short outage) may rejoin the running game under the same key and alias; 0: no rejoining. The host keeps its session open at the server while the game runs (as [member keep_open] does, for rejoining players alone when [member keep_open] is off) and gives each player, over the game connection only, a random rejoin secret; a dropped player\'s node rejoins by itself with the same code and proves the secret (an HMAC keyed by it, never the secret itself). The host hears [signal player_left] with [code]dropped[/code], then [signal player_joined] with the same key when it is back (its ENet peer id is a new one: see [method get_peer_id]), or [signal player_left] with [code]left[/code] once the grace ends. A player whose connection closed (it left, its game quit) has left at once. A rejoin after the grace, or with a wrong secret, is refused ([code]REJOIN_EXPIRED[/code], [code]REJOIN_REFUSED[/code]).' },
           { name: 'game_retry_interval', type: 'float', default: 2.0, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Client: seconds between fresh ENet connect attempts until the host answers.' },
           { name: 'game_timeout', type: 'float', default: 5.0, range: [1.0, 60.0, 0.5], unit: 's', doc: 'Seconds of silence after which a peer in a running game counts as gone: the node and its peers send each other a small heartbeat ten times in this (raw packets beginning with [code]SHP-[/code]), so a crashed player is in [signal player_left] about this long after it went silent, a crashed host in [signal failed] with [code]HOST_LEFT[/code]. Keep it above the longest stall of the game\'s main loop (a level loading). The clock for a peer starts with its first heartbeat: through heavy loss one side may let the other in seconds after; before that, and while connecting, ENet keeps its longer patience (30 s) for lossy paths.' },
           { name: 'game_connect_timeout', type: 'float', default: 30.0, range: [1.0, 300.0, 1.0], unit: 's', doc: 'Client: seconds of attempts before [signal failed] with [code]GAME_CONNECT_FAILED[/code].' },

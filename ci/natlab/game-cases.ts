@@ -1,12 +1,13 @@
 /**
  * Lab cases for what a game gets from the node: the README's first snippet as written (the ready
  * peer, which starts ENet itself) through loss, session after session; a late joiner behind
- * its own NAT joining a running game; and late joiners with a wrong and a right password.
+ * its own NAT joining a running game; late joiners with a wrong and a right password; and a player
+ * whose router forgets its mappings mid-game, back in the same game under the same key.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { godotPath } from '../harness/godot.ts';
+import { join, resolve } from 'node:path';
+import { godotPath, ROOT } from '../harness/godot.ts';
 import { Watched } from '../harness/processes.ts';
 import { idMismatch, SNIPPET, SNIPPET_LINES, snippetArgs, snippetProject } from '../harness/snippet-project.ts';
 import { type Impairment, type Lab, type NatKind, SERVER_IP } from './lab.ts';
@@ -52,7 +53,62 @@ export function gameCases(impaired: Impairment): Case[] {
     latePasswordCase(),
     hostGoneCase('quit'),
     hostGoneCase('kill'),
+    flushedCase('preserving'),
+    flushedCase('random'),
   ];
+}
+
+/** Seconds from a router's flush to its player back in the game (its ticks answered again) under the same key. */
+const FLUSHED_BOUND = 3;
+/** The program that empties a namespace's connection tracking (every NAT mapping), as `conntrack -F` does. */
+const CONNTRACK_FLUSH = resolve(ROOT, 'ci/natlab/conntrack_flush.py');
+
+/**
+ * The tiny rejoin game (`godot-demo/snippets/rejoin_game.gd`: rejoin_grace 10 s, game_timeout 1 s)
+ * with its host behind a port-preserving NAT and ann behind a NAT of [nat]; mid-game ann's router
+ * forgets every mapping (its conntrack table flushed). A port-preserving router maps ann's next
+ * datagram to the same port, and the game may never notice; a port-randomising one maps it to
+ * another, which the host's game port does not let in: both sides go silent, ann rejoins (through
+ * the relay, as a port-randomising joiner does) and is back under the same key.
+ */
+function flushedCase(nat: NatKind): Case {
+  return {
+    name: `6${nat === 'preserving' ? 'g' : 'h'}. a player whose ${nat === 'preserving' ? 'port-preserving' : 'port-randomising'} router's mappings are flushed mid-game is back in the same game under the same key within ${FLUSHED_BOUND} s`,
+    spec: { routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat, hosts: ['c1'] }] },
+    run: async (lab: Lab, key: string) => {
+      const rejoinGame = (node: string, args: string[]): Watched => new Watched(
+        lab.spawn(node, godotPath(), ['--headless', '--path', resolve(ROOT, 'godot-demo'), 'res://snippets/rejoin_game.tscn', '--', ...args]), `${args[0]}@${node}`);
+      const host = rejoinGame('h1', ['host', key]);
+      let ann: Watched | undefined;
+      try {
+        const code = (await host.waitForLine(/^code ([a-z]+)$/, 30_000))[1]!;
+        ann = rejoinGame('c1', ['join', code, 'ann']);
+        const annKey = (await host.waitForLine(/^joined ann ([a-z]{12}) path=\w+$/, 30_000))[1]!;
+        await ann.waitForLine(/^tock \d+$/, 30_000);
+        const tocks = (): number => ann!.lines.filter((l) => l.startsWith('tock ')).length;
+        const before = tocks();
+        const flush = new Watched(lab.spawn('r2', 'python3', [CONNTRACK_FLUSH]), 'conntrack flush@r2');
+        await flush.waitForLine(/^flushed$/, 5_000);
+        const flushed = Date.now();
+        // Back: a tick sent after the flush answered (ticks go every half second: the second tock after).
+        const deadline = flushed + 20_000;
+        while (tocks() < before + 2 && Date.now() < deadline) await new Promise((wake) => setTimeout(wake, 20));
+        const back = (Date.now() - flushed) / 1000;
+        const dropped = host.lines.some((l) => l === `left ann ${annKey} dropped`);
+        const paths = host.lines.filter((l) => l.startsWith('joined ann ')).map((l) => l.split('path=')[1]);
+        console.log(`       ann ${dropped ? `dropped and rejoined (paths ${paths.join(', then ')})` : `never dropped (path ${paths.join()})`}: ticks answered again ${back.toFixed(2)} s after the flush`);
+        expect(tocks() >= before + 2, `ann not back within 20 s\nhost:\n${host.tail(15)}\nann:\n${ann.tail(15)}`);
+        expect(back < FLUSHED_BOUND, `back after ${back.toFixed(2)} s, over ${FLUSHED_BOUND} s\nhost:\n${host.tail(15)}\nann:\n${ann.tail(15)}`);
+        const keys = host.lines.filter((l) => l.startsWith('joined ann ')).map((l) => l.split(' ')[2]);
+        expect(keys.every((k) => k === annKey), `the host knew ann under one key: ${keys.join(', ')}`);
+        expect(!host.lines.some((l) => l === `left ann ${annKey} left`) && !ann.lines.some((l) => l.startsWith('failed')), `ann stayed in the game\nhost:\n${host.tail(15)}`);
+        if (nat === 'random') expect(dropped && keys.length === 2, `the port-randomising router moved ann's mapping: dropped and rejoined\nhost:\n${host.tail(15)}`);
+      } finally {
+        host.kill();
+        ann?.kill();
+      }
+    },
+  };
 }
 
 /** Seconds within which every client hears HOST_LEFT: a host that quits says so at once; a crashed one is missed for game_timeout (5 s). */

@@ -462,6 +462,10 @@ export interface GameHello {
   readonly payload: string;
   /** The proof of its password (as in JP), empty when it set none; a node that knows no passwords leaves the field out. */
   readonly proof?: string;
+  /** A player rejoining after a drop: the key it had in the game (its new connection has a new one); absent for any other hello. */
+  readonly rejoinKey?: string;
+  /** With rejoin_key: the proof of the rejoin secret the host gave it (SHP-REJOIN), keyed by the new pair's secret from the server, as a password's proof is. */
+  readonly rejoinProof?: string;
 }
 
 /** `SHP-ROSTER` (game connection): Host to a player: the players of the game as they now stand. In authentication it is the welcome (the player completes its side on it), then sent to every player (raw, reliable) whenever the list changes, and when the round trips moved (at most every few seconds). */
@@ -479,13 +483,22 @@ export interface GameRoster {
   readonly rtt: readonly string[];
 }
 
+/** `SHP-REJOIN` (game connection): Host to one player, in authentication, just before its welcome (SHP-ROSTER), when the host allows rejoining (rejoin_grace): the secret that player proves when it rejoins after a drop, and how long the host keeps its place. Sent to that player alone, a new secret at each welcome. */
+export interface GameRejoin {
+  readonly code: 'SHP-REJOIN';
+  /** A random secret (eight random bytes, as bigrams). */
+  readonly secret: string;
+  /** The host's rejoin_grace, in milliseconds. */
+  readonly grace: string;
+}
+
 /** `SHP-LEFT` (game connection): Host to every player (raw, reliable): a player is gone. */
 export interface GameLeft {
   readonly code: 'SHP-LEFT';
   /** The player's public key. */
   readonly key: string;
-  /** left: its connection closed or went silent; removed: the host removed it. */
-  readonly reason: 'left' | 'removed';
+  /** left: its connection closed, or went silent and did not come back; removed: the host removed it; dropped: its connection went silent, and it may rejoin within the host's rejoin_grace (the same key comes back in SHP-ROSTER, or SHP-LEFT with left follows). */
+  readonly reason: 'left' | 'removed' | 'dropped';
 }
 
 /** `SHP-REFUSED` (game connection): Host to a player, in authentication or raw (reliable) once let in: the player is refused or removed; the host then lets its connection go. */
@@ -525,7 +538,7 @@ export type ClientToServerMessage = HostSession | JoinSession | RandomSession | 
 export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey | Refused | ReturnCookie | RelayNodes | RelayEcho | RelayGranted | RelayBound | NatAnswer | Ip6Answer | LobbyListed | LobbyList;
 export type PeerToPeerMessage = PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | Leave | RefusedJoin;
 /** Messages over the game connection. */
-export type GameMessage = GameHello | GameRoster | GameLeft | GameRefused | GameMemberSet | GameMemberData | GameBeat;
+export type GameMessage = GameHello | GameRoster | GameRejoin | GameLeft | GameRefused | GameMemberSet | GameMemberData | GameBeat;
 
 /** Every message's wire shape: direction, longest valid datagram, fields in wire order with their lengths. */
 export const MESSAGES = {
@@ -797,10 +810,12 @@ export const MESSAGES = {
 /** The game connection's messages, as MESSAGES. */
 export const GAME_MESSAGES = {
   'SHP-HELLO': {
-    code: 'SHP-HELLO', direction: 'game_connection', maxBytes: 796, fields: [
+    code: 'SHP-HELLO', direction: 'game_connection', maxBytes: 826, fields: [
       { name: 'alias', wire: 'alias', type: 'text', min: 0, max: 384 },
       { name: 'payload', wire: 'payload', type: 'text', min: 0, max: 384 },
       { name: 'proof', wire: 'proof', type: 'token', min: 0, max: 16, optional: true },
+      { name: 'rejoinKey', wire: 'rejoin_key', type: 'key', min: 12, max: 12, optional: true },
+      { name: 'rejoinProof', wire: 'rejoin_proof', type: 'token', min: 16, max: 16, optional: true },
     ]
   },
   'SHP-ROSTER': {
@@ -812,10 +827,16 @@ export const GAME_MESSAGES = {
       { name: 'rtt', wire: 'rtt', type: 'count', min: 1, max: 10, repeated: true },
     ]
   },
+  'SHP-REJOIN': {
+    code: 'SHP-REJOIN', direction: 'game_connection', maxBytes: 38, fields: [
+      { name: 'secret', wire: 'secret', type: 'token', min: 16, max: 16 },
+      { name: 'grace', wire: 'grace', type: 'count', min: 1, max: 10 },
+    ]
+  },
   'SHP-LEFT': {
     code: 'SHP-LEFT', direction: 'game_connection', maxBytes: 29, fields: [
       { name: 'key', wire: 'key', type: 'key', min: 12, max: 12 },
-      { name: 'reason', wire: 'reason', type: 'word', min: 4, max: 7, values: ['left', 'removed'] },
+      { name: 'reason', wire: 'reason', type: 'word', min: 4, max: 7, values: ['left', 'removed', 'dropped'] },
     ]
   },
   'SHP-REFUSED': {

@@ -41,6 +41,11 @@ signal refused(reason: String)
 ## Client: the host left the game, or went silent for [member HolePunch.game_timeout] ([param key]
 ## and [param alias] are the host's). Comes deferred, out of [SceneMultiplayer]'s poll.
 signal host_left(key: String, alias: String)
+## Client whose host gave it a rejoin secret: the host went silent for
+## [member HolePunch.game_timeout]. The game peer is closed already, without a word to the host;
+## [param rejoin] holds what a rejoin needs: [code]{"key": our key in the game, "host_key": the host's, "secret": the
+## rejoin secret, "grace": seconds, "players": the players as listed}[/code]. Comes deferred.
+signal dropped(rejoin: Dictionary)
 ## A player came into the game (see [signal HolePunch.player_joined]).
 signal player_joined(key: String, alias: String)
 ## A player left the game (see [signal HolePunch.player_left]).
@@ -96,6 +101,9 @@ var _deadline := 0.0
 var _host_second := -1
 ## When a game that runs on after [method stop] beats next.
 var _next_beat := 0.0
+## Client rejoining after a drop: [signal dropped]'s [param rejoin], which the next
+## [method start_client] takes (empty otherwise). The session sets and clears it.
+var rejoin := {}
 
 
 ## The game's side on [param node]'s [MultiplayerAPI], going by [param clock]; at each handover
@@ -241,6 +249,13 @@ func start_client(ip: String, port: int, local_port: int) -> void:
 	client.welcomed.connect(_on_welcomed)
 	client.let_in.connect(_on_let_in)
 	client.host_left.connect(func(key: String, alias: String) -> void: _host_left.call_deferred(client, key, alias))
+	client.dropped.connect(func() -> void: _dropped.call_deferred(client))
+	if not rejoin.is_empty():
+		var key: String = rejoin.key
+		var secret: String = rejoin.secret
+		var known: Dictionary = rejoin.players
+		client.rejoin_as(key, secret)
+		client.carry(known)
 	_set_roster(client)
 	_target = [ip, port, local_port]
 	retry_interval = _settings.game_retry_interval
@@ -351,6 +366,19 @@ func _on_connection_failed() -> void:
 func _host_left(client: HolePunchRoster, key: String, alias: String) -> void:
 	if roster == client:
 		host_left.emit(key, alias)
+
+
+## Out of [SceneMultiplayer]'s poll: the host of [param client] went silent, and it gave us a
+## rejoin secret. The connection ends without a word (the host must not take it for a goodbye).
+func _dropped(client: HolePunchRoster) -> void:
+	if roster != client:
+		return
+	var rosters := client as HolePunchRosterClient
+	var lost := {"key": rosters.own_key(), "host_key": rosters.host_key(), "secret": rosters.rejoin_secret, "grace": rosters.rejoin_grace, "players": rosters.players()}
+	if peer != null and peer.get_peer(1) != null:
+		peer.get_peer(1).reset()
+	close()
+	dropped.emit(lost)
 
 
 func _on_refused(reason: String) -> void:

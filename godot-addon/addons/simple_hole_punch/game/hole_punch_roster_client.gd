@@ -8,11 +8,17 @@ extends "hole_punch_roster.gd"
 ## [signal player_joined] and [signal player_left] for them (the node's, once passed on). It takes messages
 ## only from the host (peer 1), and a list of at most [member HolePunch.max_peers] players. Once in,
 ## the connection closing (the host left, or was silent for [member HolePunch.game_timeout]) is
-## [signal host_left].
+## [signal host_left]; but when the host gave this player a rejoin secret
+## ([member HolePunch.rejoin_grace], SHP-REJOIN in its welcome), the host's silence is
+## [signal dropped] instead: most likely this player's own connection died, and the node rejoins.
+## Rejoining, it names its key in the game and proves the secret in its hello
+## ([method rejoin_as]), and carries the players it knew ([method carry]) so that only changes are
+## emitted.
 
 const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchPassword := preload("../players/hole_punch_password.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
+const HolePunchRejoin := preload("../players/hole_punch_rejoin.gd")
 const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 
 ## Another player came into the game as [param alias].
@@ -30,6 +36,13 @@ signal welcomed
 signal let_in
 ## Once in: the host's connection closed ([param key] and [param alias] are the host's).
 signal host_left(key: String, alias: String)
+## Once in, with a rejoin secret: the host went silent for [member HolePunch.game_timeout].
+signal dropped
+
+## The rejoin secret the host gave this player at its welcome ("" when it allows no rejoining),
+## and how long the host keeps its place after a drop (seconds).
+var rejoin_secret := ""
+var rejoin_grace := 0.0
 
 var _settings: HolePunchSettings
 var _clock: HolePunchClock
@@ -48,6 +61,10 @@ var _in := false
 ## Our own game is ending the host's connection ([method ENetPacketPeer.peer_disconnect_later]):
 ## its end is not the host leaving.
 var _ending := false
+## Rejoining after a drop: the secret to prove ("" otherwise).
+var _rejoining_with := ""
+## Players a host dropped, whose place it keeps: key -> alias.
+var _dropped := {}
 
 
 ## A client, on [param node]'s [SceneMultiplayer], of the host [param host] (the peer it
@@ -63,6 +80,30 @@ func _init(node: Node, host: HolePunchPeer, settings: HolePunchSettings, clock: 
 		_host_key = host.public_key
 		_secret = host.secret
 		_host = {"alias": HolePunchAlias.decode(host.name), "path": host.shown_path()}
+
+
+## Rejoins the game as [param key] (our key in it), proving [param secret] in the hello.
+func rejoin_as(key: String, secret: String) -> void:
+	_own_key = key
+	_rejoining_with = secret
+
+
+## Takes the other players of [param known] (as [method players] listed them before a drop) as
+## known: only changes are emitted.
+func carry(known: Dictionary) -> void:
+	for key: String in known:
+		if key != _host_key and key != _own_key:
+			_players[key] = known[key]
+
+
+## Our key in the game (a rejoining player keeps the one it first had).
+func own_key() -> String:
+	return _own_key
+
+
+## The host's key.
+func host_key() -> String:
+	return _host_key
 
 
 ## Answers the host of the attempt about to start (call before its peer is set).
@@ -119,7 +160,11 @@ func _on_authenticating(id: int) -> void:
 	if id != 1:
 		return
 	var proof := HolePunchPassword.proof(_settings.password, _secret)
-	_api().send_auth(1, HolePunchProtocol.encode_game_hello(_own_alias, HolePunchAlias.encode(_settings.join_payload), proof))
+	var payload := HolePunchAlias.encode(_settings.join_payload)
+	if _rejoining_with != "":
+		_api().send_auth(1, HolePunchProtocol.encode_game_hello(_own_alias, payload, proof, _own_key, HolePunchRejoin.proof(_rejoining_with, _secret)))
+	else:
+		_api().send_auth(1, HolePunchProtocol.encode_game_hello(_own_alias, payload, proof))
 
 
 ## What the host says while letting us in: the player list (its welcome), or a refusal.
@@ -127,6 +172,10 @@ func _on_auth(id: int, data: PackedByteArray) -> void:
 	var message := HolePunchProtocol.parse_game(data)
 	if id != 1 or _completed:
 		dropped_messages += 1
+	elif message is HolePunchProtocol.GameRejoin:
+		var given := message as HolePunchProtocol.GameRejoin
+		rejoin_secret = given.secret
+		rejoin_grace = given.grace.to_int() / 1000.0
 	elif message is HolePunchProtocol.GameRoster:
 		if _take_roster(message as HolePunchProtocol.GameRoster):
 			_completed = true
@@ -175,6 +224,11 @@ func _on_host_gone() -> void:
 
 ## The host was not heard for [member HolePunch.game_timeout]: gone, whatever ENet thinks yet.
 func _silent(_id: int) -> void:
+	if rejoin_secret != "" and _in and not _ending:
+		_heard.clear()
+		_in = false
+		dropped.emit()
+		return
 	_on_host_gone()
 
 
@@ -196,7 +250,14 @@ func _on_packet(id: int, data: PackedByteArray) -> void:
 		var alias: String = _players[left.key].alias
 		_players.erase(left.key)
 		members.forget(left.key)
+		if left.reason == "dropped" and _dropped.size() < _settings.max_peers:
+			_dropped[left.key] = alias
 		player_left.emit(left.key, alias, left.reason)
+	elif message is HolePunchProtocol.GameLeft and _dropped.has((message as HolePunchProtocol.GameLeft).key):
+		var gone := message as HolePunchProtocol.GameLeft # A dropped player's grace ended.
+		var was: String = _dropped[gone.key]
+		_dropped.erase(gone.key)
+		player_left.emit(gone.key, was, gone.reason)
 	elif message is HolePunchProtocol.GameMemberData:
 		_take_data(message as HolePunchProtocol.GameMemberData)
 	else:
@@ -256,6 +317,7 @@ func _take_roster(roster: HolePunchProtocol.GameRoster) -> bool:
 		var was: String = _players[key].path if known else ""
 		_players[key] = fresh[key]
 		if not known:
+			_dropped.erase(key)
 			player_joined.emit(key, fresh[key].alias)
 		elif was != fresh[key].path:
 			player_path.emit(key, fresh[key].path)

@@ -21,10 +21,22 @@ extends "hole_punch_roster.gd"
 ## that path. Every change of the list goes to every client, and so do the players' round trips
 ## (ENet's, on the host's connection to each) when one of them moved, at most every
 ## [constant RTT_SHARE_INTERVAL] seconds. What happens to players it emits; the node passes it on.
+##
+## With [member HolePunch.rejoin_grace], each player's welcome brings a rejoin secret of its own
+## ([code]hole_punch_rejoin.gd[/code]). A player silent for [member HolePunch.game_timeout] is then
+## dropped rather than gone: its ENet connection is reset without a word (SceneMultiplayer forgets its
+## peer id at the next poll: no ghost), it leaves the list ([code]dropped[/code]) and its place is
+## kept for the grace, under [member HolePunch.max_players] too. It comes back as a late joiner does,
+## with a new key and a new ENet peer id, and its hello names its old key and proves the secret: it
+## is let in under its old key and alias ([signal player_joined]), its new connection's addresses
+## now naming the old key. A rejoin for a place no longer kept is refused ([code]rejoin_expired[/code]),
+## one with a wrong proof too ([code]rejoin_refused[/code]); when the grace ends the player has left
+## ([code]left[/code]). A player whose connection closed (ENet's goodbye: it left) has left at once.
 
 ## The player [param key] came into the game as [param alias].
 signal player_joined(key: String, alias: String)
-## The player [param key] left ([code]left[/code]) or was removed ([code]removed[/code]).
+## The player [param key] left ([code]left[/code]), was removed ([code]removed[/code]) or dropped
+## ([code]dropped[/code]: it may rejoin within [member HolePunch.rejoin_grace]).
 signal player_left(key: String, alias: String, reason: String)
 ## The late joiner [param key] was refused by the node itself (its player cap or password).
 signal player_refused(key: String, alias: String, reason: String)
@@ -39,6 +51,7 @@ const HolePunchGameGate := preload("hole_punch_game_gate.gd")
 const HolePunchGamePeer := preload("hole_punch_game_peer.gd")
 const HolePunchPassword := preload("../players/hole_punch_password.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
+const HolePunchRejoin := preload("../players/hole_punch_rejoin.gd")
 const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 
 ## Late joiners and refusals remembered, per allowed peer.
@@ -73,6 +86,12 @@ var _gate: HolePunchGameGate
 ## Player key -> its round trip (ms) as the players last heard it; when they may hear it next.
 var _shared_rtt := {}
 var _next_share := 0.0
+## Player key -> the rejoin secret its last welcome gave it.
+var _rejoin_secrets := {}
+## Dropped players whose place is kept: key -> [code]{"alias": String, "until": float}[/code].
+var _dropped := {}
+## A rejoining player's new key (its new connection's) -> its key in the game.
+var _renamed := {}
 ## Player key -> when its member data may be shared next; keys whose latest data waits for that.
 var _data_due := {}
 var _data_waiting := {}
@@ -174,10 +193,18 @@ func add_endpoints(key: String, joiner: HolePunchPeer) -> void:
 
 ## A late joiner [param key] may connect through the relay at [param ip]:[param port].
 func add_relay(key: String, ip: String, port: int) -> void:
-	_endpoints[address(ip, port)] = [key, "relay"]
+	_endpoints[address(ip, port)] = [_renamed.get(key, key), "relay"]
 
 
 func refuse(key: String, reason: String) -> bool:
+	if _dropped.has(key): # Its place is no longer kept.
+		var alias: String = _dropped[key].alias
+		_dropped.erase(key)
+		_rejoin_secrets.erase(key)
+		_remember_refusal(key, reason)
+		player_left.emit(key, alias, "removed")
+		_send_all(HolePunchProtocol.encode_game_left(key, "removed"))
+		return true
 	if not _players.has(key):
 		return false
 	var player: Dictionary = _players[key]
@@ -185,6 +212,7 @@ func refuse(key: String, reason: String) -> bool:
 	_forget(key)
 	_leaving.erase(key)
 	_attempted.erase(key)
+	_rejoin_secrets.erase(key)
 	_remember_refusal(key, reason)
 	for id: int in _pending.keys():
 		if _pending[id][0] == key and not _welcomed.has(id):
@@ -259,6 +287,10 @@ func _key_of(id: int) -> String:
 
 ## A player silent for [member HolePunch.game_timeout]: its connection is closed, so it leaves.
 func _silent(id: int) -> void:
+	for key: String in _players:
+		if _players[key].peer_id == id and _rejoin_secrets.has(key) and _settings.rejoin_grace > 0.0:
+			_drop(key)
+			return
 	if _game.get_peer(id) != null:
 		_game.disconnect_peer(id) # The game's peer_disconnected follows once ENet gives up.
 	_on_closed(id)
@@ -312,6 +344,9 @@ func _on_auth(id: int, data: PackedByteArray) -> void:
 		dropped_messages += 1 # One hello per connection, well formed.
 		return
 	var key: String = found[0]
+	if hello.rejoin_key != "":
+		_on_rejoin(id, key, hello)
+		return
 	if _players.has(key): # Punched before the handover (its alias known), or starting afresh.
 		_welcome(id)
 		return
@@ -321,7 +356,9 @@ func _on_auth(id: int, data: PackedByteArray) -> void:
 	var alias := HolePunchAlias.decode(hello.alias)
 	var secret: String = _secrets.get(key, "")
 	var refusal := ""
-	if _settings.max_players > 0 and _players.size() >= _settings.max_players:
+	if _settings.rejoin_grace > 0.0 and not _settings.keep_open:
+		refusal = HolePunchFailures.CLOSED # The session stays open for rejoining players alone.
+	elif _settings.max_players > 0 and _players.size() + _dropped.size() >= _settings.max_players:
 		refusal = HolePunchFailures.FULL
 	elif not HolePunchPassword.accepts(_settings.password, secret, hello.proof):
 		refusal = HolePunchPassword.REFUSAL
@@ -409,6 +446,7 @@ func _gone(key: String, id: int) -> void:
 	_forget(key)
 	_leaving.erase(key)
 	_attempted.erase(key)
+	_rejoin_secrets.erase(key)
 	player_left.emit(key, alias, "left")
 	_send_all(HolePunchProtocol.encode_game_left(key, "left"))
 	_broadcast()
@@ -445,6 +483,11 @@ func _ended(id: int) -> void:
 ## game reaches the client before it knows it is in ([signal HolePunch.game_connected]).
 func _welcome(id: int) -> void:
 	_welcomed[id] = true
+	var found: Array = _pending.get(id, [])
+	if _settings.rejoin_grace > 0.0 and not found.is_empty():
+		var secret := HolePunchRejoin.new_secret() # A new one at each welcome: an old one proves nothing.
+		_rejoin_secrets[found[0]] = secret
+		_api().send_auth(id, HolePunchProtocol.encode_game_rejoin(secret, str(roundi(_settings.rejoin_grace * 1000.0))))
 	_api().send_auth(id, _list())
 	_api().complete_auth(id)
 
@@ -519,3 +562,73 @@ func _remember_refusal(key: String, reason: String) -> void:
 	_refused[key] = reason
 	if _refused.size() > _MEMORY * _settings.max_peers:
 		_refused.erase(_refused.keys()[0])
+
+
+## The player [param key] went silent: its place is kept for [member HolePunch.rejoin_grace], its
+## connection reset without a word (the player rejoins with a new one).
+func _drop(key: String) -> void:
+	var player: Dictionary = _players[key]
+	var id: int = player.peer_id
+	_heard.erase(id)
+	var remote := _game.get_peer(id) if id > 0 else null
+	if remote != null:
+		remote.reset() # No goodbye: SceneMultiplayer forgets the id at the next poll.
+	_players.erase(key)
+	_leaving.erase(key)
+	_attempted.erase(key)
+	_forget(key) # Its member data: its node shares it again once back.
+	var until := _clock.now() + _settings.rejoin_grace
+	_dropped[key] = {"alias": player.alias, "until": until}
+	player_left.emit(key, player.alias, "dropped")
+	_send_all(HolePunchProtocol.encode_game_left(key, "dropped"))
+	_broadcast()
+	_clock.after(_settings.rejoin_grace, _expire.bind(key, until))
+
+
+## The grace of the dropped player [param key] (dropped to stay until [param until]) ended.
+func _expire(key: String, until: float) -> void:
+	if not _dropped.has(key) or _dropped[key].until != until or not is_instance_valid(_node):
+		return
+	var alias: String = _dropped[key].alias
+	_dropped.erase(key)
+	_rejoin_secrets.erase(key)
+	player_left.emit(key, alias, "left")
+	_send_all(HolePunchProtocol.encode_game_left(key, "left"))
+
+
+## The hello of connection [param id] (of the new key [param key]) asks to rejoin as
+## [code]hello.rejoin_key[/code]: let in as that player if it proves the secret while the place is
+## kept (a player still listed, whose drop this host has not noticed yet, is dropped now).
+func _on_rejoin(id: int, key: String, hello: HolePunchProtocol.GameHello) -> void:
+	var old := hello.rejoin_key
+	var refusal := ""
+	if not (_dropped.has(old) or _players.has(old)) or not _rejoin_secrets.has(old) or _settings.rejoin_grace <= 0.0:
+		refusal = HolePunchRejoin.EXPIRED
+	elif not HolePunchRejoin.accepts(str(_rejoin_secrets[old]), str(_secrets.get(key, "")), hello.rejoin_proof):
+		refusal = HolePunchRejoin.REFUSED
+	if refusal != "":
+		_remember_refusal(key, refusal)
+		_turn_away(id, refusal)
+		player_refused.emit(key, HolePunchAlias.decode(hello.alias) if hello.alias != "" else "", refusal)
+		return
+	if _players.has(old):
+		_drop(old)
+	var alias: String = _dropped[old].alias
+	_dropped.erase(old)
+	# The new connection is the player's: its addresses, and a relay granted later, name its old key.
+	_renamed[key] = old
+	if _renamed.size() > _MEMORY * _settings.max_peers:
+		_renamed.erase(_renamed.keys()[0])
+	for at: String in _endpoints.keys():
+		if _endpoints[at][0] == key:
+			_endpoints[at] = [old, _endpoints[at][1]]
+	_late.erase(key)
+	_late[old] = true
+	_secrets[old] = _secrets.get(key, "")
+	_secrets.erase(key)
+	var path: String = _pending[id][1]
+	_pending[id] = [old, path]
+	_players[old] = {"alias": alias, "path": path, "peer_id": 0}
+	player_joined.emit(old, alias)
+	if _players.has(old) and _pending.has(id): # Unless refused in that handler.
+		_welcome(id)

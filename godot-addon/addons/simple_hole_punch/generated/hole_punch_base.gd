@@ -52,6 +52,8 @@ enum Failure {
 	GAME_CONNECT_FAILED, ## The game peer could not start or connect ([member manage_game_peer]).
 	WRONG_PASSWORD, ## The host's node refused this player: its [member password] was not the host's (or it set none where the host has one).
 	PAYLOAD_TOO_LONG, ## The [member join_payload] is longer than 32 characters, or has control characters: [method join_session] and [method random_session] refuse it, with the limit and the size in the detail.
+	REJOIN_EXPIRED, ## A rejoin after a drop came too late: the host no longer keeps this player's place ([member rejoin_grace] ended), or never had it.
+	REJOIN_REFUSED, ## A rejoin after a drop did not prove the rejoin secret the host gave this player.
 }
 
 ## The failure each reason the server gives names (RF).
@@ -125,7 +127,7 @@ signal player_joined(key: String, alias: String)
 ## A player of [signal player_joined] is gone: before the handover it left, went silent, could not be reached, or the host removed it; in a game the node runs ([member manage_game_peer]) its connection closed (or went silent for [member game_timeout]) and did not come back, or the host removed it. Clients hear it for the other players too, and, when the host leaves or goes silent, for every player and then the host, followed by [signal failed] with [code]HOST_LEFT[/code].
 ## [param key]: The player's public key.
 ## [param alias]: Its alias (empty when it never told one).
-## [param reason]: [code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay), [code]removed[/code] (by the host) or [code]left[/code] (it left, or its game connection closed or went silent for [member game_timeout] and did not come back: a fresh attempt of its own already being let in keeps it, unless that attempt fails).
+## [param reason]: [code]lost[/code] (silent for [member peer_timeout]), [code]unreachable[/code] (no path, no relay), [code]removed[/code] (by the host) [code]left[/code] (it left, or its game connection closed or went silent for [member game_timeout] and did not come back: a fresh attempt of its own already being let in keeps it, unless that attempt fails; a dropped player whose [member rejoin_grace] ended) or [code]dropped[/code] (with [member rejoin_grace]: its game connection went silent for [member game_timeout]; the same key comes back in [signal player_joined], or [code]left[/code] follows when the grace ends).
 @warning_ignore("unused_signal") # HolePunch emits it.
 signal player_left(key: String, alias: String, reason: String)
 ## A player of [method get_players] now takes another path ([code]path[/code] there changed), on every machine: before the handover a better path punched (as [signal peer_path]); in a game the node runs ([member manage_game_peer]), a player whose connection started afresh on another path, as the host lists it. The path it had when it joined is in [method get_players].
@@ -141,7 +143,7 @@ signal player_data_changed(key: String, data: Dictionary)
 ## Host: this node refused a player by itself, before [signal player_joined] (which never comes for it), before the handover or as a late joiner: its password was wrong or missing ([member password]), or the session was full ([member max_players]). The player gets [signal failed] with [code]WRONG_PASSWORD[/code] or [code]SESSION_FULL[/code].
 ## [param key]: The player's public key.
 ## [param alias]: The alias it told, decoded to UTF-8.
-## [param reason]: [code]wrong_password[/code] or [code]full[/code].
+## [param reason]: [code]wrong_password[/code] or [code]full[/code]; for a rejoin after a drop ([member rejoin_grace]), [code]rejoin_expired[/code] or [code]rejoin_refused[/code] ([param key] is then the new connection's), and [code]closed[/code] for a new player of a session kept open for rejoins alone.
 @warning_ignore("unused_signal") # HolePunch emits it.
 signal player_refused(key: String, alias: String, reason: String)
 ## Host: a joiner of ours sent the payload it set in [member join_payload], empty when it set none. It comes just before [signal player_joined] for that player, always (before the handover and for a late joiner alike), after this node checked [member password] and [member max_players]; the host waits for it (at most a second, see [member join_payload]) before the player counts as joined or is handed over, so [method close_session] never loses one. An original peer sends none: it joins without it. Refuse the player with [method refuse_player] if the game does not want it: [signal player_joined] then never comes.
@@ -153,6 +155,10 @@ signal player_payload(key: String, payload: String)
 ## [param peer]: The connected peer.
 @warning_ignore("unused_signal") # HolePunch emits it.
 signal game_connected(peer: MultiplayerPeer)
+## Client, in a game the node runs ([member manage_game_peer]) whose host allows rejoining ([member rejoin_grace]): the host went silent for [member game_timeout] (this player's connection dropped, most likely: a network change, a NAT mapping that expired), so the node rejoins the same game by itself, with the same code, key and alias, within the host's grace. The old game peer is closed without a word to the host (the host lists the player as [code]dropped[/code]); [signal game_connected] comes again with the new peer once the host let this player back in, or [signal failed] when it did not ([code]REJOIN_EXPIRED[/code], [code]REJOIN_REFUSED[/code], or [code]HOST_LEFT[/code] when the host is gone). The other players stay listed meanwhile: only changes come as [signal player_joined] and [signal player_left].
+## [param host_key]: The host's key.
+@warning_ignore("unused_signal") # HolePunch emits it.
+signal rejoining(host_key: String)
 
 @export_group("Server")
 ## The server by name or address and port: [code]play.example.com:7788[/code], [code]203.0.113.7:7788[/code]. The node resolves the name itself (to its IPv4 address: session codes name the server by it) when a session starts, so a server that moves keeps working under its name. With it, [method host_session] and [method random_session] take an empty server key, and [method join_session] the short code alone. Full codes and server keys still work and name their own server.
@@ -203,6 +209,8 @@ signal game_connected(peer: MultiplayerPeer)
 @export_custom(PROPERTY_HINT_PASSWORD, "") var password: String = ""
 ## Joiner: a small payload for the host's game to decide on (a version, a team), UTF-8, at most 32 characters; longer, [method join_session] refuses it with [code]PAYLOAD_TOO_LONG[/code]. Our joiners always send it, empty too; the host gets it in [signal player_payload] just before [signal player_joined], having waited for it after the alias at most a second (four [member keep_open_interval]s when longer): an original peer, which sends none, then joins without it. For a password use [member password], which the node checks itself.
 @export var join_payload: String = ""
+## Host, with [member manage_game_peer]: seconds a player whose game connection dropped (silent for [member game_timeout]: a network change, a NAT mapping that expired, a short outage) may rejoin the running game under the same key and alias; 0: no rejoining. The host keeps its session open at the server while the game runs (as [member keep_open] does, for rejoining players alone when [member keep_open] is off) and gives each player, over the game connection only, a random rejoin secret; a dropped player's node rejoins by itself with the same code and proves the secret (an HMAC keyed by it, never the secret itself). The host hears [signal player_left] with [code]dropped[/code], then [signal player_joined] with the same key when it is back (its ENet peer id is a new one: see [method get_peer_id]), or [signal player_left] with [code]left[/code] once the grace ends. A player whose connection closed (it left, its game quit) has left at once. A rejoin after the grace, or with a wrong secret, is refused ([code]REJOIN_EXPIRED[/code], [code]REJOIN_REFUSED[/code]).
+@export_range(0.0, 600.0, 0.5, "suffix:s") var rejoin_grace: float = 0.0
 ## Client: seconds between fresh ENet connect attempts until the host answers.
 @export_range(0.1, 10.0, 0.1, "suffix:s") var game_retry_interval: float = 2.0
 ## Seconds of silence after which a peer in a running game counts as gone: the node and its peers send each other a small heartbeat ten times in this (raw packets beginning with [code]SHP-[/code]), so a crashed player is in [signal player_left] about this long after it went silent, a crashed host in [signal failed] with [code]HOST_LEFT[/code]. Keep it above the longest stall of the game's main loop (a level loading). The clock for a peer starts with its first heartbeat: through heavy loss one side may let the other in seconds after; before that, and while connecting, ENet keeps its longer patience (30 s) for lossy paths.

@@ -34,6 +34,7 @@ var keep_open: bool
 var max_players: int
 var password: String
 var join_payload: String
+var rejoin_grace: float
 var game_retry_interval: float
 var game_timeout: float
 var game_connect_timeout: float
@@ -92,6 +93,7 @@ func take(node: HolePunchBase) -> void:
 	max_players = node.max_players
 	password = node.password
 	join_payload = node.join_payload
+	rejoin_grace = node.rejoin_grace
 	game_retry_interval = node.game_retry_interval
 	game_timeout = node.game_timeout
 	game_connect_timeout = node.game_connect_timeout

@@ -48,6 +48,7 @@ const LIST_SESSIONS := "LS"
 const LOBBY_LIST := "LL"
 const GAME_HELLO := "SHP-HELLO"
 const GAME_ROSTER := "SHP-ROSTER"
+const GAME_REJOIN := "SHP-REJOIN"
 const GAME_LEFT := "SHP-LEFT"
 const GAME_REFUSED := "SHP-REFUSED"
 const GAME_MEMBER_SET := "SHP-SET"
@@ -358,6 +359,8 @@ class GameHello extends Message:
 	var alias: String
 	var payload: String
 	var proof: String
+	var rejoin_key: String
+	var rejoin_proof: String
 
 
 ## [code]SHP-ROSTER[/code] (game_connection): Host to a player: the players of the game as they now stand. In authentication it is the welcome (the player completes its side on it), then sent to every player (raw, reliable) whenever the list changes, and when the round trips moved (at most every few seconds).
@@ -367,6 +370,12 @@ class GameRoster extends Message:
 	var peer_id: PackedStringArray
 	var path: PackedStringArray
 	var rtt: PackedStringArray
+
+
+## [code]SHP-REJOIN[/code] (game_connection): Host to one player, in authentication, just before its welcome (SHP-ROSTER), when the host allows rejoining (rejoin_grace): the secret that player proves when it rejoins after a drop, and how long the host keeps its place. Sent to that player alone, a new secret at each welcome.
+class GameRejoin extends Message:
+	var secret: String
+	var grace: String
 
 
 ## [code]SHP-LEFT[/code] (game_connection): Host to every player (raw, reliable): a player is gone.
@@ -440,9 +449,10 @@ const MESSAGES := {
 }
 ## The game connection's messages, as [constant MESSAGES] (a codec of their own: [method game_wire]).
 const GAME_MESSAGES := {
-	"SHP-HELLO": [GameHello, [["alias", "text"], ["payload", "text"], ["proof", "blank_token?"]], 0, 0, 796],
+	"SHP-HELLO": [GameHello, [["alias", "text"], ["payload", "text"], ["proof", "blank_token?"], ["rejoin_key", "key?"], ["rejoin_proof", "token?"]], 0, 0, 826],
 	"SHP-ROSTER": [GameRoster, [["key", "key*"], ["alias", "text*"], ["peer_id", "peer_id*"], ["path", "word*", ["local", "public", "mapped", "relay"]], ["rtt", "count*"]], 0, 1024, 437258],
-	"SHP-LEFT": [GameLeft, [["key", "key"], ["reason", "word", ["left", "removed"]]], 0, 0, 29],
+	"SHP-REJOIN": [GameRejoin, [["secret", "token"], ["grace", "count"]], 0, 0, 38],
+	"SHP-LEFT": [GameLeft, [["key", "key"], ["reason", "word", ["left", "removed", "dropped"]]], 0, 0, 29],
 	"SHP-REFUSED": [GameRefused, [["reason", "text"]], 0, 0, 396],
 	"SHP-SET": [GameMemberSet, [["name", "text*"], ["value", "text*"]], 0, 8, 983],
 	"SHP-DATA": [GameMemberData, [["peer_id", "count"], ["name", "text*"], ["value", "text*"]], 0, 8, 995],
@@ -554,8 +564,9 @@ static func encode_lobby_publish(session_id: String, nonce: String, cap: String,
 static func encode_lobby_listed(session_id: String, nonce: String) -> PackedByteArray: return wire().encode_values(LOBBY_LISTED, [session_id, nonce])
 static func encode_list_sessions(nonce: String, after: String, room: String, name: String, mode: String, map: String, version: String, padding: String) -> PackedByteArray: return wire().encode_values(LIST_SESSIONS, [nonce, after, room, name, mode, map, version, padding])
 static func encode_lobby_list(nonce: String, next: String, session_id: PackedStringArray, alias: PackedStringArray, players: PackedStringArray, cap: PackedStringArray, nat: PackedStringArray, name: PackedStringArray, mode: PackedStringArray, map: PackedStringArray, version: PackedStringArray) -> PackedByteArray: return wire().encode_values(LOBBY_LIST, [nonce, next, session_id, alias, players, cap, nat, name, mode, map, version])
-static func encode_game_hello(alias: String, payload: String, proof: String = "") -> PackedByteArray: return game_wire().encode_values(GAME_HELLO, [alias, payload, proof])
+static func encode_game_hello(alias: String, payload: String, proof: String = "", rejoin_key: String = "", rejoin_proof: String = "") -> PackedByteArray: return game_wire().encode_values(GAME_HELLO, [alias, payload, proof, rejoin_key, rejoin_proof])
 static func encode_game_roster(key: PackedStringArray, alias: PackedStringArray, peer_id: PackedStringArray, path: PackedStringArray, rtt: PackedStringArray) -> PackedByteArray: return game_wire().encode_values(GAME_ROSTER, [key, alias, peer_id, path, rtt])
+static func encode_game_rejoin(secret: String, grace: String) -> PackedByteArray: return game_wire().encode_values(GAME_REJOIN, [secret, grace])
 static func encode_game_left(key: String, reason: String) -> PackedByteArray: return game_wire().encode_values(GAME_LEFT, [key, reason])
 static func encode_game_refused(reason: String) -> PackedByteArray: return game_wire().encode_values(GAME_REFUSED, [reason])
 static func encode_game_member_set(name: PackedStringArray, value: PackedStringArray) -> PackedByteArray: return game_wire().encode_values(GAME_MEMBER_SET, [name, value])

@@ -3,10 +3,15 @@ extends RefCounted
 ## failure a host's refusal is.
 
 const HolePunchPassword := preload("../players/hole_punch_password.gd")
+const HolePunchRejoin := preload("../players/hole_punch_rejoin.gd")
 const HolePunchProtocol := preload("../generated/protocol.gd")
 
 ## The refusal reason the host's node gives for its player cap ([member HolePunch.max_players]).
 const FULL := "full"
+## The refusal reason of a host whose session stays open for rejoining players alone
+## ([member HolePunch.rejoin_grace] without [member HolePunch.keep_open]): a new player is told the
+## code is no longer open.
+const CLOSED := "closed"
 
 
 ## The failure a refusal for [param reason] from the host is: its node's own reasons have failures
@@ -17,6 +22,12 @@ static func of_refusal(reason: String) -> HolePunch.Failure:
 			return HolePunch.Failure.SESSION_FULL
 		HolePunchPassword.REFUSAL:
 			return HolePunch.Failure.WRONG_PASSWORD
+		HolePunchRejoin.EXPIRED:
+			return HolePunch.Failure.REJOIN_EXPIRED
+		HolePunchRejoin.REFUSED:
+			return HolePunch.Failure.REJOIN_REFUSED
+		CLOSED:
+			return HolePunch.Failure.CODE_UNKNOWN
 	return HolePunch.Failure.REFUSED_BY_HOST
 
 
@@ -58,6 +69,10 @@ static func describe(reason: HolePunch.Failure, detail: String) -> String:
 			return "Wrong password: the host's password is not the one given."
 		HolePunch.Failure.PAYLOAD_TOO_LONG:
 			return "The join payload is too long: %s." % detail
+		HolePunch.Failure.REJOIN_EXPIRED:
+			return "Back too late: the host no longer keeps your place in the game."
+		HolePunch.Failure.REJOIN_REFUSED:
+			return "The host did not let you back in: the rejoin secret did not match."
 	return "Failed (%s): %s" % [HolePunch.Failure.keys()[reason] if reason >= 0 and reason < HolePunch.Failure.size() else str(reason), detail]
 
 

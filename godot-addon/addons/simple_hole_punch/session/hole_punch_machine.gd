@@ -44,10 +44,11 @@ func start() -> void:
 	_game.player_payload.connect(_node.player_payload.emit)
 	_game.player_path.connect(_node.player_path.emit)
 	_game.player_data_changed.connect(_node.player_data_changed.emit)
-	_game.connected.connect(_node.game_connected.emit)
+	_game.connected.connect(_on_game_connected)
 	_game.failed.connect(func(err: Error) -> void: _end_in_game(HolePunchBase.Failure.GAME_CONNECT_FAILED, error_string(err)))
 	_game.refused.connect(func(reason: String) -> void: _end_in_game(HolePunchFailures.of_refusal(reason), reason))
 	_game.host_left.connect(_on_game_host_left)
+	_game.dropped.connect(_on_game_dropped)
 
 
 func host_session(serv_key: String, alias: String) -> Error:
@@ -119,12 +120,40 @@ func exit() -> void:
 
 ## Tells the server and the peers that this node leaves, then frees what it held and is idle again.
 func _leave() -> void:
+	_game.rejoin = {}
 	if _socket.is_open() and phase in [Phase.PUNCHING, Phase.CLOSING, Phase.HANDING_OVER]:
 		if _is_host() and _session_id != "":
 			_server.close_session(_session_id, 3)
 		_peers.send_leave(3)
 	_game.close() # A running game ends: ENet tells its peers.
 	_stop()
+
+
+## The game's peer is connected (a rejoin, if any, is done).
+func _on_game_connected(peer: MultiplayerPeer) -> void:
+	_game.rejoin = {}
+	_node.game_connected.emit(peer)
+
+
+## A client's game whose host gave it a rejoin secret: the host went silent, most likely because our
+## own connection died. The node joins the same session again with the same code and alias, and
+## the game peer then rejoins as our key in the game ([code]hole_punch_game_peer.gd[/code]), for as
+## long as the host keeps our place.
+func _on_game_dropped(rejoin: Dictionary) -> void:
+	var code := _session_id
+	var alias := HolePunchAlias.decode(_names.own_alias) if _names != null else ""
+	var host_key: String = rejoin.host_key
+	_stop()
+	var grace: float = rejoin.grace
+	rejoin["until"] = _now() + grace + _settings.game_timeout # The host's word on a late rejoin can still come.
+	_game.rejoin = rejoin
+	_node.rejoining.emit(host_key)
+	if _game.rejoin.is_empty():
+		return # The game left in that handler.
+	if code == "":
+		_fail(HolePunchBase.Failure.HOST_LEFT, host_key)
+	else:
+		join_session(code, alias) # Its failures end the rejoin (see _fail).
 
 
 ## A client's game: the host left or went silent. Every player goes, the host last; the node is idle.
@@ -158,6 +187,10 @@ func process() -> void:
 	if phase == Phase.HOSTING_GAME:
 		_late.tick(_now())
 	_game.tick(_now())
+	var until: float = _game.rejoin.get("until", INF)
+	if _now() >= until:
+		# Not back in while the host kept our place: the host is gone.
+		_fail(HolePunchBase.Failure.HOST_LEFT, str(_game.rejoin.host_key))
 
 
 ## The key of [member HolePunch.server], resolved now and kept for [method get_short_code];

@@ -93,7 +93,7 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 			dropped_datagrams += 1
 		if _peers == null or _peers.find(peer.public_key) != peer:
 			return # Refused, or the game ended the session in a handler.
-	elif unnamed and peer.name != "": # Each peer once, whatever its alias: aliases may repeat.
+	elif unnamed and peer.name != "" and _game.rejoin.is_empty(): # Each peer once, whatever its alias: aliases may repeat; a rejoin's host is known.
 		_node.player_joined.emit(peer.public_key, HolePunchAlias.decode(peer.name))
 	if first and _role == _Role.RANDOM and phase == Phase.PUNCHING:
 		_node.start_random.emit()

@@ -93,6 +93,23 @@ var nat_type: HolePunchNat.NatType:
 ## Tells the game that the attempt failed for [param reason] ([enum HolePunch.Failure]) about
 ## [param detail]; returns [param err] for the API call that failed.
 func _fail(reason: HolePunchBase.Failure, detail: String, err := FAILED) -> Error:
+	if _game != null and not _game.rejoin.is_empty():
+		# A rejoin after a drop failed: out of the game, as when its host leaves. Only the host's own
+		# refusals of a rejoin say more than that it is gone.
+		var rejoin := _game.rejoin
+		_game.rejoin = {}
+		var host_key: String = rejoin.host_key
+		var players: Dictionary = rejoin.players
+		for key: String in players:
+			if key != host_key:
+				_node.player_left.emit(key, players[key].alias, "left")
+		if players.has(host_key):
+			_node.player_left.emit(host_key, players[host_key].alias, "left")
+		if reason != HolePunchBase.Failure.REJOIN_EXPIRED and reason != HolePunchBase.Failure.REJOIN_REFUSED:
+			reason = HolePunchBase.Failure.HOST_LEFT
+			detail = host_key
+		_game.close()
+		_stop()
 	_node.failed.emit(reason, detail)
 	return err
 

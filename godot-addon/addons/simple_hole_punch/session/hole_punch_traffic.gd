@@ -79,7 +79,7 @@ func _tick(now: float) -> void:
 
 func _finish_host() -> void:
 	# The session ends at the server only now: a peer still punching may need it for a relay.
-	var late := _settings.keep_open and _settings.manage_game_peer and _server.nonce != ""
+	var late := (_settings.keep_open or _settings.rejoin_grace > 0.0) and _settings.manage_game_peer and _server.nonce != ""
 	_server.close_session(_session_id, 0 if late else 3) # No answer can come back once the port is freed: copies survive loss.
 	_peers.send_go(3)
 	_game.expect(_peers.all())
