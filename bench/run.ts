@@ -12,7 +12,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,7 +23,7 @@ import { SERVER_BUNDLE } from '../ci/harness/server-build.ts';
 import { parseArgs } from 'node:util';
 import { summarise, summaryMarkdown } from './profile-summary.ts';
 import {
-  type Contender, formatTable, perTypeTable, type Row, run, startGenerators, startServer, stop, stopGenerators, withClients,
+  buildAt, type Contender, formatTable, perTypeTable, type Row, run, startGenerators, startServer, stop, stopGenerators, withClients,
 } from './throughput.ts';
 import type { Kind } from './load-commands.ts';
 
@@ -137,16 +137,6 @@ async function timeToConnect(runs = 20) {
 }
 
 const KINDS: Array<Kind | 'mix'> = ['register', 'join', 'random', 'keepalive', 'badcode', 'relay', 'mix'];
-
-/** A server bundle built from git commit [ref] in a temporary directory (the baseline of a comparison). */
-function buildAt(ref: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'shp-baseline-'));
-  execFileSync('sh', ['-c', `git archive ${JSON.stringify(ref)} server | tar -x -C ${JSON.stringify(dir)}`], { cwd: ROOT });
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'esbuild'), [join(dir, 'server/src/main.ts'), '--bundle', '--platform=node', '--format=esm',
-    '--packages=external', '--log-level=warning', `--outfile=${join(dir, 'server/dist/main.mjs')}`], { cwd: dir });
-  return join(dir, 'server/dist/main.mjs');
-}
 
 /** The server (from source, so that the profile names its modules) under the mix at [rate]: a summary for docs/. */
 async function profile(g: Awaited<ReturnType<typeof startGenerators>>, rate: number, seconds: number, command: string): Promise<string> {

@@ -5,11 +5,12 @@
  * server, and optionally a baseline server built from another commit): a closed loop for the
  * maximum, then open loops at 25, 50 and 90% of that maximum for p50 / p99.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { binMs, type Kind, type MeasureResult, type SetupCommand, type Target } from './load-commands.ts';
 
@@ -95,6 +96,16 @@ class Worker {
     this.child.stdin!.end();
     this.child.kill('SIGTERM');
   }
+}
+
+/** A server bundle built from git commit [ref] in a temporary directory (the baseline of a comparison). */
+export function buildAt(ref: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'shp-baseline-'));
+  execFileSync('sh', ['-c', `git archive ${JSON.stringify(ref)} server | tar -x -C ${JSON.stringify(dir)}`], { cwd: ROOT });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'esbuild'), [join(dir, 'server/src/main.ts'), '--bundle', '--platform=node', '--format=esm',
+    '--packages=external', '--log-level=warning', `--outfile=${join(dir, 'server/dist/main.mjs')}`], { cwd: dir });
+  return join(dir, 'server/dist/main.mjs');
 }
 
 export interface Started { readonly child: ChildProcess; readonly port: number; readonly key: string; readonly metricsPort: number }

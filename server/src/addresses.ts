@@ -63,6 +63,64 @@ export function isLanAddress(address: string): boolean {
     || (a === 100 && b >= 64 && b <= 127);
 }
 
+/**
+ * An address as the limits key it: a dotted IPv4 address as its 32-bit number,
+ * anything else (an IPv6 /64, say) as its text. Every datagram's source arrives as a new string,
+ * whose hash a Map would compute anew and whose characters it would compare with a stored key's;
+ * a number (a small integer to the engine) is hashed and compared at once.
+ */
+export type AddressKey = number | string;
+
+/** The key of [address] (a key already is its own). Hand-parsed: it runs several times a request. */
+export function addressKey(address: AddressKey): AddressKey {
+  if (typeof address === 'number') return address;
+  const value = dotted(address, 4);
+  return value < 0 ? address : value | 0; // A signed 32-bit integer: a small integer to the engine.
+}
+
+/** The key of [address]'s /24 network: its first 24 bits for IPv4, networkOf's text otherwise. */
+export function networkKey(address: AddressKey): AddressKey {
+  const key = addressKey(address);
+  return typeof key === 'number' ? key >>> 8 : networkOf(key);
+}
+
+/**
+ * The key of an address and port, as AddressKey's: for IPv4 the 48-bit number of both (a double,
+ * which a Map still hashes by value), otherwise "address:port".
+ */
+export function endpointKey(endpoint: Endpoint): AddressKey {
+  const value = dotted(endpoint.address, 4);
+  return value < 0 ? `${endpoint.address}:${endpoint.port}` : value * 65536 + endpoint.port;
+}
+
+/** The key (as networkKey's) of a /24 network written as networkOf writes it ("198.51.100"). */
+export function networkTextKey(net: string): AddressKey {
+  const value = dotted(net, 3);
+  return value < 0 ? net : value;
+}
+
+/** [text] as [parts] dot-separated decimal octets, read as one unsigned number; -1 when it is not. */
+function dotted(text: string, parts: 3 | 4): number {
+  let value = 0;
+  let octet = -1;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2e) {
+      if (octet < 0 || dots === parts - 1) return -1;
+      value = value * 256 + octet;
+      octet = -1;
+      dots++;
+    } else if (c >= 0x30 && c <= 0x39) {
+      octet = (octet < 0 ? 0 : octet * 10) + (c - 0x30);
+      if (octet > 255) return -1;
+    } else {
+      return -1;
+    }
+  }
+  return octet < 0 || dots !== parts - 1 ? -1 : value * 256 + octet;
+}
+
 /** The /24 network of an IPv4 address ("198.51.100"): the unit one operator typically holds. */
 export function networkOf(address: string): string {
   const dot = address.lastIndexOf('.');

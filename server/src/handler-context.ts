@@ -29,8 +29,8 @@ export interface HandlerContext {
   readonly now: () => number;
   /** The key of [endpoint] (the source of the datagram being handled, mostly): computed once per datagram. */
   readonly keyOf: (endpoint: Endpoint) => string;
-  /** Answers [to], whose key is [toKey] (computed when not given). */
-  readonly send: (to: Endpoint, message: Message, toKey?: string) => void;
+  /** Answers [to], within the answer budget of the datagram being handled. */
+  readonly send: (to: Endpoint, message: Message) => void;
   /** An answer sent later than its request (once Redis decided a match): one per request, rate-limited per destination. */
   readonly answer: (to: Endpoint, message: Message) => void;
   /** True once the server drains: it takes no new sessions and answers the ones it has. */

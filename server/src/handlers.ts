@@ -21,6 +21,9 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   private readonly sessions: SessionActions;
   /** Random pairing across instances, and another instance's word of a match or a relay request. */
   readonly across: CrossInstanceMatches;
+  /** The KA isHostKeepAlive last found to be its host's, and the session: keepAlive need not look it up again. */
+  private provenKeepAlive: KeepAlive | undefined;
+  private provenSession: Session | undefined;
 
   constructor(private readonly ctx: HandlerContext) {
     this.sessions = new SessionActions(ctx);
@@ -154,14 +157,20 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   }
 
   keepAlive(message: KeepAlive, from: Endpoint): void {
-    const session = this.ownSession(message.sessionId, from, message.nonce);
+    // The same datagram (and nothing changed sessions since): its session was found already.
+    const session = message === this.provenKeepAlive ? this.provenSession : this.ownSession(message.sessionId, from, message.nonce);
+    this.provenKeepAlive = undefined;
+    this.provenSession = undefined;
     if (session) this.sessions.heardFromHost(session);
   }
 
   /** Whether [message] is a KA from the host of an existing session: cheap, and never answered. */
   isHostKeepAlive(message: KeepAlive, from: Endpoint): boolean {
     const session = this.ctx.store.get(message.sessionId);
-    return session !== undefined && isHost(session, this.ctx.keyOf(from)) && hostNonceMatches(session, message.nonce);
+    if (session === undefined || !isHost(session, this.ctx.keyOf(from)) || !hostNonceMatches(session, message.nonce)) return false;
+    this.provenKeepAlive = message;
+    this.provenSession = session;
+    return true;
   }
 
   /** HL: the host's node moves its conversation to [from]; its registered address stays the game's. */

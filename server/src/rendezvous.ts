@@ -4,7 +4,7 @@
  * answer passes the amplification guard and the per-destination rate limit. Nothing a datagram
  * contains can throw out of here, and nothing a send does either.
  */
-import { isUsableSource } from './addresses.ts';
+import { type AddressKey, addressKey, endpointKey, isUsableSource } from './addresses.ts';
 import type { CrossInstancePairing } from './cluster/cross-instance-pairing.ts';
 import type { Config } from './config.ts';
 import { decode, type DecodeError, dispatchToServer, encode, encodeKey, type Endpoint, isKey, type Message, type NatProbe } from './generated/protocol.ts';
@@ -80,6 +80,10 @@ export class Rendezvous {
   private keyAddress = '';
   private keyPort = -1;
   private key = '';
+  /** The endpoint last keyed by ipOf or endpointOf, and its keys. */
+  private remembered: Endpoint | undefined;
+  private rememberedIp: AddressKey = 0;
+  private rememberedEndpoint: AddressKey = 0;
   /** Set by drain(): no new sessions from then on. */
   draining = false;
   private lastErrorLog = -Infinity;
@@ -107,7 +111,7 @@ export class Rendezvous {
       }),
       lists: new NetworkBudget({ perIp: config.listsPerIp, perNet: config.listsPerNet, maxTracked: config.maxTracked }),
       requestBytes: () => this.budget.requestBytes,
-      send: (to, message, toKey) => this.send(to, message, toKey),
+      send: (to, message) => this.send(to, message),
       answer: (to, message) => this.answer(to, message),
       pairing: options.pairing,
       draining: () => this.draining,
@@ -143,7 +147,7 @@ export class Rendezvous {
    * not NP, so the caller counts it as its own.
    */
   receiveProbe(data: Uint8Array, from: Endpoint, reply: (datagram: Buffer) => void): boolean {
-    return this.probe(data, from, from.address, (np) => natAnswer(np, from, this.self()), reply);
+    return this.probe(data, from, addressKey(from.address), (np) => natAnswer(np, from, this.self()), reply);
   }
 
   /**
@@ -168,16 +172,17 @@ export class Rendezvous {
     // The cheap pre-check that bounds work in a flood: an address that spent both its buckets
     // gets nothing more decoded, whatever it sends; short KAs excepted, so a neighbour's flood
     // cannot starve a host's keep-alive.
-    if (!this.inbound.peek(from.address, now) && !this.junk.peek(from.address, now) && !looksLikeKeepAlive(data)) {
+    const ip = this.ipOf(from);
+    if (!this.inbound.peek(ip, now) && !this.junk.peek(ip, now) && !looksLikeKeepAlive(data)) {
       return this.drop('rate_limited');
     }
-    if (!looksLikeRequest(data)) return this.malformed(data, from, now, null);
+    if (!looksLikeRequest(data)) return this.malformed(data, from, ip, now, null);
     const result = decode(data);
-    if (!result.ok) return this.malformed(data, from, now, result.error);
+    if (!result.ok) return this.malformed(data, from, ip, now, result.error);
     const { message } = result;
     // A host's keep-alive is cheap and never answered: no neighbour's traffic may starve it.
     const keepAlive = message.code === 'KA' && this.handlers.isHostKeepAlive(message, from);
-    if (!keepAlive && !this.inbound.allow(from.address, now)) return this.drop('rate_limited');
+    if (!keepAlive && !this.inbound.allow(ip, now)) return this.drop('rate_limited');
     this.stats.count(this.stats.received, message.code);
     if (!this.returnPathProven(message, from, data)) return;
     const { report, verdict } = this.nat.read(message);
@@ -215,8 +220,8 @@ export class Rendezvous {
    * decoded only within it to count why. A JS whose session id is malformed gets BK echoing
    * what followed its key, as the original server answers a mistyped code.
    */
-  private malformed(data: Uint8Array, from: Endpoint, now: number, error: DecodeError | null): void {
-    if (!this.junk.allow(from.address, now)) return this.drop('invalid_rate_limited');
+  private malformed(data: Uint8Array, from: Endpoint, ip: AddressKey, now: number, error: DecodeError | null): void {
+    if (!this.junk.allow(ip, now)) return this.drop('invalid_rate_limited');
     const result = error === null ? decode(data) : null;
     const reason = error ?? (result!.ok ? 'not_for_server' : result!.error);
     this.drop(reason);
@@ -230,7 +235,7 @@ export class Rendezvous {
   }
 
   /** NP on a port that answers nothing else, per [limitKey]: answered with what [make] builds, when it is no longer. */
-  private probe(data: Uint8Array, from: Endpoint, limitKey: string, make: (np: NatProbe) => Message, reply: (datagram: Buffer) => void): boolean {
+  private probe(data: Uint8Array, from: Endpoint, limitKey: AddressKey, make: (np: NatProbe) => Message, reply: (datagram: Buffer) => void): boolean {
     if (!looksLikeProbe(data)) return false;
     const now = this.options.now();
     if (!this.inbound.allow(limitKey, now)) {
@@ -243,9 +248,7 @@ export class Rendezvous {
       return true;
     }
     this.stats.count(this.stats.received, 'NP');
-    // Keyed as transmit keys it (an IPv6 source has no key; its text cannot be an IPv4 key's).
-    const destination = from.address.includes(':') ? `${from.address}:${from.port}` : this.keyOf(from);
-    if (!this.outbound.allow(destination, now) || !this.outboundPerIp.allow(limitKey, now)) {
+    if (!this.outbound.allow(endpointKey(from), now) || !this.outboundPerIp.allow(limitKey, now)) {
       this.drop('send_rate_limited');
       return true;
     }
@@ -263,19 +266,36 @@ export class Rendezvous {
     return this.key;
   }
 
+  /** The addressKey of [endpoint]: read once for the source of a datagram and every answer to it. */
+  private ipOf(endpoint: Endpoint): AddressKey {
+    this.remember(endpoint);
+    return this.rememberedIp;
+  }
+
+  /** The endpointKey of [endpoint], as ipOf. */
+  private endpointOf(endpoint: Endpoint): AddressKey {
+    this.remember(endpoint);
+    return this.rememberedEndpoint;
+  }
+
+  private remember(endpoint: Endpoint): void {
+    if (endpoint === this.remembered) return; // Endpoints are never changed: the socket makes one per datagram.
+    this.remembered = endpoint;
+    this.rememberedIp = addressKey(endpoint.address);
+    this.rememberedEndpoint = endpointKey(endpoint);
+  }
+
   /** What NA says about this server: its probe port and its IPv6 address. */
   private self(): ServerSelf {
     return { probeKey: probeKey(this.options.serverKey(), this.options.probePort?.()), ip6: this.ip6 };
   }
 
-  /**
-   * [message] to [to], within the answer budget. Limits and budgets are kept by the destination's
-   * key: the string a session already holds for its host or joiner, not another one per address.
-   */
-  private send(to: Endpoint, message: Message, toKey = this.keyOf(to)): void {
+  /** [message] to [to], within the answer budget. Limits and budgets are kept by the destination's endpointKey. */
+  private send(to: Endpoint, message: Message): void {
     const datagram = Buffer.from(encode(message), 'latin1');
-    if (!this.budget.spend(toKey, datagram.length)) return this.drop('amplification');
-    this.transmit(to, message.code, datagram, toKey);
+    const destination = this.endpointOf(to);
+    if (!this.budget.spend(destination, datagram.length)) return this.drop('amplification');
+    this.transmit(to, message.code, datagram, destination);
   }
 
   /**
@@ -286,9 +306,9 @@ export class Rendezvous {
     this.transmit(to, message.code, Buffer.from(encode(message), 'latin1'));
   }
 
-  private transmit(to: Endpoint, code: string, datagram: Buffer, destination = this.keyOf(to)): void {
+  private transmit(to: Endpoint, code: string, datagram: Buffer, destination = this.endpointOf(to)): void {
     const now = this.options.now();
-    if (!this.outbound.allow(destination, now) || !this.outboundPerIp.allow(to.address, now)) return this.drop('send_rate_limited');
+    if (!this.outbound.allow(destination, now) || !this.outboundPerIp.allow(this.ipOf(to), now)) return this.drop('send_rate_limited');
     try {
       this.options.transmit(to, datagram);
     } catch (error) {

@@ -99,11 +99,11 @@ export class SessionActions {
   /** NJ to the host and JR to the joiner: each learns where to punch. */
   introduce(session: Session, peer: SessionPeer, joiner: Endpoint, joinerNonce: string | undefined, via: HandlerContext['send'] = this.ctx.send): void {
     const hostKey = session.hostLink ?? session.hostRemoteKey;
-    via(decodeEndpoint(hostKey), newJoiner(session, peer), hostKey);
+    via(decodeEndpoint(hostKey), newJoiner(session, peer));
     via(joiner, {
       code: 'JR', joinerRemoteKey: peer.remoteKey, hostRemoteKey: session.hostRemoteKey, hostLocalKey: session.hostLocalKey,
       nonce: joinerNonce, secret: peer.secret, ...hostNatFields(session.hostNat, peer.secret),
-    }, peer.remoteKey);
+    });
   }
 }
 

@@ -40,7 +40,7 @@ func test_the_link_pings_the_relay_nodes_the_server_lists_and_asks_again_with_th
 		server.poll()
 		return server.received.any(func(r: Dictionary) -> bool: return r.text.begins_with("RQ:") and r.text.get_slice_count(":") == 5 and r.text.contains(relay_node.key + "="))
 	assert_true(await wait_until(with_figures, 1.0), "RQ again with the node's round trip")
-	node._session._end_late_join()
+	_unlink(node)
 
 
 ## A late-join host whose own type is port-preserving, linked to [param server] (HR answered):
@@ -66,21 +66,16 @@ func _relay_asked_within(joiner_nat: String, seconds: float) -> bool:
 	var server := _endpoint()
 	var joiner := _endpoint("127.0.0.9")
 	var node := _node({"handover_interval": 0.05, "punch_timeout": 3.0, "relay_timeout": 3.0, "handover_deadline": 1.0})
-	await _host(node, server)
-	var game := ENetMultiplayerPeer.new()
-	assert_eq(game.create_server(Ports.free_port()), OK, "the game's server listens")
-	node._session._game.peer = game # The node's game peer sends the late join's punches from the game's port.
-	node._session._traversal.told = HolePunchNat.NatType.PORT_PRESERVING # As the server was told in HS.
-	node._session._start_late_join()
-	assert_true(await wait_until(func() -> bool: return server.count("HL:") > 0, 1.0), "HL from the link")
-	var link: int = server.received.filter(func(r: Dictionary) -> bool: return r.text.begins_with("HL:"))[0].port
-	var nonce := server.nonce()
-	server.send("HR:%s:%scyahcyah:%s" % [P.encode_key("127.0.0.1", node.get_local_port()), server.key, nonce], link)
-	assert_true(await wait_until(func() -> bool: return node._session._late.is_linked(), 1.0), "linked")
-	server.send(P.encode_new_joiner(joiner.key, joiner.key, nonce, SECRET, joiner_nat).get_string_from_ascii(), link)
+	var link := await _linked_host(node, server)
+	server.send(P.encode_new_joiner(joiner.key, joiner.key, server.nonce(), SECRET, joiner_nat).get_string_from_ascii(), link)
 	var asked: bool = await wait_until(func() -> bool:
 		joiner.poll()
 		return server.count("RQ:") > 0, seconds)
-	node._session._end_late_join()
-	game.close()
+	_unlink(node)
 	return asked
+
+
+## Ends [param node]'s late join and closes its game's server.
+func _unlink(node: HolePunch) -> void:
+	node._session._end_late_join()
+	node._session._game.peer.close()

@@ -1,3 +1,5 @@
+import type { AddressKey } from '../addresses.ts';
+
 /** What the server sends to any one endpoint in answer to a datagram is at most this many times its size. */
 export const AMPLIFICATION_FACTOR = 5;
 
@@ -9,7 +11,7 @@ export const AMPLIFICATION_FACTOR = 5;
  * cost less than a Map (and are never truncated, which would cost a call into the runtime).
  */
 export class AnswerBudget {
-  private readonly destinations: string[] = [];
+  private readonly destinations: AddressKey[] = [];
   private readonly left: number[] = [];
   private count = 0;
   /** Bytes of the datagram being answered. */
@@ -21,8 +23,8 @@ export class AnswerBudget {
     this.requestBytes = bytes;
   }
 
-  /** Whether [bytes] more fit the budget of destination [key]; if so, they are spent. */
-  spend(key: string, bytes: number): boolean {
+  /** Whether [bytes] more fit the budget of destination [key] (endpointKey); if so, they are spent. */
+  spend(key: AddressKey, bytes: number): boolean {
     let slot = 0;
     while (slot < this.count && this.destinations[slot] !== key) slot++;
     if (slot === this.count) {

@@ -5,7 +5,7 @@
  * no failed join in the last minute is not held back by the total, so guessers elsewhere cannot
  * stop every join on the server by spending it; a guessing network gets one try a minute then.
  */
-import { networkOf } from '../addresses.ts';
+import { type AddressKey, addressKey, networkKey } from '../addresses.ts';
 import { NetworkBudget } from './network-budget.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
@@ -33,14 +33,16 @@ export class FailedJoinBudget {
   }
 
   /** Whether a JS from [ip] may be looked up now. */
-  mayTry(ip: string, now: number): boolean {
-    if (!this.networks.allows(ip, now)) return false;
-    return this.total.peek('total', now) || this.recent.isFull(networkOf(ip), now);
+  mayTry(ip: AddressKey, now: number): boolean {
+    const key = addressKey(ip);
+    if (!this.networks.allows(key, now)) return false;
+    return this.total.peek(0, now) || this.recent.isFull(networkKey(key), now); // The total is the one bucket, 0.
   }
 
-  failed(ip: string, now: number): void {
-    this.networks.spend(ip, now);
-    this.total.allow('total', now);
-    this.recent.allow(networkOf(ip), now);
+  failed(ip: AddressKey, now: number): void {
+    const key = addressKey(ip);
+    this.networks.spend(key, now);
+    this.total.allow(0, now);
+    this.recent.allow(networkKey(key), now);
   }
 }

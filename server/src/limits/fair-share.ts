@@ -4,28 +4,30 @@
  * recent events of the average address that took part lately (and at least one). However many
  * ports one address uses, it then takes no more than a fair share of the strangers, rather than
  * every stranger its budget allows. Memory is bounded: past [maxTracked] the least recently seen
- * address is forgotten.
+ * address is forgotten. Addresses are kept by their keys (see AddressKey).
  */
+import { type AddressKey, addressKey } from '../addresses.ts';
+
 interface Recent { value: number; at: number }
 
 /** The stale addresses are looked for at most this often. */
 const PRUNE_INTERVAL_MS = 1_000;
 
 export class FairShare {
-  private readonly recent = new Map<string, Recent>();
+  private readonly recent = new Map<AddressKey, Recent>();
   private total: Recent = { value: 0, at: 0 };
   private prunedAt = -Infinity;
 
   constructor(private readonly timeConstantMs: number, private readonly maxTracked: number) {}
 
   /** [address] takes part at [now] (asks, or is asked for): it counts among the addresses sharing. */
-  seen(address: string, now: number): void {
-    this.touch(address, now);
+  seen(address: AddressKey, now: number): void {
+    this.touch(addressKey(address), now);
   }
 
   /** Whether [address] may take another event now. */
-  fair(address: string, now: number): boolean {
-    const entry = this.recent.get(address);
+  fair(address: AddressKey, now: number): boolean {
+    const entry = this.recent.get(addressKey(address));
     const mine = entry ? this.decayed(entry, now) : 0;
     this.prune(now);
     const average = this.decayed(this.total, now) / Math.max(1, this.recent.size);
@@ -33,8 +35,8 @@ export class FairShare {
   }
 
   /** [address] took an event at [now]. */
-  record(address: string, now: number): void {
-    const entry = this.touch(address, now);
+  record(address: AddressKey, now: number): void {
+    const entry = this.touch(addressKey(address), now);
     entry.value = this.decayed(entry, now) + 1;
     entry.at = now;
     this.total = { value: this.decayed(this.total, now) + 1, at: now };
@@ -44,7 +46,7 @@ export class FairShare {
     return this.recent.size;
   }
 
-  private touch(address: string, now: number): Recent {
+  private touch(address: AddressKey, now: number): Recent {
     let entry = this.recent.get(address);
     if (entry) {
       this.recent.delete(address); // Re-inserted below: the Map's order is recency.

@@ -1,9 +1,10 @@
 /**
  * A budget of events (random matches, failed joins) per address and per /24 network, each a
  * number a minute with a minute's burst. Many ports on one address, or many addresses in one
- * network, share one budget; memory is bounded like the rate limiter's.
+ * network, share one budget; memory is bounded like the rate limiter's. Addresses are given as
+ * text or as their keys (see AddressKey), and kept by their keys.
  */
-import { networkOf } from '../addresses.ts';
+import { type AddressKey, addressKey, networkKey, networkTextKey } from '../addresses.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
 export interface NetworkBudgetLimits {
@@ -24,17 +25,19 @@ export class NetworkBudget {
   }
 
   /** Whether [ip] and its network both have an event left. */
-  allows(ip: string, now: number): boolean {
-    return this.ips.peek(ip, now) && this.nets.peek(networkOf(ip), now);
+  allows(ip: AddressKey, now: number): boolean {
+    const key = addressKey(ip);
+    return this.ips.peek(key, now) && this.nets.peek(networkKey(key), now);
   }
 
-  /** Whether the /24 [net] has an event left. */
+  /** Whether the /24 [net] (as networkOf writes it) has an event left. */
   netAllows(net: string, now: number): boolean {
-    return this.nets.peek(net, now);
+    return this.nets.peek(networkTextKey(net), now);
   }
 
-  spend(ip: string, now: number): void {
-    this.ips.allow(ip, now);
-    this.nets.allow(networkOf(ip), now);
+  spend(ip: AddressKey, now: number): void {
+    const key = addressKey(ip);
+    this.ips.allow(key, now);
+    this.nets.allow(networkKey(key), now);
   }
 }

@@ -29,6 +29,11 @@ export class MemorySessionStore implements SessionStore {
   private readonly perIp = new Map<string, number>();
   private joinerCount = 0;
   private readonly lobbies = new LobbyIndex();
+  /**
+   * The session get() last found (undefined once removed): a handler looks a session up, then
+   * confirms or removes it by id, and each lookup by a new string costs a hash and a compare.
+   */
+  private last: Session | undefined;
 
   get size(): number {
     return this.byId.size;
@@ -60,7 +65,11 @@ export class MemorySessionStore implements SessionStore {
   }
 
   get(id: string): Session | undefined {
-    return this.byId.get(id);
+    const last = this.last;
+    if (last !== undefined && last.id === id) return last;
+    const session = this.byId.get(id);
+    if (session !== undefined) this.last = session;
+    return session;
   }
 
   hostedBy(hostRemoteKey: string): Session | undefined {
@@ -97,36 +106,43 @@ export class MemorySessionStore implements SessionStore {
   }
 
   matchRandom(id: string, remoteKey: string): void {
-    const session = this.byId.get(id);
+    const session = this.get(id);
     if (!session) return;
     this.unwait(session);
     this.byRandomJoiner.set(remoteKey, session);
   }
 
   confirm(id: string): void {
-    const session = this.byId.get(id);
+    const session = this.get(id);
     if (!session || session.confirmed) return;
     this.provisional.delete(id);
     this.provisionalByIp.remove(session);
-    const waiting = unwait(this.waitingProvisional, session);
+    const waiting = session.random && unwait(this.waitingProvisional, session);
     session.confirmed = true;
     if (waiting) wait(this.waitingConfirmed, session);
   }
 
   remove(id: string): boolean {
-    const session = this.byId.get(id);
+    const session = this.get(id);
     if (!session) return false;
+    if (session === this.last) this.last = undefined;
     this.byId.delete(id);
     this.byHost.delete(session.hostRemoteKey);
     this.lobbies.unlist(session); // Closed or expired: off the list at once.
     const left = this.hostedFromIp(session.hostIp) - 1;
     if (left > 0) this.perIp.set(session.hostIp, left);
     else this.perIp.delete(session.hostIp);
-    this.unwait(session);
-    this.provisional.delete(id);
-    this.provisionalByIp.remove(session);
-    for (const peer of session.peers.keys()) {
-      if (this.byRandomJoiner.get(peer) === session) this.byRandomJoiner.delete(peer);
+    // Only a provisional session is among the provisional (confirm takes it out), and only a
+    // random one waits or has a stranger: a registration's close costs no lookups it cannot need.
+    if (!session.confirmed) {
+      this.provisional.delete(id);
+      this.provisionalByIp.remove(session);
+    }
+    if (session.random) {
+      this.unwait(session);
+      for (const peer of session.peers.keys()) {
+        if (this.byRandomJoiner.get(peer) === session) this.byRandomJoiner.delete(peer);
+      }
     }
     this.joinerCount -= session.peers.size;
     return true;
