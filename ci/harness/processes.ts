@@ -14,6 +14,8 @@ export interface PlayerEvent {
 /** A child process whose stdout lines are kept and can be awaited. */
 export class Watched {
   readonly lines: string[] = [];
+  /** When each of [lines] arrived (ms since the epoch). */
+  readonly times: number[] = [];
   readonly exited: Promise<number | null>;
   private waiters: Array<() => void> = [];
   /** Its output was read to the end. */
@@ -24,13 +26,14 @@ export class Watched {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       this.lines.push(line);
+      this.times.push(Date.now());
       for (const wake of this.waiters.splice(0)) wake();
     });
     lines.on('close', () => {
       this.ended = true;
       for (const wake of this.waiters.splice(0)) wake();
     });
-    child.stderr?.on('data', (chunk: Buffer) => { this.lines.push(`[stderr] ${chunk.toString().trimEnd()}`); });
+    child.stderr?.on('data', (chunk: Buffer) => { this.lines.push(`[stderr] ${chunk.toString().trimEnd()}`); this.times.push(Date.now()); });
     this.exited = new Promise((done) => child.on('exit', (code) => {
       this.exitedAt = Date.now();
       for (const wake of this.waiters.splice(0)) wake();

@@ -13,6 +13,7 @@ import { idMismatch, SNIPPET, SNIPPET_LINES, snippetArgs, snippetProject } from 
 import { type Impairment, type Lab, type NatKind, SERVER_IP } from './lab.ts';
 import { type Case, expect } from './expectations.ts';
 import { SERVER_PORT, startLabPlayer } from './sessions.ts';
+import { milestones, milestoneSummary, timeline, TRACE_ENV } from './timeline.ts';
 import type { PlayerEvent } from '../harness/processes.ts';
 
 /** Sessions in a row for the README's snippet through loss (SHP_READY_PEER_SESSIONS, default 20). */
@@ -32,12 +33,16 @@ export function gameCases(impaired: Impairment): Case[] {
         try {
           const times: number[] = [];
           const failures: string[] = [];
+          const steps: Array<Map<string, number>> = [];
           for (let i = 1; i <= SESSIONS; i++) {
-            const outcome = await snippetSession(lab, dir, i);
+            const { outcome, times: at, attempts } = await snippetSession(lab, dir, i);
+            steps.push(at);
             if (typeof outcome === 'number') times.push(outcome);
             else failures.push(outcome);
-            console.log(`       session ${i}: ${typeof outcome === 'number' ? `${outcome.toFixed(2)} s to RPCs both ways` : 'FAILED'}`);
+            console.log(`       session ${i}: ${typeof outcome === 'number' ? `${outcome.toFixed(2)} s to RPCs both ways` : 'FAILED'}, ${attempts} ENet attempt(s)`);
           }
+          console.log('       from join(code), per step:');
+          for (const line of milestoneSummary(steps)) console.log(`         ${line}`);
           times.sort((a, b) => a - b);
           const at = (p: number) => times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)]!.toFixed(2);
           const stats = times.length ? `p50 ${at(0.5)} s, p95 ${at(0.95)} s, max ${at(1)} s` : 'none connected';
@@ -233,25 +238,36 @@ function lateCase(name: string, lateNat: NatKind): Case {
  * One session of the snippet: its host in h1's namespace, its player in c1's with the host's code.
  * Seconds from the player's join(code) to RPCs both ways, or what went wrong.
  */
-async function snippetSession(lab: Lab, dir: string, session: number): Promise<number | string> {
-  const host = new Watched(lab.spawn('h1', godotPath(), snippetArgs(dir, 'host')), `snippet host@h1 (session ${session})`);
+async function snippetSession(lab: Lab, dir: string, session: number): Promise<{ outcome: number | string; times: Map<string, number>; attempts: number }> {
+  const host = new Watched(lab.spawn('h1', godotPath(), snippetArgs(dir, 'host'), { env: TRACE_ENV }), `snippet host@h1 (session ${session})`);
   let player: Watched | undefined;
+  let joined = Date.now();
+  const result = (outcome: number | string) => {
+    if (!player) return { outcome, times: new Map<string, number>(), attempts: 0 };
+    const { times, attempts } = milestones({ host, player }, joined);
+    // SHP_TIMELINE_DIR keeps every session's timeline, to read where a slow one spent its time.
+    const keep = process.env.SHP_TIMELINE_DIR;
+    if (keep) writeFileSync(join(keep, `session-${session}.txt`), `${typeof outcome === 'number' ? `${outcome.toFixed(2)} s` : outcome}\n${timeline({ host, player }, joined).join('\n')}\n`);
+    // A failure shows what both sides did, step by step, from the player's join(code).
+    const shown = typeof outcome === 'string' ? `${outcome}\n  timeline from join(code):\n${timeline({ host, player }, joined).map((l) => `  ${l}`).join('\n')}` : outcome;
+    return { outcome: shown, times, attempts };
+  };
   try {
     // Generous: on a busy machine Godot alone can take many seconds to start.
     const code = (await host.waitForLine(SNIPPET_LINES.code, 60_000))[1]!;
-    player = new Watched(lab.spawn('c1', godotPath(), snippetArgs(dir, 'join', code)), `snippet player@c1 (session ${session})`);
+    player = new Watched(lab.spawn('c1', godotPath(), snippetArgs(dir, 'join', code), { env: TRACE_ENV }), `snippet player@c1 (session ${session})`);
     await player.waitForLine(SNIPPET_LINES.joining, 60_000);
-    const joined = Date.now();
+    joined = player.times[player.lines.findIndex((l) => SNIPPET_LINES.joining.test(l))]!;
     const bound = SNIPPET_BOUND * 1000;
     await Promise.all([host.waitForLine(SNIPPET_LINES.hostGot, bound), player.waitForLine(SNIPPET_LINES.playerGot, bound)]);
     const seconds = (Date.now() - joined) / 1000;
     const trouble = [host, player].flatMap((p) => p.lines.filter((l) => SNIPPET_LINES.trouble.test(l)).map((l) => `${p.label}: ${l}`));
     const ids = idMismatch(host.lines);
     if (ids) trouble.push(`${host.label}: ${ids}`);
-    return trouble.length === 0 ? seconds : `session ${session}: ${trouble.join('\n')}`;
+    return result(trouble.length === 0 ? seconds : `session ${session}: ${trouble.join('\n')}`);
   } catch (error) {
     const tails = [host, player].flatMap((p) => (p ? [`${p.label}:\n${p.tail(15)}`] : []));
-    return `session ${session}: ${(error as Error).message.split('\n')[0]}\n${tails.join('\n')}`;
+    return result(`session ${session}: ${(error as Error).message.split('\n')[0]}\n${tails.join('\n')}`);
   } finally {
     for (const p of [host, player]) {
       p?.kill();

@@ -54,8 +54,9 @@ func test_a_packet_of_the_game_does_not_wait_behind_a_hello_whose_acknowledgemen
 	open_link(_link)
 	var player := player_through(_link)
 	assert_true(await connected(player), "the player was let in")
-	assert_true(await wait_until(func() -> bool: return _link.lost_acks >= 3, 5.0), "the hello's acknowledgements lost")
-	# When the game's first packet goes out after the hello's third resend, and is lost once
+	assert_true(await wait_until(func() -> bool: return _link.lost_acks >= 2, 5.0), "the hello's acknowledgements lost")
+	# When the game's first packet goes out after the hello's resends (each datagram to the player
+	# goes out twice at first, so fewer of them are lost), and is lost once
 	var heard: Array[PackedByteArray] = []
 	(host.multiplayer as SceneMultiplayer).peer_packet.connect(func(_id: int, data: PackedByteArray) -> void: heard.append(data))
 	_link.lose = "GAME".to_ascii_buffer()

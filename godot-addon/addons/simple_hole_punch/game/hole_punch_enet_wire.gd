@@ -38,8 +38,10 @@ static func slot_of(data: PackedByteArray) -> int:
 	return (data.decode_u8(0) << 8 | data.decode_u8(1)) & NO_PEER
 
 
-## From ENet's answer [param data]: [code][connection id, slot, session][/code] of the first
-## connection it verifies, or empty when it verifies none.
+## From ENet's answer [param data]: [code][connection id, slot, session, sequence, sent time][/code]
+## of the first connection it verifies (the answer's reliable sequence number, and the datagram's
+## sent time, -1 without one: what the client's acknowledgement of it names), or empty when it
+## verifies none.
 static func verified_connect(data: PackedByteArray) -> Array[int]:
 	var peer := data.decode_u8(0) << 8 | data.decode_u8(1)
 	var at := 4 if peer & 0x8000 != 0 else 2
@@ -50,7 +52,9 @@ static func verified_connect(data: PackedByteArray) -> Array[int]:
 		if command == _VERIFY_CONNECT and at + 44 <= data.size():
 			var id := data.slice(at + 40, at + 44)
 			id.reverse() # Network order.
-			return [id.decode_u32(0), (data.decode_u8(at + 4) << 8 | data.decode_u8(at + 5)) & NO_PEER, data.decode_u8(at + 7) & 0x03]
+			var sent := data.decode_u8(2) << 8 | data.decode_u8(3) if peer & 0x8000 != 0 else -1
+			var sequence := data.decode_u8(at + 2) << 8 | data.decode_u8(at + 3)
+			return [id.decode_u32(0), (data.decode_u8(at + 4) << 8 | data.decode_u8(at + 5)) & NO_PEER, data.decode_u8(at + 7) & 0x03, sequence, sent]
 		var size := _SIZES[command]
 		if at + size > data.size():
 			return []
@@ -60,6 +64,13 @@ static func verified_connect(data: PackedByteArray) -> Array[int]:
 			size += data.decode_u8(at + 6) << 8 | data.decode_u8(at + 7)
 		at += size
 	return []
+
+
+## ENet's acknowledgement, from the client's side of the connection in [param slot],
+## [param session], of ENet's answer (its connection command [param sequence], sent at
+## [param sent]): what the client sends when the answer reaches it.
+static func answer_acknowledgement(slot: int, session: int, sequence: int, sent: int) -> PackedByteArray:
+	return PackedByteArray([(slot >> 8) | (session << 4), slot & 0xFF, _ACKNOWLEDGE, 0xFF, sequence >> 8, sequence & 0xFF, sequence >> 8, sequence & 0xFF, sent >> 8, sent & 0xFF])
 
 
 ## ENet's DISCONNECT from the client's side of the connection in [param slot], [param session].

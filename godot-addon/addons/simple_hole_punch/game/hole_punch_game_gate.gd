@@ -45,6 +45,7 @@ extends RefCounted
 const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchEnetWire := preload("hole_punch_enet_wire.gd")
 const HolePunchRoster := preload("hole_punch_roster.gd")
+const HolePunchTrace := preload("../session/hole_punch_trace.gd")
 
 ## Seconds a connection's handshake may take before its slot is freed (a client starts afresh every
 ## [member HolePunch.game_retry_interval], 2 s, while its connection is not done).
@@ -60,6 +61,10 @@ const ACK_COPIES := 2
 ## on a connection within 30 s, so a stall cannot outlast it, and the rest of a game's datagrams
 ## pass without being read command by command.
 const ACK_WATCH := 30.0
+## Seconds after a handshake during which every datagram to its player goes out twice, the copy on
+## the next read (as it does while the handshake goes on): the authentication's and the game's
+## first packets, each of which would otherwise wait out ENet's doubling resend timer when lost.
+const TWICE := 3.0
 ## Most datagrams read from the game's port per read: a flood cannot stall a frame.
 const MAX_READ := 1024
 ## Connections a leg remembers as ended, so that a late copy of their request is not a new one.
@@ -106,6 +111,8 @@ class _Leg:
 	var copies: Array[PackedByteArray] = [] # Acknowledgements to send again, one copy a read each.
 	var copies_left: Array[int] = []
 	var watch_until := 0.0 # Seconds: until when its outgoing datagrams are read for first acknowledgements.
+	var twice_until := 0.0 # Seconds: until when its outgoing datagrams go out twice.
+	var again: Array[PackedByteArray] = [] # Datagrams to send once more, on the next read.
 
 
 ## A connection through a leg.
@@ -113,6 +120,8 @@ class _Connection:
 	var since: float # Seconds: when its handshake began.
 	var slot := -1 # ENet's peer id for it, or -1 before ENet answered.
 	var session := 0
+	var sequence := -1 # ENet's answer: its reliable sequence number and sent time (-1: none yet).
+	var sent := -1
 
 
 ## A gate going by [param clock] (the node's).
@@ -222,6 +231,8 @@ func _send_out(leg: _Leg, data: PackedByteArray, now: float) -> void:
 	if not data.is_empty():
 		_outer.set_dest_address(leg.ip, leg.port)
 		_outer.put_packet(data)
+		if not leg.pending.is_empty() or now < leg.twice_until:
+			leg.again.append(data)
 		var watched := leg.pending.is_empty() and now < leg.watch_until
 		var acks := HolePunchEnetWire.first_acknowledgements(data, FIRST_PACKETS) if watched else PackedByteArray()
 		if not acks.is_empty() and leg.copies.size() < FIRST_PACKETS:
@@ -229,8 +240,13 @@ func _send_out(leg: _Leg, data: PackedByteArray, now: float) -> void:
 			leg.copies_left.append(ACK_COPIES)
 
 
-## Sends one more copy of each of [param leg]'s acknowledgements still to be sent again.
+## Sends one more copy of each of [param leg]'s acknowledgements still to be sent again, and the
+## datagrams that go out twice.
 func _send_copies(leg: _Leg) -> void:
+	for data in leg.again:
+		_outer.set_dest_address(leg.ip, leg.port)
+		_outer.put_packet(data)
+	leg.again.clear()
 	for i in range(leg.copies.size() - 1, -1, -1):
 		_outer.set_dest_address(leg.ip, leg.port)
 		_outer.put_packet(leg.copies[i])
@@ -256,12 +272,15 @@ func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> void:
 	var known := leg.pending.has(id) or leg.live.has(id)
 	if id >= 0 and (leg.ended.has(id) or not known and leg.opened == _pumps):
 		dropped += 1 # An ended one, or a second new one before ENet answered the first.
+		if HolePunchTrace.on:
+			HolePunchTrace.note("gate: dropped connect %d from %s (%s)" % [id, at, "ended" if leg.ended.has(id) else "second new in one read"])
 		return
 	if id >= 0 and not known:
 		if _afresh.is_valid():
 			_afresh.call(leg.ip, leg.port)
 		for old: int in leg.pending.keys() + leg.live.keys(): # The client started afresh.
 			_free(leg, old)
+		HolePunchTrace.note("gate: new connection %d from %s, ending %s" % [id, at, leg.pending.keys() + leg.live.keys()])
 		var connection := _Connection.new()
 		connection.since = now
 		leg.pending[id] = connection
@@ -270,9 +289,17 @@ func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> void:
 	elif id < 0 and data.size() >= 2 and not leg.pending.is_empty():
 		var slot := HolePunchEnetWire.slot_of(data)
 		for done: int in leg.pending.keys():
-			if leg.pending[done].slot == slot:
+			var connection: _Connection = leg.pending[done]
+			if connection.slot == slot:
+				# The client heard ENet's answer (it talks to its slot), but its acknowledgement may have
+				# been lost: ENet would drop what the client sends until it heard one, and resend its
+				# answer only when its doubling timer runs out. So ENet hears it now, first.
+				if connection.sequence >= 0 and connection.sent >= 0:
+					leg.socket.put_packet(HolePunchEnetWire.answer_acknowledgement(slot, connection.session, connection.sequence, connection.sent))
+				HolePunchTrace.note("gate: connection %d handshake done (slot %d)" % [done, slot])
 				leg.live[done] = leg.pending[done] # It talks to its slot: the handshake is done.
 				leg.watch_until = now + ACK_WATCH
+				leg.twice_until = now + TWICE
 				leg.pending.erase(done)
 	leg.last = now
 	leg.socket.put_packet(data)
@@ -297,8 +324,11 @@ func _on_answer(leg: _Leg, data: PackedByteArray) -> void:
 	var verified := HolePunchEnetWire.verified_connect(data)
 	var pending: _Connection = null if verified.is_empty() else leg.pending.get(verified[0])
 	if pending != null:
+		HolePunchTrace.note("gate: ENet answered connection %d: slot %d" % [verified[0], verified[1]])
 		pending.slot = verified[1]
 		pending.session = verified[2]
+		pending.sequence = verified[3]
+		pending.sent = verified[4]
 
 
 ## Ends [param leg]'s connection [param id], pending or live: ENet hears, from the leg, that the
@@ -309,6 +339,7 @@ func _free(leg: _Leg, id: int) -> void:
 	leg.pending.erase(id)
 	leg.live.erase(id)
 	leg.ended[id] = true
+	HolePunchTrace.note("gate: ended connection %d (%s, slot %d)" % [id, "half-open" if half_open else "live", pending.slot])
 	if leg.ended.size() > _ENDED:
 		leg.ended.erase(leg.ended.keys()[0])
 	if pending.slot < 0:

@@ -3,7 +3,8 @@ extends RefCounted
 ##
 ## On [method start_server] ([signal HolePunch.start_server]) it creates the [ENetMultiplayerPeer] server behind a
 ## [code]hole_punch_game_gate.gd[/code] on the punched port; on [method start_client] it
-## connects the client, directly or to the relay, exactly where the handover said. Each attempt is
+## connects the client, directly or to the relay, exactly where the handover said, from loopback
+## behind a [code]hole_punch_client_link.gd[/code] on the punched port. Each attempt is
 ## set on the node's [MultiplayerAPI]. A lossy path can leave a client connected in ENet's eyes
 ## while the host, whose answer was lost, gives up on it, and ENet's doubling resend timer can hold
 ## a reliable packet up for many seconds; so a client counts as connected only once the host
@@ -23,12 +24,14 @@ extends RefCounted
 ## passes on.
 
 const HolePunchClock := preload("../session/hole_punch_clock.gd")
+const HolePunchClientLink := preload("hole_punch_client_link.gd")
 const HolePunchGameGate := preload("hole_punch_game_gate.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
 const HolePunchRoster := preload("hole_punch_roster.gd")
 const HolePunchRosterClient := preload("hole_punch_roster_client.gd")
 const HolePunchRosterHost := preload("hole_punch_roster_host.gd")
 const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
+const HolePunchTrace := preload("../session/hole_punch_trace.gd")
 
 ## The game's peer is ready: a listening server, or a client the host let in.
 signal connected(peer: MultiplayerPeer)
@@ -78,6 +81,8 @@ var max_clients := 32
 var peer: ENetMultiplayerPeer
 ## Host: the game's port, in front of [member peer], which listens on loopback behind it.
 var gate: HolePunchGameGate
+## Client: the game's port, in front of [member peer], which connects from loopback behind it.
+var link: HolePunchClientLink
 ## The players in the game ([code]hole_punch_roster_host.gd[/code] on a host,
 ## [code]hole_punch_roster_client.gd[/code] on a client).
 var roster: HolePunchRoster
@@ -138,6 +143,8 @@ func add_relay(key: String, ip: String, port: int) -> void:
 func socket_send(ip: String, port: int, packet: PackedByteArray) -> void:
 	if gate != null:
 		gate.socket_send(ip, port, packet)
+	elif link != null and link.is_open():
+		link.socket_send(ip, port, packet)
 	elif peer != null:
 		peer.get_host().socket_send(ip, port, packet)
 
@@ -174,6 +181,7 @@ func close() -> void:
 		peer.close()
 		if gate != null:
 			gate.close()
+		_close_link()
 		if _node.is_inside_tree() and _node.multiplayer.multiplayer_peer == peer:
 			_node.multiplayer.multiplayer_peer = null
 		peer = null
@@ -228,6 +236,7 @@ func start_server(port: int) -> void:
 	_set_roster(host) # Before any peer can connect.
 	host.behind(gate)
 	_node.multiplayer.multiplayer_peer = peer
+	HolePunchTrace.note("host: game server behind the gate on port %d" % port)
 	connected.emit(peer)
 
 
@@ -257,6 +266,14 @@ func start_client(ip: String, port: int, local_port: int) -> void:
 		client.rejoin_as(key, secret)
 		client.carry(known)
 	_set_roster(client)
+	if peer != null:
+		peer.close() # A game still running: its goodbye goes out through its link, closed next.
+	_close_link()
+	link = HolePunchClientLink.new()
+	if link.open(_node.get_tree(), local_port, ip, port) != OK:
+		link = null
+		_give_up(ERR_CANT_CREATE)
+		return
 	_target = [ip, port, local_port]
 	retry_interval = _settings.game_retry_interval
 	connect_timeout = _settings.game_connect_timeout
@@ -285,11 +302,12 @@ func _try() -> void:
 	var ip: String = _target[0]
 	var port: int = _target[1]
 	var local_port: int = _target[2]
-	var err := peer.create_client(ip, port, 0, 0, 0, local_port)
+	var err := link.connect_client(peer)
 	if err != OK:
 		_give_up(err)
 		return
 	_host_second = int(Time.get_unix_time_from_system())
+	HolePunchTrace.note("client: ENet attempt to %s:%d from port %d" % [ip, port, local_port])
 	make_patient(peer.get_peer(1))
 	(roster as HolePunchRosterClient).join()
 	_node.multiplayer.multiplayer_peer = peer
@@ -325,13 +343,22 @@ func _give_up(err: Error) -> void:
 	if peer != null:
 		peer.close()
 	peer = null
+	_close_link()
 	failed.emit(err)
+
+
+## Closes the client's [member link], if any (what ENet said last still goes out).
+func _close_link() -> void:
+	if link != null:
+		link.close()
+	link = null
 
 
 ## Connected in ENet's eyes: the host must let us in within [member retry_interval].
 func _on_authenticating(id: int) -> void:
 	if _target.is_empty() or id != 1:
 		return
+	HolePunchTrace.note("client: ENet connected, authenticating")
 	unthrottle(peer.get_peer(1))
 	_try_in(retry_interval)
 
@@ -346,6 +373,7 @@ func _on_connected_to_server() -> void:
 ## The host welcomed us: ENet's reliable resends bring the rest, so no fresh attempt (which would
 ## close a connection the host may have let in already).
 func _on_welcomed() -> void:
+	HolePunchTrace.note("client: welcomed, our side complete")
 	_attempt += 1
 
 
@@ -353,11 +381,15 @@ func _on_welcomed() -> void:
 func _on_let_in() -> void:
 	if _target.is_empty():
 		return
+	HolePunchTrace.note("client: let in")
+	if link != null:
+		link.let_in()
 	_stop_trying()
 	connected.emit(peer)
 
 
 func _on_connection_failed() -> void:
+	HolePunchTrace.note("client: attempt failed or server disconnected")
 	if not _target.is_empty():
 		_try.call_deferred() # Often a late answer to an abandoned attempt: try again at once.
 
@@ -386,6 +418,7 @@ func _on_refused(reason: String) -> void:
 	if peer != null:
 		peer.close()
 	peer = null
+	_close_link()
 	roster.release()
 	refused.emit(reason)
 

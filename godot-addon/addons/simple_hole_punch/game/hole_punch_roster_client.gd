@@ -20,6 +20,7 @@ const HolePunchPassword := preload("../players/hole_punch_password.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
 const HolePunchRejoin := preload("../players/hole_punch_rejoin.gd")
 const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
+const HolePunchTrace := preload("../session/hole_punch_trace.gd")
 
 ## Another player came into the game as [param alias].
 signal player_joined(key: String, alias: String)
@@ -159,6 +160,7 @@ func _signals(api: SceneMultiplayer) -> Array:
 func _on_authenticating(id: int) -> void:
 	if id != 1:
 		return
+	HolePunchTrace.note("client: hello sent")
 	var proof := HolePunchPassword.proof(_settings.password, _secret)
 	var payload := HolePunchAlias.encode(_settings.join_payload)
 	if _rejoining_with != "":
@@ -177,6 +179,7 @@ func _on_auth(id: int, data: PackedByteArray) -> void:
 		rejoin_secret = given.secret
 		rejoin_grace = given.grace.to_int() / 1000.0
 	elif message is HolePunchProtocol.GameRoster:
+		HolePunchTrace.note("client: list heard")
 		if _take_roster(message as HolePunchProtocol.GameRoster):
 			_completed = true
 			welcomed.emit()
@@ -215,6 +218,7 @@ func tick(now: float, game_timeout: float) -> void:
 
 ## The host's connection closed after it let us in: it left, or went silent.
 func _on_host_gone() -> void:
+	HolePunchTrace.note("client: host connection closed or silent")
 	_heard.clear()
 	var left := _in and not _ending # Not when our own game ended the connection.
 	_in = false

@@ -53,6 +53,7 @@ const HolePunchPassword := preload("../players/hole_punch_password.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
 const HolePunchRejoin := preload("../players/hole_punch_rejoin.gd")
 const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
+const HolePunchTrace := preload("../session/hole_punch_trace.gd")
 
 ## Late joiners and refusals remembered, per allowed peer.
 const _MEMORY := 4
@@ -319,6 +320,7 @@ func _on_afresh(ip: String, port: int) -> void:
 
 func _on_authenticating(id: int) -> void:
 	var remote := _game.get_peer(id)
+	HolePunchTrace.note("host: peer %d authenticating" % id)
 	if remote != null:
 		HolePunchGamePeer.make_patient(remote)
 		HolePunchGamePeer.unthrottle(remote)
@@ -344,6 +346,7 @@ func _on_auth(id: int, data: PackedByteArray) -> void:
 		dropped_messages += 1 # One hello per connection, well formed.
 		return
 	var key: String = found[0]
+	HolePunchTrace.note("host: hello from peer %d" % id)
 	if hello.rejoin_key != "":
 		_on_rejoin(id, key, hello)
 		return
@@ -378,6 +381,7 @@ func _on_auth(id: int, data: PackedByteArray) -> void:
 
 
 func _on_admitted(id: int) -> void:
+	HolePunchTrace.note("host: peer %d connected" % id)
 	var found: Array = _pending.get(id, [])
 	_pending.erase(id)
 	_welcomed.erase(id)
@@ -420,6 +424,7 @@ func _send_data_to(id: int) -> void:
 ## stays while its attempts go on, however long each takes through loss, and is gone once none
 ## went on for that long.
 func _on_closed(id: int) -> void:
+	HolePunchTrace.note("host: peer %d disconnected" % id)
 	_heard.erase(id)
 	for key: String in _players:
 		if _players[key].peer_id == id:
@@ -466,6 +471,7 @@ func _attempting(key: String) -> bool:
 
 
 func _on_auth_failed(id: int) -> void:
+	HolePunchTrace.note("host: peer %d authentication failed" % id)
 	_ended(id)
 
 
@@ -482,6 +488,7 @@ func _ended(id: int) -> void:
 ## the list arrived, and the player is let in when that completion arrives. So no packet of the
 ## game reaches the client before it knows it is in ([signal HolePunch.game_connected]).
 func _welcome(id: int) -> void:
+	HolePunchTrace.note("host: welcome peer %d (list, then our side complete)" % id)
 	_welcomed[id] = true
 	var found: Array = _pending.get(id, [])
 	if _settings.rejoin_grace > 0.0 and not found.is_empty():

@@ -101,6 +101,7 @@ func close_session() -> Error:
 		if not _peers.all().any(func(p: HolePunchPeer) -> bool: return p.path != "") and not (_settings.manage_game_peer and _settings.keep_open):
 			return ERR_DOES_NOT_EXIST
 		phase = Phase.CLOSING
+		HolePunchTrace.note("close_session: handing over")
 		_tick(_now())
 	return OK
 

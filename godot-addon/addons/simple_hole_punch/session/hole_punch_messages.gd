@@ -20,6 +20,7 @@ func _on_host_registered(message: HolePunchProtocol.HostRegistered, _ip: String,
 func _on_join_registered(message: HolePunchProtocol.JoinRegistered, _ip: String, _port: int) -> void:
 	if phase != Phase.REQUESTING or _role == _Role.HOST:
 		return
+	HolePunchTrace.note("joined: the server answered (JR)")
 	_public_key = message.joiner_remote_key
 	var was_random := _role == _Role.RANDOM
 	if _peers.add(message.host_remote_key, message.host_local_key, message.secret, _public_key):
@@ -40,6 +41,7 @@ func _on_new_joiner(message: HolePunchProtocol.NewJoiner, _ip: String, _port: in
 		# The server takes a host that stays silent while a joiner waits for gone: say we are here.
 		_server.say_alive(_session_id)
 	if phase == Phase.PUNCHING and _is_host() and _peers.find(message.joiner_remote_key) == null:
+		HolePunchTrace.note("the server introduced a joiner (NJ)")
 		if not _peers.add(message.joiner_remote_key, message.joiner_local_key, message.secret, _public_key):
 			dropped_datagrams += 1 # Full, or a peer that already failed in this session.
 		else:
@@ -81,6 +83,8 @@ func _on_punch(names: PackedStringArray, ip: String, port: int) -> void:
 	_traversal.heard(peer, ip, port)
 	if not _hear(peer, peer.path_at(ip, port)):
 		return
+	if first:
+		HolePunchTrace.note("punched %s:%d" % [ip, port])
 	if first and phase == Phase.PUNCHING:
 		_send_to(_names.packet(peer.secret), ip, port) # Answer at once: the peer learns the path sooner.
 	var unnamed := peer.name == ""
@@ -129,6 +133,7 @@ func _on_join_host(message: HolePunchProtocol.JoinHost, ip: String, port: int) -
 	_last_join_host = _now()
 	if phase == Phase.PUNCHING:
 		_handover = [ip, port] # Connect to where JH came from: that path is proven open.
+		HolePunchTrace.note("handover heard (JH) from %s:%d" % [ip, port])
 		phase = Phase.HANDING_OVER
 
 
@@ -210,6 +215,7 @@ func refuse_player(key: String, reason: String) -> Error:
 
 
 func _on_return_cookie(message: HolePunchProtocol.ReturnCookie, _ip: String, _port: int) -> void:
+	HolePunchTrace.note("the server's cookie (RC)")
 	if not _server.heard_cookie(message):
 		dropped_datagrams += 1 # No join or random request of ours waits for it.
 

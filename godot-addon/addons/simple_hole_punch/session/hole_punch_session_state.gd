@@ -32,6 +32,7 @@ const HolePunchServerLink := preload("hole_punch_server_link.gd")
 const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 const HolePunchSocket := preload("../traversal/hole_punch_socket.gd")
 const HolePunchTraversal := preload("../traversal/hole_punch_traversal.gd")
+const HolePunchTrace := preload("hole_punch_trace.gd")
 
 
 ## Where this node is in a session's life. A session starts REQUESTING (an API call asked the

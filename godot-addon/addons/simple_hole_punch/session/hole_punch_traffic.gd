@@ -97,6 +97,7 @@ func _finish_client() -> void:
 func _finish(done: Signal, args: Array) -> void:
 	_socket.close()
 	phase = Phase.DONE
+	HolePunchTrace.note("handover done: %s %s" % [done.get_name(), args])
 	done.emit.callv(args)
 
 
