@@ -175,10 +175,10 @@ async function measureSteps(runs: number, impair: Impairment, label: string): Pr
   const stats = times.length ? `p50 ${percentile(times, 50).toFixed(0)} ms (${rtts(percentile(times, 50))}), p95 ${percentile(times, 95).toFixed(0)} ms (${rtts(percentile(times, 95))})` : 'no run connected';
   const lines = STEPS.map(([name], k) => {
     const sorted = steps[k]!.sort((a, b) => a - b);
-    return sorted.length ? `    ${name}: +${percentile(sorted, 50).toFixed(0)} ms (${rtts(percentile(sorted, 50))})` : `    ${name}: none`;
+    return sorted.length ? `    ${name}: +${percentile(sorted, 50).toFixed(0)} ms (${rtts(percentile(sorted, 50))}), p95 +${percentile(sorted, 95).toFixed(0)} ms` : `    ${name}: none`;
   });
   return [`${label}; the players' round trip (RTT) ${peerRtt} ms, the server's ${peerRtt / 2} ms`,
-    `  to both ENet peers connected: ${times.length}/${runs}; ${stats}`, '  median of each step after the one before:', ...lines].join('\n');
+    `  to both ENet peers connected: ${times.length}/${runs}; ${stats}`, '  each step after the one before, median and p95:', ...lines].join('\n');
 }
 
 /** The clean direct cases, all port-preserving NATs, by the name figures.ts takes for each. */
