@@ -11,8 +11,9 @@
  * `four-players` (a host and three clients, each behind its own NAT), all port-preserving.
  * `birthday` measures birthday probing with plain sockets (ci/natlab/udp_check.mjs), not the node.
  * `rtt`: the clean two-NAT case with a fixed delay on each home's WAN link (no loss, no jitter), its
- * time to connect and each step of it stated in round trips; `realistic`: the same with 2% loss,
- * 1% duplication and 30±10 ms.
+ * time to connect and each step of it stated in round trips, the node running the game's ENet
+ * (manage_game_peer, as the README's snippet); `realistic`: the same with 2% loss, 1% duplication
+ * and 30±10 ms.
  * `hardhost`: a random session whose port-randomising stranger is the host, against a
  * port-preserving one (birthday probing from the host, its game peer managed), timed from the
  * second stranger's request. `twohard`: a port-preserving host and two port-randomising clients,
@@ -158,7 +159,7 @@ async function measureSteps(runs: number, impair: Impairment, label: string): Pr
   await withLab({ routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'preserving', hosts: ['c1'] }], impair }, async (lab) => {
     const server = await startLabServer(lab);
     for (let i = 0; i < runs; i++) {
-      const run = await runSession(lab, server.key, 'h1', ['c1'], { timeout: 30, until: 'connected' });
+      const run = await runSession(lab, server.key, 'h1', ['c1'], { timeout: 30, until: 'connected', managed: true });
       if (run.secondsToConnect === null) continue;
       times.push(run.secondsToConnect * 1000);
       let before = run.host.eventsNamed('begin')[0]?.wall;
