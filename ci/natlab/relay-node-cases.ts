@@ -2,9 +2,11 @@
  * A relayed pair whose relay node sits in its own namespace and address, apart from the
  * rendezvous instance: Redis and the instance (`--role rendezvous`) on the server, one relay node
  * (`--role relay`) on a public host of its own; two port-randomising NATs connect through the node.
- * And two nodes at different distances: the pair, which pings both, is given the nearer.
+ * And two nodes at different distances: the pair, which pings both, is given the nearer. And a node
+ * killed under a running game: the player rejoins through the other node, under the same key.
  */
-import { ROOT } from '../harness/godot.ts';
+import { resolve } from 'node:path';
+import { godotPath, ROOT } from '../harness/godot.ts';
 import { Watched } from '../harness/processes.ts';
 import { SERVER_BUNDLE } from '../harness/server-build.ts';
 import { type Case, expect, expectClientsConnectedTo, expectHostSaw, goal, paths } from './expectations.ts';
@@ -14,8 +16,9 @@ import { runSession } from './sessions.ts';
 const SECRET = 'lab secret of the instance and its relay nodes';
 const REDIS_URL = `redis://${SERVER_IP}:6379`;
 
-/** Starts Redis on the server and a relay node on each of [nodes] (in [regions], when given); all end with the lab. */
-async function startRelayNodes(lab: Lab, nodes: readonly string[], regions: readonly string[] = []): Promise<void> {
+/** Starts Redis on the server and a relay node on each of [nodes] (in [regions], when given); all end with the lab. Resolves with the nodes. */
+async function startRelayNodes(lab: Lab, nodes: readonly string[], regions: readonly string[] = []): Promise<Watched[]> {
+  const started: Watched[] = [];
   const redis = new Watched(lab.spawn('server', 'redis-server', ['--port', '6379', '--bind', SERVER_IP, '--save', '', '--appendonly', 'no',
     '--protected-mode', 'no']), 'redis'); // Reached from other namespaces, as on separate machines.
   await redis.waitForLine(/Ready to accept connections/, 10_000);
@@ -24,14 +27,67 @@ async function startRelayNodes(lab: Lab, nodes: readonly string[], regions: read
     const relay = new Watched(lab.spawn(node, process.execPath, [SERVER_BUNDLE, '--role', 'relay', '--bind', ip, '--public-ip', ip,
       '--redis-url', REDIS_URL, '--relay-secret', SECRET, ...(regions[i] ? ['--region', regions[i]] : [])], { cwd: ROOT }), `relay node ${node}`);
     await relay.waitForLine(/node key: [a-z]+.*Redis \(up\)/, 20_000);
+    started.push(relay);
   }
+  return started;
+}
+
+/** Seconds within which a player whose relay node was killed is back in the game (its drop noticed after game_timeout, 1 s). */
+const NODE_KILLED_BOUND = 3;
+
+/**
+ * The tiny rejoin game (`godot-demo/snippets/rejoin_game.gd`: rejoin_grace 10 s, game_timeout 1 s),
+ * host and ann each behind a port-randomising NAT, relayed through one of two nodes; that node is
+ * killed (kill -9) mid-game. Both sides go silent, ann rejoins, the instance grants the pair the
+ * node that still answers pings, and ann is back under the same key.
+ */
+function nodeKilledCase(): Case {
+  let nodes: Watched[] = [];
+  return {
+    name: `5m. a relay node killed (kill -9) under a running game: the player rejoins through the other node under the same key within ${NODE_KILLED_BOUND} s`,
+    spec: { publicHosts: ['n1', 'n2'], routers: [{ name: 'r1', nat: 'random', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
+    server: ['--role', 'rendezvous', '--redis-url', REDIS_URL, '--relay-secret', SECRET],
+    before: async (lab) => { nodes = await startRelayNodes(lab, ['n1', 'n2']); },
+    run: async (lab, key) => {
+      const rejoinGame = (node: string, args: string[]): Watched => new Watched(
+        lab.spawn(node, godotPath(), ['--headless', '--path', resolve(ROOT, 'godot-demo'), 'res://snippets/rejoin_game.tscn', '--', ...args]), `${args[0]}@${node}`);
+      const host = rejoinGame('h1', ['host', key]);
+      let ann: Watched | undefined;
+      try {
+        const code = (await host.waitForLine(/^code ([a-z]+)$/, 30_000))[1]!;
+        ann = rejoinGame('c1', ['join', code, 'ann']);
+        const annKey = (await host.waitForLine(/^joined ann ([a-z]{12}) path=relay$/, 30_000))[1]!;
+        await ann.waitForLine(/^tock \d+$/, 30_000);
+        const carrying = nodes.filter((n) => n.lines.some((l) => l.includes('relay_bound')));
+        expect(carrying.length === 1, `one node carries the pair: ${carrying.map((n) => n.label).join(', ') || 'none'}`);
+        const survivor = nodes.find((n) => n !== carrying[0])!;
+        const tocks = (): number => ann!.lines.filter((l) => l.startsWith('tock ')).length;
+        const before = tocks();
+        carrying[0]!.child.kill('SIGKILL');
+        const killed = Date.now();
+        const deadline = killed + 20_000;
+        while (tocks() < before + 2 && Date.now() < deadline) await new Promise((wake) => setTimeout(wake, 20));
+        const back = (Date.now() - killed) / 1000;
+        console.log(`       ann back in the game ${back.toFixed(2)} s after ${carrying[0]!.label} was killed`);
+        expect(tocks() >= before + 2, `ann not back within 20 s\nhost:\n${host.tail(15)}\nann:\n${ann.tail(15)}`);
+        expect(back < NODE_KILLED_BOUND, `back after ${back.toFixed(2)} s, over ${NODE_KILLED_BOUND} s\nhost:\n${host.tail(15)}\nann:\n${ann.tail(15)}`);
+        const keys = host.lines.filter((l) => l.startsWith('joined ann ')).map((l) => l.split(' ')[2]);
+        expect(keys.length === 2 && keys.every((k) => k === annKey), `the host knew ann under one key, dropped and back: ${keys.join(', ')}`);
+        expect(survivor.lines.some((l) => l.includes('relay_bound')), `the pair went through ${survivor.label}`);
+        expect(!ann.lines.some((l) => l.startsWith('failed')), `ann stayed in the game\nann:\n${ann.tail(15)}`);
+      } finally {
+        host.kill();
+        ann?.kill();
+      }
+    },
+  };
 }
 
 export const RELAY_NODE_CASES: Case[] = [{
   name: '5k. port-randomising NATs on both sides: connects through a relay node in its own namespace, apart from the rendezvous instance',
   spec: { publicHosts: ['n1'], routers: [{ name: 'r1', nat: 'random', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
   server: ['--role', 'rendezvous', '--redis-url', REDIS_URL, '--relay-secret', SECRET],
-  before: (lab) => startRelayNodes(lab, ['n1']),
+  before: async (lab) => { await startRelayNodes(lab, ['n1']); },
   run: async (lab, key) => {
     const { until, timeout, check } = goal();
     const run = await runSession(lab, key, 'h1', ['c1'], { punchTimeout: 2, timeout, until });
@@ -49,7 +105,7 @@ export const RELAY_NODE_CASES: Case[] = [{
     routers: [{ name: 'r1', nat: 'random', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }],
   },
   server: ['--role', 'rendezvous', '--redis-url', REDIS_URL, '--relay-secret', SECRET, '--region', 'far'],
-  before: (lab) => startRelayNodes(lab, ['n1', 'n2'], ['near', 'far']),
+  before: async (lab) => { await startRelayNodes(lab, ['n1', 'n2'], ['near', 'far']); },
   run: async (lab, key) => {
     const { until, timeout, check } = goal();
     const run = await runSession(lab, key, 'h1', ['c1'], { punchTimeout: 2, timeout, until });
@@ -59,4 +115,4 @@ export const RELAY_NODE_CASES: Case[] = [{
     expectClientsConnectedTo(run, near);
     expect(paths(run).filter((p) => p === 'relay').length === 2, `expected both sides on the relay, got ${paths(run).join(', ')}`);
   },
-}];
+}, nodeKilledCase()];
