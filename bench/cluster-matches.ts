@@ -4,10 +4,15 @@
  * started here), and Redis commands per match and per relay grant. Strangers arrive all at once
  * from their own sockets, spread evenly over the instances; each counts once matched (JR or NJ).
  * Bounded: a fixed number of strangers (STRANGERS, default 6000), and a deadline per run; PROGRESS=1
- * prints the count matched every quarter second.
+ * prints the count matched every quarter second. Each run also prints the instances' and Redis's
+ * CPU shares (/proc): on a machine with fewer cores than processes the instances share them with
+ * the generator, so the rate per instance with a core of its own is the fair comparison.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pickNode, registerNode } from '../server/src/cluster/node-registry.ts';
@@ -84,13 +89,32 @@ function roundTrips(redis: TestRedis): number {
   return calls;
 }
 
-async function run(count: number, redis: TestRedis | null): Promise<{ matchesPerSecond: number; roundTripsPerMatch: number | null }> {
+/** User and system CPU seconds of process [pid] so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The redis-server's pid (the test helper writes its pid file there). */
+function redisPid(redis: TestRedis): number {
+  return Number(readFileSync(join(tmpdir(), `shp-redis-${redis.port}.pid`), 'utf8').trim());
+}
+
+interface RunFigures { matchesPerSecond: number; roundTripsPerMatch: number | null; instanceShares: number[]; redisShare: number | null }
+
+async function run(count: number, redis: TestRedis | null): Promise<RunFigures> {
   const instances = await Promise.all(Array.from({ length: count }, (_, i) => startInstance(`127.0.9.${1 + i}`, redis?.url ?? null)));
   try {
     if (redis) execFileSync('redis-cli', ['-p', String(redis.port), 'config', 'resetstat']);
+    const pids = [...instances.map((instance) => instance.child.pid!), ...(redis ? [redisPid(redis)] : [])];
+    const before = pids.map(cpuSeconds);
     const seconds = await crowd(instances);
+    const shares = pids.map((pid, i) => (cpuSeconds(pid) - before[i]!) / seconds);
     const matches = STRANGERS / 2;
-    return { matchesPerSecond: Math.round(matches / seconds), roundTripsPerMatch: redis ? Number((roundTrips(redis) / matches).toFixed(2)) : null };
+    return {
+      matchesPerSecond: Math.round(matches / seconds), roundTripsPerMatch: redis ? Number((roundTrips(redis) / matches).toFixed(2)) : null,
+      instanceShares: shares.slice(0, count), redisShare: redis ? shares[count]! : null,
+    };
   } finally {
     for (const instance of instances) instance.child.kill('SIGTERM');
     await Promise.all(instances.map((instance) => new Promise((done) => instance.child.once('exit', done))));
@@ -115,10 +139,15 @@ try {
   const one = await run(1, redis);
   const three = await run(3, redis);
   const perGrant = await grantCommands(redis);
+  // With a core each, an instance at a share s of one would go 1/s times as fast; Redis's share says whether it would then be the limit.
+  const perCore = (r: RunFigures) => Math.round(r.matchesPerSecond / (r.instanceShares.reduce((a, b) => a + b, 0) / r.instanceShares.length));
+  const cpu = (r: RunFigures) => `instances at ${r.instanceShares.map((x) => `${Math.round(x * 100)}%`).join(' + ')} of a core`
+    + (r.redisShare === null ? '' : `, Redis at ${Math.round(r.redisShare * 100)}%`) + `: ${perCore(r)} matches/s with a core each`;
   console.log(`${STRANGERS} strangers at once, ${(await import('node:os')).cpus().length} cores:`);
-  console.log(`  1 instance, no Redis:   ${alone.matchesPerSecond} matches/s`);
-  console.log(`  1 instance with Redis:  ${one.matchesPerSecond} matches/s, ${one.roundTripsPerMatch} Redis round trips a match`);
-  console.log(`  3 instances with Redis: ${three.matchesPerSecond} matches/s, ${three.roundTripsPerMatch} Redis round trips a match`);
+  console.log(`  1 instance, no Redis:   ${alone.matchesPerSecond} matches/s (${cpu(alone)})`);
+  console.log(`  1 instance with Redis:  ${one.matchesPerSecond} matches/s, ${one.roundTripsPerMatch} Redis round trips a match (${cpu(one)})`);
+  console.log(`  3 instances with Redis: ${three.matchesPerSecond} matches/s, ${three.roundTripsPerMatch} Redis round trips a match (${cpu(three)})`);
+  console.log(`  three instances against one, with a core each: ${(perCore(three) / perCore(one)).toFixed(2)}x`);
   console.log(`  relay grant (node pick): ${perGrant} Redis round trips a grant`);
 } finally {
   redis.stop();
