@@ -7,7 +7,7 @@ import { type Impairment, labUnavailable, type LabSpec, type NatKind, removeOrph
 import {
   type Case, expect, expectClientsConnectedTo, expectConnected, expectDirect, expectHostSaw, expectRelayed, expectWithin, goal, IMPAIRED, IMPAIRED_BOUND,
 } from './expectations.ts';
-import { NAT_CASES, NAT_CHECKS } from './nat-cases.ts';
+import { NAT_CASES, NAT_CHECKS, probed } from './nat-cases.ts';
 import { preparePlayers } from '../harness/prepare.ts';
 import { gameCases } from './game-cases.ts';
 import { LOBBY_CASES } from './lobby-cases.ts';
@@ -178,7 +178,7 @@ export const CASES: Case[] = [
     spec: { routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
     server: ['--relay-ports', 'off'],
     run: async (lab, key) => {
-      const run = await runSession(lab, key, 'h1', ['c1'], { timeout: 20 });
+      const run = await probed(() => runSession(lab, key, 'h1', ['c1'], { timeout: 20 }));
       expectConnected(run);
       expectDirect(run);
       expectClientsConnectedTo(run, lab.wan('r1'));
