@@ -11,6 +11,7 @@ import type { Config } from '../config.ts';
 import { decode, encode, encodeKey, type Endpoint } from '../generated/protocol.ts';
 import { AddressQuota } from '../relay/address-quota.ts';
 import { FairBandwidth } from '../relay/fair-bandwidth.ts';
+import { forwardDatagram, HEADER_BYTES } from '../relay/relay-forward.ts';
 import { Relay, type RelaySide } from '../relay/relay.ts';
 import { RelayPorts, type RelaySocket } from '../relay/relay-ports.ts';
 import { type OwnEndpoints, unusableSource } from '../relay/usable-source.ts';
@@ -42,7 +43,6 @@ export interface RelayNodeOptions {
 
 /** Both sides bind within this long of the first, or the relay closes. */
 const BIND_MS = 10_000;
-const HEADER_BYTES = 28;
 /** An RB with a grant is about 84 bytes; anything longer is game data. */
 const MAX_BIND_BYTES = 128;
 /** Grants remembered at once (against replays), per relay the node may hold. */
@@ -193,16 +193,8 @@ export class RelayNode {
   }
 
   private forward(relay: Relay, side: RelaySide, datagram: Buffer): void {
-    const other = relay.other(side);
-    if (other.bound === null) return this.drop('peer_unbound');
-    const now = this.options.now();
-    if (!this.bandwidth.allow(relay.bucket, now, HEADER_BYTES + datagram.length)) return this.drop('bandwidth');
-    if (!this.ports!.send(relay.portIndex, datagram, other.bound)) return this.drop('send_failed');
-    relay.lastForward = now;
-    relay.bytes += datagram.length;
-    relay.datagrams++;
-    this.options.stats.relayedBytes += datagram.length;
-    this.options.stats.relayedDatagrams++;
+    const dropped = forwardDatagram(relay, side, datagram, this.options.now(), this.bandwidth, this.ports!, this.options.stats);
+    if (dropped) this.drop(dropped);
   }
 
   /**

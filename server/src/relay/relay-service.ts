@@ -15,6 +15,7 @@ import type { NodeGrants } from '../cluster/node-grants.ts';
 import { AddressQuota } from './address-quota.ts';
 import { FairBandwidth } from './fair-bandwidth.ts';
 import { type Asker, PendingRequests } from './pending-requests.ts';
+import { forwardDatagram, HEADER_BYTES } from './relay-forward.ts';
 import { Relay, type RelaySide } from './relay.ts';
 import { RelayPorts, type RelaySocket } from './relay-ports.ts';
 import { type OwnEndpoints, unusableSource } from './usable-source.ts';
@@ -65,11 +66,6 @@ const FIGURES_WAIT_MS = 1_000;
 const PENDING_MS = 10_000;
 /** Both sides bind within this long of the grant (our node binds at once), or the relay closes. */
 const BIND_MS = 10_000;
-/**
- * Each datagram is charged its IPv4 and UDP headers too, as on the wire: the server's cost is
- * mostly per datagram, so a flood of tiny datagrams must not pass for little bandwidth.
- */
-const HEADER_BYTES = 28;
 /** Per /24, this many times the per-address limit of pending requests. */
 const PENDING_SUBNET_FACTOR = 4;
 /**
@@ -270,20 +266,13 @@ export class RelayService {
   }
 
   private forward(relay: Relay, side: RelaySide, datagram: Buffer): void {
-    const other = relay.other(side);
-    if (other.bound === null) return this.drop('peer_unbound');
     const now = this.options.now();
-    if (!this.bandwidth.allow(relay.bucket, now, HEADER_BYTES + datagram.length)) return this.drop('bandwidth');
-    if (!this.ports!.send(relay.portIndex, datagram, other.bound)) return this.drop('send_failed');
-    relay.lastForward = now;
+    const dropped = forwardDatagram(relay, side, datagram, now, this.bandwidth, this.ports!, this.options.stats);
+    if (dropped) return this.drop(dropped);
     if (now - side.heardAt >= HEARD_MS) {
       side.heardAt = now;
       this.options.heard?.(relay.sessionId, side.key);
     }
-    relay.bytes += datagram.length;
-    relay.datagrams++;
-    this.options.stats.relayedBytes += datagram.length;
-    this.options.stats.relayedDatagrams++;
   }
 
   private answerBind(relay: Relay, side: RelaySide, to: Endpoint): void {
