@@ -12,7 +12,7 @@ import { Watched } from '../harness/processes.ts';
 import { idMismatch, SNIPPET, SNIPPET_LINES, snippetArgs, snippetProject } from '../harness/snippet-project.ts';
 import { type Impairment, type Lab, type NatKind, SERVER_IP } from './lab.ts';
 import { type Case, expect } from './expectations.ts';
-import { SERVER_PORT, startLabPlayer } from './sessions.ts';
+import { SERVER_PORT, startLabPlayer, startRejoinGame } from './sessions.ts';
 import { milestones, milestoneSummary, timeline, TRACE_ENV } from './timeline.ts';
 import type { PlayerEvent } from '../harness/processes.ts';
 
@@ -81,8 +81,7 @@ function flushedCase(nat: NatKind): Case {
     name: `6${nat === 'preserving' ? 'g' : 'h'}. a player whose ${nat === 'preserving' ? 'port-preserving' : 'port-randomising'} router's mappings are flushed mid-game is back in the same game under the same key within ${FLUSHED_BOUND} s`,
     spec: { routers: [{ name: 'r1', nat: 'preserving', hosts: ['h1'] }, { name: 'r2', nat, hosts: ['c1'] }] },
     run: async (lab: Lab, key: string) => {
-      const rejoinGame = (node: string, args: string[]): Watched => new Watched(
-        lab.spawn(node, godotPath(), ['--headless', '--path', resolve(ROOT, 'godot-demo'), 'res://snippets/rejoin_game.tscn', '--', ...args]), `${args[0]}@${node}`);
+      const rejoinGame = (node: string, args: string[]): Watched => startRejoinGame(lab, node, args);
       const host = rejoinGame('h1', ['host', key]);
       let ann: Watched | undefined;
       try {

@@ -5,13 +5,12 @@
  * And two nodes at different distances: the pair, which pings both, is given the nearer. And a node
  * killed under a running game: the player rejoins through the other node, under the same key.
  */
-import { resolve } from 'node:path';
-import { godotPath, ROOT } from '../harness/godot.ts';
+import { ROOT } from '../harness/godot.ts';
 import { Watched } from '../harness/processes.ts';
 import { SERVER_BUNDLE } from '../harness/server-build.ts';
 import { type Case, expect, expectClientsConnectedTo, expectHostSaw, goal, paths } from './expectations.ts';
 import { type Lab, SERVER_IP } from './lab.ts';
-import { runSession } from './sessions.ts';
+import { runSession, startRejoinGame } from './sessions.ts';
 
 const SECRET = 'lab secret of the instance and its relay nodes';
 const REDIS_URL = `redis://${SERVER_IP}:6379`;
@@ -49,8 +48,7 @@ function nodeKilledCase(): Case {
     server: ['--role', 'rendezvous', '--redis-url', REDIS_URL, '--relay-secret', SECRET],
     before: async (lab) => { nodes = await startRelayNodes(lab, ['n1', 'n2']); },
     run: async (lab, key) => {
-      const rejoinGame = (node: string, args: string[]): Watched => new Watched(
-        lab.spawn(node, godotPath(), ['--headless', '--path', resolve(ROOT, 'godot-demo'), 'res://snippets/rejoin_game.tscn', '--', ...args]), `${args[0]}@${node}`);
+      const rejoinGame = (node: string, args: string[]): Watched => startRejoinGame(lab, node, args);
       const host = rejoinGame('h1', ['host', key]);
       let ann: Watched | undefined;
       try {
