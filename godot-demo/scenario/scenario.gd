@@ -129,6 +129,7 @@ func run(options: Dictionary) -> void:
 			var session: String = options.get("session", "")
 			if options.has("session-file"):
 				session = await _read_when_present(options["session-file"])
+				_emit("code_read")
 			_hole_punch.join_session(session, alias)
 		"random":
 			_hole_punch.random_session(options.get("server-key", ""), alias)
@@ -350,7 +351,7 @@ func _fail(event: String, data := {}, code := 3) -> void:
 
 
 func _emit(event: String, data := {}) -> void:
-	var line := {"event": event, "wall": Time.get_unix_time_from_system()}
+	var line := {"event": event, "wall": Time.get_unix_time_from_system(), "ticks": Time.get_ticks_msec()}
 	line.merge(data)
 	print("SHP_EVENT ", JSON.stringify(line))
 
