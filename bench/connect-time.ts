@@ -2,7 +2,9 @@
  * Time to connect alone, without the load tables: real headless Godot on loopback, host_session
  * to both ENet peers connected, p50 / p95. `node --import tsx bench/connect-time.ts [runs]`
  * (default 10); `FPS=60` runs both players at that Engine.max_fps (default the scenario's 250);
- * `TIMELINE=1` prints each event's time per side.
+ * `MANAGED=1` lets the HolePunch node start ENet and authenticate the players (manage_game_peer,
+ * as the README's snippet does) instead of the game starting plain ENet; `TIMELINE=1` prints each
+ * event's time per side (with `SHP_TRACE=1`, each step of the game connection is in the output).
  *
  * The server takes its ports as a deployment's defaults do (the probe port right after the
  * rendezvous port, where a node's NAT diagnosis asks before the server names it), on a free
@@ -21,6 +23,7 @@ import { SERVER_BUNDLE } from '../ci/harness/server-build.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 const SERVER_READY = /listening on [\d.]+:(\d+).*server key: ([a-z]{12})/;
 const FPS = Number(process.env.FPS ?? 0) || undefined;
+const MANAGED = Boolean(process.env.MANAGED);
 
 /** The server on a port P, with relay (and so probe) ports P+1 to P+4; another P when those are taken. */
 async function startServer(): Promise<{ child: ChildProcess; key: string }> {
@@ -58,8 +61,8 @@ async function main(runs: number): Promise<void> {
       try {
         const goFile = join(dir, 'go');
         const sessionFile = join(dir, 'session');
-        const host = startPlayer({ role: 'host', alias: 'host', serverKey: server.key, goFile, timeout: 20, maxFps: FPS });
-        const client = startPlayer({ role: 'join', alias: 'client', sessionFile, timeout: 20, maxFps: FPS });
+        const host = startPlayer({ role: 'host', alias: 'host', serverKey: server.key, goFile, timeout: 20, maxFps: FPS, managed: MANAGED });
+        const client = startPlayer({ role: 'join', alias: 'client', sessionFile, timeout: 20, maxFps: FPS, managed: MANAGED });
         players.push(host, client);
         await Promise.all(players.map((p) => p.waitForEvent('ready', 30_000)));
         writeFileSync(goFile, 'go');
@@ -81,7 +84,7 @@ async function main(runs: number): Promise<void> {
     server.child.kill();
   }
   const fps = FPS ?? 250;
-  console.log(`host_session → both ENet peers connected at ${fps} fps (${connect.length}/${runs}): p50 ${percentile(connect, 50).toFixed(0)} ms, p95 ${percentile(connect, 95).toFixed(0)} ms`);
+  console.log(`host_session → both ENet peers connected${MANAGED ? ' (managed game)' : ''} at ${fps} fps (${connect.length}/${runs}): p50 ${percentile(connect, 50).toFixed(0)} ms, p95 ${percentile(connect, 95).toFixed(0)} ms`);
   console.log(`of which the harness handing the code to the client (host's start_session → client read the file): p50 ${percentile(handoff, 50).toFixed(0)} ms, p95 ${percentile(handoff, 95).toFixed(0)} ms`);
   console.log(`runs: ${connect.map((c) => c.toFixed(0)).join(' ')}`);
 }
