@@ -152,19 +152,24 @@ func _pump() -> void:
 		_inner.set_dest_address("127.0.0.1", _enet_port)
 		_inner.put_packet(data)
 		passed = true
-	if _enet != null and _enet.get_connection_status() != MultiplayerPeer.CONNECTION_DISCONNECTED:
-		# ENet answers what came now, not on the game's next frame; else what the game said since
-		# ENet last sent goes out now.
-		if passed and idle:
-			_enet.poll()
-			if poll_game.is_valid() and not Engine.is_in_physics_frame():
-				poll_game.call()
-				if _tree == null or _enet == null or _enet.get_connection_status() == MultiplayerPeer.CONNECTION_DISCONNECTED:
-					return # The game's connection ended as it read (close() sent its last words).
+	# ENet answers what came now, not on the game's next frame, and what the game said since ENet
+	# last sent goes out now too.
+	if passed and idle and _live():
+		_enet.poll()
+		if poll_game.is_valid() and not Engine.is_in_physics_frame() and _live():
+			poll_game.call()
+			if _tree == null:
+				return # The game's connection ended as it read (close() sent its last words).
+	if _live():
 		_enet.get_host().flush()
 	_forward(now)
 	if _in and _enet != null and _enet.get_connection_status() == MultiplayerPeer.CONNECTION_DISCONNECTED:
 		close() # The game's connection ended.
+
+
+## Whether the current attempt's ENet client is still open.
+func _live() -> bool:
+	return _enet != null and _enet.get_connection_status() != MultiplayerPeer.CONNECTION_DISCONNECTED
 
 
 ## Sends out to the host what ENet sent, and the copies due.

@@ -204,7 +204,8 @@ func _pump() -> void:
 			poll_game.call()
 			if not _outer.is_bound():
 				return # The game closed its server as it read.
-	_enet.get_host().flush() # What the game said since ENet last sent (its authentication's answers).
+	if _enet.get_connection_status() != MultiplayerPeer.CONNECTION_DISCONNECTED:
+		_enet.get_host().flush() # What the game said since ENet last sent (its authentication's answers).
 	_forward(now)
 	if now >= _next_sweep:
 		_next_sweep = now + 1.0
