@@ -351,7 +351,7 @@ func _fail(event: String, data := {}, code := 3) -> void:
 
 
 func _emit(event: String, data := {}) -> void:
-	var line := {"event": event, "wall": Time.get_unix_time_from_system(), "ticks": Time.get_ticks_msec()}
+	var line := {"event": event, "wall": Time.get_unix_time_from_system()}
 	line.merge(data)
 	print("SHP_EVENT ", JSON.stringify(line))
 
