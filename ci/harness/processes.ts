@@ -148,6 +148,8 @@ export interface PlayerOptions {
   readonly payload?: string;
   /** Joiner: HolePunch.game_connect_timeout, in seconds. */
   readonly gameConnectTimeout?: number;
+  /** Engine.max_fps of the player's process (the scenario's default is 250). */
+  readonly maxFps?: number;
 }
 
 export function playerArgs(o: PlayerOptions): string[] {
@@ -176,6 +178,7 @@ export function playerArgs(o: PlayerOptions): string[] {
   if (o.password) args.push(`--password=${o.password}`);
   if (o.payload) args.push(`--payload=${o.payload}`);
   if (o.gameConnectTimeout) args.push(`--game-connect-timeout=${o.gameConnectTimeout}`);
+  if (o.maxFps) args.push(`--max-fps=${o.maxFps}`);
   return args;
 }
 

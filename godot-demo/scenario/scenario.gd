@@ -129,6 +129,7 @@ func run(options: Dictionary) -> void:
 			var session: String = options.get("session", "")
 			if options.has("session-file"):
 				session = await _read_when_present(options["session-file"])
+				_emit("code_read")
 			_hole_punch.join_session(session, alias)
 		"random":
 			_hole_punch.random_session(options.get("server-key", ""), alias)

@@ -12,7 +12,8 @@ extends RefCounted
 ## host goes out twice, the copy on the next read, as the host's gate does its own
 ## ([code]hole_punch_game_gate.gd[/code]): each is lost far less often.
 ##
-## It reads on every physics and process frame; ENet reads what it passed when the game polls.
+## It reads on every physics and process frame, and ENet reads what it passed at once (its
+## answers go out in the same read).
 ## It closes with [method close], or by itself once the connection it carried, past the
 ## handshake, is closed.
 
@@ -25,6 +26,9 @@ const MAX_READ := 1024
 
 ## Datagrams on the game's port from anywhere but the host, dropped.
 var dropped := 0
+## Reads the game's packets as the game's own poll does ([method MultiplayerAPI.poll]), called on a
+## process frame's read once ENet took what passed, as the gate does (empty: on the game's next frame).
+var poll_game := Callable()
 var _outer := PacketPeerUDP.new()
 var _inner := PacketPeerUDP.new()
 var _tree: SceneTree
@@ -78,6 +82,8 @@ func connect_client(enet: ENetMultiplayerPeer) -> Error:
 	_attempt_port = local
 	_in = false
 	_twice_until = INF
+	enet.get_host().flush() # The connect request goes now, not on the game's next frame.
+	_forward(_now())
 	return OK
 
 
@@ -132,7 +138,10 @@ func _now() -> float:
 
 func _pump() -> void:
 	var now := _now()
-	_forward(now)
+	# ENet reads what passes at once only while the game has taken all it read before: ENet could
+	# read the host's goodbye, and the game would drop what came before it (as the gate does).
+	var idle := _enet != null and _enet.get_available_packet_count() == 0
+	var passed := false
 	for i in MAX_READ:
 		if _outer.get_available_packet_count() == 0:
 			break
@@ -142,8 +151,25 @@ func _pump() -> void:
 			continue
 		_inner.set_dest_address("127.0.0.1", _enet_port)
 		_inner.put_packet(data)
+		passed = true
+	# ENet answers what came now, not on the game's next frame, and what the game said since ENet
+	# last sent goes out now too.
+	if passed and idle and _live():
+		_enet.poll()
+		if poll_game.is_valid() and not Engine.is_in_physics_frame() and _live():
+			poll_game.call()
+			if _tree == null:
+				return # The game's connection ended as it read (close() sent its last words).
+	if _live():
+		_enet.get_host().flush()
+	_forward(now)
 	if _in and _enet != null and _enet.get_connection_status() == MultiplayerPeer.CONNECTION_DISCONNECTED:
 		close() # The game's connection ended.
+
+
+## Whether the current attempt's ENet client is still open.
+func _live() -> bool:
+	return _enet != null and _enet.get_connection_status() != MultiplayerPeer.CONNECTION_DISCONNECTED
 
 
 ## Sends out to the host what ENet sent, and the copies due.

@@ -35,9 +35,9 @@ extends RefCounted
 ## times, alone, one copy on each of the next reads.
 ##
 ## ENet sees each player at its leg's loopback address; [method remote_of] names the player's own.
-## The gate reads on every physics and process frame, and ENet reads what it passed when the game
-## polls, as it would at its own socket (at once when a connection begins, so that ENet names its
-## slot). While ENet holds packets the game has not taken yet, the gate passes nothing: ENet would
+## The gate reads on every physics and process frame, and ENet reads what it passed at once, so
+## that its answer (a new connection's slot too) goes out in the same read, not a frame later;
+## what the game said since ENet last sent goes out at each read. While ENet holds packets the game has not taken yet, the gate passes nothing: ENet would
 ## read a player's goodbye and tell the game it left, whose [SceneMultiplayer] then forgets the
 ## peer and drops its packets still waiting, its last words (a client that lets go once they are
 ## delivered says goodbye as soon as ENet acknowledged them).
@@ -73,6 +73,10 @@ const _ENDED := 16
 ## Datagrams dropped: from an address nobody was punched at, or a late request of an ended
 ## connection.
 var dropped := 0
+## Reads the game's packets as the game's own poll does ([method MultiplayerAPI.poll]), called on a
+## process frame's read once ENet took what passed: the authentication's answer then goes out in
+## the same read, not a frame later (empty: the game reads on its next frame).
+var poll_game := Callable()
 ## Half-open connections whose slot the gate freed.
 var freed := 0
 ## Connections past their handshake that the gate ended because their address started another.
@@ -94,8 +98,6 @@ var _next_sweep := 0.0
 ## Reads so far: a leg opens at most one new connection per read, so that ENet answers it (and
 ## names its slot) before the next one frees it.
 var _pumps := 0
-## The read the last new connection came in.
-var _opened := -1
 
 
 ## A player's way into ENet: a loopback socket of its own, so that ENet tells players apart.
@@ -188,14 +190,22 @@ func _pump() -> void:
 		return
 	var now := _clock.now_msec() / 1000.0
 	_pumps += 1
+	var passed := false
 	if _enet.get_available_packet_count() == 0: # Else the game polls first.
 		for i in MAX_READ:
 			if _outer.get_available_packet_count() == 0:
 				break
 			var data := _outer.get_packet()
+			passed = true
 			_inbound(data, _outer.get_packet_ip(), _outer.get_packet_port(), now)
-		if _opened == _pumps:
-			_enet.poll() # ENet answers the new connection now, naming its slot (below).
+	if passed:
+		_enet.poll() # ENet answers now (a new connection's slot, below), not on the game's next frame.
+		if poll_game.is_valid() and not Engine.is_in_physics_frame():
+			poll_game.call()
+			if not _outer.is_bound():
+				return # The game closed its server as it read.
+	if _enet.get_connection_status() != MultiplayerPeer.CONNECTION_DISCONNECTED:
+		_enet.get_host().flush() # What the game said since ENet last sent (its authentication's answers).
 	_forward(now)
 	if now >= _next_sweep:
 		_next_sweep = now + 1.0
@@ -285,7 +295,6 @@ func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> void:
 		connection.since = now
 		leg.pending[id] = connection
 		leg.opened = _pumps
-		_opened = _pumps
 	elif id < 0 and data.size() >= 2 and not leg.pending.is_empty():
 		var slot := HolePunchEnetWire.slot_of(data)
 		for done: int in leg.pending.keys():

@@ -220,6 +220,7 @@ func start_server(port: int) -> void:
 		gate.close()
 	peer = ENetMultiplayerPeer.new()
 	gate = HolePunchGameGate.new(_clock)
+	gate.poll_game = _poll_game
 	var err := gate.open(_node.get_tree(), port, peer, max_clients)
 	if err != OK:
 		peer = null
@@ -270,6 +271,7 @@ func start_client(ip: String, port: int, local_port: int) -> void:
 		peer.close() # A game still running: its goodbye goes out through its link, closed next.
 	_close_link()
 	link = HolePunchClientLink.new()
+	link.poll_game = _poll_game
 	if link.open(_node.get_tree(), local_port, ip, port) != OK:
 		link = null
 		_give_up(ERR_CANT_CREATE)
@@ -322,6 +324,13 @@ func _try_in(seconds: float) -> void:
 	_clock.after(seconds, func() -> void:
 		if attempt == _attempt:
 			_try())
+
+
+## The game's poll, again, right after the tree's (the gate and the link call it on a process frame
+## when datagrams came): only while the tree polls the game's multiplayer itself.
+func _poll_game() -> void:
+	if is_instance_valid(_node) and _node.is_inside_tree() and _node.get_tree().multiplayer_poll:
+		_node.multiplayer.poll()
 
 
 ## Gives [param connection] the [constant ENET_TIMEOUT] (host and client alike).
