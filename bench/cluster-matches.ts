@@ -155,6 +155,8 @@ function ceiling(r: RunFigures): string {
 
 const redis = await startRedis();
 onInterrupt(() => { redis.stop(); budget.release(); });
+budget.favour(process.pid, 'generator');
+budget.favour(redisPid(redis), 'redis');
 try {
   const alone = await run(1, null);
   const one = await run(1, redis);

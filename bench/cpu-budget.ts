@@ -8,8 +8,13 @@
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The quota is handed out every 100 ms: periods much shorter than the kernel's bandwidth slice (5 ms) let a process overrun its quota. */
-const PERIOD_US = 100_000;
+/**
+ * The quota is handed out every period: as short as may be, so a confined process is never frozen
+ * long (as a small machine is not), while its quota stays at least the kernel's bandwidth slice
+ * (5 ms), below which a process overruns it.
+ */
+const SLICE_US = 5_000;
+const periodFor = (cores: number) => Math.min(1_000_000, Math.max(10_000, Math.ceil(SLICE_US / cores / 1000) * 1000));
 
 export interface CpuBudget {
   /** Cores each confined process may use, or null when they run unconfined. */
@@ -18,6 +23,12 @@ export interface CpuBudget {
   readonly note: string;
   /** Puts process [pid] (all its threads) in a cgroup of its own with the budget. */
   confine(pid: number, name: string): void;
+  /**
+   * Puts process [pid] (Redis, a generator, this process) in a cgroup without a quota: it and the
+   * confined ones weigh more than the machine's other processes, so each gets its budget, and the
+   * harness its share, while other work runs beside them.
+   */
+  favour(pid: number, name: string): void;
   /** Removes the cgroup of [pid] (call once it exited). */
   free(pid: number): void;
   /** Kills what is still confined and removes every cgroup made here. */
@@ -37,7 +48,7 @@ function hierarchy(): Hierarchy | null {
 }
 
 function unconfined(note: string): CpuBudget {
-  return { cores: null, note, confine() {}, free() {}, release() {} };
+  return { cores: null, note, confine() {}, favour() {}, free() {}, release() {} };
 }
 
 /** A budget of [cores] per process (null: none asked for). */
@@ -57,7 +68,8 @@ export function cpuBudget(cores: number | null): CpuBudget {
     return unconfined(`NOTE: cannot write cgroups under ${found.parent} (${(error as Error).message.split(',')[0]}); --cpu ${cores} ignored, processes share the machine's cores`);
   }
   const groups = new Map<number, string>();
-  const quota = Math.max(1000, Math.round(cores * PERIOD_US));
+  const period = periodFor(cores);
+  const quota = Math.round(cores * period);
   const remove = (dir: string) => {
     for (let attempt = 0; attempt < 50; attempt++) {
       try { rmdirSync(dir); return; } catch (error) {
@@ -66,20 +78,30 @@ export function cpuBudget(cores: number | null): CpuBudget {
       }
     }
   };
+  /** A cgroup for [pid], weighing ten times a process of the machine's own. */
+  const group = (pid: number, name: string) => {
+    const dir = join(base, name);
+    mkdirSync(dir);
+    groups.set(pid, dir);
+    if (found.kind === 'v1') writeFileSync(join(dir, 'cpu.shares'), '10240');
+    else writeFileSync(join(dir, 'cpu.weight'), '1000');
+    return dir;
+  };
   const budget: CpuBudget = {
     cores,
-    note: `each instance or node confined to ${cores} core (cgroup ${found.kind}, quota ${quota} us every ${PERIOD_US} us)`,
+    note: `each instance or node confined to ${cores} core (cgroup ${found.kind}, quota ${quota} us every ${period} us)`,
     confine(pid, name) {
-      const dir = join(base, name);
-      mkdirSync(dir);
-      groups.set(pid, dir);
+      const dir = group(pid, name);
       if (found.kind === 'v1') {
-        writeFileSync(join(dir, 'cpu.cfs_period_us'), String(PERIOD_US));
+        writeFileSync(join(dir, 'cpu.cfs_period_us'), String(period));
         writeFileSync(join(dir, 'cpu.cfs_quota_us'), String(quota));
       } else {
-        writeFileSync(join(dir, 'cpu.max'), `${quota} ${PERIOD_US}`);
+        writeFileSync(join(dir, 'cpu.max'), `${quota} ${period}`);
       }
       writeFileSync(join(dir, 'cgroup.procs'), String(pid));
+    },
+    favour(pid, name) {
+      writeFileSync(join(group(pid, name), 'cgroup.procs'), String(pid));
     },
     free(pid) {
       const dir = groups.get(pid);
@@ -88,6 +110,10 @@ export function cpuBudget(cores: number | null): CpuBudget {
       remove(dir);
     },
     release() {
+      if (groups.has(process.pid)) {
+        writeFileSync(join(found.parent, 'cgroup.procs'), String(process.pid)); // back where it came from (v1 and v2 roots take processes)
+        budget.free(process.pid);
+      }
       for (const pid of groups.keys()) {
         try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
       }
