@@ -31,7 +31,7 @@ const GENERATORS = 2;
 /** Time for the generators to start and bind every pair before the load starts for all at once. */
 const BIND_MS = 4_000;
 /** Load before the measured seconds. */
-const WARM_MS = 1_000;
+const WARM_MS = 2_000;
 
 /** One pair's two sides: where they bind from, the node's relay endpoint, and their RBs. */
 interface PairPlan { readonly sides: [string, string]; readonly relay: Endpoint; readonly binds: [string, string] }
