@@ -110,11 +110,11 @@ export function cpuBudget(cores: number | null): CpuBudget {
       remove(dir);
     },
     release() {
-      if (groups.has(process.pid)) {
-        writeFileSync(join(found.parent, 'cgroup.procs'), String(process.pid)); // back where it came from (v1 and v2 roots take processes)
-        budget.free(process.pid);
-      }
+      // Every process back where it came from (v1 and v2 roots take processes), then the ones left
+      // killed: a killed child stays in its cgroup until reaped, which an exiting parent never does.
       for (const pid of groups.keys()) {
+        try { writeFileSync(join(found.parent, 'cgroup.procs'), String(pid)); } catch { /* already gone */ }
+        if (pid === process.pid) continue;
         try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
       }
       for (const pid of [...groups.keys()]) budget.free(pid);
