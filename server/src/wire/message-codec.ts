@@ -177,7 +177,6 @@ export function messageCodec<M extends { readonly code: string }>(
         if (shape === undefined) return fail('unknown_code', code);
       }
       const count = separators - first;
-      const code = shape.code;
       const fixed = shape.fixed;
       let records = 0;
       if (shape.record.length > 0) {
