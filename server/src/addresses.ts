@@ -78,6 +78,21 @@ export function addressKey(address: AddressKey): AddressKey {
   return value < 0 ? address : value | 0; // A signed 32-bit integer: a small integer to the engine.
 }
 
+/**
+ * The addressKey and endpointKey of [endpoint] at once, into [keys] (reused by the caller): the
+ * address is read once for both.
+ */
+export function endpointKeys(endpoint: Endpoint, keys: { ip: AddressKey; endpoint: AddressKey }): void {
+  const value = dotted(endpoint.address, 4);
+  if (value < 0) {
+    keys.ip = endpoint.address;
+    keys.endpoint = `${endpoint.address}:${endpoint.port}`;
+  } else {
+    keys.ip = value | 0;
+    keys.endpoint = value * 65536 + endpoint.port;
+  }
+}
+
 /** The key of [address]'s /24 network: its first 24 bits for IPv4, networkOf's text otherwise. */
 export function networkKey(address: AddressKey): AddressKey {
   const key = addressKey(address);

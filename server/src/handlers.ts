@@ -7,6 +7,7 @@ import {
   type CloseSession, type Endpoint, type HostLink, type HostSession, type JoinSession, type KeepAlive, type ListSessions,
   type LobbyPublish, type NatProbe, type RandomSession, type RelayBind, type RelayPing, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
+import { type AddressKey, addressKey } from './addresses.ts';
 import type { HandlerContext } from './handler-context.ts';
 import { CrossInstanceMatches, waitingEntry } from './cluster/cross-instance-matches.ts';
 import { readPings } from './cluster/node-choice.ts';
@@ -24,6 +25,12 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
   /** The KA isHostKeepAlive last found to be its host's, and the session: keepAlive need not look it up again. */
   private provenKeepAlive: KeepAlive | undefined;
   private provenSession: Session | undefined;
+
+  /** The time of the random match being sought, for the two checks below (methods made once, not closures per request). */
+  private matchAt = 0;
+  /** Whether [ip] (an address, or its key) may take part in a random match now: within its budget and its fair share. */
+  private readonly canMatch = (ip: AddressKey): boolean => this.ctx.matches.allows(ip, this.matchAt) && this.ctx.matchShares.fair(ip, this.matchAt);
+  private readonly canNetMatch = (net: string): boolean => this.ctx.matches.netAllows(net, this.matchAt);
 
   constructor(private readonly ctx: HandlerContext) {
     this.sessions = new SessionActions(ctx);
@@ -131,16 +138,16 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     // addresses' fair shares: however many ports it uses, one address (or /24) takes part in at
     // most its budget of matches, and no more than its share of the strangers who come by. An
     // address past its share waits as a random host, offered only to strangers once it is back within it.
-    matchShares.seen(from.address, now);
-    const canMatch = (ip: string) => matches.allows(ip, now) && matchShares.fair(ip, now);
-    const canNetMatch = (net: string) => matches.netAllows(net, now);
-    const found = canMatch(from.address) ? this.ctx.store.waitingRandom(remoteKey, canMatch, canNetMatch) : undefined;
+    const ip = addressKey(from.address); // Read once for the budgets and shares below.
+    matchShares.seen(ip, now);
+    this.matchAt = now;
+    const found = this.canMatch(ip) ? this.ctx.store.waitingRandom(remoteKey, this.canMatch, this.canNetMatch) : undefined;
     // A stranger whose match Redis is deciding (it went away meanwhile) is not taken here too.
     const waiting = found && !this.ctx.pairing?.isDeciding(found.hostRemoteKey) ? found : undefined;
     if (waiting) {
-      matches.spend(from.address, now);
+      matches.spend(ip, now);
       matches.spend(waiting.hostIp, now);
-      matchShares.record(from.address, now);
+      matchShares.record(ip, now);
       matchShares.record(waiting.hostIp, now);
       const peer = this.sessions.seePeer(waiting, remoteKey, localKey, now, message.nonce);
       this.ctx.store.matchRandom(waiting.id, remoteKey);

@@ -4,10 +4,12 @@
  * answer passes the amplification guard and the per-destination rate limit. Nothing a datagram
  * contains can throw out of here, and nothing a send does either.
  */
-import { type AddressKey, addressKey, endpointKey, isUsableSource } from './addresses.ts';
+import { type AddressKey, addressKey, endpointKey, endpointKeys, isUsableSource } from './addresses.ts';
 import type { CrossInstancePairing } from './cluster/cross-instance-pairing.ts';
 import type { Config } from './config.ts';
-import { decode, type DecodeError, dispatchToServer, encode, encodeKey, type Endpoint, isKey, type Message, type NatProbe } from './generated/protocol.ts';
+import {
+  decode, type DecodeError, dispatchToServer, encode, encodeKey, type Endpoint, isKey, type JoinSession, type Message, type NatProbe, type RandomSession,
+} from './generated/protocol.ts';
 import type { HandlerContext } from './handler-context.ts';
 import { RendezvousHandlers } from './handlers.ts';
 import { AnswerBudget } from './limits/answer-budget.ts';
@@ -82,8 +84,7 @@ export class Rendezvous {
   private key = '';
   /** The endpoint last keyed by ipOf or endpointOf, and its keys. */
   private remembered: Endpoint | undefined;
-  private rememberedIp: AddressKey = 0;
-  private rememberedEndpoint: AddressKey = 0;
+  private readonly rememberedKeys: { ip: AddressKey; endpoint: AddressKey } = { ip: 0, endpoint: 0 };
   /** Set by drain(): no new sessions from then on. */
   draining = false;
   private lastErrorLog = -Infinity;
@@ -180,11 +181,13 @@ export class Rendezvous {
     const result = decode(data);
     if (!result.ok) return this.malformed(data, from, ip, now, result.error);
     const { message } = result;
+    // Read once: a message's shape differs per code, so each load of it is a slow one.
+    const { code } = message;
     // A host's keep-alive is cheap and never answered: no neighbour's traffic may starve it.
-    const keepAlive = message.code === 'KA' && this.handlers.isHostKeepAlive(message, from);
+    const keepAlive = code === 'KA' && this.handlers.isHostKeepAlive(message, from);
     if (!keepAlive && !this.inbound.allow(ip, now)) return this.drop('rate_limited');
-    this.stats.count(this.stats.received, message.code);
-    if (!this.returnPathProven(message, from, data)) return;
+    this.stats.count(this.stats.received, code);
+    if ((code === 'JS' || code === 'RS') && !this.returnPathProven(message, from, data)) return;
     const { report, verdict } = this.nat.read(message);
     if (verdict !== 'none') this.stats.count(this.stats.ip6Claims, verdict);
     this.budget.start(data.length);
@@ -202,8 +205,8 @@ export class Rendezvous {
    * it), its NAT claim is not recorded and nobody is introduced: a spoofed request never reaches a
    * host. Original clients send no nonce and cannot echo; they are let through as before.
    */
-  private returnPathProven(message: Message, from: Endpoint, data: Uint8Array): boolean {
-    if ((message.code !== 'JS' && message.code !== 'RS') || message.nonce === undefined) return true;
+  private returnPathProven(message: JoinSession | RandomSession, from: Endpoint, data: Uint8Array): boolean {
+    if (message.nonce === undefined) return true;
     if (this.cookies.verify(from, message.nonce, message.cookie)) return true;
     if (message.cookie !== undefined) this.drop('bad_cookie');
     const answer = Buffer.from(encode({ code: 'RC', cookie: this.cookies.mint(from, message.nonce), nonce: message.nonce }), 'latin1');
@@ -269,20 +272,19 @@ export class Rendezvous {
   /** The addressKey of [endpoint]: read once for the source of a datagram and every answer to it. */
   private ipOf(endpoint: Endpoint): AddressKey {
     this.remember(endpoint);
-    return this.rememberedIp;
+    return this.rememberedKeys.ip;
   }
 
   /** The endpointKey of [endpoint], as ipOf. */
   private endpointOf(endpoint: Endpoint): AddressKey {
     this.remember(endpoint);
-    return this.rememberedEndpoint;
+    return this.rememberedKeys.endpoint;
   }
 
   private remember(endpoint: Endpoint): void {
     if (endpoint === this.remembered) return; // Endpoints are never changed: the socket makes one per datagram.
     this.remembered = endpoint;
-    this.rememberedIp = addressKey(endpoint.address);
-    this.rememberedEndpoint = endpointKey(endpoint);
+    endpointKeys(endpoint, this.rememberedKeys);
   }
 
   /** What NA says about this server: its probe port and its IPv6 address. */

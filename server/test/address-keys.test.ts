@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressKey, networkKey, networkOf, networkTextKey } from '../src/addresses.ts';
+import { addressKey, endpointKey, endpointKeys, networkKey, networkOf, networkTextKey } from '../src/addresses.ts';
 
 describe('address keys', () => {
   it('are one number per IPv4 address, shared by nothing else, and one per /24 for its addresses alone', () => {
@@ -17,5 +17,15 @@ describe('address keys', () => {
   it('leave anything that is no dotted IPv4 address as its text', () => {
     for (const text of ['::1', '2001:db8::1', '1.2.3', '1.2.3.4.5', '1.2.3.256', '1..2.3', 'a.b.c.d', '']) expect(addressKey(text)).toBe(text);
     expect(networkTextKey('2001:db8:0:1')).toBe('2001:db8:0:1');
+  });
+
+  it('of an endpoint read at once are the address key and the endpoint key, whatever the address', () => {
+    const keys = { ip: 0 as number | string, endpoint: 0 as number | string };
+    for (const address of ['198.51.100.7', '255.255.255.255', '1.0.0.0', '::1', '1.2.3.256', '']) {
+      for (const port of [1, 4000, 65535]) {
+        endpointKeys({ address, port }, keys);
+        expect(keys).toEqual({ ip: addressKey(address), endpoint: endpointKey({ address, port }) });
+      }
+    }
   });
 });

@@ -123,8 +123,11 @@ function descriptor(m: MessageView): string {
   });
   const counts = m.repeated ? ` minCount: ${m.minCount}, maxCount: ${m.maxCount},` : '';
   const key = /^[A-Z]+$/.test(m.code) ? m.code : `'${m.code}'`;
+  // The decoded values come fixed fields first, then the repeated ones (as the codec walks them).
+  const ordered = [...m.fields.filter((f) => !f.repeated), ...m.fields.filter((f) => f.repeated)];
+  const make = [`code: '${m.code}'`, ...ordered.map((f, i) => `${f.tsName}: v[${i}]`)].join(', ');
   return [`  ${key}: {`, `    code: '${m.code}', direction: '${m.direction}', maxBytes: ${m.maxBytes},${counts} fields: [`,
-    ...fields.map((f) => `  ${f}`), '  ] },'].join('\n');
+    ...fields.map((f) => `  ${f}`), '    ],', `    make: (v) => ({ ${make} }),`, '  },'].join('\n');
 }
 
 function addDescriptors(file: SourceFile, model: ViewModel): void {

@@ -550,14 +550,16 @@ export const MESSAGES = {
       { name: 'ip6Prefix', wire: 'ip6_prefix', type: 'token', min: 16, max: 16, optional: true },
       { name: 'ip6Host', wire: 'ip6_host', type: 'token', min: 16, max: 16, optional: true },
       { name: 'ip6Proof', wire: 'ip6_proof', type: 'token', min: 16, max: 16, optional: true },
-    ]
+    ],
+    make: (v) => ({ code: 'HS', localKey: v[0], nonce: v[1], nat: v[2], ip6Prefix: v[3], ip6Host: v[4], ip6Proof: v[5] }),
   },
   HR: {
     code: 'HR', direction: 'server_to_client', maxBytes: 77, fields: [
       { name: 'remoteKey', wire: 'remote_key', type: 'key', min: 12, max: 12 },
       { name: 'sessionId', wire: 'session_id', type: 'session_id', min: 16, max: 44 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16, optional: true },
-    ]
+    ],
+    make: (v) => ({ code: 'HR', remoteKey: v[0], sessionId: v[1], nonce: v[2] }),
   },
   JS: {
     code: 'JS', direction: 'client_to_server', maxBytes: 162, fields: [
@@ -569,7 +571,8 @@ export const MESSAGES = {
       { name: 'ip6Host', wire: 'ip6_host', type: 'token', min: 16, max: 16, optional: true },
       { name: 'ip6Proof', wire: 'ip6_proof', type: 'token', min: 16, max: 16, optional: true },
       { name: 'cookie', wire: 'cookie', type: 'token', min: 16, max: 16, optional: true },
-    ]
+    ],
+    make: (v) => ({ code: 'JS', localKey: v[0], sessionId: v[1], nonce: v[2], nat: v[3], ip6Prefix: v[4], ip6Host: v[5], ip6Proof: v[6], cookie: v[7] }),
   },
   JR: {
     code: 'JR', direction: 'server_to_client', maxBytes: 126, fields: [
@@ -581,7 +584,8 @@ export const MESSAGES = {
       { name: 'hostNat', wire: 'host_nat', type: 'word', min: 4, max: 16, optional: true, values: ['open', 'port_preserving', 'port_randomising', 'unknown'] },
       { name: 'hostIp6Prefix', wire: 'host_ip6_prefix', type: 'token', min: 16, max: 16, optional: true },
       { name: 'hostIp6Host', wire: 'host_ip6_host', type: 'token', min: 16, max: 16, optional: true },
-    ]
+    ],
+    make: (v) => ({ code: 'JR', joinerRemoteKey: v[0], hostRemoteKey: v[1], hostLocalKey: v[2], nonce: v[3], secret: v[4], hostNat: v[5], hostIp6Prefix: v[6], hostIp6Host: v[7] }),
   },
   NJ: {
     code: 'NJ', direction: 'server_to_client', maxBytes: 113, fields: [
@@ -592,13 +596,15 @@ export const MESSAGES = {
       { name: 'joinerNat', wire: 'joiner_nat', type: 'word', min: 4, max: 16, optional: true, values: ['open', 'port_preserving', 'port_randomising', 'unknown'] },
       { name: 'joinerIp6Prefix', wire: 'joiner_ip6_prefix', type: 'token', min: 16, max: 16, optional: true },
       { name: 'joinerIp6Host', wire: 'joiner_ip6_host', type: 'token', min: 16, max: 16, optional: true },
-    ]
+    ],
+    make: (v) => ({ code: 'NJ', joinerRemoteKey: v[0], joinerLocalKey: v[1], nonce: v[2], secret: v[3], joinerNat: v[4], joinerIp6Prefix: v[5], joinerIp6Host: v[6] }),
   },
   BK: {
     code: 'BK', direction: 'server_to_client', maxBytes: 64, fields: [
       { name: 'sessionId', wire: 'session_id', type: 'session_id', min: 16, max: 44 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16, optional: true },
-    ]
+    ],
+    make: (v) => ({ code: 'BK', sessionId: v[0], nonce: v[1] }),
   },
   RS: {
     code: 'RS', direction: 'client_to_server', maxBytes: 117, fields: [
@@ -609,85 +615,99 @@ export const MESSAGES = {
       { name: 'ip6Host', wire: 'ip6_host', type: 'token', min: 16, max: 16, optional: true },
       { name: 'ip6Proof', wire: 'ip6_proof', type: 'token', min: 16, max: 16, optional: true },
       { name: 'cookie', wire: 'cookie', type: 'token', min: 16, max: 16, optional: true },
-    ]
+    ],
+    make: (v) => ({ code: 'RS', localKey: v[0], nonce: v[1], nat: v[2], ip6Prefix: v[3], ip6Host: v[4], ip6Proof: v[5], cookie: v[6] }),
   },
   KA: {
     code: 'KA', direction: 'client_to_server', maxBytes: 64, fields: [
       { name: 'sessionId', wire: 'session_id', type: 'session_id', min: 16, max: 44 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16, optional: true },
-    ]
+    ],
+    make: (v) => ({ code: 'KA', sessionId: v[0], nonce: v[1] }),
   },
   CS: {
     code: 'CS', direction: 'client_to_server', maxBytes: 64, fields: [
       { name: 'sessionId', wire: 'session_id', type: 'session_id', min: 16, max: 44 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16, optional: true },
-    ]
+    ],
+    make: (v) => ({ code: 'CS', sessionId: v[0], nonce: v[1] }),
   },
   HL: {
     code: 'HL', direction: 'client_to_server', maxBytes: 64, fields: [
       { name: 'sessionId', wire: 'session_id', type: 'session_id', min: 16, max: 44 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
-    ]
+    ],
+    make: (v) => ({ code: 'HL', sessionId: v[0], nonce: v[1] }),
   },
   RD: {
     code: 'RD', direction: 'peer_to_peer', maxBytes: 512, minCount: 1, maxCount: 16, fields: [
       { name: 'names', wire: 'names', type: 'name', min: 1, max: 32, repeated: true },
-    ]
+    ],
+    make: (v) => ({ code: 'RD', names: v[0] }),
   },
   RV: {
     code: 'RV', direction: 'peer_to_peer', maxBytes: 512, minCount: 1, maxCount: 16, fields: [
       { name: 'secret', wire: 'secret', type: 'token', min: 16, max: 16 },
       { name: 'names', wire: 'names', type: 'text', min: 0, max: 384, repeated: true },
-    ]
+    ],
+    make: (v) => ({ code: 'RV', secret: v[0], names: v[1] }),
   },
   JH: {
     code: 'JH', direction: 'peer_to_peer', maxBytes: 32, fields: [
       { name: 'hostKey', wire: 'host_key', type: 'key', min: 12, max: 12 },
       { name: 'secret', wire: 'secret', type: 'token', min: 16, max: 16, optional: true },
-    ]
+    ],
+    make: (v) => ({ code: 'JH', hostKey: v[0], secret: v[1] }),
   },
   JD: {
     code: 'JD', direction: 'peer_to_peer', maxBytes: 24, fields: [
       { name: 'done', wire: 'done', type: 'literal', min: 4, max: 4, values: ['DONE'] },
       { name: 'secret', wire: 'secret', type: 'token', min: 16, max: 16, optional: true },
-    ]
+    ],
+    make: (v) => ({ code: 'JD', done: v[0], secret: v[1] }),
   },
   JG: {
     code: 'JG', direction: 'peer_to_peer', maxBytes: 22, fields: [
       { name: 'go', wire: 'go', type: 'literal', min: 2, max: 2, values: ['GO'] },
       { name: 'secret', wire: 'secret', type: 'token', min: 16, max: 16, optional: true },
-    ]
+    ],
+    make: (v) => ({ code: 'JG', go: v[0], secret: v[1] }),
   },
   JP: {
     code: 'JP', direction: 'peer_to_peer', maxBytes: 421, fields: [
       { name: 'payload', wire: 'payload', type: 'text', min: 0, max: 384 },
       { name: 'secret', wire: 'secret', type: 'token', min: 16, max: 16, optional: true },
       { name: 'password', wire: 'password', type: 'token', min: 16, max: 16, optional: true },
-    ]
+    ],
+    make: (v) => ({ code: 'JP', payload: v[0], secret: v[1], password: v[2] }),
   },
   LV: {
     code: 'LV', direction: 'peer_to_peer', maxBytes: 23, fields: [
       { name: 'bye', wire: 'bye', type: 'literal', min: 3, max: 3, values: ['BYE'] },
       { name: 'secret', wire: 'secret', type: 'token', min: 16, max: 16 },
-    ]
+    ],
+    make: (v) => ({ code: 'LV', bye: v[0], secret: v[1] }),
   },
   RJ: {
     code: 'RJ', direction: 'peer_to_peer', maxBytes: 404, fields: [
       { name: 'reason', wire: 'reason', type: 'text', min: 0, max: 384 },
       { name: 'secret', wire: 'secret', type: 'token', min: 16, max: 16, optional: true },
-    ]
+    ],
+    make: (v) => ({ code: 'RJ', reason: v[0], secret: v[1] }),
   },
   RF: {
     code: 'RF', direction: 'server_to_client', maxBytes: 33, fields: [
       { name: 'reason', wire: 'reason', type: 'word', min: 11, max: 13, values: ['server_full', 'address_limit', 'session_full'] },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
-    ]
+    ],
+    make: (v) => ({ code: 'RF', reason: v[0], nonce: v[1] }),
   },
   RC: {
     code: 'RC', direction: 'server_to_client', maxBytes: 36, fields: [
       { name: 'cookie', wire: 'cookie', type: 'token', min: 16, max: 16 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
-    ]
+    ],
+    make: (v) => ({ code: 'RC', cookie: v[0], nonce: v[1] }),
   },
   RQ: {
     code: 'RQ', direction: 'client_to_server', maxBytes: 150, fields: [
@@ -695,25 +715,29 @@ export const MESSAGES = {
       { name: 'peerKey', wire: 'peer_key', type: 'key', min: 12, max: 12 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16, optional: true },
       { name: 'pings', wire: 'pings', type: 'text', min: 0, max: 72, optional: true },
-    ]
+    ],
+    make: (v) => ({ code: 'RQ', sessionId: v[0], peerKey: v[1], nonce: v[2], pings: v[3] }),
   },
   RN: {
     code: 'RN', direction: 'server_to_client', maxBytes: 83, minCount: 2, maxCount: 3, fields: [
       { name: 'ticket', wire: 'ticket', type: 'text', min: 0, max: 24 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
       { name: 'nodeKey', wire: 'node_key', type: 'key', min: 12, max: 12, repeated: true },
-    ]
+    ],
+    make: (v) => ({ code: 'RN', ticket: v[0], nonce: v[1], nodeKey: v[2] }),
   },
   RP: {
     code: 'RP', direction: 'client_to_server', maxBytes: 44, fields: [
       { name: 'ticket', wire: 'ticket', type: 'text', min: 0, max: 24 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
-    ]
+    ],
+    make: (v) => ({ code: 'RP', ticket: v[0], nonce: v[1] }),
   },
   RE: {
     code: 'RE', direction: 'server_to_client', maxBytes: 19, fields: [
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
-    ]
+    ],
+    make: (v) => ({ code: 'RE', nonce: v[0] }),
   },
   RG: {
     code: 'RG', direction: 'server_to_client', maxBytes: 127, fields: [
@@ -722,18 +746,21 @@ export const MESSAGES = {
       { name: 'token', wire: 'token', type: 'token', min: 16, max: 16 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16, optional: true },
       { name: 'grant', wire: 'grant', type: 'text', min: 0, max: 64, optional: true },
-    ]
+    ],
+    make: (v) => ({ code: 'RG', peerKey: v[0], relayKey: v[1], token: v[2], nonce: v[3], grant: v[4] }),
   },
   RB: {
     code: 'RB', direction: 'client_to_server', maxBytes: 84, fields: [
       { name: 'token', wire: 'token', type: 'token', min: 16, max: 16 },
       { name: 'grant', wire: 'grant', type: 'text', min: 0, max: 64, optional: true },
-    ]
+    ],
+    make: (v) => ({ code: 'RB', token: v[0], grant: v[1] }),
   },
   RA: {
     code: 'RA', direction: 'server_to_client', maxBytes: 19, fields: [
       { name: 'token', wire: 'token', type: 'token', min: 16, max: 16 },
-    ]
+    ],
+    make: (v) => ({ code: 'RA', token: v[0] }),
   },
   NP: {
     code: 'NP', direction: 'client_to_server', maxBytes: 79, fields: [
@@ -742,7 +769,8 @@ export const MESSAGES = {
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
       { name: 'serverIp6Prefix', wire: 'server_ip6_prefix', type: 'token', min: 16, max: 16, optional: true },
       { name: 'serverIp6Host', wire: 'server_ip6_host', type: 'token', min: 16, max: 16, optional: true },
-    ]
+    ],
+    make: (v) => ({ code: 'NP', localKey: v[0], probeKey: v[1], nonce: v[2], serverIp6Prefix: v[3], serverIp6Host: v[4] }),
   },
   NA: {
     code: 'NA', direction: 'server_to_client', maxBytes: 79, fields: [
@@ -751,7 +779,8 @@ export const MESSAGES = {
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
       { name: 'serverIp6Prefix', wire: 'server_ip6_prefix', type: 'token', min: 16, max: 16, optional: true },
       { name: 'serverIp6Host', wire: 'server_ip6_host', type: 'token', min: 16, max: 16, optional: true },
-    ]
+    ],
+    make: (v) => ({ code: 'NA', remoteKey: v[0], probeKey: v[1], nonce: v[2], serverIp6Prefix: v[3], serverIp6Host: v[4] }),
   },
   IA: {
     code: 'IA', direction: 'server_to_client', maxBytes: 70, fields: [
@@ -759,7 +788,8 @@ export const MESSAGES = {
       { name: 'ip6Host', wire: 'ip6_host', type: 'token', min: 16, max: 16 },
       { name: 'proof', wire: 'proof', type: 'token', min: 16, max: 16 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
-    ]
+    ],
+    make: (v) => ({ code: 'IA', ip6Prefix: v[0], ip6Host: v[1], proof: v[2], nonce: v[3] }),
   },
   LP: {
     code: 'LP', direction: 'client_to_server', maxBytes: 192, fields: [
@@ -771,13 +801,15 @@ export const MESSAGES = {
       { name: 'mode', wire: 'mode', type: 'text', min: 0, max: 16 },
       { name: 'map', wire: 'map', type: 'text', min: 0, max: 16 },
       { name: 'version', wire: 'version', type: 'text', min: 0, max: 16 },
-    ]
+    ],
+    make: (v) => ({ code: 'LP', sessionId: v[0], nonce: v[1], cap: v[2], alias: v[3], name: v[4], mode: v[5], map: v[6], version: v[7] }),
   },
   LD: {
     code: 'LD', direction: 'server_to_client', maxBytes: 64, fields: [
       { name: 'sessionId', wire: 'session_id', type: 'session_id', min: 16, max: 44 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
-    ]
+    ],
+    make: (v) => ({ code: 'LD', sessionId: v[0], nonce: v[1] }),
   },
   LS: {
     code: 'LS', direction: 'client_to_server', maxBytes: 512, fields: [
@@ -789,7 +821,8 @@ export const MESSAGES = {
       { name: 'map', wire: 'map', type: 'text', min: 0, max: 16 },
       { name: 'version', wire: 'version', type: 'text', min: 0, max: 16 },
       { name: 'padding', wire: 'padding', type: 'text', min: 0, max: 484 },
-    ]
+    ],
+    make: (v) => ({ code: 'LS', nonce: v[0], after: v[1], room: v[2], name: v[3], mode: v[4], map: v[5], version: v[6], padding: v[7] }),
   },
   LL: {
     code: 'LL', direction: 'server_to_client', maxBytes: 512, minCount: 0, maxCount: 16, fields: [
@@ -804,7 +837,8 @@ export const MESSAGES = {
       { name: 'mode', wire: 'mode', type: 'text', min: 0, max: 16, repeated: true },
       { name: 'map', wire: 'map', type: 'text', min: 0, max: 16, repeated: true },
       { name: 'version', wire: 'version', type: 'text', min: 0, max: 16, repeated: true },
-    ]
+    ],
+    make: (v) => ({ code: 'LL', nonce: v[0], next: v[1], sessionId: v[2], alias: v[3], players: v[4], cap: v[5], nat: v[6], name: v[7], mode: v[8], map: v[9], version: v[10] }),
   },
 } as const satisfies Record<MessageCode, MessageDescriptor & { direction: Direction; }>;
 /** The game connection's messages, as MESSAGES. */
@@ -816,7 +850,8 @@ export const GAME_MESSAGES = {
       { name: 'proof', wire: 'proof', type: 'token', min: 0, max: 16, optional: true },
       { name: 'rejoinKey', wire: 'rejoin_key', type: 'key', min: 12, max: 12, optional: true },
       { name: 'rejoinProof', wire: 'rejoin_proof', type: 'token', min: 16, max: 16, optional: true },
-    ]
+    ],
+    make: (v) => ({ code: 'SHP-HELLO', alias: v[0], payload: v[1], proof: v[2], rejoinKey: v[3], rejoinProof: v[4] }),
   },
   'SHP-ROSTER': {
     code: 'SHP-ROSTER', direction: 'game_connection', maxBytes: 437258, minCount: 0, maxCount: 1024, fields: [
@@ -825,41 +860,48 @@ export const GAME_MESSAGES = {
       { name: 'peerId', wire: 'peer_id', type: 'peer_id', min: 1, max: 10, repeated: true },
       { name: 'path', wire: 'path', type: 'word', min: 5, max: 6, repeated: true, values: ['local', 'public', 'mapped', 'relay'] },
       { name: 'rtt', wire: 'rtt', type: 'count', min: 1, max: 10, repeated: true },
-    ]
+    ],
+    make: (v) => ({ code: 'SHP-ROSTER', key: v[0], alias: v[1], peerId: v[2], path: v[3], rtt: v[4] }),
   },
   'SHP-REJOIN': {
     code: 'SHP-REJOIN', direction: 'game_connection', maxBytes: 38, fields: [
       { name: 'secret', wire: 'secret', type: 'token', min: 16, max: 16 },
       { name: 'grace', wire: 'grace', type: 'count', min: 1, max: 10 },
-    ]
+    ],
+    make: (v) => ({ code: 'SHP-REJOIN', secret: v[0], grace: v[1] }),
   },
   'SHP-LEFT': {
     code: 'SHP-LEFT', direction: 'game_connection', maxBytes: 29, fields: [
       { name: 'key', wire: 'key', type: 'key', min: 12, max: 12 },
       { name: 'reason', wire: 'reason', type: 'word', min: 4, max: 7, values: ['left', 'removed', 'dropped'] },
-    ]
+    ],
+    make: (v) => ({ code: 'SHP-LEFT', key: v[0], reason: v[1] }),
   },
   'SHP-REFUSED': {
     code: 'SHP-REFUSED', direction: 'game_connection', maxBytes: 396, fields: [
       { name: 'reason', wire: 'reason', type: 'text', min: 0, max: 384 },
-    ]
+    ],
+    make: (v) => ({ code: 'SHP-REFUSED', reason: v[0] }),
   },
   'SHP-SET': {
     code: 'SHP-SET', direction: 'game_connection', maxBytes: 983, minCount: 0, maxCount: 8, fields: [
       { name: 'name', wire: 'name', type: 'text', min: 0, max: 24, repeated: true },
       { name: 'value', wire: 'value', type: 'text', min: 0, max: 96, repeated: true },
-    ]
+    ],
+    make: (v) => ({ code: 'SHP-SET', name: v[0], value: v[1] }),
   },
   'SHP-DATA': {
     code: 'SHP-DATA', direction: 'game_connection', maxBytes: 995, minCount: 0, maxCount: 8, fields: [
       { name: 'peerId', wire: 'peer_id', type: 'count', min: 1, max: 10 },
       { name: 'name', wire: 'name', type: 'text', min: 0, max: 24, repeated: true },
       { name: 'value', wire: 'value', type: 'text', min: 0, max: 96, repeated: true },
-    ]
+    ],
+    make: (v) => ({ code: 'SHP-DATA', peerId: v[0], name: v[1], value: v[2] }),
   },
   'SHP-BEAT': {
     code: 'SHP-BEAT', direction: 'game_connection', maxBytes: 8, fields: [
-    ]
+    ],
+    make: (v) => ({ code: 'SHP-BEAT' }),
   },
 } as const satisfies Record<GameMessage['code'], MessageDescriptor & { direction: Direction; }>;
 const keys = keyCodec(BIGRAMS);

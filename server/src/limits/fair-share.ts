@@ -15,7 +15,7 @@ const PRUNE_INTERVAL_MS = 1_000;
 
 export class FairShare {
   private readonly recent = new Map<AddressKey, Recent>();
-  private total: Recent = { value: 0, at: 0 };
+  private readonly total: Recent = { value: 0, at: 0 };
   private prunedAt = -Infinity;
 
   constructor(private readonly timeConstantMs: number, private readonly maxTracked: number) {}
@@ -39,7 +39,8 @@ export class FairShare {
     const entry = this.touch(addressKey(address), now);
     entry.value = this.decayed(entry, now) + 1;
     entry.at = now;
-    this.total = { value: this.decayed(this.total, now) + 1, at: now };
+    this.total.value = this.decayed(this.total, now) + 1;
+    this.total.at = now;
   }
 
   get tracked(): number {

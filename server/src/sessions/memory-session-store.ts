@@ -117,7 +117,7 @@ export class MemorySessionStore implements SessionStore {
     if (!session || session.confirmed) return;
     this.provisional.delete(id);
     this.provisionalByIp.remove(session);
-    const waiting = session.random && unwait(this.waitingProvisional, session);
+    const waiting = session.random && unwait(this.waitingProvisional, session, networkOf(session.hostIp));
     session.confirmed = true;
     if (waiting) wait(this.waitingConfirmed, session);
   }
@@ -149,8 +149,8 @@ export class MemorySessionStore implements SessionStore {
   }
 
   private unwait(session: Session): void {
-    unwait(this.waitingConfirmed, session);
-    unwait(this.waitingProvisional, session);
+    const net = networkOf(session.hostIp);
+    if (!unwait(this.waitingConfirmed, session, net)) unwait(this.waitingProvisional, session, net);
   }
 
   removeStale(cutoff: number): Session[] {
@@ -216,14 +216,14 @@ function ungroup(groups: Map<string, Map<string, Session>>, session: Session): b
 }
 
 function wait(waiting: Waiting, session: Session): void {
-  let net = waiting.get(networkOf(session.hostIp));
-  if (!net) waiting.set(networkOf(session.hostIp), (net = new Map()));
+  const key = networkOf(session.hostIp);
+  let net = waiting.get(key);
+  if (!net) waiting.set(key, (net = new Map()));
   group(net, session.hostIp).set(session.id, session);
 }
 
 /** Removes [session] from the waiting queues; whether it was there. */
-function unwait(waiting: Waiting, session: Session): boolean {
-  const key = networkOf(session.hostIp);
+function unwait(waiting: Waiting, session: Session, key: string): boolean {
   const net = waiting.get(key);
   if (!net || !ungroup(net, session)) return false;
   if (net.size === 0) waiting.delete(key);

@@ -33,6 +33,12 @@ export interface MessageDescriptor {
   readonly minCount?: number;
   readonly maxCount?: number;
   readonly fields: readonly FieldDescriptor[];
+  /**
+   * The decoded message from its values (fixed fields, then repeated ones, absent ones undefined):
+   * one object literal per code, so every message of a code has one shape from the start and the
+   * codec sets no property by a name it looks up.
+   */
+  readonly make?: (values: readonly unknown[]) => object;
 }
 
 /** Why a datagram was rejected; the server counts drops by these. */
@@ -71,6 +77,7 @@ interface Field {
 
 interface Shape {
   readonly code: string;
+  readonly make: ((values: readonly unknown[]) => object) | undefined;
   readonly fixed: readonly Field[];
   /** The record that repeats (empty when none). */
   readonly record: readonly Field[];
@@ -101,6 +108,8 @@ export function messageCodec<M extends { readonly code: string }>(
   const fail = (error: DecodeError, detail: string): DecodeResult<M> => ({ ok: false, error, detail });
   /** Where each separator of the datagram being decoded is (decode does not re-enter). */
   const cuts = new Int32Array(options.maxDatagramBytes + 1);
+  /** The values of the message being decoded, as the descriptor's make takes them. */
+  const decoded = new Array<unknown>(Math.max(0, ...[...shapes.values()].map((s) => s.fixed.length + s.record.length))).fill(undefined);
   /** The text after separator [k] of [separators], up to the next one or the end. */
   const field = (text: string, k: number, separators: number): string => text.slice(cuts[k]! + 1, k + 1 < separators ? cuts[k + 1] : text.length);
 
@@ -168,7 +177,6 @@ export function messageCodec<M extends { readonly code: string }>(
         if (shape === undefined) return fail('unknown_code', code);
       }
       const count = separators - first;
-      const code = shape.code;
       const fixed = shape.fixed;
       let records = 0;
       if (shape.record.length > 0) {
@@ -177,12 +185,11 @@ export function messageCodec<M extends { readonly code: string }>(
       } else if (count < shape.required || count > fixed.length) {
         return fail('field_count', shape.countError);
       }
-      const message: Record<string, unknown> = { code };
       for (let i = 0; i < fixed.length; i++) {
         const f = fixed[i]!;
         const value = i < count ? field(text, first + i, separators) : undefined;
         if (value !== undefined && !valid(f, value)) return fail('bad_field', f.bad);
-        message[f.name] = value;
+        decoded[i] = value;
       }
       if (shape.record.length > 0) {
         if (records > shape.maxCount) return fail('bad_field', shape.record[0]!.bad);
@@ -195,12 +202,21 @@ export function messageCodec<M extends { readonly code: string }>(
             if (!valid(f, value)) return fail('bad_field', f.bad);
             values[r] = value;
           }
-          message[f.name] = values;
+          decoded[fixed.length + j] = values;
         }
       }
-      return { ok: true, message: message as unknown as M };
+      return { ok: true, message: build(shape, decoded) as M };
     },
   };
+}
+
+/** The message of [shape] from [values]: by its descriptor's make, or property by property for a table without one. */
+function build(shape: Shape, values: readonly unknown[]): object {
+  if (shape.make) return shape.make(values);
+  const message: Record<string, unknown> = { code: shape.code };
+  shape.fixed.forEach((f, i) => { message[f.name] = values[i]; });
+  shape.record.forEach((f, j) => { message[f.name] = values[shape.fixed.length + j]; });
+  return message;
 }
 
 function shapeOf(d: MessageDescriptor): Shape {
@@ -218,7 +234,7 @@ function shapeOf(d: MessageDescriptor): Shape {
   if (record.length > 0) countError = `${d.code} needs at least ${required + minCount * record.length} field(s)`;
   else if (fixed.length > required) countError = `${d.code} needs ${required} to ${fixed.length} field(s)`;
   else countError = `${d.code} needs ${required} field(s)`;
-  return { code: d.code, fixed, record, required, minCount, maxCount: d.maxCount ?? Infinity, countError };
+  return { code: d.code, make: d.make, fixed, record, required, minCount, maxCount: d.maxCount ?? Infinity, countError };
 }
 
 /** Where a code of two capital letters is in a table of 26 × 26; anything else is the last place, 26 × 26 (always empty). */

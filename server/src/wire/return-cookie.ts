@@ -26,8 +26,12 @@ const COOKIE_BYTES = TOKEN_LENGTH / 2;
 const BYTE_OF = new Int16Array(26 * 26).fill(-1);
 BIGRAMS.forEach((b, i) => { BYTE_OF[(b.charCodeAt(0) - 0x61) * 26 + (b.charCodeAt(1) - 0x61)] = i; });
 
-/** One-shot SHA-256 (Node 20.12 and later): no hash object per call. */
-const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'buffer') => Buffer }).hash;
+/**
+ * One-shot SHA-256 (Node 20.12 and later): no hash object per call. Its digest comes as a latin1
+ * ("binary") string (a character per byte), which lives on the engine's heap: a Buffer would be a fresh
+ * allocation of native memory per call.
+ */
+const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'binary') => string }).hash;
 
 export class ReturnCookie {
   /**
@@ -56,7 +60,7 @@ export class ReturnCookie {
   mint(from: Endpoint, nonce: string): string {
     const digest = this.mac(from, nonce, this.window());
     let cookie = '';
-    for (let i = 0; i < COOKIE_BYTES; i++) cookie += BIGRAMS[digest[i]!]!;
+    for (let i = 0; i < COOKIE_BYTES; i++) cookie += BIGRAMS[digest.charCodeAt(i)]!;
     return cookie;
   }
 
@@ -81,9 +85,9 @@ export class ReturnCookie {
   }
 
   /** Whether [digest] begins with the cookie being verified, in constant time. */
-  private matches(digest: Uint8Array): boolean {
+  private matches(digest: string): boolean {
     let difference = 0;
-    for (let i = 0; i < COOKIE_BYTES; i++) difference |= digest[i]! ^ this.given[i]!;
+    for (let i = 0; i < COOKIE_BYTES; i++) difference |= digest.charCodeAt(i) ^ this.given[i]!;
     return difference === 0;
   }
 
@@ -91,8 +95,8 @@ export class ReturnCookie {
     return Math.floor(this.now() / COOKIE_WINDOW_MS);
   }
 
-  /** The MAC of [from], [nonce] and [window] (its first COOKIE_BYTES are the cookie). */
-  private mac(from: Endpoint, nonce: string, window: number): Buffer {
+  /** The MAC of [from], [nonce] and [window], a character per byte (its first COOKIE_BYTES are the cookie). */
+  private mac(from: Endpoint, nonce: string, window: number): string {
     // One buffer: the same bytes as "shp-cookie\0", window, port, address, "\0", nonce. Written a
     // character at a time: both are short and ASCII, and Buffer.write costs more than the copy.
     const input = this.inner;
@@ -103,9 +107,9 @@ export class ReturnCookie {
     at = writeLatin1(input, at, from.address);
     input[at++] = 0;
     at = writeLatin1(input, at, nonce);
-    if (!oneShot) return createHmac('sha256', this.secret).update(input.subarray(BLOCK, at)).digest();
-    oneShot('sha256', input.subarray(0, at), 'buffer').copy(this.outer, BLOCK);
-    return oneShot('sha256', this.outer, 'buffer');
+    if (!oneShot) return createHmac('sha256', this.secret).update(input.subarray(BLOCK, at)).digest('binary');
+    writeLatin1(this.outer, BLOCK, oneShot('sha256', input.subarray(0, at), 'binary'));
+    return oneShot('sha256', this.outer, 'binary');
   }
 }
 
