@@ -185,12 +185,29 @@ export class RelayService {
   }
 
   /**
-   * As [request], for a relay granted on a relay node: the node checks the pair's grant, not this
+   * [from] (public key [fromKey]) asks to move its relayed pair off the silent relay [relayKey]
+   * (RR), with the pair's last grant: granted on another node, as [request] is, once both sides of
+   * the pair that grant names asked. Needs no session. A side's latest endpoint stands for it.
+   */
+  rebind(fromKey: string, from: Endpoint, relayKey: string, grant: string, nonce: string, pings?: ReadonlyMap<string, number>): void {
+    const { nodes } = this.options;
+    if (!nodes) return this.drop('relays_off');
+    const check = nodes.checkRebind(relayKey, grant, from.address);
+    if (!check.ok) return this.drop(`rebind_${check.reason}`);
+    const id = `rebind|${check.grantId}`;
+    const asked = this.pending.get(id)?.asked;
+    for (const [key, side] of asked ?? []) if (key !== fromKey && side.endpoint.address === from.address) asked!.delete(key);
+    const asker: Asker = { endpoint: { address: from.address, port: from.port }, nonce, pings, peerIp: check.peerIp };
+    this.requestOnNode(nodes, id, id, fromKey, asker, check.nodeId);
+  }
+
+  /**
+   * As [request], for a relay granted on a relay node (never on [excluded]): the node checks the pair's grant, not this
    * instance. With several nodes, a side of ours asking without round trips is sent the candidates
    * (RN), and the pair waits for its figures at most FIGURES_WAIT_MS after its first such RQ (a
    * resend carries them); original clients (no nonce) are never waited for.
    */
-  private requestOnNode(nodes: NodeGrants, id: string, sessionId: string, fromKey: string, asking: Asker): void {
+  private requestOnNode(nodes: NodeGrants, id: string, sessionId: string, fromKey: string, asking: Asker, excluded = ''): void {
     if (nodes.resend(id, fromKey, asking.endpoint, asking.nonce, asking.pings)) return;
     const now = this.options.now();
     const before = this.pending.get(id)?.asked.get(fromKey);
@@ -205,9 +222,12 @@ export class RelayService {
     if (pending.asked.size < 2 || !nodes.known) return; // Not known yet: a resend finds them (read in a moment).
 
     if ([...pending.asked.values()].some(waiting)) return; // Granted at a later resend, with the figures.
+    const [sideA, sideB] = [...pending.asked.values()] as [Asker, Asker];
+    // A rebind: only the two addresses its grant names, each naming the other.
+    if (sideA.peerIp !== sideB.peerIp && (sideA.peerIp !== sideB.endpoint.address || sideB.peerIp !== sideA.endpoint.address)) return this.drop('rebind_not_pair');
     this.pending.remove(pending);
     const [a, b] = [...pending.asked].map(([key, side]) => ({ key, endpoint: side.endpoint, nonce: side.nonce, pings: side.pings }));
-    void nodes.grant(id, a!, b!);
+    void nodes.grant(id, a!, b!, excluded);
   }
 
   /** Closes the relays of sessions that expired, and forgets their pending requests. */
