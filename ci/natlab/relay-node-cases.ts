@@ -81,6 +81,57 @@ function nodeKilledCase(): Case {
   };
 }
 
+/**
+ * As 5m without rejoin_grace (0): nothing rejoins. Both sides notice the node's silence, ask the
+ * instance to move the pair (RR, with the pair's last grant: the session is closed), are granted
+ * the other node, and point the game's connection at it under ENet: the host keeps the same ENet
+ * peer, and nobody leaves.
+ */
+function nodeKilledRebindCase(): Case {
+  let nodes: Watched[] = [];
+  return {
+    name: `5n. a relay node killed (kill -9) under a running game without rejoin_grace: the connection moves to the other node under ENet (same peer, nobody leaves) within ${NODE_KILLED_BOUND} s`,
+    spec: { publicHosts: ['n1', 'n2'], routers: [{ name: 'r1', nat: 'random', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
+    server: ['--role', 'rendezvous', '--redis-url', REDIS_URL, '--relay-secret', SECRET],
+    before: async (lab) => { nodes = await startRelayNodes(lab, ['n1', 'n2']); },
+    run: async (lab, key) => {
+      const env = { REJOIN_GRACE: '0' };
+      const host = startRejoinGame(lab, 'h1', ['host', key], env);
+      let ann: Watched | undefined;
+      try {
+        const code = (await host.waitForLine(/^code ([a-z]+)$/, 30_000))[1]!;
+        ann = startRejoinGame(lab, 'c1', ['join', code, 'ann'], env);
+        await host.waitForLine(/^joined ann ([a-z]{12}) path=relay$/, 30_000);
+        await ann.waitForLine(/^tock \d+$/, 30_000);
+        const carrying = nodes.filter((n) => n.lines.some((l) => l.includes('relay_bound')));
+        expect(carrying.length === 1, `one node carries the pair: ${carrying.map((n) => n.label).join(', ') || 'none'}`);
+        const survivor = nodes.find((n) => n !== carrying[0])!;
+        const tocks = (): number => ann!.lines.filter((l) => l.startsWith('tock ')).length;
+        const before = tocks();
+        carrying[0]!.child.kill('SIGKILL');
+        const killed = Date.now();
+        const deadline = killed + 20_000;
+        while (tocks() < before + 2 && Date.now() < deadline) await new Promise((wake) => setTimeout(wake, 20));
+        const back = (Date.now() - killed) / 1000;
+        console.log(`       RPCs answered again ${back.toFixed(2)} s after ${carrying[0]!.label} was killed`);
+        const tails = `\nhost:\n${host.tail(15)}\nann:\n${ann.tail(15)}`;
+        expect(tocks() >= before + 2, `RPCs not answered again within 20 s${tails}`);
+        expect(back < NODE_KILLED_BOUND, `answered again after ${back.toFixed(2)} s, over ${NODE_KILLED_BOUND} s${tails}`);
+        await new Promise((wake) => setTimeout(wake, 1_500)); // A late drop would show by now.
+        const connected = host.lines.filter((l) => /^peer \d+ connected$/.test(l));
+        expect(connected.length === 1, `the host saw one ENet peer, never another: ${connected.join(', ')}${tails}`);
+        expect(!host.lines.some((l) => l.startsWith('left ') || / disconnected;/.test(l)), `nobody left on the host${tails}`);
+        expect(!ann.lines.some((l) => l.startsWith('left ') || l.startsWith('rejoining') || l.startsWith('failed')), `ann stayed in the game${tails}`);
+        expect(host.lines.filter((l) => l.startsWith('joined ann ')).length === 1, `ann joined once${tails}`);
+        expect(survivor.lines.some((l) => l.includes('relay_bound')), `the pair went through ${survivor.label}`);
+      } finally {
+        host.kill();
+        ann?.kill();
+      }
+    },
+  };
+}
+
 export const RELAY_NODE_CASES: Case[] = [{
   name: '5k. port-randomising NATs on both sides: connects through a relay node in its own namespace, apart from the rendezvous instance',
   spec: { publicHosts: ['n1'], routers: [{ name: 'r1', nat: 'random', hosts: ['h1'] }, { name: 'r2', nat: 'random', hosts: ['c1'] }] },
@@ -113,4 +164,4 @@ export const RELAY_NODE_CASES: Case[] = [{
     expectClientsConnectedTo(run, near);
     expect(paths(run).filter((p) => p === 'relay').length === 2, `expected both sides on the relay, got ${paths(run).join(', ')}`);
   },
-}, nodeKilledCase()];
+}, nodeKilledCase(), nodeKilledRebindCase()];

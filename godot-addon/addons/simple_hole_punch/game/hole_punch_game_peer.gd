@@ -27,6 +27,7 @@ const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchClientLink := preload("hole_punch_client_link.gd")
 const HolePunchGameGate := preload("hole_punch_game_gate.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
+const HolePunchRebinds := preload("hole_punch_rebinds.gd")
 const HolePunchRoster := preload("hole_punch_roster.gd")
 const HolePunchRosterClient := preload("hole_punch_roster_client.gd")
 const HolePunchRosterHost := preload("hole_punch_roster_host.gd")
@@ -86,6 +87,8 @@ var link: HolePunchClientLink
 ## The players in the game ([code]hole_punch_roster_host.gd[/code] on a host,
 ## [code]hole_punch_roster_client.gd[/code] on a client).
 var roster: HolePunchRoster
+## The game's connections through relay nodes, moved to another node when theirs goes silent.
+var rebinds := HolePunchRebinds.new()
 ## The node whose [MultiplayerAPI] the game's peer is set on.
 var _node: Node
 var _clock: HolePunchClock
@@ -122,9 +125,10 @@ func _init(node: Node, clock: HolePunchClock, settings: Callable, own: Callable)
 
 
 ## Takes the punched [param peers] (peers of [code]hole_punch_peer.gd[/code]) at the handover: the
-## players.
-func expect(peers: Array[HolePunchPeer]) -> void:
+## players; [param server] ([code][ip, port][/code]) grants new relays to those relayed.
+func expect(peers: Array[HolePunchPeer], server := []) -> void:
 	_punched = peers.duplicate()
+	rebinds.server = server
 
 
 ## Host: a late joiner [param joiner] may connect from its public or its LAN address.
@@ -133,10 +137,12 @@ func add_endpoints(key: String, joiner: HolePunchPeer) -> void:
 		(roster as HolePunchRosterHost).add_endpoints(key, joiner)
 
 
-## Host: a late joiner [param key] may connect through the relay at [param ip]:[param port].
-func add_relay(key: String, ip: String, port: int) -> void:
+## Host: a late joiner [param key] may connect through the relay at [param ip]:[param port]
+## ([param relay_key] and its [param grant] when on a relay node).
+func add_relay(key: String, ip: String, port: int, relay_key := "", grant := "") -> void:
 	if roster is HolePunchRosterHost:
 		(roster as HolePunchRosterHost).add_relay(key, ip, port)
+		_watch_relay(key, [ip, port, relay_key, grant])
 
 
 ## Sends [param packet] to [param ip]:[param port] from the game's port.
@@ -186,6 +192,7 @@ func close() -> void:
 			_node.multiplayer.multiplayer_peer = null
 		peer = null
 	gate = null
+	rebinds.clear()
 	stop()
 
 
@@ -194,6 +201,7 @@ func close() -> void:
 func tick(now: float) -> void:
 	if _settings == null:
 		return # No handover yet: no game.
+	rebinds.tick(now)
 	roster.tick(now, _settings.game_timeout)
 	if gate == null or roster.is_hosting() or now < _next_beat or peer == null or peer.get_connection_status() != MultiplayerPeer.CONNECTION_CONNECTED:
 		return
@@ -202,6 +210,19 @@ func tick(now: float) -> void:
 	if api != null:
 		for id in api.get_peers():
 			api.send_bytes(HolePunchRoster.BEAT.to_ascii_buffer(), id, MultiplayerPeer.TRANSFER_MODE_UNRELIABLE)
+
+
+## Host: watches the relayed connection of player [param key] through [param relay]
+## ([code][ip, port, key, grant][/code]) for its node going silent.
+func _watch_relay(key: String, relay: Array) -> void:
+	var at := gate
+	if at == null:
+		return
+	rebinds.watch(relay, at.heard_from, func(packet: PackedByteArray, ip: String, port: int) -> void: at.socket_send(ip, port, packet),
+		func(old_ip: String, old_port: int, ip: String, port: int) -> void:
+			at.repoint(old_ip, old_port, ip, port)
+			if roster is HolePunchRosterHost:
+				(roster as HolePunchRosterHost).add_relay(key, ip, port))
 
 
 func _stop_trying() -> void:
@@ -235,6 +256,16 @@ func start_server(port: int) -> void:
 	host.player_data_changed.connect(player_data_changed.emit)
 	_set_roster(host) # Before any peer can connect.
 	host.behind(gate)
+	host.holding = func(id: int) -> bool:
+		var at := remote_address(id)
+		if at.is_empty():
+			return false
+		var at_ip: String = at[0]
+		var at_port: int = at[1]
+		return rebinds.busy_at(at_ip, at_port)
+	rebinds.clear()
+	for punched in _punched:
+		_watch_relay(punched.key(), [punched.relay.ip, punched.relay.port, punched.relay.key, punched.relay.node_grant])
 	_node.multiplayer.multiplayer_peer = peer
 	HolePunchTrace.note("host: game server behind the gate on port %d" % port)
 	connected.emit(peer)
@@ -275,6 +306,14 @@ func start_client(ip: String, port: int, local_port: int) -> void:
 		_give_up(ERR_CANT_CREATE)
 		return
 	_target = [ip, port, local_port]
+	rebinds.clear()
+	client.holding = func(_id: int) -> bool: return rebinds.busy_at()
+	if host != null and [host.relay.ip, host.relay.port] == [ip, port]:
+		var at := link
+		rebinds.watch([ip, port, host.relay.key, host.relay.node_grant],
+			func(from_ip: String, from_port: int) -> float: return at.heard if at.remote() == [from_ip, from_port] else -1.0,
+			func(packet: PackedByteArray, to_ip: String, to_port: int) -> void: at.socket_send(to_ip, to_port, packet),
+			func(_old_ip: String, _old_port: int, to_ip: String, to_port: int) -> void: at.repoint(to_ip, to_port))
 	retry_interval = _settings.game_retry_interval
 	connect_timeout = _settings.game_connect_timeout
 	_deadline = _clock.now() + connect_timeout
