@@ -142,7 +142,8 @@ func add_endpoints(key: String, joiner: HolePunchPeer) -> void:
 func add_relay(key: String, ip: String, port: int, relay_key := "", grant := "") -> void:
 	if roster is HolePunchRosterHost:
 		(roster as HolePunchRosterHost).add_relay(key, ip, port)
-		_watch_relay(key, [ip, port, relay_key, grant])
+		if gate != null:
+			rebinds.watch_gate(gate, [ip, port, relay_key, grant], key, (roster as HolePunchRosterHost).add_relay)
 
 
 ## Sends [param packet] to [param ip]:[param port] from the game's port.
@@ -212,19 +213,6 @@ func tick(now: float) -> void:
 			api.send_bytes(HolePunchRoster.BEAT.to_ascii_buffer(), id, MultiplayerPeer.TRANSFER_MODE_UNRELIABLE)
 
 
-## Host: watches the relayed connection of player [param key] through [param relay]
-## ([code][ip, port, key, grant][/code]) for its node going silent.
-func _watch_relay(key: String, relay: Array) -> void:
-	var at := gate
-	if at == null:
-		return
-	rebinds.watch(relay, at.heard_from, func(packet: PackedByteArray, ip: String, port: int) -> void: at.socket_send(ip, port, packet),
-		func(old_ip: String, old_port: int, ip: String, port: int) -> void:
-			at.repoint(old_ip, old_port, ip, port)
-			if roster is HolePunchRosterHost:
-				(roster as HolePunchRosterHost).add_relay(key, ip, port))
-
-
 func _stop_trying() -> void:
 	_attempt += 1
 	_listen(false)
@@ -258,14 +246,11 @@ func start_server(port: int) -> void:
 	host.behind(gate)
 	host.holding = func(id: int) -> bool:
 		var at := remote_address(id)
-		if at.is_empty():
-			return false
-		var at_ip: String = at[0]
-		var at_port: int = at[1]
-		return rebinds.busy_at(at_ip, at_port)
+		return not at.is_empty() and rebinds.busy_through(at)
 	rebinds.clear()
 	for punched in _punched:
-		_watch_relay(punched.key(), [punched.relay.ip, punched.relay.port, punched.relay.key, punched.relay.node_grant])
+		var relay := punched.relay
+		rebinds.watch_gate(gate, [relay.ip, relay.port, relay.key, relay.node_grant], punched.key(), host.add_relay)
 	_node.multiplayer.multiplayer_peer = peer
 	HolePunchTrace.note("host: game server behind the gate on port %d" % port)
 	connected.emit(peer)
@@ -307,13 +292,9 @@ func start_client(ip: String, port: int, local_port: int) -> void:
 		return
 	_target = [ip, port, local_port]
 	rebinds.clear()
-	client.holding = func(_id: int) -> bool: return rebinds.busy_at()
+	client.holding = func(_id: int) -> bool: return rebinds.busy_through([])
 	if host != null and [host.relay.ip, host.relay.port] == [ip, port]:
-		var at := link
-		rebinds.watch([ip, port, host.relay.key, host.relay.node_grant],
-			func(from_ip: String, from_port: int) -> float: return at.heard if at.remote() == [from_ip, from_port] else -1.0,
-			func(packet: PackedByteArray, to_ip: String, to_port: int) -> void: at.socket_send(to_ip, to_port, packet),
-			func(_old_ip: String, _old_port: int, to_ip: String, to_port: int) -> void: at.repoint(to_ip, to_port))
+		rebinds.watch_link(link, [ip, port, host.relay.key, host.relay.node_grant])
 	retry_interval = _settings.game_retry_interval
 	connect_timeout = _settings.game_connect_timeout
 	_deadline = _clock.now() + connect_timeout
