@@ -6,7 +6,6 @@
  * forwarded nothing for the idle time (after the handover that means the game stopped), and at
  * its lifetime.
  */
-import { networkOf } from '../addresses.ts';
 import type { Config } from '../config.ts';
 import { decode, encode, encodeKey, type Endpoint, type Message, type RelayGranted } from '../generated/protocol.ts';
 import { newToken } from '../sessions/tokens.ts';
@@ -16,6 +15,7 @@ import { AddressQuota } from './address-quota.ts';
 import { FairBandwidth } from './fair-bandwidth.ts';
 import { type Asker, PendingRequests } from './pending-requests.ts';
 import { forwardDatagram, HEADER_BYTES } from './relay-forward.ts';
+import { givingWay } from './giving-way.ts';
 import { Relay, type RelaySide } from './relay.ts';
 import { RelayPorts, type RelaySocket } from './relay-ports.ts';
 import { type OwnEndpoints, unusableSource } from './usable-source.ts';
@@ -168,7 +168,9 @@ export class RelayService {
     const refusal = this.relays.size >= this.options.config.maxRelays ? 'relays_full' : this.quota.refusal(ips);
     if (refusal) return this.drop(refusal); // The request stays pending: a retry may find room.
     let portIndex = this.ports.choose([keyA, keyB]);
-    const giving = portIndex < 0 ? this.givingWay(sessionId, [a, b], [keyA, keyB]) : undefined;
+    const giving = portIndex < 0
+      ? givingWay(this.options.session(sessionId)?.hostRemoteKey, this.bySession.get(sessionId) ?? [], [a, b], [keyA, keyB], this.ports)
+      : undefined;
     if (giving) {
       this.close(giving, 'gave_way');
       portIndex = this.ports.choose([keyA, keyB]);
@@ -309,33 +311,6 @@ export class RelayService {
     // The nonce of this side's own RQ: our node drops an RG without it (original clients send none).
     const rg: RelayGranted = { code: 'RG', peerKey: other.key, relayKey, token: side.token, ...(side.nonce === undefined ? {} : { nonce: side.nonce }) };
     this.options.send(to, rg);
-  }
-
-  /**
-   * When every relay port has a relay of the pair's host: the host's relay that gives way to the
-   * joiner asking ([askers], [keys]), the least recently forwarding of the /24 that holds the most
-   * of the host's relays, when it holds two more than the joiner's /24. Joiners from one network
-   * cannot hold a host's relay ports against players from elsewhere.
-   */
-  private givingWay(sessionId: string, askers: readonly [Asker, Asker], keys: readonly [string, string]): Relay | undefined {
-    const hostKey = this.options.session(sessionId)?.hostRemoteKey;
-    if (!hostKey || (keys[0] !== hostKey && keys[1] !== hostKey)) return undefined;
-    const j = keys[0] === hostKey ? 1 : 0;
-    const [joiner, joinerKey] = [askers[j], keys[j]];
-    const byNet = new Map<string, Relay[]>();
-    for (const relay of this.bySession.get(sessionId) ?? []) {
-      const other = relay.sides.find((s) => s.key !== hostKey);
-      if (!other || !relay.side(hostKey)) continue;
-      const net = networkOf(other.ip);
-      byNet.set(net, [...byNet.get(net) ?? [], relay]);
-    }
-    let top: Relay[] = [];
-    for (const relays of byNet.values()) if (relays.length > top.length) top = relays;
-    const joiners = byNet.get(networkOf(joiner.endpoint.address))?.length ?? 0;
-    if (top.length < joiners + 2) return undefined;
-    // Only a port the joiner has no relay on frees a place for this pair.
-    const freeing = top.filter((relay) => !this.ports!.holds(relay.portIndex, joinerKey));
-    return freeing.reduce<Relay | undefined>((quietest, relay) => (!quietest || relay.lastForward < quietest.lastForward ? relay : quietest), undefined);
   }
 
   private sideLeft(relay: Relay): boolean {
