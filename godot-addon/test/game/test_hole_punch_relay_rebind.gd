@@ -52,15 +52,14 @@ func test_asks_for_another_node_pings_all_but_the_silent_one_and_moves_the_game_
 	# A grant from anywhere but the server, or with another nonce, is not taken
 	live.send("RG:%s:%s:%s:%s:%s" % [server.key, live.key, "cyahcyahcyahcyah", nonce, GRANT], from_port)
 	server.send("RG:%s:%s:%s:%s:%s" % [server.key, live.key, "cyahcyahcyahcyah", "cycycycycycycycy", GRANT], from_port)
-	# When the server lists both nodes, only the live one is pinged
+	# When the server lists both nodes, both are pinged; the silent one, dead, does not answer
 	server.send("RN:%s:%s:%s:%s" % [TICKET, nonce, silent.key, live.key], from_port)
 	assert_true(await wait_until(func() -> bool:
 		ticking.call()
-		return live.count("RP:") > 0, 1.0), "the live node pinged")
+		return live.count("RP:") > 0 and silent.count("RP:") > 0, 1.0), "both nodes pinged")
 	assert_eq(moves, [], "no forged grant taken")
-	assert_eq(silent.count("RP:"), 0, "the silent node not pinged")
 	live.send("RE:" + live.poll()[0].text.get_slice(":", 2), from_port)
-	# Then it asks again with the live node's round trip alone
+	# Then it asks again with the live node's round trip alone (the silent node's left out)
 	assert_true(await wait_until(func() -> bool:
 		ticking.call()
 		return _rr(server).get_slice_count(":") == 5, 1.0), "RR with pings")
@@ -81,4 +80,41 @@ func test_asks_for_another_node_pings_all_but_the_silent_one_and_moves_the_game_
 	assert_eq(rebind.relay_key, live.key, "watches the new relay")
 	rebind.close()
 	for endpoint: Endpoint in [server, silent, live]:
+		endpoint.close()
+
+
+func test_a_silent_relay_whose_node_answers_its_ping_is_the_peer_gone_quiet_and_not_moved() -> void:
+	# Given a game relayed through a node that went silent, and a rebind under way
+	var server := Endpoint.new()
+	var node := Endpoint.new("127.0.0.2")
+	var other := Endpoint.new("127.0.0.3")
+	var moves: Array = []
+	var rebind := HolePunchRelayRebind.new([node.ip, node.port, node.key, GRANT], ["127.0.0.1", server.port],
+		func(_ip: String, _port: int) -> float: return 0.0,
+		func(_packet: PackedByteArray, _ip: String, _port: int) -> void: pass,
+		func(old_ip: String, old_port: int, ip: String, port: int) -> void: moves.append([old_ip, old_port, ip, port]))
+	var ticking := func() -> bool:
+		rebind.tick(Time.get_ticks_msec() / 1000.0)
+		return false
+	await wait_until(func() -> bool:
+		ticking.call()
+		return _rr(server) != "", 2.0)
+	var nonce := _rr(server).get_slice(":", 3)
+	var from_port: int = server.received[server.received.size() - 1].port
+	server.send("RN:%s:%s:%s:%s" % [TICKET, nonce, node.key, other.key], from_port)
+	assert_true(await wait_until(func() -> bool:
+		ticking.call()
+		return node.count("RP:") > 0, 1.0), "the silent relay's node pinged")
+	# When that node answers, it is alive: the silence is the peer's, and the rebind ends at once
+	node.send("RE:" + node.poll()[0].text.get_slice(":", 2), from_port)
+	assert_true(await wait_until(func() -> bool:
+		ticking.call()
+		return not rebind.busy(), 1.0), "the rebind ended: the game's timeout tells")
+	# And it does not start again until the game is heard once more
+	await wait_seconds(0.3)
+	ticking.call()
+	assert_false(rebind.busy(), "not asked again")
+	assert_eq(moves, [], "not moved")
+	rebind.close()
+	for endpoint: Endpoint in [server, node, other]:
 		endpoint.close()

@@ -5,7 +5,8 @@ extends RefCounted
 ## When nothing came from the relay for [constant SILENCE] seconds, this side asks the server for
 ## the same pair on another node (RR, from a socket of its own: the server needs no session, the
 ## pair's last grant stands for it, and the server answers only the two addresses it names), pings
-## the nodes the server lists but the silent one, asks again with the round trips, and once
+## the nodes the server lists, asks again with the round trips (the silent node, dead, has none:
+## one that answers is alive, the silence is the peer's, and the rebind ends there), and once
 ## granted (the server waits for both sides, so both get the same node) points the game's
 ## connection at the new relay ([code]moved[/code]) and binds there from the game's
 ## port (RB, until the game is heard through it). A rebind that takes longer than
@@ -128,15 +129,18 @@ func _read(now: float) -> void:
 		var packet: PackedByteArray = datagram[0]
 		var message := HolePunchProtocol.parse(packet)
 		if message is HolePunchProtocol.RelayEcho and _pings.is_pinging(ip, port):
-			_pings.hear(message as HolePunchProtocol.RelayEcho, ip, port, now)
+			if _pings.hear(message as HolePunchProtocol.RelayEcho, ip, port, now) and ip == relay_ip:
+				# The node is alive: the silence is the peer's (it crashed, or its path broke), and the
+				# game's own timeout tells, as on any path.
+				HolePunchTrace.note("rebind: %s answers, the peer is silent" % relay_ip)
+				_gave_up = now
+				_stop()
+				return
 		elif ip != _server_ip or port != _server_port or message == null or message.field("nonce") != _nonce:
 			continue
 		elif message is HolePunchProtocol.RelayNodes:
-			var others := PackedStringArray()
-			for node_key: String in (message as HolePunchProtocol.RelayNodes).node_key:
-				if HolePunchProtocol.decode_key(node_key).get("ip", "") != relay_ip:
-					others.append(node_key)
-			_pings.start((message as HolePunchProtocol.RelayNodes).ticket, others, now)
+			var listed := message as HolePunchProtocol.RelayNodes
+			_pings.start(listed.ticket, listed.node_key, now) # The silent node too: whether it answers tells who went silent.
 		elif message is HolePunchProtocol.RelayGranted:
 			_granted(message as HolePunchProtocol.RelayGranted, now)
 			return
