@@ -75,7 +75,8 @@ func test_asks_for_another_node_pings_all_but_the_silent_one_and_moves_the_game_
 	# And once the game is heard through it, the rebind is done
 	heard[0] = now.call()
 	rebind.tick(now.call())
-	assert_false(rebind.busy(), "done")
+	assert_eq(rebind.state, HolePunchRelayRebind.State.WATCHING, "done")
+	assert_true(rebind.busy(), "the peer still kept while the game's heartbeats resume")
 	assert_eq(rebind.rebinds, 1, "one rebind")
 	assert_eq(rebind.relay_key, live.key, "watches the new relay")
 	rebind.close()

@@ -24,6 +24,9 @@ const HolePunchTrace := preload("../session/hole_punch_trace.gd")
 const SILENCE := 0.75
 ## Seconds a rebind may take in all.
 const GIVE_UP := 8.0
+## Seconds the silent peer is still kept after the new relay answered the bind (RA, which comes
+## before the game's first datagram through it): the game's heartbeats resume within them.
+const SETTLE := 2.0
 ## Seconds between the first resends of RR and RB (each further one waits twice as long, to 1 s).
 const RESEND := 0.1
 
@@ -58,6 +61,9 @@ var _since := 0.0
 var _token := ""
 ## When the last rebind gave up: the next starts only once the game was heard after it.
 var _gave_up := -1.0
+## Until when (seconds) the silent peer is kept after the last rebind, and the time of the last tick.
+var _settle_until := -1.0
+var _now := 0.0
 
 
 ## Watches the game relayed through [param relay] ([code][ip, port, key, grant][/code]) for the
@@ -76,11 +82,12 @@ func _init(relay: Array, server: Array, heard: Callable, send_game: Callable, mo
 
 ## Whether a rebind is under way: the game's silence is the node's, and may end soon.
 func busy() -> bool:
-	return state != State.WATCHING
+	return state != State.WATCHING or _now < _settle_until
 
 
 ## Does what is due at [param now].
 func tick(now: float) -> void:
+	_now = now
 	var heard: float = _heard.call(relay_ip, relay_port)
 	match state:
 		State.WATCHING:
@@ -94,6 +101,7 @@ func tick(now: float) -> void:
 			if heard >= _since:
 				HolePunchTrace.note("rebind: the game is heard through %s:%d" % [relay_ip, relay_port])
 				rebinds += 1
+				_settle_until = now + SETTLE
 				_stop()
 			elif _retry.due(now):
 				_send_game.call(HolePunchProtocol.encode_relay_bind(_token, grant), relay_ip, relay_port)
