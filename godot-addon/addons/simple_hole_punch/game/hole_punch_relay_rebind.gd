@@ -124,6 +124,7 @@ func _ask(now: float) -> void:
 	_since = now
 	_nonce = HolePunchNonce.fresh()
 	_pings = HolePunchRelayPings.new(_socket.send)
+	_pings.unwaited = relay_ip # Dead, it never answers: the others' figures go out at once.
 	_retry.start(now)
 
 
@@ -136,14 +137,17 @@ func _read(now: float) -> void:
 		var port: int = datagram[2]
 		var packet: PackedByteArray = datagram[0]
 		var message := HolePunchProtocol.parse(packet)
-		if message is HolePunchProtocol.RelayEcho and _pings.is_pinging(ip, port):
-			if _pings.hear(message as HolePunchProtocol.RelayEcho, ip, port, now) and ip == relay_ip:
+		if message is HolePunchProtocol.RelayEcho:
+			var echo := message as HolePunchProtocol.RelayEcho
+			if ip == relay_ip and _pings.answers(echo, ip, port):
 				# The node is alive: the silence is the peer's (it crashed, or its path broke), and the
 				# game's own timeout tells, as on any path.
 				HolePunchTrace.note("rebind: %s answers, the peer is silent" % relay_ip)
 				_gave_up = now
 				_stop()
 				return
+			if _pings.is_pinging(ip, port):
+				_pings.hear(echo, ip, port, now)
 		elif ip != _server_ip or port != _server_port or message == null or message.field("nonce") != _nonce:
 			continue
 		elif message is HolePunchProtocol.RelayNodes:
