@@ -182,6 +182,19 @@ export const messages: readonly MessageSpec[] = [
       ],
     },
     {
+      code: 'RR', name: 'relay_rebind', direction: 'client_to_server',
+      doc: 'Ours: the relay node carrying a relayed pair went silent: relay the same pair on another node. Needs no session (its host may have closed it): the grant of the pair\'s last RG stands for the pair, and only its two addresses are answered. Both sides must ask; answered as RQ is (RN, then RG naming another node). Resent until RG arrives.',
+      fields: [
+        { name: 'relay_key', type: 'key', doc: 'The silent relay, as the last RG named it: its node is not granted again.' },
+        { name: 'grant', type: 'text', maxLength: 64, doc: 'The grant of the last RG, as sent in RB: signed for the pair and that node, good for a rebind for the relay lifetime after it was made.' },
+        { name: 'nonce', type: 'token', doc: 'A fresh token per rebind, echoed in RN and RG.' },
+        {
+          name: 'pings', type: 'text', optional: true, maxLength: 72,
+          doc: 'The sender\'s round trips to the nodes RN listed, as in RQ, without the silent node.',
+        },
+      ],
+    },
+    {
       code: 'RN', name: 'relay_nodes', direction: 'server_to_client',
       doc: 'Ours: answer to an RQ without pings (and with a nonce) when more than one relay node could relay the pair: the candidate nodes, and a ticket to ping them with (RP). The node then sends its RQ again with the round trips it measured; without them the instance picks a node by load.',
       fields: [

@@ -41,9 +41,9 @@ export function startLabPlayer(lab: Lab, node: string, options: Omit<PlayerOptio
  * The tiny rejoin game (`godot-demo/snippets/rejoin_game.gd`: rejoin_grace 10 s, game_timeout 1 s)
  * on [node], as `host SERVER_KEY` or `join CODE NAME` ([args]).
  */
-export function startRejoinGame(lab: Lab, node: string, args: string[]): Watched {
-  return new Watched(lab.spawn(node, godotPath(), ['--headless', '--path', resolve(ROOT, 'godot-demo'), 'res://snippets/rejoin_game.tscn', '--', ...args]),
-    `${args[0]}@${node}`);
+export function startRejoinGame(lab: Lab, node: string, args: string[], env: Record<string, string> = {}): Watched {
+  return new Watched(lab.spawn(node, godotPath(), ['--headless', '--path', resolve(ROOT, 'godot-demo'), 'res://snippets/rejoin_game.tscn', '--', ...args],
+    { env: { ...process.env, ...env } }), `${args[0]}@${node}`);
 }
 
 export interface SessionRun {

@@ -5,7 +5,7 @@
  */
 import {
   type CloseSession, type Endpoint, type HostLink, type HostSession, type JoinSession, type KeepAlive, type ListSessions,
-  type LobbyPublish, type NatProbe, type RandomSession, type RelayBind, type RelayPing, type RelayRequest, type ServerHandlers,
+  type LobbyPublish, type NatProbe, type RandomSession, type RelayBind, type RelayPing, type RelayRebind, type RelayRequest, type ServerHandlers,
 } from './generated/protocol.ts';
 import { type AddressKey, addressKey } from './addresses.ts';
 import type { HandlerContext } from './handler-context.ts';
@@ -260,6 +260,14 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       return;
     }
     this.ctx.relays.request(session.id, fromKey, peer, from, message.nonce, readPings(message.pings));
+  }
+
+  relayRebind(message: RelayRebind, from: Endpoint): void {
+    if (!this.ctx.relays?.nodeGrants) {
+      this.ctx.stats.count(this.ctx.stats.relayDropped, 'relays_off');
+      return;
+    }
+    this.ctx.relays.rebind(this.ctx.keyOf(from), from, message.relayKey, message.grant, message.nonce, readPings(message.pings));
   }
 
   relayBind(_message: RelayBind, _from: Endpoint): void {

@@ -29,6 +29,17 @@ describe('relay node registry', () => {
     expect(await pickNode(shared.link.commands, 'ap')).toBeNull();
   });
 
+  it('never picks the node a rebind moves off, preferred or the least loaded', async () => {
+    await registerNode(shared.link.commands, node('silent'));
+    await registerNode(shared.link.commands, node('other', { load: 50 }));
+    for (let i = 0; i < 3; i++) {
+      expect((await pickNode(shared.link.commands, '', ['silent'], 'silent'))!.id).toBe('other');
+      expect((await pickNode(shared.link.commands, '', [], 'silent'))!.id).toBe('other');
+    }
+    // The control: the least loaded by far, it is picked when not excluded.
+    expect((await pickNode(shared.link.commands, '', [], 'other'))!.id).toBe('silent');
+  });
+
   it('a node that stops refreshing drops out within its lifetime; one that drains leaves at once', async () => {
     await registerNode(shared.link.commands, node('dying'), 300);
     await registerNode(shared.link.commands, node('draining'));

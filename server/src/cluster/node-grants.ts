@@ -12,6 +12,7 @@ import { listNodes, NODE_REFRESH_MS, pickNode, type RelayNodeEntry } from './nod
 import { mintTicket } from './ping-ticket.ts';
 import type { RedisLink } from './redis-link.ts';
 import { mintGrant, sideGrant } from './relay-grant.ts';
+import { checkRebind, type RebindCheck } from './relay-rebind.ts';
 
 /** How long a grant is good for binding (both sides bind within it). */
 export const GRANT_TTL_MS = 30_000;
@@ -47,6 +48,8 @@ export class NodeGrants {
   readonly chosenBy = { ping: 0, load: 0 };
   /** The live nodes as last read from Redis (for RN, the choice by round trips, and metrics). */
   private live: readonly RelayNodeEntry[] = [];
+  /** Every node read lately, live or gone since, by id: a rebind names a node that may have died. */
+  private readonly seen = new Map<string, RelayNodeEntry>();
   private nodesReadAt = -Infinity;
   private reading = false;
   /** Keeps the reading fresh, so that the first request of a pair already finds the candidates. */
@@ -98,6 +101,11 @@ export class NodeGrants {
       void this.redis.timed((redis) => listNodes(redis))
         .then((nodes) => {
           this.live = nodes;
+          for (const node of nodes) {
+            this.seen.delete(node.id); // Re-inserted last: the longest unseen go first when the map is full.
+            if (this.seen.size >= MAX_REMEMBERED) this.seen.delete(this.seen.keys().next().value!);
+            this.seen.set(node.id, node);
+          }
           this.nodesReadAt = this.now();
         })
         .catch(() => undefined)
@@ -126,11 +134,16 @@ export class NodeGrants {
     this.send(to, { code: 'RN', ticket: mintTicket(this.secret, to.address, Date.now()), nonce, nodeKey: nodes.map((node) => node.id) });
   }
 
-  /** Grants pair [id] ([a] and [b] both asked) a relay on a node, and answers both. */
-  async grant(id: string, a: GrantAsker, b: GrantAsker): Promise<void> {
+  /** Whether [sideGrant], sent from [fromIp] to rebind the pair from the silent relay [relayKey], stands for a pair (relay-rebind.ts). */
+  checkRebind(relayKey: string, sideGrant: string, fromIp: string): RebindCheck {
+    return checkRebind(this.secret, this.seen.values(), relayKey, sideGrant, fromIp, Date.now(), GRANT_TTL_MS);
+  }
+
+  /** Grants pair [id] ([a] and [b] both asked) a relay on a node other than [excluded], and answers both. */
+  async grant(id: string, a: GrantAsker, b: GrantAsker, excluded = ''): Promise<void> {
     if (!this.redis.online) return this.drop('redis_down');
-    const preferred = preferredNodes(this.live, a.pings, b.pings);
-    const node = await this.redis.timed((redis) => pickNode(redis, this.region, preferred)).catch(() => null);
+    const preferred = preferredNodes(this.live, a.pings, b.pings).filter((node) => node !== excluded);
+    const node = await this.redis.timed((redis) => pickNode(redis, this.region, preferred, excluded)).catch(() => null);
     if (!node) return this.drop('nodes_full');
     const byPing = preferred.includes(node.id);
     this.chosenBy[byPing ? 'ping' : 'load']++;

@@ -43,8 +43,8 @@ export async function deregisterNode(redis: Redis, id: string): Promise<void> {
 
 const PICK = `
 local best, bestShare, bestInRegion = nil, nil, false
-for i = 3, #ARGV do
-  local data = redis.call('GET', 'shp:node:' .. ARGV[i])
+for i = 4, #ARGV do
+  local data = ARGV[i] ~= ARGV[3] and redis.call('GET', 'shp:node:' .. ARGV[i])
   if data then
     local node = cjson.decode(data)
     local used = node.load + tonumber(redis.call('GET', 'shp:node:' .. ARGV[i] .. ':granted') or '0')
@@ -58,7 +58,7 @@ for _, id in ipairs(best == nil and redis.call('SMEMBERS', KEYS[1]) or {}) do
   local data = redis.call('GET', 'shp:node:' .. id)
   if not data then
     redis.call('SREM', KEYS[1], id)
-  else
+  elseif id ~= ARGV[3] then
     local node = cjson.decode(data)
     local used = node.load + tonumber(redis.call('GET', 'shp:node:' .. id .. ':granted') or '0')
     if used < node.capacity then
@@ -79,10 +79,11 @@ return best
 
 /**
  * The first node of [preferred] (node ids, best first) with room; else the node with the most room
- * (in [region] first, when given); counted as granted. Null when none has room.
+ * (in [region] first, when given); counted as granted. Never [excluded] (a node that went silent
+ * under the pair). Null when none has room.
  */
-export async function pickNode(redis: Redis, region = '', preferred: readonly string[] = []): Promise<RelayNodeEntry | null> {
-  const found = await redis.eval(PICK, 1, NODES_KEY, region, String(NODE_TTL_MS), ...preferred) as string | null;
+export async function pickNode(redis: Redis, region = '', preferred: readonly string[] = [], excluded = ''): Promise<RelayNodeEntry | null> {
+  const found = await redis.eval(PICK, 1, NODES_KEY, region, String(NODE_TTL_MS), excluded, ...preferred) as string | null;
   return found === null ? null : JSON.parse(found) as RelayNodeEntry;
 }
 

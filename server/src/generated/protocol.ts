@@ -22,10 +22,10 @@ export const PATHS = ['local', 'public', 'mapped', 'relay'] as const;
 /** The failure each RF reason ends an attempt with (the addon's `Failure` names). */
 export const REFUSED_REASON_FAILURES = { server_full: 'server_full', address_limit: 'address_limit', session_full: 'session_full' } as const;
 
-export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'HL' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'JP' | 'LV' | 'RJ' | 'RF' | 'RC' | 'RQ' | 'RN' | 'RP' | 'RE' | 'RG' | 'RB' | 'RA' | 'NP' | 'NA' | 'IA' | 'LP' | 'LD' | 'LS' | 'LL';
+export type MessageCode = 'HS' | 'HR' | 'JS' | 'JR' | 'NJ' | 'BK' | 'RS' | 'KA' | 'CS' | 'HL' | 'RD' | 'RV' | 'JH' | 'JD' | 'JG' | 'JP' | 'LV' | 'RJ' | 'RF' | 'RC' | 'RQ' | 'RR' | 'RN' | 'RP' | 'RE' | 'RG' | 'RB' | 'RA' | 'NP' | 'NA' | 'IA' | 'LP' | 'LD' | 'LS' | 'LL';
 
 /** Message codes by name. */
-export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', hostLink: 'HL', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', joinPayload: 'JP', leave: 'LV', refusedJoin: 'RJ', refused: 'RF', returnCookie: 'RC', relayRequest: 'RQ', relayNodes: 'RN', relayPing: 'RP', relayEcho: 'RE', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA', natProbe: 'NP', natAnswer: 'NA', ip6Answer: 'IA', lobbyPublish: 'LP', lobbyListed: 'LD', listSessions: 'LS', lobbyList: 'LL' } as const;
+export const CODES = { hostSession: 'HS', hostRegistered: 'HR', joinSession: 'JS', joinRegistered: 'JR', newJoiner: 'NJ', badKey: 'BK', randomSession: 'RS', keepAlive: 'KA', closeSession: 'CS', hostLink: 'HL', peerReady: 'RD', peerReadyVerified: 'RV', joinHost: 'JH', joinDone: 'JD', joinGo: 'JG', joinPayload: 'JP', leave: 'LV', refusedJoin: 'RJ', refused: 'RF', returnCookie: 'RC', relayRequest: 'RQ', relayRebind: 'RR', relayNodes: 'RN', relayPing: 'RP', relayEcho: 'RE', relayGranted: 'RG', relayBind: 'RB', relayBound: 'RA', natProbe: 'NP', natAnswer: 'NA', ip6Answer: 'IA', lobbyPublish: 'LP', lobbyListed: 'LD', listSessions: 'LS', lobbyList: 'LL' } as const;
 
 /** `HS` (client to server): Register a new session with the sender as its host. Resent until HR arrives. */
 export interface HostSession {
@@ -271,6 +271,19 @@ export interface RelayRequest {
   /** Ours: a fresh random token per session that the server echoes in its answer. Original clients send none. */
   readonly nonce?: string;
   /** Ours: the sender's round trips to the relay nodes RN listed, measured with RP: for each node that answered, its key, [code]=[/code] and the milliseconds (at most 999), comma-separated. The instance grants the pair the node whose worse side is the quickest. */
+  readonly pings?: string;
+}
+
+/** `RR` (client to server): Ours: the relay node carrying a relayed pair went silent: relay the same pair on another node. Needs no session (its host may have closed it): the grant of the pair's last RG stands for the pair, and only its two addresses are answered. Both sides must ask; answered as RQ is (RN, then RG naming another node). Resent until RG arrives. */
+export interface RelayRebind {
+  readonly code: 'RR';
+  /** The silent relay, as the last RG named it: its node is not granted again. */
+  readonly relayKey: string;
+  /** The grant of the last RG, as sent in RB: signed for the pair and that node, good for a rebind for the relay lifetime after it was made. */
+  readonly grant: string;
+  /** A fresh token per rebind, echoed in RN and RG. */
+  readonly nonce: string;
+  /** The sender's round trips to the nodes RN listed, as in RQ, without the silent node. */
   readonly pings?: string;
 }
 
@@ -533,8 +546,8 @@ export interface GameBeat {
   readonly code: 'SHP-BEAT';
 }
 
-export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | HostLink | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | Leave | RefusedJoin | Refused | ReturnCookie | RelayRequest | RelayNodes | RelayPing | RelayEcho | RelayGranted | RelayBind | RelayBound | NatProbe | NatAnswer | Ip6Answer | LobbyPublish | LobbyListed | ListSessions | LobbyList;
-export type ClientToServerMessage = HostSession | JoinSession | RandomSession | KeepAlive | CloseSession | HostLink | RelayRequest | RelayPing | RelayBind | NatProbe | LobbyPublish | ListSessions;
+export type Message = HostSession | HostRegistered | JoinSession | JoinRegistered | NewJoiner | BadKey | RandomSession | KeepAlive | CloseSession | HostLink | PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | Leave | RefusedJoin | Refused | ReturnCookie | RelayRequest | RelayRebind | RelayNodes | RelayPing | RelayEcho | RelayGranted | RelayBind | RelayBound | NatProbe | NatAnswer | Ip6Answer | LobbyPublish | LobbyListed | ListSessions | LobbyList;
+export type ClientToServerMessage = HostSession | JoinSession | RandomSession | KeepAlive | CloseSession | HostLink | RelayRequest | RelayRebind | RelayPing | RelayBind | NatProbe | LobbyPublish | ListSessions;
 export type ServerToClientMessage = HostRegistered | JoinRegistered | NewJoiner | BadKey | Refused | ReturnCookie | RelayNodes | RelayEcho | RelayGranted | RelayBound | NatAnswer | Ip6Answer | LobbyListed | LobbyList;
 export type PeerToPeerMessage = PeerReady | PeerReadyVerified | JoinHost | JoinDone | JoinGo | JoinPayload | Leave | RefusedJoin;
 /** Messages over the game connection. */
@@ -717,6 +730,15 @@ export const MESSAGES = {
       { name: 'pings', wire: 'pings', type: 'text', min: 0, max: 72, optional: true },
     ],
     make: (v) => ({ code: 'RQ', sessionId: v[0], peerKey: v[1], nonce: v[2], pings: v[3] }),
+  },
+  RR: {
+    code: 'RR', direction: 'client_to_server', maxBytes: 170, fields: [
+      { name: 'relayKey', wire: 'relay_key', type: 'key', min: 12, max: 12 },
+      { name: 'grant', wire: 'grant', type: 'text', min: 0, max: 64 },
+      { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
+      { name: 'pings', wire: 'pings', type: 'text', min: 0, max: 72, optional: true },
+    ],
+    make: (v) => ({ code: 'RR', relayKey: v[0], grant: v[1], nonce: v[2], pings: v[3] }),
   },
   RN: {
     code: 'RN', direction: 'server_to_client', maxBytes: 83, minCount: 2, maxCount: 3, fields: [
@@ -929,6 +951,8 @@ export interface ServerHandlers<From> {
   hostLink(message: HostLink, from: From): void;
   /** Punching towards a peer failed: relay us. Both sides of a pair must ask; resent until RG arrives or relay_timeout passes. */
   relayRequest(message: RelayRequest, from: From): void;
+  /** Ours: the relay node carrying a relayed pair went silent: relay the same pair on another node. Needs no session (its host may have closed it): the grant of the pair's last RG stands for the pair, and only its two addresses are answered. Both sides must ask; answered as RQ is (RN, then RG naming another node). Resent until RG arrives. */
+  relayRebind(message: RelayRebind, from: From): void;
   /** Ours: a round-trip probe to a relay node, with the ticket from RN. The node answers RE only when the ticket is signed, unexpired, and for the IP address the RP comes from, so it never reflects datagrams at a third party. */
   relayPing(message: RelayPing, from: From): void;
   /** Sent to the relay port from the punching socket: binds this side to the address it came from (and keeps the binding fresh). Resent until RA arrives. */
@@ -951,6 +975,7 @@ export function dispatchToServer<From>(handlers: ServerHandlers<From>, message: 
     case 'CS': handlers.closeSession(message, from); return true;
     case 'HL': handlers.hostLink(message, from); return true;
     case 'RQ': handlers.relayRequest(message, from); return true;
+    case 'RR': handlers.relayRebind(message, from); return true;
     case 'RP': handlers.relayPing(message, from); return true;
     case 'RB': handlers.relayBind(message, from); return true;
     case 'NP': handlers.natProbe(message, from); return true;

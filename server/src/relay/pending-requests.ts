@@ -13,6 +13,8 @@ export interface Asker {
   readonly pings?: ReadonlyMap<string, number> | undefined;
   /** For a relay on a node: when it was last sent the candidate nodes (RN). */
   readonly listedAt?: number | undefined;
+  /** For a rebind: the peer's address its grant names. */
+  readonly peerIp?: string | undefined;
 }
 
 export interface Pending {

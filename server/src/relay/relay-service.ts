@@ -6,7 +6,6 @@
  * forwarded nothing for the idle time (after the handover that means the game stopped), and at
  * its lifetime.
  */
-import { networkOf } from '../addresses.ts';
 import type { Config } from '../config.ts';
 import { decode, encode, encodeKey, type Endpoint, type Message, type RelayGranted } from '../generated/protocol.ts';
 import { newToken } from '../sessions/tokens.ts';
@@ -16,6 +15,7 @@ import { AddressQuota } from './address-quota.ts';
 import { FairBandwidth } from './fair-bandwidth.ts';
 import { type Asker, PendingRequests } from './pending-requests.ts';
 import { forwardDatagram, HEADER_BYTES } from './relay-forward.ts';
+import { givingWay } from './giving-way.ts';
 import { Relay, type RelaySide } from './relay.ts';
 import { RelayPorts, type RelaySocket } from './relay-ports.ts';
 import { type OwnEndpoints, unusableSource } from './usable-source.ts';
@@ -168,7 +168,9 @@ export class RelayService {
     const refusal = this.relays.size >= this.options.config.maxRelays ? 'relays_full' : this.quota.refusal(ips);
     if (refusal) return this.drop(refusal); // The request stays pending: a retry may find room.
     let portIndex = this.ports.choose([keyA, keyB]);
-    const giving = portIndex < 0 ? this.givingWay(sessionId, [a, b], [keyA, keyB]) : undefined;
+    const giving = portIndex < 0
+      ? givingWay(this.options.session(sessionId)?.hostRemoteKey, this.bySession.get(sessionId) ?? [], [a, b], [keyA, keyB], this.ports)
+      : undefined;
     if (giving) {
       this.close(giving, 'gave_way');
       portIndex = this.ports.choose([keyA, keyB]);
@@ -185,12 +187,29 @@ export class RelayService {
   }
 
   /**
-   * As [request], for a relay granted on a relay node: the node checks the pair's grant, not this
+   * [from] (public key [fromKey]) asks to move its relayed pair off the silent relay [relayKey]
+   * (RR), with the pair's last grant: granted on another node, as [request] is, once both sides of
+   * the pair that grant names asked. Needs no session. A side's latest endpoint stands for it.
+   */
+  rebind(fromKey: string, from: Endpoint, relayKey: string, grant: string, nonce: string, pings?: ReadonlyMap<string, number>): void {
+    const { nodes } = this.options;
+    if (!nodes) return this.drop('relays_off');
+    const check = nodes.checkRebind(relayKey, grant, from.address);
+    if (!check.ok) return this.drop(`rebind_${check.reason}`);
+    const id = `rebind|${check.grantId}`;
+    const asked = this.pending.get(id)?.asked;
+    for (const [key, side] of asked ?? []) if (key !== fromKey && side.endpoint.address === from.address) asked!.delete(key);
+    const asker: Asker = { endpoint: { address: from.address, port: from.port }, nonce, pings, peerIp: check.peerIp };
+    this.requestOnNode(nodes, id, id, fromKey, asker, check.nodeId);
+  }
+
+  /**
+   * As [request], for a relay granted on a relay node (never on [excluded]): the node checks the pair's grant, not this
    * instance. With several nodes, a side of ours asking without round trips is sent the candidates
    * (RN), and the pair waits for its figures at most FIGURES_WAIT_MS after its first such RQ (a
    * resend carries them); original clients (no nonce) are never waited for.
    */
-  private requestOnNode(nodes: NodeGrants, id: string, sessionId: string, fromKey: string, asking: Asker): void {
+  private requestOnNode(nodes: NodeGrants, id: string, sessionId: string, fromKey: string, asking: Asker, excluded = ''): void {
     if (nodes.resend(id, fromKey, asking.endpoint, asking.nonce, asking.pings)) return;
     const now = this.options.now();
     const before = this.pending.get(id)?.asked.get(fromKey);
@@ -205,9 +224,12 @@ export class RelayService {
     if (pending.asked.size < 2 || !nodes.known) return; // Not known yet: a resend finds them (read in a moment).
 
     if ([...pending.asked.values()].some(waiting)) return; // Granted at a later resend, with the figures.
+    const [sideA, sideB] = [...pending.asked.values()] as [Asker, Asker];
+    // A rebind: only the two addresses its grant names, each naming the other.
+    if (sideA.peerIp !== sideB.peerIp && (sideA.peerIp !== sideB.endpoint.address || sideB.peerIp !== sideA.endpoint.address)) return this.drop('rebind_not_pair');
     this.pending.remove(pending);
     const [a, b] = [...pending.asked].map(([key, side]) => ({ key, endpoint: side.endpoint, nonce: side.nonce, pings: side.pings }));
-    void nodes.grant(id, a!, b!);
+    void nodes.grant(id, a!, b!, excluded);
   }
 
   /** Closes the relays of sessions that expired, and forgets their pending requests. */
@@ -289,33 +311,6 @@ export class RelayService {
     // The nonce of this side's own RQ: our node drops an RG without it (original clients send none).
     const rg: RelayGranted = { code: 'RG', peerKey: other.key, relayKey, token: side.token, ...(side.nonce === undefined ? {} : { nonce: side.nonce }) };
     this.options.send(to, rg);
-  }
-
-  /**
-   * When every relay port has a relay of the pair's host: the host's relay that gives way to the
-   * joiner asking ([askers], [keys]), the least recently forwarding of the /24 that holds the most
-   * of the host's relays, when it holds two more than the joiner's /24. Joiners from one network
-   * cannot hold a host's relay ports against players from elsewhere.
-   */
-  private givingWay(sessionId: string, askers: readonly [Asker, Asker], keys: readonly [string, string]): Relay | undefined {
-    const hostKey = this.options.session(sessionId)?.hostRemoteKey;
-    if (!hostKey || (keys[0] !== hostKey && keys[1] !== hostKey)) return undefined;
-    const j = keys[0] === hostKey ? 1 : 0;
-    const [joiner, joinerKey] = [askers[j], keys[j]];
-    const byNet = new Map<string, Relay[]>();
-    for (const relay of this.bySession.get(sessionId) ?? []) {
-      const other = relay.sides.find((s) => s.key !== hostKey);
-      if (!other || !relay.side(hostKey)) continue;
-      const net = networkOf(other.ip);
-      byNet.set(net, [...byNet.get(net) ?? [], relay]);
-    }
-    let top: Relay[] = [];
-    for (const relays of byNet.values()) if (relays.length > top.length) top = relays;
-    const joiners = byNet.get(networkOf(joiner.endpoint.address))?.length ?? 0;
-    if (top.length < joiners + 2) return undefined;
-    // Only a port the joiner has no relay on frees a place for this pair.
-    const freeing = top.filter((relay) => !this.ports!.holds(relay.portIndex, joinerKey));
-    return freeing.reduce<Relay | undefined>((quietest, relay) => (!quietest || relay.lastForward < quietest.lastForward ? relay : quietest), undefined);
   }
 
   private sideLeft(relay: Relay): boolean {

@@ -29,6 +29,8 @@ var dropped := 0
 ## Reads the game's packets as the game's own poll does ([method MultiplayerAPI.poll]), called on a
 ## process frame's read once ENet took what passed, as the gate does (empty: on the game's next frame).
 var poll_game := Callable()
+## Seconds: when the host was last heard (-1.0: never).
+var heard := -1.0
 var _outer := PacketPeerUDP.new()
 var _inner := PacketPeerUDP.new()
 var _tree: SceneTree
@@ -100,6 +102,14 @@ func socket_send(ip: String, port: int, packet: PackedByteArray) -> void:
 		_outer.put_packet(packet)
 
 
+## The host is now reached at [param ip]:[param port] (its relay node went silent, and a new one
+## relays it): ENet's connection goes on there.
+func repoint(ip: String, port: int) -> void:
+	_host_ip = ip
+	_host_port = port
+	_host = HolePunchRoster.address(ip, port)
+
+
 ## [ip, port] of the host (or the relay) the game's datagrams go to: where ENet's connection,
 ## which ENet sees on loopback, really goes.
 func remote() -> Array:
@@ -149,6 +159,7 @@ func _pump() -> void:
 		if HolePunchRoster.address(_outer.get_packet_ip(), _outer.get_packet_port()) != _host or _enet_port == 0:
 			dropped += 1
 			continue
+		heard = now
 		_inner.set_dest_address("127.0.0.1", _enet_port)
 		_inner.put_packet(data)
 		passed = true

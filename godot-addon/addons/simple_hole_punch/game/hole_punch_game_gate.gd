@@ -106,6 +106,7 @@ class _Leg:
 	var ip: String
 	var port: int
 	var last := 0.0 # Seconds: when something last went through.
+	var heard := -1.0 # Seconds: when something last came in.
 	var pending: Dictionary[int, _Connection] = {} # Connection id -> its handshake, until done.
 	var live: Dictionary[int, _Connection] = {} # The same, once its handshake is done.
 	var ended: Dictionary[int, bool] = {} # Connection ids that ended.
@@ -162,6 +163,27 @@ func admit(expects: Callable, afresh := Callable()) -> void:
 func remote_of(ip: String, port: int) -> Array:
 	var at: String = _by_inner.get(port, "") if ip == "127.0.0.1" else ""
 	return [ip, port] if at == "" else [_legs[at].ip, _legs[at].port]
+
+
+## When the player at [param ip]:[param port] was last heard (seconds), or -1.0 when none is there.
+func heard_from(ip: String, port: int) -> float:
+	var leg: _Leg = _legs.get(HolePunchRoster.address(ip, port))
+	return -1.0 if leg == null else leg.heard
+
+
+## The player at [param old_ip]:[param old_port] is now at [param ip]:[param port] (its relay node
+## went silent, and a new one relays it): its leg, and ENet's connection behind it, move there.
+func repoint(old_ip: String, old_port: int, ip: String, port: int) -> void:
+	var old := HolePunchRoster.address(old_ip, old_port)
+	var at := HolePunchRoster.address(ip, port)
+	var leg: _Leg = _legs.get(old)
+	if leg == null or _legs.has(at):
+		return
+	_legs.erase(old)
+	leg.ip = ip
+	leg.port = port
+	_legs[at] = leg
+	_by_inner[leg.socket.get_local_port()] = at
 
 
 ## Sends [param packet] to [param ip]:[param port] from the game's port.
@@ -311,6 +333,7 @@ func _inbound(data: PackedByteArray, ip: String, port: int, now: float) -> void:
 				leg.twice_until = now + TWICE
 				leg.pending.erase(done)
 	leg.last = now
+	leg.heard = now
 	leg.socket.put_packet(data)
 
 

@@ -27,6 +27,7 @@ const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchClientLink := preload("hole_punch_client_link.gd")
 const HolePunchGameGate := preload("hole_punch_game_gate.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
+const HolePunchRebinds := preload("hole_punch_rebinds.gd")
 const HolePunchRoster := preload("hole_punch_roster.gd")
 const HolePunchRosterClient := preload("hole_punch_roster_client.gd")
 const HolePunchRosterHost := preload("hole_punch_roster_host.gd")
@@ -86,6 +87,8 @@ var link: HolePunchClientLink
 ## The players in the game ([code]hole_punch_roster_host.gd[/code] on a host,
 ## [code]hole_punch_roster_client.gd[/code] on a client).
 var roster: HolePunchRoster
+## The game's connections through relay nodes, moved to another node when theirs goes silent.
+var rebinds := HolePunchRebinds.new()
 ## The node whose [MultiplayerAPI] the game's peer is set on.
 var _node: Node
 var _clock: HolePunchClock
@@ -122,9 +125,10 @@ func _init(node: Node, clock: HolePunchClock, settings: Callable, own: Callable)
 
 
 ## Takes the punched [param peers] (peers of [code]hole_punch_peer.gd[/code]) at the handover: the
-## players.
-func expect(peers: Array[HolePunchPeer]) -> void:
+## players; [param server] ([code][ip, port][/code]) grants new relays to those relayed.
+func expect(peers: Array[HolePunchPeer], server := []) -> void:
 	_punched = peers.duplicate()
+	rebinds.server = server
 
 
 ## Host: a late joiner [param joiner] may connect from its public or its LAN address.
@@ -133,10 +137,13 @@ func add_endpoints(key: String, joiner: HolePunchPeer) -> void:
 		(roster as HolePunchRosterHost).add_endpoints(key, joiner)
 
 
-## Host: a late joiner [param key] may connect through the relay at [param ip]:[param port].
-func add_relay(key: String, ip: String, port: int) -> void:
+## Host: a late joiner [param key] may connect through the relay at [param ip]:[param port]
+## ([param relay_key] and its [param grant] when on a relay node).
+func add_relay(key: String, ip: String, port: int, relay_key := "", grant := "") -> void:
 	if roster is HolePunchRosterHost:
 		(roster as HolePunchRosterHost).add_relay(key, ip, port)
+		if gate != null:
+			rebinds.watch_gate(gate, [ip, port, relay_key, grant], key, (roster as HolePunchRosterHost).add_relay)
 
 
 ## Sends [param packet] to [param ip]:[param port] from the game's port.
@@ -186,6 +193,7 @@ func close() -> void:
 			_node.multiplayer.multiplayer_peer = null
 		peer = null
 	gate = null
+	rebinds.clear()
 	stop()
 
 
@@ -194,6 +202,7 @@ func close() -> void:
 func tick(now: float) -> void:
 	if _settings == null:
 		return # No handover yet: no game.
+	rebinds.tick(now)
 	roster.tick(now, _settings.game_timeout)
 	if gate == null or roster.is_hosting() or now < _next_beat or peer == null or peer.get_connection_status() != MultiplayerPeer.CONNECTION_CONNECTED:
 		return
@@ -236,6 +245,13 @@ func start_server(port: int) -> void:
 	host.player_data_changed.connect(player_data_changed.emit)
 	_set_roster(host) # Before any peer can connect.
 	host.behind(gate)
+	host.holding = func(id: int) -> bool:
+		var at := remote_address(id)
+		return not at.is_empty() and rebinds.busy_through(at)
+	rebinds.clear()
+	for punched in _punched:
+		var relay := punched.relay
+		rebinds.watch_gate(gate, [relay.ip, relay.port, relay.key, relay.node_grant], punched.key(), host.add_relay)
 	_node.multiplayer.multiplayer_peer = peer
 	HolePunchTrace.note("host: game server behind the gate on port %d" % port)
 	connected.emit(peer)
@@ -277,6 +293,10 @@ func start_client(ip: String, port: int, local_port: int) -> void:
 		_give_up(ERR_CANT_CREATE)
 		return
 	_target = [ip, port, local_port]
+	rebinds.clear()
+	client.holding = func(_id: int) -> bool: return rebinds.busy_through([])
+	if host != null and [host.relay.ip, host.relay.port] == [ip, port]:
+		rebinds.watch_link(link, [ip, port, host.relay.key, host.relay.node_grant])
 	retry_interval = _settings.game_retry_interval
 	connect_timeout = _settings.game_connect_timeout
 	_deadline = _clock.now() + connect_timeout

@@ -153,7 +153,7 @@ func _on_server(message: HolePunchProtocol.Message, now: float) -> void:
 		var granted := message as HolePunchProtocol.RelayGranted
 		var joiner := _joiners.find(granted.peer_key)
 		if joiner != null and joiner.relay.grant(granted.relay_key, granted.token, _server.ip, now, granted.grant):
-			_game.add_relay(granted.peer_key, joiner.relay.ip, joiner.relay.port)
+			_game.add_relay(granted.peer_key, joiner.relay.ip, joiner.relay.port, joiner.relay.key, joiner.relay.node_grant)
 
 
 ## Punch packet, JH and JG to each of [param joiner]'s addresses, from the game's socket.

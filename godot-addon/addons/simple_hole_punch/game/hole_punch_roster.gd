@@ -66,6 +66,9 @@ var _node: Node
 ## none came yet (its clock is not running: see [method beat_to]).
 var _heard := {}
 var _next_beat := 0.0
+## [code]holding.call(id) -> bool[/code]: whether a silent peer [param id] is kept for now (its
+## relay node went silent and another is being bound under the connection). None when invalid.
+var holding := Callable()
 ## The players: key -> [code]{"alias": String, "path": String, "peer_id": int}[/code] (and
 ## [code]"rtt"[/code] on a client, as the host shared it; the host adds its own when asked).
 var _players := {}
@@ -118,7 +121,7 @@ func tick(now: float, game_timeout: float) -> void:
 			if peers.has(id):
 				_api().send_bytes(BEAT.to_ascii_buffer(), id, MultiplayerPeer.TRANSFER_MODE_UNRELIABLE)
 	for id: int in _heard.keys():
-		if _heard[id] >= 0.0 and now - _heard[id] > game_timeout:
+		if _heard[id] >= 0.0 and now - _heard[id] > game_timeout and not (holding.is_valid() and holding.call(id)):
 			_heard.erase(id)
 			_silent(id)
 

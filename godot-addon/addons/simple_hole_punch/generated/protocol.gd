@@ -33,6 +33,7 @@ const REFUSED_JOIN := "RJ"
 const REFUSED := "RF"
 const RETURN_COOKIE := "RC"
 const RELAY_REQUEST := "RQ"
+const RELAY_REBIND := "RR"
 const RELAY_NODES := "RN"
 const RELAY_PING := "RP"
 const RELAY_ECHO := "RE"
@@ -245,6 +246,14 @@ class RelayRequest extends Message:
 	var pings: String
 
 
+## [code]RR[/code] (client_to_server): Ours: the relay node carrying a relayed pair went silent: relay the same pair on another node. Needs no session (its host may have closed it): the grant of the pair's last RG stands for the pair, and only its two addresses are answered. Both sides must ask; answered as RQ is (RN, then RG naming another node). Resent until RG arrives.
+class RelayRebind extends Message:
+	var relay_key: String
+	var grant: String
+	var nonce: String
+	var pings: String
+
+
 ## [code]RN[/code] (server_to_client): Ours: answer to an RQ without pings (and with a nonce) when more than one relay node could relay the pair: the candidate nodes, and a ticket to ping them with (RP). The node then sends its RQ again with the round trips it measured; without them the instance picks a node by load.
 class RelayNodes extends Message:
 	var ticket: String
@@ -433,6 +442,7 @@ const MESSAGES := {
 	"RF": [Refused, [["reason", "word", ["server_full", "address_limit", "session_full"]], ["nonce", "token"]], 0, 0, 33],
 	"RC": [ReturnCookie, [["cookie", "token"], ["nonce", "token"]], 0, 0, 36],
 	"RQ": [RelayRequest, [["session_id", "session_id"], ["peer_key", "key"], ["nonce", "token?"], ["pings", "text?"]], 0, 0, 150],
+	"RR": [RelayRebind, [["relay_key", "key"], ["grant", "text"], ["nonce", "token"], ["pings", "text?"]], 0, 0, 170],
 	"RN": [RelayNodes, [["ticket", "text"], ["nonce", "token"], ["node_key", "key*"]], 2, 3, 83],
 	"RP": [RelayPing, [["ticket", "text"], ["nonce", "token"]], 0, 0, 44],
 	"RE": [RelayEcho, [["nonce", "token"]], 0, 0, 19],
@@ -551,6 +561,7 @@ static func encode_refused_join(reason: String, secret: String = "") -> PackedBy
 static func encode_refused(reason: String, nonce: String) -> PackedByteArray: return wire().encode_values(REFUSED, [reason, nonce])
 static func encode_return_cookie(cookie: String, nonce: String) -> PackedByteArray: return wire().encode_values(RETURN_COOKIE, [cookie, nonce])
 static func encode_relay_request(session_id: String, peer_key: String, nonce: String = "", pings: String = "") -> PackedByteArray: return wire().encode_values(RELAY_REQUEST, [session_id, peer_key, nonce, pings])
+static func encode_relay_rebind(relay_key: String, grant: String, nonce: String, pings: String = "") -> PackedByteArray: return wire().encode_values(RELAY_REBIND, [relay_key, grant, nonce, pings])
 static func encode_relay_nodes(ticket: String, nonce: String, node_key: PackedStringArray) -> PackedByteArray: return wire().encode_values(RELAY_NODES, [ticket, nonce, node_key])
 static func encode_relay_ping(ticket: String, nonce: String) -> PackedByteArray: return wire().encode_values(RELAY_PING, [ticket, nonce])
 static func encode_relay_echo(nonce: String) -> PackedByteArray: return wire().encode_values(RELAY_ECHO, [nonce])

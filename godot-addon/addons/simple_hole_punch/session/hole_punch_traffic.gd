@@ -82,14 +82,14 @@ func _finish_host() -> void:
 	var late := (_settings.keep_open or _settings.rejoin_grace > 0.0) and _settings.manage_game_peer and _server.nonce != ""
 	_server.close_session(_session_id, 0 if late else 3) # No answer can come back once the port is freed: copies survive loss.
 	_peers.send_go(3)
-	_game.expect(_peers.all())
+	_game.expect(_peers.all(), [_server.ip, _server.port])
 	_finish(_node.start_server, [_bound_port])
 	if late and _game.peer != null:
 		_start_late_join()
 
 
 func _finish_client() -> void:
-	_game.expect(_peers.all())
+	_game.expect(_peers.all(), [_server.ip, _server.port])
 	_finish(_node.start_client, [_handover[0], _handover[1], _bound_port])
 
 

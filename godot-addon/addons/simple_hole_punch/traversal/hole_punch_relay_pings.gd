@@ -25,6 +25,9 @@ enum State {
 
 ## Where the measure stands.
 var state := State.NONE
+## The address of a node whose answer the measure does not wait for (a relay that went silent):
+## it is done once every other node answered.
+var unwaited := ""
 ## When the pings went out.
 var started := INF
 var _send: Callable
@@ -72,12 +75,27 @@ func hear(echo: HolePunchProtocol.RelayEcho, ip: String, port: int, now: float) 
 	return true
 
 
-## Whether the figures became known at [param now] (every node answered, or the window closed):
-## true once, when they did.
+## Whether [param echo] from [param ip]:[param port] answers a ping of ours to the node there,
+## however late.
+func answers(echo: HolePunchProtocol.RelayEcho, ip: String, port: int) -> bool:
+	var node_key: String = _key_of_nonce.get(echo.nonce, "")
+	var address := HolePunchProtocol.decode_key(node_key) if node_key != "" else {}
+	return not address.is_empty() and address.ip == ip and address.port == port
+
+
+## Whether the figures became known at [param now] (every node answered, but
+## [member unwaited], or the window closed): true once, when they did.
 func finish(now: float) -> bool:
-	if state != State.PINGING or (_rtt.size() < _key_of_nonce.size() and now - started < WINDOW):
+	if state != State.PINGING or (not _all_answered() and now - started < WINDOW):
 		return false
 	state = State.DONE
+	return true
+
+
+func _all_answered() -> bool:
+	for node_key: String in _key_of_nonce.values():
+		if not _rtt.has(node_key) and (unwaited == "" or HolePunchProtocol.decode_key(node_key).get("ip", "") != unwaited):
+			return false
 	return true
 
 

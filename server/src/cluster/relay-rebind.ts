@@ -1,0 +1,42 @@
+/**
+ * Rebinds (RR): a relayed pair whose relay node went silent asks for the same pair on another
+ * node. Its host may have closed the session long ago (the handover), so the pair's last grant
+ * stands for it: signed with the shared secret for that node and the pair's two IP addresses, it
+ * is checked here as a node checks it, and is good for a rebind for a relay's lifetime after it was
+ * made (a grant's own expiry only bounds its binding). A grant used from any address but the two it
+ * names fails as a forgery does, so only the pair it names is ever answered.
+ */
+import { decodeKey } from '../generated/protocol.ts';
+import type { RelayNodeEntry } from './node-registry.ts';
+import { checkGrant, type GrantRefusal, readSideGrant } from './relay-grant.ts';
+
+/** How long after its grant a pair may rebind with it: the relay lifetime a node grants by default. */
+export const REBIND_WINDOW_MS = 7_200_000;
+
+export type RebindCheck =
+  | { readonly ok: true; readonly grantId: string; readonly nodeId: string; readonly peerIp: string }
+  | { readonly ok: false; readonly reason: GrantRefusal | 'unknown_node' };
+
+/**
+ * Whether [sideGrant] (the grant of an RG and the peer's address, as RB carries it), presented from
+ * [fromIp] for the silent relay at [relayKey], was signed for one of [nodes] at that address and
+ * port, for [fromIp] and its peer, within [windowMs] of [nowMs] (wall clock). [grantTtlMs] is how
+ * long a grant is good for binding: the grant was made that long before its expiry.
+ */
+export function checkRebind(secret: string, nodes: Iterable<RelayNodeEntry>, relayKey: string, sideGrant: string, fromIp: string,
+  nowMs: number, grantTtlMs: number, windowMs = REBIND_WINDOW_MS): RebindCheck {
+  const side = readSideGrant(sideGrant);
+  const relay = decodeKey(relayKey);
+  if (!side || !relay) return { ok: false, reason: 'malformed' };
+  const at = [...nodes].filter((node) => node.publicIp === relay.address && node.ports.includes(relay.port));
+  if (at.length === 0) return { ok: false, reason: 'unknown_node' };
+  // Checked as at the time the grant was made plus the window: "expired" means past the window.
+  const asOf = nowMs - windowMs + grantTtlMs;
+  let refusal: GrantRefusal = 'forged';
+  for (const node of at) {
+    const check = checkGrant(secret, node.id, side.grant, fromIp, side.peerIp, asOf);
+    if (check.ok) return { ok: true, grantId: check.id, nodeId: node.id, peerIp: side.peerIp };
+    if (check.reason !== 'forged') refusal = check.reason;
+  }
+  return { ok: false, reason: refusal };
+}
