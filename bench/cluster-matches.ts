@@ -68,12 +68,13 @@ async function crowd(instances: Instance[], net: number): Promise<number> {
   }
   const started = performance.now();
   const send = () => sockets.forEach((socket, i) => {
+    if (paired[i]) return; // A node stops asking once answered.
     const to = instances[i % instances.length]!;
     socket.send(`RS:${LOCAL_KEY}`, to.port, to.address);
   });
   send();
   const progress = process.env.PROGRESS ? setInterval(() => console.log(`${((performance.now() - started) / 1000).toFixed(2)} s: ${matched}`), 250) : undefined;
-  const resend = setInterval(send, 1000); // RS lost in a full buffer is sent again, as nodes do; duplicates are answered again.
+  const resend = setInterval(send, 1000); // RS (or its answer) lost in a full buffer is sent again, as nodes do.
   await Promise.race([done, new Promise((resolve) => setTimeout(resolve, DEADLINE_MS))]);
   const seconds = (performance.now() - started) / 1000;
   clearInterval(resend);
