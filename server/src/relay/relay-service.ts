@@ -14,6 +14,7 @@ import type { NodeGrants } from '../cluster/node-grants.ts';
 import { AddressQuota } from './address-quota.ts';
 import { FairBandwidth } from './fair-bandwidth.ts';
 import { type Asker, PendingRequests } from './pending-requests.ts';
+import { NodeRequests } from './node-requests.ts';
 import { forwardDatagram, HEADER_BYTES } from './relay-forward.ts';
 import { givingWay } from './giving-way.ts';
 import { Relay, type RelaySide } from './relay.ts';
@@ -60,8 +61,6 @@ export interface RelayServiceOptions {
 
 /** A side's relay traffic counts as its activity in its session at most this often. */
 const HEARD_MS = 1_000;
-/** A side sent the candidate nodes (RN) has this long to send its round trips before the pair is granted without them. */
-const FIGURES_WAIT_MS = 1_000;
 /** A single-sided request waits this long for the other side (the node gives up after 5 s). */
 const PENDING_MS = 10_000;
 /** Both sides bind within this long of the grant (our node binds at once), or the relay closes. */
@@ -82,6 +81,8 @@ export class RelayService {
   private readonly pending: PendingRequests;
   private readonly bandwidth: FairBandwidth;
   private ports: RelayPorts | null = null;
+  /** Requests granted on relay nodes, when this instance grants relays there. */
+  private readonly onNodes: NodeRequests | undefined;
 
   constructor(private readonly options: RelayServiceOptions) {
     const { config } = options;
@@ -91,6 +92,7 @@ export class RelayService {
       perSubnet: PENDING_SUBNET_FACTOR * config.relayRequestsPerIp, ms: PENDING_MS,
     });
     this.bandwidth = new FairBandwidth(config.relayBandwidth, config.relayTotalBandwidth);
+    if (options.nodes) this.onNodes = new NodeRequests(options.nodes, this.pending, options.now, (reason) => this.drop(reason));
   }
 
   get enabled(): boolean {
@@ -150,10 +152,9 @@ export class RelayService {
    * has checked that both belong to it. Answers RG when the relay is (or becomes) open.
    */
   request(sessionId: string, fromKey: string, peerKey: string, from: Endpoint, nonce?: string, pings?: ReadonlyMap<string, number>): void {
-    const { nodes } = this.options;
-    if (!this.ports && !nodes) return this.drop('relays_off');
+    if (!this.ports && !this.onNodes) return this.drop('relays_off');
     const id = `${sessionId}|${[fromKey, peerKey].sort().join('|')}`;
-    if (!this.ports) return this.requestOnNode(nodes!, id, sessionId, fromKey, { endpoint: { address: from.address, port: from.port }, nonce, pings });
+    if (!this.ports) return this.onNodes!.request(id, sessionId, fromKey, { endpoint: { address: from.address, port: from.port }, nonce, pings });
     const relay = this.relays.get(id);
     if (relay) {
       const side = relay.side(fromKey)!;
@@ -186,50 +187,10 @@ export class RelayService {
     this.grant(opened, opened.sides[1], b.endpoint);
   }
 
-  /**
-   * [from] (public key [fromKey]) asks to move its relayed pair off the silent relay [relayKey]
-   * (RR), with the pair's last grant: granted on another node, as [request] is, once both sides of
-   * the pair that grant names asked. Needs no session. A side's latest endpoint stands for it.
-   */
+  /** A rebind (RR): see NodeRequests.rebind. */
   rebind(fromKey: string, from: Endpoint, relayKey: string, grant: string, nonce: string, pings?: ReadonlyMap<string, number>): void {
-    const { nodes } = this.options;
-    if (!nodes) return this.drop('relays_off');
-    const check = nodes.checkRebind(relayKey, grant, from.address);
-    if (!check.ok) return this.drop(`rebind_${check.reason}`);
-    const id = `rebind|${check.grantId}`;
-    const asked = this.pending.get(id)?.asked;
-    for (const [key, side] of asked ?? []) if (key !== fromKey && side.endpoint.address === from.address) asked!.delete(key);
-    const asker: Asker = { endpoint: { address: from.address, port: from.port }, nonce, pings, peerIp: check.peerIp };
-    this.requestOnNode(nodes, id, id, fromKey, asker, check.nodeId);
-  }
-
-  /**
-   * As [request], for a relay granted on a relay node (never on [excluded]): the node checks the pair's grant, not this
-   * instance. With several nodes, a side of ours asking without round trips is sent the candidates
-   * (RN), and the pair waits for its figures at most FIGURES_WAIT_MS after its first such RQ (a
-   * resend carries them); original clients (no nonce) are never waited for.
-   */
-  private requestOnNode(nodes: NodeGrants, id: string, sessionId: string, fromKey: string, asking: Asker, excluded = ''): void {
-    if (nodes.resend(id, fromKey, asking.endpoint, asking.nonce, asking.pings)) return;
-    const now = this.options.now();
-    const before = this.pending.get(id)?.asked.get(fromKey);
-    const asker: Asker = { ...asking, pings: asking.pings ?? before?.pings, listedAt: before?.listedAt ?? (asking.pings ? undefined : now) };
-    const candidates = nodes.candidates().length;
-    // Waited for from its first RQ without figures; each of its RQs in that time is answered (RN may be lost).
-    const waiting = (side: Asker) => side.pings === undefined && side.nonce !== undefined && candidates > 1
-      && now - side.listedAt! < FIGURES_WAIT_MS;
-    const pending = this.pending.ask(id, sessionId, fromKey, asker, now);
-    if (typeof pending === 'string') return this.drop(pending);
-    if (waiting(asker)) nodes.list(asker.endpoint, asker.nonce!);
-    if (pending.asked.size < 2 || !nodes.known) return; // Not known yet: a resend finds them (read in a moment).
-
-    if ([...pending.asked.values()].some(waiting)) return; // Granted at a later resend, with the figures.
-    const [sideA, sideB] = [...pending.asked.values()] as [Asker, Asker];
-    // A rebind: only the two addresses its grant names, each naming the other.
-    if (sideA.peerIp !== sideB.peerIp && (sideA.peerIp !== sideB.endpoint.address || sideB.peerIp !== sideA.endpoint.address)) return this.drop('rebind_not_pair');
-    this.pending.remove(pending);
-    const [a, b] = [...pending.asked].map(([key, side]) => ({ key, endpoint: side.endpoint, nonce: side.nonce, pings: side.pings }));
-    void nodes.grant(id, a!, b!, excluded);
+    if (!this.onNodes) return this.drop('relays_off');
+    this.onNodes.rebind(fromKey, from, relayKey, grant, nonce, pings);
   }
 
   /** Closes the relays of sessions that expired, and forgets their pending requests. */
