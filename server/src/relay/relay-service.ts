@@ -6,10 +6,8 @@
  * forwarded nothing for the idle time (after the handover that means the game stopped), and at
  * its lifetime.
  */
-import type { Config } from '../config.ts';
-import { decode, encode, encodeKey, type Endpoint, type Message, type RelayGranted } from '../generated/protocol.ts';
+import { decode, encode, encodeKey, type Endpoint, type RelayGranted } from '../generated/protocol.ts';
 import { newToken } from '../sessions/tokens.ts';
-import type { ServerStats } from '../stats.ts';
 import type { NodeGrants } from '../cluster/node-grants.ts';
 import { AddressQuota } from './address-quota.ts';
 import { FairBandwidth } from './fair-bandwidth.ts';
@@ -18,46 +16,13 @@ import { NodeRequests } from './node-requests.ts';
 import { forwardDatagram, HEADER_BYTES } from './relay-forward.ts';
 import { givingWay } from './giving-way.ts';
 import { Relay, type RelaySide } from './relay.ts';
-import { RelayPorts, type RelaySocket } from './relay-ports.ts';
-import { type OwnEndpoints, unusableSource } from './usable-source.ts';
+import { RelayPorts } from './relay-ports.ts';
+import type { RelayServiceOptions } from './relay-service-options.ts';
+import { unusableSource } from './usable-source.ts';
 
 export type { RelaySocket } from './relay-ports.ts';
 
-export type RelayConfig = Pick<Config, 'relayPorts' | 'relayBandwidth' | 'relayTotalBandwidth' | 'relayIdleMs' | 'relayLifetimeMs'
-  | 'maxRelays' | 'relaysPerIp' | 'relaysPerSubnet' | 'relayRequestsPerIp'>;
-
-/** What the relay needs to know of a session: who is in it. */
-export interface SessionMembers {
-  readonly hostRemoteKey: string;
-  readonly peers: { has(key: string): boolean };
-}
-
-export interface RelayServiceOptions {
-  readonly config: RelayConfig;
-  readonly publicIp: string;
-  readonly stats: ServerStats;
-  readonly now: () => number;
-  readonly log: (event: string, fields: Record<string, unknown>) => void;
-  readonly openSocket: (port: number) => Promise<RelaySocket>;
-  /** Sends a rendezvous-port answer (RG). */
-  readonly send: (to: Endpoint, message: Message) => void;
-  /** The live session [id], or undefined once it ended. */
-  readonly session: (id: string) => SessionMembers | undefined;
-  /** The server's own addresses and ports: datagrams from them are never answered. */
-  readonly own: OwnEndpoints;
-  /**
-   * A datagram on relay port [portIndex] from an address no relay bound: true when it was a NAT
-   * probe (NP) on the probe port and handled, so the relay does not count it as a stranger's.
-   */
-  readonly probe?: (portIndex: number, datagram: Buffer, from: Endpoint, reply: (answer: Buffer) => void) => boolean;
-  /**
-   * Side [key] of a relay in session [sessionId] sent game data through it (at most once a
-   * second per side): a relayed player that no longer talks to the server is not silent.
-   */
-  readonly heard?: (sessionId: string, key: string) => void;
-  /** Relay nodes to grant relays on, when this instance opens no relay ports of its own. */
-  readonly nodes?: NodeGrants;
-}
+export type { RelayConfig, RelayServiceOptions, SessionMembers } from './relay-service-options.ts';
 
 /** A side's relay traffic counts as its activity in its session at most this often. */
 const HEARD_MS = 1_000;
