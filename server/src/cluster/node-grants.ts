@@ -168,7 +168,8 @@ export class NodeGrants {
    * once [mine] was answered.
    */
   async meetAcross(id: string, grantId: string, mine: GrantAsker, peerIp: string, excluded: string): Promise<boolean> {
-    if (!this.redis.online || this.meeting.has(id)) return false;
+    // Two sides behind one address are told apart by nothing their grant names: as here, where the latest stands for both.
+    if (!this.redis.online || this.meeting.has(id) || peerIp === mine.endpoint.address) return false;
     this.meeting.add(id);
     try {
       const side: MeetingSide = { key: mine.key, ip: mine.endpoint.address, peerIp, ...(mine.pings ? { pings: Object.fromEntries(mine.pings) } : {}) };
