@@ -122,7 +122,7 @@ export const OPTIONS = {
     default: 4 * 1024 * 1024, parse: byteRate, show: (v: number) => `${v / 1024 / 1024}mb`,
   },
   'relay-idle': { field: 'relayIdleMs', help: 'close a relay that forwarded nothing for this long (RB keep-alives do not count)', default: 30_000, parse: duration, show: formatDuration },
-  'relay-lifetime': { field: 'relayLifetimeMs', help: 'close any relay after this long', default: 7_200_000, parse: duration, show: formatDuration },
+  'relay-lifetime': { field: 'relayLifetimeMs', help: 'close any relay after this long; also how long after its grant a relayed pair may move off a dead relay node (RR)', default: 7_200_000, parse: duration, show: formatDuration },
   'max-relays': {
     help: 'relays open at once in all; all share --relay-total-bandwidth, so the default leaves each busy relay at least 4kb a second',
     default: 1024, parse: integer(1, 1_000_000, 'a count'),

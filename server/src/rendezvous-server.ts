@@ -87,7 +87,7 @@ export class RendezvousServer {
       ...(redis && config.relaySecret && !relayPorts ? {
         nodes: new NodeGrants(redis, config.relaySecret, config.region,
           (to, message) => this.pairing?.routeAnswer(to, message) || this.rendezvous.answer(to, message),
-          (reason) => stats.count(stats.relayDropped, reason), this.now),
+          (reason) => stats.count(stats.relayDropped, reason), this.now, config.relayLifetimeMs),
       } : {}),
     });
     this.rendezvous = new Rendezvous({

@@ -5,14 +5,15 @@
  * signed for the node and the pair. A side that asks again soon (its RG was lost) gets the same
  * grant; later, a new one, so a pair whose node died is granted on another.
  */
-import { encodeKey, type Endpoint, type Message, type RelayGranted } from '../generated/protocol.ts';
+import { decodeKey, encodeKey, type Endpoint, type Message, type RelayGranted } from '../generated/protocol.ts';
 import { newToken } from '../sessions/tokens.ts';
 import { MAX_CANDIDATES, preferredNodes } from './node-choice.ts';
 import { listNodes, NODE_REFRESH_MS, pickNode, type RelayNodeEntry } from './node-registry.ts';
 import { mintTicket } from './ping-ticket.ts';
 import type { RedisLink } from './redis-link.ts';
 import { mintGrant, sideGrant } from './relay-grant.ts';
-import { checkRebind, type RebindCheck } from './relay-rebind.ts';
+import { decide, meet, type MeetingSide } from './rebind-meeting.ts';
+import { checkRebind, type RebindCheck, REBIND_WINDOW_MS } from './relay-rebind.ts';
 
 /** How long a grant is good for binding (both sides bind within it). */
 export const GRANT_TTL_MS = 30_000;
@@ -26,6 +27,13 @@ export interface GrantAsker {
   readonly endpoint: Endpoint;
   readonly nonce: string | undefined;
   /** Its round trips to the nodes, by node id, when it measured them. */
+  readonly pings?: ReadonlyMap<string, number> | undefined;
+}
+
+/** A side of a pair to grant: its key, its IP address and its round trips. */
+interface PairSide {
+  readonly key: string;
+  readonly ip: string;
   readonly pings?: ReadonlyMap<string, number> | undefined;
 }
 
@@ -52,6 +60,8 @@ export class NodeGrants {
   private readonly seen = new Map<string, RelayNodeEntry>();
   private nodesReadAt = -Infinity;
   private reading = false;
+  /** Rebinds whose meeting in Redis is under way (a resend waits for it). */
+  private readonly meeting = new Set<string>();
   /** Keeps the reading fresh, so that the first request of a pair already finds the candidates. */
   private readonly reader: NodeJS.Timeout;
 
@@ -62,6 +72,8 @@ export class NodeGrants {
     private readonly send: (to: Endpoint, message: Message) => void,
     private readonly drop: (reason: string) => void,
     private readonly now: () => number,
+    /** How long after its grant a pair may rebind with it: the relay lifetime. */
+    private readonly rebindWindowMs = REBIND_WINDOW_MS,
   ) {
     redis.whenReady(() => void this.candidates());
     void this.candidates();
@@ -136,31 +148,76 @@ export class NodeGrants {
 
   /** Whether [sideGrant], sent from [fromIp] to rebind the pair from the silent relay [relayKey], stands for a pair (relay-rebind.ts). */
   checkRebind(relayKey: string, sideGrant: string, fromIp: string): RebindCheck {
-    return checkRebind(this.secret, this.seen.values(), relayKey, sideGrant, fromIp, Date.now(), GRANT_TTL_MS);
+    return checkRebind(this.secret, this.seen.values(), relayKey, sideGrant, fromIp, Date.now(), GRANT_TTL_MS, this.rebindWindowMs);
   }
 
   /** Grants pair [id] ([a] and [b] both asked) a relay on a node other than [excluded], and answers both. */
   async grant(id: string, a: GrantAsker, b: GrantAsker, excluded = ''): Promise<void> {
     if (!this.redis.online) return this.drop('redis_down');
+    const chosen = await this.choose({ ...a, ip: a.endpoint.address }, { ...b, ip: b.endpoint.address }, excluded);
+    if (!chosen) return;
+    const rgs = new Map([[a.key, chosen.rgs[0]], [b.key, chosen.rgs[1]]]);
+    this.remember(id, { at: this.now(), node: chosen.node, byPing: chosen.byPing, rgs });
+    for (const side of [a, b]) this.answer(side, rgs.get(side.key)!);
+  }
+
+  /**
+   * A rebind (pair [id], grant [grantId]) of which only [mine] asked here, its grant naming
+   * [peerIp]: meets the other side's instance in Redis (rebind-meeting.ts), decides the node (never
+   * [excluded]) when both sides are there and no instance did yet, and answers [mine] alone. True
+   * once [mine] was answered.
+   */
+  async meetAcross(id: string, grantId: string, mine: GrantAsker, peerIp: string, excluded: string): Promise<boolean> {
+    // Two sides behind one address are told apart by nothing their grant names: as here, where the latest stands for both.
+    if (!this.redis.online || this.meeting.has(id) || peerIp === mine.endpoint.address) return false;
+    this.meeting.add(id);
+    try {
+      const side: MeetingSide = { key: mine.key, ip: mine.endpoint.address, peerIp, ...(mine.pings ? { pings: Object.fromEntries(mine.pings) } : {}) };
+      const met = await this.redis.timed((redis) => meet(redis, grantId, side));
+      let decided = met.decided;
+      if (!decided && met.other) {
+        const other = met.other;
+        const chosen = await this.choose({ ...mine, ip: side.ip }, { ...other, pings: other.pings && new Map(Object.entries(other.pings)) }, excluded);
+        if (!chosen) return false;
+        const decision = { node: chosen.node, byPing: chosen.byPing, rgs: { [side.ip]: chosen.rgs[0], [other.ip]: chosen.rgs[1] } };
+        decided = await this.redis.timed((redis) => decide(redis, grantId, decision));
+      }
+      const rg = decided?.rgs[side.ip];
+      if (!decided || !rg) return false;
+      this.remember(id, { at: this.now(), node: decided.node, byPing: decided.byPing, rgs: new Map([[mine.key, rg]]) });
+      this.answer(mine, rg);
+      return true;
+    } catch {
+      this.drop('redis_down');
+      return false;
+    } finally {
+      this.meeting.delete(id);
+    }
+  }
+
+  /** The node for pair [a] and [b] (never [excluded]) and each side's RG (without its nonce), counted; null when none has room. */
+  private async choose(a: PairSide, b: PairSide, excluded: string): Promise<{ node: string; byPing: boolean; rgs: [RelayGranted, RelayGranted] } | null> {
     const preferred = preferredNodes(this.live, a.pings, b.pings).filter((node) => node !== excluded);
     const node = await this.redis.timed((redis) => pickNode(redis, this.region, preferred, excluded)).catch(() => null);
-    if (!node) return this.drop('nodes_full');
+    if (!node) {
+      this.drop('nodes_full');
+      return null;
+    }
     const byPing = preferred.includes(node.id);
     this.chosenBy[byPing ? 'ping' : 'load']++;
-    const grant = mintGrant(this.secret, node.id, a.endpoint.address, b.endpoint.address, Date.now(), GRANT_TTL_MS);
-    const port = this.choosePort(node.id, node.ports, [a.key, b.key]);
-    const relayKey = encodeKey({ address: node.publicIp, port });
-    const rg = (side: GrantAsker, other: GrantAsker): RelayGranted => ({
-      code: 'RG', peerKey: other.key, relayKey, token: newToken(), grant: sideGrant(grant, other.endpoint.address),
-    });
-    const rgs = new Map([[a.key, rg(a, b)], [b.key, rg(b, a)]]);
-    this.remember(id, { at: this.now(), node: node.id, byPing, rgs });
     this.perNode.set(node.id, (this.perNode.get(node.id) ?? 0) + 1);
-    for (const side of [a, b]) {
-      // A grant needs the nonce field before it on the wire: only our own nodes send one, and only they bind with a grant.
-      if (side.nonce === undefined) this.drop('grant_needs_nonce');
-      else this.send(side.endpoint, { ...rgs.get(side.key)!, nonce: side.nonce });
-    }
+    const grant = mintGrant(this.secret, node.id, a.ip, b.ip, Date.now(), GRANT_TTL_MS);
+    const relayKey = encodeKey({ address: node.publicIp, port: this.choosePort(node.id, node.ports, [a.key, b.key]) });
+    const nodePort = decodeKey(node.id)?.port;
+    const rg = (other: PairSide): RelayGranted => ({ code: 'RG', peerKey: other.key, relayKey, token: newToken(), grant: sideGrant(grant, other.ip, nodePort) });
+    return { node: node.id, byPing, rgs: [rg(b), rg(a)] };
+  }
+
+  /** Sends [side] its RG with its nonce. */
+  private answer(side: GrantAsker, rg: RelayGranted): void {
+    // A grant needs the nonce field before it on the wire: only our own nodes send one, and only they bind with a grant.
+    if (side.nonce === undefined) this.drop('grant_needs_nonce');
+    else this.send(side.endpoint, { ...rg, nonce: side.nonce });
   }
 
   /**

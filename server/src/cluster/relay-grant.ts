@@ -69,15 +69,21 @@ export function decodeBigrams(text: string): Buffer | null {
 
 /**
  * What RG gives each side to send back in RB: the pair's grant and the other side's IPv4 address
- * (4 bigrams), which the node needs to check the MAC and learns from nowhere else.
+ * (4 bigrams), which the node needs to check the MAC and learns from nowhere else; and, when given,
+ * the port of the node's key (2 bigrams), with which an instance that never saw the node alive
+ * (started after it died) knows the node a rebind names: the MAC covers the node's key, so a port
+ * changed there fails as a forgery does.
  */
-export function sideGrant(grant: string, peerIp: string): string {
-  return grant + peerIp.split('.').map((part) => BIGRAMS[Number(part)]).join('');
+export function sideGrant(grant: string, peerIp: string, nodePort?: number): string {
+  const port = nodePort === undefined ? '' : BIGRAMS[nodePort >> 8]! + BIGRAMS[nodePort & 0xff]!;
+  return grant + peerIp.split('.').map((part) => BIGRAMS[Number(part)]).join('') + port;
 }
 
-/** The grant and the peer's address of an RB's grant field, or null when it is not one. */
-export function readSideGrant(text: string): { grant: string; peerIp: string } | null {
-  if (text.length !== GRANT_LENGTH + 8) return null;
-  const ip = decodeBigrams(text.slice(GRANT_LENGTH));
-  return ip ? { grant: text.slice(0, GRANT_LENGTH), peerIp: [...ip].join('.') } : null;
+/** The grant, the peer's address and the node's key port (when it carries one) of an RB's grant field, or null when it is not one. */
+export function readSideGrant(text: string): { grant: string; peerIp: string; nodePort?: number } | null {
+  if (text.length !== GRANT_LENGTH + 8 && text.length !== GRANT_LENGTH + 12) return null;
+  const ip = decodeBigrams(text.slice(GRANT_LENGTH, GRANT_LENGTH + 8));
+  const port = text.length === GRANT_LENGTH + 12 ? decodeBigrams(text.slice(GRANT_LENGTH + 8)) : undefined;
+  if (!ip || port === null) return null;
+  return { grant: text.slice(0, GRANT_LENGTH), peerIp: [...ip].join('.'), ...(port ? { nodePort: port.readUInt16BE(0) } : {}) };
 }

@@ -6,11 +6,14 @@
  * made (a grant's own expiry only bounds its binding). A grant used from any address but the two it
  * names fails as a forgery does, so only the pair it names is ever answered.
  */
-import { decodeKey } from '../generated/protocol.ts';
+import { decodeKey, encodeKey } from '../generated/protocol.ts';
 import type { RelayNodeEntry } from './node-registry.ts';
 import { checkGrant, type GrantRefusal, readSideGrant } from './relay-grant.ts';
 
-/** How long after its grant a pair may rebind with it: the relay lifetime a node grants by default. */
+/**
+ * How long after its grant a pair may rebind with it when no window is given: the default relay
+ * lifetime (an instance uses its --relay-lifetime, which its nodes share).
+ */
 export const REBIND_WINDOW_MS = 7_200_000;
 
 export type RebindCheck =
@@ -18,9 +21,10 @@ export type RebindCheck =
   | { readonly ok: false; readonly reason: GrantRefusal | 'unknown_node' };
 
 /**
- * Whether [sideGrant] (the grant of an RG and the peer's address, as RB carries it), presented from
- * [fromIp] for the silent relay at [relayKey], was signed for one of [nodes] at that address and
- * port, for [fromIp] and its peer, within [windowMs] of [nowMs] (wall clock). [grantTtlMs] is how
+ * Whether [sideGrant] (the grant of an RG, the peer's address and the node's key port, as RB
+ * carries it), presented from [fromIp] for the silent relay at [relayKey], was signed for the node
+ * it names at that address (or, for a grant without the port, for one of [nodes] at that address
+ * and port), for [fromIp] and its peer, within [windowMs] of [nowMs] (wall clock). [grantTtlMs] is how
  * long a grant is good for binding: the grant was made that long before its expiry.
  */
 export function checkRebind(secret: string, nodes: Iterable<RelayNodeEntry>, relayKey: string, sideGrant: string, fromIp: string,
@@ -28,14 +32,16 @@ export function checkRebind(secret: string, nodes: Iterable<RelayNodeEntry>, rel
   const side = readSideGrant(sideGrant);
   const relay = decodeKey(relayKey);
   if (!side || !relay) return { ok: false, reason: 'malformed' };
-  const at = [...nodes].filter((node) => node.publicIp === relay.address && node.ports.includes(relay.port));
-  if (at.length === 0) return { ok: false, reason: 'unknown_node' };
+  const at = new Set([...nodes].filter((node) => node.publicIp === relay.address && node.ports.includes(relay.port)).map((node) => node.id));
+  // The node's key from the grant itself (its MAC covers it): known to an instance that never saw the node alive.
+  if (side.nodePort !== undefined) at.add(encodeKey({ address: relay.address, port: side.nodePort }));
+  if (at.size === 0) return { ok: false, reason: 'unknown_node' };
   // Checked as at the time the grant was made plus the window: "expired" means past the window.
   const asOf = nowMs - windowMs + grantTtlMs;
   let refusal: GrantRefusal = 'forged';
-  for (const node of at) {
-    const check = checkGrant(secret, node.id, side.grant, fromIp, side.peerIp, asOf);
-    if (check.ok) return { ok: true, grantId: check.id, nodeId: node.id, peerIp: side.peerIp };
+  for (const nodeId of at) {
+    const check = checkGrant(secret, nodeId, side.grant, fromIp, side.peerIp, asOf);
+    if (check.ok) return { ok: true, grantId: check.id, nodeId, peerIp: side.peerIp };
     if (check.reason !== 'forged') refusal = check.reason;
   }
   return { ok: false, reason: refusal };

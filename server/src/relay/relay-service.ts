@@ -6,62 +6,26 @@
  * forwarded nothing for the idle time (after the handover that means the game stopped), and at
  * its lifetime.
  */
-import type { Config } from '../config.ts';
-import { decode, encode, encodeKey, type Endpoint, type Message, type RelayGranted } from '../generated/protocol.ts';
+import { decode, encode, encodeKey, type Endpoint, type RelayGranted } from '../generated/protocol.ts';
 import { newToken } from '../sessions/tokens.ts';
-import type { ServerStats } from '../stats.ts';
 import type { NodeGrants } from '../cluster/node-grants.ts';
 import { AddressQuota } from './address-quota.ts';
 import { FairBandwidth } from './fair-bandwidth.ts';
 import { type Asker, PendingRequests } from './pending-requests.ts';
+import { NodeRequests } from './node-requests.ts';
 import { forwardDatagram, HEADER_BYTES } from './relay-forward.ts';
 import { givingWay } from './giving-way.ts';
 import { Relay, type RelaySide } from './relay.ts';
-import { RelayPorts, type RelaySocket } from './relay-ports.ts';
-import { type OwnEndpoints, unusableSource } from './usable-source.ts';
+import { RelayPorts } from './relay-ports.ts';
+import type { RelayServiceOptions } from './relay-service-options.ts';
+import { unusableSource } from './usable-source.ts';
 
 export type { RelaySocket } from './relay-ports.ts';
 
-export type RelayConfig = Pick<Config, 'relayPorts' | 'relayBandwidth' | 'relayTotalBandwidth' | 'relayIdleMs' | 'relayLifetimeMs'
-  | 'maxRelays' | 'relaysPerIp' | 'relaysPerSubnet' | 'relayRequestsPerIp'>;
-
-/** What the relay needs to know of a session: who is in it. */
-export interface SessionMembers {
-  readonly hostRemoteKey: string;
-  readonly peers: { has(key: string): boolean };
-}
-
-export interface RelayServiceOptions {
-  readonly config: RelayConfig;
-  readonly publicIp: string;
-  readonly stats: ServerStats;
-  readonly now: () => number;
-  readonly log: (event: string, fields: Record<string, unknown>) => void;
-  readonly openSocket: (port: number) => Promise<RelaySocket>;
-  /** Sends a rendezvous-port answer (RG). */
-  readonly send: (to: Endpoint, message: Message) => void;
-  /** The live session [id], or undefined once it ended. */
-  readonly session: (id: string) => SessionMembers | undefined;
-  /** The server's own addresses and ports: datagrams from them are never answered. */
-  readonly own: OwnEndpoints;
-  /**
-   * A datagram on relay port [portIndex] from an address no relay bound: true when it was a NAT
-   * probe (NP) on the probe port and handled, so the relay does not count it as a stranger's.
-   */
-  readonly probe?: (portIndex: number, datagram: Buffer, from: Endpoint, reply: (answer: Buffer) => void) => boolean;
-  /**
-   * Side [key] of a relay in session [sessionId] sent game data through it (at most once a
-   * second per side): a relayed player that no longer talks to the server is not silent.
-   */
-  readonly heard?: (sessionId: string, key: string) => void;
-  /** Relay nodes to grant relays on, when this instance opens no relay ports of its own. */
-  readonly nodes?: NodeGrants;
-}
+export type { RelayConfig, RelayServiceOptions, SessionMembers } from './relay-service-options.ts';
 
 /** A side's relay traffic counts as its activity in its session at most this often. */
 const HEARD_MS = 1_000;
-/** A side sent the candidate nodes (RN) has this long to send its round trips before the pair is granted without them. */
-const FIGURES_WAIT_MS = 1_000;
 /** A single-sided request waits this long for the other side (the node gives up after 5 s). */
 const PENDING_MS = 10_000;
 /** Both sides bind within this long of the grant (our node binds at once), or the relay closes. */
@@ -82,6 +46,8 @@ export class RelayService {
   private readonly pending: PendingRequests;
   private readonly bandwidth: FairBandwidth;
   private ports: RelayPorts | null = null;
+  /** Requests granted on relay nodes, when this instance grants relays there. */
+  private readonly onNodes: NodeRequests | undefined;
 
   constructor(private readonly options: RelayServiceOptions) {
     const { config } = options;
@@ -91,6 +57,7 @@ export class RelayService {
       perSubnet: PENDING_SUBNET_FACTOR * config.relayRequestsPerIp, ms: PENDING_MS,
     });
     this.bandwidth = new FairBandwidth(config.relayBandwidth, config.relayTotalBandwidth);
+    if (options.nodes) this.onNodes = new NodeRequests(options.nodes, this.pending, options.now, (reason) => this.drop(reason));
   }
 
   get enabled(): boolean {
@@ -150,10 +117,9 @@ export class RelayService {
    * has checked that both belong to it. Answers RG when the relay is (or becomes) open.
    */
   request(sessionId: string, fromKey: string, peerKey: string, from: Endpoint, nonce?: string, pings?: ReadonlyMap<string, number>): void {
-    const { nodes } = this.options;
-    if (!this.ports && !nodes) return this.drop('relays_off');
+    if (!this.ports && !this.onNodes) return this.drop('relays_off');
     const id = `${sessionId}|${[fromKey, peerKey].sort().join('|')}`;
-    if (!this.ports) return this.requestOnNode(nodes!, id, sessionId, fromKey, { endpoint: { address: from.address, port: from.port }, nonce, pings });
+    if (!this.ports) return this.onNodes!.request(id, sessionId, fromKey, { endpoint: { address: from.address, port: from.port }, nonce, pings });
     const relay = this.relays.get(id);
     if (relay) {
       const side = relay.side(fromKey)!;
@@ -186,50 +152,10 @@ export class RelayService {
     this.grant(opened, opened.sides[1], b.endpoint);
   }
 
-  /**
-   * [from] (public key [fromKey]) asks to move its relayed pair off the silent relay [relayKey]
-   * (RR), with the pair's last grant: granted on another node, as [request] is, once both sides of
-   * the pair that grant names asked. Needs no session. A side's latest endpoint stands for it.
-   */
+  /** A rebind (RR): see NodeRequests.rebind. */
   rebind(fromKey: string, from: Endpoint, relayKey: string, grant: string, nonce: string, pings?: ReadonlyMap<string, number>): void {
-    const { nodes } = this.options;
-    if (!nodes) return this.drop('relays_off');
-    const check = nodes.checkRebind(relayKey, grant, from.address);
-    if (!check.ok) return this.drop(`rebind_${check.reason}`);
-    const id = `rebind|${check.grantId}`;
-    const asked = this.pending.get(id)?.asked;
-    for (const [key, side] of asked ?? []) if (key !== fromKey && side.endpoint.address === from.address) asked!.delete(key);
-    const asker: Asker = { endpoint: { address: from.address, port: from.port }, nonce, pings, peerIp: check.peerIp };
-    this.requestOnNode(nodes, id, id, fromKey, asker, check.nodeId);
-  }
-
-  /**
-   * As [request], for a relay granted on a relay node (never on [excluded]): the node checks the pair's grant, not this
-   * instance. With several nodes, a side of ours asking without round trips is sent the candidates
-   * (RN), and the pair waits for its figures at most FIGURES_WAIT_MS after its first such RQ (a
-   * resend carries them); original clients (no nonce) are never waited for.
-   */
-  private requestOnNode(nodes: NodeGrants, id: string, sessionId: string, fromKey: string, asking: Asker, excluded = ''): void {
-    if (nodes.resend(id, fromKey, asking.endpoint, asking.nonce, asking.pings)) return;
-    const now = this.options.now();
-    const before = this.pending.get(id)?.asked.get(fromKey);
-    const asker: Asker = { ...asking, pings: asking.pings ?? before?.pings, listedAt: before?.listedAt ?? (asking.pings ? undefined : now) };
-    const candidates = nodes.candidates().length;
-    // Waited for from its first RQ without figures; each of its RQs in that time is answered (RN may be lost).
-    const waiting = (side: Asker) => side.pings === undefined && side.nonce !== undefined && candidates > 1
-      && now - side.listedAt! < FIGURES_WAIT_MS;
-    const pending = this.pending.ask(id, sessionId, fromKey, asker, now);
-    if (typeof pending === 'string') return this.drop(pending);
-    if (waiting(asker)) nodes.list(asker.endpoint, asker.nonce!);
-    if (pending.asked.size < 2 || !nodes.known) return; // Not known yet: a resend finds them (read in a moment).
-
-    if ([...pending.asked.values()].some(waiting)) return; // Granted at a later resend, with the figures.
-    const [sideA, sideB] = [...pending.asked.values()] as [Asker, Asker];
-    // A rebind: only the two addresses its grant names, each naming the other.
-    if (sideA.peerIp !== sideB.peerIp && (sideA.peerIp !== sideB.endpoint.address || sideB.peerIp !== sideA.endpoint.address)) return this.drop('rebind_not_pair');
-    this.pending.remove(pending);
-    const [a, b] = [...pending.asked].map(([key, side]) => ({ key, endpoint: side.endpoint, nonce: side.nonce, pings: side.pings }));
-    void nodes.grant(id, a!, b!, excluded);
+    if (!this.onNodes) return this.drop('relays_off');
+    this.onNodes.rebind(fromKey, from, relayKey, grant, nonce, pings);
   }
 
   /** Closes the relays of sessions that expired, and forgets their pending requests. */
