@@ -7,10 +7,8 @@
  * ping, so it is not chosen, though the registry still lists it for a few seconds), binds there
  * and talks on. Stated bound: the talk resumes within 3 s of the kill.
  */
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Watched } from '../../ci/harness/processes.ts';
+import type { Watched } from '../../ci/harness/processes.ts';
 import { UdpClient } from '../../ci/harness/udp-client.ts';
 import { RedisLink } from '../src/cluster/redis-link.ts';
 import { DEFAULT_CONFIG } from '../src/config.ts';
@@ -18,9 +16,9 @@ import { decodeKey, type Endpoint, type RelayGranted, type RelayNodes } from '..
 import { RendezvousServer } from '../src/rendezvous-server.ts';
 import { newToken } from '../src/sessions/tokens.ts';
 import { LOCAL_KEY } from './fixtures.ts';
+import { killRelayNodes, relayNodeRegistered, spawnRelayNode } from './support/relay-node-process.ts';
 import { startRedis, type TestRedis } from './support/redis-server.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const SECRET = 'relay secret shared by instance and nodes';
 const INSTANCE_IP = '127.0.0.180';
 const NODE_IPS = ['127.0.0.181', '127.0.0.182'];
@@ -40,12 +38,10 @@ const nodes = new Map<string, Watched>();
 beforeAll(async () => {
   redis = await startRedis();
   for (const ip of NODE_IPS) {
-    const child = new Watched(spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--role', 'relay', '--redis-url', redis.url,
-      '--relay-secret', SECRET, '--bind', ip, '--public-ip', ip, '--port', '0', '--log-level', 'warn'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }), `node ${ip}`);
-    nodes.set(ip, child);
+    nodes.set(ip, spawnRelayNode(ip, redis.url, SECRET));
   }
   // The instance starts once the nodes are up: it reads them at start (then every 2 s).
-  for (const node of nodes.values()) await node.waitForLine(/relay node on .*node key: [a-z]+.*Redis \(up\)/, 20_000);
+  for (const node of nodes.values()) await relayNodeRegistered(node);
   link = new RedisLink(redis.url, () => {});
   await link.connect();
   server = new RendezvousServer({
@@ -60,10 +56,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   UdpClient.closeAll();
-  for (const node of nodes.values()) {
-    node.child.kill('SIGKILL');
-    await node.exited;
-  }
+  await killRelayNodes(nodes.values());
   await server?.close();
   await link?.close();
   redis?.stop();

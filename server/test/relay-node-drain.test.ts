@@ -3,19 +3,17 @@
  * elsewhere), keeps forwarding the pairs it holds until they go idle or the deadline passes, then
  * exits 0. A real node process and redis-server on loopback; grants signed as an instance signs them.
  */
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Watched } from '../../ci/harness/processes.ts';
+import type { Watched } from '../../ci/harness/processes.ts';
 import { UdpClient } from '../../ci/harness/udp-client.ts';
 import { listNodes } from '../src/cluster/node-registry.ts';
 import { RedisLink } from '../src/cluster/redis-link.ts';
 import { mintGrant, sideGrant } from '../src/cluster/relay-grant.ts';
-import { decodeKey, type Endpoint } from '../src/generated/protocol.ts';
+import { type Endpoint } from '../src/generated/protocol.ts';
 import { newToken } from '../src/sessions/tokens.ts';
+import { killRelayNodes, relayNodeRegistered, spawnRelayNode } from './support/relay-node-process.ts';
 import { startRedis, type TestRedis } from './support/redis-server.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const SECRET = 'relay secret of the drain test';
 const NODE_IP = '127.0.0.65';
 
@@ -36,20 +34,14 @@ afterAll(async () => {
 
 afterEach(async () => {
   UdpClient.closeAll();
-  for (const child of running.splice(0)) {
-    child.child.kill('SIGKILL');
-    await child.exited;
-  }
+  await killRelayNodes(running.splice(0));
 });
 
 /** A relay node draining for [drain], relays idle after [idle]; resolves with it and its key once registered. */
 async function startNode(drain: string, idle: string): Promise<{ node: Watched; key: string; relay: Endpoint }> {
-  const node = new Watched(spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--role', 'relay', '--bind', NODE_IP, '--public-ip', NODE_IP,
-    '--redis-url', redis.url, '--relay-secret', SECRET, '--drain-timeout', drain, '--relay-idle', idle, '--log-level', 'warn'],
-  { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }), 'relay node');
+  const node = spawnRelayNode(NODE_IP, redis.url, SECRET, ['--drain-timeout', drain, '--relay-idle', idle]);
   running.push(node);
-  const [, key] = await node.waitForLine(/node key: ([a-z]+).*Redis \(up\)/, 20_000);
-  return { node, key: key!, relay: decodeKey(key!)! };
+  return { node, ...(await relayNodeRegistered(node)) };
 }
 
 /** A pair on two loopback addresses, bound on [relay] with a grant for [nodeKey]. */

@@ -6,10 +6,8 @@
  * A pair whose sides ask two instances is moved to one node, each side answered by its own; an
  * instance started after the node died takes the node's key from the grant.
  */
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Watched } from '../../ci/harness/processes.ts';
+import type { Watched } from '../../ci/harness/processes.ts';
 import { UdpClient } from '../../ci/harness/udp-client.ts';
 import { GRANT_TTL_MS } from '../src/cluster/node-grants.ts';
 import { listNodes } from '../src/cluster/node-registry.ts';
@@ -20,9 +18,9 @@ import { decodeKey, encode, encodeKey, type Endpoint, type RelayGranted, type Re
 import { RendezvousServer } from '../src/rendezvous-server.ts';
 import { newToken } from '../src/sessions/tokens.ts';
 import { LOCAL_KEY } from './fixtures.ts';
+import { killRelayNodes, relayNodeRegistered, spawnRelayNode } from './support/relay-node-process.ts';
 import { startRedis, type TestRedis } from './support/redis-server.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const SECRET = 'relay secret shared by instance and nodes';
 const INSTANCE_IP = '127.0.0.190';
 /** A second instance, and one started only after a node died. */
@@ -64,21 +62,16 @@ async function startInstance(ip: string, live = nodes.size): Promise<{ server: R
 beforeAll(async () => {
   redis = await startRedis();
   for (const ip of NODE_IPS) {
-    const child = new Watched(spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--role', 'relay', '--redis-url', redis.url,
-      '--relay-secret', SECRET, '--bind', ip, '--public-ip', ip, '--port', '0', '--log-level', 'warn'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }), `node ${ip}`);
-    nodes.set(ip, child);
+    nodes.set(ip, spawnRelayNode(ip, redis.url, SECRET));
   }
-  for (const node of nodes.values()) await node.waitForLine(/relay node on .*node key: [a-z]+.*Redis \(up\)/, 20_000);
+  for (const node of nodes.values()) await relayNodeRegistered(node);
   ({ link, endpoint: instance } = await startInstance(INSTANCE_IP));
   other = (await startInstance(OTHER_IP)).endpoint;
 }, 40_000);
 
 afterAll(async () => {
   UdpClient.closeAll();
-  for (const node of nodes.values()) {
-    node.child.kill('SIGKILL');
-    await node.exited;
-  }
+  await killRelayNodes(nodes.values());
   for (const started of running) {
     await started.server.close();
     await started.link.close();
