@@ -4,7 +4,7 @@ extends RefCounted
 ## player, a welcome or a refusal to one, letting a connection go (once its refusal is delivered,
 ## or at once without a word), and each connection's address and round trip.
 
-const HolePunchGamePeer := preload("hole_punch_game_peer.gd")
+const HolePunchEnetPatience := preload("hole_punch_enet_patience.gd")
 const HolePunchProtocol := preload("../generated/protocol.gd")
 
 var _node: Node
@@ -39,8 +39,8 @@ func authenticating(id: int) -> void:
 	var remote := _game.get_peer(id)
 	if remote == null:
 		return
-	HolePunchGamePeer.make_patient(remote)
-	HolePunchGamePeer.unthrottle(remote)
+	HolePunchEnetPatience.make_patient(remote)
+	HolePunchEnetPatience.unthrottle(remote)
 	for other: ENetPacketPeer in _game.get_host().get_peers():
 		if other != remote and other.get_remote_address() == remote.get_remote_address() and other.get_remote_port() == remote.get_remote_port():
 			other.reset()
