@@ -14,11 +14,8 @@ extends "hole_punch_roster.gd"
 ## [method HolePunch.refuse_player] it in either handler, before it is let in. A refused player is
 ## told the reason and disconnected, and its key stays refused. A new connection from where a
 ## player's connection already is means the player started afresh: the old one is dropped at once,
-## without a word. A player whose connection closes leaves ([code]left[/code]) at once, unless a
-## fresh attempt of its own is being let in (the old connection's end often arrives with it): then
-## it stays while its attempts go on, however long each takes through loss, and leaves once none
-## went on for twice [member HolePunch.game_retry_interval]; one let in afresh on another path takes
-## that path. Every change of the list goes to every client, and so do the players' round trips
+## without a word. A player whose connection closes leaves ([code]left[/code]), at once or once its
+## attempts afresh stopped; one let in afresh on another path takes that path. Every change of the list goes to every client, and so do the players' round trips
 ## (ENet's, on the host's connection to each) when one of them moved. What happens to players it
 ## emits; the node passes it on.
 ##
