@@ -7,6 +7,7 @@ extends RefCounted
 ## remembered (the oldest that is not a player is forgotten first), and so is the key in the game
 ## of a rejoining player's new connection.
 
+const HolePunchGameGate := preload("hole_punch_game_gate.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
 const HolePunchRoster := preload("hole_punch_roster.gd")
 
@@ -21,6 +22,8 @@ var _late := {}
 var _secrets := {}
 ## A rejoining player's new key (its new connection's) -> its key in the game.
 var _renamed := {}
+## The game's port in front of ENet, if any: ENet sees each player at one of its loopback legs.
+var _gate: HolePunchGameGate
 
 
 ## Remembers at most [param cap] late joiners and renamed keys.
@@ -68,6 +71,24 @@ func has(ip: String, port: int) -> bool:
 ## [key, path] of the player expected at [param ip]:[param port], or empty.
 func at(ip: String, port: int) -> Array:
 	return _endpoints.get(HolePunchRoster.address(ip, port), [])
+
+
+## ENet sees the players through [param gate], at its legs.
+func behind(gate: HolePunchGameGate) -> void:
+	_gate = gate
+
+
+## [key, path] of the player whose ENet connection ENet sees at [param enet_at] ([ip, port];
+## empty: none), or empty.
+func connected_as(enet_at: Array) -> Array:
+	if enet_at.is_empty():
+		return []
+	var ip: String = enet_at[0]
+	var port: int = enet_at[1]
+	var at_address := [ip, port] if _gate == null else _gate.remote_of(ip, port)
+	ip = at_address[0]
+	port = at_address[1]
+	return at(ip, port)
 
 
 ## The pair secret of the player [param key], or "".

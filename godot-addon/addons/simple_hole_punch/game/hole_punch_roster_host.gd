@@ -70,8 +70,6 @@ var _data_share: HolePunchHostDataShare
 var _list: HolePunchHostPlayerList
 ## The late joiner whose payload the game is reading: refused there, it never joined.
 var _unannounced := ""
-## The game's port in front of ENet, if any: ENet sees each player at one of its loopback legs.
-var _gate: HolePunchGameGate
 
 
 ## Admits the peers of [param game] on [param node]'s [SceneMultiplayer], the players punched
@@ -132,7 +130,7 @@ func tick(now: float, game_timeout: float) -> void:
 ## Lets only the addresses a player was punched at through [param gate] to ENet, and names each
 ## ENet peer by the address behind its leg.
 func behind(gate: HolePunchGameGate) -> void:
-	_gate = gate
+	_expected.behind(gate)
 	gate.admit(expects, _on_afresh)
 
 
@@ -219,16 +217,7 @@ func _peer_id_of(key: String) -> int:
 
 ## [key, path] of the player ENet peer [param id] connected as, or empty.
 func _found(id: int) -> Array:
-	var at := _enet.address_of(id)
-	if at.is_empty():
-		return []
-	var ip: String = at[0]
-	var port: int = at[1]
-	if _gate != null:
-		at = _gate.remote_of(ip, port)
-		ip = at[0]
-		port = at[1]
-	return _expected.at(ip, port)
+	return _expected.connected_as(_enet.address_of(id))
 
 
 ## The player at [param ip]:[param port] starts afresh: the end of its connection before, which
