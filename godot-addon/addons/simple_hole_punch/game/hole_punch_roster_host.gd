@@ -26,8 +26,9 @@ extends "hole_punch_roster.gd"
 ## This decides and tells; its parts keep the rest: where players are expected
 ## ([code]hole_punch_host_expected.gd[/code]), whether a late joiner is let in
 ## ([code]hole_punch_host_admission.gd[/code]), the attempts being let in and when a closed
-## connection's player has gone ([code]hole_punch_host_attempts.gd[/code]), the places kept for
-## rejoins ([code]hole_punch_host_rejoins.gd[/code]), the member data shared
+## connection's player has gone ([code]hole_punch_host_attempts.gd[/code]), how players leave
+## ([code]hole_punch_host_departures.gd[/code]), the places kept for rejoins
+## ([code]hole_punch_host_rejoins.gd[/code]), the member data shared
 ## ([code]hole_punch_host_data_share.gd[/code]), the list ([code]hole_punch_host_player_list.gd[/code])
 ## and the ENet connections themselves ([code]hole_punch_host_enet.gd[/code]).
 
@@ -48,6 +49,7 @@ const HolePunchGameGate := preload("hole_punch_game_gate.gd")
 const HolePunchHostAdmission := preload("hole_punch_host_admission.gd")
 const HolePunchHostAttempts := preload("hole_punch_host_attempts.gd")
 const HolePunchHostDataShare := preload("hole_punch_host_data_share.gd")
+const HolePunchHostDepartures := preload("hole_punch_host_departures.gd")
 const HolePunchHostEnet := preload("hole_punch_host_enet.gd")
 const HolePunchHostExpected := preload("hole_punch_host_expected.gd")
 const HolePunchHostPlayerList := preload("hole_punch_host_player_list.gd")
@@ -68,6 +70,7 @@ var _attempts: HolePunchHostAttempts
 var _rejoins: HolePunchHostRejoins
 var _data_share: HolePunchHostDataShare
 var _list: HolePunchHostPlayerList
+var _departures: HolePunchHostDepartures
 ## The late joiner whose payload the game is reading: refused there, it never joined.
 var _unannounced := ""
 
@@ -82,12 +85,14 @@ func _init(node: Node, game: ENetMultiplayerPeer, peers: Array[HolePunchPeer], s
 	_expected = HolePunchHostExpected.new(_MEMORY * settings.max_peers)
 	_admission = HolePunchHostAdmission.new(settings, _MEMORY * settings.max_peers)
 	_attempts = HolePunchHostAttempts.new(game, settings, clock, _is_player)
-	_attempts.gone.connect(_on_gone)
 	_rejoins = HolePunchHostRejoins.new(settings, clock)
 	_rejoins.expired.connect(_on_expired)
 	_data_share = HolePunchHostDataShare.new(members, _peer_id_of, _enet)
 	_data_share.changed.connect(func(key: String, data: Dictionary) -> void: player_data_changed.emit(key, data))
 	_list = HolePunchHostPlayerList.new(_enet)
+	_departures = HolePunchHostDepartures.new(_players, _enet, _list, _data_share, _attempts, _rejoins)
+	_departures.left.connect(func(key: String, alias: String, reason: String) -> void: player_left.emit(key, alias, reason))
+	_attempts.gone.connect(_departures.gone)
 	for punched in peers:
 		if punched.path != "":
 			var path := punched.shown_path()
@@ -124,7 +129,7 @@ func tick(now: float, game_timeout: float) -> void:
 	super(now, game_timeout)
 	_data_share.tick(now)
 	if _list.moved(_players, now):
-		_broadcast()
+		_departures.broadcast()
 
 
 ## Lets only the addresses a player was punched at through [param gate] to ENet, and names each
@@ -154,12 +159,11 @@ func refuse(key: String, reason: String) -> bool:
 		var kept_as := _rejoins.take(key)
 		_rejoins.forget(key)
 		_admission.remember(key, reason)
-		_left(key, kept_as, "removed", false)
+		_departures.tell(key, kept_as, "removed", false)
 		return true
 	if not _players.has(key):
 		return false
-	var player := _remove(key)
-	_rejoins.forget(key)
+	var player := _departures.remove(key)
 	_admission.remember(key, reason)
 	for id in _attempts.unwelcomed(key):
 		_turn_away(id, reason) # A welcomed one is turned away once in: see _on_admitted.
@@ -167,7 +171,7 @@ func refuse(key: String, reason: String) -> bool:
 	if in_game > 0:
 		_enet.kick(in_game, reason)
 	var alias: String = player.alias
-	_left(key, alias, "removed", true, key != _unannounced) # Unannounced: it never joined.
+	_departures.tell(key, alias, "removed", true, key != _unannounced) # Unannounced: it never joined.
 	return true
 
 
@@ -329,7 +333,7 @@ func _on_admitted(id: int) -> void:
 		player["path"] = path
 		player_path.emit(key, path)
 	beat_to(id) # Its side may let us in seconds later through loss: it beats from then on.
-	_broadcast()
+	_departures.broadcast()
 	_data_share.send_to(id, _own_data)
 
 
@@ -361,55 +365,20 @@ func _silent(id: int) -> void:
 	_on_closed(id)
 
 
-## The player [param key] went silent: its place is kept for [member HolePunch.rejoin_grace], its
-## connection reset without a word (the player rejoins with a new one).
+## The player [param key] went silent: dropped, with its place kept.
 func _drop(key: String) -> void:
 	var id: int = _players[key].peer_id
 	_heard.erase(id)
-	_enet.reset(id)
-	var alias: String = _remove(key).alias # Its member data too: its node shares it again once back.
-	_rejoins.keep(key, alias)
-	_left(key, alias, "dropped")
-
-
-## The player [param key], whose connection closed, has gone.
-func _on_gone(key: String) -> void:
-	var alias: String = _remove(key).alias
-	_rejoins.forget(key)
-	_left(key, alias, "left")
+	_departures.drop(key, id)
 
 
 ## The grace of the dropped player [param key] ended: it has left.
 func _on_expired(key: String, alias: String) -> void:
 	if is_instance_valid(_node):
-		_left(key, alias, "left", false) # It left the list when dropped.
+		_departures.tell(key, alias, "left", false) # It left the list when dropped.
 
 
 ## Tells a peer still authenticating that it is refused for [param reason], and lets it go.
 func _turn_away(id: int, reason: String) -> void:
 	_attempts.turn_away(id)
 	_enet.turn_away(id, reason)
-
-
-## Sends the player list to every client.
-func _broadcast() -> void:
-	_enet.send_all(_list.message(_players))
-
-
-## Takes the player [param key] off the list, with what it shared and its attempts; returns it.
-func _remove(key: String) -> Dictionary:
-	var player: Dictionary = _players[key]
-	_players.erase(key)
-	_data_share.forget(key)
-	_attempts.forget(key)
-	return player
-
-
-## Tells that the player [param key] ([param alias]) left for [param reason] (the game only if
-## [param announce]), and sends the list again if [param listed] (it was in it until now).
-func _left(key: String, alias: String, reason: String, listed := true, announce := true) -> void:
-	if announce:
-		player_left.emit(key, alias, reason)
-	_enet.send_all(HolePunchProtocol.encode_game_left(key, reason))
-	if listed:
-		_broadcast()
