@@ -75,7 +75,7 @@ func start_afresh(kim: HolePunch) -> void:
 		_held.clear() # Said to an attempt that ended.
 		api.auth_callback = func(id: int, data: PackedByteArray) -> void: _held.append([own, id, data]))
 	# ENet seeds a connection's ID from the second: an attempt in the same one would reuse it.
-	await wait_until(func() -> bool: return int(Time.get_unix_time_from_system()) != kim._session._game._host_second, 2.0)
+	await wait_until(func() -> bool: return int(Time.get_unix_time_from_system()) != kim._session._game._attempts._host_second, 2.0)
 	connect_through_link(kim)
 
 

@@ -4,25 +4,19 @@ extends RefCounted
 ## On [method start_server] ([signal HolePunch.start_server]) it creates the [ENetMultiplayerPeer] server behind a
 ## [code]hole_punch_game_gate.gd[/code] on the punched port; on [method start_client] it
 ## connects the client, directly or to the relay, exactly where the handover said, from loopback
-## behind a [code]hole_punch_client_link.gd[/code] on the punched port. Each attempt is
-## set on the node's [MultiplayerAPI]. A lossy path can leave a client connected in ENet's eyes
-## while the host, whose answer was lost, gives up on it, and ENet's doubling resend timer can hold
-## a reliable packet up for many seconds; so a client counts as connected only once the host
-## welcomed it through [SceneMultiplayer]'s authentication with its list of players
-## ([code]hole_punch_roster.gd[/code]) and the client's [SceneMultiplayer] admitted the host, before
-## any packet of the host's game. A fresh attempt starts every [member retry_interval] seconds until
-## the welcome, and at once when one fails; a client that connected in ENet's eyes but was not
-## welcomed within [member retry_interval] starts afresh too. ENet keeps its patience
-## ([constant ENET_TIMEOUT]) on every connection, the running game's too: a lossy path may hold a
-## reliable packet up for many seconds; a silent peer in a running game is noticed by the roster's
-## heartbeats ([code]hole_punch_roster.gd[/code]) within [member HolePunch.game_timeout]. Both sides
-## must let the node manage ENet. [signal connected] hands the game the connected peer;
+## behind a [code]hole_punch_client_link.gd[/code] on the punched port, afresh until the host lets
+## it in ([code]hole_punch_client_attempts.gd[/code]). ENet keeps its patience
+## ([code]hole_punch_enet_patience.gd[/code]) on every connection, the running game's too: a lossy
+## path may hold a reliable packet up for many seconds; a silent peer in a running game is noticed
+## by the roster's heartbeats ([code]hole_punch_roster.gd[/code]) within
+## [member HolePunch.game_timeout]. Both sides must let the node manage ENet. [signal connected] hands the game the connected peer;
 ## [signal failed] says why not, and [signal refused] that the host's game turned this player away.
 ## It acts only when the node's [member HolePunch.manage_game_peer] is on, and reads the node's
 ## settings from the copy the node keeps current. Its [member roster] knows the players in the
 ## game: their keys, aliases, ENet peer ids and paths, and emits what happens to them, which this
 ## passes on.
 
+const HolePunchClientAttempts := preload("hole_punch_client_attempts.gd")
 const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchClientLink := preload("hole_punch_client_link.gd")
 const HolePunchGameGate := preload("hole_punch_game_gate.gd")
@@ -38,7 +32,7 @@ const HolePunchTrace := preload("../session/hole_punch_trace.gd")
 signal connected(peer: MultiplayerPeer)
 ## No connected peer: [param error] is ENet's error ([constant ERR_CANT_CREATE] when the port
 ## cannot be bound), or [constant ERR_TIMEOUT] when the host was not heard within
-## [member connect_timeout].
+## [member HolePunch.game_connect_timeout].
 signal failed(error: Error)
 ## Client: the host's game refused this player, for [param reason]; the peer is closed.
 signal refused(reason: String)
@@ -63,19 +57,6 @@ signal player_path(key: String, path: String)
 ## The member data of the player [param key] is now [param data] ([method set_member_data]).
 signal player_data_changed(key: String, data: Dictionary)
 
-## ENet's timeout for each game connection ([method ENetPacketPeer.set_timeout]): ENet's own
-## (32, 5000, 30000) drops a peer after about five unanswered resends, which a path that loses a
-## third of its packets each way reaches in a few sessions in a hundred; this keeps resending for
-## 30 s, as long as ENet's own longest wait.
-const ENET_TIMEOUT: Array[int] = [32, 30000, 30000]
-## ENet's throttle settings for a game connection (interval ms, acceleration, deceleration):
-## ENet's defaults but for a deceleration of 0, so the throttle stays at its full scale.
-const UNTHROTTLED: Array[int] = [5000, 2, 0]
-
-## Seconds between fresh connect attempts until the host is heard.
-var retry_interval := 2.0
-## Seconds a client keeps trying before [signal failed] with [constant ERR_TIMEOUT].
-var connect_timeout := 30.0
 ## Most clients the game server accepts.
 var max_clients := 32
 ## The peer being connected, or the connected one (null before the handover).
@@ -102,11 +83,8 @@ var _own_data := {}
 var _settings: HolePunchSettings
 ## The players punched before the handover.
 var _punched: Array[HolePunchPeer] = []
-var _target := []
-var _attempt := 0
-var _deadline := 0.0
-## The second (Unix time) the last client host was made in.
-var _host_second := -1
+## Client: the attempts to connect until the host lets us in.
+var _attempts: HolePunchClientAttempts
 ## When a game that runs on after [method stop] beats next.
 var _next_beat := 0.0
 ## Client rejoining after a drop: [signal dropped]'s [param rejoin], which the next
@@ -122,6 +100,10 @@ func _init(node: Node, clock: HolePunchClock, settings: Callable, own: Callable)
 	_settings_now = settings
 	_own_now = own
 	roster = HolePunchRoster.new(node)
+	_attempts = HolePunchClientAttempts.new(node, clock)
+	_attempts.attempting.connect(_on_attempting)
+	_attempts.let_in.connect(func() -> void: connected.emit(peer))
+	_attempts.gave_up.connect(_give_up)
 
 
 ## Takes the punched [param peers] (peers of [code]hole_punch_peer.gd[/code]) at the handover: the
@@ -174,7 +156,7 @@ func peer_id(key: String) -> int:
 ## authentication back (a new session begins). A host's game runs on for the players in it, and
 ## lets nobody new in; the node keeps its heartbeats going ([method tick]).
 func stop() -> void:
-	_stop_trying()
+	_attempts.stop()
 	if gate != null:
 		gate.admit(Callable()) # The game runs on for those in it; nobody new comes in.
 	_set_roster(HolePunchRoster.new(_node))
@@ -213,18 +195,12 @@ func tick(now: float) -> void:
 			api.send_bytes(HolePunchRoster.BEAT.to_ascii_buffer(), id, MultiplayerPeer.TRANSFER_MODE_UNRELIABLE)
 
 
-func _stop_trying() -> void:
-	_attempt += 1
-	_listen(false)
-	_target = []
-
-
 ## Host: the handover freed [param port] (see [signal HolePunch.start_server]).
 func start_server(port: int) -> void:
 	_settings = _settings_now.call()
 	if not _managed():
 		return
-	_stop_trying()
+	_attempts.stop()
 	if gate != null:
 		gate.close()
 	peer = ENetMultiplayerPeer.new()
@@ -263,7 +239,7 @@ func start_client(ip: String, port: int, local_port: int) -> void:
 	_settings = _settings_now.call()
 	if not _managed():
 		return
-	_stop_trying()
+	_attempts.stop()
 	var host: HolePunchPeer = null if _punched.is_empty() else _punched[0] # A client's only punched peer is the host.
 	var own: Array = _own_now.call()
 	var client := HolePunchRosterClient.new(_node, host, _settings, _clock, own)
@@ -272,8 +248,6 @@ func start_client(ip: String, port: int, local_port: int) -> void:
 	client.player_path.connect(player_path.emit)
 	client.player_data_changed.connect(player_data_changed.emit)
 	client.refused.connect(_on_refused)
-	client.welcomed.connect(_on_welcomed)
-	client.let_in.connect(_on_let_in)
 	client.host_left.connect(func(key: String, alias: String) -> void: _host_left.call_deferred(client, key, alias))
 	client.dropped.connect(func() -> void: _dropped.call_deferred(client))
 	if not rejoin.is_empty():
@@ -292,58 +266,18 @@ func start_client(ip: String, port: int, local_port: int) -> void:
 		link = null
 		_give_up(ERR_CANT_CREATE)
 		return
-	_target = [ip, port, local_port]
 	rebinds.clear()
 	client.holding = func(_id: int) -> bool: return rebinds.busy_through([])
 	if host != null and [host.relay.ip, host.relay.port] == [ip, port]:
 		rebinds.watch_link(link, [ip, port, host.relay.key, host.relay.node_grant])
-	retry_interval = _settings.game_retry_interval
-	connect_timeout = _settings.game_connect_timeout
-	_deadline = _clock.now() + connect_timeout
-	_listen(true)
-	_try()
+	_attempts.start(ip, port, local_port, link, client, _settings.game_retry_interval, _settings.game_connect_timeout)
 
 
-## Starts a fresh attempt, dropping the one before.
-func _try() -> void:
-	if _target.is_empty() or not is_instance_valid(_node):
-		return
-	if _clock.now() >= _deadline:
-		_give_up(ERR_TIMEOUT)
-		return
-	# ENet seeds a connection's ID from its host object's address and the current second: a host
-	# made in the second the last one was, reuses its ID, the server takes its CONNECT for a resend
-	# of the last one, and the client joins under the abandoned attempt's peer id.
-	var now := Time.get_unix_time_from_system()
-	if int(now) == _host_second:
-		_try_in(ceilf(now) + 0.02 - now)
-		return
+## A fresh attempt's [param fresh] peer replaces the one before.
+func _on_attempting(fresh: ENetMultiplayerPeer) -> void:
 	if peer != null:
 		peer.close()
-	peer = ENetMultiplayerPeer.new()
-	var ip: String = _target[0]
-	var port: int = _target[1]
-	var local_port: int = _target[2]
-	var err := link.connect_client(peer)
-	if err != OK:
-		_give_up(err)
-		return
-	_host_second = int(Time.get_unix_time_from_system())
-	HolePunchTrace.note("client: ENet attempt to %s:%d from port %d" % [ip, port, local_port])
-	make_patient(peer.get_peer(1))
-	(roster as HolePunchRosterClient).join()
-	_node.multiplayer.multiplayer_peer = peer
-	_try_in(retry_interval)
-
-
-## Starts a fresh attempt in [param seconds] unless something newer happens first (another
-## attempt, the host letting us in, a stop), each of which moves [member _attempt] on.
-func _try_in(seconds: float) -> void:
-	_attempt += 1
-	var attempt := _attempt
-	_clock.after(seconds, func() -> void:
-		if attempt == _attempt:
-			_try())
+	peer = fresh
 
 
 ## The game's poll, again, right after the tree's (the gate and the link call it on a process frame
@@ -353,27 +287,18 @@ func _poll_game() -> void:
 		_node.multiplayer.poll()
 
 
-## Gives [param connection] the [constant ENET_TIMEOUT] (host and client alike).
-static func make_patient(connection: ENetPacketPeer) -> void:
-	connection.set_timeout(ENET_TIMEOUT[0], ENET_TIMEOUT[1], ENET_TIMEOUT[2])
-
-
-## Keeps ENet from throttling the unreliable packets of [param connection], once connected (ENet
-## tells the other side too): it drops them before sending whenever round trips grow, which
-## through loss and jitter can silence the node's unreliable heartbeats for longer than
-## [member HolePunch.game_timeout] on a live connection.
-static func unthrottle(connection: ENetPacketPeer) -> void:
-	if connection != null and connection.get_state() == ENetPacketPeer.STATE_CONNECTED:
-		connection.throttle_configure(UNTHROTTLED[0], UNTHROTTLED[1], UNTHROTTLED[2])
-
-
 func _give_up(err: Error) -> void:
-	_stop_trying()
+	_end_client()
+	failed.emit(err)
+
+
+## Client: stops trying and closes the game's peer and link.
+func _end_client() -> void:
+	_attempts.stop()
 	if peer != null:
 		peer.close()
 	peer = null
 	_close_link()
-	failed.emit(err)
 
 
 ## Closes the client's [member link], if any (what ENet said last still goes out).
@@ -381,46 +306,6 @@ func _close_link() -> void:
 	if link != null:
 		link.close()
 	link = null
-
-
-## Connected in ENet's eyes: the host must let us in within [member retry_interval].
-func _on_authenticating(id: int) -> void:
-	if _target.is_empty() or id != 1:
-		return
-	HolePunchTrace.note("client: ENet connected, authenticating")
-	unthrottle(peer.get_peer(1))
-	_try_in(retry_interval)
-
-
-## Without [SceneMultiplayer]: connected in ENet's eyes is all there is.
-func _on_connected_to_server() -> void:
-	if not _target.is_empty():
-		(roster as HolePunchRosterClient).connected()
-		_on_let_in()
-
-
-## The host welcomed us: ENet's reliable resends bring the rest, so no fresh attempt (which would
-## close a connection the host may have let in already).
-func _on_welcomed() -> void:
-	HolePunchTrace.note("client: welcomed, our side complete")
-	_attempt += 1
-
-
-## The host let us in and counts us.
-func _on_let_in() -> void:
-	if _target.is_empty():
-		return
-	HolePunchTrace.note("client: let in")
-	if link != null:
-		link.let_in()
-	_stop_trying()
-	connected.emit(peer)
-
-
-func _on_connection_failed() -> void:
-	HolePunchTrace.note("client: attempt failed or server disconnected")
-	if not _target.is_empty():
-		_try.call_deferred() # Often a late answer to an abandoned attempt: try again at once.
 
 
 ## Out of [SceneMultiplayer]'s poll: the host of [param client] left, unless the game ended since.
@@ -443,11 +328,7 @@ func _dropped(client: HolePunchRoster) -> void:
 
 
 func _on_refused(reason: String) -> void:
-	_stop_trying()
-	if peer != null:
-		peer.close()
-	peer = null
-	_close_link()
+	_end_client()
 	roster.release()
 	refused.emit(reason)
 
@@ -466,21 +347,4 @@ func set_member_data(data: Dictionary) -> void:
 
 func _managed() -> bool:
 	return _settings.manage_game_peer
-
-
-func _listen(on: bool) -> void:
-	var api := _node.multiplayer
-	# A connection that drops before the host let us in is an attempt that failed.
-	var pairs := [[api.connection_failed, _on_connection_failed], [api.server_disconnected, _on_connection_failed]]
-	if api is SceneMultiplayer:
-		pairs.append([(api as SceneMultiplayer).peer_authenticating, _on_authenticating])
-	else:
-		pairs.append([api.connected_to_server, _on_connected_to_server])
-	for pair: Array in pairs:
-		var sig: Signal = pair[0]
-		var callback: Callable = pair[1]
-		if on and not sig.is_connected(callback):
-			sig.connect(callback)
-		elif not on and sig.is_connected(callback):
-			sig.disconnect(callback)
 

@@ -129,7 +129,7 @@ func tick(now: float, game_timeout: float) -> void:
 ## Peer [param id] was let in: heartbeats go to it, and its clock starts with the first of its own.
 ## Through heavy loss its side may let it in seconds after ours (ENet's doubling resends), and a
 ## peer that never beat is ENet's to notice ([code]ENET_TIMEOUT[/code] in
-## [code]hole_punch_game_peer.gd[/code]).
+## [code]hole_punch_enet_patience.gd[/code]).
 func beat_to(id: int) -> void:
 	if not _heard.has(id):
 		_heard[id] = -1.0

@@ -15,6 +15,7 @@ extends "hole_punch_roster.gd"
 ## ([method rejoin_as]), and carries the players it knew ([method carry]) so that only changes are
 ## emitted.
 
+const HolePunchClientList := preload("hole_punch_client_list.gd")
 const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchPassword := preload("../players/hole_punch_password.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
@@ -294,22 +295,15 @@ func _take_refusal(message: HolePunchProtocol.Message) -> void:
 		dropped_messages += 1
 
 
-## Takes the host's list: the other players as they now stand; false when it is malformed.
+## Takes the host's list ([code]hole_punch_client_list.gd[/code]): the other players as they now
+## stand; false when it is malformed.
 func _take_roster(roster: HolePunchProtocol.GameRoster) -> bool:
-	if roster.key.size() > _settings.max_peers:
+	var own_id := _api().get_unique_id() if _api() != null else 0
+	var read: Variant = HolePunchClientList.read(roster, _host_key, _own_key, own_id, _settings.max_peers)
+	if read == null:
 		dropped_messages += 1
 		return false
-	var fresh := {}
-	for i in roster.key.size():
-		var key := roster.key[i]
-		var alias := roster.alias[i]
-		var id := roster.peer_id[i].to_int()
-		var rtt := roster.rtt[i].to_int()
-		if fresh.has(key) or not (alias == "" or is_alias(alias)):
-			dropped_messages += 1
-			return false
-		if key != _host_key and key != _own_key and (id == 0 or id != _api().get_unique_id()):
-			fresh[key] = {"alias": HolePunchAlias.decode(alias), "path": roster.path[i], "peer_id": id, "rtt": rtt if rtt > 0 else -1}
+	var fresh: Dictionary = read
 	for key: String in _players.keys():
 		if not fresh.has(key):
 			var alias: String = _players[key].alias

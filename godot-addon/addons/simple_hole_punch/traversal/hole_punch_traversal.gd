@@ -3,7 +3,7 @@ extends RefCounted
 ## NAT diagnosis beside the first request (so that the server can tell our peers our NAT type and
 ## IPv6 address), the plan towards each peer the server introduces
 ## ([code]hole_punch_plan.gd[/code]), birthday probing ([code]hole_punch_probe.gd[/code]) and the
-## IPv6 path.
+## IPv6 path; the requests that carry the diagnosis wait for it ([code]hole_punch_nat_report.gd[/code]).
 ##
 ## The easy side probes every peer that needs it at once (a host introduced to several clients
 ## behind port-randomising NATs), but all its probing datagrams share one pace,
@@ -27,6 +27,7 @@ signal socket_won(socket: PacketPeerUDP, to: Array)
 signal received(packet: PackedByteArray, ip: String, port: int)
 
 const HolePunchIpv6 := preload("hole_punch_ipv6.gd")
+const HolePunchNatReport := preload("hole_punch_nat_report.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
 const HolePunchPlan := preload("hole_punch_plan.gd")
 const HolePunchProbe := preload("hole_punch_probe.gd")
@@ -45,7 +46,6 @@ var ip6 := ""
 ## The ports the easy side probes: a router's whole range (tests narrow it to their own sockets).
 var probe_ports := Vector2i(1024, 65535)
 var _settings: HolePunchSettings
-var _server: HolePunchServerLink
 ## Sends a datagram from the punching socket: [code]send.call(packet, ip, port)[/code].
 var _send := Callable()
 ## The punch packet for a peer's secret: [code]punch_packet.call(secret) -> PackedByteArray[/code].
@@ -54,14 +54,15 @@ var _punch_packet := Callable()
 var _peers: Array[HolePunchPeer] = []
 var _we_host := false
 var _server_key := ""
-var _pending := Callable()
-## A host's request that went before the diagnosis finished: sent again with the report then.
-var _late := Callable()
-## The request in [member _pending] went already, fetching the cookie: the report completes it.
-var _fetching := false
+## The requests that carry the diagnosis to the server.
+var _report := HolePunchNatReport.new(nat)
 ## The NAT type the server was last told (what our peers learn of us), [constant HolePunchNat.UNKNOWN]
 ## before: plans are decided from it, so that both sides of a pair decide from the same facts.
-var told := HolePunchNat.NatType.UNKNOWN
+var told: HolePunchNat.NatType:
+	get:
+		return _report.told
+	set(value):
+		_report.told = value
 ## Birthday probing from the hard side, towards the one peer that may need it (the host of a
 ## client, or the one stranger of a random session), and that peer.
 var _hard := HolePunchProbe.new()
@@ -81,7 +82,7 @@ var _tokens_at := 0.0
 ## A session starts with [param server]: requests go there, probes through [param send], each
 ## carrying [param punch_packet]'s packet.
 func open(server: HolePunchServerLink, send: Callable, punch_packet: Callable) -> void:
-	_server = server
+	_report.open(server)
 	_send = send
 	_punch_packet = punch_packet
 
@@ -95,6 +96,7 @@ func diagnose(server_key: String, settings: HolePunchSettings, now: float) -> vo
 	ip6 = HolePunchIpv6.find_global() if _settings.use_ipv6 else ""
 	if ip6 != "" and not _settings.ipv6_without_enet and not HolePunchIpv6.enet_supports_ipv6():
 		ip6 = "" # The game could not connect over it.
+	_report.diagnosing(_settings, ip6)
 	if not _settings.nat_diagnosis or _settings.original_server:
 		nat.done = true
 		return
@@ -106,35 +108,15 @@ func diagnose(server_key: String, settings: HolePunchSettings, now: float) -> vo
 		nat.poll(now) # The first probes leave now, not a frame later.
 
 
-## Sends the request [param make] builds once the diagnosis (and the proof of our IPv6 address)
-## is done, at once when it is: [param make] takes the extension fields
-## [code][nat, ip6_prefix, ip6_host, ip6_proof, cookie][/code] (see
-## [code]HolePunchServerLink.request()[/code]). Neither waits for the diagnosis: a host's HS
-## ([param at_once]) goes now and again with the report when the diagnosis finishes (the server
-## takes a resent HS's report, with the host's nonce, and a host needs its type only once a joiner
-## comes). A join or random request goes now too, but only fetches the server's cookie: the resend
-## with the cookie, the one the server acts on and introduces with, waits for the report.
+## Sends the request [param make] builds once the diagnosis is done, at once when it is; a
+## host's HS is [param at_once] ([code]hole_punch_nat_report.gd[/code]).
 func request(make: Callable, now: float, at_once := false) -> void:
-	told = HolePunchNat.NatType.UNKNOWN
-	_pending = make
-	_fetching = false
-	_send_pending(now)
-	if not _pending.is_valid():
-		return
-	if at_once:
-		_pending = Callable()
-		_late = make
-	elif not _server.nonce.is_empty():
-		_fetching = true
-		_server.hold_cookie()
-	else:
-		return # An original server: no cookie to fetch, the request waits.
-	_server.request(make, ["", "", "", ""], now)
+	_report.request(make, now, at_once)
 
 
 ## Whether a request waits for the diagnosis before anything is sent.
 func waiting() -> bool:
-	return _pending.is_valid() and not _fetching
+	return _report.waiting()
 
 
 ## The ENet-free part of a frame at [param now], with the session's [param peers] ([param we_host]
@@ -144,8 +126,7 @@ func tick(now: float, peers: Array[HolePunchPeer], we_host: bool) -> void:
 	_we_host = we_host
 	if nat.poll(now):
 		diagnosed.emit(nat.nat_type)
-	_send_pending(now)
-	_send_late(now)
+	_report.tick(now)
 	if _kept_peer != null and not _peers.has(_kept_peer):
 		_kept_peer = null # Gone before the handover: the game gets the registered socket's port again.
 		socket_won.emit(null, [])
@@ -231,10 +212,7 @@ func stop() -> void:
 	_kept_peer = null
 	_easy.clear()
 	_probed_peers = 0
-	_pending = Callable()
-	_late = Callable()
-	_fetching = false
-	told = HolePunchNat.NatType.UNKNOWN
+	_report.stop()
 
 
 ## The hard side's probe got through to [param peer]: its socket is the one for that peer, and
@@ -284,58 +262,3 @@ func _configured(probe: HolePunchProbe) -> HolePunchProbe:
 	probe.budget = _settings.probe_budget
 	probe.port_range = probe_ports
 	return probe
-
-
-func _send_pending(now: float) -> void:
-	if not _pending.is_valid() or not _reported(now):
-		return
-	var make := _pending
-	_pending = Callable()
-	if _fetching:
-		_server.report(_report())
-	else:
-		_server.request(make, _report(), now)
-	_fetching = false
-	told = nat.nat_type
-
-
-## A host's HS that went before the diagnosis: again with the report once there is one. Its
-## copies survive loss: a host past HR resends no HS.
-func _send_late(now: float) -> void:
-	if not _late.is_valid() or not _reported(now):
-		return
-	var make := _late
-	_late = Callable()
-	var fields := _report()
-	if fields[0] == "":
-		return # Nothing to tell.
-	_server.request(make, fields, now)
-	var packet: PackedByteArray = make.call(fields + [""])
-	for copy in 2:
-		_server.send(packet)
-	told = nat.nat_type
-
-
-## Whether the diagnosis (and the proof of our IPv6 address) is done at [param now].
-func _reported(now: float) -> bool:
-	# The proof goes beside the diagnosis, as soon as NA named the server's IPv6 address.
-	var proving := _proves_ip6() and _server.proving_ip6(nat.server_ip6, now)
-	return nat.done and not proving
-
-
-## The request's extension fields [code][nat, ip6_prefix, ip6_host, ip6_proof][/code]; all empty
-## when there is nothing to tell (unknown, no IPv6): the request as before, without the extension.
-func _report() -> Array:
-	var claim := _server.ip6_claim()
-	var word := "" if nat.nat_type == HolePunchNat.NatType.UNKNOWN and claim[0] == "" else HolePunchNat.word(nat.nat_type)
-	return [word, claim[0], claim[1], claim[2]]
-
-
-## Whether to prove our IPv6 address to the server: we have a global one to use (or the server is
-## on this machine), and the game could use the path.
-func _proves_ip6() -> bool:
-	if not _settings.use_ipv6 or nat.server_ip6 == "":
-		return false
-	if ip6 != "":
-		return true # Checked against ENet already.
-	return HolePunchIpv6.is_loopback(nat.server_ip6) and (_settings.ipv6_without_enet or HolePunchIpv6.enet_supports_ipv6())
