@@ -8,7 +8,8 @@
  * to connect in real headless Godot. Writes bench/results/latest.json. Loopback only; every part
  * is bounded in count and time (a few minutes in all).
  * Options: --against REF, --workers N (generator processes, default 3), --seconds S (per
- * measurement, default 1), --rounds N (closed loops per target, default 3), --only TYPE,TYPE, --no-profile, --connect.
+ * measurement, default 1), --rounds N (closed loops per target, default 3), --only TYPE,TYPE, --no-profile, --connect, --shared-cores (latency loops without the target on a
+ * core of its own).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -22,6 +23,7 @@ import { preparePlayers, prepareServer } from '../ci/harness/prepare.ts';
 import { SERVER_BUNDLE } from '../ci/harness/server-build.ts';
 import { parseArgs } from 'node:util';
 import { summarise, summaryMarkdown } from './profile-summary.ts';
+import { coreSplit } from './core-split.ts';
 import {
   buildAt, type Contender, formatTable, perTypeTable, type Row, run, startGenerators, startServer, stop, stopGenerators, withClients,
 } from './throughput.ts';
@@ -190,6 +192,7 @@ async function main(): Promise<void> {
     options: {
       against: { type: 'string' }, workers: { type: 'string', default: '3' }, seconds: { type: 'string', default: '1' }, rounds: { type: 'string', default: '3' },
       only: { type: 'string' }, 'no-profile': { type: 'boolean', default: false }, connect: { type: 'boolean', default: false },
+      'shared-cores': { type: 'boolean', default: false },
     },
   });
   const machine = machineName();
@@ -202,10 +205,11 @@ async function main(): Promise<void> {
   const kinds = args.only ? (args.only.split(',') as Array<Kind | 'mix'>) : KINDS;
   const seconds = Number(args.seconds);
   const g = await startGenerators(Number(args.workers));
+  const split = args['shared-cores'] ? null : coreSplit();
   let rows: Row[];
   let profilePage: string | null = null;
   try {
-    rows = await perTypeTable(g, contenders, seconds, Number(args.rounds), kinds);
+    rows = await perTypeTable(g, contenders, seconds, Number(args.rounds), kinds, split);
     const mix = rows.find((r) => r.kind === 'mix' && r.target === 'this');
     const command = `npm run bench${args.against ? ` -- --against ${args.against}` : ''}`;
     if (mix && !args['no-profile']) profilePage = await profile(g, mix.max * 0.9, 4, command);
@@ -214,6 +218,9 @@ async function main(): Promise<void> {
     if (baseline) rmSync(resolve(baseline, '../../..'), { recursive: true, force: true });
   }
   console.log(`${g.workers.length} generator processes, ${seconds} s per measurement, max/s the median of ${args.rounds} closed loops taken in turn; the echo answers each code as often as the server does`);
+  console.log(split
+    ? `latency loops: each target alone on core ${split.target}, the generator on ${split.generator} (maxima and CPU: every process on every core)`
+    : 'latency loops: every process on every core');
   console.log(formatTable(rows, g.ceiling));
   const mem = memory();
   const idleRss = await idleProcessRss();

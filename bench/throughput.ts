@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
+import { type CoreSplit, withCoresSplit } from './core-split.ts';
 import { binMs, type Kind, type MeasureResult, type SetupCommand, type Target } from './load-commands.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -90,6 +91,10 @@ class Worker {
       });
       this.child.stdin!.write(`${JSON.stringify(command)}\n`);
     });
+  }
+
+  get pid(): number {
+    return this.child.pid!;
   }
 
   stop(): void {
@@ -247,7 +252,7 @@ export interface Contender { readonly name: string; readonly bundle: string[] }
  * maximum is the median of [rounds] closed loops taken in turn (echo, this, baseline, echo, ...),
  * so that noise falls on all alike; then each gets its open loops at fractions of its maximum.
  */
-export async function perTypeTable(g: Generators, contenders: Contender[], seconds: number, rounds: number, kinds: Array<Kind | 'mix'>): Promise<Row[]> {
+export async function perTypeTable(g: Generators, contenders: Contender[], seconds: number, rounds: number, kinds: Array<Kind | 'mix'>, split: CoreSplit | null = null): Promise<Row[]> {
   const rows: Row[] = [];
   for (const kind of kinds) {
     const targets: Array<{ name: string; echo: boolean; started: Started }> = [];
@@ -267,7 +272,7 @@ export async function perTypeTable(g: Generators, contenders: Contender[], secon
       }
       for (const [i, t] of targets.entries()) {
         const max = median(maxima[i]!);
-        const latency = await withClients(g, kind, t.started, t.echo, async () => {
+        const latency = await withClients(g, kind, t.started, t.echo, () => withCoresSplit(split, t.started.child.pid!, g.workers.map((w) => w.pid), async () => {
           const out: Row['latency'] = [];
           for (const fraction of FRACTIONS) {
             const offered = Math.round(max * fraction);
@@ -278,7 +283,7 @@ export async function perTypeTable(g: Generators, contenders: Contender[], secon
             });
           }
           return out;
-        });
+        }));
         rows.push({ kind, label: LABELS[kind], target: t.name, max, maxima: maxima[i]!, cpuMicros: median(cpus[i]!), latency });
       }
     } finally {

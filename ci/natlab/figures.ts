@@ -2,7 +2,7 @@
  * Time-to-connect figures through two port-preserving NATs, with and without impairment: p50 and
  * p95 of host_session to both ENet peers connected, over RUNS sessions each, and what the server
  * received and sent per session. A report, not a test. Needs root.
- * Usage: `node --import tsx ci/natlab/figures.ts [runs] [all|direct|relay|birthday|nat|rtt|realistic|hardhost|twohard|cone|two-nats|same-nat|public|four-players]`
+ * Usage: `node --import tsx ci/natlab/figures.ts [runs] [all|direct|relay|birthday|nat|rtt|realistic|hardhost|twohard|cone|two-nats|same-nat|public|four-players|late]`
  * (default 20 all).
  * `nat` measures the NAT-traversal plans: a port-randomising client against a port-preserving host
  * (birthday probing), and port-randomising NATs on both sides (the relay at once).
@@ -18,6 +18,8 @@
  * port-preserving one (birthday probing from the host, its game peer managed), timed from the
  * second stranger's request. `twohard`: a port-preserving host and two port-randomising clients,
  * probed at once.
+ * `late`: players behind a port-randomising NAT joining a running game one after another (relayed), then
+ * the same behind a port-preserving one (direct).
  */
 import { type Impairment, labUnavailable, type LabSpec, type NatKind, removeOrphans, withLab } from './lab.ts';
 import { IMPAIRED } from './run.ts';
@@ -25,6 +27,7 @@ import { birthday } from './nat-checks.ts';
 import { preparePlayers } from '../harness/prepare.ts';
 import { runSession, type SessionRun, startLabServer, stopLabServer } from './sessions.ts';
 import { runRandomHardHost } from './nat-probing.ts';
+import { measureLateJoiners } from './late-figures.ts';
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -230,6 +233,11 @@ async function main(): Promise<void> {
       const c = CONE_CASES[name]!;
       console.log(await measureSessions(runs, c.spec, c.clients, c.label));
     }
+    return;
+  }
+  if (which === 'late') {
+    console.log(await measureLateJoiners(runs, 'random'));
+    console.log(await measureLateJoiners(runs, 'preserving'));
     return;
   }
   if (which === 'birthday') {

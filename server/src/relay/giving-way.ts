@@ -1,22 +1,38 @@
 /**
- * Which of a host's relays gives way when every relay port has one of them: joiners from one
- * network cannot hold a host's relay ports against players from elsewhere.
+ * Which of a host's relays gives way when every relay port has one of them: a relay whose game
+ * has ended, and joiners from one network, cannot hold a host's relay ports against new players.
  */
 import { networkOf } from '../addresses.ts';
+import type { Session } from '../sessions/session.ts';
 import type { Asker } from './pending-requests.ts';
 import type { Relay } from './relay.ts';
 
 /**
- * The relay of the host [hostKey] (among its session's [relays]) that gives way to the joiner
- * asking ([askers], [keys]): the least recently forwarding of the /24 that holds the most of the
- * host's relays, when it holds two more than the joiner's /24, on a port the joiner has no relay
- * on ([ports]). Undefined when none does, or the pair is not the host's.
+ * Once the host's game runs (it linked, HL), its relays carry ENet, which sends at least every
+ * half second while a peer is connected: a relay silent this long carries a game that has ended.
+ * Before the game a relay carries only the players' keep-alives, seconds apart, and never counts
+ * as ended this way.
  */
-export function givingWay(hostKey: string | undefined, relays: Iterable<Relay>, askers: readonly [Asker, Asker], keys: readonly [string, string],
-  ports: { holds(portIndex: number, key: string): boolean }): Relay | undefined {
+export const GAME_ENDED_SILENCE_MS = 3_000;
+
+/**
+ * The relay of [session]'s host (among the session's [relays]) that gives way to the joiner
+ * asking ([askers], [keys]), on a port the joiner has no relay on ([ports]): once the host's game
+ * runs, the one silent longest if that is [GAME_ENDED_SILENCE_MS] or more; failing that, the least
+ * recently forwarding of the /24 that holds the most of the host's relays, when it holds two more
+ * than the joiner's /24. Undefined when none does, or the pair is not the host's.
+ */
+export function givingWay(session: Pick<Session, 'hostRemoteKey' | 'hostLink'> | undefined, relays: Iterable<Relay>, askers: readonly [Asker, Asker],
+  keys: readonly [string, string], ports: { holds(portIndex: number, key: string): boolean }, now: number): Relay | undefined {
+  const hostKey = session?.hostRemoteKey;
   if (!hostKey || (keys[0] !== hostKey && keys[1] !== hostKey)) return undefined;
   const j = keys[0] === hostKey ? 1 : 0;
   const [joiner, joinerKey] = [askers[j], keys[j]];
+  const freeing = (held: Relay[]) => held.filter((relay) => !ports.holds(relay.portIndex, joinerKey));
+  if (session.hostLink !== undefined) {
+    const ended = quietest(freeing([...relays].filter((relay) => relay.side(hostKey))));
+    if (ended && now - ended.lastForward >= GAME_ENDED_SILENCE_MS) return ended;
+  }
   const byNet = new Map<string, Relay[]>();
   for (const relay of relays) {
     const other = relay.sides.find((s) => s.key !== hostKey);
@@ -29,6 +45,9 @@ export function givingWay(hostKey: string | undefined, relays: Iterable<Relay>, 
   const joiners = byNet.get(networkOf(joiner.endpoint.address))?.length ?? 0;
   if (top.length < joiners + 2) return undefined;
   // Only a port the joiner has no relay on frees a place for this pair.
-  const freeing = top.filter((relay) => !ports.holds(relay.portIndex, joinerKey));
-  return freeing.reduce<Relay | undefined>((quietest, relay) => (!quietest || relay.lastForward < quietest.lastForward ? relay : quietest), undefined);
+  return quietest(freeing(top));
+}
+
+function quietest(relays: readonly Relay[]): Relay | undefined {
+  return relays.reduce<Relay | undefined>((found, relay) => (!found || relay.lastForward < found.lastForward ? relay : found), undefined);
 }

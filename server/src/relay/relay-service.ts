@@ -135,7 +135,7 @@ export class RelayService {
     if (refusal) return this.drop(refusal); // The request stays pending: a retry may find room.
     let portIndex = this.ports.choose([keyA, keyB]);
     const giving = portIndex < 0
-      ? givingWay(this.options.session(sessionId)?.hostRemoteKey, this.bySession.get(sessionId) ?? [], [a, b], [keyA, keyB], this.ports)
+      ? givingWay(this.options.session(sessionId), this.bySession.get(sessionId) ?? [], [a, b], [keyA, keyB], this.ports, this.options.now())
       : undefined;
     if (giving) {
       this.close(giving, 'gave_way');
