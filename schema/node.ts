@@ -8,7 +8,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
       params: [{ name: 'port', type: 'int', doc: 'The punched local UDP port, now free.' }],
     },
     {
-      name: 'start_client', doc: 'The host handed over: start the game client towards [param ip]:[param port] from [param local_port] (for example [code]ENetMultiplayerPeer.create_client(ip, port, 0, 0, 0, local_port)[/code]). An ENet client set on this node\'s [MultiplayerAPI] in the handler sends its connect request at once, not on the next frame.',
+      name: 'start_client', doc: 'The host handed over: start the game client towards [param ip]:[param port] from [param local_port] (for example [code]ENetMultiplayerPeer.create_client(ip, port, 0, 0, 0, local_port)[/code]).',
       params: [
         { name: 'ip', type: 'String', doc: 'The host\'s address on the path that punched.' },
         { name: 'port', type: 'int', doc: 'The host\'s port on that path.' },

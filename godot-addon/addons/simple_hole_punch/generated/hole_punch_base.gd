@@ -63,7 +63,7 @@ const REASON_FAILURES: Dictionary[String, Failure] = { "server_full": Failure.SE
 ## [param port]: The punched local UDP port, now free.
 @warning_ignore("unused_signal") # HolePunch emits it.
 signal start_server(port: int)
-## The host handed over: start the game client towards [param ip]:[param port] from [param local_port] (for example [code]ENetMultiplayerPeer.create_client(ip, port, 0, 0, 0, local_port)[/code]). An ENet client set on this node's [MultiplayerAPI] in the handler sends its connect request at once, not on the next frame.
+## The host handed over: start the game client towards [param ip]:[param port] from [param local_port] (for example [code]ENetMultiplayerPeer.create_client(ip, port, 0, 0, 0, local_port)[/code]).
 ## [param ip]: The host's address on the path that punched.
 ## [param port]: The host's port on that path.
 ## [param local_port]: The punched local UDP port, now free.

@@ -99,17 +99,6 @@ func _finish(done: Signal, args: Array) -> void:
 	phase = Phase.DONE
 	HolePunchTrace.note("handover done: %s %s" % [done.get_name(), args])
 	done.emit.callv(args)
-	_flush_game()
-
-
-## The game's ENet client, when the game made one as it was told to start, sends its connect
-## request now: the tree would poll it (and so send it) only on the next frame.
-func _flush_game() -> void:
-	if not is_instance_valid(_node) or not _node.is_inside_tree():
-		return
-	var enet := _node.multiplayer.multiplayer_peer as ENetMultiplayerPeer
-	if enet != null and enet.host != null and enet.get_connection_status() == MultiplayerPeer.CONNECTION_CONNECTING:
-		enet.host.flush()
 
 
 func _enter_punching() -> void:
