@@ -44,6 +44,12 @@ async function startServer(): Promise<{ child: ChildProcess; key: string }> {
   }
 }
 
+/** The player's SHP_TRACE steps, each at its time in ms from [begin] (unix seconds). */
+function traced(name: string, lines: readonly string[], begin: number): string {
+  const steps = lines.map((line) => /^SHP_TRACE ([\d.]+) (.*)$/.exec(line)).filter((m) => m !== null);
+  return steps.map((m) => `  ${name} ${((Number(m[1]) - begin) * 1000).toFixed(0).padStart(4)} ${m[2]}`).join('\n');
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -75,6 +81,7 @@ async function main(runs: number): Promise<void> {
         const read = client.eventsNamed('code_read')[0]?.wall;
         if (code !== undefined && read !== undefined) handoff.push((read - code) * 1000);
         if (process.env.TIMELINE) for (const p of players) console.log(p === host ? 'host' : 'client', p.events.map((e) => `${String(e.event)}@${((e.wall - begin) * 1000).toFixed(0)}`).join(' '));
+        if (process.env.TIMELINE && process.env.SHP_TRACE) for (const p of players) console.log(traced(p === host ? 'host' : 'client', p.lines, begin));
       } finally {
         for (const p of players) p.kill();
         rmSync(dir, { recursive: true, force: true });

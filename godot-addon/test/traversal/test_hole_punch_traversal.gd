@@ -1,8 +1,8 @@
 extends GutTest
 ## HolePunch with its NAT diagnosis on, against a fake server on loopback: a host's HS leaves at
-## once beside the diagnosis and is sent again with the NAT type; a joiner's request fetches the
-## server's cookie at once and its resend with the cookie waits for the type; a server that answers
-## no NP costs a host nothing. Then
+## once, before the diagnosis starts, and is sent again with the NAT type; a joiner's request
+## fetches the server's cookie at once (before the diagnosis starts too) and its resend with the
+## cookie waits for the type; a server that answers no NP costs a host nothing. Then
 ## the plans that follow from it, over real sockets: birthday probing from a hard host of a random
 ## session, from an easy joiner of one, and from an easy host towards several hard clients at once.
 
@@ -18,6 +18,8 @@ var _ports: Array[PacketPeerUDP] = []
 ## Requests (not NP) the rendezvous port received, as text, and the port each came from.
 var _requests: Array[String] = []
 var _request_ports: Array[int] = []
+## The code of every datagram the rendezvous port received (NP too), in order.
+var _arrivals: Array[String] = []
 var _answer_probes := true
 ## Answer NP from each server port with a different public port: a port-randomising NAT.
 var _randomising := false
@@ -29,6 +31,7 @@ func before_each() -> void:
 	# GUT runs every test of a script on one instance: each starts from the state declared above.
 	_requests.clear()
 	_request_ports.clear()
+	_arrivals.clear()
 	_answer_probes = true
 	_randomising = false
 	_endpoints.clear()
@@ -59,6 +62,8 @@ func _serve() -> void:
 			var message := HolePunchProtocol.parse(packet)
 			if message == null:
 				continue
+			if i == 0:
+				_arrivals.append(message.code)
 			if message.code != HolePunchProtocol.NAT_PROBE:
 				_requests.append(packet.get_string_from_ascii())
 				_request_ports.append(socket.get_packet_port())
@@ -98,6 +103,21 @@ func test_a_host_request_leaves_beside_the_diagnosis_and_its_report_follows() ->
 	assert_true(_requests.all(func(r: String) -> bool: return r.begins_with("HS:")), "only HS: %s" % [_requests])
 	assert_signal_emitted_with_parameters(node, "nat_diagnosed", [HolePunchNat.NatType.PORT_PRESERVING])
 	assert_eq(node.nat_type, HolePunchNat.NatType.PORT_PRESERVING, "nat_type")
+
+
+func test_the_first_request_leaves_before_the_diagnosis_starts() -> void:
+	# Its round trip overlaps the diagnosis's: the time the diagnosis takes to start is not on the way.
+	for role: String in ["host", "join"]:
+		_arrivals.clear()
+		var node := _node()
+		if role == "host":
+			node.host_session(_server_key(), "host")
+		else:
+			node.join_session(_server_key() + "cyahcyah", "joiner")
+		_serve() # What the call sent at once, in the order it went (one receiving socket, loopback).
+		assert_gt(_arrivals.size(), 1, "%s: the request and the first NP at once: %s" % [role, _arrivals])
+		assert_ne(_arrivals[0], HolePunchProtocol.NAT_PROBE, "%s: the request first: %s" % [role, _arrivals])
+		assert_true(_arrivals.has(HolePunchProtocol.NAT_PROBE), "%s: the diagnosis started too: %s" % [role, _arrivals])
 
 
 func test_a_join_request_fetches_the_cookie_at_once_and_its_cookie_resend_carries_the_nat_type() -> void:

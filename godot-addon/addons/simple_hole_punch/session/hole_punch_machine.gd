@@ -58,6 +58,7 @@ func host_session(serv_key: String, alias: String) -> Error:
 			var ext := PackedStringArray(fields)
 			return HolePunchProtocol.encode_host_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2], ext[3])
 		_traversal.request(make, _now(), true)
+		_traversal.start_diagnosis(_now())
 	return err
 
 
@@ -73,6 +74,7 @@ func join_session(id: String, alias: String) -> Error:
 			var ext := PackedStringArray(fields)
 			return HolePunchProtocol.encode_join_session(_lan_key, code, _server.nonce, ext[0], ext[1], ext[2], ext[3], ext[4])
 		_traversal.request(make, _now())
+		_traversal.start_diagnosis(_now())
 	return err
 
 
@@ -83,6 +85,7 @@ func random_session(serv_key: String, alias: String) -> Error:
 			var ext := PackedStringArray(fields)
 			return HolePunchProtocol.encode_random_session(_lan_key, _server.nonce, ext[0], ext[1], ext[2], ext[3], ext[4])
 		_traversal.request(make, _now())
+		_traversal.start_diagnosis(_now())
 	return err
 
 
@@ -274,6 +277,6 @@ func _begin(role: _Role, serv_key: String, alias: String) -> Error:
 	_bound_port = _socket.bound_port()
 	_lan_key = HolePunchProtocol.encode_key(HolePunchSocket.find_lan_address(_settings.lan_address), _bound_port)
 	_traversal.open(_server, _send_to, _names.packet)
-	_traversal.diagnose(serv_key, _settings, _now())
+	_traversal.prepare(serv_key, _settings) # The first request goes before the diagnosis starts.
 	phase = Phase.REQUESTING
 	return OK

@@ -53,7 +53,9 @@ var _punch_packet := Callable()
 ## The session's peers, as the last [method tick] gave them.
 var _peers: Array[HolePunchPeer] = []
 var _we_host := false
+## The server the diagnosis is against, and the one [method start_diagnosis] is to start against.
 var _server_key := ""
+var _due_key := ""
 ## The requests that carry the diagnosis to the server.
 var _report := HolePunchNatReport.new(nat)
 ## The NAT type the server was last told (what our peers learn of us), [constant HolePunchNat.UNKNOWN]
@@ -88,23 +90,44 @@ func open(server: HolePunchServerLink, send: Callable, punch_packet: Callable) -
 
 
 ## Starts diagnosing the NAT towards the server [param server_key] at [param now] with
-## [param settings], unless a diagnosis against it is done or under way. Against an original
+## [param settings] ([method prepare], then [method start_diagnosis]).
+func diagnose(server_key: String, settings: HolePunchSettings, now: float) -> void:
+	prepare(server_key, settings)
+	start_diagnosis(now)
+
+
+## Takes [param settings] for a session with the server [param server_key], whose diagnosis
+## [method start_diagnosis] starts unless one against it is done or under way: a result for another
+## server is forgotten now, so that a request sent before the diagnosis starts (the first request
+## goes first: its round trip overlaps the diagnosis) waits for this one's. Against an original
 ## server (which never answers NP) or with [member HolePunch.nat_diagnosis] off, the type stays
 ## unknown.
-func diagnose(server_key: String, settings: HolePunchSettings, now: float) -> void:
+func prepare(server_key: String, settings: HolePunchSettings) -> void:
 	_settings = settings
 	ip6 = HolePunchIpv6.find_global() if _settings.use_ipv6 else ""
 	if ip6 != "" and not _settings.ipv6_without_enet and not HolePunchIpv6.enet_supports_ipv6():
 		ip6 = "" # The game could not connect over it.
 	_report.diagnosing(_settings, ip6)
+	_due_key = ""
 	if not _settings.nat_diagnosis or _settings.original_server:
 		nat.done = true
 		return
 	if _server_key == server_key and (nat.done or nat.running()):
 		return
-	_server_key = server_key
+	nat.stop()
+	nat.done = false
+	nat.nat_type = HolePunchNat.NatType.UNKNOWN
+	_due_key = server_key
+
+
+## Starts the diagnosis [method prepare] made due, at [param now].
+func start_diagnosis(now: float) -> void:
+	if _due_key == "":
+		return
+	_server_key = _due_key
+	_due_key = ""
 	nat.timeout = _settings.nat_timeout
-	if nat.start(server_key, now, HolePunchSocket.own_addresses(_settings.lan_address)) == OK:
+	if nat.start(_server_key, now, HolePunchSocket.own_addresses(_settings.lan_address)) == OK:
 		nat.poll(now) # The first probes leave now, not a frame later.
 
 
