@@ -55,7 +55,7 @@ export const LABELS: Record<Kind | 'mix', string> = {
 };
 
 /** What the echo sends per datagram of each code, as the server does for that request type. */
-const ECHO_COPIES: Record<Kind | 'mix', string> = {
+export const ECHO_COPIES: Record<Kind | 'mix', string> = {
   register: '', join: 'JS=2', random: 'RS=1.5', keepalive: '', badcode: '', relay: '',
   // In the mix, a JS is a join (two answers) or a bad code (one) in equal numbers.
   mix: 'JS=1.5,RS=1.5',
@@ -143,7 +143,7 @@ export async function startServer(bundle: string[], relayBase: number, extra: st
   return { child, port: Number(m[1]), key: m[2]!, metricsPort };
 }
 
-async function startEcho(copies: string): Promise<Started> {
+export async function startEcho(copies: string): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/echo-server.ts', ...(copies ? ['--copies', copies] : [])],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const m = await started(child, /echo listening on [\d.]+:(\d+)/);
