@@ -5,20 +5,23 @@
  * a machine shared with other work the rates of `npm run bench` move by a third between rounds;
  * CPU time per request moves far less. "echo/this" is the echo's user + system time per request
  * over this server's: the share of a bare socket's work the server does.
- * Usage: node --import tsx bench/cpu-per-request.ts [--against REF] [--only TYPE,TYPE] [--rounds N] [--seconds S]
+ * `--own-core` runs each target alone on the machine's last core and the generator on the others, as
+ * a server is deployed: its clients are elsewhere, and do not evict its caches between datagrams.
+ * Usage: node --import tsx bench/cpu-per-request.ts [--against REF] [--only TYPE,TYPE] [--rounds N] [--seconds S] [--own-core]
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { prepareServer } from '../ci/harness/prepare.ts';
 import { SERVER_BUNDLE } from '../ci/harness/server-build.ts';
+import { coreSplit, withCoresSplit } from './core-split.ts';
 import type { Kind } from './load-commands.ts';
 import {
   buildAt, ECHO_COPIES, LABELS, run, type Started, startEcho, startGenerators, startServer, stop, stopGenerators, withClients,
 } from './throughput.ts';
 
 const { values: args } = parseArgs({
-  options: { against: { type: 'string' }, only: { type: 'string' }, rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '2' } },
+  options: { against: { type: 'string' }, only: { type: 'string' }, rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '2' }, 'own-core': { type: 'boolean', default: false } },
 });
 const kinds = (args.only ?? 'register,join,random,keepalive,badcode,relay,mix').split(',') as Array<Kind | 'mix'>;
 const rounds = Number(args.rounds);
@@ -35,9 +38,11 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 prepareServer();
 const baseline = args.against ? buildAt(args.against) : undefined;
 const g = await startGenerators(3);
+const split = args['own-core'] ? coreSplit() : null;
+if (args['own-core'] && !split) throw new Error('--own-core needs two cores and taskset');
 const names = ['echo', 'this', ...(args.against ? [args.against] : [])];
 const ratios = ['echo/this', ...(args.against ? [`echo/${args.against}`, `this/${args.against} user`] : [])];
-console.log(`CPU µs per request (user + system), median of ${rounds} closed loops of ${seconds} s taken in turn`);
+console.log(`CPU µs per request (user + system), median of ${rounds} closed loops of ${seconds} s taken in turn${split ? `; each target alone on core ${split.target}, the generator on ${split.generator}` : ''}`);
 console.log(`${'request type'.padEnd(38)}${names.map((n) => n.padStart(16)).join('')}${ratios.map((r) => r.padStart(16)).join('')}`);
 try {
   for (const kind of kinds) {
@@ -51,7 +56,7 @@ try {
       const system = targets.map(() => [] as number[]);
       for (let round = 0; round < rounds; round++) {
         for (const [i, { echo, started }] of targets.entries()) {
-          await withClients(g, kind, started, echo, async () => {
+          await withClients(g, kind, started, echo, () => withCoresSplit(split, started.child.pid!, g.workers.map((w) => w.pid), async () => {
             const before = cpu(started.child.pid!);
             const result = await run(g, kind, started, echo, seconds, kind === 'keepalive' ? 'flood' : 'closed');
             const after = cpu(started.child.pid!);
@@ -60,7 +65,7 @@ try {
             const share = spent > 0 ? (after.user - before.user) / spent : 0;
             user[i]!.push(result.cpuMicros * share);
             system[i]!.push(result.cpuMicros * (1 - share));
-          });
+          }));
         }
       }
       const total = targets.map((_, i) => median(user[i]!) + median(system[i]!));
