@@ -8,8 +8,8 @@
  * to connect in real headless Godot. Writes bench/results/latest.json. Loopback only; every part
  * is bounded in count and time (a few minutes in all).
  * Options: --against REF, --workers N (generator processes, default 3), --seconds S (per
- * measurement, default 1), --rounds N (closed loops per target, default 3), --only TYPE,TYPE, --no-profile, --connect, --shared-cores (latency loops without the target on a
- * core of its own).
+ * measurement, default 1), --rounds N (closed loops per target, default 3), --only TYPE,TYPE, --no-profile, --connect, --own-core (latency loops with the target alone on a
+ * core and the generator on the others).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -192,7 +192,7 @@ async function main(): Promise<void> {
     options: {
       against: { type: 'string' }, workers: { type: 'string', default: '3' }, seconds: { type: 'string', default: '1' }, rounds: { type: 'string', default: '3' },
       only: { type: 'string' }, 'no-profile': { type: 'boolean', default: false }, connect: { type: 'boolean', default: false },
-      'shared-cores': { type: 'boolean', default: false },
+      'own-core': { type: 'boolean', default: false },
     },
   });
   const machine = machineName();
@@ -205,7 +205,8 @@ async function main(): Promise<void> {
   const kinds = args.only ? (args.only.split(',') as Array<Kind | 'mix'>) : KINDS;
   const seconds = Number(args.seconds);
   const g = await startGenerators(Number(args.workers));
-  const split = args['shared-cores'] ? null : coreSplit();
+  const split = args['own-core'] ? coreSplit() : null;
+  if (args['own-core'] && !split) throw new Error('--own-core needs two cores and taskset');
   let rows: Row[];
   let profilePage: string | null = null;
   try {
