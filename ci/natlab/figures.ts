@@ -28,10 +28,7 @@ import { preparePlayers } from '../harness/prepare.ts';
 import { runSession, type SessionRun, startLabServer, stopLabServer } from './sessions.ts';
 import { runRandomHardHost } from './nat-probing.ts';
 import { measureLateJoiners } from './late-figures.ts';
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
+import { percentile } from './percentile.ts';
 
 async function measure(runs: number, impair?: Impairment, relayed = false): Promise<string> {
   const times: number[] = [];

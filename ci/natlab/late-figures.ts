@@ -11,10 +11,7 @@ import { join } from 'node:path';
 import type { Player } from '../harness/processes.ts';
 import { type NatKind, withLab } from './lab.ts';
 import { startLabPlayer, startLabServer, stopLabServer } from './sessions.ts';
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
+import { percentile } from './percentile.ts';
 
 const RELAYED_GAP_MS = 3_500;
 

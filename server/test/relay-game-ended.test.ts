@@ -44,6 +44,16 @@ async function fourGone(r: Running, gameRuns: boolean) {
   return { game, link, id };
 }
 
+/** A fifth player of [id] and the host's [game] socket ask for a relay; none gives way to them. */
+async function expectRefused(r: Running, game: UdpClient, id: string): Promise<void> {
+  const fifth = await UdpClient.open('127.0.20.1');
+  await fifth.ask(r.address, `JS:${LOCAL_KEY}:${id}`);
+  await settle(r, game, r.address, `RQ:${id}:${fifth.key}`);
+  await settle(r, fifth, r.address, `RQ:${id}:${game.key}`);
+  expect(r.server.stats.relayDropped.get('host_ports_full')).toBe(1);
+  expect(r.server.relays.active).toBe(4);
+}
+
 describe('a relay whose game ended', () => {
   it('gives way to a new relayed player while the host\'s game runs', async () => {
     const r = await start();
@@ -69,24 +79,13 @@ describe('a relay whose game ended', () => {
     // Given four games that ran 5 s and still send
     r.clock.now += 5_000;
     for (const g of grants) await settle(r, game, g.a.relay, 'still playing');
-    // When a fifth player asks for a relay
-    const fifth = await UdpClient.open('127.0.20.1');
-    await fifth.ask(r.address, `JS:${LOCAL_KEY}:${id}`);
-    await settle(r, game, r.address, `RQ:${id}:${fifth.key}`);
-    await settle(r, fifth, r.address, `RQ:${id}:${game.key}`);
-    // Then none gives way: the host's ports are full
-    expect(r.server.stats.relayDropped.get('host_ports_full')).toBe(1);
-    expect(r.server.relays.active).toBe(4);
+    // When a fifth player asks for a relay, then none gives way: the host's ports are full
+    await expectRefused(r, game, id);
   });
 
   it('keeps its port before the game, however quiet', async () => {
     const r = await start();
     const { game, id } = await fourGone(r, false);
-    const fifth = await UdpClient.open('127.0.20.1');
-    await fifth.ask(r.address, `JS:${LOCAL_KEY}:${id}`);
-    await settle(r, game, r.address, `RQ:${id}:${fifth.key}`);
-    await settle(r, fifth, r.address, `RQ:${id}:${game.key}`);
-    expect(r.server.stats.relayDropped.get('host_ports_full')).toBe(1);
-    expect(r.server.relays.active).toBe(4);
+    await expectRefused(r, game, id);
   });
 });
