@@ -3,11 +3,14 @@
  * server key and shares the short code (ABCD-EFGH); a player set up the same way joins with it,
  * and one with the full code alone still joins. The real server and headless Godot players on
  * loopback; the name resolves through /etc/hosts to 127.0.0.1 (a line this test adds and removes),
- * or, where /etc/hosts cannot be written, is `localhost`.
+ * or, where /etc/hosts cannot be written, is `localhost`. A listed game that keeps its session
+ * open for late joiners stays on the list while it runs.
  */
 import { randomBytes } from 'node:crypto';
-import { accessSync, appendFileSync, constants, readFileSync, writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { accessSync, appendFileSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { startPlayer, startServer } from '../ci/harness/processes.ts';
 import { cleanedAfterEach, succeeded } from './test-processes.ts';
 
@@ -80,5 +83,31 @@ describe('a server by name, short codes and the public lobby list', () => {
       name: 'Friday fun', mode: 'ctf', map: '', version: '',
     }]);
     expect(host.eventsNamed('player_joined').map((e) => e.alias)).toEqual(['lee']);
+  });
+});
+
+describe('a listed game that takes late joiners', () => {
+  it('stays on the list while its game runs, and a player who finds it there joins the running game', async () => {
+    const server = await startServer();
+    running.push(server.process);
+    const address = `127.0.0.1:${server.port}`;
+    const dir = mkdtempSync(join(tmpdir(), 'shp-listed-late-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const sessionFile = join(dir, 'session');
+    const host = startPlayer({ role: 'host', alias: 'Zoë', server: address, publish: 'Drop in', mode: 'coop', expectPeers: 1, latePeers: 1, timeout: 40 });
+    const first = startPlayer({ role: 'join', alias: 'first', server: address, sessionFile, managed: true, timeout: 40 });
+    running.push(host, first);
+    expect(await host.waitForEvent('published', 20_000)).toMatchObject({ result: 'OK' });
+    writeFileSync(sessionFile, String((await host.waitForEvent('start_session', 20_000)).key));
+    // Given the game running (the host's first RPC answered)
+    await host.waitForEvent('rpc_pong', 20_000);
+    // When a player lists the mode's sessions with room
+    const lister = startPlayer({ role: 'list', alias: 'lee', server: address, mode: 'coop', managed: true, timeout: 40 });
+    running.push(lister);
+    // Then it finds the running game and joins it
+    await Promise.all([host, first, lister].map(succeeded));
+    const page = lister.eventsNamed('sessions_listed').find((e) => (e.sessions as unknown[]).length > 0)!;
+    expect(page.sessions).toMatchObject([{ alias: 'Zoë', name: 'Drop in', mode: 'coop', players: 2 }]);
+    expect(host.eventsNamed('player_joined').map((e) => e.alias)).toEqual(['first', 'lee']);
   });
 });
