@@ -1,9 +1,9 @@
 /**
- * The latency loops' cores: the target (the echo or a server) alone on the machine's last core,
- * the generator's processes on the others, so that a target's tail is its own and not the time it
- * waited for the generator to leave its core. A server is deployed so: its clients are elsewhere.
- * Both the echo and every server are measured alike. Needs `taskset` and at least two cores;
- * otherwise nothing is pinned and the table says so.
+ * `--own-core`: every target (the echo or a server) alone on the machine's last core from its
+ * start, the generator's processes on the others from theirs, so that a target's time and tail
+ * are its own and not the time it waited for the generator to leave its core, as a deployed
+ * server's clients are elsewhere. Its maximum, CPU and latency are all measured so, the echo's and
+ * every server's alike. Needs `taskset` and at least two cores.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -29,22 +29,4 @@ export function coreSplit(): CoreSplit | null {
 /** Every thread of [pid] allowed on [list] (taskset's cpu-list) alone. */
 export function pin(pid: number, list: string): void {
   execFileSync('taskset', ['-a', '-p', '-c', list, String(pid)], { stdio: 'ignore' });
-}
-
-/** [body] with [target] on its own core and [generators] on the rest; every process free again after. */
-export async function withCoresSplit<T>(split: CoreSplit | null, target: number, generators: readonly number[], body: () => Promise<T>): Promise<T> {
-  if (!split) return body();
-  pin(target, split.target);
-  for (const pid of generators) pin(pid, split.generator);
-  try {
-    return await body();
-  } finally {
-    for (const pid of [target, ...generators]) {
-      try {
-        pin(pid, split.all);
-      } catch {
-        // A process that has exited keeps no affinity to restore.
-      }
-    }
-  }
 }

@@ -14,7 +14,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { prepareServer } from '../ci/harness/prepare.ts';
 import { SERVER_BUNDLE } from '../ci/harness/server-build.ts';
-import { coreSplit, withCoresSplit } from './core-split.ts';
+import { coreSplit, pin } from './core-split.ts';
 import type { Kind } from './load-commands.ts';
 import {
   buildAt, ECHO_COPIES, LABELS, run, type Started, startEcho, startGenerators, startServer, stop, stopGenerators, withClients,
@@ -37,9 +37,9 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 prepareServer();
 const baseline = args.against ? buildAt(args.against) : undefined;
-const g = await startGenerators(3);
 const split = args['own-core'] ? coreSplit() : null;
 if (args['own-core'] && !split) throw new Error('--own-core needs two cores and taskset');
+const g = await startGenerators(3, split?.generator);
 const names = ['echo', 'this', ...(args.against ? [args.against] : [])];
 const ratios = ['echo/this', ...(args.against ? [`echo/${args.against}`, `this/${args.against} user`] : [])];
 console.log(`CPU µs per request (user + system), median of ${rounds} closed loops of ${seconds} s taken in turn${split ? `; each target alone on core ${split.target}, the generator on ${split.generator}` : ''}`);
@@ -52,11 +52,12 @@ try {
       for (const [i, bundle] of [SERVER_BUNDLE, ...(baseline ? [baseline] : [])].entries()) {
         targets.push({ echo: false, started: await startServer([bundle], 47600 + i * 10) });
       }
+      if (split) for (const { started } of targets) pin(started.child.pid!, split.target);
       const user = targets.map(() => [] as number[]);
       const system = targets.map(() => [] as number[]);
       for (let round = 0; round < rounds; round++) {
         for (const [i, { echo, started }] of targets.entries()) {
-          await withClients(g, kind, started, echo, () => withCoresSplit(split, started.child.pid!, g.workers.map((w) => w.pid), async () => {
+          await withClients(g, kind, started, echo, async () => {
             const before = cpu(started.child.pid!);
             const result = await run(g, kind, started, echo, seconds, kind === 'keepalive' ? 'flood' : 'closed');
             const after = cpu(started.child.pid!);
@@ -65,7 +66,7 @@ try {
             const share = spent > 0 ? (after.user - before.user) / spent : 0;
             user[i]!.push(result.cpuMicros * share);
             system[i]!.push(result.cpuMicros * (1 - share));
-          }));
+          });
         }
       }
       const total = targets.map((_, i) => median(user[i]!) + median(system[i]!));

@@ -8,8 +8,8 @@
  * to connect in real headless Godot. Writes bench/results/latest.json. Loopback only; every part
  * is bounded in count and time (a few minutes in all).
  * Options: --against REF, --workers N (generator processes, default 3), --seconds S (per
- * measurement, default 1), --rounds N (closed loops per target, default 3), --only TYPE,TYPE, --no-profile, --connect, --own-core (latency loops with the target alone on a
- * core and the generator on the others).
+ * measurement, default 1), --rounds N (closed loops per target, default 3), --only TYPE,TYPE, --no-profile, --connect, --own-core (each target alone on a core and the generator
+ * on the others, for every loop).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -204,9 +204,9 @@ async function main(): Promise<void> {
   if (baseline) contenders.push({ name: args.against!, bundle: [baseline] });
   const kinds = args.only ? (args.only.split(',') as Array<Kind | 'mix'>) : KINDS;
   const seconds = Number(args.seconds);
-  const g = await startGenerators(Number(args.workers));
   const split = args['own-core'] ? coreSplit() : null;
   if (args['own-core'] && !split) throw new Error('--own-core needs two cores and taskset');
+  const g = await startGenerators(Number(args.workers), split?.generator);
   let rows: Row[];
   let profilePage: string | null = null;
   try {
@@ -220,8 +220,8 @@ async function main(): Promise<void> {
   }
   console.log(`${g.workers.length} generator processes, ${seconds} s per measurement, max/s the median of ${args.rounds} closed loops taken in turn; the echo answers each code as often as the server does`);
   console.log(split
-    ? `latency loops: each target alone on core ${split.target}, the generator on ${split.generator} (maxima and CPU: every process on every core)`
-    : 'latency loops: every process on every core');
+    ? `each target alone on core ${split.target}, the generator on ${split.generator} (its ceiling there)`
+    : 'every process on every core');
   console.log(formatTable(rows, g.ceiling));
   const mem = memory();
   const idleRss = await idleProcessRss();

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
-import { type CoreSplit, withCoresSplit } from './core-split.ts';
+import { type CoreSplit, pin } from './core-split.ts';
 import { binMs, type Kind, type MeasureResult, type SetupCommand, type Target } from './load-commands.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -195,8 +195,9 @@ export interface Generators {
   readonly ceiling: number;
 }
 
-export async function startGenerators(count: number): Promise<Generators> {
+export async function startGenerators(count: number, cpus?: string): Promise<Generators> {
   const workers = Array.from({ length: count }, () => new Worker());
+  if (cpus) for (const w of workers) pin(w.pid, cpus); // Its ceiling on those cores alone.
   const sink = dgram.createSocket({ type: 'udp4', recvBufferSize: 4096 });
   await new Promise<void>((done) => sink.bind(0, '127.0.0.1', done));
   // Nothing listens for 'message': the kernel drops what does not fit the small buffer.
@@ -261,6 +262,7 @@ export async function perTypeTable(g: Generators, contenders: Contender[], secon
       for (const [i, contender] of contenders.entries()) {
         targets.push({ name: contender.name, echo: false, started: await startServer(contender.bundle, 47600 + i * 10) });
       }
+      if (split) for (const t of targets) pin(t.started.child.pid!, split.target);
       const maxima = targets.map(() => [] as number[]);
       const cpus = targets.map(() => [] as number[]);
       for (let round = 0; round < rounds; round++) {
@@ -272,7 +274,7 @@ export async function perTypeTable(g: Generators, contenders: Contender[], secon
       }
       for (const [i, t] of targets.entries()) {
         const max = median(maxima[i]!);
-        const latency = await withClients(g, kind, t.started, t.echo, () => withCoresSplit(split, t.started.child.pid!, g.workers.map((w) => w.pid), async () => {
+        const latency = await withClients(g, kind, t.started, t.echo, async () => {
           const out: Row['latency'] = [];
           for (const fraction of FRACTIONS) {
             const offered = Math.round(max * fraction);
@@ -283,7 +285,7 @@ export async function perTypeTable(g: Generators, contenders: Contender[], secon
             });
           }
           return out;
-        }));
+        });
         rows.push({ kind, label: LABELS[kind], target: t.name, max, maxima: maxima[i]!, cpuMicros: median(cpus[i]!), latency });
       }
     } finally {
