@@ -11,7 +11,6 @@ import { cpus } from 'node:os';
 export interface CoreSplit {
   readonly target: string;
   readonly generator: string;
-  readonly all: string;
 }
 
 /** The split for this machine, or null where it has one core or no `taskset`. */
@@ -23,7 +22,7 @@ export function coreSplit(): CoreSplit | null {
   } catch {
     return null;
   }
-  return { target: String(n - 1), generator: n === 2 ? '0' : `0-${n - 2}`, all: `0-${n - 1}` };
+  return { target: String(n - 1), generator: n === 2 ? '0' : `0-${n - 2}` };
 }
 
 /** Every thread of [pid] allowed on [list] (taskset's cpu-list) alone. */

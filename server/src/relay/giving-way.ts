@@ -28,15 +28,17 @@ export function givingWay(session: Pick<Session, 'hostRemoteKey' | 'hostLink'> |
   if (!hostKey || (keys[0] !== hostKey && keys[1] !== hostKey)) return undefined;
   const j = keys[0] === hostKey ? 1 : 0;
   const [joiner, joinerKey] = [askers[j], keys[j]];
-  const freeing = (held: Relay[]) => held.filter((relay) => !ports.holds(relay.portIndex, joinerKey));
+  const hosts = [...relays].filter((relay) => relay.side(hostKey));
+  // Only a port the joiner has no relay on frees a place for this pair.
+  const freeing = (held: readonly Relay[]) => held.filter((relay) => !ports.holds(relay.portIndex, joinerKey));
   if (session.hostLink !== undefined) {
-    const ended = quietest(freeing([...relays].filter((relay) => relay.side(hostKey))));
+    const ended = quietest(freeing(hosts));
     if (ended && now - ended.lastForward >= GAME_ENDED_SILENCE_MS) return ended;
   }
   const byNet = new Map<string, Relay[]>();
-  for (const relay of relays) {
+  for (const relay of hosts) {
     const other = relay.sides.find((s) => s.key !== hostKey);
-    if (!other || !relay.side(hostKey)) continue;
+    if (!other) continue;
     const net = networkOf(other.ip);
     byNet.set(net, [...byNet.get(net) ?? [], relay]);
   }
@@ -44,7 +46,6 @@ export function givingWay(session: Pick<Session, 'hostRemoteKey' | 'hostLink'> |
   for (const held of byNet.values()) if (held.length > top.length) top = held;
   const joiners = byNet.get(networkOf(joiner.endpoint.address))?.length ?? 0;
   if (top.length < joiners + 2) return undefined;
-  // Only a port the joiner has no relay on frees a place for this pair.
   return quietest(freeing(top));
 }
 
