@@ -4,11 +4,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const scratch = mkdtempSync(join(tmpdir(), 'shp-test-'));
 const layers = [];
+const failures = [];
 
 function run(command, args, options = {}) {
   console.log(`\n$ ${[command, ...args].join(' ')}`);
@@ -29,6 +30,12 @@ function vitest(name, nodeArgs, configArgs) {
   try {
     const json = JSON.parse(readFileSync(report, 'utf8'));
     record(name, json.numPassedTests, json.numFailedTests + (result.status === 0 || json.numFailedTests > 0 ? 0 : 1));
+    // Named again beside the table, where a log cut to its end still shows them.
+    for (const file of json.testResults ?? []) {
+      for (const test of file.assertionResults ?? []) {
+        if (test.status === 'failed') failures.push(`${name}: ${relative(ROOT, file.name)} > ${test.fullName}`);
+      }
+    }
   } catch {
     record(name, 0, 1, `no report (exit ${result.status})`);
   }
@@ -41,6 +48,7 @@ function counted(name, command, args, options) {
   if (!match) return record(name, 0, 1, `no result line (exit ${result.status})`);
   const failed = Number(match[2]) + (result.status === 0 || Number(match[2]) > 0 ? 0 : 1);
   const skipped = /^skipped: (.*)$/m.exec(result.stdout ?? '');
+  for (const line of (result.stdout ?? '').matchAll(/^\s*FAIL (.*)$/gm)) failures.push(`${name}: ${line[1]}`);
   record(name, Number(match[1]), failed, skipped ? `skipped: ${skipped[1]}` : '');
 }
 
@@ -80,6 +88,7 @@ if (godot.status !== 0) {
 }
 
 rmSync(scratch, { recursive: true, force: true });
+if (failures.length > 0) console.log(`\nfailed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
 console.log('\nlayer                              passed failed');
 for (const l of layers) console.log(`${l.name.padEnd(34)} ${String(l.passed).padStart(6)} ${String(l.failed).padStart(6)} ${l.note}`);
 const passed = layers.reduce((n, l) => n + l.passed, 0);

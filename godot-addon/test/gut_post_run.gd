@@ -16,8 +16,8 @@ func run() -> void:
 				passed += 1
 			else:
 				failed += 1
-				if test.is_risky():
-					print("  FAIL %s :: %s asserted nothing" % [script.get_full_name(), test.name])
+				var why := " asserted nothing" if test.is_risky() else ""
+				print("  FAIL %s :: %s%s" % [script.get_full_name(), test.name, why])
 	var gut_errors: int = gut.logger.get_errors().size()
 	if gut_errors > 0:
 		print("  FAIL %d error(s) logged by GUT (above)" % gut_errors)
