@@ -8,43 +8,14 @@
  * `teardown` closes the sockets. Against the echo baseline the clients send datagrams of the same
  * codes and lengths, and skip the set-up an echo cannot do.
  */
-import dgram from 'node:dgram';
 import { createInterface } from 'node:readline';
-import { BIGRAMS, encodeKey } from '../server/src/generated/protocol.ts';
-
+import { bound, type Client, fakeId, LOCAL, NO_IP6, prepare, token } from './load-clients.ts';
 import {
   binOf, BINS, type Kind, type MeasureCommand, type MeasureResult, type SetupCommand, type Target, type Command,
 } from './load-commands.ts';
 
-const LOCAL = encodeKey({ address: '10.0.0.2', port: 4000 });
-const NO_IP6 = 'cy'.repeat(8);
 const LOST_AFTER_MS = 500;
 const code = (d: Buffer, a: string) => d[0] === a.charCodeAt(0) && d[1] === a.charCodeAt(1);
-
-function token(seed: number): string {
-  let text = '';
-  for (let i = 0; i < 8; i++) text += BIGRAMS[(seed * 2654435761 + i * 40503) % 256 >>> 0]!;
-  return text;
-}
-
-interface Client {
-  readonly kind: Kind;
-  readonly socket: dgram.Socket;
-  /** The relay pair's receiving side; the host of a join. */
-  readonly other?: dgram.Socket;
-  readonly nonce: string;
-  request: Buffer;
-  /** Send time of the request awaiting its answer, or -1. */
-  pending: number;
-  /** Not ready for a new request (a random host waiting for its stranger). */
-  busy: boolean;
-  sessionId: string;
-  cookie: string;
-  /** The relay's port (relay clients). */
-  relayPort: number;
-  /** Answers so far (the echo's random clients close every second one, as hosts do). */
-  turns: number;
-}
 
 let target: Target;
 let clients: Client[] = [];
@@ -55,34 +26,6 @@ let answered = 0;
 let sent = 0;
 let lost = 0;
 const histogram = new Array<number>(BINS).fill(0);
-
-async function bound(address: string): Promise<dgram.Socket> {
-  const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 1 << 20, sendBufferSize: 1 << 20 });
-  await new Promise<void>((done) => socket.bind(0, address, done));
-  return socket;
-}
-
-const keyOf = (s: dgram.Socket) => encodeKey({ address: s.address().address, port: s.address().port });
-
-/** Sends [text] until a datagram [accept] takes arrives (three tries); its text. */
-async function ask(socket: dgram.Socket, text: string, accept: (reply: string) => boolean, port = target.port): Promise<string> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const reply = await new Promise<string | null>((done) => {
-      const timer = setTimeout(() => { socket.off('message', on); done(null); }, 300);
-      const on = (d: Buffer) => {
-        const t = d.toString('latin1');
-        if (!accept(t)) return;
-        clearTimeout(timer);
-        socket.off('message', on);
-        done(t);
-      };
-      socket.on('message', on);
-      socket.send(text, port, '127.0.0.1');
-    });
-    if (reply !== null) return reply;
-  }
-  throw new Error(`no answer to ${text.slice(0, 2)}`);
-}
 
 function send(c: Client, datagram: Buffer | string, port = target.port): void {
   c.socket.send(datagram, port, '127.0.0.1');
@@ -167,9 +110,6 @@ async function inBatches<T>(items: T[], each: (item: T) => Promise<void>): Promi
   for (let i = 0; i < items.length; i += 100) await Promise.all(items.slice(i, i + 100).map(each));
 }
 
-/** A session id of the target's key: a real one's length. */
-const fakeId = (seed: number) => `${target.serverKey}${token(seed).slice(0, 8)}`;
-
 async function setup(command: SetupCommand): Promise<void> {
   target = command.target;
   let n = 0;
@@ -183,11 +123,11 @@ async function setup(command: SetupCommand): Promise<void> {
       const other = pair ? await bound(address(n, 2)) : undefined;
       made.push({
         kind, socket, other, nonce: token(command.worker * 100_000 + n + 1), request: Buffer.alloc(0), pending: -1, busy: false,
-        sessionId: fakeId(n), cookie: NO_IP6, relayPort: 0, turns: 0,
+        sessionId: fakeId(target, n), cookie: NO_IP6, relayPort: 0, turns: 0,
       });
     }
   }
-  await inBatches(made, prepare);
+  await inBatches(made, (c) => prepare(c, target));
   clients = made;
   for (const c of clients) {
     c.socket.on('message', (d) => onMessage(c, d));
@@ -199,74 +139,6 @@ async function setup(command: SetupCommand): Promise<void> {
       if (c.kind === 'join') c.other!.send(`KA:${c.sessionId}:${c.nonce}`, target.port, '127.0.0.1');
     }
   }, 1000));
-}
-
-/** Brings [c] to the state its requests need, and builds its request. */
-async function prepare(c: Client): Promise<void> {
-  const { nonce } = c;
-  const full = (head: string) => `${head}:${nonce}:port_preserving:${NO_IP6}:${NO_IP6}:${NO_IP6}`;
-  const cookie = async (head: string) => {
-    if (target.echo) return NO_IP6;
-    return (await ask(c.socket, full(head), (t) => t.startsWith('RC:'))).split(':')[1]!;
-  };
-  switch (c.kind) {
-    case 'register':
-      c.request = Buffer.from(`HS:${LOCAL}:${nonce}:port_preserving`, 'latin1');
-      return;
-    case 'keepalive':
-    case 'join': {
-      const host = c.kind === 'join' ? c.other! : c.socket;
-      if (!target.echo) {
-        c.sessionId = (await ask(host, `HS:${LOCAL}:${nonce}:port_preserving`, (t) => t.startsWith('HR:'))).split(':')[2]!;
-        host.send(`KA:${c.sessionId}:${nonce}`, target.port, '127.0.0.1');
-      }
-      c.turns = 1;
-      if (c.kind === 'keepalive') {
-        c.request = Buffer.from(`KA:${c.sessionId}:${nonce}`, 'latin1');
-        return;
-      }
-      const head = `JS:${LOCAL}:${c.sessionId}`;
-      c.cookie = await cookie(head);
-      c.request = Buffer.from(`${full(head)}:${c.cookie}`, 'latin1');
-      if (!target.echo) await ask(c.socket, c.request.toString('latin1'), (t) => t.startsWith('JR:'));
-      return;
-    }
-    case 'badcode': {
-      const head = `JS:${LOCAL}:${target.serverKey}${token(7).slice(0, 8)}`;
-      c.cookie = await cookie(head);
-      c.request = Buffer.from(`${full(head)}:${c.cookie}`, 'latin1');
-      return;
-    }
-    case 'random': {
-      const head = `RS:${LOCAL}`;
-      c.cookie = await cookie(head);
-      c.request = Buffer.from(`${full(head)}:${c.cookie}`, 'latin1');
-      return;
-    }
-    case 'relay': {
-      c.request = Buffer.alloc(100, 0x67);
-      if (target.echo) return;
-      const host = c.socket;
-      const joiner = c.other!;
-      const id = (await ask(host, `HS:${LOCAL}`, (t) => t.startsWith('HR:'))).split(':')[2]!;
-      await ask(joiner, `JS:${LOCAL}:${id}`, (t) => t.startsWith('JR:'));
-      host.send(`RQ:${id}:${keyOf(joiner)}`, target.port, '127.0.0.1');
-      await new Promise((r) => setTimeout(r, 20));
-      const hostGrant = new Promise<string>((done) => host.once('message', (d) => done(d.toString('latin1'))));
-      const grant = await ask(joiner, `RQ:${id}:${keyOf(host)}`, (t) => t.startsWith('RG:'));
-      const [, , relayKey, hostToken] = (await hostGrant).split(':');
-      c.relayPort = Number(/:(\d+)$/.exec(relayPort(relayKey!))![1]);
-      await ask(host, `RB:${hostToken}`, (t) => t.startsWith('RA:'), c.relayPort);
-      await ask(joiner, `RB:${grant.split(':')[3]}`, (t) => t.startsWith('RA:'), c.relayPort);
-    }
-  }
-}
-
-/** "address:port" of a key. */
-function relayPort(key: string): string {
-  const bytes: number[] = [];
-  for (let i = 0; i < 12; i += 2) bytes.push(BIGRAMS.indexOf(key.slice(i, i + 2) as (typeof BIGRAMS)[number]));
-  return `${bytes.slice(0, 4).join('.')}:${bytes[4]! * 256 + bytes[5]!}`;
 }
 
 async function measure(command: MeasureCommand): Promise<MeasureResult> {

@@ -147,11 +147,13 @@ export class RendezvousServer {
     this.socket.on('error', (error) => this.rendezvous.socketError(error));
     this.socket.on('message', (data, from) => this.receive(data, from)); // The socket's own endpoint object: no copy per datagram.
     this.key = encodeKey({ address: publicIp, port: publicPort || bound.port });
-    this.pairing?.start({
+    const listening = this.pairing?.start({
       joiner: (joiner) => this.rendezvous.handlers.across.joinedFromElsewhere(joiner),
       relayRequest: (request) => this.rendezvous.handlers.across.relayRequestFromElsewhere(request),
       answer: (to, message) => this.rendezvous.answer(to, message),
     });
+    // Listening before the first stranger comes, so that it is queued for every instance (a bounded wait).
+    if (listening) await Promise.race([listening, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     this.sweep = setInterval(() => {
       this.expire();
       this.relays.sweep();

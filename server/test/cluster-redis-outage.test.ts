@@ -6,6 +6,7 @@
 import dgram from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clusterHealth, registerClusterMetrics } from '../src/cluster/cluster-metrics.ts';
+import { WAITING_KEY } from '../src/cluster/match-script.ts';
 import { RedisLink } from '../src/cluster/redis-link.ts';
 import { DEFAULT_CONFIG } from '../src/config.ts';
 import { decode, encodeKey } from '../src/generated/protocol.ts';
@@ -107,7 +108,7 @@ describe('Redis unreachable', () => {
     expect(leftOver.at).toBe(b);
 
     await redis.start();
-    await waitFor(() => a.link.online && b.link.online); // Reconnected by themselves, within the backoff's bound.
+    await waitFor(() => a.server.pairing!.online && b.server.pairing!.online); // Reconnected by themselves, within the backoff's bound.
     expect(await (await fetch(`${metricsUrl}/health`)).text()).toContain('redis up');
     // b queued its waiting stranger again: a newcomer at a is matched with it.
     await waitFor(() => b.server.pairing!['queued'].size === 1);
@@ -140,7 +141,7 @@ describe('Redis unreachable', () => {
     await arrive(60, 31);
     await waitFor(() => !a.link.online && !b.link.online);
     await redis.start();
-    await waitFor(() => a.link.online && b.link.online);
+    await waitFor(() => a.server.pairing!.online && b.server.pairing!.online);
     // Newcomers, one at a time, until everyone who waited is matched.
     for (let i = 0; i < 20 && strangers.filter(matched).length < strangers.length - 1; i++) {
       await arrive(1, 100 + i);
@@ -168,7 +169,7 @@ describe('Redis unreachable', () => {
     host.send(`HS:${LOCAL_KEY}`, a.endpoint);
     await waitFor(() => host.has('HR'));
     await redis.start();
-    await waitFor(() => a.link.online);
+    await waitFor(() => a.server.pairing!.online);
     const b = await instance('127.0.0.26');
     const waiting = await client('127.0.60.2');
     waiting.send(`RS:${LOCAL_KEY}`, a.endpoint);
@@ -177,5 +178,30 @@ describe('Redis unreachable', () => {
     arriving.send(`RS:${LOCAL_KEY}`, b.endpoint);
     await waitFor(() => arriving.has('JR') && waiting.has('NJ'));
     expect(a.events).toEqual(['redis_down', 'redis_up']);
+  }, 30_000);
+
+  it('a match made while an instance does not listen is not lost: its stranger is queued again once it listens', async () => {
+    const a = await instance('127.0.0.27');
+    const b = await instance('127.0.0.28');
+    const waiting = await client('127.0.70.1');
+    waiting.send(`RS:${LOCAL_KEY}`, b.endpoint);
+    await waitFor(() => waiting.has('HR') && b.server.pairing!['queued'].size === 1);
+    // b's subscription drops (as when Redis restarts and b's subscriber is not back yet).
+    b.link.subscriber.disconnect();
+    const first = await client('127.0.70.2');
+    first.send(`RS:${LOCAL_KEY}`, a.endpoint); // Sent once: it takes b's stranger, and nobody hears of it.
+    await waitFor(() => a.server.pairing!.counts.lostMatches === 1);
+    expect(first.has('JR')).toBe(false);
+    await b.link.subscriber.connect();
+    // Queued again (a stranger arriving before that would wait beside it: queued strangers are matched by arrivals).
+    const id = waiting.got.find((m) => m.code === 'HR')!.sessionId!;
+    for (let i = 0; i < 250 && await a.link.commands.zscore(WAITING_KEY, id) === null; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await a.link.commands.zscore(WAITING_KEY, id)).not.toBeNull();
+    const second = await client('127.0.70.3');
+    const resend = setInterval(() => second.send(`RS:${LOCAL_KEY}`, a.endpoint), 300);
+    closers.push(() => clearInterval(resend));
+    second.send(`RS:${LOCAL_KEY}`, a.endpoint);
+    await waitFor(() => second.has('JR') && waiting.has('NJ'));
+    expect(second.got.find((m) => m.code === 'JR')!.hostRemoteKey).toBe(waiting.key);
   }, 30_000);
 });

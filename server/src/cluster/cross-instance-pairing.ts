@@ -89,6 +89,8 @@ export class CrossInstancePairing {
   private readonly offline = new Map<string, WaitingEntry>();
   /** Queued strangers matched here while Redis was away: taken out of the queue once it is back. */
   private readonly leaving = new Set<string>();
+  /** Subscribed to this instance's channel (the subscription is renewed after each reconnection). */
+  private listening = false;
   private refresher: NodeJS.Timeout | undefined;
   /** Matches this instance made with another instance's stranger, and ones it was told of. */
   readonly counts = { matchedAcross: 0, toldOfMatch: 0, lostMatches: 0 };
@@ -100,8 +102,11 @@ export class CrossInstancePairing {
     private readonly now: () => number,
   ) {}
 
-  /** Listens on this instance's channel: [onJoiner] runs for each of its strangers matched elsewhere. */
-  start(handlers: { joiner: (joiner: RemoteJoiner) => boolean; relayRequest: (request: RemoteRelayRequest) => void; answer: (to: Endpoint, message: Message) => void }): void {
+  /**
+   * Listens on this instance's channel: [onJoiner] runs for each of its strangers matched elsewhere.
+   * Resolves once it listens, or at once while Redis is away (the instance serves alone meanwhile).
+   */
+  start(handlers: { joiner: (joiner: RemoteJoiner) => boolean; relayRequest: (request: RemoteRelayRequest) => void; answer: (to: Endpoint, message: Message) => void }): Promise<void> {
     this.link.subscriber.on('message', (_channel: string, text: string) => {
       try {
         const message = JSON.parse(text) as ChannelMessage;
@@ -123,12 +128,19 @@ export class CrossInstancePairing {
         this.counts.lostMatches++; // Nothing from Redis may throw out of its handler.
       }
     });
-    this.link.whenReady(() => this.reconnected());
-    // Not awaited: with Redis away it completes once Redis answers, and the instance serves meanwhile.
-    // Until then a match of ours made elsewhere finds no listener, and that instance does not answer its stranger.
-    this.link.subscriber.subscribe(channel(this.instance())).catch(() => undefined);
+    // Online again once Redis answers and this instance listens on its channel, whichever comes last.
+    this.link.whenReady(() => {
+      if (this.online) this.reconnected();
+    });
+    this.link.subscriber.on('ready', () => this.listen());
+    this.link.subscriber.on('close', () => {
+      this.listening = false;
+    });
+    // With Redis away this completes once Redis answers, and the instance serves alone meanwhile.
+    const listening = this.listen();
     this.refresher = setInterval(() => this.sweep(), REFRESH_MS);
     this.refresher.unref();
+    return this.link.online ? listening : Promise.resolve();
   }
 
   /** A stranger waits here while Redis is away; it joins the queue once Redis is back. */
@@ -146,8 +158,23 @@ export class CrossInstancePairing {
     for (const entry of entries) this.enqueue(entry).catch(() => this.offline.set(entry.sessionId, entry));
   }
 
+  /**
+   * Subscribes (again) to this instance's channel. Until that is done, a match of one of our
+   * strangers made by another instance would find no listener and fall through, its stranger
+   * taken out of the queue unheard: meanwhile this instance serves alone (not online), and once
+   * it listens, its waiting strangers are queued again.
+   */
+  private listen(): Promise<void> {
+    return this.link.subscriber.subscribe(channel(this.instance())).then(() => {
+      const was = this.online;
+      this.listening = true;
+      if (!was && this.online) this.reconnected();
+    }, () => undefined);
+  }
+
+  /** Whether Redis answers and this instance hears the words of its strangers' matches. */
   get online(): boolean {
-    return this.link.online;
+    return this.listening && this.link.online;
   }
 
   /** Whether [remoteKey]'s match is being decided: its resends are not answered meanwhile. */
