@@ -315,7 +315,7 @@ export class CrossInstancePairing {
   /** Takes this instance's strangers out of the queue (it stops). */
   async close(): Promise<void> {
     clearInterval(this.refresher);
-    if (this.online) await this.link.timed((redis) => leaveQueue(redis, [...this.queued.keys()])).catch(() => undefined);
+    if (this.link.online) await this.link.timed((redis) => leaveQueue(redis, [...this.queued.keys()])).catch(() => undefined);
     this.queued.clear();
   }
 }
