@@ -238,6 +238,7 @@ func start_server(port: int) -> void:
 ## connects on JH. The gate takes them on as if they came now; the game's own ENet cannot.
 func take_early(datagrams: Array[Array]) -> void:
 	if gate != null and not datagrams.is_empty():
+		HolePunchTrace.note("host: %d datagrams from the handover to the gate" % datagrams.size())
 		gate.take(datagrams)
 
 
