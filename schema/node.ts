@@ -300,7 +300,7 @@ export const node: Pick<ProtocolSpec, 'signals' | 'api' | 'failures' | 'node'> =
           { name: 'handover_interval', type: 'float', default: 0.05, range: [0.01, 1.0, 0.01], unit: 's', doc: 'Seconds between resends of JH to a client that has not answered.' },
           { name: 'handover_silence', type: 'float', default: 1.0, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Host: seconds of silence from a client after JH that count as its answer (its JD was lost and it already started its game client).' },
           { name: 'handover_deadline', type: 'float', default: 3.0, range: [0.1, 30.0, 0.1], unit: 's', doc: 'Host: seconds after the first JH to a client after which it no longer holds the handover up, whatever it sends (a client that keeps punching instead of answering is left behind).' },
-          { name: 'handover_timeout', type: 'float', default: 1.0, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Client: after answering JH, seconds without a further JH before starting the game client even though no JG came (all copies lost, or a host that sends none).' },
+          { name: 'handover_timeout', type: 'float', default: 1.0, range: [0.1, 10.0, 0.1], unit: 's', doc: 'Client: after answering JH, seconds without a further JH before starting the game client even though no JG came (all copies lost, or a host that sends none). A client whose node runs its game ([member manage_game_peer]) starts it on JH and waits for nothing.' },
         ],
       },
       {

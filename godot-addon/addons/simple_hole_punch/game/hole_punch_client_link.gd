@@ -14,15 +14,24 @@ extends RefCounted
 ##
 ## It reads on every physics and process frame, and ENet reads what it passed at once (its
 ## answers go out in the same read).
+##
+## The node's game client connects as soon as JH came, not on JG ([code]hole_punch_messages.gd[/code]):
+## its connect request may reach the host's punching socket just before the host frees the port
+## (a host of ours whose node runs the game takes it on there; the game's own ENet cannot). So
+## while the host's ENet has not answered, the host's JH or JG (the host frees its port right
+## after JG) sends what the attempt sent again, at once, instead of ENet's resend half a second on.
 ## It closes with [method close], or by itself once the connection it carried, past the
 ## handshake, is closed.
 
+const HolePunchProtocol := preload("../generated/protocol.gd")
 const HolePunchRoster := preload("hole_punch_roster.gd")
 
 ## Seconds after the host let us in during which datagrams to it still go out twice.
 const TWICE := 3.0
 ## Most datagrams read each way per read: a flood cannot stall a frame.
 const MAX_READ := 1024
+## Most datagrams of an attempt kept to send again until the host's ENet answers.
+const MAX_UNANSWERED := 8
 
 ## Datagrams on the game's port from anywhere but the host, dropped.
 var dropped := 0
@@ -47,6 +56,10 @@ var _in := false
 ## Seconds (the tree's clock): until when datagrams to the host go out twice.
 var _twice_until := INF
 var _again: Array[PackedByteArray] = []
+## What the current attempt sent before the host's ENet answered, sent again on JH or JG.
+var _unanswered: Array[PackedByteArray] = []
+## Whether the host's ENet answered the current attempt.
+var _answered := false
 
 
 ## Binds the punched [param local_port] for [param tree]'s game, to reach the host at
@@ -84,6 +97,8 @@ func connect_client(enet: ENetMultiplayerPeer) -> Error:
 	_attempt_port = local
 	_in = false
 	_twice_until = INF
+	_unanswered.clear()
+	_answered = false
 	enet.get_host().flush() # The connect request goes now, not on the game's next frame.
 	_forward(_now())
 	return OK
@@ -152,6 +167,7 @@ func _pump() -> void:
 	# read the host's goodbye, and the game would drop what came before it (as the gate does).
 	var idle := _enet != null and _enet.get_available_packet_count() == 0
 	var passed := false
+	var nudged := false
 	for i in MAX_READ:
 		if _outer.get_available_packet_count() == 0:
 			break
@@ -160,9 +176,17 @@ func _pump() -> void:
 			dropped += 1
 			continue
 		heard = now
+		if not _answered and _is_handover(data):
+			nudged = true
+			continue
+		_answered = true
+		_unanswered.clear()
 		_inner.set_dest_address("127.0.0.1", _enet_port)
 		_inner.put_packet(data)
 		passed = true
+	if nudged and not _answered:
+		for data in _unanswered:
+			_send(data) # The host's port may have been freed only now: ENet's resend would wait.
 	# ENet answers what came now, not on the game's next frame, and what the game said since ENet
 	# last sent goes out now too.
 	if passed and idle and _live():
@@ -196,8 +220,16 @@ func _forward(now: float) -> void:
 			continue # Not the current attempt's ENet (an abandoned one's last words stay here).
 		_enet_port = _inner.get_packet_port()
 		_send(data)
+		if not _answered and _unanswered.size() < MAX_UNANSWERED:
+			_unanswered.append(data)
 		if now < _twice_until:
 			_again.append(data)
+
+
+## Whether [param data] is the host node's JH or JG (its game's ENet has not answered yet).
+static func _is_handover(data: PackedByteArray) -> bool:
+	var message := HolePunchProtocol.parse(data)
+	return message is HolePunchProtocol.JoinHost or message is HolePunchProtocol.JoinGo
 
 
 func _send(data: PackedByteArray) -> void:

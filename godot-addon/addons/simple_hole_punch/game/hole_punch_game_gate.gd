@@ -153,6 +153,22 @@ func close() -> void:
 	_by_inner.clear()
 
 
+## Takes [param datagrams] ([code][packet, ip, port][/code]) as if the game's port had them now:
+## those that came before the gate held it (a client's connect request, as the handover ended).
+## ENet answers them at once.
+func take(datagrams: Array[Array]) -> void:
+	if not _outer.is_bound() or _enet.get_connection_status() == MultiplayerPeer.CONNECTION_DISCONNECTED:
+		return
+	var now := _clock.now_msec() / 1000.0
+	_pumps += 1
+	for datagram: Array in datagrams:
+		var data: PackedByteArray = datagram[0]
+		var ip: String = datagram[1]
+		var port: int = datagram[2]
+		_inbound(data, ip, port, now)
+	_answer(not datagrams.is_empty(), now)
+
+
 func _pump() -> void:
 	if _enet.get_connection_status() == MultiplayerPeer.CONNECTION_DISCONNECTED:
 		close() # The game closed its server.
@@ -167,6 +183,11 @@ func _pump() -> void:
 			var data := _outer.get_packet()
 			passed = true
 			_inbound(data, _outer.get_packet_ip(), _outer.get_packet_port(), now)
+	_answer(passed, now)
+
+
+## ENet (and the game) answer what [param passed] to them at [param now], and what they said goes out.
+func _answer(passed: bool, now: float) -> void:
 	if passed:
 		_enet.poll() # ENet answers now (a new connection's slot, below), not on the game's next frame.
 		if poll_game.is_valid() and not Engine.is_in_physics_frame():

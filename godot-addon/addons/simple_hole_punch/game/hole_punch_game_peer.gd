@@ -233,6 +233,15 @@ func start_server(port: int) -> void:
 	connected.emit(peer)
 
 
+## Host: [param datagrams] ([code][packet, ip, port][/code]) came to the punching socket from
+## clients being handed over, before the game held the port: a client whose node runs its game
+## connects on JH. The gate takes them on as if they came now; the game's own ENet cannot.
+func take_early(datagrams: Array[Array]) -> void:
+	if gate != null and not datagrams.is_empty():
+		HolePunchTrace.note("host: %d datagrams from the handover to the gate" % datagrams.size())
+		gate.take(datagrams)
+
+
 ## Client: the handover named the host's [param ip]:[param port] and freed [param local_port]
 ## (see [signal HolePunch.start_client]).
 func start_client(ip: String, port: int, local_port: int) -> void:

@@ -195,7 +195,7 @@ signal rejoining(host_key: String)
 @export_range(0.1, 10.0, 0.1, "suffix:s") var handover_silence: float = 1.0
 ## Host: seconds after the first JH to a client after which it no longer holds the handover up, whatever it sends (a client that keeps punching instead of answering is left behind).
 @export_range(0.1, 30.0, 0.1, "suffix:s") var handover_deadline: float = 3.0
-## Client: after answering JH, seconds without a further JH before starting the game client even though no JG came (all copies lost, or a host that sends none).
+## Client: after answering JH, seconds without a further JH before starting the game client even though no JG came (all copies lost, or a host that sends none). A client whose node runs its game ([member manage_game_peer]) starts it on JH and waits for nothing.
 @export_range(0.1, 10.0, 0.1, "suffix:s") var handover_timeout: float = 1.0
 
 @export_group("Game")

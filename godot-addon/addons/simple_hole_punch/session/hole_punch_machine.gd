@@ -265,6 +265,7 @@ func _begin(role: _Role, serv_key: String, alias: String) -> Error:
 		var limit := HolePunchProtocol.MAX_TEXT_CHARACTERS
 		return _fail(HolePunchBase.Failure.PAYLOAD_TOO_LONG, "join_payload is %d characters, at most %d without control characters" % [_settings.join_payload.length(), limit], ERR_INVALID_PARAMETER)
 	_stop()
+	_early_game = []
 	if _socket.open(_settings.local_port) != OK:
 		return _fail(HolePunchBase.Failure.LOCAL_PORT_UNUSABLE, str(_settings.local_port), ERR_CANT_CREATE)
 	_socket.trace = _settings.trace_datagrams

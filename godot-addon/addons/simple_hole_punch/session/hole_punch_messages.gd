@@ -135,6 +135,12 @@ func _on_join_host(message: HolePunchProtocol.JoinHost, ip: String, port: int) -
 		_handover = [ip, port] # Connect to where JH came from: that path is proven open.
 		HolePunchTrace.note("handover heard (JH) from %s:%d" % [ip, port])
 		phase = Phase.HANDING_OVER
+		if _settings.manage_game_peer:
+			# The node's game client connects now, not a round trip later on JG: a connect request
+			# that reaches the host's punching socket still counts as JD there, and its game takes it
+			# on (a host of ours that runs its game); the link sends it again when JH or JG comes
+			# before the host's ENet answered ([code]hole_punch_client_link.gd[/code]).
+			_finish_client()
 
 
 func _on_join_go(_message: HolePunchProtocol.JoinGo, ip: String, port: int) -> void:

@@ -39,7 +39,8 @@ const HolePunchTrace := preload("hole_punch_trace.gd")
 ## server), then PUNCHING once the server answered. A host then goes CLOSING
 ## ([method HolePunch.close_session]), then DONE ([signal HolePunch.start_server]), or HOSTING_GAME
 ## when its game takes late joiners, until [method HolePunch.close_session] makes it DONE. A client
-## goes HANDING_OVER (JH came), then DONE ([signal HolePunch.start_client]). [method HolePunch.leave],
+## goes HANDING_OVER (JH came), then DONE ([signal HolePunch.start_client]) on JG, or at once when
+## the node runs the game ([member HolePunch.manage_game_peer]). [method HolePunch.leave],
 ## or a failure that ends the attempt, makes it IDLE; a new session starts from IDLE, DONE or
 ## HOSTING_GAME.
 enum Phase {
@@ -47,7 +48,7 @@ enum Phase {
 	REQUESTING, ## Waiting for the server to answer HS, JS or RS.
 	PUNCHING, ## Registered: pinging peers and keeping holes open.
 	CLOSING, ## Host: handing peers over (JH until JD).
-	HANDING_OVER, ## Client: answered JH, waiting for JG to free the port.
+	HANDING_OVER, ## Client: answered JH, waiting for JG to free the port (the game's own ENet).
 	DONE, ## The port was handed to the game.
 	HOSTING_GAME, ## Host: the port was handed to the game, which still takes late joiners ([member HolePunch.keep_open]).
 }

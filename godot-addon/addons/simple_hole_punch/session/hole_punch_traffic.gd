@@ -11,6 +11,13 @@ var _bound_port := 0
 ## Client: when the host's last JH came, and where from ([code][ip, port][/code]: the game connects there).
 var _last_join_host := 0.0
 var _handover := ["", 0]
+## Host: the game's datagrams that came to the punching socket from clients being handed over
+## ([code][packet, ip, port][/code]): a client whose node runs its game connects on JH. The node's
+## game takes them on once it runs ([code]HolePunchGamePeer.take_early()[/code]); the game's own
+## ENet cannot, and its clients' resends reach it.
+var _early_game: Array[Array] = []
+## Most such datagrams kept: a client's connect request and its copy, a few times over.
+const MAX_EARLY_GAME := 16
 
 func _receive(packet: PackedByteArray, ip: String, port: int) -> void:
 	# The sender first: nothing from an address we do not know is even parsed.
@@ -32,6 +39,8 @@ func _receive(packet: PackedByteArray, ip: String, port: int) -> void:
 		# A client that lost its JD already runs its game client: its first ENet packet answers.
 		if message == null and phase == Phase.CLOSING and peer != null and peer.handing_over() and peer.path_at(ip, port) == peer.path:
 			peer.done = true
+			if _early_game.size() < MAX_EARLY_GAME:
+				_early_game.append([packet, ip, port]) # Its connect request: the game takes it on once it runs.
 		dropped_datagrams += 1
 		return
 	if peer != null and (message.field("secret", peer.secret) != peer.secret or message.code == HolePunchProtocol.PEER_READY and peer.secret != ""):
@@ -84,6 +93,9 @@ func _finish_host() -> void:
 	_peers.send_go(3)
 	_game.expect(_peers.all(), [_server.ip, _server.port])
 	_finish(_node.start_server, [_bound_port])
+	var early := _early_game
+	_early_game = []
+	_game.take_early(early)
 	if late and _game.peer != null:
 		_start_late_join()
 
