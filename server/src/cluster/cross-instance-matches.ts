@@ -49,10 +49,31 @@ export class CrossInstanceMatches {
     if (peer) this.ctx.answer(decodeEndpoint(session.hostLink ?? session.hostRemoteKey), newJoiner(session, peer));
   }
 
-  /** Redis matched our stranger (waiting in [mine]) with [other]: ours is the joiner. */
-  private joinAcross(mine: Session, other: WaitingEntry, from: Endpoint, localKey: string, nonce: string | undefined, nat: NatReport | undefined): void {
+  /** Whether our stranger queued again after an outage may be matched now: it still waits alone, within its fair share. */
+  mayMatchAgain(entry: WaitingEntry): boolean {
+    const session = this.ctx.store.get(entry.sessionId);
+    return session !== undefined && session.random && session.peers.size === 0 && this.ctx.matchShares.fair(session.hostIp, this.ctx.now());
+  }
+
+  /**
+   * Redis answered our stranger queued again: matched with [other], it joins [other]'s session as
+   * an arriving stranger would (JR to it, NJ to [other]), its own waiting session gone. Matched by
+   * another instance meanwhile instead, it hears NJ now, held back while Redis decided.
+   */
+  queuedAgain(entry: WaitingEntry, other: WaitingEntry | null): void {
+    const session = this.ctx.store.get(entry.sessionId);
+    const alone = session !== undefined && session.random && session.peers.size === 0;
+    if (other && alone) return this.joinAcross(session, other, decodeEndpoint(session.hostLink ?? session.hostRemoteKey), session.hostLocalKey, session.hostNonce, session.hostNat, true);
+    if (other) this.ctx.pairing!.giveBack(other); // Ours no longer waits alone: the other is not lost.
+    const peer = session?.peers.values().next().value;
+    if (session && peer) this.ctx.answer(decodeEndpoint(session.hostLink ?? session.hostRemoteKey), newJoiner(session, peer));
+  }
+
+  /** Redis matched our stranger (waiting in [mine], since its RS or [hadWaited] as a random host) with [other]: ours is the joiner. */
+  private joinAcross(mine: Session, other: WaitingEntry, from: Endpoint, localKey: string, nonce: string | undefined, nat: NatReport | undefined, hadWaited = false): void {
     const remoteKey = mine.hostRemoteKey;
-    if (this.ctx.store.remove(mine.id)) this.ctx.stats.sessionsCreated--; // It waited only while Redis decided.
+    // A session that waited only while Redis decided is not counted; one heard of as HR was.
+    if (this.ctx.store.remove(mine.id) && !hadWaited) this.ctx.stats.sessionsCreated--;
     const now = this.ctx.now();
     this.ctx.matchShares.record(from.address, now);
     this.ctx.matchShares.record(other.hostIp, now);

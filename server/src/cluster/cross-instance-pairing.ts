@@ -54,6 +54,17 @@ interface JoinerAnswer {
 
 type ChannelMessage = RemoteJoiner | RemoteRelayRequest | RemoteAnswer | JoinerAnswer;
 
+/** What the handlers do for the pairing: answer another instance's word, and match a stranger queued again. */
+export interface PairingHandlers {
+  joiner: (joiner: RemoteJoiner) => boolean;
+  relayRequest: (request: RemoteRelayRequest) => void;
+  answer: (to: Endpoint, message: Message) => void;
+  /** Whether a stranger of ours queued again may be matched now (it still waits alone, within its fair share). */
+  mayMatchAgain: (entry: WaitingEntry) => boolean;
+  /** Redis answered a stranger of ours queued again: [other] when it was matched, null when queued. */
+  queuedAgain: (entry: WaitingEntry, other: WaitingEntry | null) => void;
+}
+
 /** How long the matching instance waits for the other's answer before it gives the match up. */
 const JOINER_ANSWER_MS = 2_000;
 
@@ -92,6 +103,7 @@ export class CrossInstancePairing {
   /** Subscribed to this instance's channel (the subscription is renewed after each reconnection). */
   private listening = false;
   private refresher: NodeJS.Timeout | undefined;
+  private handlers: PairingHandlers | undefined;
   /** Matches this instance made with another instance's stranger, and ones it was told of. */
   readonly counts = { matchedAcross: 0, toldOfMatch: 0, lostMatches: 0 };
 
@@ -106,7 +118,8 @@ export class CrossInstancePairing {
    * Listens on this instance's channel: [onJoiner] runs for each of its strangers matched elsewhere.
    * Resolves once it listens, or at once while Redis is away (the instance serves alone meanwhile).
    */
-  start(handlers: { joiner: (joiner: RemoteJoiner) => boolean; relayRequest: (request: RemoteRelayRequest) => void; answer: (to: Endpoint, message: Message) => void }): Promise<void> {
+  start(handlers: PairingHandlers): Promise<void> {
+    this.handlers = handlers;
     this.link.subscriber.on('message', (_channel: string, text: string) => {
       try {
         const message = JSON.parse(text) as ChannelMessage;
@@ -152,10 +165,19 @@ export class CrossInstancePairing {
     const leaving = [...this.leaving];
     this.leaving.clear();
     if (leaving.length > 0) this.link.timed((redis) => leaveQueue(redis, leaving)).catch(() => undefined);
-    // Redis may have restarted empty: the strangers queued before are queued again (kept where they still are).
+    // Redis may have restarted empty: the strangers queued before are queued again (kept where they
+    // still are), and matched meanwhile when they may: two left waiting on different instances meet.
     const entries = [...this.queued.values(), ...this.offline.values()];
     this.offline.clear();
-    for (const entry of entries) this.enqueue(entry).catch(() => this.offline.set(entry.sessionId, entry));
+    for (const entry of entries) this.queueAgain(entry);
+  }
+
+  private queueAgain(entry: WaitingEntry): void {
+    const handlers = this.handlers;
+    this.seek(entry, handlers?.mayMatchAgain(entry) ?? false).then(
+      (other) => handlers?.queuedAgain(entry, other),
+      () => this.offline.set(entry.sessionId, entry),
+    );
   }
 
   /**
@@ -209,9 +231,16 @@ export class CrossInstancePairing {
     }
   }
 
-  /** Queues a stranger that began waiting while Redis was away, without matching it now. */
-  async enqueue(entry: WaitingEntry): Promise<void> {
-    await this.seek(entry, false);
+  /**
+   * Puts back in the queue a stranger that Redis gave to one of ours that no longer waits alone
+   * (its instance still keeps its entry alive): it is not lost.
+   */
+  giveBack(other: WaitingEntry): void {
+    if (other.instance === this.instance()) {
+      this.queueAgain(other);
+      return;
+    }
+    this.link.timed((redis) => matchOrWait(redis, other, false, this.limits)).catch(() => this.counts.lostMatches++);
   }
 
   /**

@@ -1,0 +1,100 @@
+/**
+ * Strangers left waiting on different instances through a Redis outage are queued again once it
+ * is back, and matched with each other then: no third stranger needs to come by.
+ */
+import dgram from 'node:dgram';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WAITING_KEY } from '../src/cluster/match-script.ts';
+import { RedisLink } from '../src/cluster/redis-link.ts';
+import { DEFAULT_CONFIG } from '../src/config.ts';
+import { decode, encodeKey } from '../src/generated/protocol.ts';
+import { RendezvousServer } from '../src/rendezvous-server.ts';
+import { LOCAL_KEY } from './fixtures.ts';
+import { startRedis, type TestRedis } from './support/redis-server.ts';
+
+let redis: TestRedis;
+const closers: Array<() => Promise<void> | void> = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(() => redis.stop());
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+async function instance(address: string) {
+  const link = new RedisLink(redis.url, () => undefined);
+  await link.connect();
+  const server = new RendezvousServer({
+    config: {
+      ...DEFAULT_CONFIG, port: 0, bind: address, publicIp: address, sweepIntervalMs: 3_600_000,
+      sessionsPerIp: 100_000, rate: 0, relayPorts: null, matchesPerIp: 1_000_000, matchesPerNet: 1_000_000,
+    },
+    redis: link,
+  });
+  const endpoint = await server.listen();
+  closers.push(() => link.close(), () => server.close());
+  return { server, link, endpoint };
+}
+
+/** A client socket that records every answer, decoded. */
+async function client(address: string) {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, address, resolve));
+  closers.push(() => { socket.close(); });
+  const got: Array<Record<string, string>> = [];
+  socket.on('message', (data) => {
+    const result = decode(data);
+    if (result.ok) got.push(result.message as unknown as Record<string, string>);
+  });
+  return {
+    key: encodeKey({ address, port: socket.address().port }),
+    got,
+    send: (text: string, to: { address: string; port: number }) => socket.send(text, to.port, to.address),
+    has: (code: string) => got.some((m) => m.code === code),
+    last: (code: string) => got.findLast((m) => m.code === code),
+  };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 8_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('strangers queued again after an outage', () => {
+  it('two left waiting on different instances are matched with each other once Redis is back', async () => {
+    const a = await instance('127.0.0.31');
+    const b = await instance('127.0.0.32');
+    redis.stop();
+    await waitFor(() => !a.link.online && !b.link.online);
+    const x = await client('127.0.80.1');
+    const y = await client('127.0.81.1');
+    x.send(`RS:${LOCAL_KEY}`, a.endpoint);
+    y.send(`RS:${LOCAL_KEY}`, b.endpoint);
+    await waitFor(() => x.has('HR') && y.has('HR'));
+
+    await redis.start();
+    await waitFor(() => a.server.pairing!.online && b.server.pairing!.online);
+    // One joins the other's session: JR to it, NJ to the other, each from its own instance.
+    await waitFor(() => (x.has('JR') && y.has('NJ')) || (y.has('JR') && x.has('NJ')));
+    const [joiner, host, joinerAt] = x.has('JR') ? [x, y, a] : [y, x, b];
+    const jr = joiner.last('JR')!;
+    expect(jr.hostRemoteKey).toBe(host.key);
+    expect(jr.joinerRemoteKey).toBe(joiner.key);
+    expect(host.last('NJ')!.joinerRemoteKey).toBe(joiner.key);
+    expect(joiner.has('NJ')).toBe(false);
+    expect(host.has('JR')).toBe(false);
+    // The joiner's own waiting session is gone, and neither is left in the queue.
+    expect(joinerAt.server.store.get(joiner.last('HR')!.sessionId!)).toBeUndefined();
+    expect(await a.link.commands.zcard(WAITING_KEY)).toBe(0);
+    // Its resend of RS is answered with the same JR.
+    const count = joiner.got.filter((m) => m.code === 'JR').length;
+    joiner.send(`RS:${LOCAL_KEY}`, joinerAt.endpoint);
+    await waitFor(() => joiner.got.filter((m) => m.code === 'JR').length === count + 1);
+    expect(joiner.last('JR')!.hostRemoteKey).toBe(host.key);
+  }, 30_000);
+});
