@@ -53,7 +53,7 @@ async function client(address: string) {
     got,
     send: (text: string, to: { address: string; port: number }) => socket.send(text, to.port, to.address),
     has: (code: string) => got.some((m) => m.code === code),
-    last: (code: string) => got.findLast((m) => m.code === code),
+    last: (code: string) => [...got].reverse().find((m) => m.code === code),
   };
 }
 

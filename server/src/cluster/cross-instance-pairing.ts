@@ -2,7 +2,8 @@
  * Random pairing across instances. Every stranger that waits is queued in Redis; a stranger that
  * arrives at any instance takes the oldest one (match-script.ts). The instance that matched answers
  * its own stranger (JR) and tells the waiting stranger's instance on that instance's channel,
- * which answers its own (NJ): each player hears only from the address it asked.
+ * which answers its own (NJ): each player hears only from the address it asked. Strangers queued
+ * again after an outage are matched the same way, as if they arrived (reconnected).
  */
 import { encodeKey, type Endpoint, type Message } from '../generated/protocol.ts';
 import type { NatReport } from '../nat/nat-book.ts';
