@@ -97,4 +97,35 @@ describe('strangers queued again after an outage', () => {
     await waitFor(() => joiner.got.filter((m) => m.code === 'JR').length === count + 1);
     expect(joiner.last('JR')!.hostRemoteKey).toBe(host.key);
   }, 30_000);
+
+  it('an instance that listens again matches its waiting stranger, within the budgets of matches', async () => {
+    const a = await instance('127.0.0.35');
+    const b = await instance('127.0.0.36');
+    const x = await client('127.0.84.1');
+    const y = await client('127.0.85.1');
+    x.send(`RS:${LOCAL_KEY}`, b.endpoint);
+    await waitFor(() => x.has('HR') && b.server.pairing!['queued'].size === 1);
+    // y's address spent its budget of matches: it waits too, beside x.
+    await a.link.commands.set('shp:matches:ip:127.0.85.1', String(DEFAULT_CONFIG.matchesPerIp + 1_000_000), 'PX', 60_000);
+    y.send(`RS:${LOCAL_KEY}`, a.endpoint);
+    await waitFor(() => y.has('HR') && a.server.pairing!['queued'].size === 1);
+    const listenAgain = async () => {
+      b.link.subscriber.disconnect();
+      await waitFor(() => !b.server.pairing!.online);
+      await b.link.subscriber.connect();
+      await waitFor(() => b.server.pairing!.online);
+    };
+    // b listens again: x is queued again, but y is past its budget, so they stay apart.
+    await listenAgain();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(x.has('JR') || y.has('NJ')).toBe(false);
+    expect(await a.link.commands.zcard(WAITING_KEY)).toBe(2);
+    // Once y's budget is back, the next time b listens again x joins y's session.
+    await a.link.commands.del('shp:matches:ip:127.0.85.1');
+    await listenAgain();
+    await waitFor(() => x.has('JR') && y.has('NJ'));
+    expect(x.last('JR')!.hostRemoteKey).toBe(y.key);
+    expect(y.last('NJ')!.joinerRemoteKey).toBe(x.key);
+    expect(await a.link.commands.zcard(WAITING_KEY)).toBe(0);
+  }, 30_000);
 });
