@@ -128,4 +128,22 @@ describe('strangers queued again after an outage', () => {
     expect(y.last('NJ')!.joinerRemoteKey).toBe(x.key);
     expect(await a.link.commands.zcard(WAITING_KEY)).toBe(0);
   }, 30_000);
+
+  it('a stranger that resends RS while the other instance is told of its match gets no second match', async () => {
+    const a = await instance('127.0.0.37');
+    const b = await instance('127.0.0.38');
+    const waiting = await client('127.0.86.1');
+    waiting.send(`RS:${LOCAL_KEY}`, b.endpoint);
+    await waitFor(() => waiting.has('HR') && b.server.pairing!['queued'].size === 1);
+    const arriving = await client('127.0.87.1');
+    // Resent at once and often: some resends come while b is told of the match, before JR.
+    const resend = setInterval(() => arriving.send(`RS:${LOCAL_KEY}`, a.endpoint), 1);
+    closers.push(() => clearInterval(resend));
+    await waitFor(() => arriving.has('JR') && waiting.has('NJ'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    clearInterval(resend);
+    expect(arriving.has('HR')).toBe(false);
+    expect(new Set(arriving.got.filter((m) => m.code === 'JR').map((m) => m.hostRemoteKey))).toEqual(new Set([waiting.key]));
+  }, 30_000);
 });
+

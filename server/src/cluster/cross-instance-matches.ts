@@ -72,15 +72,24 @@ export class CrossInstanceMatches {
   /** Redis matched our stranger (waiting in [mine], since its RS or [hadWaited] as a random host) with [other]: ours is the joiner. */
   private joinAcross(mine: Session, other: WaitingEntry, from: Endpoint, localKey: string, nonce: string | undefined, nat: NatReport | undefined, hadWaited = false): void {
     const remoteKey = mine.hostRemoteKey;
-    // A session that waited only while Redis decided is not counted; one heard of as HR was.
-    if (this.ctx.store.remove(mine.id) && !hadWaited) this.ctx.stats.sessionsCreated--;
+    // Its own session goes: one that waited only while Redis decided is not counted; one heard of as HR was.
+    const leave = () => {
+      if (this.ctx.store.remove(mine.id) && !hadWaited) this.ctx.stats.sessionsCreated--;
+    };
+    // Not joined after all: an arriving stranger's resend asks again; one that waited as a host (and
+    // sends no RS) waits on, queued again.
+    const notJoined = () => {
+      if (hadWaited && this.ctx.store.get(mine.id) === mine) this.ctx.pairing!.giveBack(waitingEntry(mine, this.ctx.serverKey()));
+    };
+    if (!hadWaited) leave();
     const now = this.ctx.now();
     this.ctx.matchShares.record(from.address, now);
     this.ctx.matchShares.record(other.hostIp, now);
     if (other.instance === this.ctx.serverKey()) {
       const waiting = this.ctx.store.get(other.sessionId);
       this.ctx.pairing!.takenFromQueue(other.sessionId);
-      if (!waiting || waiting.peers.size > 0) return; // Gone meanwhile: our stranger's resend asks again.
+      if (!waiting || waiting.peers.size > 0) return notJoined(); // Gone meanwhile.
+      leave();
       const peer = this.sessions.seePeer(waiting, remoteKey, localKey, now, nonce, nat);
       this.ctx.store.matchRandom(waiting.id, remoteKey);
       this.matched(waiting.id, waiting.hostRemoteKey, remoteKey);
@@ -92,9 +101,10 @@ export class CrossInstanceMatches {
       code: 'JR', joinerRemoteKey: remoteKey, hostRemoteKey: other.hostRemoteKey, hostLocalKey: other.hostLocalKey,
       nonce, secret, ...hostNatFields(other.hostNat as NatReport | undefined, secret),
     };
-    // JR only once the other instance's stranger took it; otherwise our stranger's resend asks again.
+    // JR only once the other instance's stranger took it.
     this.ctx.pairing!.tell(other, { sessionId: other.sessionId, remoteKey, localKey, secret, nat }, answer).then((told) => {
-      if (!told) return;
+      if (!told) return notJoined();
+      leave();
       this.matched(other.sessionId, other.hostRemoteKey, remoteKey);
       this.ctx.answer(from, answer);
     }, () => undefined);

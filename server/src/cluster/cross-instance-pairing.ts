@@ -251,6 +251,16 @@ export class CrossInstancePairing {
    * again, while the other is queued again by its instance once Redis is back.
    */
   async tell(other: WaitingEntry, joiner: Omit<RemoteJoiner, 'kind' | 'replyTo'>, answer: Message): Promise<boolean> {
+    // Its match is still being decided: a resend of its RS meanwhile must not seek a second one.
+    this.deciding.add(joiner.remoteKey);
+    try {
+      return await this.told(other, joiner, answer);
+    } finally {
+      this.deciding.delete(joiner.remoteKey);
+    }
+  }
+
+  private async told(other: WaitingEntry, joiner: Omit<RemoteJoiner, 'kind' | 'replyTo'>, answer: Message): Promise<boolean> {
     const key = `${joiner.sessionId} ${joiner.remoteKey}`;
     const taken = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), JOINER_ANSWER_MS);
