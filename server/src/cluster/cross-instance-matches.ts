@@ -10,7 +10,7 @@ import { newJoiner, type SessionActions } from '../session-actions.ts';
 import { decodeEndpoint } from '../sessions/session-rules.ts';
 import type { Session, SessionPeer } from '../sessions/session.ts';
 import { newToken } from '../sessions/tokens.ts';
-import type { RemoteJoiner, RemoteRelayRequest } from './cross-instance-pairing.ts';
+import type { RemoteJoiner, RemoteRelayRequest } from './cross-instance-messages.ts';
 import type { WaitingEntry } from './match-script.ts';
 import { readPings } from './node-choice.ts';
 

@@ -6,65 +6,9 @@
  * again after an outage are matched the same way, as if they arrived (reconnected).
  */
 import { encodeKey, type Endpoint, type Message } from '../generated/protocol.ts';
-import type { NatReport } from '../nat/nat-book.ts';
+import type { ChannelMessage, PairingHandlers, RemoteJoiner, RemoteRelayRequest } from './cross-instance-messages.ts';
 import { leaveQueue, type MatchLimits, matchOrWait, refreshEntries, type WaitingEntry } from './match-script.ts';
 import type { RedisLink } from './redis-link.ts';
-
-/** What the matching instance tells the waiting stranger's instance: who joins which session. */
-export interface RemoteJoiner {
-  readonly kind: 'joiner';
-  /** The matching instance, which waits for the answer before it answers its stranger. */
-  readonly replyTo: string;
-  readonly sessionId: string;
-  readonly remoteKey: string;
-  readonly localKey: string;
-  readonly secret?: string;
-  readonly nat?: NatReport;
-}
-
-/**
- * A stranger's relay request, passed on by its instance to the instance holding the pair's
- * session (whose relay serves them both); its answers come back the same way, to [replyTo].
- */
-export interface RemoteRelayRequest {
-  readonly kind: 'relay_request';
-  readonly sessionId: string;
-  readonly fromKey: string;
-  readonly peerKey: string;
-  readonly from: Endpoint;
-  readonly nonce?: string;
-  /** Its RQ's round trips to the relay nodes, as sent. */
-  readonly pings?: string;
-  readonly replyTo: string;
-}
-
-/** An answer for a stranger of the receiving instance, sent by the instance that holds its pair's session. */
-interface RemoteAnswer {
-  readonly kind: 'answer';
-  readonly to: Endpoint;
-  readonly message: Message;
-}
-
-/** The waiting stranger's instance's answer to a joiner: whether its stranger still waited and took it. */
-interface JoinerAnswer {
-  readonly kind: 'joiner_answer';
-  readonly sessionId: string;
-  readonly remoteKey: string;
-  readonly taken: boolean;
-}
-
-type ChannelMessage = RemoteJoiner | RemoteRelayRequest | RemoteAnswer | JoinerAnswer;
-
-/** What the handlers do for the pairing: answer another instance's word, and match a stranger queued again. */
-export interface PairingHandlers {
-  joiner: (joiner: RemoteJoiner) => boolean;
-  relayRequest: (request: RemoteRelayRequest) => void;
-  answer: (to: Endpoint, message: Message) => void;
-  /** Whether a stranger of ours queued again may be matched now (it still waits alone, within its fair share). */
-  mayMatchAgain: (entry: WaitingEntry) => boolean;
-  /** Redis answered a stranger of ours queued again: [other] when it was matched, null when queued. */
-  queuedAgain: (entry: WaitingEntry, other: WaitingEntry | null) => void;
-}
 
 /** How long the matching instance waits for the other's answer before it gives the match up. */
 const JOINER_ANSWER_MS = 2_000;
@@ -233,8 +177,8 @@ export class CrossInstancePairing {
   }
 
   /**
-   * Puts back in the queue a stranger that Redis gave to one of ours that no longer waits alone
-   * (its instance still keeps its entry alive): it is not lost.
+   * Puts a waiting stranger back in the queue, not lost: one that Redis gave to ours that no longer
+   * waits alone (its instance still keeps its entry alive), or ours whose match fell through.
    */
   giveBack(other: WaitingEntry): void {
     if (other.instance === this.instance()) {
