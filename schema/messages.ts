@@ -34,7 +34,7 @@ export const messages: readonly MessageSpec[] = [
     },
     {
       code: 'JR', name: 'join_registered', direction: 'server_to_client',
-      doc: 'Answer to JS (and to RS when matched): where to punch towards the host.',
+      doc: 'Answer to JS (and to RS when matched, or later to a random host with no joiner yet, matched after all as a joiner): where to punch towards the host.',
       fields: [
         { name: 'joiner_remote_key', type: 'key', doc: 'The joiner\'s public address as the server saw it.' },
         { name: 'host_remote_key', type: 'key', doc: 'The host\'s public address.' },

@@ -105,11 +105,11 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
       this.ctx.stats.ignored++; // One session per host address: this one is a hosted session.
       return;
     }
+    if (this.ctx.pairing?.isDeciding(remoteKey)) {
+      this.ctx.stats.ignored++; // Redis is deciding its match, or the other instance is told of it: the answer follows.
+      return;
+    }
     if (hosted) {
-      if (this.ctx.pairing?.isDeciding(remoteKey)) {
-        this.ctx.stats.ignored++; // Redis is deciding its match: the answer follows.
-        return;
-      }
       if (hostNonceMatches(hosted, message.nonce)) hosted.hostSeenAt = now; // As for HS: only the host's nonce refreshes.
       const peer = hosted.peers.values().next().value;
       // Matched already: the stranger's NJ may have been lost, so it is sent again.

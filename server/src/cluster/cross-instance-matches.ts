@@ -10,7 +10,7 @@ import { newJoiner, type SessionActions } from '../session-actions.ts';
 import { decodeEndpoint } from '../sessions/session-rules.ts';
 import type { Session, SessionPeer } from '../sessions/session.ts';
 import { newToken } from '../sessions/tokens.ts';
-import type { RemoteJoiner, RemoteRelayRequest } from './cross-instance-pairing.ts';
+import type { RemoteJoiner, RemoteRelayRequest } from './cross-instance-messages.ts';
 import type { WaitingEntry } from './match-script.ts';
 import { readPings } from './node-choice.ts';
 
@@ -49,17 +49,47 @@ export class CrossInstanceMatches {
     if (peer) this.ctx.answer(decodeEndpoint(session.hostLink ?? session.hostRemoteKey), newJoiner(session, peer));
   }
 
-  /** Redis matched our stranger (waiting in [mine]) with [other]: ours is the joiner. */
-  private joinAcross(mine: Session, other: WaitingEntry, from: Endpoint, localKey: string, nonce: string | undefined, nat: NatReport | undefined): void {
+  /** Whether our stranger queued again after an outage may be matched now: it still waits alone, within its fair share. */
+  mayMatchAgain(entry: WaitingEntry): boolean {
+    const session = this.ctx.store.get(entry.sessionId);
+    return session !== undefined && session.random && session.peers.size === 0 && this.ctx.matchShares.fair(session.hostIp, this.ctx.now());
+  }
+
+  /**
+   * Redis answered our stranger queued again: matched with [other], it joins [other]'s session as
+   * an arriving stranger would (JR to it, NJ to [other]), its own waiting session gone. Matched by
+   * another instance meanwhile instead, it hears NJ now, held back while Redis decided.
+   */
+  queuedAgain(entry: WaitingEntry, other: WaitingEntry | null): void {
+    const session = this.ctx.store.get(entry.sessionId);
+    const alone = session !== undefined && session.random && session.peers.size === 0;
+    if (other && alone) return this.joinAcross(session, other, decodeEndpoint(session.hostLink ?? session.hostRemoteKey), session.hostLocalKey, session.hostNonce, session.hostNat, true);
+    if (other) this.ctx.pairing!.giveBack(other); // Ours no longer waits alone: the other is not lost.
+    const peer = session?.peers.values().next().value;
+    if (session && peer) this.ctx.answer(decodeEndpoint(session.hostLink ?? session.hostRemoteKey), newJoiner(session, peer));
+  }
+
+  /** Redis matched our stranger (waiting in [mine], since its RS or [hadWaited] as a random host) with [other]: ours is the joiner. */
+  private joinAcross(mine: Session, other: WaitingEntry, from: Endpoint, localKey: string, nonce: string | undefined, nat: NatReport | undefined, hadWaited = false): void {
     const remoteKey = mine.hostRemoteKey;
-    if (this.ctx.store.remove(mine.id)) this.ctx.stats.sessionsCreated--; // It waited only while Redis decided.
+    // Its own session goes: one that waited only while Redis decided is not counted; one heard of as HR was.
+    const leave = () => {
+      if (this.ctx.store.remove(mine.id) && !hadWaited) this.ctx.stats.sessionsCreated--;
+    };
+    // Not joined after all: an arriving stranger's resend asks again; one that waited as a host (and
+    // sends no RS) waits on, queued again.
+    const notJoined = () => {
+      if (hadWaited && this.ctx.store.get(mine.id) === mine) this.ctx.pairing!.giveBack(waitingEntry(mine, this.ctx.serverKey()));
+    };
+    if (!hadWaited) leave();
     const now = this.ctx.now();
     this.ctx.matchShares.record(from.address, now);
     this.ctx.matchShares.record(other.hostIp, now);
     if (other.instance === this.ctx.serverKey()) {
       const waiting = this.ctx.store.get(other.sessionId);
       this.ctx.pairing!.takenFromQueue(other.sessionId);
-      if (!waiting || waiting.peers.size > 0) return; // Gone meanwhile: our stranger's resend asks again.
+      if (!waiting || waiting.peers.size > 0) return notJoined(); // Gone meanwhile.
+      leave();
       const peer = this.sessions.seePeer(waiting, remoteKey, localKey, now, nonce, nat);
       this.ctx.store.matchRandom(waiting.id, remoteKey);
       this.matched(waiting.id, waiting.hostRemoteKey, remoteKey);
@@ -71,9 +101,10 @@ export class CrossInstanceMatches {
       code: 'JR', joinerRemoteKey: remoteKey, hostRemoteKey: other.hostRemoteKey, hostLocalKey: other.hostLocalKey,
       nonce, secret, ...hostNatFields(other.hostNat as NatReport | undefined, secret),
     };
-    // JR only once the other instance's stranger took it; otherwise our stranger's resend asks again.
+    // JR only once the other instance's stranger took it.
     this.ctx.pairing!.tell(other, { sessionId: other.sessionId, remoteKey, localKey, secret, nat }, answer).then((told) => {
-      if (!told) return;
+      if (!told) return notJoined();
+      leave();
       this.matched(other.sessionId, other.hostRemoteKey, remoteKey);
       this.ctx.answer(from, answer);
     }, () => undefined);

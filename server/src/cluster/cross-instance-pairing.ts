@@ -2,57 +2,13 @@
  * Random pairing across instances. Every stranger that waits is queued in Redis; a stranger that
  * arrives at any instance takes the oldest one (match-script.ts). The instance that matched answers
  * its own stranger (JR) and tells the waiting stranger's instance on that instance's channel,
- * which answers its own (NJ): each player hears only from the address it asked.
+ * which answers its own (NJ): each player hears only from the address it asked. Strangers queued
+ * again after an outage are matched the same way, as if they arrived (reconnected).
  */
 import { encodeKey, type Endpoint, type Message } from '../generated/protocol.ts';
-import type { NatReport } from '../nat/nat-book.ts';
+import type { ChannelMessage, PairingHandlers, RemoteJoiner, RemoteRelayRequest } from './cross-instance-messages.ts';
 import { leaveQueue, type MatchLimits, matchOrWait, refreshEntries, type WaitingEntry } from './match-script.ts';
 import type { RedisLink } from './redis-link.ts';
-
-/** What the matching instance tells the waiting stranger's instance: who joins which session. */
-export interface RemoteJoiner {
-  readonly kind: 'joiner';
-  /** The matching instance, which waits for the answer before it answers its stranger. */
-  readonly replyTo: string;
-  readonly sessionId: string;
-  readonly remoteKey: string;
-  readonly localKey: string;
-  readonly secret?: string;
-  readonly nat?: NatReport;
-}
-
-/**
- * A stranger's relay request, passed on by its instance to the instance holding the pair's
- * session (whose relay serves them both); its answers come back the same way, to [replyTo].
- */
-export interface RemoteRelayRequest {
-  readonly kind: 'relay_request';
-  readonly sessionId: string;
-  readonly fromKey: string;
-  readonly peerKey: string;
-  readonly from: Endpoint;
-  readonly nonce?: string;
-  /** Its RQ's round trips to the relay nodes, as sent. */
-  readonly pings?: string;
-  readonly replyTo: string;
-}
-
-/** An answer for a stranger of the receiving instance, sent by the instance that holds its pair's session. */
-interface RemoteAnswer {
-  readonly kind: 'answer';
-  readonly to: Endpoint;
-  readonly message: Message;
-}
-
-/** The waiting stranger's instance's answer to a joiner: whether its stranger still waited and took it. */
-interface JoinerAnswer {
-  readonly kind: 'joiner_answer';
-  readonly sessionId: string;
-  readonly remoteKey: string;
-  readonly taken: boolean;
-}
-
-type ChannelMessage = RemoteJoiner | RemoteRelayRequest | RemoteAnswer | JoinerAnswer;
 
 /** How long the matching instance waits for the other's answer before it gives the match up. */
 const JOINER_ANSWER_MS = 2_000;
@@ -92,6 +48,7 @@ export class CrossInstancePairing {
   /** Subscribed to this instance's channel (the subscription is renewed after each reconnection). */
   private listening = false;
   private refresher: NodeJS.Timeout | undefined;
+  private handlers: PairingHandlers | undefined;
   /** Matches this instance made with another instance's stranger, and ones it was told of. */
   readonly counts = { matchedAcross: 0, toldOfMatch: 0, lostMatches: 0 };
 
@@ -106,7 +63,8 @@ export class CrossInstancePairing {
    * Listens on this instance's channel: [onJoiner] runs for each of its strangers matched elsewhere.
    * Resolves once it listens, or at once while Redis is away (the instance serves alone meanwhile).
    */
-  start(handlers: { joiner: (joiner: RemoteJoiner) => boolean; relayRequest: (request: RemoteRelayRequest) => void; answer: (to: Endpoint, message: Message) => void }): Promise<void> {
+  start(handlers: PairingHandlers): Promise<void> {
+    this.handlers = handlers;
     this.link.subscriber.on('message', (_channel: string, text: string) => {
       try {
         const message = JSON.parse(text) as ChannelMessage;
@@ -152,10 +110,19 @@ export class CrossInstancePairing {
     const leaving = [...this.leaving];
     this.leaving.clear();
     if (leaving.length > 0) this.link.timed((redis) => leaveQueue(redis, leaving)).catch(() => undefined);
-    // Redis may have restarted empty: the strangers queued before are queued again (kept where they still are).
+    // Redis may have restarted empty: the strangers queued before are queued again (kept where they
+    // still are), and matched meanwhile when they may: two left waiting on different instances meet.
     const entries = [...this.queued.values(), ...this.offline.values()];
     this.offline.clear();
-    for (const entry of entries) this.enqueue(entry).catch(() => this.offline.set(entry.sessionId, entry));
+    for (const entry of entries) this.queueAgain(entry);
+  }
+
+  private queueAgain(entry: WaitingEntry): void {
+    const handlers = this.handlers;
+    this.seek(entry, handlers?.mayMatchAgain(entry) ?? false).then(
+      (other) => handlers?.queuedAgain(entry, other),
+      () => this.offline.set(entry.sessionId, entry),
+    );
   }
 
   /**
@@ -209,9 +176,16 @@ export class CrossInstancePairing {
     }
   }
 
-  /** Queues a stranger that began waiting while Redis was away, without matching it now. */
-  async enqueue(entry: WaitingEntry): Promise<void> {
-    await this.seek(entry, false);
+  /**
+   * Puts a waiting stranger back in the queue, not lost: one that Redis gave to ours that no longer
+   * waits alone (its instance still keeps its entry alive), or ours whose match fell through.
+   */
+  giveBack(other: WaitingEntry): void {
+    if (other.instance === this.instance()) {
+      this.queueAgain(other);
+      return;
+    }
+    this.link.timed((redis) => matchOrWait(redis, other, false, this.limits)).catch(() => this.counts.lostMatches++);
   }
 
   /**
@@ -221,6 +195,16 @@ export class CrossInstancePairing {
    * again, while the other is queued again by its instance once Redis is back.
    */
   async tell(other: WaitingEntry, joiner: Omit<RemoteJoiner, 'kind' | 'replyTo'>, answer: Message): Promise<boolean> {
+    // Its match is still being decided: a resend of its RS meanwhile must not seek a second one.
+    this.deciding.add(joiner.remoteKey);
+    try {
+      return await this.told(other, joiner, answer);
+    } finally {
+      this.deciding.delete(joiner.remoteKey);
+    }
+  }
+
+  private async told(other: WaitingEntry, joiner: Omit<RemoteJoiner, 'kind' | 'replyTo'>, answer: Message): Promise<boolean> {
     const key = `${joiner.sessionId} ${joiner.remoteKey}`;
     const taken = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), JOINER_ANSWER_MS);

@@ -1,7 +1,8 @@
 /**
  * The cross-instance match as one atomic Redis step: a Lua script takes the oldest waiting
  * stranger that may match (not the asker's own address and port, both addresses and /24s within
- * their budgets of matches a minute), or else puts the asker at the back of the queue. Two
+ * their budgets of matches a minute), or else puts the asker at the back of the queue (an asker
+ * queued already keeps its place, and leaves the queue when it is matched). Two
  * instances running it at once cannot take the same stranger: Redis runs scripts one at a time.
  */
 import { createHash } from 'node:crypto';
@@ -57,6 +58,9 @@ if ARGV[2] == '1' and within(entry.hostIp, entry.hostNet) then
       if other.hostRemoteKey ~= entry.hostRemoteKey and within(other.hostIp, other.hostNet) then
         redis.call('ZREM', KEYS[1], id)
         redis.call('DEL', 'shp:waiting:entry:' .. id)
+        -- An asker queued already (queued again after an outage) leaves the queue with its match.
+        redis.call('ZREM', KEYS[1], entry.sessionId)
+        redis.call('DEL', 'shp:waiting:entry:' .. entry.sessionId)
         spend(entry.hostIp, entry.hostNet)
         spend(other.hostIp, other.hostNet)
         return data

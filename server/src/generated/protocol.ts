@@ -76,7 +76,7 @@ export interface JoinSession {
   readonly cookie?: string;
 }
 
-/** `JR` (server to client): Answer to JS (and to RS when matched): where to punch towards the host. */
+/** `JR` (server to client): Answer to JS (and to RS when matched, or later to a random host with no joiner yet, matched after all as a joiner): where to punch towards the host. */
 export interface JoinRegistered {
   readonly code: 'JR';
   /** The joiner's public address as the server saw it. */

@@ -120,7 +120,7 @@ class JoinSession extends Message:
 	var cookie: String
 
 
-## [code]JR[/code] (server_to_client): Answer to JS (and to RS when matched): where to punch towards the host.
+## [code]JR[/code] (server_to_client): Answer to JS (and to RS when matched, or later to a random host with no joiner yet, matched after all as a joiner): where to punch towards the host.
 class JoinRegistered extends Message:
 	var joiner_remote_key: String
 	var host_remote_key: String

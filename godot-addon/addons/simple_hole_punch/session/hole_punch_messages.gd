@@ -18,15 +18,24 @@ func _on_host_registered(message: HolePunchProtocol.HostRegistered, _ip: String,
 
 
 func _on_join_registered(message: HolePunchProtocol.JoinRegistered, _ip: String, _port: int) -> void:
-	if phase != Phase.REQUESTING or _role == _Role.HOST:
+	# A stranger waiting as a random host with nobody yet may be matched as a joiner instead (the
+	# server queued it again after an outage and found it another waiting stranger).
+	var waiting_alone := phase == Phase.PUNCHING and _role == _Role.RANDOM and _peers.first() == null
+	if (phase != Phase.REQUESTING and not waiting_alone) or _role == _Role.HOST:
 		return
-	HolePunchTrace.note("joined: the server answered (JR)")
+	if waiting_alone:
+		HolePunchTrace.note("matched while waiting: the server answered (JR)")
+		_server.start_keep_alive(INF) # Our own session is gone at the server: no more keep-alives for it.
+		_session_id = "" # An answer about it (BK) must not end this one.
+	else:
+		HolePunchTrace.note("joined: the server answered (JR)")
 	_public_key = message.joiner_remote_key
 	var was_random := _role == _Role.RANDOM
 	if _peers.add(message.host_remote_key, message.host_local_key, message.secret, _public_key):
 		_traversal.introduce(_peers.first(), message.host_nat, message.host_ip6_prefix, message.host_ip6_host, false, was_random, _now())
 	_role = _Role.JOINER
-	_enter_punching()
+	if not waiting_alone:
+		_enter_punching()
 	# The server told the host in one NJ, which may be lost: repeat the request (the server
 	# answers a duplicate with NJ and JR again) until the host is heard, less often each time.
 	_server.repeat(_now())

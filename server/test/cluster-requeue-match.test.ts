@@ -1,0 +1,149 @@
+/**
+ * Strangers left waiting on different instances through a Redis outage are queued again once it
+ * is back, and matched with each other then: no third stranger needs to come by.
+ */
+import dgram from 'node:dgram';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WAITING_KEY } from '../src/cluster/match-script.ts';
+import { RedisLink } from '../src/cluster/redis-link.ts';
+import { DEFAULT_CONFIG } from '../src/config.ts';
+import { decode, encodeKey } from '../src/generated/protocol.ts';
+import { RendezvousServer } from '../src/rendezvous-server.ts';
+import { LOCAL_KEY } from './fixtures.ts';
+import { startRedis, type TestRedis } from './support/redis-server.ts';
+
+let redis: TestRedis;
+const closers: Array<() => Promise<void> | void> = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(() => redis.stop());
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+async function instance(address: string) {
+  const link = new RedisLink(redis.url, () => undefined);
+  await link.connect();
+  const server = new RendezvousServer({
+    config: {
+      ...DEFAULT_CONFIG, port: 0, bind: address, publicIp: address, sweepIntervalMs: 3_600_000,
+      sessionsPerIp: 100_000, rate: 0, relayPorts: null, matchesPerIp: 1_000_000, matchesPerNet: 1_000_000,
+    },
+    redis: link,
+  });
+  const endpoint = await server.listen();
+  closers.push(() => link.close(), () => server.close());
+  return { server, link, endpoint };
+}
+
+/** A client socket that records every answer, decoded. */
+async function client(address: string) {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, address, resolve));
+  closers.push(() => { socket.close(); });
+  const got: Array<Record<string, string>> = [];
+  socket.on('message', (data) => {
+    const result = decode(data);
+    if (result.ok) got.push(result.message as unknown as Record<string, string>);
+  });
+  return {
+    key: encodeKey({ address, port: socket.address().port }),
+    got,
+    send: (text: string, to: { address: string; port: number }) => socket.send(text, to.port, to.address),
+    has: (code: string) => got.some((m) => m.code === code),
+    last: (code: string) => [...got].reverse().find((m) => m.code === code),
+  };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 8_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('strangers queued again after an outage', () => {
+  it('two left waiting on different instances are matched with each other once Redis is back', async () => {
+    const a = await instance('127.0.0.31');
+    const b = await instance('127.0.0.32');
+    redis.stop();
+    await waitFor(() => !a.link.online && !b.link.online);
+    const x = await client('127.0.80.1');
+    const y = await client('127.0.81.1');
+    x.send(`RS:${LOCAL_KEY}`, a.endpoint);
+    y.send(`RS:${LOCAL_KEY}`, b.endpoint);
+    await waitFor(() => x.has('HR') && y.has('HR'));
+
+    await redis.start();
+    await waitFor(() => a.server.pairing!.online && b.server.pairing!.online);
+    // One joins the other's session: JR to it, NJ to the other, each from its own instance.
+    await waitFor(() => (x.has('JR') && y.has('NJ')) || (y.has('JR') && x.has('NJ')));
+    const [joiner, host, joinerAt] = x.has('JR') ? [x, y, a] : [y, x, b];
+    const jr = joiner.last('JR')!;
+    expect(jr.hostRemoteKey).toBe(host.key);
+    expect(jr.joinerRemoteKey).toBe(joiner.key);
+    expect(host.last('NJ')!.joinerRemoteKey).toBe(joiner.key);
+    expect(joiner.has('NJ')).toBe(false);
+    expect(host.has('JR')).toBe(false);
+    // The joiner's own waiting session is gone, and neither is left in the queue.
+    expect(joinerAt.server.store.get(joiner.last('HR')!.sessionId!)).toBeUndefined();
+    expect(await a.link.commands.zcard(WAITING_KEY)).toBe(0);
+    // Its resend of RS is answered with the same JR.
+    const count = joiner.got.filter((m) => m.code === 'JR').length;
+    joiner.send(`RS:${LOCAL_KEY}`, joinerAt.endpoint);
+    await waitFor(() => joiner.got.filter((m) => m.code === 'JR').length === count + 1);
+    expect(joiner.last('JR')!.hostRemoteKey).toBe(host.key);
+  }, 30_000);
+
+  it('an instance that listens again matches its waiting stranger, within the budgets of matches', async () => {
+    const a = await instance('127.0.0.35');
+    const b = await instance('127.0.0.36');
+    const x = await client('127.0.84.1');
+    const y = await client('127.0.85.1');
+    x.send(`RS:${LOCAL_KEY}`, b.endpoint);
+    await waitFor(() => x.has('HR') && b.server.pairing!['queued'].size === 1);
+    // y's address spent its budget of matches: it waits too, beside x.
+    await a.link.commands.set('shp:matches:ip:127.0.85.1', String(DEFAULT_CONFIG.matchesPerIp + 1_000_000), 'PX', 60_000);
+    y.send(`RS:${LOCAL_KEY}`, a.endpoint);
+    await waitFor(() => y.has('HR') && a.server.pairing!['queued'].size === 1);
+    const listenAgain = async () => {
+      b.link.subscriber.disconnect();
+      await waitFor(() => !b.server.pairing!.online);
+      await b.link.subscriber.connect();
+      await waitFor(() => b.server.pairing!.online);
+    };
+    // b listens again: x is queued again, but y is past its budget, so they stay apart.
+    await listenAgain();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(x.has('JR') || y.has('NJ')).toBe(false);
+    expect(await a.link.commands.zcard(WAITING_KEY)).toBe(2);
+    // Once y's budget is back, the next time b listens again x joins y's session.
+    await a.link.commands.del('shp:matches:ip:127.0.85.1');
+    await listenAgain();
+    await waitFor(() => x.has('JR') && y.has('NJ'));
+    expect(x.last('JR')!.hostRemoteKey).toBe(y.key);
+    expect(y.last('NJ')!.joinerRemoteKey).toBe(x.key);
+    expect(await a.link.commands.zcard(WAITING_KEY)).toBe(0);
+  }, 30_000);
+
+  it('a stranger that resends RS while the other instance is told of its match gets no second match', async () => {
+    const a = await instance('127.0.0.37');
+    const b = await instance('127.0.0.38');
+    const waiting = await client('127.0.86.1');
+    waiting.send(`RS:${LOCAL_KEY}`, b.endpoint);
+    await waitFor(() => waiting.has('HR') && b.server.pairing!['queued'].size === 1);
+    const arriving = await client('127.0.87.1');
+    // Resent at once and often: some resends come while b is told of the match, before JR.
+    const resend = setInterval(() => arriving.send(`RS:${LOCAL_KEY}`, a.endpoint), 1);
+    closers.push(() => clearInterval(resend));
+    await waitFor(() => arriving.has('JR') && waiting.has('NJ'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    clearInterval(resend);
+    expect(arriving.has('HR')).toBe(false);
+    expect(new Set(arriving.got.filter((m) => m.code === 'JR').map((m) => m.hostRemoteKey))).toEqual(new Set([waiting.key]));
+  }, 30_000);
+});
+
