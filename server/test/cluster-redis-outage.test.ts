@@ -3,70 +3,22 @@
  * serving (join by code, random matches among their own strangers), say so in /health and the
  * metrics, log it once, and match across instances again once Redis is back, without a restart.
  */
-import dgram from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clusterHealth, registerClusterMetrics } from '../src/cluster/cluster-metrics.ts';
 import { WAITING_KEY } from '../src/cluster/match-script.ts';
-import { RedisLink } from '../src/cluster/redis-link.ts';
-import { DEFAULT_CONFIG } from '../src/config.ts';
-import { decode, encodeKey } from '../src/generated/protocol.ts';
 import { healthText, metricsRegistry, serveMetrics } from '../src/metrics.ts';
-import { RendezvousServer } from '../src/rendezvous-server.ts';
 import { LOCAL_KEY } from './fixtures.ts';
+import { clusterKit, waitFor } from './support/cluster-kit.ts';
 import { startRedis, type TestRedis } from './support/redis-server.ts';
 
 let redis: TestRedis;
-const closers: Array<() => Promise<void> | void> = [];
+const { instance, client, onClose, closeAll } = clusterKit(() => redis.url);
 
 beforeAll(async () => {
   redis = await startRedis();
 });
 afterAll(() => redis.stop());
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
-
-async function instance(address: string) {
-  const events: string[] = [];
-  const link = new RedisLink(redis.url, (event) => events.push(event));
-  await link.connect();
-  const server = new RendezvousServer({
-    config: {
-      ...DEFAULT_CONFIG, port: 0, bind: address, publicIp: address, sweepIntervalMs: 3_600_000,
-      sessionsPerIp: 100_000, rate: 0, relayPorts: null, matchesPerIp: 1_000_000, matchesPerNet: 1_000_000,
-    },
-    redis: link,
-  });
-  const endpoint = await server.listen();
-  closers.push(() => link.close(), () => server.close());
-  return { server, link, endpoint, events };
-}
-
-/** A client socket that records every answer, decoded. */
-async function client(address: string) {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, address, resolve));
-  closers.push(() => { socket.close(); });
-  const got: Array<Record<string, string>> = [];
-  socket.on('message', (data) => {
-    const result = decode(data);
-    if (result.ok) got.push(result.message as unknown as Record<string, string>);
-  });
-  return {
-    key: encodeKey({ address, port: socket.address().port }),
-    got,
-    send: (text: string, to: { address: string; port: number }) => socket.send(text, to.port, to.address),
-    has: (code: string) => got.some((m) => m.code === code),
-  };
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+afterEach(closeAll);
 
 const matched = (c: { has: (code: string) => boolean }) => c.has('JR') || c.has('NJ');
 
@@ -77,7 +29,7 @@ describe('Redis unreachable', () => {
     const registry = metricsRegistry(a.server.stats, a.server.store);
     registerClusterMetrics(registry, a.link, a.server.pairing!, () => a.server.relays.grantsPerNode);
     const http = await serveMetrics('127.0.0.21:0', registry, () => healthText(false, clusterHealth(a.link)));
-    closers.push(() => { http.close(); });
+    onClose(() => { http.close(); });
     const metricsUrl = `http://127.0.0.21:${(http.address() as { port: number }).port}`;
     expect(await (await fetch(`${metricsUrl}/health`)).text()).toContain('redis up');
 
@@ -132,7 +84,7 @@ describe('Redis unreachable', () => {
         c.send(`RS:${LOCAL_KEY}`, to);
         // Resends until matched, as a node does: a stranger whose match was lost with Redis asks again.
         const resend = setInterval(() => (matched(c) ? clearInterval(resend) : c.send(`RS:${LOCAL_KEY}`, to)), 300);
-        closers.push(() => clearInterval(resend));
+        onClose(() => clearInterval(resend));
         strangers.push(c);
       }
     };
@@ -199,7 +151,7 @@ describe('Redis unreachable', () => {
     expect(await a.link.commands.zscore(WAITING_KEY, id)).not.toBeNull();
     const second = await client('127.0.70.3');
     const resend = setInterval(() => second.send(`RS:${LOCAL_KEY}`, a.endpoint), 300);
-    closers.push(() => clearInterval(resend));
+    onClose(() => clearInterval(resend));
     second.send(`RS:${LOCAL_KEY}`, a.endpoint);
     await waitFor(() => second.has('JR') && waiting.has('NJ'));
     expect(second.got.find((m) => m.code === 'JR')!.hostRemoteKey).toBe(waiting.key);

@@ -2,68 +2,21 @@
  * Strangers left waiting on different instances through a Redis outage are queued again once it
  * is back, and matched with each other then: no third stranger needs to come by.
  */
-import dgram from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WAITING_KEY } from '../src/cluster/match-script.ts';
-import { RedisLink } from '../src/cluster/redis-link.ts';
 import { DEFAULT_CONFIG } from '../src/config.ts';
-import { decode, encodeKey } from '../src/generated/protocol.ts';
-import { RendezvousServer } from '../src/rendezvous-server.ts';
 import { LOCAL_KEY } from './fixtures.ts';
+import { clusterKit, waitFor } from './support/cluster-kit.ts';
 import { startRedis, type TestRedis } from './support/redis-server.ts';
 
 let redis: TestRedis;
-const closers: Array<() => Promise<void> | void> = [];
+const { instance, client, onClose, closeAll } = clusterKit(() => redis.url);
 
 beforeAll(async () => {
   redis = await startRedis();
 });
 afterAll(() => redis.stop());
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
-
-async function instance(address: string) {
-  const link = new RedisLink(redis.url, () => undefined);
-  await link.connect();
-  const server = new RendezvousServer({
-    config: {
-      ...DEFAULT_CONFIG, port: 0, bind: address, publicIp: address, sweepIntervalMs: 3_600_000,
-      sessionsPerIp: 100_000, rate: 0, relayPorts: null, matchesPerIp: 1_000_000, matchesPerNet: 1_000_000,
-    },
-    redis: link,
-  });
-  const endpoint = await server.listen();
-  closers.push(() => link.close(), () => server.close());
-  return { server, link, endpoint };
-}
-
-/** A client socket that records every answer, decoded. */
-async function client(address: string) {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, address, resolve));
-  closers.push(() => { socket.close(); });
-  const got: Array<Record<string, string>> = [];
-  socket.on('message', (data) => {
-    const result = decode(data);
-    if (result.ok) got.push(result.message as unknown as Record<string, string>);
-  });
-  return {
-    key: encodeKey({ address, port: socket.address().port }),
-    got,
-    send: (text: string, to: { address: string; port: number }) => socket.send(text, to.port, to.address),
-    has: (code: string) => got.some((m) => m.code === code),
-    last: (code: string) => [...got].reverse().find((m) => m.code === code),
-  };
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+afterEach(closeAll);
 
 describe('strangers queued again after an outage', () => {
   it('two left waiting on different instances are matched with each other once Redis is back', async () => {
@@ -138,7 +91,7 @@ describe('strangers queued again after an outage', () => {
     const arriving = await client('127.0.87.1');
     // Resent at once and often: some resends come while b is told of the match, before JR.
     const resend = setInterval(() => arriving.send(`RS:${LOCAL_KEY}`, a.endpoint), 1);
-    closers.push(() => clearInterval(resend));
+    onClose(() => clearInterval(resend));
     await waitFor(() => arriving.has('JR') && waiting.has('NJ'));
     await new Promise((resolve) => setTimeout(resolve, 200));
     clearInterval(resend);
