@@ -27,11 +27,21 @@ export interface Row {
   readonly maxima: number[];
   /** CPU time the target process spent per request in the closed loops (median of the rounds), µs. */
   readonly cpuMicros: number;
-  /** p50 / p99 (ms) at 25, 50 and 90% of max; null where nothing is answered. */
-  readonly latency: Array<{ fraction: number; offered: number; answeredShare: number; p50: number; p99: number } | null>;
+  /** p50 / p99 (ms) at each of LEVELS; null where nothing is answered. */
+  readonly latency: Array<{ level: string; offered: number; answeredShare: number; p50: number; p99: number } | null>;
 }
 
-export const FRACTIONS = [0.25, 0.5, 0.9] as const;
+/**
+ * Offered rate of the first latency column, the same for every target: so low that neither the
+ * target nor the generator is busy, its p99 is the machine's own floor (a sleeping core's wake-up,
+ * the scheduler), below which no target's p99 at any load can be judged.
+ */
+export const FLOOR_RATE = 500;
+/** The latency columns: the floor, then 25, 50 and 90% of each target's own maximum. */
+const LEVELS: ReadonlyArray<{ label: string; offered: (max: number) => number }> = [
+  { label: `@${FLOOR_RATE}/s`, offered: () => FLOOR_RATE },
+  ...[0.25, 0.5, 0.9].map((fraction) => ({ label: `@${fraction * 100}%`, offered: (max: number) => Math.round(max * fraction) })),
+];
 
 /** Clients per generator process, per request type. */
 const GROUPS: Record<Kind | 'mix', SetupCommand['groups']> = {
@@ -276,11 +286,11 @@ export async function perTypeTable(g: Generators, contenders: Contender[], secon
         const max = median(maxima[i]!);
         const latency = await withClients(g, kind, t.started, t.echo, async () => {
           const out: Row['latency'] = [];
-          for (const fraction of FRACTIONS) {
-            const offered = Math.round(max * fraction);
+          for (const level of LEVELS) {
+            const offered = level.offered(max);
             const open = await run(g, kind, t.started, t.echo, seconds, 'open', offered);
             out.push({
-              fraction, offered, answeredShare: open.perSecond / offered,
+              level: level.label, offered, answeredShare: open.perSecond / offered,
               p50: percentile(open.merged.histogram, 50), p99: percentile(open.merged.histogram, 99),
             });
           }
@@ -302,7 +312,7 @@ export function formatTable(rows: Row[], ceiling: number): string {
   const targets = [...new Set(rows.map((r) => r.target))];
   const fmt = (n: number) => (Number.isNaN(n) ? '—' : n < 10 ? n.toFixed(2) : n.toFixed(1));
   out.push(`generator ceiling: ${Math.round(ceiling)} datagrams/s sent to a sink that never answers (all generator processes)`);
-  const header = ['request type', 'target', 'max/s', '× echo', 'rounds (k/s)', 'CPU µs/req', 'echo/this CPU', ...FRACTIONS.map((f) => `p50 / p99 ms @${f * 100}%`)];
+  const header = ['request type', 'target', 'max/s', '× echo', 'rounds (k/s)', 'CPU µs/req', 'echo/this CPU', ...LEVELS.map((l) => `p50 / p99 ms ${l.label}`)];
   const lines: string[][] = [header];
   for (const kind of [...new Set(rows.map((r) => r.kind))]) {
     const echo = rows.find((r) => r.kind === kind && r.target === 'echo')!;
