@@ -16,9 +16,8 @@ import { prepareServer } from '../ci/harness/prepare.ts';
 import { SERVER_BUNDLE } from '../ci/harness/server-build.ts';
 import { coreSplit, pin } from './core-split.ts';
 import type { Kind } from './load-commands.ts';
-import {
-  buildAt, ECHO_COPIES, LABELS, run, type Started, startEcho, startGenerators, startServer, stop, stopGenerators, withClients,
-} from './throughput.ts';
+import { buildAt, type Started, startEcho, startServer, stop } from './bench-targets.ts';
+import { ECHO_COPIES, LABELS, run, startGenerators, stopGenerators, withClients } from './throughput.ts';
 
 const { values: args } = parseArgs({
   options: { against: { type: 'string' }, only: { type: 'string' }, rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '2' }, 'own-core': { type: 'boolean', default: false } },

@@ -24,8 +24,9 @@ import { SERVER_BUNDLE } from '../ci/harness/server-build.ts';
 import { parseArgs } from 'node:util';
 import { summarise, summaryMarkdown } from './profile-summary.ts';
 import { coreSplit } from './core-split.ts';
+import { buildAt, startServer, stop } from './bench-targets.ts';
 import {
-  buildAt, type Contender, formatTable, perTypeTable, type Row, run, startGenerators, startServer, stop, stopGenerators, withClients,
+  type Contender, formatTable, perTypeTable, type Row, run, startGenerators, stopGenerators, withClients,
 } from './throughput.ts';
 import type { Kind } from './load-commands.ts';
 
