@@ -33,8 +33,11 @@ func _init(node: HolePunchBase) -> void:
 	_traversal.received.connect(_receive)
 
 
-## The node entered the tree: the game's side starts, on the [member clock] the node has now.
+## The node entered the tree: the game's side starts, on the [member clock] the node has now. The
+## wire codecs are built now (a millisecond), not in the time of the first session's request.
 func start() -> void:
+	HolePunchProtocol.wire()
+	HolePunchProtocol.game_wire()
 	var own := func() -> Array: return ["" if _names == null else _names.own_alias, _public_key]
 	_game = HolePunchGamePeer.new(_node, clock, _settings_now, own)
 	_node.start_server.connect(_game.start_server)
