@@ -1,9 +1,10 @@
 extends GutTest
-## A client whose game starts its own ENet on [signal HolePunch.start_client] connects without
-## waiting for its game's frames: its connect request leaves in the frame of the handover, and its
-## acknowledgement of the host's answer in the frame the answer was read. Nothing polls the game's
-## [MultiplayerAPI] here ([member SceneTree.multiplayer_poll] off), so only what the node sends
-## leaves.
+## A client whose game starts its own ENet on [signal HolePunch.start_client]: its acknowledgement
+## of the host's answer leaves in the frame the game's poll read the answer, not on the game's next
+## poll, so the host's side connects a frame sooner. Its connect request waits for the game's poll
+## (a request sent in the frame JG came could come before the host's game listens). Nothing polls
+## the game's [MultiplayerAPI] here but the test ([member SceneTree.multiplayer_poll] off), so only
+## what the node sends leaves by itself.
 
 const Ports := preload("res://test/ports.gd")
 
@@ -32,33 +33,41 @@ func after_each() -> void:
 	get_tree().multiplayer_poll = _polling
 
 
-func test_the_connect_request_leaves_in_the_frame_of_the_handover() -> void:
+func test_the_connect_request_waits_for_the_games_poll() -> void:
 	# Given a host's port
 	var host := PacketPeerUDP.new()
 	var port := Ports.free_port()
 	assert_eq(host.bind(port, "127.0.0.1"), OK)
-	# When the node hands over and the game starts its ENet client
+	# When the node hands over and the game starts its ENet client, which it has not polled yet
 	_node.start_client.emit("127.0.0.1", port, Ports.free_port())
 	await get_tree().process_frame
-	# Then its connect request has reached the host's port, though the game never polled
-	assert_gt(host.get_available_packet_count(), 0, "the connect request, sent in the handover's frame")
+	await get_tree().process_frame
+	OS.delay_msec(2)
+	# Then nothing has gone to the host's port; the game's poll sends the request
+	assert_eq(host.get_available_packet_count(), 0, "no connect request before the game's poll")
+	_node.multiplayer.poll()
+	OS.delay_msec(2)
+	assert_gt(host.get_available_packet_count(), 0, "the connect request, on the game's poll")
 	host.close()
 
 
 func test_the_acknowledgement_leaves_in_the_frame_the_answer_was_read() -> void:
-	# Given a host's game (its own ENet, serviced by hand) and the client's connect request
+	# Given a host's game (its own ENet, serviced by hand) that answered the client's connect request
 	var host := ENetConnection.new()
 	var port := Ports.free_port()
 	assert_eq(host.create_host_bound("127.0.0.1", port, 4), OK)
 	_node.start_client.emit("127.0.0.1", port, Ports.free_port())
 	await get_tree().process_frame
+	_node.multiplayer.poll() # The game's poll at the start of its next frame: the request goes.
+	OS.delay_msec(2)
 	assert_eq(host.service(0)[0], ENetConnection.EVENT_NONE, "the host read the request and answered it")
+	await get_tree().process_frame
 	# When the game's poll at the start of a frame reads the answer
 	OS.delay_msec(2)
 	_node.multiplayer.poll()
 	assert_eq(_node.multiplayer.multiplayer_peer.get_connection_status(), MultiplayerPeer.CONNECTION_CONNECTED, "the client is connected")
 	await get_tree().process_frame
-	# Then its acknowledgement went in that frame: the host's side is connected too
+	# Then its acknowledgement went in that frame: the host's side is connected, with no other poll
 	OS.delay_msec(2)
 	assert_eq(host.service(0)[0], ENetConnection.EVENT_CONNECT, "the host's side connected, without another poll of the game's")
 	host.destroy()

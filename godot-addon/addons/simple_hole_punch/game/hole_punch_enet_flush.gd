@@ -1,12 +1,14 @@
 extends RefCounted
 ## A client whose game starts its own ENet on [signal HolePunch.start_client] (the node does not
-## manage it): ENet sends only when it is serviced, at the start of the game's next frame, so its
-## connect request would leave a frame after the handover, and the acknowledgement that connects
-## the host's side a frame after the host's answer came. So right after the game's handlers of
-## [signal HolePunch.start_client], and on each frame after until its client is connected, the
-## node sends what the game's ENet has queued already ([method ENetConnection.flush]: nothing more,
-## and ENet's own resend timers still decide what is due). Only an [ENetMultiplayerPeer] on the
-## node's [MultiplayerAPI], only while it connects, and for at most
+## manage it): ENet sends only when it is serviced, at the start of the game's next frame, so the
+## acknowledgement that connects the host's side would leave a frame after the host's answer was
+## read. So on each frame after the handover, once the game's poll read that answer and its client
+## is connected, the node sends what the game's ENet queued in that poll
+## ([method ENetConnection.flush]: nothing more, and ENet's own resend timers still decide what is
+## due). Not the connect request: the host frees its port and its game binds ENet there just after
+## JG leaves, so a request sent in the frame JG came could come before the host's game listens (and
+## wait half a second for ENet's resend); the game's next poll sends it. Only an
+## [ENetMultiplayerPeer] on the node's [MultiplayerAPI], only while it connects, and for at most
 ## [member HolePunch.game_connect_timeout] seconds.
 
 ## The node whose [MultiplayerAPI] the game's peer is on.
@@ -19,30 +21,23 @@ func _init(node: Node) -> void:
 	_node = node
 
 
-## The game's handlers of the handover ran at [param now]: what its ENet client queued (its connect
-## request) goes now, and [method tick] goes on for [param seconds].
+## The game's handlers of the handover ran at [param now]: [method tick] watches its ENet client
+## for [param seconds].
 func watch(now: float, seconds: float) -> void:
 	_until = now + seconds
-	tick(now)
 
 
-## Whether the game's client is still watched.
-func watching() -> bool:
-	return _until > -INF
-
-
-## A frame at [param now], after the game's [MultiplayerAPI] polled: what its ENet client queued in
-## that poll (the acknowledgement of the host's answer, once connected) goes now. Watching ends
-## once the client is connected, when it is closed or is no ENet client, and at the deadline.
+## A frame at [param now], after the game's [MultiplayerAPI] polled: once its ENet client is
+## connected, what it queued in that poll (the acknowledgement of the host's answer) goes now, and
+## watching ends; else at the deadline (a game may start its client a frame late, or another peer).
 func tick(now: float) -> void:
 	if _until == -INF:
 		return
 	var enet := _client()
-	if now > _until or enet == null:
+	if now > _until:
 		stop()
-		return
-	enet.host.flush()
-	if enet.get_connection_status() == MultiplayerPeer.CONNECTION_CONNECTED:
+	elif enet != null and enet.get_connection_status() == MultiplayerPeer.CONNECTION_CONNECTED:
+		enet.host.flush()
 		stop()
 
 

@@ -139,7 +139,7 @@ func _leave() -> void:
 
 
 ## The game's handlers of [signal HolePunch.start_client] ran: a game that starts its own ENet
-## client sends its connect request now, not on its next frame ([code]hole_punch_enet_flush.gd[/code]).
+## client acknowledges the host's answer in the frame it came ([code]hole_punch_enet_flush.gd[/code]).
 func _on_start_client_handled(_ip: String, _port: int, _local_port: int) -> void:
 	if not _settings_now().manage_game_peer:
 		_enet_flush.watch(_now(), _settings.game_connect_timeout)

@@ -81,7 +81,7 @@ var _session_id := ""
 var _lan_key := ""
 var _public_key := ""
 var _game: HolePunchGamePeer
-## Client whose game starts its own ENet: its connect goes without waiting for the game's frames.
+## Client whose game starts its own ENet: its acknowledgement of the host's answer goes in the frame it came.
 var _enet_flush: HolePunchEnetFlush
 var _late: HolePunchLateJoin
 ## Host: who of the peers is let in (null outside a session).
