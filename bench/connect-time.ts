@@ -10,7 +10,8 @@
  * The server takes its ports as a deployment's defaults do (the probe port right after the
  * rendezvous port, where a node's NAT diagnosis asks before the server names it), on a free
  * stretch of ports. The harness's own delay, from the host's code to the client reading it from
- * the file it polls, is inside the total and is reported beside it.
+ * the file it polls, is inside the total and is reported beside it: a frame of the client's at most
+ * (it reads the file each frame), no more than a code handed over within one game would take.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
