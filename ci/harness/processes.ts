@@ -148,7 +148,10 @@ export interface PlayerOptions {
   readonly payload?: string;
   /** Joiner: HolePunch.game_connect_timeout, in seconds. */
   readonly gameConnectTimeout?: number;
-  /** Engine.max_fps of the player's process (the scenario's default is 250). */
+  /**
+   * The player's frame rate, kept exactly (without it, the scenario's Engine.max_fps of 250, which
+   * headless Godot caps at about 145 fps: it sleeps at least 6.9 ms a frame).
+   */
   readonly maxFps?: number;
 }
 

@@ -9,7 +9,8 @@ extends Node
 ## --expect-peers=N --timeout=SECONDS --lan-ip=IP --server-timeout=S --punch-timeout=S
 ## --until=rpc|connected --managed --keep-open --late-peers=N --expect-others=N --password=TEXT --payload=TEXT --stay
 ## --leave-on=start_session|done --leave-how=quit|free|leave
-## --game-connect-timeout=S --publish=NAME --mode=MODE[/code]. A host with [code]--publish[/code] lists its
+## --game-connect-timeout=S --publish=NAME --mode=MODE --max-fps=N[/code]. [code]--max-fps[/code] runs at that frame
+## rate (default 250, which headless Godot caps at 145 unless asked for). A host with [code]--publish[/code] lists its
 ## session publicly with that name and mode; the role [code]list[/code] lists sessions of
 ## [code]--mode[/code] with room (again until one is there) and joins the first. With [code]--managed[/code] the node starts ENet itself
 ## ([member HolePunch.manage_game_peer], as the README's first snippet does) instead of the
@@ -63,6 +64,10 @@ static func parse_args(args: PackedStringArray) -> Dictionary:
 func run(options: Dictionary) -> void:
 	_options = options
 	Engine.max_fps = int(options.get("max-fps", "250")) # Headless would otherwise spin a core.
+	if options.has("max-fps") and Engine.max_fps > 0:
+		# Headless Godot sleeps at least low_processor_usage_mode_sleep_usec (6.9 ms) a frame, so at
+		# most 145 fps whatever max_fps says: a rate asked for is kept, the sleep follows it.
+		OS.low_processor_usage_mode_sleep_usec = int(1_000_000.0 / Engine.max_fps)
 	_expected_peers = int(options.get("expect-peers", "1"))
 	_late_peers = int(options.get("late-peers", "0"))
 	_others = int(options.get("expect-others", "0"))

@@ -26,18 +26,23 @@ func diagnose_nat(serv_key: String) -> void:
 func _init(node: HolePunchBase) -> void:
 	_node = node
 	send = _socket.send
+	_enet_flush = HolePunchEnetFlush.new(node)
 	_settings = HolePunchSettings.new() # Taken on each API call and each frame.
 	_traversal.diagnosed.connect(func(type: HolePunchNat.NatType) -> void: _node.nat_diagnosed.emit(type))
 	_traversal.socket_won.connect(_take_socket)
 	_traversal.received.connect(_receive)
 
 
-## The node entered the tree: the game's side starts, on the [member clock] the node has now.
+## The node entered the tree: the game's side starts, on the [member clock] the node has now. The
+## wire codecs are built now (a millisecond), not in the time of the first session's request.
 func start() -> void:
+	HolePunchProtocol.wire()
+	HolePunchProtocol.game_wire()
 	var own := func() -> Array: return ["" if _names == null else _names.own_alias, _public_key]
 	_game = HolePunchGamePeer.new(_node, clock, _settings_now, own)
 	_node.start_server.connect(_game.start_server)
 	_node.start_client.connect(_game.start_client)
+	_node.start_client.connect(_on_start_client_handled, CONNECT_DEFERRED) # After the game's own handlers.
 	_game.player_joined.connect(_node.player_joined.emit)
 	_game.player_left.connect(_node.player_left.emit)
 	_game.player_refused.connect(_node.player_refused.emit)
@@ -133,6 +138,13 @@ func _leave() -> void:
 	_stop()
 
 
+## The game's handlers of [signal HolePunch.start_client] ran: a game that starts its own ENet
+## client acknowledges the host's answer in the frame it came ([code]hole_punch_enet_flush.gd[/code]).
+func _on_start_client_handled(_ip: String, _port: int, _local_port: int) -> void:
+	if not _settings_now().manage_game_peer:
+		_enet_flush.watch(_now(), _settings.game_connect_timeout)
+
+
 ## The game's peer is connected (a rejoin, if any, is done).
 func _on_game_connected(peer: MultiplayerPeer) -> void:
 	_game.rejoin = {}
@@ -191,6 +203,7 @@ func process() -> void:
 	if phase == Phase.HOSTING_GAME:
 		_late.tick(_now())
 	_game.tick(_now())
+	_enet_flush.tick(_now())
 	var until: float = _game.rejoin.get("until", INF)
 	if _now() >= until:
 		# Not back in while the host kept our place: the host is gone.

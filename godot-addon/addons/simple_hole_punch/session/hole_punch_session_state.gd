@@ -19,6 +19,7 @@ extends "../generated/hole_punch_dispatch.gd"
 const HolePunchAlias := preload("../players/hole_punch_alias.gd")
 const HolePunchClock := preload("hole_punch_clock.gd")
 const HolePunchFailures := preload("hole_punch_failures.gd")
+const HolePunchEnetFlush := preload("../game/hole_punch_enet_flush.gd")
 const HolePunchGamePeer := preload("../game/hole_punch_game_peer.gd")
 const HolePunchLateJoin := preload("../game/hole_punch_late_join.gd")
 const HolePunchAdmission := preload("../players/hole_punch_admission.gd")
@@ -80,6 +81,8 @@ var _session_id := ""
 var _lan_key := ""
 var _public_key := ""
 var _game: HolePunchGamePeer
+## Client whose game starts its own ENet: its acknowledgement of the host's answer goes in the frame it came.
+var _enet_flush: HolePunchEnetFlush
 var _late: HolePunchLateJoin
 ## Host: who of the peers is let in (null outside a session).
 var _admission: HolePunchAdmission
@@ -141,6 +144,7 @@ func _end_late_join() -> void:
 
 func _stop() -> void:
 	_end_late_join()
+	_enet_flush.stop()
 	_game.stop()
 	_socket.close()
 	_traversal.stop()
