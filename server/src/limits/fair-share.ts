@@ -17,6 +17,12 @@ export class FairShare {
   private readonly recent = new Map<AddressKey, Recent>();
   private readonly total: Recent = { value: 0, at: 0 };
   private prunedAt = -Infinity;
+  /**
+   * The key last moved to the back of the recency order, or undefined: a match touches the
+   * stranger's address twice (seen, then record), and moving the newest entry would only leave a
+   * hole in the Map's table, which fills and is rebuilt the sooner.
+   */
+  private newest: AddressKey | undefined;
 
   constructor(private readonly timeConstantMs: number, private readonly maxTracked: number) {}
 
@@ -50,14 +56,16 @@ export class FairShare {
   private touch(address: AddressKey, now: number): Recent {
     let entry = this.recent.get(address);
     if (entry) {
-      this.recent.delete(address); // Re-inserted below: the Map's order is recency.
       entry.value = this.decayed(entry, now);
       entry.at = now;
+      if (address === this.newest) return entry; // At the back already.
+      this.recent.delete(address); // Re-inserted below: the Map's order is recency.
     } else {
       entry = { value: 0, at: now };
-      if (this.recent.size >= this.maxTracked) this.recent.delete(this.recent.keys().next().value!);
+      if (this.recent.size >= this.maxTracked) this.forget(this.recent.keys().next().value!);
     }
     this.recent.set(address, entry);
+    this.newest = address;
     return entry;
   }
 
@@ -71,8 +79,13 @@ export class FairShare {
     this.prunedAt = now;
     for (const [address, entry] of this.recent) {
       if (now - entry.at < 5 * this.timeConstantMs) break;
-      this.recent.delete(address);
+      this.forget(address);
     }
+  }
+
+  private forget(address: AddressKey): void {
+    this.recent.delete(address);
+    if (address === this.newest) this.newest = undefined;
   }
 
   private decayed(entry: Recent, now: number): number {
