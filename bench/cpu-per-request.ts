@@ -42,7 +42,7 @@ const g = await startGenerators(3, split?.generator);
 const names = ['echo', 'this', ...(args.against ? [args.against] : [])];
 const ratios = ['echo/this', ...(args.against ? [`echo/${args.against}`, `this/${args.against} user`] : [])];
 console.log(`CPU µs per request (user + system), median of ${rounds} closed loops of ${seconds} s taken in turn${split ? `; each target alone on core ${split.target}, the generator on ${split.generator}` : ''}`);
-console.log(`${'request type'.padEnd(38)}${names.map((n) => n.padStart(16)).join('')}${ratios.map((r) => r.padStart(16)).join('')}`);
+console.log(`${'request type'.padEnd(38)}${names.map((n) => n.padStart(16)).join('')}${ratios.map((r) => ` ${r}`.padStart(16)).join('')}`);
 try {
   for (const kind of kinds) {
     const targets: Array<{ echo: boolean; started: Started }> = [];
@@ -71,7 +71,7 @@ try {
       const total = targets.map((_, i) => median(user[i]!) + median(system[i]!));
       const cells = targets.map((_, i) => `${median(user[i]!).toFixed(1)} + ${median(system[i]!).toFixed(1)}`.padStart(16));
       const shares = [total[0]! / total[1]!, ...(baseline ? [total[0]! / total[2]!, median(user[1]!) / median(user[2]!)] : [])];
-      console.log(`${LABELS[kind].padEnd(38)}${cells.join('')}${shares.map((s) => s.toFixed(2).padStart(16)).join('')}`);
+      console.log(`${LABELS[kind].padEnd(38)}${cells.join('')}${shares.map((s, i) => s.toFixed(2).padStart(Math.max(16, ratios[i]!.length + 1))).join('')}`);
     } finally {
       for (const { started } of targets) await stop(started.child);
     }
