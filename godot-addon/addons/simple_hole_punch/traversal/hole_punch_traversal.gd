@@ -68,6 +68,8 @@ var told: HolePunchNat.NatType:
 ## Birthday probing from the hard side, towards the one peer that may need it (the host of a
 ## client, or the one stranger of a random session), and that peer.
 var _hard := HolePunchProbe.new()
+## [member told] when peers' plans were last checked against it ([method _relay_unpunchable]).
+var _told_checked := HolePunchNat.NatType.UNKNOWN
 var _hard_peer: HolePunchPeer
 ## Host: the peer whose winning socket we keep (see [signal socket_won]).
 var _kept_peer: HolePunchPeer
@@ -150,6 +152,9 @@ func tick(now: float, peers: Array[HolePunchPeer], we_host: bool) -> void:
 	if nat.poll(now):
 		diagnosed.emit(nat.nat_type)
 	_report.tick(now)
+	if told != _told_checked:
+		_told_checked = told
+		_relay_unpunchable(now)
 	if _kept_peer != null and not _peers.has(_kept_peer):
 		_kept_peer = null # Gone before the handover: the game gets the registered socket's port again.
 		socket_won.emit(null, [])
@@ -210,6 +215,26 @@ func introduce(peer: HolePunchPeer, their_nat: String, ip6_prefix: String, ip6_h
 				_probed_peers += 1
 				var packet: PackedByteArray = _punch_packet.call(peer.secret)
 				_configured(_hard).start_hard(peer.public_ip, peer.public_port, packet, now)
+	var hard := HolePunchNat.NatType.PORT_RANDOMISING
+	if peer.plan == HolePunchPlan.Plan.DIRECT and told == hard and peer.nat == HolePunchNat.NatType.UNKNOWN and not we_host and not random:
+		# The host's type was not known yet when the server answered (its diagnosis ends after its
+		# first HS): if it is port-randomising too, punching cannot work. The relay is asked beside
+		# punching, as beside probing: the server opens one only when the host asks too.
+		peer.relay_after = now + (IPV6_GRACE if peer.ip6 != "" else 0.0)
+		peer.relay_beside_probing = true
+
+
+## Peers introduced before our own type was told, still unheard: behind two port-randomising NATs
+## punching cannot work, so the relay is asked now, as the plan decided with both types says, not
+## after [member HolePunch.punch_timeout].
+func _relay_unpunchable(now: float) -> void:
+	var hard := HolePunchNat.NatType.PORT_RANDOMISING
+	if told != hard:
+		return
+	for peer: HolePunchPeer in _peers:
+		if peer.path == "" and peer.plan == HolePunchPlan.Plan.DIRECT and peer.nat == hard:
+			peer.plan = HolePunchPlan.Plan.RELAY_AT_ONCE
+			peer.relay_after = minf(peer.relay_after, now + (IPV6_GRACE if peer.ip6 != "" else 0.0))
 
 
 ## [param peer] was heard at [param ip]:[param port]. On the easy side of probing, the hard side's
