@@ -4,10 +4,10 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { freeTcpPort } from '../ci/harness/free-tcp-port.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -33,14 +33,6 @@ export function buildAt(ref: string): string {
 
 export interface Started { readonly child: ChildProcess; readonly port: number; readonly key: string; readonly metricsPort: number }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
 async function started(child: ChildProcess, ready: RegExp): Promise<RegExpMatchArray> {
   return new Promise<RegExpMatchArray>((done, fail) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -53,7 +45,7 @@ async function started(child: ChildProcess, ready: RegExp): Promise<RegExpMatchA
 
 /** A server from [bundle] (or [args] before it, e.g. to profile), with the benchmark's limits. */
 export async function startServer(bundle: string[], relayBase: number, extra: string[] = []): Promise<Started> {
-  const metricsPort = await freePort();
+  const metricsPort = await freeTcpPort();
   const child = spawn(process.execPath, [...bundle, '--port', '0', '--bind', '127.0.0.1', '--public-ip', '127.0.0.1',
     '--relay-ports', `${relayBase}-${relayBase + 3}`, '--metrics', `127.0.0.1:${metricsPort}`, ...BENCH_FLAGS, ...extra],
   { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });

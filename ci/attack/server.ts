@@ -6,11 +6,11 @@
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { prepareServer } from '../harness/prepare.ts';
 import { startServer as startHarnessServer } from '../harness/processes.ts';
 import { SERVER_BUNDLE } from '../harness/server-build.ts';
 import type { Endpoint } from '../../server/src/generated/protocol.ts';
+import { freeTcpPort } from '../harness/free-tcp-port.ts';
 
 /** Options that make the attacks bite at modest rates; each is stated in the report. */
 export const SCALED_OPTIONS = {
@@ -70,14 +70,6 @@ async function freePortBlock(size: number): Promise<number[]> {
     if (free) return ports;
   }
   throw new Error(`no ${size} free consecutive UDP ports`);
-}
-
-async function freeTcpPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
 }
 
 /**

@@ -1,13 +1,13 @@
 /** A real redis-server for a test, on a free loopback port, without persistence; stopped by its pid. */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Watched } from '../../../ci/harness/processes.ts';
 import { UdpClient } from '../../../ci/harness/udp-client.ts';
 import { RedisLink } from '../../src/cluster/redis-link.ts';
+import { freeTcpPort } from '../../../ci/harness/free-tcp-port.ts';
 
 export interface TestRedis {
   readonly port: number;
@@ -18,7 +18,7 @@ export interface TestRedis {
 }
 
 export async function startRedis(): Promise<TestRedis> {
-  const port = await freePort();
+  const port = await freeTcpPort();
   const pidFile = join(tmpdir(), `shp-redis-${port}.pid`);
   const redis: TestRedis = {
     port,
@@ -43,14 +43,6 @@ export async function startRedis(): Promise<TestRedis> {
   };
   await redis.start();
   return redis;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**

@@ -57,3 +57,12 @@ static func decide(ours: HolePunchNat.NatType, theirs: HolePunchNat.NatType, we_
 	if theirs == hard and ours in easy:
 		return Plan.PROBE_EASY if random or we_host else Plan.RELAY_AT_ONCE
 	return Plan.DIRECT
+
+
+## Whether a client with [param plan] towards its host asks for the relay beside punching: it is
+## behind a port-randomising NAT ([param ours]) and the host's type [param theirs] was not known
+## when the server answered (a host's HS leaves before its diagnosis ends, so a player may come
+## first). If the host is port-randomising too, punching cannot work; the server opens a relay only
+## when the host asks too, which a host does once its own type is known.
+static func relays_beside_punching(plan: Plan, ours: HolePunchNat.NatType, theirs: HolePunchNat.NatType, we_host: bool, random: bool) -> bool:
+	return plan == Plan.DIRECT and ours == HolePunchNat.NatType.PORT_RANDOMISING and theirs == HolePunchNat.NatType.UNKNOWN and not we_host and not random

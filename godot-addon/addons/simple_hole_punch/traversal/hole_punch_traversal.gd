@@ -31,6 +31,7 @@ const HolePunchNatReport := preload("hole_punch_nat_report.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
 const HolePunchPlan := preload("hole_punch_plan.gd")
 const HolePunchProbe := preload("hole_punch_probe.gd")
+const HolePunchProbePace := preload("hole_punch_probe_pace.gd")
 const HolePunchServerLink := preload("../session/hole_punch_server_link.gd")
 const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 const HolePunchSocket := preload("hole_punch_socket.gd")
@@ -78,9 +79,8 @@ var _kept_peer: HolePunchPeer
 var _easy: Dictionary[HolePunchPeer, HolePunchProbe] = {}
 ## Peers probed in this session (see [member HolePunch.probe_peers]).
 var _probed_peers := 0
-## The pace every probing datagram shares ([member HolePunch.probe_rate]): a token bucket.
-var _tokens := 0.0
-var _tokens_at := 0.0
+## The pace every probing datagram shares.
+var _pace := HolePunchProbePace.new()
 
 
 ## A session starts with [param server]: requests go there, probes through [param send], each
@@ -160,12 +160,12 @@ func tick(now: float, peers: Array[HolePunchPeer], we_host: bool) -> void:
 		socket_won.emit(null, [])
 	if _hard_peer == null and _easy.is_empty():
 		return
-	var allowance := _allowance(now)
+	var allowance := _pace.allowance(now, float(_settings.probe_rate))
 	if _hard_peer != null and _peers.has(_hard_peer):
 		var sent := _hard.sent
 		var won := _hard.poll_hard(now, allowance)
 		allowance -= _hard.sent - sent
-		_tokens -= _hard.sent - sent
+		_pace.spend(_hard.sent - sent)
 		if won:
 			var peer := _hard_peer
 			_hard_peer = null
@@ -194,7 +194,7 @@ func introduce(peer: HolePunchPeer, their_nat: String, ip6_prefix: String, ip6_h
 		peer.plan = HolePunchPlan.Plan.RELAY_AT_ONCE # This session's probing is spent, whoever the server introduces.
 	match peer.plan:
 		HolePunchPlan.Plan.RELAY_AT_ONCE:
-			peer.relay_after = now + (IPV6_GRACE if peer.ip6 != "" else 0.0)
+			peer.relay_after = _relay_time(peer, now)
 		HolePunchPlan.Plan.PROBE_EASY:
 			# Every such peer at once: they share one pace, so N of them are no N-times burst.
 			peer.probing = true
@@ -215,12 +215,8 @@ func introduce(peer: HolePunchPeer, their_nat: String, ip6_prefix: String, ip6_h
 				_probed_peers += 1
 				var packet: PackedByteArray = _punch_packet.call(peer.secret)
 				_configured(_hard).start_hard(peer.public_ip, peer.public_port, packet, now)
-	var hard := HolePunchNat.NatType.PORT_RANDOMISING
-	if peer.plan == HolePunchPlan.Plan.DIRECT and told == hard and peer.nat == HolePunchNat.NatType.UNKNOWN and not we_host and not random:
-		# The host's type was not known yet when the server answered (its diagnosis ends after its
-		# first HS): if it is port-randomising too, punching cannot work. The relay is asked beside
-		# punching, as beside probing: the server opens one only when the host asks too.
-		peer.relay_after = now + (IPV6_GRACE if peer.ip6 != "" else 0.0)
+	if HolePunchPlan.relays_beside_punching(peer.plan, told, peer.nat, we_host, random):
+		peer.relay_after = _relay_time(peer, now)
 		peer.relay_beside_probing = true
 
 
@@ -234,7 +230,13 @@ func _relay_unpunchable(now: float) -> void:
 	for peer: HolePunchPeer in _peers:
 		if peer.path == "" and peer.plan == HolePunchPlan.Plan.DIRECT and peer.nat == hard:
 			peer.plan = HolePunchPlan.Plan.RELAY_AT_ONCE
-			peer.relay_after = minf(peer.relay_after, now + (IPV6_GRACE if peer.ip6 != "" else 0.0))
+			peer.relay_after = minf(peer.relay_after, _relay_time(peer, now))
+
+
+## When to ask for the relay towards [param peer] that punching cannot reach, at [param now]: at
+## once, or after a moment where an IPv6 path may answer first.
+func _relay_time(peer: HolePunchPeer, now: float) -> float:
+	return now + (IPV6_GRACE if peer.ip6 != "" else 0.0)
 
 
 ## [param peer] was heard at [param ip]:[param port]. On the easy side of probing, the hard side's
@@ -288,19 +290,10 @@ func _probe_easy(now: float, allowance: int) -> void:
 		var peer: HolePunchPeer = peers[i]
 		var ports := _easy[peer].due_ports(now, floori(allowance / float(peers.size() - i)))
 		allowance -= ports.size()
-		_tokens -= ports.size()
+		_pace.spend(ports.size())
 		var packet: PackedByteArray = _punch_packet.call(peer.secret)
 		for port: int in ports:
 			_send.call(packet, peer.public_ip, port)
-
-
-## How many probing datagrams may leave at [param now]: [member HolePunch.probe_rate] a second,
-## with a burst of at most a twentieth of a second's worth (a frame's, at low frame rates).
-func _allowance(now: float) -> int:
-	var rate := float(_settings.probe_rate)
-	_tokens = minf(maxf(1.0, rate / 20.0), _tokens + (now - _tokens_at) * rate)
-	_tokens_at = now
-	return floori(_tokens)
 
 
 func _configured(probe: HolePunchProbe) -> HolePunchProbe:
