@@ -1,7 +1,8 @@
 /**
- * Matches across instances that fall through, and strangers queued again that may not match: a
- * waiting stranger is never lost when its match falls through (it goes back in the queue and the
- * next stranger takes it), and one queued again past its fair share takes nobody.
+ * Matches across instances that fall through, and strangers queued again: a waiting stranger is
+ * never lost when its match falls through (it goes back in the queue and the next stranger takes
+ * it), one queued again past its fair share takes nobody, and one matched while Redis decided
+ * does not stay in the queue.
  */
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -125,6 +126,32 @@ describe('a match across instances that falls through', () => {
 });
 
 describe('a stranger queued again', () => {
+  it('matched here by another of ours queued again with it leaves the queue: the next stranger waits rather than losing its match', async () => {
+    const a = await instance('127.0.0.47');
+    const b = await instance('127.0.0.48');
+    const [x1, x2] = await Promise.all([client('127.0.100.1'), client('127.0.101.1')]);
+    await pastBudget(a, '127.0.100.1');
+    await pastBudget(a, '127.0.101.1');
+    x1.send(`RS:${LOCAL_KEY}`, a.endpoint);
+    await waitFor(() => x1.has('HR') && queued(a).size === 1);
+    x2.send(`RS:${LOCAL_KEY}`, a.endpoint);
+    await waitFor(() => x2.has('HR') && queued(a).size === 2);
+    await withinBudget(a, '127.0.100.1', '127.0.101.1');
+    // a queues both again in one go: Redis gives x2 to x1, and x2's own turn finds nobody.
+    await listenAgain(a);
+    await waitFor(() => x1.has('JR') && x2.has('NJ'));
+    expect(x1.last('JR')!.hostRemoteKey).toBe(x2.key);
+    // x2's own request put it back in the queue after x1 took it there: that entry goes too.
+    await until(async () => await a.link.commands.zcard(WAITING_KEY) === 0, 3_000);
+    expect(queued(a).size).toBe(0);
+    // The next stranger finds nobody and waits, rather than being given x2 and hearing nothing.
+    const z = await client('127.0.102.1');
+    z.send(`RS:${LOCAL_KEY}`, b.endpoint);
+    await waitFor(() => z.has('HR'));
+    expect(b.server.pairing!.counts.lostMatches).toBe(0);
+    expect((a.server.stats.dropped as Map<string, number>).get('match_lost')).toBeUndefined();
+  }, 30_000);
+
   it('past its fair share of matches here, takes no waiting stranger: it waits on, until a stranger within its share comes', async () => {
     const a = await instance('127.0.0.45');
     const b = await instance('127.0.0.46');

@@ -263,7 +263,12 @@ export class CrossInstancePairing {
   /** A session of ours ended or was matched here: its stranger, if queued, leaves the queue. */
   removed(sessionId: string): void {
     this.offline.delete(sessionId);
-    if (!this.queued.delete(sessionId)) return;
+    if (this.queued.has(sessionId)) this.dequeue(sessionId);
+  }
+
+  /** Takes [sessionId] out of the queue, now or once Redis is back: also when only Redis still holds it. */
+  dequeue(sessionId: string): void {
+    this.queued.delete(sessionId);
     if (!this.online) {
       this.leaving.add(sessionId);
       return;
