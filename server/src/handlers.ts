@@ -13,9 +13,10 @@ import { CrossInstanceMatches, waitingEntry } from './cluster/cross-instance-mat
 import { readPings } from './cluster/node-choice.ts';
 import { pairSession } from './relay/pair-session.ts';
 import { newJoiner, SessionActions } from './session-actions.ts';
+import { endSilentSession, expireSessions, hostGone } from './session-expiry.ts';
 import { passableLanKey } from './sessions/lan-key.ts';
 import { hostNonceMatches, hostSide, isHost, takeSlot } from './sessions/session-rules.ts';
-import type { Session, SessionPeer } from './sessions/session.ts';
+import type { Session } from './sessions/session.ts';
 import { lobbyPage } from './sessions/lobby-page.ts';
 
 export class RendezvousHandlers implements ServerHandlers<Endpoint> {
@@ -80,7 +81,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     if (hostGone(session, session.peers.get(remoteKey), now, this.ctx.config.hostSilenceMs)) {
       // The joiner's resends carried NJ to the host, which a live node of ours answers with KA
       // (an original host keeps alive every second): nothing came, so the host crashed or quit.
-      this.endSilentSession(session);
+      endSilentSession(this.ctx, session);
       this.ctx.send(from, { code: 'BK', sessionId: message.sessionId, nonce: message.nonce });
       return;
     }
@@ -200,14 +201,6 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     this.ctx.log('closed', { session: session.id, peers: session.peers.size });
   }
 
-  /** A session whose host went silent while a joiner waited: it ends now, as at expiry. */
-  private endSilentSession(session: Session): void {
-    this.ctx.store.remove(session.id);
-    this.ctx.relays?.sessionsExpired([session.id]);
-    this.ctx.stats.sessionsExpired++;
-    this.ctx.log('expired', { session: session.id, peers: session.peers.size });
-  }
-
   /**
    * LP: the host lists its session, changes its metadata, or (empty name) takes it off the list.
    * Only a hosted session of ours may be listed: the nonce proves the host, as in HL, and like a
@@ -285,20 +278,7 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
 
   /** Drops sessions whose host has been silent since before [cutoff], and provisional ones created before [unconfirmedCutoff]. */
   expire(cutoff: number, unconfirmedCutoff: number): void {
-    // Provisional sessions are counted, not logged: spoofed registrations must not fill the log.
-    const unconfirmed = this.ctx.store.removeUnconfirmed(unconfirmedCutoff);
-    this.ctx.stats.registrationsUnconfirmed += unconfirmed.length;
-    const stale = this.ctx.store.removeStale(cutoff);
-    // Sessions that ended without a handover take their relays with them.
-    this.ctx.relays?.sessionsExpired([...unconfirmed, ...stale].map((s) => s.id));
-    for (const session of stale) {
-      if (!session.confirmed) {
-        this.ctx.stats.registrationsUnconfirmed++;
-        continue;
-      }
-      this.ctx.stats.sessionsExpired++;
-      this.ctx.log('expired', { session: session.id, peers: session.peers.size });
-    }
+    expireSessions(this.ctx, cutoff, unconfirmedCutoff);
   }
 
   /** The session [id] when [from] is its host; otherwise counts the request as ignored. */
@@ -308,9 +288,4 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     this.ctx.stats.ignored++;
     return undefined;
   }
-}
-
-/** Whether [session]'s host has not been heard since [joiner] came, [silenceMs] ago or more. */
-function hostGone(session: Session, joiner: SessionPeer | undefined, now: number, silenceMs: number): boolean {
-  return joiner !== undefined && session.hostSeenAt <= joiner.joinedAt && now - joiner.joinedAt >= silenceMs;
 }

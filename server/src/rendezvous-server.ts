@@ -82,7 +82,7 @@ export class RendezvousServer {
       send: (to, message) => this.pairing?.routeAnswer(to, message) || this.rendezvous.answer(to, message),
       session: (id) => this.store.get(id),
       own: this.own,
-      probe: (index, datagram, from, reply) => index === this.probeIndex && this.rendezvous.receiveProbe(datagram, from, reply),
+      probe: (index, datagram, from, reply) => index === this.probeIndex && this.rendezvous.probes.receiveProbe(datagram, from, reply),
       heard: (id, key) => heardFromJoiner(this.store, this.store.get(id), key, this.now()),
       ...(redis && config.relaySecret && !relayPorts ? {
         nodes: new NodeGrants(redis, config.relaySecret, config.region,
@@ -106,7 +106,7 @@ export class RendezvousServer {
         }
       },
     });
-    this.probes = new ProbeSockets(this.rendezvous, this.own, stats);
+    this.probes = new ProbeSockets(this.rendezvous.probes, this.own, stats);
   }
 
   get stats(): ServerStats {

@@ -4,11 +4,11 @@
  * answer passes the amplification guard and the per-destination rate limit. Nothing a datagram
  * contains can throw out of here, and nothing a send does either.
  */
-import { type AddressKey, addressKey, endpointKey, endpointKeys, isUsableSource } from './addresses.ts';
+import { type AddressKey, endpointKeys, isUsableSource } from './addresses.ts';
 import type { CrossInstancePairing } from './cluster/cross-instance-pairing.ts';
 import type { Config } from './config.ts';
 import {
-  decode, type DecodeError, dispatchToServer, encode, encodeKey, type Endpoint, isKey, type JoinSession, type Message, type NatProbe, type RandomSession,
+  decode, type DecodeError, dispatchToServer, encode, encodeKey, type Endpoint, isKey, type JoinSession, type Message, type RandomSession,
 } from './generated/protocol.ts';
 import type { HandlerContext } from './handler-context.ts';
 import { RendezvousHandlers } from './handlers.ts';
@@ -18,10 +18,9 @@ import { FairShare } from './limits/fair-share.ts';
 import { NetworkBudget } from './limits/network-budget.ts';
 import { RateLimiter } from './limits/rate-limiter.ts';
 import { looksLikeKeepAlive, looksLikeRequest } from './limits/request-shape.ts';
-import { ip6Bytes, ip6Tokens, network64 } from './nat/ip6-address.ts';
-import { Ip6Proof } from './nat/ip6-proof.ts';
 import { NatBook, type NatReport } from './nat/nat-book.ts';
-import { answerProbe, ip6Answer, looksLikeProbe, natAnswer, probeKey, type ServerSelf } from './nat/nat-probe.ts';
+import { natAnswer } from './nat/nat-probe.ts';
+import { ProbeAnswers } from './probe-answers.ts';
 import type { RelayService } from './relay/relay-service.ts';
 import type { SessionStore } from './sessions/session-store.ts';
 import { type DropReason, ServerStats } from './stats.ts';
@@ -73,9 +72,8 @@ export class Rendezvous {
   private readonly nat: NatBook;
   /** The NAT report of the datagram being handled. */
   private natReport: NatReport | undefined;
-  /** Proofs of IPv6 addresses (IA), or null without --public-ip6. */
-  private readonly proof: Ip6Proof | null;
-  private readonly ip6: readonly [string, string] | undefined;
+  /** NP on the probe port and on the IPv6 port, under the limits above. */
+  readonly probes: ProbeAnswers;
   /** Return-path cookies (RC) for the JS and RS of nodes of ours. */
   private readonly cookies: ReturnCookie;
   /** The last endpoint whose key was asked for, and its key: the handlers of one datagram ask for its source's several times. */
@@ -97,11 +95,11 @@ export class Rendezvous {
     this.junk = new RateLimiter(limit);
     this.outbound = new RateLimiter(limit);
     this.outboundPerIp = new RateLimiter({ ...limit, rate: limit.rate * ADDRESS_SHARE, burst: limit.burst * ADDRESS_SHARE });
-    // Without --public-ip6, no IPv6 address is proven or passed on.
-    const ip6 = config.publicIp6 ? ip6Bytes(config.publicIp6) : null;
-    this.ip6 = ip6 ? ip6Tokens(ip6) : undefined;
-    this.proof = ip6 ? new Ip6Proof(options.now) : null;
-    this.nat = new NatBook(this.proof);
+    this.probes = new ProbeAnswers(
+      { publicIp6: config.publicIp6, now: options.now, serverKey: options.serverKey, probePort: options.probePort },
+      { inbound: this.inbound, outbound: this.outbound, outboundPerIp: this.outboundPerIp }, this.stats,
+    );
+    this.nat = new NatBook(this.probes.proof);
     this.cookies = new ReturnCookie(options.now);
     this.handlers = new RendezvousHandlers({
       config, store: options.store, stats: this.stats, now: options.now, log: options.log, serverKey: options.serverKey,
@@ -118,7 +116,7 @@ export class Rendezvous {
       draining: () => this.draining,
       keyOf: (endpoint) => this.keyOf(endpoint),
       natReport: () => this.natReport,
-      natAnswer: (probe, from) => natAnswer(probe, from, this.self()),
+      natAnswer: (probe, from) => natAnswer(probe, from, this.probes.self()),
       relays: options.relays,
     });
   }
@@ -140,26 +138,6 @@ export class Rendezvous {
   socketError(error: Error): void {
     this.drop('send_failed');
     this.logError('socket_error', { error: error.message });
-  }
-
-  /**
-   * A datagram on the probe port that no relay claimed: NP is answered there with NA (never longer
-   * than NP), under the same per-address limits as the rendezvous port. Returns false when it was
-   * not NP, so the caller counts it as its own.
-   */
-  receiveProbe(data: Uint8Array, from: Endpoint, reply: (datagram: Buffer) => void): boolean {
-    return this.probe(data, from, addressKey(from.address), (np) => natAnswer(np, from, this.self()), reply);
-  }
-
-  /**
-   * A datagram on the IPv6 rendezvous port from [address] (its source, parsed and usable): NP is
-   * answered with IA, the proof of that address and port, sent there only and never longer than
-   * the NP. Limits count per /64, which one holder can send from all of.
-   */
-  receiveProbe6(data: Uint8Array, from: Endpoint, address: Uint8Array, reply: (datagram: Buffer) => void): boolean {
-    const proof = this.proof;
-    if (!proof) return false;
-    return this.probe(data, from, network64(address), (np) => ip6Answer(np, address, from.port, proof), reply);
   }
 
   /** Drops sessions whose host has been silent since before [cutoff], and unconfirmed ones past the confirm window. */
@@ -237,29 +215,6 @@ export class Rendezvous {
     this.transmit(from, 'BK', Buffer.from(`BK:${text.slice(keyEnd + 1)}`, 'latin1'));
   }
 
-  /** NP on a port that answers nothing else, per [limitKey]: answered with what [make] builds, when it is no longer. */
-  private probe(data: Uint8Array, from: Endpoint, limitKey: AddressKey, make: (np: NatProbe) => Message, reply: (datagram: Buffer) => void): boolean {
-    if (!looksLikeProbe(data)) return false;
-    const now = this.options.now();
-    if (!this.inbound.allow(limitKey, now)) {
-      this.drop('rate_limited');
-      return true;
-    }
-    const answer = answerProbe(data, make);
-    if (typeof answer === 'string') {
-      this.drop(answer === 'amplification' ? 'amplification' : 'bad_field');
-      return true;
-    }
-    this.stats.count(this.stats.received, 'NP');
-    if (!this.outbound.allow(endpointKey(from), now) || !this.outboundPerIp.allow(limitKey, now)) {
-      this.drop('send_rate_limited');
-      return true;
-    }
-    this.stats.count(this.stats.sent, answer.toString('latin1', 0, 2));
-    reply(answer);
-    return true;
-  }
-
   private keyOf(endpoint: Endpoint): string {
     if (endpoint.port !== this.keyPort || endpoint.address !== this.keyAddress) {
       this.key = encodeKey(endpoint);
@@ -285,11 +240,6 @@ export class Rendezvous {
     if (endpoint === this.remembered) return; // Endpoints are never changed: the socket makes one per datagram.
     this.remembered = endpoint;
     endpointKeys(endpoint, this.rememberedKeys);
-  }
-
-  /** What NA says about this server: its probe port and its IPv6 address. */
-  private self(): ServerSelf {
-    return { probeKey: probeKey(this.options.serverKey(), this.options.probePort?.()), ip6: this.ip6 };
   }
 
   /** [message] to [to], within the answer budget. Limits and budgets are kept by the destination's endpointKey. */

@@ -65,6 +65,9 @@ export class CrossInstanceMatches {
     const alone = session !== undefined && session.random && session.peers.size === 0;
     if (other && alone) return this.joinAcross(session, other, decodeEndpoint(session.hostLink ?? session.hostRemoteKey), session.hostLocalKey, session.hostNonce, session.hostNat, true);
     if (other) this.ctx.pairing!.giveBack(other); // Ours no longer waits alone: the other is not lost.
+    // Matched (by a stranger of ours queued again with it, or another instance's) or ended while Redis
+    // decided: the entry its own request put back in the queue goes, or a newcomer's match would fall through.
+    else if (!alone) this.ctx.pairing!.dequeue(entry.sessionId);
     const peer = session?.peers.values().next().value;
     if (session && peer) this.ctx.answer(decodeEndpoint(session.hostLink ?? session.hostRemoteKey), newJoiner(session, peer));
   }

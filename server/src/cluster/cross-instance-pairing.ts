@@ -8,6 +8,7 @@
 import { encodeKey, type Endpoint, type Message } from '../generated/protocol.ts';
 import type { ChannelMessage, PairingHandlers, RemoteJoiner, RemoteRelayRequest } from './cross-instance-messages.ts';
 import { leaveQueue, type MatchLimits, matchOrWait, refreshEntries, type WaitingEntry } from './match-script.ts';
+import { RecentMemory } from './recent-memory.ts';
 import type { RedisLink } from './redis-link.ts';
 
 /** How long the matching instance waits for the other's answer before it gives the match up. */
@@ -18,8 +19,6 @@ const REQUESTER_MEMORY_MS = 60_000;
 
 /** A matched stranger's JR is kept this long, to answer its resends of RS. */
 const JOINED_MEMORY_MS = 60_000;
-/** Past this many remembered answers the oldest go (bounds memory under a flood of matches). */
-const MAX_REMEMBERED = 200_000;
 
 /** Queued entries are refreshed this often and last ENTRY_TTL_MS: a dead instance's strangers leave the queue within it. */
 const REFRESH_MS = 5_000;
@@ -35,10 +34,10 @@ export class CrossInstancePairing {
   private readonly toldWhileDeciding = new Set<string>();
   /** This instance's strangers queued in Redis, by session id: queued again after Redis restarts empty. */
   private readonly queued = new Map<string, WaitingEntry>();
-  /** JR sent to strangers matched with another instance's, by their address, with when. */
-  private readonly joined = new Map<string, { answer: Message; at: number; sessionId: string; instance: string; hostKey: string }>();
-  /** Another instance's strangers whose relay requests came here: by endpoint key, that instance, and when. */
-  private readonly requesters = new Map<string, { instance: string; at: number }>();
+  /** JR sent to strangers matched with another instance's, by their address. */
+  private readonly joined: RecentMemory<{ answer: Message; sessionId: string; instance: string; hostKey: string }>;
+  /** Another instance's strangers whose relay requests came here: by endpoint key, that instance. */
+  private readonly requesters: RecentMemory<string>;
   /** Joiners told to another instance, waiting for its answer: by session id and joiner key. */
   private readonly awaiting = new Map<string, (taken: boolean) => void>();
   /** Strangers that began waiting here while Redis was away: queued once it is back. */
@@ -56,8 +55,11 @@ export class CrossInstancePairing {
     private readonly link: RedisLink,
     private readonly instance: () => string,
     private readonly limits: MatchLimits,
-    private readonly now: () => number,
-  ) {}
+    now: () => number,
+  ) {
+    this.joined = new RecentMemory(JOINED_MEMORY_MS, now);
+    this.requesters = new RecentMemory(REQUESTER_MEMORY_MS, now);
+  }
 
   /**
    * Listens on this instance's channel: [onJoiner] runs for each of its strangers matched elsewhere.
@@ -77,9 +79,9 @@ export class CrossInstancePairing {
         } else if (message.kind === 'joiner_answer') {
           this.awaiting.get(`${message.sessionId} ${message.remoteKey}`)?.(message.taken);
         } else if (message.kind === 'relay_request') {
-          this.rememberRequester(encodeKey(message.from), message.replyTo);
+          this.requesters.remember(encodeKey(message.from), message.replyTo);
           handlers.relayRequest(message);
-        } else if (message.kind === 'answer' && this.joined.has(encodeKey(message.to))) {
+        } else if (message.kind === 'answer' && this.joined.holds(encodeKey(message.to))) {
           handlers.answer(message.to, message.message); // Only to a stranger of ours matched elsewhere.
         }
       } catch {
@@ -151,10 +153,9 @@ export class CrossInstancePairing {
 
   /** The JR already sent to [remoteKey], matched with another instance's stranger, for its resends. */
   answerFor(remoteKey: string): Message | undefined {
-    const known = this.joined.get(remoteKey);
-    if (known && this.now() - known.at < JOINED_MEMORY_MS) return known.answer;
-    if (known) this.joined.delete(remoteKey);
-    return undefined;
+    const known = this.joined.recall(remoteKey);
+    if (!known) this.joined.forget(remoteKey);
+    return known?.answer;
   }
 
   /**
@@ -223,8 +224,7 @@ export class CrossInstancePairing {
       return false;
     }
     this.counts.matchedAcross++;
-    if (this.joined.size >= MAX_REMEMBERED) this.joined.delete(this.joined.keys().next().value!);
-    this.joined.set(joiner.remoteKey, { answer, at: this.now(), sessionId: other.sessionId, instance: other.instance, hostKey: other.hostRemoteKey });
+    this.joined.remember(joiner.remoteKey, { answer, sessionId: other.sessionId, instance: other.instance, hostKey: other.hostRemoteKey });
     return true;
   }
 
@@ -234,8 +234,8 @@ export class CrossInstancePairing {
    * pair (both sides' requests must reach the same instance). False when it is no such pair.
    */
   passRelayRequest(fromKey: string, peerKey: string, from: Endpoint, nonce: string | undefined, pings?: string): boolean {
-    const known = this.joined.get(fromKey);
-    if (!known || known.hostKey !== peerKey || this.now() - known.at >= JOINED_MEMORY_MS) return false;
+    const known = this.joined.recall(fromKey);
+    if (!known || known.hostKey !== peerKey) return false;
     const request: RemoteRelayRequest = {
       kind: 'relay_request', sessionId: known.sessionId, fromKey, peerKey, from: { address: from.address, port: from.port }, nonce, replyTo: this.instance(),
       ...(pings === undefined ? {} : { pings }),
@@ -249,16 +249,10 @@ export class CrossInstancePairing {
    * asked through it; false when [to] is no such stranger (the caller sends it itself).
    */
   routeAnswer(to: Endpoint, message: Message): boolean {
-    const requester = this.requesters.get(encodeKey(to));
-    if (!requester || this.now() - requester.at >= REQUESTER_MEMORY_MS) return false;
-    void this.publish(requester.instance, { kind: 'answer', to: { address: to.address, port: to.port }, message });
+    const instance = this.requesters.recall(encodeKey(to));
+    if (instance === undefined) return false;
+    void this.publish(instance, { kind: 'answer', to: { address: to.address, port: to.port }, message });
     return true;
-  }
-
-  private rememberRequester(key: string, instance: string): void {
-    if (this.requesters.size >= MAX_REMEMBERED) this.requesters.delete(this.requesters.keys().next().value!);
-    this.requesters.delete(key); // Moved to the end: oldest first.
-    this.requesters.set(key, { instance, at: this.now() });
   }
 
   /** Resolves with how many instances listened: 0 also when Redis did not answer. */
@@ -269,7 +263,12 @@ export class CrossInstancePairing {
   /** A session of ours ended or was matched here: its stranger, if queued, leaves the queue. */
   removed(sessionId: string): void {
     this.offline.delete(sessionId);
-    if (!this.queued.delete(sessionId)) return;
+    if (this.queued.has(sessionId)) this.dequeue(sessionId);
+  }
+
+  /** Takes [sessionId] out of the queue, now or once Redis is back: also when only Redis still holds it. */
+  dequeue(sessionId: string): void {
+    this.queued.delete(sessionId);
     if (!this.online) {
       this.leaving.add(sessionId);
       return;
@@ -284,15 +283,8 @@ export class CrossInstancePairing {
 
   /** Keeps the queued strangers' entries alive; forgets old answers. */
   sweep(): void {
-    const now = this.now();
-    for (const [key, known] of this.joined) {
-      if (now - known.at < JOINED_MEMORY_MS) break; // Oldest first.
-      this.joined.delete(key);
-    }
-    for (const [key, requester] of this.requesters) {
-      if (now - requester.at < REQUESTER_MEMORY_MS) break;
-      this.requesters.delete(key);
-    }
+    this.joined.sweep();
+    this.requesters.sweep();
     if (this.online) this.link.timed((redis) => refreshEntries(redis, [...this.queued.keys()], this.limits.entryTtlMs)).catch(() => undefined);
   }
 

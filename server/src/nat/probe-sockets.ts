@@ -12,7 +12,7 @@ import type { ServerStats } from '../stats.ts';
 import { udpSocket } from '../udp-socket.ts';
 import { ip6Bytes, usableSource6 } from './ip6-address.ts';
 
-/** What the probe sockets hand a datagram to (the rendezvous): each returns false when it was not NP. */
+/** What the probe sockets hand a datagram to (the rendezvous's ProbeAnswers): each returns false when it was not NP. */
 export interface ProbeReceiver {
   receiveProbe(data: Uint8Array, from: Endpoint, reply: (datagram: Buffer) => void): boolean;
   receiveProbe6(data: Uint8Array, from: Endpoint, address: Uint8Array, reply: (datagram: Buffer) => void): boolean;
