@@ -108,6 +108,12 @@ func host_key() -> String:
 	return _host_key
 
 
+## What a rejoin needs once the host dropped us: [code]{"key": our key in the game, "host_key":
+## the host's, "secret": the rejoin secret, "grace": seconds, "players": the players as listed}[/code].
+func rejoin_record() -> Dictionary:
+	return {"key": own_key(), "host_key": host_key(), "secret": rejoin_secret, "grace": rejoin_grace, "players": players()}
+
+
 ## Answers the host of the attempt about to start (call before its peer is set).
 func join() -> void:
 	_completed = false
