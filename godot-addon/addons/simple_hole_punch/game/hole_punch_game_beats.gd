@@ -9,8 +9,8 @@ const HolePunchRoster := preload("hole_punch_roster.gd")
 var _next := 0.0
 
 
-## Sends the heartbeats due at [param now] through [param api] (none: nothing), [constant
-## HolePunchRoster.BEATS] per [param game_timeout].
+## Sends the heartbeats due at [param now] through [param api] (none: nothing), as many per
+## [param game_timeout] as the roster's ([code]BEATS[/code] in [code]hole_punch_roster.gd[/code]).
 func tick(now: float, api: SceneMultiplayer, game_timeout: float) -> void:
 	if now < _next:
 		return
