@@ -5,11 +5,12 @@ extends Node
 ## [/codeblock]
 
 const Scenario := preload("res://scenario/scenario.gd")
+const ScenarioOptions := preload("res://scenario/scenario_options.gd")
 const Lobby := preload("res://lobby/lobby.gd")
 
 
 func _ready() -> void:
-	var options := Scenario.parse_args(OS.get_cmdline_user_args())
+	var options := ScenarioOptions.parse(OS.get_cmdline_user_args())
 	if options.has("role"):
 		var scenario := Scenario.new()
 		scenario.name = "Scenario"

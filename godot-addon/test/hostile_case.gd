@@ -19,7 +19,7 @@ func before_each() -> void:
 func _node(settings := {}) -> Recording:
 	var node: Recording = Recording.new()
 	node.lan_address = "127.0.0.1"
-	node.nat_diagnosis = false # These fake servers answer no NP (test_hole_punch_traversal.gd does).
+	node.nat_diagnosis = false # These fake servers answer no NP (traversal/traversal_case.gd does).
 	node.request_interval = 0.05
 	for setting: String in settings:
 		node.set(setting, settings[setting])

@@ -7,6 +7,7 @@ extends Control
 ## moved with the arrow keys, positions sent by RPC.
 
 const Arena := preload("res://lobby/arena.gd")
+const PlayerList := preload("res://lobby/player_list.gd")
 
 ## Red for failures.
 const ERROR_COLOR := Color(1.0, 0.35, 0.3)
@@ -29,7 +30,7 @@ var _code_row := HBoxContainer.new()
 var _buttons := {}
 var _status := Label.new()
 var _error := Label.new()
-var _players := VBoxContainer.new()
+var _players: PlayerList
 var _players_heading := Label.new()
 var _arena: Arena
 var _is_host := false
@@ -45,6 +46,7 @@ func _ready() -> void:
 	hole_punch.manage_game_peer = true
 	hole_punch.keep_open = true
 	add_child(hole_punch)
+	_players = PlayerList.new(hole_punch)
 	_build()
 	hole_punch.start_session.connect(_on_start_session)
 	hole_punch.player_joined.connect(_on_player_joined)
@@ -259,8 +261,7 @@ func _pong(sent_msec: int) -> void:
 	_refresh()
 
 
-## Shows what the stage allows, and rebuilds the player list: this player first, then each other
-## with its path (to the host, for another client) and ping; the host can remove a player.
+## Shows what the stage allows, and rebuilds the player list ([code]player_list.gd[/code]).
 func _refresh() -> void:
 	for field: Control in [_server_key, _alias, _code, _password]:
 		(field as LineEdit).editable = stage == Stage.IDLE
@@ -277,29 +278,7 @@ func _refresh() -> void:
 	_arena.visible = stage == Stage.GAME
 	_players_heading.visible = stage != Stage.IDLE
 	_arena.relabel()
-	for child in _players.get_children():
-		child.queue_free()
-	if stage == Stage.IDLE:
-		return
-	_players.add_child(_row("%s  ·  you%s" % [_alias.text.strip_edges(), ", host" if _is_host else ""], ""))
-	var known := hole_punch.get_players()
-	for key: String in _rows:
-		var id := hole_punch.get_peer_id(key)
-		var ping := "%d ms" % _pings[id] if _pings.has(id) else "-"
-		var path: String = known.get(key, {}).get("path", "")
-		var role := "host  ·  " if key == _host_key else ""
-		_players.add_child(_row("%s  ·  %s%s  ·  ping %s" % [_rows[key], role, path if path != "" else "punching", ping], key))
-
-
-func _row(text: String, key: String) -> HBoxContainer:
-	var row := HBoxContainer.new()
-	var label := Label.new()
-	label.text = text
-	label.custom_minimum_size = Vector2(380, 0)
-	row.add_child(label)
-	if _is_host and key != "":
-		row.add_child(_button("Remove", func() -> void: hole_punch.refuse_player(key, "removed by the host")))
-	return row
+	_players.show_players(stage == Stage.IDLE, [_alias.text.strip_edges(), _is_host], _rows, _host_key, _pings)
 
 
 func _say(text: String) -> void:

@@ -22,10 +22,9 @@ extends Node
 ## [code]--leave-on[/code] leaves once it has its code or a second after done: it quits the game, frees its
 ## node or calls [method HolePunch.leave] ([code]--leave-how[/code]), and exits.
 
-## Client: seconds between fresh ENet connect attempts until connected.
-const RECONNECT_INTERVAL := 2.0
-## Client: seconds to wait, once connected, for the host's first RPC before starting afresh.
-const HOST_WAIT := 4.0
+const ScenarioEnetClient := preload("scenario_enet_client.gd")
+const ScenarioEvents := preload("scenario_events.gd")
+const ScenarioOptions := preload("scenario_options.gd")
 
 var _hole_punch: HolePunch
 var _options: Dictionary = {}
@@ -40,67 +39,37 @@ var _connected: Array[int] = []
 var _pongs_from: Array[int] = []
 var _pings_answered: Array[int] = []
 var _finished := false
-var _client_connected := false
 ## Client: the host's first RPC arrived, so the host's ENet counts this client as connected too.
 var _host_heard := false
-var _attempt := 0
-var _client_target: Array = []
 var _disconnected := 0
 var _managed := false
-
-
-## Reads [code]--key=value[/code] and [code]--flag[/code] arguments into a Dictionary.
-static func parse_args(args: PackedStringArray) -> Dictionary:
-	var options := {}
-	for arg in args:
-		if not arg.begins_with("--"):
-			continue
-		var pair := arg.substr(2).split("=", true, 1)
-		options[pair[0]] = pair[1] if pair.size() > 1 else "true"
-	return options
+## Client, without --managed: ENet's connect attempts ([code]scenario_enet_client.gd[/code]).
+var _enet_client: ScenarioEnetClient
 
 
 ## Starts the scenario described by [param options] (see the class description).
 func run(options: Dictionary) -> void:
 	_options = options
-	Engine.max_fps = int(options.get("max-fps", "250")) # Headless would otherwise spin a core.
-	if options.has("max-fps") and Engine.max_fps > 0:
-		# Headless Godot sleeps at least low_processor_usage_mode_sleep_usec (6.9 ms) a frame, so at
-		# most 145 fps whatever max_fps says: a rate asked for is kept, the sleep follows it.
-		OS.low_processor_usage_mode_sleep_usec = int(1_000_000.0 / Engine.max_fps)
+	ScenarioOptions.pace(options)
 	_expected_peers = int(options.get("expect-peers", "1"))
 	_late_peers = int(options.get("late-peers", "0"))
 	_others = int(options.get("expect-others", "0"))
 	_hole_punch = HolePunch.new()
-	_hole_punch.lan_address = options.get("lan-ip", "")
-	_hole_punch.server = options.get("server", "")
-	_hole_punch.trace_datagrams = options.has("trace")
-	_hole_punch.ipv6_without_enet = options.has("ipv6-without-enet")
-	_hole_punch.nat_diagnosis = not options.has("no-nat-diagnosis")
-	_hole_punch.server_timeout = float(options.get("server-timeout", str(_hole_punch.server_timeout)))
-	_hole_punch.punch_timeout = float(options.get("punch-timeout", str(_hole_punch.punch_timeout)))
+	ScenarioOptions.configure(_hole_punch, options)
 	_managed = options.has("managed")
-	_hole_punch.manage_game_peer = _managed
-	_hole_punch.keep_open = options.has("keep-open")
-	_hole_punch.password = options.get("password", "")
-	_hole_punch.join_payload = options.get("payload", "")
-	_hole_punch.game_connect_timeout = float(options.get("game-connect-timeout", str(_hole_punch.game_connect_timeout)))
+	_enet_client = ScenarioEnetClient.new(self, func() -> bool: return _host_heard or _finished, _fail)
 	add_child(_hole_punch)
 	_hole_punch.start_session.connect(func(key: String) -> void:
-		_emit("start_session", {"key": key, "short_code": _hole_punch.get_short_code()})
+		ScenarioEvents.emit("start_session", {"key": key, "short_code": _hole_punch.get_short_code()})
 		if options.has("publish"):
 			var err := _hole_punch.publish_session({"name": options["publish"], "mode": options.get("mode", "")})
-			_emit("published", {"result": error_string(err)})
+			ScenarioEvents.emit("published", {"result": error_string(err)})
 		if options.get("role") == "host" and options.get("leave-on") == "start_session":
 			_leave_as_host())
-	_hole_punch.new_name.connect(func(peer_name: String) -> void: _emit("new_name", {"name": peer_name}))
+	ScenarioEvents.report(_hole_punch)
 	_hole_punch.player_joined.connect(_on_player_joined)
-	_hole_punch.player_left.connect(func(key: String, left_alias: String, reason: String) -> void: _emit("player_left", {"key": key, "alias": left_alias, "reason": reason}))
-	_hole_punch.player_payload.connect(func(key: String, payload: String) -> void: _emit("player_payload", {"key": key, "payload": payload}))
-	_hole_punch.player_refused.connect(func(key: String, refused_alias: String, reason: String) -> void: _emit("player_refused", {"key": key, "alias": refused_alias, "reason": reason}))
-	_hole_punch.game_connected.connect(func(_peer: MultiplayerPeer) -> void: _emit("game_connected", {"peer_id": multiplayer.get_unique_id()}))
+	_hole_punch.game_connected.connect(func(_peer: MultiplayerPeer) -> void: ScenarioEvents.emit("game_connected", {"peer_id": multiplayer.get_unique_id()}))
 	_hole_punch.failed.connect(_on_failed)
-	_hole_punch.start_random.connect(func() -> void: _emit("start_random"))
 	_hole_punch.start_server.connect(_on_start_server)
 	_hole_punch.start_client.connect(_on_start_client)
 	_hole_punch.bad_session.connect(func(key: String) -> void: _fail("bad_session", {"key": key}))
@@ -108,25 +77,23 @@ func run(options: Dictionary) -> void:
 	_hole_punch.punch_failed.connect(func(key: String) -> void: _fail("punch_failed", {"key": key}))
 	_hole_punch.refused.connect(func(reason: String) -> void: _fail("refused", {"reason": reason}))
 	_hole_punch.peer_lost.connect(func(key: String) -> void: _fail("peer_lost", {"key": key}))
-	_hole_punch.peer_path.connect(func(key: String, path: String) -> void: _emit("peer_path", {"key": key, "path": path}))
-	_hole_punch.nat_diagnosed.connect(func(nat_type: HolePunchNat.NatType) -> void: _emit("nat_diagnosed", {"nat_type": HolePunchNat.word(nat_type)}))
 	multiplayer.peer_connected.connect(_on_peer_connected)
 	multiplayer.connected_to_server.connect(_on_connected_to_server)
-	# A failed attempt is retried by _connect_client; the overall timeout decides failure.
+	# A failed attempt is retried at once (scenario_enet_client.gd); the overall timeout decides failure.
 	multiplayer.connection_failed.connect(func() -> void:
-		_emit("enet_connection_failed")
+		ScenarioEvents.emit("enet_connection_failed")
 		if not _managed:
-			_connect_client.call_deferred())
+			_enet_client.attempt.call_deferred())
 	multiplayer.server_disconnected.connect(_on_server_disconnected)
 	multiplayer.peer_disconnected.connect(_on_peer_disconnected)
 	get_tree().create_timer(float(options.get("timeout", "20"))).timeout.connect(_on_timeout)
 
 	var alias: String = options.get("alias", "player")
 	var role: String = options.get("role", "")
-	_emit("ready")
+	ScenarioEvents.emit("ready")
 	if options.has("go-file"):
 		await _read_when_present(options["go-file"])
-	_emit("begin", {"role": role})
+	ScenarioEvents.emit("begin", {"role": role})
 	match role:
 		"host":
 			_hole_punch.host_session(options.get("server-key", ""), alias)
@@ -134,7 +101,7 @@ func run(options: Dictionary) -> void:
 			var session: String = options.get("session", "")
 			if options.has("session-file"):
 				session = await _read_when_present(options["session-file"])
-				_emit("code_read")
+				ScenarioEvents.emit("code_read")
 			_hole_punch.join_session(session, alias)
 		"random":
 			_hole_punch.random_session(options.get("server-key", ""), alias)
@@ -154,9 +121,9 @@ func _read_when_present(path: String) -> String:
 
 
 func _on_failed(reason: HolePunch.Failure, detail: String) -> void:
-	_emit("failed", {"reason": HolePunch.Failure.keys()[reason], "detail": detail})
+	ScenarioEvents.emit("failed", {"reason": HolePunch.Failure.keys()[reason], "detail": detail})
 	if reason == HolePunch.Failure.HOST_LEFT and _options.has("stay"):
-		_emit("players", {"players": _hole_punch.get_players()})
+		ScenarioEvents.emit("players", {"players": _hole_punch.get_players()})
 		_quit(0)
 
 
@@ -164,7 +131,7 @@ func _on_failed(reason: HolePunch.Failure, detail: String) -> void:
 ## tree), the node is freed, or [method HolePunch.leave] is called; then the process ends.
 func _leave_as_host() -> void:
 	var how: String = _options.get("leave-how", "quit")
-	_emit("host_leaving", {"how": how})
+	ScenarioEvents.emit("host_leaving", {"how": how})
 	if how == "quit":
 		get_tree().quit(0)
 		return
@@ -178,7 +145,7 @@ func _leave_as_host() -> void:
 
 ## A page of the lobby list: the first session is joined; an empty page asks again shortly.
 func _on_sessions_listed(sessions: Array, next: int) -> void:
-	_emit("sessions_listed", {"sessions": sessions, "next": next})
+	ScenarioEvents.emit("sessions_listed", {"sessions": sessions, "next": next})
 	if sessions.is_empty():
 		await get_tree().create_timer(0.2).timeout
 		_hole_punch.list_sessions({"mode": _options.get("mode", ""), "not_full": true})
@@ -188,15 +155,15 @@ func _on_sessions_listed(sessions: Array, next: int) -> void:
 
 
 func _on_player_joined(key: String, alias: String) -> void:
-	_emit("player_joined", {"key": key, "alias": alias})
+	ScenarioEvents.emit("player_joined", {"key": key, "alias": alias})
 	_names_seen += 1
 	if _options.get("role") == "host" and _names_seen == _expected_peers:
-		_emit("close_session")
+		ScenarioEvents.emit("close_session")
 		_hole_punch.close_session()
 
 
 func _on_start_server(port: int) -> void:
-	_emit("start_server", {"port": port})
+	ScenarioEvents.emit("start_server", {"port": port})
 	_is_server = true
 	if _managed:
 		return
@@ -209,48 +176,17 @@ func _on_start_server(port: int) -> void:
 
 
 func _on_start_client(ip: String, port: int, local_port: int) -> void:
-	_emit("start_client", {"ip": ip, "port": port, "local_port": local_port})
-	_client_target = [ip, port, local_port]
+	ScenarioEvents.emit("start_client", {"ip": ip, "port": port, "local_port": local_port})
+	_enet_client.target = [ip, port, local_port]
 	if _managed:
 		return
-	_connect_client()
-
-
-## Starts (or restarts) the ENet client until the host is heard. ENet resends a lost connect
-## packet after 0.5 s and then doubles the wait; the host resends its verify packet the same way
-## and gives up after a few, so on a lossy path a client can count itself connected while the
-## host never does. A fresh attempt every 2 s until connected, and again when the host's first
-## RPC does not follow within 4 s, connects much sooner. An attempt that fails (a late verify
-## packet of an abandoned attempt ends the new one) is retried at once.
-func _connect_client() -> void:
-	if _host_heard or _finished:
-		return
-	if multiplayer.multiplayer_peer is ENetMultiplayerPeer:
-		_emit("enet_retry", {"was_connected": _client_connected})
-		multiplayer.multiplayer_peer.close()
-	_client_connected = false
-	var peer := ENetMultiplayerPeer.new()
-	var err := peer.create_client(_client_target[0], _client_target[1], 0, 0, 0, _client_target[2])
-	if err != OK:
-		_fail("enet_error", {"error": error_string(err)})
-		return
-	multiplayer.multiplayer_peer = peer
-	_arm_retry(RECONNECT_INTERVAL)
-
-
-## Retries the connect after [param seconds] unless something happens first.
-func _arm_retry(seconds: float) -> void:
-	_attempt += 1
-	var attempt := _attempt
-	get_tree().create_timer(seconds).timeout.connect(func() -> void:
-		if attempt == _attempt:
-			_connect_client())
+	_enet_client.attempt()
 
 
 func _on_peer_connected(id: int) -> void:
 	if not _is_server:
 		if id != 1 and _others > 0: # Another client, through the host.
-			_emit("peer_connected", {"peer_id": id})
+			ScenarioEvents.emit("peer_connected", {"peer_id": id})
 			_ping.rpc_id(id, _options.get("alias", "player"))
 		return
 	var enet: ENetMultiplayerPeer = multiplayer.multiplayer_peer
@@ -259,16 +195,16 @@ func _on_peer_connected(id: int) -> void:
 	var at := _hole_punch.get_peer_address(id) # The node's ENet listens behind the game's port.
 	if at.is_empty():
 		at = [packet_peer.get_remote_address(), packet_peer.get_remote_port()]
-	_emit("enet_connected", {"peer_id": id, "peer_address": at[0], "peer_port": at[1]})
+	ScenarioEvents.emit("enet_connected", {"peer_id": id, "peer_address": at[0], "peer_port": at[1]})
 	_ping.rpc_id(id, _options.get("alias", "player"))
 
 
 func _on_connected_to_server() -> void:
-	_client_connected = true
-	_emit("enet_connected", {"peer_id": 1})
+	_enet_client.connected = true
+	ScenarioEvents.emit("enet_connected", {"peer_id": 1})
 	if _managed:
 		return
-	_arm_retry(HOST_WAIT) # Now waiting for the host's side of the handshake.
+	_enet_client.wait_for_host() # Now waiting for the host's side of the handshake.
 	# The client pings once the host pinged: sent earlier, a reliable packet the host rejects
 	# (its side of the handshake still pending) waits out ENet's doubling resend timer.
 
@@ -276,13 +212,13 @@ func _on_connected_to_server() -> void:
 @rpc("any_peer", "reliable")
 func _ping(from_alias: String) -> void:
 	var sender := multiplayer.get_remote_sender_id()
-	_emit("rpc_ping", {"from": from_alias, "peer_id": sender})
+	ScenarioEvents.emit("rpc_ping", {"from": from_alias, "peer_id": sender})
 	_pong.rpc_id(sender, _options.get("alias", "player"))
 	if not _is_server and not _host_heard and sender == 1:
 		_host_heard = true
 		if _options.get("until", "rpc") == "connected":
 			_finished = true
-			_emit("done", {"ok": true})
+			ScenarioEvents.emit("done", {"ok": true})
 			_quit(0)
 			return
 		_ping.rpc_id(1, _options.get("alias", "player"))
@@ -294,7 +230,7 @@ func _ping(from_alias: String) -> void:
 @rpc("any_peer", "reliable")
 func _pong(from_alias: String) -> void:
 	var sender := multiplayer.get_remote_sender_id()
-	_emit("rpc_pong", {"from": from_alias, "peer_id": sender})
+	ScenarioEvents.emit("rpc_pong", {"from": from_alias, "peer_id": sender})
 	if not _pongs_from.has(sender):
 		_pongs_from.append(sender)
 	_check_done()
@@ -305,8 +241,8 @@ func _check_done() -> void:
 	if _finished or _pongs_from.size() < needed or _pings_answered.size() < needed:
 		return
 	_finished = true
-	_emit("players", {"players": _hole_punch.get_players()})
-	_emit("done", {"ok": true})
+	ScenarioEvents.emit("players", {"players": _hole_punch.get_players()})
+	ScenarioEvents.emit("done", {"ok": true})
 	if _is_server and _options.get("leave-on") == "done":
 		# A second for the clients' last answers to arrive: they are done too when the host goes.
 		get_tree().create_timer(1.0).timeout.connect(_leave_as_host)
@@ -327,14 +263,14 @@ func _check_done() -> void:
 
 
 func _on_server_disconnected() -> void:
-	_emit("enet_disconnected", {"peer_id": 1})
+	ScenarioEvents.emit("enet_disconnected", {"peer_id": 1})
 	if _finished and not _options.has("stay"):
 		_quit(0)
 
 
 func _on_peer_disconnected(id: int) -> void:
 	if _is_server:
-		_emit("enet_disconnected", {"peer_id": id})
+		ScenarioEvents.emit("enet_disconnected", {"peer_id": id})
 	if not _pongs_from.has(id):
 		return # A connection a client abandoned for a fresh attempt.
 	_disconnected += 1
@@ -344,21 +280,15 @@ func _on_peer_disconnected(id: int) -> void:
 
 func _on_timeout() -> void:
 	if _finished and _is_server:
-		_emit("linger_timeout") # Done; a client that missed its pong fails on its own timeout.
+		ScenarioEvents.emit("linger_timeout") # Done; a client that missed its pong fails on its own timeout.
 		_quit(0)
 		return
 	_fail("timeout", {"phase": HolePunch.Phase.keys()[_hole_punch.phase]}, 2)
 
 
 func _fail(event: String, data := {}, code := 3) -> void:
-	_emit(event, data)
+	ScenarioEvents.emit(event, data)
 	_quit(code)
-
-
-func _emit(event: String, data := {}) -> void:
-	var line := {"event": event, "wall": Time.get_unix_time_from_system()}
-	line.merge(data)
-	print("SHP_EVENT ", JSON.stringify(line))
 
 
 func _quit(code: int) -> void:

@@ -14,12 +14,16 @@ extends RefCounted
 ## It acts only when the node's [member HolePunch.manage_game_peer] is on, and reads the node's
 ## settings from the copy the node keeps current. Its [member roster] knows the players in the
 ## game: their keys, aliases, ENet peer ids and paths, and emits what happens to them, which this
-## passes on.
+## passes on ([code]hole_punch_game_rosters.gd[/code]). The gate or the link is the game's port
+## ([code]hole_punch_game_port.gd[/code]).
 
 const HolePunchClientAttempts := preload("hole_punch_client_attempts.gd")
 const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchClientLink := preload("hole_punch_client_link.gd")
+const HolePunchGameBeats := preload("hole_punch_game_beats.gd")
 const HolePunchGameGate := preload("hole_punch_game_gate.gd")
+const HolePunchGamePort := preload("hole_punch_game_port.gd")
+const HolePunchGameRosters := preload("hole_punch_game_rosters.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
 const HolePunchRebinds := preload("hole_punch_rebinds.gd")
 const HolePunchRoster := preload("hole_punch_roster.gd")
@@ -62,31 +66,36 @@ var max_clients := 32
 ## The peer being connected, or the connected one (null before the handover).
 var peer: ENetMultiplayerPeer
 ## Host: the game's port, in front of [member peer], which listens on loopback behind it.
-var gate: HolePunchGameGate
+var gate: HolePunchGameGate:
+	get: return _port.gate
 ## Client: the game's port, in front of [member peer], which connects from loopback behind it.
-var link: HolePunchClientLink
+var link: HolePunchClientLink:
+	get: return _port.link
 ## The players in the game ([code]hole_punch_roster_host.gd[/code] on a host,
 ## [code]hole_punch_roster_client.gd[/code] on a client).
-var roster: HolePunchRoster
+var roster: HolePunchRoster:
+	get: return _rosters.current
 ## The game's connections through relay nodes, moved to another node when theirs goes silent.
 var rebinds := HolePunchRebinds.new()
 ## The node whose [MultiplayerAPI] the game's peer is set on.
 var _node: Node
 var _clock: HolePunchClock
+## The gate or the link in front of [member peer] ([code]hole_punch_game_port.gd[/code]).
+var _port: HolePunchGamePort
 ## The node's settings now: [code]settings.call() -> HolePunchSettings[/code].
 var _settings_now: Callable
 ## Our alias (wire form) and public key now: [code]own.call() -> [alias, key][/code].
 var _own_now: Callable
-## This node's member data ([method set_member_data]).
-var _own_data := {}
+## The current [member roster], and this node's member data ([method set_member_data]).
+var _rosters: HolePunchGameRosters
 ## The node's settings, since the handover (the node keeps the copy current).
 var _settings: HolePunchSettings
 ## The players punched before the handover.
 var _punched: Array[HolePunchPeer] = []
 ## Client: the attempts to connect until the host lets us in.
 var _attempts: HolePunchClientAttempts
-## When a game that runs on after [method stop] beats next.
-var _next_beat := 0.0
+## The heartbeats of a host's game that runs on after [method stop].
+var _host_beats := HolePunchGameBeats.new()
 ## Client rejoining after a drop: [signal dropped]'s [param rejoin], which the next
 ## [method start_client] takes (empty otherwise). The session sets and clears it.
 var rejoin := {}
@@ -99,7 +108,8 @@ func _init(node: Node, clock: HolePunchClock, settings: Callable, own: Callable)
 	_clock = clock
 	_settings_now = settings
 	_own_now = own
-	roster = HolePunchRoster.new(node)
+	_port = HolePunchGamePort.new(node, clock)
+	_rosters = HolePunchGameRosters.new(node, [player_joined, player_left, player_refused, player_payload, player_path, player_data_changed])
 	_attempts = HolePunchClientAttempts.new(node, clock)
 	_attempts.attempting.connect(_on_attempting)
 	_attempts.let_in.connect(func() -> void: connected.emit(peer))
@@ -130,21 +140,13 @@ func add_relay(key: String, ip: String, port: int, relay_key := "", grant := "")
 
 ## Sends [param packet] to [param ip]:[param port] from the game's port.
 func socket_send(ip: String, port: int, packet: PackedByteArray) -> void:
-	if gate != null:
-		gate.socket_send(ip, port, packet)
-	elif link != null and link.is_open():
-		link.socket_send(ip, port, packet)
-	elif peer != null:
-		peer.get_host().socket_send(ip, port, packet)
+	_port.send(ip, port, packet, peer)
 
 
 ## Host: [ip, port] the ENet peer [param id] reaches the game from (behind the [member gate]),
 ## or empty.
 func remote_address(id: int) -> Array:
-	if gate == null or not id in _node.multiplayer.get_peers():
-		return []
-	var remote := peer.get_peer(id)
-	return [] if remote == null else gate.remote_of(remote.get_remote_address(), remote.get_remote_port())
+	return _port.remote_address(_node.multiplayer, peer, id)
 
 
 ## The ENet peer id of the player with public key [param key], or 0 while not connected.
@@ -159,7 +161,7 @@ func stop() -> void:
 	_attempts.stop()
 	if gate != null:
 		gate.admit(Callable()) # The game runs on for those in it; nobody new comes in.
-	_set_roster(HolePunchRoster.new(_node))
+	_rosters.stop()
 
 
 ## Ends the game itself (the node leaves): closes the game's peer, so that ENet tells every
@@ -170,11 +172,11 @@ func close() -> void:
 		peer.close()
 		if gate != null:
 			gate.close()
-		_close_link()
+		_port.close_link()
 		if _node.is_inside_tree() and _node.multiplayer.multiplayer_peer == peer:
 			_node.multiplayer.multiplayer_peer = null
 		peer = null
-	gate = null
+	_port.gate = null
 	rebinds.clear()
 	stop()
 
@@ -186,13 +188,9 @@ func tick(now: float) -> void:
 		return # No handover yet: no game.
 	rebinds.tick(now)
 	roster.tick(now, _settings.game_timeout)
-	if gate == null or roster.is_hosting() or now < _next_beat or peer == null or peer.get_connection_status() != MultiplayerPeer.CONNECTION_CONNECTED:
+	if gate == null or roster.is_hosting() or peer == null or peer.get_connection_status() != MultiplayerPeer.CONNECTION_CONNECTED:
 		return
-	_next_beat = now + maxf(0.05, _settings.game_timeout / HolePunchRoster.BEATS)
-	var api := _node.multiplayer as SceneMultiplayer
-	if api != null:
-		for id in api.get_peers():
-			api.send_bytes(HolePunchRoster.BEAT.to_ascii_buffer(), id, MultiplayerPeer.TRANSFER_MODE_UNRELIABLE)
+	_host_beats.tick(now, _node.multiplayer as SceneMultiplayer, _settings.game_timeout)
 
 
 ## Host: the handover freed [param port] (see [signal HolePunch.start_server]).
@@ -201,33 +199,15 @@ func start_server(port: int) -> void:
 	if not _managed():
 		return
 	_attempts.stop()
-	if gate != null:
-		gate.close()
 	peer = ENetMultiplayerPeer.new()
-	gate = HolePunchGameGate.new(_clock)
-	gate.poll_game = _poll_game
-	var err := gate.open(_node.get_tree(), port, peer, max_clients)
+	var err := _port.open_gate(_node.get_tree(), port, peer, max_clients)
 	if err != OK:
 		peer = null
-		gate = null
 		failed.emit(err)
 		return
-	var host := HolePunchRosterHost.new(_node, peer, _punched, _settings, _clock)
-	host.player_joined.connect(player_joined.emit)
-	host.player_left.connect(player_left.emit)
-	host.player_refused.connect(player_refused.emit)
-	host.player_payload.connect(player_payload.emit)
-	host.player_path.connect(player_path.emit)
-	host.player_data_changed.connect(player_data_changed.emit)
-	_set_roster(host) # Before any peer can connect.
+	var host := _rosters.serve(peer, _punched, _settings, _clock) # Before any peer can connect.
 	host.behind(gate)
-	host.holding = func(id: int) -> bool:
-		var at := remote_address(id)
-		return not at.is_empty() and rebinds.busy_through(at)
-	rebinds.clear()
-	for punched in _punched:
-		var relay := punched.relay
-		rebinds.watch_gate(gate, [relay.ip, relay.port, relay.key, relay.node_grant], punched.key(), host.add_relay)
+	rebinds.watch_server(gate, _punched, host, host.add_relay, remote_address)
 	_node.multiplayer.multiplayer_peer = peer
 	HolePunchTrace.note("host: game server behind the gate on port %d" % port)
 	connected.emit(peer)
@@ -237,9 +217,7 @@ func start_server(port: int) -> void:
 ## clients being handed over, before the game held the port: a client whose node runs its game
 ## connects on JH. The gate takes them on as if they came now; the game's own ENet cannot.
 func take_early(datagrams: Array[Array]) -> void:
-	if gate != null and not datagrams.is_empty():
-		HolePunchTrace.note("host: %d datagrams from the handover to the gate" % datagrams.size())
-		gate.take(datagrams)
+	_port.take_early(datagrams)
 
 
 ## Client: the handover named the host's [param ip]:[param port] and freed [param local_port]
@@ -251,34 +229,16 @@ func start_client(ip: String, port: int, local_port: int) -> void:
 	_attempts.stop()
 	var host: HolePunchPeer = null if _punched.is_empty() else _punched[0] # A client's only punched peer is the host.
 	var own: Array = _own_now.call()
-	var client := HolePunchRosterClient.new(_node, host, _settings, _clock, own)
-	client.player_joined.connect(player_joined.emit)
-	client.player_left.connect(player_left.emit)
-	client.player_path.connect(player_path.emit)
-	client.player_data_changed.connect(player_data_changed.emit)
+	var client := _rosters.join(host, _settings, _clock, own, rejoin)
 	client.refused.connect(_on_refused)
 	client.host_left.connect(func(key: String, alias: String) -> void: _host_left.call_deferred(client, key, alias))
 	client.dropped.connect(func() -> void: _dropped.call_deferred(client))
-	if not rejoin.is_empty():
-		var key: String = rejoin.key
-		var secret: String = rejoin.secret
-		var known: Dictionary = rejoin.players
-		client.rejoin_as(key, secret)
-		client.carry(known)
-	_set_roster(client)
 	if peer != null:
 		peer.close() # A game still running: its goodbye goes out through its link, closed next.
-	_close_link()
-	link = HolePunchClientLink.new()
-	link.poll_game = _poll_game
-	if link.open(_node.get_tree(), local_port, ip, port) != OK:
-		link = null
+	if _port.open_link(_node.get_tree(), local_port, ip, port) != OK:
 		_give_up(ERR_CANT_CREATE)
 		return
-	rebinds.clear()
-	client.holding = func(_id: int) -> bool: return rebinds.busy_through([])
-	if host != null and [host.relay.ip, host.relay.port] == [ip, port]:
-		rebinds.watch_link(link, [ip, port, host.relay.key, host.relay.node_grant])
+	rebinds.watch_client(link, host, [ip, port], client)
 	_attempts.start(ip, port, local_port, link, client, _settings.game_retry_interval, _settings.game_connect_timeout)
 
 
@@ -287,13 +247,6 @@ func _on_attempting(fresh: ENetMultiplayerPeer) -> void:
 	if peer != null:
 		peer.close()
 	peer = fresh
-
-
-## The game's poll, again, right after the tree's (the gate and the link call it on a process frame
-## when datagrams came): only while the tree polls the game's multiplayer itself.
-func _poll_game() -> void:
-	if is_instance_valid(_node) and _node.is_inside_tree() and _node.get_tree().multiplayer_poll:
-		_node.multiplayer.poll()
 
 
 func _give_up(err: Error) -> void:
@@ -307,14 +260,7 @@ func _end_client() -> void:
 	if peer != null:
 		peer.close()
 	peer = null
-	_close_link()
-
-
-## Closes the client's [member link], if any (what ENet said last still goes out).
-func _close_link() -> void:
-	if link != null:
-		link.close()
-	link = null
+	_port.close_link()
 
 
 ## Out of [SceneMultiplayer]'s poll: the host of [param client] left, unless the game ended since.
@@ -328,8 +274,7 @@ func _host_left(client: HolePunchRoster, key: String, alias: String) -> void:
 func _dropped(client: HolePunchRoster) -> void:
 	if roster != client:
 		return
-	var rosters := client as HolePunchRosterClient
-	var lost := {"key": rosters.own_key(), "host_key": rosters.host_key(), "secret": rosters.rejoin_secret, "grace": rosters.rejoin_grace, "players": rosters.players()}
+	var lost := (client as HolePunchRosterClient).rejoin_record()
 	if peer != null and peer.get_peer(1) != null:
 		peer.get_peer(1).reset()
 	close()
@@ -342,16 +287,9 @@ func _on_refused(reason: String) -> void:
 	refused.emit(reason)
 
 
-func _set_roster(next: HolePunchRoster) -> void:
-	roster.release()
-	roster = next
-	next.set_own_data(_own_data)
-
-
 ## This node's member data is [param data] (checked already): every roster to come shares it.
 func set_member_data(data: Dictionary) -> void:
-	_own_data = data.duplicate()
-	roster.set_own_data(_own_data)
+	_rosters.set_own_data(data)
 
 
 func _managed() -> bool:

@@ -57,6 +57,26 @@ func drop(key: String, id: int) -> void:
 	tell(key, alias, "dropped")
 
 
+## The connection of ENet peer [param id] closed (it left, or was silent for
+## [member HolePunch.game_timeout]): its player is gone, now or once its attempts afresh stopped
+## ([code]hole_punch_host_attempts.gd[/code], which then calls [method gone]).
+func closed(id: int) -> void:
+	for key: String in _players:
+		if _players[key].peer_id == id:
+			_players[key].peer_id = 0
+			_attempts.closed(key, id)
+			return
+
+
+## The player on ENet peer [param id], silent for [member HolePunch.game_timeout], when it may
+## rejoin (to be dropped, its place kept); "" when none may (its connection is closed instead).
+func droppable(id: int) -> String:
+	for key: String in _players:
+		if _players[key].peer_id == id and _rejoins.may_drop(key):
+			return key
+	return ""
+
+
 ## The player [param key], whose connection closed, has gone.
 func gone(key: String) -> void:
 	var alias: String = remove(key).alias

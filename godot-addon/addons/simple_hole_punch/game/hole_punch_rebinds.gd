@@ -5,7 +5,9 @@ extends RefCounted
 
 const HolePunchClientLink := preload("hole_punch_client_link.gd")
 const HolePunchGameGate := preload("hole_punch_game_gate.gd")
+const HolePunchPeer := preload("../players/hole_punch_peer.gd")
 const HolePunchRelayRebind := preload("hole_punch_relay_rebind.gd")
+const HolePunchRoster := preload("hole_punch_roster.gd")
 
 ## The session's server ([code][ip, port][/code]), which grants the rebinds; empty: none are made.
 var server := []
@@ -37,6 +39,30 @@ func watch_link(link: HolePunchClientLink, relay: Array) -> void:
 	watch(relay, func(ip: String, port: int) -> float: return link.heard if link.remote() == [ip, port] else -1.0,
 		func(packet: PackedByteArray, ip: String, port: int) -> void: link.socket_send(ip, port, packet),
 		func(_old_ip: String, _old_port: int, ip: String, port: int) -> void: link.repoint(ip, port))
+
+
+## Host, its game just served behind [param gate]: watches afresh the connections of the players
+## [param punched] through relay nodes ([code]moved.call(key, ip, port)[/code] hears where one
+## went), and has [param roster] keep a silent player while its connection is being moved
+## ([code]remote.call(id) -> [ip, port][/code]: where the connection of ENet peer [param id] goes).
+func watch_server(gate: HolePunchGameGate, punched: Array[HolePunchPeer], roster: HolePunchRoster, moved: Callable, remote: Callable) -> void:
+	roster.holding = func(id: int) -> bool:
+		var at: Array = remote.call(id)
+		return not at.is_empty() and busy_through(at)
+	clear()
+	for player in punched:
+		var relay := player.relay
+		watch_gate(gate, [relay.ip, relay.port, relay.key, relay.node_grant], player.key(), moved)
+
+
+## Client, its link just opened to [param to] ([code][ip, port][/code]): watches afresh the
+## connection behind [param link] when [param to] is the relay node of [param host] (null:
+## unknown), and has [param roster] keep the host while it is being moved.
+func watch_client(link: HolePunchClientLink, host: HolePunchPeer, to: Array, roster: HolePunchRoster) -> void:
+	clear()
+	roster.holding = func(_id: int) -> bool: return busy_through([])
+	if host != null and [host.relay.ip, host.relay.port] == to:
+		watch_link(link, [to[0], to[1], host.relay.key, host.relay.node_grant])
 
 
 ## Does what is due at [param now].

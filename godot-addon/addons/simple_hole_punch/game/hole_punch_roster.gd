@@ -103,6 +103,15 @@ func peer_id(key: String) -> int:
 	return player.get("peer_id", 0)
 
 
+## The key of the player let in as ENet peer [param id], or "".
+func _key_of(id: int) -> String:
+	for key: String in _players:
+		var player: Dictionary = _players[key]
+		if player.peer_id == id:
+			return key
+	return ""
+
+
 ## Host: refuses or removes the player [param key] for [param reason] (wire form); returns
 ## whether it was a player in the game.
 func refuse(_key: String, _reason: String) -> bool:

@@ -4,8 +4,9 @@ extends "hole_punch_roster.gd"
 ## of the authentication only once the host welcomed it with the list of players
 ## ([signal welcomed]), so the host lets it in, and its game's packets start, only after that. It
 ## counts as let in ([signal let_in]) when its [SceneMultiplayer] admits the host, before any packet
-## of the host's game is read. It keeps the other players as the host lists them, emitting
-## [signal player_joined] and [signal player_left] for them (the node's, once passed on). It takes messages
+## of the host's game is read. It keeps the other players as the host lists them
+## ([code]hole_punch_client_players.gd[/code]), emitting [signal player_joined] and
+## [signal player_left] for them (the node's, once passed on). It takes messages
 ## only from the host (peer 1), and a list of at most [member HolePunch.max_peers] players. Once in,
 ## the connection closing (the host left, or was silent for [member HolePunch.game_timeout]) is
 ## [signal host_left]; but when the host gave this player a rejoin secret
@@ -16,6 +17,7 @@ extends "hole_punch_roster.gd"
 ## emitted.
 
 const HolePunchClientList := preload("hole_punch_client_list.gd")
+const HolePunchClientPlayers := preload("hole_punch_client_players.gd")
 const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchPassword := preload("../players/hole_punch_password.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
@@ -65,8 +67,8 @@ var _in := false
 var _ending := false
 ## Rejoining after a drop: the secret to prove ("" otherwise).
 var _rejoining_with := ""
-## Players a host dropped, whose place it keeps: key -> alias.
-var _dropped := {}
+## The other players as the host lists them ([code]hole_punch_client_players.gd[/code]).
+var _others: HolePunchClientPlayers
 
 
 ## A client, on [param node]'s [SceneMultiplayer], of the host [param host] (the peer it
@@ -78,6 +80,11 @@ func _init(node: Node, host: HolePunchPeer, settings: HolePunchSettings, clock: 
 	_clock = clock
 	_own_alias = own[0]
 	_own_key = own[1]
+	_others = HolePunchClientPlayers.new(_players, members, settings.max_peers)
+	_others.joined.connect(func(key: String, alias: String) -> void: player_joined.emit(key, alias))
+	_others.left.connect(func(key: String, alias: String, reason: String) -> void: player_left.emit(key, alias, reason))
+	_others.path.connect(func(key: String, path: String) -> void: player_path.emit(key, path))
+	_others.data_changed.connect(func(key: String, data: Dictionary) -> void: player_data_changed.emit(key, data))
 	if host != null:
 		_host_key = host.public_key
 		_secret = host.secret
@@ -106,6 +113,12 @@ func own_key() -> String:
 ## The host's key.
 func host_key() -> String:
 	return _host_key
+
+
+## What a rejoin needs once the host dropped us: [code]{"key": our key in the game, "host_key":
+## the host's, "secret": the rejoin secret, "grace": seconds, "players": the players as listed}[/code].
+func rejoin_record() -> Dictionary:
+	return {"key": own_key(), "host_key": host_key(), "secret": rejoin_secret, "grace": rejoin_grace, "players": players()}
 
 
 ## Answers the host of the attempt about to start (call before its peer is set).
@@ -250,41 +263,14 @@ func _on_packet(id: int, data: PackedByteArray) -> void:
 		return
 	elif message is HolePunchProtocol.GameRoster:
 		_take_roster(message as HolePunchProtocol.GameRoster)
-	elif message is HolePunchProtocol.GameLeft and _players.has((message as HolePunchProtocol.GameLeft).key):
-		var left := message as HolePunchProtocol.GameLeft
-		var alias: String = _players[left.key].alias
-		_players.erase(left.key)
-		members.forget(left.key)
-		if left.reason == "dropped" and _dropped.size() < _settings.max_peers:
-			_dropped[left.key] = alias
-		player_left.emit(left.key, alias, left.reason)
-	elif message is HolePunchProtocol.GameLeft and _dropped.has((message as HolePunchProtocol.GameLeft).key):
-		var gone := message as HolePunchProtocol.GameLeft # A dropped player's grace ended.
-		var was: String = _dropped[gone.key]
-		_dropped.erase(gone.key)
-		player_left.emit(gone.key, was, gone.reason)
+	elif message is HolePunchProtocol.GameLeft:
+		if not _others.take_left(message as HolePunchProtocol.GameLeft):
+			_take_refusal(message) # None known here: dropped.
 	elif message is HolePunchProtocol.GameMemberData:
-		_take_data(message as HolePunchProtocol.GameMemberData)
+		if not _others.take_data(message as HolePunchProtocol.GameMemberData, _host_key):
+			dropped_messages += 1 # Ours (we know it), or malformed.
 	else:
 		_take_refusal(message)
-
-
-## A player's member data, as the host shares it: the host's own (peer 1) or another player's,
-## named by its peer id in the host's list.
-func _take_data(message: HolePunchProtocol.GameMemberData) -> void:
-	var id := message.peer_id.to_int()
-	var key := _host_key if id == 1 else ""
-	for other: String in _players:
-		var player: Dictionary = _players[other]
-		if id > 1 and player.peer_id == id:
-			key = other
-	var read: Variant = HolePunchMemberData.read(message.name, message.value)
-	if key == "" or read == null:
-		dropped_messages += 1 # Ours (we know it), or malformed.
-		return
-	var data: Dictionary = read
-	if members.put(key, data):
-		player_data_changed.emit(key, members.of(key))
 
 
 func _take_refusal(message: HolePunchProtocol.Message) -> void:
@@ -304,19 +290,5 @@ func _take_roster(roster: HolePunchProtocol.GameRoster) -> bool:
 		dropped_messages += 1
 		return false
 	var fresh: Dictionary = read
-	for key: String in _players.keys():
-		if not fresh.has(key):
-			var alias: String = _players[key].alias
-			_players.erase(key)
-			members.forget(key)
-			player_left.emit(key, alias, "left")
-	for key: String in fresh:
-		var known := _players.has(key)
-		var was: String = _players[key].path if known else ""
-		_players[key] = fresh[key]
-		if not known:
-			_dropped.erase(key)
-			player_joined.emit(key, fresh[key].alias)
-		elif was != fresh[key].path:
-			player_path.emit(key, fresh[key].path)
+	_others.take_list(fresh)
 	return true

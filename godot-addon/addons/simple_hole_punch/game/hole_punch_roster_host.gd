@@ -24,10 +24,10 @@ extends "hole_punch_roster.gd"
 ## its place is kept ([code]hole_punch_host_rejoins.gd[/code]).
 ##
 ## This decides and tells; its parts keep the rest: where players are expected
-## ([code]hole_punch_host_expected.gd[/code]), whether a late joiner is let in
-## ([code]hole_punch_host_admission.gd[/code]), the attempts being let in and when a closed
-## connection's player has gone ([code]hole_punch_host_attempts.gd[/code]), how players leave
-## ([code]hole_punch_host_departures.gd[/code]), the places kept for rejoins
+## ([code]hole_punch_host_expected.gd[/code]), what a hello means ([code]hole_punch_host_hellos.gd[/code]),
+## whether a late joiner is let in ([code]hole_punch_host_admission.gd[/code]), the attempts being
+## let in and when a closed connection's player has gone ([code]hole_punch_host_attempts.gd[/code]),
+## how players leave ([code]hole_punch_host_departures.gd[/code]), the places kept for rejoins
 ## ([code]hole_punch_host_rejoins.gd[/code]), the member data shared
 ## ([code]hole_punch_host_data_share.gd[/code]), the list ([code]hole_punch_host_player_list.gd[/code])
 ## and the ENet connections themselves ([code]hole_punch_host_enet.gd[/code]).
@@ -52,6 +52,7 @@ const HolePunchHostDataShare := preload("hole_punch_host_data_share.gd")
 const HolePunchHostDepartures := preload("hole_punch_host_departures.gd")
 const HolePunchHostEnet := preload("hole_punch_host_enet.gd")
 const HolePunchHostExpected := preload("hole_punch_host_expected.gd")
+const HolePunchHostHellos := preload("hole_punch_host_hellos.gd")
 const HolePunchHostPlayerList := preload("hole_punch_host_player_list.gd")
 const HolePunchHostRejoins := preload("hole_punch_host_rejoins.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
@@ -61,7 +62,6 @@ const HolePunchTrace := preload("../session/hole_punch_trace.gd")
 ## Late joiners and refusals remembered, per allowed peer.
 const _MEMORY := 4
 
-var _settings: HolePunchSettings
 var _clock: HolePunchClock
 var _enet: HolePunchHostEnet
 var _expected: HolePunchHostExpected
@@ -71,15 +71,13 @@ var _rejoins: HolePunchHostRejoins
 var _data_share: HolePunchHostDataShare
 var _list: HolePunchHostPlayerList
 var _departures: HolePunchHostDepartures
-## The late joiner whose payload the game is reading: refused there, it never joined.
-var _unannounced := ""
+var _hellos: HolePunchHostHellos
 
 
 ## Admits the peers of [param game] on [param node]'s [SceneMultiplayer], the players punched
 ## before the handover being [param peers], as [param settings] say, going by [param clock].
 func _init(node: Node, game: ENetMultiplayerPeer, peers: Array[HolePunchPeer], settings: HolePunchSettings, clock: HolePunchClock) -> void:
 	super(node)
-	_settings = settings
 	_clock = clock
 	_enet = HolePunchHostEnet.new(node, game)
 	_expected = HolePunchHostExpected.new(_MEMORY * settings.max_peers)
@@ -93,6 +91,10 @@ func _init(node: Node, game: ENetMultiplayerPeer, peers: Array[HolePunchPeer], s
 	_departures = HolePunchHostDepartures.new(_players, _enet, _list, _data_share, _attempts, _rejoins)
 	_departures.left.connect(func(key: String, alias: String, reason: String) -> void: player_left.emit(key, alias, reason))
 	_attempts.gone.connect(_departures.gone)
+	_hellos = HolePunchHostHellos.new(_players, settings, _expected, _admission, _attempts, _rejoins, _list, _enet, _drop)
+	_hellos.joined.connect(func(key: String, alias: String) -> void: player_joined.emit(key, alias))
+	_hellos.refused.connect(func(key: String, alias: String, reason: String) -> void: player_refused.emit(key, alias, reason))
+	_hellos.payload.connect(func(key: String, text: String) -> void: player_payload.emit(key, text))
 	for punched in peers:
 		if punched.path != "":
 			var path := punched.shown_path()
@@ -166,12 +168,12 @@ func refuse(key: String, reason: String) -> bool:
 	var player := _departures.remove(key)
 	_admission.remember(key, reason)
 	for id in _attempts.unwelcomed(key):
-		_turn_away(id, reason) # A welcomed one is turned away once in: see _on_admitted.
+		_hellos.turn_away(id, reason) # A welcomed one is turned away once in: see _on_admitted.
 	var in_game: int = player.peer_id
 	if in_game > 0:
 		_enet.kick(in_game, reason)
 	var alias: String = player.alias
-	_departures.tell(key, alias, "removed", true, key != _unannounced) # Unannounced: it never joined.
+	_departures.tell(key, alias, "removed", true, key != _hellos.unannounced) # Unannounced: it never joined.
 	return true
 
 
@@ -198,15 +200,6 @@ func _on_packet(id: int, data: PackedByteArray) -> void:
 			dropped_messages += 1
 	else:
 		dropped_messages += 1
-
-
-## The key of the player let in as ENet peer [param id], or "".
-func _key_of(id: int) -> String:
-	for key: String in _players:
-		var player: Dictionary = _players[key]
-		if player.peer_id == id:
-			return key
-	return ""
 
 
 ## Whether [param key] is a player in the game (none once the node is gone).
@@ -236,84 +229,15 @@ func _on_authenticating(id: int) -> void:
 	var found := _found(id)
 	var key: String = "" if found.is_empty() else found[0]
 	if found.is_empty() or _admission.refused(key):
-		_turn_away(id, _admission.reason_of(key, "unknown"))
+		_hellos.turn_away(id, _admission.reason_of(key, "unknown"))
 		return
 	_attempts.start(id, found) # Its hello follows.
 
 
-## A player's hello: its alias and payload, which make a late joiner known.
+## A player's hello: [code]hole_punch_host_hellos.gd[/code] reads it.
 func _on_auth(id: int, data: PackedByteArray) -> void:
-	var found: Array = _attempts.of(id)
-	var hello := HolePunchProtocol.parse_game(data) as HolePunchProtocol.GameHello
-	# A node that knows no passwords leaves the proof out: the codec reads it as empty.
-	if found.is_empty() or _attempts.is_welcomed(id) or hello == null or not (hello.alias == "" or is_alias(hello.alias)) or not (hello.payload == "" or is_alias(hello.payload)):
-		dropped_messages += 1 # One hello per connection, well formed.
-		return
-	var key: String = found[0]
-	HolePunchTrace.note("host: hello from peer %d" % id)
-	if hello.rejoin_key != "":
-		_on_rejoin(id, key, hello)
-		return
-	if _players.has(key): # Punched before the handover (its alias known), or starting afresh.
-		_welcome(id)
-		return
-	if hello.alias == "":
-		dropped_messages += 1 # A late joiner is known only by its hello.
-		return
-	var alias := HolePunchAlias.decode(hello.alias)
-	var refusal := _admission.refusal(_players.size() + _rejoins.kept(), _expected.secret(key), hello.proof)
-	if refusal != "":
-		_admission.remember(key, refusal)
-		_turn_away(id, refusal)
-		player_refused.emit(key, alias, refusal)
-		return
-	_players[key] = {"alias": alias, "path": found[1], "peer_id": 0}
-	_unannounced = key
-	player_payload.emit(key, HolePunchAlias.decode(hello.payload))
-	_unannounced = ""
-	if _players.has(key): # Unless refused in that handler.
-		player_joined.emit(key, alias)
-	if _players.has(key) and _attempts.has(id):
-		_welcome(id)
-
-
-## The hello of connection [param id] (of the new key [param key]) asks to rejoin as
-## [code]hello.rejoin_key[/code]: let in as that player if it proves the secret while the place is
-## kept (a player still listed, whose drop this host has not noticed yet, is dropped now).
-func _on_rejoin(id: int, key: String, hello: HolePunchProtocol.GameHello) -> void:
-	var old := hello.rejoin_key
-	var refusal := _rejoins.refusal(old, _players.has(old), _expected.secret(key), hello.rejoin_proof)
-	if refusal != "":
-		_admission.remember(key, refusal)
-		_turn_away(id, refusal)
-		player_refused.emit(key, HolePunchAlias.decode(hello.alias) if hello.alias != "" else "", refusal)
-		return
-	if _players.has(old):
-		_drop(old)
-	var alias := _rejoins.take(old)
-	# The new connection is the player's: its addresses, and a relay granted later, name its old key.
-	_expected.rename(key, old)
-	_attempts.rename(id, old)
-	_players[old] = {"alias": alias, "path": _attempts.of(id)[1], "peer_id": 0}
-	player_joined.emit(old, alias)
-	if _players.has(old) and _attempts.has(id): # Unless refused in that handler.
-		_welcome(id)
-
-
-## Completes the host's side, the player list first: the client completes its own side only once
-## the list arrived, and the player is let in when that completion arrives. So no packet of the
-## game reaches the client before it knows it is in ([signal HolePunch.game_connected]).
-func _welcome(id: int) -> void:
-	HolePunchTrace.note("host: welcome peer %d (list, then our side complete)" % id)
-	_attempts.welcome(id)
-	var found := _attempts.of(id)
-	var key: String = "" if found.is_empty() else found[0]
-	var messages: Array[PackedByteArray] = []
-	var secret := "" if found.is_empty() else _rejoins.welcome(key) # A new one at each welcome.
-	if secret != "":
-		messages.append(HolePunchProtocol.encode_game_rejoin(secret, str(roundi(_settings.rejoin_grace * 1000.0))))
-	messages.append(_list.message(_players))
-	_enet.welcome(id, messages)
+	if not _hellos.take(id, data):
+		dropped_messages += 1
 
 
 func _on_admitted(id: int) -> void:
@@ -347,20 +271,16 @@ func _on_auth_failed(id: int) -> void:
 func _on_closed(id: int) -> void:
 	HolePunchTrace.note("host: peer %d disconnected" % id)
 	_heard.erase(id)
-	for key: String in _players:
-		if _players[key].peer_id == id:
-			_players[key].peer_id = 0
-			_attempts.closed(key, id)
-			return
+	_departures.closed(id)
 
 
 ## A player silent for [member HolePunch.game_timeout]: dropped, with a place kept; else its
 ## connection is closed, so it leaves.
 func _silent(id: int) -> void:
-	for key: String in _players:
-		if _players[key].peer_id == id and _rejoins.may_drop(key):
-			_drop(key)
-			return
+	var key := _departures.droppable(id)
+	if key != "":
+		_drop(key)
+		return
 	_enet.close(id)
 	_on_closed(id)
 
@@ -377,8 +297,3 @@ func _on_expired(key: String, alias: String) -> void:
 	if is_instance_valid(_node):
 		_departures.tell(key, alias, "left", false) # It left the list when dropped.
 
-
-## Tells a peer still authenticating that it is refused for [param reason], and lets it go.
-func _turn_away(id: int, reason: String) -> void:
-	_attempts.turn_away(id)
-	_enet.turn_away(id, reason)

@@ -26,6 +26,7 @@ signal socket_won(socket: PacketPeerUDP, to: Array)
 ## The datagram that got through by probing, to be handled as if the punching socket had it.
 signal received(packet: PackedByteArray, ip: String, port: int)
 
+const HolePunchEasyProbes := preload("hole_punch_easy_probes.gd")
 const HolePunchIpv6 := preload("hole_punch_ipv6.gd")
 const HolePunchNatReport := preload("hole_punch_nat_report.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
@@ -74,9 +75,8 @@ var _told_checked := HolePunchNat.NatType.UNKNOWN
 var _hard_peer: HolePunchPeer
 ## Host: the peer whose winning socket we keep (see [signal socket_won]).
 var _kept_peer: HolePunchPeer
-## Birthday probing from the easy side: a probe ([code]hole_punch_probe.gd[/code]) per peer probed,
-## all at once.
-var _easy: Dictionary[HolePunchPeer, HolePunchProbe] = {}
+## Birthday probing from the easy side: every peer probed at once ([code]hole_punch_easy_probes.gd[/code]).
+var _easy := HolePunchEasyProbes.new()
 ## Peers probed in this session (see [member HolePunch.probe_peers]).
 var _probed_peers := 0
 ## The pace every probing datagram shares.
@@ -175,7 +175,7 @@ func tick(now: float, peers: Array[HolePunchPeer], we_host: bool) -> void:
 	elif _hard_peer != null:
 		_hard.stop()
 		_hard_peer = null
-	_probe_easy(now, allowance)
+	_easy.send_due(now, allowance, _peers, _pace, _punch_packet, _send)
 
 
 ## The server introduced [param peer] with its NAT word and IPv6 tokens; [param we_host] when we
@@ -199,10 +199,8 @@ func introduce(peer: HolePunchPeer, their_nat: String, ip6_prefix: String, ip6_h
 			# Every such peer at once: they share one pace, so N of them are no N-times burst.
 			peer.probing = true
 			_probed_peers += 1
-			var probe := _configured(HolePunchProbe.new())
 			var packet: PackedByteArray = _punch_packet.call(peer.secret)
-			probe.start_easy(peer.public_ip, packet, now)
-			_easy[peer] = probe
+			_easy.start(peer, _configured(HolePunchProbe.new()), packet, now)
 		HolePunchPlan.Plan.PROBE_HARD:
 			if not we_host and not random:
 				# The host may run its game already (a late join): it cannot probe from there, and asks
@@ -246,7 +244,7 @@ func _relay_time(peer: HolePunchPeer, now: float) -> float:
 func heard(peer: HolePunchPeer, ip: String, port: int) -> void:
 	if peer.probing and ip == peer.public_ip:
 		peer.public_port = port
-	_easy.erase(peer)
+	_easy.forget(peer)
 	if peer == _hard_peer:
 		_hard.stop()
 		_hard_peer = null
@@ -276,24 +274,6 @@ func _take_winner(peer: HolePunchPeer) -> void:
 		_kept_peer = peer
 	var first: Array = _hard.winner_packet
 	received.emit(first[0], first[1], first[2])
-
-
-## Sends the probes due at [param now] towards every peer probed from our socket, at most
-## [param allowance] in all, shared evenly: the peers that want fewer than their share first, so
-## what they leave goes to the others.
-func _probe_easy(now: float, allowance: int) -> void:
-	var peers: Array = _easy.keys().filter(func(p: HolePunchPeer) -> bool: return _peers.has(p) and _easy[p].active(now))
-	for gone: HolePunchPeer in _easy.keys().filter(func(p: HolePunchPeer) -> bool: return not peers.has(p)):
-		_easy.erase(gone) # Done, or gone: it stays [code]HolePunchPeer.probing[/code], its packets may come from any port.
-	peers.sort_custom(func(a: HolePunchPeer, b: HolePunchPeer) -> bool: return _easy[a].wanted(now) < _easy[b].wanted(now))
-	for i in peers.size():
-		var peer: HolePunchPeer = peers[i]
-		var ports := _easy[peer].due_ports(now, floori(allowance / float(peers.size() - i)))
-		allowance -= ports.size()
-		_pace.spend(ports.size())
-		var packet: PackedByteArray = _punch_packet.call(peer.secret)
-		for port: int in ports:
-			_send.call(packet, peer.public_ip, port)
 
 
 func _configured(probe: HolePunchProbe) -> HolePunchProbe:
