@@ -11,7 +11,7 @@ import { MAX_CANDIDATES, preferredNodes } from './node-choice.ts';
 import { listNodes, NODE_REFRESH_MS, pickNode, type RelayNodeEntry } from './node-registry.ts';
 import { mintTicket } from './ping-ticket.ts';
 import type { RedisLink } from './redis-link.ts';
-import { mintGrant, sideGrant } from './relay-grant.ts';
+import { type GrantRole, mintGrant, NO_ROLE, sideGrant } from './relay-grant.ts';
 import { decide, meet, type MeetingSide } from './rebind-meeting.ts';
 import { checkRebind, type RebindCheck, REBIND_WINDOW_MS } from './relay-rebind.ts';
 
@@ -151,10 +151,10 @@ export class NodeGrants {
     return checkRebind(this.secret, this.seen.values(), relayKey, sideGrant, fromIp, Date.now(), GRANT_TTL_MS, this.rebindWindowMs);
   }
 
-  /** Grants pair [id] ([a] and [b] both asked) a relay on a node other than [excluded], and answers both. */
-  async grant(id: string, a: GrantAsker, b: GrantAsker, excluded = ''): Promise<void> {
+  /** Grants pair [id] ([a] and [b] both asked) a relay on a node other than [excluded], in [role], and answers both. */
+  async grant(id: string, a: GrantAsker, b: GrantAsker, excluded = '', role: GrantRole = NO_ROLE): Promise<void> {
     if (!this.redis.online) return this.drop('redis_down');
-    const chosen = await this.choose({ ...a, ip: a.endpoint.address }, { ...b, ip: b.endpoint.address }, excluded);
+    const chosen = await this.choose({ ...a, ip: a.endpoint.address }, { ...b, ip: b.endpoint.address }, excluded, role);
     if (!chosen) return;
     const rgs = new Map([[a.key, chosen.rgs[0]], [b.key, chosen.rgs[1]]]);
     this.remember(id, { at: this.now(), node: chosen.node, byPing: chosen.byPing, rgs });
@@ -164,10 +164,10 @@ export class NodeGrants {
   /**
    * A rebind (pair [id], grant [grantId]) of which only [mine] asked here, its grant naming
    * [peerIp]: meets the other side's instance in Redis (rebind-meeting.ts), decides the node (never
-   * [excluded]) when both sides are there and no instance did yet, and answers [mine] alone. True
-   * once [mine] was answered.
+   * [excluded]) when both sides are there and no instance did yet, and answers [mine] alone; the new
+   * grant keeps the [role] of the last. True once [mine] was answered.
    */
-  async meetAcross(id: string, grantId: string, mine: GrantAsker, peerIp: string, excluded: string): Promise<boolean> {
+  async meetAcross(id: string, grantId: string, mine: GrantAsker, peerIp: string, excluded: string, role: GrantRole = NO_ROLE): Promise<boolean> {
     // Two sides behind one address are told apart by nothing their grant names: as here, where the latest stands for both.
     if (!this.redis.online || this.meeting.has(id) || peerIp === mine.endpoint.address) return false;
     this.meeting.add(id);
@@ -177,7 +177,7 @@ export class NodeGrants {
       let decided = met.decided;
       if (!decided && met.other) {
         const other = met.other;
-        const chosen = await this.choose({ ...mine, ip: side.ip }, { ...other, pings: other.pings && new Map(Object.entries(other.pings)) }, excluded);
+        const chosen = await this.choose({ ...mine, ip: side.ip }, { ...other, pings: other.pings && new Map(Object.entries(other.pings)) }, excluded, role);
         if (!chosen) return false;
         const decision = { node: chosen.node, byPing: chosen.byPing, rgs: { [side.ip]: chosen.rgs[0], [other.ip]: chosen.rgs[1] } };
         decided = await this.redis.timed((redis) => decide(redis, grantId, decision));
@@ -195,8 +195,8 @@ export class NodeGrants {
     }
   }
 
-  /** The node for pair [a] and [b] (never [excluded]) and each side's RG (without its nonce), counted; null when none has room. */
-  private async choose(a: PairSide, b: PairSide, excluded: string): Promise<{ node: string; byPing: boolean; rgs: [RelayGranted, RelayGranted] } | null> {
+  /** The node for pair [a] and [b] (never [excluded]) and each side's RG (without its nonce), granted in [role], counted; null when none has room. */
+  private async choose(a: PairSide, b: PairSide, excluded: string, role: GrantRole): Promise<{ node: string; byPing: boolean; rgs: [RelayGranted, RelayGranted] } | null> {
     const preferred = preferredNodes(this.live, a.pings, b.pings).filter((node) => node !== excluded);
     const node = await this.redis.timed((redis) => pickNode(redis, this.region, preferred, excluded)).catch(() => null);
     if (!node) {
@@ -206,7 +206,7 @@ export class NodeGrants {
     const byPing = preferred.includes(node.id);
     this.chosenBy[byPing ? 'ping' : 'load']++;
     this.perNode.set(node.id, (this.perNode.get(node.id) ?? 0) + 1);
-    const grant = mintGrant(this.secret, node.id, a.ip, b.ip, Date.now(), GRANT_TTL_MS);
+    const grant = mintGrant(this.secret, node.id, a.ip, b.ip, Date.now(), GRANT_TTL_MS, role);
     const relayKey = encodeKey({ address: node.publicIp, port: this.choosePort(node.id, node.ports, [a.key, b.key]) });
     const nodePort = decodeKey(node.id)?.port;
     const rg = (other: PairSide): RelayGranted => ({ code: 'RG', peerKey: other.key, relayKey, token: newToken(), grant: sideGrant(grant, other.ip, nodePort) });

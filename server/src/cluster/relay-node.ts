@@ -17,6 +17,7 @@ import { RelayPorts, type RelaySocket } from '../relay/relay-ports.ts';
 import { type OwnEndpoints, unusableSource } from '../relay/usable-source.ts';
 import type { ServerStats } from '../stats.ts';
 import { GrantGate } from './grant-gate.ts';
+import { givesWayOnNode } from './node-giving-way.ts';
 import { NodeAnnouncer, type RelayNodeEntry } from './node-registry.ts';
 import type { RedisLink } from './redis-link.ts';
 import { checkTicket } from './ping-ticket.ts';
@@ -54,6 +55,8 @@ export class RelayNode {
   private readonly relayOf = new Map<RelaySide, Relay>();
   /** Each relay's grant (without the peer's address). */
   private readonly grantOf = new Map<Relay, string>();
+  /** The address hosting each relay's pair, when its grant names one. */
+  private readonly hostOf = new Map<Relay, string>();
   private readonly quota: AddressQuota;
   private readonly bandwidth: FairBandwidth;
   private gate: GrantGate | null = null;
@@ -161,7 +164,10 @@ export class RelayNode {
       const relay = this.relayOf.get(bound)!;
       // A resend of its RB (its RA was lost), or a keep-alive: answered, but it keeps nothing alive.
       // An RB for another relay from an endpoint bound here would be read as this relay's: refused.
-      if (bind && bind.grant !== undefined && readSideGrant(bind.grant)?.grant !== this.grantOf.get(relay)) return this.drop('endpoint_busy');
+      if (bind && bind.grant !== undefined && readSideGrant(bind.grant)?.grant !== this.grantOf.get(relay)) {
+        if (!this.givesWay(relay, bind.grant, from)) return this.drop('endpoint_busy');
+        return this.receive(portIndex, datagram, from); // Its endpoint is free now: bound as a first bind.
+      }
       if (bind) return this.answerBind(relay, portIndex, bind.token, from);
       return this.forward(relay, bound, datagram);
     }
@@ -183,6 +189,7 @@ export class RelayNode {
       relay = new Relay(admitted.id, admitted.id, portIndex, [newSide(from.address), newSide(side.peerIp)], this.bandwidth.newBucket(), this.options.now());
       this.add(relay);
       this.grantOf.set(relay, side.grant);
+      if (admitted.role.hostIp !== undefined) this.hostOf.set(relay, admitted.role.hostIp);
     }
     if (relay.portIndex !== portIndex) return this.drop('wrong_port');
     const own = relay.side(from.address)!;
@@ -190,6 +197,22 @@ export class RelayNode {
     ports.bind(portIndex, own, from);
     this.options.log('relay_bound', { relay: relay.id, port: ports.numbers[portIndex], from: `${from.address}:${from.port}` });
     this.answerBind(relay, portIndex, bind.token, from);
+  }
+
+  /**
+   * Whether [holder], bound from [from] on its port, gives way to the relay of the new grant
+   * [sideGrant] presented from there (node-giving-way.ts); closed when it does. The grant is
+   * checked (and remembered for [from]) first: only a genuine grant naming [from]'s address as
+   * its pair's host frees a port.
+   */
+  private givesWay(holder: Relay, sideGrant: string, from: Endpoint): boolean {
+    const side = readSideGrant(sideGrant);
+    const admitted = side && this.gate!.admit(side.grant, from, side.peerIp, this.wallNow());
+    if (!side || !admitted || 'refused' in admitted) return false;
+    const bind = { id: admitted.id, role: admitted.role, peerIp: side.peerIp, from };
+    if (!givesWayOnNode(holder, bind, this.relays.values(), this.hostOf, this.options.now())) return false;
+    this.closeRelay(holder, 'gave_way');
+    return true;
   }
 
   private forward(relay: Relay, side: RelaySide, datagram: Buffer): void {
@@ -230,10 +253,12 @@ export class RelayNode {
     this.relays.delete(relay.id);
     for (const side of relay.sides) this.relayOf.delete(side);
     this.grantOf.delete(relay);
+    this.hostOf.delete(relay);
     this.quota.release(relay.ips);
     this.ports?.remove(relay);
     this.bandwidth.forget(relay.bucket);
     this.options.stats.relaysClosed++;
+    this.options.stats.count(this.options.stats.relayClosed, reason);
     this.options.log('relay_closed', { relay: relay.id, reason, bytes: relay.bytes, datagrams: relay.datagrams });
   }
 
