@@ -23,11 +23,13 @@ import { startRedis, type TestRedis } from './support/redis-server.ts';
 
 const SECRET = 'relay secret shared by instance and nodes';
 const INSTANCE_IP = '127.0.0.190';
-/** A node with one relay port (one relayed player takes all of a host's ports there), and one with two. */
+/** A node with one relay port (one relayed player takes all of a host's ports there), and one with four. */
 const ONE_PORT_IP = '127.0.0.191';
-const TWO_PORTS_IP = '127.0.0.192';
+const FOUR_PORTS_IP = '127.0.0.192';
 /** Longer than the 3 s of silence after which a running game's relay counts as ended. */
 const GONE_MS = 3_400;
+/** Time for the node's next sweep to tell which of a full host's ports would give way (once a second). */
+const TOLD_MS = 1_200;
 /** How long a bind that must be refused goes unanswered before the test believes it. */
 const REFUSED_MS = 1_500;
 
@@ -37,7 +39,7 @@ let server: RendezvousServer;
 let instance: Endpoint;
 const nodes: Array<{ node: Watched; key: string; metrics: string }> = [];
 let onePort: (typeof nodes)[number];
-let twoPorts: (typeof nodes)[number];
+let fourPorts: (typeof nodes)[number];
 
 /** [count] consecutive UDP ports free on [ip] now. */
 async function freeUdpPorts(ip: string, count: number): Promise<number> {
@@ -66,7 +68,7 @@ async function startNode(ip: string, ports: number) {
 beforeAll(async () => {
   redis = await startRedis();
   onePort = await startNode(ONE_PORT_IP, 1);
-  twoPorts = await startNode(TWO_PORTS_IP, 2);
+  fourPorts = await startNode(FOUR_PORTS_IP, 4);
   link = new RedisLink(redis.url, () => {});
   await link.connect();
   server = new RendezvousServer({
@@ -151,23 +153,37 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('a relay node lets a host\'s relays give way', () => {
   it('once the host\'s game runs, a player\'s relay silent for 3 s gives way to a new player\'s', async () => {
     const host = await hosting(true);
-    const gone = await UdpClient.open('127.0.81.1');
-    // Given the node's only port held by a relayed player of the running game, whose game has since ended
-    const relay = (await relayed(host, gone, onePort))!;
-    expect(await through(gone, host.game, relay, 'a game that will end')).toBe(true);
-    expect(await through(host.game, gone, relay, 'and its answer')).toBe(true);
-    const before = await gaveWay(onePort);
-    await sleep(GONE_MS);
-    // When a new player joins the running game and is relayed on that node
-    const fresh = await UdpClient.open('127.0.82.1');
-    const granted = await relayed(host, fresh, onePort);
-    // Then the host binds there at once, and the two talk: the silent relay gave way
-    expect(granted, 'the host\'s RA for the new player').toEqual(relay);
-    expect(await through(fresh, host.game, relay, 'the new player')).toBe(true);
-    expect(await through(host.game, fresh, relay, 'welcome')).toBe(true);
-    expect(await through(gone, host.game, relay, 'the old one again')).toBe(false);
-    expect(await gaveWay(onePort)).toBe(before + 1);
-  }, 20_000);
+    const stops: Array<() => void> = [];
+    try {
+      // Given the node's four ports held by relayed players of the running game, the third of whom has left
+      const players: UdpClient[] = [];
+      const relays: Endpoint[] = [];
+      for (let n = 1; n <= 4; n++) {
+        const player = await UdpClient.open(`127.0.${80 + n}.1`);
+        const relay = (await relayed(host, player, fourPorts))!;
+        expect(await through(player, host.game, relay, 'a game')).toBe(true);
+        players.push(player);
+        relays.push(relay);
+        if (n !== 3) stops.push(playing(player, relay));
+      }
+      expect(new Set(relays.map((r) => r.port)).size).toBe(4);
+      const before = await gaveWay(fourPorts);
+      await sleep(GONE_MS + TOLD_MS);
+      // When a new player joins the running game and is relayed on that node
+      const fresh = await UdpClient.open('127.0.89.1');
+      const granted = await relayed(host, fresh, fourPorts);
+      // Then it is granted the port of the player who left, the host binds there at once, and the two talk
+      expect(granted, 'the host\'s RA for the new player').toEqual(relays[2]);
+      expect(await through(fresh, host.game, relays[2]!, 'the new player')).toBe(true);
+      expect(await through(host.game, fresh, relays[2]!, 'welcome')).toBe(true);
+      expect(await through(players[2]!, host.game, relays[2]!, 'the old one again')).toBe(false);
+      expect(await gaveWay(fourPorts)).toBe(before + 1);
+      // And the players still in the game keep their relays
+      for (const n of [0, 1, 3]) expect(await through(host.game, players[n]!, relays[n]!, `still there ${n}`)).toBe(true);
+    } finally {
+      for (const stop of stops) stop();
+    }
+  }, 30_000);
 
   it('a player still forwarding is never displaced, however long the game runs', async () => {
     const host = await hosting(true);
@@ -202,26 +218,28 @@ describe('a relay node lets a host\'s relays give way', () => {
     const host = await hosting(false);
     const stops: Array<() => void> = [];
     try {
-      // Given both of the node's ports held by players of one /24, both still sending
-      const players = [await UdpClient.open('127.0.87.1'), await UdpClient.open('127.0.87.2')];
+      // Given the node's four ports held by three players of one /24 and one of another, all still sending
+      const players = [await UdpClient.open('127.0.91.1'), await UdpClient.open('127.0.91.2'), await UdpClient.open('127.0.92.1'),
+        await UdpClient.open('127.0.91.3')];
       const relays: Endpoint[] = [];
       for (const player of players) {
-        const relay = (await relayed(host, player, twoPorts))!;
+        const relay = (await relayed(host, player, fourPorts))!;
         relays.push(relay);
         stops.push(playing(player, relay));
       }
-      const before = await gaveWay(twoPorts);
-      // When a player from another network is relayed on that node
-      const elsewhere = await UdpClient.open('127.0.88.1');
-      const relay = await relayed(host, elsewhere, twoPorts);
-      // Then one of the two gave way to it
+      const before = await gaveWay(fourPorts);
+      await sleep(TOLD_MS);
+      // When a player from a third network is relayed on that node
+      const elsewhere = await UdpClient.open('127.0.93.1');
+      const relay = await relayed(host, elsewhere, fourPorts);
+      // Then one of the crowded /24's relays gave way to it
       expect(relay, 'the host\'s RA for the player from elsewhere').not.toBeNull();
+      expect([relays[0]!.port, relays[1]!.port, relays[3]!.port]).toContain(relay!.port);
       expect(await through(elsewhere, host.game, relay!, 'from elsewhere')).toBe(true);
-      expect(await gaveWay(twoPorts)).toBe(before + 1);
-      const kept = players[relays.findIndex((r) => r.port !== relay!.port)]!;
-      expect(await through(kept, host.game, relays.find((r) => r.port !== relay!.port)!, 'the other stays')).toBe(true);
+      expect(await gaveWay(fourPorts)).toBe(before + 1);
+      expect(await through(host.game, players[2]!, relays[2]!, 'the other network keeps its relay')).toBe(true);
     } finally {
       for (const stop of stops) stop();
     }
-  }, 20_000);
+  }, 30_000);
 });

@@ -34,3 +34,33 @@ export function givesWayOnNode(holder: Relay, bind: NodeBind, relays: Iterable<R
     (relay) => relay === holder, now);
   return giving === holder;
 }
+
+/** Of a host holding every port of a node: the port of its relay that would give way to a newcomer from elsewhere, once its game runs and before. */
+export interface GivingPorts {
+  readonly ended: number | undefined;
+  readonly fair: number | undefined;
+}
+
+/**
+ * For each host (by [hostOf]) whose [relays] hold all [portCount] ports of the node, the port
+ * (index) whose relay would give way to a new player from a /24 holding none of its relays: once
+ * the host's game runs (a relay whose game ended, else the /24 rule), and before (the /24 rule
+ * alone). What the instance aims a full host's next grant at: the node still decides at the bind.
+ */
+export function givingPorts(relays: Iterable<Relay>, hostOf: ReadonlyMap<Relay, string>, portCount: number, now: number): Map<string, GivingPorts> {
+  const byHost = new Map<string, Relay[]>();
+  for (const relay of relays) {
+    const host = hostOf.get(relay);
+    if (host !== undefined) byHost.set(host, [...byHost.get(host) ?? [], relay]);
+  }
+  const found = new Map<string, GivingPorts>();
+  const elsewhere = { endpoint: { address: '0.0.0.0', port: 0 }, nonce: undefined };
+  for (const [hostIp, held] of byHost) {
+    if (new Set(held.map((relay) => relay.portIndex)).size < portCount) continue;
+    const host = { endpoint: { address: hostIp, port: 0 }, nonce: undefined };
+    const giving = (gameRuns: boolean) => givingWay({ key: hostIp, gameRuns }, held, [host, elsewhere], [hostIp, '0.0.0.0'], () => true, now)?.portIndex;
+    const ports = { ended: giving(true), fair: giving(false) };
+    if (ports.ended !== undefined || ports.fair !== undefined) found.set(hostIp, ports);
+  }
+  return found;
+}

@@ -8,7 +8,7 @@
 import { decodeKey, encodeKey, type Endpoint, type Message, type RelayGranted } from '../generated/protocol.ts';
 import { newToken } from '../sessions/tokens.ts';
 import { MAX_CANDIDATES, preferredNodes } from './node-choice.ts';
-import { listNodes, NODE_REFRESH_MS, pickNode, type RelayNodeEntry } from './node-registry.ts';
+import { listNodes, NODE_REFRESH_MS, pickNode, readGivingWay, type RelayNodeEntry } from './node-registry.ts';
 import { mintTicket } from './ping-ticket.ts';
 import type { RedisLink } from './redis-link.ts';
 import { type GrantRole, mintGrant, NO_ROLE, sideGrant } from './relay-grant.ts';
@@ -207,7 +207,7 @@ export class NodeGrants {
     this.chosenBy[byPing ? 'ping' : 'load']++;
     this.perNode.set(node.id, (this.perNode.get(node.id) ?? 0) + 1);
     const grant = mintGrant(this.secret, node.id, a.ip, b.ip, Date.now(), GRANT_TTL_MS, role);
-    const relayKey = encodeKey({ address: node.publicIp, port: this.choosePort(node.id, node.ports, [a.key, b.key]) });
+    const relayKey = encodeKey({ address: node.publicIp, port: await this.choosePort(node.id, node.ports, [a.key, b.key], role) });
     const nodePort = decodeKey(node.id)?.port;
     const rg = (other: PairSide): RelayGranted => ({ code: 'RG', peerKey: other.key, relayKey, token: newToken(), grant: sideGrant(grant, other.ip, nodePort) });
     return { node: node.id, byPing, rgs: [rg(b), rg(a)] };
@@ -223,12 +223,19 @@ export class NodeGrants {
   /**
    * A port of the node on which neither side was granted a relay lately: a host's game socket
    * tells its relayed peers apart only by their address, so two relays of one host on one node
-   * need two ports. Any port when every one is taken (the node then refuses the second bind).
+   * need two ports. When every one is taken, the one whose relay the node last said would give
+   * way to the host's next player ([role] says whether its game runs); else any (the node then
+   * refuses the second bind, unless the relay there gives way).
    */
-  private choosePort(nodeId: string, ports: readonly number[], keys: readonly string[]): number {
+  private async choosePort(nodeId: string, ports: readonly number[], keys: readonly string[], role: GrantRole): Promise<number> {
     const held = new Set(keys.flatMap((key) => this.portsOf.get(`${nodeId} ${key}`) ?? []));
     const free = ports.filter((port) => !held.has(port));
-    const port = (free.length > 0 ? free : ports)[Math.floor(Math.random() * (free.length > 0 ? free : ports).length)]!;
+    const giving = free.length === 0 && role.hostIp !== undefined
+      ? await this.redis.timed((redis) => readGivingWay(redis, nodeId, role.hostIp!)).catch(() => null)
+      : null;
+    const aimed = role.gameRuns ? giving?.ended ?? giving?.fair : giving?.fair;
+    const port = aimed !== undefined && ports.includes(aimed) ? aimed
+      : (free.length > 0 ? free : ports)[Math.floor(Math.random() * (free.length > 0 ? free : ports).length)]!;
     for (const key of keys) {
       const id = `${nodeId} ${key}`;
       const list = this.portsOf.get(id) ?? [];

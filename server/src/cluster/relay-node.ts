@@ -17,8 +17,8 @@ import { RelayPorts, type RelaySocket } from '../relay/relay-ports.ts';
 import { type OwnEndpoints, unusableSource } from '../relay/usable-source.ts';
 import type { ServerStats } from '../stats.ts';
 import { GrantGate } from './grant-gate.ts';
-import { givesWayOnNode } from './node-giving-way.ts';
-import { NodeAnnouncer, type RelayNodeEntry } from './node-registry.ts';
+import { givesWayOnNode, givingPorts } from './node-giving-way.ts';
+import { type GivingWayPorts, NodeAnnouncer, type RelayNodeEntry, writeGivingWay } from './node-registry.ts';
 import type { RedisLink } from './redis-link.ts';
 import { checkTicket } from './ping-ticket.ts';
 import { readSideGrant } from './relay-grant.ts';
@@ -46,6 +46,8 @@ export interface RelayNodeOptions {
 const BIND_MS = 10_000;
 /** An RB with a grant is about 84 bytes; anything longer is game data. */
 const MAX_BIND_BYTES = 128;
+/** What the node writes of its full hosts' ports lives this long without the next sweep's write. */
+const GIVING_TTL_MS = 3_000;
 /** Grants remembered at once (against replays), per relay the node may hold. */
 const GRANTS_PER_RELAY = 4;
 
@@ -63,6 +65,8 @@ export class RelayNode {
   private announcer: NodeAnnouncer | null = null;
   private sweeper: NodeJS.Timeout | undefined;
   private key = '';
+  /** Whether the ports of full hosts that would give way were written to Redis last sweep. */
+  private toldGiving = false;
   /** Round-trip probes answered. */
   pings = 0;
 
@@ -148,6 +152,24 @@ export class RelayNode {
       else if (now - relay.lastForward > relayIdleMs) this.closeRelay(relay, 'idle');
       else if (now - relay.createdAt > relayLifetimeMs) this.closeRelay(relay, 'lifetime');
     }
+    this.tellGiving(now);
+  }
+
+  /**
+   * Writes to Redis, for each host holding every port here, the port whose relay would give way
+   * to its next player (node-giving-way.ts), so that the instance grants that one: the grant names
+   * the port, and only the relay there can give way. Off the data path, once a sweep.
+   */
+  private tellGiving(now: number): void {
+    if (!this.ports || !this.options.redis.online) return;
+    const found = givingPorts(this.relays.values(), this.hostOf, this.ports.count, now);
+    if (found.size === 0 && !this.toldGiving) return;
+    this.toldGiving = found.size > 0;
+    const numbers = this.ports.numbers;
+    const ports = new Map<string, GivingWayPorts>([...found].map(([ip, p]) => [ip, {
+      ended: p.ended === undefined ? undefined : numbers[p.ended], fair: p.fair === undefined ? undefined : numbers[p.fair],
+    }]));
+    void writeGivingWay(this.options.redis.commands, this.key, ports, GIVING_TTL_MS).catch(() => { this.toldGiving = true; });
   }
 
   private wallNow(): number {
