@@ -226,7 +226,7 @@ export const messages: readonly MessageSpec[] = [
         ECHO,
         {
           name: 'grant', type: 'text', optional: true, maxLength: 64,
-          doc: 'Ours: when the relay is on a relay node, the grant signed for this pair and node, the peer\'s address and the port of the node\'s key; sent back in RB.',
+          doc: 'Ours: when the relay is on a relay node, the grant signed for this pair and node (and for which side hosts and whether its game runs), the peer\'s address and the port of the node\'s key; sent back in RB.',
         },
       ],
     },

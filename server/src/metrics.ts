@@ -53,6 +53,7 @@ export function registerRelayMetrics(registry: Registry, stats: ServerStats): vo
   readCounter(registry, 'shp_relayed_bytes_total', 'Bytes forwarded by relays.', () => stats.relayedBytes);
   readCounter(registry, 'shp_relayed_datagrams_total', 'Datagrams forwarded by relays.', () => stats.relayedDatagrams);
   readCounter(registry, 'shp_relays_opened_total', 'Relays opened.', () => stats.relaysOpened);
+  readCounter(registry, 'shp_relays_closed_total', 'Relays closed, by reason (gave_way: to a new player of the same host).', () => stats.relayClosed, 'reason');
   readGauge(registry, 'shp_relays_active', 'Relays now open.', () => stats.relaysOpened - stats.relaysClosed);
 }
 

@@ -37,6 +37,8 @@ export class ServerStats {
   slotsReclaimed = 0;
   relaysOpened = 0;
   relaysClosed = 0;
+  /** Relays closed, by reason (session_expired, peer_left, idle, unbound, lifetime, gave_way, shutdown). */
+  readonly relayClosed = new Map<string, number>();
   relayedBytes = 0;
   relayedDatagrams = 0;
   /** Relay requests refused and datagrams a relay port dropped, by cause. */

@@ -110,8 +110,8 @@ describe('relay nodes', () => {
     const { host, joiner, rg } = await relayedPair();
     expect(rg[0].relayKey).toBe(rg[1].relayKey);
     expect(NODE_IPS).toContain(decodeKey(rg[0].relayKey)!.address);
-    // The grant (46), the peer's address (8) and the port of the node's key (4).
-    expect(rg[0].grant).toMatch(/^[a-z]{58}$/);
+    // The grant (48), the peer's address (8) and the port of the node's key (4).
+    expect(rg[0].grant).toMatch(/^[a-z]{60}$/);
     const relay = decodeKey(rg[0].relayKey)!;
     const toJoiner = joiner.waitFor((a) => a.text === 'game data from the host', 2_000);
     host.send(relay, 'game data from the host');

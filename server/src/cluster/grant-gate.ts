@@ -3,11 +3,11 @@
  * unexpired, and not used by another endpoint before. Checked with the shared secret alone: no
  * Redis on the data path. Refusals are counted by reason.
  */
-import { checkGrant, type GrantRefusal } from './relay-grant.ts';
+import { checkGrant, type GrantRefusal, type GrantRole } from './relay-grant.ts';
 import { GrantLedger } from './grant-ledger.ts';
 
 export type GateRefusal = GrantRefusal | 'replayed' | 'full';
-export type GateAnswer = { readonly admitted: 'first' | 'resend'; readonly id: string } | { readonly refused: GateRefusal };
+export type GateAnswer = { readonly admitted: 'first' | 'resend'; readonly id: string; readonly role: GrantRole } | { readonly refused: GateRefusal };
 
 export class GrantGate {
   readonly refused = new Map<GateRefusal, number>();
@@ -23,7 +23,7 @@ export class GrantGate {
     if (!check.ok) return this.refuse(check.reason);
     const use = this.ledger.use(check.id, from.address, `${from.address}:${from.port}`, check.expiresAtMs, nowMs);
     if (use === 'replayed' || use === 'full') return this.refuse(use);
-    return { admitted: use, id: check.id };
+    return { admitted: use, id: check.id, role: check.role };
   }
 
   sweep(nowMs: number): void {

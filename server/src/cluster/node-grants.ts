@@ -8,10 +8,10 @@
 import { decodeKey, encodeKey, type Endpoint, type Message, type RelayGranted } from '../generated/protocol.ts';
 import { newToken } from '../sessions/tokens.ts';
 import { MAX_CANDIDATES, preferredNodes } from './node-choice.ts';
-import { listNodes, NODE_REFRESH_MS, pickNode, type RelayNodeEntry } from './node-registry.ts';
+import { listNodes, NODE_REFRESH_MS, pickNode, readGivingWay, type RelayNodeEntry } from './node-registry.ts';
 import { mintTicket } from './ping-ticket.ts';
 import type { RedisLink } from './redis-link.ts';
-import { mintGrant, sideGrant } from './relay-grant.ts';
+import { type GrantRole, mintGrant, NO_ROLE, sideGrant } from './relay-grant.ts';
 import { decide, meet, type MeetingSide } from './rebind-meeting.ts';
 import { checkRebind, type RebindCheck, REBIND_WINDOW_MS } from './relay-rebind.ts';
 
@@ -151,10 +151,10 @@ export class NodeGrants {
     return checkRebind(this.secret, this.seen.values(), relayKey, sideGrant, fromIp, Date.now(), GRANT_TTL_MS, this.rebindWindowMs);
   }
 
-  /** Grants pair [id] ([a] and [b] both asked) a relay on a node other than [excluded], and answers both. */
-  async grant(id: string, a: GrantAsker, b: GrantAsker, excluded = ''): Promise<void> {
+  /** Grants pair [id] ([a] and [b] both asked) a relay on a node other than [excluded], in [role], and answers both. */
+  async grant(id: string, a: GrantAsker, b: GrantAsker, excluded = '', role: GrantRole = NO_ROLE): Promise<void> {
     if (!this.redis.online) return this.drop('redis_down');
-    const chosen = await this.choose({ ...a, ip: a.endpoint.address }, { ...b, ip: b.endpoint.address }, excluded);
+    const chosen = await this.choose({ ...a, ip: a.endpoint.address }, { ...b, ip: b.endpoint.address }, excluded, role);
     if (!chosen) return;
     const rgs = new Map([[a.key, chosen.rgs[0]], [b.key, chosen.rgs[1]]]);
     this.remember(id, { at: this.now(), node: chosen.node, byPing: chosen.byPing, rgs });
@@ -164,10 +164,10 @@ export class NodeGrants {
   /**
    * A rebind (pair [id], grant [grantId]) of which only [mine] asked here, its grant naming
    * [peerIp]: meets the other side's instance in Redis (rebind-meeting.ts), decides the node (never
-   * [excluded]) when both sides are there and no instance did yet, and answers [mine] alone. True
-   * once [mine] was answered.
+   * [excluded]) when both sides are there and no instance did yet, and answers [mine] alone; the new
+   * grant keeps the [role] of the last. True once [mine] was answered.
    */
-  async meetAcross(id: string, grantId: string, mine: GrantAsker, peerIp: string, excluded: string): Promise<boolean> {
+  async meetAcross(id: string, grantId: string, mine: GrantAsker, peerIp: string, excluded: string, role: GrantRole = NO_ROLE): Promise<boolean> {
     // Two sides behind one address are told apart by nothing their grant names: as here, where the latest stands for both.
     if (!this.redis.online || this.meeting.has(id) || peerIp === mine.endpoint.address) return false;
     this.meeting.add(id);
@@ -177,7 +177,7 @@ export class NodeGrants {
       let decided = met.decided;
       if (!decided && met.other) {
         const other = met.other;
-        const chosen = await this.choose({ ...mine, ip: side.ip }, { ...other, pings: other.pings && new Map(Object.entries(other.pings)) }, excluded);
+        const chosen = await this.choose({ ...mine, ip: side.ip }, { ...other, pings: other.pings && new Map(Object.entries(other.pings)) }, excluded, role);
         if (!chosen) return false;
         const decision = { node: chosen.node, byPing: chosen.byPing, rgs: { [side.ip]: chosen.rgs[0], [other.ip]: chosen.rgs[1] } };
         decided = await this.redis.timed((redis) => decide(redis, grantId, decision));
@@ -195,8 +195,8 @@ export class NodeGrants {
     }
   }
 
-  /** The node for pair [a] and [b] (never [excluded]) and each side's RG (without its nonce), counted; null when none has room. */
-  private async choose(a: PairSide, b: PairSide, excluded: string): Promise<{ node: string; byPing: boolean; rgs: [RelayGranted, RelayGranted] } | null> {
+  /** The node for pair [a] and [b] (never [excluded]) and each side's RG (without its nonce), granted in [role], counted; null when none has room. */
+  private async choose(a: PairSide, b: PairSide, excluded: string, role: GrantRole): Promise<{ node: string; byPing: boolean; rgs: [RelayGranted, RelayGranted] } | null> {
     const preferred = preferredNodes(this.live, a.pings, b.pings).filter((node) => node !== excluded);
     const node = await this.redis.timed((redis) => pickNode(redis, this.region, preferred, excluded)).catch(() => null);
     if (!node) {
@@ -206,8 +206,8 @@ export class NodeGrants {
     const byPing = preferred.includes(node.id);
     this.chosenBy[byPing ? 'ping' : 'load']++;
     this.perNode.set(node.id, (this.perNode.get(node.id) ?? 0) + 1);
-    const grant = mintGrant(this.secret, node.id, a.ip, b.ip, Date.now(), GRANT_TTL_MS);
-    const relayKey = encodeKey({ address: node.publicIp, port: this.choosePort(node.id, node.ports, [a.key, b.key]) });
+    const grant = mintGrant(this.secret, node.id, a.ip, b.ip, Date.now(), GRANT_TTL_MS, role);
+    const relayKey = encodeKey({ address: node.publicIp, port: await this.choosePort(node.id, node.ports, [a.key, b.key], role) });
     const nodePort = decodeKey(node.id)?.port;
     const rg = (other: PairSide): RelayGranted => ({ code: 'RG', peerKey: other.key, relayKey, token: newToken(), grant: sideGrant(grant, other.ip, nodePort) });
     return { node: node.id, byPing, rgs: [rg(b), rg(a)] };
@@ -223,12 +223,19 @@ export class NodeGrants {
   /**
    * A port of the node on which neither side was granted a relay lately: a host's game socket
    * tells its relayed peers apart only by their address, so two relays of one host on one node
-   * need two ports. Any port when every one is taken (the node then refuses the second bind).
+   * need two ports. When every one is taken, the one whose relay the node last said would give
+   * way to the host's next player ([role] says whether its game runs); else any (the node then
+   * refuses the second bind, unless the relay there gives way).
    */
-  private choosePort(nodeId: string, ports: readonly number[], keys: readonly string[]): number {
+  private async choosePort(nodeId: string, ports: readonly number[], keys: readonly string[], role: GrantRole): Promise<number> {
     const held = new Set(keys.flatMap((key) => this.portsOf.get(`${nodeId} ${key}`) ?? []));
     const free = ports.filter((port) => !held.has(port));
-    const port = (free.length > 0 ? free : ports)[Math.floor(Math.random() * (free.length > 0 ? free : ports).length)]!;
+    const giving = free.length === 0 && role.hostIp !== undefined
+      ? await this.redis.timed((redis) => readGivingWay(redis, nodeId, role.hostIp!)).catch(() => null)
+      : null;
+    const aimed = role.gameRuns ? giving?.ended ?? giving?.fair : giving?.fair;
+    const port = aimed !== undefined && ports.includes(aimed) ? aimed
+      : (free.length > 0 ? free : ports)[Math.floor(Math.random() * (free.length > 0 ? free : ports).length)]!;
     for (const key of keys) {
       const id = `${nodeId} ${key}`;
       const list = this.portsOf.get(id) ?? [];

@@ -87,6 +87,32 @@ export async function pickNode(redis: Redis, region = '', preferred: readonly st
   return found === null ? null : JSON.parse(found) as RelayNodeEntry;
 }
 
+const givingKey = (id: string) => `shp:node:${id}:giving`;
+
+/** Of a host holding every port of a node: the port (number) that would give way to a newcomer from elsewhere, once its game runs and before. */
+export interface GivingWayPorts {
+  readonly ended: number | undefined;
+  readonly fair: number | undefined;
+}
+
+/** Writes, for [ttlMs], node [id]'s [ports] by host IP (replacing what it wrote before); none deletes them. */
+export async function writeGivingWay(redis: Redis, id: string, ports: ReadonlyMap<string, GivingWayPorts>, ttlMs: number): Promise<void> {
+  if (ports.size === 0) {
+    await redis.del(givingKey(id));
+    return;
+  }
+  const fields = Object.fromEntries([...ports].map(([ip, p]) => [ip, `${p.ended ?? ''},${p.fair ?? ''}`]));
+  await redis.multi().del(givingKey(id)).hset(givingKey(id), fields).pexpire(givingKey(id), ttlMs).exec();
+}
+
+/** What node [id] last wrote of host [hostIp] (writeGivingWay), or null. */
+export async function readGivingWay(redis: Redis, id: string, hostIp: string): Promise<GivingWayPorts | null> {
+  const text = await redis.hget(givingKey(id), hostIp);
+  if (!text) return null;
+  const [ended, fair] = text.split(',').map((port) => (port === '' ? undefined : Number(port)));
+  return { ended, fair };
+}
+
 /** Every live node (for /health, metrics and the players' pings). */
 export async function listNodes(redis: Redis): Promise<RelayNodeEntry[]> {
   const ids = await redis.smembers(NODES_KEY);

@@ -17,7 +17,8 @@ import { RelayPorts, type RelaySocket } from '../relay/relay-ports.ts';
 import { type OwnEndpoints, unusableSource } from '../relay/usable-source.ts';
 import type { ServerStats } from '../stats.ts';
 import { GrantGate } from './grant-gate.ts';
-import { NodeAnnouncer, type RelayNodeEntry } from './node-registry.ts';
+import { givesWayOnNode, givingPorts } from './node-giving-way.ts';
+import { type GivingWayPorts, NodeAnnouncer, type RelayNodeEntry, writeGivingWay } from './node-registry.ts';
 import type { RedisLink } from './redis-link.ts';
 import { checkTicket } from './ping-ticket.ts';
 import { readSideGrant } from './relay-grant.ts';
@@ -45,6 +46,8 @@ export interface RelayNodeOptions {
 const BIND_MS = 10_000;
 /** An RB with a grant is about 84 bytes; anything longer is game data. */
 const MAX_BIND_BYTES = 128;
+/** What the node writes of its full hosts' ports lives this long without the next sweep's write. */
+const GIVING_TTL_MS = 3_000;
 /** Grants remembered at once (against replays), per relay the node may hold. */
 const GRANTS_PER_RELAY = 4;
 
@@ -54,12 +57,16 @@ export class RelayNode {
   private readonly relayOf = new Map<RelaySide, Relay>();
   /** Each relay's grant (without the peer's address). */
   private readonly grantOf = new Map<Relay, string>();
+  /** The address hosting each relay's pair, when its grant names one. */
+  private readonly hostOf = new Map<Relay, string>();
   private readonly quota: AddressQuota;
   private readonly bandwidth: FairBandwidth;
   private gate: GrantGate | null = null;
   private announcer: NodeAnnouncer | null = null;
   private sweeper: NodeJS.Timeout | undefined;
   private key = '';
+  /** Whether the ports of full hosts that would give way were written to Redis last sweep. */
+  private toldGiving = false;
   /** Round-trip probes answered. */
   pings = 0;
 
@@ -145,6 +152,24 @@ export class RelayNode {
       else if (now - relay.lastForward > relayIdleMs) this.closeRelay(relay, 'idle');
       else if (now - relay.createdAt > relayLifetimeMs) this.closeRelay(relay, 'lifetime');
     }
+    this.tellGiving(now);
+  }
+
+  /**
+   * Writes to Redis, for each host holding every port here, the port whose relay would give way
+   * to its next player (node-giving-way.ts), so that the instance grants that one: the grant names
+   * the port, and only the relay there can give way. Off the data path, once a sweep.
+   */
+  private tellGiving(now: number): void {
+    if (!this.ports || !this.options.redis.online) return;
+    const found = givingPorts(this.relays.values(), this.hostOf, this.ports.count, now);
+    if (found.size === 0 && !this.toldGiving) return;
+    this.toldGiving = found.size > 0;
+    const numbers = this.ports.numbers;
+    const ports = new Map<string, GivingWayPorts>([...found].map(([ip, p]) => [ip, {
+      ended: p.ended === undefined ? undefined : numbers[p.ended], fair: p.fair === undefined ? undefined : numbers[p.fair],
+    }]));
+    void writeGivingWay(this.options.redis.commands, this.key, ports, GIVING_TTL_MS).catch(() => { this.toldGiving = true; });
   }
 
   private wallNow(): number {
@@ -161,7 +186,10 @@ export class RelayNode {
       const relay = this.relayOf.get(bound)!;
       // A resend of its RB (its RA was lost), or a keep-alive: answered, but it keeps nothing alive.
       // An RB for another relay from an endpoint bound here would be read as this relay's: refused.
-      if (bind && bind.grant !== undefined && readSideGrant(bind.grant)?.grant !== this.grantOf.get(relay)) return this.drop('endpoint_busy');
+      if (bind && bind.grant !== undefined && readSideGrant(bind.grant)?.grant !== this.grantOf.get(relay)) {
+        if (!this.givesWay(relay, bind.grant, from)) return this.drop('endpoint_busy');
+        return this.receive(portIndex, datagram, from); // Its endpoint is free now: bound as a first bind.
+      }
       if (bind) return this.answerBind(relay, portIndex, bind.token, from);
       return this.forward(relay, bound, datagram);
     }
@@ -183,6 +211,7 @@ export class RelayNode {
       relay = new Relay(admitted.id, admitted.id, portIndex, [newSide(from.address), newSide(side.peerIp)], this.bandwidth.newBucket(), this.options.now());
       this.add(relay);
       this.grantOf.set(relay, side.grant);
+      if (admitted.role.hostIp !== undefined) this.hostOf.set(relay, admitted.role.hostIp);
     }
     if (relay.portIndex !== portIndex) return this.drop('wrong_port');
     const own = relay.side(from.address)!;
@@ -190,6 +219,22 @@ export class RelayNode {
     ports.bind(portIndex, own, from);
     this.options.log('relay_bound', { relay: relay.id, port: ports.numbers[portIndex], from: `${from.address}:${from.port}` });
     this.answerBind(relay, portIndex, bind.token, from);
+  }
+
+  /**
+   * Whether [holder], bound from [from] on its port, gives way to the relay of the new grant
+   * [sideGrant] presented from there (node-giving-way.ts); closed when it does. The grant is
+   * checked (and remembered for [from]) first: only a genuine grant naming [from]'s address as
+   * its pair's host frees a port.
+   */
+  private givesWay(holder: Relay, sideGrant: string, from: Endpoint): boolean {
+    const side = readSideGrant(sideGrant);
+    const admitted = side && this.gate!.admit(side.grant, from, side.peerIp, this.wallNow());
+    if (!side || !admitted || 'refused' in admitted) return false;
+    const bind = { id: admitted.id, role: admitted.role, peerIp: side.peerIp, from };
+    if (!givesWayOnNode(holder, bind, this.relays.values(), this.hostOf, this.options.now())) return false;
+    this.closeRelay(holder, 'gave_way');
+    return true;
   }
 
   private forward(relay: Relay, side: RelaySide, datagram: Buffer): void {
@@ -230,10 +275,12 @@ export class RelayNode {
     this.relays.delete(relay.id);
     for (const side of relay.sides) this.relayOf.delete(side);
     this.grantOf.delete(relay);
+    this.hostOf.delete(relay);
     this.quota.release(relay.ips);
     this.ports?.remove(relay);
     this.bandwidth.forget(relay.bucket);
     this.options.stats.relaysClosed++;
+    this.options.stats.count(this.options.stats.relayClosed, reason);
     this.options.log('relay_closed', { relay: relay.id, reason, bytes: relay.bytes, datagrams: relay.datagrams });
   }
 

@@ -8,7 +8,7 @@
  */
 import { decodeKey, encodeKey } from '../generated/protocol.ts';
 import type { RelayNodeEntry } from './node-registry.ts';
-import { checkGrant, type GrantRefusal, readSideGrant } from './relay-grant.ts';
+import { checkGrant, type GrantRefusal, type GrantRole, readSideGrant } from './relay-grant.ts';
 
 /**
  * How long after its grant a pair may rebind with it when no window is given: the default relay
@@ -17,7 +17,7 @@ import { checkGrant, type GrantRefusal, readSideGrant } from './relay-grant.ts';
 export const REBIND_WINDOW_MS = 7_200_000;
 
 export type RebindCheck =
-  | { readonly ok: true; readonly grantId: string; readonly nodeId: string; readonly peerIp: string }
+  | { readonly ok: true; readonly grantId: string; readonly nodeId: string; readonly peerIp: string; readonly role: GrantRole }
   | { readonly ok: false; readonly reason: GrantRefusal | 'unknown_node' };
 
 /**
@@ -41,7 +41,7 @@ export function checkRebind(secret: string, nodes: Iterable<RelayNodeEntry>, rel
   let refusal: GrantRefusal = 'forged';
   for (const nodeId of at) {
     const check = checkGrant(secret, nodeId, side.grant, fromIp, side.peerIp, asOf);
-    if (check.ok) return { ok: true, grantId: check.id, nodeId, peerIp: side.peerIp };
+    if (check.ok) return { ok: true, grantId: check.id, nodeId, peerIp: side.peerIp, role: check.role };
     if (check.reason !== 'forged') refusal = check.reason;
   }
   return { ok: false, reason: refusal };

@@ -325,7 +325,7 @@ export interface RelayGranted {
   readonly token: string;
   /** The nonce of the request this answers, when it had one. */
   readonly nonce?: string;
-  /** Ours: when the relay is on a relay node, the grant signed for this pair and node, the peer's address and the port of the node's key; sent back in RB. */
+  /** Ours: when the relay is on a relay node, the grant signed for this pair and node (and for which side hosts and whether its game runs), the peer's address and the port of the node's key; sent back in RB. */
   readonly grant?: string;
 }
 

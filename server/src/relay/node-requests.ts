@@ -7,6 +7,7 @@
  */
 import type { Endpoint } from '../generated/protocol.ts';
 import type { NodeGrants } from '../cluster/node-grants.ts';
+import type { GrantRole } from '../cluster/relay-grant.ts';
 import type { Asker, PendingRequests } from './pending-requests.ts';
 
 /** A side sent the candidate nodes (RN) has this long to send its round trips before the pair is granted without them. */
@@ -33,14 +34,16 @@ export class NodeRequests {
     const asked = this.pending.get(id)?.asked;
     for (const [key, side] of asked ?? []) if (key !== fromKey && side.endpoint.address === from.address) asked!.delete(key);
     const asker: Asker = { endpoint: { address: from.address, port: from.port }, nonce, pings, peerIp: check.peerIp };
-    this.request(id, id, fromKey, asker, { grantId: check.grantId, excluded: check.nodeId });
+    // The new grant keeps the last one's role: which side hosts, and whether its game runs.
+    this.request(id, id, fromKey, asker, check.role, { grantId: check.grantId, excluded: check.nodeId });
   }
 
   /**
-   * [fromKey] asked for pair [id] of session [sessionId] (RQ); for a rebind, never granted on its
-   * silent node, and met across instances while its other side did not ask here.
+   * [fromKey] asked for pair [id] of session [sessionId] (RQ), granted in [role] (which side hosts,
+   * and whether its game runs: the node lets the host's relays give way by it); for a rebind, never
+   * granted on its silent node, and met across instances while its other side did not ask here.
    */
-  request(id: string, sessionId: string, fromKey: string, asking: Asker, rebind?: { grantId: string; excluded: string }): void {
+  request(id: string, sessionId: string, fromKey: string, asking: Asker, role: GrantRole, rebind?: { grantId: string; excluded: string }): void {
     const { nodes } = this;
     if (nodes.resend(id, fromKey, asking.endpoint, asking.nonce, asking.pings)) return;
     const now = this.now();
@@ -57,7 +60,7 @@ export class NodeRequests {
     if (pending.asked.size < 2) {
       // A rebind's other side may have asked another instance: with our figures (or none to wait for), they meet in Redis.
       if (!rebind || waiting(asker)) return;
-      void nodes.meetAcross(id, rebind.grantId, { key: fromKey, ...asker }, asker.peerIp!, rebind.excluded)
+      void nodes.meetAcross(id, rebind.grantId, { key: fromKey, ...asker }, asker.peerIp!, rebind.excluded, role)
         .then((answered) => { if (answered) this.pending.remove(pending); });
       return;
     }
@@ -68,6 +71,6 @@ export class NodeRequests {
     if (sideA.peerIp !== sideB.peerIp && (sideA.peerIp !== sideB.endpoint.address || sideB.peerIp !== sideA.endpoint.address)) return this.drop('rebind_not_pair');
     this.pending.remove(pending);
     const [a, b] = [...pending.asked].map(([key, side]) => ({ key, endpoint: side.endpoint, nonce: side.nonce, pings: side.pings }));
-    void nodes.grant(id, a!, b!, rebind?.excluded);
+    void nodes.grant(id, a!, b!, rebind?.excluded, role);
   }
 }

@@ -9,9 +9,11 @@ import type { OwnEndpoints } from './usable-source.ts';
 export type RelayConfig = Pick<Config, 'relayPorts' | 'relayBandwidth' | 'relayTotalBandwidth' | 'relayIdleMs' | 'relayLifetimeMs'
   | 'maxRelays' | 'relaysPerIp' | 'relaysPerSubnet' | 'relayRequestsPerIp'>;
 
-/** What the relay needs to know of a session: who is in it. */
+/** What the relay needs to know of a session: who is in it, and whether the host's game runs (it linked, HL). */
 export interface SessionMembers {
   readonly hostRemoteKey: string;
+  readonly hostIp: string;
+  readonly hostLink?: string | undefined;
   readonly peers: { has(key: string): boolean };
 }
 

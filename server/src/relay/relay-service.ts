@@ -119,7 +119,11 @@ export class RelayService {
   request(sessionId: string, fromKey: string, peerKey: string, from: Endpoint, nonce?: string, pings?: ReadonlyMap<string, number>): void {
     if (!this.ports && !this.onNodes) return this.drop('relays_off');
     const id = `${sessionId}|${[fromKey, peerKey].sort().join('|')}`;
-    if (!this.ports) return this.onNodes!.request(id, sessionId, fromKey, { endpoint: { address: from.address, port: from.port }, nonce, pings });
+    if (!this.ports) {
+      const session = this.options.session(sessionId);
+      const role = { hostIp: session?.hostIp, gameRuns: session?.hostLink !== undefined };
+      return this.onNodes!.request(id, sessionId, fromKey, { endpoint: { address: from.address, port: from.port }, nonce, pings }, role);
+    }
     const relay = this.relays.get(id);
     if (relay) {
       const side = relay.side(fromKey)!;
@@ -134,9 +138,11 @@ export class RelayService {
     const refusal = this.relays.size >= this.options.config.maxRelays ? 'relays_full' : this.quota.refusal(ips);
     if (refusal) return this.drop(refusal); // The request stays pending: a retry may find room.
     let portIndex = this.ports.choose([keyA, keyB]);
-    const giving = portIndex < 0
-      ? givingWay(this.options.session(sessionId), this.bySession.get(sessionId) ?? [], [a, b], [keyA, keyB], this.ports, this.options.now())
-      : undefined;
+    const session = portIndex < 0 ? this.options.session(sessionId) : undefined;
+    const host = session && { key: session.hostRemoteKey, gameRuns: session.hostLink !== undefined };
+    // Only a port the joiner has no relay on frees a place for this pair.
+    const frees = (relay: Relay, joinerKey: string) => !this.ports!.holds(relay.portIndex, joinerKey);
+    const giving = host ? givingWay(host, this.bySession.get(sessionId) ?? [], [a, b], [keyA, keyB], frees, this.options.now()) : undefined;
     if (giving) {
       this.close(giving, 'gave_way');
       portIndex = this.ports.choose([keyA, keyB]);
@@ -268,6 +274,7 @@ export class RelayService {
     this.ports?.remove(relay);
     this.bandwidth.forget(relay.bucket);
     this.options.stats.relaysClosed++;
+    this.options.stats.count(this.options.stats.relayClosed, reason);
     const now = this.options.now();
     this.options.log('relay_closed', {
       relay: relay.id, port: this.ports?.numbers[relay.portIndex], reason, bytes: relay.bytes, datagrams: relay.datagrams,
