@@ -11,9 +11,7 @@
  * Usage: node --import tsx bench/minimal-rendezvous.ts  (prints "... listening on ADDRESS:PORT, server key: KEY")
  */
 import type dgram from 'node:dgram';
-import {
-  decode, encode, encodeKey, type Endpoint, type Message, NO_TOKEN, type RandomSession,
-} from '../server/src/generated/protocol.ts';
+import { decode, encode, encodeKey, type Endpoint, type Message, NO_TOKEN, type RandomSession } from '../server/src/generated/protocol.ts';
 import { newSessionId } from '../server/src/sessions/session-codes.ts';
 import { newToken } from '../server/src/sessions/tokens.ts';
 import { RENDEZVOUS_BUFFER_BYTES, udpSocket } from '../server/src/udp-socket.ts';
@@ -179,21 +177,12 @@ function onRelay(data: Buffer, from: Endpoint): void {
 socket.on('message', (data, from) => {
   received++;
   if (data.length === 1 && data[0] === 0x3f) return void socket.send(String(received), from.port, from.address);
-  try {
-    handle(data, from);
-  } catch {
-    // A send to an unusable address: the next datagram goes on.
-  }
+  try { handle(data, from); } catch { /* A send to an unusable address: the next datagram goes on. */ }
 });
 relay.on('message', (data, from) => {
-  try {
-    onRelay(data, from);
-  } catch {
-    // As above.
-  }
+  try { onRelay(data, from); } catch { /* As above. */ }
 });
-socket.on('error', () => {});
-relay.on('error', () => {});
+for (const s of [socket, relay]) s.on('error', () => {});
 
 // Silent hosts' sessions end, as a rendezvous's must, or its tables only grow.
 setInterval(() => {
