@@ -1,6 +1,7 @@
 /**
  * The targets a benchmark measures, each its own process: a server from a bundle (this tree's, or
- * one built from another commit) with the benchmark's limits, or the echo baseline.
+ * one built from another commit) with the benchmark's limits, the echo baseline, or the minimal
+ * rendezvous (the floor of a rendezvous in Node).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, symlinkSync } from 'node:fs';
@@ -58,6 +59,13 @@ export async function startEcho(copies: string): Promise<Started> {
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const m = await started(child, /echo listening on [\d.]+:(\d+)/);
   return { child, port: Number(m[1]), key: 'cycycycyahah', metricsPort: 0 };
+}
+
+/** The minimal rendezvous (bench/minimal-rendezvous.ts): no metrics port, it counts datagrams as the echo does. */
+export async function startMinimal(): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/minimal-rendezvous.ts'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const m = await started(child, /listening on [\d.]+:(\d+).*server key: ([a-z]{12})/);
+  return { child, port: Number(m[1]), key: m[2]!, metricsPort: 0 };
 }
 
 export async function stop(child: ChildProcess): Promise<void> {

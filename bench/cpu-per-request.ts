@@ -7,7 +7,10 @@
  * over this server's: the share of a bare socket's work the server does.
  * `--own-core` runs each target alone on the machine's last core and the generator on the others, as
  * a server is deployed: its clients are elsewhere, and do not evict its caches between datagrams.
- * Usage: node --import tsx bench/cpu-per-request.ts [--against REF] [--only TYPE,TYPE] [--rounds N] [--seconds S] [--own-core]
+ * `--minimal` adds the minimal rendezvous (bench/minimal-rendezvous.ts: the floor of a rendezvous in
+ * Node, without the server's safeguards), and the ratios echo/minimal and minimal/this: how much of
+ * the gap to the echo is being a rendezvous at all, and how much the server's own.
+ * Usage: node --import tsx bench/cpu-per-request.ts [--against REF] [--minimal] [--only TYPE,TYPE] [--rounds N] [--seconds S] [--own-core]
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -16,11 +19,12 @@ import { prepareServer } from '../ci/harness/prepare.ts';
 import { SERVER_BUNDLE } from '../ci/harness/server-build.ts';
 import { coreSplit, pin } from './core-split.ts';
 import type { Kind } from './load-commands.ts';
-import { buildAt, type Started, startEcho, startServer, stop } from './bench-targets.ts';
+import { buildAt, type Started, startEcho, startMinimal, startServer, stop } from './bench-targets.ts';
 import { ECHO_COPIES, LABELS, run, startGenerators, stopGenerators, withClients } from './throughput.ts';
 
 const { values: args } = parseArgs({
-  options: { against: { type: 'string' }, only: { type: 'string' }, rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '2' }, 'own-core': { type: 'boolean', default: false } },
+  options: { against: { type: 'string' }, only: { type: 'string' }, rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '2' }, 'own-core': { type: 'boolean', default: false },
+    minimal: { type: 'boolean', default: false } },
 });
 const kinds = (args.only ?? 'register,join,random,keepalive,badcode,relay,mix').split(',') as Array<Kind | 'mix'>;
 const rounds = Number(args.rounds);
@@ -39,15 +43,28 @@ const baseline = args.against ? buildAt(args.against) : undefined;
 const split = args['own-core'] ? coreSplit() : null;
 if (args['own-core'] && !split) throw new Error('--own-core needs two cores and taskset');
 const g = await startGenerators(3, split?.generator);
-const names = ['echo', 'this', ...(args.against ? [args.against] : [])];
-const ratios = ['echo/this', ...(args.against ? [`echo/${args.against}`, `this/${args.against} user`] : [])];
+const names = ['echo', ...(args.minimal ? ['minimal'] : []), 'this', ...(args.against ? [args.against] : [])];
+const at = (name: string) => names.indexOf(name);
+/** Each ratio: its label, and what it divides (totals or user times of two targets). */
+const ratios: Array<{ label: string; of: (total: number[], user: number[]) => number }> = [
+  ...(args.minimal ? [
+    { label: 'echo/minimal', of: (t: number[]) => t[0]! / t[at('minimal')]! },
+    { label: 'minimal/this', of: (t: number[]) => t[at('minimal')]! / t[at('this')]! },
+  ] : []),
+  { label: 'echo/this', of: (t) => t[0]! / t[at('this')]! },
+  ...(args.against ? [
+    { label: `echo/${args.against}`, of: (t: number[]) => t[0]! / t[at(args.against!)]! },
+    { label: `this/${args.against} user`, of: (_: number[], u: number[]) => u[at('this')]! / u[at(args.against!)]! },
+  ] : []),
+];
 console.log(`CPU µs per request (user + system), median of ${rounds} closed loops of ${seconds} s taken in turn${split ? `; each target alone on core ${split.target}, the generator on ${split.generator}` : ''}`);
-console.log(`${'request type'.padEnd(38)}${names.map((n) => n.padStart(16)).join('')}${ratios.map((r) => ` ${r}`.padStart(16)).join('')}`);
+console.log(`${'request type'.padEnd(38)}${names.map((n) => n.padStart(16)).join('')}${ratios.map((r) => ` ${r.label}`.padStart(16)).join('')}`);
 try {
   for (const kind of kinds) {
     const targets: Array<{ echo: boolean; started: Started }> = [];
     try {
       targets.push({ echo: true, started: await startEcho(ECHO_COPIES[kind]) });
+      if (args.minimal) targets.push({ echo: false, started: await startMinimal() });
       for (const [i, bundle] of [SERVER_BUNDLE, ...(baseline ? [baseline] : [])].entries()) {
         targets.push({ echo: false, started: await startServer([bundle], 47600 + i * 10) });
       }
@@ -70,8 +87,9 @@ try {
       }
       const total = targets.map((_, i) => median(user[i]!) + median(system[i]!));
       const cells = targets.map((_, i) => `${median(user[i]!).toFixed(1)} + ${median(system[i]!).toFixed(1)}`.padStart(16));
-      const shares = [total[0]! / total[1]!, ...(baseline ? [total[0]! / total[2]!, median(user[1]!) / median(user[2]!)] : [])];
-      console.log(`${LABELS[kind].padEnd(38)}${cells.join('')}${shares.map((s, i) => s.toFixed(2).padStart(Math.max(16, ratios[i]!.length + 1))).join('')}`);
+      const users = targets.map((_, i) => median(user[i]!));
+      const shares = ratios.map((r) => r.of(total, users).toFixed(2).padStart(Math.max(16, r.label.length + 1)));
+      console.log(`${LABELS[kind].padEnd(38)}${cells.join('')}${shares.join('')}`);
     } finally {
       for (const { started } of targets) await stop(started.child);
     }

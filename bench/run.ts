@@ -9,7 +9,7 @@
  * is bounded in count and time (a few minutes in all).
  * Options: --against REF, --workers N (generator processes, default 3), --seconds S (per
  * measurement, default 1), --rounds N (closed loops per target, default 3), --only TYPE,TYPE, --no-profile, --connect, --own-core (each target alone on a core and the generator
- * on the others, for every loop).
+ * on the others, for every loop), --minimal (adds the minimal rendezvous, bench/minimal-rendezvous.ts, to every row: the floor of a rendezvous in Node).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -26,7 +26,7 @@ import { summarise, summaryMarkdown } from './profile-summary.ts';
 import { coreSplit } from './core-split.ts';
 import { buildAt, startServer, stop } from './bench-targets.ts';
 import {
-  type Contender, formatTable, perTypeTable, type Row, run, startGenerators, stopGenerators, withClients,
+  type Contender, formatTable, MINIMAL, perTypeTable, type Row, run, startGenerators, stopGenerators, withClients,
 } from './throughput.ts';
 import type { Kind } from './load-commands.ts';
 
@@ -199,14 +199,14 @@ async function main(): Promise<void> {
     options: {
       against: { type: 'string' }, workers: { type: 'string', default: '3' }, seconds: { type: 'string', default: '1' }, rounds: { type: 'string', default: '3' },
       only: { type: 'string' }, 'no-profile': { type: 'boolean', default: false }, connect: { type: 'boolean', default: false },
-      'own-core': { type: 'boolean', default: false },
+      'own-core': { type: 'boolean', default: false }, minimal: { type: 'boolean', default: false },
     },
   });
   const machine = machineName();
   console.log(`bench on ${machine}`);
   if (args.connect) preparePlayers();
   else prepareServer();
-  const contenders: Contender[] = [{ name: 'this', bundle: [SERVER_BUNDLE] }];
+  const contenders: Contender[] = [...(args.minimal ? [MINIMAL] : []), { name: 'this', bundle: [SERVER_BUNDLE] }];
   const baseline = args.against ? buildAt(args.against) : null;
   if (baseline) contenders.push({ name: args.against!, bundle: [baseline] });
   const kinds = args.only ? (args.only.split(',') as Array<Kind | 'mix'>) : KINDS;

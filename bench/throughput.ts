@@ -11,7 +11,7 @@ import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
-import { type Started, startEcho, startServer, stop } from './bench-targets.ts';
+import { type Started, startEcho, startMinimal, startServer, stop } from './bench-targets.ts';
 import { type CoreSplit, pin } from './core-split.ts';
 import { binMs, type Kind, type MeasureResult, type SetupCommand, type Target } from './load-commands.ts';
 
@@ -103,9 +103,9 @@ class Worker {
   }
 }
 
-/** Datagrams the target has handled: the server's count of keep-alives, or the echo's of everything. */
-async function handled(target: Started, echo: boolean): Promise<number> {
-  if (echo) {
+/** Datagrams the target has handled: the server's count of keep-alives, or (the echo, the minimal rendezvous) its count of everything. */
+async function handled(target: Started): Promise<number> {
+  if (target.metricsPort === 0) {
     const socket = dgram.createSocket('udp4');
     const count = await new Promise<number>((done) => {
       socket.once('message', (d) => done(Number(d.toString())));
@@ -169,13 +169,13 @@ export async function withClients<T>(g: Generators, kind: Kind | 'mix', target: 
 
 /** One run on clients already set up: answered requests a second (keep-alives: handled ones) and the merged histogram. */
 export async function run(g: Generators, kind: Kind | 'mix', target: Started, echo: boolean, seconds: number, mode: 'closed' | 'open' | 'flood', rate?: number) {
-  const before = kind === 'keepalive' ? await handled(target, echo) : 0;
+  const before = kind === 'keepalive' ? await handled(target) : 0;
   const cpuBefore = cpuSeconds(target.child.pid!);
   const results = await Promise.all(g.workers.map((w) => w.call<MeasureResult>({ op: 'measure', mode, rate: rate && rate / g.workers.length, seconds })));
   const cpu = cpuSeconds(target.child.pid!) - cpuBefore;
   const merged = merge(results);
   // Keep-alives are never answered: what the target handled in the window (and the warm-up, pro rata) is its throughput.
-  const handledAll = kind === 'keepalive' ? (await handled(target, echo)) - before : 0;
+  const handledAll = kind === 'keepalive' ? (await handled(target)) - before : 0;
   const count = kind === 'keepalive' ? handledAll * (seconds / (seconds + 0.3)) : merged.answered;
   // CPU time per request over the whole run (warm-up included, as are its requests: answered ones are counted in the window only, so scale).
   const requests = kind === 'keepalive' ? handledAll : merged.answered * ((seconds + 0.3) / seconds);
@@ -191,7 +191,15 @@ function cpuSeconds(pid: number): number {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 
-export interface Contender { readonly name: string; readonly bundle: string[] }
+/** A server to measure: a bundle (with the benchmark's limits), or the minimal rendezvous. */
+export interface Contender { readonly name: string; readonly bundle: string[] | 'minimal' }
+
+export const MINIMAL: Contender = { name: 'minimal', bundle: 'minimal' };
+
+/** [contender] started, its relay ports from [relayBase]. */
+export function startContender(contender: Contender, relayBase: number): Promise<Started> {
+  return contender.bundle === 'minimal' ? startMinimal() : startServer(contender.bundle, relayBase);
+}
 
 /**
  * Every request type, then the mix. For each, a fresh echo and a fresh server of each contender
@@ -206,7 +214,7 @@ export async function perTypeTable(g: Generators, contenders: Contender[], secon
     try {
       targets.push({ name: 'echo', echo: true, started: await startEcho(ECHO_COPIES[kind]) });
       for (const [i, contender] of contenders.entries()) {
-        targets.push({ name: contender.name, echo: false, started: await startServer(contender.bundle, 47600 + i * 10) });
+        targets.push({ name: contender.name, echo: false, started: await startContender(contender, 47600 + i * 10) });
       }
       if (split) for (const t of targets) pin(t.started.child.pid!, split.target);
       const maxima = targets.map(() => [] as number[]);
