@@ -5,21 +5,13 @@
  * does not stay in the queue.
  */
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { matchOrWait, WAITING_KEY } from '../src/cluster/match-script.ts';
 import { DEFAULT_CONFIG } from '../src/config.ts';
 import { LOCAL_KEY } from './fixtures.ts';
-import { clusterKit, waitFor } from './support/cluster-kit.ts';
-import { startRedis, type TestRedis } from './support/redis-server.ts';
+import { clusterOnTestRedis, waitFor } from './support/cluster-kit.ts';
 
-let redis: TestRedis;
-const { instance, client, onClose, closeAll } = clusterKit(() => redis.url);
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
-afterEach(closeAll);
+const { instance, client, onClose, redis } = clusterOnTestRedis();
 
 type Instance = Awaited<ReturnType<typeof instance>>;
 
@@ -58,7 +50,7 @@ describe('a match across instances that falls through', () => {
     x.send(`RS:${LOCAL_KEY}`, a.endpoint);
     await waitFor(() => x.has('HR') && queued(a).size === 1);
     // A stranger of an instance that hears its word of a match but never answers it (it hangs).
-    const hung = new Redis(redis.url);
+    const hung = new Redis(redis().url);
     onClose(() => { hung.disconnect(); });
     const told: Array<Record<string, unknown>> = [];
     hung.on('message', (_channel: string, text: string) => told.push(JSON.parse(text) as Record<string, unknown>));

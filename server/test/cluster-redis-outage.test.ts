@@ -3,22 +3,14 @@
  * serving (join by code, random matches among their own strangers), say so in /health and the
  * metrics, log it once, and match across instances again once Redis is back, without a restart.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { clusterHealth, registerClusterMetrics } from '../src/cluster/cluster-metrics.ts';
 import { WAITING_KEY } from '../src/cluster/match-script.ts';
 import { healthText, metricsRegistry, serveMetrics } from '../src/metrics.ts';
 import { LOCAL_KEY } from './fixtures.ts';
-import { clusterKit, waitFor } from './support/cluster-kit.ts';
-import { startRedis, type TestRedis } from './support/redis-server.ts';
+import { clusterOnTestRedis, waitFor } from './support/cluster-kit.ts';
 
-let redis: TestRedis;
-const { instance, client, onClose, closeAll } = clusterKit(() => redis.url);
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
-afterEach(closeAll);
+const { instance, client, onClose, redis } = clusterOnTestRedis();
 
 const matched = (c: { has: (code: string) => boolean }) => c.has('JR') || c.has('NJ');
 
@@ -33,7 +25,7 @@ describe('Redis unreachable', () => {
     const metricsUrl = `http://127.0.0.21:${(http.address() as { port: number }).port}`;
     expect(await (await fetch(`${metricsUrl}/health`)).text()).toContain('redis up');
 
-    redis.stop();
+    redis().stop();
     await waitFor(() => !a.link.online && !b.link.online);
     expect(await (await fetch(`${metricsUrl}/health`)).text()).toContain('redis down');
     expect(await (await fetch(`${metricsUrl}/metrics`)).text()).toMatch(/^shp_redis_up 0$/m);
@@ -59,7 +51,7 @@ describe('Redis unreachable', () => {
     const leftOver = strangers.find((c) => !matched(c))!;
     expect(leftOver.at).toBe(b);
 
-    await redis.start();
+    await redis().start();
     await waitFor(() => a.server.pairing!.online && b.server.pairing!.online); // Reconnected by themselves, within the backoff's bound.
     expect(await (await fetch(`${metricsUrl}/health`)).text()).toContain('redis up');
     // b queued its waiting stranger again: a newcomer at a is matched with it.
@@ -89,10 +81,10 @@ describe('Redis unreachable', () => {
       }
     };
     await arrive(30, 1);
-    redis.stop(); // With matches in flight.
+    redis().stop(); // With matches in flight.
     await arrive(60, 31);
     await waitFor(() => !a.link.online && !b.link.online);
-    await redis.start();
+    await redis().start();
     await waitFor(() => a.server.pairing!.online && b.server.pairing!.online);
     // Newcomers, one at a time, until everyone who waited is matched.
     for (let i = 0; i < 20 && strangers.filter(matched).length < strangers.length - 1; i++) {
@@ -114,13 +106,13 @@ describe('Redis unreachable', () => {
   }, 30_000);
 
   it('an instance started while Redis is down serves alone, and joins the others once Redis answers', async () => {
-    redis.stop();
+    redis().stop();
     const a = await instance('127.0.0.25'); // Starts, without waiting for Redis.
     expect(a.link.online).toBe(false);
     const host = await client('127.0.60.1');
     host.send(`HS:${LOCAL_KEY}`, a.endpoint);
     await waitFor(() => host.has('HR'));
-    await redis.start();
+    await redis().start();
     await waitFor(() => a.server.pairing!.online);
     const b = await instance('127.0.0.26');
     const waiting = await client('127.0.60.2');

@@ -2,27 +2,19 @@
  * Strangers left waiting on different instances through a Redis outage are queued again once it
  * is back, and matched with each other then: no third stranger needs to come by.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WAITING_KEY } from '../src/cluster/match-script.ts';
 import { DEFAULT_CONFIG } from '../src/config.ts';
 import { LOCAL_KEY } from './fixtures.ts';
-import { clusterKit, waitFor } from './support/cluster-kit.ts';
-import { startRedis, type TestRedis } from './support/redis-server.ts';
+import { clusterOnTestRedis, waitFor } from './support/cluster-kit.ts';
 
-let redis: TestRedis;
-const { instance, client, onClose, closeAll } = clusterKit(() => redis.url);
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
-afterEach(closeAll);
+const { instance, client, onClose, redis } = clusterOnTestRedis();
 
 describe('strangers queued again after an outage', () => {
   it('two left waiting on different instances are matched with each other once Redis is back', async () => {
     const a = await instance('127.0.0.31');
     const b = await instance('127.0.0.32');
-    redis.stop();
+    redis().stop();
     await waitFor(() => !a.link.online && !b.link.online);
     const x = await client('127.0.80.1');
     const y = await client('127.0.81.1');
@@ -30,7 +22,7 @@ describe('strangers queued again after an outage', () => {
     y.send(`RS:${LOCAL_KEY}`, b.endpoint);
     await waitFor(() => x.has('HR') && y.has('HR'));
 
-    await redis.start();
+    await redis().start();
     await waitFor(() => a.server.pairing!.online && b.server.pairing!.online);
     // One joins the other's session: JR to it, NJ to the other, each from its own instance.
     await waitFor(() => (x.has('JR') && y.has('NJ')) || (y.has('JR') && x.has('NJ')));

@@ -4,10 +4,12 @@
  * [closeAll] (after each test).
  */
 import dgram from 'node:dgram';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { RedisLink } from '../../src/cluster/redis-link.ts';
 import { DEFAULT_CONFIG } from '../../src/config.ts';
 import { decode, encodeKey } from '../../src/generated/protocol.ts';
 import { RendezvousServer } from '../../src/rendezvous-server.ts';
+import { startRedis, type TestRedis } from './redis-server.ts';
 
 export function clusterKit(redisUrl: () => string) {
   const closers: Array<() => Promise<void> | void> = [];
@@ -58,6 +60,22 @@ export function clusterKit(redisUrl: () => string) {
   }
 
   return { instance, client, onClose, closeAll };
+}
+
+/**
+ * A file's tests on one test Redis (started before them, stopped after; [redis] is it, to stop and
+ * start again) and the kit's instances and clients on it, closed after each test.
+ */
+export function clusterOnTestRedis() {
+  let started: TestRedis | undefined;
+  const redis = (): TestRedis => started!;
+  const kit = clusterKit(() => redis().url);
+  beforeAll(async () => {
+    started = await startRedis();
+  });
+  afterAll(() => started?.stop());
+  afterEach(kit.closeAll);
+  return { ...kit, redis };
 }
 
 export async function waitFor(condition: () => boolean, timeoutMs = 8_000): Promise<void> {
