@@ -131,3 +131,24 @@ func test_an_unusable_local_port_is_not_a_bad_server() -> void:
 	assert_signal_emitted_with_parameters(node, "failed", [HolePunch.Failure.LOCAL_PORT_UNUSABLE, str(busy.get_local_port())])
 	assert_eq(_signals, [], "no bad_server")
 	busy.close()
+
+
+func test_return_cookie_gives_the_request_a_whole_server_timeout() -> void:
+	var server := Endpoint.new()
+	var node := _punch()
+	node.server_timeout = 0.5
+	var id := server.key + "cyahcyah"
+	var started := Time.get_ticks_msec()
+	node.join_session(id, "bob")
+	# The server is slow to answer at first (as when the first tries are lost), then sends its cookie.
+	await wait_seconds(0.35)
+	assert_true(server.count("JS:") > 0, "JS sent")
+	server.send("RC:%s:%s" % ["mwmwmwmwmwmwmwmw", server.nonce()], server.received[0].port)
+	await wait_seconds(0.35) # Past server_timeout from the first JS, within it from the cookie.
+	assert_true(not _emitted("bad_server"), "the cookie proved the server answers: no bad_server yet")
+	var with_cookie := server.poll().filter(func(r: Dictionary) -> bool: return r.text.begins_with("JS:") and r.text.ends_with("mwmwmwmwmwmwmwmw"))
+	assert_true(with_cookie.size() >= 2, "the request with the cookie resent while unanswered (got %d)" % with_cookie.size())
+	assert_true(await wait_until(func() -> bool: return _emitted("bad_server"), 1.0), "bad_server once the request with the cookie went unanswered")
+	var waited := (Time.get_ticks_msec() - started) / 1000.0
+	assert_true(waited >= 0.8, "server_timeout counted from the cookie (waited %.2f s)" % waited)
+	server.close()

@@ -231,7 +231,7 @@ func refuse_player(key: String, reason: String) -> Error:
 
 func _on_return_cookie(message: HolePunchProtocol.ReturnCookie, _ip: String, _port: int) -> void:
 	HolePunchTrace.note("the server's cookie (RC)")
-	if not _server.heard_cookie(message):
+	if not _server.heard_cookie(message, _now()):
 		dropped_datagrams += 1 # No join or random request of ours waits for it.
 
 

@@ -159,14 +159,22 @@ func request(make: Callable, fields: Array, now: float) -> void:
 func await_answer(packet: PackedByteArray, now: float) -> void:
 	_request = packet
 	_started = now
+	_proven = false
 	_retry.start(now)
 
 
-## Takes RC (its nonce checked already): resends the join or random request at once with the
-## cookie, every extension field before it present. Returns false when no such request waits.
-func heard_cookie(message: HolePunchProtocol.ReturnCookie) -> bool:
+## Takes RC (its nonce checked already) at [param now]: resends the join or random request at once
+## with the cookie, every extension field before it present. Returns false when no such request
+## waits. The first RC proves the server answers: the request with the cookie gets a whole
+## [member HolePunch.server_timeout], and its resends start again from the first wait, so that
+## losses before the cookie do not cut short the tries after it.
+func heard_cookie(message: HolePunchProtocol.ReturnCookie, now: float) -> bool:
 	if not _make.is_valid() or not _awaits_cookie():
 		return false
+	if not _proven:
+		_proven = true
+		_started = now
+		_retry.start(now, _settings.request_interval)
 	_cookie = message.cookie
 	if not _holding:
 		_send_with_cookie()
@@ -184,6 +192,8 @@ func _send_with_cookie() -> void:
 
 ## The cookie that RC gave, or "" before.
 var _cookie := ""
+## Whether an RC answered the request waiting.
+var _proven := false
 ## Whether the resend with the cookie waits for [method report].
 var _holding := false
 
