@@ -69,6 +69,19 @@ describe('a relay whose game ended', () => {
     expect(r.events.filter((e) => e.event === 'relay_closed').map((e) => e.fields.reason)).toEqual(['gave_way']);
   });
 
+  it('gives way at the relay limits too: the new player\'s relay takes the place of the one that gives way', async () => {
+    // Every relay the instance may hold, and every relay the host's address may have, is one of the host's four
+    const r = await start({ maxRelays: 4, relaysPerIp: 4 });
+    const { game, link, id } = await fourGone(r, true);
+    const fifth = await UdpClient.open('127.0.20.1');
+    const g = await relayedPlayer(r, game, link, id, fifth);
+    const at = game.received.length;
+    fifth.send(g.b.relay, 'hello');
+    expect((await game.nth(at)).toString()).toBe('hello');
+    expect(r.server.relays.active).toBe(4);
+    expect(r.events.filter((e) => e.event === 'relay_closed').map((e) => e.fields.reason)).toEqual(['gave_way']);
+  });
+
   it('does not give way while it still carries a game', async () => {
     const r = await start();
     const game = await UdpClient.open();

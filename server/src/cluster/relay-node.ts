@@ -9,7 +9,6 @@
  */
 import type { Config } from '../config.ts';
 import { decode, encode, encodeKey, type Endpoint } from '../generated/protocol.ts';
-import { AddressQuota } from '../relay/address-quota.ts';
 import { FairBandwidth } from '../relay/fair-bandwidth.ts';
 import { forwardDatagram, HEADER_BYTES } from '../relay/relay-forward.ts';
 import { Relay, type RelaySide } from '../relay/relay.ts';
@@ -18,6 +17,7 @@ import { type OwnEndpoints, unusableSource } from '../relay/usable-source.ts';
 import type { ServerStats } from '../stats.ts';
 import { GrantGate } from './grant-gate.ts';
 import { givesWayOnNode, givingPorts } from './node-giving-way.ts';
+import { NodeRelays } from './node-relays.ts';
 import { type GivingWayPorts, NodeAnnouncer, type RelayNodeEntry, writeGivingWay } from './node-registry.ts';
 import type { RedisLink } from './redis-link.ts';
 import { checkTicket } from './ping-ticket.ts';
@@ -53,13 +53,7 @@ const GRANTS_PER_RELAY = 4;
 
 export class RelayNode {
   private ports: RelayPorts | null = null;
-  private readonly relays = new Map<string, Relay>();
-  private readonly relayOf = new Map<RelaySide, Relay>();
-  /** Each relay's grant (without the peer's address). */
-  private readonly grantOf = new Map<Relay, string>();
-  /** The address hosting each relay's pair, when its grant names one. */
-  private readonly hostOf = new Map<Relay, string>();
-  private readonly quota: AddressQuota;
+  private readonly relays: NodeRelays;
   private readonly bandwidth: FairBandwidth;
   private gate: GrantGate | null = null;
   private announcer: NodeAnnouncer | null = null;
@@ -72,7 +66,7 @@ export class RelayNode {
 
   constructor(private readonly options: RelayNodeOptions) {
     const { config } = options;
-    this.quota = new AddressQuota({ perIp: config.relaysPerIp, perSubnet: config.relaysPerSubnet });
+    this.relays = new NodeRelays(config);
     this.bandwidth = new FairBandwidth(config.relayBandwidth, config.relayTotalBandwidth);
   }
 
@@ -162,7 +156,7 @@ export class RelayNode {
    */
   private tellGiving(now: number): void {
     if (!this.ports || !this.options.redis.online) return;
-    const found = givingPorts(this.relays.values(), this.hostOf, this.ports.count, now);
+    const found = givingPorts(this.relays.values(), this.relays.hosts, this.ports.count, now);
     if (found.size === 0 && !this.toldGiving) return;
     this.toldGiving = found.size > 0;
     const numbers = this.ports.numbers;
@@ -179,17 +173,13 @@ export class RelayNode {
   private receive(portIndex: number, datagram: Buffer, from: Endpoint): void {
     const unusable = unusableSource(from, this.options.own);
     if (unusable) return this.drop(unusable);
-    const ports = this.ports!;
     const bind = bindOf(datagram);
-    const bound = ports.boundSide(portIndex, from);
+    const bound = this.ports!.boundSide(portIndex, from);
     if (bound) {
-      const relay = this.relayOf.get(bound)!;
+      const relay = this.relays.of(bound)!;
       // A resend of its RB (its RA was lost), or a keep-alive: answered, but it keeps nothing alive.
-      // An RB for another relay from an endpoint bound here would be read as this relay's: refused.
-      if (bind && bind.grant !== undefined && readSideGrant(bind.grant)?.grant !== this.grantOf.get(relay)) {
-        if (!this.givesWay(relay, bind.grant, from)) return this.drop('endpoint_busy');
-        return this.receive(portIndex, datagram, from); // Its endpoint is free now: bound as a first bind.
-      }
+      // An RB for another relay from an endpoint bound here would be read as this relay's: it binds only where this relay gives way.
+      if (bind?.grant !== undefined && readSideGrant(bind.grant)?.grant !== this.relays.grant(relay)) return this.bindGrant(portIndex, bind.grant, bind.token, from, relay);
       if (bind) return this.answerBind(relay, portIndex, bind.token, from);
       return this.forward(relay, bound, datagram);
     }
@@ -198,43 +188,30 @@ export class RelayNode {
       if (ping) return this.echo(portIndex, ping, from);
     }
     if (!bind?.grant) return this.drop('stranger');
-    const side = readSideGrant(bind.grant);
-    if (!side) return this.drop('grant_malformed');
-    const admitted = this.gate!.admit(side.grant, from, side.peerIp, this.wallNow());
-    if ('refused' in admitted) return this.drop(`grant_${admitted.refused}`);
-    let relay = this.relays.get(admitted.id);
-    if (!relay) {
-      const ips = [from.address, side.peerIp];
-      const refusal = this.relays.size >= this.options.config.maxRelays ? 'relays_full' : this.quota.refusal(ips);
-      if (refusal) return this.drop(refusal); // Its resend, once there is room, is admitted as a resend.
-      const newSide = (ip: string): RelaySide => ({ key: ip, ip, token: '', nonce: undefined, bound: null, heardAt: -Infinity });
-      relay = new Relay(admitted.id, admitted.id, portIndex, [newSide(from.address), newSide(side.peerIp)], this.bandwidth.newBucket(), this.options.now());
-      this.add(relay);
-      this.grantOf.set(relay, side.grant);
-      if (admitted.role.hostIp !== undefined) this.hostOf.set(relay, admitted.role.hostIp);
-    }
-    if (relay.portIndex !== portIndex) return this.drop('wrong_port');
-    const own = relay.side(from.address)!;
-    if (own.bound !== null) return this.drop('spoofed_bind'); // Bound from another endpoint (the gate refuses those as replays).
-    ports.bind(portIndex, own, from);
-    this.options.log('relay_bound', { relay: relay.id, port: ports.numbers[portIndex], from: `${from.address}:${from.port}` });
-    this.answerBind(relay, portIndex, bind.token, from);
+    this.bindGrant(portIndex, bind.grant, bind.token, from, undefined);
   }
 
   /**
-   * Whether [holder], bound from [from] on its port, gives way to the relay of the new grant
-   * [sideGrant] presented from there (node-giving-way.ts); closed when it does. The grant is
-   * checked (and remembered for [from]) first: only a genuine grant naming [from]'s address as
-   * its pair's host frees a port.
+   * A bind from [from] on port [portIndex] with [sideGrant], checked by the gate (and remembered
+   * for [from]) first. When [holder], another relay, has [from] bound there, the bind is let in
+   * only where the holder gives way to it (node-giving-way.ts): only a genuine grant naming [from]'s
+   * address as its pair's host frees a port. Everything that could refuse the bind is decided
+   * before the holder closes, so that a playing pair never loses its relay to a refused newcomer.
    */
-  private givesWay(holder: Relay, sideGrant: string, from: Endpoint): boolean {
+  private bindGrant(portIndex: number, sideGrant: string, token: string, from: Endpoint, holder: Relay | undefined): void {
     const side = readSideGrant(sideGrant);
-    const admitted = side && this.gate!.admit(side.grant, from, side.peerIp, this.wallNow());
-    if (!side || !admitted || 'refused' in admitted) return false;
+    if (!side) return this.drop(holder ? 'endpoint_busy' : 'grant_malformed');
+    const admitted = this.gate!.admit(side.grant, from, side.peerIp, this.wallNow());
+    if ('refused' in admitted) return this.drop(holder ? 'endpoint_busy' : `grant_${admitted.refused}`);
     const bind = { id: admitted.id, role: admitted.role, peerIp: side.peerIp, from };
-    if (!givesWayOnNode(holder, bind, this.relays.values(), this.hostOf, this.options.now())) return false;
-    this.closeRelay(holder, 'gave_way');
-    return true;
+    if (holder && !givesWayOnNode(holder, bind, this.relays.values(), this.relays.hosts, this.options.now())) return this.drop('endpoint_busy');
+    const place = this.relays.place(bind, portIndex, holder);
+    if (typeof place === 'string') return this.drop(place); // Its resend, once there is room, is admitted as a resend.
+    if (holder) this.closeRelay(holder, 'gave_way');
+    const relay = place ?? this.open(admitted.id, portIndex, [from.address, side.peerIp], side.grant, admitted.role.hostIp);
+    this.ports!.bind(portIndex, relay.side(from.address)!, from);
+    this.options.log('relay_bound', { relay: relay.id, port: this.ports!.numbers[portIndex], from: `${from.address}:${from.port}` });
+    this.answerBind(relay, portIndex, token, from);
   }
 
   private forward(relay: Relay, side: RelaySide, datagram: Buffer): void {
@@ -261,22 +238,18 @@ export class RelayNode {
     if (!this.ports!.send(portIndex, ra, to)) this.drop('send_failed');
   }
 
-  private add(relay: Relay): void {
-    this.relays.set(relay.id, relay);
-    for (const side of relay.sides) this.relayOf.set(side, relay);
-    this.quota.take(relay.ips);
+  private open(id: string, portIndex: number, ips: readonly [string, string], grant: string, hostIp: string | undefined): Relay {
+    const side = (ip: string): RelaySide => ({ key: ip, ip, token: '', nonce: undefined, bound: null, heardAt: -Infinity });
+    const relay = new Relay(id, id, portIndex, [side(ips[0]), side(ips[1])], this.bandwidth.newBucket(), this.options.now());
+    this.relays.add(relay, grant, hostIp);
     this.ports!.add(relay);
     this.options.stats.relaysOpened++;
     this.options.log('relay_opened', { relay: relay.id, port: this.ports!.numbers[relay.portIndex], sides: relay.ips });
+    return relay;
   }
 
   private closeRelay(relay: Relay, reason: string): void {
-    if (this.relays.get(relay.id) !== relay) return;
-    this.relays.delete(relay.id);
-    for (const side of relay.sides) this.relayOf.delete(side);
-    this.grantOf.delete(relay);
-    this.hostOf.delete(relay);
-    this.quota.release(relay.ips);
+    if (!this.relays.remove(relay)) return;
     this.ports?.remove(relay);
     this.bandwidth.forget(relay.bucket);
     this.options.stats.relaysClosed++;

@@ -16,11 +16,16 @@ export class AddressQuota {
 
   constructor(private readonly limits: QuotaLimits) {}
 
-  /** Why [ips] (each counted once) cannot take one more, or null when they can. */
-  refusal(ips: readonly string[]): 'per_ip_limit' | 'per_subnet_limit' | null {
-    for (const ip of distinct(ips)) if ((this.byIp.get(ip) ?? 0) >= this.limits.perIp) return 'per_ip_limit';
+  /**
+   * Why [ips] (each counted once) cannot take one more, or null when they can; [freed], what a
+   * holding about to be released for them holds, counted as released already.
+   */
+  refusal(ips: readonly string[], freed: readonly string[] = []): 'per_ip_limit' | 'per_subnet_limit' | null {
+    const [freedIps, freedSubnets] = [distinct(freed), distinct(freed.map(networkOf))];
+    const held = (map: Map<string, number>, key: string, released: string[]) => (map.get(key) ?? 0) - (released.includes(key) ? 1 : 0);
+    for (const ip of distinct(ips)) if (held(this.byIp, ip, freedIps) >= this.limits.perIp) return 'per_ip_limit';
     for (const subnet of distinct(ips.map(networkOf))) {
-      if ((this.bySubnet.get(subnet) ?? 0) >= this.limits.perSubnet) return 'per_subnet_limit';
+      if (held(this.bySubnet, subnet, freedSubnets) >= this.limits.perSubnet) return 'per_subnet_limit';
     }
     return null;
   }

@@ -7,9 +7,7 @@
  * its lifetime.
  */
 import { decode, encode, encodeKey, type Endpoint, type RelayGranted } from '../generated/protocol.ts';
-import { newToken } from '../sessions/tokens.ts';
 import type { NodeGrants } from '../cluster/node-grants.ts';
-import { AddressQuota } from './address-quota.ts';
 import { FairBandwidth } from './fair-bandwidth.ts';
 import { type Asker, PendingRequests } from './pending-requests.ts';
 import { NodeRequests } from './node-requests.ts';
@@ -18,6 +16,7 @@ import { givingWay } from './giving-way.ts';
 import { Relay, type RelaySide } from './relay.ts';
 import { RelayPorts } from './relay-ports.ts';
 import type { RelayServiceOptions } from './relay-service-options.ts';
+import { SessionRelays } from './session-relays.ts';
 import { unusableSource } from './usable-source.ts';
 
 export type { RelaySocket } from './relay-ports.ts';
@@ -39,10 +38,7 @@ const PENDING_SUBNET_FACTOR = 4;
 const MAX_PENDING = 10_000;
 
 export class RelayService {
-  private readonly relays = new Map<string, Relay>();
-  private readonly bySession = new Map<string, Set<Relay>>();
-  private readonly byToken = new Map<string, { relay: Relay; side: RelaySide }>();
-  private readonly quota: AddressQuota;
+  private readonly relays: SessionRelays;
   private readonly pending: PendingRequests;
   private readonly bandwidth: FairBandwidth;
   private ports: RelayPorts | null = null;
@@ -51,7 +47,7 @@ export class RelayService {
 
   constructor(private readonly options: RelayServiceOptions) {
     const { config } = options;
-    this.quota = new AddressQuota({ perIp: config.relaysPerIp, perSubnet: config.relaysPerSubnet });
+    this.relays = new SessionRelays(config);
     this.pending = new PendingRequests({
       total: Math.max(MAX_PENDING, 2 * config.maxRelays), perIp: config.relayRequestsPerIp,
       perSubnet: PENDING_SUBNET_FACTOR * config.relayRequestsPerIp, ms: PENDING_MS,
@@ -134,23 +130,18 @@ export class RelayService {
     if (typeof pending === 'string') return this.drop(pending);
     if (pending.asked.size < 2) return; // Only a pair that both failed to punch gets a relay.
     const [[keyA, a], [keyB, b]] = [...pending.asked] as [[string, Asker], [string, Asker]];
-    const ips = [a.endpoint.address, b.endpoint.address];
-    const refusal = this.relays.size >= this.options.config.maxRelays ? 'relays_full' : this.quota.refusal(ips);
-    if (refusal) return this.drop(refusal); // The request stays pending: a retry may find room.
     let portIndex = this.ports.choose([keyA, keyB]);
-    const session = portIndex < 0 ? this.options.session(sessionId) : undefined;
-    const host = session && { key: session.hostRemoteKey, gameRuns: session.hostLink !== undefined };
-    // Only a port the joiner has no relay on frees a place for this pair.
-    const frees = (relay: Relay, joinerKey: string) => !this.ports!.holds(relay.portIndex, joinerKey);
-    const giving = host ? givingWay(host, this.bySession.get(sessionId) ?? [], [a, b], [keyA, keyB], frees, this.options.now()) : undefined;
+    const giving = portIndex < 0 ? this.givingWay(sessionId, [a, b], [keyA, keyB]) : undefined;
+    // The request stays pending: a retry may find room.
+    const refusal = this.relays.refusal([a.endpoint.address, b.endpoint.address], giving) ?? (portIndex < 0 && !giving ? 'host_ports_full' : null);
+    if (refusal) return this.drop(refusal);
     if (giving) {
-      this.close(giving, 'gave_way');
+      this.close(giving, 'gave_way'); // Only once the new relay is sure to open: it takes the port.
       portIndex = this.ports.choose([keyA, keyB]);
     }
-    if (portIndex < 0) return this.drop('host_ports_full');
     this.pending.remove(pending);
     const side = (key: string, asker: Asker): RelaySide => ({
-      key, ip: asker.endpoint.address, token: this.newToken(), nonce: asker.nonce, bound: null, heardAt: -Infinity,
+      key, ip: asker.endpoint.address, token: this.relays.newToken(), nonce: asker.nonce, bound: null, heardAt: -Infinity,
     });
     const opened = new Relay(id, sessionId, portIndex, [side(keyA, a), side(keyB, b)], this.bandwidth.newBucket(), this.options.now());
     this.add(opened);
@@ -168,7 +159,7 @@ export class RelayService {
   sessionsExpired(sessionIds: readonly string[]): void {
     if (sessionIds.length === 0) return;
     this.pending.removeSessions(new Set(sessionIds));
-    for (const id of sessionIds) for (const relay of [...this.bySession.get(id) ?? []]) this.close(relay, 'session_expired');
+    for (const id of sessionIds) for (const relay of [...this.relays.ofSession(id)]) this.close(relay, 'session_expired');
   }
 
   /**
@@ -203,12 +194,12 @@ export class RelayService {
     const side = ports.boundSide(portIndex, from);
     const token = bindToken(datagram);
     if (side) {
-      const relay = this.byToken.get(side.token)!.relay;
+      const relay = this.relays.claimedBy(side.token)!.relay;
       // A resend of its RB (its RA was lost), or a keep-alive: answered, but it keeps nothing alive.
       if (token === side.token) return this.answerBind(relay, side, from);
       return this.forward(relay, side, datagram);
     }
-    const claimed = token === null ? undefined : this.byToken.get(token);
+    const claimed = token === null ? undefined : this.relays.claimedBy(token);
     if (!claimed && this.options.probe?.(portIndex, datagram, from, (answer) => ports.send(portIndex, answer, from))) return;
     if (!claimed) return this.drop('stranger');
     if (claimed.relay.portIndex !== portIndex) return this.drop('wrong_port');
@@ -245,6 +236,19 @@ export class RelayService {
     this.options.send(to, rg);
   }
 
+  /**
+   * The relay of session [sessionId]'s host that gives way to the pair asking ([askers], [keys]),
+   * when the host's relays hold every port (giving-way.ts).
+   */
+  private givingWay(sessionId: string, askers: readonly [Asker, Asker], keys: readonly [string, string]): Relay | undefined {
+    const session = this.options.session(sessionId);
+    if (!session) return undefined;
+    // Only a port the joiner has no relay on frees a place for this pair.
+    const frees = (relay: Relay, joinerKey: string) => !this.ports!.holds(relay.portIndex, joinerKey);
+    const host = { key: session.hostRemoteKey, gameRuns: session.hostLink !== undefined };
+    return givingWay(host, this.relays.ofSession(sessionId), askers, keys, frees, this.options.now());
+  }
+
   private sideLeft(relay: Relay): boolean {
     const session = this.options.session(relay.sessionId);
     if (!session) return false; // Closed by its host (the handover): the relay lives while the game does.
@@ -252,25 +256,14 @@ export class RelayService {
   }
 
   private add(relay: Relay): void {
-    this.relays.set(relay.id, relay);
-    let ofSession = this.bySession.get(relay.sessionId);
-    if (!ofSession) this.bySession.set(relay.sessionId, (ofSession = new Set()));
-    ofSession.add(relay);
-    for (const side of relay.sides) this.byToken.set(side.token, { relay, side });
-    this.quota.take(relay.ips);
+    this.relays.add(relay);
     this.ports!.add(relay);
     this.options.stats.relaysOpened++;
     this.options.log('relay_opened', { relay: relay.id, port: this.ports!.numbers[relay.portIndex], sides: relay.sides.map((s) => s.key) });
   }
 
   private close(relay: Relay, reason: string): void {
-    if (this.relays.get(relay.id) !== relay) return;
-    this.relays.delete(relay.id);
-    const ofSession = this.bySession.get(relay.sessionId);
-    ofSession?.delete(relay);
-    if (ofSession?.size === 0) this.bySession.delete(relay.sessionId);
-    for (const side of relay.sides) this.byToken.delete(side.token);
-    this.quota.release(relay.ips);
+    if (!this.relays.remove(relay)) return;
     this.ports?.remove(relay);
     this.bandwidth.forget(relay.bucket);
     this.options.stats.relaysClosed++;
@@ -284,14 +277,6 @@ export class RelayService {
 
   private drop(reason: string): void {
     this.options.stats.count(this.options.stats.relayDropped, reason);
-  }
-
-  /** A token from a cryptographic random source, unique among open relays. */
-  private newToken(): string {
-    for (;;) {
-      const token = newToken();
-      if (!this.byToken.has(token)) return token;
-    }
   }
 }
 
