@@ -66,8 +66,8 @@ describe('a match across instances that falls through', () => {
     expect(told[0]).toMatchObject({ kind: 'joiner', sessionId: 'hungsession', remoteKey: x.key, replyTo: a.server.serverKey });
     // No answer within its time: the match is given up, and x waits in the queue again, unanswered meanwhile.
     await waitFor(() => a.server.pairing!.counts.lostMatches === 1, 5_000);
-    await waitFor(() => queued(a).size === 1);
-    expect(await a.link.commands.zcard(WAITING_KEY)).toBe(1);
+    await until(async () => await a.link.commands.zcard(WAITING_KEY) === 1);
+    expect(queued(a).size).toBe(1);
     expect(x.has('JR') || x.has('NJ')).toBe(false);
 
     // The next stranger, at another instance, takes x.

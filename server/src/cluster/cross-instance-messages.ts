@@ -4,7 +4,7 @@
  */
 import type { Endpoint, Message } from '../generated/protocol.ts';
 import type { NatReport } from '../nat/nat-book.ts';
-import type { WaitingEntry } from './match-script.ts';
+import type { Match, WaitingEntry } from './match-script.ts';
 
 /** What the matching instance tells the waiting stranger's instance: who joins which session. */
 export interface RemoteJoiner {
@@ -58,6 +58,6 @@ export interface PairingHandlers {
   answer: (to: Endpoint, message: Message) => void;
   /** Whether a stranger of ours queued again may be matched now (it still waits alone, within its fair share). */
   mayMatchAgain: (entry: WaitingEntry) => boolean;
-  /** Redis answered a stranger of ours queued again: [other] when it was matched, null when queued. */
-  queuedAgain: (entry: WaitingEntry, other: WaitingEntry | null) => void;
+  /** Redis answered a stranger of ours queued again: its [match] when it was matched, null when queued. */
+  queuedAgain: (entry: WaitingEntry, match: Match | null) => void;
 }

@@ -7,7 +7,8 @@
  */
 import { encodeKey, type Endpoint, type Message } from '../generated/protocol.ts';
 import type { ChannelMessage, PairingHandlers, RemoteJoiner, RemoteRelayRequest } from './cross-instance-messages.ts';
-import { leaveQueue, type MatchLimits, matchOrWait, refreshEntries, type WaitingEntry } from './match-script.ts';
+import { giveBackSpent, type MatchSide } from './match-refund.ts';
+import { leaveQueue, type Match, type MatchLimits, matchOrWait, refreshEntries, type WaitingEntry } from './match-script.ts';
 import { RecentMemory } from './recent-memory.ts';
 import type { RedisLink } from './redis-link.ts';
 
@@ -25,6 +26,13 @@ const REFRESH_MS = 5_000;
 export const ENTRY_TTL_MS = 3 * REFRESH_MS;
 
 const channel = (instance: string) => `shp:instance:${instance}`;
+
+/**
+ * How telling the other instance of a match ended: its stranger took the joiner; it no longer
+ * waited (its answer said so); nobody listened on its channel (or Redis did not answer); or the
+ * word was heard but no answer came in time.
+ */
+export type TellOutcome = 'taken' | 'not_waiting' | 'unheard' | 'unanswered';
 
 export class CrossInstancePairing {
   /** Strangers whose match is being decided in Redis: their resends wait for it. */
@@ -122,7 +130,7 @@ export class CrossInstancePairing {
   private queueAgain(entry: WaitingEntry): void {
     const handlers = this.handlers;
     this.seek(entry, handlers?.mayMatchAgain(entry) ?? false).then(
-      (other) => handlers?.queuedAgain(entry, other),
+      (match) => handlers?.queuedAgain(entry, match),
       () => this.offline.set(entry.sessionId, entry),
     );
   }
@@ -162,7 +170,7 @@ export class CrossInstancePairing {
    * Matches [entry] (a stranger of this instance, waiting locally already) with the oldest
    * eligible stranger anywhere, or queues it. Rejects when Redis does not answer.
    */
-  async seek(entry: WaitingEntry, mayMatch: boolean): Promise<WaitingEntry | null> {
+  async seek(entry: WaitingEntry, mayMatch: boolean): Promise<Match | null> {
     this.deciding.add(entry.hostRemoteKey);
     this.decidingIds.add(entry.sessionId);
     try {
@@ -190,12 +198,12 @@ export class CrossInstancePairing {
   }
 
   /**
-   * Tells [other]'s instance that [joiner] joined its stranger; resolves true once it listens, and
-   * remembers [answer] for our stranger's resends. False when the word could not go out (Redis
-   * went away, or that instance does not listen): our stranger then gets no JR, and its resend asks
-   * again, while the other is queued again by its instance once Redis is back.
+   * Tells [other]'s instance that [joiner] joined its stranger; resolves 'taken' once its stranger
+   * took it, and remembers [answer] for our stranger's resends. Otherwise our stranger gets no JR;
+   * when the word could not go out (Redis went away, or that instance does not listen) the other
+   * is queued again by its instance once it listens.
    */
-  async tell(other: WaitingEntry, joiner: Omit<RemoteJoiner, 'kind' | 'replyTo'>, answer: Message): Promise<boolean> {
+  async tell(other: WaitingEntry, joiner: Omit<RemoteJoiner, 'kind' | 'replyTo'>, answer: Message): Promise<TellOutcome> {
     // Its match is still being decided: a resend of its RS meanwhile must not seek a second one.
     this.deciding.add(joiner.remoteKey);
     try {
@@ -205,10 +213,10 @@ export class CrossInstancePairing {
     }
   }
 
-  private async told(other: WaitingEntry, joiner: Omit<RemoteJoiner, 'kind' | 'replyTo'>, answer: Message): Promise<boolean> {
+  private async told(other: WaitingEntry, joiner: Omit<RemoteJoiner, 'kind' | 'replyTo'>, answer: Message): Promise<TellOutcome> {
     const key = `${joiner.sessionId} ${joiner.remoteKey}`;
-    const taken = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), JOINER_ANSWER_MS);
+    const taken = new Promise<boolean | undefined>((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), JOINER_ANSWER_MS);
       this.awaiting.set(key, (value) => {
         clearTimeout(timer);
         resolve(value);
@@ -217,15 +225,25 @@ export class CrossInstancePairing {
     const listeners = await this.publish(other.instance, { kind: 'joiner', replyTo: this.instance(), ...joiner });
     // Taken only when the other instance says its stranger still waited (its session may have ended
     // while its entry was still queued): a stranger is never sent to a host that will not hear of it.
-    const told = listeners > 0 && await taken;
+    const outcome: TellOutcome = listeners === 0 ? 'unheard' : outcomeOf(await taken);
     this.awaiting.delete(key);
-    if (!told) {
+    if (outcome !== 'taken') {
       this.counts.lostMatches++;
-      return false;
+      return outcome;
     }
     this.counts.matchedAcross++;
     this.joined.remember(joiner.remoteKey, { answer, sessionId: other.sessionId, instance: other.instance, hostKey: other.hostRemoteKey });
-    return true;
+    return outcome;
+  }
+
+  /**
+   * Gives back what match [id] spent of the budgets of matches for [sides] (match-refund.ts): at
+   * most once a side, however often asked. Resolves also when Redis does not answer (nothing is
+   * given back then).
+   */
+  giveBackSpent(id: string, sides: readonly MatchSide[]): Promise<void> {
+    if (sides.length === 0) return Promise.resolve();
+    return this.link.timed((redis) => giveBackSpent(redis, id, sides)).then(() => undefined, () => undefined);
   }
 
   /**
@@ -294,4 +312,9 @@ export class CrossInstancePairing {
     if (this.link.online) await this.link.timed((redis) => leaveQueue(redis, [...this.queued.keys()])).catch(() => undefined);
     this.queued.clear();
   }
+}
+
+function outcomeOf(taken: boolean | undefined): TellOutcome {
+  if (taken === undefined) return 'unanswered';
+  return taken ? 'taken' : 'not_waiting';
 }

@@ -4,9 +4,12 @@
  * their budgets of matches a minute), or else puts the asker at the back of the queue (an asker
  * queued already keeps its place, and leaves the queue when it is matched). Two
  * instances running it at once cannot take the same stranger: Redis runs scripts one at a time.
+ * What a match spent is kept under its id, so that a match that falls through can give it back
+ * (match-refund.ts).
  */
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { runScript } from './redis-script.ts';
 
 /** The waiting queue (a sorted set of session ids by arrival) and the counter that orders it. */
 export const WAITING_KEY = 'shp:waiting';
@@ -42,10 +45,14 @@ local function within(ip, net)
   return tonumber(redis.call('GET', 'shp:matches:ip:' .. ip) or '0') < perIp
     and tonumber(redis.call('GET', 'shp:matches:net:' .. net) or '0') < perNet
 end
-local function spend(ip, net)
+-- Spends a side's budgets and notes, under the match's id, which minute's counters it spent.
+local function spend(side, ip, net)
+  local spent = {}
   for _, key in ipairs({'shp:matches:ip:' .. ip, 'shp:matches:net:' .. net}) do
     if redis.call('INCR', key) == 1 then redis.call('PEXPIRE', key, 60000) end
+    spent[#spent + 1] = {key, redis.call('PEXPIRETIME', key)}
   end
+  redis.call('HSET', 'shp:match:' .. ARGV[7], side, cjson.encode(spent))
 end
 local entry = cjson.decode(ARGV[1])
 if ARGV[2] == '1' and within(entry.hostIp, entry.hostNet) then
@@ -61,8 +68,9 @@ if ARGV[2] == '1' and within(entry.hostIp, entry.hostNet) then
         -- An asker queued already (queued again after an outage) leaves the queue with its match.
         redis.call('ZREM', KEYS[1], entry.sessionId)
         redis.call('DEL', 'shp:waiting:entry:' .. entry.sessionId)
-        spend(entry.hostIp, entry.hostNet)
-        spend(other.hostIp, other.hostNet)
+        spend('asker', entry.hostIp, entry.hostNet)
+        spend('taken', other.hostIp, other.hostNet)
+        redis.call('PEXPIRE', 'shp:match:' .. ARGV[7], 60000)
         return data
       end
     end
@@ -73,24 +81,21 @@ redis.call('SET', 'shp:waiting:entry:' .. entry.sessionId, ARGV[1], 'PX', ARGV[3
 return false
 `;
 
-const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');
+/** A match Redis made: the stranger taken, and the id under which what the match spent is kept. */
+export interface Match {
+  readonly other: WaitingEntry;
+  readonly id: string;
+}
 
 /**
  * Matches [entry] with the oldest eligible waiting stranger (removed from the queue, returned), or
  * queues it (null). With [mayMatch] false it is only queued: its address is past its fair share here.
  */
-export async function matchOrWait(redis: Redis, entry: WaitingEntry, mayMatch: boolean, limits: MatchLimits): Promise<WaitingEntry | null> {
-  const args = [2, WAITING_KEY, SEQUENCE_KEY, JSON.stringify(entry), mayMatch ? '1' : '0',
-    String(limits.entryTtlMs), String(limits.maxChecks), String(limits.perIp), String(limits.perNet)] as const;
-  let found: string | null;
-  try {
-    // By its hash: the script's text crosses the link once per Redis start, not once per match.
-    found = await redis.evalsha(SCRIPT_SHA, ...args) as string | null;
-  } catch (error) {
-    if (!(error as Error).message.startsWith('NOSCRIPT')) throw error;
-    found = await redis.eval(SCRIPT, ...args) as string | null;
-  }
-  return found === null ? null : JSON.parse(found) as WaitingEntry;
+export async function matchOrWait(redis: Redis, entry: WaitingEntry, mayMatch: boolean, limits: MatchLimits): Promise<Match | null> {
+  const id = randomUUID(); // Ids never repeat, also across Redis restarts: a give-back finds only its own match.
+  const found = await runScript(redis, SCRIPT, [WAITING_KEY, SEQUENCE_KEY], [JSON.stringify(entry), mayMatch ? '1' : '0',
+    String(limits.entryTtlMs), String(limits.maxChecks), String(limits.perIp), String(limits.perNet), id]) as string | null;
+  return found === null ? null : { other: JSON.parse(found) as WaitingEntry, id };
 }
 
 /** Takes a stranger out of the queue (it left, expired, or its instance closes). */
