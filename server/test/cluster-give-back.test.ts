@@ -106,6 +106,10 @@ describe('a match across instances that falls through', () => {
     await until(async () => await a.link.commands.zcard(WAITING_KEY) === 1);
     expect(await a.link.commands.zrange(WAITING_KEY, '0', '-1')).toEqual([y.last('HR')!.sessionId]);
     expect(y.has('NJ')).toBe(false);
+    // y heard nothing of the match and did not undo it: it gets back what the match spent; x2, whose
+    // own match undid it, does not.
+    await until(async () => await a.link.commands.get('shp:matches:ip:127.0.95.1') === '0');
+    expect(await a.link.commands.get('shp:matches:ip:127.0.94.1')).toBe('2');
 
     // The next stranger takes y.
     const z = await client('127.0.96.1');
