@@ -70,7 +70,8 @@ if ARGV[2] == '1' and within(entry.hostIp, entry.hostNet) then
         redis.call('DEL', 'shp:waiting:entry:' .. entry.sessionId)
         spend('asker', entry.hostIp, entry.hostNet)
         spend('taken', other.hostIp, other.hostNet)
-        redis.call('PEXPIRE', 'shp:match:' .. ARGV[7], 60000)
+        -- Kept for a give-back, which comes within the wait for the other instance and a few round trips.
+        redis.call('PEXPIRE', 'shp:match:' .. ARGV[7], 10000)
         return data
       end
     end
