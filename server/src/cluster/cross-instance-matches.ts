@@ -171,12 +171,14 @@ export class CrossInstanceMatches {
  * and one that undoes others' matches pays for each with its own budget. Ours (the asker) heard no
  * JR in any case. The taken stranger undid the match when it no longer waited (it left, or was
  * matched meanwhile and spent for that); when its instance heard the word but did not answer in
- * time, it may have heard NJ (the answer lost or late), so the match counts for it; when no
- * instance heard the word, neither did it.
+ * time, or Redis went away before saying whether anybody heard it, it may have heard NJ (the answer
+ * lost or late), so the match counts for it; when Redis said no instance heard the word, neither
+ * did it.
  */
 const GIVEN_BACK: Record<Exclude<TellOutcome, 'taken'>, readonly MatchSide[]> = {
   not_waiting: ['asker'],
   unanswered: ['asker'],
+  lost: ['asker'],
   unheard: ['asker', 'taken'],
 };
 

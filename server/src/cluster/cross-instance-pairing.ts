@@ -29,10 +29,10 @@ const channel = (instance: string) => `shp:instance:${instance}`;
 
 /**
  * How telling the other instance of a match ended: its stranger took the joiner; it no longer
- * waited (its answer said so); nobody listened on its channel (or Redis did not answer); or the
- * word was heard but no answer came in time.
+ * waited (its answer said so); Redis said nobody listened on its channel; the word was heard but
+ * no answer came in time; or Redis went away before saying whether anybody heard it.
  */
-export type TellOutcome = 'taken' | 'not_waiting' | 'unheard' | 'unanswered';
+export type TellOutcome = 'taken' | 'not_waiting' | 'unheard' | 'unanswered' | 'lost';
 
 export class CrossInstancePairing {
   /** Strangers whose match is being decided in Redis: their resends wait for it. */
@@ -222,10 +222,11 @@ export class CrossInstancePairing {
         resolve(value);
       });
     });
-    const listeners = await this.publish(other.instance, { kind: 'joiner', replyTo: this.instance(), ...joiner });
+    const word: RemoteJoiner = { kind: 'joiner', replyTo: this.instance(), ...joiner };
+    const listeners = await this.link.timed((redis) => redis.publish(channel(other.instance), JSON.stringify(word))).catch(() => undefined);
     // Taken only when the other instance says its stranger still waited (its session may have ended
     // while its entry was still queued): a stranger is never sent to a host that will not hear of it.
-    const outcome: TellOutcome = listeners === 0 ? 'unheard' : outcomeOf(await taken);
+    const outcome: TellOutcome = listeners === undefined ? 'lost' : listeners === 0 ? 'unheard' : outcomeOf(await taken);
     this.awaiting.delete(key);
     if (outcome !== 'taken') {
       this.counts.lostMatches++;
