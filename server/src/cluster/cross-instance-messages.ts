@@ -51,6 +51,19 @@ export interface JoinerAnswer {
 
 export type ChannelMessage = RemoteJoiner | RemoteRelayRequest | RemoteAnswer | JoinerAnswer;
 
+/**
+ * How telling the other instance of a match ended: its stranger took the joiner; it no longer
+ * waited (its answer said so); Redis said nobody listened on its channel; the word was heard but
+ * no answer came in time; or Redis went away before saying whether anybody heard it.
+ */
+export type TellOutcome = 'taken' | 'not_waiting' | 'unheard' | 'unanswered' | 'lost';
+
+/** The outcome of a word that went out: the other instance's answer ([taken]), or none in time (undefined). */
+export function answered(taken: boolean | undefined): TellOutcome {
+  if (taken === undefined) return 'unanswered';
+  return taken ? 'taken' : 'not_waiting';
+}
+
 /** What the handlers do for the pairing: answer another instance's word, and match a stranger queued again. */
 export interface PairingHandlers {
   joiner: (joiner: RemoteJoiner) => boolean;

@@ -6,7 +6,7 @@
  * again after an outage are matched the same way, as if they arrived (reconnected).
  */
 import { encodeKey, type Endpoint, type Message } from '../generated/protocol.ts';
-import type { ChannelMessage, PairingHandlers, RemoteJoiner, RemoteRelayRequest } from './cross-instance-messages.ts';
+import { answered, type ChannelMessage, type PairingHandlers, type RemoteJoiner, type RemoteRelayRequest, type TellOutcome } from './cross-instance-messages.ts';
 import { giveBackSpent, type MatchSide } from './match-refund.ts';
 import { leaveQueue, type Match, type MatchLimits, matchOrWait, refreshEntries, type WaitingEntry } from './match-script.ts';
 import { RecentMemory } from './recent-memory.ts';
@@ -26,13 +26,6 @@ const REFRESH_MS = 5_000;
 export const ENTRY_TTL_MS = 3 * REFRESH_MS;
 
 const channel = (instance: string) => `shp:instance:${instance}`;
-
-/**
- * How telling the other instance of a match ended: its stranger took the joiner; it no longer
- * waited (its answer said so); Redis said nobody listened on its channel; the word was heard but
- * no answer came in time; or Redis went away before saying whether anybody heard it.
- */
-export type TellOutcome = 'taken' | 'not_waiting' | 'unheard' | 'unanswered' | 'lost';
 
 export class CrossInstancePairing {
   /** Strangers whose match is being decided in Redis: their resends wait for it. */
@@ -226,7 +219,7 @@ export class CrossInstancePairing {
     const listeners = await this.link.timed((redis) => redis.publish(channel(other.instance), JSON.stringify(word))).catch(() => undefined);
     // Taken only when the other instance says its stranger still waited (its session may have ended
     // while its entry was still queued): a stranger is never sent to a host that will not hear of it.
-    const outcome: TellOutcome = listeners === undefined ? 'lost' : listeners === 0 ? 'unheard' : outcomeOf(await taken);
+    const outcome: TellOutcome = listeners === undefined ? 'lost' : listeners === 0 ? 'unheard' : answered(await taken);
     this.awaiting.delete(key);
     if (outcome !== 'taken') {
       this.counts.lostMatches++;
@@ -313,9 +306,4 @@ export class CrossInstancePairing {
     if (this.link.online) await this.link.timed((redis) => leaveQueue(redis, [...this.queued.keys()])).catch(() => undefined);
     this.queued.clear();
   }
-}
-
-function outcomeOf(taken: boolean | undefined): TellOutcome {
-  if (taken === undefined) return 'unanswered';
-  return taken ? 'taken' : 'not_waiting';
 }
