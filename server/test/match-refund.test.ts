@@ -30,22 +30,22 @@ describe('giving back what a match spent', () => {
     const first = await match(entry(1, '10.1.0.1'), entry(2, '10.2.0.1'));
     await match(entry(3, '10.3.0.1'), entry(4, '10.2.0.1'));
     expect(await spent('10.2.0.1')).toBe('2');
-    expect(await giveBackSpent(shared.link.commands, first.id, ['asker'])).toBe(1);
-    expect(await giveBackSpent(shared.link.commands, first.id, ['asker'])).toBe(0); // Asked again: nothing more.
-    expect(await giveBackSpent(shared.link.commands, first.id, ['asker', 'asker'])).toBe(0);
+    expect(await giveBackSpent(shared.link.commands, first, ['asker'])).toBe(1);
+    expect(await giveBackSpent(shared.link.commands, first, ['asker'])).toBe(0); // Asked again: nothing more.
+    expect(await giveBackSpent(shared.link.commands, first, ['asker', 'asker'])).toBe(0);
     expect(await spent('10.2.0.1')).toBe('1');
     expect(await spentNet('10.2.0')).toBe('1');
     // The other side is given back only when asked for, and once too.
     expect(await spent('10.1.0.1')).toBe('1');
-    expect(await giveBackSpent(shared.link.commands, first.id, ['taken', 'asker'])).toBe(1);
-    expect(await giveBackSpent(shared.link.commands, first.id, ['taken'])).toBe(0);
+    expect(await giveBackSpent(shared.link.commands, first, ['taken', 'asker'])).toBe(1);
+    expect(await giveBackSpent(shared.link.commands, first, ['taken'])).toBe(0);
     expect(await spent('10.1.0.1')).toBe('0');
     expect(await spent('10.3.0.1')).toBe('1');
   });
 
   it('two instances giving back the same match at once give it back once', async () => {
     const made = await match(entry(1, '10.4.0.1'), entry(2, '10.5.0.1'));
-    const given = await Promise.all([1, 2, 3].map(() => giveBackSpent(shared.link.commands, made.id, ['asker', 'taken'])));
+    const given = await Promise.all([1, 2, 3].map(() => giveBackSpent(shared.link.commands, made, ['asker', 'taken'])));
     expect(given.sort()).toEqual([0, 0, 2]);
     expect([await spent('10.4.0.1'), await spent('10.5.0.1')]).toEqual(['0', '0']);
   });
@@ -56,7 +56,7 @@ describe('giving back what a match spent', () => {
     await shared.link.commands.del('shp:matches:ip:10.7.0.1', 'shp:matches:ip:10.6.0.1');
     await new Promise((resolve) => setTimeout(resolve, 5));
     await shared.link.commands.set('shp:matches:ip:10.7.0.1', '1', 'PX', 60_000);
-    expect(await giveBackSpent(shared.link.commands, made.id, ['asker', 'taken'])).toBe(2);
+    expect(await giveBackSpent(shared.link.commands, made, ['asker', 'taken'])).toBe(2);
     expect(await spent('10.7.0.1')).toBe('1');
     expect(await spent('10.6.0.1')).toBeNull();
     // The /24 counters still in the match's minute are given back.
@@ -66,9 +66,9 @@ describe('giving back what a match spent', () => {
   it('a match of two ports of one address gives back each side\'s spending', async () => {
     const made = await match(entry(1, '10.8.0.1'), entry(2, '10.8.0.1'));
     expect(await spent('10.8.0.1')).toBe('2');
-    await giveBackSpent(shared.link.commands, made.id, ['asker']);
+    await giveBackSpent(shared.link.commands, made, ['asker']);
     expect(await spent('10.8.0.1')).toBe('1');
-    await giveBackSpent(shared.link.commands, made.id, ['taken']);
+    await giveBackSpent(shared.link.commands, made, ['taken']);
     expect(await spent('10.8.0.1')).toBe('0');
   });
 });

@@ -69,7 +69,7 @@ export class CrossInstanceMatches {
       // Ours no longer waits alone: the other is not lost, and gets back what the match spent of its
       // budgets. Ours does not: it left, or was matched meanwhile, spending for that match.
       const pairing = this.ctx.pairing!;
-      void pairing.giveBackSpent(match.id, ['taken']).then(() => pairing.giveBack(match.other));
+      void pairing.giveBackSpent(match, ['taken']).then(() => pairing.giveBack(match.other));
     }
     // Matched (by a stranger of ours queued again with it, or another instance's) or ended while Redis
     // decided: the entry its own request put back in the queue goes, or a newcomer's match would fall through.
@@ -96,7 +96,7 @@ export class CrossInstanceMatches {
     const notJoined = (sides: readonly MatchSide[]) => {
       const waits = () => this.ctx.store.get(mine.id) === mine && mine.peers.size === 0;
       if (!hadWaited && waits()) this.sessions.answerHost(mine, from, nonce, this.ctx.answer);
-      void pairing.giveBackSpent(match.id, sides).then(() => {
+      void pairing.giveBackSpent(match, sides).then(() => {
         if (waits()) pairing.giveBack(waitingEntry(mine, this.ctx.serverKey()));
       });
     };

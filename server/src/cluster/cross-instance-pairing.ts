@@ -231,13 +231,13 @@ export class CrossInstancePairing {
   }
 
   /**
-   * Gives back what match [id] spent of the budgets of matches for [sides] (match-refund.ts): at
+   * Gives back what [match] spent of the budgets of matches for [sides] (match-refund.ts): at
    * most once a side, however often asked. Resolves also when Redis does not answer (nothing is
    * given back then).
    */
-  giveBackSpent(id: string, sides: readonly MatchSide[]): Promise<void> {
+  giveBackSpent(match: Match, sides: readonly MatchSide[]): Promise<void> {
     if (sides.length === 0) return Promise.resolve();
-    return this.link.timed((redis) => giveBackSpent(redis, id, sides)).then(() => undefined, () => undefined);
+    return this.link.timed((redis) => giveBackSpent(redis, match, sides)).then(() => undefined, () => undefined);
   }
 
   /**

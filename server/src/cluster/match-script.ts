@@ -4,8 +4,8 @@
  * their budgets of matches a minute), or else puts the asker at the back of the queue (an asker
  * queued already keeps its place, and leaves the queue when it is matched). Two
  * instances running it at once cannot take the same stranger: Redis runs scripts one at a time.
- * What a match spent is kept under its id, so that a match that falls through can give it back
- * (match-refund.ts).
+ * It says which minute of each budget counter a match spent, so that a match that falls through
+ * can give back what it spent, and only that (match-refund.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -45,14 +45,14 @@ local function within(ip, net)
   return tonumber(redis.call('GET', 'shp:matches:ip:' .. ip) or '0') < perIp
     and tonumber(redis.call('GET', 'shp:matches:net:' .. net) or '0') < perNet
 end
--- Spends a side's budgets and notes, under the match's id, which minute's counters it spent.
-local function spend(side, ip, net)
-  local spent = {}
+-- Spends a side's budgets; returns which minute of its counters it spent (their ends).
+local function spend(ip, net)
+  local ends = {}
   for _, key in ipairs({'shp:matches:ip:' .. ip, 'shp:matches:net:' .. net}) do
     if redis.call('INCR', key) == 1 then redis.call('PEXPIRE', key, 60000) end
-    spent[#spent + 1] = {key, redis.call('PEXPIRETIME', key)}
+    ends[#ends + 1] = redis.call('PEXPIRETIME', key)
   end
-  redis.call('HSET', 'shp:match:' .. ARGV[7], side, cjson.encode(spent))
+  return ends
 end
 local entry = cjson.decode(ARGV[1])
 if ARGV[2] == '1' and within(entry.hostIp, entry.hostNet) then
@@ -68,11 +68,8 @@ if ARGV[2] == '1' and within(entry.hostIp, entry.hostNet) then
         -- An asker queued already (queued again after an outage) leaves the queue with its match.
         redis.call('ZREM', KEYS[1], entry.sessionId)
         redis.call('DEL', 'shp:waiting:entry:' .. entry.sessionId)
-        spend('asker', entry.hostIp, entry.hostNet)
-        spend('taken', other.hostIp, other.hostNet)
-        -- Kept for a give-back, which comes within the wait for the other instance and a few round trips.
-        redis.call('PEXPIRE', 'shp:match:' .. ARGV[7], 10000)
-        return data
+        local asker, taken = spend(entry.hostIp, entry.hostNet), spend(other.hostIp, other.hostNet)
+        return {data, asker[1], asker[2], taken[1], taken[2]}
       end
     end
   end
@@ -82,10 +79,18 @@ redis.call('SET', 'shp:waiting:entry:' .. entry.sessionId, ARGV[1], 'PX', ARGV[3
 return false
 `;
 
-/** A match Redis made: the stranger taken, and the id under which what the match spent is kept. */
+/** A budget counter a match spent, and the end of the minute it spent (as PEXPIRETIME says). */
+export interface SpentCounter {
+  readonly key: string;
+  readonly minuteEnd: number;
+}
+
+/** A match Redis made: the stranger taken, an id of its own, and what it spent for each side. */
 export interface Match {
   readonly other: WaitingEntry;
+  /** Never repeats, also across Redis restarts: a give-back of one match is never taken for another's. */
   readonly id: string;
+  readonly spent: { readonly asker: readonly SpentCounter[]; readonly taken: readonly SpentCounter[] };
 }
 
 /**
@@ -93,10 +98,20 @@ export interface Match {
  * queues it (null). With [mayMatch] false it is only queued: its address is past its fair share here.
  */
 export async function matchOrWait(redis: Redis, entry: WaitingEntry, mayMatch: boolean, limits: MatchLimits): Promise<Match | null> {
-  const id = randomUUID(); // Ids never repeat, also across Redis restarts: a give-back finds only its own match.
   const found = await runScript(redis, SCRIPT, [WAITING_KEY, SEQUENCE_KEY], [JSON.stringify(entry), mayMatch ? '1' : '0',
-    String(limits.entryTtlMs), String(limits.maxChecks), String(limits.perIp), String(limits.perNet), id]) as string | null;
-  return found === null ? null : { other: JSON.parse(found) as WaitingEntry, id };
+    String(limits.entryTtlMs), String(limits.maxChecks), String(limits.perIp), String(limits.perNet)]) as [string, number, number, number, number] | null;
+  if (found === null) return null;
+  const [data, askerIp, askerNet, takenIp, takenNet] = found;
+  const other = JSON.parse(data) as WaitingEntry;
+  return {
+    other, id: randomUUID(),
+    spent: { asker: spentCounters(entry, askerIp, askerNet), taken: spentCounters(other, takenIp, takenNet) },
+  };
+}
+
+/** The counters the match step spent for [side]'s address and /24 (the keys as it names them). */
+function spentCounters(side: WaitingEntry, ipEnd: number, netEnd: number): SpentCounter[] {
+  return [{ key: `shp:matches:ip:${side.hostIp}`, minuteEnd: ipEnd }, { key: `shp:matches:net:${side.hostNet}`, minuteEnd: netEnd }];
 }
 
 /** Takes a stranger out of the queue (it left, expired, or its instance closes). */
