@@ -35,4 +35,15 @@ describe('the match step', () => {
     await shared.link.commands.del('shp:waiting:entry:session1'); // Its instance died and stopped refreshing it.
     expect((await matchOrWait(shared.link.commands, entry(2), true, limits))?.other.sessionId).toBe('again');
   });
+
+  it('says which counters a match spent, and the end of the minute it spent of each', async () => {
+    await matchOrWait(shared.link.commands, entry(1, '10.7.7.7'), false, limits);
+    const made = await matchOrWait(shared.link.commands, entry(2, '10.8.8.8'), true, limits);
+    const ends = async (key: string) => ({ key, minuteEnd: await shared.link.commands.pexpiretime(key) });
+    expect(made?.spent).toEqual({
+      asker: [await ends('shp:matches:ip:10.8.8.8'), await ends('shp:matches:net:10.8.8')],
+      taken: [await ends('shp:matches:ip:10.7.7.7'), await ends('shp:matches:net:10.7.7')],
+    });
+    expect(made!.spent.asker[0]!.minuteEnd).toBeGreaterThan(Date.now());
+  });
 });
