@@ -152,7 +152,7 @@ export class RendezvousServer {
       relayRequest: (request) => this.rendezvous.handlers.across.relayRequestFromElsewhere(request),
       answer: (to, message) => this.rendezvous.answer(to, message),
       mayMatchAgain: (entry) => this.rendezvous.handlers.across.mayMatchAgain(entry),
-      queuedAgain: (entry, other) => this.rendezvous.handlers.across.queuedAgain(entry, other),
+      queuedAgain: (entry, match) => this.rendezvous.handlers.across.queuedAgain(entry, match),
     });
     // Listening before the first stranger comes, so that it is queued for every instance (a bounded wait).
     if (listening) await Promise.race([listening, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);

@@ -66,8 +66,8 @@ describe('a match across instances that falls through', () => {
     expect(told[0]).toMatchObject({ kind: 'joiner', sessionId: 'hungsession', remoteKey: x.key, replyTo: a.server.serverKey });
     // No answer within its time: the match is given up, and x waits in the queue again, unanswered meanwhile.
     await waitFor(() => a.server.pairing!.counts.lostMatches === 1, 5_000);
-    await waitFor(() => queued(a).size === 1);
-    expect(await a.link.commands.zcard(WAITING_KEY)).toBe(1);
+    await until(async () => await a.link.commands.zcard(WAITING_KEY) === 1);
+    expect(queued(a).size).toBe(1);
     expect(x.has('JR') || x.has('NJ')).toBe(false);
 
     // The next stranger, at another instance, takes x.
@@ -106,6 +106,10 @@ describe('a match across instances that falls through', () => {
     await until(async () => await a.link.commands.zcard(WAITING_KEY) === 1);
     expect(await a.link.commands.zrange(WAITING_KEY, '0', '-1')).toEqual([y.last('HR')!.sessionId]);
     expect(y.has('NJ')).toBe(false);
+    // y heard nothing of the match and did not undo it: it gets back what the match spent; x2, whose
+    // own match undid it, does not.
+    await until(async () => await a.link.commands.get('shp:matches:ip:127.0.95.1') === '0');
+    expect(await a.link.commands.get('shp:matches:ip:127.0.94.1')).toBe('2');
 
     // The next stranger takes y.
     const z = await client('127.0.96.1');

@@ -10,8 +10,9 @@ import { newJoiner, type SessionActions } from '../session-actions.ts';
 import { decodeEndpoint } from '../sessions/session-rules.ts';
 import type { Session, SessionPeer } from '../sessions/session.ts';
 import { newToken } from '../sessions/tokens.ts';
-import type { RemoteJoiner, RemoteRelayRequest } from './cross-instance-messages.ts';
-import type { WaitingEntry } from './match-script.ts';
+import type { RemoteJoiner, RemoteRelayRequest, TellOutcome } from './cross-instance-messages.ts';
+import type { MatchSide } from './match-refund.ts';
+import type { Match, WaitingEntry } from './match-script.ts';
 import { readPings } from './node-choice.ts';
 
 export class CrossInstanceMatches {
@@ -26,8 +27,8 @@ export class CrossInstanceMatches {
     const session = this.sessions.createSession(from, remoteKey, localKey, true, message.nonce);
     if (typeof session === 'string') return this.sessions.refuse(from, session, message.nonce);
     const nat = this.ctx.natReport();
-    pairing.seek(waitingEntry(session, this.ctx.serverKey()), mayMatch).then((other) => {
-      if (other) return this.joinAcross(session, other, from, localKey, message.nonce, nat);
+    pairing.seek(waitingEntry(session, this.ctx.serverKey()), mayMatch).then((match) => {
+      if (match) return this.joinAcross(session, match, from, localKey, message.nonce, nat);
       if (this.ctx.store.get(session.id) !== session) return;
       // Matched already (by another instance, whose word came before Redis's answer, or here while
       // Redis was away): out of the queue, and NJ follows HR, as a node expects.
@@ -56,15 +57,20 @@ export class CrossInstanceMatches {
   }
 
   /**
-   * Redis answered our stranger queued again: matched with [other], it joins [other]'s session as
-   * an arriving stranger would (JR to it, NJ to [other]), its own waiting session gone. Matched by
-   * another instance meanwhile instead, it hears NJ now, held back while Redis decided.
+   * Redis answered our stranger queued again: matched with another, it joins the other's session
+   * as an arriving stranger would (JR to it, NJ to the other), its own waiting session gone. Matched
+   * by another instance meanwhile instead, it hears NJ now, held back while Redis decided.
    */
-  queuedAgain(entry: WaitingEntry, other: WaitingEntry | null): void {
+  queuedAgain(entry: WaitingEntry, match: Match | null): void {
     const session = this.ctx.store.get(entry.sessionId);
     const alone = session !== undefined && session.random && session.peers.size === 0;
-    if (other && alone) return this.joinAcross(session, other, decodeEndpoint(session.hostLink ?? session.hostRemoteKey), session.hostLocalKey, session.hostNonce, session.hostNat, true);
-    if (other) this.ctx.pairing!.giveBack(other); // Ours no longer waits alone: the other is not lost.
+    if (match && alone) return this.joinAcross(session, match, decodeEndpoint(session.hostLink ?? session.hostRemoteKey), session.hostLocalKey, session.hostNonce, session.hostNat, true);
+    if (match) {
+      // Ours no longer waits alone: the other is not lost, and gets back what the match spent of its
+      // budgets. Ours does not: it left, or was matched meanwhile, spending for that match.
+      const pairing = this.ctx.pairing!;
+      void pairing.giveBackSpent(match, ['taken']).then(() => pairing.giveBack(match.other));
+    }
     // Matched (by a stranger of ours queued again with it, or another instance's) or ended while Redis
     // decided: the entry its own request put back in the queue goes, or a newcomer's match would fall through.
     else if (!alone) this.ctx.pairing!.dequeue(entry.sessionId);
@@ -72,26 +78,36 @@ export class CrossInstanceMatches {
     if (session && peer) this.ctx.answer(decodeEndpoint(session.hostLink ?? session.hostRemoteKey), newJoiner(session, peer));
   }
 
-  /** Redis matched our stranger (waiting in [mine], since its RS or [hadWaited] as a random host) with [other]: ours is the joiner. */
-  private joinAcross(mine: Session, other: WaitingEntry, from: Endpoint, localKey: string, nonce: string | undefined, nat: NatReport | undefined, hadWaited = false): void {
+  /**
+   * Redis matched our stranger (waiting in [mine], since its RS or [hadWaited] as a random host) with
+   * [match]'s stranger: ours is the joiner. Its own session stays until it joined.
+   */
+  private joinAcross(mine: Session, match: Match, from: Endpoint, localKey: string, nonce: string | undefined, nat: NatReport | undefined, hadWaited = false): void {
+    const { other } = match;
+    const pairing = this.ctx.pairing!;
     const remoteKey = mine.hostRemoteKey;
     // Its own session goes: one that waited only while Redis decided is not counted; one heard of as HR was.
     const leave = () => {
       if (this.ctx.store.remove(mine.id) && !hadWaited) this.ctx.stats.sessionsCreated--;
     };
-    // Not joined after all: an arriving stranger's resend asks again; one that waited as a host (and
-    // sends no RS) waits on, queued again.
-    const notJoined = () => {
-      if (hadWaited && this.ctx.store.get(mine.id) === mine) this.ctx.pairing!.giveBack(waitingEntry(mine, this.ctx.serverKey()));
+    // Not joined after all: ours waits on in its session, queued again once [sides] got back what
+    // the match spent. One that just arrived hears HR now: its resends were not answered meanwhile
+    // (up to JOINER_ANSWER_MS), and its next one might come only a second later.
+    const notJoined = (sides: readonly MatchSide[]) => {
+      const waits = () => this.ctx.store.get(mine.id) === mine && mine.peers.size === 0;
+      if (!hadWaited && waits()) this.sessions.answerHost(mine, from, nonce, this.ctx.answer);
+      void pairing.giveBackSpent(match, sides).then(() => {
+        if (waits()) pairing.giveBack(waitingEntry(mine, this.ctx.serverKey()));
+      });
     };
-    if (!hadWaited) leave();
     const now = this.ctx.now();
     this.ctx.matchShares.record(from.address, now);
     this.ctx.matchShares.record(other.hostIp, now);
     if (other.instance === this.ctx.serverKey()) {
       const waiting = this.ctx.store.get(other.sessionId);
-      this.ctx.pairing!.takenFromQueue(other.sessionId);
-      if (!waiting || waiting.peers.size > 0) return notJoined(); // Gone meanwhile.
+      pairing.takenFromQueue(other.sessionId);
+      // Gone or matched meanwhile, by its own doing: only ours gets its budgets back.
+      if (!waiting || waiting.peers.size > 0) return notJoined(['asker']);
       leave();
       const peer = this.sessions.seePeer(waiting, remoteKey, localKey, now, nonce, nat);
       this.ctx.store.matchRandom(waiting.id, remoteKey);
@@ -105,8 +121,8 @@ export class CrossInstanceMatches {
       nonce, secret, ...hostNatFields(other.hostNat as NatReport | undefined, secret),
     };
     // JR only once the other instance's stranger took it.
-    this.ctx.pairing!.tell(other, { sessionId: other.sessionId, remoteKey, localKey, secret, nat }, answer).then((told) => {
-      if (!told) return notJoined();
+    pairing.tell(other, { sessionId: other.sessionId, remoteKey, localKey, secret, nat }, answer).then((outcome) => {
+      if (outcome !== 'taken') return notJoined(GIVEN_BACK[outcome]);
       leave();
       this.matched(other.sessionId, other.hostRemoteKey, remoteKey);
       this.ctx.answer(from, answer);
@@ -146,6 +162,24 @@ export class CrossInstanceMatches {
     this.ctx.relays.request(session.id, request.fromKey, request.peerKey, request.from, request.nonce, readPings(request.pings));
   }
 }
+
+/**
+ * Whose budgets of matches a match across instances that fell through gives back, by how telling
+ * the other instance ended. A side gets them back only when it certainly heard nothing of the
+ * match and did not undo it itself: a stranger cannot earn matches by making its own fall through,
+ * and one that undoes others' matches pays for each with its own budget. Ours (the asker) heard no
+ * JR in any case. The taken stranger undid the match when it no longer waited (it left, or was
+ * matched meanwhile and spent for that); when its instance heard the word but did not answer in
+ * time, or Redis went away before saying whether anybody heard it, it may have heard NJ (the answer
+ * lost or late), so the match counts for it; when Redis said no instance heard the word, neither
+ * did it.
+ */
+const GIVEN_BACK: Record<Exclude<TellOutcome, 'taken'>, readonly MatchSide[]> = {
+  not_waiting: ['asker'],
+  unanswered: ['asker'],
+  lost: ['asker'],
+  unheard: ['asker', 'taken'],
+};
 
 /** A waiting stranger of this instance, as the shared queue keeps it. */
 export function waitingEntry(session: Session, instance: string): WaitingEntry {

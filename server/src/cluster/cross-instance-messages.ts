@@ -4,7 +4,7 @@
  */
 import type { Endpoint, Message } from '../generated/protocol.ts';
 import type { NatReport } from '../nat/nat-book.ts';
-import type { WaitingEntry } from './match-script.ts';
+import type { Match, WaitingEntry } from './match-script.ts';
 
 /** What the matching instance tells the waiting stranger's instance: who joins which session. */
 export interface RemoteJoiner {
@@ -51,6 +51,19 @@ export interface JoinerAnswer {
 
 export type ChannelMessage = RemoteJoiner | RemoteRelayRequest | RemoteAnswer | JoinerAnswer;
 
+/**
+ * How telling the other instance of a match ended: its stranger took the joiner; it no longer
+ * waited (its answer said so); Redis said nobody listened on its channel; the word was heard but
+ * no answer came in time; or Redis went away before saying whether anybody heard it.
+ */
+export type TellOutcome = 'taken' | 'not_waiting' | 'unheard' | 'unanswered' | 'lost';
+
+/** The outcome of a word that went out: the other instance's answer ([taken]), or none in time (undefined). */
+export function answered(taken: boolean | undefined): TellOutcome {
+  if (taken === undefined) return 'unanswered';
+  return taken ? 'taken' : 'not_waiting';
+}
+
 /** What the handlers do for the pairing: answer another instance's word, and match a stranger queued again. */
 export interface PairingHandlers {
   joiner: (joiner: RemoteJoiner) => boolean;
@@ -58,6 +71,6 @@ export interface PairingHandlers {
   answer: (to: Endpoint, message: Message) => void;
   /** Whether a stranger of ours queued again may be matched now (it still waits alone, within its fair share). */
   mayMatchAgain: (entry: WaitingEntry) => boolean;
-  /** Redis answered a stranger of ours queued again: [other] when it was matched, null when queued. */
-  queuedAgain: (entry: WaitingEntry, other: WaitingEntry | null) => void;
+  /** Redis answered a stranger of ours queued again: its [match] when it was matched, null when queued. */
+  queuedAgain: (entry: WaitingEntry, match: Match | null) => void;
 }

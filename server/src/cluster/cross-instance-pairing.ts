@@ -6,8 +6,9 @@
  * again after an outage are matched the same way, as if they arrived (reconnected).
  */
 import { encodeKey, type Endpoint, type Message } from '../generated/protocol.ts';
-import type { ChannelMessage, PairingHandlers, RemoteJoiner, RemoteRelayRequest } from './cross-instance-messages.ts';
-import { leaveQueue, type MatchLimits, matchOrWait, refreshEntries, type WaitingEntry } from './match-script.ts';
+import { answered, type ChannelMessage, type PairingHandlers, type RemoteJoiner, type RemoteRelayRequest, type TellOutcome } from './cross-instance-messages.ts';
+import { giveBackSpent, type MatchSide } from './match-refund.ts';
+import { leaveQueue, type Match, type MatchLimits, matchOrWait, refreshEntries, type WaitingEntry } from './match-script.ts';
 import { RecentMemory } from './recent-memory.ts';
 import type { RedisLink } from './redis-link.ts';
 
@@ -122,7 +123,7 @@ export class CrossInstancePairing {
   private queueAgain(entry: WaitingEntry): void {
     const handlers = this.handlers;
     this.seek(entry, handlers?.mayMatchAgain(entry) ?? false).then(
-      (other) => handlers?.queuedAgain(entry, other),
+      (match) => handlers?.queuedAgain(entry, match),
       () => this.offline.set(entry.sessionId, entry),
     );
   }
@@ -162,7 +163,7 @@ export class CrossInstancePairing {
    * Matches [entry] (a stranger of this instance, waiting locally already) with the oldest
    * eligible stranger anywhere, or queues it. Rejects when Redis does not answer.
    */
-  async seek(entry: WaitingEntry, mayMatch: boolean): Promise<WaitingEntry | null> {
+  async seek(entry: WaitingEntry, mayMatch: boolean): Promise<Match | null> {
     this.deciding.add(entry.hostRemoteKey);
     this.decidingIds.add(entry.sessionId);
     try {
@@ -190,12 +191,12 @@ export class CrossInstancePairing {
   }
 
   /**
-   * Tells [other]'s instance that [joiner] joined its stranger; resolves true once it listens, and
-   * remembers [answer] for our stranger's resends. False when the word could not go out (Redis
-   * went away, or that instance does not listen): our stranger then gets no JR, and its resend asks
-   * again, while the other is queued again by its instance once Redis is back.
+   * Tells [other]'s instance that [joiner] joined its stranger; resolves 'taken' once its stranger
+   * took it, and remembers [answer] for our stranger's resends. Otherwise our stranger gets no JR;
+   * when the word could not go out (Redis went away, or that instance does not listen) the other
+   * is queued again by its instance once it listens.
    */
-  async tell(other: WaitingEntry, joiner: Omit<RemoteJoiner, 'kind' | 'replyTo'>, answer: Message): Promise<boolean> {
+  async tell(other: WaitingEntry, joiner: Omit<RemoteJoiner, 'kind' | 'replyTo'>, answer: Message): Promise<TellOutcome> {
     // Its match is still being decided: a resend of its RS meanwhile must not seek a second one.
     this.deciding.add(joiner.remoteKey);
     try {
@@ -205,27 +206,38 @@ export class CrossInstancePairing {
     }
   }
 
-  private async told(other: WaitingEntry, joiner: Omit<RemoteJoiner, 'kind' | 'replyTo'>, answer: Message): Promise<boolean> {
+  private async told(other: WaitingEntry, joiner: Omit<RemoteJoiner, 'kind' | 'replyTo'>, answer: Message): Promise<TellOutcome> {
     const key = `${joiner.sessionId} ${joiner.remoteKey}`;
-    const taken = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), JOINER_ANSWER_MS);
+    const taken = new Promise<boolean | undefined>((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), JOINER_ANSWER_MS);
       this.awaiting.set(key, (value) => {
         clearTimeout(timer);
         resolve(value);
       });
     });
-    const listeners = await this.publish(other.instance, { kind: 'joiner', replyTo: this.instance(), ...joiner });
+    const word: RemoteJoiner = { kind: 'joiner', replyTo: this.instance(), ...joiner };
+    const listeners = await this.link.timed((redis) => redis.publish(channel(other.instance), JSON.stringify(word))).catch(() => undefined);
     // Taken only when the other instance says its stranger still waited (its session may have ended
     // while its entry was still queued): a stranger is never sent to a host that will not hear of it.
-    const told = listeners > 0 && await taken;
+    const outcome: TellOutcome = listeners === undefined ? 'lost' : listeners === 0 ? 'unheard' : answered(await taken);
     this.awaiting.delete(key);
-    if (!told) {
+    if (outcome !== 'taken') {
       this.counts.lostMatches++;
-      return false;
+      return outcome;
     }
     this.counts.matchedAcross++;
     this.joined.remember(joiner.remoteKey, { answer, sessionId: other.sessionId, instance: other.instance, hostKey: other.hostRemoteKey });
-    return true;
+    return outcome;
+  }
+
+  /**
+   * Gives back what [match] spent of the budgets of matches for [sides] (match-refund.ts): at
+   * most once a side, however often asked. Resolves also when Redis does not answer (nothing is
+   * given back then).
+   */
+  giveBackSpent(match: Match, sides: readonly MatchSide[]): Promise<void> {
+    if (sides.length === 0) return Promise.resolve();
+    return this.link.timed((redis) => giveBackSpent(redis, match, sides)).then(() => undefined, () => undefined);
   }
 
   /**

@@ -4,9 +4,12 @@
  * their budgets of matches a minute), or else puts the asker at the back of the queue (an asker
  * queued already keeps its place, and leaves the queue when it is matched). Two
  * instances running it at once cannot take the same stranger: Redis runs scripts one at a time.
+ * It says which minute of each budget counter a match spent, so that a match that falls through
+ * can give back what it spent, and only that (match-refund.ts).
  */
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { runScript } from './redis-script.ts';
 
 /** The waiting queue (a sorted set of session ids by arrival) and the counter that orders it. */
 export const WAITING_KEY = 'shp:waiting';
@@ -42,10 +45,14 @@ local function within(ip, net)
   return tonumber(redis.call('GET', 'shp:matches:ip:' .. ip) or '0') < perIp
     and tonumber(redis.call('GET', 'shp:matches:net:' .. net) or '0') < perNet
 end
+-- Spends a side's budgets; returns which minute of its counters it spent (their ends).
 local function spend(ip, net)
+  local ends = {}
   for _, key in ipairs({'shp:matches:ip:' .. ip, 'shp:matches:net:' .. net}) do
     if redis.call('INCR', key) == 1 then redis.call('PEXPIRE', key, 60000) end
+    ends[#ends + 1] = redis.call('PEXPIRETIME', key)
   end
+  return ends
 end
 local entry = cjson.decode(ARGV[1])
 if ARGV[2] == '1' and within(entry.hostIp, entry.hostNet) then
@@ -61,9 +68,8 @@ if ARGV[2] == '1' and within(entry.hostIp, entry.hostNet) then
         -- An asker queued already (queued again after an outage) leaves the queue with its match.
         redis.call('ZREM', KEYS[1], entry.sessionId)
         redis.call('DEL', 'shp:waiting:entry:' .. entry.sessionId)
-        spend(entry.hostIp, entry.hostNet)
-        spend(other.hostIp, other.hostNet)
-        return data
+        local asker, taken = spend(entry.hostIp, entry.hostNet), spend(other.hostIp, other.hostNet)
+        return {data, asker[1], asker[2], taken[1], taken[2]}
       end
     end
   end
@@ -73,24 +79,39 @@ redis.call('SET', 'shp:waiting:entry:' .. entry.sessionId, ARGV[1], 'PX', ARGV[3
 return false
 `;
 
-const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');
+/** A budget counter a match spent, and the end of the minute it spent (as PEXPIRETIME says). */
+export interface SpentCounter {
+  readonly key: string;
+  readonly minuteEnd: number;
+}
+
+/** A match Redis made: the stranger taken, an id of its own, and what it spent for each side. */
+export interface Match {
+  readonly other: WaitingEntry;
+  /** Never repeats, also across Redis restarts: a give-back of one match is never taken for another's. */
+  readonly id: string;
+  readonly spent: { readonly asker: readonly SpentCounter[]; readonly taken: readonly SpentCounter[] };
+}
 
 /**
  * Matches [entry] with the oldest eligible waiting stranger (removed from the queue, returned), or
  * queues it (null). With [mayMatch] false it is only queued: its address is past its fair share here.
  */
-export async function matchOrWait(redis: Redis, entry: WaitingEntry, mayMatch: boolean, limits: MatchLimits): Promise<WaitingEntry | null> {
-  const args = [2, WAITING_KEY, SEQUENCE_KEY, JSON.stringify(entry), mayMatch ? '1' : '0',
-    String(limits.entryTtlMs), String(limits.maxChecks), String(limits.perIp), String(limits.perNet)] as const;
-  let found: string | null;
-  try {
-    // By its hash: the script's text crosses the link once per Redis start, not once per match.
-    found = await redis.evalsha(SCRIPT_SHA, ...args) as string | null;
-  } catch (error) {
-    if (!(error as Error).message.startsWith('NOSCRIPT')) throw error;
-    found = await redis.eval(SCRIPT, ...args) as string | null;
-  }
-  return found === null ? null : JSON.parse(found) as WaitingEntry;
+export async function matchOrWait(redis: Redis, entry: WaitingEntry, mayMatch: boolean, limits: MatchLimits): Promise<Match | null> {
+  const found = await runScript(redis, SCRIPT, [WAITING_KEY, SEQUENCE_KEY], [JSON.stringify(entry), mayMatch ? '1' : '0',
+    String(limits.entryTtlMs), String(limits.maxChecks), String(limits.perIp), String(limits.perNet)]) as [string, number, number, number, number] | null;
+  if (found === null) return null;
+  const [data, askerIp, askerNet, takenIp, takenNet] = found;
+  const other = JSON.parse(data) as WaitingEntry;
+  return {
+    other, id: randomUUID(),
+    spent: { asker: spentCounters(entry, askerIp, askerNet), taken: spentCounters(other, takenIp, takenNet) },
+  };
+}
+
+/** The counters the match step spent for [side]'s address and /24 (the keys as it names them). */
+function spentCounters(side: WaitingEntry, ipEnd: number, netEnd: number): SpentCounter[] {
+  return [{ key: `shp:matches:ip:${side.hostIp}`, minuteEnd: ipEnd }, { key: `shp:matches:net:${side.hostNet}`, minuteEnd: netEnd }];
 }
 
 /** Takes a stranger out of the queue (it left, expired, or its instance closes). */

@@ -6,7 +6,7 @@
 import dgram from 'node:dgram';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { RedisLink } from '../../src/cluster/redis-link.ts';
-import { DEFAULT_CONFIG } from '../../src/config.ts';
+import { DEFAULT_CONFIG, type Config } from '../../src/config.ts';
 import { decode, encodeKey } from '../../src/generated/protocol.ts';
 import { RendezvousServer } from '../../src/rendezvous-server.ts';
 import { startRedis, type TestRedis } from './redis-server.ts';
@@ -14,15 +14,15 @@ import { startRedis, type TestRedis } from './redis-server.ts';
 export function clusterKit(redisUrl: () => string) {
   const closers: Array<() => Promise<void> | void> = [];
 
-  /** An instance on [address] sharing the test Redis, with generous limits; [events] are its link's log. */
-  async function instance(address: string) {
+  /** An instance on [address] sharing the test Redis, with generous limits unless [config] says otherwise; [events] are its link's log. */
+  async function instance(address: string, config: Partial<Config> = {}) {
     const events: string[] = [];
     const link = new RedisLink(redisUrl(), (event) => events.push(event));
     await link.connect();
     const server = new RendezvousServer({
       config: {
         ...DEFAULT_CONFIG, port: 0, bind: address, publicIp: address, sweepIntervalMs: 3_600_000,
-        sessionsPerIp: 100_000, rate: 0, relayPorts: null, matchesPerIp: 1_000_000, matchesPerNet: 1_000_000,
+        sessionsPerIp: 100_000, rate: 0, relayPorts: null, matchesPerIp: 1_000_000, matchesPerNet: 1_000_000, ...config,
       },
       redis: link,
     });
