@@ -6,6 +6,9 @@ import type { Endpoint, Message } from '../generated/protocol.ts';
 import type { NatReport } from '../nat/nat-book.ts';
 import type { Match, WaitingEntry } from './match-script.ts';
 
+/** The channel each instance listens on for the words of its strangers' matches. */
+export const instanceChannel = (instance: string) => `shp:instance:${instance}`;
+
 /** What the matching instance tells the waiting stranger's instance: who joins which session. */
 export interface RemoteJoiner {
   readonly kind: 'joiner';

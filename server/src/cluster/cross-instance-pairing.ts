@@ -6,14 +6,12 @@
  * again after an outage are matched the same way, as if they arrived (reconnected).
  */
 import { encodeKey, type Endpoint, type Message } from '../generated/protocol.ts';
-import { answered, type ChannelMessage, type PairingHandlers, type RemoteJoiner, type RemoteRelayRequest, type TellOutcome } from './cross-instance-messages.ts';
+import { type ChannelMessage, instanceChannel, type PairingHandlers, type RemoteJoiner, type RemoteRelayRequest, type TellOutcome } from './cross-instance-messages.ts';
 import { giveBackSpent, type MatchSide } from './match-refund.ts';
 import { leaveQueue, type Match, type MatchLimits, matchOrWait, refreshEntries, type WaitingEntry } from './match-script.ts';
+import { PendingMatches } from './pending-matches.ts';
 import { RecentMemory } from './recent-memory.ts';
 import type { RedisLink } from './redis-link.ts';
-
-/** How long the matching instance waits for the other's answer before it gives the match up. */
-const JOINER_ANSWER_MS = 2_000;
 
 /** Relay answers go to another instance's stranger for this long after its request came. */
 const REQUESTER_MEMORY_MS = 60_000;
@@ -25,22 +23,15 @@ const JOINED_MEMORY_MS = 60_000;
 const REFRESH_MS = 5_000;
 export const ENTRY_TTL_MS = 3 * REFRESH_MS;
 
-const channel = (instance: string) => `shp:instance:${instance}`;
-
 export class CrossInstancePairing {
-  /** Strangers whose match is being decided in Redis: their resends wait for it. */
-  private readonly deciding = new Set<string>();
-  /** Their session ids; and those of them whose match another instance told of before Redis's answer came. */
-  private readonly decidingIds = new Set<string>();
-  private readonly toldWhileDeciding = new Set<string>();
+  /** Strangers whose match is being decided in Redis or told to another instance. */
+  private readonly pending: PendingMatches;
   /** This instance's strangers queued in Redis, by session id: queued again after Redis restarts empty. */
   private readonly queued = new Map<string, WaitingEntry>();
   /** JR sent to strangers matched with another instance's, by their address. */
   private readonly joined: RecentMemory<{ answer: Message; sessionId: string; instance: string; hostKey: string }>;
   /** Another instance's strangers whose relay requests came here: by endpoint key, that instance. */
   private readonly requesters: RecentMemory<string>;
-  /** Joiners told to another instance, waiting for its answer: by session id and joiner key. */
-  private readonly awaiting = new Map<string, (taken: boolean) => void>();
   /** Strangers that began waiting here while Redis was away: queued once it is back. */
   private readonly offline = new Map<string, WaitingEntry>();
   /** Queued strangers matched here while Redis was away: taken out of the queue once it is back. */
@@ -58,6 +49,7 @@ export class CrossInstancePairing {
     private readonly limits: MatchLimits,
     now: () => number,
   ) {
+    this.pending = new PendingMatches(link);
     this.joined = new RecentMemory(JOINED_MEMORY_MS, now);
     this.requesters = new RecentMemory(REQUESTER_MEMORY_MS, now);
   }
@@ -73,12 +65,12 @@ export class CrossInstancePairing {
         const message = JSON.parse(text) as ChannelMessage;
         if (message.kind === 'joiner') {
           this.queued.delete(message.sessionId);
-          if (this.decidingIds.has(message.sessionId)) this.toldWhileDeciding.add(message.sessionId);
+          this.pending.toldOf(message.sessionId);
           this.counts.toldOfMatch++;
           const taken = handlers.joiner(message);
           void this.publish(message.replyTo, { kind: 'joiner_answer', sessionId: message.sessionId, remoteKey: message.remoteKey, taken });
         } else if (message.kind === 'joiner_answer') {
-          this.awaiting.get(`${message.sessionId} ${message.remoteKey}`)?.(message.taken);
+          this.pending.answer(message);
         } else if (message.kind === 'relay_request') {
           this.requesters.remember(encodeKey(message.from), message.replyTo);
           handlers.relayRequest(message);
@@ -135,7 +127,7 @@ export class CrossInstancePairing {
    * it listens, its waiting strangers are queued again.
    */
   private listen(): Promise<void> {
-    return this.link.subscriber.subscribe(channel(this.instance())).then(() => {
+    return this.link.subscriber.subscribe(instanceChannel(this.instance())).then(() => {
       const was = this.online;
       this.listening = true;
       if (!was && this.online) this.reconnected();
@@ -149,7 +141,7 @@ export class CrossInstancePairing {
 
   /** Whether [remoteKey]'s match is being decided: its resends are not answered meanwhile. */
   isDeciding(remoteKey: string): boolean {
-    return this.deciding.has(remoteKey);
+    return this.pending.isDeciding(remoteKey);
   }
 
   /** The JR already sent to [remoteKey], matched with another instance's stranger, for its resends. */
@@ -163,19 +155,13 @@ export class CrossInstancePairing {
    * Matches [entry] (a stranger of this instance, waiting locally already) with the oldest
    * eligible stranger anywhere, or queues it. Rejects when Redis does not answer.
    */
-  async seek(entry: WaitingEntry, mayMatch: boolean): Promise<Match | null> {
-    this.deciding.add(entry.hostRemoteKey);
-    this.decidingIds.add(entry.sessionId);
-    try {
+  seek(entry: WaitingEntry, mayMatch: boolean): Promise<Match | null> {
+    return this.pending.decide(entry, async () => {
       const other = await this.link.timed((redis) => matchOrWait(redis, entry, mayMatch, this.limits));
       // Queued, unless another instance took it already and said so before this answer came.
-      if (other === null && !this.toldWhileDeciding.has(entry.sessionId)) this.queued.set(entry.sessionId, entry);
+      if (other === null && !this.pending.toldMeanwhile(entry.sessionId)) this.queued.set(entry.sessionId, entry);
       return other;
-    } finally {
-      this.deciding.delete(entry.hostRemoteKey);
-      this.decidingIds.delete(entry.sessionId);
-      this.toldWhileDeciding.delete(entry.sessionId);
-    }
+    });
   }
 
   /**
@@ -196,38 +182,17 @@ export class CrossInstancePairing {
    * when the word could not go out (Redis went away, or that instance does not listen) the other
    * is queued again by its instance once it listens.
    */
-  async tell(other: WaitingEntry, joiner: Omit<RemoteJoiner, 'kind' | 'replyTo'>, answer: Message): Promise<TellOutcome> {
-    // Its match is still being decided: a resend of its RS meanwhile must not seek a second one.
-    this.deciding.add(joiner.remoteKey);
-    try {
-      return await this.told(other, joiner, answer);
-    } finally {
-      this.deciding.delete(joiner.remoteKey);
-    }
-  }
-
-  private async told(other: WaitingEntry, joiner: Omit<RemoteJoiner, 'kind' | 'replyTo'>, answer: Message): Promise<TellOutcome> {
-    const key = `${joiner.sessionId} ${joiner.remoteKey}`;
-    const taken = new Promise<boolean | undefined>((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), JOINER_ANSWER_MS);
-      this.awaiting.set(key, (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      });
-    });
-    const word: RemoteJoiner = { kind: 'joiner', replyTo: this.instance(), ...joiner };
-    const listeners = await this.link.timed((redis) => redis.publish(channel(other.instance), JSON.stringify(word))).catch(() => undefined);
-    // Taken only when the other instance says its stranger still waited (its session may have ended
-    // while its entry was still queued): a stranger is never sent to a host that will not hear of it.
-    const outcome: TellOutcome = listeners === undefined ? 'lost' : listeners === 0 ? 'unheard' : answered(await taken);
-    this.awaiting.delete(key);
-    if (outcome !== 'taken') {
-      this.counts.lostMatches++;
+  tell(other: WaitingEntry, joiner: Omit<RemoteJoiner, 'kind' | 'replyTo'>, answer: Message): Promise<TellOutcome> {
+    return this.pending.whileTelling(joiner.remoteKey, async () => {
+      const outcome = await this.pending.tell(other.instance, { kind: 'joiner', replyTo: this.instance(), ...joiner });
+      if (outcome !== 'taken') {
+        this.counts.lostMatches++;
+        return outcome;
+      }
+      this.counts.matchedAcross++;
+      this.joined.remember(joiner.remoteKey, { answer, sessionId: other.sessionId, instance: other.instance, hostKey: other.hostRemoteKey });
       return outcome;
-    }
-    this.counts.matchedAcross++;
-    this.joined.remember(joiner.remoteKey, { answer, sessionId: other.sessionId, instance: other.instance, hostKey: other.hostRemoteKey });
-    return outcome;
+    });
   }
 
   /**
@@ -269,7 +234,7 @@ export class CrossInstancePairing {
 
   /** Resolves with how many instances listened: 0 also when Redis did not answer. */
   private publish(instance: string, message: ChannelMessage): Promise<number> {
-    return this.link.timed((redis) => redis.publish(channel(instance), JSON.stringify(message))).catch(() => 0);
+    return this.link.timed((redis) => redis.publish(instanceChannel(instance), JSON.stringify(message))).catch(() => 0);
   }
 
   /** A session of ours ended or was matched here: its stranger, if queued, leaves the queue. */
