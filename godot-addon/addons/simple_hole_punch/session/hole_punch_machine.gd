@@ -229,7 +229,8 @@ func _named_or(serv_key: String) -> String:
 
 func publish_session(metadata: Dictionary) -> Error:
 	_settings.take(_node)
-	if not _is_host() or _server == null or _server.nonce == "" or (phase != Phase.REQUESTING and phase != Phase.PUNCHING):
+	var in_game := phase == Phase.HOSTING_GAME and _late != null # Late joiners welcome: listed from the late join's link.
+	if not _is_host() or _server == null or _server.nonce == "" or (phase != Phase.REQUESTING and phase != Phase.PUNCHING and not in_game):
 		return ERR_DOES_NOT_EXIST
 	var values := HolePunchLobby.encode_metadata(metadata)
 	if values.is_empty():
@@ -237,7 +238,10 @@ func publish_session(metadata: Dictionary) -> Error:
 	var cap := _settings.max_players + 1 if _settings.max_players > 0 else 0
 	var listing := PackedStringArray([str(cap), HolePunchAlias.cut(_names.own_alias, HolePunchLobby.MAX_BYTES["name"])])
 	listing.append_array(values)
-	_server.publish(_session_id, listing)
+	if in_game:
+		_late.publish(listing)
+	else:
+		_server.publish(_session_id, listing)
 	return OK
 
 

@@ -85,6 +85,7 @@ func _init(settings: HolePunchSettings, send_to: Callable, server_key: String, w
 func through(send_to: Callable) -> HolePunchServerLink:
 	var link := HolePunchServerLink.new(_settings, send_to, key, false)
 	link.nonce = nonce
+	link._listing = _listing # Not confirmed yet: the new link sends it on.
 	link.ip6 = ip6
 	link._ip6_bytes = _ip6_bytes
 	return link
@@ -250,6 +251,12 @@ func keep_alive(now: float, session_id: String) -> void:
 func publish(session_id: String, listing: PackedStringArray) -> void:
 	_listing = listing
 	if session_id != "":
+		_send_listing(session_id)
+
+
+## Sends the listing that waits for the server's confirmation, if any, for [param session_id] now.
+func publish_waiting(session_id: String) -> void:
+	if not _listing.is_empty():
 		_send_listing(session_id)
 
 
