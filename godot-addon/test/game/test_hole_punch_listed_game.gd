@@ -1,7 +1,8 @@
 extends "res://test/hostile_case.gd"
-## A host whose running game takes late joiners ([member HolePunch.keep_open]) lists it, or
-## changes its listing, while the game runs: the listing goes from the late join's link to the
-## server, and is resent there until the server confirms it; against a scripted server.
+## A host's listing in the public lobby list: a running game that takes late joiners
+## ([member HolePunch.keep_open]) lists it, or changes its listing, from the late join's link, resent
+## there until the server confirms it; and the listing says how many players the host counts, sent
+## again when that moves; against a scripted server and joiner.
 
 
 ## A host that started its game for late joiners alone and whose link the server accepted;
@@ -70,3 +71,27 @@ func test_a_game_that_no_longer_takes_joiners_cannot_be_listed() -> void:
 	assert_eq(node.publish_session({"name": "Drop in"}), ERR_DOES_NOT_EXIST, "no session to list")
 	node.leave()
 
+
+
+func test_the_listing_counts_the_players_the_host_let_in_and_follows_them() -> void:
+	var server := _endpoint()
+	var joiner := _endpoint()
+	var node := _node({"keep_alive_interval": 60.0})
+	var port := await _host(node, server)
+	assert_eq(node.publish_session({"name": "Drop in"}), OK, "listed")
+	assert_true(await wait_until(func() -> bool: return _listings_from(server, port).size() == 1, 1.0), "LP")
+	assert_true(_listings_from(server, port)[0].text.ends_with(":Drop in::::1"), "the host alone: %s" % _listings_from(server, port)[0].text)
+	server.send("LD:%scyahcyah:%s" % [server.key, server.nonce()], port)
+	# When a player is let in
+	server.send(server.answer("NJ:%s:%s" % [joiner.key, joiner.key]), port)
+	await wait_until(func() -> bool: return joiner.count("RD:") > 0, 1.0)
+	joiner.send("RD:kim", port)
+	joiner.send("JP:", port)
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(node, "player_joined") == 1, 2.0), "joined")
+	# Then the listing goes again with two players
+	assert_true(await wait_until(func() -> bool: return _listings_from(server, port).any(func(r: Dictionary) -> bool: return r.text.ends_with(":Drop in::::2")), 1.5), "LP with two players")
+	server.send("LD:%scyahcyah:%s" % [server.key, server.nonce()], port)
+	# And when the host removes it, with one
+	assert_eq(node.refuse_player(joiner.key, "bye"), OK, "removed")
+	assert_true(await wait_until(func() -> bool: return _listings_from(server, port).back().text.ends_with(":Drop in::::1"), 1.5), "LP with the host alone")
+	node.leave()
