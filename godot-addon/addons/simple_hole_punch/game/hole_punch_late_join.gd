@@ -117,7 +117,7 @@ func tick(now: float) -> void:
 			joiner.next_ping = now + (joiner.spend_round(_settings.handover_interval) if direct else _settings.handover_interval)
 
 
-## Lists the session with [param listing] (as [method HolePunchServerLink.publish] takes it) from
+## Lists the session with [param listing] (as the server link's [code]publish()[/code] takes it) from
 ## the link: sent once the server accepted the link, and with each keep-alive until LD confirms it.
 func publish(listing: PackedStringArray) -> void:
 	_link.publish(_session_id if _linked else "", listing)
