@@ -95,14 +95,15 @@ describe('a listed game that takes late joiners', () => {
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const sessionFile = join(dir, 'session');
     const host = startPlayer({ role: 'host', alias: 'Zoë', server: address, publish: 'Drop in', mode: 'coop', expectPeers: 1, latePeers: 1, timeout: 40 });
-    const first = startPlayer({ role: 'join', alias: 'first', server: address, sessionFile, managed: true, timeout: 40 });
+    // The first player stays in the game until it exchanged RPCs with the next one, through the host.
+    const first = startPlayer({ role: 'join', alias: 'first', server: address, sessionFile, managed: true, expectOthers: 1, timeout: 40 });
     running.push(host, first);
     expect(await host.waitForEvent('published', 20_000)).toMatchObject({ result: 'OK' });
     writeFileSync(sessionFile, String((await host.waitForEvent('start_session', 20_000)).key));
     // Given the game running (the host's first RPC answered)
     await host.waitForEvent('rpc_pong', 20_000);
     // When a player lists the mode's sessions with room
-    const lister = startPlayer({ role: 'list', alias: 'lee', server: address, mode: 'coop', managed: true, timeout: 40 });
+    const lister = startPlayer({ role: 'list', alias: 'lee', server: address, mode: 'coop', managed: true, expectOthers: 1, timeout: 40 });
     running.push(lister);
     // Then it finds the running game and joins it
     await Promise.all([host, first, lister].map(succeeded));

@@ -34,6 +34,10 @@ export const lobbyMessages: readonly MessageSpec[] = [
       { name: 'cap', type: 'count', doc: 'The most players the game takes, the host included; 0 for no cap of the host\'s own (the server\'s --max-peers still holds).' },
       { name: 'alias', type: 'text', maxLength: LISTING_NAME_BYTES, doc: `The host's alias, as listings show it, ${ENCODED}, at most ${LISTING_NAME_BYTES} bytes on the wire.` },
       ...metadata('; empty takes the session off the list'),
+      {
+        name: 'players', type: 'count', optional: true,
+        doc: 'The players in the session now as its host counts them, itself included (a player that left, crashed or was refused is not); sent again when it changes. Without it the listing counts every joiner the server introduced.',
+      },
     ],
   },
   {

@@ -214,7 +214,8 @@ export class RendezvousHandlers implements ServerHandlers<Endpoint> {
     }
     this.sessions.heardFromHost(session);
     const { alias, name, mode, map, version } = message;
-    this.ctx.store.publish(session, name === '' ? undefined : { cap: Number(message.cap), alias, name, mode, map, version });
+    const players = message.players === undefined ? undefined : Number(message.players);
+    this.ctx.store.publish(session, name === '' ? undefined : { cap: Number(message.cap), alias, name, mode, map, version, players });
     this.ctx.send(from, { code: 'LD', sessionId: session.id, nonce: message.nonce });
   }
 

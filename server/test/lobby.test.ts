@@ -13,7 +13,7 @@ import { LOCAL_KEY, testClock, testConfig } from './fixtures.ts';
 
 const SERVER_KEY = encodeKey({ address: '203.0.113.7', port: 7788 });
 
-interface Lobby { readonly name: string; readonly mode?: string; readonly map?: string; readonly version?: string; readonly cap?: number; readonly alias?: string }
+interface Lobby { readonly name: string; readonly mode?: string; readonly map?: string; readonly version?: string; readonly cap?: number; readonly alias?: string; readonly players?: number }
 
 function lobbyServer(overrides: Partial<Config> = {}) {
   const clock = testClock();
@@ -39,6 +39,7 @@ function lobbyServer(overrides: Partial<Config> = {}) {
   const publish = (session: { id: string; nonce: string }, from: Endpoint, lobby: Lobby): string | undefined => receive({
     code: 'LP', sessionId: session.id, nonce: session.nonce, cap: String(lobby.cap ?? 0), alias: lobby.alias ?? 'host',
     name: lobby.name, mode: lobby.mode ?? '', map: lobby.map ?? '', version: lobby.version ?? '',
+    ...(lobby.players === undefined ? {} : { players: String(lobby.players) }),
   }, from);
   return { r, clock, store, sent, receive, host, publish };
 }
@@ -117,6 +118,26 @@ describe('public lobbies', () => {
     const full = pageOf(s.receive(listRequest({ mode: 'ctf' }), at('192.0.2.9')));
     expect(full.players).toEqual(['2', '1']);
     expect(full.cap).toEqual(['2', '2']);
+  });
+
+  it('counts the players as the host last said, in place: a joiner that left or was refused no longer fills the session', () => {
+    const s = lobbyServer();
+    const hostAt = at('198.51.100.1');
+    const session = s.host(hostAt);
+    s.publish(session, hostAt, { name: 'Drop in', cap: 3 });
+    const other = s.host(at('198.51.100.2'));
+    s.publish(other, at('198.51.100.2'), { name: 'Later' });
+    // Two joiners came through the server: without the host's word, both count, and the session is full.
+    s.receive(`JS:${LOCAL_KEY}:${session.id}`, at('192.0.2.50'));
+    s.receive(`JS:${LOCAL_KEY}:${session.id}`, at('192.0.2.51'));
+    const list = (notFull = false) => pageOf(s.receive(listRequest({ notFull }), at('192.0.2.9')));
+    expect(list().players).toEqual(['3', '1']);
+    expect(list(true).sessionId).toEqual([other.id]);
+    // When its host says one of them left (the same metadata, its count now)
+    expect(s.publish(session, hostAt, { name: 'Drop in', cap: 3, players: 2 })).toBe(`LD:${session.id}:${session.nonce}`);
+    // Then the list shows its count, the session has room, and it keeps its place in the order
+    expect(list().players).toEqual(['2', '1']);
+    expect(list(true).sessionId).toEqual([session.id, other.id]);
   });
 
   it('pages through every match exactly once, each answer no longer than its request', () => {

@@ -105,6 +105,27 @@ func test_a_player_that_goes_silent_is_gone_within_game_timeout() -> void:
 	assert_signal_emitted_with_parameters(bob, "player_left", [ann._session._public_key, "ann", "left"])
 
 
+func test_a_player_that_goes_silent_leaves_every_scene_multiplayer_with_its_player_left() -> void:
+	# Given a game whose host counts a peer silent for a second as gone
+	host.game_timeout = 1.0
+	var ann := side("Ann", "ann")
+	var bob := side("Bob", "bob")
+	start([ann, bob])
+	assert_true(await connected(ann) and await connected(bob), "both in the game")
+	assert_true(await wait_until(func() -> bool: return heard_from(ann), 2.0), "ann's heartbeats reach the host")
+	var ann_id := host.get_peer_id(ann._session._public_key)
+	assert_true(await wait_until(func() -> bool: return bob.multiplayer.get_peers().has(ann_id), 2.0), "bob's game knows ann")
+	watch_signals(host.multiplayer)
+	# When a player crashes and the host counts it gone
+	crash(ann)
+	assert_true(await wait_until(func() -> bool: return get_signal_emit_count(host, "player_left") == 1, 3.0), "player_left")
+	# Then its peer id leaves the host's game and the other player's at once (not when ENet gives
+	# up, 30 s later): an RPC to every peer no longer goes to a dead one
+	assert_true(await wait_until(func() -> bool: return not host.multiplayer.get_peers().has(ann_id), 0.5), "gone from the host's game")
+	assert_signal_emitted_with_parameters(host.multiplayer, "peer_disconnected", [ann_id])
+	assert_true(await wait_until(func() -> bool: return not bob.multiplayer.get_peers().has(ann_id), 0.5), "gone from bob's game")
+
+
 func test_a_player_whose_first_heartbeat_comes_late_stays_in_the_game() -> void:
 	# Given a host that counts a peer silent for a second as gone
 	host.game_timeout = 1.0

@@ -407,6 +407,8 @@ export interface LobbyPublish {
   readonly map: string;
   /** The game's version; empty takes the session off the list, at most 16 bytes on the wire. */
   readonly version: string;
+  /** The players in the session now as its host counts them, itself included (a player that left, crashed or was refused is not); sent again when it changes. Without it the listing counts every joiner the server introduced. */
+  readonly players?: string;
 }
 
 /** `LD` (server to client): Ours: answer to LP: the session's listing is as the LP with this nonce said. Shorter than the LP it answers. */
@@ -814,7 +816,7 @@ export const MESSAGES = {
     make: (v) => ({ code: 'IA', ip6Prefix: v[0], ip6Host: v[1], proof: v[2], nonce: v[3] }),
   },
   LP: {
-    code: 'LP', direction: 'client_to_server', maxBytes: 192, fields: [
+    code: 'LP', direction: 'client_to_server', maxBytes: 203, fields: [
       { name: 'sessionId', wire: 'session_id', type: 'session_id', min: 16, max: 44 },
       { name: 'nonce', wire: 'nonce', type: 'token', min: 16, max: 16 },
       { name: 'cap', wire: 'cap', type: 'count', min: 1, max: 10 },
@@ -823,8 +825,9 @@ export const MESSAGES = {
       { name: 'mode', wire: 'mode', type: 'text', min: 0, max: 16 },
       { name: 'map', wire: 'map', type: 'text', min: 0, max: 16 },
       { name: 'version', wire: 'version', type: 'text', min: 0, max: 16 },
+      { name: 'players', wire: 'players', type: 'count', min: 1, max: 10, optional: true },
     ],
-    make: (v) => ({ code: 'LP', sessionId: v[0], nonce: v[1], cap: v[2], alias: v[3], name: v[4], mode: v[5], map: v[6], version: v[7] }),
+    make: (v) => ({ code: 'LP', sessionId: v[0], nonce: v[1], cap: v[2], alias: v[3], name: v[4], mode: v[5], map: v[6], version: v[7], players: v[8] }),
   },
   LD: {
     code: 'LD', direction: 'server_to_client', maxBytes: 64, fields: [

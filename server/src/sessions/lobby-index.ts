@@ -24,10 +24,13 @@ export class LobbyIndex {
     return this.all.length;
   }
 
-  /** Lists [session] with [listing]'s metadata, or takes it off the list when [listing] is undefined. Unchanged metadata keeps its place. */
+  /** Lists [session] with [listing]'s metadata, or takes it off the list when [listing] is undefined. Unchanged metadata keeps its place (and takes the host's new count of players). */
   publish(session: Session, listing: Omit<Listing, 'seq'> | undefined): void {
     const old = session.listing;
-    if (old && listing && sameListing(old, listing)) return;
+    if (old && listing && sameListing(old, listing)) {
+      old.players = listing.players;
+      return;
+    }
     if (old) this.unlist(session);
     if (!listing) return;
     const listed: Listing = { ...listing, seq: ++this.lastSeq };

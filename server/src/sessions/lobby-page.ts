@@ -54,7 +54,7 @@ export function lobbyPage(request: ListSessions, requestBytes: number, ctx: Page
       cursor = listing.seq;
       continue;
     }
-    const players = 1 + session.peers.size;
+    const players = listing.players ?? 1 + session.peers.size; // The host's count: the server never hears a player leave its game.
     const cap = capOf(listing.cap, ctx.maxPeers);
     if (request.room === 'not_full' && players >= cap) {
       cursor = listing.seq;

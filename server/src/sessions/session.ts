@@ -27,6 +27,8 @@ export interface Listing {
   readonly mode: string;
   readonly map: string;
   readonly version: string;
+  /** The players in the session as its host last counted them (LP), itself included; undefined: the joiners the server introduced count. */
+  players?: number;
 }
 
 export interface Session {

@@ -112,8 +112,12 @@ func _init(node: Node, clock: HolePunchClock, settings: Callable, own: Callable)
 	_rosters = HolePunchGameRosters.new(node, [player_joined, player_left, player_refused, player_payload, player_path, player_data_changed])
 	_attempts = HolePunchClientAttempts.new(node, clock)
 	_attempts.attempting.connect(_on_attempting)
-	_attempts.let_in.connect(func() -> void: connected.emit(peer))
+	_attempts.let_in.connect(_on_let_in) # A method, not a lambda: one would hold this object in a cycle.
 	_attempts.gave_up.connect(_give_up)
+
+
+func _on_let_in() -> void:
+	connected.emit(peer)
 
 
 ## Takes the punched [param peers] (peers of [code]hole_punch_peer.gd[/code]) at the handover: the
@@ -231,8 +235,10 @@ func start_client(ip: String, port: int, local_port: int) -> void:
 	var own: Array = _own_now.call()
 	var client := _rosters.join(host, _settings, _clock, own, rejoin)
 	client.refused.connect(_on_refused)
-	client.host_left.connect(func(key: String, alias: String) -> void: _host_left.call_deferred(client, key, alias))
-	client.dropped.connect(func() -> void: _dropped.call_deferred(client))
+	# Bound to a weak reference: the roster keeps these callables, and one holding the roster
+	# itself would keep both alive once the game is gone.
+	client.host_left.connect(_on_host_left.bind(weakref(client)))
+	client.dropped.connect(_on_dropped.bind(weakref(client)))
 	if peer != null:
 		peer.close() # A game still running: its goodbye goes out through its link, closed next.
 	if _port.open_link(_node.get_tree(), local_port, ip, port) != OK:
@@ -264,6 +270,14 @@ func _end_client() -> void:
 
 
 ## Out of [SceneMultiplayer]'s poll: the host of [param client] left, unless the game ended since.
+func _on_host_left(key: String, alias: String, client: WeakRef) -> void:
+	_host_left.call_deferred(client.get_ref(), key, alias)
+
+
+func _on_dropped(client: WeakRef) -> void:
+	_dropped.call_deferred(client.get_ref())
+
+
 func _host_left(client: HolePunchRoster, key: String, alias: String) -> void:
 	if roster == client:
 		host_left.emit(key, alias)

@@ -82,11 +82,14 @@ func kick(id: int, reason: String) -> void:
 	_disconnect_later(id)
 
 
-## Closes the connection of the silent peer [param id]: the game's peer_disconnected follows once
-## ENet gives up.
+## Closes the connection of the silent peer [param id] at once: its goodbye goes once (a peer
+## alive behind a dead path may still hear it) and SceneMultiplayer forgets the id at the next
+## poll, so the game's peer_disconnected comes with player_left, on the host and every client,
+## rather than when ENet gives up on the peer (30 s), its RPCs failing until then.
 func close(id: int) -> void:
-	if _game.get_peer(id) != null:
-		_game.disconnect_peer(id)
+	var remote := _game.get_peer(id) if id > 0 else null
+	if remote != null:
+		remote.peer_disconnect_now()
 
 
 ## Resets the connection of peer [param id] without a word: SceneMultiplayer forgets the id at

@@ -117,6 +117,12 @@ func tick(now: float) -> void:
 			joiner.next_ping = now + (joiner.spend_round(_settings.handover_interval) if direct else _settings.handover_interval)
 
 
+## Lists the session with [param listing] (as the server link's [code]publish()[/code] takes it) from
+## the link: sent once the server accepted the link, and with each keep-alive until LD confirms it.
+func publish(listing: PackedStringArray) -> void:
+	_link.publish(_session_id if _linked else "", listing)
+
+
 ## Whether the server accepted the link (HR came back).
 func is_linked() -> bool:
 	return _linked
@@ -133,6 +139,9 @@ func _on_server(message: HolePunchProtocol.Message, now: float) -> void:
 	if message is HolePunchProtocol.HostRegistered:
 		_linked = true
 		_link.start_keep_alive(now + _settings.keep_alive_interval)
+		_link.publish_waiting(_session_id) # A listing the server has not confirmed yet goes on from here.
+	elif message is HolePunchProtocol.LobbyListed:
+		_link.heard_listed(message as HolePunchProtocol.LobbyListed, _session_id)
 	elif message is HolePunchProtocol.NewJoiner and _linked:
 		var joined := message as HolePunchProtocol.NewJoiner
 		# The server takes a host that stays silent while a joiner waits for gone: say we are here.

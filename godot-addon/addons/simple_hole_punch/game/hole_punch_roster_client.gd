@@ -81,10 +81,10 @@ func _init(node: Node, host: HolePunchPeer, settings: HolePunchSettings, clock: 
 	_own_alias = own[0]
 	_own_key = own[1]
 	_others = HolePunchClientPlayers.new(_players, members, settings.max_peers)
-	_others.joined.connect(func(key: String, alias: String) -> void: player_joined.emit(key, alias))
-	_others.left.connect(func(key: String, alias: String, reason: String) -> void: player_left.emit(key, alias, reason))
-	_others.path.connect(func(key: String, path: String) -> void: player_path.emit(key, path))
-	_others.data_changed.connect(func(key: String, data: Dictionary) -> void: player_data_changed.emit(key, data))
+	_others.joined.connect(player_joined.emit) # Signals, not lambdas: a lambda would hold this roster in a cycle.
+	_others.left.connect(player_left.emit)
+	_others.path.connect(player_path.emit)
+	_others.data_changed.connect(player_data_changed.emit)
 	if host != null:
 		_host_key = host.public_key
 		_secret = host.secret

@@ -86,15 +86,15 @@ func _init(node: Node, game: ENetMultiplayerPeer, peers: Array[HolePunchPeer], s
 	_rejoins = HolePunchHostRejoins.new(settings, clock)
 	_rejoins.expired.connect(_on_expired)
 	_data_share = HolePunchHostDataShare.new(members, _peer_id_of, _enet)
-	_data_share.changed.connect(func(key: String, data: Dictionary) -> void: player_data_changed.emit(key, data))
+	_data_share.changed.connect(player_data_changed.emit) # Signals, not lambdas: a lambda would hold this roster in a cycle.
 	_list = HolePunchHostPlayerList.new(_enet)
 	_departures = HolePunchHostDepartures.new(_players, _enet, _list, _data_share, _attempts, _rejoins)
-	_departures.left.connect(func(key: String, alias: String, reason: String) -> void: player_left.emit(key, alias, reason))
+	_departures.left.connect(player_left.emit)
 	_attempts.gone.connect(_departures.gone)
 	_hellos = HolePunchHostHellos.new(_players, settings, _expected, _admission, _attempts, _rejoins, _list, _enet, _drop)
-	_hellos.joined.connect(func(key: String, alias: String) -> void: player_joined.emit(key, alias))
-	_hellos.refused.connect(func(key: String, alias: String, reason: String) -> void: player_refused.emit(key, alias, reason))
-	_hellos.payload.connect(func(key: String, text: String) -> void: player_payload.emit(key, text))
+	_hellos.joined.connect(player_joined.emit)
+	_hellos.refused.connect(player_refused.emit)
+	_hellos.payload.connect(player_payload.emit)
 	for punched in peers:
 		if punched.path != "":
 			var path := punched.shown_path()

@@ -328,6 +328,7 @@ class LobbyPublish extends Message:
 	var mode: String
 	var map: String
 	var version: String
+	var players: String
 
 
 ## [code]LD[/code] (server_to_client): Ours: answer to LP: the session's listing is as the LP with this nonce said. Shorter than the LP it answers.
@@ -452,7 +453,7 @@ const MESSAGES := {
 	"NP": [NatProbe, [["local_key", "key"], ["probe_key", "key"], ["nonce", "token"], ["server_ip6_prefix", "token?"], ["server_ip6_host", "token?"]], 0, 0, 79],
 	"NA": [NatAnswer, [["remote_key", "key"], ["probe_key", "key"], ["nonce", "token"], ["server_ip6_prefix", "token?"], ["server_ip6_host", "token?"]], 0, 0, 79],
 	"IA": [Ip6Answer, [["ip6_prefix", "token"], ["ip6_host", "token"], ["proof", "token"], ["nonce", "token"]], 0, 0, 70],
-	"LP": [LobbyPublish, [["session_id", "session_id"], ["nonce", "token"], ["cap", "count"], ["alias", "text"], ["name", "text"], ["mode", "text"], ["map", "text"], ["version", "text"]], 0, 0, 192],
+	"LP": [LobbyPublish, [["session_id", "session_id"], ["nonce", "token"], ["cap", "count"], ["alias", "text"], ["name", "text"], ["mode", "text"], ["map", "text"], ["version", "text"], ["players", "count?"]], 0, 0, 203],
 	"LD": [LobbyListed, [["session_id", "session_id"], ["nonce", "token"]], 0, 0, 64],
 	"LS": [ListSessions, [["nonce", "token"], ["after", "count"], ["room", "word", ["any", "not_full"]], ["name", "text"], ["mode", "text"], ["map", "text"], ["version", "text"], ["padding", "text"]], 0, 0, 512],
 	"LL": [LobbyList, [["nonce", "token"], ["next", "count"], ["session_id", "session_id*"], ["alias", "text*"], ["players", "count*"], ["cap", "count*"], ["nat", "word*", ["open", "port_preserving", "port_randomising", "unknown"]], ["name", "text*"], ["mode", "text*"], ["map", "text*"], ["version", "text*"]], 0, 16, 512],
@@ -571,7 +572,7 @@ static func encode_relay_bound(token: String) -> PackedByteArray: return wire().
 static func encode_nat_probe(local_key: String, probe_key: String, nonce: String, server_ip6_prefix: String = "", server_ip6_host: String = "") -> PackedByteArray: return wire().encode_values(NAT_PROBE, [local_key, probe_key, nonce, server_ip6_prefix, server_ip6_host])
 static func encode_nat_answer(remote_key: String, probe_key: String, nonce: String, server_ip6_prefix: String = "", server_ip6_host: String = "") -> PackedByteArray: return wire().encode_values(NAT_ANSWER, [remote_key, probe_key, nonce, server_ip6_prefix, server_ip6_host])
 static func encode_ip6_answer(ip6_prefix: String, ip6_host: String, proof: String, nonce: String) -> PackedByteArray: return wire().encode_values(IP6_ANSWER, [ip6_prefix, ip6_host, proof, nonce])
-static func encode_lobby_publish(session_id: String, nonce: String, cap: String, alias: String, name: String, mode: String, map: String, version: String) -> PackedByteArray: return wire().encode_values(LOBBY_PUBLISH, [session_id, nonce, cap, alias, name, mode, map, version])
+static func encode_lobby_publish(session_id: String, nonce: String, cap: String, alias: String, name: String, mode: String, map: String, version: String, players: String = "") -> PackedByteArray: return wire().encode_values(LOBBY_PUBLISH, [session_id, nonce, cap, alias, name, mode, map, version, players])
 static func encode_lobby_listed(session_id: String, nonce: String) -> PackedByteArray: return wire().encode_values(LOBBY_LISTED, [session_id, nonce])
 static func encode_list_sessions(nonce: String, after: String, room: String, name: String, mode: String, map: String, version: String, padding: String) -> PackedByteArray: return wire().encode_values(LIST_SESSIONS, [nonce, after, room, name, mode, map, version, padding])
 static func encode_lobby_list(nonce: String, next: String, session_id: PackedStringArray, alias: PackedStringArray, players: PackedStringArray, cap: PackedStringArray, nat: PackedStringArray, name: PackedStringArray, mode: PackedStringArray, map: PackedStringArray, version: PackedStringArray) -> PackedByteArray: return wire().encode_values(LOBBY_LIST, [nonce, next, session_id, alias, players, cap, nat, name, mode, map, version])

@@ -12,7 +12,7 @@ const HolePunchServerName := preload("hole_punch_server_name.gd")
 ## The key [member HolePunch.server] resolved to when this session started ("" without one).
 var _named_server_key := ""
 ## Pages of the public lobby list, from a socket of its own ([method list_sessions]).
-var _lobby := HolePunchLobby.new(func(sessions: Array, next: int) -> void: _node.sessions_listed.emit(sessions, next))
+var _lobby: HolePunchLobby
 
 
 func diagnose_nat(serv_key: String) -> void:
@@ -28,7 +28,10 @@ func _init(node: HolePunchBase) -> void:
 	send = _socket.send
 	_enet_flush = HolePunchEnetFlush.new(node)
 	_settings = HolePunchSettings.new() # Taken on each API call and each frame.
-	_traversal.diagnosed.connect(func(type: HolePunchNat.NatType) -> void: _node.nat_diagnosed.emit(type))
+	# Callables on methods, never lambdas, where a part keeps them: a lambda holds this session,
+	# and a part that holds it back makes a cycle that outlives the node.
+	_lobby = HolePunchLobby.new(_node.sessions_listed.emit)
+	_traversal.diagnosed.connect(_node.nat_diagnosed.emit)
 	_traversal.socket_won.connect(_take_socket)
 	_traversal.received.connect(_receive)
 
@@ -38,8 +41,7 @@ func _init(node: HolePunchBase) -> void:
 func start() -> void:
 	HolePunchProtocol.wire()
 	HolePunchProtocol.game_wire()
-	var own := func() -> Array: return ["" if _names == null else _names.own_alias, _public_key]
-	_game = HolePunchGamePeer.new(_node, clock, _settings_now, own)
+	_game = HolePunchGamePeer.new(_node, clock, _settings_now, _own)
 	_node.start_server.connect(_game.start_server)
 	_node.start_client.connect(_game.start_client)
 	_node.start_client.connect(_on_start_client_handled, CONNECT_DEFERRED) # After the game's own handlers.
@@ -50,8 +52,8 @@ func start() -> void:
 	_game.player_path.connect(_node.player_path.emit)
 	_game.player_data_changed.connect(_node.player_data_changed.emit)
 	_game.connected.connect(_on_game_connected)
-	_game.failed.connect(func(err: Error) -> void: _end_in_game(HolePunchBase.Failure.GAME_CONNECT_FAILED, error_string(err)))
-	_game.refused.connect(func(reason: String) -> void: _end_in_game(HolePunchFailures.of_refusal(reason), reason))
+	_game.failed.connect(_on_game_failed)
+	_game.refused.connect(_on_game_refused)
 	_game.host_left.connect(_on_game_host_left)
 	_game.dropped.connect(_on_game_dropped)
 
@@ -172,6 +174,20 @@ func _on_game_dropped(rejoin: Dictionary) -> void:
 		join_session(code, alias) # Its failures end the rejoin (see _fail).
 
 
+## Our alias and key, as the game's side tells them.
+func _own() -> Array:
+	return ["" if _names == null else _names.own_alias, _public_key]
+
+
+func _on_game_failed(err: Error) -> void:
+	_end_in_game(HolePunchBase.Failure.GAME_CONNECT_FAILED, error_string(err))
+
+
+## The host's game turned us away for [param reason].
+func _on_game_refused(reason: String) -> void:
+	_end_in_game(HolePunchFailures.of_refusal(reason), reason)
+
+
 ## A client's game: the host left or went silent. Every player goes, the host last; the node is idle.
 func _on_game_host_left(host_key: String, host_alias: String) -> void:
 	var players := _game.roster.players()
@@ -202,6 +218,7 @@ func process() -> void:
 		_tick(_now())
 	if phase == Phase.HOSTING_GAME:
 		_late.tick(_now())
+	_recount_listed()
 	_game.tick(_now())
 	_enet_flush.tick(_now())
 	var until: float = _game.rejoin.get("until", INF)
@@ -229,16 +246,35 @@ func _named_or(serv_key: String) -> String:
 
 func publish_session(metadata: Dictionary) -> Error:
 	_settings.take(_node)
-	if not _is_host() or _server == null or _server.nonce == "" or (phase != Phase.REQUESTING and phase != Phase.PUNCHING):
+	var in_game := phase == Phase.HOSTING_GAME and _late != null # Late joiners welcome: listed from the late join's link.
+	if not _is_host() or _server == null or _server.nonce == "" or (phase != Phase.REQUESTING and phase != Phase.PUNCHING and not in_game):
 		return ERR_DOES_NOT_EXIST
 	var values := HolePunchLobby.encode_metadata(metadata)
 	if values.is_empty():
 		return ERR_INVALID_PARAMETER
+	var players := _players_now()
+	_listed.listed(metadata if values[0] != "" else {}, players, _now())
 	var cap := _settings.max_players + 1 if _settings.max_players > 0 else 0
 	var listing := PackedStringArray([str(cap), HolePunchAlias.cut(_names.own_alias, HolePunchLobby.MAX_BYTES["name"])])
 	listing.append_array(values)
-	_server.publish(_session_id, listing)
+	listing.append(str(players))
+	if in_game:
+		_late.publish(listing)
+	else:
+		_server.publish(_session_id, listing)
 	return OK
+
+
+## Host: the players in its session now, itself included, as its listing counts them.
+func _players_now() -> int:
+	return 1 + HolePunchPlayers.of(HolePunchPeers.none() if _peers == null else _peers.all(), true, _game).size()
+
+
+## Host: lists its session again when its count of players moved (not while it hands its players
+## over: then once its game takes late joiners).
+func _recount_listed() -> void:
+	if _listed.due(_now()) and _listed.moved(_players_now()):
+		publish_session(_listed.metadata)
 
 
 func set_member_data(data: Dictionary) -> Error:

@@ -56,7 +56,7 @@ var _fields := []
 var _started := 0.0
 var _retry: HolePunchRetry
 var _keep_alive_next := INF
-## Host: what it publishes in the lobby list (LP's cap, alias, name, mode, map and version), sent
+## Host: what it publishes in the lobby list (LP's cap, alias, name, mode, map, version and players), sent
 ## with each keep-alive until the server confirms it (LD); empty when nothing waits.
 var _listing := PackedStringArray()
 ## The round trips to the relay nodes the server listed (RN), sent with RQ once measured.
@@ -85,6 +85,7 @@ func _init(settings: HolePunchSettings, send_to: Callable, server_key: String, w
 func through(send_to: Callable) -> HolePunchServerLink:
 	var link := HolePunchServerLink.new(_settings, send_to, key, false)
 	link.nonce = nonce
+	link._listing = _listing # Not confirmed yet: the new link sends it on.
 	link.ip6 = ip6
 	link._ip6_bytes = _ip6_bytes
 	return link
@@ -245,11 +246,17 @@ func keep_alive(now: float, session_id: String) -> void:
 
 
 ## Host: lists [param session_id] publicly with [param listing] ([code][cap, alias, name, mode,
-## map, version][/code], on the wire; an empty name takes it off the list): sent now when the
+## map, version, players][/code], on the wire; an empty name takes it off the list): sent now when the
 ## session has its id, else with the first keep-alive, and again with each until LD confirms it.
 func publish(session_id: String, listing: PackedStringArray) -> void:
 	_listing = listing
 	if session_id != "":
+		_send_listing(session_id)
+
+
+## Sends the listing that waits for the server's confirmation, if any, for [param session_id] now.
+func publish_waiting(session_id: String) -> void:
+	if not _listing.is_empty():
 		_send_listing(session_id)
 
 
@@ -263,7 +270,7 @@ func heard_listed(message: HolePunchProtocol.LobbyListed, session_id: String) ->
 
 func _send_listing(session_id: String) -> void:
 	var l := _listing
-	send(HolePunchProtocol.encode_lobby_publish(session_id, nonce, l[0], l[1], l[2], l[3], l[4], l[5]))
+	send(HolePunchProtocol.encode_lobby_publish(session_id, nonce, l[0], l[1], l[2], l[3], l[4], l[5], l[6]))
 
 
 ## Host: sends a keep-alive for [param session_id] now (the server takes a host that stays silent

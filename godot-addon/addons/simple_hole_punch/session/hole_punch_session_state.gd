@@ -22,6 +22,7 @@ const HolePunchFailures := preload("hole_punch_failures.gd")
 const HolePunchEnetFlush := preload("../game/hole_punch_enet_flush.gd")
 const HolePunchGamePeer := preload("../game/hole_punch_game_peer.gd")
 const HolePunchLateJoin := preload("../game/hole_punch_late_join.gd")
+const HolePunchListing := preload("hole_punch_listing.gd")
 const HolePunchAdmission := preload("../players/hole_punch_admission.gd")
 const HolePunchNames := preload("../players/hole_punch_names.gd")
 const HolePunchPassword := preload("../players/hole_punch_password.gd")
@@ -87,6 +88,8 @@ var _late: HolePunchLateJoin
 ## Host: who of the peers is let in (null outside a session).
 var _admission: HolePunchAdmission
 var _traversal := HolePunchTraversal.new()
+## Host: its listing in the public lobby list, if it published one.
+var _listed := HolePunchListing.new()
 
 ## This machine's NAT, once diagnosed ([signal HolePunch.nat_diagnosed]);
 ## [constant HolePunchNat.UNKNOWN] before, or when it could not be told.
@@ -153,6 +156,7 @@ func _stop() -> void:
 	_session_id = ""
 	_public_key = ""
 	_peers = null
+	_listed.clear()
 	if _admission != null:
 		_admission.close()
 
