@@ -55,32 +55,26 @@ async function expectRefused(r: Running, game: UdpClient, id: string): Promise<v
 }
 
 describe('a relay whose game ended', () => {
-  it('gives way to a new relayed player while the host\'s game runs', async () => {
-    const r = await start();
-    const { game, link, id } = await fourGone(r, true);
-    // When a fifth player joins the running game and both sides ask for a relay
-    const fifth = await UdpClient.open('127.0.20.1');
-    const g = await relayedPlayer(r, game, link, id, fifth);
-    // Then it gets one at once: a silent relay gave way
-    const at = game.received.length;
-    fifth.send(g.b.relay, 'hello');
-    expect((await game.nth(at)).toString()).toBe('hello');
-    expect(r.server.relays.active).toBe(4);
-    expect(r.events.filter((e) => e.event === 'relay_closed').map((e) => e.fields.reason)).toEqual(['gave_way']);
-  });
-
-  it('gives way at the relay limits too: the new player\'s relay takes the place of the one that gives way', async () => {
-    // Every relay the instance may hold, and every relay the host's address may have, is one of the host's four
-    const r = await start({ maxRelays: 4, relaysPerIp: 4 });
-    const { game, link, id } = await fourGone(r, true);
-    const fifth = await UdpClient.open('127.0.20.1');
-    const g = await relayedPlayer(r, game, link, id, fifth);
-    const at = game.received.length;
-    fifth.send(g.b.relay, 'hello');
-    expect((await game.nth(at)).toString()).toBe('hello');
-    expect(r.server.relays.active).toBe(4);
-    expect(r.events.filter((e) => e.event === 'relay_closed').map((e) => e.fields.reason)).toEqual(['gave_way']);
-  });
+  // At the relay limits too (every relay the instance may hold, and every relay the host's address
+  // may have, one of the host's four): the new player's relay takes the place of the one that gives way.
+  for (const [title, limits] of [
+    ['gives way to a new relayed player while the host\'s game runs', {}],
+    ['gives way at the relay limits too', { maxRelays: 4, relaysPerIp: 4 }],
+  ] as const) {
+    it(title, async () => {
+      const r = await start(limits);
+      const { game, link, id } = await fourGone(r, true);
+      // When a fifth player joins the running game and both sides ask for a relay
+      const fifth = await UdpClient.open('127.0.20.1');
+      const g = await relayedPlayer(r, game, link, id, fifth);
+      // Then it gets one at once: a silent relay gave way
+      const at = game.received.length;
+      fifth.send(g.b.relay, 'hello');
+      expect((await game.nth(at)).toString()).toBe('hello');
+      expect(r.server.relays.active).toBe(4);
+      expect(r.events.filter((e) => e.event === 'relay_closed').map((e) => e.fields.reason)).toEqual(['gave_way']);
+    });
+  }
 
   it('does not give way while it still carries a game', async () => {
     const r = await start();

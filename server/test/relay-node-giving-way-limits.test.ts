@@ -6,58 +6,37 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UdpClient } from '../../ci/harness/udp-client.ts';
-import { RedisLink } from '../src/cluster/redis-link.ts';
-import { RelayNode } from '../src/cluster/relay-node.ts';
-import { mintGrant, sideGrant } from '../src/cluster/relay-grant.ts';
-import { readConfig, type Config } from '../src/config.ts';
-import { openRelaySocket, ownAddresses } from '../src/rendezvous-server.ts';
-import { newToken } from '../src/sessions/tokens.ts';
-import { ServerStats } from '../src/stats.ts';
-import { startRedis, type TestRedis } from './support/redis-server.ts';
+import type { RelayNode } from '../src/cluster/relay-node.ts';
+import { mintGrant } from '../src/cluster/relay-grant.ts';
+import type { ServerStats } from '../src/stats.ts';
+import { type NodeInProcess, startNodeInProcess } from './support/relay-node-in-process.ts';
 
 const SECRET = 'relay secret shared by instance and nodes';
 const NODE_IP = '127.0.0.95';
 /** Past the 3 s of silence after which a running game's relay counts as ended. */
 const ENDED_MS = 4_000;
-let redis: TestRedis;
-let link: RedisLink;
+let n: NodeInProcess;
 let node: RelayNode;
 let stats: ServerStats;
 /** The node's monotonic clock, ahead of the real one by this much (to end a game without waiting). */
 let skewMs = 0;
 
 beforeAll(async () => {
-  redis = await startRedis();
-  link = new RedisLink(redis.url, () => {});
-  await link.connect();
   // One port (a host's one relay holds all of its ports here), one relay per address, two per /24.
-  const result = readConfig({}, ['--role', 'relay', '--redis-url', redis.url, '--relay-secret', SECRET, '--port', '0', '--bind', NODE_IP,
-    '--public-ip', NODE_IP, '--relays-per-ip', '1', '--relays-per-subnet', '2']);
-  if (result.help) throw new Error('help');
-  const config: Config = { ...result.config, relayPorts: [0] };
-  stats = new ServerStats();
-  node = new RelayNode({
-    config, redis: link, stats, now: () => performance.now() + skewMs, log: () => {},
-    openSocket: (port) => openRelaySocket(config.bind, port), own: { addresses: ownAddresses(config.publicIp, config.bind), ports: new Set() },
+  n = await startNodeInProcess({
+    secret: SECRET, ip: NODE_IP, args: ['--relays-per-ip', '1', '--relays-per-subnet', '2'], config: { relayPorts: [0] },
+    now: () => performance.now() + skewMs,
   });
-  await node.start();
+  ({ node, stats } = n);
 });
-afterAll(async () => {
-  await node?.close();
-  await link?.close();
-  redis?.stop();
-});
+afterAll(() => n?.close());
 afterEach(() => UdpClient.closeAll());
 
-const relay = () => ({ address: NODE_IP, port: node.boundPorts[0]! });
+const relay = () => n.relay();
 const grantFor = (host: UdpClient, player: UdpClient, gameRuns = true) =>
   mintGrant(SECRET, node.nodeKey, host.address, player.address, Date.now(), 30_000, { hostIp: host.address, gameRuns });
 
-/** [client] binds with [grant] (for the pair with [peer]); resolves with RA's text, or null when refused. */
-async function bind(client: UdpClient, grant: string, peer: UdpClient): Promise<string | null> {
-  const answer = await client.resend(relay(), `RB:${newToken()}:${sideGrant(grant, peer.address)}`, (a) => a.message?.code === 'RA', 600);
-  return answer?.text ?? null;
-}
+const bind = (client: UdpClient, grant: string, peer: UdpClient) => n.bind(client, grant, peer, 600);
 
 /** A pair relayed on the node, [host] hosting, that has forwarded game data. */
 async function relayed(host: UdpClient, player: UdpClient): Promise<void> {

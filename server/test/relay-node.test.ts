@@ -5,44 +5,26 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UdpClient } from '../../ci/harness/udp-client.ts';
-import { RedisLink } from '../src/cluster/redis-link.ts';
-import { RelayNode } from '../src/cluster/relay-node.ts';
-import { mintGrant, sideGrant } from '../src/cluster/relay-grant.ts';
-import { readConfig, type Config } from '../src/config.ts';
-import { openRelaySocket, ownAddresses } from '../src/rendezvous-server.ts';
-import { newToken } from '../src/sessions/tokens.ts';
-import { ServerStats } from '../src/stats.ts';
+import type { RelayNode } from '../src/cluster/relay-node.ts';
+import { mintGrant } from '../src/cluster/relay-grant.ts';
+import type { ServerStats } from '../src/stats.ts';
 import { waitUntil } from './fixtures.ts';
-import { startRedis, type TestRedis } from './support/redis-server.ts';
+import { type NodeInProcess, startNodeInProcess } from './support/relay-node-in-process.ts';
 
 const SECRET = 'relay secret shared by instance and nodes';
 const NODE_IP = '127.0.0.90';
-let redis: TestRedis;
-let link: RedisLink;
+let n: NodeInProcess;
 let node: RelayNode;
 let stats: ServerStats;
 /** The node's wall clock, ahead of the real one by this much (to let grants expire). */
 let skewMs = 0;
 
 beforeAll(async () => {
-  redis = await startRedis();
-  link = new RedisLink(redis.url, () => {});
-  await link.connect();
-  const result = readConfig({}, ['--role', 'relay', '--redis-url', redis.url, '--relay-secret', SECRET, '--port', '0', '--bind', NODE_IP, '--public-ip', NODE_IP]);
-  if (result.help) throw new Error('help');
-  const config: Config = result.config;
-  stats = new ServerStats();
-  node = new RelayNode({
-    config, redis: link, stats, now: () => performance.now(), wallNow: () => Date.now() + skewMs, log: () => {},
-    openSocket: (port) => openRelaySocket(config.bind, port), own: { addresses: ownAddresses(config.publicIp, config.bind), ports: new Set() },
-  });
-  await node.start();
-  redis.stop(); // The data path does without Redis.
+  n = await startNodeInProcess({ secret: SECRET, ip: NODE_IP, wallNow: () => Date.now() + skewMs });
+  ({ node, stats } = n);
+  n.redis.stop(); // The data path does without Redis.
 });
-afterAll(async () => {
-  await node.close();
-  await link.close();
-});
+afterAll(() => n.close());
 afterEach(() => {
   UdpClient.closeAll();
   skewMs = 0;
@@ -54,15 +36,10 @@ async function pair(): Promise<[UdpClient, UdpClient]> {
   return [await UdpClient.open(`127.0.${100 + pairs}.1`), await UdpClient.open(`127.0.${100 + pairs}.2`)];
 }
 
-const relay = () => ({ address: NODE_IP, port: node.boundPorts[0]! });
+const relay = () => n.relay();
 const grantFor = (a: UdpClient, b: UdpClient, secret = SECRET) => mintGrant(secret, node.nodeKey, a.address, b.address, Date.now(), 30_000);
 
-/** [client] binds with [grant] (for the pair with [peer]); resolves with RA's text, or null when refused. */
-async function bind(client: UdpClient, grant: string, peer: UdpClient): Promise<string | null> {
-  const token = newToken();
-  const answer = await client.resend(relay(), `RB:${token}:${sideGrant(grant, peer.address)}`, (a) => a.message?.code === 'RA', 500);
-  return answer?.text ?? null;
-}
+const bind = (client: UdpClient, grant: string, peer: UdpClient) => n.bind(client, grant, peer, 500);
 
 const refused = (reason: string) => stats.relayDropped.get(`grant_${reason}`) ?? 0;
 
