@@ -92,13 +92,25 @@ describe('Redis unreachable', () => {
       await arrive(1, 100 + i);
       await new Promise((resolve) => setTimeout(resolve, 400));
     }
-    const partners = new Map<string, Set<string>>();
-    for (const c of strangers) {
-      for (const m of c.got) {
-        const partner = m.code === 'JR' ? m.hostRemoteKey : m.code === 'NJ' ? m.joinerRemoteKey : undefined;
-        if (partner) partners.set(c.key, (partners.get(c.key) ?? new Set()).add(partner));
+    const partnersHeard = () => {
+      const partners = new Map<string, Set<string>>();
+      for (const c of strangers) {
+        for (const m of c.got) {
+          const partner = m.code === 'JR' ? m.hostRemoteKey : m.code === 'NJ' ? m.joinerRemoteKey : undefined;
+          if (partner) partners.set(c.key, (partners.get(c.key) ?? new Set()).add(partner));
+        }
       }
-    }
+      return partners;
+    };
+    // A match across instances is heard in two steps: NJ by the stranger that waited at once, JR by
+    // the other only once its instance heard that NJ went out. Checked once no match is heard by one
+    // side only (a bounded wait, past the wait for that word: a match never heard by both fails below).
+    const halfHeard = () => {
+      const partners = partnersHeard();
+      return [...partners].some(([key, set]) => [...set].some((partner) => !partners.get(partner)?.has(key)));
+    };
+    await waitFor(() => !halfHeard(), 3_000).catch(() => undefined);
+    const partners = partnersHeard();
     // On failure: who was where, what each heard in order (with partners), and what the instances counted.
     const heard = (c: (typeof strangers)[number]) => `${c.key}@${c.at}: ${c.got.map((m) => m.code + (m.code === 'JR' ? `>${m.hostRemoteKey}` : m.code === 'NJ' ? `<${m.joinerRemoteKey}` : m.code === 'HR' ? `#${m.sessionId}` : '')).join(' ')}`;
     const story = () => [
