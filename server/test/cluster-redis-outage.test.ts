@@ -68,11 +68,12 @@ describe('Redis unreachable', () => {
   it('stopped in the middle of a crowd and started again: no stranger is lost or matched twice', async () => {
     const a = await instance('127.0.0.23');
     const b = await instance('127.0.0.24');
-    const strangers: Array<Awaited<ReturnType<typeof client>>> = [];
+    const strangers: Array<Awaited<ReturnType<typeof client>> & { at: string }> = [];
     const arrive = async (count: number, from: number) => {
       for (let i = 0; i < count; i++) {
-        const c = await client(`127.0.50.${from + i}`);
-        const to = (i % 2 === 0 ? a : b).endpoint;
+        const at = i % 2 === 0 ? a : b;
+        const c = Object.assign(await client(`127.0.50.${from + i}`), { at: at === a ? 'a' : 'b' });
+        const to = at.endpoint;
         c.send(`RS:${LOCAL_KEY}`, to);
         // Resends until matched, as a node does: a stranger whose match was lost with Redis asks again.
         const resend = setInterval(() => (matched(c) ? clearInterval(resend) : c.send(`RS:${LOCAL_KEY}`, to)), 300);
@@ -91,17 +92,36 @@ describe('Redis unreachable', () => {
       await arrive(1, 100 + i);
       await new Promise((resolve) => setTimeout(resolve, 400));
     }
-    const partners = new Map<string, Set<string>>();
-    for (const c of strangers) {
-      for (const m of c.got) {
-        const partner = m.code === 'JR' ? m.hostRemoteKey : m.code === 'NJ' ? m.joinerRemoteKey : undefined;
-        if (partner) partners.set(c.key, (partners.get(c.key) ?? new Set()).add(partner));
+    const partnersHeard = () => {
+      const partners = new Map<string, Set<string>>();
+      for (const c of strangers) {
+        for (const m of c.got) {
+          const partner = m.code === 'JR' ? m.hostRemoteKey : m.code === 'NJ' ? m.joinerRemoteKey : undefined;
+          if (partner) partners.set(c.key, (partners.get(c.key) ?? new Set()).add(partner));
+        }
       }
-    }
-    expect(strangers.filter(matched).length).toBeGreaterThanOrEqual(strangers.length - 1);
+      return partners;
+    };
+    // A match across instances is heard in two steps: NJ by the stranger that waited at once, JR by
+    // the other only once its instance heard that NJ went out. Checked once no match is heard by one
+    // side only (a bounded wait, past the wait for that word: a match never heard by both fails below).
+    const halfHeard = () => {
+      const partners = partnersHeard();
+      return [...partners].some(([key, set]) => [...set].some((partner) => !partners.get(partner)?.has(key)));
+    };
+    await waitFor(() => !halfHeard(), 3_000).catch(() => undefined);
+    const partners = partnersHeard();
+    // On failure: who was where, what each heard in order (with partners), and what the instances counted.
+    const heard = (c: (typeof strangers)[number]) => `${c.key}@${c.at}: ${c.got.map((m) => m.code + (m.code === 'JR' ? `>${m.hostRemoteKey}` : m.code === 'NJ' ? `<${m.joinerRemoteKey}` : m.code === 'HR' ? `#${m.sessionId}` : '')).join(' ')}`;
+    const story = () => [
+      `a ${JSON.stringify(a.server.pairing!.counts)} ${a.events.join(',')}; b ${JSON.stringify(b.server.pairing!.counts)} ${b.events.join(',')}`,
+      ...strangers.map(heard),
+    ].join('\n');
+    expect(strangers.filter(matched).length, `strangers left unmatched:\n${strangers.filter((c) => !matched(c)).map(heard).join('\n')}\n${story()}`)
+      .toBeGreaterThanOrEqual(strangers.length - 1);
     for (const [key, set] of partners) {
-      expect(set.size).toBe(1);
-      expect([...partners.get([...set][0]!)!]).toEqual([key]);
+      expect(set.size, `${key} has ${set.size} partners:\n${story()}`).toBe(1);
+      expect([...partners.get([...set][0]!) ?? []], `${key}'s partner ${[...set][0]} is not matched with it alone:\n${story()}`).toEqual([key]);
     }
   }, 30_000);
 
