@@ -18,6 +18,7 @@ extends RefCounted
 ## ([code]hole_punch_game_port.gd[/code]).
 
 const HolePunchClientAttempts := preload("hole_punch_client_attempts.gd")
+const HolePunchClientEnds := preload("hole_punch_client_ends.gd")
 const HolePunchClock := preload("../session/hole_punch_clock.gd")
 const HolePunchClientLink := preload("hole_punch_client_link.gd")
 const HolePunchGameBeats := preload("hole_punch_game_beats.gd")
@@ -27,7 +28,6 @@ const HolePunchGameRosters := preload("hole_punch_game_rosters.gd")
 const HolePunchPeer := preload("../players/hole_punch_peer.gd")
 const HolePunchRebinds := preload("hole_punch_rebinds.gd")
 const HolePunchRoster := preload("hole_punch_roster.gd")
-const HolePunchRosterClient := preload("hole_punch_roster_client.gd")
 const HolePunchRosterHost := preload("hole_punch_roster_host.gd")
 const HolePunchSettings := preload("../generated/hole_punch_settings.gd")
 const HolePunchTrace := preload("../session/hole_punch_trace.gd")
@@ -94,6 +94,8 @@ var _settings: HolePunchSettings
 var _punched: Array[HolePunchPeer] = []
 ## Client: the attempts to connect until the host lets us in.
 var _attempts: HolePunchClientAttempts
+## Client: how its roster says the game ends.
+var _client_ends: HolePunchClientEnds
 ## The heartbeats of a host's game that runs on after [method stop].
 var _host_beats := HolePunchGameBeats.new()
 ## Client rejoining after a drop: [signal dropped]'s [param rejoin], which the next
@@ -114,6 +116,10 @@ func _init(node: Node, clock: HolePunchClock, settings: Callable, own: Callable)
 	_attempts.attempting.connect(_on_attempting)
 	_attempts.let_in.connect(_on_let_in) # A method, not a lambda: one would hold this object in a cycle.
 	_attempts.gave_up.connect(_give_up)
+	_client_ends = HolePunchClientEnds.new(_rosters)
+	_client_ends.refused.connect(_on_refused)
+	_client_ends.host_left.connect(host_left.emit)
+	_client_ends.dropped.connect(_on_dropped)
 
 
 func _on_let_in() -> void:
@@ -234,11 +240,7 @@ func start_client(ip: String, port: int, local_port: int) -> void:
 	var host: HolePunchPeer = null if _punched.is_empty() else _punched[0] # A client's only punched peer is the host.
 	var own: Array = _own_now.call()
 	var client := _rosters.join(host, _settings, _clock, own, rejoin)
-	client.refused.connect(_on_refused)
-	# Bound to a weak reference: the roster keeps these callables, and one holding the roster
-	# itself would keep both alive once the game is gone.
-	client.host_left.connect(_on_host_left.bind(weakref(client)))
-	client.dropped.connect(_on_dropped.bind(weakref(client)))
+	_client_ends.watch(client)
 	if peer != null:
 		peer.close() # A game still running: its goodbye goes out through its link, closed next.
 	if _port.open_link(_node.get_tree(), local_port, ip, port) != OK:
@@ -269,26 +271,10 @@ func _end_client() -> void:
 	_port.close_link()
 
 
-## Out of [SceneMultiplayer]'s poll: the host of [param client] left, unless the game ended since.
-func _on_host_left(key: String, alias: String, client: WeakRef) -> void:
-	_host_left.call_deferred(client.get_ref(), key, alias)
-
-
-func _on_dropped(client: WeakRef) -> void:
-	_dropped.call_deferred(client.get_ref())
-
-
-func _host_left(client: HolePunchRoster, key: String, alias: String) -> void:
-	if roster == client:
-		host_left.emit(key, alias)
-
-
-## Out of [SceneMultiplayer]'s poll: the host of [param client] went silent, and it gave us a
-## rejoin secret. The connection ends without a word (the host must not take it for a goodbye).
-func _dropped(client: HolePunchRoster) -> void:
-	if roster != client:
-		return
-	var lost := (client as HolePunchRosterClient).rejoin_record()
+## Out of [SceneMultiplayer]'s poll: the host went silent, and it gave us a rejoin secret
+## ([param lost] is what a rejoin needs). The connection ends without a word (the host must not
+## take it for a goodbye).
+func _on_dropped(lost: Dictionary) -> void:
 	if peer != null and peer.get_peer(1) != null:
 		peer.get_peer(1).reset()
 	close()

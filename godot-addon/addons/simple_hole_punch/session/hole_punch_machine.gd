@@ -5,14 +5,17 @@ extends "hole_punch_traffic.gd"
 ## [code]hole_punch_session_state.gd[/code] for the layers.
 
 const HolePunchCodeText := preload("hole_punch_code_text.gd")
-const HolePunchLobby := preload("hole_punch_lobby.gd")
+const HolePunchGameWiring := preload("hole_punch_game_wiring.gd")
 const HolePunchMemberData := preload("../game/hole_punch_member_data.gd")
+const HolePunchPublicLobby := preload("hole_punch_public_lobby.gd")
 const HolePunchServerName := preload("hole_punch_server_name.gd")
 
+## The game's peer wired to the node ([member _game] is its [code]game[/code]).
+var _game_wiring: HolePunchGameWiring
 ## The key [member HolePunch.server] resolved to when this session started ("" without one).
 var _named_server_key := ""
-## Pages of the public lobby list, from a socket of its own ([method list_sessions]).
-var _lobby: HolePunchLobby
+## The host's listing in the public lobby list and the pages asked of it ([method list_sessions]).
+var _public: HolePunchPublicLobby
 
 
 func diagnose_nat(serv_key: String) -> void:
@@ -30,7 +33,7 @@ func _init(node: HolePunchBase) -> void:
 	_settings = HolePunchSettings.new() # Taken on each API call and each frame.
 	# Callables on methods, never lambdas, where a part keeps them: a lambda holds this session,
 	# and a part that holds it back makes a cycle that outlives the node.
-	_lobby = HolePunchLobby.new(_node.sessions_listed.emit)
+	_public = HolePunchPublicLobby.new(_node.sessions_listed.emit, _listed, _players_now, publish_session)
 	_traversal.diagnosed.connect(_node.nat_diagnosed.emit)
 	_traversal.socket_won.connect(_take_socket)
 	_traversal.received.connect(_receive)
@@ -41,19 +44,9 @@ func _init(node: HolePunchBase) -> void:
 func start() -> void:
 	HolePunchProtocol.wire()
 	HolePunchProtocol.game_wire()
-	_game = HolePunchGamePeer.new(_node, clock, _settings_now, _own)
-	_node.start_server.connect(_game.start_server)
-	_node.start_client.connect(_game.start_client)
-	_node.start_client.connect(_on_start_client_handled, CONNECT_DEFERRED) # After the game's own handlers.
-	_game.player_joined.connect(_node.player_joined.emit)
-	_game.player_left.connect(_node.player_left.emit)
-	_game.player_refused.connect(_node.player_refused.emit)
-	_game.player_payload.connect(_node.player_payload.emit)
-	_game.player_path.connect(_node.player_path.emit)
-	_game.player_data_changed.connect(_node.player_data_changed.emit)
-	_game.connected.connect(_on_game_connected)
-	_game.failed.connect(_on_game_failed)
-	_game.refused.connect(_on_game_refused)
+	_game_wiring = HolePunchGameWiring.new(_node, clock, _settings_now, _own, _enet_flush)
+	_game = _game_wiring.game
+	_game_wiring.ended.connect(_end_in_game)
 	_game.host_left.connect(_on_game_host_left)
 	_game.dropped.connect(_on_game_dropped)
 
@@ -124,7 +117,7 @@ func leave() -> Error:
 
 ## The node leaves the tree: whatever is under way ends, the NAT diagnosis too.
 func exit() -> void:
-	_lobby.close()
+	_public.close()
 	_leave()
 	_traversal.nat.stop()
 
@@ -138,19 +131,6 @@ func _leave() -> void:
 		_peers.send_leave(3)
 	_game.close() # A running game ends: ENet tells its peers.
 	_stop()
-
-
-## The game's handlers of [signal HolePunch.start_client] ran: a game that starts its own ENet
-## client acknowledges the host's answer in the frame it came ([code]hole_punch_enet_flush.gd[/code]).
-func _on_start_client_handled(_ip: String, _port: int, _local_port: int) -> void:
-	if not _settings_now().manage_game_peer:
-		_enet_flush.watch(_now(), _settings.game_connect_timeout)
-
-
-## The game's peer is connected (a rejoin, if any, is done).
-func _on_game_connected(peer: MultiplayerPeer) -> void:
-	_game.rejoin = {}
-	_node.game_connected.emit(peer)
 
 
 ## A client's game whose host gave it a rejoin secret: the host went silent, most likely because our
@@ -179,15 +159,6 @@ func _own() -> Array:
 	return ["" if _names == null else _names.own_alias, _public_key]
 
 
-func _on_game_failed(err: Error) -> void:
-	_end_in_game(HolePunchBase.Failure.GAME_CONNECT_FAILED, error_string(err))
-
-
-## The host's game turned us away for [param reason].
-func _on_game_refused(reason: String) -> void:
-	_end_in_game(HolePunchFailures.of_refusal(reason), reason)
-
-
 ## A client's game: the host left or went silent. Every player goes, the host last; the node is idle.
 func _on_game_host_left(host_key: String, host_alias: String) -> void:
 	var players := _game.roster.players()
@@ -204,7 +175,7 @@ func _on_game_host_left(host_key: String, host_alias: String) -> void:
 ## what is due to be sent.
 func process() -> void:
 	_settings.take(_node)
-	dropped_datagrams += _lobby.poll(_now())
+	dropped_datagrams += _public.poll(_now())
 	_traversal.tick(_now(), HolePunchPeers.none() if _peers == null else _peers.all(), _is_host())
 	for i in _settings.max_datagrams_per_frame: # The rest waits for the next frame: a flood cannot stall it.
 		var datagram := _socket.receive()
@@ -218,7 +189,7 @@ func process() -> void:
 		_tick(_now())
 	if phase == Phase.HOSTING_GAME:
 		_late.tick(_now())
-	_recount_listed()
+	_public.recount(_now())
 	_game.tick(_now())
 	_enet_flush.tick(_now())
 	var until: float = _game.rejoin.get("until", INF)
@@ -249,15 +220,9 @@ func publish_session(metadata: Dictionary) -> Error:
 	var in_game := phase == Phase.HOSTING_GAME and _late != null # Late joiners welcome: listed from the late join's link.
 	if not _is_host() or _server == null or _server.nonce == "" or (phase != Phase.REQUESTING and phase != Phase.PUNCHING and not in_game):
 		return ERR_DOES_NOT_EXIST
-	var values := HolePunchLobby.encode_metadata(metadata)
-	if values.is_empty():
+	var listing := _public.listing(metadata, _names.own_alias, _settings, _now())
+	if listing.is_empty():
 		return ERR_INVALID_PARAMETER
-	var players := _players_now()
-	_listed.listed(metadata if values[0] != "" else {}, players, _now())
-	var cap := _settings.max_players + 1 if _settings.max_players > 0 else 0
-	var listing := PackedStringArray([str(cap), HolePunchAlias.cut(_names.own_alias, HolePunchLobby.MAX_BYTES["name"])])
-	listing.append_array(values)
-	listing.append(str(players))
 	if in_game:
 		_late.publish(listing)
 	else:
@@ -268,13 +233,6 @@ func publish_session(metadata: Dictionary) -> Error:
 ## Host: the players in its session now, itself included, as its listing counts them.
 func _players_now() -> int:
 	return 1 + HolePunchPlayers.of(HolePunchPeers.none() if _peers == null else _peers.all(), true, _game).size()
-
-
-## Host: lists its session again when its count of players moved (not while it hands its players
-## over: then once its game takes late joiners).
-func _recount_listed() -> void:
-	if _listed.due(_now()) and _listed.moved(_players_now()):
-		publish_session(_listed.metadata)
 
 
 func set_member_data(data: Dictionary) -> Error:
@@ -292,7 +250,7 @@ func list_sessions(filter: Dictionary) -> Error:
 	var key: String = filter.get("server_key", "")
 	if key == "":
 		key = _resolve_server()
-	return _lobby.ask(key, filter, _settings, _now())
+	return _public.ask(key, filter, _settings, _now())
 
 
 func get_short_code() -> String:

@@ -2,13 +2,8 @@ extends RefCounted
 ## The rendezvous server as a [HolePunch] node sees it: its address, the request that waits for an
 ## answer (resent on a retry timer ([code]hole_punch_retry.gd[/code]) until
 ## [member HolePunch.server_timeout]), the host's keep-alives, the nonce that tells the server's
-## real answers from forged ones, and the proof of our IPv6 address.
-##
-## The server passes a node's IPv6 address to its peers (who will punch it) only when the node
-## proved it receives there: before the first request the node sends NP from its punching socket
-## to the server's IPv6 address (which the NAT diagnosis's NA named), and the server answers IA,
-## only to the address and port it saw, with that address and a proof (a MAC of the address, the
-## port and this session's nonce). The request then carries the address and the proof.
+## real answers from forged ones, and the proof of our IPv6 address
+## ([code]hole_punch_ip6_proof.gd[/code]), which the request carries.
 ##
 ## The server believes a join or random request (and introduces its sender to a host, who will
 ## punch it) only once its return path is proven: it answers the first one with RC, a cookie sent
@@ -21,7 +16,7 @@ extends RefCounted
 ## ([code]hole_punch_late_join.gd[/code]) talks to the same server from a socket of its own
 ## ([method through]).
 
-const HolePunchIpv6 := preload("../traversal/hole_punch_ipv6.gd")
+const HolePunchIp6Proof := preload("hole_punch_ip6_proof.gd")
 const HolePunchNonce := preload("hole_punch_nonce.gd")
 const HolePunchRelayPings := preload("../traversal/hole_punch_relay_pings.gd")
 const HolePunchProtocol := preload("../generated/protocol.gd")
@@ -40,12 +35,10 @@ var port := 0
 ## answer; empty when talking to an original server.
 var nonce := ""
 ## The server's IPv6 address, once a proof was asked of it; empty before, or when it has none.
-var ip6 := ""
-var _ip6_bytes := PackedByteArray()
-## What IA said: our IPv6 address as the server saw it and its proof; empty until it came.
-var _ip6_claim := PackedStringArray()
-var _ip6_deadline := -1.0
-var _ip6_retry: HolePunchRetry
+var ip6: String:
+	get: return _ip6.server_ip6
+## The proof of our IPv6 address, asked of the server's.
+var _ip6: HolePunchIp6Proof
 var _settings: HolePunchSettings
 ## Sends a datagram: [code]send.call(packet, ip, port)[/code].
 var _send: Callable
@@ -74,7 +67,7 @@ func _init(settings: HolePunchSettings, send_to: Callable, server_key: String, w
 	ip = address.ip
 	port = address.port
 	_retry = HolePunchRetry.new(settings.request_interval, settings.max_request_interval)
-	_ip6_retry = HolePunchRetry.new(settings.request_interval, settings.max_request_interval)
+	_ip6 = HolePunchIp6Proof.new(settings, send_to)
 	relay_pings = HolePunchRelayPings.new(send_to)
 	if with_nonce:
 		nonce = HolePunchNonce.fresh()
@@ -86,8 +79,7 @@ func through(send_to: Callable) -> HolePunchServerLink:
 	var link := HolePunchServerLink.new(_settings, send_to, key, false)
 	link.nonce = nonce
 	link._listing = _listing # Not confirmed yet: the new link sends it on.
-	link.ip6 = ip6
-	link._ip6_bytes = _ip6_bytes
+	link._ip6.take_address(_ip6)
 	return link
 
 
@@ -95,42 +87,26 @@ func through(send_to: Callable) -> HolePunchServerLink:
 func is_at(from_ip: String, from_port: int) -> bool:
 	if from_port != port:
 		return false
-	return from_ip == ip or (not _ip6_bytes.is_empty() and from_ip.contains(":") and HolePunchIpv6.parse(from_ip) == _ip6_bytes)
+	return from_ip == ip or _ip6.is_server(from_ip)
 
 
 ## Proves our IPv6 address to the server at [param server_ip6] (empty: it has none) before the
-## first request: sends NP from the punching socket until IA comes or [member HolePunch.nat_timeout]
-## passes. Returns true while it waits at [param now]; call it each frame until it returns false.
+## first request ([code]hole_punch_ip6_proof.gd[/code]). Returns true while it waits at
+## [param now]; call it each frame until it returns false.
 func proving_ip6(server_ip6: String, now: float) -> bool:
-	if server_ip6 == "" or nonce == "":
-		return false
-	if _ip6_deadline < 0.0:
-		ip6 = server_ip6
-		_ip6_bytes = HolePunchIpv6.parse(server_ip6)
-		_ip6_deadline = now + _settings.nat_timeout
-		_ip6_retry.start(now)
-	if not _ip6_claim.is_empty() or now >= _ip6_deadline:
-		return false
-	if _ip6_retry.due(now):
-		var tokens := HolePunchIpv6.to_tokens(ip6)
-		# As long as the answer could be (IA is shorter): the server answers no shorter NP.
-		_send.call(HolePunchProtocol.encode_nat_probe(HolePunchNat.NO_KEY, HolePunchNat.NO_KEY, nonce, tokens[0], tokens[1]), ip6, port)
-	return true
+	return _ip6.proving(server_ip6, port, nonce, now)
 
 
 ## Takes IA (its nonce checked already) from [param from_ip]; false when it is not from the
 ## server's IPv6 address or not awaited.
 func heard_ip6_answer(message: HolePunchProtocol.Ip6Answer, from_ip: String) -> bool:
-	if _ip6_bytes.is_empty() or not _ip6_claim.is_empty() or HolePunchIpv6.parse(from_ip) != _ip6_bytes:
-		return false
-	_ip6_claim = PackedStringArray([message.ip6_prefix, message.ip6_host, message.proof])
-	return true
+	return _ip6.heard_answer(message, from_ip)
 
 
 ## The request's IPv6 fields: [code][ip6_prefix, ip6_host, ip6_proof][/code] as IA gave them,
-## or three empty strings without a proof (the address would not be passed on).
+## or three empty strings without a proof.
 func ip6_claim() -> PackedStringArray:
-	return _ip6_claim if not _ip6_claim.is_empty() else PackedStringArray(["", "", ""])
+	return _ip6.claim()
 
 
 ## Whether a server message may be believed: it echoes our nonce (or, for an original server,
