@@ -28,3 +28,13 @@ func _punch(fast := true) -> HolePunch:
 
 func _emitted(prefix: String) -> bool:
 	return _signals.any(func(s: String) -> bool: return s.begins_with(prefix))
+
+
+## Joins [param node] to session [param id] as "bob" and answers its JS from [param server] with
+## JR naming [param host] (on both of its addresses); returns the joiner's port as the server saw it.
+func _introduced(node: HolePunch, server: Endpoint, id: String, host: Endpoint) -> int:
+	node.join_session(id, "bob")
+	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
+	var port: int = server.received[0].port
+	server.send(server.answer("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), host.key, host.key]), port)
+	return port

@@ -11,10 +11,7 @@ func test_client_trusts_only_the_introduced_host_and_hands_over() -> void:
 	var stranger := Endpoint.new()
 	var node := _punch()
 	var id := server.key + "cyahcyah"
-	node.join_session(id, "bob")
-	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
-	var port: int = server.received[0].port
-	server.send(server.answer("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), host.key, host.key]), port)
+	var port: int = await _introduced(node, server, id, host)
 	assert_true(await wait_until(func() -> bool: return host.count("RD:bob") > 0, 1.0), "joiner punches the host")
 	# When a stranger sends RD and JH
 	stranger.send("RD:mallory", port)
@@ -83,10 +80,7 @@ func test_punch_failed_when_the_peer_never_answers() -> void:
 	var node := _punch()
 	node.punch_timeout = 0.3
 	node.relay_timeout = 0.3
-	node.join_session(server.key + "cyahcyah", "bob")
-	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
-	var port: int = server.received[0].port
-	server.send(server.answer("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), silent_host.key, silent_host.key]), port)
+	await _introduced(node, server, server.key + "cyahcyah", silent_host)
 	assert_true(await wait_until(func() -> bool: return _emitted("punch_failed"), 2.0), "punch_failed emitted")
 	assert_true(_signals.has("punch_failed[\"%s\"]" % silent_host.key), "names the peer")
 	assert_true(server.count("JS:") >= 3, "JS repeated while the host is unheard, in case NJ was lost")
@@ -102,10 +96,7 @@ func test_client_starts_without_jg_after_handover_timeout() -> void:
 	var host := Endpoint.new()
 	var node := _punch()
 	node.handover_timeout = 0.3
-	node.join_session(server.key + "cyahcyah", "bob")
-	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
-	var port: int = server.received[0].port
-	server.send(server.answer("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), host.key, host.key]), port)
+	var port: int = await _introduced(node, server, server.key + "cyahcyah", host)
 	await wait_until(func() -> bool: return host.count("RD:") > 0, 1.0)
 	host.send("JH:" + host.key, port)
 	var sent := Time.get_ticks_msec()
@@ -145,10 +136,7 @@ func test_client_falls_back_to_a_relay_and_hands_over_through_it() -> void:
 	var paths: Array[String] = []
 	node.peer_path.connect(func(key: String, path: String) -> void: paths.append("%s %s" % [key, path]))
 	var id := server.key + "cyahcyah"
-	node.join_session(id, "bob")
-	await wait_until(func() -> bool: return server.count("JS:") > 0, 1.0)
-	var port: int = server.received[0].port
-	server.send(server.answer("JR:%s:%s:%s" % [P.encode_key("127.0.0.1", port), unreachable.key, unreachable.key]), port)
+	var port: int = await _introduced(node, server, id, unreachable)
 	# When punching times out, it asks for a relay, binds with its token, and punches through it
 	assert_true(await wait_until(func() -> bool: return server.count("RQ:%s:%s" % [id, unreachable.key]) > 0, 2.0), "RQ sent")
 	var token := "cyahcyahcyahcyah"
